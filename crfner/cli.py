@@ -1,0 +1,240 @@
+"""The ``crfner`` command line: one verb per job, each a thin layer over the Python API."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error and exit status 2."""
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _progress(args) -> bool:
+    return not args.quiet and sys.stderr.isatty()
+
+
+def _write_json(path: str, payload: dict) -> None:
+    from .atomic import atomic_open
+
+    with atomic_open(path) as handle:
+        json.dump(payload, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+
+
+def cmd_corpora(args) -> int:
+    from .corpora import describe, resolve_data_dir
+
+    print(f"data dir: {resolve_data_dir(args.data_dir)}")
+    for row in describe(args.data_dir):
+        print(f"{row['name']:<14} {row['types']:<18} {row['found']}")
+    return 0
+
+
+def cmd_train(args) -> int:
+    from . import CRFTagger, evaluate, load_corpus
+
+    X, y = load_corpus(args.corpus, args.split, data_dir=args.data_dir)
+    if Path(args.out).exists() and not args.force:
+        raise _usage(f"{args.out} already exists (use --force to replace it)")
+    tagger = CRFTagger(
+        features=args.features,
+        algorithm=args.algorithm,
+        c1=args.c1,
+        c2=args.c2,
+        max_iterations=args.max_iterations,
+        all_possible_transitions=args.all_possible_transitions,
+        n_jobs=args.n_jobs,
+        verbose=_progress(args),
+    )
+    print(f"training {tagger.features!s} CRF on {args.corpus} {args.split or ''}: {len(X)} sentences, "
+          f"{sum(map(len, X))} tokens", file=sys.stderr)
+    tagger.fit(X, y, corpus=f"{args.corpus}:{args.split}" if args.split else str(args.corpus))
+    print(f"trained in {tagger.training_seconds_:.1f} s ({len(tagger.classes_)} labels)", file=sys.stderr)
+    for split in args.evaluate_on or []:
+        Xe, ye = load_corpus(args.corpus, split, data_dir=args.data_dir)
+        scores = evaluate(ye, tagger.predict(Xe))
+        tagger.metrics_[split] = scores.to_dict()
+        print(f"\n{args.corpus} {split}: strict micro-F1 {scores.f1:.4f}\n{scores}")
+    tagger.save(args.out, overwrite=args.force)
+    print(f"saved {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    from . import CRFTagger, evaluate, load_corpus
+    from .formats.conll import read_predictions
+
+    if args.predictions:
+        if args.model or args.corpus:
+            raise _usage("give either --predictions FILE or MODEL CORPUS, not both")
+        _, gold, pred = read_predictions(args.predictions)
+        label = args.predictions
+    else:
+        if not (args.model and args.corpus):
+            raise _usage("give MODEL and CORPUS (or --predictions FILE)")
+        tagger = CRFTagger.load(args.model)
+        tagger.n_jobs, tagger.verbose = args.n_jobs, _progress(args)
+        X, gold = load_corpus(args.corpus, args.split, data_dir=args.data_dir)
+        pred = tagger.predict(X)
+        label = f"{args.corpus} {args.split or ''}".strip()
+    scores = evaluate(gold, pred)
+    print(f"{label}: strict micro-F1 {scores.f1:.4f}")
+    print(scores)
+    if args.json:
+        _write_json(args.json, {"data": label, "model": args.model, **scores.to_dict()})
+        print(f"wrote {args.json}", file=sys.stderr)
+    return 0
+
+
+def cmd_tag(args) -> int:
+    from . import CRFTagger
+    from .atomic import atomic_open
+    from .formats.conll import format_conll, read_sentences, read_tokens
+    from .schemes import tags_to_spans
+
+    tagger = CRFTagger.load(args.model)
+    tagger.n_jobs, tagger.verbose = args.n_jobs, _progress(args)
+    source = args.input
+    if source == "-":
+        import tempfile
+
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as tmp:
+            tmp.write(sys.stdin.read())
+        source = tmp.name
+    if args.input_format == "sentences":
+        X, gold = read_sentences(source), None
+    else:
+        X, gold = read_tokens(source)
+    if args.input == "-":
+        Path(source).unlink()
+    pred = tagger.predict(X)
+
+    def lines():
+        if args.output_format == "conll":
+            yield from format_conll(X, *([gold] if gold else []), pred)
+            return
+        for i, (tokens, tags) in enumerate(zip(X, pred)):
+            record = {"tokens": tokens, "tags": tags}
+            if gold:
+                record["gold"] = gold[i]
+            record["entities"] = [
+                {"type": s.type, "start": s.start, "end": s.end, "text": " ".join(tokens[s.start : s.end])}
+                for s in tags_to_spans(tags)
+            ]
+            yield json.dumps(record, ensure_ascii=False) + "\n"
+
+    if args.output in (None, "-"):
+        sys.stdout.writelines(lines())
+    else:
+        with atomic_open(args.output) as handle:
+            handle.writelines(lines())
+        print(f"tagged {len(X)} sentences into {args.output}", file=sys.stderr)
+    return 0
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _usage(message: str) -> _UsageError:
+    return _UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = _Parser(prog="crfner", description="Biomedical named-entity recognition with a linear-chain CRF.")
+    parser.add_argument("--version", action="version", version=f"crfner {__version__}")
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser)
+
+    def common(p, data=True, jobs=True):
+        if data:
+            p.add_argument("--data-dir", help="folder holding the corpora (default: $CRFNER_DATA_DIR, else ../shared/data)")
+        if jobs:
+            p.add_argument("--n-jobs", type=int, default=1, help="processes for feature extraction (default 1; -1: all cores)")
+        p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+
+    p = verbs.add_parser("corpora", help="list the registered corpora and where each was found")
+    p.add_argument("--data-dir", help="folder holding the corpora")
+    p.set_defaults(run=cmd_corpora)
+
+    p = verbs.add_parser("train", help="train a CRF on a corpus and save the model directory",
+                         description="Train a CRF on a corpus split and save it as a model directory.")
+    p.add_argument("corpus", help="a registered corpus (bc5cdr, ncbi_disease), a CoNLL file or a folder of splits")
+    p.add_argument("--split", default="train", help="split(s) to train on, e.g. train or train+devel (default train; ignored for a file)")
+    p.add_argument("--out", required=True, help="model directory to write")
+    p.add_argument("--features", default="tutorial", help="feature set: an installed name or a .toml path (default tutorial)")
+    p.add_argument("--algorithm", choices=["lbfgs", "l2sgd", "ap", "pa", "arow"], help="training algorithm (default: the feature set's)")
+    p.add_argument("--c1", type=float, help="L1 regularisation (default: the feature set's)")
+    p.add_argument("--c2", type=float, help="L2 regularisation (default: the feature set's)")
+    p.add_argument("--max-iterations", type=int, help="training iterations (default: the feature set's)")
+    p.add_argument("--all-possible-transitions", action=argparse.BooleanOptionalAction, default=None,
+                   help="learn weights for transitions unseen in training (default: the feature set's)")
+    p.add_argument("--evaluate-on", action="append", metavar="SPLIT", help="score the model on SPLIT and store the figures in it (repeatable)")
+    p.add_argument("--force", action="store_true", help="replace an existing model directory")
+    common(p)
+    p.set_defaults(run=cmd_train)
+
+    p = verbs.add_parser("evaluate", help="strict entity-level scores of a model on a corpus, or of a predictions file",
+                         description="Score MODEL on CORPUS, or score a predictions file (token ... gold predicted).")
+    p.add_argument("model", nargs="?", help="model directory")
+    p.add_argument("corpus", nargs="?", help="a registered corpus, a CoNLL file or a folder of splits")
+    p.add_argument("--split", default="test", help="split to score (default test; ignored for a file)")
+    p.add_argument("--predictions", help="score this CoNLL file: gold tags in the second-to-last column, predictions in the last")
+    p.add_argument("--json", help="also write the scores to this JSON file")
+    common(p)
+    p.set_defaults(run=cmd_evaluate)
+
+    p = verbs.add_parser("tag", help="tag CoNLL or pre-tokenised text with a model",
+                         description="Tag tokens with MODEL. CoNLL input may carry gold tags; they are kept beside the predictions.")
+    p.add_argument("model", help="model directory")
+    p.add_argument("input", nargs="?", default="-", help="input file (default: standard input)")
+    p.add_argument("--input-format", choices=["conll", "sentences"], default="conll",
+                   help="conll: a token per line (tag column optional); sentences: one whitespace-tokenised sentence per line")
+    p.add_argument("--output-format", choices=["conll", "json"], default="conll",
+                   help="conll: token [gold] predicted; json: one JSON object per sentence")
+    p.add_argument("-o", "--output", help="output file, written atomically (default: standard output)")
+    common(p, data=False)
+    p.set_defaults(run=cmd_tag)
+    return parser
+
+
+def _fix_split(args) -> None:
+    """A corpus given as a file has no splits."""
+    corpus = getattr(args, "corpus", None)
+    if corpus is not None and Path(corpus).is_file() and hasattr(args, "split"):
+        args.split = None
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .errors import CrfnerError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.verb is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    _fix_split(args)
+    try:
+        return args.run(args)
+    except (CrfnerError, _UsageError) as error:
+        print(f"crfner {args.verb}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as error:
+        print(f"crfner {args.verb}: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"crfner {args.verb}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

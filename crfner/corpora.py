@@ -1,0 +1,171 @@
+"""The corpus registry: names → local folders and hub ids, and where the data is found.
+
+A corpus is read from ``<data dir>/<folder>/<split>.tsv``; the data dir comes from the
+``data_dir`` argument, else ``$CRFNER_DATA_DIR``, else ``../shared/data``. With no local
+folder, it is loaded from the Hugging Face hub with ``datasets``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CorpusNotFoundError
+from .formats.conll import read_conll
+from .formats.hf_datasets import read_hf_split
+
+DATA_DIR_ENV = "CRFNER_DATA_DIR"
+DEFAULT_DATA_DIR = Path("..") / "shared" / "data"
+SPLITS = ("train", "devel", "test")
+CONLL_SUFFIXES = (".tsv", ".conll", ".iob", ".txt")
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A registered corpus: where its local copy lives and how to fetch it from the hub."""
+
+    name: str
+    folder: str
+    hub_id: str
+    entity_types: tuple[str, ...]
+    description: str
+    hub_splits: dict[str, str] = field(default_factory=lambda: {"train": "train", "devel": "validation", "test": "test"})
+    hub_label_names: tuple[str, ...] | None = None  # when the hub copy declares no ClassLabel names
+
+    def local_file(self, data_dir: Path, split: str) -> Path:
+        return data_dir / self.folder / f"{split}.tsv"
+
+
+REGISTRY: dict[str, Corpus] = {
+    c.name: c
+    for c in (
+        Corpus(
+            name="bc5cdr",
+            folder="BC5CDR-IOB",
+            hub_id="tner/bc5cdr",
+            entity_types=("Chemical", "Disease"),
+            description="BioCreative V CDR: chemicals and diseases in 1,500 PubMed abstracts (Li et al. 2016)",
+            hub_label_names=("O", "B-Chemical", "B-Disease", "I-Disease", "I-Chemical"),
+        ),
+        Corpus(
+            name="ncbi_disease",
+            folder="NCBI-disease-IOB",
+            hub_id="ncbi_disease",
+            entity_types=("Disease",),
+            description="NCBI Disease: disease mentions in 793 PubMed abstracts (Dogan, Leaman and Lu 2014)",
+        ),
+    )
+}
+
+
+def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
+    """The data folder: the argument, else ``$CRFNER_DATA_DIR``, else ``../shared/data``."""
+    if data_dir is not None:
+        return Path(data_dir)
+    from_env = os.environ.get(DATA_DIR_ENV)
+    return Path(from_env) if from_env else DEFAULT_DATA_DIR
+
+
+def corpus_info(name: str) -> Corpus:
+    """The registry entry of ``name``; raises CorpusNotFoundError listing the known names."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise CorpusNotFoundError(
+            f"unknown corpus {name!r}; known corpora: {', '.join(sorted(REGISTRY))} (or give a CoNLL file or folder)"
+        ) from None
+
+
+def locate(name: str, data_dir: str | os.PathLike | None = None) -> Path | None:
+    """The local folder of a registered corpus, or None when there is no local copy."""
+    folder = resolve_data_dir(data_dir) / corpus_info(name).folder
+    return folder if folder.is_dir() else None
+
+
+def load_corpus(
+    name_or_path: str | os.PathLike, split: str | None = None, data_dir: str | os.PathLike | None = None
+) -> tuple[list[list[str]], list[list[str]]]:
+    """Load ``(X, y)``: token lists and IOB2 tag lists.
+
+    ``name_or_path`` is a registered name (``bc5cdr``, ``ncbi_disease``), a CoNLL file, or a
+    folder of ``<split>.tsv`` files. ``split`` is ``train``, ``devel`` or ``test``, or several
+    joined by ``+`` (``train+devel``), whose sentences are concatenated in that order.
+    """
+    if split is not None and "+" in split:
+        X: list[list[str]] = []
+        y: list[list[str]] = []
+        for part in split.split("+"):
+            part_X, part_y = load_corpus(name_or_path, part, data_dir)
+            X.extend(part_X)
+            y.extend(part_y)
+        return X, y
+
+    name = str(name_or_path)
+    if name in REGISTRY:
+        return _load_registered(REGISTRY[name], split, data_dir)
+    path = Path(name_or_path)
+    if path.is_file():
+        if split is not None:
+            raise CorpusNotFoundError(f"{path} is a single file; it has no split {split!r}")
+        return read_conll(path)
+    if path.is_dir():
+        return read_conll(_split_file(path, split))
+    raise CorpusNotFoundError(
+        f"{name!r} is neither a known corpus ({', '.join(sorted(REGISTRY))}) nor an existing file or folder"
+    )
+
+
+def _split_file(folder: Path, split: str | None) -> Path:
+    if split is None:
+        raise CorpusNotFoundError(f"{folder} is a folder of splits; name one (e.g. train, devel, test)")
+    for suffix in CONLL_SUFFIXES:
+        candidate = folder / f"{split}{suffix}"
+        if candidate.is_file():
+            return candidate
+    present = sorted(p.stem for p in folder.iterdir() if p.suffix in CONLL_SUFFIXES)
+    raise CorpusNotFoundError(
+        f"{folder / (split + '.tsv')}: missing split {split!r} (splits found: {', '.join(present) or 'none'})"
+    )
+
+
+def _load_registered(corpus: Corpus, split: str | None, data_dir) -> tuple[list[list[str]], list[list[str]]]:
+    if split not in SPLITS:
+        raise CorpusNotFoundError(f"{corpus.name} has no split {split!r}; choose one of {', '.join(SPLITS)}")
+    folder = locate(corpus.name, data_dir)
+    if folder is not None:
+        path = corpus.local_file(folder.parent, split)
+        if not path.is_file():
+            raise CorpusNotFoundError(f"{path}: missing split {split!r} of {corpus.name}")
+        return read_conll(path)
+    return load_from_hub(corpus, split, searched=resolve_data_dir(data_dir) / corpus.folder)
+
+
+def load_from_hub(corpus: Corpus, split: str, searched: Path | None = None) -> tuple[list[list[str]], list[list[str]]]:
+    """Load one split of a registered corpus from the Hugging Face hub with ``datasets``."""
+    try:
+        import datasets
+
+        dataset = datasets.load_dataset(corpus.hub_id, split=corpus.hub_splits[split])
+    except Exception as error:  # datasets raises many types for an unreachable hub
+        where = f"no local copy at {searched}, and " if searched is not None else ""
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise CorpusNotFoundError(
+            f"{corpus.name}: {where}the hub copy {corpus.hub_id!r} could not be loaded ({reason}); "
+            f"set --data-dir or ${DATA_DIR_ENV} to a folder holding {corpus.folder}/"
+        ) from None
+    return read_hf_split(dataset, label_names=corpus.hub_label_names, source=f"{corpus.hub_id} [{split}]")
+
+
+def describe(data_dir: str | os.PathLike | None = None) -> list[dict[str, str]]:
+    """One row per registered corpus: its name, types, hub id and where it was found."""
+    rows = []
+    for corpus in REGISTRY.values():
+        folder = locate(corpus.name, data_dir)
+        if folder is None:
+            where = f"hub: {corpus.hub_id} (no local copy under {resolve_data_dir(data_dir)})"
+        else:
+            splits = [s for s in SPLITS if corpus.local_file(folder.parent, s).is_file()]
+            where = f"{folder} ({', '.join(splits)})"
+        rows.append({"name": corpus.name, "types": ", ".join(corpus.entity_types), "hub_id": corpus.hub_id, "found": where})
+    return rows

@@ -1,0 +1,169 @@
+"""CoNLL/IOB files: one token per line, columns split by tabs or spaces, the tag last,
+blank lines between sentences, ``-DOCSTART-`` lines between documents."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Iterator, Sequence
+
+from ..atomic import atomic_open
+from ..errors import DataFormatError
+from ..schemes import convert, is_valid_tag
+
+DOCSTART = "-DOCSTART-"
+
+
+@dataclass
+class ConllBlock:
+    """One sentence as read: each line's number and columns (the token first)."""
+
+    lines: list[int]
+    rows: list[list[str]]
+
+    @property
+    def tokens(self) -> list[str]:
+        return [row[0] for row in self.rows]
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    """Numbered text lines of a UTF-8 file, with a BOM and CR/LF line ends removed."""
+    try:
+        handle = open(path, "rb")
+    except FileNotFoundError:
+        raise DataFormatError("no such file", path) from None
+    except IsADirectoryError:
+        raise DataFormatError("is a directory, not a file", path) from None
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise DataFormatError(f"not UTF-8 text (byte {error.start + 1} of the line)", path, number) from None
+            yield number, text.rstrip("\r\n")
+
+
+def iter_blocks(path: str | os.PathLike) -> Iterator[ConllBlock]:
+    """Stream the sentences of a CoNLL file as blocks of split lines; ``-DOCSTART-`` lines
+    and blank lines end a sentence."""
+    path = Path(path)
+    block = ConllBlock([], [])
+    for number, line in _lines(path):
+        columns = line.split("\t") if "\t" in line else line.split()
+        columns = [c.strip() for c in columns]
+        if not line.strip() or columns[0] == DOCSTART:
+            if block.rows:
+                yield block
+                block = ConllBlock([], [])
+            continue
+        if not columns[0]:
+            raise DataFormatError("the token column is empty", path, number)
+        block.lines.append(number)
+        block.rows.append(columns)
+    if block.rows:
+        yield block
+
+
+def column_tags(block: ConllBlock, column: int, path, what: str = "tag") -> list[str]:
+    """The tags in ``column`` (negative: from the end) of a block, each checked."""
+    needed = -column + 1 if column < 0 else column + 1
+    tags = []
+    for number, row in zip(block.lines, block.rows):
+        if len(row) < needed:
+            raise DataFormatError(
+                f"token {row[0]!r} has no {what} (expected {needed} columns, found {len(row)})", path, number
+            )
+        tag = row[column]
+        if not is_valid_tag(tag):
+            raise DataFormatError(
+                f"{what} {tag!r} fits no tagging scheme (expected O, or B-/I-/E-/S- followed by a type)", path, number
+            )
+        tags.append(tag)
+    return tags
+
+
+def read_conll(path: str | os.PathLike) -> tuple[list[list[str]], list[list[str]]]:
+    """Read a tagged CoNLL/IOB file into ``(X, y)``: token lists and IOB2 tag lists.
+
+    Tags in IOB1 or IOBES are converted to IOB2. An empty file, a line without a tag or a tag
+    that fits no scheme raises :class:`~crfner.errors.DataFormatError` naming file and line.
+    """
+    X: list[list[str]] = []
+    y: list[list[str]] = []
+    for block in iter_blocks(path):
+        y.append(convert(column_tags(block, -1, path), "iob2"))
+        X.append(block.tokens)
+    if not X:
+        raise DataFormatError("the file holds no sentences", path)
+    return X, y
+
+
+def read_tokens(path: str | os.PathLike) -> tuple[list[list[str]], list[list[str]] | None]:
+    """Read a CoNLL file whose tag column is optional: ``(X, y)`` when every line carries a
+    tag, ``(X, None)`` when the file holds tokens only."""
+    X: list[list[str]] = []
+    y: list[list[str]] = []
+    has_tags: bool | None = None
+    for block in iter_blocks(path):
+        if has_tags is None:
+            has_tags = len(block.rows[0]) > 1
+        if has_tags:
+            y.append(convert(column_tags(block, -1, path), "iob2"))
+        else:
+            for number, row in zip(block.lines, block.rows):
+                if len(row) > 1:
+                    raise DataFormatError("this line has a tag column but the first sentence has none", path, number)
+        X.append(block.tokens)
+    if not X:
+        raise DataFormatError("the file holds no sentences", path)
+    return X, (y if has_tags else None)
+
+
+def read_predictions(path: str | os.PathLike) -> tuple[list[list[str]], list[list[str]], list[list[str]]]:
+    """Read a predictions file in conlleval's layout (token ... gold predicted) into
+    ``(X, gold, predicted)``, tags converted to IOB2."""
+    X, gold, pred = [], [], []
+    for block in iter_blocks(path):
+        for number, row in zip(block.lines, block.rows):
+            if len(row) < 3:
+                raise DataFormatError(
+                    f"{len(row)} column(s); a predictions file needs token, gold and predicted columns", path, number
+                )
+        gold.append(convert(column_tags(block, -2, path, "gold tag"), "iob2"))
+        pred.append(convert(column_tags(block, -1, path, "predicted tag"), "iob2"))
+        X.append(block.tokens)
+    if not X:
+        raise DataFormatError("the file holds no sentences", path)
+    return X, gold, pred
+
+
+def read_sentences(path: str | os.PathLike) -> list[list[str]]:
+    """Read pre-tokenised text: one sentence a line, tokens separated by whitespace."""
+    sentences = [line.split() for _, line in _lines(Path(path)) if line.strip()]
+    if not sentences:
+        raise DataFormatError("the file holds no sentences", path)
+    return sentences
+
+
+def format_conll(tokens_list: Sequence[Sequence[str]], *tag_columns: Sequence[Sequence[str]]) -> Iterator[str]:
+    """Lines of a CoNLL file: token and tag columns tab-separated, a blank line after each sentence."""
+    for index, tokens in enumerate(tokens_list):
+        columns = [column[index] for column in tag_columns]
+        for position, token in enumerate(tokens):
+            yield "\t".join([token, *(column[position] for column in columns)]) + "\n"
+        yield "\n"
+
+
+def write_conll(
+    destination: str | os.PathLike | IO[str], tokens_list: Sequence[Sequence[str]], *tag_columns: Sequence[Sequence[str]]
+) -> None:
+    """Write sentences with any number of tag columns (e.g. gold, then predicted), atomically
+    when ``destination`` is a path."""
+    if hasattr(destination, "write"):
+        destination.writelines(format_conll(tokens_list, *tag_columns))
+        return
+    with atomic_open(destination) as handle:
+        handle.writelines(format_conll(tokens_list, *tag_columns))

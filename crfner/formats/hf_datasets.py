@@ -1,0 +1,71 @@
+"""Any Hugging Face ``datasets`` split with a tokens column and a tags column."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from ..errors import DataFormatError
+from ..schemes import convert, is_valid_tag
+
+TAG_COLUMNS = ("tags", "ner_tags", "labels")
+
+
+def label_names_of(split: Any, column: str) -> list[str] | None:
+    """The label names a split declares for its integer tags (a ``Sequence(ClassLabel)``), if any."""
+    features = getattr(split, "features", None) or {}
+    inner = getattr(features.get(column), "feature", None)
+    names = getattr(inner, "names", None)
+    return list(names) if names else None
+
+
+def read_hf_split(
+    split: Any,
+    tokens_column: str = "tokens",
+    tags_column: str | None = None,
+    label_names: Sequence[str] | None = None,
+    source: str = "<datasets split>",
+) -> tuple[list[list[str]], list[list[str]]]:
+    """Turn a ``datasets`` split into ``(X, y)`` with IOB2 string tags.
+
+    Integer tags are mapped through the split's own ``ClassLabel`` names, or through
+    ``label_names`` when the split declares none. ``source`` names the split in errors.
+    """
+    columns = list(getattr(split, "column_names", []) or [])
+    if tokens_column not in columns:
+        raise DataFormatError(f"no column {tokens_column!r} (columns: {', '.join(columns)})", source)
+    if tags_column is None:
+        tags_column = next((c for c in TAG_COLUMNS if c in columns), None)
+        if tags_column is None:
+            raise DataFormatError(f"no tags column; looked for {', '.join(TAG_COLUMNS)} among {', '.join(columns)}", source)
+    elif tags_column not in columns:
+        raise DataFormatError(f"no column {tags_column!r} (columns: {', '.join(columns)})", source)
+    names = label_names_of(split, tags_column) or (list(label_names) if label_names else None)
+
+    X: list[list[str]] = []
+    y: list[list[str]] = []
+    for row_number, row in enumerate(split):
+        tokens = [str(t) for t in row[tokens_column]]
+        raw = list(row[tags_column])
+        where = f"{source}, row {row_number}"
+        if len(tokens) != len(raw):
+            raise DataFormatError(f"{len(tokens)} tokens but {len(raw)} tags", where)
+        if not tokens:
+            continue
+        tags = []
+        for value in raw:
+            if isinstance(value, str):
+                tag = value
+            elif names is None:
+                raise DataFormatError("integer tags but no label names to map them (pass label_names)", where)
+            elif not 0 <= int(value) < len(names):
+                raise DataFormatError(f"tag id {value} is outside the {len(names)} label names", where)
+            else:
+                tag = names[int(value)]
+            if not is_valid_tag(tag):
+                raise DataFormatError(f"tag {tag!r} fits no tagging scheme", where)
+            tags.append(tag)
+        X.append(tokens)
+        y.append(convert(tags, "iob2"))
+    if not X:
+        raise DataFormatError("the split holds no sentences", source)
+    return X, y

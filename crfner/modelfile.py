@@ -1,0 +1,85 @@
+"""Model directories: CRFsuite's own binary model beside a JSON metadata file.
+
+Nothing is pickled. A directory is written atomically and checked on reading (format,
+version, size and SHA-256 of the binary), so a damaged or foreign one gives a one-line
+error instead of a crash inside CRFsuite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from .atomic import atomic_directory
+from .errors import ModelFileError
+
+FORMAT = "crfner-model"
+FORMAT_VERSION = 1
+MODEL_FILE = "model.crfsuite"
+METADATA_FILE = "crfner.json"
+REQUIRED = ("crfner_version", "feature_set", "labels", "parameters", "model_sha256", "model_bytes")
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_model_dir(path: str | os.PathLike, model: bytes, metadata: dict, overwrite: bool = False) -> Path:
+    """Write ``model`` (CRFsuite bytes) and ``metadata`` into the directory ``path``, atomically."""
+    metadata = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        **metadata,
+        "model_file": MODEL_FILE,
+        "model_bytes": len(model),
+        "model_sha256": sha256_bytes(model),
+    }
+    try:
+        with atomic_directory(path, overwrite=overwrite) as tmp:
+            (tmp / MODEL_FILE).write_bytes(model)
+            (tmp / METADATA_FILE).write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except FileExistsError as error:
+        raise ModelFileError(str(error)) from None
+    return Path(path)
+
+
+def read_model_dir(path: str | os.PathLike) -> tuple[bytes, dict]:
+    """Read and verify a model directory; returns the CRFsuite bytes and the metadata."""
+    path = Path(path)
+    if not path.exists():
+        raise ModelFileError(f"{path}: no such model directory")
+    if not path.is_dir():
+        raise ModelFileError(f"{path}: not a model directory (expected a folder holding {METADATA_FILE} and {MODEL_FILE})")
+    meta_path = path / METADATA_FILE
+    if not meta_path.is_file():
+        raise ModelFileError(f"{path}: no {METADATA_FILE}; not a crfner model directory, or a damaged one")
+    try:
+        metadata = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelFileError(f"{meta_path}: damaged metadata ({error})") from None
+    if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
+        raise ModelFileError(f"{meta_path}: not crfner model metadata (no \"format\": \"{FORMAT}\")")
+    version = metadata.get("format_version")
+    if not isinstance(version, int):
+        raise ModelFileError(f"{meta_path}: damaged metadata (format_version is {version!r})")
+    if version > FORMAT_VERSION:
+        raise ModelFileError(
+            f"{path}: model format {version} was written by crfner {metadata.get('crfner_version', '?')}; "
+            f"this crfner reads format {FORMAT_VERSION} or older, so upgrade crfner to load it"
+        )
+    missing = [key for key in REQUIRED if key not in metadata]
+    if missing:
+        raise ModelFileError(f"{meta_path}: damaged metadata (missing {', '.join(missing)})")
+    model_path = path / MODEL_FILE
+    if not model_path.is_file():
+        raise ModelFileError(f"{path}: {MODEL_FILE} is missing")
+    model = model_path.read_bytes()
+    if len(model) != metadata["model_bytes"]:
+        raise ModelFileError(
+            f"{model_path}: damaged or truncated ({len(model)} bytes, the metadata records {metadata['model_bytes']})"
+        )
+    if sha256_bytes(model) != metadata["model_sha256"]:
+        raise ModelFileError(f"{model_path}: damaged (its SHA-256 differs from the one in {METADATA_FILE})")
+    return model, metadata

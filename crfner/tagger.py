@@ -1,0 +1,274 @@
+"""CRFTagger: a scikit-learn estimator that featurizes token lists and trains a linear-chain
+CRF with sklearn-crfsuite."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from functools import partial
+from pathlib import Path
+from typing import Sequence
+
+from sklearn.base import BaseEstimator
+
+from . import __version__
+from .errors import DataFormatError, FeatureSetError, ModelFileError, NotFittedError
+from .featurize.featureset import FeatureSet, featurize_many, load_feature_set
+from .metrics import evaluate
+from .modelfile import read_model_dir, write_model_dir
+from .schemes import is_valid_tag
+
+# Used only where neither the feature set nor the caller names a value.
+FALLBACK_TRAINING = {
+    "algorithm": "lbfgs",
+    "c1": 0.1,
+    "c2": 0.1,
+    "max_iterations": 100,
+    "all_possible_transitions": True,
+}
+REGULARISED = {"lbfgs": {"c1", "c2"}, "l2sgd": {"c2"}}
+
+
+def _progress_trainer(show: bool, total: int):
+    """A pycrfsuite trainer class that reports iterations on a progress bar instead of stdout."""
+    import pycrfsuite
+    from tqdm.auto import tqdm
+
+    class ProgressTrainer(pycrfsuite.Trainer):
+        def __init__(self, algorithm=None, params=None, verbose=False):
+            super().__init__(algorithm=algorithm, params=params, verbose=True)
+            self._bar = None
+
+        def on_start(self, log):
+            self._bar = tqdm(total=total, desc="training CRF", unit="iter", disable=not show, leave=False)
+
+        def on_iteration(self, log, info):
+            if self._bar is not None:
+                self._bar.update(1)
+                self._bar.set_postfix(loss=f"{info.get('loss', 0):.1f}", refresh=False)
+
+        def on_end(self, log):
+            if self._bar is not None:
+                self._bar.close()
+
+        on_featgen_progress = on_featgen_end = on_prepared = on_prepare_error = on_optimization_end = (
+            lambda self, *args: None
+        )
+
+    return ProgressTrainer
+
+
+def _check_tokens(X, name: str = "X") -> None:
+    if isinstance(X, (str, bytes)) or not hasattr(X, "__len__"):
+        raise DataFormatError(f"{name} must be a list of token lists")
+    for index, tokens in enumerate(X):
+        if isinstance(tokens, str) or not all(isinstance(t, str) for t in tokens):
+            raise DataFormatError(f"{name}[{index}] must be a list of token strings")
+
+
+def _check_tags(X, y) -> None:
+    if len(X) != len(y):
+        raise DataFormatError(f"{len(X)} sentences but {len(y)} tag lists")
+    for index, (tokens, tags) in enumerate(zip(X, y)):
+        if len(tokens) != len(tags):
+            raise DataFormatError(f"sentence {index}: {len(tokens)} tokens but {len(tags)} tags")
+        for tag in tags:
+            if not isinstance(tag, str) or not is_valid_tag(tag):
+                raise DataFormatError(f"sentence {index}: tag {tag!r} fits no tagging scheme")
+
+
+def data_hash(X: Sequence[Sequence[str]], y: Sequence[Sequence[str]]) -> str:
+    """SHA-256 of the training sentences and tags, to tell later which data a model saw."""
+    digest = hashlib.sha256()
+    for tokens, tags in zip(X, y):
+        digest.update(json.dumps([list(tokens), list(tags)], ensure_ascii=False).encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+class CRFTagger(BaseEstimator):
+    """Named-entity tagger: a declared feature set feeding a linear-chain CRF (CRFsuite).
+
+    ``features`` names an installed feature set (``"tutorial"``), a TOML file, or a dict.
+    Training parameters left as None take the feature set's recommended values.
+    ``n_jobs`` featurizes sentences in parallel with joblib; ``verbose`` shows progress bars.
+    """
+
+    def __init__(
+        self,
+        features="tutorial",
+        algorithm=None,
+        c1=None,
+        c2=None,
+        max_iterations=None,
+        all_possible_transitions=None,
+        n_jobs=1,
+        verbose=False,
+    ):
+        self.features = features
+        self.algorithm = algorithm
+        self.c1 = c1
+        self.c2 = c2
+        self.max_iterations = max_iterations
+        self.all_possible_transitions = all_possible_transitions
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    # -- training -------------------------------------------------------------------------
+    def resolved_training_params(self, feature_set: FeatureSet | None = None) -> dict:
+        """Training parameters as used: explicit arguments, else the feature set's, else defaults."""
+        feature_set = feature_set or load_feature_set(self.features)
+        params = {**FALLBACK_TRAINING, **feature_set.training}
+        for key in FALLBACK_TRAINING:
+            value = getattr(self, key)
+            if value is not None:
+                params[key] = value
+        allowed = REGULARISED.get(params["algorithm"], set())
+        return {k: v for k, v in params.items() if k not in ("c1", "c2") or k in allowed}
+
+    def fit(self, X, y, *, corpus: str | None = None):
+        """Featurize ``X`` (token lists) and train the CRF on ``y`` (tag lists).
+
+        ``corpus`` names the training data in the saved model's metadata.
+        """
+        import sklearn_crfsuite
+
+        _check_tokens(X)
+        _check_tags(X, y)
+        pairs = [(list(t), list(g)) for t, g in zip(X, y) if len(t)]
+        if not pairs:
+            raise DataFormatError("no non-empty sentences to train on")
+        feature_set = load_feature_set(self.features)
+        params = self.resolved_training_params(feature_set)
+        started = time.perf_counter()
+        features = featurize_many(feature_set, [t for t, _ in pairs], self.n_jobs, self.verbose, "featurizing train")
+        with tempfile.TemporaryDirectory(prefix="crfner-") as tmp:
+            model_path = os.path.join(tmp, "model.crfsuite")
+            crf = sklearn_crfsuite.CRF(
+                **params,
+                model_filename=model_path,
+                trainer_cls=_progress_trainer(bool(self.verbose), params["max_iterations"]),
+            )
+            crf.fit(features, [g for _, g in pairs])
+            model = Path(model_path).read_bytes()
+        self.training_seconds_ = time.perf_counter() - started
+        self.feature_set_ = feature_set
+        self.training_params_ = params
+        self.training_corpus_ = corpus
+        self.training_data_ = {"sentences": len(pairs), "tokens": sum(len(t) for t, _ in pairs), "sha256": data_hash(X, y)}
+        self.metrics_ = {}
+        self._set_model(model)
+        return self
+
+    def _set_model(self, model: bytes) -> None:
+        import pycrfsuite
+
+        tagger = pycrfsuite.Tagger()
+        try:
+            tagger.open_inmemory(model)
+        except ValueError as error:
+            raise ModelFileError(f"CRFsuite cannot read the model ({error})") from None
+        self.model_ = model
+        self._tagger = tagger
+        self.classes_ = list(tagger.labels())
+        self._featurizer = self.feature_set_.featurizer()
+
+    def _check_fitted(self) -> None:
+        if getattr(self, "model_", None) is None:
+            raise NotFittedError("this CRFTagger is not fitted yet: call fit(X, y) or CRFTagger.load(path)")
+
+    # -- prediction -----------------------------------------------------------------------
+    def _features(self, X) -> list[list[dict]]:
+        _check_tokens(X)
+        if self.n_jobs == 1:
+            return [self._featurizer(tokens) for tokens in X]
+        return featurize_many(self.feature_set_, X, self.n_jobs, self.verbose, "featurizing")
+
+    def predict(self, X) -> list[list[str]]:
+        """IOB2 tags for each token list in ``X``."""
+        from tqdm.auto import tqdm
+
+        self._check_fitted()
+        tagger = self._tagger
+        features = self._features(X)
+        rows = tqdm(features, desc="tagging", unit="sent", disable=not self.verbose, leave=False)
+        return [tagger.tag(f) if f else [] for f in rows]
+
+    def predict_marginals(self, X) -> list[list[dict[str, float]]]:
+        """For each token, the marginal probability of every label."""
+        self._check_fitted()
+        tagger, labels = self._tagger, self.classes_
+        out = []
+        for f in self._features(X):
+            if not f:
+                out.append([])
+                continue
+            tagger.set(f)
+            out.append([{label: tagger.marginal(label, i) for label in labels} for i in range(len(f))])
+        return out
+
+    def score(self, X, y) -> float:
+        """Strict entity-level micro-F1 of the predictions on ``X`` against ``y``."""
+        return evaluate(y, self.predict(X)).f1
+
+    # -- model files ----------------------------------------------------------------------
+    def save(self, path: str | os.PathLike, overwrite: bool = False) -> Path:
+        """Write the model directory ``path`` (CRFsuite binary + ``crfner.json``) atomically."""
+        self._check_fitted()
+        metadata = {
+            "crfner_version": __version__,
+            "feature_set": self.feature_set_.to_dict(),
+            "feature_set_name": self.feature_set_.name,
+            "feature_set_version": self.feature_set_.version,
+            "labels": list(self.classes_),
+            "parameters": {**self.training_params_, "n_jobs": self.n_jobs},
+            "training": {
+                "corpus": self.training_corpus_,
+                "seconds": round(getattr(self, "training_seconds_", 0.0), 3),
+                **self.training_data_,
+            },
+            "metrics": self.metrics_,
+        }
+        return write_model_dir(path, self.model_, metadata, overwrite=overwrite)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "CRFTagger":
+        """Load a model directory written by :meth:`save`; unpickles nothing."""
+        model, metadata = read_model_dir(path)
+        try:
+            feature_set = FeatureSet.from_dict(metadata["feature_set"], source=f"{path} feature set")
+        except FeatureSetError as error:
+            raise ModelFileError(f"{path}: the stored feature set is unusable ({error})") from None
+        params = metadata["parameters"]
+        known = {k: params[k] for k in FALLBACK_TRAINING if k in params}
+        tagger = cls(features=feature_set.to_dict(), n_jobs=params.get("n_jobs", 1), **known)
+        tagger.feature_set_ = feature_set
+        tagger.training_params_ = {k: v for k, v in params.items() if k != "n_jobs"}
+        training = dict(metadata.get("training") or {})
+        tagger.training_corpus_ = training.pop("corpus", None)
+        tagger.training_seconds_ = training.pop("seconds", 0.0)
+        tagger.training_data_ = training
+        tagger.metrics_ = dict(metadata.get("metrics") or {})
+        tagger.metadata_ = metadata
+        try:
+            tagger._set_model(model)
+        except ModelFileError as error:
+            raise ModelFileError(f"{path}: {error}") from None
+        if sorted(tagger.classes_) != sorted(metadata["labels"]):
+            raise ModelFileError(f"{path}: the model's labels differ from those in its metadata")
+        return tagger
+
+    # pycrfsuite taggers cannot be pickled; joblib and GridSearchCV pickle estimators.
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_tagger", None)
+        state.pop("_featurizer", None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        if state.get("model_") is not None:
+            self._set_model(state["model_"])

@@ -1,0 +1,1 @@
+"""crfner's declared feature sets (*.toml), installed as the package ``crfner.featuresets``."""
