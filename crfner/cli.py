@@ -40,7 +40,9 @@ def cmd_corpora(args) -> int:
 
 def cmd_train(args) -> int:
     from . import CRFTagger, evaluate, load_corpus
+    from .featurize.featureset import load_feature_set
 
+    feature_set = load_feature_set(args.features)
     X, y = load_corpus(args.corpus, args.split, data_dir=args.data_dir)
     if Path(args.out).exists() and not args.force:
         raise _usage(f"{args.out} already exists (use --force to replace it)")
@@ -54,7 +56,7 @@ def cmd_train(args) -> int:
         n_jobs=args.n_jobs,
         verbose=_progress(args),
     )
-    print(f"training {tagger.features!s} CRF on {args.corpus} {args.split or ''}: {len(X)} sentences, "
+    print(f"training {feature_set.name} CRF on {args.corpus} {args.split or ''}: {len(X)} sentences, "
           f"{sum(map(len, X))} tokens", file=sys.stderr)
     tagger.fit(X, y, corpus=f"{args.corpus}:{args.split}" if args.split else str(args.corpus))
     print(f"trained in {tagger.training_seconds_:.1f} s ({len(tagger.classes_)} labels)", file=sys.stderr)

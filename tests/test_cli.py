@@ -1,0 +1,115 @@
+"""The crfner command line: each verb end to end on slices of the real corpora, and its errors."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from crfner.cli import main
+from crfner.formats.conll import write_conll
+
+
+def run(*args, input_text=None):
+    return subprocess.run([sys.executable, "-m", "crfner", *map(str, args)], capture_output=True, text=True, input=input_text)
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory, small_train, small_devel):
+    folder = tmp_path_factory.mktemp("corpus")
+    X, y = small_train
+    Xd, yd = small_devel
+    write_conll(folder / "train.tsv", X[:400], y[:400])
+    write_conll(folder / "devel.tsv", Xd[:150], yd[:150])
+    write_conll(folder / "test.tsv", Xd[150:], yd[150:])
+    return folder
+
+
+@pytest.fixture(scope="module")
+def model_dir(corpus_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("models") / "m"
+    assert main(["train", str(corpus_dir), "--out", str(out), "--max-iterations", "20", "--evaluate-on", "devel", "-q"]) == 0
+    return out
+
+
+def _f1(stdout: str) -> float:
+    return float(re.search(r"strict micro-F1 ([0-9.]+)", stdout).group(1))
+
+
+def test_train_stores_requested_metrics(model_dir):
+    meta = json.loads((model_dir / "crfner.json").read_text())
+    assert meta["parameters"]["max_iterations"] == 20
+    assert 0 < meta["metrics"]["devel"]["f1"] <= 1
+
+
+def test_tag_output_scores_the_same_as_evaluate(model_dir, corpus_dir, tmp_path, capsys):
+    assert main(["evaluate", str(model_dir), str(corpus_dir), "--split", "test", "--json", str(tmp_path / "s.json")]) == 0
+    printed = capsys.readouterr().out
+    scores = json.loads((tmp_path / "s.json").read_text())
+    assert _f1(printed) == pytest.approx(scores["f1"], abs=5e-5) and "micro avg" in printed
+
+    assert main(["tag", str(model_dir), str(corpus_dir / "test.tsv"), "-o", str(tmp_path / "pred.conll"), "-q"]) == 0
+    first = (tmp_path / "pred.conll").read_text().splitlines()[0].split("\t")
+    assert len(first) == 3  # token, gold, predicted
+    assert main(["evaluate", "--predictions", str(tmp_path / "pred.conll")]) == 0
+    assert _f1(capsys.readouterr().out) == pytest.approx(scores["f1"], abs=5e-5)
+
+
+def test_registered_corpus_end_to_end(data_dir, tmp_path, capsys):
+    model = tmp_path / "ncbi"
+    assert main(["train", "ncbi_disease", "--data-dir", str(data_dir), "--out", str(model), "--max-iterations", "10", "-q"]) == 0
+    assert main(["evaluate", str(model), "ncbi_disease", "--data-dir", str(data_dir)]) == 0
+    evaluated = _f1(capsys.readouterr().out)
+    test_file = data_dir / "NCBI-disease-IOB" / "test.tsv"
+    assert main(["tag", str(model), str(test_file), "-o", str(tmp_path / "p.conll"), "-q"]) == 0
+    assert main(["evaluate", "--predictions", str(tmp_path / "p.conll")]) == 0
+    assert _f1(capsys.readouterr().out) == evaluated > 0
+
+
+def test_tag_sentences_from_stdin_as_json(model_dir):
+    result = run("tag", model_dir, "--input-format", "sentences", "--output-format", "json",
+                 input_text="Cisplatin induced nephrotoxicity .\n\nHe had no fever\n")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["tokens"] for r in records] == [["Cisplatin", "induced", "nephrotoxicity", "."], ["He", "had", "no", "fever"]]
+    for record in records:
+        assert len(record["tags"]) == len(record["tokens"])
+        for entity in record["entities"]:
+            assert entity["text"] == " ".join(record["tokens"][entity["start"]:entity["end"]])
+
+
+def test_corpora_lists_the_registry(data_dir, capsys):
+    assert main(["corpora", "--data-dir", str(data_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "bc5cdr" in out and "ncbi_disease" in out and str(data_dir / "BC5CDR-IOB") in out
+
+
+@pytest.mark.parametrize("verb", ["train", "evaluate", "tag", "corpora"])
+def test_help_on_each_verb(verb):
+    result = run(verb, "--help")
+    assert result.returncode == 0 and f"usage: crfner {verb}" in result.stdout
+
+
+def _fails_with(args, pattern, input_text=None):
+    result = run(*args, input_text=input_text)
+    assert result.returncode == 2, result
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert re.search(pattern, lines[0]), lines[0]
+
+
+def test_bad_arguments_and_input_exit_2_with_one_line(model_dir, corpus_dir, tmp_path):
+    _fails_with(["train"], "the following arguments are required")
+    _fails_with(["train", "no_such_corpus", "--out", tmp_path / "x"], "neither a known corpus")
+    _fails_with(["train", corpus_dir, "--out", model_dir], "already exists")
+    _fails_with(["train", corpus_dir, "--out", tmp_path / "y", "--features", "fancy"], "unknown feature set 'fancy'")
+    _fails_with(["evaluate"], "give MODEL and CORPUS")
+    _fails_with(["evaluate", tmp_path / "absent", corpus_dir], "no such model directory")
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("Aspirin\tB-Chemical\nkills\tZ\n")
+    _fails_with(["tag", model_dir, bad], rf"{re.escape(str(bad))}, line 2: tag 'Z' fits no tagging scheme")
+    _fails_with(["tag", model_dir, tmp_path / "absent.tsv"], "absent.tsv: no such file")
+    _fails_with(["tag", model_dir, "--input-format", "xml"], "invalid choice")

@@ -1,0 +1,42 @@
+"""The README's examples really run: its Python blocks and its command-line block."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+
+
+def _blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", (REPO / "README.md").read_text(encoding="utf-8"), flags=re.S)
+
+
+@pytest.fixture()
+def workdir(tmp_path, data_dir):
+    """A folder with ../shared/data beside it, as in a checkout."""
+    (tmp_path / "shared").symlink_to(data_dir.parent.resolve(), target_is_directory=True)
+    (tmp_path / "work").mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "CRFNER_DATA_DIR"}
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    return tmp_path / "work", env
+
+
+@pytest.mark.parametrize("index", range(len(_blocks("python"))))
+def test_python_examples(workdir, index):
+    cwd, env = workdir
+    result = subprocess.run([sys.executable, "-c", _blocks("python")[index]], cwd=cwd, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_command_line_examples(workdir):
+    cwd, env = workdir
+    (block,) = [b for b in _blocks("bash") if "crfner train" in b]
+    result = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=cwd, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    figures = re.findall(r"strict micro-F1 ([0-9.]+)", result.stdout)
+    assert len(figures) == 2 and figures[0] == figures[1]

@@ -1,0 +1,94 @@
+"""CRFTagger as a scikit-learn estimator, trained on a slice of the real BC5CDR train split."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, PredefinedSplit, RandomizedSearchCV
+
+from crfner import CRFTagger, DataFormatError, evaluate
+from crfner.errors import NotFittedError
+
+
+def test_init_does_no_work_and_params_round_trip():
+    tagger = CRFTagger(features="tutorial", c1=0.3)
+    assert tagger.get_params() == {
+        "features": "tutorial", "algorithm": None, "c1": 0.3, "c2": None, "max_iterations": None,
+        "all_possible_transitions": None, "n_jobs": 1, "verbose": False,
+    }
+    assert clone(tagger).get_params() == tagger.get_params()
+    assert not hasattr(CRFTagger(features="no-such-set"), "feature_set_")  # resolved only in fit
+
+
+def test_feature_set_supplies_defaults_and_arguments_override():
+    assert CRFTagger().resolved_training_params() == {
+        "algorithm": "lbfgs", "c1": 0.1, "c2": 0.1, "max_iterations": 100, "all_possible_transitions": True
+    }
+    overridden = CRFTagger(c2=0.5, max_iterations=7, all_possible_transitions=False).resolved_training_params()
+    assert overridden["c2"] == 0.5 and overridden["max_iterations"] == 7 and overridden["all_possible_transitions"] is False
+    assert "c1" not in CRFTagger(algorithm="l2sgd").resolved_training_params()
+
+
+def test_fit_predict_on_real_data(fitted, small_train, small_devel):
+    X, y = small_train
+    Xd, yd = small_devel
+    assert sorted(fitted.classes_) == ["B-Chemical", "B-Disease", "I-Chemical", "I-Disease", "O"]
+    predicted = fitted.predict(Xd)
+    assert [len(p) for p in predicted] == [len(x) for x in Xd]
+    held_out = evaluate(yd, predicted).f1
+    # The CRF must fit its training data far better than unseen data, and find entities there.
+    assert fitted.score(X, y) > 0.9
+    assert held_out > 0.3
+    assert fitted.score(Xd, yd) == held_out
+    assert fitted.training_data_["sentences"] == 800 and fitted.training_corpus_ == "bc5cdr:train[:800]"
+
+
+def test_marginals_are_distributions(fitted, small_devel):
+    Xd, _ = small_devel
+    marginals = fitted.predict_marginals(Xd[:20])
+    for tokens, rows in zip(Xd[:20], marginals):
+        assert len(rows) == len(tokens)
+        for row in rows:
+            assert set(row) == set(fitted.classes_)
+            assert sum(row.values()) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_parallel_prediction_and_pickling_agree(fitted, small_devel):
+    Xd, _ = small_devel
+    serial = fitted.predict(Xd)
+    copy = pickle.loads(pickle.dumps(fitted))
+    assert copy.predict(Xd) == serial
+    assert copy.set_params(n_jobs=2).predict(Xd) == serial
+
+
+def test_grid_search_with_a_predefined_split(small_train, small_devel):
+    X, y = small_train
+    Xd, yd = small_devel
+    X_all, y_all = list(X[:300]) + list(Xd[:150]), list(y[:300]) + list(yd[:150])
+    split = PredefinedSplit([-1] * 300 + [0] * 150)
+    search = GridSearchCV(CRFTagger(max_iterations=20), {"c1": [0.0, 5.0]}, cv=split, n_jobs=2)
+    search.fit(X_all, y_all)
+    assert set(search.cv_results_["param_c1"]) == {0.0, 5.0}
+    assert search.best_estimator_.c1 == search.best_params_["c1"]
+    assert search.best_estimator_.predict(Xd[:5])
+    random_search = RandomizedSearchCV(CRFTagger(max_iterations=10), {"c2": [0.01, 0.1, 1.0]}, n_iter=2, cv=split, random_state=0)
+    assert random_search.fit(X_all, y_all).best_params_["c2"] in (0.01, 0.1, 1.0)
+
+
+def test_errors_before_fit_and_on_bad_input(small_train):
+    with pytest.raises(NotFittedError, match="not fitted"):
+        CRFTagger().predict([["a"]])
+    with pytest.raises(DataFormatError, match="sentence 1: 2 tokens but 1 tags"):
+        CRFTagger().fit([["a"], ["b", "c"]], [["O"], ["O"]])
+    with pytest.raises(DataFormatError, match="2 sentences but 1 tag lists"):
+        CRFTagger().fit([["a"], ["b"]], [["O"]])
+    with pytest.raises(DataFormatError, match="must be a list of token lists"):
+        CRFTagger().fit("a sentence", ["O"])
+    with pytest.raises(DataFormatError, match="tag 'Bad' fits no"):
+        CRFTagger().fit([["a"]], [["Bad"]])
+
+
+def test_empty_sentences_are_tolerated(fitted):
+    assert fitted.predict([[], ["Aspirin"]])[0] == []
