@@ -21,6 +21,32 @@ def _progress(args) -> bool:
     return not args.quiet and sys.stderr.isatty()
 
 
+def _gazetteer_args(pairs: list[str] | None) -> dict[str, str] | None:
+    """``--gazetteer NAME=PATH`` (or just PATH, named by its stem) into {name: path}."""
+    if not pairs:
+        return None
+    named = {}
+    for pair in pairs:
+        name, sep, path = pair.partition("=")
+        if not sep:
+            name, path = Path(pair).stem, pair
+        named[name] = path
+    return named
+
+
+def _load_model(args):
+    from . import CRFTagger
+
+    tagger = CRFTagger.load(
+        args.model,
+        gazetteers=_gazetteer_args(args.gazetteer),
+        allow_gazetteer_change=args.allow_gazetteer_change,
+        data_dir=getattr(args, "data_dir", None),
+    )
+    tagger.n_jobs, tagger.verbose = args.n_jobs, _progress(args)
+    return tagger
+
+
 def _write_json(path: str, payload: dict) -> None:
     from .atomic import atomic_open
 
@@ -53,6 +79,9 @@ def cmd_train(args) -> int:
         c2=args.c2,
         max_iterations=args.max_iterations,
         all_possible_transitions=args.all_possible_transitions,
+        gazetteers=_gazetteer_args(args.gazetteer),
+        unlabeled_text=args.unlabeled_text,
+        data_dir=args.data_dir,
         n_jobs=args.n_jobs,
         verbose=_progress(args),
     )
@@ -71,7 +100,7 @@ def cmd_train(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from . import CRFTagger, evaluate, load_corpus
+    from . import evaluate, load_corpus
     from .formats.conll import read_predictions
 
     if args.predictions:
@@ -82,8 +111,7 @@ def cmd_evaluate(args) -> int:
     else:
         if not (args.model and args.corpus):
             raise _usage("give MODEL and CORPUS (or --predictions FILE)")
-        tagger = CRFTagger.load(args.model)
-        tagger.n_jobs, tagger.verbose = args.n_jobs, _progress(args)
+        tagger = _load_model(args)
         X, gold = load_corpus(args.corpus, args.split, data_dir=args.data_dir)
         pred = tagger.predict(X)
         label = f"{args.corpus} {args.split or ''}".strip()
@@ -97,13 +125,11 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_tag(args) -> int:
-    from . import CRFTagger
     from .atomic import atomic_open
     from .formats.conll import format_conll, read_sentences, read_tokens
     from .schemes import tags_to_spans
 
-    tagger = CRFTagger.load(args.model)
-    tagger.n_jobs, tagger.verbose = args.n_jobs, _progress(args)
+    tagger = _load_model(args)
     source = args.input
     if source == "-":
         import tempfile
@@ -139,6 +165,50 @@ def cmd_tag(args) -> int:
         with atomic_open(args.output) as handle:
             handle.writelines(lines())
         print(f"tagged {len(X)} sentences into {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_tune(args) -> int:
+    from . import CRFTagger, evaluate, load_corpus
+    from .featurize.featureset import load_feature_set
+    from .tuning import tune
+
+    for features in args.features:
+        load_feature_set(features)
+    if Path(args.out).exists() and not args.force:
+        raise _usage(f"{args.out} already exists (use --force to replace it)")
+    X, y = load_corpus(args.corpus, args.train_split, data_dir=args.data_dir)
+    Xd, yd = load_corpus(args.corpus, args.dev_split, data_dir=args.data_dir)
+    grid = {"features": args.features}
+    for name in ("c1", "c2", "max_iterations"):
+        values = getattr(args, name)
+        if values:
+            grid[name] = values
+    base = CRFTagger(gazetteers=_gazetteer_args(args.gazetteer), data_dir=args.data_dir, n_jobs=1)
+    size = 1
+    for values in grid.values():
+        size *= len(values)
+    print(f"tuning on {args.corpus} {args.train_split} -> {args.dev_split}: {size} candidates, {args.n_jobs} parallel",
+          file=sys.stderr)
+    result = tune(base, grid, X, y, Xd, yd, n_jobs=args.n_jobs, progress=_progress(args),
+                  corpus=f"{args.corpus}:{args.train_split}+{args.dev_split}")
+    print(f"{'devel F1':>8}  {'seconds':>7}  parameters")
+    for candidate in result.candidates:
+        print(f"{candidate['f1']:8.4f}  {candidate['seconds']:7.1f}  {candidate['params']}")
+    print(f"best: {result.best_params} (devel strict micro-F1 {result.best_score:.4f}); final model trained on "
+          f"{args.train_split}+{args.dev_split}")
+    final = result.final
+    for split in args.evaluate_on or []:
+        Xe, ye = load_corpus(args.corpus, split, data_dir=args.data_dir)
+        scores = evaluate(ye, final.predict(Xe))
+        final.metrics_[split] = scores.to_dict()
+        print(f"\n{args.corpus} {split}: strict micro-F1 {scores.f1:.4f}\n{scores}")
+    final.save(args.out, overwrite=args.force)
+    if args.json:
+        _write_json(args.json, {"corpus": args.corpus, "grid": grid, "best_params": result.best_params,
+                                "best_devel_f1": result.best_score, "candidates": result.candidates,
+                                "metrics": final.metrics_})
+    print(f"saved {args.out}", file=sys.stderr)
     return 0
 
 
@@ -180,10 +250,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-iterations", type=int, help="training iterations (default: the feature set's)")
     p.add_argument("--all-possible-transitions", action=argparse.BooleanOptionalAction, default=None,
                    help="learn weights for transitions unseen in training (default: the feature set's)")
+    p.add_argument("--gazetteer", action="append", metavar="NAME=PATH", help="an extra term list (TSV: term, identifier); repeatable")
+    p.add_argument("--unlabeled-text", metavar="FILE", help="extra text for learning word clusters: one tokenised sentence per line")
     p.add_argument("--evaluate-on", action="append", metavar="SPLIT", help="score the model on SPLIT and store the figures in it (repeatable)")
     p.add_argument("--force", action="store_true", help="replace an existing model directory")
     common(p)
     p.set_defaults(run=cmd_train)
+
+    p = verbs.add_parser("tune", help="search c1/c2 (and feature sets) on devel, then train the best on train+devel",
+                         description="Grid search on the devel split (scikit-learn ParameterGrid and PredefinedSplit, "
+                                     "candidates in parallel with joblib), then a final model on train+devel.")
+    p.add_argument("corpus", help="a registered corpus or a folder of splits")
+    p.add_argument("--out", required=True, help="model directory for the final model")
+    p.add_argument("--features", nargs="+", default=["biomedical"], help="feature set(s) to try (default biomedical)")
+    p.add_argument("--c1", type=float, nargs="+", help="L1 values to try (default: the feature set's)")
+    p.add_argument("--c2", type=float, nargs="+", help="L2 values to try (default: the feature set's)")
+    p.add_argument("--max-iterations", type=int, nargs="+", help="iteration counts to try (default: the feature set's)")
+    p.add_argument("--train-split", default="train")
+    p.add_argument("--dev-split", default="devel")
+    p.add_argument("--gazetteer", action="append", metavar="NAME=PATH", help="an extra term list; repeatable")
+    p.add_argument("--evaluate-on", action="append", metavar="SPLIT", help="score the final model on SPLIT (repeatable)")
+    p.add_argument("--json", help="write every candidate's devel score and the final figures to this JSON file")
+    p.add_argument("--force", action="store_true", help="replace an existing model directory")
+    common(p)
+    p.set_defaults(run=cmd_tune)
 
     p = verbs.add_parser("evaluate", help="strict entity-level scores of a model on a corpus, or of a predictions file",
                          description="Score MODEL on CORPUS, or score a predictions file (token ... gold predicted).")
@@ -192,6 +282,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", default="test", help="split to score (default test; ignored for a file)")
     p.add_argument("--predictions", help="score this CoNLL file: gold tags in the second-to-last column, predictions in the last")
     p.add_argument("--json", help="also write the scores to this JSON file")
+    p.add_argument("--gazetteer", action="append", metavar="NAME=PATH", help="where to find a gazetteer the model was trained with")
+    p.add_argument("--allow-gazetteer-change", action="store_true", help="run even if a gazetteer differs from the one the model was trained with")
     common(p)
     p.set_defaults(run=cmd_evaluate)
 
@@ -204,7 +296,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output-format", choices=["conll", "json"], default="conll",
                    help="conll: token [gold] predicted; json: one JSON object per sentence")
     p.add_argument("-o", "--output", help="output file, written atomically (default: standard output)")
-    common(p, data=False)
+    p.add_argument("--gazetteer", action="append", metavar="NAME=PATH", help="where to find a gazetteer the model was trained with")
+    p.add_argument("--allow-gazetteer-change", action="store_true", help="run even if a gazetteer differs from the one the model was trained with")
+    common(p)
     p.set_defaults(run=cmd_tag)
     return parser
 

@@ -26,8 +26,12 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_model_dir(path: str | os.PathLike, model: bytes, metadata: dict, overwrite: bool = False) -> Path:
-    """Write ``model`` (CRFsuite bytes) and ``metadata`` into the directory ``path``, atomically."""
+def write_model_dir(
+    path: str | os.PathLike, model: bytes, metadata: dict, overwrite: bool = False, files: dict[str, bytes] | None = None
+) -> Path:
+    """Write ``model`` (CRFsuite bytes), ``metadata`` and any extra ``files`` (name → bytes, such
+    as a cluster table) into the directory ``path``, atomically; each file's hash is recorded."""
+    files = files or {}
     metadata = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -35,10 +39,13 @@ def write_model_dir(path: str | os.PathLike, model: bytes, metadata: dict, overw
         "model_file": MODEL_FILE,
         "model_bytes": len(model),
         "model_sha256": sha256_bytes(model),
+        "files": {name: {"bytes": len(data), "sha256": sha256_bytes(data)} for name, data in files.items()},
     }
     try:
         with atomic_directory(path, overwrite=overwrite) as tmp:
             (tmp / MODEL_FILE).write_bytes(model)
+            for name, data in files.items():
+                (tmp / name).write_bytes(data)
             (tmp / METADATA_FILE).write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     except FileExistsError as error:
         raise ModelFileError(str(error)) from None
@@ -82,4 +89,10 @@ def read_model_dir(path: str | os.PathLike) -> tuple[bytes, dict]:
         )
     if sha256_bytes(model) != metadata["model_sha256"]:
         raise ModelFileError(f"{model_path}: damaged (its SHA-256 differs from the one in {METADATA_FILE})")
+    for name, expected in (metadata.get("files") or {}).items():
+        extra = path / name
+        if not extra.is_file():
+            raise ModelFileError(f"{path}: {name} is missing")
+        if sha256_bytes(extra.read_bytes()) != expected.get("sha256"):
+            raise ModelFileError(f"{extra}: damaged (its SHA-256 differs from the one in {METADATA_FILE})")
     return model, metadata

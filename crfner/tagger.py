@@ -16,7 +16,7 @@ from sklearn.base import BaseEstimator
 
 from . import __version__
 from .errors import DataFormatError, FeatureSetError, ModelFileError, NotFittedError
-from .featurize.featureset import FeatureSet, featurize_many, load_feature_set
+from .featurize.featureset import FeatureSet, Resources, featurize_many, load_feature_set, paused_gc
 from .metrics import evaluate
 from .modelfile import read_model_dir, write_model_dir
 from .schemes import is_valid_tag
@@ -92,9 +92,12 @@ def data_hash(X: Sequence[Sequence[str]], y: Sequence[Sequence[str]]) -> str:
 class CRFTagger(BaseEstimator):
     """Named-entity tagger: a declared feature set feeding a linear-chain CRF (CRFsuite).
 
-    ``features`` names an installed feature set (``"tutorial"``), a TOML file, or a dict.
-    Training parameters left as None take the feature set's recommended values.
-    ``n_jobs`` featurizes sentences in parallel with joblib; ``verbose`` shows progress bars.
+    ``features`` names an installed feature set (``"tutorial"``, ``"biomedical"``), a TOML
+    file, or a dict. Training parameters left as None take the feature set's recommended
+    values. ``gazetteers`` adds term lists to the set's own (``{name: path}`` or paths);
+    ``unlabeled_text`` (token lists, or a file of one tokenised sentence per line) joins the
+    training text for learning word clusters; ``data_dir`` is where gazetteers are found by
+    name. ``n_jobs`` featurizes sentences in parallel with joblib; ``verbose`` shows progress.
     """
 
     def __init__(
@@ -105,6 +108,9 @@ class CRFTagger(BaseEstimator):
         c2=None,
         max_iterations=None,
         all_possible_transitions=None,
+        gazetteers=None,
+        unlabeled_text=None,
+        data_dir=None,
         n_jobs=1,
         verbose=False,
     ):
@@ -114,6 +120,9 @@ class CRFTagger(BaseEstimator):
         self.c2 = c2
         self.max_iterations = max_iterations
         self.all_possible_transitions = all_possible_transitions
+        self.gazetteers = gazetteers
+        self.unlabeled_text = unlabeled_text
+        self.data_dir = data_dir
         self.n_jobs = n_jobs
         self.verbose = verbose
 
@@ -144,7 +153,12 @@ class CRFTagger(BaseEstimator):
         feature_set = load_feature_set(self.features)
         params = self.resolved_training_params(feature_set)
         started = time.perf_counter()
-        features = featurize_many(feature_set, [t for t, _ in pairs], self.n_jobs, self.verbose, "featurizing train")
+        from .featurize.resources import build_resources
+
+        resources = build_resources(feature_set, [t for t, _ in pairs], self.gazetteers, self.unlabeled_text, self.data_dir)
+        features = featurize_many(
+            feature_set, [t for t, _ in pairs], self.n_jobs, self.verbose, "featurizing train", resources=resources
+        )
         with tempfile.TemporaryDirectory(prefix="crfner-") as tmp:
             model_path = os.path.join(tmp, "model.crfsuite")
             crf = sklearn_crfsuite.CRF(
@@ -156,6 +170,7 @@ class CRFTagger(BaseEstimator):
             model = Path(model_path).read_bytes()
         self.training_seconds_ = time.perf_counter() - started
         self.feature_set_ = feature_set
+        self.resources_ = resources
         self.training_params_ = params
         self.training_corpus_ = corpus
         self.training_data_ = {"sentences": len(pairs), "tokens": sum(len(t) for t, _ in pairs), "sha256": data_hash(X, y)}
@@ -174,18 +189,22 @@ class CRFTagger(BaseEstimator):
         self.model_ = model
         self._tagger = tagger
         self.classes_ = list(tagger.labels())
-        self._featurizer = self.feature_set_.featurizer()
+        # Features the model has no weight for cannot change a tag; leaving them out saves time.
+        self._featurizer = self.feature_set_.featurizer(self.resources_, frozenset(tagger.info().attributes))
 
     def _check_fitted(self) -> None:
         if getattr(self, "model_", None) is None:
             raise NotFittedError("this CRFTagger is not fitted yet: call fit(X, y) or CRFTagger.load(path)")
 
     # -- prediction -----------------------------------------------------------------------
-    def _features(self, X) -> list[list[dict]]:
+    def _features(self, X) -> list[list[list[str]]]:
         _check_tokens(X)
         if self.n_jobs == 1:
-            return [self._featurizer(tokens) for tokens in X]
-        return featurize_many(self.feature_set_, X, self.n_jobs, self.verbose, "featurizing")
+            with paused_gc():
+                return [self._featurizer.attributes(tokens) for tokens in X]
+        return featurize_many(
+            self.feature_set_, X, self.n_jobs, self.verbose, "featurizing", resources=self.resources_, featurizer=self._featurizer
+        )
 
     def predict(self, X) -> list[list[str]]:
         """IOB2 tags for each token list in ``X``."""
@@ -193,9 +212,10 @@ class CRFTagger(BaseEstimator):
 
         self._check_fitted()
         tagger = self._tagger
-        features = self._features(X)
-        rows = tqdm(features, desc="tagging", unit="sent", disable=not self.verbose, leave=False)
-        return [tagger.tag(f) if f else [] for f in rows]
+        with paused_gc():
+            features = self._features(X)
+            rows = tqdm(features, desc="tagging", unit="sent", disable=not self.verbose, leave=False)
+            return [tagger.tag(f) if f else [] for f in rows]
 
     def predict_marginals(self, X) -> list[list[dict[str, float]]]:
         """For each token, the marginal probability of every label."""
@@ -217,7 +237,14 @@ class CRFTagger(BaseEstimator):
     # -- model files ----------------------------------------------------------------------
     def save(self, path: str | os.PathLike, overwrite: bool = False) -> Path:
         """Write the model directory ``path`` (CRFsuite binary + ``crfner.json``) atomically."""
+        from .featurize.resources import CLUSTERS_FILE, describe_resources
+
         self._check_fitted()
+        files = {}
+        if self.resources_.clusters is not None:
+            with tempfile.TemporaryDirectory(prefix="crfner-") as tmp:
+                self.resources_.clusters.save(Path(tmp) / CLUSTERS_FILE)
+                files[CLUSTERS_FILE] = (Path(tmp) / CLUSTERS_FILE).read_bytes()
         metadata = {
             "crfner_version": __version__,
             "feature_set": self.feature_set_.to_dict(),
@@ -230,13 +257,21 @@ class CRFTagger(BaseEstimator):
                 "seconds": round(getattr(self, "training_seconds_", 0.0), 3),
                 **self.training_data_,
             },
+            "resources": describe_resources(self.resources_),
             "metrics": self.metrics_,
         }
-        return write_model_dir(path, self.model_, metadata, overwrite=overwrite)
+        return write_model_dir(path, self.model_, metadata, overwrite=overwrite, files=files)
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> "CRFTagger":
-        """Load a model directory written by :meth:`save`; unpickles nothing."""
+    def load(cls, path: str | os.PathLike, gazetteers=None, allow_gazetteer_change: bool = False, data_dir=None) -> "CRFTagger":
+        """Load a model directory written by :meth:`save`; unpickles nothing.
+
+        The gazetteers it was trained with are found again (at their recorded paths, in
+        ``data_dir``, or as ``gazetteers={name: path}`` says) and must be unchanged unless
+        ``allow_gazetteer_change``.
+        """
+        from .featurize.resources import restore_resources
+
         model, metadata = read_model_dir(path)
         try:
             feature_set = FeatureSet.from_dict(metadata["feature_set"], source=f"{path} feature set")
@@ -244,8 +279,11 @@ class CRFTagger(BaseEstimator):
             raise ModelFileError(f"{path}: the stored feature set is unusable ({error})") from None
         params = metadata["parameters"]
         known = {k: params[k] for k in FALLBACK_TRAINING if k in params}
-        tagger = cls(features=feature_set.to_dict(), n_jobs=params.get("n_jobs", 1), **known)
+        tagger = cls(features=feature_set.to_dict(), n_jobs=params.get("n_jobs", 1), data_dir=data_dir, **known)
         tagger.feature_set_ = feature_set
+        tagger.resources_ = restore_resources(
+            Path(path), metadata.get("resources") or {}, gazetteers, allow_gazetteer_change, data_dir
+        )
         tagger.training_params_ = {k: v for k, v in params.items() if k != "n_jobs"}
         training = dict(metadata.get("training") or {})
         tagger.training_corpus_ = training.pop("corpus", None)

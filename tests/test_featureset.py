@@ -44,9 +44,9 @@ def test_a_user_file_by_path(tmp_path):
 @pytest.mark.parametrize(
     "text,message",
     [
-        ('name = "x"\nversion = 1\n[token]\nshape = true\n', "unknown option token.shape"),
+        ('name = "x"\nversion = 1\n[token]\nsparkle = true\n', "unknown option token.sparkle"),
         ('name = "x"\nversion = 1\n[token]\nsuffixes = [0]\n', "token.suffixes = \\[0\\]: expected a list of lengths"),
-        ('name = "x"\nversion = 1\n[token]\nflags = ["greek"]\n', "unknown flag.s. greek"),
+        ('name = "x"\nversion = 1\n[token]\nflags = ["sparkly"]\n', "unknown flag.s. sparkly"),
         ('name = "x"\nversion = 1\n[training]\nc1 = -1\n', "training.c1 = -1"),
         ('name = "x"\n', "needs a whole-number version"),
         ('name = "x"\nversion = 1\ncolour = 2\n', "unknown key.s. colour"),

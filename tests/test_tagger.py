@@ -16,7 +16,8 @@ def test_init_does_no_work_and_params_round_trip():
     tagger = CRFTagger(features="tutorial", c1=0.3)
     assert tagger.get_params() == {
         "features": "tutorial", "algorithm": None, "c1": 0.3, "c2": None, "max_iterations": None,
-        "all_possible_transitions": None, "n_jobs": 1, "verbose": False,
+        "all_possible_transitions": None, "gazetteers": None, "unlabeled_text": None, "data_dir": None,
+        "n_jobs": 1, "verbose": False,
     }
     assert clone(tagger).get_params() == tagger.get_params()
     assert not hasattr(CRFTagger(features="no-such-set"), "feature_set_")  # resolved only in fit

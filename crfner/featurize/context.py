@@ -1,33 +1,108 @@
-"""Context features: chosen features of neighbouring tokens, and sentence boundaries."""
+"""Context features: chosen features of neighbouring tokens, word conjunctions across
+positions, and sentence boundaries.
+
+Which of a word's features its neighbours see depends on the word alone, so ``Context``
+projects them once per word type (``project``) and assembles each sentence from those
+projections (``assemble``), keeping per-token Python work to a few dict updates.
+"""
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Collection, Sequence
+
+OUTSIDE_BEFORE, OUTSIDE_AFTER = "<s>", "</s>"
+
+
+def attribute(name: str, value: object) -> str:
+    """The CRFsuite attribute a feature becomes: ``name:value`` for a string, else ``name``."""
+    return f"{name}:{value}" if isinstance(value, str) else name
+
+
+class Context:
+    """A declared context: ``offsets`` (e.g. -2..2), the feature ``names`` copied from
+    neighbours (a name ending in ``*`` copies every feature starting with it), word
+    ``conjunctions`` (offset lists such as ``[-1, 0]`` joining the ``conjoin`` feature),
+    and ``boundaries`` (``BOS``/``EOS`` on the first and last token)."""
+
+    def __init__(
+        self,
+        offsets: Sequence[int] = (),
+        names: Sequence[str] = (),
+        boundaries: bool = False,
+        conjunctions: Sequence[Sequence[int]] = (),
+        conjoin: str = "lower",
+    ):
+        self.offsets = [(o, f"{o:+d}:") for o in offsets if o != 0]
+        self.exact = frozenset(n for n in names if not n.endswith("*"))
+        self.prefixes = tuple(n[:-1] for n in names if n.endswith("*"))
+        self.boundaries = boundaries
+        self.conjunctions = [(list(c), "|".join(f"{o:+d}" for o in c) + ":" + conjoin) for c in conjunctions]
+        self.conjoin = conjoin
+
+    def visible(self, name: str) -> bool:
+        """Whether neighbours see the feature ``name``."""
+        return name in self.exact or (bool(self.prefixes) and name.startswith(self.prefixes))
+
+    def project(self, features: dict, known: Collection[str] | None = None) -> list[list[tuple[str, object, str]]]:
+        """For each offset, the (prefixed name, value, attribute) triples a neighbour at that
+        offset gets from a token with ``features``; with ``known``, only attributes the model knows."""
+        seen = [(name, value, isinstance(value, str)) for name, value in features.items() if self.visible(name)]
+        out = []
+        for _, prefix in self.offsets:
+            triples = []
+            for name, value, is_text in seen:
+                shifted = prefix + name
+                attr = f"{shifted}:{value}" if is_text else shifted
+                if known is None or attr in known:
+                    triples.append((shifted, value, attr))
+            out.append(triples)
+        return out
+
+    def assemble(self, own: Sequence[list], projections: Sequence[list[list]], conjoined: Sequence[str], make, known=None) -> list[list]:
+        """Each token's own items plus its neighbours' projections, conjunctions and boundaries.
+
+        Items are whatever ``make(name, value)`` builds: (name, value) pairs for feature dicts,
+        or attribute strings for CRFsuite; ``own`` and ``projections`` hold items of that kind.
+        """
+        n = len(own)
+        out = []
+        bos, eos = make("BOS", 1.0), make("EOS", 1.0)
+        for i in range(n):
+            items = list(own[i])
+            for k, (offset, _) in enumerate(self.offsets):
+                j = i + offset
+                if 0 <= j < n:
+                    items += projections[j][k]
+            for offsets, name in self.conjunctions:
+                value = "|".join(
+                    OUTSIDE_BEFORE if i + o < 0 else OUTSIDE_AFTER if i + o >= n else conjoined[i + o] for o in offsets
+                )
+                if known is None or f"{name}:{value}" in known:
+                    items.append(make(name, value))
+            if self.boundaries:
+                if i == 0:
+                    items.append(bos)
+                if i == n - 1:
+                    items.append(eos)
+            out.append(items)
+        return out
+
+
+def as_pair(name: str, value: object) -> tuple[str, object]:
+    return (name, value)
 
 
 def add_context(
-    token_features: Sequence[dict], offsets: Sequence[int], names: Sequence[str], boundaries: bool
+    token_features: Sequence[dict],
+    offsets: Sequence[int],
+    names: Sequence[str],
+    boundaries: bool,
+    conjunctions: Sequence[Sequence[int]] = (),
+    conjoin: str = "lower",
 ) -> list[dict]:
-    """Copy each token's features and add neighbours' ``names`` as ``"-1:lower"``, ``"+1:lower"``, ...
-
-    With ``boundaries``, the first token gets ``BOS`` and the last ``EOS``.
-    """
-    n = len(token_features)
-    prefixed = [(offset, f"{offset:+d}:") for offset in offsets if offset != 0]
-    out = []
-    for i, own in enumerate(token_features):
-        features = dict(own)
-        for offset, prefix in prefixed:
-            j = i + offset
-            if 0 <= j < n:
-                neighbour = token_features[j]
-                for name in names:
-                    if name in neighbour:
-                        features[prefix + name] = neighbour[name]
-        if boundaries:
-            if i == 0:
-                features["BOS"] = 1.0
-            if i == n - 1:
-                features["EOS"] = 1.0
-        out.append(features)
-    return out
+    """Pure-function form of :class:`Context`: token feature dicts in, dicts with context out."""
+    context = Context(offsets, names, boundaries, conjunctions, conjoin)
+    projections = [[[(n, v) for n, v, _ in triples] for triples in context.project(features)] for features in token_features]
+    conjoined = [str(features.get(conjoin, "")) for features in token_features]
+    own = [list(features.items()) for features in token_features]
+    return [dict(items) for items in context.assemble(own, projections, conjoined, as_pair)]

@@ -7,6 +7,8 @@ exactly as it was trained, whatever the file on disk says later.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -17,8 +19,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from ..errors import FeatureSetError
-from . import affixes, lexical, orthography
-from .context import add_context
+from . import affixes, lexical, orthography, shape
+from .context import Context, as_pair, attribute
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -47,6 +49,39 @@ def _flag_names(value: Any) -> list[str]:
     unknown = [v for v in value if v not in orthography.FLAGS]
     if unknown:
         raise ValueError(f"unknown flag(s) {', '.join(unknown)}; known: {', '.join(orthography.FLAGS)}")
+    return list(value)
+
+
+def _shape_kinds(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(v in ("long", "short") for v in value):
+        raise ValueError('expected a list of "long" and/or "short"')
+    return list(value)
+
+
+def _conjunctions(value: Any) -> list[list[int]]:
+    if not isinstance(value, list) or not all(
+        isinstance(c, list) and len(c) >= 2 and all(isinstance(o, int) and not isinstance(o, bool) and -3 <= o <= 3 for o in c)
+        for c in value
+    ):
+        raise ValueError("expected a list of offset lists, e.g. [[-1, 0], [0, 1]]")
+    return [list(c) for c in value]
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError("expected a non-empty string")
+    return value
+
+
+def _list_names(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ValueError("expected a list of gazetteer names or paths")
+    return list(value)
+
+
+def _granularities(value: Any) -> list[int]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 2 for v in value):
+        raise ValueError("expected a non-empty list of cluster counts (each 2 or more)")
     return list(value)
 
 
@@ -87,8 +122,20 @@ TOKEN_FAMILIES: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Callable[[
     "prefixes": (_lengths, affixes.prefixes),
     "suffixes": (_lengths, affixes.suffixes),
     "flags": (_flag_names, orthography.flags),
+    "norm": (_bool, lexical.norm),
+    "case": (_bool, orthography.case),
+    "length": (_bool, orthography.length),
+    "shape": (_shape_kinds, shape.shapes),
 }
-CONTEXT_OPTIONS = {"offsets": _offsets, "features": _names, "boundaries": _bool}
+CONTEXT_OPTIONS = {
+    "offsets": _offsets,
+    "features": _names,
+    "boundaries": _bool,
+    "conjunctions": _conjunctions,
+    "conjoin": _string,
+}
+GAZETTEER_OPTIONS = {"lists": _list_names, "max_tokens": _count}
+CLUSTER_OPTIONS = {"granularities": _granularities, "dims": _count, "window": _count, "min_count": _count}
 TRAINING_OPTIONS = {
     "algorithm": _algorithm,
     "c1": _number,
@@ -96,7 +143,7 @@ TRAINING_OPTIONS = {
     "max_iterations": _count,
     "all_possible_transitions": _bool,
 }
-TOP_LEVEL = {"name", "version", "description", "training", "token", "context"}
+TOP_LEVEL = {"name", "version", "description", "training", "token", "context", "gazetteers", "clusters"}
 
 
 def _check_table(table: Any, options: dict[str, Callable], where: str, source: str) -> dict:
@@ -123,6 +170,8 @@ class FeatureSet:
     training: dict = field(default_factory=dict)
     token: dict = field(default_factory=dict)
     context: dict = field(default_factory=dict)
+    gazetteers: dict = field(default_factory=dict)
+    clusters: dict = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, spec: dict, source: str = "<feature set>") -> "FeatureSet":
@@ -140,7 +189,9 @@ class FeatureSet:
         token = _check_table(spec.get("token", {}), {k: v[0] for k, v in TOKEN_FAMILIES.items()}, "token", source)
         context = _check_table(spec.get("context", {}), CONTEXT_OPTIONS, "context", source)
         training = _check_table(spec.get("training", {}), TRAINING_OPTIONS, "training", source)
-        return cls(name, version, str(spec.get("description", "")), training, token, context)
+        gazetteers = _check_table(spec.get("gazetteers", {}), GAZETTEER_OPTIONS, "gazetteers", source)
+        clusters = _check_table(spec.get("clusters", {}), CLUSTER_OPTIONS, "clusters", source)
+        return cls(name, version, str(spec.get("description", "")), training, token, context, gazetteers, clusters)
 
     def to_dict(self) -> dict:
         """The resolved declaration, as stored in a saved model."""
@@ -151,6 +202,8 @@ class FeatureSet:
             "training": dict(self.training),
             "token": dict(self.token),
             "context": dict(self.context),
+            "gazetteers": dict(self.gazetteers),
+            "clusters": dict(self.clusters),
         }
 
     def fingerprint(self) -> str:
@@ -159,43 +212,145 @@ class FeatureSet:
         spec.pop("description")
         return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
 
-    def featurizer(self) -> "Featurizer":
-        """A fresh extractor for this set (it caches per-word features)."""
-        return Featurizer(self)
+    def featurizer(self, resources: "Resources | None" = None, known: frozenset | None = None) -> "Featurizer":
+        """A fresh extractor for this set (it caches per-word features); ``resources`` holds the
+        gazetteers and the cluster table, where the set uses them; ``known`` see Featurizer."""
+        return Featurizer(self, resources, known)
+
+
+@dataclass
+class Resources:
+    """What a feature set needs beyond its declaration: gazetteer files and a cluster table.
+
+    Gazetteers travel as (name, path) and are compiled once per process, so a Resources
+    object stays small enough to send to joblib workers.
+    """
+
+    gazetteers: list[tuple[str, str]] = field(default_factory=list)
+    clusters: Any = None  # a clusters.ClusterTable
+
+    def compiled_gazetteers(self, max_tokens: int = 12) -> list:
+        from .gazetteer import load_gazetteer
+
+        return [load_gazetteer(path, name=name, max_tokens=max_tokens) for name, path in self.gazetteers]
 
 
 class Featurizer:
     """Turns a token sequence into one feature dict per token, as its feature set declares.
 
-    Token-local features depend on the word alone, so they are computed once per word type.
+    Token-local features depend on the word alone, so they (and what neighbours see of them)
+    are computed once per word type; gazetteer matches need the whole sentence. With
+    ``known`` (the attributes a trained model has weights for), features the model cannot
+    use are left out: the tags come out the same, and CRFsuite has less to read.
     """
 
-    CACHE_LIMIT = 500_000
+    CACHE_LIMIT = 300_000
 
-    def __init__(self, feature_set: FeatureSet):
+    def __init__(self, feature_set: FeatureSet, resources: Resources | None = None, known: frozenset | None = None):
+        resources = resources or Resources()
         self.feature_set = feature_set
+        self.known = known
         self._token_functions = [TOKEN_FAMILIES[name][1](option) for name, option in feature_set.token.items()]
+        if feature_set.clusters:
+            if resources.clusters is None:
+                raise FeatureSetError(f"feature set {feature_set.name!r} uses word clusters, but none were learned or loaded")
+            self._token_functions.append(resources.clusters.features)
+        self._gazetteers = (
+            resources.compiled_gazetteers(feature_set.gazetteers.get("max_tokens", 12)) if resources.gazetteers else []
+        )
         ctx = feature_set.context
-        self._offsets = ctx.get("offsets", [])
-        self._context_names = ctx.get("features", [])
-        self._boundaries = ctx.get("boundaries", False)
-        self._cache: dict[str, dict] = {}
+        self.context = Context(
+            ctx.get("offsets", []),
+            ctx.get("features", []),
+            ctx.get("boundaries", False),
+            ctx.get("conjunctions", []),
+            ctx.get("conjoin", "lower"),
+        )
+        self._cache: dict[str, tuple] = {}
+        self._gazetteer_cache: dict[tuple, tuple] = {}
 
     def token_features(self, word: str) -> dict:
         """Features of one word on its own."""
-        cached = self._cache.get(word)
-        if cached is None:
+        features: dict = {}
+        for function in self._token_functions:
+            features.update(function(word))
+        return features
+
+    def _word(self, word: str) -> tuple:
+        """Cached per word type: its own features and their projections for neighbours, each
+        as (name, value) pairs and as CRFsuite attribute strings, and its conjunction value."""
+        entry = self._cache.get(word)
+        if entry is None:
             if len(self._cache) >= self.CACHE_LIMIT:
                 self._cache.clear()
-            cached = {}
-            for function in self._token_functions:
-                cached.update(function(word))
-            self._cache[word] = cached
-        return cached
+            features = self.token_features(word)
+            entry = (*self._split(features), str(features.get(self.context.conjoin, "")))
+            self._cache[word] = entry
+        return entry
+
+    def _split(self, features: dict) -> tuple[list, list, list, list]:
+        """Own pairs, projected pairs, own attributes, projected attributes of some features."""
+        known = self.known
+        triples = [(n, v, f"{n}:{v}" if isinstance(v, str) else n) for n, v in features.items()]
+        if known is not None:
+            triples = [t for t in triples if t[2] in known]
+        projections = self.context.project(features, known)
+        return (
+            [(n, v) for n, v, _ in triples],
+            [[(n, v) for n, v, _ in offset] for offset in projections],
+            [a for _, _, a in triples],
+            [[a for _, _, a in offset] for offset in projections],
+        )
+
+    def _gazetteer_items(self, pairs: list) -> tuple:
+        """Like a word's cache entry, for one token's gazetteer features (few distinct sets)."""
+        key = tuple(pairs)
+        entry = self._gazetteer_cache.get(key)
+        if entry is None:
+            entry = self._gazetteer_cache[key] = self._split(dict(pairs))
+        return entry
+
+    def _assemble(self, tokens: Sequence[str], as_attributes: bool) -> list[list]:
+        entries = [self._word(token) for token in tokens]
+        first = 2 if as_attributes else 0
+        own = [e[first] for e in entries]
+        projections = [e[first + 1] for e in entries]
+        if self._gazetteers:
+            from .gazetteer import gazetteer_features
+
+            for i, pairs in enumerate(gazetteer_features(tokens, self._gazetteers)):
+                if pairs:
+                    extra = self._gazetteer_items(pairs)
+                    own[i] = own[i] + extra[first]
+                    projections[i] = [a + b for a, b in zip(projections[i], extra[first + 1])]
+        make = attribute if as_attributes else as_pair
+        return self.context.assemble(own, projections, [e[4] for e in entries], make, self.known)
 
     def __call__(self, tokens: Sequence[str]) -> list[dict]:
-        own = [self.token_features(token) for token in tokens]
-        return add_context(own, self._offsets, self._context_names, self._boundaries)
+        """One feature dict per token: ``{"lower": "aspirin", "title": 1.0, "-1:lower": ...}``."""
+        return [dict(items) for items in self._assemble(tokens, as_attributes=False)]
+
+    def attributes(self, tokens: Sequence[str]) -> list[list[str]]:
+        """The same features as CRFsuite attribute strings (``"lower:aspirin"``, ``"title"``),
+        the fast form for training and tagging: every numeric feature here is an indicator (1.0)."""
+        return [items for items in self._assemble(tokens, as_attributes=True)]
+
+
+@contextlib.contextmanager
+def paused_gc():
+    """Pause the cyclic garbage collector for a batch of featurizing and tagging.
+
+    Featurizing allocates many small containers and no reference cycles; with the collector
+    on, its repeated passes over the large gazetteer and cache tables cost about a third of
+    the tagging time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def available_feature_sets() -> list[str]:
@@ -232,15 +387,22 @@ def _parse(text: str, source: str) -> FeatureSet:
 
 
 def featurize_many(
-    feature_set: FeatureSet, sentences: Sequence[Sequence[str]], n_jobs: int = 1, progress: bool | None = False, desc: str = "featurizing"
-) -> list[list[dict]]:
-    """Featurize many sentences, over ``n_jobs`` processes with joblib when ``n_jobs != 1``."""
+    feature_set: FeatureSet,
+    sentences: Sequence[Sequence[str]],
+    n_jobs: int = 1,
+    progress: bool | None = False,
+    desc: str = "featurizing",
+    resources: Resources | None = None,
+    featurizer: "Featurizer | None" = None,
+) -> list[list[list[str]]]:
+    """CRFsuite attributes of many sentences, over ``n_jobs`` processes with joblib when ``n_jobs != 1``."""
     from tqdm.auto import tqdm
 
     if n_jobs == 1 or len(sentences) < 200:
-        featurizer = feature_set.featurizer()
+        featurizer = featurizer or feature_set.featurizer(resources)
         iterator: Iterable = tqdm(sentences, desc=desc, unit="sent", disable=not progress, leave=False)
-        return [featurizer(tokens) for tokens in iterator]
+        with paused_gc():
+            return [featurizer.attributes(tokens) for tokens in iterator]
 
     from joblib import Parallel, delayed, effective_n_jobs
 
@@ -248,13 +410,14 @@ def featurize_many(
     size = max(50, -(-len(sentences) // (workers * 4)))
     chunks = [sentences[i : i + size] for i in range(0, len(sentences), size)]
     spec = feature_set.to_dict()
-    results = Parallel(n_jobs=n_jobs, return_as="generator")(delayed(_featurize_chunk)(spec, chunk) for chunk in chunks)
-    out: list[list[dict]] = []
+    results = Parallel(n_jobs=n_jobs, return_as="generator")(delayed(_featurize_chunk)(spec, resources, chunk) for chunk in chunks)
+    out: list[list[list[str]]] = []
     for part in tqdm(results, total=len(chunks), desc=desc, unit="chunk", disable=not progress, leave=False):
         out.extend(part)
     return out
 
 
-def _featurize_chunk(spec: dict, chunk: Sequence[Sequence[str]]) -> list[list[dict]]:
-    featurizer = FeatureSet.from_dict(spec).featurizer()
-    return [featurizer(tokens) for tokens in chunk]
+def _featurize_chunk(spec: dict, resources: Resources | None, chunk: Sequence[Sequence[str]]) -> list[list[list[str]]]:
+    featurizer = FeatureSet.from_dict(spec).featurizer(resources)
+    with paused_gc():
+        return [featurizer.attributes(tokens) for tokens in chunk]

@@ -1,0 +1,127 @@
+"""Resources a feature set needs beyond its declaration: which gazetteer files, and the word
+clusters learned from training text. Built at fit time, recorded in the model at save time,
+and checked again at load time."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from ..errors import FeatureSetError, ModelFileError
+from .featureset import FeatureSet, Resources
+
+CLUSTERS_FILE = "clusters.tsv"
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _named(gazetteers) -> dict[str, str]:
+    """A user's extra lists as {name: path}: a dict already, or paths named by their stems."""
+    if gazetteers is None:
+        return {}
+    if isinstance(gazetteers, (str, os.PathLike)):
+        gazetteers = [gazetteers]
+    if isinstance(gazetteers, Mapping):
+        return {str(k): str(v) for k, v in gazetteers.items()}
+    return {Path(p).stem: str(p) for p in gazetteers}
+
+
+def resolve_gazetteers(feature_set: FeatureSet, extra=None, data_dir=None) -> list[tuple[str, str]]:
+    """(name, absolute path) of every list: the feature set's, found by name in
+    ``<data dir>/gazetteers/`` or by path, then the user's ``extra`` ones."""
+    from ..corpora import resolve_data_dir
+
+    folder = resolve_data_dir(data_dir) / "gazetteers"
+    found: dict[str, str] = {}
+    for entry in feature_set.gazetteers.get("lists", []):
+        path = Path(entry)
+        if not (entry.endswith(".tsv") or os.sep in entry):
+            path = folder / f"{entry}.tsv"
+        if not path.is_file():
+            raise FeatureSetError(f"feature set {feature_set.name!r}: gazetteer {entry!r} not found at {path} (set --data-dir or $CRFNER_DATA_DIR)")
+        found[path.stem if entry.endswith(".tsv") or os.sep in entry else entry] = str(path.resolve())
+    for name, entry in _named(extra).items():
+        if not Path(entry).is_file():
+            raise FeatureSetError(f"gazetteer {name!r}: no such file {entry}")
+        found[name] = str(Path(entry).resolve())
+    return sorted(found.items())
+
+
+def read_unlabeled(text) -> list[list[str]]:
+    """Unlabeled tokenised text: a list of token lists, or a file of one sentence per line."""
+    if text is None:
+        return []
+    if isinstance(text, (str, os.PathLike)):
+        from ..formats.conll import read_sentences
+
+        return read_sentences(text)
+    return [list(tokens) for tokens in text]
+
+
+def build_resources(feature_set: FeatureSet, X, gazetteers=None, unlabeled_text=None, data_dir=None, progress=False) -> Resources:
+    """Resolve the gazetteers and learn the clusters a feature set asks for, from ``X`` and any
+    unlabeled text."""
+    lists = resolve_gazetteers(feature_set, gazetteers, data_dir) if (feature_set.gazetteers or gazetteers) else []
+    clusters = None
+    if feature_set.clusters:
+        from .clusters import learn_clusters
+
+        options = dict(feature_set.clusters)
+        clusters = learn_clusters(list(X) + read_unlabeled(unlabeled_text), **options)
+    return Resources(gazetteers=lists, clusters=clusters)
+
+
+def describe_resources(resources: Resources) -> dict:
+    """What the model metadata records: each gazetteer's name, path, hash and size; the clusters' hash."""
+    info: dict = {"gazetteers": [], "clusters": None}
+    for name, path in resources.gazetteers:
+        info["gazetteers"].append({"name": name, "path": path, "sha256": file_sha256(path), "bytes": os.path.getsize(path)})
+    if resources.clusters is not None:
+        info["clusters"] = {
+            "file": CLUSTERS_FILE,
+            "sha256": resources.clusters.sha256(),
+            "words": len(resources.clusters),
+            "granularities": list(resources.clusters.granularities),
+        }
+    return info
+
+
+def restore_resources(model_dir: Path, recorded: dict, gazetteers=None, allow_gazetteer_change=False, data_dir=None) -> Resources:
+    """Find the gazetteers a model was trained with and check they are unchanged; load its clusters."""
+    from ..corpora import resolve_data_dir
+
+    overrides = _named(gazetteers)
+    lists = []
+    for entry in recorded.get("gazetteers") or []:
+        name = entry["name"]
+        candidates = [overrides[name]] if name in overrides else [
+            entry["path"],
+            str(resolve_data_dir(data_dir) / "gazetteers" / Path(entry["path"]).name),
+        ]
+        path = next((c for c in candidates if Path(c).is_file()), None)
+        if path is None:
+            raise ModelFileError(
+                f"{model_dir}: gazetteer {name!r} not found (looked at {', '.join(candidates)}); pass its file with --gazetteer {name}=PATH"
+            )
+        if not allow_gazetteer_change and file_sha256(path) != entry["sha256"]:
+            raise ModelFileError(
+                f"{model_dir}: gazetteer {name!r} at {path} differs from the list the model was trained with "
+                f"(sha256 {entry['sha256'][:12]}…); use allow_gazetteer_change=True (--allow-gazetteer-change) to run anyway"
+            )
+        lists.append((name, str(Path(path).resolve())))
+    clusters = None
+    if recorded.get("clusters"):
+        from .clusters import ClusterTable
+
+        clusters = ClusterTable.load(model_dir / recorded["clusters"]["file"])
+        if clusters.sha256() != recorded["clusters"]["sha256"]:
+            raise ModelFileError(f"{model_dir}: {CLUSTERS_FILE} differs from the table recorded in the metadata")
+    return Resources(gazetteers=lists, clusters=clusters)
