@@ -65,27 +65,29 @@ class Context:
         or attribute strings for CRFsuite; ``own`` and ``projections`` hold items of that kind.
         """
         n = len(own)
-        out = []
-        bos, eos = make("BOS", 1.0), make("EOS", 1.0)
-        for i in range(n):
-            items = list(own[i])
-            for k, (offset, _) in enumerate(self.offsets):
-                j = i + offset
-                if 0 <= j < n:
-                    items += projections[j][k]
-            for offsets, name in self.conjunctions:
-                value = "|".join(
-                    OUTSIDE_BEFORE if i + o < 0 else OUTSIDE_AFTER if i + o >= n else conjoined[i + o] for o in offsets
-                )
+        out = [list(items) for items in own]
+        for k, (offset, _) in enumerate(self.offsets):
+            for i in range(max(0, -offset), min(n, n - offset)):
+                out[i] += projections[i + offset][k]
+        for offsets, name in self.conjunctions:
+            for i, value in enumerate(self._joined(conjoined, offsets)):
                 if known is None or f"{name}:{value}" in known:
-                    items.append(make(name, value))
-            if self.boundaries:
-                if i == 0:
-                    items.append(bos)
-                if i == n - 1:
-                    items.append(eos)
-            out.append(items)
+                    out[i].append(make(name, value))
+        if self.boundaries and n:
+            out[0].append(make("BOS", 1.0))
+            out[-1].append(make("EOS", 1.0))
         return out
+
+    @staticmethod
+    def _joined(conjoined: Sequence[str], offsets: Sequence[int]) -> list[str]:
+        """For each position, the values at ``offsets`` joined by ``|`` (``<s>``/``</s>`` outside)."""
+        pad = max(abs(o) for o in offsets)
+        padded = [OUTSIDE_BEFORE] * pad + list(conjoined) + [OUTSIDE_AFTER] * pad
+        n = len(conjoined)
+        if len(offsets) == 2:
+            a, b = offsets[0] + pad, offsets[1] + pad
+            return [padded[i + a] + "|" + padded[i + b] for i in range(n)]
+        return ["|".join(padded[i + pad + o] for o in offsets) for i in range(n)]
 
 
 def as_pair(name: str, value: object) -> tuple[str, object]:

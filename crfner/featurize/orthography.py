@@ -15,6 +15,13 @@ GREEK_NAMES = frozenset(
 _GREEK_CHAR = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
 _ROMAN = re.compile(r"(?=[MDCLXVI])M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 _FORMULA = re.compile(r"(?:[A-Z][a-z]?\d*){1,8}")  # element symbols with counts: H2O, CO2, NaHCO3
+_ELEMENT = re.compile(r"([A-Z][a-z]?)\d*")
+ELEMENTS = frozenset(
+    "H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br Kr "
+    "Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm "
+    "Yb Lu Hf Ta W Re Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U Np Pu Am Cm Bk Cf Es Fm Md No "
+    "Lr Rf Db Sg Bh Hs Mt Ds Rg Cn Nh Fl Mc Lv Ts Og".split()
+)
 _PUNCT = re.compile(r"[^\w\s]+|_+")
 
 
@@ -24,15 +31,17 @@ def is_greek(word: str) -> bool:
 
 
 def is_formula(word: str) -> bool:
-    """Looks like a chemical formula: element symbols with at least one count (H2O, CO2)."""
-    return any(c.isdigit() for c in word) and not word[0].isdigit() and _FORMULA.fullmatch(word) is not None
+    """Looks like a chemical formula: element symbols with at least one count (H2O, CO2, not IL6)."""
+    if not any(c.isdigit() for c in word) or _FORMULA.fullmatch(word) is None:
+        return False
+    return all(symbol in ELEMENTS for symbol in _ELEMENT.findall(word))
 
 
 FLAGS: dict[str, Callable[[str], bool]] = {
     "upper": str.isupper,
     "title": str.istitle,
     "digit": str.isdigit,
-    "lower": str.islower,
+    "all_lower": str.islower,
     "has_digit": lambda w: any(c.isdigit() for c in w),
     "alnum_mix": lambda w: any(c.isdigit() for c in w) and any(c.isalpha() for c in w),
     "inner_upper": lambda w: any(c.isupper() for c in w[1:]) and any(c.islower() for c in w),

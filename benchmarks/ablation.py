@@ -1,0 +1,147 @@
+"""Feature ablation on BC5CDR and NCBI Disease: `tutorial`, `tutorial` plus each feature
+family of `biomedical`, then the full `biomedical` set.
+
+Each row trains on train+devel and is scored on test (strict entity micro-F1, per type),
+in a fresh process so that its peak memory is its own; tagging speed is measured on a model
+reloaded from disk (feature extraction plus Viterbi, one process, cold caches).
+
+    python benchmarks/ablation.py --data-dir ../shared/data
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).parent / "results"
+CORPORA = ("bc5cdr", "ncbi_disease")
+
+
+def row_specs() -> dict[str, dict | str]:
+    """Feature-set declarations for every row, each family taken from `biomedical`."""
+    from crfner import load_feature_set
+
+    tutorial = load_feature_set("tutorial").to_dict()
+    bio = load_feature_set("biomedical").to_dict()
+
+    def plus(name: str, token: dict = None, context_names=(), **sections) -> dict:
+        spec = copy.deepcopy(tutorial)
+        spec["name"] = f"tutorial+{name}"
+        spec["token"].update(token or {})
+        spec["context"]["features"] = spec["context"]["features"] + list(context_names)
+        spec.update(copy.deepcopy(sections))
+        return spec
+
+    token = bio["token"]
+    rows: dict[str, dict | str] = {"tutorial": "tutorial"}
+    rows["+orthography"] = plus("orthography", {k: token[k] for k in ("flags", "case", "length")})
+    rows["+shape"] = plus("shape", {"shape": token["shape"]}, ["shape_short"])
+    rows["+affixes"] = plus("affixes", {k: token[k] for k in ("prefixes", "suffixes", "norm")})
+    context = copy.deepcopy(tutorial)
+    context["name"] = "tutorial+context"
+    context["context"].update({k: bio["context"][k] for k in ("offsets", "conjunctions")})
+    context["context"]["conjoin"] = "lower"
+    rows["+context"] = context
+    rows["+gazetteers"] = plus("gazetteers", context_names=["gaz:*"], gazetteers=bio["gazetteers"])
+    rows["+clusters"] = plus("clusters", context_names=[f"clu{g}" for g in bio["clusters"]["granularities"][1:]],
+                             clusters=bio["clusters"])
+    rows["biomedical"] = "biomedical"
+    return rows
+
+
+def run_row(corpus: str, row: str, data_dir: str) -> dict:
+    """Train one row on train+devel, score it on test; runs inside its own process."""
+    import crfner
+
+    features = row_specs()[row]
+    X, y = crfner.load_corpus(corpus, "train+devel", data_dir=data_dir)
+    Xt, yt = crfner.load_corpus(corpus, "test", data_dir=data_dir)
+    started = time.perf_counter()
+    tagger = crfner.CRFTagger(features=features, data_dir=data_dir).fit(X, y, corpus=f"{corpus}:train+devel")
+    train_seconds = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as tmp:
+        path = tagger.save(Path(tmp) / "model")
+        size = sum(p.stat().st_size for p in path.iterdir())
+        reloaded = crfner.CRFTagger.load(path, data_dir=data_dir)
+        tokens = sum(map(len, Xt))
+        started = time.perf_counter()
+        predicted = reloaded.predict(Xt)
+        tag_seconds = time.perf_counter() - started
+    scores = crfner.evaluate(yt, predicted)
+    return {
+        "corpus": corpus,
+        "row": row,
+        "f1": round(scores.f1, 4),
+        "precision": round(scores.precision, 4),
+        "recall": round(scores.recall, 4),
+        "per_type_f1": {t: round(s.f1, 4) for t, s in scores.per_type.items()},
+        "train_seconds": round(train_seconds, 1),
+        "tag_tokens_per_second": round(tokens / tag_seconds),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "model_mib": round(size / 2**20, 2),
+        "training_parameters": tagger.training_params_,
+    }
+
+
+def markdown(rows: list[dict], command: str) -> str:
+    lines = [
+        "# Feature ablation: strict entity micro-F1 on test (trained on train+devel)",
+        "",
+        f"Command: `{command}`",
+        "",
+        "| corpus | features | F1 | P | R | F1 per type | train s | tag tokens/s | peak MiB | model MiB |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in rows:
+        types = ", ".join(f"{t} {f:.4f}" for t, f in sorted(r["per_type_f1"].items()))
+        lines.append(
+            f"| {r['corpus']} | {r['row']} | {r['f1']:.4f} | {r['precision']:.4f} | {r['recall']:.4f} | {types} | "
+            f"{r['train_seconds']:.1f} | {r['tag_tokens_per_second']:,} | {r['peak_rss_mib']:,} | {r['model_mib']:.2f} |"
+        )
+    lines += ["", "Rows `+X` add one family of `biomedical` to `tutorial` (with `tutorial`'s training parameters); "
+              "`biomedical` is the full set with its own tuned parameters. Tagging speed: one process, a model "
+              "reloaded from disk, BC5CDR or NCBI test, feature extraction plus Viterbi."]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default="../shared/data")
+    parser.add_argument("--corpora", nargs="+", default=list(CORPORA))
+    parser.add_argument("--rows", nargs="+", help="only these rows (default: all)")
+    parser.add_argument("--out", default=str(RESULTS / "ablation"), help="writes OUT.json and OUT.md")
+    parser.add_argument("--one", nargs=2, metavar=("CORPUS", "ROW"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_row(args.one[0], args.one[1], args.data_dir)))
+        return 0
+    command = "python benchmarks/ablation.py " + " ".join(sys.argv[1:])
+    rows = []
+    for corpus in args.corpora:
+        for row in args.rows or list(row_specs()):
+            out = subprocess.run([sys.executable, __file__, "--data-dir", args.data_dir, "--one", corpus, row],
+                                 capture_output=True, text=True)
+            if out.returncode != 0:
+                print(out.stderr, file=sys.stderr)
+                return out.returncode
+            rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            print(json.dumps(rows[-1]), flush=True)
+    result = {"command": command, "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                                               "cpus": __import__("os").cpu_count()}, "rows": rows}
+    Path(args.out + ".json").parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out + ".json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    Path(args.out + ".md").write_text(markdown(rows, command), encoding="utf-8")
+    print(f"wrote {args.out}.json and {args.out}.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""The biomedical feature set end to end on slices of BC5CDR: gazetteers and clusters learned,
+saved and restored, featurizing identically after reload; gazetteer changes refused."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from crfner import CRFTagger, FeatureSetError, ModelFileError, load_feature_set
+from crfner.cli import main
+
+
+@pytest.fixture(scope="module")
+def bio(small_train, data_dir):
+    X, y = small_train
+    return CRFTagger(features="biomedical", max_iterations=30, data_dir=data_dir).fit(X[:500], y[:500])
+
+
+def test_biomedical_declares_every_family():
+    spec = load_feature_set("biomedical")
+    assert {"prefixes", "suffixes", "flags", "shape", "norm", "case", "length"} <= set(spec.token)
+    assert spec.gazetteers["lists"] == ["disease", "chemical"] and spec.clusters["granularities"]
+    assert spec.context["offsets"] == [-2, -1, 1, 2] and spec.context["conjunctions"]
+
+
+def test_features_include_gazetteers_and_clusters(bio):
+    tokens = ["Parkinson", "'", "s", "disease", "after", "haloperidol", "."]
+    features = bio.feature_set_.featurizer(bio.resources_)(tokens)
+    assert features[0]["gaz:disease"] == "B" and features[3]["gaz:disease"] == "I"
+    assert features[5]["gaz:chemical"] == "B" and features[4]["+1:gaz:chemical"] == "B"
+    assert "clu32" in features[4] and features[5]["shape"] == "xxxxxxxxxxx" and features[5]["lower"] == "haloperidol"
+    assert features[0]["-1|+0:norm"] == "<s>|parkinson"
+
+
+def test_saved_model_featurizes_identically_after_reload(bio, small_devel, tmp_path):
+    path = bio.save(tmp_path / "bio")
+    meta = json.loads((path / "crfner.json").read_text())
+    assert [g["name"] for g in meta["resources"]["gazetteers"]] == ["chemical", "disease"]
+    assert meta["resources"]["clusters"]["words"] == len(bio.resources_.clusters)
+    assert (path / "clusters.tsv").is_file()
+    loaded = CRFTagger.load(path)
+    Xd, _ = small_devel
+    for tokens in Xd[:50]:
+        assert loaded.feature_set_.featurizer(loaded.resources_)(tokens) == bio.feature_set_.featurizer(bio.resources_)(tokens)
+        assert loaded._featurizer.attributes(tokens) == bio._featurizer.attributes(tokens)
+    assert loaded.predict(Xd) == bio.predict(Xd)
+    script = "import json,sys,crfner; print(json.dumps(crfner.CRFTagger.load(sys.argv[1]).predict(json.loads(sys.argv[2]))))"
+    out = subprocess.run([sys.executable, "-c", script, str(path), json.dumps(Xd[:40])], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == bio.predict(Xd[:40])
+
+
+def test_leaving_out_unknown_features_changes_no_tag(bio, small_devel):
+    Xd, _ = small_devel
+    unfiltered = bio.feature_set_.featurizer(bio.resources_)
+    assert [bio._tagger.tag(unfiltered.attributes(t)) for t in Xd] == bio.predict(Xd)
+
+
+def test_a_changed_gazetteer_is_refused_unless_allowed(small_train, tmp_path):
+    X, y = small_train
+    terms = tmp_path / "drugs.tsv"
+    terms.write_text("haloperidol\tX:1\ncocaine\tX:2\n", encoding="utf-8")
+    model = CRFTagger(max_iterations=10, gazetteers={"drugs": terms}).fit(X[:200], y[:200])
+    assert model.feature_set_.featurizer(model.resources_)(["cocaine"])[0]["gaz:drugs"] == "B"
+    path = model.save(tmp_path / "m")
+    terms.write_text("haloperidol\tX:1\n", encoding="utf-8")
+    with pytest.raises(ModelFileError, match="gazetteer 'drugs' at .* differs from the list the model was trained with"):
+        CRFTagger.load(path)
+    assert CRFTagger.load(path, allow_gazetteer_change=True).predict([["cocaine"]])
+    original = tmp_path / "original.tsv"
+    original.write_text("haloperidol\tX:1\ncocaine\tX:2\n", encoding="utf-8")
+    assert CRFTagger.load(path, gazetteers={"drugs": original}).predict([["cocaine"]])
+    terms.unlink()
+    shutil.rmtree(tmp_path / "elsewhere", ignore_errors=True)
+    with pytest.raises(ModelFileError, match="gazetteer 'drugs' not found"):
+        CRFTagger.load(path, data_dir=tmp_path / "elsewhere")
+    with pytest.raises(FeatureSetError, match="no such file"):
+        CRFTagger(gazetteers={"x": tmp_path / "absent.tsv"}).fit(X[:5], y[:5])
+
+
+def test_damaged_cluster_table_is_refused(bio, tmp_path):
+    path = bio.save(tmp_path / "bio")
+    with open(path / "clusters.tsv", "a", encoding="utf-8") as handle:
+        handle.write("zzzz\t1\t1\t1\n")
+    with pytest.raises(ModelFileError, match="clusters.tsv: damaged"):
+        CRFTagger.load(path)
+
+
+def test_missing_gazetteer_folder_names_where_it_looked(small_train, tmp_path):
+    X, y = small_train
+    with pytest.raises(FeatureSetError, match="gazetteer 'disease' not found at .*gazetteers/disease.tsv"):
+        CRFTagger(features="biomedical", data_dir=tmp_path).fit(X[:5], y[:5])
+
+
+def test_tune_verb_searches_on_devel_and_refits(tmp_path, small_train, small_devel, capsys):
+    from crfner.formats.conll import write_conll
+
+    X, y = small_train
+    Xd, yd = small_devel
+    folder = tmp_path / "corpus"
+    write_conll(folder / "train.tsv", X[:250], y[:250])
+    write_conll(folder / "devel.tsv", Xd[:100], yd[:100])
+    write_conll(folder / "test.tsv", Xd[100:200], yd[100:200])
+    out = tmp_path / "tuned"
+    code = main(["tune", str(folder), "--features", "tutorial", "--c1", "0", "2", "--max-iterations", "15",
+                 "--n-jobs", "2", "--out", str(out), "--evaluate-on", "test", "--json", str(tmp_path / "t.json"), "-q"])
+    assert code == 0
+    report = json.loads((tmp_path / "t.json").read_text())
+    assert len(report["candidates"]) == 2 and report["best_devel_f1"] == max(c["f1"] for c in report["candidates"])
+    meta = json.loads((out / "crfner.json").read_text())
+    assert meta["training"]["sentences"] == 350  # train + devel
+    assert meta["parameters"]["c1"] == report["best_params"]["c1"]
+    assert "test" in meta["metrics"] and "best:" in capsys.readouterr().out
