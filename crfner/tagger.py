@@ -190,14 +190,15 @@ class CRFTagger(BaseEstimator):
         self._tagger = tagger
         self.classes_ = list(tagger.labels())
         # Features the model has no weight for cannot change a tag; leaving them out saves time.
-        self._featurizer = self.feature_set_.featurizer(self.resources_, frozenset(tagger.info().attributes))
+        known = frozenset(name.encode() for name in tagger.info().attributes)
+        self._featurizer = self.feature_set_.featurizer(self.resources_, known)
 
     def _check_fitted(self) -> None:
         if getattr(self, "model_", None) is None:
             raise NotFittedError("this CRFTagger is not fitted yet: call fit(X, y) or CRFTagger.load(path)")
 
     # -- prediction -----------------------------------------------------------------------
-    def _features(self, X) -> list[list[list[str]]]:
+    def _features(self, X) -> list[list[list[bytes]]]:
         _check_tokens(X)
         if self.n_jobs == 1:
             with paused_gc():

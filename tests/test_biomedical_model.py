@@ -22,7 +22,7 @@ def bio(small_train, data_dir):
 
 def test_biomedical_declares_every_family():
     spec = load_feature_set("biomedical")
-    assert {"prefixes", "suffixes", "flags", "shape", "norm", "case", "length"} <= set(spec.token)
+    assert {"prefixes", "suffixes", "flags", "shape", "norm", "case"} <= set(spec.token)
     assert spec.gazetteers["lists"] == ["disease", "chemical"] and spec.clusters["granularities"]
     assert spec.context["offsets"] == [-2, -1, 1, 2] and spec.context["conjunctions"]
 
@@ -32,7 +32,7 @@ def test_features_include_gazetteers_and_clusters(bio):
     features = bio.feature_set_.featurizer(bio.resources_)(tokens)
     assert features[0]["gaz:disease"] == "B" and features[3]["gaz:disease"] == "I"
     assert features[5]["gaz:chemical"] == "B" and features[4]["+1:gaz:chemical"] == "B"
-    assert "clu32" in features[4] and features[5]["shape"] == "xxxxxxxxxxx" and features[5]["lower"] == "haloperidol"
+    assert "clu32" in features[4] and features[5]["shape"] == "xxxxxxxxxxx" and features[5]["norm"] == "haloperidol"
     assert features[0]["-1|+0:norm"] == "<s>|parkinson"
 
 

@@ -64,8 +64,8 @@ def test_context_window_conjunctions_and_wildcards():
 
 def test_known_attributes_filter_what_neighbours_see():
     context = Context([-1, 1], ["norm"], False)
-    projected = context.project({"norm": "a", "x": 1.0}, known={"+1:norm:a"})
-    assert projected == [[], [("+1:norm", "a", "+1:norm:a")]]
+    projected = context.project({"norm": "a", "x": 1.0}, known={b"+1:norm:a"})
+    assert projected == [[], [("+1:norm", "a", b"+1:norm:a")]]
     assert attribute("lower", "x") == "lower:x" and attribute("title", 1.0) == "title" and as_pair("a", 1) == ("a", 1)
 
 
@@ -76,6 +76,6 @@ def test_dicts_and_attribute_strings_say_the_same():
     tokens = ["Heart", "failure", "."]
     dicts = featurizer(tokens)
     attrs = featurizer.attributes(tokens)
-    assert [sorted(attribute(n, v) for n, v in d.items()) for d in dicts] == [sorted(a) for a in attrs]
+    assert [sorted(attribute(n, v) for n, v in d.items()) for d in dicts] == [sorted(a.decode() for a in t) for t in attrs]
     assert dicts[1] == {"lower": "failure", "suf2": "re", "-1:lower": "heart", "-1:title": 1.0, "+1:lower": ".",
                         "+0|+1:lower": "failure|."}

@@ -18,6 +18,11 @@ def attribute(name: str, value: object) -> str:
     return f"{name}:{value}" if isinstance(value, str) else name
 
 
+def encoded_attribute(name: str, value: object) -> bytes:
+    """:func:`attribute`, UTF-8 encoded as CRFsuite stores it."""
+    return (f"{name}:{value}" if isinstance(value, str) else name).encode()
+
+
 class Context:
     """A declared context: ``offsets`` (e.g. -2..2), the feature ``names`` copied from
     neighbours (a name ending in ``*`` copies every feature starting with it), word
@@ -38,21 +43,26 @@ class Context:
         self.boundaries = boundaries
         self.conjunctions = [(list(c), "|".join(f"{o:+d}" for o in c) + ":" + conjoin) for c in conjunctions]
         self.conjoin = conjoin
+        self._visible: dict[str, bool] = {}
 
     def visible(self, name: str) -> bool:
-        """Whether neighbours see the feature ``name``."""
-        return name in self.exact or (bool(self.prefixes) and name.startswith(self.prefixes))
+        """Whether neighbours see the feature ``name`` (remembered: feature names are few)."""
+        seen = self._visible.get(name)
+        if seen is None:
+            seen = self._visible[name] = name in self.exact or (bool(self.prefixes) and name.startswith(self.prefixes))
+        return seen
 
-    def project(self, features: dict, known: Collection[str] | None = None) -> list[list[tuple[str, object, str]]]:
-        """For each offset, the (prefixed name, value, attribute) triples a neighbour at that
-        offset gets from a token with ``features``; with ``known``, only attributes the model knows."""
-        seen = [(name, value, isinstance(value, str)) for name, value in features.items() if self.visible(name)]
+    def project(self, features: dict, known: Collection[bytes] | None = None) -> list[list[tuple[str, object, bytes]]]:
+        """For each offset, the (prefixed name, value, encoded attribute) triples a neighbour at
+        that offset gets from a token with ``features``; with ``known``, only attributes the model knows."""
+        visible = self.visible
+        seen = [(name, value, isinstance(value, str)) for name, value in features.items() if visible(name)]
         out = []
         for _, prefix in self.offsets:
             triples = []
             for name, value, is_text in seen:
                 shifted = prefix + name
-                attr = f"{shifted}:{value}" if is_text else shifted
+                attr = (f"{shifted}:{value}" if is_text else shifted).encode()
                 if known is None or attr in known:
                     triples.append((shifted, value, attr))
             out.append(triples)
@@ -71,7 +81,7 @@ class Context:
                 out[i] += projections[i + offset][k]
         for offsets, name in self.conjunctions:
             for i, value in enumerate(self._joined(conjoined, offsets)):
-                if known is None or f"{name}:{value}" in known:
+                if known is None or f"{name}:{value}".encode() in known:
                     out[i].append(make(name, value))
         if self.boundaries and n:
             out[0].append(make("BOS", 1.0))

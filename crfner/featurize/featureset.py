@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from ..errors import FeatureSetError
 from . import affixes, lexical, orthography, shape
-from .context import Context, as_pair, attribute
+from .context import Context, as_pair, attribute, encoded_attribute
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -291,7 +291,7 @@ class Featurizer:
     def _split(self, features: dict) -> tuple[list, list, list, list]:
         """Own pairs, projected pairs, own attributes, projected attributes of some features."""
         known = self.known
-        triples = [(n, v, f"{n}:{v}" if isinstance(v, str) else n) for n, v in features.items()]
+        triples = [(n, v, attribute(n, v).encode()) for n, v in features.items()]
         if known is not None:
             triples = [t for t in triples if t[2] in known]
         projections = self.context.project(features, known)
@@ -323,16 +323,17 @@ class Featurizer:
                     extra = self._gazetteer_items(pairs)
                     own[i] = own[i] + extra[first]
                     projections[i] = [a + b for a, b in zip(projections[i], extra[first + 1])]
-        make = attribute if as_attributes else as_pair
+        make = encoded_attribute if as_attributes else as_pair
         return self.context.assemble(own, projections, [e[4] for e in entries], make, self.known)
 
     def __call__(self, tokens: Sequence[str]) -> list[dict]:
         """One feature dict per token: ``{"lower": "aspirin", "title": 1.0, "-1:lower": ...}``."""
         return [dict(items) for items in self._assemble(tokens, as_attributes=False)]
 
-    def attributes(self, tokens: Sequence[str]) -> list[list[str]]:
-        """The same features as CRFsuite attribute strings (``"lower:aspirin"``, ``"title"``),
-        the fast form for training and tagging: every numeric feature here is an indicator (1.0)."""
+    def attributes(self, tokens: Sequence[str]) -> list[list[bytes]]:
+        """The same features as CRFsuite attributes, UTF-8 encoded (``b"lower:aspirin"``,
+        ``b"title"``): the fast form for training and tagging, as CRFsuite reads them without a
+        conversion per call. Every numeric feature here is an indicator (1.0)."""
         return [items for items in self._assemble(tokens, as_attributes=True)]
 
 
@@ -394,7 +395,7 @@ def featurize_many(
     desc: str = "featurizing",
     resources: Resources | None = None,
     featurizer: "Featurizer | None" = None,
-) -> list[list[list[str]]]:
+) -> list[list[list[bytes]]]:
     """CRFsuite attributes of many sentences, over ``n_jobs`` processes with joblib when ``n_jobs != 1``."""
     from tqdm.auto import tqdm
 
@@ -411,13 +412,13 @@ def featurize_many(
     chunks = [sentences[i : i + size] for i in range(0, len(sentences), size)]
     spec = feature_set.to_dict()
     results = Parallel(n_jobs=n_jobs, return_as="generator")(delayed(_featurize_chunk)(spec, resources, chunk) for chunk in chunks)
-    out: list[list[list[str]]] = []
+    out: list[list[list[bytes]]] = []
     for part in tqdm(results, total=len(chunks), desc=desc, unit="chunk", disable=not progress, leave=False):
         out.extend(part)
     return out
 
 
-def _featurize_chunk(spec: dict, resources: Resources | None, chunk: Sequence[Sequence[str]]) -> list[list[list[str]]]:
+def _featurize_chunk(spec: dict, resources: Resources | None, chunk: Sequence[Sequence[str]]) -> list[list[list[bytes]]]:
     featurizer = FeatureSet.from_dict(spec).featurizer(resources)
     with paused_gc():
         return [featurizer.attributes(tokens) for tokens in chunk]
