@@ -42,9 +42,9 @@ def row_specs() -> dict[str, dict | str]:
 
     token = bio["token"]
     rows: dict[str, dict | str] = {"tutorial": "tutorial"}
-    rows["+orthography"] = plus("orthography", {k: token[k] for k in ("flags", "case", "length")})
+    rows["+orthography"] = plus("orthography", {k: token[k] for k in ("flags", "case") if k in token})
     rows["+shape"] = plus("shape", {"shape": token["shape"]}, ["shape_short"])
-    rows["+affixes"] = plus("affixes", {k: token[k] for k in ("prefixes", "suffixes", "norm")})
+    rows["+affixes"] = plus("affixes", {k: token[k] for k in ("prefixes", "suffixes", "norm") if k in token})
     context = copy.deepcopy(tutorial)
     context["name"] = "tutorial+context"
     context["context"].update({k: bio["context"][k] for k in ("offsets", "conjunctions")})
@@ -118,6 +118,7 @@ def main() -> int:
     parser.add_argument("--corpora", nargs="+", default=list(CORPORA))
     parser.add_argument("--rows", nargs="+", help="only these rows (default: all)")
     parser.add_argument("--out", default=str(RESULTS / "ablation"), help="writes OUT.json and OUT.md")
+    parser.add_argument("--update", action="store_true", help="replace only the rows run in an existing OUT.json")
     parser.add_argument("--one", nargs=2, metavar=("CORPUS", "ROW"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -134,6 +135,11 @@ def main() -> int:
                 return out.returncode
             rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
             print(json.dumps(rows[-1]), flush=True)
+    if args.update and Path(args.out + ".json").is_file():
+        fresh = {(r["corpus"], r["row"]): r for r in rows}
+        old = json.loads(Path(args.out + ".json").read_text(encoding="utf-8"))
+        rows = [fresh.pop((r["corpus"], r["row"]), r) for r in old["rows"]] + list(fresh.values())
+        command = old["command"] + "; then " + command
     result = {"command": command, "machine": {"python": platform.python_version(), "platform": platform.platform(),
                                                "cpus": __import__("os").cpu_count()}, "rows": rows}
     Path(args.out + ".json").parent.mkdir(parents=True, exist_ok=True)

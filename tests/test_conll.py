@@ -106,3 +106,15 @@ def test_reads_the_real_corpus(data_dir):
     assert len(X) == 940
     assert sum(map(len, X)) == 24_497
     assert all(len(a) == len(b) for a, b in zip(X, y))
+
+
+def test_written_files_get_the_usual_permissions(tmp_path):
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        path = tmp_path / "perm.conll"
+        write_conll(path, EXPECTED_X, EXPECTED_Y)
+        assert path.stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(mask)

@@ -68,24 +68,32 @@ class Context:
             out.append(triples)
         return out
 
-    def assemble(self, own: Sequence[list], projections: Sequence[list[list]], conjoined: Sequence[str], make, known=None) -> list[list]:
+    def assemble(
+        self, own: Sequence[list], projections: Sequence[list[list]], conjoined: Sequence[str], as_attributes: bool, known=None
+    ) -> list[list]:
         """Each token's own items plus its neighbours' projections, conjunctions and boundaries.
 
-        Items are whatever ``make(name, value)`` builds: (name, value) pairs for feature dicts,
-        or attribute strings for CRFsuite; ``own`` and ``projections`` hold items of that kind.
+        Items are encoded CRFsuite attributes (``as_attributes``) or (name, value) pairs;
+        ``own`` and ``projections`` hold items of that kind.
         """
         n = len(own)
-        out = [list(items) for items in own]
-        for k, (offset, _) in enumerate(self.offsets):
-            for i in range(max(0, -offset), min(n, n - offset)):
-                out[i] += projections[i + offset][k]
+        window = [(k, offset) for k, (offset, _) in enumerate(self.offsets)]
+        out = []
+        for i in range(n):
+            items = list(own[i])
+            for k, offset in window:
+                j = i + offset
+                if 0 <= j < n:
+                    items += projections[j][k]
+            out.append(items)
         for offsets, name in self.conjunctions:
             for i, value in enumerate(self._joined(conjoined, offsets)):
-                if known is None or f"{name}:{value}".encode() in known:
-                    out[i].append(make(name, value))
+                key = f"{name}:{value}".encode()
+                if known is None or key in known:
+                    out[i].append(key if as_attributes else (name, value))
         if self.boundaries and n:
-            out[0].append(make("BOS", 1.0))
-            out[-1].append(make("EOS", 1.0))
+            out[0].append(b"BOS" if as_attributes else ("BOS", 1.0))
+            out[-1].append(b"EOS" if as_attributes else ("EOS", 1.0))
         return out
 
     @staticmethod
@@ -117,4 +125,4 @@ def add_context(
     projections = [[[(n, v) for n, v, _ in triples] for triples in context.project(features)] for features in token_features]
     conjoined = [str(features.get(conjoin, "")) for features in token_features]
     own = [list(features.items()) for features in token_features]
-    return [dict(items) for items in context.assemble(own, projections, conjoined, as_pair)]
+    return [dict(items) for items in context.assemble(own, projections, conjoined, as_attributes=False)]

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from ..errors import FeatureSetError
 from . import affixes, lexical, orthography, shape
-from .context import Context, as_pair, attribute, encoded_attribute
+from .context import Context, attribute
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -323,8 +323,7 @@ class Featurizer:
                     extra = self._gazetteer_items(pairs)
                     own[i] = own[i] + extra[first]
                     projections[i] = [a + b for a, b in zip(projections[i], extra[first + 1])]
-        make = encoded_attribute if as_attributes else as_pair
-        return self.context.assemble(own, projections, [e[4] for e in entries], make, self.known)
+        return self.context.assemble(own, projections, [e[4] for e in entries], as_attributes, self.known)
 
     def __call__(self, tokens: Sequence[str]) -> list[dict]:
         """One feature dict per token: ``{"lower": "aspirin", "title": 1.0, "-1:lower": ...}``."""
