@@ -212,11 +212,16 @@ class CRFTagger(BaseEstimator):
         from tqdm.auto import tqdm
 
         self._check_fitted()
-        tagger = self._tagger
+        tag = self._tagger.tag
+        if self.n_jobs != 1:
+            with paused_gc():
+                return [tag(f) if f else [] for f in self._features(X)]
+        _check_tokens(X)
+        attributes = self._featurizer.attributes
+        rows = tqdm(X, desc="tagging", unit="sent", disable=not self.verbose, leave=False)
+        # One sentence at a time: its features are freed as soon as it is tagged.
         with paused_gc():
-            features = self._features(X)
-            rows = tqdm(features, desc="tagging", unit="sent", disable=not self.verbose, leave=False)
-            return [tagger.tag(f) if f else [] for f in rows]
+            return [tag(attributes(tokens)) if tokens else [] for tokens in rows]
 
     def predict_marginals(self, X) -> list[list[dict[str, float]]]:
         """For each token, the marginal probability of every label."""

@@ -266,7 +266,7 @@ class Featurizer:
             ctx.get("conjunctions", []),
             ctx.get("conjoin", "lower"),
         )
-        self._cache: dict[str, tuple] = {}
+        self._cache: dict[bool, dict[str, tuple]] = {False: {}, True: {}}
         self._gazetteer_cache: dict[tuple, tuple] = {}
 
     def token_features(self, word: str) -> dict:
@@ -276,54 +276,52 @@ class Featurizer:
             features.update(function(word))
         return features
 
-    def _word(self, word: str) -> tuple:
-        """Cached per word type: its own features and their projections for neighbours, each
-        as (name, value) pairs and as CRFsuite attribute strings, and its conjunction value."""
-        entry = self._cache.get(word)
+    def _word(self, word: str, as_attributes: bool) -> tuple:
+        """Cached per word type: its own features and what neighbours see of them, as encoded
+        attributes or as (name, value) pairs, and its conjunction value. Tuples, not lists:
+        the garbage collector stops tracking tuples of strings, and the cache grows large."""
+        cache = self._cache[as_attributes]
+        entry = cache.get(word)
         if entry is None:
-            if len(self._cache) >= self.CACHE_LIMIT:
-                self._cache.clear()
+            if len(cache) >= self.CACHE_LIMIT:
+                cache.clear()
             features = self.token_features(word)
-            entry = (*self._split(features), str(features.get(self.context.conjoin, "")))
-            self._cache[word] = entry
+            entry = (*self._split(features, as_attributes), str(features.get(self.context.conjoin, "")))
+            cache[word] = entry
         return entry
 
-    def _split(self, features: dict) -> tuple[list, list, list, list]:
-        """Own pairs, projected pairs, own attributes, projected attributes of some features."""
+    def _split(self, features: dict, as_attributes: bool) -> tuple[tuple, tuple]:
+        """Own items and, per context offset, the items neighbours see, of some features."""
         known = self.known
         triples = [(n, v, attribute(n, v).encode()) for n, v in features.items()]
         if known is not None:
             triples = [t for t in triples if t[2] in known]
         projections = self.context.project(features, known)
-        return (
-            [(n, v) for n, v, _ in triples],
-            [[(n, v) for n, v, _ in offset] for offset in projections],
-            [a for _, _, a in triples],
-            [[a for _, _, a in offset] for offset in projections],
-        )
+        if as_attributes:
+            return tuple(a for _, _, a in triples), tuple(tuple(a for _, _, a in offset) for offset in projections)
+        return tuple((n, v) for n, v, _ in triples), tuple(tuple((n, v) for n, v, _ in offset) for offset in projections)
 
-    def _gazetteer_items(self, pairs: list) -> tuple:
+    def _gazetteer_items(self, pairs: list, as_attributes: bool) -> tuple:
         """Like a word's cache entry, for one token's gazetteer features (few distinct sets)."""
-        key = tuple(pairs)
+        key = (as_attributes, tuple(pairs))
         entry = self._gazetteer_cache.get(key)
         if entry is None:
-            entry = self._gazetteer_cache[key] = self._split(dict(pairs))
+            entry = self._gazetteer_cache[key] = self._split(dict(pairs), as_attributes)
         return entry
 
     def _assemble(self, tokens: Sequence[str], as_attributes: bool) -> list[list]:
-        entries = [self._word(token) for token in tokens]
-        first = 2 if as_attributes else 0
-        own = [e[first] for e in entries]
-        projections = [e[first + 1] for e in entries]
+        entries = [self._word(token, as_attributes) for token in tokens]
+        own = [e[0] for e in entries]
+        projections = [e[1] for e in entries]
         if self._gazetteers:
             from .gazetteer import gazetteer_features
 
             for i, pairs in enumerate(gazetteer_features(tokens, self._gazetteers)):
                 if pairs:
-                    extra = self._gazetteer_items(pairs)
-                    own[i] = own[i] + extra[first]
-                    projections[i] = [a + b for a, b in zip(projections[i], extra[first + 1])]
-        return self.context.assemble(own, projections, [e[4] for e in entries], as_attributes, self.known)
+                    extra = self._gazetteer_items(pairs, as_attributes)
+                    own[i] = own[i] + extra[0]
+                    projections[i] = tuple(a + b for a, b in zip(projections[i], extra[1]))
+        return self.context.assemble(own, projections, [e[2] for e in entries], as_attributes, self.known)
 
     def __call__(self, tokens: Sequence[str]) -> list[dict]:
         """One feature dict per token: ``{"lower": "aspirin", "title": 1.0, "-1:lower": ...}``."""

@@ -1,0 +1,89 @@
+"""Tagging speed of a CRF model on BC5CDR test: feature extraction plus Viterbi, one process.
+
+Trains the model on train+devel unless --model names a saved one, then tags the test split
+--repeats times, each time with a freshly loaded model (so per-word caches start cold), and
+reports the best and median tokens/s, how the time splits between feature extraction and
+CRFsuite, and the top of a profile of feature extraction.
+
+    python benchmarks/tagging_speed.py --data-dir ../shared/data --features biomedical
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import json
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def main() -> int:
+    import crfner
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default="../shared/data")
+    parser.add_argument("--corpus", default="bc5cdr")
+    parser.add_argument("--features", default="biomedical")
+    parser.add_argument("--model", help="a saved model directory (default: train one on train+devel)")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--out", help="write the figures to this JSON file")
+    args = parser.parse_args()
+
+    X_test, y_test = crfner.load_corpus(args.corpus, "test", data_dir=args.data_dir)
+    tokens = sum(map(len, X_test))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.model
+        if path is None:
+            X, y = crfner.load_corpus(args.corpus, "train+devel", data_dir=args.data_dir)
+            path = crfner.CRFTagger(features=args.features, data_dir=args.data_dir).fit(X, y).save(Path(tmp) / "model")
+        whole, featurize, viterbi = [], [], []
+        for _ in range(args.repeats):
+            tagger = crfner.CRFTagger.load(path, data_dir=args.data_dir)
+            started = time.perf_counter()
+            predicted = tagger.predict(X_test)
+            whole.append(tokens / (time.perf_counter() - started))
+            tagger = crfner.CRFTagger.load(path, data_dir=args.data_dir)
+            started = time.perf_counter()
+            features = tagger._features(X_test)
+            featurize.append(time.perf_counter() - started)
+            gc.disable()
+            started = time.perf_counter()
+            for sentence in features:
+                tagger._tagger.tag(sentence)
+            viterbi.append(time.perf_counter() - started)
+            gc.enable()
+        tagger = crfner.CRFTagger.load(path, data_dir=args.data_dir)
+        profile = cProfile.Profile()
+        profile.runcall(tagger._features, X_test)
+        text = io.StringIO()
+        pstats.Stats(profile, stream=text).sort_stats("tottime").print_stats(12)
+        f1 = crfner.evaluate(y_test, predicted).f1
+    result = {
+        "command": "python benchmarks/tagging_speed.py " + " ".join(sys.argv[1:]),
+        "corpus": args.corpus,
+        "features": args.features,
+        "tokens": tokens,
+        "f1": round(f1, 4),
+        "tokens_per_second_best": round(max(whole)),
+        "tokens_per_second_median": round(statistics.median(whole)),
+        "seconds_feature_extraction_best": round(min(featurize), 3),
+        "seconds_crfsuite_best": round(min(viterbi), 3),
+        "attributes_per_token": round(sum(len(t) for s in features for t in s) / tokens, 1),
+    }
+    print(json.dumps(result, indent=2))
+    print("\n".join(text.getvalue().splitlines()[:30]))
+    if args.out:
+        Path(args.out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
