@@ -108,7 +108,9 @@ def markdown(rows: list[dict], command: str) -> str:
         )
     lines += ["", "Rows `+X` add one family of `biomedical` to `tutorial` (with `tutorial`'s training parameters); "
               "`biomedical` is the full set with its own tuned parameters. Tagging speed: one process, a model "
-              "reloaded from disk, BC5CDR or NCBI test, feature extraction plus Viterbi."]
+              "reloaded from disk, BC5CDR or NCBI test, feature extraction plus Viterbi, a single run on a "
+              "shared virtual machine whose speed varies by up to a third from minute to minute; "
+              "`tagging_speed.json` gives the best and median of five runs for the final BC5CDR model."]
     return "\n".join(lines) + "\n"
 
 
