@@ -114,3 +114,18 @@ def test_tune_verb_searches_on_devel_and_refits(tmp_path, small_train, small_dev
     assert meta["training"]["sentences"] == 350  # train + devel
     assert meta["parameters"]["c1"] == report["best_params"]["c1"]
     assert "test" in meta["metrics"] and "best:" in capsys.readouterr().out
+
+
+def test_gazetteer_head_words_are_an_option(tmp_path):
+    from crfner.featurize.featureset import FeatureSet
+    from crfner.featurize.resources import resolve_gazetteers
+    from crfner.featurize.featureset import Resources
+
+    terms = tmp_path / "dis.tsv"
+    terms.write_text("Rett syndrome\tX:1\nDown syndrome\tX:2\n", encoding="utf-8")
+    spec = {"name": "h", "version": 1, "token": {"lower": True}, "gazetteers": {"lists": [str(terms)], "heads": True}}
+    feature_set = FeatureSet.from_dict(spec)
+    featurizer = feature_set.featurizer(Resources(gazetteers=resolve_gazetteers(feature_set)))
+    assert featurizer(["Angelman", "syndrome"])[1]["gazhead:dis"] == "2-9"
+    without = FeatureSet.from_dict({**spec, "gazetteers": {"lists": [str(terms)]}})
+    assert "gazhead:dis" not in without.featurizer(Resources(gazetteers=resolve_gazetteers(without)))(["syndrome"])[0]

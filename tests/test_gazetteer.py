@@ -259,3 +259,13 @@ def test_real_disease_list_matches_whole_spans():
     assert g.match(["ALL"]) == [Match(0, 1, True)]
     assert g.match(["all"]) == []
     assert load_gazetteer(path) is g
+
+
+def test_head_words_count_multi_word_terms_ending_in_a_word():
+    gazetteer = Gazetteer.from_terms(
+        ["Rett syndrome", "Down syndrome", "Alport Syndrome", "syndrome", "liver disease", "Leigh disease"], "dis"
+    )
+    assert gazetteer.heads == {"syndrome": 3, "disease": 2}
+    assert gazetteer.head_features("Syndrome") == [("gazhead:dis", "2-9")]
+    assert gazetteer.head_features("liver") == []
+    assert Gazetteer.from_terms([f"kind {i} tumour" for i in range(150)], "t").head_features("tumour") == [("gazhead:t", "100+")]

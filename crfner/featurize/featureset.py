@@ -134,7 +134,7 @@ CONTEXT_OPTIONS = {
     "conjunctions": _conjunctions,
     "conjoin": _string,
 }
-GAZETTEER_OPTIONS = {"lists": _list_names, "max_tokens": _count}
+GAZETTEER_OPTIONS = {"lists": _list_names, "max_tokens": _count, "heads": _bool}
 CLUSTER_OPTIONS = {"granularities": _granularities, "dims": _count, "window": _count, "min_count": _count}
 TRAINING_OPTIONS = {
     "algorithm": _algorithm,
@@ -258,6 +258,8 @@ class Featurizer:
         self._gazetteers = (
             resources.compiled_gazetteers(feature_set.gazetteers.get("max_tokens", 12)) if resources.gazetteers else []
         )
+        if feature_set.gazetteers.get("heads"):
+            self._token_functions += [g.head_features for g in self._gazetteers]
         ctx = feature_set.context
         self.context = Context(
             ctx.get("offsets", []),

@@ -105,9 +105,10 @@ def _add(keys: dict[str, int], key: str, term_flag: int, prefix_flag: int) -> No
         cut = key.rfind(SEP, 0, cut)
 
 
-def compile_terms(terms: Iterable[str], max_tokens: int) -> tuple[dict[str, int], int]:
+def compile_terms(terms: Iterable[str], max_tokens: int, heads: dict[str, int] | None = None) -> tuple[dict[str, int], int]:
     """The flag dict of a list's terms and the number of terms compiled; terms of more than
-    ``max_tokens`` tokens (long systematic names never written out in text) are skipped."""
+    ``max_tokens`` tokens (long systematic names never written out in text) are skipped.
+    ``heads``, if given, counts how many multi-word terms end in each lower-cased word."""
     keys: dict[str, int] = {}
     compiled = 0
     for term in terms:
@@ -118,6 +119,8 @@ def compile_terms(terms: Iterable[str], max_tokens: int) -> tuple[dict[str, int]
         if not exact:
             continue
         compiled += 1
+        if heads is not None and len(normalised) > 1:
+            heads[normalised[-1]] = heads.get(normalised[-1], 0) + 1
         exact_key = SEP.join(exact)
         norm_key = SEP.join(normalised)
         if norm_key == exact_key:  # lower case, no punctuation: one entry serves both variants
@@ -164,7 +167,10 @@ def read_terms(path: str | os.PathLike) -> tuple[list[str], bytes]:
 class Gazetteer:
     """A compiled term list that finds its terms in tokenised sentences."""
 
-    def __init__(self, name: str, path: str, sha256: str, n_terms: int, keys: dict[str, int], max_tokens: int, n_compiled: int):
+    def __init__(
+        self, name: str, path: str, sha256: str, n_terms: int, keys: dict[str, int], max_tokens: int, n_compiled: int,
+        heads: dict[str, int] | None = None,
+    ):
         self.name = name
         self.path = path
         self.sha256 = sha256
@@ -172,6 +178,8 @@ class Gazetteer:
         self.n_compiled = n_compiled  # terms matchable (not too long, not all punctuation)
         self.max_tokens = max_tokens
         self._keys = keys
+        self.heads = heads or {}  # lower-cased word -> multi-word terms ending in it
+        self._head_feature = f"gazhead:{name}"
         self._feature = f"gaz:{name}"
         self._exact = (f"gaz:{name}:exact", 1.0)
         self._single = (f"gaz:{name}:single", 1.0)
@@ -180,9 +188,10 @@ class Gazetteer:
     def from_tsv(cls, path: str | os.PathLike, name: str | None = None, max_tokens: int = 12) -> "Gazetteer":
         """Compile a ``term<TAB>identifier`` file; the name defaults to the file's stem."""
         terms, data = read_terms(path)
-        keys, compiled = compile_terms(terms, max_tokens)
+        heads: dict[str, int] = {}
+        keys, compiled = compile_terms(terms, max_tokens, heads)
         name = name or Path(path).stem
-        return cls(name, str(path), hashlib.sha256(data).hexdigest(), len(terms), keys, max_tokens, compiled)
+        return cls(name, str(path), hashlib.sha256(data).hexdigest(), len(terms), keys, max_tokens, compiled, heads)
 
     @classmethod
     def from_terms(cls, terms: Iterable[str], name: str, max_tokens: int = 12) -> "Gazetteer":
@@ -191,13 +200,23 @@ class Gazetteer:
         for number, term in enumerate(terms, start=1):
             if not term:
                 raise DataFormatError("the term is empty", None, number)
-        keys, compiled = compile_terms(terms, max_tokens)
+        heads: dict[str, int] = {}
+        keys, compiled = compile_terms(terms, max_tokens, heads)
         digest = hashlib.sha256("\n".join(sorted(terms)).encode("utf-8")).hexdigest()
-        return cls(name, "", digest, len(terms), keys, max_tokens, compiled)
+        return cls(name, "", digest, len(terms), keys, max_tokens, compiled, heads)
 
     def renamed(self, name: str) -> "Gazetteer":
         """The same compiled list under another feature name, sharing its dict."""
-        return type(self)(name, self.path, self.sha256, self.n_terms, self._keys, self.max_tokens, self.n_compiled)
+        return type(self)(name, self.path, self.sha256, self.n_terms, self._keys, self.max_tokens, self.n_compiled, self.heads)
+
+    def head_features(self, word: str) -> list[tuple[str, object]]:
+        """How often the word ends a multi-word term of the list, binned (``gazhead:NAME`` =
+        ``2-9``, ``10-99``, ``100+``): ``syndrome`` or ``dystrophy`` mark a mention's last
+        token even in names the list lacks."""
+        count = self.heads.get(word.lower(), 0)
+        if count < 2:
+            return []
+        return [(self._head_feature, "2-9" if count < 10 else "10-99" if count < 100 else "100+")]
 
     def match(self, tokens: Sequence[str]) -> list[Match]:
         """The terms in a sentence: greedy left to right, longest first, non-overlapping; an
