@@ -117,9 +117,8 @@ def test_tune_verb_searches_on_devel_and_refits(tmp_path, small_train, small_dev
 
 
 def test_gazetteer_head_words_are_an_option(tmp_path):
-    from crfner.featurize.featureset import FeatureSet
+    from crfner.featurize.featureset import FeatureSet, Resources
     from crfner.featurize.resources import resolve_gazetteers
-    from crfner.featurize.featureset import Resources
 
     terms = tmp_path / "dis.tsv"
     terms.write_text("Rett syndrome\tX:1\nDown syndrome\tX:2\n", encoding="utf-8")
