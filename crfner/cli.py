@@ -55,6 +55,17 @@ def _write_json(path: str, payload: dict) -> None:
         handle.write("\n")
 
 
+def _evaluate_on(tagger, args) -> None:
+    """Score a freshly trained model on each ``--evaluate-on`` split, print it, keep it in the model."""
+    from . import evaluate, load_corpus
+
+    for split in args.evaluate_on or []:
+        X, y = load_corpus(args.corpus, split, data_dir=args.data_dir)
+        scores = evaluate(y, tagger.predict(X))
+        tagger.metrics_[split] = scores.to_dict()
+        print(f"\n{args.corpus} {split}: strict micro-F1 {scores.f1:.4f}\n{scores}")
+
+
 def cmd_corpora(args) -> int:
     from .corpora import describe, resolve_data_dir
 
@@ -65,7 +76,7 @@ def cmd_corpora(args) -> int:
 
 
 def cmd_train(args) -> int:
-    from . import CRFTagger, evaluate, load_corpus
+    from . import CRFTagger, load_corpus
     from .featurize.featureset import load_feature_set
 
     feature_set = load_feature_set(args.features)
@@ -89,11 +100,7 @@ def cmd_train(args) -> int:
           f"{sum(map(len, X))} tokens", file=sys.stderr)
     tagger.fit(X, y, corpus=f"{args.corpus}:{args.split}" if args.split else str(args.corpus))
     print(f"trained in {tagger.training_seconds_:.1f} s ({len(tagger.classes_)} labels)", file=sys.stderr)
-    for split in args.evaluate_on or []:
-        Xe, ye = load_corpus(args.corpus, split, data_dir=args.data_dir)
-        scores = evaluate(ye, tagger.predict(Xe))
-        tagger.metrics_[split] = scores.to_dict()
-        print(f"\n{args.corpus} {split}: strict micro-F1 {scores.f1:.4f}\n{scores}")
+    _evaluate_on(tagger, args)
     tagger.save(args.out, overwrite=args.force)
     print(f"saved {args.out}", file=sys.stderr)
     return 0
@@ -169,7 +176,7 @@ def cmd_tag(args) -> int:
 
 
 def cmd_tune(args) -> int:
-    from . import CRFTagger, evaluate, load_corpus
+    from . import CRFTagger, load_corpus
     from .featurize.featureset import load_feature_set
     from .tuning import tune
 
@@ -198,11 +205,7 @@ def cmd_tune(args) -> int:
     print(f"best: {result.best_params} (devel strict micro-F1 {result.best_score:.4f}); final model trained on "
           f"{args.train_split}+{args.dev_split}")
     final = result.final
-    for split in args.evaluate_on or []:
-        Xe, ye = load_corpus(args.corpus, split, data_dir=args.data_dir)
-        scores = evaluate(ye, final.predict(Xe))
-        final.metrics_[split] = scores.to_dict()
-        print(f"\n{args.corpus} {split}: strict micro-F1 {scores.f1:.4f}\n{scores}")
+    _evaluate_on(final, args)
     final.save(args.out, overwrite=args.force)
     if args.json:
         _write_json(args.json, {"corpus": args.corpus, "grid": grid, "best_params": result.best_params,

@@ -8,7 +8,6 @@ import json
 import os
 import tempfile
 import time
-from functools import partial
 from pathlib import Path
 from typing import Sequence
 
@@ -16,7 +15,7 @@ from sklearn.base import BaseEstimator
 
 from . import __version__
 from .errors import DataFormatError, FeatureSetError, ModelFileError, NotFittedError
-from .featurize.featureset import FeatureSet, Resources, featurize_many, load_feature_set, paused_gc
+from .featurize.featureset import FeatureSet, featurize_many, load_feature_set, paused_gc
 from .metrics import evaluate
 from .modelfile import read_model_dir, write_model_dir
 from .schemes import is_valid_tag

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crfner.featurize.context import Context, add_context, as_pair, attribute
+from crfner.featurize.context import Context, add_context, attribute
 from crfner.featurize.featureset import FeatureSet
 from crfner.featurize.lexical import normalise
 from crfner.featurize.orthography import FLAGS, case_pattern, is_formula, is_greek, length_bin
@@ -66,7 +66,7 @@ def test_known_attributes_filter_what_neighbours_see():
     context = Context([-1, 1], ["norm"], False)
     projected = context.project({"norm": "a", "x": 1.0}, known={b"+1:norm:a"})
     assert projected == [[], [("+1:norm", "a", b"+1:norm:a")]]
-    assert attribute("lower", "x") == "lower:x" and attribute("title", 1.0) == "title" and as_pair("a", 1) == ("a", 1)
+    assert attribute("lower", "x") == "lower:x" and attribute("title", 1.0) == "title"
 
 
 def test_dicts_and_attribute_strings_say_the_same():

@@ -18,11 +18,6 @@ def attribute(name: str, value: object) -> str:
     return f"{name}:{value}" if isinstance(value, str) else name
 
 
-def encoded_attribute(name: str, value: object) -> bytes:
-    """:func:`attribute`, UTF-8 encoded as CRFsuite stores it."""
-    return (f"{name}:{value}" if isinstance(value, str) else name).encode()
-
-
 class Context:
     """A declared context: ``offsets`` (e.g. -2..2), the feature ``names`` copied from
     neighbours (a name ending in ``*`` copies every feature starting with it), word
@@ -106,10 +101,6 @@ class Context:
             a, b = offsets[0] + pad, offsets[1] + pad
             return [padded[i + a] + "|" + padded[i + b] for i in range(n)]
         return ["|".join(padded[i + pad + o] for o in offsets) for i in range(n)]
-
-
-def as_pair(name: str, value: object) -> tuple[str, object]:
-    return (name, value)
 
 
 def add_context(

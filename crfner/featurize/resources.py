@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Mapping
 
 from ..errors import FeatureSetError, ModelFileError
 from .featureset import FeatureSet, Resources
@@ -66,7 +66,7 @@ def read_unlabeled(text) -> list[list[str]]:
     return [list(tokens) for tokens in text]
 
 
-def build_resources(feature_set: FeatureSet, X, gazetteers=None, unlabeled_text=None, data_dir=None, progress=False) -> Resources:
+def build_resources(feature_set: FeatureSet, X, gazetteers=None, unlabeled_text=None, data_dir=None) -> Resources:
     """Resolve the gazetteers and learn the clusters a feature set asks for, from ``X`` and any
     unlabeled text."""
     lists = resolve_gazetteers(feature_set, gazetteers, data_dir) if (feature_set.gazetteers or gazetteers) else []
