@@ -268,4 +268,5 @@ def test_head_words_count_multi_word_terms_ending_in_a_word():
     assert gazetteer.heads == {"syndrome": 3, "disease": 2}
     assert gazetteer.head_features("Syndrome") == [("gazhead:dis", "2-9")]
     assert gazetteer.head_features("liver") == []
+    assert pickle.loads(pickle.dumps(gazetteer)).heads == gazetteer.heads
     assert Gazetteer.from_terms([f"kind {i} tumour" for i in range(150)], "t").head_features("tumour") == [("gazhead:t", "100+")]

@@ -249,7 +249,10 @@ class Gazetteer:
         # there, instead of pickling a dict of a million keys.
         if self.path:
             return (_restore, (self.path, self.name, self.max_tokens, self.sha256))
-        return (type(self), (self.name, self.path, self.sha256, self.n_terms, self._keys, self.max_tokens, self.n_compiled))
+        return (
+            type(self),
+            (self.name, self.path, self.sha256, self.n_terms, self._keys, self.max_tokens, self.n_compiled, self.heads),
+        )
 
     def __repr__(self) -> str:
         return f"Gazetteer(name={self.name!r}, path={self.path!r}, n_terms={self.n_terms}, sha256={self.sha256[:12]}…)"
