@@ -64,12 +64,13 @@ class Context:
         return out
 
     def assemble(
-        self, own: Sequence[list], projections: Sequence[list[list]], conjoined: Sequence[str], as_attributes: bool, known=None
+        self, own: Sequence[list], projections: Sequence[list[list]], conjoined: Sequence, as_attributes: bool, known=None
     ) -> list[list]:
         """Each token's own items plus its neighbours' projections, conjunctions and boundaries.
 
         Items are encoded CRFsuite attributes (``as_attributes``) or (name, value) pairs;
-        ``own`` and ``projections`` hold items of that kind.
+        ``own`` and ``projections`` hold items of that kind, and ``conjoined`` the values joined
+        by conjunctions, as bytes or strings to match.
         """
         n = len(own)
         window = [(k, offset) for k, (offset, _) in enumerate(self.offsets)]
@@ -82,25 +83,32 @@ class Context:
                     items += projections[j][k]
             out.append(items)
         for offsets, name in self.conjunctions:
-            for i, value in enumerate(self._joined(conjoined, offsets)):
-                key = f"{name}:{value}".encode()
-                if known is None or key in known:
-                    out[i].append(key if as_attributes else (name, value))
+            if as_attributes:  # conjoined values come as bytes: build the attribute without re-encoding
+                prefix = f"{name}:".encode()
+                for i, value in enumerate(self._joined(conjoined, offsets, b"|", b"<s>", b"</s>")):
+                    key = prefix + value
+                    if known is None or key in known:
+                        out[i].append(key)
+            else:
+                for i, value in enumerate(self._joined(conjoined, offsets)):
+                    if known is None or f"{name}:{value}".encode() in known:
+                        out[i].append((name, value))
         if self.boundaries and n:
             out[0].append(b"BOS" if as_attributes else ("BOS", 1.0))
             out[-1].append(b"EOS" if as_attributes else ("EOS", 1.0))
         return out
 
     @staticmethod
-    def _joined(conjoined: Sequence[str], offsets: Sequence[int]) -> list[str]:
-        """For each position, the values at ``offsets`` joined by ``|`` (``<s>``/``</s>`` outside)."""
+    def _joined(conjoined: Sequence, offsets: Sequence[int], sep="|", before=OUTSIDE_BEFORE, after=OUTSIDE_AFTER) -> list:
+        """For each position, the values at ``offsets`` joined by ``sep`` (``before``/``after``
+        beyond the sentence); strings or bytes alike."""
         pad = max(abs(o) for o in offsets)
-        padded = [OUTSIDE_BEFORE] * pad + list(conjoined) + [OUTSIDE_AFTER] * pad
+        padded = [before] * pad + list(conjoined) + [after] * pad
         n = len(conjoined)
         if len(offsets) == 2:
             a, b = offsets[0] + pad, offsets[1] + pad
-            return [padded[i + a] + "|" + padded[i + b] for i in range(n)]
-        return ["|".join(padded[i + pad + o] for o in offsets) for i in range(n)]
+            return [padded[i + a] + sep + padded[i + b] for i in range(n)]
+        return [sep.join(padded[i + pad + o] for o in offsets) for i in range(n)]
 
 
 def add_context(

@@ -288,7 +288,8 @@ class Featurizer:
             if len(cache) >= self.CACHE_LIMIT:
                 cache.clear()
             features = self.token_features(word)
-            entry = (*self._split(features, as_attributes), str(features.get(self.context.conjoin, "")))
+            conjoined = str(features.get(self.context.conjoin, ""))
+            entry = (*self._split(features, as_attributes), conjoined.encode() if as_attributes else conjoined)
             cache[word] = entry
         return entry
 
