@@ -334,7 +334,7 @@ class Featurizer:
         """The same features as CRFsuite attributes, UTF-8 encoded (``b"lower:aspirin"``,
         ``b"title"``): the fast form for training and tagging, as CRFsuite reads them without a
         conversion per call. Every numeric feature here is an indicator (1.0)."""
-        return [items for items in self._assemble(tokens, as_attributes=True)]
+        return self._assemble(tokens, as_attributes=True)
 
 
 @contextlib.contextmanager
