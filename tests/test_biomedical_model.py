@@ -128,3 +128,19 @@ def test_gazetteer_head_words_are_an_option(tmp_path):
     assert featurizer(["Angelman", "syndrome"])[1]["gazhead:dis"] == "2-9"
     without = FeatureSet.from_dict({**spec, "gazetteers": {"lists": [str(terms)]}})
     assert "gazhead:dis" not in without.featurizer(Resources(gazetteers=resolve_gazetteers(without)))(["syndrome"])[0]
+
+
+def test_clusters_can_learn_from_gazetteer_terms(tmp_path):
+    from crfner.featurize.featureset import FeatureSet
+    from crfner.featurize.resources import build_resources, gazetteer_sentences
+
+    terms = tmp_path / "dis.tsv"
+    terms.write_text("Rett syndrome\tX:1\nasthma\tX:2\nnon-Hodgkin lymphoma\tX:3\n", encoding="utf-8")
+    assert gazetteer_sentences([("dis", str(terms))]) == [["Rett", "syndrome"], ["non", "-", "Hodgkin", "lymphoma"]]
+    spec = {"name": "c", "version": 1, "token": {"lower": True}, "gazetteers": {"lists": [str(terms)]},
+            "clusters": {"granularities": [2], "dims": 2, "min_count": 1}}
+    text = [["the", "cat", "sat"], ["the", "dog", "sat"]]
+    plain = build_resources(FeatureSet.from_dict(spec), text).clusters
+    spec["clusters"]["gazetteer_text"] = True
+    with_terms = build_resources(FeatureSet.from_dict(spec), text).clusters
+    assert "lymphoma" in with_terms.table and "lymphoma" not in plain.table

@@ -135,7 +135,13 @@ CONTEXT_OPTIONS = {
     "conjoin": _string,
 }
 GAZETTEER_OPTIONS = {"lists": _list_names, "max_tokens": _count, "heads": _bool}
-CLUSTER_OPTIONS = {"granularities": _granularities, "dims": _count, "window": _count, "min_count": _count}
+CLUSTER_OPTIONS = {
+    "granularities": _granularities,
+    "dims": _count,
+    "window": _count,
+    "min_count": _count,
+    "gazetteer_text": _bool,
+}
 TRAINING_OPTIONS = {
     "algorithm": _algorithm,
     "c1": _number,

@@ -75,8 +75,23 @@ def build_resources(feature_set: FeatureSet, X, gazetteers=None, unlabeled_text=
         from .clusters import learn_clusters
 
         options = dict(feature_set.clusters)
-        clusters = learn_clusters(list(X) + read_unlabeled(unlabeled_text), **options)
+        text = list(X) + read_unlabeled(unlabeled_text)
+        if options.pop("gazetteer_text", False):
+            text += gazetteer_sentences(lists)
+        clusters = learn_clusters(text, **options)
     return Resources(gazetteers=lists, clusters=clusters)
+
+
+def gazetteer_sentences(lists: list[tuple[str, str]]) -> list[list[str]]:
+    """The gazetteers' terms, tokenised like the corpora, as extra unlabeled text for clusters:
+    words that share terms (``metachromatic leukodystrophy``) come to share clusters."""
+    from .gazetteer import read_terms, tokenize_term
+
+    sentences = []
+    for _, path in lists:
+        terms, _ = read_terms(path)
+        sentences += [tokens for tokens in map(tokenize_term, terms) if len(tokens) > 1]
+    return sentences
 
 
 def describe_resources(resources: Resources) -> dict:
