@@ -154,10 +154,9 @@ class CRFTagger(BaseEstimator):
         started = time.perf_counter()
         from .featurize.resources import build_resources
 
-        resources = build_resources(feature_set, [t for t, _ in pairs], self.gazetteers, self.unlabeled_text, self.data_dir)
-        features = featurize_many(
-            feature_set, [t for t, _ in pairs], self.n_jobs, self.verbose, "featurizing train", resources=resources
-        )
+        tokens = [t for t, _ in pairs]
+        resources = build_resources(feature_set, tokens, self.gazetteers, self.unlabeled_text, self.data_dir)
+        features = featurize_many(feature_set, tokens, self.n_jobs, self.verbose, "featurizing train", resources=resources)
         with tempfile.TemporaryDirectory(prefix="crfner-") as tmp:
             model_path = os.path.join(tmp, "model.crfsuite")
             crf = sklearn_crfsuite.CRF(
@@ -172,7 +171,7 @@ class CRFTagger(BaseEstimator):
         self.resources_ = resources
         self.training_params_ = params
         self.training_corpus_ = corpus
-        self.training_data_ = {"sentences": len(pairs), "tokens": sum(len(t) for t, _ in pairs), "sha256": data_hash(X, y)}
+        self.training_data_ = {"sentences": len(pairs), "tokens": sum(map(len, tokens)), "sha256": data_hash(X, y)}
         self.metrics_ = {}
         self._set_model(model)
         return self

@@ -37,10 +37,19 @@ def _bool(value: Any) -> bool:
     return value
 
 
-def _lengths(value: Any) -> list[int]:
-    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 10 for v in value):
-        raise ValueError("expected a list of lengths from 1 to 10")
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _int_list(value: Any, low: float, high: float, message: str, nonempty: bool = False) -> list[int]:
+    """``value`` as a list of whole numbers from ``low`` to ``high``; ValueError(message) otherwise."""
+    if not isinstance(value, list) or (nonempty and not value) or not all(_is_int(v) and low <= v <= high for v in value):
+        raise ValueError(message)
     return list(value)
+
+
+def _lengths(value: Any) -> list[int]:
+    return _int_list(value, 1, 10, "expected a list of lengths from 1 to 10")
 
 
 def _flag_names(value: Any) -> list[str]:
@@ -60,7 +69,7 @@ def _shape_kinds(value: Any) -> list[str]:
 
 def _conjunctions(value: Any) -> list[list[int]]:
     if not isinstance(value, list) or not all(
-        isinstance(c, list) and len(c) >= 2 and all(isinstance(o, int) and not isinstance(o, bool) and -3 <= o <= 3 for o in c)
+        isinstance(c, list) and len(c) >= 2 and all(_is_int(o) and -3 <= o <= 3 for o in c)
         for c in value
     ):
         raise ValueError("expected a list of offset lists, e.g. [[-1, 0], [0, 1]]")
@@ -80,15 +89,11 @@ def _list_names(value: Any) -> list[str]:
 
 
 def _granularities(value: Any) -> list[int]:
-    if not isinstance(value, list) or not value or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 2 for v in value):
-        raise ValueError("expected a non-empty list of cluster counts (each 2 or more)")
-    return list(value)
+    return _int_list(value, 2, float("inf"), "expected a non-empty list of cluster counts (each 2 or more)", nonempty=True)
 
 
 def _offsets(value: Any) -> list[int]:
-    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) and -5 <= v <= 5 for v in value):
-        raise ValueError("expected a list of offsets from -5 to 5")
-    return list(value)
+    return _int_list(value, -5, 5, "expected a list of offsets from -5 to 5")
 
 
 def _names(value: Any) -> list[str]:
@@ -104,7 +109,7 @@ def _number(value: Any) -> float:
 
 
 def _count(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if not _is_int(value) or value < 1:
         raise ValueError("expected a positive whole number")
     return value
 
