@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 EXIT_USAGE = 2
+DEFAULT_BENCHMARK = Path(__file__).parent / "benchmark" / "default.toml"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -215,6 +216,27 @@ def cmd_tune(args) -> int:
     return 0
 
 
+def cmd_benchmark(args) -> int:
+    from .benchmark import run_benchmark
+
+    import shlex
+
+    command = args.command or "crfner " + shlex.join(args.argv)
+    results = run_benchmark(args.config, args.out, data_dir=args.data_dir, use_cache=not args.no_cache,
+                            progress=not args.quiet, command=command)
+    for run in results["runs"]:
+        if run["status"] == "ok":
+            print(f"{run['corpus']:<14} {run['system']:<14} F1 {run['strict']['f1']:.4f}"
+                  f"{'  (cached)' if run.get('from_cache') else ''}")
+        else:
+            print(f"{run['corpus']:<14} {run['system']:<14} skipped: {run['note']}")
+    for c in results["comparisons"]:
+        print(f"{c['corpus']:<14} {c['a']} vs {c['b']}: F1 difference {c['difference']:+.4f}, p = {c['p_value']:.4g}")
+    print(f"wrote {Path(args.out) / 'report.md'} and {Path(args.out) / 'report.html'} in {results['seconds']:.1f} s",
+          file=sys.stderr)
+    return 0
+
+
 class _UsageError(Exception):
     pass
 
@@ -303,6 +325,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-gazetteer-change", action="store_true", help="run even if a gazetteer differs from the one the model was trained with")
     common(p)
     p.set_defaults(run=cmd_tag)
+
+    p = verbs.add_parser("benchmark", help="run corpora × systems from a config and write the comparison report",
+                         description="Run every corpus × system pair of a benchmark config (TOML) with the same splits "
+                                     "and scorer; write results.json, predictions, report.md and report.html.")
+    p.add_argument("--config", default=str(DEFAULT_BENCHMARK),
+                   help="benchmark config file (default: the built-in one, BC5CDR and NCBI Disease × tutorial and biomedical)")
+    p.add_argument("--out", default="benchmarks/results/default", help="output folder (default benchmarks/results/default)")
+    p.add_argument("--no-cache", action="store_true", help="recompute every run even if a cached result matches")
+    p.add_argument("--command", help=argparse.SUPPRESS)
+    common(p, jobs=False)
+    p.set_defaults(run=cmd_benchmark)
     return parser
 
 
@@ -317,7 +350,9 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import CrfnerError
 
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
+    args.argv = argv
     if args.verb is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE

@@ -36,3 +36,7 @@ class ModelFileError(CrfnerError, OSError):
 
 class NotFittedError(CrfnerError, AttributeError):
     """The estimator is used before ``fit`` or ``load``."""
+
+
+class ConfigError(CrfnerError, ValueError):
+    """A benchmark configuration file is missing, not valid TOML, or declares something wrongly."""

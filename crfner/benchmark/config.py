@@ -1,0 +1,159 @@
+"""Benchmark configurations: a TOML file listing corpora × systems, validated into a plain dict.
+
+The validated dict (not the file's text) is what the cache keys and results.json record, so
+comments and key order never invalidate a cached run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+SYSTEM_TYPES = ("crf", "predictions", "transformer")
+DEFAULTS: dict[str, Any] = {
+    "name": "benchmark",
+    "train_split": "train+devel",
+    "test_split": "test",
+    "learning_curve": [0.1, 0.25, 0.5, 1.0],
+    "bootstrap": 1000,
+    "permutations": 10000,
+    "seed": 0,
+    "examples": 5,
+    "limit_train": None,
+    "limit_test": None,
+}
+_TOP_KEYS = set(DEFAULTS) | {"corpora", "systems", "compare"}
+_SYSTEM_KEYS = {
+    "crf": {"name", "type", "features", "params"},
+    "predictions": {"name", "type", "files"},
+    "transformer": {"name", "type", "model", "params"},
+}
+
+
+def config_hash(value: Any) -> str:
+    """SHA-256 of a JSON-able value with sorted keys: equal settings, equal hash."""
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def load_config(path: str | os.PathLike) -> dict:
+    """Read and validate a benchmark config file; relative paths inside it are taken from its folder."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such benchmark config file")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    config = validate_config(raw, source=str(path), base=path.parent)
+    config["path"] = str(path)
+    return config
+
+
+def validate_config(raw: dict, source: str = "<config>", base: Path | None = None) -> dict:
+    """Check every key and value, fill the defaults, and return a new dict."""
+
+    def fail(problem: str) -> ConfigError:
+        return ConfigError(f"{source}: {problem}")
+
+    unknown = sorted(set(raw) - _TOP_KEYS)
+    if unknown:
+        raise fail(f"unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(_TOP_KEYS))}")
+    config = {**DEFAULTS, **{k: v for k, v in raw.items() if k in DEFAULTS}}
+    corpora = raw.get("corpora")
+    if not isinstance(corpora, list) or not corpora or not all(isinstance(c, str) and c for c in corpora):
+        raise fail("'corpora' must be a non-empty list of corpus names or folders")
+    if len(set(corpora)) != len(corpora):
+        raise fail("'corpora' lists a corpus twice")
+    config["corpora"] = list(corpora)
+    config["locations"] = {c: _corpus_ref(c, base) for c in corpora}
+
+    curve = config["learning_curve"]
+    if not isinstance(curve, list) or not all(isinstance(f, (int, float)) and 0 < f <= 1 for f in curve):
+        raise fail("'learning_curve' must be a list of fractions in (0, 1], e.g. [0.1, 0.25, 0.5, 1.0]")
+    config["learning_curve"] = sorted({float(f) for f in curve} | ({1.0} if curve else set()))
+    for key in ("bootstrap", "permutations", "examples", "seed"):
+        if not isinstance(config[key], int) or isinstance(config[key], bool) or config[key] < 0:
+            raise fail(f"'{key}' must be a whole number >= 0")
+    for key in ("limit_train", "limit_test"):
+        if config[key] is not None and (not isinstance(config[key], int) or config[key] < 1):
+            raise fail(f"'{key}' must be a whole number >= 1 (a slice of the first N sentences)")
+    for key in ("train_split", "test_split", "name"):
+        if not isinstance(config[key], str) or not config[key]:
+            raise fail(f"'{key}' must be a non-empty string")
+
+    systems = raw.get("systems")
+    if not isinstance(systems, list) or not systems:
+        raise fail("declare at least one [[systems]] table")
+    config["systems"] = [_system(s, i, fail, base) for i, s in enumerate(systems, 1)]
+    names = [s["name"] for s in config["systems"]]
+    if len(set(names)) != len(names):
+        raise fail(f"two systems share a name: {', '.join(sorted({n for n in names if names.count(n) > 1}))}")
+
+    compare = raw.get("compare")
+    if compare is None:
+        # every pair, the later-listed system first (configs list baselines first)
+        compare = [[names[j], names[i]] for i in range(len(names)) for j in range(i + 1, len(names))]
+    if not isinstance(compare, list) or not all(
+        isinstance(p, list) and len(p) == 2 and all(n in names for n in p) and p[0] != p[1] for p in compare
+    ):
+        raise fail(f"'compare' must be a list of [system, system] pairs among: {', '.join(names)}")
+    config["compare"] = [list(p) for p in compare]
+    for system in config["systems"]:
+        for corpus in system.get("files", {}):
+            if corpus not in corpora:
+                raise fail(f"system {system['name']!r} has a file for {corpus!r}, which is not in 'corpora'")
+    return config
+
+
+def _corpus_ref(name: str, base: Path | None) -> str:
+    from ..corpora import REGISTRY
+
+    if name in REGISTRY or base is None or Path(name).is_absolute():
+        return name
+    return str((base / name).resolve()) if (base / name).exists() else name
+
+
+def _system(table: Any, index: int, fail, base: Path | None) -> dict:
+    where = f"[[systems]] #{index}"
+    if not isinstance(table, dict):
+        raise fail(f"{where} must be a table")
+    kind = table.get("type", "crf")
+    if kind not in SYSTEM_TYPES:
+        raise fail(f"{where}: unknown type {kind!r}; choose one of {', '.join(SYSTEM_TYPES)}")
+    unknown = sorted(set(table) - _SYSTEM_KEYS[kind])
+    if unknown:
+        raise fail(f"{where}: unknown key(s) {', '.join(unknown)} for type {kind!r}")
+    name = table.get("name")
+    if not isinstance(name, str) or not name or any(c in name for c in "/\\\n\t"):
+        raise fail(f"{where}: 'name' must be a non-empty string without slashes")
+    system = {"name": name, "type": kind}
+    if kind == "crf":
+        system["features"] = table.get("features", "tutorial")
+        system["params"] = table.get("params", {})
+        if not isinstance(system["params"], dict):
+            raise fail(f"{where}: 'params' must be a table of CRFTagger parameters")
+        if isinstance(system["features"], str) and system["features"].endswith(".toml") and base is not None:
+            candidate = base / system["features"]
+            system["features"] = str(candidate.resolve()) if candidate.is_file() else system["features"]
+    elif kind == "predictions":
+        files = table.get("files")
+        if not isinstance(files, dict) or not files:
+            raise fail(f"{where}: 'files' must map each corpus to a predictions file")
+        system["files"] = {c: str((base / p).resolve()) if base is not None and not Path(p).is_absolute() else p
+                           for c, p in files.items()}
+    else:
+        system["model"] = table.get("model", "")
+        system["params"] = table.get("params", {})
+    return system

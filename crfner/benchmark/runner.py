@@ -1,0 +1,221 @@
+"""Run every corpus × system pair of a config with the same splits and the same scorer, reuse
+cached results, and write results.json, each system's test predictions, and the report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from ..atomic import atomic_open
+from .config import config_hash, load_config, validate_config
+from .machine import git_state, machine_info, package_versions
+from .published import published_results
+from .systems import describe, identity, read_system_predictions, run_isolated, unavailable
+
+FORMAT = "crfner-benchmark/1"
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.+-]+", "_", Path(name).name or name).strip("_") or "corpus"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _write_json(path: Path, payload) -> None:
+    with atomic_open(path, "w") as handle:
+        json.dump(payload, handle, indent=2)
+        handle.write("\n")
+
+
+def _write_predictions(path: Path, X, gold, predicted) -> None:
+    from ..formats.conll import format_conll
+
+    with atomic_open(path, "w") as handle:
+        handle.writelines(format_conll(X, gold, predicted))
+
+
+def score_run(X, gold, predicted, config: dict, groups=None) -> dict:
+    """Every entity-level figure of one system's test predictions."""
+    from ..error_analysis import analyze_errors
+    from ..metrics import evaluate
+    from ..partial_match import partial_match_scores
+    from ..significance import bootstrap_ci
+
+    figures = {"strict": evaluate(gold, predicted).to_dict()}
+    if config["bootstrap"]:
+        figures["ci"] = bootstrap_ci(gold, predicted, groups=groups, n_resamples=config["bootstrap"], seed=config["seed"])
+    figures["partial"] = partial_match_scores(gold, predicted)
+    figures["errors"] = analyze_errors(X, gold, predicted)
+    return figures
+
+
+class Benchmark:
+    """One benchmark run: a validated config, an output folder, and the cache inside it."""
+
+    def __init__(self, config: dict, out: str | os.PathLike, data_dir=None, use_cache: bool = True,
+                 progress: bool = True, command: str | None = None):
+        self.config = config
+        self.out = Path(out)
+        self.data_dir = data_dir
+        self.use_cache = use_cache
+        self.progress = progress
+        self.command = command
+        self.cache = self.out / "cache"
+        self.log = (lambda message: print(message, file=sys.stderr)) if progress else (lambda message: None)
+
+    def settings(self) -> dict:
+        keys = ("train_split", "test_split", "limit_train", "limit_test", "seed")
+        return {**{k: self.config[k] for k in keys}, "data_dir": None if self.data_dir is None else str(self.data_dir)}
+
+    def run(self) -> dict:
+        """Run (or take from the cache) every pair, then write results.json and the report."""
+        from ..report import build_report
+
+        started = time.perf_counter()
+        results = {
+            "format": FORMAT,
+            "command": self.command,
+            "config": {**self.config, "hash": config_hash(self.config)},
+            "started": _now(),
+            "machine": machine_info(),
+            "packages": package_versions(),
+            "git": git_state(),
+            "corpora": {},
+            "runs": [],
+            "comparisons": [],
+        }
+        for corpus in self.config["corpora"]:
+            results["corpora"][corpus], runs, gold = self.run_corpus(corpus)
+            results["runs"].extend(runs)
+            results["comparisons"].extend(self.compare(corpus, runs, gold))
+        results["published"] = published_results(self.config["corpora"])
+        results["finished"] = _now()
+        results["seconds"] = round(time.perf_counter() - started, 1)
+        _write_json(self.out / "results.json", results)
+        build_report(results, self.out)
+        return results
+
+    def run_corpus(self, corpus: str) -> tuple[dict, list[dict], tuple]:
+        from ..tagger import data_hash
+        from .systems import load_split
+
+        config, settings = self.config, self.settings()
+        location = config["locations"][corpus]
+        X, y = load_split(location, config["train_split"], self.data_dir, config["limit_train"])
+        X_test, y_test = load_split(location, config["test_split"], self.data_dir, config["limit_test"])
+        info = {
+            "train_sentences": len(X), "train_tokens": sum(map(len, X)),
+            "test_sentences": len(X_test), "test_tokens": sum(map(len, X_test)),
+            "types": sorted({t[2:] for tags in y + y_test for t in tags if t != "O"}),
+            "description": _corpus_description(location),
+        }
+        data = {"train": data_hash(X, y), "test": data_hash(X_test, y_test)}
+        del X, y
+        runs = []
+        for system in config["systems"]:
+            runs.append(self.run_pair(corpus, location, system, settings, data, X_test, y_test))
+        return info, runs, (X_test, y_test)
+
+    def run_pair(self, corpus, location, system, settings, data, X_test, y_test) -> dict:
+        run = {"corpus": corpus, "system": system["name"], "type": system["type"]}
+        note = unavailable(system)
+        if note:
+            self.log(f"{corpus} × {system['name']}: skipped: {note}")
+            return {**run, "status": "skipped", "note": note}
+        metric_keys = ("bootstrap", "seed", "learning_curve", "train_split", "test_split", "limit_train", "limit_test")
+        key = config_hash({"system": identity(system, corpus, self.data_dir), "data": data,
+                           "settings": {k: self.config[k] for k in metric_keys}, "format": FORMAT})
+        entry = self.cache / f"{_slug(corpus)}--{_slug(system['name'])}--{key[:16]}"
+        target = self.out / "predictions" / _slug(corpus) / f"{_slug(system['name'])}.conll"
+        if self.use_cache and (entry / "run.json").is_file() and (entry / "predictions.conll").is_file():
+            cached = json.loads((entry / "run.json").read_text(encoding="utf-8"))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(entry / "predictions.conll", target)
+            self.log(f"{corpus} × {system['name']}: from the cache")
+            return {**cached, "from_cache": True}
+
+        self.log(f"{corpus} × {system['name']}: running")
+        if system["type"] == "predictions":
+            predicted = read_system_predictions(system, corpus, X_test, y_test)
+            cost, curve, params = None, None, None
+        else:
+            main = run_isolated(system, location, settings, 1.0, True)
+            predicted, params = main.pop("predicted"), main.pop("training_params")
+            cost = {k: main.get(k) for k in ("device", "train_seconds", "train_sentences", "tag_seconds",
+                                              "tag_tokens_per_second", "peak_rss_mib", "model_mib")}
+            curve = self.learning_curve(system, location, settings, y_test, main)
+        run.update({"status": "ok", "note": "", "description": describe(system, params), "training_params": params,
+                    "predictions": str(target.relative_to(self.out)), "cost": cost, "learning_curve": curve})
+        run.update(score_run(X_test, y_test, predicted, self.config))
+        entry.mkdir(parents=True, exist_ok=True)
+        _write_predictions(entry / "predictions.conll", X_test, y_test, predicted)
+        _write_json(entry / "run.json", {**run, "cache_key": key})
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(entry / "predictions.conll", target)
+        return {**run, "cache_key": key, "from_cache": False}
+
+    def learning_curve(self, system, location, settings, y_test, main: dict) -> list[dict]:
+        from ..metrics import evaluate
+
+        points = []
+        for fraction in self.config["learning_curve"]:
+            if fraction >= 1.0:
+                continue
+            self.log(f"  learning curve: {fraction:.0%} of the training sentences")
+            point = run_isolated(system, location, settings, fraction, False)
+            points.append({"fraction": fraction, "train_sentences": point["train_sentences"],
+                           "f1": evaluate(y_test, point["predicted"]).f1, "train_seconds": point["train_seconds"]})
+        if self.config["learning_curve"]:
+            points.append({"fraction": 1.0, "train_sentences": main["train_sentences"], "f1": None,
+                           "train_seconds": main["train_seconds"]})
+        return points
+
+    def compare(self, corpus: str, runs: list[dict], gold) -> list[dict]:
+        """The paired significance test for each configured pair of systems that both ran."""
+        from ..formats.conll import read_predictions
+        from ..significance import paired_test
+
+        ok = {r["system"]: r for r in runs if r.get("status") == "ok"}
+        for run in ok.values():  # the full-data point of the learning curve is the main score
+            for point in run.get("learning_curve") or []:
+                if point["fraction"] == 1.0:
+                    point["f1"] = run["strict"]["f1"]
+        if not self.config["permutations"]:
+            return []
+        predicted = {}
+        found = []
+        for a, b in self.config["compare"]:
+            if a not in ok or b not in ok:
+                continue
+            for name in (a, b):
+                if name not in predicted:
+                    predicted[name] = read_predictions(self.out / ok[name]["predictions"])[2]
+            test = paired_test(gold[1], predicted[a], predicted[b], n_resamples=self.config["permutations"],
+                               seed=self.config["seed"])
+            found.append({"corpus": corpus, "a": a, "b": b, **test})
+        return found
+
+
+def _corpus_description(location: str) -> str:
+    from ..corpora import REGISTRY
+
+    return REGISTRY[location].description if location in REGISTRY else f"CoNLL files in {location}"
+
+
+def run_benchmark(config: str | os.PathLike | dict, out: str | os.PathLike, data_dir=None, use_cache: bool = True,
+                  progress: bool = True, command: str | None = None) -> dict:
+    """Run a benchmark config (a TOML path or a dict) into ``out``; returns the results dict.
+
+    Writes ``out/results.json``, ``out/predictions/<corpus>/<system>.conll`` (token, gold,
+    predicted), ``out/report.md`` and ``out/report.html``; keeps its cache in ``out/cache``.
+    """
+    config = load_config(config) if not isinstance(config, dict) else validate_config(config)
+    return Benchmark(config, out, data_dir=data_dir, use_cache=use_cache, progress=progress, command=command).run()

@@ -1,0 +1,105 @@
+"""The report as GitHub-flavoured Markdown: the blocks of tables.py laid out, plots linked as PNG files."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from .tables import (
+    Cell,
+    Code,
+    Figure,
+    Heading,
+    Inline,
+    Link,
+    Paragraph,
+    Raw,
+    Report,
+    Table,
+)
+
+_SPECIAL = re.compile(r"([\\`*\[\]<>|])")
+_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")  # intraword _ never starts emphasis
+
+
+def escape(text: str) -> str:
+    """Text from the data, shown literally: markup characters backslash-escaped, newlines flattened."""
+    text = _SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(text)))
+    text = _UNDERSCORE.sub(r"\\_", text)
+    return re.sub(r"^([#+=-]|\d+[.)])(?=\s|$)", r"\\\1", text)
+
+
+def safe_url(href: str | None) -> str | None:
+    """An http(s) link with characters that would end a Markdown link percent-encoded; None otherwise."""
+    if not href or not re.match(r"https?://", href.strip(), re.IGNORECASE):
+        return None
+    return quote(href.strip(), safe=":/?#@!$&'*+,;=%~-._")
+
+
+def _code(text: str) -> str:
+    """Inline code, fenced with more backticks than the text holds."""
+    text = " ".join(str(text).split())
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def inline(parts: list[Inline]) -> str:
+    out = []
+    for part in parts:
+        if isinstance(part, Code):
+            out.append(_code(part.text))
+        elif isinstance(part, Link):
+            url = safe_url(part.href)
+            out.append(f"[{escape(part.text)}]({url})" if url else escape(part.text))
+        else:
+            out.append(escape(part))
+    return "".join(out)
+
+
+def _cell(cell: Cell) -> str:
+    # numeric cells hold only numbers formatted by tables.py: left as they are, so they stay readable
+    text = cell.text.replace("|", "\\|") if cell.numeric else escape(cell.text)
+    url = safe_url(cell.href)
+    if url and text:
+        text = f"[{text}]({url})"
+    return f"**{text}**" if cell.bold and text else text
+
+
+def table(block: Table) -> str:
+    lines = []
+    if block.caption:
+        lines += [f"*{escape(block.caption)}*", ""]
+    numeric = block.numeric_columns()
+    lines.append("| " + " | ".join(escape(h) for h in block.header) + " |")
+    lines.append("| " + " | ".join("---:" if n else "---" for n in numeric) + " |")
+    for row in block.rows:
+        cells = [_cell(c) for c in row] + [""] * (len(block.header) - len(row))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def figure(block: Figure, files_dir: str) -> str:
+    if block.png is None:
+        return f"*{escape(block.caption)}: {escape(block.missing)}.*"
+    return f"![{escape(block.alt)}]({files_dir}/{block.name}.png)\n\n*{escape(block.caption)}*"
+
+
+def render(report: Report, files_dir: str = "report_files") -> str:
+    """The whole report as one Markdown string; plots referenced as ``files_dir/<name>.png``."""
+    parts = [f"# {escape(report.title)}", *(inline(p.parts) for p in report.intro)]
+    for section in report.sections:
+        parts.append(f"## {escape(section.title)}")
+        for block in section.blocks:
+            if isinstance(block, Heading):
+                parts.append(f"{'#' * block.level} {escape(block.text)}")
+            elif isinstance(block, Paragraph):
+                text = inline(block.parts)
+                parts.append(f"*{text}*" if block.note and text else text)
+            elif isinstance(block, Table):
+                parts.append(table(block))
+            elif isinstance(block, Figure):
+                parts.append(figure(block, files_dir))
+            elif isinstance(block, Raw):
+                parts.append(block.markdown)
+    return "\n\n".join(part for part in parts if part) + "\n"

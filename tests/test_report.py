@@ -1,0 +1,262 @@
+"""The benchmark report: both renderings from a small synthetic results dict, and the HTML in a real browser."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from crfner.report import build_report
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+SECTIONS = ["setup", "comparison", "significance", "partial", "per-type", "learning-curve", "speed", "errors",
+            "examples", "published"]
+HEADINGS = ["Setup", "Comparison", "Significance", "Partial matches", "Per-type F1", "Learning curves",
+            "Speed and cost", "Errors", "Examples", "Published results"]
+
+# Two systems on one corpus, a third skipped; an outside tagger's predictions (no cost, no curve, no CI)
+# on a second corpus. Rows: token, gold, biomedical, tutorial. Sentence 2 holds a <script> token;
+# the systems disagree on sentences 1 and 2 only.
+SENTENCES = [
+    [("Cisplatin", "B-Chemical", "B-Chemical", "B-Chemical"), ("induced", "O", "O", "O"),
+     ("nephrotoxicity", "B-Disease", "B-Disease", "O"), ("in", "O", "O", "O"), ("rats", "O", "O", "O"),
+     (".", "O", "O", "O")],
+    [("<script>alert(1)</script>", "B-Chemical", "B-Chemical", "O"), ("and", "O", "O", "O"),
+     ("acute", "B-Disease", "B-Disease", "O"), ("renal", "I-Disease", "I-Disease", "B-Disease"),
+     ("failure", "I-Disease", "I-Disease", "I-Disease"), ("were", "O", "O", "O"), ("seen", "O", "O", "O")],
+    [("No", "O", "O", "O"), ("entity", "O", "O", "O"), ("here", "O", "O", "O"), ("at", "O", "O", "O"),
+     ("all", "O", "O", "O"), (".", "O", "O", "O")],
+]
+
+
+def _write_predictions(path: Path, column: int) -> None:
+    """A predictions file (token, gold, predicted) with the predictions of SENTENCES' ``column``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for sentence in SENTENCES:
+        lines += [f"{row[0]}\t{row[1]}\t{row[column]}" for row in sentence] + [""]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _scores(f1: float, chemical: float, disease: float) -> dict:
+    def prf(value: float, n: int) -> dict:
+        return {"precision": value + 0.01, "recall": value - 0.01, "f1": value, "support": n, "predicted": n,
+                "correct": int(n * value)}
+
+    return {**prf(f1, 200), "macro_precision": f1, "macro_recall": f1, "macro_f1": f1 - 0.002,
+            "per_type": {"Chemical": prf(chemical, 100), "Disease": prf(disease, 100)}}
+
+
+def _ci(f1: float) -> dict:
+    interval = [round(f1 - 0.0066, 4), round(f1 + 0.0063, 4)]
+    return {"level": 0.95, "unit": "sentence", "resamples": 1000, "units": 3, "precision": interval,
+            "recall": interval, "f1": interval, "macro_f1": interval,
+            "per_type": {t: {"precision": interval, "recall": interval, "f1": interval}
+                         for t in ("Chemical", "Disease")}}
+
+
+def _partial(f1: float) -> dict:
+    scheme = {"correct": 150, "incorrect": 10, "partial": 12, "missed": 20, "spurious": 8, "possible": 192,
+              "actual": 180, "precision": f1, "recall": f1, "f1": f1}
+    return {"strict": scheme, "exact": scheme, "partial": scheme, "type": scheme, "per_type": {}}
+
+
+def _errors(missed_text: str) -> dict:
+    return {"categories": {"correct": 150, "type_error": 3, "boundary_error": 12, "boundary_and_type_error": 1,
+                           "missed": 20, "spurious": 8},
+            "missed": [{"text": missed_text, "type": "Chemical", "count": 4}],
+            "spurious": [{"text": "rats", "type": "Disease", "count": 2}],
+            "boundary_errors": [{"gold": "acute renal failure", "predicted": "renal failure", "type": "Disease",
+                                 "count": 3}],
+            "confusion": {"labels": ["Chemical", "Disease", "(none)"], "matrix": [[90, 2, 8], [1, 85, 14], [3, 5, 0]]}}
+
+
+def _run(system: str, f1: float, chemical: float, disease: float, speed: float) -> dict:
+    return {"corpus": "bc5cdr", "system": system, "type": "crf", "status": "ok", "note": "", "from_cache": False,
+            "description": f"CRF, feature set {system}", "predictions": f"predictions/bc5cdr/{system}.conll",
+            "strict": _scores(f1, chemical, disease), "ci": _ci(f1), "partial": _partial(f1),
+            "cost": {"device": "cpu", "train_seconds": 74.2, "train_sentences": 9141, "tag_seconds": 3.1,
+                     "tag_tokens_per_second": speed, "peak_rss_mib": 757, "model_mib": 4.7},
+            "learning_curve": [{"fraction": fr, "train_sentences": int(9141 * fr), "f1": f1 - (1 - fr) * 0.1,
+                                "train_seconds": 74.2 * fr} for fr in (0.1, 0.25, 0.5, 1.0)],
+            "errors": _errors("<script>evil()</script>")}
+
+
+SKIP_NOTE = "transformer extra not installed (pip install 'crfner[transformer]')"
+RESULTS = {
+    "format": "crfner-benchmark/1",
+    "command": "python benchmarks/run.py --config benchmarks/configs/default.toml",
+    "config": {"path": "benchmarks/configs/default.toml", "name": "default", "hash": "ab12cd34",
+               "corpora": ["bc5cdr", "ncbi_disease"],
+               "systems": [{"name": "tutorial", "type": "crf", "features": "tutorial"},
+                           {"name": "biomedical", "type": "crf", "features": "biomedical"},
+                           {"name": "transformer", "type": "transformer"},
+                           {"name": "outside & co", "type": "predictions"}],
+               "train_split": "train+devel", "test_split": "test", "learning_curve": [0.1, 0.25, 0.5, 1.0],
+               "bootstrap": 1000, "permutations": 10000, "seed": 0},
+    "started": "2026-11-25T10:00:00+00:00", "finished": "2026-11-25T10:02:03+00:00", "seconds": 123.4,
+    "machine": {"cpu": "AMD EPYC 7B13", "cores": 2, "memory_gib": 23.4, "platform": "Linux-6.1-x86_64",
+                "python": "3.11.7", "gpu": None},
+    "packages": {"crfner": "0.1.0", "sklearn-crfsuite": "0.5.2", "scikit-learn": "1.5.0"},
+    "git": {"commit": "1321536abcdef0123456789", "dirty": False},
+    "corpora": {
+        "bc5cdr": {"train_sentences": 9141, "train_tokens": 227000, "test_sentences": 4797, "test_tokens": 124750,
+                   "types": ["Chemical", "Disease"], "description": "BC5CDR chemicals and diseases"},
+        "ncbi_disease": {"train_sentences": 6347, "train_tokens": 160000, "test_sentences": 940,
+                         "test_tokens": 24000, "types": ["Disease"], "description": "NCBI Disease"},
+    },
+    "runs": [
+        _run("tutorial", 0.78041, 0.8184, 0.7348, 40213.0),
+        _run("biomedical", 0.86974, 0.9012, 0.8301, 21000.5),
+        {"corpus": "bc5cdr", "system": "transformer", "type": "transformer", "status": "skipped", "note": SKIP_NOTE},
+        {"corpus": "ncbi_disease", "system": "outside & co", "type": "predictions", "status": "ok", "note": "",
+         "predictions": "predictions/ncbi_disease/outside.conll",
+         "strict": {**_scores(0.8123, 0.0, 0.8123), "per_type": {"Disease": {"precision": 0.8, "recall": 0.82,
+                                                                              "f1": 0.8123, "support": 90,
+                                                                              "predicted": 92, "correct": 73}}},
+         "ci": None, "partial": None, "cost": None, "learning_curve": None, "errors": None},
+    ],
+    "comparisons": [
+        {"corpus": "bc5cdr", "a": "biomedical", "b": "tutorial", "method": "approximate randomization",
+         "resamples": 10000, "units": 4797, "f1_a": 0.86974, "f1_b": 0.78041, "difference": 0.08933,
+         "p_value": 1 / 10001},
+        {"corpus": "bc5cdr", "a": "tutorial", "b": "biomedical", "method": "approximate randomization",
+         "resamples": 10000, "units": 4797, "f1_a": 0.78041, "f1_b": 0.86974, "difference": -0.08933,
+         "p_value": 0.0123},
+    ],
+    "published": [
+        {"corpus": "bc5cdr", "system": "BioBERT v1.1", "entity_type": "Chemical", "f1": 0.9347,
+         "note": "single-type model", "citation": "Lee et al. 2020, Bioinformatics 36(4):1234-1240",
+         "url": "https://doi.org/10.1093/bioinformatics/btz682"},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> tuple[Path, Path]:
+    out = tmp_path_factory.mktemp("bench")
+    _write_predictions(out / "predictions/bc5cdr/tutorial.conll", 3)
+    _write_predictions(out / "predictions/bc5cdr/biomedical.conll", 2)
+    _write_predictions(out / "predictions/ncbi_disease/outside.conll", 2)
+    return build_report(RESULTS, out)
+
+
+def _section(html_text: str, section_id: str) -> str:
+    match = re.search(rf'<section id="{section_id}">(.*?)</section>', html_text, re.DOTALL)
+    assert match, f"no section {section_id}"
+    return match.group(1)
+
+
+def test_report_content(report):
+    md_path, html_path = report
+    assert md_path.is_file() and html_path.is_file()
+    md, page = md_path.read_text(encoding="utf-8"), html_path.read_text(encoding="utf-8")
+    for section_id in SECTIONS:
+        assert f'<section id="{section_id}">' in page
+    for heading in HEADINGS:
+        assert f"\n## {heading}\n" in md
+    assert [m for m in re.findall(r"\n## (.+)\n", md)] == HEADINGS  # same order in both
+    assert re.findall(r'<section id="([^"]+)"', page) == SECTIONS
+
+    # strict F1 as in results, with its CI, the best one bold
+    comparison = _section(page, "comparison")
+    assert "0.8697 [0.8631, 0.8760]" in comparison and "0.7804 [0.7738, 0.7867]" in comparison
+    assert "<strong>0.8697 [0.8631, 0.8760]</strong>" in comparison
+    assert "<strong>0.7804" not in comparison
+    assert "0.8123" in comparison  # a run without CI: the value alone
+    assert "**0.8697 [0.8631, 0.8760]**" in md and "| 0.7804 [0.7738, 0.7867] |" in md
+
+    # p-values: the smallest possible as a bound, the other as it is
+    significance = _section(page, "significance")
+    assert "&lt; 0.0001" in significance and "0.0123" in significance and "approximate randomization" in significance
+    assert "< 0.0001" in md and "0.0123" in md
+
+    # the skipped run and its note; missing measurements named, not crashing
+    assert "Not run: transformer (skipped)" in page and "transformer extra not installed" in page
+    assert "transformer extra not installed" in md
+    assert "not measured" in _section(page, "speed") and "not measured" in _section(page, "partial")
+    assert "no tagging speed measured): ncbi_disease/outside &amp; co" in page
+
+    # published rows: reported, not measured, with the caption and the link
+    published = _section(page, "published")
+    assert "reported in the literature, not measured here" in published.lower()
+    assert '<tr class="reported">' in published and "reported, not measured" in published
+    assert 'href="https://doi.org/10.1093/bioinformatics/btz682"' in published and "0.9347" in published
+    assert "reported, not measured" in md and "Reported in the literature, not measured here" in md
+
+    # text from the data is escaped; the page has no script at all
+    assert "<script" not in page.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in _section(page, "examples")
+    assert "&lt;script&gt;evil()&lt;/script&gt;" in _section(page, "errors")
+    assert "outside &amp; co" in page
+    assert "<script>" not in md and r"\<script\>" in md
+
+    # examples: gold and each system highlighted; Markdown bracket notation
+    examples = _section(page, "examples")
+    assert '<mark class="ent"' in examples and '<span class="etype">Disease</span>' in examples
+    assert "- gold: [Cisplatin]{Chemical} induced [nephrotoxicity]{Disease} in rats ." in md
+    assert "- tutorial: [Cisplatin]{Chemical} induced nephrotoxicity in rats ." in md
+    assert "test sentence 3" not in page  # nobody disagrees there
+
+    # the plots: embedded in HTML, PNG files beside the Markdown
+    assert page.count('src="data:image/png;base64,') == 3
+    for name in ("per_type", "learning_curve", "speed"):
+        assert f"](report_files/{name}.png)" in md
+        assert (md_path.parent / "report_files" / f"{name}.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_report_without_optional_data(tmp_path):
+    """Only the bare minimum per run: every section still renders, plots say why they are missing."""
+    results = {"format": "crfner-benchmark/1", "runs": [
+        {"corpus": "c", "system": "s", "status": "ok", "strict": {"precision": 0.5, "recall": 0.5, "f1": 0.5}},
+        {"corpus": "c", "system": "t", "status": "failed"}], "comparisons": [], "published": []}
+    md_path, html_path = build_report(results, tmp_path)
+    page = html_path.read_text(encoding="utf-8")
+    assert all(f'<section id="{s}">' in page for s in SECTIONS)
+    assert "no run has a learning curve" in page and "no scored run has a tagging speed" in page
+    assert "0.5000" in md_path.read_text(encoding="utf-8")
+    assert not (tmp_path / "report_files" / "speed.png").exists()
+
+
+def _render_checker():
+    spec = importlib.util.spec_from_file_location("check_report_render", REPO / "benchmarks" / "check_report_render.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclass looks its module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def _need(condition: bool, reason: str) -> None:
+    """Skip when a browser prerequisite is missing, but fail on CI, where Chromium is installed."""
+    if not condition:
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI is set, so this is an error, not a skip)")
+        pytest.skip(reason)
+
+
+def test_report_renders_in_chromium(report, tmp_path):
+    _need(importlib.util.find_spec("playwright") is not None, "playwright is not installed (pip install playwright)")
+    _need(CHROMIUM.is_file(), f"no Chromium at {CHROMIUM}")
+    checker = _render_checker()
+    images, outside = checker.check_report(report[1], tmp_path / "shot.png", executable_path=str(CHROMIUM))
+    assert len(images) >= 3
+    for image in images:
+        assert image.complete and image.width > 0, image
+    assert outside == []  # nothing fetched from outside the file
+    assert (tmp_path / "shot.png").stat().st_size > 0
+
+
+def test_p_value_format():
+    """The smallest p a resampling test can give, 1/(R+1), is shown as a bound, not as a value."""
+    from crfner.report.tables import fmt_p
+
+    assert fmt_p(1 / 10001, 10000) == "< 0.0001"
+    assert fmt_p(1 / 2001, 2000) == "< 0.001"
+    assert fmt_p(1 / 1000, 999) == "≤ 0.001"
+    assert fmt_p(0.0123, 10000) == "0.0123"
+    assert fmt_p(None, 10000) == "—"

@@ -1,0 +1,187 @@
+"""Bootstrap intervals and the paired randomisation test, on hand-built corpora with known answers."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from crfner import DataFormatError, evaluate
+from crfner.significance import bootstrap_ci, paired_test, unit_counts
+
+# Four sentence patterns, each with one gold Disease at token 0 (and a Chemical in the last).
+GOLD = [["B-Disease", "O"], ["B-Disease", "O"], ["B-Disease", "O"], ["B-Disease", "B-Chemical"]]
+PRED = [["B-Disease", "O"], ["O", "O"], ["B-Disease", "B-Chemical"], ["B-Disease", "B-Chemical"]]
+# correct / predicted / gold per sentence: (1,1,1), (0,0,1), (1,2,1), (2,2,2).
+
+
+def _repeat(sentences, times):
+    return [list(s) for _ in range(times) for s in sentences]
+
+
+def test_unit_counts_by_hand():
+    gold = [["B-C", "I-C", "O", "B-D"], ["B-D", "I-D", "O"]]
+    pred = [["B-C", "I-C", "O", "O"], ["B-D", "O", "B-C"]]
+    # Sentence 0: gold C(0-1), D(3); predicted C(0-1), correct. Sentence 1: gold D(0-1);
+    # predicted D(0) (wrong boundary) and C(2) (spurious): nothing correct.
+    counts = unit_counts(gold, pred)
+    expected = {
+        "correct": [1, 0], "predicted": [1, 2], "gold": [2, 1],
+        "correct:C": [1, 0], "predicted:C": [1, 1], "gold:C": [1, 0],
+        "correct:D": [0, 0], "predicted:D": [0, 1], "gold:D": [1, 1],
+    }  # fmt: skip
+    assert {key: value.tolist() for key, value in counts.items()} == expected
+    # Grouped: both sentences in one document; an asked-for type that never occurs is all zeros.
+    grouped = unit_counts(gold, pred, groups=["doc", "doc"], types=["C", "X"])
+    names = ("correct", "predicted", "gold")
+    assert sorted(grouped) == sorted([*names, *(f"{n}:{t}" for t in "CX" for n in names)])
+    assert (grouped["correct"].tolist(), grouped["predicted"].tolist(), grouped["gold"].tolist()) == ([1], [3], [3])
+    assert grouped["predicted:C"].tolist() == [2] and grouped["gold:X"].tolist() == [0]
+
+
+def test_identical_systems_are_not_different():
+    gold = _repeat(GOLD, 10)
+    result = paired_test(gold, PRED * 10, PRED * 10, n_resamples=500)
+    # Every swap exchanges equal counts, so every round's difference is exactly the observed 0.
+    assert result["p_value"] == 1.0
+    assert result["difference"] == 0.0 and result["f1_a"] == result["f1_b"] == evaluate(gold, PRED * 10).f1
+    assert (result["method"], result["resamples"], result["units"]) == ("approximate randomization", 500, 40)
+
+
+def test_a_system_better_on_every_sentence_is_significant():
+    gold = [["B-Disease", "O", "B-Chemical"]] * 50
+    better = [["B-Disease", "O", "B-Chemical"]] * 50  # 100 of 100 right: F1 1.0
+    worse = [["B-Disease", "O", "O"]] * 50  # 50 right of 50 predicted, 100 gold: F1 2/3
+    # Swapping k sentences gives A' = (100-k correct, 100-k predicted) and B' = (50+k, 50+k), whose
+    # F1 difference is as large as the observed one only for k = 0 or k = 50: chance 2 / 2**50 a round.
+    result = paired_test(gold, better, worse, n_resamples=2000)
+    assert result["f1_a"] == 1.0 and result["f1_b"] == pytest.approx(2 / 3)
+    assert result["difference"] == pytest.approx(1 / 3)
+    assert result["p_value"] == 1 / 2001 and result["p_value"] < 0.01
+    # Swapping the systems flips the sign of the difference and, with the same seed, keeps p.
+    flipped = paired_test(gold, worse, better, n_resamples=2000)
+    assert flipped["difference"] == -result["difference"] and flipped["p_value"] == result["p_value"]
+
+
+def test_a_difference_resting_on_one_sentence_is_never_significant():
+    gold = _repeat(GOLD, 25)
+    pred_a = _repeat(PRED, 25)
+    pred_b = [list(s) for s in pred_a]
+    pred_b[0] = ["O", "O"]  # B misses the one entity of sentence 0 that A finds.
+    result = paired_test(gold, pred_a, pred_b, n_resamples=500)
+    # A: 100 correct, 125 predicted; B: 99, 124 (of 125 gold). The systems differ on sentence 0
+    # alone, and swapping it just exchanges A's and B's totals: every round's |difference| is the
+    # observed one, so p = 1.
+    assert result["difference"] == pytest.approx(200 / 250 - 198 / 249)
+    assert result["p_value"] == 1.0
+
+
+def test_groups_keep_the_score_and_count_groups():
+    gold, pred = _repeat(GOLD, 5), _repeat(PRED, 5)
+    groups = [f"doc{i // 4}" for i in range(20)]  # five documents of the four patterns
+    by_sentence = bootstrap_ci(gold, pred, n_resamples=200)
+    by_group = bootstrap_ci(gold, pred, groups=groups, n_resamples=200)
+    assert (by_sentence["unit"], by_sentence["units"]) == ("sentence", 20)
+    assert (by_group["unit"], by_group["units"]) == ("group", 5)
+    # Every document is the same, so every group resample scores exactly the full-corpus F1.
+    f1 = evaluate(gold, pred).f1
+    assert by_group["f1"] == [f1, f1]
+    tested = paired_test(gold, pred, PRED * 5, groups=groups, n_resamples=100)
+    assert tested["units"] == 5 and tested["f1_a"] == f1
+    counts = unit_counts(gold, pred, groups=groups)
+    assert counts["correct"].tolist() == [4] * 5 and counts["gold"].tolist() == [5] * 5
+    # Groups in order of first appearance, even when interleaved.
+    interleaved = unit_counts([["B-X"], ["O"], ["B-X"]], [["B-X"], ["O"], ["O"]], groups=["b", "a", "b"])
+    assert interleaved["gold"].tolist() == [2, 0] and interleaved["correct"].tolist() == [1, 0]
+
+
+def test_bootstrap_contains_the_point_estimate_and_is_reproducible():
+    gold, pred = _repeat(GOLD, 10), _repeat(PRED, 10)
+    scores = evaluate(gold, pred)
+    # Totals: 40 correct, 50 predicted, 50 gold: P = R = F1 = 0.8.
+    assert scores.f1 == pytest.approx(0.8)
+    result = bootstrap_ci(gold, pred, n_resamples=500, seed=7)
+    for name in ("precision", "recall", "f1", "macro_f1"):
+        lo, hi = result[name]
+        point = getattr(scores, name)
+        assert lo <= point <= hi and lo < hi
+    for etype, figures in scores.per_type.items():
+        lo, hi = result["per_type"][etype]["f1"]
+        assert lo <= figures.f1 <= hi
+    assert result == bootstrap_ci(gold, pred, n_resamples=500, seed=7)
+    assert result != bootstrap_ci(gold, pred, n_resamples=500, seed=8)
+    assert (result["level"], result["resamples"], result["units"]) == (0.95, 500, 40)
+    assert json.loads(json.dumps(result)) == result
+    assert all(type(v) is float for v in result["f1"] + result["per_type"]["Chemical"]["recall"])
+
+
+def test_the_interval_narrows_with_more_units():
+    narrow = bootstrap_ci(_repeat(GOLD, 100), _repeat(PRED, 100), n_resamples=500)
+    wide = bootstrap_ci(_repeat(GOLD, 5), _repeat(PRED, 5), n_resamples=500)
+
+    def width(result):
+        return result["f1"][1] - result["f1"][0]
+
+    # 20 times the units: about sqrt(20) = 4.5 times narrower.
+    assert width(narrow) < width(wide) / 2.5
+    level_90 = bootstrap_ci(_repeat(GOLD, 5), _repeat(PRED, 5), n_resamples=500, level=0.9)
+    assert width(level_90) <= width(wide)
+
+
+@pytest.mark.filterwarnings("error")
+def test_degenerate_cases_give_intervals_without_warnings():
+    # Two units: (1 correct, 1 predicted, 1 gold) and (0, 0, 1). A resample is both of the first
+    # (F1 1), both of the second (nothing predicted: P, R, F1 all 0) or one of each (P 1, R 1/2,
+    # F1 2/3), with chances 1/4, 1/4, 1/2: the 95% interval runs from 0 to 1.
+    result = bootstrap_ci([["B-X"], ["B-X"]], [["B-X"], ["O"]], n_resamples=400)
+    assert result["f1"] == [0.0, 1.0] and result["precision"] == [0.0, 1.0] and result["recall"] == [0.0, 1.0]
+    # A single unit: every resample is that unit.
+    single = bootstrap_ci([["B-X", "O"]], [["B-X", "B-Y"]])
+    assert single["units"] == 1 and single["f1"] == [pytest.approx(2 / 3)] * 2
+    # Y is only ever predicted: its recall and F1 are 0 in every resample.
+    assert single["per_type"]["Y"] == {"precision": [0.0, 0.0], "recall": [0.0, 0.0], "f1": [0.0, 0.0]}
+    # A perfect system: every resample scores 1, the interval is exactly [1, 1].
+    gold = _repeat(GOLD, 10)
+    perfect = bootstrap_ci(gold, gold, n_resamples=200)
+    assert perfect["f1"] == [1.0, 1.0] and perfect["per_type"]["Chemical"]["precision"] == [1.0, 1.0]
+    # No entities, and no sentences at all.
+    empty = bootstrap_ci([["O"], ["O"]], [["O"], ["O"]], n_resamples=50)
+    assert empty["f1"] == [0.0, 0.0] and empty["per_type"] == {}
+    assert bootstrap_ci([], [])["units"] == 0
+    assert paired_test([["O"]], [["O"]], [["O"]], n_resamples=50)["p_value"] == 1.0
+
+
+def test_a_constant_distribution_is_a_point_interval():
+    # Each unit is one correct entity out of two gold ones: every resample scores the same F1
+    # (2/3), which the quantile interpolation alone would sometimes return an ulp apart.
+    gold = [["B-X", "B-X"]] * 30
+    pred = [["B-X", "O"]] * 30
+    result = bootstrap_ci(gold, pred, n_resamples=300)
+    f1 = evaluate(gold, pred).f1
+    assert result["f1"] == [f1, f1] and result["precision"] == [1.0, 1.0] and result["recall"] == [0.5, 0.5]
+
+
+def test_paired_test_is_vectorised_enough():
+    rng = np.random.default_rng(0)
+    gold = [["B-X", "O", "B-Y"]] * 5000
+    choices = [["B-X", "O", "B-Y"], ["B-X", "O", "O"], ["O", "O", "B-Y"], ["B-X", "B-X", "B-Y"]]
+    pred_a = [choices[i] for i in rng.integers(0, 4, 5000)]
+    pred_b = [choices[i] for i in rng.integers(0, 4, 5000)]
+    result = paired_test(gold, pred_a, pred_b, n_resamples=10000)
+    # Both systems are draws from the same distribution: no evidence of a difference.
+    assert result["units"] == 5000 and 0.01 < result["p_value"] <= 1.0
+    assert result["f1_a"] == evaluate(gold, pred_a).f1 and result["f1_b"] == evaluate(gold, pred_b).f1
+
+
+def test_mismatched_inputs():
+    with pytest.raises(DataFormatError, match="2 gold sentences but 1 predicted"):
+        bootstrap_ci([["O"], ["O"]], [["O"]])
+    with pytest.raises(DataFormatError, match="sentence 0: 2 gold tags but 1 system B tags"):
+        paired_test([["O", "O"]], [["O", "O"]], [["O"]])
+    with pytest.raises(DataFormatError, match="1 gold sentences but 2 system A ones"):
+        paired_test([["O"]], [["O"], ["O"]], [["O"]])
+    with pytest.raises(ValueError, match="n_resamples must be at least 1"):
+        paired_test([["O"]], [["O"]], [["O"]], n_resamples=0)
+    with pytest.raises(DataFormatError, match="2 sentences but 1 group ids"):
+        unit_counts([["O"], ["O"]], [["O"], ["O"]], groups=["a"])
