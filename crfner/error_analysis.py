@@ -10,7 +10,7 @@ from typing import Sequence
 
 from .errors import DataFormatError
 from .metrics import entity_sets
-from .significance import check_aligned
+from .metrics import check_aligned
 
 NONE = "(none)"
 CATEGORIES = ("correct", "type_error", "boundary_error", "boundary_and_type_error", "missed", "spurious")

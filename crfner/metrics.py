@@ -60,7 +60,8 @@ class Scores:
         return "\n".join(lines)
 
 
-def _prf(correct: int, predicted: int, support: int) -> tuple[float, float, float]:
+def prf(correct: int, predicted: int, support: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 from counts; 0.0 where a denominator is 0."""
     precision = correct / predicted if predicted else 0.0
     recall = correct / support if support else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -78,13 +79,18 @@ def entity_sets(sentences: Sequence[Sequence[str]]) -> set[tuple[int, str, int, 
     return found
 
 
-def evaluate(y_true: Sequence[Sequence[str]], y_pred: Sequence[Sequence[str]]) -> Scores:
-    """Strict entity-level scores of ``y_pred`` against ``y_true`` (lists of tag lists)."""
+def check_aligned(y_true: Sequence[Sequence], y_pred: Sequence[Sequence], what: str = "predicted") -> None:
+    """Raise :class:`DataFormatError` unless both corpora have the same sentences and lengths."""
     if len(y_true) != len(y_pred):
-        raise DataFormatError(f"{len(y_true)} gold sentences but {len(y_pred)} predicted ones")
+        raise DataFormatError(f"{len(y_true)} gold sentences but {len(y_pred)} {what} ones")
     for index, (gold, pred) in enumerate(zip(y_true, y_pred)):
         if len(gold) != len(pred):
-            raise DataFormatError(f"sentence {index}: {len(gold)} gold tags but {len(pred)} predicted tags")
+            raise DataFormatError(f"sentence {index}: {len(gold)} gold tags but {len(pred)} {what} tags")
+
+
+def evaluate(y_true: Sequence[Sequence[str]], y_pred: Sequence[Sequence[str]]) -> Scores:
+    """Strict entity-level scores of ``y_pred`` against ``y_true`` (lists of tag lists)."""
+    check_aligned(y_true, y_pred)
     gold_entities = entity_sets(y_true)
     pred_entities = entity_sets(y_pred)
     types = sorted({e[1] for e in gold_entities} | {e[1] for e in pred_entities})
@@ -93,9 +99,9 @@ def evaluate(y_true: Sequence[Sequence[str]], y_pred: Sequence[Sequence[str]]) -
         gold_t = {e for e in gold_entities if e[1] == etype}
         pred_t = {e for e in pred_entities if e[1] == etype}
         correct = len(gold_t & pred_t)
-        per_type[etype] = TypeScores(*_prf(correct, len(pred_t), len(gold_t)), len(gold_t), len(pred_t), correct)
+        per_type[etype] = TypeScores(*prf(correct, len(pred_t), len(gold_t)), len(gold_t), len(pred_t), correct)
     correct = len(gold_entities & pred_entities)
-    precision, recall, f1 = _prf(correct, len(pred_entities), len(gold_entities))
+    precision, recall, f1 = prf(correct, len(pred_entities), len(gold_entities))
     count = len(per_type) or 1
     return Scores(
         precision=precision,

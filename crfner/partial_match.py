@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from .metrics import entity_sets
-from .significance import check_aligned
+from .metrics import check_aligned
 
 SCHEMES = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
 FIELDS = ("correct", "incorrect", "partial", "missed", "spurious", "possible", "actual")

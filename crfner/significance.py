@@ -10,18 +10,9 @@ from typing import Hashable, Sequence
 import numpy as np
 
 from .errors import DataFormatError
-from .metrics import _prf, entity_sets
+from .metrics import check_aligned, entity_sets, prf
 
 _COUNTS = ("correct", "predicted", "gold")
-
-
-def check_aligned(y_true: Sequence[Sequence], y_pred: Sequence[Sequence], what: str = "predicted") -> None:
-    """Raise :class:`DataFormatError` unless both corpora have the same sentences and lengths."""
-    if len(y_true) != len(y_pred):
-        raise DataFormatError(f"{len(y_true)} gold sentences but {len(y_pred)} {what} ones")
-    for index, (gold, pred) in enumerate(zip(y_true, y_pred)):
-        if len(gold) != len(pred):
-            raise DataFormatError(f"sentence {index}: {len(gold)} gold tags but {len(pred)} {what} tags")
 
 
 def _units(n_sentences: int, groups: Sequence[Hashable] | None) -> tuple[np.ndarray, int]:
@@ -222,8 +213,8 @@ def paired_test(
         f1_b = _f1_of_counts(totals_b[0] - moved[:, 0], totals_b[1] - moved[:, 1], gold)
         hits += int(np.count_nonzero(np.abs(f1_a - f1_b) >= observed - 1e-12))
 
-    f1_a = _prf(int(totals_a[0]), int(totals_a[1]), int(gold))[2]
-    f1_b = _prf(int(totals_b[0]), int(totals_b[1]), int(gold))[2]
+    f1_a = prf(int(totals_a[0]), int(totals_a[1]), int(gold))[2]
+    f1_b = prf(int(totals_b[0]), int(totals_b[1]), int(gold))[2]
     return {
         "method": "approximate randomization",
         "resamples": int(n_resamples),

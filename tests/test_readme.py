@@ -40,3 +40,13 @@ def test_command_line_examples(workdir):
     assert result.returncode == 0, result.stderr
     figures = re.findall(r"strict micro-F1 ([0-9.]+)", result.stdout)
     assert len(figures) == 2 and figures[0] == figures[1]
+
+
+def test_benchmark_example(workdir):
+    cwd, env = workdir
+    (block,) = [b for b in _blocks("bash") if "crfner benchmark" in b]
+    result = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=cwd, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    report = (cwd / "my-benchmark" / "report.md").read_text(encoding="utf-8")
+    assert "biomedical" in report and "tutorial" in report
+    assert re.search(r"ncbi_disease +tutorial +F1 0\.\d{4}", result.stdout)

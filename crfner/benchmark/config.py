@@ -34,9 +34,9 @@ DEFAULTS: dict[str, Any] = {
 }
 _TOP_KEYS = set(DEFAULTS) | {"corpora", "systems", "compare"}
 _SYSTEM_KEYS = {
-    "crf": {"name", "type", "features", "params"},
+    "crf": {"name", "type", "features", "params", "learning_curve"},
     "predictions": {"name", "type", "files"},
-    "transformer": {"name", "type", "model", "params"},
+    "transformer": {"name", "type", "model", "params", "learning_curve"},
 }
 
 
@@ -156,4 +156,8 @@ def _system(table: Any, index: int, fail, base: Path | None) -> dict:
     else:
         system["model"] = table.get("model", "")
         system["params"] = table.get("params", {})
+    if kind != "predictions":
+        system["learning_curve"] = table.get("learning_curve", True)
+        if not isinstance(system["learning_curve"], bool):
+            raise fail(f"{where}: 'learning_curve' must be true or false (whether to train on the config's fractions)")
     return system

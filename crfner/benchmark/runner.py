@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from ..atomic import atomic_open
+from ..errors import CrfnerError
 from .config import config_hash, load_config, validate_config
 from .machine import git_state, machine_info, package_versions
 from .published import published_results
@@ -147,11 +148,18 @@ class Benchmark:
             predicted = read_system_predictions(system, corpus, X_test, y_test)
             cost, curve, params = None, None, None
         else:
-            main = run_isolated(system, location, settings, 1.0, True)
-            predicted, params = main.pop("predicted"), main.pop("training_params")
+            try:
+                main = run_isolated(system, location, settings, 1.0, True)
+                predicted, params = main.pop("predicted"), main.pop("training_params")
+                curve = self.learning_curve(system, location, settings, y_test, main)
+            except CrfnerError:
+                raise
+            except Exception as error:  # a crashed system is reported; the other runs go on
+                note = f"failed: {type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
+                self.log(f"{corpus} × {system['name']}: {note}")
+                return {**run, "status": "failed", "note": note}
             cost = {k: main.get(k) for k in ("device", "train_seconds", "train_sentences", "tag_seconds",
                                               "tag_tokens_per_second", "peak_rss_mib", "model_mib")}
-            curve = self.learning_curve(system, location, settings, y_test, main)
         run.update({"status": "ok", "note": "", "description": describe(system, params), "training_params": params,
                     "predictions": str(target.relative_to(self.out)), "cost": cost, "learning_curve": curve})
         run.update(score_run(X_test, y_test, predicted, self.config))
@@ -165,6 +173,8 @@ class Benchmark:
     def learning_curve(self, system, location, settings, y_test, main: dict) -> list[dict]:
         from ..metrics import evaluate
 
+        if not system.get("learning_curve", True):
+            return None
         points = []
         for fraction in self.config["learning_curve"]:
             if fraction >= 1.0:
