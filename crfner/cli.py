@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
 
 EXIT_USAGE = 2
+DOCUMENT_FORMATS = ("jsonl", "pubtator", "text")
 DEFAULT_BENCHMARK = Path(__file__).parent / "benchmark" / "default.toml"
 
 
@@ -137,6 +139,19 @@ def cmd_tag(args) -> int:
     from .formats.conll import format_conll, read_sentences, read_tokens
     from .schemes import tags_to_spans
 
+    if args.text is not None:
+        tagger = _load_model(args)
+        for entity in tagger.tag_text(args.text):
+            print(json.dumps(dataclasses.asdict(entity), ensure_ascii=False))
+        return 0
+    documents = args.input_format in DOCUMENT_FORMATS
+    args.output_format = args.output_format or ("jsonl" if documents else "conll")
+    if documents:
+        return _tag_documents(args)
+    if args.output_format not in ("conll", "json"):
+        raise _usage(f"token input is written as --output-format conll or json, not {args.output_format}")
+    if args.backend != "loky" or args.scheduler:
+        raise _usage("--backend and --scheduler apply to document input (--input-format jsonl, pubtator or text)")
     tagger = _load_model(args)
     source = args.input
     if source == "-":
@@ -173,6 +188,27 @@ def cmd_tag(args) -> int:
         with atomic_open(args.output) as handle:
             handle.writelines(lines())
         print(f"tagged {len(X)} sentences into {args.output}", file=sys.stderr)
+    return 0
+
+
+def _tag_documents(args) -> int:
+    """Raw-text documents in, entities by character offsets out: streamed, parallel, resumable."""
+    from .batch import tag_files
+
+    if args.input == "-":
+        raise _usage("document input must be a file or folder, not standard input")
+    if args.output in (None, "-"):
+        raise _usage("document input needs -o/--output (written as it goes, resumable)")
+    if args.output_format not in ("jsonl", "pubtator"):
+        raise _usage("document input is written as --output-format jsonl or pubtator")
+    if args.allow_gazetteer_change or args.gazetteer:
+        raise _usage("--gazetteer and --allow-gazetteer-change are not supported with document input")
+    done = tag_files(args.model, args.input, args.output, input_format=args.input_format,
+                     output_format=args.output_format, n_jobs=args.n_jobs, backend=args.backend,
+                     scheduler=args.scheduler, chunk_size=args.chunk_size, resume=not args.restart,
+                     progress=_progress(args))
+    resumed = f" ({done['resumed']} from an earlier, interrupted run)" if done["resumed"] else ""
+    print(f"tagged {done['documents']} documents into {done['output']}{resumed}", file=sys.stderr)
     return 0
 
 
@@ -316,10 +352,18 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Tag tokens with MODEL. CoNLL input may carry gold tags; they are kept beside the predictions.")
     p.add_argument("model", help="model directory")
     p.add_argument("input", nargs="?", default="-", help="input file (default: standard input)")
-    p.add_argument("--input-format", choices=["conll", "sentences"], default="conll",
-                   help="conll: a token per line (tag column optional); sentences: one whitespace-tokenised sentence per line")
-    p.add_argument("--output-format", choices=["conll", "json"], default="conll",
-                   help="conll: token [gold] predicted; json: one JSON object per sentence")
+    p.add_argument("--text", help="tag this raw text and print one JSON entity per line (start, end, type, text, score)")
+    p.add_argument("--input-format", choices=["conll", "sentences", *DOCUMENT_FORMATS], default="conll",
+                   help="conll: a token per line (tag column optional); sentences: one whitespace-tokenised sentence "
+                        "per line; raw-text documents: jsonl (id, text), pubtator, or text (a .txt file, or a folder "
+                        "of them, one document each)")
+    p.add_argument("--output-format", choices=["conll", "json", "jsonl", "pubtator"], default=None,
+                   help="tokens: conll (token [gold] predicted, default) or json; documents: jsonl (default) or pubtator")
+    p.add_argument("--backend", choices=["loky", "threading", "dask"], default="loky",
+                   help="documents: joblib backend for --n-jobs; dask sends the work to --scheduler")
+    p.add_argument("--scheduler", help="documents: address of a running Dask scheduler (with --backend dask)")
+    p.add_argument("--chunk-size", type=int, default=256, help="documents: documents read, tagged and written at a time")
+    p.add_argument("--restart", action="store_true", help="documents: start afresh instead of resuming an interrupted run")
     p.add_argument("-o", "--output", help="output file, written atomically (default: standard output)")
     p.add_argument("--gazetteer", action="append", metavar="NAME=PATH", help="where to find a gazetteer the model was trained with")
     p.add_argument("--allow-gazetteer-change", action="store_true", help="run even if a gazetteer differs from the one the model was trained with")

@@ -234,6 +234,14 @@ class CRFTagger(BaseEstimator):
             out.append([{label: tagger.marginal(label, i) for label in labels} for i in range(len(f))])
         return out
 
+    def tag_text(self, text: str) -> list:
+        """Entities in raw text: sentences split and tokenised as the corpora were, each entity
+        an ``Entity(start, end, type, text, score)`` with ``text[start:end] == entity.text``
+        and the score its tokens' mean marginal probability."""
+        from .annotate import tag_text
+
+        return tag_text(self, text)
+
     def score(self, X, y) -> float:
         """Strict entity-level micro-F1 of the predictions on ``X`` against ``y``."""
         return evaluate(y, self.predict(X)).f1

@@ -1,0 +1,225 @@
+"""Tag many documents: streamed from disk a chunk at a time, spread over cores (joblib) or
+over a Dask cluster (joblib's Dask backend), written as they are done, and resumable.
+
+The output grows in ``OUTPUT.partial``; after each chunk is on disk, ``OUTPUT.state.json``
+records how many documents and bytes are complete. A re-run with the same input and model
+cuts the partial file back to that point and goes on, so an interrupted run ends with exactly
+one record per input document; on completion the partial file is renamed onto ``OUTPUT``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from itertools import islice
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .atomic import atomic_open
+from .errors import CrfnerError, DataFormatError
+from .formats.documents import Document
+
+INPUT_FORMATS = ("jsonl", "pubtator", "text")
+OUTPUT_FORMATS = ("jsonl", "pubtator")
+BACKENDS = ("loky", "threading", "dask")
+
+_TAGGERS: dict[str, object] = {}  # per worker process: model directory -> loaded tagger
+
+
+def detect_format(path: str | os.PathLike) -> str:
+    """The input format from the path: a folder of .txt files is ``text``, ``*.jsonl`` is
+    ``jsonl``, a PubTator file (``*.pubtator``, ``*PubTator*.txt``, ``*_corpus.txt``) is ``pubtator``."""
+    path = Path(path)
+    name = path.name.lower()
+    if path.is_dir():
+        return "text"
+    if name.endswith((".jsonl", ".json", ".ndjson")):
+        return "jsonl"
+    if name.endswith(".pubtator") or "pubtator" in name or name.endswith("_corpus.txt"):
+        return "pubtator"
+    if name.endswith(".txt"):
+        return "text"
+    raise CrfnerError(f"{path}: cannot tell the input format from the name; give --input-format ({', '.join(INPUT_FORMATS)})")
+
+
+def read_documents(path: str | os.PathLike, input_format: str | None = None) -> Iterator[Document]:
+    """Stream the documents of ``path``: JSON Lines, PubTator, or raw text (a .txt file is one
+    document, a folder holds one document per .txt file, in name order)."""
+    from .formats.jsonl import read_jsonl
+    from .formats.pubtator import read_pubtator
+
+    path = Path(path)
+    if not path.exists():
+        raise CrfnerError(f"{path}: no such file or folder")
+    input_format = input_format or detect_format(path)
+    if input_format == "jsonl":
+        return read_jsonl(path)
+    if input_format == "pubtator":
+        return read_pubtator(path, check_text=False)
+    if input_format == "text":
+        files = sorted(path.glob("*.txt")) if path.is_dir() else [path]
+        return (_text_document(p) for p in files)
+    raise CrfnerError(f"unknown input format {input_format!r}; choose one of {', '.join(INPUT_FORMATS)}")
+
+
+def _text_document(path: Path) -> Document:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DataFormatError(f"not UTF-8 text ({error.reason} at byte {error.start})", path) from None
+    return Document(id=path.stem, text=text)
+
+
+def _tagger(model: str):
+    tagger = _TAGGERS.get(model)
+    if tagger is None:
+        from .tagger import CRFTagger
+
+        tagger = _TAGGERS[model] = CRFTagger.load(model)
+    return tagger
+
+
+def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl") -> str:
+    """Tag a few documents with the model directory ``model`` (loaded once per process) and
+    return their output records as text; what each parallel task runs."""
+    from .annotate import tag_documents
+    from .formats.jsonl import format_document
+    from .formats.pubtator import format_pubtator
+
+    tagged = tag_documents(_tagger(model), documents)
+    if output_format == "pubtator":
+        return "".join(line for d in tagged for line in format_pubtator(d))
+    return "".join(format_document(d) for d in tagged)
+
+
+def _fingerprint(input_path: Path, model: Path, input_format: str, output_format: str) -> str:
+    """What a partial output depends on: the input files (name, size, time) and the model's metadata."""
+    files = sorted(input_path.glob("*.txt")) if input_path.is_dir() else [input_path]
+    parts = [input_format, output_format, (model / "crfner.json").read_text(encoding="utf-8")]
+    for f in files:
+        stat = f.stat()
+        parts.append(f"{f.resolve()}|{stat.st_size}|{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    iterator = iter(documents)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _split(chunk: list[Document], pieces: int) -> list[list[Document]]:
+    step = max(1, -(-len(chunk) // pieces))
+    return [chunk[i : i + step] for i in range(0, len(chunk), step)]
+
+
+def tag_files(
+    model: str | os.PathLike,
+    input_path: str | os.PathLike,
+    output: str | os.PathLike,
+    input_format: str | None = None,
+    output_format: str = "jsonl",
+    n_jobs: int = 1,
+    backend: str = "loky",
+    scheduler: str | None = None,
+    chunk_size: int = 256,
+    resume: bool = True,
+    progress: bool = True,
+) -> dict:
+    """Tag every document of ``input_path`` with the CRF in ``model`` into ``output``.
+
+    ``n_jobs`` processes tag in parallel (joblib's ``backend``); with ``backend="dask"`` the
+    tasks go to the Dask scheduler at ``scheduler`` (its workers must see ``model`` at the same
+    path). Returns counts: documents tagged now, documents resumed from an earlier run.
+    """
+    from tqdm.auto import tqdm
+
+    model, input_path, output = Path(model).resolve(), Path(input_path), Path(output)
+    if not (model / "crfner.json").is_file():
+        raise CrfnerError(f"{model}: not a crfner model directory (no crfner.json)")
+    if output_format not in OUTPUT_FORMATS:
+        raise CrfnerError(f"unknown output format {output_format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
+    if backend not in BACKENDS:
+        raise CrfnerError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    if backend == "dask" and not scheduler:
+        raise CrfnerError("--backend dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
+    input_format = input_format or detect_format(input_path)
+    documents = read_documents(input_path, input_format)
+    partial, state_file = Path(f"{output}.partial"), Path(f"{output}.state.json")
+    fingerprint = _fingerprint(input_path, model, input_format, output_format)
+
+    done, size = 0, 0
+    if resume and partial.is_file() and state_file.is_file():
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+        if state.get("fingerprint") == fingerprint and partial.stat().st_size >= state["bytes"]:
+            done, size = state["documents"], state["bytes"]
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with open(partial, "r+b" if size else "wb") as sink:
+        sink.truncate(size)  # drops whatever an interrupted chunk left half-written
+        sink.seek(size)
+        skipped = sum(1 for _ in islice(documents, done))
+        if skipped < done:
+            raise CrfnerError(f"{input_path}: holds {skipped} documents, fewer than the {done} an earlier run recorded")
+        run = _runner(n_jobs, backend, scheduler)
+        bar = tqdm(desc="tagging", unit="doc", initial=done, disable=not progress)
+        tagged_now = 0
+        try:
+            for chunk in _chunks(documents, chunk_size):
+                pieces = _split(chunk, max(1, 4 * _workers(n_jobs, run)))
+                texts = run(model, pieces, output_format)
+                sink.write("".join(texts).encode("utf-8"))
+                sink.flush()
+                os.fsync(sink.fileno())
+                done += len(chunk)
+                tagged_now += len(chunk)
+                with atomic_open(state_file) as handle:
+                    json.dump({"fingerprint": fingerprint, "documents": done, "bytes": sink.tell()}, handle)
+                bar.update(len(chunk))
+        finally:
+            bar.close()
+            run.close()
+    os.replace(partial, output)
+    state_file.unlink(missing_ok=True)
+    return {"documents": done, "tagged": tagged_now, "resumed": done - tagged_now, "output": str(output)}
+
+
+class _Runner:
+    """Runs ``tag_batch`` over pieces of a chunk: in this process, or through joblib."""
+
+    def __init__(self, n_jobs: int, backend: str, client=None):
+        self.n_jobs, self.backend, self.client = n_jobs, backend, client
+
+    def __call__(self, model: Path, pieces: list[list[Document]], output_format: str) -> list[str]:
+        if self.n_jobs == 1 and self.backend != "dask":
+            return [tag_batch(str(model), piece, output_format) for piece in pieces]
+        from joblib import Parallel, delayed, parallel_config
+
+        with parallel_config(backend=self.backend, n_jobs=-1 if self.backend == "dask" else self.n_jobs):
+            return Parallel()(delayed(tag_batch)(str(model), piece, output_format) for piece in pieces)
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+
+
+def _runner(n_jobs: int, backend: str, scheduler: str | None) -> _Runner:
+    if backend != "dask":
+        return _Runner(n_jobs, backend)
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise CrfnerError("--backend dask needs dask.distributed: pip install 'crfner[dask]'") from None
+    try:
+        client = Client(scheduler, timeout="20s")
+    except (OSError, TimeoutError) as error:
+        raise CrfnerError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
+    return _Runner(n_jobs, "dask", client)
+
+
+def _workers(n_jobs: int, run: _Runner) -> int:
+    if run.client is not None:
+        return max(1, sum(run.client.nthreads().values()))
+    if n_jobs < 0:
+        return max(1, (os.cpu_count() or 1) + 1 + n_jobs)
+    return n_jobs

@@ -1,0 +1,148 @@
+"""Batch tagging of raw-text documents: streaming, parallel (joblib, Dask), resumable."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from itertools import islice
+
+import pytest
+
+from crfner.batch import tag_files
+from crfner.errors import CrfnerError
+from crfner.formats.jsonl import read_jsonl, write_jsonl
+from crfner.formats.pubtator import read_pubtator
+
+
+@pytest.fixture(scope="module")
+def model(fitted, tmp_path_factory):
+    return fitted.save(tmp_path_factory.mktemp("batch") / "model")
+
+
+@pytest.fixture(scope="module")
+def documents(data_dir):
+    return list(islice(read_pubtator(data_dir / "pubtator" / "CDR_TestSet.PubTator.txt"), 40))
+
+
+@pytest.fixture()
+def inputs(tmp_path, documents):
+    path = tmp_path / "in.jsonl"
+    write_jsonl(documents, path)
+    return path
+
+
+def _ids(path):
+    return [json.loads(line)["id"] for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_one_record_per_document_in_input_order(model, inputs, documents, tmp_path):
+    out = tmp_path / "out.jsonl"
+    done = tag_files(model, inputs, out, chunk_size=7, progress=False)
+    assert done == {"documents": 40, "tagged": 40, "resumed": 0, "output": str(out)}
+    assert _ids(out) == [d.id for d in documents]
+    tagged = list(read_jsonl(out))
+    assert sum(len(d.mentions) for d in tagged) > 40
+    for doc in tagged:
+        for m in doc.mentions:
+            assert doc.text[m.start : m.end] == m.text and 0 < m.score <= 1
+    assert not (tmp_path / "out.jsonl.partial").exists() and not (tmp_path / "out.jsonl.state.json").exists()
+
+
+def test_processes_give_the_same_bytes(model, inputs, tmp_path):
+    tag_files(model, inputs, tmp_path / "one.jsonl", chunk_size=10, progress=False)
+    tag_files(model, inputs, tmp_path / "two.jsonl", n_jobs=2, chunk_size=10, progress=False)
+    assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
+
+
+def test_dask_backend_gives_the_same_bytes(model, inputs, tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    tag_files(model, inputs, tmp_path / "local.jsonl", chunk_size=10, progress=False)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        tag_files(model, inputs, tmp_path / "dask.jsonl", backend="dask", scheduler=cluster.scheduler_address,
+                  chunk_size=10, progress=False)
+    assert (tmp_path / "local.jsonl").read_bytes() == (tmp_path / "dask.jsonl").read_bytes()
+
+
+def test_an_interrupted_run_resumes_without_loss_or_duplicates(model, inputs, documents, tmp_path, monkeypatch):
+    import crfner.batch as batch
+
+    reference = tmp_path / "reference.jsonl"
+    tag_files(model, inputs, reference, chunk_size=6, progress=False)
+    out = tmp_path / "out.jsonl"
+    real, calls = batch._Runner.__call__, []
+
+    def interrupted(self, *args):
+        calls.append(1)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return real(self, *args)
+
+    monkeypatch.setattr(batch._Runner, "__call__", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        tag_files(model, inputs, out, chunk_size=6, progress=False)
+    monkeypatch.undo()
+    assert not out.exists()
+    state = json.loads((tmp_path / "out.jsonl.state.json").read_text())
+    assert state["documents"] == 18
+    with open(tmp_path / "out.jsonl.partial", "ab") as partial:  # a chunk half-written when the power went
+        partial.write(b'{"id": "half')
+    done = tag_files(model, inputs, out, chunk_size=6, progress=False)
+    assert (done["resumed"], done["tagged"]) == (18, 22)
+    assert out.read_bytes() == reference.read_bytes()
+
+
+def test_killed_process_resumes(model, documents, tmp_path):
+    path = tmp_path / "many.jsonl"
+    write_jsonl(documents * 10, path)  # 400 documents
+    out = tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "crfner", "tag", str(model), str(path), "--input-format", "jsonl",
+               "-o", str(out), "--chunk-size", "20", "-q"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    state = tmp_path / "out.jsonl.state.json"
+    deadline = time.time() + 60
+    while time.time() < deadline and process.poll() is None:
+        if state.exists() and json.loads(state.read_text())["documents"] >= 60:
+            break
+        time.sleep(0.05)
+    assert process.poll() is None, "the run ended before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert not out.exists()
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "from an earlier, interrupted run" in done.stderr
+    ids = _ids(out)
+    assert len(ids) == 400 and ids == [d.id for d in documents * 10]
+
+
+def test_errors(model, inputs, tmp_path):
+    with pytest.raises(CrfnerError, match="needs --scheduler"):
+        tag_files(model, inputs, tmp_path / "o.jsonl", backend="dask")
+    with pytest.raises(CrfnerError, match="not a crfner model directory"):
+        tag_files(tmp_path, inputs, tmp_path / "o.jsonl")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "1", "text": "fine"}\n{"id": "2", "text": \n', encoding="utf-8")
+    with pytest.raises(CrfnerError, match=r"bad\.jsonl, line 2"):
+        tag_files(model, bad, tmp_path / "o.jsonl", progress=False)
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_cli_text_and_folder(model, tmp_path):
+    text = "Cisplatin induced nephrotoxicity and hypotension in rats ."
+    done = subprocess.run([sys.executable, "-m", "crfner", "tag", str(model), "--text", text], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    for line in done.stdout.splitlines():
+        entity = json.loads(line)
+        assert text[entity["start"] : entity["end"]] == entity["text"]
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "b.txt").write_text("Aspirin and renal failure .", encoding="utf-8")
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "crfner", "tag", str(model), str(folder), "--input-format", "text",
+                           "-o", str(tmp_path / "notes.jsonl"), "-q"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert _ids(tmp_path / "notes.jsonl") == ["a", "b"]
