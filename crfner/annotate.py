@@ -1,0 +1,121 @@
+"""Tag raw text: split it into sentences and tokens, tag them with a fitted CRFTagger, and
+give the entities back as character spans of the text.
+
+An entity's ``score`` is the mean, over its tokens, of the CRF's marginal probability of the
+tag it was given (``B-X`` on the first token, ``I-X`` on the others): 1.0 when the model has
+no doubt, lower when another labelling of those tokens was also likely.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Sequence
+
+from .formats.documents import Document, Mention
+from .schemes import tags_to_spans
+from .text import Token, sentences
+
+__all__ = ["Entity", "tag_text", "tag_sentences", "tag_documents", "iter_tag_documents"]
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_BATCH = 512  # sentences featurized at a time: bounds memory on long inputs
+
+
+@dataclass(frozen=True)
+class Entity:
+    """An entity found in a text: ``text[start:end]``, its type and its score (see module)."""
+
+    start: int
+    end: int
+    type: str
+    text: str
+    score: float
+
+
+def _crf_pass(tagger, token_lists: list[list[str]]) -> list[tuple[list[str], list[float]]]:
+    """Viterbi tags and the marginal probability of each, one CRFsuite pass per sentence."""
+    from .tagger import CRFTagger
+
+    if not isinstance(tagger, CRFTagger):  # any estimator with the two public methods
+        tags = tagger.predict(token_lists)
+        marginals = tagger.predict_marginals(token_lists)
+        return [(t, [m[i][tag] for i, tag in enumerate(t)]) for t, m in zip(tags, marginals)]
+    tagger._check_fitted()
+    crf = tagger._tagger
+    out: list[tuple[list[str], list[float]]] = []
+    for first in range(0, len(token_lists), _BATCH):
+        for features in tagger._features(token_lists[first : first + _BATCH]):
+            if not features:
+                out.append(([], []))
+                continue
+            crf.set(features)
+            tags = crf.tag()
+            out.append((tags, [crf.marginal(tag, i) for i, tag in enumerate(tags)]))
+    return out
+
+
+def _model_tokens(text: str, token_sentences: Sequence[list[Token]]) -> list[list[str]]:
+    """Token strings as the model sees them: lone surrogates (not encodable) become U+FFFD."""
+    if _SURROGATE.search(text) is None:
+        return [[t.text for t in s] for s in token_sentences]
+    return [[_SURROGATE.sub("\ufffd", t.text) for t in s] for s in token_sentences]
+
+
+def _decode(text: str, token_sentences: Sequence[list[Token]], tagged) -> list[Entity]:
+    """Entities from each sentence's tags and tag probabilities, as character spans."""
+    entities: list[Entity] = []
+    for tokens, (tags, probabilities) in zip(token_sentences, tagged):
+        for span in tags_to_spans(tags):
+            start, end = tokens[span.start].start, tokens[span.end - 1].end
+            score = sum(probabilities[span.start : span.end]) / (span.end - span.start)
+            entities.append(Entity(start, end, span.type, text[start:end], score))
+    return entities
+
+
+def tag_sentences(tagger, text: str, token_sentences: Sequence[list[Token]]) -> list[Entity]:
+    """Entities of ``text`` given its sentences as tokens (from :func:`crfner.text.sentences`)."""
+    return _decode(text, token_sentences, _crf_pass(tagger, _model_tokens(text, token_sentences)))
+
+
+def tag_text(tagger, text: str, passages: Sequence[tuple[int, int]] | None = None) -> list[Entity]:
+    """Entities in raw ``text`` found by a fitted ``tagger``, in order; ``text[e.start:e.end]
+    == e.text`` for each. ``passages`` (e.g. title and abstract) are split separately."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+    return tag_sentences(tagger, text, sentences(text, passages))
+
+
+def _as_mention(entity: Entity) -> Mention:
+    return Mention(entity.start, entity.end, entity.type, entity.text, None, entity.score)
+
+
+def iter_tag_documents(tagger, documents: Iterable[Document], batch_size: int = 64) -> Iterator[Document]:
+    """Like :func:`tag_documents`, but streams: documents are read and tagged ``batch_size`` at a time."""
+    batch: list[Document] = []
+    for document in documents:
+        batch.append(document)
+        if len(batch) >= batch_size:
+            yield from _tag_batch(tagger, batch)
+            batch = []
+    if batch:
+        yield from _tag_batch(tagger, batch)
+
+
+def _tag_batch(tagger, documents: list[Document]) -> list[Document]:
+    """Tag several documents in one model pass (one featurization call, so ``n_jobs`` helps)."""
+    split = [sentences(d.text, d.passages) for d in documents]
+    tagged = _crf_pass(tagger, [tokens for d, sents in zip(documents, split) for tokens in _model_tokens(d.text, sents)])
+    out, first = [], 0
+    for document, sents in zip(documents, split):
+        entities = _decode(document.text, sents, tagged[first : first + len(sents)])
+        first += len(sents)
+        out.append(dataclasses.replace(document, mentions=[_as_mention(e) for e in entities]))
+    return out
+
+
+def tag_documents(tagger, documents: Iterable[Document]) -> list[Document]:
+    """The documents with their mentions replaced by the tagger's predictions (scored, no
+    identifiers); each document's passages are split into sentences separately."""
+    return list(iter_tag_documents(tagger, documents))

@@ -1,0 +1,169 @@
+"""BRAT standoff folders: ``NAME.txt`` holds a document's text, ``NAME.ann`` its annotations,
+one a line: ``T1<TAB>Type start end<TAB>text`` for an entity, ``N1<TAB>Reference T1 id`` for
+its concept identifier, ``#1<TAB>AnnotatorNotes T1<TAB>note`` for a note.
+
+A discontinuous entity (``T1<TAB>Type 0 5;10 15<TAB>text``) is read as its outer extent,
+``0-15``: crfner's mentions are contiguous, and the CRF tags contiguous spans. Its fragment
+texts are still checked against the document. Relations, events and attributes are skipped.
+Offsets count characters of the ``.txt`` file as stored: ``\\r\\n`` is two characters.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..atomic import atomic_open
+from ..errors import DataFormatError
+from .documents import Document, Mention, mention_problem, sorted_mentions
+
+_ENTITY = re.compile(r"(T\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)")
+_REFERENCE = re.compile(r"(N\S*)\tReference (T\S*) (\S+)(?:\t.*)?")
+_NOTE = re.compile(r"(#\S*)\tAnnotatorNotes (T\S*)\t(.*)")
+_SCORE_NOTE = re.compile(r"score=([0-9.eE+-]+)")
+# Lines of these kinds are valid BRAT that crfner does not use: relations, events,
+# attributes, modifiers, equivalences.
+_SKIPPED = ("R", "E", "A", "M", "*")
+_LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise DataFormatError(f"cannot read ({error.strerror or error})", path) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise DataFormatError("not UTF-8 text", path, line) from None
+
+
+def read_brat_document(txt_path: str | os.PathLike, ann_path: str | os.PathLike | None = None) -> Document:
+    """One document from ``NAME.txt`` and ``NAME.ann`` beside it (no ``.ann``: no mentions)."""
+    txt_path = Path(txt_path)
+    ann_path = Path(ann_path) if ann_path is not None else txt_path.with_suffix(".ann")
+    text = _read_text(txt_path)
+    if not ann_path.exists():
+        return Document(txt_path.stem, text, [], None)
+    entities: dict[str, tuple[int, Mention]] = {}
+    identifiers: dict[str, str] = {}
+    scores: dict[str, float] = {}
+    for number, line in enumerate(_read_text(ann_path).split("\n"), start=1):
+        line = line.rstrip("\r")
+        if not line.strip():
+            continue
+        if line.startswith("T"):
+            mention = _entity(line, text, ann_path, number)
+            tid = line.split("\t", 1)[0]
+            if tid in entities:
+                raise DataFormatError(f"entity id {tid} is used twice", ann_path, number)
+            entities[tid] = (number, mention)
+        elif line.startswith("N"):
+            match = _REFERENCE.fullmatch(line)
+            if match is None:
+                raise DataFormatError("a normalisation line must read 'N1<TAB>Reference T1 DB:ID<TAB>name'", ann_path, number)
+            identifiers.setdefault(match.group(2), match.group(3))
+        elif line.startswith("#"):
+            match = _NOTE.fullmatch(line)
+            score = _SCORE_NOTE.fullmatch(match.group(3).strip()) if match else None
+            if score is not None:
+                try:
+                    scores[match.group(2)] = float(score.group(1))
+                except ValueError:
+                    pass
+        elif not line.startswith(_SKIPPED):
+            raise DataFormatError(f"not a BRAT annotation line (it starts with {line[:1]!r})", ann_path, number)
+    for tid in [*identifiers, *scores]:
+        if tid not in entities:
+            raise DataFormatError(f"a normalisation or note refers to entity {tid}, which is not defined", ann_path)
+    mentions = [
+        Mention(m.start, m.end, m.type, m.text, identifiers.get(tid), scores.get(tid)) for tid, (_, m) in entities.items()
+    ]
+    return Document(txt_path.stem, text, sorted_mentions(mentions), None)
+
+
+def _entity(line: str, text: str, path: Path, number: int) -> Mention:
+    """The mention of a ``T`` line: its outer extent if it is discontinuous."""
+    match = _ENTITY.fullmatch(line)
+    if match is None:
+        raise DataFormatError("an entity line must read 'T1<TAB>Type start end<TAB>text'", path, number)
+    _, etype, offsets, recorded = match.groups()
+    fragments = [tuple(map(int, part.split())) for part in offsets.split(";")]
+    for start, end in fragments:
+        if not 0 <= start < end <= len(text):
+            raise DataFormatError(f"offsets {start} {end} lie outside a text of {len(text)} characters or are empty", path, number)
+    pieces = " ".join(text[a:b] for a, b in fragments)
+    if pieces != recorded:
+        raise DataFormatError(f"entity text {recorded!r} differs from the document text {pieces!r}", path, number)
+    start, end = min(a for a, _ in fragments), max(b for _, b in fragments)
+    return Mention(start, end, etype, text[start:end])
+
+
+def read_brat(folder: str | os.PathLike) -> Iterator[Document]:
+    """Stream the documents of a BRAT folder, in order of file name (every ``*.txt`` and its
+    ``.ann``; an ``.ann`` without its ``.txt`` is an error)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataFormatError("no such folder", folder)
+    texts = sorted(folder.glob("*.txt"))
+    stems = {p.stem for p in texts}
+    for ann in sorted(folder.glob("*.ann")):
+        if ann.stem not in stems:
+            raise DataFormatError(f"annotations without a text: no {ann.stem}.txt beside it", ann)
+    for path in texts:
+        yield read_brat_document(path)
+
+
+def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The span split at line breaks, as BRAT records an entity that crosses lines."""
+    out, cursor = [], start
+    for match in _LINE_BREAK.finditer(text, start, end):
+        if match.start() > cursor:
+            out.append((cursor, match.start()))
+        cursor = match.end()
+    if cursor < end:
+        out.append((cursor, end))
+    return out
+
+
+def format_ann(document: Document) -> Iterator[str]:
+    """The lines of a document's ``.ann`` file: entities, their identifiers, their scores."""
+    for index, mention in enumerate(sorted_mentions(document.mentions), start=1):
+        problem = mention_problem(mention, document.text)
+        if problem:
+            raise DataFormatError(f"document {document.id}: {problem}")
+        if re.search(r"\s", mention.type):
+            raise DataFormatError(f"document {document.id}: entity type {mention.type!r} holds whitespace, which BRAT cannot store")
+        fragments = _fragments(document.text, mention.start, mention.end)
+        if not fragments:
+            raise DataFormatError(f"document {document.id}: mention {mention.start}-{mention.end} holds only line breaks")
+        offsets = ";".join(f"{a} {b}" for a, b in fragments)
+        pieces = " ".join(document.text[a:b] for a, b in fragments)
+        yield f"T{index}\t{mention.type} {offsets}\t{pieces}\n"
+        if mention.identifier:
+            yield f"N{index}\tReference T{index} {mention.identifier.replace(' ', '_')}\t{pieces}\n"
+        if mention.score is not None:
+            yield f"#{index}\tAnnotatorNotes T{index}\tscore={mention.score:.6g}\n"
+
+
+def write_brat(documents: Iterable[Document], folder: str | os.PathLike) -> None:
+    """Write each document as ``ID.txt`` and ``ID.ann`` in ``folder``, each file atomically.
+
+    Identifiers become ``N`` reference lines and scores ``AnnotatorNotes`` of the form
+    ``score=0.93``, which :func:`read_brat` reads back.
+    """
+    folder = Path(folder)
+    for document in documents:
+        name = document.id
+        if not name or name in (".", "..") or any(c in name for c in "/\\\0") or name != name.strip():
+            raise DataFormatError(f"document id {name!r} cannot be a file name")
+        lines = list(format_ann(document))
+        with atomic_open(folder / f"{name}.txt") as handle:
+            handle.write(document.text)
+        with atomic_open(folder / f"{name}.ann") as handle:
+            handle.writelines(lines)

@@ -1,0 +1,136 @@
+"""JSON Lines documents: one JSON object a line,
+``{"id": ..., "text": ..., "entities": [{"start", "end", "type", "text", "score"?, "identifier"?}],
+"passages"?: [[start, end], ...]}``; offsets count characters (code points) of ``text``."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from ..atomic import atomic_open
+from ..errors import DataFormatError
+from .documents import Document, Mention, mention_problem, sorted_mentions
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    try:
+        handle = open(path, "rb")
+    except FileNotFoundError:
+        raise DataFormatError("no such file", path) from None
+    except IsADirectoryError:
+        raise DataFormatError("is a directory, not a file", path) from None
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                yield number, raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise DataFormatError(f"not UTF-8 text (byte {error.start + 1} of the line)", path, number) from None
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _entity(item: Any, text: str, index: int) -> Mention:
+    """A mention from one item of ``entities``; raises ValueError saying what is wrong."""
+    if not isinstance(item, dict):
+        raise ValueError(f"entity {index} is not an object")
+    missing = [key for key in ("start", "end", "type") if key not in item]
+    if missing:
+        raise ValueError(f"entity {index} has no {', '.join(missing)}")
+    start, end, etype = item["start"], item["end"], item["type"]
+    if not (_whole(start) and _whole(end)):
+        raise ValueError(f"entity {index}: start and end must be whole numbers")
+    if not isinstance(etype, str) or not etype:
+        raise ValueError(f"entity {index}: type must be a non-empty string")
+    score = item.get("score")
+    if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))):
+        raise ValueError(f"entity {index}: score must be a number")
+    identifier = item.get("identifier")
+    if identifier is not None and not isinstance(identifier, str):
+        raise ValueError(f"entity {index}: identifier must be a string")
+    etext = item.get("text", text[start:end] if 0 <= start < end <= len(text) else None)
+    mention = Mention(start, end, etype, etext, identifier, None if score is None else float(score))
+    problem = mention_problem(mention, text)
+    if problem:
+        raise ValueError(f"entity {index}: {problem}")
+    return mention
+
+
+def parse_document(line: str) -> Document:
+    """A document from one JSON line; raises ValueError saying what is wrong."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not valid JSON ({error.msg} at column {error.colno})") from None
+    if not isinstance(record, dict):
+        raise ValueError("a line must hold a JSON object")
+    doc_id, text = record.get("id"), record.get("text")
+    if isinstance(doc_id, int) and not isinstance(doc_id, bool):
+        doc_id = str(doc_id)
+    if not isinstance(doc_id, str) or not doc_id:
+        raise ValueError("the object has no \"id\" string")
+    if not isinstance(text, str):
+        raise ValueError(f"document {doc_id}: the object has no \"text\" string")
+    entities = record.get("entities", [])
+    if not isinstance(entities, list):
+        raise ValueError(f"document {doc_id}: \"entities\" must be a list")
+    mentions = [_entity(item, text, index) for index, item in enumerate(entities)]
+    passages = record.get("passages")
+    if passages is not None:
+        if not isinstance(passages, list) or not all(
+            isinstance(p, list) and len(p) == 2 and all(map(_whole, p)) and 0 <= p[0] <= p[1] <= len(text) for p in passages
+        ):
+            raise ValueError(f"document {doc_id}: \"passages\" must be a list of [start, end] spans inside the text")
+        passages = [(p[0], p[1]) for p in passages]
+    return Document(doc_id, text, sorted_mentions(mentions), passages)
+
+
+def read_jsonl(path: str | os.PathLike) -> Iterator[Document]:
+    """Stream the documents of a JSON Lines file; blank lines are skipped, and a malformed
+    line raises :class:`~crfner.errors.DataFormatError` naming file and line."""
+    path = Path(path)
+    for number, line in _lines(path):
+        if not line.strip():
+            continue
+        try:
+            yield parse_document(line)
+        except ValueError as error:
+            raise DataFormatError(str(error), path, number) from None
+
+
+def format_document(document: Document) -> str:
+    """One document as a JSON line (with its newline); ``score`` and ``identifier`` appear
+    only when set."""
+    entities = []
+    for mention in sorted_mentions(document.mentions):
+        problem = mention_problem(mention, document.text)
+        if problem:
+            raise DataFormatError(f"document {document.id}: {problem}")
+        entity: dict[str, Any] = {"start": mention.start, "end": mention.end, "type": mention.type, "text": mention.text}
+        if mention.score is not None:
+            entity["score"] = mention.score
+        if mention.identifier is not None:
+            entity["identifier"] = mention.identifier
+        entities.append(entity)
+    record: dict[str, Any] = {"id": document.id, "text": document.text, "entities": entities}
+    if document.passages is not None:
+        record["passages"] = [list(p) for p in document.passages]
+    # Readable UTF-8, unless the text holds lone surrogates, which UTF-8 cannot encode.
+    line = json.dumps(record, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(record)
+    return line + "\n"
+
+
+def write_jsonl(documents: Iterable[Document], path: str | os.PathLike) -> None:
+    """Write documents as JSON Lines, atomically."""
+    with atomic_open(path) as handle:
+        for document in documents:
+            handle.write(format_document(document))

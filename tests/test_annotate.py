@@ -1,0 +1,125 @@
+"""crfner.annotate: tagging raw text and documents with a fitted CRFTagger."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crfner.annotate import Entity, tag_documents, tag_text
+from crfner.formats.documents import Document, Mention
+from crfner.schemes import tags_to_spans
+from crfner.text import sentences
+
+TEXT = (
+    "Cisplatin-induced nephrotoxicity in rats. Famotidine is a histamine H2-receptor antagonist; "
+    "it has been associated with delirium.\n\nHypotension developed after 4 mg/kg indomethacin i.v. "
+    "in sodium-depleted rats (p < 0.05)."
+)
+
+
+class PublicOnly:
+    """A tagger seen only through its public methods, as any estimator would be."""
+
+    def __init__(self, tagger):
+        self.tagger = tagger
+
+    def predict(self, X):
+        return self.tagger.predict(X)
+
+    def predict_marginals(self, X):
+        return self.tagger.predict_marginals(X)
+
+
+def test_entities_slice_back_and_are_found(fitted):
+    entities = tag_text(fitted, TEXT)
+    assert entities, "the model found nothing in a text full of chemicals and diseases"
+    for e in entities:
+        assert isinstance(e, Entity)
+        assert TEXT[e.start : e.end] == e.text
+        assert e.type in ("Chemical", "Disease")
+        assert 0.0 < e.score <= 1.0 + 1e-9
+    assert [e.start for e in entities] == sorted(e.start for e in entities)
+    assert any(e.text == "Cisplatin" and e.type == "Chemical" for e in entities)
+
+
+def test_one_pass_agrees_with_predict_and_predict_marginals(fitted):
+    token_sentences = sentences(TEXT)
+    X = [[t.text for t in s] for s in token_sentences]
+    tags, marginals = fitted.predict(X), fitted.predict_marginals(X)
+    expected = []
+    for tokens, sentence_tags, sentence_marginals in zip(token_sentences, tags, marginals):
+        for span in tags_to_spans(sentence_tags):
+            probabilities = [sentence_marginals[i][sentence_tags[i]] for i in range(span.start, span.end)]
+            start, end = tokens[span.start].start, tokens[span.end - 1].end
+            expected.append((start, end, span.type, sum(probabilities) / len(probabilities)))
+    got = tag_text(fitted, TEXT)
+    assert [(e.start, e.end, e.type) for e in got] == [x[:3] for x in expected]
+    assert [e.score for e in got] == pytest.approx([x[3] for x in expected])
+    public = tag_text(PublicOnly(fitted), TEXT)
+    assert [(e.start, e.end, e.type, e.text) for e in public] == [(e.start, e.end, e.type, e.text) for e in got]
+    assert [e.score for e in public] == pytest.approx([e.score for e in got])
+
+
+def test_blank_text_has_no_entities(fitted):
+    assert tag_text(fitted, "") == []
+    assert tag_text(fitted, " \n\t\u200b") == []
+
+
+def test_unfitted_tagger_is_refused():
+    import crfner
+    from crfner.errors import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        tag_text(crfner.CRFTagger(), "aspirin")
+
+
+def test_tag_documents_replaces_mentions_and_respects_passages(fitted):
+    title = "Famotidine-associated delirium"
+    abstract = "Famotidine caused delirium in six patients."
+    text = f"{title} {abstract}"
+    gold = Mention(0, 10, "Chemical", "Famotidine", "D015738")
+    documents = [
+        Document("1", text, [gold], [(0, len(title)), (len(title) + 1, len(text))]),
+        Document("2", "No entities here at all.", []),
+        Document("3", "", []),
+    ]
+    tagged = tag_documents(fitted, documents)
+    assert [d.id for d in tagged] == ["1", "2", "3"]
+    assert [d.text for d in tagged] == [d.text for d in documents]
+    assert tagged[0].passages == documents[0].passages
+    assert documents[0].mentions == [gold]  # the input is not changed
+    for document in tagged:
+        for m in document.mentions:
+            assert document.text[m.start : m.end] == m.text
+            assert m.identifier is None and 0.0 < m.score <= 1.0 + 1e-9
+            assert not (m.start < len(title) < m.end)  # no entity crosses from title into abstract
+    assert [(m.start, m.end, m.type) for m in tagged[0].mentions] == [
+        (e.start, e.end, e.type) for e in tag_text(fitted, text, documents[0].passages)
+    ]
+
+
+def test_tag_documents_on_real_abstracts(fitted, data_dir):
+    from crfner.formats.pubtator import read_pubtator
+
+    documents = list(read_pubtator(data_dir / "pubtator" / "CDR_TestSet.PubTator.txt"))[:5]
+    tagged = tag_documents(fitted, documents)
+    assert sum(len(d.mentions) for d in tagged) > 10
+    for document in tagged:
+        assert all(document.text[m.start : m.end] == m.text for m in document.mentions)
+
+
+SPECIAL = ["\r\n", "\n\n", " ", "\u00a0", "\u200b", "\u0301", "\U0001f600", "\ud800", "\x00", ".", "(", ")",
+           "aspirin", "cisplatin", " nephrotoxicity", "Delirium. ", "i.v.", "5 mg/kg"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(st.text(max_size=5), st.sampled_from(SPECIAL)), max_size=20).map("".join))
+def test_any_text_tags_without_crashing(fitted, text):
+    entities = tag_text(fitted, text)
+    previous_end = 0
+    for e in entities:
+        assert 0 <= e.start < e.end <= len(text)
+        assert text[e.start : e.end] == e.text
+        assert e.start >= previous_end
+        previous_end = e.end

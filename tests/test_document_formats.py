@@ -1,0 +1,262 @@
+"""PubTator, BRAT and JSON Lines documents: round trips, real files, and malformed input."""
+
+from __future__ import annotations
+
+import pytest
+
+from crfner.errors import DataFormatError
+from crfner.formats.brat import read_brat, read_brat_document, write_brat
+from crfner.formats.documents import Document, Mention
+from crfner.formats.jsonl import read_jsonl, write_jsonl
+from crfner.formats.pubtator import read_pubtator, write_pubtator
+
+from conftest import write
+
+TITLE = "Famotidine-associated delirium."
+ABSTRACT = "Famotidine is a histamine H2-receptor antagonist. Delirium was seen in six cases."
+TEXT = f"{TITLE} {ABSTRACT}"
+PUBTATOR = f"""8701013|t|{TITLE}
+8701013|a|{ABSTRACT}
+8701013\t0\t10\tFamotidine\tChemical\tD015738
+8701013\t22\t30\tdelirium\tDisease\tD003693
+8701013\t32\t42\tFamotidine\tChemical\tD015738
+8701013\t82\t90\tDelirium\tDisease\tD003693|D000001\tDelirium|x
+8701013\tCID\tD015738\tD003693
+
+439781|t|Indomethacin induced hypotension.
+439781|a|
+439781\t0\t12\tIndomethacin\tChemical
+"""
+
+
+def sample_documents() -> list[Document]:
+    return [
+        Document(
+            "8701013",
+            TEXT,
+            [
+                Mention(0, 10, "Chemical", "Famotidine", "D015738"),
+                Mention(22, 30, "Disease", "delirium", "D003693"),
+                Mention(32, 42, "Chemical", "Famotidine", "D015738"),
+                Mention(82, 90, "Disease", "Delirium", "D003693|D000001"),
+            ],
+            [(0, len(TITLE)), (len(TITLE) + 1, len(TEXT))],
+        ),
+        Document("439781", "Indomethacin induced hypotension. ", [Mention(0, 12, "Chemical", "Indomethacin")], [(0, 33), (34, 34)]),
+    ]
+
+
+# -- PubTator ---------------------------------------------------------------------------------
+def test_pubtator_reads_title_abstract_mentions(tmp_path):
+    documents = list(read_pubtator(write(tmp_path / "a.txt", PUBTATOR)))
+    assert documents == sample_documents()
+
+
+def test_pubtator_round_trip(tmp_path):
+    path = tmp_path / "out" / "docs.txt"
+    write_pubtator(sample_documents(), path)
+    assert list(read_pubtator(path)) == sample_documents()
+    assert "CID" not in path.read_text()  # relations are not kept
+
+
+def test_pubtator_writes_any_document(tmp_path):
+    text = "Aspirin helps.\nIt\tcan cause ulcers.\r\n"
+    ulcers = text.index("ulcers")
+    document = Document("n1", text, [Mention(0, 7, "Chemical", "Aspirin", None, 0.9), Mention(ulcers, ulcers + 6, "Disease", "ulcers")])
+    path = tmp_path / "any.txt"
+    write_pubtator([document], path)
+    (back,) = read_pubtator(path)
+    assert back.text == "Aspirin helps. It can cause ulcers.  "  # line breaks and tabs become spaces
+    assert back.passages == [(0, 14), (15, len(text))]
+    assert [(m.start, m.end, m.type, m.text, m.identifier, m.score) for m in back.mentions] == [
+        (0, 7, "Chemical", "Aspirin", None, None), (ulcers, ulcers + 6, "Disease", "ulcers", None, None)
+    ]
+
+
+def test_pubtator_write_is_atomic(tmp_path):
+    path = write(tmp_path / "keep.txt", "old content\n")
+    bad = Document("1", "aspirin", [Mention(0, 3, "Chemical", "xyz")])
+    with pytest.raises(DataFormatError, match="differs"):
+        write_pubtator(sample_documents() + [bad], path)
+    assert path.read_text() == "old content\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+    with pytest.raises(DataFormatError, match="PMID"):
+        write_pubtator([Document("a|b", "x", [])], tmp_path / "x.txt")
+
+
+MALFORMED = {
+    "mention text differs": ("1|t|Aspirin.\n1|a|Ulcers.\n1\t0\t7\tAspirin\tChemical\n1\t9\t15\tulcers\tDisease\n", 4, "differs"),
+    "offset not a number": ("1|t|Aspirin.\n1|a|Ulcers.\n1\t0\tseven\tAspirin\tChemical\n", 3, "not whole numbers"),
+    "offset past the text": ("1|t|Aspirin.\n1|a|Ulcers.\n1\t9\t99\tUlcers\tDisease\n", 3, "outside"),
+    "empty span": ("1|t|Aspirin.\n1|a|Ulcers.\n1\t5\t5\t\tDisease\n", 3, "outside"),
+    "unknown PMID": ("1|t|Aspirin.\n1|a|Ulcers.\n2\t0\t7\tAspirin\tChemical\n", 3, "PMID '2'"),
+    "missing abstract": ("1|t|Aspirin.\n\n2|t|B\n2|a|C\n", 1, "no '|a|'"),
+    "missing abstract at the end": ("2|t|B\n2|a|C\n\n1|t|Aspirin.\n", 4, "no '|a|'"),
+    "mention before abstract": ("1|t|Aspirin.\n1\t0\t7\tAspirin\tChemical\n1|a|x\n", 2, "before its '|a|'"),
+    "abstract of another document": ("1|t|Aspirin.\n2|a|Ulcers.\n", 2, "no title line"),
+    "second title": ("1|t|Aspirin.\n1|t|Again.\n", 2, "second title"),
+    "too few columns": ("1|t|Aspirin.\n1|a|x\n1\t0\t7\tAspirin\n", 3, "columns"),
+    "not a PubTator line": ("1|t|Aspirin.\n1|a|x\nsome stray text\n", 3, "neither"),
+    "no PMID": ("|t|Aspirin.\n", 1, "no PMID"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_pubtator_malformed_input_names_file_and_line(tmp_path, case):
+    content, line, message = MALFORMED[case]
+    path = write(tmp_path / "bad.txt", content)
+    with pytest.raises(DataFormatError, match=message) as caught:
+        list(read_pubtator(path))
+    assert caught.value.path == str(path) and caught.value.line == line
+    assert f"bad.txt, line {line}:" in str(caught.value)
+
+
+def test_pubtator_not_utf8_and_missing_file(tmp_path):
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("1|t|Aspirin.\n1|a|caf\u00e9\n".encode("latin-1"))
+    with pytest.raises(DataFormatError, match="UTF-8") as caught:
+        list(read_pubtator(path))
+    assert caught.value.line == 2
+    with pytest.raises(DataFormatError, match="no such file"):
+        list(read_pubtator(tmp_path / "absent.txt"))
+
+
+def test_pubtator_check_text_off_keeps_the_document_text(tmp_path):
+    path = write(tmp_path / "q.txt", '1|t|Seizures " plus ".\n1|a|x\n1\t0\t17\tSeizures   plus  \tDisease\n')
+    (document,) = read_pubtator(path, check_text=False)
+    assert document.mentions[0].text == 'Seizures " plus "'
+
+
+def test_pubtator_streams(tmp_path):
+    path = write(tmp_path / "s.txt", "1|t|A.\n1|a|B\n\n2|t|C.\n2|a|D\n2\t0\t99\tbad\tX\n")
+    documents = read_pubtator(path)
+    assert next(documents).id == "1"  # the first document comes before the bad line is read
+    with pytest.raises(DataFormatError):
+        next(documents)
+
+
+def test_real_cdr_test_set(data_dir):
+    documents = list(read_pubtator(data_dir / "pubtator" / "CDR_TestSet.PubTator.txt"))
+    assert len(documents) == 500
+    assert sum(len(d.mentions) for d in documents) == 9809
+    for d in documents:
+        assert all(d.text[m.start : m.end] == m.text for m in d.mentions)
+        (a, b), (c, e) = d.passages
+        assert a == 0 and c == b + 1 and e == len(d.text)
+    assert {m.type for d in documents for m in d.mentions} == {"Chemical", "Disease"}
+
+
+# -- BRAT -------------------------------------------------------------------------------------
+def test_brat_round_trip(tmp_path):
+    text = "Aspirin and\r\nibuprofen cause\nulcers. \U0001f600 Caf\u00e9 lung cancer."
+    lung = text.index("lung")
+    documents = [
+        Document("doc-1", text, [
+            Mention(0, 7, "Chemical", "Aspirin", "D001241", 0.91),
+            Mention(8, 22, "Chemical", text[8:22]),  # crosses a "\r\n"
+            Mention(29, 35, "Disease", "ulcers"),
+            Mention(lung, lung + 11, "Disease", "lung cancer", "D008175"),
+        ]),
+        Document("doc.2", "", []),
+    ]
+    write_brat(documents, tmp_path / "brat")
+    assert (tmp_path / "brat" / "doc-1.txt").read_bytes() == text.encode("utf-8")
+    ann = (tmp_path / "brat" / "doc-1.ann").read_text()
+    assert "T2\tChemical 8 11;13 22\tand ibuprofen\n" in ann
+    assert list(read_brat(tmp_path / "brat")) == documents
+
+
+def test_brat_discontinuous_entities_read_as_outer_extent(tmp_path):
+    write(tmp_path / "d.txt", "breast and ovarian cancer")
+    write(tmp_path / "d.ann", "T1\tDisease 0 6;19 25\tbreast cancer\nT2\tDisease 11 25\tovarian cancer\nR1\tRel Arg1:T1 Arg2:T2\n"
+          "A1\tNegated T1\n#1\tAnnotatorNotes T2\tsome note\n")
+    (document,) = read_brat(tmp_path)
+    assert document.mentions == [Mention(0, 25, "Disease", "breast and ovarian cancer"), Mention(11, 25, "Disease", "ovarian cancer")]
+
+
+def test_brat_text_without_annotations(tmp_path):
+    write(tmp_path / "only.txt", "Aspirin.")
+    assert read_brat_document(tmp_path / "only.txt") == Document("only", "Aspirin.", [], None)
+
+
+BRAT_MALFORMED = {
+    "bad entity line": ("T1\tDisease zero 6\tbreast\n", 1, "entity line"),
+    "offsets past the text": ("T1\tDisease 0 6\tbreast\nT2\tDisease 10 99\tx\n", 2, "outside"),
+    "text differs": ("T1\tDisease 0 6\tBreast\n", 1, "differs"),
+    "fragment text differs": ("T1\tDisease 0 6;19 25\tbreast\n", 1, "differs"),
+    "unknown line": ("X1\tsomething\n", 1, "not a BRAT"),
+    "id used twice": ("T1\tDisease 0 6\tbreast\nT1\tDisease 0 6\tbreast\n", 2, "twice"),
+    "bad normalisation": ("T1\tDisease 0 6\tbreast\nN1\tRef T1\n", 2, "normalisation"),
+    "undefined entity": ("T1\tDisease 0 6\tbreast\nN1\tReference T9 MESH:D1\tx\n", None, "T9"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BRAT_MALFORMED))
+def test_brat_malformed_input_names_file_and_line(tmp_path, case):
+    content, line, message = BRAT_MALFORMED[case]
+    write(tmp_path / "d.txt", "breast and ovarian cancer")
+    ann = write(tmp_path / "d.ann", content)
+    with pytest.raises(DataFormatError, match=message) as caught:
+        list(read_brat(tmp_path))
+    assert caught.value.path == str(ann) and caught.value.line == line
+
+
+def test_brat_folder_problems(tmp_path):
+    with pytest.raises(DataFormatError, match="no such folder"):
+        list(read_brat(tmp_path / "absent"))
+    write(tmp_path / "lonely.ann", "T1\tX 0 1\ta\n")
+    with pytest.raises(DataFormatError, match="lonely.txt"):
+        list(read_brat(tmp_path))
+    with pytest.raises(DataFormatError, match="file name"):
+        write_brat([Document("../up", "x", [])], tmp_path / "out")
+    with pytest.raises(DataFormatError, match="whitespace"):
+        write_brat([Document("a", "xy", [Mention(0, 1, "Two words", "x")])], tmp_path / "out")
+
+
+# -- JSON Lines -------------------------------------------------------------------------------
+def test_jsonl_round_trip(tmp_path):
+    documents = sample_documents() + [
+        Document("e", "\U0001f600 aspirin \u2028 x", [Mention(2, 9, "Chemical", "aspirin", None, 0.75)]),
+        Document("s", "lone \ud800 surrogate", []),
+    ]
+    path = tmp_path / "docs.jsonl"
+    write_jsonl(documents, path)
+    assert len(path.read_bytes().split(b"\n")) == len(documents) + 1
+    assert list(read_jsonl(path)) == documents
+
+
+def test_jsonl_reads_minimal_records(tmp_path):
+    path = write(tmp_path / "m.jsonl", '{"id": 7, "text": "aspirin"}\n\n{"id": "b", "text": "x y", "entities": '
+                 '[{"start": 2, "end": 3, "type": "T"}]}\n')
+    assert list(read_jsonl(path)) == [Document("7", "aspirin", []), Document("b", "x y", [Mention(2, 3, "T", "y")])]
+
+
+JSONL_MALFORMED = {
+    "not JSON": ('{"id": "a", "text": "x"}\n{"id": "b", "text": \n', 2, "not valid JSON"),
+    "not an object": ("[1, 2]\n", 1, "object"),
+    "no id": ('{"text": "x"}\n', 1, "id"),
+    "no text": ('{"id": "a"}\n', 1, "text"),
+    "entities not a list": ('{"id": "a", "text": "x", "entities": {}}\n', 1, "list"),
+    "entity without type": ('{"id": "a", "text": "xy", "entities": [{"start": 0, "end": 1}]}\n', 1, "no type"),
+    "offsets past the text": ('{"id": "a", "text": "xy", "entities": [{"start": 0, "end": 5, "type": "T"}]}\n', 1, "outside"),
+    "offsets not numbers": ('{"id": "a", "text": "xy", "entities": [{"start": "0", "end": 1, "type": "T"}]}\n', 1, "whole"),
+    "text differs": ('{"id": "a", "text": "xy", "entities": [{"start": 0, "end": 1, "type": "T", "text": "y"}]}\n', 1, "differs"),
+    "bad score": ('{"id": "a", "text": "xy", "entities": [{"start": 0, "end": 1, "type": "T", "score": "high"}]}\n', 1, "score"),
+    "bad passages": ('{"id": "a", "text": "xy", "passages": [[0, 9]]}\n', 1, "passages"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(JSONL_MALFORMED))
+def test_jsonl_malformed_input_names_file_and_line(tmp_path, case):
+    content, line, message = JSONL_MALFORMED[case]
+    path = write(tmp_path / "bad.jsonl", content)
+    with pytest.raises(DataFormatError, match=message) as caught:
+        list(read_jsonl(path))
+    assert caught.value.path == str(path) and caught.value.line == line
+
+
+def test_jsonl_write_is_atomic(tmp_path):
+    path = write(tmp_path / "keep.jsonl", "old\n")
+    with pytest.raises(DataFormatError):
+        write_jsonl([Document("a", "xy", [Mention(0, 1, "T", "y")])], path)
+    assert path.read_text() == "old\n"
