@@ -199,3 +199,13 @@ def test_cli_benchmark_errors_exit_2(tmp_path):
                           capture_output=True, text=True)
     assert done.returncode == 2
     assert done.stderr.strip() == f"crfner benchmark: error: {bad}: [[systems]] #1: unknown type 'svm'; choose one of crf, predictions, transformer"
+
+
+def test_report_figures_checked_by_the_script(first_run):
+    from conftest import REPO
+
+    out, _ = first_run
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "check_report_scores.py"), str(out)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("ok ") == 2
