@@ -16,8 +16,10 @@ $(VENV)/.installed-main: $(BIN)/python setup.cfg pyproject.toml
 	$(BIN)/pip install -q -e .
 	touch $@
 
+# torch==2.13.0 first: the CPU build on this machine's disk (a bare torch requirement would pull a CUDA build)
 $(VENV)/.installed-test: $(BIN)/python setup.cfg pyproject.toml
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[test,transformer]'
 	touch $@
 
 bc5cdr: $(VENV)/.installed-main

@@ -173,7 +173,7 @@ def test_outside_predictions_are_scored_beside_ours(tmp_path, data_dir):
     config = _config(learning_curve=[], systems=[
         {"name": "tutorial", "type": "crf", "features": "tutorial", "params": {"max_iterations": 20}},
         {"name": "oracle", "type": "predictions", "files": {"bc5cdr": str(perfect)}},
-        {"name": "transformer", "type": "transformer"},
+        {"name": "transformer", "type": "transformer", "params": {"epochs": 1}, "learning_curve": False},
     ])
     results = run_benchmark(config, tmp_path / "out", data_dir=data_dir, progress=False)
     runs = {r["system"]: r for r in results["runs"]}

@@ -46,6 +46,10 @@ def unavailable(system: dict) -> str | None:
 def identity(system: dict, corpus: str, data_dir) -> dict:
     """Everything a system's result depends on besides the data: its resolved declaration,
     the content hashes of the files it reads."""
+    return {**_identity(system, corpus, data_dir), "learning_curve": system.get("learning_curve")}
+
+
+def _identity(system: dict, corpus: str, data_dir) -> dict:
     if system["type"] == "crf":
         from ..featurize.featureset import load_feature_set
         from ..featurize.resources import resolve_gazetteers
