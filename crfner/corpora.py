@@ -32,6 +32,7 @@ class Corpus:
     description: str
     hub_splits: dict[str, str] = field(default_factory=lambda: {"train": "train", "devel": "validation", "test": "test"})
     hub_label_names: tuple[str, ...] | None = None  # when the hub copy declares no ClassLabel names
+    loader: str | None = None  # "module:function(split, data_dir)" for a corpus not kept as <split>.tsv files
 
     def local_file(self, data_dir: Path, split: str) -> Path:
         return data_dir / self.folder / f"{split}.tsv"
@@ -54,6 +55,16 @@ REGISTRY: dict[str, Corpus] = {
             hub_id="ncbi_disease",
             entity_types=("Disease",),
             description="NCBI Disease: disease mentions in 793 PubMed abstracts (Dogan, Leaman and Lu 2014)",
+        ),
+        Corpus(
+            name="medmentions",
+            folder="MedMentions",
+            hub_id="",
+            entity_types=("T005", "T007", "T017", "T022", "T031", "T033", "T037", "T038", "T058", "T062", "T074",
+                          "T082", "T091", "T092", "T097", "T098", "T103", "T168", "T170", "T201", "T204"),
+            description="MedMentions ST21pv: UMLS mentions of 21 semantic types in 4,392 PubMed abstracts "
+                        "(Mohan and Li 2019); PubTator files from the public release",
+            loader="crfner.medmentions:load_split",
         ),
     )
 }
@@ -132,6 +143,11 @@ def _split_file(folder: Path, split: str | None) -> Path:
 def _load_registered(corpus: Corpus, split: str | None, data_dir) -> tuple[list[list[str]], list[list[str]]]:
     if split not in SPLITS:
         raise CorpusNotFoundError(f"{corpus.name} has no split {split!r}; choose one of {', '.join(SPLITS)}")
+    if corpus.loader:
+        from importlib import import_module
+
+        module, function = corpus.loader.split(":")
+        return getattr(import_module(module), function)(split, data_dir)
     folder = locate(corpus.name, data_dir)
     if folder is not None:
         path = corpus.local_file(folder.parent, split)
@@ -162,7 +178,11 @@ def describe(data_dir: str | os.PathLike | None = None) -> list[dict[str, str]]:
     rows = []
     for corpus in REGISTRY.values():
         folder = locate(corpus.name, data_dir)
-        if folder is None:
+        if corpus.loader and folder is None:
+            where = f"release download on first use (no local copy under {resolve_data_dir(data_dir)})"
+        elif corpus.loader:
+            where = f"{folder} (PubTator and PMID lists)"
+        elif folder is None:
             where = f"hub: {corpus.hub_id} (no local copy under {resolve_data_dir(data_dir)})"
         else:
             splits = [s for s in SPLITS if corpus.local_file(folder.parent, s).is_file()]

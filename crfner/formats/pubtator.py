@@ -9,6 +9,7 @@ Disease releases; the document's passages are the title and the abstract. Relati
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 from pathlib import Path
@@ -24,9 +25,10 @@ _LINE_BREAKS = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    """Numbered lines of a UTF-8 file without their line ends (a BOM is dropped)."""
+    """Numbered lines of a UTF-8 file (gzip-compressed when named ``*.gz``) without their
+    line ends (a BOM is dropped)."""
     try:
-        handle = open(path, "rb")
+        handle = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
     except FileNotFoundError:
         raise DataFormatError("no such file", path) from None
     except IsADirectoryError:

@@ -1,0 +1,156 @@
+"""MedMentions ST21pv (Mohan and Li 2019): PubMed abstracts with UMLS concept mentions whose
+semantic types are mapped to 21 types, split by the release's official PMID lists.
+
+Read from ``<data dir>/MedMentions/`` (``corpus_pubtator.txt[.gz]`` of the ST21pv subset and
+the three ``corpus_pubtator_pmids_*.txt`` lists), or downloaded once from the public release
+into ``$CRFNER_CACHE`` (default ``~/.cache/crfner``). Documents become IOB2 sentences with
+crfner's own tokenizer; a tag is the semantic type id (``B-T038``), named by ``ST21PV_TYPES``.
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.request
+from collections import Counter
+from pathlib import Path
+from typing import Iterable
+
+from .errors import CorpusNotFoundError, DataFormatError
+from .formats.documents import Document
+
+FOLDER = "MedMentions"
+RELEASE = "https://github.com/chanzuckerberg/MedMentions/raw/master"
+REMOTE = {
+    "corpus": "st21pv/data/corpus_pubtator.txt.gz",
+    "train": "full/data/corpus_pubtator_pmids_trng.txt",
+    "devel": "full/data/corpus_pubtator_pmids_dev.txt",
+    "test": "full/data/corpus_pubtator_pmids_test.txt",
+}
+CORPUS_NAMES = ("corpus_pubtator.txt", "corpus_pubtator.txt.gz")
+
+# The 21 semantic types of ST21pv (Mohan and Li 2019, AKBC, Table 2): UMLS id -> name.
+ST21PV_TYPES = {
+    "T005": "Virus", "T007": "Bacterium", "T017": "Anatomical Structure", "T022": "Body System",
+    "T031": "Body Substance", "T033": "Finding", "T037": "Injury or Poisoning", "T038": "Biologic Function",
+    "T058": "Health Care Activity", "T062": "Research Activity", "T074": "Medical Device", "T082": "Spatial Concept",
+    "T091": "Biomedical Occupation or Discipline", "T092": "Organization", "T097": "Professional or Occupational Group",
+    "T098": "Population Group", "T103": "Chemical", "T168": "Food", "T170": "Intellectual Product",
+    "T201": "Clinical Attribute", "T204": "Eukaryote",
+}
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get("CRFNER_CACHE") or Path.home() / ".cache" / "crfner") / FOLDER
+
+
+def _download(url: str, target: Path) -> None:
+    """Fetch ``url`` to ``target`` atomically (a temporary file renamed when complete)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response, open(partial, "wb") as handle:
+            while block := response.read(1 << 20):
+                handle.write(block)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise CorpusNotFoundError(
+            f"medmentions: no local copy, and {url} could not be downloaded ({error}); put the ST21pv "
+            f"corpus_pubtator.txt.gz and the corpus_pubtator_pmids_*.txt lists in <data dir>/{FOLDER}/"
+        ) from None
+    os.replace(partial, target)
+
+
+def locate_files(data_dir=None, download: bool = True) -> dict[str, Path]:
+    """The corpus file and the three PMID lists: local, else cached, else downloaded."""
+    from .corpora import resolve_data_dir
+
+    for folder in (resolve_data_dir(data_dir) / FOLDER, _cache_dir()):
+        corpus = next((folder / n for n in CORPUS_NAMES if (folder / n).is_file()), None)
+        lists = {split: folder / Path(REMOTE[split]).name for split in ("train", "devel", "test")}
+        if corpus is not None and all(p.is_file() for p in lists.values()):
+            return {"corpus": corpus, **lists}
+    if not download:
+        raise CorpusNotFoundError(f"medmentions: no local copy in {resolve_data_dir(data_dir) / FOLDER}")
+    folder = _cache_dir()
+    files = {}
+    for key, remote in REMOTE.items():
+        files[key] = folder / Path(remote).name
+        if not files[key].is_file():
+            _download(f"{RELEASE}/{remote}", files[key])
+    return files
+
+
+def read_pmids(path: Path) -> list[str]:
+    """A PMID list: one id a line."""
+    pmids = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        if not line.isdigit():
+            raise DataFormatError(f"expected a PMID (digits), found {line!r}", path, number)
+        pmids.append(line)
+    return pmids
+
+
+def st21pv_type(types: str) -> str | None:
+    """The ST21pv type of a mention's type column (``T038`` or ``T038,T116``): the first id
+    among the 21; None when there is none (the mention is then left out)."""
+    for etype in types.split(","):
+        if etype.strip() in ST21PV_TYPES:
+            return etype.strip()
+    return None
+
+
+def documents_to_iob(documents: Iterable[Document], stats: Counter | None = None) -> tuple[list[list[str]], list[list[str]]]:
+    """Sentences of token strings and IOB2 tags; each mention tags the tokens it overlaps.
+
+    Of overlapping mentions (MedMentions has a few nested ones) the one starting first, and of
+    those the longest, is kept; the others are counted in ``stats["overlapping"]``; one not on token boundaries is widened
+    to whole tokens and counted in ``stats["widened"]``.
+    """
+    from .text import sentences
+
+    stats = stats if stats is not None else Counter()
+    X: list[list[str]] = []
+    y: list[list[str]] = []
+    for document in documents:
+        for tokens in sentences(document.text, document.passages):
+            if not tokens:
+                continue
+            tags = ["O"] * len(tokens)
+            first, last = tokens[0].start, tokens[-1].end
+            for mention in sorted(document.mentions, key=lambda m: (m.start, m.start - m.end)):
+                etype = st21pv_type(mention.type)
+                if mention.end <= first or mention.start >= last:
+                    continue
+                if etype is None:
+                    stats["other_type"] += 1
+                    continue
+                covered = [i for i, t in enumerate(tokens) if t.start < mention.end and t.end > mention.start]
+                if not covered:
+                    continue
+                if any(tags[i] != "O" for i in covered):
+                    stats["overlapping"] += 1
+                    continue
+                if tokens[covered[0]].start != mention.start or tokens[covered[-1]].end != mention.end:
+                    stats["widened"] += 1
+                tags[covered[0]] = f"B-{etype}"
+                for i in covered[1:]:
+                    tags[i] = f"I-{etype}"
+                stats["mentions"] += 1
+            X.append([t.text for t in tokens])
+            y.append(tags)
+    return X, y
+
+
+def load_split(split: str, data_dir=None, download: bool = True) -> tuple[list[list[str]], list[list[str]]]:
+    """``(X, y)`` of the ST21pv documents whose PMIDs the release lists for ``split``."""
+    from .formats.pubtator import read_pubtator
+
+    files = locate_files(data_dir, download)
+    wanted = set(read_pmids(files[split]))
+    documents = [d for d in read_pubtator(files["corpus"], check_text=False) if d.id in wanted]
+    if not documents:
+        raise CorpusNotFoundError(f"medmentions: none of the {len(wanted)} {split} PMIDs of {files[split]} is in {files['corpus']}")
+    return documents_to_iob(documents)
