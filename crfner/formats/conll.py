@@ -11,6 +11,7 @@ from typing import IO, Iterator, Sequence
 from ..atomic import atomic_open
 from ..errors import DataFormatError
 from ..schemes import convert, is_valid_tag
+from .lines import numbered_lines
 
 DOCSTART = "-DOCSTART-"
 
@@ -27,31 +28,12 @@ class ConllBlock:
         return [row[0] for row in self.rows]
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    """Numbered text lines of a UTF-8 file, with a BOM and CR/LF line ends removed."""
-    try:
-        handle = open(path, "rb")
-    except FileNotFoundError:
-        raise DataFormatError("no such file", path) from None
-    except IsADirectoryError:
-        raise DataFormatError("is a directory, not a file", path) from None
-    with handle:
-        for number, raw in enumerate(handle, start=1):
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise DataFormatError(f"not UTF-8 text (byte {error.start + 1} of the line)", path, number) from None
-            yield number, text.rstrip("\r\n")
-
-
 def iter_blocks(path: str | os.PathLike) -> Iterator[ConllBlock]:
     """Stream the sentences of a CoNLL file as blocks of split lines; ``-DOCSTART-`` lines
     and blank lines end a sentence."""
     path = Path(path)
     block = ConllBlock([], [])
-    for number, line in _lines(path):
+    for number, line in numbered_lines(path):
         columns = line.split("\t") if "\t" in line else line.split()
         columns = [c.strip() for c in columns]
         if not line.strip() or columns[0] == DOCSTART:
@@ -142,7 +124,7 @@ def read_predictions(path: str | os.PathLike) -> tuple[list[list[str]], list[lis
 
 def read_sentences(path: str | os.PathLike) -> list[list[str]]:
     """Read pre-tokenised text: one sentence a line, tokens separated by whitespace."""
-    sentences = [line.split() for _, line in _lines(Path(path)) if line.strip()]
+    sentences = [line.split() for _, line in numbered_lines(Path(path)) if line.strip()]
     if not sentences:
         raise DataFormatError("the file holds no sentences", path)
     return sentences

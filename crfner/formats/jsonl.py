@@ -12,23 +12,7 @@ from typing import Any, Iterable, Iterator
 from ..atomic import atomic_open
 from ..errors import DataFormatError
 from .documents import Document, Mention, mention_problem, sorted_mentions
-
-
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    try:
-        handle = open(path, "rb")
-    except FileNotFoundError:
-        raise DataFormatError("no such file", path) from None
-    except IsADirectoryError:
-        raise DataFormatError("is a directory, not a file", path) from None
-    with handle:
-        for number, raw in enumerate(handle, start=1):
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            try:
-                yield number, raw.decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise DataFormatError(f"not UTF-8 text (byte {error.start + 1} of the line)", path, number) from None
+from .lines import numbered_lines
 
 
 def _whole(value: Any) -> bool:
@@ -94,7 +78,7 @@ def read_jsonl(path: str | os.PathLike) -> Iterator[Document]:
     """Stream the documents of a JSON Lines file; blank lines are skipped, and a malformed
     line raises :class:`~crfner.errors.DataFormatError` naming file and line."""
     path = Path(path)
-    for number, line in _lines(path):
+    for number, line in numbered_lines(path):
         if not line.strip():
             continue
         try:

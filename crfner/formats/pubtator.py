@@ -9,7 +9,6 @@ Disease releases; the document's passages are the title and the abstract. Relati
 
 from __future__ import annotations
 
-import gzip
 import os
 import re
 from pathlib import Path
@@ -18,30 +17,11 @@ from typing import Iterable, Iterator
 from ..atomic import atomic_open
 from ..errors import DataFormatError
 from .documents import Document, Mention, mention_problem, sorted_mentions
+from .lines import numbered_lines
 
 _PASSAGE = re.compile(r"([^|\t]*)\|([ta])\|(.*)")
 # Characters that would break PubTator's one-passage-a-line layout; each becomes one space.
 _LINE_BREAKS = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-
-
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    """Numbered lines of a UTF-8 file (gzip-compressed when named ``*.gz``) without their
-    line ends (a BOM is dropped)."""
-    try:
-        handle = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
-    except FileNotFoundError:
-        raise DataFormatError("no such file", path) from None
-    except IsADirectoryError:
-        raise DataFormatError("is a directory, not a file", path) from None
-    with handle:
-        for number, raw in enumerate(handle, start=1):
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise DataFormatError(f"not UTF-8 text (byte {error.start + 1} of the line)", path, number) from None
-            yield number, text.rstrip("\r\n")
 
 
 class _Draft:
@@ -91,7 +71,7 @@ def read_pubtator(path: str | os.PathLike, check_text: bool = True) -> Iterator[
     """
     path = Path(path)
     draft: _Draft | None = None
-    for number, line in _lines(path):
+    for number, line in numbered_lines(path):
         if not line.strip():
             if draft is not None:
                 yield draft.finish(path, check_text)
