@@ -25,7 +25,6 @@ Nothing is pickled.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import math
 import os
@@ -40,6 +39,7 @@ from sklearn.base import BaseEstimator
 from . import __version__
 from .atomic import atomic_directory
 from .errors import CrfnerError, DataFormatError, ModelFileError, NotFittedError
+from .featurize.resources import file_sha256
 from .metrics import evaluate
 from .schemes import convert, is_valid_tag
 
@@ -367,14 +367,6 @@ def _iob2_tags(X, y, name: str = "y") -> list[list[str]]:
 
 
 # -- model files ---------------------------------------------------------------------------
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _describe_files(folder: Path) -> dict[str, dict]:
     """Size and SHA-256 of every file under ``folder``, by relative POSIX path."""
     return {
