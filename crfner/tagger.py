@@ -60,7 +60,8 @@ def _progress_trainer(show: bool, total: int):
     return ProgressTrainer
 
 
-def _check_tokens(X, name: str = "X") -> None:
+def check_tokens(X, name: str = "X") -> None:
+    """Raise :class:`DataFormatError` unless ``X`` is a list of token-string lists."""
     if isinstance(X, (str, bytes)) or not hasattr(X, "__len__"):
         raise DataFormatError(f"{name} must be a list of token lists")
     for index, tokens in enumerate(X):
@@ -144,7 +145,7 @@ class CRFTagger(BaseEstimator):
         """
         import sklearn_crfsuite
 
-        _check_tokens(X)
+        check_tokens(X)
         _check_tags(X, y)
         pairs = [(list(t), list(g)) for t, g in zip(X, y) if len(t)]
         if not pairs:
@@ -197,7 +198,7 @@ class CRFTagger(BaseEstimator):
 
     # -- prediction -----------------------------------------------------------------------
     def _features(self, X) -> list[list[list[bytes]]]:
-        _check_tokens(X)
+        check_tokens(X)
         if self.n_jobs == 1:
             with paused_gc():
                 return [self._featurizer.attributes(tokens) for tokens in X]
@@ -214,7 +215,7 @@ class CRFTagger(BaseEstimator):
         if self.n_jobs != 1:
             with paused_gc():
                 return [tag(f) if f else [] for f in self._features(X)]
-        _check_tokens(X)
+        check_tokens(X)
         attributes = self._featurizer.attributes
         rows = tqdm(X, desc="tagging", unit="sent", disable=not self.verbose, leave=False)
         # One sentence at a time: its features are freed as soon as it is tagged.

@@ -42,6 +42,7 @@ from .errors import CrfnerError, DataFormatError, ModelFileError, NotFittedError
 from .featurize.resources import file_sha256
 from .metrics import evaluate
 from .schemes import convert, is_valid_tag
+from .tagger import check_tokens
 
 FORMAT = "crfner-transformer"
 FORMAT_VERSION = 1
@@ -343,14 +344,6 @@ def fill_unseen(tags: Sequence[str | None]) -> list[str]:
     return out
 
 
-def _check_tokens(X, name: str = "X") -> None:
-    if isinstance(X, (str, bytes)) or not hasattr(X, "__len__"):
-        raise DataFormatError(f"{name} must be a list of token lists")
-    for index, tokens in enumerate(X):
-        if isinstance(tokens, str) or not all(isinstance(t, str) for t in tokens):
-            raise DataFormatError(f"{name}[{index}] must be a list of token strings")
-
-
 def _iob2_tags(X, y, name: str = "y") -> list[list[str]]:
     """``y`` checked against ``X`` and converted to IOB2."""
     if len(X) != len(y):
@@ -537,12 +530,12 @@ class TransformerTagger(BaseEstimator):
         choose the epoch by devel strict F1 and stop early (see ``patience``)."""
         torch, _ = _require()
         self._check_params()
-        _check_tokens(X)
+        check_tokens(X)
         y = _iob2_tags(X, y)
         if (X_dev is None) != (y_dev is None):
             raise DataFormatError("give both X_dev and y_dev, or neither")
         if X_dev is not None:
-            _check_tokens(X_dev, "X_dev")
+            check_tokens(X_dev, "X_dev")
             y_dev = _iob2_tags(X_dev, y_dev, "y_dev")
             if len(X_dev) == 0:
                 X_dev = y_dev = None
@@ -675,7 +668,7 @@ class TransformerTagger(BaseEstimator):
         from tqdm.auto import tqdm
 
         self._check_fitted()
-        _check_tokens(X)
+        check_tokens(X)
         if len(X) == 0:
             return []
         windows, _ = encode(self.tokenizer_, X, self.max_length, self.stride)
