@@ -34,8 +34,10 @@ class Entity:
     score: float
 
 
-def _crf_pass(tagger, token_lists: list[list[str]]) -> list[tuple[list[str], list[float]]]:
-    """Viterbi tags and the marginal probability of each, one CRFsuite pass per sentence."""
+def _crf_pass(tagger, token_lists: list[list[str]], documents: Sequence | None = None) -> list[tuple[list[str], list[float]]]:
+    """Viterbi tags and the marginal probability of each, one CRFsuite pass per sentence;
+    ``documents`` (one id per sentence) lets a CRF use document-level features."""
+    from .featurize.featureset import document_groups
     from .tagger import CRFTagger
 
     if not isinstance(tagger, CRFTagger):  # any estimator with the two public methods
@@ -44,15 +46,22 @@ def _crf_pass(tagger, token_lists: list[list[str]]) -> list[tuple[list[str], lis
         return [(t, [m[i][tag] for i, tag in enumerate(t)]) for t, m in zip(tags, marginals)]
     tagger._check_fitted()
     crf = tagger._tagger
-    out: list[tuple[list[str], list[float]]] = []
-    for first in range(0, len(token_lists), _BATCH):
-        for features in tagger._features(token_lists[first : first + _BATCH]):
+    out: list = [None] * len(token_lists)
+    groups = document_groups(documents, len(token_lists))
+    batches: list[list[int]] = [[]]
+    for group in groups:  # whole documents, about _BATCH sentences at a time
+        if len(batches[-1]) >= _BATCH:
+            batches.append([])
+        batches[-1].extend(group)
+    for batch in batches:
+        ids = None if documents is None else [documents[i] for i in batch]
+        for index, features in zip(batch, tagger._features([token_lists[i] for i in batch], ids)):
             if not features:
-                out.append(([], []))
+                out[index] = ([], [])
                 continue
             crf.set(features)
             tags = crf.tag()
-            out.append((tags, [crf.marginal(tag, i) for i, tag in enumerate(tags)]))
+            out[index] = (tags, [crf.marginal(tag, i) for i, tag in enumerate(tags)])
     return out
 
 
@@ -76,7 +85,8 @@ def _decode(text: str, token_sentences: Sequence[list[Token]], tagged) -> list[E
 
 def tag_sentences(tagger, text: str, token_sentences: Sequence[list[Token]]) -> list[Entity]:
     """Entities of ``text`` given its sentences as tokens (from :func:`crfner.text.sentences`)."""
-    return _decode(text, token_sentences, _crf_pass(tagger, _model_tokens(text, token_sentences)))
+    token_lists = _model_tokens(text, token_sentences)
+    return _decode(text, token_sentences, _crf_pass(tagger, token_lists, [0] * len(token_lists)))
 
 
 def tag_text(tagger, text: str, passages: Sequence[tuple[int, int]] | None = None) -> list[Entity]:
@@ -106,7 +116,9 @@ def iter_tag_documents(tagger, documents: Iterable[Document], batch_size: int = 
 def _tag_batch(tagger, documents: list[Document]) -> list[Document]:
     """Tag several documents in one model pass (one featurization call, so ``n_jobs`` helps)."""
     split = [sentences(d.text, d.passages) for d in documents]
-    tagged = _crf_pass(tagger, [tokens for d, sents in zip(documents, split) for tokens in _model_tokens(d.text, sents)])
+    token_lists = [tokens for d, sents in zip(documents, split) for tokens in _model_tokens(d.text, sents)]
+    ids = [k for k, sents in enumerate(split) for _ in sents]
+    tagged = _crf_pass(tagger, token_lists, ids)
     out, first = [], 0
     for document, sents in zip(documents, split):
         entities = _decode(document.text, sents, tagged[first : first + len(sents)])

@@ -58,13 +58,23 @@ def _write_json(path: str, payload: dict) -> None:
         handle.write("\n")
 
 
+def _corpus(name, split, data_dir) -> tuple[list, list, list | None]:
+    """Sentences, tags and each sentence's document id (None where the corpus keeps no
+    document boundaries), so document-level features see whole documents."""
+    from . import load_corpus
+    from .corpora import load_document_ids
+
+    X, y = load_corpus(name, split, data_dir=data_dir)
+    return X, y, load_document_ids(name, split, data_dir=data_dir)
+
+
 def _evaluate_on(tagger, args) -> None:
     """Score a freshly trained model on each ``--evaluate-on`` split, print it, keep it in the model."""
-    from . import evaluate, load_corpus
+    from . import evaluate
 
     for split in args.evaluate_on or []:
-        X, y = load_corpus(args.corpus, split, data_dir=args.data_dir)
-        scores = evaluate(y, tagger.predict(X))
+        X, y, documents = _corpus(args.corpus, split, args.data_dir)
+        scores = evaluate(y, tagger.predict(X, documents=documents))
         tagger.metrics_[split] = scores.to_dict()
         print(f"\n{args.corpus} {split}: strict micro-F1 {scores.f1:.4f}\n{scores}")
 
@@ -79,11 +89,11 @@ def cmd_corpora(args) -> int:
 
 
 def cmd_train(args) -> int:
-    from . import CRFTagger, load_corpus
+    from . import CRFTagger
     from .featurize.featureset import load_feature_set
 
     feature_set = load_feature_set(args.features)
-    X, y = load_corpus(args.corpus, args.split, data_dir=args.data_dir)
+    X, y, documents = _corpus(args.corpus, args.split, args.data_dir)
     if Path(args.out).exists() and not args.force:
         raise _usage(f"{args.out} already exists (use --force to replace it)")
     tagger = CRFTagger(
@@ -99,9 +109,10 @@ def cmd_train(args) -> int:
         n_jobs=args.n_jobs,
         verbose=_progress(args),
     )
-    print(f"training {feature_set.name} CRF on {args.corpus} {args.split or ''}: {len(X)} sentences, "
+    in_documents = f" in {len(set(documents))} documents" if documents is not None else ""
+    print(f"training {feature_set.name} CRF on {args.corpus} {args.split or ''}: {len(X)} sentences{in_documents}, "
           f"{sum(map(len, X))} tokens", file=sys.stderr)
-    tagger.fit(X, y, corpus=f"{args.corpus}:{args.split}" if args.split else str(args.corpus))
+    tagger.fit(X, y, documents=documents, corpus=f"{args.corpus}:{args.split}" if args.split else str(args.corpus))
     print(f"trained in {tagger.training_seconds_:.1f} s ({len(tagger.classes_)} labels)", file=sys.stderr)
     _evaluate_on(tagger, args)
     tagger.save(args.out, overwrite=args.force)
@@ -110,7 +121,7 @@ def cmd_train(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from . import evaluate, load_corpus
+    from . import evaluate
     from .formats.conll import read_predictions
 
     if args.predictions:
@@ -122,8 +133,8 @@ def cmd_evaluate(args) -> int:
         if not (args.model and args.corpus):
             raise _usage("give MODEL and CORPUS (or --predictions FILE)")
         tagger = _load_model(args)
-        X, gold = load_corpus(args.corpus, args.split, data_dir=args.data_dir)
-        pred = tagger.predict(X)
+        X, gold, documents = _corpus(args.corpus, args.split, args.data_dir)
+        pred = tagger.predict(X, documents=documents)
         label = f"{args.corpus} {args.split or ''}".strip()
     scores = evaluate(gold, pred)
     print(f"{label}: strict micro-F1 {scores.f1:.4f}")
@@ -136,7 +147,7 @@ def cmd_evaluate(args) -> int:
 
 def cmd_tag(args) -> int:
     from .atomic import atomic_open
-    from .formats.conll import format_conll, read_sentences, read_tokens
+    from .formats.conll import format_conll, read_conll_document_ids, read_sentences, read_tokens
     from .schemes import tags_to_spans
 
     if args.text is not None:
@@ -160,13 +171,15 @@ def cmd_tag(args) -> int:
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as tmp:
             tmp.write(sys.stdin.read())
         source = tmp.name
+    documents = None
     if args.input_format == "sentences":
         X, gold = read_sentences(source), None
     else:
         X, gold = read_tokens(source)
+        documents = read_conll_document_ids(source)  # from -DOCSTART- lines, if any
     if args.input == "-":
         Path(source).unlink()
-    pred = tagger.predict(X)
+    pred = tagger.predict(X, documents=documents)
 
     def lines():
         if args.output_format == "conll":
@@ -213,7 +226,7 @@ def _tag_documents(args) -> int:
 
 
 def cmd_tune(args) -> int:
-    from . import CRFTagger, load_corpus
+    from . import CRFTagger
     from .featurize.featureset import load_feature_set
     from .tuning import tune
 
@@ -221,8 +234,8 @@ def cmd_tune(args) -> int:
         load_feature_set(features)
     if Path(args.out).exists() and not args.force:
         raise _usage(f"{args.out} already exists (use --force to replace it)")
-    X, y = load_corpus(args.corpus, args.train_split, data_dir=args.data_dir)
-    Xd, yd = load_corpus(args.corpus, args.dev_split, data_dir=args.data_dir)
+    X, y, documents = _corpus(args.corpus, args.train_split, args.data_dir)
+    Xd, yd, documents_dev = _corpus(args.corpus, args.dev_split, args.data_dir)
     grid = {"features": args.features}
     for name in ("c1", "c2", "max_iterations"):
         values = getattr(args, name)
@@ -235,7 +248,8 @@ def cmd_tune(args) -> int:
     print(f"tuning on {args.corpus} {args.train_split} -> {args.dev_split}: {size} candidates, {args.n_jobs} parallel",
           file=sys.stderr)
     result = tune(base, grid, X, y, Xd, yd, n_jobs=args.n_jobs, progress=_progress(args),
-                  corpus=f"{args.corpus}:{args.train_split}+{args.dev_split}")
+                  corpus=f"{args.corpus}:{args.train_split}+{args.dev_split}",
+                  documents_train=documents, documents_dev=documents_dev)
     print(f"{'devel F1':>8}  {'seconds':>7}  parameters")
     for candidate in result.candidates:
         print(f"{candidate['f1']:8.4f}  {candidate['seconds']:7.1f}  {candidate['params']}")

@@ -2,7 +2,8 @@
 
 A corpus is read from ``<data dir>/<folder>/<split>.tsv``; the data dir comes from the
 ``data_dir`` argument, else ``$CRFNER_DATA_DIR``, else ``../shared/data``. With no local
-folder, it is loaded from the Hugging Face hub with ``datasets``.
+folder, it is loaded from the Hugging Face hub with ``datasets``. ``load_document_ids`` gives
+the document each sentence came from, for document-level features.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .doc_alignment import align_conll_with_pubtator
 from .errors import CorpusNotFoundError
-from .formats.conll import read_conll
+from .formats.conll import read_conll, read_conll_document_ids
 from .formats.hf_datasets import read_hf_split
 
 DATA_DIR_ENV = "CRFNER_DATA_DIR"
 DEFAULT_DATA_DIR = Path("..") / "shared" / "data"
+PUBTATOR_FOLDER = "pubtator"
 SPLITS = ("train", "devel", "test")
 CONLL_SUFFIXES = (".tsv", ".conll", ".iob", ".txt")
 
@@ -33,6 +36,8 @@ class Corpus:
     hub_splits: dict[str, str] = field(default_factory=lambda: {"train": "train", "devel": "validation", "test": "test"})
     hub_label_names: tuple[str, ...] | None = None  # when the hub copy declares no ClassLabel names
     loader: str | None = None  # "module:function(split, data_dir)" for a corpus not kept as <split>.tsv files
+    document_loader: str | None = None  # "module:function(split, data_dir)": the document id of each sentence
+    pubtator_files: dict[str, str] = field(default_factory=dict)  # split -> <data dir>/pubtator/ file it was cut from
 
     def local_file(self, data_dir: Path, split: str) -> Path:
         return data_dir / self.folder / f"{split}.tsv"
@@ -48,6 +53,8 @@ REGISTRY: dict[str, Corpus] = {
             entity_types=("Chemical", "Disease"),
             description="BioCreative V CDR: chemicals and diseases in 1,500 PubMed abstracts (Li et al. 2016)",
             hub_label_names=("O", "B-Chemical", "B-Disease", "I-Disease", "I-Chemical"),
+            pubtator_files={"train": "CDR_TrainingSet.PubTator.txt", "devel": "CDR_DevelopmentSet.PubTator.txt",
+                            "test": "CDR_TestSet.PubTator.txt"},
         ),
         Corpus(
             name="ncbi_disease",
@@ -55,6 +62,8 @@ REGISTRY: dict[str, Corpus] = {
             hub_id="ncbi_disease",
             entity_types=("Disease",),
             description="NCBI Disease: disease mentions in 793 PubMed abstracts (Dogan, Leaman and Lu 2014)",
+            pubtator_files={"train": "NCBItrainset_corpus.txt", "devel": "NCBIdevelopset_corpus.txt",
+                            "test": "NCBItestset_corpus.txt"},
         ),
         Corpus(
             name="medmentions",
@@ -65,6 +74,7 @@ REGISTRY: dict[str, Corpus] = {
             description="MedMentions ST21pv: UMLS mentions of 21 semantic types in 4,392 PubMed abstracts "
                         "(Mohan and Li 2019); PubTator files from the public release",
             loader="crfner.medmentions:load_split",
+            document_loader="crfner.medmentions:load_document_ids",
         ),
     )
 }
@@ -115,16 +125,51 @@ def load_corpus(
     name = str(name_or_path)
     if name in REGISTRY:
         return _load_registered(REGISTRY[name], split, data_dir)
+    return read_conll(_conll_file(name_or_path, split))
+
+
+def load_document_ids(
+    name_or_path: str | os.PathLike, split: str | None = None, data_dir: str | os.PathLike | None = None
+) -> list[str] | None:
+    """The document id of each sentence that ``load_corpus(name_or_path, split, data_dir)``
+    returns, in the same order; None when the corpus carries no document boundaries.
+
+    Registered corpora cut from PubMed give PMIDs (BC5CDR and NCBI Disease by aligning their
+    sentences with ``<data dir>/pubtator/``; None without those files or from the hub). A
+    CoNLL file gives the ordinal of the ``-DOCSTART-`` line before each sentence (see
+    :func:`~crfner.formats.conll.read_conll_document_ids`). Joined splits concatenate their
+    ids, each prefixed with ``<split>:`` when the same id occurs in two of them; None when a
+    part has none.
+    """
+    if split is not None and "+" in split:
+        parts = split.split("+")
+        ids = [load_document_ids(name_or_path, part, data_dir) for part in parts]
+        return None if any(part is None for part in ids) else _join_document_ids(parts, ids)
+    name = str(name_or_path)
+    if name in REGISTRY:
+        return _registered_document_ids(REGISTRY[name], split, data_dir)
+    return read_conll_document_ids(_conll_file(name_or_path, split))
+
+
+def _join_document_ids(splits: list[str], ids: list[list[str]]) -> list[str]:
+    """The ids of several splits in order, qualified by their split when two splits share one."""
+    distinct = [set(part) for part in ids]
+    if sum(map(len, distinct)) == len(set().union(*distinct)):
+        return [i for part in ids for i in part]
+    return [f"{split}:{i}" for split, part in zip(splits, ids) for i in part]
+
+
+def _conll_file(name_or_path: str | os.PathLike, split: str | None) -> Path:
+    """The CoNLL file of an unregistered corpus: the file itself, or a folder's ``<split>`` file."""
     path = Path(name_or_path)
     if path.is_file():
         if split is not None:
             raise CorpusNotFoundError(f"{path} is a single file; it has no split {split!r}")
-        return read_conll(path)
+        return path
     if path.is_dir():
-        return read_conll(_split_file(path, split))
-    raise CorpusNotFoundError(
-        f"{name!r} is neither a known corpus ({', '.join(sorted(REGISTRY))}) nor an existing file or folder"
-    )
+        return _split_file(path, split)
+    known = ", ".join(sorted(REGISTRY))
+    raise CorpusNotFoundError(f"{str(name_or_path)!r} is neither a known corpus ({known}) nor an existing file or folder")
 
 
 def _split_file(folder: Path, split: str | None) -> Path:
@@ -141,20 +186,53 @@ def _split_file(folder: Path, split: str | None) -> Path:
 
 
 def _load_registered(corpus: Corpus, split: str | None, data_dir) -> tuple[list[list[str]], list[list[str]]]:
-    if split not in SPLITS:
-        raise CorpusNotFoundError(f"{corpus.name} has no split {split!r}; choose one of {', '.join(SPLITS)}")
+    _check_split(corpus, split)
     if corpus.loader:
-        from importlib import import_module
-
-        module, function = corpus.loader.split(":")
-        return getattr(import_module(module), function)(split, data_dir)
-    folder = locate(corpus.name, data_dir)
-    if folder is not None:
-        path = corpus.local_file(folder.parent, split)
-        if not path.is_file():
-            raise CorpusNotFoundError(f"{path}: missing split {split!r} of {corpus.name}")
+        return _call(corpus.loader, split, data_dir)
+    path = _local_split_file(corpus, split, data_dir)
+    if path is not None:
         return read_conll(path)
     return load_from_hub(corpus, split, searched=resolve_data_dir(data_dir) / corpus.folder)
+
+
+def _registered_document_ids(corpus: Corpus, split: str | None, data_dir) -> list[str] | None:
+    """PMIDs from the corpus's document loader, else by aligning its local split file with
+    the PubTator file it was cut from; None when either is missing."""
+    _check_split(corpus, split)
+    if corpus.document_loader:
+        return _call(corpus.document_loader, split, data_dir)
+    if corpus.loader or split not in corpus.pubtator_files:
+        return None
+    path = _local_split_file(corpus, split, data_dir)
+    pubtator = resolve_data_dir(data_dir) / PUBTATOR_FOLDER / corpus.pubtator_files[split]
+    if path is None or not pubtator.is_file():
+        return None
+    return align_conll_with_pubtator(path, pubtator)
+
+
+def _check_split(corpus: Corpus, split: str | None) -> None:
+    if split not in SPLITS:
+        raise CorpusNotFoundError(f"{corpus.name} has no split {split!r}; choose one of {', '.join(SPLITS)}")
+
+
+def _call(target: str, split: str, data_dir):
+    """Call a registry entry's ``"module:function"`` with the split and data dir."""
+    from importlib import import_module
+
+    module, function = target.split(":")
+    return getattr(import_module(module), function)(split, data_dir)
+
+
+def _local_split_file(corpus: Corpus, split: str, data_dir) -> Path | None:
+    """The local ``<split>.tsv`` of a registered corpus; None without a local folder, an
+    error when the folder lacks the split."""
+    folder = locate(corpus.name, data_dir)
+    if folder is None:
+        return None
+    path = corpus.local_file(folder.parent, split)
+    if not path.is_file():
+        raise CorpusNotFoundError(f"{path}: missing split {split!r} of {corpus.name}")
+    return path
 
 
 def load_from_hub(corpus: Corpus, split: str, searched: Path | None = None) -> tuple[list[list[str]], list[list[str]]]:

@@ -13,10 +13,11 @@ import os
 import urllib.request
 from collections import Counter
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .errors import CorpusNotFoundError, DataFormatError
-from .formats.documents import Document
+from .formats.documents import Document, Mention
+from .text import Token, sentences
 
 FOLDER = "MedMentions"
 RELEASE = "https://github.com/chanzuckerberg/MedMentions/raw/master"
@@ -109,43 +110,54 @@ def documents_to_iob(documents: Iterable[Document], stats: Counter | None = None
     those the longest, is kept; the others are counted in ``stats["overlapping"]``; one not on token boundaries is widened
     to whole tokens and counted in ``stats["widened"]``.
     """
-    from .text import sentences
-
-    stats = stats if stats is not None else Counter()
     X: list[list[str]] = []
     y: list[list[str]] = []
-    for document in documents:
-        for tokens in sentences(document.text, document.passages):
-            if not tokens:
-                continue
-            tags = ["O"] * len(tokens)
-            first, last = tokens[0].start, tokens[-1].end
-            for mention in sorted(document.mentions, key=lambda m: (m.start, m.start - m.end)):
-                etype = st21pv_type(mention.type)
-                if mention.end <= first or mention.start >= last:
-                    continue
-                if etype is None:
-                    stats["other_type"] += 1
-                    continue
-                covered = [i for i, t in enumerate(tokens) if t.start < mention.end and t.end > mention.start]
-                if not covered:
-                    continue
-                if any(tags[i] != "O" for i in covered):
-                    stats["overlapping"] += 1
-                    continue
-                if tokens[covered[0]].start != mention.start or tokens[covered[-1]].end != mention.end:
-                    stats["widened"] += 1
-                tags[covered[0]] = f"B-{etype}"
-                for i in covered[1:]:
-                    tags[i] = f"I-{etype}"
-                stats["mentions"] += 1
-            X.append([t.text for t in tokens])
-            y.append(tags)
+    for _, tokens, tags in tagged_sentences(documents, stats):
+        X.append(tokens)
+        y.append(tags)
     return X, y
 
 
-def load_split(split: str, data_dir=None, download: bool = True) -> tuple[list[list[str]], list[list[str]]]:
-    """``(X, y)`` of the ST21pv documents whose PMIDs the release lists for ``split``."""
+def tagged_sentences(
+    documents: Iterable[Document], stats: Counter | None = None
+) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``(document id, tokens, IOB2 tags)`` of each sentence, in the order of
+    :func:`documents_to_iob`, which reads its sentences from here."""
+    stats = stats if stats is not None else Counter()
+    for document in documents:
+        for tokens in sentences(document.text, document.passages):
+            if tokens:
+                yield document.id, [t.text for t in tokens], _sentence_tags(tokens, document.mentions, stats)
+
+
+def _sentence_tags(tokens: list[Token], mentions: Iterable[Mention], stats: Counter) -> list[str]:
+    """The IOB2 tags of one sentence's tokens, from the document's mentions (see documents_to_iob)."""
+    tags = ["O"] * len(tokens)
+    first, last = tokens[0].start, tokens[-1].end
+    for mention in sorted(mentions, key=lambda m: (m.start, m.start - m.end)):
+        etype = st21pv_type(mention.type)
+        if mention.end <= first or mention.start >= last:
+            continue
+        if etype is None:
+            stats["other_type"] += 1
+            continue
+        covered = [i for i, t in enumerate(tokens) if t.start < mention.end and t.end > mention.start]
+        if not covered:
+            continue
+        if any(tags[i] != "O" for i in covered):
+            stats["overlapping"] += 1
+            continue
+        if tokens[covered[0]].start != mention.start or tokens[covered[-1]].end != mention.end:
+            stats["widened"] += 1
+        tags[covered[0]] = f"B-{etype}"
+        for i in covered[1:]:
+            tags[i] = f"I-{etype}"
+        stats["mentions"] += 1
+    return tags
+
+
+def split_documents(split: str, data_dir=None, download: bool = True) -> list[Document]:
+    """The ST21pv documents whose PMIDs the release lists for ``split``, in the corpus file's order."""
     from .formats.pubtator import read_pubtator
 
     files = locate_files(data_dir, download)
@@ -153,4 +165,14 @@ def load_split(split: str, data_dir=None, download: bool = True) -> tuple[list[l
     documents = [d for d in read_pubtator(files["corpus"], check_text=False) if d.id in wanted]
     if not documents:
         raise CorpusNotFoundError(f"medmentions: none of the {len(wanted)} {split} PMIDs of {files[split]} is in {files['corpus']}")
-    return documents_to_iob(documents)
+    return documents
+
+
+def load_split(split: str, data_dir=None, download: bool = True) -> tuple[list[list[str]], list[list[str]]]:
+    """``(X, y)`` of the ST21pv documents whose PMIDs the release lists for ``split``."""
+    return documents_to_iob(split_documents(split, data_dir, download))
+
+
+def load_document_ids(split: str, data_dir=None, download: bool = True) -> list[str]:
+    """The PMID of each sentence that :func:`load_split` gives for ``split``, in its order."""
+    return [pmid for pmid, _, _ in tagged_sentences(split_documents(split, data_dir, download))]

@@ -15,7 +15,7 @@ from sklearn.base import BaseEstimator
 
 from . import __version__
 from .errors import DataFormatError, FeatureSetError, ModelFileError, NotFittedError
-from .featurize.featureset import FeatureSet, featurize_many, load_feature_set, paused_gc
+from .featurize.featureset import FeatureSet, document_groups, featurize_many, load_feature_set, paused_gc
 from .metrics import evaluate
 from .modelfile import read_model_dir, write_model_dir
 from .schemes import is_valid_tag
@@ -138,18 +138,22 @@ class CRFTagger(BaseEstimator):
         allowed = REGULARISED.get(params["algorithm"], set())
         return {k: v for k, v in params.items() if k not in ("c1", "c2") or k in allowed}
 
-    def fit(self, X, y, *, corpus: str | None = None):
+    def fit(self, X, y, *, documents=None, corpus: str | None = None):
         """Featurize ``X`` (token lists) and train the CRF on ``y`` (tag lists).
 
-        ``corpus`` names the training data in the saved model's metadata.
+        ``documents`` gives each sentence's document id (see :meth:`predict`); ``corpus``
+        names the training data in the saved model's metadata.
         """
         import sklearn_crfsuite
 
         check_tokens(X)
         _check_tags(X, y)
-        pairs = [(list(t), list(g)) for t, g in zip(X, y) if len(t)]
+        document_groups(documents, len(X))  # checks the ids before any work
+        kept = [i for i, t in enumerate(X) if len(t)]
+        pairs = [(list(X[i]), list(y[i])) for i in kept]
         if not pairs:
             raise DataFormatError("no non-empty sentences to train on")
+        documents = None if documents is None else [documents[i] for i in kept]
         feature_set = load_feature_set(self.features)
         params = self.resolved_training_params(feature_set)
         started = time.perf_counter()
@@ -157,7 +161,9 @@ class CRFTagger(BaseEstimator):
 
         tokens = [t for t, _ in pairs]
         resources = build_resources(feature_set, tokens, self.gazetteers, self.unlabeled_text, self.data_dir)
-        features = featurize_many(feature_set, tokens, self.n_jobs, self.verbose, "featurizing train", resources=resources)
+        features = featurize_many(
+            feature_set, tokens, self.n_jobs, self.verbose, "featurizing train", resources=resources, documents=documents
+        )
         with tempfile.TemporaryDirectory(prefix="crfner-") as tmp:
             model_path = os.path.join(tmp, "model.crfsuite")
             crf = sklearn_crfsuite.CRF(
@@ -172,7 +178,12 @@ class CRFTagger(BaseEstimator):
         self.resources_ = resources
         self.training_params_ = params
         self.training_corpus_ = corpus
-        self.training_data_ = {"sentences": len(pairs), "tokens": sum(map(len, tokens)), "sha256": data_hash(X, y)}
+        self.training_data_ = {
+            "sentences": len(pairs),
+            "tokens": sum(map(len, tokens)),
+            "documents": None if documents is None else len(set(documents)),
+            "sha256": data_hash(X, y),
+        }
         self.metrics_ = {}
         self._set_model(model)
         return self
@@ -197,37 +208,44 @@ class CRFTagger(BaseEstimator):
             raise NotFittedError("this CRFTagger is not fitted yet: call fit(X, y) or CRFTagger.load(path)")
 
     # -- prediction -----------------------------------------------------------------------
-    def _features(self, X) -> list[list[list[bytes]]]:
+    def _features(self, X, documents=None) -> list[list[list[bytes]]]:
         check_tokens(X)
-        if self.n_jobs == 1:
-            with paused_gc():
-                return [self._featurizer.attributes(tokens) for tokens in X]
         return featurize_many(
-            self.feature_set_, X, self.n_jobs, self.verbose, "featurizing", resources=self.resources_, featurizer=self._featurizer
+            self.feature_set_, X, self.n_jobs, self.verbose, "featurizing",
+            resources=self.resources_, featurizer=self._featurizer, documents=documents,
         )
 
-    def predict(self, X) -> list[list[str]]:
-        """IOB2 tags for each token list in ``X``."""
+    def predict(self, X, *, documents=None) -> list[list[str]]:
+        """IOB2 tags for each token list in ``X``.
+
+        ``documents`` gives each sentence's document id, so that features needing the whole
+        document (an abbreviation defined in another sentence) see it; without it each
+        sentence stands alone. Sentences of one document need not be adjacent.
+        """
         from tqdm.auto import tqdm
 
         self._check_fitted()
         tag = self._tagger.tag
         if self.n_jobs != 1:
             with paused_gc():
-                return [tag(f) if f else [] for f in self._features(X)]
+                return [tag(f) if f else [] for f in self._features(X, documents)]
         check_tokens(X)
-        attributes = self._featurizer.attributes
-        rows = tqdm(X, desc="tagging", unit="sent", disable=not self.verbose, leave=False)
-        # One sentence at a time: its features are freed as soon as it is tagged.
+        groups = document_groups(documents, len(X))
+        featurize = self._featurizer.document_attributes
+        out: list = [None] * len(X)
+        # One document at a time: its features are freed as soon as it is tagged.
         with paused_gc():
-            return [tag(attributes(tokens)) if tokens else [] for tokens in rows]
+            for group in tqdm(groups, desc="tagging", unit="doc", disable=not self.verbose, leave=False):
+                for index, features in zip(group, featurize([X[i] for i in group])):
+                    out[index] = tag(features) if features else []
+        return out
 
-    def predict_marginals(self, X) -> list[list[dict[str, float]]]:
-        """For each token, the marginal probability of every label."""
+    def predict_marginals(self, X, *, documents=None) -> list[list[dict[str, float]]]:
+        """For each token, the marginal probability of every label (``documents`` as in :meth:`predict`)."""
         self._check_fitted()
         tagger, labels = self._tagger, self.classes_
         out = []
-        for f in self._features(X):
+        for f in self._features(X, documents):
             if not f:
                 out.append([])
                 continue
@@ -243,9 +261,9 @@ class CRFTagger(BaseEstimator):
 
         return tag_text(self, text)
 
-    def score(self, X, y) -> float:
+    def score(self, X, y, *, documents=None) -> float:
         """Strict entity-level micro-F1 of the predictions on ``X`` against ``y``."""
-        return evaluate(y, self.predict(X)).f1
+        return evaluate(y, self.predict(X, documents=documents)).f1
 
     # -- model files ----------------------------------------------------------------------
     def save(self, path: str | os.PathLike, overwrite: bool = False) -> Path:

@@ -4,6 +4,7 @@ cached results, and write results.json, each system's test predictions, and the 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -70,6 +71,7 @@ class Benchmark:
         self.progress = progress
         self.command = command
         self.cache = self.out / "cache"
+        self.documents_hash: dict[str, str] = {}
         self.log = (lambda message: print(message, file=sys.stderr)) if progress else (lambda message: None)
 
     def settings(self) -> dict:
@@ -106,7 +108,7 @@ class Benchmark:
 
     def run_corpus(self, corpus: str) -> tuple[dict, list[dict], tuple]:
         from ..tagger import data_hash
-        from .systems import load_split
+        from .systems import load_documents, load_split
 
         config, settings = self.config, self.settings()
         location = config["locations"][corpus]
@@ -118,7 +120,11 @@ class Benchmark:
             "types": sorted({t[2:] for tags in y + y_test for t in tags if t != "O"}),
             "description": _corpus_description(location),
         }
+        documents = [load_documents(location, config[k], self.data_dir, config[f"limit_{k[:-6]}"])
+                     for k in ("train_split", "test_split")]
         data = {"train": data_hash(X, y), "test": data_hash(X_test, y_test)}
+        # Only CRFs read document ids; other systems' cached results stay valid without them.
+        self.documents_hash[corpus] = hashlib.sha256(json.dumps(documents).encode()).hexdigest()
         del X, y
         runs = []
         for system in config["systems"]:
@@ -132,6 +138,8 @@ class Benchmark:
             self.log(f"{corpus} × {system['name']}: skipped: {note}")
             return {**run, "status": "skipped", "note": note}
         metric_keys = ("bootstrap", "seed", "learning_curve", "train_split", "test_split", "limit_train", "limit_test")
+        if system["type"] == "crf":
+            data = {**data, "documents": self.documents_hash.get(corpus)}
         key = config_hash({"system": identity(system, corpus, self.data_dir), "data": data,
                            "settings": {k: self.config[k] for k in metric_keys}, "format": FORMAT})
         entry = self.cache / f"{_slug(corpus)}--{_slug(system['name'])}--{key[:16]}"

@@ -121,6 +121,14 @@ def load_split(location: str, split: str, data_dir, limit: int | None):
     return (X[:limit], y[:limit]) if limit else (X, y)
 
 
+def load_documents(location: str, split: str, data_dir, limit: int | None) -> list[str] | None:
+    """Each sentence's document id, matching :func:`load_split`; None where the corpus has none."""
+    from ..corpora import load_document_ids
+
+    documents = load_document_ids(location, split, data_dir=data_dir)
+    return documents[:limit] if documents is not None and limit else documents
+
+
 def run_crf(system: dict, location: str, settings: dict, fraction: float, measure: bool) -> dict:
     """Train the CRF on ``fraction`` of the training split and tag the test split.
 
@@ -132,24 +140,27 @@ def run_crf(system: dict, location: str, settings: dict, fraction: float, measur
     data_dir = settings["data_dir"]
     X, y = load_split(location, settings["train_split"], data_dir, settings["limit_train"])
     X_test, _ = load_split(location, settings["test_split"], data_dir, settings["limit_test"])
+    documents = load_documents(location, settings["train_split"], data_dir, settings["limit_train"])
+    documents_test = load_documents(location, settings["test_split"], data_dir, settings["limit_test"])
     if fraction < 1.0:
         keep = training_subset(len(X), fraction, settings["seed"])
         X, y = [X[i] for i in keep], [y[i] for i in keep]
+        documents = None if documents is None else [documents[i] for i in keep]
     tagger = CRFTagger(features=system["features"], data_dir=data_dir, **system["params"])
     started = time.perf_counter()
-    tagger.fit(X, y)
+    tagger.fit(X, y, documents=documents)
     train_seconds = time.perf_counter() - started
     result = {"train_seconds": round(train_seconds, 2), "train_sentences": len(X),
               "training_params": tagger.training_params_}
     if not measure:
-        result["predicted"] = tagger.predict(X_test)
+        result["predicted"] = tagger.predict(X_test, documents=documents_test)
         return result
     with tempfile.TemporaryDirectory() as tmp:
         path = tagger.save(Path(tmp) / "model")
         size = sum(p.stat().st_size for p in path.iterdir() if p.is_file())
         reloaded = CRFTagger.load(path, data_dir=data_dir)
         started = time.perf_counter()
-        predicted = reloaded.predict(X_test)
+        predicted = reloaded.predict(X_test, documents=documents_test)
         tag_seconds = time.perf_counter() - started
     tokens = sum(map(len, X_test))
     result.update({

@@ -18,9 +18,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from ..errors import FeatureSetError
-from . import affixes, lexical, orthography, shape
+from ..errors import DataFormatError, FeatureSetError
+from . import abbreviations, affixes, lexical, orthography, shape
 from .context import Context, attribute
+
+Pairs = list[tuple[str, object]]
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -114,6 +116,13 @@ def _count(value: Any) -> int:
     return value
 
 
+def _long_form(value: Any) -> list[str]:
+    known = abbreviations.LONG_FORM_FEATURES
+    if not isinstance(value, list) or not all(v in known for v in value):
+        raise ValueError(f"expected a list of: {', '.join(known)}")
+    return list(value)
+
+
 def _algorithm(value: Any) -> str:
     if value not in ("lbfgs", "l2sgd", "ap", "pa", "arow"):
         raise ValueError("expected one of lbfgs, l2sgd, ap, pa, arow")
@@ -147,6 +156,7 @@ CLUSTER_OPTIONS = {
     "min_count": _count,
     "gazetteer_text": _bool,
 }
+ABBREVIATION_OPTIONS = {"long_form": _long_form}
 TRAINING_OPTIONS = {
     "algorithm": _algorithm,
     "c1": _number,
@@ -154,7 +164,7 @@ TRAINING_OPTIONS = {
     "max_iterations": _count,
     "all_possible_transitions": _bool,
 }
-TOP_LEVEL = {"name", "version", "description", "training", "token", "context", "gazetteers", "clusters"}
+TOP_LEVEL = {"name", "version", "description", "training", "token", "context", "gazetteers", "clusters", "abbreviations"}
 
 
 def _check_table(table: Any, options: dict[str, Callable], where: str, source: str) -> dict:
@@ -183,6 +193,7 @@ class FeatureSet:
     context: dict = field(default_factory=dict)
     gazetteers: dict = field(default_factory=dict)
     clusters: dict = field(default_factory=dict)
+    abbreviations: dict = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, spec: dict, source: str = "<feature set>") -> "FeatureSet":
@@ -202,7 +213,10 @@ class FeatureSet:
         training = _check_table(spec.get("training", {}), TRAINING_OPTIONS, "training", source)
         gazetteers = _check_table(spec.get("gazetteers", {}), GAZETTEER_OPTIONS, "gazetteers", source)
         clusters = _check_table(spec.get("clusters", {}), CLUSTER_OPTIONS, "clusters", source)
-        return cls(name, version, str(spec.get("description", "")), training, token, context, gazetteers, clusters)
+        abbreviations = _check_table(spec.get("abbreviations", {}), ABBREVIATION_OPTIONS, "abbreviations", source)
+        return cls(
+            name, version, str(spec.get("description", "")), training, token, context, gazetteers, clusters, abbreviations
+        )
 
     def to_dict(self) -> dict:
         """The resolved declaration, as stored in a saved model."""
@@ -215,6 +229,7 @@ class FeatureSet:
             "context": dict(self.context),
             "gazetteers": dict(self.gazetteers),
             "clusters": dict(self.clusters),
+            **({"abbreviations": dict(self.abbreviations)} if self.abbreviations else {}),
         }
 
     def fingerprint(self) -> str:
@@ -281,6 +296,7 @@ class Featurizer:
         )
         self._cache: dict[bool, dict[str, tuple]] = {False: {}, True: {}}
         self._gazetteer_cache: dict[tuple, tuple] = {}
+        self._long_form = feature_set.abbreviations.get("long_form")
 
     def token_features(self, word: str) -> dict:
         """Features of one word on its own."""
@@ -323,7 +339,9 @@ class Featurizer:
             entry = self._gazetteer_cache[key] = self._split(dict(pairs), as_attributes)
         return entry
 
-    def _assemble(self, tokens: Sequence[str], as_attributes: bool) -> list[list]:
+    def _assemble(self, tokens: Sequence[str], as_attributes: bool, document: Sequence | None = None) -> list[list]:
+        """Items of one sentence; ``document`` holds per-token document-level pairs (abbreviations),
+        which are the token's own and not seen by neighbours."""
         entries = [self._word(token, as_attributes) for token in tokens]
         own = [e[0] for e in entries]
         projections = [e[1] for e in entries]
@@ -335,17 +353,50 @@ class Featurizer:
                     extra = self._gazetteer_items(pairs, as_attributes)
                     own[i] = own[i] + extra[0]
                     projections[i] = tuple(a + b for a, b in zip(projections[i], extra[1]))
-        return self.context.assemble(own, projections, [e[2] for e in entries], as_attributes, self.known)
+        out = self.context.assemble(own, projections, [e[2] for e in entries], as_attributes, self.known)
+        if document is not None:
+            self._add_document_items(out, document, as_attributes)
+        return out
+
+    def _add_document_items(self, out: list[list], document: Sequence[Pairs], as_attributes: bool) -> None:
+        known = self.known
+        for items, pairs in zip(out, document):
+            for name, value in pairs:
+                if as_attributes or known is not None:
+                    encoded = attribute(name, value).encode()
+                    if known is not None and encoded not in known:
+                        continue
+                items.append(encoded if as_attributes else (name, value))
+
+    def _document_pairs(self, sentences: Sequence[Sequence[str]]) -> list | None:
+        """Per sentence, per token, the document-level pairs; None when the set has none."""
+        if self._long_form is None:
+            return None
+        from .abbreviations import abbreviation_features
+
+        return abbreviation_features(sentences, self._long_form, self._gazetteers)
+
+    def document(self, sentences: Sequence[Sequence[str]]) -> list[list[dict]]:
+        """Feature dicts of each sentence of one document: sentence features plus those that
+        need the whole document (a short form defined in another sentence)."""
+        extra = self._document_pairs(sentences) or [None] * len(sentences)
+        return [[dict(items) for items in self._assemble(tokens, False, pairs)] for tokens, pairs in zip(sentences, extra)]
+
+    def document_attributes(self, sentences: Sequence[Sequence[str]]) -> list[list[list[bytes]]]:
+        """:meth:`document` as CRFsuite attributes."""
+        extra = self._document_pairs(sentences) or [None] * len(sentences)
+        return [self._assemble(tokens, True, pairs) for tokens, pairs in zip(sentences, extra)]
 
     def __call__(self, tokens: Sequence[str]) -> list[dict]:
-        """One feature dict per token: ``{"lower": "aspirin", "title": 1.0, "-1:lower": ...}``."""
-        return [dict(items) for items in self._assemble(tokens, as_attributes=False)]
+        """One feature dict per token: ``{"lower": "aspirin", "title": 1.0, "-1:lower": ...}``;
+        the sentence is taken as a document of its own."""
+        return self.document([tokens])[0]
 
     def attributes(self, tokens: Sequence[str]) -> list[list[bytes]]:
         """The same features as CRFsuite attributes, UTF-8 encoded (``b"lower:aspirin"``,
         ``b"title"``): the fast form for training and tagging, as CRFsuite reads them without a
         conversion per call. Every numeric feature here is an indicator (1.0)."""
-        return self._assemble(tokens, as_attributes=True)
+        return self.document_attributes([tokens])[0]
 
 
 @contextlib.contextmanager
@@ -398,6 +449,20 @@ def _parse(text: str, source: str) -> FeatureSet:
     return FeatureSet.from_dict(spec, source)
 
 
+def document_groups(documents: Sequence | None, n: int) -> list[list[int]]:
+    """Sentence indices grouped by document id, in order of first appearance; without ids,
+    each sentence is a document of its own."""
+    if documents is None:
+        return [[i] for i in range(n)]
+    if isinstance(documents, (str, bytes)) or len(documents) != n:
+        found = "a string" if isinstance(documents, (str, bytes)) else f"{len(documents)} ids"
+        raise DataFormatError(f"documents must give one document id per sentence: {n} sentences but {found}")
+    groups: dict = {}
+    for index, document in enumerate(documents):
+        groups.setdefault(document, []).append(index)
+    return list(groups.values())
+
+
 def featurize_many(
     feature_set: FeatureSet,
     sentences: Sequence[Sequence[str]],
@@ -406,30 +471,46 @@ def featurize_many(
     desc: str = "featurizing",
     resources: Resources | None = None,
     featurizer: "Featurizer | None" = None,
+    documents: Sequence | None = None,
 ) -> list[list[list[bytes]]]:
-    """CRFsuite attributes of many sentences, over ``n_jobs`` processes with joblib when ``n_jobs != 1``."""
+    """CRFsuite attributes of many sentences, over ``n_jobs`` processes with joblib when
+    ``n_jobs != 1``; ``documents`` (one id per sentence) groups them for document-level features."""
     from tqdm.auto import tqdm
 
+    groups = document_groups(documents, len(sentences))
     if n_jobs == 1 or len(sentences) < 200:
         featurizer = featurizer or feature_set.featurizer(resources)
-        iterator: Iterable = tqdm(sentences, desc=desc, unit="sent", disable=not progress, leave=False)
+        out: list = [None] * len(sentences)
         with paused_gc():
-            return [featurizer.attributes(tokens) for tokens in iterator]
+            for group in tqdm(groups, desc=desc, unit="doc", disable=not progress, leave=False):
+                for index, features in zip(group, featurizer.document_attributes([sentences[i] for i in group])):
+                    out[index] = features
+        return out
 
     from joblib import Parallel, delayed, effective_n_jobs
 
     workers = effective_n_jobs(n_jobs)
     size = max(50, -(-len(sentences) // (workers * 4)))
-    chunks = [sentences[i : i + size] for i in range(0, len(sentences), size)]
+    chunks: list[list[list[int]]] = [[]]
+    filled = 0
+    for group in groups:
+        if filled >= size:
+            chunks.append([])
+            filled = 0
+        chunks[-1].append(group)
+        filled += len(group)
     spec = feature_set.to_dict()
-    results = Parallel(n_jobs=n_jobs, return_as="generator")(delayed(_featurize_chunk)(spec, resources, chunk) for chunk in chunks)
-    out: list[list[list[bytes]]] = []
-    for part in tqdm(results, total=len(chunks), desc=desc, unit="chunk", disable=not progress, leave=False):
-        out.extend(part)
+    jobs = (delayed(_featurize_chunk)(spec, resources, [[sentences[i] for i in g] for g in chunk]) for chunk in chunks)
+    results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
+    out = [None] * len(sentences)
+    for chunk, part in tqdm(zip(chunks, results), total=len(chunks), desc=desc, unit="chunk", disable=not progress, leave=False):
+        for group, features in zip(chunk, part):
+            for index, sentence_features in zip(group, features):
+                out[index] = sentence_features
     return out
 
 
-def _featurize_chunk(spec: dict, resources: Resources | None, chunk: Sequence[Sequence[str]]) -> list[list[list[bytes]]]:
+def _featurize_chunk(spec: dict, resources: Resources | None, documents: list[list[Sequence[str]]]) -> list[list[list[list[bytes]]]]:
     featurizer = FeatureSet.from_dict(spec).featurizer(resources)
     with paused_gc():
-        return [featurizer.attributes(tokens) for tokens in chunk]
+        return [featurizer.document_attributes(sentences) for sentences in documents]

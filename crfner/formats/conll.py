@@ -18,10 +18,12 @@ DOCSTART = "-DOCSTART-"
 
 @dataclass
 class ConllBlock:
-    """One sentence as read: each line's number and columns (the token first)."""
+    """One sentence as read: each line's number and columns (the token first), and how many
+    ``-DOCSTART-`` lines came before it (0: none)."""
 
     lines: list[int]
     rows: list[list[str]]
+    document: int = 0
 
     @property
     def tokens(self) -> list[str]:
@@ -32,6 +34,7 @@ def iter_blocks(path: str | os.PathLike) -> Iterator[ConllBlock]:
     """Stream the sentences of a CoNLL file as blocks of split lines; ``-DOCSTART-`` lines
     and blank lines end a sentence."""
     path = Path(path)
+    document = 0
     block = ConllBlock([], [])
     for number, line in numbered_lines(path):
         columns = line.split("\t") if "\t" in line else line.split()
@@ -39,7 +42,8 @@ def iter_blocks(path: str | os.PathLike) -> Iterator[ConllBlock]:
         if not line.strip() or columns[0] == DOCSTART:
             if block.rows:
                 yield block
-                block = ConllBlock([], [])
+            document += bool(line.strip())
+            block = ConllBlock([], [], document)
             continue
         if not columns[0]:
             raise DataFormatError("the token column is empty", path, number)
@@ -81,6 +85,18 @@ def read_conll(path: str | os.PathLike) -> tuple[list[list[str]], list[list[str]
     if not X:
         raise DataFormatError("the file holds no sentences", path)
     return X, y
+
+
+def read_conll_document_ids(path: str | os.PathLike) -> list[str] | None:
+    """The document of each sentence that :func:`read_conll` reads, as the ordinal of the
+    ``-DOCSTART-`` line before it (``"1"``, ``"2"``, ...; ``"0"`` before the first one).
+
+    None when no sentence follows a ``-DOCSTART-`` line: the file marks no documents.
+    """
+    documents = [block.document for block in iter_blocks(path)]
+    if not any(documents):
+        return None
+    return [str(document) for document in documents]
 
 
 def read_tokens(path: str | os.PathLike) -> tuple[list[list[str]], list[list[str]] | None]:
