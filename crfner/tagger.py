@@ -14,7 +14,9 @@ from typing import Sequence
 from sklearn.base import BaseEstimator
 
 from . import __version__
+from .decoding import CRFWeights, viterbi
 from .errors import DataFormatError, FeatureSetError, ModelFileError, NotFittedError
+from .featurize.emissions import EmissionScorer
 from .featurize.featureset import FeatureSet, document_groups, featurize_many, load_feature_set, paused_gc
 from .metrics import evaluate
 from .modelfile import read_model_dir, write_model_dir
@@ -199,9 +201,10 @@ class CRFTagger(BaseEstimator):
         self.model_ = model
         self._tagger = tagger
         self.classes_ = list(tagger.labels())
+        self._weights = CRFWeights.from_model(model, tagger)
         # Features the model has no weight for cannot change a tag; leaving them out saves time.
-        known = frozenset(name.encode() for name in tagger.info().attributes)
-        self._featurizer = self.feature_set_.featurizer(self.resources_, known)
+        self._featurizer = self.feature_set_.featurizer(self.resources_, frozenset(self._weights.attributes))
+        self._scorer = EmissionScorer(self._featurizer, self._weights)
 
     def _check_fitted(self) -> None:
         if getattr(self, "model_", None) is None:
@@ -231,13 +234,28 @@ class CRFTagger(BaseEstimator):
                 return [tag(f) if f else [] for f in self._features(X, documents)]
         check_tokens(X)
         groups = document_groups(documents, len(X))
-        featurize = self._featurizer.document_attributes
+        # Label scores summed from the weights per word type, then Viterbi over a batch of
+        # sentences at once: the same tags as CRFsuite's, without building feature strings.
+        scorer, featurizer = self._scorer, self._featurizer
+        labels, transition = self._weights.labels, self._weights.transition
         out: list = [None] * len(X)
-        # One document at a time: its features are freed as soon as it is tagged.
+        batch: list[int] = []
+        extras: list = []
+
+        def decode():
+            emissions = scorer.scores([X[i] for i in batch], extras)
+            for index, path in zip(batch, viterbi(emissions, transition)):
+                out[index] = [labels[k] for k in path.tolist()]
+            batch.clear()
+            extras.clear()
+
         with paused_gc():
             for group in tqdm(groups, desc="tagging", unit="doc", disable=not self.verbose, leave=False):
-                for index, features in zip(group, featurize([X[i] for i in group])):
-                    out[index] = tag(features) if features else []
+                batch.extend(group)
+                extras.extend(featurizer.document_pairs([X[i] for i in group]) or [None] * len(group))
+                if len(batch) >= 1024:
+                    decode()
+            decode()
         return out
 
     def predict_marginals(self, X, *, documents=None) -> list[list[dict[str, float]]]:
@@ -335,6 +353,8 @@ class CRFTagger(BaseEstimator):
         state = self.__dict__.copy()
         state.pop("_tagger", None)
         state.pop("_featurizer", None)
+        state.pop("_scorer", None)
+        state.pop("_weights", None)
         return state
 
     def __setstate__(self, state):

@@ -88,7 +88,7 @@ class Context:
         for offsets, name in self.conjunctions:
             if as_attributes:  # conjoined values come as bytes: build the attribute without re-encoding
                 prefix = f"{name}:".encode()
-                keys = [prefix + value for value in self._joined(conjoined, offsets, b"|", b"<s>", b"</s>")]
+                keys = [prefix + value for value in self.joined(conjoined, offsets, b"|", b"<s>", b"</s>")]
                 if known is None:
                     for items, key in zip(out, keys):
                         items.append(key)
@@ -97,7 +97,7 @@ class Context:
                         if key in known:
                             items.append(key)
             else:
-                for i, value in enumerate(self._joined(conjoined, offsets)):
+                for i, value in enumerate(self.joined(conjoined, offsets)):
                     if known is None or f"{name}:{value}".encode() in known:
                         out[i].append((name, value))
         if self.boundaries and n:
@@ -106,7 +106,7 @@ class Context:
         return out
 
     @staticmethod
-    def _joined(conjoined: Sequence, offsets: Sequence[int], sep="|", before=OUTSIDE_BEFORE, after=OUTSIDE_AFTER) -> list:
+    def joined(conjoined: Sequence, offsets: Sequence[int], sep="|", before=OUTSIDE_BEFORE, after=OUTSIDE_AFTER) -> list:
         """For each position, the values at ``offsets`` joined by ``sep`` (``before``/``after``
         beyond the sentence); strings or bytes alike."""
         pad = max(abs(o) for o in offsets)

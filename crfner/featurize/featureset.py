@@ -281,11 +281,11 @@ class Featurizer:
             if resources.clusters is None:
                 raise FeatureSetError(f"feature set {feature_set.name!r} uses word clusters, but none were learned or loaded")
             self._token_functions.append(resources.clusters.features)
-        self._gazetteers = (
+        self.gazetteers = (
             resources.compiled_gazetteers(feature_set.gazetteers.get("max_tokens", 12)) if resources.gazetteers else []
         )
         if feature_set.gazetteers.get("heads"):
-            self._token_functions += [g.head_features for g in self._gazetteers]
+            self._token_functions += [g.head_features for g in self.gazetteers]
         ctx = feature_set.context
         self.context = Context(
             ctx.get("offsets", []),
@@ -305,7 +305,7 @@ class Featurizer:
             features.update(function(word))
         return features
 
-    def _word(self, word: str, as_attributes: bool) -> tuple:
+    def word_items(self, word: str, as_attributes: bool) -> tuple:
         """Cached per word type: its own features and what neighbours see of them, as encoded
         attributes or as (name, value) pairs, and its conjunction value. Tuples, not lists:
         the garbage collector stops tracking tuples of strings, and the cache grows large."""
@@ -331,7 +331,7 @@ class Featurizer:
             return tuple(a for _, _, a in triples), tuple(tuple(a for _, _, a in offset) for offset in projections)
         return tuple((n, v) for n, v, _ in triples), tuple(tuple((n, v) for n, v, _ in offset) for offset in projections)
 
-    def _gazetteer_items(self, pairs: list, as_attributes: bool) -> tuple:
+    def gazetteer_items(self, pairs: list, as_attributes: bool) -> tuple:
         """Like a word's cache entry, for one token's gazetteer features (few distinct sets)."""
         key = (as_attributes, tuple(pairs))
         entry = self._gazetteer_cache.get(key)
@@ -342,15 +342,15 @@ class Featurizer:
     def _assemble(self, tokens: Sequence[str], as_attributes: bool, document: Sequence | None = None) -> list[list]:
         """Items of one sentence; ``document`` holds per-token document-level pairs (abbreviations),
         which are the token's own and not seen by neighbours."""
-        entries = [self._word(token, as_attributes) for token in tokens]
+        entries = [self.word_items(token, as_attributes) for token in tokens]
         own = [e[0] for e in entries]
         projections = [e[1] for e in entries]
-        if self._gazetteers:
+        if self.gazetteers:
             from .gazetteer import gazetteer_features
 
-            for i, pairs in enumerate(gazetteer_features(tokens, self._gazetteers)):
+            for i, pairs in enumerate(gazetteer_features(tokens, self.gazetteers)):
                 if pairs:
-                    extra = self._gazetteer_items(pairs, as_attributes)
+                    extra = self.gazetteer_items(pairs, as_attributes)
                     own[i] = own[i] + extra[0]
                     projections[i] = tuple(a + b for a, b in zip(projections[i], extra[1]))
         out = self.context.assemble(own, projections, [e[2] for e in entries], as_attributes, self.known)
@@ -368,23 +368,23 @@ class Featurizer:
                         continue
                 items.append(encoded if as_attributes else (name, value))
 
-    def _document_pairs(self, sentences: Sequence[Sequence[str]]) -> list | None:
+    def document_pairs(self, sentences: Sequence[Sequence[str]]) -> list | None:
         """Per sentence, per token, the document-level pairs; None when the set has none."""
         if self._long_form is None:
             return None
         from .abbreviations import abbreviation_features
 
-        return abbreviation_features(sentences, self._long_form, self._gazetteers)
+        return abbreviation_features(sentences, self._long_form, self.gazetteers)
 
     def document(self, sentences: Sequence[Sequence[str]]) -> list[list[dict]]:
         """Feature dicts of each sentence of one document: sentence features plus those that
         need the whole document (a short form defined in another sentence)."""
-        extra = self._document_pairs(sentences) or [None] * len(sentences)
+        extra = self.document_pairs(sentences) or [None] * len(sentences)
         return [[dict(items) for items in self._assemble(tokens, False, pairs)] for tokens, pairs in zip(sentences, extra)]
 
     def document_attributes(self, sentences: Sequence[Sequence[str]]) -> list[list[list[bytes]]]:
         """:meth:`document` as CRFsuite attributes."""
-        extra = self._document_pairs(sentences) or [None] * len(sentences)
+        extra = self.document_pairs(sentences) or [None] * len(sentences)
         return [self._assemble(tokens, True, pairs) for tokens, pairs in zip(sentences, extra)]
 
     def __call__(self, tokens: Sequence[str]) -> list[dict]:
