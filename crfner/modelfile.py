@@ -52,13 +52,18 @@ def write_model_dir(
     return Path(path)
 
 
-def read_model_dir(path: str | os.PathLike) -> tuple[bytes, dict]:
-    """Read and verify a model directory; returns the CRFsuite bytes and the metadata."""
+# Each kind of model directory and the call that loads it, to name in an error.
+KINDS = {"crfner-model": ("a CRF model", "CRFTagger.load"), "crfner-transformer": ("a transformer model", "TransformerTagger.load")}
+
+
+def read_metadata_file(path: str | os.PathLike, fmt: str, format_version: int, required: tuple[str, ...]) -> dict:
+    """The checks every crfner model directory shares: the folder, its ``crfner.json`` as
+    JSON, its format (``fmt``), a version this crfner reads, and the ``required`` keys."""
     path = Path(path)
     if not path.exists():
         raise ModelFileError(f"{path}: no such model directory")
     if not path.is_dir():
-        raise ModelFileError(f"{path}: not a model directory (expected a folder holding {METADATA_FILE} and {MODEL_FILE})")
+        raise ModelFileError(f"{path}: not a model directory (expected a folder holding {METADATA_FILE})")
     meta_path = path / METADATA_FILE
     if not meta_path.is_file():
         raise ModelFileError(f"{path}: no {METADATA_FILE}; not a crfner model directory, or a damaged one")
@@ -66,19 +71,30 @@ def read_model_dir(path: str | os.PathLike) -> tuple[bytes, dict]:
         metadata = json.loads(meta_path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ModelFileError(f"{meta_path}: damaged metadata ({error})") from None
-    if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
-        raise ModelFileError(f"{meta_path}: not crfner model metadata (no \"format\": \"{FORMAT}\")")
+    kind = metadata.get("format") if isinstance(metadata, dict) else None
+    if kind != fmt and kind in KINDS:
+        what, loader = KINDS[kind]
+        raise ModelFileError(f"{path}: {what}, not {KINDS[fmt][0]}; load it with {loader}")
+    if kind != fmt:
+        raise ModelFileError(f"{meta_path}: not {KINDS[fmt][0]}'s metadata (no \"format\": \"{fmt}\")")
     version = metadata.get("format_version")
     if not isinstance(version, int):
         raise ModelFileError(f"{meta_path}: damaged metadata (format_version is {version!r})")
-    if version > FORMAT_VERSION:
+    if version > format_version:
         raise ModelFileError(
             f"{path}: model format {version} was written by crfner {metadata.get('crfner_version', '?')}; "
-            f"this crfner reads format {FORMAT_VERSION} or older, so upgrade crfner to load it"
+            f"this crfner reads format {format_version} or older, so upgrade crfner to load it"
         )
-    missing = [key for key in REQUIRED if key not in metadata]
+    missing = [key for key in required if key not in metadata]
     if missing:
         raise ModelFileError(f"{meta_path}: damaged metadata (missing {', '.join(missing)})")
+    return metadata
+
+
+def read_model_dir(path: str | os.PathLike) -> tuple[bytes, dict]:
+    """Read and verify a model directory; returns the CRFsuite bytes and the metadata."""
+    path = Path(path)
+    metadata = read_metadata_file(path, FORMAT, FORMAT_VERSION, REQUIRED)
     model_path = path / MODEL_FILE
     if not model_path.is_file():
         raise ModelFileError(f"{path}: {MODEL_FILE} is missing")

@@ -41,6 +41,7 @@ from .atomic import atomic_directory
 from .errors import CrfnerError, DataFormatError, ModelFileError, NotFittedError
 from .featurize.resources import file_sha256
 from .metrics import evaluate
+from .modelfile import read_metadata_file
 from .schemes import convert, is_valid_tag
 from .tagger import check_tokens
 
@@ -372,32 +373,8 @@ def _describe_files(folder: Path) -> dict[str, dict]:
 def read_metadata(path: str | os.PathLike) -> dict:
     """Read and verify a transformer model directory's ``crfner.json`` and every file it lists."""
     path = Path(path)
-    if not path.is_dir():
-        problem = "not a model directory" if path.exists() else "no such model directory"
-        raise ModelFileError(f"{path}: {problem}")
+    metadata = read_metadata_file(path, FORMAT, FORMAT_VERSION, REQUIRED)
     meta_path = path / METADATA_FILE
-    if not meta_path.is_file():
-        raise ModelFileError(f"{path}: no {METADATA_FILE}; not a crfner model directory, or a damaged one")
-    try:
-        metadata = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ModelFileError(f"{meta_path}: damaged metadata ({error})") from None
-    kind = metadata.get("format") if isinstance(metadata, dict) else None
-    if kind == "crfner-model":
-        raise ModelFileError(f"{path}: a CRF model, not a transformer one; load it with CRFTagger.load")
-    if kind != FORMAT:
-        raise ModelFileError(f"{meta_path}: not crfner transformer metadata (no \"format\": \"{FORMAT}\")")
-    version = metadata.get("format_version")
-    if not isinstance(version, int):
-        raise ModelFileError(f"{meta_path}: damaged metadata (format_version is {version!r})")
-    if version > FORMAT_VERSION:
-        raise ModelFileError(
-            f"{path}: transformer model format {version} was written by crfner {metadata.get('crfner_version', '?')}; "
-            f"this crfner reads format {FORMAT_VERSION} or older, so upgrade crfner to load it"
-        )
-    missing = [key for key in REQUIRED if key not in metadata]
-    if missing:
-        raise ModelFileError(f"{meta_path}: damaged metadata (missing {', '.join(missing)})")
     labels, params, files = metadata["labels"], metadata["params"], metadata["files"]
     if not isinstance(labels, list) or not labels or not all(isinstance(x, str) and is_valid_tag(x) for x in labels):
         raise ModelFileError(f"{meta_path}: damaged metadata (labels is not a list of tags)")
@@ -797,10 +774,9 @@ def benchmark_run(system: dict, location: str, settings: dict, fraction: float, 
     split for ``epochs`` epochs. With ``measure``, the model is saved, reloaded and timed on
     the test split, and the process's peak memory is reported.
     """
-    import resource
     import tempfile
 
-    from .benchmark.systems import load_split, training_subset
+    from .benchmark.systems import load_split, reload_and_tag, training_subset
 
     data_dir = settings["data_dir"]
     parts = _load_parts(location, settings["train_split"], data_dir, settings["limit_train"])
@@ -839,20 +815,10 @@ def benchmark_run(system: dict, location: str, settings: dict, fraction: float, 
         return result
     with tempfile.TemporaryDirectory() as tmp:
         path = tagger.save(Path(tmp) / "model")
-        size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
         device = tagger.device
-        del tagger
-        reloaded = TransformerTagger.load(path, device=device)
-        started = time.perf_counter()
-        predicted = reloaded.predict(X_test)
-        tag_seconds = time.perf_counter() - started
-    tokens = sum(map(len, X_test))
-    result.update({
-        "predicted": predicted,
-        "tag_seconds": round(tag_seconds, 3),
-        "tag_tokens_per_second": round(tokens / tag_seconds) if tag_seconds else None,
-        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "model_mib": round(size / 2**20, 2),
-        "device": device_name(reloaded.device_),
-    })
+        del tagger  # one model in memory while tagging, as a user would have
+        reloaded, measured = reload_and_tag(
+            path, lambda p: TransformerTagger.load(p, device=device), lambda t: t.predict(X_test), sum(map(len, X_test))
+        )
+    result.update(measured, device=device_name(reloaded.device_))
     return result

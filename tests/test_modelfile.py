@@ -86,8 +86,10 @@ def test_metadata_from_a_newer_format(saved):
 
 @pytest.mark.parametrize(
     "content,expected",
-    [("{not json", "damaged metadata"), ('{"format": "spacy"}', "not crfner model metadata"),
-     ('{"format": "crfner-model", "format_version": 1}', "missing crfner_version")],
+    [("{not json", "damaged metadata"), ('{"format": "spacy"}', "not a CRF model's metadata"),
+     ('{"format": "crfner-model", "format_version": 1}', "missing crfner_version"),
+     ('{"format": "crfner-transformer", "format_version": 1}',
+      "a transformer model, not a CRF model; load it with TransformerTagger.load")],
 )
 def test_damaged_or_foreign_metadata(saved, content, expected):
     (saved / METADATA_FILE).write_text(content)
