@@ -88,7 +88,8 @@ def run_corpus(name: str, spec: dict, args) -> dict:
     else:
         X, y = crfner.load_corpus(name, "train+devel", data_dir=data_dir)
         tagger = crfner.CRFTagger(features=args.features, max_iterations=args.max_iterations, data_dir=data_dir)
-        tagger.fit(X, y, corpus=f"{name}:train+devel")
+        train_ids = crfner.load_document_ids(name, "train+devel", data_dir=data_dir)
+        tagger.fit(X, y, documents=train_ids, corpus=f"{name}:train+devel")
         del X, y
         result["model"] = "trained on train+devel"
         if model_dir is not None:
@@ -96,7 +97,8 @@ def run_corpus(name: str, spec: dict, args) -> dict:
     result["model_seconds"] = round(time.perf_counter() - started, 1)
 
     started = time.perf_counter()
-    token_scores = crfner.evaluate(y_test, tagger.predict(X_test))
+    test_ids = crfner.load_document_ids(name, "test", data_dir=data_dir)
+    token_scores = crfner.evaluate(y_test, tagger.predict(X_test, documents=test_ids))
     result["token_level"] = {"f1": token_scores.f1, "precision": token_scores.precision, "recall": token_scores.recall,
                              "seconds": round(time.perf_counter() - started, 2)}
 

@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "CRFTagger": ".tagger",
     "load_corpus": ".corpora",
+    "load_document_ids": ".corpora",
     "read_conll": ".formats.conll",
     "read_sentences": ".formats.conll",
     "read_predictions": ".formats.conll",
