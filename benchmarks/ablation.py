@@ -120,7 +120,8 @@ def markdown(rows: list[dict], command: str) -> str:
               "parameters; `biomedical` is the full set with its own tuned parameters. Sentences are grouped by "
               "PubMed document (ids from the PubTator files) for training and tagging. Tagging speed: one process, a model "
               "reloaded from disk, BC5CDR or NCBI test, feature extraction plus Viterbi, a single run on a "
-              "shared virtual machine whose speed varies by up to a third from minute to minute; "
+              "shared virtual machine whose speed varies by up to a third from minute to minute and by far more "
+              "from one day to the next (compare rows of one run, not runs); "
               "`tagging_speed.json` gives the best and median of five runs for the final BC5CDR model."]
     return "\n".join(lines) + "\n"
 
