@@ -13,13 +13,13 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import platform
-import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from crfner.benchmark.machine import machine_info
+from fresh_process import run_one
 
 RESULTS = Path(__file__).parent / "results"
 CORPORA = ("bc5cdr", "ncbi_disease")
@@ -65,6 +65,7 @@ def row_specs() -> dict[str, dict | str]:
 def run_row(corpus: str, row: str, data_dir: str) -> dict:
     """Train one row on train+devel, score it on test; runs inside its own process."""
     import crfner
+    from crfner.benchmark.systems import reload_and_tag
 
     features = row_specs()[row]
     X, y = crfner.load_corpus(corpus, "train+devel", data_dir=data_dir)
@@ -77,13 +78,9 @@ def run_row(corpus: str, row: str, data_dir: str) -> dict:
     train_seconds = time.perf_counter() - started
     with tempfile.TemporaryDirectory() as tmp:
         path = tagger.save(Path(tmp) / "model")
-        size = sum(p.stat().st_size for p in path.iterdir())
-        reloaded = crfner.CRFTagger.load(path, data_dir=data_dir)
-        tokens = sum(map(len, Xt))
-        started = time.perf_counter()
-        predicted = reloaded.predict(Xt, documents=documents_test)
-        tag_seconds = time.perf_counter() - started
-    scores = crfner.evaluate(yt, predicted)
+        _, measured = reload_and_tag(path, lambda p: crfner.CRFTagger.load(p, data_dir=data_dir),
+                                     lambda t: t.predict(Xt, documents=documents_test), sum(map(len, Xt)))
+    scores = crfner.evaluate(yt, measured["predicted"])
     return {
         "corpus": corpus,
         "row": row,
@@ -92,9 +89,9 @@ def run_row(corpus: str, row: str, data_dir: str) -> dict:
         "recall": round(scores.recall, 4),
         "per_type_f1": {t: round(s.f1, 4) for t, s in scores.per_type.items()},
         "train_seconds": round(train_seconds, 1),
-        "tag_tokens_per_second": round(tokens / tag_seconds),
-        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "model_mib": round(size / 2**20, 2),
+        "tag_tokens_per_second": measured["tag_tokens_per_second"],
+        "peak_rss_mib": measured["peak_rss_mib"],
+        "model_mib": measured["model_mib"],
         "training_parameters": tagger.training_params_,
     }
 
@@ -142,20 +139,14 @@ def main() -> int:
     rows = []
     for corpus in args.corpora:
         for row in args.rows or list(row_specs()):
-            out = subprocess.run([sys.executable, __file__, "--data-dir", args.data_dir, "--one", corpus, row],
-                                 capture_output=True, text=True)
-            if out.returncode != 0:
-                print(out.stderr, file=sys.stderr)
-                return out.returncode
-            rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            rows.append(run_one(__file__, args.data_dir, corpus, row))
             print(json.dumps(rows[-1]), flush=True)
     if args.update and Path(args.out + ".json").is_file():
         fresh = {(r["corpus"], r["row"]): r for r in rows}
         old = json.loads(Path(args.out + ".json").read_text(encoding="utf-8"))
         rows = [fresh.pop((r["corpus"], r["row"]), r) for r in old["rows"]] + list(fresh.values())
         command = old["command"] + "; then " + command
-    result = {"command": command, "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                                               "cpus": __import__("os").cpu_count()}, "rows": rows}
+    result = {"command": command, "machine": machine_info(), "rows": rows}
     Path(args.out + ".json").parent.mkdir(parents=True, exist_ok=True)
     Path(args.out + ".json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     Path(args.out + ".md").write_text(markdown(rows, command), encoding="utf-8")

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import resource
-import subprocess
 import sys
 import time
-from pathlib import Path
+
+from crfner.benchmark.machine import machine_info
+from fresh_process import run_one
 
 CORPORA = ("bc5cdr", "ncbi_disease")
 WAYS = {
@@ -68,18 +68,12 @@ def main() -> int:
     rows = []
     for corpus in args.corpora:
         for way in WAYS:
-            out = subprocess.run([sys.executable, __file__, "--data-dir", args.data_dir, "--one", corpus, way],
-                                 capture_output=True, text=True)
-            if out.returncode != 0:
-                print(out.stderr, file=sys.stderr)
-                return out.returncode
-            rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            rows.append(run_one(__file__, args.data_dir, corpus, way))
             print(f"{corpus:13} {way:30} F1 {rows[-1]['f1']:.4f}  train {rows[-1]['train_seconds']} s  "
                   f"peak {rows[-1]['peak_rss_mib']} MiB", flush=True)
     result = {
         "command": "python benchmarks/default_parameters.py " + " ".join(sys.argv[1:]),
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cpus": __import__("os").cpu_count()},
+        "machine": machine_info(),
         "rows": rows,
     }
     if args.out:

@@ -29,7 +29,6 @@ class EmissionScorer:
 
     def __init__(self, featurizer, weights):
         self.featurizer = featurizer
-        self.weights = weights
         self._state = weights.state
         self._padded = np.vstack([weights.state, np.zeros((1, len(weights.labels)))])
         self._zero_row = len(weights.state)

@@ -1,0 +1,19 @@
+"""One measurement of a benchmark script in a fresh Python process, so that the peak memory
+it reports is its own: the script is run again with ``--one ARGS`` and prints its result as
+the last line of JSON."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+
+def run_one(script: str, data_dir: str, *one: str) -> dict:
+    """The result ``script --data-dir DATA_DIR --one ONE...`` prints; on failure its error
+    output is shown and this process exits with its status."""
+    out = subprocess.run([sys.executable, script, "--data-dir", data_dir, "--one", *one], capture_output=True, text=True)
+    if out.returncode != 0:
+        print(out.stderr, file=sys.stderr)
+        raise SystemExit(out.returncode)
+    return json.loads(out.stdout.strip().splitlines()[-1])
