@@ -29,8 +29,8 @@ def write_input(source: Path, path: Path, documents: int | None = None, size_byt
     """Repeat the source documents (fresh ids) into a JSONL file of ``documents`` or ``size_bytes``."""
     from dataclasses import replace
 
-    from crfner.formats.jsonl import format_document
-    from crfner.formats.pubtator import read_pubtator
+    from crfner.corpora.jsonl import format_document
+    from crfner.corpora.pubtator import read_pubtator
     from crfner.text import sentences
 
     originals = list(read_pubtator(source))

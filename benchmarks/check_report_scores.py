@@ -31,7 +31,7 @@ def report_f1(report: str, corpus: str, system: str) -> float:
 def main() -> int:
     from seqeval.metrics import classification_report
 
-    from crfner.formats.conll import read_predictions
+    from crfner.corpora.conll import read_predictions
 
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "benchmarks/results/default")
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))

@@ -3,7 +3,7 @@
 For each corpus, trains a CRF on the IOB train+devel splits (or loads one), then scores it
 twice on the test documents: token-level strict F1 on the IOB test file (gold tokens and
 sentences), and character-offset strict F1 on the PubTator test file, tagged from raw text
-with crfner.annotate.tag_documents (crfner.text's sentences and tokens). Also reports how
+with crfner.tagging.annotate.tag_documents (crfner.text's sentences and tokens). Also reports how
 closely crfner.text reproduces the IOB tokenisation of the same documents.
 
 NCBI Disease's PubTator types SpecificDisease, DiseaseClass, Modifier and CompositeMention
@@ -70,9 +70,9 @@ def tokenisation_agreement(documents, iob_sentences: list[list[str]]) -> dict:
 
 def run_corpus(name: str, spec: dict, args) -> dict:
     import crfner
-    from crfner.annotate import tag_documents
-    from crfner.document_eval import evaluate_documents
-    from crfner.formats.pubtator import read_pubtator
+    from crfner.tagging.annotate import tag_documents
+    from crfner.evaluation.documents import evaluate_documents
+    from crfner.corpora.pubtator import read_pubtator
 
     data_dir = Path(args.data_dir)
     X_test, y_test = crfner.load_corpus(name, "test", data_dir=data_dir)

@@ -39,7 +39,7 @@ def main() -> int:
     parser.add_argument("--out", help="write the figures to this JSON file")
     args = parser.parse_args()
 
-    from crfner.corpora import load_document_ids
+    from crfner.corpora.registry import load_document_ids
 
     X_test, y_test = crfner.load_corpus(args.corpus, "test", data_dir=args.data_dir)
     documents = load_document_ids(args.corpus, "test", data_dir=args.data_dir)

@@ -7,18 +7,21 @@ and the scorer (``evaluate``). Names are imported on first use, so ``import crfn
 
 from importlib import import_module
 
+from . import moved
+
 __version__ = "0.1.0"
+moved.install()
 
 _EXPORTS = {
-    "CRFTagger": ".tagger",
-    "load_corpus": ".corpora",
-    "load_document_ids": ".corpora",
-    "read_conll": ".formats.conll",
-    "read_sentences": ".formats.conll",
-    "read_predictions": ".formats.conll",
-    "write_conll": ".formats.conll",
-    "evaluate": ".metrics",
-    "Scores": ".metrics",
+    "CRFTagger": ".crf.tagger",
+    "load_corpus": ".corpora.registry",
+    "load_document_ids": ".corpora.registry",
+    "read_conll": ".corpora.conll",
+    "read_sentences": ".corpora.conll",
+    "read_predictions": ".corpora.conll",
+    "write_conll": ".corpora.conll",
+    "evaluate": ".evaluation.metrics",
+    "Scores": ".evaluation.metrics",
     "CrfnerError": ".errors",
     "CorpusNotFoundError": ".errors",
     "DataFormatError": ".errors",
@@ -26,18 +29,18 @@ _EXPORTS = {
     "ModelFileError": ".errors",
     "load_feature_set": ".featurize.featureset",
     "TransformerTagger": ".transformer",
-    "tag_text": ".annotate",
-    "tag_documents": ".annotate",
-    "evaluate_documents": ".document_eval",
-    "read_pubtator": ".formats.pubtator",
-    "write_pubtator": ".formats.pubtator",
-    "read_brat": ".formats.brat",
-    "write_brat": ".formats.brat",
-    "read_jsonl": ".formats.jsonl",
-    "write_jsonl": ".formats.jsonl",
-    "Document": ".formats.documents",
-    "Mention": ".formats.documents",
-    "tag_files": ".batch",
+    "tag_text": ".tagging.annotate",
+    "tag_documents": ".tagging.annotate",
+    "evaluate_documents": ".evaluation.documents",
+    "read_pubtator": ".corpora.pubtator",
+    "write_pubtator": ".corpora.pubtator",
+    "read_brat": ".corpora.brat",
+    "write_brat": ".corpora.brat",
+    "read_jsonl": ".corpora.jsonl",
+    "write_jsonl": ".corpora.jsonl",
+    "Document": ".corpora.documents",
+    "Mention": ".corpora.documents",
+    "tag_files": ".tagging.batch",
     "run_benchmark": ".benchmark",
     "available_feature_sets": ".featurize.featureset",
 }
@@ -49,6 +52,8 @@ def __getattr__(name):
         value = getattr(import_module(_EXPORTS[name], __name__), name)
         globals()[name] = value
         return value
+    if f"{__name__}.{name}" in moved.MOVED:
+        return moved.resolve(f"{__name__}.{name}")
     raise AttributeError(f"module 'crfner' has no attribute {name!r}")
 
 

@@ -62,7 +62,7 @@ def _corpus(name, split, data_dir) -> tuple[list, list, list | None]:
     """Sentences, tags and each sentence's document id (None where the corpus keeps no
     document boundaries), so document-level features see whole documents."""
     from . import load_corpus
-    from .corpora import load_document_ids
+    from .corpora.registry import load_document_ids
 
     X, y = load_corpus(name, split, data_dir=data_dir)
     return X, y, load_document_ids(name, split, data_dir=data_dir)
@@ -80,7 +80,7 @@ def _evaluate_on(tagger, args) -> None:
 
 
 def cmd_corpora(args) -> int:
-    from .corpora import describe, resolve_data_dir
+    from .corpora.registry import describe, resolve_data_dir
 
     print(f"data dir: {resolve_data_dir(args.data_dir)}")
     for row in describe(args.data_dir):
@@ -122,7 +122,7 @@ def cmd_train(args) -> int:
 
 def cmd_evaluate(args) -> int:
     from . import evaluate
-    from .formats.conll import read_predictions
+    from .corpora.conll import read_predictions
 
     if args.predictions:
         if args.model or args.corpus:
@@ -147,7 +147,7 @@ def cmd_evaluate(args) -> int:
 
 def cmd_tag(args) -> int:
     from .atomic import atomic_open
-    from .formats.conll import format_conll, read_conll_document_ids, read_sentences, read_tokens
+    from .corpora.conll import format_conll, read_conll_document_ids, read_sentences, read_tokens
     from .schemes import tags_to_spans
 
     if args.text is not None:
@@ -206,7 +206,7 @@ def cmd_tag(args) -> int:
 
 def _tag_documents(args) -> int:
     """Raw-text documents in, entities by character offsets out: streamed, parallel, resumable."""
-    from .batch import tag_files
+    from .tagging.batch import tag_files
 
     if args.input == "-":
         raise _usage("document input must be a file or folder, not standard input")
@@ -228,7 +228,7 @@ def _tag_documents(args) -> int:
 def cmd_tune(args) -> int:
     from . import CRFTagger
     from .featurize.featureset import load_feature_set
-    from .tuning import tune
+    from .crf.tuning import tune
 
     for features in args.features:
         load_feature_set(features)

@@ -40,10 +40,10 @@ from . import __version__
 from .atomic import atomic_directory
 from .errors import CrfnerError, DataFormatError, ModelFileError, NotFittedError
 from .featurize.resources import file_sha256
-from .metrics import evaluate
-from .modelfile import read_metadata_file
+from .evaluation.metrics import evaluate
+from .crf.modelfile import read_metadata_file
 from .schemes import convert, is_valid_tag
-from .tagger import check_tokens
+from .crf.tagger import check_tokens
 
 FORMAT = "crfner-transformer"
 FORMAT_VERSION = 1

@@ -1,4 +1,4 @@
-"""crfner.annotate: tagging raw text and documents with a fitted CRFTagger."""
+"""crfner.tagging.annotate: tagging raw text and documents with a fitted CRFTagger."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crfner.annotate import Entity, tag_documents, tag_text
-from crfner.formats.documents import Document, Mention
+from crfner.tagging.annotate import Entity, tag_documents, tag_text
+from crfner.corpora.documents import Document, Mention
 from crfner.schemes import tags_to_spans
 from crfner.text import sentences
 
@@ -100,7 +100,7 @@ def test_tag_documents_replaces_mentions_and_respects_passages(fitted):
 
 
 def test_tag_documents_on_real_abstracts(fitted, data_dir):
-    from crfner.formats.pubtator import read_pubtator
+    from crfner.corpora.pubtator import read_pubtator
 
     documents = list(read_pubtator(data_dir / "pubtator" / "CDR_TestSet.PubTator.txt"))[:5]
     tagged = tag_documents(fitted, documents)

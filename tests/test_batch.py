@@ -12,10 +12,10 @@ from itertools import islice
 
 import pytest
 
-from crfner.batch import tag_files
+from crfner.tagging.batch import tag_files
 from crfner.errors import CrfnerError
-from crfner.formats.jsonl import read_jsonl, write_jsonl
-from crfner.formats.pubtator import read_pubtator
+from crfner.corpora.jsonl import read_jsonl, write_jsonl
+from crfner.corpora.pubtator import read_pubtator
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +68,7 @@ def test_dask_backend_gives_the_same_bytes(model, inputs, tmp_path):
 
 
 def test_an_interrupted_run_resumes_without_loss_or_duplicates(model, inputs, documents, tmp_path, monkeypatch):
-    import crfner.batch as batch
+    import crfner.tagging.batch as batch
 
     reference = tmp_path / "reference.jsonl"
     tag_files(model, inputs, reference, chunk_size=6, progress=False)

@@ -12,7 +12,7 @@ import pytest
 from crfner.benchmark import run_benchmark, validate_config
 from crfner.benchmark.config import load_config
 from crfner.errors import ConfigError, DataFormatError
-from crfner.formats.conll import read_predictions, write_conll
+from crfner.corpora.conll import read_predictions, write_conll
 
 
 def _config(**overrides) -> dict:

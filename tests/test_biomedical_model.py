@@ -96,7 +96,7 @@ def test_missing_gazetteer_folder_names_where_it_looked(small_train, tmp_path):
 
 
 def test_tune_verb_searches_on_devel_and_refits(tmp_path, small_train, small_devel, capsys):
-    from crfner.formats.conll import write_conll
+    from crfner.corpora.conll import write_conll
 
     X, y = small_train
     Xd, yd = small_devel

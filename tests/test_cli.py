@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from crfner.cli import main
-from crfner.formats.conll import write_conll
+from crfner.corpora.conll import write_conll
 
 
 def run(*args, input_text=None):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crfner import DataFormatError, read_conll
-from crfner.formats.conll import read_predictions, read_sentences, read_tokens, write_conll
+from crfner.corpora.conll import read_predictions, read_sentences, read_tokens, write_conll
 from conftest import write
 
 EXPECTED_X = [["Aspirin", "induced", "asthma", "."], ["Nothing", "here"]]

@@ -8,8 +8,8 @@ import pytest
 
 import crfner
 from crfner import CorpusNotFoundError, DataFormatError, load_corpus
-from crfner.corpora import DATA_DIR_ENV, DEFAULT_DATA_DIR, REGISTRY, describe, resolve_data_dir
-from crfner.formats.hf_datasets import read_hf_split
+from crfner.corpora.registry import DATA_DIR_ENV, DEFAULT_DATA_DIR, REGISTRY, describe, resolve_data_dir
+from crfner.corpora.hf_datasets import read_hf_split
 from conftest import write
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from crfner import CRFTagger, ModelFileError
-from crfner.decoding import CRFWeights, viterbi
+from crfner.crf.decoding import CRFWeights, viterbi
 
 
 @pytest.fixture(scope="module")

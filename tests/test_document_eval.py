@@ -1,12 +1,12 @@
-"""crfner.document_eval: strict and overlap scores by character offsets."""
+"""crfner.evaluation.documents: strict and overlap scores by character offsets."""
 
 from __future__ import annotations
 
 import pytest
 
-from crfner.document_eval import evaluate_documents
+from crfner.evaluation.documents import evaluate_documents
 from crfner.errors import DataFormatError
-from crfner.formats.documents import Document, Mention
+from crfner.corpora.documents import Document, Mention
 
 TEXT = "x" * 100
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from crfner.errors import DataFormatError
-from crfner.formats.brat import read_brat, read_brat_document, write_brat
-from crfner.formats.documents import Document, Mention
-from crfner.formats.jsonl import read_jsonl, write_jsonl
-from crfner.formats.pubtator import read_pubtator, write_pubtator
+from crfner.corpora.brat import read_brat, read_brat_document, write_brat
+from crfner.corpora.documents import Document, Mention
+from crfner.corpora.jsonl import read_jsonl, write_jsonl
+from crfner.corpora.pubtator import read_pubtator, write_pubtator
 
 from conftest import write
 

@@ -8,9 +8,9 @@ import time
 import pytest
 
 from crfner import DataFormatError, load_corpus
-from crfner.corpora import load_document_ids
-from crfner.doc_alignment import align_sentences
-from crfner.formats.conll import read_conll_document_ids
+from crfner.corpora.registry import load_document_ids
+from crfner.corpora.document_ids import align_sentences
+from crfner.corpora.conll import read_conll_document_ids
 from conftest import write
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from crfner import DataFormatError
-from crfner.error_analysis import analyze_errors
+from crfner.evaluation.error_analysis import analyze_errors
 
 # One of each category; the comments give the gold and predicted entities.
 X = [

@@ -10,8 +10,8 @@ import pytest
 
 import crfner
 from crfner.errors import CorpusNotFoundError, DataFormatError
-from crfner.medmentions import documents_to_iob, read_pmids, st21pv_type
-from crfner.formats.pubtator import read_pubtator
+from crfner.corpora.medmentions import documents_to_iob, read_pmids, st21pv_type
+from crfner.corpora.pubtator import read_pubtator
 
 # Two abstracts in the release's layout: offsets over title + " " + abstract, the type column
 # holding UMLS semantic type ids, the last column the concept.

@@ -10,7 +10,7 @@ import pytest
 
 import crfner
 from crfner import CRFTagger, ModelFileError
-from crfner.modelfile import FORMAT_VERSION, METADATA_FILE, MODEL_FILE
+from crfner.crf.modelfile import FORMAT_VERSION, METADATA_FILE, MODEL_FILE
 
 
 @pytest.fixture()
@@ -112,7 +112,7 @@ def test_existing_directory_is_kept_unless_overwritten(saved, fitted):
 
 
 def test_failed_write_leaves_nothing_behind(fitted, tmp_path, monkeypatch):
-    import crfner.modelfile as modelfile
+    import crfner.crf.modelfile as modelfile
 
     fitted.save(tmp_path / "model")
     before = (tmp_path / "model" / METADATA_FILE).read_text()

@@ -6,7 +6,7 @@ import pytest
 
 import crfner
 from crfner import DataFormatError, evaluate
-from crfner.partial_match import partial_match_scores
+from crfner.evaluation.partial_match import partial_match_scores
 
 # The scenarios of the nervaluate README (after Batista's 2018 blog post), one sentence each.
 # The README's "putting all together" totals count scenario I twice, so it appears twice here.

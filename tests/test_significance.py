@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from crfner import DataFormatError, evaluate
-from crfner.significance import bootstrap_ci, paired_test, unit_counts
+from crfner.evaluation.significance import bootstrap_ci, paired_test, unit_counts
 
 # Four sentence patterns, each with one gold Disease at token 0 (and a Chemical in the last).
 GOLD = [["B-Disease", "O"], ["B-Disease", "O"], ["B-Disease", "O"], ["B-Disease", "B-Chemical"]]

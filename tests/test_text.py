@@ -167,7 +167,7 @@ def iob_sentences_by_document(documents, X):
 
 def test_bc5cdr_test_documents_are_tokenised_as_the_iob_file(data_dir):
     import crfner
-    from crfner.formats.pubtator import read_pubtator
+    from crfner.corpora.pubtator import read_pubtator
 
     documents = list(read_pubtator(data_dir / "pubtator" / "CDR_TestSet.PubTator.txt"))
     X, _ = crfner.load_corpus("bc5cdr", "test", data_dir=data_dir)

@@ -31,7 +31,7 @@ torch = _require("torch")
 _require("transformers")
 _require("tokenizers")
 
-from crfner.formats.conll import write_conll
+from crfner.corpora.conll import write_conll
 from crfner.transformer import (
     TransformerTagger,
     assign_words,

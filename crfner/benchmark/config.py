@@ -118,7 +118,7 @@ def validate_config(raw: dict, source: str = "<config>", base: Path | None = Non
 
 
 def _corpus_ref(name: str, base: Path | None) -> str:
-    from ..corpora import REGISTRY
+    from ..corpora.registry import REGISTRY
 
     if name in REGISTRY or base is None or Path(name).is_absolute():
         return name

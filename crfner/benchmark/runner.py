@@ -38,7 +38,7 @@ def _write_json(path: Path, payload) -> None:
 
 
 def _write_predictions(path: Path, X, gold, predicted) -> None:
-    from ..formats.conll import format_conll
+    from ..corpora.conll import format_conll
 
     with atomic_open(path, "w") as handle:
         handle.writelines(format_conll(X, gold, predicted))
@@ -46,10 +46,10 @@ def _write_predictions(path: Path, X, gold, predicted) -> None:
 
 def score_run(X, gold, predicted, config: dict, groups=None) -> dict:
     """Every entity-level figure of one system's test predictions."""
-    from ..error_analysis import analyze_errors
-    from ..metrics import evaluate
-    from ..partial_match import partial_match_scores
-    from ..significance import bootstrap_ci
+    from ..evaluation.error_analysis import analyze_errors
+    from ..evaluation.metrics import evaluate
+    from ..evaluation.partial_match import partial_match_scores
+    from ..evaluation.significance import bootstrap_ci
 
     figures = {"strict": evaluate(gold, predicted).to_dict()}
     if config["bootstrap"]:
@@ -107,7 +107,7 @@ class Benchmark:
         return results
 
     def run_corpus(self, corpus: str) -> tuple[dict, list[dict], tuple]:
-        from ..tagger import data_hash
+        from ..crf.tagger import data_hash
         from .systems import load_documents, load_split
 
         config, settings = self.config, self.settings()
@@ -179,7 +179,7 @@ class Benchmark:
         return {**run, "cache_key": key, "from_cache": False}
 
     def learning_curve(self, system, location, settings, y_test, main: dict) -> list[dict]:
-        from ..metrics import evaluate
+        from ..evaluation.metrics import evaluate
 
         if not system.get("learning_curve", True):
             return None
@@ -198,8 +198,8 @@ class Benchmark:
 
     def compare(self, corpus: str, runs: list[dict], gold) -> list[dict]:
         """The paired significance test for each configured pair of systems that both ran."""
-        from ..formats.conll import read_predictions
-        from ..significance import paired_test
+        from ..corpora.conll import read_predictions
+        from ..evaluation.significance import paired_test
 
         ok = {r["system"]: r for r in runs if r.get("status") == "ok"}
         for run in ok.values():  # the full-data point of the learning curve is the main score
@@ -223,7 +223,7 @@ class Benchmark:
 
 
 def _corpus_description(location: str) -> str:
-    from ..corpora import REGISTRY
+    from ..corpora.registry import REGISTRY
 
     return REGISTRY[location].description if location in REGISTRY else f"CoNLL files in {location}"
 

@@ -85,7 +85,7 @@ def describe(system: dict, params: dict | None = None) -> str:
 
 def read_system_predictions(system: dict, corpus: str, X_test, y_test) -> list[list[str]]:
     """An outside tagger's predicted tags for the test sentences, checked token by token."""
-    from ..formats.conll import column_tags, iter_blocks
+    from ..corpora.conll import column_tags, iter_blocks
     from ..schemes import convert
 
     path = predictions_file(system, corpus)
@@ -115,7 +115,7 @@ def training_subset(n: int, fraction: float, seed: int) -> list[int]:
 
 
 def load_split(location: str, split: str, data_dir, limit: int | None):
-    from ..corpora import load_corpus
+    from ..corpora.registry import load_corpus
 
     X, y = load_corpus(location, split, data_dir=data_dir)
     return (X[:limit], y[:limit]) if limit else (X, y)
@@ -123,7 +123,7 @@ def load_split(location: str, split: str, data_dir, limit: int | None):
 
 def load_documents(location: str, split: str, data_dir, limit: int | None) -> list[str] | None:
     """Each sentence's document id, matching :func:`load_split`; None where the corpus has none."""
-    from ..corpora import load_document_ids
+    from ..corpora.registry import load_document_ids
 
     documents = load_document_ids(location, split, data_dir=data_dir)
     return documents[:limit] if documents is not None and limit else documents
@@ -135,7 +135,7 @@ def run_crf(system: dict, location: str, settings: dict, fraction: float, measur
     With ``measure``, the model is saved, reloaded and timed on the test split as a user would
     run it, and the process's peak memory is reported. Runs inside a fresh process.
     """
-    from ..tagger import CRFTagger
+    from ..crf.tagger import CRFTagger
 
     data_dir = settings["data_dir"]
     X, y = load_split(location, settings["train_split"], data_dir, settings["limit_train"])

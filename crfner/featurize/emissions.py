@@ -25,7 +25,7 @@ def _doubled(own: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
 class EmissionScorer:
     """Scores ``(tokens, labels)`` for the sentences of a document, for a featurizer and the
-    weights (:class:`crfner.decoding.CRFWeights`) of a model trained on its features."""
+    weights (:class:`crfner.crf.decoding.CRFWeights`) of a model trained on its features."""
 
     def __init__(self, featurizer, weights):
         self.featurizer = featurizer

@@ -37,7 +37,7 @@ def _named(gazetteers) -> dict[str, str]:
 def resolve_gazetteers(feature_set: FeatureSet, extra=None, data_dir=None) -> list[tuple[str, str]]:
     """(name, absolute path) of every list: the feature set's, found by name in
     ``<data dir>/gazetteers/`` or by path, then the user's ``extra`` ones."""
-    from ..corpora import resolve_data_dir
+    from ..corpora.registry import resolve_data_dir
 
     folder = resolve_data_dir(data_dir) / "gazetteers"
     found: dict[str, str] = {}
@@ -60,7 +60,7 @@ def read_unlabeled(text) -> list[list[str]]:
     if text is None:
         return []
     if isinstance(text, (str, os.PathLike)):
-        from ..formats.conll import read_sentences
+        from ..corpora.conll import read_sentences
 
         return read_sentences(text)
     return [list(tokens) for tokens in text]
@@ -111,7 +111,7 @@ def describe_resources(resources: Resources) -> dict:
 
 def restore_resources(model_dir: Path, recorded: dict, gazetteers=None, allow_gazetteer_change=False, data_dir=None) -> Resources:
     """Find the gazetteers a model was trained with and check they are unchanged; load its clusters."""
-    from ..corpora import resolve_data_dir
+    from ..corpora.registry import resolve_data_dir
 
     overrides = _named(gazetteers)
     lists = []

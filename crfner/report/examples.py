@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DataFormatError
-from ..formats.conll import read_predictions
+from ..corpora.conll import read_predictions
 from ..schemes import Span, tags_to_spans
 from .markdown import escape as md_escape
 from .tables import corpus_names, runs_of

@@ -13,14 +13,14 @@ from typing import Sequence
 
 from sklearn.base import BaseEstimator
 
-from . import __version__
+from .. import __version__
 from .decoding import CRFWeights, viterbi
-from .errors import DataFormatError, FeatureSetError, ModelFileError, NotFittedError
-from .featurize.emissions import EmissionScorer
-from .featurize.featureset import FeatureSet, document_groups, featurize_many, load_feature_set, paused_gc
-from .metrics import evaluate
+from ..errors import DataFormatError, FeatureSetError, ModelFileError, NotFittedError
+from ..featurize.emissions import EmissionScorer
+from ..featurize.featureset import FeatureSet, document_groups, featurize_many, load_feature_set, paused_gc
+from ..evaluation.metrics import evaluate
 from .modelfile import read_model_dir, write_model_dir
-from .schemes import is_valid_tag
+from ..schemes import is_valid_tag
 
 # Used only where neither the feature set nor the caller names a value.
 FALLBACK_TRAINING = {
@@ -159,7 +159,7 @@ class CRFTagger(BaseEstimator):
         feature_set = load_feature_set(self.features)
         params = self.resolved_training_params(feature_set)
         started = time.perf_counter()
-        from .featurize.resources import build_resources
+        from ..featurize.resources import build_resources
 
         tokens = [t for t, _ in pairs]
         resources = build_resources(feature_set, tokens, self.gazetteers, self.unlabeled_text, self.data_dir)
@@ -275,7 +275,7 @@ class CRFTagger(BaseEstimator):
         """Entities in raw text: sentences split and tokenised as the corpora were, each entity
         an ``Entity(start, end, type, text, score)`` with ``text[start:end] == entity.text``
         and the score its tokens' mean marginal probability."""
-        from .annotate import tag_text
+        from ..tagging.annotate import tag_text
 
         return tag_text(self, text)
 
@@ -286,7 +286,7 @@ class CRFTagger(BaseEstimator):
     # -- model files ----------------------------------------------------------------------
     def save(self, path: str | os.PathLike, overwrite: bool = False) -> Path:
         """Write the model directory ``path`` (CRFsuite binary + ``crfner.json``) atomically."""
-        from .featurize.resources import CLUSTERS_FILE, describe_resources
+        from ..featurize.resources import CLUSTERS_FILE, describe_resources
 
         self._check_fitted()
         files = {}
@@ -319,7 +319,7 @@ class CRFTagger(BaseEstimator):
         ``data_dir``, or as ``gazetteers={name: path}`` says) and must be unchanged unless
         ``allow_gazetteer_change``.
         """
-        from .featurize.resources import restore_resources
+        from ..featurize.resources import restore_resources
 
         model, metadata = read_model_dir(path)
         try:

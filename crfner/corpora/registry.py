@@ -12,10 +12,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .doc_alignment import align_conll_with_pubtator
-from .errors import CorpusNotFoundError
-from .formats.conll import read_conll, read_conll_document_ids
-from .formats.hf_datasets import read_hf_split
+from .document_ids import align_conll_with_pubtator
+from ..errors import CorpusNotFoundError
+from .conll import read_conll, read_conll_document_ids
+from .hf_datasets import read_hf_split
 
 DATA_DIR_ENV = "CRFNER_DATA_DIR"
 DEFAULT_DATA_DIR = Path("..") / "shared" / "data"
@@ -73,8 +73,8 @@ REGISTRY: dict[str, Corpus] = {
                           "T082", "T091", "T092", "T097", "T098", "T103", "T168", "T170", "T201", "T204"),
             description="MedMentions ST21pv: UMLS mentions of 21 semantic types in 4,392 PubMed abstracts "
                         "(Mohan and Li 2019); PubTator files from the public release",
-            loader="crfner.medmentions:load_split",
-            document_loader="crfner.medmentions:load_document_ids",
+            loader="crfner.corpora.medmentions:load_split",
+            document_loader="crfner.corpora.medmentions:load_document_ids",
         ),
     )
 }
@@ -137,7 +137,7 @@ def load_document_ids(
     Registered corpora cut from PubMed give PMIDs (BC5CDR and NCBI Disease by aligning their
     sentences with ``<data dir>/pubtator/``; None without those files or from the hub). A
     CoNLL file gives the ordinal of the ``-DOCSTART-`` line before each sentence (see
-    :func:`~crfner.formats.conll.read_conll_document_ids`). Joined splits concatenate their
+    :func:`~crfner.corpora.conll.read_conll_document_ids`). Joined splits concatenate their
     ids, each prefixed with ``<split>:`` when the same id occurs in two of them; None when a
     part has none.
     """

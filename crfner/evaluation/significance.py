@@ -9,7 +9,7 @@ from typing import Hashable, Sequence
 
 import numpy as np
 
-from .errors import DataFormatError
+from ..errors import DataFormatError
 from .metrics import check_aligned, entity_sets, prf
 
 _COUNTS = ("correct", "predicted", "gold")

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Iterable, Sequence
 
-from .errors import DataFormatError
-from .formats.documents import Document, Mention
+from ..errors import DataFormatError
+from ..corpora.documents import Document, Mention
 from .metrics import Scores, TypeScores, prf
 
 
@@ -111,7 +111,7 @@ def evaluate_documents(gold_docs: Iterable[Document], pred_docs: Iterable[Docume
     mentions against gold ones, documents matched by id.
 
     Returns ``{"documents": n, "strict": {...}, "overlap": {...}}``, each score block laid
-    out as :meth:`crfner.metrics.Scores.to_dict`. The two sets of ids must be equal and each
+    out as :meth:`crfner.evaluation.metrics.Scores.to_dict`. The two sets of ids must be equal and each
     pair of documents must have the same text; otherwise DataFormatError.
     """
     gold, pred = _by_id(gold_docs, "gold"), _by_id(pred_docs, "predicted")

@@ -16,9 +16,9 @@ from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .atomic import atomic_open
-from .errors import CrfnerError, DataFormatError
-from .formats.documents import Document
+from ..atomic import atomic_open
+from ..errors import CrfnerError, DataFormatError
+from ..corpora.documents import Document
 
 INPUT_FORMATS = ("jsonl", "pubtator", "text")
 OUTPUT_FORMATS = ("jsonl", "pubtator")
@@ -46,8 +46,8 @@ def detect_format(path: str | os.PathLike) -> str:
 def read_documents(path: str | os.PathLike, input_format: str | None = None) -> Iterator[Document]:
     """Stream the documents of ``path``: JSON Lines, PubTator, or raw text (a .txt file is one
     document, a folder holds one document per .txt file, in name order)."""
-    from .formats.jsonl import read_jsonl
-    from .formats.pubtator import read_pubtator
+    from ..corpora.jsonl import read_jsonl
+    from ..corpora.pubtator import read_pubtator
 
     path = Path(path)
     if not path.exists():
@@ -74,7 +74,7 @@ def _text_document(path: Path) -> Document:
 def _tagger(model: str):
     tagger = _TAGGERS.get(model)
     if tagger is None:
-        from .tagger import CRFTagger
+        from ..crf.tagger import CRFTagger
 
         tagger = _TAGGERS[model] = CRFTagger.load(model)
     return tagger
@@ -84,8 +84,8 @@ def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl
     """Tag a few documents with the model directory ``model`` (loaded once per process) and
     return their output records as text; what each parallel task runs."""
     from .annotate import tag_documents
-    from .formats.jsonl import format_document
-    from .formats.pubtator import format_pubtator
+    from ..corpora.jsonl import format_document
+    from ..corpora.pubtator import format_pubtator
 
     tagged = tag_documents(_tagger(model), documents)
     if output_format == "pubtator":

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
-from .formats.documents import Document, Mention
-from .schemes import tags_to_spans
-from .text import Token, sentences
+from ..corpora.documents import Document, Mention
+from ..schemes import tags_to_spans
+from ..text import Token, sentences
 
 __all__ = ["Entity", "tag_text", "tag_sentences", "tag_documents", "iter_tag_documents"]
 
@@ -37,8 +37,8 @@ class Entity:
 def _crf_pass(tagger, token_lists: list[list[str]], documents: Sequence | None = None) -> list[tuple[list[str], list[float]]]:
     """Viterbi tags and the marginal probability of each, one CRFsuite pass per sentence;
     ``documents`` (one id per sentence) lets a CRF use document-level features."""
-    from .featurize.featureset import document_groups
-    from .tagger import CRFTagger
+    from ..featurize.featureset import document_groups
+    from ..crf.tagger import CRFTagger
 
     if not isinstance(tagger, CRFTagger):  # any estimator with the two public methods
         tags = tagger.predict(token_lists)

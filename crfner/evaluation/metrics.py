@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Sequence
 
-from .errors import DataFormatError
+from ..errors import DataFormatError
 
 
 @dataclass

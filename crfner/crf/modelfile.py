@@ -12,8 +12,8 @@ import json
 import os
 from pathlib import Path
 
-from .atomic import atomic_directory
-from .errors import ModelFileError
+from ..atomic import atomic_directory
+from ..errors import ModelFileError
 
 FORMAT = "crfner-model"
 FORMAT_VERSION = 1

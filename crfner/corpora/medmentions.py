@@ -15,9 +15,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import CorpusNotFoundError, DataFormatError
-from .formats.documents import Document, Mention
-from .text import Token, sentences
+from ..errors import CorpusNotFoundError, DataFormatError
+from .documents import Document, Mention
+from ..text import Token, sentences
 
 FOLDER = "MedMentions"
 RELEASE = "https://github.com/chanzuckerberg/MedMentions/raw/master"
@@ -63,7 +63,7 @@ def _download(url: str, target: Path) -> None:
 
 def locate_files(data_dir=None, download: bool = True) -> dict[str, Path]:
     """The corpus file and the three PMID lists: local, else cached, else downloaded."""
-    from .corpora import resolve_data_dir
+    from .registry import resolve_data_dir
 
     for folder in (resolve_data_dir(data_dir) / FOLDER, _cache_dir()):
         corpus = next((folder / n for n in CORPUS_NAMES if (folder / n).is_file()), None)
@@ -158,7 +158,7 @@ def _sentence_tags(tokens: list[Token], mentions: Iterable[Mention], stats: Coun
 
 def split_documents(split: str, data_dir=None, download: bool = True) -> list[Document]:
     """The ST21pv documents whose PMIDs the release lists for ``split``, in the corpus file's order."""
-    from .formats.pubtator import read_pubtator
+    from .pubtator import read_pubtator
 
     files = locate_files(data_dir, download)
     wanted = set(read_pmids(files[split]))

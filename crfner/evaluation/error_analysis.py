@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Sequence
 
-from .errors import DataFormatError
+from ..errors import DataFormatError
 from .metrics import entity_sets
 from .metrics import check_aligned
 
