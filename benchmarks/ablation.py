@@ -18,8 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from crfner.benchmark.machine import machine_info
 from fresh_process import run_one
+
+from crfner.benchmark.machine import machine_info
 
 RESULTS = Path(__file__).parent / "results"
 CORPORA = ("bc5cdr", "ncbi_disease")

@@ -17,8 +17,9 @@ import resource
 import sys
 import time
 
-from crfner.benchmark.machine import machine_info
 from fresh_process import run_one
+
+from crfner.benchmark.machine import machine_info
 
 CORPORA = ("bc5cdr", "ncbi_disease")
 WAYS = {

@@ -70,9 +70,9 @@ def tokenisation_agreement(documents, iob_sentences: list[list[str]]) -> dict:
 
 def run_corpus(name: str, spec: dict, args) -> dict:
     import crfner
-    from crfner.tagging.annotate import tag_documents
-    from crfner.evaluation.documents import evaluate_documents
     from crfner.corpora.pubtator import read_pubtator
+    from crfner.evaluation.documents import evaluate_documents
+    from crfner.tagging.annotate import tag_documents
 
     data_dir = Path(args.data_dir)
     X_test, y_test = crfner.load_corpus(name, "test", data_dir=data_dir)

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crfner.tagging.annotate import Entity, tag_documents, tag_text
 from crfner.corpora.documents import Document, Mention
 from crfner.schemes import tags_to_spans
+from crfner.tagging.annotate import Entity, tag_documents, tag_text
 from crfner.text import sentences
 
 TEXT = (

@@ -12,10 +12,10 @@ from itertools import islice
 
 import pytest
 
-from crfner.tagging.batch import tag_files
-from crfner.errors import CrfnerError
 from crfner.corpora.jsonl import read_jsonl, write_jsonl
 from crfner.corpora.pubtator import read_pubtator
+from crfner.errors import CrfnerError
+from crfner.tagging.batch import tag_files
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ import pytest
 
 from crfner.benchmark import run_benchmark, validate_config
 from crfner.benchmark.config import load_config
-from crfner.errors import ConfigError, DataFormatError
 from crfner.corpora.conll import read_predictions, write_conll
+from crfner.errors import ConfigError, DataFormatError
 
 
 def _config(**overrides) -> dict:

@@ -117,7 +117,8 @@ def test_tune_verb_searches_on_devel_and_refits(tmp_path, small_train, small_dev
 
 
 def test_gazetteer_head_words_are_an_option(tmp_path):
-    from crfner.featurize.featureset import FeatureSet, Resources
+    from crfner.featurize.featureset import FeatureSet
+    from crfner.featurize.featurizer import Resources
     from crfner.featurize.resources import resolve_gazetteers
 
     terms = tmp_path / "dis.tsv"

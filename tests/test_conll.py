@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import write
 
 from crfner import DataFormatError, read_conll
 from crfner.corpora.conll import read_predictions, read_sentences, read_tokens, write_conll
-from conftest import write
 
 EXPECTED_X = [["Aspirin", "induced", "asthma", "."], ["Nothing", "here"]]
 EXPECTED_Y = [["B-Chemical", "O", "B-Disease", "O"], ["O", "O"]]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import write
 
 import crfner
 from crfner import CorpusNotFoundError, DataFormatError, load_corpus
-from crfner.corpora.registry import DATA_DIR_ENV, DEFAULT_DATA_DIR, REGISTRY, describe, resolve_data_dir
 from crfner.corpora.hf_datasets import read_hf_split
-from conftest import write
+from crfner.corpora.registry import DATA_DIR_ENV, DEFAULT_DATA_DIR, REGISTRY, describe, resolve_data_dir
 
 
 def test_registry_names_local_folders_and_hub_ids():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from crfner.evaluation.documents import evaluate_documents
-from crfner.errors import DataFormatError
 from crfner.corpora.documents import Document, Mention
+from crfner.errors import DataFormatError
+from crfner.evaluation.documents import evaluate_documents
 
 TEXT = "x" * 100
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from conftest import write
 
-from crfner.errors import DataFormatError
 from crfner.corpora.brat import read_brat, read_brat_document, write_brat
 from crfner.corpora.documents import Document, Mention
 from crfner.corpora.jsonl import read_jsonl, write_jsonl
 from crfner.corpora.pubtator import read_pubtator, write_pubtator
-
-from conftest import write
+from crfner.errors import DataFormatError
 
 TITLE = "Famotidine-associated delirium."
 ABSTRACT = "Famotidine is a histamine H2-receptor antagonist. Delirium was seen in six cases."

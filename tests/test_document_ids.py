@@ -6,12 +6,12 @@ from __future__ import annotations
 import time
 
 import pytest
+from conftest import write
 
 from crfner import DataFormatError, load_corpus
-from crfner.corpora.registry import load_document_ids
-from crfner.corpora.document_ids import align_sentences
 from crfner.corpora.conll import read_conll_document_ids
-from conftest import write
+from crfner.corpora.document_ids import align_sentences
+from crfner.corpora.registry import load_document_ids
 
 
 def _consecutive(ids: list[str]) -> bool:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import write
 
 from crfner import FeatureSetError, available_feature_sets, load_feature_set
-from crfner.featurize.featureset import featurize_many
-from conftest import write
+from crfner.featurize.parallel import featurize_many
 
 
 def test_tutorial_is_installed_with_its_training_parameters():

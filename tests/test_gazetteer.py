@@ -8,8 +8,8 @@ import pickle
 from pathlib import Path
 
 import pytest
-
 from conftest import write
+
 from crfner.errors import DataFormatError
 from crfner.featurize import gazetteer as gz
 from crfner.featurize.gazetteer import Gazetteer, Match, gazetteer_features, load_gazetteer, tokenize_term

@@ -9,9 +9,9 @@ from collections import Counter
 import pytest
 
 import crfner
-from crfner.errors import CorpusNotFoundError, DataFormatError
 from crfner.corpora.medmentions import documents_to_iob, read_pmids, st21pv_type
 from crfner.corpora.pubtator import read_pubtator
+from crfner.errors import CorpusNotFoundError, DataFormatError
 
 # Two abstracts in the release's layout: offsets over title + " " + abstract, the type column
 # holding UMLS semantic type ids, the last column the concept.

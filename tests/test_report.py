@@ -253,7 +253,7 @@ def test_report_renders_in_chromium(report, tmp_path):
 
 def test_p_value_format():
     """The smallest p a resampling test can give, 1/(R+1), is shown as a bound, not as a value."""
-    from crfner.report.tables import fmt_p
+    from crfner.report.formatting import fmt_p
 
     assert fmt_p(1 / 10001, 10000) == "< 0.0001"
     assert fmt_p(1 / 2001, 2000) == "< 0.001"

@@ -31,11 +31,11 @@ torch = _require("torch")
 _require("transformers")
 _require("tokenizers")
 
+from crfner.benchmark.systems import run_transformer as benchmark_run
 from crfner.corpora.conll import write_conll
 from crfner.transformer import (
     TransformerTagger,
     assign_words,
-    benchmark_run,
     encode,
     fill_unseen,
     plan_windows,

@@ -129,6 +129,54 @@ def load_documents(location: str, split: str, data_dir, limit: int | None) -> li
     return documents[:limit] if documents is not None and limit else documents
 
 
+def _load_parts(location: str, split: str, data_dir, limit: int | None) -> dict[str, tuple[list, list]]:
+    """Each part of ``split`` (``train+devel``) loaded separately, the parts together holding
+    exactly the first ``limit`` sentences of the joined split, as :func:`load_split` sees it."""
+    parts: dict[str, tuple[list, list]] = {}
+    remaining = limit
+    for part in split.split("+"):
+        X, y = load_split(location, part, data_dir, None)
+        if limit:
+            X, y = X[:remaining], y[:remaining]
+            remaining -= len(X)
+        parts[part] = (list(X), list(y))
+    return parts
+
+
+def _subset(fraction: float, seed: int, X: list, *columns: list | None) -> tuple:
+    """``X`` and the lists parallel to it (None stays None) cut to the same seeded ``fraction``
+    of sentences (see :func:`training_subset`); all of them as they are when ``fraction`` is 1."""
+    if fraction >= 1.0:
+        return (X, *columns)
+    keep = training_subset(len(X), fraction, seed)
+    return tuple(None if column is None else [column[i] for i in keep] for column in (X, *columns))
+
+
+def _train_and_tag(make, *, fit, sentences: int, about, X_test, tag, load, device, measure: bool) -> dict:
+    """What every system run returns. The tagger ``make()`` builds is trained by ``fit(tagger)``
+    on ``sentences`` sentences (timed), its training parameters given by ``about(tagger)``;
+    ``tag(tagger)`` tags the test split ``X_test``.
+
+    With ``measure``, the tagger is saved, dropped, reloaded by ``load(path)`` and timed on the
+    test split as a user would run it (:func:`reload_and_tag`); ``device(reloaded)`` names
+    where it ran.
+    """
+    tagger = make()
+    started = time.perf_counter()
+    fit(tagger)
+    train_seconds = time.perf_counter() - started
+    result = {"train_seconds": round(train_seconds, 2), "train_sentences": sentences, "training_params": about(tagger)}
+    if not measure:
+        result["predicted"] = tag(tagger)
+        return result
+    with tempfile.TemporaryDirectory() as tmp:
+        path = tagger.save(Path(tmp) / "model")
+        del tagger  # one model in memory while tagging, as a user would have
+        reloaded, measured = reload_and_tag(path, load, tag, sum(map(len, X_test)))
+    result.update(measured, device=device(reloaded))
+    return result
+
+
 def run_crf(system: dict, location: str, settings: dict, fraction: float, measure: bool) -> dict:
     """Train the CRF on ``fraction`` of the training split and tag the test split.
 
@@ -142,35 +190,26 @@ def run_crf(system: dict, location: str, settings: dict, fraction: float, measur
     X_test, _ = load_split(location, settings["test_split"], data_dir, settings["limit_test"])
     documents = load_documents(location, settings["train_split"], data_dir, settings["limit_train"])
     documents_test = load_documents(location, settings["test_split"], data_dir, settings["limit_test"])
-    if fraction < 1.0:
-        keep = training_subset(len(X), fraction, settings["seed"])
-        X, y = [X[i] for i in keep], [y[i] for i in keep]
-        documents = None if documents is None else [documents[i] for i in keep]
-    tagger = CRFTagger(features=system["features"], data_dir=data_dir, **system["params"])
-    started = time.perf_counter()
-    tagger.fit(X, y, documents=documents)
-    train_seconds = time.perf_counter() - started
-    result = {"train_seconds": round(train_seconds, 2), "train_sentences": len(X),
-              "training_params": tagger.training_params_}
-    if not measure:
-        result["predicted"] = tagger.predict(X_test, documents=documents_test)
-        return result
-    with tempfile.TemporaryDirectory() as tmp:
-        path = tagger.save(Path(tmp) / "model")
-        _, measured = reload_and_tag(
-            path, lambda p: CRFTagger.load(p, data_dir=data_dir), lambda t: t.predict(X_test, documents=documents_test),
-            sum(map(len, X_test)),
-        )
-    result.update(measured, device="cpu")
-    return result
+    X, y, documents = _subset(fraction, settings["seed"], X, y, documents)
+    return _train_and_tag(
+        lambda: CRFTagger(features=system["features"], data_dir=data_dir, **system["params"]),
+        fit=lambda tagger: tagger.fit(X, y, documents=documents),
+        sentences=len(X),
+        about=lambda tagger: tagger.training_params_,
+        X_test=X_test,
+        tag=lambda tagger: tagger.predict(X_test, documents=documents_test),
+        load=lambda path: CRFTagger.load(path, data_dir=data_dir),
+        device=lambda _: "cpu",
+        measure=measure,
+    )
 
 
 def reload_and_tag(path: Path, load, tag, tokens: int) -> tuple[object, dict]:
     """Load a saved model with ``load(path)`` and time ``tag(model)`` on the test split, as a
     user would run it; returns the model and its predictions, timing, peak memory and size.
 
-    The caller drops its trained model first where that matters, so that peak memory does
-    not count two models."""
+    The caller drops its trained model first (as :func:`_train_and_tag` does), so that peak
+    memory does not count two models."""
     size = sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
     reloaded = load(path)
     started = time.perf_counter()
@@ -186,10 +225,48 @@ def reload_and_tag(path: Path, load, tag, tokens: int) -> tuple[object, dict]:
 
 
 def run_transformer(system: dict, location: str, settings: dict, fraction: float, measure: bool) -> dict:
-    """Fine-tune and tag with the optional transformer system (crfner.transformer)."""
-    from .. import transformer
+    """Fine-tune the optional transformer (crfner.transformer) on ``fraction`` of the training
+    data and tag the test split; returns what :func:`run_crf` returns.
 
-    return transformer.benchmark_run(system, location, settings, fraction, measure)
+    With a training split that includes ``devel`` beside other parts, the model is fine-tuned
+    on the other parts and its epoch chosen on devel; otherwise it is fine-tuned on the whole
+    split for ``epochs`` epochs. With ``measure``, the model is saved, reloaded and timed on
+    the test split, and the process's peak memory is reported. Runs inside a fresh process.
+    """
+    from ..transformer import TransformerTagger, device_name
+
+    data_dir = settings["data_dir"]
+    parts = _load_parts(location, settings["train_split"], data_dir, settings["limit_train"])
+    X_test, _ = load_split(location, settings["test_split"], data_dir, settings["limit_test"])
+    early = "devel" in parts and len(parts) > 1
+    fit_parts = [p for p in parts if not (early and p == "devel")]
+    X = [s for p in fit_parts for s in parts[p][0]]
+    y = [s for p in fit_parts for s in parts[p][1]]
+    X_dev, y_dev = parts["devel"] if early else (None, None)
+    if early and not X_dev:
+        X_dev = y_dev = None  # limit_train left no devel sentence
+    X, y = _subset(fraction, settings["seed"], X, y)
+    params = {"seed": settings["seed"], **(system.get("params") or {})}
+    if system.get("model"):
+        params["model"] = system["model"]
+    fitted_on = "+".join(fit_parts)
+    protocol = (
+        f"fine-tuned on {fitted_on}, best epoch chosen on devel" if X_dev is not None
+        else f"fine-tuned on {fitted_on} for a fixed number of epochs, no early stopping"
+    )
+    history = ("epochs_run", "best_epoch", "devel_f1", "stopped_by", "devel_sentences")
+    return _train_and_tag(
+        lambda: TransformerTagger(**params),
+        fit=lambda tagger: tagger.fit(X, y, X_dev, y_dev),
+        sentences=len(X),
+        about=lambda tagger: {**tagger.get_params(), "model": tagger.base_model_["name"], "protocol": protocol,
+                              **{k: tagger.training_[k] for k in history}},
+        X_test=X_test,
+        tag=lambda tagger: tagger.predict(X_test),
+        load=lambda path: TransformerTagger.load(path, device=params.get("device")),
+        device=lambda reloaded: device_name(reloaded.device_),
+        measure=measure,
+    )
 
 
 RUNNERS = {"crf": run_crf, "transformer": run_transformer}

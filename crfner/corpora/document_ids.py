@@ -129,9 +129,9 @@ def _show(tokens: Sequence[str]) -> str:
 def align_conll_with_pubtator(conll: str | os.PathLike, pubtator: str | os.PathLike) -> list[str]:
     """The PMID of each sentence of a CoNLL file cut from the documents of a PubTator file;
     an error names both files and the line where the failing sentence starts."""
+    from ..text import tokenize
     from .conll import iter_blocks
     from .pubtator import read_pubtator
-    from ..text import tokenize
 
     blocks = list(iter_blocks(conll))
     documents = [(d.id, [t.text for t in tokenize(d.text)]) for d in read_pubtator(pubtator, check_text=False)]

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..errors import CorpusNotFoundError, DataFormatError
-from .documents import Document, Mention
 from ..text import Token, sentences
+from .documents import Document, Mention
 
 FOLDER = "MedMentions"
 RELEASE = "https://github.com/chanzuckerberg/MedMentions/raw/master"

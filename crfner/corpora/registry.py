@@ -12,9 +12,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .document_ids import align_conll_with_pubtator
 from ..errors import CorpusNotFoundError
 from .conll import read_conll, read_conll_document_ids
+from .document_ids import align_conll_with_pubtator
 from .hf_datasets import read_hf_split
 
 DATA_DIR_ENV = "CRFNER_DATA_DIR"

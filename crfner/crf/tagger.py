@@ -14,13 +14,14 @@ from typing import Sequence
 from sklearn.base import BaseEstimator
 
 from .. import __version__
-from .decoding import CRFWeights, viterbi
 from ..errors import DataFormatError, FeatureSetError, ModelFileError, NotFittedError
-from ..featurize.emissions import EmissionScorer
-from ..featurize.featureset import FeatureSet, document_groups, featurize_many, load_feature_set, paused_gc
 from ..evaluation.metrics import evaluate
-from .modelfile import read_model_dir, write_model_dir
+from ..featurize.emissions import EmissionScorer
+from ..featurize.featureset import FeatureSet, load_feature_set
+from ..featurize.parallel import document_groups, featurize_many, paused_gc
 from ..schemes import is_valid_tag
+from .decoding import CRFWeights, viterbi
+from .modelfile import read_model_dir, write_model_dir
 
 # Used only where neither the feature set nor the caller names a value.
 FALLBACK_TRAINING = {
@@ -31,6 +32,7 @@ FALLBACK_TRAINING = {
     "all_possible_transitions": True,
 }
 REGULARISED = {"lbfgs": {"c1", "c2"}, "l2sgd": {"c2"}}
+SCORED_BATCH = 512  # sentences featurized at a time by predict_scored
 
 
 def _progress_trainer(show: bool, total: int):
@@ -269,6 +271,31 @@ class CRFTagger(BaseEstimator):
                 continue
             tagger.set(f)
             out.append([{label: tagger.marginal(label, i) for label in labels} for i in range(len(f))])
+        return out
+
+    def predict_scored(self, X, *, documents=None) -> list[tuple[list[str], list[float]]]:
+        """For each token list, its Viterbi tags and the marginal probability of each tag
+        (what raw-text tagging needs for entity scores; ``documents`` as in :meth:`predict`).
+
+        Sentences are featurized whole documents at a time, about 512 sentences per batch,
+        which bounds memory on long inputs."""
+        self._check_fitted()
+        crf = self._tagger
+        out: list = [None] * len(X)
+        batches: list[list[int]] = [[]]
+        for group in document_groups(documents, len(X)):
+            if len(batches[-1]) >= SCORED_BATCH:
+                batches.append([])
+            batches[-1].extend(group)
+        for batch in batches:
+            ids = None if documents is None else [documents[i] for i in batch]
+            for index, features in zip(batch, self._features([X[i] for i in batch], ids)):
+                if not features:
+                    out[index] = ([], [])
+                    continue
+                crf.set(features)
+                tags = crf.tag()
+                out[index] = (tags, [crf.marginal(tag, i) for i, tag in enumerate(tags)])
         return out
 
     def tag_text(self, text: str) -> list:

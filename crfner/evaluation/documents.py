@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Iterable, Sequence
 
-from ..errors import DataFormatError
 from ..corpora.documents import Document, Mention
+from ..errors import DataFormatError
 from .metrics import Scores, TypeScores, prf
 
 

@@ -9,8 +9,7 @@ from collections import Counter
 from typing import Sequence
 
 from ..errors import DataFormatError
-from .metrics import entity_sets
-from .metrics import check_aligned
+from .metrics import check_aligned, entity_sets
 
 NONE = "(none)"
 CATEGORIES = ("correct", "type_error", "boundary_error", "boundary_and_type_error", "missed", "spurious")

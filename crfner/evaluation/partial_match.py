@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .metrics import entity_sets
-from .metrics import check_aligned
+from .metrics import check_aligned, entity_sets
 
 SCHEMES = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
 FIELDS = ("correct", "incorrect", "partial", "missed", "spurious", "possible", "actual")

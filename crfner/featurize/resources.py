@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Mapping
 
 from ..errors import FeatureSetError, ModelFileError
-from .featureset import FeatureSet, Resources
+from .featureset import FeatureSet
+from .featurizer import Resources
 
 CLUSTERS_FILE = "clusters.tsv"
 

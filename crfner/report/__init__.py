@@ -1,8 +1,9 @@
 """The benchmark report: results.json and the predictions files → report.md and a self-contained report.html.
 
-``build_report`` assembles the sections in order from tables.py (numbers), plots.py (PNGs) and
-examples.py (highlighted sentences), then lays the same blocks out twice, so the Markdown and
-the HTML always agree. matplotlib is imported only when the plots are drawn.
+``build_report`` assembles the sections in order from the section modules (overview.py,
+comparison.py, score_breakdowns.py, speed_and_cost.py, error_py, published.py: numbers as
+blocks.py blocks), plots.py (PNGs) and examples.py (highlighted sentences), then lays the same
+blocks out twice, so the Markdown and the HTML always agree. matplotlib is imported only when the plots are drawn.
 """
 
 from __future__ import annotations
@@ -13,8 +14,15 @@ from pathlib import Path
 from ..atomic import atomic_open
 from ..errors import CrfnerError
 from . import examples as ex
-from . import html, markdown, tables
-from .tables import Figure, Heading, Paragraph, Raw, Report, Section
+from . import html, markdown
+from .blocks import Figure, Heading, Paragraph, Raw, Report, Section
+from .comparison import comparison_blocks, significance_blocks
+from .error_tables import error_blocks
+from .overview import intro, setup_blocks, title
+from .published import published_blocks
+from .results import all_types, corpus_names, dig, runs
+from .score_breakdowns import learning_curve_tables, missing_ci_notes, partial_blocks
+from .speed_and_cost import speed_table, unplotted_speed_notes
 
 __all__ = ["FILES_DIR", "FORMAT", "build_document", "build_report"]
 
@@ -45,9 +53,9 @@ def _example_blocks(results: dict, out_dir: Path, limit: int) -> list:
             f"shows entities as [tokens]{{Type}}.")
     blocks: list = [Paragraph([text])]
     if chosen:
-        colours = ex.type_colours(tables.all_types(results) or sorted({s.type for e in chosen for s in e.gold}))
+        colours = ex.type_colours(all_types(results) or sorted({s.type for e in chosen for s in e.gold}))
         blocks.append(Raw("", ex.legend_html(colours)))
-        for corpus in tables.corpus_names(results):
+        for corpus in corpus_names(results):
             mine = [e for e in chosen if e.corpus == corpus]
             if mine:
                 blocks.append(Heading(corpus))
@@ -69,32 +77,32 @@ def build_document(results: dict, out_dir: str | Path, figures: dict[str, bytes 
         figures = render_all(results)
     from .plots import speed_points
 
-    ci = "95% CI" if any(tables.dig(r, "ci", "per_type") for r in tables.runs(results)) else "no CI measured"
+    ci = "95% CI" if any(dig(r, "ci", "per_type") for r in runs(results)) else "no CI measured"
     sections = [
-        Section("setup", "Setup", tables.setup_blocks(results)),
-        Section("comparison", "Comparison", tables.comparison_blocks(results)),
-        Section("significance", "Significance", tables.significance_blocks(results)),
-        Section("partial", "Partial matches", tables.partial_blocks(results)),
+        Section("setup", "Setup", setup_blocks(results)),
+        Section("comparison", "Comparison", comparison_blocks(results)),
+        Section("significance", "Significance", significance_blocks(results)),
+        Section("partial", "Partial matches", partial_blocks(results)),
         Section("per-type", "Per-type F1", [
             _figure("per_type", "Per-type strict F1 with confidence intervals",
                     f"Strict F1 per entity type, one panel per corpus, one bar per system (error bars: {ci}).",
                     figures),
-            *tables.missing_ci_notes(results)]),
+            *missing_ci_notes(results)]),
         Section("learning-curve", "Learning curves", [
             _figure("learning_curve", "Learning curves: strict F1 against the fraction of training data",
                     "Strict F1 on the test split against the fraction of the training data used.", figures),
-            *tables.learning_curve_tables(results)]),
+            *learning_curve_tables(results)]),
         Section("speed", "Speed and cost", [
-            *([t] if (t := tables.speed_table(results)) else []),
+            *([t] if (t := speed_table(results)) else []),
             _figure("speed", "Strict F1 against tagging speed",
                     "Strict F1 against tagging speed (tokens per second, log scale), one point per corpus and system.",
                     figures),
-            *tables.unplotted_speed_notes(results, [(p.corpus, p.system) for p in speed_points(results)])]),
-        Section("errors", "Errors", tables.error_blocks(results)),
+            *unplotted_speed_notes(results, [(p.corpus, p.system) for p in speed_points(results)])]),
+        Section("errors", "Errors", error_blocks(results)),
         Section("examples", "Examples", _example_blocks(results, Path(out_dir), examples_per_corpus)),
-        Section("published", "Published results", tables.published_blocks(results)),
+        Section("published", "Published results", published_blocks(results)),
     ]
-    return Report(tables.title(results), tables.intro(results), sections)
+    return Report(title(results), intro(results), sections)
 
 
 def _write_figures(figures: dict[str, bytes | None], files_dir: Path) -> None:

@@ -7,11 +7,11 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DataFormatError
 from ..corpora.conll import read_predictions
+from ..errors import DataFormatError
 from ..schemes import Span, tags_to_spans
 from .markdown import escape as md_escape
-from .tables import corpus_names, runs_of
+from .results import corpus_names, runs_of
 
 PER_CORPUS = 5
 # sentences of this many tokens are preferred: long enough to say something, short enough to read

@@ -9,7 +9,7 @@ import base64
 import html
 import re
 
-from .tables import (
+from .blocks import (
     Cell,
     Code,
     Figure,

@@ -1,11 +1,11 @@
-"""The report as GitHub-flavoured Markdown: the blocks of tables.py laid out, plots linked as PNG files."""
+"""The report as GitHub-flavoured Markdown: the blocks of blocks.py laid out, plots linked as PNG files."""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import quote
 
-from .tables import (
+from .blocks import (
     Cell,
     Code,
     Figure,
@@ -58,7 +58,7 @@ def inline(parts: list[Inline]) -> str:
 
 
 def _cell(cell: Cell) -> str:
-    # numeric cells hold only numbers formatted by tables.py: left as they are, so they stay readable
+    # numeric cells hold only numbers formatted by formatting.py: left as they are, so they stay readable
     text = cell.text.replace("|", "\\|") if cell.numeric else escape(cell.text)
     url = safe_url(cell.href)
     if url and text:

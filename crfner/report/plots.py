@@ -11,17 +11,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from .tables import (
-    as_number,
-    corpus_names,
-    corpus_types,
-    dig,
-    fmt_fraction,
-    is_ok,
-    runs,
-    runs_of,
-    system_names,
-)
+from .formatting import as_number, fmt_fraction
+from .results import corpus_names, corpus_types, dig, is_ok, runs, runs_of, system_names
 
 WIDTH, HEIGHT, DPI = 7.0, 3.5, 110
 # matplotlib's tab10, fixed here so each system keeps its colour in every plot

@@ -1,5 +1,6 @@
-"""Tag raw text: split it into sentences and tokens, tag them with a fitted CRFTagger, and
-give the entities back as character spans of the text.
+"""Tag raw text: split it into sentences and tokens, tag them with a fitted tagger (passed in:
+a CRFTagger, or any estimator with ``predict`` and ``predict_marginals``), and give the
+entities back as character spans of the text.
 
 An entity's ``score`` is the mean, over its tokens, of the CRF's marginal probability of the
 tag it was given (``B-X`` on the first token, ``I-X`` on the others): 1.0 when the model has
@@ -20,7 +21,6 @@ from ..text import Token, sentences
 __all__ = ["Entity", "tag_text", "tag_sentences", "tag_documents", "iter_tag_documents"]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_BATCH = 512  # sentences featurized at a time: bounds memory on long inputs
 
 
 @dataclass(frozen=True)
@@ -34,35 +34,15 @@ class Entity:
     score: float
 
 
-def _crf_pass(tagger, token_lists: list[list[str]], documents: Sequence | None = None) -> list[tuple[list[str], list[float]]]:
-    """Viterbi tags and the marginal probability of each, one CRFsuite pass per sentence;
-    ``documents`` (one id per sentence) lets a CRF use document-level features."""
-    from ..featurize.featureset import document_groups
-    from ..crf.tagger import CRFTagger
-
-    if not isinstance(tagger, CRFTagger):  # any estimator with the two public methods
-        tags = tagger.predict(token_lists)
-        marginals = tagger.predict_marginals(token_lists)
-        return [(t, [m[i][tag] for i, tag in enumerate(t)]) for t, m in zip(tags, marginals)]
-    tagger._check_fitted()
-    crf = tagger._tagger
-    out: list = [None] * len(token_lists)
-    groups = document_groups(documents, len(token_lists))
-    batches: list[list[int]] = [[]]
-    for group in groups:  # whole documents, about _BATCH sentences at a time
-        if len(batches[-1]) >= _BATCH:
-            batches.append([])
-        batches[-1].extend(group)
-    for batch in batches:
-        ids = None if documents is None else [documents[i] for i in batch]
-        for index, features in zip(batch, tagger._features([token_lists[i] for i in batch], ids)):
-            if not features:
-                out[index] = ([], [])
-                continue
-            crf.set(features)
-            tags = crf.tag()
-            out[index] = (tags, [crf.marginal(tag, i) for i, tag in enumerate(tags)])
-    return out
+def _tag_and_score(tagger, token_lists: list[list[str]], documents: Sequence | None = None) -> list[tuple[list[str], list[float]]]:
+    """Tags and the marginal probability of each, from the tagger's public methods:
+    ``predict_scored`` where it has one (one pass, document-level features), else
+    ``predict`` and ``predict_marginals`` (any estimator with those two)."""
+    if hasattr(tagger, "predict_scored"):
+        return tagger.predict_scored(token_lists, documents=documents)
+    tags = tagger.predict(token_lists)
+    marginals = tagger.predict_marginals(token_lists)
+    return [(t, [m[i][tag] for i, tag in enumerate(t)]) for t, m in zip(tags, marginals)]
 
 
 def _model_tokens(text: str, token_sentences: Sequence[list[Token]]) -> list[list[str]]:
@@ -86,7 +66,7 @@ def _decode(text: str, token_sentences: Sequence[list[Token]], tagged) -> list[E
 def tag_sentences(tagger, text: str, token_sentences: Sequence[list[Token]]) -> list[Entity]:
     """Entities of ``text`` given its sentences as tokens (from :func:`crfner.text.sentences`)."""
     token_lists = _model_tokens(text, token_sentences)
-    return _decode(text, token_sentences, _crf_pass(tagger, token_lists, [0] * len(token_lists)))
+    return _decode(text, token_sentences, _tag_and_score(tagger, token_lists, [0] * len(token_lists)))
 
 
 def tag_text(tagger, text: str, passages: Sequence[tuple[int, int]] | None = None) -> list[Entity]:
@@ -118,7 +98,7 @@ def _tag_batch(tagger, documents: list[Document]) -> list[Document]:
     split = [sentences(d.text, d.passages) for d in documents]
     token_lists = [tokens for d, sents in zip(documents, split) for tokens in _model_tokens(d.text, sents)]
     ids = [k for k, sents in enumerate(split) for _ in sents]
-    tagged = _crf_pass(tagger, token_lists, ids)
+    tagged = _tag_and_score(tagger, token_lists, ids)
     out, first = [], 0
     for document, sents in zip(documents, split):
         entities = _decode(document.text, sents, tagged[first : first + len(sents)])

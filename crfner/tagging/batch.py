@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..atomic import atomic_open
-from ..errors import CrfnerError, DataFormatError
 from ..corpora.documents import Document
+from ..errors import CrfnerError, DataFormatError
 
 INPUT_FORMATS = ("jsonl", "pubtator", "text")
 OUTPUT_FORMATS = ("jsonl", "pubtator")
@@ -83,9 +83,9 @@ def _tagger(model: str):
 def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl") -> str:
     """Tag a few documents with the model directory ``model`` (loaded once per process) and
     return their output records as text; what each parallel task runs."""
-    from .annotate import tag_documents
     from ..corpora.jsonl import format_document
     from ..corpora.pubtator import format_pubtator
+    from .annotate import tag_documents
 
     tagged = tag_documents(_tagger(model), documents)
     if output_format == "pubtator":

@@ -1,0 +1,93 @@
+"""Import time and tagging speed of two checkouts of crfner, measured in one run.
+
+This machine's speed drifts between days, so a change that should not alter speed (a
+restructuring) is checked by running both checkouts in the same session, interleaved:
+``python -X importtime -c "import crfner"`` (the package's own cumulative microseconds) and
+each checkout's ``benchmarks/tagging_speed.py`` on one saved model.
+
+    git worktree add /tmp/before <commit>
+    python benchmarks/compare_checkouts.py --before /tmp/before --after . \
+        --model models/bc5cdr-biomedical --data-dir ../shared/data --out benchmarks/results/layout_speed.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run_in(checkout: Path, args: list[str]) -> subprocess.CompletedProcess:
+    """Run this interpreter with ``checkout`` first on the path (ahead of any installed crfner)."""
+    env = {**os.environ, "PYTHONPATH": str(checkout.resolve())}
+    return subprocess.run([sys.executable, *args], cwd=checkout, env=env, capture_output=True, text=True, check=True)
+
+
+def import_microseconds(checkout: Path) -> int:
+    """Cumulative import time of the ``crfner`` package itself, as -X importtime reports it."""
+    result = run_in(checkout, ["-X", "importtime", "-c", "import crfner; assert crfner.__file__.startswith("
+                               f"{str(checkout.resolve())!r})"])
+    for line in result.stderr.splitlines():
+        match = re.match(r"import time:\s+\d+ \|\s+(\d+) \| crfner$", line)
+        if match:
+            return int(match.group(1))
+    raise RuntimeError(f"no import time for crfner in {checkout}:\n{result.stderr[-2000:]}")
+
+
+def tagging_speed(checkout: Path, model: str, data_dir: str, repeats: int) -> dict:
+    result = run_in(checkout, ["benchmarks/tagging_speed.py", "--model", str(Path(model).resolve()),
+                               "--data-dir", str(Path(data_dir).resolve()), "--repeats", str(repeats)])
+    return json.loads(result.stdout[: result.stdout.index("\n}") + 2])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", required=True, type=Path)
+    parser.add_argument("--after", required=True, type=Path)
+    parser.add_argument("--model", required=True, help="a saved model directory both checkouts can load")
+    parser.add_argument("--data-dir", default="../shared/data")
+    parser.add_argument("--import-runs", type=int, default=20)
+    parser.add_argument("--speed-rounds", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=3, help="tagging_speed.py --repeats in each round")
+    parser.add_argument("--out")
+    args = parser.parse_args()
+    checkouts = {"before": args.before, "after": args.after}
+    imports: dict[str, list[int]] = {k: [] for k in checkouts}
+    speeds: dict[str, list[dict]] = {k: [] for k in checkouts}
+    for _ in range(args.import_runs):
+        for name, checkout in checkouts.items():
+            imports[name].append(import_microseconds(checkout))
+    for _ in range(args.speed_rounds):
+        for name, checkout in checkouts.items():
+            speeds[name].append(tagging_speed(checkout, args.model, args.data_dir, args.repeats))
+            print(name, speeds[name][-1]["tokens_per_second_best"], file=sys.stderr)
+    result = {"command": "python benchmarks/compare_checkouts.py " + " ".join(sys.argv[1:])}
+    for name in checkouts:
+        best = [s["tokens_per_second_best"] for s in speeds[name]]
+        result[name] = {
+            "import_us_min": min(imports[name]),
+            "import_us_median": round(statistics.median(imports[name])),
+            "tokens_per_second_best": max(best),
+            "tokens_per_second_median_of_rounds": round(statistics.median(best)),
+            "tokens_per_second_rounds": best,
+            "f1": speeds[name][0]["f1"],
+            "same_tags_as_crfsuite": all(s["same_tags_as_crfsuite"] for s in speeds[name]),
+        }
+    result["after_over_before"] = {
+        "import_time_median": round(result["after"]["import_us_median"] / result["before"]["import_us_median"], 3),
+        "tokens_per_second_best": round(result["after"]["tokens_per_second_best"]
+                                        / result["before"]["tokens_per_second_best"], 3),
+    }
+    print(json.dumps(result, indent=2))
+    if args.out:
+        Path(args.out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

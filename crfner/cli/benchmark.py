@@ -1,0 +1,45 @@
+"""``crfner benchmark``: run the corpora × systems of a config and write the comparison report."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .common import add_common
+
+DEFAULT_BENCHMARK = Path(__file__).parent.parent / "benchmark" / "default.toml"
+
+
+def add_parser(verbs) -> None:
+    p = verbs.add_parser("benchmark", help="run corpora × systems from a config and write the comparison report",
+                         description="Run every corpus × system pair of a benchmark config (TOML) with the same splits "
+                                     "and scorer; write results.json, predictions, report.md and report.html.")
+    p.add_argument("--config", default=str(DEFAULT_BENCHMARK),
+                   help="benchmark config file (default: the built-in one, BC5CDR and NCBI Disease × tutorial and biomedical)")
+    p.add_argument("--out", default="benchmarks/results/default", help="output folder (default benchmarks/results/default)")
+    p.add_argument("--no-cache", action="store_true", help="recompute every run even if a cached result matches")
+    p.add_argument("--command", help=argparse.SUPPRESS)
+    add_common(p, jobs=False)
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    import shlex
+    import sys
+
+    from ..benchmark import run_benchmark
+
+    command = args.command or "crfner " + shlex.join(args.argv)
+    results = run_benchmark(args.config, args.out, data_dir=args.data_dir, use_cache=not args.no_cache,
+                            progress=not args.quiet, command=command)
+    for entry in results["runs"]:
+        if entry["status"] == "ok":
+            print(f"{entry['corpus']:<14} {entry['system']:<14} F1 {entry['strict']['f1']:.4f}"
+                  f"{'  (cached)' if entry.get('from_cache') else ''}")
+        else:
+            print(f"{entry['corpus']:<14} {entry['system']:<14} skipped: {entry['note']}")
+    for c in results["comparisons"]:
+        print(f"{c['corpus']:<14} {c['a']} vs {c['b']}: F1 difference {c['difference']:+.4f}, p = {c['p_value']:.4g}")
+    print(f"wrote {Path(args.out) / 'report.md'} and {Path(args.out) / 'report.html'} in {results['seconds']:.1f} s",
+          file=sys.stderr)
+    return 0

@@ -1,0 +1,103 @@
+"""What several verbs share: the common options, usage errors, and loading models and corpora.
+
+Heavy imports stay inside the functions so that ``crfner --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Arguments that parse but make no sense together; reported in one line, exit status 2."""
+
+
+def usage(message: str) -> UsageError:
+    return UsageError(message)
+
+
+def add_common(p, data: bool = True, jobs: bool = True) -> None:
+    """``--data-dir``, ``--n-jobs`` and ``-q/--quiet``, as most verbs take them."""
+    if data:
+        p.add_argument("--data-dir", help="folder holding the corpora (default: $CRFNER_DATA_DIR, else ../shared/data)")
+    if jobs:
+        p.add_argument("--n-jobs", type=int, default=1, help="processes for feature extraction (default 1; -1: all cores)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+
+
+def add_gazetteer(p, help: str) -> None:
+    """``--gazetteer NAME=PATH``, repeatable."""
+    p.add_argument("--gazetteer", action="append", metavar="NAME=PATH", help=help)
+
+
+def add_model_gazetteers(p) -> None:
+    """The gazetteer options of verbs that load a trained model."""
+    add_gazetteer(p, "where to find a gazetteer the model was trained with")
+    p.add_argument("--allow-gazetteer-change", action="store_true",
+                   help="run even if a gazetteer differs from the one the model was trained with")
+
+
+def progress(args) -> bool:
+    return not args.quiet and sys.stderr.isatty()
+
+
+def gazetteer_args(pairs: list[str] | None) -> dict[str, str] | None:
+    """``--gazetteer NAME=PATH`` (or just PATH, named by its stem) into {name: path}."""
+    if not pairs:
+        return None
+    from pathlib import Path
+
+    named = {}
+    for pair in pairs:
+        name, sep, path = pair.partition("=")
+        if not sep:
+            name, path = Path(pair).stem, pair
+        named[name] = path
+    return named
+
+
+def load_model(args):
+    """The model directory ``args.model``, with the gazetteer, job and progress options applied."""
+    from .. import CRFTagger
+
+    tagger = CRFTagger.load(
+        args.model,
+        gazetteers=gazetteer_args(args.gazetteer),
+        allow_gazetteer_change=args.allow_gazetteer_change,
+        data_dir=getattr(args, "data_dir", None),
+    )
+    tagger.n_jobs, tagger.verbose = args.n_jobs, progress(args)
+    return tagger
+
+
+def write_json(path: str, payload: dict) -> None:
+    import json
+
+    from ..atomic import atomic_open
+
+    with atomic_open(path) as handle:
+        json.dump(payload, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+
+
+def corpus(name, split, data_dir) -> tuple[list, list, list | None]:
+    """Sentences, tags and each sentence's document id (None where the corpus keeps no
+    document boundaries), so document-level features see whole documents."""
+    from .. import load_corpus
+    from ..corpora.registry import load_document_ids
+
+    X, y = load_corpus(name, split, data_dir=data_dir)
+    return X, y, load_document_ids(name, split, data_dir=data_dir)
+
+
+def evaluate_on(tagger, args) -> None:
+    """Score a freshly trained model on each ``--evaluate-on`` split, print it, keep it in the model."""
+    from .. import evaluate
+
+    for split in args.evaluate_on or []:
+        X, y, documents = corpus(args.corpus, split, args.data_dir)
+        scores = evaluate(y, tagger.predict(X, documents=documents))
+        tagger.metrics_[split] = scores.to_dict()
+        print(f"\n{args.corpus} {split}: strict micro-F1 {scores.f1:.4f}\n{scores}")

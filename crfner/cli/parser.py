@@ -1,0 +1,65 @@
+"""The thin parser: one sub-command per verb module, dispatch, and crfner's errors as one line, exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import benchmark, corpora, evaluate, tag, train, tune
+from .common import EXIT_USAGE, UsageError
+
+# In the order ``crfner --help`` lists them; each module adds its own sub-parser with ``run`` as default.
+VERBS = (corpora, train, tune, evaluate, tag, benchmark)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error and exit status 2."""
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .. import __version__
+
+    parser = _Parser(prog="crfner", description="Biomedical named-entity recognition with a linear-chain CRF.")
+    parser.add_argument("--version", action="version", version=f"crfner {__version__}")
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser)
+    for verb in VERBS:
+        verb.add_parser(verbs)
+    return parser
+
+
+def _fix_split(args) -> None:
+    """A corpus given as a file has no splits."""
+    from pathlib import Path
+
+    corpus = getattr(args, "corpus", None)
+    if corpus is not None and Path(corpus).is_file() and hasattr(args, "split"):
+        args.split = None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The ``crfner`` console script: parse, run the verb, and return its exit status."""
+    from ..errors import CrfnerError
+
+    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = parser.parse_args(argv)
+    args.argv = argv
+    if args.verb is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    _fix_split(args)
+    try:
+        return args.run(args)
+    except (CrfnerError, UsageError) as error:
+        print(f"crfner {args.verb}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as error:
+        print(f"crfner {args.verb}: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"crfner {args.verb}: interrupted", file=sys.stderr)
+        return 130
+

@@ -1,0 +1,172 @@
+"""The extractor a feature set builds: token sequences in, one feature dict (or CRFsuite
+attribute list) per token out, with the gazetteers and word clusters it was given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from ..errors import FeatureSetError
+from .context import Context, attribute
+from .schema import TOKEN_FAMILIES
+
+Pairs = list[tuple[str, object]]
+
+
+@dataclass
+class Resources:
+    """What a feature set needs beyond its declaration: gazetteer files and a cluster table.
+
+    Gazetteers travel as (name, path) and are compiled once per process, so a Resources
+    object stays small enough to send to joblib workers.
+    """
+
+    gazetteers: list[tuple[str, str]] = field(default_factory=list)
+    clusters: Any = None  # a clusters.ClusterTable
+
+    def compiled_gazetteers(self, max_tokens: int = 12) -> list:
+        from .gazetteer import load_gazetteer
+
+        return [load_gazetteer(path, name=name, max_tokens=max_tokens) for name, path in self.gazetteers]
+
+
+class Featurizer:
+    """Turns a token sequence into one feature dict per token, as its feature set declares.
+
+    Token-local features depend on the word alone, so they (and what neighbours see of them)
+    are computed once per word type; gazetteer matches need the whole sentence. With
+    ``known`` (the attributes a trained model has weights for), features the model cannot
+    use are left out: the tags come out the same, and CRFsuite has less to read.
+
+    ``feature_set`` is a validated ``featureset.FeatureSet`` (usually ``FeatureSet.featurizer``
+    builds this); it is not imported here, since featureset.py imports this module.
+    """
+
+    CACHE_LIMIT = 300_000
+
+    def __init__(self, feature_set, resources: Resources | None = None, known: frozenset | None = None):
+        resources = resources or Resources()
+        self.feature_set = feature_set
+        self.known = known
+        self._token_functions = [TOKEN_FAMILIES[name][1](option) for name, option in feature_set.token.items()]
+        if feature_set.clusters:
+            if resources.clusters is None:
+                raise FeatureSetError(f"feature set {feature_set.name!r} uses word clusters, but none were learned or loaded")
+            self._token_functions.append(resources.clusters.features)
+        self.gazetteers = (
+            resources.compiled_gazetteers(feature_set.gazetteers.get("max_tokens", 12)) if resources.gazetteers else []
+        )
+        if feature_set.gazetteers.get("heads"):
+            self._token_functions += [g.head_features for g in self.gazetteers]
+        ctx = feature_set.context
+        self.context = Context(
+            ctx.get("offsets", []),
+            ctx.get("features", []),
+            ctx.get("boundaries", False),
+            ctx.get("conjunctions", []),
+            ctx.get("conjoin", "lower"),
+        )
+        self._cache: dict[bool, dict[str, tuple]] = {False: {}, True: {}}
+        self._gazetteer_cache: dict[tuple, tuple] = {}
+        self._long_form = feature_set.abbreviations.get("long_form")
+
+    def token_features(self, word: str) -> dict:
+        """Features of one word on its own."""
+        features: dict = {}
+        for function in self._token_functions:
+            features.update(function(word))
+        return features
+
+    def word_items(self, word: str, as_attributes: bool) -> tuple:
+        """Cached per word type: its own features and what neighbours see of them, as encoded
+        attributes or as (name, value) pairs, and its conjunction value. Tuples, not lists:
+        the garbage collector stops tracking tuples of strings, and the cache grows large."""
+        cache = self._cache[as_attributes]
+        entry = cache.get(word)
+        if entry is None:
+            if len(cache) >= self.CACHE_LIMIT:
+                cache.clear()
+            features = self.token_features(word)
+            conjoined = str(features.get(self.context.conjoin, ""))
+            entry = (*self._split(features, as_attributes), conjoined.encode() if as_attributes else conjoined)
+            cache[word] = entry
+        return entry
+
+    def _split(self, features: dict, as_attributes: bool) -> tuple[tuple, tuple]:
+        """Own items and, per context offset, the items neighbours see, of some features."""
+        known = self.known
+        triples = [(n, v, attribute(n, v).encode()) for n, v in features.items()]
+        if known is not None:
+            triples = [t for t in triples if t[2] in known]
+        projections = self.context.project(features, known)
+        if as_attributes:
+            return tuple(a for _, _, a in triples), tuple(tuple(a for _, _, a in offset) for offset in projections)
+        return tuple((n, v) for n, v, _ in triples), tuple(tuple((n, v) for n, v, _ in offset) for offset in projections)
+
+    def gazetteer_items(self, pairs: list, as_attributes: bool) -> tuple:
+        """Like a word's cache entry, for one token's gazetteer features (few distinct sets)."""
+        key = (as_attributes, tuple(pairs))
+        entry = self._gazetteer_cache.get(key)
+        if entry is None:
+            entry = self._gazetteer_cache[key] = self._split(dict(pairs), as_attributes)
+        return entry
+
+    def _assemble(self, tokens: Sequence[str], as_attributes: bool, document: Sequence | None = None) -> list[list]:
+        """Items of one sentence; ``document`` holds per-token document-level pairs (abbreviations),
+        which are the token's own and not seen by neighbours."""
+        entries = [self.word_items(token, as_attributes) for token in tokens]
+        own = [e[0] for e in entries]
+        projections = [e[1] for e in entries]
+        if self.gazetteers:
+            from .gazetteer import gazetteer_features
+
+            for i, pairs in enumerate(gazetteer_features(tokens, self.gazetteers)):
+                if pairs:
+                    extra = self.gazetteer_items(pairs, as_attributes)
+                    own[i] = own[i] + extra[0]
+                    projections[i] = tuple(a + b for a, b in zip(projections[i], extra[1]))
+        out = self.context.assemble(own, projections, [e[2] for e in entries], as_attributes, self.known)
+        if document is not None:
+            self._add_document_items(out, document, as_attributes)
+        return out
+
+    def _add_document_items(self, out: list[list], document: Sequence[Pairs], as_attributes: bool) -> None:
+        known = self.known
+        for items, pairs in zip(out, document):
+            for name, value in pairs:
+                if as_attributes or known is not None:
+                    encoded = attribute(name, value).encode()
+                    if known is not None and encoded not in known:
+                        continue
+                items.append(encoded if as_attributes else (name, value))
+
+    def document_pairs(self, sentences: Sequence[Sequence[str]]) -> list | None:
+        """Per sentence, per token, the document-level pairs; None when the set has none."""
+        if self._long_form is None:
+            return None
+        from .abbreviations import abbreviation_features
+
+        return abbreviation_features(sentences, self._long_form, self.gazetteers)
+
+    def document(self, sentences: Sequence[Sequence[str]]) -> list[list[dict]]:
+        """Feature dicts of each sentence of one document: sentence features plus those that
+        need the whole document (a short form defined in another sentence)."""
+        extra = self.document_pairs(sentences) or [None] * len(sentences)
+        return [[dict(items) for items in self._assemble(tokens, False, pairs)] for tokens, pairs in zip(sentences, extra)]
+
+    def document_attributes(self, sentences: Sequence[Sequence[str]]) -> list[list[list[bytes]]]:
+        """:meth:`document` as CRFsuite attributes."""
+        extra = self.document_pairs(sentences) or [None] * len(sentences)
+        return [self._assemble(tokens, True, pairs) for tokens, pairs in zip(sentences, extra)]
+
+    def __call__(self, tokens: Sequence[str]) -> list[dict]:
+        """One feature dict per token: ``{"lower": "aspirin", "title": 1.0, "-1:lower": ...}``;
+        the sentence is taken as a document of its own."""
+        return self.document([tokens])[0]
+
+    def attributes(self, tokens: Sequence[str]) -> list[list[bytes]]:
+        """The same features as CRFsuite attributes, UTF-8 encoded (``b"lower:aspirin"``,
+        ``b"title"``): the fast form for training and tagging, as CRFsuite reads them without a
+        conversion per call. Every numeric feature here is an indicator (1.0)."""
+        return self.document_attributes([tokens])[0]

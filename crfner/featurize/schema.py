@@ -1,0 +1,162 @@
+"""What a feature-set file may declare: its sections and their options, the validator of
+each option's value, and the feature function each token family builds from its option.
+
+Both the declaration (featureset.py) and the extractor (featurizer.py) read these tables.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ..errors import FeatureSetError
+from . import abbreviations, affixes, lexical, orthography, shape
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _int_list(value: Any, low: float, high: float, message: str, nonempty: bool = False) -> list[int]:
+    """``value`` as a list of whole numbers from ``low`` to ``high``; ValueError(message) otherwise."""
+    if not isinstance(value, list) or (nonempty and not value) or not all(_is_int(v) and low <= v <= high for v in value):
+        raise ValueError(message)
+    return list(value)
+
+
+def _lengths(value: Any) -> list[int]:
+    return _int_list(value, 1, 10, "expected a list of lengths from 1 to 10")
+
+
+def _flag_names(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of flag names")
+    unknown = [v for v in value if v not in orthography.FLAGS]
+    if unknown:
+        raise ValueError(f"unknown flag(s) {', '.join(unknown)}; known: {', '.join(orthography.FLAGS)}")
+    return list(value)
+
+
+def _shape_kinds(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(v in ("long", "short") for v in value):
+        raise ValueError('expected a list of "long" and/or "short"')
+    return list(value)
+
+
+def _conjunctions(value: Any) -> list[list[int]]:
+    if not isinstance(value, list) or not all(
+        isinstance(c, list) and len(c) >= 2 and all(_is_int(o) and -3 <= o <= 3 for o in c)
+        for c in value
+    ):
+        raise ValueError("expected a list of offset lists, e.g. [[-1, 0], [0, 1]]")
+    return [list(c) for c in value]
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError("expected a non-empty string")
+    return value
+
+
+def _list_names(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ValueError("expected a list of gazetteer names or paths")
+    return list(value)
+
+
+def _granularities(value: Any) -> list[int]:
+    return _int_list(value, 2, float("inf"), "expected a non-empty list of cluster counts (each 2 or more)", nonempty=True)
+
+
+def _offsets(value: Any) -> list[int]:
+    return _int_list(value, -5, 5, "expected a list of offsets from -5 to 5")
+
+
+def _names(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of feature names")
+    return list(value)
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ValueError("expected a non-negative number")
+    return float(value)
+
+
+def _count(value: Any) -> int:
+    if not _is_int(value) or value < 1:
+        raise ValueError("expected a positive whole number")
+    return value
+
+
+def _long_form(value: Any) -> list[str]:
+    known = abbreviations.LONG_FORM_FEATURES
+    if not isinstance(value, list) or not all(v in known for v in value):
+        raise ValueError(f"expected a list of: {', '.join(known)}")
+    return list(value)
+
+
+def _algorithm(value: Any) -> str:
+    if value not in ("lbfgs", "l2sgd", "ap", "pa", "arow"):
+        raise ValueError("expected one of lbfgs, l2sgd, ap, pa, arow")
+    return value
+
+
+# family name → (option validator, factory: option → function word → [(feature, value)])
+TOKEN_FAMILIES: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Callable[[str], list]]]] = {
+    "bias": (_bool, lexical.bias),
+    "lower": (_bool, lexical.lower),
+    "prefixes": (_lengths, affixes.prefixes),
+    "suffixes": (_lengths, affixes.suffixes),
+    "flags": (_flag_names, orthography.flags),
+    "norm": (_bool, lexical.norm),
+    "case": (_bool, orthography.case),
+    "length": (_bool, orthography.length),
+    "shape": (_shape_kinds, shape.shapes),
+}
+CONTEXT_OPTIONS = {
+    "offsets": _offsets,
+    "features": _names,
+    "boundaries": _bool,
+    "conjunctions": _conjunctions,
+    "conjoin": _string,
+}
+GAZETTEER_OPTIONS = {"lists": _list_names, "max_tokens": _count, "heads": _bool}
+CLUSTER_OPTIONS = {
+    "granularities": _granularities,
+    "dims": _count,
+    "window": _count,
+    "min_count": _count,
+    "gazetteer_text": _bool,
+}
+ABBREVIATION_OPTIONS = {"long_form": _long_form}
+TRAINING_OPTIONS = {
+    "algorithm": _algorithm,
+    "c1": _number,
+    "c2": _number,
+    "max_iterations": _count,
+    "all_possible_transitions": _bool,
+}
+TOP_LEVEL = {"name", "version", "description", "training", "token", "context", "gazetteers", "clusters", "abbreviations"}
+
+
+def check_table(table: Any, options: dict[str, Callable], where: str, source: str) -> dict:
+    """``table`` (one section of a declaration) with each value validated by ``options[key]``;
+    FeatureSetError naming ``source`` and the option for anything unknown or invalid."""
+    if not isinstance(table, dict):
+        raise FeatureSetError(f"{source}: [{where}] must be a table")
+    checked = {}
+    for key, value in table.items():
+        if key not in options:
+            raise FeatureSetError(f"{source}: unknown option {where}.{key}; known: {', '.join(options)}")
+        try:
+            checked[key] = options[key](value)
+        except ValueError as error:
+            raise FeatureSetError(f"{source}: {where}.{key} = {value!r}: {error}") from None
+    return checked

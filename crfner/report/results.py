@@ -1,0 +1,71 @@
+"""Look-ups into results.json: the runs, corpora, systems and entity types it holds, in a
+fixed order, tolerating missing or malformed entries (they read as None or are dropped).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def dig(data: Any, *keys: Any) -> Any:
+    """``data[k1][k2]...``, or None where any level is missing or null."""
+    for key in keys:
+        if isinstance(data, dict):
+            data = data.get(key)
+        elif isinstance(data, list) and isinstance(key, int) and -len(data) <= key < len(data):
+            data = data[key]
+        else:
+            return None
+    return data
+
+
+def runs(results: dict) -> list[dict]:
+    """The runs, in the runner's order (missing or malformed entries dropped)."""
+    return [run for run in results.get("runs") or [] if isinstance(run, dict)]
+
+
+def is_ok(run: dict) -> bool:
+    """Whether the run was scored (not skipped, not failed)."""
+    return run.get("status") == "ok"
+
+
+def corpus_names(results: dict) -> list[str]:
+    """Corpora in the order of ``results["corpora"]``, then any only named by a run."""
+    names = list(results.get("corpora") or {})
+    for run in runs(results):
+        if run.get("corpus") not in names and run.get("corpus") is not None:
+            names.append(run["corpus"])
+    return names
+
+
+def runs_of(results: dict, corpus: str, ok_only: bool = False) -> list[dict]:
+    """The runs on ``corpus``; only the scored ones with ``ok_only``."""
+    return [run for run in runs(results) if run.get("corpus") == corpus and (is_ok(run) or not ok_only)]
+
+
+def system_names(results: dict) -> list[str]:
+    """Systems in order of first appearance in the config, then in the runs (fixes colours too)."""
+    names = [s.get("name") for s in dig(results, "config", "systems") or [] if isinstance(s, dict)]
+    names = [name for name in names if name is not None]
+    for run in runs(results):
+        if run.get("system") not in names and run.get("system") is not None:
+            names.append(run["system"])
+    return names
+
+
+def corpus_types(results: dict, corpus: str) -> list[str]:
+    """The corpus's entity types as results.json declares them, else those the runs scored."""
+    declared = dig(results, "corpora", corpus, "types")
+    if declared:
+        return [str(t) for t in declared]
+    found: list[str] = []
+    for run in runs_of(results, corpus, ok_only=True):
+        for name in dig(run, "strict", "per_type") or {}:
+            if name not in found:
+                found.append(name)
+    return sorted(found)
+
+
+def all_types(results: dict) -> list[str]:
+    """Every entity type of every corpus, sorted: the index fixes each type's colour."""
+    return sorted({t for corpus in corpus_names(results) for t in corpus_types(results, corpus)})
