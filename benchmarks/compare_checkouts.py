@@ -50,6 +50,8 @@ def main() -> int:
     parser.add_argument("--before", required=True, type=Path)
     parser.add_argument("--after", required=True, type=Path)
     parser.add_argument("--model", required=True, help="a saved model directory both checkouts can load")
+    parser.add_argument("--after-model", help="the same model as --after loads it, where the model format changed "
+                                                "between the checkouts (made by crfner convert)")
     parser.add_argument("--data-dir", default="../shared/data")
     parser.add_argument("--import-runs", type=int, default=20)
     parser.add_argument("--speed-rounds", type=int, default=3)
@@ -64,7 +66,8 @@ def main() -> int:
             imports[name].append(import_microseconds(checkout))
     for _ in range(args.speed_rounds):
         for name, checkout in checkouts.items():
-            speeds[name].append(tagging_speed(checkout, args.model, args.data_dir, args.repeats))
+            model = args.after_model if name == "after" and args.after_model else args.model
+            speeds[name].append(tagging_speed(checkout, model, args.data_dir, args.repeats))
             print(name, speeds[name][-1]["tokens_per_second_best"], file=sys.stderr)
     result = {"command": "python benchmarks/compare_checkouts.py " + " ".join(sys.argv[1:])}
     for name in checkouts:
@@ -76,7 +79,7 @@ def main() -> int:
             "tokens_per_second_median_of_rounds": round(statistics.median(best)),
             "tokens_per_second_rounds": best,
             "f1": speeds[name][0]["f1"],
-            "same_tags_as_crfsuite": all(s["same_tags_as_crfsuite"] for s in speeds[name]),
+            "same_tags_as_crfsuite": [s.get("same_tags_as_crfsuite") for s in speeds[name]],
         }
     result["after_over_before"] = {
         "import_time_median": round(result["after"]["import_us_median"] / result["before"]["import_us_median"], 3),

@@ -4,8 +4,9 @@ Trains the model on train+devel unless --model names a saved one, then tags the 
 (sentences grouped by document, as the corpus gives them) --repeats times, each time with a
 freshly loaded model (so per-word caches start cold), and reports the best and median
 tokens/s of ``predict`` (scores summed from the weights per word type, numpy Viterbi), the
-same for the plain path (feature strings, then CRFsuite's tagger), whether the two give the
-same tags, and the top of a profile of ``predict``.
+same for the plain path (feature strings, then CRFsuite's tagger, only for a model trained in
+this run: a saved model holds no CRFsuite binary), whether the two give the same tags, and the
+top of a profile of ``predict``.
 
     python benchmarks/tagging_speed.py --data-dir ../shared/data --features biomedical
 """
@@ -45,24 +46,31 @@ def main() -> int:
     documents = load_document_ids(args.corpus, "test", data_dir=args.data_dir)
     tokens = sum(map(len, X_test))
     with tempfile.TemporaryDirectory() as tmp:
-        path = args.model
+        path, crfsuite = args.model, None
         if path is None:
             X, y = crfner.load_corpus(args.corpus, "train+devel", data_dir=args.data_dir)
             train_documents = load_document_ids(args.corpus, "train+devel", data_dir=args.data_dir)
             tagger = crfner.CRFTagger(features=args.features, data_dir=args.data_dir)
             path = tagger.fit(X, y, documents=train_documents).save(Path(tmp) / "model")
+            # CRFsuite's own tagger over the binary it trained, for comparison (a saved model has none).
+            import pycrfsuite
+
+            crfsuite = pycrfsuite.Tagger()
+            crfsuite.open_inmemory(tagger.crfsuite_model_)
         whole, plain, featurize = [], [], []
         for _ in range(args.repeats):
             tagger = crfner.CRFTagger.load(path, data_dir=args.data_dir)
             started = time.perf_counter()
             predicted = tagger.predict(X_test, documents=documents)
             whole.append(tokens / (time.perf_counter() - started))
+            if crfsuite is None:
+                continue
             tagger = crfner.CRFTagger.load(path, data_dir=args.data_dir)
             gc.disable()
             started = time.perf_counter()
-            features = tagger._features(X_test, documents)
+            features = tagger.token_attributes(X_test, documents=documents)
             featurize.append(time.perf_counter() - started)
-            by_crfsuite = [tagger._tagger.tag(sentence) if sentence else [] for sentence in features]
+            by_crfsuite = [crfsuite.tag(sentence) if sentence else [] for sentence in features]
             plain.append(tokens / (time.perf_counter() - started))
             gc.enable()
         tagger = crfner.CRFTagger.load(path, data_dir=args.data_dir)
@@ -80,13 +88,16 @@ def main() -> int:
         "tokens_per_second_best": round(max(whole)),
         "tokens_per_second_median": round(statistics.median(whole)),
         "tokens_per_second_all": [round(w) for w in whole],
-        "crfsuite_path_tokens_per_second_best": round(max(plain)),
-        "crfsuite_path_tokens_per_second_median": round(statistics.median(plain)),
-        "seconds_feature_strings_best": round(min(featurize), 3),
-        "same_tags_as_crfsuite": by_crfsuite == predicted,
         "documents": len(set(documents)) if documents else None,
-        "attributes_per_token": round(sum(len(t) for s in features for t in s) / tokens, 1),
     }
+    if crfsuite is not None:  # only for a model trained in this run (--model names a saved one)
+        result.update({
+            "crfsuite_path_tokens_per_second_best": round(max(plain)),
+            "crfsuite_path_tokens_per_second_median": round(statistics.median(plain)),
+            "seconds_feature_strings_best": round(min(featurize), 3),
+            "same_tags_as_crfsuite": by_crfsuite == predicted,
+            "attributes_per_token": round(sum(len(t) for s in features for t in s) / tokens, 1),
+        })
     print(json.dumps(result, indent=2))
     print("\n".join(text.getvalue().splitlines()[:30]))
     if args.out:

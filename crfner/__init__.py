@@ -5,12 +5,27 @@ and the scorer (``evaluate``). Names are imported on first use, so ``import crfn
 ``crfner --help`` stay fast.
 """
 
+import sys
 from importlib import import_module
 
-from . import moved
-
 __version__ = "0.1.0"
-moved.install()
+
+
+class _MovedPaths:
+    """Answers imports of module paths from before the stage sub-packages (``crfner.metrics``):
+    the table and the aliasing live in :mod:`crfner.moved`, imported only when a submodule
+    is, so that ``import crfner`` stays as fast as it was."""
+
+    @staticmethod
+    def find_spec(fullname, path=None, target=None):
+        if not fullname.startswith("crfner.") or fullname == "crfner.moved":
+            return None
+        return import_module(".moved", __name__).find_spec(fullname)
+
+
+# First on the path: the path finder would load crfner/corpora/conll.py again as crfner.formats.conll.
+if _MovedPaths not in sys.meta_path:
+    sys.meta_path.insert(0, _MovedPaths)
 
 _EXPORTS = {
     "CRFTagger": ".crf.tagger",
@@ -43,6 +58,8 @@ _EXPORTS = {
     "tag_files": ".tagging.batch",
     "run_benchmark": ".benchmark",
     "available_feature_sets": ".featurize.featureset",
+    "inspect_model": ".explanations",
+    "explain": ".explanations",
 }
 __all__ = sorted(_EXPORTS)
 
@@ -52,7 +69,8 @@ def __getattr__(name):
         value = getattr(import_module(_EXPORTS[name], __name__), name)
         globals()[name] = value
         return value
-    if f"{__name__}.{name}" in moved.MOVED:
+    moved = import_module(".moved", __name__) if name != "moved" else None
+    if moved is not None and f"{__name__}.{name}" in moved.MOVED:
         return moved.resolve(f"{__name__}.{name}")
     raise AttributeError(f"module 'crfner' has no attribute {name!r}")
 

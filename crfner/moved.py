@@ -63,25 +63,11 @@ class _AliasLoader:
         pass
 
 
-class MovedFinder:
-    """A meta path finder that answers for the old paths in :data:`MOVED` only."""
+def find_spec(fullname: str):
+    """A spec that loads ``fullname`` as its new module, for an old path only (else None);
+    ``crfner``'s meta path finder asks this for every crfner submodule."""
+    if fullname not in MOVED:
+        return None
+    from importlib.machinery import ModuleSpec
 
-    @staticmethod
-    def find_spec(fullname, path=None, target=None):
-        if fullname not in MOVED:
-            return None
-        from importlib.machinery import ModuleSpec
-
-        return ModuleSpec(fullname, _AliasLoader())
-
-    @staticmethod
-    def invalidate_caches():
-        pass
-
-
-def install() -> None:
-    """Put :class:`MovedFinder` first on ``sys.meta_path``, once: before the path finder,
-    which would otherwise load ``crfner/corpora/conll.py`` a second time as
-    ``crfner.formats.conll``."""
-    if not any(f is MovedFinder for f in sys.meta_path):
-        sys.meta_path.insert(0, MovedFinder)
+    return ModuleSpec(fullname, _AliasLoader())

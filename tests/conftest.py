@@ -66,3 +66,13 @@ def write(path: Path, text: str, encoding="utf-8", bom=False) -> Path:
     data = text.encode(encoding)
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
     return path
+
+
+def crfsuite_tagger(tagger):
+    """CRFsuite's own tagger over a model fitted in this process (``crfsuite_model_``), to
+    compare crfner's numpy decoder with while CRFsuite is at hand."""
+    import pycrfsuite
+
+    crfsuite = pycrfsuite.Tagger()
+    crfsuite.open_inmemory(tagger.crfsuite_model_)
+    return crfsuite

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from crfner import CRFTagger, ModelFileError
-from crfner.crf.decoding import CRFWeights, viterbi
+from crfner.crf.decoding import CRFWeights, marginals, viterbi
+from conftest import crfsuite_tagger
 
 
 @pytest.fixture(scope="module")
@@ -17,8 +18,8 @@ def bio(small_train, data_dir):
 
 
 def test_weights_match_the_model_dump(bio):
-    info = bio._tagger.info()
-    weights = bio._weights
+    info = crfsuite_tagger(bio).info()
+    weights = bio.weights_
     for (name, label), value in list(info.state_features.items())[:2000]:
         row = weights.attributes[name.encode()]
         assert weights.state[row, weights.labels.index(label)] == pytest.approx(value, abs=1e-6)
@@ -31,14 +32,15 @@ def test_weights_match_the_model_dump(bio):
 def test_summed_scores_equal_those_of_the_feature_strings(bio, small_devel):
     X, _ = small_devel
     for tokens in X[:120]:
-        expected = bio._weights.emissions(bio._featurizer.attributes(tokens))
+        expected = bio.weights_.emissions(bio._featurizer.attributes(tokens))
         np.testing.assert_allclose(bio._scorer.document([tokens])[0], expected, rtol=0, atol=1e-9)
 
 
 def test_same_tags_as_crfsuite(bio, small_devel):
     X, _ = small_devel
     X = list(X) + [[], ["."], ["a"] * 300]
-    crfsuite = [bio._tagger.tag(bio._featurizer.attributes(t)) if t else [] for t in X]
+    reference = crfsuite_tagger(bio)
+    crfsuite = [reference.tag(bio._featurizer.attributes(t)) if t else [] for t in X]
     assert bio.predict(X) == crfsuite
 
 
@@ -61,7 +63,7 @@ def test_viterbi_against_brute_force():
 
 def test_a_damaged_model_file_is_refused(bio):
     with pytest.raises(ModelFileError, match="cannot read the CRF weights"):
-        CRFWeights.from_model(b"lCRF" + b"\0" * 10, bio._tagger)
+        CRFWeights.from_model(b"lCRF" + b"\0" * 10, crfsuite_tagger(bio))
 
 
 def test_tags_stay_the_same_when_the_word_cache_fills(bio, small_devel, tmp_path):
@@ -73,3 +75,68 @@ def test_tags_stay_the_same_when_the_word_cache_fills(bio, small_devel, tmp_path
     first = dict(loaded._scorer._index)
     assert loaded.predict(X[:50]) == expected[:50]  # the full table is dropped before this batch
     assert loaded._scorer._index != first and len(loaded._scorer._index) < len(first)
+
+
+def _crfsuite_marginals(reference, attributes, labels):
+    reference.set(attributes)
+    return np.array([[reference.marginal(label, i) for label in labels] for i in range(len(attributes))])
+
+
+@pytest.mark.parametrize("which", ["bio", "fitted"])
+def test_marginals_equal_crfsuites(which, bio, fitted, small_devel):
+    """Forward-backward in numpy against CRFsuite's own, on a biomedical and a tutorial model."""
+    tagger = bio if which == "bio" else fitted
+    X, _ = small_devel
+    X = list(X[:150]) + [["."], ["a"] * 300]
+    reference = crfsuite_tagger(tagger)
+    got = tagger.predict_marginals(X)
+    labels = tagger.classes_
+    for tokens, row in zip(X, got):
+        expected = _crfsuite_marginals(reference, tagger._featurizer.attributes(tokens), labels)
+        np.testing.assert_allclose([[p[label] for label in labels] for p in row], expected, rtol=0, atol=1e-6)
+
+
+def test_predict_scored_gives_the_viterbi_tags_and_their_marginals(bio, small_devel):
+    X, _ = small_devel
+    X = list(X[:200]) + [[]]
+    scored = bio.predict_scored(X)
+    assert [tags for tags, _ in scored] == bio.predict(X)
+    for (tags, probabilities), row in zip(scored, bio.predict_marginals(X)):
+        assert probabilities == pytest.approx([p[tag] for tag, p in zip(tags, row)], abs=1e-12)
+
+
+def test_marginals_against_brute_force():
+    rng = np.random.default_rng(1)
+    transition = rng.normal(size=(3, 3))
+    sentences = [rng.normal(size=(n, 3)) * 3 for n in (1, 2, 4, 5, 0, 3)]
+    for emissions, got in zip(sentences, marginals(sentences, transition)):
+        assert got.shape == emissions.shape
+        if not len(emissions):
+            continue
+        expected, total = np.zeros_like(emissions), 0.0
+        for path in np.ndindex(*([3] * len(emissions))):
+            score = sum(emissions[t, k] for t, k in enumerate(path))
+            score += sum(transition[a, b] for a, b in zip(path, path[1:]))
+            weight = np.exp(score)
+            total += weight
+            for t, k in enumerate(path):
+                expected[t, k] += weight
+        np.testing.assert_allclose(got, expected / total, rtol=0, atol=1e-12)
+
+
+def test_marginals_stay_finite_on_long_sentences_with_large_scores():
+    transition = np.array([[50.0, -50.0], [-50.0, 50.0]])
+    emissions = [np.tile([[400.0, -400.0]], (2000, 1))]
+    (got,) = marginals(emissions, transition)
+    assert np.isfinite(got).all() and np.allclose(got.sum(axis=1), 1.0)
+
+
+def test_parallel_tagging_uses_the_same_decoder(bio, small_devel):
+    from sklearn.base import clone
+
+    X, _ = small_devel
+    documents = [i // 7 for i in range(len(X))]
+    parallel = clone(bio).set_params(n_jobs=2)
+    parallel.__setstate__({**bio.__getstate__(), "n_jobs": 2})
+    assert parallel.predict(X, documents=documents) == bio.predict(X, documents=documents)
+    assert parallel.predict_scored(X[:100], documents=documents[:100]) == bio.predict_scored(X[:100], documents=documents[:100])

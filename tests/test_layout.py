@@ -27,14 +27,15 @@ LAYERS = [
     ("crfner.crf",),
     ("crfner.transformer",),
     ("crfner.tagging",),
+    ("crfner.explanations",),
     ("crfner.report",),
     ("crfner.benchmark",),
     ("crfner.cli",),
-    ("crfner.moved", "crfner.__main__"),
+    ("crfner.moved", "crfner.__main__", "crfner.spacy"),
 ]
-# The one edge that points up, on purpose: CRFTagger.tag_text, a convenience method, hands
-# the tagger itself to crfner.tagging.annotate (which needs nothing of crf).
-UPWARD_ALLOWED = {("crfner.crf.tagger", "crfner.tagging.annotate")}
+# The edges that point up, on purpose: CRFTagger.tag_text and CRFTagger.explain, convenience
+# methods, hand the tagger itself to the stage that does the work (which needs nothing of crf).
+UPWARD_ALLOWED = {("crfner.crf.tagger", "crfner.tagging.annotate"), ("crfner.crf.tagger", "crfner.explanations.entities")}
 
 
 def module_files() -> dict[str, Path]:

@@ -1,16 +1,23 @@
-"""Model directories: contents, reload in a new process, atomic writes and clear errors."""
+"""Model directories: contents, reload in a new process without CRFsuite, atomic writes,
+clear errors, and the conversion of format-1 directories."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 import crfner
 from crfner import CRFTagger, ModelFileError
-from crfner.crf.modelfile import FORMAT_VERSION, METADATA_FILE, MODEL_FILE
+from crfner.crf.modelfile import FORMAT_VERSION, METADATA_FILE
+from crfner.crf.weightfiles import ATTRIBUTES_FILE, STATE_INDEX_FILE, STATE_WEIGHT_FILE, TRANSITION_FILE
+
+WEIGHTS = STATE_WEIGHT_FILE  # a weight file the damage tests pick on
 
 
 @pytest.fixture()
@@ -18,16 +25,52 @@ def saved(fitted, tmp_path):
     return fitted.save(tmp_path / "model")
 
 
-def test_directory_holds_crfsuite_binary_and_metadata(saved, fitted):
-    assert sorted(p.name for p in saved.iterdir()) == [METADATA_FILE, MODEL_FILE]
-    assert (saved / MODEL_FILE).read_bytes()[:4] == b"lCRF"
+def test_directory_holds_plain_arrays_and_metadata(saved, fitted):
+    assert sorted(p.name for p in saved.iterdir()) == sorted(
+        [METADATA_FILE, ATTRIBUTES_FILE, STATE_INDEX_FILE, STATE_WEIGHT_FILE, TRANSITION_FILE])
     meta = json.loads((saved / METADATA_FILE).read_text())
-    assert meta["format_version"] == FORMAT_VERSION and meta["crfner_version"] == crfner.__version__
+    assert meta["format_version"] == FORMAT_VERSION == 2 and meta["crfner_version"] == crfner.__version__
     assert (meta["feature_set_name"], meta["feature_set_version"]) == ("tutorial", 1)
     assert meta["feature_set"]["token"]["suffixes"] == [2, 3]
-    assert sorted(meta["labels"]) == sorted(fitted.classes_)
+    assert meta["labels"] == fitted.classes_ == fitted.weights_.labels
     assert meta["parameters"]["max_iterations"] == 50 and meta["parameters"]["c1"] == 0.1
     assert meta["training"]["corpus"] == "bc5cdr:train[:800]" and len(meta["training"]["sha256"]) == 64
+    for name, recorded in meta["files"].items():
+        data = (saved / name).read_bytes()
+        assert recorded == {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def test_the_documented_layout_reads_back_with_plain_numpy(saved, fitted):
+    """The files are what the README says: anyone can read the weights without crfner."""
+    names = (saved / ATTRIBUTES_FILE).read_bytes().split(b"\0")
+    index = np.load(saved / STATE_INDEX_FILE, allow_pickle=False)
+    values = np.load(saved / STATE_WEIGHT_FILE, allow_pickle=False)
+    state = np.zeros((len(names), len(fitted.classes_)))
+    state[index[:, 0], index[:, 1]] = values
+    rows = [fitted.weights_.attributes[name] for name in names]
+    assert rows == list(range(len(names)))
+    np.testing.assert_array_equal(state, fitted.weights_.state)
+    np.testing.assert_array_equal(np.load(saved / TRANSITION_FILE, allow_pickle=False), fitted.weights_.transition)
+
+
+def test_loading_and_tagging_never_import_crfsuite(saved, small_devel, tmp_path):
+    Xd, _ = small_devel
+    (tmp_path / "x.json").write_text(json.dumps(Xd[:50]))
+    script = (
+        "import json, sys\n"
+        "sys.modules['pycrfsuite'] = sys.modules['sklearn_crfsuite'] = None  # any import of them fails\n"
+        "import crfner\n"
+        "tagger = crfner.CRFTagger.load(sys.argv[1])\n"
+        "X = json.load(open(sys.argv[2]))\n"
+        "tags = tagger.predict(X)\n"
+        "tagger.predict_marginals(X)\n"
+        "entities = crfner.tag_text(tagger, ' '.join(X[0]) + '. Cisplatin induced nephrotoxicity.')\n"
+        "print(json.dumps(tags))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script, str(saved), str(tmp_path / "x.json")],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == CRFTagger.load(saved).predict(Xd[:50])
 
 
 def test_reload_in_a_new_process_predicts_identically(saved, fitted, small_devel, tmp_path):
@@ -59,16 +102,71 @@ def _one_line_error(path) -> str:
 
 
 def test_truncated_model_file(saved):
-    data = (saved / MODEL_FILE).read_bytes()
-    (saved / MODEL_FILE).write_bytes(data[: len(data) // 2])
+    data = (saved / WEIGHTS).read_bytes()
+    (saved / WEIGHTS).write_bytes(data[: len(data) // 2])
     assert "damaged or truncated" in _one_line_error(saved)
 
 
 def test_corrupted_model_bytes(saved):
-    data = bytearray((saved / MODEL_FILE).read_bytes())
+    data = bytearray((saved / WEIGHTS).read_bytes())
     data[100] ^= 0xFF
-    (saved / MODEL_FILE).write_bytes(bytes(data))
+    (saved / WEIGHTS).write_bytes(bytes(data))
     assert "SHA-256 differs" in _one_line_error(saved)
+
+
+def _rewrite(saved, name: str, data: bytes, **metadata) -> None:
+    """Replace a file and make the metadata's size and hash agree, as a crafted model would."""
+    (saved / name).write_bytes(data)
+    meta = json.loads((saved / METADATA_FILE).read_text())
+    meta["files"][name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    for key, value in metadata.items():
+        meta[key] = value
+    (saved / METADATA_FILE).write_text(json.dumps(meta))
+
+
+def test_a_consistent_but_crafted_array_header_is_refused(saved):
+    data = (saved / TRANSITION_FILE).read_bytes()
+    _rewrite(saved, TRANSITION_FILE, data.replace(b"'<f8'", b"'|O' "))
+    assert "header says" in _one_line_error(saved)
+
+
+def test_huge_counts_are_refused_before_any_allocation(saved):
+    meta = json.loads((saved / METADATA_FILE).read_text())
+    meta["weights"]["attributes"] = 2**40
+    (saved / METADATA_FILE).write_text(json.dumps(meta))
+    assert "weights.attributes is 1099511627776" in _one_line_error(saved)
+
+
+def test_an_index_past_the_table_is_refused(saved):
+    index = np.load(saved / STATE_INDEX_FILE, allow_pickle=False).copy()
+    index[0, 1] = 999
+    buffer = __import__("io").BytesIO()
+    np.save(buffer, index)
+    _rewrite(saved, STATE_INDEX_FILE, buffer.getvalue())
+    assert "points past" in _one_line_error(saved)
+
+
+def test_a_weight_that_is_not_finite_is_refused(saved):
+    values = np.load(saved / STATE_WEIGHT_FILE, allow_pickle=False).copy()
+    values[3] = np.nan
+    buffer = __import__("io").BytesIO()
+    np.save(buffer, values)
+    _rewrite(saved, STATE_WEIGHT_FILE, buffer.getvalue())
+    assert "not a finite number" in _one_line_error(saved)
+
+
+@pytest.mark.parametrize("name", ["../outside.bin", "/etc/passwd", "sub/file", ".hidden"])
+def test_listed_files_stay_inside_the_model_directory(saved, name):
+    meta = json.loads((saved / METADATA_FILE).read_text())
+    meta["files"][name] = {"bytes": 1, "sha256": "0" * 64}
+    (saved / METADATA_FILE).write_text(json.dumps(meta))
+    assert "not a plain name inside the model directory" in _one_line_error(saved)
+
+
+def test_a_listed_file_that_is_a_fifo_is_refused_unread(saved):
+    (saved / WEIGHTS).unlink()
+    os.mkfifo(saved / WEIGHTS)  # opening it for reading would block forever
+    assert "not a regular file" in _one_line_error(saved)
 
 
 def test_missing_metadata(saved):
@@ -87,7 +185,10 @@ def test_metadata_from_a_newer_format(saved):
 @pytest.mark.parametrize(
     "content,expected",
     [("{not json", "damaged metadata"), ('{"format": "spacy"}', "not a CRF model's metadata"),
-     ('{"format": "crfner-model", "format_version": 1}', "missing crfner_version"),
+     ('{"format": "crfner-model", "format_version": 2}', "missing crfner_version"),
+     ('{"format": "crfner-model", "format_version": 1}', "convert it once with `crfner convert"),
+     ('{"format": ["crfner-model"], "format_version": 2}', "not a CRF model's metadata"),
+     ('[1, 2]', "not a CRF model's metadata"), ('{"format": "crfner-model", "format_version": true}', "format_version"),
      ('{"format": "crfner-transformer", "format_version": 1}',
       "a transformer model, not a CRF model; load it with TransformerTagger.load")],
 )
@@ -103,11 +204,11 @@ def test_not_a_model_directory(tmp_path):
 
 
 def test_existing_directory_is_kept_unless_overwritten(saved, fitted):
-    before = (saved / MODEL_FILE).read_bytes()
+    before = (saved / WEIGHTS).read_bytes()
     with pytest.raises(ModelFileError, match="already exists"):
         fitted.save(saved)
     fitted.save(saved, overwrite=True)
-    assert (saved / MODEL_FILE).read_bytes() == before
+    assert (saved / WEIGHTS).read_bytes() == before
     assert sorted(p.name for p in saved.parent.iterdir()) == ["model"]
 
 
@@ -127,3 +228,41 @@ def test_failed_write_leaves_nothing_behind(fitted, tmp_path, monkeypatch):
         fitted.save(tmp_path / "other")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
     assert (tmp_path / "model" / METADATA_FILE).read_text() == before
+
+
+def _format_one(fitted, path):
+    """A model directory as crfner wrote it before format 2: CRFsuite's binary beside the metadata."""
+    path.mkdir()
+    model = fitted.crfsuite_model_
+    (path / "model.crfsuite").write_bytes(model)
+    meta = {
+        "format": "crfner-model", "format_version": 1, "crfner_version": "0.1.0",
+        "feature_set": fitted.feature_set_.to_dict(), "feature_set_name": "tutorial", "feature_set_version": 1,
+        "labels": fitted.classes_, "parameters": {**fitted.training_params_, "n_jobs": 1},
+        "training": {"corpus": "bc5cdr:train[:800]"}, "resources": {"gazetteers": [], "clusters": None}, "metrics": {},
+        "model_file": "model.crfsuite", "model_bytes": len(model), "model_sha256": hashlib.sha256(model).hexdigest(),
+        "files": {},
+    }
+    (path / METADATA_FILE).write_text(json.dumps(meta))
+    return path
+
+
+def test_a_format_one_directory_is_refused_with_the_way_to_convert_it(fitted, tmp_path):
+    old = _format_one(fitted, tmp_path / "old")
+    message = _one_line_error(old)
+    assert f"crfner convert {old} NEW_DIR" in message and "trust" in message
+
+
+def test_crfner_convert_gives_a_model_that_tags_identically(fitted, small_devel, tmp_path):
+    old = _format_one(fitted, tmp_path / "old")
+    result = subprocess.run([sys.executable, "-m", "crfner", "convert", str(old), str(tmp_path / "new")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "only on model files you trust" in result.stderr
+    converted = CRFTagger.load(tmp_path / "new")
+    Xd, _ = small_devel
+    assert converted.predict(Xd) == fitted.predict(Xd)
+    assert converted.training_corpus_ == "bc5cdr:train[:800]"
+    again = subprocess.run([sys.executable, "-m", "crfner", "convert", str(tmp_path / "new"), str(tmp_path / "x")],
+                           capture_output=True, text=True)
+    assert again.returncode == 2 and "nothing to convert" in again.stderr

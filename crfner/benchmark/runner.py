@@ -107,7 +107,7 @@ class Benchmark:
         return results
 
     def run_corpus(self, corpus: str) -> tuple[dict, list[dict], tuple]:
-        from ..crf.tagger import data_hash
+        from ..crf.training import data_hash
         from .systems import load_documents, load_split
 
         config, settings = self.config, self.settings()

@@ -1,4 +1,4 @@
-"""Viterbi decoding with numpy from a CRFsuite model's own weights.
+"""Viterbi decoding and forward-backward marginals with numpy from a CRF's weights.
 
 CRFsuite reads every token's features as strings and looks each one up in the model; a
 tagger that knows the weights can instead sum them once per word type (see
@@ -107,3 +107,46 @@ def _viterbi_batch(emissions: list[np.ndarray], transition: np.ndarray) -> list[
             label = np.where(ends_here, current.argmax(axis=1), back[rows, t + 1, label])
         paths[:, t] = label
     return [paths[b, : lengths[b]] for b in range(size)]
+
+
+def marginals(emissions: list[np.ndarray], transition: np.ndarray) -> list[np.ndarray]:
+    """The marginal probability of every label at every token, ``(tokens, labels)`` per
+    sentence, by forward-backward in log space (no underflow on long sentences); sentences
+    of similar length are computed together."""
+    out: list = [None] * len(emissions)
+    order = sorted(range(len(emissions)), key=lambda i: len(emissions[i]))
+    for first in range(0, len(order), _BATCH):
+        batch = order[first : first + _BATCH]
+        for i, probabilities in zip(batch, _marginals_batch([emissions[i] for i in batch], transition)):
+            out[i] = probabilities
+    return out
+
+
+def _logsumexp(values: np.ndarray, axis: int) -> np.ndarray:
+    top = values.max(axis=axis, keepdims=True)
+    return (top + np.log(np.exp(values - top).sum(axis=axis, keepdims=True))).squeeze(axis)
+
+
+def _marginals_batch(emissions: list[np.ndarray], transition: np.ndarray) -> list[np.ndarray]:
+    lengths = np.array([len(e) for e in emissions])
+    size, longest, n_labels = len(emissions), int(lengths.max()), transition.shape[0]
+    if longest == 0:
+        return [np.zeros((0, n_labels)) for _ in emissions]
+    scores = np.zeros((size, longest, n_labels))
+    for b, e in enumerate(emissions):
+        scores[b, : len(e)] = e
+    # forward[b, t, j]: log of the summed scores of all paths over tokens 0..t ending in j.
+    forward = np.empty((size, longest, n_labels))
+    forward[:, 0] = scores[:, 0]
+    for t in range(1, longest):
+        forward[:, t] = _logsumexp(forward[:, t - 1, :, None] + transition[None], axis=1) + scores[:, t]
+    # backward[b, t, i]: the same for tokens t+1..end starting from i; zero at and past the end.
+    backward = np.zeros((size, longest, n_labels))
+    for t in range(longest - 2, -1, -1):
+        step = _logsumexp(transition[None] + (scores[:, t + 1] + backward[:, t + 1])[:, None, :], axis=2)
+        backward[:, t] = np.where((t < lengths - 1)[:, None], step, 0.0)
+    rows = np.arange(size)
+    log_z = _logsumexp(forward[rows, lengths - 1], axis=1)
+    inside = (np.arange(longest)[None, :] < lengths[:, None])[:, :, None]  # past a sentence's end: padding
+    probabilities = np.exp(np.where(inside, forward + backward - log_z[:, None, None], -np.inf))
+    return [probabilities[b, : lengths[b]] for b in range(size)]

@@ -1,8 +1,12 @@
-"""Model directories: CRFsuite's own binary model beside a JSON metadata file.
+"""Model directories: the CRF's weights as plain arrays (:mod:`crfner.crf.weightfiles`)
+beside a JSON metadata file.
 
-Nothing is pickled. A directory is written atomically and checked on reading (format,
-version, size and SHA-256 of the binary), so a damaged or foreign one gives a one-line
-error instead of a crash inside CRFsuite.
+Nothing is pickled and no native parser reads a model file. A directory is written
+atomically and checked on reading: its format and version, every file it lists (a plain
+name inside the directory, a regular file of the recorded size and SHA-256, read only after
+its size checks out), then the weights themselves, so a damaged, crafted or foreign
+directory gives a one-line ``ModelFileError``. Format 1 directories (CRFsuite's binary
+``model.crfsuite``) are converted once by ``crfner convert`` (:mod:`crfner.crf.convert`).
 """
 
 from __future__ import annotations
@@ -10,16 +14,24 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import stat
 from pathlib import Path
 
 from ..atomic import atomic_directory
 from ..errors import ModelFileError
+from ..schemes import is_valid_tag
+from .decoding import CRFWeights
+from .weightfiles import FILES as WEIGHT_FILES
+from .weightfiles import read_weights, weight_files
 
 FORMAT = "crfner-model"
-FORMAT_VERSION = 1
-MODEL_FILE = "model.crfsuite"
+FORMAT_VERSION = 2
 METADATA_FILE = "crfner.json"
-REQUIRED = ("crfner_version", "feature_set", "labels", "parameters", "model_sha256", "model_bytes")
+REQUIRED = ("crfner_version", "feature_set", "labels", "parameters", "weights", "files")
+MAX_METADATA_BYTES = 64 * 2**20
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -27,24 +39,24 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def write_model_dir(
-    path: str | os.PathLike, model: bytes, metadata: dict, overwrite: bool = False, files: dict[str, bytes] | None = None
+    path: str | os.PathLike, weights: CRFWeights, metadata: dict, overwrite: bool = False,
+    files: dict[str, bytes] | None = None,
 ) -> Path:
-    """Write ``model`` (CRFsuite bytes), ``metadata`` and any extra ``files`` (name → bytes, such
-    as a cluster table) into the directory ``path``, atomically; each file's hash is recorded."""
-    files = files or {}
+    """Write ``weights``, ``metadata`` and any extra ``files`` (name -> bytes, such as a cluster
+    table) into the directory ``path``, atomically; every file's size and hash is recorded."""
+    stored, counts = weight_files(weights)
+    stored.update(files or {})
     metadata = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         **metadata,
-        "model_file": MODEL_FILE,
-        "model_bytes": len(model),
-        "model_sha256": sha256_bytes(model),
-        "files": {name: {"bytes": len(data), "sha256": sha256_bytes(data)} for name, data in files.items()},
+        "labels": list(weights.labels),
+        "weights": counts,
+        "files": {name: {"bytes": len(data), "sha256": sha256_bytes(data)} for name, data in stored.items()},
     }
     try:
         with atomic_directory(path, overwrite=overwrite) as tmp:
-            (tmp / MODEL_FILE).write_bytes(model)
-            for name, data in files.items():
+            for name, data in stored.items():
                 (tmp / name).write_bytes(data)
             (tmp / METADATA_FILE).write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     except FileExistsError as error:
@@ -68,17 +80,18 @@ def read_metadata_file(path: str | os.PathLike, fmt: str, format_version: int, r
     if not meta_path.is_file():
         raise ModelFileError(f"{path}: no {METADATA_FILE}; not a crfner model directory, or a damaged one")
     try:
-        metadata = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ModelFileError(f"{meta_path}: damaged metadata ({error})") from None
+        metadata = json.loads(read_regular_file(meta_path, max_bytes=MAX_METADATA_BYTES).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise ModelFileError(f"{meta_path}: damaged metadata ({str(error).splitlines()[0][:200]})") from None
     kind = metadata.get("format") if isinstance(metadata, dict) else None
+    kind = kind if isinstance(kind, str) else None
     if kind != fmt and kind in KINDS:
         what, loader = KINDS[kind]
         raise ModelFileError(f"{path}: {what}, not {KINDS[fmt][0]}; load it with {loader}")
     if kind != fmt:
         raise ModelFileError(f"{meta_path}: not {KINDS[fmt][0]}'s metadata (no \"format\": \"{fmt}\")")
     version = metadata.get("format_version")
-    if not isinstance(version, int):
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ModelFileError(f"{meta_path}: damaged metadata (format_version is {version!r})")
     if version > format_version:
         raise ModelFileError(
@@ -91,24 +104,69 @@ def read_metadata_file(path: str | os.PathLike, fmt: str, format_version: int, r
     return metadata
 
 
-def read_model_dir(path: str | os.PathLike) -> tuple[bytes, dict]:
-    """Read and verify a model directory; returns the CRFsuite bytes and the metadata."""
+def read_regular_file(path: Path, max_bytes: int | None = None, size: int | None = None) -> bytes:
+    """The bytes of ``path`` once it is known to be a regular file of at most ``max_bytes``
+    (or exactly ``size``) bytes: a FIFO, a device or an endless file is refused unread."""
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        raise ModelFileError(f"{path}: cannot be read ({error.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ModelFileError(f"{path}: not a regular file")
+    if size is not None and info.st_size != size:
+        raise ModelFileError(f"{path}: damaged or truncated ({info.st_size} bytes, the metadata records {size})")
+    if max_bytes is not None and info.st_size > max_bytes:
+        raise ModelFileError(f"{path}: {info.st_size} bytes, more than the {max_bytes} a model's metadata may hold")
+    with open(path, "rb") as handle:
+        data = handle.read(info.st_size + 1)
+    if len(data) != info.st_size:
+        raise ModelFileError(f"{path}: changed while it was read")
+    return data
+
+
+def read_model_dir(path: str | os.PathLike) -> tuple[CRFWeights, dict]:
+    """Read and verify a model directory; returns the weights and the metadata."""
     path = Path(path)
-    metadata = read_metadata_file(path, FORMAT, FORMAT_VERSION, REQUIRED)
-    model_path = path / MODEL_FILE
-    if not model_path.is_file():
-        raise ModelFileError(f"{path}: {MODEL_FILE} is missing")
-    model = model_path.read_bytes()
-    if len(model) != metadata["model_bytes"]:
+    metadata = read_metadata_file(path, FORMAT, FORMAT_VERSION, ())
+    if metadata["format_version"] < FORMAT_VERSION:
         raise ModelFileError(
-            f"{model_path}: damaged or truncated ({len(model)} bytes, the metadata records {metadata['model_bytes']})"
+            f"{path}: a model in format {metadata['format_version']} (CRFsuite's binary), which crfner no longer "
+            f"loads; convert it once with `crfner convert {path} NEW_DIR` (only for a model you trust: the "
+            "conversion runs CRFsuite's native parser)"
         )
-    if sha256_bytes(model) != metadata["model_sha256"]:
-        raise ModelFileError(f"{model_path}: damaged (its SHA-256 differs from the one in {METADATA_FILE})")
-    for name, expected in (metadata.get("files") or {}).items():
-        extra = path / name
-        if not extra.is_file():
+    missing = [key for key in REQUIRED if key not in metadata]
+    if missing:
+        raise ModelFileError(f"{path / METADATA_FILE}: damaged metadata (missing {', '.join(missing)})")
+    labels = metadata["labels"]
+    if not isinstance(labels, list) or not labels or not all(isinstance(label, str) and is_valid_tag(label) for label in labels):
+        raise ModelFileError(f"{path / METADATA_FILE}: damaged metadata (labels must be a list of IOB tags)")
+    if len(set(labels)) != len(labels):
+        raise ModelFileError(f"{path / METADATA_FILE}: damaged metadata (a label appears twice)")
+    contents = read_listed_files(path, metadata["files"])
+    missing = [name for name in WEIGHT_FILES if name not in contents]
+    if missing:
+        raise ModelFileError(f"{path}: the metadata lists no {', '.join(missing)}")
+    weights = read_weights(contents, metadata["weights"], labels, str(path))
+    return weights, metadata
+
+
+def read_listed_files(path: Path, listed) -> dict[str, bytes]:
+    """Every file the metadata lists, checked: a plain name inside ``path``, a regular file of
+    the recorded size (checked before reading) and SHA-256."""
+    if not isinstance(listed, dict):
+        raise ModelFileError(f"{path / METADATA_FILE}: damaged metadata (files must be an object)")
+    contents = {}
+    for name, expected in listed.items():
+        if not _PLAIN_NAME.fullmatch(name) or name == METADATA_FILE:
+            raise ModelFileError(f"{path / METADATA_FILE}: the file name {name!r} is not a plain name inside the model directory")
+        size = expected.get("bytes") if isinstance(expected, dict) else None
+        digest = expected.get("sha256") if isinstance(expected, dict) else None
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0 or not isinstance(digest, str) or not _SHA256.fullmatch(digest):
+            raise ModelFileError(f"{path / METADATA_FILE}: damaged metadata (the size or SHA-256 of {name})")
+        if not (path / name).exists():
             raise ModelFileError(f"{path}: {name} is missing")
-        if sha256_bytes(extra.read_bytes()) != expected.get("sha256"):
-            raise ModelFileError(f"{extra}: damaged (its SHA-256 differs from the one in {METADATA_FILE})")
-    return model, metadata
+        data = read_regular_file(path / name, size=size)
+        if sha256_bytes(data) != digest:
+            raise ModelFileError(f"{path / name}: damaged (its SHA-256 differs from the one in {METADATA_FILE})")
+        contents[name] = data
+    return contents

@@ -15,6 +15,10 @@ Measured on a 2-core machine, Python 3.11 (both shipped lists, 354,691 terms, 33
 into 1,078,091 keys): compiling takes 2.7 s (disease 1.9 s, chemical 0.8 s), with a tracemalloc
 peak of 126 MiB (114 MiB kept by the two dicts) and max RSS going from 19 to 172 MiB;
 featurizing BC5CDR test (4,797 sentences, 124,750 tokens) with both lists takes 0.33-0.39 s.
+``benchmarks/gazetteer_matching.py`` times this walker against pyahocorasick, ahocorasick-rs and
+marisa-trie giving the same features (results/gazetteer_matching.json): none is faster build plus
+matching BC5CDR test (best of 7 in one run: walker 1.79 + 0.18 s, marisa-trie 1.73 + 0.30 s,
+the automata 3.1-3.5 s to build; reading the terms, common to all, is 1.15 s), so the walker stays.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Mapping
 
-from ..errors import FeatureSetError, ModelFileError
+from ..errors import CrfnerError, FeatureSetError, ModelFileError
 from .featureset import FeatureSet
 from .featurizer import Resources
 
@@ -110,6 +110,17 @@ def describe_resources(resources: Resources) -> dict:
     return info
 
 
+def resource_files(resources: Resources) -> dict[str, bytes]:
+    """The files a model directory keeps of its resources: the cluster table, if any."""
+    if resources.clusters is None:
+        return {}
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="crfner-") as tmp:
+        resources.clusters.save(Path(tmp) / CLUSTERS_FILE)
+        return {CLUSTERS_FILE: (Path(tmp) / CLUSTERS_FILE).read_bytes()}
+
+
 def restore_resources(model_dir: Path, recorded: dict, gazetteers=None, allow_gazetteer_change=False, data_dir=None) -> Resources:
     """Find the gazetteers a model was trained with and check they are unchanged; load its clusters."""
     from ..corpora.registry import resolve_data_dir
@@ -122,7 +133,7 @@ def restore_resources(model_dir: Path, recorded: dict, gazetteers=None, allow_ga
             entry["path"],
             str(resolve_data_dir(data_dir) / "gazetteers" / Path(entry["path"]).name),
         ]
-        path = next((c for c in candidates if Path(c).is_file()), None)
+        path = next((c for c in candidates if Path(c).is_file()), None)  # regular files only: no FIFO, no device
         if path is None:
             raise ModelFileError(
                 f"{model_dir}: gazetteer {name!r} not found (looked at {', '.join(candidates)}); pass its file with --gazetteer {name}=PATH"
@@ -137,7 +148,10 @@ def restore_resources(model_dir: Path, recorded: dict, gazetteers=None, allow_ga
     if recorded.get("clusters"):
         from .clusters import ClusterTable
 
-        clusters = ClusterTable.load(model_dir / recorded["clusters"]["file"])
+        try:
+            clusters = ClusterTable.load(model_dir / CLUSTERS_FILE)
+        except CrfnerError as error:
+            raise ModelFileError(f"{model_dir}: {error}") from None
         if clusters.sha256() != recorded["clusters"]["sha256"]:
             raise ModelFileError(f"{model_dir}: {CLUSTERS_FILE} differs from the table recorded in the metadata")
     return Resources(gazetteers=lists, clusters=clusters)

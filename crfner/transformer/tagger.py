@@ -13,7 +13,7 @@ from sklearn.base import BaseEstimator
 
 from .. import __version__
 from ..atomic import atomic_directory
-from ..crf.tagger import check_tokens
+from ..crf.training import check_tokens
 from ..errors import DataFormatError, ModelFileError, NotFittedError
 from ..evaluation.metrics import evaluate
 from .modelfiles import FORMAT, FORMAT_VERSION, METADATA_FILE, describe_files, read_metadata

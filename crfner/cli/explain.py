@@ -1,0 +1,59 @@
+"""``crfner explain``: the entities a model finds in raw text and, at each of their tokens, the
+features and transitions that made its label win, as text, JSON or an HTML page."""
+
+from __future__ import annotations
+
+import sys
+
+from .common import add_common, add_model_gazetteers, load_model, usage
+
+
+def add_parser(verbs) -> None:
+    p = verbs.add_parser("explain", help="explain the entities a model finds in raw text, from its weights",
+                         description="Tag raw text with MODEL and show, for each token of each entity, the "
+                                     "features and transitions that make its label beat the best other label "
+                                     "(they add up to the score margin exactly).")
+    p.add_argument("model", help="model directory")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--text", help="the raw text to explain")
+    source.add_argument("--input", metavar="FILE", help="a UTF-8 text file to explain, as one document")
+    p.add_argument("--top", type=int, default=10, help="features shown for and against per token (default 10)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--html", metavar="OUT.html",
+                   help="write a self-contained HTML page (written atomically); then stdout has only --json's output")
+    add_model_gazetteers(p)
+    add_common(p, jobs=False)
+    p.set_defaults(run=run, n_jobs=1)
+
+
+def _read_text(path: str) -> str:
+    from ..errors import DataFormatError
+
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DataFormatError(f"not UTF-8 text (byte {error.start + 1} of the file)", path) from None
+
+
+def run(args) -> int:
+    import json
+
+    from ..explanations import explain
+    from ..explanations.html import write_html
+
+    if args.text is None and args.input is None:
+        raise usage("give the text to explain with --text TEXT or --input FILE")
+    if args.top < 1:
+        raise usage(f"--top must be at least 1, not {args.top}")
+    text = args.text if args.text is not None else _read_text(args.input)
+    explanation = explain(load_model(args), text, top=args.top)
+    if args.json:
+        print(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False))
+    elif not args.html:
+        print(explanation)
+    if args.html:
+        write_html(explanation, args.html)
+        print(f"wrote the explanation of {len(explanation.entities)} entities to {args.html}", file=sys.stderr)
+    return 0

@@ -1,0 +1,43 @@
+"""Checks of a CRF model's metadata beyond its files: every field loading reads has the type
+it must have, so a damaged or crafted ``crfner.json`` gives a one-line ``ModelFileError``."""
+
+from __future__ import annotations
+
+from ..errors import ModelFileError
+from ..featurize.resources import CLUSTERS_FILE
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def checked_metadata(metadata: dict, path) -> tuple[dict, dict, dict]:
+    """The parameters, training record and metrics of ``metadata``, checked (copies)."""
+    where = f"{path}: damaged metadata"
+    params = metadata["parameters"]
+    if not isinstance(params, dict) or not all(isinstance(v, _SCALARS) for v in params.values()):
+        raise ModelFileError(f"{where} (parameters must be an object of plain values)")
+    n_jobs = params.get("n_jobs", 1)
+    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or not -64 <= n_jobs <= 1024 or n_jobs == 0:
+        raise ModelFileError(f"{where} (n_jobs is {n_jobs!r})")
+    if not isinstance(metadata["feature_set"], dict):
+        raise ModelFileError(f"{where} (feature_set must be an object)")
+    training = metadata.get("training") or {}
+    metrics = metadata.get("metrics") or {}
+    if not isinstance(training, dict) or not isinstance(metrics, dict):
+        raise ModelFileError(f"{where} (training and metrics must be objects)")
+    _check_resources(metadata.get("resources") or {}, where)
+    return dict(params), dict(training), dict(metrics)
+
+
+def _check_resources(resources, where: str) -> None:
+    if not isinstance(resources, dict):
+        raise ModelFileError(f"{where} (resources must be an object)")
+    lists = resources.get("gazetteers") or []
+    if not isinstance(lists, list):
+        raise ModelFileError(f"{where} (resources.gazetteers must be a list)")
+    for entry in lists:
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("name", "path", "sha256")):
+            raise ModelFileError(f"{where} (each gazetteer needs a name, a path and a sha256)")
+    clusters = resources.get("clusters")
+    if clusters is not None:
+        if not isinstance(clusters, dict) or clusters.get("file") != CLUSTERS_FILE or not isinstance(clusters.get("sha256"), str):
+            raise ModelFileError(f"{where} (resources.clusters must name {CLUSTERS_FILE} and its sha256)")

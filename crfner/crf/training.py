@@ -1,0 +1,104 @@
+"""Training a CRF with CRFsuite (through sklearn-crfsuite), and the checks of what it is
+given. CRFsuite is used here only: its binary is read once, by :meth:`CRFWeights.from_model`,
+into the weights that tagging and model files use."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Sequence
+
+from ..errors import DataFormatError, ModelFileError
+from ..schemes import is_valid_tag
+from .decoding import CRFWeights
+
+# Used only where neither the feature set nor the caller names a value.
+FALLBACK_TRAINING = {
+    "algorithm": "lbfgs",
+    "c1": 0.1,
+    "c2": 0.1,
+    "max_iterations": 100,
+    "all_possible_transitions": True,
+}
+REGULARISED = {"lbfgs": {"c1", "c2"}, "l2sgd": {"c2"}}
+
+
+def progress_trainer(show: bool, total: int):
+    """A pycrfsuite trainer class that reports iterations on a progress bar instead of stdout."""
+    import pycrfsuite
+    from tqdm.auto import tqdm
+
+    class ProgressTrainer(pycrfsuite.Trainer):
+        def __init__(self, algorithm=None, params=None, verbose=False):
+            super().__init__(algorithm=algorithm, params=params, verbose=True)
+            self._bar = None
+
+        def on_start(self, log):
+            self._bar = tqdm(total=total, desc="training CRF", unit="iter", disable=not show, leave=False)
+
+        def on_iteration(self, log, info):
+            if self._bar is not None:
+                self._bar.update(1)
+                self._bar.set_postfix(loss=f"{info.get('loss', 0):.1f}", refresh=False)
+
+        def on_end(self, log):
+            if self._bar is not None:
+                self._bar.close()
+
+        on_featgen_progress = on_featgen_end = on_prepared = on_prepare_error = on_optimization_end = (
+            lambda self, *args: None
+        )
+
+    return ProgressTrainer
+
+
+def check_tokens(X, name: str = "X") -> None:
+    """Raise :class:`DataFormatError` unless ``X`` is a list of token-string lists."""
+    if isinstance(X, (str, bytes)) or not hasattr(X, "__len__"):
+        raise DataFormatError(f"{name} must be a list of token lists")
+    for index, tokens in enumerate(X):
+        if isinstance(tokens, str) or not all(isinstance(t, str) for t in tokens):
+            raise DataFormatError(f"{name}[{index}] must be a list of token strings")
+
+
+def check_tags(X, y) -> None:
+    if len(X) != len(y):
+        raise DataFormatError(f"{len(X)} sentences but {len(y)} tag lists")
+    for index, (tokens, tags) in enumerate(zip(X, y)):
+        if len(tokens) != len(tags):
+            raise DataFormatError(f"sentence {index}: {len(tokens)} tokens but {len(tags)} tags")
+        for tag in tags:
+            if not isinstance(tag, str) or not is_valid_tag(tag):
+                raise DataFormatError(f"sentence {index}: tag {tag!r} fits no tagging scheme")
+
+
+def data_hash(X: Sequence[Sequence[str]], y: Sequence[Sequence[str]]) -> str:
+    """SHA-256 of the training sentences and tags, to tell later which data a model saw."""
+    digest = hashlib.sha256()
+    for tokens, tags in zip(X, y):
+        digest.update(json.dumps([list(tokens), list(tags)], ensure_ascii=False).encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def train_crfsuite(features: list, tags: list[list[str]], params: dict, verbose: bool) -> tuple[bytes, CRFWeights]:
+    """Train CRFsuite on feature lists and tags; its binary model and the weights read from it."""
+    import pycrfsuite
+    import sklearn_crfsuite
+
+    with tempfile.TemporaryDirectory(prefix="crfner-") as tmp:
+        model_path = os.path.join(tmp, "model.crfsuite")
+        crf = sklearn_crfsuite.CRF(
+            **params, model_filename=model_path, trainer_cls=progress_trainer(verbose, params["max_iterations"])
+        )
+        crf.fit(features, tags)
+        model = Path(model_path).read_bytes()
+    tagger = pycrfsuite.Tagger()
+    try:
+        tagger.open_inmemory(model)
+    except ValueError as error:
+        raise ModelFileError(f"CRFsuite cannot read the model it trained ({error})") from None
+    return model, CRFWeights.from_model(model, tagger)

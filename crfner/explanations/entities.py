@@ -1,0 +1,139 @@
+"""Explain the entities a fitted CRF finds in text: at each of their tokens, the attributes and
+transitions that make its label beat the best competing label (see ``contributions``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from ..errors import DataFormatError, NotFittedError
+from ..schemes import tags_to_spans
+from ..text import sentences
+from .contributions import TokenExplanation, emission_scores, token_margin
+
+__all__ = ["EntityExplanation", "Explanation", "explain"]
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@dataclass
+class EntityExplanation:
+    """One entity, as :func:`crfner.tag_text` gives it (``text[start:end]``, type, mean tag
+    probability), with the explanation of each of its tokens."""
+
+    start: int
+    end: int
+    type: str
+    text: str
+    score: float
+    sentence: int  # which sentence of the input it is in
+    token_start: int  # its tokens in that sentence: [token_start, token_end)
+    token_end: int
+    tokens: list[TokenExplanation] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "start": self.start, "end": self.end, "type": self.type, "text": self.text, "score": self.score,
+            "sentence": self.sentence, "token_start": self.token_start, "token_end": self.token_end,
+            "tokens": [t.to_dict() for t in self.tokens],
+        }
+
+
+@dataclass
+class Explanation:
+    """The entities of a text and why (see :func:`explain`); ``to_dict()`` for JSON, ``str()``
+    to read, :func:`crfner.explanations.html.render_html` for a page."""
+
+    text: str
+    labels: list[str]
+    feature_set: dict  # name, version
+    top: int
+    entities: list[EntityExplanation] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "text": self.text, "labels": list(self.labels), "feature_set": dict(self.feature_set), "top": self.top,
+            "entities": [e.to_dict() for e in self.entities],
+        }
+
+    def __str__(self) -> str:
+        from .render import render_explanation
+
+        return render_explanation(self)
+
+
+def _token_input(X) -> tuple[str, list[list[tuple[str, int, int]]]]:
+    """Token lists as one text (tokens joined by a space, sentences by a line break) and each
+    token's offsets in it."""
+    if isinstance(X, (bytes, bytearray)) or not hasattr(X, "__len__"):
+        raise DataFormatError("explain takes a str or a list of token lists")
+    parts, out, at = [], [], 0
+    for index, tokens in enumerate(X):
+        if isinstance(tokens, str) or not all(isinstance(t, str) for t in tokens):
+            raise DataFormatError(f"X[{index}] must be a list of token strings")
+        if index:
+            parts.append("\n")
+            at += 1
+        sentence = []
+        for k, token in enumerate(tokens):
+            if k:
+                parts.append(" ")
+                at += 1
+            sentence.append((token, at, at + len(token)))
+            parts.append(token)
+            at += len(token)
+        out.append(sentence)
+    return "".join(parts), out
+
+
+def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, documents: Sequence | None = None) -> Explanation:
+    """Every entity ``tagger`` (a fitted or loaded :class:`crfner.CRFTagger`) finds in ``text``
+    and, at each of its tokens, the ``top`` attributes most in favour of its label over the
+    best competing label (and the ``top`` most against), the transition terms, and the rest.
+
+    ``text`` is raw text (split and tokenised as :func:`crfner.tag_text` does it, the same
+    entities and offsets) or token lists, which are then joined into a text (a space between
+    tokens, a line break between sentences) that the offsets point into; ``documents`` gives
+    the token lists' document ids as in ``CRFTagger.predict``. For each token, ``margin ==
+    emission + transition_in + transition_out`` and ``emission == sum of features + sum of
+    against + rest``, exactly up to floating-point rounding.
+    """
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise ValueError(f"top must be a positive whole number, not {top!r}")
+    if isinstance(text, str):
+        if documents is not None:
+            raise ValueError("documents= goes with token lists; raw text is one document")
+        split = [[(text[t.start:t.end], t.start, t.end) for t in s] for s in sentences(text)]
+        token_lists = [[_SURROGATE.sub("\ufffd", token) for token, _, _ in s] for s in split]
+        documents = [0] * len(split)  # one document, as tag_text tags it
+    else:
+        text, split = _token_input(text)
+        token_lists = [[token for token, _, _ in s] for s in split]
+    scored = tagger.predict_scored(token_lists, documents=documents)
+    weights = getattr(tagger, "weights_", None)
+    if weights is None:
+        raise NotFittedError("this tagger has no CRF weights_ to explain (fit or load a CRFTagger)")
+    index = {label: k for k, label in enumerate(weights.labels)}
+    with_entities = [i for i, (tags, _) in enumerate(scored) if tags_to_spans(tags)]
+    ids = None if documents is None else list(documents)
+    attributes = tagger.token_attributes(token_lists, documents=ids) if with_entities else []
+
+    feature_set = getattr(tagger, "feature_set_", None)
+    out = Explanation(text, list(weights.labels),
+                      {"name": getattr(feature_set, "name", None), "version": getattr(feature_set, "version", None)}, top)
+    for i in with_entities:
+        tags, probabilities = scored[i]
+        path = [index[tag] for tag in tags]
+        emissions = emission_scores(weights, attributes[i])
+        for span in tags_to_spans(tags):
+            start, end = split[i][span.start][1], split[i][span.end - 1][2]
+            score = sum(probabilities[span.start:span.end]) / (span.end - span.start)
+            entity = EntityExplanation(start, end, span.type, text[start:end], float(score), i, span.start, span.end)
+            for t in range(span.start, span.end):
+                token, first, last = split[i][t]
+                margin = token_margin(weights, attributes[i][t], emissions, path, t, top)
+                entity.tokens.append(dataclasses.replace(margin, token=token, start=first, end=last))
+            out.entities.append(entity)
+    return out

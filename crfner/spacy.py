@@ -1,0 +1,156 @@
+"""A spaCy pipeline component: crfner's CRF tagger inside a spaCy pipeline
+(``pip install 'crfner[spacy]'``).
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("crfner", config={"model": "models/ncbi"})
+    doc = nlp("Mutations in BRCA1 cause hereditary breast and ovarian cancer.")
+    [(ent.text, ent.label_, ent._.crfner_score) for ent in doc.ents]
+
+The factory is registered through spaCy's ``spacy_factories`` entry point, so
+``add_pipe("crfner")`` works without importing crfner first; importing this module
+registers it too. ``import crfner`` itself never imports spaCy.
+
+The component tags ``doc.text`` with crfner's own raw-text tagging (crfner's sentence
+splitter and tokeniser, the ones the model was trained with), leaves spaCy's tokens as they
+are, and maps each entity's character span onto spaCy tokens with ``Doc.char_span``:
+
+* ``alignment_mode="expand"`` (default): a span whose boundary falls inside a spaCy token
+  grows to cover that whole token (crfner's "IL" in spaCy's one token "IL-2" becomes
+  "IL-2"); ``"contract"`` shrinks it to the spaCy tokens wholly inside it, and drops it if
+  there are none; ``"strict"`` drops every span that does not start and end on spaCy token
+  boundaries. A span that aligns is kept at exactly crfner's character offsets in every mode.
+* If aligning makes two of crfner's entities overlap, the one with the higher score is kept
+  (on a tie, the one that starts first).
+* Entities an earlier component set (``doc.ents``) follow ``existing``: ``"keep"`` (default)
+  keeps them all and adds crfner's entities that overlap none of them; ``"override"`` keeps
+  all of crfner's and those earlier ones that overlap none of crfner's; ``"replace"`` drops
+  the earlier ones. Tokens in no entity are then outside any entity ("O").
+
+Each entity crfner added carries its score (the mean marginal probability of its tokens'
+tags, :mod:`crfner.tagging.annotate`) in ``span._.crfner_score``; other spans have ``None``.
+``nlp.pipe`` tags ``batch_size`` documents in one model pass. The pipeline refers to the
+model by its path (``nlp.to_disk`` does not copy it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .corpora.documents import Document
+from .crf.tagger import CRFTagger
+from .tagging.annotate import tag_documents, tag_text
+
+__all__ = ["ALIGNMENT_MODES", "EXISTING_POLICIES", "SCORE_EXTENSION", "CrfnerComponent", "check_options", "make_crfner"]
+
+ALIGNMENT_MODES = ("expand", "contract", "strict")
+EXISTING_POLICIES = ("keep", "override", "replace")
+SCORE_EXTENSION = "crfner_score"
+
+if not Span.has_extension(SCORE_EXTENSION):
+    Span.set_extension(SCORE_EXTENSION, default=None)
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def check_options(alignment_mode: str, existing: str, batch_size: int) -> None:
+    """A one-line ValueError for an option the component does not know."""
+    if alignment_mode not in ALIGNMENT_MODES:
+        raise ValueError(f"alignment_mode must be one of {', '.join(ALIGNMENT_MODES)}, not {alignment_mode!r}")
+    if existing not in EXISTING_POLICIES:
+        raise ValueError(f"existing must be one of {', '.join(EXISTING_POLICIES)}, not {existing!r}")
+    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+        raise ValueError(f"batch_size must be a whole number of at least 1, not {batch_size!r}")
+
+
+class CrfnerComponent:
+    """Sets ``doc.ents`` from a fitted crfner tagger (a :class:`crfner.CRFTagger`, or any
+    estimator :func:`crfner.tag_text` accepts); see the module for the rules."""
+
+    def __init__(
+        self,
+        tagger,
+        name: str = "crfner",
+        alignment_mode: str = "expand",
+        existing: str = "keep",
+        batch_size: int = 64,
+    ):
+        check_options(alignment_mode, existing, batch_size)
+        self.tagger = tagger
+        self.name = name
+        self.alignment_mode = alignment_mode
+        self.existing = existing
+        self.batch_size = batch_size
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The entity types the model can give."""
+        tags = getattr(self.tagger, "classes_", None) or []
+        return tuple(sorted({tag[2:] for tag in tags if tag[:2] in ("B-", "I-")}))
+
+    def __call__(self, doc: Doc) -> Doc:
+        return self.set_entities(doc, tag_text(self.tagger, doc.text))
+
+    def pipe(self, stream: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
+        """Tag the docs ``batch_size`` at a time, each batch in one model pass."""
+        for batch in spacy.util.minibatch(stream, size=batch_size or self.batch_size):
+            tagged = tag_documents(self.tagger, [Document(str(i), doc.text) for i, doc in enumerate(batch)])
+            for doc, document in zip(batch, tagged):
+                yield self.set_entities(doc, document.mentions)
+
+    def align(self, doc: Doc, entities: Sequence) -> list[tuple[Span, float]]:
+        """crfner's entities (anything with ``start``, ``end``, ``type``, ``score``) as
+        non-overlapping spaCy spans with their scores, by the alignment rule."""
+        aligned = []
+        for entity in entities:
+            span = doc.char_span(entity.start, entity.end, label=entity.type, alignment_mode=self.alignment_mode)
+            if span is not None and len(span):
+                aligned.append((span, float(entity.score)))
+        kept: list[tuple[Span, float]] = []
+        # the higher score first; on a tie the earlier start (sorted is stable, input is in order)
+        for span, score in sorted(aligned, key=lambda pair: -pair[1]):
+            if not any(_overlaps(span, other) for other, _ in kept):
+                kept.append((span, score))
+        return sorted(kept, key=lambda pair: (pair[0].start, pair[0].end))
+
+    def set_entities(self, doc: Doc, entities: Sequence) -> Doc:
+        """Set ``doc.ents`` from crfner's entities, by the alignment and ``existing`` rules."""
+        ours = self.align(doc, entities)
+        earlier = list(doc.ents)
+        if self.existing == "keep":
+            ours = [(s, score) for s, score in ours if not any(_overlaps(s, e) for e in earlier)]
+        elif self.existing == "override":
+            earlier = [e for e in earlier if not any(_overlaps(e, s) for s, _ in ours)]
+        else:
+            earlier = []
+        doc.ents = sorted(earlier + [s for s, _ in ours], key=lambda span: span.start)
+        for span, score in ours:
+            span._.set(SCORE_EXTENSION, score)
+        return doc
+
+
+@Language.factory(
+    "crfner",
+    default_config={"data_dir": None, "alignment_mode": "expand", "existing": "keep", "batch_size": 64},
+    assigns=["doc.ents", "token.ent_iob", "token.ent_type", f"span._.{SCORE_EXTENSION}"],
+)
+def make_crfner(
+    nlp: Language,
+    name: str,
+    model: str,
+    data_dir: str | None,
+    alignment_mode: str,
+    existing: str,
+    batch_size: int,
+) -> CrfnerComponent:
+    """The ``"crfner"`` factory: ``model`` is a directory saved by ``CRFTagger.save``
+    (a damaged or missing one raises :class:`crfner.ModelFileError`); ``data_dir`` is where
+    the model's gazetteers and clusters are, if not the default data folder."""
+    check_options(alignment_mode, existing, batch_size)
+    tagger = CRFTagger.load(model, data_dir=data_dir)
+    return CrfnerComponent(tagger, name=name, alignment_mode=alignment_mode, existing=existing, batch_size=batch_size)
