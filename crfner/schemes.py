@@ -8,6 +8,7 @@ same type; it ends at ``O``, ``E-``, ``S-`` or a change of type.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, NamedTuple, Sequence
 
 SCHEMES = ("iob1", "iob2", "iobes")
@@ -37,6 +38,10 @@ def split_tag(tag: str) -> tuple[str, str | None]:
     return match.group(1), match.group(2)
 
 
+# Decoding calls this once per tag, over a handful of distinct tags.
+_split_known = lru_cache(maxsize=4096)(split_tag)
+
+
 def is_valid_tag(tag: str) -> bool:
     """Whether ``tag`` is ``O`` or a prefixed tag of IOB1, IOB2 or IOBES."""
     return TAG_PATTERN.fullmatch(tag) is not None
@@ -48,7 +53,7 @@ def tags_to_spans(tags: Sequence[str]) -> list[Span]:
     open_type: str | None = None
     open_start = 0
     for i, tag in enumerate(tags):
-        prefix, etype = split_tag(tag)
+        prefix, etype = _split_known(tag)
         continues = open_type is not None and etype == open_type and prefix in ("I", "E")
         if not continues and open_type is not None:
             spans.append(Span(open_type, open_start, i))

@@ -122,11 +122,6 @@ def marginals(emissions: list[np.ndarray], transition: np.ndarray) -> list[np.nd
     return out
 
 
-def _logsumexp(values: np.ndarray, axis: int) -> np.ndarray:
-    top = values.max(axis=axis, keepdims=True)
-    return (top + np.log(np.exp(values - top).sum(axis=axis, keepdims=True))).squeeze(axis)
-
-
 def _marginals_batch(emissions: list[np.ndarray], transition: np.ndarray) -> list[np.ndarray]:
     lengths = np.array([len(e) for e in emissions])
     size, longest, n_labels = len(emissions), int(lengths.max()), transition.shape[0]
@@ -135,18 +130,30 @@ def _marginals_batch(emissions: list[np.ndarray], transition: np.ndarray) -> lis
     scores = np.zeros((size, longest, n_labels))
     for b, e in enumerate(emissions):
         scores[b, : len(e)] = e
+    # Log space throughout. Each step's log-sum-exp over the previous label is taken as a
+    # matrix product: shift the log scores by their maximum (so the largest term is exp(0)),
+    # multiply by exp(transition - its maximum), and add both shifts back after the log.
+    top = transition.max()
+    weights = np.exp(transition - top)
     # forward[b, t, j]: log of the summed scores of all paths over tokens 0..t ending in j.
     forward = np.empty((size, longest, n_labels))
     forward[:, 0] = scores[:, 0]
     for t in range(1, longest):
-        forward[:, t] = _logsumexp(forward[:, t - 1, :, None] + transition[None], axis=1) + scores[:, t]
+        previous = forward[:, t - 1]
+        shift = previous.max(axis=1, keepdims=True)
+        forward[:, t] = np.log(np.exp(previous - shift) @ weights) + shift + top + scores[:, t]
     # backward[b, t, i]: the same for tokens t+1..end starting from i; zero at and past the end.
     backward = np.zeros((size, longest, n_labels))
     for t in range(longest - 2, -1, -1):
-        step = _logsumexp(transition[None] + (scores[:, t + 1] + backward[:, t + 1])[:, None, :], axis=2)
+        following = scores[:, t + 1] + backward[:, t + 1]
+        shift = following.max(axis=1, keepdims=True)
+        step = np.log(np.exp(following - shift) @ weights.T) + shift + top
         backward[:, t] = np.where((t < lengths - 1)[:, None], step, 0.0)
     rows = np.arange(size)
-    log_z = _logsumexp(forward[rows, lengths - 1], axis=1)
+    last = forward[rows, lengths - 1]
+    shift = last.max(axis=1)
+    log_z = np.log(np.exp(last - shift[:, None]).sum(axis=1)) + shift
     inside = (np.arange(longest)[None, :] < lengths[:, None])[:, :, None]  # past a sentence's end: padding
-    probabilities = np.exp(np.where(inside, forward + backward - log_z[:, None, None], -np.inf))
+    with np.errstate(divide="ignore"):
+        probabilities = np.exp(np.where(inside, forward + backward - log_z[:, None, None], -np.inf))
     return [probabilities[b, : lengths[b]] for b in range(size)]

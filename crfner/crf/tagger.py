@@ -8,6 +8,7 @@ import os
 import time
 from pathlib import Path
 
+import numpy as np
 from sklearn.base import BaseEstimator
 
 from .. import __version__
@@ -144,29 +145,25 @@ class CRFTagger(BaseEstimator):
         sentence stands alone. Sentences of one document need not be adjacent.
         """
         self._check_fitted()
-        labels = self.weights_.labels
-        return [[labels[k] for k in path.tolist()] for path, _ in self._decode(X, documents, "tags")]
+        return self._decode(X, documents, "tags")
 
     def predict_marginals(self, X, *, documents=None) -> list[list[dict[str, float]]]:
         """For each token, the marginal probability of every label (``documents`` as in :meth:`predict`)."""
         self._check_fitted()
         labels = self.weights_.labels
-        return [[dict(zip(labels, row)) for row in probabilities.tolist()] for _, probabilities in
+        return [[dict(zip(labels, row)) for row in probabilities.tolist()] for probabilities in
                 self._decode(X, documents, "marginals")]
 
     def predict_scored(self, X, *, documents=None) -> list[tuple[list[str], list[float]]]:
         """For each token list, its Viterbi tags and the marginal probability of each tag
         (what raw-text tagging needs for entity scores; ``documents`` as in :meth:`predict`)."""
         self._check_fitted()
-        labels = self.weights_.labels
-        out = []
-        for path, probabilities in self._decode(X, documents, "both"):
-            out.append(([labels[k] for k in path.tolist()], probabilities[range(len(path)), path].tolist()))
-        return out
+        return self._decode(X, documents, "both")
 
-    def _decode(self, X, documents, want: str) -> list[tuple]:
-        """(best path, marginals) per sentence, each None unless ``want`` asks for it; label
-        scores summed from the weights per word type, a batch of sentences at a time."""
+    def _decode(self, X, documents, want: str) -> list:
+        """Per sentence, as ``want`` says: its ``"tags"``, its ``"marginals"`` (a ``(tokens,
+        labels)`` array), or ``"both"`` (tags and each tag's probability); label scores summed
+        from the weights per word type, a batch of sentences at a time."""
         check_tokens(X)
         groups = document_groups(documents, len(X))
         if self.n_jobs != 1 and len(groups) > 1:
@@ -179,11 +176,13 @@ class CRFTagger(BaseEstimator):
         extras: list = []
 
         def decode():
+            if not batch:
+                return
             emissions = scorer.scores([X[i] for i in batch], extras)
-            paths = viterbi(emissions, transition) if want != "marginals" else [None] * len(batch)
-            probabilities = marginals(emissions, transition) if want != "tags" else [None] * len(batch)
-            for index, path, probability in zip(batch, paths, probabilities):
-                out[index] = (path, probability)
+            paths = viterbi(emissions, transition) if want != "marginals" else None
+            probabilities = marginals(emissions, transition) if want != "tags" else None
+            for index, result in zip(batch, self._outputs(want, paths, probabilities)):
+                out[index] = result
             batch.clear()
             extras.clear()
 
@@ -194,6 +193,20 @@ class CRFTagger(BaseEstimator):
                 if len(batch) >= _BATCH:
                     decode()
             decode()
+        return out
+
+    def _outputs(self, want: str, paths, probabilities) -> list:
+        """A batch's results in the form :meth:`_decode` gives, converted all at once."""
+        if want == "marginals":
+            return probabilities
+        flat = np.concatenate(paths)
+        names = [self.weights_.labels[k] for k in flat.tolist()]
+        chosen = np.concatenate(probabilities)[np.arange(len(flat)), flat].tolist() if want == "both" else None
+        out, start = [], 0
+        for path in paths:
+            end = start + len(path)
+            out.append(names[start:end] if chosen is None else (names[start:end], chosen[start:end]))
+            start = end
         return out
 
     def _decode_in_parallel(self, X, documents, groups: list[list[int]], want: str) -> list[tuple]:

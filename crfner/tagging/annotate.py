@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
 from ..corpora.documents import Document, Mention
+from ..featurize.parallel import paused_gc
 from ..schemes import tags_to_spans
 from ..text import Token, sentences
 
@@ -56,6 +57,8 @@ def _decode(text: str, token_sentences: Sequence[list[Token]], tagged) -> list[E
     """Entities from each sentence's tags and tag probabilities, as character spans."""
     entities: list[Entity] = []
     for tokens, (tags, probabilities) in zip(token_sentences, tagged):
+        if tags.count("O") == len(tags):  # most sentences: nothing to map
+            continue
         for span in tags_to_spans(tags):
             start, end = tokens[span.start].start, tokens[span.end - 1].end
             score = sum(probabilities[span.start : span.end]) / (span.end - span.start)
@@ -66,7 +69,8 @@ def _decode(text: str, token_sentences: Sequence[list[Token]], tagged) -> list[E
 def tag_sentences(tagger, text: str, token_sentences: Sequence[list[Token]]) -> list[Entity]:
     """Entities of ``text`` given its sentences as tokens (from :func:`crfner.text.sentences`)."""
     token_lists = _model_tokens(text, token_sentences)
-    return _decode(text, token_sentences, _tag_and_score(tagger, token_lists, [0] * len(token_lists)))
+    with paused_gc():
+        return _decode(text, token_sentences, _tag_and_score(tagger, token_lists, [0] * len(token_lists)))
 
 
 def tag_text(tagger, text: str, passages: Sequence[tuple[int, int]] | None = None) -> list[Entity]:
@@ -74,14 +78,15 @@ def tag_text(tagger, text: str, passages: Sequence[tuple[int, int]] | None = Non
     == e.text`` for each. ``passages`` (e.g. title and abstract) are split separately."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
-    return tag_sentences(tagger, text, sentences(text, passages))
+    with paused_gc():
+        return tag_sentences(tagger, text, sentences(text, passages))
 
 
 def _as_mention(entity: Entity) -> Mention:
     return Mention(entity.start, entity.end, entity.type, entity.text, None, entity.score)
 
 
-def iter_tag_documents(tagger, documents: Iterable[Document], batch_size: int = 64) -> Iterator[Document]:
+def iter_tag_documents(tagger, documents: Iterable[Document], batch_size: int = 256) -> Iterator[Document]:
     """Like :func:`tag_documents`, but streams: documents are read and tagged ``batch_size`` at a time."""
     batch: list[Document] = []
     for document in documents:
@@ -95,6 +100,11 @@ def iter_tag_documents(tagger, documents: Iterable[Document], batch_size: int = 
 
 def _tag_batch(tagger, documents: list[Document]) -> list[Document]:
     """Tag several documents in one model pass (one featurization call, so ``n_jobs`` helps)."""
+    with paused_gc():  # many small objects, no cycles: collector passes over a loaded model's tables cost much
+        return _tag_batch_unpaused(tagger, documents)
+
+
+def _tag_batch_unpaused(tagger, documents: list[Document]) -> list[Document]:
     split = [sentences(d.text, d.passages) for d in documents]
     token_lists = [tokens for d, sents in zip(documents, split) for tokens in _model_tokens(d.text, sents)]
     ids = [k for k, sents in enumerate(split) for _ in sents]

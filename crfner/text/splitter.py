@@ -8,6 +8,9 @@ followed by an ordinary lower-case word. Blank lines always end a sentence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
+from operator import itemgetter
 from typing import Iterable, Sequence
 
 from .tokenizer import Token, tokenize
@@ -23,6 +26,7 @@ _ENDERS = frozenset(".?!\u2026\u203c\u2047\u2048\u2049\u3002\uff01\uff1f")
 _CLOSERS = frozenset(")]}\"'\u2019\u201d\u00bb")
 _OPEN_FOR = {")": "(", "]": "[", "}": "{"}
 _OPENERS = frozenset(_OPEN_FOR.values())
+_MAY_END = _ENDERS | _CLOSERS  # a sentence can end after these only (see _ends_sentence)
 # Brackets that open and close further apart than this are not trusted to hold one sentence
 # (80 reproduces the most corpus sentences; a stray "(" must not glue a whole text together).
 _MAX_BRACKET_TOKENS = 80
@@ -81,7 +85,7 @@ def _boundaries(text: str, tokens: list[Token]) -> list[int]:
     """Indices of the tokens that start a new sentence (never 0)."""
     inside = _bracketed(tokens)
     cuts: list[int] = []
-    for i in range(len(tokens) - 1):
+    for i in _candidates(text, tokens):
         token, following = tokens[i], tokens[i + 1]
         if token.end == following.start:
             continue
@@ -99,13 +103,26 @@ def _boundaries(text: str, tokens: list[Token]) -> list[int]:
     return cuts
 
 
+def _candidates(text: str, tokens: list[Token]) -> list[int]:
+    """The tokens after which a sentence may end, in order: those that can end one (a full
+    stop, a closing bracket) and those followed by a line break; no other token is looked at."""
+    last = len(tokens) - 1
+    found = {i for i, t in enumerate(map(itemgetter(0), tokens)) if t in _MAY_END and i < last}
+    ends = [token.end for token in tokens]
+    first, stop = tokens[0].start, tokens[-1].start
+    for match in _LINE_BREAK.finditer(text, first, stop):
+        i = bisect_right(ends, match.start()) - 1  # the token the break follows
+        if 0 <= i < last:
+            found.add(i)
+    return sorted(found)
+
+
 def _bracketed(tokens: list[Token]) -> list[int]:
     """For each token, how many matched bracket pairs enclose it (pairs longer than
     ``_MAX_BRACKET_TOKENS`` tokens are ignored)."""
-    depth_change = [0] * (len(tokens) + 1)
+    depth_change = [0] * len(tokens)
     stack: list[tuple[str, int]] = []
-    for index, token in enumerate(tokens):
-        t = token.text
+    for index, t in enumerate(map(itemgetter(0), tokens)):  # the texts, read at C speed
         if t in _OPENERS:
             stack.append((t, index))
         elif t in _OPEN_FOR:
@@ -118,11 +135,7 @@ def _bracketed(tokens: list[Token]) -> list[int]:
                         depth_change[opened + 1] += 1
                         depth_change[index] -= 1
                     break
-    inside, depth = [], 0
-    for change in depth_change[:-1]:
-        depth += change
-        inside.append(depth)
-    return inside
+    return list(accumulate(depth_change))
 
 
 def _ends_sentence(text: str, tokens: list[Token], i: int, inside: list[int]) -> bool:

