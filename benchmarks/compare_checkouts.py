@@ -2,7 +2,8 @@
 
 This machine's speed drifts between days, so a change that should not alter speed (a
 restructuring) is checked by running both checkouts in the same session, interleaved:
-``python -X importtime -c "import crfner"`` (the package's own cumulative microseconds) and
+``python -X importtime -c "import crfner"`` (the package's own cumulative microseconds, from
+compiled bytecode as an installed package has it, and compiling the source) and
 each checkout's ``benchmarks/tagging_speed.py`` on one saved model.
 
     git worktree add /tmp/before <commit>
@@ -22,16 +23,22 @@ import sys
 from pathlib import Path
 
 
-def run_in(checkout: Path, args: list[str]) -> subprocess.CompletedProcess:
-    """Run this interpreter with ``checkout`` first on the path (ahead of any installed crfner)."""
+def run_in(checkout: Path, args: list[str], bytecode: bool = True) -> subprocess.CompletedProcess:
+    """Run this interpreter with ``checkout`` first on the path (ahead of any installed crfner);
+    with ``bytecode``, compiled modules are written and read as an installed package's are
+    (this machine sets PYTHONDONTWRITEBYTECODE, which makes every import compile its source)."""
     env = {**os.environ, "PYTHONPATH": str(checkout.resolve())}
+    if bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
     return subprocess.run([sys.executable, *args], cwd=checkout, env=env, capture_output=True, text=True, check=True)
 
 
-def import_microseconds(checkout: Path) -> int:
+def import_microseconds(checkout: Path, bytecode: bool) -> int:
     """Cumulative import time of the ``crfner`` package itself, as -X importtime reports it."""
     result = run_in(checkout, ["-X", "importtime", "-c", "import crfner; assert crfner.__file__.startswith("
-                               f"{str(checkout.resolve())!r})"])
+                               f"{str(checkout.resolve())!r})"], bytecode)
     for line in result.stderr.splitlines():
         match = re.match(r"import time:\s+\d+ \|\s+(\d+) \| crfner$", line)
         if match:
@@ -60,10 +67,14 @@ def main() -> int:
     args = parser.parse_args()
     checkouts = {"before": args.before, "after": args.after}
     imports: dict[str, list[int]] = {k: [] for k in checkouts}
+    compiling: dict[str, list[int]] = {k: [] for k in checkouts}
     speeds: dict[str, list[dict]] = {k: [] for k in checkouts}
+    for checkout in checkouts.values():
+        import_microseconds(checkout, True)  # writes the bytecode
     for _ in range(args.import_runs):
         for name, checkout in checkouts.items():
-            imports[name].append(import_microseconds(checkout))
+            imports[name].append(import_microseconds(checkout, True))
+            compiling[name].append(import_microseconds(checkout, False))
     for _ in range(args.speed_rounds):
         for name, checkout in checkouts.items():
             model = args.after_model if name == "after" and args.after_model else args.model
@@ -75,6 +86,7 @@ def main() -> int:
         result[name] = {
             "import_us_min": min(imports[name]),
             "import_us_median": round(statistics.median(imports[name])),
+            "import_us_median_compiling_source": round(statistics.median(compiling[name])),
             "tokens_per_second_best": max(best),
             "tokens_per_second_median_of_rounds": round(statistics.median(best)),
             "tokens_per_second_rounds": best,
@@ -83,6 +95,8 @@ def main() -> int:
         }
     result["after_over_before"] = {
         "import_time_median": round(result["after"]["import_us_median"] / result["before"]["import_us_median"], 3),
+        "import_time_median_compiling_source": round(result["after"]["import_us_median_compiling_source"]
+                                                     / result["before"]["import_us_median_compiling_source"], 3),
         "tokens_per_second_best": round(result["after"]["tokens_per_second_best"]
                                         / result["before"]["tokens_per_second_best"], 3),
     }

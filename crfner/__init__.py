@@ -7,25 +7,20 @@ and the scorer (``evaluate``). Names are imported on first use, so ``import crfn
 
 import sys
 from importlib import import_module
+from types import SimpleNamespace
 
 __version__ = "0.1.0"
 
 
-class _MovedPaths:
-    """Answers imports of module paths from before the stage sub-packages (``crfner.metrics``):
-    the table and the aliasing live in :mod:`crfner.moved`, imported only when a submodule
-    is, so that ``import crfner`` stays as fast as it was."""
-
-    @staticmethod
-    def find_spec(fullname, path=None, target=None):
-        if not fullname.startswith("crfner.") or fullname == "crfner.moved":
-            return None
+def _find_moved(fullname, path=None, target=None):
+    """Old module paths (``crfner.metrics``): :mod:`crfner.moved` answers, loaded when first needed."""
+    if fullname.startswith("crfner.") and fullname != "crfner.moved":
         return import_module(".moved", __name__).find_spec(fullname)
+    return None
 
 
-# First on the path: the path finder would load crfner/corpora/conll.py again as crfner.formats.conll.
-if _MovedPaths not in sys.meta_path:
-    sys.meta_path.insert(0, _MovedPaths)
+# First, or the path finder would load crfner/corpora/conll.py again as crfner.formats.conll.
+sys.meta_path.insert(0, SimpleNamespace(find_spec=_find_moved))
 
 _EXPORTS = {
     "CRFTagger": ".crf.tagger",
