@@ -20,6 +20,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 
@@ -30,8 +31,8 @@ def run_in(checkout: Path, args: list[str], bytecode: bool = True) -> subprocess
     env = {**os.environ, "PYTHONPATH": str(checkout.resolve())}
     if bytecode:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-    else:
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:  # an empty cache folder: nothing compiled to read, nothing written
+        env.update(PYTHONDONTWRITEBYTECODE="1", PYTHONPYCACHEPREFIX=tempfile.mkdtemp(prefix="crfner-pycache-"))
     return subprocess.run([sys.executable, *args], cwd=checkout, env=env, capture_output=True, text=True, check=True)
 
 
