@@ -71,23 +71,47 @@ class CRFWeights:
 def viterbi(emissions: list[np.ndarray], transition: np.ndarray) -> list[np.ndarray]:
     """The best label path (label indices) of each sentence, given its ``(tokens, labels)``
     emission scores; sentences of similar length are decoded together."""
+    return [path for path, _ in _batched(emissions, transition, True, False)]
+
+
+def marginals(emissions: list[np.ndarray], transition: np.ndarray) -> list[np.ndarray]:
+    """The marginal probability of every label at every token, ``(tokens, labels)`` per
+    sentence, by forward-backward in log space (no underflow on long sentences); sentences
+    of similar length are computed together."""
+    return [probabilities for _, probabilities in _batched(emissions, transition, False, True)]
+
+
+def paths_and_marginals(emissions: list[np.ndarray], transition: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`viterbi` and :func:`marginals` of each sentence at once (one padding, one sort)."""
+    return _batched(emissions, transition, True, True)
+
+
+def _batched(emissions: list[np.ndarray], transition: np.ndarray, paths: bool, probabilities: bool) -> list[tuple]:
+    """(path or None, marginals or None) per sentence, in batches of similar length."""
     out: list = [None] * len(emissions)
+    n_labels = transition.shape[0]
     order = sorted(range(len(emissions)), key=lambda i: len(emissions[i]))
     for first in range(0, len(order), _BATCH):
-        batch = [i for i in order[first : first + _BATCH]]
-        for i, path in zip(batch, _viterbi_batch([emissions[i] for i in batch], transition)):
-            out[i] = path
+        batch = order[first : first + _BATCH]
+        lengths = np.array([len(emissions[i]) for i in batch])
+        longest = int(lengths.max())
+        if longest == 0:
+            for i in batch:
+                out[i] = (np.zeros(0, dtype=np.intp), np.zeros((0, n_labels)))
+            continue
+        scores = np.zeros((len(batch), longest, n_labels))
+        for b, i in enumerate(batch):
+            scores[b, : lengths[b]] = emissions[i]
+        best = _viterbi_batch(scores, lengths, transition) if paths else [None] * len(batch)
+        marginal = _marginals_batch(scores, lengths, transition) if probabilities else [None] * len(batch)
+        for i, path, probability in zip(batch, best, marginal):
+            out[i] = (path, probability)
     return out
 
 
-def _viterbi_batch(emissions: list[np.ndarray], transition: np.ndarray) -> list[np.ndarray]:
-    lengths = np.array([len(e) for e in emissions])
-    size, longest, n_labels = len(emissions), int(lengths.max()), transition.shape[0]
-    if longest == 0:
-        return [np.zeros(0, dtype=np.intp) for _ in emissions]
-    scores = np.zeros((size, longest, n_labels))
-    for b, e in enumerate(emissions):
-        scores[b, : len(e)] = e
+def _viterbi_batch(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarray) -> list[np.ndarray]:
+    """Best paths of a padded batch ``scores[sentence, token, label]`` of the given lengths."""
+    size, longest, n_labels = scores.shape
     rows = np.arange(size)
     back = np.zeros((size, longest, n_labels), dtype=np.intp)
     current = scores[:, 0].copy()
@@ -109,27 +133,9 @@ def _viterbi_batch(emissions: list[np.ndarray], transition: np.ndarray) -> list[
     return [paths[b, : lengths[b]] for b in range(size)]
 
 
-def marginals(emissions: list[np.ndarray], transition: np.ndarray) -> list[np.ndarray]:
-    """The marginal probability of every label at every token, ``(tokens, labels)`` per
-    sentence, by forward-backward in log space (no underflow on long sentences); sentences
-    of similar length are computed together."""
-    out: list = [None] * len(emissions)
-    order = sorted(range(len(emissions)), key=lambda i: len(emissions[i]))
-    for first in range(0, len(order), _BATCH):
-        batch = order[first : first + _BATCH]
-        for i, probabilities in zip(batch, _marginals_batch([emissions[i] for i in batch], transition)):
-            out[i] = probabilities
-    return out
-
-
-def _marginals_batch(emissions: list[np.ndarray], transition: np.ndarray) -> list[np.ndarray]:
-    lengths = np.array([len(e) for e in emissions])
-    size, longest, n_labels = len(emissions), int(lengths.max()), transition.shape[0]
-    if longest == 0:
-        return [np.zeros((0, n_labels)) for _ in emissions]
-    scores = np.zeros((size, longest, n_labels))
-    for b, e in enumerate(emissions):
-        scores[b, : len(e)] = e
+def _marginals_batch(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarray) -> list[np.ndarray]:
+    """Marginals of a padded batch ``scores[sentence, token, label]`` of the given lengths."""
+    size, longest, n_labels = scores.shape
     # Log space throughout. Each step's log-sum-exp over the previous label is taken as a
     # matrix product: shift the log scores by their maximum (so the largest term is exp(0)),
     # multiply by exp(transition - its maximum), and add both shifts back after the log.

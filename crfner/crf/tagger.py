@@ -17,7 +17,7 @@ from ..evaluation.metrics import evaluate
 from ..featurize.emissions import EmissionScorer
 from ..featurize.featureset import FeatureSet, load_feature_set
 from ..featurize.parallel import document_groups, featurize_many, paused_gc
-from .decoding import CRFWeights, marginals, viterbi
+from .decoding import CRFWeights, marginals, paths_and_marginals, viterbi
 from .modelfile import read_model_dir, write_model_dir
 from .training import FALLBACK_TRAINING, REGULARISED, check_tags, check_tokens, data_hash, train_crfsuite
 
@@ -179,8 +179,11 @@ class CRFTagger(BaseEstimator):
             if not batch:
                 return
             emissions = scorer.scores([X[i] for i in batch], extras)
-            paths = viterbi(emissions, transition) if want != "marginals" else None
-            probabilities = marginals(emissions, transition) if want != "tags" else None
+            if want == "both":
+                paths, probabilities = zip(*paths_and_marginals(emissions, transition))
+            else:
+                paths = viterbi(emissions, transition) if want == "tags" else None
+                probabilities = marginals(emissions, transition) if want == "marginals" else None
             for index, result in zip(batch, self._outputs(want, paths, probabilities)):
                 out[index] = result
             batch.clear()
