@@ -6,6 +6,9 @@ from __future__ import annotations
 def add_parser(verbs) -> None:
     p = verbs.add_parser("corpora", help="list the registered corpora and where each was found")
     p.add_argument("--data-dir", help="folder holding the corpora")
+    p.add_argument("--losses", action="store_true",
+                   help="also count, per split of maccrobat and phee, the annotations kept and lost by the flattening policy")
+    p.add_argument("--policy", help="flattening policy for --losses (NESTING[:DISCONTINUOUS]; default: the corpus default)")
     p.set_defaults(run=run)
 
 
@@ -13,6 +16,29 @@ def run(args) -> int:
     from ..corpora.registry import describe, resolve_data_dir
 
     print(f"data dir: {resolve_data_dir(args.data_dir)}")
-    for row in describe(args.data_dir):
+    rows = describe(args.data_dir)
+    for row in rows:
         print(f"{row['name']:<14} {row['types']:<18} {row['found']}")
+    if getattr(args, "losses", False):
+        _print_losses(args, rows)
     return 0
+
+
+def _print_losses(args, rows) -> None:
+    """Per split: annotations, kept, and each reason for a loss that occurred."""
+    import warnings
+
+    from ..corpora.clinical import DEFAULT_POLICY, SPECS, losses
+    from ..corpora.registry import SPLITS
+
+    policy = getattr(args, "policy", None) or DEFAULT_POLICY
+    for row in rows:
+        if row["name"] not in SPECS or row["found"].startswith("not on the hub"):
+            continue
+        print(f"{row['name']} (policy {policy}):")
+        for split in SPLITS:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                counts = losses(row["name"], split, args.data_dir, policy=policy)
+            detail = ", ".join(f"{k} {v}" for k, v in counts.items() if v and k not in ("annotations", "kept"))
+            print(f"  {split:<6} {counts['annotations']:>6} annotations, {counts['kept']:>6} kept; {detail}")

@@ -6,12 +6,15 @@ A discontinuous entity (``T1<TAB>Type 0 5;10 15<TAB>text``) is read as its outer
 ``0-15``: crfner's mentions are contiguous, and the CRF tags contiguous spans. Its fragment
 texts are still checked against the document. Relations, events and attributes are skipped.
 Offsets count characters of the ``.txt`` file as stored: ``\\r\\n`` is two characters.
+An entity's text is compared up to its first tab: what follows (stray tabs and spaces, as in
+MACCROBAT2020 and PHEE) is ignored with a warning naming the file and line.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import warnings
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -46,23 +49,42 @@ def _read_text(path: Path) -> str:
 def read_brat_document(txt_path: str | os.PathLike, ann_path: str | os.PathLike | None = None) -> Document:
     """One document from ``NAME.txt`` and ``NAME.ann`` beside it (no ``.ann``: no mentions)."""
     txt_path = Path(txt_path)
+    text, entities, identifiers, scores = _parse(txt_path, ann_path)
+    mentions = []
+    for tid, (etype, fragments) in entities.items():
+        start, end = fragments[0][0], max(b for _, b in fragments)
+        mentions.append(Mention(start, end, etype, text[start:end], identifiers.get(tid), scores.get(tid)))
+    return Document(txt_path.stem, text, sorted_mentions(mentions), None)
+
+
+def read_brat_fragments(
+    txt_path: str | os.PathLike, ann_path: str | os.PathLike | None = None
+) -> tuple[str, list[tuple[str, str, tuple[tuple[int, int], ...]]]]:
+    """The text and its entities as ``(id, type, fragments)`` in file order, discontinuous
+    ones keeping their fragments (sorted by offset), for readers that choose how to flatten."""
+    text, entities, _, _ = _parse(Path(txt_path), ann_path)
+    return text, [(tid, etype, fragments) for tid, (etype, fragments) in entities.items()]
+
+
+def _parse(txt_path: Path, ann_path):
+    """The text, entities (id -> type and fragments), identifiers and scores of a document."""
     ann_path = Path(ann_path) if ann_path is not None else txt_path.with_suffix(".ann")
     text = _read_text(txt_path)
-    if not ann_path.exists():
-        return Document(txt_path.stem, text, [], None)
-    entities: dict[str, tuple[int, Mention]] = {}
+    entities: dict[str, tuple[str, tuple[tuple[int, int], ...]]] = {}
     identifiers: dict[str, str] = {}
     scores: dict[str, float] = {}
+    if not ann_path.exists():
+        return text, entities, identifiers, scores
     for number, line in enumerate(_read_text(ann_path).split("\n"), start=1):
         line = line.rstrip("\r")
         if not line.strip():
             continue
         if line.startswith("T"):
-            mention = _entity(line, text, ann_path, number)
+            entity = _entity(line, text, ann_path, number)
             tid = line.split("\t", 1)[0]
             if tid in entities:
                 raise DataFormatError(f"entity id {tid} is used twice", ann_path, number)
-            entities[tid] = (number, mention)
+            entities[tid] = entity
         elif line.startswith("N"):
             match = _REFERENCE.fullmatch(line)
             if match is None:
@@ -81,27 +103,26 @@ def read_brat_document(txt_path: str | os.PathLike, ann_path: str | os.PathLike 
     for tid in [*identifiers, *scores]:
         if tid not in entities:
             raise DataFormatError(f"a normalisation or note refers to entity {tid}, which is not defined", ann_path)
-    mentions = [
-        Mention(m.start, m.end, m.type, m.text, identifiers.get(tid), scores.get(tid)) for tid, (_, m) in entities.items()
-    ]
-    return Document(txt_path.stem, text, sorted_mentions(mentions), None)
+    return text, entities, identifiers, scores
 
 
-def _entity(line: str, text: str, path: Path, number: int) -> Mention:
-    """The mention of a ``T`` line: its outer extent if it is discontinuous."""
+def _entity(line: str, text: str, path: Path, number: int) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The type and fragments of a ``T`` line, its text checked up to its first tab."""
     match = _ENTITY.fullmatch(line)
     if match is None:
         raise DataFormatError("an entity line must read 'T1<TAB>Type start end<TAB>text'", path, number)
     _, etype, offsets, recorded = match.groups()
-    fragments = [tuple(map(int, part.split())) for part in offsets.split(";")]
+    fragments = tuple(tuple(map(int, part.split())) for part in offsets.split(";"))
     for start, end in fragments:
         if not 0 <= start < end <= len(text):
             raise DataFormatError(f"offsets {start} {end} lie outside a text of {len(text)} characters or are empty", path, number)
+    recorded, tab, ignored = recorded.partition("\t")
     pieces = " ".join(text[a:b] for a, b in fragments)
     if pieces != recorded:
         raise DataFormatError(f"entity text {recorded!r} differs from the document text {pieces!r}", path, number)
-    start, end = min(a for a, _ in fragments), max(b for _, b in fragments)
-    return Mention(start, end, etype, text[start:end])
+    if tab:
+        warnings.warn(f"{path}, line {number}: ignored {tab + ignored!r} after the entity text", stacklevel=4)
+    return etype, tuple(sorted(fragments))
 
 
 def read_brat(folder: str | os.PathLike) -> Iterator[Document]:

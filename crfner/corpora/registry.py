@@ -38,6 +38,9 @@ class Corpus:
     loader: str | None = None  # "module:function(split, data_dir)" for a corpus not kept as <split>.tsv files
     document_loader: str | None = None  # "module:function(split, data_dir)": the document id of each sentence
     pubtator_files: dict[str, str] = field(default_factory=dict)  # split -> <data dir>/pubtator/ file it was cut from
+    options: tuple[str, ...] = ()  # keyword options its loaders take (types, policy), passed through
+    layout: str = "PubTator and PMID lists"  # what its local folder holds, for describe()
+    missing: str = "release download on first use"  # what happens without a local folder, for describe()
 
     def local_file(self, data_dir: Path, split: str) -> Path:
         return data_dir / self.folder / f"{split}.tsv"
@@ -76,6 +79,34 @@ REGISTRY: dict[str, Corpus] = {
             loader="crfner.corpora.medmentions:load_split",
             document_loader="crfner.corpora.medmentions:load_document_ids",
         ),
+        Corpus(
+            name="maccrobat",
+            folder="clinical/MACCROBAT2020",
+            hub_id="",
+            entity_types=("Sign_symptom", "Disease_disorder", "Medication", "Dosage", "Frequency", "Duration",
+                          "Administration", "Diagnostic_procedure", "Therapeutic_procedure", "Lab_value",
+                          "Biological_structure", "Severity"),
+            description="MACCROBAT2020: 200 clinical case reports in BRAT, 41 types (Caufield et al. 2019); "
+                        "split by MACCROBAT2020.splits.tsv; default 12 clinically central types",
+            loader="crfner.corpora.clinical:load_maccrobat",
+            document_loader="crfner.corpora.clinical:maccrobat_document_ids",
+            options=("types", "policy"),
+            layout="BRAT, split by MACCROBAT2020.splits.tsv",
+            missing="not on the hub",
+        ),
+        Corpus(
+            name="phee",
+            folder="clinical/PHEE",
+            hub_id="",
+            entity_types=("Drug", "Dosage", "Route", "Freq", "Duration", "Treat-Disorder", "Effect"),
+            description="PHEE: pharmacovigilance events in 4,827 case-report sentences in BRAT (Sun et al. 2022); "
+                        "default the medication attributes",
+            loader="crfner.corpora.clinical:load_phee",
+            document_loader="crfner.corpora.clinical:phee_document_ids",
+            options=("types", "policy"),
+            layout="BRAT, train/ dev/ test/",
+            missing="not on the hub",
+        ),
     )
 }
 
@@ -105,31 +136,34 @@ def locate(name: str, data_dir: str | os.PathLike | None = None) -> Path | None:
 
 
 def load_corpus(
-    name_or_path: str | os.PathLike, split: str | None = None, data_dir: str | os.PathLike | None = None
+    name_or_path: str | os.PathLike, split: str | None = None, data_dir: str | os.PathLike | None = None, **options
 ) -> tuple[list[list[str]], list[list[str]]]:
     """Load ``(X, y)``: token lists and IOB2 tag lists.
 
     ``name_or_path`` is a registered name (``bc5cdr``, ``ncbi_disease``), a CoNLL file, or a
     folder of ``<split>.tsv`` files. ``split`` is ``train``, ``devel`` or ``test``, or several
     joined by ``+`` (``train+devel``), whose sentences are concatenated in that order.
+    ``options`` go to corpora that take them: ``types=`` and ``policy=`` for ``maccrobat``
+    and ``phee`` (see :mod:`crfner.corpora.flatten`).
     """
     if split is not None and "+" in split:
         X: list[list[str]] = []
         y: list[list[str]] = []
         for part in split.split("+"):
-            part_X, part_y = load_corpus(name_or_path, part, data_dir)
+            part_X, part_y = load_corpus(name_or_path, part, data_dir, **options)
             X.extend(part_X)
             y.extend(part_y)
         return X, y
 
     name = str(name_or_path)
     if name in REGISTRY:
-        return _load_registered(REGISTRY[name], split, data_dir)
+        return _load_registered(REGISTRY[name], split, data_dir, options)
+    _check_options(name, (), options)
     return read_conll(_conll_file(name_or_path, split))
 
 
 def load_document_ids(
-    name_or_path: str | os.PathLike, split: str | None = None, data_dir: str | os.PathLike | None = None
+    name_or_path: str | os.PathLike, split: str | None = None, data_dir: str | os.PathLike | None = None, **options
 ) -> list[str] | None:
     """The document id of each sentence that ``load_corpus(name_or_path, split, data_dir)``
     returns, in the same order; None when the corpus carries no document boundaries.
@@ -143,11 +177,12 @@ def load_document_ids(
     """
     if split is not None and "+" in split:
         parts = split.split("+")
-        ids = [load_document_ids(name_or_path, part, data_dir) for part in parts]
+        ids = [load_document_ids(name_or_path, part, data_dir, **options) for part in parts]
         return None if any(part is None for part in ids) else _join_document_ids(parts, ids)
     name = str(name_or_path)
     if name in REGISTRY:
-        return _registered_document_ids(REGISTRY[name], split, data_dir)
+        return _registered_document_ids(REGISTRY[name], split, data_dir, options)
+    _check_options(name, (), options)
     return read_conll_document_ids(_conll_file(name_or_path, split))
 
 
@@ -185,22 +220,24 @@ def _split_file(folder: Path, split: str | None) -> Path:
     )
 
 
-def _load_registered(corpus: Corpus, split: str | None, data_dir) -> tuple[list[list[str]], list[list[str]]]:
+def _load_registered(corpus: Corpus, split: str | None, data_dir, options: dict) -> tuple[list[list[str]], list[list[str]]]:
     _check_split(corpus, split)
+    _check_options(corpus.name, corpus.options, options)
     if corpus.loader:
-        return _call(corpus.loader, split, data_dir)
+        return _call(corpus.loader, split, data_dir, options)
     path = _local_split_file(corpus, split, data_dir)
     if path is not None:
         return read_conll(path)
     return load_from_hub(corpus, split, searched=resolve_data_dir(data_dir) / corpus.folder)
 
 
-def _registered_document_ids(corpus: Corpus, split: str | None, data_dir) -> list[str] | None:
+def _registered_document_ids(corpus: Corpus, split: str | None, data_dir, options: dict) -> list[str] | None:
     """PMIDs from the corpus's document loader, else by aligning its local split file with
     the PubTator file it was cut from; None when either is missing."""
     _check_split(corpus, split)
+    _check_options(corpus.name, corpus.options, options)
     if corpus.document_loader:
-        return _call(corpus.document_loader, split, data_dir)
+        return _call(corpus.document_loader, split, data_dir, options)
     if corpus.loader or split not in corpus.pubtator_files:
         return None
     path = _local_split_file(corpus, split, data_dir)
@@ -215,12 +252,21 @@ def _check_split(corpus: Corpus, split: str | None) -> None:
         raise CorpusNotFoundError(f"{corpus.name} has no split {split!r}; choose one of {', '.join(SPLITS)}")
 
 
-def _call(target: str, split: str, data_dir):
-    """Call a registry entry's ``"module:function"`` with the split and data dir."""
+def _check_options(name: str, accepted: tuple[str, ...], options: dict) -> None:
+    """Options a corpus does not take are an error, not silently ignored."""
+    unknown = sorted(k for k, v in options.items() if k not in accepted and v is not None)
+    if unknown:
+        takes = f"it takes only {', '.join(accepted)}" if accepted else "it takes none"
+        raise TypeError(f"corpus {name!r} takes no option {', '.join(unknown)} ({takes})")
+
+
+def _call(target: str, split: str, data_dir, options: dict | None = None):
+    """Call a registry entry's ``"module:function"`` with the split, data dir and options."""
     from importlib import import_module
 
     module, function = target.split(":")
-    return getattr(import_module(module), function)(split, data_dir)
+    options = {k: v for k, v in (options or {}).items() if v is not None}
+    return getattr(import_module(module), function)(split, data_dir, **options)
 
 
 def _local_split_file(corpus: Corpus, split: str, data_dir) -> Path | None:
@@ -257,9 +303,9 @@ def describe(data_dir: str | os.PathLike | None = None) -> list[dict[str, str]]:
     for corpus in REGISTRY.values():
         folder = locate(corpus.name, data_dir)
         if corpus.loader and folder is None:
-            where = f"release download on first use (no local copy under {resolve_data_dir(data_dir)})"
+            where = f"{corpus.missing} (no local copy under {resolve_data_dir(data_dir)})"
         elif corpus.loader:
-            where = f"{folder} (PubTator and PMID lists)"
+            where = f"{folder} ({corpus.layout})"
         elif folder is None:
             where = f"hub: {corpus.hub_id} (no local copy under {resolve_data_dir(data_dir)})"
         else:

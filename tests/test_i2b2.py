@@ -1,0 +1,285 @@
+"""i2b2 2010 concepts, i2b2 2009 medication entries and n2c2 2018 track 2: small samples in the
+published formats, exact character offsets, token-level IOB2, and one-line errors."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+import crfner
+from crfner.corpora.i2b2 import read_i2b2_concepts, read_i2b2_concepts_iob
+from crfner.corpora.i2b2_medication import read_i2b2_medications
+from crfner.corpora.n2c2 import read_n2c2
+from crfner.errors import DataFormatError
+
+RECORD = (
+    "Admission Date :\n"
+    "2012-03-14\n"
+    "HISTORY OF PRESENT ILLNESS :\n"
+    "The patient is a 63 year old man with Coronary Artery Disease and chest pain .\n"
+    "He underwent a cardiac catheterization which showed severe three vessel disease .\n"
+    "He was started on Aspirin and Lopressor 25 mg\n"
+)
+CONCEPTS = (
+    'c="coronary artery disease" 4:9 4:11||t="problem"\n'
+    'c="chest pain" 4:13 4:14||t="problem"\n'
+    'c="a cardiac catheterization" 5:2 5:4||t="test"\n'
+    'c="severe three vessel disease" 5:7 5:10||t="problem"\n'
+    'c="aspirin" 6:4 6:4||t="treatment"\n'
+    'c="lopressor 25 mg" 6:6 6:8||t="treatment"\n'
+)
+
+
+def write_record(folder, name="record-13", text=RECORD, con=CONCEPTS):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    (folder / f"{name}.con").write_text(con, encoding="utf-8")
+    return folder / f"{name}.txt", folder / f"{name}.con"
+
+
+def test_concepts_become_mentions_at_exact_character_offsets(tmp_path):
+    txt, _ = write_record(tmp_path)
+    (document,) = read_i2b2_concepts(tmp_path)
+    assert document.id == "record-13" and document.text == RECORD
+    found = [(m.start, m.end, m.type, m.text) for m in document.mentions]
+    assert found == [
+        (RECORD.index("Coronary"), RECORD.index("Coronary") + 23, "problem", "Coronary Artery Disease"),
+        (RECORD.index("chest pain"), RECORD.index("chest pain") + 10, "problem", "chest pain"),
+        (RECORD.index("a cardiac"), RECORD.index("a cardiac") + 25, "test", "a cardiac catheterization"),
+        (RECORD.index("severe"), RECORD.index("severe") + 27, "problem", "severe three vessel disease"),
+        (RECORD.index("Aspirin"), RECORD.index("Aspirin") + 7, "treatment", "Aspirin"),
+        (RECORD.index("Lopressor"), len(RECORD) - 1, "treatment", "Lopressor 25 mg"),
+    ]
+    assert found[0][:2] == (95, 118)  # by hand: lines 1-3 are 17+11+29 characters, 'The patient ... with ' 38
+    for mention in document.mentions:
+        assert document.text[mention.start:mention.end] == mention.text
+    # the pair of paths reads the same, and so does the public name
+    assert list(read_i2b2_concepts(txt, tmp_path / "record-13.con")) == [document]
+    assert list(crfner.read_i2b2_concepts(txt)) == [document]
+
+
+def test_concepts_as_token_level_iob2(tmp_path):
+    write_record(tmp_path)
+    X, y = crfner.read_i2b2_concepts_iob(tmp_path)
+    assert len(X) == 6 and X[0] == ["Admission", "Date", ":"] and X[1] == ["2012-03-14"]
+    assert y[:3] == [["O"] * 3, ["O"], ["O"] * 5]
+    assert list(zip(X[3], y[3]))[9:] == [
+        ("Coronary", "B-problem"), ("Artery", "I-problem"), ("Disease", "I-problem"), ("and", "O"),
+        ("chest", "B-problem"), ("pain", "I-problem"), (".", "O"),
+    ]
+    assert y[4] == ["O", "O", "B-test", "I-test", "I-test", "O", "O", "B-problem", "I-problem", "I-problem", "I-problem", "O"]
+    assert y[5] == ["O", "O", "O", "O", "B-treatment", "O", "B-treatment", "I-treatment", "I-treatment"]
+
+
+def test_a_concept_across_a_line_break_and_runs_of_spaces(tmp_path):
+    text = "He has  chest\r\npain at rest .\n\nNo fever .\n"
+    con = 'c="chest pain" 1:2 2:0||t="problem"\nc="fever" 4:1 4:1||t="problem"\nc="fever" 4:1 4:1||t="problem"\n'
+    write_record(tmp_path, "r1", text, con)
+    (document,) = read_i2b2_concepts(tmp_path)
+    assert [(m.start, m.end, m.text) for m in document.mentions] == [(8, 19, "chest\r\npain"), (34, 39, "fever")]
+    stats = Counter()
+    X, y = read_i2b2_concepts_iob(tmp_path, stats=stats)
+    assert X == [["He", "has", "chest"], ["pain", "at", "rest", "."], ["No", "fever", "."]]
+    assert y == [["O", "O", "B-problem"], ["B-problem", "O", "O", "O"], ["O", "B-problem", "O"]]
+    assert stats == Counter(concepts=2)
+
+
+def test_overlapping_concepts_in_iob_keep_the_first_and_longest(tmp_path):
+    con = CONCEPTS + 'c="artery disease" 4:10 4:11||t="problem"\n'
+    write_record(tmp_path, con=con)
+    stats = Counter()
+    _, y = read_i2b2_concepts_iob(tmp_path, stats=stats)
+    assert y[3][9:12] == ["B-problem", "I-problem", "I-problem"]
+    assert stats == Counter(concepts=6, overlapping=1)
+    (document,) = read_i2b2_concepts(tmp_path)
+    assert len(document.mentions) == 7
+
+
+def test_the_release_layout_and_records_without_concepts(tmp_path):
+    (tmp_path / "txt").mkdir()
+    (tmp_path / "txt" / "record-13.txt").write_text(RECORD, encoding="utf-8")
+    (tmp_path / "concept").mkdir()
+    (tmp_path / "concept" / "record-13.con").write_text(CONCEPTS, encoding="utf-8")
+    (tmp_path / "txt" / "record-14.txt").write_text("No concepts here .\n", encoding="utf-8")
+    documents = list(read_i2b2_concepts(tmp_path))
+    assert [d.id for d in documents] == ["record-13", "record-14"]
+    assert len(documents[0].mentions) == 6 and documents[1].mentions == []
+    (tmp_path / "concept" / "record-99.con").write_text(CONCEPTS, encoding="utf-8")
+    with pytest.raises(DataFormatError, match=r"record-99\.con: annotations without a record"):
+        list(read_i2b2_concepts(tmp_path))
+
+
+def assert_one_line_error(error, path, line, words):
+    message = str(error.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}, line {line}: "), message
+    assert words in message, message
+    assert error.value.path == str(path) and error.value.line == line
+
+
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        ('c="chest pain" 4:13 4:14 t="problem"', "not an i2b2 concept line"),
+        ('c="chest pain" 4:13-4:14||t="problem"', "not an i2b2 concept line"),
+        ('c="chest pain" 40:0 40:1||t="problem"', "line 40 lies outside the record record-13.txt, which has 6 lines"),
+        ('c="mg" 6:9 6:9||t="treatment"', "token 9 lies outside line 6 of record-13.txt, which has 9 tokens"),
+        ('c="chest pain" 4:14 4:13||t="problem"', "ends at 4:13, before it starts at 4:14"),
+        ('c="chest pains" 4:13 4:14||t="problem"', "concept text 'chest pains' differs from the record's tokens 'chest pain'"),
+        ('c="chest pain" 4:13 4:14||t="drug"', "concept type 'drug' is not one of problem, test, treatment"),
+    ],
+)
+def test_each_malformed_concept_line_is_a_one_line_error(tmp_path, bad, words):
+    lines = CONCEPTS.splitlines()
+    lines.insert(2, bad)
+    _, con = write_record(tmp_path, con="\n".join(lines) + "\n")
+    with pytest.raises(DataFormatError) as error:
+        list(read_i2b2_concepts(tmp_path))
+    assert_one_line_error(error, con, 3, words)
+    with pytest.raises(DataFormatError):
+        read_i2b2_concepts_iob(tmp_path)
+
+
+def test_check_text_false_trusts_the_positions(tmp_path):
+    write_record(tmp_path, con='c="chest pains" 4:13 4:14||t="problem"\n')
+    (document,) = read_i2b2_concepts(tmp_path, check_text=False)
+    assert [m.text for m in document.mentions] == ["chest pain"]
+
+
+MED_RECORD = (
+    "DISCHARGE MEDICATIONS :\n"
+    "1. Levofloxacin 500 mg p.o. daily for 7 days for pneumonia .\n"
+    "2. Coumadin 5 mg p.o.\n"
+    "q.h.s. to keep INR 2-3 .\n"
+    "She was given Lasix and potassium chloride for fluid\n"
+    "overload .\n"
+    "Nephrocaps one tab Monday , Wednesday and Friday after dialysis .\n"
+)
+ENTRIES = (
+    'm="levofloxacin" 2:1 2:1||do="500 mg" 2:2 2:3||mo="p.o." 2:4 2:4||f="daily" 2:5 2:5||du="for 7 days" 2:6 2:8||r="pneumonia" 2:10 2:10||ln="list"\n'
+    'm="coumadin" 3:1 3:1||do="5 mg" 3:2 3:3||mo="p.o." 3:4 3:4||f="q.h.s." 4:0 4:0||du="nm"||r="nm"||ln="list"\n'
+    'm="lasix" 5:3 5:3||do="nm"||mo="nm"||f="nm"||du="nm"||r="fluid overload" 5:8 6:0||ln="narrative"\n'
+    'm="potassium chloride" 5:5 5:6 ||do="nm" ||mo="nm" ||f="nm" ||du="nm" ||r="fluid overload" 5:8 6:0 ||ln="narrative"\n'
+    'm="nephrocaps" 7:0 7:0||do="one tab" 7:1 7:2||mo="nm"||f="monday ... wednesday and friday after dialysis" 7:3 7:3,7:5 7:9'
+    '||du="nm"||r="nm"||e="start"||t="present"||c="factual"||ln="list"\n'
+)
+
+
+def write_medications(folder, entries=ENTRIES):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "379569.txt").write_text(MED_RECORD, encoding="utf-8")
+    (folder / "379569.m").write_text(entries, encoding="utf-8")
+    return folder / "379569.m"
+
+
+def test_medication_entries_become_one_mention_per_field_present(tmp_path):
+    write_medications(tmp_path)
+    (document,) = crfner.read_i2b2_medications(tmp_path)
+    found = [(m.type, m.text) for m in document.mentions]
+    assert found == [
+        ("Medication", "Levofloxacin"), ("Dosage", "500 mg"), ("Mode", "p.o."), ("Frequency", "daily"),
+        ("Duration", "for 7 days"), ("Reason", "pneumonia"),
+        ("Medication", "Coumadin"), ("Dosage", "5 mg"), ("Mode", "p.o."), ("Frequency", "q.h.s."),
+        ("Medication", "Lasix"), ("Medication", "potassium chloride"), ("Reason", "fluid\noverload"),
+        ("Medication", "Nephrocaps"), ("Dosage", "one tab"), ("Frequency", "Monday , Wednesday and Friday after dialysis"),
+    ]
+    for mention in document.mentions:
+        assert document.text[mention.start:mention.end] == mention.text
+    starts = {m.text: m.start for m in document.mentions}
+    assert starts["Levofloxacin"] == 27 and starts["q.h.s."] == MED_RECORD.index("q.h.s.")
+    assert starts["fluid\noverload"] == MED_RECORD.index("fluid")
+    # a field left out of ``types`` is skipped
+    (only,) = read_i2b2_medications(tmp_path / "379569.txt", tmp_path / "379569.m", types={"m": "Drug"})
+    assert [m.text for m in only.mentions] == ["Levofloxacin", "Coumadin", "Lasix", "potassium chloride", "Nephrocaps"]
+
+
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        ('m="lasix" 5:3 5:3||do="nm"||mo="nm"||f="nm"||du="nm"||r="nm"', "the entry lacks the field(s) ln"),
+        ('m="lasix" 5:3 5:3||do="nm"||mo="nm"||f="nm"||du="nm"||r="nm"||x="1"||ln="list"', "unknown medication field 'x'"),
+        ('m="lasix" 5:3 5:3||do="nm"||do="nm"||mo="nm"||f="nm"||du="nm"||r="nm"||ln="list"', "field 'do' appears twice"),
+        ('m="lasix" 5:3 5:3||do="20 mg"||mo="nm"||f="nm"||du="nm"||r="nm"||ln="list"', "field 'do' has text '20 mg' but no LINE:TOKEN"),
+        ('m="nm"||do="nm"||mo="nm"||f="nm"||du="nm"||r="nm"||ln="list"', "field 'm' has text 'nm' but no LINE:TOKEN"),
+        ('m="lasix" 5:3 5:3||do=20 mg 5:4 5:5||mo="nm"||f="nm"||du="nm"||r="nm"||ln="list"', "not an i2b2 medication field"),
+        ('m="lasix" 5:3 5:3||do="nm"||mo="nm"||f="nm"||du="nm"||r="nm"||ln="table"', "ln must be"),
+        ('m="lasix" 5:3 5:30||do="nm"||mo="nm"||f="nm"||du="nm"||r="nm"||ln="list"', "token 30 lies outside line 5"),
+        ('m="lasix" 9:0 9:0||do="nm"||mo="nm"||f="nm"||du="nm"||r="nm"||ln="list"', "line 9 lies outside the record"),
+        ('m="furosemide" 5:3 5:3||do="nm"||mo="nm"||f="nm"||du="nm"||r="nm"||ln="list"', "'furosemide' differs from the record's tokens 'Lasix'"),
+        ('m="n ... x" 7:0 7:0,7:3 7:3||do="nm"||mo="nm"||f="nm"||du="nm"||r="nm"||ln="list"', "'n ... x' differs"),
+    ],
+)
+def test_each_malformed_medication_entry_is_a_one_line_error(tmp_path, bad, words):
+    lines = ENTRIES.splitlines()
+    lines.insert(1, bad)
+    path = write_medications(tmp_path, "\n".join(lines) + "\n")
+    with pytest.raises(DataFormatError) as error:
+        list(read_i2b2_medications(tmp_path))
+    assert_one_line_error(error, path, 2, words)
+
+
+def test_medication_text_mismatches_pass_with_check_text_false(tmp_path):
+    write_medications(tmp_path, 'm="lasix." 5:3 5:3||do="nm"||mo="nm"||f="nm"||du="nm"||r="nm"||ln="narrative"\n')
+    with pytest.raises(DataFormatError):
+        list(read_i2b2_medications(tmp_path))
+    (document,) = read_i2b2_medications(tmp_path, check_text=False)
+    assert [(m.type, m.text) for m in document.mentions] == [("Medication", "Lasix")]
+
+
+N2C2_TEXT = (
+    "Discharge Medications:\n"
+    "1. Lisinopril 10 mg tablet by mouth daily.\n"
+    "Developed a rash on chest and arms after vancomycin.\n"
+)
+
+
+def n2c2_ann(text=N2C2_TEXT):
+    def at(phrase, nth=0):
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(phrase, start + 1)
+        return f"{start} {start + len(phrase)}"
+
+    rash, arms = text.index("rash"), text.index("arms")
+    return (
+        f"T1\tDrug {at('Lisinopril')}\tLisinopril\n"
+        f"T2\tStrength {at('10 mg')}\t10 mg\n"
+        f"T3\tForm {at('tablet')}\ttablet\n"
+        f"T4\tRoute {at('by mouth')}\tby mouth\n"
+        f"T5\tFrequency {at('daily')}\tdaily\n"
+        "R1\tStrength-Drug Arg1:T2 Arg2:T1\n"
+        "R2\tForm-Drug Arg1:T3 Arg2:T1\n"
+        f"T6\tADE {at('rash on chest')}\trash on chest\n"
+        f"T7\tADE {rash} {rash + 4};{arms} {arms + 4}\trash arms\n"
+        f"T8\tDrug {at('vancomycin')}\tvancomycin\n"
+        "R3\tADE-Drug Arg1:T6 Arg2:T8\n"
+        f"T9\tProblem {at('rash')}\trash\n"
+        "#1\tAnnotatorNotes T8\tantibiotic\n"
+    )
+
+
+def test_n2c2_keeps_the_track_types_and_reads_a_discontinuous_span_as_its_extent(tmp_path):
+    (tmp_path / "100035.txt").write_text(N2C2_TEXT, encoding="utf-8")
+    (tmp_path / "100035.ann").write_text(n2c2_ann(), encoding="utf-8")
+    (document,) = crfner.read_n2c2(tmp_path)
+    found = [(m.start, m.end, m.type, m.text) for m in document.mentions]
+    rash = N2C2_TEXT.index("rash")
+    assert found == [
+        (26, 36, "Drug", "Lisinopril"), (37, 42, "Strength", "10 mg"), (43, 49, "Form", "tablet"),
+        (50, 58, "Route", "by mouth"), (59, 64, "Frequency", "daily"),
+        (rash, rash + 13, "ADE", "rash on chest"), (rash, rash + 22, "ADE", "rash on chest and arms"),
+        (N2C2_TEXT.index("vancomycin"), N2C2_TEXT.index("vancomycin") + 10, "Drug", "vancomycin"),
+    ]
+    assert all(document.text[m.start:m.end] == m.text for m in document.mentions)
+    (drugs,) = read_n2c2(tmp_path / "100035.txt", types=("Drug",))
+    assert [m.text for m in drugs.mentions] == ["Lisinopril", "vancomycin"]
+
+
+def test_n2c2_errors_name_the_ann_file_and_line(tmp_path):
+    (tmp_path / "100035.txt").write_text(N2C2_TEXT, encoding="utf-8")
+    ann = n2c2_ann().replace("\t10 mg\n", "\t10 mcg\n")
+    (tmp_path / "100035.ann").write_text(ann, encoding="utf-8")
+    with pytest.raises(DataFormatError) as error:
+        list(read_n2c2(tmp_path))
+    assert_one_line_error(error, tmp_path / "100035.ann", 2, "'10 mcg'")
