@@ -2,7 +2,8 @@
 documents with character offsets.
 
 ``registry`` names the corpora and finds them (local folder, hub id, splits); one module per
-format reads and writes it (``conll``, ``pubtator``, ``brat``, ``jsonl``, ``hf_datasets``);
+format reads and writes it (``conll``, ``pubtator``, ``brat``, ``jsonl``, ``hf_datasets``;
+``i2b2``, ``i2b2_medication`` and ``n2c2`` read the clinical challenge formats);
 ``documents`` is the document model they share; ``document_ids`` recovers each IOB
 sentence's document; ``medmentions`` builds MedMentions ST21pv from its PubTator release;
 ``clinical`` MACCROBAT2020 and PHEE from BRAT, flattened by a ``flatten`` policy.
