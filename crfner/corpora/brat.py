@@ -21,6 +21,7 @@ from typing import Iterable, Iterator
 from ..atomic import atomic_open
 from ..errors import DataFormatError
 from .documents import Document, Mention, mention_problem, sorted_mentions
+from .lines import read_text_file
 
 _ENTITY = re.compile(r"(T\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)")
 _REFERENCE = re.compile(r"(N\S*)\tReference (T\S*) (\S+)(?:\t.*)?")
@@ -30,20 +31,6 @@ _SCORE_NOTE = re.compile(r"score=([0-9.eE+-]+)")
 # attributes, modifiers, equivalences.
 _SKIPPED = ("R", "E", "A", "M", "*")
 _LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-
-
-def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise DataFormatError(f"cannot read ({error.strerror or error})", path) from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise DataFormatError("not UTF-8 text", path, line) from None
 
 
 def read_brat_document(txt_path: str | os.PathLike, ann_path: str | os.PathLike | None = None) -> Document:
@@ -69,13 +56,13 @@ def read_brat_fragments(
 def _parse(txt_path: Path, ann_path):
     """The text, entities (id -> type and fragments), identifiers and scores of a document."""
     ann_path = Path(ann_path) if ann_path is not None else txt_path.with_suffix(".ann")
-    text = _read_text(txt_path)
+    text = read_text_file(txt_path)
     entities: dict[str, tuple[str, tuple[tuple[int, int], ...]]] = {}
     identifiers: dict[str, str] = {}
     scores: dict[str, float] = {}
     if not ann_path.exists():
         return text, entities, identifiers, scores
-    for number, line in enumerate(_read_text(ann_path).split("\n"), start=1):
+    for number, line in enumerate(read_text_file(ann_path).split("\n"), start=1):
         line = line.rstrip("\r")
         if not line.strip():
             continue

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ..errors import DataFormatError
 from .documents import Document, Mention, sorted_mentions
-from .lines import numbered_lines
+from .lines import numbered_lines, read_text_file
 
 CONCEPT_TYPES = ("problem", "test", "treatment")
 _CONCEPT = re.compile(r'c="(.*)" (\d+):(\d+) (\d+):(\d+)\|\|t="([^"]*)"')
@@ -44,7 +44,7 @@ class Record:
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
-        self.text = read_record_text(self.path)
+        self.text = read_text_file(self.path)
         self.lines: list[list[tuple[int, int]]] = []
         offset, lines = 0, self.text.split("\n")
         if len(lines) > 1 and not lines[-1]:
@@ -83,20 +83,6 @@ class Record:
     def tokens(self, line: int) -> list[str]:
         """The tokens of a line (counted from 1)."""
         return [self.text[a:b] for a, b in self.lines[line - 1]]
-
-
-def read_record_text(path: Path) -> str:
-    """A UTF-8 text file as stored (a BOM dropped); a one-line DataFormatError if unreadable."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise DataFormatError(f"cannot read ({error.strerror or error})", path) from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise DataFormatError("not UTF-8 text", path, data[: error.start].count(b"\n") + 1) from None
 
 
 def same_text(recorded: str, tokens: str) -> bool:

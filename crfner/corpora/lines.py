@@ -1,5 +1,5 @@
-"""Numbered lines of a UTF-8 text file, shared by the line-based readers so that each reports
-a missing file, a folder or bytes that are not UTF-8 the same way, with the line number."""
+"""UTF-8 text files for the readers, whole or as numbered lines, so that each reports a missing
+file, a folder or bytes that are not UTF-8 the same way, with the line number."""
 
 from __future__ import annotations
 
@@ -28,3 +28,18 @@ def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
             except UnicodeDecodeError as error:
                 raise DataFormatError(f"not UTF-8 text (byte {error.start + 1} of the line)", path, number) from None
             yield number, text.rstrip("\r\n")
+
+
+def read_text_file(path: Path) -> str:
+    """A whole UTF-8 text file as stored (a BOM dropped, line ends kept, since offsets count
+    them); a one-line DataFormatError naming the file, and the line of bad bytes."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise DataFormatError(f"cannot read ({error.strerror or error})", path) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DataFormatError("not UTF-8 text", path, data[: error.start].count(b"\n") + 1) from None

@@ -26,7 +26,7 @@ from .families import attribute_name, family
 # scores highest (the smallest margin; the first such label on a tie). On a Viterbi path the
 # margin is never negative.
 
-__all__ = ["Contribution", "TokenExplanation", "emission_scores", "path_score", "token_margin"]
+__all__ = ["Contribution", "TokenExplanation", "path_score", "token_margin"]
 
 
 @dataclass(frozen=True)
@@ -84,17 +84,6 @@ class TokenExplanation:
         }
 
 
-def emission_scores(weights, attribute_lists: Sequence[Sequence[bytes]]) -> np.ndarray:
-    """``(tokens, labels)`` label scores of a sentence: each token's attribute rows of
-    ``weights.state`` summed, an attribute the model lacks counting nothing."""
-    out = np.zeros((len(attribute_lists), len(weights.labels)))
-    for t, attributes in enumerate(attribute_lists):
-        rows = [weights.attributes[a] for a in attributes if a in weights.attributes]
-        if rows:
-            out[t] = weights.state[rows].sum(axis=0)
-    return out
-
-
 def path_score(emissions: np.ndarray, transition: np.ndarray, path: Sequence[int]) -> float:
     """The unnormalised score of a label path (label indices): emissions plus transitions."""
     path = np.asarray(path, dtype=np.intp)
@@ -108,7 +97,7 @@ def token_margin(weights, attributes: Sequence[bytes], emissions: np.ndarray, pa
                  top: int = 10) -> TokenExplanation:
     """The margin of token ``t``'s label on ``path`` (label indices) over its competitor, with
     the ``top`` attributes for and against; ``attributes`` are token ``t``'s, ``emissions``
-    the sentence's (:func:`emission_scores`)."""
+    the sentence's (``weights.emissions``)."""
     labels, state, transition = weights.labels, weights.state, weights.transition
     path = [int(k) for k in path]
     label = path[t]

@@ -11,7 +11,7 @@ from typing import Sequence
 from ..errors import DataFormatError, NotFittedError
 from ..schemes import tags_to_spans
 from ..text import sentences
-from .contributions import TokenExplanation, emission_scores, token_margin
+from .contributions import TokenExplanation, token_margin
 
 __all__ = ["EntityExplanation", "Explanation", "explain"]
 
@@ -126,7 +126,7 @@ def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, docum
     for i in with_entities:
         tags, probabilities = scored[i]
         path = [index[tag] for tag in tags]
-        emissions = emission_scores(weights, attributes[i])
+        emissions = weights.emissions(attributes[i])
         for span in tags_to_spans(tags):
             start, end = split[i][span.start][1], split[i][span.end - 1][2]
             score = sum(probabilities[span.start:span.end]) / (span.end - span.start)
