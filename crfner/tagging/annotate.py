@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Iterable, Iterator, Sequence
 
 from ..corpora.documents import Document, Mention
@@ -22,6 +23,7 @@ from ..text import Token, sentences
 __all__ = ["Entity", "tag_text", "tag_sentences", "tag_documents", "iter_tag_documents"]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_TEXT = itemgetter(0)  # a Token's text
 
 
 @dataclass(frozen=True)
@@ -49,20 +51,22 @@ def _tag_and_score(tagger, token_lists: list[list[str]], documents: Sequence | N
 def _model_tokens(text: str, token_sentences: Sequence[list[Token]]) -> list[list[str]]:
     """Token strings as the model sees them: lone surrogates (not encodable) become U+FFFD."""
     if _SURROGATE.search(text) is None:
-        return [[t.text for t in s] for s in token_sentences]
+        return [list(map(_TEXT, s)) for s in token_sentences]
     return [[_SURROGATE.sub("\ufffd", t.text) for t in s] for s in token_sentences]
 
 
-def _decode(text: str, token_sentences: Sequence[list[Token]], tagged) -> list[Entity]:
-    """Entities from each sentence's tags and tag probabilities, as character spans."""
-    entities: list[Entity] = []
+def _decode(text: str, token_sentences: Sequence[list[Token]], tagged, make=None) -> list:
+    """Entities from each sentence's tags and tag probabilities, as character spans, each
+    made by ``make(start, end, type, text, score)`` (an :class:`Entity` by default)."""
+    make = make or Entity
+    entities: list = []
     for tokens, (tags, probabilities) in zip(token_sentences, tagged):
         if tags.count("O") == len(tags):  # most sentences: nothing to map
             continue
         for span in tags_to_spans(tags):
             start, end = tokens[span.start].start, tokens[span.end - 1].end
             score = sum(probabilities[span.start : span.end]) / (span.end - span.start)
-            entities.append(Entity(start, end, span.type, text[start:end], score))
+            entities.append(make(start, end, span.type, text[start:end], score))
     return entities
 
 
@@ -82,8 +86,8 @@ def tag_text(tagger, text: str, passages: Sequence[tuple[int, int]] | None = Non
         return tag_sentences(tagger, text, sentences(text, passages))
 
 
-def _as_mention(entity: Entity) -> Mention:
-    return Mention(entity.start, entity.end, entity.type, entity.text, None, entity.score)
+def _mention(start: int, end: int, etype: str, text: str, score: float) -> Mention:
+    return Mention(start, end, etype, text, None, score)
 
 
 def iter_tag_documents(tagger, documents: Iterable[Document], batch_size: int = 256) -> Iterator[Document]:
@@ -111,9 +115,9 @@ def _tag_batch_unpaused(tagger, documents: list[Document]) -> list[Document]:
     tagged = _tag_and_score(tagger, token_lists, ids)
     out, first = [], 0
     for document, sents in zip(documents, split):
-        entities = _decode(document.text, sents, tagged[first : first + len(sents)])
+        mentions = _decode(document.text, sents, tagged[first : first + len(sents)], _mention)
         first += len(sents)
-        out.append(dataclasses.replace(document, mentions=[_as_mention(e) for e in entities]))
+        out.append(dataclasses.replace(document, mentions=mentions))
     return out
 
 
