@@ -123,3 +123,12 @@ def test_any_text_tags_without_crashing(fitted, text):
         assert text[e.start : e.end] == e.text
         assert e.start >= previous_end
         previous_end = e.end
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["O", "B-A", "I-A", "E-A", "S-A", "B-B", "I-B", "E-B", "S-B"]), min_size=1, max_size=20))
+def test_entity_spans_read_only_the_runs_of_non_o_tags_but_match_the_full_decoder(tags):
+    from crfner.schemes import tags_to_spans
+    from crfner.tagging.annotate import _entity_spans
+
+    assert _entity_spans(tags) == tags_to_spans(tags)

@@ -81,13 +81,15 @@ def marginals(emissions: list[np.ndarray], transition: np.ndarray) -> list[np.nd
     return [probabilities for _, probabilities in _batched(emissions, transition, False, True)]
 
 
-def paths_and_marginals(emissions: list[np.ndarray], transition: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    """:func:`viterbi` and :func:`marginals` of each sentence at once (one padding, one sort)."""
-    return _batched(emissions, transition, True, True)
+def paths_and_their_marginals(emissions: list[np.ndarray], transition: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each sentence's best path and the marginal probability of each of its labels (what
+    entity scores need), without the marginals of the labels not on the path."""
+    return _batched(emissions, transition, True, "path")
 
 
-def _batched(emissions: list[np.ndarray], transition: np.ndarray, paths: bool, probabilities: bool) -> list[tuple]:
-    """(path or None, marginals or None) per sentence, in batches of similar length."""
+def _batched(emissions: list[np.ndarray], transition: np.ndarray, paths: bool, probabilities) -> list[tuple]:
+    """(path or None, marginals or None) per sentence, in batches of similar length;
+    ``probabilities="path"`` gives only those of the path's labels."""
     out: list = [None] * len(emissions)
     n_labels = transition.shape[0]
     order = sorted(range(len(emissions)), key=lambda i: len(emissions[i]))
@@ -97,20 +99,28 @@ def _batched(emissions: list[np.ndarray], transition: np.ndarray, paths: bool, p
         longest = int(lengths.max())
         if longest == 0:
             for i in batch:
-                out[i] = (np.zeros(0, dtype=np.intp), np.zeros((0, n_labels)))
+                out[i] = (np.zeros(0, dtype=np.intp), np.zeros(0) if probabilities == "path" else np.zeros((0, n_labels)))
             continue
         scores = np.zeros((len(batch), longest, n_labels))
         for b, i in enumerate(batch):
             scores[b, : lengths[b]] = emissions[i]
-        best = _viterbi_batch(scores, lengths, transition) if paths else [None] * len(batch)
-        marginal = _marginals_batch(scores, lengths, transition) if probabilities else [None] * len(batch)
-        for i, path, probability in zip(batch, best, marginal):
-            out[i] = (path, probability)
+        best = _viterbi_batch(scores, lengths, transition) if paths else None
+        if probabilities == "path":
+            logs = np.take_along_axis(_log_marginals(scores, lengths, transition), best[:, :, None], axis=2)[:, :, 0]
+            marginal = np.exp(logs)
+        elif probabilities:
+            inside = (np.arange(longest)[None, :] < lengths[:, None])[:, :, None]  # past a sentence's end: padding
+            with np.errstate(divide="ignore"):
+                marginal = np.exp(np.where(inside, _log_marginals(scores, lengths, transition), -np.inf))
+        for b, i in enumerate(batch):
+            n = lengths[b]
+            out[i] = (best[b, :n] if paths else None, marginal[b, :n] if probabilities else None)
     return out
 
 
-def _viterbi_batch(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarray) -> list[np.ndarray]:
-    """Best paths of a padded batch ``scores[sentence, token, label]`` of the given lengths."""
+def _viterbi_batch(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarray) -> np.ndarray:
+    """Best paths ``[sentence, token]`` of a padded batch ``scores[sentence, token, label]`` of
+    the given lengths (zeros past each sentence's end)."""
     size, longest, n_labels = scores.shape
     rows = np.arange(size)
     back = np.zeros((size, longest, n_labels), dtype=np.intp)
@@ -130,11 +140,12 @@ def _viterbi_batch(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarr
         if t + 1 < longest:
             label = np.where(ends_here, current.argmax(axis=1), back[rows, t + 1, label])
         paths[:, t] = label
-    return [paths[b, : lengths[b]] for b in range(size)]
+    return np.where(np.arange(longest)[None, :] < lengths[:, None], paths, 0)
 
 
-def _marginals_batch(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarray) -> list[np.ndarray]:
-    """Marginals of a padded batch ``scores[sentence, token, label]`` of the given lengths."""
+def _log_marginals(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarray) -> np.ndarray:
+    """Log marginals ``[sentence, token, label]`` of a padded batch of the given lengths
+    (meaningless past each sentence's end)."""
     size, longest, n_labels = scores.shape
     # Log space throughout. Each step's log-sum-exp over the previous label is taken as a
     # matrix product: shift the log scores by their maximum (so the largest term is exp(0)),
@@ -159,7 +170,4 @@ def _marginals_batch(scores: np.ndarray, lengths: np.ndarray, transition: np.nda
     last = forward[rows, lengths - 1]
     shift = last.max(axis=1)
     log_z = np.log(np.exp(last - shift[:, None]).sum(axis=1)) + shift
-    inside = (np.arange(longest)[None, :] < lengths[:, None])[:, :, None]  # past a sentence's end: padding
-    with np.errstate(divide="ignore"):
-        probabilities = np.exp(np.where(inside, forward + backward - log_z[:, None, None], -np.inf))
-    return [probabilities[b, : lengths[b]] for b in range(size)]
+    return forward + backward - log_z[:, None, None]

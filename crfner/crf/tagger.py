@@ -17,7 +17,7 @@ from ..evaluation.metrics import evaluate
 from ..featurize.emissions import EmissionScorer
 from ..featurize.featureset import FeatureSet, load_feature_set
 from ..featurize.parallel import document_groups, featurize_many, paused_gc
-from .decoding import CRFWeights, marginals, paths_and_marginals, viterbi
+from .decoding import CRFWeights, marginals, paths_and_their_marginals, viterbi
 from .modelfile import read_model_dir, write_model_dir
 from .training import FALLBACK_TRAINING, REGULARISED, check_tags, check_tokens, data_hash, train_crfsuite
 
@@ -180,7 +180,7 @@ class CRFTagger(BaseEstimator):
                 return
             emissions = scorer.scores([X[i] for i in batch], extras)
             if want == "both":
-                paths, probabilities = zip(*paths_and_marginals(emissions, transition))
+                paths, probabilities = zip(*paths_and_their_marginals(emissions, transition))
             else:
                 paths = viterbi(emissions, transition) if want == "tags" else None
                 probabilities = marginals(emissions, transition) if want == "marginals" else None
@@ -204,7 +204,7 @@ class CRFTagger(BaseEstimator):
             return probabilities
         flat = np.concatenate(paths)
         names = [self.weights_.labels[k] for k in flat.tolist()]
-        chosen = np.concatenate(probabilities)[np.arange(len(flat)), flat].tolist() if want == "both" else None
+        chosen = np.concatenate(probabilities).tolist() if want == "both" else None
         out, start = [], 0
         for path in paths:
             end = start + len(path)

@@ -17,7 +17,7 @@ from typing import Iterable, Iterator, Sequence
 
 from ..corpora.documents import Document, Mention
 from ..featurize.parallel import paused_gc
-from ..schemes import tags_to_spans
+from ..schemes import Span, tags_to_spans
 from ..text import Token, sentences
 
 __all__ = ["Entity", "tag_text", "tag_sentences", "tag_documents", "iter_tag_documents"]
@@ -63,11 +63,26 @@ def _decode(text: str, token_sentences: Sequence[list[Token]], tagged, make=None
     for tokens, (tags, probabilities) in zip(token_sentences, tagged):
         if tags.count("O") == len(tags):  # most sentences: nothing to map
             continue
-        for span in tags_to_spans(tags):
+        for span in _entity_spans(tags):
             start, end = tokens[span.start].start, tokens[span.end - 1].end
             score = sum(probabilities[span.start : span.end]) / (span.end - span.start)
             entities.append(make(start, end, span.type, text[start:end], score))
     return entities
+
+
+def _entity_spans(tags: list[str]) -> list[Span]:
+    """:func:`tags_to_spans` read over the runs of tags other than ``O`` only: an ``O`` ends
+    any entity, so each run decodes alone, and most of a sentence's tags go unread."""
+    spans: list[Span] = []
+    start = previous = None
+    for i in [*(k for k, tag in enumerate(tags) if tag != "O"), None]:
+        if i is not None and previous is not None and i == previous + 1:
+            previous = i
+            continue
+        if start is not None:
+            spans += [Span(s.type, s.start + start, s.end + start) for s in tags_to_spans(tags[start : previous + 1])]
+        start = previous = i
+    return spans
 
 
 def tag_sentences(tagger, text: str, token_sentences: Sequence[list[Token]]) -> list[Entity]:

@@ -27,6 +27,7 @@ _CLOSERS = frozenset(")]}\"'\u2019\u201d\u00bb")
 _OPEN_FOR = {")": "(", "]": "[", "}": "{"}
 _OPENERS = frozenset(_OPEN_FOR.values())
 _MAY_END = _ENDERS | _CLOSERS  # a sentence can end after these only (see _ends_sentence)
+_MARKS = _MAY_END | _OPENERS | frozenset(_OPEN_FOR)
 # Brackets that open and close further apart than this are not trusted to hold one sentence
 # (80 reproduces the most corpus sentences; a stray "(" must not glue a whole text together).
 _MAX_BRACKET_TOKENS = 80
@@ -83,9 +84,11 @@ def _clip(passages: Iterable[tuple[int, int]], length: int) -> list[tuple[int, i
 
 def _boundaries(text: str, tokens: list[Token]) -> list[int]:
     """Indices of the tokens that start a new sentence (never 0)."""
-    inside = _bracketed(tokens)
+    # The few tokens the rules look at (marks, brackets), found in one pass at C speed.
+    marks = [(i, t) for i, t in enumerate(map(itemgetter(0), tokens)) if t in _MARKS]
+    inside = _bracketed(marks, len(tokens))
     cuts: list[int] = []
-    for i in _candidates(text, tokens):
+    for i in _candidates(text, tokens, marks):
         token, following = tokens[i], tokens[i + 1]
         if token.end == following.start:
             continue
@@ -103,11 +106,11 @@ def _boundaries(text: str, tokens: list[Token]) -> list[int]:
     return cuts
 
 
-def _candidates(text: str, tokens: list[Token]) -> list[int]:
+def _candidates(text: str, tokens: list[Token], marks: list[tuple[int, str]]) -> list[int]:
     """The tokens after which a sentence may end, in order: those that can end one (a full
     stop, a closing bracket) and those followed by a line break; no other token is looked at."""
     last = len(tokens) - 1
-    found = {i for i, t in enumerate(map(itemgetter(0), tokens)) if t in _MAY_END and i < last}
+    found = {i for i, t in marks if t in _MAY_END and i < last}
     ends = [token.end for token in tokens]
     first, stop = tokens[0].start, tokens[-1].start
     for match in _LINE_BREAK.finditer(text, first, stop):
@@ -117,12 +120,12 @@ def _candidates(text: str, tokens: list[Token]) -> list[int]:
     return sorted(found)
 
 
-def _bracketed(tokens: list[Token]) -> list[int]:
-    """For each token, how many matched bracket pairs enclose it (pairs longer than
-    ``_MAX_BRACKET_TOKENS`` tokens are ignored)."""
-    depth_change = [0] * len(tokens)
+def _bracketed(marks: list[tuple[int, str]], length: int) -> list[int]:
+    """For each of ``length`` tokens, how many matched bracket pairs enclose it (pairs longer
+    than ``_MAX_BRACKET_TOKENS`` tokens are ignored); ``marks`` holds every bracket token."""
+    depth_change = [0] * length
     stack: list[tuple[str, int]] = []
-    for index, t in enumerate(map(itemgetter(0), tokens)):  # the texts, read at C speed
+    for index, t in marks:
         if t in _OPENERS:
             stack.append((t, index))
         elif t in _OPEN_FOR:

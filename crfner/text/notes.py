@@ -1,0 +1,389 @@
+"""Sentence splitting for clinical notes, where line breaks, headings and list items end
+statements: the same tokens as :func:`crfner.text.tokenize`, cut into sentences note-style.
+
+Rules, in order (each line is read after its leading and trailing whitespace):
+
+* A blank line or a page break always ends a sentence.
+* A section heading is a sentence of its own: a line that is an ALL-CAPS, Title-Case or known
+  (:data:`SECTION_NAMES`) name and a colon (``HPI:``, ``Discharge Medications:``), an ALL-CAPS
+  line of two to six words or a known name without the colon (``ASSESSMENT AND PLAN``,
+  ``Medications``), or such a name and colon opening a line (``ALLERGIES: NKDA``), the text
+  after it starting a new sentence (not when a number follows: ``BP: 120/80`` is a value).
+* A list item is a sentence of its own (longer items may hold several): a line opening with
+  ``#``, ``-``, ``*``, ``\u2022``, ``1.``, ``1)``, ``a)`` or ``a.``; and, inside a line, ``#``
+  or ``1.`` / ``1)`` after ``. : ; ! ?``, a further ``#`` on a line that already has a ``#``
+  item, the next number (``1. HTN 2. DM2``), and ``-`` / ``*`` / ``\u2022`` after ``. : ; ! ?``.
+* A single line break ends a sentence unless the next line clearly continues the previous
+  one: the next line is no heading or list item, the previous line is no heading, does not
+  end in ``. ? ! : ;`` (save after ``Dr.``, ``Mr.``, ``Mrs.``, ``Ms.``), and either the next
+  line starts in lower case or the previous one ends in ``,`` or a word such as ``and``,
+  ``of``, ``with``, ``w/``.
+* Inside that, prose is split by :func:`crfner.text.sentences` (the abstract splitter), whose
+  dotted-abbreviation rule already keeps ``b.i.d.``, ``p.o.``, ``q.h.s.``, ``y.o.`` whole;
+  a full stop after a word of :data:`NOTE_ABBREVIATIONS` (``Pt.``, ``Dr.``, ``Hx.``) never
+  ends a sentence either. Doses and units (``20mg``, ``0.5 mg/kg``, ``q6h``, ``x7 days``) have
+  no break in them to cut at.
+
+The abbreviation inventory in ``clinical/lexicons`` lists its forms without full stops, so the
+list here is built in.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from typing import NamedTuple, Sequence
+
+from .splitter import sentences
+from .tokenizer import Token, tokenize
+
+__all__ = ["NOTE_ABBREVIATIONS", "SECTION_NAMES", "note_sentences", "note_sections", "note_token_sections"]
+
+#: Words that, followed by a full stop, do not end a sentence in a note: as listed or
+#: capitalised (``Pt.``), never in capitals (``PT.`` is physical therapy). Dotted forms
+#: (``b.i.d.``, ``y.o.``) are recognised by their shape in :mod:`crfner.text.splitter`.
+NOTE_ABBREVIATIONS = frozenset(
+    """
+    pt pts dr drs mr mrs ms prof hx dx tx rx sx fx abd approx appt cont dept disp esp ext hosp
+    incl inj sig st vs
+    """.split()
+)
+
+#: Section names recognised in any case (``Allergies:``, ``MEDICATIONS``); any other ALL-CAPS
+#: line of two or more words, or ALL-CAPS or Title-Case name before a colon, is a heading too.
+SECTION_NAMES = frozenset(
+    line.strip()
+    for line in """
+    a/p
+    addendum
+    admission diagnoses
+    admission diagnosis
+    admission labs
+    admission medications
+    allergies
+    assessment
+    assessment and plan
+    assessment/plan
+    brief hospital course
+    cc
+    chief complaint
+    consult
+    diagnoses
+    diagnosis
+    discharge condition
+    discharge diagnoses
+    discharge diagnosis
+    discharge disposition
+    discharge instructions
+    discharge medications
+    disposition
+    exam
+    family history
+    findings
+    follow up
+    follow-up
+    followup
+    history
+    history of present illness
+    home medications
+    hospital course
+    hpi
+    imaging
+    impression
+    impression and plan
+    indication
+    labs
+    meds
+    medications
+    medications on admission
+    past medical history
+    past surgical history
+    pe
+    pertinent results
+    physical exam
+    physical examination
+    plan
+    pmh
+    pmhx
+    problem list
+    problems
+    procedures
+    psh
+    reason for admission
+    review of systems
+    ros
+    sh
+    fh
+    social history
+    studies
+    vital signs
+    vitals
+    """.strip().splitlines()
+)
+
+# Line breaks as str.splitlines counts them ("\r\n" is one); page breaks always end a sentence.
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_PAGE_BREAK = re.compile(r"[\x0c\x1c-\x1e\u2029]")
+# A list marker: followed by whitespace, or "#" glued to a word ("#HTN", "#1").
+_MARKER = re.compile(r"(?:#+|[-*\u2022\u00b7]|\d{1,3}[.)]|[A-Za-z][.)])(?=\s)|#+(?=[^\W_])")
+_STARTS_WORD = re.compile(r"(?<=\s)\S")
+_HEAD_COLON = re.compile(r"([^:\s][^:]{0,59}?)\s*:")
+_ENDS_STATEMENT = tuple(".?!:;")
+_TITLES = ("dr.", "mr.", "mrs.", "ms.", "prof.")
+_CONTINUERS = frozenset(
+    "a an and as at but by for from in into of on or per than the to via w/ with without".split()
+)
+_SMALL_WORDS = frozenset("a an and at by for in of on or the to with &".split())
+
+
+class _Piece(NamedTuple):
+    start: int
+    end: int
+    kind: str  # "heading", "item" or "text"
+
+
+def note_sentences(text: str, passages: Sequence[tuple[int, int]] | None = None) -> list[list[Token]]:
+    """Sentences of a clinical note as token lists (see the module's rules); every sentence has
+    at least one token, and the tokens are ``tokenize``'s. ``passages`` as in ``sentences``."""
+    units = _snap(text, _units(text, passages), passages)
+    starts = [a for a, _, _ in units]
+    out: list[list[Token]] = []
+    previous_unit = -1
+    for sentence in sentences(text, [(a, b) for a, b, _ in units]):
+        unit = bisect_right(starts, sentence[0].start) - 1
+        if unit == previous_unit and (_ends_in_abbreviation(out[-1]) or _is_marker(text, out[-1], units[unit])):
+            out[-1] = out[-1] + sentence
+        else:
+            out.append(sentence)
+        previous_unit = unit
+    return out
+
+
+def note_sections(text: str, passages: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
+    """The section headings of a note as ``(start, end, name)``, ``name == text[start:end]``
+    (the heading without its colon), in order."""
+    out = []
+    for start, end, kind in _units(text, passages):
+        if kind == "heading":
+            content = text[start:end].rstrip()
+            if content.endswith(":"):
+                content = content[:-1].rstrip()
+            out.append((start, start + len(content), content))
+    return out
+
+
+def note_token_sections(text: str, tokens: Sequence[Token] | None = None) -> list[str | None]:
+    """For each token (by default ``tokenize(text)``), the name of the last heading that starts
+    at or before it (a heading's own tokens belong to it), or None above the first heading."""
+    if tokens is None:
+        tokens = tokenize(text)
+    headings = note_sections(text)
+    starts = [start for start, _, _ in headings]
+    out: list[str | None] = []
+    for token in tokens:
+        index = bisect_right(starts, token.start) - 1
+        out.append(headings[index][2] if index >= 0 else None)
+    return out
+
+
+def _units(text: str, passages: Sequence[tuple[int, int]] | None) -> list[tuple[int, int, str]]:
+    """Character spans that no sentence may cross, with their kind, in order: headings, list
+    items and runs of lines that continue each other."""
+    units: list[tuple[int, int, str]] = []
+    for start, end in _clip(passages, len(text)):
+        last: tuple[int, int, str] | None = None  # the previous line's last piece
+        last_line = ""
+        gap_breaks = 0
+        for line_start, line_end, breaks_before in _lines(text, start, end):
+            pieces = _pieces(text, line_start, line_end)
+            if not pieces:
+                continue
+            gap_breaks = breaks_before
+            first = pieces[0]
+            content = text[line_start:line_end]
+            if last is not None and gap_breaks == 1 and _continues(last, last_line, first, content):
+                units[-1] = (units[-1][0], first.end, units[-1][2])
+                pieces = pieces[1:]
+            units.extend((p.start, p.end, p.kind) for p in pieces)
+            last, last_line = units[-1], content
+    return units
+
+
+def _clip(passages: Sequence[tuple[int, int]] | None, length: int) -> list[tuple[int, int]]:
+    """Passages limited to the text, in order, overlaps cut away (as ``sentences`` does)."""
+    if passages is None:
+        return [(0, length)]
+    out: list[tuple[int, int]] = []
+    previous = 0
+    for start, end in sorted((int(a), int(b)) for a, b in passages):
+        start, end = max(start, previous, 0), min(end, length)
+        if start < end:
+            out.append((start, end))
+            previous = end
+    return out
+
+
+def _lines(text: str, start: int, end: int):
+    """``(start, end, breaks)`` of each non-blank line of ``text[start:end]``, whitespace
+    trimmed; ``breaks`` counts the line breaks since the last non-blank line (2 for a page
+    break), so 1 means the lines are adjacent."""
+    breaks = 0
+    position = start
+    for match in [*_LINE_BREAK.finditer(text, start, end), None]:
+        line_end = match.start() if match else end
+        line = text[position:line_end]
+        stripped = line.strip()
+        if stripped:
+            left = position + len(line) - len(line.lstrip())
+            yield left, left + len(stripped), breaks
+            breaks = 0
+        if match:
+            breaks += 2 if _PAGE_BREAK.match(match.group()) else 1
+            position = match.end()
+
+
+def _pieces(text: str, start: int, end: int) -> list[_Piece]:
+    """A line cut into its heading, its list items and its other text."""
+    content = text[start:end]
+    if _is_heading_line(content):
+        return [_Piece(start, end, "heading")]
+    pieces: list[_Piece] = []
+    head = _HEAD_COLON.match(content)
+    if head and _is_heading_name(head.group(1), content[head.end():]):
+        pieces.append(_Piece(start, start + head.end(), "heading"))
+        rest = start + head.end()
+        rest += len(text[rest:end]) - len(text[rest:end].lstrip())
+        if rest >= end:
+            return pieces
+        start = rest
+    cuts = _item_starts(text, start, end)
+    opens_item = bool(cuts) and cuts[0] == start
+    bounds = sorted({start, *cuts})
+    for index, (a, b) in enumerate(zip(bounds, [*bounds[1:], end])):
+        kind = "item" if index or opens_item else "text"
+        pieces.append(_Piece(a, a + len(text[a:b].rstrip()), kind))
+    return pieces
+
+
+def _item_starts(text: str, start: int, end: int) -> list[int]:
+    """Where list items begin in ``text[start:end]`` (a line or what follows its heading)."""
+    found: list[int] = []
+    hashes = False
+    number = None
+    marker = _MARKER.match(text, start, end)
+    if marker:
+        found.append(start)
+        hashes = marker.group().startswith("#")
+        number = _number(marker.group())
+    for match in _STARTS_WORD.finditer(text, start, end):
+        position = match.start()
+        marker = _MARKER.match(text, position, end)
+        if not marker or position == start:
+            continue
+        mark = marker.group()
+        k = position - 1
+        while k > start and text[k].isspace():
+            k -= 1
+        after_end = k >= start and text[k] in _ENDS_STATEMENT
+        value = _number(mark)
+        if mark.startswith("#"):
+            accepted = after_end or hashes
+            hashes = hashes or accepted
+        elif value is not None:
+            accepted = after_end or (number is not None and value == number + 1)
+        elif mark[0] in "-*\u2022\u00b7":
+            accepted = after_end or mark == "\u2022"
+        else:
+            accepted = False  # "a." inside a line is too often a word and a full stop
+        if accepted:
+            found.append(position)
+            if value is not None:
+                number = value
+    return found
+
+
+def _number(mark: str) -> int | None:
+    """The number of a numbered marker ("2." -> 2), or None."""
+    return int(mark[:-1]) if mark[:-1].isdigit() else None
+
+
+def _is_heading_line(content: str) -> bool:
+    """Whether a whole line is a heading: ``Name:`` alone, or an ALL-CAPS or known name."""
+    if _MARKER.match(content):
+        return False
+    if content.endswith(":"):
+        name = content[:-1].rstrip()
+        return ":" not in name and _is_heading_name(name, "", alone=True)
+    words = content.split()
+    if len(words) > 6 or any(c.isdigit() for c in content) or content[-1] in ".?!,;":
+        return False
+    if _normal(content) in SECTION_NAMES and content[0].isupper():
+        return True
+    return _is_capitals(content) and len(words) >= 2
+
+
+def _is_heading_name(name: str, rest: str, alone: bool = False) -> bool:
+    """Whether ``name`` before a colon names a section (``rest`` is what follows the colon)."""
+    words = name.split()
+    if not words or len(words) > 6 or _MARKER.match(name):
+        return False
+    if _normal(name) in SECTION_NAMES:
+        return True
+    if any(c.isdigit() for c in name) or (rest[:1].isdigit() and not alone):
+        return False  # "BP: 120/80", "Day 2:" are values, not sections
+    if _is_capitals(name) and sum(c.isalpha() for c in name) >= 3:
+        return True
+    titled = all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in words) and words[0][0].isupper()
+    return titled and (len(words) >= 2 or alone)
+
+
+def _is_capitals(name: str) -> bool:
+    return any(c.isalpha() for c in name) and not any(c.islower() for c in name)
+
+
+def _normal(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
+def _continues(last: tuple[int, int, str], last_line: str, first: _Piece, line: str) -> bool:
+    """Whether ``line`` (first piece ``first``) carries on the statement ``last_line`` ended."""
+    if last[2] == "heading" or first.kind != "text":
+        return False
+    lowered = last_line.lower()
+    if lowered.endswith(_ENDS_STATEMENT) and not lowered.endswith(_TITLES):
+        return False
+    if lowered.endswith(_TITLES):
+        return True
+    final = lowered.split()[-1]
+    return line[0].islower() or final.endswith(",") or final in _CONTINUERS
+
+
+def _snap(text: str, units: list[tuple[int, int, str]], passages) -> list[tuple[int, int, str]]:
+    """Units narrowed to the tokens that start in them (a unit without tokens is dropped)."""
+    tokens = [t for a, b in _clip(passages, len(text)) for t in tokenize(text, a, b)]
+    starts = [t.start for t in tokens]
+    out = []
+    for a, b, kind in units:
+        i, j = bisect_left(starts, a), bisect_left(starts, b)
+        if i < j:
+            out.append((tokens[i].start, tokens[j - 1].end, kind))
+    return out
+
+
+def _is_marker(text: str, sentence: list[Token], unit: tuple[int, int, str]) -> bool:
+    """Whether a sentence is only the marker that opens a list item ("1." cut from "HTN")."""
+    if unit[2] != "item" or sentence[0].start != unit[0]:
+        return False
+    marker = _MARKER.match(text, unit[0], unit[1])
+    return marker is not None and sentence[-1].end <= marker.end()
+
+
+def _ends_in_abbreviation(sentence: list[Token]) -> bool:
+    """Whether a sentence ends with a full stop glued to a word of NOTE_ABBREVIATIONS."""
+    if len(sentence) < 2 or sentence[-1].text != ".":
+        return False
+    word, stop = sentence[-2], sentence[-1]
+    if word.end != stop.start:
+        return False
+    w = word.text
+    return w in NOTE_ABBREVIATIONS or (w[1:].islower() and w.lower() in NOTE_ABBREVIATIONS)

@@ -1,0 +1,154 @@
+"""crfner.text.notes: clinical notes split at headings, list items and line breaks, with the
+same tokens as crfner.text.tokenize and the abstract splitter left as it was."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crfner.text import note_sections, note_sentences, note_token_sections, sentences, split_sentences, tokenize
+
+NOTE = """DISCHARGE SUMMARY
+
+HPI: Pt is a 67 y/o M w/ HTN, DM2, CKD stage 3 and COPD who presented w/ SOB and
+productive cough x3 days. Seen by Dr. Patel in clinic. Started on prednisone 40mg p.o. daily.
+
+PAST MEDICAL HISTORY:
+1. HTN
+2. DM2 on metformin 500 mg b.i.d.
+3) CKD, baseline Cr 1.8 mg/dL
+
+ALLERGIES: Penicillin (rash).
+
+HOSPITAL COURSE
+Pt stable.
+lisinopril held.
+Treated w/ albuterol q6h and ipratropium, O2 2L NC, weaned
+to room air. Glucose 5.5 mmol/L on admission. Heparin 5000 units SC t.i.d. Pt. Agrees w/ plan.
+
+ASSESSMENT AND PLAN:
+COPD exacerbation, improving. # HTN: resume lisinopril 20mg daily # DM2: metformin 500 mg b.i.d. w/ meals # CKD: avoid NSAIDs
+- Prednisone 0.5 mg/kg daily x7 days, then stop.
+- Follow up w/ PCP in 1-2 wks. Tramadol 1-2 tabs q.h.s. prn pain.
+"""
+
+EXPECTED = [
+    "DISCHARGE SUMMARY",
+    "HPI:",
+    "Pt is a 67 y/o M w/ HTN, DM2, CKD stage 3 and COPD who presented w/ SOB and\nproductive cough x3 days.",
+    "Seen by Dr. Patel in clinic.",
+    "Started on prednisone 40mg p.o. daily.",
+    "PAST MEDICAL HISTORY:",
+    "1. HTN",
+    "2. DM2 on metformin 500 mg b.i.d.",
+    "3) CKD, baseline Cr 1.8 mg/dL",
+    "ALLERGIES:",
+    "Penicillin (rash).",
+    "HOSPITAL COURSE",
+    "Pt stable.",
+    "lisinopril held.",
+    "Treated w/ albuterol q6h and ipratropium, O2 2L NC, weaned\nto room air.",
+    "Glucose 5.5 mmol/L on admission.",
+    "Heparin 5000 units SC t.i.d. Pt. Agrees w/ plan.",
+    "ASSESSMENT AND PLAN:",
+    "COPD exacerbation, improving.",
+    "# HTN: resume lisinopril 20mg daily",
+    "# DM2: metformin 500 mg b.i.d. w/ meals",
+    "# CKD: avoid NSAIDs",
+    "- Prednisone 0.5 mg/kg daily x7 days, then stop.",
+    "- Follow up w/ PCP in 1-2 wks.",
+    "Tramadol 1-2 tabs q.h.s. prn pain.",
+]
+HEADINGS = ["DISCHARGE SUMMARY", "HPI", "PAST MEDICAL HISTORY", "ALLERGIES", "HOSPITAL COURSE", "ASSESSMENT AND PLAN"]
+
+
+def note_texts(text: str, passages=None) -> list[str]:
+    return [text[s[0].start : s[-1].end] for s in note_sentences(text, passages)]
+
+
+def test_the_note_is_discharge_sized():
+    assert 700 <= len(NOTE) <= 900
+
+
+def test_sentence_cuts_of_a_discharge_note():
+    assert note_texts(NOTE) == EXPECTED
+
+
+def test_no_sentence_spans_two_list_items():
+    markers = ("#", "-", "1.", "2.", "3)")
+    for sentence in note_texts(NOTE):
+        inner = sentence.split()[1:]
+        assert not any(word in ("#", "-") for word in inner), sentence
+        if sentence.startswith(markers):
+            assert not any(word in ("1.", "2.", "3)") for word in inner), sentence
+
+
+def test_tokens_are_tokenizes_with_exact_offsets():
+    found = [token for sentence in note_sentences(NOTE) for token in sentence]
+    assert found == tokenize(NOTE)
+    assert all(NOTE[t.start : t.end] == t.text for t in found)
+
+
+def test_headings_and_each_tokens_section():
+    spans = note_sections(NOTE)
+    assert [name for _, _, name in spans] == HEADINGS
+    assert all(NOTE[a:b] == name for a, b, name in spans)
+    tokens = tokenize(NOTE)
+    by_token = note_token_sections(NOTE)
+    assert len(by_token) == len(tokens)
+    section = dict(zip((t.start for t in tokens), by_token))
+    assert section[NOTE.index("DISCHARGE")] == "DISCHARGE SUMMARY"
+    assert section[NOTE.index("Penicillin")] == "ALLERGIES"
+    assert section[NOTE.index("lisinopril held")] == "HOSPITAL COURSE"
+    assert section[NOTE.index("NSAIDs")] == "ASSESSMENT AND PLAN"
+    assert note_token_sections("no headings here") == [None, None, None]
+
+
+def test_line_breaks_abbreviations_and_doses():
+    assert note_texts("Pt stable.\nlisinopril held.") == ["Pt stable.", "lisinopril held."]
+    assert note_texts("BP 150/90 on arrival\nGiven labetalol") == ["BP 150/90 on arrival", "Given labetalol"]
+    assert note_texts("Admitted w/ chest pain and\nSOB overnight") == ["Admitted w/ chest pain and\nSOB overnight"]
+    assert note_texts("Meds reviewed with\nDr. Smith. Pt. Jones to f/u.") == ["Meds reviewed with\nDr. Smith.", "Pt. Jones to f/u."]
+    assert note_texts("Metoprolol 25 mg p.o. b.i.d. Lasix 20mg q.d. Pt y.o. M") == [
+        "Metoprolol 25 mg p.o. b.i.d. Lasix 20mg q.d. Pt y.o. M"
+    ]
+    assert note_texts("Plan: 1. Aspirin 2. Statin 3. Follow up") == ["Plan:", "1. Aspirin", "2. Statin", "3. Follow up"]
+    assert note_texts("Problems:\n#HTN\n#DM2") == ["Problems:", "#HTN", "#DM2"]
+    assert note_texts("BP: 120/80. HR: 80.") == ["BP: 120/80.", "HR: 80."]
+
+
+def test_passages_are_split_one_by_one():
+    text = "HPI: Pt stable\nlisinopril held"
+    assert note_texts(text, [(0, 14), (15, len(text))]) == ["HPI:", "Pt stable", "lisinopril held"]
+    assert note_texts(text, [(5, 14)]) == ["Pt stable"]
+
+
+def test_the_abstract_splitter_is_unchanged():
+    abstract = "Mutations in BRCA1 were seen.\nNo ataxia was found in 2 patients (i.v.\ndose)."
+    assert [abstract[a:b] for a, b in split_sentences(abstract)] == [
+        "Mutations in BRCA1 were seen.",
+        "No ataxia was found in 2 patients (i.v.\ndose).",
+    ]
+    # the abstract splitter joins a wrapped line the notes mode cuts
+    assert len(sentences("Pt stable\nGiven labetalol")) == 1
+    assert len(note_sentences("Pt stable\nGiven labetalol")) == 2
+
+
+NOTE_ALPHABET = st.sampled_from(
+    list("aZ0.:;#-*)( \n\t\r,/") + ["HPI:", "PLAN", "b.i.d.", "Pt.", "1. ", "# ", "\n\n", "mg", "\u2022 ", "\u0301", "\x0c"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(NOTE_ALPHABET, max_size=60).map("".join), st.data())
+def test_sentences_cover_every_token_in_order(text, data):
+    found = note_sentences(text)
+    assert all(found)
+    flat = [t for s in found for t in s]
+    assert flat == tokenize(text)
+    assert all(a[-1].end <= b[0].start for a, b in zip(found, found[1:]))
+    assert all(text[t.start : t.end] == t.text for t in flat)
+    assert len(note_token_sections(text)) == len(flat)
+    cut = data.draw(st.integers(0, len(text)))
+    parts = note_sentences(text, [(0, cut), (cut, len(text))])
+    assert [t for s in parts for t in s] == tokenize(text, 0, cut) + tokenize(text, cut)
