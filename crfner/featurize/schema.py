@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ..errors import FeatureSetError
-from . import abbreviations, affixes, lexical, orthography, shape
+from . import abbreviations, affixes, clinical, lexical, orthography, shape
 
 
 def _bool(value: Any) -> bool:
@@ -45,6 +45,15 @@ def _flag_names(value: Any) -> list[str]:
 def _shape_kinds(value: Any) -> list[str]:
     if not isinstance(value, list) or not all(v in ("long", "short") for v in value):
         raise ValueError('expected a list of "long" and/or "short"')
+    return list(value)
+
+
+def _clinical_kinds(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of clinical feature kinds")
+    unknown = [v for v in value if v not in clinical.KINDS]
+    if unknown:
+        raise ValueError(f"unknown clinical kind(s) {', '.join(unknown)}; known: {', '.join(clinical.KINDS)}")
     return list(value)
 
 
@@ -119,6 +128,7 @@ TOKEN_FAMILIES: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Callable[[
     "case": (_bool, orthography.case),
     "length": (_bool, orthography.length),
     "shape": (_shape_kinds, shape.shapes),
+    "clinical": (_clinical_kinds, clinical.clinical),
 }
 CONTEXT_OPTIONS = {
     "offsets": _offsets,

@@ -1,0 +1,151 @@
+"""Choose the `clinical` feature set on MACCROBAT devel, then score the frozen sets on test.
+
+Stage `devel`: train `tutorial`, `biomedical`, `clinical` and ablations of `clinical` on
+MACCROBAT train, score strict micro-F1 on MACCROBAT devel. Stage `test` (run once the set is
+frozen): train `tutorial`, `biomedical` and `clinical` on the train split of MACCROBAT and of
+PHEE, score test, and compare clinical with biomedical by the paired randomisation test
+(whole documents as units). Results are merged into the
+JSON file, so the stages can run apart.
+
+    .venv/bin/python benchmarks/clinical_features.py --stage devel --data-dir ../shared/data
+    .venv/bin/python benchmarks/clinical_features.py --stage test --data-dir ../shared/data
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import sys
+import time
+import warnings
+
+
+CLIN_CONTEXT = ["clin:dose", "clin:unit", "clin:time", "clin:freq", "clin:route", "clin:duration", "clin:lshape"]
+
+
+def clinical_variant(name: str, kinds: list[str], window: bool) -> dict:
+    """The frozen clinical declaration with its clinical kinds replaced by ``kinds`` and, with
+    ``window``, the clinical features added to the neighbours' window (the first draft had
+    every kind, `caseless` included, in the window)."""
+    from crfner.featurize.featureset import load_feature_set
+
+    spec = copy.deepcopy(load_feature_set("clinical").to_dict())
+    spec["token"]["clinical"] = list(kinds)
+    if window:
+        spec["context"]["features"] = spec["context"]["features"] + CLIN_CONTEXT
+    spec["name"] = name
+    return spec
+
+
+def unlabeled_sentences(data_dir: str, limit: int) -> list[list[str]]:
+    path = os.path.join(data_dir, "unlabeled", "biomedical_sentences.txt")
+    out = []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if len(out) >= limit:
+                break
+            if line.strip():
+                out.append(line.split())
+    return out
+
+
+def train_and_score(corpus: str, split: str, features, data_dir: str, unlabeled=None):
+    import crfner
+
+    X, y = crfner.load_corpus(corpus, "train", data_dir=data_dir)
+    ids = crfner.load_document_ids(corpus, "train", data_dir=data_dir)
+    Xe, ye = crfner.load_corpus(corpus, split, data_dir=data_dir)
+    ide = crfner.load_document_ids(corpus, split, data_dir=data_dir)
+    start = time.perf_counter()
+    tagger = crfner.CRFTagger(features=features, data_dir=data_dir, unlabeled_text=unlabeled).fit(X, y, documents=ids)
+    seconds = time.perf_counter() - start
+    predicted = tagger.predict(Xe, documents=ide)
+    score = crfner.evaluate(ye, predicted)
+    return {"f1": round(score.f1, 4), "precision": round(score.precision, 4), "recall": round(score.recall, 4),
+            "train_seconds": round(seconds, 1)}, ye, predicted, ide
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stage", choices=["devel", "test"], required=True)
+    parser.add_argument("--data-dir", default="../shared/data")
+    parser.add_argument("--out", default="benchmarks/results/clinical_features.json")
+    parser.add_argument("--only", default="", help="comma-separated run names (devel stage)")
+    parser.add_argument("--corpora", default="maccrobat,phee", help="test stage")
+    parser.add_argument("--unlabeled", action="store_true", help="test stage: also biomedical and clinical with unlabeled text")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+    results = {}
+    if os.path.exists(args.out):
+        with open(args.out, encoding="utf-8") as handle:
+            results = json.load(handle)
+    results.setdefault("commands", {})[args.stage] = " ".join(["python", *sys.argv])
+
+    if args.stage == "devel":
+        patterns = ["dose", "unit", "frequency", "route", "duration", "abbreviation"]
+        runs = {
+            "tutorial": ("tutorial", None),
+            "biomedical": ("biomedical", None),
+            "clinical": ("clinical", None),  # the frozen set
+            "draft": (clinical_variant("draft", patterns + ["caseless"], True), None),
+            "draft-no_caseless": (clinical_variant("draft-no_caseless", patterns, True), None),
+            "draft-no_patterns": (clinical_variant("draft-no_patterns", ["caseless"], True), None),
+            "draft-no_window": (clinical_variant("draft-no_window", patterns + ["caseless"], False), None),
+            "draft-no_abbreviation": (clinical_variant("draft-no_abbreviation", patterns[:-1] + ["caseless"], True), None),
+            "draft-unlabeled20k": (clinical_variant("draft", patterns + ["caseless"], True), "unlabeled"),
+            "clinical-unlabeled20k": ("clinical", "unlabeled"),
+            "biomedical-unlabeled20k": ("biomedical", "unlabeled"),
+        }
+        wanted = [r for r in args.only.split(",") if r] or list(runs)
+        devel = results.setdefault("maccrobat_devel", {})
+        for name in wanted:
+            features, extra = runs[name]
+            unlabeled = unlabeled_sentences(args.data_dir, 20000) if extra else None
+            devel[name], *_ = train_and_score("maccrobat", "devel", features, args.data_dir, unlabeled)
+            print(name, devel[name], flush=True)
+            _write(args.out, results)
+    else:
+        from crfner.evaluation.significance import paired_test
+
+        test = results.setdefault("test", {})
+        for corpus in args.corpora.split(","):
+            test[corpus] = {}
+            predictions = {}
+            for name in ("tutorial", "biomedical", "clinical"):
+                test[corpus][name], gold, predictions[name], ids = train_and_score(corpus, "test", name, args.data_dir)
+                print(corpus, name, test[corpus][name], flush=True)
+            if args.unlabeled:
+                unlabeled = unlabeled_sentences(args.data_dir, 20000)
+                for name in ("biomedical", "clinical"):
+                    key = f"{name}-unlabeled20k"
+                    test[corpus][key], _, predictions[key], _ = train_and_score(corpus, "test", name, args.data_dir, unlabeled)
+                    print(corpus, key, test[corpus][key], flush=True)
+            groups = ids  # whole documents (a PHEE document is one sentence pair)
+            outcome = paired_test(gold, predictions["clinical"], predictions["biomedical"], groups=groups, n_resamples=10000)
+            test[corpus]["clinical_vs_biomedical"] = {
+                "unit": "document",
+                **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in outcome.items()},
+            }
+            print(corpus, test[corpus]["clinical_vs_biomedical"], flush=True)
+            if args.unlabeled:
+                outcome = paired_test(gold, predictions["clinical-unlabeled20k"], predictions["biomedical-unlabeled20k"],
+                                      groups=groups, n_resamples=10000)
+                test[corpus]["clinical_vs_biomedical_unlabeled20k"] = {
+                    "unit": "document",
+                    **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in outcome.items()},
+                }
+                print(corpus, test[corpus]["clinical_vs_biomedical_unlabeled20k"], flush=True)
+            _write(args.out, results)
+    return 0
+
+
+def _write(path: str, results: dict) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(results, handle, indent=2)
+        handle.write("\n")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

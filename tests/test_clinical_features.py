@@ -1,0 +1,133 @@
+"""The clinical feature set: dose, unit, frequency, route, duration and abbreviation features
+on hand-written words, case-free forms, the declaration, and a model trained on a slice of
+MACCROBAT train that saves, reloads and tags identically."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import write
+
+from crfner import CRFTagger, FeatureSetError, load_feature_set
+from crfner.featurize.clinical import (
+    KINDS,
+    caseless,
+    clinical,
+    is_abbreviation,
+    is_dose,
+    is_duration,
+    is_frequency,
+    is_route,
+    is_time_unit,
+    is_unit,
+)
+
+
+@pytest.mark.parametrize("word", ["20mg", "0.5mg/kg", "5-10mg", "2g/day", "40%", "100MG", "1,5mg", "75mcg"])
+def test_doses(word):
+    assert is_dose(word)
+
+
+@pytest.mark.parametrize("word", ["20", "mg", "mg20", "aspirin", "2010", "II"])
+def test_not_doses(word):
+    assert not is_dose(word)
+
+
+def test_units():
+    assert all(is_unit(w) for w in ["mg", "MG", "mL", "mg/kg", "mg/m2", "mL/min", "IU", "mmHg", "%"])
+    assert not any(is_unit(w) for w in ["20mg", "mgkg", "heart", "kgs"])
+    assert is_time_unit("days") and is_time_unit("WKS") and not is_time_unit("daily")
+
+
+@pytest.mark.parametrize("word", ["q6h", "Q6H", "q4-6h", "b.i.d.", "BID", "bid", "t.i.d.", "qhs", "PRN", "daily", "/day", "q.d."])
+def test_frequencies(word):
+    assert is_frequency(word)
+
+
+def test_not_frequencies():
+    assert not any(is_frequency(w) for w in ["q", "bidding", "day", "6h", "quit"])
+
+
+def test_routes():
+    assert all(is_route(w) for w in ["po", "PO", "p.o.", "iv", "IV", "i.v.", "s.c.", "intravenous", "Orally", "nebulized"])
+    assert not any(is_route(w) for w in ["pot", "ivy", "oral-b", "vein"])
+
+
+def test_durations():
+    assert all(is_duration(w) for w in ["x7", "X3", "×2", "3x", "7d", "3-day", "2wks", "10days"])
+    assert not any(is_duration(w) for w in ["x", "days", "7", "xray", "d7", "1960s", "2D"])  # 2D: imaging
+
+
+def test_abbreviations_any_case_and_full_stops():
+    assert all(is_abbreviation(w) for w in ["HTN", "htn", "Htn", "CHF", "s/p", "c/o", "Hx", "CBC", "WBC", "b.p."])
+    assert not any(is_abbreviation(w) for w in ["heart", "HTNX", "aspirin"])
+
+
+def test_short_forms_that_are_common_words_count_only_in_capitals_or_with_full_stops():
+    assert not is_abbreviation("or") and is_abbreviation("OR")
+    assert not is_route("it") and is_route("IT") and is_route("i.t.")
+    assert not is_time_unit("s") and is_time_unit("h") and is_time_unit("d")
+
+
+def test_all_caps_and_lower_case_notes_get_the_same_clinical_features():
+    every = clinical(list(KINDS))
+    for upper, lower in [("FEVER", "fever"), ("BID", "bid"), ("IV", "iv"), ("20MG", "20mg"), ("HTN", "htn"), ("X7", "x7")]:
+        assert every(upper) == every(lower)
+    assert every("PO") == [("clin:route", 1.0), ("clin:lshape", "x"), ("clin:lsuf3", "po"), ("clin:lsuf4", "po")]
+    assert caseless("Metoprolol") == [("clin:lshape", "x"), ("clin:lsuf3", "lol"), ("clin:lsuf4", "olol")]
+
+
+def test_kinds_are_emitted_only_as_asked():
+    assert clinical(["dose"])("20mg") == [("clin:dose", 1.0)]
+    assert clinical(["route"])("20mg") == []
+    assert clinical(["unit"])("days") == [("clin:time", 1.0)]
+    assert clinical([])("q6h") == []
+
+
+def test_the_clinical_set_loads_and_validates():
+    spec = load_feature_set("clinical")
+    assert (spec.name, spec.version) == ("clinical", 1)
+    assert spec.token["clinical"] == ["dose", "unit", "frequency", "route", "duration", "abbreviation"]
+    assert spec.gazetteers["lists"] == ["disease", "chemical"] and spec.clusters["granularities"]
+    assert spec.context["offsets"] == [-2, -1, 1, 2]
+    assert load_feature_set(spec.to_dict()).fingerprint() == spec.fingerprint()
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ('name = "x"\nversion = 1\n[token]\nclinical = ["dosage"]\n', r"^\S+: token.clinical = \['dosage'\]: unknown clinical kind\(s\) dosage; known: dose, "),
+        ('name = "x"\nversion = 1\n[token]\nclinical = "dose"\n', "token.clinical = 'dose': expected a list of clinical feature kinds"),
+        ('name = "x"\nversion = 1\n[token]\nclinicals = ["dose"]\n', "unknown option token.clinicals"),
+    ],
+)
+def test_an_unknown_option_is_refused_in_one_line(tmp_path, text, message):
+    path = write(tmp_path / "bad.toml", text)
+    with pytest.raises(FeatureSetError, match=message) as error:
+        load_feature_set(path)
+    assert "\n" not in str(error.value) and str(path) in str(error.value)
+
+
+@pytest.fixture(scope="module")
+def maccrobat_slice(data_dir):
+    import crfner
+
+    if not (data_dir / "clinical" / "MACCROBAT2020").is_dir():
+        pytest.skip("MACCROBAT2020 is not in the data folder")
+    X, y = crfner.load_corpus("maccrobat", "train", data_dir=data_dir)
+    ids = crfner.load_document_ids("maccrobat", "train", data_dir=data_dir)
+    return X[:150], y[:150], ids[:150], X[150:200]
+
+
+def test_a_clinical_model_trains_saves_reloads_and_tags_identically(maccrobat_slice, data_dir, tmp_path):
+    X, y, ids, held = maccrobat_slice
+    tagger = CRFTagger(features="clinical", max_iterations=10, data_dir=data_dir).fit(X, y, documents=ids)
+    features = tagger.feature_set_.featurizer(tagger.resources_)(["Metoprolol", "25mg", "PO", "BID", "x7", "days", "HTN"])
+    assert features[1]["clin:dose"] == 1.0 and features[2]["clin:route"] == 1.0 and features[3]["clin:freq"] == 1.0
+    assert features[4]["clin:duration"] == 1.0 and features[5]["clin:time"] == 1.0 and features[6]["clin:abbr"] == 1.0
+    assert "clin:lshape" not in features[0] and not any(k.startswith(("-1:clin", "+1:clin", "+2:clin")) for k in features[2])
+    assert features[0]["gaz:chemical"] == "B" and "clu32" in features[5]  # "days" is in the slice; "Metoprolol" is not
+    loaded = CRFTagger.load(tagger.save(tmp_path / "clinical"), data_dir=data_dir)
+    assert loaded.feature_set_.to_dict() == tagger.feature_set_.to_dict()
+    predicted = tagger.predict(held)
+    assert loaded.predict(held) == predicted
+    assert any(tag != "O" for tags in predicted for tag in tags)
