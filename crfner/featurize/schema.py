@@ -33,13 +33,18 @@ def _lengths(value: Any) -> list[int]:
     return _int_list(value, 1, 10, "expected a list of lengths from 1 to 10")
 
 
-def _flag_names(value: Any) -> list[str]:
+def _known_names(value: Any, known, listed: str, unknown_label: str) -> list[str]:
+    """``value`` as a list of names from ``known``; a ValueError saying what was expected."""
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError("expected a list of flag names")
-    unknown = [v for v in value if v not in orthography.FLAGS]
+        raise ValueError(f"expected a list of {listed}")
+    unknown = [v for v in value if v not in known]
     if unknown:
-        raise ValueError(f"unknown flag(s) {', '.join(unknown)}; known: {', '.join(orthography.FLAGS)}")
+        raise ValueError(f"unknown {unknown_label} {', '.join(unknown)}; known: {', '.join(known)}")
     return list(value)
+
+
+def _flag_names(value: Any) -> list[str]:
+    return _known_names(value, orthography.FLAGS, "flag names", "flag(s)")
 
 
 def _shape_kinds(value: Any) -> list[str]:
@@ -49,12 +54,7 @@ def _shape_kinds(value: Any) -> list[str]:
 
 
 def _clinical_kinds(value: Any) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError("expected a list of clinical feature kinds")
-    unknown = [v for v in value if v not in clinical.KINDS]
-    if unknown:
-        raise ValueError(f"unknown clinical kind(s) {', '.join(unknown)}; known: {', '.join(clinical.KINDS)}")
-    return list(value)
+    return _known_names(value, clinical.KINDS, "clinical feature kinds", "clinical kind(s)")
 
 
 def _conjunctions(value: Any) -> list[list[int]]:

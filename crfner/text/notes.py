@@ -34,7 +34,7 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import NamedTuple, Sequence
 
-from .splitter import sentences
+from .splitter import clip_passages, sentences
 from .tokenizer import Token, tokenize
 
 __all__ = ["NOTE_ABBREVIATIONS", "SECTION_NAMES", "note_sentences", "note_sections", "note_token_sections"]
@@ -190,7 +190,7 @@ def _units(text: str, passages: Sequence[tuple[int, int]] | None) -> list[tuple[
     """Character spans that no sentence may cross, with their kind, in order: headings, list
     items and runs of lines that continue each other."""
     units: list[tuple[int, int, str]] = []
-    for start, end in _clip(passages, len(text)):
+    for start, end in clip_passages(passages, len(text)):
         last: tuple[int, int, str] | None = None  # the previous line's last piece
         last_line = ""
         gap_breaks = 0
@@ -207,20 +207,6 @@ def _units(text: str, passages: Sequence[tuple[int, int]] | None) -> list[tuple[
             units.extend((p.start, p.end, p.kind) for p in pieces)
             last, last_line = units[-1], content
     return units
-
-
-def _clip(passages: Sequence[tuple[int, int]] | None, length: int) -> list[tuple[int, int]]:
-    """Passages limited to the text, in order, overlaps cut away (as ``sentences`` does)."""
-    if passages is None:
-        return [(0, length)]
-    out: list[tuple[int, int]] = []
-    previous = 0
-    for start, end in sorted((int(a), int(b)) for a, b in passages):
-        start, end = max(start, previous, 0), min(end, length)
-        if start < end:
-            out.append((start, end))
-            previous = end
-    return out
 
 
 def _lines(text: str, start: int, end: int):
@@ -360,7 +346,7 @@ def _continues(last: tuple[int, int, str], last_line: str, first: _Piece, line: 
 
 def _snap(text: str, units: list[tuple[int, int, str]], passages) -> list[tuple[int, int, str]]:
     """Units narrowed to the tokens that start in them (a unit without tokens is dropped)."""
-    tokens = [t for a, b in _clip(passages, len(text)) for t in tokenize(text, a, b)]
+    tokens = [t for a, b in clip_passages(passages, len(text)) for t in tokenize(text, a, b)]
     starts = [t.start for t in tokens]
     out = []
     for a, b, kind in units:

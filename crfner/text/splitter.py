@@ -54,7 +54,7 @@ def sentences(text: str, passages: Sequence[tuple[int, int]] | None = None) -> l
     ``passages`` (character spans, e.g. a PubTator title and abstract) are split one by one,
     so no sentence crosses from one passage into the next; text outside them is skipped.
     """
-    spans = [(0, len(text))] if passages is None else _clip(passages, len(text))
+    spans = clip_passages(passages, len(text))
     out: list[list[Token]] = []
     for start, end in spans:
         tokens = tokenize(text, start, end)
@@ -70,8 +70,11 @@ def split_sentences(text: str, passages: Sequence[tuple[int, int]] | None = None
     return [(s[0].start, s[-1].end) for s in sentences(text, passages)]
 
 
-def _clip(passages: Iterable[tuple[int, int]], length: int) -> list[tuple[int, int]]:
-    """Passages limited to the text, in order, overlaps cut away."""
+def clip_passages(passages: Iterable[tuple[int, int]] | None, length: int) -> list[tuple[int, int]]:
+    """Passages limited to a text of ``length`` characters, in order, overlaps cut away; no
+    passages: the whole text."""
+    if passages is None:
+        return [(0, length)]
     out: list[tuple[int, int]] = []
     previous = 0
     for start, end in sorted((int(a), int(b)) for a, b in passages):
