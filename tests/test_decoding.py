@@ -140,3 +140,17 @@ def test_parallel_tagging_uses_the_same_decoder(bio, small_devel):
     parallel.__setstate__({**bio.__getstate__(), "n_jobs": 2})
     assert parallel.predict(X, documents=documents) == bio.predict(X, documents=documents)
     assert parallel.predict_scored(X[:100], documents=documents[:100]) == bio.predict_scored(X[:100], documents=documents[:100])
+
+
+def test_marginals_are_exact_where_the_scaled_recursion_would_underflow():
+    # Token 0 all but rules out label 1, token 1 label 0, and moving between them costs 800
+    # nats: every term of the scaled recursion's second step underflows to zero, so the batch
+    # is redone in log space, which must still find the best-scoring path's labels.
+    transition = np.array([[0.0, -800.0], [-800.0, 0.0]])
+    emissions = [np.array([[0.0, -1000.0], [-1000.0, 0.0]]), np.array([[1.0, 0.0], [0.0, 1.0]])]
+    hard, easy = marginals(emissions, transition)
+    # Paths (0, 1) score -800, (0, 0) and (1, 1) -1000, (1, 0) -2800: (0, 1) has nearly all weight.
+    np.testing.assert_allclose(hard, [[1.0, 0.0], [0.0, 1.0]], atol=1e-12)
+    assert np.allclose(easy.sum(axis=1), 1.0)  # the other sentence of the batch is unharmed
+    (path,) = viterbi(emissions[:1], transition)
+    assert path.tolist() == [0, 1]

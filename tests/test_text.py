@@ -185,3 +185,18 @@ def test_bc5cdr_test_documents_are_tokenised_as_the_iob_file(data_dir):
             boundaries += 2
             on_tokens += (m.start in starts) + (m.end in ends)
     assert on_tokens / boundaries >= 0.999
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(list("ab A.B(x)\n\n1.-#:;") + ["e.g.", "Dr.", " et al."]), max_size=60).map("".join),
+       st.lists(st.tuples(st.integers(0, 130), st.integers(0, 130)), max_size=3))
+def test_sentence_columns_hold_the_same_tokens_and_sentences(text, passages):
+    from crfner.text import SentenceColumns, note_sentences, sentence_columns
+
+    columns = sentence_columns(text, passages or None)
+    expected = sentences(text, passages or None)
+    assert columns.token_sentences() == expected
+    assert [columns.words[a:b] for a, b in columns.sentences] == [[t.text for t in s] for s in expected]
+    assert SentenceColumns.of(expected) == columns
+    notes = note_sentences(text)
+    assert SentenceColumns.of(notes).token_sentences() == notes

@@ -106,12 +106,10 @@ def _batched(emissions: list[np.ndarray], transition: np.ndarray, paths: bool, p
             scores[b, : lengths[b]] = emissions[i]
         best = _viterbi_batch(scores, lengths, transition) if paths else None
         if probabilities == "path":
-            logs = np.take_along_axis(_log_marginals(scores, lengths, transition), best[:, :, None], axis=2)[:, :, 0]
-            marginal = np.exp(logs)
+            marginal = np.take_along_axis(_marginals(scores, lengths, transition), best[:, :, None], axis=2)[:, :, 0]
         elif probabilities:
             inside = (np.arange(longest)[None, :] < lengths[:, None])[:, :, None]  # past a sentence's end: padding
-            with np.errstate(divide="ignore"):
-                marginal = np.exp(np.where(inside, _log_marginals(scores, lengths, transition), -np.inf))
+            marginal = np.where(inside, _marginals(scores, lengths, transition), 0.0)
         for b, i in enumerate(batch):
             n = lengths[b]
             out[i] = (best[b, :n] if paths else None, marginal[b, :n] if probabilities else None)
@@ -143,31 +141,64 @@ def _viterbi_batch(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarr
     return np.where(np.arange(longest)[None, :] < lengths[:, None], paths, 0)
 
 
+def _marginals(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarray) -> np.ndarray:
+    """Marginals ``[sentence, token, label]`` of a padded batch (meaningless past each
+    sentence's end), by the scaled forward-backward recursion that CRFsuite uses.
+
+    Each token's label scores and the transitions enter as ``exp(score - its maximum)``
+    (largest term 1, so nothing overflows) and the forward vector is renormalised to sum 1 at
+    each step, so no product can overflow or vanish over a long sentence; this takes half the
+    array operations of the log-sum-exp form. Should a normaliser still underflow (score gaps
+    of about 700 nats, far outside trained weights), the batch is redone in log space.
+    """
+    size, longest, n_labels = scores.shape
+    weights = np.exp(transition - transition.max())
+    weights_back = np.ascontiguousarray(weights.T)
+    emit = np.exp(scores - scores.max(axis=2, keepdims=True))
+    # forward[b, t]: the summed weight of all paths over tokens 0..t ending in each label,
+    # divided by norm[b, t] (its sum over labels, given the earlier divisions).
+    forward = np.empty_like(emit)
+    norm = np.empty((size, longest))
+    step = emit[:, 0]
+    with np.errstate(divide="ignore", invalid="ignore"):  # a zero norm is caught below
+        for t in range(longest):
+            if t:
+                step = (forward[:, t - 1] @ weights) * emit[:, t]
+            norm[:, t] = total = step.sum(axis=1)
+            forward[:, t] = step / total[:, None]
+    inside = np.arange(longest)[None, :] < lengths[:, None]
+    if not (np.isfinite(norm) & (norm > 0))[inside].all():
+        return np.exp(_log_marginals(scores, lengths, transition))
+    # backward[b, t]: the same for tokens t+1..end starting from each label, divided by the
+    # following tokens' norms; one at and past a sentence's end. Then forward * backward is
+    # each label's probability.
+    backward = np.ones_like(emit)
+    for t in range(longest - 2, -1, -1):
+        following = ((emit[:, t + 1] * backward[:, t + 1]) @ weights_back) / norm[:, t + 1, None]
+        backward[:, t] = np.where((t < lengths - 1)[:, None], following, 1.0)
+    return forward * backward
+
+
 def _log_marginals(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarray) -> np.ndarray:
     """Log marginals ``[sentence, token, label]`` of a padded batch of the given lengths
-    (meaningless past each sentence's end)."""
+    (meaningless past each sentence's end), by forward-backward with a full log-sum-exp over
+    every pair of labels at each step: slower than :func:`_marginals`, exact for any scores."""
     size, longest, n_labels = scores.shape
-    # Log space throughout. Each step's log-sum-exp over the previous label is taken as a
-    # matrix product: shift the log scores by their maximum (so the largest term is exp(0)),
-    # multiply by exp(transition - its maximum), and add both shifts back after the log.
-    top = transition.max()
-    weights = np.exp(transition - top)
     # forward[b, t, j]: log of the summed scores of all paths over tokens 0..t ending in j.
     forward = np.empty((size, longest, n_labels))
     forward[:, 0] = scores[:, 0]
     for t in range(1, longest):
-        previous = forward[:, t - 1]
-        shift = previous.max(axis=1, keepdims=True)
-        forward[:, t] = np.log(np.exp(previous - shift) @ weights) + shift + top + scores[:, t]
+        forward[:, t] = _log_sum_exp(forward[:, t - 1, :, None] + transition, axis=1) + scores[:, t]
     # backward[b, t, i]: the same for tokens t+1..end starting from i; zero at and past the end.
     backward = np.zeros((size, longest, n_labels))
     for t in range(longest - 2, -1, -1):
-        following = scores[:, t + 1] + backward[:, t + 1]
-        shift = following.max(axis=1, keepdims=True)
-        step = np.log(np.exp(following - shift) @ weights.T) + shift + top
+        step = _log_sum_exp(transition + (scores[:, t + 1] + backward[:, t + 1])[:, None, :], axis=2)
         backward[:, t] = np.where((t < lengths - 1)[:, None], step, 0.0)
-    rows = np.arange(size)
-    last = forward[rows, lengths - 1]
-    shift = last.max(axis=1)
-    log_z = np.log(np.exp(last - shift[:, None]).sum(axis=1)) + shift
+    log_z = _log_sum_exp(forward[np.arange(size), lengths - 1], axis=1)
     return forward + backward - log_z[:, None, None]
+
+
+def _log_sum_exp(values: np.ndarray, axis: int) -> np.ndarray:
+    """``log(sum(exp(values)))`` along ``axis``, shifted by the maximum so nothing overflows."""
+    top = values.max(axis=axis, keepdims=True)
+    return np.log(np.exp(values - top).sum(axis=axis)) + np.squeeze(top, axis=axis)

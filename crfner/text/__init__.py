@@ -2,7 +2,7 @@
 bundled corpora were: ``tokenizer`` makes the tokens, ``splitter`` the sentences."""
 
 from .notes import note_sections, note_sentences, note_token_sections
-from .splitter import ABBREVIATIONS, sentences, split_sentences
-from .tokenizer import Token, tokenize
+from .splitter import ABBREVIATIONS, SentenceColumns, sentence_columns, sentences, split_sentences
+from .tokenizer import Token, token_columns, tokenize
 
-__all__ = ["Token", "tokenize", "split_sentences", "sentences", "ABBREVIATIONS", "note_sentences", "note_sections", "note_token_sections"]
+__all__ = ["Token", "tokenize", "token_columns", "split_sentences", "sentences", "sentence_columns", "SentenceColumns", "ABBREVIATIONS", "note_sentences", "note_sections", "note_token_sections"]

@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from itertools import accumulate
-from operator import itemgetter
-from typing import Iterable, Sequence
+from itertools import repeat
+from typing import Iterable, NamedTuple, Sequence
 
-from .tokenizer import Token, tokenize
+from .tokenizer import Token, token_columns
 
-__all__ = ["split_sentences", "sentences", "ABBREVIATIONS"]
+__all__ = ["split_sentences", "sentences", "sentence_columns", "SentenceColumns", "ABBREVIATIONS"]
 
+_NEW = tuple.__new__
 # Line breaks as str.splitlines counts them, "\r\n" being one.
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _PAGE_BREAK = re.compile(r"[\x0c\x1c-\x1e\u2029]")
@@ -48,21 +49,63 @@ _DOTTED = re.compile(r"(?:^|[^A-Za-z0-9.])(?:[A-Za-z]{1,2}\.)+[A-Za-z]{1,2}\.?$"
 _LIST_MARKER = re.compile(r"(?:[-*\u2022\u00b7\u2013\u2014]|\d{1,3}[.)]|[a-zA-Z][.)])(?=\s)")
 
 
+class SentenceColumns(NamedTuple):
+    """A text's tokens as columns (texts, starts, ends) and its sentences as ``(first, stop)``
+    ranges of token indices: :func:`sentences` without a :class:`Token` per token."""
+
+    words: list[str]
+    starts: list[int]
+    ends: list[int]
+    sentences: list[tuple[int, int]]
+
+    @classmethod
+    def of(cls, token_sentences: Iterable[Sequence[Token]]) -> "SentenceColumns":
+        """The columns of sentences given as token lists (from any splitter)."""
+        words: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        spans: list[tuple[int, int]] = []
+        for sentence in token_sentences:
+            first = len(words)
+            for word, start, end in sentence:
+                words.append(word)
+                starts.append(start)
+                ends.append(end)
+            spans.append((first, len(words)))
+        return cls(words, starts, ends, spans)
+
+    def token_sentences(self) -> list[list[Token]]:
+        """The sentences as lists of :class:`Token`."""
+        tokens = list(map(_NEW, repeat(Token), zip(self.words, self.starts, self.ends)))
+        return [tokens[a:b] for a, b in self.sentences]
+
+
 def sentences(text: str, passages: Sequence[tuple[int, int]] | None = None) -> list[list[Token]]:
     """Sentences of ``text`` as token lists; every sentence has at least one token.
 
     ``passages`` (character spans, e.g. a PubTator title and abstract) are split one by one,
     so no sentence crosses from one passage into the next; text outside them is skipped.
     """
-    spans = clip_passages(passages, len(text))
-    out: list[list[Token]] = []
-    for start, end in spans:
-        tokens = tokenize(text, start, end)
-        if not tokens:
+    return sentence_columns(text, passages).token_sentences()
+
+
+def sentence_columns(text: str, passages: Sequence[tuple[int, int]] | None = None) -> SentenceColumns:
+    """:func:`sentences` as :class:`SentenceColumns`."""
+    words: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    spans: list[tuple[int, int]] = []
+    for start, end in clip_passages(passages, len(text)):
+        columns = _Columns(*token_columns(text, start, end))
+        if not columns.words:
             continue
-        cuts = _boundaries(text, tokens)
-        out.extend(tokens[a:b] for a, b in zip([0, *cuts], [*cuts, len(tokens)]))
-    return out
+        first = len(words)
+        cuts = [first + cut for cut in _boundaries(text, columns)]
+        words += columns.words
+        starts += columns.starts
+        ends += columns.ends
+        spans += zip([first, *cuts], [*cuts, len(words)])
+    return SentenceColumns(words, starts, ends, spans)
 
 
 def split_sentences(text: str, passages: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
@@ -85,17 +128,30 @@ def clip_passages(passages: Iterable[tuple[int, int]] | None, length: int) -> li
     return out
 
 
-def _boundaries(text: str, tokens: list[Token]) -> list[int]:
+class _Columns:
+    """A passage's tokens as columns: texts, starts and ends (the rules below read them so,
+    without an object per token)."""
+
+    __slots__ = ("words", "starts", "ends")
+
+    def __init__(self, words: list[str], starts: list[int], ends: list[int]):
+        self.words, self.starts, self.ends = words, starts, ends
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+
+def _boundaries(text: str, tokens: _Columns) -> list[int]:
     """Indices of the tokens that start a new sentence (never 0)."""
     # The few tokens the rules look at (marks, brackets), found in one pass at C speed.
-    marks = [(i, t) for i, t in enumerate(map(itemgetter(0), tokens)) if t in _MARKS]
+    marks = [(i, t) for i, t in enumerate(tokens.words) if t in _MARKS]
     inside = _bracketed(marks, len(tokens))
+    starts, ends = tokens.starts, tokens.ends
     cuts: list[int] = []
     for i in _candidates(text, tokens, marks):
-        token, following = tokens[i], tokens[i + 1]
-        if token.end == following.start:
+        if ends[i] == starts[i + 1]:
             continue
-        gap = text[token.end : following.start]
+        gap = text[ends[i] : starts[i + 1]]
         breaks = 0
         if gap != " ":
             breaks = len(_LINE_BREAK.findall(gap))
@@ -109,13 +165,13 @@ def _boundaries(text: str, tokens: list[Token]) -> list[int]:
     return cuts
 
 
-def _candidates(text: str, tokens: list[Token], marks: list[tuple[int, str]]) -> list[int]:
+def _candidates(text: str, tokens: _Columns, marks: list[tuple[int, str]]) -> list[int]:
     """The tokens after which a sentence may end, in order: those that can end one (a full
     stop, a closing bracket) and those followed by a line break; no other token is looked at."""
     last = len(tokens) - 1
     found = {i for i, t in marks if t in _MAY_END and i < last}
-    ends = [token.end for token in tokens]
-    first, stop = tokens[0].start, tokens[-1].start
+    ends = tokens.ends
+    first, stop = tokens.starts[0], tokens.starts[-1]
     for match in _LINE_BREAK.finditer(text, first, stop):
         i = bisect_right(ends, match.start()) - 1  # the token the break follows
         if 0 <= i < last:
@@ -144,17 +200,17 @@ def _bracketed(marks: list[tuple[int, str]], length: int) -> list[int]:
     return list(accumulate(depth_change))
 
 
-def _ends_sentence(text: str, tokens: list[Token], i: int, inside: list[int]) -> bool:
+def _ends_sentence(text: str, tokens: _Columns, i: int, inside: list[int]) -> bool:
     """Whether a sentence ends after token ``i``, which whitespace separates from the next."""
+    words, starts, ends = tokens.words, tokens.starts, tokens.ends
     # Walk back over closing quotes and brackets glued to a sentence-final mark: `done.)`.
     j = i
-    while tokens[j].text in _CLOSERS and j > 0 and tokens[j - 1].end == tokens[j].start:
+    while words[j] in _CLOSERS and j > 0 and ends[j - 1] == starts[j]:
         j -= 1
-    if tokens[j].text not in _ENDERS or inside[i]:
+    if words[j] not in _ENDERS or inside[i]:
         return False
-    following = tokens[i + 1].text
-    first = following[0]
-    if tokens[j].text == "." and (_is_abbreviation(text, tokens, j) or _is_line_number(text, tokens, j)):
+    first = words[i + 1][0]
+    if words[j] == "." and (_is_abbreviation(text, tokens, j) or _is_line_number(text, tokens, j)):
         return False
     if first.isupper() or first.isdigit():
         return True
@@ -164,55 +220,53 @@ def _ends_sentence(text: str, tokens: list[Token], i: int, inside: list[int]) ->
     return first in "([\"'\u2018\u201c"
 
 
-def _is_abbreviation(text: str, tokens: list[Token], dot: int) -> bool:
+def _is_abbreviation(text: str, tokens: _Columns, dot: int) -> bool:
     """Whether the full stop at token ``dot`` closes an abbreviation (``et al.``, ``i.v.``)."""
-    if dot == 0:
+    words, starts, ends = tokens.words, tokens.starts, tokens.ends
+    if dot == 0 or ends[dot - 1] != starts[dot]:
         return False
-    word = tokens[dot - 1]
-    if word.end != tokens[dot].start:
-        return False
-    text_ = word.text
+    word = words[dot - 1]
     # "vs", "Fig", "Dr" but not "CA" (California, a cancer) or "NAT" (a gene).
-    if text_ in ABBREVIATIONS or (text_[1:].islower() and text_.lower() in ABBREVIATIONS):
+    if word in ABBREVIATIONS or (word[1:].islower() and word.lower() in ABBREVIATIONS):
         return True
     # Initials in a row: "J. B. Smith" (a lone initial, as in "vitamin E. The", may end one).
-    if len(text_) == 1 and text_.isupper() and (_is_initial(tokens, dot + 1) or _is_initial(tokens, dot - 3)):
+    if len(word) == 1 and word.isupper() and (_is_initial(tokens, dot + 1) or _is_initial(tokens, dot - 3)):
         return True
     start = dot - 1
-    while start > 0 and tokens[start - 1].end == tokens[start].start and dot - start < 12:
+    while start > 0 and ends[start - 1] == starts[start] and dot - start < 12:
         start -= 1
-    chunk = text[tokens[start].start : tokens[dot].end]
-    return _DOTTED.search(chunk) is not None
+    return _DOTTED.search(text[starts[start] : ends[dot]]) is not None
 
 
-def _is_line_number(text: str, tokens: list[Token], dot: int) -> bool:
+def _is_line_number(text: str, tokens: _Columns, dot: int) -> bool:
     """Whether the full stop at ``dot`` closes a number that opens a line: a list item ("1.")."""
-    if dot < 2 or not tokens[dot - 1].text.isdigit() or len(tokens[dot - 1].text) > 3:
+    words, starts, ends = tokens.words, tokens.starts, tokens.ends
+    if dot < 2 or not words[dot - 1].isdigit() or len(words[dot - 1]) > 3:
         return False
-    before, number = tokens[dot - 2], tokens[dot - 1]
-    return number.end == tokens[dot].start and _LINE_BREAK.search(text, before.end, number.start) is not None
+    return ends[dot - 1] == starts[dot] and _LINE_BREAK.search(text, ends[dot - 2], starts[dot - 1]) is not None
 
 
-def _is_initial(tokens: list[Token], k: int) -> bool:
+def _is_initial(tokens: _Columns, k: int) -> bool:
     """Whether tokens ``k`` and ``k + 1`` are an upper-case letter and its full stop."""
     if k < 0 or k + 1 >= len(tokens):
         return False
-    letter, stop = tokens[k], tokens[k + 1]
-    return len(letter.text) == 1 and letter.text.isupper() and stop.text == "." and letter.end == stop.start
+    letter = tokens.words[k]
+    return len(letter) == 1 and letter.isupper() and tokens.words[k + 1] == "." and tokens.ends[k] == tokens.starts[k + 1]
 
 
-def _chunk_after(text: str, tokens: list[Token], k: int) -> str:
+def _chunk_after(text: str, tokens: _Columns, k: int) -> str:
     """The whitespace-free stretch of text that begins with token ``k``."""
+    starts, ends = tokens.starts, tokens.ends
     end = k
-    while end + 1 < len(tokens) and tokens[end].end == tokens[end + 1].start and end - k < 12:
+    while end + 1 < len(tokens) and ends[end] == starts[end + 1] and end - k < 12:
         end += 1
-    return text[tokens[k].start : tokens[end].end]
+    return text[starts[k] : ends[end]]
 
 
-def _starts_line_item(text: str, tokens: list[Token], i: int) -> bool:
+def _starts_line_item(text: str, tokens: _Columns, i: int) -> bool:
     """At a single line break: a new sentence if the line before ends with ':' or the new
     line opens a list item (``-``, ``*``, ``1.``, ``a)``)."""
-    if tokens[i].text == ":":
+    if tokens.words[i] == ":":
         return True
-    start = tokens[i + 1].start
+    start = tokens.starts[i + 1]
     return _LIST_MARKER.match(text, start, min(len(text), start + 8)) is not None

@@ -11,7 +11,7 @@ from itertools import accumulate, chain, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
-__all__ = ["Token", "tokenize"]
+__all__ = ["Token", "tokenize", "token_columns"]
 
 
 class Token(NamedTuple):
@@ -49,8 +49,14 @@ _NEW = tuple.__new__
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Tokens of ``text`` (or of ``text[start:end]``, offsets still into ``text``)."""
+    return list(map(_NEW, repeat(Token), zip(*token_columns(text, start, end))))
+
+
+def token_columns(text: str, start: int = 0, end: int | None = None) -> tuple[list[str], list[int], list[int]]:
+    """:func:`tokenize`'s tokens as three lists, texts, starts and ends (no object per
+    token: what raw-text tagging, which needs only the texts and a few offsets, reads)."""
     if end is None:
         end = len(text)
     pairs = _SEPARATED_TOKEN.findall(text, start, end)
     bounds = list(accumulate(map(len, chain.from_iterable(pairs)), initial=start))
-    return list(map(_NEW, repeat(Token), zip(map(itemgetter(1), pairs), bounds[1::2], bounds[2::2])))
+    return list(map(itemgetter(1), pairs)), bounds[1::2], bounds[2::2]
