@@ -26,6 +26,10 @@ are, and maps each entity's character span onto spaCy tokens with ``Doc.char_spa
   all of crfner's and those earlier ones that overlap none of crfner's; ``"replace"`` drops
   the earlier ones. Tokens in no entity are then outside any entity ("O").
 
+``splitter`` (config key; ``"abstract"`` by default) names crfner's sentence splitter:
+``"notes"`` cuts clinical notes at headings, list items and line breaks
+(:func:`crfner.text.note_sentences`), so no entity crosses two list items.
+
 Each entity crfner added carries its score (the mean marginal probability of its tokens'
 tags, :mod:`crfner.tagging.annotate`) in ``span._.crfner_score``; other spans have ``None``.
 ``nlp.pipe`` tags ``batch_size`` documents in one model pass. The pipeline refers to the
@@ -42,7 +46,7 @@ from spacy.tokens import Doc, Span
 
 from .corpora.documents import Document
 from .crf.tagger import CRFTagger
-from .tagging.annotate import tag_documents, tag_text
+from .tagging.annotate import SPLITTERS, tag_documents, tag_text
 
 __all__ = ["ALIGNMENT_MODES", "EXISTING_POLICIES", "SCORE_EXTENSION", "CrfnerComponent", "check_options", "make_crfner"]
 
@@ -58,8 +62,10 @@ def _overlaps(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def check_options(alignment_mode: str, existing: str, batch_size: int) -> None:
+def check_options(alignment_mode: str, existing: str, batch_size: int, splitter: str = "abstract") -> None:
     """A one-line ValueError for an option the component does not know."""
+    if not isinstance(splitter, str) or splitter not in SPLITTERS:
+        raise ValueError(f"splitter must be one of {', '.join(SPLITTERS)}, not {splitter!r}")
     if alignment_mode not in ALIGNMENT_MODES:
         raise ValueError(f"alignment_mode must be one of {', '.join(ALIGNMENT_MODES)}, not {alignment_mode!r}")
     if existing not in EXISTING_POLICIES:
@@ -79,9 +85,11 @@ class CrfnerComponent:
         alignment_mode: str = "expand",
         existing: str = "keep",
         batch_size: int = 64,
+        splitter: str = "abstract",
     ):
-        check_options(alignment_mode, existing, batch_size)
+        check_options(alignment_mode, existing, batch_size, splitter)
         self.tagger = tagger
+        self.splitter = splitter
         self.name = name
         self.alignment_mode = alignment_mode
         self.existing = existing
@@ -94,12 +102,13 @@ class CrfnerComponent:
         return tuple(sorted({tag[2:] for tag in tags if tag[:2] in ("B-", "I-")}))
 
     def __call__(self, doc: Doc) -> Doc:
-        return self.set_entities(doc, tag_text(self.tagger, doc.text))
+        return self.set_entities(doc, tag_text(self.tagger, doc.text, splitter=self.splitter))
 
     def pipe(self, stream: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
         """Tag the docs ``batch_size`` at a time, each batch in one model pass."""
         for batch in spacy.util.minibatch(stream, size=batch_size or self.batch_size):
-            tagged = tag_documents(self.tagger, [Document(str(i), doc.text) for i, doc in enumerate(batch)])
+            documents = [Document(str(i), doc.text) for i, doc in enumerate(batch)]
+            tagged = tag_documents(self.tagger, documents, splitter=self.splitter)
             for doc, document in zip(batch, tagged):
                 yield self.set_entities(doc, document.mentions)
 
@@ -136,7 +145,7 @@ class CrfnerComponent:
 
 @Language.factory(
     "crfner",
-    default_config={"data_dir": None, "alignment_mode": "expand", "existing": "keep", "batch_size": 64},
+    default_config={"data_dir": None, "alignment_mode": "expand", "existing": "keep", "batch_size": 64, "splitter": "abstract"},
     assigns=["doc.ents", "token.ent_iob", "token.ent_type", f"span._.{SCORE_EXTENSION}"],
 )
 def make_crfner(
@@ -147,10 +156,13 @@ def make_crfner(
     alignment_mode: str,
     existing: str,
     batch_size: int,
+    splitter: str,
 ) -> CrfnerComponent:
     """The ``"crfner"`` factory: ``model`` is a directory saved by ``CRFTagger.save``
     (a damaged or missing one raises :class:`crfner.ModelFileError`); ``data_dir`` is where
-    the model's gazetteers and clusters are, if not the default data folder."""
-    check_options(alignment_mode, existing, batch_size)
+    the model's gazetteers and clusters are, if not the default data folder; ``splitter`` is
+    ``"abstract"`` or ``"notes"`` (clinical notes)."""
+    check_options(alignment_mode, existing, batch_size, splitter)
     tagger = CRFTagger.load(model, data_dir=data_dir)
-    return CrfnerComponent(tagger, name=name, alignment_mode=alignment_mode, existing=existing, batch_size=batch_size)
+    return CrfnerComponent(tagger, name=name, alignment_mode=alignment_mode, existing=existing, batch_size=batch_size,
+                           splitter=splitter)

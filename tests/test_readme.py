@@ -34,7 +34,7 @@ def test_python_examples(workdir, index):
 
 def test_command_line_examples(workdir):
     cwd, env = workdir
-    (block,) = [b for b in _blocks("bash") if "crfner train" in b]
+    (block,) = [b for b in _blocks("bash") if "crfner train ncbi_disease" in b]  # the clinical one: test_clinical_quickstart
     result = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=cwd, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     figures = re.findall(r"strict micro-F1 ([0-9.]+)", result.stdout)

@@ -174,7 +174,7 @@ def test_pipe_tags_in_batches_and_agrees_with_one_doc_at_a_time(model_dir, monke
     one_by_one = [[(*x, e._.crfner_score) for x, e in zip(ents(d), d.ents)] for d in map(nlp, texts)]
     calls = []
     original = crfner.spacy.tag_documents
-    monkeypatch.setattr(crfner.spacy, "tag_documents", lambda tagger, docs: calls.append(len(docs)) or original(tagger, docs))
+    monkeypatch.setattr(crfner.spacy, "tag_documents", lambda tagger, docs, **kw: calls.append(len(docs)) or original(tagger, docs, **kw))
     batched = list(nlp.pipe(texts, batch_size=4))
     assert calls == [4, 2]
     assert [[(*x, e._.crfner_score) for x, e in zip(ents(d), d.ents)] for d in batched] == [

@@ -12,18 +12,21 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Iterable, Iterator, Sequence
 
 from ..corpora.documents import Document, Mention
 from ..featurize.parallel import paused_gc
 from ..schemes import Span, tags_to_spans
-from ..text import Token, sentences
+from ..text import SentenceColumns, Token, note_sentences, sentence_columns, sentences
 
-__all__ = ["Entity", "tag_text", "tag_sentences", "tag_documents", "iter_tag_documents"]
+__all__ = ["Entity", "SPLITTERS", "split_text", "tag_text", "tag_sentences", "tag_documents", "iter_tag_documents"]
+
+#: Sentence splitters by name: ``abstract`` (:func:`crfner.text.sentences`, the default: the
+#: corpora's own) and ``notes`` (:func:`crfner.text.note_sentences`: headings, list items and
+#: line breaks end sentences). Both give :func:`crfner.text.tokenize`'s tokens.
+SPLITTERS = {"abstract": sentences, "notes": note_sentences}
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_TEXT = itemgetter(0)  # a Token's text
 
 
 @dataclass(frozen=True)
@@ -48,23 +51,25 @@ def _tag_and_score(tagger, token_lists: list[list[str]], documents: Sequence | N
     return [(t, [m[i][tag] for i, tag in enumerate(t)]) for t, m in zip(tags, marginals)]
 
 
-def _model_tokens(text: str, token_sentences: Sequence[list[Token]]) -> list[list[str]]:
+def _model_tokens(text: str, columns: SentenceColumns) -> list[list[str]]:
     """Token strings as the model sees them: lone surrogates (not encodable) become U+FFFD."""
-    if _SURROGATE.search(text) is None:
-        return [list(map(_TEXT, s)) for s in token_sentences]
-    return [[_SURROGATE.sub("\ufffd", t.text) for t in s] for s in token_sentences]
+    words = columns.words
+    if _SURROGATE.search(text) is not None:
+        words = [_SURROGATE.sub("\ufffd", word) for word in words]
+    return [words[a:b] for a, b in columns.sentences]
 
 
-def _decode(text: str, token_sentences: Sequence[list[Token]], tagged, make=None) -> list:
+def _decode(text: str, columns: SentenceColumns, tagged, make=None) -> list:
     """Entities from each sentence's tags and tag probabilities, as character spans, each
     made by ``make(start, end, type, text, score)`` (an :class:`Entity` by default)."""
     make = make or Entity
+    starts, ends = columns.starts, columns.ends
     entities: list = []
-    for tokens, (tags, probabilities) in zip(token_sentences, tagged):
+    for (first, _), (tags, probabilities) in zip(columns.sentences, tagged):
         if tags.count("O") == len(tags):  # most sentences: nothing to map
             continue
         for span in _entity_spans(tags):
-            start, end = tokens[span.start].start, tokens[span.end - 1].end
+            start, end = starts[first + span.start], ends[first + span.end - 1]
             score = sum(probabilities[span.start : span.end]) / (span.end - span.start)
             entities.append(make(start, end, span.type, text[start:end], score))
     return entities
@@ -87,56 +92,82 @@ def _entity_spans(tags: list[str]) -> list[Span]:
 
 def tag_sentences(tagger, text: str, token_sentences: Sequence[list[Token]]) -> list[Entity]:
     """Entities of ``text`` given its sentences as tokens (from :func:`crfner.text.sentences`)."""
-    token_lists = _model_tokens(text, token_sentences)
+    return _tag_columns(tagger, text, SentenceColumns.of(token_sentences))
+
+
+def _tag_columns(tagger, text: str, columns: SentenceColumns) -> list[Entity]:
+    token_lists = _model_tokens(text, columns)
     with paused_gc():
-        return _decode(text, token_sentences, _tag_and_score(tagger, token_lists, [0] * len(token_lists)))
+        return _decode(text, columns, _tag_and_score(tagger, token_lists, [0] * len(token_lists)))
 
 
-def tag_text(tagger, text: str, passages: Sequence[tuple[int, int]] | None = None) -> list[Entity]:
+def split_text(text: str, passages: Sequence[tuple[int, int]] | None = None, splitter: str = "abstract") -> list[list[Token]]:
+    """``text`` as sentences of tokens, cut by the splitter named ``splitter`` (:data:`SPLITTERS`)."""
+    split = SPLITTERS.get(splitter) if isinstance(splitter, str) else None
+    if split is None:
+        raise ValueError(f"splitter must be one of {', '.join(SPLITTERS)}, not {splitter!r}")
+    return split(text, passages)
+
+
+def _split_columns(text: str, passages, splitter: str) -> SentenceColumns:
+    """:func:`split_text` as columns; the abstract splitter makes no :class:`Token` at all. An
+    empty list of passages is the whole text, as no passages are (nothing would be tagged)."""
+    passages = passages or None
+    if splitter == "abstract":
+        return sentence_columns(text, passages)
+    return SentenceColumns.of(split_text(text, passages, splitter))
+
+
+def tag_text(tagger, text: str, passages: Sequence[tuple[int, int]] | None = None, *, splitter: str = "abstract") -> list[Entity]:
     """Entities in raw ``text`` found by a fitted ``tagger``, in order; ``text[e.start:e.end]
-    == e.text`` for each. ``passages`` (e.g. title and abstract) are split separately."""
+    == e.text`` for each. ``passages`` (e.g. title and abstract) are split separately;
+    ``splitter="notes"`` splits clinical notes at headings, list items and line breaks (an
+    entity never crosses a sentence, so never two list items)."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     with paused_gc():
-        return tag_sentences(tagger, text, sentences(text, passages))
+        return _tag_columns(tagger, text, _split_columns(text, passages, splitter))
 
 
 def _mention(start: int, end: int, etype: str, text: str, score: float) -> Mention:
     return Mention(start, end, etype, text, None, score)
 
 
-def iter_tag_documents(tagger, documents: Iterable[Document], batch_size: int = 256) -> Iterator[Document]:
+def iter_tag_documents(tagger, documents: Iterable[Document], batch_size: int = 256, *, splitter: str = "abstract") -> Iterator[Document]:
     """Like :func:`tag_documents`, but streams: documents are read and tagged ``batch_size`` at a time."""
+    split_text("", None, splitter)  # an unknown splitter fails before any document is read
     batch: list[Document] = []
     for document in documents:
         batch.append(document)
         if len(batch) >= batch_size:
-            yield from _tag_batch(tagger, batch)
+            yield from _tag_batch(tagger, batch, splitter)
             batch = []
     if batch:
-        yield from _tag_batch(tagger, batch)
+        yield from _tag_batch(tagger, batch, splitter)
 
 
-def _tag_batch(tagger, documents: list[Document]) -> list[Document]:
+def _tag_batch(tagger, documents: list[Document], splitter: str = "abstract") -> list[Document]:
     """Tag several documents in one model pass (one featurization call, so ``n_jobs`` helps)."""
     with paused_gc():  # many small objects, no cycles: collector passes over a loaded model's tables cost much
-        return _tag_batch_unpaused(tagger, documents)
+        return _tag_batch_unpaused(tagger, documents, splitter)
 
 
-def _tag_batch_unpaused(tagger, documents: list[Document]) -> list[Document]:
-    split = [sentences(d.text, d.passages) for d in documents]
-    token_lists = [tokens for d, sents in zip(documents, split) for tokens in _model_tokens(d.text, sents)]
-    ids = [k for k, sents in enumerate(split) for _ in sents]
+def _tag_batch_unpaused(tagger, documents: list[Document], splitter: str = "abstract") -> list[Document]:
+    split = [_split_columns(d.text, d.passages, splitter) for d in documents]
+    token_lists = [tokens for d, columns in zip(documents, split) for tokens in _model_tokens(d.text, columns)]
+    ids = [k for k, columns in enumerate(split) for _ in columns.sentences]
     tagged = _tag_and_score(tagger, token_lists, ids)
     out, first = [], 0
-    for document, sents in zip(documents, split):
-        mentions = _decode(document.text, sents, tagged[first : first + len(sents)], _mention)
-        first += len(sents)
+    for document, columns in zip(documents, split):
+        count = len(columns.sentences)
+        mentions = _decode(document.text, columns, tagged[first : first + count], _mention)
+        first += count
         out.append(dataclasses.replace(document, mentions=mentions))
     return out
 
 
-def tag_documents(tagger, documents: Iterable[Document]) -> list[Document]:
+def tag_documents(tagger, documents: Iterable[Document], *, splitter: str = "abstract") -> list[Document]:
     """The documents with their mentions replaced by the tagger's predictions (scored, no
-    identifiers); each document's passages are split into sentences separately."""
-    return list(iter_tag_documents(tagger, documents))
+    identifiers); each document's passages are split into sentences separately, by
+    ``splitter`` (``"abstract"`` or ``"notes"``, as in :func:`tag_text`)."""
+    return list(iter_tag_documents(tagger, documents, splitter=splitter))

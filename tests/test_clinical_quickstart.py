@@ -1,0 +1,137 @@
+"""The README's clinical quick start, end to end: its commands run as written (the clinical
+CRF trained on all of MACCROBAT train, about a minute), and tagging the project's example note
+with the notes splitter gives entities at exact offsets that never cross a list item, heading
+or item line, among them the ones the README shows."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO
+
+NOTE_PATH = REPO / "examples" / "notes" / "discharge_note.txt"
+README = REPO / "README.md"
+LINE = re.compile(r"^(\S+) (\d+) (\d+) (\S+) ('.*') ([0-9.]+)$")
+
+
+def _section() -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index("## Clinical quick start\n")
+    return text[start : text.index("\n## ", start + 1)]
+
+
+def _block(language: str, containing: str) -> str:
+    (block,) = [b for b in re.findall(rf"```{language}\n(.*?)```", _section(), flags=re.S) if containing in b]
+    return block
+
+
+def _printed(lines) -> list[tuple]:
+    """The ``id start end type 'text' score`` lines of the README's reading step."""
+    out = []
+    for line in lines:
+        match = LINE.match(line)
+        if match:
+            name, start, end, etype, text, score = match.groups()
+            out.append((name, int(start), int(end), etype, ast.literal_eval(text), float(score)))
+    return out
+
+
+@pytest.fixture(scope="module")
+def quickstart(data_dir, tmp_path_factory):
+    """The README block run as written in a checkout-like folder: ``examples/`` beside it,
+    the data at ``../shared/data``."""
+    root = tmp_path_factory.mktemp("clinical")
+    (root / "shared").symlink_to(data_dir.parent.resolve(), target_is_directory=True)
+    work = root / "work"
+    work.mkdir()
+    (work / "examples").symlink_to(REPO / "examples", target_is_directory=True)
+    env = {k: v for k, v in os.environ.items() if k != "CRFNER_DATA_DIR"}
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    block = _block("bash", "crfner train maccrobat")
+    result = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=work, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    entities = [json.loads(line) for line in lines if line.startswith("{")]
+    return work, entities, _printed(lines)
+
+
+@pytest.fixture(scope="module")
+def note() -> str:
+    return NOTE_PATH.read_text(encoding="utf-8")
+
+
+def _boundaries(note: str) -> list[tuple[int, int]]:
+    """The lines of the note's headings and list items: no entity may cross their edges."""
+    spans, position = [], 0
+    for line in note.splitlines(keepends=True):
+        content = line.rstrip("\n")
+        if re.match(r"(#|\d+\.) |[A-Z][A-Z ]+(:|$)", content):
+            spans.append((position, position + len(content)))
+        position += len(line)
+    return spans
+
+
+def test_the_note_is_a_clinical_note(note):
+    for piece in ["DISCHARGE SUMMARY", "ALLERGIES:", "Pt ", "y/o", "HTN", "DM2", "# Hyperlipidemia",
+                  "4. Lisinopril 10 mg p.o. daily"]:
+        assert piece in note
+    assert len(_boundaries(note)) >= 15
+
+
+def test_entities_slice_back_and_stay_inside_items_and_headings(quickstart, note):
+    _, entities, _ = quickstart
+    assert len(entities) >= 20
+    boundaries = _boundaries(note)
+    previous_end = 0
+    for e in entities:
+        assert note[e["start"] : e["end"]] == e["text"]
+        assert e["start"] >= previous_end
+        previous_end = e["end"]
+        for start, end in boundaries:  # inside the line, or clear of it
+            assert e["end"] <= start or e["start"] >= end or (start <= e["start"] and e["end"] <= end), (e, note[start:end])
+
+
+def test_the_folder_output_matches_the_text_output(quickstart, note):
+    work, entities, printed = quickstart
+    (record,) = [json.loads(line) for line in (work / "notes.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert record["id"] == "discharge_note" and record["text"] == note
+    keys = ("start", "end", "type", "text")
+    assert [[m[k] for k in keys] for m in record["entities"]] == [[e[k] for k in keys] for e in entities]
+    assert [p[1:5] for p in printed] == [tuple(e[k] for k in keys) for e in entities]
+
+
+def test_clearly_expected_entities_are_found(quickstart, note):
+    _, entities, _ = quickstart
+    found = {(e["start"], e["end"]): e["type"] for e in entities}
+    expected = [
+        ("shortness of breath", "Sign_symptom"),
+        ("diaphoresis", "Sign_symptom"),
+        ("ECG", "Diagnostic_procedure"),
+        ("0.9 ng/mL", "Lab_value"),
+        ("aspirin", "Medication"),
+        ("clopidogrel", "Medication"),
+        ("heparin", "Medication"),
+        ("insulin", "Medication"),
+        ("myocardial infarction", "Disease_disorder"),
+        ("Aspirin", "Medication"),
+        ("81 mg p.o. daily", "Dosage"),
+    ]
+    for text, etype in expected:
+        start = note.index(text)
+        assert found.get((start, start + len(text))) == etype, (text, etype)
+
+
+def test_the_readme_shows_what_the_commands_print(quickstart):
+    _, _, printed = quickstart
+    shown = _printed(_block("text", "discharge_note ").splitlines())
+    assert len(shown) >= 8
+    actual = {p[:5]: p[5] for p in printed}
+    for line in shown:
+        assert line[:5] in actual, line
+        assert abs(actual[line[:5]] - line[5]) <= 0.02, line

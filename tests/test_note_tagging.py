@@ -1,0 +1,158 @@
+"""Raw-text tagging with the notes splitter (``splitter="notes"``): tag_text, tag_documents,
+tag_files, ``crfner tag --splitter`` and the spaCy config key; entities slice back and never
+span two list items."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crfner.corpora.documents import Document
+from crfner.tagging.annotate import SPLITTERS, split_text, tag_documents, tag_sentences, tag_text
+from crfner.text import note_sentences, sentences
+
+NOTE = (
+    "ASSESSMENT AND PLAN:\n"
+    "Pt is a 58 y/o M w/ HTN and DM2 admitted after cisplatin\n"
+    "# Cisplatin nephrotoxicity: hold cisplatin\n"
+    "# Hypertension - resume lisinopril 10 mg p.o. daily\n"
+    "1. aspirin 81 mg daily 2. heparin 5000 units SC t.i.d.\n"
+    "ALLERGIES: Penicillin (rash)."
+)
+
+
+def test_splitter_names_and_the_default(fitted):
+    assert tuple(SPLITTERS) == ("abstract", "notes")
+    assert split_text(NOTE) == sentences(NOTE)
+    assert split_text(NOTE, splitter="notes") == note_sentences(NOTE)
+    assert tag_text(fitted, NOTE) == tag_sentences(fitted, NOTE, sentences(NOTE))
+    assert fitted.tag_text(NOTE) == tag_text(fitted, NOTE)
+
+
+def test_notes_splitter_tags_per_note_sentence(fitted):
+    entities = tag_text(fitted, NOTE, splitter="notes")
+    assert entities == tag_sentences(fitted, NOTE, note_sentences(NOTE))
+    assert fitted.tag_text(NOTE, splitter="notes") == entities
+    assert {e.text for e in entities} & {"cisplatin", "Cisplatin", "aspirin", "heparin"}
+    for e in entities:
+        assert NOTE[e.start : e.end] == e.text and "\n" not in e.text
+
+
+@pytest.mark.parametrize("splitter", ["note", "", None, "NOTES"])
+def test_an_unknown_splitter_is_refused(fitted, splitter):
+    with pytest.raises(ValueError, match="splitter must be one of abstract, notes"):
+        tag_text(fitted, NOTE, splitter=splitter)
+    with pytest.raises(ValueError, match="splitter must be one of"):
+        tag_documents(fitted, [Document("a", NOTE)], splitter=splitter)
+
+
+def test_tag_documents_with_notes_agrees_with_tag_text(fitted):
+    documents = [Document(str(i), text) for i, text in enumerate([NOTE, "", NOTE.upper(), NOTE.replace("\n", "\r\n")])]
+    tagged = tag_documents(fitted, documents, splitter="notes")
+    for document, out in zip(documents, tagged):
+        expected = [(e.start, e.end, e.type, e.text) for e in tag_text(fitted, document.text, splitter="notes")]
+        assert [(m.start, m.end, m.type, m.text) for m in out.mentions] == expected
+
+
+def test_tag_files_and_the_cli_take_the_splitter(fitted, tmp_path, capsys):
+    from crfner.cli import main
+    from crfner.errors import CrfnerError
+    from crfner.tagging.batch import tag_files
+
+    model = fitted.save(tmp_path / "model")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.txt").write_text(NOTE, encoding="utf-8")
+    tag_files(model, notes, tmp_path / "notes.jsonl", splitter="notes", progress=False)
+    (record,) = [json.loads(line) for line in (tmp_path / "notes.jsonl").read_text(encoding="utf-8").splitlines()]
+    expected = [[e.start, e.end, e.type] for e in tag_text(fitted, NOTE, splitter="notes")]
+    assert [[m["start"], m["end"], m["type"]] for m in record["entities"]] == expected
+    with pytest.raises(CrfnerError, match="unknown splitter"):
+        tag_files(model, notes, tmp_path / "x.jsonl", splitter="lines", progress=False)
+
+    assert main(["tag", str(model), notes.as_posix(), "--input-format", "text", "--splitter", "notes",
+                 "-o", str(tmp_path / "cli.jsonl"), "-q"]) == 0
+    assert (tmp_path / "cli.jsonl").read_bytes() == (tmp_path / "notes.jsonl").read_bytes()
+    capsys.readouterr()
+    assert main(["tag", str(model), "--text", NOTE, "--splitter", "notes"]) == 0
+    printed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [[e["start"], e["end"], e["type"]] for e in printed] == expected
+    assert main(["tag", str(model), str(notes / "a.txt"), "--input-format", "sentences", "--splitter", "notes"]) == 2
+    assert "--splitter applies to raw text" in capsys.readouterr().err
+
+
+def test_cli_choices_match_the_library():
+    from crfner.cli.tag import SPLITTERS as CLI_SPLITTERS
+
+    assert CLI_SPLITTERS == tuple(SPLITTERS)
+
+
+WORDS = ["HTN", "DM2", "hypertension", "cisplatin", "nephrotoxicity", "aspirin", "81", "mg", "p.o.", "daily",
+         "b.i.d.", "resume", "hold", "breast", "cancer", "Pt", "stable", "w/", "and", ",", ".", ":", "(", ")",
+         "heparin", "induced", "thrombocytopenia", "Delirium", "5000", "units", "y/o", "Dr.", "CKD", "s/p"]
+PHRASE = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join)
+# A block of one to four items: each on its own line ("# ", "- ", "1. " numbered in order), or
+# several "#" items on one line.
+ITEMS = st.tuples(st.sampled_from(["# ", "- ", "1. ", "#", "inline"]), st.lists(PHRASE, min_size=1, max_size=4))
+BLOCK = st.one_of(st.tuples(st.just("heading"), st.sampled_from(["PLAN:", "PROBLEM LIST:", "MEDICATIONS"])),
+                  st.tuples(st.just("prose"), PHRASE), st.tuples(st.just("items"), ITEMS))
+
+
+def _note(blocks) -> tuple[str, list[int]]:
+    """The note's text and the offsets where its list items (markers included) begin."""
+    text, starts = "", []
+    for kind, content in blocks:
+        if text:
+            text += "\n"
+        if kind != "items":
+            text += content
+            continue
+        marker, phrases = content
+        for k, phrase in enumerate(phrases):
+            if marker == "inline":
+                text += " " if k else ""
+                starts.append(len(text))
+                text += "# " + phrase
+                continue
+            if k:
+                text += "\n"
+            starts.append(len(text))
+            if marker == "#" and not phrase[0].isalnum():
+                marker = "# "  # "#" glued to a word only: "#HTN"
+            text += (f"{k + 1}. " if marker == "1. " else marker) + phrase
+    return text, starts
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(BLOCK, min_size=1, max_size=6))
+def test_note_entities_slice_back_and_never_span_two_list_items(fitted, blocks):
+    text, item_starts = _note(blocks)
+    entities = tag_text(fitted, text, splitter="notes")
+    (document,) = tag_documents(fitted, [Document("n", text)], splitter="notes")
+    assert [(m.start, m.end, m.type) for m in document.mentions] == [(e.start, e.end, e.type) for e in entities]
+    for e in entities:
+        assert text[e.start : e.end] == e.text
+        assert not any(e.start < start < e.end for start in item_starts), (text, e)
+
+
+def test_the_spacy_component_takes_the_splitter(fitted, tmp_path):
+    spacy = pytest.importorskip("spacy")
+    from crfner.spacy import CrfnerComponent
+
+    model = fitted.save(tmp_path / "model")
+    nlp = spacy.blank("en")
+    nlp.add_pipe("crfner", config={"model": str(model), "splitter": "notes"})
+    assert nlp.get_pipe("crfner").splitter == "notes"
+    expected = CrfnerComponent(fitted).set_entities(nlp.make_doc(NOTE), tag_text(fitted, NOTE, splitter="notes"))
+    ents = [(e.start_char, e.end_char, e.label_) for e in expected.ents]
+    assert ents
+    assert [(e.start_char, e.end_char, e.label_) for e in nlp(NOTE).ents] == ents
+    assert [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in nlp.pipe([NOTE, NOTE])] == [ents, ents]
+    default = spacy.blank("en")
+    default.add_pipe("crfner", config={"model": str(model)})
+    assert default.get_pipe("crfner").splitter == "abstract"
+    with pytest.raises(ValueError, match="splitter must be one of abstract, notes"):
+        CrfnerComponent(fitted, splitter="lines")
