@@ -3,23 +3,36 @@
 #   make test     run the test suite
 PYTHON ?= python3
 VENV ?= .venv
+# torch for the test extra: the CPU build (a bare torch requirement pulls a CUDA build of several GB on Linux)
+TORCH_VERSION ?= 2.13.0
+TORCH_CPU_INDEX ?= https://download.pytorch.org/whl/cpu
 DATA_DIR ?= ../shared/data
 BIN := $(VENV)/bin
 
 .PHONY: bc5cdr test
 
 $(BIN)/python:
+	@echo "== creating the virtualenv $(VENV) (then: . $(VENV)/bin/activate, or run $(BIN)/crfner)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install --upgrade pip
 
 $(VENV)/.installed-main: $(BIN)/python setup.cfg pyproject.toml
-	$(BIN)/pip install -q -e .
+	@echo "== installing crfner and what it needs (about 0.7 GB, a few minutes)"
+	$(BIN)/pip install -e .
 	touch $@
 
-# torch==2.13.0 first: the CPU build on this machine's disk (a bare torch requirement would pull a CUDA build)
+# The test extra makes the virtualenv about 2.3 GB (torch's CPU build 0.85 GB of it with sympy and networkx, a 190 MB download);
+# installing it and running the suite took about 9 minutes on a 2-core machine.
+# torch first, the CPU build: torch==X+cpu from PyTorch's CPU index (or a wheel of that name in pip's
+# find-links, as on the machine this was written on, where that index is unreachable and pip warns and
+# retries for a few seconds); where no +cpu build exists (macOS), PyPI's torch==X, a CPU build there.
 $(VENV)/.installed-test: $(BIN)/python setup.cfg pyproject.toml
-	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[test,transformer]'
+	@echo "== installing torch $(TORCH_VERSION), CPU build (190 MB download, 0.85 GB installed with sympy and networkx)"
+	$(BIN)/pip install "torch==$(TORCH_VERSION)+cpu" --extra-index-url $(TORCH_CPU_INDEX) || { \
+		echo "== no CPU build torch==$(TORCH_VERSION)+cpu found; installing PyPI's torch==$(TORCH_VERSION) (on Linux a CUDA build of several GB)"; \
+		$(BIN)/pip install "torch==$(TORCH_VERSION)"; }
+	@echo "== installing crfner with the test and transformer extras (about 0.7 GB more: transformers, spaCy, playwright, dask, MiniLM)"
+	$(BIN)/pip install -e '.[test,transformer]'
 	touch $@
 
 bc5cdr: $(VENV)/.installed-main
@@ -28,4 +41,5 @@ bc5cdr: $(VENV)/.installed-main
 		--json results/bc5cdr-tutorial-test.json
 
 test: $(VENV)/.installed-test
+	@echo "== running the test suite (several minutes)"
 	$(BIN)/python -m pytest -q

@@ -5,7 +5,7 @@ Each row trains on train+devel and is scored on test (strict entity micro-F1, pe
 in a fresh process so that its peak memory is its own; tagging speed is measured on a model
 reloaded from disk (feature extraction plus Viterbi, one process, cold caches).
 
-    python benchmarks/ablation.py --data-dir ../shared/data
+    python benchmarks/ablation.py --data-dir ../shared/data --out benchmarks/results/ablation
 """
 
 from __future__ import annotations
@@ -129,13 +129,17 @@ def main() -> int:
     parser.add_argument("--data-dir", default="../shared/data")
     parser.add_argument("--corpora", nargs="+", default=list(CORPORA))
     parser.add_argument("--rows", nargs="+", help="only these rows (default: all)")
-    parser.add_argument("--out", default=str(RESULTS / "ablation"), help="writes OUT.json and OUT.md")
+    parser.add_argument("--out", help="writes OUT.json and OUT.md (default: in a new folder in the temporary folder)")
     parser.add_argument("--update", action="store_true", help="replace only the rows run in an existing OUT.json")
     parser.add_argument("--one", nargs=2, metavar=("CORPUS", "ROW"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run_row(args.one[0], args.one[1], args.data_dir)))
         return 0
+    if not args.out:
+        from scratch import fresh_out
+
+        args.out = fresh_out(__file__, "ablation")
     command = "python benchmarks/ablation.py " + " ".join(sys.argv[1:])
     rows = []
     for corpus in args.corpora:

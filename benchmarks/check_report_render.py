@@ -64,6 +64,26 @@ def check_report(html_path: str | Path, screenshot: str | Path | None = None,
     return images, outside
 
 
+INSTALL = ("install one: sudo apt-get install chromium (Debian, Ubuntu), or python -m playwright install chromium; "
+           "or pass --chromium PATH")
+
+
+def browser_problem(chromium: str | None) -> str | None:
+    """Why no browser can be started, in one line; None when playwright and a Chromium are there.
+    ``chromium`` None means the default; '' means playwright's own was tried and is missing."""
+    import importlib.util
+
+    if importlib.util.find_spec("playwright") is None:
+        return "playwright is not installed: pip install playwright (it drives the Chromium)"
+    if chromium:
+        return None if Path(chromium).is_file() else f"no Chromium at {chromium}; {INSTALL}"
+    if chromium is None and CHROMIUM.is_file():
+        return None
+    if chromium is None:
+        return None  # playwright's own Chromium: known only once it is launched
+    return f"no Chromium at {CHROMIUM} and playwright has none of its own; {INSTALL}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("report_html", type=Path)
@@ -73,7 +93,17 @@ def main(argv: list[str] | None = None) -> int:
     if not args.report_html.is_file():
         print(f"error: no such file: {args.report_html}", file=sys.stderr)
         return 2
-    images, outside = check_report(args.report_html, args.screenshot, args.chromium)
+    problem = browser_problem(args.chromium)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    try:
+        images, outside = check_report(args.report_html, args.screenshot, args.chromium)
+    except Exception as error:  # playwright's Error: a browser that will not start, with a boxed essay
+        if type(error).__module__.startswith("playwright") and "Executable doesn't exist" in str(error):
+            print(f"error: {browser_problem('')}", file=sys.stderr)
+            return 2
+        raise
     for image in images:
         print(f"{'ok  ' if image.ok else 'FAIL'}  {image.alt or '(no alt text)'}  {image.width}×{image.height}")
     for request in outside:

@@ -56,9 +56,13 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default="../shared/data")
-    parser.add_argument("--out", default="benchmarks/results/clinical_policies.json")
+    parser.add_argument("--out", help="write the figures to this JSON file (default: a new folder in the temporary folder)")
     parser.add_argument("--corpora", default="maccrobat,phee")
     args = parser.parse_args()
+    if not args.out:
+        from scratch import fresh_out
+
+        args.out = fresh_out(__file__, "clinical_policies.json")
     warnings.simplefilter("ignore")
     results = {"command": " ".join(["python", *sys.argv]), "features": "tutorial", "train": "train", "scored_on": "devel",
                "results": {}}

@@ -5,7 +5,7 @@ tutorial's feature function (less part of speech) written out by hand, sklearn-c
 CRF and seqeval's scorer. Both systems train on the same split with lbfgs, c1=0.1, c2=0.1,
 100 iterations and all possible transitions, and are scored on the test split.
 
-    python benchmarks/tutorial_reference.py --data-dir ../shared/data
+    python benchmarks/tutorial_reference.py --data-dir ../shared/data --out benchmarks/results/tutorial_reference.json
 """
 
 from __future__ import annotations
@@ -85,8 +85,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default="../shared/data")
     parser.add_argument("--corpora", nargs="+", default=list(CORPORA), choices=list(CORPORA))
-    parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "tutorial_reference.json"))
+    parser.add_argument("--out", help="write the figures to this JSON file (default: a new folder in the temporary folder)")
     args = parser.parse_args()
+    if not args.out:
+        from scratch import fresh_out
+
+        args.out = fresh_out(__file__, "tutorial_reference.json")
     data_dir = Path(args.data_dir)
     rows = []
     for name in args.corpora:

@@ -37,6 +37,8 @@ _EXPORTS = {
     "DataFormatError": ".errors",
     "FeatureSetError": ".errors",
     "ModelFileError": ".errors",
+    "NotFittedError": ".errors",
+    "ParameterError": ".errors",
     "load_feature_set": ".featurize.featureset",
     "TransformerTagger": ".transformer",
     "tag_text": ".tagging.annotate",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import IO, Iterator
@@ -37,12 +39,88 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None =
         raise
 
 
+def _fsync_tree(folder: Path) -> None:
+    """Flush every file in ``folder`` (and below), then the folders themselves, to disk."""
+    for root, _, files in os.walk(folder):
+        for name in files:
+            with contextlib.suppress(OSError):  # a link or special file: nothing of ours to flush
+                fd = os.open(os.path.join(root, name), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        _fsync_dir(Path(root))
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not every platform or file system syncs a directory
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_renameat2 = None
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux's ``renameat2(RENAME_EXCHANGE)``): at every instant
+    each name holds one of the two. False where the system or file system cannot; an
+    OSError for any other failure."""
+    global _renameat2
+    if not sys.platform.startswith("linux"):
+        return False
+    if _renameat2 is None:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        function = getattr(libc, "renameat2", None)
+        if function is None:
+            return False
+        function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+        function.restype = ctypes.c_int
+        _renameat2 = function
+    at_cwd = -100
+    if _renameat2(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    import ctypes
+
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(a), None, str(b))
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` (the directory itself: no lock file is left behind),
+    so that saves into it take turns; no lock where the system has none."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 @contextlib.contextmanager
 def atomic_directory(path: str | os.PathLike, overwrite: bool = False) -> Iterator[Path]:
     """Yield an empty temporary directory beside ``path``; move it to ``path`` if the block succeeds.
 
     An existing ``path`` is replaced only with ``overwrite=True``, and only once the new
-    directory is complete, so a failure never leaves a half-written or missing model.
+    directory is complete and flushed to disk, so a failure (or a kill) never leaves a
+    half-written or missing model. The replacement swaps the two directories in one step where
+    Linux allows (``renameat2``), so ``path`` holds the old or the new whole directory at every
+    instant; elsewhere the old one is moved aside just before. Saves beside each other take
+    turns (a lock on the parent folder): the last one wins, or, without ``overwrite``, the
+    second one raises FileExistsError.
     """
     path = Path(path)
     if path.exists() and not overwrite:
@@ -52,13 +130,22 @@ def atomic_directory(path: str | os.PathLike, overwrite: bool = False) -> Iterat
     os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700
     try:
         yield tmp
-        if path.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
-            os.replace(path, old / path.name)
-            os.replace(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, path)
+        _fsync_tree(tmp)
+        with _locked(path.parent):
+            if os.path.lexists(path) and not overwrite:
+                raise FileExistsError(f"{path} already exists (pass overwrite=True, or --force, to replace it)")
+            if not os.path.lexists(path):
+                os.rename(tmp, path)
+            elif not exchange(tmp, path):
+                old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
+                os.replace(path, old / path.name)
+                os.replace(tmp, path)
+                shutil.rmtree(old, ignore_errors=True)
+            _fsync_dir(path.parent)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    if tmp.is_symlink():  # after a swap: what ``path`` was, a link or the old directory
+        tmp.unlink()
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -19,6 +19,8 @@ class DataFormatError(CrfnerError, ValueError):
         where = self.path or "<input>"
         if line is not None:
             where = f"{where}, line {line}"
+        # one line, and short: a problem quoting a megabyte token is cut (the quoters use excerpt())
+        problem = problem if len(problem) <= 2000 else problem[:2000] + "\u2026"
         super().__init__(f"{where}: {problem}")
 
 
@@ -30,12 +32,37 @@ class FeatureSetError(CrfnerError, ValueError):
     """A feature set cannot be found or is declared wrongly."""
 
 
+class ParameterError(CrfnerError, ValueError):
+    """An estimator parameter (a training parameter such as ``c1``) out of its range; raised by ``fit``."""
+
+
 class ModelFileError(CrfnerError, OSError):
     """A model directory is missing, damaged, foreign, or of a format this version cannot read."""
 
 
-class NotFittedError(CrfnerError, AttributeError):
-    """The estimator is used before ``fit`` or ``load``."""
+def excerpt(value, limit: int = 200) -> str:
+    """``repr(value)`` for an error message, at most ``limit`` characters of it (then an
+    ellipsis), so a message quoting a huge token or tag stays one short line."""
+    text = repr(value if not isinstance(value, str) or len(value) <= limit else value[:limit])
+    if isinstance(value, str) and len(value) > limit:
+        text += f"\u2026 ({len(value)} characters)"
+    return text if len(text) <= limit + 40 else text[:limit] + "\u2026"
+
+
+def __getattr__(name: str):
+    """``NotFittedError``, made on first use: it subclasses scikit-learn's, whose import takes
+    a second, which ``crfner --help`` and the readers should not pay."""
+    if name != "NotFittedError":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from sklearn.exceptions import NotFittedError as SklearnNotFittedError
+
+    class NotFittedError(CrfnerError, SklearnNotFittedError):
+        """The estimator is used before ``fit`` or ``load`` (also scikit-learn's NotFittedError,
+        an AttributeError and a ValueError)."""
+
+    NotFittedError.__module__, NotFittedError.__qualname__ = __name__, "NotFittedError"  # picklable
+    globals()["NotFittedError"] = NotFittedError
+    return NotFittedError
 
 
 class ConfigError(CrfnerError, ValueError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -97,7 +98,8 @@ def test_an_interrupted_run_resumes_without_loss_or_duplicates(model, inputs, do
 
 def test_killed_process_resumes(model, documents, tmp_path):
     path = tmp_path / "many.jsonl"
-    write_jsonl(documents * 10, path)  # 400 documents
+    copies = [dataclasses.replace(d, id=f"{d.id}-{copy}") for copy in range(10) for d in documents]
+    write_jsonl(copies, path)  # 400 documents, each id once (a reader refuses an id seen before)
     out = tmp_path / "out.jsonl"
     command = [sys.executable, "-m", "crfner", "tag", str(model), str(path), "--input-format", "jsonl",
                "-o", str(out), "--chunk-size", "20", "-q"]
@@ -116,7 +118,7 @@ def test_killed_process_resumes(model, documents, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "from an earlier, interrupted run" in done.stderr
     ids = _ids(out)
-    assert len(ids) == 400 and ids == [d.id for d in documents * 10]
+    assert len(ids) == 400 and ids == [d.id for d in copies]
 
 
 def test_errors(model, inputs, tmp_path):

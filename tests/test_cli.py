@@ -101,6 +101,18 @@ def _fails_with(args, pattern, input_text=None):
     assert re.search(pattern, lines[0]), lines[0]
 
 
+@pytest.mark.parametrize(
+    "option,value,message",
+    [("--c1", "-5", "c1=-5.0: expected a finite non-negative"), ("--c2", "inf", "c2=inf"), ("--c1", "nan", "c1=nan"),
+     ("--max-iterations", "0", "max_iterations=0: expected a positive"), ("--max-iterations", "-5", "max_iterations=-5")],
+)
+def test_train_refuses_parameters_out_of_range_in_one_line(tmp_path, option, value, message):
+    data = tmp_path / "train.tsv"
+    data.write_text("Aspirin\tB-Chemical\nkills\tO\n")
+    _fails_with(["train", data, "--out", tmp_path / "m", option, value], f"training parameter {message}")
+    assert not (tmp_path / "m").exists()
+
+
 def test_bad_arguments_and_input_exit_2_with_one_line(model_dir, corpus_dir, tmp_path):
     _fails_with(["train"], "the following arguments are required")
     _fails_with(["train", "no_such_corpus", "--out", tmp_path / "x"], "neither a known corpus")

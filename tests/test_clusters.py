@@ -206,3 +206,34 @@ def test_learning_on_real_text(bc5cdr_train):
         assert 0 <= ids[0] < 8 and 0 <= ids[1] < 32
     assert len({ids[1] for ids in table.table.values()}) == 32
     assert table.features("The") == table.features("the") != []
+
+
+def test_a_feature_set_learns_its_clusters_also_from_the_unlabeled_text_it_declares(tmp_path):
+    import json
+
+    from crfner.errors import FeatureSetError
+    from crfner.featurize.featureset import load_feature_set
+    from crfner.featurize.resources import build_resources
+
+    notes = tmp_path / "notes.jsonl"
+    rng = random.Random(3)
+    with notes.open("w", encoding="utf-8") as handle:
+        for k in range(150):
+            text = " ".join(rng.choice(TEMPLATES).format(drug=rng.choice(DRUGS), disease=rng.choice(DISEASES)).split())
+            handle.write(json.dumps({"id": f"n{k}", "text": f"Admission note.\n{text}"}) + "\n")
+    spec = {"name": "clusters-test", "version": 1, "token": {"bias": True},
+            "clusters": {"granularities": [4], "dims": 8, "unlabeled_text": [str(notes)]}}
+    X = [["aspirin", "caused", "anemia", "."]] * 3
+    resources = build_resources(load_feature_set(spec), X)
+    # Words seen only in the declared text are clustered; the drugs share a cluster, apart from the diseases.
+    assert resources.clusters.features("Admission") and resources.clusters.features("warfarin")
+    clusters = {word: resources.clusters.features(word) for word in DRUGS + DISEASES}
+    assert len({str(clusters[w]) for w in DRUGS}) < len(DRUGS) and clusters["heparin"] != clusters["asthma"]
+    without = build_resources(load_feature_set({**spec, "clusters": {"granularities": [4], "dims": 8}}), X)
+    assert not without.clusters.features("warfarin")
+
+    missing = {**spec, "clusters": {**spec["clusters"], "unlabeled_text": [str(tmp_path / "absent.jsonl")]}}
+    with pytest.raises(FeatureSetError, match="absent.jsonl"):
+        build_resources(load_feature_set(missing), X)
+    with pytest.raises(FeatureSetError, match="unlabeled_text"):
+        load_feature_set({**spec, "clusters": {**spec["clusters"], "unlabeled_text": "ohsumed"}})

@@ -20,8 +20,10 @@ EXPECTED_Y = [["B-Chemical", "O", "B-Disease", "O"], ["O", "O"]]
         "-DOCSTART- -X- O O\n\nAspirin\tNNP\tB-Chemical\ninduced\tVBN\tO\nasthma\tNN\tB-Disease\n.\t.\tO\n"
         "\n\n\n-DOCSTART-\nNothing\tO\nhere\tO\n\n",
         "Aspirin\tB-Chemical\r\ninduced\tO\r\nasthma\tB-Disease\r\n.\tO\r\n\r\nNothing\tO\r\nhere\tO\r\n",
+        "Aspirin\tB-Chemical\rinduced\tO\rasthma\tB-Disease\r.\tO\r\rNothing\tO\rhere\tO\r",
+        "Aspirin B-Chemical\rinduced O\r\nasthma B-Disease\n. O\r\rNothing O\nhere O",
     ],
-    ids=["tabs", "spaces-no-final-newline", "docstart-and-extra-columns", "crlf"],
+    ids=["tabs", "spaces-no-final-newline", "docstart-and-extra-columns", "crlf", "cr-only", "mixed-endings"],
 )
 def test_reads_the_usual_layouts(tmp_path, text):
     X, y = read_conll(write(tmp_path / "a.conll", text))
@@ -74,6 +76,24 @@ def test_missing_file_and_bad_encoding(tmp_path):
     bad.write_bytes("caf\u00e9\tO\n".encode("utf-8") + "na\u00efve\tO\n".encode("latin-1"))
     with pytest.raises(DataFormatError, match="line 2: not UTF-8"):
         read_conll(bad)
+
+
+def test_cr_line_endings_are_line_breaks_with_their_own_numbers(tmp_path):
+    text = "".join(f"w{i}\tO\tO\r" for i in range(2000))
+    X, gold, pred = read_predictions(write(tmp_path / "cr.tsv", text))
+    assert len(X) == 1 and len(X[0]) == 2000 and X[0][-1] == "w1999" and set(pred[0]) == {"O"}
+    with pytest.raises(DataFormatError, match=r"line 3: tag 'X-Thing'"):
+        read_conll(write(tmp_path / "bad.tsv", "Aspirin\tB-Chemical\rkills\tO\rus\tX-Thing\r"))
+
+
+def test_only_tabs_and_ascii_spaces_split_columns(tmp_path):
+    nbsp = "\u00a0"
+    X, y = read_conll(write(tmp_path / "nbsp.tsv", f"10{nbsp}mg O\nof O\nAspirin{nbsp}B B-Chemical\n"))
+    assert X == [[f"10{nbsp}mg", "of", f"Aspirin{nbsp}B"]] and y == [["O", "O", "B-Chemical"]]
+    X, y = read_conll(write(tmp_path / "nbsp-tab.tsv", f"10{nbsp}mg\tO\n{nbsp}x{nbsp}\tO\n"))
+    assert X == [[f"10{nbsp}mg", f"{nbsp}x{nbsp}"]]
+    with pytest.raises(DataFormatError, match=r"line 1: token '10\\u2009mg' has no tag"):
+        read_conll(write(tmp_path / "thin.tsv", "10\u2009mg\n"))
 
 
 def test_predictions_and_optional_tags(tmp_path):

@@ -97,6 +97,7 @@ MALFORMED = {
     "too few columns": ("1|t|Aspirin.\n1|a|x\n1\t0\t7\tAspirin\n", 3, "columns"),
     "not a PubTator line": ("1|t|Aspirin.\n1|a|x\nsome stray text\n", 3, "neither"),
     "no PMID": ("|t|Aspirin.\n", 1, "no PMID"),
+    "PMID twice": ("1|t|A.\n1|a|x\n\n2|t|B.\n2|a|y\n\n1|t|A.\n1|a|x\n", 7, "document 1 appears twice .first on line 1."),
 }
 
 
@@ -200,6 +201,26 @@ def test_brat_malformed_input_names_file_and_line(tmp_path, case):
     assert caught.value.path == str(ann) and caught.value.line == line
 
 
+def test_pubtator_duplicates_allowed_only_on_request(tmp_path):
+    path = write(tmp_path / "dup.txt", "1|t|A.\n1|a|x\n\n1|t|A.\n1|a|x\n")
+    assert [d.id for d in read_pubtator(path, allow_duplicate_ids=True)] == ["1", "1"]
+
+
+@pytest.mark.parametrize("name", ["a\tb", "a\nb", "a\rb", "a\x00b", "a\u2028b", "a/b"])
+def test_brat_refuses_ids_that_cannot_be_file_names(tmp_path, name):
+    with pytest.raises(DataFormatError, match="cannot be a file name") as caught:
+        write_brat([Document(name, "x", [])], tmp_path / "out")
+    assert "\n" not in str(caught.value)
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_brat_refuses_two_documents_with_one_id(tmp_path):
+    documents = [Document("d1", "first", []), Document("d2", "x", []), Document("d1", "second", [])]
+    with pytest.raises(DataFormatError, match="document id 'd1' appears twice"):
+        write_brat(documents, tmp_path / "out")
+    assert (tmp_path / "out" / "d1.txt").read_text() == "first"  # not overwritten
+
+
 def test_brat_folder_problems(tmp_path):
     with pytest.raises(DataFormatError, match="no such folder"):
         list(read_brat(tmp_path / "absent"))
@@ -242,6 +263,9 @@ JSONL_MALFORMED = {
     "text differs": ('{"id": "a", "text": "xy", "entities": [{"start": 0, "end": 1, "type": "T", "text": "y"}]}\n', 1, "differs"),
     "bad score": ('{"id": "a", "text": "xy", "entities": [{"start": 0, "end": 1, "type": "T", "score": "high"}]}\n', 1, "score"),
     "bad passages": ('{"id": "a", "text": "xy", "passages": [[0, 9]]}\n', 1, "passages"),
+    "id twice": ('{"id": "a", "text": "x"}\n\n{"id": "b", "text": "y"}\n{"id": "a", "text": "z"}\n', 4,
+                 "document id 'a' appears twice .first on line 1."),
+    "id twice as number and string": ('{"id": 7, "text": "x"}\n{"id": "7", "text": "y"}\n', 2, "'7' appears twice"),
 }
 
 

@@ -48,6 +48,9 @@ def test_a_user_file_by_path(tmp_path):
         ('name = "x"\nversion = 1\n[token]\nsuffixes = [0]\n', "token.suffixes = \\[0\\]: expected a list of lengths"),
         ('name = "x"\nversion = 1\n[token]\nflags = ["sparkly"]\n', "unknown flag.s. sparkly"),
         ('name = "x"\nversion = 1\n[training]\nc1 = -1\n', "training.c1 = -1"),
+        ('name = "x"\nversion = 1\n[training]\nc2 = inf\n', "training.c2 = inf: expected a finite non-negative number"),
+        ('name = "x"\nversion = 1\n[training]\nc1 = nan\n', "training.c1 = nan: expected a finite"),
+        ('name = "x"\nversion = 1\n[training]\nc1 = 1e400\n', "training.c1 = inf"),
         ('name = "x"\n', "needs a whole-number version"),
         ('name = "x"\nversion = 1\ncolour = 2\n', "unknown key.s. colour"),
         ('name = "x\n', "not valid TOML"),
@@ -58,6 +61,39 @@ def test_declaration_errors_name_the_file_and_option(tmp_path, text, message):
     with pytest.raises(FeatureSetError, match=message) as error:
         load_feature_set(path)
     assert str(path) in str(error.value)
+
+
+_TOKEN = '[token]\nlower = true\nflags = ["title"]\nsuffixes = [3]\n'
+
+
+@pytest.mark.parametrize(
+    "context,message",
+    [
+        ('features = ["lowr"]', r"context.features names 'lowr', an unknown feature; did you mean 'lower'\?"),
+        ('features = ["lower", "tilte"]', r"context.features names 'tilte', an unknown feature; did you mean 'title'\?"),
+        ('features = ["norm"]', r"context.features names 'norm', a feature this set does not compute"),
+        ('features = ["suf4"]', r"context.features names 'suf4', a feature this set does not compute"),
+        ('features = ["clu*"]', r"context.features names 'clu\*', a feature this set does not compute"),
+        ('features = ["sparkle*"]', r"context.features names 'sparkle\*', an unknown feature"),
+        ('conjunctions = [[-1, 0]]\nconjoin = "lowr"', r"context.conjoin names 'lowr', an unknown feature; did you mean 'lower'"),
+        ('conjunctions = [[-1, 0]]\nconjoin = "shape"', r"context.conjoin names 'shape', a feature this set does not compute"),
+    ],
+)
+def test_context_names_only_features_the_set_computes(tmp_path, context, message):
+    path = write(tmp_path / "typo.toml", f'name = "x"\nversion = 1\n{_TOKEN}[context]\noffsets = [-1, 1]\n{context}\n')
+    with pytest.raises(FeatureSetError, match=message) as error:
+        load_feature_set(path)
+    assert str(path) in str(error.value) and "\n" not in str(error.value)
+
+
+def test_context_accepts_what_the_set_computes_and_gazetteer_names():
+    spec = {"name": "x", "version": 1, "token": {"lower": True, "suffixes": [2, 3], "shape": ["short"]},
+            "clusters": {"granularities": [8, 32]},
+            "context": {"offsets": [-1, 1], "features": ["lower", "suf*", "shape_short", "clu32", "gaz:*", "gaz:disease"],
+                        "conjunctions": [[-1, 0]], "conjoin": "shape_short"}}
+    assert load_feature_set(spec).context["features"][-1] == "gaz:disease"
+    for name in ("tutorial", "biomedical", "clinical"):
+        load_feature_set(name)
 
 
 def test_unknown_name():

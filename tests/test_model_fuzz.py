@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import selectors
 import shutil
@@ -142,10 +143,10 @@ def _make_cases(model: Path, root: Path) -> list[tuple[str, str]]:
     return cases
 
 
-def _run_worker(manifest: Path, first: int) -> tuple[dict[int, tuple[str, str]], int | None, str]:
+def _run_worker(manifest: Path, first: int, worker: str = WORKER) -> tuple[dict[int, tuple[str, str]], int | None, str]:
     """Outcomes from one worker started at case ``first``; the case it was on when it died or
     went silent for twice the time limit, and how it ended."""
-    process = subprocess.Popen([sys.executable, "-c", WORKER, str(manifest), str(first), str(CASE_SECONDS)],
+    process = subprocess.Popen([sys.executable, "-c", worker, str(manifest), str(first), str(CASE_SECONDS)],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     outcomes, current = {}, None
     with selectors.DefaultSelector() as selector:
@@ -168,13 +169,13 @@ def _run_worker(manifest: Path, first: int) -> tuple[dict[int, tuple[str, str]],
     return outcomes, current, f"exit status {code}"
 
 
-def _run_all(cases: list[tuple[str, str]], manifest: Path) -> dict[int, tuple[str, str]]:
+def _run_all(cases: list[tuple[str, str]], manifest: Path, worker: str = WORKER) -> dict[int, tuple[str, str]]:
     """Every case's outcome; a worker that dies or stops answering is restarted after the case."""
     manifest.write_text(json.dumps([path for path, _ in cases]))
     outcomes: dict[int, tuple[str, str]] = {}
     first = 0
     while first < len(cases):
-        done, current, ended = _run_worker(manifest, first)
+        done, current, ended = _run_worker(manifest, first, worker)
         outcomes.update(done)
         if current is None and ended == "exit status 0":
             break
@@ -200,3 +201,61 @@ def test_corrupted_model_files_never_crash_hang_or_raise_a_traceback(model_dir, 
     assert all(Path(cases[i][0]).name in detail for i, detail in refused)
     by_file = {name: sum(1 for i, _ in refused if cases[i][1] == name) for name in {n for _, n in cases}}
     assert all(count > COPIES // 4 for count in by_file.values()), by_file  # the corruptions really bite
+
+
+def _crafted(model: Path, root: Path, name: str, change) -> tuple[str, str]:
+    """A copy of ``model`` changed by ``change(copy, metadata)``, its metadata written back."""
+    target = root / name
+    shutil.copytree(model, target)
+    meta = json.loads((target / METADATA_FILE).read_text(encoding="utf-8"))
+    change(target, meta)
+    if not (target / METADATA_FILE).is_symlink():
+        (target / METADATA_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    return str(target), name
+
+
+def _link(target: Path, name: str, to) -> None:
+    (target / name).unlink()
+    (target / name).symlink_to(to)
+
+
+def _fifo(target: Path, name: str) -> None:
+    (target / name).unlink()
+    os.mkfifo(target / name)
+
+
+def test_paths_in_the_metadata_stay_plain_regular_files_inside_the_model(model_dir, tmp_path):
+    """Whatever ``crfner.json`` names, only regular files directly inside the model directory
+    are read: no ``..``, no absolute path, no symbolic link (to /dev/zero or a file elsewhere),
+    no FIFO, listed or not. Each is refused in one line, in a worker whose memory is capped."""
+    root = tmp_path / "crafted"
+    root.mkdir()
+    outside = tmp_path / "outside"
+    shutil.copytree(model_dir, outside)
+    weights = next(n for n in sorted(p.name for p in model_dir.iterdir()) if n.endswith(".npy"))
+    unlist = lambda name: lambda target, meta: meta["files"].pop(name)  # noqa: E731
+
+    def listed_outside(entry):
+        def change(target, meta):
+            meta["files"][entry] = meta["files"][weights]
+        return change
+
+    cases = [
+        (_crafted(model_dir, root, "dotdot", listed_outside(f"../outside/{weights}")), "not a plain name"),
+        (_crafted(model_dir, root, "absolute", listed_outside(str(outside / weights))), "not a plain name"),
+        (_crafted(model_dir, root, "weights-link", lambda t, m: _link(t, weights, outside / weights)), "symbolic link"),
+        (_crafted(model_dir, root, "metadata-link", lambda t, m: _link(t, METADATA_FILE, outside / METADATA_FILE)),
+         "symbolic link"),
+        (_crafted(model_dir, root, "clusters-link", lambda t, m: _link(t, "clusters.tsv", outside / "clusters.tsv")),
+         "symbolic link"),
+        (_crafted(model_dir, root, "clusters-zero", lambda t, m: (unlist("clusters.tsv")(t, m), _link(t, "clusters.tsv", "/dev/zero"))),
+         "clusters.tsv, which the files list lacks"),
+        (_crafted(model_dir, root, "clusters-fifo", lambda t, m: (unlist("clusters.tsv")(t, m), _fifo(t, "clusters.tsv"))),
+         "clusters.tsv, which the files list lacks"),
+        (_crafted(model_dir, root, "listed-zero", lambda t, m: _link(t, "clusters.tsv", "/dev/zero")), "symbolic link"),
+    ]
+    limited = "import resource\nresource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))\n" + WORKER
+    outcomes = _run_all([case for case, _ in cases], tmp_path / "crafted.json", limited)
+    for number, ((path, name), expected) in enumerate(cases):
+        kind, detail = outcomes[number]
+        assert kind == "refused" and expected in detail and "\n" not in detail, (name, kind, detail[-300:])

@@ -169,6 +169,23 @@ def test_a_listed_file_that_is_a_fifo_is_refused_unread(saved):
     assert "not a regular file" in _one_line_error(saved)
 
 
+def test_an_edited_feature_set_that_would_compute_nothing_is_refused(saved):
+    meta = json.loads((saved / METADATA_FILE).read_text())
+    meta["feature_set"]["context"]["features"] = ["lowr", "title"]
+    (saved / METADATA_FILE).write_text(json.dumps(meta))
+    message = _one_line_error(saved)
+    assert "stored feature set is unusable" in message and "context.features names 'lowr'" in message
+    assert "did you mean 'lower'?" in message
+
+
+def test_a_listed_file_that_is_a_symbolic_link_is_refused(saved, tmp_path):
+    copy = tmp_path / "elsewhere.npy"
+    copy.write_bytes((saved / WEIGHTS).read_bytes())  # same size and hash: only the link is wrong
+    (saved / WEIGHTS).unlink()
+    (saved / WEIGHTS).symlink_to(copy)
+    assert "a symbolic link" in _one_line_error(saved)
+
+
 def test_missing_metadata(saved):
     (saved / METADATA_FILE).unlink()
     assert f"no {METADATA_FILE}" in _one_line_error(saved)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pickle
 
+import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, PredefinedSplit, RandomizedSearchCV
 
 from crfner import CRFTagger, DataFormatError, evaluate
-from crfner.errors import NotFittedError
+from crfner.errors import NotFittedError, ParameterError
 
 
 def test_init_does_no_work_and_params_round_trip():
@@ -89,6 +90,36 @@ def test_errors_before_fit_and_on_bad_input(small_train):
         CRFTagger().fit("a sentence", ["O"])
     with pytest.raises(DataFormatError, match="tag 'Bad' fits no"):
         CRFTagger().fit([["a"]], [["Bad"]])
+
+
+@pytest.mark.parametrize(
+    "params,message",
+    [
+        ({"c1": -5}, r"c1=-5: expected a finite non-negative number"),
+        ({"c2": float("inf")}, r"c2=inf: expected a finite"),
+        ({"c1": float("nan")}, r"c1=nan: expected a finite"),
+        ({"c2": "0.1"}, r"c2='0.1'"),
+        ({"c1": True}, r"c1=True"),
+        ({"max_iterations": 0}, r"max_iterations=0: expected a positive whole number"),
+        ({"max_iterations": -5}, r"max_iterations=-5"),
+        ({"max_iterations": 2.5}, r"max_iterations=2.5"),
+        ({"algorithm": "adam"}, r"algorithm='adam': expected one of lbfgs"),
+        ({"all_possible_transitions": "yes"}, r"all_possible_transitions='yes'"),
+        ({"algorithm": "ap", "c1": -1}, r"c1=-1"),  # unused by ap, still refused
+    ],
+)
+def test_fit_refuses_training_parameters_out_of_range(params, message):
+    tagger = CRFTagger(**params)  # accepted here: scikit-learn estimators check in fit
+    with pytest.raises(ParameterError, match=message) as error:
+        tagger.fit([["Aspirin", "kills"]], [["B-Chemical", "O"]])
+    assert "\n" not in str(error.value) and isinstance(error.value, ValueError)
+    assert not hasattr(tagger, "weights_")
+
+
+def test_numpy_parameters_are_taken_as_plain_numbers():
+    params = CRFTagger(c1=np.float64(0.5), max_iterations=np.int64(7), all_possible_transitions=np.bool_(False))
+    resolved = params.resolved_training_params()
+    assert resolved["c1"] == 0.5 and type(resolved["max_iterations"]) is int and resolved["all_possible_transitions"] is False
 
 
 def test_empty_sentences_are_tolerated(fitted):

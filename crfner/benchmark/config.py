@@ -20,13 +20,16 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 SYSTEM_TYPES = ("crf", "predictions", "transformer")
+RESAMPLE_UNITS = ("sentence", "document")
 DEFAULTS: dict[str, Any] = {
     "name": "benchmark",
     "train_split": "train+devel",
     "test_split": "test",
+    "devel_split": None,  # where a transformer chooses its epoch when train_split holds no devel part
     "learning_curve": [0.1, 0.25, 0.5, 1.0],
     "bootstrap": 1000,
     "permutations": 10000,
+    "resample_unit": "sentence",  # what the bootstrap and the paired test resample: sentences or documents
     "seed": 0,
     "examples": 5,
     "limit_train": None,
@@ -51,9 +54,11 @@ def load_config(path: str | os.PathLike) -> dict:
     if not path.is_file():
         raise ConfigError(f"{path}: no such benchmark config file")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a byte-order mark is allowed
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    except (RecursionError, MemoryError):
+        raise ConfigError(f"{path}: not a usable TOML file (nested too deeply, or too large)") from None
     except UnicodeDecodeError as error:
         raise ConfigError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     config = validate_config(raw, source=str(path), base=path.parent)
@@ -92,6 +97,14 @@ def validate_config(raw: dict, source: str = "<config>", base: Path | None = Non
     for key in ("train_split", "test_split", "name"):
         if not isinstance(config[key], str) or not config[key]:
             raise fail(f"'{key}' must be a non-empty string")
+    if config["resample_unit"] not in RESAMPLE_UNITS:
+        raise fail(f"'resample_unit' must be one of {', '.join(map(repr, RESAMPLE_UNITS))}")
+    devel = config["devel_split"]
+    if devel is not None:
+        if not isinstance(devel, str) or not devel:
+            raise fail("'devel_split' must be a split name, e.g. \"devel\"")
+        if devel in config["train_split"].split("+") or devel == config["test_split"]:
+            raise fail(f"'devel_split' {devel!r} must differ from the training and test splits")
 
     systems = raw.get("systems")
     if not isinstance(systems, list) or not systems:

@@ -18,13 +18,47 @@ def usage(message: str) -> UsageError:
     return UsageError(message)
 
 
+def _whole_number(value: str) -> int:
+    import argparse
+
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+
+
+def positive_int(value: str) -> int:
+    """An argparse type: a whole number, 1 or more."""
+    import argparse
+
+    number = _whole_number(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {number}")
+    return number
+
+
+def job_count(value: str) -> int:
+    """An argparse type: a number of processes, joblib's way (-1: all cores, -2: all but one); not 0."""
+    import argparse
+
+    number = _whole_number(value)
+    if number == 0:
+        raise argparse.ArgumentTypeError("0 processes cannot run anything; give 1 or more, or -1 for all cores")
+    return number
+
+
 def add_common(p, data: bool = True, jobs: bool = True) -> None:
-    """``--data-dir``, ``--n-jobs`` and ``-q/--quiet``, as most verbs take them."""
+    """``--data-dir``, ``--n-jobs``, ``--progress/--no-progress`` and ``-q/--quiet``, as most verbs take them."""
+    import argparse
+
     if data:
-        p.add_argument("--data-dir", help="folder holding the corpora (default: $CRFNER_DATA_DIR, else ../shared/data)")
+        p.add_argument("--data-dir", help="folder holding the corpora (default: $CRFNER_DATA_DIR, else ../shared/data "
+                                          "from the current folder, then beside the crfner checkout)")
     if jobs:
-        p.add_argument("--n-jobs", type=int, default=1, help="processes for feature extraction (default 1; -1: all cores)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+        p.add_argument("--n-jobs", type=job_count, default=1, help="processes for feature extraction (default 1; -1: all cores)")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="progress bars on stderr (default: on when stderr is a terminal and $CI is unset)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bars (--no-progress)")
 
 
 def add_gazetteer(p, help: str) -> None:
@@ -40,7 +74,30 @@ def add_model_gazetteers(p) -> None:
 
 
 def progress(args) -> bool:
-    return not args.quiet and sys.stderr.isatty()
+    """Whether to show progress: ``--progress``/``--no-progress``, else when stderr is a
+    terminal and ``$CI`` is unset; never with ``-q``."""
+    if getattr(args, "quiet", False):
+        return False
+    return show_progress(getattr(args, "progress", None))
+
+
+def show_progress(wanted: bool | None = None) -> bool:
+    """``wanted``, else whether stderr is a terminal outside CI. When progress is shown on a
+    terminal that reports no size (a pseudo-terminal nobody sized), tqdm would draw nothing:
+    it is given 100 columns and 30 rows (``$TQDM_NCOLS``, ``$TQDM_NROWS``, read when tqdm is
+    first imported)."""
+    import os
+
+    shown = (sys.stderr.isatty() and not os.environ.get("CI")) if wanted is None else wanted
+    if shown and sys.stderr.isatty() and "tqdm" not in sys.modules:
+        try:
+            size = tuple(os.get_terminal_size(sys.stderr.fileno()))
+        except (OSError, ValueError):
+            size = (0, 0)
+        for name, value, default in (("TQDM_NCOLS", size[0], "100"), ("TQDM_NROWS", size[1], "30")):
+            if value == 0:
+                os.environ.setdefault(name, default)
+    return shown
 
 
 def gazetteer_args(pairs: list[str] | None) -> dict[str, str] | None:

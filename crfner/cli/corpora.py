@@ -13,9 +13,10 @@ def add_parser(verbs) -> None:
 
 
 def run(args) -> int:
-    from ..corpora.registry import describe, resolve_data_dir
+    from ..corpora.registry import describe, looked_in, resolve_data_dir
 
-    print(f"data dir: {resolve_data_dir(args.data_dir)}")
+    found = resolve_data_dir(args.data_dir)
+    print(f"data dir: {found}" if found.is_dir() else f"data dir: none found; looked in {looked_in(args.data_dir)}")
     rows = describe(args.data_dir)
     for row in rows:
         print(f"{row['name']:<14} {row['types']:<18} {row['found']}")

@@ -4,43 +4,50 @@ from __future__ import annotations
 
 import sys
 
-from .common import add_common, add_model_gazetteers, load_model, progress, usage
+from ..errors import CrfnerError
+from .common import add_common, add_model_gazetteers, load_model, positive_int, progress, usage
 
 DOCUMENT_FORMATS = ("jsonl", "pubtator", "text")
+SPLITTERS = ("abstract", "notes")  # crfner.tagging.annotate.SPLITTERS, not imported: --help stays fast
+STDIN = "standard input"
 
 
 def add_parser(verbs) -> None:
-    p = verbs.add_parser("tag", help="tag CoNLL or pre-tokenised text with a model",
-                         description="Tag tokens with MODEL. CoNLL input may carry gold tags; they are kept beside the predictions.")
+    p = verbs.add_parser("tag", help="tag raw text, notes and documents (JSON Lines, PubTator, .txt) or tokens (CoNLL)",
+                         description="Tag with MODEL: raw text (--text), raw-text documents (--input-format jsonl, "
+                                     "pubtator or text: a .txt note or a folder of them), or tokens (CoNLL, the "
+                                     "default, or one sentence a line). CoNLL input may carry gold tags; they are "
+                                     "kept beside the predictions.")
     p.add_argument("model", help="model directory")
     p.add_argument("input", nargs="?", default="-", help="input file (default: standard input)")
     p.add_argument("--text", help="tag this raw text and print one JSON entity per line (start, end, type, text, score)")
-    p.add_argument("--input-format", choices=["conll", "sentences", *DOCUMENT_FORMATS], default="conll",
-                   help="conll: a token per line (tag column optional); sentences: one whitespace-tokenised sentence "
-                        "per line; raw-text documents: jsonl (id, text), pubtator, or text (a .txt file, or a folder "
-                        "of them, one document each)")
+    p.add_argument("--input-format", choices=["conll", "sentences", *DOCUMENT_FORMATS], default=None,
+                   help="conll (default): a token per line (tag column optional); sentences: one whitespace-tokenised "
+                        "sentence per line; raw-text documents: jsonl (id, text), pubtator, or text (a .txt file, or "
+                        "a folder of them, one document each)")
+    p.add_argument("--splitter", choices=SPLITTERS, default="abstract",
+                   help="raw text (--text, document input): how sentences are cut; abstract: as the training "
+                        "corpora were (default: %(default)s); notes: clinical notes, where headings, list items "
+                        "and line breaks end sentences")
     p.add_argument("--output-format", choices=["conll", "json", "jsonl", "pubtator"], default=None,
                    help="tokens: conll (token [gold] predicted, default) or json; documents: jsonl (default) or pubtator")
     p.add_argument("--backend", choices=["loky", "threading", "dask"], default="loky",
                    help="documents: joblib backend for --n-jobs; dask sends the work to --scheduler")
     p.add_argument("--scheduler", help="documents: address of a running Dask scheduler (with --backend dask)")
-    p.add_argument("--chunk-size", type=int, default=256, help="documents: documents read, tagged and written at a time")
+    p.add_argument("--chunk-size", type=positive_int, default=256,
+                   help="documents: documents read, tagged and written at a time (default: %(default)s)")
     p.add_argument("--restart", action="store_true", help="documents: start afresh instead of resuming an interrupted run")
-    p.add_argument("-o", "--output", help="output file, written atomically (default: standard output)")
+    p.add_argument("-o", "--output", help="output file, written atomically (default: standard output; documents "
+                                          "written to a file can resume after an interruption)")
     add_model_gazetteers(p)
     add_common(p)
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
-    import dataclasses
-    import json
-
     if args.text is not None:
-        tagger = load_model(args)
-        for entity in tagger.tag_text(args.text):
-            print(json.dumps(dataclasses.asdict(entity), ensure_ascii=False))
-        return 0
+        return _tag_text(args)
+    args.input_format = args.input_format or "conll"
     documents = args.input_format in DOCUMENT_FORMATS
     args.output_format = args.output_format or ("jsonl" if documents else "conll")
     if documents:
@@ -49,38 +56,57 @@ def run(args) -> int:
         raise usage(f"token input is written as --output-format conll or json, not {args.output_format}")
     if args.backend != "loky" or args.scheduler:
         raise usage("--backend and --scheduler apply to document input (--input-format jsonl, pubtator or text)")
+    if args.splitter != "abstract":
+        raise usage("--splitter applies to raw text (--text, or --input-format jsonl, pubtator or text), not to tokens")
     return _tag_tokens(args)
+
+
+def _tag_text(args) -> int:
+    """``--text``: one JSON entity a line, to standard output or ``-o``."""
+    import dataclasses
+    import json
+
+    if args.input != "-":
+        raise usage(f"--text tags the text given, not an input file ({args.input}); give one or the other")
+    if args.input_format is not None:
+        raise usage("--text is raw text: --input-format does not apply (to tag a file, leave --text out)")
+    if args.output_format not in (None, "jsonl"):
+        raise usage("--text writes one JSON entity a line (--output-format jsonl), not " + args.output_format)
+    tagger = load_model(args)
+    lines = [json.dumps(dataclasses.asdict(e), ensure_ascii=False) + "\n"
+             for e in tagger.tag_text(args.text, splitter=args.splitter)]
+    _write(lines, args.output)
+    return 0
+
+
+def _write(lines, output: str | None) -> None:
+    if output in (None, "-"):
+        sys.stdout.writelines(lines)
+        return
+    from ..atomic import atomic_open
+
+    with atomic_open(output) as handle:
+        handle.writelines(lines)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _tag_tokens(args) -> int:
     """Token input (CoNLL or one sentence a line) in, a tag per token out, gold tags kept beside."""
     import json
-    from pathlib import Path
 
-    from ..atomic import atomic_open
-    from ..corpora.conll import format_conll, read_conll_document_ids, read_sentences, read_tokens
     from ..schemes import tags_to_spans
 
     tagger = load_model(args)
-    source = args.input
-    if source == "-":
-        import tempfile
-
-        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as tmp:
-            tmp.write(sys.stdin.read())
-        source = tmp.name
-    documents = None
-    if args.input_format == "sentences":
-        X, gold = read_sentences(source), None
-    else:
-        X, gold = read_tokens(source)
-        documents = read_conll_document_ids(source)  # from -DOCSTART- lines, if any
-    if args.input == "-":
-        Path(source).unlink()
+    X, gold, documents = _read_tokens(args)
     pred = tagger.predict(X, documents=documents)
 
     def lines():
         if args.output_format == "conll":
+            from ..corpora.conll import format_conll
+
             yield from format_conll(X, *([gold] if gold else []), pred)
             return
         for i, (tokens, tags) in enumerate(zip(X, pred)):
@@ -93,31 +119,107 @@ def _tag_tokens(args) -> int:
             ]
             yield json.dumps(record, ensure_ascii=False) + "\n"
 
-    if args.output in (None, "-"):
-        sys.stdout.writelines(lines())
-    else:
-        with atomic_open(args.output) as handle:
-            handle.writelines(lines())
-        print(f"tagged {len(X)} sentences into {args.output}", file=sys.stderr)
+    _write(lines(), args.output)
+    if args.output not in (None, "-"):
+        print(f"tagged {_plural(len(X), 'sentence')} into {args.output}", file=sys.stderr)
     return 0
+
+
+def _read_tokens(args):
+    """(sentences, gold tags or None, document ids or None) of the token input. Standard input
+    goes through a temporary file, which errors do not name; a damaged gzip file and a file
+    that looks like raw text rather than columns are one-line errors that say so."""
+    import gzip
+    import os
+    import tempfile
+    import zlib
+
+    from ..errors import DataFormatError
+
+    source = args.input
+    if source == "-":
+        fd, source = tempfile.mkstemp(prefix="crfner-stdin-", suffix=".txt")
+        with os.fdopen(fd, "wb") as tmp:
+            tmp.write(sys.stdin.buffer.read())  # as bytes: the reader reports what is not UTF-8, with its line
+    try:
+        return _parse_tokens(source, args.input_format)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as error:
+        raise DataFormatError(f"cannot be read as gzip: {error}", source) from None
+    except DataFormatError as error:
+        problem = error.problem
+        if args.input_format == "conll" and "UTF-8" not in problem and not _looks_like_columns(source):
+            problem += f"; this looks like raw text, not token columns: give --input-format {_document_format(args.input)}"
+        where = STDIN if args.input == "-" else error.path
+        raise DataFormatError(problem.replace(source, STDIN) if args.input == "-" else problem, where, error.line) from None
+    except CrfnerError as error:
+        if args.input != "-":
+            raise
+        raise CrfnerError(str(error).replace(source, STDIN)) from None
+    finally:
+        if args.input == "-":
+            os.unlink(source)
+
+
+def _document_format(path: str) -> str:
+    """The document format that ``path``'s name suggests, else text."""
+    from ..tagging.batch import detect_format
+
+    try:
+        return "text" if path == "-" else detect_format(path)
+    except CrfnerError:
+        return "text"
+
+
+def _parse_tokens(source: str, input_format: str):
+    from ..corpora.conll import read_conll_document_ids, read_sentences, read_tokens
+
+    if input_format == "sentences":
+        return read_sentences(source), None, None
+    X, gold = read_tokens(source)
+    return X, gold, read_conll_document_ids(source)  # from -DOCSTART- lines, if any
+
+
+def _looks_like_columns(path: str, sample: int = 200) -> bool:
+    """Whether the first lines of ``path`` look like CoNLL: a token per line, optionally with a
+    few more columns ending in a tag (O, B-TYPE, ...). A line of prose has more words, or does
+    not end in a tag."""
+    import gzip
+    import re
+
+    tag = re.compile(r"^(O|[A-Za-z]{1,2}-\S*|[BIESLU])$")
+    try:
+        opener = gzip.open if str(path).endswith(".gz") else open
+        with opener(path, "rb") as handle:
+            lines = [raw.decode("utf-8", "replace").split() for raw, _ in zip(handle, range(10 * sample))]
+    except (OSError, EOFError, ValueError):
+        return True  # unreadable: say nothing about its layout
+    rows = [row for row in lines if row and row[0] != "-DOCSTART-"][:sample]
+    return all(len(row) == 1 or (len(row) <= 4 and tag.match(row[-1])) for row in rows)
 
 
 def _tag_documents(args) -> int:
     """Raw-text documents in, entities by character offsets out: streamed, parallel, resumable."""
-    from ..tagging.batch import tag_files
+    from ..tagging.batch import tag_files, tag_stream
 
     if args.input == "-":
         raise usage("document input must be a file or folder, not standard input")
-    if args.output in (None, "-"):
-        raise usage("document input needs -o/--output (written as it goes, resumable)")
     if args.output_format not in ("jsonl", "pubtator"):
         raise usage("document input is written as --output-format jsonl or pubtator")
     if args.allow_gazetteer_change or args.gazetteer:
         raise usage("--gazetteer and --allow-gazetteer-change are not supported with document input")
-    done = tag_files(args.model, args.input, args.output, input_format=args.input_format,
-                     output_format=args.output_format, n_jobs=args.n_jobs, backend=args.backend,
-                     scheduler=args.scheduler, chunk_size=args.chunk_size, resume=not args.restart,
-                     progress=progress(args))
+    options = {"input_format": args.input_format, "output_format": args.output_format, "n_jobs": args.n_jobs,
+               "backend": args.backend, "scheduler": args.scheduler, "chunk_size": args.chunk_size,
+               "splitter": args.splitter}
+    if args.output in (None, "-"):
+        if args.restart:
+            raise usage("--restart applies to a run into a file (-o); standard output has nothing to resume")
+        tag_stream(args.model, args.input, sys.stdout.buffer, **options)
+        return 0
+    done = tag_files(args.model, args.input, args.output, resume=not args.restart, progress=progress(args), **options)
+    if done["resumed"] and not done["tagged"]:
+        print(f"{done['output']} is complete: {_plural(done['documents'], 'document')} tagged by an earlier run",
+              file=sys.stderr)
+        return 0
     resumed = f" ({done['resumed']} from an earlier, interrupted run)" if done["resumed"] else ""
-    print(f"tagged {done['documents']} documents into {done['output']}{resumed}", file=sys.stderr)
+    print(f"tagged {_plural(done['documents'], 'document')} into {done['output']}{resumed}", file=sys.stderr)
     return 0

@@ -36,9 +36,6 @@ def run(args) -> int:
     from ..featurize.featureset import load_feature_set
 
     feature_set = load_feature_set(args.features)
-    X, y, documents = corpus(args.corpus, args.split, args.data_dir)
-    if Path(args.out).exists() and not args.force:
-        raise usage(f"{args.out} already exists (use --force to replace it)")
     tagger = CRFTagger(
         features=args.features,
         algorithm=args.algorithm,
@@ -52,6 +49,10 @@ def run(args) -> int:
         n_jobs=args.n_jobs,
         verbose=progress(args),
     )
+    tagger.resolved_training_params(feature_set)  # --c1 -5, --c2 inf, --max-iterations 0: one line, before any work
+    X, y, documents = corpus(args.corpus, args.split, args.data_dir)
+    if Path(args.out).exists() and not args.force:
+        raise usage(f"{args.out} already exists (use --force to replace it)")
     in_documents = f" in {len(set(documents))} documents" if documents is not None else ""
     print(f"training {feature_set.name} CRF on {args.corpus} {args.split or ''}: {len(X)} sentences{in_documents}, "
           f"{sum(map(len, X))} tokens", file=sys.stderr)

@@ -13,7 +13,8 @@ def add_parser(verbs) -> None:
                                      "candidates in parallel with joblib), then a final model on train+devel.")
     p.add_argument("corpus", help="a registered corpus or a folder of splits")
     p.add_argument("--out", required=True, help="model directory for the final model")
-    p.add_argument("--features", nargs="+", default=["biomedical"], help="feature set(s) to try (default biomedical)")
+    p.add_argument("--features", nargs="+", default=["tutorial"],
+                   help="feature set(s) to try (default tutorial, as for train; the recommended set is biomedical)")
     p.add_argument("--c1", type=float, nargs="+", help="L1 values to try (default: the feature set's)")
     p.add_argument("--c2", type=float, nargs="+", help="L2 values to try (default: the feature set's)")
     p.add_argument("--max-iterations", type=int, nargs="+", help="iteration counts to try (default: the feature set's)")
@@ -45,13 +46,15 @@ def run(args) -> int:
         values = getattr(args, name)
         if values:
             grid[name] = values
-    base = CRFTagger(gazetteers=gazetteer_args(args.gazetteer), data_dir=args.data_dir, n_jobs=1)
+    shown = progress(args)  # each candidate's own bars only when they run one at a time, in this process
+    base = CRFTagger(gazetteers=gazetteer_args(args.gazetteer), data_dir=args.data_dir, n_jobs=1,
+                     verbose=shown and args.n_jobs == 1)
     size = 1
     for values in grid.values():
         size *= len(values)
-    print(f"tuning on {args.corpus} {args.train_split} -> {args.dev_split}: {size} candidates, {args.n_jobs} parallel",
-          file=sys.stderr)
-    result = tune(base, grid, X, y, Xd, yd, n_jobs=args.n_jobs, progress=progress(args),
+    print(f"tuning {', '.join(args.features)} on {args.corpus} {args.train_split} -> {args.dev_split}: {size} candidates, "
+          f"{args.n_jobs} parallel, then the best trained on {args.train_split}+{args.dev_split}", file=sys.stderr)
+    result = tune(base, grid, X, y, Xd, yd, n_jobs=args.n_jobs, progress=shown,
                   corpus=f"{args.corpus}:{args.train_split}+{args.dev_split}",
                   documents_train=documents, documents_dev=documents_dev)
     print(f"{'devel F1':>8}  {'seconds':>7}  parameters")

@@ -12,6 +12,7 @@ MACCROBAT2020 and PHEE) is ignored with a warning naming the file and line.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import warnings
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..atomic import atomic_open
-from ..errors import DataFormatError
+from ..errors import DataFormatError, excerpt
 from .documents import Document, Mention, mention_problem, sorted_mentions
 from .lines import read_text_file
 
@@ -99,14 +100,17 @@ def _entity(line: str, text: str, path: Path, number: int) -> tuple[str, tuple[t
     if match is None:
         raise DataFormatError("an entity line must read 'T1<TAB>Type start end<TAB>text'", path, number)
     _, etype, offsets, recorded = match.groups()
-    fragments = tuple(tuple(map(int, part.split())) for part in offsets.split(";"))
+    try:
+        fragments = tuple(tuple(map(int, part.split())) for part in offsets.split(";"))
+    except ValueError:  # more digits than int() converts (4,300)
+        raise DataFormatError(f"offsets {excerpt(offsets, 60)} are far larger than any text", path, number) from None
     for start, end in fragments:
         if not 0 <= start < end <= len(text):
             raise DataFormatError(f"offsets {start} {end} lie outside a text of {len(text)} characters or are empty", path, number)
     recorded, tab, ignored = recorded.partition("\t")
     pieces = " ".join(text[a:b] for a, b in fragments)
     if pieces != recorded:
-        raise DataFormatError(f"entity text {recorded!r} differs from the document text {pieces!r}", path, number)
+        raise DataFormatError(f"entity text {excerpt(recorded)} differs from the document text {excerpt(pieces)}", path, number)
     if tab:
         warnings.warn(f"{path}, line {number}: ignored {tab + ignored!r} after the entity text", stacklevel=4)
     return etype, tuple(sorted(fragments))
@@ -146,7 +150,7 @@ def format_ann(document: Document) -> Iterator[str]:
         if problem:
             raise DataFormatError(f"document {document.id}: {problem}")
         if re.search(r"\s", mention.type):
-            raise DataFormatError(f"document {document.id}: entity type {mention.type!r} holds whitespace, which BRAT cannot store")
+            raise DataFormatError(f"document {document.id}: entity type {excerpt(mention.type)} holds whitespace, which BRAT cannot store")
         fragments = _fragments(document.text, mention.start, mention.end)
         if not fragments:
             raise DataFormatError(f"document {document.id}: mention {mention.start}-{mention.end} holds only line breaks")
@@ -166,12 +170,25 @@ def write_brat(documents: Iterable[Document], folder: str | os.PathLike) -> None
     ``score=0.93``, which :func:`read_brat` reads back.
     """
     folder = Path(folder)
+    written: set[str] = set()
     for document in documents:
         name = document.id
-        if not name or name in (".", "..") or any(c in name for c in "/\\\0") or name != name.strip():
-            raise DataFormatError(f"document id {name!r} cannot be a file name")
+        if not name or name in (".", "..") or any(c in name for c in "/\\") or name != name.strip() or any(
+            ord(c) < 32 or c in "\x7f\x85\u2028\u2029" for c in name
+        ):
+            raise DataFormatError(f"document id {excerpt(name)} cannot be a file name")  # no tab, line break or NUL either
+        if name in written:
+            raise DataFormatError(f"document id {excerpt(name)} appears twice; its second document would overwrite the first")
+        written.add(name)
         lines = list(format_ann(document))
-        with atomic_open(folder / f"{name}.txt") as handle:
-            handle.write(document.text)
-        with atomic_open(folder / f"{name}.ann") as handle:
-            handle.writelines(lines)
+        try:
+            with atomic_open(folder / f"{name}.txt") as handle:
+                handle.write(document.text)
+            with atomic_open(folder / f"{name}.ann") as handle:
+                handle.writelines(lines)
+        except OSError as error:
+            if error.errno != errno.ENAMETOOLONG:
+                raise
+            raise DataFormatError(
+                f"document id {excerpt(name, 60)} is too long for a file name ({len(os.fsencode(name))} bytes)", folder
+            ) from None

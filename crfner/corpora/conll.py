@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO, Iterator, Sequence
 
 from ..atomic import atomic_open
-from ..errors import DataFormatError
+from ..errors import DataFormatError, excerpt
 from ..schemes import convert, is_valid_tag
 from .lines import numbered_lines
 
@@ -30,6 +30,16 @@ class ConllBlock:
         return [row[0] for row in self.rows]
 
 
+def split_columns(line: str) -> list[str]:
+    """The columns of a line: split at tabs when it has one, else at runs of ASCII spaces; only
+    tabs and ASCII spaces count as separators, so a no-break space stays inside its token
+    (``10\u00a0mg``). A blank line has none."""
+    if "\t" in line:
+        columns = [c.strip(" ") for c in line.split("\t")]
+        return columns if any(columns) else []
+    return [c for c in line.split(" ") if c]
+
+
 def iter_blocks(path: str | os.PathLike) -> Iterator[ConllBlock]:
     """Stream the sentences of a CoNLL file as blocks of split lines; ``-DOCSTART-`` lines
     and blank lines end a sentence."""
@@ -37,12 +47,11 @@ def iter_blocks(path: str | os.PathLike) -> Iterator[ConllBlock]:
     document = 0
     block = ConllBlock([], [])
     for number, line in numbered_lines(path):
-        columns = line.split("\t") if "\t" in line else line.split()
-        columns = [c.strip() for c in columns]
-        if not line.strip() or columns[0] == DOCSTART:
+        columns = split_columns(line)
+        if not columns or columns[0] == DOCSTART:
             if block.rows:
                 yield block
-            document += bool(line.strip())
+            document += bool(columns)
             block = ConllBlock([], [], document)
             continue
         if not columns[0]:
@@ -60,12 +69,12 @@ def column_tags(block: ConllBlock, column: int, path, what: str = "tag") -> list
     for number, row in zip(block.lines, block.rows):
         if len(row) < needed:
             raise DataFormatError(
-                f"token {row[0]!r} has no {what} (expected {needed} columns, found {len(row)})", path, number
+                f"token {excerpt(row[0])} has no {what} (expected {needed} columns, found {len(row)})", path, number
             )
         tag = row[column]
         if not is_valid_tag(tag):
             raise DataFormatError(
-                f"{what} {tag!r} fits no tagging scheme (expected O, or B-/I-/E-/S- followed by a type)", path, number
+                f"{what} {excerpt(tag)} fits no tagging scheme (expected O, or B-/I-/E-/S- followed by a type)", path, number
             )
         tags.append(tag)
     return tags

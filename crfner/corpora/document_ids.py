@@ -134,7 +134,7 @@ def align_conll_with_pubtator(conll: str | os.PathLike, pubtator: str | os.PathL
     from .pubtator import read_pubtator
 
     blocks = list(iter_blocks(conll))
-    documents = [(d.id, [t.text for t in tokenize(d.text)]) for d in read_pubtator(pubtator, check_text=False)]
+    documents = [(d.id, [t.text for t in tokenize(d.text)]) for d in read_pubtator(pubtator, check_text=False, allow_duplicate_ids=True)]
     try:
         return align_sentences([block.tokens for block in blocks], documents)
     except AlignmentError as error:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..errors import excerpt
+
 
 @dataclass(frozen=True)
 class Mention:
@@ -34,11 +36,11 @@ def mention_problem(mention: Mention, text: str) -> str | None:
     """Why ``mention`` does not fit ``text`` (bad offsets, a text that differs), or None."""
     start, end = mention.start, mention.end
     if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(end, bool):
-        return f"mention offsets must be whole numbers, not {start!r} and {end!r}"
+        return f"mention offsets must be whole numbers, not {excerpt(start, 60)} and {excerpt(end, 60)}"
     if not 0 <= start < end <= len(text):
         return f"mention offsets {start}-{end} lie outside a text of {len(text)} characters or are empty"
     if text[start:end] != mention.text:
-        return f"mention text {mention.text!r} differs from the document text {text[start:end]!r} at {start}-{end}"
+        return f"mention text {excerpt(mention.text)} differs from the document text {excerpt(text[start:end])} at {start}-{end}"
     if not mention.type:
         return "the mention has no type"
     return None

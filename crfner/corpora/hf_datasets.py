@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from ..errors import DataFormatError
+from ..errors import DataFormatError, excerpt
 from ..schemes import convert, is_valid_tag
 
 TAG_COLUMNS = ("tags", "ner_tags", "labels")
@@ -62,7 +62,7 @@ def read_hf_split(
             else:
                 tag = names[int(value)]
             if not is_valid_tag(tag):
-                raise DataFormatError(f"tag {tag!r} fits no tagging scheme", where)
+                raise DataFormatError(f"tag {excerpt(tag)} fits no tagging scheme", where)
             tags.append(tag)
         X.append(tokens)
         y.append(convert(tags, "iob2"))

@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from ..errors import DataFormatError
+from ..errors import DataFormatError, excerpt
 from .documents import Document, Mention, sorted_mentions
 from .lines import numbered_lines, read_text_file
 
@@ -139,12 +139,15 @@ def read_concepts(
             raise DataFormatError('not an i2b2 concept line: expected c="TEXT" LINE:TOKEN LINE:TOKEN||t="TYPE"', con_path, number)
         recorded, ctype = match.group(1), match.group(6)
         if ctype not in types:
-            raise DataFormatError(f"concept type {ctype!r} is not one of {', '.join(types)}", con_path, number)
-        first, last = (int(match.group(2)), int(match.group(3))), (int(match.group(4)), int(match.group(5)))
+            raise DataFormatError(f"concept type {excerpt(ctype)} is not one of {', '.join(types)}", con_path, number)
+        try:
+            first, last = (int(match.group(2)), int(match.group(3))), (int(match.group(4)), int(match.group(5)))
+        except ValueError:  # more digits than int() converts (4,300)
+            raise DataFormatError("a LINE:TOKEN position is far larger than any record", con_path, number) from None
         positions = record.covered(first, last, con_path, number)
         if check_text and not same_text(recorded, record.joined(positions)):
             raise DataFormatError(
-                f"concept text {recorded!r} differs from the record's tokens {record.joined(positions)!r} at "
+                f"concept text {excerpt(recorded)} differs from the record's tokens {excerpt(record.joined(positions))} at "
                 f"{first[0]}:{first[1]}-{last[0]}:{last[1]}", con_path, number,
             )
         if (ctype, first, last) not in seen:

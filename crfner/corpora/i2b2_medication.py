@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from ..errors import DataFormatError
+from ..errors import DataFormatError, excerpt
 from .documents import Document, Mention, sorted_mentions
 from .i2b2 import Record, record_pairs, same_text
 from .lines import numbered_lines
@@ -69,22 +69,25 @@ def _entry(line: str, record: Record, path: Path, number: int, check_text: bool)
             raise DataFormatError(f'not an i2b2 medication field: {part.strip()[:40]!r} (expected KEY="TEXT" LINE:TOKEN LINE:TOKEN or KEY="nm")', path, number)
         key, value, positions = match.groups()
         if key not in _REQUIRED and key not in _IGNORED:
-            raise DataFormatError(f"unknown medication field {key!r} (expected {', '.join(_REQUIRED)})", path, number)
+            raise DataFormatError(f"unknown medication field {excerpt(key)} (expected {', '.join(_REQUIRED)})", path, number)
         if key in fields:
-            raise DataFormatError(f"field {key!r} appears twice in the entry", path, number)
+            raise DataFormatError(f"field {excerpt(key)} appears twice in the entry", path, number)
         fields[key] = (value, positions)
     missing = [key for key in _REQUIRED if key not in fields]
     if missing:
         raise DataFormatError(f"the entry lacks the field(s) {', '.join(missing)}", path, number)
     if fields["ln"][0].lower() not in ("list", "narrative") or fields["ln"][1].strip():
-        raise DataFormatError(f"ln must be \"list\" or \"narrative\", not {fields['ln'][0]!r}", path, number)
+        raise DataFormatError(f"ln must be \"list\" or \"narrative\", not {excerpt(fields['ln'][0])}", path, number)
     found = []
     for key in MEDICATION_TYPES:
         value, positions = fields[key]
-        spans = [((int(a), int(b)), (int(c), int(d))) for a, b, c, d in _SPAN.findall(positions)]
+        try:
+            spans = [((int(a), int(b)), (int(c), int(d))) for a, b, c, d in _SPAN.findall(positions)]
+        except ValueError:  # more digits than int() converts (4,300)
+            raise DataFormatError(f"field {excerpt(key)}: a LINE:TOKEN position is far larger than any record", path, number) from None
         if not spans:
             if value != "nm" or key == "m":
-                raise DataFormatError(f"field {key!r} has text {value!r} but no LINE:TOKEN positions", path, number)
+                raise DataFormatError(f"field {excerpt(key)} has text {excerpt(value)} but no LINE:TOKEN positions", path, number)
             continue
         fragments = [record.covered(first, last, path, number) for first, last in spans]
         if check_text:
@@ -99,4 +102,4 @@ def _check(key: str, value: str, fragments: list, record: Record, path: Path, nu
     pieces = [value] if len(fragments) == 1 else value.split("...")
     tokens = [record.joined(fragment) for fragment in fragments]
     if len(pieces) != len(tokens) or not all(same_text(p, t) for p, t in zip(pieces, tokens)):
-        raise DataFormatError(f"field {key!r} text {value!r} differs from the record's tokens {' ... '.join(tokens)!r}", path, number)
+        raise DataFormatError(f"field {excerpt(key)} text {excerpt(value)} differs from the record's tokens {excerpt(' ... '.join(tokens))}", path, number)

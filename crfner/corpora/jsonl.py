@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from ..atomic import atomic_open
-from ..errors import DataFormatError
+from ..errors import DataFormatError, excerpt
 from .documents import Document, Mention, mention_problem, sorted_mentions
 from .lines import numbered_lines
 
@@ -51,6 +51,8 @@ def parse_document(line: str) -> Document:
         record = json.loads(line)
     except json.JSONDecodeError as error:
         raise ValueError(f"not valid JSON ({error.msg} at column {error.colno})") from None
+    except (RecursionError, MemoryError):
+        raise ValueError("not usable JSON (nested too deeply, or too large)") from None
     if not isinstance(record, dict):
         raise ValueError("a line must hold a JSON object")
     doc_id, text = record.get("id"), record.get("text")
@@ -76,15 +78,21 @@ def parse_document(line: str) -> Document:
 
 def read_jsonl(path: str | os.PathLike) -> Iterator[Document]:
     """Stream the documents of a JSON Lines file; blank lines are skipped, and a malformed
-    line raises :class:`~crfner.errors.DataFormatError` naming file and line."""
+    line or a document id seen before raises :class:`~crfner.errors.DataFormatError` naming
+    file and line."""
     path = Path(path)
+    seen: dict[str, int] = {}
     for number, line in numbered_lines(path):
         if not line.strip():
             continue
         try:
-            yield parse_document(line)
+            document = parse_document(line)
         except ValueError as error:
             raise DataFormatError(str(error), path, number) from None
+        if document.id in seen:
+            raise DataFormatError(f"document id {excerpt(document.id)} appears twice (first on line {seen[document.id]})", path, number)
+        seen[document.id] = number
+        yield document
 
 
 def format_document(document: Document) -> str:

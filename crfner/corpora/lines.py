@@ -4,6 +4,7 @@ file, a folder or bytes that are not UTF-8 the same way, with the line number.""
 from __future__ import annotations
 
 import gzip
+import zlib
 from pathlib import Path
 from typing import Iterator
 
@@ -11,8 +12,8 @@ from ..errors import DataFormatError
 
 
 def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """Lines without their CR/LF ends, numbered from 1; a BOM is dropped and ``*.gz`` files
-    are read through gzip."""
+    """Lines without their ends, numbered from 1; LF, CR LF and a lone CR (old Mac files) each
+    end a line, as universal newlines do. A BOM is dropped and ``*.gz`` files are read through gzip."""
     try:
         handle = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
     except FileNotFoundError:
@@ -20,14 +21,26 @@ def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
     except IsADirectoryError:
         raise DataFormatError("is a directory, not a file", path) from None
     with handle:
-        for number, raw in enumerate(handle, start=1):
+        try:
+            yield from _numbered(handle, path)
+        except (EOFError, gzip.BadGzipFile, zlib.error) as error:  # a damaged or fake .gz file
+            raise DataFormatError(f"cannot be read as gzip ({error})", path) from None
+
+
+def _numbered(handle, path: Path) -> Iterator[tuple[int, str]]:
+    number = 0
+    for chunk in handle:
+        chunk = chunk[:-1] if chunk.endswith(b"\n") else chunk
+        chunk = chunk[:-1] if chunk.endswith(b"\r") else chunk
+        for raw in chunk.split(b"\r") if b"\r" in chunk else (chunk,):
+            number += 1
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as error:
                 raise DataFormatError(f"not UTF-8 text (byte {error.start + 1} of the line)", path, number) from None
-            yield number, text.rstrip("\r\n")
+            yield number, text
 
 
 def read_text_file(path: Path) -> str:

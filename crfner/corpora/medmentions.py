@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..errors import CorpusNotFoundError, DataFormatError
+from ..errors import CorpusNotFoundError, DataFormatError, excerpt
 from ..text import Token, sentences
 from .documents import Document, Mention
 
@@ -89,7 +89,7 @@ def read_pmids(path: Path) -> list[str]:
         if not line:
             continue
         if not line.isdigit():
-            raise DataFormatError(f"expected a PMID (digits), found {line!r}", path, number)
+            raise DataFormatError(f"expected a PMID (digits), found {excerpt(line)}", path, number)
         pmids.append(line)
     return pmids
 
@@ -162,7 +162,7 @@ def split_documents(split: str, data_dir=None, download: bool = True) -> list[Do
 
     files = locate_files(data_dir, download)
     wanted = set(read_pmids(files[split]))
-    documents = [d for d in read_pubtator(files["corpus"], check_text=False) if d.id in wanted]
+    documents = [d for d in read_pubtator(files["corpus"], check_text=False, allow_duplicate_ids=True) if d.id in wanted]
     if not documents:
         raise CorpusNotFoundError(f"medmentions: none of the {len(wanted)} {split} PMIDs of {files[split]} is in {files['corpus']}")
     return documents

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..atomic import atomic_open
-from ..errors import DataFormatError
+from ..errors import DataFormatError, excerpt
 from .documents import Document, Mention, mention_problem, sorted_mentions
 from .lines import numbered_lines
 
@@ -49,7 +49,9 @@ def _mention(columns: list[str], text: str, path: Path, line: int, check_text: b
     try:
         start, end = int(columns[1]), int(columns[2])
     except ValueError:
-        raise DataFormatError(f"mention offsets {columns[1]!r} and {columns[2]!r} are not whole numbers", path, line) from None
+        raise DataFormatError(
+            f"mention offsets {excerpt(columns[1], 60)} and {excerpt(columns[2], 60)} are not whole numbers (or far too large)", path, line
+        ) from None
     identifier = columns[5] if len(columns) > 5 and columns[5] else None
     mention = Mention(start, end, columns[4], columns[3], identifier)
     problem = mention_problem(mention, text)
@@ -60,17 +62,19 @@ def _mention(columns: list[str], text: str, path: Path, line: int, check_text: b
     return mention
 
 
-def read_pubtator(path: str | os.PathLike, check_text: bool = True) -> Iterator[Document]:
+def read_pubtator(path: str | os.PathLike, check_text: bool = True, allow_duplicate_ids: bool = False) -> Iterator[Document]:
     """Stream the documents of a PubTator file, one at a time.
 
     Malformed input (a missing ``|a|`` line, a mention for another PMID, bad offsets, a
     mention text that differs from the document text) raises
     :class:`~crfner.errors.DataFormatError` naming the file and line. ``check_text=False``
     accepts mismatching mention texts and keeps the document's text at their offsets (the
-    NCBI training file has one such mention).
+    NCBI training file has one such mention). A PMID that appears twice is refused unless
+    ``allow_duplicate_ids`` (the NCBI training file holds one abstract twice).
     """
     path = Path(path)
     draft: _Draft | None = None
+    seen: dict[str, int] = {}  # PMID -> the line of its title
     for number, line in numbered_lines(path):
         if not line.strip():
             if draft is not None:
@@ -87,6 +91,9 @@ def read_pubtator(path: str | os.PathLike, check_text: bool = True) -> Iterator[
                     if draft.pmid == pmid:
                         raise DataFormatError(f"document {pmid} has a second title line", path, number)
                     yield draft.finish(path, check_text)
+                if pmid in seen and not allow_duplicate_ids:
+                    raise DataFormatError(f"document {pmid} appears twice (first on line {seen[pmid]})", path, number)
+                seen[pmid] = number
                 draft = _Draft(pmid, content, number)
             elif draft is None or draft.pmid != pmid:
                 raise DataFormatError(f"abstract line for document {pmid}, which has no title line before it", path, number)
@@ -99,7 +106,7 @@ def read_pubtator(path: str | os.PathLike, check_text: bool = True) -> Iterator[
         if len(columns) < 2:
             raise DataFormatError("neither a 'PMID|t|' / 'PMID|a|' line nor a tab-separated mention line", path, number)
         if draft is None or columns[0] != draft.pmid:
-            raise DataFormatError(f"annotation for PMID {columns[0]!r}, which is not the document being read", path, number)
+            raise DataFormatError(f"annotation for PMID {excerpt(columns[0])}, which is not the document being read", path, number)
         if draft.abstract is None:
             raise DataFormatError(f"document {draft.pmid} has annotations before its '|a|' (abstract) line", path, number)
         if len(columns) == 4 and not columns[1].lstrip("-").isdigit():
@@ -134,7 +141,7 @@ def format_pubtator(document: Document) -> Iterator[str]:
     """
     pmid = document.id
     if not pmid or any(c in pmid for c in "|\t\r\n") or pmid != pmid.strip():
-        raise DataFormatError(f"document id {pmid!r} cannot be a PMID in PubTator (empty, or holds '|', a tab or spaces)")
+        raise DataFormatError(f"document id {excerpt(pmid)} cannot be a PMID in PubTator (empty, or holds '|', a tab or spaces)")
     title, abstract = _title_abstract(document)
     text = f"{title} {abstract}"
     yield f"{pmid}|t|{title}\n"

@@ -1,8 +1,10 @@
 """The corpus registry: names → local folders and hub ids, and where the data is found.
 
 A corpus is read from ``<data dir>/<folder>/<split>.tsv``; the data dir comes from the
-``data_dir`` argument, else ``$CRFNER_DATA_DIR``, else ``../shared/data``. With no local
-folder, it is loaded from the Hugging Face hub with ``datasets``. ``load_document_ids`` gives
+``data_dir`` argument, else ``$CRFNER_DATA_DIR``, else ``../shared/data`` (from the current
+folder, then beside the crfner checkout). With no local folder, it is loaded from the Hugging
+Face hub with ``datasets``; when the hub cannot be reached that fails at once, naming the
+folders looked in. ``load_document_ids`` gives
 the document each sentence came from, for document-level features.
 """
 
@@ -19,6 +21,10 @@ from .hf_datasets import read_hf_split
 
 DATA_DIR_ENV = "CRFNER_DATA_DIR"
 DEFAULT_DATA_DIR = Path("..") / "shared" / "data"
+# ../shared/data beside the checkout this package was imported from (an editable install), so
+# that the default also holds outside the repository root; used only when it exists.
+CHECKOUT_DATA_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+HUB_PROBE_SECONDS = 3.0
 PUBTATOR_FOLDER = "pubtator"
 SPLITS = ("train", "devel", "test")
 CONLL_SUFFIXES = (".tsv", ".conll", ".iob", ".txt")
@@ -111,12 +117,39 @@ REGISTRY: dict[str, Corpus] = {
 }
 
 
-def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
-    """The data folder: the argument, else ``$CRFNER_DATA_DIR``, else ``../shared/data``."""
+def data_dir_candidates(data_dir: str | os.PathLike | None = None) -> list[Path]:
+    """The folders the data may be in, in order: the argument alone, else ``$CRFNER_DATA_DIR``
+    alone, else ``../shared/data`` from the current folder and then beside the checkout."""
     if data_dir is not None:
-        return Path(data_dir)
+        return [Path(data_dir)]
     from_env = os.environ.get(DATA_DIR_ENV)
-    return Path(from_env) if from_env else DEFAULT_DATA_DIR
+    if from_env:
+        return [Path(from_env)]
+    candidates = [DEFAULT_DATA_DIR]
+    if os.path.abspath(CHECKOUT_DATA_DIR) != os.path.abspath(DEFAULT_DATA_DIR):
+        candidates.append(CHECKOUT_DATA_DIR)
+    return candidates
+
+
+def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
+    """The data folder: the argument, else ``$CRFNER_DATA_DIR``, else the first of
+    ``../shared/data`` (from the current folder) and ``shared/data`` beside the checkout that
+    exists (the former when neither does)."""
+    candidates = data_dir_candidates(data_dir)
+    return next((path for path in candidates if path.is_dir()), candidates[0])
+
+
+def looked_in(data_dir: str | os.PathLike | None = None, folder: str = "") -> str:
+    """Where the data was looked for, for messages: absolute paths, with why each was tried."""
+    if data_dir is not None:
+        why = "--data-dir"
+    elif os.environ.get(DATA_DIR_ENV):
+        why = f"${DATA_DIR_ENV}"
+    else:
+        why = "default"
+    paths = [os.path.abspath(path / folder) + ("" if path.is_dir() else " (no such folder)")
+             for path in data_dir_candidates(data_dir)]
+    return f"{' or '.join(paths)} [{why}]"
 
 
 def corpus_info(name: str) -> Corpus:
@@ -228,7 +261,7 @@ def _load_registered(corpus: Corpus, split: str | None, data_dir, options: dict)
     path = _local_split_file(corpus, split, data_dir)
     if path is not None:
         return read_conll(path)
-    return load_from_hub(corpus, split, searched=resolve_data_dir(data_dir) / corpus.folder)
+    return load_from_hub(corpus, split, searched=looked_in(data_dir, corpus.folder))
 
 
 def _registered_document_ids(corpus: Corpus, split: str | None, data_dir, options: dict) -> list[str] | None:
@@ -281,8 +314,43 @@ def _local_split_file(corpus: Corpus, split: str, data_dir) -> Path | None:
     return path
 
 
-def load_from_hub(corpus: Corpus, split: str, searched: Path | None = None) -> tuple[list[list[str]], list[list[str]]]:
-    """Load one split of a registered corpus from the Hugging Face hub with ``datasets``."""
+def hub_unreachable(seconds: float = HUB_PROBE_SECONDS) -> str | None:
+    """Why the Hugging Face hub cannot be reached (offline mode set, or no connection to it
+    within ``seconds``), or None when it can. Unreachable and ``datasets`` not yet imported:
+    sets ``HF_HUB_OFFLINE=1``, so that ``datasets`` uses only its cache and fails at once
+    instead of retrying for half a minute."""
+    import socket
+    import sys
+    import threading
+    from urllib.parse import urlsplit
+
+    if any(os.environ.get(v, "").upper() in ("1", "ON", "YES", "TRUE") for v in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE")):
+        return "offline mode is set (HF_HUB_OFFLINE)"
+    endpoint = urlsplit(os.environ.get("HF_ENDPOINT") or "https://huggingface.co")
+    address = (endpoint.hostname or "huggingface.co", endpoint.port or (80 if endpoint.scheme == "http" else 443))
+    outcome: list[str] = [f"no connection to {address[0]} within {seconds:g} s"]
+
+    def probe() -> None:  # in a thread: a name lookup takes no timeout of its own
+        try:
+            socket.create_connection(address, timeout=seconds).close()
+            outcome[0] = ""
+        except OSError as error:
+            outcome[0] = f"cannot connect to {address[0]}: {error.strerror or error}"
+
+    thread = threading.Thread(target=probe, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if not outcome[0]:
+        return None
+    if "huggingface_hub" not in sys.modules:
+        os.environ["HF_HUB_OFFLINE"] = "1"
+    return outcome[0]
+
+
+def load_from_hub(corpus: Corpus, split: str, searched: str | Path | None = None) -> tuple[list[list[str]], list[list[str]]]:
+    """Load one split of a registered corpus from the Hugging Face hub with ``datasets``
+    (only from its cache when the hub cannot be reached; see :func:`hub_unreachable`)."""
+    unreachable = hub_unreachable()
     try:
         import datasets
 
@@ -290,6 +358,8 @@ def load_from_hub(corpus: Corpus, split: str, searched: Path | None = None) -> t
     except Exception as error:  # datasets raises many types for an unreachable hub
         where = f"no local copy at {searched}, and " if searched is not None else ""
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        if unreachable:
+            reason = f"{unreachable}; {reason}"
         raise CorpusNotFoundError(
             f"{corpus.name}: {where}the hub copy {corpus.hub_id!r} could not be loaded ({reason}); "
             f"set --data-dir or ${DATA_DIR_ENV} to a folder holding {corpus.folder}/"
@@ -303,11 +373,11 @@ def describe(data_dir: str | os.PathLike | None = None) -> list[dict[str, str]]:
     for corpus in REGISTRY.values():
         folder = locate(corpus.name, data_dir)
         if corpus.loader and folder is None:
-            where = f"{corpus.missing} (no local copy under {resolve_data_dir(data_dir)})"
+            where = f"{corpus.missing} (no local copy; looked in {looked_in(data_dir, corpus.folder)})"
         elif corpus.loader:
             where = f"{folder} ({corpus.layout})"
         elif folder is None:
-            where = f"hub: {corpus.hub_id} (no local copy under {resolve_data_dir(data_dir)})"
+            where = f"hub: {corpus.hub_id} (no local copy; looked in {looked_in(data_dir, corpus.folder)})"
         else:
             splits = [s for s in SPLITS if corpus.local_file(folder.parent, s).is_file()]
             where = f"{folder} ({', '.join(splits)})"

@@ -24,7 +24,13 @@ def checked_metadata(metadata: dict, path) -> tuple[dict, dict, dict]:
     metrics = metadata.get("metrics") or {}
     if not isinstance(training, dict) or not isinstance(metrics, dict):
         raise ModelFileError(f"{where} (training and metrics must be objects)")
+    seconds, corpus = training.get("seconds", 0.0), training.get("corpus")
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not isinstance(corpus, (str, type(None))):
+        raise ModelFileError(f"{where} (training.seconds must be a number and training.corpus a string)")
     _check_resources(metadata.get("resources") or {}, where)
+    if (metadata.get("resources") or {}).get("clusters") is not None and CLUSTERS_FILE not in metadata["files"]:
+        # the table is read only as a listed file: checked name, regular file, size and SHA-256
+        raise ModelFileError(f"{where} (resources.clusters names {CLUSTERS_FILE}, which the files list lacks)")
     return dict(params), dict(training), dict(metrics)
 
 

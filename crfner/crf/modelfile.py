@@ -11,6 +11,7 @@ directory gives a one-line ``ModelFileError``. Format 1 directories (CRFsuite's 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -81,8 +82,10 @@ def read_metadata_file(path: str | os.PathLike, fmt: str, format_version: int, r
         raise ModelFileError(f"{path}: no {METADATA_FILE}; not a crfner model directory, or a damaged one")
     try:
         metadata = json.loads(read_regular_file(meta_path, max_bytes=MAX_METADATA_BYTES).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+    except (UnicodeDecodeError, ValueError) as error:
         raise ModelFileError(f"{meta_path}: damaged metadata ({str(error).splitlines()[0][:200]})") from None
+    except (RecursionError, MemoryError):
+        raise ModelFileError(f"{meta_path}: damaged metadata (JSON nested too deeply, or too large)") from None
     kind = metadata.get("format") if isinstance(metadata, dict) else None
     kind = kind if isinstance(kind, str) else None
     if kind != fmt and kind in KINDS:
@@ -104,20 +107,52 @@ def read_metadata_file(path: str | os.PathLike, fmt: str, format_version: int, r
     return metadata
 
 
-def read_regular_file(path: Path, max_bytes: int | None = None, size: int | None = None) -> bytes:
-    """The bytes of ``path`` once it is known to be a regular file of at most ``max_bytes``
-    (or exactly ``size``) bytes: a FIFO, a device or an endless file is refused unread."""
-    try:
+def _identity(path: Path):
+    with contextlib.suppress(OSError):
         info = os.stat(path)
+        return info.st_dev, info.st_ino, info.st_ctime_ns
+    return None
+
+
+def load_consistently(path: str | os.PathLike, load, attempts: int = 10):
+    """``load()``, tried again when it fails with ModelFileError because a save replaced the
+    directory at ``path`` meanwhile (files of the old and the new model read together do not
+    match the metadata's hashes): a reader polling during saves gets one whole model."""
+    for attempt in range(attempts):
+        before = _identity(Path(path))
+        try:
+            return load()
+        except ModelFileError:
+            if attempt == attempts - 1 or _identity(Path(path)) == before:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def read_regular_file(path: Path, max_bytes: int | None = None, size: int | None = None) -> bytes:
+    """The bytes of ``path`` once it is known to be a regular file, not a symbolic link, of at
+    most ``max_bytes`` (or exactly ``size``) bytes: a link (to ``/etc/passwd``, ``/dev/zero``),
+    a FIFO, a device or an endless file is refused unread. The file opened is the file checked."""
+    try:
+        info = os.lstat(path)
     except OSError as error:
         raise ModelFileError(f"{path}: cannot be read ({error.strerror})") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise ModelFileError(f"{path}: a symbolic link; a model's files must be regular files inside its directory")
     if not stat.S_ISREG(info.st_mode):
         raise ModelFileError(f"{path}: not a regular file")
     if size is not None and info.st_size != size:
         raise ModelFileError(f"{path}: damaged or truncated ({info.st_size} bytes, the metadata records {size})")
     if max_bytes is not None and info.st_size > max_bytes:
         raise ModelFileError(f"{path}: {info.st_size} bytes, more than the {max_bytes} a model's metadata may hold")
-    with open(path, "rb") as handle:
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as error:
+        raise ModelFileError(f"{path}: cannot be read ({error.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        opened = os.fstat(fd)
+        if (opened.st_dev, opened.st_ino) != (info.st_dev, info.st_ino) or not stat.S_ISREG(opened.st_mode):
+            raise ModelFileError(f"{path}: changed while it was read")
         data = handle.read(info.st_size + 1)
     if len(data) != info.st_size:
         raise ModelFileError(f"{path}: changed while it was read")
@@ -163,7 +198,7 @@ def read_listed_files(path: Path, listed) -> dict[str, bytes]:
         digest = expected.get("sha256") if isinstance(expected, dict) else None
         if not isinstance(size, int) or isinstance(size, bool) or size < 0 or not isinstance(digest, str) or not _SHA256.fullmatch(digest):
             raise ModelFileError(f"{path / METADATA_FILE}: damaged metadata (the size or SHA-256 of {name})")
-        if not (path / name).exists():
+        if not os.path.lexists(path / name):
             raise ModelFileError(f"{path}: {name} is missing")
         data = read_regular_file(path / name, size=size)
         if sha256_bytes(data) != digest:

@@ -5,6 +5,7 @@ forward-backward for marginals), so a loaded model never touches CRFsuite's nati
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -18,10 +19,27 @@ from ..featurize.emissions import EmissionScorer
 from ..featurize.featureset import FeatureSet, load_feature_set
 from ..featurize.parallel import document_groups, featurize_many, paused_gc
 from .decoding import CRFWeights, marginals, paths_and_their_marginals, viterbi
-from .modelfile import read_model_dir, write_model_dir
-from .training import FALLBACK_TRAINING, REGULARISED, check_tags, check_tokens, data_hash, train_crfsuite
+from .modelfile import load_consistently, read_model_dir, write_model_dir
+from .training import (
+    FALLBACK_TRAINING, REGULARISED, check_tags, check_tokens, check_training_params, data_hash, train_crfsuite,
+)
 
 _BATCH = 1024  # sentences scored and decoded together
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _token_lists(X, name: str = "X"):
+    """``X`` checked as a list of token-string lists (a one-line DataFormatError otherwise),
+    lone surrogates (not encodable) in a token mapped to U+FFFD as raw-text tagging does."""
+    if isinstance(X, np.ndarray) and X.dtype != object:
+        raise DataFormatError(f"{name} must be a list of token lists (lists of strings), not a {X.ndim}-D {X.dtype} array")
+    try:
+        check_tokens(X, name)
+    except TypeError:  # an item that is no list: a number of a 1-D array
+        raise DataFormatError(f"{name} must be a list of token lists (lists of strings)") from None
+    if any(_SURROGATE.search("".join(tokens)) for tokens in X):
+        return [[_SURROGATE.sub("\ufffd", token) for token in tokens] for tokens in X]
+    return X
 
 
 class CRFTagger(BaseEstimator):
@@ -62,15 +80,31 @@ class CRFTagger(BaseEstimator):
         self.n_jobs = n_jobs
         self.verbose = verbose
 
+    def __sklearn_tags__(self):
+        """What scikit-learn (>= 1.6) may feed it: X a list of token lists (strings), not a
+        numeric matrix; y required, a list of tag lists, one string tag per token."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.target_tags.required = True
+        tags.target_tags.one_d_labels = False
+        tags.target_tags.single_output = False  # a tag per token: a sequence, not one label per sample
+        return tags
+
+    def _more_tags(self):  # the same for scikit-learn < 1.6
+        return {"X_types": ["string"], "requires_y": True}
+
     # -- training -------------------------------------------------------------------------
     def resolved_training_params(self, feature_set: FeatureSet | None = None) -> dict:
-        """Training parameters as used: explicit arguments, else the feature set's, else defaults."""
+        """Training parameters as used: explicit arguments, else the feature set's, else defaults;
+        each checked (``ParameterError`` for one out of range)."""
         feature_set = feature_set or load_feature_set(self.features)
         params = {**FALLBACK_TRAINING, **feature_set.training}
         for key in FALLBACK_TRAINING:
             value = getattr(self, key)
             if value is not None:
                 params[key] = value
+        params = check_training_params(params)
         allowed = REGULARISED.get(params["algorithm"], set())
         return {k: v for k, v in params.items() if k not in ("c1", "c2") or k in allowed}
 
@@ -78,18 +112,24 @@ class CRFTagger(BaseEstimator):
         """Featurize ``X`` (token lists) and train the CRF on ``y`` (tag lists).
 
         ``documents`` gives each sentence's document id (see :meth:`predict`); ``corpus``
-        names the training data in the saved model's metadata.
+        names the training data in the saved model's metadata. Parameters out of range
+        (``c1=-5``, ``c2=inf``, ``max_iterations=0``) raise ``ParameterError`` first.
         """
-        check_tokens(X)
-        check_tags(X, y)
+        feature_set = load_feature_set(self.features)
+        params = self.resolved_training_params(feature_set)
+        X = _token_lists(X)
+        if isinstance(y, (str, bytes)) or (isinstance(y, np.ndarray) and y.dtype.kind not in "OU"):
+            raise DataFormatError("y must be a list of tag lists (lists of tag strings such as 'B-Disease')")
+        try:
+            check_tags(X, y)
+        except TypeError:  # y, or an item of it, that is no list
+            raise DataFormatError("y must be a list of tag lists (lists of tag strings such as 'B-Disease')") from None
         document_groups(documents, len(X))  # checks the ids before any work
         kept = [i for i, t in enumerate(X) if len(t)]
         pairs = [(list(X[i]), list(y[i])) for i in kept]
         if not pairs:
             raise DataFormatError("no non-empty sentences to train on")
         documents = None if documents is None else [documents[i] for i in kept]
-        feature_set = load_feature_set(self.features)
-        params = self.resolved_training_params(feature_set)
         started = time.perf_counter()
         from ..featurize.resources import build_resources
 
@@ -131,7 +171,7 @@ class CRFTagger(BaseEstimator):
         """The CRF attributes of each token (feature strings as UTF-8 bytes, ``name=value``)
         that the model has a weight for; rows of ``weights_.attributes``."""
         self._check_fitted()
-        check_tokens(X)
+        X = _token_lists(X)
         return featurize_many(
             self.feature_set_, X, self.n_jobs, self.verbose, "featurizing",
             resources=self.resources_, featurizer=self._featurizer, documents=documents,
@@ -164,7 +204,7 @@ class CRFTagger(BaseEstimator):
         """Per sentence, as ``want`` says: its ``"tags"``, its ``"marginals"`` (a ``(tokens,
         labels)`` array), or ``"both"`` (tags and each tag's probability); label scores summed
         from the weights per word type, a batch of sentences at a time."""
-        check_tokens(X)
+        X = _token_lists(X)
         groups = document_groups(documents, len(X))
         if self.n_jobs != 1 and len(groups) > 1:
             return self._decode_in_parallel(X, documents, groups, want)
@@ -230,13 +270,14 @@ class CRFTagger(BaseEstimator):
                 out[index] = item
         return out
 
-    def tag_text(self, text: str) -> list:
+    def tag_text(self, text: str, *, splitter: str = "abstract") -> list:
         """Entities in raw text: sentences split and tokenised as the corpora were, each entity
         an ``Entity(start, end, type, text, score)`` with ``text[start:end] == entity.text``
-        and the score its tokens' mean marginal probability."""
+        and the score its tokens' mean marginal probability. ``splitter="notes"`` splits a
+        clinical note at its headings, list items and line breaks instead."""
         from ..tagging.annotate import tag_text
 
-        return tag_text(self, text)
+        return tag_text(self, text, splitter=splitter)
 
     def explain(self, text, top: int = 10, *, documents=None):
         """Why each entity in ``text`` (raw text, or token lists with ``documents``) got its
@@ -281,13 +322,16 @@ class CRFTagger(BaseEstimator):
         ``data_dir``, or as ``gazetteers={name: path}`` says) and must be unchanged unless
         ``allow_gazetteer_change``.
         """
-        weights, metadata = read_model_dir(path)
-        try:
-            return cls._from_metadata(path, weights, metadata, gazetteers, allow_gazetteer_change, data_dir)
-        except ModelFileError:
-            raise
-        except CrfnerError as error:  # a stored feature set or resource that does not fit the weights
-            raise ModelFileError(f"{path}: the stored model is unusable ({error})") from None
+        def load():
+            weights, metadata = read_model_dir(path)
+            try:
+                return cls._from_metadata(path, weights, metadata, gazetteers, allow_gazetteer_change, data_dir)
+            except ModelFileError:
+                raise
+            except CrfnerError as error:  # a stored feature set or resource that does not fit the weights
+                raise ModelFileError(f"{path}: the stored model is unusable ({error})") from None
+
+        return load_consistently(path, load)  # again if a save replaced the directory meanwhile
 
     @classmethod
     def _from_metadata(cls, path, weights, metadata, gazetteers, allow_gazetteer_change, data_dir) -> "CRFTagger":

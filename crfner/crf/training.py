@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import numbers
 import os
 import tempfile
 from pathlib import Path
 from typing import Sequence
 
-from ..errors import DataFormatError, ModelFileError
+import numpy as np
+
+from ..errors import DataFormatError, ModelFileError, ParameterError, excerpt
 from ..schemes import is_valid_tag
 from .decoding import CRFWeights
 
@@ -24,6 +27,28 @@ FALLBACK_TRAINING = {
     "all_possible_transitions": True,
 }
 REGULARISED = {"lbfgs": {"c1", "c2"}, "l2sgd": {"c2"}}
+
+
+def check_training_params(params: dict) -> dict:
+    """``params`` checked as a feature set's ``[training]`` table is (numpy scalars taken as
+    Python numbers): a ParameterError naming the parameter for ``c1=-5``, ``c2=inf``, ``nan``,
+    ``max_iterations=0`` or an unknown algorithm, before any work is done."""
+    from ..featurize.schema import TRAINING_OPTIONS
+
+    checked = {}
+    for key, value in params.items():
+        plain = value
+        if isinstance(value, np.bool_):
+            plain = bool(value)
+        elif isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            plain = int(value)
+        elif isinstance(value, numbers.Real) and not isinstance(value, bool):
+            plain = float(value)
+        try:
+            checked[key] = TRAINING_OPTIONS[key](plain) if key in TRAINING_OPTIONS else plain
+        except ValueError as error:
+            raise ParameterError(f"training parameter {key}={value!r}: {error}") from None
+    return checked
 
 
 def progress_trainer(show: bool, total: int):
@@ -72,7 +97,7 @@ def check_tags(X, y) -> None:
             raise DataFormatError(f"sentence {index}: {len(tokens)} tokens but {len(tags)} tags")
         for tag in tags:
             if not isinstance(tag, str) or not is_valid_tag(tag):
-                raise DataFormatError(f"sentence {index}: tag {tag!r} fits no tagging scheme")
+                raise DataFormatError(f"sentence {index}: tag {excerpt(tag)} fits no tagging scheme")
 
 
 def data_hash(X: Sequence[Sequence[str]], y: Sequence[Sequence[str]]) -> str:

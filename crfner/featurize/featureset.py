@@ -26,6 +26,7 @@ from .schema import (
     TOKEN_FAMILIES,
     TOP_LEVEL,
     TRAINING_OPTIONS,
+    check_context,
     check_table,
 )
 
@@ -71,6 +72,7 @@ class FeatureSet:
         gazetteers = check_table(spec.get("gazetteers", {}), GAZETTEER_OPTIONS, "gazetteers", source)
         clusters = check_table(spec.get("clusters", {}), CLUSTER_OPTIONS, "clusters", source)
         abbreviations = check_table(spec.get("abbreviations", {}), ABBREVIATION_OPTIONS, "abbreviations", source)
+        check_context(context, token, clusters, source)
         return cls(
             name, version, str(spec.get("description", "")), training, token, context, gazetteers, clusters, abbreviations
         )
@@ -117,7 +119,7 @@ def load_feature_set(features: "str | os.PathLike | dict | FeatureSet") -> Featu
     if text.endswith(".toml") or os.sep in text or path.is_file():
         if not path.is_file():
             raise FeatureSetError(f"{path}: no such feature-set file")
-        return _parse(path.read_text(encoding="utf-8"), str(path))
+        return _parse(_read_text(path), str(path))
     resource = resources.files(PACKAGE) / f"{text}.toml"
     if not resource.is_file():
         raise FeatureSetError(
@@ -126,9 +128,24 @@ def load_feature_set(features: "str | os.PathLike | dict | FeatureSet") -> Featu
     return _parse(resource.read_text(encoding="utf-8"), f"{text}.toml")
 
 
+def _read_text(path: Path) -> str:
+    """A feature-set file's text: UTF-8, a BOM dropped; a one-line FeatureSetError otherwise."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise FeatureSetError(f"{path}: cannot be read ({error.strerror or error})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise FeatureSetError(f"{path}, line {line}: not UTF-8 text") from None
+
+
 def _parse(text: str, source: str) -> FeatureSet:
     try:
         spec = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise FeatureSetError(f"{source}: not valid TOML ({error})") from None
+    except (RecursionError, MemoryError):
+        raise FeatureSetError(f"{source}: not a usable TOML file (nested too deeply, or too large)") from None
     return FeatureSet.from_dict(spec, source)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 from typing import Mapping
 
@@ -56,6 +57,42 @@ def resolve_gazetteers(feature_set: FeatureSet, extra=None, data_dir=None) -> li
     return sorted(found.items())
 
 
+#: Unlabeled text a feature set may name in ``[clusters] unlabeled_text``, in the data folder.
+UNLABELED_SOURCES = {
+    "ohsumed": "unlabeled/ohsumed_abstracts.jsonl",  # clinical-journal abstracts: JSON lines with "text"
+    "biomedical_sentences": "unlabeled/biomedical_sentences.txt",  # one tokenised sentence a line
+}
+
+
+def declared_unlabeled(feature_set: FeatureSet, data_dir=None) -> list[list[str]]:
+    """The unlabeled text a feature set declares for its clusters, as token lists: each source
+    named in :data:`UNLABELED_SOURCES` (found in the data folder) or given by path; a ``.jsonl``
+    file's ``text`` fields are split and tokenised as raw text is, other files are read as one
+    tokenised sentence per line."""
+    from ..corpora.registry import resolve_data_dir
+
+    out: list[list[str]] = []
+    for entry in (feature_set.clusters or {}).get("unlabeled_text", []):
+        path = resolve_data_dir(data_dir) / UNLABELED_SOURCES[entry] if entry in UNLABELED_SOURCES else Path(entry)
+        if not path.is_file():
+            raise FeatureSetError(f"feature set {feature_set.name!r}: unlabeled text {entry!r} not found at {path} "
+                                  "(set --data-dir or $CRFNER_DATA_DIR)")
+        out += _read_jsonl_text(path) if path.suffix == ".jsonl" else read_unlabeled(path)
+    return out
+
+
+def _read_jsonl_text(path: Path) -> list[list[str]]:
+    """The sentences of the ``text`` field of each record of a JSON-lines file, as token texts."""
+    from ..corpora.jsonl import read_jsonl
+    from ..text import sentence_columns
+
+    out: list[list[str]] = []
+    for document in read_jsonl(path):
+        columns = sentence_columns(document.text, document.passages)
+        out += [columns.words[a:b] for a, b in columns.sentences]
+    return out
+
+
 def read_unlabeled(text) -> list[list[str]]:
     """Unlabeled tokenised text: a list of token lists, or a file of one sentence per line."""
     if text is None:
@@ -76,7 +113,8 @@ def build_resources(feature_set: FeatureSet, X, gazetteers=None, unlabeled_text=
         from .clusters import learn_clusters
 
         options = dict(feature_set.clusters)
-        text = list(X) + read_unlabeled(unlabeled_text)
+        options.pop("unlabeled_text", None)
+        text = list(X) + declared_unlabeled(feature_set, data_dir) + read_unlabeled(unlabeled_text)
         if options.pop("gazetteer_text", False):
             text += gazetteer_sentences(lists)
         clusters = learn_clusters(text, **options)
@@ -148,8 +186,11 @@ def restore_resources(model_dir: Path, recorded: dict, gazetteers=None, allow_ga
     if recorded.get("clusters"):
         from .clusters import ClusterTable
 
+        path = model_dir / CLUSTERS_FILE
+        if not os.path.lexists(path) or not stat.S_ISREG(os.lstat(path).st_mode):  # no link, FIFO or device
+            raise ModelFileError(f"{path}: not a regular file inside the model directory")
         try:
-            clusters = ClusterTable.load(model_dir / CLUSTERS_FILE)
+            clusters = ClusterTable.load(path)
         except CrfnerError as error:
             raise ModelFileError(f"{model_dir}: {error}") from None
         if clusters.sha256() != recorded["clusters"]["sha256"]:

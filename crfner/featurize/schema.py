@@ -6,6 +6,7 @@ Both the declaration (featureset.py) and the extractor (featurizer.py) read thes
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 from ..errors import FeatureSetError
@@ -78,6 +79,12 @@ def _list_names(value: Any) -> list[str]:
     return list(value)
 
 
+def _unlabeled_sources(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ValueError("expected a list of unlabeled text names (ohsumed, biomedical_sentences) or paths")
+    return list(value)
+
+
 def _granularities(value: Any) -> list[int]:
     return _int_list(value, 2, float("inf"), "expected a non-empty list of cluster counts (each 2 or more)", nonempty=True)
 
@@ -93,9 +100,15 @@ def _names(value: Any) -> list[str]:
 
 
 def _number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValueError("expected a non-negative number")
-    return float(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("expected a finite non-negative number")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueError("expected a finite non-negative number") from None
+    if not math.isfinite(number) or number < 0:  # inf and nan pass a plain ``< 0`` test
+        raise ValueError("expected a finite non-negative number")
+    return number
 
 
 def _count(value: Any) -> int:
@@ -144,6 +157,7 @@ CLUSTER_OPTIONS = {
     "window": _count,
     "min_count": _count,
     "gazetteer_text": _bool,
+    "unlabeled_text": _unlabeled_sources,
 }
 ABBREVIATION_OPTIONS = {"long_form": _long_form}
 TRAINING_OPTIONS = {
@@ -170,3 +184,73 @@ def check_table(table: Any, options: dict[str, Callable], where: str, source: st
         except ValueError as error:
             raise FeatureSetError(f"{source}: {where}.{key} = {value!r}: {error}") from None
     return checked
+
+
+# The names of the features each token family computes, from its (validated) option.
+_CLINICAL_NAMES = {
+    "dose": ["clin:dose"], "unit": ["clin:unit", "clin:time"], "frequency": ["clin:freq"], "route": ["clin:route"],
+    "duration": ["clin:duration"], "abbreviation": ["clin:abbr"], "caseless": ["clin:lshape", "clin:lsuf3", "clin:lsuf4"],
+}
+_FAMILY_NAMES: dict[str, Callable[[Any], list[str]]] = {
+    "bias": lambda on: ["bias"] if on else [],
+    "lower": lambda on: ["lower"] if on else [],
+    "norm": lambda on: ["norm"] if on else [],
+    "case": lambda on: ["case"] if on else [],
+    "length": lambda on: ["len"] if on else [],
+    "prefixes": lambda lengths: [f"pre{n}" for n in lengths],
+    "suffixes": lambda lengths: [f"suf{n}" for n in lengths],
+    "flags": list,
+    "shape": lambda kinds: ["shape" if kind == "long" else "shape_short" for kind in kinds],
+    "clinical": lambda kinds: [name for kind in kinds for name in _CLINICAL_NAMES[kind]],
+}
+# Gazetteer features are named after lists that may be given only at fit time.
+_GAZETTEER_STEMS = ("gaz:", "gazhead:")
+
+
+def computed_names(token: dict, clusters: dict) -> list[str]:
+    """The token-level feature names a declaration computes (gazetteer features aside)."""
+    names = [name for family, option in token.items() for name in _FAMILY_NAMES[family](option)]
+    return names + [f"clu{g}" for g in clusters.get("granularities", [])]
+
+
+def _every_name() -> list[str]:
+    """Every feature name some declaration can compute, to suggest a correction from."""
+    options = {"bias": True, "lower": True, "norm": True, "case": True, "length": True, "prefixes": range(1, 6),
+               "suffixes": range(1, 6), "flags": orthography.FLAGS, "shape": ["long", "short"], "clinical": clinical.KINDS}
+    return computed_names(options, {"granularities": [32, 128, 512]})
+
+
+def _unknown(value: str, names: list[str], why: str, source: str, key: str) -> FeatureSetError:
+    import difflib
+    import re
+
+    every = _every_name() + ["pre", "suf", "clu"]
+    if value in every or re.fullmatch(r"(pre|suf|clu)[0-9]+", value) or (
+        value.endswith("*") and any(n.startswith(value[:-1]) for n in every)
+    ):
+        problem = f"a feature this set does not compute{why}; enable its family in [token] or [clusters]"
+    else:
+        close = difflib.get_close_matches(value, names, n=1) or difflib.get_close_matches(value, _every_name(), n=1)
+        problem = "an unknown feature" + (f"; did you mean {close[0]!r}?" if close else "")
+    return FeatureSetError(
+        f"{source}: context.{key} names {value!r}, {problem} (this set computes: {', '.join(names) or 'nothing'})"
+    )
+
+
+def check_context(context: dict, token: dict, clusters: dict, source: str) -> None:
+    """Each name in ``context.features`` (a name, or a prefix ending in ``*``) and the
+    ``conjoin`` feature must be one the declaration computes: a typo (``lowr``) would
+    otherwise give no feature at all. FeatureSetError naming the file, the key and the value."""
+    names = computed_names(token, clusters)
+    for name in context.get("features", []):
+        stem = name[:-1] if name.endswith("*") else None
+        if name in names or (stem is not None and any(n.startswith(stem) for n in names)):
+            continue
+        if name.startswith(_GAZETTEER_STEMS) or (stem is not None and any(s.startswith(stem) for s in _GAZETTEER_STEMS)):
+            continue
+        raise _unknown(name, names, "", source, "features")
+    conjoin = context.get("conjoin")
+    if (conjoin is not None or context.get("conjunctions")) and (conjoin or "lower") not in names and not (
+        conjoin or ""
+    ).startswith("gazhead:"):
+        raise _unknown(conjoin or "lower", names, " (conjunctions join its values)", source, "conjoin")

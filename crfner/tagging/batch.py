@@ -5,13 +5,19 @@ The output grows in ``OUTPUT.partial``; after each chunk is on disk, ``OUTPUT.st
 records how many documents and bytes are complete. A re-run with the same input and model
 cuts the partial file back to that point and goes on, so an interrupted run ends with exactly
 one record per input document; on completion the partial file is renamed onto ``OUTPUT``.
+A run holds a lock (``OUTPUT.lock``) until it ends, so a second run into the same output
+refuses to start instead of interleaving with the first.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import gzip
 import hashlib
 import json
 import os
+import zlib
 from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -32,6 +38,8 @@ def detect_format(path: str | os.PathLike) -> str:
     ``jsonl``, a PubTator file (``*.pubtator``, ``*PubTator*.txt``, ``*_corpus.txt``) is ``pubtator``."""
     path = Path(path)
     name = path.name.lower()
+    if name.endswith((".jsonl.gz", ".json.gz", ".ndjson.gz", ".pubtator.gz")):
+        name = name[:-3]  # the JSON Lines and PubTator readers read gzip
     if path.is_dir():
         return "text"
     if name.endswith((".jsonl", ".json", ".ndjson")):
@@ -54,13 +62,22 @@ def read_documents(path: str | os.PathLike, input_format: str | None = None) -> 
         raise CrfnerError(f"{path}: no such file or folder")
     input_format = input_format or detect_format(path)
     if input_format == "jsonl":
-        return read_jsonl(path)
+        return _gzip_checked(read_jsonl(path), path)
     if input_format == "pubtator":
-        return read_pubtator(path, check_text=False)
+        return _gzip_checked(read_pubtator(path, check_text=False), path)
     if input_format == "text":
         files = sorted(path.glob("*.txt")) if path.is_dir() else [path]
         return (_text_document(p) for p in files)
     raise CrfnerError(f"unknown input format {input_format!r}; choose one of {', '.join(INPUT_FORMATS)}")
+
+
+def _gzip_checked(documents: Iterator[Document], path: Path) -> Iterator[Document]:
+    """``documents`` as read, with a damaged or truncated ``*.gz`` file reported in one line
+    naming it (gzip raises EOFError, BadGzipFile or zlib.error, none of which names the file)."""
+    try:
+        yield from documents
+    except (EOFError, gzip.BadGzipFile, zlib.error) as error:
+        raise DataFormatError(f"cannot be read as gzip: {error}", path) from None
 
 
 def _text_document(path: Path) -> Document:
@@ -80,23 +97,31 @@ def _tagger(model: str):
     return tagger
 
 
-def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl") -> str:
+def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl", splitter: str = "abstract") -> str:
     """Tag a few documents with the model directory ``model`` (loaded once per process) and
-    return their output records as text; what each parallel task runs."""
+    return their output records as text; what each parallel task runs. ``splitter`` names the
+    sentence splitter (``abstract`` or ``notes``, see :func:`crfner.tag_text`)."""
     from ..corpora.jsonl import format_document
     from ..corpora.pubtator import format_pubtator
     from .annotate import tag_documents
 
-    tagged = tag_documents(_tagger(model), documents)
+    # An empty passage list would leave no text to tag: it means the whole text, as no list does.
+    whole = [d.passages is not None and not d.passages for d in documents]
+    tagged = tag_documents(_tagger(model), [dataclasses.replace(d, passages=None) if w else d
+                                            for d, w in zip(documents, whole)], splitter=splitter)
+    tagged = [dataclasses.replace(t, passages=d.passages) if w else t for t, d, w in zip(tagged, documents, whole)]
     if output_format == "pubtator":
         return "".join(line for d in tagged for line in format_pubtator(d))
     return "".join(format_document(d) for d in tagged)
 
 
-def _fingerprint(input_path: Path, model: Path, input_format: str, output_format: str) -> str:
-    """What a partial output depends on: the input files (name, size, time) and the model's metadata."""
+def _fingerprint(input_path: Path, model: Path, input_format: str, output_format: str, splitter: str = "abstract") -> str:
+    """What a partial output depends on: the input files (name, size, time), the model's
+    metadata and the sentence splitter."""
     files = sorted(input_path.glob("*.txt")) if input_path.is_dir() else [input_path]
     parts = [input_format, output_format, (model / "crfner.json").read_text(encoding="utf-8")]
+    if splitter != "abstract":  # the default adds nothing: partial outputs of earlier versions still resume
+        parts.append(f"splitter={splitter}")
     for f in files:
         stat = f.stat()
         parts.append(f"{f.resolve()}|{stat.st_size}|{stat.st_mtime_ns}")
@@ -114,6 +139,99 @@ def _split(chunk: list[Document], pieces: int) -> list[list[Document]]:
     return [chunk[i : i + step] for i in range(0, len(chunk), step)]
 
 
+def _checked(model, output_format: str, backend: str, scheduler: str | None, splitter: str, chunk_size, n_jobs) -> Path:
+    """The model directory, resolved, once every option is known to make sense."""
+    model = Path(model).resolve()
+    if not (model / "crfner.json").is_file():
+        raise CrfnerError(f"{model}: not a crfner model directory (no crfner.json)")
+    if output_format not in OUTPUT_FORMATS:
+        raise CrfnerError(f"unknown output format {output_format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
+    if backend not in BACKENDS:
+        raise CrfnerError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    if backend == "dask" and not scheduler:
+        raise CrfnerError("--backend dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
+    if not _whole(chunk_size) or chunk_size < 1:
+        raise CrfnerError(f"the chunk size must be a whole number of documents, 1 or more, not {chunk_size!r}")
+    if not _whole(n_jobs) or n_jobs == 0:
+        raise CrfnerError(f"n_jobs must be a whole number other than 0 (-1: all cores), not {n_jobs!r}")
+    from .annotate import SPLITTERS
+
+    if splitter not in SPLITTERS:
+        raise CrfnerError(f"unknown splitter {splitter!r}; choose one of {', '.join(SPLITTERS)}")
+    return model
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _tagged_chunks(model: Path, documents: Iterable[Document], chunk_size: int, run: _Runner, n_jobs: int,
+                   output_format: str, splitter: str) -> Iterator[tuple[int, bytes]]:
+    """(documents, their output records as UTF-8) a chunk at a time, in input order."""
+    for chunk in _chunks(documents, chunk_size):
+        pieces = _split(chunk, max(1, 4 * _workers(n_jobs, run)))
+        yield len(chunk), "".join(run(model, pieces, output_format, splitter)).encode("utf-8")
+
+
+@contextlib.contextmanager
+def _output_lock(output: Path) -> Iterator[None]:
+    """Hold ``OUTPUT.lock`` (an exclusive flock) for the run, or raise CrfnerError at once if
+    another run holds it. The lock file is removed at the end; a run that opened it just
+    before and then locks the removed file sees that it is no longer the one at the path, and
+    tries again."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no lock
+        yield
+        return
+    path = Path(f"{output}.lock")
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise CrfnerError(f"{output}: another run is writing this output now (it holds {path.name}); "
+                              "wait for it to end, or write elsewhere") from None
+        try:
+            if os.fstat(fd).st_ino == os.stat(path).st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        os.close(fd)  # releases the lock
+
+
+def _resume_point(state_file: Path, partial: Path, output: Path, fingerprint: str) -> tuple[int, int, bool]:
+    """(documents, bytes) already done by an earlier run with the same input, model and options,
+    and whether that run completed (killed after its final rename, before removing its state)."""
+    if not state_file.is_file():
+        return 0, 0, False
+    try:
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+        done, size = state["documents"], state["bytes"]
+        if not (_whole(done) and _whole(size) and done >= 0 and size >= 0):
+            raise ValueError("document and byte counts must be whole numbers")
+    except (ValueError, KeyError, TypeError) as error:
+        problem = error.msg if isinstance(error, json.JSONDecodeError) else f"{type(error).__name__}: {error}"
+        raise CrfnerError(f"{state_file}: the record of an interrupted run is damaged ({problem}); "
+                          "use --restart (resume=False) to tag afresh") from None
+    if state.get("fingerprint") != fingerprint:
+        return 0, 0, False
+    if partial.is_file() and partial.stat().st_size >= size:
+        return done, size, False
+    if state.get("complete") and not partial.exists() and output.is_file():
+        stat = output.stat()
+        if stat.st_size == size and stat.st_ino == state.get("inode"):
+            return done, size, True
+    return 0, 0, False
+
+
 def tag_files(
     model: str | os.PathLike,
     input_path: str | os.PathLike,
@@ -126,62 +244,86 @@ def tag_files(
     chunk_size: int = 256,
     resume: bool = True,
     progress: bool = True,
+    splitter: str = "abstract",
 ) -> dict:
     """Tag every document of ``input_path`` with the CRF in ``model`` into ``output``.
 
     ``n_jobs`` processes tag in parallel (joblib's ``backend``); with ``backend="dask"`` the
     tasks go to the Dask scheduler at ``scheduler`` (its workers must see ``model`` at the same
-    path). Returns counts: documents tagged now, documents resumed from an earlier run.
+    path). ``splitter`` is the sentence splitter: ``abstract`` (default) or ``notes`` (clinical
+    notes: headings, list items, line breaks). Returns counts: documents tagged now, documents
+    resumed from an earlier run (all of them, tagged 0, where an earlier run had completed).
     """
     from tqdm.auto import tqdm
 
-    model, input_path, output = Path(model).resolve(), Path(input_path), Path(output)
-    if not (model / "crfner.json").is_file():
-        raise CrfnerError(f"{model}: not a crfner model directory (no crfner.json)")
-    if output_format not in OUTPUT_FORMATS:
-        raise CrfnerError(f"unknown output format {output_format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
-    if backend not in BACKENDS:
-        raise CrfnerError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-    if backend == "dask" and not scheduler:
-        raise CrfnerError("--backend dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
+    model = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs)
+    input_path, output = Path(input_path), Path(output)
     input_format = input_format or detect_format(input_path)
     documents = read_documents(input_path, input_format)
     partial, state_file = Path(f"{output}.partial"), Path(f"{output}.state.json")
-    fingerprint = _fingerprint(input_path, model, input_format, output_format)
-
-    done, size = 0, 0
-    if resume and partial.is_file() and state_file.is_file():
-        state = json.loads(state_file.read_text(encoding="utf-8"))
-        if state.get("fingerprint") == fingerprint and partial.stat().st_size >= state["bytes"]:
-            done, size = state["documents"], state["bytes"]
+    fingerprint = _fingerprint(input_path, model, input_format, output_format, splitter)
     output.parent.mkdir(parents=True, exist_ok=True)
-    with open(partial, "r+b" if size else "wb") as sink:
-        sink.truncate(size)  # drops whatever an interrupted chunk left half-written
-        sink.seek(size)
-        skipped = sum(1 for _ in islice(documents, done))
-        if skipped < done:
-            raise CrfnerError(f"{input_path}: holds {skipped} documents, fewer than the {done} an earlier run recorded")
-        run = _runner(n_jobs, backend, scheduler)
-        bar = tqdm(desc="tagging", unit="doc", initial=done, disable=not progress)
-        tagged_now = 0
-        try:
-            for chunk in _chunks(documents, chunk_size):
-                pieces = _split(chunk, max(1, 4 * _workers(n_jobs, run)))
-                texts = run(model, pieces, output_format)
-                sink.write("".join(texts).encode("utf-8"))
-                sink.flush()
-                os.fsync(sink.fileno())
-                done += len(chunk)
-                tagged_now += len(chunk)
-                with atomic_open(state_file) as handle:
-                    json.dump({"fingerprint": fingerprint, "documents": done, "bytes": sink.tell()}, handle)
-                bar.update(len(chunk))
-        finally:
-            bar.close()
-            run.close()
-    os.replace(partial, output)
-    state_file.unlink(missing_ok=True)
+    with _output_lock(output):
+        done, size, complete = _resume_point(state_file, partial, output, fingerprint) if resume else (0, 0, False)
+        if complete:
+            state_file.unlink(missing_ok=True)
+            return {"documents": done, "tagged": 0, "resumed": done, "output": str(output)}
+        with open(partial, "r+b" if size else "wb") as sink:
+            sink.truncate(size)  # drops whatever an interrupted chunk left half-written
+            sink.seek(size)
+            skipped = sum(1 for _ in islice(documents, done))
+            if skipped < done:
+                raise CrfnerError(f"{input_path}: holds {skipped} documents, fewer than the {done} an earlier run recorded")
+            run = _runner(n_jobs, backend, scheduler)
+            bar = tqdm(desc="tagging", unit="doc", initial=done, disable=not progress)
+            tagged_now = 0
+            try:
+                for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, output_format, splitter):
+                    sink.write(data)
+                    sink.flush()
+                    os.fsync(sink.fileno())
+                    done += count
+                    tagged_now += count
+                    with atomic_open(state_file) as handle:
+                        json.dump({"fingerprint": fingerprint, "documents": done, "bytes": sink.tell()}, handle)
+                    bar.update(count)
+            finally:
+                bar.close()
+                run.close()
+            with atomic_open(state_file) as handle:  # so that a kill after the rename leaves a run known complete
+                json.dump({"fingerprint": fingerprint, "documents": done, "bytes": sink.tell(), "complete": True,
+                           "inode": os.fstat(sink.fileno()).st_ino}, handle)
+        os.replace(partial, output)
+        state_file.unlink(missing_ok=True)
     return {"documents": done, "tagged": tagged_now, "resumed": done - tagged_now, "output": str(output)}
+
+
+def tag_stream(
+    model: str | os.PathLike,
+    input_path: str | os.PathLike,
+    sink,
+    input_format: str | None = None,
+    output_format: str = "jsonl",
+    n_jobs: int = 1,
+    backend: str = "loky",
+    scheduler: str | None = None,
+    chunk_size: int = 256,
+    splitter: str = "abstract",
+) -> dict:
+    """Like :func:`tag_files`, into the binary stream ``sink`` (standard output, say), a chunk at
+    a time as it is done; nothing to resume. Returns the number of documents tagged."""
+    model = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs)
+    input_path = Path(input_path)
+    documents = read_documents(input_path, input_format or detect_format(input_path))
+    run, done = _runner(n_jobs, backend, scheduler), 0
+    try:
+        for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, output_format, splitter):
+            sink.write(data)
+            sink.flush()
+            done += count
+    finally:
+        run.close()
+    return {"documents": done, "tagged": done, "resumed": 0, "output": "-"}
 
 
 class _Runner:
@@ -190,13 +332,13 @@ class _Runner:
     def __init__(self, n_jobs: int, backend: str, client=None):
         self.n_jobs, self.backend, self.client = n_jobs, backend, client
 
-    def __call__(self, model: Path, pieces: list[list[Document]], output_format: str) -> list[str]:
+    def __call__(self, model: Path, pieces: list[list[Document]], output_format: str, splitter: str = "abstract") -> list[str]:
         if self.n_jobs == 1 and self.backend != "dask":
-            return [tag_batch(str(model), piece, output_format) for piece in pieces]
+            return [tag_batch(str(model), piece, output_format, splitter) for piece in pieces]
         from joblib import Parallel, delayed, parallel_config
 
         with parallel_config(backend=self.backend, n_jobs=-1 if self.backend == "dask" else self.n_jobs):
-            return Parallel()(delayed(tag_batch)(str(model), piece, output_format) for piece in pieces)
+            return Parallel()(delayed(tag_batch)(str(model), piece, output_format, splitter) for piece in pieces)
 
     def close(self) -> None:
         if self.client is not None:
