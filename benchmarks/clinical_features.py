@@ -7,8 +7,8 @@ PHEE, score test, and compare clinical with biomedical by the paired randomisati
 (whole documents as units). Results are merged into the
 JSON file, so the stages can run apart.
 
-    .venv/bin/python benchmarks/clinical_features.py --stage devel --data-dir ../shared/data
-    .venv/bin/python benchmarks/clinical_features.py --stage test --data-dir ../shared/data
+    .venv/bin/python benchmarks/clinical_features.py --stage devel --data-dir ../shared/data --out benchmarks/results/clinical_features.json
+    .venv/bin/python benchmarks/clinical_features.py --stage test --data-dir ../shared/data --out benchmarks/results/clinical_features.json
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ import copy
 import json
 import os
 import sys
+import tempfile
 import time
 import warnings
 
 
+PATTERNS = ["dose", "unit", "frequency", "route", "duration", "abbreviation"]
 CLIN_CONTEXT = ["clin:dose", "clin:unit", "clin:time", "clin:freq", "clin:route", "clin:duration", "clin:lshape"]
 
 
@@ -30,11 +32,14 @@ def clinical_variant(name: str, kinds: list[str], window: bool) -> dict:
     ``window``, the clinical features added to the neighbours' window (the first draft had
     every kind, `caseless` included, in the window)."""
     from crfner.featurize.featureset import load_feature_set
+    from crfner.featurize.schema import computed_names
 
     spec = copy.deepcopy(load_feature_set("clinical").to_dict())
+    spec["clusters"].pop("unlabeled_text", None)  # the drafts came before version 2 declared unlabeled text
     spec["token"]["clinical"] = list(kinds)
-    if window:
-        spec["context"]["features"] = spec["context"]["features"] + CLIN_CONTEXT
+    if window:  # only the clinical features these kinds compute (a declaration may name no other)
+        computed = computed_names(spec["token"], spec["clusters"])
+        spec["context"]["features"] = spec["context"]["features"] + [n for n in CLIN_CONTEXT if n in computed]
     spec["name"] = name
     return spec
 
@@ -51,7 +56,51 @@ def unlabeled_sentences(data_dir: str, limit: int) -> list[list[str]]:
     return out
 
 
-def train_and_score(corpus: str, split: str, features, data_dir: str, unlabeled=None):
+def with_unlabeled(name: str, sources: list[str]) -> dict:
+    """Version 1 of `clinical` (the frozen kinds, no window) with its clusters also learned from
+    the named unlabeled text of the data folder (version 2 is this with ["ohsumed"])."""
+    spec = clinical_variant(name, PATTERNS, False)
+    spec["clusters"]["unlabeled_text"] = list(sources)
+    return spec
+
+
+# MeSH branches as extra gazetteers (descriptor terms, permuted forms left out), a candidate
+# family tried on devel: anatomy, signs and symptoms, diagnosis, therapeutics and surgery,
+# pharmacologic classes.
+MESH_BRANCHES = {
+    "mesh_anatomy": ("A01", "A02", "A03", "A04", "A05", "A06", "A07", "A08", "A09", "A10", "A14", "A15", "A16", "A17"),
+    "mesh_sign": ("C23",),
+    "mesh_diagnostic": ("E01",),
+    "mesh_therapeutic": ("E02", "E03", "E04"),
+    "mesh_drugclass": ("D27",),
+}
+
+
+def mesh_branch_lists(data_dir: str, folder: str) -> dict[str, str]:
+    """Write one term list per MeSH branch group into ``folder``; {name: path}."""
+    trees = {}
+    with open(os.path.join(data_dir, "gazetteers", "mesh_tree_numbers.tsv"), encoding="utf-8") as handle:
+        for line in handle:
+            descriptor, numbers = line.rstrip("\n").split("\t")
+            trees[descriptor] = numbers.split("|")
+    terms: dict[str, set] = {name: set() for name in MESH_BRANCHES}
+    with open(os.path.join(data_dir, "vocabularies", "mesh2024_descriptor_terms.tsv"), encoding="utf-8") as handle:
+        for line in handle:
+            descriptor, term, _, permuted = line.rstrip("\n").split("\t")
+            if permuted == "Y":
+                continue
+            for name, prefixes in MESH_BRANCHES.items():
+                if any(number.startswith(prefixes) for number in trees.get(descriptor, ())):
+                    terms[name].add(term)
+    paths = {}
+    for name, found in terms.items():
+        paths[name] = os.path.join(folder, f"{name}.tsv")
+        with open(paths[name], "w", encoding="utf-8") as handle:
+            handle.writelines(f"{term}\tX\n" for term in sorted(found))
+    return paths
+
+
+def train_and_score(corpus: str, split: str, features, data_dir: str, unlabeled=None, **options):
     import crfner
 
     X, y = crfner.load_corpus(corpus, "train", data_dir=data_dir)
@@ -59,7 +108,8 @@ def train_and_score(corpus: str, split: str, features, data_dir: str, unlabeled=
     Xe, ye = crfner.load_corpus(corpus, split, data_dir=data_dir)
     ide = crfner.load_document_ids(corpus, split, data_dir=data_dir)
     start = time.perf_counter()
-    tagger = crfner.CRFTagger(features=features, data_dir=data_dir, unlabeled_text=unlabeled).fit(X, y, documents=ids)
+    tagger = crfner.CRFTagger(features=features, data_dir=data_dir, unlabeled_text=unlabeled, **options)
+    tagger.fit(X, y, documents=ids)
     seconds = time.perf_counter() - start
     predicted = tagger.predict(Xe, documents=ide)
     score = crfner.evaluate(ye, predicted)
@@ -71,11 +121,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stage", choices=["devel", "test"], required=True)
     parser.add_argument("--data-dir", default="../shared/data")
-    parser.add_argument("--out", default="benchmarks/results/clinical_features.json")
+    parser.add_argument("--out", help="JSON file of the figures, updated by each stage (default: a new folder in the temporary folder)")
     parser.add_argument("--only", default="", help="comma-separated run names (devel stage)")
     parser.add_argument("--corpora", default="maccrobat,phee", help="test stage")
     parser.add_argument("--unlabeled", action="store_true", help="test stage: also biomedical and clinical with unlabeled text")
     args = parser.parse_args()
+    if not args.out:
+        from scratch import fresh_out
+
+        args.out = fresh_out(__file__, "clinical_features.json")
     warnings.simplefilter("ignore")
     results = {}
     if os.path.exists(args.out):
@@ -84,7 +138,7 @@ def main() -> int:
     results.setdefault("commands", {})[args.stage] = " ".join(["python", *sys.argv])
 
     if args.stage == "devel":
-        patterns = ["dose", "unit", "frequency", "route", "duration", "abbreviation"]
+        patterns = PATTERNS
         runs = {
             "tutorial": ("tutorial", None),
             "biomedical": ("biomedical", None),
@@ -97,13 +151,26 @@ def main() -> int:
             "draft-unlabeled20k": (clinical_variant("draft", patterns + ["caseless"], True), "unlabeled"),
             "clinical-unlabeled20k": ("clinical", "unlabeled"),
             "biomedical-unlabeled20k": ("biomedical", "unlabeled"),
+            # Version 2 (the `clinical` run above: version 1 with clusters learned also from
+            # OHSUMED) was chosen among these: version 1 with other regularisation, with MeSH
+            # branch lists, with other declared unlabeled text.
+            "clinical-v1": (clinical_variant("clinical-v1", patterns, False), None),
+            **{f"clinical-v1-c1_{c1}-c2_{c2}": (clinical_variant("clinical-v1", patterns, False), None, {"c1": c1, "c2": c2})
+               for c1, c2 in ((0.1, 0.01), (0.05, 0.05), (0.2, 0.01), (0.01, 0.5), (0.3, 0.001), (0.003, 0.3))},
+            "clinical-v1-mesh": (clinical_variant("clinical-v1", patterns, False), None, {"gazetteers": "mesh"}),
+            "clinical-v1-ohsumed+biomedical_sentences": (
+                with_unlabeled("clinical-v1-ohsumed+bio", ["ohsumed", "biomedical_sentences"]), None),
         }
         wanted = [r for r in args.only.split(",") if r] or list(runs)
         devel = results.setdefault("maccrobat_devel", {})
         for name in wanted:
-            features, extra = runs[name]
+            features, extra, *options = runs[name]
+            options = dict(options[0]) if options else {}
             unlabeled = unlabeled_sentences(args.data_dir, 20000) if extra else None
-            devel[name], *_ = train_and_score("maccrobat", "devel", features, args.data_dir, unlabeled)
+            with tempfile.TemporaryDirectory() as folder:
+                if options.get("gazetteers") == "mesh":
+                    options["gazetteers"] = mesh_branch_lists(args.data_dir, folder)
+                devel[name], *_ = train_and_score("maccrobat", "devel", features, args.data_dir, unlabeled, **options)
             print(name, devel[name], flush=True)
             _write(args.out, results)
     else:

@@ -297,7 +297,8 @@ def test_benchmark_run_returns_what_run_crf_returns(tiny_model, bc5cdr_train, tm
               "params": {"max_length": 32, "epochs": 1, "learning_rate": 1e-3}}
     result = benchmark_run(system, str(tmp_path), settings, 1.0, True)
     assert set(result) == {"predicted", "train_seconds", "train_sentences", "training_params", "tag_seconds",
-                           "tag_tokens_per_second", "peak_rss_mib", "model_mib", "device"}
+                           "tag_tokens_per_second", "peak_rss_mib", "train_peak_rss_mib", "model_mib", "device"}
+    assert 0 < result["train_peak_rss_mib"] <= result["peak_rss_mib"]
     assert result["train_sentences"] == 80 and result["device"] == "cpu"
     assert result["training_params"]["protocol"] == "fine-tuned on train, best epoch chosen on devel"
     assert result["training_params"]["devel_sentences"] == 30
@@ -305,4 +306,4 @@ def test_benchmark_run_returns_what_run_crf_returns(tiny_model, bc5cdr_train, tm
     json.dumps(result)  # the runner stores it as JSON
     half = benchmark_run(system, str(tmp_path), {**settings, "train_split": "train"}, 0.5, False)
     assert half["train_sentences"] == 40 and "no early stopping" in half["training_params"]["protocol"]
-    assert set(half) == {"predicted", "train_seconds", "train_sentences", "training_params"}
+    assert set(half) == {"predicted", "train_seconds", "train_sentences", "training_params", "train_peak_rss_mib"}

@@ -72,10 +72,11 @@ class Benchmark:
         self.command = command
         self.cache = self.out / "cache"
         self.documents_hash: dict[str, str] = {}
+        self.test_groups: dict[str, list[str] | None] = {}  # per corpus: the resampling unit of each test sentence
         self.log = (lambda message: print(message, file=sys.stderr)) if progress else (lambda message: None)
 
     def settings(self) -> dict:
-        keys = ("train_split", "test_split", "limit_train", "limit_test", "seed")
+        keys = ("train_split", "test_split", "devel_split", "limit_train", "limit_test", "seed")
         return {**{k: self.config[k] for k in keys}, "data_dir": None if self.data_dir is None else str(self.data_dir)}
 
     def run(self) -> dict:
@@ -125,6 +126,9 @@ class Benchmark:
         data = {"train": data_hash(X, y), "test": data_hash(X_test, y_test)}
         # Only CRFs read document ids; other systems' cached results stay valid without them.
         self.documents_hash[corpus] = hashlib.sha256(json.dumps(documents).encode()).hexdigest()
+        self.test_groups[corpus] = documents[1] if config["resample_unit"] == "document" else None
+        if config["resample_unit"] == "document" and documents[1] is None:
+            self.log(f"{corpus}: no document ids; the bootstrap and the paired tests resample sentences")
         del X, y
         runs = []
         for system in config["systems"]:
@@ -140,8 +144,13 @@ class Benchmark:
         metric_keys = ("bootstrap", "seed", "learning_curve", "train_split", "test_split", "limit_train", "limit_test")
         if system["type"] == "crf":
             data = {**data, "documents": self.documents_hash.get(corpus)}
+        keyed = {k: self.config[k] for k in metric_keys}
+        if self.test_groups.get(corpus) is not None:  # resampling documents changes the CIs
+            keyed.update(resample_unit="document", test_documents=self.documents_hash.get(corpus))
+        if system["type"] == "transformer" and self.config.get("devel_split"):
+            keyed["devel_split"] = self.config["devel_split"]  # only the transformer reads it
         key = config_hash({"system": identity(system, corpus, self.data_dir), "data": data,
-                           "settings": {k: self.config[k] for k in metric_keys}, "format": FORMAT})
+                           "settings": keyed, "format": FORMAT})
         entry = self.cache / f"{_slug(corpus)}--{_slug(system['name'])}--{key[:16]}"
         target = self.out / "predictions" / _slug(corpus) / f"{_slug(system['name'])}.conll"
         if self.use_cache and (entry / "run.json").is_file() and (entry / "predictions.conll").is_file():
@@ -166,11 +175,13 @@ class Benchmark:
                 note = f"failed: {type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
                 self.log(f"{corpus} × {system['name']}: {note}")
                 return {**run, "status": "failed", "note": note}
-            cost = {k: main.get(k) for k in ("device", "train_seconds", "train_sentences", "tag_seconds",
-                                              "tag_tokens_per_second", "peak_rss_mib", "model_mib")}
+            cost = {k: main.get(k) for k in ("device", "train_seconds", "train_sentences", "train_peak_rss_mib",
+                                              "tag_seconds", "tag_tokens_per_second", "peak_rss_mib", "model_mib")}
         run.update({"status": "ok", "note": "", "description": describe(system, params), "training_params": params,
                     "predictions": str(target.relative_to(self.out)), "cost": cost, "learning_curve": curve})
-        run.update(score_run(X_test, y_test, predicted, self.config))
+        run.update(score_run(X_test, y_test, predicted, self.config, groups=self.test_groups.get(corpus)))
+        if run.get("ci") and self.test_groups.get(corpus) is not None:
+            run["ci"]["unit"] = "document"
         entry.mkdir(parents=True, exist_ok=True)
         _write_predictions(entry / "predictions.conll", X_test, y_test, predicted)
         _write_json(entry / "run.json", {**run, "cache_key": key})
@@ -216,9 +227,11 @@ class Benchmark:
             for name in (a, b):
                 if name not in predicted:
                     predicted[name] = read_predictions(self.out / ok[name]["predictions"])[2]
-            test = paired_test(gold[1], predicted[a], predicted[b], n_resamples=self.config["permutations"],
-                               seed=self.config["seed"])
-            found.append({"corpus": corpus, "a": a, "b": b, **test})
+            groups = self.test_groups.get(corpus)
+            test = paired_test(gold[1], predicted[a], predicted[b], groups=groups,
+                               n_resamples=self.config["permutations"], seed=self.config["seed"])
+            found.append({"corpus": corpus, "a": a, "b": b, "unit": "sentence" if groups is None else "document",
+                          **test})
         return found
 
 

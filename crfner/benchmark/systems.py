@@ -11,6 +11,7 @@ import importlib.util
 import math
 import random
 import resource
+import sys
 import tempfile
 import time
 from functools import lru_cache
@@ -165,7 +166,9 @@ def _train_and_tag(make, *, fit, sentences: int, about, X_test, tag, load, devic
     started = time.perf_counter()
     fit(tagger)
     train_seconds = time.perf_counter() - started
-    result = {"train_seconds": round(train_seconds, 2), "train_sentences": sentences, "training_params": about(tagger)}
+    # the process peak so far: interpreter, imports, the loaded splits and training itself
+    result = {"train_seconds": round(train_seconds, 2), "train_sentences": sentences, "training_params": about(tagger),
+              "train_peak_rss_mib": peak_rss_mib()}
     if not measure:
         result["predicted"] = tag(tagger)
         return result
@@ -204,6 +207,12 @@ def run_crf(system: dict, location: str, settings: dict, fraction: float, measur
     )
 
 
+def peak_rss_mib() -> int:
+    """This process's peak resident memory so far, in MiB (``ru_maxrss``: KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (2**20 if sys.platform == "darwin" else 1024))
+
+
 def reload_and_tag(path: Path, load, tag, tokens: int) -> tuple[object, dict]:
     """Load a saved model with ``load(path)`` and time ``tag(model)`` on the test split, as a
     user would run it; returns the model and its predictions, timing, peak memory and size.
@@ -219,7 +228,7 @@ def reload_and_tag(path: Path, load, tag, tokens: int) -> tuple[object, dict]:
         "predicted": predicted,
         "tag_seconds": round(seconds, 3),
         "tag_tokens_per_second": round(tokens / seconds) if seconds else None,
-        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_rss_mib": peak_rss_mib(),
         "model_mib": round(size / 2**20, 2),
     }
 
@@ -229,8 +238,10 @@ def run_transformer(system: dict, location: str, settings: dict, fraction: float
     data and tag the test split; returns what :func:`run_crf` returns.
 
     With a training split that includes ``devel`` beside other parts, the model is fine-tuned
-    on the other parts and its epoch chosen on devel; otherwise it is fine-tuned on the whole
-    split for ``epochs`` epochs. With ``measure``, the model is saved, reloaded and timed on
+    on the other parts and its epoch chosen on devel; otherwise, with the config's
+    ``devel_split``, it is fine-tuned on the whole training split and its epoch chosen on that
+    split (its first ``limit_test`` sentences under a slice); otherwise it is fine-tuned on the
+    whole split for ``epochs`` epochs. With ``measure``, the model is saved, reloaded and timed on
     the test split, and the process's peak memory is reported. Runs inside a fresh process.
     """
     from ..transformer import TransformerTagger, device_name
@@ -245,13 +256,18 @@ def run_transformer(system: dict, location: str, settings: dict, fraction: float
     X_dev, y_dev = parts["devel"] if early else (None, None)
     if early and not X_dev:
         X_dev = y_dev = None  # limit_train left no devel sentence
+    if not early and settings.get("devel_split"):
+        # a held-out split for the epoch choice alone, sliced like the test split
+        X_dev, y_dev = load_split(location, settings["devel_split"], data_dir, settings["limit_test"])
+        X_dev, y_dev = (list(X_dev), list(y_dev)) if X_dev else (None, None)
     X, y = _subset(fraction, settings["seed"], X, y)
     params = {"seed": settings["seed"], **(system.get("params") or {})}
     if system.get("model"):
         params["model"] = system["model"]
     fitted_on = "+".join(fit_parts)
     protocol = (
-        f"fine-tuned on {fitted_on}, best epoch chosen on devel" if X_dev is not None
+        f"fine-tuned on {fitted_on}, best epoch chosen on {'devel' if early else settings['devel_split']}"
+        if X_dev is not None
         else f"fine-tuned on {fitted_on} for a fixed number of epochs, no early stopping"
     )
     history = ("epochs_run", "best_epoch", "devel_f1", "stopped_by", "devel_sentences")

@@ -93,7 +93,8 @@ def significance_blocks(results: dict) -> list[Block]:
             number_cell(fmt(c.get("f1_a"))), number_cell(fmt(c.get("f1_b"))),
             number_cell(DASH if difference is None else f"{difference:+.4f}"),
             number_cell(fmt_p(c.get("p_value"), resamples)),
-            Cell(f"{method}, {fmt_count(resamples)} resamples, {fmt_count(c.get('units'))} units"),
+            Cell(f"{method}, {fmt_count(resamples)} resamples, {fmt_count(c.get('units'))} "
+                 f"{c.get('unit') + ' ' if c.get('unit') else ''}units"),
         ])
     methods = sorted({str(c.get("method") or "?") for c in comparisons})
     text = (f"Paired {' / '.join(methods)} test{'s' if len(methods) > 1 else ''} of the difference in strict "

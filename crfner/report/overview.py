@@ -95,7 +95,9 @@ def setup_blocks(results: dict) -> list[Block]:
         ("Training split", config.get("train_split")), ("Test split", config.get("test_split")),
         ("Learning-curve fractions", ", ".join(fmt_fraction(f) for f in config.get("learning_curve") or []) or None),
         ("Bootstrap resamples (CI)", config.get("bootstrap")),
-        ("Permutations (significance)", config.get("permutations")), ("Seed", config.get("seed")),
+        ("Permutations (significance)", config.get("permutations")),
+        ("Resampling unit (CI, significance)", config.get("resample_unit") or ("sentence" if config else None)),
+        ("Devel split (transformer epoch choice)", config.get("devel_split")), ("Seed", config.get("seed")),
     ]
     rows = [[Cell(label), Cell(text_or_dash(value))] for label, value in settings]
     blocks += [Heading("Configuration"), Table(["Setting", "Value"], rows)]

@@ -17,8 +17,8 @@ def speed_table(results: dict) -> Table | None:
     scored = [run for run in runs(results) if is_ok(run)]
     if not scored:
         return None
-    header = ["Corpus", "System", "Device", "Train s", "Train sentences", "Tagging tokens/s", "Tag s",
-              "Peak RSS MiB", "Model MiB", "Cached"]
+    header = ["Corpus", "System", "Device", "Train s", "Train sentences", "Train peak RSS MiB", "Tagging tokens/s",
+              "Tag s", "Peak RSS MiB", "Model MiB", "Cached"]
     rows = []
     for run in scored:
         cost = run.get("cost") or {}
@@ -29,13 +29,16 @@ def speed_table(results: dict) -> Table | None:
         rows.append([Cell(first[0]), Cell(first[1]), Cell(text_or_dash(cost.get("device"))),
                      number_cell(fmt(cost.get("train_seconds"), 1)),
                      number_cell(fmt_count(cost.get("train_sentences"))),
+                     number_cell(fmt_count(_round(cost.get("train_peak_rss_mib")))),
                      number_cell(fmt_count(_round(cost.get("tag_tokens_per_second")))),
                      number_cell(fmt(cost.get("tag_seconds"), 2)),
                      number_cell(fmt_count(_round(cost.get("peak_rss_mib")))),
                      number_cell(fmt(cost.get("model_mib"), 1)),
                      Cell("yes" if run.get("from_cache") else "no")])
-    caption = ("Training and tagging cost on the machine above (peak resident memory of the process). "
-               "Cached: figures carried over from an earlier identical run. \"—\": not measured.")
+    caption = ("Training and tagging cost on the machine above. Train peak RSS: the training process's peak "
+               "resident memory up to the end of training (data loading included); Peak RSS: the same process's "
+               "peak over training, reloading and tagging. Cached: figures carried over from an earlier identical "
+               "run. \"—\": not measured.")
     return Table(header, rows, caption)
 
 
