@@ -47,7 +47,8 @@ def comparison_table(results: dict, corpus: str) -> Table | None:
     caption = (f"{corpus}: strict entity-level precision, recall and F1 (exact boundaries and type; micro "
                f"averages, conlleval-compatible) on the {dig(results, 'config', 'test_split') or 'test'} split")
     if ci:
-        caption += f"; in brackets the {ci} from {resamples or '?'} bootstrap resamples of test sentences"
+        unit = next((dig(run, "ci", "unit") for run in scored if dig(run, "ci", "unit")), None) or "sentence"
+        caption += f"; in brackets the {ci} from {resamples or '?'} bootstrap resamples of test {unit}s"
     return Table(header, rows, caption + ". Bold: best F1.")
 
 
