@@ -23,12 +23,16 @@ $(VENV)/.installed-main: $(BIN)/python setup.cfg pyproject.toml
 
 # The test extra makes the virtualenv about 2.3 GB (torch's CPU build 0.85 GB of it with sympy and networkx, a 190 MB download);
 # installing it and running the suite took about 9 minutes on a 2-core machine.
-# torch first, the CPU build: torch==X+cpu from PyTorch's CPU index (or a wheel of that name in pip's
-# find-links, as on the machine this was written on, where that index is unreachable and pip warns and
-# retries for a few seconds); where no +cpu build exists (macOS), PyPI's torch==X, a CPU build there.
+# torch first, the CPU build: torch==X+cpu from PyTorch's CPU index, or, where that index cannot be
+# reached (as on the machine this was written on), a wheel of that name in pip's own indexes and
+# find-links; where no +cpu build exists (macOS), PyPI's torch==X, a CPU build there. The index is
+# probed once (5 s) so that pip does not retry it for every dependency.
 $(VENV)/.installed-test: $(BIN)/python setup.cfg pyproject.toml
 	@echo "== installing torch $(TORCH_VERSION), CPU build (190 MB download, 0.85 GB installed with sympy and networkx)"
-	$(BIN)/pip install "torch==$(TORCH_VERSION)+cpu" --extra-index-url $(TORCH_CPU_INDEX) || { \
+	if $(BIN)/python -c "import urllib.request; urllib.request.urlopen('$(TORCH_CPU_INDEX)/', timeout=5)" 2>/dev/null; \
+	then extra="--extra-index-url $(TORCH_CPU_INDEX)"; \
+	else extra=""; echo "== $(TORCH_CPU_INDEX) cannot be reached: looking for torch==$(TORCH_VERSION)+cpu in pip's indexes and find-links"; fi; \
+	$(BIN)/pip install "torch==$(TORCH_VERSION)+cpu" $$extra || { \
 		echo "== no CPU build torch==$(TORCH_VERSION)+cpu found; installing PyPI's torch==$(TORCH_VERSION) (on Linux a CUDA build of several GB)"; \
 		$(BIN)/pip install "torch==$(TORCH_VERSION)"; }
 	@echo "== installing crfner with the test and transformer extras (about 0.7 GB more: transformers, spaCy, playwright, dask, MiniLM)"
