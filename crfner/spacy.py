@@ -46,7 +46,7 @@ from spacy.tokens import Doc, Span
 
 from .corpora.documents import Document
 from .crf.tagger import CRFTagger
-from .tagging.annotate import SPLITTERS, tag_documents, tag_text
+from .tagging.annotate import check_splitter, tag_documents, tag_text
 
 __all__ = ["ALIGNMENT_MODES", "EXISTING_POLICIES", "SCORE_EXTENSION", "CrfnerComponent", "check_options", "make_crfner"]
 
@@ -64,8 +64,7 @@ def _overlaps(a: Span, b: Span) -> bool:
 
 def check_options(alignment_mode: str, existing: str, batch_size: int, splitter: str = "abstract") -> None:
     """A one-line ValueError for an option the component does not know."""
-    if not isinstance(splitter, str) or splitter not in SPLITTERS:
-        raise ValueError(f"splitter must be one of {', '.join(SPLITTERS)}, not {splitter!r}")
+    check_splitter(splitter)
     if alignment_mode not in ALIGNMENT_MODES:
         raise ValueError(f"alignment_mode must be one of {', '.join(ALIGNMENT_MODES)}, not {alignment_mode!r}")
     if existing not in EXISTING_POLICIES:

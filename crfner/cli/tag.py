@@ -127,12 +127,10 @@ def _tag_tokens(args) -> int:
 
 def _read_tokens(args):
     """(sentences, gold tags or None, document ids or None) of the token input. Standard input
-    goes through a temporary file, which errors do not name; a damaged gzip file and a file
-    that looks like raw text rather than columns are one-line errors that say so."""
-    import gzip
+    goes through a temporary file, which errors do not name; a file that looks like raw text
+    rather than columns is a one-line error that says so (a damaged gzip file is the readers')."""
     import os
     import tempfile
-    import zlib
 
     from ..errors import DataFormatError
 
@@ -143,8 +141,6 @@ def _read_tokens(args):
             tmp.write(sys.stdin.buffer.read())  # as bytes: the reader reports what is not UTF-8, with its line
     try:
         return _parse_tokens(source, args.input_format)
-    except (EOFError, gzip.BadGzipFile, zlib.error) as error:
-        raise DataFormatError(f"cannot be read as gzip: {error}", source) from None
     except DataFormatError as error:
         problem = error.problem
         if args.input_format == "conll" and "UTF-8" not in problem and not _looks_like_columns(source):

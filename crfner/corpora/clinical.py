@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import CorpusNotFoundError, DataFormatError
 from .brat import read_brat_fragments
+from .clinical_types import MACCROBAT_DEFAULT, MACCROBAT_TYPES, PHEE_DEFAULT, PHEE_TYPES
 from .documents import Document
 from .flatten import INFO, LOSSES, check_types, flatten, parse_policy, tagged_sentences
 
@@ -22,28 +23,6 @@ from .flatten import INFO, LOSSES, check_types, flatten, parse_policy, tagged_se
 # corpora (devel: MACCROBAT 4, PHEE 40; outermost:span 10 and 91) and scores best or within
 # 0.002 of the best on devel F1 against every annotation (MACCROBAT 0.570, PHEE 0.666 vs 0.644).
 DEFAULT_POLICY = "innermost:first"
-
-MACCROBAT_TYPES = (
-    "Activity", "Administration", "Age", "Area", "Biological_attribute", "Biological_structure", "Clinical_event",
-    "Color", "Coreference", "Date", "Detailed_description", "Diagnostic_procedure", "Disease_disorder", "Distance",
-    "Dosage", "Duration", "Family_history", "Frequency", "Height", "History", "Lab_value", "Mass", "Medication",
-    "Nonbiological_location", "Occupation", "Other_entity", "Other_event", "Outcome", "Personal_background",
-    "Qualitative_concept", "Quantitative_concept", "Severity", "Sex", "Shape", "Sign_symptom", "Subject", "Texture",
-    "Therapeutic_procedure", "Time", "Volume", "Weight",
-)
-# The clinically central types; Severity is the twelfth: 367 of its 380 MODIFY relations
-# point at the other eleven (Detailed_description, a catch-all modifier, is left out).
-MACCROBAT_DEFAULT = (
-    "Sign_symptom", "Disease_disorder", "Medication", "Dosage", "Frequency", "Duration", "Administration",
-    "Diagnostic_procedure", "Therapeutic_procedure", "Lab_value", "Biological_structure", "Severity",
-)
-PHEE_TYPES = (
-    "Adverse_event", "Age", "Combination", "Dosage", "Drug", "Duration", "Effect", "Freq", "Gender", "Negation_cue",
-    "Population", "Potential_therapeutic_event", "Race", "Route", "Severity_cue", "Speculation_cue", "Sub-Disorder",
-    "Subject", "Time_elapsed", "Treat-Disorder", "Treatment",
-)
-# The medication attributes: the drug, how it was given, what for, and the adverse effect.
-PHEE_DEFAULT = ("Drug", "Dosage", "Route", "Freq", "Duration", "Treat-Disorder", "Effect")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CorpusNotFoundError
+from .clinical_types import MACCROBAT_DEFAULT, PHEE_DEFAULT
 from .conll import read_conll, read_conll_document_ids
 from .document_ids import align_conll_with_pubtator
 from .hf_datasets import read_hf_split
@@ -89,9 +90,7 @@ REGISTRY: dict[str, Corpus] = {
             name="maccrobat",
             folder="clinical/MACCROBAT2020",
             hub_id="",
-            entity_types=("Sign_symptom", "Disease_disorder", "Medication", "Dosage", "Frequency", "Duration",
-                          "Administration", "Diagnostic_procedure", "Therapeutic_procedure", "Lab_value",
-                          "Biological_structure", "Severity"),
+            entity_types=MACCROBAT_DEFAULT,
             description="MACCROBAT2020: 200 clinical case reports in BRAT, 41 types (Caufield et al. 2019); "
                         "split by MACCROBAT2020.splits.tsv; default 12 clinically central types",
             loader="crfner.corpora.clinical:load_maccrobat",
@@ -104,7 +103,7 @@ REGISTRY: dict[str, Corpus] = {
             name="phee",
             folder="clinical/PHEE",
             hub_id="",
-            entity_types=("Drug", "Dosage", "Route", "Freq", "Duration", "Treat-Disorder", "Effect"),
+            entity_types=PHEE_DEFAULT,
             description="PHEE: pharmacovigilance events in 4,827 case-report sentences in BRAT (Sun et al. 2022); "
                         "default the medication attributes",
             loader="crfner.corpora.clinical:load_phee",

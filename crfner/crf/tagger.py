@@ -5,7 +5,6 @@ forward-backward for marginals), so a loaded model never touches CRFsuite's nati
 from __future__ import annotations
 
 import os
-import re
 import time
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from ..evaluation.metrics import evaluate
 from ..featurize.emissions import EmissionScorer
 from ..featurize.featureset import FeatureSet, load_feature_set
 from ..featurize.parallel import document_groups, featurize_many, paused_gc
+from ..text import LONE_SURROGATE, encodable
 from .decoding import CRFWeights, marginals, paths_and_their_marginals, viterbi
 from .modelfile import load_consistently, read_model_dir, write_model_dir
 from .training import (
@@ -25,7 +25,6 @@ from .training import (
 )
 
 _BATCH = 1024  # sentences scored and decoded together
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _token_lists(X, name: str = "X"):
@@ -37,8 +36,8 @@ def _token_lists(X, name: str = "X"):
         check_tokens(X, name)
     except TypeError:  # an item that is no list: a number of a 1-D array
         raise DataFormatError(f"{name} must be a list of token lists (lists of strings)") from None
-    if any(_SURROGATE.search("".join(tokens)) for tokens in X):
-        return [[_SURROGATE.sub("\ufffd", token) for token in tokens] for tokens in X]
+    if any(LONE_SURROGATE.search("".join(tokens)) for tokens in X):
+        return [list(map(encodable, tokens)) for tokens in X]
     return X
 
 

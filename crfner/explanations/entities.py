@@ -4,18 +4,16 @@ transitions that make its label beat the best competing label (see ``contributio
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..errors import DataFormatError, NotFittedError
 from ..schemes import tags_to_spans
-from ..text import sentences
+from ..text import encodable, sentences
 from .contributions import TokenExplanation, token_margin
 
 __all__ = ["EntityExplanation", "Explanation", "explain"]
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -106,7 +104,7 @@ def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, docum
         if documents is not None:
             raise ValueError("documents= goes with token lists; raw text is one document")
         split = [[(text[t.start:t.end], t.start, t.end) for t in s] for s in sentences(text)]
-        token_lists = [[_SURROGATE.sub("\ufffd", token) for token, _, _ in s] for s in split]
+        token_lists = [[encodable(token) for token, _, _ in s] for s in split]
         documents = [0] * len(split)  # one document, as tag_text tags it
     else:
         text, split = _token_input(text)

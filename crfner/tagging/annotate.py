@@ -10,23 +10,22 @@ no doubt, lower when another labelling of those tokens was also likely.
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
 from ..corpora.documents import Document, Mention
+from ..errors import ParameterError
 from ..featurize.parallel import paused_gc
 from ..schemes import Span, tags_to_spans
-from ..text import SentenceColumns, Token, note_sentences, sentence_columns, sentences
+from ..text import LONE_SURROGATE, SentenceColumns, Token, encodable, note_sentences, sentence_columns, sentences
 
-__all__ = ["Entity", "SPLITTERS", "split_text", "tag_text", "tag_sentences", "tag_documents", "iter_tag_documents"]
+__all__ = ["Entity", "SPLITTERS", "check_splitter", "split_text", "tag_text", "tag_sentences", "tag_documents", "iter_tag_documents"]
 
 #: Sentence splitters by name: ``abstract`` (:func:`crfner.text.sentences`, the default: the
 #: corpora's own) and ``notes`` (:func:`crfner.text.note_sentences`: headings, list items and
 #: line breaks end sentences). Both give :func:`crfner.text.tokenize`'s tokens.
 SPLITTERS = {"abstract": sentences, "notes": note_sentences}
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -54,8 +53,8 @@ def _tag_and_score(tagger, token_lists: list[list[str]], documents: Sequence | N
 def _model_tokens(text: str, columns: SentenceColumns) -> list[list[str]]:
     """Token strings as the model sees them: lone surrogates (not encodable) become U+FFFD."""
     words = columns.words
-    if _SURROGATE.search(text) is not None:
-        words = [_SURROGATE.sub("\ufffd", word) for word in words]
+    if LONE_SURROGATE.search(text) is not None:
+        words = list(map(encodable, words))
     return [words[a:b] for a, b in columns.sentences]
 
 
@@ -101,12 +100,17 @@ def _tag_columns(tagger, text: str, columns: SentenceColumns) -> list[Entity]:
         return _decode(text, columns, _tag_and_score(tagger, token_lists, [0] * len(token_lists)))
 
 
+def check_splitter(splitter) -> None:
+    """Raise :class:`~crfner.errors.ParameterError` (a ValueError, and crfner's own one-line
+    error) unless ``splitter`` names one of :data:`SPLITTERS`."""
+    if not isinstance(splitter, str) or splitter not in SPLITTERS:
+        raise ParameterError(f"unknown splitter {splitter!r}: splitter must be one of {', '.join(SPLITTERS)}")
+
+
 def split_text(text: str, passages: Sequence[tuple[int, int]] | None = None, splitter: str = "abstract") -> list[list[Token]]:
     """``text`` as sentences of tokens, cut by the splitter named ``splitter`` (:data:`SPLITTERS`)."""
-    split = SPLITTERS.get(splitter) if isinstance(splitter, str) else None
-    if split is None:
-        raise ValueError(f"splitter must be one of {', '.join(SPLITTERS)}, not {splitter!r}")
-    return split(text, passages)
+    check_splitter(splitter)
+    return SPLITTERS[splitter](text, passages)
 
 
 def _split_columns(text: str, passages, splitter: str) -> SentenceColumns:
@@ -135,7 +139,7 @@ def _mention(start: int, end: int, etype: str, text: str, score: float) -> Menti
 
 def iter_tag_documents(tagger, documents: Iterable[Document], batch_size: int = 256, *, splitter: str = "abstract") -> Iterator[Document]:
     """Like :func:`tag_documents`, but streams: documents are read and tagged ``batch_size`` at a time."""
-    split_text("", None, splitter)  # an unknown splitter fails before any document is read
+    check_splitter(splitter)  # before any document is read
     batch: list[Document] = []
     for document in documents:
         batch.append(document)

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import gzip
 import hashlib
 import json
 import os
-import zlib
 from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -62,22 +60,13 @@ def read_documents(path: str | os.PathLike, input_format: str | None = None) -> 
         raise CrfnerError(f"{path}: no such file or folder")
     input_format = input_format or detect_format(path)
     if input_format == "jsonl":
-        return _gzip_checked(read_jsonl(path), path)
+        return read_jsonl(path)
     if input_format == "pubtator":
-        return _gzip_checked(read_pubtator(path, check_text=False), path)
+        return read_pubtator(path, check_text=False)
     if input_format == "text":
         files = sorted(path.glob("*.txt")) if path.is_dir() else [path]
         return (_text_document(p) for p in files)
     raise CrfnerError(f"unknown input format {input_format!r}; choose one of {', '.join(INPUT_FORMATS)}")
-
-
-def _gzip_checked(documents: Iterator[Document], path: Path) -> Iterator[Document]:
-    """``documents`` as read, with a damaged or truncated ``*.gz`` file reported in one line
-    naming it (gzip raises EOFError, BadGzipFile or zlib.error, none of which names the file)."""
-    try:
-        yield from documents
-    except (EOFError, gzip.BadGzipFile, zlib.error) as error:
-        raise DataFormatError(f"cannot be read as gzip: {error}", path) from None
 
 
 def _text_document(path: Path) -> Document:
@@ -154,10 +143,9 @@ def _checked(model, output_format: str, backend: str, scheduler: str | None, spl
         raise CrfnerError(f"the chunk size must be a whole number of documents, 1 or more, not {chunk_size!r}")
     if not _whole(n_jobs) or n_jobs == 0:
         raise CrfnerError(f"n_jobs must be a whole number other than 0 (-1: all cores), not {n_jobs!r}")
-    from .annotate import SPLITTERS
+    from .annotate import check_splitter
 
-    if splitter not in SPLITTERS:
-        raise CrfnerError(f"unknown splitter {splitter!r}; choose one of {', '.join(SPLITTERS)}")
+    check_splitter(splitter)
     return model
 
 

@@ -3,6 +3,6 @@ bundled corpora were: ``tokenizer`` makes the tokens, ``splitter`` the sentences
 
 from .notes import note_sections, note_sentences, note_token_sections
 from .splitter import ABBREVIATIONS, SentenceColumns, sentence_columns, sentences, split_sentences
-from .tokenizer import Token, token_columns, tokenize
+from .tokenizer import LONE_SURROGATE, Token, encodable, token_columns, tokenize
 
-__all__ = ["Token", "tokenize", "token_columns", "split_sentences", "sentences", "sentence_columns", "SentenceColumns", "ABBREVIATIONS", "note_sentences", "note_sections", "note_token_sections"]
+__all__ = ["Token", "tokenize", "token_columns", "LONE_SURROGATE", "encodable", "split_sentences", "sentences", "sentence_columns", "SentenceColumns", "ABBREVIATIONS", "note_sentences", "note_sections", "note_token_sections"]

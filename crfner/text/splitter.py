@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import accumulate
-from itertools import repeat
+from itertools import accumulate, repeat
 from typing import Iterable, NamedTuple, Sequence
 
 from .tokenizer import Token, token_columns

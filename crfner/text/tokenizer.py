@@ -11,7 +11,7 @@ from itertools import accumulate, chain, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
-__all__ = ["Token", "tokenize", "token_columns"]
+__all__ = ["Token", "tokenize", "token_columns", "LONE_SURROGATE", "encodable"]
 
 
 class Token(NamedTuple):
@@ -45,6 +45,15 @@ _TOKEN = re.compile(rf"(?:[^\W_]+|[{_JOINERS}]+)+|[^\s{_INVISIBLE}][{_JOINERS}]*
 # offsets follow from the lengths: separators are exactly what no token can start with.
 _SEPARATED_TOKEN = re.compile(rf"([\s{_INVISIBLE}]*)({_TOKEN.pattern})")
 _NEW = tuple.__new__
+
+#: A lone surrogate (half of a UTF-16 pair, from a badly decoded text): no tokenizer or model
+#: file can encode it, so taggers read U+FFFD in its place.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD (same length, so offsets hold)."""
+    return LONE_SURROGATE.sub("\ufffd", text)
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
