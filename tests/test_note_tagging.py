@@ -156,3 +156,17 @@ def test_the_spacy_component_takes_the_splitter(fitted, tmp_path):
     assert default.get_pipe("crfner").splitter == "abstract"
     with pytest.raises(ValueError, match="splitter must be one of abstract, notes"):
         CrfnerComponent(fitted, splitter="lines")
+
+
+def test_a_text_file_with_cr_lf_line_ends_is_tagged_as_python_reads_it(fitted, tmp_path):
+    from crfner.tagging.batch import tag_files
+
+    model = fitted.save(tmp_path / "model")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.txt").write_bytes(NOTE.replace("\n", "\r\n").encode("utf-8"))
+    tag_files(model, notes, tmp_path / "out.jsonl", splitter="notes", progress=False)
+    (record,) = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert record["text"] == NOTE  # CR LF read as one line end, as open() reads text
+    expected = [(e.start, e.end, e.text) for e in tag_text(fitted, NOTE, splitter="notes")]
+    assert expected and [(m["start"], m["end"], m["text"]) for m in record["entities"]] == expected
