@@ -61,6 +61,10 @@ _EXPORTS = {
     "available_feature_sets": ".featurize.featureset",
     "inspect_model": ".explanations",
     "explain": ".explanations",
+    "Linker": ".link",
+    "build_linker": ".link",
+    "load_documents": ".corpora.pubtator_splits",
+    "evaluate_concepts": ".evaluation.concepts",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -34,6 +34,11 @@ Each entity crfner added carries its score (the mean marginal probability of its
 tags, :mod:`crfner.tagging.annotate`) in ``span._.crfner_score``; other spans have ``None``.
 ``nlp.pipe`` tags ``batch_size`` documents in one model pass. The pipeline refers to the
 model by its path (``nlp.to_disk`` does not copy it).
+
+``linker`` (config key; a directory saved by :meth:`crfner.link.Linker.save`, none by default)
+links each of crfner's entities to a concept: its id in ``span._.crfner_concept`` (``|``
+between the ids of a composite mention; None when the linker finds none) and how sure the
+linker is in ``span._.crfner_concept_score``. The pipeline refers to it by its path too.
 """
 
 from __future__ import annotations
@@ -48,14 +53,18 @@ from .corpora.documents import Document
 from .crf.tagger import CRFTagger
 from .tagging.annotate import check_splitter, tag_documents, tag_text
 
-__all__ = ["ALIGNMENT_MODES", "EXISTING_POLICIES", "SCORE_EXTENSION", "CrfnerComponent", "check_options", "make_crfner"]
+__all__ = ["ALIGNMENT_MODES", "CONCEPT_EXTENSION", "CONCEPT_SCORE_EXTENSION", "EXISTING_POLICIES", "SCORE_EXTENSION", "CrfnerComponent",
+           "check_options", "make_crfner"]
 
 ALIGNMENT_MODES = ("expand", "contract", "strict")
 EXISTING_POLICIES = ("keep", "override", "replace")
 SCORE_EXTENSION = "crfner_score"
+CONCEPT_EXTENSION = "crfner_concept"
+CONCEPT_SCORE_EXTENSION = "crfner_concept_score"
 
-if not Span.has_extension(SCORE_EXTENSION):
-    Span.set_extension(SCORE_EXTENSION, default=None)
+for _extension in (SCORE_EXTENSION, CONCEPT_EXTENSION, CONCEPT_SCORE_EXTENSION):
+    if not Span.has_extension(_extension):
+        Span.set_extension(_extension, default=None)
 
 
 def _overlaps(a: Span, b: Span) -> bool:
@@ -75,7 +84,8 @@ def check_options(alignment_mode: str, existing: str, batch_size: int, splitter:
 
 class CrfnerComponent:
     """Sets ``doc.ents`` from a fitted crfner tagger (a :class:`crfner.CRFTagger`, or any
-    estimator :func:`crfner.tag_text` accepts); see the module for the rules."""
+    estimator :func:`crfner.tag_text` accepts), and with a fitted ``linker``
+    (:class:`crfner.link.Linker`) their concepts; see the module for the rules."""
 
     def __init__(
         self,
@@ -85,9 +95,11 @@ class CrfnerComponent:
         existing: str = "keep",
         batch_size: int = 64,
         splitter: str = "abstract",
+        linker=None,
     ):
         check_options(alignment_mode, existing, batch_size, splitter)
         self.tagger = tagger
+        self.linker = linker
         self.splitter = splitter
         self.name = name
         self.alignment_mode = alignment_mode
@@ -101,51 +113,60 @@ class CrfnerComponent:
         return tuple(sorted({tag[2:] for tag in tags if tag[:2] in ("B-", "I-")}))
 
     def __call__(self, doc: Doc) -> Doc:
-        return self.set_entities(doc, tag_text(self.tagger, doc.text, splitter=self.splitter))
+        return self.set_entities(doc, tag_text(self.tagger, doc.text, splitter=self.splitter, linker=self.linker))
 
     def pipe(self, stream: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
         """Tag the docs ``batch_size`` at a time, each batch in one model pass."""
         for batch in spacy.util.minibatch(stream, size=batch_size or self.batch_size):
             documents = [Document(str(i), doc.text) for i, doc in enumerate(batch)]
-            tagged = tag_documents(self.tagger, documents, splitter=self.splitter)
+            tagged = tag_documents(self.tagger, documents, splitter=self.splitter, linker=self.linker)
             for doc, document in zip(batch, tagged):
                 yield self.set_entities(doc, document.mentions)
 
     def align(self, doc: Doc, entities: Sequence) -> list[tuple[Span, float]]:
         """crfner's entities (anything with ``start``, ``end``, ``type``, ``score``) as
         non-overlapping spaCy spans with their scores, by the alignment rule."""
+        return [(span, float(entity.score)) for span, entity in self._aligned(doc, entities)]
+
+    def _aligned(self, doc: Doc, entities: Sequence) -> list[tuple[Span, object]]:
+        """:meth:`align`, each span with the entity it came from."""
         aligned = []
         for entity in entities:
             span = doc.char_span(entity.start, entity.end, label=entity.type, alignment_mode=self.alignment_mode)
             if span is not None and len(span):
-                aligned.append((span, float(entity.score)))
-        kept: list[tuple[Span, float]] = []
+                aligned.append((span, entity))
+        kept: list[tuple[Span, object]] = []
         # the higher score first; on a tie the earlier start (sorted is stable, input is in order)
-        for span, score in sorted(aligned, key=lambda pair: -pair[1]):
+        for span, entity in sorted(aligned, key=lambda pair: -float(pair[1].score)):
             if not any(_overlaps(span, other) for other, _ in kept):
-                kept.append((span, score))
+                kept.append((span, entity))
         return sorted(kept, key=lambda pair: (pair[0].start, pair[0].end))
 
     def set_entities(self, doc: Doc, entities: Sequence) -> Doc:
-        """Set ``doc.ents`` from crfner's entities, by the alignment and ``existing`` rules."""
-        ours = self.align(doc, entities)
+        """Set ``doc.ents`` from crfner's entities, by the alignment and ``existing`` rules;
+        each of crfner's spans gets its score, and its concept if the entity has one."""
+        ours = self._aligned(doc, entities)
         earlier = list(doc.ents)
         if self.existing == "keep":
-            ours = [(s, score) for s, score in ours if not any(_overlaps(s, e) for e in earlier)]
+            ours = [(s, entity) for s, entity in ours if not any(_overlaps(s, e) for e in earlier)]
         elif self.existing == "override":
             earlier = [e for e in earlier if not any(_overlaps(e, s) for s, _ in ours)]
         else:
             earlier = []
         doc.ents = sorted(earlier + [s for s, _ in ours], key=lambda span: span.start)
-        for span, score in ours:
-            span._.set(SCORE_EXTENSION, score)
+        for span, entity in ours:
+            span._.set(SCORE_EXTENSION, float(entity.score))
+            span._.set(CONCEPT_EXTENSION, getattr(entity, "identifier", None))
+            span._.set(CONCEPT_SCORE_EXTENSION, getattr(entity, "link_score", None))
         return doc
 
 
 @Language.factory(
     "crfner",
-    default_config={"data_dir": None, "alignment_mode": "expand", "existing": "keep", "batch_size": 64, "splitter": "abstract"},
-    assigns=["doc.ents", "token.ent_iob", "token.ent_type", f"span._.{SCORE_EXTENSION}"],
+    default_config={"data_dir": None, "alignment_mode": "expand", "existing": "keep", "batch_size": 64, "splitter": "abstract",
+                    "linker": None},
+    assigns=["doc.ents", "token.ent_iob", "token.ent_type", f"span._.{SCORE_EXTENSION}", f"span._.{CONCEPT_EXTENSION}",
+             f"span._.{CONCEPT_SCORE_EXTENSION}"],
 )
 def make_crfner(
     nlp: Language,
@@ -156,12 +177,19 @@ def make_crfner(
     existing: str,
     batch_size: int,
     splitter: str,
+    linker: str | None,
 ) -> CrfnerComponent:
     """The ``"crfner"`` factory: ``model`` is a directory saved by ``CRFTagger.save``
     (a damaged or missing one raises :class:`crfner.ModelFileError`); ``data_dir`` is where
     the model's gazetteers and clusters are, if not the default data folder; ``splitter`` is
-    ``"abstract"`` or ``"notes"`` (clinical notes)."""
+    ``"abstract"`` or ``"notes"`` (clinical notes); ``linker``, if given, a directory saved by
+    ``Linker.save`` (a bad one raises ``ModelFileError`` too)."""
     check_options(alignment_mode, existing, batch_size, splitter)
     tagger = CRFTagger.load(model, data_dir=data_dir)
+    fitted_linker = None
+    if linker is not None:
+        from .link import Linker
+
+        fitted_linker = Linker.load(linker)
     return CrfnerComponent(tagger, name=name, alignment_mode=alignment_mode, existing=existing, batch_size=batch_size,
-                           splitter=splitter)
+                           splitter=splitter, linker=fitted_linker)

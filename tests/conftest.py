@@ -76,3 +76,28 @@ def crfsuite_tagger(tagger):
     crfsuite = pycrfsuite.Tagger()
     crfsuite.open_inmemory(tagger.crfsuite_model_)
     return crfsuite
+
+
+#: The terms of :func:`tiny_linker`: a few of BC5CDR's chemicals and diseases.
+LINKER_TERMS = {
+    "Chemical": [("cisplatin", "MESH:D002945"), ("famotidine", "MESH:D015738"), ("indomethacin", "MESH:D007213"),
+                 ("aspirin", "MESH:D001241")],
+    "Disease": [("nephrotoxicity", "MESH:D007674"), ("delirium", "MESH:D003693"), ("hypotension", "MESH:D007022"),
+                ("renal failure", "MESH:D051437"), ("myocardial infarction", "MESH:D009203"), ("heart attack", "MESH:D009203")],
+}
+
+
+@pytest.fixture(scope="session")
+def tiny_linker():
+    """A concept linker fitted on :data:`LINKER_TERMS` only."""
+    from crfner.link import Linker
+
+    return Linker().fit(vocabularies=LINKER_TERMS, documents=None)
+
+
+@pytest.fixture(scope="session")
+def linker_dir(tiny_linker, tmp_path_factory):
+    """:func:`tiny_linker` saved to a directory."""
+    path = tmp_path_factory.mktemp("linker") / "tiny"
+    tiny_linker.save(path)
+    return path

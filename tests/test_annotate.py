@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import LINKER_TERMS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -107,6 +108,55 @@ def test_tag_documents_on_real_abstracts(fitted, data_dir):
     assert sum(len(d.mentions) for d in tagged) > 10
     for document in tagged:
         assert all(document.text[m.start : m.end] == m.text for m in document.mentions)
+
+
+class CountingLinker:
+    """A linker that records each ``link_documents`` call and passes it on."""
+
+    def __init__(self, linker):
+        self.linker, self.calls = linker, []
+
+    def link_documents(self, documents):
+        self.calls.append(list(documents))
+        return self.linker.link_documents(documents)
+
+
+def test_tag_text_links_entities_to_concepts(fitted, tiny_linker):
+    plain, linked = tag_text(fitted, TEXT), tag_text(fitted, TEXT, linker=tiny_linker)
+    assert [(e.start, e.end, e.type, e.score) for e in linked] == [(e.start, e.end, e.type, e.score) for e in plain]
+    assert all(e.identifier is None and e.link_score is None for e in plain)
+    (cisplatin,) = [e for e in linked if e.text == "Cisplatin"]
+    assert cisplatin.identifier == "MESH:D002945" and 0.5 < cisplatin.link_score <= 1.0
+    links = tiny_linker.link_spans(TEXT, [(e.start, e.end, e.type) for e in linked])
+    assert [e.identifier for e in linked] == [link.identifier for link in links]
+    for e in linked:  # NIL: neither an id nor a link score
+        assert (e.identifier is None) == (e.link_score is None)
+    assert fitted.tag_text(TEXT, linker=tiny_linker) == linked
+
+
+def test_tag_documents_links_a_batch_in_one_call(fitted, tiny_linker):
+    from crfner.tagging.annotate import iter_tag_documents
+
+    documents = [Document("1", TEXT), Document("2", "No entities here at all."), Document("3", "Famotidine caused delirium.")]
+    counting = CountingLinker(tiny_linker)
+    tagged = tag_documents(fitted, documents, linker=counting)
+    assert len(counting.calls) == 1  # the whole batch: one similarity search per type
+    assert [[(m.start, m.end, m.type) for m in d.mentions] for d in counting.calls[0]] == [[(m.start, m.end, m.type) for m in d.mentions] for d in tagged]
+    counting = CountingLinker(tiny_linker)
+    list(iter_tag_documents(fitted, documents, batch_size=2, linker=counting))
+    assert [len(call) for call in counting.calls] == [2, 1]
+    by_text = {m.text: m for d in tagged for m in d.mentions}
+    assert by_text["Cisplatin"].identifier == "MESH:D002945"
+    known = {(term, etype): cid for etype, terms in LINKER_TERMS.items() for term, cid in terms}
+    for m in (m for d in tagged for m in d.mentions if (m.text.lower(), m.type) in known):  # a term of its type: its id
+        assert m.identifier == known[m.text.lower(), m.type]
+    plain = tag_documents(fitted, documents)
+    assert [[(m.start, m.end, m.type, m.score) for m in d.mentions] for d in tagged] == [
+        [(m.start, m.end, m.type, m.score) for m in d.mentions] for d in plain]
+    assert list(iter_tag_documents(fitted, documents, batch_size=1, linker=tiny_linker)) == tagged
+    for document in tagged:
+        for m in document.mentions:
+            assert (m.identifier is None) == (m.link_score is None)
 
 
 SPECIAL = ["\r\n", "\n\n", " ", "\u00a0", "\u200b", "\u0301", "\U0001f600", "\ud800", "\x00", ".", "(", ")",

@@ -148,3 +148,56 @@ def test_cli_text_and_folder(model, tmp_path):
                            "-o", str(tmp_path / "notes.jsonl"), "-q"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert _ids(tmp_path / "notes.jsonl") == ["a", "b"]
+
+
+def test_a_linker_links_every_document_and_enters_the_fingerprint(model, inputs, documents, tmp_path, fitted, tiny_linker, linker_dir):
+    from crfner.errors import ModelFileError
+    from crfner.tagging.annotate import tag_documents
+    from crfner.tagging.batch import _fingerprint
+
+    out = tmp_path / "linked.jsonl"
+    tag_files(model, inputs, out, chunk_size=15, progress=False, linker=linker_dir)
+    linked = list(read_jsonl(out))
+    assert linked == tag_documents(fitted, documents, linker=tiny_linker)
+    ids = [m.identifier for d in linked for m in d.mentions]
+    assert "MESH:D002945" in ids or "MESH:D007022" in ids, "not one cisplatin or hypotension linked"
+    assert all((m.identifier is None) == (m.link_score is None) for d in linked for m in d.mentions)
+    assert '"concept": "MESH:' in out.read_text(encoding="utf-8")
+    tag_files(model, inputs, tmp_path / "two.jsonl", n_jobs=2, chunk_size=15, progress=False, linker=linker_dir)
+    assert (tmp_path / "two.jsonl").read_bytes() == out.read_bytes()
+    tag_files(model, inputs, tmp_path / "linked.pubtator", output_format="pubtator", progress=False, linker=linker_dir)
+    assert [[m.identifier for m in d.mentions] for d in read_pubtator(tmp_path / "linked.pubtator")] == [
+        [m.identifier for m in d.mentions] for d in linked]
+
+    model_path = model.resolve()
+    plain = _fingerprint(inputs, model_path, "jsonl", "jsonl")
+    with_linker = _fingerprint(inputs, model_path, "jsonl", "jsonl", linker=linker_dir.resolve())
+    assert plain != with_linker  # a partial output without concepts is not resumed with them, nor the other way
+    assert _fingerprint(inputs, model_path, "jsonl", "jsonl", "abstract", None) == plain
+    with pytest.raises(ModelFileError, match="no-linker"):
+        tag_files(model, inputs, tmp_path / "never.jsonl", progress=False, linker=tmp_path / "no-linker")
+    assert not (tmp_path / "never.jsonl.partial").exists()
+
+
+def test_cli_linker_option(model, inputs, tmp_path, linker_dir, tiny_linker, fitted, capsys):
+    from crfner.cli import main
+
+    text = "Cisplatin induced nephrotoxicity and hypotension in rats ."
+    assert main(["tag", str(model), "--text", text, "--linker", str(linker_dir)]) == 0
+    printed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    expected = fitted.tag_text(text, linker=tiny_linker)
+    assert [e.get("concept") for e in printed] == [e.identifier for e in expected]
+    assert [e.get("concept_score") for e in printed] == [e.link_score for e in expected]
+    assert all(set(e) <= {"start", "end", "type", "text", "score", "concept", "concept_score"} for e in printed)
+    assert main(["tag", str(model), "--text", text]) == 0
+    assert all("concept" not in json.loads(line) for line in capsys.readouterr().out.splitlines())
+    out = tmp_path / "cli.jsonl"
+    assert main(["tag", str(model), str(inputs), "--input-format", "jsonl", "--linker", str(linker_dir), "-o", str(out), "-q"]) == 0
+    tag_files(model, inputs, tmp_path / "api.jsonl", progress=False, linker=linker_dir)
+    assert out.read_bytes() == (tmp_path / "api.jsonl").read_bytes()
+    capsys.readouterr()
+    assert main(["tag", str(model), str(inputs), "--input-format", "sentences", "--linker", str(linker_dir)]) == 2
+    assert "--linker applies to raw text" in capsys.readouterr().err
+    assert main(["tag", str(model), "--text", text, "--linker", str(tmp_path / "none")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("crfner tag: error:") and err.count("\n") == 1

@@ -87,7 +87,7 @@ def test_corpora_lists_the_registry(data_dir, capsys):
     assert "bc5cdr" in out and "ncbi_disease" in out and str(data_dir / "BC5CDR-IOB") in out
 
 
-@pytest.mark.parametrize("verb", ["train", "evaluate", "tag", "corpora"])
+@pytest.mark.parametrize("verb", ["train", "evaluate", "tag", "corpora", "linker"])
 def test_help_on_each_verb(verb):
     result = run(verb, "--help")
     assert result.returncode == 0 and f"usage: crfner {verb}" in result.stdout
@@ -125,3 +125,28 @@ def test_bad_arguments_and_input_exit_2_with_one_line(model_dir, corpus_dir, tmp
     _fails_with(["tag", model_dir, bad], rf"{re.escape(str(bad))}, line 2: tag 'Z' fits no tagging scheme")
     _fails_with(["tag", model_dir, tmp_path / "absent.tsv"], "absent.tsv: no such file")
     _fails_with(["tag", model_dir, "--input-format", "xml"], "invalid choice")
+
+
+def test_linker_builds_from_a_corpus_and_a_term_list(data_dir, tmp_path, capsys):
+    from crfner.cli.linker import VOCABULARIES
+    from crfner.link import Linker
+    from crfner.link.build import VOCABULARIES as LIBRARY_VOCABULARIES
+
+    assert VOCABULARIES == tuple(LIBRARY_VOCABULARIES)
+    terms = tmp_path / "terms.tsv"
+    terms.write_text("heart attack\tMESH:D009203\nmyocardial infarction\tMESH:D009203\n", encoding="utf-8")
+    out = tmp_path / "linker"
+    assert main(["linker", str(out), "--data-dir", str(data_dir), "--corpus", "bc5cdr", "--split", "train",
+                 "--vocabulary", f"Disease={terms}", "--threshold", "0.75"]) == 0
+    assert f"saved a linker for Chemical, Disease to {out}" in capsys.readouterr().err
+    linker = Linker.load(out)
+    assert linker.threshold == 0.75
+    assert linker.link("heart attack", "Disease").identifiers == ("MESH:D009203",)  # from the term list
+    assert linker.link("hypotension", "Disease").identifier == "MESH:D007022"  # from BC5CDR train's gold mentions
+    _fails_with(["linker", out, "--data-dir", data_dir, "--vocabulary", f"Disease={terms}"], "already exists .use --force")
+    assert main(["linker", str(out), "--data-dir", str(data_dir), "--vocabulary", f"Disease={terms}", "--force"]) == 0
+    _fails_with(["linker", tmp_path / "x", "--data-dir", data_dir, "--vocabulary", "umls"], "unknown vocabulary 'umls'")
+    _fails_with(["linker", tmp_path / "x", "--threshold", "1.5"], "must lie between 0 and 1")
+    _fails_with(["linker", tmp_path / "x", "--data-dir", data_dir, "--corpus", "nope", "--vocabulary", f"Disease={terms}"], "unknown corpus 'nope'")
+    _fails_with(["linker", tmp_path / "x", "--data-dir", data_dir, "--vocabulary", f"Disease={tmp_path / 'absent.tsv'}"], "absent.tsv")
+    assert not (tmp_path / "x").exists()

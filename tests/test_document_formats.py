@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import write
 
@@ -251,7 +253,47 @@ def test_jsonl_reads_minimal_records(tmp_path):
     assert list(read_jsonl(path)) == [Document("7", "aspirin", []), Document("b", "x y", [Mention(2, 3, "T", "y")])]
 
 
+def test_jsonl_writes_concepts_and_reads_the_earlier_identifier_key(tmp_path):
+    linked = Document("c", "aspirin and heart attack", [
+        Mention(0, 7, "Chemical", "aspirin", "MESH:D001241", 0.9, 1.0),
+        Mention(8, 11, "Chemical", "and", None, 0.4),  # not linked: neither key
+        Mention(12, 24, "Disease", "heart attack", "MESH:D009203|MESH:D006331", None, 0.5),
+    ])
+    path = tmp_path / "linked.jsonl"
+    write_jsonl([linked], path)
+    entities = json.loads(path.read_text(encoding="utf-8"))["entities"]
+    assert entities[0] == {"start": 0, "end": 7, "type": "Chemical", "text": "aspirin", "score": 0.9, "concept": "MESH:D001241",
+                           "concept_score": 1.0}
+    assert [e.get("concept") for e in entities] == ["MESH:D001241", None, "MESH:D009203|MESH:D006331"]
+    assert not any("identifier" in e for e in entities) and "concept_score" not in entities[1]
+    assert list(read_jsonl(path)) == [linked]
+    earlier = write(tmp_path / "earlier.jsonl", '{"id": "a", "text": "aspirin", "entities": '
+                    '[{"start": 0, "end": 7, "type": "Chemical", "identifier": "D001241"}]}\n')
+    assert [m.identifier for m in next(read_jsonl(earlier)).mentions] == ["D001241"]
+    both = write(tmp_path / "both.jsonl", '{"id": "a", "text": "aspirin", "entities": '
+                 '[{"start": 0, "end": 7, "type": "T", "identifier": "D1", "concept": "D1"}]}\n')
+    assert next(read_jsonl(both)).mentions[0].identifier == "D1"
+
+
+def test_pubtator_and_brat_carry_linked_ids_but_not_link_scores(tmp_path):
+    text = "Aspirin and heart attack. Nothing else."
+    linked = Document("9", text, [Mention(0, 7, "Chemical", "Aspirin", "MESH:D001241", 0.9, 1.0),
+                                  Mention(12, 24, "Disease", "heart attack", "MESH:D009203|MESH:D006331", 0.8, 0.5)], [(0, 25), (26, 39)])
+    write_pubtator([linked], tmp_path / "linked.txt")
+    assert "9\t12\t24\theart attack\tDisease\tMESH:D009203|MESH:D006331\n" in (tmp_path / "linked.txt").read_text()
+    write_brat([linked], tmp_path / "brat")
+    assert "N2\tReference T2 MESH:D009203|MESH:D006331\t" in (tmp_path / "brat" / "9.ann").read_text()
+    (from_pubtator,), (from_brat,) = read_pubtator(tmp_path / "linked.txt"), read_brat(tmp_path / "brat")
+    for back in (from_pubtator, from_brat):
+        assert [(m.identifier, m.link_score) for m in back.mentions] == [("MESH:D001241", None), ("MESH:D009203|MESH:D006331", None)]
+
+
 JSONL_MALFORMED = {
+    "bad concept": ('{"id": "a", "text": "xy", "entities": [{"start": 0, "end": 1, "type": "T", "concept": 5}]}\n', 1, "concept must"),
+    "bad concept score": ('{"id": "a", "text": "xy", "entities": [{"start": 0, "end": 1, "type": "T", "concept_score": true}]}\n', 1,
+                          "concept_score must be a number"),
+    "concept and identifier differ": (('{"id": "a", "text": "xy", "entities": [{"start": 0, "end": 1, "type": "T", "concept": "D1", '
+                                       '"identifier": "D2"}]}\n'), 1, "differ"),
     "not JSON": ('{"id": "a", "text": "x"}\n{"id": "b", "text": \n', 2, "not valid JSON"),
     "not an object": ("[1, 2]\n", 1, "object"),
     "no id": ('{"text": "x"}\n', 1, "id"),

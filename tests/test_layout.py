@@ -26,6 +26,7 @@ LAYERS = [
     ("crfner.featurize",),
     ("crfner.crf",),
     ("crfner.transformer",),
+    ("crfner.link",),
     ("crfner.tagging",),
     ("crfner.explanations",),
     ("crfner.report",),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -34,7 +35,8 @@ def test_python_examples(workdir, index):
 
 def test_command_line_examples(workdir):
     cwd, env = workdir
-    (block,) = [b for b in _blocks("bash") if "crfner train ncbi_disease" in b]  # the clinical one: test_clinical_quickstart
+    # the clinical one: test_clinical_quickstart; the concept ids one: test_linker_example
+    (block,) = [b for b in _blocks("bash") if "crfner train ncbi_disease" in b and "crfner linker" not in b]
     result = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=cwd, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     figures = re.findall(r"strict micro-F1 ([0-9.]+)", result.stdout)
@@ -49,3 +51,15 @@ def test_benchmark_example(workdir):
     report = (cwd / "my-benchmark" / "report.md").read_text(encoding="utf-8")
     assert "biomedical" in report and "tutorial" in report
     assert re.search(r"ncbi_disease +tutorial +F1 0\.\d{4}", result.stdout)
+
+
+def test_linker_example(workdir):
+    cwd, env = workdir
+    (block,) = [b for b in _blocks("bash") if "crfner linker" in b]
+    result = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    printed = [json.loads(line) for line in result.stdout.splitlines()]
+    assert printed and all(set(e) >= {"start", "end", "type", "text", "score"} for e in printed)
+    assert any(e.get("concept", "").startswith(("MESH:", "OMIM:")) for e in printed)
+    linked = (cwd / "ncbi-test.linked.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(linked) == 100 and sum('"concept": ' in line for line in linked) > 50

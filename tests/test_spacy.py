@@ -215,3 +215,43 @@ def test_labels_and_direct_construction(tagger):
     assert component.labels == ("Disease",)
     doc = component(spacy.blank("en")("Patients with colon cancer."))
     assert ents(doc) == [(14, 26, "Disease", "colon cancer")]
+
+
+DISEASES = {"Disease": [("colon cancer", "MESH:D003110"), ("alzheimer disease", "MESH:D000544"), ("ovarian cancer", "MESH:D010051"),
+                        ("breast cancer", "MESH:D001943"), ("ataxia telangiectasia", "MESH:D001260")]}
+
+
+@pytest.fixture(scope="module")
+def disease_linker(tmp_path_factory):
+    """A linker fitted on five disease names, and where it is saved."""
+    from crfner.link import Linker
+
+    linker = Linker().fit(vocabularies=DISEASES)
+    path = tmp_path_factory.mktemp("spacy-linker") / "diseases"
+    linker.save(path)
+    return linker, str(path)
+
+
+def test_a_linker_sets_each_entitys_concept(model_dir, tagger, disease_linker):
+    linker, path = disease_linker
+    nlp = pipeline(model_dir, linker=path)
+    doc = nlp(TEXT)
+    expected = {(e.start, e.end): e for e in crfner.tag_text(tagger, TEXT, linker=linker)}
+    assert any(e.identifier for e in expected.values()), "the linker found none of the five diseases"
+    for span in doc.ents:
+        entity = expected[span.start_char, span.end_char]
+        assert span._.crfner_concept == entity.identifier
+        assert span._.crfner_concept_score == entity.link_score
+        assert span._.crfner_score == pytest.approx(entity.score)
+    colon = [s for s in doc.ents if s.text == "colon cancer"]
+    assert [s._.crfner_concept for s in colon] in ([], ["MESH:D003110"])
+    # nlp.pipe links too, in its batches; and without a linker no span has a concept
+    assert [[(s.start_char, s._.crfner_concept, s._.crfner_concept_score) for s in d.ents] for d in nlp.pipe([TEXT, UNALIGNED])] == [
+        [(s.start_char, s._.crfner_concept, s._.crfner_concept_score) for s in d.ents] for d in map(nlp, [TEXT, UNALIGNED])]
+    assert all(s._.crfner_concept is None and s._.crfner_concept_score is None for s in pipeline(model_dir)(TEXT).ents)
+
+
+def test_a_bad_linker_path_is_crfners_one_line_error(model_dir, tmp_path):
+    with pytest.raises(crfner.ModelFileError) as caught:
+        pipeline(model_dir, linker=str(tmp_path / "no-linker"))
+    assert "\n" not in str(caught.value) and "no-linker" in str(caught.value)

@@ -20,7 +20,8 @@ def add_parser(verbs) -> None:
                                      "kept beside the predictions.")
     p.add_argument("model", help="model directory")
     p.add_argument("input", nargs="?", default="-", help="input file (default: standard input)")
-    p.add_argument("--text", help="tag this raw text and print one JSON entity per line (start, end, type, text, score)")
+    p.add_argument("--text", help="tag this raw text and print one JSON entity per line (start, end, type, text, score; "
+                                  "with --linker, concept and concept_score)")
     p.add_argument("--input-format", choices=["conll", "sentences", *DOCUMENT_FORMATS], default=None,
                    help="conll (default): a token per line (tag column optional); sentences: one whitespace-tokenised "
                         "sentence per line; raw-text documents: jsonl (id, text), pubtator, or text (a .txt file, or "
@@ -29,6 +30,10 @@ def add_parser(verbs) -> None:
                    help="raw text (--text, document input): how sentences are cut; abstract: as the training "
                         "corpora were (default: %(default)s); notes: clinical notes, where headings, list items "
                         "and line breaks end sentences")
+    p.add_argument("--linker", metavar="PATH",
+                   help="raw text (--text, document input): link each entity to a concept id with the linker saved in "
+                        "PATH (crfner linker); written as \"concept\" and \"concept_score\" (JSON) or in PubTator's "
+                        "sixth column")
     p.add_argument("--output-format", choices=["conll", "json", "jsonl", "pubtator"], default=None,
                    help="tokens: conll (token [gold] predicted, default) or json; documents: jsonl (default) or pubtator")
     p.add_argument("--backend", choices=["loky", "threading", "dask"], default="loky",
@@ -58,12 +63,13 @@ def run(args) -> int:
         raise usage("--backend and --scheduler apply to document input (--input-format jsonl, pubtator or text)")
     if args.splitter != "abstract":
         raise usage("--splitter applies to raw text (--text, or --input-format jsonl, pubtator or text), not to tokens")
+    if args.linker is not None:
+        raise usage("--linker applies to raw text (--text, or --input-format jsonl, pubtator or text), not to tokens")
     return _tag_tokens(args)
 
 
 def _tag_text(args) -> int:
     """``--text``: one JSON entity a line, to standard output or ``-o``."""
-    import dataclasses
     import json
 
     if args.input != "-":
@@ -73,10 +79,31 @@ def _tag_text(args) -> int:
     if args.output_format not in (None, "jsonl"):
         raise usage("--text writes one JSON entity a line (--output-format jsonl), not " + args.output_format)
     tagger = load_model(args)
-    lines = [json.dumps(dataclasses.asdict(e), ensure_ascii=False) + "\n"
-             for e in tagger.tag_text(args.text, splitter=args.splitter)]
+    linker = _load_linker(args.linker)
+    lines = [json.dumps(_entity_record(e), ensure_ascii=False) + "\n"
+             for e in tagger.tag_text(args.text, splitter=args.splitter, linker=linker)]
     _write(lines, args.output)
     return 0
+
+
+def _load_linker(path: str | None):
+    """The linker saved in ``path`` (``--linker``), or None."""
+    if path is None:
+        return None
+    from ..link import Linker
+
+    return Linker.load(path)
+
+
+def _entity_record(entity) -> dict:
+    """An entity as ``--text`` prints it: as a JSON Lines entity, ``concept`` and
+    ``concept_score`` only when it was linked to one."""
+    record = {"start": entity.start, "end": entity.end, "type": entity.type, "text": entity.text, "score": entity.score}
+    if entity.identifier is not None:
+        record["concept"] = entity.identifier
+    if entity.link_score is not None:
+        record["concept_score"] = entity.link_score
+    return record
 
 
 def _write(lines, output: str | None) -> None:
@@ -205,7 +232,7 @@ def _tag_documents(args) -> int:
         raise usage("--gazetteer and --allow-gazetteer-change are not supported with document input")
     options = {"input_format": args.input_format, "output_format": args.output_format, "n_jobs": args.n_jobs,
                "backend": args.backend, "scheduler": args.scheduler, "chunk_size": args.chunk_size,
-               "splitter": args.splitter}
+               "splitter": args.splitter, "linker": args.linker}
     if args.output in (None, "-"):
         if args.restart:
             raise usage("--restart applies to a run into a file (-o); standard output has nothing to resume")

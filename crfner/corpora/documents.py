@@ -3,6 +3,7 @@ give and their writers take."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..errors import excerpt
@@ -11,7 +12,8 @@ from ..errors import excerpt
 @dataclass(frozen=True)
 class Mention:
     """An entity mention: ``text[start:end]`` of its document, its type, and optionally a
-    concept identifier (MeSH, OMIM...) and a confidence score (predictions only)."""
+    concept identifier (MeSH, OMIM...), a confidence score (predictions only) and how sure
+    the linker that gave the identifier was (``link_score``, 0 to 1)."""
 
     start: int
     end: int
@@ -19,6 +21,7 @@ class Mention:
     text: str
     identifier: str | None = None
     score: float | None = None
+    link_score: float | None = None
 
 
 @dataclass(frozen=True)
@@ -49,3 +52,35 @@ def mention_problem(mention: Mention, text: str) -> str | None:
 def sorted_mentions(mentions: list[Mention]) -> list[Mention]:
     """Mentions in reading order: by start, then end, then type."""
     return sorted(mentions, key=lambda m: (m.start, m.end, m.type))
+
+
+#: The id BC5CDR gives a mention that has no concept.
+NO_CONCEPT = "-1"
+_ID_PARTS = re.compile(r"[|+]")
+_BARE_MESH = re.compile(r"[DC]\d+")
+
+
+def concept_id(identifier: str) -> str:
+    """One concept id in one spelling: surrounding space gone, ``D009203`` and ``mesh:D009203``
+    written ``MESH:D009203``, any other id (``OMIM:164400``) as it is."""
+    identifier = identifier.strip()
+    if _BARE_MESH.fullmatch(identifier):
+        return f"MESH:{identifier}"
+    if identifier[:5].lower() == "mesh:":
+        return f"MESH:{identifier[5:]}"
+    return identifier
+
+
+def concept_ids(identifier: str | None) -> list[str]:
+    """The concept ids of a mention's identifier, in order and once each: composite ones
+    (``D001943|D010051`` in BC5CDR, ``D007674+D006222`` in NCBI Disease) split; empty parts,
+    ``-1`` (no concept) and ``None`` left out."""
+    if not identifier:
+        return []
+    parts = (concept_id(part) for part in _ID_PARTS.split(identifier))
+    return list(dict.fromkeys(part for part in parts if part and part not in (NO_CONCEPT, "None")))
+
+
+def has_no_concept(identifier: str | None) -> bool:
+    """Whether the identifier says the mention has no concept (BC5CDR's ``-1``)."""
+    return identifier is not None and NO_CONCEPT in (part.strip() for part in _ID_PARTS.split(identifier))

@@ -1,6 +1,10 @@
 """JSON Lines documents: one JSON object a line,
-``{"id": ..., "text": ..., "entities": [{"start", "end", "type", "text", "score"?, "identifier"?}],
-"passages"?: [[start, end], ...]}``; offsets count characters (code points) of ``text``."""
+``{"id": ..., "text": ..., "entities": [{"start", "end", "type", "text", "score"?, "concept"?, "concept_score"?}],
+"passages"?: [[start, end], ...]}``; offsets count characters (code points) of ``text``.
+
+``concept`` is the mention's concept id (``MESH:D009203``; ``|`` between the ids of a composite
+mention) and ``concept_score`` how sure the linker was. Files written before crfner linked
+concepts name the id ``identifier``; the reader takes either."""
 
 from __future__ import annotations
 
@@ -34,15 +38,28 @@ def _entity(item: Any, text: str, index: int) -> Mention:
     score = item.get("score")
     if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))):
         raise ValueError(f"entity {index}: score must be a number")
-    identifier = item.get("identifier")
-    if identifier is not None and not isinstance(identifier, str):
-        raise ValueError(f"entity {index}: identifier must be a string")
+    identifier = _concept(item, index)
+    link_score = item.get("concept_score")
+    if link_score is not None and (isinstance(link_score, bool) or not isinstance(link_score, (int, float))):
+        raise ValueError(f"entity {index}: concept_score must be a number")
     etext = item.get("text", text[start:end] if 0 <= start < end <= len(text) else None)
-    mention = Mention(start, end, etype, etext, identifier, None if score is None else float(score))
+    mention = Mention(start, end, etype, etext, identifier, None if score is None else float(score),
+                      None if link_score is None else float(link_score))
     problem = mention_problem(mention, text)
     if problem:
         raise ValueError(f"entity {index}: {problem}")
     return mention
+
+
+def _concept(item: dict, index: int) -> str | None:
+    """The entity's concept id: ``concept``, or ``identifier`` as earlier files name it."""
+    concept, identifier = item.get("concept"), item.get("identifier")
+    for key, value in (("concept", concept), ("identifier", identifier)):
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"entity {index}: {key} must be a string")
+    if concept is not None and identifier is not None and concept != identifier:
+        raise ValueError(f"entity {index}: concept {excerpt(concept, 60)} and identifier {excerpt(identifier, 60)} differ")
+    return concept if concept is not None else identifier
 
 
 def parse_document(line: str) -> Document:
@@ -96,8 +113,8 @@ def read_jsonl(path: str | os.PathLike) -> Iterator[Document]:
 
 
 def format_document(document: Document) -> str:
-    """One document as a JSON line (with its newline); ``score`` and ``identifier`` appear
-    only when set."""
+    """One document as a JSON line (with its newline); ``score``, ``concept`` (the mention's
+    identifier) and ``concept_score`` (its ``link_score``) appear only when set."""
     entities = []
     for mention in sorted_mentions(document.mentions):
         problem = mention_problem(mention, document.text)
@@ -107,7 +124,9 @@ def format_document(document: Document) -> str:
         if mention.score is not None:
             entity["score"] = mention.score
         if mention.identifier is not None:
-            entity["identifier"] = mention.identifier
+            entity["concept"] = mention.identifier
+        if mention.link_score is not None:
+            entity["concept_score"] = mention.link_score
         entities.append(entity)
     record: dict[str, Any] = {"id": document.id, "text": document.text, "entities": entities}
     if document.passages is not None:

@@ -45,6 +45,7 @@ class Corpus:
     loader: str | None = None  # "module:function(split, data_dir)" for a corpus not kept as <split>.tsv files
     document_loader: str | None = None  # "module:function(split, data_dir)": the document id of each sentence
     pubtator_files: dict[str, str] = field(default_factory=dict)  # split -> <data dir>/pubtator/ file it was cut from
+    pubtator_types: dict[str, str] = field(default_factory=dict)  # a PubTator mention type -> the type its IOB files use
     options: tuple[str, ...] = ()  # keyword options its loaders take (types, policy), passed through
     layout: str = "PubTator and PMID lists"  # what its local folder holds, for describe()
     missing: str = "release download on first use"  # what happens without a local folder, for describe()
@@ -74,6 +75,7 @@ REGISTRY: dict[str, Corpus] = {
             description="NCBI Disease: disease mentions in 793 PubMed abstracts (Dogan, Leaman and Lu 2014)",
             pubtator_files={"train": "NCBItrainset_corpus.txt", "devel": "NCBIdevelopset_corpus.txt",
                             "test": "NCBItestset_corpus.txt"},
+            pubtator_types={t: "Disease" for t in ("SpecificDisease", "DiseaseClass", "Modifier", "CompositeMention")},
         ),
         Corpus(
             name="medmentions",

@@ -47,17 +47,23 @@ def write_model_dir(
     table) into the directory ``path``, atomically; every file's size and hash is recorded."""
     stored, counts = weight_files(weights)
     stored.update(files or {})
+    metadata = {**metadata, "labels": list(weights.labels), "weights": counts}
+    return write_model_files(path, FORMAT, FORMAT_VERSION, metadata, stored, overwrite)
+
+
+def write_model_files(path: str | os.PathLike, fmt: str, format_version: int, metadata: dict, files: dict[str, bytes],
+                      overwrite: bool = False) -> Path:
+    """Write ``files`` (name -> bytes) and a ``crfner.json`` of ``metadata`` listing each one's
+    size and SHA-256 into the directory ``path``, atomically (any kind in :data:`KINDS`)."""
     metadata = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
+        "format": fmt,
+        "format_version": format_version,
         **metadata,
-        "labels": list(weights.labels),
-        "weights": counts,
-        "files": {name: {"bytes": len(data), "sha256": sha256_bytes(data)} for name, data in stored.items()},
+        "files": {name: {"bytes": len(data), "sha256": sha256_bytes(data)} for name, data in files.items()},
     }
     try:
         with atomic_directory(path, overwrite=overwrite) as tmp:
-            for name, data in stored.items():
+            for name, data in files.items():
                 (tmp / name).write_bytes(data)
             (tmp / METADATA_FILE).write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     except FileExistsError as error:
@@ -66,7 +72,8 @@ def write_model_dir(
 
 
 # Each kind of model directory and the call that loads it, to name in an error.
-KINDS = {"crfner-model": ("a CRF model", "CRFTagger.load"), "crfner-transformer": ("a transformer model", "TransformerTagger.load")}
+KINDS = {"crfner-model": ("a CRF model", "CRFTagger.load"), "crfner-transformer": ("a transformer model", "TransformerTagger.load"),
+         "crfner-linker": ("a concept linker", "Linker.load")}
 
 
 def read_metadata_file(path: str | os.PathLike, fmt: str, format_version: int, required: tuple[str, ...]) -> dict:

@@ -269,14 +269,15 @@ class CRFTagger(BaseEstimator):
                 out[index] = item
         return out
 
-    def tag_text(self, text: str, *, splitter: str = "abstract") -> list:
+    def tag_text(self, text: str, *, splitter: str = "abstract", linker=None) -> list:
         """Entities in raw text: sentences split and tokenised as the corpora were, each entity
         an ``Entity(start, end, type, text, score)`` with ``text[start:end] == entity.text``
         and the score its tokens' mean marginal probability. ``splitter="notes"`` splits a
-        clinical note at its headings, list items and line breaks instead."""
+        clinical note at its headings, list items and line breaks instead; a fitted
+        ``linker`` (:class:`crfner.link.Linker`) sets each entity's concept ``identifier``."""
         from ..tagging.annotate import tag_text
 
-        return tag_text(self, text, splitter=splitter)
+        return tag_text(self, text, splitter=splitter, linker=linker)
 
     def explain(self, text, top: int = 10, *, documents=None):
         """Why each entity in ``text`` (raw text, or token lists with ``documents``) got its

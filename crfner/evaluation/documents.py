@@ -15,7 +15,7 @@ from ..errors import DataFormatError
 from .metrics import Scores, TypeScores, prf
 
 
-def _scores(correct: Counter, predicted: Counter, support: Counter) -> Scores:
+def scores_from_counts(correct: Counter, predicted: Counter, support: Counter) -> Scores:
     """Micro, macro and per-type figures from per-type counts."""
     per_type = {}
     for etype in sorted(set(predicted) | set(support)):
@@ -97,7 +97,8 @@ def _max_matching(golds: list[Mention], preds: list[Mention]) -> int:
     return matched
 
 
-def _by_id(documents: Iterable[Document], what: str) -> dict[str, Document]:
+def documents_by_id(documents: Iterable[Document], what: str) -> dict[str, Document]:
+    """The documents by id; an id given twice is a DataFormatError (``what``: gold, predicted...)."""
     out: dict[str, Document] = {}
     for document in documents:
         if document.id in out:
@@ -114,7 +115,7 @@ def evaluate_documents(gold_docs: Iterable[Document], pred_docs: Iterable[Docume
     out as :meth:`crfner.evaluation.metrics.Scores.to_dict`. The two sets of ids must be equal and each
     pair of documents must have the same text; otherwise DataFormatError.
     """
-    gold, pred = _by_id(gold_docs, "gold"), _by_id(pred_docs, "predicted")
+    gold, pred = documents_by_id(gold_docs, "gold"), documents_by_id(pred_docs, "predicted")
     if gold.keys() != pred.keys():
         only_gold, only_pred = sorted(gold.keys() - pred.keys()), sorted(pred.keys() - gold.keys())
         parts = [f"{len(ids)} only in the {what} (first: {ids[0]!r})" for ids, what in ((only_gold, "gold"), (only_pred, "predictions")) if ids]
@@ -133,6 +134,6 @@ def evaluate_documents(gold_docs: Iterable[Document], pred_docs: Iterable[Docume
         overlap.update(overlap_matches(g.mentions, p.mentions))
     return {
         "documents": len(gold),
-        "strict": _scores(strict, predicted, support).to_dict(),
-        "overlap": _scores(overlap, predicted, support).to_dict(),
+        "strict": scores_from_counts(strict, predicted, support).to_dict(),
+        "overlap": scores_from_counts(overlap, predicted, support).to_dict(),
     }

@@ -73,7 +73,7 @@ def _safe_div(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     return np.divide(numerator, denominator, out=out, where=denominator != 0)
 
 
-def _prf_arrays(correct, predicted, gold) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def prf_arrays(correct, predicted, gold) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Precision, recall and F1 of summed counts, elementwise, with metrics.py's zero conventions."""
     precision = _safe_div(correct, predicted)
     recall = _safe_div(correct, gold)
@@ -108,8 +108,8 @@ def bootstrap_ci(
     def statistic(*resampled: np.ndarray, axis: int = -1) -> np.ndarray:
         # Rows: precision, recall, f1, macro_f1, then precision, recall, f1 of each type.
         sums = [np.sum(s, axis=axis) for s in resampled]
-        rows = list(_prf_arrays(*sums[:3]))
-        per_type = [_prf_arrays(*sums[3 + 3 * i : 6 + 3 * i]) for i in range(len(types))]
+        rows = list(prf_arrays(*sums[:3]))
+        per_type = [prf_arrays(*sums[3 + 3 * i : 6 + 3 * i]) for i in range(len(types))]
         macro = np.mean([f1 for _, _, f1 in per_type], axis=0) if per_type else np.zeros_like(rows[2])
         rows.append(macro)
         for triple in per_type:

@@ -5,6 +5,11 @@ entities back as character spans of the text.
 An entity's ``score`` is the mean, over its tokens, of the CRF's marginal probability of the
 tag it was given (``B-X`` on the first token, ``I-X`` on the others): 1.0 when the model has
 no doubt, lower when another labelling of those tokens was also likely.
+
+Given a fitted ``linker`` (a :class:`crfner.link.Linker`), each entity also gets a concept id
+(``identifier``, None when the linker finds none) and the linker's ``link_score``; a batch of
+documents is linked in one call, so each document's abbreviations are read once and the
+similarity search runs once per type for the batch.
 """
 
 from __future__ import annotations
@@ -30,13 +35,16 @@ SPLITTERS = {"abstract": sentences, "notes": note_sentences}
 
 @dataclass(frozen=True)
 class Entity:
-    """An entity found in a text: ``text[start:end]``, its type and its score (see module)."""
+    """An entity found in a text: ``text[start:end]``, its type and its score (see module),
+    and with a linker its concept id and how sure the linker was."""
 
     start: int
     end: int
     type: str
     text: str
     score: float
+    identifier: str | None = None
+    link_score: float | None = None
 
 
 def _tag_and_score(tagger, token_lists: list[list[str]], documents: Sequence | None = None) -> list[tuple[list[str], list[float]]]:
@@ -48,6 +56,17 @@ def _tag_and_score(tagger, token_lists: list[list[str]], documents: Sequence | N
     tags = tagger.predict(token_lists)
     marginals = tagger.predict_marginals(token_lists)
     return [(t, [m[i][tag] for i, tag in enumerate(t)]) for t, m in zip(tags, marginals)]
+
+
+def _linked(linker, text: str, entities: list) -> list:
+    """``entities`` (:class:`Entity` or :class:`Mention`) with the ``identifier`` and
+    ``link_score`` that ``linker`` gives them: one ``link_spans`` call for the whole text."""
+    if linker is None or not entities:
+        return entities
+    spans = [(e.start, e.end, e.type) for e in entities]
+    links = linker.link_spans(text, spans)
+    return [dataclasses.replace(e, identifier=link.identifier, link_score=None if link.identifier is None else link.score)
+            for e, link in zip(entities, links)]
 
 
 def _model_tokens(text: str, columns: SentenceColumns) -> list[list[str]]:
@@ -122,38 +141,44 @@ def _split_columns(text: str, passages, splitter: str) -> SentenceColumns:
     return SentenceColumns.of(split_text(text, passages, splitter))
 
 
-def tag_text(tagger, text: str, passages: Sequence[tuple[int, int]] | None = None, *, splitter: str = "abstract") -> list[Entity]:
+def tag_text(tagger, text: str, passages: Sequence[tuple[int, int]] | None = None, *, splitter: str = "abstract",
+             linker=None) -> list[Entity]:
     """Entities in raw ``text`` found by a fitted ``tagger``, in order; ``text[e.start:e.end]
     == e.text`` for each. ``passages`` (e.g. title and abstract) are split separately;
     ``splitter="notes"`` splits clinical notes at headings, list items and line breaks (an
-    entity never crosses a sentence, so never two list items)."""
+    entity never crosses a sentence, so never two list items). A fitted ``linker`` gives each
+    entity its concept id and ``link_score``."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     with paused_gc():
-        return _tag_columns(tagger, text, _split_columns(text, passages, splitter))
+        entities = _tag_columns(tagger, text, _split_columns(text, passages, splitter))
+    return _linked(linker, text, entities)
 
 
 def _mention(start: int, end: int, etype: str, text: str, score: float) -> Mention:
     return Mention(start, end, etype, text, None, score)
 
 
-def iter_tag_documents(tagger, documents: Iterable[Document], batch_size: int = 256, *, splitter: str = "abstract") -> Iterator[Document]:
+def iter_tag_documents(tagger, documents: Iterable[Document], batch_size: int = 256, *, splitter: str = "abstract",
+                       linker=None) -> Iterator[Document]:
     """Like :func:`tag_documents`, but streams: documents are read and tagged ``batch_size`` at a time."""
     check_splitter(splitter)  # before any document is read
     batch: list[Document] = []
     for document in documents:
         batch.append(document)
         if len(batch) >= batch_size:
-            yield from _tag_batch(tagger, batch, splitter)
+            yield from _tag_batch(tagger, batch, splitter, linker)
             batch = []
     if batch:
-        yield from _tag_batch(tagger, batch, splitter)
+        yield from _tag_batch(tagger, batch, splitter, linker)
 
 
-def _tag_batch(tagger, documents: list[Document], splitter: str = "abstract") -> list[Document]:
-    """Tag several documents in one model pass (one featurization call, so ``n_jobs`` helps)."""
+def _tag_batch(tagger, documents: list[Document], splitter: str = "abstract", linker=None) -> list[Document]:
+    """Tag several documents in one model pass (one featurization call, so ``n_jobs`` helps),
+    then link each document's mentions, if a linker is given."""
     with paused_gc():  # many small objects, no cycles: collector passes over a loaded model's tables cost much
-        return _tag_batch_unpaused(tagger, documents, splitter)
+        tagged = _tag_batch_unpaused(tagger, documents, splitter)
+    return tagged if linker is None else linker.link_documents(tagged)
 
 
 def _tag_batch_unpaused(tagger, documents: list[Document], splitter: str = "abstract") -> list[Document]:
@@ -170,8 +195,9 @@ def _tag_batch_unpaused(tagger, documents: list[Document], splitter: str = "abst
     return out
 
 
-def tag_documents(tagger, documents: Iterable[Document], *, splitter: str = "abstract") -> list[Document]:
-    """The documents with their mentions replaced by the tagger's predictions (scored, no
-    identifiers); each document's passages are split into sentences separately, by
-    ``splitter`` (``"abstract"`` or ``"notes"``, as in :func:`tag_text`)."""
-    return list(iter_tag_documents(tagger, documents, splitter=splitter))
+def tag_documents(tagger, documents: Iterable[Document], *, splitter: str = "abstract", linker=None) -> list[Document]:
+    """The documents with their mentions replaced by the tagger's predictions (scored; with a
+    fitted ``linker`` also linked: ``identifier`` and ``link_score``, else no identifiers);
+    each document's passages are split into sentences separately, by ``splitter``
+    (``"abstract"`` or ``"notes"``, as in :func:`tag_text`)."""
+    return list(iter_tag_documents(tagger, documents, splitter=splitter, linker=linker))

@@ -7,6 +7,9 @@ cuts the partial file back to that point and goes on, so an interrupted run ends
 one record per input document; on completion the partial file is renamed onto ``OUTPUT``.
 A run holds a lock (``OUTPUT.lock``) until it ends, so a second run into the same output
 refuses to start instead of interleaving with the first.
+
+With a linker directory (:meth:`crfner.link.Linker.save`), each document's entities are also
+linked to concept ids; the linker, like the model, is loaded once per worker process.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ OUTPUT_FORMATS = ("jsonl", "pubtator")
 BACKENDS = ("loky", "threading", "dask")
 
 _TAGGERS: dict[str, object] = {}  # per worker process: model directory -> loaded tagger
+_LINKERS: dict[str, object] = {}  # per worker process: linker directory -> loaded linker
 
 
 def detect_format(path: str | os.PathLike) -> str:
@@ -86,10 +90,24 @@ def _tagger(model: str):
     return tagger
 
 
-def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl", splitter: str = "abstract") -> str:
+def _linker(linker: str | None):
+    """The linker saved in the directory ``linker`` (loaded once per process), or None."""
+    if linker is None:
+        return None
+    loaded = _LINKERS.get(linker)
+    if loaded is None:
+        from ..link import Linker
+
+        loaded = _LINKERS[linker] = Linker.load(linker)
+    return loaded
+
+
+def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl", splitter: str = "abstract",
+              linker: str | None = None) -> str:
     """Tag a few documents with the model directory ``model`` (loaded once per process) and
     return their output records as text; what each parallel task runs. ``splitter`` names the
-    sentence splitter (``abstract`` or ``notes``, see :func:`crfner.tag_text`)."""
+    sentence splitter (``abstract`` or ``notes``, see :func:`crfner.tag_text`); ``linker``, a
+    linker directory, links the entities to concept ids."""
     from ..corpora.jsonl import format_document
     from ..corpora.pubtator import format_pubtator
     from .annotate import tag_documents
@@ -97,20 +115,26 @@ def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl
     # An empty passage list would leave no text to tag: it means the whole text, as no list does.
     whole = [d.passages is not None and not d.passages for d in documents]
     tagged = tag_documents(_tagger(model), [dataclasses.replace(d, passages=None) if w else d
-                                            for d, w in zip(documents, whole)], splitter=splitter)
+                                            for d, w in zip(documents, whole)], splitter=splitter, linker=_linker(linker))
     tagged = [dataclasses.replace(t, passages=d.passages) if w else t for t, d, w in zip(tagged, documents, whole)]
     if output_format == "pubtator":
         return "".join(line for d in tagged for line in format_pubtator(d))
     return "".join(format_document(d) for d in tagged)
 
 
-def _fingerprint(input_path: Path, model: Path, input_format: str, output_format: str, splitter: str = "abstract") -> str:
+def _fingerprint(input_path: Path, model: Path, input_format: str, output_format: str, splitter: str = "abstract",
+                 linker: Path | None = None) -> str:
     """What a partial output depends on: the input files (name, size, time), the model's
-    metadata and the sentence splitter."""
+    metadata, the sentence splitter and the linker's files (name, size, time)."""
     files = sorted(input_path.glob("*.txt")) if input_path.is_dir() else [input_path]
     parts = [input_format, output_format, (model / "crfner.json").read_text(encoding="utf-8")]
     if splitter != "abstract":  # the default adds nothing: partial outputs of earlier versions still resume
         parts.append(f"splitter={splitter}")
+    if linker is not None:  # nor does no linker
+        parts.append(f"linker={linker}")
+        for f in sorted(p for p in linker.rglob("*") if p.is_file()):
+            stat = f.stat()
+            parts.append(f"{f.relative_to(linker).as_posix()}|{stat.st_size}|{stat.st_mtime_ns}")
     for f in files:
         stat = f.stat()
         parts.append(f"{f.resolve()}|{stat.st_size}|{stat.st_mtime_ns}")
@@ -149,16 +173,26 @@ def _checked(model, output_format: str, backend: str, scheduler: str | None, spl
     return model
 
 
+def _checked_linker(linker) -> Path | None:
+    """The linker directory, resolved and loaded here once, so that a bad one is an error
+    before any document is read (and a run in this process loads it only this once)."""
+    if linker is None:
+        return None
+    linker = Path(linker).resolve()
+    _linker(str(linker))
+    return linker
+
+
 def _whole(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _tagged_chunks(model: Path, documents: Iterable[Document], chunk_size: int, run: _Runner, n_jobs: int,
-                   output_format: str, splitter: str) -> Iterator[tuple[int, bytes]]:
+                   output_format: str, splitter: str, linker: Path | None = None) -> Iterator[tuple[int, bytes]]:
     """(documents, their output records as UTF-8) a chunk at a time, in input order."""
     for chunk in _chunks(documents, chunk_size):
         pieces = _split(chunk, max(1, 4 * _workers(n_jobs, run)))
-        yield len(chunk), "".join(run(model, pieces, output_format, splitter)).encode("utf-8")
+        yield len(chunk), "".join(run(model, pieces, output_format, splitter, linker)).encode("utf-8")
 
 
 @contextlib.contextmanager
@@ -233,23 +267,27 @@ def tag_files(
     resume: bool = True,
     progress: bool = True,
     splitter: str = "abstract",
+    linker: str | os.PathLike | None = None,
 ) -> dict:
     """Tag every document of ``input_path`` with the CRF in ``model`` into ``output``.
 
     ``n_jobs`` processes tag in parallel (joblib's ``backend``); with ``backend="dask"`` the
     tasks go to the Dask scheduler at ``scheduler`` (its workers must see ``model`` at the same
     path). ``splitter`` is the sentence splitter: ``abstract`` (default) or ``notes`` (clinical
-    notes: headings, list items, line breaks). Returns counts: documents tagged now, documents
+    notes: headings, list items, line breaks). ``linker``, a directory saved by
+    :meth:`crfner.link.Linker.save`, links each entity to a concept id (as ``model``, the Dask
+    workers must see it at the same path). Returns counts: documents tagged now, documents
     resumed from an earlier run (all of them, tagged 0, where an earlier run had completed).
     """
     from tqdm.auto import tqdm
 
     model = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs)
+    linker = _checked_linker(linker)
     input_path, output = Path(input_path), Path(output)
     input_format = input_format or detect_format(input_path)
     documents = read_documents(input_path, input_format)
     partial, state_file = Path(f"{output}.partial"), Path(f"{output}.state.json")
-    fingerprint = _fingerprint(input_path, model, input_format, output_format, splitter)
+    fingerprint = _fingerprint(input_path, model, input_format, output_format, splitter, linker)
     output.parent.mkdir(parents=True, exist_ok=True)
     with _output_lock(output):
         done, size, complete = _resume_point(state_file, partial, output, fingerprint) if resume else (0, 0, False)
@@ -266,7 +304,7 @@ def tag_files(
             bar = tqdm(desc="tagging", unit="doc", initial=done, disable=not progress)
             tagged_now = 0
             try:
-                for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, output_format, splitter):
+                for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, output_format, splitter, linker):
                     sink.write(data)
                     sink.flush()
                     os.fsync(sink.fileno())
@@ -297,15 +335,17 @@ def tag_stream(
     scheduler: str | None = None,
     chunk_size: int = 256,
     splitter: str = "abstract",
+    linker: str | os.PathLike | None = None,
 ) -> dict:
     """Like :func:`tag_files`, into the binary stream ``sink`` (standard output, say), a chunk at
     a time as it is done; nothing to resume. Returns the number of documents tagged."""
     model = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs)
+    linker = _checked_linker(linker)
     input_path = Path(input_path)
     documents = read_documents(input_path, input_format or detect_format(input_path))
     run, done = _runner(n_jobs, backend, scheduler), 0
     try:
-        for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, output_format, splitter):
+        for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, output_format, splitter, linker):
             sink.write(data)
             sink.flush()
             done += count
@@ -320,13 +360,15 @@ class _Runner:
     def __init__(self, n_jobs: int, backend: str, client=None):
         self.n_jobs, self.backend, self.client = n_jobs, backend, client
 
-    def __call__(self, model: Path, pieces: list[list[Document]], output_format: str, splitter: str = "abstract") -> list[str]:
+    def __call__(self, model: Path, pieces: list[list[Document]], output_format: str, splitter: str = "abstract",
+                 linker: Path | None = None) -> list[str]:
+        linker = None if linker is None else str(linker)
         if self.n_jobs == 1 and self.backend != "dask":
-            return [tag_batch(str(model), piece, output_format, splitter) for piece in pieces]
+            return [tag_batch(str(model), piece, output_format, splitter, linker) for piece in pieces]
         from joblib import Parallel, delayed, parallel_config
 
         with parallel_config(backend=self.backend, n_jobs=-1 if self.backend == "dask" else self.n_jobs):
-            return Parallel()(delayed(tag_batch)(str(model), piece, output_format, splitter) for piece in pieces)
+            return Parallel()(delayed(tag_batch)(str(model), piece, output_format, splitter, linker) for piece in pieces)
 
     def close(self) -> None:
         if self.client is not None:

@@ -1,0 +1,64 @@
+"""``crfner linker``: build a concept linker from vocabularies and corpora's gold mentions, and save it."""
+
+from __future__ import annotations
+
+import sys
+
+from .common import usage
+
+# crfner.link.build.VOCABULARIES, not imported: --help stays fast
+VOCABULARIES = ("medic", "mesh", "mesh-diseases")
+
+
+def _similarity(value: str) -> float:
+    """An argparse type: a cosine similarity, 0 to 1."""
+    import argparse
+    import math
+
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not (math.isfinite(number) and 0.0 <= number <= 1.0):
+        raise argparse.ArgumentTypeError(f"must lie between 0 and 1, not {value}")
+    return number
+
+
+def add_parser(verbs) -> None:
+    p = verbs.add_parser("linker", help="build a concept linker (mentions to MeSH, MEDIC or OMIM ids) and save it",
+                         description="Build a concept linker from vocabularies and the gold mentions (with their concept "
+                                     "ids) of registered corpora, and save it as the directory OUT, for crfner tag --linker "
+                                     "and the spaCy component's \"linker\" setting.")
+    p.add_argument("out", help="linker directory to write")
+    # dest corpora and splits: the parser reads ``args.corpus`` and ``args.split`` as one corpus and its split
+    p.add_argument("--corpus", action="append", dest="corpora", metavar="NAME",
+                   help="a registered corpus whose gold mentions the linker learns: bc5cdr or ncbi_disease (repeatable; "
+                        "default bc5cdr)")
+    p.add_argument("--split", action="append", dest="splits", metavar="SPLIT",
+                   help="the corpora's split(s) to learn from: train, devel (repeatable; default train)")
+    p.add_argument("--vocabulary", action="append", metavar="NAME|TYPE=PATH",
+                   help=f"a vocabulary: {', '.join(VOCABULARIES)} (from the data folder), or TYPE=PATH to a term<TAB>identifier "
+                        "list whose terms name TYPE entities (repeatable; default medic and mesh)")
+    p.add_argument("--threshold", type=_similarity, metavar="X",
+                   help="the least character n-gram similarity (0 to 1) at which a mention no name matches exactly is "
+                        "linked to the nearest name; below it, no concept (default: the linker's)")
+    p.add_argument("--force", action="store_true", help="replace an existing linker directory")
+    p.add_argument("--data-dir", help="folder holding the corpora and vocabularies (default: $CRFNER_DATA_DIR, else "
+                                      "../shared/data from the current folder, then beside the crfner checkout)")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    if Path(args.out).exists() and not args.force:
+        raise usage(f"{args.out} already exists (use --force to replace it)")
+    from ..link.build import build_linker
+
+    options = {"corpora": args.corpora, "splits": args.splits, "vocabularies": args.vocabulary}
+    given = {name: value for name, value in options.items() if value}  # the rest: build_linker's defaults
+    linker = build_linker(data_dir=args.data_dir, threshold=args.threshold, **given)
+    linker.save(args.out, overwrite=args.force)
+    types = ", ".join(sorted(getattr(linker, "types_", ()))) or "no types"
+    print(f"saved a linker for {types} to {args.out}", file=sys.stderr)
+    return 0

@@ -1,0 +1,51 @@
+"""A linker from named vocabularies and registered corpora's training documents: what
+``crfner linker`` and the linking benchmark build."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..corpora.pubtator_splits import load_documents
+from ..corpora.registry import resolve_data_dir
+from ..errors import ParameterError
+from .linker import Linker
+from .vocabulary import medic_path, mesh_terms, read_medic, read_term_list
+
+#: Vocabulary names -> (the type they name, what they hold).
+VOCABULARIES = {
+    "medic": ("Disease", "MEDIC, CTD's disease vocabulary (MeSH and OMIM ids): <data dir>/vocabularies/CTD_diseases.tsv.gz"),
+    "mesh": ("Chemical", "MeSH 2024 descriptors under D, Chemicals and Drugs, with their entry terms"),
+    "mesh-diseases": ("Disease", "MeSH 2024 descriptors under C and F03, diseases and mental disorders"),
+}
+
+
+def vocabulary_terms(spec: str, data_dir: str | os.PathLike) -> tuple[str, list]:
+    """``(type, terms)`` of a vocabulary given by name (:data:`VOCABULARIES`) or as
+    ``TYPE=PATH`` to a ``term<TAB>identifier`` list."""
+    if spec == "medic":
+        return "Disease", list(read_medic(medic_path(data_dir)))
+    if spec in ("mesh", "mesh-diseases"):
+        etype = VOCABULARIES[spec][0]
+        return etype, list(mesh_terms(data_dir, etype))
+    etype, equals, path = spec.partition("=")
+    if not equals or not etype or not path:
+        raise ParameterError(f"unknown vocabulary {spec!r}: give one of {', '.join(VOCABULARIES)} or TYPE=PATH to a term<TAB>identifier list")
+    return etype, list(read_term_list(Path(path)))
+
+
+def build_linker(data_dir: str | os.PathLike | None = None, corpora: Sequence[str] = ("bc5cdr",), splits: Sequence[str] = ("train",),
+                 vocabularies: Sequence[str] = ("medic", "mesh"), threshold: float | None = None, **params) -> Linker:
+    """Fit a :class:`Linker` on ``vocabularies`` and the gold mentions of ``corpora``'s
+    ``splits``; ``threshold`` (None: the linker's default) and other ``params`` pass through."""
+    data_dir = resolve_data_dir(data_dir)
+    terms: dict[str, list] = defaultdict(list)
+    for spec in vocabularies:
+        etype, found = vocabulary_terms(spec, data_dir)
+        terms[etype].extend(found)
+    documents = [document for corpus in corpora for split in splits for document in load_documents(corpus, split, data_dir)]
+    if threshold is not None:
+        params["threshold"] = threshold
+    return Linker(**params).fit(dict(terms), documents)

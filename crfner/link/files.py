@@ -1,0 +1,135 @@
+"""Linker directories: the dictionary tables as JSON and each type's n-gram index as raw
+little-endian arrays, beside a ``crfner.json`` that lists every file with its size and
+SHA-256 (as a model directory does, :mod:`crfner.crf.modelfile`). Nothing is pickled; a
+damaged or crafted directory gives a one-line ``ModelFileError``."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from .. import __version__
+from ..crf.modelfile import read_listed_files, read_metadata_file, write_model_files
+from ..errors import ModelFileError
+from .tables import unpack
+from .tfidf import NgramIndex
+
+FORMAT = "crfner-linker"
+FORMAT_VERSION = 1
+TABLES_FILE = "tables.json"
+KEY_NAMES = ("exact", "normal", "bag", "lenient")
+SOURCE_NAMES = ("training", "vocabulary")
+# file name suffix -> numpy dtype of an index array
+ARRAYS = {"idf": "<f4", "data": "<f4", "indices": "<i4", "indptr": "<i8"}
+
+
+def _index_files(number: int, index: NgramIndex) -> dict[str, bytes]:
+    matrix = index.matrix
+    strings = {"ngrams": index.ngrams, "ids": index.ids, "ngram_range": list(index.ngram_range)}
+    files = {f"index-{number}.json": json.dumps(strings, ensure_ascii=False).encode("utf-8")}
+    for name, array in (("idf", index.idf), ("data", matrix.data), ("indices", matrix.indices), ("indptr", matrix.indptr)):
+        files[f"index-{number}.{name}"] = np.ascontiguousarray(array, dtype=ARRAYS[name]).tobytes()
+    return files
+
+
+def save_linker(linker, path: str | os.PathLike, overwrite: bool = False) -> Path:
+    """Write a fitted linker's tables and indexes into the directory ``path``, atomically."""
+    tables = []
+    for (etype, source, key), entries in sorted(linker.tables_.items()):
+        pairs = [unpack(value, linker.concepts_) for value in entries.values()]
+        tables.append({"type": etype, "source": source, "key": key, "keys": list(entries), "ids": [i for i, _ in pairs], "shares": [v for _, v in pairs]})
+    files = {TABLES_FILE: json.dumps(tables, ensure_ascii=False).encode("utf-8")}
+    indexes = {}
+    for number, (etype, index) in enumerate(sorted(linker.indexes_.items())):
+        files.update(_index_files(number, index))
+        indexes[etype] = number
+    metadata = {"crfner_version": __version__, "parameters": linker.get_params(), "types": linker.types_, "indexes": indexes}
+    return write_model_files(path, FORMAT, FORMAT_VERSION, metadata, files, overwrite)
+
+
+def _damaged(path: Path, what: str) -> ModelFileError:
+    return ModelFileError(f"{path}: damaged linker ({what})")
+
+
+def _json(path: Path, name: str, data: bytes):
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise _damaged(path, f"{name} is not JSON: {str(error).splitlines()[0][:120]}") from None
+
+
+def _tables(path: Path, raw, types: list[str]) -> dict:
+    if not isinstance(raw, list):
+        raise _damaged(path, f"{TABLES_FILE} must hold a list")
+    tables = {}
+    for table in raw:
+        if not isinstance(table, dict) or table.get("type") not in types or table.get("source") not in SOURCE_NAMES or table.get("key") not in KEY_NAMES:
+            raise _damaged(path, f"a table in {TABLES_FILE} has no known type, source and key")
+        keys, ids, shares = (table.get(k) for k in ("keys", "ids", "shares"))
+        if not (isinstance(keys, list) and isinstance(ids, list) and isinstance(shares, list) and len(keys) == len(ids) == len(shares)):
+            raise _damaged(path, f"a table in {TABLES_FILE} needs keys, ids and shares of one length")
+        if not (all(type(k) is str for k in keys) and all(type(i) is str and i for i in ids)):
+            raise _damaged(path, f"a table in {TABLES_FILE} has a key or id that is not a string")
+        if not all(type(v) in (int, float) and 0 < v <= 1 for v in shares):
+            raise _damaged(path, f"a table in {TABLES_FILE} has a share outside (0, 1]")
+        resolved = dict(zip(keys, zip(ids, map(float, shares))))
+        tables[table["type"], table["source"], table["key"]] = resolved
+    return tables
+
+
+def _array(path: Path, contents: dict[str, bytes], name: str, dtype: str) -> np.ndarray:
+    data = contents.get(name)
+    if data is None:
+        raise _damaged(path, f"no {name}")
+    if len(data) % np.dtype(dtype).itemsize:
+        raise _damaged(path, f"{name} is not a whole number of values")
+    return np.frombuffer(data, dtype=dtype)
+
+
+def _index(path: Path, contents: dict[str, bytes], number: int) -> NgramIndex:
+    name = f"index-{number}.json"
+    if name not in contents:
+        raise _damaged(path, f"no {name}")
+    strings = _json(path, name, contents[name])
+    ngrams, ids, ngram_range = (strings.get(k) if isinstance(strings, dict) else None for k in ("ngrams", "ids", "ngram_range"))
+    if not (isinstance(ngrams, list) and all(isinstance(g, str) for g in ngrams) and isinstance(ids, list) and all(isinstance(i, str) for i in ids)):
+        raise _damaged(path, f"{name} needs lists of n-grams and ids")
+    if not (isinstance(ngram_range, list) and len(ngram_range) == 2 and all(isinstance(n, int) and not isinstance(n, bool) for n in ngram_range)
+            and 1 <= ngram_range[0] <= ngram_range[1] <= 10):
+        raise _damaged(path, f"{name} has no n-gram range")
+    arrays = {key: _array(path, contents, f"index-{number}.{key}", dtype) for key, dtype in ARRAYS.items()}
+    idf, data, indices, indptr = arrays["idf"], arrays["data"], arrays["indices"], arrays["indptr"]
+    if len(idf) != len(ngrams) or not np.all(np.isfinite(idf)) or len(set(ngrams)) != len(ngrams):
+        raise _damaged(path, f"index {number}: the idf does not match the n-grams")
+    if (len(indptr) != len(ids) + 1 or indptr[0] != 0 or np.any(np.diff(indptr) < 0) or indptr[-1] != len(data)
+            or len(indices) != len(data) or (len(indices) and (indices.min() < 0 or indices.max() >= len(ngrams)))
+            or not np.all(np.isfinite(data))):
+        raise _damaged(path, f"index {number}: the name matrix is inconsistent")
+    matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(ids), len(ngrams)))
+    return NgramIndex(ngrams, idf, matrix, ids, tuple(ngram_range))
+
+
+def read_linker(path: str | os.PathLike) -> tuple[dict, dict, dict]:
+    """The parameters, tables and indexes of the linker directory ``path``, checked."""
+    path = Path(path)
+    metadata = read_metadata_file(path, FORMAT, FORMAT_VERSION, ("parameters", "types", "indexes", "files"))
+    types, indexes, params = metadata["types"], metadata["indexes"], metadata["parameters"]
+    if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
+        raise _damaged(path, "types must be a list of names")
+    if not isinstance(indexes, dict) or not all(t in types and isinstance(n, int) and not isinstance(n, bool) and 0 <= n < len(types) for t, n in indexes.items()):
+        raise _damaged(path, "indexes must map types to numbers")
+    if not isinstance(params, dict):
+        raise _damaged(path, "parameters must be an object")
+    threshold = params.get("threshold")
+    if threshold is not None and (not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or not math.isfinite(threshold)):
+        raise _damaged(path, "the threshold must be a number or null")
+    contents = read_listed_files(path, metadata["files"])
+    if TABLES_FILE not in contents:
+        raise _damaged(path, f"no {TABLES_FILE}")
+    tables = _tables(path, _json(path, TABLES_FILE, contents[TABLES_FILE]), types)
+    return {**params, "types": types}, tables, {etype: _index(path, contents, number) for etype, number in indexes.items()}

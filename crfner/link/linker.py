@@ -1,0 +1,281 @@
+"""The linker: a mention and its type in, a concept id and a score out.
+
+Stages, first hit wins:
+
+1. a short form the document defines ("DMD") is linked through its long form;
+2. dictionary lookup, training mentions before vocabulary names, under four keys of
+   growing tolerance (:mod:`crfner.link.normalize`): as written, normal form, bag of words,
+   lenient bag (neoplasm words as one, organ adjectives, generic heads dropped);
+   a word that is a defined short form is replaced by its long form and looked up again;
+3. a composite mention ("breast and ovarian cancer") gets one id per name it spells, when
+   every name is found in the dictionary;
+4. the longest final part of the mention the dictionary knows ("contrast media-induced
+   nephropathy" -> "nephropathy"), its head;
+5. the most similar name by character n-gram TF-IDF (:mod:`crfner.link.tfidf`), kept when
+   its cosine similarity reaches ``threshold``; below it the mention is NIL.
+
+A name several concepts share goes to the one that has it most often among the training
+mentions, then to the one whose own heading it is.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from ..corpora.documents import Document, Mention
+from .abbreviations import document_abbreviations, short_key
+from .composite import readings
+from .normalize import bag_form, fold, lenient_form, normal_form
+from .tables import pack_table, unpack
+from .tfidf import NgramIndex
+from .vocabulary import Term, mention_terms
+
+#: How sure each stage is, before the share of the evidence the chosen id holds.
+STAGE_SCORES = {
+    ("training", "exact"): 1.0, ("vocabulary", "exact"): 0.98,
+    ("training", "normal"): 0.96, ("vocabulary", "normal"): 0.94,
+    ("training", "bag"): 0.9, ("vocabulary", "bag"): 0.88,
+    ("training", "lenient"): 0.85, ("vocabulary", "lenient"): 0.83,
+}
+KEYS = {"exact": fold, "normal": normal_form, "bag": bag_form, "lenient": lenient_form}
+SOURCES = ("training", "vocabulary")
+ABBREVIATION_FACTOR, COMPOSITE_FACTOR, HEAD_FACTOR = 0.97, 0.9, 0.8
+
+
+@dataclass(frozen=True)
+class Link:
+    """A mention's concepts (several for a composite mention, none when NIL), how sure the
+    linker is (0 to 1) and the stage that found them."""
+
+    identifiers: tuple[str, ...]
+    score: float
+    method: str
+
+    @property
+    def identifier(self) -> str | None:
+        """The ids joined by ``|``, as PubTator writes a composite mention; None when NIL."""
+        return "|".join(self.identifiers) or None
+
+
+NIL = Link((), 0.0, "nil")
+
+
+def _resolve(evidence: dict[str, Counter]) -> dict[str, tuple[str, float]]:
+    """For each key, the id with the most weight and the share of the key's weight it holds."""
+    out = {}
+    for key, weights in evidence.items():
+        identifier, weight = min(weights.items(), key=lambda item: (-item[1], item[0]))
+        out[key] = (identifier, weight / sum(weights.values()))
+    return out
+
+
+def expanded(text: str, abbreviations: dict[str, str]) -> str:
+    """``text`` with a defined short form, whole or as one of its words, written as its long form."""
+    if short_key(text) in abbreviations:
+        return abbreviations[short_key(text)]
+    return " ".join(abbreviations.get(short_key(word), word) for word in text.split())
+
+
+class Linker:
+    """Links typed mentions to concept ids (see the module). ``threshold`` is the least
+    cosine similarity the TF-IDF fallback accepts (None: no fallback); ``ngram_range`` the
+    character n-grams it compares; ``abbreviations``, ``composites`` and ``heads`` switch
+    stages 1, 3 and 4. The defaults are those BC5CDR devel chose end to end
+    (``benchmarks/linking.py``; NCBI Disease devel chose 0.95 with heads)."""
+
+    def __init__(self, threshold: float | None = 0.9, ngram_range: tuple[int, int] = (4, 4), abbreviations: bool = True,
+                 composites: bool = True, heads: bool = False):
+        self.threshold = threshold
+        self.ngram_range = ngram_range
+        self.abbreviations = abbreviations
+        self.composites = composites
+        self.heads = heads
+
+    def get_params(self, deep: bool = True) -> dict:
+        return {"threshold": self.threshold, "ngram_range": self.ngram_range, "abbreviations": self.abbreviations,
+                "composites": self.composites, "heads": self.heads}
+
+    def set_params(self, **params) -> Linker:
+        for name, value in params.items():
+            if name not in self.get_params():
+                raise ValueError(f"Linker has no parameter {name!r}")
+            setattr(self, name, value)
+        return self
+
+    # -- learning ---------------------------------------------------------------------------
+
+    def fit(self, vocabularies: Mapping[str, Iterable] | None = None, documents: Iterable[Document] | None = None,
+            type_map: Mapping[str, str] | None = None) -> Linker:
+        """Learn from ``vocabularies`` (type -> terms: :class:`Term` or ``(name, id)`` pairs)
+        and the gold mentions of ``documents`` (their types mapped by ``type_map``)."""
+        evidence: dict[tuple[str, str, str], dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+        names: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+        training: dict[str, list[Term]] = defaultdict(list)
+        for etype, term in mention_terms(documents or [], dict(type_map or {})):
+            training[etype].append(term)
+        for etype, terms in training.items():
+            for term in terms:
+                self._add(evidence, names, etype, "training", term, 1.0)
+        for etype, terms in (vocabularies or {}).items():
+            for term in terms:
+                term = term if isinstance(term, Term) else Term(*term)
+                self._add(evidence, names, etype, "vocabulary", term, 2.0 if term.preferred else 1.0)
+        # a vocabulary name the annotators used is resolved as they used it
+        for (etype, source, key_name), table in evidence.items():
+            if source == "vocabulary":
+                trained = evidence.get((etype, "training", key_name), {})
+                for key, weights in table.items():
+                    for identifier, count in trained.get(key, {}).items():
+                        if identifier in weights:
+                            weights[identifier] += 10.0 * count
+        numbers: dict[str, int] = {}
+        self.tables_ = {key: pack_table(_resolve(table), numbers) for key, table in evidence.items()}
+        self.concepts_ = list(numbers)
+        self.types_ = sorted({etype for etype, _, _ in evidence})
+        self.indexes_ = {}
+        for etype in self.types_:
+            resolved = _resolve(names[etype])
+            if resolved:
+                self.indexes_[etype] = NgramIndex.build(list(resolved), [identifier for identifier, _ in resolved.values()], self.ngram_range)
+        return self
+
+    @staticmethod
+    def _add(evidence, names, etype: str, source: str, term: Term, weight: float) -> None:
+        for key_name, key in KEYS.items():
+            value = key(term.name)
+            if value:
+                evidence[etype, source, key_name][value][term.identifier] += weight
+        normal = normal_form(term.name)
+        if normal:
+            names[etype][normal][term.identifier] += weight
+
+    # -- linking ----------------------------------------------------------------------------
+
+    def lookup(self, text: str, etype: str) -> Link | None:
+        """Stage 2 for one string: the dictionary's answer, or None."""
+        for key_name, key in KEYS.items():
+            value = key(text)
+            for source in SOURCES:
+                found = self.tables_.get((etype, source, key_name), {}).get(value)
+                if found is not None:
+                    found = unpack(found, self.concepts_)
+                    return Link((found[0],), STAGE_SCORES[source, key_name] * found[1], f"{source}_{key_name}" if source == "training" else key_name)
+        return None
+
+    def _with_long_forms(self, text: str, etype: str, abbreviations: dict[str, str]) -> Link | None:
+        key = short_key(text)
+        if key in abbreviations:
+            found = self.lookup(abbreviations[key], etype)
+            if found:
+                return Link(found.identifiers, found.score * ABBREVIATION_FACTOR, "abbreviation")
+        found = self.lookup(text, etype)
+        if found:
+            return found
+        if len(text.split()) > 1 and any(short_key(w) in abbreviations for w in text.split()):
+            found = self.lookup(expanded(text, abbreviations), etype)
+            if found:
+                return Link(found.identifiers, found.score * ABBREVIATION_FACTOR, "abbreviation")
+        return None
+
+    def _composite(self, text: str, etype: str, abbreviations: dict[str, str]) -> Link | None:
+        for names in readings(text):
+            links = [self._with_long_forms(name, etype, abbreviations) for name in names]
+            if all(links):
+                ids = tuple(dict.fromkeys(i for link in links for i in link.identifiers))
+                return Link(ids, min(link.score for link in links) * COMPOSITE_FACTOR, "composite")
+        return None
+
+    def _head(self, text: str, etype: str) -> Link | None:
+        words = text.split()
+        for k in range(1, len(words)):
+            found = self.lookup(" ".join(words[k:]), etype)
+            if found:
+                return Link(found.identifiers, found.score * HEAD_FACTOR, "head")
+        return None
+
+    def _dictionary(self, text: str, etype: str, abbreviations: dict[str, str]) -> Link | None:
+        found = self._with_long_forms(text, etype, abbreviations)
+        if found is None and self.composites:
+            found = self._composite(text, etype, abbreviations)
+        if found is None and self.heads:
+            found = self._head(expanded(text, abbreviations), etype)
+        return found
+
+    def link_spans(self, text: str, spans: Sequence[tuple[int, int, str]]) -> list[Link]:
+        """One :class:`Link` per ``(start, end, type)`` span of the document ``text``."""
+        return self.link_batch([(text, spans)])[0]
+
+    def link_batch(self, documents: Sequence[tuple[str, Sequence[tuple[int, int, str]]]]) -> list[list[Link]]:
+        """:meth:`link_spans` for many ``(text, spans)`` documents, with one TF-IDF search per type for all of them."""
+        answers: list[dict[tuple[str, str], Link | None]] = []
+        pending: dict[str, dict[str, list[tuple[dict, tuple[str, str]]]]] = defaultdict(lambda: defaultdict(list))
+        for text, spans in documents:
+            found: dict[tuple[str, str], Link | None] = {}
+            abbreviations: dict[str, str] | None = None if self.abbreviations else {}
+            for start, end, etype in spans:
+                key = (text[start:end], etype)
+                if key in found or etype not in self.types_:
+                    continue
+                if abbreviations is None:
+                    abbreviations = document_abbreviations(text)
+                found[key] = self._dictionary(key[0], etype, abbreviations)
+                if found[key] is None and self.threshold is not None and etype in self.indexes_:
+                    pending[etype][normal_form(expanded(key[0], abbreviations))].append((found, key))
+            answers.append(found)
+        for etype, waiting in pending.items():
+            for (identifier, similarity), holders in zip(self.indexes_[etype].nearest(list(waiting)), waiting.values()):
+                if identifier is not None and similarity >= self.threshold:
+                    for found, key in holders:
+                        found[key] = Link((identifier,), round(similarity, 4), "tfidf")
+        return [[found.get((text[start:end], etype)) or NIL for start, end, etype in spans] for found, (text, spans) in zip(answers, documents)]
+
+    def link(self, mention: str, etype: str, text: str | None = None) -> Link:
+        """One mention on its own; ``text``, its document, supplies abbreviation long forms."""
+        if text is None:
+            return self.link_spans(mention, [(0, len(mention), etype)])[0]
+        start = text.find(mention)
+        if start < 0:
+            raise ValueError("the mention does not occur in the text")
+        return self.link_spans(text, [(start, start + len(mention), etype)])[0]
+
+    def link_document(self, document: Document) -> Document:
+        """``document`` with each mention's ``identifier`` and ``link_score`` set (None when NIL)."""
+        return self.link_documents([document])[0]
+
+    def link_documents(self, documents: Iterable[Document]) -> list[Document]:
+        """:meth:`link_document` for each document, searched together (:meth:`link_batch`)."""
+        documents = list(documents)
+        links = self.link_batch([(d.text, [(m.start, m.end, m.type) for m in d.mentions]) for d in documents])
+        return [replace(d, mentions=[Mention(m.start, m.end, m.type, m.text, link.identifier, m.score, link.score if link.identifiers else None)
+                                     for m, link in zip(d.mentions, found)]) for d, found in zip(documents, links)]
+
+    # -- files ------------------------------------------------------------------------------
+
+    def save(self, path, overwrite: bool = False):
+        """Write the fitted linker to the directory ``path`` (no pickle; see :mod:`crfner.link.files`)."""
+        from .files import save_linker
+
+        if not hasattr(self, "tables_"):
+            from ..errors import NotFittedError
+
+            raise NotFittedError("this Linker is not fitted yet; call fit() before save()")
+        return save_linker(self, path, overwrite)
+
+    @classmethod
+    def load(cls, path) -> Linker:
+        """A linker saved by :meth:`save`; a damaged or foreign directory raises ``ModelFileError``."""
+        from .files import read_linker
+
+        params, tables, indexes = read_linker(path)
+        types = params.pop("types")
+        linker = cls()
+        for name in linker.get_params():
+            if name in params:
+                value = params[name]
+                setattr(linker, name, tuple(value) if name == "ngram_range" and isinstance(value, list) else value)
+        numbers: dict[str, int] = {}
+        linker.tables_ = {key: pack_table(entries, numbers) for key, entries in tables.items()}
+        linker.concepts_, linker.types_, linker.indexes_ = list(numbers), types, indexes
+        return linker

@@ -1,0 +1,113 @@
+"""Keys under which a concept name and a mention are looked up: the string as written
+(case folded), a normal form (punctuation, hyphens, plurals, Greek letters and Roman
+numerals made uniform) and a bag of words (word order ignored).
+
+"Non-Hodgkin's lymphomas", "non hodgkin lymphoma" and "lymphoma, non-Hodgkin" share a bag
+key; "type II diabetes" and "type 2 diabetes" share a normal form.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta",
+    "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi",
+    "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau", "υ": "upsilon",
+    "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
+}
+
+# Unambiguous numerals always; "i", "v" and "x" only after a word that takes a number.
+_ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9", "xi": "11", "xii": "12",
+          "xiii": "13", "xiv": "14", "xv": "15", "xvi": "16", "xvii": "17", "xviii": "18", "xix": "19", "xx": "20"}
+_SHORT_ROMAN = {"i": "1", "v": "5", "x": "10"}
+_NUMBERED = frozenset({"type", "types", "class", "grade", "stage", "phase", "factor", "group", "complex", "degree"})
+
+#: Words a bag key leaves out: they change nothing about which concept a name means.
+STOPWORDS = frozenset({"of", "the", "a", "an", "in", "with", "to", "for", "by", "on", "nos", "s"})
+
+_SPLIT = re.compile(r"[^0-9a-z]+")
+# Words whose final s is not a plural.
+_KEEP_S = re.compile(r"(ss|us|is|ys|os)$")
+_KEEP_WORDS = frozenset({"pancreas", "gas", "atlas", "aids", "has", "was", "this", "thus", "plus", "always", "herpes", "rabies", "scabies", "series", "species", "diabetes", "measles", "mumps", "rickets", "tetanus"})
+# British spellings to American ones, inside a word: anaemia, oedema, diarrhoea, tumour.
+_BRITISH = [(re.compile(r"(?<=[a-z])ae(?=[a-z])"), "e"), (re.compile(r"(?<![a-z])oe(?=[a-z])|(?<=[a-z])oe(?=[a-rt-z])"), "e"),
+            (re.compile(r"(?<=[a-z]{3})our(?=s?\b)"), "or")]
+_POSSESSIVE = re.compile(r"['’]s\b")
+
+
+def fold(text: str) -> str:
+    """The string as written, case folded and with its spaces collapsed: the exact key."""
+    return " ".join(text.casefold().split())
+
+
+def _ascii(text: str) -> str:
+    """Greek letters spelled out, accents dropped, everything else lower case."""
+    spelled = "".join(f" {GREEK[c]} " if c in GREEK else c for c in text.casefold())
+    plain = unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode("ascii")
+    for pattern, american in _BRITISH:
+        plain = pattern.sub(american, plain)
+    return plain
+
+
+def singular(word: str) -> str:
+    """A plural's singular by the common English endings; other words unchanged."""
+    if len(word) <= 3 or word.isdigit() or word in _KEEP_WORDS:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not _KEEP_S.search(word):
+        return word[:-1]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of ``text``: lower case ASCII, split at anything but letters and
+    digits (so hyphens, apostrophes and brackets separate), singular, numerals as digits."""
+    out: list[str] = []
+    for word in _SPLIT.split(_ascii(_POSSESSIVE.sub("", text))):
+        if not word:
+            continue
+        if word in _ROMAN:
+            word = _ROMAN[word]
+        elif word in _SHORT_ROMAN and out and out[-1] in _NUMBERED:
+            word = _SHORT_ROMAN[word]
+        out.append(singular(word))
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def normal_form(text: str) -> str:
+    """The normal key: :func:`words` joined by spaces."""
+    return " ".join(words(text))
+
+
+@lru_cache(maxsize=200_000)
+def bag_form(text: str) -> str:
+    """The bag key: the distinct normalised words but stopwords, sorted."""
+    return " ".join(sorted(set(words(text)) - STOPWORDS))
+
+
+#: Words a lenient key treats as one: the names MeSH files neoplasms under.
+NEOPLASM_WORDS = frozenset({"cancer", "carcinoma", "tumor", "neoplasm", "neoplasia", "malignancy", "malignancie"})
+#: Organ nouns written as the adjectives MeSH headings use ("prostate cancer", "Prostatic Neoplasms").
+ORGAN_ADJECTIVES = {"prostate": "prostatic", "pancreas": "pancreatic", "kidney": "renal", "liver": "hepatic", "heart": "cardiac",
+                    "lung": "pulmonary", "stomach": "gastric", "colon": "colonic", "ovary": "ovarian", "brain": "cerebral"}
+#: Generic heads a lenient key leaves out ("Addison disease", "Addison's syndrome" -> "addison").
+GENERIC_WORDS = frozenset({"disease", "disorder", "syndrome", "condition", "abnormality"})
+
+
+@lru_cache(maxsize=200_000)
+def lenient_form(text: str) -> str:
+    """The lenient key: a bag of words with neoplasm words as one, organ nouns as their
+    adjectives and generic heads dropped; found only when the stricter keys find nothing."""
+    kept = set()
+    for word in words(text):
+        if word in NEOPLASM_WORDS:
+            word = "neoplasm"
+        kept.add(ORGAN_ADJECTIVES.get(word, word))
+    return " ".join(sorted(kept - STOPWORDS - GENERIC_WORDS))

@@ -1,0 +1,121 @@
+"""Concept vocabularies as ``(name, identifier, preferred)`` terms: MEDIC (CTD's disease
+vocabulary), MeSH descriptors with their entry terms, any ``term<TAB>identifier`` list, and
+the gold mentions of annotated documents (the training-mention dictionary).
+
+Identifiers are written as the corpora write them once normalised: ``MESH:D009203``,
+``OMIM:164400`` (a bare ``D009203`` gains its ``MESH:`` prefix).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+from ..corpora.documents import Document, concept_id, concept_ids
+from ..corpora.lines import numbered_lines
+from ..errors import DataFormatError, excerpt
+
+VOCABULARY_FOLDER = "vocabularies"
+MEDIC_FILE = "CTD_diseases.tsv.gz"
+MESH_FILE = "mesh2024_descriptor_terms.tsv"
+MESH_TREES = Path("gazetteers") / "mesh_tree_numbers.tsv"
+
+#: MeSH branches whose descriptors name each type: chemicals and drugs (D); diseases (C) and
+#: mental disorders (F03), as MEDIC draws them.
+MESH_BRANCHES = {"Chemical": ("D",), "Disease": ("C", "F03")}
+
+class Term(NamedTuple):
+    """A name of a concept; ``preferred`` when it is the concept's own heading."""
+
+    name: str
+    identifier: str
+    preferred: bool = False
+
+
+def read_medic(path: str | os.PathLike) -> Iterator[Term]:
+    """MEDIC's diseases (``CTD_diseases.tsv[.gz]``): each name and each synonym."""
+    path = Path(path)
+    for number, line in numbered_lines(path):
+        if not line or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) < 8:
+            raise DataFormatError(f"a MEDIC line needs 8 tab-separated fields (name, id, ..., synonyms), found {len(fields)}: {excerpt(line, 80)}", path, number)
+        name, identifier = fields[0].strip(), concept_id(fields[1])
+        if not name or not identifier:
+            raise DataFormatError("a MEDIC line without a disease name or id", path, number)
+        yield Term(name, identifier, True)
+        for synonym in fields[7].split("|"):
+            if synonym.strip():
+                yield Term(synonym.strip(), identifier, False)
+
+
+def read_tree_numbers(path: str | os.PathLike) -> dict[str, list[str]]:
+    """``MESH:Dxxxxxx<TAB>tree|tree`` lines: each descriptor's tree numbers."""
+    path = Path(path)
+    trees: dict[str, list[str]] = {}
+    for number, line in numbered_lines(path):
+        if not line:
+            continue
+        identifier, tab, numbers = line.partition("\t")
+        if not tab:
+            raise DataFormatError("no TAB between the descriptor and its tree numbers", path, number)
+        trees[concept_id(identifier)] = [n for n in numbers.split("|") if n]
+    return trees
+
+
+def read_mesh(path: str | os.PathLike, branches: Iterable[str] | None = None, trees: dict[str, list[str]] | None = None) -> Iterator[Term]:
+    """MeSH descriptor entry terms (``id<TAB>term<TAB>preferred Y/N<TAB>permuted Y/N``), only
+    those of descriptors with a tree number in ``branches`` when given (``trees`` required)."""
+    path = Path(path)
+    branches = tuple(branches) if branches is not None else None
+    if branches is not None and trees is None:
+        raise ValueError("read_mesh: branches need the descriptors' tree numbers")
+    for number, line in numbered_lines(path):
+        if not line:
+            continue
+        fields = line.split("\t")
+        if len(fields) < 2 or not fields[0].strip() or not fields[1].strip():
+            raise DataFormatError(f"a MeSH term line needs a descriptor id and a term separated by a TAB: {excerpt(line, 80)}", path, number)
+        identifier = concept_id(fields[0])
+        if branches is not None and not any(tree.startswith(branches) for tree in trees.get(identifier, ())):
+            continue
+        yield Term(fields[1].strip(), identifier, len(fields) > 2 and fields[2].strip() == "Y")
+
+
+def read_term_list(path: str | os.PathLike, prefix: str = "") -> Iterator[Term]:
+    """A ``term<TAB>identifier`` list (the gazetteers' format); with ``prefix``, only ids that start with it."""
+    path = Path(path)
+    for number, line in numbered_lines(path):
+        if not line:
+            continue
+        term, tab, identifier = line.partition("\t")
+        if not tab or not term.strip() or not identifier.strip():
+            raise DataFormatError("a term list line needs a term and an identifier separated by a TAB", path, number)
+        identifier = concept_id(identifier)
+        if identifier.startswith(prefix):
+            yield Term(term.strip(), identifier, False)
+
+
+def mention_terms(documents: Iterable[Document], type_map: dict[str, str] | None = None) -> Iterator[tuple[str, Term]]:
+    """``(type, term)`` for each gold mention with a single concept id: what annotators linked
+    each string to. Composite and unlinkable (``-1``) mentions are left out."""
+    for document in documents:
+        for mention in document.mentions:
+            ids = concept_ids(mention.identifier)
+            if len(ids) == 1:
+                etype = (type_map or {}).get(mention.type, mention.type)
+                yield etype, Term(mention.text, ids[0], False)
+
+
+def medic_path(data_dir: str | os.PathLike) -> Path:
+    return Path(data_dir) / VOCABULARY_FOLDER / MEDIC_FILE
+
+
+def mesh_terms(data_dir: str | os.PathLike, etype: str) -> Iterator[Term]:
+    """The MeSH 2024 entry terms of the descriptors under ``etype``'s branches (:data:`MESH_BRANCHES`)."""
+    data_dir = Path(data_dir)
+    trees = read_tree_numbers(data_dir / MESH_TREES)
+    return read_mesh(data_dir / VOCABULARY_FOLDER / MESH_FILE, MESH_BRANCHES[etype], trees)

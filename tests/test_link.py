@@ -1,0 +1,357 @@
+"""The concept linker: normal forms, each stage, NIL, the files (no pickle, crafted ones refused)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crfner.corpora.documents import Document, Mention
+from crfner.errors import DataFormatError, ModelFileError, NotFittedError, ParameterError
+from crfner.link import NIL, Linker, Term, concept_id, concept_ids
+from crfner.link.build import build_linker, vocabulary_terms
+from crfner.link.composite import readings
+from crfner.link.normalize import bag_form, normal_form
+from crfner.link.vocabulary import read_medic, read_mesh, read_term_list
+
+DISEASES = [
+    Term("Myocardial Infarction", "MESH:D009203", True), Term("Heart Attack", "MESH:D009203"),
+    Term("Breast Neoplasms", "MESH:D001943", True), Term("breast cancer", "MESH:D001943"),
+    Term("Ovarian Neoplasms", "MESH:D010051", True), Term("ovarian cancer", "MESH:D010051"),
+    Term("Muscular Dystrophy, Duchenne", "MESH:D020388", True),
+    Term("Diabetes Mellitus, Type 2", "MESH:D003924", True),
+    Term("Hepatitis B", "MESH:D006509", True), Term("Hepatitis C", "MESH:D006526", True),
+    Term("Anemia, Hemolytic", "MESH:D000743", True),
+    Term("Psychotic Disorders", "MESH:D011618", True), Term("Psychosis", "MESH:D011618", True), Term("Psychoses, Substance-Induced", "MESH:D011605", True),
+    Term("psychosis", "MESH:D011605"),
+]
+CHEMICALS = [Term("Aspirin", "MESH:D001241", True), Term("Acetylsalicylic Acid", "MESH:D001241"), Term("Tumor Necrosis Factor-alpha", "MESH:D014409", True)]
+
+
+def _document(text: str, *spans: tuple[str, str, str]) -> Document:
+    """A document whose mentions are the first occurrence of each (string, type, id)."""
+    mentions, start = [], 0
+    for string, etype, identifier in spans:
+        begin = text.index(string, start)
+        mentions.append(Mention(begin, begin + len(string), etype, string, identifier))
+        start = begin + len(string)
+    return Document("doc", text, mentions)
+
+
+@pytest.fixture(scope="module")
+def linker() -> Linker:
+    training = [_document("Substance-induced psychosis was seen.", ("psychosis", "Disease", "D011605"))]
+    return Linker(threshold=0.6).fit({"Disease": DISEASES, "Chemical": CHEMICALS}, training)
+
+
+# -- normal forms -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("a, b", [
+    ("Non-Hodgkin's lymphomas", "non hodgkin lymphoma"),  # possessive, hyphen, plural
+    ("type II diabetes", "Type 2 Diabetes"),  # Roman numeral
+    ("TNF-α", "TNF alpha"),  # Greek letter
+    ("anaemia", "anemia"), ("oedema", "edema"), ("tumours", "tumor"),  # British spelling
+    ("factor V deficiency", "factor 5 deficiency"),  # a short numeral after a word that takes one
+])
+def test_normal_form_makes_spellings_equal(a, b):
+    assert normal_form(a) == normal_form(b)
+
+
+def test_normal_form_keeps_what_differs():
+    assert normal_form("vitamin A") != normal_form("vitamin 1")  # "A" is no numeral
+    assert normal_form("diabetes") == "diabetes"  # not a plural
+    assert normal_form("hepatitis") != normal_form("hepatiti")
+
+
+def test_bag_form_ignores_word_order_and_stopwords():
+    assert bag_form("lymphoma, non-Hodgkin") == bag_form("non-Hodgkin lymphoma")
+    assert bag_form("cancer of the breast") == bag_form("breast cancer")
+    assert bag_form("breast cancer") != bag_form("breast")
+
+
+def test_composite_readings_share_a_head_or_a_modifier():
+    assert readings("breast and ovarian cancer")[0] == ["breast cancer", "ovarian cancer"]
+    assert ["hepatitis B", "hepatitis C"] in readings("hepatitis B and C")
+    assert readings("myocardial infarction") == []
+
+
+# -- stages -----------------------------------------------------------------------------------
+
+def test_exact_normalised_and_bag_lookups(linker):
+    assert linker.link("heart attack", "Disease") == linker.link("Heart Attack", "Disease")
+    assert linker.link("heart attack", "Disease").identifiers == ("MESH:D009203",)
+    assert linker.link("heart attack", "Disease").method == "exact"
+    found = linker.link("myocardial infarctions", "Disease")
+    assert (found.identifiers, found.method) == (("MESH:D009203",), "normal")
+    found = linker.link("type II diabetes mellitus", "Disease")
+    assert (found.identifiers, found.method) == (("MESH:D003924",), "bag")
+    assert linker.link("tumour necrosis factor-α", "Chemical").identifiers == ("MESH:D014409",)
+
+
+def test_scores_fall_with_tolerance(linker):
+    exact, normal, bag = (linker.link(s, "Disease").score for s in ("Heart Attack", "myocardial infarctions", "type II diabetes mellitus"))
+    assert 1 >= exact > normal > bag > 0
+
+
+def test_training_mentions_decide_an_ambiguous_name(linker):
+    # "psychosis" names two descriptors; the one annotators chose in training wins
+    found = linker.link("psychosis", "Disease")
+    assert found.identifiers == ("MESH:D011605",)
+    assert found.method == "training_exact"
+    without = Linker(threshold=0.6).fit({"Disease": DISEASES})
+    assert without.link("psychosis", "Disease").identifiers == ("MESH:D011618",)  # its own heading (preferred)
+
+
+def test_a_defined_short_form_is_linked_through_its_long_form(linker):
+    text = "Duchenne muscular dystrophy (DMD) is inherited. Boys with DMD lose strength."
+    second = text.rindex("DMD")
+    found = linker.link_spans(text, [(second, second + 3, "Disease")])[0]
+    assert found.identifiers == ("MESH:D020388",)
+    assert found.method == "abbreviation"
+    assert linker.link("DMD", "Disease") == NIL  # alone, nothing defines it
+    off = Linker(threshold=None, abbreviations=False).fit({"Disease": DISEASES})
+    assert off.link_spans(text, [(second, second + 3, "Disease")])[0] == NIL
+
+
+def test_composite_mentions_get_one_id_per_name(linker):
+    found = linker.link("breast and ovarian cancer", "Disease")
+    assert found.identifiers == ("MESH:D001943", "MESH:D010051")
+    assert found.identifier == "MESH:D001943|MESH:D010051"
+    assert found.method == "composite"
+    assert linker.link("hepatitis B and C", "Disease").identifiers == ("MESH:D006509", "MESH:D006526")
+    assert Linker(threshold=None, composites=False).fit({"Disease": DISEASES}).link("breast and ovarian cancer", "Disease") == NIL
+
+
+def test_tfidf_fallback_links_near_names_and_leaves_far_ones_nil(linker):
+    near = linker.link("hemolytic anaemias, acquired", "Disease")
+    assert near.identifiers == ("MESH:D000743",)
+    assert near.method == "tfidf"
+    assert 0.6 <= near.score < 1
+    assert linker.link("zzqx wobble", "Disease") == NIL
+    strict = Linker(threshold=0.999).fit({"Disease": DISEASES})
+    assert strict.link("hemolytic anaemias, acquired", "Disease") == NIL
+    assert Linker(threshold=None).fit({"Disease": DISEASES}).link("hemolytic anaemias, acquired", "Disease") == NIL
+
+
+def test_a_type_the_linker_does_not_know_is_nil(linker):
+    assert linker.link("aspirin", "Gene") == NIL
+    assert linker.link("aspirin", "Chemical").identifiers == ("MESH:D001241",)
+
+
+def test_link_document_sets_identifier_and_link_score(linker):
+    text = "Aspirin after a heart attack; no zzqx wobble."
+    document = Document("d1", text, [Mention(0, 7, "Chemical", "Aspirin"), Mention(16, 28, "Disease", "heart attack"),
+                                     Mention(33, 44, "Disease", "zzqx wobble")])
+    linked = linker.link_document(document)
+    assert [m.identifier for m in linked.mentions] == ["MESH:D001241", "MESH:D009203", None]
+    assert linked.mentions[0].link_score == pytest.approx(0.98)
+    assert linked.mentions[2].link_score is None
+    assert [(m.start, m.end, m.type, m.text) for m in linked.mentions] == [(m.start, m.end, m.type, m.text) for m in document.mentions]
+
+
+def test_link_spans_answers_every_span_in_order(linker):
+    text = "heart attack and heart attack, then aspirin"
+    spans = [(0, 12, "Disease"), (17, 29, "Disease"), (36, 43, "Chemical"), (36, 43, "Gene")]
+    links = linker.link_spans(text, spans)
+    assert [link.identifier for link in links] == ["MESH:D009203", "MESH:D009203", "MESH:D001241", None]
+
+
+def test_ids_are_split_and_prefixed():
+    assert concept_id(" D009203 ") == "MESH:D009203"
+    assert concept_id("OMIM:164400") == "OMIM:164400"
+    assert concept_ids("D001943|D010051") == ["MESH:D001943", "MESH:D010051"]
+    assert concept_ids("D007674+D006222") == ["MESH:D007674", "MESH:D006222"]
+    assert concept_ids("-1") == [] and concept_ids(None) == []
+
+
+def test_parameters_follow_scikit_learn():
+    linker = Linker(threshold=0.7)
+    assert linker.get_params()["threshold"] == 0.7
+    assert linker.set_params(threshold=0.9).threshold == 0.9
+    with pytest.raises(ValueError):
+        linker.set_params(nonsense=1)
+    assert not hasattr(Linker(), "tables_")  # nothing learned in __init__
+
+
+# -- vocabularies -----------------------------------------------------------------------------
+
+def test_medic_reader_gives_names_and_synonyms(tmp_path):
+    path = tmp_path / "CTD_diseases.tsv.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write("# comment\nHeart Attack X\tMESH:D009203\t\t\t\t\t\tMI|myocardial infarct\tslim\n")
+    terms = list(read_medic(path))
+    assert terms == [Term("Heart Attack X", "MESH:D009203", True), Term("MI", "MESH:D009203"), Term("myocardial infarct", "MESH:D009203")]
+
+
+def test_vocabulary_readers_name_the_file_and_line(tmp_path):
+    medic = tmp_path / "medic.tsv"
+    medic.write_text("ok\tMESH:D1\t\t\t\t\t\t\n# c\nbroken line\n", encoding="utf-8")
+    with pytest.raises(DataFormatError, match=r"medic\.tsv, line 3: a MEDIC line needs 8"):
+        list(read_medic(medic))
+    terms = tmp_path / "terms.tsv"
+    terms.write_text("aspirin\tD001241\nno tab here\n", encoding="utf-8")
+    with pytest.raises(DataFormatError, match=r"terms\.tsv, line 2"):
+        list(read_term_list(terms))
+    with pytest.raises(ParameterError, match="unknown vocabulary"):
+        vocabulary_terms("nonsense", tmp_path)
+
+
+def test_mesh_reader_keeps_the_branches_asked_for(tmp_path):
+    path = tmp_path / "mesh.tsv"
+    path.write_text("MESH:D001241\tAspirin\tY\tN\nMESH:D009203\tMyocardial Infarction\tY\tN\nMESH:D009203\tHeart Attack\tN\tN\n", encoding="utf-8")
+    trees = {"MESH:D001241": ["D02.455"], "MESH:D009203": ["C14.280"]}
+    assert [t.name for t in read_mesh(path, ("D",), trees)] == ["Aspirin"]
+    assert [t.name for t in read_mesh(path, ("C",), trees)] == ["Myocardial Infarction", "Heart Attack"]
+    assert [t.preferred for t in read_mesh(path)] == [True, True, False]
+
+
+def test_build_linker_from_a_data_folder(tmp_path):
+    (tmp_path / "vocabularies").mkdir()
+    (tmp_path / "gazetteers").mkdir()
+    (tmp_path / "vocabularies" / "mesh2024_descriptor_terms.tsv").write_text("MESH:D001241\tAspirin\tY\tN\n", encoding="utf-8")
+    (tmp_path / "gazetteers" / "mesh_tree_numbers.tsv").write_text("MESH:D001241\tD02.455\n", encoding="utf-8")
+    extra = tmp_path / "genes.tsv"
+    extra.write_text("BRCA1\tNCBIGene:672\n", encoding="utf-8")
+    linker = build_linker(tmp_path, corpora=(), vocabularies=("mesh", f"Gene={extra}"))
+    assert linker.link("aspirin", "Chemical").identifier == "MESH:D001241"
+    assert linker.link("BRCA1", "Gene").identifier == "NCBIGene:672"
+
+
+# -- files ------------------------------------------------------------------------------------
+
+CASES = [("heart attack", "Disease"), ("breast and ovarian cancer", "Disease"), ("hemolytic anaemias, acquired", "Disease"),
+         ("psychosis", "Disease"), ("TNF-α", "Chemical"), ("zzqx", "Disease")]
+
+
+def test_save_and_load_give_the_same_links(linker, tmp_path):
+    linker.save(tmp_path / "linker")
+    loaded = Linker.load(tmp_path / "linker")
+    assert loaded.get_params() == linker.get_params()
+    assert [loaded.link(s, t) for s, t in CASES] == [linker.link(s, t) for s, t in CASES]
+    assert not any(name.endswith((".pkl", ".pickle", ".joblib")) for name in os.listdir(tmp_path / "linker"))
+    with pytest.raises(ModelFileError):
+        linker.save(tmp_path / "linker")  # no silent overwrite
+    linker.save(tmp_path / "linker", overwrite=True)
+
+
+def test_an_unfitted_linker_cannot_be_saved(tmp_path):
+    with pytest.raises(NotFittedError):
+        Linker().save(tmp_path / "x")
+
+
+def test_damaged_linkers_are_refused_in_one_line(linker, tmp_path):
+    saved = tmp_path / "linker"
+    linker.save(saved)
+    with pytest.raises(ModelFileError, match="no such model directory"):
+        Linker.load(tmp_path / "missing")
+    (saved / "tables.json").write_bytes(b"[]" + (saved / "tables.json").read_bytes()[2:])
+    with pytest.raises(ModelFileError, match="tables.json"):
+        Linker.load(saved)
+
+
+@pytest.fixture(scope="module")
+def saved_linker(linker, tmp_path_factory):
+    path = tmp_path_factory.mktemp("saved") / "linker"
+    small = Linker(threshold=0.6).fit({"Disease": DISEASES[:6], "Chemical": CHEMICALS[:1]})
+    small.save(path)
+    return path
+
+
+def _rehash(folder):
+    """Record every file's real size and hash in crfner.json, so a crafted file passes the hash check."""
+    import hashlib
+
+    meta = json.loads((folder / "crfner.json").read_text(encoding="utf-8"))
+    for name in meta["files"]:
+        data = (folder / name).read_bytes()
+        meta["files"][name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    (folder / "crfner.json").write_text(json.dumps(meta), encoding="utf-8")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_crafted_linker_files_load_or_fail_cleanly(saved_linker, tmp_path, data):
+    folder = tmp_path / "crafted"
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.copytree(saved_linker, folder)
+    names = sorted(os.listdir(folder))
+    name = data.draw(st.sampled_from(names))
+    raw = bytearray((folder / name).read_bytes())
+    for _ in range(data.draw(st.integers(1, 4))):
+        if raw and data.draw(st.booleans()):
+            raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
+        else:
+            cut = data.draw(st.integers(0, len(raw)))
+            raw = raw[:cut] + bytearray(data.draw(st.binary(max_size=8))) + raw[cut:]
+    (folder / name).write_bytes(bytes(raw))
+    if name != "crfner.json" and data.draw(st.booleans()):
+        _rehash(folder)  # past the hash check: the content checks must hold on their own
+    try:
+        loaded = Linker.load(folder)
+    except ModelFileError as error:
+        assert "\n" not in str(error)
+        return
+    for mention, etype in CASES:  # whatever loads must link without crashing
+        found = loaded.link(mention, etype)
+        assert all(isinstance(i, str) for i in found.identifiers)
+
+
+def test_query_ngrams_are_scikit_learns():
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from crfner.link.tfidf import char_ngrams
+
+    for ngram_range in [(3, 4), (2, 3), (1, 6)]:
+        analyse = CountVectorizer(analyzer="char_wb", ngram_range=ngram_range, lowercase=False).build_analyzer()
+        for text in ["a", "ab abc", "heart attack", "x  yz", "tnf alpha 2"]:
+            assert char_ngrams(text, ngram_range) == analyse(text)
+
+
+def test_lenient_form_unites_neoplasm_words_organs_and_generic_heads():
+    from crfner.link.normalize import lenient_form
+
+    assert lenient_form("prostate carcinomas") == lenient_form("Prostatic Neoplasms")
+    assert lenient_form("pancreatic tumour") == lenient_form("Pancreatic Neoplasms")
+    assert lenient_form("Addison's disease") == lenient_form("Addison syndrome")
+    assert lenient_form("breast cancer") != lenient_form("ovarian cancer")
+
+
+def test_the_lenient_key_comes_after_the_strict_ones():
+    linker = Linker(threshold=None).fit({"Disease": [Term("Pancreatic Neoplasms", "MESH:D010190", True), Term("Pancreatic tumor of islets", "MESH:D007516")]})
+    found = linker.link("pancreatic carcinoma", "Disease")
+    assert (found.identifiers, found.method) == (("MESH:D010190",), "lenient")
+    assert found.score < linker.link("pancreatic neoplasms", "Disease").score
+
+
+# -- the corpora's documents and the real vocabularies ----------------------------------------
+
+def test_load_documents_gives_gold_ids_with_the_iob_types(data_dir):
+    from crfner.corpora.pubtator_splits import load_documents
+    from crfner.errors import CorpusNotFoundError
+
+    ncbi = load_documents("ncbi_disease", "test", data_dir)
+    assert len(ncbi) == 100
+    assert {m.type for d in ncbi for m in d.mentions} == {"Disease"}  # SpecificDisease, Modifier... as the IOB files type them
+    assert all(d.text[m.start:m.end] == m.text for d in ncbi for m in d.mentions)
+    bc5cdr = load_documents("bc5cdr", "devel", data_dir)
+    assert {m.type for d in bc5cdr for m in d.mentions} == {"Chemical", "Disease"}
+    assert sum(1 for d in bc5cdr for m in d.mentions if concept_ids(m.identifier)) > 0.95 * sum(len(d.mentions) for d in bc5cdr)
+    with pytest.raises(CorpusNotFoundError, match="no documents with offsets"):
+        load_documents("maccrobat", "train", data_dir)
+
+
+def test_the_real_vocabularies_link_well_known_names(data_dir):
+    """MEDIC and MeSH's chemical descriptors, read from the data folder, without training mentions."""
+    linker = build_linker(data_dir, corpora=(), vocabularies=("medic", "mesh"))
+    assert linker.link("myocardial infarction", "Disease").identifier == "MESH:D009203"
+    assert linker.link("heart attacks", "Disease").identifier == "MESH:D009203"
+    assert linker.link("acetylsalicylic acid", "Chemical").identifier == "MESH:D001241"
+    assert linker.link("breast and ovarian cancers", "Disease").identifiers == ("MESH:D001943", "MESH:D010051")
+    text = "Famotidine-associated delirium. Famotidine (FAM) was given; FAM was stopped."
+    assert linker.link_spans(text, [(60, 63, "Chemical")])[0].identifier == "MESH:D015738"
