@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
@@ -48,6 +49,17 @@ def _config(**overrides) -> dict:
         ({"systems": [{"name": "p", "type": "predictions", "files": {"ncbi_disease": "x.conll"}}]},
          "has a file for 'ncbi_disease', which is not in 'corpora'"),
         ({"bootstrap": -1}, "'bootstrap' must be a whole number"),
+        ({"linking": ["medic"]}, "'linking' must be a table"),
+        ({"linking": {"vocabularies": {"bc5cdr": ["medic"]}, "colour": 1}}, "'linking': unknown key(s) colour"),
+        ({"linking": {"vocabularies": {"ncbi_disease": ["medic"]}}}, "'linking': corpus 'ncbi_disease' is not in 'corpora'"),
+        ({"corpora": ["maccrobat"], "linking": {"vocabularies": {"maccrobat": ["medic"]}}},
+         "'linking': corpus 'maccrobat' has no PubTator documents with concept ids for the split(s) train, test"),
+        ({"linking": {"vocabularies": {"bc5cdr": []}}}, "the vocabularies of 'bc5cdr' must be a non-empty list"),
+        ({"linking": {"vocabularies": {"bc5cdr": ["umls"]}}}, "'linking': unknown vocabulary 'umls'"),
+        ({"linking": {"vocabularies": {"bc5cdr": ["Chemical=/no/such/terms.tsv"]}}}, "vocabulary file /no/such/terms.tsv does not exist"),
+        ({"linking": {"vocabularies": {"bc5cdr": ["medic"]}, "threshold": 1.5}}, "'linking': 'threshold' must be a number from 0 to 1"),
+        ({"linking": {"vocabularies": {"bc5cdr": ["medic"]}, "threshold": True}}, "'linking': 'threshold' must be a number from 0 to 1"),
+        ({"linking": {"vocabularies": {"bc5cdr": ["medic"]}, "ngram_range": [4, 3]}}, "'linking': 'ngram_range' must be [shortest, longest]"),
     ],
 )
 def test_config_errors_name_the_problem(change, message):
@@ -67,12 +79,18 @@ def test_config_file_errors(tmp_path):
 
 
 def test_default_config_pairs_and_shipped_configs():
+    from conftest import REPO
     from crfner.cli import DEFAULT_BENCHMARK
 
     config = load_config(DEFAULT_BENCHMARK)
     assert config["corpora"] == ["bc5cdr", "ncbi_disease"]
     assert [s["name"] for s in config["systems"]][:2] == ["tutorial", "biomedical"]
     assert ["biomedical", "tutorial"] in config["compare"]
+    assert "linking" not in config  # no [linking] table: the config validates as it did before linking existed
+    linking = load_config(REPO / "benchmarks" / "configs" / "linking.toml")
+    assert linking["linking"] == {"vocabularies": {"bc5cdr": ["medic", "mesh"], "ncbi_disease": ["medic"]},
+                                  "threshold": 0.9, "ngram_range": [4, 4]}
+    assert [s["name"] for s in linking["systems"]] == ["biomedical"] and linking["learning_curve"] == []
     # without 'compare', every pair is tested, the later-listed system first
     assert validate_config(_config())["compare"] == [["tutorial-l2", "tutorial"]]
 
@@ -113,6 +131,11 @@ def test_run_writes_results_predictions_and_reports(first_run):
                                                             "boundary_and_type_error", "missed")) == run["strict"]["support"]
     (comparison,) = results["comparisons"]
     assert (comparison["a"], comparison["b"]) == ("tutorial-l2", "tutorial")
+    # without [linking]: no concept scores, no linker figures, no tagged documents in the cache
+    assert "linking" not in results and "linking" not in results["config"]
+    assert not any("concepts" in run for run in results["runs"])
+    assert not list((out / "cache").glob("*/tagged-*"))
+    assert "Concept-level scores" not in (out / "report.md").read_text(encoding="utf-8")
     assert 0 < comparison["p_value"] <= 1
 
 
@@ -209,3 +232,121 @@ def test_report_figures_checked_by_the_script(first_run):
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.count("ok ") == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Concept linking ([linking]): small term lists for vocabularies, the slices above
+
+
+def _term_lists(folder, data_dir) -> list[str]:
+    """Two small TYPE=PATH vocabularies: the single-id gold names of the first 20 BC5CDR training documents."""
+    from crfner.corpora.pubtator_splits import load_documents
+
+    terms = {"Chemical": {}, "Disease": {}}
+    for document in load_documents("bc5cdr", "train", data_dir)[:20]:
+        for mention in document.mentions:
+            if mention.identifier and "|" not in mention.identifier and mention.identifier != "-1":
+                terms[mention.type].setdefault(mention.text.lower(), mention.identifier)
+    specs = []
+    for etype, names in terms.items():
+        path = folder / f"{etype.lower()}.tsv"
+        path.write_text("".join(f"{name}\t{identifier}\n" for name, identifier in sorted(names.items())), encoding="utf-8")
+        specs.append(f"{etype}={path}")
+    return specs
+
+
+def _linked_config(specs: list[str], **overrides) -> dict:
+    return _config(linking={"vocabularies": {"bc5cdr": specs}, "threshold": 0.8, "ngram_range": [3, 4]}, **overrides)
+
+
+@pytest.fixture(scope="module")
+def linked_run(tmp_path_factory, data_dir):
+    """A small linked run: the tutorial CRF and a perfect outside tagger on the BC5CDR slices."""
+    import crfner
+
+    folder = tmp_path_factory.mktemp("linked")
+    X, y = crfner.load_corpus("bc5cdr", "test", data_dir=data_dir)
+    write_conll(folder / "perfect.conll", X[:120], y[:120])
+    systems = [{"name": "tutorial", "type": "crf", "features": "tutorial", "params": {"max_iterations": 30}},
+               {"name": "oracle", "type": "predictions", "files": {"bc5cdr": str(folder / "perfect.conll")}}]
+    config = _linked_config(_term_lists(folder, data_dir), systems=systems, learning_curve=[], permutations=0, bootstrap=50)
+    results = run_benchmark(config, folder / "out", data_dir=data_dir, progress=False)
+    return folder / "out", config, results
+
+
+def test_linked_run_carries_concept_scores(linked_run, data_dir):
+    import crfner
+    from crfner.benchmark.runner import fit_linker
+    from crfner.corpora.jsonl import read_jsonl
+    from crfner.corpora.pubtator_splits import load_documents
+    from crfner.evaluation.concepts import evaluate_concepts, mention_accuracy
+
+    out, config, results = linked_run
+    runs = {r["system"]: r for r in results["runs"]}
+    ids = crfner.load_document_ids("bc5cdr", "test", data_dir=data_dir)[:120]
+    test = [d for d in load_documents("bc5cdr", "test", data_dir) if d.id in set(ids)]
+    train_ids = set(crfner.load_document_ids("bc5cdr", "train", data_dir=data_dir)[:300])
+    train = [d for d in load_documents("bc5cdr", "train", data_dir) if d.id in train_ids]
+
+    linking = results["linking"]["bc5cdr"]
+    assert linking["test_documents"] == len(test) and linking["train_documents"] == len(train)
+    assert linking["params"]["threshold"] == 0.8 and linking["params"]["ngram_range"] == [3, 4]
+    assert linking["fit_seconds"] >= 0 and results["config"]["linking"] == config["linking"]
+    # the same linker, fit here, scores the tutorial CRF's tagged documents (kept in its cache entry) the same
+    linker, _ = fit_linker(results["config"]["linking"], "bc5cdr", train, data_dir)
+    gold = linker.link_documents([replace(d, mentions=[replace(m, identifier=None) for m in d.mentions]) for d in test])
+    assert linking["accuracy_at_1"] == mention_accuracy(test, gold)
+    (tagged_file,) = (out / "cache").glob("bc5cdr--tutorial--*/tagged-*.jsonl")
+    tagged = list(read_jsonl(tagged_file))
+    assert [d.id for d in tagged] == [d.id for d in test] and all(m.identifier is None for d in tagged for m in d.mentions)
+    concepts = runs["tutorial"]["concepts"]
+    assert concepts["status"] == "ok" and concepts["scores"] == evaluate_concepts(test, linker.link_documents(tagged)).to_dict()
+    assert 0 < concepts["scores"]["f1"] < 1 and set(concepts["scores"]["per_type"]) == {"Chemical", "Disease"}
+    lo, hi = concepts["ci"]["f1"]
+    assert lo <= concepts["scores"]["f1"] <= hi and concepts["ci"]["unit"] == "document" and concepts["ci"]["resamples"] == 50
+    assert concepts["tag_seconds"] > 0 and concepts["link_seconds"] >= 0 and concepts["tagged_from_cache"] is False
+    # the share is of the unrounded times
+    assert concepts["link_over_tag"] == pytest.approx(concepts["link_seconds"] / concepts["tag_seconds"], rel=0.2, abs=0.01)
+    assert runs["oracle"]["concepts"] == {"status": "skipped", "note": "not linked: an outside tagger's predictions are tokens "
+                                                                       "and tags, without the documents' text"}
+    # the report's section shows these numbers
+    md = (out / "report.md").read_text(encoding="utf-8")
+    f1 = f"{concepts['scores']['f1']:.4f} [{lo:.4f}, {hi:.4f}]"
+    assert "## Concept-level scores" in md and "| tutorial | " in md and f1 in md
+    assert f"{linking['accuracy_at_1']['accuracy']:.4f}" in md and "not linked: an outside tagger" in md
+
+
+def test_linked_run_comes_from_the_cache(linked_run, data_dir, monkeypatch):
+    from crfner.benchmark import runner
+
+    out, config, results = linked_run
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("a cached run was recomputed")
+
+    monkeypatch.setattr(runner, "run_isolated", no_training)
+    again = run_benchmark(config, out, data_dir=data_dir, progress=False)
+    tutorial = next(r for r in again["runs"] if r["system"] == "tutorial")
+    assert tutorial["from_cache"] and tutorial["concepts"]["tagged_from_cache"] is True
+    assert tutorial["concepts"]["scores"] == results["runs"][0]["concepts"]["scores"]
+    assert tutorial["concepts"]["ci"] == results["runs"][0]["concepts"]["ci"]
+
+
+def test_linking_keeps_the_cache_keys_of_runs_without_it(first_run, data_dir, monkeypatch, tmp_path):
+    """Adding [linking] reuses the cached runs; each CRF is trained once more, only to tag the raw test documents."""
+    from crfner.benchmark import runner
+
+    out, results = first_run
+    calls = []
+    real = runner.run_isolated
+
+    def counting(system, location, settings, fraction, measure):
+        calls.append((system["name"], fraction, "raw_documents" in settings))
+        return real(system, location, settings, fraction, measure)
+
+    monkeypatch.setattr(runner, "run_isolated", counting)
+    linked = run_benchmark(_linked_config(_term_lists(tmp_path, data_dir)), out, data_dir=data_dir, progress=False)
+    assert calls == [("tutorial", 1.0, True), ("tutorial-l2", 1.0, True)]
+    assert [r["cache_key"] for r in linked["runs"]] == [r["cache_key"] for r in results["runs"]]
+    assert all(r["from_cache"] and r["concepts"]["status"] == "ok" for r in linked["runs"])
+    assert [r["strict"] for r in linked["runs"]] == [r["strict"] for r in results["runs"]]

@@ -260,3 +260,79 @@ def test_p_value_format():
     assert fmt_p(1 / 1000, 999) == "≤ 0.001"
     assert fmt_p(0.0123, 10000) == "0.0123"
     assert fmt_p(None, 10000) == "—"
+
+
+# ---------------------------------------------------------------------------------------------
+# Concept-level scores: a results dict with [linking] figures on bc5cdr
+
+
+def _concepts(f1: float, chemical: float, disease: float, link_over_tag: float) -> dict:
+    scores = _scores(f1, chemical, disease)
+    ci = {**_ci(f1), "unit": "document", "units": 500}
+    return {"status": "ok", "note": "", "scores": scores, "ci": ci, "documents": 500, "mentions": 9000,
+            "tag_seconds": 4.25, "link_seconds": round(4.25 * link_over_tag, 3), "link_over_tag": link_over_tag,
+            "tagged_from_cache": False}
+
+
+def _linked_results() -> dict:
+    import copy
+
+    results = copy.deepcopy(RESULTS)
+    results["runs"][0]["concepts"] = _concepts(0.7123, 0.8011, 0.6402, 0.0812)
+    results["runs"][1]["concepts"] = {"status": "skipped", "note": "not linked: the transformer system tags tokens only"}
+    results["linking"] = {"bc5cdr": {
+        "vocabularies": ["medic", "mesh", "Chemical=/some/folder/extra.tsv"], "train_split": "train+devel",
+        "params": {"threshold": 0.8, "ngram_range": [4, 4], "abbreviations": True, "composites": True, "heads": False},
+        "train_documents": 1000, "test_documents": 500, "fit_seconds": 41.37,
+        "accuracy_at_1": {"accuracy": 0.90413, "mentions": 9809, "correct": 8869, "nil": 12, "nil_agreed": 3, "without_id": 0,
+                          "per_type": {"Chemical": {"accuracy": 0.93125}, "Disease": {"accuracy": 0.87654}}}}}
+    return results
+
+
+def test_concept_section(tmp_path):
+    import html
+
+    from crfner.report.formatting import fmt, fmt_interval
+
+    results = _linked_results()
+    md_path, html_path = build_report(results, tmp_path)
+    md, page = md_path.read_text(encoding="utf-8"), html_path.read_text(encoding="utf-8")
+    sections = [*SECTIONS[:5], "concepts", *SECTIONS[5:]]
+    assert re.findall(r'<section id="([^"]+)"', page) == sections
+    assert [m for m in re.findall(r"\n## (.+)\n", md)] == [*HEADINGS[:5], "Concept-level scores", *HEADINGS[5:]]
+
+    concepts, linker = results["runs"][0]["concepts"], results["linking"]["bc5cdr"]
+    section = _section(page, "concepts")
+    md_section = md.split("## Concept-level scores")[1].split("\n## ")[0]
+    scores, ci = concepts["scores"], concepts["ci"]
+    expected = [fmt_interval(scores[k], ci[k]) for k in ("precision", "recall", "f1")]
+    expected += [fmt_interval(scores["per_type"][t]["f1"], ci["per_type"][t]["f1"]) for t in ("Chemical", "Disease")]
+    expected += [fmt(concepts["tag_seconds"], 2), fmt(concepts["link_seconds"], 2), f"{concepts['link_over_tag'] * 100:.1f}%"]
+    assert "| tutorial | " + " | ".join(expected) + " |" in md_section
+    for cell in expected:
+        assert f'<td class="num">{cell}</td>' in section
+    assert "F1 Chemical (95% CI)" in section and "F1 Disease (95% CI)" in section
+    # the system that was not linked, with its reason; the system without concept results is not listed
+    assert "not linked: the transformer system tags tokens only" in section and "not linked" in md_section
+    assert "outside &amp; co" not in section
+    # the caption: the measure and the resampling unit
+    for text in ("(document, concept id) pairs", "NCBI Disease's four mention types are counted as Disease",
+                 "1,000 resamples of the 500 test documents", "resampling unit: documents"):
+        assert html.escape(text) in section and text in md_section
+    # the linker's accuracy@1 on the gold mentions, and how it was fit
+    accuracy = linker["accuracy_at_1"]
+    line = f"accuracy@1 on the gold test mentions (no tagging errors; the predicted id set equals the gold one): {fmt(accuracy['accuracy'])}"
+    assert line in section and line in md_section
+    assert f"{accuracy['correct']:,} of {accuracy['mentions']:,} mentions" in section
+    assert f"Chemical {fmt(accuracy['per_type']['Chemical']['accuracy'])}" in section
+    assert "Fit in 41.4 s on the vocabularies medic, mesh, Chemical=extra.tsv" in section  # folders left out
+    assert "1,000 train+devel documents (threshold = 0.8, ngram_range = [4, 4])" in section
+    # the [linking] table in the Setup section's configuration
+    results["config"]["linking"] = {"vocabularies": {"bc5cdr": ["medic", "mesh"]}, "threshold": 0.8}
+    md_path, html_path = build_report(results, tmp_path)
+    assert "<td>Concept linking</td><td>bc5cdr: medic, mesh (threshold = 0.8)</td>" in _section(html_path.read_text(), "setup")
+
+
+def test_no_concept_section_without_linking(report):
+    page = report[1].read_text(encoding="utf-8")
+    assert '<section id="concepts">' not in page and "Concept-level" not in report[0].read_text(encoding="utf-8")

@@ -35,7 +35,8 @@ DEFAULTS: dict[str, Any] = {
     "limit_train": None,
     "limit_test": None,
 }
-_TOP_KEYS = set(DEFAULTS) | {"corpora", "systems", "compare"}
+_TOP_KEYS = set(DEFAULTS) | {"corpora", "systems", "compare", "linking"}
+_LINKING_KEYS = {"vocabularies", "threshold", "ngram_range"}
 _SYSTEM_KEYS = {
     "crf": {"name", "type", "features", "params", "learning_curve"},
     "predictions": {"name", "type", "files"},
@@ -127,6 +128,8 @@ def validate_config(raw: dict, source: str = "<config>", base: Path | None = Non
         for corpus in system.get("files", {}):
             if corpus not in corpora:
                 raise fail(f"system {system['name']!r} has a file for {corpus!r}, which is not in 'corpora'")
+    if "linking" in raw:  # absent: no key at all, so configs without it validate exactly as before
+        config["linking"] = _linking(raw["linking"], config, fail, base)
     return config
 
 
@@ -174,3 +177,63 @@ def _system(table: Any, index: int, fail, base: Path | None) -> dict:
         if not isinstance(system["learning_curve"], bool):
             raise fail(f"{where}: 'learning_curve' must be true or false (whether to train on the config's fractions)")
     return system
+
+
+def _linking(table: Any, config: dict, fail, base: Path | None) -> dict:
+    """The ``[linking]`` table checked: vocabularies per corpus, the Linker's optional threshold and n-gram range."""
+    if not isinstance(table, dict):
+        raise fail("'linking' must be a table: vocabularies = {corpus = [vocabulary, ...]}, optional threshold, ngram_range")
+    unknown = sorted(set(table) - _LINKING_KEYS)
+    if unknown:
+        raise fail(f"'linking': unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(_LINKING_KEYS))}")
+    vocabularies = table.get("vocabularies")
+    if not isinstance(vocabularies, dict) or not vocabularies:
+        raise fail("'linking': 'vocabularies' must map each corpus to link to a list of vocabularies, e.g. {bc5cdr = [\"medic\"]}")
+    linking: dict[str, Any] = {"vocabularies": {c: _vocabularies(c, specs, config, fail, base) for c, specs in vocabularies.items()}}
+    if "threshold" in table:
+        threshold = table["threshold"]
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
+            raise fail("'linking': 'threshold' must be a number from 0 to 1 (the least TF-IDF cosine similarity a link needs)")
+        linking["threshold"] = float(threshold)
+    if "ngram_range" in table:
+        ngrams = table["ngram_range"]
+        if (not isinstance(ngrams, list) or len(ngrams) != 2 or not all(isinstance(n, int) and not isinstance(n, bool) for n in ngrams)
+                or not 1 <= ngrams[0] <= ngrams[1]):
+            raise fail("'linking': 'ngram_range' must be [shortest, longest] character n-gram lengths, 1 <= shortest <= longest")
+        linking["ngram_range"] = list(ngrams)
+    return linking
+
+
+def _vocabularies(corpus: str, specs: Any, config: dict, fail, base: Path | None) -> list[str]:
+    """One corpus's vocabulary specs checked (names or TYPE=PATH, a relative PATH taken from the config's folder)."""
+    from ..link.build import VOCABULARIES
+
+    if corpus not in config["corpora"]:
+        raise fail(f"'linking': corpus {corpus!r} is not in 'corpora'")
+    _check_documents(corpus, config, fail)
+    if not isinstance(specs, list) or not specs or not all(isinstance(s, str) and s for s in specs):
+        raise fail(f"'linking': the vocabularies of {corpus!r} must be a non-empty list of names or TYPE=PATH strings")
+    checked = []
+    for spec in specs:
+        etype, equals, path = spec.partition("=")
+        if spec in VOCABULARIES:
+            checked.append(spec)
+        elif not equals or not etype or not path:
+            raise fail(f"'linking': unknown vocabulary {spec!r}; give one of {', '.join(VOCABULARIES)} or TYPE=PATH to a term<TAB>id list")
+        else:
+            file = Path(path) if base is None or Path(path).is_absolute() else (base / path).resolve()
+            if not file.is_file():
+                raise fail(f"'linking': vocabulary file {file} does not exist")
+            checked.append(f"{etype}={file}")
+    return checked
+
+
+def _check_documents(corpus: str, config: dict, fail) -> None:
+    """Refuse a corpus without PubTator documents (offsets and concept ids) for the training and test splits."""
+    from ..corpora.registry import REGISTRY
+
+    entry = REGISTRY.get(config["locations"][corpus])
+    splits = [*config["train_split"].split("+"), config["test_split"]]
+    missing = [s for s in splits if entry is None or s not in entry.pubtator_files]
+    if missing:
+        raise fail(f"'linking': corpus {corpus!r} has no PubTator documents with concept ids for the split(s) {', '.join(missing)}")

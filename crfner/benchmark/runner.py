@@ -11,6 +11,7 @@ import re
 import shutil
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from ..atomic import atomic_open
@@ -18,7 +19,7 @@ from ..errors import CrfnerError
 from .config import config_hash, load_config, validate_config
 from .machine import git_state, machine_info, package_versions
 from .published import published_results
-from .systems import describe, identity, read_system_predictions, run_isolated, unavailable
+from .systems import describe, identity, read_system_predictions, run_isolated, split_documents, tags_documents, unavailable
 
 FORMAT = "crfner-benchmark/1"
 
@@ -73,6 +74,8 @@ class Benchmark:
         self.cache = self.out / "cache"
         self.documents_hash: dict[str, str] = {}
         self.test_groups: dict[str, list[str] | None] = {}  # per corpus: the resampling unit of each test sentence
+        self.linking: dict[str, dict] = {}  # per linked corpus: the linker's figures (results["linking"])
+        self.tagged: dict[tuple[str, str], dict] = {}  # (corpus, system) -> the test documents it tagged, and how long it took
         self.log = (lambda message: print(message, file=sys.stderr)) if progress else (lambda message: None)
 
     def settings(self) -> dict:
@@ -100,6 +103,8 @@ class Benchmark:
             results["corpora"][corpus], runs, gold = self.run_corpus(corpus)
             results["runs"].extend(runs)
             results["comparisons"].extend(self.compare(corpus, runs, gold))
+        if "linking" in self.config:
+            results["linking"] = self.linking
         results["published"] = published_results(self.config["corpora"])
         results["finished"] = _now()
         results["seconds"] = round(time.perf_counter() - started, 1)
@@ -130,12 +135,16 @@ class Benchmark:
         if config["resample_unit"] == "document" and documents[1] is None:
             self.log(f"{corpus}: no document ids; the bootstrap and the paired tests resample sentences")
         del X, y
+        gold = self.linking_documents(corpus, location)
+        raw = None if gold is None else [replace(d, mentions=[]) for d in gold[1]]
         runs = []
         for system in config["systems"]:
-            runs.append(self.run_pair(corpus, location, system, settings, data, X_test, y_test))
+            runs.append(self.run_pair(corpus, location, system, settings, data, X_test, y_test, raw))
+        if gold is not None:
+            self.link_corpus(corpus, runs, *gold)
         return info, runs, (X_test, y_test)
 
-    def run_pair(self, corpus, location, system, settings, data, X_test, y_test) -> dict:
+    def run_pair(self, corpus, location, system, settings, data, X_test, y_test, raw=None) -> dict:
         run = {"corpus": corpus, "system": system["name"], "type": system["type"]}
         note = unavailable(system)
         if note:
@@ -153,21 +162,25 @@ class Benchmark:
                            "settings": keyed, "format": FORMAT})
         entry = self.cache / f"{_slug(corpus)}--{_slug(system['name'])}--{key[:16]}"
         target = self.out / "predictions" / _slug(corpus) / f"{_slug(system['name'])}.conll"
+        raw = raw if raw is not None and tags_documents(system) is None else None
         if self.use_cache and (entry / "run.json").is_file() and (entry / "predictions.conll").is_file():
             cached = json.loads((entry / "run.json").read_text(encoding="utf-8"))
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(entry / "predictions.conll", target)
             self.log(f"{corpus} × {system['name']}: from the cache")
+            if raw is not None and cached.get("status") == "ok":
+                self.tag_for_linking(corpus, location, system, settings, entry, raw)
             return {**cached, "from_cache": True}
 
         self.log(f"{corpus} × {system['name']}: running")
         if system["type"] == "predictions":
             predicted = read_system_predictions(system, corpus, X_test, y_test)
-            cost, curve, params = None, None, None
+            cost, curve, params, tagged = None, None, None, {}
         else:
             try:
-                main = run_isolated(system, location, settings, 1.0, True)
+                main = run_isolated(system, location, {**settings, "raw_documents": raw} if raw else settings, 1.0, True)
                 predicted, params = main.pop("predicted"), main.pop("training_params")
+                tagged = {k: main.pop(k) for k in ("tagged_documents", "raw_tag_seconds") if k in main}
                 curve = self.learning_curve(system, location, settings, y_test, main)
             except CrfnerError:
                 raise
@@ -183,11 +196,91 @@ class Benchmark:
         if run.get("ci") and self.test_groups.get(corpus) is not None:
             run["ci"]["unit"] = "document"
         entry.mkdir(parents=True, exist_ok=True)
+        if tagged:
+            self.keep_tagged(corpus, system, entry, raw, tagged, from_cache=False)
         _write_predictions(entry / "predictions.conll", X_test, y_test, predicted)
         _write_json(entry / "run.json", {**run, "cache_key": key})
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(entry / "predictions.conll", target)
         return {**run, "cache_key": key, "from_cache": False}
+
+    def linking_documents(self, corpus: str, location: str) -> tuple[list, list] | None:
+        """The gold training and test documents of a corpus the ``[linking]`` table names (sliced as the
+        sentences are), or None when it names none."""
+        if corpus not in self.config.get("linking", {}).get("vocabularies", {}):
+            return None
+        config = self.config
+        return tuple(split_documents(location, config[k], self.data_dir, config[f"limit_{k[:-6]}"])
+                     for k in ("train_split", "test_split"))
+
+    def tag_for_linking(self, corpus, location, system, settings, entry: Path, raw: list) -> None:
+        """The test documents' raw text tagged by a cached system: from its cache entry, else trained again to tag them."""
+        from ..corpora.jsonl import read_jsonl
+
+        documents, timing = _tagged_files(entry, raw)
+        if self.use_cache and documents.is_file() and timing.is_file():
+            seconds = json.loads(timing.read_text(encoding="utf-8"))["raw_tag_seconds"]
+            self.tagged[corpus, system["name"]] = {"documents": list(read_jsonl(documents)), "seconds": seconds, "from_cache": True}
+            return
+        self.log(f"{corpus} × {system['name']}: training again to tag the test documents' raw text for linking")
+        try:
+            main = run_isolated(system, location, {**settings, "raw_documents": raw}, 1.0, True)
+        except CrfnerError:
+            raise
+        except Exception as error:  # the cached entity-level results stand; this system is not linked
+            note = f"not linked: tagging the raw text failed: {type(error).__name__}: {(str(error).strip().splitlines() or [''])[0]}"
+            self.log(f"{corpus} × {system['name']}: {note}")
+            self.tagged[corpus, system["name"]] = {"note": note}
+            return
+        self.keep_tagged(corpus, system, entry, raw, main, from_cache=False)
+
+    def keep_tagged(self, corpus, system, entry: Path, raw: list, tagged: dict, from_cache: bool) -> None:
+        """Remember a system's tagged test documents for linking, and keep them in its cache entry."""
+        from ..corpora.jsonl import write_jsonl
+
+        documents, timing = _tagged_files(entry, raw)
+        entry.mkdir(parents=True, exist_ok=True)
+        write_jsonl(tagged["tagged_documents"], documents)
+        _write_json(timing, {"raw_tag_seconds": tagged["raw_tag_seconds"]})
+        self.tagged[corpus, system["name"]] = {"documents": tagged["tagged_documents"], "seconds": tagged["raw_tag_seconds"],
+                                               "from_cache": from_cache}
+
+    def link_corpus(self, corpus: str, runs: list[dict], train: list, test: list) -> None:
+        """Fit the corpus's linker once, score it on the gold test mentions, and add each run's concept scores."""
+        from ..evaluation.concepts import mention_accuracy
+
+        spec = self.config["linking"]
+        self.log(f"{corpus}: fitting the linker on {', '.join(spec['vocabularies'][corpus])} and {len(train)} documents")
+        linker, fit_seconds = fit_linker(spec, corpus, train, self.data_dir)
+        gold = linker.link_documents([replace(d, mentions=[replace(m, identifier=None) for m in d.mentions]) for d in test])
+        self.linking[corpus] = {
+            "vocabularies": spec["vocabularies"][corpus], "params": {**linker.get_params(), "ngram_range": list(linker.ngram_range)},
+            "train_split": self.config["train_split"], "train_documents": len(train), "test_documents": len(test),
+            "fit_seconds": fit_seconds, "accuracy_at_1": mention_accuracy(test, gold),
+        }
+        for run in runs:
+            if run.get("status") != "ok":
+                continue
+            tagged = self.tagged.get((corpus, run["system"])) or {}
+            system = next(s for s in self.config["systems"] if s["name"] == run["system"])
+            note = tagged.get("note") or tags_documents(system) or "not linked: no tagged documents"
+            run["concepts"] = self.concept_scores(linker, test, tagged) if "documents" in tagged else {"status": "skipped", "note": note}
+
+    def concept_scores(self, linker, test: list, tagged: dict) -> dict:
+        """One system's concept-level scores: its tagged test documents linked, against the gold (document, id) pairs."""
+        from ..evaluation.concepts import concept_bootstrap, evaluate_concepts
+
+        started = time.perf_counter()
+        linked = linker.link_documents(tagged["documents"])
+        link_seconds = time.perf_counter() - started
+        figures = {"status": "ok", "note": "", "scores": evaluate_concepts(test, linked).to_dict()}
+        if self.config["bootstrap"]:
+            figures["ci"] = concept_bootstrap(test, linked, n=self.config["bootstrap"], seed=self.config["seed"])
+        tag_seconds = tagged["seconds"]
+        figures.update(documents=len(linked), mentions=sum(len(d.mentions) for d in linked), tag_seconds=tag_seconds,
+                       link_seconds=round(link_seconds, 3), link_over_tag=round(link_seconds / tag_seconds, 4) if tag_seconds else None,
+                       tagged_from_cache=tagged["from_cache"])
+        return figures
 
     def learning_curve(self, system, location, settings, y_test, main: dict) -> list[dict]:
         from ..evaluation.metrics import evaluate
@@ -233,6 +326,28 @@ class Benchmark:
             found.append({"corpus": corpus, "a": a, "b": b, "unit": "sentence" if groups is None else "document",
                           **test})
         return found
+
+
+def _tagged_files(entry: Path, raw: list) -> tuple[Path, Path]:
+    """Where a cache entry keeps the test documents its system tagged, named by the raw documents' hash."""
+    digest = hashlib.sha256(json.dumps([[d.id, d.text, d.passages] for d in raw]).encode()).hexdigest()[:16]
+    return entry / f"tagged-{digest}.jsonl", entry / f"tagged-{digest}.json"
+
+
+def fit_linker(spec: dict, corpus: str, documents: list, data_dir) -> tuple[object, float]:
+    """A Linker fit on the corpus's vocabularies and the gold ``documents``, and the seconds it took (reading included)."""
+    from ..corpora.registry import resolve_data_dir
+    from ..link import Linker
+    from ..link.build import vocabulary_terms
+
+    params = {k: tuple(spec[k]) if k == "ngram_range" else spec[k] for k in ("threshold", "ngram_range") if k in spec}
+    started = time.perf_counter()
+    terms: dict[str, list] = {}
+    for name in spec["vocabularies"][corpus]:
+        etype, found = vocabulary_terms(name, resolve_data_dir(data_dir))
+        terms.setdefault(etype, []).extend(found)
+    linker = Linker(**params).fit(terms, documents)
+    return linker, round(time.perf_counter() - started, 2)
 
 
 def _corpus_description(location: str) -> str:

@@ -153,14 +153,15 @@ def _subset(fraction: float, seed: int, X: list, *columns: list | None) -> tuple
     return tuple(None if column is None else [column[i] for i in keep] for column in (X, *columns))
 
 
-def _train_and_tag(make, *, fit, sentences: int, about, X_test, tag, load, device, measure: bool) -> dict:
+def _train_and_tag(make, *, fit, sentences: int, about, X_test, tag, load, device, measure: bool, raw=None) -> dict:
     """What every system run returns. The tagger ``make()`` builds is trained by ``fit(tagger)``
     on ``sentences`` sentences (timed), its training parameters given by ``about(tagger)``;
     ``tag(tagger)`` tags the test split ``X_test``.
 
     With ``measure``, the tagger is saved, dropped, reloaded by ``load(path)`` and timed on the
     test split as a user would run it (:func:`reload_and_tag`); ``device(reloaded)`` names
-    where it ran.
+    where it ran. With ``raw`` documents (no mentions) as well, the reloaded tagger also tags
+    their text (:func:`tag_raw_documents`), for concept linking.
     """
     tagger = make()
     started = time.perf_counter()
@@ -177,7 +178,54 @@ def _train_and_tag(make, *, fit, sentences: int, about, X_test, tag, load, devic
         del tagger  # one model in memory while tagging, as a user would have
         reloaded, measured = reload_and_tag(path, load, tag, sum(map(len, X_test)))
     result.update(measured, device=device(reloaded))
+    if raw is not None:
+        result.update(tag_raw_documents(reloaded, raw))
     return result
+
+
+def tag_raw_documents(tagger, raw: list) -> dict:
+    """``raw`` documents' text tagged by ``tagger`` (timed): ``tagged_documents`` and ``raw_tag_seconds``."""
+    from ..tagging.annotate import tag_documents
+
+    started = time.perf_counter()
+    tagged = tag_documents(tagger, raw)
+    return {"tagged_documents": tagged, "raw_tag_seconds": round(time.perf_counter() - started, 3)}
+
+
+def tags_documents(system: dict) -> str | None:
+    """Why ``system``'s trained model cannot tag raw documents for linking (a one-line note), or None when it can."""
+    if system["type"] == "crf":
+        return None
+    if system["type"] == "predictions":
+        return "not linked: an outside tagger's predictions are tokens and tags, without the documents' text"
+    try:
+        from ..transformer import TransformerTagger
+    except ImportError:  # not installed: its run was skipped anyway
+        TransformerTagger = None
+    if TransformerTagger is not None and any(hasattr(TransformerTagger, m) for m in ("predict_scored", "predict_marginals")):
+        return None
+    return "not linked: the transformer system tags tokens only"
+
+
+def split_documents(location: str, split: str, data_dir, limit: int | None) -> list:
+    """A registered corpus's PubTator documents (gold mentions and concept ids) of ``split``
+    (``train+devel``: both parts'); under ``limit``, those the first ``limit`` sentences of
+    :func:`load_split` come from, a document cut by the slice taken whole."""
+    from ..corpora.pubtator_splits import load_documents as pubtator_documents
+    from ..corpora.registry import load_document_ids
+
+    documents, remaining = [], limit
+    for part in split.split("+"):
+        found = pubtator_documents(location, part, data_dir)
+        if limit is not None:
+            ids = load_document_ids(location, part, data_dir=data_dir)
+            if ids is None:
+                raise ConfigError(f"{location} {part}: no document ids to match the first {limit} sentences with documents")
+            wanted = set(ids[:remaining])
+            remaining = max(0, remaining - len(ids))
+            found = [d for d in found if d.id in wanted]
+        documents += found
+    return documents
 
 
 def run_crf(system: dict, location: str, settings: dict, fraction: float, measure: bool) -> dict:
@@ -204,6 +252,7 @@ def run_crf(system: dict, location: str, settings: dict, fraction: float, measur
         load=lambda path: CRFTagger.load(path, data_dir=data_dir),
         device=lambda _: "cpu",
         measure=measure,
+        raw=settings.get("raw_documents"),
     )
 
 
@@ -282,6 +331,7 @@ def run_transformer(system: dict, location: str, settings: dict, fraction: float
         load=lambda path: TransformerTagger.load(path, device=params.get("device")),
         device=lambda reloaded: device_name(reloaded.device_),
         measure=measure,
+        raw=settings.get("raw_documents"),
     )
 
 

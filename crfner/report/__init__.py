@@ -1,9 +1,9 @@
 """The benchmark report: results.json and the predictions files → report.md and a self-contained report.html.
 
 ``build_report`` assembles the sections in order from the section modules (overview.py,
-comparison.py, score_breakdowns.py, speed_and_cost.py, error_py, published.py: numbers as
-blocks.py blocks), plots.py (PNGs) and examples.py (highlighted sentences), then lays the same
-blocks out twice, so the Markdown and the HTML always agree. matplotlib is imported only when the plots are drawn.
+comparison.py, score_breakdowns.py, concepts.py when results carry concept scores, speed_and_cost.py,
+error_tables.py, published.py: numbers as blocks.py blocks), plots.py (PNGs) and examples.py
+(highlighted sentences), then lays the same blocks out twice, so the Markdown and the HTML always agree. matplotlib is imported only when the plots are drawn.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from . import examples as ex
 from . import html, markdown
 from .blocks import Figure, Heading, Paragraph, Raw, Report, Section
 from .comparison import comparison_blocks, significance_blocks
+from .concepts import concept_blocks, has_concepts
 from .error_tables import error_blocks
 from .overview import intro, setup_blocks, title
 from .published import published_blocks
@@ -88,6 +89,7 @@ def build_document(results: dict, out_dir: str | Path, figures: dict[str, bytes 
                     f"Strict F1 per entity type, one panel per corpus, one bar per system (error bars: {ci}).",
                     figures),
             *missing_ci_notes(results)]),
+        *([Section("concepts", "Concept-level scores", concept_blocks(results))] if has_concepts(results) else []),
         Section("learning-curve", "Learning curves", [
             _figure("learning_curve", "Learning curves: strict F1 against the fraction of training data",
                     "Strict F1 on the test split against the fraction of the training data used.", figures),

@@ -99,6 +99,15 @@ def setup_blocks(results: dict) -> list[Block]:
         ("Resampling unit (CI, significance)", config.get("resample_unit") or ("sentence" if config else None)),
         ("Devel split (transformer epoch choice)", config.get("devel_split")), ("Seed", config.get("seed")),
     ]
+    if isinstance(config.get("linking"), dict):  # only configs with a [linking] table get the row
+        settings.append(("Concept linking", _linking_setting(config["linking"])))
     rows = [[Cell(label), Cell(text_or_dash(value))] for label, value in settings]
     blocks += [Heading("Configuration"), Table(["Setting", "Value"], rows)]
     return blocks
+
+
+def _linking_setting(linking: dict) -> str:
+    """The ``[linking]`` table in one line: each corpus's vocabularies, then the linker's parameters."""
+    corpora = "; ".join(f"{corpus}: {', '.join(map(str, specs))}" for corpus, specs in (linking.get("vocabularies") or {}).items())
+    params = ", ".join(f"{k} = {linking[k]}" for k in ("threshold", "ngram_range") if k in linking)
+    return corpora + (f" ({params})" if params else " (the linker's default parameters)")
