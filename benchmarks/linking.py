@@ -71,11 +71,6 @@ def _rounded(scores) -> dict:
                              "support": s.support, "predicted": s.predicted, "correct": s.correct} for t, s in scores.per_type.items()}}
 
 
-def _gold_linked(linker, documents):
-    """``documents`` with their gold spans linked by ``linker`` (the gold ids replaced)."""
-    return linker.link_documents([replace(d, mentions=[replace(m, identifier=None) for m in d.mentions]) for d in documents])
-
-
 def choose_threshold(build, devel, tagged_devel) -> tuple[dict, list[dict]]:
     """The threshold and head stage with the best micro concept F1 on the tagged devel
     documents, and the grid (with concept F1 on devel's gold mentions beside it)."""
@@ -88,7 +83,7 @@ def choose_threshold(build, devel, tagged_devel) -> tuple[dict, list[dict]]:
             started = time.perf_counter()
             linked = linker.link_documents(tagged_devel)
             seconds = time.perf_counter() - started
-            gold = evaluate_concepts(devel, _gold_linked(linker, devel))
+            gold = evaluate_concepts(devel, linker.link_documents(devel))
             grid.append({"threshold": threshold, "heads": heads, "link_seconds": round(seconds, 3),
                          **_rounded(evaluate_concepts(devel, linked)), "gold_mentions_f1": round(gold.f1, 4)})
     best = max(grid, key=lambda row: (row["f1"], not row["heads"], -(row["threshold"] or 2)))
@@ -138,14 +133,11 @@ def run(corpus: str, data_dir: str, predictions: Path, models: Path | None) -> d
     from crfner.evaluation.concepts import concept_bootstrap, evaluate_concepts, mention_accuracy
     from crfner.evaluation.documents import evaluate_documents
     from crfner.link import Linker
-    from crfner.link.build import vocabulary_terms
+    from crfner.link.build import vocabulary_table
 
     result: dict = {"corpus": corpus, "vocabularies": VOCABULARIES[corpus]}
     train, devel, test = (load_documents(corpus, split, data_dir) for split in ("train", "devel", "test"))
-    vocab: dict[str, list] = {}
-    for spec in VOCABULARIES[corpus]:
-        etype, terms = vocabulary_terms(spec, data_dir)
-        vocab.setdefault(etype, []).extend(terms)
+    vocab = vocabulary_table(VOCABULARIES[corpus], data_dir)
     vocabulary_ids = {t.identifier for terms in vocab.values() for t in terms}
 
     # 1. choices on devel, end to end, from a tagger and linkers trained on train
@@ -177,7 +169,7 @@ def run(corpus: str, data_dir: str, predictions: Path, models: Path | None) -> d
                   **{k: v for k, v in change.items() if not k.startswith("_")}}
         linker = build(**params) if change.get("_documents", True) else Linker(**{**base.get_params(), **params}).fit(vocab, None)
         scores = evaluate_concepts(devel, linker.link_documents(tagged_devel))
-        gold = _gold_linked(linker, devel)
+        gold = linker.link_documents(devel)
         ablation.append({"variant": name, "parameters": dict(params), **_rounded(scores), "gold_mentions_f1": round(evaluate_concepts(devel, gold).f1, 4),
                          "accuracy_at_1": round(mention_accuracy(devel, gold)["accuracy"], 4)})
     result["devel_ablation"] = ablation
@@ -215,7 +207,7 @@ def run(corpus: str, data_dir: str, predictions: Path, models: Path | None) -> d
     result["ner_strict"] = {key: strict[key] for key in ("precision", "recall", "f1") if key in strict}
     result["concept_end_to_end"] = _rounded(evaluate_concepts(test, tagged))
     result["concept_end_to_end_ci"] = concept_bootstrap(test, tagged, n=1000, seed=0)
-    gold_linked = _gold_linked(linker, test)
+    gold_linked = linker.link_documents(test)
     result["concept_gold_mentions"] = _rounded(evaluate_concepts(test, gold_linked))
     result["accuracy_at_1_gold_mentions"] = mention_accuracy(test, gold_linked)
     result["ceiling"] = ceiling(test, train + devel, vocabulary_ids)

@@ -36,16 +36,22 @@ def vocabulary_terms(spec: str, data_dir: str | os.PathLike) -> tuple[str, list]
     return etype, list(read_term_list(Path(path)))
 
 
+def vocabulary_table(specs: Sequence[str], data_dir: str | os.PathLike) -> dict[str, list]:
+    """Type -> terms of the vocabularies ``specs`` (see :func:`vocabulary_terms`), in order."""
+    terms: dict[str, list] = defaultdict(list)
+    for spec in specs:
+        etype, found = vocabulary_terms(spec, data_dir)
+        terms[etype].extend(found)
+    return dict(terms)
+
+
 def build_linker(data_dir: str | os.PathLike | None = None, corpora: Sequence[str] = ("bc5cdr",), splits: Sequence[str] = ("train",),
                  vocabularies: Sequence[str] = ("medic", "mesh"), threshold: float | None = None, **params) -> Linker:
     """Fit a :class:`Linker` on ``vocabularies`` and the gold mentions of ``corpora``'s
     ``splits``; ``threshold`` (None: the linker's default) and other ``params`` pass through."""
     data_dir = resolve_data_dir(data_dir)
-    terms: dict[str, list] = defaultdict(list)
-    for spec in vocabularies:
-        etype, found = vocabulary_terms(spec, data_dir)
-        terms[etype].extend(found)
+    terms = vocabulary_table(vocabularies, data_dir)
     documents = [document for corpus in corpora for split in splits for document in load_documents(corpus, split, data_dir)]
     if threshold is not None:
         params["threshold"] = threshold
-    return Linker(**params).fit(dict(terms), documents)
+    return Linker(**params).fit(terms, documents)

@@ -58,6 +58,11 @@ class Link:
         """The ids joined by ``|``, as PubTator writes a composite mention; None when NIL."""
         return "|".join(self.identifiers) or None
 
+    @property
+    def mention_score(self) -> float | None:
+        """What a linked mention's ``link_score`` holds: the score, None when NIL."""
+        return self.score if self.identifiers else None
+
 
 NIL = Link((), 0.0, "nil")
 
@@ -112,12 +117,8 @@ class Linker:
         and the gold mentions of ``documents`` (their types mapped by ``type_map``)."""
         evidence: dict[tuple[str, str, str], dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
         names: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
-        training: dict[str, list[Term]] = defaultdict(list)
         for etype, term in mention_terms(documents or [], dict(type_map or {})):
-            training[etype].append(term)
-        for etype, terms in training.items():
-            for term in terms:
-                self._add(evidence, names, etype, "training", term, 1.0)
+            self._add(evidence, names, etype, "training", term, 1.0)
         for etype, terms in (vocabularies or {}).items():
             for term in terms:
                 term = term if isinstance(term, Term) else Term(*term)
@@ -147,9 +148,8 @@ class Linker:
             value = key(term.name)
             if value:
                 evidence[etype, source, key_name][value][term.identifier] += weight
-        normal = normal_form(term.name)
-        if normal:
-            names[etype][normal][term.identifier] += weight
+                if key_name == "normal":  # the TF-IDF index's names are the normal forms
+                    names[etype][value][term.identifier] += weight
 
     # -- linking ----------------------------------------------------------------------------
 
@@ -248,7 +248,7 @@ class Linker:
         """:meth:`link_document` for each document, searched together (:meth:`link_batch`)."""
         documents = list(documents)
         links = self.link_batch([(d.text, [(m.start, m.end, m.type) for m in d.mentions]) for d in documents])
-        return [replace(d, mentions=[Mention(m.start, m.end, m.type, m.text, link.identifier, m.score, link.score if link.identifiers else None)
+        return [replace(d, mentions=[Mention(m.start, m.end, m.type, m.text, link.identifier, m.score, link.mention_score)
                                      for m, link in zip(d.mentions, found)]) for d, found in zip(documents, links)]
 
     # -- files ------------------------------------------------------------------------------

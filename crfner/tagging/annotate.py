@@ -59,13 +59,13 @@ def _tag_and_score(tagger, token_lists: list[list[str]], documents: Sequence | N
 
 
 def _linked(linker, text: str, entities: list) -> list:
-    """``entities`` (:class:`Entity` or :class:`Mention`) with the ``identifier`` and
-    ``link_score`` that ``linker`` gives them: one ``link_spans`` call for the whole text."""
+    """``entities`` with the ``identifier`` and ``link_score`` that ``linker`` gives them: one
+    ``link_spans`` call for the whole text."""
     if linker is None or not entities:
         return entities
     spans = [(e.start, e.end, e.type) for e in entities]
     links = linker.link_spans(text, spans)
-    return [dataclasses.replace(e, identifier=link.identifier, link_score=None if link.identifier is None else link.score)
+    return [dataclasses.replace(e, identifier=link.identifier, link_score=link.mention_score)
             for e, link in zip(entities, links)]
 
 
