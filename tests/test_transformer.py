@@ -59,40 +59,6 @@ def devel_slice(bc5cdr_train):
     return X[160:200], y[160:200]
 
 
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory, bc5cdr_train) -> str:
-    """A 2-layer BERT (hidden 32) and a 400-piece WordPiece vocabulary learned from BC5CDR train."""
-    from tokenizers import (
-        Tokenizer,
-        decoders,
-        models,
-        normalizers,
-        pre_tokenizers,
-        processors,
-        trainers,
-    )
-    from transformers import BertConfig, BertModel, BertTokenizerFast
-
-    words = Tokenizer(models.WordPiece(unk_token="[UNK]"))
-    words.normalizer = normalizers.BertNormalizer(lowercase=True)
-    words.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    words.decoder = decoders.WordPiece()
-    words.train_from_iterator((" ".join(s) for s in bc5cdr_train[0][:2000]),
-                              trainers.WordPieceTrainer(vocab_size=400, special_tokens=SPECIALS))
-    cls, sep = words.token_to_id("[CLS]"), words.token_to_id("[SEP]")
-    words.post_processor = processors.TemplateProcessing(single="[CLS] $A [SEP]",
-                                                          special_tokens=[("[CLS]", cls), ("[SEP]", sep)])
-    tokenizer = BertTokenizerFast(tokenizer_object=words, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
-                                  sep_token="[SEP]", mask_token="[MASK]")
-    folder = tmp_path_factory.mktemp("tiny-bert")
-    config = BertConfig(vocab_size=words.get_vocab_size(), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                        intermediate_size=64, max_position_embeddings=128, pad_token_id=words.token_to_id("[PAD]"))
-    torch.manual_seed(0)
-    BertModel(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return str(folder)
-
-
 def _tagger(model: str, **params) -> TransformerTagger:
     settings = {"model": model, "max_length": 32, "epochs": 2, "batch_size": 16, "learning_rate": 1e-3}
     return TransformerTagger(**{**settings, **params})
