@@ -110,14 +110,14 @@ def build_resources(feature_set: FeatureSet, X, gazetteers=None, unlabeled_text=
     lists = resolve_gazetteers(feature_set, gazetteers, data_dir) if (feature_set.gazetteers or gazetteers) else []
     clusters = None
     if feature_set.clusters:
-        from .clusters import learn_clusters
+        from .cluster_cache import cached_clusters
 
         options = dict(feature_set.clusters)
         options.pop("unlabeled_text", None)
         text = list(X) + declared_unlabeled(feature_set, data_dir) + read_unlabeled(unlabeled_text)
         if options.pop("gazetteer_text", False):
             text += gazetteer_sentences(lists)
-        clusters = learn_clusters(text, **options)
+        clusters = cached_clusters(text, **options)
     return Resources(gazetteers=lists, clusters=clusters)
 
 

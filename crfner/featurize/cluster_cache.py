@@ -1,0 +1,85 @@
+"""A disk cache of learned word clusters, keyed by everything they are learned from.
+
+Clusters learned from millions of tokens of unlabeled text take half a minute; a second fit
+on the same sentences with the same settings (a re-run, a grid over c1 and c2, a test suite)
+reads the table back instead. The key hashes the sentences, the settings and the versions of
+the code that learns them, so a hit is the table :func:`learn_clusters` would return.
+``$CRFNER_CACHE_DIR`` names the folder (``off`` turns the cache off); the default is
+``$XDG_CACHE_HOME/crfner`` or ``~/.cache/crfner``. The newest :data:`KEEP` tables are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Sequence
+
+from ..errors import DataFormatError
+from .clusters import ClusterError, ClusterTable, learn_clusters
+
+CACHE_ENV = "CRFNER_CACHE_DIR"
+#: Tables kept in the cache folder; older ones are removed when a new one is written.
+KEEP = 32
+#: Bump when learn_clusters changes what it returns for the same input.
+ALGORITHM = 1
+
+
+def cache_folder() -> Path | None:
+    """Where cluster tables are cached, or None when ``$CRFNER_CACHE_DIR`` is ``off``."""
+    setting = os.environ.get(CACHE_ENV)
+    if setting is not None and setting.strip().lower() in ("off", "0", "none", ""):
+        return None
+    if setting:
+        return Path(setting) / "clusters"
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "crfner" / "clusters"
+
+
+def cache_key(sentences: Sequence[Sequence[str]], options: dict) -> str:
+    """SHA-256 of the sentences, the settings and the versions of the learning code."""
+    import numpy
+    import scipy
+    import sklearn
+
+    digest = hashlib.sha256()
+    versions = {"algorithm": ALGORITHM, "sklearn": sklearn.__version__, "numpy": numpy.__version__,
+                "scipy": scipy.__version__}
+    digest.update(json.dumps({"options": options, "versions": versions}, sort_keys=True, default=str).encode())
+    for sentence in sentences:
+        # Unit and record separators cannot occur in the normalised words the table is learned from.
+        digest.update("\x1f".join(sentence).encode("utf-8", "surrogatepass") + b"\x1e")
+    return digest.hexdigest()
+
+
+def cached_clusters(sentences: Sequence[Sequence[str]], **options) -> ClusterTable:
+    """:func:`learn_clusters` of ``sentences`` with ``options``, read from the cache when it holds them."""
+    folder = cache_folder()
+    if folder is None:
+        return learn_clusters(sentences, **options)
+    path = folder / f"{cache_key(sentences, options)}.tsv"
+    try:
+        table = ClusterTable.load(path)
+        os.utime(path)  # keeps it among the newest
+        return table
+    except (DataFormatError, ClusterError, OSError):
+        pass  # not cached, or a damaged file: learn it again and overwrite it
+    table = learn_clusters(sentences, **options)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        table.save(path)
+        _prune(folder)
+    except OSError:
+        pass  # a read-only or full disk costs only the time saved
+    return table
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the :data:`KEEP` most recently used tables."""
+    tables = sorted(folder.glob("*.tsv"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in tables[KEEP:]:
+        try:
+            old.unlink()
+        except OSError:
+            pass
