@@ -34,7 +34,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from document_consistency import decode, encoded, joined, train  # noqa: E402
+from document_consistency import decode, encoded, joined, train
 
 
 def peak_mib() -> int:
@@ -180,7 +180,10 @@ def main() -> int:
     aux_sets = [s.split(",") for s in args.aux]
     rows = run(args.corpus, args.base, aux_sets, args.data_dir, args.cache, args.test, log)
     if args.out:
-        old = json.load(open(args.out)) if os.path.exists(args.out) else {"rows": []}
+        old = {"rows": []}
+        if os.path.exists(args.out):
+            with open(args.out) as handle:
+                old = json.load(handle)
         old["rows"].extend(rows)
         tmp = args.out + ".tmp"
         with open(tmp, "w") as handle:

@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..errors import DataFormatError
 from .clusters import ClusterError, ClusterTable, learn_clusters
