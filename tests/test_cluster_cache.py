@@ -55,6 +55,8 @@ def test_other_sentences_or_settings_miss(sentences, folder, monkeypatch):
     # token boundaries count: ["a b"] and ["a", "b"] are different input
     assert cache_key([["a b"]], SETTINGS) != cache_key([["a", "b"]], SETTINGS)
     assert cache_key([["a"], ["b"]], SETTINGS) != cache_key([["a", "b"]], SETTINGS)
+    assert cache_key([["a\x1fb"]], SETTINGS) != cache_key([["a", "b"]], SETTINGS)
+    assert cache_key([["a\nb"]], SETTINGS) != cache_key([["a"], ["b"]], SETTINGS)
 
 
 def test_a_damaged_file_is_learned_again_and_replaced(sentences, folder, monkeypatch):

@@ -48,8 +48,8 @@ def cache_key(sentences: Sequence[Sequence[str]], options: dict) -> str:
                 "scipy": scipy.__version__}
     digest.update(json.dumps({"options": options, "versions": versions}, sort_keys=True, default=str).encode())
     for sentence in sentences:
-        # Unit and record separators cannot occur in the normalised words the table is learned from.
-        digest.update("\x1f".join(sentence).encode("utf-8", "surrogatepass") + b"\x1e")
+        # JSON arrays keep token boundaries unambiguous, whatever characters the tokens hold.
+        digest.update(json.dumps(list(sentence), ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n")
     return digest.hexdigest()
 
 
