@@ -118,6 +118,18 @@ def test_a_defined_short_form_is_linked_through_its_long_form(linker):
     assert off.link_spans(text, [(second, second + 3, "Disease")])[0] == NIL
 
 
+def test_each_short_form_gets_its_own_long_form_when_definitions_crowd():
+    from crfner.link.abbreviations import DocumentAbbreviations
+
+    # Both definitions fall in one window before "(CHD)"; each short form keeps its own.
+    text = ("Plasma high density lipoprotein (HDL) levels show an inverse relationship with coronary heart "
+            "disease (CHD). CHD and HDL were measured.")
+    found = DocumentAbbreviations(text)
+    assert found.get("CHD") == "coronary heart disease"
+    assert found.get("HDL") == "high density lipoprotein"
+    assert found.as_dict() == {"HDL": "high density lipoprotein", "CHD": "coronary heart disease"}
+
+
 def test_composite_mentions_get_one_id_per_name(linker):
     found = linker.link("breast and ovarian cancer", "Disease")
     assert found.identifiers == ("MESH:D001943", "MESH:D010051")

@@ -44,9 +44,12 @@ class DocumentAbbreviations:
                 if start > 0:
                     before = before[1:]  # the first token may be cut
                 tokens = [*before, "(", *(token.text for token in tokenize(self.text, match.start(1), match.end(1))), ")"]
-                definitions = find_definitions([tokens])
-                if definitions:
-                    self._found[key] = " ".join(next(iter(definitions.values())))
+                # The window may hold earlier definitions ("... (HDL) ... disease (CHD)"): take this key's own.
+                for short, long in find_definitions([tokens]).items():
+                    if short_key("".join(short)) == key:
+                        self._found[key] = " ".join(long)
+                        break
+                if self._found[key] is not None:
                     break
         return self._found[key]
 
