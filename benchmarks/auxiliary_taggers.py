@@ -28,26 +28,17 @@ import argparse
 import json
 import os
 import re
-import resource
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from document_consistency import decode, encoded, joined, train
-
-
-def peak_mib() -> int:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+from document_consistency import decode, encoded, joined, marginal_bucket, peak_mib, train
 
 
 def pmid(document_id) -> str:
     """PHEE's ``19047493_2`` and the others' ``19047493`` name the same abstract."""
     return re.split(r"[_\-]", str(document_id))[0]
-
-
-def _bucket(p: float) -> str:
-    return "99" if p >= 0.99 else "90" if p >= 0.9 else "70" if p >= 0.7 else "50" if p >= 0.5 else "lo"
 
 
 def auxiliary_model(corpus: str, features: str, exclude: set[str], data_dir: str, cache: str, log):
@@ -77,7 +68,7 @@ def auxiliary_features(name: str, tagger, X: list, ids: list) -> list:
     for tags, probs in scored:
         sentence = []
         for t, tag in enumerate(tags):
-            pairs = [(f"aux:{name}", tag), (f"auxp:{name}", f"{tag}|{_bucket(probs[t])}"),
+            pairs = [(f"aux:{name}", tag), (f"auxp:{name}", f"{tag}|{marginal_bucket(probs[t])}"),
                      (f"aux:{name}[-1]", tags[t - 1] if t else "BOS"),
                      (f"aux:{name}[+1]", tags[t + 1] if t + 1 < len(tags) else "EOS")]
             sentence.append(encoded(pairs))

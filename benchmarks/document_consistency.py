@@ -140,7 +140,8 @@ def encoded(pairs: list[tuple[str, object]]) -> list[bytes]:
 
 
 # -- lever 1: what the first pass said about the same document ----------------------------------------
-def _bucket(p: float) -> str:
+def marginal_bucket(p: float) -> str:
+    """A coarse bucket of a tag's marginal probability, as an attribute value."""
     return "99" if p >= 0.99 else "90" if p >= 0.9 else "70" if p >= 0.7 else "50" if p >= 0.5 else "lo"
 
 
@@ -201,7 +202,7 @@ def stack_features(X: list, ids: list, tags: list, probs: list, own_tags: bool =
                 own = pairs[t]
                 if own_tags:
                     own.append(("p1", sentence_tags[t]))
-                    own.append(("p1conf", _bucket(sentence_probs[t])))
+                    own.append(("p1conf", marginal_bucket(sentence_probs[t])))
                     own.append(("p1:-1", sentence_tags[t - 1] if t > 0 else "BOS"))
                     own.append(("p1:+1", sentence_tags[t + 1] if t + 1 < n else "EOS"))
                 token = tokens[t]

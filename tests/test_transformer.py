@@ -43,7 +43,6 @@ from crfner.transformer import (
     resolve_model,
 )
 
-SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 ZERO_WIDTH = "\u200b"  # BERT's normaliser removes it: a word with no pieces
 
 
