@@ -34,8 +34,10 @@ def test_splitter_names_and_the_default(fitted):
 
 def test_notes_splitter_tags_per_note_sentence(fitted):
     entities = tag_text(fitted, NOTE, splitter="notes")
-    assert entities == tag_sentences(fitted, NOTE, note_sentences(NOTE))
+    assert entities == tag_sentences(fitted, NOTE, note_sentences(NOTE, markers=False))
     assert fitted.tag_text(NOTE, splitter="notes") == entities
+    markers = [NOTE.index(m) for m in ("# Cisplatin", "# Hypertension", "1. aspirin", "2. heparin")]
+    assert not any(e.start <= m < e.end for e in entities for m in markers)  # list markers are never tagged
     assert {e.text for e in entities} & {"cisplatin", "Cisplatin", "aspirin", "heparin"}
     for e in entities:
         assert NOTE[e.start : e.end] == e.text and "\n" not in e.text
@@ -135,7 +137,7 @@ def test_note_entities_slice_back_and_never_span_two_list_items(fitted, blocks):
     assert [(m.start, m.end, m.type) for m in document.mentions] == [(e.start, e.end, e.type) for e in entities]
     for e in entities:
         assert text[e.start : e.end] == e.text
-        assert not any(e.start < start < e.end for start in item_starts), (text, e)
+        assert not any(e.start <= start < e.end for start in item_starts), (text, e)  # nor its marker
 
 
 def test_the_spacy_component_takes_the_splitter(fitted, tmp_path):

@@ -152,3 +152,27 @@ def test_sentences_cover_every_token_in_order(text, data):
     cut = data.draw(st.integers(0, len(text)))
     parts = note_sentences(text, [(0, cut), (cut, len(text))])
     assert [t for s in parts for t in s] == tokenize(text, 0, cut) + tokenize(text, cut)
+
+
+def test_tagging_leaves_each_list_items_marker_out():
+    kept = [NOTE[s[0].start : s[-1].end] for s in note_sentences(NOTE, markers=False)]
+    assert "HTN" in kept and "DM2 on metformin 500 mg b.i.d." in kept and "CKD, baseline Cr 1.8 mg/dL" in kept
+    assert "HTN: resume lisinopril 20mg daily" in kept and "Prednisone 0.5 mg/kg daily x7 days, then stop." in kept
+    assert "Follow up w/ PCP in 1-2 wks." in kept and "Tramadol 1-2 tabs q.h.s. prn pain." in kept
+    assert len(kept) == len(EXPECTED) and sum(a != b for a, b in zip(kept, EXPECTED)) == 8  # the 8 list items
+    # a line that only looks like an item in prose keeps its words: "3." after a number is no marker
+    assert [t.text for t in note_sentences("Cr rose to 3. Then fell.", markers=False)[0]][:3] == ["Cr", "rose", "to"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(NOTE_ALPHABET, max_size=60).map("".join))
+def test_without_markers_only_the_opening_marker_tokens_go(text):
+    full = note_sentences(text)
+    stripped = note_sentences(text, markers=False)
+    assert all(stripped)
+    kept = {t for s in stripped for t in s}
+    for sentence in full:
+        gone = [t for t in sentence if t not in kept]
+        assert sentence[: len(gone)] == gone  # only a sentence's opening tokens go
+        assert all(len(t.text) <= 3 for t in gone)  # "#", "-", "12", ".", ")"
+    assert [t for s in stripped for t in s] == [t for s in full for t in s if t in kept]

@@ -138,7 +138,8 @@ def _split_columns(text: str, passages, splitter: str) -> SentenceColumns:
     passages = passages or None
     if splitter == "abstract":
         return sentence_columns(text, passages)
-    return SentenceColumns.of(split_text(text, passages, splitter))
+    check_splitter(splitter)
+    return SentenceColumns.of(note_sentences(text, passages, markers=False))  # list markers are not tagged
 
 
 def tag_text(tagger, text: str, passages: Sequence[tuple[int, int]] | None = None, *, splitter: str = "abstract",

@@ -142,9 +142,13 @@ class _Piece(NamedTuple):
     kind: str  # "heading", "item" or "text"
 
 
-def note_sentences(text: str, passages: Sequence[tuple[int, int]] | None = None) -> list[list[Token]]:
+def note_sentences(
+    text: str, passages: Sequence[tuple[int, int]] | None = None, *, markers: bool = True
+) -> list[list[Token]]:
     """Sentences of a clinical note as token lists (see the module's rules); every sentence has
-    at least one token, and the tokens are ``tokenize``'s. ``passages`` as in ``sentences``."""
+    at least one token, and the tokens are ``tokenize``'s. ``passages`` as in ``sentences``.
+    With ``markers=False`` the marker opening each list item (``#``, ``2.``, ``-``) is left out,
+    as tagging wants: it is layout, not part of what the item says."""
     units = _snap(text, _units(text, passages), passages)
     starts = [a for a, _, _ in units]
     out: list[list[Token]] = []
@@ -156,7 +160,20 @@ def note_sentences(text: str, passages: Sequence[tuple[int, int]] | None = None)
         else:
             out.append(sentence)
         previous_unit = unit
+    if not markers:
+        out = [rest for rest in (_without_marker(text, sentence, units, starts) for sentence in out) if rest]
     return out
+
+
+def _without_marker(text: str, sentence: list[Token], units: list[tuple[int, int, str]], starts: list[int]) -> list[Token]:
+    """``sentence`` without the tokens of the list marker it opens with, if it opens an item."""
+    unit = units[bisect_right(starts, sentence[0].start) - 1]
+    if unit[2] != "item" or sentence[0].start != unit[0]:
+        return sentence
+    marker = _MARKER.match(text, unit[0])  # not cut at the unit's end: a lone "#" is followed by its line break
+    if marker is None:
+        return sentence
+    return [token for token in sentence if token.start >= marker.end()]
 
 
 def note_sections(text: str, passages: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
