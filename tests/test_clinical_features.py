@@ -5,7 +5,7 @@ MACCROBAT train that saves, reloads and tags identically."""
 from __future__ import annotations
 
 import pytest
-from conftest import write
+from conftest import REPO, write
 
 from crfner import CRFTagger, FeatureSetError, load_feature_set
 from crfner.featurize.clinical import (
@@ -85,8 +85,12 @@ def test_kinds_are_emitted_only_as_asked():
 
 def test_the_clinical_set_loads_and_validates():
     spec = load_feature_set("clinical")
-    assert (spec.name, spec.version) == ("clinical", 2)
+    assert (spec.name, spec.version) == ("clinical", 3)
     assert spec.clusters["unlabeled_text"] == ["ohsumed"]  # version 2: clusters learned also from OHSUMED
+    assert spec.casing == {"truecase": True}  # version 3: sentences in one case are truecased
+    v2 = load_feature_set(REPO / "benchmarks" / "configs" / "clinical-v2.toml")
+    assert v2.version == 2 and not v2.casing and {**v2.to_dict(), "version": 3, "description": ""} == {
+        **{k: v for k, v in spec.to_dict().items() if k != "casing"}, "description": ""}
     assert spec.token["clinical"] == ["dose", "unit", "frequency", "route", "duration", "abbreviation"]
     assert spec.gazetteers["lists"] == ["disease", "chemical"] and spec.clusters["granularities"]
     assert spec.context["offsets"] == [-2, -1, 1, 2]
@@ -129,6 +133,9 @@ def test_a_clinical_model_trains_saves_reloads_and_tags_identically(maccrobat_sl
     assert features[0]["gaz:chemical"] == "B" and "clu32" in features[5]  # "days" is in the slice; "Metoprolol" is not
     loaded = CRFTagger.load(tagger.save(tmp_path / "clinical"), data_dir=data_dir)
     assert loaded.feature_set_.to_dict() == tagger.feature_set_.to_dict()
+    assert loaded.resources_.truecase == tagger.resources_.truecase and len(tagger.resources_.truecase) > 100
     predicted = tagger.predict(held)
     assert loaded.predict(held) == predicted
+    capitals = [[w.upper() for w in s] for s in held]
+    assert loaded.predict(capitals) == tagger.predict([tagger.resources_.truecase.recase(s) for s in capitals])
     assert any(tag != "O" for tags in predicted for tag in tags)

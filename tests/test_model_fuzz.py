@@ -55,10 +55,11 @@ for number in range(first, len(cases)):
 
 @pytest.fixture(scope="module")
 def model_dir(small_train, tmp_path_factory) -> Path:
-    """A small model whose directory holds every kind of file: metadata, weights, clusters."""
+    """A small model whose directory holds every kind of file: metadata, weights, clusters, truecasing."""
     X, y = small_train
     features = crfner.load_feature_set("tutorial").to_dict()
     features["clusters"] = {"granularities": [4, 16], "dims": 8, "window": 2, "min_count": 2}
+    features["casing"] = {"truecase": True}
     tagger = crfner.CRFTagger(features=features, max_iterations=15).fit(X[:300], y[:300])
     return tagger.save(tmp_path_factory.mktemp("fuzz") / "model")
 
@@ -253,6 +254,10 @@ def test_paths_in_the_metadata_stay_plain_regular_files_inside_the_model(model_d
         (_crafted(model_dir, root, "clusters-fifo", lambda t, m: (unlist("clusters.tsv")(t, m), _fifo(t, "clusters.tsv"))),
          "clusters.tsv, which the files list lacks"),
         (_crafted(model_dir, root, "listed-zero", lambda t, m: _link(t, "clusters.tsv", "/dev/zero")), "symbolic link"),
+        (_crafted(model_dir, root, "truecase-link", lambda t, m: _link(t, "truecase.tsv", outside / "truecase.tsv")),
+         "symbolic link"),
+        (_crafted(model_dir, root, "truecase-fifo", lambda t, m: (unlist("truecase.tsv")(t, m), _fifo(t, "truecase.tsv"))),
+         "truecase.tsv, which the files list lacks"),
     ]
     limited = "import resource\nresource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))\n" + WORKER
     outcomes = _run_all([case for case, _ in cases], tmp_path / "crafted.json", limited)

@@ -94,6 +94,7 @@ class EmissionScorer:
         batch; ``document_pairs`` holds, per sentence, what :meth:`Featurizer.document_pairs` gives."""
         if not sentences:
             return []
+        sentences = self.featurizer.recased(sentences)
         lengths = [len(tokens) for tokens in sentences]
         tokens = [token for sentence in sentences for token in sentence]
         total = len(tokens)

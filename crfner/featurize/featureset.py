@@ -20,6 +20,7 @@ from ..errors import FeatureSetError
 from .featurizer import Featurizer, Resources
 from .schema import (
     ABBREVIATION_OPTIONS,
+    CASING_OPTIONS,
     CLUSTER_OPTIONS,
     CONTEXT_OPTIONS,
     GAZETTEER_OPTIONS,
@@ -52,6 +53,7 @@ class FeatureSet:
     gazetteers: dict = field(default_factory=dict)
     clusters: dict = field(default_factory=dict)
     abbreviations: dict = field(default_factory=dict)
+    casing: dict = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, spec: dict, source: str = "<feature set>") -> "FeatureSet":
@@ -72,9 +74,11 @@ class FeatureSet:
         gazetteers = check_table(spec.get("gazetteers", {}), GAZETTEER_OPTIONS, "gazetteers", source)
         clusters = check_table(spec.get("clusters", {}), CLUSTER_OPTIONS, "clusters", source)
         abbreviations = check_table(spec.get("abbreviations", {}), ABBREVIATION_OPTIONS, "abbreviations", source)
+        casing = check_table(spec.get("casing", {}), CASING_OPTIONS, "casing", source)
         check_context(context, token, clusters, source)
         return cls(
-            name, version, str(spec.get("description", "")), training, token, context, gazetteers, clusters, abbreviations
+            name, version, str(spec.get("description", "")), training, token, context, gazetteers, clusters, abbreviations,
+            casing,
         )
 
     def to_dict(self) -> dict:
@@ -89,6 +93,7 @@ class FeatureSet:
             "gazetteers": dict(self.gazetteers),
             "clusters": dict(self.clusters),
             **({"abbreviations": dict(self.abbreviations)} if self.abbreviations else {}),
+            **({"casing": dict(self.casing)} if self.casing else {}),
         }
 
     def fingerprint(self) -> str:

@@ -16,7 +16,8 @@ Pairs = list[tuple[str, object]]
 
 @dataclass
 class Resources:
-    """What a feature set needs beyond its declaration: gazetteer files and a cluster table.
+    """What a feature set needs beyond its declaration: gazetteer files, a cluster table and a
+    truecasing table.
 
     Gazetteers travel as (name, path) and are compiled once per process, so a Resources
     object stays small enough to send to joblib workers.
@@ -24,6 +25,7 @@ class Resources:
 
     gazetteers: list[tuple[str, str]] = field(default_factory=list)
     clusters: Any = None  # a clusters.ClusterTable
+    truecase: Any = None  # a truecase.TruecaseTable
 
     def compiled_gazetteers(self, max_tokens: int = 12) -> list:
         from .gazetteer import load_gazetteer
@@ -70,6 +72,18 @@ class Featurizer:
         self._cache: dict[bool, dict[str, tuple]] = {False: {}, True: {}}
         self._gazetteer_cache: dict[tuple, tuple] = {}
         self._long_form = feature_set.abbreviations.get("long_form")
+        self._truecase = None
+        if getattr(feature_set, "casing", {}).get("truecase"):
+            if resources.truecase is None:
+                raise FeatureSetError(f"feature set {feature_set.name!r} truecases, but no truecasing table was learned or loaded")
+            self._truecase = resources.truecase
+
+    def recased(self, sentences: Sequence[Sequence[str]]) -> Sequence[Sequence[str]]:
+        """The sentences as features see them: with ``[casing] truecase``, each sentence written
+        in one case re-cased to its words' usual forms (see ``truecase``); else as given."""
+        if self._truecase is None:
+            return sentences
+        return [self._truecase.recase(tokens) for tokens in sentences]
 
     def token_features(self, word: str) -> dict:
         """Features of one word on its own."""
@@ -143,6 +157,9 @@ class Featurizer:
 
     def document_pairs(self, sentences: Sequence[Sequence[str]]) -> list | None:
         """Per sentence, per token, the document-level pairs; None when the set has none."""
+        return self._document_pairs(self.recased(sentences))
+
+    def _document_pairs(self, sentences: Sequence[Sequence[str]]) -> list | None:
         if self._long_form is None:
             return None
         from .abbreviations import abbreviation_features
@@ -152,12 +169,14 @@ class Featurizer:
     def document(self, sentences: Sequence[Sequence[str]]) -> list[list[dict]]:
         """Feature dicts of each sentence of one document: sentence features plus those that
         need the whole document (a short form defined in another sentence)."""
-        extra = self.document_pairs(sentences) or [None] * len(sentences)
+        sentences = self.recased(sentences)
+        extra = self._document_pairs(sentences) or [None] * len(sentences)
         return [[dict(items) for items in self._assemble(tokens, False, pairs)] for tokens, pairs in zip(sentences, extra)]
 
     def document_attributes(self, sentences: Sequence[Sequence[str]]) -> list[list[list[bytes]]]:
         """:meth:`document` as CRFsuite attributes."""
-        extra = self.document_pairs(sentences) or [None] * len(sentences)
+        sentences = self.recased(sentences)
+        extra = self._document_pairs(sentences) or [None] * len(sentences)
         return [self._assemble(tokens, True, pairs) for tokens, pairs in zip(sentences, extra)]
 
     def __call__(self, tokens: Sequence[str]) -> list[dict]:

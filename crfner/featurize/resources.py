@@ -1,5 +1,5 @@
 """Resources a feature set needs beyond its declaration: which gazetteer files, and the word
-clusters learned from training text. Built at fit time, recorded in the model at save time,
+clusters and truecasing table learned from training text. Built at fit time, recorded in the model at save time,
 and checked again at load time."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from .featureset import FeatureSet
 from .featurizer import Resources
 
 CLUSTERS_FILE = "clusters.tsv"
+TRUECASE_FILE = "truecase.tsv"
 
 
 def file_sha256(path: str | os.PathLike) -> str:
@@ -105,20 +106,27 @@ def read_unlabeled(text) -> list[list[str]]:
 
 
 def build_resources(feature_set: FeatureSet, X, gazetteers=None, unlabeled_text=None, data_dir=None) -> Resources:
-    """Resolve the gazetteers and learn the clusters a feature set asks for, from ``X`` and any
-    unlabeled text."""
+    """Resolve the gazetteers and learn the clusters and truecasing table a feature set asks
+    for, from ``X`` and any unlabeled text (the set's own and ``unlabeled_text``)."""
     lists = resolve_gazetteers(feature_set, gazetteers, data_dir) if (feature_set.gazetteers or gazetteers) else []
+    truecase = feature_set.casing.get("truecase", False)
+    text = None
+    if feature_set.clusters or truecase:
+        text = list(X) + declared_unlabeled(feature_set, data_dir) + read_unlabeled(unlabeled_text)
     clusters = None
     if feature_set.clusters:
         from .cluster_cache import cached_clusters
 
         options = dict(feature_set.clusters)
         options.pop("unlabeled_text", None)
-        text = list(X) + declared_unlabeled(feature_set, data_dir) + read_unlabeled(unlabeled_text)
-        if options.pop("gazetteer_text", False):
-            text += gazetteer_sentences(lists)
-        clusters = cached_clusters(text, **options)
-    return Resources(gazetteers=lists, clusters=clusters)
+        extra = gazetteer_sentences(lists) if options.pop("gazetteer_text", False) else []
+        clusters = cached_clusters(text + extra, **options)
+    table = None
+    if truecase:
+        from .truecase import TruecaseTable
+
+        table = TruecaseTable.learn(text)
+    return Resources(gazetteers=lists, clusters=clusters, truecase=table)
 
 
 def gazetteer_sentences(lists: list[tuple[str, str]]) -> list[list[str]]:
@@ -145,18 +153,23 @@ def describe_resources(resources: Resources) -> dict:
             "words": len(resources.clusters),
             "granularities": list(resources.clusters.granularities),
         }
+    if resources.truecase is not None:
+        info["truecase"] = {"file": TRUECASE_FILE, "sha256": resources.truecase.sha256(), "words": len(resources.truecase)}
     return info
 
 
 def resource_files(resources: Resources) -> dict[str, bytes]:
-    """The files a model directory keeps of its resources: the cluster table, if any."""
-    if resources.clusters is None:
-        return {}
+    """The files a model directory keeps of its resources: the cluster and truecasing tables, if any."""
     import tempfile
 
+    tables = [(CLUSTERS_FILE, resources.clusters), (TRUECASE_FILE, resources.truecase)]
+    out = {}
     with tempfile.TemporaryDirectory(prefix="crfner-") as tmp:
-        resources.clusters.save(Path(tmp) / CLUSTERS_FILE)
-        return {CLUSTERS_FILE: (Path(tmp) / CLUSTERS_FILE).read_bytes()}
+        for name, table in tables:
+            if table is not None:
+                table.save(Path(tmp) / name)
+                out[name] = (Path(tmp) / name).read_bytes()
+    return out
 
 
 def restore_resources(model_dir: Path, recorded: dict, gazetteers=None, allow_gazetteer_change=False, data_dir=None) -> Resources:
@@ -182,17 +195,27 @@ def restore_resources(model_dir: Path, recorded: dict, gazetteers=None, allow_ga
                 f"(sha256 {entry['sha256'][:12]}…); use allow_gazetteer_change=True (--allow-gazetteer-change) to run anyway"
             )
         lists.append((name, str(Path(path).resolve())))
-    clusters = None
+    clusters = truecase = None
     if recorded.get("clusters"):
         from .clusters import ClusterTable
 
-        path = model_dir / CLUSTERS_FILE
-        if not os.path.lexists(path) or not stat.S_ISREG(os.lstat(path).st_mode):  # no link, FIFO or device
-            raise ModelFileError(f"{path}: not a regular file inside the model directory")
-        try:
-            clusters = ClusterTable.load(path)
-        except CrfnerError as error:
-            raise ModelFileError(f"{model_dir}: {error}") from None
-        if clusters.sha256() != recorded["clusters"]["sha256"]:
-            raise ModelFileError(f"{model_dir}: {CLUSTERS_FILE} differs from the table recorded in the metadata")
-    return Resources(gazetteers=lists, clusters=clusters)
+        clusters = _load_table(model_dir, CLUSTERS_FILE, ClusterTable, recorded["clusters"]["sha256"])
+    if recorded.get("truecase"):
+        from .truecase import TruecaseTable
+
+        truecase = _load_table(model_dir, TRUECASE_FILE, TruecaseTable, recorded["truecase"]["sha256"])
+    return Resources(gazetteers=lists, clusters=clusters, truecase=truecase)
+
+
+def _load_table(model_dir: Path, name: str, kind, sha256: str):
+    """A table file of a model directory, read and checked against the hash its metadata records."""
+    path = model_dir / name
+    if not os.path.lexists(path) or not stat.S_ISREG(os.lstat(path).st_mode):  # no link, FIFO or device
+        raise ModelFileError(f"{path}: not a regular file inside the model directory")
+    try:
+        table = kind.load(path)
+    except CrfnerError as error:
+        raise ModelFileError(f"{model_dir}: {error}") from None
+    if table.sha256() != sha256:
+        raise ModelFileError(f"{model_dir}: {name} differs from the table recorded in the metadata")
+    return table

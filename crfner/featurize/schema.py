@@ -160,6 +160,7 @@ CLUSTER_OPTIONS = {
     "unlabeled_text": _unlabeled_sources,
 }
 ABBREVIATION_OPTIONS = {"long_form": _long_form}
+CASING_OPTIONS = {"truecase": _bool}
 TRAINING_OPTIONS = {
     "algorithm": _algorithm,
     "c1": _number,
@@ -167,7 +168,9 @@ TRAINING_OPTIONS = {
     "max_iterations": _count,
     "all_possible_transitions": _bool,
 }
-TOP_LEVEL = {"name", "version", "description", "training", "token", "context", "gazetteers", "clusters", "abbreviations"}
+TOP_LEVEL = {
+    "name", "version", "description", "training", "token", "context", "gazetteers", "clusters", "abbreviations", "casing",
+}
 
 
 def check_table(table: Any, options: dict[str, Callable], where: str, source: str) -> dict:

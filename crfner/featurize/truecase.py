@@ -1,0 +1,117 @@
+"""Truecasing: a sentence written in one case (ALL CAPS, or all lower case, as notes often are)
+is re-cased word by word to each word's usual form before its features are computed, so
+``PT WITH HTN ON ASPIRIN`` and ``pt with htn on aspirin`` look like ``Pt with HTN on
+aspirin``. Sentences that mix cases are left as written.
+
+A word's usual form is its most frequent spelling away from the start of a sentence in the
+text the table is learned from (a model's training text and its unlabeled text); the table
+keeps only the words whose usual form is not all lower case.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from ..atomic import atomic_open
+from ..errors import DataFormatError
+
+_HEADER = "word\tform"
+_UNSTORABLE = re.compile(r"[\t\n\r]")
+
+
+def one_case(tokens: Sequence[str]) -> bool:
+    """Whether a sentence's cased letters are all upper case or all lower case (at least one)."""
+    joined = "".join(tokens)
+    lower, upper = joined.lower(), joined.upper()
+    return lower != upper and (joined == upper or joined == lower)
+
+
+@dataclass(frozen=True)
+class TruecaseTable:
+    """Lower-cased word -> its usual form, for the words whose usual form has a capital."""
+
+    forms: dict[str, str]
+
+    def __post_init__(self) -> None:
+        for word, form in self.forms.items():
+            if not word or _UNSTORABLE.search(form) or form.lower() != word or form == word:
+                raise DataFormatError(f"truecase entry {word!r} -> {form!r}: the form must be the word with capitals")
+
+    @classmethod
+    def learn(cls, sentences: Iterable[Sequence[str]]) -> TruecaseTable:
+        """The table of ``sentences`` (token lists); sentences in one case teach nothing."""
+        spellings: dict[str, Counter] = defaultdict(Counter)
+        for tokens in sentences:
+            if one_case(tokens):
+                continue
+            for word in tokens[1:]:
+                low = word.lower()
+                if low != word.upper() and not _UNSTORABLE.search(word):
+                    spellings[low][word] += 1
+        forms = {}
+        for low, counts in spellings.items():
+            form = max(counts.items(), key=lambda item: (item[1], item[0]))[0]  # ties: a fixed choice
+            if form != low and form.lower() == low:
+                forms[low] = form
+        return cls(forms)
+
+    def recase(self, tokens: Sequence[str]) -> list[str]:
+        """``tokens`` with each word in its usual form if the sentence is in one case, else as written."""
+        if not one_case(tokens):
+            return list(tokens)
+        forms = self.forms
+        return [forms.get(low, low) for low in map(str.lower, tokens)]
+
+    def _lines(self) -> Iterator[str]:
+        yield _HEADER + "\n"
+        for word in sorted(self.forms):
+            yield f"{word}\t{self.forms[word]}\n"
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the table as UTF-8 TSV, atomically."""
+        with atomic_open(path) as handle:
+            handle.writelines(self._lines())
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> TruecaseTable:
+        """Read a table written by ``save``; a malformed file raises ``DataFormatError`` naming the line."""
+        try:
+            with open(path, encoding="utf-8", newline="") as handle:
+                lines = handle.read().split("\n")
+        except FileNotFoundError:
+            raise DataFormatError("no such file", path) from None
+        except IsADirectoryError:
+            raise DataFormatError("is a directory, not a file", path) from None
+        except UnicodeDecodeError as error:
+            raise DataFormatError(f"not UTF-8 text (byte {error.start + 1} of the file)", path) from None
+        if lines[-1] == "":
+            lines.pop()
+        if not lines or lines[0] != _HEADER:
+            raise DataFormatError("expected the header line 'word<TAB>form'", path, 1)
+        forms: dict[str, str] = {}
+        for number, line in enumerate(lines[1:], start=2):
+            fields = line.split("\t")
+            if len(fields) != 2 or "\r" in line:
+                raise DataFormatError(f"expected 'word<TAB>form', got {line[:60]!r}", path, number)
+            word, form = fields
+            if word in forms:
+                raise DataFormatError(f"word {word!r} appears twice", path, number)
+            if not word or form.lower() != word or form == word:
+                raise DataFormatError(f"{form!r} is not {word!r} with capitals", path, number)
+            forms[word] = form
+        return cls(forms)
+
+    def sha256(self) -> str:
+        """SHA-256 of the saved form, so equal tables hash equally (and match their file's hash)."""
+        digest = hashlib.sha256()
+        for line in self._lines():
+            digest.update(line.encode("utf-8"))
+        return digest.hexdigest()
+
+    def __len__(self) -> int:
+        return len(self.forms)

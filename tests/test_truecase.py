@@ -1,0 +1,118 @@
+"""Truecasing: sentences written in one case are re-cased to their words' usual forms before
+features are computed, learned from the training text and stored in the model."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import crfner
+from crfner import CRFTagger
+from crfner.errors import DataFormatError, FeatureSetError
+from crfner.featurize.featurizer import Resources
+from crfner.featurize.truecase import TruecaseTable, one_case
+
+TEXT = [
+    ["The", "patient", "with", "HTN", "took", "Aspirin", "daily", "."],
+    ["Her", "HTN", "and", "DM2", "were", "treated", "with", "aspirin", "."],
+    ["An", "ECG", "showed", "sinus", "rhythm", "in", "Boston", "."],
+    ["Aspirin", "was", "held", "."],  # sentence-initial: says nothing of the usual form
+    ["NO", "CHANGE", "IN", "ASPIRIN", "."],  # one case: teaches nothing
+]
+
+
+def test_the_usual_form_is_the_most_frequent_one_away_from_a_sentence_start():
+    table = TruecaseTable.learn(TEXT)
+    # "aspirin": "Aspirin" once and "aspirin" once away from a sentence start, a tie, which goes
+    # to the spelling that sorts last (the lower-case one), so it is not in the table
+    assert table.forms == {"htn": "HTN", "dm2": "DM2", "ecg": "ECG", "boston": "Boston"}
+    assert TruecaseTable.learn([*TEXT, ["with", "Aspirin"]]).forms["aspirin"] == "Aspirin"
+
+
+def test_ties_are_broken_the_same_way_whatever_the_order():
+    a = TruecaseTable.learn(TEXT)
+    b = TruecaseTable.learn(list(reversed(TEXT)))
+    assert a == b and a.sha256() == b.sha256()
+
+
+def test_only_sentences_in_one_case_are_recased():
+    table = TruecaseTable({"htn": "HTN", "ecg": "ECG", "boston": "Boston"})
+    assert table.recase(["PT", "WITH", "HTN", ",", "ECG", "NORMAL", "."]) == ["pt", "with", "HTN", ",", "ECG", "normal", "."]
+    assert table.recase(["pt", "with", "htn", "in", "boston"]) == ["pt", "with", "HTN", "in", "Boston"]
+    mixed = ["Pt", "with", "htn", "."]
+    assert table.recase(mixed) == mixed
+    assert table.recase(["120/80", "."]) == ["120/80", "."]  # no cased letter: nothing to do
+    assert one_case(["ABC", "1"]) and one_case(["abc"]) and not one_case(["Abc"]) and not one_case(["1", "."])
+
+
+words = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=8)
+
+
+@given(st.lists(words, min_size=0, max_size=12), st.dictionaries(words, words, max_size=10))
+def test_recasing_keeps_every_token_but_its_case(tokens, pairs):
+    forms = {w.lower(): w for w in pairs.values() if w.lower() != w and "\t" not in w and "\n" not in w and "\r" not in w}
+    forms = {k: v for k, v in forms.items() if v.lower() == k}
+    table = TruecaseTable(forms)
+    out = table.recase(tokens)
+    assert len(out) == len(tokens)
+    assert [w.lower() for w in out] == [w.lower() for w in tokens]
+    assert table.recase(out) == out
+    if not one_case(tokens):
+        assert out == tokens
+
+
+def test_a_table_round_trips_through_its_file(tmp_path):
+    table = TruecaseTable.learn(TEXT)
+    table.save(tmp_path / "t.tsv")
+    again = TruecaseTable.load(tmp_path / "t.tsv")
+    assert again == table and again.sha256() == table.sha256()
+
+
+@pytest.mark.parametrize(
+    "content,line,problem",
+    [
+        ("", 1, "expected the header line"),
+        ("word\tform\nhtn\tHTN\textra\n", 2, "expected 'word<TAB>form'"),
+        ("word\tform\nhtn\tHTN\nhtn\tHtn\n", 3, "appears twice"),
+        ("word\tform\nhtn\tECG\n", 2, "is not 'htn' with capitals"),
+        ("word\tform\nhtn\thtn\n", 2, "is not 'htn' with capitals"),
+    ],
+)
+def test_a_damaged_table_names_its_file_and_line(tmp_path, content, line, problem):
+    path = tmp_path / "t.tsv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataFormatError, match=problem) as error:
+        TruecaseTable.load(path)
+    assert f"{path}, line {line}:" in str(error.value) and "\n" not in str(error.value)
+
+
+def _truecasing_set() -> dict:
+    spec = crfner.load_feature_set("tutorial").to_dict()
+    spec.update(name="tc", casing={"truecase": True})
+    return spec
+
+
+def test_a_truecasing_set_sees_an_all_caps_sentence_as_its_usual_form():
+    fs = crfner.load_feature_set(_truecasing_set())
+    featurizer = fs.featurizer(Resources(truecase=TruecaseTable.learn(TEXT)))
+    assert featurizer(["PT", "WITH", "HTN", "."]) == featurizer(["pt", "with", "HTN", "."])
+    assert featurizer(["pt", "with", "htn", "."]) == featurizer(["pt", "with", "HTN", "."])
+    plain = crfner.load_feature_set("tutorial").featurizer()
+    assert plain(["PT", "WITH", "HTN", "."]) != plain(["pt", "with", "HTN", "."])  # without the table: as written
+    with pytest.raises(FeatureSetError, match="no truecasing table"):
+        fs.featurizer(Resources())
+
+
+def test_a_truecasing_model_learns_stores_and_reloads_its_table(small_train, tmp_path):
+    X, y = small_train
+    tagger = CRFTagger(features=_truecasing_set(), max_iterations=20).fit(X[:300], y[:300])
+    assert tagger.resources_.truecase == TruecaseTable.learn(X[:300]) and len(tagger.resources_.truecase) > 0
+    loaded = CRFTagger.load(tagger.save(tmp_path / "m"))
+    assert (tmp_path / "m" / "truecase.tsv").is_file() and loaded.resources_.truecase == tagger.resources_.truecase
+    held = X[300:400]
+    capitals = [[w.upper() for w in s] for s in held]
+    recased = [tagger.resources_.truecase.recase(s) for s in capitals]
+    assert loaded.predict(capitals) == tagger.predict(capitals) == tagger.predict(recased)
+    assert tagger.predict_marginals(capitals[:5]) == tagger.predict_marginals(recased[:5])
+    assert crfner.evaluate(y[300:400], tagger.predict(capitals)).f1 > 0.5 * crfner.evaluate(y[300:400], tagger.predict(held)).f1
