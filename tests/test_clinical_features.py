@@ -87,10 +87,12 @@ def test_the_clinical_set_loads_and_validates():
     spec = load_feature_set("clinical")
     assert (spec.name, spec.version) == ("clinical", 3)
     assert spec.clusters["unlabeled_text"] == ["ohsumed"]  # version 2: clusters learned also from OHSUMED
-    assert spec.casing == {"truecase": True}  # version 3: sentences in one case are truecased
+    assert spec.casing == {"truecase": True}  # version 3: sentences in one case are truecased,
+    assert spec.sections == {"context": True}  # and tokens know their section heading
     v2 = load_feature_set(REPO / "benchmarks" / "configs" / "clinical-v2.toml")
-    assert v2.version == 2 and not v2.casing and {**v2.to_dict(), "version": 3, "description": ""} == {
-        **{k: v for k, v in spec.to_dict().items() if k != "casing"}, "description": ""}
+    assert v2.version == 2 and not v2.casing and not v2.sections
+    assert {**v2.to_dict(), "version": 3, "description": ""} == {
+        **{k: v for k, v in spec.to_dict().items() if k not in ("casing", "sections")}, "description": ""}
     assert spec.token["clinical"] == ["dose", "unit", "frequency", "route", "duration", "abbreviation"]
     assert spec.gazetteers["lists"] == ["disease", "chemical"] and spec.clusters["granularities"]
     assert spec.context["offsets"] == [-2, -1, 1, 2]

@@ -7,7 +7,6 @@ clustered with k-means at several granularities; each granularity gives one CRF 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import warnings
@@ -18,9 +17,9 @@ from typing import Iterator, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from ..atomic import atomic_open
 from ..errors import CrfnerError, DataFormatError
 from .lexical import normalise
+from .tsv_tables import SavedTable, read_lines
 
 Pairs = list[tuple[str, object]]
 _ID = re.compile(r"[0-9]+")
@@ -53,7 +52,7 @@ def _check_granularities(granularities: Sequence[int]) -> tuple[int, ...]:
 
 
 @dataclass(frozen=True)
-class ClusterTable:
+class ClusterTable(SavedTable):
     """Normalised word -> cluster id at each granularity; turns a word into ``cluN`` features."""
 
     granularities: tuple[int, ...]
@@ -83,25 +82,10 @@ class ClusterTable:
         for word in sorted(self.table):
             yield "\t".join([word, *map(str, self.table[word])]) + "\n"
 
-    def save(self, path: str | os.PathLike) -> None:
-        """Write the table as UTF-8 TSV, atomically: the file is complete or not there at all."""
-        with atomic_open(path) as handle:
-            handle.writelines(self._lines())
-
     @classmethod
     def load(cls, path: str | os.PathLike) -> ClusterTable:
         """Read a table written by ``save``; a malformed file raises ``DataFormatError`` naming the line."""
-        try:
-            with open(path, encoding="utf-8") as handle:
-                lines = handle.read().split("\n")
-        except FileNotFoundError:
-            raise DataFormatError("no such file", path) from None
-        except IsADirectoryError:
-            raise DataFormatError("is a directory, not a file", path) from None
-        except UnicodeDecodeError as error:
-            raise DataFormatError(f"not UTF-8 text (byte {error.start + 1} of the file)", path) from None
-        if lines[-1] == "":
-            lines.pop()
+        lines = read_lines(path)
         if not lines:
             raise DataFormatError("the file is empty; expected a header line", path)
         granularities = _parse_header(lines[0], path)
@@ -112,13 +96,6 @@ class ClusterTable:
                 raise DataFormatError(f"word {word!r} appears twice", path, number)
             table[word] = ids
         return cls(granularities, table)
-
-    def sha256(self) -> str:
-        """SHA-256 of the saved form, so equal tables hash equally (and match their file's hash)."""
-        digest = hashlib.sha256()
-        for line in self._lines():
-            digest.update(line.encode("utf-8"))
-        return digest.hexdigest()
 
     def __len__(self) -> int:
         return len(self.table)

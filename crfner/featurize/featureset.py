@@ -24,6 +24,7 @@ from .schema import (
     CLUSTER_OPTIONS,
     CONTEXT_OPTIONS,
     GAZETTEER_OPTIONS,
+    SECTION_OPTIONS,
     TOKEN_FAMILIES,
     TOP_LEVEL,
     TRAINING_OPTIONS,
@@ -54,6 +55,7 @@ class FeatureSet:
     clusters: dict = field(default_factory=dict)
     abbreviations: dict = field(default_factory=dict)
     casing: dict = field(default_factory=dict)
+    sections: dict = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, spec: dict, source: str = "<feature set>") -> "FeatureSet":
@@ -75,10 +77,11 @@ class FeatureSet:
         clusters = check_table(spec.get("clusters", {}), CLUSTER_OPTIONS, "clusters", source)
         abbreviations = check_table(spec.get("abbreviations", {}), ABBREVIATION_OPTIONS, "abbreviations", source)
         casing = check_table(spec.get("casing", {}), CASING_OPTIONS, "casing", source)
+        sections = check_table(spec.get("sections", {}), SECTION_OPTIONS, "sections", source)
         check_context(context, token, clusters, source)
         return cls(
             name, version, str(spec.get("description", "")), training, token, context, gazetteers, clusters, abbreviations,
-            casing,
+            casing, sections,
         )
 
     def to_dict(self) -> dict:
@@ -94,6 +97,7 @@ class FeatureSet:
             "clusters": dict(self.clusters),
             **({"abbreviations": dict(self.abbreviations)} if self.abbreviations else {}),
             **({"casing": dict(self.casing)} if self.casing else {}),
+            **({"sections": dict(self.sections)} if self.sections else {}),
         }
 
     def fingerprint(self) -> str:

@@ -72,8 +72,9 @@ class Featurizer:
         self._cache: dict[bool, dict[str, tuple]] = {False: {}, True: {}}
         self._gazetteer_cache: dict[tuple, tuple] = {}
         self._long_form = feature_set.abbreviations.get("long_form")
+        self._sections = feature_set.sections.get("context", False)
         self._truecase = None
-        if getattr(feature_set, "casing", {}).get("truecase"):
+        if feature_set.casing.get("truecase"):
             if resources.truecase is None:
                 raise FeatureSetError(f"feature set {feature_set.name!r} truecases, but no truecasing table was learned or loaded")
             self._truecase = resources.truecase
@@ -157,27 +158,35 @@ class Featurizer:
 
     def document_pairs(self, sentences: Sequence[Sequence[str]]) -> list | None:
         """Per sentence, per token, the document-level pairs; None when the set has none."""
-        return self._document_pairs(self.recased(sentences))
+        return self._document_pairs(sentences, self.recased(sentences))
 
-    def _document_pairs(self, sentences: Sequence[Sequence[str]]) -> list | None:
-        if self._long_form is None:
-            return None
-        from .abbreviations import abbreviation_features
+    def _document_pairs(self, sentences: Sequence[Sequence[str]], recased: Sequence[Sequence[str]]) -> list | None:
+        """Abbreviations read on the sentences as features see them; headings on the sentences as
+        written (truecasing would hide an ALL-CAPS heading)."""
+        pairs = None
+        if self._long_form is not None:
+            from .abbreviations import abbreviation_features
 
-        return abbreviation_features(sentences, self._long_form, self.gazetteers)
+            pairs = abbreviation_features(recased, self._long_form, self.gazetteers)
+        if self._sections:
+            from .sections import section_features
+
+            found = section_features(sentences)
+            pairs = found if pairs is None else [[a + b for a, b in zip(x, y)] for x, y in zip(pairs, found)]
+        return pairs
 
     def document(self, sentences: Sequence[Sequence[str]]) -> list[list[dict]]:
         """Feature dicts of each sentence of one document: sentence features plus those that
-        need the whole document (a short form defined in another sentence)."""
-        sentences = self.recased(sentences)
-        extra = self._document_pairs(sentences) or [None] * len(sentences)
-        return [[dict(items) for items in self._assemble(tokens, False, pairs)] for tokens, pairs in zip(sentences, extra)]
+        need the whole document (a short form defined in another sentence, a section heading)."""
+        recased = self.recased(sentences)
+        extra = self._document_pairs(sentences, recased) or [None] * len(sentences)
+        return [[dict(items) for items in self._assemble(tokens, False, pairs)] for tokens, pairs in zip(recased, extra)]
 
     def document_attributes(self, sentences: Sequence[Sequence[str]]) -> list[list[list[bytes]]]:
         """:meth:`document` as CRFsuite attributes."""
-        sentences = self.recased(sentences)
-        extra = self._document_pairs(sentences) or [None] * len(sentences)
-        return [self._assemble(tokens, True, pairs) for tokens, pairs in zip(sentences, extra)]
+        recased = self.recased(sentences)
+        extra = self._document_pairs(sentences, recased) or [None] * len(sentences)
+        return [self._assemble(tokens, True, pairs) for tokens, pairs in zip(recased, extra)]
 
     def __call__(self, tokens: Sequence[str]) -> list[dict]:
         """One feature dict per token: ``{"lower": "aspirin", "title": 1.0, "-1:lower": ...}``;

@@ -161,6 +161,7 @@ CLUSTER_OPTIONS = {
 }
 ABBREVIATION_OPTIONS = {"long_form": _long_form}
 CASING_OPTIONS = {"truecase": _bool}
+SECTION_OPTIONS = {"context": _bool}
 TRAINING_OPTIONS = {
     "algorithm": _algorithm,
     "c1": _number,
@@ -170,6 +171,7 @@ TRAINING_OPTIONS = {
 }
 TOP_LEVEL = {
     "name", "version", "description", "training", "token", "context", "gazetteers", "clusters", "abbreviations", "casing",
+    "sections",
 }
 
 

@@ -10,15 +10,14 @@ keeps only the words whose usual form is not all lower case.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from ..atomic import atomic_open
 from ..errors import DataFormatError
+from .tsv_tables import SavedTable, read_lines
 
 _HEADER = "word\tform"
 _UNSTORABLE = re.compile(r"[\t\n\r]")
@@ -32,7 +31,7 @@ def one_case(tokens: Sequence[str]) -> bool:
 
 
 @dataclass(frozen=True)
-class TruecaseTable:
+class TruecaseTable(SavedTable):
     """Lower-cased word -> its usual form, for the words whose usual form has a capital."""
 
     forms: dict[str, str]
@@ -72,25 +71,10 @@ class TruecaseTable:
         for word in sorted(self.forms):
             yield f"{word}\t{self.forms[word]}\n"
 
-    def save(self, path: str | os.PathLike) -> None:
-        """Write the table as UTF-8 TSV, atomically."""
-        with atomic_open(path) as handle:
-            handle.writelines(self._lines())
-
     @classmethod
     def load(cls, path: str | os.PathLike) -> TruecaseTable:
         """Read a table written by ``save``; a malformed file raises ``DataFormatError`` naming the line."""
-        try:
-            with open(path, encoding="utf-8", newline="") as handle:
-                lines = handle.read().split("\n")
-        except FileNotFoundError:
-            raise DataFormatError("no such file", path) from None
-        except IsADirectoryError:
-            raise DataFormatError("is a directory, not a file", path) from None
-        except UnicodeDecodeError as error:
-            raise DataFormatError(f"not UTF-8 text (byte {error.start + 1} of the file)", path) from None
-        if lines[-1] == "":
-            lines.pop()
+        lines = read_lines(path, newline="")
         if not lines or lines[0] != _HEADER:
             raise DataFormatError("expected the header line 'word<TAB>form'", path, 1)
         forms: dict[str, str] = {}
@@ -105,13 +89,6 @@ class TruecaseTable:
                 raise DataFormatError(f"{form!r} is not {word!r} with capitals", path, number)
             forms[word] = form
         return cls(forms)
-
-    def sha256(self) -> str:
-        """SHA-256 of the saved form, so equal tables hash equally (and match their file's hash)."""
-        digest = hashlib.sha256()
-        for line in self._lines():
-            digest.update(line.encode("utf-8"))
-        return digest.hexdigest()
 
     def __len__(self) -> int:
         return len(self.forms)

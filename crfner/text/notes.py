@@ -37,7 +37,7 @@ from typing import NamedTuple, Sequence
 from .splitter import clip_passages, sentences
 from .tokenizer import Token, tokenize
 
-__all__ = ["NOTE_ABBREVIATIONS", "SECTION_NAMES", "note_sentences", "note_sections", "note_token_sections"]
+__all__ = ["NOTE_ABBREVIATIONS", "SECTION_NAMES", "is_heading_line", "note_sentences", "note_sections", "note_token_sections"]
 
 #: Words that, followed by a full stop, do not end a sentence in a note: as listed or
 #: capitalised (``Pt.``), never in capitals (``PT.`` is physical therapy). Dotted forms
@@ -248,7 +248,7 @@ def _lines(text: str, start: int, end: int):
 def _pieces(text: str, start: int, end: int) -> list[_Piece]:
     """A line cut into its heading, its list items and its other text."""
     content = text[start:end]
-    if _is_heading_line(content):
+    if is_heading_line(content):
         return [_Piece(start, end, "heading")]
     pieces: list[_Piece] = []
     head = _HEAD_COLON.match(content)
@@ -310,8 +310,8 @@ def _number(mark: str) -> int | None:
     return int(mark[:-1]) if mark[:-1].isdigit() else None
 
 
-def _is_heading_line(content: str) -> bool:
-    """Whether a whole line is a heading: ``Name:`` alone, or an ALL-CAPS or known name."""
+def is_heading_line(content: str) -> bool:
+    """Whether a whole line (whitespace trimmed) is a heading: ``Name:`` alone, or an ALL-CAPS or known name."""
     if _MARKER.match(content):
         return False
     if content.endswith(":"):
