@@ -125,11 +125,11 @@ def save(path: str, rows: list[dict], comparisons: list[dict]) -> None:
         replaced = {tuple(e[k] for k in key) for e in new}
         result[name] = [e for e in result[name] if tuple(e.get(k) for k in key) not in replaced] + new
     result["note"] = NOTE
-    tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as handle:
+    from crfner.atomic import atomic_open
+
+    with atomic_open(path) as handle:
         json.dump(result, handle, indent=1)
         handle.write("\n")
-    os.replace(tmp, path)
 
 
 def main() -> int:

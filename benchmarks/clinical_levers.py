@@ -126,6 +126,8 @@ def main() -> int:
         from scratch import fresh_out
 
         args.out = fresh_out(__file__, "clinical_levers.json")
+    from crfner.atomic import atomic_open
+
     warnings.simplefilter("ignore")
     results = {"rows": []}
     if os.path.exists(args.out):
@@ -136,11 +138,9 @@ def main() -> int:
         row = {**run(lever, args.corpus, args.data_dir), "command": command}
         results["rows"] = [r for r in results["rows"] if (r["lever"], r["corpus"]) != (lever, args.corpus)] + [row]
         print(json.dumps(row), flush=True)
-        tmp = args.out + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as handle:
+        with atomic_open(args.out) as handle:
             json.dump(results, handle, indent=1)
             handle.write("\n")
-        os.replace(tmp, args.out)
     return 0
 
 

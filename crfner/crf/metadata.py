@@ -4,7 +4,7 @@ it must have, so a damaged or crafted ``crfner.json`` gives a one-line ``ModelFi
 from __future__ import annotations
 
 from ..errors import ModelFileError
-from ..featurize.resources import CLUSTERS_FILE, TRUECASE_FILE
+from ..featurize.resources import TABLE_FILES
 
 _SCALARS = (str, int, float, bool, type(None))
 
@@ -28,7 +28,7 @@ def checked_metadata(metadata: dict, path) -> tuple[dict, dict, dict]:
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not isinstance(corpus, (str, type(None))):
         raise ModelFileError(f"{where} (training.seconds must be a number and training.corpus a string)")
     _check_resources(metadata.get("resources") or {}, where)
-    for key, name in (("clusters", CLUSTERS_FILE), ("truecase", TRUECASE_FILE)):
+    for key, name in TABLE_FILES:
         if (metadata.get("resources") or {}).get(key) is not None and name not in metadata["files"]:
             # a table is read only as a listed file: checked name, regular file, size and SHA-256
             raise ModelFileError(f"{where} (resources.{key} names {name}, which the files list lacks)")
@@ -44,7 +44,7 @@ def _check_resources(resources, where: str) -> None:
     for entry in lists:
         if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("name", "path", "sha256")):
             raise ModelFileError(f"{where} (each gazetteer needs a name, a path and a sha256)")
-    for key, name in (("clusters", CLUSTERS_FILE), ("truecase", TRUECASE_FILE)):
+    for key, name in TABLE_FILES:
         table = resources.get(key)
         if table is not None and (not isinstance(table, dict) or table.get("file") != name or not isinstance(table.get("sha256"), str)):
             raise ModelFileError(f"{where} (resources.{key} must name {name} and its sha256)")

@@ -158,7 +158,8 @@ class Featurizer:
 
     def document_pairs(self, sentences: Sequence[Sequence[str]]) -> list | None:
         """Per sentence, per token, the document-level pairs; None when the set has none."""
-        return self._document_pairs(sentences, self.recased(sentences))
+        # only the abbreviations read the recased text (section headings are read as written)
+        return self._document_pairs(sentences, self.recased(sentences) if self._long_form is not None else sentences)
 
     def _document_pairs(self, sentences: Sequence[Sequence[str]], recased: Sequence[Sequence[str]]) -> list | None:
         """Abbreviations read on the sentences as features see them; headings on the sentences as

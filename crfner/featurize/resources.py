@@ -16,6 +16,8 @@ from .featurizer import Resources
 
 CLUSTERS_FILE = "clusters.tsv"
 TRUECASE_FILE = "truecase.tsv"
+#: The learned tables a model directory keeps: (``Resources`` field and metadata key, file name).
+TABLE_FILES = (("clusters", CLUSTERS_FILE), ("truecase", TRUECASE_FILE))
 
 
 def file_sha256(path: str | os.PathLike) -> str:
@@ -162,10 +164,10 @@ def resource_files(resources: Resources) -> dict[str, bytes]:
     """The files a model directory keeps of its resources: the cluster and truecasing tables, if any."""
     import tempfile
 
-    tables = [(CLUSTERS_FILE, resources.clusters), (TRUECASE_FILE, resources.truecase)]
     out = {}
     with tempfile.TemporaryDirectory(prefix="crfner-") as tmp:
-        for name, table in tables:
+        for key, name in TABLE_FILES:
+            table = getattr(resources, key)
             if table is not None:
                 table.save(Path(tmp) / name)
                 out[name] = (Path(tmp) / name).read_bytes()
