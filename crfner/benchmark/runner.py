@@ -278,7 +278,7 @@ class Benchmark:
             figures["ci"] = concept_bootstrap(test, linked, n=self.config["bootstrap"], seed=self.config["seed"])
         tag_seconds = tagged["seconds"]
         figures.update(documents=len(linked), mentions=sum(len(d.mentions) for d in linked), tag_seconds=tag_seconds,
-                       link_seconds=round(link_seconds, 3), link_over_tag=round(link_seconds / tag_seconds, 4) if tag_seconds else None,
+                       link_seconds=round(link_seconds, 6), link_over_tag=round(link_seconds / tag_seconds, 4) if tag_seconds else None,
                        tagged_from_cache=tagged["from_cache"])
         return figures
 
