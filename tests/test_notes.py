@@ -164,6 +164,12 @@ def test_tagging_leaves_each_list_items_marker_out():
     assert [t.text for t in note_sentences("Cr rose to 3. Then fell.", markers=False)[0]][:3] == ["Cr", "rose", "to"]
 
 
+def test_a_genus_at_a_line_start_is_not_a_lettered_item():
+    text = "Cultures:\nA. baumannii grew in 2 sets.\nE. coli too.\nA. Hypertension\nb. stop warfarin"
+    kept = [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
+    assert kept == ["Cultures:", "A. baumannii grew in 2 sets.", "E. coli too.", "Hypertension", "stop warfarin"]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(NOTE_ALPHABET, max_size=60).map("".join))
 def test_without_markers_only_the_opening_marker_tokens_go(text):

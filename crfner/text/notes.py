@@ -124,8 +124,11 @@ SECTION_NAMES = frozenset(
 # Line breaks as str.splitlines counts them ("\r\n" is one); page breaks always end a sentence.
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _PAGE_BREAK = re.compile(r"[\x0c\x1c-\x1e\u2029]")
-# A list marker: followed by whitespace, or "#" glued to a word ("#HTN", "#1").
-_MARKER = re.compile(r"(?:#+|[-*\u2022\u00b7]|\d{1,3}[.)]|[A-Za-z][.)])(?=\s)|#+(?=[^\W_])")
+# A list marker: followed by whitespace, or "#" glued to a word ("#HTN", "#1"). A capital and a
+# full stop before a lower-case word is a genus ("E. coli", "A. baumannii"), not a lettered item.
+_MARKER = re.compile(
+    r"(?:#+|[-*\u2022\u00b7]|\d{1,3}[.)]|[A-Za-z]\)|[a-z]\.|[A-Z]\.(?![^\S\r\n]+[a-z]))(?=\s)|#+(?=[^\W_])"
+)
 _STARTS_WORD = re.compile(r"(?<=\s)\S")
 _HEAD_COLON = re.compile(r"([^:\s][^:]{0,59}?)\s*:")
 _ENDS_STATEMENT = tuple(".?!:;")
