@@ -135,3 +135,11 @@ def test_the_readme_shows_what_the_commands_print(quickstart):
     for line in shown:
         assert line[:5] in actual, line
         assert abs(actual[line[:5]] - line[5]) <= 0.02, line
+
+
+def test_the_explanation_finds_the_tagged_entities(quickstart):
+    work, entities, _ = quickstart
+    explained = json.loads((work / "why.json").read_text(encoding="utf-8"))["entities"]
+    keys = ("start", "end", "type", "text")
+    assert [[e[k] for k in keys] for e in explained] == [[e[k] for k in keys] for e in entities]
+    assert all(token["features"] for e in explained for token in e["tokens"])

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import crfner
 from crfner.corpora.documents import Document
-from crfner.tagging.annotate import SPLITTERS, split_text, tag_documents, tag_sentences, tag_text
+from crfner.tagging.annotate import SPLITTERS, split_text, tag_documents, tag_sentences, tag_text, tagged_sentences
 from crfner.text import note_sentences, sentences
 
 NOTE = (
@@ -41,6 +42,31 @@ def test_notes_splitter_tags_per_note_sentence(fitted):
     assert {e.text for e in entities} & {"cisplatin", "Cisplatin", "aspirin", "heparin"}
     for e in entities:
         assert NOTE[e.start : e.end] == e.text and "\n" not in e.text
+
+
+def test_tagged_sentences_are_what_tag_text_tags(fitted):
+    assert tagged_sentences(NOTE) == sentences(NOTE)
+    assert tagged_sentences(NOTE, splitter="notes") == note_sentences(NOTE, markers=False)
+    assert tag_text(fitted, NOTE, splitter="notes") == tag_sentences(fitted, NOTE, tagged_sentences(NOTE, splitter="notes"))
+
+
+@pytest.mark.parametrize("splitter", ["abstract", "notes"])
+def test_explain_splits_as_tag_text_does(fitted, splitter):
+    explanation = crfner.explain(fitted, NOTE, top=3, splitter=splitter)
+    tagged = tag_text(fitted, NOTE, splitter=splitter)
+    assert [(e.start, e.end, e.type, e.text, e.score) for e in explanation.entities] == [
+        (e.start, e.end, e.type, e.text, e.score) for e in tagged
+    ]
+    assert fitted.explain(NOTE, top=3, splitter=splitter).to_dict() == explanation.to_dict()
+    if splitter == "notes":
+        assert all("\n" not in e.text for e in explanation.entities)
+
+
+def test_explain_refuses_a_splitter_it_cannot_use(fitted):
+    with pytest.raises(ValueError, match="splitter must be one of"):
+        crfner.explain(fitted, NOTE, splitter="note")
+    with pytest.raises(ValueError, match="splitter= goes with raw text"):
+        crfner.explain(fitted, [["aspirin", "daily"]], splitter="notes")
 
 
 @pytest.mark.parametrize("splitter", ["note", "", None, "NOTES"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 
 from .common import add_common, add_model_gazetteers, load_model, usage
+from .tag import SPLITTERS
 
 
 def add_parser(verbs) -> None:
@@ -17,6 +18,8 @@ def add_parser(verbs) -> None:
     source = p.add_mutually_exclusive_group()
     source.add_argument("--text", help="the raw text to explain")
     source.add_argument("--input", metavar="FILE", help="a UTF-8 text file to explain, as one document")
+    p.add_argument("--splitter", choices=SPLITTERS, default="abstract",
+                   help="how raw text is cut into sentences, as for `crfner tag`: abstract (default) or notes")
     p.add_argument("--top", type=int, default=10, help="features shown for and against per token (default 10)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.add_argument("--html", metavar="OUT.html",
@@ -48,7 +51,7 @@ def run(args) -> int:
     if args.top < 1:
         raise usage(f"--top must be at least 1, not {args.top}")
     text = args.text if args.text is not None else _read_text(args.input)
-    explanation = explain(load_model(args), text, top=args.top)
+    explanation = explain(load_model(args), text, top=args.top, splitter=args.splitter)
     if args.json:
         print(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False))
     elif not args.html:

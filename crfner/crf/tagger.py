@@ -279,13 +279,13 @@ class CRFTagger(BaseEstimator):
 
         return tag_text(self, text, splitter=splitter, linker=linker)
 
-    def explain(self, text, top: int = 10, *, documents=None):
-        """Why each entity in ``text`` (raw text, or token lists with ``documents``) got its
-        label: per token, the features and transitions that favour it over the best rival
-        label, with exact contributions (see :func:`crfner.explanations.explain`)."""
+    def explain(self, text, top: int = 10, *, documents=None, splitter: str = "abstract"):
+        """Why each entity in ``text`` (raw text split by ``splitter``, or token lists with
+        ``documents``) got its label: per token, the features and transitions that favour it
+        over the best rival label, with exact contributions (see :func:`crfner.explanations.explain`)."""
         from ..explanations.entities import explain
 
-        return explain(self, text, top=top, documents=documents)
+        return explain(self, text, top=top, documents=documents, splitter=splitter)
 
     def score(self, X, y, *, documents=None) -> float:
         """Strict entity-level micro-F1 of the predictions on ``X`` against ``y``."""

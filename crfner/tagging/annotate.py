@@ -24,7 +24,7 @@ from ..featurize.parallel import paused_gc
 from ..schemes import Span, tags_to_spans
 from ..text import LONE_SURROGATE, SentenceColumns, Token, encodable, note_sentences, sentence_columns, sentences
 
-__all__ = ["Entity", "SPLITTERS", "check_splitter", "split_text", "tag_text", "tag_sentences", "tag_documents", "iter_tag_documents"]
+__all__ = ["Entity", "SPLITTERS", "check_splitter", "split_text", "tagged_sentences", "tag_text", "tag_sentences", "tag_documents", "iter_tag_documents"]
 
 #: Sentence splitters by name: ``abstract`` (:func:`crfner.text.sentences`, the default: the
 #: corpora's own) and ``notes`` (:func:`crfner.text.note_sentences`: headings, list items and
@@ -132,14 +132,19 @@ def split_text(text: str, passages: Sequence[tuple[int, int]] | None = None, spl
     return SPLITTERS[splitter](text, passages)
 
 
-def _split_columns(text: str, passages, splitter: str) -> SentenceColumns:
-    """:func:`split_text` as columns; the abstract splitter makes no :class:`Token` at all. An
-    empty list of passages is the whole text, as no passages are (nothing would be tagged)."""
-    passages = passages or None
-    if splitter == "abstract":
-        return sentence_columns(text, passages)
+def tagged_sentences(text: str, passages: Sequence[tuple[int, int]] | None = None, splitter: str = "abstract") -> list[list[Token]]:
+    """The sentences :func:`tag_text` hands to the model: :func:`split_text`'s, without the
+    notes splitter's list markers (``#``, ``2.``), which are never tagged."""
     check_splitter(splitter)
-    return SentenceColumns.of(note_sentences(text, passages, markers=False))  # list markers are not tagged
+    return note_sentences(text, passages or None, markers=False) if splitter == "notes" else sentences(text, passages or None)
+
+
+def _split_columns(text: str, passages, splitter: str) -> SentenceColumns:
+    """:func:`tagged_sentences` as columns; the abstract splitter makes no :class:`Token` at all.
+    An empty list of passages is the whole text, as no passages are (nothing would be tagged)."""
+    if splitter == "abstract":
+        return sentence_columns(text, passages or None)
+    return SentenceColumns.of(tagged_sentences(text, passages, splitter))
 
 
 def tag_text(tagger, text: str, passages: Sequence[tuple[int, int]] | None = None, *, splitter: str = "abstract",
