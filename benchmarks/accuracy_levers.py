@@ -274,10 +274,10 @@ def write_markdown(path: str, out: str) -> int:
         lines.append(f"| {variant} | {VARIANTS.get(variant, ('?',))[0]} | " + " | ".join(cells) + " |")
     lines += ["", *other_levers(os.path.dirname(path))]
     text = "\n".join(lines) + "\n"
-    tmp = out + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as handle:
+    from crfner.atomic import atomic_open
+
+    with atomic_open(out) as handle:
         handle.write(text)
-    os.replace(tmp, out)
     print(text)
     return 0
 

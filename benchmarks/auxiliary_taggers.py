@@ -176,10 +176,10 @@ def main() -> int:
             with open(args.out) as handle:
                 old = json.load(handle)
         old["rows"].extend(rows)
-        tmp = args.out + ".tmp"
-        with open(tmp, "w") as handle:
+        from crfner.atomic import atomic_open
+
+        with atomic_open(args.out) as handle:
             json.dump(old, handle, indent=1)
-        os.replace(tmp, args.out)
     return 0
 
 

@@ -65,10 +65,10 @@ def main() -> int:
     text = json.dumps(result, indent=1)
     print(text)
     if args.out:
-        tmp = args.out + ".tmp"
-        with open(tmp, "w") as handle:
+        from crfner.atomic import atomic_open
+
+        with atomic_open(args.out) as handle:
             handle.write(text + "\n")
-        os.replace(tmp, args.out)
     return 0
 
 

@@ -244,11 +244,11 @@ def main() -> int:
         results[corpus] = row
         e2e = row["concept_end_to_end"]
         print(corpus, "concept F1", e2e["f1"], {t: s["f1"] for t, s in e2e["per_type"].items()}, "link/tag", row["speed"]["link_over_tag"], flush=True)
-        tmp = args.out + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as handle:
+        from crfner.atomic import atomic_open
+
+        with atomic_open(args.out) as handle:
             json.dump(results, handle, indent=2)
             handle.write("\n")
-        os.replace(tmp, args.out)
     return 0
 
 
