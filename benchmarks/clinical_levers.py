@@ -1,6 +1,7 @@
-"""More levers for the `clinical` set, each against version 2 on MACCROBAT or PHEE devel
-(train -> devel, strict micro-F1): what issue 13's second look tried before settling on
-truecasing, none of which beat version 2 on the text as written.
+"""More levers for the `clinical` set, each against version 2 (``--base v2``, the default) or
+version 3 (``--base v3``, features/clinical.toml) on MACCROBAT or PHEE devel (train -> devel,
+strict micro-F1): what issue 13's second look tried before settling on truecasing, none of which
+beat version 2 on the text as written, and what its third look tried on version 3.
 
 - `all_types`: train on every annotated type (41 in MACCROBAT, 21 in PHEE), drop the types
   outside the default selection from the output.
@@ -10,10 +11,18 @@ truecasing, none of which beat version 2 on the text as written.
   written and on both one-case copies; what truecasing was chosen over).
 - declaration changes: `window3` (+-3), `clusters_in_window` (clu32 and clu512 beside clu128),
   `clusters1024` (a fourth granularity), `iterations300`, `conjunctions4` ([-2,-1] .. [1,2]),
-  `clusters_v3` (clusters from the biomedical sentences and term lists, as biomedical v3).
+  `clusters_v3` (clusters from the biomedical sentences and term lists, as biomedical v3),
+  `conjunctions4_iterations300` (both).
+- `iobes`: train on IOBES tags (S- for one-token entities, E- for last tokens; Ratinov & Roth
+  2009 found the richer scheme better than BIO for NER), decode, and convert back to IOB2.
+
+Each row carries a paired approximate-randomisation test over documents against the same
+base's `baseline` row of the run (``p_value_vs_baseline``), when the baseline ran in it.
 
     python benchmarks/clinical_levers.py --data-dir ../shared/data --corpus maccrobat \\
         --out benchmarks/results/clinical_levers.json
+    python benchmarks/clinical_levers.py --data-dir ../shared/data --corpus phee --base v3 \\
+        --levers baseline iobes conjunctions4 conjunctions4_iterations300 --out benchmarks/results/clinical_levers.json
 """
 
 from __future__ import annotations
@@ -27,7 +36,7 @@ import time
 import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-VERSION_2 = os.path.join(HERE, "configs", "clinical-v2.toml")
+BASES = {"v2": os.path.join(HERE, "configs", "clinical-v2.toml"), "v3": "clinical"}
 BIASES = [0.25, 0.5, 0.75, 1.0, 1.5, 2.0]
 
 
@@ -43,13 +52,16 @@ DECLARATIONS = {
     "conjunctions4": _change("context", conjunctions=[[-2, -1], [-1, 0], [0, 1], [1, 2]]),
     "clusters_v3": _change("clusters", unlabeled_text=["biomedical_sentences"], gazetteer_text=True),
 }
-LEVERS = ["baseline", "all_types", "o_bias", "case_augmented", *DECLARATIONS]
+DECLARATIONS["conjunctions4_iterations300"] = lambda spec: (DECLARATIONS["conjunctions4"](spec),
+                                                            DECLARATIONS["iterations300"](spec))
+LEVERS = ["baseline", "all_types", "o_bias", "case_augmented", "iobes", *DECLARATIONS]
 
 
-def version_2(change=None) -> dict:
+def declared(base: str = "v2", change=None) -> dict:
+    """The base version's declaration, changed by ``change``."""
     from crfner.featurize.featureset import load_feature_set
 
-    spec = copy.deepcopy(load_feature_set(VERSION_2).to_dict())
+    spec = copy.deepcopy(load_feature_set(BASES[base]).to_dict())
     if change:
         change(spec)
     return spec
@@ -77,7 +89,8 @@ def scored(gold, predicted) -> dict:
     return {"f1": round(s.f1, 4), "precision": round(s.precision, 4), "recall": round(s.recall, 4)}
 
 
-def run(lever: str, corpus: str, data_dir: str) -> dict:
+def run(lever: str, corpus: str, data_dir: str, base: str = "v2") -> tuple[dict, list]:
+    """One lever's devel row, and its devel predictions (for the paired test)."""
     import crfner
     from crfner.corpora.clinical_types import MACCROBAT_DEFAULT, MACCROBAT_TYPES, PHEE_DEFAULT, PHEE_TYPES
 
@@ -89,11 +102,18 @@ def run(lever: str, corpus: str, data_dir: str) -> dict:
     if lever == "case_augmented":
         X = X + [[w.lower() for w in s] for s in X] + [[w.upper() for w in s] for s in X]
         y, ids = y * 3, ids + [f"{i}#lower" for i in ids] + [f"{i}#upper" for i in ids]
-    tagger = crfner.CRFTagger(features=version_2(DECLARATIONS.get(lever)), data_dir=data_dir)
+    if lever == "iobes":
+        from crfner.schemes import convert
+
+        y = [convert(tags, "iobes") for tags in y]
+    tagger = crfner.CRFTagger(features=declared(base, DECLARATIONS.get(lever)), data_dir=data_dir)
     started = time.perf_counter()
     tagger.fit(X, y, documents=ids)
-    row = {"lever": lever, "corpus": corpus, "train_seconds": round(time.perf_counter() - started, 1)}
+    row = {"lever": lever, "corpus": corpus, "base": f"clinical {base}",
+           "train_seconds": round(time.perf_counter() - started, 1)}
     predicted = tagger.predict(Xe, documents=ide)
+    if lever == "iobes":
+        predicted = [convert(tags, "iob2") for tags in predicted]
     if lever == "all_types":
         predicted = only(predicted, set(MACCROBAT_DEFAULT if corpus == "maccrobat" else PHEE_DEFAULT))
     row.update(scored(ye, predicted))
@@ -112,7 +132,7 @@ def run(lever: str, corpus: str, data_dir: str) -> dict:
         lowered = np.zeros(len(weights.labels))
         lowered[weights.labels.index("O")] = 1.0
         row["sweep"] = {str(b): scored(ye, decode([e - b * lowered for e in emissions])) for b in BIASES}
-    return row
+    return row, predicted
 
 
 def main() -> int:
@@ -120,6 +140,7 @@ def main() -> int:
     parser.add_argument("--data-dir", default="../shared/data")
     parser.add_argument("--corpus", choices=["maccrobat", "phee"], required=True)
     parser.add_argument("--levers", nargs="+", choices=LEVERS, default=LEVERS)
+    parser.add_argument("--base", choices=sorted(BASES), default="v2", help="the version the levers change")
     parser.add_argument("--out", help="JSON file; rows are replaced by (lever, corpus)")
     args = parser.parse_args()
     if not args.out:
@@ -134,9 +155,22 @@ def main() -> int:
         with open(args.out, encoding="utf-8") as handle:
             results = json.load(handle)
     command = " ".join(["python", "benchmarks/clinical_levers.py", *sys.argv[1:]])
+    import crfner
+    from crfner.evaluation.significance import paired_test
+
+    ye = crfner.load_corpus(args.corpus, "devel", data_dir=args.data_dir)[1]
+    ide = crfner.load_document_ids(args.corpus, "devel", data_dir=args.data_dir)
+    key = lambda r: (r["lever"], r["corpus"], r.get("base", "clinical v2"))  # rows before --base are v2's
+    baseline = None
     for lever in args.levers:
-        row = {**run(lever, args.corpus, args.data_dir), "command": command}
-        results["rows"] = [r for r in results["rows"] if (r["lever"], r["corpus"]) != (lever, args.corpus)] + [row]
+        row, predicted = run(lever, args.corpus, args.data_dir, args.base)
+        if lever == "baseline":
+            baseline = predicted
+        elif baseline is not None:
+            test = paired_test(ye, predicted, baseline, groups=ide, n_resamples=10000, seed=0)
+            row["p_value_vs_baseline"] = round(test["p_value"], 4)
+        row["command"] = command
+        results["rows"] = [r for r in results["rows"] if key(r) != key(row)] + [row]
         print(json.dumps(row), flush=True)
         with atomic_open(args.out) as handle:
             json.dump(results, handle, indent=1)

