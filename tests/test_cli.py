@@ -149,4 +149,12 @@ def test_linker_builds_from_a_corpus_and_a_term_list(data_dir, tmp_path, capsys)
     _fails_with(["linker", tmp_path / "x", "--threshold", "1.5"], "must lie between 0 and 1")
     _fails_with(["linker", tmp_path / "x", "--data-dir", data_dir, "--corpus", "nope", "--vocabulary", f"Disease={terms}"], "unknown corpus 'nope'")
     _fails_with(["linker", tmp_path / "x", "--data-dir", data_dir, "--vocabulary", f"Disease={tmp_path / 'absent.tsv'}"], "absent.tsv")
+    _fails_with(["linker", tmp_path / "x", "--alias", "Medication"], "give TAGGER_TYPE=TYPE")
+    _fails_with(["linker", tmp_path / "x", "--data-dir", data_dir, "--vocabulary", f"Disease={terms}", "--alias", "Medication=Drug"],
+                "type_aliases name Drug, which the linker has no names for")
     assert not (tmp_path / "x").exists()
+    assert main(["linker", str(out), "--data-dir", str(data_dir), "--vocabulary", f"Disease={terms}", "--force",
+                 "--alias", "Sign_symptom=Disease", "--alias", "Disease_disorder = Disease"]) == 0
+    assert "Disease, Disease_disorder as Disease, Sign_symptom as Disease" in capsys.readouterr().err
+    linked = Linker.load(out).link("heart attack", "Sign_symptom")
+    assert linked.identifiers == ("MESH:D009203",)

@@ -143,3 +143,14 @@ def test_the_explanation_finds_the_tagged_entities(quickstart):
     keys = ("start", "end", "type", "text")
     assert [[e[k] for k in keys] for e in explained] == [[e[k] for k in keys] for e in entities]
     assert all(token["features"] for e in explained for token in e["tokens"])
+
+
+def test_the_linked_output_gives_clinical_entities_mesh_ids(quickstart, note):
+    work, entities, _ = quickstart
+    linked = [json.loads(line) for line in (work / "linked.jsonl").read_text(encoding="utf-8").splitlines()]
+    keys = ("start", "end", "type", "text")
+    assert [[e[k] for k in keys] for e in linked] == [[e[k] for k in keys] for e in entities]  # the same entities
+    concepts = {(e["text"], e["type"]): e.get("concept") for e in linked}
+    assert concepts[("aspirin", "Medication")] == "MESH:D001241"  # through the alias Medication -> Chemical
+    assert concepts[("shortness of breath", "Sign_symptom")] == "MESH:D004417"  # Sign_symptom -> Disease
+    assert all(e.get("concept") is None for e in linked if e["type"] in ("Dosage", "Lab_value"))  # no alias, no id

@@ -269,7 +269,8 @@ def test_damaged_linkers_are_refused_in_one_line(linker, tmp_path):
 @pytest.fixture(scope="module")
 def saved_linker(linker, tmp_path_factory):
     path = tmp_path_factory.mktemp("saved") / "linker"
-    small = Linker(threshold=0.6).fit({"Disease": DISEASES[:6], "Chemical": CHEMICALS[:1]})
+    small = Linker(threshold=0.6, type_aliases={"Medication": "Chemical", "Sign_symptom": "Disease"})
+    small = small.fit({"Disease": DISEASES[:6], "Chemical": CHEMICALS[:1]})
     small.save(path)
     return path
 
@@ -309,9 +310,44 @@ def test_crafted_linker_files_load_or_fail_cleanly(saved_linker, tmp_path, data)
     except ModelFileError as error:
         assert "\n" not in str(error)
         return
-    for mention, etype in CASES:  # whatever loads must link without crashing
+    for mention, etype in [*CASES, ("aspirin", "Medication")]:  # whatever loads must link without crashing
         found = loaded.link(mention, etype)
         assert all(isinstance(i, str) for i in found.identifiers)
+
+
+@pytest.mark.parametrize("aliases", [["Medication", "Chemical"], {"Medication": 3}, {"Medication": "Drug"}, "Chemical"])
+def test_crafted_type_aliases_are_refused_in_one_line(saved_linker, tmp_path, aliases):
+    folder = tmp_path / "crafted"
+    shutil.copytree(saved_linker, folder)
+    meta = json.loads((folder / "crfner.json").read_text(encoding="utf-8"))
+    meta["parameters"]["type_aliases"] = aliases
+    (folder / "crfner.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelFileError, match="type_aliases") as error:
+        Linker.load(folder)
+    assert "\n" not in str(error.value) and str(folder) in str(error.value)
+
+
+def test_type_aliases_link_a_taggers_types_under_the_linkers_own(tmp_path):
+    aliases = {"Medication": "Chemical", "Sign_symptom": "Disease", "Disease_disorder": "Disease"}
+    plain = Linker().fit({"Disease": DISEASES, "Chemical": CHEMICALS})
+    aliased = Linker(type_aliases=aliases).fit({"Disease": DISEASES, "Chemical": CHEMICALS})
+    text = "Aspirin was stopped after a heart attack; breast cancer was found."
+    spans = [(0, 7, "Medication"), (28, 40, "Disease_disorder"), (28, 40, "Disease"), (42, 55, "Sign_symptom"), (0, 7, "Dosage")]
+    linked = aliased.link_spans(text, spans)
+    expected = plain.link_spans(text, [(0, 7, "Chemical"), (28, 40, "Disease"), (28, 40, "Disease"), (42, 55, "Disease"), (0, 7, "Dosage")])
+    assert linked == expected
+    assert linked[0].identifiers == ("MESH:D001241",) and linked[1].identifiers and linked[-1] == NIL  # an unaliased type stays NIL
+    assert plain.link_spans(text, spans)[0] == NIL  # without the alias, Medication is a type it has no names for
+    aliased.save(tmp_path / "aliased")
+    loaded = Linker.load(tmp_path / "aliased")
+    assert loaded.type_aliases == aliases and loaded.link_spans(text, spans) == linked
+
+
+def test_type_aliases_must_name_the_linkers_types():
+    with pytest.raises(ValueError, match="type_aliases name Drug, which the linker has no names for"):
+        Linker(type_aliases={"Medication": "Drug"}).fit({"Chemical": CHEMICALS})
+    with pytest.raises(ValueError, match="must map type names to type names"):
+        Linker(type_aliases=[("Medication", "Chemical")]).fit({"Chemical": CHEMICALS})
 
 
 def test_query_ngrams_are_scikit_learns():

@@ -24,6 +24,16 @@ def _similarity(value: str) -> float:
     return number
 
 
+def _alias(value: str) -> tuple[str, str]:
+    """An argparse type: ``TAGGER_TYPE=TYPE``."""
+    import argparse
+
+    source, equals, target = value.partition("=")
+    if not equals or not source.strip() or not target.strip():
+        raise argparse.ArgumentTypeError(f"give TAGGER_TYPE=TYPE, e.g. Medication=Chemical, not {value!r}")
+    return source.strip(), target.strip()
+
+
 def add_parser(verbs) -> None:
     p = verbs.add_parser("linker", help="build a concept linker (mentions to MeSH, MEDIC or OMIM ids) and save it",
                          description="Build a concept linker from vocabularies and the gold mentions (with their concept "
@@ -39,6 +49,9 @@ def add_parser(verbs) -> None:
     p.add_argument("--vocabulary", action="append", metavar="NAME|TYPE=PATH",
                    help=f"a vocabulary: {', '.join(VOCABULARIES)} (from the data folder), or TYPE=PATH to a term<TAB>identifier "
                         "list whose terms name TYPE entities (repeatable; default medic and mesh)")
+    p.add_argument("--alias", action="append", type=_alias, metavar="TAGGER_TYPE=TYPE",
+                   help="link a tagger's entity type under one of the linker's types, e.g. Medication=Chemical, "
+                        "Disease_disorder=Disease for a model trained on MACCROBAT (repeatable)")
     p.add_argument("--threshold", type=_similarity, metavar="X",
                    help="the least character n-gram similarity (0 to 1) at which a mention no name matches exactly is "
                         "linked to the nearest name; below it, no concept (default: the linker's)")
@@ -57,8 +70,11 @@ def run(args) -> int:
 
     options = {"corpora": args.corpora, "splits": args.splits, "vocabularies": args.vocabulary}
     given = {name: value for name, value in options.items() if value}  # the rest: build_linker's defaults
+    if args.alias:
+        given["type_aliases"] = dict(args.alias)
     linker = build_linker(data_dir=args.data_dir, threshold=args.threshold, **given)
     linker.save(args.out, overwrite=args.force)
     types = ", ".join(sorted(getattr(linker, "types_", ()))) or "no types"
+    types += "".join(f", {source} as {target}" for source, target in sorted((linker.type_aliases or {}).items()))
     print(f"saved a linker for {types} to {args.out}", file=sys.stderr)
     return 0

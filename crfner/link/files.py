@@ -15,7 +15,8 @@ from scipy import sparse
 
 from .. import __version__
 from ..crf.modelfile import read_listed_files, read_metadata_file, write_model_files
-from ..errors import ModelFileError
+from ..errors import ModelFileError, ParameterError
+from .linker import check_type_aliases
 from .tables import unpack
 from .tfidf import NgramIndex
 
@@ -128,6 +129,10 @@ def read_linker(path: str | os.PathLike) -> tuple[dict, dict, dict]:
     threshold = params.get("threshold")
     if threshold is not None and (not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or not math.isfinite(threshold)):
         raise _damaged(path, "the threshold must be a number or null")
+    try:
+        check_type_aliases(params.get("type_aliases"), types)
+    except ParameterError as error:
+        raise _damaged(path, str(error)) from None
     contents = read_listed_files(path, metadata["files"])
     if TABLES_FILE not in contents:
         raise _damaged(path, f"no {TABLES_FILE}")

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ..corpora.documents import Document, Mention
+from ..errors import ParameterError
 from .abbreviations import document_abbreviations, short_key
 from .composite import readings
 from .normalize import bag_form, fold, lenient_form, normal_form
@@ -83,24 +84,39 @@ def expanded(text: str, abbreviations: dict[str, str]) -> str:
     return " ".join(abbreviations.get(short_key(word), word) for word in text.split())
 
 
+def check_type_aliases(aliases, types: Sequence[str]) -> None:
+    """Raise :class:`~crfner.errors.ParameterError` (a ValueError) unless ``aliases`` is None or
+    maps type names to types in ``types``."""
+    if aliases is None:
+        return
+    if not isinstance(aliases, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in aliases.items()):
+        raise ParameterError(f"type_aliases must map type names to type names (a {type(aliases).__name__} was given)")
+    unknown = sorted({v for v in aliases.values() if v not in types})
+    if unknown:
+        raise ParameterError(f"type_aliases name {', '.join(unknown)}, which the linker has no names for "
+                         f"(its types: {', '.join(types) or 'none'})")
+
+
 class Linker:
     """Links typed mentions to concept ids (see the module). ``threshold`` is the least
     cosine similarity the TF-IDF fallback accepts (None: no fallback); ``ngram_range`` the
     character n-grams it compares; ``abbreviations``, ``composites`` and ``heads`` switch
-    stages 1, 3 and 4. The defaults are those BC5CDR devel chose end to end
-    (``benchmarks/linking.py``; NCBI Disease devel chose 0.95 with heads)."""
+    stages 1, 3 and 4; ``type_aliases`` links a tagger's types under the linker's own
+    (``{"Medication": "Chemical"}`` for a clinical model). The defaults are those BC5CDR devel
+    chose end to end (``benchmarks/linking.py``; NCBI Disease devel chose 0.95 with heads)."""
 
     def __init__(self, threshold: float | None = 0.9, ngram_range: tuple[int, int] = (4, 4), abbreviations: bool = True,
-                 composites: bool = True, heads: bool = False):
+                 composites: bool = True, heads: bool = False, type_aliases: Mapping[str, str] | None = None):
         self.threshold = threshold
         self.ngram_range = ngram_range
         self.abbreviations = abbreviations
         self.composites = composites
         self.heads = heads
+        self.type_aliases = type_aliases
 
     def get_params(self, deep: bool = True) -> dict:
         return {"threshold": self.threshold, "ngram_range": self.ngram_range, "abbreviations": self.abbreviations,
-                "composites": self.composites, "heads": self.heads}
+                "composites": self.composites, "heads": self.heads, "type_aliases": self.type_aliases}
 
     def set_params(self, **params) -> Linker:
         for name, value in params.items():
@@ -140,6 +156,7 @@ class Linker:
             resolved = _resolve(names[etype])
             if resolved:
                 self.indexes_[etype] = NgramIndex.build(list(resolved), [identifier for identifier, _ in resolved.values()], self.ngram_range)
+        check_type_aliases(self.type_aliases, self.types_)
         return self
 
     @staticmethod
@@ -211,6 +228,9 @@ class Linker:
         """:meth:`link_spans` for many ``(text, spans)`` documents, with one TF-IDF search per type for all of them."""
         answers: list[dict[tuple[str, str], Link | None]] = []
         pending: dict[str, dict[str, list[tuple[dict, tuple[str, str]]]]] = defaultdict(lambda: defaultdict(list))
+        aliases = dict(self.type_aliases or {})
+        if aliases:
+            documents = [(text, [(start, end, aliases.get(etype, etype)) for start, end, etype in spans]) for text, spans in documents]
         for text, spans in documents:
             found: dict[tuple[str, str], Link | None] = {}
             abbreviations: dict[str, str] | None = None if self.abbreviations else {}

@@ -1,0 +1,116 @@
+"""How many clinical entities get a concept id from the MeSH/MEDIC linker, with type aliases.
+
+A model trained on MACCROBAT or PHEE tags Medication, Disease_disorder, Sign_symptom (PHEE:
+Drug, Treat-Disorder, Effect), types the vocabularies here do not name; ``type_aliases`` links
+them under the linker's Chemical and Disease. The linker is the default one (`crfner linker`:
+MEDIC and MeSH chemicals, BC5CDR train's gold mentions) plus the aliases. For each corpus's
+test split this script links (a) the gold mentions and (b) what the declared `clinical` CRF
+(trained on train) tags in the raw test documents, and counts per type how many get an id and
+by which stage, and how long linking takes against tagging.
+
+Neither corpus gives concept ids, so this measures coverage, not accuracy: the linker's
+accuracy is measured on BC5CDR and NCBI Disease (`benchmarks/results/linking.json`). A sample of
+linked mentions per type is kept in the results for reading.
+
+    python benchmarks/clinical_linking.py --data-dir ../shared/data --out benchmarks/results/clinical_linking.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import warnings
+from collections import Counter, defaultdict
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ALIASES = {
+    "maccrobat": {"Medication": "Chemical", "Disease_disorder": "Disease", "Sign_symptom": "Disease"},
+    "phee": {"Drug": "Chemical", "Treat-Disorder": "Disease", "Effect": "Disease"},
+}
+SAMPLE = 12
+
+
+def coverage(linker, documents, aliases: dict) -> dict:
+    """Per aliased type: mentions, how many got an id, by which stage, and a sample."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    samples: dict[str, list] = defaultdict(list)
+    started = time.perf_counter()
+    links = linker.link_batch([(d.text, [(m.start, m.end, m.type) for m in d.mentions]) for d in documents])
+    seconds = time.perf_counter() - started
+    for document, found in zip(documents, links):
+        for mention, link in zip(document.mentions, found):
+            if mention.type not in aliases:
+                continue
+            counts[mention.type]["mentions"] += 1
+            counts[mention.type][link.method] += 1
+            if link.identifiers:
+                counts[mention.type]["linked"] += 1
+                if len(samples[mention.type]) < SAMPLE and all(s[0] != mention.text for s in samples[mention.type]):
+                    samples[mention.type].append([mention.text, link.identifier, round(link.score, 2)])
+    out = {}
+    for etype in aliases:
+        c = counts[etype]
+        out[etype] = {"mentions": c["mentions"], "linked": c["linked"],
+                      "share_linked": round(c["linked"] / c["mentions"], 4) if c["mentions"] else None,
+                      "by_stage": {k: v for k, v in sorted(c.items()) if k not in ("mentions", "linked")},
+                      "sample": samples[etype]}
+    return {"per_type": out, "link_seconds": round(seconds, 4)}
+
+
+def measure(corpus: str, data_dir: str) -> dict:
+    import crfner
+    from crfner.corpora.clinical import split_documents
+    from crfner.link.build import build_linker
+    from crfner.tagging.annotate import tag_documents
+
+    aliases = ALIASES[corpus]
+    started = time.perf_counter()
+    linker = build_linker(data_dir=data_dir, type_aliases=aliases)
+    build_seconds = time.perf_counter() - started
+    gold = split_documents(corpus, "test", data_dir)
+    X, y = crfner.load_corpus(corpus, "train", data_dir=data_dir)
+    tagger = crfner.CRFTagger(features="clinical", data_dir=data_dir)
+    tagger.fit(X, y, documents=crfner.load_document_ids(corpus, "train", data_dir=data_dir))
+    started = time.perf_counter()
+    tagged = tag_documents(tagger, gold)
+    tag_seconds = time.perf_counter() - started
+    row = {"corpus": corpus, "split": "test", "documents": len(gold), "type_aliases": aliases,
+           "linker_build_seconds": round(build_seconds, 1), "gold": coverage(linker, gold, aliases),
+           "tagged": coverage(linker, tagged, aliases), "tag_seconds": round(tag_seconds, 4),
+           "feature_set": f"{tagger.feature_set_.name} v{tagger.feature_set_.version}"}
+    row["tagged"]["link_over_tag"] = round(row["tagged"]["link_seconds"] / tag_seconds, 3)
+    return row
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default="../shared/data")
+    parser.add_argument("--corpora", nargs="+", default=list(ALIASES), choices=list(ALIASES))
+    parser.add_argument("--out", help="JSON file (written atomically); default: a scratch file")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")  # MACCROBAT's known stray-tab warning
+    if not args.out:
+        from scratch import fresh_out
+
+        args.out = fresh_out(__file__, "clinical_linking.json")
+    from crfner.atomic import atomic_open
+
+    result = {"command": " ".join(["python", "benchmarks/clinical_linking.py", *sys.argv[1:]]),
+              "note": __doc__.split("\n\n")[1].replace("\n", " "),
+              "rows": [measure(corpus, args.data_dir) for corpus in args.corpora]}
+    with atomic_open(args.out) as handle:
+        json.dump(result, handle, indent=1, ensure_ascii=False)
+        handle.write("\n")
+    for row in result["rows"]:
+        for side in ("gold", "tagged"):
+            shares = {t: (s["share_linked"], s["mentions"]) for t, s in row[side]["per_type"].items()}
+            print(row["corpus"], side, shares, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, HERE)
+    raise SystemExit(main())
