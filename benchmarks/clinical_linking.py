@@ -3,14 +3,17 @@
 A model trained on MACCROBAT or PHEE tags Medication, Disease_disorder, Sign_symptom (PHEE:
 Drug, Treat-Disorder, Effect), types the vocabularies here do not name; ``type_aliases`` links
 them under the linker's Chemical and Disease. The linker is the default one (`crfner linker`:
-MEDIC and MeSH chemicals, BC5CDR train's gold mentions) plus the aliases. For each corpus's
-test split this script links (a) the gold mentions and (b) what the declared `clinical` CRF
-(trained on train) tags in the raw test documents, and counts per type how many get an id and
-by which stage, and how long linking takes against tagging.
+MEDIC and MeSH chemicals, BC5CDR train's gold mentions) plus the aliases (``aliases``), and the
+same with the clinical abbreviation inventories (``aliases+senses``: `--senses clinical`, "HTN"
+linked as hypertension). For each corpus's test split this script links (a) the gold mentions
+and (b) what the declared `clinical` CRF (trained on train) tags in the raw test documents, and
+counts per type how many get an id and by which stage, and how long linking takes against
+tagging.
 
 Neither corpus gives concept ids, so this measures coverage, not accuracy: the linker's
 accuracy is measured on BC5CDR and NCBI Disease (`benchmarks/results/linking.json`). A sample of
-linked mentions per type is kept in the results for reading.
+linked mentions per type is kept in the results for reading (with the senses, of the links the
+senses made).
 
     python benchmarks/clinical_linking.py --data-dir ../shared/data --out benchmarks/results/clinical_linking.json
 """
@@ -33,8 +36,9 @@ ALIASES = {
 SAMPLE = 12
 
 
-def coverage(linker, documents, aliases: dict) -> dict:
-    """Per aliased type: mentions, how many got an id, by which stage, and a sample."""
+def coverage(linker, documents, aliases: dict, stage: str | None = None) -> dict:
+    """Per aliased type: mentions, how many got an id, by which stage, and a sample (of the
+    links ``stage`` made, when given)."""
     counts: dict[str, Counter] = defaultdict(Counter)
     samples: dict[str, list] = defaultdict(list)
     started = time.perf_counter()
@@ -48,7 +52,8 @@ def coverage(linker, documents, aliases: dict) -> dict:
             counts[mention.type][link.method] += 1
             if link.identifiers:
                 counts[mention.type]["linked"] += 1
-                if len(samples[mention.type]) < SAMPLE and all(s[0] != mention.text for s in samples[mention.type]):
+                wanted = stage is None or link.method == stage
+                if wanted and len(samples[mention.type]) < SAMPLE and all(s[0] != mention.text for s in samples[mention.type]):
                     samples[mention.type].append([mention.text, link.identifier, round(link.score, 2)])
     out = {}
     for etype in aliases:
@@ -67,9 +72,11 @@ def measure(corpus: str, data_dir: str) -> dict:
     from crfner.tagging.annotate import tag_documents
 
     aliases = ALIASES[corpus]
-    started = time.perf_counter()
-    linker = build_linker(data_dir=data_dir, type_aliases=aliases)
-    build_seconds = time.perf_counter() - started
+    linkers, build_seconds = {}, {}
+    for name, senses in (("aliases", ()), ("aliases+senses", ("clinical",))):
+        started = time.perf_counter()
+        linkers[name] = build_linker(data_dir=data_dir, type_aliases=aliases, senses=senses)
+        build_seconds[name] = round(time.perf_counter() - started, 1)
     gold = split_documents(corpus, "test", data_dir)
     X, y = crfner.load_corpus(corpus, "train", data_dir=data_dir)
     tagger = crfner.CRFTagger(features="clinical", data_dir=data_dir)
@@ -78,10 +85,12 @@ def measure(corpus: str, data_dir: str) -> dict:
     tagged = tag_documents(tagger, gold)
     tag_seconds = time.perf_counter() - started
     row = {"corpus": corpus, "split": "test", "documents": len(gold), "type_aliases": aliases,
-           "linker_build_seconds": round(build_seconds, 1), "gold": coverage(linker, gold, aliases),
-           "tagged": coverage(linker, tagged, aliases), "tag_seconds": round(tag_seconds, 4),
+           "linker_build_seconds": build_seconds, "tag_seconds": round(tag_seconds, 4),
            "feature_set": f"{tagger.feature_set_.name} v{tagger.feature_set_.version}"}
-    row["tagged"]["link_over_tag"] = round(row["tagged"]["link_seconds"] / tag_seconds, 3)
+    for name, linker in linkers.items():
+        stage = "sense" if "senses" in name else None
+        row[name] = {"gold": coverage(linker, gold, aliases, stage), "tagged": coverage(linker, tagged, aliases, stage)}
+        row[name]["tagged"]["link_over_tag"] = round(row[name]["tagged"]["link_seconds"] / tag_seconds, 3)
     return row
 
 
@@ -105,9 +114,10 @@ def main() -> int:
         json.dump(result, handle, indent=1, ensure_ascii=False)
         handle.write("\n")
     for row in result["rows"]:
-        for side in ("gold", "tagged"):
-            shares = {t: (s["share_linked"], s["mentions"]) for t, s in row[side]["per_type"].items()}
-            print(row["corpus"], side, shares, flush=True)
+        for name in ("aliases", "aliases+senses"):
+            for side in ("gold", "tagged"):
+                shares = {t: (s["share_linked"], s["mentions"]) for t, s in row[name][side]["per_type"].items()}
+                print(row["corpus"], name, side, shares, flush=True)
     return 0
 
 

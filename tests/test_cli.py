@@ -150,6 +150,8 @@ def test_linker_builds_from_a_corpus_and_a_term_list(data_dir, tmp_path, capsys)
     _fails_with(["linker", tmp_path / "x", "--data-dir", data_dir, "--corpus", "nope", "--vocabulary", f"Disease={terms}"], "unknown corpus 'nope'")
     _fails_with(["linker", tmp_path / "x", "--data-dir", data_dir, "--vocabulary", f"Disease={tmp_path / 'absent.tsv'}"], "absent.tsv")
     _fails_with(["linker", tmp_path / "x", "--alias", "Medication"], "give TAGGER_TYPE=TYPE")
+    _fails_with(["linker", tmp_path / "x", "--data-dir", data_dir, "--vocabulary", f"Disease={terms}", "--senses", "nope"],
+                "unknown sense inventory 'nope'")
     _fails_with(["linker", tmp_path / "x", "--data-dir", data_dir, "--vocabulary", f"Disease={terms}", "--alias", "Medication=Drug"],
                 "type_aliases name Drug, which the linker has no names for")
     assert not (tmp_path / "x").exists()

@@ -153,4 +153,6 @@ def test_the_linked_output_gives_clinical_entities_mesh_ids(quickstart, note):
     concepts = {(e["text"], e["type"]): e.get("concept") for e in linked}
     assert concepts[("aspirin", "Medication")] == "MESH:D001241"  # through the alias Medication -> Chemical
     assert concepts[("shortness of breath", "Sign_symptom")] == "MESH:D004417"  # Sign_symptom -> Disease
+    htn = [e for e in linked if e["text"] == "HTN"]
+    assert [e["concept"] for e in htn if e["type"] == "Disease_disorder"] == ["MESH:D006973"]  # through its sense
     assert all(e.get("concept") is None for e in linked if e["type"] in ("Dosage", "Lab_value"))  # no alias, no id

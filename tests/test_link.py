@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from crfner.corpora.documents import Document, Mention
 from crfner.errors import DataFormatError, ModelFileError, NotFittedError, ParameterError
 from crfner.link import NIL, Linker, Term, concept_id, concept_ids
+from crfner.link.linker import Link
+from crfner.link.senses import inventory_rows, read_senses, sense_table
 from crfner.link.build import build_linker, vocabulary_terms
 from crfner.link.composite import readings
 from crfner.link.normalize import bag_form, normal_form
@@ -270,7 +272,7 @@ def test_damaged_linkers_are_refused_in_one_line(linker, tmp_path):
 def saved_linker(linker, tmp_path_factory):
     path = tmp_path_factory.mktemp("saved") / "linker"
     small = Linker(threshold=0.6, type_aliases={"Medication": "Chemical", "Sign_symptom": "Disease"})
-    small = small.fit({"Disease": DISEASES[:6], "Chemical": CHEMICALS[:1]})
+    small = small.fit({"Disease": DISEASES[:6], "Chemical": CHEMICALS[:1]}, senses={"mi": [("myocardial infarction", 1.0)]})
     small.save(path)
     return path
 
@@ -310,7 +312,7 @@ def test_crafted_linker_files_load_or_fail_cleanly(saved_linker, tmp_path, data)
     except ModelFileError as error:
         assert "\n" not in str(error)
         return
-    for mention, etype in [*CASES, ("aspirin", "Medication")]:  # whatever loads must link without crashing
+    for mention, etype in [*CASES, ("aspirin", "Medication"), ("MI", "Disease")]:  # whatever loads must link without crashing
         found = loaded.link(mention, etype)
         assert all(isinstance(i, str) for i in found.identifiers)
 
@@ -403,3 +405,67 @@ def test_the_real_vocabularies_link_well_known_names(data_dir):
     assert linker.link("breast and ovarian cancers", "Disease").identifiers == ("MESH:D001943", "MESH:D010051")
     text = "Famotidine-associated delirium. Famotidine (FAM) was given; FAM was stopped."
     assert linker.link_spans(text, [(60, 63, "Chemical")])[0].identifier == "MESH:D015738"
+
+
+# -- clinical abbreviation senses -------------------------------------------------------------
+
+SENSES = {
+    "htn": [("hypertension", 1.0)],
+    "ms": [("miss", 0.9), ("morphine sulfate", 0.05), ("multiple sclerosis", 0.01)],
+    "dm2": [("diabetes mellitus type 2", 1.0)],
+    "asa": [("aspirin", 0.97), ("American Society of Anesthesiologists", 0.03)],
+}
+SENSE_TERMS = {
+    "Disease": [Term("Hypertension", "MESH:D006973", True), Term("Multiple Sclerosis", "MESH:D009103", True),
+                Term("Diabetes Mellitus, Type 2", "MESH:D003924", True), Term("Myotonic Dystrophy", "MESH:D009223", True),
+                Term("DM2", "MESH:D009223")],
+    "Chemical": [Term("Morphine", "MESH:D009020", True), Term("morphine sulfate", "MESH:D009020"), *CHEMICALS],
+}
+
+
+def test_a_clinical_abbreviation_is_linked_through_its_senses(tmp_path):
+    linker = Linker().fit(SENSE_TERMS, senses=SENSES)
+    assert linker.link("HTN", "Disease") == Link(("MESH:D006973",), 0.9, "sense")
+    assert linker.link("htn", "Disease").identifiers == ("MESH:D006973",)
+    # the type chooses among the senses: the rare senses still serve the type that names them
+    assert linker.link("MS", "Disease").identifiers == ("MESH:D009103",)
+    assert linker.link("MS", "Chemical").identifiers == ("MESH:D009020",)
+    assert linker.link("ASA", "Chemical").identifiers == ("MESH:D001241",)
+    # the senses of notes come before a vocabulary's own short name: DM2 is diabetes, not myotonic dystrophy
+    assert linker.link("DM2", "Disease").identifiers == ("MESH:D003924",)
+    assert Linker().fit(SENSE_TERMS).link("DM2", "Disease").identifiers == ("MESH:D009223",)
+    assert Linker(threshold=None).fit(SENSE_TERMS).link("HTN", "Disease") == NIL  # without senses, nothing
+    assert linker.link("hypertension", "Disease").method == "exact"  # full names are looked up as before
+    # a training mention still comes first
+    trained = Linker().fit(SENSE_TERMS, [_document("MS relapsed.", ("MS", "Disease", "MESH:D020529"))], senses=SENSES)
+    assert trained.link("MS", "Disease").identifiers == ("MESH:D020529",)
+    linker.save(tmp_path / "senses")
+    loaded = Linker.load(tmp_path / "senses")
+    assert [loaded.link(m, t) for m, t in (("HTN", "Disease"), ("MS", "Chemical"))] == [
+        linker.link(m, t) for m, t in (("HTN", "Disease"), ("MS", "Chemical"))]
+
+
+def test_sense_inventories_are_read_with_or_without_a_header(tmp_path):
+    vanderbilt = tmp_path / "v.tsv"
+    vanderbilt.write_text("abbreviation\tsense\tvariation\tCUI\tfrequency\nhtn\thypertension\tHTN_19\tc0020538\t1\n"
+                          "ms\tmiss\tMs_6\tc2349206\t0.9011\nms\tMiss\tMS_1\tc1\t0.43\nms\tmultiple sclerosis\tMS_2\tc0026769\t0.0114\n"
+                          "ms\tmasters\tM.S_2\tc0444649\t0\n", encoding="utf-8")
+    stetson = tmp_path / "s.tsv"
+    stetson.write_text("po\tby mouth\t1\nhtn\thypertension\t0.8\nsob\tshortness of breath\n", encoding="utf-8")
+    assert list(read_senses(stetson)) == [("po", "by mouth", 1.0), ("htn", "hypertension", 0.8), ("sob", "shortness of breath", 1.0)]
+    table = sense_table([*read_senses(vanderbilt), *read_senses(stetson)])
+    assert table["htn"] == [("hypertension", 1.0)]  # the largest share of the two
+    assert table["ms"] == [("miss", 0.9011), ("multiple sclerosis", 0.0114)]  # "Miss" is "miss"; a 0 share is left out
+    assert inventory_rows(str(stetson), tmp_path)[0] == ("po", "by mouth", 1.0)
+    with pytest.raises(ParameterError, match="unknown sense inventory 'nope'"):
+        inventory_rows("nope", tmp_path)
+
+
+@pytest.mark.parametrize("line,problem", [("htn\n", "needs an abbreviation and a sense"), ("\thypertension\t1\n", "needs an abbreviation"),
+                                          ("htn\thypertension\tmany\n", "'many' is not a number"),
+                                          ("htn\thypertension\t1.5\n", "'1.5' is not between 0 and 1")])
+def test_a_bad_inventory_line_is_named(tmp_path, line, problem):
+    path = tmp_path / "bad.tsv"
+    path.write_text("po\tby mouth\t1\n" + line, encoding="utf-8")
+    with pytest.raises(DataFormatError, match=rf"bad.tsv, line 2: .*{problem}"):
+        list(read_senses(path))

@@ -49,6 +49,10 @@ def add_parser(verbs) -> None:
     p.add_argument("--vocabulary", action="append", metavar="NAME|TYPE=PATH",
                    help=f"a vocabulary: {', '.join(VOCABULARIES)} (from the data folder), or TYPE=PATH to a term<TAB>identifier "
                         "list whose terms name TYPE entities (repeatable; default medic and mesh)")
+    p.add_argument("--senses", action="append", metavar="NAME|PATH",
+                   help="clinical abbreviations linked through their senses (HTN as hypertension): clinical (the "
+                        "Vanderbilt and Stetson inventories in the data folder) or the path of an "
+                        "abbreviation<TAB>sense<TAB>share file (repeatable; default none)")
     p.add_argument("--alias", action="append", type=_alias, metavar="TAGGER_TYPE=TYPE",
                    help="link a tagger's entity type under one of the linker's types, e.g. Medication=Chemical, "
                         "Disease_disorder=Disease for a model trained on MACCROBAT (repeatable)")
@@ -68,7 +72,7 @@ def run(args) -> int:
         raise usage(f"{args.out} already exists (use --force to replace it)")
     from ..link.build import build_linker
 
-    options = {"corpora": args.corpora, "splits": args.splits, "vocabularies": args.vocabulary}
+    options = {"corpora": args.corpora, "splits": args.splits, "vocabularies": args.vocabulary, "senses": args.senses}
     given = {name: value for name, value in options.items() if value}  # the rest: build_linker's defaults
     if args.alias:
         given["type_aliases"] = dict(args.alias)

@@ -12,6 +12,7 @@ from ..corpora.pubtator_splits import load_documents
 from ..corpora.registry import resolve_data_dir
 from ..errors import ParameterError
 from .linker import Linker
+from .senses import inventory_rows, sense_table
 from .vocabulary import medic_path, mesh_terms, read_medic, read_term_list
 
 #: Vocabulary names -> (the type they name, what they hold).
@@ -46,12 +47,16 @@ def vocabulary_table(specs: Sequence[str], data_dir: str | os.PathLike) -> dict[
 
 
 def build_linker(data_dir: str | os.PathLike | None = None, corpora: Sequence[str] = ("bc5cdr",), splits: Sequence[str] = ("train",),
-                 vocabularies: Sequence[str] = ("medic", "mesh"), threshold: float | None = None, **params) -> Linker:
-    """Fit a :class:`Linker` on ``vocabularies`` and the gold mentions of ``corpora``'s
-    ``splits``; ``threshold`` (None: the linker's default) and other ``params`` pass through."""
+                 vocabularies: Sequence[str] = ("medic", "mesh"), threshold: float | None = None, senses: Sequence[str] = (),
+                 **params) -> Linker:
+    """Fit a :class:`Linker` on ``vocabularies``, the gold mentions of ``corpora``'s ``splits``
+    and the abbreviation ``senses`` inventories (``"clinical"`` or file paths, see
+    :mod:`crfner.link.senses`); ``threshold`` (None: the linker's default) and other ``params``
+    pass through."""
     data_dir = resolve_data_dir(data_dir)
     terms = vocabulary_table(vocabularies, data_dir)
     documents = [document for corpus in corpora for split in splits for document in load_documents(corpus, split, data_dir)]
+    table = sense_table(row for spec in senses for row in inventory_rows(spec, data_dir)) if senses else None
     if threshold is not None:
         params["threshold"] = threshold
-    return Linker(**params).fit(terms, documents)
+    return Linker(**params).fit(terms, documents, senses=table)

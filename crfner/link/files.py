@@ -24,7 +24,7 @@ FORMAT = "crfner-linker"
 FORMAT_VERSION = 1
 TABLES_FILE = "tables.json"
 KEY_NAMES = ("exact", "normal", "bag", "lenient")
-SOURCE_NAMES = ("training", "vocabulary")
+SOURCE_NAMES = ("training", "vocabulary", "senses")
 # file name suffix -> numpy dtype of an index array
 ARRAYS = {"idf": "<f4", "data": "<f4", "indices": "<i4", "indptr": "<i8"}
 

@@ -39,9 +39,13 @@ STAGE_SCORES = {
     ("training", "normal"): 0.96, ("vocabulary", "normal"): 0.94,
     ("training", "bag"): 0.9, ("vocabulary", "bag"): 0.88,
     ("training", "lenient"): 0.85, ("vocabulary", "lenient"): 0.83,
+    ("senses", "exact"): 0.9,  # a clinical abbreviation through one of its senses ("HTN": hypertension)
 }
 KEYS = {"exact": fold, "normal": normal_form, "bag": bag_form, "lenient": lenient_form}
-SOURCES = ("training", "vocabulary")
+# Asked for, clinical senses come before the vocabularies' own short names: in a note "DM2" is
+# diabetes mellitus type 2, as the inventories of notes say, not MEDIC's myotonic dystrophy type 2.
+SOURCES = ("training", "senses", "vocabulary")
+SENSE_SOURCES = ("training", "vocabulary")  # where a sense's own name is looked up
 ABBREVIATION_FACTOR, COMPOSITE_FACTOR, HEAD_FACTOR = 0.97, 0.9, 0.8
 
 
@@ -82,6 +86,37 @@ def expanded(text: str, abbreviations: dict[str, str]) -> str:
     if short_key(text) in abbreviations:
         return abbreviations[short_key(text)]
     return " ".join(abbreviations.get(short_key(word), word) for word in text.split())
+
+
+def _method(source: str, key_name: str) -> str:
+    """The stage a dictionary answer reports: ``exact``, ``training_exact``, ``sense``, ..."""
+    return {"training": f"training_{key_name}", "senses": "sense"}.get(source, key_name)
+
+
+def _add_senses(evidence, senses: Mapping[str, Sequence[tuple[str, float]]]) -> None:
+    """Each short form as a name, under each type, of the concepts its senses name there,
+    weighted by the senses' shares: "htn" -> hypertension's id under Disease."""
+    types = sorted({etype for etype, _, _ in evidence})
+    for short, meanings in senses.items():
+        key = KEYS["exact"](short)
+        if len(key) < 2:
+            continue
+        for etype in types:
+            for sense, share in meanings:
+                identifier = _named(evidence, etype, sense)
+                if identifier is not None:
+                    evidence[etype, "senses", "exact"][key][identifier] += float(share)
+
+
+def _named(evidence, etype: str, name: str) -> str | None:
+    """The id the dictionary gives ``name`` under ``etype`` (exact, normal, then bag key), or None."""
+    for key_name in ("exact", "normal", "bag"):
+        value = KEYS[key_name](name)
+        for source in SENSE_SOURCES:
+            weights = evidence.get((etype, source, key_name), {}).get(value) if value else None
+            if weights:
+                return min(weights.items(), key=lambda item: (-item[1], item[0]))[0]
+    return None
 
 
 def check_type_aliases(aliases, types: Sequence[str]) -> None:
@@ -128,9 +163,12 @@ class Linker:
     # -- learning ---------------------------------------------------------------------------
 
     def fit(self, vocabularies: Mapping[str, Iterable] | None = None, documents: Iterable[Document] | None = None,
-            type_map: Mapping[str, str] | None = None) -> Linker:
+            type_map: Mapping[str, str] | None = None, senses: Mapping[str, Sequence[tuple[str, float]]] | None = None) -> Linker:
         """Learn from ``vocabularies`` (type -> terms: :class:`Term` or ``(name, id)`` pairs)
-        and the gold mentions of ``documents`` (their types mapped by ``type_map``)."""
+        and the gold mentions of ``documents`` (their types mapped by ``type_map``); with
+        ``senses`` (short form -> ``(sense, share)`` pairs, :func:`crfner.link.senses.sense_table`),
+        a short form is linked, under each type, to the concept its most frequent sense that
+        the type's names know stands for."""
         evidence: dict[tuple[str, str, str], dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
         names: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
         for etype, term in mention_terms(documents or [], dict(type_map or {})):
@@ -147,6 +185,7 @@ class Linker:
                     for identifier, count in trained.get(key, {}).items():
                         if identifier in weights:
                             weights[identifier] += 10.0 * count
+        _add_senses(evidence, senses or {})
         numbers: dict[str, int] = {}
         self.tables_ = {key: pack_table(_resolve(table), numbers) for key, table in evidence.items()}
         self.concepts_ = list(numbers)
@@ -178,7 +217,7 @@ class Linker:
                 found = self.tables_.get((etype, source, key_name), {}).get(value)
                 if found is not None:
                     found = unpack(found, self.concepts_)
-                    return Link((found[0],), STAGE_SCORES[source, key_name] * found[1], f"{source}_{key_name}" if source == "training" else key_name)
+                    return Link((found[0],), STAGE_SCORES[source, key_name] * found[1], _method(source, key_name))
         return None
 
     def _with_long_forms(self, text: str, etype: str, abbreviations: dict[str, str]) -> Link | None:

@@ -1,0 +1,82 @@
+"""Clinical abbreviation inventories: each short form with its senses and how often each is
+meant ("htn" -> hypertension 1.0; "ms" -> miss 0.90, morphine sulfate 0.03, multiple sclerosis
+0.01), so that the linker can give "HTN" in a note the concept of "hypertension".
+
+The inventories are those of the clinical abbreviation meta-inventory's sources (Grossman Liu
+et al. 2021, Scientific Data 8:149) in the data folder: Vanderbilt's clinic notes and discharge
+summaries (``abbreviation<TAB>sense<TAB>variation<TAB>CUI<TAB>frequency`` with a header) and
+Stetson's list (``abbreviation<TAB>sense<TAB>probability``).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..corpora.lines import numbered_lines
+from ..errors import DataFormatError, ParameterError, excerpt
+
+SENSE_FOLDER = Path("clinical") / "lexicons" / "abbreviations"
+#: Inventory names -> their files in the data folder's ``clinical/lexicons/abbreviations``.
+INVENTORIES = {
+    "clinical": ("vanderbilt_clinic_notes.tsv", "vanderbilt_discharge_summaries.tsv", "stetson.tsv"),
+}
+_SHARE_COLUMNS = ("frequency", "probability", "share")
+
+
+def read_senses(path: str | os.PathLike) -> Iterator[tuple[str, str, float]]:
+    """``(abbreviation, sense, share)`` for each line of one inventory file: tab-separated,
+    with a header naming ``abbreviation``, ``sense`` and a share column (``frequency``), or
+    without one as ``abbreviation<TAB>sense[<TAB>share]`` (a missing share counts as 1)."""
+    path = Path(path)
+    columns: tuple[int, int, int | None] | None = None
+    for number, line in numbered_lines(path):
+        if not line.strip():
+            continue
+        fields = [f.strip() for f in line.split("\t")]
+        if columns is None:
+            names = [f.casefold() for f in fields]
+            if "abbreviation" in names and "sense" in names:  # a header line
+                share = next((names.index(n) for n in _SHARE_COLUMNS if n in names), None)
+                columns = (names.index("abbreviation"), names.index("sense"), share)
+                continue
+            columns = (0, 1, 2)
+        short_at, sense_at, share_at = columns
+        if len(fields) <= max(short_at, sense_at) or not fields[short_at] or not fields[sense_at]:
+            raise DataFormatError("an inventory line needs an abbreviation and a sense separated by a TAB", path, number)
+        share = 1.0
+        if share_at is not None and share_at < len(fields) and fields[share_at]:
+            try:
+                share = float(fields[share_at])
+            except ValueError:
+                raise DataFormatError(f"the share {excerpt(fields[share_at])} is not a number", path, number) from None
+            if not (math.isfinite(share) and 0.0 <= share <= 1.0):
+                raise DataFormatError(f"the share {excerpt(fields[share_at])} is not between 0 and 1", path, number)
+        yield fields[short_at], fields[sense_at], share
+
+
+def sense_table(rows: Iterable[tuple[str, str, float]]) -> dict[str, list[tuple[str, float]]]:
+    """Short form (case folded) -> its senses with their shares, most frequent first; a sense
+    listed by several inventories (in any case) keeps its largest share and first spelling.
+    Senses with share 0 are left out."""
+    best: dict[str, dict[str, tuple[str, float]]] = {}
+    for short, sense, share in rows:
+        if share > 0:
+            senses = best.setdefault(short.casefold(), {})
+            spelled, known = senses.get(sense.casefold(), (sense, 0.0))  # "Miss" and "miss" are one sense
+            senses[sense.casefold()] = (spelled, max(share, known))
+    return {short: sorted(senses.values(), key=lambda item: (-item[1], item[0])) for short, senses in sorted(best.items())}
+
+
+def inventory_rows(spec: str, data_dir: str | os.PathLike) -> list[tuple[str, str, float]]:
+    """The rows of an inventory given by name (:data:`INVENTORIES`, from the data folder) or
+    as the path of one inventory file."""
+    if spec in INVENTORIES:
+        folder = Path(data_dir) / SENSE_FOLDER
+        return [row for name in INVENTORIES[spec] for row in read_senses(folder / name)]
+    if not Path(spec).is_file():
+        raise ParameterError(f"unknown sense inventory {spec!r}: give {', '.join(INVENTORIES)} or the path of an "
+                             "abbreviation<TAB>sense<TAB>share file")
+    return list(read_senses(spec))
