@@ -431,6 +431,9 @@ def test_a_clinical_abbreviation_is_linked_through_its_senses(tmp_path):
     assert linker.link("MS", "Disease").identifiers == ("MESH:D009103",)
     assert linker.link("MS", "Chemical").identifiers == ("MESH:D009020",)
     assert linker.link("ASA", "Chemical").identifiers == ("MESH:D001241",)
+    # the score is the stage's 0.9 times the sense's share of all the short form's senses (total 0.96 for "ms")
+    assert linker.link("MS", "Disease").score == pytest.approx(0.9 * 0.01 / 0.96, abs=0.001)  # shares kept in thousandths
+    assert linker.link("ASA", "Chemical").score == pytest.approx(0.9 * 0.97, abs=0.001)
     # the senses of notes come before a vocabulary's own short name: DM2 is diabetes, not myotonic dystrophy
     assert linker.link("DM2", "Disease").identifiers == ("MESH:D003924",)
     assert Linker().fit(SENSE_TERMS).link("DM2", "Disease").identifiers == ("MESH:D009223",)

@@ -16,7 +16,7 @@ from scipy import sparse
 from .. import __version__
 from ..crf.modelfile import read_listed_files, read_metadata_file, write_model_files
 from ..errors import ModelFileError, ParameterError
-from .linker import check_type_aliases
+from .aliases import check_type_aliases
 from .tables import unpack
 from .tfidf import NgramIndex
 

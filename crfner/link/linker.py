@@ -25,8 +25,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ..corpora.documents import Document, Mention
-from ..errors import ParameterError
 from .abbreviations import document_abbreviations, short_key
+from .aliases import check_type_aliases
 from .composite import readings
 from .normalize import bag_form, fold, lenient_form, normal_form
 from .tables import pack_table, unpack
@@ -93,19 +93,33 @@ def _method(source: str, key_name: str) -> str:
     return {"training": f"training_{key_name}", "senses": "sense"}.get(source, key_name)
 
 
-def _add_senses(evidence, senses: Mapping[str, Sequence[tuple[str, float]]]) -> None:
+def _add_senses(evidence, senses: Mapping[str, Sequence[tuple[str, float]]]) -> dict[str, float]:
     """Each short form as a name, under each type, of the concepts its senses name there,
-    weighted by the senses' shares: "htn" -> hypertension's id under Disease."""
+    weighted by the senses' shares ("htn" -> hypertension's id under Disease); returns each
+    short form's total share over all its senses, named under the type or not."""
     types = sorted({etype for etype, _, _ in evidence})
+    totals: dict[str, float] = {}
     for short, meanings in senses.items():
         key = KEYS["exact"](short)
         if len(key) < 2:
             continue
+        totals[key] = totals.get(key, 0.0) + sum(float(share) for _, share in meanings)
         for etype in types:
             for sense, share in meanings:
                 identifier = _named(evidence, etype, sense)
                 if identifier is not None:
                     evidence[etype, "senses", "exact"][key][identifier] += float(share)
+    return totals
+
+
+def _resolve_senses(table: dict[str, Counter], totals: dict[str, float]) -> dict[str, tuple[str, float]]:
+    """:func:`_resolve` for a senses table, each id's share taken of all the short form's senses:
+    "Pt" as a drug (prothrombin, 4% of its uses) is linked, but with a low score."""
+    out = {}
+    for key, (identifier, share) in _resolve(table).items():
+        weight = share * sum(table[key].values())
+        out[key] = (identifier, min(1.0, weight / max(totals.get(key, weight), weight)))
+    return out
 
 
 def _named(evidence, etype: str, name: str) -> str | None:
@@ -117,19 +131,6 @@ def _named(evidence, etype: str, name: str) -> str | None:
             if weights:
                 return min(weights.items(), key=lambda item: (-item[1], item[0]))[0]
     return None
-
-
-def check_type_aliases(aliases, types: Sequence[str]) -> None:
-    """Raise :class:`~crfner.errors.ParameterError` (a ValueError) unless ``aliases`` is None or
-    maps type names to types in ``types``."""
-    if aliases is None:
-        return
-    if not isinstance(aliases, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in aliases.items()):
-        raise ParameterError(f"type_aliases must map type names to type names (a {type(aliases).__name__} was given)")
-    unknown = sorted({v for v in aliases.values() if v not in types})
-    if unknown:
-        raise ParameterError(f"type_aliases name {', '.join(unknown)}, which the linker has no names for "
-                         f"(its types: {', '.join(types) or 'none'})")
 
 
 class Linker:
@@ -185,9 +186,10 @@ class Linker:
                     for identifier, count in trained.get(key, {}).items():
                         if identifier in weights:
                             weights[identifier] += 10.0 * count
-        _add_senses(evidence, senses or {})
+        totals = _add_senses(evidence, senses or {})
         numbers: dict[str, int] = {}
-        self.tables_ = {key: pack_table(_resolve(table), numbers) for key, table in evidence.items()}
+        self.tables_ = {key: pack_table(_resolve_senses(table, totals) if key[1] == "senses" else _resolve(table), numbers)
+                        for key, table in evidence.items()}
         self.concepts_ = list(numbers)
         self.types_ = sorted({etype for etype, _, _ in evidence})
         self.indexes_ = {}
