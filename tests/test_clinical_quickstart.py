@@ -159,3 +159,16 @@ def test_the_linked_output_gives_clinical_entities_mesh_ids(quickstart, note):
     # "Pt" (the patient), mistagged as a drug, gets a rare sense's id with a score that says so
     assert all(e["concept_score"] < 0.05 for e in linked if e["text"] == "Pt" and e.get("concept"))
     assert all(e.get("concept") is None for e in linked if e["type"] in ("Dosage", "Lab_value"))  # no alias, no id
+
+
+def test_known_section_headings_are_not_reported(quickstart, note, data_dir):
+    import crfner
+    from crfner.tagging.annotate import tag_sentences, tagged_sentences
+
+    work, entities, _ = quickstart
+    start = note.index("ALLERGIES")
+    assert not any(e["start"] <= start < e["end"] for e in entities)
+    # the model itself, which never saw a heading, does tag it: the notes splitter keeps it out
+    tagger = crfner.CRFTagger.load(work / "models" / "maccrobat-clinical", data_dir=data_dir)
+    raw = tag_sentences(tagger, note, tagged_sentences(note, splitter="notes"))
+    assert any(e.start == start and e.text == "ALLERGIES" for e in raw)

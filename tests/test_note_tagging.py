@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import crfner
 from crfner.corpora.documents import Document
 from crfner.tagging.annotate import SPLITTERS, split_text, tag_documents, tag_sentences, tag_text, tagged_sentences
-from crfner.text import note_sentences, sentences
+from crfner.text import known_heading_spans, note_sentences, sentences
 
 NOTE = (
     "ASSESSMENT AND PLAN:\n"
@@ -198,3 +198,26 @@ def test_a_text_file_with_cr_lf_line_ends_is_tagged_as_python_reads_it(fitted, t
     assert record["text"] == NOTE  # CR LF read as one line end, as open() reads text
     expected = [(e.start, e.end, e.text) for e in tag_text(fitted, NOTE, splitter="notes")]
     assert expected and [(m["start"], m["end"], m["text"]) for m in record["entities"]] == expected
+
+
+class _EverythingTagger:
+    """Tags every sentence as one entity: what the notes splitter keeps out of headings shows."""
+
+    def predict(self, X, documents=None):
+        return [["B-X"] + ["I-X"] * (len(s) - 1) for s in X]
+
+    def predict_marginals(self, X, documents=None):
+        return [[{"B-X": 1.0, "I-X": 1.0}] * len(s) for s in X]
+
+
+def test_known_section_headings_are_never_entities():
+    note = "ALLERGIES: Penicillin (rash).\nHypertension:\n- lisinopril 10 mg\nDischarge Medications\naspirin 81 mg"
+    assert known_heading_spans(note) == [(0, 10), (note.index("Discharge"), note.index("Discharge") + 21)]
+    everything = _EverythingTagger()
+    found = [e.text for e in tag_text(everything, note, splitter="notes")]
+    assert found == ["Penicillin (rash).", "Hypertension:", "lisinopril 10 mg", "aspirin 81 mg"]  # "Hypertension:" is no known section
+    (document,) = tag_documents(everything, [Document("n", note)], splitter="notes")
+    assert [m.text for m in document.mentions] == found
+    assert "ALLERGIES: Penicillin (rash)." in [e.text for e in tag_text(everything, note)]  # the abstract splitter keeps all
+    # the headings still reach the model, so that section context reads them
+    assert "ALLERGIES:" in [NOTE[s[0].start : s[-1].end] for s in tagged_sentences(NOTE, splitter="notes")]

@@ -9,7 +9,7 @@ from typing import Sequence
 
 from ..errors import DataFormatError, NotFittedError
 from ..schemes import tags_to_spans
-from ..tagging.annotate import check_splitter, tagged_sentences
+from ..tagging.annotate import check_splitter, heading_sentences, tagged_sentences
 from ..text import encodable
 from .contributions import TokenExplanation, token_margin
 
@@ -119,7 +119,8 @@ def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, docum
     if weights is None:
         raise NotFittedError("this tagger has no CRF weights_ to explain (fit or load a CRFTagger)")
     index = {label: k for k, label in enumerate(weights.labels)}
-    with_entities = [i for i, (tags, _) in enumerate(scored) if tags_to_spans(tags)]
+    skip = heading_sentences(text, [(s[0][1], s[-1][2]) for s in split]) if splitter == "notes" else frozenset()
+    with_entities = [i for i, (tags, _) in enumerate(scored) if i not in skip and tags_to_spans(tags)]
     ids = None if documents is None else list(documents)
     attributes = tagger.token_attributes(token_lists, documents=ids) if with_entities else []
 

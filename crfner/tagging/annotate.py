@@ -22,9 +22,9 @@ from ..corpora.documents import Document, Mention
 from ..errors import ParameterError
 from ..featurize.parallel import paused_gc
 from ..schemes import Span, tags_to_spans
-from ..text import LONE_SURROGATE, SentenceColumns, Token, encodable, note_sentences, sentence_columns, sentences
+from ..text import LONE_SURROGATE, SentenceColumns, Token, encodable, known_heading_spans, note_sentences, sentence_columns, sentences
 
-__all__ = ["Entity", "SPLITTERS", "check_splitter", "split_text", "tagged_sentences", "tag_text", "tag_sentences", "tag_documents", "iter_tag_documents"]
+__all__ = ["Entity", "SPLITTERS", "check_splitter", "split_text", "tagged_sentences", "heading_sentences", "tag_text", "tag_sentences", "tag_documents", "iter_tag_documents"]
 
 #: Sentence splitters by name: ``abstract`` (:func:`crfner.text.sentences`, the default: the
 #: corpora's own) and ``notes`` (:func:`crfner.text.note_sentences`: headings, list items and
@@ -77,14 +77,15 @@ def _model_tokens(text: str, columns: SentenceColumns) -> list[list[str]]:
     return [words[a:b] for a, b in columns.sentences]
 
 
-def _decode(text: str, columns: SentenceColumns, tagged, make=None) -> list:
+def _decode(text: str, columns: SentenceColumns, tagged, make=None, skip: frozenset[int] = frozenset()) -> list:
     """Entities from each sentence's tags and tag probabilities, as character spans, each
-    made by ``make(start, end, type, text, score)`` (an :class:`Entity` by default)."""
+    made by ``make(start, end, type, text, score)`` (an :class:`Entity` by default); the
+    sentences numbered in ``skip`` give none."""
     make = make or Entity
     starts, ends = columns.starts, columns.ends
     entities: list = []
-    for (first, _), (tags, probabilities) in zip(columns.sentences, tagged):
-        if tags.count("O") == len(tags):  # most sentences: nothing to map
+    for index, ((first, _), (tags, probabilities)) in enumerate(zip(columns.sentences, tagged)):
+        if tags.count("O") == len(tags) or index in skip:  # most sentences: nothing to map
             continue
         for span in _entity_spans(tags):
             start, end = starts[first + span.start], ends[first + span.end - 1]
@@ -113,10 +114,26 @@ def tag_sentences(tagger, text: str, token_sentences: Sequence[list[Token]]) -> 
     return _tag_columns(tagger, text, SentenceColumns.of(token_sentences))
 
 
-def _tag_columns(tagger, text: str, columns: SentenceColumns) -> list[Entity]:
+def _tag_columns(tagger, text: str, columns: SentenceColumns, skip: frozenset[int] = frozenset()) -> list[Entity]:
     token_lists = _model_tokens(text, columns)
     with paused_gc():
-        return _decode(text, columns, _tag_and_score(tagger, token_lists, [0] * len(token_lists)))
+        return _decode(text, columns, _tag_and_score(tagger, token_lists, [0] * len(token_lists)), skip=skip)
+
+
+def heading_sentences(text: str, bounds: Sequence[tuple[int, int]], passages: Sequence[tuple[int, int]] | None = None) -> frozenset[int]:
+    """Which of a note's sentences (their ``(start, end)`` in ``text``) are known section
+    headings (:func:`crfner.text.known_heading_spans`): the notes splitter tags them, so that
+    section context reads them, but reports no entity in them."""
+    spans = known_heading_spans(text, passages or None)
+    if not spans:
+        return frozenset()
+    return frozenset(i for i, (start, end) in enumerate(bounds) if any(a <= start and end <= b for a, b in spans))
+
+
+def _skipped(text: str, columns: SentenceColumns, passages, splitter: str) -> frozenset[int]:
+    if splitter != "notes":
+        return frozenset()
+    return heading_sentences(text, [(columns.starts[a], columns.ends[b - 1]) for a, b in columns.sentences], passages)
 
 
 def check_splitter(splitter) -> None:
@@ -152,12 +169,14 @@ def tag_text(tagger, text: str, passages: Sequence[tuple[int, int]] | None = Non
     """Entities in raw ``text`` found by a fitted ``tagger``, in order; ``text[e.start:e.end]
     == e.text`` for each. ``passages`` (e.g. title and abstract) are split separately;
     ``splitter="notes"`` splits clinical notes at headings, list items and line breaks (an
-    entity never crosses a sentence, so never two list items). A fitted ``linker`` gives each
+    entity never crosses a sentence, so never two list items), and reports no entity in a
+    known section heading (``ALLERGIES:``). A fitted ``linker`` gives each
     entity its concept id and ``link_score``."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
+    columns = _split_columns(text, passages, splitter)
     with paused_gc():
-        entities = _tag_columns(tagger, text, _split_columns(text, passages, splitter))
+        entities = _tag_columns(tagger, text, columns, _skipped(text, columns, passages, splitter))
     return _linked(linker, text, entities)
 
 
@@ -195,7 +214,8 @@ def _tag_batch_unpaused(tagger, documents: list[Document], splitter: str = "abst
     out, first = [], 0
     for document, columns in zip(documents, split):
         count = len(columns.sentences)
-        mentions = _decode(document.text, columns, tagged[first : first + count], _mention)
+        skip = _skipped(document.text, columns, document.passages, splitter)
+        mentions = _decode(document.text, columns, tagged[first : first + count], _mention, skip)
         first += count
         out.append(dataclasses.replace(document, mentions=mentions))
     return out

@@ -37,7 +37,7 @@ from typing import NamedTuple, Sequence
 from .splitter import clip_passages, sentences
 from .tokenizer import Token, tokenize
 
-__all__ = ["NOTE_ABBREVIATIONS", "SECTION_NAMES", "is_heading_line", "note_sentences", "note_sections", "note_token_sections"]
+__all__ = ["NOTE_ABBREVIATIONS", "SECTION_NAMES", "is_heading_line", "known_heading_spans", "note_sentences", "note_sections", "note_token_sections"]
 
 #: Words that, followed by a full stop, do not end a sentence in a note: as listed or
 #: capitalised (``Pt.``), never in capitals (``PT.`` is physical therapy). Dotted forms
@@ -189,6 +189,19 @@ def note_sections(text: str, passages: Sequence[tuple[int, int]] | None = None) 
             if content.endswith(":"):
                 content = content[:-1].rstrip()
             out.append((start, start + len(content), content))
+    return out
+
+
+def known_heading_spans(text: str, passages: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """``(start, end)`` of each heading, colon included, whose name is a known section
+    (:data:`SECTION_NAMES`: ``ALLERGIES:``, ``Discharge medications``): layout, never an
+    entity, unlike a heading such as ``Hypertension:`` in a problem list."""
+    out = []
+    for start, end, kind in _units(text, passages):
+        content = text[start:end].rstrip()
+        name = content[:-1] if content.endswith(":") else content
+        if kind == "heading" and _normal(name) in SECTION_NAMES:
+            out.append((start, start + len(content)))  # the colon included
     return out
 
 
