@@ -34,6 +34,7 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import NamedTuple, Sequence
 
+from .section_names import SECTION_NAMES
 from .splitter import clip_passages, sentences
 from .tokenizer import Token, tokenize
 
@@ -47,78 +48,6 @@ NOTE_ABBREVIATIONS = frozenset(
     pt pts dr drs mr mrs ms prof hx dx tx rx sx fx abd approx appt cont dept disp esp ext hosp
     incl inj sig st vs
     """.split()
-)
-
-#: Section names recognised in any case (``Allergies:``, ``MEDICATIONS``); any other ALL-CAPS
-#: line of two or more words, or ALL-CAPS or Title-Case name before a colon, is a heading too.
-SECTION_NAMES = frozenset(
-    line.strip()
-    for line in """
-    a/p
-    addendum
-    admission diagnoses
-    admission diagnosis
-    admission labs
-    admission medications
-    allergies
-    assessment
-    assessment and plan
-    assessment/plan
-    brief hospital course
-    cc
-    chief complaint
-    consult
-    diagnoses
-    diagnosis
-    discharge condition
-    discharge diagnoses
-    discharge diagnosis
-    discharge disposition
-    discharge instructions
-    discharge medications
-    disposition
-    exam
-    family history
-    findings
-    follow up
-    follow-up
-    followup
-    history
-    history of present illness
-    home medications
-    hospital course
-    hpi
-    imaging
-    impression
-    impression and plan
-    indication
-    labs
-    meds
-    medications
-    medications on admission
-    past medical history
-    past surgical history
-    pe
-    pertinent results
-    physical exam
-    physical examination
-    plan
-    pmh
-    pmhx
-    problem list
-    problems
-    procedures
-    psh
-    reason for admission
-    review of systems
-    ros
-    sh
-    fh
-    social history
-    studies
-    vital signs
-    vitals
-    """.strip().splitlines()
 )
 
 # Line breaks as str.splitlines counts them ("\r\n" is one); page breaks always end a sentence.
