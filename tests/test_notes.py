@@ -6,7 +6,16 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crfner.text import note_sections, note_sentences, note_token_sections, sentences, split_sentences, tokenize
+from crfner.text import (
+    known_heading_spans,
+    note_sections,
+    note_sentences,
+    note_token_sections,
+    sentences,
+    split_sentences,
+    tagging_sentences,
+    tokenize,
+)
 
 NOTE = """DISCHARGE SUMMARY
 
@@ -182,3 +191,12 @@ def test_without_markers_only_the_opening_marker_tokens_go(text):
         assert sentence[: len(gone)] == gone  # only a sentence's opening tokens go
         assert all(len(t.text) <= 3 for t in gone)  # "#", "-", "12", ".", ")"
     assert [t for s in stripped for t in s] == [t for s in full for t in s if t in kept]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(NOTE_ALPHABET, st.sampled_from(["ALLERGIES:", "Hypertension:", "Allergies", "\n"])), max_size=60).map("".join))
+def test_tagging_sentences_are_note_sentences_with_their_known_headings(text):
+    out, known = tagging_sentences(text)
+    assert out == note_sentences(text, markers=False)
+    spans = known_heading_spans(text)
+    assert known == {i for i, s in enumerate(out) if any(a <= s[0].start and s[-1].end <= b for a, b in spans)}

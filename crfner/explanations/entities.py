@@ -9,7 +9,7 @@ from typing import Sequence
 
 from ..errors import DataFormatError, NotFittedError
 from ..schemes import tags_to_spans
-from ..tagging.annotate import check_splitter, heading_sentences, tagged_sentences
+from ..tagging.annotate import check_splitter, tagged_split
 from ..text import encodable
 from .contributions import TokenExplanation, token_margin
 
@@ -106,20 +106,21 @@ def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, docum
     if isinstance(text, str):
         if documents is not None:
             raise ValueError("documents= goes with token lists; raw text is one document")
-        split = [[(text[t.start:t.end], t.start, t.end) for t in s] for s in tagged_sentences(text, splitter=splitter)]
+        tokens, skip = tagged_split(text, splitter=splitter)
+        split = [[(text[t.start:t.end], t.start, t.end) for t in s] for s in tokens]
         token_lists = [[encodable(token) for token, _, _ in s] for s in split]
         documents = [0] * len(split)  # one document, as tag_text tags it
     else:
         if splitter != "abstract":
             raise ValueError("splitter= goes with raw text; token lists are already split")
         text, split = _token_input(text)
+        skip = frozenset()
         token_lists = [[token for token, _, _ in s] for s in split]
     scored = tagger.predict_scored(token_lists, documents=documents)
     weights = getattr(tagger, "weights_", None)
     if weights is None:
         raise NotFittedError("this tagger has no CRF weights_ to explain (fit or load a CRFTagger)")
     index = {label: k for k, label in enumerate(weights.labels)}
-    skip = heading_sentences(text, [(s[0][1], s[-1][2]) for s in split]) if splitter == "notes" else frozenset()
     with_entities = [i for i, (tags, _) in enumerate(scored) if i not in skip and tags_to_spans(tags)]
     ids = None if documents is None else list(documents)
     attributes = tagger.token_attributes(token_lists, documents=ids) if with_entities else []

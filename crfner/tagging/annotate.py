@@ -22,9 +22,9 @@ from ..corpora.documents import Document, Mention
 from ..errors import ParameterError
 from ..featurize.parallel import paused_gc
 from ..schemes import Span, tags_to_spans
-from ..text import LONE_SURROGATE, SentenceColumns, Token, encodable, known_heading_spans, note_sentences, sentence_columns, sentences
+from ..text import LONE_SURROGATE, SentenceColumns, Token, encodable, note_sentences, sentence_columns, sentences, tagging_sentences
 
-__all__ = ["Entity", "SPLITTERS", "check_splitter", "split_text", "tagged_sentences", "heading_sentences", "tag_text", "tag_sentences", "tag_documents", "iter_tag_documents"]
+__all__ = ["Entity", "SPLITTERS", "check_splitter", "split_text", "tagged_split", "tagged_sentences", "tag_text", "tag_sentences", "tag_documents", "iter_tag_documents"]
 
 #: Sentence splitters by name: ``abstract`` (:func:`crfner.text.sentences`, the default: the
 #: corpora's own) and ``notes`` (:func:`crfner.text.note_sentences`: headings, list items and
@@ -120,22 +120,6 @@ def _tag_columns(tagger, text: str, columns: SentenceColumns, skip: frozenset[in
         return _decode(text, columns, _tag_and_score(tagger, token_lists, [0] * len(token_lists)), skip=skip)
 
 
-def heading_sentences(text: str, bounds: Sequence[tuple[int, int]], passages: Sequence[tuple[int, int]] | None = None) -> frozenset[int]:
-    """Which of a note's sentences (their ``(start, end)`` in ``text``) are known section
-    headings (:func:`crfner.text.known_heading_spans`): the notes splitter tags them, so that
-    section context reads them, but reports no entity in them."""
-    spans = known_heading_spans(text, passages or None)
-    if not spans:
-        return frozenset()
-    return frozenset(i for i, (start, end) in enumerate(bounds) if any(a <= start and end <= b for a, b in spans))
-
-
-def _skipped(text: str, columns: SentenceColumns, passages, splitter: str) -> frozenset[int]:
-    if splitter != "notes":
-        return frozenset()
-    return heading_sentences(text, [(columns.starts[a], columns.ends[b - 1]) for a, b in columns.sentences], passages)
-
-
 def check_splitter(splitter) -> None:
     """Raise :class:`~crfner.errors.ParameterError` (a ValueError, and crfner's own one-line
     error) unless ``splitter`` names one of :data:`SPLITTERS`."""
@@ -149,19 +133,32 @@ def split_text(text: str, passages: Sequence[tuple[int, int]] | None = None, spl
     return SPLITTERS[splitter](text, passages)
 
 
-def tagged_sentences(text: str, passages: Sequence[tuple[int, int]] | None = None, splitter: str = "abstract") -> list[list[Token]]:
-    """The sentences :func:`tag_text` hands to the model: :func:`split_text`'s, without the
-    notes splitter's list markers (``#``, ``2.``), which are never tagged."""
+def tagged_split(text: str, passages: Sequence[tuple[int, int]] | None = None,
+                 splitter: str = "abstract") -> tuple[list[list[Token]], frozenset[int]]:
+    """The sentences :func:`tag_text` hands to the model, and the indices of those in which it
+    reports no entity. With the notes splitter: :func:`split_text`'s sentences without their
+    list markers (``#``, ``2.``), and the headings that name a known section (``ALLERGIES:``),
+    which the model reads, for section context, but which are layout (one pass,
+    :func:`crfner.text.tagging_sentences`)."""
     check_splitter(splitter)
-    return note_sentences(text, passages or None, markers=False) if splitter == "notes" else sentences(text, passages or None)
+    if splitter == "notes":
+        return tagging_sentences(text, passages or None)
+    return sentences(text, passages or None), frozenset()
 
 
-def _split_columns(text: str, passages, splitter: str) -> SentenceColumns:
-    """:func:`tagged_sentences` as columns; the abstract splitter makes no :class:`Token` at all.
-    An empty list of passages is the whole text, as no passages are (nothing would be tagged)."""
+def tagged_sentences(text: str, passages: Sequence[tuple[int, int]] | None = None, splitter: str = "abstract") -> list[list[Token]]:
+    """The sentences :func:`tag_text` hands to the model (:func:`tagged_split`'s first part)."""
+    return tagged_split(text, passages, splitter)[0]
+
+
+def _split_columns(text: str, passages, splitter: str) -> tuple[SentenceColumns, frozenset[int]]:
+    """:func:`tagged_split` with the sentences as columns; the abstract splitter makes no
+    :class:`Token` at all. An empty list of passages is the whole text, as no passages are
+    (nothing would be tagged)."""
     if splitter == "abstract":
-        return sentence_columns(text, passages or None)
-    return SentenceColumns.of(tagged_sentences(text, passages, splitter))
+        return sentence_columns(text, passages or None), frozenset()
+    split, skip = tagged_split(text, passages, splitter)
+    return SentenceColumns.of(split), skip
 
 
 def tag_text(tagger, text: str, passages: Sequence[tuple[int, int]] | None = None, *, splitter: str = "abstract",
@@ -174,9 +171,9 @@ def tag_text(tagger, text: str, passages: Sequence[tuple[int, int]] | None = Non
     entity its concept id and ``link_score``."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
-    columns = _split_columns(text, passages, splitter)
+    columns, skip = _split_columns(text, passages, splitter)
     with paused_gc():
-        entities = _tag_columns(tagger, text, columns, _skipped(text, columns, passages, splitter))
+        entities = _tag_columns(tagger, text, columns, skip)
     return _linked(linker, text, entities)
 
 
@@ -208,13 +205,12 @@ def _tag_batch(tagger, documents: list[Document], splitter: str = "abstract", li
 
 def _tag_batch_unpaused(tagger, documents: list[Document], splitter: str = "abstract") -> list[Document]:
     split = [_split_columns(d.text, d.passages, splitter) for d in documents]
-    token_lists = [tokens for d, columns in zip(documents, split) for tokens in _model_tokens(d.text, columns)]
-    ids = [k for k, columns in enumerate(split) for _ in columns.sentences]
+    token_lists = [tokens for d, (columns, _) in zip(documents, split) for tokens in _model_tokens(d.text, columns)]
+    ids = [k for k, (columns, _) in enumerate(split) for _ in columns.sentences]
     tagged = _tag_and_score(tagger, token_lists, ids)
     out, first = [], 0
-    for document, columns in zip(documents, split):
+    for document, (columns, skip) in zip(documents, split):
         count = len(columns.sentences)
-        skip = _skipped(document.text, columns, document.passages, splitter)
         mentions = _decode(document.text, columns, tagged[first : first + count], _mention, skip)
         first += count
         out.append(dataclasses.replace(document, mentions=mentions))

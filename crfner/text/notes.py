@@ -38,7 +38,7 @@ from .section_names import SECTION_NAMES
 from .splitter import clip_passages, sentences
 from .tokenizer import Token, tokenize
 
-__all__ = ["NOTE_ABBREVIATIONS", "SECTION_NAMES", "is_heading_line", "known_heading_spans", "note_sentences", "note_sections", "note_token_sections"]
+__all__ = ["NOTE_ABBREVIATIONS", "SECTION_NAMES", "is_heading_line", "known_heading_spans", "note_sentences", "note_sections", "note_token_sections", "tagging_sentences"]
 
 #: Words that, followed by a full stop, do not end a sentence in a note: as listed or
 #: capitalised (``Pt.``), never in capitals (``PT.`` is physical therapy). Dotted forms
@@ -81,6 +81,22 @@ def note_sentences(
     at least one token, and the tokens are ``tokenize``'s. ``passages`` as in ``sentences``.
     With ``markers=False`` the marker opening each list item (``#``, ``2.``, ``-``) is left out,
     as tagging wants: it is layout, not part of what the item says."""
+    return _note_sentences(text, passages, markers)[0]
+
+
+def tagging_sentences(text: str, passages: Sequence[tuple[int, int]] | None = None) -> tuple[list[list[Token]], frozenset[int]]:
+    """What tagging a note reads, in one pass: ``note_sentences(text, passages, markers=False)``
+    and the indices of those that are headings naming a known section (:func:`known_heading_spans`),
+    in which no entity is reported."""
+    out, units, starts = _note_sentences(text, passages, markers=False)
+    known = frozenset(
+        i for i, sentence in enumerate(out) if _is_known_heading(text, *units[bisect_right(starts, sentence[0].start) - 1])
+    )
+    return out, known
+
+
+def _note_sentences(text: str, passages, markers: bool) -> tuple[list[list[Token]], list[tuple[int, int, str]], list[int]]:
+    """The sentences, and the units (snapped to their tokens) and the units' starts they were cut by."""
     units = _snap(text, _units(text, passages), passages)
     starts = [a for a, _, _ in units]
     out: list[list[Token]] = []
@@ -94,7 +110,7 @@ def note_sentences(
         previous_unit = unit
     if not markers:
         out = [rest for rest in (_without_marker(text, sentence, units, starts) for sentence in out) if rest]
-    return out
+    return out, units, starts
 
 
 def _without_marker(text: str, sentence: list[Token], units: list[tuple[int, int, str]], starts: list[int]) -> list[Token]:
@@ -125,13 +141,13 @@ def known_heading_spans(text: str, passages: Sequence[tuple[int, int]] | None = 
     """``(start, end)`` of each heading, colon included, whose name is a known section
     (:data:`SECTION_NAMES`: ``ALLERGIES:``, ``Discharge medications``): layout, never an
     entity, unlike a heading such as ``Hypertension:`` in a problem list."""
-    out = []
-    for start, end, kind in _units(text, passages):
-        content = text[start:end].rstrip()
-        name = content[:-1] if content.endswith(":") else content
-        if kind == "heading" and _normal(name) in SECTION_NAMES:
-            out.append((start, start + len(content)))  # the colon included
-    return out
+    return [(start, start + len(text[start:end].rstrip())) for start, end, kind in _units(text, passages)
+            if _is_known_heading(text, start, end, kind)]  # the colon included
+
+
+def _is_known_heading(text: str, start: int, end: int, kind: str) -> bool:
+    content = text[start:end].rstrip()
+    return kind == "heading" and _normal(content.removesuffix(":")) in SECTION_NAMES
 
 
 def note_token_sections(text: str, tokens: Sequence[Token] | None = None) -> list[str | None]:
