@@ -72,11 +72,16 @@ class Link:
 NIL = Link((), 0.0, "nil")
 
 
+def _best(weights: Mapping[str, float]) -> tuple[str, float]:
+    """The id with the most weight (the first in order on a tie) and its weight."""
+    return min(weights.items(), key=lambda item: (-item[1], item[0]))
+
+
 def _resolve(evidence: dict[str, Counter]) -> dict[str, tuple[str, float]]:
     """For each key, the id with the most weight and the share of the key's weight it holds."""
     out = {}
     for key, weights in evidence.items():
-        identifier, weight = min(weights.items(), key=lambda item: (-item[1], item[0]))
+        identifier, weight = _best(weights)
         out[key] = (identifier, weight / sum(weights.values()))
     return out
 
@@ -116,9 +121,9 @@ def _resolve_senses(table: dict[str, Counter], totals: dict[str, float]) -> dict
     """:func:`_resolve` for a senses table, each id's share taken of all the short form's senses:
     "Pt" as a drug (prothrombin, 4% of its uses) is linked, but with a low score."""
     out = {}
-    for key, (identifier, share) in _resolve(table).items():
-        weight = share * sum(table[key].values())
-        out[key] = (identifier, min(1.0, weight / max(totals.get(key, weight), weight)))
+    for key, weights in table.items():
+        identifier, weight = _best(weights)
+        out[key] = (identifier, min(1.0, weight / totals[key]))  # every senses key has its total
     return out
 
 
@@ -129,7 +134,7 @@ def _named(evidence, etype: str, name: str) -> str | None:
         for source in SENSE_SOURCES:
             weights = evidence.get((etype, source, key_name), {}).get(value) if value else None
             if weights:
-                return min(weights.items(), key=lambda item: (-item[1], item[0]))[0]
+                return _best(weights)[0]
     return None
 
 
