@@ -29,17 +29,13 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from clinical_levers import scored  # strict micro-F1, precision and recall, to 4 places
 PREDICTIONS = os.path.join(HERE, "results", "clinical", "predictions")
 CASE_ROBUSTNESS = os.path.join(HERE, "results", "case_robustness.json")
 COPIES = {"lower": str.lower, "upper": str.upper}
 UNLIMITED = 10**6  # word_pieces' per-word budget: compare every piece, not a truncated word
-
-
-def strict(gold, predicted) -> dict:
-    import crfner
-
-    s = crfner.evaluate(gold, predicted)
-    return {"f1": round(s.f1, 4), "precision": round(s.precision, 4), "recall": round(s.recall, 4)}
 
 
 def worst_case(tokens: list[str]) -> list[str]:
@@ -72,7 +68,7 @@ def clinical_crf(corpus: str, data_dir: str, X, y, ids, transformer: dict) -> di
            "recorded_f1": recorded_clinical(corpus)}
     for name, change in {"as written": lambda w: w, **COPIES}.items():
         predicted = tagger.predict([[change(w) for w in s] for s in X], documents=ids)
-        out[name] = strict(y, predicted)
+        out[name] = scored(y, predicted)
         if transformer[name] is not None:
             test = paired_test(y, predicted, transformer[name], groups=ids, n_resamples=10000, seed=0)
             out[name]["minus_transformer"] = round(test["difference"], 4)
@@ -93,7 +89,7 @@ def measure(corpus: str, data_dir: str, tokenizer) -> dict:
     ids = crfner.load_document_ids(corpus, "test", data_dir=data_dir)
     written = word_pieces(tokenizer, X, UNLIMITED)
     row = {"corpus": corpus, "split": "test", "sentences": len(X), "documents": len(set(ids)),
-           "as written": strict(y, predicted)}
+           "as written": scored(y, predicted)}
     exact = {"as written": predicted}
     for name, change in COPIES.items():
         pieces = word_pieces(tokenizer, [[change(w) for w in s] for s in X], UNLIMITED)
@@ -103,9 +99,9 @@ def measure(corpus: str, data_dir: str, tokenizer) -> dict:
         if differ:
             best = [y[i] if i in differ else p for i, p in enumerate(predicted)]
             worst = [worst_case(X[i]) if i in differ else p for i, p in enumerate(predicted)]
-            entry["f1_bounds"] = [strict(y, worst)["f1"], strict(y, best)["f1"]]
+            entry["f1_bounds"] = [scored(y, worst)["f1"], scored(y, best)["f1"]]
         else:
-            entry.update(strict(y, predicted))
+            entry.update(scored(y, predicted))
         exact[name] = None if differ else predicted
         row[name] = entry
     row["clinical_crf"] = clinical_crf(corpus, data_dir, X, y, ids, exact)
@@ -146,5 +142,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, HERE)
     raise SystemExit(main())
