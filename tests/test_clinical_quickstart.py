@@ -157,7 +157,8 @@ def test_the_linked_output_gives_clinical_entities_mesh_ids(quickstart, note):
     assert [e["concept"] for e in htn if e["type"] == "Disease_disorder"] == ["MESH:D006973"]  # through its sense
     assert [e["concept_score"] for e in htn if e["type"] == "Disease_disorder"] == [0.9]
     # "Pt" (the patient), mistagged as a drug, gets a rare sense's id with a score that says so
-    assert all(e["concept_score"] < 0.05 for e in linked if e["text"] == "Pt" and e.get("concept"))
+    (pt,) = [e for e in linked if e["text"] == "Pt" and e["type"] == "Medication"]
+    assert pt["concept"] == "MESH:D011516" and pt["concept_score"] < 0.05  # prothrombin, a rare sense of "PT"
     assert all(e.get("concept") is None for e in linked if e["type"] in ("Dosage", "Lab_value"))  # no alias, no id
 
 
