@@ -9,7 +9,7 @@ import random
 import pytest
 
 from crfner.errors import CrfnerError, DataFormatError
-from crfner.featurize.clusters import ClusterTable, learn_clusters, normalise_word
+from crfner.featurize.clusters import ClusterTable, cluster_labels, learn_clusters, normalise_word, word_vectors
 
 DRUGS = ["aspirin", "cocaine", "haloperidol", "lithium", "heparin", "cisplatin", "morphine", "warfarin"]
 DISEASES = ["hypertension", "seizures", "nephrotoxicity", "anemia", "hepatitis", "asthma", "stroke", "migraine"]
@@ -183,6 +183,17 @@ def test_learned_table_is_consistent(synthetic_table, tmp_path):
 def test_learning_is_deterministic(synthetic_table):
     again = learn_clusters(synthetic_corpus(), granularities=(16, 4, 4), dims=10, seed=0)
     assert again.sha256() == synthetic_table.sha256()
+
+
+def test_the_table_is_the_clustering_of_the_word_vectors(synthetic_table):
+    import numpy as np
+
+    words, vectors = word_vectors(synthetic_corpus(), dims=10, seed=0)
+    assert vectors.shape == (len(words), 10) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
+    counts = [sum(normalise_word(t) == w for s in synthetic_corpus() for t in s) for w in words]
+    assert counts == sorted(counts, reverse=True)  # most frequent first
+    labels = [cluster_labels(vectors, 4, seed=0), cluster_labels(vectors, 16, seed=0)]
+    assert {w: (int(a), int(b)) for w, a, b in zip(words, *labels)} == synthetic_table.table
 
 
 def test_min_count_and_granularity_cap():

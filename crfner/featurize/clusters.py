@@ -181,7 +181,7 @@ def _embed(weights: sp.csr_matrix, dims: int, seed: int) -> np.ndarray:
     return normalize(vectors)
 
 
-def _cluster(vectors: np.ndarray, k: int, seed: int) -> np.ndarray:
+def cluster_labels(vectors: np.ndarray, k: int, seed: int = 0) -> np.ndarray:
     """k-means labels of the rows of ``vectors``, ``k`` capped at the number of rows."""
     from sklearn.cluster import KMeans
     from sklearn.exceptions import ConvergenceWarning
@@ -213,6 +213,15 @@ def learn_clusters(
     for name, value, least in (("dims", dims, 1), ("window", window, 1), ("min_count", min_count, 1)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
             raise ClusterError(f"{name} must be an integer of at least {least}, not {value!r}")
+    words, vectors = word_vectors(sentences, dims, window, min_count, seed)
+    labels = np.column_stack([cluster_labels(vectors, k, seed) for k in granularities])
+    return ClusterTable(granularities, {w: tuple(int(i) for i in row) for w, row in zip(words, labels)})
+
+
+def word_vectors(sentences: Sequence[Sequence[str]], dims: int = 100, window: int = 2, min_count: int = 2,
+                 seed: int = 0) -> tuple[list[str], np.ndarray]:
+    """The normalised words seen ``min_count`` times, most frequent first, and their unit-length
+    vectors: the truncated SVD of their PPMI-weighted co-occurrences within ``window`` tokens."""
     if isinstance(sentences, str):
         raise DataFormatError("expected a sequence of token lists, not one string")
     words, normalised = _vocabulary(sentences, min_count)
@@ -226,6 +235,4 @@ def learn_clusters(
     counts = cooccurrences(word_ids, sentence_ids, len(words), window)
     if counts.nnz == 0:
         raise DataFormatError(f"no two frequent words occur within {window} tokens of each other")
-    vectors = _embed(ppmi(counts), dims, seed)
-    labels = np.column_stack([_cluster(vectors, k, seed) for k in granularities])
-    return ClusterTable(granularities, {w: tuple(int(i) for i in row) for w, row in zip(words, labels)})
+    return words, _embed(ppmi(counts), dims, seed)
