@@ -1,5 +1,5 @@
 """More levers for the `clinical` set, each against version 2 (``--base v2``, the default) or
-version 3 (``--base v3``, features/clinical.toml) on MACCROBAT or PHEE devel (train -> devel,
+version 3 (``--base v3``, benchmarks/configs/clinical-v3.toml) on MACCROBAT or PHEE devel (train -> devel,
 strict micro-F1): what issue 13's second look tried before settling on truecasing, none of which
 beat version 2 on the text as written, and what its third look tried on version 3.
 
@@ -29,14 +29,13 @@ from __future__ import annotations
 
 import argparse
 import copy
-import json
 import os
 import sys
 import time
 import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BASES = {"v2": os.path.join(HERE, "configs", "clinical-v2.toml"), "v3": "clinical"}
+BASES = {"v2": os.path.join(HERE, "configs", "clinical-v2.toml"), "v3": os.path.join(HERE, "configs", "clinical-v3.toml")}
 BIASES = [0.25, 0.5, 0.75, 1.0, 1.5, 2.0]
 
 
@@ -147,13 +146,10 @@ def main() -> int:
         from scratch import fresh_out
 
         args.out = fresh_out(__file__, "clinical_levers.json")
-    from crfner.atomic import atomic_open
+    from rows import load_rows, put_row
 
     warnings.simplefilter("ignore")
-    results = {"rows": []}
-    if os.path.exists(args.out):
-        with open(args.out, encoding="utf-8") as handle:
-            results = json.load(handle)
+    results = load_rows(args.out)
     command = " ".join(["python", "benchmarks/clinical_levers.py", *sys.argv[1:]])
     import crfner
     from crfner.evaluation.significance import paired_test
@@ -170,11 +166,7 @@ def main() -> int:
             test = paired_test(ye, predicted, baseline, groups=ide, n_resamples=10000, seed=0)
             row["p_value_vs_baseline"] = round(test["p_value"], 4)
         row["command"] = command
-        results["rows"] = [r for r in results["rows"] if key(r) != key(row)] + [row]
-        print(json.dumps(row), flush=True)
-        with atomic_open(args.out) as handle:
-            json.dump(results, handle, indent=1)
-            handle.write("\n")
+        put_row(args.out, results, row, key)
     return 0
 
 
