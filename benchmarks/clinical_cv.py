@@ -16,6 +16,8 @@ clinical-v3.toml), and levers on version 3:
   Guo, Che, Wang and Liu (2014, EMNLP, "Revisiting embedding features for simple
   semi-supervised learning") do: ``emb17:+`` above the dimension's mean positive value,
   ``emb17:-`` below its mean negative value, nothing between; also measured by wrapping.
+And training changes on version 4: `v4_c1_0.05`, `v4_c2_0.01`, `v4_c2_0.03`, `v4_c2_0.3` (its c1 0.01, c2 0.1
+are the biomedical set's), `v4_iterations300` (its 150).
 
     python benchmarks/clinical_cv.py --data-dir ../shared/data --corpus maccrobat \\
         --systems clinical-v3 biomedical clinical --out benchmarks/results/clinical_cv_maccrobat.json
@@ -44,7 +46,11 @@ DECLARATIONS = {
     "conjunctions4_prefix": {"conjunctions": CONJUNCTIONS4,
                              "features": ["norm", "shape_short", "suf3", "pre3", "gaz:*", "clu128"]},
 }
-SYSTEMS = ["clinical-v3", "tutorial", "biomedical", "clinical", *DECLARATIONS, "topic_clusters", "binary_embeddings"]
+# training changes on version 4 (`clinical`): more words means more weights to regularise
+TRAINING = {"v4_c1_0.05": {"c1": 0.05}, "v4_c2_0.01": {"c2": 0.01}, "v4_c2_0.03": {"c2": 0.03}, "v4_c2_0.3": {"c2": 0.3},
+            "v4_iterations300": {"max_iterations": 300}}
+SYSTEMS = ["clinical-v3", "tutorial", "biomedical", "clinical", *DECLARATIONS, "topic_clusters", "binary_embeddings",
+           *TRAINING]
 
 
 class WiderTable:
@@ -104,6 +110,10 @@ def feature_set(system: str) -> dict | str:
 
     if system in ("tutorial", "biomedical", "clinical"):
         return system
+    if system in TRAINING:
+        spec = load_feature_set("clinical").to_dict()
+        spec["training"].update(TRAINING[system])
+        return spec
     spec = load_feature_set(V3).to_dict()
     spec["context"].update(DECLARATIONS.get(system, {}))
     return spec
