@@ -77,12 +77,15 @@ def _best(weights: Mapping[str, float]) -> tuple[str, float]:
     return min(weights.items(), key=lambda item: (-item[1], item[0]))
 
 
-def _resolve(evidence: dict[str, Counter]) -> dict[str, tuple[str, float]]:
-    """For each key, the id with the most weight and the share of the key's weight it holds."""
+def _resolve(evidence: dict[str, Counter], totals: Mapping[str, float] | None = None) -> dict[str, tuple[str, float]]:
+    """For each key, the id with the most weight and the share it holds of the key's weight, or,
+    with ``totals`` (a senses table: :func:`_add_senses`), of all the short form's senses: "Pt"
+    as a drug (prothrombin, 4% of its uses) is linked, but with a low score."""
     out = {}
     for key, weights in evidence.items():
         identifier, weight = _best(weights)
-        out[key] = (identifier, weight / sum(weights.values()))
+        whole = sum(weights.values()) if totals is None else totals[key]  # every senses key has its total
+        out[key] = (identifier, min(1.0, weight / whole))
     return out
 
 
@@ -115,16 +118,6 @@ def _add_senses(evidence, senses: Mapping[str, Sequence[tuple[str, float]]]) -> 
                 if identifier is not None:
                     evidence[etype, "senses", "exact"][key][identifier] += float(share)
     return totals
-
-
-def _resolve_senses(table: dict[str, Counter], totals: dict[str, float]) -> dict[str, tuple[str, float]]:
-    """:func:`_resolve` for a senses table, each id's share taken of all the short form's senses:
-    "Pt" as a drug (prothrombin, 4% of its uses) is linked, but with a low score."""
-    out = {}
-    for key, weights in table.items():
-        identifier, weight = _best(weights)
-        out[key] = (identifier, min(1.0, weight / totals[key]))  # every senses key has its total
-    return out
 
 
 def _named(evidence, etype: str, name: str) -> str | None:
@@ -193,7 +186,7 @@ class Linker:
                             weights[identifier] += 10.0 * count
         totals = _add_senses(evidence, senses or {})
         numbers: dict[str, int] = {}
-        self.tables_ = {key: pack_table(_resolve_senses(table, totals) if key[1] == "senses" else _resolve(table), numbers)
+        self.tables_ = {key: pack_table(_resolve(table, totals if key[1] == "senses" else None), numbers)
                         for key, table in evidence.items()}
         self.concepts_ = list(numbers)
         self.types_ = sorted({etype for etype, _, _ in evidence})
