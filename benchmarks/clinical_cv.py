@@ -159,7 +159,7 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--reference", choices=SYSTEMS, default="clinical-v3",
                         help="the system the others are tested against (run it first in --systems)")
-    parser.add_argument("--out", help="JSON file; rows are replaced by (system, corpus)")
+    parser.add_argument("--out", help="JSON file; rows are replaced by (system, corpus, reference)")
     args = parser.parse_args()
     if not args.out:
         from scratch import fresh_out
