@@ -37,6 +37,20 @@ def test_summed_scores_equal_those_of_the_feature_strings(bio, small_devel):
         np.testing.assert_allclose(bio._scorer.document([tokens])[0], expected, rtol=0, atol=1e-9)
 
 
+def test_summed_scores_with_conjunctions_of_words_and_other_features(small_train, small_devel):
+    spec = {"name": "t", "version": 1, "training": {"max_iterations": 20},
+            "token": {"norm": True, "suffixes": [3], "shape": ["short"], "flags": ["title"]},
+            "context": {"offsets": [-1, 1], "features": ["norm"], "conjunctions": [[-1, 0], [-1, 0, 1]], "conjoin": "norm",
+                        "feature_conjunctions": {"shape_short": [[-1, 0], [0, 1]], "suf3": [[-2, -1, 0]]},
+                        "boundaries": True}}
+    X, y = small_train
+    tagger = CRFTagger(features=spec).fit(X[:300], y[:300])
+    assert any(a.startswith(b"-2|-1|+0:suf3:") for a in tagger.weights_.attributes)
+    for tokens in small_devel[0][:80]:
+        expected = tagger.weights_.emissions(tagger._featurizer.attributes(tokens))
+        np.testing.assert_allclose(tagger._scorer.document([tokens])[0], expected, rtol=0, atol=1e-9)
+
+
 def test_same_tags_as_crfsuite(bio, small_devel):
     X, _ = small_devel
     X = list(X) + [[], ["."], ["a"] * 300]

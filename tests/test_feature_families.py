@@ -62,6 +62,15 @@ def test_context_window_conjunctions_and_wildcards():
     }
 
 
+def test_conjunctions_of_other_features_join_their_values():
+    tokens = [{"norm": "a", "shape": "x"}, {"norm": "b", "shape": "X"}, {"norm": "c"}]
+    out = add_context(tokens, [], [], False, [[0, 1]], "norm", {"shape": [[-1, 0], [-1, 0, 1]]})
+    assert out[1] == {"norm": "b", "shape": "X", "+0|+1:norm": "b|c", "-1|+0:shape": "x|X", "-1|+0|+1:shape": "x|X|"}
+    # a word without the feature joins an empty value; beyond the sentence, the boundary marks
+    assert out[0]["-1|+0:shape"] == "<s>|x" and out[2]["-1|+0:shape"] == "X|"
+    assert add_context([], [], [], False, [[0, 1]], "norm", {"shape": [[-1, 0]]}) == []
+
+
 def test_known_attributes_filter_what_neighbours_see():
     context = Context([-1, 1], ["norm"], False)
     projected = context.project({"norm": "a", "x": 1.0}, known={b"+1:norm:a"})

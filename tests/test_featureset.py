@@ -77,6 +77,10 @@ _TOKEN = '[token]\nlower = true\nflags = ["title"]\nsuffixes = [3]\n'
         ('features = ["sparkle*"]', r"context.features names 'sparkle\*', an unknown feature"),
         ('conjunctions = [[-1, 0]]\nconjoin = "lowr"', r"context.conjoin names 'lowr', an unknown feature; did you mean 'lower'"),
         ('conjunctions = [[-1, 0]]\nconjoin = "shape"', r"context.conjoin names 'shape', a feature this set does not compute"),
+        ('feature_conjunctions = {tilte = [[-1, 0]]}', r"context.feature_conjunctions names 'tilte', an unknown feature"),
+        ('feature_conjunctions = {clu128 = [[-1, 0]]}', r"context.feature_conjunctions names 'clu128', a feature this set does not"),
+        ('feature_conjunctions = {lower = [[-1]]}', r"context.feature_conjunctions = .*expected a list of offset lists"),
+        ('feature_conjunctions = [[-1, 0]]', r"context.feature_conjunctions = .*expected a table of feature name"),
     ],
 )
 def test_context_names_only_features_the_set_computes(tmp_path, context, message):

@@ -9,7 +9,7 @@ projections (``assemble``), keeping per-token Python work to a few dict updates.
 from __future__ import annotations
 
 from itertools import chain
-from typing import Collection, Sequence
+from typing import Collection, Mapping, Sequence
 
 OUTSIDE_BEFORE, OUTSIDE_AFTER = "<s>", "</s>"
 
@@ -23,6 +23,7 @@ class Context:
     """A declared context: ``offsets`` (e.g. -2..2), the feature ``names`` copied from
     neighbours (a name ending in ``*`` copies every feature starting with it), word
     ``conjunctions`` (offset lists such as ``[-1, 0]`` joining the ``conjoin`` feature),
+    ``feature_conjunctions`` (the same for other features, e.g. ``{"clu128": [[-1, 0]]}``)
     and ``boundaries`` (``BOS``/``EOS`` on the first and last token)."""
 
     def __init__(
@@ -32,12 +33,20 @@ class Context:
         boundaries: bool = False,
         conjunctions: Sequence[Sequence[int]] = (),
         conjoin: str = "lower",
+        feature_conjunctions: Mapping[str, Sequence[Sequence[int]]] | None = None,
     ):
         self.offsets = [(o, f"{o:+d}:") for o in offsets if o != 0]
         self.exact = frozenset(n for n in names if not n.endswith("*"))
         self.prefixes = tuple(n[:-1] for n in names if n.endswith("*"))
         self.boundaries = boundaries
-        self.conjunctions = [(list(c), "|".join(f"{o:+d}" for o in c) + ":" + conjoin) for c in conjunctions]
+        others = dict(feature_conjunctions or {})
+        # the features whose values conjunctions join; a conjunction names its slot in this list
+        self.conjoined = [conjoin, *others]
+        self.conjunctions = [
+            (list(c), "|".join(f"{o:+d}" for o in c) + ":" + feature, slot)
+            for slot, (feature, offset_lists) in enumerate([(conjoin, conjunctions), *others.items()])
+            for c in offset_lists
+        ]
         self.conjoin = conjoin
         self._visible: dict[str, bool] = {}
 
@@ -70,8 +79,8 @@ class Context:
         """Each token's own items plus its neighbours' projections, conjunctions and boundaries.
 
         Items are encoded CRFsuite attributes (``as_attributes``) or (name, value) pairs;
-        ``own`` and ``projections`` hold items of that kind, and ``conjoined`` the values joined
-        by conjunctions, as bytes or strings to match.
+        ``own`` and ``projections`` hold items of that kind, and ``conjoined`` per token the values
+        conjunctions join (one per feature in ``self.conjoined``), as bytes or strings to match.
         """
         n = len(own)
         # One column per offset: what each token sees of its neighbour there (empty beyond the
@@ -85,10 +94,13 @@ class Context:
                 column = [()] * min(-offset, n) + seen[: max(n + offset, 0)]
             columns.append(column)
         out = _rows(own, columns)
-        for offsets, name in self.conjunctions:
+        values = [[c[0] for c in conjoined]] if len(self.conjoined) == 1 else [list(v) for v in zip(*conjoined)]
+        for offsets, name, slot in self.conjunctions:
+            if not n:
+                break
             if as_attributes:  # conjoined values come as bytes: build the attribute without re-encoding
                 prefix = f"{name}:".encode()
-                keys = [prefix + value for value in self.joined(conjoined, offsets, b"|", b"<s>", b"</s>")]
+                keys = [prefix + value for value in self.joined(values[slot], offsets, b"|", b"<s>", b"</s>")]
                 if known is None:
                     for items, key in zip(out, keys):
                         items.append(key)
@@ -97,7 +109,7 @@ class Context:
                         if key in known:
                             items.append(key)
             else:
-                for i, value in enumerate(self.joined(conjoined, offsets)):
+                for i, value in enumerate(self.joined(values[slot], offsets)):
                     if known is None or f"{name}:{value}".encode() in known:
                         out[i].append((name, value))
         if self.boundaries and n:
@@ -136,10 +148,11 @@ def add_context(
     boundaries: bool,
     conjunctions: Sequence[Sequence[int]] = (),
     conjoin: str = "lower",
+    feature_conjunctions: Mapping[str, Sequence[Sequence[int]]] | None = None,
 ) -> list[dict]:
     """Pure-function form of :class:`Context`: token feature dicts in, dicts with context out."""
-    context = Context(offsets, names, boundaries, conjunctions, conjoin)
+    context = Context(offsets, names, boundaries, conjunctions, conjoin, feature_conjunctions)
     projections = [[[(n, v) for n, v, _ in triples] for triples in context.project(features)] for features in token_features]
-    conjoined = [str(features.get(conjoin, "")) for features in token_features]
+    conjoined = [tuple(str(features.get(f, "")) for f in context.conjoined) for features in token_features]
     own = [list(features.items()) for features in token_features]
     return [dict(items) for items in context.assemble(own, projections, conjoined, as_attributes=False)]

@@ -37,14 +37,14 @@ class EmissionScorer:
         n_labels = len(weights.labels)
         self._zero = np.zeros(n_labels)
         self._index: dict[str, int] = {}
-        self._conjoined: list[bytes] = []  # per row: the value word conjunctions join
+        self._conjoined: list[tuple] = []  # per row: the values conjunctions join
         self._own = np.zeros((1024, n_labels))
         self._seen = np.zeros((len(self._offsets), 1024, n_labels))
         self._gazetteer: dict[tuple, int] = {}
         self._gazetteer_own = np.zeros((64, n_labels))
         self._gazetteer_seen = np.zeros((len(self._offsets), 64, n_labels))
         context = featurizer.context
-        self._conjunctions = [(offsets, f"{name}:".encode()) for offsets, name in context.conjunctions]
+        self._conjunctions = [(offsets, f"{name}:".encode(), slot) for offsets, name, slot in context.conjunctions]
         self._bos = self._sum([b"BOS"]) if context.boundaries else None
         self._eos = self._sum([b"EOS"]) if context.boundaries else None
 
@@ -154,8 +154,11 @@ class EmissionScorer:
 
     def _add_conjunctions(self, scores, sentences, found: list[int], starts) -> None:
         values, lookup, joined = self._conjoined, self._rows.get, self.featurizer.context.joined
-        conjoined = [values[r] for r in found]
-        for offsets, prefix in self._conjunctions:
+        by_slot: dict[int, list] = {}
+        for offsets, prefix, slot in self._conjunctions:
+            conjoined = by_slot.get(slot)
+            if conjoined is None:
+                conjoined = by_slot[slot] = [values[r][slot] for r in found]
             positions, rows = [], []
             for start, tokens in zip(starts.tolist(), sentences):
                 part = conjoined[start : start + len(tokens)]

@@ -16,8 +16,8 @@ Pairs = list[tuple[str, object]]
 
 @dataclass
 class Resources:
-    """What a feature set needs beyond its declaration: gazetteer files, a cluster table and a
-    truecasing table.
+    """What a feature set needs beyond its declaration: gazetteer files, term lists cut from a
+    vocabulary, a cluster table and a truecasing table.
 
     Gazetteers travel as (name, path) and are compiled once per process, so a Resources
     object stays small enough to send to joblib workers.
@@ -26,11 +26,13 @@ class Resources:
     gazetteers: list[tuple[str, str]] = field(default_factory=list)
     clusters: Any = None  # a clusters.ClusterTable
     truecase: Any = None  # a truecase.TruecaseTable
+    term_lists: Any = None  # a term_lists.TermLists
 
     def compiled_gazetteers(self, max_tokens: int = 12) -> list:
         from .gazetteer import load_gazetteer
 
-        return [load_gazetteer(path, name=name, max_tokens=max_tokens) for name, path in self.gazetteers]
+        files = [load_gazetteer(path, name=name, max_tokens=max_tokens) for name, path in self.gazetteers]
+        return files + (self.term_lists.gazetteers(max_tokens) if self.term_lists is not None else [])
 
 
 class Featurizer:
@@ -56,8 +58,11 @@ class Featurizer:
             if resources.clusters is None:
                 raise FeatureSetError(f"feature set {feature_set.name!r} uses word clusters, but none were learned or loaded")
             self._token_functions.append(resources.clusters.features)
+        if feature_set.gazetteers.get("mesh_branches") and resources.term_lists is None:
+            raise FeatureSetError(f"feature set {feature_set.name!r} matches MeSH branch lists, but none were cut or loaded")
         self.gazetteers = (
-            resources.compiled_gazetteers(feature_set.gazetteers.get("max_tokens", 12)) if resources.gazetteers else []
+            resources.compiled_gazetteers(feature_set.gazetteers.get("max_tokens", 12))
+            if resources.gazetteers or resources.term_lists is not None else []
         )
         if feature_set.gazetteers.get("heads"):
             self._token_functions += [g.head_features for g in self.gazetteers]
@@ -68,6 +73,7 @@ class Featurizer:
             ctx.get("boundaries", False),
             ctx.get("conjunctions", []),
             ctx.get("conjoin", "lower"),
+            ctx.get("feature_conjunctions"),
         )
         self._cache: dict[bool, dict[str, tuple]] = {False: {}, True: {}}
         self._gazetteer_cache: dict[tuple, tuple] = {}
@@ -95,7 +101,7 @@ class Featurizer:
 
     def word_items(self, word: str, as_attributes: bool) -> tuple:
         """Cached per word type: its own features and what neighbours see of them, as encoded
-        attributes or as (name, value) pairs, and its conjunction value. Tuples, not lists:
+        attributes or as (name, value) pairs, and its conjunction values. Tuples, not lists:
         the garbage collector stops tracking tuples of strings, and the cache grows large."""
         cache = self._cache[as_attributes]
         entry = cache.get(word)
@@ -103,8 +109,8 @@ class Featurizer:
             if len(cache) >= self.CACHE_LIMIT:
                 cache.clear()
             features = self.token_features(word)
-            conjoined = str(features.get(self.context.conjoin, ""))
-            entry = (*self._split(features, as_attributes), conjoined.encode() if as_attributes else conjoined)
+            conjoined = tuple(str(features.get(name, "")) for name in self.context.conjoined)
+            entry = (*self._split(features, as_attributes), tuple(v.encode() for v in conjoined) if as_attributes else conjoined)
             cache[word] = entry
         return entry
 

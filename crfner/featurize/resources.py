@@ -1,5 +1,5 @@
-"""Resources a feature set needs beyond its declaration: which gazetteer files, and the word
-clusters and truecasing table learned from training text. Built at fit time, recorded in the model at save time,
+"""Resources a feature set needs beyond its declaration: which gazetteer files, the word
+clusters and truecasing table learned from training text, and term lists cut from a vocabulary. Built at fit time, recorded in the model at save time,
 and checked again at load time."""
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from .featurizer import Resources
 
 CLUSTERS_FILE = "clusters.tsv"
 TRUECASE_FILE = "truecase.tsv"
+TERM_LISTS_FILE = "term_lists.tsv"
 #: The learned tables a model directory keeps: (``Resources`` field and metadata key, file name).
-TABLE_FILES = (("clusters", CLUSTERS_FILE), ("truecase", TRUECASE_FILE))
+TABLE_FILES = (("clusters", CLUSTERS_FILE), ("truecase", TRUECASE_FILE), ("term_lists", TERM_LISTS_FILE))
 
 
 def file_sha256(path: str | os.PathLike) -> str:
@@ -128,7 +129,27 @@ def build_resources(feature_set: FeatureSet, X, gazetteers=None, unlabeled_text=
         from .truecase import TruecaseTable
 
         table = TruecaseTable.learn(text)
-    return Resources(gazetteers=lists, clusters=clusters, truecase=table)
+    return Resources(gazetteers=lists, clusters=clusters, truecase=table, term_lists=cut_term_lists(feature_set, lists, data_dir))
+
+
+def cut_term_lists(feature_set: FeatureSet, lists: list[tuple[str, str]], data_dir=None):
+    """The MeSH branch lists ``[gazetteers] mesh_branches`` declares, cut from the data folder's
+    MeSH files (a ``TermLists``), or None."""
+    branches = feature_set.gazetteers.get("mesh_branches")
+    if not branches:
+        return None
+    from ..corpora.registry import resolve_data_dir
+    from .term_lists import MESH_TERMS, MESH_TREES, TermLists
+
+    clash = sorted(set(branches) & {name for name, _ in lists})
+    if clash:
+        raise FeatureSetError(f"feature set {feature_set.name!r}: MeSH branch list {clash[0]!r} has the name of a gazetteer file")
+    folder = resolve_data_dir(data_dir)
+    for name in (MESH_TREES, MESH_TERMS):
+        if not (folder / name).is_file():
+            raise FeatureSetError(f"feature set {feature_set.name!r}: MeSH branch lists need {folder / name} "
+                                  "(set --data-dir or $CRFNER_DATA_DIR)")
+    return TermLists.from_mesh(folder, branches)
 
 
 def gazetteer_sentences(lists: list[tuple[str, str]]) -> list[list[str]]:
@@ -157,6 +178,9 @@ def describe_resources(resources: Resources) -> dict:
         }
     if resources.truecase is not None:
         info["truecase"] = {"file": TRUECASE_FILE, "sha256": resources.truecase.sha256(), "words": len(resources.truecase)}
+    if resources.term_lists is not None:
+        info["term_lists"] = {"file": TERM_LISTS_FILE, "sha256": resources.term_lists.sha256(),
+                              "terms": {name: len(terms) for name, terms in resources.term_lists.lists.items()}}
     return info
 
 
@@ -197,7 +221,11 @@ def restore_resources(model_dir: Path, recorded: dict, gazetteers=None, allow_ga
                 f"(sha256 {entry['sha256'][:12]}…); use allow_gazetteer_change=True (--allow-gazetteer-change) to run anyway"
             )
         lists.append((name, str(Path(path).resolve())))
-    clusters = truecase = None
+    clusters = truecase = term_lists = None
+    if recorded.get("term_lists"):
+        from .term_lists import TermLists
+
+        term_lists = _load_table(model_dir, TERM_LISTS_FILE, TermLists, recorded["term_lists"]["sha256"])
     if recorded.get("clusters"):
         from .clusters import ClusterTable
 
@@ -206,7 +234,7 @@ def restore_resources(model_dir: Path, recorded: dict, gazetteers=None, allow_ga
         from .truecase import TruecaseTable
 
         truecase = _load_table(model_dir, TRUECASE_FILE, TruecaseTable, recorded["truecase"]["sha256"])
-    return Resources(gazetteers=lists, clusters=clusters, truecase=truecase)
+    return Resources(gazetteers=lists, clusters=clusters, truecase=truecase, term_lists=term_lists)
 
 
 def _load_table(model_dir: Path, name: str, kind, sha256: str):

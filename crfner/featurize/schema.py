@@ -67,6 +67,24 @@ def _conjunctions(value: Any) -> list[list[int]]:
     return [list(c) for c in value]
 
 
+def _feature_conjunctions(value: Any) -> dict[str, list[list[int]]]:
+    if not isinstance(value, dict) or not all(isinstance(k, str) and k for k in value):
+        raise ValueError("expected a table of feature name = offset lists, e.g. {clu128 = [[-1, 0], [0, 1]]}")
+    return {name: _conjunctions(offsets) for name, offsets in value.items()}
+
+
+def _mesh_branches(value: Any) -> dict[str, list[str]]:
+    from .term_lists import LIST_NAME, TREE_NUMBER
+
+    if not isinstance(value, dict) or not value or not all(
+        isinstance(k, str) and LIST_NAME.fullmatch(k) and isinstance(v, list) and v
+        and all(isinstance(n, str) and TREE_NUMBER.fullmatch(n) for n in v)
+        for k, v in value.items()
+    ):
+        raise ValueError("expected a table of list name = MeSH tree-number prefixes, e.g. {mesh_sign = [\"C23.888\"]}")
+    return {name: list(prefixes) for name, prefixes in value.items()}
+
+
 def _string(value: Any) -> str:
     if not isinstance(value, str) or not value:
         raise ValueError("expected a non-empty string")
@@ -149,8 +167,9 @@ CONTEXT_OPTIONS = {
     "boundaries": _bool,
     "conjunctions": _conjunctions,
     "conjoin": _string,
+    "feature_conjunctions": _feature_conjunctions,
 }
-GAZETTEER_OPTIONS = {"lists": _list_names, "max_tokens": _count, "heads": _bool}
+GAZETTEER_OPTIONS = {"lists": _list_names, "max_tokens": _count, "heads": _bool, "mesh_branches": _mesh_branches}
 CLUSTER_OPTIONS = {
     "granularities": _granularities,
     "dims": _count,
@@ -259,3 +278,6 @@ def check_context(context: dict, token: dict, clusters: dict, source: str) -> No
         conjoin or ""
     ).startswith("gazhead:"):
         raise _unknown(conjoin or "lower", names, " (conjunctions join its values)", source, "conjoin")
+    for name in context.get("feature_conjunctions", {}):
+        if name not in names:
+            raise _unknown(name, names, " (conjunctions join its values)", source, "feature_conjunctions")

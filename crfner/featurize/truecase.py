@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..errors import DataFormatError
-from .tsv_tables import SavedTable, read_lines
+from .tsv_tables import SavedTable, read_rows
 
 _HEADER = "word\tform"
 _UNSTORABLE = re.compile(r"[\t\n\r]")
@@ -74,15 +74,8 @@ class TruecaseTable(SavedTable):
     @classmethod
     def load(cls, path: str | os.PathLike) -> TruecaseTable:
         """Read a table written by ``save``; a malformed file raises ``DataFormatError`` naming the line."""
-        lines = read_lines(path, newline="")
-        if not lines or lines[0] != _HEADER:
-            raise DataFormatError("expected the header line 'word<TAB>form'", path, 1)
         forms: dict[str, str] = {}
-        for number, line in enumerate(lines[1:], start=2):
-            fields = line.split("\t")
-            if len(fields) != 2 or "\r" in line:
-                raise DataFormatError(f"expected 'word<TAB>form', got {line[:60]!r}", path, number)
-            word, form = fields
+        for number, (word, form) in read_rows(path, _HEADER):
             if word in forms:
                 raise DataFormatError(f"word {word!r} appears twice", path, number)
             if not word or form.lower() != word or form == word:

@@ -46,3 +46,19 @@ def read_lines(path: str | os.PathLike, newline: str | None = None) -> list[str]
     if lines[-1] == "":
         lines.pop()
     return lines
+
+
+def read_rows(path: str | os.PathLike, header: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of each row below a saved table's fixed ``header`` line; a missing
+    header, or a row with another number of fields or a carriage return, raises
+    ``DataFormatError`` naming the line."""
+    lines = read_lines(path, newline="")
+    shown = "'" + header.replace("\t", "<TAB>") + "'"
+    if not lines or lines[0] != header:
+        raise DataFormatError(f"expected the header line {shown}", path, 1)
+    width = header.count("\t") + 1
+    for number, line in enumerate(lines[1:], start=2):
+        fields = line.split("\t")
+        if len(fields) != width or "\r" in line:
+            raise DataFormatError(f"expected {shown}, got {line[:60]!r}", path, number)
+        yield number, fields
