@@ -6,7 +6,7 @@ three copies of the evaluation split: as written, every token lower-cased and ev
 upper-cased (tags unchanged); strict entity micro-F1 with a 95% document-bootstrap interval, the
 drop from `as written` to each one-case copy, and, per copy, paired approximate-randomisation
 tests over documents of `clinical` against `clinical-v2` (benchmarks/configs/clinical-v2.toml,
-version 2, as it shipped before version 3), `clinical-v3` (benchmarks/configs/clinical-v3.toml), `biomedical` and `tutorial`.
+version 2, as it shipped before version 3), `clinical-v3` and `clinical-v4` (benchmarks/configs/), `biomedical` and `tutorial`.
 
     .venv/bin/python benchmarks/case_robustness.py --data-dir ../shared/data --split devel \\
         --corpora maccrobat phee --systems tutorial biomedical clinical-v2 clinical --out case.json
@@ -31,8 +31,10 @@ from document_consistency import peak_mib
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFIGS = os.path.join(REPO, "benchmarks", "configs")
 SYSTEMS = {"tutorial": "tutorial", "biomedical": "biomedical", "clinical": "clinical",
-           "clinical-v2": os.path.join(CONFIGS, "clinical-v2.toml"), "clinical-v3": os.path.join(CONFIGS, "clinical-v3.toml")}
-PAIRS = [("clinical", "clinical-v2"), ("clinical", "clinical-v3"), ("clinical", "biomedical"), ("clinical", "tutorial")]
+           "clinical-v2": os.path.join(CONFIGS, "clinical-v2.toml"), "clinical-v3": os.path.join(CONFIGS, "clinical-v3.toml"),
+           "clinical-v4": os.path.join(CONFIGS, "clinical-v4.toml")}
+PAIRS = [("clinical", "clinical-v2"), ("clinical", "clinical-v3"), ("clinical", "clinical-v4"), ("clinical", "biomedical"),
+         ("clinical", "tutorial")]
 COPIES = {"as written": lambda t: t, "lower": str.lower, "upper": str.upper}
 NOTE = ("Strict entity micro-F1. Each system is trained on the corpus's train split as written and tagged on three "
         "copies of the evaluation split (as written, every token lower-cased, every token upper-cased; tags "

@@ -3,9 +3,9 @@ pooled, split by document (test is never read): each document is tagged once by 
 not train on it, and systems are compared over all pooled documents (180 for MACCROBAT instead of
 devel's 20), so a paired test can see gains that devel alone cannot.
 
-Systems: the installed feature sets `tutorial`, `biomedical` and `clinical` (version 4, which
-these runs chose: `conjunctions4_trigrams_fourgrams`), `clinical-v3` (benchmarks/configs/
-clinical-v3.toml), and levers on version 3:
+Systems: the installed feature sets `tutorial`, `biomedical` and `clinical` (version 5, which
+these runs chose: version 4 was `conjunctions4_trigrams_fourgrams`, version 5 `v4_mesh_lists`),
+`clinical-v3` and `clinical-v4` (frozen in benchmarks/configs/), and levers on version 3:
 - `conjunctions4`: word conjunctions [-2,-1] .. [1,2] (clinical_levers.py's best devel lever);
   `conjunctions4_trigram` adds [-1,0,1], `conjunctions4_trigrams` also [-2,-1,0] and [0,1,2],
   `..._skip` adds [-1,1] to that, `..._fourgrams` [-2,-1,0,1] and [-1,0,1,2]; `conjunctions4_prefix` adds neighbours' 3-letter prefixes;
@@ -16,11 +16,16 @@ clinical-v3.toml), and levers on version 3:
   Guo, Che, Wang and Liu (2014, EMNLP, "Revisiting embedding features for simple
   semi-supervised learning") do: ``emb17:+`` above the dimension's mean positive value,
   ``emb17:-`` below its mean negative value, nothing between; also measured by wrapping.
-And training changes on version 4: `v4_c1_0.05`, `v4_c2_0.01`, `v4_c2_0.03`, `v4_c2_0.3` (its c1 0.01, c2 0.1
-are the biomedical set's), `v4_iterations300` (its 150).
+And changes on version 4 (`V4_CHANGES`): training parameters (`v4_c1_0.05`, `v4_c2_0.03`, ...; its
+c1 0.01, c2 0.1 are the biomedical set's, its 150 iterations), the window, n-grams of word
+clusters or shapes (`[context] feature_conjunctions`), MeSH branch term lists (`v4_mesh_lists`,
+the lists of clinical_features.py passed as gazetteer files; version 5 declares them as
+`[gazetteers.mesh_branches]`), IOBES training tags, and ablations (`v4_no_*`: one family left out).
 
     python benchmarks/clinical_cv.py --data-dir ../shared/data --corpus maccrobat \\
-        --systems clinical-v3 biomedical clinical --out benchmarks/results/clinical_cv_maccrobat.json
+        --systems clinical-v4 clinical --reference clinical-v4 --out benchmarks/results/clinical_cv_maccrobat.json
+
+`--predictions DIR` keeps each system's tags, so that a reference (or any system) is trained once.
 """
 
 from __future__ import annotations
@@ -33,7 +38,8 @@ import time
 import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-V3 = os.path.join(HERE, "configs", "clinical-v3.toml")  # the base every lever changes
+V3 = os.path.join(HERE, "configs", "clinical-v3.toml")  # the base the DECLARATIONS change
+V4 = os.path.join(HERE, "configs", "clinical-v4.toml")  # the base the V4_CHANGES change
 CONJUNCTIONS4 = [[-2, -1], [-1, 0], [0, 1], [1, 2]]
 TRIGRAMS = [[-2, -1, 0], [-1, 0, 1], [0, 1, 2]]
 # declaration changes on `clinical`
@@ -46,11 +52,39 @@ DECLARATIONS = {
     "conjunctions4_prefix": {"conjunctions": CONJUNCTIONS4,
                              "features": ["norm", "shape_short", "suf3", "pre3", "gaz:*", "clu128"]},
 }
-# training changes on version 4 (`clinical`): more words means more weights to regularise
-TRAINING = {"v4_c1_0.05": {"c1": 0.05}, "v4_c2_0.01": {"c2": 0.01}, "v4_c2_0.03": {"c2": 0.03}, "v4_c2_0.3": {"c2": 0.3},
-            "v4_iterations300": {"max_iterations": 300}}
-SYSTEMS = ["clinical-v3", "tutorial", "biomedical", "clinical", *DECLARATIONS, "topic_clusters", "binary_embeddings",
-           *TRAINING]
+# changes on version 4, section by section; None removes an option
+_WINDOW = ["norm", "shape_short", "suf3", "gaz:*", "clu128"]
+V4_CHANGES = {
+    # training: more words means more weights to regularise
+    "v4_c1_0.05": {"training": {"c1": 0.05}}, "v4_c1_0.02": {"training": {"c1": 0.02}},
+    "v4_c2_0.01": {"training": {"c2": 0.01}}, "v4_c2_0.03": {"training": {"c2": 0.03}},
+    "v4_c2_0.3": {"training": {"c2": 0.3}}, "v4_iterations300": {"training": {"max_iterations": 300}},
+    # context
+    "v4_cluster_window": {"context": {"features": ["norm", "shape_short", "suf3", "gaz:*", "clu32", "clu128", "clu512"]}},
+    "v4_window3": {"context": {"offsets": [-3, -2, -1, 1, 2, 3]}},
+    # n-grams of word classes, not only of words (context.feature_conjunctions)
+    "v4_cluster_bigrams": {"context": {"feature_conjunctions": {"clu128": [[-1, 0], [0, 1]]}}},
+    "v4_cluster_ngrams": {"context": {"feature_conjunctions": {"clu128": [[-2, -1], [-1, 0], [0, 1], [1, 2], [-1, 0, 1]]}}},
+    "v4_cluster512_bigrams": {"context": {"feature_conjunctions": {"clu512": [[-1, 0], [0, 1]]}}},
+    "v4_shape_bigrams": {"context": {"feature_conjunctions": {"shape_short": [[-1, 0], [0, 1]]}}},
+    # MeSH branch term lists as extra gazetteers (clinical_features.py's, tried on devel with version 1)
+    "v4_mesh_lists": {},
+    "v4_mesh_lists2": {},  # more branches: cells and fluids, investigative techniques, signs apart from pathology
+    # IOBES training tags (S- for one-token entities, E- for last tokens), tagged back to IOB2
+    "v4_iobes": {},
+    # the O label's score lowered at decoding (Minkov et al. 2006's recall/precision trade)
+    **{f"v4_o_bias_{b}": {} for b in (0.25, 0.5, 1.0)},
+    # ablations: one family (or its window copy) left out
+    "v4_no_prefixes": {"token": {"prefixes": None}},
+    "v4_affixes_2_4": {"token": {"prefixes": [2, 3, 4], "suffixes": [2, 3, 4]}},
+    "v4_no_long_shape": {"token": {"shape": ["short"]}},
+    "v4_no_clinical_patterns": {"token": {"clinical": None}},
+    "v4_no_abbreviations": {"abbreviations": {"long_form": None}},
+    "v4_window_no_gazetteers": {"context": {"features": [f for f in _WINDOW if f != "gaz:*"]}},
+}
+O_BIAS = {system: float(system.rsplit("_", 1)[1]) for system in V4_CHANGES if system.startswith("v4_o_bias_")}
+SYSTEMS = ["clinical-v3", "clinical-v4", "tutorial", "biomedical", "clinical", *DECLARATIONS, "topic_clusters", "binary_embeddings",
+           *V4_CHANGES]
 
 
 class WiderTable:
@@ -110,9 +144,17 @@ def feature_set(system: str) -> dict | str:
 
     if system in ("tutorial", "biomedical", "clinical"):
         return system
-    if system in TRAINING:
-        spec = load_feature_set("clinical").to_dict()
-        spec["training"].update(TRAINING[system])
+    if system == "clinical-v4":
+        return V4
+    if system in V4_CHANGES:
+        spec = load_feature_set(V4).to_dict()
+        for section, changes in V4_CHANGES[system].items():
+            table = spec.setdefault(section, {})
+            for key, value in changes.items():
+                if value is None:
+                    table.pop(key, None)
+                else:
+                    table[key] = value
         return spec
     spec = load_feature_set(V3).to_dict()
     spec["context"].update(DECLARATIONS.get(system, {}))
@@ -126,28 +168,99 @@ def folds(ids: list[str], k: int, seed: int = 0) -> dict[str, int]:
     return {d: i % k for i, d in enumerate(documents)}
 
 
+def gazetteer_files(system: str, data_dir: str) -> dict:
+    """CRFTagger options of the MeSH list levers: the lists written as gazetteer files."""
+    if system not in ("v4_mesh_lists", "v4_mesh_lists2"):
+        return {}
+    import tempfile
+
+    from clinical_features import MESH_BRANCHES, mesh_branch_lists
+
+    branches = MESH_BRANCHES if system == "v4_mesh_lists" else {
+        **MESH_BRANCHES, "mesh_anatomy": MESH_BRANCHES["mesh_anatomy"] + ("A11", "A12"),
+        "mesh_diagnostic": ("E01", "E05"), "mesh_sign": ("C23.888",), "mesh_pathology": ("C23.550",)}
+    return {"gazetteers": mesh_branch_lists(data_dir, tempfile.mkdtemp(prefix="crfner-mesh-"), branches)}
+
+
+def lowered_outside(tagger, X, documents, bias: float) -> list:
+    """Viterbi tags with the O label's score lowered by ``bias`` at every token (label scores
+    summed from the model's weights over its token attributes: public API only)."""
+    import numpy as np
+    from crfner.crf.decoding import viterbi
+
+    weights = tagger.weights_
+    emissions = [weights.emissions(attributes) for attributes in tagger.token_attributes(X, documents=documents)]
+    lowered = np.zeros(len(weights.labels))
+    lowered[weights.labels.index("O")] = bias
+    return [[weights.labels[k] for k in path] for path in viterbi([e - lowered for e in emissions], weights.transition)]
+
+
+_FITTED: dict = {}  # (declaration, fold) -> (tagger, seconds): the O-bias systems share version 4's fold models
+
+
 def cross_validated(system: str, X, y, ids, groups, fold_of: dict, data_dir: str) -> tuple[list, float]:
     """Each sentence's tags from the model of the fold that held its document out; training seconds."""
+    import json
+
     import crfner
     from crfner.featurize import resources
+    from crfner.schemes import convert
 
     predicted: list = [None] * len(X)
     seconds = 0.0
     original = resources.build_resources
     if system in ("topic_clusters", "binary_embeddings"):
         resources.build_resources = widened(topic_pairs if system == "topic_clusters" else binary_pairs)
+    options = gazetteer_files(system, data_dir)
+    scheme = (lambda tags: convert(tags, "iobes")) if system == "v4_iobes" else list
+    bias = O_BIAS.get(system)
     try:
         for fold in sorted(set(fold_of.values())):
             train = [i for i, g in enumerate(groups) if fold_of[g] != fold]
             held = [i for i, g in enumerate(groups) if fold_of[g] == fold]
-            tagger = crfner.CRFTagger(features=feature_set(system), data_dir=data_dir)
-            started = time.perf_counter()
-            tagger.fit([X[i] for i in train], [y[i] for i in train], documents=[ids[i] for i in train])
-            seconds += time.perf_counter() - started
-            for i, tags in zip(held, tagger.predict([X[i] for i in held], documents=[ids[i] for i in held])):
-                predicted[i] = tags
+            key = (json.dumps(feature_set(system), sort_keys=True), fold)
+            if bias is not None and key in _FITTED:
+                tagger, fit_seconds = _FITTED[key]
+            else:
+                tagger = crfner.CRFTagger(features=feature_set(system), data_dir=data_dir, **options)
+                started = time.perf_counter()
+                tagger.fit([X[i] for i in train], [scheme(y[i]) for i in train], documents=[ids[i] for i in train])
+                fit_seconds = time.perf_counter() - started
+                if bias is not None:
+                    _FITTED[key] = (tagger, fit_seconds)
+            seconds += fit_seconds
+            Xh, documents = [X[i] for i in held], [ids[i] for i in held]
+            tags = lowered_outside(tagger, Xh, documents, bias) if bias is not None else tagger.predict(Xh, documents=documents)
+            for i, t in zip(held, tags):
+                predicted[i] = convert(t, "iob2") if system == "v4_iobes" else t
     finally:
         resources.build_resources = original
+    return predicted, seconds
+
+
+def kept(folder: str | None, system: str, corpus: str, k: int, run) -> tuple[list, float]:
+    """``run()`` (tags, training seconds), or what an earlier run of the same declaration kept in ``folder``."""
+    if not folder:
+        return run()
+    import hashlib
+    import json
+
+    from crfner.atomic import atomic_open
+
+    from crfner.featurize.featureset import load_feature_set
+
+    spec = feature_set(system)
+    spec = load_feature_set(spec).to_dict() if isinstance(spec, str) else spec
+    declaration = json.dumps([system, spec, corpus, k], sort_keys=True, default=str)
+    path = os.path.join(folder, f"{corpus}-{system}-{hashlib.sha256(declaration.encode()).hexdigest()[:12]}.json")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as handle:
+            kept_run = json.load(handle)
+        return kept_run["tags"], kept_run["train_seconds"]
+    predicted, seconds = run()
+    os.makedirs(folder, exist_ok=True)
+    with atomic_open(path) as handle:
+        json.dump({"declaration": declaration, "tags": predicted, "train_seconds": seconds}, handle)
     return predicted, seconds
 
 
@@ -160,6 +273,8 @@ def main() -> int:
     parser.add_argument("--reference", choices=SYSTEMS, default="clinical-v3",
                         help="the system the others are tested against (run it first in --systems)")
     parser.add_argument("--out", help="JSON file; rows are replaced by (system, corpus, reference)")
+    parser.add_argument("--predictions", help="folder keeping each system's cross-validated tags (keyed by its "
+                        "declaration, corpus and folds), so a later run compares against a reference without retraining it")
     args = parser.parse_args()
     if not args.out:
         from scratch import fresh_out
@@ -182,7 +297,8 @@ def main() -> int:
     command = " ".join(["python", "benchmarks/clinical_cv.py", *sys.argv[1:]])
     reference = None
     for system in args.systems:
-        predicted, seconds = cross_validated(system, X, y, ids, groups, fold_of, args.data_dir)
+        predicted, seconds = kept(args.predictions, system, args.corpus, args.folds,
+                                  lambda system=system: cross_validated(system, X, y, ids, groups, fold_of, args.data_dir))
         s = crfner.evaluate(y, predicted)
         row = {"system": system, "corpus": args.corpus, "folds": args.folds, "documents": len(fold_of),
                "f1": round(s.f1, 4), "precision": round(s.precision, 4), "recall": round(s.recall, 4),

@@ -153,8 +153,8 @@ def test_the_linked_output_gives_clinical_entities_mesh_ids(quickstart, note):
     concepts = {(e["text"], e["type"]): e.get("concept") for e in linked}
     assert concepts[("aspirin", "Medication")] == "MESH:D001241"  # through the alias Medication -> Chemical
     assert concepts[("shortness of breath", "Sign_symptom")] == "MESH:D004417"  # Sign_symptom -> Disease
-    # "HTN" tagged as a disease is linked through its sense; this note's HTN is tagged as a
-    # diagnostic procedure (version 4, as the README says), a type without an alias: no id
+    # "HTN" tagged as a disease is linked through its sense (this note's, with version 5, as the
+    # README says); tagged as a diagnostic procedure, a type without an alias, it would get no id
     for e in linked:
         if e["text"] == "HTN":
             assert e.get("concept") == ("MESH:D006973" if e["type"] == "Disease_disorder" else None), e
