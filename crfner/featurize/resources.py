@@ -1,6 +1,7 @@
 """Resources a feature set needs beyond its declaration: which gazetteer files, the word
-clusters and truecasing table learned from training text, and term lists cut from a vocabulary. Built at fit time, recorded in the model at save time,
-and checked again at load time."""
+clusters and truecasing table learned from training text, and term lists cut from a
+vocabulary. Built at fit time, recorded in the model at save time, and checked again at load
+time."""
 
 from __future__ import annotations
 
