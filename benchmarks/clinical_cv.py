@@ -182,17 +182,18 @@ def gazetteer_files(system: str, data_dir: str) -> dict:
     return {"gazetteers": mesh_branch_lists(data_dir, tempfile.mkdtemp(prefix="crfner-mesh-"), branches)}
 
 
-def lowered_outside(tagger, X, documents, bias: float) -> list:
-    """Viterbi tags with the O label's score lowered by ``bias`` at every token (label scores
-    summed from the model's weights over its token attributes: public API only)."""
+def lowered_outside(tagger, X, documents, biases) -> dict[float, list]:
+    """For each bias, the Viterbi tags with the O label's score lowered by it at every token (label
+    scores summed once from the model's weights over its token attributes: public API only)."""
     import numpy as np
     from crfner.crf.decoding import viterbi
 
     weights = tagger.weights_
     emissions = [weights.emissions(attributes) for attributes in tagger.token_attributes(X, documents=documents)]
-    lowered = np.zeros(len(weights.labels))
-    lowered[weights.labels.index("O")] = bias
-    return [[weights.labels[k] for k in path] for path in viterbi([e - lowered for e in emissions], weights.transition)]
+    outside = np.zeros(len(weights.labels))
+    outside[weights.labels.index("O")] = 1.0
+    return {bias: [[weights.labels[k] for k in path] for path in viterbi([e - bias * outside for e in emissions], weights.transition)]
+            for bias in biases}
 
 
 _FITTED: dict = {}  # (declaration, fold) -> (tagger, seconds): the O-bias systems share version 4's fold models
@@ -214,23 +215,24 @@ def cross_validated(system: str, X, y, ids, groups, fold_of: dict, data_dir: str
     options = gazetteer_files(system, data_dir)
     scheme = (lambda tags: convert(tags, "iobes")) if system == "v4_iobes" else list
     bias = O_BIAS.get(system)
+    spec = feature_set(system)
     try:
         for fold in sorted(set(fold_of.values())):
             train = [i for i, g in enumerate(groups) if fold_of[g] != fold]
             held = [i for i, g in enumerate(groups) if fold_of[g] == fold]
-            key = (json.dumps(feature_set(system), sort_keys=True), fold)
-            if bias is not None and key in _FITTED:
+            key = (json.dumps(spec, sort_keys=True), fold) if bias is not None else None
+            if key in _FITTED:
                 tagger, fit_seconds = _FITTED[key]
             else:
-                tagger = crfner.CRFTagger(features=feature_set(system), data_dir=data_dir, **options)
+                tagger = crfner.CRFTagger(features=spec, data_dir=data_dir, **options)
                 started = time.perf_counter()
                 tagger.fit([X[i] for i in train], [scheme(y[i]) for i in train], documents=[ids[i] for i in train])
                 fit_seconds = time.perf_counter() - started
-                if bias is not None:
+                if key is not None:
                     _FITTED[key] = (tagger, fit_seconds)
             seconds += fit_seconds
             Xh, documents = [X[i] for i in held], [ids[i] for i in held]
-            tags = lowered_outside(tagger, Xh, documents, bias) if bias is not None else tagger.predict(Xh, documents=documents)
+            tags = lowered_outside(tagger, Xh, documents, [bias])[bias] if bias is not None else tagger.predict(Xh, documents=documents)
             for i, t in zip(held, tags):
                 predicted[i] = convert(t, "iob2") if system == "v4_iobes" else t
     finally:

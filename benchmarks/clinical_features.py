@@ -77,26 +77,15 @@ MESH_BRANCHES = {
 
 
 def mesh_branch_lists(data_dir: str, folder: str, branches: dict = MESH_BRANCHES) -> dict[str, str]:
-    """Write one term list per MeSH branch group (``branches``: name -> tree-number prefixes) into ``folder``; {name: path}."""
-    trees = {}
-    with open(os.path.join(data_dir, "gazetteers", "mesh_tree_numbers.tsv"), encoding="utf-8") as handle:
-        for line in handle:
-            descriptor, numbers = line.rstrip("\n").split("\t")
-            trees[descriptor] = numbers.split("|")
-    terms: dict[str, set] = {name: set() for name in branches}
-    with open(os.path.join(data_dir, "vocabularies", "mesh2024_descriptor_terms.tsv"), encoding="utf-8") as handle:
-        for line in handle:
-            descriptor, term, _, permuted = line.rstrip("\n").split("\t")
-            if permuted == "Y":
-                continue
-            for name, prefixes in branches.items():
-                if any(number.startswith(prefixes) for number in trees.get(descriptor, ())):
-                    terms[name].add(term)
+    """Write one term list per MeSH branch group (``branches``: name -> tree-number prefixes) into
+    ``folder``, cut as ``[gazetteers.mesh_branches]`` cuts them; {name: path}."""
+    from crfner.featurize.term_lists import TermLists
+
     paths = {}
-    for name, found in terms.items():
+    for name, terms in TermLists.from_mesh(data_dir, branches).lists.items():
         paths[name] = os.path.join(folder, f"{name}.tsv")
         with open(paths[name], "w", encoding="utf-8") as handle:
-            handle.writelines(f"{term}\tX\n" for term in sorted(found))
+            handle.writelines(f"{term}\tX\n" for term in terms)
     return paths
 
 

@@ -120,17 +120,11 @@ def run(lever: str, corpus: str, data_dir: str, base: str = "v2") -> tuple[dict,
         row["one_case"] = {name: scored(ye, tagger.predict([[f(w) for w in s] for s in Xe], documents=ide))["f1"]
                            for name, f in (("lower", str.lower), ("upper", str.upper))}
     if lever == "o_bias":  # label scores summed from the weights, O lowered, decoded by crfner's Viterbi
-        import numpy as np
-        from crfner.crf.decoding import viterbi
+        from clinical_cv import lowered_outside
 
-        weights = tagger.weights_
-        emissions = [np.array([weights.state[[weights.attributes[a] for a in token]].sum(axis=0) for token in sentence])
-                     for sentence in tagger.token_attributes(Xe, documents=ide)]
-        decode = lambda scores: [[weights.labels[k] for k in path] for path in viterbi(scores, weights.transition)]
-        assert decode(emissions) == predicted  # the same tags as predict() before any bias
-        lowered = np.zeros(len(weights.labels))
-        lowered[weights.labels.index("O")] = 1.0
-        row["sweep"] = {str(b): scored(ye, decode([e - b * lowered for e in emissions])) for b in BIASES}
+        swept = lowered_outside(tagger, Xe, ide, [0.0, *BIASES])
+        assert swept[0.0] == predicted  # the same tags as predict() before any bias
+        row["sweep"] = {str(b): scored(ye, swept[b]) for b in BIASES}
     return row, predicted
 
 

@@ -94,10 +94,8 @@ class Context:
                 column = [()] * min(-offset, n) + seen[: max(n + offset, 0)]
             columns.append(column)
         out = _rows(own, columns)
-        values = [[c[0] for c in conjoined]] if len(self.conjoined) == 1 else [list(v) for v in zip(*conjoined)]
-        for offsets, name, slot in self.conjunctions:
-            if not n:
-                break
+        values = list(zip(*conjoined)) if self.conjunctions else []  # per conjoined feature, its value at each token
+        for offsets, name, slot in self.conjunctions if n else ():
             if as_attributes:  # conjoined values come as bytes: build the attribute without re-encoding
                 prefix = f"{name}:".encode()
                 keys = [prefix + value for value in self.joined(values[slot], offsets, b"|", b"<s>", b"</s>")]
