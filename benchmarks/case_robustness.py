@@ -6,10 +6,13 @@ three copies of the evaluation split: as written, every token lower-cased and ev
 upper-cased (tags unchanged); strict entity micro-F1 with a 95% document-bootstrap interval, the
 drop from `as written` to each one-case copy, and, per copy, paired approximate-randomisation
 tests over documents of `clinical` against `clinical-v2` (benchmarks/configs/clinical-v2.toml,
-version 2, as it shipped before version 3), `clinical-v3` and `clinical-v4` (benchmarks/configs/), `biomedical` and `tutorial`.
+version 2, as it shipped before version 3), `clinical-v3`, `clinical-v4` and `clinical-v5` (benchmarks/configs/), `biomedical` and `tutorial`.
 
     .venv/bin/python benchmarks/case_robustness.py --data-dir ../shared/data --split devel \\
         --corpora maccrobat phee --systems tutorial biomedical clinical-v2 clinical --out case.json
+
+``--abbreviated`` adds a fourth copy, note_copies.py's: entities whose words are the usual sense of
+a clinical short form written as notes write that short form (tokens and tags change with it).
 
 Rows are merged into ``--out`` under their (corpus, split, system, limit) key, comparisons under
 (corpus, split, system_a, system_b, limit); ``--limit N`` keeps the first N training and first N
@@ -32,10 +35,13 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFIGS = os.path.join(REPO, "benchmarks", "configs")
 SYSTEMS = {"tutorial": "tutorial", "biomedical": "biomedical", "clinical": "clinical",
            "clinical-v2": os.path.join(CONFIGS, "clinical-v2.toml"), "clinical-v3": os.path.join(CONFIGS, "clinical-v3.toml"),
-           "clinical-v4": os.path.join(CONFIGS, "clinical-v4.toml")}
-PAIRS = [("clinical", "clinical-v2"), ("clinical", "clinical-v3"), ("clinical", "clinical-v4"), ("clinical", "biomedical"),
+           "clinical-v4": os.path.join(CONFIGS, "clinical-v4.toml"), "clinical-v5": os.path.join(CONFIGS, "clinical-v5.toml")}
+PAIRS = [("clinical", "clinical-v2"), ("clinical", "clinical-v3"), ("clinical", "clinical-v4"), ("clinical", "clinical-v5"),
+         ("clinical", "biomedical"),
          ("clinical", "tutorial")]
 COPIES = {"as written": lambda t: t, "lower": str.lower, "upper": str.upper}
+# note_copies.py's copy: entities written as notes abbreviate them (tokens and tags change)
+ABBREVIATED = "abbreviated"
 NOTE = ("Strict entity micro-F1. Each system is trained on the corpus's train split as written and tagged on three "
         "copies of the evaluation split (as written, every token lower-cased, every token upper-cased; tags "
         "unchanged), with document ids. f1_95: percentile bootstrap over documents. drop: F1 as written minus F1 of "
@@ -66,8 +72,9 @@ def score(y_true, predicted, ids, n_bootstrap: int) -> dict:
             "f1_95": [round(v, 4) for v in ci["f1"]], "per_type_f1": {t: round(s.f1, 4) for t, s in scores.per_type.items()}}
 
 
-def run_system(corpus: str, split: str, system: str, data, args) -> tuple[dict, dict]:
-    """Train one system and score it on the three copies: its row and its predictions per copy."""
+def run_system(corpus: str, split: str, system: str, data, args, abbreviated=None) -> tuple[dict, dict]:
+    """Train one system and score it on the three copies (and ``abbreviated``, note_copies.py's
+    copy as (sentences, tags), when given): its row and its predictions per copy."""
     import crfner
     from crfner.featurize.featureset import load_feature_set
 
@@ -87,8 +94,12 @@ def run_system(corpus: str, split: str, system: str, data, args) -> tuple[dict, 
     for copy, change in COPIES.items():
         predictions[copy] = tagger.predict([[change(t) for t in s] for s in Xe], documents=ide)
         row["copies"][copy] = score(ye, predictions[copy], ide, args.bootstrap)
+    if abbreviated is not None:
+        predictions[ABBREVIATED] = tagger.predict(abbreviated[0], documents=ide)
+        row["copies"][ABBREVIATED] = score(abbreviated[1], predictions[ABBREVIATED], ide, args.bootstrap)
+        row["copies"][ABBREVIATED]["entities_replaced"] = abbreviated[2]
     written = row["copies"]["as written"]["f1"]
-    row["drop"] = {copy: round(written - row["copies"][copy]["f1"], 4) for copy in ("lower", "upper")}
+    row["drop"] = {copy: round(written - row["copies"][copy]["f1"], 4) for copy in row["copies"] if copy != "as written"}
     row.update(peak_rss_mib=peak_mib(), command=command(), finished=time.strftime("%Y-%m-%d %H:%M:%S"))
     for copy, cells in row["copies"].items():
         lo, hi = cells["f1_95"]
@@ -100,12 +111,13 @@ def run_system(corpus: str, split: str, system: str, data, args) -> tuple[dict, 
     return row, predictions
 
 
-def compare(corpus: str, split: str, a: str, b: str, y_true, ids, predictions: dict, args) -> dict:
+def compare(corpus: str, split: str, a: str, b: str, y_true, ids, predictions: dict, args, y_abbreviated=None) -> dict:
     from crfner.evaluation.significance import paired_test
 
     result = {"corpus": corpus, "split": split, "system_a": a, "system_b": b, "limit": args.limit, "copies": {}}
-    for copy in COPIES:
-        test = paired_test(y_true, predictions[a][copy], predictions[b][copy], groups=ids, n_resamples=args.resamples, seed=0)
+    for copy in predictions[a]:
+        gold = y_abbreviated if copy == ABBREVIATED else y_true
+        test = paired_test(gold, predictions[a][copy], predictions[b][copy], groups=ids, n_resamples=args.resamples, seed=0)
         result["copies"][copy] = {"f1_a": round(test["f1_a"], 4), "f1_b": round(test["f1_b"], 4),
                                   "difference": round(test["difference"], 4), "p_value": round(test["p_value"], 4),
                                   "units": test["units"], "resamples": test["resamples"]}
@@ -144,6 +156,7 @@ def main() -> int:
     parser.add_argument("--limit", type=int, help="first N training and first N evaluation sentences only (smoke run)")
     parser.add_argument("--resamples", type=int, default=10000, help="rounds of each paired randomisation test")
     parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples of each interval")
+    parser.add_argument("--abbreviated", action="store_true", help="also score note_copies.py's abbreviated copy")
     args = parser.parse_args()
     if not args.out:
         from scratch import fresh_out
@@ -151,11 +164,17 @@ def main() -> int:
         args.out = fresh_out(__file__, "case_robustness.json")
     for corpus in args.corpora:
         data = (load(corpus, "train", args.data_dir, args.limit), load(corpus, args.split, args.data_dir, args.limit))
+        abbreviated = None
+        if args.abbreviated:
+            from note_copies import abbreviate, short_forms
+
+            abbreviated = abbreviate(data[1][0], data[1][1], short_forms(args.data_dir))
         predictions = {}
         for system in args.systems:
-            row, predictions[system] = run_system(corpus, args.split, system, data, args)
+            row, predictions[system] = run_system(corpus, args.split, system, data, args, abbreviated)
             save(args.out, [row], [])
-        comparisons = [compare(corpus, args.split, a, b, data[1][1], data[1][2], predictions, args)
+        comparisons = [compare(corpus, args.split, a, b, data[1][1], data[1][2], predictions, args,
+                               abbreviated[1] if abbreviated else None)
                        for a, b in PAIRS if a in predictions and b in predictions]
         save(args.out, [], comparisons)
     print(f"written to {args.out}", flush=True)

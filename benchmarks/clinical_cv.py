@@ -3,9 +3,10 @@ pooled, split by document (test is never read): each document is tagged once by 
 not train on it, and systems are compared over all pooled documents (180 for MACCROBAT instead of
 devel's 20), so a paired test can see gains that devel alone cannot.
 
-Systems: the installed feature sets `tutorial`, `biomedical` and `clinical` (version 5, which
-these runs chose: version 4 was `conjunctions4_trigrams_fourgrams`, version 5 `v4_mesh_lists`),
-`clinical-v3` and `clinical-v4` (frozen in benchmarks/configs/), and levers on version 3:
+Systems: the installed feature sets `tutorial`, `biomedical` and `clinical` (version 6, which
+these runs chose: version 4 was `conjunctions4_trigrams_fourgrams`, version 5 `v4_mesh_lists`,
+version 6 `v5_senses_expand_words`), `clinical-v3`, `clinical-v4` and `clinical-v5` (frozen in
+benchmarks/configs/), and levers on version 3:
 - `conjunctions4`: word conjunctions [-2,-1] .. [1,2] (clinical_levers.py's best devel lever);
   `conjunctions4_trigram` adds [-1,0,1], `conjunctions4_trigrams` also [-2,-1,0] and [0,1,2],
   `..._skip` adds [-1,1] to that, `..._fourgrams` [-2,-1,0,1] and [-1,0,1,2]; `conjunctions4_prefix` adds neighbours' 3-letter prefixes;
@@ -21,6 +22,11 @@ c1 0.01, c2 0.1 are the biomedical set's, its 150 iterations), the window, n-gra
 clusters or shapes (`[context] feature_conjunctions`), MeSH branch term lists (`v4_mesh_lists`,
 the lists of clinical_features.py passed as gazetteer files; version 5 declares them as
 `[gazetteers.mesh_branches]`), IOBES training tags, and ablations (`v4_no_*`: one family left out).
+And changes on version 5 (`V5_CHANGES`): `v5_senses`, the usual senses of short forms a document does
+not define (`[abbreviations] senses`), and with them read as their long forms' last words
+(`expand`: `v5_senses_expand_words`, `v5_senses_expand`). `--copy abbreviated` tags and scores
+note_copies.py's copy of the held-out documents (entities written as notes abbreviate them); the
+models still train on the text as written.
 
     python benchmarks/clinical_cv.py --data-dir ../shared/data --corpus maccrobat \\
         --systems clinical-v4 clinical --reference clinical-v4 --out benchmarks/results/clinical_cv_maccrobat.json
@@ -40,6 +46,7 @@ import warnings
 HERE = os.path.dirname(os.path.abspath(__file__))
 V3 = os.path.join(HERE, "configs", "clinical-v3.toml")  # the base the DECLARATIONS change
 V4 = os.path.join(HERE, "configs", "clinical-v4.toml")  # the base the V4_CHANGES change
+V5 = os.path.join(HERE, "configs", "clinical-v5.toml")  # the base the V5_CHANGES change
 CONJUNCTIONS4 = [[-2, -1], [-1, 0], [0, 1], [1, 2]]
 TRIGRAMS = [[-2, -1, 0], [-1, 0, 1], [0, 1, 2]]
 # declaration changes on `clinical`
@@ -82,9 +89,18 @@ V4_CHANGES = {
     "v4_no_abbreviations": {"abbreviations": {"long_form": None}},
     "v4_window_no_gazetteers": {"context": {"features": [f for f in _WINDOW if f != "gaz:*"]}},
 }
+# changes on version 5 (frozen in benchmarks/configs/; `v5_senses_expand_words` became version 6)
+V5_CHANGES = {
+    # undefined short forms get their usual sense's long-form features (crfner/featurize/sense_forms.py)
+    "v5_senses": {"abbreviations": {"senses": "clinical"}},
+    # ... and read by every token feature as the long form's last word ([abbreviations] expand):
+    # every short form looked up, or only those written like words (neg, Abd)
+    "v5_senses_expand": {"abbreviations": {"senses": "clinical", "expand": "all"}},
+    "v5_senses_expand_words": {"abbreviations": {"senses": "clinical", "expand": "words"}},
+}
 O_BIAS = {system: float(system.rsplit("_", 1)[1]) for system in V4_CHANGES if system.startswith("v4_o_bias_")}
-SYSTEMS = ["clinical-v3", "clinical-v4", "tutorial", "biomedical", "clinical", *DECLARATIONS, "topic_clusters", "binary_embeddings",
-           *V4_CHANGES]
+SYSTEMS = ["clinical-v3", "clinical-v4", "clinical-v5", "tutorial", "biomedical", "clinical", *DECLARATIONS, "topic_clusters", "binary_embeddings",
+           *V4_CHANGES, *V5_CHANGES]
 
 
 class WiderTable:
@@ -144,11 +160,11 @@ def feature_set(system: str) -> dict | str:
 
     if system in ("tutorial", "biomedical", "clinical"):
         return system
-    if system == "clinical-v4":
-        return V4
-    if system in V4_CHANGES:
-        spec = load_feature_set(V4).to_dict()
-        for section, changes in V4_CHANGES[system].items():
+    if system in ("clinical-v4", "clinical-v5"):
+        return V4 if system == "clinical-v4" else V5
+    if system in V4_CHANGES or system in V5_CHANGES:
+        spec = load_feature_set(V4 if system in V4_CHANGES else V5).to_dict()
+        for section, changes in {**V4_CHANGES, **V5_CHANGES}[system].items():
             table = spec.setdefault(section, {})
             for key, value in changes.items():
                 if value is None:
@@ -199,8 +215,9 @@ def lowered_outside(tagger, X, documents, biases) -> dict[float, list]:
 _FITTED: dict = {}  # (declaration, fold) -> (tagger, seconds): the O-bias systems share version 4's fold models
 
 
-def cross_validated(system: str, X, y, ids, groups, fold_of: dict, data_dir: str) -> tuple[list, float]:
-    """Each sentence's tags from the model of the fold that held its document out; training seconds."""
+def cross_validated(system: str, X, y, ids, groups, fold_of: dict, data_dir: str, tagged=None) -> tuple[list, float]:
+    """Each sentence's tags from the model of the fold that held its document out; training seconds.
+    ``tagged``: other sentences to tag in place of ``X``'s (a copy of them, such as note_copies's)."""
     import json
 
     import crfner
@@ -231,7 +248,7 @@ def cross_validated(system: str, X, y, ids, groups, fold_of: dict, data_dir: str
                 if key is not None:
                     _FITTED[key] = (tagger, fit_seconds)
             seconds += fit_seconds
-            Xh, documents = [X[i] for i in held], [ids[i] for i in held]
+            Xh, documents = [(tagged or X)[i] for i in held], [ids[i] for i in held]
             tags = lowered_outside(tagger, Xh, documents, [bias])[bias] if bias is not None else tagger.predict(Xh, documents=documents)
             for i, t in zip(held, tags):
                 predicted[i] = convert(t, "iob2") if system == "v4_iobes" else t
@@ -240,7 +257,7 @@ def cross_validated(system: str, X, y, ids, groups, fold_of: dict, data_dir: str
     return predicted, seconds
 
 
-def kept(folder: str | None, system: str, corpus: str, k: int, run) -> tuple[list, float]:
+def kept(folder: str | None, system: str, corpus: str, k: int, run, copy: str = "as written", tagged=None) -> tuple[list, float]:
     """``run()`` (tags, training seconds), or what an earlier run of the same declaration kept in ``folder``."""
     if not folder:
         return run()
@@ -253,7 +270,9 @@ def kept(folder: str | None, system: str, corpus: str, k: int, run) -> tuple[lis
 
     spec = feature_set(system)
     spec = load_feature_set(spec).to_dict() if isinstance(spec, str) else spec
-    declaration = json.dumps([system, spec, corpus, k], sort_keys=True, default=str)
+    declaration = json.dumps([system, spec, corpus, k] + ([copy] if copy != "as written" else []), sort_keys=True, default=str)
+    if tagged is not None:  # the copy's sentences themselves, so that a changed copy is tagged again
+        declaration += hashlib.sha256(json.dumps(tagged).encode()).hexdigest()
     path = os.path.join(folder, f"{corpus}-{system}-{hashlib.sha256(declaration.encode()).hexdigest()[:12]}.json")
     if os.path.exists(path):
         with open(path, encoding="utf-8") as handle:
@@ -274,7 +293,10 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--reference", choices=SYSTEMS, default="clinical-v3",
                         help="the system the others are tested against (run it first in --systems)")
-    parser.add_argument("--out", help="JSON file; rows are replaced by (system, corpus, reference)")
+    parser.add_argument("--copy", choices=["as written", "abbreviated"], default="as written",
+                        help="tag and score the held-out documents as written or in note_copies.py's abbreviated copy "
+                        "(models always train on the text as written)")
+    parser.add_argument("--out", help="JSON file; rows are replaced by (system, corpus, reference, copy)")
     parser.add_argument("--predictions", help="folder keeping each system's cross-validated tags (keyed by its "
                         "declaration, corpus and folds), so a later run compares against a reference without retraining it")
     args = parser.parse_args()
@@ -295,25 +317,33 @@ def main() -> int:
     # test keep an abstract together
     groups = [d.split("_")[0] for d in ids] if args.corpus == "phee" else ids
     fold_of = folds(groups, args.folds)
+    tagged, scored, replaced = None, y, None  # what is tagged (None: X) and the gold it is scored against
+    if args.copy == "abbreviated":
+        from note_copies import abbreviate, short_forms
+
+        tagged, scored, replaced = abbreviate(X, y, short_forms(args.data_dir))
     results = load_rows(args.out)
     command = " ".join(["python", "benchmarks/clinical_cv.py", *sys.argv[1:]])
     reference = None
     for system in args.systems:
         predicted, seconds = kept(args.predictions, system, args.corpus, args.folds,
-                                  lambda system=system: cross_validated(system, X, y, ids, groups, fold_of, args.data_dir))
-        s = crfner.evaluate(y, predicted)
+                                  lambda system=system: cross_validated(system, X, y, ids, groups, fold_of, args.data_dir, tagged),
+                                  args.copy, tagged)
+        s = crfner.evaluate(scored, predicted)
         row = {"system": system, "corpus": args.corpus, "folds": args.folds, "documents": len(fold_of),
                "f1": round(s.f1, 4), "precision": round(s.precision, 4), "recall": round(s.recall, 4),
                "train_seconds": round(seconds, 1)}
+        if args.copy != "as written":
+            row.update(copy=args.copy, entities_replaced=replaced)
         if system == args.reference:
             reference = predicted
         elif reference is not None:
-            test = paired_test(y, reference, predicted, groups=groups, n_resamples=10000, seed=0)
+            test = paired_test(scored, reference, predicted, groups=groups, n_resamples=10000, seed=0)
             row["reference"] = args.reference
             row["reference_minus_this"] = round(test["difference"], 4)
             row["p_value_vs_reference"] = round(test["p_value"], 4)
         row["command"] = command
-        put_row(args.out, results, row, key=lambda r: (r["system"], r["corpus"], r.get("reference")))
+        put_row(args.out, results, row, key=lambda r: (r["system"], r["corpus"], r.get("reference"), r.get("copy")))
     return 0
 
 

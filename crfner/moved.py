@@ -27,6 +27,7 @@ MOVED = {
     "crfner.formats.jsonl": "crfner.corpora.jsonl",
     "crfner.formats.lines": "crfner.corpora.lines",
     "crfner.formats.pubtator": "crfner.corpora.pubtator",
+    "crfner.link.senses": "crfner.corpora.abbreviation_senses",
     "crfner.medmentions": "crfner.corpora.medmentions",
     "crfner.metrics": "crfner.evaluation.metrics",
     "crfner.modelfile": "crfner.crf.modelfile",

@@ -85,7 +85,7 @@ def test_kinds_are_emitted_only_as_asked():
 
 def test_the_clinical_set_loads_and_validates():
     spec = load_feature_set("clinical")
-    assert (spec.name, spec.version) == ("clinical", 5)
+    assert (spec.name, spec.version) == ("clinical", 6)
     assert spec.clusters["unlabeled_text"] == ["ohsumed"]  # version 2: clusters learned also from OHSUMED
     assert spec.casing == {"truecase": True}  # version 3: sentences in one case are truecased,
     assert spec.sections == {"context": True}  # and tokens know their section heading
@@ -101,10 +101,15 @@ def test_the_clinical_set_loads_and_validates():
     changed = {"version": 4, "description": "", "context": {**v3.context, "conjunctions": v4.context["conjunctions"]}}
     assert {**v3.to_dict(), **changed} == {**v4.to_dict(), "description": ""}
     # version 5: MeSH branch term lists and nothing else changed
-    branches = spec.gazetteers["mesh_branches"]
+    v5 = load_feature_set(REPO / "benchmarks" / "configs" / "clinical-v5.toml")
+    branches = v5.gazetteers["mesh_branches"]
     assert branches["mesh_sign"] == ["C23"] and branches["mesh_anatomy"][0] == "A01" and len(branches) == 5
     changed = {"version": 5, "description": "", "gazetteers": {**v4.gazetteers, "mesh_branches": branches}}
-    assert {**v4.to_dict(), **changed} == {**spec.to_dict(), "description": ""}
+    assert {**v4.to_dict(), **changed} == {**v5.to_dict(), "description": ""}
+    # version 6: abbreviations read through their usual senses, and nothing else changed
+    assert spec.abbreviations == {**v5.abbreviations, "senses": "clinical", "expand": "words"}
+    changed = {"version": 6, "description": "", "abbreviations": spec.abbreviations}
+    assert {**v5.to_dict(), **changed} == {**spec.to_dict(), "description": ""}
     assert spec.token["clinical"] == ["dose", "unit", "frequency", "route", "duration", "abbreviation"]
     assert spec.gazetteers["lists"] == ["disease", "chemical"] and spec.clusters["granularities"]
     assert spec.context["offsets"] == [-2, -1, 1, 2]

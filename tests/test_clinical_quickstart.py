@@ -153,18 +153,19 @@ def test_the_linked_output_gives_clinical_entities_mesh_ids(quickstart, note):
     concepts = {(e["text"], e["type"]): e.get("concept") for e in linked}
     assert concepts[("aspirin", "Medication")] == "MESH:D001241"  # through the alias Medication -> Chemical
     assert concepts[("shortness of breath", "Sign_symptom")] == "MESH:D004417"  # Sign_symptom -> Disease
-    # "HTN" tagged as a disease is linked through its sense (this note's, with version 5, as the
-    # README says); tagged as a diagnostic procedure, a type without an alias, it would get no id
+    # ward shorthand tagged as a disease is linked through its sense (this note's "HTN" and "DM2",
+    # with version 6, as the README says); tagged as another type without an alias, it would get no id
+    shorthand = {"HTN": "MESH:D006973", "DM2": "MESH:D003924"}
     for e in linked:
-        if e["text"] == "HTN":
-            assert e.get("concept") == ("MESH:D006973" if e["type"] == "Disease_disorder" else None), e
+        if e["text"] in shorthand:
+            assert e.get("concept") == (shorthand[e["text"]] if e["type"] == "Disease_disorder" else None), e
     from crfner.link import Linker
 
     link = Linker.load(work / "models" / "clinical-linker").link("HTN", "Disease_disorder")
     assert (link.identifier, link.score, link.method) == ("MESH:D006973", 0.9, "sense")
-    # "Pt" (the patient), mistagged as a drug, gets a rare sense's id with a score that says so
-    (pt,) = [e for e in linked if e["text"] == "Pt" and e["type"] == "Medication"]
-    assert pt["concept"] == "MESH:D011516" and pt["concept_score"] < 0.05  # prothrombin, a rare sense of "PT"
+    # "Pt" (the patient), were it tagged as a drug, would get a rare sense's id with a score that says so
+    link = Linker.load(work / "models" / "clinical-linker").link("Pt", "Medication")
+    assert (link.identifier, link.method) == ("MESH:D011516", "sense") and link.score < 0.05  # prothrombin, a rare sense of "PT"
     assert all(e.get("concept") is None for e in linked if e["type"] in ("Dosage", "Lab_value"))  # no alias, no id
 
 

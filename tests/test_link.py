@@ -15,7 +15,7 @@ from crfner.corpora.documents import Document, Mention
 from crfner.errors import DataFormatError, ModelFileError, NotFittedError, ParameterError
 from crfner.link import NIL, Linker, Term, concept_id, concept_ids
 from crfner.link.linker import Link
-from crfner.link.senses import inventory_rows, read_senses, sense_table
+from crfner.corpora.abbreviation_senses import inventory_rows, read_senses, sense_table
 from crfner.link.build import build_linker, vocabulary_terms
 from crfner.link.composite import readings
 from crfner.link.normalize import bag_form, normal_form

@@ -55,12 +55,14 @@ for number in range(first, len(cases)):
 
 @pytest.fixture(scope="module")
 def model_dir(small_train, data_dir, tmp_path_factory) -> Path:
-    """A small model whose directory holds every kind of file: metadata, weights, clusters, truecasing, term lists."""
+    """A small model whose directory holds every kind of file: metadata, weights, clusters, truecasing, term lists,
+    abbreviation senses."""
     X, y = small_train
     features = crfner.load_feature_set("tutorial").to_dict()
     features["clusters"] = {"granularities": [4, 16], "dims": 8, "window": 2, "min_count": 2}
     features["casing"] = {"truecase": True}
     features["gazetteers"] = {"mesh_branches": {"mesh_sign": ["C23.888"], "mesh_drugclass": ["D27"]}}
+    features["abbreviations"] = {"long_form": ["last_word", "suffix3", "gazetteers"], "senses": "clinical"}
     tagger = crfner.CRFTagger(features=features, max_iterations=15, data_dir=data_dir).fit(X[:300], y[:300])
     assert any(a.startswith(b"gaz:mesh_") for a in tagger.weights_.attributes)
     return tagger.save(tmp_path_factory.mktemp("fuzz") / "model")
@@ -265,6 +267,10 @@ def test_paths_in_the_metadata_stay_plain_regular_files_inside_the_model(model_d
         (_crafted(model_dir, root, "term-lists-zero", lambda t, m: (unlist("term_lists.tsv")(t, m),
                                                                      _link(t, "term_lists.tsv", "/dev/zero"))),
          "term_lists.tsv, which the files list lacks"),
+        (_crafted(model_dir, root, "senses-link", lambda t, m: _link(t, "senses.tsv", outside / "senses.tsv")),
+         "symbolic link"),
+        (_crafted(model_dir, root, "senses-fifo", lambda t, m: (unlist("senses.tsv")(t, m), _fifo(t, "senses.tsv"))),
+         "senses.tsv, which the files list lacks"),
     ]
     limited = "import resource\nresource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))\n" + WORKER
     outcomes = _run_all([case for case, _ in cases], tmp_path / "crafted.json", limited)

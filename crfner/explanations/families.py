@@ -21,7 +21,7 @@ from ..featurize.orthography import FLAGS
 # `shape`                 `shape:...`, `shape_short:...`
 # `gazetteers`            `gaz:LIST...`, `gazhead:LIST:...`
 # `clusters`              `clu32:...`, `clu128:...` (any `cluN`)
-# `abbreviations`         `abbr`, `abbr:last:...`, `abbr:suf3:...`, `abbr:gaz:LIST...`
+# `abbreviations`         `abbr`, `abbr:last:...`, `abbr:suf3:...`, `abbr:gaz:LIST...`, `abbr:lexicon`
 # `other`                 anything else (a feature a newer crfner added)
 FAMILIES = (
     "bias", "word", "affixes", "orthography", "shape", "gazetteers", "clusters", "abbreviations",

@@ -8,12 +8,14 @@ starting a word. Here it runs over tokens, as the corpora split them.
 
 Most short forms are ambiguous on their own (``DM`` is myotonic dystrophy in one abstract
 and diabetes mellitus in the next); the long form's last word, its suffix and whether a
-term list knows it tell the tagger what this document means by it.
+term list knows it tell the tagger what this document means by it. A short form the document
+does not define can get the same features from a sense inventory (``lexicon``, see
+``sense_forms``), marked ``abbr:lexicon``.
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Callable, Sequence
 
 Pairs = list[tuple[str, object]]
 
@@ -114,14 +116,15 @@ def long_form_features(long_tokens: Sequence[str], include: Sequence[str], gazet
 
 
 def abbreviation_features(
-    sentences: Sequence[Sequence[str]], include: Sequence[str] = LONG_FORM_FEATURES, gazetteers: Sequence = ()
+    sentences: Sequence[Sequence[str]], include: Sequence[str] = LONG_FORM_FEATURES, gazetteers: Sequence = (),
+    lexicon: Callable[[str], Pairs | None] | None = None,
 ) -> list[list[Pairs]]:
     """For one document's sentences, per token, the features of the defined short form it is
-    part of (empty lists elsewhere); every use in the document counts, the definition too."""
+    part of (empty lists elsewhere); every use in the document counts, the definition too.
+    ``lexicon`` gives the features of a token the document does not define (its sense in an
+    inventory, see ``sense_forms``), or None."""
     out: list[list[Pairs]] = [[[] for _ in tokens] for tokens in sentences]
     definitions = find_definitions(sentences)
-    if not definitions:
-        return out
     by_first: dict[str, list[tuple[tuple[str, ...], Pairs]]] = {}
     for short_tokens, long_tokens in definitions.items():
         features = long_form_features(long_tokens, include, gazetteers)
@@ -135,4 +138,8 @@ def abbreviation_features(
                         features[k].extend(pairs)
                         features[k].append(("abbr:inside", 1.0))
                     break
+        if lexicon is not None:
+            for i, token in enumerate(tokens):
+                if not features[i]:
+                    features[i].extend(lexicon(token) or ())
     return out

@@ -94,7 +94,7 @@ class EmissionScorer:
         batch; ``document_pairs`` holds, per sentence, what :meth:`Featurizer.document_pairs` gives."""
         if not sentences:
             return []
-        sentences = self.featurizer.recased(sentences)
+        sentences = self.featurizer.read_as(self.featurizer.recased(sentences), document_pairs)
         lengths = [len(tokens) for tokens in sentences]
         tokens = [token for sentence in sentences for token in sentence]
         total = len(tokens)

@@ -79,6 +79,11 @@ class FeatureSet:
         casing = check_table(spec.get("casing", {}), CASING_OPTIONS, "casing", source)
         sections = check_table(spec.get("sections", {}), SECTION_OPTIONS, "sections", source)
         check_context(context, token, clusters, source)
+        if ("senses" in abbreviations or "min_share" in abbreviations) and "long_form" not in abbreviations:
+            raise FeatureSetError(f"{source}: [abbreviations] senses gives undefined short forms the long_form features; declare long_form too")
+        for option in ("min_share", "expand"):
+            if option in abbreviations and "senses" not in abbreviations:
+                raise FeatureSetError(f"{source}: [abbreviations] {option} needs senses (the inventory it reads)")
         return cls(
             name, version, str(spec.get("description", "")), training, token, context, gazetteers, clusters, abbreviations,
             casing, sections,

@@ -12,12 +12,13 @@ from .context import Context, attribute
 from .schema import TOKEN_FAMILIES
 
 Pairs = list[tuple[str, object]]
+LEXICON = ("abbr:lexicon", 1.0)  # marks a short form given its sense from an inventory
 
 
 @dataclass
 class Resources:
     """What a feature set needs beyond its declaration: gazetteer files, term lists cut from a
-    vocabulary, a cluster table and a truecasing table.
+    vocabulary, a cluster table, a truecasing table and abbreviations' long forms.
 
     Gazetteers travel as (name, path) and are compiled once per process, so a Resources
     object stays small enough to send to joblib workers.
@@ -27,6 +28,7 @@ class Resources:
     clusters: Any = None  # a clusters.ClusterTable
     truecase: Any = None  # a truecase.TruecaseTable
     term_lists: Any = None  # a term_lists.TermLists
+    senses: Any = None  # a sense_forms.SenseForms
 
     def compiled_gazetteers(self, max_tokens: int = 12) -> list:
         from .gazetteer import load_gazetteer
@@ -78,6 +80,14 @@ class Featurizer:
         self._cache: dict[bool, dict[str, tuple]] = {False: {}, True: {}}
         self._gazetteer_cache: dict[tuple, tuple] = {}
         self._long_form = feature_set.abbreviations.get("long_form")
+        self._senses = None
+        if feature_set.abbreviations.get("senses"):
+            if resources.senses is None:
+                raise FeatureSetError(f"feature set {feature_set.name!r} reads abbreviation senses, but none were read or loaded")
+            self._senses = resources.senses
+            self._sense_cache: dict[str, tuple | None] = {}
+            self._expansions: dict[str, str] = {}
+        self._expand = feature_set.abbreviations.get("expand")
         self._sections = feature_set.sections.get("context", False)
         self._truecase = None
         if feature_set.casing.get("truecase"):
@@ -174,7 +184,8 @@ class Featurizer:
         if self._long_form is not None:
             from .abbreviations import abbreviation_features
 
-            pairs = abbreviation_features(recased, self._long_form, self.gazetteers)
+            lexicon = self._lexicon_pairs if self._senses is not None else None
+            pairs = abbreviation_features(recased, self._long_form, self.gazetteers, lexicon)
         if self._sections:
             from .sections import section_features
 
@@ -182,18 +193,47 @@ class Featurizer:
             pairs = found if pairs is None else [[a + b for a, b in zip(x, y)] for x, y in zip(pairs, found)]
         return pairs
 
+    def _lexicon_pairs(self, token: str) -> tuple | None:
+        """The long-form features of a short form's usual sense (``sense_forms``), cached per token."""
+        cache = self._sense_cache
+        if token not in cache:
+            from .abbreviations import long_form_features
+            from .gazetteer import tokenize_term
+            from .sense_forms import abbreviated
+
+            if len(cache) >= self.CACHE_LIMIT:
+                cache.clear()
+            long = self._senses.long_form(token)
+            cache[token] = None if long is None else tuple(
+                long_form_features(tokenize_term(long), self._long_form, self.gazetteers) + [LEXICON])
+            if long is not None and (self._expand == "all" or not abbreviated(token)):
+                self._expansions[token] = next(t for t in reversed(tokenize_term(long)) if any(c.isalnum() for c in t))
+        return cache[token]
+
+    def read_as(self, recased: Sequence[Sequence[str]], pairs: Sequence | None) -> Sequence[Sequence[str]]:
+        """The words the token features read: with ``[abbreviations] expand``, a short form that got
+        its sense's long form (``abbr:lexicon`` among its document ``pairs``) is read as that long
+        form's last word (``neg`` as ``negative``; with ``expand = "all"`` also ``HTN`` as
+        ``hypertension``, not only those written like words); else ``recased``."""
+        if not self._expand or pairs is None:
+            return recased
+        expansions = self._expansions
+        return [[expansions.get(t, t) if p and LEXICON in p else t for t, p in zip(tokens, found or [None] * len(tokens))]
+                for tokens, found in zip(recased, pairs)]
+
     def document(self, sentences: Sequence[Sequence[str]]) -> list[list[dict]]:
         """Feature dicts of each sentence of one document: sentence features plus those that
         need the whole document (a short form defined in another sentence, a section heading)."""
         recased = self.recased(sentences)
         extra = self._document_pairs(sentences, recased) or [None] * len(sentences)
-        return [[dict(items) for items in self._assemble(tokens, False, pairs)] for tokens, pairs in zip(recased, extra)]
+        words = self.read_as(recased, extra)
+        return [[dict(items) for items in self._assemble(tokens, False, pairs)] for tokens, pairs in zip(words, extra)]
 
     def document_attributes(self, sentences: Sequence[Sequence[str]]) -> list[list[list[bytes]]]:
         """:meth:`document` as CRFsuite attributes."""
         recased = self.recased(sentences)
         extra = self._document_pairs(sentences, recased) or [None] * len(sentences)
-        return [self._assemble(tokens, True, pairs) for tokens, pairs in zip(recased, extra)]
+        return [self._assemble(tokens, True, pairs) for tokens, pairs in zip(self.read_as(recased, extra), extra)]
 
     def __call__(self, tokens: Sequence[str]) -> list[dict]:
         """One feature dict per token: ``{"lower": "aspirin", "title": 1.0, "-1:lower": ...}``;

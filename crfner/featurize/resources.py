@@ -11,15 +11,17 @@ import stat
 from pathlib import Path
 from typing import Mapping
 
-from ..errors import CrfnerError, FeatureSetError, ModelFileError
+from ..errors import CrfnerError, FeatureSetError, ModelFileError, ParameterError
 from .featureset import FeatureSet
 from .featurizer import Resources
 
 CLUSTERS_FILE = "clusters.tsv"
 TRUECASE_FILE = "truecase.tsv"
 TERM_LISTS_FILE = "term_lists.tsv"
+SENSES_FILE = "senses.tsv"
 #: The learned tables a model directory keeps: (``Resources`` field and metadata key, file name).
-TABLE_FILES = (("clusters", CLUSTERS_FILE), ("truecase", TRUECASE_FILE), ("term_lists", TERM_LISTS_FILE))
+TABLE_FILES = (("clusters", CLUSTERS_FILE), ("truecase", TRUECASE_FILE), ("term_lists", TERM_LISTS_FILE),
+               ("senses", SENSES_FILE))
 
 
 def file_sha256(path: str | os.PathLike) -> str:
@@ -115,7 +117,7 @@ def build_resources(feature_set: FeatureSet, X, gazetteers=None, unlabeled_text=
     lists = resolve_gazetteers(feature_set, gazetteers, data_dir) if (feature_set.gazetteers or gazetteers) else []
     truecase = feature_set.casing.get("truecase", False)
     text = None
-    if feature_set.clusters or truecase:
+    if feature_set.clusters or truecase or feature_set.abbreviations.get("senses"):
         text = list(X) + declared_unlabeled(feature_set, data_dir) + read_unlabeled(unlabeled_text)
     clusters = None
     if feature_set.clusters:
@@ -130,7 +132,34 @@ def build_resources(feature_set: FeatureSet, X, gazetteers=None, unlabeled_text=
         from .truecase import TruecaseTable
 
         table = TruecaseTable.learn(text)
-    return Resources(gazetteers=lists, clusters=clusters, truecase=table, term_lists=cut_term_lists(feature_set, lists, data_dir))
+    return Resources(gazetteers=lists, clusters=clusters, truecase=table, term_lists=cut_term_lists(feature_set, lists, data_dir),
+                     senses=read_sense_forms(feature_set, data_dir, text))
+
+
+def read_sense_forms(feature_set: FeatureSet, data_dir=None, text=None):
+    """The abbreviations' long forms ``[abbreviations] senses`` declares (a ``SenseForms``), read
+    from the named inventory in the data folder or an inventory file; or None. ``text`` (token
+    lists) tells which short forms are rare as words (see ``sense_forms``)."""
+    inventory = feature_set.abbreviations.get("senses")
+    if not inventory:
+        return None
+    from ..corpora.abbreviation_senses import INVENTORIES, SENSE_FOLDER, inventory_rows
+    from ..corpora.registry import resolve_data_dir
+    from .sense_forms import MIN_SHARE, forms_from_rows
+
+    folder = resolve_data_dir(data_dir)
+    for name in INVENTORIES.get(inventory, ()):
+        if not (folder / SENSE_FOLDER / name).is_file():
+            raise FeatureSetError(f"feature set {feature_set.name!r}: abbreviation senses need {folder / SENSE_FOLDER / name} "
+                                  "(set --data-dir or $CRFNER_DATA_DIR)")
+    try:
+        rows = inventory_rows(inventory, folder)
+    except ParameterError as error:
+        raise FeatureSetError(f"feature set {feature_set.name!r}: {error}") from None
+    from collections import Counter
+
+    counts = None if text is None else Counter(token for tokens in text for token in tokens)
+    return forms_from_rows(rows, feature_set.abbreviations.get("min_share", MIN_SHARE), counts)
 
 
 def cut_term_lists(feature_set: FeatureSet, lists: list[tuple[str, str]], data_dir=None):
@@ -182,11 +211,13 @@ def describe_resources(resources: Resources) -> dict:
     if resources.term_lists is not None:
         info["term_lists"] = {"file": TERM_LISTS_FILE, "sha256": resources.term_lists.sha256(),
                               "terms": {name: len(terms) for name, terms in resources.term_lists.lists.items()}}
+    if resources.senses is not None:
+        info["senses"] = {"file": SENSES_FILE, "sha256": resources.senses.sha256(), "short_forms": len(resources.senses)}
     return info
 
 
 def resource_files(resources: Resources) -> dict[str, bytes]:
-    """The files a model directory keeps of its resources: the cluster and truecasing tables, if any."""
+    """The files a model directory keeps of its resources: the tables of TABLE_FILES it has."""
     import tempfile
 
     out = {}
@@ -222,7 +253,11 @@ def restore_resources(model_dir: Path, recorded: dict, gazetteers=None, allow_ga
                 f"(sha256 {entry['sha256'][:12]}…); use allow_gazetteer_change=True (--allow-gazetteer-change) to run anyway"
             )
         lists.append((name, str(Path(path).resolve())))
-    clusters = truecase = term_lists = None
+    clusters = truecase = term_lists = senses = None
+    if recorded.get("senses"):
+        from .sense_forms import SenseForms
+
+        senses = _load_table(model_dir, SENSES_FILE, SenseForms, recorded["senses"]["sha256"])
     if recorded.get("term_lists"):
         from .term_lists import TermLists
 
@@ -235,7 +270,7 @@ def restore_resources(model_dir: Path, recorded: dict, gazetteers=None, allow_ga
         from .truecase import TruecaseTable
 
         truecase = _load_table(model_dir, TRUECASE_FILE, TruecaseTable, recorded["truecase"]["sha256"])
-    return Resources(gazetteers=lists, clusters=clusters, truecase=truecase, term_lists=term_lists)
+    return Resources(gazetteers=lists, clusters=clusters, truecase=truecase, term_lists=term_lists, senses=senses)
 
 
 def _load_table(model_dir: Path, name: str, kind, sha256: str):

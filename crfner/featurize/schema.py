@@ -142,6 +142,25 @@ def _long_form(value: Any) -> list[str]:
     return list(value)
 
 
+def _sense_inventory(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError("expected a sense inventory: clinical, or the path of an abbreviation<TAB>sense<TAB>share file")
+    return value
+
+
+def _expand(value: Any) -> str:
+    if value not in ("words", "all"):
+        raise ValueError('expected "words" (short forms written like words: neg, Abd) or "all"')
+    return value
+
+
+def _share(value: Any) -> float:
+    number = _number(value)
+    if not 0 < number <= 1:
+        raise ValueError("expected a share above 0 and at most 1")
+    return number
+
+
 def _algorithm(value: Any) -> str:
     if value not in ("lbfgs", "l2sgd", "ap", "pa", "arow"):
         raise ValueError("expected one of lbfgs, l2sgd, ap, pa, arow")
@@ -178,7 +197,7 @@ CLUSTER_OPTIONS = {
     "gazetteer_text": _bool,
     "unlabeled_text": _unlabeled_sources,
 }
-ABBREVIATION_OPTIONS = {"long_form": _long_form}
+ABBREVIATION_OPTIONS = {"long_form": _long_form, "senses": _sense_inventory, "min_share": _share, "expand": _expand}
 CASING_OPTIONS = {"truecase": _bool}
 SECTION_OPTIONS = {"context": _bool}
 TRAINING_OPTIONS = {

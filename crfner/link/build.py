@@ -12,7 +12,7 @@ from ..corpora.pubtator_splits import load_documents
 from ..corpora.registry import resolve_data_dir
 from ..errors import ParameterError
 from .linker import Linker
-from .senses import inventory_rows, sense_table
+from ..corpora.abbreviation_senses import inventory_rows, sense_table
 from .vocabulary import medic_path, mesh_terms, read_medic, read_term_list
 
 #: Vocabulary names -> (the type they name, what they hold).
@@ -51,7 +51,7 @@ def build_linker(data_dir: str | os.PathLike | None = None, corpora: Sequence[st
                  **params) -> Linker:
     """Fit a :class:`Linker` on ``vocabularies``, the gold mentions of ``corpora``'s ``splits``
     and the abbreviation ``senses`` inventories (``"clinical"`` or file paths, see
-    :mod:`crfner.link.senses`); ``threshold`` (None: the linker's default) and other ``params``
+    :mod:`crfner.corpora.abbreviation_senses`); ``threshold`` (None: the linker's default) and other ``params``
     pass through."""
     data_dir = resolve_data_dir(data_dir)
     terms = vocabulary_table(vocabularies, data_dir)

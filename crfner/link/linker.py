@@ -165,7 +165,7 @@ class Linker:
             type_map: Mapping[str, str] | None = None, senses: Mapping[str, Sequence[tuple[str, float]]] | None = None) -> Linker:
         """Learn from ``vocabularies`` (type -> terms: :class:`Term` or ``(name, id)`` pairs)
         and the gold mentions of ``documents`` (their types mapped by ``type_map``); with
-        ``senses`` (short form -> ``(sense, share)`` pairs, :func:`crfner.link.senses.sense_table`),
+        ``senses`` (short form -> ``(sense, share)`` pairs, :func:`crfner.corpora.abbreviation_senses.sense_table`),
         a short form is linked, under each type, to the concept its most frequent sense that
         the type's names know stands for."""
         evidence: dict[tuple[str, str, str], dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))

@@ -1,6 +1,7 @@
 """Clinical abbreviation inventories: each short form with its senses and how often each is
 meant ("htn" -> hypertension 1.0; "ms" -> miss 0.90, morphine sulfate 0.03, multiple sclerosis
-0.01), so that the linker can give "HTN" in a note the concept of "hypertension".
+0.01), so that the linker can give "HTN" in a note the concept of "hypertension", and features
+can give it what "hypertension" looks like (``[abbreviations] senses``).
 
 The inventories are those of the clinical abbreviation meta-inventory's sources (Grossman Liu
 et al. 2021, Scientific Data 8:149) in the data folder: Vanderbilt's clinic notes and discharge
@@ -15,7 +16,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..corpora.lines import numbered_lines
+from .lines import numbered_lines
 from ..errors import DataFormatError, ParameterError, excerpt
 
 SENSE_FOLDER = Path("clinical") / "lexicons" / "abbreviations"

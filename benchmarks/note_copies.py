@@ -1,0 +1,80 @@
+"""Copies of a corpus's sentences written more like clinical notes, to measure how a tagger
+trained on the text as written copes (no note corpus is here to measure on).
+
+``abbreviated``: every annotated entity whose words are, in any case, the usual sense of a short
+form in the clinical abbreviation inventories (``hypertension``, ``computed tomography``) is
+replaced by that short form as notes most often write it (``HTN``, ``CT``, ``neg``: the commonest
+spelling in the Vanderbilt inventories' ``variation`` column, which counts the forms seen in notes;
+short forms only Stetson's list knows are left out), one token tagged ``B-`` its type; an entity next to a bracket (a definition, ``computed tomography ( CT )``)
+stays as it is. The inventories (Vanderbilt's clinic notes and discharge summaries, Stetson's
+list) were collected from real notes, but the copy uses only the short forms they know with the
+senses ``[abbreviations] senses`` reads, so it is the best case for that option, not a sample of
+notes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def spellings(data_dir: str) -> dict[str, str]:
+    """Short form (case folded) -> its commonest spelling in notes, from the Vanderbilt inventories."""
+    import csv
+    import os
+
+    from crfner.corpora.abbreviation_senses import SENSE_FOLDER
+
+    counts: dict[str, dict[str, int]] = {}
+    for name in ("vanderbilt_clinic_notes.tsv", "vanderbilt_discharge_summaries.tsv"):
+        with open(os.path.join(data_dir, SENSE_FOLDER, name), encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+                for variation in (row.get("variation") or "").split("|"):
+                    written, _, count = variation.rpartition("_")
+                    if written and count.isdigit():
+                        seen = counts.setdefault(row["abbreviation"].casefold(), {})
+                        seen[written] = seen.get(written, 0) + int(count)
+    return {short: max(sorted(seen), key=seen.get) for short, seen in counts.items()}
+
+
+def short_forms(data_dir: str, min_share: float | None = None) -> dict[tuple[str, ...], str]:
+    """Lower-cased long-form tokens -> the short form notes write for them (of the short forms
+    whose usual sense it is, the shortest, then the first alphabetically), spelled as notes do."""
+    from crfner.corpora.abbreviation_senses import inventory_rows
+    from crfner.featurize.gazetteer import tokenize_term
+    from crfner.featurize.sense_forms import MIN_SHARE, forms_from_rows
+
+    forms = forms_from_rows(inventory_rows("clinical", data_dir), MIN_SHARE if min_share is None else min_share)
+    spelled = spellings(data_dir)
+    out: dict[tuple[str, ...], str] = {}
+    for short, long in sorted(forms.forms.items(), key=lambda item: (len(item[0]), item[0])):
+        key = tuple(t.lower() for t in tokenize_term(long))
+        written = spelled.get(short)
+        if key and key not in out and written and len(tokenize_term(written)) == 1:
+            out[key] = written
+    return out
+
+
+def abbreviate(X: Sequence[Sequence[str]], y: Sequence[Sequence[str]], forms: dict[tuple[str, ...], str]):
+    """The abbreviated copy of ``X``, ``y`` (see the module docstring) and how many entities were replaced."""
+    X2, y2, replaced = [], [], 0
+    for tokens, tags in zip(X, y):
+        words, labels, i = [], [], 0
+        while i < len(tokens):
+            end = i + 1
+            if tags[i].startswith("B-"):
+                while end < len(tokens) and tags[end] == "I-" + tags[i][2:]:
+                    end += 1
+                short = forms.get(tuple(t.lower() for t in tokens[i:end]))
+                beside_bracket = (i > 0 and tokens[i - 1] == "(") or (end < len(tokens) and tokens[end] == "(")
+                if short is not None and not beside_bracket:
+                    words.append(short)
+                    labels.append(tags[i])
+                    replaced += 1
+                    i = end
+                    continue
+            words.extend(tokens[i:end])
+            labels.extend(tags[i:end])
+            i = end
+        X2.append(words)
+        y2.append(labels)
+    return X2, y2, replaced
