@@ -125,6 +125,8 @@ def abbreviation_features(
     inventory, see ``sense_forms``), or None."""
     out: list[list[Pairs]] = [[[] for _ in tokens] for tokens in sentences]
     definitions = find_definitions(sentences)
+    if not definitions and lexicon is None:
+        return out
     by_first: dict[str, list[tuple[tuple[str, ...], Pairs]]] = {}
     for short_tokens, long_tokens in definitions.items():
         features = long_form_features(long_tokens, include, gazetteers)

@@ -204,10 +204,11 @@ class Featurizer:
             if len(cache) >= self.CACHE_LIMIT:
                 cache.clear()
             long = self._senses.long_form(token)
-            cache[token] = None if long is None else tuple(
-                long_form_features(tokenize_term(long), self._long_form, self.gazetteers) + [LEXICON])
-            if long is not None and (self._expand == "all" or not abbreviated(token)):
-                self._expansions[token] = next(t for t in reversed(tokenize_term(long)) if any(c.isalnum() for c in t))
+            words = None if long is None else tokenize_term(long)
+            cache[token] = None if words is None else tuple(
+                long_form_features(words, self._long_form, self.gazetteers) + [LEXICON])
+            if words is not None and (self._expand == "all" or not abbreviated(token)):
+                self._expansions[token] = next(t for t in reversed(words) if any(c.isalnum() for c in t))
         return cache[token]
 
     def read_as(self, recased: Sequence[Sequence[str]], pairs: Sequence | None) -> Sequence[Sequence[str]]:

@@ -148,10 +148,7 @@ def read_sense_forms(feature_set: FeatureSet, data_dir=None, text=None):
     from .sense_forms import MIN_SHARE, forms_from_rows
 
     folder = resolve_data_dir(data_dir)
-    for name in INVENTORIES.get(inventory, ()):
-        if not (folder / SENSE_FOLDER / name).is_file():
-            raise FeatureSetError(f"feature set {feature_set.name!r}: abbreviation senses need {folder / SENSE_FOLDER / name} "
-                                  "(set --data-dir or $CRFNER_DATA_DIR)")
+    _require_files(feature_set, "abbreviation senses", folder, [SENSE_FOLDER / name for name in INVENTORIES.get(inventory, ())])
     try:
         rows = inventory_rows(inventory, folder)
     except ParameterError as error:
@@ -175,11 +172,15 @@ def cut_term_lists(feature_set: FeatureSet, lists: list[tuple[str, str]], data_d
     if clash:
         raise FeatureSetError(f"feature set {feature_set.name!r}: MeSH branch list {clash[0]!r} has the name of a gazetteer file")
     folder = resolve_data_dir(data_dir)
-    for name in (MESH_TREES, MESH_TERMS):
-        if not (folder / name).is_file():
-            raise FeatureSetError(f"feature set {feature_set.name!r}: MeSH branch lists need {folder / name} "
-                                  "(set --data-dir or $CRFNER_DATA_DIR)")
+    _require_files(feature_set, "MeSH branch lists", folder, [MESH_TREES, MESH_TERMS])
     return TermLists.from_mesh(folder, branches)
+
+
+def _require_files(feature_set: FeatureSet, what: str, folder: Path, names) -> None:
+    """FeatureSetError naming the first of the data folder's ``names`` that is not a file."""
+    for name in names:
+        if not (folder / name).is_file():
+            raise FeatureSetError(f"feature set {feature_set.name!r}: {what} need {folder / name} (set --data-dir or $CRFNER_DATA_DIR)")
 
 
 def gazetteer_sentences(lists: list[tuple[str, str]]) -> list[list[str]]:
