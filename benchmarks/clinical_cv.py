@@ -24,7 +24,11 @@ the lists of clinical_features.py passed as gazetteer files; version 5 declares 
 `[gazetteers.mesh_branches]`), IOBES training tags, and ablations (`v4_no_*`: one family left out).
 And changes on version 5 (`V5_CHANGES`): `v5_senses`, the usual senses of short forms a document does
 not define (`[abbreviations] senses`), and with them read as their long forms' last words
-(`expand`: `v5_senses_expand_words`, `v5_senses_expand`). `--copy abbreviated` tags and scores
+(`expand`: `v5_senses_expand_words`, `v5_senses_expand`). And levers on version 6 (`v6_*` rows, tested against `v5_senses_expand_words`, which is version 6
+under its lever name, so its kept tags serve as the reference): clusters also from the tokenised
+biomedical sentences (`v6_more_unlabeled`), c2 0.03 (`v6_c2_0.03`), Porter stems (`v6_stems`),
+inner character trigrams (`v6_char_trigrams`), and self-training on the OHSUMED abstracts
+(`v6_self_training`, see SELF_TRAINING). `--copy abbreviated` tags and scores
 note_copies.py's copy of the held-out documents (entities written as notes abbreviate them); the
 models still train on the text as written.
 
@@ -98,9 +102,27 @@ V5_CHANGES = {
     "v5_senses_expand": {"abbreviations": {"senses": "clinical", "expand": "all"}},
     "v5_senses_expand_words": {"abbreviations": {"senses": "clinical", "expand": "words"}},
 }
+# changes on version 6 (the installed `clinical`)
+V6_CHANGES = {
+    # clusters learned also from the 17 MB of tokenised biomedical sentences (devel +0.006 with version 1)
+    "v6_more_unlabeled": {"clusters": {"unlabeled_text": ["ohsumed", "biomedical_sentences"]}},
+    # regularisation re-checked on version 6's larger feature space
+    "v6_c2_0.03": {"training": {"c2": 0.03}},
+}
+# levers on version 6 measured by widening the cluster table (not feature-set options):
+# `v6_stems` the Porter stem of the word (plural and verb forms of one term share a weight),
+# `v6_char_trigrams` the word's inner character trigrams (BANNER's character n-grams; Leaman and
+# Gonzalez 2008, PSB), for words of five or more characters
+WIDENED_V6 = ("v6_stems", "v6_char_trigrams")
+# self-training (not a feature-set option): each fold's version 6 model tags the OHSUMED abstracts;
+# sentences with an entity whose every tag has marginal probability >= SELF_CONFIDENCE join the
+# fold's training sentences (at most as many as it has, the most confident first) and version 6 is
+# trained again on both; the threshold was set before any run, not tuned
+SELF_TRAINING = "v6_self_training"
+SELF_CONFIDENCE = 0.9
 O_BIAS = {system: float(system.rsplit("_", 1)[1]) for system in V4_CHANGES if system.startswith("v4_o_bias_")}
 SYSTEMS = ["clinical-v3", "clinical-v4", "clinical-v5", "tutorial", "biomedical", "clinical", *DECLARATIONS, "topic_clusters", "binary_embeddings",
-           *V4_CHANGES, *V5_CHANGES]
+           *V4_CHANGES, *V5_CHANGES, *V6_CHANGES, *WIDENED_V6, SELF_TRAINING]
 
 
 class WiderTable:
@@ -139,6 +161,24 @@ def binary_pairs(sentences) -> dict:
     return out
 
 
+def stem_pairs(sentences) -> dict:
+    from nltk.stem import PorterStemmer
+
+    from crfner.featurize.clusters import normalise_word
+
+    stemmer = PorterStemmer()
+    words = {normalise_word(w) for sentence in sentences for w in sentence}
+    return {w: [("stem", stemmer.stem(w.lower()))] for w in words if w.isalpha()}
+
+
+def trigram_pairs(sentences) -> dict:
+    from crfner.featurize.clusters import normalise_word
+
+    words = {normalise_word(w) for sentence in sentences for w in sentence}
+    return {w: [("cng3", g) for g in sorted({w.lower()[i:i + 3] for i in range(1, len(w) - 3)})]
+            for w in words if len(w) >= 5}
+
+
 def widened(extra_from):
     """build_resources, with the cluster table widened by ``extra_from(sentences)``."""
     from crfner.featurize import resources
@@ -158,8 +198,13 @@ def feature_set(system: str) -> dict | str:
     """The declaration a system trains with: an installed set by name, else version 3 changed."""
     from crfner.featurize.featureset import load_feature_set
 
-    if system in ("tutorial", "biomedical", "clinical"):
-        return system
+    if system in ("tutorial", "biomedical", "clinical") or system in (*WIDENED_V6, SELF_TRAINING):
+        return system if system in ("tutorial", "biomedical", "clinical") else "clinical"
+    if system in V6_CHANGES:
+        spec = load_feature_set("clinical").to_dict()
+        for section, changes in V6_CHANGES[system].items():
+            spec.setdefault(section, {}).update(changes)
+        return spec
     if system in ("clinical-v4", "clinical-v5"):
         return V4 if system == "clinical-v4" else V5
     if system in V4_CHANGES or system in V5_CHANGES:
@@ -212,6 +257,36 @@ def lowered_outside(tagger, X, documents, biases) -> dict[float, list]:
             for bias in biases}
 
 
+def ohsumed_sentences(data_dir: str) -> tuple[list, list]:
+    """The OHSUMED abstracts split and tokenised as raw text is for tagging: token lists, abstract ids."""
+    import json
+
+    from crfner.featurize.resources import UNLABELED_SOURCES
+    from crfner.corpora.registry import resolve_data_dir
+    from crfner.text.splitter import sentences
+
+    X, ids = [], []
+    with open(resolve_data_dir(data_dir) / UNLABELED_SOURCES["ohsumed"], encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            for sentence in sentences(record["text"]):
+                if 3 <= len(sentence) <= 120:
+                    X.append([t.text for t in sentence])
+                    ids.append(record["id"])
+    return X, ids
+
+
+def pseudo_labelled(tagger, pool: tuple[list, list], limit: int) -> tuple[list, list, list]:
+    """The pool's sentences the tagger labels with an entity and with confidence (see SELF_TRAINING)."""
+    X, ids = pool
+    scored = tagger.predict_scored(X, documents=ids)
+    chosen = [(min(probabilities), i) for i, (tags, probabilities) in enumerate(scored)
+              if any(t != "O" for t in tags) and min(probabilities) >= SELF_CONFIDENCE]
+    chosen = sorted(i for _, i in sorted(chosen, reverse=True)[:limit])
+    return [X[i] for i in chosen], [scored[i][0] for i in chosen], [ids[i] for i in chosen]
+
+
+_POOL: dict = {}
 _FITTED: dict = {}  # (declaration, fold) -> (tagger, seconds): the O-bias systems share version 4's fold models
 
 
@@ -227,8 +302,10 @@ def cross_validated(system: str, X, y, ids, groups, fold_of: dict, data_dir: str
     predicted: list = [None] * len(X)
     seconds = 0.0
     original = resources.build_resources
-    if system in ("topic_clusters", "binary_embeddings"):
-        resources.build_resources = widened(topic_pairs if system == "topic_clusters" else binary_pairs)
+    wideners = {"topic_clusters": topic_pairs, "binary_embeddings": binary_pairs, "v6_stems": stem_pairs,
+                "v6_char_trigrams": trigram_pairs}
+    if system in wideners:
+        resources.build_resources = widened(wideners[system])
     options = gazetteer_files(system, data_dir)
     scheme = (lambda tags: convert(tags, "iobes")) if system == "v4_iobes" else list
     bias = O_BIAS.get(system)
@@ -244,6 +321,14 @@ def cross_validated(system: str, X, y, ids, groups, fold_of: dict, data_dir: str
                 tagger = crfner.CRFTagger(features=spec, data_dir=data_dir, **options)
                 started = time.perf_counter()
                 tagger.fit([X[i] for i in train], [scheme(y[i]) for i in train], documents=[ids[i] for i in train])
+                if system == SELF_TRAINING:
+                    if data_dir not in _POOL:
+                        _POOL[data_dir] = ohsumed_sentences(data_dir)
+                    Xp, yp, idp = pseudo_labelled(tagger, _POOL[data_dir], len(train))
+                    print(f"fold {fold}: {len(Xp)} pseudo-labelled sentences", file=sys.stderr)
+                    tagger = crfner.CRFTagger(features=spec, data_dir=data_dir, **options)
+                    tagger.fit([X[i] for i in train] + Xp, [y[i] for i in train] + yp,
+                               documents=[ids[i] for i in train] + idp)
                 fit_seconds = time.perf_counter() - started
                 if key is not None:
                     _FITTED[key] = (tagger, fit_seconds)
