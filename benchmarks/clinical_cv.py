@@ -3,10 +3,10 @@ pooled, split by document (test is never read): each document is tagged once by 
 not train on it, and systems are compared over all pooled documents (180 for MACCROBAT instead of
 devel's 20), so a paired test can see gains that devel alone cannot.
 
-Systems: the installed feature sets `tutorial`, `biomedical` and `clinical` (version 6, which
+Systems: the installed feature sets `tutorial`, `biomedical` and `clinical` (version 7, which
 these runs chose: version 4 was `conjunctions4_trigrams_fourgrams`, version 5 `v4_mesh_lists`,
-version 6 `v5_senses_expand_words`), `clinical-v3`, `clinical-v4` and `clinical-v5` (frozen in
-benchmarks/configs/), and levers on version 3:
+version 6 `v5_senses_expand_words`, version 7 `v6_as_words_spelled`), `clinical-v3` to
+`clinical-v6` (frozen in benchmarks/configs/), and levers on version 3:
 - `conjunctions4`: word conjunctions [-2,-1] .. [1,2] (clinical_levers.py's best devel lever);
   `conjunctions4_trigram` adds [-1,0,1], `conjunctions4_trigrams` also [-2,-1,0] and [0,1,2],
   `..._skip` adds [-1,1] to that, `..._fourgrams` [-2,-1,0,1] and [-1,0,1,2]; `conjunctions4_prefix` adds neighbours' 3-letter prefixes;
@@ -25,7 +25,8 @@ the lists of clinical_features.py passed as gazetteer files; version 5 declares 
 And changes on version 5 (`V5_CHANGES`): `v5_senses`, the usual senses of short forms a document does
 not define (`[abbreviations] senses`), and with them read as their long forms' last words
 (`expand`: `v5_senses_expand_words`, `v5_senses_expand`). And levers on version 6 (`v6_*` rows, tested against `v5_senses_expand_words`, which is version 6
-under its lever name, so its kept tags serve as the reference): clusters also from the tokenised
+under its lever name, so its kept tags serve as the reference): word-like short forms read only as
+notes spell their senses (`v6_as_words_spelled`), clusters also from the tokenised
 biomedical sentences (`v6_more_unlabeled`), c2 0.03 (`v6_c2_0.03`), Porter stems (`v6_stems`),
 inner character trigrams (`v6_char_trigrams`), and self-training on the OHSUMED abstracts
 (`v6_self_training`, see SELF_TRAINING). `--copy abbreviated` tags and scores
@@ -51,6 +52,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 V3 = os.path.join(HERE, "configs", "clinical-v3.toml")  # the base the DECLARATIONS change
 V4 = os.path.join(HERE, "configs", "clinical-v4.toml")  # the base the V4_CHANGES change
 V5 = os.path.join(HERE, "configs", "clinical-v5.toml")  # the base the V5_CHANGES change
+V6 = os.path.join(HERE, "configs", "clinical-v6.toml")  # the base the V6_CHANGES change
 CONJUNCTIONS4 = [[-2, -1], [-1, 0], [0, 1], [1, 2]]
 TRIGRAMS = [[-2, -1, 0], [-1, 0, 1], [0, 1, 2]]
 # declaration changes on `clinical`
@@ -102,8 +104,10 @@ V5_CHANGES = {
     "v5_senses_expand": {"abbreviations": {"senses": "clinical", "expand": "all"}},
     "v5_senses_expand_words": {"abbreviations": {"senses": "clinical", "expand": "words"}},
 }
-# changes on version 6 (the installed `clinical`)
+# changes on version 6 (frozen in benchmarks/configs/; `v6_as_words_spelled` became version 7)
 V6_CHANGES = {
+    # a short form written like a word read through its sense only if notes spell that sense like a word
+    "v6_as_words_spelled": {"abbreviations": {"as_words": "spelled"}},
     # clusters learned also from the 17 MB of tokenised biomedical sentences (devel +0.006 with version 1)
     "v6_more_unlabeled": {"clusters": {"unlabeled_text": ["ohsumed", "biomedical_sentences"]}},
     # regularisation re-checked on version 6's larger feature space
@@ -121,7 +125,7 @@ WIDENED_V6 = ("v6_stems", "v6_char_trigrams")
 SELF_TRAINING = "v6_self_training"
 SELF_CONFIDENCE = 0.9
 O_BIAS = {system: float(system.rsplit("_", 1)[1]) for system in V4_CHANGES if system.startswith("v4_o_bias_")}
-SYSTEMS = ["clinical-v3", "clinical-v4", "clinical-v5", "tutorial", "biomedical", "clinical", *DECLARATIONS, "topic_clusters", "binary_embeddings",
+SYSTEMS = ["clinical-v3", "clinical-v4", "clinical-v5", "clinical-v6", "tutorial", "biomedical", "clinical", *DECLARATIONS, "topic_clusters", "binary_embeddings",
            *V4_CHANGES, *V5_CHANGES, *V6_CHANGES, *WIDENED_V6, SELF_TRAINING]
 
 
@@ -198,10 +202,12 @@ def feature_set(system: str) -> dict | str:
     """The declaration a system trains with: an installed set by name, else version 3 changed."""
     from crfner.featurize.featureset import load_feature_set
 
-    if system in ("tutorial", "biomedical", "clinical") or system in (*WIDENED_V6, SELF_TRAINING):
-        return system if system in ("tutorial", "biomedical", "clinical") else "clinical"
+    if system in ("tutorial", "biomedical", "clinical"):
+        return system
+    if system in ("clinical-v6", *WIDENED_V6, SELF_TRAINING):
+        return V6
     if system in V6_CHANGES:
-        spec = load_feature_set("clinical").to_dict()
+        spec = load_feature_set(V6).to_dict()
         for section, changes in V6_CHANGES[system].items():
             spec.setdefault(section, {}).update(changes)
         return spec

@@ -19,20 +19,13 @@ from collections.abc import Sequence
 
 def spellings(data_dir: str) -> dict[str, str]:
     """Short form (case folded) -> its commonest spelling in notes, from the Vanderbilt inventories."""
-    import csv
-    import os
-
-    from crfner.corpora.abbreviation_senses import SENSE_FOLDER
+    from crfner.corpora.abbreviation_senses import inventory_spellings
 
     counts: dict[str, dict[str, int]] = {}
-    for name in ("vanderbilt_clinic_notes.tsv", "vanderbilt_discharge_summaries.tsv"):
-        with open(os.path.join(data_dir, SENSE_FOLDER, name), encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
-                for variation in (row.get("variation") or "").split("|"):
-                    written, _, count = variation.rpartition("_")
-                    if written and count.isdigit():
-                        seen = counts.setdefault(row["abbreviation"].casefold(), {})
-                        seen[written] = seen.get(written, 0) + int(count)
+    for (short, _), spelled in (inventory_spellings("clinical", data_dir) or {}).items():
+        seen = counts.setdefault(short, {})
+        for written, count in spelled.items():
+            seen[written] = seen.get(written, 0) + count
     return {short: max(sorted(seen), key=seen.get) for short, seen in counts.items()}
 
 

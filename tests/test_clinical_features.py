@@ -85,7 +85,7 @@ def test_kinds_are_emitted_only_as_asked():
 
 def test_the_clinical_set_loads_and_validates():
     spec = load_feature_set("clinical")
-    assert (spec.name, spec.version) == ("clinical", 6)
+    assert (spec.name, spec.version) == ("clinical", 7)
     assert spec.clusters["unlabeled_text"] == ["ohsumed"]  # version 2: clusters learned also from OHSUMED
     assert spec.casing == {"truecase": True}  # version 3: sentences in one case are truecased,
     assert spec.sections == {"context": True}  # and tokens know their section heading
@@ -107,9 +107,14 @@ def test_the_clinical_set_loads_and_validates():
     changed = {"version": 5, "description": "", "gazetteers": {**v4.gazetteers, "mesh_branches": branches}}
     assert {**v4.to_dict(), **changed} == {**v5.to_dict(), "description": ""}
     # version 6: abbreviations read through their usual senses, and nothing else changed
-    assert spec.abbreviations == {**v5.abbreviations, "senses": "clinical", "expand": "words"}
-    changed = {"version": 6, "description": "", "abbreviations": spec.abbreviations}
-    assert {**v5.to_dict(), **changed} == {**spec.to_dict(), "description": ""}
+    v6 = load_feature_set(REPO / "benchmarks" / "configs" / "clinical-v6.toml")
+    assert v6.abbreviations == {**v5.abbreviations, "senses": "clinical", "expand": "words"}
+    changed = {"version": 6, "description": "", "abbreviations": v6.abbreviations}
+    assert {**v5.to_dict(), **changed} == {**v6.to_dict(), "description": ""}
+    # version 7: words read through their senses only as notes spell them, and nothing else changed
+    assert spec.abbreviations == {**v6.abbreviations, "as_words": "spelled"}
+    changed = {"version": 7, "description": "", "abbreviations": spec.abbreviations}
+    assert {**v6.to_dict(), **changed} == {**spec.to_dict(), "description": ""}
     assert spec.token["clinical"] == ["dose", "unit", "frequency", "route", "duration", "abbreviation"]
     assert spec.gazetteers["lists"] == ["disease", "chemical"] and spec.clusters["granularities"]
     assert spec.context["offsets"] == [-2, -1, 1, 2]

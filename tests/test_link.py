@@ -15,7 +15,7 @@ from crfner.corpora.documents import Document, Mention
 from crfner.errors import DataFormatError, ModelFileError, NotFittedError, ParameterError
 from crfner.link import NIL, Linker, Term, concept_id, concept_ids
 from crfner.link.linker import Link
-from crfner.corpora.abbreviation_senses import inventory_rows, read_senses, sense_table
+from crfner.corpora.abbreviation_senses import inventory_rows, inventory_spellings, read_senses, read_spellings, sense_table
 from crfner.link.build import build_linker, vocabulary_terms
 from crfner.link.composite import readings
 from crfner.link.normalize import bag_form, normal_form
@@ -460,6 +460,10 @@ def test_sense_inventories_are_read_with_or_without_a_header(tmp_path):
     assert table["htn"] == [("hypertension", 1.0)]  # the largest share of the two
     assert table["ms"] == [("miss", 0.9011), ("multiple sclerosis", 0.0114)]  # "Miss" is "miss"; a 0 share is left out
     assert inventory_rows(str(stetson), tmp_path)[0] == ("po", "by mouth", 1.0)
+    # how notes spelled each sense, where a file records it (Vanderbilt's variation column)
+    assert list(read_spellings(vanderbilt))[1] == ("ms", "miss", {"Ms": 6})
+    assert list(read_spellings(stetson)) == [] and inventory_spellings(str(stetson), tmp_path) is None
+    assert inventory_spellings(str(vanderbilt), tmp_path)[("ms", "miss")] == {"Ms": 6, "MS": 1}  # "Miss" is "miss"
     with pytest.raises(ParameterError, match="unknown sense inventory 'nope'"):
         inventory_rows("nope", tmp_path)
 
@@ -471,4 +475,12 @@ def test_a_bad_inventory_line_is_named(tmp_path, line, problem):
     path = tmp_path / "bad.tsv"
     path.write_text("po\tby mouth\t1\n" + line, encoding="utf-8")
     with pytest.raises(DataFormatError, match=rf"bad.tsv, line 2: .*{problem}"):
+        list(read_senses(path))
+
+
+def test_a_bad_spelling_count_is_named(tmp_path):
+    path = tmp_path / "v.tsv"
+    path.write_text("abbreviation\tsense\tvariation\tCUI\tfrequency\nhtn\thypertension\tHTN_19\tc1\t1\n"
+                    "neg\tnegative\tNeg_12|NEG\tc2\t1\n", encoding="utf-8")
+    with pytest.raises(DataFormatError, match=r"v.tsv, line 3: .*'NEG' is not SPELLING_COUNT"):
         list(read_senses(path))

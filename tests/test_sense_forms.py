@@ -14,14 +14,15 @@ from crfner.featurize.featurizer import Resources
 from crfner.featurize.sense_forms import SenseForms, abbreviated, forms_from_rows
 
 INVENTORY = """abbreviation\tsense\tvariation\tCUI\tfrequency
-htn\thypertension\tHTN_9\tc1\t1
+htn\thypertension\tHTN_9|htn_9\tc1\t1
 ms\tms.\tMS_3\tc2\t0.98
 ms\tmultiple sclerosis\tMS_1\tc3\t0.6
 cd\tcompact disc\tCD_2\tc4\t0.4
 as\tnot an abbreviation\tas_1\tc5\t1
-bid\ttwice a day\tBID_5\tc6\t1
+bid\ttwice a day\tBID_5|bid_6\tc6\t1
 s/p\tstatus post\ts/p_3\tc7\t1
-of\toverflow\tOF_1\tc8\t1
+of\toverflow\tof_1\tc8\t1
+hit\theparin-induced thrombocytopenia\tHIT_8\tc9\t1
 """
 
 
@@ -54,6 +55,25 @@ def test_a_short_form_rare_as_a_word_is_looked_up_when_written_as_one():
     assert forms.as_words == {"neg"}  # "s/p" is looked up anyway: written like an abbreviation
     assert [forms.long_form(t) for t in ("neg", "Neg", "NEG", "nEG", "as", "As", "AS", "hr", "HR")] == [
         "negative", "negative", "negative", "negative", None, None, "arterial stiffness", None, "heart rate"]
+
+
+def test_notes_spelling_of_the_kept_sense_decides_which_rare_short_forms_are_read_as_words():
+    rows = [("neg", "negative", 1.0), ("hit", "heparin-induced thrombocytopenia", 1.0), ("pt", "patient", 0.9),
+            ("cap", "capsule", 0.3), ("cap", "community acquired pneumonia", 0.9), ("sob", "shortness of breath", 1.0),
+            ("am", "morning", 1.0), ("s/p", "status post", 1.0)]
+    spellings = {("neg", "negative"): {"Neg": 12, "NEG": 4, "neg": 11}, ("hit", "heparin-induced thrombocytopenia"): {"HIT": 8},
+                 ("pt", "patient"): {"Pt.": 1, "Pt": 7, "pt": 5}, ("cap", "capsule"): {"cap": 56},
+                 ("cap", "community acquired pneumonia"): {"CAP": 4}, ("sob", "shortness of breath"): {"sob": 4, "SOB": 16}}
+    rare = dict.fromkeys(["neg", "hit", "pt", "cap", "sob", "am"], 0)
+    forms = forms_from_rows(rows, word_counts=rare, spellings=spellings)
+    # "cap" keeps pneumonia, which notes write CAP: its lower-case "cap" (capsule) does not count;
+    # "am" has no recorded spelling, so no evidence that notes write it as a word
+    assert forms.as_words == {"neg", "pt"}
+    assert [forms.long_form(t) for t in ("neg", "Pt", "hit", "HIT", "cap", "CAP", "sob", "SOB", "am")] == [
+        "negative", "patient", None, "heparin-induced thrombocytopenia", None, "community acquired pneumonia",
+        None, "shortness of breath", None]
+    # an inventory that records no spellings leaves the choice to the word counts alone
+    assert forms_from_rows(rows, word_counts=rare).as_words == {"neg", "hit", "pt", "cap", "sob", "am"}
 
 
 def test_an_undefined_short_form_gets_its_senses_long_form_and_a_defined_one_its_own():
@@ -110,6 +130,8 @@ def _sense_set(inventory, **options) -> dict:
         ({"senses": "clinical"}, "declare long_form too"),
         ({"long_form": ["last_word"], "min_share": 0.5}, "min_share needs senses"),
         ({"long_form": ["last_word"], "expand": "words"}, "expand needs senses"),
+        ({"long_form": ["last_word"], "as_words": "spelled"}, "as_words needs senses"),
+        ({"long_form": ["last_word"], "senses": "clinical", "as_words": "often"}, "expected \"rare\""),
         ({"long_form": ["last_word"], "senses": "clinical", "expand": True}, "expected \"words\""),
         ({"long_form": ["last_word"], "senses": "clinical", "min_share": 0}, "above 0 and at most 1"),
         ({"long_form": ["last_word"], "senses": "clinical", "min_share": 1.5}, "above 0 and at most 1"),
@@ -136,7 +158,7 @@ def test_a_missing_inventory_is_refused(tmp_path, small_train):
 def test_a_model_reads_the_senses_and_keeps_them(tmp_path, small_train):
     X, y = small_train
     inventory = write(tmp_path / "senses.tsv", INVENTORY)
-    tagger = CRFTagger(features=_sense_set(inventory), max_iterations=10).fit(X[:200], y[:200])
+    tagger = CRFTagger(features=_sense_set(inventory, as_words="spelled"), max_iterations=10).fit(X[:200], y[:200])
     tokens = ["Pt", "with", "HTN", "s/p", "MS", "and", "as", "htn", "of", "OF"]
     features = tagger.feature_set_.featurizer(tagger.resources_)(tokens)
     assert features[2]["abbr:last"] == "hypertension" and features[2]["abbr:lexicon"] == 1.0
@@ -144,6 +166,10 @@ def test_a_model_reads_the_senses_and_keeps_them(tmp_path, small_train):
     # "htn" is not a word of the training text, so it is looked up written as one; "of" is
     assert features[7]["abbr:last"] == "hypertension" and features[9]["abbr:last"] == "overflow"
     assert tagger.resources_.senses.as_words >= {"htn", "bid"} and "of" not in tagger.resources_.senses.as_words
+    # notes write "hit" (heparin-induced thrombocytopenia) only in capitals: the verb stays a word
+    assert "hit" not in tagger.resources_.senses.as_words
+    hit = tagger.feature_set_.featurizer(tagger.resources_)(["she", "hit", "her", "head", ";", "HIT"])
+    assert "abbr:last" not in hit[1] and hit[5]["abbr:last"] == "thrombocytopenia"
     assert not any(k.startswith("abbr") for i in (0, 1, 5, 6, 8) for k in features[i])
     saved = tagger.save(tmp_path / "m")
     assert SenseForms.load(saved / "senses.tsv") == tagger.resources_.senses
@@ -203,3 +229,15 @@ def test_expand_words_reads_only_short_forms_written_like_words(tmp_path, small_
     features = tagger.feature_set_.featurizer(tagger.resources_)(["HTN", "or", "htn", "Htn", "of"])
     assert [f["norm"] for f in features] == ["htn", "or", "hypertension", "hypertension", "of"]
     assert features[0]["abbr:lexicon"] == 1.0 == features[2]["abbr:lexicon"] and "abbr:lexicon" not in features[4]
+
+
+def test_the_clinical_inventories_keep_english_words_out_of_word_lookups(data_dir):
+    from crfner.corpora.abbreviation_senses import inventory_rows, inventory_spellings
+
+    rows, spellings = inventory_rows("clinical", data_dir), inventory_spellings("clinical", data_dir)
+    everything_rare = forms_from_rows(rows, word_counts={}, spellings=spellings)
+    # short forms notes write in lower case or with a capital first are read as words ...
+    assert {"neg", "pt", "abd", "prn", "hx"} <= everything_rare.as_words
+    # ... English words whose sense notes write in capitals (HIT, CAP, PET) or never record are not
+    assert not {"hit", "cap", "pet", "bad", "am", "dip"} & everything_rare.as_words
+    assert everything_rare.long_form("HIT") == "heparin-induced thrombocytopenia"

@@ -31,8 +31,22 @@ def read_senses(path: str | os.PathLike) -> Iterator[tuple[str, str, float]]:
     """``(abbreviation, sense, share)`` for each line of one inventory file: tab-separated,
     with a header naming ``abbreviation``, ``sense`` and a share column (``frequency``), or
     without one as ``abbreviation<TAB>sense[<TAB>share]`` (a missing share counts as 1)."""
+    for short, sense, share, _ in _inventory_lines(path):
+        yield short, sense, share
+
+
+def read_spellings(path: str | os.PathLike) -> Iterator[tuple[str, str, dict[str, int]]]:
+    """``(abbreviation, sense, {spelling: count})`` for each line of an inventory file whose
+    header names a ``variation`` column (Vanderbilt's ``Neg_12|NEG_4|neg_11``: how often notes
+    wrote the short form each way for that sense); nothing for a file without one."""
+    for short, sense, _, spelled in _inventory_lines(path):
+        if spelled is not None:
+            yield short, sense, spelled
+
+
+def _inventory_lines(path: str | os.PathLike) -> Iterator[tuple[str, str, float, dict[str, int] | None]]:
     path = Path(path)
-    columns: tuple[int, int, int | None] | None = None
+    columns: tuple[int, int, int | None, int | None] | None = None
     for number, line in numbered_lines(path):
         if not line.strip():
             continue
@@ -41,10 +55,11 @@ def read_senses(path: str | os.PathLike) -> Iterator[tuple[str, str, float]]:
             names = [f.casefold() for f in fields]
             if "abbreviation" in names and "sense" in names:  # a header line
                 share = next((names.index(n) for n in _SHARE_COLUMNS if n in names), None)
-                columns = (names.index("abbreviation"), names.index("sense"), share)
+                variation = names.index("variation") if "variation" in names else None
+                columns = (names.index("abbreviation"), names.index("sense"), share, variation)
                 continue
-            columns = (0, 1, 2)
-        short_at, sense_at, share_at = columns
+            columns = (0, 1, 2, None)
+        short_at, sense_at, share_at, variation_at = columns
         if len(fields) <= max(short_at, sense_at) or not fields[short_at] or not fields[sense_at]:
             raise DataFormatError("an inventory line needs an abbreviation and a sense separated by a TAB", path, number)
         share = 1.0
@@ -55,7 +70,16 @@ def read_senses(path: str | os.PathLike) -> Iterator[tuple[str, str, float]]:
                 raise DataFormatError(f"the share {excerpt(fields[share_at])} is not a number", path, number) from None
             if not (math.isfinite(share) and 0.0 <= share <= 1.0):
                 raise DataFormatError(f"the share {excerpt(fields[share_at])} is not between 0 and 1", path, number)
-        yield fields[short_at], fields[sense_at], share
+        spelled = None
+        if variation_at is not None:
+            spelled = {}
+            for entry in (fields[variation_at] if variation_at < len(fields) else "").split("|"):
+                written, _, count = entry.rpartition("_")
+                if entry and (not written or not count.isdigit()):
+                    raise DataFormatError(f"the variation {excerpt(entry)} is not SPELLING_COUNT (Neg_12)", path, number)
+                if entry:
+                    spelled[written] = spelled.get(written, 0) + int(count)
+        yield fields[short_at], fields[sense_at], share, spelled
 
 
 def sense_table(rows: Iterable[tuple[str, str, float]]) -> dict[str, list[tuple[str, float]]]:
@@ -74,10 +98,27 @@ def sense_table(rows: Iterable[tuple[str, str, float]]) -> dict[str, list[tuple[
 def inventory_rows(spec: str, data_dir: str | os.PathLike) -> list[tuple[str, str, float]]:
     """The rows of an inventory given by name (:data:`INVENTORIES`, from the data folder) or
     as the path of one inventory file."""
+    return [row for path in _inventory_files(spec, data_dir) for row in read_senses(path)]
+
+
+def inventory_spellings(spec: str, data_dir: str | os.PathLike) -> dict[tuple[str, str], dict[str, int]] | None:
+    """(short form, sense), both case folded -> how often notes spelled the short form each way
+    for that sense, summed over the inventory's files (see :func:`read_spellings`); None when no
+    file of the inventory records spellings."""
+    table: dict[tuple[str, str], dict[str, int]] | None = None
+    for path in _inventory_files(spec, data_dir):
+        for short, sense, spelled in read_spellings(path):
+            table = {} if table is None else table
+            counts = table.setdefault((short.casefold(), sense.casefold()), {})
+            for written, count in spelled.items():
+                counts[written] = counts.get(written, 0) + count
+    return table
+
+
+def _inventory_files(spec: str, data_dir: str | os.PathLike) -> list[Path]:
     if spec in INVENTORIES:
-        folder = Path(data_dir) / SENSE_FOLDER
-        return [row for name in INVENTORIES[spec] for row in read_senses(folder / name)]
+        return [Path(data_dir) / SENSE_FOLDER / name for name in INVENTORIES[spec]]
     if not Path(spec).is_file():
         raise ParameterError(f"unknown sense inventory {spec!r}: give {', '.join(INVENTORIES)} or the path of an "
                              "abbreviation<TAB>sense<TAB>share file")
-    return list(read_senses(spec))
+    return [Path(spec)]

@@ -81,7 +81,7 @@ class FeatureSet:
         check_context(context, token, clusters, source)
         if ("senses" in abbreviations or "min_share" in abbreviations) and "long_form" not in abbreviations:
             raise FeatureSetError(f"{source}: [abbreviations] senses gives undefined short forms the long_form features; declare long_form too")
-        for option in ("min_share", "expand"):
+        for option in ("min_share", "expand", "as_words"):
             if option in abbreviations and "senses" not in abbreviations:
                 raise FeatureSetError(f"{source}: [abbreviations] {option} needs senses (the inventory it reads)")
         return cls(

@@ -154,6 +154,13 @@ def _expand(value: Any) -> str:
     return value
 
 
+def _as_words(value: Any) -> str:
+    if value not in ("rare", "spelled"):
+        raise ValueError('expected "rare" (short forms rare as words in the training text) or "spelled" (and written like '
+                         "words in notes, by the inventory's spellings)")
+    return value
+
+
 def _share(value: Any) -> float:
     number = _number(value)
     if not 0 < number <= 1:
@@ -197,7 +204,8 @@ CLUSTER_OPTIONS = {
     "gazetteer_text": _bool,
     "unlabeled_text": _unlabeled_sources,
 }
-ABBREVIATION_OPTIONS = {"long_form": _long_form, "senses": _sense_inventory, "min_share": _share, "expand": _expand}
+ABBREVIATION_OPTIONS = {"long_form": _long_form, "senses": _sense_inventory, "min_share": _share, "expand": _expand,
+                        "as_words": _as_words}
 CASING_OPTIONS = {"truecase": _bool}
 SECTION_OPTIONS = {"context": _bool}
 TRAINING_OPTIONS = {

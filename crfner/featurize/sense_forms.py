@@ -8,8 +8,11 @@ A token written like an abbreviation is looked up: a capital letter after the fi
 ``s/p``). A token written like a word (``neg``, ``Abd``, ``Pt``) is looked up only when its short
 form is rare as a lower-case word in the text the model learned from (fewer than
 :data:`WORD_COUNT` times in the training and unlabeled text), so that ``as`` and ``hr`` stay
-words. A short form keeps its most frequent sense when that sense is meant at least
-``min_share`` of the time.
+words; with ``as_words = "spelled"``, also only when the inventory records that notes write the
+kept sense like a word at least as often as otherwise (Vanderbilt's variations): ``neg``
+(negative: neg, Neg, NEG) is read as a word, ``hit`` (heparin-induced thrombocytopenia: always
+HIT) only as ``HIT``, so "she hit her head" keeps its verb. A short form keeps its most frequent
+sense when that sense is meant at least ``min_share`` of the time.
 
 The forms are kept in the model directory (``senses.tsv``), so a model tags the same way
 whatever inventory files the data folder holds later.
@@ -48,6 +51,14 @@ def abbreviated(token: str) -> bool:
             or any(c in "./" for c in token[1:-1]))
 
 
+def _written_as_word(spelled: Mapping[str, int]) -> bool:
+    """Notes wrote it like a word (lower case or a capital first: ``neg``, ``Abd``, ``Pt.``) at
+    least as often as otherwise (``HIT``); False with no spellings."""
+    words = sum(n for written, n in spelled.items()
+                if not abbreviated(written.rstrip(".")) and (written.islower() or written.istitle()))
+    return sum(spelled.values()) > 0 and 2 * words >= sum(spelled.values())
+
+
 def _keys(token: str) -> Iterator[str]:
     """Inventory keys to try for a token: as written (case folded), then without full stops."""
     key = token.casefold()
@@ -76,21 +87,25 @@ class SenseForms(SavedTable):
 
     @classmethod
     def from_senses(cls, table: dict[str, list[tuple[str, float]]], min_share: float = MIN_SHARE,
-                    word_counts: Mapping[str, int] | None = None) -> SenseForms:
+                    word_counts: Mapping[str, int] | None = None,
+                    spellings: Mapping[tuple[str, str], Mapping[str, int]] | None = None) -> SenseForms:
         """The forms of a sense table (``crfner.corpora.abbreviation_senses.sense_table``): each
         short form's most frequent sense with a share of at least ``min_share`` that is a sense
         and not the short form again ("not an abbreviation ...", "ms." for ``ms``). With
         ``word_counts`` (token -> count, as written, in the text a model learns from), the short
-        forms rarer than :data:`WORD_COUNT` as a lower-case token are looked up as words too."""
-        forms = {}
+        forms rarer than :data:`WORD_COUNT` as a lower-case token are looked up as words too;
+        with ``spellings`` as well (``inventory_spellings``), only those whose kept sense notes
+        write like a word at least half the time."""
+        forms, kept = {}, {}
         for short, senses in table.items():
-            for sense, share in senses:
-                sense = " ".join(_REMARK.sub(" ", sense).split())  # "t2 (thoracic vertebra 2)" -> "t2"
+            for listed, share in senses:
+                sense = " ".join(_REMARK.sub(" ", listed).split())  # "t2 (thoracic vertebra 2)" -> "t2"
                 if share >= min_share and _is_sense(sense, short):
-                    forms[short] = sense
+                    forms[short], kept[short] = sense, listed.casefold()
                     break
         as_words = frozenset() if word_counts is None else frozenset(
-            short for short in forms if short.isalpha() and len(short) > 1 and word_counts.get(short, 0) < WORD_COUNT)
+            short for short in forms if short.isalpha() and len(short) > 1 and word_counts.get(short, 0) < WORD_COUNT
+            and (spellings is None or _written_as_word(spellings.get((short, kept[short]), {}))))
         return cls(dict(sorted(forms.items())), as_words)
 
     def long_form(self, token: str) -> str | None:
@@ -129,8 +144,9 @@ class SenseForms(SavedTable):
 
 
 def forms_from_rows(rows: Iterable[tuple[str, str, float]], min_share: float = MIN_SHARE,
-                    word_counts: Mapping[str, int] | None = None) -> SenseForms:
+                    word_counts: Mapping[str, int] | None = None,
+                    spellings: Mapping[tuple[str, str], Mapping[str, int]] | None = None) -> SenseForms:
     """:meth:`SenseForms.from_senses` of inventory rows ``(abbreviation, sense, share)``."""
     from ..corpora.abbreviation_senses import sense_table
 
-    return SenseForms.from_senses(sense_table(rows), min_share, word_counts)
+    return SenseForms.from_senses(sense_table(rows), min_share, word_counts, spellings)
