@@ -124,6 +124,10 @@ WIDENED_V6 = ("v6_stems", "v6_char_trigrams")
 # trained again on both; the threshold was set before any run, not tuned
 SELF_TRAINING = "v6_self_training"
 SELF_CONFIDENCE = 0.9
+# systems trained with a frozen version as it is, and the changes on a frozen version (base, changes)
+FROZEN = {"clinical-v4": V4, "clinical-v5": V5, "clinical-v6": V6, **dict.fromkeys((*WIDENED_V6, SELF_TRAINING), V6)}
+CHANGED = {system: (base, changes[system]) for base, changes in ((V4, V4_CHANGES), (V5, V5_CHANGES), (V6, V6_CHANGES))
+           for system in changes}
 O_BIAS = {system: float(system.rsplit("_", 1)[1]) for system in V4_CHANGES if system.startswith("v4_o_bias_")}
 SYSTEMS = ["clinical-v3", "clinical-v4", "clinical-v5", "clinical-v6", "tutorial", "biomedical", "clinical", *DECLARATIONS, "topic_clusters", "binary_embeddings",
            *V4_CHANGES, *V5_CHANGES, *V6_CHANGES, *WIDENED_V6, SELF_TRAINING]
@@ -199,23 +203,18 @@ def widened(extra_from):
 
 
 def feature_set(system: str) -> dict | str:
-    """The declaration a system trains with: an installed set by name, else version 3 changed."""
+    """The declaration a system trains with: an installed set by name, a frozen version (its file),
+    a frozen version changed, else version 3 changed."""
     from crfner.featurize.featureset import load_feature_set
 
     if system in ("tutorial", "biomedical", "clinical"):
         return system
-    if system in ("clinical-v6", *WIDENED_V6, SELF_TRAINING):
-        return V6
-    if system in V6_CHANGES:
-        spec = load_feature_set(V6).to_dict()
-        for section, changes in V6_CHANGES[system].items():
-            spec.setdefault(section, {}).update(changes)
-        return spec
-    if system in ("clinical-v4", "clinical-v5"):
-        return V4 if system == "clinical-v4" else V5
-    if system in V4_CHANGES or system in V5_CHANGES:
-        spec = load_feature_set(V4 if system in V4_CHANGES else V5).to_dict()
-        for section, changes in {**V4_CHANGES, **V5_CHANGES}[system].items():
+    if system in FROZEN:
+        return FROZEN[system]
+    if system in CHANGED:
+        base, changed = CHANGED[system]
+        spec = load_feature_set(base).to_dict()
+        for section, changes in changed.items():
             table = spec.setdefault(section, {})
             for key, value in changes.items():
                 if value is None:
@@ -264,21 +263,20 @@ def lowered_outside(tagger, X, documents, biases) -> dict[float, list]:
 
 
 def ohsumed_sentences(data_dir: str) -> tuple[list, list]:
-    """The OHSUMED abstracts split and tokenised as raw text is for tagging: token lists, abstract ids."""
-    import json
-
-    from crfner.featurize.resources import UNLABELED_SOURCES
+    """The OHSUMED abstracts split and tokenised as raw text is for tagging (as the clusters read
+    them): token lists of 3 to 120 tokens, and their abstracts' ids."""
+    from crfner.corpora.jsonl import read_jsonl
     from crfner.corpora.registry import resolve_data_dir
-    from crfner.text.splitter import sentences
+    from crfner.featurize.resources import UNLABELED_SOURCES
+    from crfner.text import sentence_columns
 
     X, ids = [], []
-    with open(resolve_data_dir(data_dir) / UNLABELED_SOURCES["ohsumed"], encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            for sentence in sentences(record["text"]):
-                if 3 <= len(sentence) <= 120:
-                    X.append([t.text for t in sentence])
-                    ids.append(record["id"])
+    for document in read_jsonl(resolve_data_dir(data_dir) / UNLABELED_SOURCES["ohsumed"]):
+        columns = sentence_columns(document.text, document.passages)
+        for a, b in columns.sentences:
+            if 3 <= b - a <= 120:
+                X.append(columns.words[a:b])
+                ids.append(document.id)
     return X, ids
 
 
