@@ -126,6 +126,33 @@ def test_line_breaks_abbreviations_and_doses():
     assert note_texts("BP: 120/80. HR: 80.") == ["BP: 120/80.", "HR: 80."]
 
 
+def test_soap_headings_open_their_sections_and_are_known():
+    note = "S: 34 yo F c/o cough x2 days.\nO: T 37.9, P 88.\nA: CAP.\nP: amoxicillin 1 g p.o. t.i.d."
+    assert note_texts(note) == ["S:", "34 yo F c/o cough x2 days.", "O:", "T 37.9, P 88.", "A:", "CAP.", "P:",
+                                "amoxicillin 1 g p.o. t.i.d."]
+    assert [name for _, _, name in note_sections(note)] == ["S", "O", "A", "P"]
+    assert [note[a:b] for a, b in known_heading_spans(note)] == ["S:", "O:", "A:", "P:"]
+    assert sorted(tagging_sentences(note)[1]) == [0, 2, 4, 6]
+    # "P:" before a number is a pulse; a lower-case letter, or one inside a line, is no heading
+    assert note_texts("P: 88, R: 16\ns: doing well") == ["P: 88, R: 16", "s: doing well"]
+    assert note_texts("Vitals: T 37 P: 88") == ["Vitals:", "T 37 P: 88"]
+
+
+def test_a_line_opening_with_a_label_starts_a_statement():
+    # a note written in lower case: each "label:" line is a new statement, though it starts in lower case
+    note = "exam: rr 24, bibasilar crackles\nekg: afib w/ rvr, rate 120s\ncxr: pulm edema\no2 sat: 88% on ra"
+    assert note_texts(note) == ["exam:", "rr 24, bibasilar crackles", "ekg: afib w/ rvr, rate 120s",
+                                "cxr: pulm edema", "o2 sat: 88% on ra"]
+    # a wrapped line whose colon comes later, or a time, still continues the line before
+    assert note_texts("Started on\nprednisone, dose: 40 mg") == ["Started on\nprednisone, dose: 40 mg"]
+    assert note_texts("Seen at\n10:30 am by cardiology") == ["Seen at\n10:30 am by cardiology"]
+
+
+def test_radiology_headings_are_known():
+    report = "EXAMINATION: CT abdomen.\nTECHNIQUE: Axial images.\nCOMPARISON: None.\nIMPRESSION:\n1. Appendicitis."
+    assert [report[a:b] for a, b in known_heading_spans(report)] == ["EXAMINATION:", "TECHNIQUE:", "COMPARISON:", "IMPRESSION:"]
+
+
 def test_passages_are_split_one_by_one():
     text = "HPI: Pt stable\nlisinopril held"
     assert note_texts(text, [(0, 14), (15, len(text))]) == ["HPI:", "Pt stable", "lisinopril held"]
@@ -144,7 +171,8 @@ def test_the_abstract_splitter_is_unchanged():
 
 
 NOTE_ALPHABET = st.sampled_from(
-    list("aZ0.:;#-*)( \n\t\r,/") + ["HPI:", "PLAN", "b.i.d.", "Pt.", "1. ", "# ", "\n\n", "mg", "\u2022 ", "\u0301", "\x0c"]
+    list("aZ0.:;#-*)( \n\t\r,/") + ["HPI:", "PLAN", "b.i.d.", "Pt.", "1. ", "# ", "\n\n", "mg", "\u2022 ", "\u0301", "\x0c",
+                                         "S: ", "P: ", "ekg: ", "\nO:"]
 )
 
 
@@ -194,7 +222,7 @@ def test_without_markers_only_the_opening_marker_tokens_go(text):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(NOTE_ALPHABET, st.sampled_from(["ALLERGIES:", "Hypertension:", "Allergies", "\n"])), max_size=60).map("".join))
+@given(st.lists(st.one_of(NOTE_ALPHABET, st.sampled_from(["ALLERGIES:", "Hypertension:", "Allergies", "\n", "\nA: ", "TECHNIQUE:"])), max_size=60).map("".join))
 def test_tagging_sentences_are_note_sentences_with_their_known_headings(text):
     out, known = tagging_sentences(text)
     assert out == note_sentences(text, markers=False)

@@ -35,6 +35,19 @@ def test_heading_names_fold_case_spaces_and_the_colon():
     assert section_name(["WOUND", "CARE"]) == "other"
 
 
+def test_names_the_splitter_learned_later_leave_a_saved_models_features_as_they_were():
+    from crfner.text.section_names import ADDED_SECTION_NAMES, FEATURE_SECTION_NAMES, SECTION_NAMES
+
+    assert SECTION_NAMES == FEATURE_SECTION_NAMES | ADDED_SECTION_NAMES
+    assert not ADDED_SECTION_NAMES & FEATURE_SECTION_NAMES
+    assert section_name(["TECHNIQUE", ":"]) == section_name(["S", ":"]) == "other"  # known to the splitter only
+    assert section_name(["Allergies", ":"]) == "allergies"
+    # the splitter now cuts "Technique" off as a heading; as a sentence of its own it was no heading to the features
+    sentences = [["Technique"], ["Axial", "images"]]
+    assert section_features(sentences) == [[[]], [[], []]]
+    assert [t.text for t in note_sentences("Technique\nAxial images")[0]] == ["Technique"]
+
+
 def _set(sections: bool) -> dict:
     spec = crfner.load_feature_set("tutorial").to_dict()
     spec["name"] = "sections" if sections else "plain"

@@ -5,19 +5,22 @@ say so (``heading``). A sentence is a heading by the notes splitter's rule
 splitter makes each heading a sentence of its own; needs the document's sentences in order
 (``documents=``), like the abbreviation family.
 
-Heading names are folded to the splitter's known names (:data:`crfner.text.notes.SECTION_NAMES`,
-spaces and case ignored), so that ``Discharge Medications`` and ``DISCHARGE MEDICATIONS :``
-give one value; any other heading gives ``section=other``.
+Heading names are folded to the splitter's known names as the features froze them
+(:data:`crfner.text.section_names.FEATURE_SECTION_NAMES`, spaces and case ignored), so that
+``Discharge Medications`` and ``DISCHARGE MEDICATIONS :`` give one value; any other heading
+gives ``section=other``, and a saved model's features do not change when the splitter learns
+a name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..text.notes import SECTION_NAMES, is_heading_line
+from ..text.notes import is_heading_line
+from ..text.section_names import FEATURE_SECTION_NAMES
 
 Pairs = list[tuple[str, object]]
-_KNOWN = {"".join(name.split()): name.replace(" ", "_") for name in SECTION_NAMES}
+_KNOWN = {"".join(name.split()): name.replace(" ", "_") for name in FEATURE_SECTION_NAMES}
 
 
 def section_name(tokens: Sequence[str]) -> str:
@@ -32,7 +35,7 @@ def section_features(sentences: Sequence[Sequence[str]]) -> list[list[Pairs]]:
     out: list[list[Pairs]] = []
     current = None
     for tokens in sentences:
-        if tokens and is_heading_line(" ".join(tokens)):
+        if tokens and is_heading_line(" ".join(tokens), names=FEATURE_SECTION_NAMES):
             current = section_name(tokens)
             out.append([[("heading", 1.0), ("section", current)] for _ in tokens])
         elif current is None:

@@ -9,6 +9,8 @@ Rules, in order (each line is read after its leading and trailing whitespace):
   line of two to six words or a known name without the colon (``ASSESSMENT AND PLAN``,
   ``Medications``), or such a name and colon opening a line (``ALLERGIES: NKDA``), the text
   after it starting a new sentence (not when a number follows: ``BP: 120/80`` is a value).
+  A SOAP heading, one capital letter and a colon opening a line (``S: 34 yo F``, ``A/P:``), is
+  a known heading too (:data:`SOAP_HEADINGS`), save ``P:`` before a number (a pulse).
 * A list item is a sentence of its own (longer items may hold several): a line opening with
   ``#``, ``-``, ``*``, ``\u2022``, ``1.``, ``1)``, ``a)`` or ``a.``; and, inside a line, ``#``
   or ``1.`` / ``1)`` after ``. : ; ! ?``, a further ``#`` on a line that already has a ``#``
@@ -17,7 +19,8 @@ Rules, in order (each line is read after its leading and trailing whitespace):
   one: the next line is no heading or list item, the previous line is no heading, does not
   end in ``. ? ! : ;`` (save after ``Dr.``, ``Mr.``, ``Mrs.``, ``Ms.``), and either the next
   line starts in lower case or the previous one ends in ``,`` or a word such as ``and``,
-  ``of``, ``with``, ``w/``.
+  ``of``, ``with``, ``w/``; and the next line does not open with a label and a colon
+  (``ekg: afib``, ``cxr: edema``), as the lines of a note written in lower case do.
 * Inside that, prose is split by :func:`crfner.text.sentences` (the abstract splitter), whose
   dotted-abbreviation rule already keeps ``b.i.d.``, ``p.o.``, ``q.h.s.``, ``y.o.`` whole;
   a full stop after a word of :data:`NOTE_ABBREVIATIONS` (``Pt.``, ``Dr.``, ``Hx.``) never
@@ -34,11 +37,11 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import NamedTuple, Sequence
 
-from .section_names import SECTION_NAMES
+from .section_names import SECTION_NAMES, SOAP_HEADINGS
 from .splitter import clip_passages, sentences
 from .tokenizer import Token, tokenize
 
-__all__ = ["NOTE_ABBREVIATIONS", "SECTION_NAMES", "is_heading_line", "known_heading_spans", "note_sentences", "note_sections", "note_token_sections", "tagging_sentences"]
+__all__ = ["NOTE_ABBREVIATIONS", "SECTION_NAMES", "SOAP_HEADINGS", "is_heading_line", "known_heading_spans", "note_sentences", "note_sections", "note_token_sections", "tagging_sentences"]
 
 #: Words that, followed by a full stop, do not end a sentence in a note: as listed or
 #: capitalised (``Pt.``), never in capitals (``PT.`` is physical therapy). Dotted forms
@@ -60,6 +63,8 @@ _MARKER = re.compile(
 )
 _STARTS_WORD = re.compile(r"(?<=\s)\S")
 _HEAD_COLON = re.compile(r"([^:\s][^:]{0,59}?)\s*:")
+# A line opening with a short label and a colon ("ekg: afib", "O2 sat: 92%") states something new.
+_LABEL = re.compile(r"[A-Za-z][\w/&'-]*(?: [\w/&'-]+){0,2}:(?=\s|$)")
 _ENDS_STATEMENT = tuple(".?!:;")
 _TITLES = ("dr.", "mr.", "mrs.", "ms.", "prof.")
 _CONTINUERS = frozenset(
@@ -147,7 +152,8 @@ def known_heading_spans(text: str, passages: Sequence[tuple[int, int]] | None = 
 
 def _is_known_heading(text: str, start: int, end: int, kind: str) -> bool:
     content = text[start:end].rstrip()
-    return kind == "heading" and _normal(content.removesuffix(":")) in SECTION_NAMES
+    name = content.removesuffix(":").rstrip()
+    return kind == "heading" and (_normal(name) in SECTION_NAMES or name in SOAP_HEADINGS)
 
 
 def note_token_sections(text: str, tokens: Sequence[Token] | None = None) -> list[str | None]:
@@ -271,28 +277,31 @@ def _number(mark: str) -> int | None:
     return int(mark[:-1]) if mark[:-1].isdigit() else None
 
 
-def is_heading_line(content: str) -> bool:
-    """Whether a whole line (whitespace trimmed) is a heading: ``Name:`` alone, or an ALL-CAPS or known name."""
+def is_heading_line(content: str, names: frozenset[str] = SECTION_NAMES) -> bool:
+    """Whether a whole line (whitespace trimmed) is a heading: ``Name:`` alone, or an ALL-CAPS or
+    known name; ``names``, the known names (the section features pass their frozen set)."""
     if _MARKER.match(content):
         return False
     if content.endswith(":"):
         name = content[:-1].rstrip()
-        return ":" not in name and _is_heading_name(name, "", alone=True)
+        return ":" not in name and _is_heading_name(name, "", alone=True, names=names)
     words = content.split()
     if len(words) > 6 or any(c.isdigit() for c in content) or content[-1] in ".?!,;":
         return False
-    if _normal(content) in SECTION_NAMES and content[0].isupper():
+    if _normal(content) in names and content[0].isupper():
         return True
     return _is_capitals(content) and len(words) >= 2
 
 
-def _is_heading_name(name: str, rest: str, alone: bool = False) -> bool:
+def _is_heading_name(name: str, rest: str, alone: bool = False, names: frozenset[str] = SECTION_NAMES) -> bool:
     """Whether ``name`` before a colon names a section (``rest`` is what follows the colon)."""
     words = name.split()
     if not words or len(words) > 6 or _MARKER.match(name):
         return False
-    if _normal(name) in SECTION_NAMES:
+    if _normal(name) in names:
         return True
+    if name in SOAP_HEADINGS:
+        return not (name == "P" and rest.lstrip()[:1].isdigit())
     if any(c.isdigit() for c in name) or (rest[:1].isdigit() and not alone):
         return False  # "BP: 120/80", "Day 2:" are values, not sections
     if _is_capitals(name) and sum(c.isalpha() for c in name) >= 3:
@@ -311,7 +320,7 @@ def _normal(name: str) -> str:
 
 def _continues(last: tuple[int, int, str], last_line: str, first: _Piece, line: str) -> bool:
     """Whether ``line`` (first piece ``first``) carries on the statement ``last_line`` ended."""
-    if last[2] == "heading" or first.kind != "text":
+    if last[2] == "heading" or first.kind != "text" or _LABEL.match(line):
         return False
     lowered = last_line.lower()
     if lowered.endswith(_ENDS_STATEMENT) and not lowered.endswith(_TITLES):

@@ -1,12 +1,15 @@
 """The section names the notes splitter knows (:mod:`crfner.text.notes`): a heading that names
 one, in any case, is a heading even where its shape alone would not say so, and is layout, never
-an entity."""
+an entity.
+
+The section features (:mod:`crfner.featurize.sections`) fold headings to a frozen copy,
+:data:`FEATURE_SECTION_NAMES`, so a saved model featurizes a note the same way when the splitter
+learns more names: add new names to :data:`ADDED_SECTION_NAMES`, never to the frozen set."""
 
 from __future__ import annotations
 
-#: Section names recognised in any case (``Allergies:``, ``MEDICATIONS``); any other ALL-CAPS
-#: line of two or more words, or ALL-CAPS or Title-Case name before a colon, is a heading too.
-SECTION_NAMES = frozenset(
+#: The names the section features know (``section=allergies``), as of clinical version 7; frozen.
+FEATURE_SECTION_NAMES = frozenset(
     line.strip()
     for line in """
     a/p
@@ -75,3 +78,36 @@ SECTION_NAMES = frozenset(
     vitals
     """.strip().splitlines()
 )
+
+#: Names the splitter learned after the section features were frozen: radiology report and
+#: progress note headings.
+ADDED_SECTION_NAMES = frozenset(
+    line.strip()
+    for line in """
+    a&p
+    assessment & plan
+    clinical history
+    clinical indication
+    comparison
+    conclusion
+    conclusions
+    examination
+    imp
+    objective
+    reason for exam
+    reason for examination
+    recommendation
+    recommendations
+    subjective
+    technique
+    """.strip().splitlines()
+)
+
+#: Section names recognised in any case (``Allergies:``, ``MEDICATIONS``, ``Technique:``); any
+#: other ALL-CAPS line of two or more words, or ALL-CAPS or Title-Case name before a colon, is a
+#: heading too.
+SECTION_NAMES = FEATURE_SECTION_NAMES | ADDED_SECTION_NAMES
+
+#: A progress note's SOAP headings, known only as one capital letter and a colon opening a line
+#: (``S: 34 yo F ...``), and ``P:`` only when no number follows (``P: 88`` is a pulse).
+SOAP_HEADINGS = {"S": "subjective", "O": "objective", "A": "assessment", "P": "plan"}
