@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crfner.text import (
+    is_section_name,
     known_heading_spans,
     note_sections,
     note_sentences,
@@ -151,6 +152,49 @@ def test_a_line_opening_with_a_label_starts_a_statement():
 def test_radiology_headings_are_known():
     report = "EXAMINATION: CT abdomen.\nTECHNIQUE: Axial images.\nCOMPARISON: None.\nIMPRESSION:\n1. Appendicitis."
     assert [report[a:b] for a, b in known_heading_spans(report)] == ["EXAMINATION:", "TECHNIQUE:", "COMPARISON:", "IMPRESSION:"]
+
+
+def test_section_names_are_built_from_heads_and_qualifiers():
+    for name in ("MEDICATIONS ON TRANSFER", "Final Diagnoses", "Laboratory Tests", "Past med history",
+                 "DISCHARGE INSTRUCTIONS/FOLLOWUP", "Assessment & Plan", "History of Chronic Illness", "ED Note"):
+        assert is_section_name(name), name
+    # a problem-list heading names a problem, a vital sign or a test is for the tagger, a lone qualifier names nothing
+    for name in ("Hypertension", "Chest pain", "Acute kidney injury", "Allergic reaction", "Blood Pressure", "MRI",
+                 "Primary", "Chronic illness", "Discharge", "Medications 2"):
+        assert not is_section_name(name), name
+    note = "Medications on transfer: aspirin\nChest Pain: resolved\nBlood Pressure: 120/80"
+    assert [note[a:b] for a, b in known_heading_spans(note)] == ["Medications on transfer:"]
+    # "Chest Pain:" is a heading by its shape, to be tagged; a number after a name makes it a value
+    assert note_texts(note) == ["Medications on transfer:", "aspirin", "Chest Pain:", "resolved", "Blood Pressure: 120/80"]
+
+
+# medspaCy's literal headers the splitter leaves unknown on purpose
+NOT_KNOWN = {
+    "Primary:": "a lone qualifier",
+    "Secondary:": "a lone qualifier",
+    "MRI:": "a test the tagger should read",
+    "ECHO:": "a test the tagger should read",
+    "Neuro:": "a body system, as in a review of systems",
+    "Reassesment:": "misspelt",
+    "PMHSx:": "shorthand for no one section",
+    "Signed electronically by:": "a signature line",
+    "CONCISE SUMMARY OF HOSPITAL COURSE BY ISSUE/SYSTEM:": "more than the six words a heading may have",
+}
+
+
+def test_medspacys_section_headers_are_known_sections(data_dir):
+    import json
+
+    path = data_dir / "clinical" / "lexicons" / "sections" / "medspacy_section_patterns_en.json"
+    headers = {rule["literal"] for rule in json.loads(path.read_text(encoding="utf-8"))["section_rules"]}
+    assert len(headers) > 100 and NOT_KNOWN.keys() <= headers
+    unknown = set()
+    for header in headers:
+        text = f"{header}\nHe was seen today."
+        spans = known_heading_spans(text)
+        if not (spans and text[spans[0][0]:spans[0][1]] == header):
+            unknown.add(header)
+    assert unknown == NOT_KNOWN.keys()
 
 
 def test_passages_are_split_one_by_one():

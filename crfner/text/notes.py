@@ -5,7 +5,7 @@ Rules, in order (each line is read after its leading and trailing whitespace):
 
 * A blank line or a page break always ends a sentence.
 * A section heading is a sentence of its own: a line that is an ALL-CAPS, Title-Case or known
-  (:data:`SECTION_NAMES`) name and a colon (``HPI:``, ``Discharge Medications:``), an ALL-CAPS
+  (:func:`is_section_name`) name and a colon (``HPI:``, ``Discharge Medications:``), an ALL-CAPS
   line of two to six words or a known name without the colon (``ASSESSMENT AND PLAN``,
   ``Medications``), or such a name and colon opening a line (``ALLERGIES: NKDA``), the text
   after it starting a new sentence (not when a number follows: ``BP: 120/80`` is a value).
@@ -37,11 +37,11 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import NamedTuple, Sequence
 
-from .section_names import SECTION_NAMES, SOAP_HEADINGS
+from .section_names import SECTION_NAMES, SOAP_HEADINGS, is_section_name
 from .splitter import clip_passages, sentences
 from .tokenizer import Token, tokenize
 
-__all__ = ["NOTE_ABBREVIATIONS", "SECTION_NAMES", "SOAP_HEADINGS", "is_heading_line", "known_heading_spans", "note_sentences", "note_sections", "note_token_sections", "tagging_sentences"]
+__all__ = ["NOTE_ABBREVIATIONS", "SECTION_NAMES", "SOAP_HEADINGS", "is_heading_line", "is_section_name", "known_heading_spans", "note_sentences", "note_sections", "note_token_sections", "tagging_sentences"]
 
 #: Words that, followed by a full stop, do not end a sentence in a note: as listed or
 #: capitalised (``Pt.``), never in capitals (``PT.`` is physical therapy). Dotted forms
@@ -144,7 +144,7 @@ def note_sections(text: str, passages: Sequence[tuple[int, int]] | None = None) 
 
 def known_heading_spans(text: str, passages: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """``(start, end)`` of each heading, colon included, whose name is a known section
-    (:data:`SECTION_NAMES`: ``ALLERGIES:``, ``Discharge medications``): layout, never an
+    (:func:`is_section_name`: ``ALLERGIES:``, ``Discharge medications``): layout, never an
     entity, unlike a heading such as ``Hypertension:`` in a problem list."""
     return [(start, start + len(text[start:end].rstrip())) for start, end, kind in _units(text, passages)
             if _is_known_heading(text, start, end, kind)]  # the colon included
@@ -153,7 +153,7 @@ def known_heading_spans(text: str, passages: Sequence[tuple[int, int]] | None = 
 def _is_known_heading(text: str, start: int, end: int, kind: str) -> bool:
     content = text[start:end].rstrip()
     name = content.removesuffix(":").rstrip()
-    return kind == "heading" and (_normal(name) in SECTION_NAMES or name in SOAP_HEADINGS)
+    return kind == "heading" and (is_section_name(name) or name in SOAP_HEADINGS)
 
 
 def note_token_sections(text: str, tokens: Sequence[Token] | None = None) -> list[str | None]:
@@ -277,9 +277,10 @@ def _number(mark: str) -> int | None:
     return int(mark[:-1]) if mark[:-1].isdigit() else None
 
 
-def is_heading_line(content: str, names: frozenset[str] = SECTION_NAMES) -> bool:
+def is_heading_line(content: str, names: frozenset[str] | None = None) -> bool:
     """Whether a whole line (whitespace trimmed) is a heading: ``Name:`` alone, or an ALL-CAPS or
-    known name; ``names``, the known names (the section features pass their frozen set)."""
+    known name; known by :func:`is_section_name`, or, given ``names``, by being one of them (the
+    section features pass their frozen set)."""
     if _MARKER.match(content):
         return False
     if content.endswith(":"):
@@ -288,26 +289,30 @@ def is_heading_line(content: str, names: frozenset[str] = SECTION_NAMES) -> bool
     words = content.split()
     if len(words) > 6 or any(c.isdigit() for c in content) or content[-1] in ".?!,;":
         return False
-    if _normal(content) in names and content[0].isupper():
+    if _known(content, names) and content[0].isupper():
         return True
     return _is_capitals(content) and len(words) >= 2
 
 
-def _is_heading_name(name: str, rest: str, alone: bool = False, names: frozenset[str] = SECTION_NAMES) -> bool:
+def _is_heading_name(name: str, rest: str, alone: bool = False, names: frozenset[str] | None = None) -> bool:
     """Whether ``name`` before a colon names a section (``rest`` is what follows the colon)."""
     words = name.split()
     if not words or len(words) > 6 or _MARKER.match(name):
         return False
-    if _normal(name) in names:
+    if _known(name, names):
         return True
     if name in SOAP_HEADINGS:
         return not (name == "P" and rest.lstrip()[:1].isdigit())
-    if any(c.isdigit() for c in name) or (rest[:1].isdigit() and not alone):
+    if any(c.isdigit() for c in name) or (rest.lstrip()[:1].isdigit() and not alone):
         return False  # "BP: 120/80", "Day 2:" are values, not sections
     if _is_capitals(name) and sum(c.isalpha() for c in name) >= 3:
         return True
     titled = all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in words) and words[0][0].isupper()
     return titled and (len(words) >= 2 or alone)
+
+
+def _known(name: str, names: frozenset[str] | None) -> bool:
+    return is_section_name(name) if names is None else _normal(name) in names
 
 
 def _is_capitals(name: str) -> bool:

@@ -8,6 +8,8 @@ learns more names: add new names to :data:`ADDED_SECTION_NAMES`, never to the fr
 
 from __future__ import annotations
 
+import re
+
 #: The names the section features know (``section=allergies``), as of clinical version 7; frozen.
 FEATURE_SECTION_NAMES = frozenset(
     line.strip()
@@ -105,8 +107,48 @@ ADDED_SECTION_NAMES = frozenset(
 
 #: Section names recognised in any case (``Allergies:``, ``MEDICATIONS``, ``Technique:``); any
 #: other ALL-CAPS line of two or more words, or ALL-CAPS or Title-Case name before a colon, is a
-#: heading too.
+#: heading too. Names built of :data:`SECTION_HEADS` and :data:`SECTION_QUALIFIERS` are known
+#: as well (:func:`is_section_name`).
 SECTION_NAMES = FEATURE_SECTION_NAMES | ADDED_SECTION_NAMES
+
+#: Words that say what a section holds: a heading made of them and of qualifiers names a
+#: section (``MEDICATIONS ON TRANSFER``, ``Final Diagnoses``, ``Laboratory Tests``).
+SECTION_HEADS = frozenset(
+    """
+    addendum allergies allergy assessment comments comparison complaint complaints condition
+    consent course description diagnoses diagnosis diet disposition education exam examination
+    facility finding findings followup follow-up history hpi hx impression indication instructions
+    interpretation labs laboratory list medication medications meds mhx micro microbiology note plan
+    preamble problems radiology reactions recommendation recommendations results review service
+    signature studies summary technique tests values
+    """.split()
+)
+#: Words that only qualify a head (``Discharge``, ``Past Medical``, ``prior to admission``); a
+#: heading of these alone (``Primary:``, ``Chronic illness:``) names no known section.
+SECTION_QUALIFIERS = frozenset(
+    """
+    active admission admitting allergic and at brief by chief chronic clinical concise
+    consulting current department discharge ed electronic emergency er family final for from
+    gross home hospital illness in interval issue last med medical microscopic of on
+    operative other outside past patient pertinent physical present primary principal prior
+    problem procedure progress reason secondary sexual social specimen surgical system
+    systems the this to transfer treatment underlying
+    """.split()
+)
+_NAME_WORDS = re.compile(r"[^\s/&]+")
+
+
+def is_section_name(name: str) -> bool:
+    """Whether a heading's name (without its colon) names a known section: one of
+    :data:`SECTION_NAMES`, or up to eight words (cut at spaces, ``/`` and ``&``), each a head or a
+    qualifier and at least one a head; ``Hypertension`` or ``Chest pain`` in a problem list is
+    not one, so the tagger still reads it."""
+    normal = " ".join(name.lower().split())
+    if normal in SECTION_NAMES:
+        return True
+    words = _NAME_WORDS.findall(normal)
+    return (0 < len(words) <= 8 and any(w in SECTION_HEADS for w in words)
+            and all(w in SECTION_HEADS or w in SECTION_QUALIFIERS for w in words))
 
 #: A progress note's SOAP headings, known only as one capital letter and a colon opening a line
 #: (``S: 34 yo F ...``), and ``P:`` only when no number follows (``P: 88`` is a pulse).
