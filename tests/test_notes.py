@@ -149,6 +149,15 @@ def test_a_line_opening_with_a_label_starts_a_statement():
     assert note_texts("Seen at\n10:30 am by cardiology") == ["Seen at\n10:30 am by cardiology"]
 
 
+def test_a_spaced_dash_between_words_parts_a_problem_from_its_plan():
+    assert note_texts("1) CD flare - start prednisone 40 mg daily.") == ["1) CD flare", "- start prednisone 40 mg daily."]
+    kept = note_sentences("anemia - iron sulfate 325mg po tid.", markers=False)
+    assert [[t.text for t in s] for s in kept] == [["anemia"], ["iron", "sulfate", "325mg", "po", "tid", "."]]
+    # between numbers it is a range, and a hyphen inside a word is no dash
+    for text in ("albuterol q4 - 6h prn", "HR 80 - 90", "pain 7 - 8/10", "drug-eluting stent"):
+        assert note_texts(text) == [text]
+
+
 def test_radiology_headings_are_known():
     report = "EXAMINATION: CT abdomen.\nTECHNIQUE: Axial images.\nCOMPARISON: None.\nIMPRESSION:\n1. Appendicitis."
     assert [report[a:b] for a, b in known_heading_spans(report)] == ["EXAMINATION:", "TECHNIQUE:", "COMPARISON:", "IMPRESSION:"]

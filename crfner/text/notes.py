@@ -14,7 +14,9 @@ Rules, in order (each line is read after its leading and trailing whitespace):
 * A list item is a sentence of its own (longer items may hold several): a line opening with
   ``#``, ``-``, ``*``, ``\u2022``, ``1.``, ``1)``, ``a)`` or ``a.``; and, inside a line, ``#``
   or ``1.`` / ``1)`` after ``. : ; ! ?``, a further ``#`` on a line that already has a ``#``
-  item, the next number (``1. HTN 2. DM2``), and ``-`` / ``*`` / ``\u2022`` after ``. : ; ! ?``.
+  item, the next number (``1. HTN 2. DM2``), ``-`` / ``*`` / ``\u2022`` after ``. : ; ! ?``, and a
+  spaced ``-`` between words, as problem-oriented plans part a problem from its plan
+  (``CD flare - start prednisone``; not between numbers: ``2 - 3 days``).
 * A single line break ends a sentence unless the next line clearly continues the previous
   one: the next line is no heading or list item, the previous line is no heading, does not
   end in ``. ? ! : ;`` (save after ``Dr.``, ``Mr.``, ``Mrs.``, ``Ms.``), and either the next
@@ -262,7 +264,7 @@ def _item_starts(text: str, start: int, end: int) -> list[int]:
         elif value is not None:
             accepted = after_end or (number is not None and value == number + 1)
         elif mark[0] in "-*\u2022\u00b7":
-            accepted = after_end or mark == "\u2022"
+            accepted = after_end or mark == "\u2022" or (mark == "-" and _dash_between_words(text, k, marker.end(), end))
         else:
             accepted = False  # "a." inside a line is too often a word and a full stop
         if accepted:
@@ -270,6 +272,13 @@ def _item_starts(text: str, start: int, end: int) -> list[int]:
             if value is not None:
                 number = value
     return found
+
+
+def _dash_between_words(text: str, before: int, after: int, end: int) -> bool:
+    """Whether a spaced ``-`` whose last character before is ``text[before]`` and whose marker
+    ends at ``after`` parts two statements ("CD flare - start prednisone"), not numbers ("2 - 3")."""
+    following = after + len(text[after:end]) - len(text[after:end].lstrip())
+    return following < end and text[before].isalpha() and not text[following].isdigit() and text[following] not in "-*"
 
 
 def _number(mark: str) -> int | None:
