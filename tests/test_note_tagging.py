@@ -221,3 +221,11 @@ def test_known_section_headings_are_never_entities():
     assert "ALLERGIES: Penicillin (rash)." in [e.text for e in tag_text(everything, note)]  # the abstract splitter keeps all
     # the headings still reach the model, so that section context reads them
     assert "ALLERGIES:" in [NOTE[s[0].start : s[-1].end] for s in tagged_sentences(NOTE, splitter="notes")]
+
+
+def test_soap_and_lower_case_notes_are_tagged_statement_by_statement():
+    note = ("S: 34 yo F w/ CD, 6-8 loose BMs/day.\nO: T 37.9, HR 104.\nA/P:\n1) CD flare - start prednisone 40 mg daily\n"
+            "exam: rr 24, crackles\nekg: afib w/ rvr\nTECHNIQUE: Axial images.")
+    found = [e.text for e in tag_text(_EverythingTagger(), note, splitter="notes")]
+    assert found == ["34 yo F w/ CD, 6-8 loose BMs/day.", "T 37.9, HR 104.", "CD flare", "start prednisone 40 mg daily",
+                     "rr 24, crackles", "ekg: afib w/ rvr", "Axial images."]
