@@ -180,6 +180,20 @@ def test_a_model_reads_the_senses_and_keeps_them(tmp_path, small_train):
     assert loaded.feature_set_.featurizer(loaded.resources_)(["HTN"])[0]["abbr:last"] == "hypertension"
 
 
+def test_in_a_note_written_in_one_case_truecasing_decides_first():
+    # the README's stated limit: truecasing restores "hit" to its usual form in case reports and
+    # abstracts, "HIT", before the spelling rule is asked, so an all lower-case "hit" is read as HIT
+    from crfner.featurize.truecase import TruecaseTable
+
+    spec = _sense_set("unused.tsv", as_words="spelled")
+    spec["casing"] = {"truecase": True}
+    senses = SenseForms({"hit": "heparin-induced thrombocytopenia", "neg": "negative"}, frozenset({"neg"}))
+    featurize = load_feature_set(spec).featurizer(Resources(truecase=TruecaseTable({"hit": "HIT"}), senses=senses))
+    mixed, lower = featurize(["She", "hit", "her", "head", "."]), featurize(["she", "hit", "her", "head", "."])
+    assert "abbr:last" not in mixed[1]
+    assert lower[1]["abbr:last"] == "thrombocytopenia"
+
+
 def test_the_abbreviated_copy_replaces_whole_entities_outside_definitions():
     import importlib.util
 
