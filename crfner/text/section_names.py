@@ -150,6 +150,7 @@ def is_section_name(name: str) -> bool:
     return (0 < len(words) <= 8 and any(w in SECTION_HEADS for w in words)
             and all(w in SECTION_HEADS or w in SECTION_QUALIFIERS for w in words))
 
-#: A progress note's SOAP headings, known only as one capital letter and a colon opening a line
-#: (``S: 34 yo F ...``), and ``P:`` only when no number follows (``P: 88`` is a pulse).
-SOAP_HEADINGS = {"S": "subjective", "O": "objective", "A": "assessment", "P": "plan"}
+#: A progress note's SOAP headings (subjective, objective, assessment, plan), known only as one
+#: capital letter and a colon opening a line (``S: 34 yo F ...``), and ``P:`` only when no number
+#: follows (``P: 88`` is a pulse).
+SOAP_HEADINGS = frozenset("SOAP")
