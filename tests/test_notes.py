@@ -158,6 +158,18 @@ def test_a_spaced_dash_between_words_parts_a_problem_from_its_plan():
         assert note_texts(text) == [text]
 
 
+def test_checklists_dashes_and_numbers_with_a_colon_are_list_markers():
+    def kept(text):
+        return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
+
+    assert kept("ROS:\n[X] fever [ ] chills\n[x] cough") == ["ROS:", "fever", "chills", "cough"]
+    assert kept("Meds:\n-- aspirin 81 mg\n--- metformin") == ["Meds:", "aspirin 81 mg", "metformin"]
+    assert kept("Problems:\n1: HTN\n2: DM2 on metformin") == ["Problems:", "HTN", "DM2 on metformin"]
+    assert kept("CHF -- restart lasix") == ["CHF", "restart lasix"]
+    for text in ("Diluted 1: 1000 in saline.", "Cr 1.8 [2.0] today", "ratio 1:1"):
+        assert kept(text) == [text]
+
+
 def test_radiology_headings_are_known():
     report = "EXAMINATION: CT abdomen.\nTECHNIQUE: Axial images.\nCOMPARISON: None.\nIMPRESSION:\n1. Appendicitis."
     assert [report[a:b] for a, b in known_heading_spans(report)] == ["EXAMINATION:", "TECHNIQUE:", "COMPARISON:", "IMPRESSION:"]
@@ -225,7 +237,7 @@ def test_the_abstract_splitter_is_unchanged():
 
 NOTE_ALPHABET = st.sampled_from(
     list("aZ0.:;#-*)( \n\t\r,/") + ["HPI:", "PLAN", "b.i.d.", "Pt.", "1. ", "# ", "\n\n", "mg", "\u2022 ", "\u0301", "\x0c",
-                                         "S: ", "P: ", "ekg: ", "\nO:"]
+                                         "S: ", "P: ", "ekg: ", "\nO:", "[X] ", "[ ]", "-- ", "1: "]
 )
 
 

@@ -46,6 +46,11 @@ def test_names_the_splitter_learned_later_leave_a_saved_models_features_as_they_
     sentences = [["Technique"], ["Axial", "images"]]
     assert section_features(sentences) == [[[]], [[], []]]
     assert [t.text for t in note_sentences("Technique\nAxial images")[0]] == ["Technique"]
+    # nor when it learns a list marker: to the features a checkbox line in capitals is still a heading
+    from crfner.text.notes import is_heading_line
+
+    assert is_heading_line("[ ] FEVER CHILLS", names=FEATURE_SECTION_NAMES)
+    assert not is_heading_line("[ ] FEVER CHILLS")
 
 
 def _set(sections: bool) -> dict:

@@ -12,11 +12,12 @@ Rules, in order (each line is read after its leading and trailing whitespace):
   A SOAP heading, one capital letter and a colon opening a line (``S: 34 yo F``, ``A/P:``), is
   a known heading too (:data:`SOAP_HEADINGS`), save ``P:`` before a number (a pulse).
 * A list item is a sentence of its own (longer items may hold several): a line opening with
-  ``#``, ``-``, ``*``, ``\u2022``, ``1.``, ``1)``, ``a)`` or ``a.``; and, inside a line, ``#``
-  or ``1.`` / ``1)`` after ``. : ; ! ?``, a further ``#`` on a line that already has a ``#``
-  item, the next number (``1. HTN 2. DM2``), ``-`` / ``*`` / ``\u2022`` after ``. : ; ! ?``, and a
-  spaced ``-`` between words, as problem-oriented plans part a problem from its plan
-  (``CD flare - start prednisone``; not between numbers: ``2 - 3 days``).
+  ``#``, ``-`` (or ``--``, ``---``), ``*``, ``\u2022``, ``1.``, ``1)``, ``1:``, ``a)``, ``a.`` or a
+  checkbox (``[X]``, ``[ ]``); and, inside a line, ``#`` or ``1.`` / ``1)`` / ``1:`` after
+  ``. : ; ! ?``, a further ``#`` on a line that already has a ``#`` item, the next number
+  (``1. HTN 2. DM2``), ``-`` / ``*`` / ``\u2022`` after ``. : ; ! ?``, any checkbox
+  (``[X] fever [ ] chills``), and a spaced ``-`` between words, as problem-oriented plans part
+  a problem from its plan (``CD flare - start prednisone``; not between numbers: ``2 - 3 days``).
 * A single line break ends a sentence unless the next line clearly continues the previous
   one: the next line is no heading or list item, the previous line is no heading, does not
   end in ``. ? ! : ;`` (save after ``Dr.``, ``Mr.``, ``Mrs.``, ``Ms.``), and either the next
@@ -60,7 +61,14 @@ _LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _PAGE_BREAK = re.compile(r"[\x0c\x1c-\x1e\u2029]")
 # A list marker: followed by whitespace, or "#" glued to a word ("#HTN", "#1"). A capital and a
 # full stop before a lower-case word is a genus ("E. coli", "A. baumannii"), not a lettered item.
+# A checkbox ("[X]", "[ ]") marks an item of a checklist.
 _MARKER = re.compile(
+    r"(?:#+|-{1,3}|[*\u2022\u00b7]|\[[ _xXyYnN]?\]|\d{1,3}[.):]|[A-Za-z]\)|[a-z]\.|[A-Z]\.(?![^\S\r\n]+[a-z]))(?=\s)"
+    r"|#+(?=[^\W_])"
+)
+# The markers as the section features first read them (clinical version 7), kept so that a saved
+# model's heading features stay as they were.
+_FEATURE_MARKER = re.compile(
     r"(?:#+|[-*\u2022\u00b7]|\d{1,3}[.)]|[A-Za-z]\)|[a-z]\.|[A-Z]\.(?![^\S\r\n]+[a-z]))(?=\s)|#+(?=[^\W_])"
 )
 _STARTS_WORD = re.compile(r"(?<=\s)\S")
@@ -263,8 +271,9 @@ def _item_starts(text: str, start: int, end: int) -> list[int]:
             hashes = hashes or accepted
         elif value is not None:
             accepted = after_end or (number is not None and value == number + 1)
-        elif mark[0] in "-*\u2022\u00b7":
-            accepted = after_end or mark == "\u2022" or (mark == "-" and _dash_between_words(text, k, marker.end(), end))
+        elif mark[0] in "-*\u2022\u00b7[":
+            accepted = (after_end or mark == "\u2022" or mark[0] == "["
+                        or (mark[0] == "-" and _dash_between_words(text, k, marker.end(), end)))
         else:
             accepted = False  # "a." inside a line is too often a word and a full stop
         if accepted:
@@ -289,8 +298,8 @@ def _number(mark: str) -> int | None:
 def is_heading_line(content: str, names: frozenset[str] | None = None) -> bool:
     """Whether a whole line (whitespace trimmed) is a heading: ``Name:`` alone, or an ALL-CAPS or
     known name; known by :func:`is_section_name`, or, given ``names``, by being one of them (the
-    section features pass their frozen set)."""
-    if _MARKER.match(content):
+    section features pass their frozen set, and are read with the markers of their time)."""
+    if (_MARKER if names is None else _FEATURE_MARKER).match(content):
         return False
     if content.endswith(":"):
         name = content[:-1].rstrip()
@@ -306,7 +315,7 @@ def is_heading_line(content: str, names: frozenset[str] | None = None) -> bool:
 def _is_heading_name(name: str, rest: str, alone: bool = False, names: frozenset[str] | None = None) -> bool:
     """Whether ``name`` before a colon names a section (``rest`` is what follows the colon)."""
     words = name.split()
-    if not words or len(words) > 6 or _MARKER.match(name):
+    if not words or len(words) > 6 or (_MARKER if names is None else _FEATURE_MARKER).match(name):
         return False
     if _known(name, names):
         return True
