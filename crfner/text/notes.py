@@ -61,16 +61,13 @@ _LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _PAGE_BREAK = re.compile(r"[\x0c\x1c-\x1e\u2029]")
 # A list marker: followed by whitespace, or "#" glued to a word ("#HTN", "#1"). A capital and a
 # full stop before a lower-case word is a genus ("E. coli", "A. baumannii"), not a lettered item.
-# A checkbox ("[X]", "[ ]") marks an item of a checklist.
-_MARKER = re.compile(
-    r"(?:#+|-{1,3}|[*\u2022\u00b7]|\[[ _xXyYnN]?\]|\d{1,3}[.):]|[A-Za-z]\)|[a-z]\.|[A-Z]\.(?![^\S\r\n]+[a-z]))(?=\s)"
-    r"|#+(?=[^\W_])"
-)
-# The markers as the section features first read them (clinical version 7), kept so that a saved
-# model's heading features stay as they were.
+# _FEATURE_MARKER holds the markers as the section features first read them (clinical version 7),
+# kept so that a saved model's heading features stay as they were; _MARKER adds those learned
+# since: a checkbox ("[X]", "[ ]"), two or three dashes, a number and a colon ("1:").
 _FEATURE_MARKER = re.compile(
     r"(?:#+|[-*\u2022\u00b7]|\d{1,3}[.)]|[A-Za-z]\)|[a-z]\.|[A-Z]\.(?![^\S\r\n]+[a-z]))(?=\s)|#+(?=[^\W_])"
 )
+_MARKER = re.compile(r"(?:\[[ _xXyYnN]?\]|-{2,3}|\d{1,3}:)(?=\s)|" + _FEATURE_MARKER.pattern)
 _STARTS_WORD = re.compile(r"(?<=\s)\S")
 _HEAD_COLON = re.compile(r"([^:\s][^:]{0,59}?)\s*:")
 # A line opening with a short label and a colon ("ekg: afib", "O2 sat: 92%") states something new.
