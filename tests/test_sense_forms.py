@@ -246,12 +246,15 @@ def test_expand_words_reads_only_short_forms_written_like_words(tmp_path, small_
 
 
 def test_the_clinical_inventories_keep_english_words_out_of_word_lookups(data_dir):
-    from crfner.corpora.abbreviation_senses import inventory_rows, inventory_spellings
+    from crfner.corpora.abbreviation_senses import inventory_rows, inventory_spellings, read_inventory
 
-    rows, spellings = inventory_rows("clinical", data_dir), inventory_spellings("clinical", data_dir)
+    rows, spellings = read_inventory("clinical", data_dir)
+    assert rows == inventory_rows("clinical", data_dir) and spellings == inventory_spellings("clinical", data_dir)
     everything_rare = forms_from_rows(rows, word_counts={}, spellings=spellings)
     # short forms notes write in lower case or with a capital first are read as words ...
     assert {"neg", "pt", "abd", "prn", "hx"} <= everything_rare.as_words
     # ... English words whose sense notes write in capitals (HIT, CAP, PET) or never record are not
     assert not {"hit", "cap", "pet", "bad", "am", "dip"} & everything_rare.as_words
+    # ... nor are short forms notes mostly write in capitals (htn: HTN 38, htn 2; sob: SOB 34, sob 5)
+    assert not {"htn", "sob"} & everything_rare.as_words
     assert everything_rare.long_form("HIT") == "heparin-induced thrombocytopenia"

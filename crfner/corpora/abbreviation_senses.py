@@ -98,21 +98,29 @@ def sense_table(rows: Iterable[tuple[str, str, float]]) -> dict[str, list[tuple[
 def inventory_rows(spec: str, data_dir: str | os.PathLike) -> list[tuple[str, str, float]]:
     """The rows of an inventory given by name (:data:`INVENTORIES`, from the data folder) or
     as the path of one inventory file."""
-    return [row for path in _inventory_files(spec, data_dir) for row in read_senses(path)]
+    return read_inventory(spec, data_dir)[0]
 
 
 def inventory_spellings(spec: str, data_dir: str | os.PathLike) -> dict[tuple[str, str], dict[str, int]] | None:
     """(short form, sense), both case folded -> how often notes spelled the short form each way
     for that sense, summed over the inventory's files (see :func:`read_spellings`); None when no
     file of the inventory records spellings."""
+    return read_inventory(spec, data_dir)[1]
+
+
+def read_inventory(spec: str, data_dir: str | os.PathLike) -> tuple[list[tuple[str, str, float]], dict[tuple[str, str], dict[str, int]] | None]:
+    """:func:`inventory_rows` and :func:`inventory_spellings` of an inventory, its files read once."""
+    rows: list[tuple[str, str, float]] = []
     table: dict[tuple[str, str], dict[str, int]] | None = None
     for path in _inventory_files(spec, data_dir):
-        for short, sense, spelled in read_spellings(path):
-            table = {} if table is None else table
-            counts = table.setdefault((short.casefold(), sense.casefold()), {})
-            for written, count in spelled.items():
-                counts[written] = counts.get(written, 0) + count
-    return table
+        for short, sense, share, spelled in _inventory_lines(path):
+            rows.append((short, sense, share))
+            if spelled is not None:
+                table = {} if table is None else table
+                counts = table.setdefault((short.casefold(), sense.casefold()), {})
+                for written, count in spelled.items():
+                    counts[written] = counts.get(written, 0) + count
+    return rows, table
 
 
 def _inventory_files(spec: str, data_dir: str | os.PathLike) -> list[Path]:

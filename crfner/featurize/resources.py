@@ -143,21 +143,21 @@ def read_sense_forms(feature_set: FeatureSet, data_dir=None, text=None):
     inventory = feature_set.abbreviations.get("senses")
     if not inventory:
         return None
-    from ..corpora.abbreviation_senses import INVENTORIES, SENSE_FOLDER, inventory_rows, inventory_spellings
+    from ..corpora.abbreviation_senses import INVENTORIES, SENSE_FOLDER, read_inventory
     from ..corpora.registry import resolve_data_dir
     from .sense_forms import MIN_SHARE, forms_from_rows
 
     folder = resolve_data_dir(data_dir)
     _require_files(feature_set, "abbreviation senses", folder, [SENSE_FOLDER / name for name in INVENTORIES.get(inventory, ())])
     try:
-        rows = inventory_rows(inventory, folder)
-        spellings = inventory_spellings(inventory, folder) if feature_set.abbreviations.get("as_words") == "spelled" else None
+        rows, spellings = read_inventory(inventory, folder)
     except ParameterError as error:
         raise FeatureSetError(f"feature set {feature_set.name!r}: {error}") from None
     from collections import Counter
 
     counts = None if text is None else Counter(token for tokens in text for token in tokens)
-    return forms_from_rows(rows, feature_set.abbreviations.get("min_share", MIN_SHARE), counts, spellings)
+    spelled = feature_set.abbreviations.get("as_words") == "spelled"
+    return forms_from_rows(rows, feature_set.abbreviations.get("min_share", MIN_SHARE), counts, spellings if spelled else None)
 
 
 def cut_term_lists(feature_set: FeatureSet, lists: list[tuple[str, str]], data_dir=None):
