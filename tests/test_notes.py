@@ -170,6 +170,22 @@ def test_checklists_dashes_and_numbers_with_a_colon_are_list_markers():
         assert kept(text) == [text]
 
 
+def test_bullets_and_arrows_start_items():
+    def kept(text):
+        return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
+
+    # the bullets of pasted templates mark an item wherever they stand, and tagging leaves them out
+    assert kept("Plan:\n\u25aa sepsis protocol\n\u25e6 Foley placed \u25cf UOP 15 mL/hr") == [
+        "Plan:", "sepsis protocol", "Foley placed", "UOP 15 mL/hr"]
+    assert kept("\u2713 aspirin \u2714 statin \u27a2 beta blocker") == ["aspirin", "statin", "beta blocker"]
+    # a spaced arrow before words parts two statements; between numbers it is a trend
+    assert kept("CHA2DS2-VASc 3 -> start apixaban") == ["CHA2DS2-VASc 3", "start apixaban"]
+    assert kept("fever --> sepsis => ICU \u2192 intubated") == ["fever", "sepsis", "ICU", "intubated"]
+    assert kept("-> start abx") == ["start abx"]
+    for text in ("Cr 1.2 -> 1.9 -> 2.3", "Na 128 \u2192 134", "wbc 12 => -3", "a->b", "5 mg \u00b7 daily"):
+        assert kept(text) == [text], text
+
+
 def test_radiology_headings_are_known():
     report = "EXAMINATION: CT abdomen.\nTECHNIQUE: Axial images.\nCOMPARISON: None.\nIMPRESSION:\n1. Appendicitis."
     assert [report[a:b] for a, b in known_heading_spans(report)] == ["EXAMINATION:", "TECHNIQUE:", "COMPARISON:", "IMPRESSION:"]
@@ -177,11 +193,14 @@ def test_radiology_headings_are_known():
 
 def test_section_names_are_built_from_heads_and_qualifiers():
     for name in ("MEDICATIONS ON TRANSFER", "Final Diagnoses", "Laboratory Tests", "Past med history",
-                 "DISCHARGE INSTRUCTIONS/FOLLOWUP", "Assessment & Plan", "History of Chronic Illness", "ED Note"):
+                 "DISCHARGE INSTRUCTIONS/FOLLOWUP", "Assessment & Plan", "History of Chronic Illness", "ED Note",
+                 # operative, pathology and consult notes
+                 "PREOPERATIVE DIAGNOSIS", "Post-operative Diagnosis", "ANESTHESIA", "Complications", "Drains",
+                 "Surgical Pathology Report", "Specimens", "Reason for Consult", "Recs", "Procedure"):
         assert is_section_name(name), name
     # a problem-list heading names a problem, a vital sign or a test is for the tagger, a lone qualifier names nothing
     for name in ("Hypertension", "Chest pain", "Acute kidney injury", "Allergic reaction", "Blood Pressure", "MRI",
-                 "Primary", "Chronic illness", "Discharge", "Medications 2"):
+                 "Primary", "Chronic illness", "Discharge", "Medications 2", "Pathology", "Postoperative"):
         assert not is_section_name(name), name
     note = "Medications on transfer: aspirin\nChest Pain: resolved\nBlood Pressure: 120/80"
     assert [note[a:b] for a, b in known_heading_spans(note)] == ["Medications on transfer:"]
@@ -237,7 +256,7 @@ def test_the_abstract_splitter_is_unchanged():
 
 NOTE_ALPHABET = st.sampled_from(
     list("aZ0.:;#-*)( \n\t\r,/") + ["HPI:", "PLAN", "b.i.d.", "Pt.", "1. ", "# ", "\n\n", "mg", "\u2022 ", "\u0301", "\x0c",
-                                         "S: ", "P: ", "ekg: ", "\nO:", "[X] ", "[ ]", "-- ", "1: "]
+                                         "S: ", "P: ", "ekg: ", "\nO:", "[X] ", "[ ]", "-- ", "1: ", "\u25aa ", " -> ", "\u2192"]
 )
 
 

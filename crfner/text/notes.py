@@ -12,12 +12,15 @@ Rules, in order (each line is read after its leading and trailing whitespace):
   A SOAP heading, one capital letter and a colon opening a line (``S: 34 yo F``, ``A/P:``), is
   a known heading too (:data:`SOAP_HEADINGS`), save ``P:`` before a number (a pulse).
 * A list item is a sentence of its own (longer items may hold several): a line opening with
-  ``#``, ``-`` (or ``--``, ``---``), ``*``, ``\u2022``, ``1.``, ``1)``, ``1:``, ``a)``, ``a.`` or a
-  checkbox (``[X]``, ``[ ]``); and, inside a line, ``#`` or ``1.`` / ``1)`` / ``1:`` after
+  ``#``, ``-`` (or ``--``, ``---``), ``*``, a bullet (``\u2022``, ``\u25aa``, ``\u25e6``,
+  ``\u2713`` ...), ``1.``, ``1)``, ``1:``, ``a)``, ``a.``, a checkbox (``[X]``, ``[ ]``) or an
+  arrow (``->``, ``=>``, ``\u2192``); and, inside a line, ``#`` or ``1.`` / ``1)`` / ``1:`` after
   ``. : ; ! ?``, a further ``#`` on a line that already has a ``#`` item, the next number
-  (``1. HTN 2. DM2``), ``-`` / ``*`` / ``\u2022`` after ``. : ; ! ?``, any checkbox
-  (``[X] fever [ ] chills``), and a spaced ``-`` between words, as problem-oriented plans part
-  a problem from its plan (``CD flare - start prednisone``; not between numbers: ``2 - 3 days``).
+  (``1. HTN 2. DM2``), ``-`` / ``*`` after ``. : ; ! ?``, any bullet or checkbox
+  (``[X] fever [ ] chills``), a spaced ``-`` between words, as problem-oriented plans part
+  a problem from its plan (``CD flare - start prednisone``; not between numbers: ``2 - 3 days``),
+  and a spaced arrow before words (``CHA2DS2-VASc 3 -> start apixaban``; not before a number,
+  a trend: ``Cr 1.2 -> 1.9``).
 * A single line break ends a sentence unless the next line clearly continues the previous
   one: the next line is no heading or list item, the previous line is no heading, does not
   end in ``. ? ! : ;`` (save after ``Dr.``, ``Mr.``, ``Mrs.``, ``Ms.``), and either the next
@@ -63,11 +66,19 @@ _PAGE_BREAK = re.compile(r"[\x0c\x1c-\x1e\u2029]")
 # full stop before a lower-case word is a genus ("E. coli", "A. baumannii"), not a lettered item.
 # _FEATURE_MARKER holds the markers as the section features first read them (clinical version 7),
 # kept so that a saved model's heading features stay as they were; _MARKER adds those learned
-# since: a checkbox ("[X]", "[ ]"), two or three dashes, a number and a colon ("1:").
+# since: a checkbox ("[X]", "[ ]"), two or three dashes, a number and a colon ("1:"), the bullets
+# of _BULLETS, and an arrow ("->", "-->", "=>", "\u2192").
 _FEATURE_MARKER = re.compile(
     r"(?:#+|[-*\u2022\u00b7]|\d{1,3}[.)]|[A-Za-z]\)|[a-z]\.|[A-Z]\.(?![^\S\r\n]+[a-z]))(?=\s)|#+(?=[^\W_])"
 )
-_MARKER = re.compile(r"(?:\[[ _xXyYnN]?\]|-{2,3}|\d{1,3}:)(?=\s)|" + _FEATURE_MARKER.pattern)
+#: Bullets that mark an item wherever they stand: "\u2022" and the squares, circles, triangles,
+#: arrowheads and ticks that notes pasted from word processors and EHR templates carry.
+_BULLETS = "\u2022\u2023\u2043\u2219\u25a0\u25a1\u25aa\u25ab\u25b6\u25b8\u25ba\u25cb\u25cf\u25e6\u2713\u2714\u2756\u27a2\u27a4"
+_ARROW = r"-{1,2}>|=>|\u2192|\u27f6"
+_MARKER = re.compile(
+    rf"(?:\[[ _xXyYnN]?\]|-{{2,3}}|\d{{1,3}}:|[{_BULLETS}]|{_ARROW})(?=\s)|" + _FEATURE_MARKER.pattern
+)
+_IS_ARROW = re.compile(rf"(?:{_ARROW})\Z")
 _STARTS_WORD = re.compile(r"(?<=\s)\S")
 _HEAD_COLON = re.compile(r"([^:\s][^:]{0,59}?)\s*:")
 # A line opening with a short label and a colon ("ekg: afib", "O2 sat: 92%") states something new.
@@ -268,9 +279,11 @@ def _item_starts(text: str, start: int, end: int) -> list[int]:
             hashes = hashes or accepted
         elif value is not None:
             accepted = after_end or (number is not None and value == number + 1)
-        elif mark[0] in "-*\u2022\u00b7[":
-            accepted = (after_end or mark == "\u2022" or mark[0] == "["
-                        or (mark[0] == "-" and _dash_between_words(text, k, marker.end(), end)))
+        elif _IS_ARROW.match(mark):
+            accepted = after_end or _before_words(text, marker.end(), end)
+        elif mark[0] in "-*\u00b7[" or mark in _BULLETS:
+            accepted = (after_end or mark in _BULLETS or mark[0] == "["
+                        or (mark[0] == "-" and text[k].isalpha() and _before_words(text, marker.end(), end)))
         else:
             accepted = False  # "a." inside a line is too often a word and a full stop
         if accepted:
@@ -280,11 +293,12 @@ def _item_starts(text: str, start: int, end: int) -> list[int]:
     return found
 
 
-def _dash_between_words(text: str, before: int, after: int, end: int) -> bool:
-    """Whether a spaced ``-`` whose last character before is ``text[before]`` and whose marker
-    ends at ``after`` parts two statements ("CD flare - start prednisone"), not numbers ("2 - 3")."""
+def _before_words(text: str, after: int, end: int) -> bool:
+    """Whether what follows a spaced dash or arrow ending at ``after`` is words, so that it parts
+    two statements ("CD flare - start prednisone", "CHA2DS2-VASc 3 -> start apixaban"), not a
+    range or a trend of numbers ("2 - 3 days", "Cr 1.2 -> 1.9")."""
     following = after + len(text[after:end]) - len(text[after:end].lstrip())
-    return following < end and text[before].isalpha() and not text[following].isdigit() and text[following] not in "-*"
+    return following < end and not text[following].isdigit() and text[following] not in "-*.+"
 
 
 def _number(mark: str) -> int | None:

@@ -115,24 +115,26 @@ SECTION_NAMES = FEATURE_SECTION_NAMES | ADDED_SECTION_NAMES
 #: section (``MEDICATIONS ON TRANSFER``, ``Final Diagnoses``, ``Laboratory Tests``).
 SECTION_HEADS = frozenset(
     """
-    addendum allergies allergy assessment comments comparison complaint complaints condition
-    consent course description diagnoses diagnosis diet disposition education exam examination
-    facility finding findings followup follow-up history hpi hx impression indication instructions
-    interpretation labs laboratory list medication medications meds mhx micro microbiology note plan
-    preamble problems radiology reactions recommendation recommendations results review service
-    signature studies summary technique tests values
+    addendum allergies allergy anesthesia assessment comments comparison complaint complaints
+    complications condition consent consult consultation course data description diagnoses
+    diagnosis diet disposition drains education exam examination facility finding findings followup
+    follow-up history hpi hx impression indication indications instructions interpretation labs
+    laboratory list medication medications meds mhx micro microbiology note plan preamble problems
+    procedure radiology reactions recommendation recommendations recs report results review
+    service signature specimen specimens studies summary technique tests values
     """.split()
 )
 #: Words that only qualify a head (``Discharge``, ``Past Medical``, ``prior to admission``); a
 #: heading of these alone (``Primary:``, ``Chronic illness:``) names no known section.
 SECTION_QUALIFIERS = frozenset(
     """
-    active admission admitting allergic and at brief by chief chronic clinical concise
+    active admission admitting allergic and at attending brief by chief chronic clinical concise
     consulting current department discharge ed electronic emergency er family final for from
-    gross home hospital illness in interval issue last med medical microscopic of on
-    operative other outside past patient pertinent physical present primary principal prior
-    problem procedure progress reason secondary sexual social specimen surgical system
-    systems the this to transfer treatment underlying
+    gross home hospital identifying illness in interval issue last med medical microscopic of on
+    operative other outside past pathologic pathology patient pertinent physical post
+    post-operative postoperative pre-operative preoperative present primary principal prior
+    problem progress reason secondary sexual social surgical system systems the this to transfer
+    treatment underlying
     """.split()
 )
 _NAME_WORDS = re.compile(r"[^\s/&]+")
