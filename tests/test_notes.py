@@ -186,6 +186,48 @@ def test_bullets_and_arrows_start_items():
         assert kept(text) == [text], text
 
 
+def test_rule_lines_are_layout_and_tagging_leaves_them_out():
+    note = "HPI\n=====\n58M w/ foot ulcer.\n----------\n|---|:--:|\n+----+----+\n____\nSigned"
+    assert note_texts(note) == ["HPI", "=====", "58M w/ foot ulcer.", "----------", "|---|:--:|", "+----+----+", "____",
+                                "Signed"]
+    kept = [note[s[0].start : s[-1].end] for s in note_sentences(note, markers=False)]
+    assert kept == ["HPI", "58M w/ foot ulcer.", "Signed"]
+    # a rule line is never continued, and a line with words in it is no rule
+    assert note_texts("-----\nlisinopril held") == ["-----", "lisinopril held"]
+    assert note_texts("BP 120/80 --- HR 80") == ["BP 120/80 --- HR 80"]
+
+
+def test_markdown_headings_and_table_cells():
+    note = "**Assessment:** diabetic foot ulcer\n__Plan__:\n## Allergies\n## HTN\n**BP:** 120/80"
+    assert note_texts(note) == ["**Assessment:**", "diabetic foot ulcer", "__Plan__:", "## Allergies", "## HTN",
+                                "**BP:** 120/80"]
+    assert [name for _, _, name in note_sections(note)] == ["Assessment", "Plan", "Allergies"]
+    assert [note[a:b] for a, b in known_heading_spans(note)] == ["**Assessment:**", "__Plan__:", "## Allergies"]
+    # "## HTN" is an item of a problem list; a bold name before a number is a value
+    assert [note[s[0].start : s[-1].end] for s in note_sentences(note, markers=False)][-2:] == ["HTN", "**BP:** 120/80"]
+    table = "| Drug | Dose |\n|---|---|\n| Metformin | 1000 mg |"
+    cells = [table[s[0].start : s[-1].end] for s in note_sentences(table, markers=False)]
+    assert cells == ["Drug", "Dose", "Metformin", "1000 mg"]
+
+
+def test_spaced_en_and_em_dashes_part_statements_like_a_hyphen():
+    assert note_texts("Exam \u2014 erythema 4 cm; no crepitus") == ["Exam", "\u2014 erythema 4 cm; no crepitus"]
+    assert note_texts("CHF \u2013 diurese") == ["CHF", "\u2013 diurese"]
+    for text in ("HR 80 \u2013 90", "pain 7 \u2014 8/10", "Wolff\u2013Parkinson\u2013White"):
+        assert note_texts(text) == [text]
+
+
+def test_a_short_line_is_not_continued_by_a_lower_case_line():
+    # an unmarked list, one item a line, in lower case: each line is its own statement
+    meds = "Home meds:\naspirin 81 mg daily\nmetoprolol 25 mg bid\nAspirin\nmetformin 1000 mg"
+    assert note_texts(meds) == ["Home meds:", "aspirin 81 mg daily", "metoprolol 25 mg bid", "Aspirin", "metformin 1000 mg"]
+    # a line long enough to have been wrapped, or ending in a comma or a word such as "with", still is
+    wrapped = "Treated with albuterol q6h and ipratropium, O2 2L NC, weaned\nto room air."
+    assert note_texts(wrapped) == [wrapped]
+    assert note_texts("Pt seen with\nwife, daughter") == ["Pt seen with\nwife, daughter"]
+    assert note_texts("fever,\nchills") == ["fever,\nchills"]
+
+
 def test_radiology_headings_are_known():
     report = "EXAMINATION: CT abdomen.\nTECHNIQUE: Axial images.\nCOMPARISON: None.\nIMPRESSION:\n1. Appendicitis."
     assert [report[a:b] for a, b in known_heading_spans(report)] == ["EXAMINATION:", "TECHNIQUE:", "COMPARISON:", "IMPRESSION:"]
@@ -256,7 +298,8 @@ def test_the_abstract_splitter_is_unchanged():
 
 NOTE_ALPHABET = st.sampled_from(
     list("aZ0.:;#-*)( \n\t\r,/") + ["HPI:", "PLAN", "b.i.d.", "Pt.", "1. ", "# ", "\n\n", "mg", "\u2022 ", "\u0301", "\x0c",
-                                         "S: ", "P: ", "ekg: ", "\nO:", "[X] ", "[ ]", "-- ", "1: ", "\u25aa ", " -> ", "\u2192"]
+                                         "S: ", "P: ", "ekg: ", "\nO:", "[X] ", "[ ]", "-- ", "1: ", "\u25aa ", " -> ", "\u2192",
+                                         " | ", "|", " \u2014 ", "**", "__", "## ", "\n---\n", "===", "+--+"]
 )
 
 

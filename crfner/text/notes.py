@@ -4,6 +4,8 @@ statements: the same tokens as :func:`crfner.text.tokenize`, cut into sentences 
 Rules, in order (each line is read after its leading and trailing whitespace):
 
 * A blank line or a page break always ends a sentence.
+* A rule line (``-----``, ``=====``, ``____``, a table's ``|---|---|`` or ``+----+``) is a
+  sentence of its own, and layout: tagging leaves it out.
 * A section heading is a sentence of its own: a line that is an ALL-CAPS, Title-Case or known
   (:func:`is_section_name`) name and a colon (``HPI:``, ``Discharge Medications:``), an ALL-CAPS
   line of two to six words or a known name without the colon (``ASSESSMENT AND PLAN``,
@@ -11,21 +13,26 @@ Rules, in order (each line is read after its leading and trailing whitespace):
   after it starting a new sentence (not when a number follows: ``BP: 120/80`` is a value).
   A SOAP heading, one capital letter and a colon opening a line (``S: 34 yo F``, ``A/P:``), is
   a known heading too (:data:`SOAP_HEADINGS`), save ``P:`` before a number (a pulse).
+  Markdown's headings are headings: a bold name and colon opening a line (``**Assessment:**``,
+  ``__Plan__:``; not before a number, ``**BP:** 120/80``) and a ``#`` line naming a known
+  section (``## Allergies``; ``## HTN`` is an item of a problem list).
 * A list item is a sentence of its own (longer items may hold several): a line opening with
-  ``#``, ``-`` (or ``--``, ``---``), ``*``, a bullet (``\u2022``, ``\u25aa``, ``\u25e6``,
+  ``#``, ``-`` (or ``--``, ``---``, an en or em dash), ``*``, ``|``, a bullet (``\u2022``, ``\u25aa``, ``\u25e6``,
   ``\u2713`` ...), ``1.``, ``1)``, ``1:``, ``a)``, ``a.``, a checkbox (``[X]``, ``[ ]``) or an
   arrow (``->``, ``=>``, ``\u2192``); and, inside a line, ``#`` or ``1.`` / ``1)`` / ``1:`` after
   ``. : ; ! ?``, a further ``#`` on a line that already has a ``#`` item, the next number
-  (``1. HTN 2. DM2``), ``-`` / ``*`` after ``. : ; ! ?``, any bullet or checkbox
-  (``[X] fever [ ] chills``), a spaced ``-`` between words, as problem-oriented plans part
-  a problem from its plan (``CD flare - start prednisone``; not between numbers: ``2 - 3 days``),
+  (``1. HTN 2. DM2``), ``-`` / ``*`` after ``. : ; ! ?``, any bullet, checkbox or table cell
+  border (``[X] fever [ ] chills``, ``| Metformin | 1000 mg |``), a spaced ``-`` (or en or em
+  dash) between words, as problem-oriented plans part a problem from its plan
+  (``CD flare - start prednisone``, ``Exam \u2014 erythema``; not between numbers: ``2 - 3 days``),
   and a spaced arrow before words (``CHA2DS2-VASc 3 -> start apixaban``; not before a number,
   a trend: ``Cr 1.2 -> 1.9``).
 * A single line break ends a sentence unless the next line clearly continues the previous
   one: the next line is no heading or list item, the previous line is no heading, does not
-  end in ``. ? ! : ;`` (save after ``Dr.``, ``Mr.``, ``Mrs.``, ``Ms.``), and either the next
-  line starts in lower case or the previous one ends in ``,`` or a word such as ``and``,
-  ``of``, ``with``, ``w/``; and the next line does not open with a label and a colon
+  end in ``. ? ! : ;`` (save after ``Dr.``, ``Mr.``, ``Mrs.``, ``Ms.``), and either the
+  previous one ends in ``,`` or a word such as ``and``, ``of``, ``with``, ``w/``, or the next
+  line starts in lower case after a line long enough to have been wrapped (40 characters: a
+  shorter one is an item of an unmarked list, ``aspirin 81 mg daily\nmetoprolol 25 mg bid``); and the next line does not open with a label and a colon
   (``ekg: afib``, ``cxr: edema``), as the lines of a note written in lower case do.
 * Inside that, prose is split by :func:`crfner.text.sentences` (the abstract splitter), whose
   dotted-abbreviation rule already keeps ``b.i.d.``, ``p.o.``, ``q.h.s.``, ``y.o.`` whole;
@@ -75,15 +82,29 @@ _FEATURE_MARKER = re.compile(
 #: arrowheads and ticks that notes pasted from word processors and EHR templates carry.
 _BULLETS = "\u2022\u2023\u2043\u2219\u25a0\u25a1\u25aa\u25ab\u25b6\u25b8\u25ba\u25cb\u25cf\u25e6\u2713\u2714\u2756\u27a2\u27a4"
 _ARROW = r"-{1,2}>|=>|\u2192|\u27f6"
+# An en or em dash, which notes space like "-" ("Exam \u2014 erythema"); and a table's cell
+# border, "|", marks an item wherever it stands ("| Metformin | 1000 mg | PO |").
+_DASHES = "[\u2013\u2014]"
 _MARKER = re.compile(
-    rf"(?:\[[ _xXyYnN]?\]|-{{2,3}}|\d{{1,3}}:|[{_BULLETS}]|{_ARROW})(?=\s)|" + _FEATURE_MARKER.pattern
+    rf"(?:\[[ _xXyYnN]?\]|-{{2,3}}|\d{{1,3}}:|[{_BULLETS}]|{_ARROW}|{_DASHES})(?=\s)|\|(?=\s|\Z)|" + _FEATURE_MARKER.pattern
 )
 _IS_ARROW = re.compile(rf"(?:{_ARROW})\Z")
+# A rule line, layout that says nothing: at least three of "-", "=", "_", "*" or "~", with a
+# table's "|", "+" and ":" ("-----", "=====", "|---|:--:|", "+----+----+").
+_RULE = re.compile(r"[\s|+:]*(?:[-=_*~][\s|+:]*){3,}")
+# A heading in Markdown: bold ("**Assessment:**", "__Plan__:") or after "#" ("## Plan"), the
+# latter only when it names a known section, since "# HTN" is an item of a problem list.
+_BOLD_HEADING = re.compile(r"(\*\*|__)[^\S\r\n]*([^*_:\s][^*_:\r\n]{0,59}?)[^\S\r\n]*(:)?[^\S\r\n]*\1([^\S\r\n]*:)?")
+_HASH_HEADING = re.compile(r"#{1,6}[^\S\r\n]+([^#:\n]{1,60}?)[^\S\r\n]*:?")
 _STARTS_WORD = re.compile(r"(?<=\s)\S")
 _HEAD_COLON = re.compile(r"([^:\s][^:]{0,59}?)\s*:")
 # A line opening with a short label and a colon ("ekg: afib", "O2 sat: 92%") states something new.
 _LABEL = re.compile(r"[A-Za-z][\w/&'-]*(?: [\w/&'-]+){0,2}:(?=\s|$)")
 _ENDS_STATEMENT = tuple(".?!:;")
+# The shortest line a lower-case line may continue: notes wrap at 60 to 80 characters, so a line
+# wrapped because its next word (rarely over 19 characters) did not fit holds at least 40; a
+# shorter one ended where its writer ended it ("aspirin 81 mg daily\nmetoprolol 25 mg bid").
+_WRAPPED = 40
 _TITLES = ("dr.", "mr.", "mrs.", "ms.", "prof.")
 _CONTINUERS = frozenset(
     "a an and as at but by for from in into of on or per than the to via w/ with without".split()
@@ -94,7 +115,7 @@ _SMALL_WORDS = frozenset("a an and at by for in of on or the to with &".split())
 class _Piece(NamedTuple):
     start: int
     end: int
-    kind: str  # "heading", "item" or "text"
+    kind: str  # "heading", "item", "rule" or "text"
 
 
 def note_sentences(
@@ -139,6 +160,8 @@ def _note_sentences(text: str, passages, markers: bool) -> tuple[list[list[Token
 def _without_marker(text: str, sentence: list[Token], units: list[tuple[int, int, str]], starts: list[int]) -> list[Token]:
     """``sentence`` without the tokens of the list marker it opens with, if it opens an item."""
     unit = units[bisect_right(starts, sentence[0].start) - 1]
+    if unit[2] == "rule":
+        return []
     if unit[2] != "item" or sentence[0].start != unit[0]:
         return sentence
     marker = _MARKER.match(text, unit[0])  # not cut at the unit's end: a lone "#" is followed by its line break
@@ -153,11 +176,21 @@ def note_sections(text: str, passages: Sequence[tuple[int, int]] | None = None) 
     out = []
     for start, end, kind in _units(text, passages):
         if kind == "heading":
-            content = text[start:end].rstrip()
-            if content.endswith(":"):
-                content = content[:-1].rstrip()
-            out.append((start, start + len(content), content))
+            a, b = _name_span(text, start, end)
+            out.append((a, b, text[a:b]))
     return out
+
+
+def _name_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of a heading's name: without its colon, Markdown's ``**`` or ``__`` and ``#``."""
+    content = text[start:end].rstrip()
+    bold = _BOLD_HEADING.match(content)
+    if bold:
+        return start + bold.start(2), start + bold.end(2)
+    hashed = _HASH_HEADING.fullmatch(content)
+    if hashed:
+        return start + hashed.start(1), start + hashed.end(1)
+    return start, start + len(content.removesuffix(":").rstrip())
 
 
 def known_heading_spans(text: str, passages: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
@@ -169,9 +202,10 @@ def known_heading_spans(text: str, passages: Sequence[tuple[int, int]] | None = 
 
 
 def _is_known_heading(text: str, start: int, end: int, kind: str) -> bool:
-    content = text[start:end].rstrip()
-    name = content.removesuffix(":").rstrip()
-    return kind == "heading" and (is_section_name(name) or name in SOAP_HEADINGS)
+    if kind != "heading":
+        return False
+    name = text[slice(*_name_span(text, start, end))]
+    return is_section_name(name) or name in SOAP_HEADINGS
 
 
 def note_token_sections(text: str, tokens: Sequence[Token] | None = None) -> list[str | None]:
@@ -233,6 +267,16 @@ def _lines(text: str, start: int, end: int):
 def _pieces(text: str, start: int, end: int) -> list[_Piece]:
     """A line cut into its heading, its list items and its other text."""
     content = text[start:end]
+    if _RULE.fullmatch(content):
+        return [_Piece(start, end, "rule")]
+    bold = _BOLD_HEADING.match(content)
+    if bold and (bold.group(3) or bold.group(4) or bold.end() == len(content)) and _is_bold_name(bold.group(2), content[bold.end():]):
+        head = _Piece(start, start + bold.end(), "heading")
+        rest = head.end + len(text[head.end:end]) - len(text[head.end:end].lstrip())
+        return [head] if rest >= end else [head, *_pieces(text, rest, end)]
+    hashed = _HASH_HEADING.fullmatch(content)
+    if hashed and is_section_name(hashed.group(1)):
+        return [_Piece(start, end, "heading")]
     if is_heading_line(content):
         return [_Piece(start, end, "heading")]
     pieces: list[_Piece] = []
@@ -251,6 +295,12 @@ def _pieces(text: str, start: int, end: int) -> list[_Piece]:
         kind = "item" if index or opens_item else "text"
         pieces.append(_Piece(a, a + len(text[a:b].rstrip()), kind))
     return pieces
+
+
+def _is_bold_name(name: str, rest: str) -> bool:
+    """Whether a bold name opening a line is a heading: any short name the writer marked so,
+    save one before a number (``**BP:** 120/80`` is a value) that names no known section."""
+    return len(name.split()) <= 6 and (_known(name, None) or not rest.lstrip()[:1].isdigit())
 
 
 def _item_starts(text: str, start: int, end: int) -> list[int]:
@@ -281,9 +331,9 @@ def _item_starts(text: str, start: int, end: int) -> list[int]:
             accepted = after_end or (number is not None and value == number + 1)
         elif _IS_ARROW.match(mark):
             accepted = after_end or _before_words(text, marker.end(), end)
-        elif mark[0] in "-*\u00b7[" or mark in _BULLETS:
-            accepted = (after_end or mark in _BULLETS or mark[0] == "["
-                        or (mark[0] == "-" and text[k].isalpha() and _before_words(text, marker.end(), end)))
+        elif mark[0] in "-*\u00b7[|\u2013\u2014" or mark in _BULLETS:
+            accepted = (after_end or mark in _BULLETS or mark[0] in "[|"
+                        or (mark[0] in "-\u2013\u2014" and text[k].isalpha() and _before_words(text, marker.end(), end)))
         else:
             accepted = False  # "a." inside a line is too often a word and a full stop
         if accepted:
@@ -354,7 +404,7 @@ def _normal(name: str) -> str:
 
 def _continues(last: tuple[int, int, str], last_line: str, first: _Piece, line: str) -> bool:
     """Whether ``line`` (first piece ``first``) carries on the statement ``last_line`` ended."""
-    if last[2] == "heading" or first.kind != "text" or _LABEL.match(line):
+    if last[2] in ("heading", "rule") or first.kind != "text" or _LABEL.match(line):
         return False
     lowered = last_line.lower()
     if lowered.endswith(_ENDS_STATEMENT) and not lowered.endswith(_TITLES):
@@ -362,7 +412,7 @@ def _continues(last: tuple[int, int, str], last_line: str, first: _Piece, line: 
     if lowered.endswith(_TITLES):
         return True
     final = lowered.split()[-1]
-    return line[0].islower() or final.endswith(",") or final in _CONTINUERS
+    return final.endswith(",") or final in _CONTINUERS or (line[0].islower() and len(last_line) >= _WRAPPED)
 
 
 def _snap(text: str, units: list[tuple[int, int, str]], passages) -> list[tuple[int, int, str]]:
