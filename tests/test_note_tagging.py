@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import crfner
 from crfner.corpora.documents import Document
 from crfner.tagging.annotate import SPLITTERS, split_text, tag_documents, tag_sentences, tag_text, tagged_sentences
-from crfner.text import known_heading_spans, note_sentences, sentences, tagging_sentences
+from crfner.text import known_heading_spans, note_sentences, placeholder_spans, sentences, tagging_sentences
 
 NOTE = (
     "ASSESSMENT AND PLAN:\n"
@@ -234,3 +234,20 @@ def test_soap_and_lower_case_notes_are_tagged_statement_by_statement():
     found = [e.text for e in tag_text(_EverythingTagger(), note, splitter="notes")]
     assert found == ["34 yo F w/ CD, 6-8 loose BMs/day.", "T 37.9, HR 104.", "CD flare", "start prednisone 40 mg daily",
                      "rr 24, crackles", "ekg: afib w/ rvr", "Axial images."]
+
+
+def test_no_entity_holds_or_crosses_a_de_identification_placeholder():
+    # MIMIC-III brackets each placeholder, MIMIC-IV writes "___"; a model that tags every token
+    # shows what tagging hands it: the text around them, never a placeholder
+    note = ("Admission Date:  [**2150-3-4**]     Discharge Date:   [**2150-3-12**]\n"
+            "HPI: Mr. [**Known lastname 5678**] is a 70 yo M from [**Hospital3 **] w/ fever.\n"
+            "Dr. ___ gave vancomycin 1 g at ___ ED.")
+    found = tag_text(_EverythingTagger(), note, splitter="notes")
+    # "Admission Date:" opens its line, a known heading; "Discharge Date:" inside the line is text
+    assert [e.text for e in found] == ["Discharge Date:", "Mr.", "is a 70 yo M from", "w/ fever.", "Dr.",
+                                       "gave vancomycin 1 g at", "ED."]
+    holes = placeholder_spans(note)
+    assert len(holes) == 6
+    assert not any(a < e.end and e.start < b for e in found for a, b in holes)
+    (document,) = tag_documents(_EverythingTagger(), [Document("n", note)], splitter="notes")
+    assert [m.text for m in document.mentions] == [e.text for e in found]

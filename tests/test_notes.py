@@ -12,6 +12,7 @@ from crfner.text import (
     note_sections,
     note_sentences,
     note_token_sections,
+    placeholder_spans,
     sentences,
     split_sentences,
     tagging_sentences,
@@ -228,6 +229,18 @@ def test_a_short_line_is_not_continued_by_a_lower_case_line():
     assert note_texts("fever,\nchills") == ["fever,\nchills"]
 
 
+def test_de_identification_placeholders_are_left_out_and_cut_the_sentence():
+    note = ("Mr. [**Known lastname 5678**] is a 70 yo M from [**Hospital3 **] w/ fever.\n"
+            "Mr. ___ seen on ___ at ___.\nSig: ______ x___y __init__")
+    assert [note[a:b] for a, b in placeholder_spans(note)] == [
+        "[**Known lastname 5678**]", "[**Hospital3 **]", "___", "___", "___", "______"]
+    kept = [note[s[0].start : s[-1].end] for s in note_sentences(note, markers=False)]
+    assert kept == ["Mr.", "is a 70 yo M from", "w/ fever.", "Mr.", "seen on", "at", ".", "Sig:", "x___y __init__"]
+    # every token is still there for the sentence splitter's own view
+    assert [t for s in note_sentences(note) for t in s] == tokenize(note)
+    assert placeholder_spans("[** unclosed\n**] and ** bold **") == []
+
+
 def test_radiology_headings_are_known():
     report = "EXAMINATION: CT abdomen.\nTECHNIQUE: Axial images.\nCOMPARISON: None.\nIMPRESSION:\n1. Appendicitis."
     assert [report[a:b] for a, b in known_heading_spans(report)] == ["EXAMINATION:", "TECHNIQUE:", "COMPARISON:", "IMPRESSION:"]
@@ -238,7 +251,8 @@ def test_section_names_are_built_from_heads_and_qualifiers():
                  "DISCHARGE INSTRUCTIONS/FOLLOWUP", "Assessment & Plan", "History of Chronic Illness", "ED Note",
                  # operative, pathology and consult notes
                  "PREOPERATIVE DIAGNOSIS", "Post-operative Diagnosis", "ANESTHESIA", "Complications", "Drains",
-                 "Surgical Pathology Report", "Specimens", "Reason for Consult", "Recs", "Procedure"):
+                 "Surgical Pathology Report", "Specimens", "Reason for Consult", "Recs", "Procedure",
+                 "Admission Date", "Discharge Date"):
         assert is_section_name(name), name
     # a problem-list heading names a problem, a vital sign or a test is for the tagger, a lone qualifier names nothing
     for name in ("Hypertension", "Chest pain", "Acute kidney injury", "Allergic reaction", "Blood Pressure", "MRI",
@@ -341,7 +355,9 @@ def test_without_markers_only_the_opening_marker_tokens_go(text):
     stripped = note_sentences(text, markers=False)
     assert all(stripped)
     kept = {t for s in stripped for t in s}
+    holes = placeholder_spans(text)  # "___" from "__" and "_": left out wherever it stands
     for sentence in full:
+        sentence = [t for t in sentence if not any(a < t.end and t.start < b for a, b in holes)]
         gone = [t for t in sentence if t not in kept]
         assert sentence[: len(gone)] == gone  # only a sentence's opening tokens go
         assert all(len(t.text) <= 3 for t in gone)  # "#", "-", "12", ".", ")"

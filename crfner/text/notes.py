@@ -54,7 +54,7 @@ from .section_names import SECTION_NAMES, SOAP_HEADINGS, is_section_name
 from .splitter import clip_passages, sentences
 from .tokenizer import Token, tokenize
 
-__all__ = ["NOTE_ABBREVIATIONS", "SECTION_NAMES", "SOAP_HEADINGS", "is_heading_line", "is_section_name", "known_heading_spans", "note_sentences", "note_sections", "note_token_sections", "tagging_sentences"]
+__all__ = ["NOTE_ABBREVIATIONS", "SECTION_NAMES", "SOAP_HEADINGS", "is_heading_line", "is_section_name", "known_heading_spans", "note_sentences", "note_sections", "note_token_sections", "placeholder_spans", "tagging_sentences"]
 
 #: Words that, followed by a full stop, do not end a sentence in a note: as listed or
 #: capitalised (``Pt.``), never in capitals (``PT.`` is physical therapy). Dotted forms
@@ -89,6 +89,9 @@ _MARKER = re.compile(
     rf"(?:\[[ _xXyYnN]?\]|-{{2,3}}|\d{{1,3}}:|[{_BULLETS}]|{_ARROW}|{_DASHES})(?=\s)|\|(?=\s|\Z)|" + _FEATURE_MARKER.pattern
 )
 _IS_ARROW = re.compile(rf"(?:{_ARROW})\Z")
+# De-identification placeholders: MIMIC-II and III bracket each ("[**Hospital1 18**]"), MIMIC-IV
+# writes three underscores ("Mr. ___ is a 70 yo M").
+_PLACEHOLDER = re.compile(r"\[\*\*[^\r\n]*?\*\*\]|(?<![^\W_])_{3,}(?![^\W_])")
 # A rule line, layout that says nothing: at least three of "-", "=", "_", "*" or "~", with a
 # table's "|", "+" and ":" ("-----", "=====", "|---|:--:|", "+----+----+").
 _RULE = re.compile(r"[\s|+:]*(?:[-=_*~][\s|+:]*){3,}")
@@ -123,8 +126,10 @@ def note_sentences(
 ) -> list[list[Token]]:
     """Sentences of a clinical note as token lists (see the module's rules); every sentence has
     at least one token, and the tokens are ``tokenize``'s. ``passages`` as in ``sentences``.
-    With ``markers=False`` the marker opening each list item (``#``, ``2.``, ``-``) is left out,
-    as tagging wants: it is layout, not part of what the item says."""
+    With ``markers=False`` the marker opening each list item (``#``, ``2.``, ``-``) and each rule
+    line are left out, as tagging wants: they are layout, not part of what the item says; and
+    each de-identification placeholder (:func:`placeholder_spans`) is left out, its sentence cut
+    there, so that no entity is made of one or runs across it."""
     return _note_sentences(text, passages, markers)[0]
 
 
@@ -154,7 +159,33 @@ def _note_sentences(text: str, passages, markers: bool) -> tuple[list[list[Token
         previous_unit = unit
     if not markers:
         out = [rest for rest in (_without_marker(text, sentence, units, starts) for sentence in out) if rest]
+        holes = placeholder_spans(text)
+        if holes:
+            out = [part for sentence in out for part in _around(sentence, holes)]
     return out, units, starts
+
+
+def placeholder_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each de-identification placeholder in ``text``: MIMIC-III's
+    ``[**Known lastname 5678**]``, ``[**2150-3-4**]`` and MIMIC-IV's ``___``, in order. Tagging
+    leaves them out and cuts the sentence there, so no entity is made of one or runs across it."""
+    return [m.span() for m in _PLACEHOLDER.finditer(text)]
+
+
+def _around(sentence: list[Token], holes: list[tuple[int, int]]) -> list[list[Token]]:
+    """``sentence`` cut at the placeholders among ``holes`` (sorted spans), their tokens left out."""
+    first = bisect_right(holes, (sentence[0].start, len(sentence[0].text) + sentence[0].start)) - 1
+    parts: list[list[Token]] = [[]]
+    k = max(first, 0)
+    for token in sentence:
+        while k < len(holes) and holes[k][1] <= token.start:
+            k += 1
+        if k < len(holes) and holes[k][0] < token.end:
+            if parts[-1]:
+                parts.append([])
+        else:
+            parts[-1].append(token)
+    return [part for part in parts if part]
 
 
 def _without_marker(text: str, sentence: list[Token], units: list[tuple[int, int, str]], starts: list[int]) -> list[Token]:

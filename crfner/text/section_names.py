@@ -116,7 +116,7 @@ SECTION_NAMES = FEATURE_SECTION_NAMES | ADDED_SECTION_NAMES
 SECTION_HEADS = frozenset(
     """
     addendum allergies allergy anesthesia assessment comments comparison complaint complaints
-    complications condition consent consult consultation course data description diagnoses
+    complications condition consent consult consultation course data date description diagnoses
     diagnosis diet disposition drains education exam examination facility finding findings followup
     follow-up history hpi hx impression indication indications instructions interpretation labs
     laboratory list medication medications meds mhx micro microbiology note plan preamble problems
