@@ -128,6 +128,14 @@ def test_line_breaks_abbreviations_and_doses():
     assert note_texts("BP: 120/80. HR: 80.") == ["BP: 120/80.", "HR: 80."]
 
 
+def test_an_all_caps_name_and_value_is_a_heading_and_its_text():
+    # not one heading named "PMH: HTN": the known heading, then what it says
+    assert note_texts("PMH: HTN\nALLERGIES: NKDA\nCC: SOB") == ["PMH:", "HTN", "ALLERGIES:", "NKDA", "CC:", "SOB"]
+    note = "PMH: HTN\nALLERGIES: NKDA"
+    assert [note[a:b] for a, b in known_heading_spans(note)] == ["PMH:", "ALLERGIES:"]
+    assert note_texts("DX: CHF EXACERBATION") == ["DX: CHF EXACERBATION"]  # "DX" alone names no section
+
+
 def test_soap_headings_open_their_sections_and_are_known():
     note = "S: 34 yo F c/o cough x2 days.\nO: T 37.9, P 88.\nA: CAP.\nP: amoxicillin 1 g p.o. t.i.d."
     assert note_texts(note) == ["S:", "34 yo F c/o cough x2 days.", "O:", "T 37.9, P 88.", "A:", "CAP.", "P:",

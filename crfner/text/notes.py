@@ -390,12 +390,15 @@ def _number(mark: str) -> int | None:
 def is_heading_line(content: str, names: frozenset[str] | None = None) -> bool:
     """Whether a whole line (whitespace trimmed) is a heading: ``Name:`` alone, or an ALL-CAPS or
     known name; known by :func:`is_section_name`, or, given ``names``, by being one of them (the
-    section features pass their frozen set, and are read with the markers of their time)."""
+    section features pass their frozen set, and are read with the markers and rules of their
+    time, which took an ALL-CAPS ``NAME: VALUE`` line, ``PMH: HTN``, for a heading)."""
     if (_MARKER if names is None else _FEATURE_MARKER).match(content):
         return False
     if content.endswith(":"):
         name = content[:-1].rstrip()
         return ":" not in name and _is_heading_name(name, "", alone=True, names=names)
+    if names is None and ":" in content:
+        return False  # "PMH: HTN", "CC: SOB": a heading and its text, for the caller to cut
     words = content.split()
     if len(words) > 6 or any(c.isdigit() for c in content) or content[-1] in ".?!,;":
         return False
