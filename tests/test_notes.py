@@ -195,6 +195,17 @@ def test_bullets_and_arrows_start_items():
         assert kept(text) == [text], text
 
 
+def test_numbers_in_brackets_are_items_counted_in_their_own_style():
+    def kept(text):
+        return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
+
+    assert kept("Problems: (1) HTN (2) DM2 (3) CKD") == ["Problems:", "HTN", "DM2", "CKD"]
+    assert kept("(1) HTN\n(2) DM2") == ["HTN", "DM2"]
+    # a Sig line's "(2)" follows a "1." item, not a "(1)": no item
+    for text in ("1. Furosemide 20 mg Tablet Sig: Two (2) Tablet PO BID", "x (2) y (3) z"):
+        assert kept(text) == [text.removeprefix("1. ")]
+
+
 def test_rule_lines_are_layout_and_tagging_leaves_them_out():
     note = "HPI\n=====\n58M w/ foot ulcer.\n----------\n|---|:--:|\n+----+----+\n____\nSigned"
     assert note_texts(note) == ["HPI", "=====", "58M w/ foot ulcer.", "----------", "|---|:--:|", "+----+----+", "____",

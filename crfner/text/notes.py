@@ -17,22 +17,24 @@ Rules, in order (each line is read after its leading and trailing whitespace):
   ``__Plan__:``; not before a number, ``**BP:** 120/80``) and a ``#`` line naming a known
   section (``## Allergies``; ``## HTN`` is an item of a problem list).
 * A list item is a sentence of its own (longer items may hold several): a line opening with
-  ``#``, ``-`` (or ``--``, ``---``, an en or em dash), ``*``, ``|``, a bullet (``\u2022``, ``\u25aa``, ``\u25e6``,
-  ``\u2713`` ...), ``1.``, ``1)``, ``1:``, ``a)``, ``a.``, a checkbox (``[X]``, ``[ ]``) or an
-  arrow (``->``, ``=>``, ``\u2192``); and, inside a line, ``#`` or ``1.`` / ``1)`` / ``1:`` after
-  ``. : ; ! ?``, a further ``#`` on a line that already has a ``#`` item, the next number
-  (``1. HTN 2. DM2``), ``-`` / ``*`` after ``. : ; ! ?``, any bullet, checkbox or table cell
+  ``#``, ``-`` (or ``--``, ``---``, an en or em dash), ``*``, ``|``, a bullet (``\u2022``,
+  ``\u25aa``, ``\u25e6``, ``\u2713`` ...), ``1.``, ``1)``, ``1:``, ``(1)``, ``a)``, ``a.``, a
+  checkbox (``[X]``, ``[ ]``) or an arrow (``->``, ``=>``, ``\u2192``); and, inside a line,
+  ``#`` or ``1.`` / ``1)`` / ``1:`` after ``. : ; ! ?``, a further ``#`` on a line that already
+  has a ``#`` item, the next number in the same style (``1. HTN 2. DM2``,
+  ``(1) HTN (2) DM2``), ``-`` / ``*`` after ``. : ; ! ?``, any bullet, checkbox or table cell
   border (``[X] fever [ ] chills``, ``| Metformin | 1000 mg |``), a spaced ``-`` (or en or em
   dash) between words, as problem-oriented plans part a problem from its plan
-  (``CD flare - start prednisone``, ``Exam \u2014 erythema``; not between numbers: ``2 - 3 days``),
-  and a spaced arrow before words (``CHA2DS2-VASc 3 -> start apixaban``; not before a number,
-  a trend: ``Cr 1.2 -> 1.9``).
+  (``CD flare - start prednisone``, ``Exam \u2014 erythema``; not between numbers:
+  ``2 - 3 days``), and a spaced arrow before words (``CHA2DS2-VASc 3 -> start apixaban``; not
+  before a number, a trend: ``Cr 1.2 -> 1.9``).
 * A single line break ends a sentence unless the next line clearly continues the previous
-  one: the next line is no heading or list item, the previous line is no heading, does not
-  end in ``. ? ! : ;`` (save after ``Dr.``, ``Mr.``, ``Mrs.``, ``Ms.``), and either the
-  previous one ends in ``,`` or a word such as ``and``, ``of``, ``with``, ``w/``, or the next
-  line starts in lower case after a line long enough to have been wrapped (40 characters: a
-  shorter one is an item of an unmarked list, ``aspirin 81 mg daily\nmetoprolol 25 mg bid``); and the next line does not open with a label and a colon
+  one: the next line is no heading or list item, the previous line is no heading or rule,
+  does not end in ``. ? ! : ;`` (save after ``Dr.``, ``Mr.``, ``Mrs.``, ``Ms.``), and either
+  the previous one ends in ``,`` or a word such as ``and``, ``of``, ``with``, ``w/``, or the
+  next line starts in lower case after a line long enough to have been wrapped (40
+  characters: a shorter one is an item of an unmarked list, ``aspirin 81 mg daily`` above
+  ``metoprolol 25 mg bid``); and the next line does not open with a label and a colon
   (``ekg: afib``, ``cxr: edema``), as the lines of a note written in lower case do.
 * Inside that, prose is split by :func:`crfner.text.sentences` (the abstract splitter), whose
   dotted-abbreviation rule already keeps ``b.i.d.``, ``p.o.``, ``q.h.s.``, ``y.o.`` whole;
@@ -86,7 +88,7 @@ _ARROW = r"-{1,2}>|=>|\u2192|\u27f6"
 # border, "|", marks an item wherever it stands ("| Metformin | 1000 mg | PO |").
 _DASHES = "[\u2013\u2014]"
 _MARKER = re.compile(
-    rf"(?:\[[ _xXyYnN]?\]|-{{2,3}}|\d{{1,3}}:|[{_BULLETS}]|{_ARROW}|{_DASHES})(?=\s)|\|(?=\s|\Z)|" + _FEATURE_MARKER.pattern
+    rf"(?:\[[ _xXyYnN]?\]|-{{2,3}}|\d{{1,3}}:|\(\d{{1,2}}\)|[{_BULLETS}]|{_ARROW}|{_DASHES})(?=\s)|\|(?=\s|\Z)|" + _FEATURE_MARKER.pattern
 )
 _IS_ARROW = re.compile(rf"(?:{_ARROW})\Z")
 # De-identification placeholders: MIMIC-II and III bracket each ("[**Hospital1 18**]"), MIMIC-IV
@@ -358,8 +360,8 @@ def _item_starts(text: str, start: int, end: int) -> list[int]:
         if mark.startswith("#"):
             accepted = after_end or hashes
             hashes = hashes or accepted
-        elif value is not None:
-            accepted = after_end or (number is not None and value == number + 1)
+        elif value is not None:  # the next number, in the same style: "1. HTN 2. DM2", "(1) HTN (2) DM2"
+            accepted = after_end or (number is not None and value == (number[0], number[1] + 1))
         elif _IS_ARROW.match(mark):
             accepted = after_end or _before_words(text, marker.end(), end)
         elif mark[0] in "-*\u00b7[|\u2013\u2014" or mark in _BULLETS:
@@ -382,9 +384,10 @@ def _before_words(text: str, after: int, end: int) -> bool:
     return following < end and not text[following].isdigit() and text[following] not in "-*.+"
 
 
-def _number(mark: str) -> int | None:
-    """The number of a numbered marker ("2." -> 2), or None."""
-    return int(mark[:-1]) if mark[:-1].isdigit() else None
+def _number(mark: str) -> tuple[str, int] | None:
+    """The style and number of a numbered marker ("2." -> ("", 2), "(2)" -> ("(", 2)), or None."""
+    digits = mark[1:-1] if mark.startswith("(") else mark[:-1]
+    return (mark[:1] if mark.startswith("(") else "", int(digits)) if digits.isdigit() else None
 
 
 def is_heading_line(content: str, names: frozenset[str] | None = None) -> bool:
