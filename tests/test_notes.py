@@ -271,11 +271,15 @@ def test_section_names_are_built_from_heads_and_qualifiers():
                  # operative, pathology and consult notes
                  "PREOPERATIVE DIAGNOSIS", "Post-operative Diagnosis", "ANESTHESIA", "Complications", "Drains",
                  "Surgical Pathology Report", "Specimens", "Reason for Consult", "Recs", "Procedure",
-                 "Admission Date", "Discharge Date"):
+                 "Admission Date", "Discharge Date",
+                 # a progress note's shorthand
+                 "Dispo", "F/u", "Soc hx", "Fam hx", "PSHx", "Code status", "Access", "Lines", "Overnight events",
+                 "Social", "Triage"):
         assert is_section_name(name), name
     # a problem-list heading names a problem, a vital sign or a test is for the tagger, a lone qualifier names nothing
     for name in ("Hypertension", "Chest pain", "Acute kidney injury", "Allergic reaction", "Blood Pressure", "MRI",
-                 "Primary", "Chronic illness", "Discharge", "Medications 2", "Pathology", "Postoperative"):
+                 "Primary", "Chronic illness", "Discharge", "Medications 2", "Pathology", "Postoperative",
+                 "Mental status", "Family", "Code"):
         assert not is_section_name(name), name
     note = "Medications on transfer: aspirin\nChest Pain: resolved\nBlood Pressure: 120/80"
     assert [note[a:b] for a, b in known_heading_spans(note)] == ["Medications on transfer:"]

@@ -82,7 +82,7 @@ FEATURE_SECTION_NAMES = frozenset(
 )
 
 #: Names the splitter learned after the section features were frozen: radiology report and
-#: progress note headings.
+#: progress note headings that section words do not build.
 ADDED_SECTION_NAMES = frozenset(
     line.strip()
     for line in """
@@ -90,10 +90,12 @@ ADDED_SECTION_NAMES = frozenset(
     assessment & plan
     clinical history
     clinical indication
+    code status
     comparison
     conclusion
     conclusions
     examination
+    f/u
     imp
     objective
     reason for exam
@@ -115,13 +117,14 @@ SECTION_NAMES = FEATURE_SECTION_NAMES | ADDED_SECTION_NAMES
 #: section (``MEDICATIONS ON TRANSFER``, ``Final Diagnoses``, ``Laboratory Tests``).
 SECTION_HEADS = frozenset(
     """
-    addendum allergies allergy anesthesia assessment comments comparison complaint complaints
-    complications condition consent consult consultation course data date description diagnoses
-    diagnosis diet disposition drains education exam examination facility finding findings followup
-    follow-up history hpi hx impression indication indications instructions interpretation labs
-    laboratory list medication medications meds mhx micro microbiology note plan preamble problems
-    procedure radiology reactions recommendation recommendations recs report results review
-    service signature specimen specimens studies summary technique tests values
+    access activity addendum allergies allergy anesthesia assessment comments comparison complaint
+    complaints complications condition consent consult consultation course data date description
+    diagnoses diagnosis diet dispo disposition drains education events exam examination facility
+    fhx finding findings followup follow-up history hpi hx impression indication indications
+    instructions interpretation labs laboratory lines list medication medications meds mhx micro
+    microbiology note plan preamble problems procedure pshx radiology reactions recommendation
+    recommendations recs report results review service shx signature social specimen specimens
+    studies summary technique tests triage values
     """.split()
 )
 #: Words that only qualify a head (``Discharge``, ``Past Medical``, ``prior to admission``); a
@@ -129,12 +132,12 @@ SECTION_HEADS = frozenset(
 SECTION_QUALIFIERS = frozenset(
     """
     active admission admitting allergic and at attending brief by chief chronic clinical concise
-    consulting current department discharge ed electronic emergency er family final for from
-    gross home hospital identifying illness in interval issue last med medical microscopic of on
-    operative other outside past pathologic pathology patient pertinent physical post
-    post-operative postoperative pre-operative preoperative present primary principal prior
-    problem progress reason secondary sexual social surgical system systems the this to transfer
-    treatment underlying
+    consulting current department discharge ed electronic emergency er fam family final for from
+    gross home hospital identifying illness in interval issue last med medical
+    microscopic of on operative other outside overnight past pathologic pathology patient
+    pertinent physical post post-operative postoperative pre-operative preoperative present
+    primary principal prior problem progress reason secondary sexual soc surgical system systems
+    the this to transfer treatment underlying
     """.split()
 )
 _NAME_WORDS = re.compile(r"[^\s/&]+")
