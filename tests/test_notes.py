@@ -195,6 +195,14 @@ def test_bullets_and_arrows_start_items():
         assert kept(text) == [text], text
 
 
+def test_a_known_section_name_and_a_spaced_dash_open_a_section():
+    note = "HPI -- 58M w/ worsening pain.\nChief complaint - chest pain\nPLAN \u2014 ICU\nHypertension - start lisinopril"
+    assert note_texts(note) == ["HPI --", "58M w/ worsening pain.", "Chief complaint -", "chest pain", "PLAN \u2014", "ICU",
+                                "Hypertension", "- start lisinopril"]
+    assert [name for _, _, name in note_sections(note)] == ["HPI", "Chief complaint", "PLAN"]
+    assert [note[a:b] for a, b in known_heading_spans(note)] == ["HPI --", "Chief complaint -", "PLAN \u2014"]
+
+
 def test_numbers_in_brackets_are_items_counted_in_their_own_style():
     def kept(text):
         return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
@@ -231,7 +239,7 @@ def test_markdown_headings_and_table_cells():
 
 
 def test_spaced_en_and_em_dashes_part_statements_like_a_hyphen():
-    assert note_texts("Exam \u2014 erythema 4 cm; no crepitus") == ["Exam", "\u2014 erythema 4 cm; no crepitus"]
+    assert note_texts("Wound \u2014 erythema 4 cm; no crepitus") == ["Wound", "\u2014 erythema 4 cm; no crepitus"]
     assert note_texts("CHF \u2013 diurese") == ["CHF", "\u2013 diurese"]
     for text in ("HR 80 \u2013 90", "pain 7 \u2014 8/10", "Wolff\u2013Parkinson\u2013White"):
         assert note_texts(text) == [text]

@@ -10,7 +10,8 @@ Rules, in order (each line is read after its leading and trailing whitespace):
   (:func:`is_section_name`) name and a colon (``HPI:``, ``Discharge Medications:``), an ALL-CAPS
   line of two to six words or a known name without the colon (``ASSESSMENT AND PLAN``,
   ``Medications``), or such a name and colon opening a line (``ALLERGIES: NKDA``), the text
-  after it starting a new sentence (not when a number follows: ``BP: 120/80`` is a value).
+  after it starting a new sentence (not when a number follows: ``BP: 120/80`` is a value), or
+  a known name and a spaced dash opening a line (``HPI -- 58M``, ``PLAN \u2014 ICU``).
   A SOAP heading, one capital letter and a colon opening a line (``S: 34 yo F``, ``A/P:``), is
   a known heading too (:data:`SOAP_HEADINGS`), save ``P:`` before a number (a pulse).
   Markdown's headings are headings: a bold name and colon opening a line (``**Assessment:**``,
@@ -100,6 +101,8 @@ _RULE = re.compile(r"[\s|+:]*(?:[-=_*~][\s|+:]*){3,}")
 # A heading in Markdown: bold ("**Assessment:**", "__Plan__:") or after "#" ("## Plan"), the
 # latter only when it names a known section, since "# HTN" is an item of a problem list.
 _BOLD_HEADING = re.compile(r"(\*\*|__)[^\S\r\n]*([^*_:\s][^*_:\r\n]{0,59}?)[^\S\r\n]*(:)?[^\S\r\n]*\1([^\S\r\n]*:)?")
+_HEAD_DASH = re.compile(r"([A-Za-z][^:\r\n]{0,59}?)[^\S\r\n]+(?:-{1,3}|[\u2013\u2014])(?=[^\S\r\n])")
+_TRAILER = re.compile(r"[^\S\r\n]*(?::|-{1,3}|[\u2013\u2014])\Z")
 _HASH_HEADING = re.compile(r"#{1,6}[^\S\r\n]+([^#:\n]{1,60}?)[^\S\r\n]*:?")
 _STARTS_WORD = re.compile(r"(?<=\s)\S")
 _HEAD_COLON = re.compile(r"([^:\s][^:]{0,59}?)\s*:")
@@ -223,7 +226,8 @@ def _name_span(text: str, start: int, end: int) -> tuple[int, int]:
     hashed = _HASH_HEADING.fullmatch(content)
     if hashed:
         return start + hashed.start(1), start + hashed.end(1)
-    return start, start + len(content.removesuffix(":").rstrip())
+    trailer = _TRAILER.search(content)
+    return start, start + (trailer.start() if trailer else len(content))
 
 
 def known_heading_spans(text: str, passages: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
@@ -302,21 +306,14 @@ def _pieces(text: str, start: int, end: int) -> list[_Piece]:
     content = text[start:end]
     if _RULE.fullmatch(content):
         return [_Piece(start, end, "rule")]
-    bold = _BOLD_HEADING.match(content)
-    if bold and (bold.group(3) or bold.group(4) or bold.end() == len(content)) and _is_bold_name(bold.group(2), content[bold.end():]):
-        head = _Piece(start, start + bold.end(), "heading")
-        rest = head.end + len(text[head.end:end]) - len(text[head.end:end].lstrip())
-        return [head] if rest >= end else [head, *_pieces(text, rest, end)]
     hashed = _HASH_HEADING.fullmatch(content)
-    if hashed and is_section_name(hashed.group(1)):
-        return [_Piece(start, end, "heading")]
-    if is_heading_line(content):
+    if is_heading_line(content) or (hashed and is_section_name(hashed.group(1))):
         return [_Piece(start, end, "heading")]
     pieces: list[_Piece] = []
-    head = _HEAD_COLON.match(content)
-    if head and _is_heading_name(head.group(1), content[head.end():]):
-        pieces.append(_Piece(start, start + head.end(), "heading"))
-        rest = start + head.end()
+    head_end = _opening_heading(content)
+    if head_end is not None:
+        pieces.append(_Piece(start, start + head_end, "heading"))
+        rest = start + head_end
         rest += len(text[rest:end]) - len(text[rest:end].lstrip())
         if rest >= end:
             return pieces
@@ -328,6 +325,25 @@ def _pieces(text: str, start: int, end: int) -> list[_Piece]:
         kind = "item" if index or opens_item else "text"
         pieces.append(_Piece(a, a + len(text[a:b].rstrip()), kind))
     return pieces
+
+
+def _opening_heading(content: str) -> int | None:
+    """Where a heading that opens a line with text after it ends: a name and a colon
+    (``ALLERGIES: NKDA``), a bold name (``**Assessment:** ulcer``) or a known name and a spaced
+    dash (``HPI -- 58M w/ pain``, ``Chief complaint - chest pain``); None if none does."""
+    bold = _BOLD_HEADING.match(content)
+    if bold and (bold.group(3) or bold.group(4) or bold.end() == len(content)) and _is_bold_name(bold.group(2), content[bold.end():]):
+        return bold.end()
+    head = _HEAD_COLON.match(content)
+    if head and _is_heading_name(head.group(1), content[head.end():]):
+        return head.end()
+    return _dash_heading_end(content)
+
+
+def _dash_heading_end(content: str) -> int | None:
+    """Where a known section name and a spaced dash opening a line end (``PLAN - ICU``), or None."""
+    dashed = _HEAD_DASH.match(content)
+    return dashed.end() if dashed and is_section_name(dashed.group(1)) else None
 
 
 def _is_bold_name(name: str, rest: str) -> bool:
@@ -400,8 +416,8 @@ def is_heading_line(content: str, names: frozenset[str] | None = None) -> bool:
     if content.endswith(":"):
         name = content[:-1].rstrip()
         return ":" not in name and _is_heading_name(name, "", alone=True, names=names)
-    if names is None and ":" in content:
-        return False  # "PMH: HTN", "CC: SOB": a heading and its text, for the caller to cut
+    if names is None and (":" in content or _dash_heading_end(content) is not None):
+        return False  # "PMH: HTN", "PLAN - ICU": a heading and its text, for the caller to cut
     words = content.split()
     if len(words) > 6 or any(c.isdigit() for c in content) or content[-1] in ".?!,;":
         return False
