@@ -256,6 +256,25 @@ def test_a_short_line_is_not_continued_by_a_lower_case_line():
     assert note_texts("fever,\nchills") == ["fever,\nchills"]
 
 
+def test_hard_wrapped_prose_is_joined_again():
+    # a bracket after a wrap continues, as a lower-case word does
+    bracket = "On day 1 we prescribed an angiotensin-converting enzyme\n(ACE) inhibitor and a diuretic."
+    assert note_texts(bracket) == [bracket]
+    assert note_texts("HTN\n(resolved)") == ["HTN", "(resolved)"]
+    # a capital after a line it would not have fitted on, at 70 characters or the passage's widest
+    # line, continues: the writer's editor wrapped there
+    wrapped = ("A guidewire was advanced and a drug-eluting stent was placed in the distal\n"
+               "LAD without complications; the patient was discharged on aspirin.")
+    assert note_texts(wrapped) == [wrapped]
+    # a shorter line ended where its writer ended it, a list item of some 60 characters among them
+    assert note_texts("Pt stable\nLisinopril held") == ["Pt stable", "Lisinopril held"]
+    meds = "Metoprolol succinate 25 mg tablet, extended release 24 hr\nLisinopril 10 mg tablet daily"
+    assert note_texts(meds) == meds.split("\n")
+    # where the passage has a longer line, the wrap width is unknown and the capital starts anew
+    wide = "Seen. " * 20 + "\n" + wrapped
+    assert note_texts(wide)[20:] == wrapped.split("\n")
+
+
 def test_de_identification_placeholders_are_left_out_and_cut_the_sentence():
     note = ("Mr. [**Known lastname 5678**] is a 70 yo M from [**Hospital3 **] w/ fever.\n"
             "Mr. ___ seen on ___ at ___.\nSig: ______ x___y __init__")

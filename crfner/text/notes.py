@@ -31,12 +31,16 @@ Rules, in order (each line is read after its leading and trailing whitespace):
   before a number, a trend: ``Cr 1.2 -> 1.9``).
 * A single line break ends a sentence unless the next line clearly continues the previous
   one: the next line is no heading or list item, the previous line is no heading or rule,
-  does not end in ``. ? ! : ;`` (save after ``Dr.``, ``Mr.``, ``Mrs.``, ``Ms.``), and either
-  the previous one ends in ``,`` or a word such as ``and``, ``of``, ``with``, ``w/``, or the
-  next line starts in lower case after a line long enough to have been wrapped (40
-  characters: a shorter one is an item of an unmarked list, ``aspirin 81 mg daily`` above
-  ``metoprolol 25 mg bid``); and the next line does not open with a label and a colon
-  (``ekg: afib``, ``cxr: edema``), as the lines of a note written in lower case do.
+  does not end in ``. ? ! : ;`` (save after ``Dr.``, ``Mr.``, ``Mrs.``, ``Ms.``), the next line
+  does not open with a label and a colon (``ekg: afib``, ``cxr: edema``), as the lines of a
+  note written in lower case do, and either the previous line ends in ``,`` or a word such as
+  ``and``, ``of``, ``with``, ``w/``, or the previous line was wrapped: the next line starts in
+  lower case or with ``(`` (``(ACE) inhibitor``) and its first word would not have fitted on
+  the previous line within 40 characters, or it starts otherwise (``the distal\nLAD``) and
+  that word would not have fitted within 70 characters nor within the passage's longest line.
+  A line the word would have fitted on ended where its writer ended it: an item of an unmarked
+  list (``aspirin 81 mg daily`` above ``metoprolol 25 mg bid``), a statement
+  (``Pt stable\nLisinopril held``).
 * Inside that, prose is split by :func:`crfner.text.sentences` (the abstract splitter), whose
   dotted-abbreviation rule already keeps ``b.i.d.``, ``p.o.``, ``q.h.s.``, ``y.o.`` whole;
   a full stop after a word of :data:`NOTE_ABBREVIATIONS` (``Pt.``, ``Dr.``, ``Hx.``) never
@@ -109,10 +113,15 @@ _HEAD_COLON = re.compile(r"([^:\s][^:]{0,59}?)\s*:")
 # A line opening with a short label and a colon ("ekg: afib", "O2 sat: 92%") states something new.
 _LABEL = re.compile(r"[A-Za-z][\w/&'-]*(?: [\w/&'-]+){0,2}:(?=\s|$)")
 _ENDS_STATEMENT = tuple(".?!:;")
-# The shortest line a lower-case line may continue: notes wrap at 60 to 80 characters, so a line
-# wrapped because its next word (rarely over 19 characters) did not fit holds at least 40; a
-# shorter one ended where its writer ended it ("aspirin 81 mg daily\nmetoprolol 25 mg bid").
+# The narrowest width notes are wrapped at (most wrap at 60 to 80 characters): a line that the
+# next line's first word would have fitted on within it ended where its writer ended it
+# ("aspirin 81 mg daily\nmetoprolol 25 mg bid"); one it would not have fitted on may be wrapped.
 _WRAPPED = 40
+# A line that the next word, capitalised, would not have fitted on, within the passage's longest
+# line nor 70 characters (the common widths of wrapped notes), was wrapped there: hard-wrapped
+# prose ("the distal\nLAD", "amyloid\nA"); other lines end where their writer ended them ("Pt
+# stable\nLisinopril held"), list items among them up to some 60 characters.
+_FULL = 70
 _TITLES = ("dr.", "mr.", "mrs.", "ms.", "prof.")
 _CONTINUERS = frozenset(
     "a an and as at but by for from in into of on or per than the to via w/ with without".split()
@@ -267,14 +276,16 @@ def _units(text: str, passages: Sequence[tuple[int, int]] | None) -> list[tuple[
         last: tuple[int, int, str] | None = None  # the previous line's last piece
         last_line = ""
         gap_breaks = 0
-        for line_start, line_end, breaks_before in _lines(text, start, end):
+        lines = list(_lines(text, start, end))
+        widest = max((b - a for a, b, _ in lines), default=0)
+        for line_start, line_end, breaks_before in lines:
             pieces = _pieces(text, line_start, line_end)
             if not pieces:
                 continue
             gap_breaks = breaks_before
             first = pieces[0]
             content = text[line_start:line_end]
-            if last is not None and gap_breaks == 1 and _continues(last, last_line, first, content):
+            if last is not None and gap_breaks == 1 and _continues(last, last_line, first, content, widest):
                 units[-1] = (units[-1][0], first.end, units[-1][2])
                 pieces = pieces[1:]
             units.extend((p.start, p.end, p.kind) for p in pieces)
@@ -455,8 +466,9 @@ def _normal(name: str) -> str:
     return " ".join(name.lower().split())
 
 
-def _continues(last: tuple[int, int, str], last_line: str, first: _Piece, line: str) -> bool:
-    """Whether ``line`` (first piece ``first``) carries on the statement ``last_line`` ended."""
+def _continues(last: tuple[int, int, str], last_line: str, first: _Piece, line: str, widest: int) -> bool:
+    """Whether ``line`` (first piece ``first``) carries on the statement ``last_line`` ended;
+    ``widest`` is the length of the passage's longest line."""
     if last[2] in ("heading", "rule") or first.kind != "text" or _LABEL.match(line):
         return False
     lowered = last_line.lower()
@@ -465,7 +477,12 @@ def _continues(last: tuple[int, int, str], last_line: str, first: _Piece, line: 
     if lowered.endswith(_TITLES):
         return True
     final = lowered.split()[-1]
-    return final.endswith(",") or final in _CONTINUERS or (line[0].islower() and len(last_line) >= _WRAPPED)
+    needed = len(last_line) + 1 + len(line.split()[0])  # the line's width had the next word stayed on it
+    if final.endswith(",") or final in _CONTINUERS:
+        return True
+    if line[0].islower() or line[0] == "(":
+        return needed > _WRAPPED
+    return needed > max(_FULL, widest)
 
 
 def _snap(text: str, units: list[tuple[int, int, str]], passages) -> list[tuple[int, int, str]]:
