@@ -421,3 +421,21 @@ def test_tagging_sentences_are_note_sentences_with_their_known_headings(text):
     assert out == note_sentences(text, markers=False)
     spans = known_heading_spans(text)
     assert known == {i for i, s in enumerate(out) if any(a <= s[0].start and s[-1].end <= b for a, b in spans)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", "bb", "chest", "hydrochlorothiazide", " ", " ", "\n", "  "]), max_size=80).map("".join),
+       st.integers(5, 30))
+def test_the_wrapped_notes_benchmark_wraps_without_moving_an_offset(text, width):
+    import importlib.util
+
+    from conftest import REPO
+
+    spec = importlib.util.spec_from_file_location("wrapped_notes", REPO / "benchmarks" / "wrapped_notes.py")
+    wrapped_notes = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(wrapped_notes)
+    wrapped = wrapped_notes.wrap(text, width)
+    assert len(wrapped) == len(text)
+    assert all(a == b or (a == " " and b == "\n") for a, b in zip(text, wrapped))
+    # a line runs past the width only where it holds one word alone
+    assert all(len(line.rstrip(" ")) <= width or len(line.split()) <= 1 for line in wrapped.split("\n"))
