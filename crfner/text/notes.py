@@ -188,9 +188,8 @@ def placeholder_spans(text: str) -> list[tuple[int, int]]:
 
 def _around(sentence: list[Token], holes: list[tuple[int, int]]) -> list[list[Token]]:
     """``sentence`` cut at the placeholders among ``holes`` (sorted spans), their tokens left out."""
-    first = bisect_right(holes, (sentence[0].start, len(sentence[0].text) + sentence[0].start)) - 1
     parts: list[list[Token]] = [[]]
-    k = max(first, 0)
+    k = max(bisect_right(holes, (sentence[0].start,)) - 1, 0)  # the last placeholder starting before it
     for token in sentence:
         while k < len(holes) and holes[k][1] <= token.start:
             k += 1
@@ -203,7 +202,8 @@ def _around(sentence: list[Token], holes: list[tuple[int, int]]) -> list[list[To
 
 
 def _without_marker(text: str, sentence: list[Token], units: list[tuple[int, int, str]], starts: list[int]) -> list[Token]:
-    """``sentence`` without the tokens of the list marker it opens with, if it opens an item."""
+    """``sentence`` without the tokens of the list marker it opens with, if it opens an item;
+    nothing of a rule line."""
     unit = units[bisect_right(starts, sentence[0].start) - 1]
     if unit[2] == "rule":
         return []
