@@ -55,8 +55,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from typing import NamedTuple, Sequence
+from typing import Sequence
 
+from .note_lines import heading_name_span, is_heading_line, line_units, marker_end
 from .section_names import SECTION_NAMES, SOAP_HEADINGS, is_section_name
 from .splitter import clip_passages, sentences
 from .tokenizer import Token, tokenize
@@ -72,67 +73,9 @@ NOTE_ABBREVIATIONS = frozenset(
     incl inj sig st vs
     """.split()
 )
-
-# Line breaks as str.splitlines counts them ("\r\n" is one); page breaks always end a sentence.
-_LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_PAGE_BREAK = re.compile(r"[\x0c\x1c-\x1e\u2029]")
-# A list marker: followed by whitespace, or "#" glued to a word ("#HTN", "#1"). A capital and a
-# full stop before a lower-case word is a genus ("E. coli", "A. baumannii"), not a lettered item.
-# _FEATURE_MARKER holds the markers as the section features first read them (clinical version 7),
-# kept so that a saved model's heading features stay as they were; _MARKER adds those learned
-# since: a checkbox ("[X]", "[ ]"), two or three dashes, a number and a colon ("1:"), the bullets
-# of _BULLETS, and an arrow ("->", "-->", "=>", "\u2192").
-_FEATURE_MARKER = re.compile(
-    r"(?:#+|[-*\u2022\u00b7]|\d{1,3}[.)]|[A-Za-z]\)|[a-z]\.|[A-Z]\.(?![^\S\r\n]+[a-z]))(?=\s)|#+(?=[^\W_])"
-)
-#: Bullets that mark an item wherever they stand: "\u2022" and the squares, circles, triangles,
-#: arrowheads and ticks that notes pasted from word processors and EHR templates carry.
-_BULLETS = "\u2022\u2023\u2043\u2219\u25a0\u25a1\u25aa\u25ab\u25b6\u25b8\u25ba\u25cb\u25cf\u25e6\u2713\u2714\u2756\u27a2\u27a4"
-_ARROW = r"-{1,2}>|=>|\u2192|\u27f6"
-# An en or em dash, which notes space like "-" ("Exam \u2014 erythema"); and a table's cell
-# border, "|", marks an item wherever it stands ("| Metformin | 1000 mg | PO |").
-_DASHES = "[\u2013\u2014]"
-_MARKER = re.compile(
-    rf"(?:\[[ _xXyYnN]?\]|-{{2,3}}|\d{{1,3}}:|\(\d{{1,2}}\)|[{_BULLETS}]|{_ARROW}|{_DASHES})(?=\s)|\|(?=\s|\Z)|" + _FEATURE_MARKER.pattern
-)
-_IS_ARROW = re.compile(rf"(?:{_ARROW})\Z")
 # De-identification placeholders: MIMIC-II and III bracket each ("[**Hospital1 18**]"), MIMIC-IV
 # writes three underscores ("Mr. ___ is a 70 yo M").
 _PLACEHOLDER = re.compile(r"\[\*\*[^\r\n]*?\*\*\]|(?<![^\W_])_{3,}(?![^\W_])")
-# A rule line, layout that says nothing: at least three of "-", "=", "_", "*" or "~", with a
-# table's "|", "+" and ":" ("-----", "=====", "|---|:--:|", "+----+----+").
-_RULE = re.compile(r"[\s|+:]*(?:[-=_*~][\s|+:]*){3,}")
-# A heading in Markdown: bold ("**Assessment:**", "__Plan__:") or after "#" ("## Plan"), the
-# latter only when it names a known section, since "# HTN" is an item of a problem list.
-_BOLD_HEADING = re.compile(r"(\*\*|__)[^\S\r\n]*([^*_:\s][^*_:\r\n]{0,59}?)[^\S\r\n]*(:)?[^\S\r\n]*\1([^\S\r\n]*:)?")
-_HEAD_DASH = re.compile(r"([A-Za-z][^:\r\n]{0,59}?)[^\S\r\n]+(?:-{1,3}|[\u2013\u2014])(?=[^\S\r\n])")
-_TRAILER = re.compile(r"[^\S\r\n]*(?::|-{1,3}|[\u2013\u2014])\Z")
-_HASH_HEADING = re.compile(r"#{1,6}[^\S\r\n]+([^#:\n]{1,60}?)[^\S\r\n]*:?")
-_STARTS_WORD = re.compile(r"(?<=\s)\S")
-_HEAD_COLON = re.compile(r"([^:\s][^:]{0,59}?)\s*:")
-# A line opening with a short label and a colon ("ekg: afib", "O2 sat: 92%") states something new.
-_LABEL = re.compile(r"[A-Za-z][\w/&'-]*(?: [\w/&'-]+){0,2}:(?=\s|$)")
-_ENDS_STATEMENT = tuple(".?!:;")
-# The narrowest width notes are wrapped at (most wrap at 60 to 80 characters): a line that the
-# next line's first word would have fitted on within it ended where its writer ended it
-# ("aspirin 81 mg daily\nmetoprolol 25 mg bid"); one it would not have fitted on may be wrapped.
-_WRAPPED = 40
-# A line that the next word, capitalised, would not have fitted on, within the passage's longest
-# line nor 70 characters (the common widths of wrapped notes), was wrapped there: hard-wrapped
-# prose ("the distal\nLAD", "amyloid\nA"); other lines end where their writer ended them ("Pt
-# stable\nLisinopril held"), list items among them up to some 60 characters.
-_FULL = 70
-_TITLES = ("dr.", "mr.", "mrs.", "ms.", "prof.")
-_CONTINUERS = frozenset(
-    "a an and as at but by for from in into of on or per than the to via w/ with without".split()
-)
-_SMALL_WORDS = frozenset("a an and at by for in of on or the to with &".split())
-
-
-class _Piece(NamedTuple):
-    start: int
-    end: int
-    kind: str  # "heading", "item", "rule" or "text"
 
 
 def note_sentences(
@@ -160,7 +103,7 @@ def tagging_sentences(text: str, passages: Sequence[tuple[int, int]] | None = No
 
 def _note_sentences(text: str, passages, markers: bool) -> tuple[list[list[Token]], list[tuple[int, int, str]], list[int]]:
     """The sentences, and the units (snapped to their tokens) and the units' starts they were cut by."""
-    units = _snap(text, _units(text, passages), passages)
+    units = _snap(text, line_units(text, passages), passages)
     starts = [a for a, _, _ in units]
     out: list[list[Token]] = []
     previous_unit = -1
@@ -209,48 +152,35 @@ def _without_marker(text: str, sentence: list[Token], units: list[tuple[int, int
         return []
     if unit[2] != "item" or sentence[0].start != unit[0]:
         return sentence
-    marker = _MARKER.match(text, unit[0])  # not cut at the unit's end: a lone "#" is followed by its line break
+    marker = marker_end(text, unit[0])  # not cut at the unit's end: a lone "#" is followed by its line break
     if marker is None:
         return sentence
-    return [token for token in sentence if token.start >= marker.end()]
+    return [token for token in sentence if token.start >= marker]
 
 
 def note_sections(text: str, passages: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
     """The section headings of a note as ``(start, end, name)``, ``name == text[start:end]``
     (the heading without its colon), in order."""
     out = []
-    for start, end, kind in _units(text, passages):
+    for start, end, kind in line_units(text, passages):
         if kind == "heading":
-            a, b = _name_span(text, start, end)
+            a, b = heading_name_span(text, start, end)
             out.append((a, b, text[a:b]))
     return out
-
-
-def _name_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """The span of a heading's name: without its colon, Markdown's ``**`` or ``__`` and ``#``."""
-    content = text[start:end].rstrip()
-    bold = _BOLD_HEADING.match(content)
-    if bold:
-        return start + bold.start(2), start + bold.end(2)
-    hashed = _HASH_HEADING.fullmatch(content)
-    if hashed:
-        return start + hashed.start(1), start + hashed.end(1)
-    trailer = _TRAILER.search(content)
-    return start, start + (trailer.start() if trailer else len(content))
 
 
 def known_heading_spans(text: str, passages: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """``(start, end)`` of each heading, colon included, whose name is a known section
     (:func:`is_section_name`: ``ALLERGIES:``, ``Discharge medications``): layout, never an
     entity, unlike a heading such as ``Hypertension:`` in a problem list."""
-    return [(start, start + len(text[start:end].rstrip())) for start, end, kind in _units(text, passages)
+    return [(start, start + len(text[start:end].rstrip())) for start, end, kind in line_units(text, passages)
             if _is_known_heading(text, start, end, kind)]  # the colon included
 
 
 def _is_known_heading(text: str, start: int, end: int, kind: str) -> bool:
     if kind != "heading":
         return False
-    name = text[slice(*_name_span(text, start, end))]
+    name = text[slice(*heading_name_span(text, start, end))]
     return is_section_name(name) or name in SOAP_HEADINGS
 
 
@@ -266,223 +196,6 @@ def note_token_sections(text: str, tokens: Sequence[Token] | None = None) -> lis
         index = bisect_right(starts, token.start) - 1
         out.append(headings[index][2] if index >= 0 else None)
     return out
-
-
-def _units(text: str, passages: Sequence[tuple[int, int]] | None) -> list[tuple[int, int, str]]:
-    """Character spans that no sentence may cross, with their kind, in order: headings, list
-    items and runs of lines that continue each other."""
-    units: list[tuple[int, int, str]] = []
-    for start, end in clip_passages(passages, len(text)):
-        last: tuple[int, int, str] | None = None  # the previous line's last piece
-        last_line = ""
-        gap_breaks = 0
-        lines = list(_lines(text, start, end))
-        widest = max((b - a for a, b, _ in lines), default=0)
-        for line_start, line_end, breaks_before in lines:
-            pieces = _pieces(text, line_start, line_end)
-            if not pieces:
-                continue
-            gap_breaks = breaks_before
-            first = pieces[0]
-            content = text[line_start:line_end]
-            if last is not None and gap_breaks == 1 and _continues(last, last_line, first, content, widest):
-                units[-1] = (units[-1][0], first.end, units[-1][2])
-                pieces = pieces[1:]
-            units.extend((p.start, p.end, p.kind) for p in pieces)
-            last, last_line = units[-1], content
-    return units
-
-
-def _lines(text: str, start: int, end: int):
-    """``(start, end, breaks)`` of each non-blank line of ``text[start:end]``, whitespace
-    trimmed; ``breaks`` counts the line breaks since the last non-blank line (2 for a page
-    break), so 1 means the lines are adjacent."""
-    breaks = 0
-    position = start
-    for match in [*_LINE_BREAK.finditer(text, start, end), None]:
-        line_end = match.start() if match else end
-        line = text[position:line_end]
-        stripped = line.strip()
-        if stripped:
-            left = position + len(line) - len(line.lstrip())
-            yield left, left + len(stripped), breaks
-            breaks = 0
-        if match:
-            breaks += 2 if _PAGE_BREAK.match(match.group()) else 1
-            position = match.end()
-
-
-def _pieces(text: str, start: int, end: int) -> list[_Piece]:
-    """A line cut into its heading, its list items and its other text."""
-    content = text[start:end]
-    if _RULE.fullmatch(content):
-        return [_Piece(start, end, "rule")]
-    hashed = _HASH_HEADING.fullmatch(content)
-    if is_heading_line(content) or (hashed and is_section_name(hashed.group(1))):
-        return [_Piece(start, end, "heading")]
-    pieces: list[_Piece] = []
-    head_end = _opening_heading(content)
-    if head_end is not None:
-        pieces.append(_Piece(start, start + head_end, "heading"))
-        rest = start + head_end
-        rest += len(text[rest:end]) - len(text[rest:end].lstrip())
-        if rest >= end:
-            return pieces
-        start = rest
-    cuts = _item_starts(text, start, end)
-    opens_item = bool(cuts) and cuts[0] == start
-    bounds = sorted({start, *cuts})
-    for index, (a, b) in enumerate(zip(bounds, [*bounds[1:], end])):
-        kind = "item" if index or opens_item else "text"
-        pieces.append(_Piece(a, a + len(text[a:b].rstrip()), kind))
-    return pieces
-
-
-def _opening_heading(content: str) -> int | None:
-    """Where a heading that opens a line with text after it ends: a name and a colon
-    (``ALLERGIES: NKDA``), a bold name (``**Assessment:** ulcer``) or a known name and a spaced
-    dash (``HPI -- 58M w/ pain``, ``Chief complaint - chest pain``); None if none does."""
-    bold = _BOLD_HEADING.match(content)
-    if bold and (bold.group(3) or bold.group(4) or bold.end() == len(content)) and _is_bold_name(bold.group(2), content[bold.end():]):
-        return bold.end()
-    head = _HEAD_COLON.match(content)
-    if head and _is_heading_name(head.group(1), content[head.end():]):
-        return head.end()
-    return _dash_heading_end(content)
-
-
-def _dash_heading_end(content: str) -> int | None:
-    """Where a known section name and a spaced dash opening a line end (``PLAN - ICU``), or None."""
-    dashed = _HEAD_DASH.match(content)
-    return dashed.end() if dashed and is_section_name(dashed.group(1)) else None
-
-
-def _is_bold_name(name: str, rest: str) -> bool:
-    """Whether a bold name opening a line is a heading: any short name the writer marked so,
-    save one before a number (``**BP:** 120/80`` is a value) that names no known section."""
-    return len(name.split()) <= 6 and (_known(name, None) or not rest.lstrip()[:1].isdigit())
-
-
-def _item_starts(text: str, start: int, end: int) -> list[int]:
-    """Where list items begin in ``text[start:end]`` (a line or what follows its heading)."""
-    found: list[int] = []
-    hashes = False
-    number = None
-    marker = _MARKER.match(text, start, end)
-    if marker:
-        found.append(start)
-        hashes = marker.group().startswith("#")
-        number = _number(marker.group())
-    for match in _STARTS_WORD.finditer(text, start, end):
-        position = match.start()
-        marker = _MARKER.match(text, position, end)
-        if not marker or position == start:
-            continue
-        mark = marker.group()
-        k = position - 1
-        while k > start and text[k].isspace():
-            k -= 1
-        after_end = k >= start and text[k] in _ENDS_STATEMENT
-        value = _number(mark)
-        if mark.startswith("#"):
-            accepted = after_end or hashes
-            hashes = hashes or accepted
-        elif value is not None:  # the next number, in the same style: "1. HTN 2. DM2", "(1) HTN (2) DM2"
-            accepted = after_end or (number is not None and value == (number[0], number[1] + 1))
-        elif _IS_ARROW.match(mark):
-            accepted = after_end or _before_words(text, marker.end(), end)
-        elif mark[0] in "-*\u00b7[|\u2013\u2014" or mark in _BULLETS:
-            accepted = (after_end or mark in _BULLETS or mark[0] in "[|"
-                        or (mark[0] in "-\u2013\u2014" and text[k].isalpha() and _before_words(text, marker.end(), end)))
-        else:
-            accepted = False  # "a." inside a line is too often a word and a full stop
-        if accepted:
-            found.append(position)
-            if value is not None:
-                number = value
-    return found
-
-
-def _before_words(text: str, after: int, end: int) -> bool:
-    """Whether what follows a spaced dash or arrow ending at ``after`` is words, so that it parts
-    two statements ("CD flare - start prednisone", "CHA2DS2-VASc 3 -> start apixaban"), not a
-    range or a trend of numbers ("2 - 3 days", "Cr 1.2 -> 1.9")."""
-    following = after + len(text[after:end]) - len(text[after:end].lstrip())
-    return following < end and not text[following].isdigit() and text[following] not in "-*.+"
-
-
-def _number(mark: str) -> tuple[str, int] | None:
-    """The style and number of a numbered marker ("2." -> ("", 2), "(2)" -> ("(", 2)), or None."""
-    digits = mark[1:-1] if mark.startswith("(") else mark[:-1]
-    return (mark[:1] if mark.startswith("(") else "", int(digits)) if digits.isdigit() else None
-
-
-def is_heading_line(content: str, names: frozenset[str] | None = None) -> bool:
-    """Whether a whole line (whitespace trimmed) is a heading: ``Name:`` alone, or an ALL-CAPS or
-    known name; known by :func:`is_section_name`, or, given ``names``, by being one of them (the
-    section features pass their frozen set, and are read with the markers and rules of their
-    time, which took an ALL-CAPS ``NAME: VALUE`` line, ``PMH: HTN``, for a heading)."""
-    if (_MARKER if names is None else _FEATURE_MARKER).match(content):
-        return False
-    if content.endswith(":"):
-        name = content[:-1].rstrip()
-        return ":" not in name and _is_heading_name(name, "", alone=True, names=names)
-    if names is None and (":" in content or _dash_heading_end(content) is not None):
-        return False  # "PMH: HTN", "PLAN - ICU": a heading and its text, for the caller to cut
-    words = content.split()
-    if len(words) > 6 or any(c.isdigit() for c in content) or content[-1] in ".?!,;":
-        return False
-    if _known(content, names) and content[0].isupper():
-        return True
-    return _is_capitals(content) and len(words) >= 2
-
-
-def _is_heading_name(name: str, rest: str, alone: bool = False, names: frozenset[str] | None = None) -> bool:
-    """Whether ``name`` before a colon names a section (``rest`` is what follows the colon)."""
-    words = name.split()
-    if not words or len(words) > 6 or (_MARKER if names is None else _FEATURE_MARKER).match(name):
-        return False
-    if _known(name, names):
-        return True
-    if name in SOAP_HEADINGS:
-        return not (name == "P" and rest.lstrip()[:1].isdigit())
-    if any(c.isdigit() for c in name) or (rest.lstrip()[:1].isdigit() and not alone):
-        return False  # "BP: 120/80", "Day 2:" are values, not sections
-    if _is_capitals(name) and sum(c.isalpha() for c in name) >= 3:
-        return True
-    titled = all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in words) and words[0][0].isupper()
-    return titled and (len(words) >= 2 or alone)
-
-
-def _known(name: str, names: frozenset[str] | None) -> bool:
-    return is_section_name(name) if names is None else _normal(name) in names
-
-
-def _is_capitals(name: str) -> bool:
-    return any(c.isalpha() for c in name) and not any(c.islower() for c in name)
-
-
-def _normal(name: str) -> str:
-    return " ".join(name.lower().split())
-
-
-def _continues(last: tuple[int, int, str], last_line: str, first: _Piece, line: str, widest: int) -> bool:
-    """Whether ``line`` (first piece ``first``) carries on the statement ``last_line`` ended;
-    ``widest`` is the length of the passage's longest line."""
-    if last[2] in ("heading", "rule") or first.kind != "text" or _LABEL.match(line):
-        return False
-    lowered = last_line.lower()
-    if lowered.endswith(_ENDS_STATEMENT) and not lowered.endswith(_TITLES):
-        return False
-    if lowered.endswith(_TITLES):
-        return True
-    final = lowered.split()[-1]
-    needed = len(last_line) + 1 + len(line.split()[0])  # the line's width had the next word stayed on it
-    if final.endswith(",") or final in _CONTINUERS:
-        return True
-    if line[0].islower() or line[0] == "(":
-        return needed > _WRAPPED
-    return needed > max(_FULL, widest)
 
 
 def _snap(text: str, units: list[tuple[int, int, str]], passages) -> list[tuple[int, int, str]]:
@@ -501,8 +214,8 @@ def _is_marker(text: str, sentence: list[Token], unit: tuple[int, int, str]) -> 
     """Whether a sentence is only the marker that opens a list item ("1." cut from "HTN")."""
     if unit[2] != "item" or sentence[0].start != unit[0]:
         return False
-    marker = _MARKER.match(text, unit[0], unit[1])
-    return marker is not None and sentence[-1].end <= marker.end()
+    marker = marker_end(text, unit[0], unit[1])
+    return marker is not None and sentence[-1].end <= marker
 
 
 def _ends_in_abbreviation(sentence: list[Token]) -> bool:
