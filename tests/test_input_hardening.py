@@ -1,6 +1,7 @@
 """Hostile inputs give crfner's own one-line error naming the file (or work): bytes that are not
 UTF-8, a BOM, nesting 100,000 deep, offsets of thousands of digits, a document id too long for
-a file name, wrong-typed fields in crfner.json, lone surrogates in tokens, megabyte tokens."""
+a file name, wrong-typed fields in crfner.json, lone surrogates in tokens, megabyte tokens,
+hundreds of thousands of trailing spaces."""
 
 from __future__ import annotations
 
@@ -205,3 +206,18 @@ def test_an_empty_passage_list_is_the_whole_text(fitted):
     text = "Aspirin induced asthma in patients. Cocaine abuse caused seizures."
     entities = tag_text(fitted, text)
     assert entities and tag_text(fitted, text, []) == entities
+
+
+@pytest.mark.parametrize("tail", [" " * 100_000, "\n" * 100_000, "\x00\u200b " * 30_000])
+def test_a_long_run_of_trailing_separators_is_split_in_linear_time(tail):
+    import time
+
+    from crfner.text import note_sentences, sentences, tokenize
+
+    # each trailing separator used to start a scan to the end: 100,000 spaces took minutes
+    started = time.perf_counter()
+    assert tokenize(tail) == [] and sentences(tail) == [] and note_sentences(tail) == []
+    text = "Aspirin helps." + tail
+    assert [t.text for t in tokenize(text)] == ["Aspirin", "helps", "."]
+    assert len(sentences(text)) == len(note_sentences(text)) == 1
+    assert time.perf_counter() - started < 10

@@ -42,7 +42,8 @@ _RULE = re.compile(r"[\s|+:]*(?:[-=_*~][\s|+:]*){3,}")
 # latter only when it names a known section, since "# HTN" is an item of a problem list.
 _BOLD_HEADING = re.compile(r"(\*\*|__)[^\S\r\n]*([^*_:\s][^*_:\r\n]{0,59}?)[^\S\r\n]*(:)?[^\S\r\n]*\1([^\S\r\n]*:)?")
 _HEAD_DASH = re.compile(r"([A-Za-z][^:\r\n]{0,59}?)[^\S\r\n]+(?:-{1,3}|[\u2013\u2014])(?=[^\S\r\n])")
-_TRAILER = re.compile(r"[^\S\r\n]*(?::|-{1,3}|[\u2013\u2014])\Z")
+# What ends a heading after its name: a colon, or the dash of "HPI -- 58M".
+_TRAILERS = (":", "---", "--", "-", "\u2013", "\u2014")
 _HASH_HEADING = re.compile(r"#{1,6}[^\S\r\n]+([^#:\n]{1,60}?)[^\S\r\n]*:?")
 _STARTS_WORD = re.compile(r"(?<=\s)\S")
 _HEAD_COLON = re.compile(r"([^:\s][^:]{0,59}?)\s*:")
@@ -80,8 +81,10 @@ def heading_name_span(text: str, start: int, end: int) -> tuple[int, int]:
     hashed = _HASH_HEADING.fullmatch(content)
     if hashed:
         return start + hashed.start(1), start + hashed.end(1)
-    trailer = _TRAILER.search(content)
-    return start, start + (trailer.start() if trailer else len(content))
+    for trailer in _TRAILERS:
+        if content.endswith(trailer):
+            return start, start + len(content[: -len(trailer)].rstrip())
+    return start, start + len(content)
 
 
 def line_units(text: str, passages: Sequence[tuple[int, int]] | None) -> list[tuple[int, int, str]]:
