@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import time
 from bisect import bisect_right
@@ -32,6 +31,7 @@ from pathlib import Path
 
 import crfner
 from crfner.atomic import atomic_open
+from crfner.benchmark.machine import git_state
 from crfner.corpora.clinical import split_documents
 from crfner.corpora.documents import Document
 from crfner.evaluation.documents import evaluate_documents
@@ -109,12 +109,6 @@ def run(corpus: str, model_dir: str, args) -> list[dict]:
     return rows
 
 
-def _commit() -> str:
-    found = subprocess.run(["git", "-C", str(Path(crfner.__file__).parent), "rev-parse", "--short", "HEAD"],
-                           capture_output=True, text=True, check=False)
-    return found.stdout.strip() or "unknown"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default="../shared/data")
@@ -124,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True)
     parser.add_argument("--append", action="store_true", help="add the rows to those already in --out")
     args = parser.parse_args(argv)
-    args.code = args.code or _commit()
+    args.code = args.code or (git_state()["commit"] or "unknown")[:7]
     rows = []
     if args.append and Path(args.out).exists():
         rows = json.loads(Path(args.out).read_text(encoding="utf-8"))["rows"]

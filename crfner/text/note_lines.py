@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple, Sequence
 
-from .section_names import SOAP_HEADINGS, is_section_name
+from .section_names import SOAP_HEADINGS, is_section_name, normal_name
 from .splitter import clip_passages
 
 __all__ = ["heading_name_span", "is_heading_line", "line_units", "marker_end"]
@@ -180,7 +180,7 @@ def _dash_heading_end(content: str) -> int | None:
 def _is_bold_name(name: str, rest: str) -> bool:
     """Whether a bold name opening a line is a heading: any short name the writer marked so,
     save one before a number (``**BP:** 120/80`` is a value) that names no known section."""
-    return len(name.split()) <= 6 and (_known(name, None) or not rest.lstrip()[:1].isdigit())
+    return len(name.split()) <= 6 and (is_section_name(name) or not rest.lstrip()[:1].isdigit())
 
 
 def _item_starts(text: str, start: int, end: int) -> list[int]:
@@ -233,8 +233,8 @@ def _before_words(text: str, after: int, end: int) -> bool:
 
 def _number(mark: str) -> tuple[str, int] | None:
     """The style and number of a numbered marker ("2." -> ("", 2), "(2)" -> ("(", 2)), or None."""
-    digits = mark[1:-1] if mark.startswith("(") else mark[:-1]
-    return (mark[:1] if mark.startswith("(") else "", int(digits)) if digits.isdigit() else None
+    style, digits = ("(", mark[1:-1]) if mark.startswith("(") else ("", mark[:-1])
+    return (style, int(digits)) if digits.isdigit() else None
 
 
 def is_heading_line(content: str, names: frozenset[str] | None = None) -> bool:
@@ -275,15 +275,11 @@ def _is_heading_name(name: str, rest: str, alone: bool = False, names: frozenset
 
 
 def _known(name: str, names: frozenset[str] | None) -> bool:
-    return is_section_name(name) if names is None else _normal(name) in names
+    return is_section_name(name) if names is None else normal_name(name) in names
 
 
 def _is_capitals(name: str) -> bool:
     return any(c.isalpha() for c in name) and not any(c.islower() for c in name)
-
-
-def _normal(name: str) -> str:
-    return " ".join(name.lower().split())
 
 
 def _continues(last: tuple[int, int, str], last_line: str, first: _Piece, line: str, widest: int) -> bool:
@@ -297,9 +293,9 @@ def _continues(last: tuple[int, int, str], last_line: str, first: _Piece, line: 
     if lowered.endswith(_TITLES):
         return True
     final = lowered.split()[-1]
-    needed = len(last_line) + 1 + len(line.split()[0])  # the line's width had the next word stayed on it
     if final.endswith(",") or final in _CONTINUERS:
         return True
+    needed = len(last_line) + 1 + len(line.split()[0])  # the line's width had the next word stayed on it
     if line[0].islower() or line[0] == "(":
         return needed > _WRAPPED
     return needed > max(_FULL, widest)
@@ -307,5 +303,5 @@ def _continues(last: tuple[int, int, str], last_line: str, first: _Piece, line: 
 
 def marker_end(text: str, start: int, end: int | None = None) -> int | None:
     """Where the list marker (``#``, ``2.``, ``-``, a bullet ...) that opens ``text[start:end]`` ends, or None."""
-    marker = _MARKER.match(text, start) if end is None else _MARKER.match(text, start, end)
+    marker = _MARKER.match(text, start, len(text) if end is None else end)
     return None if marker is None else marker.end()

@@ -143,12 +143,17 @@ SECTION_QUALIFIERS = frozenset(
 _NAME_WORDS = re.compile(r"[^\s/&]+")
 
 
+def normal_name(name: str) -> str:
+    """A heading's name as the name sets hold it: lower case, single spaces."""
+    return " ".join(name.lower().split())
+
+
 def is_section_name(name: str) -> bool:
     """Whether a heading's name (without its colon) names a known section: one of
     :data:`SECTION_NAMES`, or up to eight words (cut at spaces, ``/`` and ``&``), each a head or a
     qualifier and at least one a head; ``Hypertension`` or ``Chest pain`` in a problem list is
     not one, so the tagger still reads it."""
-    normal = " ".join(name.lower().split())
+    normal = normal_name(name)
     if normal in SECTION_NAMES:
         return True
     words = _NAME_WORDS.findall(normal)
