@@ -123,9 +123,10 @@ WORDS = ["HTN", "DM2", "hypertension", "cisplatin", "nephrotoxicity", "aspirin",
          "heparin", "induced", "thrombocytopenia", "Delirium", "5000", "units", "y/o", "Dr.", "CKD", "s/p"]
 PHRASE = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join)
 # A block of one to four items: each on its own line ("# ", "- ", "1. " numbered in order, a
-# bullet, a checkbox, an arrow, a table cell), or several on one line ("# ", a bullet, a cell).
-ITEMS = st.tuples(st.sampled_from(["# ", "- ", "1. ", "#", "\u2022 ", "\u25aa ", "[X] ", "-> ", "| ",
-                                   "inline# ", "inline\u25e6 ", "inline| "]),
+# bullet, a checkbox, an arrow, a table row, a roman numeral, Word's bullets), or several on one
+# line ("# ", a bullet).
+ITEMS = st.tuples(st.sampled_from(["# ", "- ", "1. ", "#", "\u2022 ", "\u25aa ", "[X] ", "-> ", "| ", "II. ", "o ",
+                                   "\uf0b7 ", "\u00a7 ", "inline# ", "inline\u25e6 ", "inline\uf0b7 "]),
                   st.lists(PHRASE, min_size=1, max_size=4))
 BLOCK = st.one_of(st.tuples(st.just("heading"), st.sampled_from(["PLAN:", "PROBLEM LIST:", "MEDICATIONS"])),
                   st.tuples(st.just("prose"), PHRASE), st.tuples(st.just("items"), ITEMS))

@@ -195,6 +195,49 @@ def test_bullets_and_arrows_start_items():
         assert kept(text) == [text], text
 
 
+def test_a_number_after_a_label_is_a_value_not_a_list_item():
+    def kept(text):
+        return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
+
+    # "88." after "HR:" was taken for an item's marker, and tagging never read the value
+    assert kept("Vitals: HR: 88. BP: 120/80.") == ["Vitals:", "HR: 88.", "BP: 120/80."]
+    assert kept("Temp: 38. Pulse: 112. Stable.") == ["Temp: 38.", "Pulse: 112.", "Stable."]
+    # a list's first number after a statement still opens it, and the next ones follow
+    assert kept("Problems: 1. HTN 2. DM2 3. CKD") == ["Problems:", "HTN", "DM2", "CKD"]
+    assert kept("Seen. (1) HTN (2) DM2") == ["Seen.", "HTN", "DM2"]
+
+
+def test_outline_numerals_and_words_pasted_bullets_start_items():
+    def kept(text):
+        return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
+
+    outline = "I. Cardiovascular\n\uf0b7 Hypertension \uf0a7 on amlodipine\nII. Renal\no CKD stage 3\nIV) Endocrine\n\u00a7 DM2\n\u00d8 TSH"
+    assert kept(outline) == ["Cardiovascular", "Hypertension", "on amlodipine", "Renal", "CKD stage 3", "Endocrine", "DM2",
+                             "TSH"]
+    # a roman numeral, "o" or "\u00a7" marks an item only where a line opens: inside one, nothing is left out
+    for text in ("Type II. Resolved", "CKD stage IV. On dialysis", "rash o the arm", "per \u00a7 164.512", "DIC. IV fluids",
+                 "IV fluids given", "Vitamin D. XII) noted"):
+        assert "".join(kept(text)).replace(" ", "") == text.replace(" ", ""), text
+
+
+def test_a_known_name_and_a_dash_alone_on_a_line_is_a_heading():
+    note = "Plan -\ncontinue lisinopril\nPLAN \u2014\nHypertension -\nstart lisinopril"
+    assert [name for _, _, name in note_sections(note)] == ["Plan", "PLAN"]
+    assert [note[a:b] for a, b in known_heading_spans(note)] == ["Plan -", "PLAN \u2014"]
+    assert note_texts(note)[-2:] == ["Hypertension -", "start lisinopril"]  # no known name: text
+
+
+def test_soap_headings_inside_a_note_written_on_one_line():
+    note = "S: 45 yo F c/o headache x3 days. O: BP 150/95, P: 88. A: tension headache. P: ibuprofen 400 mg PRN."
+    assert note_texts(note) == ["S:", "45 yo F c/o headache x3 days.", "O:", "BP 150/95, P: 88.", "A:",
+                                "tension headache.", "P:", "ibuprofen 400 mg PRN."]
+    assert [note[a:b] for a, b in known_heading_spans(note)] == ["S:", "O:", "A:", "P:"]
+    # only after a statement ends, on a line that opened with one, and "P:" before a number is a pulse
+    for text in ("Vitals: T 37. P: 88. A: stable", "Seen today. O: stable", "S: well, O: febrile"):
+        assert [a for a, _, name in note_sections(text) if name in {"S", "O", "A", "P"}] == ([0] if text.startswith("S:") else []), text
+    assert [name for _, _, name in note_sections("S: well. A/P: CAP. P: 92 bpm")] == ["S", "A/P"]
+
+
 def test_a_known_section_name_and_a_spaced_dash_open_a_section():
     note = "HPI -- 58M w/ worsening pain.\nChief complaint - chest pain\nPLAN \u2014 ICU\nHypertension - start lisinopril"
     assert note_texts(note) == ["HPI --", "58M w/ worsening pain.", "Chief complaint -", "chest pain", "PLAN \u2014", "ICU",
@@ -225,7 +268,7 @@ def test_rule_lines_are_layout_and_tagging_leaves_them_out():
     assert note_texts("BP 120/80 --- HR 80") == ["BP 120/80 --- HR 80"]
 
 
-def test_markdown_headings_and_table_cells():
+def test_markdown_headings_and_table_rows():
     note = "**Assessment:** diabetic foot ulcer\n__Plan__:\n## Allergies\n## HTN\n**BP:** 120/80"
     assert note_texts(note) == ["**Assessment:**", "diabetic foot ulcer", "__Plan__:", "## Allergies", "## HTN",
                                 "**BP:** 120/80"]
@@ -233,9 +276,13 @@ def test_markdown_headings_and_table_cells():
     assert [note[a:b] for a, b in known_heading_spans(note)] == ["**Assessment:**", "__Plan__:", "## Allergies"]
     # "## HTN" is an item of a problem list; a bold name before a number is a value
     assert [note[s[0].start : s[-1].end] for s in note_sentences(note, markers=False)][-2:] == ["HTN", "**BP:** 120/80"]
-    table = "| Drug | Dose |\n|---|---|\n| Metformin | 1000 mg |"
-    cells = [table[s[0].start : s[-1].end] for s in note_sentences(table, markers=False)]
-    assert cells == ["Drug", "Dose", "Metformin", "1000 mg"]
+    # a table row is one item, read as a line of prose: its cell borders are left out, so a lab
+    # value keeps its test and its unit ("Sodium | 131 | mmol/L"), as in a table of tabs
+    table = "| Drug | Dose |\n|---|---|\n| Metformin | 1000 mg |\nSodium | 131 | mmol/L"
+    read = note_sentences(table, markers=False)
+    assert [table[s[0].start : s[-1].end] for s in read] == ["Drug | Dose", "Metformin | 1000 mg", "Sodium | 131 | mmol/L"]
+    assert [[t.text for t in s] for s in read] == [["Drug", "Dose"], ["Metformin", "1000", "mg"], ["Sodium", "131", "mmol", "/", "L"]]
+    assert note_texts(table) == ["| Drug | Dose |", "|---|---|", "| Metformin | 1000 mg |", "Sodium | 131 | mmol/L"]
 
 
 def test_spaced_en_and_em_dashes_part_statements_like_a_hyphen():
@@ -313,12 +360,15 @@ def test_section_names_are_built_from_heads_and_qualifiers():
                  "Admission Date", "Discharge Date",
                  # a progress note's shorthand
                  "Dispo", "F/u", "Soc hx", "Fam hx", "PSHx", "Code status", "Access", "Lines", "Overnight events",
-                 "Social", "Triage"):
+                 "Social", "Triage",
+                 # a hospitalist's and a medication list's
+                 "Medication Reconciliation", "Med rec", "Pending results", "Consults", "Attestation", "Goals of care",
+                 "To do"):
         assert is_section_name(name), name
     # a problem-list heading names a problem, a vital sign or a test is for the tagger, a lone qualifier names nothing
     for name in ("Hypertension", "Chest pain", "Acute kidney injury", "Allergic reaction", "Blood Pressure", "MRI",
                  "Primary", "Chronic illness", "Discharge", "Medications 2", "Pathology", "Postoperative",
-                 "Mental status", "Family", "Code"):
+                 "Mental status", "Family", "Code", "Pending"):
         assert not is_section_name(name), name
     note = "Medications on transfer: aspirin\nChest Pain: resolved\nBlood Pressure: 120/80"
     assert [note[a:b] for a, b in known_heading_spans(note)] == ["Medications on transfer:"]
@@ -413,14 +463,15 @@ def test_a_genus_at_a_line_start_is_not_a_lettered_item():
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(NOTE_ALPHABET, max_size=60).map("".join))
-def test_without_markers_only_the_opening_marker_tokens_go(text):
+def test_without_markers_only_the_opening_marker_tokens_and_cell_borders_go(text):
     full = note_sentences(text)
     stripped = note_sentences(text, markers=False)
     assert all(stripped)
     kept = {t for s in stripped for t in s}
     holes = placeholder_spans(text)  # "___" from "__" and "_": left out wherever it stands
     for sentence in full:
-        sentence = [t for t in sentence if not any(a < t.end and t.start < b for a, b in holes)]
+        # placeholders and a table's cell borders are left out wherever they stand
+        sentence = [t for t in sentence if t.text != "|" and not any(a < t.end and t.start < b for a, b in holes)]
         gone = [t for t in sentence if t not in kept]
         assert sentence[: len(gone)] == gone  # only a sentence's opening tokens go
         assert all(len(t.text) <= 3 for t in gone)  # "#", "-", "12", ".", ")"

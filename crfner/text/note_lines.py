@@ -25,14 +25,22 @@ _FEATURE_MARKER = re.compile(
     r"(?:#+|[-*\u2022\u00b7]|\d{1,3}[.)]|[A-Za-z]\)|[a-z]\.|[A-Z]\.(?![^\S\r\n]+[a-z]))(?=\s)|#+(?=[^\W_])"
 )
 #: Bullets that mark an item wherever they stand: "\u2022" and the squares, circles, triangles,
-#: arrowheads and ticks that notes pasted from word processors and EHR templates carry.
-_BULLETS = "\u2022\u2023\u2043\u2219\u25a0\u25a1\u25aa\u25ab\u25b6\u25b8\u25ba\u25cb\u25cf\u25e6\u2713\u2714\u2756\u27a2\u27a4"
+#: arrowheads and ticks that notes pasted from word processors and EHR templates carry, and the
+#: Symbol and Wingdings bullets that Word's lists paste as (private-use "\uf0b7", "\uf0a7" ...).
+_BULLETS = (
+    "\u2022\u2023\u2043\u2219\u25a0\u25a1\u25aa\u25ab\u25b6\u25b8\u25ba\u25cb\u25cf\u25e6\u2713\u2714\u2756\u27a2\u27a4"
+    "\uf06e\uf076\uf0a7\uf0a8\uf0b7\uf0d8\uf0fc"
+)
+# Markers read only where a line opens: a roman numeral of an outline ("II. Renal"; "I." is a
+# capital's), and Word's bullets pasted without their font ("o", "\u00a7", "\u00d8").
+_LINE_MARKER = r"(?:II|III|IV|VI|VII|VIII|IX|XI|XII)[.)]|[o\u00a7\u00d8]"
 _ARROW = r"-{1,2}>|=>|\u2192|\u27f6"
-# An en or em dash, which notes space like "-" ("Exam \u2014 erythema"); and a table's cell
-# border, "|", marks an item wherever it stands ("| Metformin | 1000 mg | PO |").
+# An en or em dash, which notes space like "-" ("Exam \u2014 erythema"). A table's "|" opens a
+# row's item ("| Metformin | 1000 mg | PO |"); inside the row, tagging leaves it out.
 _DASHES = "[\u2013\u2014]"
 _MARKER = re.compile(
-    rf"(?:\[[ _xXyYnN]?\]|-{{2,3}}|\d{{1,3}}:|\(\d{{1,2}}\)|[{_BULLETS}]|{_ARROW}|{_DASHES})(?=\s)|\|(?=\s|\Z)|" + _FEATURE_MARKER.pattern
+    rf"(?:\[[ _xXyYnN]?\]|-{{2,3}}|\d{{1,3}}:|\(\d{{1,2}}\)|[{_BULLETS}]|{_ARROW}|{_DASHES}|{_LINE_MARKER})(?=\s)|\|(?=\s|\Z)|"
+    + _FEATURE_MARKER.pattern
 )
 _IS_ARROW = re.compile(rf"(?:{_ARROW})\Z")
 # A rule line, layout that says nothing: at least three of "-", "=", "_", "*" or "~", with a
@@ -46,6 +54,11 @@ _HEAD_DASH = re.compile(r"([A-Za-z][^:\r\n]{0,59}?)[^\S\r\n]+(?:-{1,3}|[\u2013\u
 _TRAILERS = (":", "---", "--", "-", "\u2013", "\u2014")
 _HASH_HEADING = re.compile(r"#{1,6}[^\S\r\n]+([^#:\n]{1,60}?)[^\S\r\n]*:?")
 _STARTS_WORD = re.compile(r"(?<=\s)\S")
+# A SOAP heading inside a line, after a statement ends, in a note written on one line
+# ("S: 45 yo F c/o headache. O: BP 150/95. A: tension headache. P: ibuprofen").
+# ("P: 88" is a pulse.)
+_SOAP_INLINE = re.compile(r"(?<=[.?!;])[^\S\r\n]+([SOA]|A/P|A&P|P(?![^\S\r\n]*:[^\S\r\n]*\d))[^\S\r\n]*:(?=\s)")
+_SPACES = re.compile(r"\s*")
 _HEAD_COLON = re.compile(r"([^:\s][^:]{0,59}?)\s*:")
 # A line opening with a short label and a colon ("ekg: afib", "O2 sat: 92%") states something new.
 _LABEL = re.compile(r"[A-Za-z][\w/&'-]*(?: [\w/&'-]+){0,2}:(?=\s|$)")
@@ -142,20 +155,34 @@ def _pieces(text: str, start: int, end: int) -> list[_Piece]:
         return [_Piece(start, end, "heading")]
     pieces: list[_Piece] = []
     head_end = _opening_heading(content)
-    if head_end is not None:
+    soap = head_end is not None and _is_soap(content[:head_end])
+    while head_end is not None:
         pieces.append(_Piece(start, start + head_end, "heading"))
-        rest = start + head_end
-        rest += len(text[rest:end]) - len(text[rest:end].lstrip())
-        if rest >= end:
+        start = _SPACES.match(text, start + head_end, end).end()
+        if start >= end:
             return pieces
-        start = rest
+        following = _SOAP_INLINE.search(text, start, end) if soap else None
+        stop = following.start(1) if following else end
+        pieces.extend(_item_pieces(text, start, stop))
+        if following is None:
+            return pieces
+        start, head_end = stop, following.end() - stop
+    return pieces + _item_pieces(text, start, end)
+
+
+def _item_pieces(text: str, start: int, end: int) -> list[_Piece]:
+    """``text[start:end]`` cut into its list items (and the text before the first, if any)."""
     cuts = _item_starts(text, start, end)
     opens_item = bool(cuts) and cuts[0] == start
     bounds = sorted({start, *cuts})
-    for index, (a, b) in enumerate(zip(bounds, [*bounds[1:], end])):
-        kind = "item" if index or opens_item else "text"
-        pieces.append(_Piece(a, a + len(text[a:b].rstrip()), kind))
-    return pieces
+    return [_Piece(a, a + len(text[a:b].rstrip()), "item" if index or opens_item else "text")
+            for index, (a, b) in enumerate(zip(bounds, [*bounds[1:], end]))]
+
+
+def _is_soap(heading: str) -> bool:
+    """Whether a heading opening a line (colon included) is a SOAP one (``S:``, ``A/P:``)."""
+    name = normal_name(heading.rstrip(": \t"))
+    return name in ("s", "o", "a", "p", "a/p", "a&p")
 
 
 def _opening_heading(content: str) -> int | None:
@@ -207,12 +234,13 @@ def _item_starts(text: str, start: int, end: int) -> list[int]:
         if mark.startswith("#"):
             accepted = after_end or hashes
             hashes = hashes or accepted
-        elif value is not None:  # the next number, in the same style: "1. HTN 2. DM2", "(1) HTN (2) DM2"
-            accepted = after_end or (number is not None and value == (number[0], number[1] + 1))
+        elif value is not None:  # a list's first number after a statement, or the next in its style:
+            # "Problems: 1. HTN 2. DM2", "(1) HTN (2) DM2"; not a value, "HR: 88. BP: 120/80"
+            accepted = (after_end and value[1] == 1) or (number is not None and value == (number[0], number[1] + 1))
         elif _IS_ARROW.match(mark):
             accepted = after_end or _before_words(text, marker.end(), end)
         elif mark[0] in "-*\u00b7[|\u2013\u2014" or mark in _BULLETS:
-            accepted = (after_end or mark in _BULLETS or mark[0] in "[|"
+            accepted = (after_end or mark in _BULLETS or mark[0] == "["
                         or (mark[0] in "-\u2013\u2014" and text[k].isalpha() and _before_words(text, marker.end(), end)))
         else:
             accepted = False  # "a." inside a line is too often a word and a full stop
@@ -249,6 +277,9 @@ def is_heading_line(content: str, names: frozenset[str] | None = None) -> bool:
         return ":" not in name and _is_heading_name(name, "", alone=True, names=names)
     if names is None and (":" in content or _dash_heading_end(content) is not None):
         return False  # "PMH: HTN", "PLAN - ICU": a heading and its text, for the caller to cut
+    dashed = _HEAD_DASH.match(content + " ") if names is None else None
+    if dashed and dashed.end() == len(content):
+        return is_section_name(dashed.group(1))  # "Plan -" alone on its line
     words = content.split()
     if len(words) > 6 or any(c.isdigit() for c in content) or content[-1] in ".?!,;":
         return False

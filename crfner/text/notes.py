@@ -11,24 +11,31 @@ Rules, in order (each line is read after its leading and trailing whitespace):
   line of two to six words or a known name without the colon (``ASSESSMENT AND PLAN``,
   ``Medications``), or such a name and colon opening a line (``ALLERGIES: NKDA``), the text
   after it starting a new sentence (not when a number follows: ``BP: 120/80`` is a value), or
-  a known name and a spaced dash opening a line (``HPI -- 58M``, ``PLAN \u2014 ICU``).
+  a known name and a spaced dash opening a line (``HPI -- 58M``, ``PLAN \u2014 ICU``) or alone
+  on it (``Plan -``).
   A SOAP heading, one capital letter and a colon opening a line (``S: 34 yo F``, ``A/P:``), is
-  a known heading too (:data:`SOAP_HEADINGS`), save ``P:`` before a number (a pulse).
+  a known heading too (:data:`SOAP_HEADINGS`), save ``P:`` before a number (a pulse); on a line
+  that opens with one, so is each that follows a statement's end (``S: headache x3 days.
+  O: BP 150/95. A: migraine. P: ibuprofen``).
   Markdown's headings are headings: a bold name and colon opening a line (``**Assessment:**``,
   ``__Plan__:``; not before a number, ``**BP:** 120/80``) and a ``#`` line naming a known
   section (``## Allergies``; ``## HTN`` is an item of a problem list).
 * A list item is a sentence of its own (longer items may hold several): a line opening with
   ``#``, ``-`` (or ``--``, ``---``, an en or em dash), ``*``, ``|``, a bullet (``\u2022``,
-  ``\u25aa``, ``\u25e6``, ``\u2713`` ...), ``1.``, ``1)``, ``1:``, ``(1)``, ``a)``, ``a.``, a
-  checkbox (``[X]``, ``[ ]``) or an arrow (``->``, ``=>``, ``\u2192``); and, inside a line,
-  ``#`` or ``1.`` / ``1)`` / ``1:`` after ``. : ; ! ?``, a further ``#`` on a line that already
+  ``\u25aa``, ``\u25e6``, ``\u2713``, Word's ``\uf0b7`` ...), ``1.``, ``1)``, ``1:``, ``(1)``,
+  ``a)``, ``a.``, an outline's ``II.`` or ``IV)``, Word's bullets pasted without their font
+  (``o``, ``\u00a7``, ``\u00d8``), a checkbox (``[X]``, ``[ ]``) or an arrow (``->``, ``=>``,
+  ``\u2192``); and, inside a line, ``#`` after ``. : ; ! ?``, ``1.`` / ``1)`` / ``1:`` / ``(1)``
+  there (a list's first number: ``HR: 88.`` is a value), a further ``#`` on a line that already
   has a ``#`` item, the next number in the same style (``1. HTN 2. DM2``,
-  ``(1) HTN (2) DM2``), ``-`` / ``*`` after ``. : ; ! ?``, any bullet, checkbox or table cell
-  border (``[X] fever [ ] chills``, ``| Metformin | 1000 mg |``), a spaced ``-`` (or en or em
+  ``(1) HTN (2) DM2``), ``-`` / ``*`` after ``. : ; ! ?``, any bullet or checkbox
+  (``[X] fever [ ] chills``), a spaced ``-`` (or en or em
   dash) between words, as problem-oriented plans part a problem from its plan
   (``CD flare - start prednisone``, ``Exam \u2014 erythema``; not between numbers:
   ``2 - 3 days``), and a spaced arrow before words (``CHA2DS2-VASc 3 -> start apixaban``; not
-  before a number, a trend: ``Cr 1.2 -> 1.9``).
+  before a number, a trend: ``Cr 1.2 -> 1.9``). A table's row is one item, and tagging leaves
+  its cell borders out, so the row reads as a line of prose, as a row of tabs does
+  (``| Sodium | 131 | mmol/L |``: a value keeps its test and its unit).
 * A single line break ends a sentence unless the next line clearly continues the previous
   one: the next line is no heading or list item, the previous line is no heading or rule,
   does not end in ``. ? ! : ;`` (save after ``Dr.``, ``Mr.``, ``Mrs.``, ``Ms.``), the next line
@@ -116,7 +123,9 @@ def _note_sentences(text: str, passages, markers: bool) -> tuple[list[list[Token
             out.append(sentence)
         previous_unit = unit
     if not markers:
-        out = [rest for rest in (_without_marker(text, sentence, units, starts) for sentence in out) if rest]
+        out = [[t for t in rest if t.text != "|"]  # a table's cell borders: the row reads as a line of prose
+               for rest in (_without_marker(text, sentence, units, starts) for sentence in out)]
+        out = [rest for rest in out if rest]
         holes = placeholder_spans(text)
         if holes:
             out = [part for sentence in out for part in _around(sentence, holes)]

@@ -96,7 +96,9 @@ ADDED_SECTION_NAMES = frozenset(
     conclusions
     examination
     f/u
+    goals of care
     imp
+    med rec
     objective
     reason for exam
     reason for examination
@@ -104,6 +106,7 @@ ADDED_SECTION_NAMES = frozenset(
     recommendations
     subjective
     technique
+    to do
     """.strip().splitlines()
 )
 
@@ -117,13 +120,13 @@ SECTION_NAMES = FEATURE_SECTION_NAMES | ADDED_SECTION_NAMES
 #: section (``MEDICATIONS ON TRANSFER``, ``Final Diagnoses``, ``Laboratory Tests``).
 SECTION_HEADS = frozenset(
     """
-    access activity addendum allergies allergy anesthesia assessment comments comparison complaint
-    complaints complications condition consent consult consultation course data date description
+    access activity addendum allergies allergy anesthesia assessment attestation comments comparison complaint
+    complaints complications condition consent consult consultation consults course data date description
     diagnoses diagnosis diet dispo disposition drains education events exam examination facility
     fhx finding findings followup follow-up history hpi hx impression indication indications
     instructions interpretation labs laboratory lines list medication medications meds mhx micro
     microbiology note plan preamble problems procedure pshx radiology reactions recommendation
-    recommendations recs report results review service shx signature social specimen specimens
+    recommendations recs reconciliation report results review service shx signature social specimen specimens
     studies summary technique tests triage values
     """.split()
 )
@@ -134,7 +137,7 @@ SECTION_QUALIFIERS = frozenset(
     active admission admitting allergic and at attending brief by chief chronic clinical concise
     consulting current department discharge ed electronic emergency er fam family final for from
     gross home hospital identifying illness in interval issue last med medical
-    microscopic of on operative other outside overnight past pathologic pathology patient
+    microscopic of on operative other outside overnight past pending pathologic pathology patient
     pertinent physical post post-operative postoperative pre-operative preoperative present
     primary principal prior problem progress reason secondary sexual soc surgical system systems
     the this to transfer treatment underlying
