@@ -145,7 +145,8 @@ def test_soap_headings_open_their_sections_and_are_known():
     assert sorted(tagging_sentences(note)[1]) == [0, 2, 4, 6]
     # "P:" before a number is a pulse; a lower-case letter, or one inside a line, is no heading
     assert note_texts("P: 88, R: 16\ns: doing well") == ["P: 88, R: 16", "s: doing well"]
-    assert note_texts("Vitals: T 37 P: 88") == ["Vitals:", "T 37 P: 88"]
+    assert note_texts("Vitals: T 37 P: 88") == ["Vitals:", "T 37", "P: 88"]  # cut as a run of measurements
+    assert [name for _, _, name in note_sections("Vitals: T 37 P: 88")] == ["Vitals"]
 
 
 def test_a_line_opening_with_a_label_starts_a_statement():
@@ -205,6 +206,23 @@ def test_a_number_after_a_label_is_a_value_not_a_list_item():
     # a list's first number after a statement still opens it, and the next ones follow
     assert kept("Problems: 1. HTN 2. DM2 3. CKD") == ["Problems:", "HTN", "DM2", "CKD"]
     assert kept("Seen. (1) HTN (2) DM2") == ["Seen.", "HTN", "DM2"]
+
+
+def test_a_run_of_measurements_without_commas_is_cut_between_them():
+    def kept(text):
+        return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
+
+    # run together, the version 7 model read "38.9 HR 118 BP 92/54 RR 24 SpO2 89%" as one lab value
+    assert kept("VS: T 38.9 HR 118 BP 92/54 RR 24 SpO2 89% on RA") == [
+        "VS:", "T 38.9", "HR 118", "BP 92/54", "RR 24", "SpO2 89% on RA"]
+    assert kept("Na 131 K 5.8 Cr 2.4 BUN 48") == ["Na 131", "K 5.8", "Cr 2.4", "BUN 48"]
+    assert kept("BP 142/90 mmHg | HR 96 | Temp 37.8") == ["BP 142/90 mmHg", "HR 96", "Temp 37.8"]
+    assert kept("WBC-8.2 RBC-3.45* Hgb-10.6*") == ["WBC-8.2", "RBC-3.45*", "Hgb-10.6*"]  # MIMIC's lab lines
+    # a list with commas is prose's own; a name needs a value before it and one after it; "hr" and
+    # "mg" in lower case are units, a one-letter name glued to its number is something else
+    for text in ("BP 120/80, HR 72, RR 18", "hemoglobin 9.1 g/dL and platelets 120", "Pt HR 118", "Infused over 2 hr 30 min",
+                 "metformin 500 mg 2 tabs", "screws in T10 T11 L1", "HR 118 BP low"):
+        assert kept(text) == [text], text
 
 
 def test_outline_numerals_and_words_pasted_bullets_start_items():
@@ -346,6 +364,18 @@ def test_a_line_of_unclosed_placeholders_is_read_in_linear_time():
     assert placeholder_spans("[**" + "x" * 101 + "**]") == []
 
 
+def test_long_runs_of_spaces_after_a_name_or_a_soap_heading_are_read_in_linear_time():
+    import time
+
+    # a measurement name's pattern with two runs of spaces around an optional colon backtracked
+    # over the run: 100,000 spaces after "5 HR" took 122 s
+    for text in ("5 HR" + " " * 100000 + "x", "5 T" + " " * 100000 + "x", "5 HR:" + "\t" * 100000 + "x",
+                 "S: x." + " " * 100000 + "O"):
+        started = time.perf_counter()
+        assert [t.text for s in note_sentences(text) for t in s][-1] == text[-1]
+        assert time.perf_counter() - started < 5, text[:6]
+
+
 def test_radiology_headings_are_known():
     report = "EXAMINATION: CT abdomen.\nTECHNIQUE: Axial images.\nCOMPARISON: None.\nIMPRESSION:\n1. Appendicitis."
     assert [report[a:b] for a, b in known_heading_spans(report)] == ["EXAMINATION:", "TECHNIQUE:", "COMPARISON:", "IMPRESSION:"]
@@ -426,7 +456,8 @@ NOTE_ALPHABET = st.sampled_from(
     list("aZ0.:;#-*)( \n\t\r,/") + ["HPI:", "PLAN", "b.i.d.", "Pt.", "1. ", "# ", "\n\n", "mg", "\u2022 ", "\u0301", "\x0c",
                                          "S: ", "P: ", "ekg: ", "\nO:", "[X] ", "[ ]", "-- ", "1: ", "\u25aa ", " -> ", "\u2192",
                                          " | ", "|", " \u2014 ", "**", "__", "## ", "\n---\n", "===", "+--+",
-                                         "[**", "**]", "(1) ", "HPI -- "]
+                                         "[**", "**]", "(1) ", "HPI -- ", " HR 118", "T ", "Na-1", "II. ", "o ", "\uf0b7",
+                                         "Plan -", ". O: "]
 )
 
 

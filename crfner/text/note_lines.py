@@ -72,6 +72,21 @@ _WRAPPED = 40
 # prose ("the distal\nLAD", "amyloid\nA"); other lines end where their writer ended them ("Pt
 # stable\nLisinopril held"), list items among them up to some 60 characters.
 _FULL = 70
+# A vital sign or a common lab test's short name and its value, as notes run them together
+# without commas ("VS: T 38.9 HR 118 BP 92/54 RR 24 SpO2 89%", "Na 131 K 5.8 Cr 2.4"); after a
+# value with no comma, each starts a new statement (a list with commas is prose's own). A
+# one-letter name needs a space before its value ("T10" is a vertebra); those that are units in
+# lower case ("hr", "mg") count only as written here.
+_MEASURE = re.compile(
+    r"(?:[TPRK](?=[^\S\r\n]|[:=-][^\S\r\n])|HR|Hr|Mg|(?i:t ?max|tc|temp|pulse|bp|sbp|dbp|map|rr|resp|spo2|sao2|o2(?: ?sats?)?|sats?|fio2|wt|weight|ht"
+    r"|bmi|gcs|wbc|rbc|hgb|hb|hct|mcv|mchc?|rdw|plt(?: ct)?|platelets|na|sodium|k|potassium|cl|chloride|hco3|co2"
+    r"|bun|urean|cr|creat|creatinine|glu|glucose|ca|calcium|magnesium|phos|angap|inr|ptt|ast|alt|alp|alkphos|t ?bili|totbili"
+    r"|alb|lipase|trop|troponin|bnp|lactate|crp|esr|a1c|hba1c|tsh))[^\S\r\n]*(?:[:=-][^\S\r\n]*)?\d"
+)
+# A value: a word whose number opens it or follows a sign ("118", "<5", "WBC-8.2"); not a name
+# with a digit in it ("SpO2", "o2").
+_VALUE = re.compile(r"(?:^|[-=:<>~(+])\.?\d")
+_UNITS = frozenset("% mmhg bpm c f \u00b0c \u00b0f kg lb lbs ra min /min breaths/min beats/min mg/dl mmol/l g/dl k/ul".split())
 _TITLES = ("dr.", "mr.", "mrs.", "ms.", "prof.")
 _CONTINUERS = frozenset(
     "a an and as at but by for from in into of on or per than the to via w/ with without".split()
@@ -223,6 +238,8 @@ def _item_starts(text: str, start: int, end: int) -> list[int]:
     for match in _STARTS_WORD.finditer(text, start, end):
         position = match.start()
         marker = _MARKER.match(text, position, end)
+        if position != start and not marker and _MEASURE.match(text, position, end) and _after_value(text, start, position):
+            found.append(position)  # the next of a run of measurements: "T 38.9 HR 118 BP 92/54"
         if not marker or position == start:
             continue
         mark = marker.group()
@@ -249,6 +266,15 @@ def _item_starts(text: str, start: int, end: int) -> list[int]:
             if value is not None:
                 number = value
     return found
+
+
+def _after_value(text: str, start: int, position: int) -> bool:
+    """Whether the word before ``position`` (within ``text[start:position]``) ends a measurement,
+    with no comma after it: a number, a percentage or a unit ("38.9", "89%", "118bpm", "mmHg",
+    "RA"), before any "|"."""
+    words = [w for w in text[max(start, position - 60):position].split() if w != "|"]  # a table's border is no word
+    word = words[-1] if words else ""
+    return not word.endswith((",", ";")) and (_VALUE.search(word) is not None or word.lower() in _UNITS)
 
 
 def _before_words(text: str, after: int, end: int) -> bool:

@@ -107,6 +107,8 @@ ADDED_SECTION_NAMES = frozenset(
     subjective
     technique
     to do
+    v/s
+    vs
     """.strip().splitlines()
 )
 
