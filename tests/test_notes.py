@@ -376,6 +376,16 @@ def test_long_runs_of_spaces_after_a_name_or_a_soap_heading_are_read_in_linear_t
         assert time.perf_counter() - started < 5, text[:6]
 
 
+def test_a_byte_order_mark_or_a_zero_width_space_is_no_part_of_a_line():
+    # a note saved by Notepad opens with U+FEFF: its first heading was named "\ufeffHPI", no known section
+    note = "\ufeffHPI:\n58M w/ chest pain.\nPlan:\u200b 1. aspirin\n\u200b# HTN"
+    plan = note.index("Plan")
+    assert note_sections(note) == [(1, 4, "HPI"), (plan, plan + 4, "Plan")]
+    assert [note[a:b] for a, b in known_heading_spans(note)] == ["HPI:", "Plan:"]
+    kept = [note[s[0].start : s[-1].end] for s in note_sentences(note, markers=False)]
+    assert kept == ["HPI:", "58M w/ chest pain.", "Plan:", "aspirin", "HTN"]  # the markers seen and left out
+
+
 def test_radiology_headings_are_known():
     report = "EXAMINATION: CT abdomen.\nTECHNIQUE: Axial images.\nCOMPARISON: None.\nIMPRESSION:\n1. Appendicitis."
     assert [report[a:b] for a, b in known_heading_spans(report)] == ["EXAMINATION:", "TECHNIQUE:", "COMPARISON:", "IMPRESSION:"]

@@ -9,6 +9,7 @@ from typing import NamedTuple, Sequence
 
 from .section_names import SOAP_HEADINGS, is_section_name, normal_name
 from .splitter import clip_passages
+from .tokenizer import SEPARATOR
 
 __all__ = ["heading_name_span", "is_heading_line", "line_units", "marker_end"]
 
@@ -58,7 +59,7 @@ _STARTS_WORD = re.compile(r"(?<=\s)\S")
 # ("S: 45 yo F c/o headache. O: BP 150/95. A: tension headache. P: ibuprofen").
 # ("P: 88" is a pulse.)
 _SOAP_INLINE = re.compile(r"(?<=[.?!;])[^\S\r\n]+([SOA]|A/P|A&P|P(?![^\S\r\n]*:[^\S\r\n]*\d))[^\S\r\n]*:(?=\s)")
-_SPACES = re.compile(r"\s*")
+_SPACES = re.compile(rf"{SEPARATOR.pattern}*")
 _HEAD_COLON = re.compile(r"([^:\s][^:]{0,59}?)\s*:")
 # A line opening with a short label and a colon ("ekg: afib", "O2 sat: 92%") states something new.
 _LABEL = re.compile(r"[A-Za-z][\w/&'-]*(?: [\w/&'-]+){0,2}:(?=\s|$)")
@@ -142,18 +143,20 @@ def line_units(text: str, passages: Sequence[tuple[int, int]] | None) -> list[tu
 
 
 def _lines(text: str, start: int, end: int):
-    """``(start, end, breaks)`` of each non-blank line of ``text[start:end]``, whitespace
-    trimmed; ``breaks`` counts the line breaks since the last non-blank line (2 for a page
+    """``(start, end, breaks)`` of each non-blank line of ``text[start:end]``, whitespace and
+    other separators (a byte-order mark, a zero-width space) trimmed; ``breaks`` counts the line breaks since the last non-blank line (2 for a page
     break), so 1 means the lines are adjacent."""
     breaks = 0
     position = start
     for match in [*_LINE_BREAK.finditer(text, start, end), None]:
         line_end = match.start() if match else end
-        line = text[position:line_end]
-        stripped = line.strip()
-        if stripped:
-            left = position + len(line) - len(line.lstrip())
-            yield left, left + len(stripped), breaks
+        left, right = position, line_end
+        while left < right and SEPARATOR.match(text, left):
+            left += 1
+        while right > left and SEPARATOR.match(text, right - 1):
+            right -= 1
+        if left < right:
+            yield left, right, breaks
             breaks = 0
         if match:
             breaks += 2 if _PAGE_BREAK.match(match.group()) else 1

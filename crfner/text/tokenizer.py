@@ -11,7 +11,7 @@ from itertools import accumulate, chain, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
-__all__ = ["Token", "tokenize", "token_columns", "LONE_SURROGATE", "encodable"]
+__all__ = ["Token", "tokenize", "token_columns", "LONE_SURROGATE", "SEPARATOR", "encodable"]
 
 
 class Token(NamedTuple):
@@ -44,7 +44,9 @@ _TOKEN = re.compile(rf"(?:[^\W_]+|[{_JOINERS}]+)+|[^\s{_INVISIBLE}][{_JOINERS}]*
 # A token with the separators before it, so that findall (C speed) yields both and the
 # offsets follow from the lengths: separators are exactly what no token can start with.
 _SEPARATED_TOKEN = re.compile(rf"([\s{_INVISIBLE}]*)({_TOKEN.pattern})")
-_SEPARATOR = re.compile(rf"[\s{_INVISIBLE}]")
+#: A character that separates tokens and is none: whitespace, a control, a zero-width space, a
+#: word joiner or a byte-order mark (a note saved by Notepad opens with one).
+SEPARATOR = re.compile(rf"[\s{_INVISIBLE}]")
 _NEW = tuple.__new__
 
 #: A lone surrogate (half of a UTF-16 pair, from a badly decoded text): no tokenizer or model
@@ -69,7 +71,7 @@ def token_columns(text: str, start: int = 0, end: int | None = None) -> tuple[li
         end = len(text)
     # Trailing separators are no token's: findall would scan them to the end from each of them
     # in turn, in time that grows with their number squared (100,000 spaces: minutes).
-    while end > start and _SEPARATOR.match(text, end - 1):
+    while end > start and SEPARATOR.match(text, end - 1):
         end -= 1
     pairs = _SEPARATED_TOKEN.findall(text, start, end)
     bounds = list(accumulate(map(len, chain.from_iterable(pairs)), initial=start))
