@@ -112,6 +112,51 @@ def test_tag_files_and_the_cli_take_the_splitter(fitted, tmp_path, capsys):
     assert "--splitter applies to raw text" in capsys.readouterr().err
 
 
+def test_notes_in_another_encoding_are_read_with_it(fitted, tmp_path, capsys):
+    from crfner.cli import main
+    from crfner.errors import CrfnerError
+    from crfner.tagging.batch import tag_files, tag_stream
+
+    model = fitted.save(tmp_path / "model")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    note = NOTE.replace("58 y/o", "58\u00a0y/o").replace("(rash)", "(rash \u2013 hives, 38.5\u00b0C)")
+    (notes / "w.txt").write_bytes(note.encode("cp1252"))  # as a Windows system exports it
+    out = tmp_path / "w.jsonl"
+    # without the encoding: one line naming the file and what to do
+    assert main(["tag", str(model), notes.as_posix(), "--input-format", "text", "-o", str(out), "-q"]) == 2
+    error = capsys.readouterr().err
+    assert "w.txt: not UTF-8 text" in error and "--encoding" in error and not out.exists()
+    assert main(["tag", str(model), notes.as_posix(), "--input-format", "text", "--encoding", "cp1252", "--splitter",
+                 "notes", "-o", str(out), "-q"]) == 0
+    (record,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert record["text"] == note
+    expected = [[e.start, e.end, e.type] for e in tag_text(fitted, note, splitter="notes")]
+    assert [[m["start"], m["end"], m["type"]] for m in record["entities"]] == expected
+    assert all(note[m["start"] : m["end"]] == m["text"] for m in record["entities"])
+    assert tag_files(model, notes, tmp_path / "api.jsonl", encoding="cp1252", splitter="notes", progress=False)["tagged"] == 1
+    assert (tmp_path / "api.jsonl").read_bytes() == out.read_bytes()
+    from crfner.tagging.batch import _fingerprint
+
+    resolved = model.resolve()  # a partial output read in one encoding is not resumed in another; UTF-8 adds nothing
+    assert _fingerprint(notes, resolved, "text", "jsonl", encoding="cp1252") != _fingerprint(notes, resolved, "text", "jsonl")
+    assert _fingerprint(notes, resolved, "text", "jsonl", encoding="utf-8") == _fingerprint(notes, resolved, "text", "jsonl")
+    with open(tmp_path / "sink", "wb") as sink, pytest.raises(CrfnerError, match=r"w\.txt: not ascii text \(ordinal"):
+        tag_stream(model, notes, sink, encoding="ascii")
+    for args, message in ((["--encoding", "klingon", "--input-format", "text"], "unknown text encoding 'klingon'"),
+                          (["--encoding", "cp1252"], "--encoding applies to raw-text files"),
+                          (["--encoding", "cp1252", "--input-format", "jsonl"], "--encoding applies to raw-text files")):
+        assert main(["tag", str(model), notes.as_posix(), *args, "-q"]) == 2
+        assert message in capsys.readouterr().err
+    with pytest.raises(CrfnerError, match="jsonl input is UTF-8"):
+        tag_files(model, out, tmp_path / "x.jsonl", input_format="jsonl", encoding="cp1252", progress=False)
+    # explain reads --input as tag does
+    assert main(["explain", str(model), "--input", str(notes / "w.txt"), "--encoding", "cp1252", "--json",
+                 "--splitter", "notes"]) == 0
+    explained = json.loads(capsys.readouterr().out)
+    assert [[e["start"], e["end"], e["type"]] for e in explained["entities"]] == expected
+
+
 def test_cli_choices_match_the_library():
     from crfner.cli.tag import SPLITTERS as CLI_SPLITTERS
 

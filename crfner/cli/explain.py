@@ -17,7 +17,9 @@ def add_parser(verbs) -> None:
     p.add_argument("model", help="model directory")
     source = p.add_mutually_exclusive_group()
     source.add_argument("--text", help="the raw text to explain")
-    source.add_argument("--input", metavar="FILE", help="a UTF-8 text file to explain, as one document")
+    source.add_argument("--input", metavar="FILE", help="a text file to explain, as one document, read as "
+                                                         "`crfner tag --input-format text` reads it")
+    p.add_argument("--encoding", metavar="ENCODING", help="--input's encoding, e.g. cp1252 (default: utf-8)")
     p.add_argument("--splitter", choices=SPLITTERS, default="abstract",
                    help="how raw text is cut into sentences, as for `crfner tag`: abstract (default) or notes")
     p.add_argument("--top", type=int, default=10, help="features shown for and against per token (default 10)")
@@ -29,15 +31,15 @@ def add_parser(verbs) -> None:
     p.set_defaults(run=run, n_jobs=1)
 
 
-def _read_text(path: str) -> str:
-    from ..errors import DataFormatError
+def _read_text(path: str, encoding: str | None) -> str:
+    """``--input``'s text, read as ``crfner tag`` reads a note, so offsets agree (CR LF is one character)."""
+    from pathlib import Path
 
-    with open(path, "rb") as handle:
-        data = handle.read()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DataFormatError(f"not UTF-8 text (byte {error.start + 1} of the file)", path) from None
+    from ..tagging.inputs import read_documents
+
+    if Path(path).is_dir():
+        raise usage(f"--input is one text file, not a folder ({path}); `crfner tag --input-format text` tags a folder")
+    return next(iter(read_documents(path, "text", encoding or "utf-8"))).text
 
 
 def run(args) -> int:
@@ -50,7 +52,9 @@ def run(args) -> int:
         raise usage("give the text to explain with --text TEXT or --input FILE")
     if args.top < 1:
         raise usage(f"--top must be at least 1, not {args.top}")
-    text = args.text if args.text is not None else _read_text(args.input)
+    if args.encoding is not None and args.input is None:
+        raise usage("--encoding applies to --input FILE")
+    text = args.text if args.text is not None else _read_text(args.input, args.encoding)
     explanation = explain(load_model(args), text, top=args.top, splitter=args.splitter)
     if args.json:
         print(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False))

@@ -30,6 +30,9 @@ def add_parser(verbs) -> None:
                    help="raw text (--text, document input): how sentences are cut; abstract: as the training "
                         "corpora were (default: %(default)s); notes: clinical notes, where headings, list items "
                         "and line breaks end sentences")
+    p.add_argument("--encoding", metavar="ENCODING",
+                   help="raw-text input (--input-format text: a .txt note or a folder of them): the files' encoding, "
+                        "e.g. cp1252 for notes exported from Windows systems (default: utf-8, a byte-order mark dropped)")
     p.add_argument("--linker", metavar="PATH",
                    help="raw text (--text, document input): link each entity to a concept id with the linker saved in "
                         "PATH (crfner linker); written as \"concept\" and \"concept_score\" (JSON) or in PubTator's "
@@ -50,6 +53,9 @@ def add_parser(verbs) -> None:
 
 
 def run(args) -> int:
+    if args.encoding is not None and (args.text is not None or args.input_format != "text"):
+        raise usage("--encoding applies to raw-text files (--input-format text); --text, JSON Lines, PubTator and "
+                    "token input are read as given or as UTF-8")
     if args.text is not None:
         return _tag_text(args)
     args.input_format = args.input_format or "conll"
@@ -185,7 +191,7 @@ def _read_tokens(args):
 
 def _document_format(path: str) -> str:
     """The document format that ``path``'s name suggests, else text."""
-    from ..tagging.batch import detect_format
+    from ..tagging.inputs import detect_format
 
     try:
         return "text" if path == "-" else detect_format(path)
@@ -232,7 +238,7 @@ def _tag_documents(args) -> int:
         raise usage("--gazetteer and --allow-gazetteer-change are not supported with document input")
     options = {"input_format": args.input_format, "output_format": args.output_format, "n_jobs": args.n_jobs,
                "backend": args.backend, "scheduler": args.scheduler, "chunk_size": args.chunk_size,
-               "splitter": args.splitter, "linker": args.linker}
+               "splitter": args.splitter, "linker": args.linker, "encoding": args.encoding or "utf-8"}
     if args.output in (None, "-"):
         if args.restart:
             raise usage("--restart applies to a run into a file (-o); standard output has nothing to resume")

@@ -25,60 +25,14 @@ from typing import Iterable, Iterator
 
 from ..atomic import atomic_open
 from ..corpora.documents import Document
-from ..errors import CrfnerError, DataFormatError
+from ..errors import CrfnerError
+from .inputs import check_encoding, detect_format, read_documents
 
-INPUT_FORMATS = ("jsonl", "pubtator", "text")
 OUTPUT_FORMATS = ("jsonl", "pubtator")
 BACKENDS = ("loky", "threading", "dask")
 
 _TAGGERS: dict[str, object] = {}  # per worker process: model directory -> loaded tagger
 _LINKERS: dict[str, object] = {}  # per worker process: linker directory -> loaded linker
-
-
-def detect_format(path: str | os.PathLike) -> str:
-    """The input format from the path: a folder of .txt files is ``text``, ``*.jsonl`` is
-    ``jsonl``, a PubTator file (``*.pubtator``, ``*PubTator*.txt``, ``*_corpus.txt``) is ``pubtator``."""
-    path = Path(path)
-    name = path.name.lower()
-    if name.endswith((".jsonl.gz", ".json.gz", ".ndjson.gz", ".pubtator.gz")):
-        name = name[:-3]  # the JSON Lines and PubTator readers read gzip
-    if path.is_dir():
-        return "text"
-    if name.endswith((".jsonl", ".json", ".ndjson")):
-        return "jsonl"
-    if name.endswith(".pubtator") or "pubtator" in name or name.endswith("_corpus.txt"):
-        return "pubtator"
-    if name.endswith(".txt"):
-        return "text"
-    raise CrfnerError(f"{path}: cannot tell the input format from the name; give --input-format ({', '.join(INPUT_FORMATS)})")
-
-
-def read_documents(path: str | os.PathLike, input_format: str | None = None) -> Iterator[Document]:
-    """Stream the documents of ``path``: JSON Lines, PubTator, or raw text (a .txt file is one
-    document, a folder holds one document per .txt file, in name order)."""
-    from ..corpora.jsonl import read_jsonl
-    from ..corpora.pubtator import read_pubtator
-
-    path = Path(path)
-    if not path.exists():
-        raise CrfnerError(f"{path}: no such file or folder")
-    input_format = input_format or detect_format(path)
-    if input_format == "jsonl":
-        return read_jsonl(path)
-    if input_format == "pubtator":
-        return read_pubtator(path, check_text=False)
-    if input_format == "text":
-        files = sorted(path.glob("*.txt")) if path.is_dir() else [path]
-        return (_text_document(p) for p in files)
-    raise CrfnerError(f"unknown input format {input_format!r}; choose one of {', '.join(INPUT_FORMATS)}")
-
-
-def _text_document(path: Path) -> Document:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DataFormatError(f"not UTF-8 text ({error.reason} at byte {error.start})", path) from None
-    return Document(id=path.stem, text=text)
 
 
 def _tagger(model: str):
@@ -123,13 +77,15 @@ def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl
 
 
 def _fingerprint(input_path: Path, model: Path, input_format: str, output_format: str, splitter: str = "abstract",
-                 linker: Path | None = None) -> str:
-    """What a partial output depends on: the input files (name, size, time), the model's
-    metadata, the sentence splitter and the linker's files (name, size, time)."""
+                 linker: Path | None = None, encoding: str = "utf-8") -> str:
+    """What a partial output depends on: the input files (name, size, time) and their encoding,
+    the model's metadata, the sentence splitter and the linker's files (name, size, time)."""
     files = sorted(input_path.glob("*.txt")) if input_path.is_dir() else [input_path]
     parts = [input_format, output_format, (model / "crfner.json").read_text(encoding="utf-8")]
     if splitter != "abstract":  # the default adds nothing: partial outputs of earlier versions still resume
         parts.append(f"splitter={splitter}")
+    if encoding != "utf-8":  # nor does UTF-8
+        parts.append(f"encoding={encoding}")
     if linker is not None:  # nor does no linker
         parts.append(f"linker={linker}")
         for f in sorted(p for p in linker.rglob("*") if p.is_file()):
@@ -268,6 +224,7 @@ def tag_files(
     progress: bool = True,
     splitter: str = "abstract",
     linker: str | os.PathLike | None = None,
+    encoding: str = "utf-8",
 ) -> dict:
     """Tag every document of ``input_path`` with the CRF in ``model`` into ``output``.
 
@@ -276,7 +233,8 @@ def tag_files(
     path). ``splitter`` is the sentence splitter: ``abstract`` (default) or ``notes`` (clinical
     notes: headings, list items, line breaks). ``linker``, a directory saved by
     :meth:`crfner.link.Linker.save`, links each entity to a concept id (as ``model``, the Dask
-    workers must see it at the same path). Returns counts: documents tagged now, documents
+    workers must see it at the same path). ``encoding`` is raw-text (.txt) input's (notes from
+    Windows systems are often ``cp1252``). Returns counts: documents tagged now, documents
     resumed from an earlier run (all of them, tagged 0, where an earlier run had completed).
     """
     from tqdm.auto import tqdm
@@ -285,9 +243,10 @@ def tag_files(
     linker = _checked_linker(linker)
     input_path, output = Path(input_path), Path(output)
     input_format = input_format or detect_format(input_path)
-    documents = read_documents(input_path, input_format)
+    encoding = check_encoding(encoding)
+    documents = read_documents(input_path, input_format, encoding)
     partial, state_file = Path(f"{output}.partial"), Path(f"{output}.state.json")
-    fingerprint = _fingerprint(input_path, model, input_format, output_format, splitter, linker)
+    fingerprint = _fingerprint(input_path, model, input_format, output_format, splitter, linker, encoding)
     output.parent.mkdir(parents=True, exist_ok=True)
     with _output_lock(output):
         done, size, complete = _resume_point(state_file, partial, output, fingerprint) if resume else (0, 0, False)
@@ -336,13 +295,14 @@ def tag_stream(
     chunk_size: int = 256,
     splitter: str = "abstract",
     linker: str | os.PathLike | None = None,
+    encoding: str = "utf-8",
 ) -> dict:
     """Like :func:`tag_files`, into the binary stream ``sink`` (standard output, say), a chunk at
     a time as it is done; nothing to resume. Returns the number of documents tagged."""
     model = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs)
     linker = _checked_linker(linker)
     input_path = Path(input_path)
-    documents = read_documents(input_path, input_format or detect_format(input_path))
+    documents = read_documents(input_path, input_format or detect_format(input_path), encoding)
     run, done = _runner(n_jobs, backend, scheduler), 0
     try:
         for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, output_format, splitter, linker):
