@@ -155,6 +155,11 @@ def test_notes_in_another_encoding_are_read_with_it(fitted, tmp_path, capsys):
                  "--splitter", "notes"]) == 0
     explained = json.loads(capsys.readouterr().out)
     assert [[e["start"], e["end"], e["type"]] for e in explained["entities"]] == expected
+    # and CR LF line ends count as one character in both, as Python reads text
+    (notes / "w.txt").write_bytes(note.replace("\n", "\r\n").encode("cp1252"))
+    assert main(["explain", str(model), "--input", str(notes / "w.txt"), "--encoding", "cp1252", "--json",
+                 "--splitter", "notes"]) == 0
+    assert [[e["start"], e["end"], e["type"]] for e in json.loads(capsys.readouterr().out)["entities"]] == expected
 
 
 def test_cli_choices_match_the_library():
