@@ -54,10 +54,8 @@ _HEAD_DASH = re.compile(r"([A-Za-z][^:\r\n]{0,59}?)[^\S\r\n]+(?:-{1,3}|[\u2013\u
 # What ends a heading after its name: a colon, or the dash of "HPI -- 58M".
 _TRAILERS = (":", "---", "--", "-", "\u2013", "\u2014")
 _HASH_HEADING = re.compile(r"#{1,6}[^\S\r\n]+([^#:\n]{1,60}?)[^\S\r\n]*:?")
-_STARTS_WORD = re.compile(r"(?<=\s)\S")
 # A SOAP heading inside a line, after a statement ends, in a note written on one line
-# ("S: 45 yo F c/o headache. O: BP 150/95. A: tension headache. P: ibuprofen").
-# ("P: 88" is a pulse.)
+# ("S: 45 yo F c/o headache. O: BP 150/95. A: tension headache. P: ibuprofen"); "P: 88" is a pulse.
 _SOAP_INLINE = re.compile(r"(?<=[.?!;])[^\S\r\n]+([SOA]|A/P|A&P|P(?![^\S\r\n]*:[^\S\r\n]*\d))[^\S\r\n]*:(?=\s)")
 _SPACES = re.compile(rf"{SEPARATOR.pattern}*")
 _HEAD_COLON = re.compile(r"([^:\s][^:]{0,59}?)\s*:")
@@ -79,13 +77,19 @@ _FULL = 70
 # one-letter name needs a space before its value ("T10" is a vertebra); those that are units in
 # lower case ("hr", "mg") count only as written here.
 _MEASURE = re.compile(
-    r"(?:[TPRK](?=[^\S\r\n]|[:=-][^\S\r\n])|HR|Hr|Mg|(?i:t ?max|tc|temp|pulse|bp|sbp|dbp|map|rr|resp|spo2|sao2|o2(?: ?sats?)?|sats?|fio2|wt|weight|ht"
-    r"|bmi|gcs|wbc|rbc|hgb|hb|hct|mcv|mchc?|rdw|plt(?: ct)?|platelets|na|sodium|k|potassium|cl|chloride|hco3|co2"
-    r"|bun|urean|cr|creat|creatinine|glu|glucose|ca|calcium|magnesium|phos|angap|inr|ptt|ast|alt|alp|alkphos|t ?bili|totbili"
-    r"|alb|lipase|trop|troponin|bnp|lactate|crp|esr|a1c|hba1c|tsh))[^\S\r\n]*(?:[:=-][^\S\r\n]*)?\d"
+    r"(?:[TPRK](?=[^\S\r\n]|[:=-][^\S\r\n])|HR|Hr|Mg"
+    r"|(?i:t ?max|tc|temp|pulse|bp|sbp|dbp|map|rr|resp|spo2|sao2|o2(?: ?sats?)?|sats?|fio2|wt|weight|ht|bmi|gcs"
+    r"|wbc|rbc|hgb|hb|hct|mcv|mchc?|rdw|plt(?: ct)?|platelets|na|sodium|k|potassium|cl|chloride|hco3|co2|bun|urean"
+    r"|cr|creat|creatinine|glu|glucose|ca|calcium|magnesium|phos|angap|inr|ptt|ast|alt|alp|alkphos|t ?bili|totbili"
+    r"|alb|lipase|trop|troponin|bnp|lactate|crp|esr|a1c|hba1c|tsh))"
+    r"[^\S\r\n]*(?:[:=-][^\S\r\n]*)?\d"
 )
 # A value: a word whose number opens it or follows a sign ("118", "<5", "WBC-8.2"); not a name
 # with a digit in it ("SpO2", "o2").
+# Where a word opens with a list marker or a measurement's name: one scan of a line finds them
+# (half the time of a match at each word); the name is looked ahead to, so that a marker right
+# after it is still found ("1. Check HR 2. Recheck BP").
+_CANDIDATE = re.compile(rf"(?<=\s)(?:{_MARKER.pattern}|(?={_MEASURE.pattern}))")
 _VALUE = re.compile(r"(?:^|[-=:<>~(+])\.?\d")
 _UNITS = frozenset("% mmhg bpm c f \u00b0c \u00b0f kg lb lbs ra min /min breaths/min beats/min mg/dl mmol/l g/dl k/ul".split())
 _TITLES = ("dr.", "mr.", "mrs.", "ms.", "prof.")
@@ -144,8 +148,9 @@ def line_units(text: str, passages: Sequence[tuple[int, int]] | None) -> list[tu
 
 def _lines(text: str, start: int, end: int):
     """``(start, end, breaks)`` of each non-blank line of ``text[start:end]``, whitespace and
-    other separators (a byte-order mark, a zero-width space) trimmed; ``breaks`` counts the line breaks since the last non-blank line (2 for a page
-    break), so 1 means the lines are adjacent."""
+    the tokenizer's other separators (a byte-order mark, a zero-width space) trimmed; ``breaks``
+    counts the line breaks since the last non-blank line (2 for a page break), so 1 means the
+    lines are adjacent."""
     breaks = 0
     position = start
     for match in [*_LINE_BREAK.finditer(text, start, end), None]:
@@ -171,10 +176,12 @@ def _pieces(text: str, start: int, end: int) -> list[_Piece]:
     hashed = _HASH_HEADING.fullmatch(content)
     if is_heading_line(content) or (hashed and is_section_name(hashed.group(1))):
         return [_Piece(start, end, "heading")]
-    pieces: list[_Piece] = []
     head_end = _opening_heading(content)
-    soap = head_end is not None and _is_soap(content[:head_end])
-    while head_end is not None:
+    if head_end is None:
+        return _item_pieces(text, start, end)
+    soap = _is_soap(content[:head_end])  # then each SOAP heading after a statement opens a section too
+    pieces: list[_Piece] = []
+    while True:
         pieces.append(_Piece(start, start + head_end, "heading"))
         start = _SPACES.match(text, start + head_end, end).end()
         if start >= end:
@@ -185,7 +192,6 @@ def _pieces(text: str, start: int, end: int) -> list[_Piece]:
         if following is None:
             return pieces
         start, head_end = stop, following.end() - stop
-    return pieces + _item_pieces(text, start, end)
 
 
 def _item_pieces(text: str, start: int, end: int) -> list[_Piece]:
@@ -238,12 +244,14 @@ def _item_starts(text: str, start: int, end: int) -> list[int]:
         found.append(start)
         hashes = marker.group().startswith("#")
         number = _number(marker.group())
-    for match in _STARTS_WORD.finditer(text, start, end):
+    for match in _CANDIDATE.finditer(text, start, end):
         position = match.start()
+        if position == start:
+            continue
         marker = _MARKER.match(text, position, end)
-        if position != start and not marker and _MEASURE.match(text, position, end) and _after_value(text, start, position):
-            found.append(position)  # the next of a run of measurements: "T 38.9 HR 118 BP 92/54"
-        if not marker or position == start:
+        if not marker:  # a measurement's name
+            if _after_value(text, start, position):
+                found.append(position)  # the next of a run of measurements: "T 38.9 HR 118 BP 92/54"
             continue
         mark = marker.group()
         k = position - 1

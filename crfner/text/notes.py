@@ -34,7 +34,7 @@ Rules, in order (each line is read after its leading and trailing whitespace):
   (``CD flare - start prednisone``, ``Exam \u2014 erythema``; not between numbers:
   ``2 - 3 days``), and a spaced arrow before words (``CHA2DS2-VASc 3 -> start apixaban``; not
   before a number, a trend: ``Cr 1.2 -> 1.9``). A table's row is one item, and tagging leaves
-  its cell borders out, so the row reads as a line of prose, as a row of tabs does
+  each ``|`` out (a cell border), so the row reads as a line of prose, as a row of tabs does
   (``| Sodium | 131 | mmol/L |``: a value keeps its test and its unit). A run of measurements
   without commas is cut before each name after a value (``T 38.9 HR 118 BP 92/54``,
   ``Na 131 K 5.8``, MIMIC's ``WBC-8.2 RBC-3.45*``), as commas would part them in prose.
