@@ -144,6 +144,9 @@ def test_notes_in_another_encoding_are_read_with_it(fitted, tmp_path, capsys):
     with open(tmp_path / "sink", "wb") as sink, pytest.raises(CrfnerError, match=r"w\.txt: not ascii text \(ordinal"):
         tag_stream(model, notes, sink, encoding="ascii")
     for args, message in ((["--encoding", "klingon", "--input-format", "text"], "unknown text encoding 'klingon'"),
+                          (["--encoding", "hex", "--input-format", "text"], "unknown text encoding 'hex'"),  # bytes to bytes
+                          (["--encoding", "", "--input-format", "text"], "unknown text encoding ''"),
+                          (["--encoding", "utf-16", "--input-format", "text"], "w.txt: not utf-16 text ("),
                           (["--encoding", "cp1252"], "--encoding applies to raw-text files"),
                           (["--encoding", "cp1252", "--input-format", "jsonl"], "--encoding applies to raw-text files")):
         assert main(["tag", str(model), notes.as_posix(), *args, "-q"]) == 2
@@ -302,3 +305,14 @@ def test_no_entity_holds_or_crosses_a_de_identification_placeholder():
     assert not any(a < e.end and e.start < b for e in found for a, b in holes)
     (document,) = tag_documents(_EverythingTagger(), [Document("n", note)], splitter="notes")
     assert [m.text for m in document.mentions] == [e.text for e in found]
+
+
+def test_a_stream_its_codec_refuses_is_a_one_line_error(tmp_path):
+    from crfner.errors import DataFormatError
+    from crfner.tagging.inputs import read_documents
+
+    # UTF-16 with no byte-order mark raises UnicodeError, not UnicodeDecodeError: it was a traceback
+    (tmp_path / "n.txt").write_bytes("HPI: fever".encode("utf-16-le"))
+    with pytest.raises(DataFormatError, match=r"n\.txt: not utf-16 text \(UTF-16 stream does not start with BOM\)"):
+        list(read_documents(tmp_path / "n.txt", "text", "utf-16"))
+    assert [d.text for d in read_documents(tmp_path / "n.txt", "text", "utf-16-le")] == ["HPI: fever"]

@@ -39,7 +39,7 @@ def _read_text(path: str, encoding: str | None) -> str:
 
     if Path(path).is_dir():
         raise usage(f"--input is one text file, not a folder ({path}); `crfner tag --input-format text` tags a folder")
-    return next(iter(read_documents(path, "text", encoding or "utf-8"))).text
+    return next(iter(read_documents(path, "text", "utf-8" if encoding is None else encoding))).text
 
 
 def run(args) -> int:

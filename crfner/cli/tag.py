@@ -238,7 +238,7 @@ def _tag_documents(args) -> int:
         raise usage("--gazetteer and --allow-gazetteer-change are not supported with document input")
     options = {"input_format": args.input_format, "output_format": args.output_format, "n_jobs": args.n_jobs,
                "backend": args.backend, "scheduler": args.scheduler, "chunk_size": args.chunk_size,
-               "splitter": args.splitter, "linker": args.linker, "encoding": args.encoding or "utf-8"}
+               "splitter": args.splitter, "linker": args.linker, "encoding": "utf-8" if args.encoding is None else args.encoding}
     if args.output in (None, "-"):
         if args.restart:
             raise usage("--restart applies to a run into a file (-o); standard output has nothing to resume")

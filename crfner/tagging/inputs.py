@@ -5,6 +5,7 @@ exported from Windows systems are often cp1252 rather than UTF-8."""
 from __future__ import annotations
 
 import codecs
+import io
 import os
 from pathlib import Path
 from typing import Iterator
@@ -37,11 +38,13 @@ def detect_format(path: str | os.PathLike) -> str:
 
 def check_encoding(encoding: str) -> str:
     """The codec's canonical name (``"cp1252"``, ``"utf-8"``), or a CrfnerError naming an
-    encoding Python does not know."""
+    encoding Python does not know or that is no text encoding (``hex``, ``rot13``, ``zlib``)."""
     try:
-        return codecs.lookup(encoding).name
+        name = codecs.lookup(encoding).name
+        io.TextIOWrapper(io.BytesIO(), encoding=name)  # what open() checks: text, not a bytes transform
     except (LookupError, TypeError, ValueError):
         raise CrfnerError(f"unknown text encoding {encoding!r} (e.g. utf-8, cp1252, latin-1)") from None
+    return name
 
 
 def read_documents(path: str | os.PathLike, input_format: str | None = None, encoding: str = "utf-8") -> Iterator[Document]:
@@ -71,8 +74,9 @@ def read_documents(path: str | os.PathLike, input_format: str | None = None, enc
 def _text_document(path: Path, encoding: str) -> Document:
     try:
         text = path.read_text(encoding="utf-8-sig" if encoding == "utf-8" else encoding)
-    except UnicodeDecodeError as error:
+    except UnicodeError as error:  # a decoding error, or a stream its codec refuses (UTF-16 with no byte-order mark)
         hint = "; give the file's encoding (--encoding, e.g. cp1252)" if encoding == "utf-8" else ""
         name = "UTF-8" if encoding == "utf-8" else encoding
-        raise DataFormatError(f"not {name} text ({error.reason} at byte {error.start}){hint}", path) from None
+        where = f"{error.reason} at byte {error.start}" if isinstance(error, UnicodeDecodeError) else str(error)
+        raise DataFormatError(f"not {name} text ({where}){hint}", path) from None
     return Document(id=path.stem, text=text)
