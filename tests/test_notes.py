@@ -243,6 +243,8 @@ def test_a_known_name_and_a_dash_alone_on_a_line_is_a_heading():
     assert [name for _, _, name in note_sections(note)] == ["Plan", "PLAN"]
     assert [note[a:b] for a, b in known_heading_spans(note)] == ["Plan -", "PLAN \u2014"]
     assert note_texts(note)[-2:] == ["Hypertension -", "start lisinopril"]  # no known name: text
+    # an ALL-CAPS line ending in a dash is a heading by its shape, as before the rule
+    assert note_sections("ACUTE KIDNEY INJURY -\nstart fluids") == [(0, 19, "ACUTE KIDNEY INJURY")]
 
 
 def test_soap_headings_inside_a_note_written_on_one_line():

@@ -314,9 +314,9 @@ def is_heading_line(content: str, names: frozenset[str] | None = None) -> bool:
         return ":" not in name and _is_heading_name(name, "", alone=True, names=names)
     if names is None and (":" in content or _dash_heading_end(content) is not None):
         return False  # "PMH: HTN", "PLAN - ICU": a heading and its text, for the caller to cut
-    dashed = _HEAD_DASH.match(content + " ") if names is None else None
-    if dashed and dashed.end() == len(content):
-        return is_section_name(dashed.group(1))  # "Plan -" alone on its line
+    dashed = _HEAD_DASH.match(content + " ") if names is None and content[-1] in "-\u2013\u2014" else None
+    if dashed and dashed.end() == len(content) and is_section_name(dashed.group(1)):
+        return True  # "Plan -" alone on its line; an ALL-CAPS "ACUTE KIDNEY INJURY -" is read by its shape below
     words = content.split()
     if len(words) > 6 or any(c.isdigit() for c in content) or content[-1] in ".?!,;":
         return False
