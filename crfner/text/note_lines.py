@@ -248,7 +248,7 @@ def _item_starts(text: str, start: int, end: int) -> list[int]:
         position = match.start()
         if position == start:
             continue
-        marker = _MARKER.match(text, position, end)
+        marker = match if match.end() > position else None  # a marker is matched; a name only looked ahead to
         if not marker:  # a measurement's name
             if _after_value(text, start, position):
                 found.append(position)  # the next of a run of measurements: "T 38.9 HR 118 BP 92/54"
