@@ -316,3 +316,11 @@ def test_a_stream_its_codec_refuses_is_a_one_line_error(tmp_path):
     with pytest.raises(DataFormatError, match=r"n\.txt: not utf-16 text \(UTF-16 stream does not start with BOM\)"):
         list(read_documents(tmp_path / "n.txt", "text", "utf-16"))
     assert [d.text for d in read_documents(tmp_path / "n.txt", "text", "utf-16-le")] == ["HPI: fever"]
+
+
+def test_a_utf8_byte_order_mark_is_dropped_and_only_from_utf8(tmp_path):
+    from crfner.tagging.inputs import read_documents
+
+    (tmp_path / "n.txt").write_bytes(b"\xef\xbb\xbfHPI: fever\r\nPlan: rest")
+    assert [d.text for d in read_documents(tmp_path / "n.txt", "text")] == ["HPI: fever\nPlan: rest"]
+    assert [d.text for d in read_documents(tmp_path / "n.txt", "text", "latin-1")] == ["\u00ef\u00bb\u00bfHPI: fever\nPlan: rest"]
