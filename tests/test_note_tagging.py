@@ -147,10 +147,14 @@ def test_notes_in_another_encoding_are_read_with_it(fitted, tmp_path, capsys):
                           (["--encoding", "hex", "--input-format", "text"], "unknown text encoding 'hex'"),  # bytes to bytes
                           (["--encoding", "", "--input-format", "text"], "unknown text encoding ''"),
                           (["--encoding", "utf-16", "--input-format", "text"], "w.txt: not utf-16 text ("),
-                          (["--encoding", "cp1252"], "--encoding applies to raw-text files"),
                           (["--encoding", "cp1252", "--input-format", "jsonl"], "--encoding applies to raw-text files")):
         assert main(["tag", str(model), notes.as_posix(), *args, "-q"]) == 2
         assert message in capsys.readouterr().err
+    assert main(["tag", str(model), str(notes / "w.txt"), "--encoding", "cp1252", "-q"]) == 2  # a file is CoNLL by default
+    assert "--encoding applies to raw-text files" in capsys.readouterr().err
+    assert main(["tag", str(model), notes.as_posix(), "--encoding", "cp1252", "-o", str(tmp_path / "folder.jsonl"),
+                 "--splitter", "notes", "-q"]) == 0  # a folder is raw text
+    assert (tmp_path / "folder.jsonl").read_bytes() == out.read_bytes()
     with pytest.raises(CrfnerError, match="jsonl input is UTF-8"):
         tag_files(model, out, tmp_path / "x.jsonl", input_format="jsonl", encoding="cp1252", progress=False)
     # explain reads --input as tag does

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from ..errors import CrfnerError
@@ -23,7 +24,7 @@ def add_parser(verbs) -> None:
     p.add_argument("--text", help="tag this raw text and print one JSON entity per line (start, end, type, text, score; "
                                   "with --linker, concept and concept_score)")
     p.add_argument("--input-format", choices=["conll", "sentences", *DOCUMENT_FORMATS], default=None,
-                   help="conll (default): a token per line (tag column optional); sentences: one whitespace-tokenised "
+                   help="conll (default; text for a folder): a token per line (tag column optional); sentences: one whitespace-tokenised "
                         "sentence per line; raw-text documents: jsonl (id, text), pubtator, or text (a .txt file, or "
                         "a folder of them, one document each)")
     p.add_argument("--splitter", choices=SPLITTERS, default="abstract",
@@ -53,6 +54,8 @@ def add_parser(verbs) -> None:
 
 
 def run(args) -> int:
+    if args.input_format is None and args.text is None and args.input != "-" and os.path.isdir(args.input):
+        args.input_format = "text"  # a folder holds .txt notes: token input is a file
     if args.encoding is not None and (args.text is not None or args.input_format != "text"):
         raise usage("--encoding applies to raw-text files (--input-format text); --text, JSON Lines, PubTator and "
                     "token input are read as given or as UTF-8")
@@ -162,7 +165,6 @@ def _read_tokens(args):
     """(sentences, gold tags or None, document ids or None) of the token input. Standard input
     goes through a temporary file, which errors do not name; a file that looks like raw text
     rather than columns is a one-line error that says so (a damaged gzip file is the readers')."""
-    import os
     import tempfile
 
     from ..errors import DataFormatError

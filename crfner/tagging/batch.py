@@ -26,7 +26,7 @@ from typing import Iterable, Iterator
 from ..atomic import atomic_open
 from ..corpora.documents import Document
 from ..errors import CrfnerError
-from .inputs import check_encoding, detect_format, read_documents
+from .inputs import check_encoding, detect_format, read_documents, text_files
 
 OUTPUT_FORMATS = ("jsonl", "pubtator")
 BACKENDS = ("loky", "threading", "dask")
@@ -80,7 +80,7 @@ def _fingerprint(input_path: Path, model: Path, input_format: str, output_format
                  linker: Path | None = None, encoding: str = "utf-8") -> str:
     """What a partial output depends on: the input files (name, size, time) and their encoding,
     the model's metadata, the sentence splitter and the linker's files (name, size, time)."""
-    files = sorted(input_path.glob("*.txt")) if input_path.is_dir() else [input_path]
+    files = text_files(input_path) if input_path.is_dir() else [input_path]
     parts = [input_format, output_format, (model / "crfner.json").read_text(encoding="utf-8")]
     if splitter != "abstract":  # the default adds nothing: partial outputs of earlier versions still resume
         parts.append(f"splitter={splitter}")

@@ -7,15 +7,28 @@ from __future__ import annotations
 import codecs
 import io
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
 from ..corpora.documents import Document
 from ..errors import CrfnerError, DataFormatError
 
-__all__ = ["INPUT_FORMATS", "check_encoding", "detect_format", "read_documents"]
+__all__ = ["INPUT_FORMATS", "check_encoding", "detect_format", "read_documents", "text_files"]
 
 INPUT_FORMATS = ("jsonl", "pubtator", "text")
+# What a file's first bytes say it is when it is no plain text, so that a note saved from a word
+# processor, or a PDF, stops the run with what to do instead of being tagged as characters.
+_NOT_TEXT = (
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (a Word .docx or OpenDocument file?)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an OLE2 file (a Word .doc?)"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x1f\x8b", "gzip-compressed"),
+)
+# UTF-32's marks first: UTF-32-LE's opens with UTF-16-LE's.
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 def detect_format(path: str | os.PathLike) -> str:
@@ -66,17 +79,49 @@ def read_documents(path: str | os.PathLike, input_format: str | None = None, enc
     if input_format == "pubtator":
         return read_pubtator(path, check_text=False)
     if input_format == "text":
-        files = sorted(path.glob("*.txt")) if path.is_dir() else [path]
+        files = text_files(path) if path.is_dir() else [path]
+        if not files:
+            raise CrfnerError(f"{path}: no .txt file in this folder{_holding(path)}; raw-text input reads a .txt "
+                              "file, or each .txt file in a folder")
         return (_text_document(p, encoding) for p in files)
     raise CrfnerError(f"unknown input format {input_format!r}; choose one of {', '.join(INPUT_FORMATS)}")
 
 
+def text_files(folder: str | os.PathLike) -> list[Path]:
+    """The files a folder of raw-text documents holds, in name order: those named ``*.txt`` in
+    any case (``NOTE1.TXT``, as Windows systems export them)."""
+    return sorted(p for p in Path(folder).iterdir() if p.suffix.lower() == ".txt" and p.is_file())
+
+
+def _holding(folder: Path) -> str:
+    """What a folder holds instead of .txt files, for an error: " (it holds 3 .rtf, 1 .pdf)"."""
+    counts = Counter(p.suffix.lower() or "without extension" for p in folder.iterdir() if p.is_file())
+    if not counts:
+        return " (it holds no file)"
+    common = ", ".join(f"{n} {suffix}" for suffix, n in sorted(counts.items(), key=lambda c: (-c[1], c[0]))[:5])
+    return f" (it holds {common}{', ...' if len(counts) > 5 else ''})"
+
+
 def _text_document(path: Path, encoding: str) -> Document:
+    """One raw-text file as a document. Its lines end as Python reads text (CR LF is one
+    character). Read as UTF-8, a file that opens with a UTF-16 or UTF-32 byte-order mark (as
+    Notepad's "Unicode" and PowerShell's ``>`` save) is read in that encoding; files that are no
+    text (PDF, Word, RTF, gzip) or hold NUL characters are refused with what to do."""
+    raw = path.read_bytes()
+    for magic, kind in _NOT_TEXT:
+        if raw.removeprefix(codecs.BOM_UTF8).startswith(magic):
+            raise DataFormatError(f"{kind}, not plain text; save or convert it as plain text (.txt) first", path)
+    if encoding == "utf-8":
+        encoding = next((wide for bom, wide in _WIDE_BOMS if raw.startswith(bom)), "utf-8-sig")
     try:
-        text = path.read_text(encoding="utf-8-sig" if encoding == "utf-8" else encoding)
+        text = io.TextIOWrapper(io.BytesIO(raw), encoding=encoding).read()
     except UnicodeError as error:  # a decoding error, or a stream its codec refuses (UTF-16 with no byte-order mark)
-        hint = "; give the file's encoding (--encoding, e.g. cp1252)" if encoding == "utf-8" else ""
-        name = "UTF-8" if encoding == "utf-8" else encoding
+        hint = "; give the file's encoding (--encoding, e.g. cp1252)" if encoding == "utf-8-sig" else ""
+        name = "UTF-8" if encoding == "utf-8-sig" else encoding
         where = f"{error.reason} at byte {error.start}" if isinstance(error, UnicodeDecodeError) else str(error)
         raise DataFormatError(f"not {name} text ({where}){hint}", path) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise DataFormatError("a NUL character: binary data, or text in UTF-16 or UTF-32 with no byte-order mark "
+                              "(give --encoding, e.g. utf-16-le)", path, text.count("\n", 0, nul) + 1)
     return Document(id=path.stem, text=text)
