@@ -225,6 +225,33 @@ def test_a_run_of_measurements_without_commas_is_cut_between_them():
         assert kept(text) == [text], text
 
 
+def test_a_time_stamp_opening_a_line_is_an_entry_of_its_own():
+    def kept(text):
+        return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
+
+    # run together, the version 7 model read "1435 - BP 168/94, HR 104" as one lab value
+    log = "1435 - BP 168/94, HR 104\n14:35: ASA 324 mg PO given\n12/03 0800 -- pt resting\n2:15 PM BP 90/60\n0800: c/o pain,\nrelieved"
+    assert kept(log) == ["1435 -", "BP 168/94, HR 104", "14:35:", "ASA 324 mg PO given", "12/03 0800 --", "pt resting",
+                         "2:15 PM", "BP 90/60", "0800:", "c/o pain,\nrelieved"]
+    assert kept("1440 \u2013 ECG: ST elevation") == ["1440 \u2013", "ECG:", "ST elevation"]  # what follows reads as a line
+    # four digits need a separator; a range, a count, a dose or a number inside a line is no stamp
+    for text in ("2000 calorie diet", "2000 - 3000 units", "1200 - 1300: in MRI", "Arrival: 1432 by EMS", "2400 mL out",
+                 "1435 -", "14:35", "24:10 - x", "1260 - x", "1:1000 epinephrine"):
+        assert kept(text) == [text], text
+
+
+def test_a_finding_with_its_sign_after_a_statement_opens_a_new_one():
+    def kept(text):
+        return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
+
+    # the abstract splitter reads ". +2" as a sentence going on: the model read "110-130s/60-70s.
+    # +2 pedal pulses" as one lab value
+    assert kept("BP 110-130s/60-70s. +2 pedal pulses. Abd soft. +BS; +flatus") == [
+        "BP 110-130s/60-70s.", "+2 pedal pulses.", "Abd soft.", "+BS;", "+flatus"]
+    for text in ("Pulses: +2 bilat", "Edema 1+ to +2", "Na 131, +2 from yesterday", "Soft. + BS", "ANA +. +", "done. +"):
+        assert kept(text) == [text], text
+
+
 def test_outline_numerals_and_words_pasted_bullets_start_items():
     def kept(text):
         return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
@@ -372,7 +399,8 @@ def test_long_runs_of_spaces_after_a_name_or_a_soap_heading_are_read_in_linear_t
     # a measurement name's pattern with two runs of spaces around an optional colon backtracked
     # over the run: 100,000 spaces after "5 HR" took 122 s
     for text in ("5 HR" + " " * 100000 + "x", "5 T" + " " * 100000 + "x", "5 HR:" + "\t" * 100000 + "x",
-                 "S: x." + " " * 100000 + "O"):
+                 "S: x." + " " * 100000 + "O", "1435" + " " * 100000 + "x", "12/03" + " " * 100000 + "x",
+                 "14:35" + " " * 100000 + "- x", ("x." + " " * 1000 + "+a ") * 100 + "z"):
         started = time.perf_counter()
         assert [t.text for s in note_sentences(text) for t in s][-1] == text[-1]
         assert time.perf_counter() - started < 5, text[:6]
@@ -469,7 +497,8 @@ NOTE_ALPHABET = st.sampled_from(
                                          "S: ", "P: ", "ekg: ", "\nO:", "[X] ", "[ ]", "-- ", "1: ", "\u25aa ", " -> ", "\u2192",
                                          " | ", "|", " \u2014 ", "**", "__", "## ", "\n---\n", "===", "+--+",
                                          "[**", "**]", "(1) ", "HPI -- ", " HR 118", "T ", "Na-1", "II. ", "o ", "\uf0b7",
-                                         "Plan -", ". O: "]
+                                         "Plan -", ". O: ", "1435", "14:35", " - ", "12/03 ", " PM ", ". +2 ",
+                                         "+BS", "\n0800: "]
 )
 
 

@@ -9,6 +9,7 @@ from typing import NamedTuple, Sequence
 
 from .section_names import SOAP_HEADINGS, is_section_name, normal_name
 from .splitter import clip_passages
+from .note_values import MEASURE, after_value, before_words, stamp_end
 from .tokenizer import SEPARATOR
 
 __all__ = ["heading_name_span", "is_heading_line", "line_units", "marker_end"]
@@ -71,27 +72,12 @@ _WRAPPED = 40
 # prose ("the distal\nLAD", "amyloid\nA"); other lines end where their writer ended them ("Pt
 # stable\nLisinopril held"), list items among them up to some 60 characters.
 _FULL = 70
-# A vital sign or a common lab test's short name and its value, as notes run them together
-# without commas ("VS: T 38.9 HR 118 BP 92/54 RR 24 SpO2 89%", "Na 131 K 5.8 Cr 2.4"); after a
-# value with no comma, each starts a new statement (a list with commas is prose's own). A
-# one-letter name needs a space before its value ("T10" is a vertebra); those that are units in
-# lower case ("hr", "mg") count only as written here.
-_MEASURE = re.compile(
-    r"(?:[TPRK](?=[^\S\r\n]|[:=-][^\S\r\n])|HR|Hr|Mg"
-    r"|(?i:t ?max|tc|temp|pulse|bp|sbp|dbp|map|rr|resp|spo2|sao2|o2(?: ?sats?)?|sats?|fio2|wt|weight|ht|bmi|gcs"
-    r"|wbc|rbc|hgb|hb|hct|mcv|mchc?|rdw|plt(?: ct)?|platelets|na|sodium|k|potassium|cl|chloride|hco3|co2|bun|urean"
-    r"|cr|creat|creatinine|glu|glucose|ca|calcium|magnesium|phos|angap|inr|ptt|ast|alt|alp|alkphos|t ?bili|totbili"
-    r"|alb|lipase|trop|troponin|bnp|lactate|crp|esr|a1c|hba1c|tsh))"
-    r"[^\S\r\n]*(?:[:=-][^\S\r\n]*)?\d"
-)
-# A value: a word whose number opens it or follows a sign ("118", "<5", "WBC-8.2"); not a name
-# with a digit in it ("SpO2", "o2").
-# Where a word opens with a list marker or a measurement's name: one scan of a line finds them
-# (half the time of a match at each word); the name is looked ahead to, so that a marker right
-# after it is still found ("1. Check HR 2. Recheck BP").
-_CANDIDATE = re.compile(rf"(?<=\s)(?:{_MARKER.pattern}|(?={_MEASURE.pattern}))")
-_VALUE = re.compile(r"(?:^|[-=:<>~(+])\.?\d")
-_UNITS = frozenset("% mmhg bpm c f \u00b0c \u00b0f kg lb lbs ra min /min breaths/min beats/min mg/dl mmol/l g/dl k/ul".split())
+# Where a word opens with a list marker, a measurement's name or a finding's sign ("Abd soft.
+# +BS", which the abstract splitter reads as prose going on): one scan of a line finds them (half
+# the time of a match at each word); names and signs are looked ahead to, so that a marker right
+# after one is still found ("1. Check HR 2. Recheck BP").
+_CANDIDATE = re.compile(rf"(?<=\s)(?:{_MARKER.pattern}|(?={MEASURE.pattern})|(?=\+[^\W_]))")
+_ENDS_SENTENCE = frozenset(".?!;")
 _TITLES = ("dr.", "mr.", "mrs.", "ms.", "prof.")
 _CONTINUERS = frozenset(
     "a an and as at but by for from in into of on or per than the to via w/ with without".split()
@@ -173,6 +159,10 @@ def _pieces(text: str, start: int, end: int) -> list[_Piece]:
     content = text[start:end]
     if _RULE.fullmatch(content):
         return [_Piece(start, end, "rule")]
+    stamp = stamp_end(text, start, end)
+    if stamp is not None:
+        rest = _pieces(text, _SPACES.match(text, stamp, end).end(), end)
+        return [_Piece(start, stamp, "item"), *rest]
     hashed = _HASH_HEADING.fullmatch(content)
     if is_heading_line(content) or (hashed and is_section_name(hashed.group(1))):
         return [_Piece(start, end, "heading")]
@@ -249,15 +239,17 @@ def _item_starts(text: str, start: int, end: int) -> list[int]:
         if position == start:
             continue
         marker = match if match.end() > position else None  # a marker is matched; a name only looked ahead to
+        if not marker and text[position] == "+":  # a finding's sign, after a statement only ("Pulses: +2" is a value)
+            if _last_mark(text, start, position) in _ENDS_SENTENCE:
+                found.append(position)
+            continue
         if not marker:  # a measurement's name
-            if _after_value(text, start, position):
+            if after_value(text, start, position):
                 found.append(position)  # the next of a run of measurements: "T 38.9 HR 118 BP 92/54"
             continue
         mark = marker.group()
-        k = position - 1
-        while k > start and text[k].isspace():
-            k -= 1
-        after_end = k >= start and text[k] in _ENDS_STATEMENT
+        before = _last_mark(text, start, position)
+        after_end = before in _ENDS_STATEMENT
         value = _number(mark)
         if mark.startswith("#"):
             accepted = after_end or hashes
@@ -266,10 +258,10 @@ def _item_starts(text: str, start: int, end: int) -> list[int]:
             # "Problems: 1. HTN 2. DM2", "(1) HTN (2) DM2"; not a value, "HR: 88. BP: 120/80"
             accepted = (after_end and value[1] == 1) or (number is not None and value == (number[0], number[1] + 1))
         elif _IS_ARROW.match(mark):
-            accepted = after_end or _before_words(text, marker.end(), end)
+            accepted = after_end or before_words(text, marker.end(), end)
         elif mark[0] in "-*\u00b7[|\u2013\u2014" or mark in _BULLETS:
             accepted = (after_end or mark in _BULLETS or mark[0] == "["
-                        or (mark[0] in "-\u2013\u2014" and text[k].isalpha() and _before_words(text, marker.end(), end)))
+                        or (mark[0] in "-\u2013\u2014" and before.isalpha() and before_words(text, marker.end(), end)))
         else:
             accepted = False  # "a." inside a line is too often a word and a full stop
         if accepted:
@@ -279,21 +271,12 @@ def _item_starts(text: str, start: int, end: int) -> list[int]:
     return found
 
 
-def _after_value(text: str, start: int, position: int) -> bool:
-    """Whether the word before ``position`` (within ``text[start:position]``) ends a measurement,
-    with no comma after it: a number, a percentage or a unit ("38.9", "89%", "118bpm", "mmHg",
-    "RA"), before any "|"."""
-    words = [w for w in text[max(start, position - 60):position].split() if w != "|"]  # a table's border is no word
-    word = words[-1] if words else ""
-    return not word.endswith((",", ";")) and (_VALUE.search(word) is not None or word.lower() in _UNITS)
-
-
-def _before_words(text: str, after: int, end: int) -> bool:
-    """Whether what follows a spaced dash or arrow ending at ``after`` is words, so that it parts
-    two statements ("CD flare - start prednisone", "CHA2DS2-VASc 3 -> start apixaban"), not a
-    range or a trend of numbers ("2 - 3 days", "Cr 1.2 -> 1.9")."""
-    following = after + len(text[after:end]) - len(text[after:end].lstrip())
-    return following < end and not text[following].isdigit() and text[following] not in "-*.+"
+def _last_mark(text: str, start: int, position: int) -> str:
+    """The last character of ``text[start:position]`` that is not whitespace (else its first)."""
+    k = position - 1
+    while k > start and text[k].isspace():
+        k -= 1
+    return text[k] if k >= start else ""
 
 
 def _number(mark: str) -> tuple[str, int] | None:

@@ -37,7 +37,13 @@ Rules, in order (each line is read after its leading and trailing whitespace):
   each ``|`` out (a cell border), so the row reads as a line of prose, as a row of tabs does
   (``| Sodium | 131 | mmol/L |``: a value keeps its test and its unit). A run of measurements
   without commas is cut before each name after a value (``T 38.9 HR 118 BP 92/54``,
-  ``Na 131 K 5.8``, MIMIC's ``WBC-8.2 RBC-3.45*``), as commas would part them in prose.
+  ``Na 131 K 5.8``, MIMIC's ``WBC-8.2 RBC-3.45*``), as commas would part them in prose, and a
+  finding written with its sign after ``. ? ! ;`` opens a new statement (``Abd soft. +BS``;
+  not ``Pulses: +2``).
+* A time stamp opening a line is an entry of its own, cut from what it stamps: four digits or a
+  clock, perhaps after a date, then a dash or colon (``1435 - BP 168/94``, ``14:35: ASA given``,
+  ``12/03 0800 -- pt resting``), or a clock before a capital (``2:15 PM BP 90/60``); not
+  ``2000 calorie diet``, nor ``10:30 am by cardiology`` carrying on a wrapped line.
 * A single line break ends a sentence unless the next line clearly continues the previous
   one: the next line is no heading or list item, the previous line is no heading or rule,
   does not end in ``. ? ! : ;`` (save after ``Dr.``, ``Mr.``, ``Mrs.``, ``Ms.``), the next line
