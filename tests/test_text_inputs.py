@@ -135,3 +135,56 @@ def test_a_new_note_in_upper_case_changes_the_resume_fingerprint(fitted, tmp_pat
     assert _fingerprint(notes, model, "text", "jsonl") == before  # not read, so no part of the run
     (notes / "B.TXT").write_text(NOTE, encoding="utf-8")
     assert _fingerprint(notes, model, "text", "jsonl") != before
+
+
+ESCAPED = r"HPI:\n67 yo M with chest pain.\r\nMeds:\taspirin 81 mg daily\rPlan: see C:\\notes\x"
+
+
+def test_unescape_reads_a_database_exports_line_breaks_and_tabs():
+    from crfner.tagging.inputs import unescape_text
+
+    assert unescape_text(ESCAPED) == "HPI:\n67 yo M with chest pain.\nMeds:\taspirin 81 mg daily\nPlan: see C:\\notes\\x"
+    assert unescape_text(r"a\\nb") == "a\\nb"  # an escaped backslash before "n" is no line break
+    assert unescape_text("no escapes") == "no escapes"
+
+
+def test_escaped_line_breaks_without_a_line_break_are_refused_unless_unescaped(tmp_path):
+    (tmp_path / "n.txt").write_text(ESCAPED, encoding="utf-8")
+    with pytest.raises(DataFormatError, match=r"n\.txt: 3 escaped line breaks .* give --unescape"):
+        list(read_documents(tmp_path / "n.txt", "text"))
+    (read,) = read_documents(tmp_path / "n.txt", "text", unescape=True)
+    assert read.text.splitlines()[1] == "67 yo M with chest pain."
+    # read as written: one escape, or escapes in a text that has line breaks of its own
+    for text in (r"Path C:\notes kept", "HPI:\n" + ESCAPED):
+        (tmp_path / "n.txt").write_text(text, encoding="utf-8")
+        assert [d.text for d in read_documents(tmp_path / "n.txt", "text")] == [text]
+    with pytest.raises(CrfnerError, match="jsonl input is read as written"):
+        read_documents(tmp_path / "n.txt", "jsonl", unescape=True)
+
+
+def test_the_command_line_unescapes_when_asked(fitted, tmp_path, capsys):
+    from crfner.cli import main
+    from crfner.tagging.batch import _fingerprint
+    from crfner.tagging.inputs import unescape_text
+
+    model = fitted.save(tmp_path / "model")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "n.txt").write_text(ESCAPED, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["tag", str(model), str(notes), "--splitter", "notes", "-o", str(out), "-q"]) == 2
+    assert "give --unescape" in capsys.readouterr().err and not out.exists()
+    assert main(["tag", str(model), str(notes), "--splitter", "notes", "--unescape", "-o", str(out), "-q"]) == 0
+    (record,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert record["text"] == unescape_text(ESCAPED)
+    assert all(record["text"][e["start"] : e["end"]] == e["text"] for e in record["entities"])
+    assert main(["explain", str(model), "--input", str(notes / "n.txt"), "--unescape", "--json", "--splitter", "notes"]) == 0
+    explained = json.loads(capsys.readouterr().out)["entities"]
+    assert [[e["start"], e["end"]] for e in explained] == [[e["start"], e["end"]] for e in record["entities"]]
+    for args in (["--text", "x", "--unescape"], [str(notes), "--input-format", "jsonl", "--unescape"]):
+        assert main(["tag", str(model), *args]) == 2
+        assert "--unescape applies to raw-text files" in capsys.readouterr().err
+    assert main(["explain", str(model), "--text", "x", "--unescape"]) == 2
+    assert "--unescape applies to --input FILE" in capsys.readouterr().err
+    resolved = model.resolve()  # a partial output read as written is not resumed unescaped
+    assert _fingerprint(notes, resolved, "text", "jsonl", unescape=True) != _fingerprint(notes, resolved, "text", "jsonl")

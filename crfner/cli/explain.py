@@ -20,6 +20,8 @@ def add_parser(verbs) -> None:
     source.add_argument("--input", metavar="FILE", help="a text file to explain, as one document, read as "
                                                          "`crfner tag --input-format text` reads it")
     p.add_argument("--encoding", metavar="ENCODING", help="--input's encoding, e.g. cp1252 (default: utf-8)")
+    p.add_argument("--unescape", action="store_true", help="--input: read escaped line breaks (\\n as two characters) "
+                                                           "as line breaks, as crfner tag --unescape does")
     p.add_argument("--splitter", choices=SPLITTERS, default="abstract",
                    help="how raw text is cut into sentences, as for `crfner tag`: abstract (default) or notes")
     p.add_argument("--top", type=int, default=10, help="features shown for and against per token (default 10)")
@@ -31,7 +33,7 @@ def add_parser(verbs) -> None:
     p.set_defaults(run=run, n_jobs=1)
 
 
-def _read_text(path: str, encoding: str | None) -> str:
+def _read_text(path: str, encoding: str | None, unescape: bool = False) -> str:
     """``--input``'s text, read as ``crfner tag`` reads a note, so offsets agree (CR LF is one character)."""
     from pathlib import Path
 
@@ -39,7 +41,7 @@ def _read_text(path: str, encoding: str | None) -> str:
 
     if Path(path).is_dir():
         raise usage(f"--input is one text file, not a folder ({path}); `crfner tag --input-format text` tags a folder")
-    return next(iter(read_documents(path, "text", "utf-8" if encoding is None else encoding))).text
+    return next(iter(read_documents(path, "text", "utf-8" if encoding is None else encoding, unescape))).text
 
 
 def run(args) -> int:
@@ -52,9 +54,9 @@ def run(args) -> int:
         raise usage("give the text to explain with --text TEXT or --input FILE")
     if args.top < 1:
         raise usage(f"--top must be at least 1, not {args.top}")
-    if args.encoding is not None and args.input is None:
-        raise usage("--encoding applies to --input FILE")
-    text = args.text if args.text is not None else _read_text(args.input, args.encoding)
+    if (args.encoding is not None or args.unescape) and args.input is None:
+        raise usage(f"{'--encoding' if args.encoding is not None else '--unescape'} applies to --input FILE")
+    text = args.text if args.text is not None else _read_text(args.input, args.encoding, args.unescape)
     explanation = explain(load_model(args), text, top=args.top, splitter=args.splitter)
     if args.json:
         print(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False))

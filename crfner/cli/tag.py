@@ -34,6 +34,10 @@ def add_parser(verbs) -> None:
     p.add_argument("--encoding", metavar="ENCODING",
                    help="raw-text input (--input-format text: a .txt note or a folder of them): the files' encoding, "
                         "e.g. cp1252 for notes exported from Windows systems (default: utf-8, a byte-order mark dropped)")
+    p.add_argument("--unescape", action="store_true",
+                   help="raw-text input: read escaped line breaks and tabs (\\n, \\r\\n, \\t written as two "
+                        "characters, as database and CSV exports write notes) as line breaks and tabs; offsets are "
+                        "into the text so read")
     p.add_argument("--linker", metavar="PATH",
                    help="raw text (--text, document input): link each entity to a concept id with the linker saved in "
                         "PATH (crfner linker); written as \"concept\" and \"concept_score\" (JSON) or in PubTator's "
@@ -59,6 +63,9 @@ def run(args) -> int:
     if args.encoding is not None and (args.text is not None or args.input_format != "text"):
         raise usage("--encoding applies to raw-text files (--input-format text); --text, JSON Lines, PubTator and "
                     "token input are read as given or as UTF-8")
+    if args.unescape and (args.text is not None or args.input_format != "text"):
+        raise usage("--unescape applies to raw-text files (--input-format text); --text, JSON Lines, PubTator and "
+                    "token input are read as written")
     if args.text is not None:
         return _tag_text(args)
     args.input_format = args.input_format or "conll"
@@ -240,7 +247,8 @@ def _tag_documents(args) -> int:
         raise usage("--gazetteer and --allow-gazetteer-change are not supported with document input")
     options = {"input_format": args.input_format, "output_format": args.output_format, "n_jobs": args.n_jobs,
                "backend": args.backend, "scheduler": args.scheduler, "chunk_size": args.chunk_size,
-               "splitter": args.splitter, "linker": args.linker, "encoding": "utf-8" if args.encoding is None else args.encoding}
+               "splitter": args.splitter, "linker": args.linker, "encoding": "utf-8" if args.encoding is None else args.encoding,
+               "unescape": args.unescape}
     if args.output in (None, "-"):
         if args.restart:
             raise usage("--restart applies to a run into a file (-o); standard output has nothing to resume")

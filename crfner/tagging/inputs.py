@@ -7,6 +7,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Iterator
@@ -14,7 +15,7 @@ from typing import Iterator
 from ..corpora.documents import Document
 from ..errors import CrfnerError, DataFormatError
 
-__all__ = ["INPUT_FORMATS", "check_encoding", "detect_format", "read_documents", "text_files"]
+__all__ = ["INPUT_FORMATS", "check_encoding", "detect_format", "read_documents", "text_files", "unescape_text"]
 
 INPUT_FORMATS = ("jsonl", "pubtator", "text")
 # What a file's first bytes say it is when it is no plain text, so that a note saved from a word
@@ -26,6 +27,10 @@ _NOT_TEXT = (
     (b"{\\rtf", "an RTF document"),
     (b"\x1f\x8b", "gzip-compressed"),
 )
+# Escapes that a note exported from a database or a CSV file may carry in place of its line
+# breaks and tabs ("HPI:\n67 yo M"), and "\\" for a backslash; any other backslash is text.
+_ESCAPE = re.compile(r"\\(\\|r\\n|[nrt])")
+_UNESCAPED = {"\\": "\\", "r\\n": "\n", "n": "\n", "r": "\n", "t": "\t"}
 # UTF-32's marks first: UTF-32-LE's opens with UTF-16-LE's.
 _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
               (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -60,10 +65,13 @@ def check_encoding(encoding: str) -> str:
     return name
 
 
-def read_documents(path: str | os.PathLike, input_format: str | None = None, encoding: str = "utf-8") -> Iterator[Document]:
+def read_documents(path: str | os.PathLike, input_format: str | None = None, encoding: str = "utf-8",
+                   unescape: bool = False) -> Iterator[Document]:
     """Stream the documents of ``path``: JSON Lines, PubTator, or raw text (a .txt file is one
     document, a folder holds one document per .txt file, in name order). ``encoding`` is raw
-    text's (a UTF-8 byte-order mark is dropped); JSON Lines and PubTator files are UTF-8."""
+    text's (a UTF-8 byte-order mark is dropped); JSON Lines and PubTator files are UTF-8.
+    ``unescape`` reads raw text's escaped line breaks and tabs as such (:func:`unescape_text`);
+    without it, a file of escaped line breaks and no line break is refused."""
     from ..corpora.jsonl import read_jsonl
     from ..corpora.pubtator import read_pubtator
 
@@ -74,6 +82,8 @@ def read_documents(path: str | os.PathLike, input_format: str | None = None, enc
     input_format = input_format or detect_format(path)
     if input_format != "text" and encoding != "utf-8":
         raise CrfnerError(f"{input_format} input is UTF-8; an encoding ({encoding}) applies to raw text (.txt) input")
+    if input_format != "text" and unescape:
+        raise CrfnerError(f"{input_format} input is read as written; unescaping applies to raw text (.txt) input")
     if input_format == "jsonl":
         return read_jsonl(path)
     if input_format == "pubtator":
@@ -83,7 +93,7 @@ def read_documents(path: str | os.PathLike, input_format: str | None = None, enc
         if not files:
             raise CrfnerError(f"{path}: no .txt file in this folder{_holding(path)}; raw-text input reads a .txt "
                               "file, or each .txt file in a folder")
-        return (_text_document(p, encoding) for p in files)
+        return (_text_document(p, encoding, unescape) for p in files)
     raise CrfnerError(f"unknown input format {input_format!r}; choose one of {', '.join(INPUT_FORMATS)}")
 
 
@@ -102,7 +112,14 @@ def _holding(folder: Path) -> str:
     return f" (it holds {common}{', ...' if len(counts) > 5 else ''})"
 
 
-def _text_document(path: Path, encoding: str) -> Document:
+def unescape_text(text: str) -> str:
+    """``text`` with the escapes a database or CSV export writes for line breaks and tabs read as
+    them: ``\\n``, ``\\r\\n`` and ``\\r`` as a line break, ``\\t`` as a tab, ``\\\\`` as one
+    backslash; any other backslash stays."""
+    return _ESCAPE.sub(lambda match: _UNESCAPED[match.group(1)], text)
+
+
+def _text_document(path: Path, encoding: str, unescape: bool = False) -> Document:
     """One raw-text file as a document. Its lines end as Python reads text (CR LF is one
     character). Read as UTF-8, a file that opens with a UTF-16 or UTF-32 byte-order mark (as
     Notepad's "Unicode" and PowerShell's ``>`` save) is read in that encoding; files that are no
@@ -124,4 +141,11 @@ def _text_document(path: Path, encoding: str) -> Document:
     if nul >= 0:
         raise DataFormatError("a NUL character: binary data, or text in UTF-16 or UTF-32 with no byte-order mark "
                               "(give --encoding, e.g. utf-16-le)", path, text.count("\n", 0, nul) + 1)
+    escaped = 0 if unescape or "\n" in text else sum(_UNESCAPED[m.group(1)] == "\n" for m in _ESCAPE.finditer(text))
+    if escaped >= 2:
+        raise DataFormatError(f"{escaped} escaped line breaks ('\\n' as two characters) and no line break, as a "
+                              "database or CSV export writes a note; give --unescape to read them as line breaks "
+                              "(JSON Lines input is read as written)", path)
+    if unescape:
+        text = unescape_text(text)
     return Document(id=path.stem, text=text)
