@@ -53,6 +53,7 @@ _EXPORTS = {
     "read_i2b2_medications": ".corpora.i2b2_medication",
     "read_n2c2": ".corpora.n2c2",
     "read_jsonl": ".corpora.jsonl",
+    "read_csv_documents": ".corpora.csv_notes",
     "write_jsonl": ".corpora.jsonl",
     "Document": ".corpora.documents",
     "Mention": ".corpora.documents",

@@ -8,14 +8,14 @@ import sys
 from ..errors import CrfnerError
 from .common import add_common, add_model_gazetteers, load_model, positive_int, progress, usage
 
-DOCUMENT_FORMATS = ("jsonl", "pubtator", "text")
+DOCUMENT_FORMATS = ("csv", "jsonl", "pubtator", "text")
 SPLITTERS = ("abstract", "notes")  # crfner.tagging.annotate.SPLITTERS, not imported: --help stays fast
 STDIN = "standard input"
 
 
 def add_parser(verbs) -> None:
-    p = verbs.add_parser("tag", help="tag raw text, notes and documents (JSON Lines, PubTator, .txt) or tokens (CoNLL)",
-                         description="Tag with MODEL: raw text (--text), raw-text documents (--input-format jsonl, "
+    p = verbs.add_parser("tag", help="tag raw text, notes and documents (JSON Lines, PubTator, CSV, .txt) or tokens (CoNLL)",
+                         description="Tag with MODEL: raw text (--text), raw-text documents (--input-format csv, jsonl, "
                                      "pubtator or text: a .txt note or a folder of them), or tokens (CoNLL, the "
                                      "default, or one sentence a line). CoNLL input may carry gold tags; they are "
                                      "kept beside the predictions.")
@@ -24,9 +24,14 @@ def add_parser(verbs) -> None:
     p.add_argument("--text", help="tag this raw text and print one JSON entity per line (start, end, type, text, score; "
                                   "with --linker, concept and concept_score)")
     p.add_argument("--input-format", choices=["conll", "sentences", *DOCUMENT_FORMATS], default=None,
-                   help="conll (default; text for a folder): a token per line (tag column optional); sentences: one whitespace-tokenised "
-                        "sentence per line; raw-text documents: jsonl (id, text), pubtator, or text (a .txt file, or "
-                        "a folder of them, one document each)")
+                   help="conll (default; text for a folder, csv for *.csv and *.csv.gz): a token per line (tag "
+                        "column optional); sentences: one whitespace-tokenised sentence per line; raw-text documents: "
+                        "csv (a note a row: --id-column, --text-column), jsonl (id, text), pubtator, or text (a .txt "
+                        "file, or a folder of them, one document each)")
+    p.add_argument("--id-column", metavar="NAME", help="CSV input: the column naming each note (default: note_id, "
+                                                         "row_id or id, in any case)")
+    p.add_argument("--text-column", metavar="NAME", help="CSV input: the column holding each note's text (default: "
+                                                           "text or note_text, in any case)")
     p.add_argument("--splitter", choices=SPLITTERS, default="abstract",
                    help="raw text (--text, document input): how sentences are cut; abstract: as the training "
                         "corpora were (default: %(default)s); notes: clinical notes, where headings, list items "
@@ -60,6 +65,10 @@ def add_parser(verbs) -> None:
 def run(args) -> int:
     if args.input_format is None and args.text is None and args.input != "-" and os.path.isdir(args.input):
         args.input_format = "text"  # a folder holds .txt notes: token input is a file
+    elif args.input_format is None and args.text is None and args.input.lower().endswith((".csv", ".csv.gz")):
+        args.input_format = "csv"  # a note a row: token input is never CSV
+    if (args.id_column is not None or args.text_column is not None) and (args.text is not None or args.input_format != "csv"):
+        raise usage("--id-column and --text-column apply to CSV input (--input-format csv)")
     if args.encoding is not None and (args.text is not None or args.input_format != "text"):
         raise usage("--encoding applies to raw-text files (--input-format text); --text, JSON Lines, PubTator and "
                     "token input are read as given or as UTF-8")
@@ -76,11 +85,11 @@ def run(args) -> int:
     if args.output_format not in ("conll", "json"):
         raise usage(f"token input is written as --output-format conll or json, not {args.output_format}")
     if args.backend != "loky" or args.scheduler:
-        raise usage("--backend and --scheduler apply to document input (--input-format jsonl, pubtator or text)")
+        raise usage("--backend and --scheduler apply to document input (--input-format csv, jsonl, pubtator or text)")
     if args.splitter != "abstract":
-        raise usage("--splitter applies to raw text (--text, or --input-format jsonl, pubtator or text), not to tokens")
+        raise usage("--splitter applies to raw text (--text, or --input-format csv, jsonl, pubtator or text), not to tokens")
     if args.linker is not None:
-        raise usage("--linker applies to raw text (--text, or --input-format jsonl, pubtator or text), not to tokens")
+        raise usage("--linker applies to raw text (--text, or --input-format csv, jsonl, pubtator or text), not to tokens")
     return _tag_tokens(args)
 
 
@@ -248,7 +257,8 @@ def _tag_documents(args) -> int:
     options = {"input_format": args.input_format, "output_format": args.output_format, "n_jobs": args.n_jobs,
                "backend": args.backend, "scheduler": args.scheduler, "chunk_size": args.chunk_size,
                "splitter": args.splitter, "linker": args.linker, "encoding": "utf-8" if args.encoding is None else args.encoding,
-               "unescape": args.unescape}
+               "unescape": args.unescape,
+               "id_column": args.id_column, "text_column": args.text_column}
     if args.output in (None, "-"):
         if args.restart:
             raise usage("--restart applies to a run into a file (-o); standard output has nothing to resume")

@@ -77,8 +77,10 @@ def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl
 
 
 def _fingerprint(input_path: Path, model: Path, input_format: str, output_format: str, splitter: str = "abstract",
-                 linker: Path | None = None, encoding: str = "utf-8", unescape: bool = False) -> str:
+                 linker: Path | None = None, encoding: str = "utf-8", unescape: bool = False,
+                 columns: tuple[str | None, str | None] = (None, None)) -> str:
     """What a partial output depends on: the input files (name, size, time), their encoding and unescaping,
+    a CSV file's columns,
     the model's metadata, the sentence splitter and the linker's files (name, size, time)."""
     files = text_files(input_path) if input_path.is_dir() else [input_path]
     parts = [input_format, output_format, (model / "crfner.json").read_text(encoding="utf-8")]
@@ -88,6 +90,8 @@ def _fingerprint(input_path: Path, model: Path, input_format: str, output_format
         parts.append(f"encoding={encoding}")
     if unescape:  # nor does reading as written
         parts.append("unescape")
+    if columns != (None, None):  # nor do the default columns
+        parts.append(f"columns={columns}")
     if linker is not None:  # nor does no linker
         parts.append(f"linker={linker}")
         for f in sorted(p for p in linker.rglob("*") if p.is_file()):
@@ -228,6 +232,8 @@ def tag_files(
     linker: str | os.PathLike | None = None,
     encoding: str = "utf-8",
     unescape: bool = False,
+    id_column: str | None = None,
+    text_column: str | None = None,
 ) -> dict:
     """Tag every document of ``input_path`` with the CRF in ``model`` into ``output``.
 
@@ -238,7 +244,9 @@ def tag_files(
     :meth:`crfner.link.Linker.save`, links each entity to a concept id (as ``model``, the Dask
     workers must see it at the same path). ``encoding`` is raw-text (.txt) input's (notes from
     Windows systems are often ``cp1252``); ``unescape`` reads its escaped line breaks (``\\n``
-    written as two characters, as database exports write notes) as line breaks. Returns counts: documents tagged now, documents
+    written as two characters, as database exports write notes) as line breaks. ``id_column``
+    and ``text_column`` name a CSV file's columns (by default ``note_id`` or ``row_id``, and
+    ``text``, in any case). Returns counts: documents tagged now, documents
     resumed from an earlier run (all of them, tagged 0, where an earlier run had completed).
     """
     from tqdm.auto import tqdm
@@ -248,9 +256,10 @@ def tag_files(
     input_path, output = Path(input_path), Path(output)
     input_format = input_format or detect_format(input_path)
     encoding = check_encoding(encoding)
-    documents = read_documents(input_path, input_format, encoding, unescape)
+    documents = read_documents(input_path, input_format, encoding, unescape, id_column, text_column)
     partial, state_file = Path(f"{output}.partial"), Path(f"{output}.state.json")
-    fingerprint = _fingerprint(input_path, model, input_format, output_format, splitter, linker, encoding, unescape)
+    fingerprint = _fingerprint(input_path, model, input_format, output_format, splitter, linker, encoding, unescape,
+                               (id_column, text_column))
     output.parent.mkdir(parents=True, exist_ok=True)
     with _output_lock(output):
         done, size, complete = _resume_point(state_file, partial, output, fingerprint) if resume else (0, 0, False)
@@ -301,13 +310,16 @@ def tag_stream(
     linker: str | os.PathLike | None = None,
     encoding: str = "utf-8",
     unescape: bool = False,
+    id_column: str | None = None,
+    text_column: str | None = None,
 ) -> dict:
     """Like :func:`tag_files`, into the binary stream ``sink`` (standard output, say), a chunk at
     a time as it is done; nothing to resume. Returns the number of documents tagged."""
     model = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs)
     linker = _checked_linker(linker)
     input_path = Path(input_path)
-    documents = read_documents(input_path, input_format or detect_format(input_path), encoding, unescape)
+    documents = read_documents(input_path, input_format or detect_format(input_path), encoding, unescape, id_column,
+                               text_column)
     run, done = _runner(n_jobs, backend, scheduler), 0
     try:
         for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, output_format, splitter, linker):

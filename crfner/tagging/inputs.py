@@ -1,6 +1,7 @@
-"""The documents to tag, read from disk: JSON Lines, PubTator, or raw text (a .txt file is one
-document, a folder holds one per .txt file), raw text in any encoding Python knows, since notes
-exported from Windows systems are often cp1252 rather than UTF-8."""
+"""The documents to tag, read from disk: JSON Lines, PubTator, CSV (a note a row, as MIMIC's note
+tables and data warehouse exports hold them), or raw text (a .txt file is one document, a folder
+holds one per .txt file), raw text in any encoding Python knows, since notes exported from
+Windows systems are often cp1252 rather than UTF-8."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from ..errors import CrfnerError, DataFormatError
 
 __all__ = ["INPUT_FORMATS", "check_encoding", "detect_format", "read_documents", "text_files", "unescape_text"]
 
-INPUT_FORMATS = ("jsonl", "pubtator", "text")
+INPUT_FORMATS = ("csv", "jsonl", "pubtator", "text")
 # What a file's first bytes say it is when it is no plain text, so that a note saved from a word
 # processor, or a PDF, stops the run with what to do instead of being tagged as characters.
 _NOT_TEXT = (
@@ -38,13 +39,16 @@ _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
 
 def detect_format(path: str | os.PathLike) -> str:
     """The input format from the path: a folder of .txt files is ``text``, ``*.jsonl`` is
-    ``jsonl``, a PubTator file (``*.pubtator``, ``*PubTator*.txt``, ``*_corpus.txt``) is ``pubtator``."""
+    ``jsonl``, ``*.csv`` is ``csv``, a PubTator file (``*.pubtator``, ``*PubTator*.txt``,
+    ``*_corpus.txt``) is ``pubtator``."""
     path = Path(path)
     name = path.name.lower()
-    if name.endswith((".jsonl.gz", ".json.gz", ".ndjson.gz", ".pubtator.gz")):
-        name = name[:-3]  # the JSON Lines and PubTator readers read gzip
+    if name.endswith((".jsonl.gz", ".json.gz", ".ndjson.gz", ".pubtator.gz", ".csv.gz")):
+        name = name[:-3]  # the JSON Lines, PubTator and CSV readers read gzip
     if path.is_dir():
         return "text"
+    if name.endswith(".csv"):
+        return "csv"
     if name.endswith((".jsonl", ".json", ".ndjson")):
         return "jsonl"
     if name.endswith(".pubtator") or "pubtator" in name or name.endswith("_corpus.txt"):
@@ -66,12 +70,14 @@ def check_encoding(encoding: str) -> str:
 
 
 def read_documents(path: str | os.PathLike, input_format: str | None = None, encoding: str = "utf-8",
-                   unescape: bool = False) -> Iterator[Document]:
-    """Stream the documents of ``path``: JSON Lines, PubTator, or raw text (a .txt file is one
-    document, a folder holds one document per .txt file, in name order). ``encoding`` is raw
-    text's (a UTF-8 byte-order mark is dropped); JSON Lines and PubTator files are UTF-8.
+                   unescape: bool = False, id_column: str | None = None, text_column: str | None = None) -> Iterator[Document]:
+    """Stream the documents of ``path``: JSON Lines, PubTator, CSV, or raw text (a .txt file is
+    one document, a folder holds one document per .txt file, in name order). ``encoding`` is raw
+    text's (a UTF-8 byte-order mark is dropped); JSON Lines, PubTator and CSV files are UTF-8.
     ``unescape`` reads raw text's escaped line breaks and tabs as such (:func:`unescape_text`);
-    without it, a file of escaped line breaks and no line break is refused."""
+    without it, a file of escaped line breaks and no line break is refused. ``id_column`` and
+    ``text_column`` name a CSV file's columns (:func:`crfner.corpora.csv_notes.read_csv_documents`)."""
+    from ..corpora.csv_notes import read_csv_documents
     from ..corpora.jsonl import read_jsonl
     from ..corpora.pubtator import read_pubtator
 
@@ -84,6 +90,10 @@ def read_documents(path: str | os.PathLike, input_format: str | None = None, enc
         raise CrfnerError(f"{input_format} input is UTF-8; an encoding ({encoding}) applies to raw text (.txt) input")
     if input_format != "text" and unescape:
         raise CrfnerError(f"{input_format} input is read as written; unescaping applies to raw text (.txt) input")
+    if input_format != "csv" and (id_column is not None or text_column is not None):
+        raise CrfnerError(f"{input_format} input has no columns; id and text columns apply to CSV input")
+    if input_format == "csv":
+        return read_csv_documents(path, id_column, text_column)
     if input_format == "jsonl":
         return read_jsonl(path)
     if input_format == "pubtator":

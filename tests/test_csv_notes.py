@@ -1,0 +1,111 @@
+"""Notes in a CSV file, one a row (``crfner.corpora.csv_notes``), as MIMIC's note tables and
+data-warehouse exports hold them: columns found by name, quoted notes over several lines, and
+one-line errors naming the file and the line a bad row starts on."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+
+import pytest
+
+from crfner.corpora.csv_notes import read_csv_documents
+from crfner.errors import CrfnerError, DataFormatError
+from crfner.tagging.inputs import detect_format, read_documents
+
+NOTES = [
+    "HPI: 67 yo M with chest pain.\nMEDICATIONS:\n1. aspirin 81 mg daily\n2. metoprolol 25 mg bid\n",
+    'ALLERGIES: "sulfa" (rash), penicillin\r\nPlan: stop lisinopril, start amlodipine 5 mg',
+    "Pt stable, no complaints",
+]
+
+
+def _csv(header, rows) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def test_mimic_iv_discharge_notes_gzipped_with_notes_over_several_lines(tmp_path):
+    header = ["note_id", "subject_id", "hadm_id", "note_type", "note_seq", "charttime", "storetime", "text"]
+    rows = [[f"1000{i}-DS-{i}", 1000 + i, 2000 + i, "DS", i, "2150-01-01 00:00:00", "", note] for i, note in enumerate(NOTES)]
+    path = tmp_path / "discharge.csv.gz"
+    path.write_bytes(gzip.compress(_csv(header, rows).encode("utf-8")))
+    documents = list(read_csv_documents(path))
+    assert [(d.id, d.text) for d in documents] == [(f"1000{i}-DS-{i}", note) for i, note in enumerate(NOTES)]
+    assert detect_format(path) == "csv" and list(read_documents(path)) == documents  # CR LF inside a note kept as stored
+
+
+def test_mimic_iii_columns_in_capitals_and_columns_named(tmp_path):
+    path = tmp_path / "NOTEEVENTS.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + _csv(["ROW_ID", "SUBJECT_ID", "CATEGORY", "TEXT"],
+                                           [[i + 1, 7, "Nursing", note] for i, note in enumerate(NOTES)]).encode("utf-8"))
+    assert [(d.id, d.text) for d in read_csv_documents(path)] == [(str(i + 1), note) for i, note in enumerate(NOTES)]
+    assert next(iter(read_csv_documents(path, id_column="category", text_column="TEXT"))).id == "Nursing"
+    # the first note runs over lines 2 to 6, so the second starts on line 7
+    with pytest.raises(DataFormatError, match=r"line 7: note id 'Nursing' appears twice \(first on line 2\)"):
+        list(read_csv_documents(path, id_column="CATEGORY"))
+
+
+def test_a_note_longer_than_the_csv_modules_default_field_limit_is_read(tmp_path):
+    note = "Pt stable. " * 20000  # 220,000 characters; csv's default limit is 131,072
+    (tmp_path / "n.csv").write_text(_csv(["id", "text"], [["a", note]]), encoding="utf-8")
+    assert [len(d.text) for d in read_csv_documents(tmp_path / "n.csv")] == [len(note)]
+
+
+@pytest.mark.parametrize(("content", "line", "problem"), [
+    ("", 1, "empty: a CSV file of notes needs a header row"),
+    ("subject_id,body\n1,x\n", 1, r"no id column \(note_id or row_id or id\); name it with --id-column \(the header has 'subject_id', 'body'\)"),
+    ("note_id,body\n1,x\n", 1, r"no text column \(text or note_text\); name it with --text-column"),
+    ('id,text\n1,"two\nlines"\n2,x,extra\n', 4, "3 fields, where the header has 2"),
+    ("id,text\n1,x\n ,y\n", 3, "no id in column 'id'"),
+    ('id,text\n1,"a"b\n', 2, r"not valid CSV \("),
+    (b"id,text\n1,ok\n2,caf\xe9\n", 3, r"not UTF-8 text \(invalid continuation byte at byte 6 of the line\)"),
+])
+def test_malformed_files_are_one_line_errors_naming_file_and_line(tmp_path, content, line, problem):
+    path = tmp_path / "notes.csv"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    with pytest.raises(DataFormatError, match=rf"notes\.csv, line {line}: {problem}") as caught:
+        list(read_csv_documents(path))
+    assert "\n" not in str(caught.value)
+
+
+def test_the_header_is_checked_before_any_row_is_read(tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text("subject_id,text\n1,x\n", encoding="utf-8")
+    with pytest.raises(DataFormatError, match="no id column"):
+        read_documents(path, "csv")  # not iterated: tagging stops before it writes anything
+    with pytest.raises(DataFormatError, match="cannot be read as gzip"):
+        (tmp_path / "fake.csv.gz").write_bytes(b"id,text\n1,x\n")
+        list(read_csv_documents(tmp_path / "fake.csv.gz"))
+    with pytest.raises(CrfnerError, match="id and text columns apply to CSV input"):
+        read_documents(path, "text", id_column="subject_id")
+
+
+def test_the_command_line_tags_a_csv_file_of_notes(fitted, tmp_path, capsys):
+    from crfner.cli import main
+    from crfner.tagging.annotate import tag_text
+    from crfner.tagging.batch import _fingerprint
+
+    model = fitted.save(tmp_path / "model")
+    path = tmp_path / "notes.csv"
+    path.write_text(_csv(["MRN", "Body"], [[f"p{i}", note] for i, note in enumerate(NOTES)]), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["tag", str(model), str(path), "--splitter", "notes", "-o", str(out), "-q"]) == 2  # no default column
+    assert "no id column" in capsys.readouterr().err and not out.exists()
+    assert main(["tag", str(model), str(path), "--splitter", "notes", "--id-column", "MRN", "--text-column", "body",
+                 "-o", str(out), "-q"]) == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(r["id"], r["text"]) for r in records] == [(f"p{i}", note) for i, note in enumerate(NOTES)]
+    for record in records:
+        expected = [[e.start, e.end, e.type] for e in tag_text(fitted, record["text"], splitter="notes")]
+        assert [[e["start"], e["end"], e["type"]] for e in record["entities"]] == expected
+    assert main(["tag", str(model), str(path), "--input-format", "text", "--id-column", "MRN"]) == 2
+    assert "--id-column and --text-column apply to CSV input" in capsys.readouterr().err
+    resolved = model.resolve()  # a partial output read from other columns is not resumed
+    assert (_fingerprint(path, resolved, "csv", "jsonl", columns=("MRN", "body"))
+            != _fingerprint(path, resolved, "csv", "jsonl", columns=("MRN", "other")))
