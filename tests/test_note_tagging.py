@@ -180,18 +180,19 @@ WORDS = ["HTN", "DM2", "hypertension", "cisplatin", "nephrotoxicity", "aspirin",
          "heparin", "induced", "thrombocytopenia", "Delirium", "5000", "units", "y/o", "Dr.", "CKD", "s/p"]
 PHRASE = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join)
 # A block of one to four items: each on its own line ("# ", "- ", "1. " numbered in order, a
-# bullet, a checkbox, an arrow, a table row, a roman numeral, Word's bullets), or several on one
-# line ("# ", a bullet).
+# bullet, a checkbox, an arrow, a table row, a roman numeral, Word's bullets, a log's time
+# stamps), or several on one line ("# ", a bullet).
 ITEMS = st.tuples(st.sampled_from(["# ", "- ", "1. ", "#", "\u2022 ", "\u25aa ", "[X] ", "-> ", "| ", "II. ", "o ",
-                                   "\uf0b7 ", "\u00a7 ", "inline# ", "inline\u25e6 ", "inline\uf0b7 "]),
+                                   "\uf0b7 ", "\u00a7 ", "inline# ", "inline\u25e6 ", "inline\uf0b7 ", "stamp"]),
                   st.lists(PHRASE, min_size=1, max_size=4))
 BLOCK = st.one_of(st.tuples(st.just("heading"), st.sampled_from(["PLAN:", "PROBLEM LIST:", "MEDICATIONS"])),
                   st.tuples(st.just("prose"), PHRASE), st.tuples(st.just("items"), ITEMS))
 
 
-def _note(blocks) -> tuple[str, list[int]]:
-    """The note's text and the offsets where its list items (markers included) begin."""
-    text, starts = "", []
+def _note(blocks) -> tuple[str, list[int], list[int]]:
+    """The note's text, the offsets where its list items (markers included) begin, and where a
+    time-stamped entry and the text it stamps begin (a stamp is read, not left out as a marker)."""
+    text, starts, stamps = "", [], []
     for kind, content in blocks:
         if text:
             text += "\n"
@@ -207,26 +208,34 @@ def _note(blocks) -> tuple[str, list[int]]:
                 continue
             if k:
                 text += "\n"
+            if marker == "stamp":
+                stamp = f"{8 + k:02d}{15 * k:02d} - "
+                stamps += [len(text), len(text) + len(stamp)]
+                text += stamp + phrase
+                continue
             starts.append(len(text))
             if marker == "#" and not phrase[0].isalnum():
                 marker = "# "  # "#" glued to a word only: "#HTN"
             text += (f"{k + 1}. " if marker == "1. " else marker) + phrase
-    return text, starts
+    return text, starts, stamps
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(BLOCK, min_size=1, max_size=6))
 def test_note_entities_slice_back_and_never_span_two_list_items(fitted, blocks):
-    text, item_starts = _note(blocks)
-    # what the model reads never runs across an item's start, marker included, whatever it tags
+    text, item_starts, stamps = _note(blocks)
+    # what the model reads never runs across an item's start, marker included, whatever it tags,
+    # nor across a stamped entry's start or the start of what the stamp stamps
     for sentence in tagging_sentences(text)[0]:
         assert not any(sentence[0].start <= start < sentence[-1].end for start in item_starts), (text, sentence)
+        assert not any(sentence[0].start < start < sentence[-1].end for start in stamps), (text, sentence)
     entities = tag_text(fitted, text, splitter="notes")
     (document,) = tag_documents(fitted, [Document("n", text)], splitter="notes")
     assert [(m.start, m.end, m.type) for m in document.mentions] == [(e.start, e.end, e.type) for e in entities]
     for e in entities:
         assert text[e.start : e.end] == e.text
         assert not any(e.start <= start < e.end for start in item_starts), (text, e)  # nor its marker
+        assert not any(e.start < start < e.end for start in stamps), (text, e)
 
 
 def test_the_spacy_component_takes_the_splitter(fitted, tmp_path):
