@@ -79,9 +79,9 @@ def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl
 def _fingerprint(input_path: Path, model: Path, input_format: str, output_format: str, splitter: str = "abstract",
                  linker: Path | None = None, encoding: str = "utf-8", unescape: bool = False,
                  columns: tuple[str | None, str | None] = (None, None)) -> str:
-    """What a partial output depends on: the input files (name, size, time), their encoding and unescaping,
-    a CSV file's columns,
-    the model's metadata, the sentence splitter and the linker's files (name, size, time)."""
+    """What a partial output depends on: the input files (name, size, time), how they are read
+    (encoding, unescaping, a CSV file's columns), the model's metadata, the sentence splitter
+    and the linker's files (name, size, time)."""
     files = text_files(input_path) if input_path.is_dir() else [input_path]
     parts = [input_format, output_format, (model / "crfner.json").read_text(encoding="utf-8")]
     if splitter != "abstract":  # the default adds nothing: partial outputs of earlier versions still resume

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple, Sequence
 
+from .note_values import MEASURE, after_value, before_words, stamp_end
 from .section_names import SOAP_HEADINGS, is_section_name, normal_name
 from .splitter import clip_passages
-from .note_values import MEASURE, after_value, before_words, stamp_end
 from .tokenizer import SEPARATOR
 
 __all__ = ["heading_name_span", "is_heading_line", "line_units", "marker_end"]
