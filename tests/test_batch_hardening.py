@@ -217,3 +217,17 @@ def test_a_bare_benchmark_says_how_long_before_starting(monkeypatch, tmp_path, c
     monkeypatch.setattr(crfner.benchmark, "run_benchmark", fake_run)
     assert main(["benchmark", "--out", str(tmp_path / "b"), "-q"]) == 130
     assert len(seen) == 1 and "about 20 minutes" in seen[0] and "--config" in seen[0]
+
+
+def test_a_run_stopped_by_bad_input_before_any_chunk_leaves_nothing_behind(model, tmp_path, capsys):
+    bad = tmp_path / "in.jsonl"
+    bad.write_text('{"id": "1", "text": "Aspirin."}\n{"id": "1", "text": "Heparin."}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["tag", str(model), str(bad), "--input-format", "jsonl", "-o", str(out), "-q"]) == 2
+    _one_line_error(capsys.readouterr().err, "in.jsonl, line 2", "appears twice")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]  # no .partial, state or lock file
+    # once a chunk is recorded, what was tagged stays for a resumed run
+    bad.write_text("".join(f'{{"id": "{i}", "text": "Aspirin."}}\n' for i in range(3)) + "{\n", encoding="utf-8")
+    with pytest.raises(CrfnerError, match="line 4"):
+        tag_files(model, bad, out, input_format="jsonl", chunk_size=1, progress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl.partial", "out.jsonl.state.json"]

@@ -191,6 +191,18 @@ def _output_lock(output: Path) -> Iterator[None]:
         os.close(fd)  # releases the lock
 
 
+@contextlib.contextmanager
+def _removed_if_unrecorded(partial: Path, state_file: Path, fresh: bool) -> Iterator[None]:
+    """On an error (bad input, an interrupt), a fresh run's partial output goes when no chunk of
+    it was recorded: there is nothing to resume, and no stray ``.partial`` is left beside the output."""
+    try:
+        yield
+    except BaseException:
+        if fresh and not state_file.exists():
+            partial.unlink(missing_ok=True)
+        raise
+
+
 def _resume_point(state_file: Path, partial: Path, output: Path, fingerprint: str) -> tuple[int, int, bool]:
     """(documents, bytes) already done by an earlier run with the same input, model and options,
     and whether that run completed (killed after its final rename, before removing its state)."""
@@ -266,7 +278,7 @@ def tag_files(
         if complete:
             state_file.unlink(missing_ok=True)
             return {"documents": done, "tagged": 0, "resumed": done, "output": str(output)}
-        with open(partial, "r+b" if size else "wb") as sink:
+        with _removed_if_unrecorded(partial, state_file, fresh=not size), open(partial, "r+b" if size else "wb") as sink:
             sink.truncate(size)  # drops whatever an interrupted chunk left half-written
             sink.seek(size)
             skipped = sum(1 for _ in islice(documents, done))
