@@ -209,6 +209,8 @@ def _note(blocks) -> tuple[str, list[int], list[int]]:
             if k:
                 text += "\n"
             if marker == "stamp":
+                if not phrase[0].isalpha():
+                    phrase = "Pt " + phrase  # a stamp is followed by words: "0800 - 81" may be a range
                 stamp = f"{8 + k:02d}{15 * k:02d} - "
                 stamps += [len(text), len(text) + len(stamp)]
                 text += stamp + phrase
