@@ -63,10 +63,10 @@ def add_parser(verbs) -> None:
 
 
 def run(args) -> int:
-    if args.input_format is None and args.text is None and args.input != "-" and os.path.isdir(args.input):
-        args.input_format = "text"  # a folder holds .txt notes: token input is a file
-    elif args.input_format is None and args.text is None and args.input.lower().endswith((".csv", ".csv.gz")):
-        args.input_format = "csv"  # a note a row: token input is never CSV
+    if args.input_format is None and args.text is None and args.input != "-":
+        detected = _document_format(args.input)  # a folder of .txt notes, or a CSV file of them: never token input
+        if detected == "csv" or os.path.isdir(args.input):
+            args.input_format = detected
     if (args.id_column is not None or args.text_column is not None) and (args.text is not None or args.input_format != "csv"):
         raise usage("--id-column and --text-column apply to CSV input (--input-format csv)")
     if args.encoding is not None and (args.text is not None or args.input_format != "text"):

@@ -135,8 +135,9 @@ def _text_document(path: Path, encoding: str, unescape: bool = False) -> Documen
     Notepad's "Unicode" and PowerShell's ``>`` save) is read in that encoding; files that are no
     text (PDF, Word, RTF, gzip) or hold NUL characters are refused with what to do."""
     raw = path.read_bytes()
+    opening = raw[:16].removeprefix(codecs.BOM_UTF8)  # enough for the longest mark: no copy of the whole file
     for magic, kind in _NOT_TEXT:
-        if raw.removeprefix(codecs.BOM_UTF8).startswith(magic):
+        if opening.startswith(magic):
             raise DataFormatError(f"{kind}, not plain text; save or convert it as plain text (.txt) first", path)
     if encoding == "utf-8":
         encoding = next((wide for bom, wide in _WIDE_BOMS if raw.startswith(bom)), "utf-8-sig")
