@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from ..errors import CrfnerError
+from ..errors import CrfnerError, DataFormatError
 from .common import add_common, add_model_gazetteers, load_model, positive_int, progress, usage
 
 DOCUMENT_FORMATS = ("csv", "jsonl", "pubtator", "text")
@@ -20,7 +20,9 @@ def add_parser(verbs) -> None:
                                      "default, or one sentence a line). CoNLL input may carry gold tags; they are "
                                      "kept beside the predictions.")
     p.add_argument("model", help="model directory")
-    p.add_argument("input", nargs="?", default="-", help="input file (default: standard input)")
+    p.add_argument("input", nargs="?", default="-", help="input file, or a folder of .txt notes (default: standard "
+                                                           "input, read whole before tagging; a raw-text note "
+                                                           "piped in is one document, named stdin)")
     p.add_argument("--text", help="tag this raw text and print one JSON entity per line (start, end, type, text, score; "
                                   "with --linker, concept and concept_score)")
     p.add_argument("--input-format", choices=["conll", "sentences", *DOCUMENT_FORMATS], default=None,
@@ -183,8 +185,6 @@ def _read_tokens(args):
     rather than columns is a one-line error that says so (a damaged gzip file is the readers')."""
     import tempfile
 
-    from ..errors import DataFormatError
-
     source = args.input
     if source == "-":
         fd, source = tempfile.mkstemp(prefix="crfner-stdin-", suffix=".txt")
@@ -248,8 +248,6 @@ def _tag_documents(args) -> int:
     """Raw-text documents in, entities by character offsets out: streamed, parallel, resumable."""
     from ..tagging.batch import tag_files, tag_stream
 
-    if args.input == "-":
-        raise usage("document input must be a file or folder, not standard input")
     if args.output_format not in ("jsonl", "pubtator"):
         raise usage("document input is written as --output-format jsonl or pubtator")
     if args.allow_gazetteer_change or args.gazetteer:
@@ -259,6 +257,8 @@ def _tag_documents(args) -> int:
                "splitter": args.splitter, "linker": args.linker, "encoding": "utf-8" if args.encoding is None else args.encoding,
                "unescape": args.unescape,
                "id_column": args.id_column, "text_column": args.text_column}
+    if args.input == "-":
+        return _tag_standard_input(args, options)
     if args.output in (None, "-"):
         if args.restart:
             raise usage("--restart applies to a run into a file (-o); standard output has nothing to resume")
@@ -271,4 +271,39 @@ def _tag_documents(args) -> int:
         return 0
     resumed = f" ({done['resumed']} from an earlier, interrupted run)" if done["resumed"] else ""
     print(f"tagged {_plural(done['documents'], 'document')} into {done['output']}{resumed}", file=sys.stderr)
+    return 0
+
+
+def _tag_standard_input(args, options: dict) -> int:
+    """Documents piped in (``cat note.txt | crfner tag MODEL --input-format text``): read whole
+    into a temporary folder as ``stdin.txt`` (raw text is one document, named ``stdin``),
+    ``stdin.jsonl``, ``stdin.pubtator`` or ``stdin.csv``, then tagged; errors name standard input,
+    and the folder goes however the run ends. Into a file, the output is written atomically;
+    there is nothing to resume."""
+    import shutil
+    import tempfile
+
+    from ..atomic import atomic_open
+    from ..tagging.batch import tag_stream
+
+    if args.restart:
+        raise usage("--restart applies to a run over files; standard input has nothing to resume")
+    folder = tempfile.mkdtemp(prefix="crfner-stdin-")
+    spooled = os.path.join(folder, "stdin." + {"pubtator": "pubtator", "text": "txt"}.get(args.input_format, args.input_format))
+    try:
+        with open(spooled, "wb") as handle:
+            shutil.copyfileobj(sys.stdin.buffer, handle)
+        if args.output in (None, "-"):
+            tag_stream(args.model, spooled, sys.stdout.buffer, **options)
+            return 0
+        with atomic_open(args.output, "wb") as sink:
+            done = tag_stream(args.model, spooled, sink, **options)
+    except DataFormatError as error:
+        problem = error.problem.replace(spooled, STDIN)
+        raise DataFormatError(problem, STDIN if error.path == spooled else error.path, error.line) from None
+    except CrfnerError as error:
+        raise CrfnerError(str(error).replace(spooled, STDIN)) from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    print(f"tagged {_plural(done['documents'], 'document')} into {args.output}", file=sys.stderr)
     return 0
