@@ -1,12 +1,13 @@
-"""Raw-text input read from disk (``crfner.tagging.inputs``): files that are no text are refused
-with what to do, UTF-16 and UTF-32 notes with a byte-order mark are read, a NUL names its line,
-and a folder's notes are its ``*.txt`` files in any case."""
+"""Raw-text input read from disk (``crfner.tagging.inputs``): files that are no text (HTML and
+XML documents too) are refused with what to do, UTF-16 and UTF-32 notes with a byte-order mark
+are read, a NUL names its line, and a folder's notes are its ``*.txt`` files in any case."""
 
 from __future__ import annotations
 
 import gzip
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -45,6 +46,32 @@ def test_files_that_are_no_text_are_refused_with_what_to_do(tmp_path, name, enco
     message = str(caught.value)
     assert message.startswith(f"{tmp_path / 'note.txt'}: {kind}") and "save or convert it as plain text" in message
     assert "\n" not in message
+
+
+MARKUP = {
+    "html": ("\n  <!DOCTYPE html>\n<html><body><p>HPI: chest pain&nbsp;and dyspnea.</p></body></html>\n", "an HTML document"),
+    "html in capitals": ("<HTML>\n<BODY>HPI: chest pain</BODY></HTML>", "an HTML document"),
+    "a body": ("<body>HPI: chest pain<br>Meds: aspirin</body>", "an HTML document"),
+    "hl7 cda": ('<?xml version="1.0"?>\n<ClinicalDocument xmlns="urn:hl7-org:v3"><text>HPI</text></ClinicalDocument>',
+                "an XML document (an HL7 CDA?)"),
+}
+
+
+@pytest.mark.parametrize("name", MARKUP)
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])  # checked on the text read, in any encoding
+def test_markup_documents_are_refused_with_what_to_do(tmp_path, name, encoding):
+    text, kind = MARKUP[name]
+    (tmp_path / "note.txt").write_text(text, encoding=encoding)
+    expected = re.escape(f"{tmp_path / 'note.txt'}: {kind}, not plain text; save or convert it")
+    with pytest.raises(DataFormatError, match=f"^{expected}"):
+        list(read_documents(tmp_path / "note.txt", "text"))
+
+
+@pytest.mark.parametrize("text", ["<5 mm nodule, stable.\n", "< 2 cm mass\n", "<p>HPI: chest pain</p>\n",
+                                  "HPI: see <html> attachment\n"])
+def test_notes_that_only_hold_angle_brackets_are_read(tmp_path, text):
+    (tmp_path / "note.txt").write_text(text, encoding="utf-8")
+    assert [d.text for d in read_documents(tmp_path / "note.txt", "text")] == [text]
 
 
 def test_the_command_line_stops_on_them_and_writes_nothing(fitted, tmp_path, capsys):

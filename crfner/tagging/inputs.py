@@ -28,6 +28,10 @@ _NOT_TEXT = (
     (b"{\\rtf", "an RTF document"),
     (b"\x1f\x8b", "gzip-compressed"),
 )
+# How a markup document opens (after white space, in any case), checked once the text is read:
+# tagged as characters, its tags and entities would be tagged with the note.
+_MARKUP = (("<!doctype html", "an HTML document"), ("<html", "an HTML document"), ("<body", "an HTML document"),
+           ("<?xml", "an XML document (an HL7 CDA?)"))
 # Escapes that a note exported from a database or a CSV file may carry in place of its line
 # breaks and tabs ("HPI:\n67 yo M"), and "\\" for a backslash; any other backslash is text.
 _ESCAPE = re.compile(r"\\(\\|r\\n|[nrt])")
@@ -133,7 +137,7 @@ def _text_document(path: Path, encoding: str, unescape: bool = False) -> Documen
     """One raw-text file as a document. Its lines end as Python reads text (CR LF is one
     character). Read as UTF-8, a file that opens with a UTF-16 or UTF-32 byte-order mark (as
     Notepad's "Unicode" and PowerShell's ``>`` save) is read in that encoding; files that are no
-    text (PDF, Word, RTF, gzip) or hold NUL characters are refused with what to do."""
+    text (PDF, Word, RTF, gzip, HTML, XML) or hold NUL characters are refused with what to do."""
     raw = path.read_bytes()
     opening = raw[:16].removeprefix(codecs.BOM_UTF8)  # enough for the longest mark: no copy of the whole file
     for magic, kind in _NOT_TEXT:
@@ -148,6 +152,10 @@ def _text_document(path: Path, encoding: str, unescape: bool = False) -> Documen
         name = "UTF-8" if encoding == "utf-8-sig" else encoding
         where = f"{error.reason} at byte {error.start}" if isinstance(error, UnicodeDecodeError) else str(error)
         raise DataFormatError(f"not {name} text ({where}){hint}", path) from None
+    opening = text[:64].lstrip().lower()
+    for markup, kind in _MARKUP:
+        if opening.startswith(markup):
+            raise DataFormatError(f"{kind}, not plain text; save or convert it as plain text (.txt) first", path)
     nul = text.find("\x00")
     if nul >= 0:
         raise DataFormatError("a NUL character: binary data, or text in UTF-16 or UTF-32 with no byte-order mark "
