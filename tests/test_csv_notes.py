@@ -109,3 +109,31 @@ def test_the_command_line_tags_a_csv_file_of_notes(fitted, tmp_path, capsys):
     resolved = model.resolve()  # a partial output read from other columns is not resumed
     assert (_fingerprint(path, resolved, "csv", "jsonl", columns=("MRN", "body"))
             != _fingerprint(path, resolved, "csv", "jsonl", columns=("MRN", "other")))
+
+
+def _escaped(note: str) -> str:
+    return note.replace("\\", "\\\\").replace("\r\n", "\\r\\n").replace("\n", "\\n")
+
+
+def test_notes_exported_with_escaped_line_breaks_are_refused_unless_unescaped(fitted, tmp_path, capsys):
+    from crfner.cli import main
+
+    path = tmp_path / "export.csv"
+    rows = [["a", NOTES[2]], ["b", NOTES[0]], ["d", "x\\ny"], ["c", _escaped(NOTES[0] + "Files: C:\\notes\\n7\tend")]]
+    path.write_text(_csv(["id", "text"], rows), encoding="utf-8")
+    read = read_csv_documents(path)
+    # a note with line breaks of its own, or with one escaped line break, is read as stored
+    assert [d.text for d in (next(read), next(read), next(read))] == [NOTES[2], NOTES[0], "x\\ny"]
+    with pytest.raises(DataFormatError) as caught:
+        next(read)
+    # the error names the row's first line: note b runs over five lines (3 to 7), d is on 8, c starts on 9
+    assert str(caught.value).startswith(f"{path}, line 9: note 'c': 4 escaped line breaks") and "--unescape" in str(caught.value)
+    documents = list(read_documents(path, unescape=True))
+    assert [d.text for d in documents] == [NOTES[2], NOTES[0], "x\ny", NOTES[0] + "Files: C:\\notes\\n7\tend"]
+    model, out = fitted.save(tmp_path / "model"), tmp_path / "out.jsonl"
+    assert main(["tag", str(model), str(path), "--splitter", "notes", "-o", str(out), "-q"]) == 2
+    assert "line 9: note 'c'" in capsys.readouterr().err and not out.exists()
+    assert main(["tag", str(model), str(path), "--splitter", "notes", "--unescape", "-o", str(out), "-q"]) == 0
+    assert [json.loads(line)["text"] for line in out.read_text(encoding="utf-8").splitlines()] == [d.text for d in documents]
+    assert main(["tag", str(model), str(path), "--input-format", "jsonl", "--unescape"]) == 2
+    assert "--unescape applies to raw-text files and CSV notes" in capsys.readouterr().err

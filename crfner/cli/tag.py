@@ -42,7 +42,7 @@ def add_parser(verbs) -> None:
                    help="raw-text input (--input-format text: a .txt note or a folder of them): the files' encoding, "
                         "e.g. cp1252 for notes exported from Windows systems (default: utf-8, a byte-order mark dropped)")
     p.add_argument("--unescape", action="store_true",
-                   help="raw-text input: read escaped line breaks and tabs (\\n, \\r\\n, \\t written as two "
+                   help="raw-text and CSV input: read escaped line breaks and tabs (\\n, \\r\\n, \\t written as two "
                         "characters, as database and CSV exports write notes) as line breaks and tabs; offsets are "
                         "into the text so read")
     p.add_argument("--linker", metavar="PATH",
@@ -74,9 +74,9 @@ def run(args) -> int:
     if args.encoding is not None and (args.text is not None or args.input_format != "text"):
         raise usage("--encoding applies to raw-text files (--input-format text); --text, JSON Lines, PubTator and "
                     "token input are read as given or as UTF-8")
-    if args.unescape and (args.text is not None or args.input_format != "text"):
-        raise usage("--unescape applies to raw-text files (--input-format text); --text, JSON Lines, PubTator and "
-                    "token input are read as written")
+    if args.unescape and (args.text is not None or args.input_format not in ("text", "csv")):
+        raise usage("--unescape applies to raw-text files and CSV notes (--input-format text or csv); --text, JSON "
+                    "Lines, PubTator and token input are read as written")
     if args.text is not None:
         return _tag_text(args)
     args.input_format = args.input_format or "conll"

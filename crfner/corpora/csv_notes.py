@@ -2,7 +2,7 @@
 (MIMIC-IV-Note's ``discharge.csv.gz``: ``note_id``, ..., ``text``; MIMIC-III's
 ``NOTEEVENTS.csv``: ``ROW_ID``, ..., ``TEXT``): one column names each note, another holds its
 text, and a quoted field may span lines. Offsets count the characters of the text field as it
-is stored, line ends included."""
+is stored, line ends included, or as unescaped where the export escaped its line breaks."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from ..errors import DataFormatError, excerpt
+from ..text.escapes import escaped_line_breaks, unescape_text
 from .documents import Document
 
 __all__ = ["ID_COLUMNS", "TEXT_COLUMNS", "read_csv_documents"]
@@ -27,14 +28,16 @@ TEXT_COLUMNS = ("text", "note_text")
 _FIELD_LIMIT = 1 << 30
 
 
-def read_csv_documents(path: str | os.PathLike, id_column: str | None = None,
-                       text_column: str | None = None) -> Iterator[Document]:
+def read_csv_documents(path: str | os.PathLike, id_column: str | None = None, text_column: str | None = None,
+                       unescape: bool = False) -> Iterator[Document]:
     """Stream the notes of a CSV file (``*.csv.gz`` through gzip; UTF-8, a byte-order mark
     dropped): a header row, then a note a row, its id from ``id_column`` and its text from
     ``text_column`` (by default the first of :data:`ID_COLUMNS` and :data:`TEXT_COLUMNS` the
-    header has, in any case). The header is checked at once; a malformed row, a row without an
-    id, or an id seen before raises :class:`~crfner.errors.DataFormatError` naming the file and
-    the line the row starts on."""
+    header has, in any case). ``unescape`` reads line breaks and tabs escaped as two characters
+    (``\\n``, as some exports write them) as such (:func:`crfner.text.escapes.unescape_text`);
+    without it, a note with such line breaks and none of its own is refused. The header is
+    checked at once; a malformed row, a row without an id, or an id seen before raises
+    :class:`~crfner.errors.DataFormatError` naming the file and the line the row starts on."""
     path = Path(path)
     if path.is_dir():
         raise DataFormatError("is a directory, not a file", path)
@@ -50,10 +53,11 @@ def read_csv_documents(path: str | os.PathLike, id_column: str | None = None,
     except BaseException:
         handle.close()
         raise
-    return _notes(path, handle, reader, header, *columns)
+    return _notes(path, handle, reader, header, *columns, unescape)
 
 
-def _notes(path: Path, handle, reader, header: list[str], id_index: int, text_index: int) -> Iterator[Document]:
+def _notes(path: Path, handle, reader, header: list[str], id_index: int, text_index: int,
+           unescape: bool) -> Iterator[Document]:
     """The rows after the header as documents (see :func:`read_csv_documents`)."""
     seen: dict[str, int] = {}
     line = reader.line_num + 1  # where the next row starts
@@ -74,7 +78,13 @@ def _notes(path: Path, handle, reader, header: list[str], id_index: int, text_in
             if note_id in seen:
                 raise DataFormatError(f"note id {excerpt(note_id)} appears twice (first on line {seen[note_id]})", path, first)
             seen[note_id] = first
-            yield Document(note_id, row[text_index])
+            text = row[text_index]
+            escaped = 0 if unescape else escaped_line_breaks(text)
+            if escaped >= 2:
+                raise DataFormatError(f"note {excerpt(note_id)}: {escaped} escaped line breaks ('\\n' as two characters) "
+                                      "and no line break, as some exports write a note; give --unescape to read them "
+                                      "as line breaks", path, first)
+            yield Document(note_id, unescape_text(text) if unescape else text)
 
 
 def _decoded(handle, path: Path) -> Iterator[str]:

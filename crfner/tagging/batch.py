@@ -255,8 +255,8 @@ def tag_files(
     notes: headings, list items, line breaks). ``linker``, a directory saved by
     :meth:`crfner.link.Linker.save`, links each entity to a concept id (as ``model``, the Dask
     workers must see it at the same path). ``encoding`` is raw-text (.txt) input's (notes from
-    Windows systems are often ``cp1252``); ``unescape`` reads its escaped line breaks (``\\n``
-    written as two characters, as database exports write notes) as line breaks. ``id_column``
+    Windows systems are often ``cp1252``); ``unescape`` reads raw text's and CSV notes' escaped
+    line breaks (``\\n`` written as two characters, as database exports write notes) as line breaks. ``id_column``
     and ``text_column`` name a CSV file's columns (by default ``note_id`` or ``row_id``, and
     ``text``, in any case). Returns counts: documents tagged now, documents
     resumed from an earlier run (all of them, tagged 0, where an earlier run had completed).

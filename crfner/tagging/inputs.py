@@ -8,13 +8,13 @@ from __future__ import annotations
 import codecs
 import io
 import os
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
 from ..corpora.documents import Document
 from ..errors import CrfnerError, DataFormatError
+from ..text.escapes import escaped_line_breaks, unescape_text
 
 __all__ = ["INPUT_FORMATS", "check_encoding", "detect_format", "read_documents", "text_files", "unescape_text"]
 
@@ -32,10 +32,6 @@ _NOT_TEXT = (
 # tagged as characters, its tags and entities would be tagged with the note.
 _MARKUP = (("<!doctype html", "an HTML document"), ("<html", "an HTML document"), ("<body", "an HTML document"),
            ("<?xml", "an XML document (an HL7 CDA?)"))
-# Escapes that a note exported from a database or a CSV file may carry in place of its line
-# breaks and tabs ("HPI:\n67 yo M"), and "\\" for a backslash; any other backslash is text.
-_ESCAPE = re.compile(r"\\(\\|r\\n|[nrt])")
-_UNESCAPED = {"\\": "\\", "r\\n": "\n", "n": "\n", "r": "\n", "t": "\t"}
 # UTF-32's marks first: UTF-32-LE's opens with UTF-16-LE's.
 _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
               (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -78,8 +74,8 @@ def read_documents(path: str | os.PathLike, input_format: str | None = None, enc
     """Stream the documents of ``path``: JSON Lines, PubTator, CSV, or raw text (a .txt file is
     one document, a folder holds one document per .txt file, in name order). ``encoding`` is raw
     text's (a UTF-8 byte-order mark is dropped); JSON Lines, PubTator and CSV files are UTF-8.
-    ``unescape`` reads raw text's escaped line breaks and tabs as such (:func:`unescape_text`);
-    without it, a file of escaped line breaks and no line break is refused. ``id_column`` and
+    ``unescape`` reads raw text's and CSV notes' escaped line breaks and tabs as such
+    (:func:`unescape_text`); without it, a note of escaped line breaks and no line break is refused. ``id_column`` and
     ``text_column`` name a CSV file's columns (:func:`crfner.corpora.csv_notes.read_csv_documents`)."""
     from ..corpora.csv_notes import read_csv_documents
     from ..corpora.jsonl import read_jsonl
@@ -92,12 +88,12 @@ def read_documents(path: str | os.PathLike, input_format: str | None = None, enc
     input_format = input_format or detect_format(path)
     if input_format != "text" and encoding != "utf-8":
         raise CrfnerError(f"{input_format} input is UTF-8; an encoding ({encoding}) applies to raw text (.txt) input")
-    if input_format != "text" and unescape:
-        raise CrfnerError(f"{input_format} input is read as written; unescaping applies to raw text (.txt) input")
+    if input_format not in ("text", "csv") and unescape:
+        raise CrfnerError(f"{input_format} input is read as written; unescaping applies to raw text (.txt) and CSV input")
     if input_format != "csv" and (id_column is not None or text_column is not None):
         raise CrfnerError(f"{input_format} input has no columns; id and text columns apply to CSV input")
     if input_format == "csv":
-        return read_csv_documents(path, id_column, text_column)
+        return read_csv_documents(path, id_column, text_column, unescape)
     if input_format == "jsonl":
         return read_jsonl(path)
     if input_format == "pubtator":
@@ -124,13 +120,6 @@ def _holding(folder: Path) -> str:
         return " (it holds no file)"
     common = ", ".join(f"{n} {suffix}" for suffix, n in sorted(counts.items(), key=lambda c: (-c[1], c[0]))[:5])
     return f" (it holds {common}{', ...' if len(counts) > 5 else ''})"
-
-
-def unescape_text(text: str) -> str:
-    """``text`` with the escapes a database or CSV export writes for line breaks and tabs read as
-    them: ``\\n``, ``\\r\\n`` and ``\\r`` as a line break, ``\\t`` as a tab, ``\\\\`` as one
-    backslash; any other backslash stays."""
-    return _ESCAPE.sub(lambda match: _UNESCAPED[match.group(1)], text)
 
 
 def _text_document(path: Path, encoding: str, unescape: bool = False) -> Document:
@@ -160,7 +149,7 @@ def _text_document(path: Path, encoding: str, unescape: bool = False) -> Documen
     if nul >= 0:
         raise DataFormatError("a NUL character: binary data, or text in UTF-16 or UTF-32 with no byte-order mark "
                               "(give --encoding, e.g. utf-16-le)", path, text.count("\n", 0, nul) + 1)
-    escaped = 0 if unescape or "\n" in text else sum(_UNESCAPED[m.group(1)] == "\n" for m in _ESCAPE.finditer(text))
+    escaped = 0 if unescape else escaped_line_breaks(text)
     if escaped >= 2:
         raise DataFormatError(f"{escaped} escaped line breaks ('\\n' as two characters) and no line break, as a "
                               "database or CSV export writes a note; give --unescape to read them as line breaks "
