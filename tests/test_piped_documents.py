@@ -1,5 +1,6 @@
-"""Documents piped into ``crfner tag`` (``cat note.txt | crfner tag MODEL --input-format text``):
-tagged as the same file would be, errors naming standard input, and no temporary file left."""
+"""Documents piped into ``crfner tag`` and ``crfner explain`` (``cat note.txt | crfner tag MODEL
+--input-format text``): tagged as the same file would be, errors naming standard input, and no
+temporary file left; and output piped into a reader that stops early (``| head``)."""
 
 from __future__ import annotations
 
@@ -77,3 +78,30 @@ def test_bad_piped_input_is_named_and_writes_nothing(model, tmp_path, tmp, fmt, 
 def test_restart_with_piped_input_is_refused(model, tmp):
     done = _crfner(["tag", model, "--input-format", "text", "--restart", "-o", "x.jsonl"], b"pain\n", tmp)
     assert done.returncode == 2 and "standard input has nothing to resume" in done.stderr.decode()
+
+
+def test_explain_reads_a_piped_note_as_the_same_file(model, tmp_path, tmp):
+    note = tmp_path / "note.txt"
+    note.write_text(NOTE, encoding="utf-8")
+    args = ["explain", model, "--splitter", "notes", "--json", "--top", 3, "--input"]
+    from_file, piped = _crfner([*args, note], b"", tmp), _crfner([*args, "-"], NOTE.encode(), tmp)
+    assert from_file.returncode == piped.returncode == 0, piped.stderr
+    assert json.loads(piped.stdout)["entities"] and json.loads(piped.stdout) == json.loads(from_file.stdout)
+    bad = _crfner(["explain", model, "--input", "-"], b"{\\rtf1\\ansi HPI}", tmp)
+    assert bad.returncode == 2 and bad.stderr.decode().startswith("crfner explain: error: standard input: an RTF document")
+    assert list(tmp.iterdir()) == []
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly(model, tmp_path):
+    """``crfner tag ... | head``: the run stops at the closed pipe, with no error message and the
+    status of a death by SIGPIPE, as Unix tools do."""
+    lines = "".join(json.dumps({"id": str(i), "text": "Cisplatin caused nephrotoxicity. " * 40}) + "\n" for i in range(400))
+    (tmp_path / "in.jsonl").write_text(lines, encoding="utf-8")
+    run = subprocess.Popen([sys.executable, "-m", "crfner", "tag", str(model), str(tmp_path / "in.jsonl"), "--input-format",
+                            "jsonl", "--chunk-size", "5", "-q"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert json.loads(run.stdout.readline())["id"] == "0"
+    run.stdout.close()  # the output runs to megabytes: the run must meet the closed pipe
+    assert run.wait(timeout=300) == 141
+    assert run.stderr.read() == b""
+    run.stderr.close()

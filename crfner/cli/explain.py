@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 
 from .common import add_common, add_model_gazetteers, load_model, usage
+from .stdin import standard_input_as
 from .tag import SPLITTERS
 
 
@@ -17,8 +18,8 @@ def add_parser(verbs) -> None:
     p.add_argument("model", help="model directory")
     source = p.add_mutually_exclusive_group()
     source.add_argument("--text", help="the raw text to explain")
-    source.add_argument("--input", metavar="FILE", help="a text file to explain, as one document, read as "
-                                                         "`crfner tag --input-format text` reads it")
+    source.add_argument("--input", metavar="FILE", help="a text file to explain (- for standard input), as one "
+                                                         "document, read as `crfner tag --input-format text` reads it")
     p.add_argument("--encoding", metavar="ENCODING", help="--input's encoding, e.g. cp1252 (default: utf-8)")
     p.add_argument("--unescape", action="store_true", help="--input: read escaped line breaks (\\n as two characters) "
                                                            "as line breaks, as crfner tag --unescape does")
@@ -39,9 +40,15 @@ def _read_text(path: str, encoding: str | None, unescape: bool = False) -> str:
 
     from ..tagging.inputs import read_documents
 
+    def read(source: str) -> str:
+        return next(iter(read_documents(source, "text", "utf-8" if encoding is None else encoding, unescape))).text
+
+    if path == "-":
+        with standard_input_as("stdin.txt") as source:
+            return read(source)
     if Path(path).is_dir():
         raise usage(f"--input is one text file, not a folder ({path}); `crfner tag --input-format text` tags a folder")
-    return next(iter(read_documents(path, "text", "utf-8" if encoding is None else encoding, unescape))).text
+    return read(path)
 
 
 def run(args) -> int:

@@ -56,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     except (CrfnerError, UsageError) as error:
         print(f"crfner {args.verb}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        return _reader_gone()
     except OSError as error:
         print(f"crfner {args.verb}: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
         return EXIT_USAGE
@@ -63,3 +65,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"crfner {args.verb}: interrupted", file=sys.stderr)
         return 130
 
+
+
+def _reader_gone() -> int:
+    """Standard output's reader went away (``crfner tag ... | head``): stop quietly, as Unix tools
+    do, with the status of a death by SIGPIPE; what is left unflushed goes nowhere instead of
+    raising again when Python exits."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 128 + 13

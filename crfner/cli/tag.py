@@ -7,10 +7,10 @@ import sys
 
 from ..errors import CrfnerError, DataFormatError
 from .common import add_common, add_model_gazetteers, load_model, positive_int, progress, usage
+from .stdin import standard_input_as
 
 DOCUMENT_FORMATS = ("csv", "jsonl", "pubtator", "text")
 SPLITTERS = ("abstract", "notes")  # crfner.tagging.annotate.SPLITTERS, not imported: --help stays fast
-STDIN = "standard input"
 
 
 def add_parser(verbs) -> None:
@@ -180,31 +180,23 @@ def _tag_tokens(args) -> int:
 
 
 def _read_tokens(args):
-    """(sentences, gold tags or None, document ids or None) of the token input. Standard input
-    goes through a temporary file, which errors do not name; a file that looks like raw text
-    rather than columns is a one-line error that says so (a damaged gzip file is the readers')."""
-    import tempfile
+    """(sentences, gold tags or None, document ids or None) of the token input, a file or standard
+    input; a file that looks like raw text rather than columns is a one-line error that says so
+    (a damaged gzip file is the readers')."""
+    if args.input != "-":
+        return _parsed_tokens(args.input, args)
+    with standard_input_as("stdin.txt") as source:
+        return _parsed_tokens(source, args)
 
-    source = args.input
-    if source == "-":
-        fd, source = tempfile.mkstemp(prefix="crfner-stdin-", suffix=".txt")
-        with os.fdopen(fd, "wb") as tmp:
-            tmp.write(sys.stdin.buffer.read())  # as bytes: the reader reports what is not UTF-8, with its line
+
+def _parsed_tokens(source: str, args):
     try:
         return _parse_tokens(source, args.input_format)
     except DataFormatError as error:
         problem = error.problem
         if args.input_format == "conll" and "UTF-8" not in problem and not _looks_like_columns(source):
             problem += f"; this looks like raw text, not token columns: give --input-format {_document_format(args.input)}"
-        where = STDIN if args.input == "-" else error.path
-        raise DataFormatError(problem.replace(source, STDIN) if args.input == "-" else problem, where, error.line) from None
-    except CrfnerError as error:
-        if args.input != "-":
-            raise
-        raise CrfnerError(str(error).replace(source, STDIN)) from None
-    finally:
-        if args.input == "-":
-            os.unlink(source)
+        raise DataFormatError(problem, error.path, error.line) from None
 
 
 def _document_format(path: str) -> str:
@@ -276,34 +268,19 @@ def _tag_documents(args) -> int:
 
 def _tag_standard_input(args, options: dict) -> int:
     """Documents piped in (``cat note.txt | crfner tag MODEL --input-format text``): read whole
-    into a temporary folder as ``stdin.txt`` (raw text is one document, named ``stdin``),
-    ``stdin.jsonl``, ``stdin.pubtator`` or ``stdin.csv``, then tagged; errors name standard input,
-    and the folder goes however the run ends. Into a file, the output is written atomically;
-    there is nothing to resume."""
-    import shutil
-    import tempfile
-
+    first (:func:`standard_input_as`), raw text as ``stdin.txt``, one document named ``stdin``.
+    Into a file, the output is written atomically; there is nothing to resume."""
     from ..atomic import atomic_open
     from ..tagging.batch import tag_stream
 
     if args.restart:
         raise usage("--restart applies to a run over files; standard input has nothing to resume")
-    folder = tempfile.mkdtemp(prefix="crfner-stdin-")
-    spooled = os.path.join(folder, "stdin." + {"pubtator": "pubtator", "text": "txt"}.get(args.input_format, args.input_format))
-    try:
-        with open(spooled, "wb") as handle:
-            shutil.copyfileobj(sys.stdin.buffer, handle)
+    suffix = {"pubtator": "pubtator", "text": "txt"}.get(args.input_format, args.input_format)
+    with standard_input_as(f"stdin.{suffix}") as source:
         if args.output in (None, "-"):
-            tag_stream(args.model, spooled, sys.stdout.buffer, **options)
+            tag_stream(args.model, source, sys.stdout.buffer, **options)
             return 0
         with atomic_open(args.output, "wb") as sink:
-            done = tag_stream(args.model, spooled, sink, **options)
-    except DataFormatError as error:
-        problem = error.problem.replace(spooled, STDIN)
-        raise DataFormatError(problem, STDIN if error.path == spooled else error.path, error.line) from None
-    except CrfnerError as error:
-        raise CrfnerError(str(error).replace(spooled, STDIN)) from None
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+            done = tag_stream(args.model, source, sink, **options)
     print(f"tagged {_plural(done['documents'], 'document')} into {args.output}", file=sys.stderr)
     return 0
