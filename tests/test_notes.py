@@ -369,6 +369,21 @@ def test_hard_wrapped_prose_is_joined_again():
     assert note_texts(wide)[20:] == wrapped.split("\n")
 
 
+def test_rows_of_a_table_with_columns_of_spaces_or_tabs_are_each_their_own():
+    # the widest row is not hard-wrapped prose, though the next row's first word would not have
+    # fitted on it: two rows in a row with a column gap each end where their writer ended them
+    table = ("Medication              Dose      Route   Frequency   Status\n"
+             "Lisinopril              10 mg     PO      daily       HOLD\n"
+             "Insulin glargine        20 units  SC      qHS         Changed to 15 units\n"
+             "Aspirin                 81 mg     PO      daily       Continue\n"
+             "Heparin\t5000 units\tSC\tq8h\tNew")
+    assert note_texts(table) == table.split("\n")
+    # wrapped prose that opens with a column gap, or one line of a table, still joins as before
+    wrapped = ("Impression:     A guidewire was advanced and a drug-eluting stent was placed in the distal\n"
+               "LAD without complications; the patient was discharged on aspirin.")
+    assert note_texts(wrapped) == ["Impression:", wrapped[16:]]
+
+
 def test_de_identification_placeholders_are_left_out_and_cut_the_sentence():
     note = ("Mr. [**Known lastname 5678**] is a 70 yo M from [**Hospital3 **] w/ fever.\n"
             "Mr. ___ seen on ___ at ___.\nSig: ______ x___y __init__")

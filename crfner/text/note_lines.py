@@ -72,6 +72,9 @@ _WRAPPED = 40
 # prose ("the distal\nLAD", "amyloid\nA"); other lines end where their writer ended them ("Pt
 # stable\nLisinopril held"), list items among them up to some 60 characters.
 _FULL = 70
+# Words set apart by three spaces or a tab: a table's columns ("Lisinopril   10 mg   PO"). Two
+# such rows in a row are each a row of their own, however wide; wrapping never opens such gaps.
+_COLUMN_GAP = re.compile(r"\S(?: {3,}|\t)[ \t]*\S")
 # Where a word opens with a list marker, a measurement's name or a finding's sign ("Abd soft.
 # +BS", which the abstract splitter reads as prose going on): one scan of a line finds them (half
 # the time of a match at each word); names and signs are looked ahead to, so that a marker right
@@ -337,6 +340,8 @@ def _continues(last: tuple[int, int, str], last_line: str, first: _Piece, line: 
     """Whether ``line`` (first piece ``first``) carries on the statement ``last_line`` ended;
     ``widest`` is the length of the passage's longest line."""
     if last[2] in ("heading", "rule") or first.kind != "text" or _LABEL.match(line):
+        return False
+    if _COLUMN_GAP.search(last_line) and _COLUMN_GAP.search(line):
         return False
     lowered = last_line.lower()
     if lowered.endswith(_ENDS_STATEMENT) and not lowered.endswith(_TITLES):
