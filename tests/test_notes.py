@@ -384,6 +384,20 @@ def test_rows_of_a_table_with_columns_of_spaces_or_tabs_are_each_their_own():
     assert note_texts(wrapped) == ["Impression:", wrapped[16:]]
 
 
+def test_a_line_indented_deeper_than_the_text_above_opens_a_new_statement():
+    # an after-visit summary's heading over its indented drug: no wrap indents deeper
+    avs = "CHANGE how you take these medications\n  metoprolol succinate 50 mg 24 hr tablet\n  Take 1 tablet daily"
+    assert note_texts(avs) == ["CHANGE how you take these medications", "metoprolol succinate 50 mg 24 hr tablet",
+                               "Take 1 tablet daily"]
+    # a hanging indent, aligned with the text after a list marker or a label, still continues
+    item = "1. Acute appendicitis with appendicolith and periappendiceal fat stranding, no\n   abscess or perforation."
+    assert note_texts(item) == [item]
+    label = "Plan:  continue furosemide and metoprolol at the current doses, and recheck\n       potassium in the morning"
+    assert note_texts(label) == ["Plan:", label[7:]]
+    tabbed = "\tTreated with albuterol q6h and ipratropium, O2 2L NC, weaned\n        to room air."  # a tab is 8 columns
+    assert note_texts(tabbed) == [tabbed[1:]]
+
+
 def test_de_identification_placeholders_are_left_out_and_cut_the_sentence():
     note = ("Mr. [**Known lastname 5678**] is a 70 yo M from [**Hospital3 **] w/ fever.\n"
             "Mr. ___ seen on ___ at ___.\nSig: ______ x___y __init__")

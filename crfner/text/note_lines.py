@@ -118,28 +118,44 @@ def line_units(text: str, passages: Sequence[tuple[int, int]] | None) -> list[tu
         last: tuple[int, int, str] | None = None  # the previous line's last piece
         last_line = ""
         gap_breaks = 0
+        last_column = 0  # where the previous line's text starts, after its marker or label
         lines = list(_lines(text, start, end))
-        widest = max((b - a for a, b, _ in lines), default=0)
-        for line_start, line_end, breaks_before in lines:
+        widest = max((b - a for a, b, _, _ in lines), default=0)
+        for line_start, line_end, breaks_before, indent in lines:
             pieces = _pieces(text, line_start, line_end)
             if not pieces:
                 continue
             gap_breaks = breaks_before
             first = pieces[0]
             content = text[line_start:line_end]
-            if last is not None and gap_breaks == 1 and _continues(last, last_line, first, content, widest):
+            if (last is not None and gap_breaks == 1 and indent <= last_column
+                    and _continues(last, last_line, first, content, widest)):
                 units[-1] = (units[-1][0], first.end, units[-1][2])
                 pieces = pieces[1:]
             units.extend((p.start, p.end, p.kind) for p in pieces)
-            last, last_line = units[-1], content
+            last, last_line, last_column = units[-1], content, _text_column(text, line_start, line_end, indent)
     return units
 
 
+def _text_column(text: str, start: int, end: int, indent: int) -> int:
+    """The column where the line ``text[start:end]``, indented by ``indent``, has its text: after
+    its list marker or label and the spaces after them. A wrapped line is indented no deeper (a
+    hanging indent aligns with it); a deeper one opens something new ("START taking these
+    medications" over an indented "apixaban 5 mg tablet")."""
+    opening = marker_end(text, start, end)
+    if opening is None:
+        label = _LABEL.match(text, start, end)
+        opening = start if label is None else label.end()
+    while opening < end and text[opening] in " \t":
+        opening += 1
+    return indent + len(text[start:opening].expandtabs(8)) if opening < end else indent
+
+
 def _lines(text: str, start: int, end: int):
-    """``(start, end, breaks)`` of each non-blank line of ``text[start:end]``, whitespace and
-    the tokenizer's other separators (a byte-order mark, a zero-width space) trimmed; ``breaks``
-    counts the line breaks since the last non-blank line (2 for a page break), so 1 means the
-    lines are adjacent."""
+    """``(start, end, breaks, indent)`` of each non-blank line of ``text[start:end]``, whitespace
+    and the tokenizer's other separators (a byte-order mark, a zero-width space) trimmed;
+    ``breaks`` counts the line breaks since the last non-blank line (2 for a page break), so 1
+    means the lines are adjacent; ``indent`` is the trimmed start's width, a tab to 8 columns."""
     breaks = 0
     position = start
     for match in [*_LINE_BREAK.finditer(text, start, end), None]:
@@ -150,7 +166,7 @@ def _lines(text: str, start: int, end: int):
         while right > left and SEPARATOR.match(text, right - 1):
             right -= 1
         if left < right:
-            yield left, right, breaks
+            yield left, right, breaks, len(text[position:left].expandtabs(8))
             breaks = 0
         if match:
             breaks += 2 if _PAGE_BREAK.match(match.group()) else 1
