@@ -378,6 +378,10 @@ def test_rows_of_a_table_with_columns_of_spaces_or_tabs_are_each_their_own():
              "Aspirin                 81 mg     PO      daily       Continue\n"
              "Heparin\t5000 units\tSC\tq8h\tNew")
     assert note_texts(table) == table.split("\n")
+    # nor does a form's row, wider than the note's wrapped prose, set the width it was wrapped at
+    form = ("Admission Date:  [**2150-3-1**]              Discharge Date:   [**2150-3-8**]\n\n"
+            "Discharge Medications:\n1. Aspirin 81 mg Tablet, Chewable Sig: One (1) Tablet, Chewable PO\nDAILY (Daily).")
+    assert note_texts(form)[-1] == "1. Aspirin 81 mg Tablet, Chewable Sig: One (1) Tablet, Chewable PO\nDAILY (Daily)."
     # wrapped prose that opens with a column gap, or one line of a table, still joins as before
     wrapped = ("Impression:     A guidewire was advanced and a drug-eluting stent was placed in the distal\n"
                "LAD without complications; the patient was discharged on aspirin.")

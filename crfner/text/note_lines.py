@@ -120,7 +120,9 @@ def line_units(text: str, passages: Sequence[tuple[int, int]] | None) -> list[tu
         gap_breaks = 0
         last_column = 0  # where the previous line's text starts, after its marker or label
         lines = list(_lines(text, start, end))
-        widest = max((b - a for a, b, _, _ in lines), default=0)
+        # the wrap width, from prose: a form's row ("Admission Date:  [**...**]     Discharge Date:")
+        # may run wider than the note's wrapped lines
+        widest = max((b - a for a, b, _, _ in lines if not _COLUMN_GAP.search(text, a, b)), default=0)
         for line_start, line_end, breaks_before, indent in lines:
             pieces = _pieces(text, line_start, line_end)
             if not pieces:

@@ -55,7 +55,8 @@ Rules, in order (each line is read after its leading and trailing whitespace):
   ``and``, ``of``, ``with``, ``w/``, or the previous line was wrapped: the next line starts in
   lower case or with ``(`` (``(ACE) inhibitor``) and its first word would not have fitted on
   the previous line within 40 characters, or it starts otherwise (``the distal\nLAD``) and
-  that word would not have fitted within 70 characters nor within the passage's longest line.
+  that word would not have fitted within 70 characters nor within the passage's longest line
+  (of prose: a table's or form's row, words three spaces apart, does not count).
   A line the word would have fitted on ended where its writer ended it: an item of an unmarked
   list (``aspirin 81 mg daily`` above ``metoprolol 25 mg bid``), a statement
   (``Pt stable\nLisinopril held``).
