@@ -6,6 +6,7 @@ or item line, among them the ones the README shows."""
 from __future__ import annotations
 
 import ast
+import csv
 import json
 import os
 import re
@@ -104,6 +105,10 @@ def test_the_folder_output_matches_the_text_output(quickstart, note):
     keys = ("start", "end", "type", "text")
     assert [[m[k] for k in keys] for m in record["entities"]] == [[e[k] for k in keys] for e in entities]
     assert [p[1:5] for p in printed] == [tuple(e[k] for k in keys) for e in entities]
+    with open(work / "entities.csv", encoding="utf-8", newline="") as table:  # the note piped in, as a table
+        rows = list(csv.DictReader(table))
+    assert [r["id"] for r in rows] == ["stdin"] * len(entities)
+    assert [[r[k] for k in keys] for r in rows] == [[str(e[k]) for k in keys] for e in entities]
 
 
 def test_clearly_expected_entities_are_found(quickstart, note):

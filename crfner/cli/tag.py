@@ -49,8 +49,10 @@ def add_parser(verbs) -> None:
                    help="raw text (--text, document input): link each entity to a concept id with the linker saved in "
                         "PATH (crfner linker); written as \"concept\" and \"concept_score\" (JSON) or in PubTator's "
                         "sixth column")
-    p.add_argument("--output-format", choices=["conll", "json", "jsonl", "pubtator"], default=None,
-                   help="tokens: conll (token [gold] predicted, default) or json; documents: jsonl (default) or pubtator")
+    p.add_argument("--output-format", choices=["conll", "json", "jsonl", "pubtator", "csv"], default=None,
+                   help="tokens: conll (token [gold] predicted, default) or json; documents: jsonl (default), "
+                        "pubtator, or csv (a table of the entities, one a row: id, start, end, type, text, score; "
+                        "with --linker, concept and concept_score)")
     p.add_argument("--backend", choices=["loky", "threading", "dask"], default="loky",
                    help="documents: joblib backend for --n-jobs; dask sends the work to --scheduler")
     p.add_argument("--scheduler", help="documents: address of a running Dask scheduler (with --backend dask)")
@@ -240,8 +242,8 @@ def _tag_documents(args) -> int:
     """Raw-text documents in, entities by character offsets out: streamed, parallel, resumable."""
     from ..tagging.batch import tag_files, tag_stream
 
-    if args.output_format not in ("jsonl", "pubtator"):
-        raise usage("document input is written as --output-format jsonl or pubtator")
+    if args.output_format not in ("jsonl", "pubtator", "csv"):
+        raise usage("document input is written as --output-format jsonl, pubtator or csv")
     if args.allow_gazetteer_change or args.gazetteer:
         raise usage("--gazetteer and --allow-gazetteer-change are not supported with document input")
     options = {"input_format": args.input_format, "output_format": args.output_format, "n_jobs": args.n_jobs,

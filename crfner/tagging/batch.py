@@ -28,7 +28,7 @@ from ..corpora.documents import Document
 from ..errors import CrfnerError
 from .inputs import check_encoding, detect_format, read_documents, text_files
 
-OUTPUT_FORMATS = ("jsonl", "pubtator")
+OUTPUT_FORMATS = ("jsonl", "pubtator", "csv")  # csv: a table of the entities, one a row
 BACKENDS = ("loky", "threading", "dask")
 
 _TAGGERS: dict[str, object] = {}  # per worker process: model directory -> loaded tagger
@@ -62,6 +62,7 @@ def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl
     return their output records as text; what each parallel task runs. ``splitter`` names the
     sentence splitter (``abstract`` or ``notes``, see :func:`crfner.tag_text`); ``linker``, a
     linker directory, links the entities to concept ids."""
+    from ..corpora.entity_table import entity_rows
     from ..corpora.jsonl import format_document
     from ..corpora.pubtator import format_pubtator
     from .annotate import tag_documents
@@ -73,7 +74,16 @@ def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl
     tagged = [dataclasses.replace(t, passages=d.passages) if w else t for t, d, w in zip(tagged, documents, whole)]
     if output_format == "pubtator":
         return "".join(line for d in tagged for line in format_pubtator(d))
+    if output_format == "csv":
+        return "".join(entity_rows(d, linked=linker is not None) for d in tagged)
     return "".join(format_document(d) for d in tagged)
+
+
+def _header(output_format: str, linker) -> bytes:
+    """What an output opens with before any record: the entity table's header row."""
+    from ..corpora.entity_table import entity_table_header
+
+    return entity_table_header(linked=linker is not None).encode("utf-8") if output_format == "csv" else b""
 
 
 def _fingerprint(input_path: Path, model: Path, input_format: str, output_format: str, splitter: str = "abstract",
@@ -281,6 +291,8 @@ def tag_files(
         with _removed_if_unrecorded(partial, state_file, fresh=not size), open(partial, "r+b" if size else "wb") as sink:
             sink.truncate(size)  # drops whatever an interrupted chunk left half-written
             sink.seek(size)
+            if not size:
+                sink.write(_header(output_format, linker))
             skipped = sum(1 for _ in islice(documents, done))
             if skipped < done:
                 raise CrfnerError(f"{input_path}: holds {skipped} documents, fewer than the {done} an earlier run recorded")
@@ -333,6 +345,7 @@ def tag_stream(
     documents = read_documents(input_path, input_format or detect_format(input_path), encoding, unescape, id_column,
                                text_column)
     run, done = _runner(n_jobs, backend, scheduler), 0
+    sink.write(_header(output_format, linker))
     try:
         for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, output_format, splitter, linker):
             sink.write(data)

@@ -1,0 +1,48 @@
+"""Tagged documents as a table of their entities, one CSV row each, for a database or a data
+frame: ``id, start, end, type, text, score``, and ``concept, concept_score`` where a linker
+gave them. A document without entities has no row."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from ..errors import DataFormatError
+from .documents import Document, mention_problem, sorted_mentions
+
+__all__ = ["ENTITY_COLUMNS", "LINKED_COLUMNS", "entity_rows", "entity_table_header"]
+
+ENTITY_COLUMNS = ("id", "start", "end", "type", "text", "score")
+LINKED_COLUMNS = (*ENTITY_COLUMNS, "concept", "concept_score")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # in a str, a surrogate is always a lone one
+
+
+def _csv_text(rows) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def entity_table_header(linked: bool = False) -> str:
+    """The header row (with its line end): :data:`LINKED_COLUMNS` when ``linked``."""
+    return _csv_text([LINKED_COLUMNS if linked else ENTITY_COLUMNS])
+
+
+def entity_rows(document: Document, linked: bool = False) -> str:
+    """The rows of ``document``'s entities in order of offset (each with its line end): the
+    offsets index the document's text, and ``text`` is what they span, a line break in it
+    quoted as CSV quotes one (a lone surrogate, which UTF-8 cannot write, as U+FFFD); an unset
+    score or concept is an empty cell."""
+    rows = []
+    for mention in sorted_mentions(document.mentions):
+        problem = mention_problem(mention, document.text)
+        if problem:
+            raise DataFormatError(f"document {document.id}: {problem}")
+        row = [document.id, mention.start, mention.end, mention.type, mention.text,
+               "" if mention.score is None else mention.score]
+        if linked:
+            row += ["" if mention.identifier is None else mention.identifier,
+                    "" if mention.link_score is None else mention.link_score]
+        rows.append(row)
+    return _SURROGATE.sub("\ufffd", _csv_text(rows))
