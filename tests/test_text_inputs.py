@@ -122,6 +122,16 @@ def test_a_folder_reads_txt_files_in_any_case_and_nothing_else(tmp_path):
         ("B", "HPI: cough"), ("a", "HPI: fever"), ("c", "HPI: rash")]
 
 
+def test_two_files_of_one_name_in_a_folder_are_refused_before_any_is_read(tmp_path):
+    (tmp_path / "note.txt").write_text("HPI: chest pain\n", encoding="utf-8")
+    (tmp_path / "note.TXT").write_text("HPI: fever\n", encoding="utf-8")
+    (tmp_path / "other.txt").write_text("HPI: cough\n", encoding="utf-8")
+    with pytest.raises(CrfnerError, match=r"note\.TXT and note\.txt would both be document 'note'; rename one"):
+        read_documents(tmp_path, "text")
+    (tmp_path / "note.TXT").rename(tmp_path / "note2.TXT")
+    assert [d.id for d in read_documents(tmp_path, "text")] == ["note", "note2", "other"]
+
+
 def test_a_folder_without_txt_files_is_an_error_that_says_what_it_holds(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -103,6 +103,7 @@ def read_documents(path: str | os.PathLike, input_format: str | None = None, enc
         if not files:
             raise CrfnerError(f"{path}: no .txt file in this folder{_holding(path)}; raw-text input reads a .txt "
                               "file, or each .txt file in a folder")
+        _check_unique_ids(files)
         return (_text_document(p, encoding, unescape) for p in files)
     raise CrfnerError(f"unknown input format {input_format!r}; choose one of {', '.join(INPUT_FORMATS)}")
 
@@ -111,6 +112,17 @@ def text_files(folder: str | os.PathLike) -> list[Path]:
     """The files a folder of raw-text documents holds, in name order: those named ``*.txt`` in
     any case (``NOTE1.TXT``, as Windows systems export them)."""
     return sorted(p for p in Path(folder).iterdir() if p.suffix.lower() == ".txt" and p.is_file())
+
+
+def _check_unique_ids(files: list[Path]) -> None:
+    """A document is named by its file's name without the extension: two files of one name
+    (``note.txt`` and ``note.TXT``) would give two documents one id."""
+    seen: dict[str, Path] = {}
+    for file in files:
+        if file.stem in seen:
+            raise CrfnerError(f"{file.parent}: {seen[file.stem].name} and {file.name} would both be document "
+                              f"{file.stem!r}; rename one")
+        seen[file.stem] = file
 
 
 def _holding(folder: Path) -> str:
