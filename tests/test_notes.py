@@ -388,7 +388,7 @@ def test_rows_of_a_table_with_columns_of_spaces_or_tabs_are_each_their_own():
     assert note_texts(wrapped) == ["Impression:", wrapped[16:]]
 
 
-def test_a_line_indented_deeper_than_the_text_above_opens_a_new_statement():
+def test_a_line_indented_deeper_than_the_text_above_continues_only_a_full_line():
     # an after-visit summary's heading over its indented drug: no wrap indents deeper
     avs = "CHANGE how you take these medications\n  metoprolol succinate 50 mg 24 hr tablet\n  Take 1 tablet daily"
     assert note_texts(avs) == ["CHANGE how you take these medications", "metoprolol succinate 50 mg 24 hr tablet",
@@ -400,6 +400,9 @@ def test_a_line_indented_deeper_than_the_text_above_opens_a_new_statement():
     assert note_texts(label) == ["Plan:", label[7:]]
     tabbed = "\tTreated with albuterol q6h and ipratropium, O2 2L NC, weaned\n        to room air."  # a tab is 8 columns
     assert note_texts(tabbed) == [tabbed[1:]]
+    # a deeper indent continues as a capital does: from a line the word would not have fitted on
+    deeper = "1. Acute appendicitis with appendicolith and periappendiceal fat stranding, no\n      abscess."
+    assert note_texts(deeper) == [deeper]
 
 
 def test_de_identification_placeholders_are_left_out_and_cut_the_sentence():

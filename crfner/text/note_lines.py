@@ -130,8 +130,8 @@ def line_units(text: str, passages: Sequence[tuple[int, int]] | None) -> list[tu
             gap_breaks = breaks_before
             first = pieces[0]
             content = text[line_start:line_end]
-            if (last is not None and gap_breaks == 1 and indent <= last_column
-                    and _continues(last, last_line, first, content, widest)):
+            if last is not None and gap_breaks == 1 and _continues(last, last_line, first, content, widest,
+                                                                   deeper=indent > last_column):
                 units[-1] = (units[-1][0], first.end, units[-1][2])
                 pieces = pieces[1:]
             units.extend((p.start, p.end, p.kind) for p in pieces)
@@ -141,9 +141,10 @@ def line_units(text: str, passages: Sequence[tuple[int, int]] | None) -> list[tu
 
 def _text_column(text: str, start: int, end: int, indent: int) -> int:
     """The column where the line ``text[start:end]``, indented by ``indent``, has its text: after
-    its list marker or label and the spaces after them. A wrapped line is indented no deeper (a
-    hanging indent aligns with it); a deeper one opens something new ("START taking these
-    medications" over an indented "apixaban 5 mg tablet")."""
+    its list marker or label and the spaces after them. A wrapped line is mostly indented no
+    deeper (a hanging indent aligns with it); a deeper one continues only as a capital does, from
+    a line it would not have fitted on within 70 characters ("CHANGE how you take these
+    medications" over an indented "metoprolol succinate 50 mg tablet" is no wrap)."""
     opening = marker_end(text, start, end)
     if opening is None:
         label = _LABEL.match(text, start, end)
@@ -354,9 +355,11 @@ def _is_capitals(name: str) -> bool:
     return any(c.isalpha() for c in name) and not any(c.islower() for c in name)
 
 
-def _continues(last: tuple[int, int, str], last_line: str, first: _Piece, line: str, widest: int) -> bool:
+def _continues(last: tuple[int, int, str], last_line: str, first: _Piece, line: str, widest: int,
+               deeper: bool = False) -> bool:
     """Whether ``line`` (first piece ``first``) carries on the statement ``last_line`` ended;
-    ``widest`` is the length of the passage's longest line."""
+    ``widest`` is the length of the passage's longest line of prose; ``deeper``, whether ``line``
+    is indented deeper than ``last_line``'s text (:func:`_text_column`)."""
     if last[2] in ("heading", "rule") or first.kind != "text" or _LABEL.match(line):
         return False
     if _COLUMN_GAP.search(last_line) and _COLUMN_GAP.search(line):
@@ -370,7 +373,7 @@ def _continues(last: tuple[int, int, str], last_line: str, first: _Piece, line: 
     if final.endswith(",") or final in _CONTINUERS:
         return True
     needed = len(last_line) + 1 + len(line.split()[0])  # the line's width had the next word stayed on it
-    if line[0].islower() or line[0] == "(":
+    if (line[0].islower() or line[0] == "(") and not deeper:
         return needed > _WRAPPED
     return needed > max(_FULL, widest)
 

@@ -48,15 +48,16 @@ Rules, in order (each line is read after its leading and trailing whitespace):
   one: the next line is no heading or list item, the previous line is no heading or rule,
   does not end in ``. ? ! : ;`` (save after ``Dr.``, ``Mr.``, ``Mrs.``, ``Ms.``), the next line
   does not open with a label and a colon (``ekg: afib``, ``cxr: edema``), as the lines of a
-  note written in lower case do, the next line is indented no deeper than the previous line's
-  text after its list marker or label (a hanging indent; ``START taking these medications``
-  over an indented ``apixaban 5 mg tablet`` is no wrap), the two are not rows of a table
-  (each with words three spaces or a tab apart), and either the previous line ends in ``,`` or a word such as
+  note written in lower case do, the two are not rows of a table (each with words three
+  spaces or a tab apart), and either the previous line ends in ``,`` or a word such as
   ``and``, ``of``, ``with``, ``w/``, or the previous line was wrapped: the next line starts in
   lower case or with ``(`` (``(ACE) inhibitor``) and its first word would not have fitted on
-  the previous line within 40 characters, or it starts otherwise (``the distal\nLAD``) and
-  that word would not have fitted within 70 characters nor within the passage's longest line
-  (of prose: a table's or form's row, words three spaces apart, does not count).
+  the previous line within 40 characters, or it starts otherwise (``the distal\nLAD``) or is
+  indented deeper than the previous line's text after its list marker or label (with which a
+  hanging indent aligns) and that word would not have fitted within 70 characters nor within
+  the passage's longest line (of prose: a table's or form's row, words three spaces apart,
+  does not count); ``CHANGE how you take these medications`` over an indented
+  ``metoprolol succinate 50 mg tablet`` is no wrap.
   A line the word would have fitted on ended where its writer ended it: an item of an unmarked
   list (``aspirin 81 mg daily`` above ``metoprolol 25 mg bid``), a statement
   (``Pt stable\nLisinopril held``).
