@@ -403,6 +403,9 @@ def test_a_line_indented_deeper_than_the_text_above_continues_only_a_full_line()
     # a deeper indent continues as a capital does: from a line the word would not have fitted on
     deeper = "1. Acute appendicitis with appendicolith and periappendiceal fat stranding, no\n      abscess."
     assert note_texts(deeper) == [deeper]
+    # a zero-width space opening a line is no indent (a case report's "(Figure\n\u200b(Figure2A)")
+    hidden = "Treated with albuterol and ipratropium, weaned\n\u200bto room air."
+    assert note_texts(hidden) == [hidden]
 
 
 def test_de_identification_placeholders_are_left_out_and_cut_the_sentence():

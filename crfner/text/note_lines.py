@@ -158,7 +158,7 @@ def _lines(text: str, start: int, end: int):
     """``(start, end, breaks, indent)`` of each non-blank line of ``text[start:end]``, whitespace
     and the tokenizer's other separators (a byte-order mark, a zero-width space) trimmed;
     ``breaks`` counts the line breaks since the last non-blank line (2 for a page break), so 1
-    means the lines are adjacent; ``indent`` is the trimmed start's width, a tab to 8 columns."""
+    means the lines are adjacent; ``indent`` is the trimmed start's width (:func:`_width`)."""
     breaks = 0
     position = start
     for match in [*_LINE_BREAK.finditer(text, start, end), None]:
@@ -169,11 +169,17 @@ def _lines(text: str, start: int, end: int):
         while right > left and SEPARATOR.match(text, right - 1):
             right -= 1
         if left < right:
-            yield left, right, breaks, len(text[position:left].expandtabs(8))
+            yield left, right, breaks, _width(text[position:left])
             breaks = 0
         if match:
             breaks += 2 if _PAGE_BREAK.match(match.group()) else 1
             position = match.end()
+
+
+def _width(blank: str) -> int:
+    """How wide the white space before a line's text shows: spaces, and tabs to 8 columns; a
+    zero-width space or a byte-order mark takes none."""
+    return len("".join(c for c in blank if c in " \t").expandtabs(8))
 
 
 def _pieces(text: str, start: int, end: int) -> list[_Piece]:
