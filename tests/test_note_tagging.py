@@ -181,17 +181,18 @@ WORDS = ["HTN", "DM2", "hypertension", "cisplatin", "nephrotoxicity", "aspirin",
 PHRASE = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join)
 # A block of one to four items: each on its own line ("# ", "- ", "1. " numbered in order, a
 # bullet, a checkbox, an arrow, a table row, a roman numeral, Word's bullets, a log's time
-# stamps), or several on one line ("# ", a bullet).
+# stamps, rows of a table whose columns are spaces apart), or several on one line ("# ", a bullet).
 ITEMS = st.tuples(st.sampled_from(["# ", "- ", "1. ", "#", "\u2022 ", "\u25aa ", "[X] ", "-> ", "| ", "II. ", "o ",
-                                   "\uf0b7 ", "\u00a7 ", "inline# ", "inline\u25e6 ", "inline\uf0b7 ", "stamp"]),
+                                   "\uf0b7 ", "\u00a7 ", "inline# ", "inline\u25e6 ", "inline\uf0b7 ", "stamp", "columns"]),
                   st.lists(PHRASE, min_size=1, max_size=4))
 BLOCK = st.one_of(st.tuples(st.just("heading"), st.sampled_from(["PLAN:", "PROBLEM LIST:", "MEDICATIONS"])),
                   st.tuples(st.just("prose"), PHRASE), st.tuples(st.just("items"), ITEMS))
 
 
 def _note(blocks) -> tuple[str, list[int], list[int]]:
-    """The note's text, the offsets where its list items (markers included) begin, and where a
-    time-stamped entry and the text it stamps begin (a stamp is read, not left out as a marker)."""
+    """The note's text, the offsets where its list items (markers included) begin, and where an
+    entry read whole begins: a time-stamped entry and the text it stamps (a stamp is read, not
+    left out as a marker), a table's row after a row."""
     text, starts, stamps = "", [], []
     for kind, content in blocks:
         if text:
@@ -208,6 +209,11 @@ def _note(blocks) -> tuple[str, list[int], list[int]]:
                 continue
             if k:
                 text += "\n"
+            if marker == "columns":  # a row after a row is a statement of its own, however wide
+                if k:
+                    stamps.append(len(text))
+                text += f"{phrase}   {k + 1} mg\tPO"
+                continue
             if marker == "stamp":
                 if not phrase[0].isalpha():
                     phrase = "Pt " + phrase  # a stamp is followed by words: "0800 - 81" may be a range
