@@ -303,6 +303,13 @@ def test_known_section_headings_are_never_entities():
     assert "ALLERGIES:" in [NOTE[s[0].start : s[-1].end] for s in tagged_sentences(NOTE, splitter="notes")]
 
 
+def test_an_icu_notes_organ_systems_are_headings_not_entities():
+    note = "Neuro: A&Ox3, no focal deficits.\nCV: NSR 80s.\nID: Vanc day 3 for HAP.\nheme: Hgb 8.1\nRenal failure: resolved"
+    found = [e.text for e in tag_text(_EverythingTagger(), note, splitter="notes")]
+    # "Renal failure:" names a problem, not a system: the tagger still reads it
+    assert found == ["A&Ox3, no focal deficits.", "NSR 80s.", "Vanc day 3 for HAP.", "Hgb 8.1", "Renal failure: resolved"]
+
+
 def test_soap_and_lower_case_notes_are_tagged_statement_by_statement():
     note = ("S: 34 yo F w/ CD, 6-8 loose BMs/day.\nO: T 37.9, HR 104.\nA/P:\n1) CD flare - start prednisone 40 mg daily\n"
             "exam: rr 24, crackles\nekg: afib w/ rvr\nTECHNIQUE: Axial images.")

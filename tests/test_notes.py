@@ -491,7 +491,6 @@ NOT_KNOWN = {
     "Secondary:": "a lone qualifier",
     "MRI:": "a test the tagger should read",
     "ECHO:": "a test the tagger should read",
-    "Neuro:": "a body system, as in a review of systems",
     "Reassesment:": "misspelt",
     "PMHSx:": "shorthand for no one section",
     "Signed electronically by:": "a signature line",

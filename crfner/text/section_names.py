@@ -82,11 +82,27 @@ FEATURE_SECTION_NAMES = frozenset(
 )
 
 #: Names the splitter learned after the section features were frozen: radiology report and
-#: progress note headings that section words do not build.
+#: progress note headings that section words do not build, and the organ systems that an ICU
+#: note's assessment and plan goes through ("Neuro:", "CV:", "ID:"), labels rather than entities.
 ADDED_SECTION_NAMES = frozenset(
     line.strip()
     for line in """
     a&p
+    cv
+    endo
+    f/e/n
+    fen
+    gi
+    gu
+    heme
+    heme/onc
+    id
+    neuro
+    ppx
+    psych
+    pulm
+    renal
+    resp
     assessment & plan
     clinical history
     clinical indication
