@@ -10,6 +10,8 @@ import json
 from itertools import islice
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crfner.corpora.documents import Document, Mention
 from crfner.corpora.entity_table import ENTITY_COLUMNS, LINKED_COLUMNS, entity_rows, entity_table_header
@@ -41,6 +43,21 @@ def test_rows_quote_what_csv_must_and_leave_unset_cells_empty():
     assert entity_rows(Document("empty", "no entities here")) == ""
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=1, max_size=12), st.text(min_size=1, max_size=40), st.data())
+def test_any_ids_and_entity_texts_read_back_as_written(document_id, text, data):
+    # quotes, commas, line breaks of every kind and lone surrogates included
+    spans = data.draw(st.lists(st.tuples(st.integers(0, len(text) - 1), st.integers(1, len(text))), max_size=4))
+    mentions = [Mention(a, b, "T", text[a:b], score=0.5) for a, b in spans if a < b]
+    rows = _table(entity_rows(Document(document_id, text, mentions)))
+    def clean(value):
+        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in value)
+    expected = sorted((m.start, m.end) for m in mentions)
+    assert [(int(r[1]), int(r[2])) for r in rows] == expected
+    assert [r[4] for r in rows] == [clean(text[a:b]) for a, b in expected]
+    assert all(r[0] == clean(document_id) and len(r) == len(ENTITY_COLUMNS) for r in rows)
+
+
 @pytest.fixture(scope="module")
 def model(fitted, tmp_path_factory):
     return fitted.save(tmp_path_factory.mktemp("table") / "model")
@@ -66,7 +83,7 @@ def test_the_table_holds_the_json_lines_entities_and_their_offsets(model, inputs
     tag_files(model, inputs, tmp_path / "out.jsonl", progress=False)
     assert main(["tag", str(model), str(inputs), "--input-format", "jsonl", "--output-format", "csv",
                  "-o", str(tmp_path / "out.csv"), "-q"]) == 0
-    header, *rows = _table((tmp_path / "out.csv").read_text(encoding="utf-8"))
+    header, *rows = _table((tmp_path / "out.csv").read_bytes().decode("utf-8"))
     assert header == list(ENTITY_COLUMNS) and len(rows) > 12
     assert rows == _flattened(tmp_path / "out.jsonl")
     texts = {d.id: d.text for d in read_jsonl(inputs)}
@@ -74,7 +91,7 @@ def test_the_table_holds_the_json_lines_entities_and_their_offsets(model, inputs
     untagged = {d.id for d in read_jsonl(tmp_path / "out.jsonl") if not d.mentions}
     assert "nothing" in untagged and not untagged & {row[0] for row in rows}  # a document without entities has no row
     assert main(["tag", str(model), str(inputs), "--input-format", "jsonl", "--output-format", "csv"]) == 0
-    assert capsys.readouterr().out == (tmp_path / "out.csv").read_text(encoding="utf-8")  # to standard output too
+    assert capsys.readouterr().out == (tmp_path / "out.csv").read_bytes().decode("utf-8")  # to standard output too
 
 
 def test_an_interrupted_table_resumes_with_one_header(model, inputs, tmp_path, monkeypatch):
@@ -105,7 +122,7 @@ def test_an_interrupted_table_resumes_with_one_header(model, inputs, tmp_path, m
 def test_a_linker_adds_the_concept_columns(model, inputs, tmp_path, linker_dir):
     tag_files(model, inputs, tmp_path / "linked.jsonl", progress=False, linker=linker_dir)
     tag_files(model, inputs, tmp_path / "linked.csv", output_format="csv", progress=False, linker=linker_dir)
-    header, *rows = _table((tmp_path / "linked.csv").read_text(encoding="utf-8"))
+    header, *rows = _table((tmp_path / "linked.csv").read_bytes().decode("utf-8"))
     assert header == list(LINKED_COLUMNS)
     expected = [[m.identifier or "", "" if m.link_score is None else repr(m.link_score)]
                 for d in read_jsonl(tmp_path / "linked.jsonl") for m in d.mentions]

@@ -19,18 +19,20 @@ _SURROGATE = re.compile("[\ud800-\udfff]")  # in a str, a surrogate is always a 
 
 
 def _csv_text(rows) -> str:
+    """``rows`` as CSV text, each ended by CR LF as RFC 4180 has it; a cell holding a quote, a
+    comma, a CR or a LF is quoted (ended by a lone LF, a cell holding a lone CR would not be)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue()
 
 
 def entity_table_header(linked: bool = False) -> str:
-    """The header row (with its line end): :data:`LINKED_COLUMNS` when ``linked``."""
+    """The header row (with its CR LF): :data:`LINKED_COLUMNS` when ``linked``."""
     return _csv_text([LINKED_COLUMNS if linked else ENTITY_COLUMNS])
 
 
 def entity_rows(document: Document, linked: bool = False) -> str:
-    """The rows of ``document``'s entities in order of offset (each with its line end): the
+    """The rows of ``document``'s entities in order of offset (each with its CR LF): the
     offsets index the document's text, and ``text`` is what they span, a line break in it
     quoted as CSV quotes one (a lone surrogate, which UTF-8 cannot write, as U+FFFD); an unset
     score or concept is an empty cell."""
