@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from ..errors import DataFormatError, excerpt
-from ..text.escapes import escaped_line_breaks, unescape_text
+from ..text.escapes import escaped_note_problem, unescape_text
 from .documents import Document
 
 __all__ = ["ID_COLUMNS", "TEXT_COLUMNS", "read_csv_documents"]
@@ -79,11 +79,9 @@ def _notes(path: Path, handle, reader, header: list[str], id_index: int, text_in
                 raise DataFormatError(f"note id {excerpt(note_id)} appears twice (first on line {seen[note_id]})", path, first)
             seen[note_id] = first
             text = row[text_index]
-            escaped = 0 if unescape else escaped_line_breaks(text)
-            if escaped >= 2:
-                raise DataFormatError(f"note {excerpt(note_id)}: {escaped} escaped line breaks ('\\n' as two characters) "
-                                      "and no line break, as some exports write a note; give --unescape to read them "
-                                      "as line breaks", path, first)
+            escaped = None if unescape else escaped_note_problem(text)
+            if escaped:
+                raise DataFormatError(f"note {excerpt(note_id)}: {escaped}", path, first)
             yield Document(note_id, unescape_text(text) if unescape else text)
 
 

@@ -14,7 +14,7 @@ from typing import Iterator
 
 from ..corpora.documents import Document
 from ..errors import CrfnerError, DataFormatError
-from ..text.escapes import escaped_line_breaks, unescape_text
+from ..text.escapes import escaped_note_problem, unescape_text
 
 __all__ = ["INPUT_FORMATS", "check_encoding", "detect_format", "read_documents", "text_files", "unescape_text"]
 
@@ -161,11 +161,9 @@ def _text_document(path: Path, encoding: str, unescape: bool = False) -> Documen
     if nul >= 0:
         raise DataFormatError("a NUL character: binary data, or text in UTF-16 or UTF-32 with no byte-order mark "
                               "(give --encoding, e.g. utf-16-le)", path, text.count("\n", 0, nul) + 1)
-    escaped = 0 if unescape else escaped_line_breaks(text)
-    if escaped >= 2:
-        raise DataFormatError(f"{escaped} escaped line breaks ('\\n' as two characters) and no line break, as a "
-                              "database or CSV export writes a note; give --unescape to read them as line breaks "
-                              "(JSON Lines input is read as written)", path)
+    escaped = None if unescape else escaped_note_problem(text)
+    if escaped:
+        raise DataFormatError(f"{escaped} (JSON Lines input is read as written)", path)
     if unescape:
         text = unescape_text(text)
     return Document(id=path.stem, text=text)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["escaped_line_breaks", "unescape_text"]
+__all__ = ["escaped_line_breaks", "escaped_note_problem", "unescape_text"]
 
 # "\\" is one backslash; any other backslash is text ("C:\notes").
 _ESCAPE = re.compile(r"\\(\\|r\\n|[nrt])")
@@ -26,3 +26,14 @@ def escaped_line_breaks(text: str) -> int:
     if "\n" in text or "\r" in text:
         return 0
     return sum(_UNESCAPED[match.group(1)] == "\n" for match in _ESCAPE.finditer(text))
+
+
+def escaped_note_problem(text: str) -> str | None:
+    """What is wrong with ``text`` read as written when it is a note exported with its line
+    breaks escaped (two or more escaped line breaks, none of its own), for the readers' errors;
+    None when it is not one."""
+    count = escaped_line_breaks(text)
+    if count < 2:
+        return None
+    return (f"{count} escaped line breaks ('\\n' as two characters) and no line break, as database and CSV "
+            "exports write notes; give --unescape to read them as line breaks")
