@@ -66,7 +66,6 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-
 def _reader_gone() -> int:
     """Standard output's reader went away (``crfner tag ... | head``): stop quietly, as Unix tools
     do, with the status of a death by SIGPIPE; what is left unflushed goes nowhere instead of

@@ -119,23 +119,26 @@ def line_units(text: str, passages: Sequence[tuple[int, int]] | None) -> list[tu
         last_line = ""
         gap_breaks = 0
         last_column = 0  # where the previous line's text starts, after its marker or label
+        last_row = False  # whether the previous line is a table's row
         lines = list(_lines(text, start, end))
+        rows = [_COLUMN_GAP.search(text, a, b) is not None for a, b, _, _ in lines]
         # the wrap width, from prose: a form's row ("Admission Date:  [**...**]     Discharge Date:")
         # may run wider than the note's wrapped lines
-        widest = max((b - a for a, b, _, _ in lines if not _COLUMN_GAP.search(text, a, b)), default=0)
-        for line_start, line_end, breaks_before, indent in lines:
+        widest = max((b - a for (a, b, _, _), row in zip(lines, rows) if not row), default=0)
+        for (line_start, line_end, breaks_before, indent), row in zip(lines, rows):
             pieces = _pieces(text, line_start, line_end)
             if not pieces:
                 continue
             gap_breaks = breaks_before
             first = pieces[0]
             content = text[line_start:line_end]
-            if last is not None and gap_breaks == 1 and _continues(last, last_line, first, content, widest,
-                                                                   deeper=indent > last_column):
+            if (last is not None and gap_breaks == 1 and not (row and last_row)
+                    and _continues(last, last_line, first, content, widest, deeper=indent > last_column)):
                 units[-1] = (units[-1][0], first.end, units[-1][2])
                 pieces = pieces[1:]
             units.extend((p.start, p.end, p.kind) for p in pieces)
             last, last_line, last_column = units[-1], content, _text_column(text, line_start, line_end, indent)
+            last_row = row
     return units
 
 
@@ -365,10 +368,9 @@ def _continues(last: tuple[int, int, str], last_line: str, first: _Piece, line: 
                deeper: bool = False) -> bool:
     """Whether ``line`` (first piece ``first``) carries on the statement ``last_line`` ended;
     ``widest`` is the length of the passage's longest line of prose; ``deeper``, whether ``line``
-    is indented deeper than ``last_line``'s text (:func:`_text_column`)."""
+    is indented deeper than ``last_line``'s text (:func:`_text_column`). Two rows of a table
+    (:data:`_COLUMN_GAP`) never continue each other; the caller knows its rows."""
     if last[2] in ("heading", "rule") or first.kind != "text" or _LABEL.match(line):
-        return False
-    if _COLUMN_GAP.search(last_line) and _COLUMN_GAP.search(line):
         return False
     lowered = last_line.lower()
     if lowered.endswith(_ENDS_STATEMENT) and not lowered.endswith(_TITLES):
