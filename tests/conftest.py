@@ -62,6 +62,22 @@ def fitted(small_train):
     return crfner.CRFTagger(max_iterations=50).fit(X, y, corpus="bc5cdr:train[:800]")
 
 
+def interrupt_batch_tagging(monkeypatch, call: int) -> None:
+    """Make batch tagging stop, as an interrupt (Ctrl-C) would, when it is about to tag its
+    ``call``-th chunk; the chunks before are tagged and recorded as usual."""
+    from crfner.tagging import batch
+
+    real, calls = batch._Runner.__call__, []
+
+    def interrupted(self, *args):
+        calls.append(1)
+        if len(calls) == call:
+            raise KeyboardInterrupt
+        return real(self, *args)
+
+    monkeypatch.setattr(batch._Runner, "__call__", interrupted)
+
+
 def write(path: Path, text: str, encoding="utf-8", bom=False) -> Path:
     data = text.encode(encoding)
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)

@@ -12,6 +12,7 @@ import time
 from itertools import islice
 
 import pytest
+from conftest import interrupt_batch_tagging
 
 from crfner.corpora.jsonl import read_jsonl, write_jsonl
 from crfner.corpora.pubtator import read_pubtator
@@ -69,20 +70,10 @@ def test_dask_backend_gives_the_same_bytes(model, inputs, tmp_path):
 
 
 def test_an_interrupted_run_resumes_without_loss_or_duplicates(model, inputs, documents, tmp_path, monkeypatch):
-    import crfner.tagging.batch as batch
-
     reference = tmp_path / "reference.jsonl"
     tag_files(model, inputs, reference, chunk_size=6, progress=False)
     out = tmp_path / "out.jsonl"
-    real, calls = batch._Runner.__call__, []
-
-    def interrupted(self, *args):
-        calls.append(1)
-        if len(calls) == 4:
-            raise KeyboardInterrupt
-        return real(self, *args)
-
-    monkeypatch.setattr(batch._Runner, "__call__", interrupted)
+    interrupt_batch_tagging(monkeypatch, 4)
     with pytest.raises(KeyboardInterrupt):
         tag_files(model, inputs, out, chunk_size=6, progress=False)
     monkeypatch.undo()

@@ -10,6 +10,7 @@ import json
 from itertools import islice
 
 import pytest
+from conftest import interrupt_batch_tagging
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -95,19 +96,9 @@ def test_the_table_holds_the_json_lines_entities_and_their_offsets(model, inputs
 
 
 def test_an_interrupted_table_resumes_with_one_header(model, inputs, tmp_path, monkeypatch):
-    from crfner.tagging import batch
-
     reference = tmp_path / "reference.csv"
     tag_files(model, inputs, reference, output_format="csv", chunk_size=3, progress=False)
-    real, calls = batch._Runner.__call__, []
-
-    def interrupted(self, *args):
-        calls.append(1)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return real(self, *args)
-
-    monkeypatch.setattr(batch._Runner, "__call__", interrupted)
+    interrupt_batch_tagging(monkeypatch, 3)
     out = tmp_path / "out.csv"
     with pytest.raises(KeyboardInterrupt):
         tag_files(model, inputs, out, output_format="csv", chunk_size=3, progress=False)
