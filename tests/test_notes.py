@@ -259,9 +259,12 @@ def test_outline_numerals_and_words_pasted_bullets_start_items():
     outline = "I. Cardiovascular\n\uf0b7 Hypertension \uf0a7 on amlodipine\nII. Renal\no CKD stage 3\nIV) Endocrine\n\u00a7 DM2\n\u00d8 TSH"
     assert kept(outline) == ["Cardiovascular", "Hypertension", "on amlodipine", "Renal", "CKD stage 3", "Endocrine", "DM2",
                              "TSH"]
+    # a sub-list's lower-case numerals: "ii." had been read as a sentence of its own, and tagged
+    sublist = "b. Cardiology consult.\n   i. Echo in AM.\n   ii. Stress test if neg.\n   iii) Lipids\n   iv. Repeat ECG"
+    assert kept(sublist) == ["Cardiology consult.", "Echo in AM.", "Stress test if neg.", "Lipids", "Repeat ECG"]
     # a roman numeral, "o" or "\u00a7" marks an item only where a line opens: inside one, nothing is left out
     for text in ("Type II. Resolved", "CKD stage IV. On dialysis", "rash o the arm", "per \u00a7 164.512", "DIC. IV fluids",
-                 "IV fluids given", "Vitamin D. XII) noted"):
+                 "IV fluids given", "Vitamin D. XII) noted", "genotype iii. Treated", "given iv. Then"):
         assert "".join(kept(text)).replace(" ", "") == text.replace(" ", ""), text
 
 
@@ -472,7 +475,10 @@ def test_section_names_are_built_from_heads_and_qualifiers():
                  "Social", "Triage",
                  # a hospitalist's and a medication list's
                  "Medication Reconciliation", "Med rec", "Pending results", "Consults", "Attestation", "Goals of care",
-                 "To do"):
+                 "To do",
+                 # a discharge summary's and an operative note's form fields
+                 "Attending", "Major Surgical or Invasive Procedure", "Transitional Issues", "24 Hour Events",
+                 "Activity Status", "Surgeon", "Assistant", "EBL", "Estimated blood loss"):
         assert is_section_name(name), name
     # a problem-list heading names a problem, a vital sign or a test is for the tagger, a lone qualifier names nothing
     for name in ("Hypertension", "Chest pain", "Acute kidney injury", "Allergic reaction", "Blood Pressure", "MRI",

@@ -33,9 +33,11 @@ _BULLETS = (
     "\u2022\u2023\u2043\u2219\u25a0\u25a1\u25aa\u25ab\u25b6\u25b8\u25ba\u25cb\u25cf\u25e6\u2713\u2714\u2756\u27a2\u27a4"
     "\uf06e\uf076\uf0a7\uf0a8\uf0b7\uf0d8\uf0fc"
 )
-# Markers read only where a line opens: a roman numeral of an outline ("II. Renal"; "I." is a
-# capital's), and Word's bullets pasted without their font ("o", "\u00a7", "\u00d8").
-_LINE_MARKER = r"(?:II|III|IV|VI|VII|VIII|IX|XI|XII)[.)]|[o\u00a7\u00d8]"
+# Markers read only where a line opens: a roman numeral of an outline ("II. Renal", "ii) statin";
+# "I." and "i." are a letter's), and Word's bullets pasted without their font ("o", "\u00a7",
+# "\u00d8"). Not a letter in brackets: prose wrapped before "(IV) furosemide" or "(ii) the" opens
+# a line so.
+_LINE_MARKER = r"(?:II|III|IV|VI|VII|VIII|IX|XI|XII|ii|iii|iv|vi|vii|viii|ix|xi|xii)[.)]|[o\u00a7\u00d8]"
 _ARROW = r"-{1,2}>|=>|\u2192|\u27f6"
 # An en or em dash, which notes space like "-" ("Exam \u2014 erythema"). A table's "|" opens a
 # row's item ("| Metformin | 1000 mg | PO |"); inside the row, tagging leaves it out.
