@@ -182,7 +182,7 @@ PHRASE = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join)
 # A block of one to four items: each on its own line ("# ", "- ", "1. " numbered in order, a
 # bullet, a checkbox, an arrow, a table row, a roman numeral, Word's bullets, a log's time
 # stamps, rows of a table whose columns are spaces apart), or several on one line ("# ", a bullet).
-ITEMS = st.tuples(st.sampled_from(["# ", "- ", "1. ", "#", "\u2022 ", "\u25aa ", "[X] ", "-> ", "| ", "II. ", "o ",
+ITEMS = st.tuples(st.sampled_from(["# ", "- ", "1. ", "#", "\u2022 ", "\u25aa ", "[X] ", "-> ", "| ", "II. ", "iv. ", "o ",
                                    "\uf0b7 ", "\u00a7 ", "inline# ", "inline\u25e6 ", "inline\uf0b7 ", "stamp", "columns"]),
                   st.lists(PHRASE, min_size=1, max_size=4))
 BLOCK = st.one_of(st.tuples(st.just("heading"), st.sampled_from(["PLAN:", "PROBLEM LIST:", "MEDICATIONS"])),
@@ -308,6 +308,16 @@ def test_an_icu_notes_organ_systems_are_headings_not_entities():
     found = [e.text for e in tag_text(_EverythingTagger(), note, splitter="notes")]
     # "Renal failure:" names a problem, not a system: the tagger still reads it
     assert found == ["A&Ox3, no focal deficits.", "NSR 80s.", "Vanc day 3 for HAP.", "Hgb 8.1", "Renal failure: resolved"]
+
+
+def test_a_discharge_summarys_form_fields_are_headings_not_entities():
+    note = ("Attending: Dr. Jones\nMajor Surgical or Invasive Procedure:\nLaparoscopic cholecystectomy\nEBL: 50 mL\n"
+            "Transitional Issues:\n- f/u LFTs\nMental Status: Clear and coherent.")
+    found = [e.text for e in tag_text(_EverythingTagger(), note, splitter="notes")]
+    # "Mental Status:" is a heading by its shape but no known section (MACCROBAT tags it a diagnostic
+    # procedure): the tagger reads it
+    assert found == ["Dr. Jones", "Laparoscopic cholecystectomy", "50 mL", "f/u LFTs", "Mental Status:",
+                     "Clear and coherent."]
 
 
 def test_soap_and_lower_case_notes_are_tagged_statement_by_statement():

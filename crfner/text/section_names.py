@@ -82,8 +82,10 @@ FEATURE_SECTION_NAMES = frozenset(
 )
 
 #: Names the splitter learned after the section features were frozen: radiology report and
-#: progress note headings that section words do not build, and the organ systems that an ICU
-#: note's assessment and plan goes through ("Neuro:", "CV:", "ID:"), labels rather than entities.
+#: progress note headings that section words do not build, the organ systems that an ICU note's
+#: assessment and plan goes through ("Neuro:", "CV:", "ID:"), labels rather than entities, and the
+#: form fields of discharge summaries and operative notes ("Attending:", "EBL:"); not "Mental
+#: status" nor "Level of consciousness", which MACCROBAT tags as diagnostic procedures.
 ADDED_SECTION_NAMES = frozenset(
     line.strip()
     for line in """
@@ -125,6 +127,15 @@ ADDED_SECTION_NAMES = frozenset(
     to do
     v/s
     vs
+    24 hour events
+    activity status
+    assistant
+    attending
+    ebl
+    estimated blood loss
+    major surgical or invasive procedure
+    surgeon
+    transitional issues
     """.strip().splitlines()
 )
 
