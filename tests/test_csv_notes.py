@@ -4,12 +4,15 @@ one-line errors naming the file and the line a bad row starts on."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from crfner.corpora.csv_notes import read_csv_documents
 from crfner.errors import CrfnerError, DataFormatError
@@ -137,3 +140,79 @@ def test_notes_exported_with_escaped_line_breaks_are_refused_unless_unescaped(fi
     assert [json.loads(line)["text"] for line in out.read_text(encoding="utf-8").splitlines()] == [d.text for d in documents]
     assert main(["tag", str(model), str(path), "--input-format", "jsonl", "--unescape"]) == 2
     assert "--unescape applies to raw-text files and CSV notes" in capsys.readouterr().err
+
+
+def _export(delimiter: str, line_end: str) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=line_end, quoting=csv.QUOTE_ALL)
+    writer.writerow(["note_id", "text"])
+    writer.writerows([[f"n{i}", note] for i, note in enumerate(NOTES)])
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("name", "data", "encoding"), [
+    # Excel where the comma is a decimal mark; its "Unicode Text" (UTF-16 with a mark, tabs); an old Mac's CSV
+    ("semicolons", _export(";", "\r\n").encode("utf-8"), "utf-8"),
+    ("unicode text", _export("\t", "\r\n").encode("utf-16"), "utf-8"),
+    ("utf-32", _export("|", "\n").encode("utf-32"), "utf-8"),
+    ("lone CR", _export(",", "\r").encode("utf-8"), "utf-8"),
+    ("named with a mark", codecs.BOM_UTF16_LE + _export(",", "\n").encode("utf-16-le"), "utf-16-le"),
+    ("Windows CSV", _export(",", "\r\n").encode("cp1252"), "cp1252"),
+])
+def test_spreadsheet_exports_are_read_with_their_delimiter_encoding_and_line_ends(tmp_path, name, data, encoding):
+    path = tmp_path / "export.csv"
+    path.write_bytes(data)
+    # the notes hold LF and CR LF inside their quotes, kept as stored
+    assert [(d.id, d.text) for d in read_csv_documents(path, encoding=encoding)] == [(f"n{i}", n) for i, n in enumerate(NOTES)]
+    assert [d.text for d in read_documents(path, "csv", encoding=encoding)] == NOTES
+
+
+def test_a_delimiter_is_found_by_the_header_naming_both_columns(tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text('"id;x",text\n1;2,a;b\n', encoding="utf-8")  # a comma-separated header whose first name holds ";"
+    assert [(d.id, d.text) for d in read_csv_documents(path, id_column="id;x")] == [("1;2", "a;b")]
+    path.write_text("id;text;extra\n1;a,b;c\n", encoding="utf-8")
+    assert [(d.id, d.text) for d in read_csv_documents(path)] == [("1", "a,b")]
+    assert [(d.id, d.text) for d in read_csv_documents(path, delimiter=";", text_column="extra")] == [("1", "c")]
+    with pytest.raises(DataFormatError, match=r"line 1: no id column .* \(the header has 'id;text;extra'\)"):
+        list(read_csv_documents(path, delimiter=","))
+
+
+def test_a_windows_export_names_its_line_and_the_encoding_to_give(fitted, tmp_path, capsys):
+    from crfner.cli import main
+
+    path = tmp_path / "export.csv"
+    path.write_bytes(_csv(["id", "text"], [["a", "Pt stable"], ["b", "aspirin 81 mg, caf\u00e9 au lait spots, 5 \u00b5g"]])
+                     .encode("cp1252"))
+    with pytest.raises(DataFormatError, match=r"export\.csv, line 3: not UTF-8 text \(invalid continuation byte at byte 22 of "
+                                              r"the line\); give the file's encoding \(--encoding, e.g\. cp1252\)"):
+        list(read_csv_documents(path))
+    model, out = fitted.save(tmp_path / "model"), tmp_path / "out.jsonl"
+    assert main(["tag", str(model), str(path), "-o", str(out), "-q"]) == 2
+    assert "--encoding, e.g. cp1252" in capsys.readouterr().err and not out.exists()
+    assert main(["tag", str(model), str(path), "--encoding", "cp1252", "-o", str(out), "-q"]) == 0
+    assert json.loads(out.read_text(encoding="utf-8").splitlines()[1])["text"].endswith("caf\u00e9 au lait spots, 5 \u00b5g")
+    truncated = tmp_path / "cut.csv"
+    truncated.write_bytes(_export("\t", "\n").encode("utf-16")[:-1])  # half a character at the end
+    with pytest.raises(DataFormatError, match=r"cut\.csv, line \d+: not utf-16 text \(truncated data\) on this line or after"):
+        list(read_csv_documents(truncated))
+    truncated.write_bytes("id,text\n1,caf\u00e9".encode("utf-8")[:-1])
+    with pytest.raises(DataFormatError, match=r"line 2: not UTF-8 text \(the file ends inside a character"):
+        list(read_csv_documents(truncated))
+
+
+_PIECES = [b"id", b"text", b"note_id", b",", b";", b"\t", b'"', b"\r", b"\n", b"\r\n", b"a", b"\xe9", b"\xc3", b"\x80",
+           codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, b"\x00"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(st.sampled_from(_PIECES), max_size=30), encoding=st.sampled_from(["utf-8", "cp1252", "utf-16-le", "utf-16"]))
+def test_any_bytes_are_notes_or_a_one_line_error_naming_the_file(tmp_path, pieces, encoding):
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes(b"".join(pieces))
+    try:
+        documents = list(read_csv_documents(path, encoding=encoding))
+    except DataFormatError as error:
+        assert str(error).startswith(str(path)) and "\n" not in str(error)
+    else:
+        assert len({d.id for d in documents}) == len(documents)

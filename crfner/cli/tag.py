@@ -39,8 +39,9 @@ def add_parser(verbs) -> None:
                         "corpora were (default: %(default)s); notes: clinical notes, where headings, list items "
                         "and line breaks end sentences")
     p.add_argument("--encoding", metavar="ENCODING",
-                   help="raw-text input (--input-format text: a .txt note or a folder of them): the files' encoding, "
-                        "e.g. cp1252 for notes exported from Windows systems (default: utf-8, a byte-order mark dropped)")
+                   help="raw-text and CSV input (--input-format text or csv): the files' encoding, e.g. cp1252 for "
+                        "notes exported from Windows systems and Excel's plain CSV (default: utf-8, a byte-order mark "
+                        "dropped; a UTF-16 or UTF-32 one is read as such)")
     p.add_argument("--unescape", action="store_true",
                    help="raw-text and CSV input: read escaped line breaks and tabs (\\n, \\r\\n, \\t written as two "
                         "characters, as database and CSV exports write notes) as line breaks and tabs; offsets are "
@@ -73,9 +74,9 @@ def run(args) -> int:
             args.input_format = detected
     if (args.id_column is not None or args.text_column is not None) and (args.text is not None or args.input_format != "csv"):
         raise usage("--id-column and --text-column apply to CSV input (--input-format csv)")
-    if args.encoding is not None and (args.text is not None or args.input_format != "text"):
-        raise usage("--encoding applies to raw-text files (--input-format text); --text, JSON Lines, PubTator and "
-                    "token input are read as given or as UTF-8")
+    if args.encoding is not None and (args.text is not None or args.input_format not in ("text", "csv")):
+        raise usage("--encoding applies to raw-text files and CSV notes (--input-format text or csv); --text, JSON "
+                    "Lines, PubTator and token input are read as given or as UTF-8")
     if args.unescape and (args.text is not None or args.input_format not in ("text", "csv")):
         raise usage("--unescape applies to raw-text files and CSV notes (--input-format text or csv); --text, JSON "
                     "Lines, PubTator and token input are read as written")

@@ -6,9 +6,13 @@ is stored, line ends included, or as unescaped where the export escaped its line
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
+import io
+import itertools
 import os
+import re
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,37 +22,58 @@ from ..errors import DataFormatError, excerpt
 from ..text.escapes import escaped_note_problem, unescape_text
 from .documents import Document
 
-__all__ = ["ID_COLUMNS", "TEXT_COLUMNS", "read_csv_documents"]
+__all__ = ["DELIMITERS", "ID_COLUMNS", "TEXT_COLUMNS", "read_csv_documents"]
 
 #: The columns that name a note when none is given, first found first, in any case.
 ID_COLUMNS = ("note_id", "row_id", "id")
 #: The columns that hold a note's text when none is given, in any case.
 TEXT_COLUMNS = ("text", "note_text")
+#: The delimiters tried, in order, on a header when none is given: the comma, the semicolon of
+#: Excel where the comma is a decimal mark, the tab of a TSV or Excel's "Unicode Text", a bar.
+DELIMITERS = (",", ";", "\t", "|")
+# The byte-order marks of UTF-32 and UTF-16 (UTF-32-LE's opens with UTF-16-LE's, so it comes first).
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_WIDE = frozenset({"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
+# A line of a file whose lines end in a lone CR.
+_LONE_CR = re.compile(r"[^\r]*\r|[^\r]+")
 # A discharge summary can pass the csv module's default limit of 128 KiB a field.
 _FIELD_LIMIT = 1 << 30
 
 
 def read_csv_documents(path: str | os.PathLike, id_column: str | None = None, text_column: str | None = None,
-                       unescape: bool = False) -> Iterator[Document]:
-    """Stream the notes of a CSV file (``*.csv.gz`` through gzip; UTF-8, a byte-order mark
-    dropped): a header row, then a note a row, its id from ``id_column`` and its text from
-    ``text_column`` (by default the first of :data:`ID_COLUMNS` and :data:`TEXT_COLUMNS` the
-    header has, in any case). ``unescape`` reads line breaks and tabs escaped as two characters
-    (``\\n``, as some exports write them) as such (:func:`crfner.text.escapes.unescape_text`);
-    without it, a note with such line breaks and none of its own is refused. The header is
-    checked at once; a malformed row, a row without an id, or an id seen before raises
-    :class:`~crfner.errors.DataFormatError` naming the file and the line the row starts on."""
+                       unescape: bool = False, *, encoding: str = "utf-8", delimiter: str | None = None) -> Iterator[Document]:
+    """Stream the notes of a CSV file (``*.csv.gz`` through gzip): a header row, then a note a
+    row, its id from ``id_column`` and its text from ``text_column`` (by default the first of
+    :data:`ID_COLUMNS` and :data:`TEXT_COLUMNS` the header has, in any case).
+
+    ``encoding`` is the file's (UTF-8 by default, where a UTF-8 byte-order mark is dropped and a
+    UTF-16 or UTF-32 one, as Excel's "Unicode Text" writes, switches to that encoding; Excel's
+    plain "CSV" is ``cp1252`` on Windows). ``delimiter`` is the one of the header that names both
+    columns, of :data:`DELIMITERS`, unless given: Excel writes ";" where the comma is a decimal
+    mark. Lines may end in LF, CR LF or a lone CR (an old Mac export). ``unescape`` reads line
+    breaks and tabs escaped as two characters (``\\n``, as some exports write them) as such
+    (:func:`crfner.text.escapes.unescape_text`); without it, a note with such line breaks and none
+    of its own is refused. The header is checked at once; a malformed row, a row without an id, or
+    an id seen before raises :class:`~crfner.errors.DataFormatError` naming the file and the line
+    the row starts on."""
     path = Path(path)
     if path.is_dir():
         raise DataFormatError("is a directory, not a file", path)
     csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
     handle = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")  # noqa: SIM115 (_notes closes it)
-    reader = csv.reader(_decoded(handle, path), strict=True)
     try:
-        with _read_errors(path, reader, 1):
-            header = next(reader, None)
-        if header is None:
+        lines = _decoded(handle, path, encoding)
+        with _read_errors(path, None, 1):
+            first = next(lines, None)
+        if first is None:
             raise DataFormatError("empty: a CSV file of notes needs a header row", path, 1)
+        first = first.removeprefix("\ufeff")  # a byte-order mark left by an encoding given as "utf-16-le"
+        if delimiter is None:
+            delimiter = _delimiter(first, id_column, text_column)
+        reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter, strict=True)
+        with _read_errors(path, reader, 1):
+            header = next(reader)
         columns = (_column(header, id_column, ID_COLUMNS, "id", path), _column(header, text_column, TEXT_COLUMNS, "text", path))
     except BaseException:
         handle.close()
@@ -85,14 +110,70 @@ def _notes(path: Path, handle, reader, header: list[str], id_index: int, text_in
             yield Document(note_id, unescape_text(text) if unescape else text)
 
 
-def _decoded(handle, path: Path) -> Iterator[str]:
+def _decoded(handle, path: Path, encoding: str) -> Iterator[str]:
     """The file's lines as text, their ends kept (the csv module reads a quoted field's line
-    breaks from them), a byte-order mark dropped; bytes that are not UTF-8 name their line."""
-    for number, line in enumerate(handle, 1):
+    breaks from them); see :func:`read_csv_documents` for the encodings. A line that is not
+    text in the encoding is named, by its number, or for UTF-16 and UTF-32 by the first line
+    of the block it is in."""
+    opening = handle.peek(4)[:4]
+    if codecs.lookup(encoding).name == "utf-8":
+        encoding = next((wide for bom, wide in _WIDE_BOMS if opening.startswith(bom)), "utf-8-sig")
+    name = "UTF-8" if encoding == "utf-8-sig" else encoding
+    hint = "; give the file's encoding (--encoding, e.g. cp1252)" if encoding == "utf-8-sig" else ""
+    if codecs.lookup(encoding).name in _WIDE:  # no single byte is a line break: let io find the lines
+        yield from _wide_lines(handle, path, encoding, name)
+        return
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lone_cr = False
+    number = 0
+    for raw in handle:
         try:
-            yield (line[3:] if number == 1 and line.startswith(b"\xef\xbb\xbf") else line).decode("utf-8")
+            line = decoder.decode(raw)
         except UnicodeDecodeError as error:
-            raise DataFormatError(f"not UTF-8 text ({error.reason} at byte {error.start + 1} of the line)", path, number) from None
+            raise DataFormatError(f"not {name} text ({error.reason} at byte {error.start + 1} of the line){hint}",
+                                  path, number + 1) from None
+        if number == 0 and "\r" in line.rstrip("\r\n"):
+            lone_cr = True  # the header ends in a lone CR: an old Mac export (read to its first LF), cut at each CR
+        if lone_cr:
+            pieces = _LONE_CR.findall(line)
+            number += len(pieces)
+            yield from pieces
+        else:
+            number += 1
+            yield line
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as error:
+        raise DataFormatError(f"not {name} text (the file ends inside a character: {error.reason})", path, max(number, 1)) from None
+
+
+def _wide_lines(handle, path: Path, encoding: str, name: str) -> Iterator[str]:
+    """The lines of a UTF-16 or UTF-32 file, ends kept; lines end at LF, CR LF or a lone CR."""
+    number = 0
+    text = io.TextIOWrapper(handle, encoding=encoding, newline="")
+    try:
+        for line in text:
+            number += 1
+            yield line
+    except UnicodeError as error:
+        where = error.reason if isinstance(error, UnicodeDecodeError) else str(error)
+        raise DataFormatError(f"not {name} text ({where}) on this line or after", path, number + 1) from None
+    finally:
+        if not handle.closed:
+            text.detach()  # the caller closes the file
+
+
+def _delimiter(header_line: str, id_column: str | None, text_column: str | None) -> str:
+    """The first of :data:`DELIMITERS` that splits ``header_line`` into a header naming both
+    columns; a comma where none does (for the error to name the header as read with it)."""
+    for delimiter in DELIMITERS:
+        try:
+            header = next(csv.reader([header_line], delimiter=delimiter))
+        except csv.Error:
+            continue
+        if _find(header, id_column, ID_COLUMNS) is not None and _find(header, text_column, TEXT_COLUMNS) is not None:
+            return delimiter
+    return ","
 
 
 @contextmanager
@@ -106,20 +187,25 @@ def _read_errors(path: Path, reader, line: int) -> Iterator[None]:
         raise DataFormatError(f"cannot be read as gzip ({error})", path) from None
 
 
-def _column(header: Sequence[str], wanted: str | None, defaults: Sequence[str], role: str, path: Path) -> int:
-    """The index of the ``role`` column: ``wanted`` (exactly, else in any case), or the first
-    of ``defaults`` the header has; a one-line error naming the header's columns."""
+def _find(header: Sequence[str], wanted: str | None, defaults: Sequence[str]) -> int | None:
+    """The index of ``wanted`` in ``header`` (exactly, else in any case), or of the first of
+    ``defaults`` the header has in any case; None if there is none."""
     folded = [name.strip().lower() for name in header]
     if wanted is not None:
         if wanted in header:
             return header.index(wanted)
-        if wanted.strip().lower() in folded:
-            return folded.index(wanted.strip().lower())
+        return folded.index(wanted.strip().lower()) if wanted.strip().lower() in folded else None
+    return next((folded.index(name) for name in defaults if name in folded), None)
+
+
+def _column(header: Sequence[str], wanted: str | None, defaults: Sequence[str], role: str, path: Path) -> int:
+    """The index of the ``role`` column (:func:`_find`), or a one-line error naming the header's columns."""
+    index = _find(header, wanted, defaults)
+    if index is not None:
+        return index
+    if wanted is not None:
         problem = f"no column {excerpt(wanted, 60)}"
     else:
-        for name in defaults:
-            if name in folded:
-                return folded.index(name)
         problem = f"no {role} column ({' or '.join(defaults)}); name it with --{role}-column"
     columns = ", ".join(excerpt(name, 40) for name in header[:20]) + (", ..." if len(header) > 20 else "")
     raise DataFormatError(f"{problem} (the header has {columns})", path, 1)

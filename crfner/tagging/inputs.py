@@ -86,14 +86,14 @@ def read_documents(path: str | os.PathLike, input_format: str | None = None, enc
         raise CrfnerError(f"{path}: no such file or folder")
     encoding = check_encoding(encoding)
     input_format = input_format or detect_format(path)
-    if input_format != "text" and encoding != "utf-8":
-        raise CrfnerError(f"{input_format} input is UTF-8; an encoding ({encoding}) applies to raw text (.txt) input")
+    if input_format not in ("text", "csv") and encoding != "utf-8":
+        raise CrfnerError(f"{input_format} input is UTF-8; an encoding ({encoding}) applies to raw text (.txt) and CSV input")
     if input_format not in ("text", "csv") and unescape:
         raise CrfnerError(f"{input_format} input is read as written; unescaping applies to raw text (.txt) and CSV input")
     if input_format != "csv" and (id_column is not None or text_column is not None):
         raise CrfnerError(f"{input_format} input has no columns; id and text columns apply to CSV input")
     if input_format == "csv":
-        return read_csv_documents(path, id_column, text_column, unescape)
+        return read_csv_documents(path, id_column, text_column, unescape, encoding=encoding)
     if input_format == "jsonl":
         return read_jsonl(path)
     if input_format == "pubtator":
