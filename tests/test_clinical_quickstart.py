@@ -183,5 +183,5 @@ def test_known_section_headings_are_not_reported(quickstart, note, data_dir):
     assert not any(e["start"] <= start < e["end"] for e in entities)
     # the model itself, which never saw a heading, does tag it: the notes splitter keeps it out
     tagger = crfner.CRFTagger.load(work / "models" / "maccrobat-clinical", data_dir=data_dir)
-    raw = tag_sentences(tagger, note, tagged_sentences(note, splitter="notes"))
+    raw = tag_sentences(tagger, note, tagged_sentences(note, splitter="notes"), full_stops=True)
     assert any(e.start == start and e.text == "ALLERGIES" for e in raw)

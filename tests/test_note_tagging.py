@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 import crfner
 from crfner.corpora.documents import Document
-from crfner.tagging.annotate import SPLITTERS, split_text, tag_documents, tag_sentences, tag_text, tagged_sentences
+from crfner.tagging.annotate import (SPLITTERS, full_stopped, split_text, tag_documents, tag_sentences, tag_text,
+                                     tagged_sentences)
 from crfner.text import known_heading_spans, note_sentences, placeholder_spans, sentences, tagging_sentences
 
 NOTE = (
@@ -35,7 +36,7 @@ def test_splitter_names_and_the_default(fitted):
 
 def test_notes_splitter_tags_per_note_sentence(fitted):
     entities = tag_text(fitted, NOTE, splitter="notes")
-    assert entities == tag_sentences(fitted, NOTE, note_sentences(NOTE, markers=False))
+    assert entities == tag_sentences(fitted, NOTE, note_sentences(NOTE, markers=False), full_stops=True)
     assert fitted.tag_text(NOTE, splitter="notes") == entities
     markers = [NOTE.index(m) for m in ("# Cisplatin", "# Hypertension", "1. aspirin", "2. heparin")]
     assert not any(e.start <= m < e.end for e in entities for m in markers)  # list markers are never tagged
@@ -47,7 +48,8 @@ def test_notes_splitter_tags_per_note_sentence(fitted):
 def test_tagged_sentences_are_what_tag_text_tags(fitted):
     assert tagged_sentences(NOTE) == sentences(NOTE)
     assert tagged_sentences(NOTE, splitter="notes") == note_sentences(NOTE, markers=False)
-    assert tag_text(fitted, NOTE, splitter="notes") == tag_sentences(fitted, NOTE, tagged_sentences(NOTE, splitter="notes"))
+    assert tag_text(fitted, NOTE, splitter="notes") == tag_sentences(fitted, NOTE, tagged_sentences(NOTE, splitter="notes"),
+                                                                     full_stops=True)
 
 
 @pytest.mark.parametrize("splitter", ["abstract", "notes"])
@@ -362,3 +364,31 @@ def test_a_utf8_byte_order_mark_is_dropped_and_only_from_utf8(tmp_path):
     (tmp_path / "n.txt").write_bytes(b"\xef\xbb\xbfHPI: fever\r\nPlan: rest")
     assert [d.text for d in read_documents(tmp_path / "n.txt", "text")] == ["HPI: fever\nPlan: rest"]
     assert [d.text for d in read_documents(tmp_path / "n.txt", "text", "latin-1")] == ["\u00ef\u00bb\u00bfHPI: fever\nPlan: rest"]
+
+
+class _ReadingTagger(_EverythingTagger):
+    """Tags every sentence as one entity, and keeps the token lists it was given."""
+
+    def __init__(self):
+        self.read = []
+
+    def predict(self, X, documents=None):
+        self.read += [list(s) for s in X]
+        return super().predict(X, documents)
+
+
+def test_a_notes_statements_are_closed_by_a_full_stop_the_entities_never_hold():
+    note = "HPI:\nK 4.1\nPt stable.\nDenies CP?\nMEDICATIONS\n- aspirin 81 mg (home)\nNeuro: A&Ox3"
+    reading = _ReadingTagger()
+    found = tag_text(reading, note, splitter="notes")
+    # the corpora's sentences end in a full stop, a note's lines mostly do not; headings stay as
+    # the section features read them
+    assert reading.read == [["HPI", ":"], ["K", "4", ".", "1", "."], ["Pt", "stable", "."], ["Denies", "CP", "?"], ["MEDICATIONS"],
+                            ["aspirin", "81", "mg", "(", "home", ")", "."], ["Neuro", ":"], ["A", "&", "Ox3", "."]]
+    # the added stop is read, never reported: entities end on the note's own characters
+    assert [e.text for e in found] == ["K 4.1", "Pt stable.", "Denies CP?", "aspirin 81 mg (home)", "A&Ox3"]
+    assert all(note[e.start:e.end] == e.text for e in found)
+    assert full_stopped([["K", "4"], [], ["PLAN", ":"], ["ok", "!"]]) == [["K", "4", "."], [], ["PLAN", ":"], ["ok", "!"]]
+    reading.read.clear()
+    tag_text(reading, note)  # the abstract splitter reads the text as the corpora were written: no stop added
+    assert sum(s.count(".") for s in reading.read) == note.count(".") == 2

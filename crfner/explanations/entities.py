@@ -9,7 +9,7 @@ from typing import Sequence
 
 from ..errors import DataFormatError, NotFittedError
 from ..schemes import tags_to_spans
-from ..tagging.annotate import check_splitter, tagged_split
+from ..tagging.annotate import check_splitter, full_stopped, tagged_split
 from ..text import encodable
 from .contributions import TokenExplanation, token_margin
 
@@ -116,12 +116,15 @@ def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, docum
         text, split = _token_input(text)
         skip = frozenset()
         token_lists = [[token for token, _, _ in s] for s in split]
+    real = [len(tokens) for tokens in token_lists]
+    if splitter == "notes":  # as tag_text reads a note: each statement closed by a full stop, its tags then dropped
+        token_lists = full_stopped(token_lists)
     scored = tagger.predict_scored(token_lists, documents=documents)
     weights = getattr(tagger, "weights_", None)
     if weights is None:
         raise NotFittedError("this tagger has no CRF weights_ to explain (fit or load a CRFTagger)")
     index = {label: k for k, label in enumerate(weights.labels)}
-    with_entities = [i for i, (tags, _) in enumerate(scored) if i not in skip and tags_to_spans(tags)]
+    with_entities = [i for i, (tags, _) in enumerate(scored) if i not in skip and tags_to_spans(tags[: real[i]])]
     ids = None if documents is None else list(documents)
     attributes = tagger.token_attributes(token_lists, documents=ids) if with_entities else []
 
@@ -130,9 +133,9 @@ def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, docum
                       {"name": getattr(feature_set, "name", None), "version": getattr(feature_set, "version", None)}, top)
     for i in with_entities:
         tags, probabilities = scored[i]
-        path = [index[tag] for tag in tags]
+        path = [index[tag] for tag in tags]  # an added stop's tag too: its transition weighs on the last token's margin
         emissions = weights.emissions(attributes[i])
-        for span in tags_to_spans(tags):
+        for span in tags_to_spans(tags[: real[i]]):
             start, end = split[i][span.start][1], split[i][span.end - 1][2]
             score = sum(probabilities[span.start:span.end]) / (span.end - span.start)
             entity = EntityExplanation(start, end, span.type, text[start:end], float(score), i, span.start, span.end)

@@ -29,13 +29,18 @@ def section_name(tokens: Sequence[str]) -> str:
     return _KNOWN.get("".join(words).lower(), "other")
 
 
+def reads_as_heading(tokens: Sequence[str]) -> bool:
+    """Whether the section features read a sentence's tokens as a heading (see module)."""
+    return bool(tokens) and is_heading_line(" ".join(tokens), names=FEATURE_SECTION_NAMES)
+
+
 def section_features(sentences: Sequence[Sequence[str]]) -> list[list[Pairs]]:
     """For one document's sentences in order, per token: ``heading`` on a heading's tokens,
     ``section=NAME`` on the tokens below the last heading, nothing above the first."""
     out: list[list[Pairs]] = []
     current = None
     for tokens in sentences:
-        if tokens and is_heading_line(" ".join(tokens), names=FEATURE_SECTION_NAMES):
+        if reads_as_heading(tokens):
             current = section_name(tokens)
             out.append([[("heading", 1.0), ("section", current)] for _ in tokens])
         elif current is None:
