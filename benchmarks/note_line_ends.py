@@ -31,6 +31,7 @@ reported once.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import sys
@@ -80,7 +81,7 @@ def measurements(document: Document) -> Document:
     written ``TEST VALUE`` on a line of its own ("hemoglobin 10.1 g/dL"), both mentions gold."""
     ordered = sorted(document.mentions, key=lambda m: (m.start, m.end))
     lines, mentions, offset = [], [], 0
-    for test, value in zip(ordered, ordered[1:]):
+    for test, value in itertools.pairwise(ordered):
         if test.type != "Diagnostic_procedure" or value.type != "Lab_value":
             continue
         if _BETWEEN.fullmatch(document.text, test.end, value.start) is None:
