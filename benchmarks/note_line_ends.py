@@ -1,5 +1,5 @@
 """What closing each statement with a full stop does for tagging notes (``full_stopped`` in
-``crfner.tagging.annotate``): clinical case reports tagged with the notes splitter as written,
+``crfner.text.statements``): clinical case reports tagged with the notes splitter as written,
 and in two copies written as terse notes are, with each statement's tokens read as they are or
 closed by an added full stop (the stop's tag dropped).
 
@@ -46,7 +46,8 @@ from crfner.corpora.clinical import split_documents
 from crfner.corpora.documents import Document, Mention
 from crfner.evaluation.documents import evaluate_documents, strict_matches
 from crfner.schemes import tags_to_spans
-from crfner.tagging.annotate import full_stopped, tag_documents, tagged_split
+from crfner.tagging.annotate import tag_documents, tagged_split
+from crfner.text.statements import full_stopped
 from crfner.text.splitter import split_sentences
 
 COPIES = ("written", "no_stops", "fragments", "measurements")

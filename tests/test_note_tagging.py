@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 import crfner
 from crfner.corpora.documents import Document
-from crfner.tagging.annotate import (SPLITTERS, full_stopped, split_text, tag_documents, tag_sentences, tag_text,
-                                     tagged_sentences)
+from crfner.tagging.annotate import SPLITTERS, split_text, tag_documents, tag_sentences, tag_text, tagged_sentences
 from crfner.text import known_heading_spans, note_sentences, placeholder_spans, sentences, tagging_sentences
+from crfner.text.statements import full_stopped
 
 NOTE = (
     "ASSESSMENT AND PLAN:\n"

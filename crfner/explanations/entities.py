@@ -9,7 +9,8 @@ from typing import Sequence
 
 from ..errors import DataFormatError, NotFittedError
 from ..schemes import tags_to_spans
-from ..tagging.annotate import check_splitter, full_stopped, tagged_split
+from ..tagging.annotate import check_splitter, tagged_split
+from ..text.statements import full_stopped
 from ..text import encodable
 from .contributions import TokenExplanation, token_margin
 

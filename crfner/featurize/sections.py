@@ -1,7 +1,7 @@
 """Section context for notes: every token of a document learns the section heading it falls
 under (``section=medications`` under ``DISCHARGE MEDICATIONS:``), and a heading's own tokens
 say so (``heading``). A sentence is a heading by the notes splitter's rule
-(:func:`crfner.text.notes.is_heading_line`, read on the tokens joined by spaces), as the notes
+(:func:`crfner.text.statements.reads_as_heading`: the tokens joined by spaces), as the notes
 splitter makes each heading a sentence of its own; needs the document's sentences in order
 (``documents=``), like the abbreviation family.
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..text.notes import is_heading_line
 from ..text.section_names import FEATURE_SECTION_NAMES
+from ..text.statements import reads_as_heading
 
 Pairs = list[tuple[str, object]]
 _KNOWN = {"".join(name.split()): name.replace(" ", "_") for name in FEATURE_SECTION_NAMES}
@@ -27,11 +27,6 @@ def section_name(tokens: Sequence[str]) -> str:
     """The feature value of a heading's tokens: its known name (``history_of_present_illness``) or ``other``."""
     words = [t for t in tokens if t != ":"]
     return _KNOWN.get("".join(words).lower(), "other")
-
-
-def reads_as_heading(tokens: Sequence[str]) -> bool:
-    """Whether the section features read a sentence's tokens as a heading (see module)."""
-    return bool(tokens) and is_heading_line(" ".join(tokens), names=FEATURE_SECTION_NAMES)
 
 
 def section_features(sentences: Sequence[Sequence[str]]) -> list[list[Pairs]]:

@@ -21,19 +21,17 @@ from typing import Iterable, Iterator, Sequence
 from ..corpora.documents import Document, Mention
 from ..errors import ParameterError
 from ..featurize.parallel import paused_gc
-from ..featurize.sections import reads_as_heading
 from ..schemes import Span, tags_to_spans
 from ..text import LONE_SURROGATE, SentenceColumns, Token, encodable, note_sentences, sentence_columns, sentences, tagging_sentences
+from ..text.statements import full_stopped
 
-__all__ = ["Entity", "SPLITTERS", "check_splitter", "full_stopped", "split_text", "tagged_split", "tagged_sentences", "tag_text",
+__all__ = ["Entity", "SPLITTERS", "check_splitter", "split_text", "tagged_split", "tagged_sentences", "tag_text",
            "tag_sentences", "tag_documents", "iter_tag_documents"]
 
 #: Sentence splitters by name: ``abstract`` (:func:`crfner.text.sentences`, the default: the
 #: corpora's own) and ``notes`` (:func:`crfner.text.note_sentences`: headings, list items and
 #: line breaks end sentences). Both give :func:`crfner.text.tokenize`'s tokens.
 SPLITTERS = {"abstract": sentences, "notes": note_sentences}
-# What ends a statement as the corpora's sentences end (see full_stopped).
-_STOPS = frozenset(".?!")
 
 
 
@@ -60,15 +58,6 @@ def _tag_and_score(tagger, token_lists: list[list[str]], documents: Sequence | N
     tags = tagger.predict(token_lists)
     marginals = tagger.predict_marginals(token_lists)
     return [(t, [m[i][tag] for i, tag in enumerate(t)]) for t, m in zip(tags, marginals)]
-
-
-def full_stopped(token_lists: Sequence[list[str]]) -> list[list[str]]:
-    """The token lists the model reads for the notes splitter's sentences: a full stop added to
-    each that ends without ``.``, ``?`` or ``!`` and is no heading (:func:`reads_as_heading`).
-    The corpora's sentences end so; a note's line mostly does not, and a value last on its line
-    ("K 4.1") was then left untagged. Tags of the added stop are dropped (:func:`_tagged`)."""
-    return [[*tokens, "."] if tokens and tokens[-1] not in _STOPS and not reads_as_heading(tokens) else tokens
-            for tokens in token_lists]
 
 
 def _tagged(tagger, token_lists: list[list[str]], documents: Sequence | None, stopped: bool) -> list[tuple[list[str], list[float]]]:
@@ -133,7 +122,8 @@ def _entity_spans(tags: list[str]) -> list[Span]:
 
 def tag_sentences(tagger, text: str, token_sentences: Sequence[list[Token]], *, full_stops: bool = False) -> list[Entity]:
     """Entities of ``text`` given its sentences as tokens (from :func:`crfner.text.sentences`);
-    ``full_stops`` closes them for the model as :func:`tag_text` does a note's (:func:`full_stopped`)."""
+    ``full_stops`` closes them for the model as :func:`tag_text` does a note's
+    (:func:`crfner.text.statements.full_stopped`)."""
     return _tag_columns(tagger, text, SentenceColumns.of(token_sentences), stopped=full_stops)
 
 
@@ -191,7 +181,7 @@ def tag_text(tagger, text: str, passages: Sequence[tuple[int, int]] | None = Non
     == e.text`` for each. ``passages`` (e.g. title and abstract) are split separately;
     ``splitter="notes"`` splits clinical notes at headings, list items and line breaks (an
     entity never crosses a sentence, so never two list items), closes each statement with a
-    full stop for the model (:func:`full_stopped`), and reports no entity in a known section
+    full stop for the model (:func:`crfner.text.statements.full_stopped`), and reports no entity in a known section
     heading (``ALLERGIES:``). A fitted ``linker`` gives each
     entity its concept id and ``link_score``."""
     if not isinstance(text, str):
