@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from .annotated import add_annotated, check_annotated, read_annotated_corpus
 from .common import add_common, add_model_gazetteers, corpus, load_model, usage, write_json
 
 
@@ -11,11 +12,13 @@ def add_parser(verbs) -> None:
     p = verbs.add_parser("evaluate", help="strict entity-level scores of a model on a corpus, or of a predictions file",
                          description="Score MODEL on CORPUS, or score a predictions file (token ... gold predicted).")
     p.add_argument("model", nargs="?", help="model directory")
-    p.add_argument("corpus", nargs="?", help="a registered corpus, a CoNLL file or a folder of splits")
+    p.add_argument("corpus", nargs="?", help="a registered corpus, a CoNLL file or a folder of splits; with "
+                                             "--input-format, annotated documents you hold, scored by character offsets")
     p.add_argument("--split", default="test", help="split to score (default test; ignored for a file)")
     p.add_argument("--predictions", help="score this CoNLL file: gold tags in the second-to-last column, predictions in the last")
     p.add_argument("--json", help="also write the scores to this JSON file")
     add_model_gazetteers(p)
+    add_annotated(p)
     add_common(p)
     p.set_defaults(run=run)
 
@@ -24,6 +27,11 @@ def run(args) -> int:
     from .. import evaluate
     from ..corpora.conll import read_predictions
 
+    check_annotated(args, split_given=args.split not in (None, "test"))
+    if args.input_format:
+        if args.predictions or not (args.model and args.corpus):
+            raise usage("--input-format scores MODEL on CORPUS: give both, and no --predictions")
+        return _documents(args)
     if args.predictions:
         if args.model or args.corpus:
             raise usage("give either --predictions FILE or MODEL CORPUS, not both")
@@ -41,5 +49,30 @@ def run(args) -> int:
     print(scores)
     if args.json:
         write_json(args.json, {"data": label, "model": args.model, **scores.to_dict()})
+        print(f"wrote {args.json}", file=sys.stderr)
+    return 0
+
+
+def _documents(args) -> int:
+    """Tag annotated documents' text with MODEL (the same splitter) and score the entities
+    against their mentions by character offsets: strict and overlapping, micro and per type."""
+    from dataclasses import replace
+
+    from ..evaluation.documents import evaluate_documents
+    from ..tagging.annotate import tag_documents
+
+    tagger = load_model(args)
+    gold, _, _, _ = read_annotated_corpus(args)
+    predicted = tag_documents(tagger, [replace(d, mentions=[]) for d in gold], splitter=args.splitter or "abstract")
+    scores = evaluate_documents(gold, predicted)
+    label = f"{args.corpus} ({args.input_format}, {args.splitter or 'abstract'} splitter)"
+    strict, overlap = scores["strict"], scores["overlap"]
+    print(f"{label}: strict micro-F1 {strict['f1']:.4f} (precision {strict['precision']:.4f}, recall {strict['recall']:.4f}); "
+          f"overlapping {overlap['f1']:.4f}")
+    print(f"{'type':<28} {'precision':>9} {'recall':>9} {'f1':>9} {'support':>9}")
+    for etype, row in sorted(strict["per_type"].items()):
+        print(f"{etype:<28} {row['precision']:>9.4f} {row['recall']:>9.4f} {row['f1']:>9.4f} {row['support']:>9}")
+    if args.json:
+        write_json(args.json, {"data": label, "model": args.model, **scores})
         print(f"wrote {args.json}", file=sys.stderr)
     return 0

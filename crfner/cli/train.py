@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .annotated import add_annotated, check_annotated, read_annotated_corpus
 from .common import add_common, add_gazetteer, corpus, evaluate_on, gazetteer_args, progress, usage
 
 
 def add_parser(verbs) -> None:
     p = verbs.add_parser("train", help="train a CRF on a corpus and save the model directory",
                          description="Train a CRF on a corpus split and save it as a model directory.")
-    p.add_argument("corpus", help="a registered corpus (bc5cdr, ncbi_disease), a CoNLL file or a folder of splits")
+    p.add_argument("corpus", help="a registered corpus (bc5cdr, ncbi_disease), a CoNLL file or a folder of splits; "
+                                  "with --input-format, annotated documents you hold")
     p.add_argument("--split", default="train", help="split(s) to train on, e.g. train or train+devel (default train; ignored for a file)")
     p.add_argument("--out", required=True, help="model directory to write")
     p.add_argument("--features", default="tutorial", help="feature set: an installed name or a .toml path (default tutorial)")
@@ -25,6 +27,7 @@ def add_parser(verbs) -> None:
     p.add_argument("--unlabeled-text", metavar="FILE", help="extra text for learning word clusters: one tokenised sentence per line")
     p.add_argument("--evaluate-on", action="append", metavar="SPLIT", help="score the model on SPLIT and store the figures in it (repeatable)")
     p.add_argument("--force", action="store_true", help="replace an existing model directory")
+    add_annotated(p)
     add_common(p)
     p.set_defaults(run=run)
 
@@ -50,13 +53,20 @@ def run(args) -> int:
         verbose=progress(args),
     )
     tagger.resolved_training_params(feature_set)  # --c1 -5, --c2 inf, --max-iterations 0: one line, before any work
-    X, y, documents = corpus(args.corpus, args.split, args.data_dir)
+    check_annotated(args, split_given=args.split not in (None, "train") or bool(args.evaluate_on))
     if Path(args.out).exists() and not args.force:
         raise usage(f"{args.out} already exists (use --force to replace it)")
+    if args.input_format:
+        _, X, y, documents = read_annotated_corpus(args)
+        split, name = "", f"{args.corpus} ({args.input_format}, {args.splitter or 'abstract'} splitter)"
+    else:
+        split = args.split
+        X, y, documents = corpus(args.corpus, split, args.data_dir)
+        name = f"{args.corpus}:{split}" if split else str(args.corpus)
     in_documents = f" in {len(set(documents))} documents" if documents is not None else ""
-    print(f"training {feature_set.name} CRF on {args.corpus} {args.split or ''}: {len(X)} sentences{in_documents}, "
+    print(f"training {feature_set.name} CRF on {args.corpus}{' ' + split if split else ''}: {len(X)} sentences{in_documents}, "
           f"{sum(map(len, X))} tokens", file=sys.stderr)
-    tagger.fit(X, y, documents=documents, corpus=f"{args.corpus}:{args.split}" if args.split else str(args.corpus))
+    tagger.fit(X, y, documents=documents, corpus=name)
     print(f"trained in {tagger.training_seconds_:.1f} s ({len(tagger.classes_)} labels)", file=sys.stderr)
     evaluate_on(tagger, args)
     tagger.save(args.out, overwrite=args.force)

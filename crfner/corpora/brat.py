@@ -119,6 +119,13 @@ def _entity(line: str, text: str, path: Path, number: int) -> tuple[str, tuple[t
 def read_brat(folder: str | os.PathLike) -> Iterator[Document]:
     """Stream the documents of a BRAT folder, in order of file name (every ``*.txt`` and its
     ``.ann``; an ``.ann`` without its ``.txt`` is an error)."""
+    for path in brat_texts(folder):
+        yield read_brat_document(path)
+
+
+def brat_texts(folder: str | os.PathLike) -> list[Path]:
+    """The ``*.txt`` files of a BRAT folder in order of name, checked: an ``.ann`` without its
+    ``.txt`` is an error, as is a folder that is none."""
     folder = Path(folder)
     if not folder.is_dir():
         raise DataFormatError("no such folder", folder)
@@ -127,8 +134,7 @@ def read_brat(folder: str | os.PathLike) -> Iterator[Document]:
     for ann in sorted(folder.glob("*.ann")):
         if ann.stem not in stems:
             raise DataFormatError(f"annotations without a text: no {ann.stem}.txt beside it", ann)
-    for path in texts:
-        yield read_brat_document(path)
+    return texts
 
 
 def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -13,7 +13,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
 from ..errors import CrfnerError
-from ..text import sentences
+from ..text import sentences, tagging_sentences
+from ..text.statements import FULL_STOP, full_stopped
 from .documents import Document, Mention, sorted_mentions
 
 NESTING = ("outermost", "innermost")
@@ -97,14 +98,22 @@ def flatten(
     return sorted_mentions(kept)
 
 
-def tagged_sentences(documents: Iterable[Document], stats: Counter | None = None) -> Iterator[tuple[str, list[str], list[str]]]:
+def tagged_sentences(documents: Iterable[Document], stats: Counter | None = None,
+                     splitter: str = "abstract") -> Iterator[tuple[str, list[str], list[str]]]:
     """``(document id, tokens, IOB2 tags)`` of each sentence (crfner's own splitter and tokenizer)
     of flat documents. A mention tags every token it overlaps (widened to whole tokens, counted
     as ``widened``); one whose tokens an earlier mention already took is lost (``token_clash``);
-    one crossing a sentence boundary begins anew in the next sentence (``crosses_sentence``)."""
+    one crossing a sentence boundary begins anew in the next sentence (``crosses_sentence``).
+    ``splitter="notes"`` cuts the sentences as tagging a note does (list markers, rule lines and
+    de-identification placeholders left out: a mention only they hold is ``no_tokens``) and
+    closes them as it does (:func:`crfner.text.statements.full_stopped`, the stop tagged ``O``),
+    so that a model trained on notes reads them as it will be given them."""
     stats = stats if stats is not None else Counter()
     for document in documents:
-        split = [s for s in sentences(document.text, document.passages) if s]
+        if splitter == "notes":
+            split = [s for s in tagging_sentences(document.text, document.passages)[0] if s]
+        else:
+            split = [s for s in sentences(document.text, document.passages) if s]
         tokens = [t for sentence in split for t in sentence]
         tags = ["O"] * len(tokens)
         for mention in document.mentions:
@@ -127,5 +136,8 @@ def tagged_sentences(documents: Iterable[Document], stats: Counter | None = None
             if part[0].startswith("I-"):
                 stats["crosses_sentence"] += 1
                 part[0] = "B-" + part[0][2:]
-            yield document.id, [t.text for t in sentence], part
+            words = [t.text for t in sentence]
+            if splitter == "notes" and len(full_stopped([words])[0]) > len(words):
+                words, part = [*words, FULL_STOP], [*part, "O"]
+            yield document.id, words, part
             offset += len(sentence)

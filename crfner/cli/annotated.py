@@ -1,0 +1,55 @@
+"""What ``crfner train`` and ``crfner evaluate`` share to read annotated documents a user holds
+(``--input-format brat|i2b2|n2c2|pubtator|jsonl``), where CORPUS is otherwise a registered
+corpus or a CoNLL file: the options, their checks, and the reading."""
+
+from __future__ import annotations
+
+import sys
+
+from .common import usage
+
+#: As :data:`crfner.corpora.annotated.ANNOTATED_FORMATS` (written out, so that ``--help`` imports no corpus reader).
+FORMATS = ("brat", "i2b2", "n2c2", "pubtator", "jsonl")
+
+
+def add_annotated(p) -> None:
+    """``--input-format``, ``--splitter``, ``--types`` and ``--policy``."""
+    p.add_argument("--input-format", choices=FORMATS,
+                   help="CORPUS is annotated documents in this format: a BRAT folder (.txt and .ann), i2b2 2010 "
+                        "concept records (.txt and .con), an n2c2 2018 track 2 folder, a PubTator file, or crfner's "
+                        "JSON Lines with entities")
+    p.add_argument("--splitter", choices=("abstract", "notes"),
+                   help="with --input-format: cut the documents' sentences as tagging with this splitter does "
+                        "(default abstract; notes for clinical notes, then tag with --splitter notes too)")
+    p.add_argument("--types", metavar="TYPE,...", help="with --input-format: the entity types to keep (default: all)")
+    p.add_argument("--policy", metavar="NESTING[:DISCONTINUOUS]",
+                   help="with --input-format: how nested, overlapping and discontinuous annotations become one flat "
+                        "layer (default innermost:first)")
+
+
+def check_annotated(args, split_given: bool) -> None:
+    """One-line usage errors for the options that go only with, or never with, ``--input-format``."""
+    if args.input_format is None:
+        extra = [name for name in ("splitter", "types", "policy") if getattr(args, name) is not None]
+        if extra:
+            raise usage(f"--{extra[0]} goes with --input-format (annotated documents you hold)")
+        return
+    if split_given:
+        raise usage("--input-format reads CORPUS whole: it has no splits (give the folder or file of one split)")
+
+
+def read_annotated_corpus(args):
+    """``(documents, X, y, document ids)`` of ``args.corpus`` read as ``args.input_format``,
+    with a line on stderr saying how many annotations were kept and why others were not."""
+    from collections import Counter
+
+    from ..corpora.annotated import annotated_sentences, read_annotated
+    from ..corpora.flatten import LOSSES
+
+    stats: Counter = Counter()
+    documents = read_annotated(args.corpus, args.input_format, args.types, args.policy, stats)
+    X, y, ids = annotated_sentences(documents, args.splitter or "abstract", stats)
+    lost = ", ".join(f"{stats[k]} {k.replace('_', ' ')}" for k in LOSSES if stats[k])
+    print(f"{args.corpus}: {len(documents)} documents, {len(X)} sentences; {stats['kept']} of {stats['annotations']} "
+          f"annotations tagged{f' (not: {lost})' if lost else ''}", file=sys.stderr)
+    return documents, X, y, ids
