@@ -109,12 +109,16 @@ def test_train_and_evaluate_on_records_you_hold(records, tmp_path, capsys):
     scores = tmp_path / "scores.json"
     assert main(["evaluate", str(model), str(records), "--input-format", "i2b2", "--splitter", "notes", "--json",
                  str(scores), "-q"]) == 0
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
+    assert "note: the model tags" not in captured.err  # the same types
     written = json.loads(scores.read_text(encoding="utf-8"))
     assert written["data"] == f"{records} (i2b2, notes splitter)" and written["documents"] == 2
     strict = written["strict"]
     assert strict["support"] == 11 and 0 < strict["correct"] <= strict["predicted"]
     assert f"strict micro-F1 {strict['f1']:.4f}" in out and "treatment" in out
+    assert main(["evaluate", str(model), str(records), "--input-format", "i2b2", "--types", "problem,test", "-q"]) == 0
+    assert "the model tags problem, test, treatment; the documents hold problem, test" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -63,6 +63,11 @@ def _documents(args) -> int:
 
     tagger = load_model(args)
     gold, _, _, _ = read_annotated_corpus(args)
+    tagged_types = {label[2:] for label in tagger.classes_ if label != "O"}
+    gold_types = {m.type for d in gold for m in d.mentions}
+    if tagged_types != gold_types:  # a model of other types scores nothing on them: say so before the zeros
+        print(f"note: the model tags {', '.join(sorted(tagged_types)) or 'nothing'}; the documents hold "
+              f"{', '.join(sorted(gold_types)) or 'nothing'}; a type in only one of them scores no match", file=sys.stderr)
     predicted = tag_documents(tagger, [replace(d, mentions=[]) for d in gold], splitter=args.splitter or "abstract")
     scores = evaluate_documents(gold, predicted)
     label = f"{args.corpus} ({args.input_format}, {args.splitter or 'abstract'} splitter)"
