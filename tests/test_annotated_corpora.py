@@ -119,6 +119,19 @@ def test_train_and_evaluate_on_records_you_hold(records, tmp_path, capsys):
     assert f"strict micro-F1 {strict['f1']:.4f}" in out and "treatment" in out
     assert main(["evaluate", str(model), str(records), "--input-format", "i2b2", "--types", "problem,test", "-q"]) == 0
     assert "the model tags problem, test, treatment; the documents hold problem, test" in capsys.readouterr().err
+    # the model's types scored as the documents' types: here its treatments alone, as problems
+    mapped = tmp_path / "mapped.json"
+    assert main(["evaluate", str(model), str(records), "--input-format", "i2b2", "--splitter", "notes", "--type-map",
+                 "treatment=problem", "--json", str(mapped), "-q"]) == 0
+    per_type = json.loads(mapped.read_text(encoding="utf-8"))["strict"]["per_type"]
+    assert per_type["problem"]["predicted"] == strict["per_type"]["treatment"]["predicted"] > 0
+    assert per_type["treatment"]["predicted"] == per_type["test"]["predicted"] == 0
+    assert "note: the model tags problem; the documents hold problem, test, treatment" in capsys.readouterr().err
+    for bad, message in (("treatment", "--type-map takes MODEL_TYPE=TYPE"), ("drug=problem", "the model tags no 'drug'")):
+        assert main(["evaluate", str(model), str(records), "--input-format", "i2b2", "--type-map", bad]) == 2
+        assert message in capsys.readouterr().err
+    assert main(["evaluate", str(model), "ncbi_disease", "--type-map", "a=b"]) == 2
+    assert "--type-map goes with --input-format" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -19,6 +19,10 @@ def add_parser(verbs) -> None:
     p.add_argument("--json", help="also write the scores to this JSON file")
     add_model_gazetteers(p)
     add_annotated(p)
+    p.add_argument("--type-map", action="append", metavar="MODEL_TYPE=TYPE",
+                   help="with --input-format: score the model's MODEL_TYPE entities as the documents' TYPE (repeatable; "
+                        "several may map to one); the model's other types are then not scored, e.g. a MACCROBAT model on "
+                        "i2b2 concepts: Disease_disorder=problem Sign_symptom=problem Medication=treatment")
     add_common(p)
     p.set_defaults(run=run)
 
@@ -28,6 +32,8 @@ def run(args) -> int:
     from ..corpora.conll import read_predictions
 
     check_annotated(args, split_given=args.split not in (None, "test"))
+    if args.type_map and not args.input_format:
+        raise usage("--type-map goes with --input-format (annotated documents you hold)")
     if args.input_format:
         if args.predictions or not (args.model and args.corpus):
             raise usage("--input-format scores MODEL on CORPUS: give both, and no --predictions")
@@ -62,13 +68,18 @@ def _documents(args) -> int:
     from ..tagging.annotate import tag_documents
 
     tagger = load_model(args)
-    gold, _, _, _ = read_annotated_corpus(args)
     tagged_types = {label[2:] for label in tagger.classes_ if label != "O"}
+    mapping = _type_map(args.type_map, tagged_types)
+    gold, _, _, _ = read_annotated_corpus(args)
     gold_types = {m.type for d in gold for m in d.mentions}
-    if tagged_types != gold_types:  # a model of other types scores nothing on them: say so before the zeros
-        print(f"note: the model tags {', '.join(sorted(tagged_types)) or 'nothing'}; the documents hold "
+    scored_types = set(mapping.values()) if mapping else tagged_types
+    if scored_types != gold_types:  # a model of other types scores nothing on them: say so before the zeros
+        print(f"note: the model tags {', '.join(sorted(scored_types)) or 'nothing'}; the documents hold "
               f"{', '.join(sorted(gold_types)) or 'nothing'}; a type in only one of them scores no match", file=sys.stderr)
     predicted = tag_documents(tagger, [replace(d, mentions=[]) for d in gold], splitter=args.splitter or "abstract")
+    if mapping:
+        predicted = [replace(d, mentions=[replace(m, type=mapping[m.type]) for m in d.mentions if m.type in mapping])
+                     for d in predicted]
     scores = evaluate_documents(gold, predicted)
     label = f"{args.corpus} ({args.input_format}, {args.splitter or 'abstract'} splitter)"
     strict, overlap = scores["strict"], scores["overlap"]
@@ -81,3 +92,16 @@ def _documents(args) -> int:
         write_json(args.json, {"data": label, "model": args.model, **scores})
         print(f"wrote {args.json}", file=sys.stderr)
     return 0
+
+
+def _type_map(pairs: list[str] | None, tagged_types: set[str]) -> dict[str, str]:
+    """``--type-map MODEL_TYPE=TYPE`` pairs as a dict; a type the model does not tag is a usage error."""
+    mapping: dict[str, str] = {}
+    for pair in pairs or []:
+        source, sep, target = pair.partition("=")
+        if not sep or not source or not target:
+            raise usage(f"--type-map takes MODEL_TYPE=TYPE, not {pair!r}")
+        if source not in tagged_types:
+            raise usage(f"--type-map {pair}: the model tags no {source!r} (it tags {', '.join(sorted(tagged_types))})")
+        mapping[source] = target
+    return mapping
