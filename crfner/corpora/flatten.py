@@ -9,6 +9,7 @@ fragment only) or ``drop``. A bare NESTING takes ``first``.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -115,9 +116,10 @@ def tagged_sentences(documents: Iterable[Document], stats: Counter | None = None
         else:
             split = [s for s in sentences(document.text, document.passages) if s]
         tokens = [t for sentence in split for t in sentence]
+        starts, ends = [t.start for t in tokens], [t.end for t in tokens]  # both ascending: tokens never overlap
         tags = ["O"] * len(tokens)
         for mention in document.mentions:
-            covered = [i for i, t in enumerate(tokens) if t.start < mention.end and t.end > mention.start]
+            covered = range(bisect_right(ends, mention.start), bisect_left(starts, mention.end))
             if not covered:
                 stats["no_tokens"] += 1
                 continue
