@@ -105,7 +105,17 @@ def test_train_and_evaluate_on_records_you_hold(records, tmp_path, capsys):
                  "--out", str(model), "-q"]) == 0
     err = capsys.readouterr().err
     assert "2 documents, 9 sentences; 11 of 11 annotations tagged" in err
-    assert json.loads((model / "crfner.json").read_text(encoding="utf-8"))["training"]["corpus"] == f"{records} (i2b2, notes splitter)"
+    training = json.loads((model / "crfner.json").read_text(encoding="utf-8"))["training"]
+    assert training["corpus"] == f"{records} (i2b2, notes splitter)" and training["splitter"] == "notes"
+    # the model keeps its splitter: crfner tag cuts a note by it unless told otherwise, and says when told otherwise
+    note = "History :\n1. hypertension on lisinopril\n2. chest pain\nStarted aspirin"
+    runs = {}
+    for given in ([], ["--splitter", "notes"], ["--splitter", "abstract"]):
+        assert main(["tag", str(model), "--text", note, "-o", str(tmp_path / "tagged.jsonl"), *given]) == 0
+        runs[tuple(given)] = ((tmp_path / "tagged.jsonl").read_text(encoding="utf-8"), capsys.readouterr().err)
+    assert runs[()][0] == runs[("--splitter", "notes")][0] and "note:" not in runs[()][1]
+    assert runs[()][0] != runs[("--splitter", "abstract")][0]  # "1." and "2." are tokens there, and no full stop closes a line
+    assert "learned from sentences cut by the notes splitter; tagging with abstract" in runs[("--splitter", "abstract")][1]
     scores = tmp_path / "scores.json"
     assert main(["evaluate", str(model), str(records), "--input-format", "i2b2", "--splitter", "notes", "--json",
                  str(scores), "-q"]) == 0

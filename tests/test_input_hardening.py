@@ -81,7 +81,7 @@ def test_model_metadata_nested_too_deeply(model_dir, tmp_path):
 
 FIELDS = [
     ("labels",), ("files",), ("feature_set",), ("parameters",), ("parameters", "n_jobs"), ("parameters", "c1"),
-    ("training",), ("training", "seconds"), ("training", "corpus"), ("resources",), ("metrics",), ("weights",),
+    ("training",), ("training", "seconds"), ("training", "corpus"), ("training", "splitter"), ("resources",), ("metrics",), ("weights",),
     ("weights", "labels"), ("format_version",), ("feature_set", "token"), ("feature_set", "name"),
 ]
 VALUES = [5, "x", [], {}, None, True, 1.5, [{}], {"a": [1]}, -1]
@@ -113,7 +113,8 @@ def test_wrong_typed_metadata_fields_give_a_model_file_error_or_a_working_model(
                 assert "\n" not in str(error)
                 refused[field, repr(value)] = str(error)
     for field, value in [(("labels",), "5"), (("files",), "[]"), (("feature_set",), "'x'"), (("training", "seconds"), "'x'"),
-                         (("training", "seconds"), "None"), (("training", "corpus"), "5"), (("labels",), "'missing'")]:
+                         (("training", "seconds"), "None"), (("training", "corpus"), "5"), (("training", "splitter"), "'x'"),
+                         (("labels",), "'missing'")]:
         assert (field, value) in refused, (field, value)
     assert "damaged metadata (training.seconds must be a number" in refused[("training", "seconds"), "[]"]
 

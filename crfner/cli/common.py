@@ -158,3 +158,22 @@ def evaluate_on(tagger, args) -> None:
         scores = evaluate(y, tagger.predict(X, documents=documents))
         tagger.metrics_[split] = scores.to_dict()
         print(f"\n{args.corpus} {split}: strict micro-F1 {scores.f1:.4f}\n{scores}")
+
+
+def splitter_for(args) -> str:
+    """The sentence splitter for raw text: ``--splitter``, else the one the model's training
+    sentences were cut by (``crfner train --input-format ... --splitter``, kept in the model),
+    else ``abstract``. A note on stderr when ``--splitter`` differs from the model's."""
+    import json
+    from pathlib import Path
+
+    try:
+        training = json.loads((Path(args.model) / "crfner.json").read_text(encoding="utf-8")).get("training") or {}
+        recorded = training.get("splitter") if isinstance(training, dict) else None
+    except (OSError, ValueError, AttributeError):
+        recorded = None  # loading the model says what is wrong with it
+    recorded = recorded if recorded in ("abstract", "notes") else None
+    if args.splitter is not None and recorded is not None and args.splitter != recorded:
+        print(f"note: {args.model} learned from sentences cut by the {recorded} splitter; tagging with {args.splitter}",
+              file=sys.stderr)
+    return args.splitter or recorded or "abstract"

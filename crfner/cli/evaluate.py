@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from .annotated import add_annotated, check_annotated, read_annotated_corpus
-from .common import add_common, add_model_gazetteers, corpus, load_model, usage, write_json
+from .common import add_common, add_model_gazetteers, corpus, load_model, splitter_for, usage, write_json
 
 
 def add_parser(verbs) -> None:
@@ -68,6 +68,7 @@ def _documents(args) -> int:
     from ..tagging.annotate import tag_documents
 
     tagger = load_model(args)
+    args.splitter = splitter_for(args)
     tagged_types = {label[2:] for label in tagger.classes_ if label != "O"}
     mapping = _type_map(args.type_map, tagged_types)
     gold, _, _, _ = read_annotated_corpus(args)

@@ -6,7 +6,7 @@ import os
 import sys
 
 from ..errors import CrfnerError, DataFormatError
-from .common import add_common, add_model_gazetteers, load_model, positive_int, progress, usage
+from .common import add_common, add_model_gazetteers, load_model, positive_int, progress, splitter_for, usage
 from .stdin import standard_input_as
 
 DOCUMENT_FORMATS = ("csv", "jsonl", "pubtator", "text")
@@ -34,10 +34,11 @@ def add_parser(verbs) -> None:
                                                          "row_id or id, in any case)")
     p.add_argument("--text-column", metavar="NAME", help="CSV input: the column holding each note's text (default: "
                                                            "text or note_text, in any case)")
-    p.add_argument("--splitter", choices=SPLITTERS, default="abstract",
+    p.add_argument("--splitter", choices=SPLITTERS,
                    help="raw text (--text, document input): how sentences are cut; abstract: as the training "
-                        "corpora were (default: %(default)s); notes: clinical notes, where headings, list items "
-                        "and line breaks end sentences")
+                        "corpora were; notes: clinical notes, where headings, list items and line breaks end "
+                        "sentences (default: the splitter the model was trained with, if crfner train "
+                        "--input-format recorded one, else abstract)")
     p.add_argument("--encoding", metavar="ENCODING",
                    help="raw-text and CSV input (--input-format text or csv): the files' encoding, e.g. cp1252 for "
                         "notes exported from Windows systems and Excel's plain CSV (default: utf-8, a byte-order mark "
@@ -91,7 +92,7 @@ def run(args) -> int:
         raise usage(f"token input is written as --output-format conll or json, not {args.output_format}")
     if args.backend != "loky" or args.scheduler:
         raise usage("--backend and --scheduler apply to document input (--input-format csv, jsonl, pubtator or text)")
-    if args.splitter != "abstract":
+    if args.splitter not in (None, "abstract"):
         raise usage("--splitter applies to raw text (--text, or --input-format csv, jsonl, pubtator or text), not to tokens")
     if args.linker is not None:
         raise usage("--linker applies to raw text (--text, or --input-format csv, jsonl, pubtator or text), not to tokens")
@@ -111,7 +112,7 @@ def _tag_text(args) -> int:
     tagger = load_model(args)
     linker = _load_linker(args.linker)
     lines = [json.dumps(_entity_record(e), ensure_ascii=False) + "\n"
-             for e in tagger.tag_text(args.text, splitter=args.splitter, linker=linker)]
+             for e in tagger.tag_text(args.text, splitter=splitter_for(args), linker=linker)]
     _write(lines, args.output)
     return 0
 
@@ -249,7 +250,7 @@ def _tag_documents(args) -> int:
         raise usage("--gazetteer and --allow-gazetteer-change are not supported with document input")
     options = {"input_format": args.input_format, "output_format": args.output_format, "n_jobs": args.n_jobs,
                "backend": args.backend, "scheduler": args.scheduler, "chunk_size": args.chunk_size,
-               "splitter": args.splitter, "linker": args.linker, "encoding": "utf-8" if args.encoding is None else args.encoding,
+               "splitter": splitter_for(args), "linker": args.linker, "encoding": "utf-8" if args.encoding is None else args.encoding,
                "unescape": args.unescape,
                "id_column": args.id_column, "text_column": args.text_column}
     if args.input == "-":

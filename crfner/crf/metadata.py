@@ -27,6 +27,8 @@ def checked_metadata(metadata: dict, path) -> tuple[dict, dict, dict]:
     seconds, corpus = training.get("seconds", 0.0), training.get("corpus")
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not isinstance(corpus, (str, type(None))):
         raise ModelFileError(f"{where} (training.seconds must be a number and training.corpus a string)")
+    if training.get("splitter") not in (None, "abstract", "notes"):  # read by crfner tag as its default splitter
+        raise ModelFileError(f"{where} (training.splitter must be abstract or notes)")
     _check_resources(metadata.get("resources") or {}, where)
     for key, name in TABLE_FILES:
         if (metadata.get("resources") or {}).get(key) is not None and name not in metadata["files"]:
