@@ -160,3 +160,21 @@ def test_evaluate_with_annotated_documents_needs_a_model_and_no_predictions(reco
     assert "--input-format scores MODEL on CORPUS" in capsys.readouterr().err
     assert main(["evaluate", "m", str(records), "--input-format", "i2b2", "--split", "devel"]) == 2
     assert "it has no splits" in capsys.readouterr().err
+
+
+def test_tune_on_split_folders_you_hold(records, tmp_path, capsys):
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(records, corpus / "train")
+    shutil.copytree(records, corpus / "devel")
+    model, report = tmp_path / "tuned", tmp_path / "tune.json"
+    assert main(["tune", str(corpus), "--input-format", "i2b2", "--splitter", "notes", "--c1", "0.05", "0.5",
+                 "--max-iterations", "10", "--out", str(model), "--json", str(report), "-q"]) == 0
+    assert len(json.loads(report.read_text(encoding="utf-8"))["candidates"]) == 2
+    assert json.loads((model / "crfner.json").read_text(encoding="utf-8"))["training"]["splitter"] == "notes"
+    assert "2 documents, 9 sentences" in capsys.readouterr().err
+    for args, message in ((["--dev-split", "dev"], "no dev split (a subfolder or file named dev"),
+                          (["--evaluate-on", "test"], "--evaluate-on reads a registered corpus's split")):
+        assert main(["tune", str(corpus), "--input-format", "i2b2", "--out", str(tmp_path / "m"), "-q", *args]) == 2
+        assert message in capsys.readouterr().err

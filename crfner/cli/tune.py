@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from .annotated import add_annotated, check_annotated, read_annotated_corpus
 from .common import add_common, add_gazetteer, corpus, evaluate_on, gazetteer_args, progress, usage, write_json
 
 
@@ -11,7 +12,9 @@ def add_parser(verbs) -> None:
     p = verbs.add_parser("tune", help="search c1/c2 (and feature sets) on devel, then train the best on train+devel",
                          description="Grid search on the devel split (scikit-learn ParameterGrid and PredefinedSplit, "
                                      "candidates in parallel with joblib), then a final model on train+devel.")
-    p.add_argument("corpus", help="a registered corpus or a folder of splits")
+    p.add_argument("corpus", help="a registered corpus or a folder of splits; with --input-format, a folder of annotated "
+                                  "documents you hold, in one subfolder (or file) per split, named by --train-split "
+                                  "and --dev-split")
     p.add_argument("--out", required=True, help="model directory for the final model")
     p.add_argument("--features", nargs="+", default=["tutorial"],
                    help="feature set(s) to try (default tutorial, as for train; the recommended set is biomedical)")
@@ -24,6 +27,7 @@ def add_parser(verbs) -> None:
     p.add_argument("--evaluate-on", action="append", metavar="SPLIT", help="score the final model on SPLIT (repeatable)")
     p.add_argument("--json", help="write every candidate's devel score and the final figures to this JSON file")
     p.add_argument("--force", action="store_true", help="replace an existing model directory")
+    add_annotated(p)
     add_common(p)
     p.set_defaults(run=run)
 
@@ -39,8 +43,16 @@ def run(args) -> int:
         load_feature_set(features)
     if Path(args.out).exists() and not args.force:
         raise usage(f"{args.out} already exists (use --force to replace it)")
-    X, y, documents = corpus(args.corpus, args.train_split, args.data_dir)
-    Xd, yd, documents_dev = corpus(args.corpus, args.dev_split, args.data_dir)
+    check_annotated(args, split_given=False)
+    if args.input_format and args.evaluate_on:
+        raise usage("--evaluate-on reads a registered corpus's split; score the final model with crfner evaluate MODEL "
+                    "FOLDER --input-format ...")
+    if args.input_format:
+        X, y, documents = _annotated_split(args, args.train_split)
+        Xd, yd, documents_dev = _annotated_split(args, args.dev_split)
+    else:
+        X, y, documents = corpus(args.corpus, args.train_split, args.data_dir)
+        Xd, yd, documents_dev = corpus(args.corpus, args.dev_split, args.data_dir)
     grid = {"features": args.features}
     for name in ("c1", "c2", "max_iterations"):
         values = getattr(args, name)
@@ -63,6 +75,8 @@ def run(args) -> int:
     print(f"best: {result.best_params} (devel strict micro-F1 {result.best_score:.4f}); final model trained on "
           f"{args.train_split}+{args.dev_split}")
     final = result.final
+    if args.input_format:  # the splitter that cut its sentences, for crfner tag (see crfner train)
+        final.training_data_["splitter"] = args.splitter or "abstract"
     evaluate_on(final, args)
     final.save(args.out, overwrite=args.force)
     if args.json:
@@ -71,3 +85,18 @@ def run(args) -> int:
                                "metrics": final.metrics_})
     print(f"saved {args.out}", file=sys.stderr)
     return 0
+
+
+def _annotated_split(args, split: str):
+    """``(X, y, document ids)`` of ``CORPUS/SPLIT`` read as ``--input-format`` (a subfolder, or a
+    file named so with any extension: ``train.jsonl``)."""
+    import argparse
+    from pathlib import Path
+
+    folder = Path(args.corpus)
+    found = [folder / split] if (folder / split).exists() else sorted(folder.glob(f"{split}.*"))
+    if len(found) != 1:
+        raise usage(f"{folder}: no {split} split (a subfolder or file named {split}, for --train-split and --dev-split)"
+                    if not found else f"{folder}: {len(found)} files named {split}.*; keep one")
+    _, X, y, documents = read_annotated_corpus(argparse.Namespace(**{**vars(args), "corpus": str(found[0])}))
+    return X, y, documents
