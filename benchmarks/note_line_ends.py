@@ -176,17 +176,16 @@ def run(corpus: str, model_dir: str, split: str, args) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from corpus_models import add_corpus_models, corpus_models
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", default="../shared/data")
-    parser.add_argument("--model", action="append", required=True, metavar="CORPUS=DIR",
-                        help="a saved model for a corpus (maccrobat, phee), trained on its train split")
+    add_corpus_models(parser)
     parser.add_argument("--split", action="append", choices=("devel", "test"), help="default: devel and test")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     command = "python " + " ".join([sys.argv[0], *(argv if argv is not None else sys.argv[1:])])
     rows = []
-    for spec in args.model:
-        corpus, _, model_dir = spec.partition("=")
+    for corpus, model_dir in corpus_models(args):
         for split in args.split or ("devel", "test"):
             rows += run(corpus, model_dir, split, args)
     with atomic_open(args.out, "w") as handle:

@@ -81,18 +81,17 @@ def run(corpus: str, model_dir: str, args) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from corpus_models import add_corpus_models, corpus_models
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", default="../shared/data")
-    parser.add_argument("--model", action="append", required=True, metavar="CORPUS=DIR",
-                        help="a saved model for a corpus (maccrobat, phee)")
+    add_corpus_models(parser, trained="")
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3, help="each round tags the test documents this many times over")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     command = "python " + " ".join([sys.argv[0], *(argv if argv is not None else sys.argv[1:])])
     rows = []
-    for spec in args.model:
-        corpus, _, model_dir = spec.partition("=")
+    for corpus, model_dir in corpus_models(args):
         rows.extend(run(corpus, model_dir, args))
     commit = (git_state()["commit"] or "unknown")[:7]
     with atomic_open(args.out, "w") as handle:

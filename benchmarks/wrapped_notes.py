@@ -110,10 +110,10 @@ def run(corpus: str, model_dir: str, args) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from corpus_models import add_corpus_models, corpus_models
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", default="../shared/data")
-    parser.add_argument("--model", action="append", required=True, metavar="CORPUS=DIR",
-                        help="a saved model for a corpus (maccrobat, phee), trained on its train split")
+    add_corpus_models(parser)
     parser.add_argument("--code", help="label of the splitter's code in the rows (default: its git commit)")
     parser.add_argument("--out", required=True)
     parser.add_argument("--append", action="store_true", help="add the rows to those already in --out")
@@ -123,8 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.append and Path(args.out).exists():
         rows = json.loads(Path(args.out).read_text(encoding="utf-8"))["rows"]
     command = "python " + " ".join([sys.argv[0], *(argv if argv is not None else sys.argv[1:])])
-    for spec in args.model:
-        corpus, _, model_dir = spec.partition("=")
+    for corpus, model_dir in corpus_models(args):
         for row in run(corpus, model_dir, args):
             rows.append({**row, "command": command})
     with atomic_open(args.out, "w") as handle:
