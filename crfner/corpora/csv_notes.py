@@ -21,6 +21,7 @@ from typing import Iterator, Sequence
 from ..errors import DataFormatError, excerpt
 from ..text.escapes import escaped_note_problem, unescape_text
 from .documents import Document
+from .lines import ENCODING_HINT, encoding_label, sniffed_encoding
 
 __all__ = ["DELIMITERS", "ID_COLUMNS", "TEXT_COLUMNS", "read_csv_documents"]
 
@@ -31,9 +32,6 @@ TEXT_COLUMNS = ("text", "note_text")
 #: The delimiters tried, in order, on a header when none is given: the comma, the semicolon of
 #: Excel where the comma is a decimal mark, the tab of a TSV or Excel's "Unicode Text", a bar.
 DELIMITERS = (",", ";", "\t", "|")
-# The byte-order marks of UTF-32 and UTF-16 (UTF-32-LE's opens with UTF-16-LE's, so it comes first).
-_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _WIDE = frozenset({"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
 # A line of a file whose lines end in a lone CR.
 _LONE_CR = re.compile(r"[^\r]*\r|[^\r]+")
@@ -115,11 +113,9 @@ def _decoded(handle, path: Path, encoding: str) -> Iterator[str]:
     breaks from them); see :func:`read_csv_documents` for the encodings. A line that is not
     text in the encoding is named, by its number, or for UTF-16 and UTF-32 by the first line
     of the block it is in."""
-    opening = handle.peek(4)[:4]
-    if codecs.lookup(encoding).name == "utf-8":
-        encoding = next((wide for bom, wide in _WIDE_BOMS if opening.startswith(bom)), "utf-8-sig")
-    name = "UTF-8" if encoding == "utf-8-sig" else encoding
-    hint = "; give the file's encoding (--encoding, e.g. cp1252)" if encoding == "utf-8-sig" else ""
+    encoding = sniffed_encoding(handle.peek(4)[:4], encoding)
+    name = encoding_label(encoding)
+    hint = ENCODING_HINT if encoding == "utf-8-sig" else ""
     if codecs.lookup(encoding).name in _WIDE:  # no single byte is a line break: let io find the lines
         yield from _wide_lines(handle, path, encoding, name)
         return

@@ -1,14 +1,37 @@
 """UTF-8 text files for the readers, whole or as numbered lines, so that each reports a missing
-file, a folder or bytes that are not UTF-8 the same way, with the line number."""
+file, a folder or bytes that are not UTF-8 the same way, with the line number; and the encoding
+that notes exported from other systems are read in (:func:`sniffed_encoding`)."""
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import zlib
 from pathlib import Path
 from typing import Iterator
 
 from ..errors import DataFormatError
+
+#: What an error about bytes that are not UTF-8 adds: the option that reads another encoding.
+ENCODING_HINT = "; give the file's encoding (--encoding, e.g. cp1252)"
+# The byte-order marks of UTF-32 and UTF-16 (UTF-32-LE's opens with UTF-16-LE's, so it comes first).
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def sniffed_encoding(opening: bytes, encoding: str) -> str:
+    """The codec to read a file that opens with ``opening`` (its first 4 bytes or more) in, when
+    it was said to be in ``encoding``: UTF-8 is read as ``utf-8-sig`` (a byte-order mark dropped),
+    or as UTF-16 or UTF-32 when the file opens with their byte-order mark (as Notepad's "Unicode",
+    PowerShell's ``>`` and Excel's "Unicode Text" save); any other encoding as given."""
+    if codecs.lookup(encoding).name != "utf-8":
+        return encoding
+    return next((wide for bom, wide in _WIDE_BOMS if opening.startswith(bom)), "utf-8-sig")
+
+
+def encoding_label(codec: str) -> str:
+    """How an error names the encoding :func:`sniffed_encoding` chose: ``UTF-8`` for ``utf-8-sig``."""
+    return "UTF-8" if codec == "utf-8-sig" else codec
 
 
 def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..corpora.documents import Document
+from ..corpora.lines import ENCODING_HINT, encoding_label, sniffed_encoding
 from ..errors import CrfnerError, DataFormatError
 from ..text.escapes import escaped_note_problem, unescape_text
 
@@ -32,9 +33,6 @@ _NOT_TEXT = (
 # tagged as characters, its tags and entities would be tagged with the note.
 _MARKUP = (("<!doctype html", "an HTML document"), ("<html", "an HTML document"), ("<body", "an HTML document"),
            ("<?xml", "an XML document (an HL7 CDA?)"))
-# UTF-32's marks first: UTF-32-LE's opens with UTF-16-LE's.
-_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 def detect_format(path: str | os.PathLike) -> str:
@@ -144,13 +142,12 @@ def _text_document(path: Path, encoding: str, unescape: bool = False) -> Documen
     for magic, kind in _NOT_TEXT:
         if opening.startswith(magic):
             raise DataFormatError(f"{kind}, not plain text; save or convert it as plain text (.txt) first", path)
-    if encoding == "utf-8":
-        encoding = next((wide for bom, wide in _WIDE_BOMS if raw.startswith(bom)), "utf-8-sig")
+    encoding = sniffed_encoding(raw[:4], encoding)
     try:
         text = io.TextIOWrapper(io.BytesIO(raw), encoding=encoding).read()
     except UnicodeError as error:  # a decoding error, or a stream its codec refuses (UTF-16 with no byte-order mark)
-        hint = "; give the file's encoding (--encoding, e.g. cp1252)" if encoding == "utf-8-sig" else ""
-        name = "UTF-8" if encoding == "utf-8-sig" else encoding
+        hint = ENCODING_HINT if encoding == "utf-8-sig" else ""
+        name = encoding_label(encoding)
         where = f"{error.reason} at byte {error.start}" if isinstance(error, UnicodeDecodeError) else str(error)
         raise DataFormatError(f"not {name} text ({where}){hint}", path) from None
     opening = text[:64].lstrip().lower()
