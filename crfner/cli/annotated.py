@@ -38,18 +38,25 @@ def check_annotated(args, split_given: bool) -> None:
         raise usage("--input-format reads CORPUS whole: it has no splits (give the folder or file of one split)")
 
 
-def read_annotated_corpus(args):
-    """``(documents, X, y, document ids)`` of ``args.corpus`` read as ``args.input_format``,
-    with a line on stderr saying how many annotations were kept and why others were not."""
+def read_annotated_corpus(args, path: str | None = None, sentences: bool = True):
+    """``(documents, X, y, document ids)`` of ``path`` (default ``args.corpus``) read as
+    ``args.input_format``, with a line on stderr saying how many annotations were kept and why
+    others were not; without ``sentences`` (to score, which tags the text anew) X, y and the ids
+    are None, and the count is of the flat layer's mentions."""
     from collections import Counter
 
     from ..corpora.annotated import annotated_sentences, read_annotated
     from ..corpora.flatten import LOSSES
 
+    path = args.corpus if path is None else path
     stats: Counter = Counter()
-    documents = read_annotated(args.corpus, args.input_format, args.types, args.policy, stats)
-    X, y, ids = annotated_sentences(documents, args.splitter or "abstract", stats)
+    documents = read_annotated(path, args.input_format, args.types, args.policy, stats)
+    X = y = ids = None
+    if sentences:
+        X, y, ids = annotated_sentences(documents, args.splitter or "abstract", stats)
+        counted = f"{len(X)} sentences; {stats['kept']} of {stats['annotations']} annotations tagged"
+    else:
+        counted = f"{sum(len(d.mentions) for d in documents)} of {stats['annotations']} annotations kept"
     lost = ", ".join(f"{stats[k]} {k.replace('_', ' ')}" for k in LOSSES if stats[k])
-    print(f"{args.corpus}: {len(documents)} documents, {len(X)} sentences; {stats['kept']} of {stats['annotations']} "
-          f"annotations tagged{f' (not: {lost})' if lost else ''}", file=sys.stderr)
+    print(f"{path}: {len(documents)} documents, {counted}{f' (not: {lost})' if lost else ''}", file=sys.stderr)
     return documents, X, y, ids

@@ -71,18 +71,18 @@ def _documents(args) -> int:
     args.splitter = splitter_for(args)
     tagged_types = {label[2:] for label in tagger.classes_ if label != "O"}
     mapping = _type_map(args.type_map, tagged_types)
-    gold, _, _, _ = read_annotated_corpus(args)
+    gold, _, _, _ = read_annotated_corpus(args, sentences=False)  # tagging cuts the text itself
     gold_types = {m.type for d in gold for m in d.mentions}
     scored_types = set(mapping.values()) if mapping else tagged_types
     if scored_types != gold_types:  # a model of other types scores nothing on them: say so before the zeros
         print(f"note: the model tags {', '.join(sorted(scored_types)) or 'nothing'}; the documents hold "
               f"{', '.join(sorted(gold_types)) or 'nothing'}; a type in only one of them scores no match", file=sys.stderr)
-    predicted = tag_documents(tagger, [replace(d, mentions=[]) for d in gold], splitter=args.splitter or "abstract")
+    predicted = tag_documents(tagger, [replace(d, mentions=[]) for d in gold], splitter=args.splitter)
     if mapping:
         predicted = [replace(d, mentions=[replace(m, type=mapping[m.type]) for m in d.mentions if m.type in mapping])
                      for d in predicted]
     scores = evaluate_documents(gold, predicted)
-    label = f"{args.corpus} ({args.input_format}, {args.splitter or 'abstract'} splitter)"
+    label = f"{args.corpus} ({args.input_format}, {args.splitter} splitter)"
     strict, overlap = scores["strict"], scores["overlap"]
     print(f"{label}: strict micro-F1 {strict['f1']:.4f} (precision {strict['precision']:.4f}, recall {strict['recall']:.4f}); "
           f"overlapping {overlap['f1']:.4f}")

@@ -90,7 +90,6 @@ def run(args) -> int:
 def _annotated_split(args, split: str):
     """``(X, y, document ids)`` of ``CORPUS/SPLIT`` read as ``--input-format`` (a subfolder, or a
     file named so with any extension: ``train.jsonl``)."""
-    import argparse
     from pathlib import Path
 
     folder = Path(args.corpus)
@@ -98,5 +97,5 @@ def _annotated_split(args, split: str):
     if len(found) != 1:
         raise usage(f"{folder}: no {split} split (a subfolder or file named {split}, for --train-split and --dev-split)"
                     if not found else f"{folder}: {len(found)} files named {split}.*; keep one")
-    _, X, y, documents = read_annotated_corpus(argparse.Namespace(**{**vars(args), "corpus": str(found[0])}))
+    _, X, y, documents = read_annotated_corpus(args, str(found[0]))
     return X, y, documents
