@@ -115,6 +115,15 @@ def test_train_and_evaluate_on_records_you_hold(records, tmp_path, capsys):
         runs[tuple(given)] = ((tmp_path / "tagged.jsonl").read_text(encoding="utf-8"), capsys.readouterr().err)
     assert runs[()][0] == runs[("--splitter", "notes")][0] and "note:" not in runs[()][1]
     assert runs[()][0] != runs[("--splitter", "abstract")][0]  # "1." and "2." are tokens there, and no full stop closes a line
+    # explain and evaluate take the model's splitter too
+    for given in ([], ["--splitter", "notes"]):
+        assert main(["explain", str(model), "--text", note, "--json", *given]) == 0
+        runs[("explain", *given)] = capsys.readouterr().out
+    assert runs[("explain",)] == runs[("explain", "--splitter", "notes")]
+    assert main(["evaluate", str(model), str(records), "--input-format", "i2b2", "-q"]) == 0
+    captured = capsys.readouterr()
+    assert f"{records} (i2b2, notes splitter): strict micro-F1" in captured.out
+    assert "2 documents, 11 of 11 annotations kept" in captured.err
     assert "learned from sentences cut by the notes splitter; tagging with abstract" in runs[("--splitter", "abstract")][1]
     scores = tmp_path / "scores.json"
     assert main(["evaluate", str(model), str(records), "--input-format", "i2b2", "--splitter", "notes", "--json",
