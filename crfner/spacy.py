@@ -26,9 +26,10 @@ are, and maps each entity's character span onto spaCy tokens with ``Doc.char_spa
   all of crfner's and those earlier ones that overlap none of crfner's; ``"replace"`` drops
   the earlier ones. Tokens in no entity are then outside any entity ("O").
 
-``splitter`` (config key; ``"abstract"`` by default) names crfner's sentence splitter:
-``"notes"`` cuts clinical notes at headings, list items and line breaks
-(:func:`crfner.text.note_sentences`), so no entity crosses two list items.
+``splitter`` (config key) names crfner's sentence splitter: ``"notes"`` cuts clinical notes
+at headings, list items and line breaks (:func:`crfner.text.note_sentences`), so no entity
+crosses two list items; ``"abstract"`` is the corpora's own; unset (None), it is the one the
+model records it learned from (``crfner train --input-format ... --splitter``), else ``"abstract"``.
 
 Each entity crfner added carries its score (the mean marginal probability of its tokens'
 tags, :mod:`crfner.tagging.annotate`) in ``span._.crfner_score``; other spans have ``None``.
@@ -51,7 +52,7 @@ from spacy.tokens import Doc, Span
 
 from .corpora.documents import Document
 from .crf.tagger import CRFTagger
-from .tagging.annotate import check_splitter, tag_documents, tag_text
+from .tagging.annotate import check_splitter, model_splitter, tag_documents, tag_text
 
 __all__ = ["ALIGNMENT_MODES", "CONCEPT_EXTENSION", "CONCEPT_SCORE_EXTENSION", "EXISTING_POLICIES", "SCORE_EXTENSION", "CrfnerComponent",
            "check_options", "make_crfner"]
@@ -71,9 +72,10 @@ def _overlaps(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def check_options(alignment_mode: str, existing: str, batch_size: int, splitter: str = "abstract") -> None:
+def check_options(alignment_mode: str, existing: str, batch_size: int, splitter: str | None = None) -> None:
     """A one-line ValueError for an option the component does not know."""
-    check_splitter(splitter)
+    if splitter is not None:
+        check_splitter(splitter)
     if alignment_mode not in ALIGNMENT_MODES:
         raise ValueError(f"alignment_mode must be one of {', '.join(ALIGNMENT_MODES)}, not {alignment_mode!r}")
     if existing not in EXISTING_POLICIES:
@@ -94,13 +96,13 @@ class CrfnerComponent:
         alignment_mode: str = "expand",
         existing: str = "keep",
         batch_size: int = 64,
-        splitter: str = "abstract",
+        splitter: str | None = None,
         linker=None,
     ):
         check_options(alignment_mode, existing, batch_size, splitter)
         self.tagger = tagger
         self.linker = linker
-        self.splitter = splitter
+        self.splitter = model_splitter(tagger, splitter)
         self.name = name
         self.alignment_mode = alignment_mode
         self.existing = existing
@@ -163,7 +165,7 @@ class CrfnerComponent:
 
 @Language.factory(
     "crfner",
-    default_config={"data_dir": None, "alignment_mode": "expand", "existing": "keep", "batch_size": 64, "splitter": "abstract",
+    default_config={"data_dir": None, "alignment_mode": "expand", "existing": "keep", "batch_size": 64, "splitter": None,
                     "linker": None},
     assigns=["doc.ents", "token.ent_iob", "token.ent_type", f"span._.{SCORE_EXTENSION}", f"span._.{CONCEPT_EXTENSION}",
              f"span._.{CONCEPT_SCORE_EXTENSION}"],
@@ -176,13 +178,13 @@ def make_crfner(
     alignment_mode: str,
     existing: str,
     batch_size: int,
-    splitter: str,
+    splitter: str | None,
     linker: str | None,
 ) -> CrfnerComponent:
     """The ``"crfner"`` factory: ``model`` is a directory saved by ``CRFTagger.save``
     (a damaged or missing one raises :class:`crfner.ModelFileError`); ``data_dir`` is where
     the model's gazetteers and clusters are, if not the default data folder; ``splitter`` is
-    ``"abstract"`` or ``"notes"`` (clinical notes); ``linker``, if given, a directory saved by
+    ``"abstract"``, ``"notes"`` (clinical notes) or None (the model's own); ``linker``, if given, a directory saved by
     ``Linker.save`` (a bad one raises ``ModelFileError`` too)."""
     check_options(alignment_mode, existing, batch_size, splitter)
     tagger = CRFTagger.load(model, data_dir=data_dir)

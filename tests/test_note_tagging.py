@@ -71,7 +71,7 @@ def test_explain_refuses_a_splitter_it_cannot_use(fitted):
         crfner.explain(fitted, [["aspirin", "daily"]], splitter="notes")
 
 
-@pytest.mark.parametrize("splitter", ["note", "", None, "NOTES"])
+@pytest.mark.parametrize("splitter", ["note", "", 3, "NOTES"])  # None is the model's own splitter
 def test_an_unknown_splitter_is_refused(fitted, splitter):
     with pytest.raises(ValueError, match="splitter must be one of abstract, notes"):
         tag_text(fitted, NOTE, splitter=splitter)
@@ -266,6 +266,37 @@ def test_the_spacy_component_takes_the_splitter(fitted, tmp_path):
     assert default.get_pipe("crfner").splitter == "abstract"
     with pytest.raises(ValueError, match="splitter must be one of abstract, notes"):
         CrfnerComponent(fitted, splitter="lines")
+
+
+def test_the_python_api_reads_a_note_by_the_splitter_the_model_records(fitted, tmp_path):
+    # a model trained on notes (crfner train --input-format ... --splitter notes) records its splitter;
+    # tag_text, tag_documents, explain and the spaCy component take it when given none
+    fitted.save(tmp_path / "plain")
+    learned = crfner.CRFTagger.load(tmp_path / "plain")
+    assert "splitter" not in learned.training_data_
+    plain = [(e.start, e.end, e.type, e.score) for e in learned.tag_text(NOTE)]
+    assert plain == [(e.start, e.end, e.type, e.score) for e in learned.tag_text(NOTE, splitter="abstract")]
+    learned.training_data_["splitter"] = "notes"
+    learned.save(tmp_path / "notes")
+    model = crfner.CRFTagger.load(tmp_path / "notes")
+    by_notes = [(e.start, e.end, e.type, e.score) for e in tag_text(model, NOTE, splitter="notes")]
+    assert by_notes != plain  # cut and closed otherwise, the note scores otherwise: the default below is not the abstract one
+    assert [(e.start, e.end, e.type, e.score) for e in model.tag_text(NOTE)] == by_notes
+    assert [(e.start, e.end, e.type, e.score) for e in tag_text(model, NOTE)] == by_notes
+    assert [(e.start, e.end, e.type, e.score) for e in model.tag_text(NOTE, splitter="abstract")] == plain
+    (document,) = tag_documents(model, [Document("n", NOTE)])
+    assert [(m.start, m.end, m.type, m.score) for m in document.mentions] == by_notes
+    assert [(e.start, e.end, e.type, e.score) for e in model.explain(NOTE).entities] == by_notes
+    assert model.explain([["No", "fever"]], splitter="abstract").entities == model.explain([["No", "fever"]]).entities
+    with pytest.raises(ValueError, match="splitter= goes with raw text"):
+        model.explain([["No", "fever"]], splitter="notes")
+    with pytest.raises(ValueError, match="splitter must be one of abstract, notes"):
+        model.tag_text(NOTE, splitter="lines")
+    spacy = pytest.importorskip("spacy")
+    for config, expected in (({}, "notes"), ({"splitter": "abstract"}, "abstract")):
+        nlp = spacy.blank("en")
+        nlp.add_pipe("crfner", config={"model": str(tmp_path / "notes"), **config})
+        assert nlp.get_pipe("crfner").splitter == expected
 
 
 def test_a_text_file_with_cr_lf_line_ends_is_tagged_as_python_reads_it(fitted, tmp_path):

@@ -9,7 +9,7 @@ from typing import Sequence
 
 from ..errors import DataFormatError, NotFittedError
 from ..schemes import tags_to_spans
-from ..tagging.annotate import check_splitter, tagged_split
+from ..tagging.annotate import check_splitter, model_splitter, tagged_split
 from ..text.statements import full_stopped
 from ..text import encodable
 from .contributions import TokenExplanation, token_margin
@@ -89,13 +89,14 @@ def _token_input(X) -> tuple[str, list[list[tuple[str, int, int]]]]:
 
 
 def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, documents: Sequence | None = None,
-            splitter: str = "abstract") -> Explanation:
+            splitter: str | None = None) -> Explanation:
     """Every entity ``tagger`` (a fitted or loaded :class:`crfner.CRFTagger`) finds in ``text``
     and, at each of its tokens, the ``top`` attributes most in favour of its label over the
     best competing label (and the ``top`` most against), the transition terms, and the rest.
 
     ``text`` is raw text (split and tokenised as :func:`crfner.tag_text` does it with the same
-    ``splitter``, ``"abstract"`` or ``"notes"``: the same entities and offsets) or token lists, which are then joined into a text (a space between
+    ``splitter``, ``"abstract"`` or ``"notes"``, None for the model's own: the same entities and
+    offsets) or token lists, which are then joined into a text (a space between
     tokens, a line break between sentences) that the offsets point into; ``documents`` gives
     the token lists' document ids as in ``CRFTagger.predict``. For each token, ``margin ==
     emission + transition_in + transition_out`` and ``emission == sum of features + sum of
@@ -103,16 +104,17 @@ def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, docum
     """
     if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         raise ValueError(f"top must be a positive whole number, not {top!r}")
-    check_splitter(splitter)
     if isinstance(text, str):
         if documents is not None:
             raise ValueError("documents= goes with token lists; raw text is one document")
+        splitter = model_splitter(tagger, splitter)
         tokens, skip = tagged_split(text, splitter=splitter)
         split = [[(text[t.start:t.end], t.start, t.end) for t in s] for s in tokens]
         token_lists = [[encodable(token) for token, _, _ in s] for s in split]
         documents = [0] * len(split)  # one document, as tag_text tags it
     else:
-        if splitter != "abstract":
+        if splitter not in (None, "abstract"):
+            check_splitter(splitter)
             raise ValueError("splitter= goes with raw text; token lists are already split")
         text, split = _token_input(text)
         skip = frozenset()

@@ -25,7 +25,7 @@ from ..schemes import Span, tags_to_spans
 from ..text import LONE_SURROGATE, SentenceColumns, Token, encodable, note_sentences, sentence_columns, sentences, tagging_sentences
 from ..text.statements import full_stopped
 
-__all__ = ["Entity", "SPLITTERS", "check_splitter", "split_text", "tagged_split", "tagged_sentences", "tag_text",
+__all__ = ["Entity", "SPLITTERS", "check_splitter", "model_splitter", "split_text", "tagged_split", "tagged_sentences", "tag_text",
            "tag_sentences", "tag_documents", "iter_tag_documents"]
 
 #: Sentence splitters by name: ``abstract`` (:func:`crfner.text.sentences`, the default: the
@@ -141,6 +141,17 @@ def check_splitter(splitter) -> None:
         raise ParameterError(f"unknown splitter {splitter!r}: splitter must be one of {', '.join(SPLITTERS)}")
 
 
+def model_splitter(tagger, splitter: str | None = None) -> str:
+    """``splitter`` checked, or when it is None the splitter the tagger's training sentences
+    were cut by (``training_data_["splitter"]``, which ``crfner train --input-format ...
+    --splitter`` records in the model), else ``abstract``: a note is read as the model learned."""
+    if splitter is None:
+        record = getattr(tagger, "training_data_", None)
+        splitter = (record.get("splitter") if isinstance(record, dict) else None) or "abstract"
+    check_splitter(splitter)
+    return splitter
+
+
 def split_text(text: str, passages: Sequence[tuple[int, int]] | None = None, splitter: str = "abstract") -> list[list[Token]]:
     """``text`` as sentences of tokens, cut by the splitter named ``splitter`` (:data:`SPLITTERS`)."""
     check_splitter(splitter)
@@ -175,17 +186,18 @@ def _split_columns(text: str, passages, splitter: str) -> tuple[SentenceColumns,
     return SentenceColumns.of(split), skip
 
 
-def tag_text(tagger, text: str, passages: Sequence[tuple[int, int]] | None = None, *, splitter: str = "abstract",
+def tag_text(tagger, text: str, passages: Sequence[tuple[int, int]] | None = None, *, splitter: str | None = None,
              linker=None) -> list[Entity]:
     """Entities in raw ``text`` found by a fitted ``tagger``, in order; ``text[e.start:e.end]
     == e.text`` for each. ``passages`` (e.g. title and abstract) are split separately;
     ``splitter="notes"`` splits clinical notes at headings, list items and line breaks (an
     entity never crosses a sentence, so never two list items), closes each statement with a
     full stop for the model (:func:`crfner.text.statements.full_stopped`), and reports no entity in a known section
-    heading (``ALLERGIES:``). A fitted ``linker`` gives each
-    entity its concept id and ``link_score``."""
+    heading (``ALLERGIES:``). ``splitter=None`` takes the model's own (:func:`model_splitter`).
+    A fitted ``linker`` gives each entity its concept id and ``link_score``."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
+    splitter = model_splitter(tagger, splitter)
     columns, skip = _split_columns(text, passages, splitter)
     with paused_gc():
         entities = _tag_columns(tagger, text, columns, skip, stopped=splitter == "notes")
@@ -196,10 +208,10 @@ def _mention(start: int, end: int, etype: str, text: str, score: float) -> Menti
     return Mention(start, end, etype, text, None, score)
 
 
-def iter_tag_documents(tagger, documents: Iterable[Document], batch_size: int = 256, *, splitter: str = "abstract",
+def iter_tag_documents(tagger, documents: Iterable[Document], batch_size: int = 256, *, splitter: str | None = None,
                        linker=None) -> Iterator[Document]:
     """Like :func:`tag_documents`, but streams: documents are read and tagged ``batch_size`` at a time."""
-    check_splitter(splitter)  # before any document is read
+    splitter = model_splitter(tagger, splitter)  # before any document is read
     batch: list[Document] = []
     for document in documents:
         batch.append(document)
@@ -232,9 +244,9 @@ def _tag_batch_unpaused(tagger, documents: list[Document], splitter: str = "abst
     return out
 
 
-def tag_documents(tagger, documents: Iterable[Document], *, splitter: str = "abstract", linker=None) -> list[Document]:
+def tag_documents(tagger, documents: Iterable[Document], *, splitter: str | None = None, linker=None) -> list[Document]:
     """The documents with their mentions replaced by the tagger's predictions (scored; with a
     fitted ``linker`` also linked: ``identifier`` and ``link_score``, else no identifiers);
     each document's passages are split into sentences separately, by ``splitter``
-    (``"abstract"`` or ``"notes"``, as in :func:`tag_text`)."""
+    (``"abstract"`` or ``"notes"``; None, the model's own, as in :func:`tag_text`)."""
     return list(iter_tag_documents(tagger, documents, splitter=splitter, linker=linker))
