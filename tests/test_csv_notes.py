@@ -68,6 +68,11 @@ def test_a_note_longer_than_the_csv_modules_default_field_limit_is_read(tmp_path
     ("id,text\n1,x\n ,y\n", 3, "no id in column 'id'"),
     ('id,text\n1,"a"b\n', 2, r"not valid CSV \("),
     (b"id,text\n1,ok\n2,caf\xe9\n", 3, r"not UTF-8 text \(invalid continuation byte at byte 6 of the line\)"),
+    # an old Mac export: its lone CRs end lines inside the chunk read to the first LF, header's or a note's
+    (b"id,text\r1,ok\r2,caf\xe9\r", 3, r"not UTF-8 text \(invalid continuation byte at byte 6 of the line\)"),
+    (b'id,text\r1,"a\nb\r c"\r2,caf\xe9\r', 5, r"not UTF-8 text \(invalid continuation byte at byte 6 of the line\)"),
+    (b"id,text\r1,caf\xe9\n", 2, r"not UTF-8 text \(invalid continuation byte at byte 6 of the line\)"),
+    (b"id,text\r\n1,a\rb\xe9\r\n", 2, r"not UTF-8 text \(invalid continuation byte at byte 6 of the line\)"),
 ])
 def test_malformed_files_are_one_line_errors_naming_file_and_line(tmp_path, content, line, problem):
     path = tmp_path / "notes.csv"

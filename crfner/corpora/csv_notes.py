@@ -126,8 +126,12 @@ def _decoded(handle, path: Path, encoding: str) -> Iterator[str]:
         try:
             line = decoder.decode(raw)
         except UnicodeDecodeError as error:
-            raise DataFormatError(f"not {name} text ({error.reason} at byte {error.start + 1} of the line){hint}",
-                                  path, number + 1) from None
+            # the chunk runs to an LF; in an old Mac export its lone CRs end lines before the bad byte
+            cut = lone_cr or (number == 0 and b"\r" in raw.rstrip(b"\r\n"))
+            before = raw[: error.start] if cut else b""
+            byte = error.start - before.rfind(b"\r")
+            raise DataFormatError(f"not {name} text ({error.reason} at byte {byte} of the line){hint}",
+                                  path, number + 1 + before.count(b"\r")) from None
         if number == 0 and "\r" in line.rstrip("\r\n"):
             lone_cr = True  # the header ends in a lone CR: an old Mac export (read to its first LF), cut at each CR
         if lone_cr:
