@@ -266,6 +266,13 @@ def test_outline_numerals_and_words_pasted_bullets_start_items():
     for text in ("Type II. Resolved", "CKD stage IV. On dialysis", "rash o the arm", "per \u00a7 164.512", "DIC. IV fluids",
                  "IV fluids given", "Vitamin D. XII) noted", "genotype iii. Treated", "given iv. Then"):
         assert "".join(kept(text)).replace(" ", "") == text.replace(" ", ""), text
+    # an outline's numbered sub-items: "1.1" had been read as a value ("1 . 1 Blood")
+    problems = "1. Sepsis\n1.1 Blood cultures pending\n1.2. Vancomycin started\n2. AKI\n2.1 Creatinine 2.1\n2.1.3 Renal US"
+    assert kept(problems) == ["Sepsis", "Blood cultures pending", "Vancomycin started", "AKI", "Creatinine 2.1", "Renal US"]
+    # only before a capitalised word, not a unit, where a line opens: wrapped prose keeps its values
+    for text in ("Tumour measured\n1.5 cm and treated", "treated with\n50.4 Gy in 28 fractions", "fell to\n2.1 Mg replaced",
+                 "HR 88. 1.1 Blood", "Cr\n1.2 mg/dL"):
+        assert "".join(kept(text)).replace(" ", "").replace("\n", "") == text.replace(" ", "").replace("\n", ""), text
 
 
 def test_a_known_name_and_a_dash_alone_on_a_line_is_a_heading():

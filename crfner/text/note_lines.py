@@ -34,10 +34,13 @@ _BULLETS = (
     "\uf06e\uf076\uf0a7\uf0a8\uf0b7\uf0d8\uf0fc"
 )
 # Markers read only where a line opens: a roman numeral of an outline ("II. Renal", "ii) statin";
-# "I." and "i." are a letter's), and Word's bullets pasted without their font ("o", "\u00a7",
-# "\u00d8"). Not a letter in brackets: prose wrapped before "(IV) furosemide" or "(ii) the" opens
-# a line so.
-_LINE_MARKER = r"(?:II|III|IV|VI|VII|VIII|IX|XI|XII|ii|iii|iv|vi|vii|viii|ix|xi|xii)[.)]|[o\u00a7\u00d8]"
+# "I." and "i." are a letter's), an outline's numbered sub-item before a capitalised word of three
+# letters or more ("1.2 Blood cultures", "2.1.3 Renal"; prose wrapped before "1.5 cm", "50.4 Gy"
+# or "2.1 Mg" opens a line so), and
+# Word's bullets pasted without their font ("o", "\u00a7", "\u00d8"). Not a letter in brackets:
+# prose wrapped before "(IV) furosemide" or "(ii) the" opens a line so.
+_OUTLINE = r"\d{1,2}(?:\.\d{1,2}){1,2}\.?(?=[ \t]+[A-Z][a-z]{2})"
+_LINE_MARKER = rf"(?:II|III|IV|VI|VII|VIII|IX|XI|XII|ii|iii|iv|vi|vii|viii|ix|xi|xii)[.)]|{_OUTLINE}|[o\u00a7\u00d8]"
 _ARROW = r"-{1,2}>|=>|\u2192|\u27f6"
 # An en or em dash, which notes space like "-" ("Exam \u2014 erythema"). A table's "|" opens a
 # row's item ("| Metformin | 1000 mg | PO |"); inside the row, tagging leaves it out.

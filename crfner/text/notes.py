@@ -23,7 +23,8 @@ Rules, in order (each line is read after its leading and trailing whitespace):
 * A list item is a sentence of its own (longer items may hold several): a line opening with
   ``#``, ``-`` (or ``--``, ``---``, an en or em dash), ``*``, ``|``, a bullet (``\u2022``,
   ``\u25aa``, ``\u25e6``, ``\u2713``, Word's ``\uf0b7`` ...), ``1.``, ``1)``, ``1:``, ``(1)``,
-  ``a)``, ``a.``, an outline's ``II.`` or ``IV)``, Word's bullets pasted without their font
+  ``a)``, ``a.``, an outline's ``II.``, ``IV)`` or ``1.2`` (before a capitalised word of three
+  letters or more), Word's bullets pasted without their font
   (``o``, ``\u00a7``, ``\u00d8``), a checkbox (``[X]``, ``[ ]``) or an arrow (``->``, ``=>``,
   ``\u2192``); and, inside a line, ``#`` after ``. : ; ! ?``, ``1.`` / ``1)`` / ``1:`` / ``(1)``
   there (a list's first number: ``HR: 88.`` is a value), a further ``#`` on a line that already
