@@ -66,6 +66,7 @@ _EXPORTS = {
     "build_linker": ".link",
     "load_documents": ".corpora.pubtator_splits",
     "evaluate_concepts": ".evaluation.concepts",
+    "negations": ".assertion",
 }
 __all__ = sorted(_EXPORTS)
 

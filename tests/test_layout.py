@@ -28,6 +28,7 @@ LAYERS = [
     ("crfner.transformer",),
     ("crfner.link",),
     ("crfner.tagging",),
+    ("crfner.assertion",),
     ("crfner.explanations",),
     ("crfner.report",),
     ("crfner.benchmark",),

@@ -51,6 +51,10 @@ def add_parser(verbs) -> None:
                    help="raw text (--text, document input): link each entity to a concept id with the linker saved in "
                         "PATH (crfner linker); written as \"concept\" and \"concept_score\" (JSON) or in PubTator's "
                         "sixth column")
+    p.add_argument("--negation", action="store_true",
+                   help="--text: say whether the text negates each entity (\"negated\", and the cue that does: "
+                        "\"negation_cue\", \"negation_cue_start\", \"negation_cue_end\"), by crfner's rules "
+                        "(crfner.assertion); not yet for document input")
     p.add_argument("--output-format", choices=["conll", "json", "jsonl", "pubtator", "csv"], default=None,
                    help="tokens: conll (token [gold] predicted, default) or json; documents: jsonl (default), "
                         "pubtator, or csv (a table of the entities, one a row: id, start, end, type, text, score; "
@@ -83,6 +87,9 @@ def run(args) -> int:
                     "Lines, PubTator and token input are read as written")
     if args.text is not None:
         return _tag_text(args)
+    if args.negation:
+        raise usage("--negation applies to --text for now; for documents, call crfner.negations on each document's "
+                    "entities (see the README)")
     args.input_format = args.input_format or "conll"
     documents = args.input_format in DOCUMENT_FORMATS
     args.output_format = args.output_format or ("jsonl" if documents else "conll")
@@ -111,9 +118,18 @@ def _tag_text(args) -> int:
         raise usage("--text writes one JSON entity a line (--output-format jsonl), not " + args.output_format)
     tagger = load_model(args)
     linker = _load_linker(args.linker)
-    lines = [json.dumps(_entity_record(e), ensure_ascii=False) + "\n"
-             for e in tagger.tag_text(args.text, splitter=splitter_for(args), linker=linker)]
-    _write(lines, args.output)
+    splitter = splitter_for(args)
+    entities = tagger.tag_text(args.text, splitter=splitter, linker=linker)
+    records = [_entity_record(e) for e in entities]
+    if args.negation:
+        from ..assertion import negations
+
+        for record, negation in zip(records, negations(args.text, entities, splitter=splitter)):
+            record["negated"] = negation.negated
+            if negation.negated:
+                record.update(negation_cue=negation.cue, negation_cue_start=negation.cue_start,
+                              negation_cue_end=negation.cue_end)
+    _write([json.dumps(record, ensure_ascii=False) + "\n" for record in records], args.output)
     return 0
 
 

@@ -4,7 +4,8 @@ its concept identifier, ``#1<TAB>AnnotatorNotes T1<TAB>note`` for a note.
 
 A discontinuous entity (``T1<TAB>Type 0 5;10 15<TAB>text``) is read as its outer extent,
 ``0-15``: crfner's mentions are contiguous, and the CRF tags contiguous spans. Its fragment
-texts are still checked against the document. Relations, events and attributes are skipped.
+texts are still checked against the document. Relations, events and attributes are skipped
+(:func:`read_brat_attributes` reads the attributes, an event's on its trigger entity).
 Offsets count characters of the ``.txt`` file as stored: ``\\r\\n`` is two characters.
 An entity's text is compared up to its first tab: what follows (stray tabs and spaces, as in
 MACCROBAT2020 and PHEE) is ignored with a warning naming the file and line.
@@ -28,6 +29,8 @@ _ENTITY = re.compile(r"(T\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)")
 _REFERENCE = re.compile(r"(N\S*)\tReference (T\S*) (\S+)(?:\t.*)?")
 _NOTE = re.compile(r"(#\S*)\tAnnotatorNotes (T\S*)\t(.*)")
 _SCORE_NOTE = re.compile(r"score=([0-9.eE+-]+)")
+_EVENT = re.compile(r"(E\S*)\t[^:\s]+:(T\S+)(?: .*)?")
+_ATTRIBUTE = re.compile(r"([AM]\S*)\t(\S+) ([TE]\S+)(?: (\S+))?")
 # Lines of these kinds are valid BRAT that crfner does not use: relations, events,
 # attributes, modifiers, equivalences.
 _SKIPPED = ("R", "E", "A", "M", "*")
@@ -52,6 +55,35 @@ def read_brat_fragments(
     ones keeping their fragments (sorted by offset), for readers that choose how to flatten."""
     text, entities, _, _ = _parse(Path(txt_path), ann_path)
     return text, [(tid, etype, fragments) for tid, (etype, fragments) in entities.items()]
+
+
+def read_brat_attributes(ann_path: str | os.PathLike) -> dict[str, dict[str, str]]:
+    """The attributes of each entity in a ``.ann`` file, ``{"T5": {"POLARITY": "NEG"}}``: from
+    ``A1<TAB>Name T5 Value`` lines (a binary one, ``A1<TAB>Negated T5``, has the value
+    ``"true"``), an event's (``E2<TAB>Type:T5``) given to its trigger entity. A malformed
+    attribute or event line raises :class:`~crfner.errors.DataFormatError` with its line."""
+    ann_path = Path(ann_path)
+    triggers: dict[str, str] = {}
+    attributes: list[tuple[str, str, str, int]] = []
+    for number, line in enumerate(read_text_file(ann_path).split("\n"), start=1):
+        line = line.rstrip("\r")
+        if line.startswith("E"):
+            event = _EVENT.fullmatch(line)
+            if event is None:
+                raise DataFormatError("an event line must read 'E1<TAB>Type:T1 Role:T2 ...'", ann_path, number)
+            triggers[event.group(1)] = event.group(2)
+        elif line.startswith(("A", "M")):
+            attribute = _ATTRIBUTE.fullmatch(line)
+            if attribute is None:
+                raise DataFormatError("an attribute line must read 'A1<TAB>Name T1 [Value]'", ann_path, number)
+            attributes.append((attribute.group(3), attribute.group(2), attribute.group(4) or "true", number))
+    found: dict[str, dict[str, str]] = {}
+    for target, name, value, number in attributes:
+        entity = triggers.get(target, target) if target.startswith("E") else target
+        if entity.startswith("E"):
+            raise DataFormatError(f"the attribute refers to event {target}, which is not defined", ann_path, number)
+        found.setdefault(entity, {})[name] = value
+    return found
 
 
 def _parse(txt_path: Path, ann_path):

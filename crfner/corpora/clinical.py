@@ -71,8 +71,9 @@ def maccrobat_split_ids(split: str, data_dir=None) -> list[str]:
     return ids
 
 
-def _files(spec: Spec, split: str, data_dir) -> list[Path]:
-    """The ``.txt`` files of a split, in order of name (MACCROBAT: of the split file)."""
+def split_paths(name: str, split: str, data_dir=None) -> list[Path]:
+    """The ``.txt`` files of a split of ``maccrobat`` or ``phee``, in order of name (MACCROBAT: of the split file)."""
+    spec = SPECS[name]
     folder = _folder(spec, data_dir)
     if spec.name == "maccrobat":
         paths = [folder / f"{i}.txt" for i in maccrobat_split_ids(split, data_dir)]
@@ -97,7 +98,7 @@ def split_documents(name: str, split: str, data_dir=None, types=None, policy=Non
     spec = SPECS[name]
     types, policy = _options(spec, types, policy)
     documents = []
-    for path in _files(spec, split, data_dir):
+    for path in split_paths(spec.name, split, data_dir):
         text, entities = read_brat_fragments(path)
         mentions = flatten(text, [(etype, fragments) for _, etype, fragments in entities], types, policy, stats)
         documents.append(Document(path.stem, text, mentions, None))

@@ -1,0 +1,132 @@
+"""How well crfner's negation rules (``crfner.assertion.negations``) find the entities that
+MACCROBAT2020's annotators marked ``POLARITY NEG`` (a sign absent, a drug stopped, a procedure
+not done): precision, recall and F1 of "negated", with 95% bootstrap intervals over documents.
+
+The rules were written against the train split and their three reaches (``window``,
+``post_window``, ``item``) chosen on train and devel together: devel alone holds 79 negations,
+too few to tell the settings apart (its grid, reported, spans a few entities). Test is
+reported once.
+Each split is scored on the gold entities of the event types that carry polarity (Sign_symptom,
+Disease_disorder, Medication, Therapeutic_procedure, Diagnostic_procedure, Activity,
+Clinical_event), per type too, against two baselines: no entity negated, and the four commonest
+cues alone (``no``, ``not``, ``without``, ``denies``). With ``--model``, the entities a MACCROBAT
+model finds in the test documents are scored too, those that match a gold entity exactly.
+
+    python benchmarks/negation.py --data-dir ../shared/data --model /tmp/m/maccrobat-clinical \\
+        --out benchmarks/results/negation_maccrobat.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+import time
+
+import numpy as np
+
+from crfner.assertion import RULES, negations
+from crfner.atomic import atomic_open
+from crfner.corpora.polarity import maccrobat_polarity
+
+EVENTS = ("Sign_symptom", "Disease_disorder", "Medication", "Therapeutic_procedure", "Diagnostic_procedure", "Activity",
+          "Clinical_event")
+GRID = {"window": (3, 4, 5, 6, 8, 12), "post_window": (0, 2, 4), "item": (0, 2, 3, 4)}
+CHOSEN = {"window": 4, "post_window": 0, "item": 2}
+FEW_CUES = {**RULES, "before": frozenset({("no",), ("not",), ("without",), ("denies",)}), "after": frozenset(),
+            "pseudo": frozenset()}
+
+
+def counts(documents, reaches: dict, rules=None) -> np.ndarray:
+    """``(true positives, false positives, false negatives)`` of "negated" per document, and per type."""
+    rows, by_type = [], {}
+    for document in documents:
+        found = negations(document.text, document.entities, rules=rules, **reaches)
+        row = [0, 0, 0]
+        for entity, negation in zip(document.entities, found):
+            k = 0 if negation.negated and entity.negated else 1 if negation.negated else 2 if entity.negated else None
+            if k is not None:
+                row[k] += 1
+                by_type.setdefault(entity.type, [0, 0, 0])[k] += 1
+        rows.append(row)
+    return np.array(rows), by_type
+
+
+def prf(tp: float, fp: float, fn: float) -> dict:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4),
+            "tp": int(tp), "fp": int(fp), "fn": int(fn)}
+
+
+def scored(rows: np.ndarray, by_type: dict, resamples: int = 1000) -> dict:
+    out = prf(*rows.sum(axis=0))
+    rng = np.random.default_rng(0)
+    f1s = []
+    for _ in range(resamples):
+        tp, fp, fn = rows[rng.integers(0, len(rows), len(rows))].sum(axis=0)
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    out["f1_95ci"] = [round(float(np.percentile(f1s, 2.5)), 4), round(float(np.percentile(f1s, 97.5)), 4)]
+    out["per_type"] = {t: prf(*c) for t, c in sorted(by_type.items())}
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", default="../shared/data")
+    parser.add_argument("--model", metavar="DIR", help="a saved MACCROBAT model, whose test entities are scored too")
+    parser.add_argument("--out", help="write the results here as JSON")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    splits = {s: maccrobat_polarity(s, args.data_dir, types=EVENTS) for s in ("train", "devel", "test")}
+    result = {"command": "python benchmarks/negation.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+              "corpus": "MACCROBAT2020, POLARITY NEG on the gold entities of " + ", ".join(EVENTS),
+              "chosen": CHOSEN, "chosen_on": "F1 on train and devel together (train_devel_grid)", "train_devel_grid": [],
+              "devel_grid": []}
+    for values in itertools.product(*GRID.values()):
+        reaches = dict(zip(GRID, values))
+        devel, train = (counts(splits[s], reaches)[0].sum(axis=0) for s in ("devel", "train"))
+        result["devel_grid"].append({**reaches, **prf(*devel)})
+        result["train_devel_grid"].append({**reaches, **prf(*(devel + train))})
+    for split, documents in splits.items():
+        entities = [e for d in documents for e in d.entities]
+        result[split] = {"documents": len(documents), "entities": len(entities), "negated": sum(e.negated for e in entities),
+                         "rules": scored(*counts(documents, CHOSEN)),
+                         "few_cues": scored(*counts(documents, CHOSEN, FEW_CUES)),
+                         "none_negated": prf(0, 0, sum(e.negated for e in entities))}
+        print(f"{split}: rules {result[split]['rules']['f1']:.4f} {result[split]['rules']['f1_95ci']}, "
+              f"few cues {result[split]['few_cues']['f1']:.4f}", file=sys.stderr)
+    if args.model:
+        result["model_entities"] = tagged_entities(args.model, splits["test"])
+    seconds = time.perf_counter() - started
+    result["seconds"] = round(seconds, 1)
+    if args.out:
+        with atomic_open(args.out, "w") as handle:
+            handle.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    else:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
+
+
+def tagged_entities(model_dir: str, documents) -> dict:
+    """The test entities a saved model finds that match a gold entity exactly, scored as above."""
+    from dataclasses import replace
+
+    from crfner import CRFTagger
+    from crfner.corpora.documents import Document
+    from crfner.tagging.annotate import tag_documents
+
+    tagger = CRFTagger.load(model_dir)
+    tagged = tag_documents(tagger, [Document(d.id, d.text) for d in documents])
+    matched = []
+    for gold, found in zip(documents, tagged):
+        spans = {(m.start, m.end, m.type) for m in found.mentions}
+        matched.append(replace(gold, entities=tuple(e for e in gold.entities if (e.start, e.end, e.type) in spans)))
+    entities = [e for d in matched for e in d.entities]
+    return {"model": model_dir, "matched_entities": len(entities), "negated": sum(e.negated for e in entities),
+            "rules": scored(*counts(matched, CHOSEN))}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,164 @@
+"""Negation of found entities by rules: whether the text says an entity is absent, denied, not
+done, stopped or gone ("denies fever", "no evidence of metastasis", "without bleeding",
+"aspirin was discontinued", "the rash resolved"), and the cue words that say so.
+
+A cue before an entity (``no``, ``denies``, ``negative for`` ...) negates an entity that starts
+within ``window`` words after it in its sentence, and in a list the items after it, each of
+at most ``item`` words after a ``,``, ``or``, ``nor`` or ``/`` ("denies fever, chills or
+night sweats"; "and" joins too much else: "no fever and was discharged"); a cue after one (``was ruled out``, ``resolved``)
+an entity that ends within ``post_window`` words before it. A terminator (``but``,
+``however``, ``;`` ...) between the cue and an entity ends the cue's reach, and a phrase that
+holds a cue without negating (``no change``, ``could not be excluded``, ``not only``) is no
+cue. Sentences are cut by crfner's splitters (``splitter=``), as tagging cuts them. The cue
+lists are :data:`RULES`, versioned. They were written against MACCROBAT2020's train split,
+whose polarity annotations are the gold, and the three reaches chosen on its train and devel
+splits together, devel's 79 negations being too few to tell them apart (``benchmarks/negation.py``;
+the figures are in the README).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from ..tagging.annotate import split_text
+
+__all__ = ["Negation", "RULES", "RULES_VERSION", "negations"]
+
+RULES_VERSION = 1
+
+
+def _phrases(*lines: str) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(phrase.split()) for line in lines for phrase in line.split(",") if phrase.strip())
+
+
+# Lower-case word sequences, as crfner's tokenizer cuts them ("didn't" is "didn ' t").
+RULES = {
+    "before": _phrases(
+        "no, not, without, denies, denied, deny, denying, negative for, free of, absence of, absent, neither, nor, never",
+        "none of, no evidence of, no sign of, no signs of, no history of, did not, does not, do not, was not, were not",
+        "is not, are not, has not, have not, had not, cannot, could not, didn ' t, doesn ' t, wasn ' t, don ' t",
+        "unremarkable for, resolution of, cessation of, discontinuation of, withdrawal of, withdrew, stopped, discontinued",
+        "weaned from, weaned off, quit, ceased, ruled out, rule out, excluded, disappearance of, failed to show",
+        "refused, declined, rejected, avoided",
+    ),
+    "after": _phrases(
+        "was ruled out, were ruled out, ruled out, was excluded, were excluded, excluded, resolved, disappeared",
+        "was discontinued, were discontinued, was stopped, were stopped, was withdrawn, were withdrawn, subsided",
+        "was absent, were absent, not seen, not found, not detected, not observed, relieved, was relieved, were relieved",
+        "normalized, normalised, was not, were not, free",
+    ),
+    # phrases that hold a cue but negate nothing: matched first, so their words are no cue
+    "pseudo": _phrases(
+        "no change, no changes, no increase, no further change, not only, not necessarily, no longer able",
+        "not be excluded, not be ruled out, not ruled out, not excluded, cannot exclude, could not exclude",
+        "no improvement, not improve, did not improve, not respond, did not respond",
+        "cannot rule out, could not rule out, not rule out, without changes, not certain whether, gram negative",
+    ),
+    # words that end a cue's reach
+    "terminators": frozenset(
+        "but however although though except apart aside whereas while which who yet still nevertheless ; :".split()
+    ),
+}
+_SEPARATORS = frozenset(", or nor /".split())
+
+
+@dataclass(frozen=True)
+class Negation:
+    """Whether an entity is negated, and by which cue: ``text[cue_start:cue_end] == cue``."""
+
+    negated: bool
+    cue: str | None = None
+    cue_start: int | None = None
+    cue_end: int | None = None
+
+
+def negations(text: str, entities: Sequence, *, splitter: str = "abstract", window: int = 4,
+              post_window: int = 0, item: int = 2, rules: Mapping | None = None) -> list[Negation]:
+    """A :class:`Negation` for each of ``entities`` (anything with character ``start`` and
+    ``end`` in ``text``, such as :func:`crfner.tag_text`'s entities), in their order; see the
+    module for the rules. ``window``, ``post_window`` and ``item`` count words (not
+    punctuation). ``rules`` replaces :data:`RULES` (the same keys: cue phrases as tuples of
+    lower-case tokens, terminators as a set), e.g. to add a cue of your notes."""
+    for name, value in (("window", window), ("post_window", post_window), ("item", item)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{name} must be a whole number of at least 0, not {value!r}")
+    rules = RULES if rules is None else rules
+    longest = max((len(p) for kind in ("before", "after", "pseudo") for p in rules[kind]), default=1)
+    sentences = [s for s in split_text(text, splitter=splitter) if s]
+    starts = [s[0].start for s in sentences]
+    read: dict[int, tuple[list[str], list]] = {}  # each sentence's words and cues, read once
+    out = []
+    for entity in entities:
+        k = bisect_right(starts, entity.start) - 1
+        if k < 0 or entity.start >= sentences[k][-1].end:
+            out.append(Negation(False))
+            continue
+        if k not in read:
+            words = [text[t.start:t.end].lower() for t in sentences[k]]
+            read[k] = (words, _cues(words, rules, longest))
+        out.append(_negation(text, sentences[k], *read[k], entity, (window, post_window, item), rules["terminators"]))
+    return out
+
+
+def _negation(text: str, sentence, words: list[str], cues: list, entity, reaches: tuple[int, int, int],
+              terminators) -> Negation:
+    start, end = entity.start, entity.end
+    window, post_window, item = reaches
+    first = next((i for i, t in enumerate(sentence) if t.end > start), len(sentence))
+    last = max((i for i, t in enumerate(sentence) if t.start < end), default=first)
+    best = None
+    for kind, a, b in cues:
+        if kind == "before" and b <= first and _reaches(words, b, first, window, item, terminators):
+            distance = first - b
+        elif kind == "after" and a > last and _reaches(words, last + 1, a, post_window, item, terminators, backwards=True):
+            distance = a - last
+        else:
+            continue
+        if best is None or distance < best[0]:
+            best = (distance, a, b)
+    if best is None:
+        return Negation(False)
+    _, a, b = best
+    cue_start, cue_end = sentence[a].start, sentence[b - 1].end
+    return Negation(True, text[cue_start:cue_end], cue_start, cue_end)
+
+
+def _reaches(words: list[str], a: int, b: int, limit: int, item: int, terminators, backwards: bool = False) -> bool:
+    """Whether a cue reaches across ``words[a:b]``: no terminator, and at most ``limit`` words
+    next to the cue, then a list's items (after ``,``, ``or``, ``nor``, ``/``) of at most
+    ``item`` words each ("no fever, chills, night sweats or weight loss")."""
+    between = words[a:b]
+    if any(w in terminators for w in between):
+        return False
+    counts = [0]
+    for w in reversed(between) if backwards else between:
+        if w in _SEPARATORS:
+            counts.append(0)
+        elif any(c.isalnum() for c in w):
+            counts[-1] += 1
+    return counts[0] <= limit and all(n <= item for n in counts[1:])
+
+
+def _cues(words: list[str], rules: Mapping, longest: int) -> list[tuple[str, int, int]]:
+    """``(kind, first, end)`` of each cue in ``words``, longest first at each word, pseudo-cues
+    consumed and dropped."""
+    found = []
+    i = 0
+    while i < len(words):
+        match = None
+        for size in range(min(longest, len(words) - i), 0, -1):
+            phrase = tuple(words[i:i + size])
+            kinds = [kind for kind in ("pseudo", "before", "after") if phrase in rules[kind]]
+            if kinds:
+                match = (kinds, size)
+                break
+        if match is None:
+            i += 1
+            continue
+        kinds, size = match
+        if "pseudo" not in kinds:
+            found.extend((kind, i, i + size) for kind in kinds)
+        i += size
+    return found

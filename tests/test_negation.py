@@ -1,0 +1,153 @@
+"""Negation of found entities (``crfner.assertion``), its gold (MACCROBAT's polarity attributes)
+and ``crfner tag --text --negation``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import crfner
+from crfner.assertion import RULES, negations
+from crfner.corpora.brat import read_brat_attributes
+from crfner.corpora.polarity import maccrobat_polarity
+from crfner.errors import DataFormatError
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+def spans_of(text: str, *words: str) -> list[Span]:
+    found, at = [], 0
+    for word in words:
+        at = text.index(word, at)
+        found.append(Span(at, at + len(word)))
+        at += len(word)
+    return found
+
+
+def negated(text: str, *words: str, **options) -> list[bool]:
+    return [n.negated for n in negations(text, spans_of(text, *words), **options)]
+
+
+def test_cues_before_and_after_an_entity_negate_it_and_say_which_words_did():
+    text = "Denies fever, chills or night sweats. Aspirin was discontinued. The rash resolved."
+    found = negations(text, spans_of(text, "fever", "chills", "night sweats", "Aspirin", "rash"))
+    assert [n.negated for n in found] == [True] * 5
+    assert [n.cue for n in found] == ["Denies", "Denies", "Denies", "was discontinued", "resolved"]
+    assert all(text[n.cue_start : n.cue_end] == n.cue for n in found)
+
+
+@pytest.mark.parametrize(("text", "words", "expected"), [
+    ("No nausea but reports vomiting.", ("nausea", "vomiting"), [True, False]),  # "but" ends the cue's reach
+    ("Malignancy could not be excluded.", ("Malignancy",), [False]),  # a phrase that holds a cue but negates nothing
+    ("There was no change in the rash.", ("rash",), [False]),
+    ("There was no improvement in the rash.", ("rash",), [False]),
+    ("Negative for pulmonary embolism.", ("pulmonary embolism",), [True]),
+    ("He has pain. No fever.", ("pain", "fever"), [False, True]),  # a cue reaches within its sentence only
+    ("No history of asthma, presented with cough and shortness of breath after a long walk", ("asthma", "walk"),
+     [True, False]),  # nor past the window
+    ("No fever and the patient was discharged home with antibiotics.", ("antibiotics",), [False]),
+    ("Pulmonary embolism was ruled out.", ("Pulmonary embolism",), [True]),
+    ("She didn't take her insulin.", ("insulin",), [True]),
+])
+def test_what_is_and_is_not_negated(text, words, expected):
+    assert negated(text, *words) == expected
+
+
+def test_the_reaches_and_the_rules_can_be_set():
+    text = "Denies fever, chills or night sweats."
+    assert negated(text, "fever", "chills", "night sweats", item=0) == [True, True, False]
+    assert negated("No obvious large palpable mass.", "mass", window=2) == [False]
+    assert negated("No obvious large palpable mass.", "mass", window=3) == [True]
+    own = {**RULES, "before": RULES["before"] | {("absent",), ("nil",)}}
+    assert negated("Nil chest pain.", "chest pain") == [False]
+    assert negated("Nil chest pain.", "chest pain", rules=own) == [True]
+    for name in ("window", "post_window", "item"):
+        for bad in (-1, 1.5, True):
+            with pytest.raises(ValueError, match=f"^{name} must be a whole number"):
+                negations(text, [], **{name: bad})
+
+
+def test_notes_are_read_by_the_notes_splitter():
+    note = "ROS:\n- no fever\n- cough\nPLAN: stopped metoprolol"
+    found = negations(note, spans_of(note, "fever", "cough", "metoprolol"), splitter="notes")
+    assert [n.negated for n in found] == [True, False, True]
+    assert negations(note, [], splitter="notes") == []
+    with pytest.raises(ValueError, match="splitter must be one of"):
+        negations(note, [], splitter="lines")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["no", "fever", ",", "or", "but", "denies", "was", "ruled", "out", "resolved", ".",
+                                 "\n", "- ", "cough", "not", "be", "excluded", "ASA"]), max_size=30),
+       st.data())
+def test_any_text_gives_one_answer_an_entity_whose_cue_slices_back_apart_from_it(words, data):
+    text = " ".join(words)
+    spans = []
+    for _ in range(data.draw(st.integers(0, 4))):
+        start = data.draw(st.integers(0, max(len(text) - 1, 0)))
+        end = data.draw(st.integers(start + 1, max(len(text), start + 1)))
+        spans.append(Span(start, min(end, len(text)) or start + 1))
+    found = negations(text, spans)
+    assert len(found) == len(spans)
+    for span, n in zip(spans, found):
+        if n.negated:
+            assert text[n.cue_start : n.cue_end] == n.cue
+            assert n.cue_end <= span.start or n.cue_start >= span.end
+
+
+def test_brat_attributes_are_read_onto_entities_and_events_triggers(tmp_path):
+    ann = tmp_path / "a.ann"
+    ann.write_text("T1\tSign_symptom 0 5\tfever\nE1\tSign_symptom:T1\nA1\tPOLARITY E1 NEG\nT2\tMedication 10 17\taspirin\n"
+                   "A2\tNegated T2\nR1\tMODIFY Arg1:T1 Arg2:T2\n", encoding="utf-8")
+    assert read_brat_attributes(ann) == {"T1": {"POLARITY": "NEG"}, "T2": {"Negated": "true"}}
+    ann.write_text("T1\tSign_symptom 0 5\tfever\nA1\tPOLARITY\n", encoding="utf-8")
+    with pytest.raises(DataFormatError, match=r"a\.ann, line 2: an attribute line must read"):
+        read_brat_attributes(ann)
+    ann.write_text("A1\tPOLARITY E7 NEG\n", encoding="utf-8")
+    with pytest.raises(DataFormatError, match="refers to event E7, which is not defined"):
+        read_brat_attributes(ann)
+
+
+def test_on_maccrobat_devel_the_rules_find_more_negations_than_the_commonest_cues_alone(data_dir):
+    documents = maccrobat_polarity("devel", data_dir, types=("Sign_symptom", "Disease_disorder", "Medication"))[:10]
+    gold = [e.negated for d in documents for e in d.entities]
+    assert sum(gold) >= 10  # the corpus's own negations are read
+    few = {**RULES, "before": frozenset({("no",), ("not",), ("without",), ("denies",)}), "after": frozenset(),
+           "pseudo": frozenset()}
+    results = {}
+    for name, rules in (("rules", None), ("few", few)):
+        found = [n.negated for d in documents for n in negations(d.text, d.entities, rules=rules)]
+        tp = sum(f and g for f, g in zip(found, gold))
+        results[name] = (tp / max(sum(found), 1), tp / sum(gold))
+    precision, recall = results["rules"]
+    assert recall > results["few"][1] and precision > 0.5 and recall > 0.5
+
+
+def test_tag_text_negation_on_the_command_line(fitted, tmp_path, capsys):
+    from crfner.cli import main
+
+    model = fitted.save(tmp_path / "model")
+    text = "No evidence of cisplatin toxicity. Patients received cisplatin."
+    assert main(["tag", str(model), "--text", text, "--negation"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert records and all(isinstance(r["negated"], bool) for r in records)
+    expected = negations(text, crfner.CRFTagger.load(model).tag_text(text))
+    assert [r["negated"] for r in records] == [n.negated for n in expected]
+    for r in records:
+        if r["negated"]:
+            assert text[r["negation_cue_start"] : r["negation_cue_end"]] == r["negation_cue"] == "No evidence of"
+    assert main(["tag", str(model), "--text", text]) == 0
+    assert "negated" not in capsys.readouterr().out
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.txt").write_text(text, encoding="utf-8")
+    assert main(["tag", str(model), str(notes), "--negation"]) == 2
+    assert "--negation applies to --text for now" in capsys.readouterr().err
