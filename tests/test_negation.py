@@ -56,6 +56,8 @@ def test_cues_before_and_after_an_entity_negate_it_and_say_which_words_did():
     ("No fever and the patient was discharged home with antibiotics.", ("antibiotics",), [False]),
     ("Pulmonary embolism was ruled out.", ("Pulmonary embolism",), [True]),
     ("She didn't take her insulin.", ("insulin",), [True]),
+    ("Denies CP.", ("Denies CP",), [True]),  # a model's span that took its cue in
+    ("No.", ("No",), [False]),  # but not a span that is only the cue
 ])
 def test_what_is_and_is_not_negated(text, words, expected):
     assert negated(text, *words) == expected
@@ -100,7 +102,8 @@ def test_any_text_gives_one_answer_an_entity_whose_cue_slices_back_apart_from_it
     for span, n in zip(spans, found):
         if n.negated:
             assert text[n.cue_start : n.cue_end] == n.cue
-            assert n.cue_end <= span.start or n.cue_start >= span.end
+            # apart from the entity, or opening it and not the whole of it
+            assert n.cue_end <= span.start or n.cue_start >= span.end or (n.cue_start >= span.start and n.cue_end < span.end)
 
 
 def test_brat_attributes_are_read_onto_entities_and_events_triggers(tmp_path):

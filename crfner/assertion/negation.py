@@ -9,7 +9,8 @@ night sweats"; "and" joins too much else: "no fever and was discharged"); a cue 
 an entity that ends within ``post_window`` words before it. A terminator (``but``,
 ``however``, ``;`` ...) between the cue and an entity ends the cue's reach, and a phrase that
 holds a cue without negating (``no change``, ``could not be excluded``, ``not only``) is no
-cue. Sentences are cut by crfner's splitters (``splitter=``), as tagging cuts them. The cue
+cue. An entity that opens with a cue and goes on past it (a model's span ``Denies CP``) is
+negated by it. Sentences are cut by crfner's splitters (``splitter=``), as tagging cuts them. The cue
 lists are :data:`RULES`, versioned. They were written against MACCROBAT2020's train split,
 whose polarity annotations are the gold, and the three reaches chosen on its train and devel
 splits together, devel's 79 negations being too few to tell them apart (``benchmarks/negation.py``;
@@ -110,7 +111,9 @@ def _negation(text: str, sentence, words: list[str], cues: list, entity, reaches
     last = max((i for i, t in enumerate(sentence) if t.start < end), default=first)
     best = None
     for kind, a, b in cues:
-        if kind == "before" and b <= first and _reaches(words, b, first, window, item, terminators):
+        if kind == "before" and a == first and b <= last and sentence[a].start >= start:  # a span that took its cue in: "Denies CP"
+            distance = 0
+        elif kind == "before" and b <= first and _reaches(words, b, first, window, item, terminators):
             distance = first - b
         elif kind == "after" and a > last and _reaches(words, last + 1, a, post_window, item, terminators, backwards=True):
             distance = a - last
