@@ -144,7 +144,7 @@ def test_cli_text_and_folder(model, tmp_path):
 def test_a_linker_links_every_document_and_enters_the_fingerprint(model, inputs, documents, tmp_path, fitted, tiny_linker, linker_dir):
     from crfner.errors import ModelFileError
     from crfner.tagging.annotate import tag_documents
-    from crfner.tagging.batch import _fingerprint
+    from crfner.tagging.resume import fingerprint as _fingerprint
 
     out = tmp_path / "linked.jsonl"
     tag_files(model, inputs, out, chunk_size=15, progress=False, linker=linker_dir)

@@ -97,7 +97,7 @@ def test_the_header_is_checked_before_any_row_is_read(tmp_path):
 def test_the_command_line_tags_a_csv_file_of_notes(fitted, tmp_path, capsys):
     from crfner.cli import main
     from crfner.tagging.annotate import tag_text
-    from crfner.tagging.batch import _fingerprint
+    from crfner.tagging.resume import fingerprint as _fingerprint
 
     model = fitted.save(tmp_path / "model")
     path = tmp_path / "notes.csv"

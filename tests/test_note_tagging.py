@@ -138,7 +138,7 @@ def test_notes_in_another_encoding_are_read_with_it(fitted, tmp_path, capsys):
     assert all(note[m["start"] : m["end"]] == m["text"] for m in record["entities"])
     assert tag_files(model, notes, tmp_path / "api.jsonl", encoding="cp1252", splitter="notes", progress=False)["tagged"] == 1
     assert (tmp_path / "api.jsonl").read_bytes() == out.read_bytes()
-    from crfner.tagging.batch import _fingerprint
+    from crfner.tagging.resume import fingerprint as _fingerprint
 
     resolved = model.resolve()  # a partial output read in one encoding is not resumed in another; UTF-8 adds nothing
     assert _fingerprint(notes, resolved, "text", "jsonl", encoding="cp1252") != _fingerprint(notes, resolved, "text", "jsonl")

@@ -161,7 +161,7 @@ def test_a_folder_is_raw_text_input_without_input_format(fitted, tmp_path, capsy
 
 
 def test_a_new_note_in_upper_case_changes_the_resume_fingerprint(fitted, tmp_path):
-    from crfner.tagging.batch import _fingerprint
+    from crfner.tagging.resume import fingerprint as _fingerprint
 
     model = fitted.save(tmp_path / "model").resolve()
     notes = tmp_path / "notes"
@@ -201,7 +201,7 @@ def test_escaped_line_breaks_without_a_line_break_are_refused_unless_unescaped(t
 
 def test_the_command_line_unescapes_when_asked(fitted, tmp_path, capsys):
     from crfner.cli import main
-    from crfner.tagging.batch import _fingerprint
+    from crfner.tagging.resume import fingerprint as _fingerprint
     from crfner.tagging.inputs import unescape_text
 
     model = fitted.save(tmp_path / "model")

@@ -14,9 +14,7 @@ linked to concept ids; the linker, like the model, is loaded once per worker pro
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import hashlib
 import json
 import os
 from itertools import islice
@@ -26,7 +24,8 @@ from typing import Iterable, Iterator
 from ..atomic import atomic_open
 from ..corpora.documents import Document
 from ..errors import CrfnerError
-from .inputs import check_encoding, detect_format, read_documents, text_files
+from . import resume as resumption
+from .inputs import check_encoding, detect_format, read_documents
 
 OUTPUT_FORMATS = ("jsonl", "pubtator", "csv")  # csv: a table of the entities, one a row
 BACKENDS = ("loky", "threading", "dask")
@@ -86,33 +85,6 @@ def _header(output_format: str, linker) -> bytes:
     return entity_table_header(linked=linker is not None).encode("utf-8") if output_format == "csv" else b""
 
 
-def _fingerprint(input_path: Path, model: Path, input_format: str, output_format: str, splitter: str = "abstract",
-                 linker: Path | None = None, encoding: str = "utf-8", unescape: bool = False,
-                 columns: tuple[str | None, str | None] = (None, None)) -> str:
-    """What a partial output depends on: the input files (name, size, time), how they are read
-    (encoding, unescaping, a CSV file's columns), the model's metadata, the sentence splitter
-    and the linker's files (name, size, time)."""
-    files = text_files(input_path) if input_path.is_dir() else [input_path]
-    parts = [input_format, output_format, (model / "crfner.json").read_text(encoding="utf-8")]
-    if splitter != "abstract":  # the default adds nothing: partial outputs of earlier versions still resume
-        parts.append(f"splitter={splitter}")
-    if encoding != "utf-8":  # nor does UTF-8
-        parts.append(f"encoding={encoding}")
-    if unescape:  # nor does reading as written
-        parts.append("unescape")
-    if columns != (None, None):  # nor do the default columns
-        parts.append(f"columns={columns}")
-    if linker is not None:  # nor does no linker
-        parts.append(f"linker={linker}")
-        for f in sorted(p for p in linker.rglob("*") if p.is_file()):
-            stat = f.stat()
-            parts.append(f"{f.relative_to(linker).as_posix()}|{stat.st_size}|{stat.st_mtime_ns}")
-    for f in files:
-        stat = f.stat()
-        parts.append(f"{f.resolve()}|{stat.st_size}|{stat.st_mtime_ns}")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
 def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
     iterator = iter(documents)
     while chunk := list(islice(iterator, size)):
@@ -167,77 +139,6 @@ def _tagged_chunks(model: Path, documents: Iterable[Document], chunk_size: int, 
         yield len(chunk), "".join(run(model, pieces, output_format, splitter, linker)).encode("utf-8")
 
 
-@contextlib.contextmanager
-def _output_lock(output: Path) -> Iterator[None]:
-    """Hold ``OUTPUT.lock`` (an exclusive flock) for the run, or raise CrfnerError at once if
-    another run holds it. The lock file is removed at the end; a run that opened it just
-    before and then locks the removed file sees that it is no longer the one at the path, and
-    tries again."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX: no lock
-        yield
-        return
-    path = Path(f"{output}.lock")
-    while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            raise CrfnerError(f"{output}: another run is writing this output now (it holds {path.name}); "
-                              "wait for it to end, or write elsewhere") from None
-        try:
-            if os.fstat(fd).st_ino == os.stat(path).st_ino:
-                break
-        except FileNotFoundError:
-            pass
-        os.close(fd)
-    try:
-        yield
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
-        os.close(fd)  # releases the lock
-
-
-@contextlib.contextmanager
-def _removed_if_unrecorded(partial: Path, state_file: Path, fresh: bool) -> Iterator[None]:
-    """On an error (bad input, an interrupt), a fresh run's partial output goes when no chunk of
-    it was recorded: there is nothing to resume, and no stray ``.partial`` is left beside the output."""
-    try:
-        yield
-    except BaseException:
-        if fresh and not state_file.exists():
-            partial.unlink(missing_ok=True)
-        raise
-
-
-def _resume_point(state_file: Path, partial: Path, output: Path, fingerprint: str) -> tuple[int, int, bool]:
-    """(documents, bytes) already done by an earlier run with the same input, model and options,
-    and whether that run completed (killed after its final rename, before removing its state)."""
-    if not state_file.is_file():
-        return 0, 0, False
-    try:
-        state = json.loads(state_file.read_text(encoding="utf-8"))
-        done, size = state["documents"], state["bytes"]
-        if not (_whole(done) and _whole(size) and done >= 0 and size >= 0):
-            raise ValueError("document and byte counts must be whole numbers")
-    except (ValueError, KeyError, TypeError) as error:
-        problem = error.msg if isinstance(error, json.JSONDecodeError) else f"{type(error).__name__}: {error}"
-        raise CrfnerError(f"{state_file}: the record of an interrupted run is damaged ({problem}); "
-                          "use --restart (resume=False) to tag afresh") from None
-    if state.get("fingerprint") != fingerprint:
-        return 0, 0, False
-    if partial.is_file() and partial.stat().st_size >= size:
-        return done, size, False
-    if state.get("complete") and not partial.exists() and output.is_file():
-        stat = output.stat()
-        if stat.st_size == size and stat.st_ino == state.get("inode"):
-            return done, size, True
-    return 0, 0, False
-
-
 def tag_files(
     model: str | os.PathLike,
     input_path: str | os.PathLike,
@@ -280,15 +181,15 @@ def tag_files(
     encoding = check_encoding(encoding)
     documents = read_documents(input_path, input_format, encoding, unescape, id_column, text_column)
     partial, state_file = Path(f"{output}.partial"), Path(f"{output}.state.json")
-    fingerprint = _fingerprint(input_path, model, input_format, output_format, splitter, linker, encoding, unescape,
+    fingerprint = resumption.fingerprint(input_path, model, input_format, output_format, splitter, linker, encoding, unescape,
                                (id_column, text_column))
     output.parent.mkdir(parents=True, exist_ok=True)
-    with _output_lock(output):
-        done, size, complete = _resume_point(state_file, partial, output, fingerprint) if resume else (0, 0, False)
+    with resumption.output_lock(output):
+        done, size, complete = resumption.resume_point(state_file, partial, output, fingerprint) if resume else (0, 0, False)
         if complete:
             state_file.unlink(missing_ok=True)
             return {"documents": done, "tagged": 0, "resumed": done, "output": str(output)}
-        with _removed_if_unrecorded(partial, state_file, fresh=not size), open(partial, "r+b" if size else "wb") as sink:
+        with resumption.removed_if_unrecorded(partial, state_file, fresh=not size), open(partial, "r+b" if size else "wb") as sink:
             sink.truncate(size)  # drops whatever an interrupted chunk left half-written
             sink.seek(size)
             if not size:
