@@ -21,6 +21,7 @@ PACKAGE = Path(crfner.__file__).parent
 LAYERS = [
     ("crfner.errors", "crfner.atomic", "crfner.schemes"),
     ("crfner.text",),
+    ("crfner.assertion",),
     ("crfner.corpora",),
     ("crfner.evaluation",),
     ("crfner.featurize",),
@@ -28,7 +29,6 @@ LAYERS = [
     ("crfner.transformer",),
     ("crfner.link",),
     ("crfner.tagging",),
-    ("crfner.assertion",),
     ("crfner.explanations",),
     ("crfner.report",),
     ("crfner.benchmark",),

@@ -3,6 +3,8 @@ and ``crfner tag --text --negation``."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import dataclass
 
@@ -149,8 +151,39 @@ def test_tag_text_negation_on_the_command_line(fitted, tmp_path, capsys):
             assert text[r["negation_cue_start"] : r["negation_cue_end"]] == r["negation_cue"] == "No evidence of"
     assert main(["tag", str(model), "--text", text]) == 0
     assert "negated" not in capsys.readouterr().out
+    # documents: the same fields in JSON Lines and in the entity table, the rules' version in the resume fingerprint
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "a.txt").write_text(text, encoding="utf-8")
-    assert main(["tag", str(model), str(notes), "--negation"]) == 2
-    assert "--negation applies to --text for now" in capsys.readouterr().err
+    (notes / "b.txt").write_text("Denies fever.\nNo cisplatin given.", encoding="utf-8")
+    out = tmp_path / "tagged.jsonl"
+    assert main(["tag", str(model), str(notes), "--negation", "-o", str(out), "-q"]) == 0
+    tagged = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert tagged[0]["entities"] == records
+    for document in tagged:
+        assert [e["negated"] for e in document["entities"]] == [
+            n.negated for n in negations(document["text"], [Span(e["start"], e["end"]) for e in document["entities"]])]
+    table = tmp_path / "tagged.csv"
+    assert main(["tag", str(model), str(notes), "--negation", "--output-format", "csv", "-o", str(table), "-q"]) == 0
+    rows = list(csv.DictReader(io.StringIO(table.read_text(encoding="utf-8"))))
+    assert list(rows[0])[-4:] == ["negated", "negation_cue", "negation_cue_start", "negation_cue_end"]
+    flat = [e for d in tagged for e in d["entities"]]
+    assert [r["negated"] for r in rows] == [str(e["negated"]).lower() for e in flat]
+    assert [r["negation_cue"] for r in rows] == [e.get("negation_cue", "") for e in flat]
+    capsys.readouterr()
+    for args, message in (([str(notes), "--output-format", "pubtator"], "--negation is written in jsonl or csv output"),
+                          ([str(notes / "a.txt"), "--input-format", "conll"], "--negation applies to raw text")):
+        assert main(["tag", str(model), *args, "--negation"]) == 2
+        assert message in capsys.readouterr().err
+
+
+def test_the_negation_rules_enter_the_resume_fingerprint(fitted, tmp_path):
+    from crfner.tagging.resume import fingerprint
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.txt").write_text("No fever.", encoding="utf-8")
+    model = fitted.save(tmp_path / "model").resolve()
+    plain = fingerprint(notes, model, "text", "jsonl")
+    assert fingerprint(notes, model, "text", "jsonl", negation=False) == plain != fingerprint(notes, model, "text", "jsonl",
+                                                                                              negation=True)

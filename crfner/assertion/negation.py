@@ -23,9 +23,10 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from ..tagging.annotate import split_text
+from ..errors import ParameterError
+from ..text import note_sentences, sentences as abstract_sentences
 
-__all__ = ["Negation", "RULES", "RULES_VERSION", "negations"]
+__all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "negation_record", "negations"]
 
 RULES_VERSION = 1
 
@@ -63,6 +64,8 @@ RULES = {
     ),
 }
 _SEPARATORS = frozenset(", or nor /".split())
+# The splitters by name, as crfner.tagging.annotate.SPLITTERS has them (this stage reads text only).
+_SPLITTERS = {"abstract": abstract_sentences, "notes": note_sentences}
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,19 @@ class Negation:
     cue_end: int | None = None
 
 
+#: The fields a negation adds to an entity's record (``crfner tag --negation``): JSON keys, CSV columns.
+NEGATION_FIELDS = ("negated", "negation_cue", "negation_cue_start", "negation_cue_end")
+
+
+def negation_record(negation: Negation) -> dict:
+    """The fields of :data:`NEGATION_FIELDS` a negation sets: ``negated``, and for a negated
+    entity its cue and the cue's offsets."""
+    if not negation.negated:
+        return {"negated": False}
+    return {"negated": True, "negation_cue": negation.cue, "negation_cue_start": negation.cue_start,
+            "negation_cue_end": negation.cue_end}
+
+
 def negations(text: str, entities: Sequence, *, splitter: str = "abstract", window: int = 4,
               post_window: int = 0, item: int = 2, rules: Mapping | None = None) -> list[Negation]:
     """A :class:`Negation` for each of ``entities`` (anything with character ``start`` and
@@ -85,9 +101,11 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", wind
     for name, value in (("window", window), ("post_window", post_window), ("item", item)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ValueError(f"{name} must be a whole number of at least 0, not {value!r}")
+    if not isinstance(splitter, str) or splitter not in _SPLITTERS:
+        raise ParameterError(f"unknown splitter {splitter!r}: splitter must be one of {', '.join(_SPLITTERS)}")
     rules = RULES if rules is None else rules
     longest = max((len(p) for kind in ("before", "after", "pseudo") for p in rules[kind]), default=1)
-    sentences = [s for s in split_text(text, splitter=splitter) if s]
+    sentences = [s for s in _SPLITTERS[splitter](text) if s]
     starts = [s[0].start for s in sentences]
     read: dict[int, tuple[list[str], list]] = {}  # each sentence's words and cues, read once
     out = []

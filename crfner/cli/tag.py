@@ -54,7 +54,7 @@ def add_parser(verbs) -> None:
     p.add_argument("--negation", action="store_true",
                    help="--text: say whether the text negates each entity (\"negated\", and the cue that does: "
                         "\"negation_cue\", \"negation_cue_start\", \"negation_cue_end\"), by crfner's rules "
-                        "(crfner.assertion); not yet for document input")
+                        "(crfner.assertion); documents: the same fields in jsonl or csv output")
     p.add_argument("--output-format", choices=["conll", "json", "jsonl", "pubtator", "csv"], default=None,
                    help="tokens: conll (token [gold] predicted, default) or json; documents: jsonl (default), "
                         "pubtator, or csv (a table of the entities, one a row: id, start, end, type, text, score; "
@@ -87,9 +87,6 @@ def run(args) -> int:
                     "Lines, PubTator and token input are read as written")
     if args.text is not None:
         return _tag_text(args)
-    if args.negation:
-        raise usage("--negation applies to --text for now; for documents, call crfner.negations on each document's "
-                    "entities (see the README)")
     args.input_format = args.input_format or "conll"
     documents = args.input_format in DOCUMENT_FORMATS
     args.output_format = args.output_format or ("jsonl" if documents else "conll")
@@ -103,6 +100,8 @@ def run(args) -> int:
         raise usage("--splitter applies to raw text (--text, or --input-format csv, jsonl, pubtator or text), not to tokens")
     if args.linker is not None:
         raise usage("--linker applies to raw text (--text, or --input-format csv, jsonl, pubtator or text), not to tokens")
+    if args.negation:
+        raise usage("--negation applies to raw text (--text, or --input-format csv, jsonl, pubtator or text), not to tokens")
     return _tag_tokens(args)
 
 
@@ -122,13 +121,10 @@ def _tag_text(args) -> int:
     entities = tagger.tag_text(args.text, splitter=splitter, linker=linker)
     records = [_entity_record(e) for e in entities]
     if args.negation:
-        from ..assertion import negations
+        from ..assertion import negation_record, negations
 
         for record, negation in zip(records, negations(args.text, entities, splitter=splitter)):
-            record["negated"] = negation.negated
-            if negation.negated:
-                record.update(negation_cue=negation.cue, negation_cue_start=negation.cue_start,
-                              negation_cue_end=negation.cue_end)
+            record.update(negation_record(negation))
     _write([json.dumps(record, ensure_ascii=False) + "\n" for record in records], args.output)
     return 0
 
@@ -264,10 +260,12 @@ def _tag_documents(args) -> int:
         raise usage("document input is written as --output-format jsonl, pubtator or csv")
     if args.allow_gazetteer_change or args.gazetteer:
         raise usage("--gazetteer and --allow-gazetteer-change are not supported with document input")
+    if args.negation and args.output_format == "pubtator":
+        raise usage("--negation is written in jsonl or csv output; PubTator has no column for it")
     options = {"input_format": args.input_format, "output_format": args.output_format, "n_jobs": args.n_jobs,
                "backend": args.backend, "scheduler": args.scheduler, "chunk_size": args.chunk_size,
                "splitter": splitter_for(args), "linker": args.linker, "encoding": "utf-8" if args.encoding is None else args.encoding,
-               "unescape": args.unescape,
+               "unescape": args.unescape, "negation": args.negation,
                "id_column": args.id_column, "text_column": args.text_column}
     if args.input == "-":
         return _tag_standard_input(args, options)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from typing import Mapping, Sequence
 
 from ..errors import DataFormatError
 from .documents import Document, mention_problem, sorted_mentions
@@ -26,18 +27,24 @@ def _csv_text(rows) -> str:
     return buffer.getvalue()
 
 
-def entity_table_header(linked: bool = False) -> str:
-    """The header row (with its CR LF): :data:`LINKED_COLUMNS` when ``linked``."""
-    return _csv_text([LINKED_COLUMNS if linked else ENTITY_COLUMNS])
+def _cell(value) -> object:
+    return "" if value is None else str(value).lower() if isinstance(value, bool) else value
 
 
-def entity_rows(document: Document, linked: bool = False) -> str:
+def entity_table_header(linked: bool = False, extra_columns: Sequence[str] = ()) -> str:
+    """The header row (with its CR LF): :data:`LINKED_COLUMNS` when ``linked``, then ``extra_columns``."""
+    return _csv_text([(*(LINKED_COLUMNS if linked else ENTITY_COLUMNS), *extra_columns)])
+
+
+def entity_rows(document: Document, linked: bool = False, extras: Sequence[Mapping] | None = None,
+                extra_columns: Sequence[str] = ()) -> str:
     """The rows of ``document``'s entities in order of offset (each with its CR LF): the
     offsets index the document's text, and ``text`` is what they span, a line break in it
     quoted as CSV quotes one (a lone surrogate, which UTF-8 cannot write, as U+FFFD); an unset
-    score or concept is an empty cell."""
+    score or concept is an empty cell. ``extras`` gives each entity, in order of offset, the
+    cells of ``extra_columns`` (``true`` and ``false`` for a flag, an empty cell for one unset)."""
     rows = []
-    for mention in sorted_mentions(document.mentions):
+    for k, mention in enumerate(sorted_mentions(document.mentions)):
         problem = mention_problem(mention, document.text)
         if problem:
             raise DataFormatError(f"document {document.id}: {problem}")
@@ -46,5 +53,7 @@ def entity_rows(document: Document, linked: bool = False) -> str:
         if linked:
             row += ["" if mention.identifier is None else mention.identifier,
                     "" if mention.link_score is None else mention.link_score]
+        if extras is not None:
+            row += [_cell(extras[k].get(column)) for column in extra_columns]
         rows.append(row)
     return _SURROGATE.sub("\ufffd", _csv_text(rows))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from ..atomic import atomic_open
 from ..errors import DataFormatError, excerpt
@@ -112,11 +112,12 @@ def read_jsonl(path: str | os.PathLike) -> Iterator[Document]:
         yield document
 
 
-def format_document(document: Document) -> str:
+def format_document(document: Document, extras: Sequence[Mapping[str, Any]] | None = None) -> str:
     """One document as a JSON line (with its newline); ``score``, ``concept`` (the mention's
-    identifier) and ``concept_score`` (its ``link_score``) appear only when set."""
+    identifier) and ``concept_score`` (its ``link_score``) appear only when set. ``extras``
+    gives each entity, in order of offset, more fields (a negation's, say)."""
     entities = []
-    for mention in sorted_mentions(document.mentions):
+    for k, mention in enumerate(sorted_mentions(document.mentions)):
         problem = mention_problem(mention, document.text)
         if problem:
             raise DataFormatError(f"document {document.id}: {problem}")
@@ -127,6 +128,8 @@ def format_document(document: Document) -> str:
             entity["concept"] = mention.identifier
         if mention.link_score is not None:
             entity["concept_score"] = mention.link_score
+        if extras is not None:
+            entity.update(extras[k])
         entities.append(entity)
     record: dict[str, Any] = {"id": document.id, "text": document.text, "entities": entities}
     if document.passages is not None:

@@ -56,11 +56,14 @@ def _linker(linker: str | None):
 
 
 def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl", splitter: str = "abstract",
-              linker: str | None = None) -> str:
+              linker: str | None = None, negation: bool = False) -> str:
     """Tag a few documents with the model directory ``model`` (loaded once per process) and
     return their output records as text; what each parallel task runs. ``splitter`` names the
     sentence splitter (``abstract`` or ``notes``, see :func:`crfner.tag_text`); ``linker``, a
-    linker directory, links the entities to concept ids."""
+    linker directory, links the entities to concept ids; ``negation`` says whether the text
+    negates each entity (:func:`crfner.negations`, jsonl and csv output)."""
+    from ..assertion import NEGATION_FIELDS, negation_record, negations
+    from ..corpora.documents import sorted_mentions
     from ..corpora.entity_table import entity_rows
     from ..corpora.jsonl import format_document
     from ..corpora.pubtator import format_pubtator
@@ -71,18 +74,24 @@ def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl
     tagged = tag_documents(_tagger(model), [dataclasses.replace(d, passages=None) if w else d
                                             for d, w in zip(documents, whole)], splitter=splitter, linker=_linker(linker))
     tagged = [dataclasses.replace(t, passages=d.passages) if w else t for t, d, w in zip(tagged, documents, whole)]
+    extras = [[negation_record(n) for n in negations(d.text, sorted_mentions(d.mentions), splitter=splitter)]
+              if negation else None for d in tagged]
     if output_format == "pubtator":
         return "".join(line for d in tagged for line in format_pubtator(d))
     if output_format == "csv":
-        return "".join(entity_rows(d, linked=linker is not None) for d in tagged)
-    return "".join(format_document(d) for d in tagged)
+        columns = NEGATION_FIELDS if negation else ()
+        return "".join(entity_rows(d, linked=linker is not None, extras=x, extra_columns=columns) for d, x in zip(tagged, extras))
+    return "".join(format_document(d, x) for d, x in zip(tagged, extras))
 
 
-def _header(output_format: str, linker) -> bytes:
+def _header(output_format: str, linker, negation: bool = False) -> bytes:
     """What an output opens with before any record: the entity table's header row."""
+    from ..assertion import NEGATION_FIELDS
     from ..corpora.entity_table import entity_table_header
 
-    return entity_table_header(linked=linker is not None).encode("utf-8") if output_format == "csv" else b""
+    if output_format != "csv":
+        return b""
+    return entity_table_header(linked=linker is not None, extra_columns=NEGATION_FIELDS if negation else ()).encode("utf-8")
 
 
 def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -96,13 +105,16 @@ def _split(chunk: list[Document], pieces: int) -> list[list[Document]]:
     return [chunk[i : i + step] for i in range(0, len(chunk), step)]
 
 
-def _checked(model, output_format: str, backend: str, scheduler: str | None, splitter: str, chunk_size, n_jobs) -> Path:
+def _checked(model, output_format: str, backend: str, scheduler: str | None, splitter: str, chunk_size, n_jobs,
+             negation: bool = False) -> Path:
     """The model directory, resolved, once every option is known to make sense."""
     model = Path(model).resolve()
     if not (model / "crfner.json").is_file():
         raise CrfnerError(f"{model}: not a crfner model directory (no crfner.json)")
     if output_format not in OUTPUT_FORMATS:
         raise CrfnerError(f"unknown output format {output_format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
+    if negation and output_format == "pubtator":
+        raise CrfnerError("negation is written in jsonl or csv output; PubTator has no column for it")
     if backend not in BACKENDS:
         raise CrfnerError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     if backend == "dask" and not scheduler:
@@ -132,11 +144,12 @@ def _whole(value) -> bool:
 
 
 def _tagged_chunks(model: Path, documents: Iterable[Document], chunk_size: int, run: _Runner, n_jobs: int,
-                   output_format: str, splitter: str, linker: Path | None = None) -> Iterator[tuple[int, bytes]]:
+                   output_format: str, splitter: str, linker: Path | None = None,
+                   negation: bool = False) -> Iterator[tuple[int, bytes]]:
     """(documents, their output records as UTF-8) a chunk at a time, in input order."""
     for chunk in _chunks(documents, chunk_size):
         pieces = _split(chunk, max(1, 4 * _workers(n_jobs, run)))
-        yield len(chunk), "".join(run(model, pieces, output_format, splitter, linker)).encode("utf-8")
+        yield len(chunk), "".join(run(model, pieces, output_format, splitter, linker, negation)).encode("utf-8")
 
 
 def tag_files(
@@ -157,6 +170,7 @@ def tag_files(
     unescape: bool = False,
     id_column: str | None = None,
     text_column: str | None = None,
+    negation: bool = False,
 ) -> dict:
     """Tag every document of ``input_path`` with the CRF in ``model`` into ``output``.
 
@@ -169,12 +183,13 @@ def tag_files(
     Windows systems are often ``cp1252``); ``unescape`` reads raw text's and CSV notes' escaped
     line breaks (``\\n`` written as two characters, as database exports write notes) as line breaks. ``id_column``
     and ``text_column`` name a CSV file's columns (by default ``note_id`` or ``row_id``, and
-    ``text``, in any case). Returns counts: documents tagged now, documents
+    ``text``, in any case). ``negation`` says whether the text negates each entity
+    (:func:`crfner.negations`; jsonl and csv output). Returns counts: documents tagged now, documents
     resumed from an earlier run (all of them, tagged 0, where an earlier run had completed).
     """
     from tqdm.auto import tqdm
 
-    model = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs)
+    model = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation)
     linker = _checked_linker(linker)
     input_path, output = Path(input_path), Path(output)
     input_format = input_format or detect_format(input_path)
@@ -182,7 +197,7 @@ def tag_files(
     documents = read_documents(input_path, input_format, encoding, unescape, id_column, text_column)
     partial, state_file = Path(f"{output}.partial"), Path(f"{output}.state.json")
     fingerprint = resumption.fingerprint(input_path, model, input_format, output_format, splitter, linker, encoding, unescape,
-                               (id_column, text_column))
+                                         (id_column, text_column), negation)
     output.parent.mkdir(parents=True, exist_ok=True)
     with resumption.output_lock(output):
         done, size, complete = resumption.resume_point(state_file, partial, output, fingerprint) if resume else (0, 0, False)
@@ -193,7 +208,7 @@ def tag_files(
             sink.truncate(size)  # drops whatever an interrupted chunk left half-written
             sink.seek(size)
             if not size:
-                sink.write(_header(output_format, linker))
+                sink.write(_header(output_format, linker, negation))
             skipped = sum(1 for _ in islice(documents, done))
             if skipped < done:
                 raise CrfnerError(f"{input_path}: holds {skipped} documents, fewer than the {done} an earlier run recorded")
@@ -201,7 +216,8 @@ def tag_files(
             bar = tqdm(desc="tagging", unit="doc", initial=done, disable=not progress)
             tagged_now = 0
             try:
-                for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, output_format, splitter, linker):
+                for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, output_format, splitter, linker,
+                                                  negation):
                     sink.write(data)
                     sink.flush()
                     os.fsync(sink.fileno())
@@ -237,18 +253,20 @@ def tag_stream(
     unescape: bool = False,
     id_column: str | None = None,
     text_column: str | None = None,
+    negation: bool = False,
 ) -> dict:
     """Like :func:`tag_files`, into the binary stream ``sink`` (standard output, say), a chunk at
     a time as it is done; nothing to resume. Returns the number of documents tagged."""
-    model = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs)
+    model = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation)
     linker = _checked_linker(linker)
     input_path = Path(input_path)
     documents = read_documents(input_path, input_format or detect_format(input_path), encoding, unescape, id_column,
                                text_column)
     run, done = _runner(n_jobs, backend, scheduler), 0
-    sink.write(_header(output_format, linker))
+    sink.write(_header(output_format, linker, negation))
     try:
-        for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, output_format, splitter, linker):
+        for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, output_format, splitter, linker,
+                                          negation):
             sink.write(data)
             sink.flush()
             done += count
@@ -264,14 +282,15 @@ class _Runner:
         self.n_jobs, self.backend, self.client = n_jobs, backend, client
 
     def __call__(self, model: Path, pieces: list[list[Document]], output_format: str, splitter: str = "abstract",
-                 linker: Path | None = None) -> list[str]:
+                 linker: Path | None = None, negation: bool = False) -> list[str]:
         linker = None if linker is None else str(linker)
         if self.n_jobs == 1 and self.backend != "dask":
-            return [tag_batch(str(model), piece, output_format, splitter, linker) for piece in pieces]
+            return [tag_batch(str(model), piece, output_format, splitter, linker, negation) for piece in pieces]
         from joblib import Parallel, delayed, parallel_config
 
         with parallel_config(backend=self.backend, n_jobs=-1 if self.backend == "dask" else self.n_jobs):
-            return Parallel()(delayed(tag_batch)(str(model), piece, output_format, splitter, linker) for piece in pieces)
+            return Parallel()(delayed(tag_batch)(str(model), piece, output_format, splitter, linker, negation)
+                              for piece in pieces)
 
     def close(self) -> None:
         if self.client is not None:
