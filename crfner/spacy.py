@@ -40,6 +40,10 @@ model by its path (``nlp.to_disk`` does not copy it).
 links each of crfner's entities to a concept: its id in ``span._.crfner_concept`` (``|``
 between the ids of a composite mention; None when the linker finds none) and how sure the
 linker is in ``span._.crfner_concept_score``. The pipeline refers to it by its path too.
+
+``negation`` (config key; off by default) says whether the text negates each of crfner's
+entities (:func:`crfner.negations`, read with the same splitter): ``span._.crfner_negated``
+(True or False; None with it off) and the cue's words in ``span._.crfner_negation_cue``.
 """
 
 from __future__ import annotations
@@ -52,18 +56,21 @@ from spacy.tokens import Doc, Span
 
 from .corpora.documents import Document
 from .crf.tagger import CRFTagger
+from .assertion import negations
 from .tagging.annotate import check_splitter, model_splitter, tag_documents, tag_text
 
-__all__ = ["ALIGNMENT_MODES", "CONCEPT_EXTENSION", "CONCEPT_SCORE_EXTENSION", "EXISTING_POLICIES", "SCORE_EXTENSION", "CrfnerComponent",
-           "check_options", "make_crfner"]
+__all__ = ["ALIGNMENT_MODES", "CONCEPT_EXTENSION", "CONCEPT_SCORE_EXTENSION", "EXISTING_POLICIES", "NEGATED_EXTENSION",
+           "NEGATION_CUE_EXTENSION", "SCORE_EXTENSION", "CrfnerComponent", "check_options", "make_crfner"]
 
 ALIGNMENT_MODES = ("expand", "contract", "strict")
 EXISTING_POLICIES = ("keep", "override", "replace")
 SCORE_EXTENSION = "crfner_score"
 CONCEPT_EXTENSION = "crfner_concept"
 CONCEPT_SCORE_EXTENSION = "crfner_concept_score"
+NEGATED_EXTENSION = "crfner_negated"
+NEGATION_CUE_EXTENSION = "crfner_negation_cue"
 
-for _extension in (SCORE_EXTENSION, CONCEPT_EXTENSION, CONCEPT_SCORE_EXTENSION):
+for _extension in (SCORE_EXTENSION, CONCEPT_EXTENSION, CONCEPT_SCORE_EXTENSION, NEGATED_EXTENSION, NEGATION_CUE_EXTENSION):
     if not Span.has_extension(_extension):
         Span.set_extension(_extension, default=None)
 
@@ -98,10 +105,12 @@ class CrfnerComponent:
         batch_size: int = 64,
         splitter: str | None = None,
         linker=None,
+        negation: bool = False,
     ):
         check_options(alignment_mode, existing, batch_size, splitter)
         self.tagger = tagger
         self.linker = linker
+        self.negation = bool(negation)
         self.splitter = model_splitter(tagger, splitter)
         self.name = name
         self.alignment_mode = alignment_mode
@@ -156,19 +165,23 @@ class CrfnerComponent:
         else:
             earlier = []
         doc.ents = sorted(earlier + [s for s, _ in ours], key=lambda span: span.start)
-        for span, entity in ours:
+        negated = negations(doc.text, [entity for _, entity in ours], splitter=self.splitter) if self.negation else None
+        for k, (span, entity) in enumerate(ours):
             span._.set(SCORE_EXTENSION, float(entity.score))
             span._.set(CONCEPT_EXTENSION, getattr(entity, "identifier", None))
             span._.set(CONCEPT_SCORE_EXTENSION, getattr(entity, "link_score", None))
+            if negated is not None:
+                span._.set(NEGATED_EXTENSION, negated[k].negated)
+                span._.set(NEGATION_CUE_EXTENSION, negated[k].cue)
         return doc
 
 
 @Language.factory(
     "crfner",
     default_config={"data_dir": None, "alignment_mode": "expand", "existing": "keep", "batch_size": 64, "splitter": None,
-                    "linker": None},
+                    "linker": None, "negation": False},
     assigns=["doc.ents", "token.ent_iob", "token.ent_type", f"span._.{SCORE_EXTENSION}", f"span._.{CONCEPT_EXTENSION}",
-             f"span._.{CONCEPT_SCORE_EXTENSION}"],
+             f"span._.{CONCEPT_SCORE_EXTENSION}", f"span._.{NEGATED_EXTENSION}", f"span._.{NEGATION_CUE_EXTENSION}"],
 )
 def make_crfner(
     nlp: Language,
@@ -180,6 +193,7 @@ def make_crfner(
     batch_size: int,
     splitter: str | None,
     linker: str | None,
+    negation: bool,
 ) -> CrfnerComponent:
     """The ``"crfner"`` factory: ``model`` is a directory saved by ``CRFTagger.save``
     (a damaged or missing one raises :class:`crfner.ModelFileError`); ``data_dir`` is where
@@ -194,4 +208,4 @@ def make_crfner(
 
         fitted_linker = Linker.load(linker)
     return CrfnerComponent(tagger, name=name, alignment_mode=alignment_mode, existing=existing, batch_size=batch_size,
-                           splitter=splitter, linker=fitted_linker)
+                           splitter=splitter, linker=fitted_linker, negation=negation)

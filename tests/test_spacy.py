@@ -255,3 +255,17 @@ def test_a_bad_linker_path_is_crfners_one_line_error(model_dir, tmp_path):
     with pytest.raises(crfner.ModelFileError) as caught:
         pipeline(model_dir, linker=str(tmp_path / "no-linker"))
     assert "\n" not in str(caught.value) and "no-linker" in str(caught.value)
+
+
+def test_negation_sets_each_entitys_negated_and_cue(model_dir, tagger):
+    from crfner.assertion import negations
+
+    text = "No evidence of breast cancer was found. Her sister had ovarian cancer and no colon cancer."
+    doc = pipeline(model_dir, negation=True)(text)
+    found = crfner.tag_text(tagger, text)
+    expected = {(e.start, e.end): n for e, n in zip(found, negations(text, found))}
+    assert doc.ents and any(n.negated for n in expected.values()) and not all(n.negated for n in expected.values())
+    for span in doc.ents:
+        negation = expected[(span.start_char, span.end_char)]
+        assert (span._.crfner_negated, span._.crfner_negation_cue) == (negation.negated, negation.cue)
+    assert all(span._.crfner_negated is None for span in pipeline(model_dir)(text).ents)
