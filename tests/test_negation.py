@@ -79,6 +79,13 @@ def test_the_reaches_and_the_rules_can_be_set():
                 negations(text, [], **{name: bad})
 
 
+def test_passages_are_split_apart_as_tagging_splits_them():
+    text = "Outcome without lithium Renal failure was seen in two."  # a title without a full stop, then the abstract
+    failure = spans_of(text, "Renal failure")
+    assert [n.negated for n in negations(text, failure)] == [True]  # read as one sentence, "without" reaches it
+    assert [n.negated for n in negations(text, failure, passages=[(0, 23), (24, len(text))])] == [False]
+
+
 def test_notes_are_read_by_the_notes_splitter():
     note = "ROS:\n- no fever\n- cough\nPLAN: stopped metoprolol"
     found = negations(note, spans_of(note, "fever", "cough", "metoprolol"), splitter="notes")

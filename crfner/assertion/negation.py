@@ -91,11 +91,12 @@ def negation_record(negation: Negation) -> dict:
             "negation_cue_end": negation.cue_end}
 
 
-def negations(text: str, entities: Sequence, *, splitter: str = "abstract", window: int = 4,
-              post_window: int = 0, item: int = 2, rules: Mapping | None = None) -> list[Negation]:
+def negations(text: str, entities: Sequence, *, splitter: str = "abstract", passages: Sequence[tuple[int, int]] | None = None,
+              window: int = 4, post_window: int = 0, item: int = 2, rules: Mapping | None = None) -> list[Negation]:
     """A :class:`Negation` for each of ``entities`` (anything with character ``start`` and
     ``end`` in ``text``, such as :func:`crfner.tag_text`'s entities), in their order; see the
-    module for the rules. ``window``, ``post_window`` and ``item`` count words (not
+    module for the rules. ``passages`` (a title and an abstract) are split apart, as tagging
+    splits them. ``window``, ``post_window`` and ``item`` count words (not
     punctuation). ``rules`` replaces :data:`RULES` (the same keys: cue phrases as tuples of
     lower-case tokens, terminators as a set), e.g. to add a cue of your notes."""
     for name, value in (("window", window), ("post_window", post_window), ("item", item)):
@@ -105,7 +106,7 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", wind
         raise ParameterError(f"unknown splitter {splitter!r}: splitter must be one of {', '.join(_SPLITTERS)}")
     rules = RULES if rules is None else rules
     longest = max((len(p) for kind in ("before", "after", "pseudo") for p in rules[kind]), default=1)
-    sentences = [s for s in _SPLITTERS[splitter](text) if s]
+    sentences = [s for s in _SPLITTERS[splitter](text, passages or None) if s]
     starts = [s[0].start for s in sentences]
     read: dict[int, tuple[list[str], list]] = {}  # each sentence's words and cues, read once
     out = []

@@ -74,7 +74,7 @@ def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl
     tagged = tag_documents(_tagger(model), [dataclasses.replace(d, passages=None) if w else d
                                             for d, w in zip(documents, whole)], splitter=splitter, linker=_linker(linker))
     tagged = [dataclasses.replace(t, passages=d.passages) if w else t for t, d, w in zip(tagged, documents, whole)]
-    extras = [[negation_record(n) for n in negations(d.text, sorted_mentions(d.mentions), splitter=splitter)]
+    extras = [[negation_record(n) for n in negations(d.text, sorted_mentions(d.mentions), splitter=splitter, passages=d.passages)]
               if negation else None for d in tagged]
     if output_format == "pubtator":
         return "".join(line for d in tagged for line in format_pubtator(d))
