@@ -23,8 +23,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from ..errors import ParameterError
-from ..text import note_sentences, sentences as abstract_sentences
+from ..text.splitters import split_text
 
 __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "negation_record", "negations"]
 
@@ -64,8 +63,6 @@ RULES = {
     ),
 }
 _SEPARATORS = frozenset(", or nor /".split())
-# The splitters by name, as crfner.tagging.annotate.SPLITTERS has them (this stage reads text only).
-_SPLITTERS = {"abstract": abstract_sentences, "notes": note_sentences}
 
 
 @dataclass(frozen=True)
@@ -102,11 +99,9 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
     for name, value in (("window", window), ("post_window", post_window), ("item", item)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ValueError(f"{name} must be a whole number of at least 0, not {value!r}")
-    if not isinstance(splitter, str) or splitter not in _SPLITTERS:
-        raise ParameterError(f"unknown splitter {splitter!r}: splitter must be one of {', '.join(_SPLITTERS)}")
     rules = RULES if rules is None else rules
     longest = max((len(p) for kind in ("before", "after", "pseudo") for p in rules[kind]), default=1)
-    sentences = [s for s in _SPLITTERS[splitter](text, passages or None) if s]
+    sentences = [s for s in split_text(text, passages or None, splitter) if s]
     starts = [s[0].start for s in sentences]
     read: dict[int, tuple[list[str], list]] = {}  # each sentence's words and cues, read once
     out = []

@@ -19,19 +19,14 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
 from ..corpora.documents import Document, Mention
-from ..errors import ParameterError
 from ..featurize.parallel import paused_gc
 from ..schemes import Span, tags_to_spans
-from ..text import LONE_SURROGATE, SentenceColumns, Token, encodable, note_sentences, sentence_columns, sentences, tagging_sentences
+from ..text import LONE_SURROGATE, SentenceColumns, Token, encodable, sentence_columns, sentences, tagging_sentences
 from ..text.statements import full_stopped
+from ..text.splitters import SPLITTERS, check_splitter, split_text
 
 __all__ = ["Entity", "SPLITTERS", "check_splitter", "model_splitter", "split_text", "tagged_split", "tagged_sentences", "tag_text",
            "tag_sentences", "tag_documents", "iter_tag_documents"]
-
-#: Sentence splitters by name: ``abstract`` (:func:`crfner.text.sentences`, the default: the
-#: corpora's own) and ``notes`` (:func:`crfner.text.note_sentences`: headings, list items and
-#: line breaks end sentences). Both give :func:`crfner.text.tokenize`'s tokens.
-SPLITTERS = {"abstract": sentences, "notes": note_sentences}
 
 
 
@@ -134,13 +129,6 @@ def _tag_columns(tagger, text: str, columns: SentenceColumns, skip: frozenset[in
         return _decode(text, columns, _tagged(tagger, token_lists, [0] * len(token_lists), stopped), skip=skip)
 
 
-def check_splitter(splitter) -> None:
-    """Raise :class:`~crfner.errors.ParameterError` (a ValueError, and crfner's own one-line
-    error) unless ``splitter`` names one of :data:`SPLITTERS`."""
-    if not isinstance(splitter, str) or splitter not in SPLITTERS:
-        raise ParameterError(f"unknown splitter {splitter!r}: splitter must be one of {', '.join(SPLITTERS)}")
-
-
 def model_splitter(tagger, splitter: str | None = None) -> str:
     """``splitter`` checked, or when it is None the splitter the tagger's training sentences
     were cut by (``training_data_["splitter"]``, which ``crfner train --input-format ...
@@ -150,12 +138,6 @@ def model_splitter(tagger, splitter: str | None = None) -> str:
         splitter = (record.get("splitter") if isinstance(record, dict) else None) or "abstract"
     check_splitter(splitter)
     return splitter
-
-
-def split_text(text: str, passages: Sequence[tuple[int, int]] | None = None, splitter: str = "abstract") -> list[list[Token]]:
-    """``text`` as sentences of tokens, cut by the splitter named ``splitter`` (:data:`SPLITTERS`)."""
-    check_splitter(splitter)
-    return SPLITTERS[splitter](text, passages)
 
 
 def tagged_split(text: str, passages: Sequence[tuple[int, int]] | None = None,
