@@ -184,7 +184,7 @@ def test_tag_text_negation_on_the_command_line(fitted, tmp_path, capsys):
         assert message in capsys.readouterr().err
 
 
-def test_the_negation_rules_enter_the_resume_fingerprint(fitted, tmp_path):
+def test_the_negation_rules_enter_the_resume_fingerprint(fitted, tmp_path, monkeypatch):
     from crfner.tagging.resume import fingerprint
 
     notes = tmp_path / "notes"
@@ -194,3 +194,6 @@ def test_the_negation_rules_enter_the_resume_fingerprint(fitted, tmp_path):
     plain = fingerprint(notes, model, "text", "jsonl")
     assert fingerprint(notes, model, "text", "jsonl", negation=False) == plain != fingerprint(notes, model, "text", "jsonl",
                                                                                               negation=True)
+    negated = fingerprint(notes, model, "text", "jsonl", negation=True)
+    monkeypatch.setattr("crfner.assertion.RULES_VERSION", 2)  # new rules: an output of the old ones does not resume
+    assert fingerprint(notes, model, "text", "jsonl", negation=True) != negated
