@@ -65,6 +65,15 @@ def test_what_is_and_is_not_negated(text, words, expected):
     assert negated(text, *words) == expected
 
 
+def test_the_longest_cue_at_a_word_is_the_one_read():
+    text = "No evidence of metastasis. Did not improve with steroids; no longer able to walk."
+    found = negations(text, spans_of(text, "metastasis", "steroids", "walk"))
+    assert [(n.negated, n.cue) for n in found] == [(True, "No evidence of"), (False, None), (False, None)]
+    own = {**RULES, "before": RULES["before"] | {("not", "seen", "for")}}  # longer than the after-cue "not seen"
+    text = "Not seen for fever."
+    assert [n.cue for n in negations(text, spans_of(text, "fever"), rules=own)] == ["Not seen for"]
+
+
 def test_the_reaches_and_the_rules_can_be_set():
     text = "Denies fever, chills or night sweats."
     assert negated(text, "fever", "chills", "night sweats", item=0) == [True, True, False]

@@ -100,7 +100,7 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ValueError(f"{name} must be a whole number of at least 0, not {value!r}")
     rules = RULES if rules is None else rules
-    longest = max((len(p) for kind in ("before", "after", "pseudo") for p in rules[kind]), default=1)
+    index = _cue_index(rules)
     sentences = [s for s in split_text(text, passages or None, splitter) if s]
     starts = [s[0].start for s in sentences]
     read: dict[int, tuple[list[str], list]] = {}  # each sentence's words and cues, read once
@@ -112,7 +112,7 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
             continue
         if k not in read:
             words = [text[t.start:t.end].lower() for t in sentences[k]]
-            read[k] = (words, _cues(words, rules, longest))
+            read[k] = (words, _cues(words, index))
         out.append(_negation(text, sentences[k], *read[k], entity, (window, post_window, item), rules["terminators"]))
     return out
 
@@ -158,23 +158,30 @@ def _reaches(words: list[str], a: int, b: int, limit: int, item: int, terminator
     return counts[0] <= limit and all(n <= item for n in counts[1:])
 
 
-def _cues(words: list[str], rules: Mapping, longest: int) -> list[tuple[str, int, int]]:
+def _cue_index(rules: Mapping) -> dict[str, list[tuple[int, tuple[str, ...], tuple[str, ...]]]]:
+    """For each first word of a cue or pseudo-cue, ``(size, phrase, kinds)`` of the phrases it
+    opens, longest first, so that a sentence's words are matched against the few that can match."""
+    index: dict[str, dict[tuple[str, ...], list[str]]] = {}
+    for kind in ("pseudo", "before", "after"):
+        for phrase in rules[kind]:
+            if phrase:
+                index.setdefault(phrase[0], {}).setdefault(phrase, []).append(kind)
+    return {first: sorted(((len(p), p, tuple(k)) for p, k in phrases.items()), reverse=True)
+            for first, phrases in index.items()}
+
+
+def _cues(words: list[str], index: Mapping) -> list[tuple[str, int, int]]:
     """``(kind, first, end)`` of each cue in ``words``, longest first at each word, pseudo-cues
     consumed and dropped."""
     found = []
     i = 0
     while i < len(words):
-        match = None
-        for size in range(min(longest, len(words) - i), 0, -1):
-            phrase = tuple(words[i:i + size])
-            kinds = [kind for kind in ("pseudo", "before", "after") if phrase in rules[kind]]
-            if kinds:
-                match = (kinds, size)
-                break
+        match = next(((size, kinds) for size, phrase, kinds in index.get(words[i], ())
+                      if tuple(words[i:i + size]) == phrase), None)
         if match is None:
             i += 1
             continue
-        kinds, size = match
+        size, kinds = match
         if "pseudo" not in kinds:
             found.extend((kind, i, i + size) for kind in kinds)
         i += size
