@@ -43,7 +43,8 @@ linker is in ``span._.crfner_concept_score``. The pipeline refers to it by its p
 
 ``negation`` (config key; off by default) says whether the text negates each of crfner's
 entities (:func:`crfner.negations`, read with the same splitter): ``span._.crfner_negated``
-(True or False; None with it off) and the cue's words in ``span._.crfner_negation_cue``.
+(True or False; None with it off) and the cue's words in ``span._.crfner_negation_cue``. A
+list of type names instead of ``true`` negates only the entities of those types.
 """
 
 from __future__ import annotations
@@ -79,10 +80,14 @@ def _overlaps(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def check_options(alignment_mode: str, existing: str, batch_size: int, splitter: str | None = None) -> None:
+def check_options(alignment_mode: str, existing: str, batch_size: int, splitter: str | None = None,
+                  negation: bool | Sequence[str] = False) -> None:
     """A one-line ValueError for an option the component does not know."""
     if splitter is not None:
         check_splitter(splitter)
+    if not isinstance(negation, bool) and (isinstance(negation, str) or not isinstance(negation, (list, tuple, set, frozenset))
+                                           or not negation or not all(isinstance(t, str) and t for t in negation)):
+        raise ValueError(f"negation must be true, false or a list of type names, not {negation!r}")
     if alignment_mode not in ALIGNMENT_MODES:
         raise ValueError(f"alignment_mode must be one of {', '.join(ALIGNMENT_MODES)}, not {alignment_mode!r}")
     if existing not in EXISTING_POLICIES:
@@ -105,12 +110,12 @@ class CrfnerComponent:
         batch_size: int = 64,
         splitter: str | None = None,
         linker=None,
-        negation: bool = False,
+        negation: bool | Sequence[str] = False,
     ):
-        check_options(alignment_mode, existing, batch_size, splitter)
+        check_options(alignment_mode, existing, batch_size, splitter, negation)
         self.tagger = tagger
         self.linker = linker
-        self.negation = bool(negation)
+        self.negation = negation if isinstance(negation, bool) else frozenset(negation)
         self.splitter = model_splitter(tagger, splitter)
         self.name = name
         self.alignment_mode = alignment_mode
@@ -165,7 +170,9 @@ class CrfnerComponent:
         else:
             earlier = []
         doc.ents = sorted(earlier + [s for s, _ in ours], key=lambda span: span.start)
-        negated = negations(doc.text, [entity for _, entity in ours], splitter=self.splitter) if self.negation else None
+        types = None if isinstance(self.negation, bool) else self.negation
+        negated = (negations(doc.text, [entity for _, entity in ours], splitter=self.splitter, types=types)
+                   if self.negation else None)
         for k, (span, entity) in enumerate(ours):
             span._.set(SCORE_EXTENSION, float(entity.score))
             span._.set(CONCEPT_EXTENSION, getattr(entity, "identifier", None))
@@ -193,14 +200,15 @@ def make_crfner(
     batch_size: int,
     splitter: str | None,
     linker: str | None,
-    negation: bool,
+    negation: bool | list[str],
 ) -> CrfnerComponent:
     """The ``"crfner"`` factory: ``model`` is a directory saved by ``CRFTagger.save``
     (a damaged or missing one raises :class:`crfner.ModelFileError`); ``data_dir`` is where
     the model's gazetteers and clusters are, if not the default data folder; ``splitter`` is
     ``"abstract"``, ``"notes"`` (clinical notes) or None (the model's own); ``linker``, if given, a directory saved by
-    ``Linker.save`` (a bad one raises ``ModelFileError`` too)."""
-    check_options(alignment_mode, existing, batch_size, splitter)
+    ``Linker.save`` (a bad one raises ``ModelFileError`` too); ``negation``, true or a list of
+    the types to negate."""
+    check_options(alignment_mode, existing, batch_size, splitter, negation)
     tagger = CRFTagger.load(model, data_dir=data_dir)
     fitted_linker = None
     if linker is not None:

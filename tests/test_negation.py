@@ -88,6 +88,26 @@ def test_the_reaches_and_the_rules_can_be_set():
                 negations(text, [], **{name: bad})
 
 
+@dataclass(frozen=True)
+class Typed:
+    start: int
+    end: int
+    type: str
+
+
+def test_types_limit_negation_to_entities_of_those_types():
+    text = "No CT or fever was seen."
+    ct, fever = spans_of(text, "CT", "fever")
+    entities = [Typed(ct.start, ct.end, "Diagnostic_procedure"), Typed(fever.start, fever.end, "Sign_symptom")]
+    assert [n.negated for n in negations(text, entities)] == [True, True]
+    assert [n.negated for n in negations(text, entities, types={"Sign_symptom"})] == [False, True]
+    assert [n.negated for n in negations(text, entities, types=[])] == [False, False]
+    assert [n.negated for n in negations(text, [ct], types={"Sign_symptom"})] == [False]  # an entity without a type
+    for bad in ("Sign_symptom", [1]):
+        with pytest.raises(ValueError, match="^types must be a collection of type names"):
+            negations(text, entities, types=bad)
+
+
 def test_passages_are_split_apart_as_tagging_splits_them():
     text = "Outcome without lithium Renal failure was seen in two."  # a title without a full stop, then the abstract
     failure = spans_of(text, "Renal failure")
@@ -191,6 +211,52 @@ def test_tag_text_negation_on_the_command_line(fitted, tmp_path, capsys):
                           ([str(notes / "a.txt"), "--input-format", "conll"], "--negation applies to raw text")):
         assert main(["tag", str(model), *args, "--negation"]) == 2
         assert message in capsys.readouterr().err
+
+
+def test_negation_types_on_the_command_line(fitted, tmp_path, capsys):
+    from crfner.cli import main
+
+    model = fitted.save(tmp_path / "model")
+    text = "No cisplatin toxicity or nephrotoxicity. No evidence of cisplatin."
+    assert main(["tag", str(model), "--text", text, "--negation"]) == 0
+    everything = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert {r["type"] for r in everything if r["negated"]} == {"Chemical", "Disease"}  # the fixture's model finds both
+    assert main(["tag", str(model), "--text", text, "--negation", "--negation-types", "Disease"]) == 0
+    diseases = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["negated"] for r in diseases] == [r["negated"] and r["type"] == "Disease" for r in everything]
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "tagged.jsonl"
+    assert main(["tag", str(model), str(notes), "--negation", "--negation-types", " Disease ,", "-o", str(out), "-q"]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["entities"] == diseases
+    capsys.readouterr()
+    for args, message in ((["--negation-types", "Disease"], "--negation-types applies with --negation"),
+                          (["--negation", "--negation-types", "Disease,Gene"], "Gene is not among"),
+                          (["--negation", "--negation-types", ","], "--negation-types names no type")):
+        assert main(["tag", str(model), "--text", text, *args]) == 2
+        assert message in capsys.readouterr().err
+
+
+def test_negation_types_are_checked_and_enter_the_resume_fingerprint(fitted, tmp_path):
+    from crfner.errors import CrfnerError
+    from crfner.tagging.batch import negation_setting, tag_files
+    from crfner.tagging.resume import fingerprint
+
+    assert negation_setting(["Disease", "Chemical", "Disease"]) == ("Chemical", "Disease")
+    assert negation_setting(True) is True and negation_setting(False) is False
+    for bad in ("Disease", [], [""], ["a,b"], 3):
+        with pytest.raises(CrfnerError, match="^negation"):
+            negation_setting(bad)
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.txt").write_text("No fever.", encoding="utf-8")
+    model = fitted.save(tmp_path / "model").resolve()
+    prints = {fingerprint(notes, model, "text", "jsonl", negation=n) for n in (True, ("Disease",), ("Chemical", "Disease"))}
+    assert len(prints) == 3
+    with pytest.raises(CrfnerError, match="type names"):
+        tag_files(model, notes, tmp_path / "out.jsonl", negation=[""], progress=False)
+    assert not (tmp_path / "out.jsonl").exists()
 
 
 def test_the_negation_rules_enter_the_resume_fingerprint(fitted, tmp_path, monkeypatch):

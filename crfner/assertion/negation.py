@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Collection, Mapping, Sequence
 
 from ..text.splitters import split_text
 
@@ -89,16 +89,22 @@ def negation_record(negation: Negation) -> dict:
 
 
 def negations(text: str, entities: Sequence, *, splitter: str = "abstract", passages: Sequence[tuple[int, int]] | None = None,
-              window: int = 4, post_window: int = 0, item: int = 2, rules: Mapping | None = None) -> list[Negation]:
+              window: int = 4, post_window: int = 0, item: int = 2, rules: Mapping | None = None,
+              types: Collection[str] | None = None) -> list[Negation]:
     """A :class:`Negation` for each of ``entities`` (anything with character ``start`` and
     ``end`` in ``text``, such as :func:`crfner.tag_text`'s entities), in their order; see the
     module for the rules. ``passages`` (a title and an abstract) are split apart, as tagging
     splits them. ``window``, ``post_window`` and ``item`` count words (not
     punctuation). ``rules`` replaces :data:`RULES` (the same keys: cue phrases as tuples of
-    lower-case tokens, terminators as a set), e.g. to add a cue of your notes."""
+    lower-case tokens, terminators as a set), e.g. to add a cue of your notes. ``types``, type
+    names, limits negation to the entities of those types (their ``type``); the others are not
+    negated (MACCROBAT almost never negates a test, whatever words come before it)."""
     for name, value in (("window", window), ("post_window", post_window), ("item", item)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ValueError(f"{name} must be a whole number of at least 0, not {value!r}")
+    if isinstance(types, str) or types is not None and not all(isinstance(t, str) for t in types):
+        raise ValueError(f"types must be a collection of type names, not {types!r}")
+    types = None if types is None else frozenset(types)
     rules = RULES if rules is None else rules
     index = _cue_index(rules)
     sentences = [s for s in split_text(text, passages or None, splitter) if s]
@@ -107,7 +113,7 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
     out = []
     for entity in entities:
         k = bisect_right(starts, entity.start) - 1
-        if k < 0 or entity.start >= sentences[k][-1].end:
+        if k < 0 or entity.start >= sentences[k][-1].end or types is not None and getattr(entity, "type", None) not in types:
             out.append(Negation(False))
             continue
         if k not in read:

@@ -55,6 +55,10 @@ def add_parser(verbs) -> None:
                    help="--text: say whether the text negates each entity (\"negated\", and the cue that does: "
                         "\"negation_cue\", \"negation_cue_start\", \"negation_cue_end\"), by crfner's rules "
                         "(crfner.assertion); documents: the same fields in jsonl or csv output")
+    p.add_argument("--negation-types", metavar="TYPE[,TYPE...]",
+                   help="with --negation: negate only entities of these types, the others written as not negated "
+                        "(e.g. all but Diagnostic_procedure for a MACCROBAT model: its annotators almost never negate "
+                        "a test)")
     p.add_argument("--output-format", choices=["conll", "json", "jsonl", "pubtator", "csv"], default=None,
                    help="tokens: conll (token [gold] predicted, default) or json; documents: jsonl (default), "
                         "pubtator, or csv (a table of the entities, one a row: id, start, end, type, text, score; "
@@ -73,6 +77,8 @@ def add_parser(verbs) -> None:
 
 
 def run(args) -> int:
+    if args.negation_types is not None and not args.negation:
+        raise usage("--negation-types applies with --negation")
     if args.input_format is None and args.text is None and args.input != "-":
         detected = _document_format(args.input)  # a folder of .txt notes, or a CSV file of them: never token input
         if detected == "csv" or os.path.isdir(args.input):
@@ -105,6 +111,28 @@ def run(args) -> int:
     return _tag_tokens(args)
 
 
+def _negation(args) -> bool | tuple[str, ...]:
+    """``--negation``, or with ``--negation-types`` the model's types it names, checked."""
+    import json
+    from pathlib import Path
+
+    if args.negation_types is None:
+        return args.negation
+    types = tuple(dict.fromkeys(t.strip() for t in args.negation_types.split(",") if t.strip()))
+    if not types:
+        raise usage("--negation-types names no type")
+    try:
+        labels = json.loads((Path(args.model) / "crfner.json").read_text(encoding="utf-8"))["labels"]
+        known = sorted({label.split("-", 1)[1] for label in labels if "-" in label})
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return types  # loading the model says what is wrong with it
+    unknown = [t for t in types if t not in known]
+    if unknown:
+        raise usage(f"--negation-types: {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not among "
+                    f"{args.model}'s types ({', '.join(known)})")
+    return types
+
+
 def _tag_text(args) -> int:
     """``--text``: one JSON entity a line, to standard output or ``-o``."""
     import json
@@ -115,6 +143,7 @@ def _tag_text(args) -> int:
         raise usage("--text is raw text: --input-format does not apply (to tag a file, leave --text out)")
     if args.output_format not in (None, "jsonl"):
         raise usage("--text writes one JSON entity a line (--output-format jsonl), not " + args.output_format)
+    negation = _negation(args)
     tagger = load_model(args)
     linker = _load_linker(args.linker)
     splitter = splitter_for(args)
@@ -123,8 +152,9 @@ def _tag_text(args) -> int:
     if args.negation:
         from ..assertion import negation_record, negations
 
-        for record, negation in zip(records, negations(args.text, entities, splitter=splitter)):
-            record.update(negation_record(negation))
+        types = negation if isinstance(negation, tuple) else None
+        for record, found in zip(records, negations(args.text, entities, splitter=splitter, types=types)):
+            record.update(negation_record(found))
     _write([json.dumps(record, ensure_ascii=False) + "\n" for record in records], args.output)
     return 0
 
@@ -265,7 +295,7 @@ def _tag_documents(args) -> int:
     options = {"input_format": args.input_format, "output_format": args.output_format, "n_jobs": args.n_jobs,
                "backend": args.backend, "scheduler": args.scheduler, "chunk_size": args.chunk_size,
                "splitter": splitter_for(args), "linker": args.linker, "encoding": "utf-8" if args.encoding is None else args.encoding,
-               "unescape": args.unescape, "negation": args.negation,
+               "unescape": args.unescape, "negation": _negation(args),
                "id_column": args.id_column, "text_column": args.text_column}
     if args.input == "-":
         return _tag_standard_input(args, options)

@@ -19,7 +19,7 @@ import json
 import os
 from itertools import islice
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Collection, Iterable, Iterator
 
 from ..atomic import atomic_open
 from ..corpora.documents import Document
@@ -56,12 +56,13 @@ def _linker(linker: str | None):
 
 
 def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl", splitter: str = "abstract",
-              linker: str | None = None, negation: bool = False) -> str:
+              linker: str | None = None, negation: bool | tuple[str, ...] = False) -> str:
     """Tag a few documents with the model directory ``model`` (loaded once per process) and
     return their output records as text; what each parallel task runs. ``splitter`` names the
     sentence splitter (``abstract`` or ``notes``, see :func:`crfner.tag_text`); ``linker``, a
     linker directory, links the entities to concept ids; ``negation`` says whether the text
-    negates each entity (:func:`crfner.negations`, jsonl and csv output)."""
+    negates each entity (:func:`crfner.negations`, jsonl and csv output), or, a tuple of type
+    names, each entity of those types."""
     from ..assertion import NEGATION_FIELDS, negation_record, negations
     from ..corpora.documents import sorted_mentions
     from ..corpora.entity_table import entity_rows
@@ -74,7 +75,9 @@ def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl
     tagged = tag_documents(_tagger(model), [dataclasses.replace(d, passages=None) if w else d
                                             for d, w in zip(documents, whole)], splitter=splitter, linker=_linker(linker))
     tagged = [dataclasses.replace(t, passages=d.passages) if w else t for t, d, w in zip(tagged, documents, whole)]
-    extras = [[negation_record(n) for n in negations(d.text, sorted_mentions(d.mentions), splitter=splitter, passages=d.passages)]
+    types = negation if isinstance(negation, tuple) else None
+    extras = [[negation_record(n) for n in negations(d.text, sorted_mentions(d.mentions), splitter=splitter, passages=d.passages,
+                                                     types=types)]
               if negation else None for d in tagged]
     if output_format == "pubtator":
         return "".join(line for d in tagged for line in format_pubtator(d))
@@ -105,8 +108,21 @@ def _split(chunk: list[Document], pieces: int) -> list[list[Document]]:
     return [chunk[i : i + step] for i in range(0, len(chunk), step)]
 
 
+def negation_setting(negation) -> bool | tuple[str, ...]:
+    """``negation`` as the batch functions pass it on: ``True`` or ``False``, or a collection of
+    type names (only entities of those types are negated) as a sorted tuple of them."""
+    if isinstance(negation, bool):
+        return negation
+    if isinstance(negation, str) or not hasattr(negation, "__iter__"):
+        raise CrfnerError(f"negation is True, False or a collection of type names, not {negation!r}")
+    types = tuple(sorted(set(negation)))
+    if not types or not all(isinstance(t, str) and t and t == t.strip() and "," not in t for t in types):
+        raise CrfnerError(f"negation's types must be one or more type names, not {negation!r}")
+    return types
+
+
 def _checked(model, output_format: str, backend: str, scheduler: str | None, splitter: str, chunk_size, n_jobs,
-             negation: bool = False) -> Path:
+             negation: bool | tuple[str, ...] = False) -> Path:
     """The model directory, resolved, once every option is known to make sense."""
     model = Path(model).resolve()
     if not (model / "crfner.json").is_file():
@@ -145,7 +161,7 @@ def _whole(value) -> bool:
 
 def _tagged_chunks(model: Path, documents: Iterable[Document], chunk_size: int, run: _Runner, n_jobs: int,
                    output_format: str, splitter: str, linker: Path | None = None,
-                   negation: bool = False) -> Iterator[tuple[int, bytes]]:
+                   negation: bool | tuple[str, ...] = False) -> Iterator[tuple[int, bytes]]:
     """(documents, their output records as UTF-8) a chunk at a time, in input order."""
     for chunk in _chunks(documents, chunk_size):
         pieces = _split(chunk, max(1, 4 * _workers(n_jobs, run)))
@@ -170,7 +186,7 @@ def tag_files(
     unescape: bool = False,
     id_column: str | None = None,
     text_column: str | None = None,
-    negation: bool = False,
+    negation: bool | Collection[str] = False,
 ) -> dict:
     """Tag every document of ``input_path`` with the CRF in ``model`` into ``output``.
 
@@ -184,11 +200,13 @@ def tag_files(
     line breaks (``\\n`` written as two characters, as database exports write notes) as line breaks. ``id_column``
     and ``text_column`` name a CSV file's columns (by default ``note_id`` or ``row_id``, and
     ``text``, in any case). ``negation`` says whether the text negates each entity
-    (:func:`crfner.negations`; jsonl and csv output). Returns counts: documents tagged now, documents
+    (:func:`crfner.negations`; jsonl and csv output), or, a collection of type names, each
+    entity of those types (the others get ``negated`` false). Returns counts: documents tagged now, documents
     resumed from an earlier run (all of them, tagged 0, where an earlier run had completed).
     """
     from tqdm.auto import tqdm
 
+    negation = negation_setting(negation)
     model = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation)
     linker = _checked_linker(linker)
     input_path, output = Path(input_path), Path(output)
@@ -253,10 +271,11 @@ def tag_stream(
     unescape: bool = False,
     id_column: str | None = None,
     text_column: str | None = None,
-    negation: bool = False,
+    negation: bool | Collection[str] = False,
 ) -> dict:
     """Like :func:`tag_files`, into the binary stream ``sink`` (standard output, say), a chunk at
     a time as it is done; nothing to resume. Returns the number of documents tagged."""
+    negation = negation_setting(negation)
     model = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation)
     linker = _checked_linker(linker)
     input_path = Path(input_path)
@@ -282,7 +301,7 @@ class _Runner:
         self.n_jobs, self.backend, self.client = n_jobs, backend, client
 
     def __call__(self, model: Path, pieces: list[list[Document]], output_format: str, splitter: str = "abstract",
-                 linker: Path | None = None, negation: bool = False) -> list[str]:
+                 linker: Path | None = None, negation: bool | tuple[str, ...] = False) -> list[str]:
         linker = None if linker is None else str(linker)
         if self.n_jobs == 1 and self.backend != "dask":
             return [tag_batch(str(model), piece, output_format, splitter, linker, negation) for piece in pieces]
