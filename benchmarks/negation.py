@@ -17,6 +17,11 @@ splitter (the scores are of the model's own, ``abstract``).
 
     python benchmarks/negation.py --data-dir ../shared/data --model /tmp/m/maccrobat-clinical \\
         --out benchmarks/results/negation_maccrobat.json
+
+With ``--i2b2 FOLDER`` it scores the same rules instead on i2b2 2010 assertions you hold
+(``.txt`` and ``.ast``; a problem asserted ``absent`` is negated), choosing nothing:
+
+    python benchmarks/negation.py --i2b2 I2B2_TEST_FOLDER --out i2b2_negation.json
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import itertools
 import json
 import sys
 import time
+from collections import Counter
 
 import numpy as np
 
@@ -45,7 +51,7 @@ def counts(documents, reaches: dict, rules=None, types=None) -> np.ndarray:
     """``(true positives, false positives, false negatives)`` of "negated" per document, and per type."""
     rows, by_type = [], {}
     for document in documents:
-        found = negations(document.text, document.entities, rules=rules, types=types, **reaches)
+        found = negations(document.text, document.entities, passages=document.passages, rules=rules, types=types, **reaches)
         row = [0, 0, 0]
         for entity, negation in zip(document.entities, found):
             k = 0 if negation.negated and entity.negated else 1 if negation.negated else 2 if entity.negated else None
@@ -79,11 +85,16 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", default="../shared/data")
     parser.add_argument("--model", metavar="DIR", help="a saved MACCROBAT model, whose test entities are scored too")
+    parser.add_argument("--i2b2", metavar="FOLDER", help="instead, score the rules on the i2b2 2010 records of FOLDER "
+                        "(.txt with .ast: absent is negated), as written, with the MACCROBAT choice of reaches and types")
     parser.add_argument("--out", help="write the results here as JSON")
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    command = "python benchmarks/negation.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    if args.i2b2:
+        return write(i2b2_scores(args.i2b2, command), args.out, started)
     splits = {s: maccrobat_polarity(s, args.data_dir, types=EVENTS) for s in ("train", "devel", "test")}
-    result = {"command": "python benchmarks/negation.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+    result = {"command": command,
               "corpus": "MACCROBAT2020, POLARITY NEG on the gold entities of " + ", ".join(EVENTS),
               "chosen": CHOSEN, "chosen_on": "F1 on train and devel together (train_devel_grid)", "train_devel_grid": [],
               "devel_grid": []}
@@ -120,14 +131,35 @@ def main(argv=None) -> int:
               f"few cues {result[split]['few_cues']['f1']:.4f}", file=sys.stderr)
     if args.model:
         result["model_entities"] = tagged_entities(args.model, splits["test"], types)
-    seconds = time.perf_counter() - started
-    result["seconds"] = round(seconds, 1)
-    if args.out:
-        with atomic_open(args.out, "w") as handle:
+    return write(result, args.out, started)
+
+
+def write(result: dict, out: str | None, started: float) -> int:
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    if out:
+        with atomic_open(out, "w") as handle:
             handle.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     else:
         print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
+
+
+def i2b2_scores(folder: str, command: str) -> dict:
+    """The rules on i2b2 2010 assertions (each record's lines read as its sentences): every
+    problem asserted ``absent`` is negated, any other assertion not. No choice is made here:
+    the reaches are MACCROBAT's, and i2b2's one concept type is negated."""
+    from crfner.corpora.i2b2_assertions import read_i2b2_assertions
+
+    documents = list(read_i2b2_assertions(folder))
+    entities = [e for d in documents for e in d.entities]
+    result = {"command": command, "corpus": f"i2b2 2010 assertions in {folder}: absent is negated",
+              "documents": len(documents), "entities": len(entities), "negated": sum(e.negated for e in entities),
+              "assertions": dict(sorted(Counter(e.assertion for e in entities).items())),
+              "rules": scored(*counts(documents, CHOSEN)), "few_cues": scored(*counts(documents, CHOSEN, FEW_CUES)),
+              "none_negated": prf(0, 0, sum(e.negated for e in entities))}
+    print(f"i2b2: rules {result['rules']['f1']:.4f} {result['rules']['f1_95ci']}, few cues {result['few_cues']['f1']:.4f}",
+          file=sys.stderr)
+    return result
 
 
 def tagged_entities(model_dir: str, documents, types) -> dict:

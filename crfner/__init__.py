@@ -48,6 +48,7 @@ _EXPORTS = {
     "write_pubtator": ".corpora.pubtator",
     "read_brat": ".corpora.brat",
     "write_brat": ".corpora.brat",
+    "read_i2b2_assertions": ".corpora.i2b2_assertions",
     "read_i2b2_concepts": ".corpora.i2b2",
     "read_i2b2_concepts_iob": ".corpora.i2b2",
     "read_i2b2_medications": ".corpora.i2b2_medication",

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import crfner
 from crfner.corpora.i2b2 import read_i2b2_concepts, read_i2b2_concepts_iob
@@ -283,3 +285,89 @@ def test_n2c2_errors_name_the_ann_file_and_line(tmp_path):
     with pytest.raises(DataFormatError) as error:
         list(read_n2c2(tmp_path))
     assert_one_line_error(error, tmp_path / "100035.ann", 2, "'10 mcg'")
+
+
+ASSERTIONS = (
+    'c="coronary artery disease" 4:9 4:11||t="problem"||a="present"\n'
+    'c="chest pain" 4:13 4:14||t="problem"||a="absent"\n'
+    'c="severe three vessel disease" 5:7 5:10||t="problem" || a="possible"\n'
+)
+
+
+def test_assertions_put_each_problem_at_its_offsets_with_its_assertion(tmp_path):
+    from crfner.corpora.i2b2_assertions import read_i2b2_assertions
+
+    write_record(tmp_path / "txt", con="")
+    (tmp_path / "ast").mkdir()
+    (tmp_path / "ast" / "record-13.ast").write_text(ASSERTIONS + ASSERTIONS.splitlines()[1] + "\n", encoding="utf-8")
+    (document,) = crfner.read_i2b2_assertions(tmp_path)  # the release's txt/ and ast/ folders; a repeat read once
+    assert [(e.text, e.type, e.assertion, e.negated) for e in document.entities] == [
+        ("Coronary Artery Disease", "problem", "present", False), ("chest pain", "problem", "absent", True),
+        ("severe three vessel disease", "problem", "possible", False)]
+    assert all(document.text[e.start:e.end] == e.text for e in document.entities)
+    assert [document.text[a:b] for a, b in document.passages] == RECORD.splitlines()  # a sentence a line
+    write_record(tmp_path / "bare", con="")
+    (bare,) = read_i2b2_assertions(tmp_path / "bare")  # a record without an .ast
+    assert bare.entities == () and bare.text == RECORD
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ('c="chest pain" 4:13 4:14||t="problem"', "line 2: not an i2b2 assertion line"),
+    ('c="chest pain" 4:13 4:14||t="problem"||a="negated"', "line 2: assertion 'negated' is not one of present, absent"),
+    ('c="chest pain" 4:13 4:14||t="finding"||a="absent"', "line 2: concept type 'finding' is not one of"),
+    ('c="chest ache" 4:13 4:14||t="problem"||a="absent"', "line 2: concept text 'chest ache' differs"),
+    ('c="chest pain" 9:0 9:1||t="problem"||a="absent"', "line 2: line 9 lies outside the record"),
+    ('c="coronary artery disease" 4:9 4:11||t="problem"||a="absent"',
+     "line 2: concept 'Coronary Artery Disease' is asserted present on an earlier line and absent"),
+])
+def test_a_malformed_assertion_line_is_a_one_line_error_naming_file_and_line(tmp_path, line, message):
+    from crfner.corpora.i2b2_assertions import read_i2b2_assertions
+
+    write_record(tmp_path, con="")
+    (tmp_path / "record-13.ast").write_text(ASSERTIONS.splitlines()[0] + "\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(DataFormatError) as caught:
+        list(read_i2b2_assertions(tmp_path))
+    assert "record-13.ast" in str(caught.value) and message in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_the_negation_benchmark_scores_the_rules_on_i2b2_assertions(tmp_path):
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("negation_benchmark", Path(__file__).parents[1] / "benchmarks" / "negation.py")
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    text = "Chest pain .\nNo fever or chills .\nDenies nausea\nvomiting and cough .\nPneumonia was ruled out .\n"
+    ast = ('c="chest pain" 1:0 1:1||t="problem"||a="present"\nc="fever" 2:1 2:1||t="problem"||a="absent"\n'
+           'c="chills" 2:3 2:3||t="problem"||a="absent"\nc="nausea" 3:1 3:1||t="problem"||a="absent"\n'
+           'c="vomiting" 4:0 4:0||t="problem"||a="present"\nc="cough" 4:2 4:2||t="problem"||a="present"\n'
+           'c="pneumonia" 5:0 5:0||t="problem"||a="absent"\n')
+    (tmp_path / "note.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "note.ast").write_text(ast, encoding="utf-8")
+    out = tmp_path / "i2b2.json"
+    assert benchmark.main(["--i2b2", str(tmp_path), "--out", str(out)]) == 0
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["assertions"] == {"absent": 4, "present": 3} and result["negated"] == 4
+    # a line is a sentence: "Denies" on line 3 does not reach "vomiting" on line 4
+    assert (result["rules"]["tp"], result["rules"]["fp"], result["rules"]["fn"]) == (4, 0, 0)
+    assert (result["few_cues"]["tp"], result["few_cues"]["fn"]) == (3, 1)  # no "was ruled out" among the few
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(st.sampled_from(ASSERTIONS.splitlines()), st.text(max_size=60),
+                          st.builds(lambda a, b, c, d, t, v: f'c="x" {a}:{b} {c}:{d}||t="{t}"||a="{v}"',
+                                    *[st.integers(0, 12)] * 4, st.sampled_from(["problem", "test", "x"]),
+                                    st.sampled_from(["absent", "present", "maybe"]))), max_size=6))
+def test_any_assertion_file_reads_or_fails_with_a_one_line_error(tmp_path, lines):
+    from crfner.corpora.i2b2_assertions import read_i2b2_assertions
+
+    folder = tmp_path / "fuzz"
+    write_record(folder, con="")
+    (folder / "record-13.ast").write_text("\n".join(lines), encoding="utf-8", errors="surrogatepass")
+    try:
+        (document,) = read_i2b2_assertions(folder, check_text=False)
+    except DataFormatError as error:
+        assert "record-13.ast, line " in str(error) and "\n" not in str(error)
+    else:
+        assert all(document.text[e.start:e.end] == e.text for e in document.entities)

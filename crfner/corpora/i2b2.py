@@ -120,8 +120,26 @@ def record_pairs(
 
 
 def _candidates(text: Path, suffixes: Sequence[str], subfolder: str | None) -> list[Path]:
-    folders = [text.parent] + ([text.parent.parent / subfolder] if subfolder else [])
+    folders = [text.parent] + ([text.parent.parent / subfolder] if subfolder and text.parent.name == "txt" else [])
     return [folder / f"{text.stem}{suffix}" for folder in folders for suffix in suffixes]
+
+
+def concept_positions(record: Record, recorded: str, numbers: Sequence[str], path: Path, number: int,
+                      check_text: bool = True) -> list[Position]:
+    """The positions of a concept quoted as ``recorded`` at ``LINE:TOKEN LINE:TOKEN`` (``numbers``,
+    the four as written), checked against the record: a one-line DataFormatError naming the
+    annotation file and line when they lie outside it or, with ``check_text``, quote other tokens."""
+    try:
+        first, last = (int(numbers[0]), int(numbers[1])), (int(numbers[2]), int(numbers[3]))
+    except ValueError:  # more digits than int() converts (4,300)
+        raise DataFormatError("a LINE:TOKEN position is far larger than any record", path, number) from None
+    positions = record.covered(first, last, path, number)
+    if check_text and not same_text(recorded, record.joined(positions)):
+        raise DataFormatError(
+            f"concept text {excerpt(recorded)} differs from the record's tokens {excerpt(record.joined(positions))} at "
+            f"{first[0]}:{first[1]}-{last[0]}:{last[1]}", path, number,
+        )
+    return positions
 
 
 def read_concepts(
@@ -137,19 +155,11 @@ def read_concepts(
         match = _CONCEPT.fullmatch(line.strip())
         if match is None:
             raise DataFormatError('not an i2b2 concept line: expected c="TEXT" LINE:TOKEN LINE:TOKEN||t="TYPE"', con_path, number)
-        recorded, ctype = match.group(1), match.group(6)
+        ctype = match.group(6)
         if ctype not in types:
             raise DataFormatError(f"concept type {excerpt(ctype)} is not one of {', '.join(types)}", con_path, number)
-        try:
-            first, last = (int(match.group(2)), int(match.group(3))), (int(match.group(4)), int(match.group(5)))
-        except ValueError:  # more digits than int() converts (4,300)
-            raise DataFormatError("a LINE:TOKEN position is far larger than any record", con_path, number) from None
-        positions = record.covered(first, last, con_path, number)
-        if check_text and not same_text(recorded, record.joined(positions)):
-            raise DataFormatError(
-                f"concept text {excerpt(recorded)} differs from the record's tokens {excerpt(record.joined(positions))} at "
-                f"{first[0]}:{first[1]}-{last[0]}:{last[1]}", con_path, number,
-            )
+        positions = concept_positions(record, match.group(1), match.group(2, 3, 4, 5), con_path, number, check_text)
+        first, last = positions[0], positions[-1]
         if (ctype, first, last) not in seen:
             seen.add((ctype, first, last))
             concepts.append((ctype, positions))

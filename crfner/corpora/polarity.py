@@ -32,6 +32,7 @@ class PolarDocument:
     id: str
     text: str
     entities: tuple[PolarEntity, ...]
+    passages: tuple[tuple[int, int], ...] | None = None  # none: a case report is read whole
 
 
 def maccrobat_polarity(split: str, data_dir=None, types=None) -> list[PolarDocument]:
