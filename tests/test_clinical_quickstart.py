@@ -150,6 +150,23 @@ def test_the_explanation_finds_the_tagged_entities(quickstart):
     assert all(token["features"] for e in explained for token in e["tokens"])
 
 
+def test_the_negated_output_marks_what_the_note_negates(quickstart, note):
+    from crfner.assertion import negations
+    from crfner.corpora.documents import Mention
+
+    work, entities, _ = quickstart
+    negated = [json.loads(line) for line in (work / "negated.jsonl").read_text(encoding="utf-8").splitlines()]
+    keys = ("start", "end", "type", "text")
+    assert [[e[k] for k in keys] for e in negated] == [[e[k] for k in keys] for e in entities]  # the same entities
+    types = {"Sign_symptom", "Disease_disorder", "Medication", "Therapeutic_procedure"}
+    expected = negations(note, [Mention(*(e[k] for k in keys)) for e in entities], splitter="notes", types=types)
+    assert [e["negated"] for e in negated] == [n.negated for n in expected]
+    resolved = note.index("Chest pain resolved")
+    (pain,) = [e for e in negated if resolved <= e["start"] and e["end"] <= resolved + len("Chest pain") and "pain" in e["text"]]
+    assert pain["negated"] and pain["negation_cue"] == "resolved"  # what the README says
+    assert not any(e["negated"] for e in negated if e["type"] not in types)
+
+
 def test_the_linked_output_gives_clinical_entities_mesh_ids(quickstart, note):
     work, entities, _ = quickstart
     linked = [json.loads(line) for line in (work / "linked.jsonl").read_text(encoding="utf-8").splitlines()]
