@@ -225,6 +225,40 @@ def test_families_of_real_attribute_names():
     assert {name: family(name) for name in expected} == expected
 
 
+def test_negation_says_which_entities_the_text_negates_and_by_which_cue(tagger):
+    from crfner.assertion import negations
+
+    text = "No evidence of breast cancer or cisplatin toxicity was found. Her sister had ovarian cancer."
+    explanation = crfner.explain(tagger, text, negation=True)
+    assert all(e.negation is not None for e in explanation.entities)
+    expected = negations(text, crfner.tag_text(tagger, text))
+    assert [e.negation for e in explanation.entities] == expected
+    assert any(n.negated for n in expected) and not all(n.negated for n in expected)
+    rendered = str(explanation)
+    for entity in explanation.entities:
+        line = next(line for line in rendered.splitlines() if line.startswith(f"{entity.type} {entity.text!r} "))
+        assert line.endswith(f"negated by {entity.negation.cue!r} [{entity.negation.cue_start}:{entity.negation.cue_end}]"
+                             if entity.negation.negated else ", not negated")
+    record = explanation.to_dict()["entities"]
+    assert [r["negated"] for r in record] == [n.negated for n in expected]
+    assert [r.get("negation_cue") for r in record] == [n.cue for n in expected]
+    assert "negated by" in render_html(explanation)
+    # limited to types, and off by default (no negation fields at all)
+    only = crfner.explain(tagger, text, negation=["Chemical"])
+    assert [e.negation.negated for e in only.entities] == [n.negated and e.type == "Chemical"
+                                                           for n, e in zip(expected, explanation.entities)]
+    assert all(e.negation is None for e in crfner.explain(tagger, text).entities)
+    assert "negated" not in json.dumps(crfner.explain(tagger, text).to_dict()["entities"][0])
+    assert tagger.explain(text, negation=True).to_dict() == explanation.to_dict()
+    with pytest.raises(ValueError, match="types must be"):
+        crfner.explain(tagger, text, negation="Chemical")
+    # token lists: each sentence read apart, as the text they are joined into
+    joined = crfner.explain(tagger, [["No", "fever"], ["Ovarian", "cancer", "was", "found"]], negation=True)
+    second = [e for e in joined.entities if e.sentence == 1]
+    assert second and not any(e.negation.negated for e in second)  # read as one sentence, "No" would reach them
+    assert any(n.negated for n in negations(joined.text, second))
+
+
 @pytest.fixture(scope="module")
 def model_dir(tagger, tmp_path_factory):
     path = tmp_path_factory.mktemp("explain") / "model"
@@ -254,6 +288,10 @@ def test_command_line_json_matches_the_python_api(model_dir, data_dir, tmp_path,
     assert main(["inspect", str(model_dir), "--data-dir", str(data_dir)]) == 0
     assert "share of absolute state weight" in capsys.readouterr().out
 
+    assert main(["explain", str(model_dir), "--text", TEXT, "--top", "3", "--json", "--negation", "--negation-types",
+                 "Disease", "--data-dir", str(data_dir)]) == 0
+    assert json.loads(capsys.readouterr().out) == crfner.explain(loaded, TEXT, top=3, negation=("Disease",)).to_dict()
+
 
 @pytest.mark.parametrize("verb", ["inspect", "explain"])
 def test_help_on_the_verbs(verb):
@@ -267,6 +305,8 @@ def test_help_on_the_verbs(verb):
     (["explain", "{model}", "--input", "{tmp}/absent.txt"], "absent.txt"),
     (["explain", "{model}", "--input", "{tmp}/latin1.txt"], r"latin1\.txt: not UTF-8 text"),
     (["inspect", "{tmp}/no-model"], "no-model"),
+    (["explain", "{model}", "--text", "x", "--negation-types", "Disease"], "--negation-types applies with --negation"),
+    (["explain", "{model}", "--text", "x", "--negation", "--negation-types", "Gene"], "Gene is not among"),
 ])
 def test_command_line_errors_are_one_line_exit_2(model_dir, data_dir, tmp_path, capsys, args, message):
     (tmp_path / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))

@@ -177,3 +177,36 @@ def splitter_for(args) -> str:
         print(f"note: {args.model} learned from sentences cut by the {recorded} splitter; tagging with {args.splitter}",
               file=sys.stderr)
     return args.splitter or recorded or "abstract"
+
+
+def add_negation(p, help_text: str) -> None:
+    """``--negation`` (its help ``help_text``) and ``--negation-types``."""
+    p.add_argument("--negation", action="store_true", help=help_text)
+    p.add_argument("--negation-types", metavar="TYPE[,TYPE...]",
+                   help="with --negation: negate only entities of these types, the others not negated (e.g. all but "
+                        "Diagnostic_procedure for a MACCROBAT model: its annotators almost never negate a test)")
+
+
+def negation_option(args) -> bool | tuple[str, ...]:
+    """``--negation``, or with ``--negation-types`` the model's types it names, checked against
+    the labels in the model's ``crfner.json`` (read, not loaded: loading says what is wrong with it)."""
+    import json
+    from pathlib import Path
+
+    if args.negation_types is not None and not args.negation:
+        raise usage("--negation-types applies with --negation")
+    if args.negation_types is None:
+        return args.negation
+    types = tuple(dict.fromkeys(t.strip() for t in args.negation_types.split(",") if t.strip()))
+    if not types:
+        raise usage("--negation-types names no type")
+    try:
+        labels = json.loads((Path(args.model) / "crfner.json").read_text(encoding="utf-8"))["labels"]
+        known = sorted({label.split("-", 1)[1] for label in labels if "-" in label})
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return types
+    unknown = [t for t in types if t not in known]
+    if unknown:
+        raise usage(f"--negation-types: {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not among "
+                    f"{args.model}'s types ({', '.join(known)})")
+    return types

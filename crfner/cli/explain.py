@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from .common import add_common, add_model_gazetteers, load_model, splitter_for, usage
+from .common import add_common, add_model_gazetteers, add_negation, load_model, negation_option, splitter_for, usage
 from .stdin import standard_input_as
 from .tag import SPLITTERS
 
@@ -26,6 +26,8 @@ def add_parser(verbs) -> None:
     p.add_argument("--splitter", choices=SPLITTERS,
                    help="how raw text is cut into sentences, as for `crfner tag`: abstract or notes (default: the "
                         "splitter the model was trained with, if recorded, else abstract)")
+    add_negation(p, "say also whether the text negates each entity, and by which cue (crfner.assertion), as "
+                    "crfner tag --negation does")
     p.add_argument("--top", type=int, default=10, help="features shown for and against per token (default 10)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.add_argument("--html", metavar="OUT.html",
@@ -65,7 +67,8 @@ def run(args) -> int:
     if (args.encoding is not None or args.unescape) and args.input is None:
         raise usage(f"{'--encoding' if args.encoding is not None else '--unescape'} applies to --input FILE")
     text = args.text if args.text is not None else _read_text(args.input, args.encoding, args.unescape)
-    explanation = explain(load_model(args), text, top=args.top, splitter=splitter_for(args))
+    negation = negation_option(args)
+    explanation = explain(load_model(args), text, top=args.top, splitter=splitter_for(args), negation=negation)
     if args.json:
         print(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False))
     elif not args.html:

@@ -6,7 +6,8 @@ import os
 import sys
 
 from ..errors import CrfnerError, DataFormatError
-from .common import add_common, add_model_gazetteers, load_model, positive_int, progress, splitter_for, usage
+from .common import (add_common, add_model_gazetteers, add_negation, load_model, negation_option, positive_int, progress,
+                     splitter_for, usage)
 from .stdin import standard_input_as
 
 DOCUMENT_FORMATS = ("csv", "jsonl", "pubtator", "text")
@@ -51,14 +52,9 @@ def add_parser(verbs) -> None:
                    help="raw text (--text, document input): link each entity to a concept id with the linker saved in "
                         "PATH (crfner linker); written as \"concept\" and \"concept_score\" (JSON) or in PubTator's "
                         "sixth column")
-    p.add_argument("--negation", action="store_true",
-                   help="--text: say whether the text negates each entity (\"negated\", and the cue that does: "
-                        "\"negation_cue\", \"negation_cue_start\", \"negation_cue_end\"), by crfner's rules "
-                        "(crfner.assertion); documents: the same fields in jsonl or csv output")
-    p.add_argument("--negation-types", metavar="TYPE[,TYPE...]",
-                   help="with --negation: negate only entities of these types, the others written as not negated "
-                        "(e.g. all but Diagnostic_procedure for a MACCROBAT model: its annotators almost never negate "
-                        "a test)")
+    add_negation(p, "--text: say whether the text negates each entity (\"negated\", and the cue that does: "
+                    "\"negation_cue\", \"negation_cue_start\", \"negation_cue_end\"), by crfner's rules "
+                    "(crfner.assertion); documents: the same fields in jsonl or csv output")
     p.add_argument("--output-format", choices=["conll", "json", "jsonl", "pubtator", "csv"], default=None,
                    help="tokens: conll (token [gold] predicted, default) or json; documents: jsonl (default), "
                         "pubtator, or csv (a table of the entities, one a row: id, start, end, type, text, score; "
@@ -77,8 +73,7 @@ def add_parser(verbs) -> None:
 
 
 def run(args) -> int:
-    if args.negation_types is not None and not args.negation:
-        raise usage("--negation-types applies with --negation")
+    args.negation = negation_option(args)  # True, False, or the types it is limited to
     if args.input_format is None and args.text is None and args.input != "-":
         detected = _document_format(args.input)  # a folder of .txt notes, or a CSV file of them: never token input
         if detected == "csv" or os.path.isdir(args.input):
@@ -111,28 +106,6 @@ def run(args) -> int:
     return _tag_tokens(args)
 
 
-def _negation(args) -> bool | tuple[str, ...]:
-    """``--negation``, or with ``--negation-types`` the model's types it names, checked."""
-    import json
-    from pathlib import Path
-
-    if args.negation_types is None:
-        return args.negation
-    types = tuple(dict.fromkeys(t.strip() for t in args.negation_types.split(",") if t.strip()))
-    if not types:
-        raise usage("--negation-types names no type")
-    try:
-        labels = json.loads((Path(args.model) / "crfner.json").read_text(encoding="utf-8"))["labels"]
-        known = sorted({label.split("-", 1)[1] for label in labels if "-" in label})
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
-        return types  # loading the model says what is wrong with it
-    unknown = [t for t in types if t not in known]
-    if unknown:
-        raise usage(f"--negation-types: {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not among "
-                    f"{args.model}'s types ({', '.join(known)})")
-    return types
-
-
 def _tag_text(args) -> int:
     """``--text``: one JSON entity a line, to standard output or ``-o``."""
     import json
@@ -143,7 +116,6 @@ def _tag_text(args) -> int:
         raise usage("--text is raw text: --input-format does not apply (to tag a file, leave --text out)")
     if args.output_format not in (None, "jsonl"):
         raise usage("--text writes one JSON entity a line (--output-format jsonl), not " + args.output_format)
-    negation = _negation(args)
     tagger = load_model(args)
     linker = _load_linker(args.linker)
     splitter = splitter_for(args)
@@ -152,7 +124,7 @@ def _tag_text(args) -> int:
     if args.negation:
         from ..assertion import negation_record, negations
 
-        types = negation if isinstance(negation, tuple) else None
+        types = args.negation if isinstance(args.negation, tuple) else None
         for record, found in zip(records, negations(args.text, entities, splitter=splitter, types=types)):
             record.update(negation_record(found))
     _write([json.dumps(record, ensure_ascii=False) + "\n" for record in records], args.output)
@@ -295,7 +267,7 @@ def _tag_documents(args) -> int:
     options = {"input_format": args.input_format, "output_format": args.output_format, "n_jobs": args.n_jobs,
                "backend": args.backend, "scheduler": args.scheduler, "chunk_size": args.chunk_size,
                "splitter": splitter_for(args), "linker": args.linker, "encoding": "utf-8" if args.encoding is None else args.encoding,
-               "unescape": args.unescape, "negation": _negation(args),
+               "unescape": args.unescape, "negation": args.negation,
                "id_column": args.id_column, "text_column": args.text_column}
     if args.input == "-":
         return _tag_standard_input(args, options)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Collection, Sequence
 
+from ..assertion import Negation, negation_record, negations
 from ..errors import DataFormatError, NotFittedError
 from ..schemes import tags_to_spans
 from ..tagging.annotate import check_splitter, model_splitter, tagged_split
@@ -32,13 +33,16 @@ class EntityExplanation:
     token_start: int  # its tokens in that sentence: [token_start, token_end)
     token_end: int
     tokens: list[TokenExplanation] = field(default_factory=list)
+    negation: Negation | None = None  # with explain(negation=...): whether the text negates it, and the cue
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "start": self.start, "end": self.end, "type": self.type, "text": self.text, "score": self.score,
             "sentence": self.sentence, "token_start": self.token_start, "token_end": self.token_end,
-            "tokens": [t.to_dict() for t in self.tokens],
         }
+        if self.negation is not None:  # the fields crfner tag --negation writes
+            out.update(negation_record(self.negation))
+        return {**out, "tokens": [t.to_dict() for t in self.tokens]}
 
 
 @dataclass
@@ -89,7 +93,7 @@ def _token_input(X) -> tuple[str, list[list[tuple[str, int, int]]]]:
 
 
 def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, documents: Sequence | None = None,
-            splitter: str | None = None) -> Explanation:
+            splitter: str | None = None, negation: bool | Collection[str] = False) -> Explanation:
     """Every entity ``tagger`` (a fitted or loaded :class:`crfner.CRFTagger`) finds in ``text``
     and, at each of its tokens, the ``top`` attributes most in favour of its label over the
     best competing label (and the ``top`` most against), the transition terms, and the rest.
@@ -100,10 +104,13 @@ def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, docum
     tokens, a line break between sentences) that the offsets point into; ``documents`` gives
     the token lists' document ids as in ``CRFTagger.predict``. For each token, ``margin ==
     emission + transition_in + transition_out`` and ``emission == sum of features + sum of
-    against + rest``, exactly up to floating-point rounding.
+    against + rest``, exactly up to floating-point rounding. ``negation`` (True, or type names
+    to limit it to) says for each entity whether the text negates it and by which cue
+    (:func:`crfner.negations`, read with the same splitter; token lists' sentences apart).
     """
     if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         raise ValueError(f"top must be a positive whole number, not {top!r}")
+    raw = isinstance(text, str)
     if isinstance(text, str):
         if documents is not None:
             raise ValueError("documents= goes with token lists; raw text is one document")
@@ -117,7 +124,7 @@ def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, docum
             check_splitter(splitter)
             raise ValueError("splitter= goes with raw text; token lists are already split")
         text, split = _token_input(text)
-        skip = frozenset()
+        splitter, skip = "abstract", frozenset()
         token_lists = [[token for token, _, _ in s] for s in split]
     real = [len(tokens) for tokens in token_lists]
     if splitter == "notes":  # as tag_text reads a note: each statement closed by a full stop, its tags then dropped
@@ -147,4 +154,10 @@ def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, docum
                 margin = token_margin(weights, attributes[i][t], emissions, path, t, top)
                 entity.tokens.append(dataclasses.replace(margin, token=token, start=first, end=last))
             out.entities.append(entity)
+    if negation is not None and negation is not False:
+        passages = None if raw else [(s[0][1], s[-1][2]) for s in split if s]  # token lists: each sentence apart
+        types = None if negation is True else negation
+        for entity, found in zip(out.entities, negations(text, out.entities, splitter=splitter, passages=passages,
+                                                         types=types)):
+            entity.negation = found
     return out

@@ -3,7 +3,7 @@ read the objects' fields only (no imports of their classes), so both modules can
 
 from __future__ import annotations
 
-__all__ = ["render_inspection", "render_explanation"]
+__all__ = ["negation_note", "render_explanation", "render_inspection"]
 
 
 def _signed(value: float) -> str:
@@ -82,6 +82,15 @@ def render_token(token) -> list[str]:
     return lines
 
 
+def negation_note(negation) -> str:
+    """What an entity's negation adds to its line: nothing without one, else whether and by which cue."""
+    if negation is None:
+        return ""
+    if not negation.negated:
+        return ", not negated"
+    return f", negated by {negation.cue!r} [{negation.cue_start}:{negation.cue_end}]"
+
+
 def render_explanation(explanation) -> str:
     """An ``Explanation`` as text: each entity with its offsets and score, then its tokens."""
     if not explanation.entities:
@@ -90,7 +99,8 @@ def render_explanation(explanation) -> str:
     for entity in explanation.entities:
         if lines:
             lines.append("")
-        lines.append(f"{entity.type} {entity.text!r} [{entity.start}:{entity.end}] score {entity.score:.3f}")
+        lines.append(f"{entity.type} {entity.text!r} [{entity.start}:{entity.end}] score {entity.score:.3f}"
+                     + negation_note(getattr(entity, "negation", None)))
         for token in entity.tokens:
             lines += render_token(token)
     return "\n".join(lines)
