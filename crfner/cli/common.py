@@ -160,18 +160,25 @@ def evaluate_on(tagger, args) -> None:
         print(f"\n{args.corpus} {split}: strict micro-F1 {scores.f1:.4f}\n{scores}")
 
 
-def splitter_for(args) -> str:
-    """The sentence splitter for raw text: ``--splitter``, else the one the model's training
-    sentences were cut by (``crfner train --input-format ... --splitter``, kept in the model),
-    else ``abstract``. A note on stderr when ``--splitter`` differs from the model's."""
+def _metadata(model) -> dict:
+    """A model directory's ``crfner.json``, read without loading the model (which is slower, and
+    which says what is wrong with a damaged one); empty if it cannot be read as an object."""
     import json
     from pathlib import Path
 
     try:
-        training = json.loads((Path(args.model) / "crfner.json").read_text(encoding="utf-8")).get("training") or {}
-        recorded = training.get("splitter") if isinstance(training, dict) else None
-    except (OSError, ValueError, AttributeError):
-        recorded = None  # loading the model says what is wrong with it
+        metadata = json.loads((Path(model) / "crfner.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return metadata if isinstance(metadata, dict) else {}
+
+
+def splitter_for(args) -> str:
+    """The sentence splitter for raw text: ``--splitter``, else the one the model's training
+    sentences were cut by (``crfner train --input-format ... --splitter``, kept in the model),
+    else ``abstract``. A note on stderr when ``--splitter`` differs from the model's."""
+    training = _metadata(args.model).get("training")
+    recorded = training.get("splitter") if isinstance(training, dict) else None
     recorded = recorded if recorded in ("abstract", "notes") else None
     if args.splitter is not None and recorded is not None and args.splitter != recorded:
         print(f"note: {args.model} learned from sentences cut by the {recorded} splitter; tagging with {args.splitter}",
@@ -190,9 +197,6 @@ def add_negation(p, help_text: str) -> None:
 def negation_option(args) -> bool | tuple[str, ...]:
     """``--negation``, or with ``--negation-types`` the model's types it names, checked against
     the labels in the model's ``crfner.json`` (read, not loaded: loading says what is wrong with it)."""
-    import json
-    from pathlib import Path
-
     if args.negation_types is not None and not args.negation:
         raise usage("--negation-types applies with --negation")
     if args.negation_types is None:
@@ -200,11 +204,10 @@ def negation_option(args) -> bool | tuple[str, ...]:
     types = tuple(dict.fromkeys(t.strip() for t in args.negation_types.split(",") if t.strip()))
     if not types:
         raise usage("--negation-types names no type")
-    try:
-        labels = json.loads((Path(args.model) / "crfner.json").read_text(encoding="utf-8"))["labels"]
-        known = sorted({label.split("-", 1)[1] for label in labels if "-" in label})
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
-        return types
+    labels = _metadata(args.model).get("labels")
+    if not isinstance(labels, list):
+        return types  # loading the model says what is wrong with it
+    known = sorted({label.split("-", 1)[1] for label in labels if isinstance(label, str) and "-" in label})
     unknown = [t for t in types if t not in known]
     if unknown:
         raise usage(f"--negation-types: {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not among "
