@@ -127,3 +127,36 @@ def test_token_input_and_text_refuse_the_table(model, inputs, capsys):
     assert "--text writes one JSON entity a line" in capsys.readouterr().err
     assert main(["tag", str(model), str(inputs), "--input-format", "sentences", "--output-format", "csv"]) == 2
     assert "token input is written as --output-format conll or json" in capsys.readouterr().err
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=12), st.sampled_from(["", "=", "+", "-", "@", "\t", "\r"]), st.text(min_size=1, max_size=30),
+       st.data())
+def test_a_guarded_cell_never_opens_as_a_formula_and_is_the_cell_after_its_quote(document_id, opening, rest, data):
+    from crfner.corpora.entity_table import FORMULA_STARTS
+
+    text = opening + rest
+    spans = data.draw(st.lists(st.tuples(st.integers(0, len(text) - 1), st.integers(1, len(text))), max_size=4))
+    mentions = [Mention(a, b, data.draw(st.sampled_from(["T", "=T"])), text[a:b], score=0.5) for a, b in spans if a < b]
+    document = Document(document_id or "d", text, mentions)
+    plain, guarded = (_table(entity_rows(document, formula_guard=g)) for g in (False, True))
+    assert len(plain) == len(guarded) == len(mentions)
+    for before, after in zip(plain, guarded):
+        assert not any(c.startswith(FORMULA_STARTS) for c in after)
+        assert after == ["'" + c if c.startswith(FORMULA_STARTS) else c for c in before]
+
+
+def test_the_spreadsheet_table_guards_formulas(model, tmp_path, capsys):
+    from crfner.cli import main
+
+    note = tmp_path / "notes" / "=HYPERLINK(1).txt"
+    note.parent.mkdir()
+    note.write_text("Cisplatin -induced nephrotoxicity and +2 edema . @home .\n", encoding="utf-8")
+    for output_format in ("csv", "spreadsheet"):
+        assert main(["tag", str(model), str(note.parent), "--output-format", output_format, "--negation",
+                     "-o", str(tmp_path / f"{output_format}.csv"), "-q"]) == 0
+    plain = _table((tmp_path / "csv.csv").read_bytes().decode("utf-8"))
+    guarded = _table((tmp_path / "spreadsheet.csv").read_bytes().decode("utf-8"))
+    assert guarded[0] == plain[0] and len(guarded) == len(plain) > 1  # the same header and rows
+    assert all(row[0] == "'=HYPERLINK(1)" for row in guarded[1:]) and all(row[0] == "=HYPERLINK(1)" for row in plain[1:])
+    assert [row[1:] for row in guarded] == [[("'" + c if c[:1] in "=+-@" and c else c) for c in row[1:]] for row in plain]

@@ -54,11 +54,12 @@ def add_parser(verbs) -> None:
                         "sixth column")
     add_negation(p, "--text: say whether the text negates each entity (\"negated\", and the cue that does: "
                     "\"negation_cue\", \"negation_cue_start\", \"negation_cue_end\"), by crfner's rules "
-                    "(crfner.assertion); documents: the same fields in jsonl or csv output")
-    p.add_argument("--output-format", choices=["conll", "json", "jsonl", "pubtator", "csv"], default=None,
+                    "(crfner.assertion); documents: the same fields in jsonl, csv or spreadsheet output")
+    p.add_argument("--output-format", choices=["conll", "json", "jsonl", "pubtator", "csv", "spreadsheet"], default=None,
                    help="tokens: conll (token [gold] predicted, default) or json; documents: jsonl (default), "
-                        "pubtator, or csv (a table of the entities, one a row: id, start, end, type, text, score; "
-                        "with --linker, concept and concept_score)")
+                        "pubtator, csv (a table of the entities, one a row: id, start, end, type, text, score; "
+                        "with --linker, concept and concept_score), or spreadsheet (that table with a ' before each "
+                        "cell a spreadsheet would read as a formula: +2 pedal pulses, -3.45*, =, @)")
     p.add_argument("--backend", choices=["loky", "threading", "dask"], default="loky",
                    help="documents: joblib backend for --n-jobs; dask sends the work to --scheduler")
     p.add_argument("--scheduler", help="documents: address of a running Dask scheduler (with --backend dask)")
@@ -258,8 +259,8 @@ def _tag_documents(args) -> int:
     """Raw-text documents in, entities by character offsets out: streamed, parallel, resumable."""
     from ..tagging.batch import tag_files, tag_stream
 
-    if args.output_format not in ("jsonl", "pubtator", "csv"):
-        raise usage("document input is written as --output-format jsonl, pubtator or csv")
+    if args.output_format not in ("jsonl", "pubtator", "csv", "spreadsheet"):
+        raise usage("document input is written as --output-format jsonl, pubtator, csv or spreadsheet")
     if args.allow_gazetteer_change or args.gazetteer:
         raise usage("--gazetteer and --allow-gazetteer-change are not supported with document input")
     if args.negation and args.output_format == "pubtator":

@@ -1,6 +1,7 @@
 """Tagged documents as a table of their entities, one CSV row each, for a database or a data
 frame: ``id, start, end, type, text, score``, and ``concept, concept_score`` where a linker
-gave them. A document without entities has no row."""
+gave them. A document without entities has no row. For a spreadsheet, ``formula_guard``
+keeps a cell from being read as a formula (``+2 pedal pulses``, ``-3.45*``, ``=``, ``@``)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from typing import Mapping, Sequence
 from ..errors import DataFormatError
 from .documents import Document, mention_problem, sorted_mentions
 
-__all__ = ["ENTITY_COLUMNS", "LINKED_COLUMNS", "entity_rows", "entity_table_header"]
+__all__ = ["ENTITY_COLUMNS", "FORMULA_STARTS", "LINKED_COLUMNS", "entity_rows", "entity_table_header", "guarded"]
 
 ENTITY_COLUMNS = ("id", "start", "end", "type", "text", "score")
 LINKED_COLUMNS = (*ENTITY_COLUMNS, "concept", "concept_score")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # in a str, a surrogate is always a lone one
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as opening a formula
 
 
 def _csv_text(rows) -> str:
@@ -36,13 +38,22 @@ def entity_table_header(linked: bool = False, extra_columns: Sequence[str] = ())
     return _csv_text([(*(LINKED_COLUMNS if linked else ENTITY_COLUMNS), *extra_columns)])
 
 
+def guarded(cell: object) -> object:
+    """A text cell that opens as a formula would, with a ``'`` before it (the guard OWASP
+    recommends against CSV injection, which spreadsheets show as the text itself); others as they are."""
+    return "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
+
+
 def entity_rows(document: Document, linked: bool = False, extras: Sequence[Mapping] | None = None,
-                extra_columns: Sequence[str] = ()) -> str:
+                extra_columns: Sequence[str] = (), formula_guard: bool = False) -> str:
     """The rows of ``document``'s entities in order of offset (each with its CR LF): the
     offsets index the document's text, and ``text`` is what they span, a line break in it
     quoted as CSV quotes one (a lone surrogate, which UTF-8 cannot write, as U+FFFD); an unset
     score or concept is an empty cell. ``extras`` gives each entity, in order of offset, the
-    cells of ``extra_columns`` (``true`` and ``false`` for a flag, an empty cell for one unset)."""
+    cells of ``extra_columns`` (``true`` and ``false`` for a flag, an empty cell for one unset).
+    ``formula_guard`` puts a ``'`` before each text cell that opens with one of
+    :data:`FORMULA_STARTS` (:func:`guarded`): the table is then for reading in a spreadsheet, and
+    such a ``text`` is no longer the offsets' slice."""
     rows = []
     for k, mention in enumerate(sorted_mentions(document.mentions)):
         problem = mention_problem(mention, document.text)
@@ -55,5 +66,5 @@ def entity_rows(document: Document, linked: bool = False, extras: Sequence[Mappi
                     "" if mention.link_score is None else mention.link_score]
         if extras is not None:
             row += [_cell(extras[k].get(column)) for column in extra_columns]
-        rows.append(row)
+        rows.append([guarded(cell) for cell in row] if formula_guard else row)
     return _SURROGATE.sub("\ufffd", _csv_text(rows))

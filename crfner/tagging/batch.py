@@ -27,7 +27,9 @@ from ..errors import CrfnerError
 from . import resume as resumption
 from .inputs import check_encoding, detect_format, read_documents
 
-OUTPUT_FORMATS = ("jsonl", "pubtator", "csv")  # csv: a table of the entities, one a row
+# csv: a table of the entities, one a row; spreadsheet: the same, no cell read as a formula
+OUTPUT_FORMATS = ("jsonl", "pubtator", "csv", "spreadsheet")
+_TABLES = ("csv", "spreadsheet")
 BACKENDS = ("loky", "threading", "dask")
 
 _TAGGERS: dict[str, object] = {}  # per worker process: model directory -> loaded tagger
@@ -81,9 +83,10 @@ def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl
               if negation else None for d in tagged]
     if output_format == "pubtator":
         return "".join(line for d in tagged for line in format_pubtator(d))
-    if output_format == "csv":
+    if output_format in _TABLES:
         columns = NEGATION_FIELDS if negation else ()
-        return "".join(entity_rows(d, linked=linker is not None, extras=x, extra_columns=columns) for d, x in zip(tagged, extras))
+        return "".join(entity_rows(d, linked=linker is not None, extras=x, extra_columns=columns,
+                                   formula_guard=output_format == "spreadsheet") for d, x in zip(tagged, extras))
     return "".join(format_document(d, x) for d, x in zip(tagged, extras))
 
 
@@ -92,7 +95,7 @@ def _header(output_format: str, linker, negation: bool = False) -> bytes:
     from ..assertion import NEGATION_FIELDS
     from ..corpora.entity_table import entity_table_header
 
-    if output_format != "csv":
+    if output_format not in _TABLES:
         return b""
     return entity_table_header(linked=linker is not None, extra_columns=NEGATION_FIELDS if negation else ()).encode("utf-8")
 
