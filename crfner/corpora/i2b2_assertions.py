@@ -73,12 +73,8 @@ def read_i2b2_assertions(
                     raise DataFormatError(f"concept {excerpt(entity.text)} is asserted {found[key].assertion} on an "
                                           f"earlier line and {entity.assertion} on this one", ast, number)
                 found[key] = entity
-        lines, offset = [], 0
-        for line in record.text.split("\n"):
-            if line.strip():
-                lines.append((offset, offset + len(line.rstrip())))
-            offset += len(line) + 1
-        yield AssertedDocument(txt.stem, record.text, tuple(sorted(found.values())), tuple(lines))
+        lines = tuple((tokens[0][0], tokens[-1][1]) for tokens in record.lines if tokens)  # first token to last
+        yield AssertedDocument(txt.stem, record.text, tuple(sorted(found.values())), lines)
 
 
 def _entity(line: str, record: Record, path: Path, number: int, types: Sequence[str], check_text: bool) -> AssertedEntity:
