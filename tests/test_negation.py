@@ -82,6 +82,9 @@ def test_the_reaches_and_the_rules_can_be_set():
     own = {**RULES, "before": RULES["before"] | {("absent",), ("nil",)}}
     assert negated("Nil chest pain.", "chest pain") == [False]
     assert negated("Nil chest pain.", "chest pain", rules=own) == [True]
+    # plain sets too (the index of frozen ones is kept between calls; a set's is built each call)
+    assert negated("Nil chest pain.", "chest pain", rules={k: set(v) for k, v in own.items()}) == [True]
+    assert negated("Nil chest pain.", "chest pain") == [False]
     for name in ("window", "post_window", "item"):
         for bad in (-1, 1.5, True):
             with pytest.raises(ValueError, match=f"^{name} must be a whole number"):

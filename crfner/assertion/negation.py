@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Collection, Mapping, Sequence
 
 from ..text.splitters import split_text
@@ -106,7 +107,7 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
         raise ValueError(f"types must be a collection of type names, not {types!r}")
     types = None if types is None else frozenset(types)
     rules = RULES if rules is None else rules
-    index = _cue_index(rules)
+    index = _index_of(rules)
     sentences = [s for s in split_text(text, passages or None, splitter) if s]
     starts = [s[0].start for s in sentences]
     read: dict[int, tuple[list[str], list]] = {}  # each sentence's words and cues, read once
@@ -162,6 +163,20 @@ def _reaches(words: list[str], a: int, b: int, limit: int, item: int, terminator
         elif any(c.isalnum() for c in w):
             counts[-1] += 1
     return counts[0] <= limit and all(n <= item for n in counts[1:])
+
+
+def _index_of(rules: Mapping) -> dict:
+    """:func:`_cue_index` of ``rules``, kept for rules whose phrase sets are frozen (as
+    :data:`RULES`'s are), so that each document does not build it again."""
+    kinds = (rules["pseudo"], rules["before"], rules["after"])
+    if all(isinstance(phrases, frozenset) for phrases in kinds):
+        return _frozen_index(*kinds)
+    return _cue_index(rules)
+
+
+@lru_cache(maxsize=8)
+def _frozen_index(pseudo: frozenset, before: frozenset, after: frozenset) -> dict:
+    return _cue_index({"pseudo": pseudo, "before": before, "after": after})
 
 
 def _cue_index(rules: Mapping) -> dict[str, list[tuple[int, tuple[str, ...], tuple[str, ...]]]]:
