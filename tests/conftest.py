@@ -160,9 +160,14 @@ def tiny_model(tmp_path_factory, bc5cdr_train) -> str:
 
 @pytest.fixture(scope="session", autouse=True)
 def cluster_cache(tmp_path_factory):
-    """One cluster cache for the whole run, the command-line tests' processes included: a fit
-    that repeats another's sentences and settings reads its clusters back (crfner.featurize.cluster_cache)."""
-    folder = tmp_path_factory.mktemp("crfner-cache")
+    """One cluster cache for the whole run, the command-line tests' processes and pytest-xdist's
+    workers included: a fit that repeats another's sentences and settings reads its clusters back
+    (crfner.featurize.cluster_cache, whose tables are written whole or not at all)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = tmp_path_factory.getbasetemp().parent / "crfner-cache"  # the run's folder, above each worker's
+        folder.mkdir(exist_ok=True)
+    else:
+        folder = tmp_path_factory.mktemp("crfner-cache")
     previous = os.environ.get("CRFNER_CACHE_DIR")
     os.environ["CRFNER_CACHE_DIR"] = str(folder)
     yield folder
