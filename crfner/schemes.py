@@ -47,6 +47,13 @@ def is_valid_tag(tag: str) -> bool:
     return TAG_PATTERN.fullmatch(tag) is not None
 
 
+def entity_types(tags: Iterable[str]) -> list[str]:
+    """The entity types that ``tags`` (a model's labels, say) name, sorted; tags of no scheme
+    are passed over."""
+    return sorted({match.group(2) for tag in tags if isinstance(tag, str) and (match := TAG_PATTERN.fullmatch(tag))
+                   and match.group(2)})
+
+
 def tags_to_spans(tags: Sequence[str]) -> list[Span]:
     """Entity spans of one sentence's tags, in any of the three schemes."""
     spans: list[Span] = []

@@ -207,7 +207,9 @@ def negation_option(args) -> bool | tuple[str, ...]:
     labels = _metadata(args.model).get("labels")
     if not isinstance(labels, list):
         return types  # loading the model says what is wrong with it
-    known = sorted({label.split("-", 1)[1] for label in labels if isinstance(label, str) and "-" in label})
+    from ..schemes import entity_types
+
+    known = entity_types(labels)
     unknown = [t for t in types if t not in known]
     if unknown:
         raise usage(f"--negation-types: {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not among "

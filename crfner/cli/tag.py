@@ -54,12 +54,16 @@ def add_parser(verbs) -> None:
                         "sixth column")
     add_negation(p, "--text: say whether the text negates each entity (\"negated\", and the cue that does: "
                     "\"negation_cue\", \"negation_cue_start\", \"negation_cue_end\"), by crfner's rules "
-                    "(crfner.assertion); documents: the same fields in jsonl, csv or spreadsheet output")
-    p.add_argument("--output-format", choices=["conll", "json", "jsonl", "pubtator", "csv", "spreadsheet"], default=None,
+                    "(crfner.assertion); documents: the same fields in jsonl, csv or spreadsheet output, a "
+                    "Negated attribute in brat output")
+    p.add_argument("--output-format", choices=["conll", "json", "jsonl", "pubtator", "csv", "spreadsheet", "brat"],
+                   default=None,
                    help="tokens: conll (token [gold] predicted, default) or json; documents: jsonl (default), "
                         "pubtator, csv (a table of the entities, one a row: id, start, end, type, text, score; "
-                        "with --linker, concept and concept_score), or spreadsheet (that table with a ' before each "
-                        "cell a spreadsheet would read as a formula: +2 pedal pulses, -3.45*, =, @)")
+                        "with --linker, concept and concept_score), spreadsheet (that table with a ' before each "
+                        "cell a spreadsheet would read as a formula: +2 pedal pulses, -3.45*, =, @), or brat (-o "
+                        "names a new folder: ID.txt and ID.ann for each document, and annotation.conf, to review "
+                        "in the BRAT annotation tool)")
     p.add_argument("--backend", choices=["loky", "threading", "dask"], default="loky",
                    help="documents: joblib backend for --n-jobs; dask sends the work to --scheduler")
     p.add_argument("--scheduler", help="documents: address of a running Dask scheduler (with --backend dask)")
@@ -259,8 +263,10 @@ def _tag_documents(args) -> int:
     """Raw-text documents in, entities by character offsets out: streamed, parallel, resumable."""
     from ..tagging.batch import tag_files, tag_stream
 
-    if args.output_format not in ("jsonl", "pubtator", "csv", "spreadsheet"):
-        raise usage("document input is written as --output-format jsonl, pubtator, csv or spreadsheet")
+    if args.output_format not in ("jsonl", "pubtator", "csv", "spreadsheet", "brat"):
+        raise usage("document input is written as --output-format jsonl, pubtator, csv, spreadsheet or brat")
+    if args.output_format == "brat" and args.output in (None, "-"):
+        raise usage("--output-format brat writes a folder of files: name a new folder with -o")
     if args.allow_gazetteer_change or args.gazetteer:
         raise usage("--gazetteer and --allow-gazetteer-change are not supported with document input")
     if args.negation and args.output_format == "pubtator":
@@ -292,7 +298,7 @@ def _tag_standard_input(args, options: dict) -> int:
     first (:func:`standard_input_as`), raw text as ``stdin.txt``, one document named ``stdin``.
     Into a file, the output is written atomically; there is nothing to resume."""
     from ..atomic import atomic_open
-    from ..tagging.batch import tag_stream
+    from ..tagging.batch import tag_files, tag_stream
 
     if args.restart:
         raise usage("--restart applies to a run over files; standard input has nothing to resume")
@@ -300,6 +306,10 @@ def _tag_standard_input(args, options: dict) -> int:
     with standard_input_as(f"stdin.{suffix}") as source:
         if args.output in (None, "-"):
             tag_stream(args.model, source, sys.stdout.buffer, **options)
+            return 0
+        if args.output_format == "brat":  # a folder, moved into place whole
+            done = tag_files(args.model, source, args.output, resume=False, progress=progress(args), **options)
+            print(f"tagged {_plural(done['documents'], 'document')} into {args.output}", file=sys.stderr)
             return 0
         with atomic_open(args.output, "wb") as sink:
             done = tag_stream(args.model, source, sink, **options)

@@ -18,7 +18,8 @@ import os
 import re
 import warnings
 from pathlib import Path
-from typing import Iterable, Iterator
+from itertools import repeat
+from typing import Iterable, Iterator, Sequence
 
 from ..atomic import atomic_open
 from ..errors import DataFormatError, excerpt
@@ -181,9 +182,15 @@ def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def format_ann(document: Document) -> Iterator[str]:
-    """The lines of a document's ``.ann`` file: entities, their identifiers, their scores."""
-    for index, mention in enumerate(sorted_mentions(document.mentions), start=1):
+def format_ann(document: Document, negated: Sequence[bool] | None = None) -> Iterator[str]:
+    """The lines of a document's ``.ann`` file: entities, their identifiers, their scores, and
+    with ``negated`` (a flag for each mention, in order of offset) a binary ``Negated``
+    attribute on each negated one (``A1<TAB>Negated T3``)."""
+    mentions = sorted_mentions(document.mentions)
+    if negated is not None and len(negated) != len(mentions):
+        raise ValueError(f"document {document.id}: {len(negated)} negation flags for {len(mentions)} mentions")
+    attributes = 0
+    for index, mention in enumerate(mentions, start=1):
         problem = mention_problem(mention, document.text)
         if problem:
             raise DataFormatError(f"document {document.id}: {problem}")
@@ -199,26 +206,41 @@ def format_ann(document: Document) -> Iterator[str]:
             yield f"N{index}\tReference T{index} {mention.identifier.replace(' ', '_')}\t{pieces}\n"
         if mention.score is not None:
             yield f"#{index}\tAnnotatorNotes T{index}\tscore={mention.score:.6g}\n"
+        if negated is not None and negated[index - 1]:
+            attributes += 1
+            yield f"A{attributes}\tNegated T{index}\n"
 
 
-def write_brat(documents: Iterable[Document], folder: str | os.PathLike) -> None:
+def brat_name_problem(name: str) -> str | None:
+    """Why a document id cannot name a BRAT file pair (``ID.txt``, ``ID.ann``), or None."""
+    if not name or name in (".", "..") or any(c in name for c in "/\\") or name != name.strip() or any(
+        ord(c) < 32 or c in "\x7f\x85\u2028\u2029" for c in name
+    ):
+        return f"document id {excerpt(name)} cannot be a file name"  # no tab, line break or NUL either
+    if len(os.fsencode(name)) + len(".ann") > 255:
+        return f"document id {excerpt(name, 60)} is too long for a file name ({len(os.fsencode(name))} bytes)"
+    return None
+
+
+def write_brat(documents: Iterable[Document], folder: str | os.PathLike,
+               negated: Iterable[Sequence[bool] | None] | None = None) -> None:
     """Write each document as ``ID.txt`` and ``ID.ann`` in ``folder``, each file atomically.
 
     Identifiers become ``N`` reference lines and scores ``AnnotatorNotes`` of the form
-    ``score=0.93``, which :func:`read_brat` reads back.
+    ``score=0.93``, which :func:`read_brat` reads back. ``negated`` gives each document's
+    negation flags (:func:`format_ann`), or None for a document without.
     """
     folder = Path(folder)
     written: set[str] = set()
-    for document in documents:
+    for document, flags in zip(documents, repeat(None) if negated is None else negated):
         name = document.id
-        if not name or name in (".", "..") or any(c in name for c in "/\\") or name != name.strip() or any(
-            ord(c) < 32 or c in "\x7f\x85\u2028\u2029" for c in name
-        ):
-            raise DataFormatError(f"document id {excerpt(name)} cannot be a file name")  # no tab, line break or NUL either
+        problem = brat_name_problem(name)
+        if problem:
+            raise DataFormatError(problem, folder)
         if name in written:
             raise DataFormatError(f"document id {excerpt(name)} appears twice; its second document would overwrite the first")
         written.add(name)
-        lines = list(format_ann(document))
+        lines = list(format_ann(document, flags))
         try:
             with atomic_open(folder / f"{name}.txt") as handle:
                 handle.write(document.text)
@@ -230,3 +252,10 @@ def write_brat(documents: Iterable[Document], folder: str | os.PathLike) -> None
             raise DataFormatError(
                 f"document id {excerpt(name, 60)} is too long for a file name ({len(os.fsencode(name))} bytes)", folder
             ) from None
+
+
+def format_annotation_conf(types: Iterable[str], negation: bool = False) -> str:
+    """BRAT's ``annotation.conf`` for a folder of these entity types (and the ``Negated``
+    attribute), so that the annotation tool shows them and offers them for corrections."""
+    attributes = "Negated\tArg:<ENTITY>\n" if negation else ""
+    return "[entities]\n" + "".join(f"{t}\n" for t in types) + "\n[relations]\n\n[events]\n\n[attributes]\n" + attributes

@@ -24,11 +24,13 @@ from typing import Collection, Iterable, Iterator
 from ..atomic import atomic_open
 from ..corpora.documents import Document
 from ..errors import CrfnerError
+from ..schemes import entity_types
 from . import resume as resumption
 from .inputs import check_encoding, detect_format, read_documents
 
-# csv: a table of the entities, one a row; spreadsheet: the same, no cell read as a formula
-OUTPUT_FORMATS = ("jsonl", "pubtator", "csv", "spreadsheet")
+# csv: a table of the entities, one a row; spreadsheet: the same, no cell read as a formula;
+# brat: a folder of ID.txt and ID.ann pairs (crfner.tagging.brat_output)
+OUTPUT_FORMATS = ("jsonl", "pubtator", "csv", "spreadsheet", "brat")
 _TABLES = ("csv", "spreadsheet")
 BACKENDS = ("loky", "threading", "dask")
 
@@ -204,10 +206,14 @@ def tag_files(
     and ``text_column`` name a CSV file's columns (by default ``note_id`` or ``row_id``, and
     ``text``, in any case). ``negation`` says whether the text negates each entity
     (:func:`crfner.negations`; jsonl and csv output), or, a collection of type names, each
-    entity of those types (the others get ``negated`` false). Returns counts: documents tagged now, documents
+    entity of those types (the others get ``negated`` false). ``output_format="brat"`` makes
+    ``output`` a new folder of ``ID.txt`` and ``ID.ann`` pairs (:mod:`crfner.tagging.brat_output`),
+    negated entities marked ``Negated``. Returns counts: documents tagged now, documents
     resumed from an earlier run (all of them, tagged 0, where an earlier run had completed).
     """
     from tqdm.auto import tqdm
+
+    from . import brat_output
 
     negation = negation_setting(negation)
     model = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation)
@@ -216,6 +222,9 @@ def tag_files(
     input_format = input_format or detect_format(input_path)
     encoding = check_encoding(encoding)
     documents = read_documents(input_path, input_format, encoding, unescape, id_column, text_column)
+    brat = output_format == "brat"  # written as JSON Lines, then made a folder (brat_output)
+    if brat:
+        documents = brat_output.named_documents(documents, input_path)
     partial, state_file = Path(f"{output}.partial"), Path(f"{output}.state.json")
     fingerprint = resumption.fingerprint(input_path, model, input_format, output_format, splitter, linker, encoding, unescape,
                                          (id_column, text_column), negation)
@@ -223,8 +232,11 @@ def tag_files(
     with resumption.output_lock(output):
         done, size, complete = resumption.resume_point(state_file, partial, output, fingerprint) if resume else (0, 0, False)
         if complete:
+            partial.unlink(missing_ok=True)  # a folder's run may stop before removing it
             state_file.unlink(missing_ok=True)
             return {"documents": done, "tagged": 0, "resumed": done, "output": str(output)}
+        if brat:
+            brat_output.check_new_folder(output)
         with resumption.removed_if_unrecorded(partial, state_file, fresh=not size), open(partial, "r+b" if size else "wb") as sink:
             sink.truncate(size)  # drops whatever an interrupted chunk left half-written
             sink.seek(size)
@@ -237,8 +249,8 @@ def tag_files(
             bar = tqdm(desc="tagging", unit="doc", initial=done, disable=not progress)
             tagged_now = 0
             try:
-                for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, output_format, splitter, linker,
-                                                  negation):
+                for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, "jsonl" if brat else output_format,
+                                                  splitter, linker, negation):
                     sink.write(data)
                     sink.flush()
                     os.fsync(sink.fileno())
@@ -250,10 +262,19 @@ def tag_files(
             finally:
                 bar.close()
                 run.close()
-            with atomic_open(state_file) as handle:  # so that a kill after the rename leaves a run known complete
-                json.dump({"fingerprint": fingerprint, "documents": done, "bytes": sink.tell(), "complete": True,
-                           "inode": os.fstat(sink.fileno()).st_ino}, handle)
-        os.replace(partial, output)
+            def completed(inode: int) -> None:  # so that a kill after the rename leaves a run known complete
+                with atomic_open(state_file) as handle:
+                    json.dump({"fingerprint": fingerprint, "documents": done, "bytes": sink.tell(), "complete": True,
+                               "inode": inode}, handle)
+
+            if brat:
+                brat_output.write_folder(partial, output, entity_types(_tagger(str(model)).classes_), bool(negation), completed)
+            else:
+                completed(os.fstat(sink.fileno()).st_ino)
+        if brat:
+            partial.unlink()
+        else:
+            os.replace(partial, output)
         state_file.unlink(missing_ok=True)
     return {"documents": done, "tagged": tagged_now, "resumed": done - tagged_now, "output": str(output)}
 
@@ -280,6 +301,8 @@ def tag_stream(
     a time as it is done; nothing to resume. Returns the number of documents tagged."""
     negation = negation_setting(negation)
     model = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation)
+    if output_format == "brat":
+        raise CrfnerError("BRAT output is a folder of files, not a stream: give an output folder (-o)")
     linker = _checked_linker(linker)
     input_path = Path(input_path)
     documents = read_documents(input_path, input_format or detect_format(input_path), encoding, unescape, id_column,

@@ -112,6 +112,8 @@ def resume_point(state_file: Path, partial: Path, output: Path, fingerprint: str
                           "use --restart (resume=False) to tag afresh") from None
     if state.get("fingerprint") != fingerprint:
         return 0, 0, False
+    if state.get("complete") and output.is_dir() and not output.is_symlink() and output.stat().st_ino == state.get("inode"):
+        return done, size, True  # a folder (BRAT output) moved into place before its partial file was removed
     if partial.is_file() and partial.stat().st_size >= size:
         return done, size, False
     if state.get("complete") and not partial.exists() and output.is_file():

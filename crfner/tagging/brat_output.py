@@ -1,0 +1,80 @@
+"""BRAT output of batch tagging: a folder of ``ID.txt`` and ``ID.ann`` pairs, and the
+``annotation.conf`` that names the model's types, for reviewing and correcting a model's
+entities in the BRAT annotation tool, or reading them with tools that read BRAT.
+
+A run writes its records as JSON Lines into ``OUTPUT.partial``, as every batch run does, so it
+resumes the same way; once every document is tagged they become the folder, built beside it and
+moved into place whole. An existing folder is never replaced: it may hold annotators' corrections.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable, Collection, Iterable, Iterator
+
+from ..atomic import atomic_directory, atomic_open
+from ..corpora.brat import brat_name_problem, format_annotation_conf, write_brat
+from ..corpora.documents import Document, Mention
+from ..errors import CrfnerError, DataFormatError
+
+
+def check_new_folder(output: Path) -> None:
+    """Refuse an output path that exists: BRAT output goes into a new folder."""
+    if output.exists() or output.is_symlink():
+        raise CrfnerError(f"{output}: already exists; BRAT output is written to a new folder, so that no annotation in an "
+                          "existing one is overwritten (remove it, or choose another name)")
+
+
+def named_documents(documents: Iterable[Document], source: Path) -> Iterator[Document]:
+    """``documents``, each checked as it is read: its id must name a file pair, once, so that a bad
+    id stops the run before it is tagged rather than when the folder is written."""
+    seen: set[str] = set()
+    for document in documents:
+        problem = brat_name_problem(document.id)
+        if problem is None and document.id in seen:
+            problem = f"document id {document.id!r} appears twice; BRAT output names each file pair by its document's id"
+        if problem is None and not _encodable(document.text):
+            problem = f"document {document.id!r}: its text holds a lone surrogate, which a UTF-8 .txt file cannot hold"
+        if problem:
+            raise DataFormatError(problem, source)
+        seen.add(document.id)
+        yield document
+
+
+def write_folder(records: Path, output: Path, types: Collection[str], negation: bool,
+                 completed: Callable[[int], None]) -> None:
+    """Turn the JSON Lines ``records`` of a finished run into the BRAT folder ``output``: built
+    beside it, then ``completed`` called with its inode (to record the run as complete), then
+    moved into place. ``types`` are the model's entity types, for ``annotation.conf``."""
+    found: set[str] = set()
+    try:
+        with atomic_directory(output) as folder:
+            with open(records, encoding="utf-8") as lines:
+                for line in lines:
+                    document, flags = _record(json.loads(line))
+                    found.update(m.type for m in document.mentions)
+                    write_brat([document], folder, [flags] if negation else None)
+            with atomic_open(folder / "annotation.conf") as handle:
+                handle.write(format_annotation_conf(sorted({*types, *found}), negation))
+            completed(folder.stat().st_ino)
+    except FileExistsError:
+        raise CrfnerError(f"{output}: was made while this run tagged; BRAT output is written to a new folder (remove it, "
+                          "or choose another name, and run again: the tagged documents are kept)") from None
+
+
+def _record(record: dict) -> tuple[Document, list[bool]]:
+    """A JSON Lines record of :func:`crfner.corpora.jsonl.format_document` as a document, and
+    each entity's negation flag."""
+    entities = record["entities"]
+    mentions = [Mention(e["start"], e["end"], e["type"], e["text"], e.get("concept"), e.get("score"), e.get("concept_score"))
+                for e in entities]
+    return Document(record["id"], record["text"], mentions), [bool(e.get("negated")) for e in entities]
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
