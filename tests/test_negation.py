@@ -243,7 +243,8 @@ def test_negation_types_on_the_command_line(fitted, tmp_path, capsys):
 
 def test_negation_types_are_checked_and_enter_the_resume_fingerprint(fitted, tmp_path):
     from crfner.errors import CrfnerError
-    from crfner.tagging.batch import negation_setting, tag_files
+    from crfner.tagging.batch import tag_files
+    from crfner.tagging.entity_fields import negation_setting
     from crfner.tagging.resume import fingerprint
 
     assert negation_setting(["Disease", "Chemical", "Disease"]) == ("Chemical", "Disease")

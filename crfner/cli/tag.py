@@ -56,6 +56,10 @@ def add_parser(verbs) -> None:
                     "\"negation_cue\", \"negation_cue_start\", \"negation_cue_end\"), by crfner's rules "
                     "(crfner.assertion); documents: the same fields in jsonl, csv or spreadsheet output, a "
                     "Negated attribute in brat output")
+    p.add_argument("--sections", action="store_true",
+                   help="raw text (--text, document input): give each entity the known section of the note it falls "
+                        "under (\"section\": the last heading before it that names one, as written, such as "
+                        "ALLERGIES or Family history; null above the first), in jsonl, csv or spreadsheet output")
     p.add_argument("--output-format", choices=["conll", "json", "jsonl", "pubtator", "csv", "spreadsheet", "brat"],
                    default=None,
                    help="tokens: conll (token [gold] predicted, default) or json; documents: jsonl (default), "
@@ -106,8 +110,9 @@ def run(args) -> int:
         raise usage("--splitter applies to raw text (--text, or --input-format csv, jsonl, pubtator or text), not to tokens")
     if args.linker is not None:
         raise usage("--linker applies to raw text (--text, or --input-format csv, jsonl, pubtator or text), not to tokens")
-    if args.negation:
-        raise usage("--negation applies to raw text (--text, or --input-format csv, jsonl, pubtator or text), not to tokens")
+    if args.negation or args.sections:
+        raise usage(f"{'--negation' if args.negation else '--sections'} applies to raw text (--text, or --input-format csv, "
+                    "jsonl, pubtator or text), not to tokens")
     return _tag_tokens(args)
 
 
@@ -132,6 +137,11 @@ def _tag_text(args) -> int:
         types = args.negation if isinstance(args.negation, tuple) else None
         for record, found in zip(records, negations(args.text, entities, splitter=splitter, types=types)):
             record.update(negation_record(found))
+    if args.sections:
+        from ..assertion import entity_sections, section_record
+
+        for record, section in zip(records, entity_sections(args.text, entities)):
+            record.update(section_record(section))
     _write([json.dumps(record, ensure_ascii=False) + "\n" for record in records], args.output)
     return 0
 
@@ -271,10 +281,12 @@ def _tag_documents(args) -> int:
         raise usage("--gazetteer and --allow-gazetteer-change are not supported with document input")
     if args.negation and args.output_format == "pubtator":
         raise usage("--negation is written in jsonl or csv output; PubTator has no column for it")
+    if args.sections and args.output_format in ("pubtator", "brat"):
+        raise usage(f"--sections is written in jsonl, csv or spreadsheet output; {args.output_format} output has no field for it")
     options = {"input_format": args.input_format, "output_format": args.output_format, "n_jobs": args.n_jobs,
                "backend": args.backend, "scheduler": args.scheduler, "chunk_size": args.chunk_size,
                "splitter": splitter_for(args), "linker": args.linker, "encoding": "utf-8" if args.encoding is None else args.encoding,
-               "unescape": args.unescape, "negation": args.negation,
+               "unescape": args.unescape, "negation": args.negation, "sections": args.sections,
                "id_column": args.id_column, "text_column": args.text_column}
     if args.input == "-":
         return _tag_standard_input(args, options)

@@ -26,6 +26,7 @@ from ..corpora.documents import Document
 from ..errors import CrfnerError
 from ..schemes import entity_types
 from . import resume as resumption
+from .entity_fields import entity_extras, extra_columns, negation_setting
 from .inputs import check_encoding, detect_format, read_documents
 
 # csv: a table of the entities, one a row; spreadsheet: the same, no cell read as a formula;
@@ -60,15 +61,14 @@ def _linker(linker: str | None):
 
 
 def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl", splitter: str = "abstract",
-              linker: str | None = None, negation: bool | tuple[str, ...] = False) -> str:
+              linker: str | None = None, negation: bool | tuple[str, ...] = False, sections: bool = False) -> str:
     """Tag a few documents with the model directory ``model`` (loaded once per process) and
     return their output records as text; what each parallel task runs. ``splitter`` names the
     sentence splitter (``abstract`` or ``notes``, see :func:`crfner.tag_text`); ``linker``, a
     linker directory, links the entities to concept ids; ``negation`` says whether the text
     negates each entity (:func:`crfner.negations`, jsonl and csv output), or, a tuple of type
-    names, each entity of those types."""
-    from ..assertion import NEGATION_FIELDS, negation_record, negations
-    from ..corpora.documents import sorted_mentions
+    names, each entity of those types; ``sections``, the known section each entity falls under
+    (:func:`crfner.entity_sections`)."""
     from ..corpora.entity_table import entity_rows
     from ..corpora.jsonl import format_document
     from ..corpora.pubtator import format_pubtator
@@ -79,27 +79,23 @@ def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl
     tagged = tag_documents(_tagger(model), [dataclasses.replace(d, passages=None) if w else d
                                             for d, w in zip(documents, whole)], splitter=splitter, linker=_linker(linker))
     tagged = [dataclasses.replace(t, passages=d.passages) if w else t for t, d, w in zip(tagged, documents, whole)]
-    types = negation if isinstance(negation, tuple) else None
-    extras = [[negation_record(n) for n in negations(d.text, sorted_mentions(d.mentions), splitter=splitter, passages=d.passages,
-                                                     types=types)]
-              if negation else None for d in tagged]
+    extras = [entity_extras(d, splitter, negation, sections) if negation or sections else None for d in tagged]
     if output_format == "pubtator":
         return "".join(line for d in tagged for line in format_pubtator(d))
     if output_format in _TABLES:
-        columns = NEGATION_FIELDS if negation else ()
+        columns = extra_columns(negation, sections)
         return "".join(entity_rows(d, linked=linker is not None, extras=x, extra_columns=columns,
                                    formula_guard=output_format == "spreadsheet") for d, x in zip(tagged, extras))
     return "".join(format_document(d, x) for d, x in zip(tagged, extras))
 
 
-def _header(output_format: str, linker, negation: bool = False) -> bytes:
+def _header(output_format: str, linker, negation: bool = False, sections: bool = False) -> bytes:
     """What an output opens with before any record: the entity table's header row."""
-    from ..assertion import NEGATION_FIELDS
     from ..corpora.entity_table import entity_table_header
 
     if output_format not in _TABLES:
         return b""
-    return entity_table_header(linked=linker is not None, extra_columns=NEGATION_FIELDS if negation else ()).encode("utf-8")
+    return entity_table_header(linked=linker is not None, extra_columns=extra_columns(negation, sections)).encode("utf-8")
 
 
 def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -113,21 +109,8 @@ def _split(chunk: list[Document], pieces: int) -> list[list[Document]]:
     return [chunk[i : i + step] for i in range(0, len(chunk), step)]
 
 
-def negation_setting(negation) -> bool | tuple[str, ...]:
-    """``negation`` as the batch functions pass it on: ``True`` or ``False``, or a collection of
-    type names (only entities of those types are negated) as a sorted tuple of them."""
-    if isinstance(negation, bool):
-        return negation
-    if isinstance(negation, str) or not hasattr(negation, "__iter__"):
-        raise CrfnerError(f"negation is True, False or a collection of type names, not {negation!r}")
-    types = tuple(sorted(set(negation)))
-    if not types or not all(isinstance(t, str) and t and t == t.strip() and "," not in t for t in types):
-        raise CrfnerError(f"negation's types must be one or more type names, not {negation!r}")
-    return types
-
-
 def _checked(model, output_format: str, backend: str, scheduler: str | None, splitter: str, chunk_size, n_jobs,
-             negation: bool | tuple[str, ...] = False) -> Path:
+             negation: bool | tuple[str, ...] = False, sections: bool = False) -> Path:
     """The model directory, resolved, once every option is known to make sense."""
     model = Path(model).resolve()
     if not (model / "crfner.json").is_file():
@@ -136,6 +119,11 @@ def _checked(model, output_format: str, backend: str, scheduler: str | None, spl
         raise CrfnerError(f"unknown output format {output_format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
     if negation and output_format == "pubtator":
         raise CrfnerError("negation is written in jsonl or csv output; PubTator has no column for it")
+    if sections and output_format in ("pubtator", "brat"):
+        raise CrfnerError(f"sections are written in jsonl or csv output; {'PubTator' if output_format == 'pubtator' else 'BRAT'} "
+                          "output has no field for them")
+    if not isinstance(sections, bool):
+        raise CrfnerError(f"sections is True or False, not {sections!r}")
     if backend not in BACKENDS:
         raise CrfnerError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     if backend == "dask" and not scheduler:
@@ -166,11 +154,11 @@ def _whole(value) -> bool:
 
 def _tagged_chunks(model: Path, documents: Iterable[Document], chunk_size: int, run: _Runner, n_jobs: int,
                    output_format: str, splitter: str, linker: Path | None = None,
-                   negation: bool | tuple[str, ...] = False) -> Iterator[tuple[int, bytes]]:
+                   negation: bool | tuple[str, ...] = False, sections: bool = False) -> Iterator[tuple[int, bytes]]:
     """(documents, their output records as UTF-8) a chunk at a time, in input order."""
     for chunk in _chunks(documents, chunk_size):
         pieces = _split(chunk, max(1, 4 * _workers(n_jobs, run)))
-        yield len(chunk), "".join(run(model, pieces, output_format, splitter, linker, negation)).encode("utf-8")
+        yield len(chunk), "".join(run(model, pieces, output_format, splitter, linker, negation, sections)).encode("utf-8")
 
 
 def tag_files(
@@ -192,6 +180,7 @@ def tag_files(
     id_column: str | None = None,
     text_column: str | None = None,
     negation: bool | Collection[str] = False,
+    sections: bool = False,
 ) -> dict:
     """Tag every document of ``input_path`` with the CRF in ``model`` into ``output``.
 
@@ -206,7 +195,8 @@ def tag_files(
     and ``text_column`` name a CSV file's columns (by default ``note_id`` or ``row_id``, and
     ``text``, in any case). ``negation`` says whether the text negates each entity
     (:func:`crfner.negations`; jsonl and csv output), or, a collection of type names, each
-    entity of those types (the others get ``negated`` false). ``output_format="brat"`` makes
+    entity of those types (the others get ``negated`` false). ``sections`` adds the known section
+    each entity falls under (:func:`crfner.entity_sections`; jsonl and csv output). ``output_format="brat"`` makes
     ``output`` a new folder of ``ID.txt`` and ``ID.ann`` pairs (:mod:`crfner.tagging.brat_output`),
     negated entities marked ``Negated``. Returns counts: documents tagged now, documents
     resumed from an earlier run (all of them, tagged 0, where an earlier run had completed).
@@ -216,7 +206,7 @@ def tag_files(
     from . import brat_output
 
     negation = negation_setting(negation)
-    model = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation)
+    model = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation, sections)
     linker = _checked_linker(linker)
     input_path, output = Path(input_path), Path(output)
     input_format = input_format or detect_format(input_path)
@@ -227,7 +217,7 @@ def tag_files(
         documents = brat_output.named_documents(documents, input_path)
     partial, state_file = Path(f"{output}.partial"), Path(f"{output}.state.json")
     fingerprint = resumption.fingerprint(input_path, model, input_format, output_format, splitter, linker, encoding, unescape,
-                                         (id_column, text_column), negation)
+                                         (id_column, text_column), negation, sections)
     output.parent.mkdir(parents=True, exist_ok=True)
     with resumption.output_lock(output):
         done, size, complete = resumption.resume_point(state_file, partial, output, fingerprint) if resume else (0, 0, False)
@@ -241,7 +231,7 @@ def tag_files(
             sink.truncate(size)  # drops whatever an interrupted chunk left half-written
             sink.seek(size)
             if not size:
-                sink.write(_header(output_format, linker, negation))
+                sink.write(_header(output_format, linker, negation, sections))
             skipped = sum(1 for _ in islice(documents, done))
             if skipped < done:
                 raise CrfnerError(f"{input_path}: holds {skipped} documents, fewer than the {done} an earlier run recorded")
@@ -250,7 +240,7 @@ def tag_files(
             tagged_now = 0
             try:
                 for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, "jsonl" if brat else output_format,
-                                                  splitter, linker, negation):
+                                                  splitter, linker, negation, sections):
                     sink.write(data)
                     sink.flush()
                     os.fsync(sink.fileno())
@@ -296,11 +286,12 @@ def tag_stream(
     id_column: str | None = None,
     text_column: str | None = None,
     negation: bool | Collection[str] = False,
+    sections: bool = False,
 ) -> dict:
     """Like :func:`tag_files`, into the binary stream ``sink`` (standard output, say), a chunk at
     a time as it is done; nothing to resume. Returns the number of documents tagged."""
     negation = negation_setting(negation)
-    model = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation)
+    model = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation, sections)
     if output_format == "brat":
         raise CrfnerError("BRAT output is a folder of files, not a stream: give an output folder (-o)")
     linker = _checked_linker(linker)
@@ -308,10 +299,10 @@ def tag_stream(
     documents = read_documents(input_path, input_format or detect_format(input_path), encoding, unescape, id_column,
                                text_column)
     run, done = _runner(n_jobs, backend, scheduler), 0
-    sink.write(_header(output_format, linker, negation))
+    sink.write(_header(output_format, linker, negation, sections))
     try:
         for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, output_format, splitter, linker,
-                                          negation):
+                                          negation, sections):
             sink.write(data)
             sink.flush()
             done += count
@@ -327,14 +318,14 @@ class _Runner:
         self.n_jobs, self.backend, self.client = n_jobs, backend, client
 
     def __call__(self, model: Path, pieces: list[list[Document]], output_format: str, splitter: str = "abstract",
-                 linker: Path | None = None, negation: bool | tuple[str, ...] = False) -> list[str]:
+                 linker: Path | None = None, negation: bool | tuple[str, ...] = False, sections: bool = False) -> list[str]:
         linker = None if linker is None else str(linker)
         if self.n_jobs == 1 and self.backend != "dask":
-            return [tag_batch(str(model), piece, output_format, splitter, linker, negation) for piece in pieces]
+            return [tag_batch(str(model), piece, output_format, splitter, linker, negation, sections) for piece in pieces]
         from joblib import Parallel, delayed, parallel_config
 
         with parallel_config(backend=self.backend, n_jobs=-1 if self.backend == "dask" else self.n_jobs):
-            return Parallel()(delayed(tag_batch)(str(model), piece, output_format, splitter, linker, negation)
+            return Parallel()(delayed(tag_batch)(str(model), piece, output_format, splitter, linker, negation, sections)
                               for piece in pieces)
 
     def close(self) -> None:

@@ -17,6 +17,7 @@ from ..atomic import atomic_directory, atomic_open
 from ..corpora.brat import brat_name_problem, format_annotation_conf, write_brat
 from ..corpora.documents import Document, Mention
 from ..errors import CrfnerError, DataFormatError
+from ..text import LONE_SURROGATE
 
 
 def check_new_folder(output: Path) -> None:
@@ -34,7 +35,7 @@ def named_documents(documents: Iterable[Document], source: Path) -> Iterator[Doc
         problem = brat_name_problem(document.id)
         if problem is None and document.id in seen:
             problem = f"document id {document.id!r} appears twice; BRAT output names each file pair by its document's id"
-        if problem is None and not _encodable(document.text):
+        if problem is None and LONE_SURROGATE.search(document.text):
             problem = f"document {document.id!r}: its text holds a lone surrogate, which a UTF-8 .txt file cannot hold"
         if problem:
             raise DataFormatError(problem, source)
@@ -70,11 +71,3 @@ def _record(record: dict) -> tuple[Document, list[bool]]:
     mentions = [Mention(e["start"], e["end"], e["type"], e["text"], e.get("concept"), e.get("score"), e.get("concept_score"))
                 for e in entities]
     return Document(record["id"], record["text"], mentions), [bool(e.get("negated")) for e in entities]
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True

@@ -83,7 +83,7 @@ from .section_names import SECTION_NAMES, SOAP_HEADINGS, is_section_name
 from .splitter import clip_passages, sentences
 from .tokenizer import Token, tokenize
 
-__all__ = ["NOTE_ABBREVIATIONS", "SECTION_NAMES", "SOAP_HEADINGS", "is_heading_line", "is_section_name", "known_heading_spans", "note_sentences", "note_sections", "note_token_sections", "placeholder_spans", "tagging_sentences"]
+__all__ = ["NOTE_ABBREVIATIONS", "SECTION_NAMES", "SOAP_HEADINGS", "is_heading_line", "is_section_name", "known_heading_spans", "note_sentences", "note_sections", "note_token_sections", "placeholder_spans", "sections_at", "tagging_sentences"]
 
 #: Words that, followed by a full stop, do not end a sentence in a note: as listed or
 #: capitalised (``Pt.``), never in capitals (``PT.`` is physical therapy). Dotted forms
@@ -182,14 +182,16 @@ def _without_marker(text: str, sentence: list[Token], units: list[tuple[int, int
     return [token for token in sentence if token.start >= marker]
 
 
-def note_sections(text: str, passages: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
+def note_sections(text: str, passages: Sequence[tuple[int, int]] | None = None, known: bool = False) -> list[tuple[int, int, str]]:
     """The section headings of a note as ``(start, end, name)``, ``name == text[start:end]``
-    (the heading without its colon), in order."""
+    (the heading without its colon), in order; with ``known``, only those that name a known
+    section (:func:`is_section_name`, a SOAP letter), not a problem list's ``Hypertension:``."""
     out = []
     for start, end, kind in line_units(text, passages):
         if kind == "heading":
             a, b = heading_name_span(text, start, end)
-            out.append((a, b, text[a:b]))
+            if not known or _is_known_name(text[a:b]):
+                out.append((a, b, text[a:b]))
     return out
 
 
@@ -204,20 +206,28 @@ def known_heading_spans(text: str, passages: Sequence[tuple[int, int]] | None = 
 def _is_known_heading(text: str, start: int, end: int, kind: str) -> bool:
     if kind != "heading":
         return False
-    name = text[slice(*heading_name_span(text, start, end))]
+    return _is_known_name(text[slice(*heading_name_span(text, start, end))])
+
+
+def _is_known_name(name: str) -> bool:
     return is_section_name(name) or name in SOAP_HEADINGS
 
 
 def note_token_sections(text: str, tokens: Sequence[Token] | None = None) -> list[str | None]:
     """For each token (by default ``tokenize(text)``), the name of the last heading that starts
     at or before it (a heading's own tokens belong to it), or None above the first heading."""
-    if tokens is None:
-        tokens = tokenize(text)
-    headings = note_sections(text)
+    return sections_at(text, [t.start for t in (tokenize(text) if tokens is None else tokens)])
+
+
+def sections_at(text: str, positions: Sequence[int], passages: Sequence[tuple[int, int]] | None = None,
+                known: bool = False) -> list[str | None]:
+    """For each character position, the name of the last heading that starts at or before it
+    (with ``known``, the last that names a known section: :func:`note_sections`), or None above the first."""
+    headings = note_sections(text, passages, known)
     starts = [start for start, _, _ in headings]
     out: list[str | None] = []
-    for token in tokens:
-        index = bisect_right(starts, token.start) - 1
+    for position in positions:
+        index = bisect_right(starts, position) - 1
         out.append(headings[index][2] if index >= 0 else None)
     return out
 
