@@ -100,6 +100,7 @@ def test_an_existing_output_is_never_replaced(model, inputs, tmp_path):
     ({"id": "a/b", "text": "x"}, "document id 'a/b' cannot be a file name"),
     ({"id": "1", "text": "twice"}, "document id '1' appears twice"),
     ({"id": "2", "text": "lone \ud800 surrogate"}, "lone surrogate"),
+    ({"id": "n" * 238, "text": "x"}, "is too long for a file name \\(238 bytes\\)"),
 ])
 def test_a_document_that_cannot_be_a_file_pair_stops_the_run_with_nothing_written(model, tmp_path, bad, problem):
     path = tmp_path / "in.jsonl"
@@ -196,3 +197,10 @@ def test_negation_flags_become_attributes_that_read_back(tmp_path):
 def test_entity_types_of_labels():
     assert entity_types(["O", "B-Disease", "I-Disease", "S-Chemical", "E-Chemical", "I-Gene"]) == ["Chemical", "Disease", "Gene"]
     assert entity_types(["O", "not a tag", "B-", 7]) == []
+
+
+def test_the_longest_id_that_names_a_file_pair_is_written_and_a_longer_one_refused(tmp_path):
+    write_brat([Document("n" * 237, "x", [Mention(0, 1, "X", "x")])], tmp_path)  # its temporary files fit in 255 bytes
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["n" * 237 + ".ann", "n" * 237 + ".txt"]
+    with pytest.raises(DataFormatError, match=r"too long for a file name \(238 bytes\)"):
+        write_brat([Document("n" * 238, "x", [])], tmp_path / "other")

@@ -211,13 +211,18 @@ def format_ann(document: Document, negated: Sequence[bool] | None = None) -> Ite
             yield f"A{attributes}\tNegated T{index}\n"
 
 
+# The longest id, in bytes, that names a file pair: file systems allow 255, and the temporary
+# files written before each rename (.ID.ann.XXXXXXXX.tmp) take 18 more.
+_LONGEST_NAME = 237
+
+
 def brat_name_problem(name: str) -> str | None:
     """Why a document id cannot name a BRAT file pair (``ID.txt``, ``ID.ann``), or None."""
     if not name or name in (".", "..") or any(c in name for c in "/\\") or name != name.strip() or any(
         ord(c) < 32 or c in "\x7f\x85\u2028\u2029" for c in name
     ):
         return f"document id {excerpt(name)} cannot be a file name"  # no tab, line break or NUL either
-    if len(os.fsencode(name)) + len(".ann") > 255:
+    if len(os.fsencode(name)) > _LONGEST_NAME:
         return f"document id {excerpt(name, 60)} is too long for a file name ({len(os.fsencode(name))} bytes)"
     return None
 
