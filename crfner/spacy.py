@@ -45,6 +45,10 @@ linker is in ``span._.crfner_concept_score``. The pipeline refers to it by its p
 entities (:func:`crfner.negations`, read with the same splitter): ``span._.crfner_negated``
 (True or False; None with it off) and the cue's words in ``span._.crfner_negation_cue``. A
 list of type names instead of ``true`` negates only the entities of those types.
+
+``sections`` (config key; off by default) gives each of crfner's entities the known section of
+the note it falls under (:func:`crfner.entity_sections`): ``span._.crfner_section``, the
+heading's name as written (``"ALLERGIES"``), None above the first heading or with it off.
 """
 
 from __future__ import annotations
@@ -57,11 +61,11 @@ from spacy.tokens import Doc, Span
 
 from .corpora.documents import Document
 from .crf.tagger import CRFTagger
-from .assertion import negations
+from .assertion import entity_sections, negations
 from .tagging.annotate import check_splitter, model_splitter, tag_documents, tag_text
 
 __all__ = ["ALIGNMENT_MODES", "CONCEPT_EXTENSION", "CONCEPT_SCORE_EXTENSION", "EXISTING_POLICIES", "NEGATED_EXTENSION",
-           "NEGATION_CUE_EXTENSION", "SCORE_EXTENSION", "CrfnerComponent", "check_options", "make_crfner"]
+           "NEGATION_CUE_EXTENSION", "SCORE_EXTENSION", "SECTION_EXTENSION", "CrfnerComponent", "check_options", "make_crfner"]
 
 ALIGNMENT_MODES = ("expand", "contract", "strict")
 EXISTING_POLICIES = ("keep", "override", "replace")
@@ -70,8 +74,10 @@ CONCEPT_EXTENSION = "crfner_concept"
 CONCEPT_SCORE_EXTENSION = "crfner_concept_score"
 NEGATED_EXTENSION = "crfner_negated"
 NEGATION_CUE_EXTENSION = "crfner_negation_cue"
+SECTION_EXTENSION = "crfner_section"
 
-for _extension in (SCORE_EXTENSION, CONCEPT_EXTENSION, CONCEPT_SCORE_EXTENSION, NEGATED_EXTENSION, NEGATION_CUE_EXTENSION):
+for _extension in (SCORE_EXTENSION, CONCEPT_EXTENSION, CONCEPT_SCORE_EXTENSION, NEGATED_EXTENSION, NEGATION_CUE_EXTENSION,
+                   SECTION_EXTENSION):
     if not Span.has_extension(_extension):
         Span.set_extension(_extension, default=None)
 
@@ -81,13 +87,15 @@ def _overlaps(a: Span, b: Span) -> bool:
 
 
 def check_options(alignment_mode: str, existing: str, batch_size: int, splitter: str | None = None,
-                  negation: bool | Sequence[str] = False) -> None:
+                  negation: bool | Sequence[str] = False, sections: bool = False) -> None:
     """A one-line ValueError for an option the component does not know."""
     if splitter is not None:
         check_splitter(splitter)
     if not isinstance(negation, bool) and (isinstance(negation, str) or not isinstance(negation, (list, tuple, set, frozenset))
                                            or not negation or not all(isinstance(t, str) and t for t in negation)):
         raise ValueError(f"negation must be true, false or a list of type names, not {negation!r}")
+    if not isinstance(sections, bool):
+        raise ValueError(f"sections must be true or false, not {sections!r}")
     if alignment_mode not in ALIGNMENT_MODES:
         raise ValueError(f"alignment_mode must be one of {', '.join(ALIGNMENT_MODES)}, not {alignment_mode!r}")
     if existing not in EXISTING_POLICIES:
@@ -111,11 +119,13 @@ class CrfnerComponent:
         splitter: str | None = None,
         linker=None,
         negation: bool | Sequence[str] = False,
+        sections: bool = False,
     ):
-        check_options(alignment_mode, existing, batch_size, splitter, negation)
+        check_options(alignment_mode, existing, batch_size, splitter, negation, sections)
         self.tagger = tagger
         self.linker = linker
         self.negation = negation if isinstance(negation, bool) else frozenset(negation)
+        self.sections = sections
         self.splitter = model_splitter(tagger, splitter)
         self.name = name
         self.alignment_mode = alignment_mode
@@ -173,6 +183,7 @@ class CrfnerComponent:
         types = None if isinstance(self.negation, bool) else self.negation
         negated = (negations(doc.text, [entity for _, entity in ours], splitter=self.splitter, types=types)
                    if self.negation else None)
+        sections = entity_sections(doc.text, [entity for _, entity in ours]) if self.sections else None
         for k, (span, entity) in enumerate(ours):
             span._.set(SCORE_EXTENSION, float(entity.score))
             span._.set(CONCEPT_EXTENSION, getattr(entity, "identifier", None))
@@ -180,15 +191,18 @@ class CrfnerComponent:
             if negated is not None:
                 span._.set(NEGATED_EXTENSION, negated[k].negated)
                 span._.set(NEGATION_CUE_EXTENSION, negated[k].cue)
+            if sections is not None:
+                span._.set(SECTION_EXTENSION, sections[k])
         return doc
 
 
 @Language.factory(
     "crfner",
     default_config={"data_dir": None, "alignment_mode": "expand", "existing": "keep", "batch_size": 64, "splitter": None,
-                    "linker": None, "negation": False},
+                    "linker": None, "negation": False, "sections": False},
     assigns=["doc.ents", "token.ent_iob", "token.ent_type", f"span._.{SCORE_EXTENSION}", f"span._.{CONCEPT_EXTENSION}",
-             f"span._.{CONCEPT_SCORE_EXTENSION}", f"span._.{NEGATED_EXTENSION}", f"span._.{NEGATION_CUE_EXTENSION}"],
+             f"span._.{CONCEPT_SCORE_EXTENSION}", f"span._.{NEGATED_EXTENSION}", f"span._.{NEGATION_CUE_EXTENSION}",
+             f"span._.{SECTION_EXTENSION}"],
 )
 def make_crfner(
     nlp: Language,
@@ -201,14 +215,15 @@ def make_crfner(
     splitter: str | None,
     linker: str | None,
     negation: bool | list[str],
+    sections: bool,
 ) -> CrfnerComponent:
     """The ``"crfner"`` factory: ``model`` is a directory saved by ``CRFTagger.save``
     (a damaged or missing one raises :class:`crfner.ModelFileError`); ``data_dir`` is where
     the model's gazetteers and clusters are, if not the default data folder; ``splitter`` is
     ``"abstract"``, ``"notes"`` (clinical notes) or None (the model's own); ``linker``, if given, a directory saved by
     ``Linker.save`` (a bad one raises ``ModelFileError`` too); ``negation``, true or a list of
-    the types to negate."""
-    check_options(alignment_mode, existing, batch_size, splitter, negation)
+    the types to negate; ``sections``, whether to give each entity its note section."""
+    check_options(alignment_mode, existing, batch_size, splitter, negation, sections)
     tagger = CRFTagger.load(model, data_dir=data_dir)
     fitted_linker = None
     if linker is not None:
@@ -216,4 +231,4 @@ def make_crfner(
 
         fitted_linker = Linker.load(linker)
     return CrfnerComponent(tagger, name=name, alignment_mode=alignment_mode, existing=existing, batch_size=batch_size,
-                           splitter=splitter, linker=fitted_linker, negation=negation)
+                           splitter=splitter, linker=fitted_linker, negation=negation, sections=sections)

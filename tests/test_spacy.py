@@ -277,3 +277,20 @@ def test_negation_sets_each_entitys_negated_and_cue(model_dir, tagger):
     for bad in ("Chemical", [], [3]):  # spaCy's config check, or the component's
         with pytest.raises((ValueError, ConfigValidationError), match="negation"):
             pipeline(model_dir, negation=bad)
+
+
+def test_sections_set_each_entitys_note_section(model_dir, tagger):
+    from crfner.assertion import entity_sections
+
+    text = "HPI: breast cancer and colon cancer .\nHTN: ovarian cancer .\nFAMILY HISTORY: colon cancer .\n"
+    doc = pipeline(model_dir, sections=True, splitter="notes")(text)
+    found = crfner.tag_text(tagger, text, splitter="notes")
+    expected = dict(zip(((e.start, e.end) for e in found), entity_sections(text, found)))
+    assert doc.ents and {"HPI", "FAMILY HISTORY"} <= set(expected.values())
+    for span in doc.ents:
+        assert span._.crfner_section == expected[(span.start_char, span.end_char)]
+    assert all(span._.crfner_section is None for span in pipeline(model_dir, splitter="notes")(text).ents)
+    from thinc.api import ConfigValidationError
+
+    with pytest.raises((ValueError, ConfigValidationError), match="sections"):
+        pipeline(model_dir, sections="yes")
