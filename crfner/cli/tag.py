@@ -120,6 +120,8 @@ def _tag_text(args) -> int:
     """``--text``: one JSON entity a line, to standard output or ``-o``."""
     import json
 
+    from ..corpora.documents import Document, sorted_mentions
+
     if args.input != "-":
         raise usage(f"--text tags the text given, not an input file ({args.input}); give one or the other")
     if args.input_format is not None:
@@ -129,19 +131,15 @@ def _tag_text(args) -> int:
     tagger = load_model(args)
     linker = _load_linker(args.linker)
     splitter = splitter_for(args)
-    entities = tagger.tag_text(args.text, splitter=splitter, linker=linker)
+    # in order of offset, as tag_text gives them and as the fields document output adds come
+    entities = sorted_mentions(tagger.tag_text(args.text, splitter=splitter, linker=linker))
     records = [_entity_record(e) for e in entities]
-    if args.negation:
-        from ..assertion import negation_record, negations
+    if args.negation or args.sections:
+        from ..tagging.entity_fields import entity_extras
 
-        types = args.negation if isinstance(args.negation, tuple) else None
-        for record, found in zip(records, negations(args.text, entities, splitter=splitter, types=types)):
-            record.update(negation_record(found))
-    if args.sections:
-        from ..assertion import entity_sections, section_record
-
-        for record, section in zip(records, entity_sections(args.text, entities)):
-            record.update(section_record(section))
+        for record, extra in zip(records, entity_extras(Document("text", args.text, entities), splitter, args.negation,
+                                                        args.sections)):
+            record.update(extra)
     _write([json.dumps(record, ensure_ascii=False) + "\n" for record in records], args.output)
     return 0
 
