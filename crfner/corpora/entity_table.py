@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from typing import Mapping, Sequence
 
 from ..errors import DataFormatError
+from ..text.tokenizer import encodable
 from .documents import Document, mention_problem, sorted_mentions
 
 __all__ = ["ENTITY_COLUMNS", "FORMULA_STARTS", "LINKED_COLUMNS", "entity_rows", "entity_table_header", "guarded"]
 
 ENTITY_COLUMNS = ("id", "start", "end", "type", "text", "score")
 LINKED_COLUMNS = (*ENTITY_COLUMNS, "concept", "concept_score")
-_SURROGATE = re.compile("[\ud800-\udfff]")  # in a str, a surrogate is always a lone one
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as opening a formula
 
 
@@ -67,4 +66,4 @@ def entity_rows(document: Document, linked: bool = False, extras: Sequence[Mappi
         if extras is not None:
             row += [_cell(extras[k].get(column)) for column in extra_columns]
         rows.append([guarded(cell) for cell in row] if formula_guard else row)
-    return _SURROGATE.sub("\ufffd", _csv_text(rows))
+    return encodable(_csv_text(rows))  # a lone surrogate as U+FFFD
