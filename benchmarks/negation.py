@@ -13,7 +13,8 @@ cues alone (``no``, ``not``, ``without``, ``denies``); and limited to the types 
 chosen on train and devel: left out one at a time while F1 rises. With ``--model``, the entities a MACCROBAT
 model finds in the test documents are scored too, those that match a gold entity exactly, and
 the time negation takes is set beside the time tagging them took, in the same run, with each
-splitter (the scores are of the model's own, ``abstract``).
+splitter (the scores are of the entities found with ``abstract``, the splitter that cut the
+corpus's sentences; a model trained on MACCROBAT now records ``notes`` for raw text).
 
     python benchmarks/negation.py --data-dir ../shared/data --model /tmp/m/maccrobat-clinical \\
         --out benchmarks/results/negation_maccrobat.json
@@ -185,7 +186,7 @@ def tagged_entities(model_dir: str, documents, types) -> dict:
         negating = time.perf_counter() - started
         cost[splitter] = {"tagging_seconds": round(tagging, 3), "negation_seconds": round(negating, 3),
                           "negation_over_tagging": round(negating / tagging, 4)}
-    tagged = tagged_by["abstract"]  # the model's own splitter: its entities are scored
+    tagged = tagged_by["abstract"]  # the splitter that cut the corpus's sentences: its entities are scored
     matched = []
     for gold, found in zip(documents, tagged):
         spans = {(m.start, m.end, m.type) for m in found.mentions}

@@ -124,7 +124,7 @@ def test_train_and_evaluate_on_records_you_hold(records, tmp_path, capsys):
     captured = capsys.readouterr()
     assert f"{records} (i2b2, notes splitter): strict micro-F1" in captured.out
     assert "2 documents, 11 of 11 annotations kept" in captured.err
-    assert "learned from sentences cut by the notes splitter; tagging with abstract" in runs[("--splitter", "abstract")][1]
+    assert "records the notes splitter for raw text (training.splitter); tagging with abstract" in runs[("--splitter", "abstract")][1]
     scores = tmp_path / "scores.json"
     assert main(["evaluate", str(model), str(records), "--input-format", "i2b2", "--splitter", "notes", "--json",
                  str(scores), "-q"]) == 0

@@ -61,12 +61,27 @@ def test_tag_output_scores_the_same_as_evaluate(model_dir, corpus_dir, tmp_path,
 def test_registered_corpus_end_to_end(data_dir, tmp_path, capsys):
     model = tmp_path / "ncbi"
     assert main(["train", "ncbi_disease", "--data-dir", str(data_dir), "--out", str(model), "--max-iterations", "10", "-q"]) == 0
+    assert json.loads((model / "crfner.json").read_text(encoding="utf-8"))["training"]["splitter"] == "abstract"
     assert main(["evaluate", str(model), "ncbi_disease", "--data-dir", str(data_dir)]) == 0
     evaluated = _f1(capsys.readouterr().out)
     test_file = data_dir / "NCBI-disease-IOB" / "test.tsv"
     assert main(["tag", str(model), str(test_file), "-o", str(tmp_path / "p.conll"), "-q"]) == 0
     assert main(["evaluate", "--predictions", str(tmp_path / "p.conll")]) == 0
     assert _f1(capsys.readouterr().out) == evaluated > 0
+
+
+@pytest.mark.parametrize(("corpus", "input_format", "splitter", "recorded"), [
+    ("maccrobat", None, None, "notes"), ("phee", None, None, "notes"), ("bc5cdr", None, None, "abstract"),
+    ("my_corpus.conll", None, None, None), ("notes/", "brat", None, "abstract"), ("notes/", "i2b2", "notes", "notes"),
+])
+def test_training_records_the_splitter_raw_text_is_cut_by(corpus, input_format, splitter, recorded):
+    import argparse
+
+    from crfner.cli.common import record_splitter
+
+    tagger = argparse.Namespace(training_data_={})
+    record_splitter(tagger, argparse.Namespace(corpus=corpus, input_format=input_format, splitter=splitter))
+    assert tagger.training_data_.get("splitter") == recorded
 
 
 def test_tag_sentences_from_stdin_as_json(model_dir):

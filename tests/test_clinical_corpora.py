@@ -181,6 +181,14 @@ def test_registry_lists_the_default_types(clinical):
     assert seen == set(SPECS["maccrobat"].types)
 
 
+def test_models_of_the_clinical_corpora_read_raw_text_as_notes():
+    from crfner.corpora.registry import text_splitter
+
+    assert text_splitter("maccrobat") == text_splitter("phee") == "notes"
+    assert text_splitter("bc5cdr") == text_splitter("ncbi_disease") == "abstract"
+    assert text_splitter("corpora/my_notes.conll") is None  # a CoNLL file: nothing is recorded
+
+
 def test_corpora_cli_reports_losses(clinical, capsys):
     from crfner.cli import main
 

@@ -98,6 +98,21 @@ def test_entities_slice_back_and_stay_inside_items_and_headings(quickstart, note
             assert e["end"] <= start or e["start"] >= end or (start <= e["start"] and e["end"] <= end), (e, note[start:end])
 
 
+def test_the_model_records_the_notes_splitter_and_the_commands_cut_the_note_by_it(quickstart, note, data_dir):
+    import crfner
+    from crfner.tagging.annotate import tag_text
+
+    work, entities, _ = quickstart
+    model = work / "models" / "maccrobat-clinical"
+    assert json.loads((model / "crfner.json").read_text(encoding="utf-8"))["training"]["splitter"] == "notes"
+    tagger = crfner.CRFTagger.load(model, data_dir=data_dir)
+    keys = ("start", "end", "type", "text")
+    by_notes = [(e.start, e.end, e.type, e.text) for e in tag_text(tagger, note, splitter="notes")]
+    assert [tuple(e[k] for k in keys) for e in entities] == by_notes  # the README's commands give no --splitter
+    # the abstract splitter tags this note otherwise, so the default above is not the abstract one
+    assert by_notes != [(e.start, e.end, e.type, e.text) for e in tag_text(tagger, note, splitter="abstract")]
+
+
 def test_the_folder_output_matches_the_text_output(quickstart, note):
     work, entities, printed = quickstart
     (record,) = [json.loads(line) for line in (work / "notes.jsonl").read_text(encoding="utf-8").splitlines()]

@@ -20,7 +20,7 @@ def add_annotated(p) -> None:
                         "JSON Lines with entities")
     p.add_argument("--splitter", choices=("abstract", "notes"),
                    help="with --input-format: cut the documents' sentences as tagging with this splitter does "
-                        "(default abstract; notes for clinical notes, then tag with --splitter notes too)")
+                        "(default abstract; notes for clinical notes); the model records it, and crfner tag cuts raw text so")
     p.add_argument("--types", metavar="TYPE,...", help="with --input-format: the entity types to keep (default: all)")
     p.add_argument("--policy", metavar="NESTING[:DISCONTINUOUS]",
                    help="with --input-format: how nested, overlapping and discontinuous annotations become one flat "

@@ -174,16 +174,27 @@ def _metadata(model) -> dict:
 
 
 def splitter_for(args) -> str:
-    """The sentence splitter for raw text: ``--splitter``, else the one the model's training
-    sentences were cut by (``crfner train --input-format ... --splitter``, kept in the model),
-    else ``abstract``. A note on stderr when ``--splitter`` differs from the model's."""
+    """The sentence splitter for raw text: ``--splitter``, else the one the model records
+    (``training.splitter``: see :func:`record_splitter`), else ``abstract``. A note on stderr
+    when ``--splitter`` differs from the model's."""
     training = _metadata(args.model).get("training")
     recorded = training.get("splitter") if isinstance(training, dict) else None
     recorded = recorded if recorded in ("abstract", "notes") else None
     if args.splitter is not None and recorded is not None and args.splitter != recorded:
-        print(f"note: {args.model} learned from sentences cut by the {recorded} splitter; tagging with {args.splitter}",
-              file=sys.stderr)
+        print(f"note: {args.model} records the {recorded} splitter for raw text (training.splitter); "
+              f"tagging with {args.splitter}", file=sys.stderr)
     return args.splitter or recorded or "abstract"
+
+
+def record_splitter(tagger, args) -> None:
+    """Keep in a freshly trained model the splitter raw text is cut by when it tags: with
+    ``--input-format``, the one that cut its training sentences (``--splitter``); for a registered
+    corpus, the corpus's (``notes`` for maccrobat and phee); none for a CoNLL file or folder."""
+    from ..corpora.registry import text_splitter
+
+    splitter = (args.splitter or "abstract") if args.input_format else text_splitter(args.corpus)
+    if splitter is not None:
+        tagger.training_data_["splitter"] = splitter
 
 
 def add_negation(p, help_text: str) -> None:

@@ -25,7 +25,7 @@ def add_parser(verbs) -> None:
                                                            "as line breaks, as crfner tag --unescape does")
     p.add_argument("--splitter", choices=SPLITTERS,
                    help="how raw text is cut into sentences, as for `crfner tag`: abstract or notes (default: the "
-                        "splitter the model was trained with, if recorded, else abstract)")
+                        "splitter the model records, as for crfner tag, else abstract)")
     add_negation(p, "say also whether the text negates each entity, and by which cue (crfner.assertion), as "
                     "crfner tag --negation does")
     p.add_argument("--top", type=int, default=10, help="features shown for and against per token (default 10)")

@@ -38,8 +38,8 @@ def add_parser(verbs) -> None:
     p.add_argument("--splitter", choices=SPLITTERS,
                    help="raw text (--text, document input): how sentences are cut; abstract: as the training "
                         "corpora were; notes: clinical notes, where headings, list items and line breaks end "
-                        "sentences (default: the splitter the model was trained with, if crfner train "
-                        "--input-format recorded one, else abstract)")
+                        "sentences (default: the splitter the model records: notes for a model trained on maccrobat or "
+                        "phee, or with crfner train --input-format ... --splitter notes; else abstract)")
     p.add_argument("--encoding", metavar="ENCODING",
                    help="raw-text and CSV input (--input-format text or csv): the files' encoding, e.g. cp1252 for "
                         "notes exported from Windows systems and Excel's plain CSV (default: utf-8, a byte-order mark "

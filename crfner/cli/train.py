@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from .annotated import add_annotated, check_annotated, read_annotated_corpus
-from .common import add_common, add_gazetteer, corpus, evaluate_on, gazetteer_args, progress, usage
+from .common import add_common, add_gazetteer, corpus, evaluate_on, gazetteer_args, progress, record_splitter, usage
 
 
 def add_parser(verbs) -> None:
@@ -67,8 +67,7 @@ def run(args) -> int:
     print(f"training {feature_set.name} CRF on {args.corpus}{' ' + split if split else ''}: {len(X)} sentences{in_documents}, "
           f"{sum(map(len, X))} tokens", file=sys.stderr)
     tagger.fit(X, y, documents=documents, corpus=name)
-    if args.input_format:  # the splitter that cut the training sentences: crfner tag's default for this model
-        tagger.training_data_["splitter"] = args.splitter or "abstract"
+    record_splitter(tagger, args)  # crfner tag's default for this model
     print(f"trained in {tagger.training_seconds_:.1f} s ({len(tagger.classes_)} labels)", file=sys.stderr)
     evaluate_on(tagger, args)
     tagger.save(args.out, overwrite=args.force)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from .annotated import add_annotated, check_annotated, read_annotated_corpus
-from .common import add_common, add_gazetteer, corpus, evaluate_on, gazetteer_args, progress, usage, write_json
+from .common import add_common, add_gazetteer, corpus, evaluate_on, gazetteer_args, progress, record_splitter, usage, write_json
 
 
 def add_parser(verbs) -> None:
@@ -75,8 +75,7 @@ def run(args) -> int:
     print(f"best: {result.best_params} (devel strict micro-F1 {result.best_score:.4f}); final model trained on "
           f"{args.train_split}+{args.dev_split}")
     final = result.final
-    if args.input_format:  # the splitter that cut its sentences, for crfner tag (see crfner train)
-        final.training_data_["splitter"] = args.splitter or "abstract"
+    record_splitter(final, args)  # crfner tag's default for this model
     evaluate_on(final, args)
     final.save(args.out, overwrite=args.force)
     if args.json:

@@ -49,6 +49,10 @@ class Corpus:
     options: tuple[str, ...] = ()  # keyword options its loaders take (types, policy), passed through
     layout: str = "PubTator and PMID lists"  # what its local folder holds, for describe()
     missing: str = "release download on first use"  # what happens without a local folder, for describe()
+    # How raw text is cut into sentences for a model trained on this corpus (crfner train records
+    # it in the model): "notes" for the clinical corpora, whose models are meant for notes; on
+    # their own test reports both splitters score alike (benchmarks/results/wrapped_notes.json).
+    text_splitter: str = "abstract"
 
     def local_file(self, data_dir: Path, split: str) -> Path:
         return data_dir / self.folder / f"{split}.tsv"
@@ -99,6 +103,7 @@ REGISTRY: dict[str, Corpus] = {
             document_loader="crfner.corpora.clinical:maccrobat_document_ids",
             options=("types", "policy"),
             layout="BRAT, split by MACCROBAT2020.splits.tsv",
+            text_splitter="notes",
             missing="not on the hub",
         ),
         Corpus(
@@ -112,6 +117,7 @@ REGISTRY: dict[str, Corpus] = {
             document_loader="crfner.corpora.clinical:phee_document_ids",
             options=("types", "policy"),
             layout="BRAT, train/ dev/ test/",
+            text_splitter="notes",
             missing="not on the hub",
         ),
     )
@@ -161,6 +167,13 @@ def corpus_info(name: str) -> Corpus:
         raise CorpusNotFoundError(
             f"unknown corpus {name!r}; known corpora: {', '.join(sorted(REGISTRY))} (or give a CoNLL file or folder)"
         ) from None
+
+
+def text_splitter(name: str) -> str | None:
+    """The splitter a model trained on the registered corpus ``name`` cuts raw text by
+    (:attr:`Corpus.text_splitter`), or None when ``name`` is no registered corpus (a CoNLL file)."""
+    corpus = REGISTRY.get(str(name))
+    return corpus.text_splitter if corpus else None
 
 
 def locate(name: str, data_dir: str | os.PathLike | None = None) -> Path | None:

@@ -130,9 +130,10 @@ def _tag_columns(tagger, text: str, columns: SentenceColumns, skip: frozenset[in
 
 
 def model_splitter(tagger, splitter: str | None = None) -> str:
-    """``splitter`` checked, or when it is None the splitter the tagger's training sentences
-    were cut by (``training_data_["splitter"]``, which ``crfner train --input-format ...
-    --splitter`` records in the model), else ``abstract``: a note is read as the model learned."""
+    """``splitter`` checked, or when it is None the splitter the tagger records for raw text
+    (``training_data_["splitter"]``: ``crfner train`` records the one that cut annotated
+    documents' sentences, ``--input-format ... --splitter``, or a registered corpus's, ``notes``
+    for maccrobat and phee), else ``abstract``."""
     if splitter is None:
         record = getattr(tagger, "training_data_", None)
         splitter = (record.get("splitter") if isinstance(record, dict) else None) or "abstract"
