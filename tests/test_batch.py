@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import os
 import signal
@@ -52,6 +53,38 @@ def test_one_record_per_document_in_input_order(model, inputs, documents, tmp_pa
         for m in doc.mentions:
             assert doc.text[m.start : m.end] == m.text and 0 < m.score <= 1
     assert not (tmp_path / "out.jsonl.partial").exists() and not (tmp_path / "out.jsonl.state.json").exists()
+
+
+NOTE = ("ASSESSMENT AND PLAN:\n# Cisplatin nephrotoxicity: hold cisplatin\n# Hypertension - resume lisinopril 10 mg daily\n"
+        "1. aspirin 81 mg daily 2. heparin 5000 units SC t.i.d.\nALLERGIES: Penicillin (rash).")
+
+
+def test_the_splitter_left_unset_is_the_one_the_model_records(fitted, tmp_path):
+    from crfner.tagging.annotate import recorded_splitter
+    from crfner.tagging.batch import tag_stream
+
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "note.txt").write_text(NOTE, encoding="utf-8")
+    from crfner import CRFTagger
+
+    plain_model = fitted.save(tmp_path / "plain-model")  # records no splitter: abstract
+    learned = CRFTagger.load(plain_model)
+    learned.training_data_["splitter"] = "notes"  # as crfner train maccrobat records it
+    notes_model = learned.save(tmp_path / "notes-model")
+    assert recorded_splitter(notes_model) == "notes" and recorded_splitter(tmp_path / "nowhere") is None
+
+    def tagged(model, splitter, name):
+        tag_files(model, tmp_path / "notes", tmp_path / name, splitter=splitter, progress=False)
+        return (tmp_path / name).read_bytes()
+
+    by_notes = tagged(notes_model, "notes", "notes.jsonl")
+    assert tagged(notes_model, None, "default.jsonl") == by_notes
+    assert tagged(notes_model, "abstract", "abstract.jsonl") != by_notes  # the note cuts otherwise
+    assert tagged(plain_model, None, "plain.jsonl") == (tmp_path / "abstract.jsonl").read_bytes()
+
+    sink = io.BytesIO()
+    tag_stream(notes_model, tmp_path / "notes", sink)
+    assert sink.getvalue() == by_notes
 
 
 def test_processes_give_the_same_bytes(model, inputs, tmp_path):

@@ -177,9 +177,9 @@ def splitter_for(args) -> str:
     """The sentence splitter for raw text: ``--splitter``, else the one the model records
     (``training.splitter``: see :func:`record_splitter`), else ``abstract``. A note on stderr
     when ``--splitter`` differs from the model's."""
-    training = _metadata(args.model).get("training")
-    recorded = training.get("splitter") if isinstance(training, dict) else None
-    recorded = recorded if recorded in ("abstract", "notes") else None
+    from ..tagging.annotate import recorded_splitter
+
+    recorded = recorded_splitter(args.model)
     if args.splitter is not None and recorded is not None and args.splitter != recorded:
         print(f"note: {args.model} records the {recorded} splitter for raw text (training.splitter); "
               f"tagging with {args.splitter}", file=sys.stderr)

@@ -15,7 +15,9 @@ similarity search runs once per type for the batch.
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from ..corpora.documents import Document, Mention
@@ -139,6 +141,27 @@ def model_splitter(tagger, splitter: str | None = None) -> str:
         splitter = (record.get("splitter") if isinstance(record, dict) else None) or "abstract"
     check_splitter(splitter)
     return splitter
+
+
+def saved_model_splitter(model_dir, splitter: str | None = None) -> str:
+    """:func:`model_splitter` for a saved model, read without loading it: ``splitter`` checked,
+    else the one its ``crfner.json`` records (:func:`recorded_splitter`), else ``abstract``."""
+    if splitter is None:
+        splitter = recorded_splitter(model_dir) or "abstract"
+    check_splitter(splitter)
+    return splitter
+
+
+def recorded_splitter(model_dir) -> str | None:
+    """``training.splitter`` in a saved model's ``crfner.json``; None when it records none or
+    the file cannot be read (loading the model says what is wrong with it)."""
+    try:
+        metadata = json.loads((Path(model_dir) / "crfner.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    training = metadata.get("training") if isinstance(metadata, dict) else None
+    splitter = training.get("splitter") if isinstance(training, dict) else None
+    return splitter if isinstance(splitter, str) and splitter in SPLITTERS else None
 
 
 def tagged_split(text: str, passages: Sequence[tuple[int, int]] | None = None,

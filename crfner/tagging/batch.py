@@ -109,9 +109,10 @@ def _split(chunk: list[Document], pieces: int) -> list[list[Document]]:
     return [chunk[i : i + step] for i in range(0, len(chunk), step)]
 
 
-def _checked(model, output_format: str, backend: str, scheduler: str | None, splitter: str, chunk_size, n_jobs,
-             negation: bool | tuple[str, ...] = False, sections: bool = False) -> Path:
-    """The model directory, resolved, once every option is known to make sense."""
+def _checked(model, output_format: str, backend: str, scheduler: str | None, splitter: str | None, chunk_size, n_jobs,
+             negation: bool | tuple[str, ...] = False, sections: bool = False) -> tuple[Path, str]:
+    """The model directory, resolved, and the splitter (``splitter``, else the model's), once
+    every option is known to make sense."""
     model = Path(model).resolve()
     if not (model / "crfner.json").is_file():
         raise CrfnerError(f"{model}: not a crfner model directory (no crfner.json)")
@@ -132,10 +133,9 @@ def _checked(model, output_format: str, backend: str, scheduler: str | None, spl
         raise CrfnerError(f"the chunk size must be a whole number of documents, 1 or more, not {chunk_size!r}")
     if not _whole(n_jobs) or n_jobs == 0:
         raise CrfnerError(f"n_jobs must be a whole number other than 0 (-1: all cores), not {n_jobs!r}")
-    from .annotate import check_splitter
+    from .annotate import saved_model_splitter
 
-    check_splitter(splitter)
-    return model
+    return model, saved_model_splitter(model, splitter)
 
 
 def _checked_linker(linker) -> Path | None:
@@ -173,7 +173,7 @@ def tag_files(
     chunk_size: int = 256,
     resume: bool = True,
     progress: bool = True,
-    splitter: str = "abstract",
+    splitter: str | None = None,
     linker: str | os.PathLike | None = None,
     encoding: str = "utf-8",
     unescape: bool = False,
@@ -186,8 +186,9 @@ def tag_files(
 
     ``n_jobs`` processes tag in parallel (joblib's ``backend``); with ``backend="dask"`` the
     tasks go to the Dask scheduler at ``scheduler`` (its workers must see ``model`` at the same
-    path). ``splitter`` is the sentence splitter: ``abstract`` (default) or ``notes`` (clinical
-    notes: headings, list items, line breaks). ``linker``, a directory saved by
+    path). ``splitter`` is the sentence splitter: ``abstract`` or ``notes`` (clinical notes:
+    headings, list items, line breaks); None, the one the model records (``notes`` for a model
+    trained on maccrobat or phee), else ``abstract``. ``linker``, a directory saved by
     :meth:`crfner.link.Linker.save`, links each entity to a concept id (as ``model``, the Dask
     workers must see it at the same path). ``encoding`` is raw-text (.txt) input's (notes from
     Windows systems are often ``cp1252``); ``unescape`` reads raw text's and CSV notes' escaped
@@ -206,7 +207,7 @@ def tag_files(
     from . import brat_output
 
     negation = negation_setting(negation)
-    model = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation, sections)
+    model, splitter = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation, sections)
     linker = _checked_linker(linker)
     input_path, output = Path(input_path), Path(output)
     input_format = input_format or detect_format(input_path)
@@ -279,7 +280,7 @@ def tag_stream(
     backend: str = "loky",
     scheduler: str | None = None,
     chunk_size: int = 256,
-    splitter: str = "abstract",
+    splitter: str | None = None,
     linker: str | os.PathLike | None = None,
     encoding: str = "utf-8",
     unescape: bool = False,
@@ -291,7 +292,7 @@ def tag_stream(
     """Like :func:`tag_files`, into the binary stream ``sink`` (standard output, say), a chunk at
     a time as it is done; nothing to resume. Returns the number of documents tagged."""
     negation = negation_setting(negation)
-    model = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation, sections)
+    model, splitter = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation, sections)
     if output_format == "brat":
         raise CrfnerError("BRAT output is a folder of files, not a stream: give an output folder (-o)")
     linker = _checked_linker(linker)
