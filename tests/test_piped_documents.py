@@ -92,6 +92,35 @@ def test_explain_reads_a_piped_note_as_the_same_file(model, tmp_path, tmp):
     assert list(tmp.iterdir()) == []
 
 
+@pytest.mark.parametrize("fmt, opening, first, second", [
+    ("jsonl", "", '{"id": "a", "text": "Cisplatin caused nephrotoxicity."}\n', '{"id": "b", "text": "No fever."}\n'),
+    ("csv", "note_id,text\n", 'a,"Cisplatin caused\nnephrotoxicity."\n', "b,No fever.\n"),
+    ("pubtator", "", "a|t|Cisplatin caused nephrotoxicity.\na|a|\n\n", "b|t|No fever.\nb|a|\n\n"),
+])
+def test_piped_documents_are_tagged_as_they_come(model, fmt, opening, first, second):
+    """A producer that keeps standard input open gets each chunk's records while it runs, not
+    when it closes its end."""
+    import select
+
+    run = subprocess.Popen([sys.executable, "-m", "crfner", "tag", str(model), "--input-format", fmt, "--chunk-size", "1", "-q"],
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        run.stdin.write((opening + first).encode())
+        run.stdin.flush()
+        assert select.select([run.stdout], [], [], 120)[0], "no record came while standard input stayed open"
+        assert json.loads(run.stdout.readline())["id"] == "a"
+        run.stdin.write(second.encode())
+        run.stdin.close()
+        assert [json.loads(line)["id"] for line in run.stdout.read().splitlines()] == ["b"]
+        assert run.wait(timeout=120) == 0, run.stderr.read()
+    finally:
+        if run.poll() is None:
+            run.kill()
+        run.wait()
+        for stream in (run.stdout, run.stderr):
+            stream.close()
+
+
 def test_a_reader_that_stops_early_ends_the_run_quietly(model, tmp_path):
     """``crfner tag ... | head``: the run stops at the closed pipe, with no error message and the
     status of a death by SIGPIPE, as Unix tools do."""

@@ -304,16 +304,20 @@ def _tag_documents(args) -> int:
 
 
 def _tag_standard_input(args, options: dict) -> int:
-    """Documents piped in (``cat note.txt | crfner tag MODEL --input-format text``): read whole
-    first (:func:`standard_input_as`), raw text as ``stdin.txt``, one document named ``stdin``.
-    Into a file, the output is written atomically; there is nothing to resume."""
+    """Documents piped in (``cat note.txt | crfner tag MODEL --input-format text``): JSON Lines,
+    PubTator and CSV read as they come (:func:`standard_input_as`), a chunk tagged and written
+    once its documents are in; raw text read whole, one document named ``stdin``. Into a file,
+    the output is written atomically; there is nothing to resume."""
     from ..atomic import atomic_open
     from ..tagging.batch import tag_files, tag_stream
 
     if args.restart:
         raise usage("--restart applies to a run over files; standard input has nothing to resume")
     suffix = {"pubtator": "pubtator", "text": "txt"}.get(args.input_format, args.input_format)
-    with standard_input_as(f"stdin.{suffix}") as source:
+    # Read as it comes, unless it is one document (text) or a BRAT folder is made of it (its
+    # run is fingerprinted by the input's bytes).
+    stream = args.input_format != "text" and args.output_format != "brat"
+    with standard_input_as(f"stdin.{suffix}", stream=stream) as source:
         if args.output in (None, "-"):
             tag_stream(args.model, source, sys.stdout.buffer, **options)
             return 0
