@@ -49,6 +49,9 @@ list of type names instead of ``true`` negates only the entities of those types.
 ``sections`` (config key; off by default) gives each of crfner's entities the known section of
 the note it falls under (:func:`crfner.entity_sections`): ``span._.crfner_section``, the
 heading's name as written (``"ALLERGIES"``), None above the first heading or with it off.
+
+``min_score`` (config key; null by default) keeps only crfner's entities scored at least that,
+from 0 to 1, as ``crfner tag --min-score`` does.
 """
 
 from __future__ import annotations
@@ -62,7 +65,7 @@ from spacy.tokens import Doc, Span
 from .corpora.documents import Document
 from .crf.tagger import CRFTagger
 from .assertion import entity_sections, negations
-from .tagging.annotate import check_splitter, model_splitter, tag_documents, tag_text
+from .tagging.annotate import check_min_score, check_splitter, model_splitter, tag_documents, tag_text
 
 __all__ = ["ALIGNMENT_MODES", "CONCEPT_EXTENSION", "CONCEPT_SCORE_EXTENSION", "EXISTING_POLICIES", "NEGATED_EXTENSION",
            "NEGATION_CUE_EXTENSION", "SCORE_EXTENSION", "SECTION_EXTENSION", "CrfnerComponent", "check_options", "make_crfner"]
@@ -87,10 +90,11 @@ def _overlaps(a: Span, b: Span) -> bool:
 
 
 def check_options(alignment_mode: str, existing: str, batch_size: int, splitter: str | None = None,
-                  negation: bool | Sequence[str] = False, sections: bool = False) -> None:
+                  negation: bool | Sequence[str] = False, sections: bool = False, min_score: float | None = None) -> None:
     """A one-line ValueError for an option the component does not know."""
     if splitter is not None:
         check_splitter(splitter)
+    check_min_score(min_score)
     if not isinstance(negation, bool) and (isinstance(negation, str) or not isinstance(negation, (list, tuple, set, frozenset))
                                            or not negation or not all(isinstance(t, str) and t for t in negation)):
         raise ValueError(f"negation must be true, false or a list of type names, not {negation!r}")
@@ -120,12 +124,14 @@ class CrfnerComponent:
         linker=None,
         negation: bool | Sequence[str] = False,
         sections: bool = False,
+        min_score: float | None = None,
     ):
-        check_options(alignment_mode, existing, batch_size, splitter, negation, sections)
+        check_options(alignment_mode, existing, batch_size, splitter, negation, sections, min_score)
         self.tagger = tagger
         self.linker = linker
         self.negation = negation if isinstance(negation, bool) else frozenset(negation)
         self.sections = sections
+        self.min_score = min_score
         self.splitter = model_splitter(tagger, splitter)
         self.name = name
         self.alignment_mode = alignment_mode
@@ -139,13 +145,15 @@ class CrfnerComponent:
         return tuple(sorted({tag[2:] for tag in tags if tag[:2] in ("B-", "I-")}))
 
     def __call__(self, doc: Doc) -> Doc:
-        return self.set_entities(doc, tag_text(self.tagger, doc.text, splitter=self.splitter, linker=self.linker))
+        return self.set_entities(doc, tag_text(self.tagger, doc.text, splitter=self.splitter, linker=self.linker,
+                                               min_score=self.min_score))
 
     def pipe(self, stream: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
         """Tag the docs ``batch_size`` at a time, each batch in one model pass."""
         for batch in spacy.util.minibatch(stream, size=batch_size or self.batch_size):
             documents = [Document(str(i), doc.text) for i, doc in enumerate(batch)]
-            tagged = tag_documents(self.tagger, documents, splitter=self.splitter, linker=self.linker)
+            tagged = tag_documents(self.tagger, documents, splitter=self.splitter, linker=self.linker,
+                                   min_score=self.min_score)
             for doc, document in zip(batch, tagged):
                 yield self.set_entities(doc, document.mentions)
 
@@ -199,7 +207,7 @@ class CrfnerComponent:
 @Language.factory(
     "crfner",
     default_config={"data_dir": None, "alignment_mode": "expand", "existing": "keep", "batch_size": 64, "splitter": None,
-                    "linker": None, "negation": False, "sections": False},
+                    "linker": None, "negation": False, "sections": False, "min_score": None},
     assigns=["doc.ents", "token.ent_iob", "token.ent_type", f"span._.{SCORE_EXTENSION}", f"span._.{CONCEPT_EXTENSION}",
              f"span._.{CONCEPT_SCORE_EXTENSION}", f"span._.{NEGATED_EXTENSION}", f"span._.{NEGATION_CUE_EXTENSION}",
              f"span._.{SECTION_EXTENSION}"],
@@ -216,14 +224,16 @@ def make_crfner(
     linker: str | None,
     negation: bool | list[str],
     sections: bool,
+    min_score: float | None,
 ) -> CrfnerComponent:
     """The ``"crfner"`` factory: ``model`` is a directory saved by ``CRFTagger.save``
     (a damaged or missing one raises :class:`crfner.ModelFileError`); ``data_dir`` is where
     the model's gazetteers and clusters are, if not the default data folder; ``splitter`` is
     ``"abstract"``, ``"notes"`` (clinical notes) or None (the model's own); ``linker``, if given, a directory saved by
     ``Linker.save`` (a bad one raises ``ModelFileError`` too); ``negation``, true or a list of
-    the types to negate; ``sections``, whether to give each entity its note section."""
-    check_options(alignment_mode, existing, batch_size, splitter, negation, sections)
+    the types to negate; ``sections``, whether to give each entity its note section;
+    ``min_score``, the least score of an entity kept."""
+    check_options(alignment_mode, existing, batch_size, splitter, negation, sections, min_score)
     tagger = CRFTagger.load(model, data_dir=data_dir)
     fitted_linker = None
     if linker is not None:
@@ -231,4 +241,5 @@ def make_crfner(
 
         fitted_linker = Linker.load(linker)
     return CrfnerComponent(tagger, name=name, alignment_mode=alignment_mode, existing=existing, batch_size=batch_size,
-                           splitter=splitter, linker=fitted_linker, negation=negation, sections=sections)
+                           splitter=splitter, linker=fitted_linker, negation=negation, sections=sections,
+                           min_score=min_score)

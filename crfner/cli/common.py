@@ -37,6 +37,20 @@ def positive_int(value: str) -> int:
     return number
 
 
+def share(value: str) -> float:
+    """An argparse type: a number from 0 to 1 (a score, a probability)."""
+    import argparse
+    import math
+
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if math.isnan(number) or not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 1, not {value}")
+    return number
+
+
 def job_count(value: str) -> int:
     """An argparse type: a number of processes, joblib's way (-1: all cores, -2: all but one); not 0."""
     import argparse

@@ -6,7 +6,7 @@ import os
 import sys
 
 from ..errors import CrfnerError, DataFormatError
-from .common import (add_common, add_model_gazetteers, add_negation, load_model, negation_option, positive_int, progress,
+from .common import (add_common, add_model_gazetteers, add_negation, load_model, negation_option, positive_int, progress, share,
                      splitter_for, usage)
 from .stdin import standard_input_as
 
@@ -56,6 +56,10 @@ def add_parser(verbs) -> None:
                     "\"negation_cue\", \"negation_cue_start\", \"negation_cue_end\"), by crfner's rules "
                     "(crfner.assertion); documents: the same fields in jsonl, csv or spreadsheet output, a "
                     "Negated attribute in brat output")
+    p.add_argument("--min-score", type=share, metavar="SCORE",
+                   help="raw text (--text, document input): write only the entities whose score (the mean marginal "
+                        "probability of their tags) is at least SCORE, from 0 to 1, trading recall for precision "
+                        "(see the README's scores section for what each threshold gives)")
     p.add_argument("--sections", action="store_true",
                    help="raw text (--text, document input): give each entity the known section of the note it falls "
                         "under (\"section\": the last heading before it that names one, as written, such as "
@@ -110,8 +114,9 @@ def run(args) -> int:
         raise usage("--splitter applies to raw text (--text, or --input-format csv, jsonl, pubtator or text), not to tokens")
     if args.linker is not None:
         raise usage("--linker applies to raw text (--text, or --input-format csv, jsonl, pubtator or text), not to tokens")
-    if args.negation or args.sections:
-        raise usage(f"{'--negation' if args.negation else '--sections'} applies to raw text (--text, or --input-format csv, "
+    if args.negation or args.sections or args.min_score is not None:
+        option = "--negation" if args.negation else "--sections" if args.sections else "--min-score"
+        raise usage(f"{option} applies to raw text (--text, or --input-format csv, "
                     "jsonl, pubtator or text), not to tokens")
     return _tag_tokens(args)
 
@@ -132,7 +137,7 @@ def _tag_text(args) -> int:
     linker = _load_linker(args.linker)
     splitter = splitter_for(args)
     # in order of offset, as tag_text gives them and as the fields document output adds come
-    entities = sorted_mentions(tagger.tag_text(args.text, splitter=splitter, linker=linker))
+    entities = sorted_mentions(tagger.tag_text(args.text, splitter=splitter, linker=linker, min_score=args.min_score))
     records = [_entity_record(e) for e in entities]
     if args.negation or args.sections:
         from ..tagging.entity_fields import entity_extras
@@ -284,7 +289,7 @@ def _tag_documents(args) -> int:
     options = {"input_format": args.input_format, "output_format": args.output_format, "n_jobs": args.n_jobs,
                "backend": args.backend, "scheduler": args.scheduler, "chunk_size": args.chunk_size,
                "splitter": splitter_for(args), "linker": args.linker, "encoding": "utf-8" if args.encoding is None else args.encoding,
-               "unescape": args.unescape, "negation": args.negation, "sections": args.sections,
+               "unescape": args.unescape, "negation": args.negation, "sections": args.sections, "min_score": args.min_score,
                "id_column": args.id_column, "text_column": args.text_column}
     if args.input == "-":
         return _tag_standard_input(args, options)

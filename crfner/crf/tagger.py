@@ -269,16 +269,17 @@ class CRFTagger(BaseEstimator):
                 out[index] = item
         return out
 
-    def tag_text(self, text: str, *, splitter: str | None = None, linker=None) -> list:
+    def tag_text(self, text: str, *, splitter: str | None = None, linker=None, min_score: float | None = None) -> list:
         """Entities in raw text: sentences split and tokenised as the corpora were, each entity
         an ``Entity(start, end, type, text, score)`` with ``text[start:end] == entity.text``
         and the score its tokens' mean marginal probability. ``splitter="notes"`` splits a
         clinical note at its headings, list items and line breaks instead; None (the default)
         takes the splitter recorded in the model, else ``"abstract"``; a fitted
-        ``linker`` (:class:`crfner.link.Linker`) sets each entity's concept ``identifier``."""
+        ``linker`` (:class:`crfner.link.Linker`) sets each entity's concept ``identifier``;
+        ``min_score`` keeps only the entities scored at least that."""
         from ..tagging.annotate import tag_text
 
-        return tag_text(self, text, splitter=splitter, linker=linker)
+        return tag_text(self, text, splitter=splitter, linker=linker, min_score=min_score)
 
     def explain(self, text, top: int = 10, *, documents=None, splitter: str | None = None, negation=False):
         """Why each entity in ``text`` (raw text split by ``splitter`` as in :meth:`tag_text`, or token lists with

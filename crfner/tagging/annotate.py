@@ -193,21 +193,34 @@ def _split_columns(text: str, passages, splitter: str) -> tuple[SentenceColumns,
 
 
 def tag_text(tagger, text: str, passages: Sequence[tuple[int, int]] | None = None, *, splitter: str | None = None,
-             linker=None) -> list[Entity]:
+             linker=None, min_score: float | None = None) -> list[Entity]:
     """Entities in raw ``text`` found by a fitted ``tagger``, in order; ``text[e.start:e.end]
     == e.text`` for each. ``passages`` (e.g. title and abstract) are split separately;
     ``splitter="notes"`` splits clinical notes at headings, list items and line breaks (an
     entity never crosses a sentence, so never two list items), closes each statement with a
     full stop for the model (:func:`crfner.text.statements.full_stopped`), and reports no entity in a known section
     heading (``ALLERGIES:``). ``splitter=None`` takes the model's own (:func:`model_splitter`).
-    A fitted ``linker`` gives each entity its concept id and ``link_score``."""
+    A fitted ``linker`` gives each entity its concept id and ``link_score``. ``min_score`` keeps
+    only the entities whose score is at least that (:func:`check_min_score`)."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     splitter = model_splitter(tagger, splitter)
+    check_min_score(min_score)
     columns, skip = _split_columns(text, passages, splitter)
     with paused_gc():
         entities = _tag_columns(tagger, text, columns, skip, stopped=splitter == "notes")
+    if min_score is not None:
+        entities = [e for e in entities if e.score >= min_score]
     return _linked(linker, text, entities)
+
+
+def check_min_score(min_score) -> None:
+    """Raise ValueError unless ``min_score`` is None or a number from 0 to 1: the least score
+    (mean marginal probability) an entity must have to be reported."""
+    if min_score is None:
+        return
+    if isinstance(min_score, bool) or not isinstance(min_score, (int, float)) or not 0 <= min_score <= 1:
+        raise ValueError(f"min_score must be a number from 0 to 1, not {min_score!r}")
 
 
 def _mention(start: int, end: int, etype: str, text: str, score: float) -> Mention:
@@ -215,24 +228,29 @@ def _mention(start: int, end: int, etype: str, text: str, score: float) -> Menti
 
 
 def iter_tag_documents(tagger, documents: Iterable[Document], batch_size: int = 256, *, splitter: str | None = None,
-                       linker=None) -> Iterator[Document]:
+                       linker=None, min_score: float | None = None) -> Iterator[Document]:
     """Like :func:`tag_documents`, but streams: documents are read and tagged ``batch_size`` at a time."""
     splitter = model_splitter(tagger, splitter)  # before any document is read
+    check_min_score(min_score)
     batch: list[Document] = []
     for document in documents:
         batch.append(document)
         if len(batch) >= batch_size:
-            yield from _tag_batch(tagger, batch, splitter, linker)
+            yield from _tag_batch(tagger, batch, splitter, linker, min_score)
             batch = []
     if batch:
-        yield from _tag_batch(tagger, batch, splitter, linker)
+        yield from _tag_batch(tagger, batch, splitter, linker, min_score)
 
 
-def _tag_batch(tagger, documents: list[Document], splitter: str = "abstract", linker=None) -> list[Document]:
+def _tag_batch(tagger, documents: list[Document], splitter: str = "abstract", linker=None,
+               min_score: float | None = None) -> list[Document]:
     """Tag several documents in one model pass (one featurization call, so ``n_jobs`` helps),
-    then link each document's mentions, if a linker is given."""
+    keep the mentions scored at least ``min_score``, then link each document's mentions, if a
+    linker is given."""
     with paused_gc():  # many small objects, no cycles: collector passes over a loaded model's tables cost much
         tagged = _tag_batch_unpaused(tagger, documents, splitter)
+    if min_score is not None:
+        tagged = [dataclasses.replace(d, mentions=[m for m in d.mentions if m.score >= min_score]) for d in tagged]
     return tagged if linker is None else linker.link_documents(tagged)
 
 
@@ -250,9 +268,11 @@ def _tag_batch_unpaused(tagger, documents: list[Document], splitter: str = "abst
     return out
 
 
-def tag_documents(tagger, documents: Iterable[Document], *, splitter: str | None = None, linker=None) -> list[Document]:
+def tag_documents(tagger, documents: Iterable[Document], *, splitter: str | None = None, linker=None,
+                  min_score: float | None = None) -> list[Document]:
     """The documents with their mentions replaced by the tagger's predictions (scored; with a
     fitted ``linker`` also linked: ``identifier`` and ``link_score``, else no identifiers);
     each document's passages are split into sentences separately, by ``splitter``
-    (``"abstract"`` or ``"notes"``; None, the model's own, as in :func:`tag_text`)."""
-    return list(iter_tag_documents(tagger, documents, splitter=splitter, linker=linker))
+    (``"abstract"`` or ``"notes"``; None, the model's own, as in :func:`tag_text`);
+    ``min_score`` keeps only mentions scored at least that."""
+    return list(iter_tag_documents(tagger, documents, splitter=splitter, linker=linker, min_score=min_score))

@@ -61,14 +61,15 @@ def _linker(linker: str | None):
 
 
 def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl", splitter: str = "abstract",
-              linker: str | None = None, negation: bool | tuple[str, ...] = False, sections: bool = False) -> str:
+              linker: str | None = None, negation: bool | tuple[str, ...] = False, sections: bool = False,
+              min_score: float | None = None) -> str:
     """Tag a few documents with the model directory ``model`` (loaded once per process) and
     return their output records as text; what each parallel task runs. ``splitter`` names the
     sentence splitter (``abstract`` or ``notes``, see :func:`crfner.tag_text`); ``linker``, a
     linker directory, links the entities to concept ids; ``negation`` says whether the text
     negates each entity (:func:`crfner.negations`, jsonl and csv output), or, a tuple of type
     names, each entity of those types; ``sections``, the known section each entity falls under
-    (:func:`crfner.entity_sections`)."""
+    (:func:`crfner.entity_sections`); ``min_score``, the least score of an entity written."""
     from ..corpora.entity_table import entity_rows
     from ..corpora.jsonl import format_document
     from ..corpora.pubtator import format_pubtator
@@ -77,7 +78,8 @@ def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl
     # An empty passage list would leave no text to tag: it means the whole text, as no list does.
     whole = [d.passages is not None and not d.passages for d in documents]
     tagged = tag_documents(_tagger(model), [dataclasses.replace(d, passages=None) if w else d
-                                            for d, w in zip(documents, whole)], splitter=splitter, linker=_linker(linker))
+                                            for d, w in zip(documents, whole)], splitter=splitter, linker=_linker(linker),
+                           min_score=min_score)
     tagged = [dataclasses.replace(t, passages=d.passages) if w else t for t, d, w in zip(tagged, documents, whole)]
     extras = [entity_extras(d, splitter, negation, sections) if negation or sections else None for d in tagged]
     if output_format == "pubtator":
@@ -110,7 +112,7 @@ def _split(chunk: list[Document], pieces: int) -> list[list[Document]]:
 
 
 def _checked(model, output_format: str, backend: str, scheduler: str | None, splitter: str | None, chunk_size, n_jobs,
-             negation: bool | tuple[str, ...] = False, sections: bool = False) -> tuple[Path, str]:
+             negation: bool | tuple[str, ...] = False, sections: bool = False, min_score: float | None = None) -> tuple[Path, str]:
     """The model directory, resolved, and the splitter (``splitter``, else the model's), once
     every option is known to make sense."""
     model = Path(model).resolve()
@@ -133,8 +135,12 @@ def _checked(model, output_format: str, backend: str, scheduler: str | None, spl
         raise CrfnerError(f"the chunk size must be a whole number of documents, 1 or more, not {chunk_size!r}")
     if not _whole(n_jobs) or n_jobs == 0:
         raise CrfnerError(f"n_jobs must be a whole number other than 0 (-1: all cores), not {n_jobs!r}")
-    from .annotate import saved_model_splitter
+    from .annotate import check_min_score, saved_model_splitter
 
+    try:
+        check_min_score(min_score)
+    except ValueError as error:
+        raise CrfnerError(str(error)) from None
     return model, saved_model_splitter(model, splitter)
 
 
@@ -154,11 +160,13 @@ def _whole(value) -> bool:
 
 def _tagged_chunks(model: Path, documents: Iterable[Document], chunk_size: int, run: _Runner, n_jobs: int,
                    output_format: str, splitter: str, linker: Path | None = None,
-                   negation: bool | tuple[str, ...] = False, sections: bool = False) -> Iterator[tuple[int, bytes]]:
+                   negation: bool | tuple[str, ...] = False, sections: bool = False,
+                   min_score: float | None = None) -> Iterator[tuple[int, bytes]]:
     """(documents, their output records as UTF-8) a chunk at a time, in input order."""
     for chunk in _chunks(documents, chunk_size):
         pieces = _split(chunk, max(1, 4 * _workers(n_jobs, run)))
-        yield len(chunk), "".join(run(model, pieces, output_format, splitter, linker, negation, sections)).encode("utf-8")
+        yield len(chunk), "".join(run(model, pieces, output_format, splitter, linker, negation, sections,
+                                      min_score)).encode("utf-8")
 
 
 def tag_files(
@@ -181,6 +189,7 @@ def tag_files(
     text_column: str | None = None,
     negation: bool | Collection[str] = False,
     sections: bool = False,
+    min_score: float | None = None,
 ) -> dict:
     """Tag every document of ``input_path`` with the CRF in ``model`` into ``output``.
 
@@ -197,7 +206,8 @@ def tag_files(
     ``text``, in any case). ``negation`` says whether the text negates each entity
     (:func:`crfner.negations`; jsonl and csv output), or, a collection of type names, each
     entity of those types (the others get ``negated`` false). ``sections`` adds the known section
-    each entity falls under (:func:`crfner.entity_sections`; jsonl and csv output). ``output_format="brat"`` makes
+    each entity falls under (:func:`crfner.entity_sections`; jsonl and csv output). ``min_score`` keeps only the
+    entities scored at least that (0 to 1). ``output_format="brat"`` makes
     ``output`` a new folder of ``ID.txt`` and ``ID.ann`` pairs (:mod:`crfner.tagging.brat_output`),
     negated entities marked ``Negated``. Returns counts: documents tagged now, documents
     resumed from an earlier run (all of them, tagged 0, where an earlier run had completed).
@@ -207,7 +217,8 @@ def tag_files(
     from . import brat_output
 
     negation = negation_setting(negation)
-    model, splitter = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation, sections)
+    model, splitter = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation, sections,
+                               min_score)
     linker = _checked_linker(linker)
     input_path, output = Path(input_path), Path(output)
     input_format = input_format or detect_format(input_path)
@@ -218,7 +229,7 @@ def tag_files(
         documents = brat_output.named_documents(documents, input_path)
     partial, state_file = Path(f"{output}.partial"), Path(f"{output}.state.json")
     fingerprint = resumption.fingerprint(input_path, model, input_format, output_format, splitter, linker, encoding, unescape,
-                                         (id_column, text_column), negation, sections)
+                                         (id_column, text_column), negation, sections, min_score)
     output.parent.mkdir(parents=True, exist_ok=True)
     with resumption.output_lock(output):
         done, size, complete = resumption.resume_point(state_file, partial, output, fingerprint) if resume else (0, 0, False)
@@ -241,7 +252,7 @@ def tag_files(
             tagged_now = 0
             try:
                 for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, "jsonl" if brat else output_format,
-                                                  splitter, linker, negation, sections):
+                                                  splitter, linker, negation, sections, min_score):
                     sink.write(data)
                     sink.flush()
                     os.fsync(sink.fileno())
@@ -288,11 +299,13 @@ def tag_stream(
     text_column: str | None = None,
     negation: bool | Collection[str] = False,
     sections: bool = False,
+    min_score: float | None = None,
 ) -> dict:
     """Like :func:`tag_files`, into the binary stream ``sink`` (standard output, say), a chunk at
     a time as it is done; nothing to resume. Returns the number of documents tagged."""
     negation = negation_setting(negation)
-    model, splitter = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation, sections)
+    model, splitter = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation, sections,
+                               min_score)
     if output_format == "brat":
         raise CrfnerError("BRAT output is a folder of files, not a stream: give an output folder (-o)")
     linker = _checked_linker(linker)
@@ -303,7 +316,7 @@ def tag_stream(
     sink.write(_header(output_format, linker, negation, sections))
     try:
         for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, output_format, splitter, linker,
-                                          negation, sections):
+                                          negation, sections, min_score):
             sink.write(data)
             sink.flush()
             done += count
@@ -319,15 +332,16 @@ class _Runner:
         self.n_jobs, self.backend, self.client = n_jobs, backend, client
 
     def __call__(self, model: Path, pieces: list[list[Document]], output_format: str, splitter: str = "abstract",
-                 linker: Path | None = None, negation: bool | tuple[str, ...] = False, sections: bool = False) -> list[str]:
+                 linker: Path | None = None, negation: bool | tuple[str, ...] = False, sections: bool = False,
+                 min_score: float | None = None) -> list[str]:
         linker = None if linker is None else str(linker)
+        options = (output_format, splitter, linker, negation, sections, min_score)
         if self.n_jobs == 1 and self.backend != "dask":
-            return [tag_batch(str(model), piece, output_format, splitter, linker, negation, sections) for piece in pieces]
+            return [tag_batch(str(model), piece, *options) for piece in pieces]
         from joblib import Parallel, delayed, parallel_config
 
         with parallel_config(backend=self.backend, n_jobs=-1 if self.backend == "dask" else self.n_jobs):
-            return Parallel()(delayed(tag_batch)(str(model), piece, output_format, splitter, linker, negation, sections)
-                              for piece in pieces)
+            return Parallel()(delayed(tag_batch)(str(model), piece, *options) for piece in pieces)
 
     def close(self) -> None:
         if self.client is not None:
