@@ -113,6 +113,13 @@ def test_the_model_records_the_notes_splitter_and_the_commands_cut_the_note_by_i
     assert by_notes != [(e.start, e.end, e.type, e.text) for e in tag_text(tagger, note, splitter="abstract")]
 
 
+def test_the_confident_output_keeps_the_entities_scored_at_least_its_threshold(quickstart):
+    work, entities, _ = quickstart
+    confident = [json.loads(line) for line in (work / "confident.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert confident == [e for e in entities if e["score"] >= 0.9]
+    assert 0 < len(confident) < len(entities)
+
+
 def test_the_folder_output_matches_the_text_output(quickstart, note):
     work, entities, printed = quickstart
     (record,) = [json.loads(line) for line in (work / "notes.jsonl").read_text(encoding="utf-8").splitlines()]
