@@ -75,6 +75,16 @@ def test_bad_piped_input_is_named_and_writes_nothing(model, tmp_path, tmp, fmt, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tmp"] and list(tmp.iterdir()) == []
 
 
+@pytest.mark.parametrize("args", [["tag", "--input-format", "jsonl"], ["tag", "--input-format", "text"], ["explain", "--input", "-"]])
+def test_a_closed_standard_input_is_a_one_line_error(model, args):
+    verb, *rest = args
+    done = subprocess.run(f'"{sys.executable}" -m crfner {verb} "{model}" {" ".join(rest)} -q <&-', shell=True,
+                          capture_output=True, check=False)
+    error = done.stderr.decode().strip()
+    assert done.returncode == 2 and error.startswith(f"crfner {verb}: error: standard input is closed"), error
+    assert "\n" not in error
+
+
 def test_restart_with_piped_input_is_refused(model, tmp):
     done = _crfner(["tag", model, "--input-format", "text", "--restart", "-o", "x.jsonl"], b"pain\n", tmp)
     assert done.returncode == 2 and "standard input has nothing to resume" in done.stderr.decode()

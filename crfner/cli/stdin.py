@@ -27,6 +27,9 @@ def standard_input_as(name: str, stream: bool = False) -> Iterator[str]:
     of lines reads each as it comes (documents a producer writes are tagged while it runs). An
     error raised in the block that names the file names standard input instead (its line kept),
     and the temporary folder goes however the block ends."""
+    if sys.stdin is None:  # started with standard input closed (<&-)
+        raise CrfnerError("standard input is closed, so there is nothing to read; give an input file or folder, "
+                          "or pipe the input in")
     if stream and os.path.exists(DEV_STDIN):
         with _named_as_standard_input(DEV_STDIN):
             yield DEV_STDIN
