@@ -87,6 +87,19 @@ def test_the_splitter_left_unset_is_the_one_the_model_records(fitted, tmp_path):
     assert sink.getvalue() == by_notes
 
 
+def test_an_output_that_is_a_folder_is_refused_by_name(model, inputs, tmp_path, capsys):
+    from crfner.cli import main
+
+    (tmp_path / "out").mkdir()
+    with pytest.raises(CrfnerError, match=r"out: is a folder; the output of jsonl records is a file"):
+        tag_files(model, inputs, tmp_path / "out", progress=False)
+    for args in ([str(inputs), "--input-format", "jsonl"], ["--text", "Cisplatin caused nephrotoxicity."]):
+        assert main(["tag", str(model), *args, "-o", str(tmp_path / "out"), "-q"]) == 2
+        assert capsys.readouterr().err.strip() == (f"crfner tag: error: {tmp_path / 'out'}: is a folder; -o names the output "
+                                                   "file (only --output-format brat writes a folder, and a new one)")
+    assert list((tmp_path / "out").iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out"]
+
+
 def test_processes_give_the_same_bytes(model, inputs, tmp_path):
     tag_files(model, inputs, tmp_path / "one.jsonl", chunk_size=10, progress=False)
     tag_files(model, inputs, tmp_path / "two.jsonl", n_jobs=2, chunk_size=10, progress=False)

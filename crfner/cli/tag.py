@@ -86,6 +86,9 @@ def add_parser(verbs) -> None:
 
 
 def run(args) -> int:
+    if args.output not in (None, "-") and os.path.isdir(args.output) and args.output_format != "brat":
+        raise usage(f"{args.output}: is a folder; -o names the output file (only --output-format brat writes a folder, "
+                    "and a new one)")
     args.negation = negation_option(args)  # True, False, or the types it is limited to
     if args.input_format is None and args.text is None and args.input != "-":
         detected = _document_format(args.input)  # a folder of .txt notes, or a CSV file of them: never token input

@@ -221,6 +221,8 @@ def tag_files(
                                min_score)
     linker = _checked_linker(linker)
     input_path, output = Path(input_path), Path(output)
+    if output.is_dir() and output_format != "brat":
+        raise CrfnerError(f"{output}: is a folder; the output of {output_format} records is a file (only BRAT output is a folder)")
     input_format = input_format or detect_format(input_path)
     encoding = check_encoding(encoding)
     documents = read_documents(input_path, input_format, encoding, unescape, id_column, text_column)
