@@ -261,7 +261,7 @@ def test_an_unfitted_linker_cannot_be_saved(tmp_path):
 def test_damaged_linkers_are_refused_in_one_line(linker, tmp_path):
     saved = tmp_path / "linker"
     linker.save(saved)
-    with pytest.raises(ModelFileError, match="no such model directory"):
+    with pytest.raises(ModelFileError, match=r"no such model directory \(expected a concept linker\)"):
         Linker.load(tmp_path / "missing")
     (saved / "tables.json").write_bytes(b"[]" + (saved / "tables.json").read_bytes()[2:])
     with pytest.raises(ModelFileError, match="tables.json"):

@@ -197,7 +197,7 @@ def test_a_bad_model_path_is_crfners_one_line_error(tmp_path):
     missing = tmp_path / "no-model"
     with pytest.raises(crfner.ModelFileError) as caught:
         pipeline(str(missing))
-    assert str(caught.value) == f"{missing}: no such model directory"
+    assert str(caught.value) == f"{missing}: no such model directory (expected a CRF model)"
     (tmp_path / "empty").mkdir()
     with pytest.raises(crfner.ModelFileError, match="empty") as caught:
         pipeline(str(tmp_path / "empty"))

@@ -81,7 +81,7 @@ def read_metadata_file(path: str | os.PathLike, fmt: str, format_version: int, r
     JSON, its format (``fmt``), a version this crfner reads, and the ``required`` keys."""
     path = Path(path)
     if not path.exists():
-        raise ModelFileError(f"{path}: no such model directory")
+        raise ModelFileError(f"{path}: no such model directory (expected {KINDS[fmt][0]})")
     if not path.is_dir():
         raise ModelFileError(f"{path}: not a model directory (expected a folder holding {METADATA_FILE})")
     meta_path = path / METADATA_FILE
