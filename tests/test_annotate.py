@@ -44,22 +44,25 @@ def test_entities_slice_back_and_are_found(fitted):
     assert any(e.text == "Cisplatin" and e.type == "Chemical" for e in entities)
 
 
-def test_one_pass_agrees_with_predict_and_predict_marginals(fitted):
+def test_one_pass_agrees_with_predict_and_predict_scored(fitted):
+    """A CRFTagger's entity scores are its entities' probabilities (predict_scored); an
+    estimator with only predict and predict_marginals gets the mean of its tags' marginals."""
     token_sentences = sentences(TEXT)
     X = [[t.text for t in s] for s in token_sentences]
-    tags, marginals = fitted.predict(X), fitted.predict_marginals(X)
+    tags, marginals, scored = fitted.predict(X), fitted.predict_marginals(X), fitted.predict_scored(X)
     expected = []
-    for tokens, sentence_tags, sentence_marginals in zip(token_sentences, tags, marginals):
+    for tokens, sentence_tags, sentence_marginals, (_, scores) in zip(token_sentences, tags, marginals, scored):
         for span in tags_to_spans(sentence_tags):
             probabilities = [sentence_marginals[i][sentence_tags[i]] for i in range(span.start, span.end)]
             start, end = tokens[span.start].start, tokens[span.end - 1].end
-            expected.append((start, end, span.type, sum(probabilities) / len(probabilities)))
+            expected.append((start, end, span.type, scores[span.start], sum(probabilities) / len(probabilities)))
     got = tag_text(fitted, TEXT)
     assert [(e.start, e.end, e.type) for e in got] == [x[:3] for x in expected]
     assert [e.score for e in got] == pytest.approx([x[3] for x in expected])
     public = tag_text(PublicOnly(fitted), TEXT)
     assert [(e.start, e.end, e.type, e.text) for e in public] == [(e.start, e.end, e.type, e.text) for e in got]
-    assert [e.score for e in public] == pytest.approx([e.score for e in got])
+    assert [e.score for e in public] == pytest.approx([x[4] for x in expected])
+    assert [e.score for e in public] != pytest.approx([e.score for e in got])  # two different scores
 
 
 def test_blank_text_has_no_entities(fitted):

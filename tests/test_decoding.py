@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 
 from crfner import CRFTagger, ModelFileError
-from crfner.crf.decoding import CRFWeights, marginals, viterbi
+from crfner.crf.decoding import CRFWeights, marginals, paths_and_entity_scores, viterbi
+from crfner.crf.entity_scores import EntityLabels
+from crfner.schemes import tags_to_spans
 from conftest import crfsuite_tagger
 
 
@@ -111,13 +113,28 @@ def test_marginals_equal_crfsuites(which, bio, fitted, small_devel):
         np.testing.assert_allclose([[p[label] for label in labels] for p in row], expected, rtol=0, atol=1e-6)
 
 
-def test_predict_scored_gives_the_viterbi_tags_and_their_marginals(bio, small_devel):
+def test_predict_scored_gives_the_viterbi_tags_and_their_entities_probabilities(bio, small_devel):
+    """Outside entities each tag's marginal; inside, the entity's probability (exact by brute
+    force in test_entity_scores), the same as the public weights give it, for every token of
+    the entity, and at most the marginal of each of its I- tags, which the entity needs."""
     X, _ = small_devel
     X = list(X[:200]) + [[]]
     scored = bio.predict_scored(X)
     assert [tags for tags, _ in scored] == bio.predict(X)
-    for (tags, probabilities), row in zip(scored, bio.predict_marginals(X)):
-        assert probabilities == pytest.approx([p[tag] for tag, p in zip(tags, row)], abs=1e-12)
+    emissions = [bio.weights_.emissions(attributes) for attributes in bio.token_attributes(X)]
+    public = paths_and_entity_scores(emissions, bio.weights_.transition, EntityLabels.of(bio.classes_))
+    entities = 0
+    for (tags, probabilities), row, (_, expected) in zip(scored, bio.predict_marginals(X), public):
+        assert probabilities == pytest.approx(expected.tolist(), abs=1e-12)
+        spans = tags_to_spans(tags)
+        inside = {t for span in spans for t in range(span.start, span.end)}
+        assert [p for t, p in enumerate(probabilities) if t not in inside] == pytest.approx(
+            [row[t][tags[t]] for t in range(len(tags)) if t not in inside], abs=1e-12)
+        for span in spans:
+            entities += 1
+            assert len(set(probabilities[span.start : span.end])) == 1
+            assert all(probabilities[span.start] <= row[t][tags[t]] + 1e-12 for t in range(span.start + 1, span.end))
+    assert entities > 50
 
 
 def test_marginals_against_brute_force():

@@ -87,9 +87,18 @@ def paths_and_their_marginals(emissions: list[np.ndarray], transition: np.ndarra
     return _batched(emissions, transition, True, "path")
 
 
-def _batched(emissions: list[np.ndarray], transition: np.ndarray, paths: bool, probabilities) -> list[tuple]:
+def paths_and_entity_scores(emissions: list[np.ndarray], transition: np.ndarray, labels) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each sentence's best path and a score for each of its tokens: for a token of an entity
+    the probability of that entity (:mod:`crfner.crf.entity_scores`; ``labels``, its
+    :class:`~crfner.crf.entity_scores.EntityLabels`), for any other token its label's marginal.
+    A batch whose scaled recursion underflows gives every token its label's marginal."""
+    return _batched(emissions, transition, True, "entities", labels)
+
+
+def _batched(emissions: list[np.ndarray], transition: np.ndarray, paths: bool, probabilities, labels=None) -> list[tuple]:
     """(path or None, marginals or None) per sentence, in batches of similar length;
-    ``probabilities="path"`` gives only those of the path's labels."""
+    ``probabilities="path"`` gives only those of the path's labels, ``"entities"`` those with
+    each entity's tokens given the entity's probability."""
     out: list = [None] * len(emissions)
     n_labels = transition.shape[0]
     order = sorted(range(len(emissions)), key=lambda i: len(emissions[i]))
@@ -105,7 +114,9 @@ def _batched(emissions: list[np.ndarray], transition: np.ndarray, paths: bool, p
         for b, i in enumerate(batch):
             scores[b, : lengths[b]] = emissions[i]
         best = _viterbi_batch(scores, lengths, transition) if paths else None
-        if probabilities == "path":
+        if probabilities == "entities":
+            marginal = _entity_scores(scores, lengths, transition, best, labels)
+        elif probabilities == "path":
             marginal = np.take_along_axis(_marginals(scores, lengths, transition), best[:, :, None], axis=2)[:, :, 0]
         elif probabilities:
             inside = (np.arange(longest)[None, :] < lengths[:, None])[:, :, None]  # past a sentence's end: padding
@@ -114,6 +125,17 @@ def _batched(emissions: list[np.ndarray], transition: np.ndarray, paths: bool, p
             n = lengths[b]
             out[i] = (best[b, :n] if paths else None, marginal[b, :n] if probabilities else None)
     return out
+
+
+def _entity_scores(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarray, best: np.ndarray, labels) -> np.ndarray:
+    """:func:`paths_and_entity_scores` for one padded batch."""
+    from .entity_scores import entity_token_scores
+
+    tables = scaled_tables(scores, lengths, transition)
+    if tables is None:  # scores far outside trained weights: the marginals, in log space
+        return np.take_along_axis(np.exp(_log_marginals(scores, lengths, transition)), best[:, :, None], axis=2)[:, :, 0]
+    on_path = np.take_along_axis(tables.forward * tables.backward, best[:, :, None], axis=2)[:, :, 0]
+    return entity_token_scores(tables, lengths, best, labels, on_path)
 
 
 def _viterbi_batch(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarray) -> np.ndarray:
@@ -151,7 +173,30 @@ def _marginals(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarray) 
     array operations of the log-sum-exp form. Should a normaliser still underflow (score gaps
     of about 700 nats, far outside trained weights), the batch is redone in log space.
     """
-    size, longest, n_labels = scores.shape
+    tables = scaled_tables(scores, lengths, transition)
+    if tables is None:
+        return np.exp(_log_marginals(scores, lengths, transition))
+    return tables.forward * tables.backward
+
+
+@dataclass
+class ScaledTables:
+    """The scaled forward-backward tables of a padded batch (see :func:`scaled_tables`)."""
+
+    weights: np.ndarray  # exp(transition - its maximum)
+    emit: np.ndarray  # exp(scores - each token's maximum)
+    forward: np.ndarray
+    backward: np.ndarray
+    norm: np.ndarray
+
+
+def scaled_tables(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarray) -> ScaledTables | None:
+    """The forward and backward tables of a padded batch by CRFsuite's scaled recursion, or
+    None should a normaliser underflow (see :func:`_marginals`). ``forward[b, t, j]`` is the
+    weight of the paths over tokens 0..t ending in label j and ``backward[b, t, i]`` that of the
+    paths over tokens t+1..end from label i, each divided by the norms of its tokens, so that
+    their product is a probability; ``backward`` is one at and past a sentence's end."""
+    size, longest, _ = scores.shape
     weights = np.exp(transition - transition.max())
     weights_back = np.ascontiguousarray(weights.T)
     emit = np.exp(scores - scores.max(axis=2, keepdims=True))
@@ -168,15 +213,14 @@ def _marginals(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarray) 
             forward[:, t] = step / total[:, None]
     inside = np.arange(longest)[None, :] < lengths[:, None]
     if not (np.isfinite(norm) & (norm > 0))[inside].all():
-        return np.exp(_log_marginals(scores, lengths, transition))
+        return None
     # backward[b, t]: the same for tokens t+1..end starting from each label, divided by the
-    # following tokens' norms; one at and past a sentence's end. Then forward * backward is
-    # each label's probability.
+    # following tokens' norms; one at and past a sentence's end.
     backward = np.ones_like(emit)
     for t in range(longest - 2, -1, -1):
         following = ((emit[:, t + 1] * backward[:, t + 1]) @ weights_back) / norm[:, t + 1, None]
         backward[:, t] = np.where((t < lengths - 1)[:, None], following, 1.0)
-    return forward * backward
+    return ScaledTables(weights, emit, forward, backward, norm)
 
 
 def _log_marginals(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarray) -> np.ndarray:

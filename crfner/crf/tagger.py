@@ -18,7 +18,8 @@ from ..featurize.emissions import EmissionScorer
 from ..featurize.featureset import FeatureSet, load_feature_set
 from ..featurize.parallel import document_groups, featurize_many, paused_gc
 from ..text import LONE_SURROGATE, encodable
-from .decoding import CRFWeights, marginals, paths_and_their_marginals, viterbi
+from .decoding import CRFWeights, marginals, paths_and_entity_scores, paths_and_their_marginals, viterbi
+from .entity_scores import EntityLabels
 from .modelfile import load_consistently, read_model_dir, write_model_dir
 from .training import (
     FALLBACK_TRAINING, REGULARISED, check_tags, check_tokens, check_training_params, data_hash, train_crfsuite,
@@ -160,6 +161,7 @@ class CRFTagger(BaseEstimator):
         # Features the model has no weight for cannot change a tag; leaving them out saves time.
         self._featurizer = self.feature_set_.featurizer(self.resources_, frozenset(weights.attributes))
         self._scorer = EmissionScorer(self._featurizer, weights)
+        self._entity_labels = EntityLabels.of(self.classes_)  # None for labels other than O, B-, I-
 
     def _check_fitted(self) -> None:
         if getattr(self, "weights_", None) is None:
@@ -194,8 +196,11 @@ class CRFTagger(BaseEstimator):
                 self._decode(X, documents, "marginals")]
 
     def predict_scored(self, X, *, documents=None) -> list[tuple[list[str], list[float]]]:
-        """For each token list, its Viterbi tags and the marginal probability of each tag
-        (what raw-text tagging needs for entity scores; ``documents`` as in :meth:`predict`)."""
+        """For each token list, its Viterbi tags and a score for each tag (what raw-text tagging
+        needs for entity scores; ``documents`` as in :meth:`predict`): for a token of an entity
+        the probability the CRF gives that entity, exactly its tokens and type
+        (:mod:`crfner.crf.entity_scores`), for a token outside the marginal probability of its
+        ``O``; for labels other than IOB2's, each tag's marginal probability."""
         self._check_fitted()
         return self._decode(X, documents, "both")
 
@@ -218,7 +223,9 @@ class CRFTagger(BaseEstimator):
             if not batch:
                 return
             emissions = scorer.scores([X[i] for i in batch], extras)
-            if want == "both":
+            if want == "both" and self._entity_labels is not None:
+                paths, probabilities = zip(*paths_and_entity_scores(emissions, transition, self._entity_labels))
+            elif want == "both":
                 paths, probabilities = zip(*paths_and_their_marginals(emissions, transition))
             else:
                 paths = viterbi(emissions, transition) if want == "tags" else None
