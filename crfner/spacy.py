@@ -31,8 +31,8 @@ at headings, list items and line breaks (:func:`crfner.text.note_sentences`), so
 crosses two list items; ``"abstract"`` is the corpora's own; unset (None), it is the one the
 model records it learned from (``crfner train --input-format ... --splitter``), else ``"abstract"``.
 
-Each entity crfner added carries its score (the mean marginal probability of its tokens'
-tags, :mod:`crfner.tagging.annotate`) in ``span._.crfner_score``; other spans have ``None``.
+Each entity crfner added carries its score (the probability the CRF gives the entity, exactly
+its tokens and type, :mod:`crfner.tagging.annotate`) in ``span._.crfner_score``; other spans have ``None``.
 ``nlp.pipe`` tags ``batch_size`` documents in one model pass. The pipeline refers to the
 model by its path (``nlp.to_disk`` does not copy it).
 

@@ -57,8 +57,8 @@ def add_parser(verbs) -> None:
                     "(crfner.assertion); documents: the same fields in jsonl, csv or spreadsheet output, a "
                     "Negated attribute in brat output")
     p.add_argument("--min-score", type=share, metavar="SCORE",
-                   help="raw text (--text, document input): write only the entities whose score (the mean marginal "
-                        "probability of their tags) is at least SCORE, from 0 to 1, trading recall for precision "
+                   help="raw text (--text, document input): write only the entities whose score (the probability "
+                        "the model gives the entity, exactly its span and type) is at least SCORE, from 0 to 1, trading recall for precision "
                         "(see the README's scores section for what each threshold gives)")
     p.add_argument("--sections", action="store_true",
                    help="raw text (--text, document input): give each entity the known section of the note it falls "

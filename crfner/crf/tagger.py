@@ -279,7 +279,7 @@ class CRFTagger(BaseEstimator):
     def tag_text(self, text: str, *, splitter: str | None = None, linker=None, min_score: float | None = None) -> list:
         """Entities in raw text: sentences split and tokenised as the corpora were, each entity
         an ``Entity(start, end, type, text, score)`` with ``text[start:end] == entity.text``
-        and the score its tokens' mean marginal probability. ``splitter="notes"`` splits a
+        and the score the probability the CRF gives it. ``splitter="notes"`` splits a
         clinical note at its headings, list items and line breaks instead; None (the default)
         takes the splitter recorded in the model, else ``"abstract"``; a fitted
         ``linker`` (:class:`crfner.link.Linker`) sets each entity's concept ``identifier``;

@@ -161,8 +161,8 @@ def render_html(explanation, title: str = "crfner: entities and why") -> str:
         f"<style>{CSS}{colours}</style></head><body>"
         f"<h1>{esc(title)}</h1>"
         f'<p class="note">Feature set {esc(fs.get("name"))} (version {esc(fs.get("version"))}); '
-        f"{len(explanation.entities)} entities. Each number beside an entity is its score, the mean "
-        "marginal probability of its tags. Click an entity to see, at each of its tokens, the features "
+        f"{len(explanation.entities)} entities. Each number beside an entity is its score, the "
+        "probability the model gives the entity, exactly its tokens and type. Click an entity to see, at each of its tokens, the features "
         "and transitions that make its label beat the best other label; the terms add up to the margin.</p>"
         f'<div class="legend">Entity types: {legend}</div>'
         f'<div class="text" id="text">{_highlighted(explanation, classes)}</div>'

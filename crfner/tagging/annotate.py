@@ -2,9 +2,12 @@
 a CRFTagger, or any estimator with ``predict`` and ``predict_marginals``), and give the
 entities back as character spans of the text.
 
-An entity's ``score`` is the mean, over its tokens, of the CRF's marginal probability of the
-tag it was given (``B-X`` on the first token, ``I-X`` on the others): 1.0 when the model has
-no doubt, lower when another labelling of those tokens was also likely.
+An entity's ``score`` is the mean, over its tokens, of the per-token scores the tagger's
+``predict_scored`` gives: for a :class:`~crfner.CRFTagger`, the probability the CRF gives the
+entity, exactly its tokens and type (:mod:`crfner.crf.entity_scores`), which each of its tokens
+carries; for an estimator with only ``predict`` and ``predict_marginals``, the marginal
+probability of each token's tag. 1.0 when the model has no doubt, lower when another
+labelling of those tokens, or one that cuts the entity shorter or runs it longer, was also likely.
 
 Given a fitted ``linker`` (a :class:`crfner.link.Linker`), each entity also gets a concept id
 (``identifier``, None when the linker finds none) and the linker's ``link_score``; a batch of
@@ -216,7 +219,7 @@ def tag_text(tagger, text: str, passages: Sequence[tuple[int, int]] | None = Non
 
 def check_min_score(min_score) -> None:
     """Raise ValueError unless ``min_score`` is None or a number from 0 to 1: the least score
-    (mean marginal probability) an entity must have to be reported."""
+    an entity must have to be reported."""
     if min_score is None:
         return
     if isinstance(min_score, bool) or not isinstance(min_score, (int, float)) or not 0 <= min_score <= 1:
