@@ -21,7 +21,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from crfner.atomic import atomic_open
 from crfner.benchmark.machine import git_state
 
 # Tags a corpus's test documents as raw text with a saved model; prints the best time.
@@ -85,14 +84,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{corpus}: after/before {row['after_over_before_median']} ({row['ratios']})", file=sys.stderr)
         rows.append(row)
     command = "python benchmarks/entity_score_speed.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    result = {"what": __doc__.split("\n\n")[0].replace("\n", " "), "command": command, "code": git_state(),
-              "before": git_state(args.before), "rounds": args.rounds, "repeats": args.repeats, "rows": rows}
-    if args.out:
-        with atomic_open(args.out) as handle:
-            json.dump(result, handle, indent=1)
-            handle.write("\n")
-    else:
-        json.dump(result, sys.stdout, indent=1)
+    from corpus_models import write_result
+
+    write_result({"what": __doc__.split("\n\n")[0].replace("\n", " "), "command": command, "code": git_state(),
+                  "before": git_state(args.before), "rounds": args.rounds, "repeats": args.repeats, "rows": rows}, args.out)
     return 0
 
 

@@ -22,17 +22,12 @@ chooses nothing.
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
-import sys
 import time
 from dataclasses import replace
 from itertools import pairwise
 
 import crfner
-from crfner.atomic import atomic_open
-from crfner.benchmark.machine import git_state
 from crfner.corpora.clinical import split_documents
 from crfner.tagging.annotate import model_splitter, tag_documents
 
@@ -130,30 +125,16 @@ def run(corpus: str, model_dir: str, data_dir: str) -> dict:
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    from corpus_models import add_corpus_models, corpus_models
+def _report(corpus: str, row: dict) -> str:
+    return "\n".join(f"{corpus} {split}: calibration error {row[split]['calibration_error']}, scores >= 0.95: "
+                     f"{row[split]['bins'][-1]['entities']} entities, {row[split]['bins'][-1]['strict_right']} right"
+                     for split in ("devel", "test"))
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    add_corpus_models(parser)
-    parser.add_argument("--out", help="write the results here as JSON")
-    args = parser.parse_args(argv)
-    command = "python benchmarks/score_calibration.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    rows = []
-    for corpus, model_dir in corpus_models(args):
-        row = run(corpus, model_dir, args.data_dir)
-        for split in ("devel", "test"):
-            best = row[split]["bins"][-1]
-            print(f"{corpus} {split}: calibration error {row[split]['calibration_error']}, scores >= 0.95: "
-                  f"{best['entities']} entities, {best['strict_right']} right", file=sys.stderr)
-        rows.append({**row, "command": command})
-    result = {"what": __doc__.split("\n\n")[0].replace("\n", " "), "code": git_state(), "rows": rows}
-    if args.out:
-        with atomic_open(args.out) as handle:
-            json.dump(result, handle, indent=1)
-            handle.write("\n")
-    else:
-        json.dump(result, sys.stdout, indent=1)
-    return 0
+
+def main(argv: list[str] | None = None) -> int:
+    from corpus_models import main_over_models
+
+    return main_over_models(__doc__, "score_calibration.py", argv, run, _report)
 
 
 if __name__ == "__main__":

@@ -20,9 +20,6 @@ from wrong ones, the Brier score, and the share right among the entities at 0.9 
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from itertools import pairwise
 
 import numpy as np
@@ -30,8 +27,6 @@ from scipy.special import logsumexp
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
 import crfner
-from crfner.atomic import atomic_open
-from crfner.benchmark.machine import git_state
 from crfner.schemes import tags_to_spans
 
 BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0)
@@ -122,30 +117,19 @@ def run(corpus: str, model_dir: str, data_dir: str) -> dict:
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    from corpus_models import add_corpus_models, corpus_models
+def _report(corpus: str, row: dict) -> str:
+    lines = []
+    for split in ("devel", "test"):
+        a, b = row[split]["mean_marginal"], row[split]["span_probability"]
+        lines.append(f"{corpus} {split}: calibration error {a['calibration_error']} -> {b['calibration_error']}, "
+                     f"ROC AUC {a['roc_auc']} -> {b['roc_auc']}, Brier {a['brier']} -> {b['brier']}")
+    return "\n".join(lines)
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    add_corpus_models(parser)
-    parser.add_argument("--out", help="write the results here as JSON")
-    args = parser.parse_args(argv)
-    command = "python benchmarks/span_confidence.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    rows = []
-    for corpus, model_dir in corpus_models(args):
-        row = run(corpus, model_dir, args.data_dir)
-        for split in ("devel", "test"):
-            a, b = row[split]["mean_marginal"], row[split]["span_probability"]
-            print(f"{corpus} {split}: calibration error {a['calibration_error']} -> {b['calibration_error']}, "
-                  f"ROC AUC {a['roc_auc']} -> {b['roc_auc']}, Brier {a['brier']} -> {b['brier']}", file=sys.stderr)
-        rows.append({**row, "command": command})
-    result = {"what": __doc__.split("\n\n")[0].replace("\n", " "), "code": git_state(), "rows": rows}
-    if args.out:
-        with atomic_open(args.out) as handle:
-            json.dump(result, handle, indent=1)
-            handle.write("\n")
-    else:
-        json.dump(result, sys.stdout, indent=1)
-    return 0
+
+def main(argv: list[str] | None = None) -> int:
+    from corpus_models import main_over_models
+
+    return main_over_models(__doc__, "span_confidence.py", argv, run, _report)
 
 
 if __name__ == "__main__":
