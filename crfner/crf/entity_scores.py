@@ -15,12 +15,8 @@ calibrated and better at telling right entities from wrong (``benchmarks/span_co
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from .decoding import ScaledTables
 
 __all__ = ["EntityLabels", "entity_token_scores"]
 
@@ -61,10 +57,12 @@ class EntityLabels:
         return cls(np.array(kind), np.array(type_of), begin, inside)
 
 
-def entity_token_scores(tables: ScaledTables, lengths: np.ndarray, paths: np.ndarray, labels: EntityLabels,
+def entity_token_scores(tables, lengths: np.ndarray, paths: np.ndarray, labels: EntityLabels,
                         path_marginals: np.ndarray) -> np.ndarray:
     """``path_marginals[b, t]`` (the marginal of each token's label on ``paths``, a padded
-    batch) with each token of an entity of a path given that entity's probability instead."""
+    batch) with each token of an entity of a path given that entity's probability instead;
+    ``tables`` are the batch's :class:`crfner.crf.decoding.ScaledTables` (this module imports
+    nothing from the decoder, which calls it)."""
     _, longest = paths.shape
     valid = np.arange(longest)[None, :] < lengths[:, None]
     kind, kinds_type = labels.kind[paths], labels.type_of[paths]
@@ -86,7 +84,7 @@ def entity_token_scores(tables: ScaledTables, lengths: np.ndarray, paths: np.nda
     return out
 
 
-def _probabilities(tables: ScaledTables, lengths, b, s, e, entity_type, labels: EntityLabels) -> np.ndarray:
+def _probabilities(tables, lengths, b, s, e, entity_type, labels: EntityLabels) -> np.ndarray:
     """The probability of each entity (sentence ``b``, tokens ``s``..``e``, ``entity_type``)."""
     weights, emit, forward, backward, norm = tables.weights, tables.emit, tables.forward, tables.backward, tables.norm
     first, inner = labels.begin[entity_type], labels.inside[entity_type]
