@@ -174,18 +174,6 @@ def evaluate_on(tagger, args) -> None:
         print(f"\n{args.corpus} {split}: strict micro-F1 {scores.f1:.4f}\n{scores}")
 
 
-def _metadata(model) -> dict:
-    """A model directory's ``crfner.json``, read without loading the model (which is slower, and
-    which says what is wrong with a damaged one); empty if it cannot be read as an object."""
-    import json
-    from pathlib import Path
-
-    try:
-        metadata = json.loads((Path(model) / "crfner.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return metadata if isinstance(metadata, dict) else {}
-
 
 def splitter_for(args) -> str:
     """The sentence splitter for raw text: ``--splitter``, else the one the model records
@@ -229,7 +217,9 @@ def negation_option(args) -> bool | tuple[str, ...]:
     types = tuple(dict.fromkeys(t.strip() for t in args.negation_types.split(",") if t.strip()))
     if not types:
         raise usage("--negation-types names no type")
-    labels = _metadata(args.model).get("labels")
+    from ..crf.modelfile import saved_metadata
+
+    labels = saved_metadata(args.model).get("labels")
     if not isinstance(labels, list):
         return types  # loading the model says what is wrong with it
     from ..schemes import entity_types

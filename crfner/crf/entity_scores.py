@@ -99,9 +99,11 @@ def _probabilities(tables, lengths, b, s, e, entity_type, labels: EntityLabels) 
     open_inner = np.where(s == 0, forward[b, s, inner_at], into_inner * emit[b, s, inner_at] / norm[b, s])
     open_inner = np.where(has_inner, open_inner, 0.0)
     # through tokens s+1..e, all I-T: log of each token's factor, summed by a cumulative sum
-    ratio = np.log(np.maximum(emit / norm[:, :, None], _TINY))
+    # (over the I- labels only, a column per entity type)
+    inner_of_type = np.where(labels.inside >= 0, labels.inside, 0)
+    ratio = np.log(np.maximum(emit[:, :, inner_of_type] / norm[:, :, None], _TINY))
     summed = np.cumsum(ratio, axis=1)
-    through = np.exp(summed[b, e, inner_at] - summed[b, s, inner_at])
+    through = np.exp(summed[b, e, entity_type] - summed[b, s, entity_type])
     stay = weights[inner_at, inner_at]
     longer = (open_first * np.where(has_first, weights[first_at, inner_at], 0.0) + open_inner * stay) * through * (
         stay ** np.maximum(e - s - 1, 0))

@@ -76,6 +76,17 @@ KINDS = {"crfner-model": ("a CRF model", "CRFTagger.load"), "crfner-transformer"
          "crfner-linker": ("a concept linker", "Linker.load")}
 
 
+def saved_metadata(path: str | os.PathLike) -> dict:
+    """A model directory's ``crfner.json``, read without loading or checking the model (which is
+    slower, and which says what is wrong with a damaged one); empty if it cannot be read as a
+    JSON object. For the few fields a command reads before it loads the model."""
+    try:
+        metadata = json.loads((Path(path) / METADATA_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return metadata if isinstance(metadata, dict) else {}
+
+
 def read_metadata_file(path: str | os.PathLike, fmt: str, format_version: int, required: tuple[str, ...]) -> dict:
     """The checks every crfner model directory shares: the folder, its ``crfner.json`` as
     JSON, its format (``fmt``), a version this crfner reads, and the ``required`` keys."""

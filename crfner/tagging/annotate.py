@@ -18,9 +18,7 @@ similarity search runs once per type for the batch.
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from ..corpora.documents import Document, Mention
@@ -158,11 +156,9 @@ def saved_model_splitter(model_dir, splitter: str | None = None) -> str:
 def recorded_splitter(model_dir) -> str | None:
     """``training.splitter`` in a saved model's ``crfner.json``; None when it records none or
     the file cannot be read (loading the model says what is wrong with it)."""
-    try:
-        metadata = json.loads((Path(model_dir) / "crfner.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    training = metadata.get("training") if isinstance(metadata, dict) else None
+    from ..crf.modelfile import saved_metadata
+
+    training = saved_metadata(model_dir).get("training")
     splitter = training.get("splitter") if isinstance(training, dict) else None
     return splitter if isinstance(splitter, str) and splitter in SPLITTERS else None
 
