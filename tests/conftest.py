@@ -62,6 +62,32 @@ def fitted(small_train):
     return crfner.CRFTagger(max_iterations=50).fit(X, y, corpus="bc5cdr:train[:800]")
 
 
+@pytest.fixture(scope="session")
+def model(fitted, tmp_path_factory):
+    """``fitted`` saved once as a model directory, for the tests of commands and files; they
+    read it and never write into it."""
+    return fitted.save(tmp_path_factory.mktemp("fitted") / "model")
+
+
+def cdr_test_documents(data_dir: Path, count: int) -> list:
+    """The first ``count`` documents of BC5CDR's PubTator test file."""
+    from itertools import islice
+
+    from crfner.corpora.pubtator import read_pubtator
+
+    return list(islice(read_pubtator(data_dir / "pubtator" / "CDR_TestSet.PubTator.txt"), count))
+
+
+@pytest.fixture()
+def inputs(tmp_path, documents):
+    """The test module's ``documents`` as a JSON Lines file."""
+    from crfner.corpora.jsonl import write_jsonl
+
+    path = tmp_path / "in.jsonl"
+    write_jsonl(documents, path)
+    return path
+
+
 def interrupt_batch_tagging(monkeypatch, call: int) -> None:
     """Make batch tagging stop, as an interrupt (Ctrl-C) would, when it is about to tag its
     ``call``-th chunk; the chunks before are tagged and recorded as usual."""

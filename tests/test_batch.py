@@ -10,10 +10,9 @@ import signal
 import subprocess
 import sys
 import time
-from itertools import islice
 
 import pytest
-from conftest import interrupt_batch_tagging
+from conftest import cdr_test_documents, interrupt_batch_tagging
 
 from crfner.corpora.jsonl import read_jsonl, write_jsonl
 from crfner.corpora.pubtator import read_pubtator
@@ -22,20 +21,8 @@ from crfner.tagging.batch import tag_files
 
 
 @pytest.fixture(scope="module")
-def model(fitted, tmp_path_factory):
-    return fitted.save(tmp_path_factory.mktemp("batch") / "model")
-
-
-@pytest.fixture(scope="module")
 def documents(data_dir):
-    return list(islice(read_pubtator(data_dir / "pubtator" / "CDR_TestSet.PubTator.txt"), 40))
-
-
-@pytest.fixture()
-def inputs(tmp_path, documents):
-    path = tmp_path / "in.jsonl"
-    write_jsonl(documents, path)
-    return path
+    return cdr_test_documents(data_dir, 40)
 
 
 def _ids(path):

@@ -11,32 +11,19 @@ import os
 import subprocess
 import sys
 import time
-from itertools import islice
 
 import pytest
+from conftest import cdr_test_documents
 
 from crfner.cli import main
 from crfner.corpora.jsonl import read_jsonl, write_jsonl
-from crfner.corpora.pubtator import read_pubtator
 from crfner.errors import CrfnerError
 from crfner.tagging.batch import tag_files
 
 
 @pytest.fixture(scope="module")
-def model(fitted, tmp_path_factory):
-    return fitted.save(tmp_path_factory.mktemp("hardening") / "model")
-
-
-@pytest.fixture(scope="module")
 def documents(data_dir):
-    return list(islice(read_pubtator(data_dir / "pubtator" / "CDR_TestSet.PubTator.txt"), 12))
-
-
-@pytest.fixture()
-def inputs(tmp_path, documents):
-    path = tmp_path / "in.jsonl"
-    write_jsonl(documents, path)
-    return path
+    return cdr_test_documents(data_dir, 12)
 
 
 def _one_line_error(err: str, *parts: str) -> None:

@@ -6,36 +6,22 @@ from __future__ import annotations
 import dataclasses
 import json
 import pathlib
-from itertools import islice
 
 import pytest
-from conftest import interrupt_batch_tagging
+from conftest import cdr_test_documents, interrupt_batch_tagging
 
 from crfner.cli import main
 from crfner.corpora.brat import format_ann, format_annotation_conf, read_brat, read_brat_attributes, write_brat
 from crfner.corpora.documents import Document, Mention
-from crfner.corpora.jsonl import read_jsonl, write_jsonl
-from crfner.corpora.pubtator import read_pubtator
+from crfner.corpora.jsonl import read_jsonl
 from crfner.errors import CrfnerError, DataFormatError
 from crfner.schemes import entity_types
 from crfner.tagging.batch import tag_files
 
 
 @pytest.fixture(scope="module")
-def model(fitted, tmp_path_factory):
-    return fitted.save(tmp_path_factory.mktemp("brat-output") / "model")
-
-
-@pytest.fixture(scope="module")
 def documents(data_dir):
-    return list(islice(read_pubtator(data_dir / "pubtator" / "CDR_TestSet.PubTator.txt"), 24))
-
-
-@pytest.fixture()
-def inputs(tmp_path, documents):
-    path = tmp_path / "in.jsonl"
-    write_jsonl(documents, path)
-    return path
+    return cdr_test_documents(data_dir, 24)
 
 
 def _records(path):

@@ -59,11 +59,6 @@ def test_any_ids_and_entity_texts_read_back_as_written(document_id, text, data):
     assert all(r[0] == clean(document_id) and len(r) == len(ENTITY_COLUMNS) for r in rows)
 
 
-@pytest.fixture(scope="module")
-def model(fitted, tmp_path_factory):
-    return fitted.save(tmp_path_factory.mktemp("table") / "model")
-
-
 @pytest.fixture()
 def inputs(tmp_path, data_dir):
     path = tmp_path / "in.jsonl"

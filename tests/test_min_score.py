@@ -21,11 +21,6 @@ TEXT = ("Cisplatin-induced nephrotoxicity and ototoxicity were seen after carbop
 
 
 @pytest.fixture(scope="module")
-def model(fitted, tmp_path_factory):
-    return fitted.save(tmp_path_factory.mktemp("min_score") / "model")
-
-
-@pytest.fixture(scope="module")
 def threshold(fitted):
     """The median score of the entities the model finds in TEXT: some fall below it, some do not."""
     scores = sorted(e.score for e in tag_text(fitted, TEXT))

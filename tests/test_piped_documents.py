@@ -14,11 +14,6 @@ import pytest
 NOTE = "HPI: 67 yo M with chest pain after cisplatin.\nMeds: aspirin 81 mg daily\n"
 
 
-@pytest.fixture(scope="module")
-def model(fitted, tmp_path_factory):
-    return fitted.save(tmp_path_factory.mktemp("piped") / "model")
-
-
 def _crfner(args, data: bytes, tmp) -> subprocess.CompletedProcess:
     """``crfner ARGS`` with ``data`` on standard input and its temporary files in ``tmp``."""
     return subprocess.run([sys.executable, "-m", "crfner", *map(str, args), "-q"], input=data, capture_output=True, check=False,
