@@ -58,6 +58,24 @@ def test_tag_output_scores_the_same_as_evaluate(model_dir, corpus_dir, tmp_path,
     assert _f1(capsys.readouterr().out) == pytest.approx(scores["f1"], abs=5e-5)
 
 
+def test_positional_arguments_may_follow_options(model_dir, corpus_dir, tmp_path, capsys):
+    """``crfner tag MODEL -q FILE`` and ``crfner evaluate MODEL --split test CORPUS`` read as
+    the same commands with the positionals first (plain argparse refused the second positional)."""
+    test_file = str(corpus_dir / "test.tsv")
+    assert main(["tag", str(model_dir), test_file, "-q", "-o", str(tmp_path / "first.conll")]) == 0
+    assert main(["tag", str(model_dir), "-q", "-o", str(tmp_path / "after.conll"), test_file]) == 0
+    assert (tmp_path / "after.conll").read_text() == (tmp_path / "first.conll").read_text() != ""
+    capsys.readouterr()
+    assert main(["evaluate", str(model_dir), str(corpus_dir), "--split", "test"]) == 0
+    first = capsys.readouterr().out
+    assert main(["evaluate", str(model_dir), "--split", "test", str(corpus_dir)]) == 0
+    assert capsys.readouterr().out == first and "micro avg" in first
+    # a word too many is still refused, in one line
+    with pytest.raises(SystemExit) as exit_:
+        main(["tag", str(model_dir), "-q", test_file, "extra"])
+    assert exit_.value.code == 2 and "unrecognized arguments: extra" in capsys.readouterr().err
+
+
 def test_registered_corpus_end_to_end(data_dir, tmp_path, capsys):
     model = tmp_path / "ncbi"
     assert main(["train", "ncbi_disease", "--data-dir", str(data_dir), "--out", str(model), "--max-iterations", "10", "-q"]) == 0

@@ -19,12 +19,29 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+class _VerbParser(_Parser):
+    """A verb's parser, which takes its positional arguments anywhere among the options
+    (``crfner tag MODEL --sections note.txt``): plain argparse gives the first positional all
+    the arguments it can take at once, so an optional ``input`` after an option was refused."""
+
+    _intermixing = False
+
+    def parse_known_args(self, args=None, namespace=None):
+        if self._intermixing:  # parse_known_intermixed_args parses through this method twice
+            return super().parse_known_args(args, namespace)
+        self._intermixing = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixing = False
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .. import __version__
 
     parser = _Parser(prog="crfner", description="Biomedical named-entity recognition with a linear-chain CRF.")
     parser.add_argument("--version", action="version", version=f"crfner {__version__}")
-    verbs = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser)
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=_VerbParser)
     for verb in VERBS:
         verb.add_parser(verbs)
     return parser

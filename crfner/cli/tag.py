@@ -22,8 +22,9 @@ def add_parser(verbs) -> None:
                                      "kept beside the predictions.")
     p.add_argument("model", help="model directory")
     p.add_argument("input", nargs="?", default="-", help="input file, or a folder of .txt notes (default: standard "
-                                                           "input, read whole before tagging; a raw-text note "
-                                                           "piped in is one document, named stdin)")
+                                                           "input; JSON Lines, PubTator and CSV are tagged as "
+                                                           "they come, a raw-text note piped in is read whole "
+                                                           "as one document, named stdin)")
     p.add_argument("--text", help="tag this raw text and print one JSON entity per line (start, end, type, text, score; "
                                   "with --linker, concept and concept_score)")
     p.add_argument("--input-format", choices=["conll", "sentences", *DOCUMENT_FORMATS], default=None,
