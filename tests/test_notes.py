@@ -485,12 +485,13 @@ def test_section_names_are_built_from_heads_and_qualifiers():
                  "To do",
                  # a discharge summary's and an operative note's form fields
                  "Attending", "Major Surgical or Invasive Procedure", "Transitional Issues", "24 Hour Events",
-                 "Activity Status", "Surgeon", "Assistant", "EBL", "Estimated blood loss"):
+                 "Activity Status", "Surgeon", "Assistant", "EBL", "Estimated blood loss",
+                 "PROCEDURES PERFORMED", "Operation performed", "Operations"):
         assert is_section_name(name), name
     # a problem-list heading names a problem, a vital sign or a test is for the tagger, a lone qualifier names nothing
     for name in ("Hypertension", "Chest pain", "Acute kidney injury", "Allergic reaction", "Blood Pressure", "MRI",
                  "Primary", "Chronic illness", "Discharge", "Medications 2", "Pathology", "Postoperative",
-                 "Mental status", "Family", "Code", "Pending"):
+                 "Mental status", "Family", "Code", "Pending", "Performed"):
         assert not is_section_name(name), name
     note = "Medications on transfer: aspirin\nChest Pain: resolved\nBlood Pressure: 120/80"
     assert [note[a:b] for a, b in known_heading_spans(note)] == ["Medications on transfer:"]

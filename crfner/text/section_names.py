@@ -154,7 +154,7 @@ SECTION_HEADS = frozenset(
     diagnoses diagnosis diet dispo disposition drains education events exam examination facility
     fhx finding findings followup follow-up history hpi hx impression indication indications
     instructions interpretation labs laboratory lines list medication medications meds mhx micro
-    microbiology note plan preamble problems procedure pshx radiology reactions recommendation
+    microbiology note operation operations plan preamble problems procedure procedures pshx radiology reactions recommendation
     recommendations recs reconciliation report results review service shx signature social specimen specimens
     studies summary technique tests triage values
     """.split()
@@ -166,7 +166,7 @@ SECTION_QUALIFIERS = frozenset(
     active admission admitting allergic and at attending brief by chief chronic clinical concise
     consulting current department discharge ed electronic emergency er fam family final for from
     gross home hospital identifying illness in interval issue last med medical
-    microscopic of on operative other outside overnight past pending pathologic pathology patient
+    microscopic of on operative other outside overnight past pending performed pathologic pathology patient
     pertinent physical post post-operative postoperative pre-operative preoperative present
     primary principal prior problem progress reason secondary sexual soc surgical system systems
     the this to transfer treatment underlying
