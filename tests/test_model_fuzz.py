@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 import crfner
+from crfner.crf.calibration import fit_score_calibration
 from crfner.crf.modelfile import METADATA_FILE
 
 COPIES = 200  # corrupted copies of each file
@@ -55,8 +56,8 @@ for number in range(first, len(cases)):
 
 @pytest.fixture(scope="module")
 def model_dir(small_train, data_dir, tmp_path_factory) -> Path:
-    """A small model whose directory holds every kind of file: metadata, weights, clusters, truecasing, term lists,
-    abbreviation senses."""
+    """A small model whose directory holds every kind of file: metadata (with a score calibration), weights,
+    clusters, truecasing, term lists, abbreviation senses."""
     X, y = small_train
     features = crfner.load_feature_set("tutorial").to_dict()
     features["clusters"] = {"granularities": [4, 16], "dims": 8, "window": 2, "min_count": 2}
@@ -65,6 +66,8 @@ def model_dir(small_train, data_dir, tmp_path_factory) -> Path:
     features["abbreviations"] = {"long_form": ["last_word", "suffix3", "gazetteers"], "senses": "clinical"}
     tagger = crfner.CRFTagger(features=features, max_iterations=15, data_dir=data_dir).fit(X[:300], y[:300])
     assert any(a.startswith(b"gaz:mesh_") for a in tagger.weights_.attributes)
+    scores = [k / 50 for k in range(1, 50)]  # a stored score calibration too (crfner calibrate)
+    tagger.score_calibration_ = fit_score_calibration(scores, [k % 3 != 0 and k > 12 for k in range(1, 50)], "isotonic")
     return tagger.save(tmp_path_factory.mktemp("fuzz") / "model")
 
 
@@ -206,6 +209,7 @@ def test_corrupted_model_files_never_crash_hang_or_raise_a_traceback(model_dir, 
     assert all(Path(cases[i][0]).name in detail for i, detail in refused)
     by_file = {name: sum(1 for i, _ in refused if cases[i][1] == name) for name in {n for _, n in cases}}
     assert all(count > COPIES // 4 for count in by_file.values()), by_file  # the corruptions really bite
+    assert any("score_calibration" in detail for _, detail in refused)  # the stored calibration is reached too
 
 
 def _crafted(model: Path, root: Path, name: str, change) -> tuple[str, str]:

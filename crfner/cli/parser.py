@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import benchmark, convert, corpora, evaluate, explain, inspect, linker, tag, train, tune
+from . import benchmark, calibrate, convert, corpora, evaluate, explain, inspect, linker, tag, train, tune
 from .common import EXIT_USAGE, UsageError
 
 # In the order ``crfner --help`` lists them; each module adds its own sub-parser with ``run`` as default.
-VERBS = (corpora, train, tune, evaluate, tag, linker, benchmark, convert, inspect, explain)
+VERBS = (corpora, train, tune, evaluate, calibrate, tag, linker, benchmark, convert, inspect, explain)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -18,6 +18,7 @@ from ..featurize.emissions import EmissionScorer
 from ..featurize.featureset import FeatureSet, load_feature_set
 from ..featurize.parallel import document_groups, featurize_many, paused_gc
 from ..text import LONE_SURROGATE, encodable
+from .calibration import calibration_from_dict
 from .decoding import CRFWeights, marginals, paths_and_entity_scores, paths_and_their_marginals, viterbi
 from .entity_scores import EntityLabels
 from .modelfile import load_consistently, read_model_dir, write_model_dir
@@ -151,6 +152,7 @@ class CRFTagger(BaseEstimator):
             "sha256": data_hash(X, y),
         }
         self.metrics_ = {}
+        self.score_calibration_ = None  # set by crfner calibrate (crfner.tagging.calibrate)
         self.crfsuite_model_ = model  # CRFsuite's own binary, for comparisons; never saved
         self._set_weights(weights)
         return self
@@ -200,7 +202,8 @@ class CRFTagger(BaseEstimator):
         needs for entity scores; ``documents`` as in :meth:`predict`): for a token of an entity
         the probability the CRF gives that entity, exactly its tokens and type
         (:mod:`crfner.crf.entity_scores`), for a token outside the marginal probability of its
-        ``O``; for labels other than IOB2's, each tag's marginal probability."""
+        ``O``; for labels other than IOB2's, each tag's marginal probability. A model calibrated
+        by ``crfner calibrate`` (``score_calibration_``) gives entity tokens the calibrated value."""
         self._check_fitted()
         return self._decode(X, documents, "both")
 
@@ -250,7 +253,11 @@ class CRFTagger(BaseEstimator):
             return probabilities
         flat = np.concatenate(paths)
         names = [self.weights_.labels[k] for k in flat.tolist()]
-        chosen = np.concatenate(probabilities).tolist() if want == "both" else None
+        chosen = np.concatenate(probabilities) if want == "both" else None
+        if chosen is not None and getattr(self, "score_calibration_", None) is not None:
+            inside = flat != (self.classes_.index("O") if "O" in self.classes_ else -1)
+            chosen[inside] = self.score_calibration_(chosen[inside])
+        chosen = None if chosen is None else chosen.tolist()
         out, start = [], 0
         for path in paths:
             end = start + len(path)
@@ -321,6 +328,8 @@ class CRFTagger(BaseEstimator):
             "resources": describe_resources(self.resources_),
             "metrics": self.metrics_,
         }
+        if getattr(self, "score_calibration_", None) is not None:
+            metadata["score_calibration"] = self.score_calibration_.to_dict()
         return write_model_dir(path, self.weights_, metadata, overwrite=overwrite, files=resource_files(self.resources_))
 
     @classmethod
@@ -364,6 +373,8 @@ class CRFTagger(BaseEstimator):
         tagger.training_seconds_ = training.pop("seconds", 0.0)
         tagger.training_data_ = training
         tagger.metrics_ = metrics
+        calibration = metadata.get("score_calibration")
+        tagger.score_calibration_ = None if calibration is None else calibration_from_dict(calibration, str(path))
         tagger.metadata_ = metadata
         tagger._set_weights(weights)
         return tagger

@@ -1,0 +1,124 @@
+"""What ``crfner calibrate`` does to entity scores: each model calibrated on its corpus's devel
+documents, then its test documents tagged as raw text and each entity's score set against
+whether it is exactly right (span and type), before and after.
+
+For each saved, uncalibrated model (``--model CORPUS=DIR``, trained on the train split), the
+devel and test documents are tagged with the model's own splitter. The calibration method is
+chosen on devel only: five folds of devel documents, each fold's entities scored by a map fitted
+on the other four, Platt scaling and isotonic regression (``crfner calibrate --method``) against
+the raw probabilities, by calibration error and Brier score. Then, as ``crfner calibrate MODEL
+CORPUS --split devel --method M`` does, each map is fitted on all of devel and the test documents
+are tagged by the calibrated model: per score bin the share right (as ``score_calibration.py``),
+the calibration error, the Brier score, and per ``--min-score`` the strict precision and recall
+with the mean score of the entities kept (the precision the scores promise).
+
+    crfner train maccrobat --features clinical --out /tmp/m/maccrobat-clinical --force
+    crfner train phee --features clinical --out /tmp/m/phee-clinical --force
+    python benchmarks/calibrated_scores.py --data-dir ../shared/data \\
+        --model maccrobat=/tmp/m/maccrobat-clinical --model phee=/tmp/m/phee-clinical \\
+        --out benchmarks/results/calibrated_scores.json
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import numpy as np
+
+import crfner
+from crfner.corpora.split_documents import load_split_documents
+from crfner.crf.calibration import METHODS, fit_score_calibration
+from crfner.tagging.annotate import tag_documents
+from crfner.tagging.calibrate import calibrate_scores, judged_entities
+from score_calibration import judged, summary
+
+FOLDS = 5
+MIN_SCORES = (0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+def _blank(documents):
+    return [replace(d, mentions=[]) for d in documents]
+
+
+def _errors(scores, right) -> dict:
+    rows = [(s, r, r) for s, r in zip(scores.tolist(), right.tolist())]
+    brier = float(np.mean((scores - right) ** 2))
+    return {"calibration_error": summary(rows, 0, [])["calibration_error"], "brier": round(brier, 4)}
+
+
+def cross_validated(gold, predicted) -> dict:
+    """Calibration error and Brier score on devel of raw scores, Platt and isotonic maps, each
+    entity scored by a map fitted on the folds of documents it is not in."""
+    order = np.random.default_rng(0).permutation(len(gold))
+    folds = np.array_split(order, FOLDS)
+    per_document = [judged_entities([g], [p]) for g, p in zip(gold, predicted)]
+    out = {}
+    for method in ("raw", *METHODS):
+        scores, right = [], []
+        for fold in folds:
+            inside = set(fold.tolist())
+            train_s = [s for k, (ss, _) in enumerate(per_document) if k not in inside for s in ss]
+            train_r = [r for k, (_, rr) in enumerate(per_document) if k not in inside for r in rr]
+            held_s = [s for k in fold.tolist() for s in per_document[k][0]]
+            scores += held_s if method == "raw" else fit_score_calibration(train_s, train_r, method)(held_s).tolist()
+            right += [r for k in fold.tolist() for r in per_document[k][1]]
+        out[method] = _errors(np.asarray(scores, dtype=float), np.asarray(right, dtype=float))
+    return out
+
+
+def kept_table(gold, predicted) -> list[dict]:
+    """Per ``--min-score``: entities kept, strict precision and recall, and their mean score."""
+    scores, right = (np.asarray(v, dtype=float) for v in judged_entities(gold, predicted))
+    total = sum(len(d.mentions) for d in gold)
+    rows = []
+    for threshold in MIN_SCORES:
+        kept = scores >= threshold
+        n = int(kept.sum())
+        rows.append({"min_score": threshold, "entities": n,
+                     "precision": round(float(right[kept].mean()), 4) if n else None,
+                     "mean_score": round(float(scores[kept].mean()), 4) if n else None,
+                     "recall": round(float(right[kept].sum()) / total, 4) if total else None})
+    return rows
+
+
+def _judged_test(gold, predicted) -> dict:
+    scores, right = (np.asarray(v, dtype=float) for v in judged_entities(gold, predicted))
+    return {**_errors(scores, right), "bins": summary(*judged(gold, predicted))["bins"], "min_scores": kept_table(gold, predicted)}
+
+
+def run(corpus: str, model_dir: str, data_dir: str) -> dict:
+    tagger = crfner.CRFTagger.load(model_dir, data_dir=data_dir)
+    if tagger.score_calibration_ is not None:
+        raise SystemExit(f"{model_dir} is calibrated already: give the model crfner train wrote")
+    gold = {split: load_split_documents(corpus, split, data_dir) for split in ("devel", "test")}
+    raw = {split: tag_documents(tagger, _blank(gold[split])) for split in gold}
+    out = {"corpus": corpus, "model": model_dir, "feature_set": f"{tagger.feature_set_.name} v{tagger.feature_set_.version}",
+           "devel_cross_validated": cross_validated(gold["devel"], raw["devel"])}
+    out["calibration"], out["test"] = {}, {"raw": _judged_test(gold["test"], raw["test"])}
+    for method in METHODS:  # the default (platt) first; the choice was made on devel, above
+        started = time.perf_counter()
+        tagger.score_calibration_ = calibrate_scores(tagger, gold["devel"], method=method, fitted_on=f"{corpus} devel")
+        out["calibration"][method] = {"seconds": round(time.perf_counter() - started, 2), **tagger.score_calibration_.to_dict()}
+        calibrated = tag_documents(tagger, _blank(gold["test"]))
+        if [[(m.start, m.end, m.type) for m in d.mentions] for d in calibrated] != \
+           [[(m.start, m.end, m.type) for m in d.mentions] for d in raw["test"]]:
+            raise SystemExit("calibration changed the entities, not only their scores")
+        out["test"][method] = _judged_test(gold["test"], calibrated)
+    return out
+
+
+def _report(corpus: str, row: dict) -> str:
+    cv, test = row["devel_cross_validated"], row["test"]
+    return (f"{corpus} devel (5-fold): " + ", ".join(f"{k} {v['calibration_error']}/{v['brier']}" for k, v in cv.items())
+            + "; test calibration error and Brier: " + ", ".join(f"{k} {v['calibration_error']}/{v['brier']}" for k, v in test.items()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    from corpus_models import main_over_models
+
+    return main_over_models(__doc__, "calibrated_scores.py", argv, run, _report)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

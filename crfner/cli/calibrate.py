@@ -1,0 +1,72 @@
+"""``crfner calibrate``: fit a CRF model's score calibration on annotated documents and keep it
+in the model, so that the scores it writes estimate how often an entity of that score is right."""
+
+from __future__ import annotations
+
+import sys
+
+from .annotated import add_annotated, check_annotated, read_annotated_corpus
+from .common import add_common, add_model_gazetteers, load_model, usage
+
+#: The raw scores the command shows the calibrated value of.
+SHOWN = (0.5, 0.7, 0.8, 0.9, 0.95, 0.99)
+
+
+def add_parser(verbs) -> None:
+    p = verbs.add_parser("calibrate", help="calibrate a model's entity scores on annotated documents",
+                         description="Tag the text of CORPUS's documents with MODEL as crfner tag does, count each "
+                                     "entity right when a gold one has exactly its span and type, and store in MODEL the "
+                                     "monotone map (Platt scaling or isotonic regression) from its scores to that share. crfner tag, "
+                                     "explain and the Python API then give calibrated scores. Fit on devel or on notes "
+                                     "annotated where the model is to be used, never on the test set you report.")
+    p.add_argument("model", help="model directory (rewritten in place unless --out)")
+    p.add_argument("corpus", nargs="?", help="a registered corpus with documents (maccrobat, phee, bc5cdr, "
+                                             "ncbi_disease); with --input-format, annotated documents you hold")
+    p.add_argument("--split", default="devel", help="the registered corpus's split to calibrate on (default devel)")
+    p.add_argument("--method", choices=("platt", "isotonic"), default="platt",
+                   help="platt (default): a logistic curve on the score's log-odds, which keeps every difference in "
+                        "rank; isotonic: a monotone step map, which assumes no shape")
+    p.add_argument("--out", help="write the calibrated model here instead of replacing MODEL")
+    p.add_argument("--remove", action="store_true", help="drop MODEL's calibration: scores are the CRF's probabilities again")
+    add_model_gazetteers(p)
+    add_annotated(p)
+    add_common(p)
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from ..corpora.split_documents import load_split_documents
+    from ..tagging.calibrate import calibrate_scores
+
+    check_annotated(args, split_given=args.split != "devel")
+    if args.remove == bool(args.corpus):
+        raise usage("give CORPUS to calibrate on, or --remove (not both)")
+    tagger = load_model(args)
+    stored_jobs = tagger.metadata_.get("parameters", {}).get("n_jobs", 1)
+    if args.remove:
+        tagger.score_calibration_ = None
+        print(f"{args.out or args.model}: scores are the CRF's probabilities (no calibration)", file=sys.stderr)
+    else:
+        if args.input_format:
+            documents, _, _, _ = read_annotated_corpus(args, sentences=False)
+            name = f"{args.corpus} ({args.input_format})"
+        else:
+            documents = load_split_documents(args.corpus, args.split, args.data_dir)
+            name = f"{args.corpus} {args.split}"
+        tagger.score_calibration_ = calibrate_scores(tagger, documents, method=args.method,
+                                                      splitter=args.splitter, fitted_on=name)
+        _show(tagger.score_calibration_, name)
+    tagger.n_jobs = stored_jobs  # the model keeps its own n_jobs, not this command's
+    saved = tagger.save(args.out or args.model, overwrite=True)
+    print(f"wrote {saved}", file=sys.stderr)
+    return 0
+
+
+def _show(calibration, name: str) -> None:
+    fitted = calibration.fitted_on
+    share = fitted["right"] / fitted["entities"]
+    print(f"calibrated ({calibration.method}) on {name}: {fitted['document_count']} documents, {fitted['entities']} entities tagged, "
+          f"{share:.1%} exactly right ({fitted['gold_entities']} gold entities)")
+    print(f"{'score':>8} {'calibrated':>11}")
+    for score, value in zip(SHOWN, calibration(SHOWN).tolist()):
+        print(f"{score:>8.2f} {value:>11.3f}")

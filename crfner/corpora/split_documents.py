@@ -1,0 +1,21 @@
+"""The documents of a registered corpus's split: their text and gold mentions by character
+offsets, wherever the corpus keeps them (BRAT files for ``maccrobat`` and ``phee``, PubTator
+files for the others); what raw-text scoring and score calibration read."""
+
+from __future__ import annotations
+
+import os
+
+from .documents import Document
+
+__all__ = ["load_split_documents"]
+
+
+def load_split_documents(name: str, split: str, data_dir: str | os.PathLike | None = None) -> list[Document]:
+    """The documents of ``split`` of the registered corpus ``name``, with its default types and
+    flattening policy (a ``CorpusNotFoundError`` for a corpus or split without documents)."""
+    from . import clinical, pubtator_splits
+
+    if name in clinical.SPECS:
+        return clinical.split_documents(name, split, data_dir)
+    return pubtator_splits.load_documents(name, split, data_dir)

@@ -1,0 +1,162 @@
+"""Score calibration (crfner calibrate): the maps recover a known relation between score and
+rightness, a calibrated model changes its entities' scores and nothing else, the map survives
+saving and loading, and a crafted one is refused in one line."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+import crfner
+from crfner.cli import main
+from crfner.crf.calibration import METHODS, calibration_from_dict, fit_score_calibration
+from crfner.errors import CrfnerError, ModelFileError
+from crfner.tagging.annotate import tag_documents
+from crfner.tagging.calibrate import calibrate_scores, judged_entities
+from conftest import cdr_test_documents
+
+
+def _odds(p):
+    return np.log(p) - np.log1p(-p)
+
+
+def _truth(scores):
+    """The share right at each score in the synthetic data: over-confident, as the CRF's are."""
+    return 1 / (1 + np.exp(-(0.6 * _odds(scores) - 0.6)))
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    rng = np.random.default_rng(7)
+    scores = rng.beta(5, 1.2, 40_000).clip(1e-6, 1 - 1e-6)
+    return scores, rng.random(len(scores)) < _truth(scores)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_each_map_recovers_the_share_right(synthetic, method):
+    scores, right = synthetic
+    calibration = fit_score_calibration(scores, right, method)
+    grid = np.array([0.5, 0.7, 0.8, 0.9, 0.95, 0.99])
+    assert np.abs(calibration(grid) - _truth(grid)).max() < 0.04
+    dense = np.linspace(0, 1, 2001)
+    assert np.all(np.diff(calibration(dense)) >= 0) and calibration(dense).min() >= 0 and calibration(dense).max() <= 1
+    assert calibration.fitted_on["method"] == method and calibration.fitted_on["entities"] == len(scores)
+    assert calibration.fitted_on["right"] == int(right.sum())
+    if method == "platt":  # the relation is a logistic one in the log-odds: its two numbers come back
+        assert calibration.slope == pytest.approx(0.6, abs=0.05) and calibration.intercept == pytest.approx(-0.6, abs=0.1)
+        assert np.all(np.diff(calibration(dense)) > 0)  # every difference in rank kept
+    again = calibration_from_dict(json.loads(json.dumps(calibration.to_dict())), "x")
+    assert again == calibration and np.array_equal(again(dense), calibration(dense))
+
+
+def test_nothing_to_learn_from_is_refused():
+    with pytest.raises(CrfnerError, match="too little"):
+        fit_score_calibration([0.9, 0.8, 0.7], [True, True, True])
+    with pytest.raises(CrfnerError, match="too little"):
+        fit_score_calibration([0.9, 0.9], [True, False])
+    with pytest.raises(CrfnerError, match="too little"):
+        fit_score_calibration([], [])
+    with pytest.raises(CrfnerError, match="upside down"):  # right where the score is low: no calibration
+        fit_score_calibration(np.linspace(0.1, 0.99, 200), np.linspace(0.1, 0.99, 200) < 0.5)
+    with pytest.raises(CrfnerError, match="no calibration method"):
+        fit_score_calibration([0.2, 0.9], [False, True], "beta")
+
+
+@pytest.mark.parametrize("stored", [
+    None, [], "platt", {}, {"method": "beta"}, {"method": ["platt"]},
+    {"method": "platt"}, {"method": "platt", "slope": 0, "intercept": 0}, {"method": "platt", "slope": -1, "intercept": 0},
+    {"method": "platt", "slope": math.nan, "intercept": 0}, {"method": "platt", "slope": True, "intercept": 0},
+    {"method": "platt", "slope": "1", "intercept": 0}, {"method": "platt", "slope": 1, "intercept": 1e308},
+    {"method": "platt", "slope": 1, "intercept": 0, "fitted_on": []},
+    {"method": "isotonic"}, {"method": "isotonic", "scores": [], "probabilities": []},
+    {"method": "isotonic", "scores": [0.1, 0.2], "probabilities": [0.5]},
+    {"method": "isotonic", "scores": [0.2, 0.1], "probabilities": [0.4, 0.5]},
+    {"method": "isotonic", "scores": [0.1, 0.1], "probabilities": [0.4, 0.5]},
+    {"method": "isotonic", "scores": [0.1, 0.2], "probabilities": [0.5, 0.4]},
+    {"method": "isotonic", "scores": [0.1, 2], "probabilities": [0.4, 0.5]},
+    {"method": "isotonic", "scores": [0.1, 0.2], "probabilities": [0.4, None]},
+    {"method": "isotonic", "scores": [0.1, 0.2], "probabilities": [-0.1, 0.5]},
+    {"method": "isotonic", "scores": "0.1", "probabilities": "0.4"},
+    {"method": "isotonic", "scores": [0.5] * 100_001, "probabilities": [0.5] * 100_001},
+])
+def test_a_crafted_stored_map_is_refused_in_one_line(stored):
+    with pytest.raises(ModelFileError, match=r"^MODEL: damaged metadata \(score_calibration [^\n]+\)$"):
+        calibration_from_dict(stored, "MODEL")
+
+
+@pytest.fixture(scope="module")
+def documents(data_dir):
+    return cdr_test_documents(data_dir, 60)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_calibrated_model_changes_scores_only(fitted, documents, method, tmp_path):
+    blank = [replace(d, mentions=[]) for d in documents]
+    raw = tag_documents(fitted, blank)
+    calibration = calibrate_scores(fitted, documents[:40], method=method, fitted_on="cdr test[:40]")
+    scores, right = judged_entities(documents[:40], raw[:40])
+    assert calibration == fit_score_calibration(scores, right, method)  # fitted on the raw scores of the tagged text
+    assert calibration.fitted_on["documents"] == "cdr test[:40]" and calibration.fitted_on["splitter"] == "abstract"
+    assert getattr(fitted, "score_calibration_", None) is None  # the tagger is left as it was
+
+    fitted.score_calibration_ = calibration
+    try:
+        calibrated = tag_documents(fitted, blank)
+        again = calibrate_scores(fitted, documents[:40], method=method)  # from raw scores, not the calibrated ones
+        saved = fitted.save(tmp_path / "model")
+    finally:
+        fitted.score_calibration_ = None
+    assert again == calibration
+    pairs = [(r, c) for rd, cd in zip(raw, calibrated) for r, c in zip(rd.mentions, cd.mentions)]
+    assert sum(map(len, (d.mentions for d in raw))) == len(pairs) == sum(map(len, (d.mentions for d in calibrated)))
+    assert all((r.start, r.end, r.type) == (c.start, c.end, c.type) for r, c in pairs)
+    assert np.allclose([c.score for _, c in pairs], calibration([r.score for r, _ in pairs]), atol=1e-12)
+    assert any(abs(r.score - c.score) > 0.01 for r, c in pairs)
+
+    loaded = crfner.CRFTagger.load(saved)
+    assert loaded.score_calibration_ == calibration
+    reloaded = tag_documents(loaded, blank)
+    assert [[(m.start, m.end, m.score) for m in d.mentions] for d in reloaded] == \
+           [[(m.start, m.end, m.score) for m in d.mentions] for d in calibrated]
+    meta = json.loads((saved / "crfner.json").read_text())
+    meta["score_calibration"]["method"] = "sigmoid"
+    (saved / "crfner.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelFileError, match="score_calibration"):
+        crfner.CRFTagger.load(saved)
+
+
+def test_calibrate_command_rewrites_the_model_or_writes_a_copy(model, data_dir, tmp_path, capsys):
+    out = tmp_path / "calibrated"
+    assert main(["calibrate", str(model), "bc5cdr", "--split", "devel", "--data-dir", str(data_dir), "--out", str(out), "-q"]) == 0
+    printed = capsys.readouterr().out
+    assert "calibrated (platt) on bc5cdr devel: 500 documents" in printed and "0.95" in printed
+    before, after = (json.loads((d / "crfner.json").read_text()) for d in (model, out))
+    assert "score_calibration" not in before and after["score_calibration"]["method"] == "platt"
+    assert {k: v for k, v in after.items() if k != "score_calibration"} == before  # the rest of the model as it was
+    calibration = calibration_from_dict(after["score_calibration"], "out")
+    assert calibration.fitted_on["documents"] == "bc5cdr devel"
+
+    text = "Famotidine-associated delirium. A series of six cases."
+    raw, calibrated = (crfner.CRFTagger.load(d).tag_text(text) for d in (model, out))
+    assert [(e.start, e.end, e.type) for e in raw] == [(e.start, e.end, e.type) for e in calibrated] != []
+    assert [e.score for e in calibrated] == pytest.approx(calibration([e.score for e in raw]).tolist())
+
+    assert main(["calibrate", str(out), "--remove", "-q"]) == 0  # in place
+    assert json.loads((out / "crfner.json").read_text()) == before
+
+
+@pytest.mark.parametrize("args, message", [
+    ([], "give CORPUS to calibrate on, or --remove"),
+    (["bc5cdr", "--remove"], "give CORPUS to calibrate on, or --remove"),
+    (["bc5cdr", "--split", "nosuch"], "nosuch"),
+    (["bc5cdr", "--types", "Chemical"], "--types goes with --input-format"),
+])
+def test_calibrate_command_errors_in_one_line(model, data_dir, tmp_path, capsys, args, message):
+    out = tmp_path / "out"
+    assert main(["calibrate", str(model), *args, "--data-dir", str(data_dir), "--out", str(out), "-q"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and "\n" not in err and not out.exists()
