@@ -17,6 +17,7 @@ from crfner.crf.calibration import METHODS, calibration_from_dict, fit_score_cal
 from crfner.errors import CrfnerError, ModelFileError
 from crfner.tagging.annotate import tag_documents
 from crfner.tagging.calibrate import calibrate_scores, judged_entities
+from crfner.tagging.resume import fingerprint
 from conftest import cdr_test_documents
 
 
@@ -144,6 +145,10 @@ def test_calibrate_command_rewrites_the_model_or_writes_a_copy(model, data_dir, 
     raw, calibrated = (crfner.CRFTagger.load(d).tag_text(text) for d in (model, out))
     assert [(e.start, e.end, e.type) for e in raw] == [(e.start, e.end, e.type) for e in calibrated] != []
     assert [e.score for e in calibrated] == pytest.approx(calibration([e.score for e in raw]).tolist())
+
+    notes = tmp_path / "note.txt"
+    notes.write_text(text, encoding="utf-8")
+    assert fingerprint(notes, out, "text", "jsonl") != fingerprint(notes, model, "text", "jsonl")  # no resuming across maps
 
     assert main(["calibrate", str(out), "--remove", "-q"]) == 0  # in place
     assert json.loads((out / "crfner.json").read_text()) == before
