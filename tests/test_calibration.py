@@ -165,3 +165,17 @@ def test_calibrate_command_errors_in_one_line(model, data_dir, tmp_path, capsys,
     assert main(["calibrate", str(model), *args, "--data-dir", str(data_dir), "--out", str(out), "-q"]) == 2
     err = capsys.readouterr().err.strip()
     assert message in err and "\n" not in err and not out.exists()
+
+
+def test_calibrate_refuses_the_text_the_model_learned_from(model, data_dir, tmp_path, capsys):
+    copy = tmp_path / "model"
+    crfner.CRFTagger.load(model).save(copy)
+    meta = json.loads((copy / "crfner.json").read_text())
+    meta["training"]["corpus"] = "bc5cdr:train+devel"  # as crfner train bc5cdr --split train+devel records it
+    (copy / "crfner.json").write_text(json.dumps(meta))
+    assert main(["calibrate", str(copy), "bc5cdr", "--split", "devel", "--data-dir", str(data_dir), "-q"]) == 2
+    assert "learned from bc5cdr:train+devel: calibrate on documents it did not learn from" in capsys.readouterr().err
+    assert "score_calibration" not in json.loads((copy / "crfner.json").read_text())
+    # a corpus of other types is calibrated on, with a note that its other types never match
+    assert main(["calibrate", str(copy), "ncbi_disease", "--data-dir", str(data_dir), "-q"]) == 0
+    assert "note: the model tags Chemical, Disease; the documents hold Disease" in capsys.readouterr().err

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 from .annotated import add_annotated, check_annotated, read_annotated_corpus
-from .common import add_common, add_model_gazetteers, load_model, usage
+from .common import add_common, add_model_gazetteers, load_model, note_type_mismatch, usage
 
 #: The raw scores the command shows the calibrated value of.
 SHOWN = (0.5, 0.7, 0.8, 0.9, 0.95, 0.99)
@@ -47,12 +47,15 @@ def run(args) -> int:
         tagger.score_calibration_ = None
         print(f"{args.out or args.model}: scores are the CRF's probabilities (no calibration)", file=sys.stderr)
     else:
+        _refuse_training_text(tagger, args)
         if args.input_format:
             documents, _, _, _ = read_annotated_corpus(args, sentences=False)
             name = f"{args.corpus} ({args.input_format})"
         else:
             documents = load_split_documents(args.corpus, args.split, args.data_dir)
             name = f"{args.corpus} {args.split}"
+        note_type_mismatch({label[2:] for label in tagger.classes_ if label != "O"},
+                           {m.type for d in documents for m in d.mentions})
         tagger.score_calibration_ = calibrate_scores(tagger, documents, method=args.method,
                                                       splitter=args.splitter, fitted_on=name)
         _show(tagger.score_calibration_, name)
@@ -60,6 +63,17 @@ def run(args) -> int:
     saved = tagger.save(args.out or args.model, overwrite=True)
     print(f"wrote {saved}", file=sys.stderr)
     return 0
+
+
+def _refuse_training_text(tagger, args) -> None:
+    """A usage error when CORPUS is what the model learned from (``crfner train`` records it as
+    ``maccrobat:train``, or ``FOLDER (brat, ...)``): nearly every entity is right on its own
+    training text, so a map fitted there would make the scores more over-confident, not less."""
+    trained = tagger.training_corpus_ or ""
+    name, _, splits = trained.partition(":")
+    if (trained.startswith(f"{args.corpus} (") if args.input_format else name == args.corpus and args.split in splits.split("+")):
+        raise usage(f"{args.model} learned from {trained}: calibrate on documents it did not learn from "
+                    "(--split devel, or notes annotated where it will run)")
 
 
 def _show(calibration, name: str) -> None:

@@ -175,6 +175,14 @@ def evaluate_on(tagger, args) -> None:
 
 
 
+def note_type_mismatch(tagged_types: set[str], gold_types: set[str]) -> None:
+    """A note on stderr when the entity types a model's output is judged by are not the annotated
+    documents' own: a type in only one of them never matches."""
+    if tagged_types != gold_types:
+        print(f"note: the model tags {', '.join(sorted(tagged_types)) or 'nothing'}; the documents hold "
+              f"{', '.join(sorted(gold_types)) or 'nothing'}; a type in only one of them scores no match", file=sys.stderr)
+
+
 def splitter_for(args) -> str:
     """The sentence splitter for raw text: ``--splitter``, else the one the model records
     (``training.splitter``: see :func:`record_splitter`), else ``abstract``. A note on stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from .annotated import add_annotated, check_annotated, read_annotated_corpus
-from .common import add_common, add_model_gazetteers, corpus, load_model, splitter_for, usage, write_json
+from .common import add_common, add_model_gazetteers, corpus, load_model, note_type_mismatch, splitter_for, usage, write_json
 
 
 def add_parser(verbs) -> None:
@@ -74,9 +74,7 @@ def _documents(args) -> int:
     gold, _, _, _ = read_annotated_corpus(args, sentences=False)  # tagging cuts the text itself
     gold_types = {m.type for d in gold for m in d.mentions}
     scored_types = set(mapping.values()) if mapping else tagged_types
-    if scored_types != gold_types:  # a model of other types scores nothing on them: say so before the zeros
-        print(f"note: the model tags {', '.join(sorted(scored_types)) or 'nothing'}; the documents hold "
-              f"{', '.join(sorted(gold_types)) or 'nothing'}; a type in only one of them scores no match", file=sys.stderr)
+    note_type_mismatch(scored_types, gold_types)  # a model of other types scores nothing on them: say so before the zeros
     predicted = tag_documents(tagger, [replace(d, mentions=[]) for d in gold], splitter=args.splitter)
     if mapping:
         predicted = [replace(d, mentions=[replace(m, type=mapping[m.type]) for m in d.mentions if m.type in mapping])
