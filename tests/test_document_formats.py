@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import json
 
 import pytest
@@ -275,17 +277,26 @@ def test_jsonl_writes_concepts_and_reads_the_earlier_identifier_key(tmp_path):
     assert next(read_jsonl(both)).mentions[0].identifier == "D1"
 
 
-def test_pubtator_and_brat_carry_linked_ids_but_not_link_scores(tmp_path):
+def test_pubtator_carries_linked_ids_and_brat_their_scores_too(tmp_path):
     text = "Aspirin and heart attack. Nothing else."
     linked = Document("9", text, [Mention(0, 7, "Chemical", "Aspirin", "MESH:D001241", 0.9, 1.0),
-                                  Mention(12, 24, "Disease", "heart attack", "MESH:D009203|MESH:D006331", 0.8, 0.5)], [(0, 25), (26, 39)])
+                                  Mention(12, 24, "Disease", "heart attack", "MESH:D009203|MESH:D006331", 0.8, 0.5),
+                                  Mention(26, 33, "Disease", "Nothing", None, None, 0.25)], [(0, 25), (26, 39)])
     write_pubtator([linked], tmp_path / "linked.txt")
     assert "9\t12\t24\theart attack\tDisease\tMESH:D009203|MESH:D006331\n" in (tmp_path / "linked.txt").read_text()
     write_brat([linked], tmp_path / "brat")
-    assert "N2\tReference T2 MESH:D009203|MESH:D006331\t" in (tmp_path / "brat" / "9.ann").read_text()
+    ann = (tmp_path / "brat" / "9.ann").read_text()
+    assert "N2\tReference T2 MESH:D009203|MESH:D006331\t" in ann
+    assert "#2\tAnnotatorNotes T2\tscore=0.8 concept_score=0.5\n" in ann and "#3\tAnnotatorNotes T3\tconcept_score=0.25\n" in ann
     (from_pubtator,), (from_brat,) = read_pubtator(tmp_path / "linked.txt"), read_brat(tmp_path / "brat")
-    for back in (from_pubtator, from_brat):
-        assert [(m.identifier, m.link_score) for m in back.mentions] == [("MESH:D001241", None), ("MESH:D009203|MESH:D006331", None)]
+    assert [(m.identifier, m.link_score) for m in from_pubtator.mentions] == [("MESH:D001241", None), ("MESH:D009203|MESH:D006331", None),
+                                                                             (None, None)]
+    assert from_brat == replace(linked, passages=None)  # BRAT keeps no passages
+    # a note that only looks like crfner's (or is any other note) is a note: no score read from it
+    write(tmp_path / "n.txt", "Aspirin")
+    for note in ("score=high", "score=0.5 extra", "concept_score=", "a score=0.5"):
+        write(tmp_path / "n.ann", f"T1\tChemical 0 7\tAspirin\n#1\tAnnotatorNotes T1\t{note}\n")
+        assert read_brat_document(tmp_path / "n.txt").mentions == [Mention(0, 7, "Chemical", "Aspirin")], note
 
 
 JSONL_MALFORMED = {

@@ -29,7 +29,8 @@ from .lines import read_text_file
 _ENTITY = re.compile(r"(T\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)")
 _REFERENCE = re.compile(r"(N\S*)\tReference (T\S*) (\S+)(?:\t.*)?")
 _NOTE = re.compile(r"(#\S*)\tAnnotatorNotes (T\S*)\t(.*)")
-_SCORE_NOTE = re.compile(r"score=([0-9.eE+-]+)")
+# crfner's own note on a tagged entity: its score, and a linked one's concept score.
+_SCORE_NOTE = re.compile(r"(?:score=([0-9.eE+-]+))? ?(?:concept_score=([0-9.eE+-]+))?")
 _EVENT = re.compile(r"(E\S*)\t[^:\s]+:(T\S+)(?: .*)?")
 _ATTRIBUTE = re.compile(r"([AM]\S*)\t(\S+) ([TE]\S+)(?: (\S+))?")
 # Lines of these kinds are valid BRAT that crfner does not use: relations, events,
@@ -45,7 +46,8 @@ def read_brat_document(txt_path: str | os.PathLike, ann_path: str | os.PathLike 
     mentions = []
     for tid, (etype, fragments) in entities.items():
         start, end = fragments[0][0], max(b for _, b in fragments)
-        mentions.append(Mention(start, end, etype, text[start:end], identifiers.get(tid), scores.get(tid)))
+        score, concept_score = scores.get(tid, (None, None))
+        mentions.append(Mention(start, end, etype, text[start:end], identifiers.get(tid), score, concept_score))
     return Document(txt_path.stem, text, sorted_mentions(mentions), None)
 
 
@@ -88,12 +90,13 @@ def read_brat_attributes(ann_path: str | os.PathLike) -> dict[str, dict[str, str
 
 
 def _parse(txt_path: Path, ann_path):
-    """The text, entities (id -> type and fragments), identifiers and scores of a document."""
+    """The text, entities (id -> type and fragments), identifiers and scores (id -> score and
+    concept score, either None) of a document."""
     ann_path = Path(ann_path) if ann_path is not None else txt_path.with_suffix(".ann")
     text = read_text_file(txt_path)
     entities: dict[str, tuple[str, tuple[tuple[int, int], ...]]] = {}
     identifiers: dict[str, str] = {}
-    scores: dict[str, float] = {}
+    scores: dict[str, tuple[float | None, float | None]] = {}
     if not ann_path.exists():
         return text, entities, identifiers, scores
     for number, line in enumerate(read_text_file(ann_path).split("\n"), start=1):
@@ -113,11 +116,11 @@ def _parse(txt_path: Path, ann_path):
             identifiers.setdefault(match.group(2), match.group(3))
         elif line.startswith("#"):
             match = _NOTE.fullmatch(line)
-            score = _SCORE_NOTE.fullmatch(match.group(3).strip()) if match else None
-            if score is not None:
+            note = _SCORE_NOTE.fullmatch(match.group(3).strip()) if match else None
+            if note is not None and any(note.groups()):
                 try:
-                    scores[match.group(2)] = float(score.group(1))
-                except ValueError:
+                    scores[match.group(2)] = tuple(None if g is None else float(g) for g in note.groups())
+                except ValueError:  # a note that only looks like crfner's is a note
                     pass
         elif not line.startswith(_SKIPPED):
             raise DataFormatError(f"not a BRAT annotation line (it starts with {line[:1]!r})", ann_path, number)
@@ -204,8 +207,10 @@ def format_ann(document: Document, negated: Sequence[bool] | None = None) -> Ite
         yield f"T{index}\t{mention.type} {offsets}\t{pieces}\n"
         if mention.identifier:
             yield f"N{index}\tReference T{index} {mention.identifier.replace(' ', '_')}\t{pieces}\n"
-        if mention.score is not None:
-            yield f"#{index}\tAnnotatorNotes T{index}\tscore={mention.score:.6g}\n"
+        note = " ".join(f"{name}={value:.6g}" for name, value in (("score", mention.score), ("concept_score", mention.link_score))
+                        if value is not None)
+        if note:
+            yield f"#{index}\tAnnotatorNotes T{index}\t{note}\n"
         if negated is not None and negated[index - 1]:
             attributes += 1
             yield f"A{attributes}\tNegated T{index}\n"
@@ -232,7 +237,7 @@ def write_brat(documents: Iterable[Document], folder: str | os.PathLike,
     """Write each document as ``ID.txt`` and ``ID.ann`` in ``folder``, each file atomically.
 
     Identifiers become ``N`` reference lines and scores ``AnnotatorNotes`` of the form
-    ``score=0.93``, which :func:`read_brat` reads back. ``negated`` gives each document's
+    ``score=0.93 concept_score=0.8`` (each where it is set), which :func:`read_brat` reads back. ``negated`` gives each document's
     negation flags (:func:`format_ann`), or None for a document without.
     """
     folder = Path(folder)
