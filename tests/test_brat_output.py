@@ -32,9 +32,10 @@ def _files(folder):
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
-def test_the_folder_reads_back_as_the_jsonl_output_with_its_negations(model, inputs, documents, tmp_path):
-    tag_files(model, inputs, tmp_path / "out.jsonl", chunk_size=5, progress=False, negation=True)
-    done = tag_files(model, inputs, tmp_path / "brat", output_format="brat", chunk_size=5, progress=False, negation=True)
+def test_the_folder_reads_back_as_the_jsonl_output_with_its_negations(model, inputs, documents, linker_dir, tmp_path):
+    tag_files(model, inputs, tmp_path / "out.jsonl", chunk_size=5, progress=False, negation=True, linker=linker_dir)
+    done = tag_files(model, inputs, tmp_path / "brat", output_format="brat", chunk_size=5, progress=False, negation=True,
+                     linker=linker_dir)
     assert done == {"documents": 24, "tagged": 24, "resumed": 0, "output": str(tmp_path / "brat")}
     folder = tmp_path / "brat"
     assert sorted(p.name for p in folder.iterdir()) == sorted(
@@ -42,15 +43,20 @@ def test_the_folder_reads_back_as_the_jsonl_output_with_its_negations(model, inp
     expected = {d.id: d for d in read_jsonl(tmp_path / "out.jsonl")}
     read = list(read_brat(folder))
     assert [d.id for d in read] == sorted(expected)
-    mentions = 0
+    mentions = linked = 0
     for document in read:
         assert document.text == expected[document.id].text
         assert [(m.start, m.end, m.type, m.text) for m in document.mentions] == [
             (m.start, m.end, m.type, m.text) for m in expected[document.id].mentions]
         assert [m.score for m in document.mentions] == pytest.approx([m.score for m in expected[document.id].mentions],
                                                                      abs=1e-5)  # written to 6 significant digits
+        assert [m.identifier for m in document.mentions] == [m.identifier for m in expected[document.id].mentions]
+        assert [m.link_score or 0 for m in document.mentions] == pytest.approx(
+            [m.link_score or 0 for m in expected[document.id].mentions], abs=1e-5)
+        assert [m.link_score is None for m in document.mentions] == [m.link_score is None for m in expected[document.id].mentions]
         mentions += len(document.mentions)
-    assert mentions > 24
+        linked += sum(m.link_score is not None for m in document.mentions)
+    assert mentions > 24 and linked > 0
     # each negated entity of the JSON Lines output, and only those, carries the Negated attribute
     negated_jsonl = {(r["id"], e["start"], e["end"]) for r in _records(tmp_path / "out.jsonl") for e in r["entities"]
                      if e["negated"]}
