@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from crfner import entity_sections
 from crfner.cli import main
+from crfner.corpora.brat import read_brat
 from crfner.corpora.documents import Mention
 from crfner.text import note_sections
 from crfner.text.tokenizer import tokenize
@@ -102,13 +104,20 @@ def test_command_line_text_and_documents(fitted, tmp_path, capsys):
     assert {k: v for k, v in by_document.items() if k[0] == "a"} == {
         ("a", r["start"]): r["section"] for r in records}
     assert {v for k, v in by_document.items() if k[0] == "b"} == {""}  # no heading: an empty cell
+    # BRAT output: the section closes each entity's note, and the folder still reads back with its scores
+    assert main(["tag", str(model), str(notes), "--sections", "--splitter", "notes", "--output-format", "brat",
+                 "-o", str(tmp_path / "brat"), "-q"]) == 0
+    ann = (tmp_path / "brat" / "a.ann").read_text(encoding="utf-8")
+    notes_written = [line.split("\t")[2] for line in ann.splitlines() if line.startswith("#")]
+    assert len(notes_written) == len(records) and all(re.fullmatch(r"score=\S+ section=(HPI|ALLERGIES)", n) for n in notes_written)
+    assert [n.split("section=")[1] for n in notes_written] == [r["section"] for r in records]
+    assert "section=" not in (tmp_path / "brat" / "b.ann").read_text(encoding="utf-8")  # no heading, no section
+    back = {d.id: d for d in read_brat(tmp_path / "brat")}
+    assert [(m.start, m.end) for m in back["a"].mentions] == [(r["start"], r["end"]) for r in records]
+    assert [m.score for m in back["a"].mentions] == pytest.approx([r["score"] for r in records], abs=1e-5)  # 6 digits
     capsys.readouterr()
-    for args, message in [
-        (["--output-format", "pubtator"], "--sections is written in jsonl, csv or spreadsheet output"),
-        (["--output-format", "brat", "-o", str(tmp_path / "brat")], "brat output has no field for it"),
-    ]:
-        assert main(["tag", str(model), str(notes), "--sections", *args]) == 2
-        assert message in capsys.readouterr().err
+    assert main(["tag", str(model), str(notes), "--sections", "--output-format", "pubtator"]) == 2
+    assert "--sections is written in jsonl, csv, spreadsheet or BRAT output" in capsys.readouterr().err
     tokens = tmp_path / "tokens.conll"
     tokens.write_text("Aspirin\n.\n", encoding="utf-8")
     assert main(["tag", str(model), str(tokens), "--sections"]) == 2

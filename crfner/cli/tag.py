@@ -64,7 +64,7 @@ def add_parser(verbs) -> None:
     p.add_argument("--sections", action="store_true",
                    help="raw text (--text, document input): give each entity the known section of the note it falls "
                         "under (\"section\": the last heading before it that names one, as written, such as "
-                        "ALLERGIES or Family history; null above the first), in jsonl, csv or spreadsheet output")
+                        "ALLERGIES or Family history; null above the first), in jsonl, csv, spreadsheet or BRAT output")
     p.add_argument("--output-format", choices=["conll", "json", "jsonl", "pubtator", "csv", "spreadsheet", "brat"],
                    default=None,
                    help="tokens: conll (token [gold] predicted, default) or json; documents: jsonl (default), "
@@ -288,8 +288,8 @@ def _tag_documents(args) -> int:
         raise usage("--gazetteer and --allow-gazetteer-change are not supported with document input")
     if args.negation and args.output_format == "pubtator":
         raise usage("--negation is written in jsonl or csv output; PubTator has no column for it")
-    if args.sections and args.output_format in ("pubtator", "brat"):
-        raise usage(f"--sections is written in jsonl, csv or spreadsheet output; {args.output_format} output has no field for it")
+    if args.sections and args.output_format == "pubtator":
+        raise usage("--sections is written in jsonl, csv, spreadsheet or BRAT output; PubTator output has no field for it")
     options = {"input_format": args.input_format, "output_format": args.output_format, "n_jobs": args.n_jobs,
                "backend": args.backend, "scheduler": args.scheduler, "chunk_size": args.chunk_size,
                "splitter": splitter_for(args), "linker": args.linker, "encoding": "utf-8" if args.encoding is None else args.encoding,

@@ -29,8 +29,9 @@ from .lines import read_text_file
 _ENTITY = re.compile(r"(T\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)")
 _REFERENCE = re.compile(r"(N\S*)\tReference (T\S*) (\S+)(?:\t.*)?")
 _NOTE = re.compile(r"(#\S*)\tAnnotatorNotes (T\S*)\t(.*)")
-# crfner's own note on a tagged entity: its score, and a linked one's concept score.
-_SCORE_NOTE = re.compile(r"(?:score=([0-9.eE+-]+))? ?(?:concept_score=([0-9.eE+-]+))?")
+# crfner's own note on a tagged entity: its score, a linked one's concept score, and the section
+# of the note it falls under (crfner tag --sections), last since its name may hold spaces.
+_SCORE_NOTE = re.compile(r"(?:score=([0-9.eE+-]+))? ?(?:concept_score=([0-9.eE+-]+))?(?: ?section=.+)?")
 _EVENT = re.compile(r"(E\S*)\t[^:\s]+:(T\S+)(?: .*)?")
 _ATTRIBUTE = re.compile(r"([AM]\S*)\t(\S+) ([TE]\S+)(?: (\S+))?")
 # Lines of these kinds are valid BRAT that crfner does not use: relations, events,
@@ -117,7 +118,7 @@ def _parse(txt_path: Path, ann_path):
         elif line.startswith("#"):
             match = _NOTE.fullmatch(line)
             note = _SCORE_NOTE.fullmatch(match.group(3).strip()) if match else None
-            if note is not None and any(note.groups()):
+            if note is not None and any(note.groups()):  # a section alone is not read back: mentions have no section
                 try:
                     scores[match.group(2)] = tuple(None if g is None else float(g) for g in note.groups())
                 except ValueError:  # a note that only looks like crfner's is a note
@@ -185,13 +186,16 @@ def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def format_ann(document: Document, negated: Sequence[bool] | None = None) -> Iterator[str]:
-    """The lines of a document's ``.ann`` file: entities, their identifiers, their scores, and
-    with ``negated`` (a flag for each mention, in order of offset) a binary ``Negated``
-    attribute on each negated one (``A1<TAB>Negated T3``)."""
+def format_ann(document: Document, negated: Sequence[bool] | None = None,
+               sections: Sequence[str | None] | None = None) -> Iterator[str]:
+    """The lines of a document's ``.ann`` file: entities, their identifiers, their scores, with
+    ``negated`` (a flag for each mention, in order of offset) a binary ``Negated`` attribute on
+    each negated one (``A1<TAB>Negated T3``), and with ``sections`` (a section name or None for
+    each mention, in the same order) the section in its note (``section=ALLERGIES``)."""
     mentions = sorted_mentions(document.mentions)
-    if negated is not None and len(negated) != len(mentions):
-        raise ValueError(f"document {document.id}: {len(negated)} negation flags for {len(mentions)} mentions")
+    for name, values in (("negation flags", negated), ("sections", sections)):
+        if values is not None and len(values) != len(mentions):
+            raise ValueError(f"document {document.id}: {len(values)} {name} for {len(mentions)} mentions")
     attributes = 0
     for index, mention in enumerate(mentions, start=1):
         problem = mention_problem(mention, document.text)
@@ -209,6 +213,9 @@ def format_ann(document: Document, negated: Sequence[bool] | None = None) -> Ite
             yield f"N{index}\tReference T{index} {mention.identifier.replace(' ', '_')}\t{pieces}\n"
         note = " ".join(f"{name}={value:.6g}" for name, value in (("score", mention.score), ("concept_score", mention.link_score))
                         if value is not None)
+        section = sections[index - 1] if sections is not None else None
+        if section:
+            note = f"{note} section={' '.join(section.split())}".lstrip()
         if note:
             yield f"#{index}\tAnnotatorNotes T{index}\t{note}\n"
         if negated is not None and negated[index - 1]:
@@ -233,16 +240,19 @@ def brat_name_problem(name: str) -> str | None:
 
 
 def write_brat(documents: Iterable[Document], folder: str | os.PathLike,
-               negated: Iterable[Sequence[bool] | None] | None = None) -> None:
+               negated: Iterable[Sequence[bool] | None] | None = None,
+               sections: Iterable[Sequence[str | None] | None] | None = None) -> None:
     """Write each document as ``ID.txt`` and ``ID.ann`` in ``folder``, each file atomically.
 
     Identifiers become ``N`` reference lines and scores ``AnnotatorNotes`` of the form
-    ``score=0.93 concept_score=0.8`` (each where it is set), which :func:`read_brat` reads back. ``negated`` gives each document's
-    negation flags (:func:`format_ann`), or None for a document without.
+    ``score=0.93 concept_score=0.8`` (each where it is set), which :func:`read_brat` reads back.
+    ``negated`` and ``sections`` give each document's negation flags and sections
+    (:func:`format_ann`), or None for a document without.
     """
     folder = Path(folder)
     written: set[str] = set()
-    for document, flags in zip(documents, repeat(None) if negated is None else negated):
+    for document, flags, named in zip(documents, repeat(None) if negated is None else negated,
+                                      repeat(None) if sections is None else sections):
         name = document.id
         problem = brat_name_problem(name)
         if problem:
@@ -250,7 +260,7 @@ def write_brat(documents: Iterable[Document], folder: str | os.PathLike,
         if name in written:
             raise DataFormatError(f"document id {excerpt(name)} appears twice; its second document would overwrite the first")
         written.add(name)
-        lines = list(format_ann(document, flags))
+        lines = list(format_ann(document, flags, named))
         try:
             with atomic_open(folder / f"{name}.txt") as handle:
                 handle.write(document.text)

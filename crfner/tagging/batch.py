@@ -122,9 +122,8 @@ def _checked(model, output_format: str, backend: str, scheduler: str | None, spl
         raise CrfnerError(f"unknown output format {output_format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
     if negation and output_format == "pubtator":
         raise CrfnerError("negation is written in jsonl or csv output; PubTator has no column for it")
-    if sections and output_format in ("pubtator", "brat"):
-        raise CrfnerError(f"sections are written in jsonl or csv output; {'PubTator' if output_format == 'pubtator' else 'BRAT'} "
-                          "output has no field for them")
+    if sections and output_format == "pubtator":
+        raise CrfnerError("sections are written in jsonl, csv or BRAT output; PubTator output has no field for them")
     if not isinstance(sections, bool):
         raise CrfnerError(f"sections is True or False, not {sections!r}")
     if backend not in BACKENDS:
@@ -272,7 +271,8 @@ def tag_files(
                                "inode": inode}, handle)
 
             if brat:
-                brat_output.write_folder(partial, output, entity_types(_tagger(str(model)).classes_), bool(negation), completed)
+                brat_output.write_folder(partial, output, entity_types(_tagger(str(model)).classes_), bool(negation), completed,
+                                         sections)
             else:
                 completed(os.fstat(sink.fileno()).st_ino)
         if brat:

@@ -44,18 +44,21 @@ def named_documents(documents: Iterable[Document], source: Path) -> Iterator[Doc
 
 
 def write_folder(records: Path, output: Path, types: Collection[str], negation: bool,
-                 completed: Callable[[int], None]) -> None:
+                 completed: Callable[[int], None], sections: bool = False) -> None:
     """Turn the JSON Lines ``records`` of a finished run into the BRAT folder ``output``: built
     beside it, then ``completed`` called with its inode (to record the run as complete), then
-    moved into place. ``types`` are the model's entity types, for ``annotation.conf``."""
+    moved into place. ``types`` are the model's entity types, for ``annotation.conf``; with
+    ``negation`` and ``sections`` the records' negation flags and sections are written too."""
     found: set[str] = set()
     try:
         with atomic_directory(output) as folder:
             with open(records, encoding="utf-8") as lines:
                 for line in lines:
-                    document, flags = _record(json.loads(line))
+                    record = json.loads(line)
+                    document, flags = _record(record)
                     found.update(m.type for m in document.mentions)
-                    write_brat([document], folder, [flags] if negation else None)
+                    write_brat([document], folder, [flags] if negation else None,
+                               [[e.get("section") for e in record["entities"]]] if sections else None)
             with atomic_open(folder / "annotation.conf") as handle:
                 handle.write(format_annotation_conf(sorted({*types, *found}), negation))
             completed(folder.stat().st_ino)
