@@ -36,6 +36,7 @@ def add_parser(verbs) -> None:
 
 def run(args) -> int:
     from ..corpora.split_documents import load_split_documents
+    from ..schemes import entity_types
     from ..tagging.calibrate import calibrate_scores
 
     check_annotated(args, split_given=args.split != "devel")
@@ -54,8 +55,7 @@ def run(args) -> int:
         else:
             documents = load_split_documents(args.corpus, args.split, args.data_dir)
             name = f"{args.corpus} {args.split}"
-        note_type_mismatch({label[2:] for label in tagger.classes_ if label != "O"},
-                           {m.type for d in documents for m in d.mentions})
+        note_type_mismatch(set(entity_types(tagger.classes_)), {m.type for d in documents for m in d.mentions})
         tagger.score_calibration_ = calibrate_scores(tagger, documents, method=args.method,
                                                       splitter=args.splitter, fitted_on=name)
         _show(tagger.score_calibration_, name)

@@ -65,11 +65,12 @@ def _documents(args) -> int:
     from dataclasses import replace
 
     from ..evaluation.documents import evaluate_documents
+    from ..schemes import entity_types
     from ..tagging.annotate import tag_documents
 
     tagger = load_model(args)
     args.splitter = splitter_for(args)
-    tagged_types = {label[2:] for label in tagger.classes_ if label != "O"}
+    tagged_types = set(entity_types(tagger.classes_))
     mapping = _type_map(args.type_map, tagged_types)
     gold, _, _, _ = read_annotated_corpus(args, sentences=False)  # tagging cuts the text itself
     gold_types = {m.type for d in gold for m in d.mentions}

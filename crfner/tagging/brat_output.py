@@ -54,11 +54,9 @@ def write_folder(records: Path, output: Path, types: Collection[str], negation: 
         with atomic_directory(output) as folder:
             with open(records, encoding="utf-8") as lines:
                 for line in lines:
-                    record = json.loads(line)
-                    document, flags = _record(record)
+                    document, flags, named = _record(json.loads(line))
                     found.update(m.type for m in document.mentions)
-                    write_brat([document], folder, [flags] if negation else None,
-                               [[e.get("section") for e in record["entities"]]] if sections else None)
+                    write_brat([document], folder, [flags] if negation else None, [named] if sections else None)
             with atomic_open(folder / "annotation.conf") as handle:
                 handle.write(format_annotation_conf(sorted({*types, *found}), negation))
             completed(folder.stat().st_ino)
@@ -67,10 +65,11 @@ def write_folder(records: Path, output: Path, types: Collection[str], negation: 
                           "or choose another name, and run again: the tagged documents are kept)") from None
 
 
-def _record(record: dict) -> tuple[Document, list[bool]]:
+def _record(record: dict) -> tuple[Document, list[bool], list[str | None]]:
     """A JSON Lines record of :func:`crfner.corpora.jsonl.format_document` as a document, and
-    each entity's negation flag."""
+    each entity's negation flag and section."""
     entities = record["entities"]
     mentions = [Mention(e["start"], e["end"], e["type"], e["text"], e.get("concept"), e.get("score"), e.get("concept_score"))
                 for e in entities]
-    return Document(record["id"], record["text"], mentions), [bool(e.get("negated")) for e in entities]
+    return (Document(record["id"], record["text"], mentions), [bool(e.get("negated")) for e in entities],
+            [e.get("section") for e in entities])
