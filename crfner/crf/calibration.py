@@ -5,8 +5,8 @@ an estimate of precision, so a ``--min-score`` is a precision to aim at on text 
 calibration documents.
 
 Two maps, both fitted with scikit-learn: Platt scaling (``"platt"``, the default: a logistic
-regression on the score's log-odds, Platt 1999), which keeps every difference in rank and never
-says 0 or 1, and isotonic regression (``"isotonic"``, Zadrozny and Elkan 2002), which assumes no
+regression on the score's log-odds, Platt 1999), strictly increasing, so it keeps the scores'
+order and has no steps, and isotonic regression (``"isotonic"``, Zadrozny and Elkan 2002), which assumes no
 shape but pools scores into steps. Stored in ``crfner.json`` as a few numbers (no pickle) and
 checked on loading."""
 

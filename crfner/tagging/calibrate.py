@@ -1,7 +1,7 @@
 """Calibrating a CRF model's entity scores on annotated documents: their text tagged as
 ``crfner tag`` tags it (the model's splitter), each entity judged right when a gold mention has
-exactly its span and type, and the isotonic map from score to that share fitted
-(:mod:`crfner.crf.calibration`). Documents like the text the model will tag make the best
+exactly its span and type, and a monotone map from score to that share fitted (Platt or
+isotonic, :mod:`crfner.crf.calibration`). Documents like the text the model will tag make the best
 calibration set: the devel split of its corpus, or notes annotated where it is to be used."""
 
 from __future__ import annotations
