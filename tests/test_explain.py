@@ -220,7 +220,8 @@ def test_families_of_real_attribute_names():
         b"case:upper": "orthography", b"len:3-4": "orthography", b"shape_short:Xx": "shape", b"shape:Xxx": "shape",
         b"clu128:5": "clusters", b"abbr": "abbreviations", b"abbr:last:dystrophy": "abbreviations",
         b"abbr:gaz:disease:whole": "abbreviations", b"BOS": "boundaries", b"EOS": "boundaries", b"bias": "bias",
-        b"norm:il-0b": "word", b"lower:aspirin": "word", b"pos:NN": "other",
+        b"norm:il-0b": "word", b"lower:aspirin": "word", b"pos:NN": "other", b"clin:dose": "clinical",
+        b"clin:lsuf3": "clinical", b"section:allergies": "sections", b"heading": "sections", b"-1:clin:unit": "context",
     }
     assert {name: family(name) for name in expected} == expected
 
@@ -259,6 +260,35 @@ def test_negation_says_which_entities_the_text_negates_and_by_which_cue(tagger):
     assert any(n.negated for n in negations(joined.text, second))
 
 
+NOTE = ("Referred for breast cancer.\nHISTORY OF PRESENT ILLNESS: ovarian cancer, treated with cisplatin.\n"
+        "FAMILY HISTORY:\nHer sister had colorectal cancer.\n")
+
+
+def test_sections_say_which_section_of_the_note_each_entity_falls_under(tagger):
+    from crfner.assertion import entity_sections
+
+    explanation = crfner.explain(tagger, NOTE, sections=True)
+    expected = entity_sections(NOTE, crfner.tag_text(tagger, NOTE))
+    assert [e.section for e in explanation.entities] == [{"section": name} for name in expected]
+    # the note's three parts each hold an entity: above the first heading, under each heading
+    assert {None, "HISTORY OF PRESENT ILLNESS", "FAMILY HISTORY"} <= set(expected)
+    record = explanation.to_dict()["entities"]
+    assert [r["section"] for r in record] == expected
+    rendered = str(explanation)
+    for entity, name in zip(explanation.entities, expected):
+        line = next(line for line in rendered.splitlines() if line.startswith(f"{entity.type} {entity.text!r} "))
+        assert line.endswith(", above any section heading" if name is None else f", in section {name!r}")
+    assert "in section &#x27;FAMILY HISTORY&#x27;" in render_html(explanation)
+    # with negation, both notes; off by default (no section field at all)
+    both = crfner.explain(tagger, NOTE, sections=True, negation=True)
+    assert all(e.negation is not None and e.section is not None for e in both.entities)
+    assert all(e.section is None for e in crfner.explain(tagger, NOTE).entities)
+    assert "section" not in crfner.explain(tagger, NOTE).to_dict()["entities"][0]
+    assert "section" not in str(crfner.explain(tagger, NOTE))
+    with pytest.raises(ValueError, match="sections must be True or False"):
+        crfner.explain(tagger, NOTE, sections="yes")
+
+
 @pytest.fixture(scope="module")
 def model_dir(tagger, tmp_path_factory):
     path = tmp_path_factory.mktemp("explain") / "model"
@@ -291,6 +321,12 @@ def test_command_line_json_matches_the_python_api(model_dir, data_dir, tmp_path,
     assert main(["explain", str(model_dir), "--text", TEXT, "--top", "3", "--json", "--negation", "--negation-types",
                  "Disease", "--data-dir", str(data_dir)]) == 0
     assert json.loads(capsys.readouterr().out) == crfner.explain(loaded, TEXT, top=3, negation=("Disease",)).to_dict()
+
+    assert main(["explain", str(model_dir), "--text", NOTE, "--top", "2", "--json", "--sections",
+                 "--data-dir", str(data_dir)]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == crfner.explain(loaded, NOTE, top=2, sections=True).to_dict()
+    assert "FAMILY HISTORY" in [e["section"] for e in printed["entities"]]
 
 
 @pytest.mark.parametrize("verb", ["inspect", "explain"])

@@ -83,6 +83,11 @@ def test_a_crf_tells_a_word_apart_by_its_section():
     assert kinds == [("Codeine", "Allergen"), ("Codeine", "Medication")]
     assert len({e.type for e in without.tag_text(note, splitter="notes")}) == 1  # the word alone cannot tell
     assert with_sections.predict(X[:4], documents=ids[:4]) == y[:4]
+    # the explanation names the section and shows the heading's feature among those that chose the type
+    explanation = crfner.explain(with_sections, note, splitter="notes", sections=True)
+    assert [e.section for e in explanation.entities] == [{"section": "ALLERGIES"}, {"section": "MEDICATIONS"}]
+    for entity in explanation.entities:
+        assert "sections" in {c.family for c in entity.tokens[0].features}
 
 
 def test_an_all_caps_heading_is_found_before_truecasing_hides_it():

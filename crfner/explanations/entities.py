@@ -7,7 +7,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Collection, Sequence
 
-from ..assertion import Negation, negation_record, negations
+from ..assertion import Negation, entity_sections, negation_record, negations, section_record
 from ..errors import DataFormatError, NotFittedError
 from ..schemes import tags_to_spans
 from ..tagging.annotate import check_splitter, model_splitter, tagged_split
@@ -34,6 +34,8 @@ class EntityExplanation:
     token_end: int
     tokens: list[TokenExplanation] = field(default_factory=list)
     negation: Negation | None = None  # with explain(negation=...): whether the text negates it, and the cue
+    # with explain(sections=True): {"section": the known section it falls under, or None above the first}
+    section: dict | None = None
 
     def to_dict(self) -> dict:
         out = {
@@ -42,6 +44,8 @@ class EntityExplanation:
         }
         if self.negation is not None:  # the fields crfner tag --negation writes
             out.update(negation_record(self.negation))
+        if self.section is not None:  # and --sections
+            out.update(self.section)
         return {**out, "tokens": [t.to_dict() for t in self.tokens]}
 
 
@@ -93,7 +97,7 @@ def _token_input(X) -> tuple[str, list[list[tuple[str, int, int]]]]:
 
 
 def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, documents: Sequence | None = None,
-            splitter: str | None = None, negation: bool | Collection[str] = False) -> Explanation:
+            splitter: str | None = None, negation: bool | Collection[str] = False, sections: bool = False) -> Explanation:
     """Every entity ``tagger`` (a fitted or loaded :class:`crfner.CRFTagger`) finds in ``text``
     and, at each of its tokens, the ``top`` attributes most in favour of its label over the
     best competing label (and the ``top`` most against), the transition terms, and the rest.
@@ -107,9 +111,13 @@ def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, docum
     against + rest``, exactly up to floating-point rounding. ``negation`` (True, or type names
     to limit it to) says for each entity whether the text negates it and by which cue
     (:func:`crfner.negations`, read with the same splitter; token lists' sentences apart).
+    ``sections=True`` gives each entity the known section of the note it falls under
+    (:func:`crfner.entity_sections`), as ``crfner tag --sections`` does.
     """
     if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         raise ValueError(f"top must be a positive whole number, not {top!r}")
+    if not isinstance(sections, bool):
+        raise ValueError(f"sections must be True or False, not {sections!r}")
     raw = isinstance(text, str)
     if isinstance(text, str):
         if documents is not None:
@@ -154,8 +162,11 @@ def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, docum
                 margin = token_margin(weights, attributes[i][t], emissions, path, t, top)
                 entity.tokens.append(dataclasses.replace(margin, token=token, start=first, end=last))
             out.entities.append(entity)
+    passages = None if raw else [(s[0][1], s[-1][2]) for s in split if s]  # token lists: each sentence apart
+    if sections:
+        for entity, section in zip(out.entities, entity_sections(text, out.entities, passages)):
+            entity.section = section_record(section)
     if negation is not None and negation is not False:
-        passages = None if raw else [(s[0][1], s[-1][2]) for s in split if s]  # token lists: each sentence apart
         types = None if negation is True else negation
         for entity, found in zip(out.entities, negations(text, out.entities, splitter=splitter, passages=passages,
                                                          types=types)):

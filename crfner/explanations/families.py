@@ -22,22 +22,25 @@ from ..featurize.orthography import FLAGS
 # `gazetteers`            `gaz:LIST...`, `gazhead:LIST:...`
 # `clusters`              `clu32:...`, `clu128:...` (any `cluN`)
 # `abbreviations`         `abbr`, `abbr:last:...`, `abbr:suf3:...`, `abbr:gaz:LIST...`, `abbr:lexicon`
+# `clinical`              `clin:...` (the clinical set's dose, unit, frequency, route, duration and
+#                         abbreviation patterns, and its case-free forms)
+# `sections`              `section:...`, `heading` (the note's section a token falls under)
 # `other`                 anything else (a feature a newer crfner added)
 FAMILIES = (
     "bias", "word", "affixes", "orthography", "shape", "gazetteers", "clusters", "abbreviations",
-    "context", "conjunctions", "boundaries", "other",
+    "clinical", "sections", "context", "conjunctions", "boundaries", "other",
 )
 
 _CONJUNCTION = re.compile(r"[+-]\d+(?:\|[+-]\d+)+:")
 _CONTEXT = re.compile(r"[+-]\d+:")
 _AFFIX = re.compile(r"(?:pre|suf)\d+:")
 _CLUSTER = re.compile(r"clu\d+:")
-_BARE = {"bias": "bias", "BOS": "boundaries", "EOS": "boundaries", "abbr": "abbreviations",
+_BARE = {"bias": "bias", "BOS": "boundaries", "EOS": "boundaries", "abbr": "abbreviations", "heading": "sections",
          **{flag: "orthography" for flag in FLAGS}}
 _PREFIXES = (
     ("lower:", "word"), ("norm:", "word"), ("case:", "orthography"), ("len:", "orthography"),
     ("shape:", "shape"), ("shape_short:", "shape"), ("gaz:", "gazetteers"), ("gazhead:", "gazetteers"),
-    ("abbr:", "abbreviations"),
+    ("abbr:", "abbreviations"), ("clin:", "clinical"), ("section:", "sections"),
 )
 
 

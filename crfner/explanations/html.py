@@ -7,7 +7,7 @@ import html
 import os
 from pathlib import Path
 
-from .render import negation_note
+from .render import entity_note
 
 __all__ = ["render_html", "write_html"]
 
@@ -83,7 +83,7 @@ def _highlighted(explanation, classes: dict[str, str]) -> str:
     text, out, at = explanation.text, [], 0
     for k, entity in enumerate(explanation.entities):
         out.append(esc(text[at:entity.start]))
-        title = f"{entity.type}, score {entity.score:.3f}{negation_note(getattr(entity, 'negation', None))}: click for why"
+        title = f"{entity.type}, score {entity.score:.3f}{entity_note(entity)}: click for why"
         out.append(
             f'<mark class="ent {classes[entity.type]}" id="mark-{k}" data-entity="{k}" tabindex="0" role="button" '
             f'title="{esc(title)}">{esc(entity.text)}<span class="score">{entity.score:.2f}</span></mark>'
@@ -138,7 +138,7 @@ def _token_table(token) -> str:
 def _panel(k: int, entity, css_class: str) -> str:
     summary = (
         f'<span class="ent {css_class}">{esc(entity.type)}</span> <q>{esc(entity.text)}</q> '
-        f"[{entity.start}\u2013{entity.end}], score {entity.score:.3f}{esc(negation_note(getattr(entity, 'negation', None)))}"
+        f"[{entity.start}\u2013{entity.end}], score {entity.score:.3f}{esc(entity_note(entity))}"
     )
     tables = "".join(_token_table(token) for token in entity.tokens)
     return f'<details class="explanation" id="entity-{k}" data-entity="{k}"><summary>{summary}</summary>{tables}</details>'

@@ -3,7 +3,7 @@ read the objects' fields only (no imports of their classes), so both modules can
 
 from __future__ import annotations
 
-__all__ = ["negation_note", "render_explanation", "render_inspection"]
+__all__ = ["entity_note", "negation_note", "render_explanation", "render_inspection", "section_note"]
 
 
 def _signed(value: float) -> str:
@@ -91,6 +91,19 @@ def negation_note(negation) -> str:
     return f", negated by {negation.cue!r} [{negation.cue_start}:{negation.cue_end}]"
 
 
+def section_note(section: dict | None) -> str:
+    """What an entity's section adds to its line: nothing unless asked for, else its name."""
+    if section is None:
+        return ""
+    name = section.get("section")
+    return ", above any section heading" if name is None else f", in section {name!r}"
+
+
+def entity_note(entity) -> str:
+    """Negation and section notes of an entity's line, as asked for."""
+    return negation_note(getattr(entity, "negation", None)) + section_note(getattr(entity, "section", None))
+
+
 def render_explanation(explanation) -> str:
     """An ``Explanation`` as text: each entity with its offsets and score, then its tokens."""
     if not explanation.entities:
@@ -100,7 +113,7 @@ def render_explanation(explanation) -> str:
         if lines:
             lines.append("")
         lines.append(f"{entity.type} {entity.text!r} [{entity.start}:{entity.end}] score {entity.score:.3f}"
-                     + negation_note(getattr(entity, "negation", None)))
+                     + entity_note(entity))
         for token in entity.tokens:
             lines += render_token(token)
     return "\n".join(lines)
