@@ -163,3 +163,19 @@ def test_a_clinical_model_trains_saves_reloads_and_tags_identically(maccrobat_sl
     capitals = [[w.upper() for w in s] for s in held]
     assert loaded.predict(capitals) == tagger.predict([tagger.resources_.truecase.recase(s) for s in capitals])
     assert any(tag != "O" for tags in predicted for tag in tags)
+
+
+def test_cut_forms_match_only_in_token_lists_that_keep_them_whole():
+    """The README's account: raw text's tokenizer cuts "b.i.d.", "i.v." and "s/p" at their marks,
+    and each pattern reads one token, so raw text gives them no clinical feature; a token list
+    that keeps them whole (a whitespace-tokenised file) does."""
+    from crfner.featurize.clinical import clinical
+    from crfner.text import tokenize
+
+    features = clinical(["frequency", "route", "abbreviation"])
+    text = "s/p CABG , aspirin b.i.d. i.v."
+    cut = [t.text for t in tokenize(text)]
+    assert "b.i.d." not in cut and "s/p" not in cut and "i.v." not in cut
+    assert not any(name in ("clin:freq", "clin:route") for word in cut for name, _ in features(word))
+    whole = {word: {name for name, _ in features(word)} for word in text.split()}
+    assert "clin:freq" in whole["b.i.d."] and "clin:route" in whole["i.v."] and "clin:abbr" in whole["s/p"]
