@@ -108,6 +108,7 @@ def test_a_calibrated_model_changes_scores_only(fitted, documents, method, tmp_p
     try:
         calibrated = tag_documents(fitted, blank)
         again = calibrate_scores(fitted, documents[:40], method=method)  # from raw scores, not the calibrated ones
+        assert fitted.score_calibration_ is calibration  # and the tagger keeps its map
         saved = fitted.save(tmp_path / "model")
     finally:
         fitted.score_calibration_ = None

@@ -6,6 +6,7 @@ calibration set: the devel split of its corpus, or notes annotated where it is t
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from typing import Sequence
 
@@ -43,12 +44,9 @@ def calibrate_scores(tagger: CRFTagger, documents: Sequence[Document], *, method
         raise CrfnerError(f"score calibration is for CRF models (crfner train), not a {type(tagger).__name__}")
     documents = list(documents)
     splitter = model_splitter(tagger, splitter)
-    previous = getattr(tagger, "score_calibration_", None)
-    tagger.score_calibration_ = None  # calibrated on the CRF's own probabilities, not an older map's values
-    try:
-        predicted = tag_documents(tagger, [replace(d, mentions=[]) for d in documents], splitter=splitter)
-    finally:
-        tagger.score_calibration_ = previous
+    raw = copy.copy(tagger)  # the same weights (its caches rebuilt); the caller's tagger keeps its map
+    raw.score_calibration_ = None  # calibrated on the CRF's own probabilities, not an older map's values
+    predicted = tag_documents(raw, [replace(d, mentions=[]) for d in documents], splitter=splitter)
     scores, right = judged_entities(documents, predicted)
     return fit_score_calibration(scores, right, method, {"documents": fitted_on, "document_count": len(documents),
                                                  "gold_entities": sum(len(d.mentions) for d in documents),
