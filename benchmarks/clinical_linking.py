@@ -11,7 +11,8 @@ counts per type how many get an id and by which stage, and how long linking take
 tagging.
 
 Neither corpus gives concept ids, so this measures coverage, not accuracy: the linker's
-accuracy is measured on BC5CDR and NCBI Disease (`benchmarks/results/linking.json`). A sample of
+accuracy is measured on BC5CDR and NCBI Disease (`benchmarks/results/linking.json`), and on a
+hand-judged sample of these corpora's links by ``clinical_link_audit.py``. A sample of
 linked mentions per type is kept in the results for reading (with the senses, of the links the
 senses made).
 

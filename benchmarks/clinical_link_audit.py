@@ -1,0 +1,199 @@
+"""How often the linker's concept ids are right on clinical text, by a hand audit: neither
+MACCROBAT nor PHEE gives ids, so a seeded random sample of the gold test mentions that the linker
+(`crfner linker` with the clinical type aliases and the abbreviation senses, as
+``clinical_linking.py`` builds it) gives an id is written out with each id's name and the
+sentence around the mention, judged by a developer, and the judgements scored.
+
+    python benchmarks/clinical_link_audit.py sample --data-dir ../shared/data --per-type 20 \\
+        --out benchmarks/results/clinical_link_audit.tsv
+    python benchmarks/clinical_link_audit.py show --data-dir ../shared/data --audit benchmarks/results/clinical_link_audit.tsv
+    (read each link in its sentence; fill the judgement column: right, wrong or unclear, see
+    JUDGEMENT, and say why for each one not right)
+    python benchmarks/clinical_link_audit.py score --audit benchmarks/results/clinical_link_audit.tsv \\
+        --out benchmarks/results/clinical_link_audit.json
+
+The audit file holds offsets, ids and judgements, not the corpora's text (which stays in the
+data folder): ``show`` prints each link with the sentence around it. ``sample`` refuses to overwrite an audit that holds judgements. ``score`` gives the share of
+right links per corpus and type, and over each corpus, with Wilson 95% intervals; ``unclear``
+counts against neither side and is reported, as is how many ids neither MeSH 2024's descriptors
+nor MEDIC name (``retired_ids``: BC5CDR's 2015 annotations, which the linker learns from, use
+supplementary ids that MeSH has since made descriptors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import os
+import random
+import sys
+import time
+import warnings
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+COLUMNS = ("corpus", "type", "document", "start", "end", "mention", "identifier", "concept", "stage", "judgement", "why")
+#: What a judgement means (the README quotes it).
+JUDGEMENT = {
+    "right": "the id's concept is what the mention, as annotated, means in its sentence, or the closest "
+             "MeSH/MEDIC concept to it (MeSH 2024's entry terms decide: a drug class for a class name, a "
+             "parent only where no narrower concept exists); words the annotators left outside the span "
+             "(low molecular weight [heparin]) are not asked of it; an id MeSH 2024 no longer has is judged "
+             "by its concept and counted apart (retired_ids)",
+    "wrong": "another concept: a different disease, sign or drug, a wrong sense, or a parent concept where "
+             "MeSH 2024 has a narrower one that the mention names",
+    "unclear": "the sentence does not say which of the candidate concepts is meant",
+}
+
+
+def concept_names(data_dir: str) -> dict[str, str]:
+    """Id -> name: MeSH descriptors' preferred terms, then MEDIC's disease names for the rest."""
+    names: dict[str, str] = {}
+    with open(os.path.join(data_dir, "vocabularies", "mesh2024_descriptor_terms.tsv"), encoding="utf-8") as handle:
+        for line in handle:
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) >= 3 and fields[2] == "Y":
+                names.setdefault(fields[0], fields[1])
+    with gzip.open(os.path.join(data_dir, "vocabularies", "CTD_diseases.tsv.gz"), "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if not line.startswith("#"):
+                fields = line.split("\t")
+                if len(fields) > 1:
+                    names.setdefault(fields[1], fields[0])
+    return names
+
+
+def context(text: str, start: int, end: int, width: int = 70) -> str:
+    """The mention in [brackets] with up to ``width`` characters either side, on one line."""
+    left = text[max(0, start - width):start]
+    right = text[end:end + width]
+    return " ".join(f"{left}[{text[start:end]}]{right}".split())
+
+
+def sample(data_dir: str, per_type: int, seed: int) -> list[dict]:
+    """``per_type`` linked gold test mentions per corpus and aliased type, drawn with ``seed``."""
+    from clinical_linking import ALIASES
+
+    from crfner.corpora.clinical import split_documents
+    from crfner.link.build import build_linker
+
+    names = concept_names(data_dir)
+    rows = []
+    for corpus, aliases in ALIASES.items():
+        linker = build_linker(data_dir=data_dir, type_aliases=aliases, senses=("clinical",))
+        documents = split_documents(corpus, "test", data_dir)
+        links = linker.link_batch([(d.text, [(m.start, m.end, m.type) for m in d.mentions]) for d in documents])
+        linked: dict[str, list[dict]] = {etype: [] for etype in aliases}
+        for document, found in zip(documents, links):
+            for mention, link in zip(document.mentions, found):
+                if mention.type in aliases and link.identifiers:
+                    linked[mention.type].append({
+                        "corpus": corpus, "type": mention.type, "document": document.id, "start": mention.start,
+                        "end": mention.end, "mention": mention.text, "identifier": link.identifier,
+                        "concept": " | ".join(names.get(i, "?") for i in link.identifier.split("|")),
+                        "stage": link.method, "judgement": "", "why": "",
+                    })
+        draw = random.Random(f"{seed}:{corpus}")
+        for etype, found in linked.items():
+            rows += sorted(draw.sample(found, min(per_type, len(found))), key=lambda r: (r["document"], r["start"]))
+    return rows
+
+
+def show(path: str, data_dir: str) -> None:
+    """Print each audited link with its id's name and the text around the mention."""
+    from crfner.corpora.clinical import split_documents
+
+    texts: dict[tuple[str, str], str] = {}
+    with open(path, encoding="utf-8", newline="") as handle:
+        for number, row in enumerate(csv.DictReader(handle, delimiter="\t"), start=2):
+            if (row["corpus"], row["document"]) not in texts:
+                for document in split_documents(row["corpus"], "test", data_dir):
+                    texts[(row["corpus"], document.id)] = document.text
+            text = texts[(row["corpus"], row["document"])]
+            start, end = int(row["start"]), int(row["end"])
+            print(f"{number}\t{row['type']}\t{row['identifier']} {row['concept']}\t{row['judgement'] or '-'}\t"
+                  f"{context(text, start, end)}")
+
+
+def wilson(right: int, n: int, z: float = 1.96) -> list[float] | None:
+    """The Wilson score interval of a share ``right / n``."""
+    if n == 0:
+        return None
+    p = right / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
+    return [round(centre - half, 3), round(centre + half, 3)]
+
+
+def score(path: str) -> dict:
+    """Precision of the judged links per corpus and type and per corpus; a missing or unknown
+    judgement is an error naming the line."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    retired: dict[tuple[str, str], int] = {}
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter="\t")
+        for number, row in enumerate(reader, start=2):
+            if row["judgement"] not in JUDGEMENT:
+                raise SystemExit(f"{path}, line {number}: judgement {row['judgement']!r} is not one of {', '.join(JUDGEMENT)}")
+            for key in ((row["corpus"], row["type"]), (row["corpus"], "all")):
+                groups.setdefault(key, []).append(row["judgement"])
+                retired[key] = retired.get(key, 0) + ("?" in row["concept"].split(" | "))
+    out = []
+    for (corpus, etype), judged in sorted(groups.items()):
+        right, wrong = judged.count("right"), judged.count("wrong")
+        out.append({"corpus": corpus, "type": etype, "judged": len(judged), "right": right, "wrong": wrong,
+                    "unclear": judged.count("unclear"), "retired_ids": retired[(corpus, etype)],
+                    "precision": round(right / (right + wrong), 3) if right + wrong else None,
+                    "ci95": wilson(right, right + wrong)})
+    return {"rows": out}
+
+
+def main() -> int:
+    from crfner.atomic import atomic_open
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    make = verbs.add_parser("sample")
+    make.add_argument("--data-dir", default="../shared/data")
+    make.add_argument("--per-type", type=int, default=20)
+    make.add_argument("--seed", type=int, default=0)
+    make.add_argument("--out", required=True)
+    read = verbs.add_parser("show")
+    read.add_argument("--data-dir", default="../shared/data")
+    read.add_argument("--audit", required=True)
+    judge = verbs.add_parser("score")
+    judge.add_argument("--audit", required=True)
+    judge.add_argument("--out", required=True)
+    args = parser.parse_args()
+    if args.verb == "show":
+        warnings.simplefilter("ignore")
+        show(args.audit, args.data_dir)
+        return 0
+    if args.verb == "sample":
+        if os.path.exists(args.out):
+            with open(args.out, encoding="utf-8", newline="") as handle:
+                if any(row.get("judgement") for row in csv.DictReader(handle, delimiter="\t")):
+                    raise SystemExit(f"{args.out} holds judgements; move it away to draw a new sample")
+        warnings.simplefilter("ignore")  # MACCROBAT's known stray-tab warning
+        rows = sample(args.data_dir, args.per_type, args.seed)
+        with atomic_open(args.out) as handle:
+            writer = csv.DictWriter(handle, COLUMNS, delimiter="\t", lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        print(f"wrote {len(rows)} links to judge into {args.out}", file=sys.stderr)
+        return 0
+    result = {"what": __doc__.split("\n\n")[0].replace("\n", " "), "judgement": JUDGEMENT,
+              "command": " ".join(["python", "benchmarks/clinical_link_audit.py", *sys.argv[1:]]),
+              "audit": args.audit, "finished": time.strftime("%Y-%m-%d %H:%M:%S"), **score(args.audit)}
+    with atomic_open(args.out) as handle:
+        json.dump(result, handle, indent=1, ensure_ascii=False)
+        handle.write("\n")
+    for row in result["rows"]:
+        print(row, file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, HERE)
+    raise SystemExit(main())

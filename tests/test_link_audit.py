@@ -1,0 +1,64 @@
+"""The hand audit of clinical concept ids (benchmarks/clinical_link_audit.py): its scoring, its
+errors, and that the committed figures are those of the committed judgements."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "benchmarks" / "results"
+
+
+@pytest.fixture(scope="module")
+def audit():
+    spec = importlib.util.spec_from_file_location("clinical_link_audit", REPO / "benchmarks" / "clinical_link_audit.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _write(path: Path, audit, judged: list[tuple[str, str, str]]) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, audit.COLUMNS, delimiter="\t", lineterminator="\n")
+        writer.writeheader()
+        for k, (etype, concept, judgement) in enumerate(judged):
+            writer.writerow({"corpus": "c", "type": etype, "document": "d", "start": k, "end": k + 1, "mention": "m",
+                             "identifier": "MESH:D1", "concept": concept, "stage": "exact",
+                             "judgement": judgement, "why": ""})
+    return path
+
+
+def test_wilson_interval_matches_newcombes_example(audit):
+    # Newcombe (1998), Statistics in Medicine 17:857-872, Table I: 81/263, Wilson score interval 0.2553-0.3662
+    assert audit.wilson(81, 263) == [0.255, 0.366]
+    low, high = audit.wilson(19, 20)
+    assert low < 0.95 < high <= 1 and audit.wilson(0, 0) is None
+    assert audit.wilson(190, 200)[0] > low  # more judgements, a narrower interval
+
+
+def test_precision_leaves_unclear_out_and_counts_retired_ids(audit, tmp_path):
+    path = _write(tmp_path / "a.tsv", audit, [("A", "x", "right"), ("A", "?", "right"), ("A", "y", "wrong"),
+                                             ("B", "z | ?", "unclear"), ("B", "w", "right")])
+    rows = {(r["corpus"], r["type"]): r for r in audit.score(str(path))["rows"]}
+    assert rows[("c", "A")]["precision"] == round(2 / 3, 3) and rows[("c", "A")]["retired_ids"] == 1
+    assert rows[("c", "B")]["precision"] == 1.0 and rows[("c", "B")]["unclear"] == 1
+    assert rows[("c", "all")]["judged"] == 5 and rows[("c", "all")]["right"] == 3 and rows[("c", "all")]["retired_ids"] == 2
+
+
+def test_a_missing_judgement_names_the_file_and_line(audit, tmp_path):
+    path = _write(tmp_path / "a.tsv", audit, [("A", "x", "right"), ("A", "x", "")])
+    with pytest.raises(SystemExit, match=r"a\.tsv, line 3: judgement '' is not one of right, wrong, unclear"):
+        audit.score(str(path))
+
+
+def test_the_committed_figures_are_the_committed_judgements(audit):
+    committed = json.loads((RESULTS / "clinical_link_audit.json").read_text(encoding="utf-8"))
+    assert committed["rows"] == audit.score(str(RESULTS / "clinical_link_audit.tsv"))["rows"]
+    with open(RESULTS / "clinical_link_audit.tsv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    assert all(r["why"] for r in rows if r["judgement"] != "right")  # every link judged not right says why
