@@ -5,7 +5,8 @@ form, so that weights learned on defined abbreviations carry over to undefined o
 
 A token written like an abbreviation is looked up: a capital letter after the first character
 (``HTN``, ``mEq``), a digit beside a letter (``q6h``), or an inner ``.`` or ``/`` (``b.i.d.``,
-``s/p``, in token lists that keep them whole: raw text's tokenizer cuts them at their marks). A token written like a word (``neg``, ``Abd``, ``Pt``) is looked up only when its short
+``s/p``, in token lists that keep them whole: raw text's tokenizer cuts them at their marks).
+A token written like a word (``neg``, ``Abd``, ``Pt``) is looked up only when its short
 form is rare as a lower-case word in the text the model learned from (fewer than
 :data:`WORD_COUNT` times in the training and unlabeled text), so that ``as`` and ``hr`` stay
 words; with ``as_words = "spelled"``, also only when the inventory records that notes write the
