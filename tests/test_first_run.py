@@ -117,14 +117,17 @@ def test_tutorial_reference_leaves_the_recorded_results_alone(tmp_path):
     before = recorded.read_bytes() if recorded.exists() else None
     for split in ("train", "devel", "test"):
         _conll(tmp_path / "data" / "BC5CDR-IOB" / f"{split}.tsv", copies=5)
+    scratch = tmp_path / "tmp"  # the system temporary folder, for this run only: nothing left behind in /tmp
+    scratch.mkdir()
     done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "tutorial_reference.py"), "--data-dir",
-                           str(tmp_path / "data"), "--corpora", "bc5cdr"], cwd=tmp_path, env=_env(),
+                           str(tmp_path / "data"), "--corpora", "bc5cdr"], cwd=tmp_path, env=_env(TMPDIR=str(scratch)),
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert (recorded.read_bytes() if recorded.exists() else None) == before
     written = Path(done.stdout.strip().splitlines()[-1].removeprefix("wrote "))
     assert "no --out given: writing to" in done.stderr and str(written) in done.stderr
     assert written.parent != recorded.parent and len(json.loads(written.read_text())["rows"]) == 2
+    assert written.parent.parent == scratch
 
 
 def _render_checker():
