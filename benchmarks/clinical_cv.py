@@ -29,7 +29,8 @@ under its lever name, so its kept tags serve as the reference): word-like short 
 notes spell their senses (`v6_as_words_spelled`), clusters also from the tokenised
 biomedical sentences (`v6_more_unlabeled`), c2 0.03 (`v6_c2_0.03`), Porter stems (`v6_stems`),
 inner character trigrams (`v6_char_trigrams`), and self-training on the OHSUMED abstracts
-(`v6_self_training`, see SELF_TRAINING). `--copy abbreviated` tags and scores
+(`v6_self_training`, see SELF_TRAINING). And CRFsuite's other training algorithms on version 7
+(`v7_*`, see V7_CHANGES; tested against `clinical`). `--copy abbreviated` tags and scores
 note_copies.py's copy of the held-out documents (entities written as notes abbreviate them); the
 models still train on the text as written.
 
@@ -113,6 +114,17 @@ V6_CHANGES = {
     # regularisation re-checked on version 6's larger feature space
     "v6_c2_0.03": {"training": {"c2": 0.03}},
 }
+# changes on version 7 (the installed `clinical` while they ran): CRFsuite's other training
+# algorithms, none tried before on any corpus: L2-regularised SGD (its c2 at version 7's 0.1 and
+# at CRFsuite's default 1.0), the averaged perceptron, passive-aggressive and AROW (their
+# defaults; 150 passes as version 7's iterations)
+V7_CHANGES = {
+    "v7_l2sgd": {"training": {"algorithm": "l2sgd", "c1": None}},
+    "v7_l2sgd_c2_1": {"training": {"algorithm": "l2sgd", "c1": None, "c2": 1.0}},
+    "v7_ap": {"training": {"algorithm": "ap", "c1": None, "c2": None}},
+    "v7_pa": {"training": {"algorithm": "pa", "c1": None, "c2": None}},
+    "v7_arow": {"training": {"algorithm": "arow", "c1": None, "c2": None}},
+}
 # levers on version 6 measured by widening the cluster table (not feature-set options):
 # `v6_stems` the Porter stem of the word (plural and verb forms of one term share a weight),
 # `v6_char_trigrams` the word's inner character trigrams (BANNER's character n-grams; Leaman and
@@ -126,11 +138,12 @@ SELF_TRAINING = "v6_self_training"
 SELF_CONFIDENCE = 0.9
 # systems trained with a frozen version as it is, and the changes on a frozen version (base, changes)
 FROZEN = {"clinical-v4": V4, "clinical-v5": V5, "clinical-v6": V6, **dict.fromkeys((*WIDENED_V6, SELF_TRAINING), V6)}
-CHANGED = {system: (base, changes[system]) for base, changes in ((V4, V4_CHANGES), (V5, V5_CHANGES), (V6, V6_CHANGES))
+CHANGED = {system: (base, changes[system])
+           for base, changes in ((V4, V4_CHANGES), (V5, V5_CHANGES), (V6, V6_CHANGES), ("clinical", V7_CHANGES))
            for system in changes}
 O_BIAS = {system: float(system.rsplit("_", 1)[1]) for system in V4_CHANGES if system.startswith("v4_o_bias_")}
 SYSTEMS = ["clinical-v3", "clinical-v4", "clinical-v5", "clinical-v6", "tutorial", "biomedical", "clinical", *DECLARATIONS, "topic_clusters", "binary_embeddings",
-           *V4_CHANGES, *V5_CHANGES, *V6_CHANGES, *WIDENED_V6, SELF_TRAINING]
+           *V4_CHANGES, *V5_CHANGES, *V6_CHANGES, *WIDENED_V6, SELF_TRAINING, *V7_CHANGES]
 
 
 class WiderTable:
