@@ -95,7 +95,7 @@ def sample(data_dir: str, per_type: int, seed: int) -> list[dict]:
                         "stage": link.method, "judgement": "", "why": "",
                     })
         draw = random.Random(f"{seed}:{corpus}")
-        for etype, found in linked.items():
+        for found in linked.values():
             rows += sorted(draw.sample(found, min(per_type, len(found))), key=lambda r: (r["document"], r["start"]))
     return rows
 
