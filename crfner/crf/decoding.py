@@ -117,7 +117,7 @@ def _batched(emissions: list[np.ndarray], transition: np.ndarray, paths: bool, p
         if probabilities == "entities":
             marginal = _entity_scores(scores, lengths, transition, best, labels)
         elif probabilities == "path":
-            marginal = np.take_along_axis(_marginals(scores, lengths, transition), best[:, :, None], axis=2)[:, :, 0]
+            marginal = _on_path(_marginals(scores, lengths, transition), best)
         elif probabilities:
             inside = (np.arange(longest)[None, :] < lengths[:, None])[:, :, None]  # past a sentence's end: padding
             marginal = np.where(inside, _marginals(scores, lengths, transition), 0.0)
@@ -133,9 +133,15 @@ def _entity_scores(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarr
 
     tables = scaled_tables(scores, lengths, transition)
     if tables is None:  # scores far outside trained weights: the marginals, in log space
-        return np.take_along_axis(np.exp(_log_marginals(scores, lengths, transition)), best[:, :, None], axis=2)[:, :, 0]
-    on_path = np.take_along_axis(tables.forward * tables.backward, best[:, :, None], axis=2)[:, :, 0]
+        return _on_path(np.exp(_log_marginals(scores, lengths, transition)), best)
+    # the path's labels picked from each table before multiplying: not every label's product
+    on_path = _on_path(tables.forward, best) * _on_path(tables.backward, best)
     return entity_token_scores(tables, lengths, best, labels, on_path)
+
+
+def _on_path(table: np.ndarray, best: np.ndarray) -> np.ndarray:
+    """``table[b, t, best[b, t]]`` for a padded batch: each token's value for its label on the path."""
+    return np.take_along_axis(table, best[:, :, None], axis=2)[:, :, 0]
 
 
 def _viterbi_batch(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarray) -> np.ndarray:
