@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gzip
 import json
 import os
 import random
@@ -49,18 +48,15 @@ JUDGEMENT = {
 
 def concept_names(data_dir: str) -> dict[str, str]:
     """Id -> name: MeSH descriptors' preferred terms, then MEDIC's disease names for the rest."""
+    from itertools import chain
+    from pathlib import Path
+
+    from crfner.link.vocabulary import MESH_FILE, VOCABULARY_FOLDER, medic_path, read_medic, read_mesh
+
     names: dict[str, str] = {}
-    with open(os.path.join(data_dir, "vocabularies", "mesh2024_descriptor_terms.tsv"), encoding="utf-8") as handle:
-        for line in handle:
-            fields = line.rstrip("\n").split("\t")
-            if len(fields) >= 3 and fields[2] == "Y":
-                names.setdefault(fields[0], fields[1])
-    with gzip.open(os.path.join(data_dir, "vocabularies", "CTD_diseases.tsv.gz"), "rt", encoding="utf-8") as handle:
-        for line in handle:
-            if not line.startswith("#"):
-                fields = line.split("\t")
-                if len(fields) > 1:
-                    names.setdefault(fields[1], fields[0])
+    for term in chain(read_mesh(Path(data_dir) / VOCABULARY_FOLDER / MESH_FILE), read_medic(medic_path(data_dir))):
+        if term.preferred:
+            names.setdefault(term.identifier, term.name)
     return names
 
 
@@ -116,19 +112,12 @@ def show(path: str, data_dir: str) -> None:
                   f"{context(text, start, end)}")
 
 
-def wilson(right: int, n: int, z: float = 1.96) -> list[float] | None:
-    """The Wilson score interval of a share ``right / n``."""
-    if n == 0:
-        return None
-    p = right / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
-    return [round(centre - half, 3), round(centre + half, 3)]
-
-
 def score(path: str) -> dict:
-    """Precision of the judged links per corpus and type and per corpus; a missing or unknown
-    judgement is an error naming the line."""
+    """Precision of the judged links per corpus and type and per corpus, with Wilson 95%
+    intervals (none where no link was judged right or wrong); a missing or unknown judgement is
+    an error naming the line."""
+    from score_calibration import wilson
+
     groups: dict[tuple[str, str], list[str]] = {}
     retired: dict[tuple[str, str], int] = {}
     with open(path, encoding="utf-8", newline="") as handle:
@@ -145,7 +134,7 @@ def score(path: str) -> dict:
         out.append({"corpus": corpus, "type": etype, "judged": len(judged), "right": right, "wrong": wrong,
                     "unclear": judged.count("unclear"), "retired_ids": retired[(corpus, etype)],
                     "precision": round(right / (right + wrong), 3) if right + wrong else None,
-                    "ci95": wilson(right, right + wrong)})
+                    "ci95": wilson(right, right + wrong) if right + wrong else None})
     return {"rows": out}
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ RESULTS = REPO / "benchmarks" / "results"
 
 @pytest.fixture(scope="module")
 def audit():
+    if str(REPO / "benchmarks") not in sys.path:  # it scores with score_calibration's Wilson interval
+        sys.path.insert(0, str(REPO / "benchmarks"))
     spec = importlib.util.spec_from_file_location("clinical_link_audit", REPO / "benchmarks" / "clinical_link_audit.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -34,20 +37,23 @@ def _write(path: Path, audit, judged: list[tuple[str, str, str]]) -> Path:
 
 
 def test_wilson_interval_matches_newcombes_example(audit):
+    from score_calibration import wilson  # the interval the audit's score uses
+
     # Newcombe (1998), Statistics in Medicine 17:857-872, Table I: 81/263, Wilson score interval 0.2553-0.3662
-    assert audit.wilson(81, 263) == [0.255, 0.366]
-    low, high = audit.wilson(19, 20)
-    assert low < 0.95 < high <= 1 and audit.wilson(0, 0) is None
-    assert audit.wilson(190, 200)[0] > low  # more judgements, a narrower interval
+    assert wilson(81, 263) == [0.2553, 0.3662]
+    low, high = wilson(19, 20)
+    assert low < 0.95 < high <= 1
+    assert wilson(190, 200)[0] > low  # more judgements, a narrower interval
 
 
 def test_precision_leaves_unclear_out_and_counts_retired_ids(audit, tmp_path):
     path = _write(tmp_path / "a.tsv", audit, [("A", "x", "right"), ("A", "?", "right"), ("A", "y", "wrong"),
-                                             ("B", "z | ?", "unclear"), ("B", "w", "right")])
+                                             ("B", "z | ?", "unclear"), ("B", "w", "right"), ("C", "v", "unclear")])
     rows = {(r["corpus"], r["type"]): r for r in audit.score(str(path))["rows"]}
+    assert rows[("c", "C")]["precision"] is None and rows[("c", "C")]["ci95"] is None  # nothing judged: no interval
     assert rows[("c", "A")]["precision"] == round(2 / 3, 3) and rows[("c", "A")]["retired_ids"] == 1
     assert rows[("c", "B")]["precision"] == 1.0 and rows[("c", "B")]["unclear"] == 1
-    assert rows[("c", "all")]["judged"] == 5 and rows[("c", "all")]["right"] == 3 and rows[("c", "all")]["retired_ids"] == 2
+    assert rows[("c", "all")]["judged"] == 6 and rows[("c", "all")]["right"] == 3 and rows[("c", "all")]["retired_ids"] == 2
 
 
 def test_a_missing_judgement_names_the_file_and_line(audit, tmp_path):
