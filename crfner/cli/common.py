@@ -174,7 +174,6 @@ def evaluate_on(tagger, args) -> None:
         print(f"\n{args.corpus} {split}: strict micro-F1 {scores.f1:.4f}\n{scores}")
 
 
-
 def note_type_mismatch(tagged_types: set[str], gold_types: set[str]) -> None:
     """A note on stderr when the entity types a model's output is judged by are not the annotated
     documents' own: a type in only one of them never matches."""

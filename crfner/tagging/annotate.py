@@ -5,8 +5,8 @@ entities back as character spans of the text.
 An entity's ``score`` is the mean, over its tokens, of the per-token scores the tagger's
 ``predict_scored`` gives: for a :class:`~crfner.CRFTagger`, the probability the CRF gives the
 entity, exactly its tokens and type (:mod:`crfner.crf.entity_scores`), or its calibrated value
-for a model ``crfner calibrate`` calibrated, which each of its tokens carries; for an estimator with only ``predict`` and ``predict_marginals``, the marginal
-probability of each token's tag. 1.0 when the model has no doubt, lower when another
+for a model ``crfner calibrate`` calibrated, which each of its tokens carries; for an estimator
+with only ``predict`` and ``predict_marginals``, the marginal probability of each token's tag. 1.0 when the model has no doubt, lower when another
 labelling of those tokens, or one that cuts the entity shorter or runs it longer, was also likely.
 
 Given a fitted ``linker`` (a :class:`crfner.link.Linker`), each entity also gets a concept id
