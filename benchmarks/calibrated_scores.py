@@ -6,8 +6,12 @@ For each saved, uncalibrated model (``--model CORPUS=DIR``, trained on the train
 devel and test documents are tagged with the model's own splitter. The calibration method is
 chosen on devel only: five folds of devel documents, each fold's entities scored by a map fitted
 on the other four, Platt scaling and isotonic regression (``crfner calibrate --method``) against
-the raw probabilities, by calibration error and Brier score. Then, as ``crfner calibrate MODEL
-CORPUS --split devel --method M`` does, each map is fitted on all of devel and the test documents
+the raw probabilities, by calibration error and Brier score, and each entity type's own
+calibration error (``by_type``; their mean weighted by entities, ``type_calibration_error``).
+The same folds also try one Platt map per type (``platt_per_type``: a type with at least
+``crfner.crf.calibration.PER_TYPE_MIN`` (30) entities, some right and some wrong, in the other folds gets its own map, the
+others the pooled one; ``crfner calibrate --per-type``). Then, as ``crfner calibrate MODEL
+CORPUS --split devel --method M [--per-type]`` does, each map is fitted on all of devel and the test documents
 are tagged by the calibrated model: per score bin the share right (as ``score_calibration.py``),
 the calibration error, the Brier score, and per ``--min-score`` the strict precision and recall
 with the mean score of the entities kept (the precision the scores promise).
@@ -41,10 +45,25 @@ def _blank(documents):
     return [replace(d, mentions=[]) for d in documents]
 
 
-def _errors(scores, right) -> dict:
-    rows = [(s, r, r) for s, r in zip(scores.tolist(), right.tolist())]
-    brier = float(np.mean((scores - right) ** 2))
-    return {"calibration_error": summary(rows, 0, [])["calibration_error"], "brier": round(brier, 4)}
+def _calibration_error(scores, right) -> float:
+    return summary([(s, r, r) for s, r in zip(scores.tolist(), right.tolist())], 0, [])["calibration_error"]
+
+
+def _errors(scores, right, types=None) -> dict:
+    out = {"calibration_error": _calibration_error(scores, right), "brier": round(float(np.mean((scores - right) ** 2)), 4)}
+    if types is not None:
+        types = np.asarray(types)
+        by_type = {t: {"entities": int((types == t).sum()), "calibration_error": _calibration_error(scores[types == t], right[types == t])}
+                   for t in sorted(set(types.tolist()))}
+        out["type_calibration_error"] = round(sum(v["entities"] * v["calibration_error"] for v in by_type.values()) / len(types), 4)
+        out["by_type"] = by_type
+    return out
+
+
+def _typed(gold, predicted) -> tuple[list, list, list]:
+    """Each predicted entity's score, whether it is right, and its type."""
+    scores, right = judged_entities(gold, predicted)
+    return scores, right, [m.type for d in predicted for m in d.mentions]
 
 
 def cross_validated(gold, predicted) -> dict:
@@ -52,18 +71,25 @@ def cross_validated(gold, predicted) -> dict:
     entity scored by a map fitted on the folds of documents it is not in."""
     order = np.random.default_rng(0).permutation(len(gold))
     folds = np.array_split(order, FOLDS)
-    per_document = [judged_entities([g], [p]) for g, p in zip(gold, predicted)]
+    per_document = [_typed([g], [p]) for g, p in zip(gold, predicted)]
     out = {}
-    for method in ("raw", *METHODS):
-        scores, right = [], []
+    for method in ("raw", *METHODS, "platt_per_type"):
+        scores, right, types = [], [], []
         for fold in folds:
             inside = set(fold.tolist())
-            train_s = [s for k, (ss, _) in enumerate(per_document) if k not in inside for s in ss]
-            train_r = [r for k, (_, rr) in enumerate(per_document) if k not in inside for r in rr]
-            held_s = [s for k in fold.tolist() for s in per_document[k][0]]
-            scores += held_s if method == "raw" else fit_score_calibration(train_s, train_r, method)(held_s).tolist()
-            right += [r for k in fold.tolist() for r in per_document[k][1]]
-        out[method] = _errors(np.asarray(scores, dtype=float), np.asarray(right, dtype=float))
+            train_s, train_r, train_t = ([v for k, judged_k in enumerate(per_document) if k not in inside for v in judged_k[i]]
+                                         for i in range(3))
+            held_s, held_r, held_t = ([v for k in fold.tolist() for v in per_document[k][i]] for i in range(3))
+            if method == "raw":
+                scores += held_s
+            elif method == "platt_per_type":
+                typed = fit_score_calibration(train_s, train_r, "platt", types=train_t)
+                scores += typed(held_s, [f"B-{t}" for t in held_t]).tolist()  # applied by type, as to a tagger's tags
+            else:
+                scores += fit_score_calibration(train_s, train_r, method)(held_s).tolist()
+            right += held_r
+            types += held_t
+        out[method] = _errors(np.asarray(scores, dtype=float), np.asarray(right, dtype=float), types)
     return out
 
 
@@ -83,8 +109,9 @@ def kept_table(gold, predicted) -> list[dict]:
 
 
 def _judged_test(gold, predicted) -> dict:
-    scores, right = (np.asarray(v, dtype=float) for v in judged_entities(gold, predicted))
-    return {**_errors(scores, right), "bins": summary(*judged(gold, predicted))["bins"], "min_scores": kept_table(gold, predicted)}
+    scores, right, types = _typed(gold, predicted)
+    scores, right = np.asarray(scores, dtype=float), np.asarray(right, dtype=float)
+    return {**_errors(scores, right, types), "bins": summary(*judged(gold, predicted))["bins"], "min_scores": kept_table(gold, predicted)}
 
 
 def run(corpus: str, model_dir: str, data_dir: str) -> dict:
@@ -96,22 +123,27 @@ def run(corpus: str, model_dir: str, data_dir: str) -> dict:
     out = {"corpus": corpus, "model": model_dir, "feature_set": f"{tagger.feature_set_.name} v{tagger.feature_set_.version}",
            "devel_cross_validated": cross_validated(gold["devel"], raw["devel"])}
     out["calibration"], out["test"] = {}, {"raw": _judged_test(gold["test"], raw["test"])}
-    for method in METHODS:  # the default (platt) first; the choice was made on devel, above
+    # the default (platt) first; the choices were made on devel, above
+    for name, method, per_type in [*((m, m, False) for m in METHODS), ("platt_per_type", "platt", True)]:
         started = time.perf_counter()
-        tagger.score_calibration_ = calibrate_scores(tagger, gold["devel"], method=method, fitted_on=f"{corpus} devel")
-        out["calibration"][method] = {"seconds": round(time.perf_counter() - started, 2), **tagger.score_calibration_.to_dict()}
+        tagger.score_calibration_ = calibrate_scores(tagger, gold["devel"], method=method, fitted_on=f"{corpus} devel",
+                                                     per_type=per_type)
+        out["calibration"][name] = {"seconds": round(time.perf_counter() - started, 2), **tagger.score_calibration_.to_dict()}
         calibrated = tag_documents(tagger, _blank(gold["test"]))
         if [[(m.start, m.end, m.type) for m in d.mentions] for d in calibrated] != \
            [[(m.start, m.end, m.type) for m in d.mentions] for d in raw["test"]]:
             raise SystemExit("calibration changed the entities, not only their scores")
-        out["test"][method] = _judged_test(gold["test"], calibrated)
+        out["test"][name] = _judged_test(gold["test"], calibrated)
     return out
 
 
 def _report(corpus: str, row: dict) -> str:
     cv, test = row["devel_cross_validated"], row["test"]
-    return (f"{corpus} devel (5-fold): " + ", ".join(f"{k} {v['calibration_error']}/{v['brier']}" for k, v in cv.items())
-            + "; test calibration error and Brier: " + ", ".join(f"{k} {v['calibration_error']}/{v['brier']}" for k, v in test.items()))
+    def figures(v):
+        return f"{v['calibration_error']}/{v['type_calibration_error']}/{v['brier']}"
+
+    return (f"{corpus} devel (5-fold): " + ", ".join(f"{k} {figures(v)}" for k, v in cv.items())
+            + "; test calibration error, by type, and Brier: " + ", ".join(f"{k} {figures(v)}" for k, v in test.items()))
 
 
 def main(argv: list[str] | None = None) -> int:

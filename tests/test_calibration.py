@@ -13,7 +13,7 @@ import pytest
 
 import crfner
 from crfner.cli import main
-from crfner.crf.calibration import METHODS, calibration_from_dict, fit_score_calibration
+from crfner.crf.calibration import METHODS, PER_TYPE_MIN, TypedCalibration, calibration_from_dict, fit_score_calibration
 from crfner.errors import CrfnerError, ModelFileError
 from crfner.tagging.annotate import tag_documents
 from crfner.tagging.calibrate import calibrate_scores, judged_entities
@@ -65,6 +65,71 @@ def test_nothing_to_learn_from_is_refused():
         fit_score_calibration(np.linspace(0.1, 0.99, 200), np.linspace(0.1, 0.99, 200) < 0.5)
     with pytest.raises(CrfnerError, match="no calibration method"):
         fit_score_calibration([0.2, 0.9], [False, True], "beta")
+
+
+def _truth_of(kind, scores):
+    """Three types' shares right: over-confident, over-confident the other way (less so), and flat."""
+    shift = {"Disease": -0.6, "Chemical": 0.8, "Gene": 0.0}[kind]
+    return 1 / (1 + np.exp(-(0.6 * _odds(scores) + shift)))
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_per_type_maps_follow_each_types_own_relation(method):
+    rng = np.random.default_rng(11)
+    sizes = {"Disease": 40_000, "Chemical": 40_000, "Gene": PER_TYPE_MIN - 1}  # Gene: too few for a map of its own
+    types = np.concatenate([[t] * n for t, n in sizes.items()])
+    scores = rng.beta(5, 1.2, len(types)).clip(1e-6, 1 - 1e-6)
+    truth = np.concatenate([_truth_of(t, scores[types == t]) for t in sizes])
+    right = rng.random(len(scores)) < truth
+    typed = fit_score_calibration(scores, right, method, {"documents": "synthetic"}, types=types.tolist())
+    assert isinstance(typed, TypedCalibration) and sorted(typed.by_type) == ["Chemical", "Disease"]
+    assert typed.pooled == fit_score_calibration(scores, right, method)  # the types' map of all entities
+    assert typed.method == method and typed.fitted_on["documents"] == "synthetic" and typed.fitted_on["entities"] == len(scores)
+    assert typed.by_type["Disease"].fitted_on == {"method": method, "entities": 40_000, "type": "Disease",
+                                                  "right": int(right[types == "Disease"].sum())}
+    grid = np.array([0.5, 0.7, 0.8, 0.9, 0.95, 0.99])
+    for kind in ("Disease", "Chemical"):  # each tag of the type, in any scheme, reads the type's own map
+        for prefix in "BIES":
+            values = typed(grid, [f"{prefix}-{kind}"] * len(grid))
+            assert np.abs(values - _truth_of(kind, grid)).max() < 0.04
+            assert np.array_equal(values, typed.by_type[kind](grid))
+    # the pooled map, far from both types' truth, for a type without a map, an O, a tag of no scheme, and no tags
+    assert np.abs(typed.pooled(grid) - _truth_of("Chemical", grid)).max() > 0.1
+    for tags in (["B-Gene"] * len(grid), ["O"] * len(grid), ["NN"] * len(grid), None):
+        assert np.array_equal(typed(grid, tags), typed.pooled(grid))
+    mixed = ["B-Disease", "I-Chemical", "B-Gene", "I-Disease", "O", "B-Chemical"]
+    expected = [typed.by_type.get(t[2:], typed.pooled)([g])[0] for g, t in zip(grid, mixed)]
+    assert typed(grid, mixed).tolist() == expected
+    assert typed([], []).tolist() == []
+    again = calibration_from_dict(json.loads(json.dumps(typed.to_dict())), "x")
+    assert again == typed and np.array_equal(again(grid, mixed), typed(grid, mixed))
+
+
+def test_per_type_fit_needs_a_type_per_score_and_passes_over_types_it_cannot_fit():
+    with pytest.raises(CrfnerError, match="one type per score"):
+        fit_score_calibration([0.2, 0.9, 0.5], [False, True, True], types=["Disease"])
+    scores = np.linspace(0.05, 0.99, 200)
+    types = ["Disease"] * 100 + ["Chemical"] * 60 + ["Gene"] * 40
+    right = [s > 0.5 for s in scores[:100]] + [True] * 60 + [s < 0.5 for s in scores[160:]]
+    typed = fit_score_calibration(scores, right, types=types)  # Chemical all right, Gene's scores rank it upside down
+    assert list(typed.by_type) == ["Disease"]
+
+
+@pytest.mark.parametrize("stored", [
+    {"method": "platt", "slope": 1, "intercept": 0, "by_type": []},
+    {"method": "platt", "slope": 1, "intercept": 0, "by_type": {"": {"method": "platt", "slope": 1, "intercept": 0}}},
+    {"method": "platt", "slope": 1, "intercept": 0, "by_type": {" X": {"method": "platt", "slope": 1, "intercept": 0}}},
+    {"method": "platt", "slope": 1, "intercept": 0, "by_type": {"X": {"method": "platt", "slope": -1, "intercept": 0}}},
+    {"method": "platt", "slope": 1, "intercept": 0, "by_type": {"X": None}},
+    {"method": "platt", "slope": 1, "intercept": 0,
+     "by_type": {"X": {"method": "platt", "slope": 1, "intercept": 0, "by_type": {}}}},  # no map per type within one
+    {"method": "platt", "slope": 1, "by_type": {}},
+    {"method": "platt", "slope": 1, "intercept": 0, "by_type": {f"T{k}": {"method": "platt", "slope": 1, "intercept": 0}
+                                                                for k in range(10_001)}},
+])
+def test_a_crafted_stored_per_type_map_is_refused_in_one_line(stored):
+    with pytest.raises(ModelFileError, match=r"^MODEL: damaged metadata \(score_calibration [^\n]+\)$"):
+        calibration_from_dict(stored, "MODEL")
 
 
 @pytest.mark.parametrize("stored", [
@@ -155,8 +220,50 @@ def test_calibrate_command_rewrites_the_model_or_writes_a_copy(model, data_dir, 
     assert json.loads((out / "crfner.json").read_text()) == before
 
 
+def test_a_per_type_calibration_gives_each_entity_its_types_value(fitted, documents, tmp_path):
+    blank = [replace(d, mentions=[]) for d in documents]
+    raw = tag_documents(fitted, blank)
+    typed = calibrate_scores(fitted, documents[:40], per_type=True, fitted_on="cdr test[:40]")
+    scores, right = judged_entities(documents[:40], raw[:40])
+    types = [m.type for d in raw[:40] for m in d.mentions]
+    assert typed == fit_score_calibration(scores, right, "platt", types=types)
+    assert sorted(typed.by_type) == ["Chemical", "Disease"] and typed.fitted_on["documents"] == "cdr test[:40]"
+    with pytest.raises(CrfnerError, match="per_type is True or False"):
+        calibrate_scores(fitted, documents[:40], per_type="yes")
+    fitted.score_calibration_ = typed
+    try:
+        saved = fitted.save(tmp_path / "model")
+        calibrated = tag_documents(fitted, blank)
+    finally:
+        fitted.score_calibration_ = None
+    pairs = [(r, c) for rd, cd in zip(raw, calibrated) for r, c in zip(rd.mentions, cd.mentions)]
+    assert [(r.start, r.end, r.type) for r, _ in pairs] == [(c.start, c.end, c.type) for _, c in pairs]
+    assert len(pairs) == sum(len(d.mentions) for d in raw)
+    for kind in ("Chemical", "Disease"):  # each entity by its own type's map, not the other's nor the pooled one
+        mine = [(r.score, c.score) for r, c in pairs if r.type == kind]
+        assert np.allclose([c for _, c in mine], typed.by_type[kind]([r for r, _ in mine]), atol=1e-12)
+        other = typed.by_type["Disease" if kind == "Chemical" else "Chemical"]
+        assert not np.allclose([c for _, c in mine], other([r for r, _ in mine]), atol=1e-3)
+    loaded = crfner.CRFTagger.load(saved)
+    assert loaded.score_calibration_ == typed
+    assert [[m.score for m in d.mentions] for d in tag_documents(loaded, blank)] == [[m.score for m in d.mentions] for d in calibrated]
+
+
+def test_calibrate_command_per_type(model, data_dir, tmp_path, capsys):
+    out = tmp_path / "calibrated"
+    assert main(["calibrate", str(model), "bc5cdr", "--per-type", "--data-dir", str(data_dir), "--out", str(out), "-q"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[1].startswith("a map of its own for 2 types with 30 entities or more")
+    assert [line.split()[0] for line in printed[2:]] == ["score", "(all", "Chemical", "Disease"]
+    stored = calibration_from_dict(json.loads((out / "crfner.json").read_text())["score_calibration"], "out")
+    assert isinstance(stored, TypedCalibration) and sorted(stored.by_type) == ["Chemical", "Disease"]
+    assert printed[4].split()[1:] == [f"{v:.3f}" for v in stored.by_type["Chemical"]([0.5, 0.7, 0.8, 0.9, 0.95, 0.99])]
+
+
 @pytest.mark.parametrize("args, message", [
     ([], "give CORPUS to calibrate on, or --remove"),
+    (["--remove", "--per-type"], "--remove drops the calibration"),
+    (["--remove", "--method", "isotonic"], "--remove drops the calibration"),
     (["bc5cdr", "--remove"], "give CORPUS to calibrate on, or --remove"),
     (["bc5cdr", "--split", "nosuch"], "nosuch"),
     (["bc5cdr", "--types", "Chemical"], "--types goes with --input-format"),

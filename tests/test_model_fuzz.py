@@ -66,8 +66,11 @@ def model_dir(small_train, data_dir, tmp_path_factory) -> Path:
     features["abbreviations"] = {"long_form": ["last_word", "suffix3", "gazetteers"], "senses": "clinical"}
     tagger = crfner.CRFTagger(features=features, max_iterations=15, data_dir=data_dir).fit(X[:300], y[:300])
     assert any(a.startswith(b"gaz:mesh_") for a in tagger.weights_.attributes)
-    scores = [k / 50 for k in range(1, 50)]  # a stored score calibration too (crfner calibrate)
-    tagger.score_calibration_ = fit_score_calibration(scores, [k % 3 != 0 and k > 12 for k in range(1, 50)], "isotonic")
+    scores = [k / 50 for k in range(1, 50)]  # a stored score calibration too (crfner calibrate), with a map per type
+    types = ["Disease" if k <= 35 else "Chemical" for k in range(1, 50)]
+    tagger.score_calibration_ = fit_score_calibration(scores, [k % 3 != 0 and k > 12 for k in range(1, 50)], "isotonic",
+                                                      types=types)
+    assert list(tagger.score_calibration_.by_type) == ["Disease"]
     return tagger.save(tmp_path_factory.mktemp("fuzz") / "model")
 
 

@@ -26,6 +26,9 @@ def add_parser(verbs) -> None:
     p.add_argument("--method", choices=("platt", "isotonic"), default="platt",
                    help="platt (default): a logistic curve on the score's log-odds, which keeps every difference in "
                         "rank; isotonic: a monotone step map, which assumes no shape")
+    p.add_argument("--per-type", action="store_true",
+                   help="fit a map for each entity type with at least 30 entities in CORPUS, some right and some wrong "
+                        "(the others share the map of all entities): types differ in how far their scores run high")
     p.add_argument("--out", help="write the calibrated model here instead of replacing MODEL")
     p.add_argument("--remove", action="store_true", help="drop MODEL's calibration: scores are the CRF's probabilities again")
     add_model_gazetteers(p)
@@ -42,6 +45,8 @@ def run(args) -> int:
     check_annotated(args, split_given=args.split != "devel")
     if args.remove == bool(args.corpus):
         raise usage("give CORPUS to calibrate on, or --remove (not both)")
+    if args.remove and (args.per_type or args.method != "platt"):
+        raise usage("--remove drops the calibration: --method and --per-type fit one")
     tagger = load_model(args)
     stored_jobs = tagger.metadata_.get("parameters", {}).get("n_jobs", 1)
     if args.remove:
@@ -56,8 +61,8 @@ def run(args) -> int:
             documents = load_split_documents(args.corpus, args.split, args.data_dir)
             name = f"{args.corpus} {args.split}"
         note_type_mismatch(set(entity_types(tagger.classes_)), {m.type for d in documents for m in d.mentions})
-        tagger.score_calibration_ = calibrate_scores(tagger, documents, method=args.method,
-                                                      splitter=args.splitter, fitted_on=name)
+        tagger.score_calibration_ = calibrate_scores(tagger, documents, method=args.method, splitter=args.splitter,
+                                                      fitted_on=name, per_type=args.per_type)
         _show(tagger.score_calibration_, name)
     tagger.n_jobs = stored_jobs  # the model keeps its own n_jobs, not this command's
     saved = tagger.save(args.out or args.model, overwrite=True)
@@ -77,10 +82,24 @@ def _refuse_training_text(tagger, args) -> None:
 
 
 def _show(calibration, name: str) -> None:
+    from ..crf.calibration import PER_TYPE_MIN
+
     fitted = calibration.fitted_on
     share = fitted["right"] / fitted["entities"]
     print(f"calibrated ({calibration.method}) on {name}: {fitted['document_count']} documents, {fitted['entities']} entities tagged, "
           f"{share:.1%} exactly right ({fitted['gold_entities']} gold entities)")
-    print(f"{'score':>8} {'calibrated':>11}")
-    for score, value in zip(SHOWN, calibration(SHOWN).tolist()):
-        print(f"{score:>8.2f} {value:>11.3f}")
+    if not getattr(calibration, "by_type", None):
+        if hasattr(calibration, "by_type"):
+            print(f"no type has {PER_TYPE_MIN} entities or more, some right and some wrong: one map for every type")
+        print(f"{'score':>8} {'calibrated':>11}")
+        for score, value in zip(SHOWN, calibration(SHOWN).tolist()):
+            print(f"{score:>8.2f} {value:>11.3f}")
+        return
+    by_type = calibration.by_type
+    print(f"a map of its own for {len(by_type)} type{'' if len(by_type) == 1 else 's'} with {PER_TYPE_MIN} entities or more, "
+          "some right and some wrong; the other types share the map of all entities")
+    rows = {"(all entities)": calibration.pooled, **by_type}
+    width = max(map(len, rows))
+    print(f"{'score':<{width}} " + " ".join(f"{score:>6.2f}" for score in SHOWN))
+    for row, chosen in rows.items():
+        print(f"{row:<{width}} " + " ".join(f"{value:>6.3f}" for value in chosen(SHOWN).tolist()))

@@ -7,8 +7,9 @@ calibration documents.
 Two maps, both fitted with scikit-learn: Platt scaling (``"platt"``, the default: a logistic
 regression on the score's log-odds, Platt 1999), strictly increasing, so it keeps the scores'
 order and has no steps, and isotonic regression (``"isotonic"``, Zadrozny and Elkan 2002), which assumes no
-shape but pools scores into steps. Stored in ``crfner.json`` as a few numbers (no pickle) and
-checked on loading."""
+shape but pools scores into steps. Either can be fitted per entity type (:class:`TypedCalibration`),
+since types differ in how far their scores run high. Stored in ``crfner.json`` as a few numbers
+(no pickle) and checked on loading."""
 
 from __future__ import annotations
 
@@ -19,12 +20,18 @@ from itertools import pairwise
 import numpy as np
 
 from ..errors import CrfnerError, ModelFileError
+from ..schemes import is_valid_tag, split_tag
 
-__all__ = ["METHODS", "IsotonicCalibration", "PlattCalibration", "calibration_from_dict", "fit_score_calibration"]
+__all__ = ["METHODS", "PER_TYPE_MIN", "IsotonicCalibration", "PlattCalibration", "TypedCalibration", "calibration_from_dict",
+           "fit_score_calibration"]
 
 METHODS = ("platt", "isotonic")
 _MAX_POINTS = 100_000  # a stored isotonic map longer than this is no map a fit gave
 _EDGE = 1e-7  # scores are clipped to [_EDGE, 1 - _EDGE] before their log-odds are taken
+_MAX_TYPES = 10_000  # a stored per-type map with more types than this is no map a fit gave
+#: The entities of a type, in the calibration documents, that a per-type fit needs to give the
+#: type a map of its own (set before any run; benchmarks/calibrated_scores.py).
+PER_TYPE_MIN = 30
 
 
 def _log_odds(scores) -> np.ndarray:
@@ -42,8 +49,9 @@ class PlattCalibration:
     fitted_on: dict = field(default_factory=dict, compare=False)
     method = "platt"
 
-    def __call__(self, scores) -> np.ndarray:
-        """The calibrated value of each of ``scores``."""
+    def __call__(self, scores, tags=None) -> np.ndarray:
+        """The calibrated value of each of ``scores`` (``tags``, each score's tag, are for
+        :class:`TypedCalibration`'s sake)."""
         from scipy.special import expit  # scikit-learn's own dependency; no overflow warning at the ends
 
         return expit(self.slope * _log_odds(scores) + self.intercept)
@@ -63,7 +71,7 @@ class IsotonicCalibration:
     fitted_on: dict = field(default_factory=dict, compare=False)
     method = "isotonic"
 
-    def __call__(self, scores) -> np.ndarray:
+    def __call__(self, scores, tags=None) -> np.ndarray:
         return np.interp(np.asarray(scores, dtype=float), self.scores, self.probabilities)
 
     def to_dict(self) -> dict:
@@ -71,11 +79,55 @@ class IsotonicCalibration:
                 "fitted_on": dict(self.fitted_on)}
 
 
-def calibration_from_dict(data, where: str) -> PlattCalibration | IsotonicCalibration:
+@dataclass(frozen=True)
+class TypedCalibration:
+    """A map per entity type (``by_type``, type name -> map) and ``pooled``, fitted on every
+    entity, for the types without one; ``method`` and ``fitted_on`` are the pooled map's."""
+
+    pooled: PlattCalibration | IsotonicCalibration
+    by_type: dict = field(default_factory=dict)
+
+    @property
+    def method(self) -> str:
+        return self.pooled.method
+
+    @property
+    def fitted_on(self) -> dict:
+        return self.pooled.fitted_on
+
+    def __call__(self, scores, tags=None) -> np.ndarray:
+        """The calibrated value of each of ``scores``, by the map of the type its tag in ``tags``
+        names (``B-Dosage``: ``Dosage``'s); without ``tags``, the pooled map's."""
+        scores = np.asarray(scores, dtype=float)
+        out = self.pooled(scores)
+        if tags is None or not self.by_type or not len(scores):
+            return out
+        unique, which = np.unique(np.asarray(tags, dtype=str), return_inverse=True)
+        for k, tag in enumerate(unique.tolist()):
+            chosen = self.by_type.get(split_tag(tag)[1]) if is_valid_tag(tag) else None
+            if chosen is not None:
+                out[which == k] = chosen(scores[which == k])
+        return out
+
+    def to_dict(self) -> dict:
+        return {**self.pooled.to_dict(), "by_type": {t: m.to_dict() for t, m in sorted(self.by_type.items())}}
+
+
+def calibration_from_dict(data, where: str, typed: bool = True) -> PlattCalibration | IsotonicCalibration | TypedCalibration:
     """The map stored as its ``to_dict`` writes it; ``ModelFileError`` naming ``where`` for
-    anything else (an unknown method, numbers out of range or out of order)."""
+    anything else (an unknown method, numbers out of range or out of order, a per-type map
+    within a per-type map)."""
     def fail(problem: str):
         return ModelFileError(f"{where}: damaged metadata (score_calibration {problem})")
+
+    if isinstance(data, dict) and "by_type" in data:
+        by_type = data["by_type"]
+        if not typed or not isinstance(by_type, dict) or len(by_type) > _MAX_TYPES:
+            raise fail("by_type must be an object of type names and their maps, at the top level only")
+        if not all(isinstance(t, str) and t and t == t.strip() for t in by_type):
+            raise fail("by_type's keys must be entity type names")
+        pooled = calibration_from_dict({k: v for k, v in data.items() if k != "by_type"}, where, typed=False)
+        return TypedCalibration(pooled, {t: calibration_from_dict(m, where, typed=False) for t, m in by_type.items()})
 
     def number(value) -> bool:
         return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
@@ -98,10 +150,32 @@ def calibration_from_dict(data, where: str) -> PlattCalibration | IsotonicCalibr
     return IsotonicCalibration(tuple(map(float, scores)), tuple(map(float, probabilities)), fitted_on)
 
 
-def fit_score_calibration(scores, right, method: str = "platt", fitted_on: dict | None = None):
+def fit_score_calibration(scores, right, method: str = "platt", fitted_on: dict | None = None, types=None):
     """The ``method`` map (:data:`METHODS`) from entity ``scores`` to whether each entity was
     ``right`` (bools); a ``CrfnerError`` when there is nothing to learn from (no entity, every
-    entity with one score, all right or all wrong, or scores that do not rank rightness)."""
+    entity with one score, all right or all wrong, or scores that do not rank rightness). With
+    ``types`` (each entity's type), a :class:`TypedCalibration`: a map of its own for each type
+    with :data:`PER_TYPE_MIN` entities or more, some right and some wrong, whose scores rank
+    rightness, and the pooled map for the others."""
+    pooled = _fit(scores, right, method, fitted_on)
+    if types is None:
+        return pooled
+    types = np.asarray(types, dtype=object)
+    right = np.asarray(right, dtype=bool)
+    if types.shape != right.shape:
+        raise CrfnerError("a per-type score calibration needs one type per score")
+    by_type = {}
+    for name in sorted(set(types.tolist())):
+        inside = types == name
+        if inside.sum() >= PER_TYPE_MIN and right[inside].any() and not right[inside].all():
+            try:
+                by_type[name] = _fit(np.asarray(scores, dtype=float)[inside], right[inside], method, {"type": name})
+            except CrfnerError:  # one score for all, or scores that do not rank: the pooled map keeps their order
+                pass
+    return TypedCalibration(pooled, by_type)
+
+
+def _fit(scores, right, method: str, fitted_on: dict | None):
     if method not in METHODS:
         raise CrfnerError(f"no calibration method {method!r} (methods: {', '.join(METHODS)})")
     x = np.clip(np.asarray(scores, dtype=float), 0.0, 1.0)  # a probability a rounding above 1 is 1

@@ -256,7 +256,7 @@ class CRFTagger(BaseEstimator):
         chosen = np.concatenate(probabilities) if want == "both" else None
         if chosen is not None and getattr(self, "score_calibration_", None) is not None:
             inside = flat != (self.classes_.index("O") if "O" in self.classes_ else -1)
-            chosen[inside] = self.score_calibration_(chosen[inside])
+            chosen[inside] = self.score_calibration_(chosen[inside], np.asarray(self.weights_.labels, dtype=object)[flat[inside]])
         chosen = None if chosen is None else chosen.tolist()
         out, start = [], 0
         for path in paths:

@@ -34,12 +34,15 @@ def judged_entities(gold: Sequence[Document], predicted: Sequence[Document]) -> 
 
 
 def calibrate_scores(tagger: CRFTagger, documents: Sequence[Document], *, method: str = "platt",
-                     splitter: str | None = None, fitted_on: str | None = None):
+                     splitter: str | None = None, fitted_on: str | None = None, per_type: bool = False):
     """The score calibration of ``tagger`` (``method``: ``"platt"`` or ``"isotonic"``, see
     :mod:`crfner.crf.calibration`) fitted on ``documents`` (annotated; their mentions are the
     gold), tagged with its raw scores; ``splitter`` as in :func:`tag_documents`; ``fitted_on``
-    names the documents in the stored calibration. Set it as the tagger's
-    ``score_calibration_`` (and save the tagger) to have it used."""
+    names the documents in the stored calibration; ``per_type`` fits a map for each entity type
+    with enough entities (:class:`crfner.crf.calibration.TypedCalibration`). Set it as the
+    tagger's ``score_calibration_`` (and save the tagger) to have it used."""
+    if not isinstance(per_type, bool):
+        raise CrfnerError(f"per_type is True or False, not {per_type!r}")
     if not isinstance(tagger, CRFTagger):
         raise CrfnerError(f"score calibration is for CRF models (crfner train), not a {type(tagger).__name__}")
     documents = list(documents)
@@ -48,6 +51,7 @@ def calibrate_scores(tagger: CRFTagger, documents: Sequence[Document], *, method
     raw.score_calibration_ = None  # calibrated on the CRF's own probabilities, not an older map's values
     predicted = tag_documents(raw, [replace(d, mentions=[]) for d in documents], splitter=splitter)
     scores, right = judged_entities(documents, predicted)
+    types = [m.type for d in predicted for m in d.mentions] if per_type else None  # judged_entities' order
     return fit_score_calibration(scores, right, method, {"documents": fitted_on, "document_count": len(documents),
                                                  "gold_entities": sum(len(d.mentions) for d in documents),
-                                                 "splitter": splitter})
+                                                 "splitter": splitter}, types=types)
