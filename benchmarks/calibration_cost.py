@@ -10,6 +10,11 @@ scores, never spans).
     crfner calibrate /tmp/m/phee-clinical ../shared/data/clinical/PHEE/dev --input-format brat --out /tmp/m/phee-cal2
     python benchmarks/calibration_cost.py --data-dir ../shared/data \\
         --model maccrobat=/tmp/m/mc-cal --model phee=/tmp/m/phee-cal2 --out benchmarks/results/calibration_cost.json
+
+With a map per type (``calibration_cost_per_type.json``): the same two ``crfner calibrate``
+commands with ``--per-type --out /tmp/m/mc-cal-pt`` and ``--per-type --out /tmp/m/phee-cal-pt``, then
+``--model maccrobat=/tmp/m/mc-cal-pt --model phee=/tmp/m/phee-cal-pt --out
+benchmarks/results/calibration_cost_per_type.json``.
 """
 
 from __future__ import annotations
@@ -59,6 +64,7 @@ def run(corpus: str, model_dir: str, data_dir: str) -> dict:
     return {
         "corpus": corpus, "model": model_dir, "documents": len(documents), "tokens": tokens, "rounds": ROUNDS,
         "repeats": REPEATS, "method": calibrated.score_calibration_.method,
+        "types_with_own_map": sorted(getattr(calibrated.score_calibration_, "by_type", {})),
         "raw_seconds": round(min(seconds["raw"]), 4), "calibrated_seconds": round(min(seconds["calibrated"]), 4),
         "raw_tokens_per_second": round(tokens / min(seconds["raw"])),
         "calibrated_tokens_per_second": round(tokens / min(seconds["calibrated"])),
