@@ -2,8 +2,10 @@
 
 A model trained on MACCROBAT or PHEE tags Medication, Disease_disorder, Sign_symptom (PHEE:
 Drug, Treat-Disorder, Effect), types the vocabularies here do not name; ``type_aliases`` links
-them under the linker's Chemical and Disease. The linker is the default one (`crfner linker`:
-MEDIC and MeSH chemicals, BC5CDR train's gold mentions) plus the aliases (``aliases``), and the
+them under the linker's Chemical and Disease, and MACCROBAT's Biological_structure,
+Diagnostic_procedure and Therapeutic_procedure under Anatomy and Procedure (MeSH's A and E
+branches, ``--vocabulary mesh-anatomy --vocabulary mesh-procedures``). The linker is the default one (`crfner linker`:
+MEDIC and MeSH chemicals, BC5CDR train's gold mentions) with those two vocabularies and the aliases (``aliases``), and the
 same with the clinical abbreviation inventories (``aliases+senses``: `--senses clinical`, "HTN"
 linked as hypertension). For each corpus's test split this script links (a) the gold mentions
 and (b) what the declared `clinical` CRF (trained on train) tags in the raw test documents, and
@@ -31,9 +33,13 @@ from collections import Counter, defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ALIASES = {
-    "maccrobat": {"Medication": "Chemical", "Disease_disorder": "Disease", "Sign_symptom": "Disease"},
+    "maccrobat": {"Medication": "Chemical", "Disease_disorder": "Disease", "Sign_symptom": "Disease",
+                  "Biological_structure": "Anatomy", "Diagnostic_procedure": "Procedure", "Therapeutic_procedure": "Procedure"},
     "phee": {"Drug": "Chemical", "Treat-Disorder": "Disease", "Effect": "Disease"},
 }
+#: The linker's vocabularies: the default two, and MeSH's anatomy and procedures for the types
+#: aliased under them (each type is linked only to its own vocabulary's concepts).
+VOCABULARIES = ("medic", "mesh", "mesh-anatomy", "mesh-procedures")
 SAMPLE = 12
 
 
@@ -76,7 +82,7 @@ def measure(corpus: str, data_dir: str) -> dict:
     linkers, build_seconds = {}, {}
     for name, senses in (("aliases", ()), ("aliases+senses", ("clinical",))):
         started = time.perf_counter()
-        linkers[name] = build_linker(data_dir=data_dir, type_aliases=aliases, senses=senses)
+        linkers[name] = build_linker(data_dir=data_dir, type_aliases=aliases, senses=senses, vocabularies=VOCABULARIES)
         build_seconds[name] = round(time.perf_counter() - started, 1)
     gold = split_documents(corpus, "test", data_dir)
     X, y = crfner.load_corpus(corpus, "train", data_dir=data_dir)

@@ -197,6 +197,7 @@ def test_the_linked_output_gives_clinical_entities_mesh_ids(quickstart, note):
     concepts = {(e["text"], e["type"]): e.get("concept") for e in linked}
     assert concepts[("aspirin", "Medication")] == "MESH:D001241"  # through the alias Medication -> Chemical
     assert concepts[("shortness of breath", "Sign_symptom")] == "MESH:D004417"  # Sign_symptom -> Disease
+    assert concepts[("ECG", "Diagnostic_procedure")] == "MESH:D004562"  # -> Procedure, through its sense electrocardiography
     # ward shorthand tagged as a disease is linked through its sense (this note's "HTN" and "DM2",
     # with version 6, as the README says); tagged as another type without an alias, it would get no id
     shorthand = {"HTN": "MESH:D006973", "DM2": "MESH:D003924"}

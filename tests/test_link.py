@@ -407,6 +407,31 @@ def test_the_real_vocabularies_link_well_known_names(data_dir):
     assert linker.link_spans(text, [(60, 63, "Chemical")])[0].identifier == "MESH:D015738"
 
 
+def test_mesh_anatomy_and_procedures_link_a_clinical_models_types(data_dir, tmp_path):
+    """MeSH's anatomy (A) and procedure (E) branches, for MACCROBAT's structures and procedures
+    linked under them; each type reaches only its own branch's concepts."""
+    aliases = {"Biological_structure": "Anatomy", "Diagnostic_procedure": "Procedure", "Therapeutic_procedure": "Procedure"}
+    linker = build_linker(data_dir, corpora=(), vocabularies=("mesh-anatomy", "mesh-procedures"), type_aliases=aliases)
+    assert linker.types_ == ["Anatomy", "Procedure"]
+    assert linker.link("left ventricle", "Biological_structure").identifier == "MESH:D006352"  # Heart Ventricles
+    assert linker.link("oral cavity", "Anatomy").identifier == "MESH:D009055"  # Mouth
+    assert linker.link("colonoscopy", "Diagnostic_procedure").identifier == "MESH:D003113"
+    assert linker.link("mechanical ventilation", "Therapeutic_procedure").identifier == "MESH:D012121"  # Respiration, Artificial
+    assert linker.link("lymphocytes", "Biological_structure").identifier == "MESH:D008214"  # A15, hemic and immune
+    assert linker.link("colonoscopy", "Biological_structure").identifier is None  # a procedure is no body part
+    assert linker.link("aspirin", "Therapeutic_procedure").identifier is None  # nor a drug, which neither branch holds
+    assert linker.link("heart", "Medication").identifier is None  # a type with no alias is not linked
+    # MeSH 2024 has no entry term "computed tomography": the nearest name is 4D CT's (what the README
+    # says); a term list of one's own under the type puts it right
+    assert linker.link("computed tomography", "Diagnostic_procedure").identifier == "MESH:D056973"
+    terms = tmp_path / "procedures.tsv"
+    terms.write_text("computed tomography\tMESH:D014057\n", encoding="utf-8")
+    procedures = {k: v for k, v in aliases.items() if v == "Procedure"}
+    fixed = build_linker(data_dir, corpora=(), vocabularies=("mesh-procedures", f"Procedure={terms}"), type_aliases=procedures)
+    assert fixed.link("computed tomography", "Diagnostic_procedure").identifier == "MESH:D014057"
+    assert fixed.link("colonoscopy", "Diagnostic_procedure").identifier == "MESH:D003113"
+
+
 # -- clinical abbreviation senses -------------------------------------------------------------
 
 SENSES = {

@@ -7,7 +7,7 @@ import sys
 from .common import usage
 
 # crfner.link.build.VOCABULARIES, not imported: --help stays fast
-VOCABULARIES = ("medic", "mesh", "mesh-diseases")
+VOCABULARIES = ("medic", "mesh", "mesh-diseases", "mesh-anatomy", "mesh-procedures")
 
 
 def _similarity(value: str) -> float:

@@ -20,6 +20,8 @@ VOCABULARIES = {
     "medic": ("Disease", "MEDIC, CTD's disease vocabulary (MeSH and OMIM ids): <data dir>/vocabularies/CTD_diseases.tsv.gz"),
     "mesh": ("Chemical", "MeSH 2024 descriptors under D, Chemicals and Drugs, with their entry terms"),
     "mesh-diseases": ("Disease", "MeSH 2024 descriptors under C and F03, diseases and mental disorders"),
+    "mesh-anatomy": ("Anatomy", "MeSH 2024 descriptors under A01-A10 and A14-A17, body regions, organ systems and tissues"),
+    "mesh-procedures": ("Procedure", "MeSH 2024 descriptors under E01-E04, diagnostic, therapeutic, anaesthetic and surgical procedures"),
 }
 
 
@@ -28,7 +30,7 @@ def vocabulary_terms(spec: str, data_dir: str | os.PathLike) -> tuple[str, list]
     ``TYPE=PATH`` to a ``term<TAB>identifier`` list."""
     if spec == "medic":
         return "Disease", list(read_medic(medic_path(data_dir)))
-    if spec in ("mesh", "mesh-diseases"):
+    if spec in VOCABULARIES and spec != "medic":
         etype = VOCABULARIES[spec][0]
         return etype, list(mesh_terms(data_dir, etype))
     etype, equals, path = spec.partition("=")
