@@ -253,11 +253,24 @@ def test_calibrate_command_per_type(model, data_dir, tmp_path, capsys):
     out = tmp_path / "calibrated"
     assert main(["calibrate", str(model), "bc5cdr", "--per-type", "--data-dir", str(data_dir), "--out", str(out), "-q"]) == 0
     printed = capsys.readouterr().out.splitlines()
-    assert printed[1].startswith("a map of its own for 2 types with 30 entities or more")
+    assert printed[1].startswith("a map of its own for 2 types (30 entities or more")
     assert [line.split()[0] for line in printed[2:]] == ["score", "(all", "Chemical", "Disease"]
     stored = calibration_from_dict(json.loads((out / "crfner.json").read_text())["score_calibration"], "out")
     assert isinstance(stored, TypedCalibration) and sorted(stored.by_type) == ["Chemical", "Disease"]
     assert printed[4].split()[1:] == [f"{v:.3f}" for v in stored.by_type["Chemical"]([0.5, 0.7, 0.8, 0.9, 0.95, 0.99])]
+
+
+def test_calibrate_command_says_when_no_type_gets_its_own_map(capsys):
+    from crfner.cli.calibrate import _show
+
+    scores = [k / 50 for k in range(1, 50)]
+    typed = fit_score_calibration(scores, [k % 3 != 0 and k > 12 for k in range(1, 50)], "platt",
+                                  {"document_count": 3, "gold_entities": 60}, types=["Disease"] * 25 + ["Chemical"] * 24)
+    assert typed.by_type == {}
+    _show(typed, "notes")
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "calibrated (platt) on notes: 3 documents, 49 entities tagged, 51.0% exactly right (60 gold entities)"
+    assert printed[1].startswith("no type gets a map of its own (30 entities or more") and len(printed) == 3 + 6
 
 
 @pytest.mark.parametrize("args, message", [

@@ -90,14 +90,15 @@ def _show(calibration, name: str) -> None:
           f"{share:.1%} exactly right ({fitted['gold_entities']} gold entities)")
     if not getattr(calibration, "by_type", None):
         if hasattr(calibration, "by_type"):
-            print(f"no type has {PER_TYPE_MIN} entities or more, some right and some wrong: one map for every type")
+            print(f"no type gets a map of its own ({PER_TYPE_MIN} entities or more, some right and some wrong, scores that "
+                  "rank rightness): one map for every type")
         print(f"{'score':>8} {'calibrated':>11}")
         for score, value in zip(SHOWN, calibration(SHOWN).tolist()):
             print(f"{score:>8.2f} {value:>11.3f}")
         return
     by_type = calibration.by_type
-    print(f"a map of its own for {len(by_type)} type{'' if len(by_type) == 1 else 's'} with {PER_TYPE_MIN} entities or more, "
-          "some right and some wrong; the other types share the map of all entities")
+    print(f"a map of its own for {len(by_type)} type{'' if len(by_type) == 1 else 's'} ({PER_TYPE_MIN} entities or more, "
+          "some right and some wrong, scores that rank rightness); the other types share the map of all entities")
     rows = {"(all entities)": calibration.pooled, **by_type}
     width = max(map(len, rows))
     print(f"{'score':<{width}} " + " ".join(f"{score:>6.2f}" for score in SHOWN))
