@@ -93,10 +93,9 @@ def cross_validated(gold, predicted) -> dict:
     return out
 
 
-def kept_table(gold, predicted) -> list[dict]:
-    """Per ``--min-score``: entities kept, strict precision and recall, and their mean score."""
-    scores, right = (np.asarray(v, dtype=float) for v in judged_entities(gold, predicted))
-    total = sum(len(d.mentions) for d in gold)
+def kept_table(scores: np.ndarray, right: np.ndarray, total: int) -> list[dict]:
+    """Per ``--min-score``: entities kept, strict precision and recall (of ``total`` gold
+    entities), and their mean score."""
     rows = []
     for threshold in MIN_SCORES:
         kept = scores >= threshold
@@ -111,7 +110,8 @@ def kept_table(gold, predicted) -> list[dict]:
 def _judged_test(gold, predicted) -> dict:
     scores, right, types = _typed(gold, predicted)
     scores, right = np.asarray(scores, dtype=float), np.asarray(right, dtype=float)
-    return {**_errors(scores, right, types), "bins": summary(*judged(gold, predicted))["bins"], "min_scores": kept_table(gold, predicted)}
+    return {**_errors(scores, right, types), "bins": summary(*judged(gold, predicted))["bins"],
+            "min_scores": kept_table(scores, right, sum(len(d.mentions) for d in gold))}
 
 
 def run(corpus: str, model_dir: str, data_dir: str) -> dict:

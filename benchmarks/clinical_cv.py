@@ -117,7 +117,7 @@ V6_CHANGES = {
 # changes on version 7 (the installed `clinical` while they ran): CRFsuite's other training
 # algorithms, none tried before on any corpus: L2-regularised SGD (its c2 at version 7's 0.1 and
 # at CRFsuite's default 1.0), the averaged perceptron, passive-aggressive and AROW (their
-# defaults; 150 passes as version 7's iterations)
+# defaults; 150 passes as version 7's iterations); v7_pa is declared but was not run
 V7_CHANGES = {
     "v7_l2sgd": {"training": {"algorithm": "l2sgd", "c1": None}},
     "v7_l2sgd_c2_1": {"training": {"algorithm": "l2sgd", "c1": None, "c2": 1.0}},

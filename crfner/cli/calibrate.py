@@ -88,15 +88,15 @@ def _show(calibration, name: str) -> None:
     share = fitted["right"] / fitted["entities"]
     print(f"calibrated ({calibration.method}) on {name}: {fitted['document_count']} documents, {fitted['entities']} entities tagged, "
           f"{share:.1%} exactly right ({fitted['gold_entities']} gold entities)")
-    if not getattr(calibration, "by_type", None):
-        if hasattr(calibration, "by_type"):
+    by_type = getattr(calibration, "by_type", None)  # None: one map asked for; {}: maps per type asked for, none fitted
+    if not by_type:
+        if by_type is not None:
             print(f"no type gets a map of its own ({PER_TYPE_MIN} entities or more, some right and some wrong, scores that "
                   "rank rightness): one map for every type")
         print(f"{'score':>8} {'calibrated':>11}")
         for score, value in zip(SHOWN, calibration(SHOWN).tolist()):
             print(f"{score:>8.2f} {value:>11.3f}")
         return
-    by_type = calibration.by_type
     print(f"a map of its own for {len(by_type)} type{'' if len(by_type) == 1 else 's'} ({PER_TYPE_MIN} entities or more, "
           "some right and some wrong, scores that rank rightness); the other types share the map of all entities")
     rows = {"(all entities)": calibration.pooled, **by_type}

@@ -106,7 +106,8 @@ class TypedCalibration:
         for k, tag in enumerate(unique.tolist()):
             chosen = self.by_type.get(split_tag(tag)[1]) if is_valid_tag(tag) else None
             if chosen is not None:
-                out[which == k] = chosen(scores[which == k])
+                mask = which == k
+                out[mask] = chosen(scores[mask])
         return out
 
     def to_dict(self) -> dict:
@@ -164,13 +165,14 @@ def fit_score_calibration(scores, right, method: str = "platt", fitted_on: dict 
     right = np.asarray(right, dtype=bool)
     if types.shape != right.shape:
         raise CrfnerError("a per-type score calibration needs one type per score")
+    scores = np.asarray(scores, dtype=float)
     by_type = {}
     for name in sorted(set(types.tolist())):
         inside = types == name
-        if inside.sum() >= PER_TYPE_MIN and right[inside].any() and not right[inside].all():
+        if inside.sum() >= PER_TYPE_MIN:
             try:
-                by_type[name] = _fit(np.asarray(scores, dtype=float)[inside], right[inside], method, {"type": name})
-            except CrfnerError:  # one score for all, or scores that do not rank: the pooled map keeps their order
+                by_type[name] = _fit(scores[inside], right[inside], method, {"type": name})
+            except CrfnerError:  # all right or all wrong, one score for all, or scores that do not rank: the pooled map
                 pass
     return TypedCalibration(pooled, by_type)
 

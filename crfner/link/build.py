@@ -30,7 +30,7 @@ def vocabulary_terms(spec: str, data_dir: str | os.PathLike) -> tuple[str, list]
     ``TYPE=PATH`` to a ``term<TAB>identifier`` list."""
     if spec == "medic":
         return "Disease", list(read_medic(medic_path(data_dir)))
-    if spec in VOCABULARIES and spec != "medic":
+    if spec in VOCABULARIES:  # the MeSH branches (medic is read above)
         etype = VOCABULARIES[spec][0]
         return etype, list(mesh_terms(data_dir, etype))
     etype, equals, path = spec.partition("=")
