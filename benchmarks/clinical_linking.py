@@ -41,12 +41,15 @@ ALIASES = {
 #: aliased under them (each type is linked only to its own vocabulary's concepts).
 VOCABULARIES = ("medic", "mesh", "mesh-anatomy", "mesh-procedures")
 SAMPLE = 12
+COMMONEST = 10
 
 
 def coverage(linker, documents, aliases: dict, stage: str | None = None) -> dict:
-    """Per aliased type: mentions, how many got an id, by which stage, and a sample (of the
-    links ``stage`` made, when given)."""
+    """Per aliased type: mentions, how many got an id, by which stage, a sample (of the links
+    ``stage`` made, when given), its commonest ids and its commonest mentions left without one."""
     counts: dict[str, Counter] = defaultdict(Counter)
+    ids: dict[str, Counter] = defaultdict(Counter)
+    unlinked: dict[str, Counter] = defaultdict(Counter)
     samples: dict[str, list] = defaultdict(list)
     started = time.perf_counter()
     links = linker.link_batch([(d.text, [(m.start, m.end, m.type) for m in d.mentions]) for d in documents])
@@ -57,8 +60,11 @@ def coverage(linker, documents, aliases: dict, stage: str | None = None) -> dict
                 continue
             counts[mention.type]["mentions"] += 1
             counts[mention.type][link.method] += 1
-            if link.identifiers:
+            if not link.identifiers:
+                unlinked[mention.type][mention.text.lower()] += 1
+            else:
                 counts[mention.type]["linked"] += 1
+                ids[mention.type][link.identifier] += 1
                 wanted = stage is None or link.method == stage
                 if wanted and len(samples[mention.type]) < SAMPLE and all(s[0] != mention.text for s in samples[mention.type]):
                     samples[mention.type].append([mention.text, link.identifier, round(link.score, 2)])
@@ -68,7 +74,8 @@ def coverage(linker, documents, aliases: dict, stage: str | None = None) -> dict
         out[etype] = {"mentions": c["mentions"], "linked": c["linked"],
                       "share_linked": round(c["linked"] / c["mentions"], 4) if c["mentions"] else None,
                       "by_stage": {k: v for k, v in sorted(c.items()) if k not in ("mentions", "linked")},
-                      "sample": samples[etype]}
+                      "sample": samples[etype], "commonest_ids": ids[etype].most_common(COMMONEST),
+                      "commonest_unlinked": unlinked[etype].most_common(COMMONEST)}
     return {"per_type": out, "link_seconds": round(seconds, 4)}
 
 
