@@ -12,6 +12,10 @@ sentence around the mention, judged by a developer, and the judgements scored.
     python benchmarks/clinical_link_audit.py score --audit benchmarks/results/clinical_link_audit.tsv \\
         --out benchmarks/results/clinical_link_audit.json
 
+After a change to the linker, ``sample --carry OLD.tsv`` draws the same mentions again (the
+same seed, and the same mentions get an id) and keeps OLD's judgement of each link whose id
+is unchanged; the links whose id changed come back blank, to be judged again.
+
 The audit file holds offsets, ids and judgements, not the corpora's text (which stays in the
 data folder): ``show`` prints each link with the sentence around it. ``sample`` refuses to overwrite an audit that holds judgements. ``score`` gives the share of
 right links per corpus and type, and over each corpus, with Wilson 95% intervals; ``unclear``
@@ -96,6 +100,20 @@ def sample(data_dir: str, per_type: int, seed: int) -> list[dict]:
     return rows
 
 
+def carried(rows: list[dict], path: str) -> list[dict]:
+    """``rows`` with the judgement and why of the audit ``path``'s row for the same mention and id."""
+    key = ("corpus", "document", "start", "end", "identifier")
+    with open(path, encoding="utf-8", newline="") as handle:
+        old = {tuple(row[k] for k in key): row for row in csv.DictReader(handle, delimiter="\t")}
+    out = []
+    for row in rows:
+        before = old.get(tuple(str(row[k]) for k in key))
+        out.append({**row, "judgement": before["judgement"], "why": before["why"]} if before else row)
+    kept = sum(1 for row in out if row["judgement"])
+    print(f"kept {kept} judgements of {path}; {len(out) - kept} links to judge", file=sys.stderr)
+    return out
+
+
 def show(path: str, data_dir: str) -> None:
     """Print each audited link with its id's name and the text around the mention."""
     from crfner.corpora.clinical import split_documents
@@ -148,6 +166,7 @@ def main() -> int:
     make.add_argument("--per-type", type=int, default=20)
     make.add_argument("--seed", type=int, default=0)
     make.add_argument("--out", required=True)
+    make.add_argument("--carry", metavar="OLD", help="an earlier audit whose judgements of unchanged links are kept")
     read = verbs.add_parser("show")
     read.add_argument("--data-dir", default="../shared/data")
     read.add_argument("--audit", required=True)
@@ -166,6 +185,8 @@ def main() -> int:
                     raise SystemExit(f"{args.out} holds judgements; move it away to draw a new sample")
         warnings.simplefilter("ignore")  # MACCROBAT's known stray-tab warning
         rows = sample(args.data_dir, args.per_type, args.seed)
+        if args.carry:
+            rows = carried(rows, args.carry)
         with atomic_open(args.out) as handle:
             writer = csv.DictWriter(handle, COLUMNS, delimiter="\t", lineterminator="\n")
             writer.writeheader()

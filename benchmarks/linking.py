@@ -46,6 +46,7 @@ ABLATION = {  # stage switched off -> Linker parameters
     "no abbreviations": {"abbreviations": False},
     "no composites": {"composites": False},
     "no TF-IDF fallback": {"threshold": None},
+    "no broader concepts": {"broader": False},
     "no training mentions": {"_documents": False},
     "heads switched": {"_heads": "switch"},
 }
@@ -133,12 +134,13 @@ def run(corpus: str, data_dir: str, predictions: Path, models: Path | None) -> d
     from crfner.evaluation.concepts import concept_bootstrap, evaluate_concepts, mention_accuracy
     from crfner.evaluation.documents import evaluate_documents
     from crfner.link import Linker
-    from crfner.link.build import vocabulary_table
+    from crfner.link.build import vocabulary_parents, vocabulary_table
 
     result: dict = {"corpus": corpus, "vocabularies": VOCABULARIES[corpus]}
     train, devel, test = (load_documents(corpus, split, data_dir) for split in ("train", "devel", "test"))
     vocab = vocabulary_table(VOCABULARIES[corpus], data_dir)
     vocabulary_ids = {t.identifier for terms in vocab.values() for t in terms}
+    parents = vocabulary_parents(VOCABULARIES[corpus], data_dir)  # as crfner linker builds it
 
     # 1. choices on devel, end to end, from a tagger and linkers trained on train
     tagger, result["devel_tagger"] = tagger_for(corpus, "train", data_dir, models)
@@ -146,12 +148,13 @@ def run(corpus: str, data_dir: str, predictions: Path, models: Path | None) -> d
     choices = {}
     for ngram_range in NGRAM_RANGES:
         started = time.perf_counter()
-        fitted = Linker(threshold=0.0, ngram_range=ngram_range).fit(vocab, train)
+        fitted = Linker(threshold=0.0, ngram_range=ngram_range).fit(vocab, train, parents=parents)
         fit_seconds = round(time.perf_counter() - started, 1)
 
         def build(fitted=fitted, **params):
             linker = Linker(**{**fitted.get_params(), **params})
             linker.tables_, linker.concepts_, linker.types_, linker.indexes_ = fitted.tables_, fitted.concepts_, fitted.types_, fitted.indexes_
+            linker.parents_ = fitted.parents_
             return linker
 
         chosen, grid = choose_threshold(build, devel, tagged_devel)
@@ -167,7 +170,7 @@ def run(corpus: str, data_dir: str, predictions: Path, models: Path | None) -> d
     for name, change in ABLATION.items():
         params = {"threshold": threshold, "heads": (not heads) if change.get("_heads") else heads,
                   **{k: v for k, v in change.items() if not k.startswith("_")}}
-        linker = build(**params) if change.get("_documents", True) else Linker(**{**base.get_params(), **params}).fit(vocab, None)
+        linker = build(**params) if change.get("_documents", True) else Linker(**{**base.get_params(), **params}).fit(vocab, None, parents=parents)
         scores = evaluate_concepts(devel, linker.link_documents(tagged_devel))
         gold = linker.link_documents(devel)
         ablation.append({"variant": name, "parameters": dict(params), **_rounded(scores), "gold_mentions_f1": round(evaluate_concepts(devel, gold).f1, 4),
@@ -181,7 +184,7 @@ def run(corpus: str, data_dir: str, predictions: Path, models: Path | None) -> d
     if linker_dir and linker_dir.is_dir() and Linker.load(linker_dir).get_params() == wanted.get_params():
         linker = Linker.load(linker_dir)
     else:
-        linker = wanted.fit(vocab, train + devel)
+        linker = wanted.fit(vocab, train + devel, parents=parents)
         if linker_dir:
             linker.save(linker_dir, overwrite=True)
     result["fit_seconds_train_devel"] = round(time.perf_counter() - started, 1)

@@ -173,11 +173,12 @@ def test_linker_builds_from_a_corpus_and_a_term_list(data_dir, tmp_path, capsys)
                  "--vocabulary", f"Disease={terms}", "--threshold", "0.75"]) == 0
     assert f"saved a linker for Chemical, Disease to {out}" in capsys.readouterr().err
     linker = Linker.load(out)
-    assert linker.threshold == 0.75
+    assert linker.threshold == 0.75 and linker.broader
     assert linker.link("heart attack", "Disease").identifiers == ("MESH:D009203",)  # from the term list
     assert linker.link("hypotension", "Disease").identifier == "MESH:D007022"  # from BC5CDR train's gold mentions
     _fails_with(["linker", out, "--data-dir", data_dir, "--vocabulary", f"Disease={terms}"], "already exists .use --force")
-    assert main(["linker", str(out), "--data-dir", str(data_dir), "--vocabulary", f"Disease={terms}", "--force"]) == 0
+    assert main(["linker", str(out), "--data-dir", str(data_dir), "--vocabulary", f"Disease={terms}", "--force", "--no-broader"]) == 0
+    assert Linker.load(out).broader is False
     _fails_with(["linker", tmp_path / "x", "--data-dir", data_dir, "--vocabulary", "umls"], "unknown vocabulary 'umls'")
     _fails_with(["linker", tmp_path / "x", "--threshold", "1.5"], "must lie between 0 and 1")
     _fails_with(["linker", tmp_path / "x", "--data-dir", data_dir, "--corpus", "nope", "--vocabulary", f"Disease={terms}"], "unknown corpus 'nope'")

@@ -272,7 +272,10 @@ def test_damaged_linkers_are_refused_in_one_line(linker, tmp_path):
 def saved_linker(linker, tmp_path_factory):
     path = tmp_path_factory.mktemp("saved") / "linker"
     small = Linker(threshold=0.6, type_aliases={"Medication": "Chemical", "Sign_symptom": "Disease"})
-    small = small.fit({"Disease": DISEASES[:6], "Chemical": CHEMICALS[:1]}, senses={"mi": [("myocardial infarction", 1.0)]})
+    procedures = [Term("X-Ray Computed Tomography", "MESH:D014057", True), Term("4D Computed Tomography", "MESH:D056973", True)]
+    small = small.fit({"Disease": DISEASES[:6], "Chemical": CHEMICALS[:1], "Procedure": procedures}, senses={"mi": [("myocardial infarction", 1.0)]},
+                      parents={"MESH:D056973": ["MESH:D014057"], "MESH:D001943": ["MESH:D009203"]})
+    assert small.link("computed tomography", "Procedure").method == "tfidf_broader"  # the fuzzing reaches the hierarchy
     small.save(path)
     return path
 
@@ -312,7 +315,7 @@ def test_crafted_linker_files_load_or_fail_cleanly(saved_linker, tmp_path, data)
     except ModelFileError as error:
         assert "\n" not in str(error)
         return
-    for mention, etype in [*CASES, ("aspirin", "Medication"), ("MI", "Disease")]:  # whatever loads must link without crashing
+    for mention, etype in [*CASES, ("aspirin", "Medication"), ("MI", "Disease"), ("computed tomography", "Procedure")]:  # whatever loads must link
         found = loaded.link(mention, etype)
         assert all(isinstance(i, str) for i in found.identifiers)
 
@@ -421,14 +424,18 @@ def test_mesh_anatomy_and_procedures_link_a_clinical_models_types(data_dir, tmp_
     assert linker.link("colonoscopy", "Biological_structure").identifier is None  # a procedure is no body part
     assert linker.link("aspirin", "Therapeutic_procedure").identifier is None  # nor a drug, which neither branch holds
     assert linker.link("heart", "Medication").identifier is None  # a type with no alias is not linked
-    # MeSH 2024 has no entry term "computed tomography": the nearest name is 4D CT's (what the README
-    # says); a term list of one's own under the type puts it right
-    assert linker.link("computed tomography", "Diagnostic_procedure").identifier == "MESH:D056973"
+    # MeSH 2024 has no entry term "computed tomography": the nearest name is 4D CT's, and the
+    # broader rule climbs to X-ray CT, whose names hold both words (what the README says)
+    found = linker.link("computed tomography", "Diagnostic_procedure")
+    assert (found.identifier, found.method) == ("MESH:D014057", "tfidf_broader")
+    assert linker.set_params(broader=False).link("computed tomography", "Diagnostic_procedure").identifier == "MESH:D056973"
+    # a term list of one's own under the type names what the vocabularies do not
     terms = tmp_path / "procedures.tsv"
-    terms.write_text("computed tomography\tMESH:D014057\n", encoding="utf-8")
+    terms.write_text("CT scan\tMESH:D014057\n", encoding="utf-8")
     procedures = {k: v for k, v in aliases.items() if v == "Procedure"}
     fixed = build_linker(data_dir, corpora=(), vocabularies=("mesh-procedures", f"Procedure={terms}"), type_aliases=procedures)
-    assert fixed.link("computed tomography", "Diagnostic_procedure").identifier == "MESH:D014057"
+    assert linker.link("CT scan", "Diagnostic_procedure").identifier is None
+    assert fixed.link("CT scans", "Diagnostic_procedure").identifier == "MESH:D014057"
     assert fixed.link("colonoscopy", "Diagnostic_procedure").identifier == "MESH:D003113"
 
 

@@ -335,15 +335,17 @@ def _tagged_files(entry: Path, raw: list) -> tuple[Path, Path]:
 
 
 def fit_linker(spec: dict, corpus: str, documents: list, data_dir) -> tuple[object, float]:
-    """A Linker fit on the corpus's vocabularies and the gold ``documents``, and the seconds it took (reading included)."""
+    """A Linker fit on the corpus's vocabularies (with their hierarchy, as ``crfner linker`` builds it) and the gold
+    ``documents``, and the seconds it took (reading included)."""
     from ..corpora.registry import resolve_data_dir
     from ..link import Linker
-    from ..link.build import vocabulary_table
+    from ..link.build import vocabulary_parents, vocabulary_table
 
     params = {k: tuple(spec[k]) if k == "ngram_range" else spec[k] for k in ("threshold", "ngram_range") if k in spec}
     started = time.perf_counter()
-    terms = vocabulary_table(spec["vocabularies"][corpus], resolve_data_dir(data_dir))
-    linker = Linker(**params).fit(terms, documents)
+    data_dir = resolve_data_dir(data_dir)
+    terms = vocabulary_table(spec["vocabularies"][corpus], data_dir)
+    linker = Linker(**params).fit(terms, documents, parents=vocabulary_parents(spec["vocabularies"][corpus], data_dir))
     return linker, round(time.perf_counter() - started, 2)
 
 

@@ -59,6 +59,9 @@ def add_parser(verbs) -> None:
     p.add_argument("--threshold", type=_similarity, metavar="X",
                    help="the least character n-gram similarity (0 to 1) at which a mention no name matches exactly is "
                         "linked to the nearest name; below it, no concept (default: the linker's)")
+    p.add_argument("--no-broader", dest="broader", action="store_false",
+                   help="keep the concept the n-gram similarity finds even where the mention names no more than a "
+                        "broader one (by default \"computed tomography\" is X-ray CT, not 4D CT, its nearest name)")
     p.add_argument("--force", action="store_true", help="replace an existing linker directory")
     p.add_argument("--data-dir", help="folder holding the corpora and vocabularies (default: $CRFNER_DATA_DIR, else "
                                       "../shared/data from the current folder, then beside the crfner checkout)")
@@ -76,6 +79,8 @@ def run(args) -> int:
     given = {name: value for name, value in options.items() if value}  # the rest: build_linker's defaults
     if args.alias:
         given["type_aliases"] = dict(args.alias)
+    if not args.broader:
+        given["broader"] = False
     linker = build_linker(data_dir=args.data_dir, threshold=args.threshold, **given)
     linker.save(args.out, overwrite=args.force)
     types = ", ".join(sorted(getattr(linker, "types_", ()))) or "no types"

@@ -11,9 +11,10 @@ from pathlib import Path
 from ..corpora.pubtator_splits import load_documents
 from ..corpora.registry import resolve_data_dir
 from ..errors import ParameterError
+from .hierarchy import medic_parents, merged, tree_parents
 from .linker import Linker
 from ..corpora.abbreviation_senses import inventory_rows, sense_table
-from .vocabulary import medic_path, mesh_terms, read_medic, read_term_list
+from .vocabulary import MESH_TREES, medic_path, mesh_terms, read_medic, read_term_list, read_tree_numbers
 
 #: Vocabulary names -> (the type they name, what they hold).
 VOCABULARIES = {
@@ -48,12 +49,24 @@ def vocabulary_table(specs: Sequence[str], data_dir: str | os.PathLike) -> dict[
     return dict(terms)
 
 
+def vocabulary_parents(specs: Sequence[str], data_dir: str | os.PathLike) -> dict[str, set[str]]:
+    """The concept hierarchy of the named vocabularies among ``specs``: MEDIC's parent ids,
+    MeSH's tree numbers (a ``TYPE=PATH`` list has none)."""
+    hierarchies = []
+    if "medic" in specs:
+        hierarchies.append(medic_parents(medic_path(data_dir)))
+    if any(spec in VOCABULARIES and spec != "medic" for spec in specs):
+        hierarchies.append(tree_parents(read_tree_numbers(Path(data_dir) / MESH_TREES)))
+    return merged(*hierarchies)
+
+
 def build_linker(data_dir: str | os.PathLike | None = None, corpora: Sequence[str] = ("bc5cdr",), splits: Sequence[str] = ("train",),
                  vocabularies: Sequence[str] = ("medic", "mesh"), threshold: float | None = None, senses: Sequence[str] = (),
                  **params) -> Linker:
     """Fit a :class:`Linker` on ``vocabularies``, the gold mentions of ``corpora``'s ``splits``
     and the abbreviation ``senses`` inventories (``"clinical"`` or file paths, see
-    :mod:`crfner.corpora.abbreviation_senses`); ``threshold`` (None: the linker's default) and other ``params``
+    :mod:`crfner.corpora.abbreviation_senses`), with the named vocabularies' hierarchy
+    (:func:`vocabulary_parents`); ``threshold`` (None: the linker's default) and other ``params``
     pass through."""
     data_dir = resolve_data_dir(data_dir)
     terms = vocabulary_table(vocabularies, data_dir)
@@ -61,4 +74,4 @@ def build_linker(data_dir: str | os.PathLike | None = None, corpora: Sequence[st
     table = sense_table(row for spec in senses for row in inventory_rows(spec, data_dir)) if senses else None
     if threshold is not None:
         params["threshold"] = threshold
-    return Linker(**params).fit(terms, documents, senses=table)
+    return Linker(**params).fit(terms, documents, senses=table, parents=vocabulary_parents(vocabularies, data_dir))

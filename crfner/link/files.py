@@ -23,6 +23,7 @@ from .tfidf import NgramIndex
 FORMAT = "crfner-linker"
 FORMAT_VERSION = 1
 TABLES_FILE = "tables.json"
+PARENTS_FILE = "parents.json"  # the concept hierarchy; a linker saved before it existed has none
 KEY_NAMES = ("exact", "normal", "bag", "lenient")
 SOURCE_NAMES = ("training", "vocabulary", "senses")
 # file name suffix -> numpy dtype of an index array
@@ -44,7 +45,8 @@ def save_linker(linker, path: str | os.PathLike, overwrite: bool = False) -> Pat
     for (etype, source, key), entries in sorted(linker.tables_.items()):
         pairs = [unpack(value, linker.concepts_) for value in entries.values()]
         tables.append({"type": etype, "source": source, "key": key, "keys": list(entries), "ids": [i for i, _ in pairs], "shares": [v for _, v in pairs]})
-    files = {TABLES_FILE: json.dumps(tables, ensure_ascii=False).encode("utf-8")}
+    files = {TABLES_FILE: json.dumps(tables, ensure_ascii=False).encode("utf-8"),
+             PARENTS_FILE: json.dumps(linker.parents_, ensure_ascii=False, sort_keys=True).encode("utf-8")}
     indexes = {}
     for number, (etype, index) in enumerate(sorted(linker.indexes_.items())):
         files.update(_index_files(number, index))
@@ -83,6 +85,13 @@ def _tables(path: Path, raw, types: list[str]) -> dict:
     return tables
 
 
+def _parents(path: Path, raw) -> dict[str, list[str]]:
+    if not isinstance(raw, dict) or not all(isinstance(above, list) and above and all(type(p) is str and p for p in above)
+                                            for above in raw.values()):
+        raise _damaged(path, f"{PARENTS_FILE} must map concept ids to lists of their parents' ids")
+    return raw
+
+
 def _array(path: Path, contents: dict[str, bytes], name: str, dtype: str) -> np.ndarray:
     data = contents.get(name)
     if data is None:
@@ -115,8 +124,8 @@ def _index(path: Path, contents: dict[str, bytes], number: int) -> NgramIndex:
     return NgramIndex(ngrams, idf, matrix, ids, tuple(ngram_range))
 
 
-def read_linker(path: str | os.PathLike) -> tuple[dict, dict, dict]:
-    """The parameters, tables and indexes of the linker directory ``path``, checked."""
+def read_linker(path: str | os.PathLike) -> tuple[dict, dict, dict, dict]:
+    """The parameters, tables, indexes and concept hierarchy of the linker directory ``path``, checked."""
     path = Path(path)
     metadata = read_metadata_file(path, FORMAT, FORMAT_VERSION, ("parameters", "types", "indexes", "files"))
     types, indexes, params = metadata["types"], metadata["indexes"], metadata["parameters"]
@@ -129,6 +138,8 @@ def read_linker(path: str | os.PathLike) -> tuple[dict, dict, dict]:
     threshold = params.get("threshold")
     if threshold is not None and (not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or not math.isfinite(threshold)):
         raise _damaged(path, "the threshold must be a number or null")
+    if not isinstance(params.get("broader", False), bool):
+        raise _damaged(path, "broader must be true or false")
     try:
         check_type_aliases(params.get("type_aliases"), types)
     except ParameterError as error:
@@ -137,4 +148,6 @@ def read_linker(path: str | os.PathLike) -> tuple[dict, dict, dict]:
     if TABLES_FILE not in contents:
         raise _damaged(path, f"no {TABLES_FILE}")
     tables = _tables(path, _json(path, TABLES_FILE, contents[TABLES_FILE]), types)
-    return {**params, "types": types}, tables, {etype: _index(path, contents, number) for etype, number in indexes.items()}
+    parents = _parents(path, _json(path, PARENTS_FILE, contents[PARENTS_FILE])) if PARENTS_FILE in contents else {}
+    return ({**params, "types": types}, tables, {etype: _index(path, contents, number) for etype, number in indexes.items()},
+            parents)

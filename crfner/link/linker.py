@@ -12,7 +12,9 @@ Stages, first hit wins:
 4. the longest final part of the mention the dictionary knows ("contrast media-induced
    nephropathy" -> "nephropathy"), its head;
 5. the most similar name by character n-gram TF-IDF (:mod:`crfner.link.tfidf`), kept when
-   its cosine similarity reaches ``threshold``; below it the mention is NIL.
+   its cosine similarity reaches ``threshold``; below it the mention is NIL. With ``broader``
+   and the vocabularies' hierarchy, a concept found so gives way to its nearest ancestor that
+   has a name holding every word of the mention (:mod:`crfner.link.hierarchy`).
 
 A name several concepts share goes to the one that has it most often among the training
 mentions, then to the one whose own heading it is.
@@ -23,11 +25,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from ..corpora.documents import Document, Mention
 from .abbreviations import document_abbreviations, short_key
 from .aliases import check_type_aliases
 from .composite import readings
+from .hierarchy import broader_concept
 from .normalize import bag_form, fold, lenient_form, normal_form
 from .tables import pack_table, unpack
 from .tfidf import NgramIndex
@@ -135,22 +139,24 @@ class Linker:
     """Links typed mentions to concept ids (see the module). ``threshold`` is the least
     cosine similarity the TF-IDF fallback accepts (None: no fallback); ``ngram_range`` the
     character n-grams it compares; ``abbreviations``, ``composites`` and ``heads`` switch
-    stages 1, 3 and 4; ``type_aliases`` links a tagger's types under the linker's own
+    stages 1, 3 and 4; ``broader`` lets a TF-IDF link give way to a broader concept (stage 5,
+    given ``parents`` at fit); ``type_aliases`` links a tagger's types under the linker's own
     (``{"Medication": "Chemical"}`` for a clinical model). The defaults are those BC5CDR devel
     chose end to end (``benchmarks/linking.py``; NCBI Disease devel chose 0.95 with heads)."""
 
     def __init__(self, threshold: float | None = 0.9, ngram_range: tuple[int, int] = (4, 4), abbreviations: bool = True,
-                 composites: bool = True, heads: bool = False, type_aliases: Mapping[str, str] | None = None):
+                 composites: bool = True, heads: bool = False, broader: bool = True, type_aliases: Mapping[str, str] | None = None):
         self.threshold = threshold
         self.ngram_range = ngram_range
         self.abbreviations = abbreviations
         self.composites = composites
         self.heads = heads
+        self.broader = broader
         self.type_aliases = type_aliases
 
     def get_params(self, deep: bool = True) -> dict:
         return {"threshold": self.threshold, "ngram_range": self.ngram_range, "abbreviations": self.abbreviations,
-                "composites": self.composites, "heads": self.heads, "type_aliases": self.type_aliases}
+                "composites": self.composites, "heads": self.heads, "broader": self.broader, "type_aliases": self.type_aliases}
 
     def set_params(self, **params) -> Linker:
         for name, value in params.items():
@@ -162,12 +168,14 @@ class Linker:
     # -- learning ---------------------------------------------------------------------------
 
     def fit(self, vocabularies: Mapping[str, Iterable] | None = None, documents: Iterable[Document] | None = None,
-            type_map: Mapping[str, str] | None = None, senses: Mapping[str, Sequence[tuple[str, float]]] | None = None) -> Linker:
+            type_map: Mapping[str, str] | None = None, senses: Mapping[str, Sequence[tuple[str, float]]] | None = None,
+            parents: Mapping[str, Iterable[str]] | None = None) -> Linker:
         """Learn from ``vocabularies`` (type -> terms: :class:`Term` or ``(name, id)`` pairs)
         and the gold mentions of ``documents`` (their types mapped by ``type_map``); with
         ``senses`` (short form -> ``(sense, share)`` pairs, :func:`crfner.corpora.abbreviation_senses.sense_table`),
         a short form is linked, under each type, to the concept its most frequent sense that
-        the type's names know stands for."""
+        the type's names know stands for; ``parents`` (id -> its parents' ids,
+        :mod:`crfner.link.hierarchy`) is the hierarchy the ``broader`` rule climbs."""
         evidence: dict[tuple[str, str, str], dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
         names: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
         for etype, term in mention_terms(documents or [], dict(type_map or {})):
@@ -195,6 +203,11 @@ class Linker:
             resolved = _resolve(names[etype])
             if resolved:
                 self.indexes_[etype] = NgramIndex.build(list(resolved), [identifier for identifier, _ in resolved.values()], self.ngram_range)
+        # only links between concepts named here: an ancestor the linker has no name for is no answer
+        known = {identifier: sorted({p for p in above if p in numbers and p != identifier}) for identifier, above in (parents or {}).items()
+                 if identifier in numbers}
+        self.parents_ = {identifier: above for identifier, above in known.items() if above}
+        self.__dict__.pop("_ancestor_names", None)  # the cached names of an earlier fit
         check_type_aliases(self.type_aliases, self.types_)
         return self
 
@@ -284,11 +297,29 @@ class Linker:
                     pending[etype][normal_form(expanded(key[0], abbreviations))].append((found, key))
             answers.append(found)
         for etype, waiting in pending.items():
-            for (identifier, similarity), holders in zip(self.indexes_[etype].nearest(list(waiting)), waiting.values()):
+            for (identifier, similarity), (query, holders) in zip(self.indexes_[etype].nearest(list(waiting)), waiting.items()):
                 if identifier is not None and similarity >= self.threshold:
+                    method = "tfidf"
+                    if self.broader and identifier in self.parents_:
+                        wider = broader_concept(identifier, frozenset(bag_form(query).split()), self.parents_, self._ancestor_names[etype])
+                        identifier, method = wider, ("tfidf" if wider == identifier else "tfidf_broader")
                     for found, key in holders:
-                        found[key] = Link((identifier,), round(similarity, 4), "tfidf")
+                        found[key] = Link((identifier,), round(similarity, 4), method)
         return [[found.get((text[start:end], etype)) or NIL for start, end, etype in spans] for found, (text, spans) in zip(answers, documents)]
+
+    @cached_property
+    def _ancestor_names(self) -> dict[str, dict[str, list[frozenset[str]]]]:
+        """Type -> id -> the word sets of its names (the bag keys), for the concepts that are a
+        parent in the hierarchy: what the broader rule reads, built on its first use."""
+        wanted = {parent for above in self.parents_.values() for parent in above}
+        sets: dict[str, dict[str, list[frozenset[str]]]] = defaultdict(lambda: defaultdict(list))
+        for (etype, source, key_name), table in self.tables_.items():
+            if key_name == "bag" and source != "senses":  # the names of concepts, not short forms
+                for key, value in table.items():
+                    identifier = unpack(value, self.concepts_)[0]
+                    if identifier in wanted:
+                        sets[etype][identifier].append(frozenset(key.split()))
+        return {etype: dict(sets.get(etype, {})) for etype in self.types_}
 
     def link(self, mention: str, etype: str, text: str | None = None) -> Link:
         """One mention on its own; ``text``, its document, supplies abbreviation long forms."""
@@ -327,7 +358,7 @@ class Linker:
         """A linker saved by :meth:`save`; a damaged or foreign directory raises ``ModelFileError``."""
         from .files import read_linker
 
-        params, tables, indexes = read_linker(path)
+        params, tables, indexes, parents = read_linker(path)
         types = params.pop("types")
         linker = cls()
         for name in linker.get_params():
@@ -337,4 +368,5 @@ class Linker:
         numbers: dict[str, int] = {}
         linker.tables_ = {key: pack_table(entries, numbers) for key, entries in tables.items()}
         linker.concepts_, linker.types_, linker.indexes_ = list(numbers), types, indexes
+        linker.parents_ = parents
         return linker
