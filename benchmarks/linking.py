@@ -154,7 +154,7 @@ def run(corpus: str, data_dir: str, predictions: Path, models: Path | None) -> d
         def build(fitted=fitted, **params):
             linker = Linker(**{**fitted.get_params(), **params})
             linker.tables_, linker.concepts_, linker.types_, linker.indexes_ = fitted.tables_, fitted.concepts_, fitted.types_, fitted.indexes_
-            linker.parents_ = fitted.parents_
+            linker.parents_, linker.ancestor_names_ = fitted.parents_, fitted.ancestor_names_
             return linker
 
         chosen, grid = choose_threshold(build, devel, tagged_devel)

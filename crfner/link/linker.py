@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property
 
 from ..corpora.documents import Document, Mention
 from .abbreviations import document_abbreviations, short_key
@@ -33,7 +32,7 @@ from .aliases import check_type_aliases
 from .composite import readings
 from .hierarchy import broader_concept
 from .normalize import bag_form, fold, lenient_form, normal_form
-from .tables import pack_table, unpack
+from .tables import concept_number, pack_table, unpack
 from .tfidf import NgramIndex
 from .vocabulary import Term, mention_terms
 
@@ -207,7 +206,7 @@ class Linker:
         known = {identifier: sorted({p for p in above if p in numbers and p != identifier}) for identifier, above in (parents or {}).items()
                  if identifier in numbers}
         self.parents_ = {identifier: above for identifier, above in known.items() if above}
-        self.__dict__.pop("_ancestor_names", None)  # the cached names of an earlier fit
+        self.ancestor_names_ = self._ancestor_names()
         check_type_aliases(self.type_aliases, self.types_)
         return self
 
@@ -301,24 +300,24 @@ class Linker:
                 if identifier is not None and similarity >= self.threshold:
                     method = "tfidf"
                     if self.broader and identifier in self.parents_:
-                        wider = broader_concept(identifier, frozenset(bag_form(query).split()), self.parents_, self._ancestor_names[etype])
+                        wider = broader_concept(identifier, frozenset(bag_form(query).split()), self.parents_, self.ancestor_names_[etype])
                         identifier, method = wider, ("tfidf" if wider == identifier else "tfidf_broader")
                     for found, key in holders:
                         found[key] = Link((identifier,), round(similarity, 4), method)
         return [[found.get((text[start:end], etype)) or NIL for start, end, etype in spans] for found, (text, spans) in zip(answers, documents)]
 
-    @cached_property
     def _ancestor_names(self) -> dict[str, dict[str, list[frozenset[str]]]]:
         """Type -> id -> the word sets of its names (the bag keys), for the concepts that are a
-        parent in the hierarchy: what the broader rule reads, built on its first use."""
-        wanted = {parent for above in self.parents_.values() for parent in above}
+        parent in the hierarchy: what the broader rule reads (built when fitted or loaded)."""
+        parents = {parent for above in self.parents_.values() for parent in above}
+        wanted = {number for number, identifier in enumerate(self.concepts_) if identifier in parents}
         sets: dict[str, dict[str, list[frozenset[str]]]] = defaultdict(lambda: defaultdict(list))
         for (etype, source, key_name), table in self.tables_.items():
             if key_name == "bag" and source != "senses":  # the names of concepts, not short forms
                 for key, value in table.items():
-                    identifier = unpack(value, self.concepts_)[0]
-                    if identifier in wanted:
-                        sets[etype][identifier].append(frozenset(key.split()))
+                    number = concept_number(value)
+                    if number in wanted:
+                        sets[etype][self.concepts_[number]].append(frozenset(key.split()))
         return {etype: dict(sets.get(etype, {})) for etype in self.types_}
 
     def link(self, mention: str, etype: str, text: str | None = None) -> Link:
@@ -369,4 +368,5 @@ class Linker:
         linker.tables_ = {key: pack_table(entries, numbers) for key, entries in tables.items()}
         linker.concepts_, linker.types_, linker.indexes_ = list(numbers), types, indexes
         linker.parents_ = parents
+        linker.ancestor_names_ = linker._ancestor_names()
         return linker

@@ -23,3 +23,8 @@ def unpack(value: int, concepts: Sequence[str]) -> tuple[str, float]:
     """``(id, share)`` of a packed entry."""
     number, share = divmod(value, _SHARE + 1)
     return concepts[number], share / _SHARE
+
+
+def concept_number(value: int) -> int:
+    """The number of a packed entry's id (its index in the concepts list), without its share."""
+    return value // (_SHARE + 1)
