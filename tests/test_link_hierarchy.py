@@ -7,6 +7,7 @@ import json
 import shutil
 
 import pytest
+from conftest import rehash_listed_files
 
 from crfner.errors import DataFormatError, ModelFileError
 from crfner.link import Linker, Term
@@ -68,6 +69,7 @@ def test_a_similarity_link_gives_way_to_the_concept_the_mention_names(procedures
     assert procedures.link("four dimensional computed tomogram", "Procedure").identifier == CT_4D  # the qualifier is said
     narrow = Linker(threshold=0.8, broader=False).fit({"Procedure": PROCEDURES}, parents=HIERARCHY)
     assert narrow.link("computed tomography", "Procedure").identifier == CT_4D  # the rule switched off
+    assert narrow.link("computed tomography", "Procedure").score == found.score  # the score: the nearest name's similarity
     plain = Linker(threshold=0.8).fit({"Procedure": PROCEDURES})
     assert plain.link("computed tomography", "Procedure").identifier == CT_4D  # no hierarchy, no rule
     assert plain.parents_ == {}
@@ -89,7 +91,7 @@ def test_the_hierarchy_is_saved_and_checked_on_loading(procedures, tmp_path):
         folder = tmp_path / f"crafted{len(list(tmp_path.iterdir()))}"
         shutil.copytree(saved, folder)
         (folder / "parents.json").write_text(json.dumps(crafted), encoding="utf-8")
-        _rehash(folder)
+        rehash_listed_files(folder)
         with pytest.raises(ModelFileError, match=problem) as error:
             Linker.load(folder)
         assert "\n" not in str(error.value)
@@ -110,16 +112,6 @@ def test_a_linker_saved_without_a_hierarchy_still_loads(procedures, tmp_path):
     (folder / "crfner.json").write_text(json.dumps(meta), encoding="utf-8")
     old = Linker.load(folder)
     assert old.parents_ == {} and old.link("computed tomography", "Procedure").identifier == CT_4D
-
-
-def _rehash(folder):
-    import hashlib
-
-    meta = json.loads((folder / "crfner.json").read_text(encoding="utf-8"))
-    for name in meta["files"]:
-        data = (folder / name).read_bytes()
-        meta["files"][name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-    (folder / "crfner.json").write_text(json.dumps(meta), encoding="utf-8")
 
 
 def test_the_real_hierarchies(data_dir):

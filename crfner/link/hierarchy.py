@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ..corpora.documents import concept_id
-from ..corpora.lines import numbered_lines
 from ..errors import DataFormatError
+from .vocabulary import medic_lines
 
 #: How far up :func:`broader_concept` looks: MeSH trees are at most 13 levels deep.
 MAX_LEVELS = 16
@@ -26,10 +26,7 @@ def medic_parents(path: str | os.PathLike) -> dict[str, set[str]]:
     """Each MEDIC disease's parents (``CTD_diseases.tsv[.gz]``'s fifth field, ParentIDs)."""
     path = Path(path)
     parents: dict[str, set[str]] = defaultdict(set)
-    for number, line in numbered_lines(path):
-        if not line or line.startswith("#"):
-            continue
-        fields = line.split("\t")
+    for number, fields in medic_lines(path):
         if len(fields) < 5:
             raise DataFormatError(f"a MEDIC line needs its ParentIDs in the fifth field, found {len(fields)} fields", path, number)
         parents[concept_id(fields[1])].update(concept_id(p) for p in fields[4].split("|") if p.strip())

@@ -39,15 +39,20 @@ class Term(NamedTuple):
     preferred: bool = False
 
 
+def medic_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """MEDIC's data lines (``CTD_diseases.tsv[.gz]``), numbered and split at tabs; comments and blank lines left out."""
+    for number, line in numbered_lines(path):
+        if line and not line.startswith("#"):
+            yield number, line.split("\t")
+
+
 def read_medic(path: str | os.PathLike) -> Iterator[Term]:
     """MEDIC's diseases (``CTD_diseases.tsv[.gz]``): each name and each synonym."""
     path = Path(path)
-    for number, line in numbered_lines(path):
-        if not line or line.startswith("#"):
-            continue
-        fields = line.split("\t")
+    for number, fields in medic_lines(path):
         if len(fields) < 8:
-            raise DataFormatError(f"a MEDIC line needs 8 tab-separated fields (name, id, ..., synonyms), found {len(fields)}: {excerpt(line, 80)}", path, number)
+            found = f"found {len(fields)}: {excerpt(chr(9).join(fields), 80)}"
+            raise DataFormatError(f"a MEDIC line needs 8 tab-separated fields (name, id, ..., synonyms), {found}", path, number)
         name, identifier = fields[0].strip(), concept_id(fields[1])
         if not name or not identifier:
             raise DataFormatError("a MEDIC line without a disease name or id", path, number)
