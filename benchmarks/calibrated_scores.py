@@ -10,7 +10,9 @@ the raw probabilities, by calibration error and Brier score, and each entity typ
 calibration error (``by_type``; their mean weighted by entities, ``type_calibration_error``).
 The same folds also try one Platt map per type (``platt_per_type``: a type with at least
 ``crfner.crf.calibration.PER_TYPE_MIN`` (30) entities, some right and some wrong, in the other folds gets its own map, the
-others the pooled one; ``crfner calibrate --per-type``). Then, as ``crfner calibrate MODEL
+others the pooled one; ``crfner calibrate --per-type``), and the same pulled toward the pooled
+map (``platt_per_type_shrunk_K``: ``fit_score_calibration(..., shrinkage=K)`` for each K of
+``SHRINKAGES``; devel chose none of them, so test does not read them). Then, as ``crfner calibrate MODEL
 CORPUS --split devel --method M [--per-type]`` does, each map is fitted on all of devel and the test documents
 are tagged by the calibrated model: per score bin the share right (as ``score_calibration.py``),
 the calibration error, the Brier score, and per ``--min-score`` the strict precision and recall
@@ -38,6 +40,8 @@ from crfner.tagging.calibrate import calibrate_scores, judged_entities
 from score_calibration import judged, summary
 
 FOLDS = 5
+#: Per-type maps pulled toward the pooled one (``fit_score_calibration(shrinkage=...)``), tried on the devel folds.
+SHRINKAGES = (3, 10, 30, 100, 300)
 MIN_SCORES = (0.5, 0.6, 0.7, 0.8, 0.9)
 
 
@@ -73,7 +77,8 @@ def cross_validated(gold, predicted) -> dict:
     folds = np.array_split(order, FOLDS)
     per_document = [_typed([g], [p]) for g, p in zip(gold, predicted)]
     out = {}
-    for method in ("raw", *METHODS, "platt_per_type"):
+    shrunk = {f"platt_per_type_shrunk_{k}": k for k in SHRINKAGES}
+    for method in ("raw", *METHODS, "platt_per_type", *shrunk):
         scores, right, types = [], [], []
         for fold in folds:
             inside = set(fold.tolist())
@@ -82,8 +87,8 @@ def cross_validated(gold, predicted) -> dict:
             held_s, held_r, held_t = ([v for k in fold.tolist() for v in per_document[k][i]] for i in range(3))
             if method == "raw":
                 scores += held_s
-            elif method == "platt_per_type":
-                typed = fit_score_calibration(train_s, train_r, "platt", types=train_t)
+            elif method == "platt_per_type" or method in shrunk:
+                typed = fit_score_calibration(train_s, train_r, "platt", types=train_t, shrinkage=shrunk.get(method, 0.0))
                 scores += typed(held_s, [f"B-{t}" for t in held_t]).tolist()  # applied by type, as to a tagger's tags
             else:
                 scores += fit_score_calibration(train_s, train_r, method)(held_s).tolist()

@@ -105,6 +105,32 @@ def test_per_type_maps_follow_each_types_own_relation(method):
     assert again == typed and np.array_equal(again(grid, mixed), typed(grid, mixed))
 
 
+def test_shrinkage_pulls_each_types_map_toward_the_pooled_one():
+    rng = np.random.default_rng(5)
+    types = np.array(["Disease"] * 300 + ["Chemical"] * 3000)
+    scores = rng.beta(5, 1.2, len(types)).clip(1e-6, 1 - 1e-6)
+    right = rng.random(len(scores)) < np.concatenate([_truth_of("Disease", scores[:300]), _truth_of("Chemical", scores[300:])])
+    free = fit_score_calibration(scores, right, types=types)
+    assert fit_score_calibration(scores, right, types=types, shrinkage=0) == free
+    distances = []
+    for shrinkage in (0, 10, 100, 1000, 1e9):
+        typed = fit_score_calibration(scores, right, types=types, shrinkage=shrinkage)
+        assert typed.pooled == free.pooled  # the pool itself is not pulled
+        gap = {t: math.hypot(m.slope - typed.pooled.slope, m.intercept - typed.pooled.intercept) for t, m in typed.by_type.items()}
+        distances.append(gap)
+    for kind in ("Disease", "Chemical"):
+        assert [round(d[kind], 6) for d in distances] == sorted((round(d[kind], 6) for d in distances), reverse=True)
+        assert distances[-1][kind] < 1e-3  # an overwhelming pull gives the pooled map
+    # with as much pull, the type of 300 entities moves nearer the pool than the type of 3,000
+    assert distances[2]["Disease"] / distances[0]["Disease"] < distances[2]["Chemical"] / distances[0]["Chemical"]
+    assert np.abs(free.by_type["Disease"](np.array([0.9])) - _truth_of("Disease", np.array([0.9]))).max() < 0.05  # unpulled: its own
+    for bad in (-1, float("nan"), True, "10"):
+        with pytest.raises(CrfnerError, match="shrinkage is a number"):
+            fit_score_calibration(scores, right, types=types, shrinkage=bad)
+    with pytest.raises(CrfnerError, match="isotonic method has no parameters"):
+        fit_score_calibration(scores, right, "isotonic", types=types, shrinkage=10)
+
+
 def test_per_type_fit_needs_a_type_per_score_and_passes_over_types_it_cannot_fit():
     with pytest.raises(CrfnerError, match="one type per score"):
         fit_score_calibration([0.2, 0.9, 0.5], [False, True, True], types=["Disease"])

@@ -151,13 +151,20 @@ def calibration_from_dict(data, where: str, typed: bool = True) -> PlattCalibrat
     return IsotonicCalibration(tuple(map(float, scores)), tuple(map(float, probabilities)), fitted_on)
 
 
-def fit_score_calibration(scores, right, method: str = "platt", fitted_on: dict | None = None, types=None):
+def fit_score_calibration(scores, right, method: str = "platt", fitted_on: dict | None = None, types=None,
+                          shrinkage: float = 0.0):
     """The ``method`` map (:data:`METHODS`) from entity ``scores`` to whether each entity was
     ``right`` (bools); a ``CrfnerError`` when there is nothing to learn from (no entity, every
     entity with one score, all right or all wrong, or scores that do not rank rightness). With
     ``types`` (each entity's type), a :class:`TypedCalibration`: a map of its own for each type
     with :data:`PER_TYPE_MIN` entities or more, some right and some wrong, whose scores rank
-    rightness, and the pooled map for the others."""
+    rightness, and the pooled map for the others. ``shrinkage`` (Platt only) pulls each type's
+    slope and intercept toward the pooled map's: a penalty of ``shrinkage / 2`` times their squared
+    distance, against the type's summed log-loss, so a type with few entities keeps near the pool."""
+    if not (isinstance(shrinkage, (int, float)) and not isinstance(shrinkage, bool) and math.isfinite(shrinkage) and shrinkage >= 0):
+        raise CrfnerError(f"shrinkage is a number from 0 up, not {shrinkage!r}")
+    if shrinkage and method != "platt":
+        raise CrfnerError("shrinkage pulls per-type Platt maps toward the pooled one; the isotonic method has no parameters to pull")
     pooled = _fit(scores, right, method, fitted_on)
     if types is None:
         return pooled
@@ -171,15 +178,14 @@ def fit_score_calibration(scores, right, method: str = "platt", fitted_on: dict 
         inside = types == name
         if inside.sum() >= PER_TYPE_MIN:
             try:
-                by_type[name] = _fit(scores[inside], right[inside], method, {"type": name})
+                by_type[name] = (_fit(scores[inside], right[inside], method, {"type": name}) if not shrinkage else
+                                 _fit_toward(pooled, scores[inside], right[inside], shrinkage, {"type": name, "shrinkage": shrinkage}))
             except CrfnerError:  # all right or all wrong, one score for all, or scores that do not rank: the pooled map
                 pass
     return TypedCalibration(pooled, by_type)
 
 
-def _fit(scores, right, method: str, fitted_on: dict | None):
-    if method not in METHODS:
-        raise CrfnerError(f"no calibration method {method!r} (methods: {', '.join(METHODS)})")
+def _checked(scores, right) -> tuple[np.ndarray, np.ndarray]:
     x = np.clip(np.asarray(scores, dtype=float), 0.0, 1.0)  # a probability a rounding above 1 is 1
     y = np.asarray(right, dtype=bool)
     if x.shape != y.shape or x.ndim != 1:
@@ -187,6 +193,13 @@ def _fit(scores, right, method: str, fitted_on: dict | None):
     if len(np.unique(x)) < 2 or y.all() or not y.any():
         raise CrfnerError(f"too little to calibrate scores on: {len(x)} entities, {len(np.unique(x))} distinct "
                           f"scores, {int(y.sum())} right; it needs entities of several scores, some right and some wrong")
+    return x, y
+
+
+def _fit(scores, right, method: str, fitted_on: dict | None):
+    if method not in METHODS:
+        raise CrfnerError(f"no calibration method {method!r} (methods: {', '.join(METHODS)})")
+    x, y = _checked(scores, right)
     fitted_on = {"method": method, "entities": len(x), "right": int(y.sum()), **(fitted_on or {})}
     if method == "isotonic":
         from sklearn.isotonic import IsotonicRegression
@@ -202,3 +215,26 @@ def _fit(scores, right, method: str, fitted_on: dict | None):
         raise CrfnerError(f"the scores do not rank rightness on these documents (Platt slope {slope:.3g}); "
                           "calibrating on them would turn the scores upside down")
     return PlattCalibration(slope, intercept, fitted_on)
+
+
+def _fit_toward(pooled: PlattCalibration, scores, right, shrinkage: float, fitted_on: dict) -> PlattCalibration:
+    """A Platt map for ``scores`` whose slope and intercept are penalised by ``shrinkage / 2``
+    times their squared distance from ``pooled``'s (a Gaussian prior centred on the pool)."""
+    from scipy.optimize import minimize
+    from scipy.special import expit
+
+    x, y = _checked(scores, right)
+    z, target = _log_odds(x), y.astype(float)
+    start = np.array([pooled.slope, pooled.intercept])
+
+    def loss(params):
+        logits = params[0] * z + params[1]
+        gap = params - start
+        residual = expit(logits) - target
+        value = float(np.sum(np.logaddexp(0.0, logits) - target * logits) + shrinkage / 2 * gap @ gap)
+        return value, np.array([residual @ z, residual.sum()]) + shrinkage * gap
+
+    slope, intercept = (float(v) for v in minimize(loss, start, jac=True, method="L-BFGS-B").x)
+    if not 0 < slope <= 1e3:
+        raise CrfnerError(f"the scores do not rank rightness on these documents (Platt slope {slope:.3g})")
+    return PlattCalibration(slope, intercept, {"method": "platt", "entities": len(x), "right": int(y.sum()), **fitted_on})

@@ -141,7 +141,8 @@ class Linker:
     stages 1, 3 and 4; ``broader`` lets a TF-IDF link give way to a broader concept (stage 5,
     given ``parents`` at fit); ``type_aliases`` links a tagger's types under the linker's own
     (``{"Medication": "Chemical"}`` for a clinical model). The defaults are those BC5CDR devel
-    chose end to end (``benchmarks/linking.py``; NCBI Disease devel chose 0.95 with heads)."""
+    chose end to end when the linker was written (``benchmarks/linking.py``; its latest grid
+    prefers a threshold of 0.8 by 0.0005 concept F1; NCBI Disease devel chose 0.95 with heads)."""
 
     def __init__(self, threshold: float | None = 0.9, ngram_range: tuple[int, int] = (4, 4), abbreviations: bool = True,
                  composites: bool = True, heads: bool = False, broader: bool = True, type_aliases: Mapping[str, str] | None = None):
