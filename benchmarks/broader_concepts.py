@@ -24,12 +24,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 def changes(corpus: str, data_dir: str, names: dict[str, str]) -> dict:
     """Every devel gold mention of ``corpus`` whose id the broader rule changes, counted."""
-    from clinical_linking import ALIASES, VOCABULARIES
+    from clinical_linking import ALIASES, clinical_linker
 
     from crfner.corpora.clinical import split_documents
-    from crfner.link.build import build_linker
 
-    linker = build_linker(data_dir=data_dir, type_aliases=ALIASES[corpus], senses=("clinical",), vocabularies=VOCABULARIES)
+    linker = clinical_linker(corpus, data_dir)
     documents = split_documents(corpus, "devel", data_dir)
     spans = [(d.text, [(m.start, m.end, m.type) for m in d.mentions if m.type in ALIASES[corpus]]) for d in documents]
     broad = linker.link_batch(spans)

@@ -73,15 +73,14 @@ def context(text: str, start: int, end: int, width: int = 70) -> str:
 
 def sample(data_dir: str, per_type: int, seed: int) -> list[dict]:
     """``per_type`` linked gold test mentions per corpus and aliased type, drawn with ``seed``."""
-    from clinical_linking import ALIASES, VOCABULARIES
+    from clinical_linking import ALIASES, clinical_linker
 
     from crfner.corpora.clinical import split_documents
-    from crfner.link.build import build_linker
 
     names = concept_names(data_dir)
     rows = []
     for corpus, aliases in ALIASES.items():
-        linker = build_linker(data_dir=data_dir, type_aliases=aliases, senses=("clinical",), vocabularies=VOCABULARIES)
+        linker = clinical_linker(corpus, data_dir)
         documents = split_documents(corpus, "test", data_dir)
         links = linker.link_batch([(d.text, [(m.start, m.end, m.type) for m in d.mentions]) for d in documents])
         linked: dict[str, list[dict]] = {etype: [] for etype in aliases}

@@ -44,6 +44,14 @@ SAMPLE = 12
 COMMONEST = 10
 
 
+def clinical_linker(corpus: str, data_dir: str, senses=("clinical",)):
+    """The linker this script measures for ``corpus``: :data:`VOCABULARIES`, the corpus's
+    :data:`ALIASES` and the abbreviation ``senses`` (what the audit and broader_concepts.py use)."""
+    from crfner.link.build import build_linker
+
+    return build_linker(data_dir=data_dir, type_aliases=ALIASES[corpus], senses=senses, vocabularies=VOCABULARIES)
+
+
 def coverage(linker, documents, aliases: dict, stage: str | None = None) -> dict:
     """Per aliased type: mentions, how many got an id, by which stage, a sample (of the links
     ``stage`` made, when given), its commonest ids and its commonest mentions left without one."""
@@ -82,14 +90,13 @@ def coverage(linker, documents, aliases: dict, stage: str | None = None) -> dict
 def measure(corpus: str, data_dir: str) -> dict:
     import crfner
     from crfner.corpora.clinical import split_documents
-    from crfner.link.build import build_linker
     from crfner.tagging.annotate import tag_documents
 
     aliases = ALIASES[corpus]
     linkers, build_seconds = {}, {}
     for name, senses in (("aliases", ()), ("aliases+senses", ("clinical",))):
         started = time.perf_counter()
-        linkers[name] = build_linker(data_dir=data_dir, type_aliases=aliases, senses=senses, vocabularies=VOCABULARIES)
+        linkers[name] = clinical_linker(corpus, data_dir, senses)
         build_seconds[name] = round(time.perf_counter() - started, 1)
     gold = split_documents(corpus, "test", data_dir)
     X, y = crfner.load_corpus(corpus, "train", data_dir=data_dir)

@@ -338,14 +338,11 @@ def fit_linker(spec: dict, corpus: str, documents: list, data_dir) -> tuple[obje
     """A Linker fit on the corpus's vocabularies (with their hierarchy, as ``crfner linker`` builds it) and the gold
     ``documents``, and the seconds it took (reading included)."""
     from ..corpora.registry import resolve_data_dir
-    from ..link import Linker
-    from ..link.build import vocabulary_parents, vocabulary_table
+    from ..link.build import fit_on_vocabularies
 
     params = {k: tuple(spec[k]) if k == "ngram_range" else spec[k] for k in ("threshold", "ngram_range") if k in spec}
     started = time.perf_counter()
-    data_dir = resolve_data_dir(data_dir)
-    terms = vocabulary_table(spec["vocabularies"][corpus], data_dir)
-    linker = Linker(**params).fit(terms, documents, parents=vocabulary_parents(spec["vocabularies"][corpus], data_dir))
+    linker = fit_on_vocabularies(spec["vocabularies"][corpus], documents, resolve_data_dir(data_dir), **params)
     return linker, round(time.perf_counter() - started, 2)
 
 

@@ -185,7 +185,9 @@ def fit_score_calibration(scores, right, method: str = "platt", fitted_on: dict 
     return TypedCalibration(pooled, by_type)
 
 
-def _checked(scores, right) -> tuple[np.ndarray, np.ndarray]:
+def _checked(scores, right, method: str, fitted_on: dict | None) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Scores and judgements as arrays, refused when there is nothing to learn from, and what the
+    map records it was fitted on."""
     x = np.clip(np.asarray(scores, dtype=float), 0.0, 1.0)  # a probability a rounding above 1 is 1
     y = np.asarray(right, dtype=bool)
     if x.shape != y.shape or x.ndim != 1:
@@ -193,14 +195,21 @@ def _checked(scores, right) -> tuple[np.ndarray, np.ndarray]:
     if len(np.unique(x)) < 2 or y.all() or not y.any():
         raise CrfnerError(f"too little to calibrate scores on: {len(x)} entities, {len(np.unique(x))} distinct "
                           f"scores, {int(y.sum())} right; it needs entities of several scores, some right and some wrong")
-    return x, y
+    return x, y, {"method": method, "entities": len(x), "right": int(y.sum()), **(fitted_on or {})}
+
+
+def _platt(slope: float, intercept: float, fitted_on: dict) -> PlattCalibration:
+    """A fitted Platt map, refused when its slope would turn the scores upside down."""
+    if not 0 < slope <= 1e3:
+        raise CrfnerError(f"the scores do not rank rightness on these documents (Platt slope {slope:.3g}); "
+                          "calibrating on them would turn the scores upside down")
+    return PlattCalibration(slope, intercept, fitted_on)
 
 
 def _fit(scores, right, method: str, fitted_on: dict | None):
     if method not in METHODS:
         raise CrfnerError(f"no calibration method {method!r} (methods: {', '.join(METHODS)})")
-    x, y = _checked(scores, right)
-    fitted_on = {"method": method, "entities": len(x), "right": int(y.sum()), **(fitted_on or {})}
+    x, y, fitted_on = _checked(scores, right, method, fitted_on)
     if method == "isotonic":
         from sklearn.isotonic import IsotonicRegression
 
@@ -210,11 +219,7 @@ def _fit(scores, right, method: str, fitted_on: dict | None):
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(C=1e6).fit(_log_odds(x)[:, None], y)  # all but unregularised, as Platt's fit
-    slope, intercept = float(model.coef_[0, 0]), float(model.intercept_[0])
-    if not 0 < slope <= 1e3:
-        raise CrfnerError(f"the scores do not rank rightness on these documents (Platt slope {slope:.3g}); "
-                          "calibrating on them would turn the scores upside down")
-    return PlattCalibration(slope, intercept, fitted_on)
+    return _platt(float(model.coef_[0, 0]), float(model.intercept_[0]), fitted_on)
 
 
 def _fit_toward(pooled: PlattCalibration, scores, right, shrinkage: float, fitted_on: dict) -> PlattCalibration:
@@ -223,7 +228,7 @@ def _fit_toward(pooled: PlattCalibration, scores, right, shrinkage: float, fitte
     from scipy.optimize import minimize
     from scipy.special import expit
 
-    x, y = _checked(scores, right)
+    x, y, fitted_on = _checked(scores, right, "platt", fitted_on)
     z, target = _log_odds(x), y.astype(float)
     start = np.array([pooled.slope, pooled.intercept])
 
@@ -235,6 +240,4 @@ def _fit_toward(pooled: PlattCalibration, scores, right, shrinkage: float, fitte
         return value, np.array([residual @ z, residual.sum()]) + shrinkage * gap
 
     slope, intercept = (float(v) for v in minimize(loss, start, jac=True, method="L-BFGS-B").x)
-    if not 0 < slope <= 1e3:
-        raise CrfnerError(f"the scores do not rank rightness on these documents (Platt slope {slope:.3g})")
-    return PlattCalibration(slope, intercept, {"method": "platt", "entities": len(x), "right": int(y.sum()), **fitted_on})
+    return _platt(slope, intercept, fitted_on)

@@ -60,6 +60,13 @@ def vocabulary_parents(specs: Sequence[str], data_dir: str | os.PathLike) -> dic
     return merged(*hierarchies)
 
 
+def fit_on_vocabularies(vocabularies: Sequence[str], documents, data_dir: str | os.PathLike, senses=None, **params) -> Linker:
+    """A :class:`Linker` (``params``) fitted on the vocabularies ``vocabularies`` names, with their
+    hierarchy (:func:`vocabulary_parents`), the gold mentions of ``documents`` and a ``senses`` table."""
+    return Linker(**params).fit(vocabulary_table(vocabularies, data_dir), documents, senses=senses,
+                                parents=vocabulary_parents(vocabularies, data_dir))
+
+
 def build_linker(data_dir: str | os.PathLike | None = None, corpora: Sequence[str] = ("bc5cdr",), splits: Sequence[str] = ("train",),
                  vocabularies: Sequence[str] = ("medic", "mesh"), threshold: float | None = None, senses: Sequence[str] = (),
                  **params) -> Linker:
@@ -69,9 +76,8 @@ def build_linker(data_dir: str | os.PathLike | None = None, corpora: Sequence[st
     (:func:`vocabulary_parents`); ``threshold`` (None: the linker's default) and other ``params``
     pass through."""
     data_dir = resolve_data_dir(data_dir)
-    terms = vocabulary_table(vocabularies, data_dir)
     documents = [document for corpus in corpora for split in splits for document in load_documents(corpus, split, data_dir)]
     table = sense_table(row for spec in senses for row in inventory_rows(spec, data_dir)) if senses else None
     if threshold is not None:
         params["threshold"] = threshold
-    return Linker(**params).fit(terms, documents, senses=table, parents=vocabulary_parents(vocabularies, data_dir))
+    return fit_on_vocabularies(vocabularies, documents, data_dir, senses=table, **params)
