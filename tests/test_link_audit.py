@@ -68,3 +68,16 @@ def test_the_committed_figures_are_the_committed_judgements(audit):
     with open(RESULTS / "clinical_link_audit.tsv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     assert all(r["why"] for r in rows if r["judgement"] != "right")  # every link judged not right says why
+
+
+def test_carry_keeps_the_judgement_of_a_link_only_while_its_id_is_the_same(audit, tmp_path):
+    old = _write(tmp_path / "old.tsv", audit, [("A", "x", "right"), ("A", "y", "wrong")])
+    fresh = [{"corpus": "c", "type": "A", "document": "d", "start": 0, "end": 1, "mention": "m", "identifier": "MESH:D1",
+              "concept": "x", "stage": "exact", "judgement": "", "why": ""},
+             {"corpus": "c", "type": "A", "document": "d", "start": 1, "end": 2, "mention": "m", "identifier": "MESH:D2",
+              "concept": "y2", "stage": "tfidf_broader", "judgement": "", "why": ""},  # the same mention, another id now
+             {"corpus": "c", "type": "A", "document": "d", "start": 5, "end": 6, "mention": "m", "identifier": "MESH:D1",
+              "concept": "x", "stage": "exact", "judgement": "", "why": ""}]  # a mention the old audit never drew
+    rows = audit.carried(fresh, str(old))
+    assert [r["judgement"] for r in rows] == ["right", "", ""]
+    assert [r["identifier"] for r in rows] == ["MESH:D1", "MESH:D2", "MESH:D1"]  # the new draw's links, not the old ones
