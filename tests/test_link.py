@@ -365,6 +365,17 @@ def test_lenient_form_unites_neoplasm_words_organs_and_generic_heads():
     assert lenient_form("breast cancer") != lenient_form("ovarian cancer")
 
 
+def test_lenient_form_reads_a_tests_record_as_the_test():
+    from crfner.link.normalize import as_test, bag_form, lenient_form
+
+    assert [as_test(w) for w in ("radiograph", "angiogram", "echocardiography")] == ["radiography", "angiography", "echocardiography"]
+    assert lenient_form("echocardiograms") == lenient_form("Echocardiography") == "echocardiography"
+    assert lenient_form("chest radiograph") == lenient_form("Radiography, chest")
+    assert bag_form("echocardiogram") != bag_form("Echocardiography")  # only the lenient key
+    for word in ["program", "diagram", "grammar", "graphite", "telegraphy"]:  # not a record: left as it is
+        assert lenient_form(word) == word
+
+
 def test_the_lenient_key_comes_after_the_strict_ones():
     linker = Linker(threshold=None).fit({"Disease": [Term("Pancreatic Neoplasms", "MESH:D010190", True), Term("Pancreatic tumor of islets", "MESH:D007516")]})
     found = linker.link("pancreatic carcinoma", "Disease")
@@ -420,6 +431,11 @@ def test_mesh_anatomy_and_procedures_link_a_clinical_models_types(data_dir, tmp_
     assert (found.identifier, found.method) == ("MESH:D014057", "tfidf_broader")
     assert linker.link("4D computed tomography", "Diagnostic_procedure").identifier == "MESH:D056973"  # the mention says 4D
     assert linker.set_params(broader=False).link("computed tomography", "Diagnostic_procedure").identifier == "MESH:D056973"
+    # MeSH has "Angiogram" but no "Echocardiogram" or "Radiograph": the lenient key reads them as the test
+    for mention, identifier in [("echocardiogram", "MESH:D004452"), ("radiographs", "MESH:D011859"), ("angiogram", "MESH:D000792")]:
+        found = linker.link(mention, "Diagnostic_procedure")
+        assert found.identifier == identifier, mention
+    assert linker.link("echocardiogram", "Diagnostic_procedure").method == "lenient"
     # a term list of one's own under the type names what the vocabularies do not
     terms = tmp_path / "procedures.tsv"
     terms.write_text("CT scan\tMESH:D014057\n", encoding="utf-8")

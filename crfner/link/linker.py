@@ -5,7 +5,8 @@ Stages, first hit wins:
 1. a short form the document defines ("DMD") is linked through its long form;
 2. dictionary lookup, training mentions before vocabulary names, under four keys of
    growing tolerance (:mod:`crfner.link.normalize`): as written, normal form, bag of words,
-   lenient bag (neoplasm words as one, organ adjectives, generic heads dropped);
+   lenient bag (neoplasm words as one, organ adjectives, a test's record as the test, generic
+   heads dropped);
    a word that is a defined short form is replaced by its long form and looked up again;
 3. a composite mention ("breast and ovarian cancer") gets one id per name it spells, when
    every name is found in the dictionary;

@@ -99,15 +99,25 @@ ORGAN_ADJECTIVES = {"prostate": "prostatic", "pancreas": "pancreatic", "kidney":
                     "lung": "pulmonary", "stomach": "gastric", "colon": "colonic", "ovary": "ovarian", "brain": "cerebral"}
 #: Generic heads a lenient key leaves out ("Addison disease", "Addison's syndrome" -> "addison").
 GENERIC_WORDS = frozenset({"disease", "disorder", "syndrome", "condition", "abnormality"})
+_RECORD = re.compile(r"(?<=[a-z]{4})gra(?:m|ph)$")
+
+
+def as_test(word: str) -> str:
+    """A test's record or instrument as the test, as MeSH files "Angiogram" under Angiography:
+    "echocardiogram" and "radiograph" as "echocardiography" and "radiography"; four letters or
+    more must come before the ending, so "program" and "diagram" stay as they are."""
+    return _RECORD.sub("graphy", word)
 
 
 @lru_cache(maxsize=200_000)
 def lenient_form(text: str) -> str:
     """The lenient key: a bag of words with neoplasm words as one, organ nouns as their
-    adjectives and generic heads dropped; found only when the stricter keys find nothing."""
+    adjectives, a test's record as the test and generic heads dropped; found only when the
+    stricter keys find nothing."""
     kept = set()
     for word in words(text):
         if word in NEOPLASM_WORDS:
             word = "neoplasm"
+        word = as_test(word)
         kept.add(ORGAN_ADJECTIVES.get(word, word))
     return " ".join(sorted(kept - STOPWORDS - GENERIC_WORDS))
