@@ -487,6 +487,20 @@ def test_a_clinical_abbreviation_is_linked_through_its_senses(tmp_path):
         linker.link(m, t) for m, t in (("HTN", "Disease"), ("MS", "Chemical"))]
 
 
+def test_a_sense_must_agree_with_the_documents_own_definition():
+    """A short form the document defines, with a long form the dictionary does not know, is linked
+    through a clinical sense only when the name nearest the long form is that sense's concept."""
+    terms = {"Disease": [*SENSE_TERMS["Disease"], Term("Mitral Valve Stenosis", "MESH:D008946", True)]}
+    linker = Linker().fit(terms, senses=SENSES)
+    assert linker.link("MS", "Disease").identifiers == ("MESH:D009103",)  # undefined: its usual sense
+    text = "She had mitral stenosis (MS). MS was severe."
+    span = [(text.rindex("MS"), text.rindex("MS") + 2, "Disease")]
+    assert linker.link_spans(text, span)[0] == NIL  # not multiple sclerosis; no name near enough at 0.9
+    assert Linker(threshold=0.8).fit(terms, senses=SENSES).link_spans(text, span)[0] == Link(("MESH:D008946",), 0.8598, "tfidf")
+    agreeing = "She had multiple sclerotic plaques (MS). MS was active."  # nearest name: Multiple Sclerosis
+    assert linker.link_spans(agreeing, [(agreeing.rindex("MS"), agreeing.rindex("MS") + 2, "Disease")])[0] == linker.link("MS", "Disease")
+
+
 def test_sense_inventories_are_read_with_or_without_a_header(tmp_path):
     vanderbilt = tmp_path / "v.tsv"
     vanderbilt.write_text("abbreviation\tsense\tvariation\tCUI\tfrequency\nhtn\thypertension\tHTN_19\tc0020538\t1\n"

@@ -7,6 +7,8 @@ Stages, first hit wins:
    growing tolerance (:mod:`crfner.link.normalize`): as written, normal form, bag of words,
    lenient bag (neoplasm words as one, organ adjectives, a test's record as the test, generic
    heads dropped);
+   a short form the document defines is linked through a clinical sense only when the name
+   nearest its long form is that sense's concept ("left eye (LE)" is not Lower Extremity);
    a word that is a defined short form is replaced by its long form and looked up again;
 3. a composite mention ("breast and ovarian cancer") gets one id per name it spells, when
    every name is found in the dictionary;
@@ -49,6 +51,7 @@ KEYS = {"exact": fold, "normal": normal_form, "bag": bag_form, "lenient": lenien
 # Asked for, clinical senses come before the vocabularies' own short names: in a note "DM2" is
 # diabetes mellitus type 2, as the inventories of notes say, not MEDIC's myotonic dystrophy type 2.
 SOURCES = ("training", "senses", "vocabulary")
+WITHOUT_SENSES = tuple(source for source in SOURCES if source != "senses")
 SENSE_SOURCES = ("training", "vocabulary")  # where a sense's own name is looked up
 ABBREVIATION_FACTOR, COMPOSITE_FACTOR, HEAD_FACTOR = 0.97, 0.9, 0.8
 
@@ -223,11 +226,11 @@ class Linker:
 
     # -- linking ----------------------------------------------------------------------------
 
-    def lookup(self, text: str, etype: str) -> Link | None:
-        """Stage 2 for one string: the dictionary's answer, or None."""
+    def lookup(self, text: str, etype: str, sources: Sequence[str] = SOURCES) -> Link | None:
+        """Stage 2 for one string: the dictionary's answer (from ``sources``), or None."""
         for key_name, key in KEYS.items():
             value = key(text)
-            for source in SOURCES:
+            for source in sources:
                 found = self.tables_.get((etype, source, key_name), {}).get(value)
                 if found is not None:
                     found = unpack(found, self.concepts_)
@@ -241,6 +244,8 @@ class Linker:
             if found:
                 return Link(found.identifiers, found.score * ABBREVIATION_FACTOR, "abbreviation")
         found = self.lookup(text, etype)
+        if found and found.method == "sense" and key in abbreviations and not self._agrees(found, abbreviations[key], etype):
+            found = self.lookup(text, etype, WITHOUT_SENSES)
         if found:
             return found
         if len(text.split()) > 1 and any(short_key(w) in abbreviations for w in text.split()):
@@ -248,6 +253,12 @@ class Linker:
             if found:
                 return Link(found.identifiers, found.score * ABBREVIATION_FACTOR, "abbreviation")
         return None
+
+    def _agrees(self, found: Link, long_form: str, etype: str) -> bool:
+        """Whether the name nearest to the long form the document gives a short form is the concept
+        a clinical sense found: "LE" defined as "left eye" is not Lower Extremity, its usual sense."""
+        index = self.indexes_.get(etype)
+        return index is not None and index.nearest([normal_form(long_form)])[0][0] in found.identifiers
 
     def _composite(self, text: str, etype: str, abbreviations: dict[str, str]) -> Link | None:
         for names in readings(text):

@@ -1,0 +1,116 @@
+"""What two of the linker's dictionary rules do on the clinical corpora's gold mentions, for a
+developer to judge (neither MACCROBAT nor PHEE gives concept ids). The linker is
+``clinical_linking.py``'s, with the clinical abbreviation senses.
+
+``record_words`` (devel and test): the lenient key (:func:`crfner.link.normalize.lenient_form`)
+reads "echocardiogram" and "radiograph" as "echocardiography" and "radiography"
+(:func:`crfner.link.normalize.as_test`), as MeSH files "Angiogram" under Angiography but has no
+"Echocardiogram". Every gold mention holding such a word, with its id, the concept's name and the
+stage; a ``lenient`` link among them is the rule's work (before it, such a mention was NIL or found
+by n-gram similarity).
+
+``defined_senses`` (train, devel and test: the linker learns nothing from these corpora, so train
+is as unseen as test): a short form the document defines ("left eye (LE)") whose long form the
+dictionary does not know is linked through a clinical sense only when the name nearest the long
+form is that sense's concept (stage 2 in :mod:`crfner.link.linker`). Every such gold mention that a sense links, with
+the long form, the sense's concept and the final link: ``kept`` when they agree, else what the
+other stages give (LE as Lower Extremity is refused).
+
+    python benchmarks/dictionary_rules.py --data-dir ../shared/data --out benchmarks/results/dictionary_rules.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def gold_links(corpus: str, split: str, linker, data_dir: str):
+    """``(text, start, end, type, link)`` for each of the split's gold mentions of a linked type."""
+    from clinical_linking import ALIASES
+
+    from crfner.corpora.clinical import split_documents
+
+    documents = split_documents(corpus, split, data_dir)
+    spans = [(d.text, [(m.start, m.end, m.type) for m in d.mentions if m.type in ALIASES[corpus]]) for d in documents]
+    for (text, wanted), links in zip(spans, linker.link_batch(spans)):
+        for (start, end, etype), link in zip(wanted, links):
+            yield text, start, end, etype, link
+
+
+def record_words(corpus: str, split: str, linker, data_dir: str, names: dict[str, str]) -> dict:
+    """Every gold mention holding a word :func:`as_test` changes, counted with its link."""
+    from crfner.link.normalize import as_test, words
+
+    found: Counter = Counter()
+    mentions = 0
+    for text, start, end, etype, link in gold_links(corpus, split, linker, data_dir):
+        mentions += 1
+        if any(as_test(word) != word for word in words(text[start:end])):
+            found[etype, text[start:end].lower(), link.identifier, link.method] += 1
+    return {"corpus": corpus, "split": split, "mentions": mentions, "with_a_record_word": sum(found.values()),
+            "linked_by_lenient_key": sum(n for (_, _, _, method), n in found.items() if method == "lenient"),
+            "rows": [{"type": etype, "mention": mention, "count": count, "id": identifier, "name": names.get(identifier), "method": method}
+                     for (etype, mention, identifier, method), count in found.most_common()]}
+
+
+def defined_senses(corpus: str, split: str, linker, data_dir: str, names: dict[str, str]) -> dict:
+    """Every gold short form its document defines that a clinical sense links, and what the linker keeps."""
+    from clinical_linking import ALIASES
+
+    from crfner.link.abbreviations import document_abbreviations, short_key
+
+    found: Counter = Counter()
+    defined: dict[str, dict] = {}
+    for text, start, end, etype, link in gold_links(corpus, split, linker, data_dir):
+        mention = text[start:end]
+        if text not in defined:
+            defined[text] = document_abbreviations(text)
+        long_forms = defined[text]
+        sense = linker.lookup(mention, ALIASES[corpus][etype])
+        if short_key(mention) in long_forms and sense is not None and sense.method == "sense":
+            found[etype, mention, long_forms[short_key(mention)], sense.identifier, link.identifier, link.method] += 1
+    rows = [{"type": etype, "mention": mention, "long_form": long_form, "count": count, "sense": [sense, names.get(sense)],
+             "link": [identifier, names.get(identifier), method], "kept": method == "sense"}
+            for (etype, mention, long_form, sense, identifier, method), count in found.most_common()]
+    return {"corpus": corpus, "split": split, "sense_links_of_defined_short_forms": sum(found.values()),
+            "kept": sum(row["count"] for row in rows if row["kept"]), "rows": rows}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default="../shared/data")
+    parser.add_argument("--out", required=True, help="JSON file (written atomically)")
+    args = parser.parse_args()
+    from clinical_link_audit import concept_names
+    from clinical_linking import ALIASES, clinical_linker
+
+    from crfner.atomic import atomic_open
+    from crfner.benchmark.machine import git_state
+
+    names = concept_names(args.data_dir)
+    result = {"command": " ".join(["python", "benchmarks/dictionary_rules.py", *sys.argv[1:]]), "git": git_state(HERE),
+              "record_words": [], "defined_senses": []}
+    for corpus in ALIASES:
+        linker = clinical_linker(corpus, args.data_dir)
+        result["record_words"] += [record_words(corpus, split, linker, args.data_dir, names) for split in ("devel", "test")]
+        result["defined_senses"] += [defined_senses(corpus, split, linker, args.data_dir, names) for split in ("train", "devel", "test")]
+    with atomic_open(args.out) as handle:
+        handle.write(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+    for row in result["record_words"]:
+        print(f"record words, {row['corpus']} {row['split']}: {row['with_a_record_word']} of {row['mentions']} gold mentions, "
+              f"{row['linked_by_lenient_key']} linked by the lenient key")
+    for row in result["defined_senses"]:
+        print(f"defined short forms, {row['corpus']} {row['split']}: {row['sense_links_of_defined_short_forms']} a sense links, "
+              f"{row['kept']} kept")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, HERE)
+    sys.exit(main())
