@@ -60,7 +60,8 @@ def record_words(corpus: str, split: str, linker, data_dir: str, names: dict[str
 
 
 def defined_senses(corpus: str, split: str, linker, data_dir: str, names: dict[str, str]) -> dict:
-    """Every gold short form its document defines that a clinical sense links, and what the linker keeps."""
+    """Every gold short form its document defines, with a long form the dictionary does not know,
+    that a clinical sense links, and what the linker keeps."""
     from clinical_linking import ALIASES
 
     from crfner.link.abbreviations import document_abbreviations, short_key
@@ -72,9 +73,12 @@ def defined_senses(corpus: str, split: str, linker, data_dir: str, names: dict[s
         if text not in defined:
             defined[text] = document_abbreviations(text)
         long_forms = defined[text]
+        long_form = long_forms.get(short_key(mention))
+        if long_form is None or linker.lookup(long_form, ALIASES[corpus][etype]) is not None:
+            continue  # not defined, or linked through its long form (stage 1)
         sense = linker.lookup(mention, ALIASES[corpus][etype])
-        if short_key(mention) in long_forms and sense is not None and sense.method == "sense":
-            found[etype, mention, long_forms[short_key(mention)], sense.identifier, link.identifier, link.method] += 1
+        if sense is not None and sense.method == "sense":
+            found[etype, mention, long_form, sense.identifier, link.identifier, link.method] += 1
     rows = [{"type": etype, "mention": mention, "long_form": long_form, "count": count, "sense": [sense, names.get(sense)],
              "link": [identifier, names.get(identifier), method], "kept": method == "sense"}
             for (etype, mention, long_form, sense, identifier, method), count in found.most_common()]
