@@ -13,8 +13,6 @@ with the clinical abbreviation senses.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
 from collections import Counter
@@ -47,21 +45,11 @@ def changes(corpus: str, data_dir: str, names: dict[str, str]) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", default="../shared/data")
-    parser.add_argument("--out", required=True, help="JSON file (written atomically)")
-    args = parser.parse_args()
-    from clinical_link_audit import concept_names
+    from clinical_link_audit import write_listing
     from clinical_linking import ALIASES
 
-    from crfner.atomic import atomic_open
-    from crfner.benchmark.machine import git_state
-
-    names = concept_names(args.data_dir)
-    result = {"command": " ".join(["python", "benchmarks/broader_concepts.py", *sys.argv[1:]]), "git": git_state(HERE),
-              "corpora": [changes(corpus, args.data_dir, names) for corpus in ALIASES]}
-    with atomic_open(args.out) as handle:
-        handle.write(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+    result = write_listing(__doc__, "broader_concepts.py",
+                           lambda data_dir, names: {"corpora": [changes(corpus, data_dir, names) for corpus in ALIASES]})
     for row in result["corpora"]:
         print(f"{row['corpus']}: {row['changed']} of {row['linked']} linked devel mentions changed ({row['tfidf_links']} by TF-IDF)")
     return 0

@@ -64,6 +64,24 @@ def concept_names(data_dir: str) -> dict[str, str]:
     return names
 
 
+def write_listing(doc: str, script: str, build) -> dict:
+    """The command line of a script that lists links for a developer to judge: parse
+    ``--data-dir`` and ``--out``, and write ``build(data_dir, names)`` (a dict; ``names`` from
+    :func:`concept_names`) with the command and the git state, atomically, to ``--out``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--data-dir", default="../shared/data")
+    parser.add_argument("--out", required=True, help="JSON file (written atomically)")
+    args = parser.parse_args()
+    from crfner.atomic import atomic_open
+    from crfner.benchmark.machine import git_state
+
+    result = {"command": " ".join(["python", f"benchmarks/{script}", *sys.argv[1:]]), "git": git_state(HERE),
+              **build(args.data_dir, concept_names(args.data_dir))}
+    with atomic_open(args.out) as handle:
+        handle.write(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+    return result
+
+
 def context(text: str, start: int, end: int, width: int = 70) -> str:
     """The mention in [brackets] with up to ``width`` characters either side, on one line."""
     left = text[max(0, start - width):start]

@@ -21,8 +21,6 @@ other stages give (LE as Lower Extremity is refused).
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
 from collections import Counter
@@ -86,26 +84,22 @@ def defined_senses(corpus: str, split: str, linker, data_dir: str, names: dict[s
             "kept": sum(row["count"] for row in rows if row["kept"]), "rows": rows}
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", default="../shared/data")
-    parser.add_argument("--out", required=True, help="JSON file (written atomically)")
-    args = parser.parse_args()
-    from clinical_link_audit import concept_names
+def listings(data_dir: str, names: dict[str, str]) -> dict:
+    """Both rules' rows for every corpus, each corpus with its own linker."""
     from clinical_linking import ALIASES, clinical_linker
 
-    from crfner.atomic import atomic_open
-    from crfner.benchmark.machine import git_state
-
-    names = concept_names(args.data_dir)
-    result = {"command": " ".join(["python", "benchmarks/dictionary_rules.py", *sys.argv[1:]]), "git": git_state(HERE),
-              "record_words": [], "defined_senses": []}
+    result: dict[str, list] = {"record_words": [], "defined_senses": []}
     for corpus in ALIASES:
-        linker = clinical_linker(corpus, args.data_dir)
-        result["record_words"] += [record_words(corpus, split, linker, args.data_dir, names) for split in ("devel", "test")]
-        result["defined_senses"] += [defined_senses(corpus, split, linker, args.data_dir, names) for split in ("train", "devel", "test")]
-    with atomic_open(args.out) as handle:
-        handle.write(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+        linker = clinical_linker(corpus, data_dir)
+        result["record_words"] += [record_words(corpus, split, linker, data_dir, names) for split in ("devel", "test")]
+        result["defined_senses"] += [defined_senses(corpus, split, linker, data_dir, names) for split in ("train", "devel", "test")]
+    return result
+
+
+def main() -> int:
+    from clinical_link_audit import write_listing
+
+    result = write_listing(__doc__, "dictionary_rules.py", listings)
     for row in result["record_words"]:
         print(f"record words, {row['corpus']} {row['split']}: {row['with_a_record_word']} of {row['mentions']} gold mentions, "
               f"{row['linked_by_lenient_key']} linked by the lenient key")
