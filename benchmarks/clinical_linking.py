@@ -4,8 +4,9 @@ A model trained on MACCROBAT or PHEE tags Medication, Disease_disorder, Sign_sym
 Drug, Treat-Disorder, Effect), types the vocabularies here do not name; ``type_aliases`` links
 them under the linker's Chemical and Disease, and MACCROBAT's Biological_structure,
 Diagnostic_procedure and Therapeutic_procedure under Anatomy and Procedure (MeSH's A and E
-branches, ``--vocabulary mesh-anatomy --vocabulary mesh-procedures``). The linker is the default one (`crfner linker`:
-MEDIC and MeSH chemicals, BC5CDR train's gold mentions) with those two vocabularies and the aliases (``aliases``), and the
+branches, ``--vocabulary mesh-anatomy --vocabulary mesh-procedures``, and since 2026-12-05 the names of imaging tests
+MeSH lacks, ``--vocabulary clinical-procedures``). The linker is the default one (`crfner linker`:
+MEDIC and MeSH chemicals, BC5CDR train's gold mentions) with those three vocabularies and the aliases (``aliases``), and the
 same with the clinical abbreviation inventories (``aliases+senses``: `--senses clinical`, "HTN"
 linked as hypertension). For each corpus's test split this script links (a) the gold mentions
 and (b) what the declared `clinical` CRF (trained on train) tags in the raw test documents, and
@@ -37,19 +38,20 @@ ALIASES = {
                   "Biological_structure": "Anatomy", "Diagnostic_procedure": "Procedure", "Therapeutic_procedure": "Procedure"},
     "phee": {"Drug": "Chemical", "Treat-Disorder": "Disease", "Effect": "Disease"},
 }
-#: The linker's vocabularies: the default two, and MeSH's anatomy and procedures for the types
-#: aliased under them (each type is linked only to its own vocabulary's concepts).
-VOCABULARIES = ("medic", "mesh", "mesh-anatomy", "mesh-procedures")
+#: The linker's vocabularies: the default two, MeSH's anatomy and procedures for the types
+#: aliased under them (each type is linked only to its own vocabulary's concepts), and the
+#: names of imaging tests MeSH lacks (since 2026-12-05).
+VOCABULARIES = ("medic", "mesh", "mesh-anatomy", "mesh-procedures", "clinical-procedures")
 SAMPLE = 12
 COMMONEST = 10
 
 
-def clinical_linker(corpus: str, data_dir: str, senses=("clinical",)):
+def clinical_linker(corpus: str, data_dir: str, senses=("clinical",), vocabularies=VOCABULARIES):
     """The linker this script measures for ``corpus``: :data:`VOCABULARIES`, the corpus's
     :data:`ALIASES` and the abbreviation ``senses`` (what the audit and broader_concepts.py use)."""
     from crfner.link.build import build_linker
 
-    return build_linker(data_dir=data_dir, type_aliases=ALIASES[corpus], senses=senses, vocabularies=VOCABULARIES)
+    return build_linker(data_dir=data_dir, type_aliases=ALIASES[corpus], senses=senses, vocabularies=vocabularies)
 
 
 def coverage(linker, documents, aliases: dict, stage: str | None = None) -> dict:

@@ -1,6 +1,6 @@
-"""What two of the linker's dictionary rules do on the clinical corpora's gold mentions, for a
-developer to judge (neither MACCROBAT nor PHEE gives concept ids). The linker is
-``clinical_linking.py``'s, with the clinical abbreviation senses.
+"""What two of the linker's dictionary rules and the ``clinical-procedures`` names do on the clinical
+corpora's gold mentions, for a developer to judge (neither MACCROBAT nor PHEE gives concept ids).
+The linker is ``clinical_linking.py``'s, with the clinical abbreviation senses.
 
 ``record_words`` (devel and test): the lenient key (:func:`crfner.link.normalize.lenient_form`)
 reads "echocardiogram" and "radiograph" as "echocardiography" and "radiography"
@@ -15,6 +15,11 @@ dictionary does not know is linked through a clinical sense only when the name n
 form is that sense's concept (stage 2 in :mod:`crfner.link.linker`). Every such gold mention that a sense links, with
 the long form, the sense's concept and the final link: ``kept`` when they agree, else what the
 other stages give (LE as Lower Extremity is refused).
+
+``clinical_procedures`` (train, devel and test): every gold mention whose id the names of imaging
+tests MeSH lacks (``--vocabulary clinical-procedures``, crfner/link/clinical_procedures.tsv: "CT
+scan", "ultrasound", "chest X-ray") change, against the same linker without them; a bare "CT"
+changes too, its sense "computed tomography" now being a name.
 
     python benchmarks/dictionary_rules.py --data-dir ../shared/data --out benchmarks/results/dictionary_rules.json
 """
@@ -84,15 +89,31 @@ def defined_senses(corpus: str, split: str, linker, data_dir: str, names: dict[s
             "kept": sum(row["count"] for row in rows if row["kept"]), "rows": rows}
 
 
-def listings(data_dir: str, names: dict[str, str]) -> dict:
-    """Both rules' rows for every corpus, each corpus with its own linker."""
-    from clinical_linking import ALIASES, clinical_linker
+def procedure_names(corpus: str, split: str, linker, without, data_dir: str, names: dict[str, str]) -> dict:
+    """Every gold mention whose id differs between ``linker`` and ``without`` (the same linker
+    without the clinical-procedures names), counted with both links."""
+    found: Counter = Counter()
+    before = [link for *_, link in gold_links(corpus, split, without, data_dir)]
+    for (text, start, end, etype, link), old in zip(gold_links(corpus, split, linker, data_dir), before):
+        if link.identifier != old.identifier:
+            found[etype, text[start:end].lower(), old.identifier, old.method, link.identifier, link.method] += 1
+    return {"corpus": corpus, "split": split, "changed": sum(found.values()),
+            "rows": [{"type": etype, "mention": mention, "count": count, "from": [a, names.get(a), how_a], "to": [b, names.get(b), how_b]}
+                     for (etype, mention, a, how_a, b, how_b), count in found.most_common()]}
 
-    result: dict[str, list] = {"record_words": [], "defined_senses": []}
+
+def listings(data_dir: str, names: dict[str, str]) -> dict:
+    """Every section's rows for every corpus, each corpus with its own linker."""
+    from clinical_linking import ALIASES, VOCABULARIES, clinical_linker
+
+    result: dict[str, list] = {"record_words": [], "defined_senses": [], "clinical_procedures": []}
     for corpus in ALIASES:
         linker = clinical_linker(corpus, data_dir)
+        without = clinical_linker(corpus, data_dir, vocabularies=[v for v in VOCABULARIES if v != "clinical-procedures"])
         result["record_words"] += [record_words(corpus, split, linker, data_dir, names) for split in ("devel", "test")]
-        result["defined_senses"] += [defined_senses(corpus, split, linker, data_dir, names) for split in ("train", "devel", "test")]
+        for split in ("train", "devel", "test"):
+            result["defined_senses"].append(defined_senses(corpus, split, linker, data_dir, names))
+            result["clinical_procedures"].append(procedure_names(corpus, split, linker, without, data_dir, names))
     return result
 
 
@@ -103,6 +124,8 @@ def main() -> int:
     for row in result["record_words"]:
         print(f"record words, {row['corpus']} {row['split']}: {row['with_a_record_word']} of {row['mentions']} gold mentions, "
               f"{row['linked_by_lenient_key']} linked by the lenient key")
+    for row in result["clinical_procedures"]:
+        print(f"clinical-procedures names, {row['corpus']} {row['split']}: {row['changed']} gold mentions change their id")
     for row in result["defined_senses"]:
         print(f"defined short forms, {row['corpus']} {row['split']}: {row['sense_links_of_defined_short_forms']} a sense links, "
               f"{row['kept']} kept")

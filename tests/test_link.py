@@ -462,6 +462,29 @@ SENSE_TERMS = {
 }
 
 
+def test_clinical_procedure_names_fill_meshs_gaps(data_dir):
+    """The names of imaging tests MeSH 2024 lacks (crfner/link/clinical_procedures.tsv): each id is
+    a descriptor of MeSH's procedure branches, and a bare CT is linked through its sense now that
+    "computed tomography" is a name, but not where the document defines CT otherwise."""
+    from crfner.link.build import CLINICAL_PROCEDURES, vocabulary_terms
+    from crfner.link.vocabulary import mesh_terms, read_term_list
+
+    procedures = {term.identifier for term in mesh_terms(data_dir, "Procedure")}
+    listed = list(read_term_list(CLINICAL_PROCEDURES))
+    assert listed and {term.identifier for term in listed} <= procedures
+    assert vocabulary_terms("clinical-procedures", "/nonexistent")[0] == "Procedure"  # needs no data folder
+    aliases = {"Diagnostic_procedure": "Procedure"}
+    without = build_linker(data_dir, corpora=(), vocabularies=("mesh-procedures",), type_aliases=aliases, senses=("clinical",))
+    linker = build_linker(data_dir, corpora=(), vocabularies=("mesh-procedures", "clinical-procedures"), type_aliases=aliases,
+                          senses=("clinical",))
+    for mention, identifier in [("CT scan", "MESH:D014057"), ("ultrasound", "MESH:D014463"), ("chest X-ray", "MESH:D013902"),
+                                ("chest radiographs", "MESH:D013902"), ("X-ray", "MESH:D011859"), ("CT", "MESH:D014057")]:
+        assert without.link(mention, "Diagnostic_procedure").identifier != identifier, mention
+        assert linker.link(mention, "Diagnostic_procedure").identifier == identifier, mention
+    text = "The clotting time (CT) was 12 minutes. CT was repeated."
+    assert linker.link_spans(text, [(text.rindex("CT"), text.rindex("CT") + 2, "Diagnostic_procedure")])[0].identifier != "MESH:D014057"
+
+
 def test_a_clinical_abbreviation_is_linked_through_its_senses(tmp_path):
     linker = Linker().fit(SENSE_TERMS, senses=SENSES)
     assert linker.link("HTN", "Disease") == Link(("MESH:D006973",), 0.9, "sense")

@@ -23,7 +23,12 @@ VOCABULARIES = {
     "mesh-diseases": ("Disease", "MeSH 2024 descriptors under C and F03, diseases and mental disorders"),
     "mesh-anatomy": ("Anatomy", "MeSH 2024 descriptors under A01-A10 and A14-A17, body regions, organ systems and tissues"),
     "mesh-procedures": ("Procedure", "MeSH 2024 descriptors under E01-E04, diagnostic, therapeutic, anaesthetic and surgical procedures"),
+    "clinical-procedures": ("Procedure", ("names clinical text gives common imaging tests that MeSH 2024 lacks (CT scan, "
+                                          "ultrasound, chest X-ray), each with the MeSH descriptor it files them under; written "
+                                          "for crfner and shipped with it (crfner/link/clinical_procedures.tsv)")),
 }
+#: The ``clinical-procedures`` list, package data: no data folder needed.
+CLINICAL_PROCEDURES = Path(__file__).with_name("clinical_procedures.tsv")
 
 
 def vocabulary_terms(spec: str, data_dir: str | os.PathLike) -> tuple[str, list]:
@@ -31,6 +36,8 @@ def vocabulary_terms(spec: str, data_dir: str | os.PathLike) -> tuple[str, list]
     ``TYPE=PATH`` to a ``term<TAB>identifier`` list."""
     if spec == "medic":
         return "Disease", list(read_medic(medic_path(data_dir)))
+    if spec == "clinical-procedures":
+        return "Procedure", list(read_term_list(CLINICAL_PROCEDURES))
     if spec in VOCABULARIES:  # the MeSH branches (medic is read above)
         etype = VOCABULARIES[spec][0]
         return etype, list(mesh_terms(data_dir, etype))
