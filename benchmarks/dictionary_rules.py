@@ -1,13 +1,18 @@
-"""What two of the linker's dictionary rules and the ``clinical-procedures`` names do on the clinical
+"""What three of the linker's dictionary rules and the ``clinical-procedures`` names do on the clinical
 corpora's gold mentions, for a developer to judge (neither MACCROBAT nor PHEE gives concept ids).
 The linker is ``clinical_linking.py``'s, with the clinical abbreviation senses.
 
-``record_words`` (devel and test): the lenient key (:func:`crfner.link.normalize.lenient_form`)
+``record_words`` (train, devel and test): the lenient key (:func:`crfner.link.normalize.lenient_form`)
 reads "echocardiogram" and "radiograph" as "echocardiography" and "radiography"
 (:func:`crfner.link.normalize.as_test`), as MeSH files "Angiogram" under Angiography but has no
 "Echocardiogram". Every gold mention holding such a word, with its id, the concept's name and the
 stage; a ``lenient`` link among them is the rule's work (before it, such a mention was NIL or found
 by n-gram similarity).
+
+``side_words`` (train, devel and test): the lenient key leaves out sides ("left", "right",
+"bilateral", "unilateral", "both": :data:`crfner.link.normalize.SIDE_WORDS`), since MeSH names a
+body part, not its side: every gold mention holding one, with its link; a ``lenient`` link among
+them is most often this rule's work ("left arm" as Arm).
 
 ``defined_senses`` (train, devel and test: the linker learns nothing from these corpora, so train
 is as unseen as test): a short form the document defines ("left eye (LE)") whose long form the
@@ -46,17 +51,18 @@ def gold_links(corpus: str, split: str, linker, data_dir: str):
             yield text, start, end, etype, link
 
 
-def record_words(corpus: str, split: str, linker, data_dir: str, names: dict[str, str]) -> dict:
-    """Every gold mention holding a word :func:`as_test` changes, counted with its link."""
-    from crfner.link.normalize import as_test, words
+def lenient_words(corpus: str, split: str, linker, data_dir: str, names: dict[str, str], holds) -> dict:
+    """Every gold mention holding a word for which ``holds`` is true (one the lenient key reads
+    otherwise or leaves out), counted with its link."""
+    from crfner.link.normalize import words
 
     found: Counter = Counter()
     mentions = 0
     for text, start, end, etype, link in gold_links(corpus, split, linker, data_dir):
         mentions += 1
-        if any(as_test(word) != word for word in words(text[start:end])):
+        if any(holds(word) for word in words(text[start:end])):
             found[etype, text[start:end].lower(), link.identifier, link.method] += 1
-    return {"corpus": corpus, "split": split, "mentions": mentions, "with_a_record_word": sum(found.values()),
+    return {"corpus": corpus, "split": split, "mentions": mentions, "with_such_a_word": sum(found.values()),
             "linked_by_lenient_key": sum(n for (_, _, _, method), n in found.items() if method == "lenient"),
             "rows": [{"type": etype, "mention": mention, "count": count, "id": identifier, "name": names.get(identifier), "method": method}
                      for (etype, mention, identifier, method), count in found.most_common()]}
@@ -106,12 +112,16 @@ def listings(data_dir: str, names: dict[str, str]) -> dict:
     """Every section's rows for every corpus, each corpus with its own linker."""
     from clinical_linking import ALIASES, VOCABULARIES, clinical_linker
 
-    result: dict[str, list] = {"record_words": [], "defined_senses": [], "clinical_procedures": []}
+    from crfner.link.normalize import SIDE_WORDS, as_test
+
+    tests = {"record_words": lambda word: as_test(word) != word, "side_words": lambda word: word in SIDE_WORDS}
+    result: dict[str, list] = {"record_words": [], "side_words": [], "defined_senses": [], "clinical_procedures": []}
     for corpus in ALIASES:
         linker = clinical_linker(corpus, data_dir)
         without = clinical_linker(corpus, data_dir, vocabularies=[v for v in VOCABULARIES if v != "clinical-procedures"])
-        result["record_words"] += [record_words(corpus, split, linker, data_dir, names) for split in ("devel", "test")]
         for split in ("train", "devel", "test"):
+            for section, holds in tests.items():
+                result[section].append(lenient_words(corpus, split, linker, data_dir, names, holds))
             result["defined_senses"].append(defined_senses(corpus, split, linker, data_dir, names))
             result["clinical_procedures"].append(procedure_names(corpus, split, linker, without, data_dir, names))
     return result
@@ -121,9 +131,10 @@ def main() -> int:
     from clinical_link_audit import write_listing
 
     result = write_listing(__doc__, "dictionary_rules.py", listings)
-    for row in result["record_words"]:
-        print(f"record words, {row['corpus']} {row['split']}: {row['with_a_record_word']} of {row['mentions']} gold mentions, "
-              f"{row['linked_by_lenient_key']} linked by the lenient key")
+    for section in ("record_words", "side_words"):
+        for row in result[section]:
+            print(f"{section.replace('_', ' ')}, {row['corpus']} {row['split']}: {row['with_such_a_word']} of {row['mentions']} gold "
+                  f"mentions, {row['linked_by_lenient_key']} linked by the lenient key")
     for row in result["clinical_procedures"]:
         print(f"clinical-procedures names, {row['corpus']} {row['split']}: {row['changed']} gold mentions change their id")
     for row in result["defined_senses"]:

@@ -376,6 +376,17 @@ def test_lenient_form_reads_a_tests_record_as_the_test():
         assert lenient_form(word) == word
 
 
+def test_lenient_form_leaves_out_the_side():
+    from crfner.link.normalize import bag_form, lenient_form
+
+    assert lenient_form("left arm") == lenient_form("Arm") == "arm"
+    assert lenient_form("both lungs") == lenient_form("bilateral lung") == lenient_form("Lung")
+    assert bag_form("left arm") != bag_form("Arm")  # only the lenient key
+    linker = Linker(threshold=None).fit({"Anatomy": [Term("Arm", "MESH:D001132", True), Term("Left Ventricle", "MESH:D006352")]})
+    assert linker.link("right arm", "Anatomy") == Link(("MESH:D001132",), 0.83, "lenient")
+    assert linker.link("left ventricle", "Anatomy").method == "exact"  # a name that says the side is found first
+
+
 def test_the_lenient_key_comes_after_the_strict_ones():
     linker = Linker(threshold=None).fit({"Disease": [Term("Pancreatic Neoplasms", "MESH:D010190", True), Term("Pancreatic tumor of islets", "MESH:D007516")]})
     found = linker.link("pancreatic carcinoma", "Disease")

@@ -6,7 +6,7 @@ Stages, first hit wins:
 2. dictionary lookup, training mentions before vocabulary names, under four keys of
    growing tolerance (:mod:`crfner.link.normalize`): as written, normal form, bag of words,
    lenient bag (neoplasm words as one, organ adjectives, a test's record as the test, generic
-   heads dropped);
+   heads and sides dropped);
    a short form the document defines is linked through a clinical sense only when the name
    nearest its long form is that sense's concept ("left eye (LE)" is not Lower Extremity);
    a word that is a defined short form is replaced by its long form and looked up again;

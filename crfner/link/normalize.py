@@ -99,6 +99,8 @@ ORGAN_ADJECTIVES = {"prostate": "prostatic", "pancreas": "pancreatic", "kidney":
                     "lung": "pulmonary", "stomach": "gastric", "colon": "colonic", "ovary": "ovarian", "brain": "cerebral"}
 #: Generic heads a lenient key leaves out ("Addison disease", "Addison's syndrome" -> "addison").
 GENERIC_WORDS = frozenset({"disease", "disorder", "syndrome", "condition", "abnormality"})
+#: Sides a lenient key leaves out: MeSH names a body part, not its side ("left arm" -> Arm).
+SIDE_WORDS = frozenset({"left", "right", "bilateral", "unilateral", "both"})
 _RECORD = re.compile(r"(?<=[a-z]{4})gra(?:m|ph)$")
 
 
@@ -112,12 +114,12 @@ def as_test(word: str) -> str:
 @lru_cache(maxsize=200_000)
 def lenient_form(text: str) -> str:
     """The lenient key: a bag of words with neoplasm words as one, organ nouns as their
-    adjectives, a test's record as the test and generic heads dropped; found only when the
-    stricter keys find nothing."""
+    adjectives, a test's record as the test, and generic heads and sides dropped; found only
+    when the stricter keys find nothing."""
     kept = set()
     for word in words(text):
         if word in NEOPLASM_WORDS:
             word = "neoplasm"
         word = as_test(word)
         kept.add(ORGAN_ADJECTIVES.get(word, word))
-    return " ".join(sorted(kept - STOPWORDS - GENERIC_WORDS))
+    return " ".join(sorted(kept - STOPWORDS - GENERIC_WORDS - SIDE_WORDS))
