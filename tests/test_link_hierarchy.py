@@ -102,6 +102,28 @@ def test_the_hierarchy_is_saved_and_checked_on_loading(procedures, tmp_path):
         Linker.load(saved)
 
 
+def test_a_linker_records_its_keys_version(procedures, tmp_path):
+    """A linker saved before the lenient key's record and side rules (no keys_version) loads with
+    a warning that says to rebuild it; a crafted or newer version is refused in one line."""
+    from crfner.link.normalize import KEYS_VERSION
+
+    folder = tmp_path / "linker"
+    procedures.save(folder)
+    meta = json.loads((folder / "crfner.json").read_text(encoding="utf-8"))
+    assert meta["keys_version"] == KEYS_VERSION
+    del meta["keys_version"]
+    (folder / "crfner.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.warns(UserWarning, match="lenient keys are of version 1.*rebuild it"):
+        old = Linker.load(folder)
+    assert old.link("computed tomography", "Procedure") == procedures.link("computed tomography", "Procedure")
+    for crafted in (KEYS_VERSION + 1, 0, "2", True, 1.5):
+        meta["keys_version"] = crafted
+        (folder / "crfner.json").write_text(json.dumps(meta), encoding="utf-8")
+        with pytest.raises(ModelFileError, match="keys_version must be") as error:
+            Linker.load(folder)
+        assert "\n" not in str(error.value)
+
+
 def test_a_linker_saved_without_a_hierarchy_still_loads(procedures, tmp_path):
     """Linkers written before the hierarchy was saved have no parents.json: they link as they did."""
     folder = tmp_path / "old"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from .. import __version__
 from ..crf.modelfile import read_listed_files, read_metadata_file, write_model_files
 from ..errors import ModelFileError, ParameterError
 from .aliases import check_type_aliases
+from .normalize import KEYS_VERSION
 from .tables import unpack
 from .tfidf import NgramIndex
 
@@ -51,7 +53,8 @@ def save_linker(linker, path: str | os.PathLike, overwrite: bool = False) -> Pat
     for number, (etype, index) in enumerate(sorted(linker.indexes_.items())):
         files.update(_index_files(number, index))
         indexes[etype] = number
-    metadata = {"crfner_version": __version__, "parameters": linker.get_params(), "types": linker.types_, "indexes": indexes}
+    metadata = {"crfner_version": __version__, "parameters": linker.get_params(), "types": linker.types_, "indexes": indexes,
+                "keys_version": KEYS_VERSION}
     return write_model_files(path, FORMAT, FORMAT_VERSION, metadata, files, overwrite)
 
 
@@ -124,6 +127,18 @@ def _index(path: Path, contents: dict[str, bytes], number: int) -> NgramIndex:
     return NgramIndex(ngrams, idf, matrix, ids, tuple(ngram_range))
 
 
+def _check_keys_version(path: Path, version) -> None:
+    """A linker saved with keys of another version: newer ones are refused, older ones (saved
+    before the version was recorded: 1) load with a warning, since their lenient tables lack
+    the later rules and a mention's lenient key may not find a name it would find after a refit."""
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= KEYS_VERSION:
+        raise _damaged(path, f"keys_version must be a whole number from 1 to {KEYS_VERSION}")
+    if version < KEYS_VERSION:
+        warnings.warn(f"{path}: this linker's lenient keys are of version {version}, not {KEYS_VERSION} (a test's record read as "
+                      "the test, sides left out), so its last-resort lookups may miss names a rebuilt linker finds; rebuild it "
+                      "with crfner linker", UserWarning, stacklevel=4)
+
+
 def read_linker(path: str | os.PathLike) -> tuple[dict, dict, dict, dict]:
     """The parameters, tables, indexes and concept hierarchy of the linker directory ``path``, checked."""
     path = Path(path)
@@ -140,6 +155,7 @@ def read_linker(path: str | os.PathLike) -> tuple[dict, dict, dict, dict]:
         raise _damaged(path, "the threshold must be a number or null")
     if not isinstance(params.get("broader", False), bool):
         raise _damaged(path, "broader must be true or false")
+    _check_keys_version(path, metadata.get("keys_version", 1))
     try:
         check_type_aliases(params.get("type_aliases"), types)
     except ParameterError as error:
