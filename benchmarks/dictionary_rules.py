@@ -1,5 +1,6 @@
 """What three of the linker's dictionary rules and the ``clinical-procedures`` names do on the clinical
-corpora's gold mentions, for a developer to judge (neither MACCROBAT nor PHEE gives concept ids).
+corpora's gold mentions, for a developer to judge (neither MACCROBAT nor PHEE gives concept ids), and
+whether one of the rules would serve more widely, on BC5CDR and NCBI Disease, which have ids.
 The linker is ``clinical_linking.py``'s, with the clinical abbreviation senses.
 
 ``record_words`` (train, devel and test): the lenient key (:func:`crfner.link.normalize.lenient_form`)
@@ -20,6 +21,13 @@ dictionary does not know is linked through a clinical sense only when the name n
 form is that sense's concept (stage 2 in :mod:`crfner.link.linker`). Every such gold mention that a sense links, with
 the long form, the sense's concept and the final link: ``kept`` when they agree, else what the
 other stages give (LE as Lower Extremity is refused).
+
+``defined_short_names`` (BC5CDR and NCBI Disease devel, which have gold ids): would the same gate
+serve a short form the dictionary links by its own string (a training mention's or a vocabulary's
+short name)? With ``linking.py``'s devel linker (train's mentions and the vocabularies), every
+defined short form, with a long form the dictionary does not know, so linked,
+with whether its id is right and whether the gate would keep it. (Not adopted: on BC5CDR devel it
+would refuse as many right links as wrong ones.)
 
 ``clinical_procedures`` (train, devel and test): every gold mention whose id the names of imaging
 tests MeSH lacks (``--vocabulary clinical-procedures``, crfner/link/clinical_procedures.tsv: "CT
@@ -108,6 +116,42 @@ def procedure_names(corpus: str, split: str, linker, without, data_dir: str, nam
                      for (etype, mention, a, how_a, b, how_b), count in found.most_common()]}
 
 
+def defined_short_names(corpus: str, data_dir: str, names: dict[str, str]) -> dict:
+    """On a corpus with gold ids (devel, ``linking.py``'s devel linker: train's mentions and the
+    vocabularies), every short form the document defines, with a long form the dictionary does
+    not know, that the dictionary links by its own string (a training mention's or a vocabulary's
+    short name, not a sense): is the id right, and would the definition gate of the senses keep it
+    (the name nearest the long form is its concept)?"""
+    from linking import VOCABULARIES as LINKING_VOCABULARIES
+
+    from crfner.corpora.pubtator_splits import load_documents
+    from crfner.link.abbreviations import document_abbreviations, short_key
+    from crfner.link.build import build_linker
+    from crfner.link.normalize import normal_form
+    from crfner.link.vocabulary import concept_ids
+
+    linker = build_linker(data_dir=data_dir, corpora=[corpus], splits=["train"], vocabularies=LINKING_VOCABULARIES[corpus])
+    found: Counter = Counter()
+    for document in load_documents(corpus, "devel", data_dir):
+        long_forms = document_abbreviations(document.text)
+        for mention in document.mentions:
+            long_form = long_forms.get(short_key(mention.text))
+            if long_form is None or linker.lookup(long_form, mention.type) is not None:
+                continue
+            link = linker.lookup(mention.text, mention.type)
+            if link is None or mention.type not in linker.indexes_:
+                continue
+            nearest = linker.indexes_[mention.type].nearest([normal_form(long_form)])[0][0]
+            right = set(link.identifiers) == set(concept_ids(mention.identifier))
+            found[mention.type, mention.text, long_form, link.identifier, link.method, right, nearest in link.identifiers] += 1
+    rows = [{"type": etype, "mention": mention, "long_form": long_form, "count": count, "link": [identifier, names.get(identifier), method],
+             "right": right, "gate_keeps": keeps} for (etype, mention, long_form, identifier, method, right, keeps), count in found.most_common()]
+    tally = Counter((row["gate_keeps"], row["right"]) for row in rows for _ in range(row["count"]))
+    return {"corpus": corpus, "split": "devel", "linked_by_own_string": sum(found.values()),
+            "kept_right": tally[True, True], "kept_wrong": tally[True, False], "refused_right": tally[False, True],
+            "refused_wrong": tally[False, False], "rows": rows}
+
+
 def listings(data_dir: str, names: dict[str, str]) -> dict:
     """Every section's rows for every corpus, each corpus with its own linker."""
     from clinical_linking import ALIASES, VOCABULARIES, clinical_linker
@@ -124,6 +168,7 @@ def listings(data_dir: str, names: dict[str, str]) -> dict:
                 result[section].append(lenient_words(corpus, split, linker, data_dir, names, holds))
             result["defined_senses"].append(defined_senses(corpus, split, linker, data_dir, names))
             result["clinical_procedures"].append(procedure_names(corpus, split, linker, without, data_dir, names))
+    result["defined_short_names"] = [defined_short_names(corpus, data_dir, names) for corpus in ("bc5cdr", "ncbi_disease")]
     return result
 
 
@@ -137,6 +182,10 @@ def main() -> int:
                   f"mentions, {row['linked_by_lenient_key']} linked by the lenient key")
     for row in result["clinical_procedures"]:
         print(f"clinical-procedures names, {row['corpus']} {row['split']}: {row['changed']} gold mentions change their id")
+    for row in result["defined_short_names"]:
+        print(f"defined short forms linked by their own string, {row['corpus']} devel: {row['linked_by_own_string']}; the gate "
+              f"would keep {row['kept_right']} right and {row['kept_wrong']} wrong, refuse {row['refused_right']} right and "
+              f"{row['refused_wrong']} wrong")
     for row in result["defined_senses"]:
         print(f"defined short forms, {row['corpus']} {row['split']}: {row['sense_links_of_defined_short_forms']} a sense links, "
               f"{row['kept']} kept")
