@@ -225,6 +225,28 @@ def test_mesh_reader_keeps_the_branches_asked_for(tmp_path):
     assert [t.preferred for t in read_mesh(path)] == [True, True, False]
 
 
+def test_mesh_branches_read_together_are_those_read_apart(tmp_path):
+    """vocabulary_table reads MeSH's term file once for all its branches: each type gets the
+    terms, in the file's order, that reading its branch alone gives."""
+    from crfner.link.build import vocabulary_table
+    from crfner.link.vocabulary import mesh_terms, mesh_terms_by_type
+
+    (tmp_path / "vocabularies").mkdir()
+    (tmp_path / "gazetteers").mkdir()
+    (tmp_path / "vocabularies" / "mesh2024_descriptor_terms.tsv").write_text(
+        "MESH:D001241\tAspirin\tY\tN\nMESH:D009203\tMyocardial Infarction\tY\tN\nMESH:D014057\tCT X Ray\tN\tN\n"
+        "MESH:D009203\tHeart Attack\tN\tN\nMESH:D001132\tArm\tY\tN\n", encoding="utf-8")
+    (tmp_path / "gazetteers" / "mesh_tree_numbers.tsv").write_text(
+        "MESH:D001241\tD02.455\nMESH:D009203\tC14.280\nMESH:D014057\tE01.370.350\nMESH:D001132\tA01.378.800.075\n", encoding="utf-8")
+    types = ["Chemical", "Disease", "Procedure", "Anatomy"]
+    together = mesh_terms_by_type(tmp_path, types)
+    assert together == {etype: list(mesh_terms(tmp_path, etype)) for etype in types}
+    assert [t.name for t in together["Disease"]] == ["Myocardial Infarction", "Heart Attack"]
+    table = vocabulary_table(["mesh-procedures", "clinical-procedures", "mesh"], tmp_path)
+    assert [t.name for t in table["Procedure"]][:2] == ["CT X Ray", "computed tomography"]  # in the order the specs name them
+    assert [t.name for t in table["Chemical"]] == ["Aspirin"]
+
+
 def test_build_linker_from_a_data_folder(tmp_path):
     (tmp_path / "vocabularies").mkdir()
     (tmp_path / "gazetteers").mkdir()

@@ -14,7 +14,7 @@ from ..errors import ParameterError
 from .hierarchy import medic_parents, merged, tree_parents
 from .linker import Linker
 from ..corpora.abbreviation_senses import inventory_rows, sense_table
-from .vocabulary import MESH_TREES, medic_path, mesh_terms, read_medic, read_term_list, read_tree_numbers
+from .vocabulary import MESH_TREES, medic_path, mesh_terms, mesh_terms_by_type, read_medic, read_term_list, read_tree_numbers
 
 #: Vocabulary names -> (the type they name, what they hold).
 VOCABULARIES = {
@@ -47,31 +47,50 @@ def vocabulary_terms(spec: str, data_dir: str | os.PathLike) -> tuple[str, list]
     return etype, list(read_term_list(Path(path)))
 
 
-def vocabulary_table(specs: Sequence[str], data_dir: str | os.PathLike) -> dict[str, list]:
-    """Type -> terms of the vocabularies ``specs`` (see :func:`vocabulary_terms`), in order."""
+def _mesh_branch(spec: str) -> bool:
+    """Whether ``spec`` names a branch of the MeSH term file (``mesh``, ``mesh-anatomy`` ...)."""
+    return spec in VOCABULARIES and spec not in ("medic", "clinical-procedures")
+
+
+def _in_mesh_trees(spec: str) -> bool:
+    """Whether ``spec``'s ids are MeSH descriptors, placed by MeSH's tree numbers."""
+    return spec in VOCABULARIES and spec != "medic"
+
+
+def vocabulary_table(specs: Sequence[str], data_dir: str | os.PathLike, trees: dict[str, list[str]] | None = None) -> dict[str, list]:
+    """Type -> terms of the vocabularies ``specs`` (see :func:`vocabulary_terms`), in order; the
+    MeSH term file is read once for all its branches (with ``trees``, the tree numbers if read)."""
+    mesh = [VOCABULARIES[spec][0] for spec in specs if _mesh_branch(spec)]
+    branches = mesh_terms_by_type(data_dir, mesh, trees) if mesh else {}
     terms: dict[str, list] = defaultdict(list)
     for spec in specs:
-        etype, found = vocabulary_terms(spec, data_dir)
-        terms[etype].extend(found)
+        if _mesh_branch(spec):
+            etype = VOCABULARIES[spec][0]
+            terms[etype].extend(branches[etype])
+        else:
+            etype, found = vocabulary_terms(spec, data_dir)
+            terms[etype].extend(found)
     return dict(terms)
 
 
-def vocabulary_parents(specs: Sequence[str], data_dir: str | os.PathLike) -> dict[str, set[str]]:
+def vocabulary_parents(specs: Sequence[str], data_dir: str | os.PathLike, trees: dict[str, list[str]] | None = None) -> dict[str, set[str]]:
     """The concept hierarchy of the named vocabularies among ``specs``: MEDIC's parent ids,
-    MeSH's tree numbers (a ``TYPE=PATH`` list has none)."""
+    MeSH's tree numbers (``trees``, if read already; a ``TYPE=PATH`` list has none)."""
     hierarchies = []
     if "medic" in specs:
         hierarchies.append(medic_parents(medic_path(data_dir)))
-    if any(spec in VOCABULARIES and spec != "medic" for spec in specs):
-        hierarchies.append(tree_parents(read_tree_numbers(Path(data_dir) / MESH_TREES)))
+    if any(map(_in_mesh_trees, specs)):
+        hierarchies.append(tree_parents(read_tree_numbers(Path(data_dir) / MESH_TREES) if trees is None else trees))
     return merged(*hierarchies)
 
 
 def fit_on_vocabularies(vocabularies: Sequence[str], documents, data_dir: str | os.PathLike, senses=None, **params) -> Linker:
     """A :class:`Linker` (``params``) fitted on the vocabularies ``vocabularies`` names, with their
-    hierarchy (:func:`vocabulary_parents`), the gold mentions of ``documents`` and a ``senses`` table."""
-    return Linker(**params).fit(vocabulary_table(vocabularies, data_dir), documents, senses=senses,
-                                parents=vocabulary_parents(vocabularies, data_dir))
+    hierarchy (:func:`vocabulary_parents`), the gold mentions of ``documents`` and a ``senses`` table;
+    MeSH's tree numbers are read once for both."""
+    trees = read_tree_numbers(Path(data_dir) / MESH_TREES) if any(map(_in_mesh_trees, vocabularies)) else None
+    return Linker(**params).fit(vocabulary_table(vocabularies, data_dir, trees), documents, senses=senses,
+                                parents=vocabulary_parents(vocabularies, data_dir, trees))
 
 
 def build_linker(data_dir: str | os.PathLike | None = None, corpora: Sequence[str] = ("bc5cdr",), splits: Sequence[str] = ("train",),

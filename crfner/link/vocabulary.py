@@ -126,6 +126,19 @@ def medic_path(data_dir: str | os.PathLike) -> Path:
 
 def mesh_terms(data_dir: str | os.PathLike, etype: str) -> Iterator[Term]:
     """The MeSH 2024 entry terms of the descriptors under ``etype``'s branches (:data:`MESH_BRANCHES`)."""
+    return iter(mesh_terms_by_type(data_dir, [etype])[etype])
+
+
+def mesh_terms_by_type(data_dir: str | os.PathLike, etypes: Iterable[str], trees: dict[str, list[str]] | None = None) -> dict[str, list[Term]]:
+    """:func:`mesh_terms` of each of ``etypes``, each in the file's order, with the term file read
+    once for all of them (and the tree numbers, unless ``trees`` holds them already)."""
     data_dir = Path(data_dir)
-    trees = read_tree_numbers(data_dir / MESH_TREES)
-    return read_mesh(data_dir / VOCABULARY_FOLDER / MESH_FILE, MESH_BRANCHES[etype], trees)
+    trees = read_tree_numbers(data_dir / MESH_TREES) if trees is None else trees
+    branches = {etype: tuple(MESH_BRANCHES[etype]) for etype in etypes}
+    out: dict[str, list[Term]] = {etype: [] for etype in branches}
+    for term in read_mesh(data_dir / VOCABULARY_FOLDER / MESH_FILE):
+        numbers = trees.get(term.identifier, ())
+        for etype, starts in branches.items():
+            if any(tree.startswith(starts) for tree in numbers):
+                out[etype].append(term)
+    return out
