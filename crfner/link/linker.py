@@ -51,8 +51,9 @@ KEYS = {"exact": fold, "normal": normal_form, "bag": bag_form, "lenient": lenien
 # Asked for, clinical senses come before the vocabularies' own short names: in a note "DM2" is
 # diabetes mellitus type 2, as the inventories of notes say, not MEDIC's myotonic dystrophy type 2.
 SOURCES = ("training", "senses", "vocabulary")
-WITHOUT_SENSES = tuple(source for source in SOURCES if source != "senses")
-SENSE_SOURCES = ("training", "vocabulary")  # where a sense's own name is looked up
+# The dictionary's own names, without the senses: where a sense's own name is looked up, and
+# where a short form looks when its document's definition refuses its sense.
+NAME_SOURCES = tuple(source for source in SOURCES if source != "senses")
 ABBREVIATION_FACTOR, COMPOSITE_FACTOR, HEAD_FACTOR = 0.97, 0.9, 0.8
 
 
@@ -131,7 +132,7 @@ def _named(evidence, etype: str, name: str) -> str | None:
     """The id the dictionary gives ``name`` under ``etype`` (exact, normal, then bag key), or None."""
     for key_name in ("exact", "normal", "bag"):
         value = KEYS[key_name](name)
-        for source in SENSE_SOURCES:
+        for source in NAME_SOURCES:
             weights = evidence.get((etype, source, key_name), {}).get(value) if value else None
             if weights:
                 return _best(weights)[0]
@@ -245,7 +246,7 @@ class Linker:
                 return Link(found.identifiers, found.score * ABBREVIATION_FACTOR, "abbreviation")
         found = self.lookup(text, etype)
         if found and found.method == "sense" and key in abbreviations and not self._agrees(found, abbreviations[key], etype):
-            found = self.lookup(text, etype, WITHOUT_SENSES)
+            found = self.lookup(text, etype, NAME_SOURCES)
         if found:
             return found
         if len(text.split()) > 1 and any(short_key(w) in abbreviations for w in text.split()):
