@@ -46,7 +46,7 @@ from collections import Counter
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def gold_links(corpus: str, split: str, linker, data_dir: str):
+def gold_links(corpus: str, split: str, linker, data_dir: str) -> list[tuple]:
     """``(text, start, end, type, link)`` for each of the split's gold mentions of a linked type."""
     from clinical_linking import ALIASES
 
@@ -54,38 +54,35 @@ def gold_links(corpus: str, split: str, linker, data_dir: str):
 
     documents = split_documents(corpus, split, data_dir)
     spans = [(d.text, [(m.start, m.end, m.type) for m in d.mentions if m.type in ALIASES[corpus]]) for d in documents]
-    for (text, wanted), links in zip(spans, linker.link_batch(spans)):
-        for (start, end, etype), link in zip(wanted, links):
-            yield text, start, end, etype, link
+    return [(text, start, end, etype, link) for (text, wanted), links in zip(spans, linker.link_batch(spans))
+            for (start, end, etype), link in zip(wanted, links)]
 
 
-def lenient_words(corpus: str, split: str, linker, data_dir: str, names: dict[str, str], holds) -> dict:
-    """Every gold mention holding a word for which ``holds`` is true (one the lenient key reads
-    otherwise or leaves out), counted with its link."""
+def lenient_words(corpus: str, split: str, links: list[tuple], names: dict[str, str], holds) -> dict:
+    """Every gold mention (``links``, :func:`gold_links`) holding a word for which ``holds`` is
+    true (one the lenient key reads otherwise or leaves out), counted with its link."""
     from crfner.link.normalize import words
 
     found: Counter = Counter()
-    mentions = 0
-    for text, start, end, etype, link in gold_links(corpus, split, linker, data_dir):
-        mentions += 1
+    for text, start, end, etype, link in links:
         if any(holds(word) for word in words(text[start:end])):
             found[etype, text[start:end].lower(), link.identifier, link.method] += 1
-    return {"corpus": corpus, "split": split, "mentions": mentions, "with_such_a_word": sum(found.values()),
+    return {"corpus": corpus, "split": split, "mentions": len(links), "with_such_a_word": sum(found.values()),
             "linked_by_lenient_key": sum(n for (_, _, _, method), n in found.items() if method == "lenient"),
             "rows": [{"type": etype, "mention": mention, "count": count, "id": identifier, "name": names.get(identifier), "method": method}
                      for (etype, mention, identifier, method), count in found.most_common()]}
 
 
-def defined_senses(corpus: str, split: str, linker, data_dir: str, names: dict[str, str]) -> dict:
-    """Every gold short form its document defines, with a long form the dictionary does not know,
-    that a clinical sense links, and what the linker keeps."""
+def defined_senses(corpus: str, split: str, linker, links: list[tuple], names: dict[str, str]) -> dict:
+    """Every gold short form (``links``, ``linker``'s) its document defines, with a long form the
+    dictionary does not know, that a clinical sense links, and what the linker keeps."""
     from clinical_linking import ALIASES
 
     from crfner.link.abbreviations import document_abbreviations, short_key
 
     found: Counter = Counter()
     defined: dict[str, dict] = {}
-    for text, start, end, etype, link in gold_links(corpus, split, linker, data_dir):
+    for text, start, end, etype, link in links:
         mention = text[start:end]
         if text not in defined:
             defined[text] = document_abbreviations(text)
@@ -103,12 +100,11 @@ def defined_senses(corpus: str, split: str, linker, data_dir: str, names: dict[s
             "kept": sum(row["count"] for row in rows if row["kept"]), "rows": rows}
 
 
-def procedure_names(corpus: str, split: str, linker, without, data_dir: str, names: dict[str, str]) -> dict:
-    """Every gold mention whose id differs between ``linker`` and ``without`` (the same linker
-    without the clinical-procedures names), counted with both links."""
+def procedure_names(corpus: str, split: str, links: list[tuple], before: list[tuple], names: dict[str, str]) -> dict:
+    """Every gold mention whose id differs between ``links`` and ``before`` (:func:`gold_links` of
+    the same linker without the clinical-procedures names), counted with both links."""
     found: Counter = Counter()
-    before = [link for *_, link in gold_links(corpus, split, without, data_dir)]
-    for (text, start, end, etype, link), old in zip(gold_links(corpus, split, linker, data_dir), before):
+    for (text, start, end, etype, link), (*_, old) in zip(links, before):
         if link.identifier != old.identifier:
             found[etype, text[start:end].lower(), old.identifier, old.method, link.identifier, link.method] += 1
     return {"corpus": corpus, "split": split, "changed": sum(found.values()),
@@ -164,10 +160,11 @@ def listings(data_dir: str, names: dict[str, str]) -> dict:
         linker = clinical_linker(corpus, data_dir)
         without = clinical_linker(corpus, data_dir, vocabularies=[v for v in VOCABULARIES if v != "clinical-procedures"])
         for split in ("train", "devel", "test"):
+            links = gold_links(corpus, split, linker, data_dir)
             for section, holds in tests.items():
-                result[section].append(lenient_words(corpus, split, linker, data_dir, names, holds))
-            result["defined_senses"].append(defined_senses(corpus, split, linker, data_dir, names))
-            result["clinical_procedures"].append(procedure_names(corpus, split, linker, without, data_dir, names))
+                result[section].append(lenient_words(corpus, split, links, names, holds))
+            result["defined_senses"].append(defined_senses(corpus, split, linker, links, names))
+            result["clinical_procedures"].append(procedure_names(corpus, split, links, gold_links(corpus, split, without, data_dir), names))
     result["defined_short_names"] = [defined_short_names(corpus, data_dir, names) for corpus in ("bc5cdr", "ncbi_disease")]
     return result
 
