@@ -5,8 +5,11 @@ Drug, Treat-Disorder, Effect), types the vocabularies here do not name; ``type_a
 them under the linker's Chemical and Disease, and MACCROBAT's Biological_structure,
 Diagnostic_procedure and Therapeutic_procedure under Anatomy and Procedure (MeSH's A and E
 branches, ``--vocabulary mesh-anatomy --vocabulary mesh-procedures``, and since 2026-12-05 the names of imaging tests
-MeSH lacks, ``--vocabulary clinical-procedures``). The linker is the default one (`crfner linker`:
-MEDIC and MeSH chemicals, BC5CDR train's gold mentions) with those three vocabularies and the aliases (``aliases``), and the
+MeSH lacks, ``--vocabulary clinical-procedures``); since 2026-12-05 a diagnostic procedure no procedure's name
+matches is looked up by name under Measure (MeSH's measures of the body, ``--vocabulary mesh-measures``) and
+Chemical, so a test named by what it measures gets that ("creatinine", "oxygen saturation"). The linker is the
+default one (`crfner linker`: MEDIC and MeSH chemicals, BC5CDR train's gold mentions) with those vocabularies and
+the aliases (``aliases``), and the
 same with the clinical abbreviation inventories (``aliases+senses``: `--senses clinical`, "HTN"
 linked as hypertension). For each corpus's test split this script links (a) the gold mentions
 and (b) what the declared `clinical` CRF (trained on train) tags in the raw test documents, and
@@ -35,13 +38,16 @@ from collections import Counter, defaultdict
 HERE = os.path.dirname(os.path.abspath(__file__))
 ALIASES = {
     "maccrobat": {"Medication": "Chemical", "Disease_disorder": "Disease", "Sign_symptom": "Disease",
-                  "Biological_structure": "Anatomy", "Diagnostic_procedure": "Procedure", "Therapeutic_procedure": "Procedure"},
+                  "Biological_structure": "Anatomy", "Diagnostic_procedure": ["Procedure", "Measure", "Chemical"],
+                  "Therapeutic_procedure": "Procedure"},
     "phee": {"Drug": "Chemical", "Treat-Disorder": "Disease", "Effect": "Disease"},
 }
 #: The linker's vocabularies: the default two, MeSH's anatomy and procedures for the types
 #: aliased under them (each type is linked only to its own vocabulary's concepts), and the
-#: names of imaging tests MeSH lacks (since 2026-12-05).
-VOCABULARIES = ("medic", "mesh", "mesh-anatomy", "mesh-procedures", "clinical-procedures")
+#: names of imaging tests MeSH lacks (since 2026-12-05), and MeSH's measures of the body, under
+#: which, then under Chemical, a diagnostic procedure no procedure's name matches is looked up by
+#: name (since 2026-12-05: "creatinine", "oxygen saturation").
+VOCABULARIES = ("medic", "mesh", "mesh-anatomy", "mesh-procedures", "clinical-procedures", "mesh-measures")
 SAMPLE = 12
 COMMONEST = 10
 

@@ -1,5 +1,5 @@
-"""What three of the linker's dictionary rules and the ``clinical-procedures`` names do on the clinical
-corpora's gold mentions, for a developer to judge (neither MACCROBAT nor PHEE gives concept ids), and
+"""What the linker's dictionary rules, the ``clinical-procedures`` names and a type alias's further types do on the
+clinical corpora's gold mentions, for a developer to judge (neither MACCROBAT nor PHEE gives concept ids), and
 whether one of the rules would serve more widely, on BC5CDR and NCBI Disease, which have ids.
 The linker is ``clinical_linking.py``'s, with the clinical abbreviation senses.
 
@@ -33,6 +33,16 @@ would refuse as many right links as wrong ones.)
 tests MeSH lacks (``--vocabulary clinical-procedures``, crfner/link/clinical_procedures.tsv: "CT
 scan", "ultrasound", "chest X-ray") change, against the same linker without them; a bare "CT"
 changes too, its sense "computed tomography" now being a name.
+
+``measure_words`` (train, devel and test): the lenient key leaves out a measurement's words
+("level", "concentration", "value", "measurement", "titer", "titre", "serum":
+:data:`crfner.link.normalize.MEASURE_WORDS`): every gold mention holding one, with its link.
+
+``measured_by_name`` (train, devel and test): MACCROBAT's diagnostic procedures are linked under
+Procedure, then, by name only, under Measure (``--vocabulary mesh-measures``, MeSH's G02, G03,
+G07, G09 and G11) and Chemical (:mod:`crfner.link.aliases`), so that a test named by what it
+measures ("creatinine", "oxygen saturation", "sodium level") gets that; every gold mention whose id
+this changes, against the same linker with Procedure alone.
 
     python benchmarks/dictionary_rules.py --data-dir ../shared/data --out benchmarks/results/dictionary_rules.json
 """
@@ -79,6 +89,7 @@ def defined_senses(corpus: str, split: str, linker, links: list[tuple], names: d
     from clinical_linking import ALIASES
 
     from crfner.link.abbreviations import document_abbreviations, short_key
+    from crfner.link.aliases import alias_chain
 
     found: Counter = Counter()
     defined: dict[str, dict] = {}
@@ -88,9 +99,9 @@ def defined_senses(corpus: str, split: str, linker, links: list[tuple], names: d
             defined[text] = document_abbreviations(text)
         long_forms = defined[text]
         long_form = long_forms.get(short_key(mention))
-        if long_form is None or linker.lookup(long_form, ALIASES[corpus][etype]) is not None:
+        if long_form is None or linker.lookup(long_form, alias_chain(ALIASES[corpus][etype])[0]) is not None:
             continue  # not defined, or linked through its long form (stage 1)
-        sense = linker.lookup(mention, ALIASES[corpus][etype])
+        sense = linker.lookup(mention, alias_chain(ALIASES[corpus][etype])[0])
         if sense is not None and sense.method == "sense":
             found[etype, mention, long_form, sense.identifier, link.identifier, link.method] += 1
     rows = [{"type": etype, "mention": mention, "long_form": long_form, "count": count, "sense": [sense, names.get(sense)],
@@ -100,9 +111,9 @@ def defined_senses(corpus: str, split: str, linker, links: list[tuple], names: d
             "kept": sum(row["count"] for row in rows if row["kept"]), "rows": rows}
 
 
-def procedure_names(corpus: str, split: str, links: list[tuple], before: list[tuple], names: dict[str, str]) -> dict:
+def changed_links(corpus: str, split: str, links: list[tuple], before: list[tuple], names: dict[str, str]) -> dict:
     """Every gold mention whose id differs between ``links`` and ``before`` (:func:`gold_links` of
-    the same linker without the clinical-procedures names), counted with both links."""
+    the same linker without one rule or list), counted with both links."""
     found: Counter = Counter()
     for (text, start, end, etype, link), (*_, old) in zip(links, before):
         if link.identifier != old.identifier:
@@ -152,19 +163,26 @@ def listings(data_dir: str, names: dict[str, str]) -> dict:
     """Every section's rows for every corpus, each corpus with its own linker."""
     from clinical_linking import ALIASES, VOCABULARIES, clinical_linker
 
-    from crfner.link.normalize import SIDE_WORDS, as_test
+    from crfner.link.aliases import alias_chain
+    from crfner.link.normalize import MEASURE_WORDS, SIDE_WORDS, as_test
 
-    tests = {"record_words": lambda word: as_test(word) != word, "side_words": lambda word: word in SIDE_WORDS}
-    result: dict[str, list] = {"record_words": [], "side_words": [], "defined_senses": [], "clinical_procedures": []}
+    tests = {"record_words": lambda word: as_test(word) != word, "side_words": lambda word: word in SIDE_WORDS,
+             "measure_words": lambda word: word in MEASURE_WORDS}
+    result: dict[str, list] = {**{section: [] for section in tests}, "defined_senses": [], "clinical_procedures": [], "measured_by_name": []}
     for corpus in ALIASES:
         linker = clinical_linker(corpus, data_dir)
         without = clinical_linker(corpus, data_dir, vocabularies=[v for v in VOCABULARIES if v != "clinical-procedures"])
+        first_only = {etype: alias_chain(target)[0] for etype, target in ALIASES[corpus].items()}
         for split in ("train", "devel", "test"):
             links = gold_links(corpus, split, linker, data_dir)
             for section, holds in tests.items():
                 result[section].append(lenient_words(corpus, split, links, names, holds))
             result["defined_senses"].append(defined_senses(corpus, split, linker, links, names))
-            result["clinical_procedures"].append(procedure_names(corpus, split, links, gold_links(corpus, split, without, data_dir), names))
+            result["clinical_procedures"].append(changed_links(corpus, split, links, gold_links(corpus, split, without, data_dir), names))
+            linker.set_params(type_aliases=first_only)
+            before = gold_links(corpus, split, linker, data_dir)
+            linker.set_params(type_aliases=ALIASES[corpus])
+            result["measured_by_name"].append(changed_links(corpus, split, links, before, names))
     result["defined_short_names"] = [defined_short_names(corpus, data_dir, names) for corpus in ("bc5cdr", "ncbi_disease")]
     return result
 
@@ -173,12 +191,14 @@ def main() -> int:
     from clinical_link_audit import write_listing
 
     result = write_listing(__doc__, "dictionary_rules.py", listings)
-    for section in ("record_words", "side_words"):
+    for section in ("record_words", "side_words", "measure_words"):
         for row in result[section]:
             print(f"{section.replace('_', ' ')}, {row['corpus']} {row['split']}: {row['with_such_a_word']} of {row['mentions']} gold "
                   f"mentions, {row['linked_by_lenient_key']} linked by the lenient key")
     for row in result["clinical_procedures"]:
         print(f"clinical-procedures names, {row['corpus']} {row['split']}: {row['changed']} gold mentions change their id")
+    for row in result["measured_by_name"]:
+        print(f"tests linked to what they measure, {row['corpus']} {row['split']}: {row['changed']} gold mentions change their id")
     for row in result["defined_short_names"]:
         print(f"defined short forms linked by their own string, {row['corpus']} devel: {row['linked_by_own_string']}; the gate "
               f"would keep {row['kept_right']} right and {row['kept_wrong']} wrong, refuse {row['refused_right']} right and "

@@ -198,6 +198,10 @@ def test_the_linked_output_gives_clinical_entities_mesh_ids(quickstart, note):
     assert concepts[("aspirin", "Medication")] == "MESH:D001241"  # through the alias Medication -> Chemical
     assert concepts[("shortness of breath", "Sign_symptom")] == "MESH:D004417"  # Sign_symptom -> Disease
     assert concepts[("ECG", "Diagnostic_procedure")] == "MESH:D004562"  # -> Procedure, through its sense electrocardiography
+    # a test no procedure's name matches gets what it measures (-> Procedure, Measure, Chemical)
+    measured = {e["text"]: e.get("concept") for e in linked if e["type"] == "Diagnostic_procedure"}
+    assert measured.get("Troponin", "MESH:D014336") == "MESH:D014336" and measured.get("Blood glucose", "MESH:D001786") == "MESH:D001786"
+    assert {"Troponin", "Blood glucose"} & set(measured), measured  # the model tags at least one of them as a test
     # ward shorthand tagged as a disease is linked through its sense (this note's "HTN" and "DM2",
     # with version 6, as the README says); tagged as another type without an alias, it would get no id
     shorthand = {"HTN": "MESH:D006973", "DM2": "MESH:D003924"}

@@ -363,7 +363,7 @@ def test_type_aliases_link_a_taggers_types_under_the_linkers_own(tmp_path):
 def test_type_aliases_must_name_the_linkers_types():
     with pytest.raises(ValueError, match="type_aliases name Drug, which the linker has no names for"):
         Linker(type_aliases={"Medication": "Drug"}).fit({"Chemical": CHEMICALS})
-    with pytest.raises(ValueError, match="must map type names to type names"):
+    with pytest.raises(ValueError, match="must map type names to a type name or a list"):
         Linker(type_aliases=[("Medication", "Chemical")]).fit({"Chemical": CHEMICALS})
 
 

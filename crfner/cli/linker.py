@@ -7,7 +7,7 @@ import sys
 from .common import usage
 
 # crfner.link.build.VOCABULARIES, not imported: --help stays fast
-VOCABULARIES = ("medic", "mesh", "mesh-diseases", "mesh-anatomy", "mesh-procedures", "clinical-procedures")
+VOCABULARIES = ("medic", "mesh", "mesh-diseases", "mesh-anatomy", "mesh-procedures", "mesh-measures", "clinical-procedures")
 
 
 def _similarity(value: str) -> float:
@@ -24,14 +24,16 @@ def _similarity(value: str) -> float:
     return number
 
 
-def _alias(value: str) -> tuple[str, str]:
-    """An argparse type: ``TAGGER_TYPE=TYPE``."""
+def _alias(value: str) -> tuple[str, str | list[str]]:
+    """An argparse type: ``TAGGER_TYPE=TYPE``, or ``TAGGER_TYPE=TYPE,TYPE,...`` for types tried in order."""
     import argparse
 
     source, equals, target = value.partition("=")
-    if not equals or not source.strip() or not target.strip():
-        raise argparse.ArgumentTypeError(f"give TAGGER_TYPE=TYPE, e.g. Medication=Chemical, not {value!r}")
-    return source.strip(), target.strip()
+    targets = [t.strip() for t in target.split(",")]
+    if not equals or not source.strip() or not all(targets):
+        raise argparse.ArgumentTypeError(f"give TAGGER_TYPE=TYPE, e.g. Medication=Chemical, or TYPE,TYPE,... for types "
+                                         f"tried in order, not {value!r}")
+    return source.strip(), targets[0] if len(targets) == 1 else targets
 
 
 def add_parser(verbs) -> None:
@@ -54,9 +56,11 @@ def add_parser(verbs) -> None:
                    help="clinical abbreviations linked through their senses (HTN as hypertension): clinical (the "
                         "Vanderbilt and Stetson inventories in the data folder) or the path of an "
                         "abbreviation<TAB>sense<TAB>share file (repeatable; default none)")
-    p.add_argument("--alias", action="append", type=_alias, metavar="TAGGER_TYPE=TYPE",
+    p.add_argument("--alias", action="append", type=_alias, metavar="TAGGER_TYPE=TYPE[,TYPE...]",
                    help="link a tagger's entity type under one of the linker's types, e.g. Medication=Chemical, "
-                        "Disease_disorder=Disease for a model trained on MACCROBAT (repeatable)")
+                        "Disease_disorder=Disease for a model trained on MACCROBAT; further types, comma-separated, are "
+                        "looked up by name when the first has none (Diagnostic_procedure=Procedure,Measure,Chemical: "
+                        "\"creatinine\" gets what the test measures) (repeatable)")
     p.add_argument("--threshold", type=_similarity, metavar="X",
                    help="the least character n-gram similarity (0 to 1) at which a mention no name matches exactly is "
                         "linked to the nearest name; below it, no concept (default: the linker's)")
@@ -74,17 +78,22 @@ def run(args) -> int:
 
     if Path(args.out).exists() and not args.force:
         raise usage(f"{args.out} already exists (use --force to replace it)")
+    from ..link.aliases import alias_chain
     from ..link.build import build_linker
 
     options = {"corpora": args.corpora, "splits": args.splits, "vocabularies": args.vocabulary, "senses": args.senses}
     given = {name: value for name, value in options.items() if value}  # the rest: build_linker's defaults
     if args.alias:
+        twice = sorted({source for source, _ in args.alias if sum(s == source for s, _ in args.alias) > 1})
+        if twice:
+            raise usage(f"--alias gives {', '.join(twice)} more than once; name its types in one --alias, comma-separated "
+                        "(TAGGER_TYPE=TYPE,TYPE)")
         given["type_aliases"] = dict(args.alias)
     if not args.broader:
         given["broader"] = False
     linker = build_linker(data_dir=args.data_dir, threshold=args.threshold, **given)
     linker.save(args.out, overwrite=args.force)
     types = ", ".join(sorted(getattr(linker, "types_", ()))) or "no types"
-    types += "".join(f", {source} as {target}" for source, target in sorted((linker.type_aliases or {}).items()))
+    types += "".join(f", {source} as {' then '.join(alias_chain(target))}" for source, target in sorted((linker.type_aliases or {}).items()))
     print(f"saved a linker for {types} to {args.out}", file=sys.stderr)
     return 0

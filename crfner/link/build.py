@@ -23,6 +23,8 @@ VOCABULARIES = {
     "mesh-diseases": ("Disease", "MeSH 2024 descriptors under C and F03, diseases and mental disorders"),
     "mesh-anatomy": ("Anatomy", "MeSH 2024 descriptors under A01-A10 and A14-A17, body regions, organ systems and tissues"),
     "mesh-procedures": ("Procedure", "MeSH 2024 descriptors under E01-E04, diagnostic, therapeutic, anaesthetic and surgical procedures"),
+    "mesh-measures": ("Measure", ("MeSH 2024 descriptors under G02, G03, G07, G09 and G11, what a test measures of the body "
+                                  "(blood pressure, heart rate, pH, oxygen saturation, body temperature)")),
     "clinical-procedures": ("Procedure", ("names clinical text gives common imaging tests that MeSH 2024 lacks (CT scan, "
                                           "ultrasound, chest X-ray), each with the MeSH descriptor it files them under; written "
                                           "for crfner and shipped with it (crfner/link/clinical_procedures.tsv)")),

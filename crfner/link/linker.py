@@ -19,6 +19,9 @@ Stages, first hit wins:
    and the vocabularies' hierarchy, a concept found so gives way to its nearest ancestor that
    has a name holding every word of the mention (:mod:`crfner.link.hierarchy`).
 
+A type alias that names several types (:mod:`crfner.link.aliases`) runs stages 1-4 under each
+in turn and stage 5 under the first.
+
 A name several concepts share goes to the one that has it most often among the training
 mentions, then to the one whose own heading it is.
 """
@@ -31,7 +34,7 @@ from dataclasses import dataclass, replace
 
 from ..corpora.documents import Document, Mention
 from .abbreviations import document_abbreviations, short_key
-from .aliases import check_type_aliases
+from .aliases import alias_chain, check_type_aliases
 from .composite import readings
 from .hierarchy import broader_concept
 from .normalize import bag_form, fold, lenient_form, normal_form
@@ -145,7 +148,8 @@ class Linker:
     character n-grams it compares; ``abbreviations``, ``composites`` and ``heads`` switch
     stages 1, 3 and 4; ``broader`` lets a TF-IDF link give way to a broader concept (stage 5,
     given ``parents`` at fit); ``type_aliases`` links a tagger's types under the linker's own
-    (``{"Medication": "Chemical"}`` for a clinical model). The defaults are those BC5CDR devel
+    (``{"Medication": "Chemical"}`` for a clinical model; a list of types is tried in order,
+    the later ones by name only: :mod:`crfner.link.aliases`). The defaults are those BC5CDR devel
     chose end to end when the linker was written (``benchmarks/linking.py``; its latest grid
     prefers a threshold of 0.8 by 0.0005 concept F1; NCBI Disease devel chose 0.95 with heads)."""
 
@@ -291,23 +295,22 @@ class Linker:
 
     def link_batch(self, documents: Sequence[tuple[str, Sequence[tuple[int, int, str]]]]) -> list[list[Link]]:
         """:meth:`link_spans` for many ``(text, spans)`` documents, with one TF-IDF search per type for all of them."""
-        answers: list[dict[tuple[str, str], Link | None]] = []
-        pending: dict[str, dict[str, list[tuple[dict, tuple[str, str]]]]] = defaultdict(lambda: defaultdict(list))
-        aliases = dict(self.type_aliases or {})
-        if aliases:
-            documents = [(text, [(start, end, aliases.get(etype, etype)) for start, end, etype in spans]) for text, spans in documents]
+        answers: list[dict[tuple[str, tuple[str, ...]], Link | None]] = []
+        pending: dict[str, dict[str, list[tuple[dict, tuple[str, tuple[str, ...]]]]]] = defaultdict(lambda: defaultdict(list))
+        chains = {source: alias_chain(target) for source, target in (self.type_aliases or {}).items()}
         for text, spans in documents:
-            found: dict[tuple[str, str], Link | None] = {}
+            found: dict[tuple[str, tuple[str, ...]], Link | None] = {}
             abbreviations: dict[str, str] | None = None if self.abbreviations else {}
             for start, end, etype in spans:
-                key = (text[start:end], etype)
-                if key in found or etype not in self.types_:
+                chain = chains.get(etype, (etype,))
+                key = (text[start:end], chain)
+                if key in found or chain[0] not in self.types_:
                     continue
                 if abbreviations is None:
                     abbreviations = document_abbreviations(text)
-                found[key] = self._dictionary(key[0], etype, abbreviations)
-                if found[key] is None and self.threshold is not None and etype in self.indexes_:
-                    pending[etype][normal_form(expanded(key[0], abbreviations))].append((found, key))
+                found[key] = self._chained(key[0], chain, abbreviations)
+                if found[key] is None and self.threshold is not None and chain[0] in self.indexes_:
+                    pending[chain[0]][normal_form(expanded(key[0], abbreviations))].append((found, key))
             answers.append(found)
         for etype, waiting in pending.items():
             for (identifier, similarity), (query, holders) in zip(self.indexes_[etype].nearest(list(waiting)), waiting.items()):
@@ -318,7 +321,20 @@ class Linker:
                         identifier, method = wider, ("tfidf" if wider == identifier else "tfidf_broader")
                     for found, key in holders:
                         found[key] = Link((identifier,), round(similarity, 4), method)
-        return [[found.get((text[start:end], etype)) or NIL for start, end, etype in spans] for found, (text, spans) in zip(answers, documents)]
+        return [[found.get((text[start:end], chains.get(etype, (etype,)))) or NIL for start, end, etype in spans]
+                for found, (text, spans) in zip(answers, documents)]
+
+    def _chained(self, text: str, chain: tuple[str, ...], abbreviations: dict[str, str]) -> Link | None:
+        """Stages 1-4 under the mention's own type, then under each further type its alias names
+        (a test under what it measures); a link found there says so in its method (``exact:Chemical``)."""
+        found = self._dictionary(text, chain[0], abbreviations)
+        for etype in chain[1:]:
+            if found is not None:
+                break
+            found = self._dictionary(text, etype, abbreviations)
+            if found is not None:
+                found = replace(found, method=f"{found.method}:{etype}")
+        return found
 
     def _ancestor_names(self) -> dict[str, dict[str, list[frozenset[str]]]]:
         """Type -> id -> the word sets of its names (the bag keys), for the concepts that are a

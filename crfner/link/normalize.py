@@ -26,8 +26,9 @@ _SHORT_ROMAN = {"i": "1", "v": "5", "x": "10"}
 _NUMBERED = frozenset({"type", "types", "class", "grade", "stage", "phase", "factor", "group", "complex", "degree"})
 
 #: What the keys are, for a saved linker, whose tables hold them: 2 since 2026-12-05, when the
-#: lenient key came to read a test's record as the test and to leave out sides.
-KEYS_VERSION = 2
+#: lenient key came to read a test's record as the test and to leave out sides; 3 since
+#: 2026-12-05, when it came to leave out a measurement's words ("sodium level" -> sodium).
+KEYS_VERSION = 3
 
 #: Words a bag key leaves out: they change nothing about which concept a name means.
 STOPWORDS = frozenset({"of", "the", "a", "an", "in", "with", "to", "for", "by", "on", "nos", "s"})
@@ -105,6 +106,10 @@ ORGAN_ADJECTIVES = {"prostate": "prostatic", "pancreas": "pancreatic", "kidney":
 GENERIC_WORDS = frozenset({"disease", "disorder", "syndrome", "condition", "abnormality"})
 #: Sides a lenient key leaves out: MeSH names a body part, not its side ("left arm" -> Arm).
 SIDE_WORDS = frozenset({"left", "right", "bilateral", "unilateral", "both"})
+#: A measurement's words a lenient key leaves out: a test is named by what it measures, and
+#: MeSH names that ("serum sodium level", "Sodium"; "ferritin concentration", "Ferritins"). Not
+#: "plasma", which names cells ("Plasma Cells" is no "cells").
+MEASURE_WORDS = frozenset({"level", "concentration", "value", "measurement", "titer", "titre", "serum"})
 _RECORD = re.compile(r"(?<=[a-z]{4})gra(?:m|ph)$")
 
 
@@ -118,12 +123,12 @@ def as_test(word: str) -> str:
 @lru_cache(maxsize=200_000)
 def lenient_form(text: str) -> str:
     """The lenient key: a bag of words with neoplasm words as one, organ nouns as their
-    adjectives, a test's record as the test, and generic heads and sides dropped; found only
-    when the stricter keys find nothing."""
+    adjectives, a test's record as the test, and generic heads, sides and a measurement's
+    words dropped; found only when the stricter keys find nothing."""
     kept = set()
     for word in words(text):
         if word in NEOPLASM_WORDS:
             word = "neoplasm"
         word = as_test(word)
         kept.add(ORGAN_ADJECTIVES.get(word, word))
-    return " ".join(sorted(kept - STOPWORDS - GENERIC_WORDS - SIDE_WORDS))
+    return " ".join(sorted(kept - STOPWORDS - GENERIC_WORDS - SIDE_WORDS - MEASURE_WORDS))

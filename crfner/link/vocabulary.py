@@ -26,10 +26,12 @@ MESH_TREES = Path("gazetteers") / "mesh_tree_numbers.tsv"
 #: mental disorders (F03), as MEDIC draws them; anatomy (A01-A10, A14-A17: body regions, organ
 #: systems, tissues; not cells, fluids and secretions, or animal structures) and diagnostic,
 #: therapeutic, anaesthetic and surgical procedures (E01-E04), the branches the ``clinical``
-#: feature set's term lists read, for clinical types linked under them (``type_aliases``).
+#: feature set's term lists read, for clinical types linked under them (``type_aliases``); and
+#: the measures of the body a test reads (G02, G03, G07, G09, G11: pH, oxygen saturation, body
+#: temperature, blood pressure, heart rate, reflexes), for a test named by what it measures.
 MESH_BRANCHES = {"Chemical": ("D",), "Disease": ("C", "F03"),
                  "Anatomy": ("A01", "A02", "A03", "A04", "A05", "A06", "A07", "A08", "A09", "A10", "A14", "A15", "A16", "A17"),
-                 "Procedure": ("E01", "E02", "E03", "E04")}
+                 "Procedure": ("E01", "E02", "E03", "E04"), "Measure": ("G02", "G03", "G07", "G09", "G11")}
 
 class Term(NamedTuple):
     """A name of a concept; ``preferred`` when it is the concept's own heading."""
