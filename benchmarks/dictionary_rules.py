@@ -78,7 +78,7 @@ def lenient_words(corpus: str, split: str, links: list[tuple], names: dict[str, 
         if any(holds(word) for word in words(text[start:end])):
             found[etype, text[start:end].lower(), link.identifier, link.method] += 1
     return {"corpus": corpus, "split": split, "mentions": len(links), "with_such_a_word": sum(found.values()),
-            "linked_by_lenient_key": sum(n for (_, _, _, method), n in found.items() if method == "lenient"),
+            "linked_by_lenient_key": sum(n for (_, _, _, method), n in found.items() if method.split(":")[0] in ("lenient", "training_lenient")),
             "rows": [{"type": etype, "mention": mention, "count": count, "id": identifier, "name": names.get(identifier), "method": method}
                      for (etype, mention, identifier, method), count in found.most_common()]}
 
