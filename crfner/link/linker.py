@@ -327,14 +327,11 @@ class Linker:
     def _chained(self, text: str, chain: tuple[str, ...], abbreviations: dict[str, str]) -> Link | None:
         """Stages 1-4 under the mention's own type, then under each further type its alias names
         (a test under what it measures); a link found there says so in its method (``exact:Chemical``)."""
-        found = self._dictionary(text, chain[0], abbreviations)
-        for etype in chain[1:]:
-            if found is not None:
-                break
+        for number, etype in enumerate(chain):
             found = self._dictionary(text, etype, abbreviations)
             if found is not None:
-                found = replace(found, method=f"{found.method}:{etype}")
-        return found
+                return found if number == 0 else replace(found, method=f"{found.method}:{etype}")
+        return None
 
     def _ancestor_names(self) -> dict[str, dict[str, list[frozenset[str]]]]:
         """Type -> id -> the word sets of its names (the bag keys), for the concepts that are a
