@@ -21,7 +21,8 @@ data folder): ``show`` prints each link with the sentence around it. ``sample`` 
 right links per corpus and type, and over each corpus, with Wilson 95% intervals; ``unclear``
 counts against neither side and is reported, as is how many ids neither MeSH 2024's descriptors
 nor MEDIC name (``retired_ids``: BC5CDR's 2015 annotations, which the linker learns from, use
-supplementary ids that MeSH has since made descriptors).
+supplementary ids that MeSH has since made descriptors), and, since 2026-12-05, how the judged
+links fall in bands of the linker's own score (``by_concept_score``; the ``score`` column).
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ import time
 import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-COLUMNS = ("corpus", "type", "document", "start", "end", "mention", "identifier", "concept", "stage", "judgement", "why")
+COLUMNS = ("corpus", "type", "document", "start", "end", "mention", "identifier", "concept", "stage", "score", "judgement", "why")
+#: Bands of the linker's score (``concept_score``) the judged links are counted in: whether a
+#: threshold on it would keep the right links and drop the wrong ones.
+SCORE_BANDS = (0.0, 0.5, 0.9, 0.98)
 #: What a judgement means (the README quotes it).
 JUDGEMENT = {
     "right": "the id's concept is what the mention, as annotated, means in its sentence, or the closest "
@@ -109,7 +113,7 @@ def sample(data_dir: str, per_type: int, seed: int) -> list[dict]:
                         "corpus": corpus, "type": mention.type, "document": document.id, "start": mention.start,
                         "end": mention.end, "mention": mention.text, "identifier": link.identifier,
                         "concept": " | ".join(names.get(i, "?") for i in link.identifier.split("|")),
-                        "stage": link.method, "judgement": "", "why": "",
+                        "stage": link.method, "score": round(link.score, 4), "judgement": "", "why": "",
                     })
         draw = random.Random(f"{seed}:{corpus}")
         for found in linked.values():
@@ -170,7 +174,23 @@ def score(path: str) -> dict:
                     "unclear": judged.count("unclear"), "retired_ids": retired[(corpus, etype)],
                     "precision": round(right / (right + wrong), 3) if right + wrong else None,
                     "ci95": wilson(right, right + wrong) if right + wrong else None})
-    return {"rows": out}
+    return {"rows": out, "by_concept_score": by_score(path)}
+
+
+def by_score(path: str) -> list[dict] | None:
+    """Per corpus and over both, the judged links in each :data:`SCORE_BANDS` band of the linker's
+    score; None for an audit drawn before the score was written (no ``score`` column)."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    if not rows or any(not row.get("score") for row in rows):
+        return None
+    counts: dict[tuple[str, float], list[str]] = {}
+    for row in rows:
+        low = max(band for band in SCORE_BANDS if band <= float(row["score"]))
+        for corpus in (row["corpus"], "all"):
+            counts.setdefault((corpus, low), []).append(row["judgement"])
+    return [{"corpus": corpus, "score_from": low, "judged": len(judged), "right": judged.count("right"),
+             "wrong": judged.count("wrong"), "unclear": judged.count("unclear")} for (corpus, low), judged in sorted(counts.items())]
 
 
 def main() -> int:

@@ -62,9 +62,26 @@ def test_a_missing_judgement_names_the_file_and_line(audit, tmp_path):
         audit.score(str(path))
 
 
+def test_judged_links_are_counted_in_bands_of_the_linkers_score(audit, tmp_path):
+    path = _write(tmp_path / "a.tsv", audit, [("A", "x", "right"), ("A", "y", "wrong"), ("B", "z", "unclear"), ("B", "w", "right")])
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    assert audit.by_score(str(path)) is None  # an audit drawn before the score column
+    for row, value in zip(rows, ("0.31", "0.9", "0.98", "1.0")):
+        row["score"] = value
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, audit.COLUMNS, delimiter="\t", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    bands = {(b["corpus"], b["score_from"]): (b["right"], b["wrong"], b["unclear"]) for b in audit.by_score(str(path))}
+    assert bands == {("c", 0.0): (1, 0, 0), ("c", 0.9): (0, 1, 0), ("c", 0.98): (1, 0, 1),
+                     ("all", 0.0): (1, 0, 0), ("all", 0.9): (0, 1, 0), ("all", 0.98): (1, 0, 1)}
+
+
 def test_the_committed_figures_are_the_committed_judgements(audit):
     committed = json.loads((RESULTS / "clinical_link_audit.json").read_text(encoding="utf-8"))
-    assert committed["rows"] == audit.score(str(RESULTS / "clinical_link_audit.tsv"))["rows"]
+    scored = audit.score(str(RESULTS / "clinical_link_audit.tsv"))
+    assert committed["rows"] == scored["rows"] and committed["by_concept_score"] == scored["by_concept_score"]
     with open(RESULTS / "clinical_link_audit.tsv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     assert all(r["why"] for r in rows if r["judgement"] != "right")  # every link judged not right says why
