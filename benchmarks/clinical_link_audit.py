@@ -1,5 +1,5 @@
 """How often the linker's concept ids are right on clinical text, by a hand audit: neither
-MACCROBAT nor PHEE gives ids, so a seeded random sample of the gold test mentions that the linker
+MACCROBAT nor PHEE gives ids, so a seeded sample of the gold test mentions that the linker
 (`crfner linker` with the clinical type aliases and the abbreviation senses, as
 ``clinical_linking.py`` builds it) gives an id is written out with each id's name and the
 sentence around the mention, judged by a developer, and the judgements scored.
@@ -12,9 +12,11 @@ sentence around the mention, judged by a developer, and the judgements scored.
     python benchmarks/clinical_link_audit.py score --audit benchmarks/results/clinical_link_audit.tsv \\
         --out benchmarks/results/clinical_link_audit.json
 
-After a change to the linker, ``sample --carry OLD.tsv`` draws the same mentions again (the
-same seed, and the same mentions get an id) and keeps OLD's judgement of each link whose id
-is unchanged; the links whose id changed come back blank, to be judged again.
+The sample is, per corpus and type, the linked mentions that hash first with the seed
+(:func:`drawn`), so after a change to the linker ``sample --carry OLD.tsv`` draws the same
+mentions again but where newly linked ones hash before them, and keeps OLD's judgement of each
+link whose id is unchanged; the links whose id changed, and the newly drawn ones, come back
+blank, to be judged.
 
 The audit file holds offsets, ids and judgements, not the corpora's text (which stays in the
 data folder): ``show`` prints each link with the sentence around it. ``sample`` refuses to overwrite an audit that holds judgements. ``score`` gives the share of
@@ -30,8 +32,8 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import hashlib
 import os
-import random
 import sys
 import time
 import warnings
@@ -115,10 +117,21 @@ def sample(data_dir: str, per_type: int, seed: int) -> list[dict]:
                         "concept": " | ".join(names.get(i, "?") for i in link.identifier.split("|")),
                         "stage": link.method, "score": round(link.score, 4), "judgement": "", "why": "",
                     })
-        draw = random.Random(f"{seed}:{corpus}")
         for found in linked.values():
-            rows += sorted(draw.sample(found, min(per_type, len(found))), key=lambda r: (r["document"], r["start"]))
+            rows += sorted(drawn(found, per_type, seed), key=lambda r: (r["document"], r["start"]))
     return rows
+
+
+def drawn(links: list[dict], per_type: int, seed: int) -> list[dict]:
+    """The ``per_type`` links of one type whose mentions (corpus, type, document, offsets; not
+    the id) hash first with ``seed``: a link added to the type takes a drawn one's place only if
+    it hashes before it, and no other type's draw moves (since 2026-12-05; a random draw per
+    corpus redrew every later type whenever one type gained links)."""
+    def place(row: dict) -> str:
+        mention = f"{seed}:{row['corpus']}:{row['type']}:{row['document']}:{row['start']}:{row['end']}"
+        return hashlib.sha256(mention.encode("utf-8")).hexdigest()
+
+    return sorted(links, key=place)[:per_type]
 
 
 def carried(rows: list[dict], path: str) -> list[dict]:

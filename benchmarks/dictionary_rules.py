@@ -38,6 +38,10 @@ changes too, its sense "computed tomography" now being a name.
 ("level", "concentration", "value", "measurement", "titer", "titre", "serum":
 :data:`crfner.link.normalize.MEASURE_WORDS`): every gold mention holding one, with its link.
 
+``organ_adjectives`` (train, devel and test): the lenient key reads an organ's adjective as the
+organ (:data:`crfner.link.normalize.ORGAN_ADJECTIVES`; since keys version 4 for forty more organs,
+"abdominal" as Abdomen): every gold mention holding such an adjective, with its link.
+
 ``measured_by_name`` (train, devel and test): MACCROBAT's diagnostic procedures are linked under
 Procedure, then, by name only, under Measure (``--vocabulary mesh-measures``, MeSH's G02, G03,
 G07, G09 and G11) and Chemical (:mod:`crfner.link.aliases`), so that a test named by what it
@@ -164,10 +168,11 @@ def listings(data_dir: str, names: dict[str, str]) -> dict:
     from clinical_linking import ALIASES, VOCABULARIES, clinical_linker
 
     from crfner.link.aliases import alias_chain
-    from crfner.link.normalize import MEASURE_WORDS, SIDE_WORDS, as_test
+    from crfner.link.normalize import MEASURE_WORDS, ORGAN_ADJECTIVES, SIDE_WORDS, as_test
 
+    adjectives = frozenset(ORGAN_ADJECTIVES.values())
     tests = {"record_words": lambda word: as_test(word) != word, "side_words": lambda word: word in SIDE_WORDS,
-             "measure_words": lambda word: word in MEASURE_WORDS}
+             "measure_words": lambda word: word in MEASURE_WORDS, "organ_adjectives": lambda word: word in adjectives}
     result: dict[str, list] = {**{section: [] for section in tests}, "defined_senses": [], "clinical_procedures": [], "measured_by_name": []}
     for corpus in ALIASES:
         linker = clinical_linker(corpus, data_dir)
@@ -191,7 +196,7 @@ def main() -> int:
     from clinical_link_audit import write_listing
 
     result = write_listing(__doc__, "dictionary_rules.py", listings)
-    for section in ("record_words", "side_words", "measure_words"):
+    for section in ("record_words", "side_words", "measure_words", "organ_adjectives"):
         for row in result[section]:
             print(f"{section.replace('_', ' ')}, {row['corpus']} {row['split']}: {row['with_such_a_word']} of {row['mentions']} gold "
                   f"mentions, {row['linked_by_lenient_key']} linked by the lenient key")

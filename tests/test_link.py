@@ -409,6 +409,19 @@ def test_lenient_form_leaves_out_the_side():
     assert linker.link("left ventricle", "Anatomy").method == "exact"  # a name that says the side is found first
 
 
+def test_lenient_form_reads_a_body_parts_adjective_as_the_part():
+    from crfner.link.normalize import bag_form, lenient_form
+
+    for adjective, organ in [("abdominal", "Abdomen"), ("oesophageal", "Esophagus"), ("jugular venous", "Jugular Veins"), ("right thoracic", "Thorax")]:
+        assert lenient_form(adjective) == lenient_form(organ), adjective
+    assert bag_form("abdominal") != bag_form("Abdomen")  # only the lenient key
+    # "cervical" stays apart from "neck": a cervical neoplasm is not a head and neck neoplasm
+    assert lenient_form("cervical neoplasm") != lenient_form("Head and Neck Neoplasms")
+    linker = Linker(threshold=None).fit({"Anatomy": [Term("Abdomen", "MESH:D000005", True), Term("Abdominal Wall", "MESH:D034861", True)]})
+    assert linker.link("abdominal", "Anatomy") == Link(("MESH:D000005",), 0.83, "lenient")
+    assert linker.link("abdominal wall", "Anatomy").method == "exact"
+
+
 def test_the_lenient_key_comes_after_the_strict_ones():
     linker = Linker(threshold=None).fit({"Disease": [Term("Pancreatic Neoplasms", "MESH:D010190", True), Term("Pancreatic tumor of islets", "MESH:D007516")]})
     found = linker.link("pancreatic carcinoma", "Disease")

@@ -78,6 +78,17 @@ def test_judged_links_are_counted_in_bands_of_the_linkers_score(audit, tmp_path)
                      ("all", 0.0): (1, 0, 0), ("all", 0.9): (0, 1, 0), ("all", 0.98): (1, 0, 1)}
 
 
+def test_the_draw_moves_only_where_new_links_hash_first(audit):
+    links = [{"corpus": "c", "type": "A", "document": "d", "start": k, "end": k + 1} for k in range(40)]
+    first = audit.drawn(links, 10, seed=0)
+    assert len(first) == 10 and first == audit.drawn(list(reversed(links)), 10, seed=0)  # the order given does not matter
+    more = links + [{"corpus": "c", "type": "A", "document": "e", "start": k, "end": k + 1} for k in range(5)]
+    again = audit.drawn(more, 10, seed=0)
+    added = [row for row in again if row["document"] == "e"]
+    assert [row for row in again if row["document"] == "d"] == first[:10 - len(added)]  # the rest keep their places
+    assert audit.drawn(links, 10, seed=1) != first
+
+
 def test_the_committed_figures_are_the_committed_judgements(audit):
     committed = json.loads((RESULTS / "clinical_link_audit.json").read_text(encoding="utf-8"))
     scored = audit.score(str(RESULTS / "clinical_link_audit.tsv"))

@@ -27,8 +27,9 @@ _NUMBERED = frozenset({"type", "types", "class", "grade", "stage", "phase", "fac
 
 #: What the keys are, for a saved linker, whose tables hold them: 2 since 2026-12-05, when the
 #: lenient key came to read a test's record as the test and to leave out sides; 3 since
-#: 2026-12-05, when it came to leave out a measurement's words ("sodium level" -> sodium).
-KEYS_VERSION = 3
+#: 2026-12-05, when it came to leave out a measurement's words ("sodium level" -> sodium); 4 since
+#: 2026-12-05, when it came to read more organs' adjectives as the organ ("abdominal" -> Abdomen).
+KEYS_VERSION = 4
 
 #: Words a bag key leaves out: they change nothing about which concept a name means.
 STOPWORDS = frozenset({"of", "the", "a", "an", "in", "with", "to", "for", "by", "on", "nos", "s"})
@@ -99,9 +100,21 @@ def bag_form(text: str) -> str:
 
 #: Words a lenient key treats as one: the names MeSH files neoplasms under.
 NEOPLASM_WORDS = frozenset({"cancer", "carcinoma", "tumor", "neoplasm", "neoplasia", "malignancy", "malignancie"})
-#: Organ nouns written as the adjectives MeSH headings use ("prostate cancer", "Prostatic Neoplasms").
+#: Organ nouns and their adjectives as one word: "prostate cancer" finds "Prostatic Neoplasms", and
+#: (since keys version 4) a body part written as its adjective, as clinical annotations mark it
+#: ("abdominal" of "abdominal pain"), finds the part, "Abdomen". Not "neck" -> "cervical", which
+#: would make "cervical neoplasm" both uterine and head and neck neoplasms.
 ORGAN_ADJECTIVES = {"prostate": "prostatic", "pancreas": "pancreatic", "kidney": "renal", "liver": "hepatic", "heart": "cardiac",
-                    "lung": "pulmonary", "stomach": "gastric", "colon": "colonic", "ovary": "ovarian", "brain": "cerebral"}
+                    "lung": "pulmonary", "stomach": "gastric", "colon": "colonic", "ovary": "ovarian", "brain": "cerebral",
+                    "abdomen": "abdominal", "esophagus": "esophageal", "rectum": "rectal", "larynx": "laryngeal", "pelvis": "pelvic",
+                    "vagina": "vaginal", "mediastinum": "mediastinal", "trachea": "tracheal", "thorax": "thoracic", "pharynx": "pharyngeal",
+                    "duodenum": "duodenal", "ileum": "ileal", "jejunum": "jejunal", "uterus": "uterine", "spleen": "splenic",
+                    "bronchi": "bronchial", "bronchus": "bronchial", "skin": "cutaneous", "mouth": "oral", "nose": "nasal", "eye": "ocular",
+                    "tongue": "lingual", "gingiva": "gingival", "retina": "retinal", "cornea": "corneal", "aorta": "aortic",
+                    "artery": "arterial", "vein": "venous", "muscle": "muscular", "testis": "testicular", "perineum": "perineal",
+                    "peritoneum": "peritoneal", "pleura": "pleural", "pericardium": "pericardial", "myocardium": "myocardial",
+                    "endometrium": "endometrial", "mandible": "mandibular", "maxilla": "maxillary", "axilla": "axillary", "groin": "inguinal",
+                    "spine": "spinal"}
 #: Generic heads a lenient key leaves out ("Addison disease", "Addison's syndrome" -> "addison").
 GENERIC_WORDS = frozenset({"disease", "disorder", "syndrome", "condition", "abnormality"})
 #: Sides a lenient key leaves out: MeSH names a body part, not its side ("left arm" -> Arm).
