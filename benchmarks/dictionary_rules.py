@@ -42,6 +42,11 @@ changes too, its sense "computed tomography" now being a name.
 organ (:data:`crfner.link.normalize.ORGAN_ADJECTIVES`; since keys version 4 for forty more organs,
 "abdominal" as Abdomen): every gold mention holding such an adjective, with its link.
 
+``acronym_syndromes`` (train, devel and test): a name that dropping a generic head leaves as one
+acronym ("MASS syndrome", "CHARGE Syndrome", "IMAGE Syndrome") has no lenient key since keys
+version 5, as the English word ("mass") would otherwise find it: every gold mention holding such
+a word, with its link.
+
 ``measured_by_name`` (train, devel and test): MACCROBAT's diagnostic procedures are linked under
 Procedure, then, by name only, under Measure (``--vocabulary mesh-measures``, MeSH's G02, G03,
 G07, G09 and G11) and Chemical (:mod:`crfner.link.aliases`), so that a test named by what it
@@ -163,6 +168,23 @@ def defined_short_names(corpus: str, data_dir: str, names: dict[str, str]) -> di
             "refused_wrong": tally[False, False], "rows": rows}
 
 
+def acronym_words(data_dir: str) -> frozenset[str]:
+    """The words whose acronym's syndrome or disease has no lenient key ("mass" of "MASS
+    syndrome"), over the names of ``clinical_linking.py``'s vocabularies."""
+    from clinical_linking import VOCABULARIES
+
+    from crfner.link.build import vocabulary_table
+    from crfner.link.normalize import GENERIC_WORDS, STOPWORDS, lenient_form, words
+
+    found = set()
+    for terms in vocabulary_table(VOCABULARIES, data_dir).values():
+        for term in terms:
+            rest = set(words(term.name)) - STOPWORDS - GENERIC_WORDS
+            if len(rest) == 1 and not lenient_form(term.name):
+                found |= rest
+    return frozenset(found)
+
+
 def listings(data_dir: str, names: dict[str, str]) -> dict:
     """Every section's rows for every corpus, each corpus with its own linker."""
     from clinical_linking import ALIASES, VOCABULARIES, clinical_linker
@@ -171,8 +193,10 @@ def listings(data_dir: str, names: dict[str, str]) -> dict:
     from crfner.link.normalize import MEASURE_WORDS, ORGAN_ADJECTIVES, SIDE_WORDS, as_test
 
     adjectives = frozenset(ORGAN_ADJECTIVES.values())
+    acronyms = acronym_words(data_dir)
     tests = {"record_words": lambda word: as_test(word) != word, "side_words": lambda word: word in SIDE_WORDS,
-             "measure_words": lambda word: word in MEASURE_WORDS, "organ_adjectives": lambda word: word in adjectives}
+             "measure_words": lambda word: word in MEASURE_WORDS, "organ_adjectives": lambda word: word in adjectives,
+             "acronym_syndromes": lambda word: word in acronyms}
     result: dict[str, list] = {**{section: [] for section in tests}, "defined_senses": [], "clinical_procedures": [], "measured_by_name": []}
     for corpus in ALIASES:
         linker = clinical_linker(corpus, data_dir)
@@ -196,7 +220,7 @@ def main() -> int:
     from clinical_link_audit import write_listing
 
     result = write_listing(__doc__, "dictionary_rules.py", listings)
-    for section in ("record_words", "side_words", "measure_words", "organ_adjectives"):
+    for section in ("record_words", "side_words", "measure_words", "organ_adjectives", "acronym_syndromes"):
         for row in result[section]:
             print(f"{section.replace('_', ' ')}, {row['corpus']} {row['split']}: {row['with_such_a_word']} of {row['mentions']} gold "
                   f"mentions, {row['linked_by_lenient_key']} linked by the lenient key")

@@ -422,6 +422,18 @@ def test_lenient_form_reads_a_body_parts_adjective_as_the_part():
     assert linker.link("abdominal wall", "Anatomy").method == "exact"
 
 
+def test_an_acronyms_syndrome_is_no_english_word():
+    from crfner.link.normalize import lenient_form
+
+    # dropping "syndrome" would leave the word a clinical report uses for a lump
+    assert lenient_form("MASS syndrome") == "" and lenient_form("CHARGE Syndrome") == ""
+    assert lenient_form("mass") == "mass" and lenient_form("Addison disease") == "addison"  # eponyms keep theirs
+    linker = Linker(threshold=None).fit({"Disease": [Term("MASS syndrome", "MESH:C536030", True), Term("Addison Disease", "MESH:D000224", True)]})
+    assert linker.link("mass", "Disease") == NIL
+    assert linker.link("MASS syndrome", "Disease").identifier == "MESH:C536030"  # the name itself is still found
+    assert linker.link("Addison's syndrome", "Disease").identifier == "MESH:D000224"
+
+
 def test_the_lenient_key_comes_after_the_strict_ones():
     linker = Linker(threshold=None).fit({"Disease": [Term("Pancreatic Neoplasms", "MESH:D010190", True), Term("Pancreatic tumor of islets", "MESH:D007516")]})
     found = linker.link("pancreatic carcinoma", "Disease")

@@ -135,7 +135,7 @@ def _check_keys_version(path: Path, version) -> None:
         raise _damaged(path, f"keys_version must be a whole number from 1 to {KEYS_VERSION}")
     if version < KEYS_VERSION:
         warnings.warn(f"{path}: this linker's lenient keys are of version {version}, not {KEYS_VERSION} (a test's record read as "
-                      "the test, sides and a measurement's words left out, organs' adjectives read as the organ), so its last-resort lookups may miss names a rebuilt linker finds; rebuild it "
+                      "the test, sides and a measurement's words left out, organs' adjectives read as the organ, no key for an acronym's syndrome), so its last-resort lookups may miss names a rebuilt linker finds; rebuild it "
                       "with crfner linker", UserWarning, stacklevel=4)
 
 

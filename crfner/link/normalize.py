@@ -28,8 +28,9 @@ _NUMBERED = frozenset({"type", "types", "class", "grade", "stage", "phase", "fac
 #: What the keys are, for a saved linker, whose tables hold them: 2 since 2026-12-05, when the
 #: lenient key came to read a test's record as the test and to leave out sides; 3 since
 #: 2026-12-05, when it came to leave out a measurement's words ("sodium level" -> sodium); 4 since
-#: 2026-12-05, when it came to read more organs' adjectives as the organ ("abdominal" -> Abdomen).
-KEYS_VERSION = 4
+#: 2026-12-05, when it came to read more organs' adjectives as the organ ("abdominal" -> Abdomen); 5
+#: since 2026-12-05, when an acronym's syndrome ("MASS syndrome") came to have no lenient key.
+KEYS_VERSION = 5
 
 #: Words a bag key leaves out: they change nothing about which concept a name means.
 STOPWORDS = frozenset({"of", "the", "a", "an", "in", "with", "to", "for", "by", "on", "nos", "s"})
@@ -124,6 +125,8 @@ SIDE_WORDS = frozenset({"left", "right", "bilateral", "unilateral", "both"})
 #: "plasma", which names cells ("Plasma Cells" is no "cells").
 MEASURE_WORDS = frozenset({"level", "concentration", "value", "measurement", "titer", "titre", "serum"})
 _RECORD = re.compile(r"(?<=[a-z]{4})gra(?:m|ph)$")
+# A word in capitals (an acronym) that names a syndrome or disease: "MASS syndrome", "CHARGE Syndrome".
+_ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
 
 
 def as_test(word: str) -> str:
@@ -137,11 +140,15 @@ def as_test(word: str) -> str:
 def lenient_form(text: str) -> str:
     """The lenient key: a bag of words with neoplasm words as one, organ nouns as their
     adjectives, a test's record as the test, and generic heads, sides and a measurement's
-    words dropped; found only when the stricter keys find nothing."""
+    words dropped; found only when the stricter keys find nothing. None ("") for a name that
+    dropping a generic head leaves as one acronym, as an English word would then find it."""
     kept = set()
     for word in words(text):
         if word in NEOPLASM_WORDS:
             word = "neoplasm"
         word = as_test(word)
         kept.add(ORGAN_ADJECTIVES.get(word, word))
-    return " ".join(sorted(kept - STOPWORDS - GENERIC_WORDS - SIDE_WORDS - MEASURE_WORDS))
+    left = kept - STOPWORDS - GENERIC_WORDS - SIDE_WORDS - MEASURE_WORDS
+    if len(left) == 1 and kept & GENERIC_WORDS and _ACRONYM.search(text):
+        return ""  # "MASS syndrome" is no "mass", nor "CHARGE syndrome" a "charge" (since keys version 5)
+    return " ".join(sorted(left))
