@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import hashlib
+import json
 import os
 import sys
 import time

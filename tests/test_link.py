@@ -428,6 +428,8 @@ def test_an_acronyms_syndrome_is_no_english_word():
     # dropping "syndrome" would leave the word a clinical report uses for a lump
     assert lenient_form("MASS syndrome") == "" and lenient_form("CHARGE Syndrome") == ""
     assert lenient_form("mass") == "mass" and lenient_form("Addison disease") == "addison"  # eponyms keep theirs
+    assert lenient_form("Down Syndrome, NOS") == "down"  # the acronym must be the word left
+    assert lenient_form("H SYNDROME") == "" and lenient_form("22) SYNDROME") == "22"  # a letter is one, a number not
     linker = Linker(threshold=None).fit({"Disease": [Term("MASS syndrome", "MESH:C536030", True), Term("Addison Disease", "MESH:D000224", True)]})
     assert linker.link("mass", "Disease") == NIL
     assert linker.link("MASS syndrome", "Disease").identifier == "MESH:C536030"  # the name itself is still found

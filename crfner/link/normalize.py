@@ -125,8 +125,13 @@ SIDE_WORDS = frozenset({"left", "right", "bilateral", "unilateral", "both"})
 #: "plasma", which names cells ("Plasma Cells" is no "cells").
 MEASURE_WORDS = frozenset({"level", "concentration", "value", "measurement", "titer", "titre", "serum"})
 _RECORD = re.compile(r"(?<=[a-z]{4})gra(?:m|ph)$")
-# A word in capitals (an acronym) that names a syndrome or disease: "MASS syndrome", "CHARGE Syndrome".
-_ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
+_TOKEN = re.compile(r"[0-9A-Za-z]+")
+
+
+def _in_capitals(text: str) -> set[str]:
+    """The normalised words ``text`` writes in capitals, as acronyms: "MASS" and "F" in "MASS
+    syndrome" and "F SYNDROME", not "Down" nor a number."""
+    return {word for token in _TOKEN.findall(text) if token == token.upper() and not token.isdigit() for word in words(token)}
 
 
 def as_test(word: str) -> str:
@@ -149,6 +154,6 @@ def lenient_form(text: str) -> str:
         word = as_test(word)
         kept.add(ORGAN_ADJECTIVES.get(word, word))
     left = kept - STOPWORDS - GENERIC_WORDS - SIDE_WORDS - MEASURE_WORDS
-    if len(left) == 1 and kept & GENERIC_WORDS and _ACRONYM.search(text):
+    if len(left) == 1 and kept & GENERIC_WORDS and left & _in_capitals(text):
         return ""  # "MASS syndrome" is no "mass", nor "CHARGE syndrome" a "charge" (since keys version 5)
     return " ".join(sorted(left))
