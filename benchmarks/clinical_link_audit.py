@@ -173,13 +173,13 @@ def score(path: str) -> dict:
     groups: dict[tuple[str, str], list[str]] = {}
     retired: dict[tuple[str, str], int] = {}
     with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter="\t")
-        for number, row in enumerate(reader, start=2):
-            if row["judgement"] not in JUDGEMENT:
-                raise SystemExit(f"{path}, line {number}: judgement {row['judgement']!r} is not one of {', '.join(JUDGEMENT)}")
-            for key in ((row["corpus"], row["type"]), (row["corpus"], "all")):
-                groups.setdefault(key, []).append(row["judgement"])
-                retired[key] = retired.get(key, 0) + ("?" in row["concept"].split(" | "))
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    for number, row in enumerate(rows, start=2):
+        if row["judgement"] not in JUDGEMENT:
+            raise SystemExit(f"{path}, line {number}: judgement {row['judgement']!r} is not one of {', '.join(JUDGEMENT)}")
+        for key in ((row["corpus"], row["type"]), (row["corpus"], "all")):
+            groups.setdefault(key, []).append(row["judgement"])
+            retired[key] = retired.get(key, 0) + ("?" in row["concept"].split(" | "))
     out = []
     for (corpus, etype), judged in sorted(groups.items()):
         right, wrong = judged.count("right"), judged.count("wrong")
@@ -187,14 +187,13 @@ def score(path: str) -> dict:
                     "unclear": judged.count("unclear"), "retired_ids": retired[(corpus, etype)],
                     "precision": round(right / (right + wrong), 3) if right + wrong else None,
                     "ci95": wilson(right, right + wrong) if right + wrong else None})
-    return {"rows": out, "by_concept_score": by_score(path)}
+    return {"rows": out, "by_concept_score": by_score(rows)}
 
 
-def by_score(path: str) -> list[dict] | None:
-    """Per corpus and over both, the judged links in each :data:`SCORE_BANDS` band of the linker's
-    score; None for an audit drawn before the score was written (no ``score`` column)."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
+def by_score(rows: list[dict]) -> list[dict] | None:
+    """Per corpus and over both, the judged audit ``rows`` (as :func:`score` reads them) in each
+    :data:`SCORE_BANDS` band of the linker's score; None for an audit drawn before the score was
+    written (no ``score`` column)."""
     if not rows or any(not row.get("score") for row in rows):
         return None
     counts: dict[tuple[str, float], list[str]] = {}

@@ -108,9 +108,10 @@ def defined_senses(corpus: str, split: str, linker, links: list[tuple], names: d
             defined[text] = document_abbreviations(text)
         long_forms = defined[text]
         long_form = long_forms.get(short_key(mention))
-        if long_form is None or linker.lookup(long_form, alias_chain(ALIASES[corpus][etype])[0]) is not None:
+        own = alias_chain(ALIASES[corpus][etype])[0]  # the type the senses are read under
+        if long_form is None or linker.lookup(long_form, own) is not None:
             continue  # not defined, or linked through its long form (stage 1)
-        sense = linker.lookup(mention, alias_chain(ALIASES[corpus][etype])[0])
+        sense = linker.lookup(mention, own)
         if sense is not None and sense.method == "sense":
             found[etype, mention, long_form, sense.identifier, link.identifier, link.method] += 1
     rows = [{"type": etype, "mention": mention, "long_form": long_form, "count": count, "sense": [sense, names.get(sense)],

@@ -66,14 +66,14 @@ def test_judged_links_are_counted_in_bands_of_the_linkers_score(audit, tmp_path)
     path = _write(tmp_path / "a.tsv", audit, [("A", "x", "right"), ("A", "y", "wrong"), ("B", "z", "unclear"), ("B", "w", "right")])
     with open(path, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
-    assert audit.by_score(str(path)) is None  # an audit drawn before the score column
+    assert audit.by_score(rows) is None and audit.score(str(path))["by_concept_score"] is None  # drawn before the score column
     for row, value in zip(rows, ("0.31", "0.9", "0.98", "1.0")):
         row["score"] = value
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, audit.COLUMNS, delimiter="\t", lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    bands = {(b["corpus"], b["score_from"]): (b["right"], b["wrong"], b["unclear"]) for b in audit.by_score(str(path))}
+    bands = {(b["corpus"], b["score_from"]): (b["right"], b["wrong"], b["unclear"]) for b in audit.score(str(path))["by_concept_score"]}
     assert bands == {("c", 0.0): (1, 0, 0), ("c", 0.9): (0, 1, 0), ("c", 0.98): (1, 0, 1),
                      ("all", 0.0): (1, 0, 0), ("all", 0.9): (0, 1, 0), ("all", 0.98): (1, 0, 1)}
 

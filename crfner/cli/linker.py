@@ -78,13 +78,15 @@ def run(args) -> int:
 
     if Path(args.out).exists() and not args.force:
         raise usage(f"{args.out} already exists (use --force to replace it)")
+    from collections import Counter
+
     from ..link.aliases import alias_chain
     from ..link.build import build_linker
 
     options = {"corpora": args.corpora, "splits": args.splits, "vocabularies": args.vocabulary, "senses": args.senses}
     given = {name: value for name, value in options.items() if value}  # the rest: build_linker's defaults
     if args.alias:
-        twice = sorted({source for source, _ in args.alias if sum(s == source for s, _ in args.alias) > 1})
+        twice = sorted(source for source, count in Counter(source for source, _ in args.alias).items() if count > 1)
         if twice:
             raise usage(f"--alias gives {', '.join(twice)} more than once; name its types in one --alias, comma-separated "
                         "(TAGGER_TYPE=TYPE,TYPE)")

@@ -134,9 +134,9 @@ def _check_keys_version(path: Path, version) -> None:
     if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= KEYS_VERSION:
         raise _damaged(path, f"keys_version must be a whole number from 1 to {KEYS_VERSION}")
     if version < KEYS_VERSION:
-        warnings.warn(f"{path}: this linker's lenient keys are of version {version}, not {KEYS_VERSION} (a test's record read as "
-                      "the test, sides and a measurement's words left out, organs' adjectives read as the organ, no key for an acronym's syndrome), so its last-resort lookups may miss names a rebuilt linker finds; rebuild it "
-                      "with crfner linker", UserWarning, stacklevel=4)
+        warnings.warn(f"{path}: this linker's lenient keys are of version {version}, not {KEYS_VERSION} (the rules each version "
+                      "added are listed at crfner.link.normalize.KEYS_VERSION), so its last-resort lookups may miss names a "
+                      "rebuilt linker finds; rebuild it with crfner linker", UserWarning, stacklevel=4)
 
 
 def read_linker(path: str | os.PathLike) -> tuple[dict, dict, dict, dict]:
