@@ -30,7 +30,7 @@ notes spell their senses (`v6_as_words_spelled`), clusters also from the tokenis
 biomedical sentences (`v6_more_unlabeled`), c2 0.03 (`v6_c2_0.03`), Porter stems (`v6_stems`),
 inner character trigrams (`v6_char_trigrams`), and self-training on the OHSUMED abstracts
 (`v6_self_training`, see SELF_TRAINING). And CRFsuite's other training algorithms on version 7
-(`v7_*`, see V7_CHANGES; tested against `clinical`). `--copy abbreviated` tags and scores
+(`v7_*`, see V7_CHANGES; tested against `clinical`), and MeSH lists of measures and analytes on it. `--copy abbreviated` tags and scores
 note_copies.py's copy of the held-out documents (entities written as notes abbreviate them); the
 models still train on the text as written.
 
@@ -118,12 +118,22 @@ V6_CHANGES = {
 # algorithms, none tried before on any corpus: L2-regularised SGD (its c2 at version 7's 0.1 and
 # at CRFsuite's default 1.0), the averaged perceptron, passive-aggressive and AROW (their
 # defaults; 150 passes as version 7's iterations); v7_pa is declared but was not run
+V7_BRANCHES = {"mesh_anatomy": [f"A{n:02d}" for n in (*range(1, 11), 14, 15, 16, 17)], "mesh_sign": ["C23"],
+               "mesh_diagnostic": ["E01"], "mesh_therapeutic": ["E02", "E03", "E04"], "mesh_drugclass": ["D27"]}
+MEASURES = ["G02", "G03", "G07", "G09", "G11"]
 V7_CHANGES = {
     "v7_l2sgd": {"training": {"algorithm": "l2sgd", "c1": None}},
     "v7_l2sgd_c2_1": {"training": {"algorithm": "l2sgd", "c1": None, "c2": 1.0}},
     "v7_ap": {"training": {"algorithm": "ap", "c1": None, "c2": None}},
     "v7_pa": {"training": {"algorithm": "pa", "c1": None, "c2": None}},
     "v7_arow": {"training": {"algorithm": "arow", "c1": None, "c2": None}},
+    # MeSH branch lists for what MACCROBAT's diagnostic procedures and lab values name and the
+    # version 7 lists miss: the body's measures the linker's `mesh-measures` holds (G02, G03, G07,
+    # G09, G11: blood pressure, pH, oxygen saturation) and, with them, the analytes a test reads
+    # (D08 enzymes: ALT, LDH; D12 amino acids, peptides and proteins: troponin, CRP, ferritin)
+    "v7_mesh_measures": {"gazetteers": {"mesh_branches": {**V7_BRANCHES, "mesh_measure": MEASURES}}},
+    "v7_mesh_measures_analytes": {"gazetteers": {"mesh_branches": {**V7_BRANCHES, "mesh_measure": MEASURES,
+                                                                   "mesh_analyte": ["D08", "D12"]}}},
 }
 # levers on version 6 measured by widening the cluster table (not feature-set options):
 # `v6_stems` the Porter stem of the word (plural and verb forms of one term share a weight),
