@@ -6,7 +6,8 @@ them under the linker's Chemical and Disease, and MACCROBAT's Biological_structu
 Diagnostic_procedure and Therapeutic_procedure under Anatomy and Procedure (MeSH's A and E
 branches, ``--vocabulary mesh-anatomy --vocabulary mesh-procedures``, and since 2026-12-05 the names of imaging tests
 MeSH lacks, ``--vocabulary clinical-procedures``); since 2026-12-05 a diagnostic procedure no procedure's name
-matches is looked up by name under Measure (MeSH's measures of the body, ``--vocabulary mesh-measures``) and
+matches is looked up by name under Measure (MeSH's measures of the body, ``--vocabulary mesh-measures``, and
+since 2026-12-05 the names of measures MeSH lacks, ``--vocabulary clinical-measures``) and
 Chemical, so a test named by what it measures gets that ("creatinine", "oxygen saturation"). The linker is the
 default one (`crfner linker`: MEDIC and MeSH chemicals, BC5CDR train's gold mentions) with those vocabularies and
 the aliases (``aliases``), and the
@@ -46,8 +47,9 @@ ALIASES = {
 #: aliased under them (each type is linked only to its own vocabulary's concepts), and the
 #: names of imaging tests MeSH lacks (since 2026-12-05), and MeSH's measures of the body, under
 #: which, then under Chemical, a diagnostic procedure no procedure's name matches is looked up by
-#: name (since 2026-12-05: "creatinine", "oxygen saturation").
-VOCABULARIES = ("medic", "mesh", "mesh-anatomy", "mesh-procedures", "clinical-procedures", "mesh-measures")
+#: name (since 2026-12-05: "creatinine", "oxygen saturation"), and the names of measures MeSH
+#: lacks (since 2026-12-05: "ejection fraction", "platelets").
+VOCABULARIES = ("medic", "mesh", "mesh-anatomy", "mesh-procedures", "clinical-procedures", "mesh-measures", "clinical-measures")
 SAMPLE = 12
 COMMONEST = 10
 

@@ -30,9 +30,14 @@ with whether its id is right and whether the gate would keep it. (Not adopted: o
 would refuse as many right links as wrong ones.)
 
 ``clinical_procedures`` (train, devel and test): every gold mention whose id the names of imaging
-tests MeSH lacks (``--vocabulary clinical-procedures``, crfner/link/clinical_procedures.tsv: "CT
-scan", "ultrasound", "chest X-ray") change, against the same linker without them; a bare "CT"
-changes too, its sense "computed tomography" now being a name.
+and laboratory tests MeSH lacks or files outside E01-E04 (``--vocabulary clinical-procedures``,
+crfner/link/clinical_procedures.tsv: "CT scan", "ultrasound", "chest X-ray", and since 2026-12-05
+"laboratory tests", "histopathological examination", "PCR", "GCS") change, against the same linker
+without them; a bare "CT" changes too, its sense "computed tomography" now being a name.
+
+``clinical_measures`` (train, devel and test, since 2026-12-05): the same for the names of measures
+MeSH lacks (``--vocabulary clinical-measures``, crfner/link/clinical_measures.tsv: "ejection
+fraction", "platelets", "PaO2"); "EF" and "LVEF" change too, their senses now being names.
 
 ``measure_words`` (train, devel and test): the lenient key leaves out a measurement's words
 ("level", "concentration", "value", "measurement", "titer", "titre", "serum":
@@ -198,17 +203,20 @@ def listings(data_dir: str, names: dict[str, str]) -> dict:
     tests = {"record_words": lambda word: as_test(word) != word, "side_words": lambda word: word in SIDE_WORDS,
              "measure_words": lambda word: word in MEASURE_WORDS, "organ_adjectives": lambda word: word in adjectives,
              "acronym_syndromes": lambda word: word in acronyms}
-    result: dict[str, list] = {**{section: [] for section in tests}, "defined_senses": [], "clinical_procedures": [], "measured_by_name": []}
+    result: dict[str, list] = {**{section: [] for section in tests}, "defined_senses": [], "clinical_procedures": [],
+                               "clinical_measures": [], "measured_by_name": []}
     for corpus in ALIASES:
         linker = clinical_linker(corpus, data_dir)
-        without = clinical_linker(corpus, data_dir, vocabularies=[v for v in VOCABULARIES if v != "clinical-procedures"])
+        without = {section: clinical_linker(corpus, data_dir, vocabularies=[v for v in VOCABULARIES if v != name])
+                   for section, name in (("clinical_procedures", "clinical-procedures"), ("clinical_measures", "clinical-measures"))}
         first_only = {etype: alias_chain(target)[0] for etype, target in ALIASES[corpus].items()}
         for split in ("train", "devel", "test"):
             links = gold_links(corpus, split, linker, data_dir)
             for section, holds in tests.items():
                 result[section].append(lenient_words(corpus, split, links, names, holds))
             result["defined_senses"].append(defined_senses(corpus, split, linker, links, names))
-            result["clinical_procedures"].append(changed_links(corpus, split, links, gold_links(corpus, split, without, data_dir), names))
+            for section, other in without.items():
+                result[section].append(changed_links(corpus, split, links, gold_links(corpus, split, other, data_dir), names))
             linker.set_params(type_aliases=first_only)
             before = gold_links(corpus, split, linker, data_dir)
             linker.set_params(type_aliases=ALIASES[corpus])
@@ -225,8 +233,9 @@ def main() -> int:
         for row in result[section]:
             print(f"{section.replace('_', ' ')}, {row['corpus']} {row['split']}: {row['with_such_a_word']} of {row['mentions']} gold "
                   f"mentions, {row['linked_by_lenient_key']} linked by the lenient key")
-    for row in result["clinical_procedures"]:
-        print(f"clinical-procedures names, {row['corpus']} {row['split']}: {row['changed']} gold mentions change their id")
+    for section in ("clinical_procedures", "clinical_measures"):
+        for row in result[section]:
+            print(f"{section.replace('_', '-')} names, {row['corpus']} {row['split']}: {row['changed']} gold mentions change their id")
     for row in result["measured_by_name"]:
         print(f"tests linked to what they measure, {row['corpus']} {row['split']}: {row['changed']} gold mentions change their id")
     for row in result["defined_short_names"]:

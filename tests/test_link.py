@@ -523,15 +523,18 @@ SENSE_TERMS = {
 
 
 def test_clinical_procedure_names_fill_meshs_gaps(data_dir):
-    """The names of imaging tests MeSH 2024 lacks (crfner/link/clinical_procedures.tsv): each id is
-    a descriptor of MeSH's procedure branches, and a bare CT is linked through its sense now that
-    "computed tomography" is a name, but not where the document defines CT otherwise."""
+    """The names of imaging and laboratory tests MeSH 2024 lacks or files outside E01-E04
+    (crfner/link/clinical_procedures.tsv): each id is a descriptor of MeSH's techniques (E), and a
+    bare CT is linked through its sense now that "computed tomography" is a name, but not where
+    the document defines CT otherwise."""
     from crfner.link.build import CLINICAL_PROCEDURES, vocabulary_terms
-    from crfner.link.vocabulary import mesh_terms, read_term_list
+    from crfner.link.vocabulary import MESH_TREES, read_term_list, read_tree_numbers
 
-    procedures = {term.identifier for term in mesh_terms(data_dir, "Procedure")}
+    trees = read_tree_numbers(data_dir / MESH_TREES)
     listed = list(read_term_list(CLINICAL_PROCEDURES))
-    assert listed and {term.identifier for term in listed} <= procedures
+    assert listed and all(any(n.startswith("E") for n in trees.get(term.identifier, [])) for term in listed)
+    names = [normal_form(term.name) for term in listed]
+    assert len(names) == len(set(names))  # a name given twice would be a slip
     assert vocabulary_terms("clinical-procedures", "/nonexistent")[0] == "Procedure"  # needs no data folder
     aliases = {"Diagnostic_procedure": "Procedure"}
     without = build_linker(data_dir, corpora=(), vocabularies=("mesh-procedures",), type_aliases=aliases, senses=("clinical",))
@@ -543,6 +546,33 @@ def test_clinical_procedure_names_fill_meshs_gaps(data_dir):
         assert linker.link(mention, "Diagnostic_procedure").identifier == identifier, mention
     text = "The clotting time (CT) was 12 minutes. CT was repeated."
     assert linker.link_spans(text, [(text.rindex("CT"), text.rindex("CT") + 2, "Diagnostic_procedure")])[0].identifier != "MESH:D014057"
+    # laboratory tests and what MeSH files under investigative techniques (E05): PCR, the Glasgow Coma Scale
+    for mention, identifier in [("laboratory tests", "MESH:D019411"), ("histopathological examination", "MESH:D006652"),
+                                ("renal function", "MESH:D007677"), ("PCR", "MESH:D016133"), ("GCS", "MESH:D015600")]:
+        assert without.link(mention, "Diagnostic_procedure").identifier != identifier, mention
+        assert linker.link(mention, "Diagnostic_procedure").identifier == identifier, mention
+
+
+def test_clinical_measure_names_are_reached_by_a_diagnostic_procedure_alone(data_dir):
+    """The names of measures MeSH 2024 lacks (crfner/link/clinical_measures.tsv), type Measure: each
+    id is a MeSH descriptor; a diagnostic procedure whose chain names Measure gets them ("EF" and
+    "LVEF" through their senses), a therapeutic one ("platelets" transfused) does not."""
+    from crfner.link.build import CLINICAL_MEASURES, vocabulary_terms
+    from crfner.link.vocabulary import MESH_TREES, read_term_list, read_tree_numbers
+
+    trees = read_tree_numbers(data_dir / MESH_TREES)
+    listed = list(read_term_list(CLINICAL_MEASURES))
+    assert listed and all(term.identifier in trees for term in listed)
+    assert vocabulary_terms("clinical-measures", "/nonexistent")[0] == "Measure"  # needs no data folder
+    aliases = {"Diagnostic_procedure": ["Procedure", "Measure"], "Therapeutic_procedure": "Procedure"}
+    linker = build_linker(data_dir, corpora=(), vocabularies=("mesh-procedures", "mesh-measures", "clinical-measures"),
+                          type_aliases=aliases, senses=("clinical",))
+    for mention, identifier in [("ejection fraction", "MESH:D013318"), ("EF", "MESH:D013318"), ("LVEF", "MESH:D013318"),
+                                ("platelets", "MESH:D010976"), ("white blood cells", "MESH:D007958"), ("PaO2", "MESH:D010100"),
+                                ("HbA1c", "MESH:D006442")]:
+        link = linker.link(mention, "Diagnostic_procedure")
+        assert link.identifier == identifier and link.method.endswith(":Measure"), mention
+    assert linker.link("platelets", "Therapeutic_procedure").identifier != "MESH:D010976"
 
 
 def test_a_clinical_abbreviation_is_linked_through_its_senses(tmp_path):

@@ -25,12 +25,19 @@ VOCABULARIES = {
     "mesh-procedures": ("Procedure", "MeSH 2024 descriptors under E01-E04, diagnostic, therapeutic, anaesthetic and surgical procedures"),
     "mesh-measures": ("Measure", ("MeSH 2024 descriptors under G02, G03, G07, G09 and G11, what a test measures of the body "
                                   "(blood pressure, heart rate, pH, oxygen saturation, body temperature)")),
-    "clinical-procedures": ("Procedure", ("names clinical text gives common imaging tests that MeSH 2024 lacks (CT scan, "
-                                          "ultrasound, chest X-ray), each with the MeSH descriptor it files them under; written "
-                                          "for crfner and shipped with it (crfner/link/clinical_procedures.tsv)")),
+    "clinical-procedures": ("Procedure", ("names clinical text gives common imaging and laboratory tests that MeSH 2024 "
+                                          "lacks or files outside E01-E04 (CT scan, ultrasound, chest X-ray, laboratory tests, "
+                                          "histopathological examination, PCR, GCS), each with the MeSH descriptor it files them "
+                                          "under; written for crfner and shipped with it (crfner/link/clinical_procedures.tsv)")),
+    "clinical-measures": ("Measure", ("names clinical text gives common measures that MeSH 2024 lacks (ejection fraction, "
+                                      "platelets, white blood cells, PaO2, HbA1c), each with the MeSH descriptor of the measure "
+                                      "or of what it measures; written for crfner and shipped with it "
+                                      "(crfner/link/clinical_measures.tsv)")),
 }
-#: The ``clinical-procedures`` list, package data: no data folder needed.
+#: The ``clinical-procedures`` and ``clinical-measures`` lists, package data: no data folder needed.
 CLINICAL_PROCEDURES = Path(__file__).with_name("clinical_procedures.tsv")
+CLINICAL_MEASURES = Path(__file__).with_name("clinical_measures.tsv")
+PACKAGED = {"clinical-procedures": CLINICAL_PROCEDURES, "clinical-measures": CLINICAL_MEASURES}
 
 
 def vocabulary_terms(spec: str, data_dir: str | os.PathLike) -> tuple[str, list]:
@@ -38,8 +45,8 @@ def vocabulary_terms(spec: str, data_dir: str | os.PathLike) -> tuple[str, list]
     ``TYPE=PATH`` to a ``term<TAB>identifier`` list."""
     if spec == "medic":
         return "Disease", list(read_medic(medic_path(data_dir)))
-    if spec == "clinical-procedures":
-        return "Procedure", list(read_term_list(CLINICAL_PROCEDURES))
+    if spec in PACKAGED:
+        return VOCABULARIES[spec][0], list(read_term_list(PACKAGED[spec]))
     if spec in VOCABULARIES:  # the MeSH branches (medic is read above)
         etype = VOCABULARIES[spec][0]
         return etype, list(mesh_terms(data_dir, etype))
@@ -51,7 +58,7 @@ def vocabulary_terms(spec: str, data_dir: str | os.PathLike) -> tuple[str, list]
 
 def _mesh_branch(spec: str) -> bool:
     """Whether ``spec`` names a branch of the MeSH term file (``mesh``, ``mesh-anatomy`` ...)."""
-    return spec in VOCABULARIES and spec not in ("medic", "clinical-procedures")
+    return spec in VOCABULARIES and spec != "medic" and spec not in PACKAGED
 
 
 def _in_mesh_trees(spec: str) -> bool:
