@@ -202,6 +202,8 @@ def test_the_linked_output_gives_clinical_entities_mesh_ids(quickstart, note):
     measured = {e["text"]: e.get("concept") for e in linked if e["type"] == "Diagnostic_procedure"}
     assert measured.get("Troponin", "MESH:D014336") == "MESH:D014336" and measured.get("Blood glucose", "MESH:D001786") == "MESH:D001786"
     assert {"Troponin", "Blood glucose"} & set(measured), measured  # the model tags at least one of them as a test
+    # a measure MeSH has no name for, named by --vocabulary clinical-measures
+    assert measured.get("HbA1c", "MESH:D006442") == "MESH:D006442"
     # ward shorthand tagged as a disease is linked through its sense (this note's "HTN" and "DM2",
     # with version 6, as the README says); tagged as another type without an alias, it would get no id
     shorthand = {"HTN": "MESH:D006973", "DM2": "MESH:D003924"}
