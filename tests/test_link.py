@@ -528,15 +528,18 @@ def test_clinical_procedure_names_fill_meshs_gaps(data_dir):
     bare CT is linked through its sense now that "computed tomography" is a name, but not where
     the document defines CT otherwise."""
     from crfner.link.build import CLINICAL_PROCEDURES, vocabulary_terms
-    from crfner.link.vocabulary import MESH_TREES, read_term_list, read_tree_numbers
+    from crfner.link.vocabulary import MESH_TREES, read_mesh, read_term_list, read_tree_numbers
 
     trees = read_tree_numbers(data_dir / MESH_TREES)
+    descriptors = {term.identifier for term in read_mesh(data_dir / "vocabularies" / "mesh2024_descriptor_terms.tsv")}
     listed = list(read_term_list(CLINICAL_PROCEDURES))
-    assert listed and all(any(n.startswith("E") for n in trees.get(term.identifier, [])) for term in listed)
+    assert listed and {term.identifier for term in listed} <= descriptors
+    # under E where the tree file places it (Surgical Procedures, Operative, the root of E04, has no number there)
+    assert all(any(n.startswith("E") for n in trees[term.identifier]) for term in listed if term.identifier in trees)
     names = [normal_form(term.name) for term in listed]
     assert len(names) == len(set(names))  # a name given twice would be a slip
     assert vocabulary_terms("clinical-procedures", "/nonexistent")[0] == "Procedure"  # needs no data folder
-    aliases = {"Diagnostic_procedure": "Procedure"}
+    aliases = {"Diagnostic_procedure": "Procedure", "Therapeutic_procedure": "Procedure"}
     without = build_linker(data_dir, corpora=(), vocabularies=("mesh-procedures",), type_aliases=aliases, senses=("clinical",))
     linker = build_linker(data_dir, corpora=(), vocabularies=("mesh-procedures", "clinical-procedures"), type_aliases=aliases,
                           senses=("clinical",))
@@ -551,6 +554,11 @@ def test_clinical_procedure_names_fill_meshs_gaps(data_dir):
                                 ("renal function", "MESH:D007677"), ("PCR", "MESH:D016133"), ("GCS", "MESH:D015600")]:
         assert without.link(mention, "Diagnostic_procedure").identifier != identifier, mention
         assert linker.link(mention, "Diagnostic_procedure").identifier == identifier, mention
+    # and therapies: surgery, which MeSH 2024 files as a discipline, and verbs case reports annotate
+    for mention, identifier in [("surgery", "MESH:D013514"), ("dialysis", "MESH:D006435"), ("extubated", "MESH:D060666"),
+                                ("TACE", "MESH:D016461")]:
+        assert without.link(mention, "Therapeutic_procedure").identifier != identifier, mention
+        assert linker.link(mention, "Therapeutic_procedure").identifier == identifier, mention
 
 
 def test_clinical_measure_names_are_reached_by_a_diagnostic_procedure_alone(data_dir):

@@ -25,10 +25,11 @@ VOCABULARIES = {
     "mesh-procedures": ("Procedure", "MeSH 2024 descriptors under E01-E04, diagnostic, therapeutic, anaesthetic and surgical procedures"),
     "mesh-measures": ("Measure", ("MeSH 2024 descriptors under G02, G03, G07, G09 and G11, what a test measures of the body "
                                   "(blood pressure, heart rate, pH, oxygen saturation, body temperature)")),
-    "clinical-procedures": ("Procedure", ("names clinical text gives common imaging and laboratory tests that MeSH 2024 "
-                                          "lacks or files outside E01-E04 (CT scan, ultrasound, chest X-ray, laboratory tests, "
-                                          "histopathological examination, PCR, GCS), each with the MeSH descriptor it files them "
-                                          "under; written for crfner and shipped with it (crfner/link/clinical_procedures.tsv)")),
+    "clinical-procedures": ("Procedure", ("names clinical text gives common imaging and laboratory tests and therapies that "
+                                          "MeSH 2024 lacks or files outside E01-E04 (CT scan, ultrasound, chest X-ray, laboratory "
+                                          "tests, histopathological examination, PCR, GCS, surgery, dialysis, extubated), each "
+                                          "with the MeSH descriptor it files them under; written for crfner and shipped with it "
+                                          "(crfner/link/clinical_procedures.tsv)")),
     "clinical-measures": ("Measure", ("names clinical text gives common measures that MeSH 2024 lacks (ejection fraction, "
                                       "platelets, white blood cells, PaO2, HbA1c), each with the MeSH descriptor of the measure "
                                       "or of what it measures; written for crfner and shipped with it "
