@@ -51,8 +51,9 @@ def add_parser(verbs) -> None:
                    help="the corpora's split(s) to learn from: train, devel (repeatable; default train)")
     p.add_argument("--vocabulary", action="append", metavar="NAME|TYPE=PATH",
                    help=f"a vocabulary: {', '.join(VOCABULARIES)} (from the data folder; clinical-procedures and "
-                        "clinical-measures, names of tests, therapies and measures MeSH lacks, ship with crfner), or TYPE=PATH to a term<TAB>identifier "
-                        "list whose terms name TYPE entities (repeatable; default medic and mesh)")
+                        "clinical-measures, names of tests, therapies and measures MeSH lacks, ship with crfner), or "
+                        "TYPE=PATH to a term<TAB>identifier list whose terms name TYPE entities (repeatable; default medic "
+                        "and mesh)")
     p.add_argument("--senses", action="append", metavar="NAME|PATH",
                    help="clinical abbreviations linked through their senses (HTN as hypertension): clinical (the "
                         "Vanderbilt and Stetson inventories in the data folder) or the path of an "
