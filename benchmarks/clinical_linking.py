@@ -47,9 +47,10 @@ ALIASES = {
 #: aliased under them (each type is linked only to its own vocabulary's concepts), and the
 #: names of imaging tests MeSH lacks (since 2026-12-05), and MeSH's measures of the body, under
 #: which, then under Chemical, a diagnostic procedure no procedure's name matches is looked up by
-#: name (since 2026-12-05: "creatinine", "oxygen saturation"), and the names of measures MeSH
-#: lacks (since 2026-12-05: "ejection fraction", "platelets").
-VOCABULARIES = ("medic", "mesh", "mesh-anatomy", "mesh-procedures", "clinical-procedures", "mesh-measures", "clinical-measures")
+#: name (since 2026-12-05: "creatinine", "oxygen saturation"), and the names of measures and signs
+#: MeSH or MEDIC lack (since 2026-12-05: "ejection fraction", "platelets"; "murmur", "dilated").
+VOCABULARIES = ("medic", "mesh", "mesh-anatomy", "mesh-procedures", "clinical-procedures", "mesh-measures", "clinical-measures",
+                "clinical-signs")
 SAMPLE = 12
 COMMONEST = 10
 

@@ -39,6 +39,9 @@ without them; a bare "CT" changes too, its sense "computed tomography" now being
 MeSH lacks (``--vocabulary clinical-measures``, crfner/link/clinical_measures.tsv: "ejection
 fraction", "platelets", "PaO2"); "EF" and "LVEF" change too, their senses now being names.
 
+``clinical_signs`` (train, devel and test, since 2026-12-05): the same for the names of signs MEDIC
+lacks (``--vocabulary clinical-signs``, crfner/link/clinical_signs.tsv: "murmur", "dilated", "orthopnea").
+
 ``measure_words`` (train, devel and test): the lenient key leaves out a measurement's words
 ("level", "concentration", "value", "measurement", "titer", "titre", "serum":
 :data:`crfner.link.normalize.MEASURE_WORDS`): every gold mention holding one, with its link.
@@ -204,11 +207,12 @@ def listings(data_dir: str, names: dict[str, str]) -> dict:
              "measure_words": lambda word: word in MEASURE_WORDS, "organ_adjectives": lambda word: word in adjectives,
              "acronym_syndromes": lambda word: word in acronyms}
     result: dict[str, list] = {**{section: [] for section in tests}, "defined_senses": [], "clinical_procedures": [],
-                               "clinical_measures": [], "measured_by_name": []}
+                               "clinical_measures": [], "clinical_signs": [], "measured_by_name": []}
     for corpus in ALIASES:
         linker = clinical_linker(corpus, data_dir)
         without = {section: clinical_linker(corpus, data_dir, vocabularies=[v for v in VOCABULARIES if v != name])
-                   for section, name in (("clinical_procedures", "clinical-procedures"), ("clinical_measures", "clinical-measures"))}
+                   for section, name in (("clinical_procedures", "clinical-procedures"), ("clinical_measures", "clinical-measures"),
+                                         ("clinical_signs", "clinical-signs"))}
         first_only = {etype: alias_chain(target)[0] for etype, target in ALIASES[corpus].items()}
         for split in ("train", "devel", "test"):
             links = gold_links(corpus, split, linker, data_dir)
@@ -233,7 +237,7 @@ def main() -> int:
         for row in result[section]:
             print(f"{section.replace('_', ' ')}, {row['corpus']} {row['split']}: {row['with_such_a_word']} of {row['mentions']} gold "
                   f"mentions, {row['linked_by_lenient_key']} linked by the lenient key")
-    for section in ("clinical_procedures", "clinical_measures"):
+    for section in ("clinical_procedures", "clinical_measures", "clinical_signs"):
         for row in result[section]:
             print(f"{section.replace('_', '-')} names, {row['corpus']} {row['split']}: {row['changed']} gold mentions change their id")
     for row in result["measured_by_name"]:

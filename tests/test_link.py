@@ -561,6 +561,24 @@ def test_clinical_procedure_names_fill_meshs_gaps(data_dir):
         assert linker.link(mention, "Therapeutic_procedure").identifier == identifier, mention
 
 
+def test_clinical_sign_names_fill_medics_gaps(data_dir):
+    """The names of signs MEDIC lacks (crfner/link/clinical_signs.tsv), type Disease: each id is a
+    MEDIC concept, and a sign aliased under Disease gets it."""
+    from crfner.link.build import CLINICAL_SIGNS
+    from crfner.link.vocabulary import medic_path
+
+    medic = {term.identifier for term in read_medic(medic_path(data_dir))}
+    listed = list(read_term_list(CLINICAL_SIGNS))
+    assert listed and {term.identifier for term in listed} <= medic
+    assert vocabulary_terms("clinical-signs", "/nonexistent")[0] == "Disease"  # needs no data folder
+    aliases = {"Sign_symptom": "Disease"}
+    without = build_linker(data_dir, corpora=(), vocabularies=("medic",), type_aliases=aliases)
+    linker = build_linker(data_dir, corpora=(), vocabularies=("medic", "clinical-signs"), type_aliases=aliases)
+    for mention, identifier in [("murmur", "MESH:D006337"), ("dilated", "MESH:D004108"), ("orthopnoea", "MESH:D004417")]:
+        assert without.link(mention, "Sign_symptom").identifier != identifier, mention
+        assert linker.link(mention, "Sign_symptom").identifier == identifier, mention
+
+
 def test_clinical_measure_names_are_reached_by_a_diagnostic_procedure_alone(data_dir):
     """The names of measures MeSH 2024 lacks (crfner/link/clinical_measures.tsv), type Measure: each
     id is a MeSH descriptor; a diagnostic procedure whose chain names Measure gets them ("EF" and

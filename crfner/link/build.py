@@ -34,11 +34,15 @@ VOCABULARIES = {
                                       "platelets, white blood cells, PaO2, HbA1c), each with the MeSH descriptor of the measure "
                                       "or of what it measures; written for crfner and shipped with it "
                                       "(crfner/link/clinical_measures.tsv)")),
+    "clinical-signs": ("Disease", ("names clinical text gives common signs that MEDIC lacks (murmur, dilated, invasion, "
+                                   "orthopnea), each with the MeSH descriptor that files them; written for crfner and "
+                                   "shipped with it (crfner/link/clinical_signs.tsv)")),
 }
-#: The ``clinical-procedures`` and ``clinical-measures`` lists, package data: no data folder needed.
+#: The ``clinical-*`` lists, package data: no data folder needed.
 CLINICAL_PROCEDURES = Path(__file__).with_name("clinical_procedures.tsv")
 CLINICAL_MEASURES = Path(__file__).with_name("clinical_measures.tsv")
-PACKAGED = {"clinical-procedures": CLINICAL_PROCEDURES, "clinical-measures": CLINICAL_MEASURES}
+CLINICAL_SIGNS = Path(__file__).with_name("clinical_signs.tsv")
+PACKAGED = {"clinical-procedures": CLINICAL_PROCEDURES, "clinical-measures": CLINICAL_MEASURES, "clinical-signs": CLINICAL_SIGNS}
 
 
 def vocabulary_terms(spec: str, data_dir: str | os.PathLike) -> tuple[str, list]:
