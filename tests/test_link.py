@@ -582,7 +582,8 @@ def test_clinical_sign_names_fill_medics_gaps(data_dir):
 def test_clinical_measure_names_are_reached_by_a_diagnostic_procedure_alone(data_dir):
     """The names of measures MeSH 2024 lacks (crfner/link/clinical_measures.tsv), type Measure: each
     id is a MeSH descriptor; a diagnostic procedure whose chain names Measure gets them ("EF" and
-    "LVEF" through their senses), a therapeutic one ("platelets" transfused) does not."""
+    "LVEF" through their senses; a "chlorine level" is the chloride a laboratory measures, never the
+    element), a therapeutic one ("platelets" transfused) does not."""
     from crfner.link.build import CLINICAL_MEASURES, vocabulary_terms
     from crfner.link.vocabulary import MESH_TREES, read_term_list, read_tree_numbers
 
@@ -595,7 +596,7 @@ def test_clinical_measure_names_are_reached_by_a_diagnostic_procedure_alone(data
                           type_aliases=aliases, senses=("clinical",))
     for mention, identifier in [("ejection fraction", "MESH:D013318"), ("EF", "MESH:D013318"), ("LVEF", "MESH:D013318"),
                                 ("platelets", "MESH:D010976"), ("white blood cells", "MESH:D007958"), ("PaO2", "MESH:D010100"),
-                                ("HbA1c", "MESH:D006442")]:
+                                ("HbA1c", "MESH:D006442"), ("chlorine level", "MESH:D002712")]:
         link = linker.link(mention, "Diagnostic_procedure")
         assert link.identifier == identifier and link.method.endswith(":Measure"), mention
     assert linker.link("platelets", "Therapeutic_procedure").identifier != "MESH:D010976"
