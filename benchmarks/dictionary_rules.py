@@ -136,6 +136,12 @@ def changed_links(corpus: str, split: str, links: list[tuple], before: list[tupl
     for (text, start, end, etype, link), (*_, old) in zip(links, before):
         if link.identifier != old.identifier:
             found[etype, text[start:end].lower(), old.identifier, old.method, link.identifier, link.method] += 1
+    return change_listing(corpus, split, found, names)
+
+
+def change_listing(corpus: str, split: str, found: Counter, names: dict[str, str]) -> dict:
+    """The listing of ``found``, ``(type, mention, old id, how, new id, how) -> count``, commonest
+    first, each id with its concept's name."""
     return {"corpus": corpus, "split": split, "changed": sum(found.values()),
             "rows": [{"type": etype, "mention": mention, "count": count, "from": [a, names.get(a), how_a], "to": [b, names.get(b), how_b]}
                      for (etype, mention, a, how_a, b, how_b), count in found.most_common()]}
@@ -199,6 +205,7 @@ def listings(data_dir: str, names: dict[str, str]) -> dict:
     from clinical_linking import ALIASES, VOCABULARIES, clinical_linker
 
     from crfner.link.aliases import alias_chain
+    from crfner.link.build import PACKAGED
     from crfner.link.normalize import MEASURE_WORDS, ORGAN_ADJECTIVES, SIDE_WORDS, as_test
 
     adjectives = frozenset(ORGAN_ADJECTIVES.values())
@@ -206,13 +213,13 @@ def listings(data_dir: str, names: dict[str, str]) -> dict:
     tests = {"record_words": lambda word: as_test(word) != word, "side_words": lambda word: word in SIDE_WORDS,
              "measure_words": lambda word: word in MEASURE_WORDS, "organ_adjectives": lambda word: word in adjectives,
              "acronym_syndromes": lambda word: word in acronyms}
-    result: dict[str, list] = {**{section: [] for section in tests}, "defined_senses": [], "clinical_procedures": [],
-                               "clinical_measures": [], "clinical_signs": [], "measured_by_name": []}
+    lists = {name.replace("-", "_"): name for name in PACKAGED}  # a section per list crfner ships
+    result: dict[str, list] = {**{section: [] for section in tests}, "defined_senses": [], **{section: [] for section in lists},
+                               "measured_by_name": []}
     for corpus in ALIASES:
         linker = clinical_linker(corpus, data_dir)
         without = {section: clinical_linker(corpus, data_dir, vocabularies=[v for v in VOCABULARIES if v != name])
-                   for section, name in (("clinical_procedures", "clinical-procedures"), ("clinical_measures", "clinical-measures"),
-                                         ("clinical_signs", "clinical-signs"))}
+                   for section, name in lists.items()}
         first_only = {etype: alias_chain(target)[0] for etype, target in ALIASES[corpus].items()}
         for split in ("train", "devel", "test"):
             links = gold_links(corpus, split, linker, data_dir)
@@ -232,14 +239,16 @@ def listings(data_dir: str, names: dict[str, str]) -> dict:
 def main() -> int:
     from clinical_link_audit import write_listing
 
+    from crfner.link.build import PACKAGED
+
     result = write_listing(__doc__, "dictionary_rules.py", listings)
     for section in ("record_words", "side_words", "measure_words", "organ_adjectives", "acronym_syndromes"):
         for row in result[section]:
             print(f"{section.replace('_', ' ')}, {row['corpus']} {row['split']}: {row['with_such_a_word']} of {row['mentions']} gold "
                   f"mentions, {row['linked_by_lenient_key']} linked by the lenient key")
-    for section in ("clinical_procedures", "clinical_measures", "clinical_signs"):
-        for row in result[section]:
-            print(f"{section.replace('_', '-')} names, {row['corpus']} {row['split']}: {row['changed']} gold mentions change their id")
+    for name in PACKAGED:
+        for row in result[name.replace("-", "_")]:
+            print(f"{name} names, {row['corpus']} {row['split']}: {row['changed']} gold mentions change their id")
     for row in result["measured_by_name"]:
         print(f"tests linked to what they measure, {row['corpus']} {row['split']}: {row['changed']} gold mentions change their id")
     for row in result["defined_short_names"]:

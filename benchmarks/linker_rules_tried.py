@@ -1,8 +1,9 @@
 """Two linker rules tried on the clinical corpora's train and devel gold mentions and not adopted,
 listed for a developer to judge (neither corpus gives concept ids). The linker is
 ``clinical_linking.py``'s, with the clinical abbreviation senses; each listing holds only the
-mentions whose id the rule would change, with both ids, the concepts' names and the sentence
-around one of them. Neither rule is in crfner: this script computes what each would do.
+mentions whose id the rule would change, with both ids and the concepts' names (not the corpora's
+text, which stays in the data folder). Neither rule is in crfner: this script computes what each
+would do.
 
 ``name_tails``: a mention the dictionary stages leave NIL or to n-gram similarity is linked to
 the one concept of its type (or of a later type of its alias's chain) one of whose names ends in
@@ -45,12 +46,11 @@ def tail_index(types) -> dict[str, dict[str, str]]:
 
 
 def name_tails(corpus: str, split: str, links, tails, chains, names) -> dict:
-    from clinical_link_audit import context
+    from dictionary_rules import change_listing
 
     from crfner.link.normalize import normal_form
 
     found: Counter = Counter()
-    where: dict = {}
     for text, start, end, etype, link in links:
         if link.identifiers and not link.method.startswith("tfidf"):
             continue
@@ -59,20 +59,17 @@ def name_tails(corpus: str, split: str, links, tails, chains, names) -> dict:
             new = tails.get(target, {}).get(key)
             if new is not None:
                 if new != link.identifier:
-                    row = (etype, text[start:end].lower(), link.identifier, link.method, new, target)
-                    found[row] += 1
-                    where.setdefault(row, context(text, start, end))
+                    found[etype, text[start:end].lower(), link.identifier, link.method, new, target] += 1
                 break
-    return _listing(corpus, split, found, where, names)
+    return change_listing(corpus, split, found, names)
 
 
 def lenient_senses(corpus: str, split: str, links, linker, senses, chains, names) -> dict:
-    from clinical_link_audit import context
+    from dictionary_rules import change_listing
 
     from crfner.link.normalize import fold
 
     found: Counter = Counter()
-    where: dict = {}
     for text, start, end, etype, link in links:
         meanings = senses.get(fold(text[start:end]))
         if link.identifiers or not meanings:
@@ -82,18 +79,10 @@ def lenient_senses(corpus: str, split: str, links, linker, senses, chains, names
             target, hit = next(((t, h) for t, h in hits if h is not None), (None, None))
             if hit is not None:
                 if hit.method.endswith("lenient"):
-                    row = (etype, text[start:end].lower(), link.identifier, link.method, hit.identifier, f"{target}: {sense}")
-                    found[row] += 1
-                    where.setdefault(row, context(text, start, end))
+                    found[etype, text[start:end].lower(), link.identifier, link.method, hit.identifier, f"{target}: {sense}"] += 1
                 break
-    return _listing(corpus, split, found, where, names)
+    return change_listing(corpus, split, found, names)
 
-
-def _listing(corpus: str, split: str, found: Counter, where: dict, names: dict) -> dict:
-    return {"corpus": corpus, "split": split, "changed": sum(found.values()),
-            "rows": [{"type": etype, "mention": mention, "count": count, "from": [a, names.get(a), how], "to": [b, names.get(b), by],
-                      "context": where[etype, mention, a, how, b, by]}
-                     for (etype, mention, a, how, b, by), count in found.most_common()]}
 
 
 def listings(data_dir: str, names: dict[str, str]) -> dict:

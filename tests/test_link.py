@@ -528,10 +528,10 @@ def test_clinical_procedure_names_fill_meshs_gaps(data_dir):
     bare CT is linked through its sense now that "computed tomography" is a name, but not where
     the document defines CT otherwise."""
     from crfner.link.build import CLINICAL_PROCEDURES, vocabulary_terms
-    from crfner.link.vocabulary import MESH_TREES, read_mesh, read_term_list, read_tree_numbers
+    from crfner.link.vocabulary import MESH_FILE, MESH_TREES, VOCABULARY_FOLDER, read_mesh, read_term_list, read_tree_numbers
 
     trees = read_tree_numbers(data_dir / MESH_TREES)
-    descriptors = {term.identifier for term in read_mesh(data_dir / "vocabularies" / "mesh2024_descriptor_terms.tsv")}
+    descriptors = {term.identifier for term in read_mesh(data_dir / VOCABULARY_FOLDER / MESH_FILE)}
     listed = list(read_term_list(CLINICAL_PROCEDURES))
     assert listed and {term.identifier for term in listed} <= descriptors
     # under E where the tree file places it (Surgical Procedures, Operative, the root of E04, has no number there)
