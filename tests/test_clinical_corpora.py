@@ -55,6 +55,13 @@ def test_every_document_loads_and_splits_are_disjoint(clinical, name):
         assert [_phee_sentences(clinical, s) for s in ("train", "devel", "test")] == [2898, 961, 968]
 
 
+@pytest.mark.parametrize("name", ["maccrobat", "phee"])
+def test_a_split_by_another_name_is_refused_by_name(clinical, name):
+    # PHEE's folder for devel is called dev: the folder's name is no split's name
+    with pytest.raises(crfner.CorpusNotFoundError, match=rf"{name} has no split 'dev'; choose one of train, devel, test"):
+        split_documents(name, "dev", clinical)
+
+
 def test_stray_text_after_a_tab_in_the_real_files_warns(clinical):
     for path, line in [(clinical / "clinical" / "MACCROBAT2020" / "25661749.txt", 318),
                        (clinical / "clinical" / "PHEE" / "dev" / "19047493_2.txt", 3)]:
