@@ -8,7 +8,9 @@ branches, ``--vocabulary mesh-anatomy --vocabulary mesh-procedures``, and since 
 MeSH lacks, ``--vocabulary clinical-procedures``); since 2026-12-05 a diagnostic procedure no procedure's name
 matches is looked up by name under Measure (MeSH's measures of the body, ``--vocabulary mesh-measures``, and
 since 2026-12-05 the names of measures MeSH lacks, ``--vocabulary clinical-measures``) and
-Chemical, so a test named by what it measures gets that ("creatinine", "oxygen saturation"). The linker is the
+Chemical, so a test named by what it measures gets that ("creatinine", "oxygen saturation"); and a
+medication no chemical's name matches is looked up under Procedure (since 2026-12-05), as MACCROBAT
+annotates therapies named by their drugs as medications ("chemotherapy", "general anesthesia"). The linker is the
 default one (`crfner linker`: MEDIC and MeSH chemicals, BC5CDR train's gold mentions) with those vocabularies and
 the aliases (``aliases``), and the
 same with the clinical abbreviation inventories (``aliases+senses``: `--senses clinical`, "HTN"
@@ -38,7 +40,7 @@ from collections import Counter, defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ALIASES = {
-    "maccrobat": {"Medication": "Chemical", "Disease_disorder": "Disease", "Sign_symptom": "Disease",
+    "maccrobat": {"Medication": ["Chemical", "Procedure"], "Disease_disorder": "Disease", "Sign_symptom": "Disease",
                   "Biological_structure": "Anatomy", "Diagnostic_procedure": ["Procedure", "Measure", "Chemical"],
                   "Therapeutic_procedure": "Procedure"},
     "phee": {"Drug": "Chemical", "Treat-Disorder": "Disease", "Effect": "Disease"},

@@ -61,6 +61,11 @@ G07, G09 and G11) and Chemical (:mod:`crfner.link.aliases`), so that a test name
 measures ("creatinine", "oxygen saturation", "sodium level") gets that; every gold mention whose id
 this changes, against the same linker with Procedure alone.
 
+``therapies_by_name`` (train, devel and test, since 2026-12-05): MACCROBAT's medications are linked
+under Chemical, then under Procedure, as the corpus annotates therapies named by their drugs as
+medications ("chemotherapy" as Drug Therapy, "general anesthesia"); every gold mention whose id this
+changes, against the same linker with Chemical alone.
+
     python benchmarks/dictionary_rules.py --data-dir ../shared/data --out benchmarks/results/dictionary_rules.json
 """
 
@@ -71,6 +76,8 @@ import sys
 from collections import Counter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+#: The sections on a type linked under further types when its first finds nothing, and the type.
+CHAINS = {"measured_by_name": "Diagnostic_procedure", "therapies_by_name": "Medication"}
 
 
 def gold_links(corpus: str, split: str, linker, data_dir: str) -> list[tuple]:
@@ -215,12 +222,11 @@ def listings(data_dir: str, names: dict[str, str]) -> dict:
              "acronym_syndromes": lambda word: word in acronyms}
     lists = {name.replace("-", "_"): name for name in PACKAGED}  # a section per list crfner ships
     result: dict[str, list] = {**{section: [] for section in tests}, "defined_senses": [], **{section: [] for section in lists},
-                               "measured_by_name": []}
+                               **{section: [] for section in CHAINS}}
     for corpus in ALIASES:
         linker = clinical_linker(corpus, data_dir)
         without = {section: clinical_linker(corpus, data_dir, vocabularies=[v for v in VOCABULARIES if v != name])
                    for section, name in lists.items()}
-        first_only = {etype: alias_chain(target)[0] for etype, target in ALIASES[corpus].items()}
         for split in ("train", "devel", "test"):
             links = gold_links(corpus, split, linker, data_dir)
             for section, holds in tests.items():
@@ -228,10 +234,14 @@ def listings(data_dir: str, names: dict[str, str]) -> dict:
             result["defined_senses"].append(defined_senses(corpus, split, linker, links, names))
             for section, other in without.items():
                 result[section].append(changed_links(corpus, split, links, gold_links(corpus, split, other, data_dir), names))
-            linker.set_params(type_aliases=first_only)
-            before = gold_links(corpus, split, linker, data_dir)
-            linker.set_params(type_aliases=ALIASES[corpus])
-            result["measured_by_name"].append(changed_links(corpus, split, links, before, names))
+            for section, etype in CHAINS.items():  # the type's first linker type alone, the others as they are
+                aliases = dict(ALIASES[corpus])
+                if etype in aliases:
+                    aliases[etype] = alias_chain(aliases[etype])[0]
+                linker.set_params(type_aliases=aliases)
+                before = gold_links(corpus, split, linker, data_dir)
+                linker.set_params(type_aliases=ALIASES[corpus])
+                result[section].append(changed_links(corpus, split, links, before, names))
     result["defined_short_names"] = [defined_short_names(corpus, data_dir, names) for corpus in ("bc5cdr", "ncbi_disease")]
     return result
 
@@ -251,6 +261,8 @@ def main() -> int:
             print(f"{name} names, {row['corpus']} {row['split']}: {row['changed']} gold mentions change their id")
     for row in result["measured_by_name"]:
         print(f"tests linked to what they measure, {row['corpus']} {row['split']}: {row['changed']} gold mentions change their id")
+    for row in result["therapies_by_name"]:
+        print(f"medications linked as therapies, {row['corpus']} {row['split']}: {row['changed']} gold mentions change their id")
     for row in result["defined_short_names"]:
         print(f"defined short forms linked by their own string, {row['corpus']} devel: {row['linked_by_own_string']}; the gate "
               f"would keep {row['kept_right']} right and {row['kept_wrong']} wrong, refuse {row['refused_right']} right and "

@@ -190,12 +190,20 @@ def test_the_negated_output_marks_what_the_note_negates(quickstart, note):
 
 
 def test_the_linked_output_gives_clinical_entities_mesh_ids(quickstart, note):
+    from crfner.link import Linker
+
     work, entities, _ = quickstart
     linked = [json.loads(line) for line in (work / "linked.jsonl").read_text(encoding="utf-8").splitlines()]
     keys = ("start", "end", "type", "text")
     assert [[e[k] for k in keys] for e in linked] == [[e[k] for k in keys] for e in entities]  # the same entities
     concepts = {(e["text"], e["type"]): e.get("concept") for e in linked}
     assert concepts[("aspirin", "Medication")] == "MESH:D001241"  # through the alias Medication -> Chemical
+    # a therapy named for its drugs, which MACCROBAT annotates as a medication, gets the therapy's id (-> Procedure)
+    saved = Linker.load(work / "models" / "clinical-linker")
+    for mention, identifier in [("chemotherapy", "MESH:D004358"), ("general anesthesia", "MESH:D000768")]:
+        link = saved.link(mention, "Medication")
+        assert (link.identifier, link.method) == (identifier, "exact:Procedure"), mention
+    assert saved.link("aspirin", "Medication").identifier == "MESH:D001241"  # a chemical's name comes first
     assert concepts[("shortness of breath", "Sign_symptom")] == "MESH:D004417"  # Sign_symptom -> Disease
     assert concepts[("ECG", "Diagnostic_procedure")] == "MESH:D004562"  # -> Procedure, through its sense electrocardiography
     # a test no procedure's name matches gets what it measures (-> Procedure, Measure, Chemical)
@@ -210,8 +218,6 @@ def test_the_linked_output_gives_clinical_entities_mesh_ids(quickstart, note):
     for e in linked:
         if e["text"] in shorthand:
             assert e.get("concept") == (shorthand[e["text"]] if e["type"] == "Disease_disorder" else None), e
-    from crfner.link import Linker
-
     link = Linker.load(work / "models" / "clinical-linker").link("HTN", "Disease_disorder")
     assert (link.identifier, link.score, link.method) == ("MESH:D006973", 0.9, "sense")
     # "Pt" (the patient), were it tagged as a drug, would get a rare sense's id with a score that says so

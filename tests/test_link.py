@@ -574,7 +574,8 @@ def test_clinical_sign_names_fill_medics_gaps(data_dir):
     aliases = {"Sign_symptom": "Disease"}
     without = build_linker(data_dir, corpora=(), vocabularies=("medic",), type_aliases=aliases)
     linker = build_linker(data_dir, corpora=(), vocabularies=("medic", "clinical-signs"), type_aliases=aliases)
-    for mention, identifier in [("murmur", "MESH:D006337"), ("dilated", "MESH:D004108"), ("orthopnoea", "MESH:D004417")]:
+    for mention, identifier in [("murmur", "MESH:D006337"), ("dilated", "MESH:D004108"), ("orthopnoea", "MESH:D004417"),
+                                ("diaphoresis", "MESH:D006945")]:
         assert without.link(mention, "Sign_symptom").identifier != identifier, mention
         assert linker.link(mention, "Sign_symptom").identifier == identifier, mention
 
