@@ -50,9 +50,10 @@ ALIASES = {
 #: names of imaging tests MeSH lacks (since 2026-12-05), and MeSH's measures of the body, under
 #: which, then under Chemical, a diagnostic procedure no procedure's name matches is looked up by
 #: name (since 2026-12-05: "creatinine", "oxygen saturation"), and the names of measures and signs
-#: MeSH or MEDIC lack (since 2026-12-05: "ejection fraction", "platelets"; "murmur", "dilated").
+#: MeSH or MEDIC lack (since 2026-12-05: "ejection fraction", "platelets"; "murmur", "dilated"), and
+#: of body structures MeSH names with other words (since 2026-12-05: "LAD", "mitral").
 VOCABULARIES = ("medic", "mesh", "mesh-anatomy", "mesh-procedures", "clinical-procedures", "mesh-measures", "clinical-measures",
-                "clinical-signs")
+                "clinical-signs", "clinical-anatomy")
 SAMPLE = 12
 COMMONEST = 10
 

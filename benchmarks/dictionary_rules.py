@@ -42,6 +42,10 @@ fraction", "platelets", "PaO2"); "EF" and "LVEF" change too, their senses now be
 ``clinical_signs`` (train, devel and test, since 2026-12-05): the same for the names of signs MEDIC
 lacks (``--vocabulary clinical-signs``, crfner/link/clinical_signs.tsv: "murmur", "dilated", "orthopnea").
 
+``clinical_anatomy`` (train, devel and test, since 2026-12-05): the same for the names of body
+structures MeSH names with other words (``--vocabulary clinical-anatomy``, crfner/link/clinical_anatomy.tsv:
+"LAD" and the other coronary arteries as Coronary Vessels, "mitral", "ventricular", "gall bladder").
+
 ``measure_words`` (train, devel and test): the lenient key leaves out a measurement's words
 ("level", "concentration", "value", "measurement", "titer", "titre", "serum":
 :data:`crfner.link.normalize.MEASURE_WORDS`): every gold mention holding one, with its link.

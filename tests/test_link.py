@@ -580,6 +580,33 @@ def test_clinical_sign_names_fill_medics_gaps(data_dir):
         assert linker.link(mention, "Sign_symptom").identifier == identifier, mention
 
 
+def test_clinical_anatomy_names_fill_meshs_gaps(data_dir):
+    """The names of body structures MeSH 2024 names with other words (crfner/link/clinical_anatomy.tsv),
+    type Anatomy: each id is a descriptor of the branches `mesh-anatomy` loads, and a body structure
+    gets it, a disease of the same letters ("LAD" tagged as a disease) does not."""
+    from crfner.link.build import CLINICAL_ANATOMY
+    from crfner.link.vocabulary import MESH_FILE, MESH_TREES, VOCABULARY_FOLDER, read_tree_numbers
+
+    trees = read_tree_numbers(data_dir / MESH_TREES)
+    listed = list(read_term_list(CLINICAL_ANATOMY))
+    loaded = tuple(f"A{n:02d}" for n in (*range(1, 11), 14, 15, 16, 17))
+    descriptors = {term.identifier for term in read_mesh(data_dir / VOCABULARY_FOLDER / MESH_FILE)}
+    assert listed and {term.identifier for term in listed} <= descriptors
+    # under those branches where the tree file places it (Respiratory System, the root of A04, has no number there)
+    assert all(any(n.startswith(loaded) for n in trees[term.identifier]) for term in listed if term.identifier in trees)
+    names = [normal_form(term.name) for term in listed]
+    assert len(names) == len(set(names))
+    assert vocabulary_terms("clinical-anatomy", "/nonexistent")[0] == "Anatomy"  # needs no data folder
+    aliases = {"Biological_structure": "Anatomy", "Disease_disorder": "Disease"}
+    without = build_linker(data_dir, corpora=(), vocabularies=("medic", "mesh-anatomy"), type_aliases=aliases)
+    linker = build_linker(data_dir, corpora=(), vocabularies=("medic", "mesh-anatomy", "clinical-anatomy"), type_aliases=aliases)
+    for mention, identifier in [("LAD", "MESH:D003331"), ("left anterior descending artery", "MESH:D003331"),
+                                ("mitral", "MESH:D008943"), ("left ventricular", "MESH:D006352"), ("gall bladder", "MESH:D005704")]:
+        assert without.link(mention, "Biological_structure").identifier != identifier, mention
+        assert linker.link(mention, "Biological_structure").identifier == identifier, mention
+    assert linker.link("LAD", "Disease_disorder").identifier != "MESH:D003331"
+
+
 def test_clinical_measure_names_are_reached_by_a_diagnostic_procedure_alone(data_dir):
     """The names of measures MeSH 2024 lacks (crfner/link/clinical_measures.tsv), type Measure: each
     id is a MeSH descriptor; a diagnostic procedure whose chain names Measure gets them ("EF" and

@@ -8,7 +8,7 @@ from .common import usage
 
 # crfner.link.build.VOCABULARIES, not imported: --help stays fast
 VOCABULARIES = ("medic", "mesh", "mesh-diseases", "mesh-anatomy", "mesh-procedures", "mesh-measures", "clinical-procedures",
-                "clinical-measures", "clinical-signs")
+                "clinical-measures", "clinical-signs", "clinical-anatomy")
 
 
 def _similarity(value: str) -> float:
@@ -51,7 +51,7 @@ def add_parser(verbs) -> None:
                    help="the corpora's split(s) to learn from: train, devel (repeatable; default train)")
     p.add_argument("--vocabulary", action="append", metavar="NAME|TYPE=PATH",
                    help=f"a vocabulary: {', '.join(VOCABULARIES)} (from the data folder; clinical-procedures, "
-                        "clinical-measures and clinical-signs, names MeSH lacks, ship with crfner), or "
+                        "clinical-measures, clinical-signs and clinical-anatomy, names MeSH lacks, ship with crfner), or "
                         "TYPE=PATH to a term<TAB>identifier list whose terms name TYPE entities (repeatable; default medic "
                         "and mesh)")
     p.add_argument("--senses", action="append", metavar="NAME|PATH",
