@@ -34,14 +34,14 @@ VOCABULARIES = {
                                       "platelets, white blood cells, PaO2, HbA1c), each with the MeSH descriptor of the measure "
                                       "or of what it measures; written for crfner and shipped with it "
                                       "(crfner/link/clinical_measures.tsv)")),
+    "clinical-signs": ("Disease", ("names clinical text gives common signs that MEDIC lacks (murmur, dilated, invasion, "
+                                   "orthopnea), each with the MeSH descriptor that files them; written for crfner and "
+                                   "shipped with it (crfner/link/clinical_signs.tsv)")),
     "clinical-anatomy": ("Anatomy", ("names clinical text gives body structures that MeSH 2024 names with other words "
                                      "(the coronary arteries and their short forms, LAD, LMCA, LCx, RCA, as Coronary Vessels; "
                                      "organs' adjectives: mitral, tricuspid, ventricular, gastrointestinal), each with the MeSH "
                                      "descriptor that files them; written for crfner and shipped with it "
                                      "(crfner/link/clinical_anatomy.tsv)")),
-    "clinical-signs": ("Disease", ("names clinical text gives common signs that MEDIC lacks (murmur, dilated, invasion, "
-                                   "orthopnea), each with the MeSH descriptor that files them; written for crfner and "
-                                   "shipped with it (crfner/link/clinical_signs.tsv)")),
 }
 #: The ``clinical-*`` lists, package data: no data folder needed.
 CLINICAL_PROCEDURES = Path(__file__).with_name("clinical_procedures.tsv")
