@@ -204,6 +204,9 @@ def test_the_linked_output_gives_clinical_entities_mesh_ids(quickstart, note):
         link = saved.link(mention, "Medication")
         assert (link.identifier, link.method) == (identifier, "exact:Procedure"), mention
     assert saved.link("aspirin", "Medication").identifier == "MESH:D001241"  # a chemical's name comes first
+    # a coronary artery, which MeSH names only as Coronary Vessels (--vocabulary clinical-anatomy)
+    assert saved.link("left anterior descending artery", "Biological_structure").identifier == "MESH:D003331"
+    assert concepts.get(("left anterior descending artery", "Biological_structure"), "MESH:D003331") == "MESH:D003331"
     assert concepts[("shortness of breath", "Sign_symptom")] == "MESH:D004417"  # Sign_symptom -> Disease
     assert concepts[("ECG", "Diagnostic_procedure")] == "MESH:D004562"  # -> Procedure, through its sense electrocardiography
     # a test no procedure's name matches gets what it measures (-> Procedure, Measure, Chemical)
