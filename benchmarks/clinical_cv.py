@@ -253,6 +253,23 @@ def feature_set(system: str) -> dict | str:
     return spec
 
 
+def pooled(corpus: str, data_dir: str) -> tuple[list, list, list]:
+    """The sentences, tags and document ids of ``corpus``'s train and devel splits, pooled."""
+    import crfner
+
+    X, y, ids = [], [], []
+    for split in ("train", "devel"):
+        Xs, ys = crfner.load_corpus(corpus, split, data_dir=data_dir)
+        X, y, ids = X + Xs, y + ys, ids + crfner.load_document_ids(corpus, split, data_dir=data_dir)
+    return X, y, ids
+
+
+def abstract_groups(corpus: str, ids: list[str]) -> list[str]:
+    """What folds and paired tests keep together: the document, but for PHEE, whose documents are
+    sentences, several from one abstract (PMID_n), the abstract."""
+    return [d.split("_")[0] for d in ids] if corpus == "phee" else ids
+
+
 def folds(ids: list[str], k: int, seed: int = 0) -> dict[str, int]:
     """Document id -> fold number, documents shuffled once with ``seed``."""
     documents = sorted(set(ids))
@@ -424,13 +441,8 @@ def main() -> int:
     from rows import load_rows, put_row
 
     warnings.simplefilter("ignore")
-    X, y, ids = [], [], []
-    for split in ("train", "devel"):
-        Xs, ys = crfner.load_corpus(args.corpus, split, data_dir=args.data_dir)
-        X, y, ids = X + Xs, y + ys, ids + crfner.load_document_ids(args.corpus, split, data_dir=args.data_dir)
-    # PHEE's documents are sentences, several from one abstract (PMID_n): folds and the paired
-    # test keep an abstract together
-    groups = [d.split("_")[0] for d in ids] if args.corpus == "phee" else ids
+    X, y, ids = pooled(args.corpus, args.data_dir)
+    groups = abstract_groups(args.corpus, ids)
     fold_of = folds(groups, args.folds)
     tagged, scored, replaced = None, y, None  # what is tagged (None: X) and the gold it is scored against
     if args.copy == "abbreviated":

@@ -84,7 +84,6 @@ def lenient_senses(corpus: str, split: str, links, linker, senses, chains, names
     return change_listing(corpus, split, found, names)
 
 
-
 def listings(data_dir: str, names: dict[str, str]) -> dict:
     from clinical_linking import ALIASES, VOCABULARIES, clinical_linker
     from dictionary_rules import gold_links

@@ -117,10 +117,10 @@ def fold_run(fold: int, X, y, ids, groups, fold_of: dict, data_dir: str, inner_k
     tagger.fit([X[i] for i in train], [y[i] for i in train], documents=[ids[i] for i in train])
     first.update(zip(held, tagger.predict([X[i] for i in held], documents=[ids[i] for i in held])))
     result = {"held": held, "first": [first[i] for i in held]}
-    base = featurize_many(tagger.feature_set_, [X[i] for i in range(len(X))], resources=tagger.resources_, documents=ids)
+    base = featurize_many(tagger.feature_set_, X, resources=tagger.resources_, documents=ids)
+    first_tags = [first[i] for i in range(len(X))]  # train and held cover every sentence
     for system in SYSTEMS:
-        extra = document_features(X, [first[i] if i in first else ["O"] * len(X[i]) for i in range(len(X))], ids,
-                                  own=system.endswith("_self"))
+        extra = document_features(X, first_tags, ids, own=system.endswith("_self"))
         features = [[attrs + [e.encode() for e in more] for attrs, more in zip(base[i], extra[i])] for i in range(len(X))]
         _, weights = train_crfsuite([features[i] for i in train], [y[i] for i in train], tagger.training_params_, False)
         paths = viterbi([weights.emissions(features[i]) for i in held], weights.transition)
@@ -141,19 +141,16 @@ def main() -> int:
     parser.add_argument("--out", required=True, help="JSON rows file (clinical_cv.py's)")
     args = parser.parse_args()
     import crfner
-    from clinical_cv import folds
+    from clinical_cv import abstract_groups, folds, pooled
     from crfner.evaluation.significance import paired_test
     from joblib import Parallel, delayed
     from rows import load_rows, put_row
 
-    X, y, ids = [], [], []
-    for split in ("train", "devel"):
-        Xs, ys = crfner.load_corpus(args.corpus, split, data_dir=args.data_dir)
-        X, y, ids = X + Xs, y + ys, ids + crfner.load_document_ids(args.corpus, split, data_dir=args.data_dir)
+    X, y, ids = pooled(args.corpus, args.data_dir)
     if args.limit:
         chosen = set(sorted(set(ids))[:args.limit])
         X, y, ids = map(list, zip(*[(x, t, d) for x, t, d in zip(X, y, ids) if d in chosen]))
-    groups = [d.split("_")[0] for d in ids] if args.corpus == "phee" else ids
+    groups = abstract_groups(args.corpus, ids)
     fold_of = folds(groups, args.folds)
     runs = Parallel(n_jobs=args.jobs)(delayed(fold_run)(f, X, y, ids, groups, fold_of, args.data_dir, args.inner_folds)
                                       for f in range(args.folds))
@@ -165,15 +162,15 @@ def main() -> int:
     seconds = round(sum(run["seconds"] for run in runs), 1)
     results = load_rows(args.out)
     command = " ".join(["python", "benchmarks/two_stage_cv.py", *sys.argv[1:]])
-    s = crfner.evaluate(y, predicted["first"])
-    print(f"first stage (clinical): F1 {s.f1:.4f}", flush=True)
+    reference_f1 = round(crfner.evaluate(y, predicted["first"]).f1, 4)
+    print(f"first stage (clinical): F1 {reference_f1}", flush=True)
     for system in SYSTEMS:
         s = crfner.evaluate(y, predicted[system])
         test = paired_test(y, predicted["first"], predicted[system], groups=groups, n_resamples=10000, seed=0)
         row = {"system": system, "corpus": args.corpus, "folds": args.folds, "documents": len(fold_of),
                "f1": round(s.f1, 4), "precision": round(s.precision, 4), "recall": round(s.recall, 4),
                "train_seconds": seconds, "reference": "clinical",
-               "reference_f1_this_run": round(crfner.evaluate(y, predicted["first"]).f1, 4),
+               "reference_f1_this_run": reference_f1,
                "reference_minus_this": round(test["difference"], 4), "p_value_vs_reference": round(test["p_value"], 4),
                "command": command}
         put_row(args.out, results, row, key=lambda r: (r["system"], r["corpus"], r.get("reference"), r.get("copy")))

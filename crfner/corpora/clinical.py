@@ -73,9 +73,11 @@ def maccrobat_split_ids(split: str, data_dir=None) -> list[str]:
 
 def split_paths(name: str, split: str, data_dir=None) -> list[Path]:
     """The ``.txt`` files of a split of ``maccrobat`` or ``phee``, in order of name (MACCROBAT: of the split file)."""
+    from .registry import SPLITS
+
     spec = SPECS[name]
-    if split not in PHEE_FOLDERS:  # the three splits both corpora have
-        raise CorpusNotFoundError(f"{spec.name} has no split {split!r}; choose one of {', '.join(PHEE_FOLDERS)}")
+    if split not in SPLITS:
+        raise CorpusNotFoundError(f"{spec.name} has no split {split!r}; choose one of {', '.join(SPLITS)}")
     folder = _folder(spec, data_dir)
     if spec.name == "maccrobat":
         paths = [folder / f"{i}.txt" for i in maccrobat_split_ids(split, data_dir)]
