@@ -89,11 +89,10 @@ def test_the_transformer_chooses_its_epoch_on_the_devel_split(monkeypatch, data_
     seen = []
 
     class Recorder:  # stands in for TransformerTagger: records what fit receives
-        base_model_ = {"name": "fake"}
-        training_ = dict.fromkeys(("epochs_run", "best_epoch", "devel_f1", "stopped_by", "devel_sentences"))
-
         def __init__(self, **params):
             self.params = params
+            self.base_model_ = {"name": "fake"}
+            self.training_ = dict.fromkeys(("epochs_run", "best_epoch", "devel_f1", "stopped_by", "devel_sentences"))
 
         def get_params(self):
             return self.params

@@ -3,6 +3,8 @@ type equal to those of the feature strings, and the same tags as CRFsuite's own 
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -72,7 +74,7 @@ def test_viterbi_against_brute_force():
         best, best_score = None, -np.inf
         for candidate in np.ndindex(*([3] * len(emissions))):
             score = sum(emissions[t, k] for t, k in enumerate(candidate))
-            score += sum(transition[a, b] for a, b in zip(candidate, candidate[1:]))
+            score += sum(transition[a, b] for a, b in itertools.pairwise(candidate))
             if score > best_score:
                 best, best_score = candidate, score
         assert tuple(path.tolist()) == best
@@ -148,7 +150,7 @@ def test_marginals_against_brute_force():
         expected, total = np.zeros_like(emissions), 0.0
         for path in np.ndindex(*([3] * len(emissions))):
             score = sum(emissions[t, k] for t, k in enumerate(path))
-            score += sum(transition[a, b] for a, b in zip(path, path[1:]))
+            score += sum(transition[a, b] for a, b in itertools.pairwise(path))
             weight = np.exp(score)
             total += weight
             for t, k in enumerate(path):

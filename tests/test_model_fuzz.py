@@ -245,7 +245,7 @@ def test_paths_in_the_metadata_stay_plain_regular_files_inside_the_model(model_d
     outside = tmp_path / "outside"
     shutil.copytree(model_dir, outside)
     weights = next(n for n in sorted(p.name for p in model_dir.iterdir()) if n.endswith(".npy"))
-    unlist = lambda name: lambda target, meta: meta["files"].pop(name)  # noqa: E731
+    unlist = lambda name: lambda target, meta: meta["files"].pop(name)
 
     def listed_outside(entry):
         def change(target, meta):

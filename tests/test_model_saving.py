@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-import crfner.atomic as atomic
+from crfner import atomic
 from crfner import CRFTagger, ModelFileError
 from crfner.crf.modelfile import METADATA_FILE
 
@@ -87,7 +87,7 @@ def _slow(function, seconds):
 
 
 def test_concurrent_saves_take_turns_and_leave_nothing_behind(fitted, other, tmp_path, monkeypatch):
-    import crfner.crf.modelfile as modelfile
+    from crfner.crf import modelfile
 
     # Every save passes its first check before any reaches the swap, and each step is slow.
     monkeypatch.setattr(modelfile.json, "dumps", _slow(json.dumps, 0.3))

@@ -3,6 +3,8 @@ same tokens as crfner.text.tokenize and the abstract splitter left as it was."""
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -561,7 +563,7 @@ def test_sentences_cover_every_token_in_order(text, data):
     assert all(found)
     flat = [t for s in found for t in s]
     assert flat == tokenize(text)
-    assert all(a[-1].end <= b[0].start for a, b in zip(found, found[1:]))
+    assert all(a[-1].end <= b[0].start for a, b in itertools.pairwise(found))
     assert all(text[t.start : t.end] == t.text for t in flat)
     assert len(note_token_sections(text)) == len(flat)
     cut = data.draw(st.integers(0, len(text)))
