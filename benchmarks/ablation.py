@@ -153,8 +153,12 @@ def main() -> int:
         command = old["command"] + "; then " + command
     result = {"command": command, "machine": machine_info(), "rows": rows}
     Path(args.out + ".json").parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out + ".json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    Path(args.out + ".md").write_text(markdown(rows, command), encoding="utf-8")
+    from crfner.atomic import atomic_open
+
+    with atomic_open(args.out + ".json") as handle:
+        handle.write(json.dumps(result, indent=2) + "\n")
+    with atomic_open(args.out + ".md") as handle:
+        handle.write(markdown(rows, command))
     print(f"wrote {args.out}.json and {args.out}.md")
     return 0
 

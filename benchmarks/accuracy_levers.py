@@ -12,9 +12,11 @@ lever was also scored once on test (train+devel -> test), for the ablation's tes
 split's version 2 baseline).
 
 One run per invocation (a fresh process, so the peak memory is its own); each result is merged
-into the JSON file under its (variant, corpus, evaluation) key, so runs can be made one at a time:
+into the JSON file ``--out`` names under its (variant, corpus, evaluation) key, so runs can be made one at a time
+(without ``--out``, into a new file in the temporary folder):
 
-    python benchmarks/accuracy_levers.py --data-dir ../shared/data --variant baseline --corpus bc5cdr
+    python benchmarks/accuracy_levers.py --data-dir ../shared/data --variant baseline --corpus bc5cdr \\
+        --out benchmarks/results/accuracy_levers.json
     python benchmarks/accuracy_levers.py --list
 """
 
@@ -29,7 +31,7 @@ import sys
 import time
 from collections.abc import Callable
 
-DEFAULT_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "accuracy_levers.json")
+RECORDED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "accuracy_levers.json")
 VERSION_2 = os.path.join(os.path.dirname(os.path.abspath(__file__)), "configs", "biomedical-v2.toml")
 
 
@@ -289,18 +291,25 @@ def main() -> int:
     parser.add_argument("--variant", choices=list(VARIANTS))
     parser.add_argument("--corpus", choices=["bc5cdr", "ncbi_disease"])
     parser.add_argument("--test", action="store_true", help="train on train+devel, score test (once, at the end)")
-    parser.add_argument("--out", default=DEFAULT_OUT)
+    parser.add_argument("--out", help="JSON file the row is merged into (default: a new folder in the temporary folder; "
+                                      "--table and --markdown read benchmarks/results/accuracy_levers.json)")
     parser.add_argument("--list", action="store_true", help="list the variants and exit")
     parser.add_argument("--table", action="store_true", help="print the recorded devel F1 per variant (both corpora) and exit")
     args = parser.parse_args()
     if args.table:
-        return print_table(args.out)
+        return print_table(args.out or RECORDED)
     if args.markdown:
-        return write_markdown(args.out, args.markdown)
+        return write_markdown(args.out or RECORDED, args.markdown)
     if args.list or not (args.variant and args.corpus):
         for name, (change, _) in VARIANTS.items():
             print(f"{name:20} {change}")
         return 0
+    from scratch import fresh_out
+
+    from crfner.atomic import atomic_open
+
+    if not args.out:
+        args.out = fresh_out(__file__, "accuracy_levers.json")
     row = run(args.variant, args.corpus, args.data_dir, args.test)
     row["command"] = "python benchmarks/accuracy_levers.py " + " ".join(sys.argv[1:])
     row["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
@@ -310,7 +319,7 @@ def main() -> int:
             result = json.load(handle)
     key = (row["variant"], row["corpus"], row["evaluation"])
     result["rows"] = [r for r in result["rows"] if (r["variant"], r["corpus"], r["evaluation"]) != key] + [row]
-    with open(args.out, "w") as handle:
+    with atomic_open(args.out) as handle:
         json.dump(result, handle, indent=1)
         handle.write("\n")
     print(f"{row['variant']:20} {row['corpus']:13} {row['evaluation']:20} F1 {row['f1']:.4f}  P {row['precision']:.4f}  "

@@ -29,6 +29,7 @@ def write_input(source: Path, path: Path, documents: int | None = None, size_byt
     """Repeat the source documents (fresh ids) into a JSONL file of ``documents`` or ``size_bytes``."""
     from dataclasses import replace
 
+    from crfner.atomic import atomic_open
     from crfner.corpora.jsonl import format_document
     from crfner.corpora.pubtator import read_pubtator
     from crfner.text import sentences
@@ -36,7 +37,7 @@ def write_input(source: Path, path: Path, documents: int | None = None, size_byt
     originals = list(read_pubtator(source))
     tokens_per_doc = {d.id: sum(len(s) for s in sentences(d.text, d.passages)) for d in originals}
     written, tokens, size = 0, 0, 0
-    with open(path, "w", encoding="utf-8") as handle:
+    with atomic_open(path) as handle:
         for index, doc in enumerate(cycle(originals)):
             if documents is not None and written >= documents or size_bytes is not None and size >= size_bytes:
                 break
@@ -170,7 +171,10 @@ def main() -> int:
         if args.big_gb:
             result["large_input"] = large_input(model, source, Path(tmp), args.big_gb, args.big_jobs)
             print(json.dumps(result["large_input"]), flush=True)
-    Path(args.out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    from crfner.atomic import atomic_open
+
+    with atomic_open(args.out) as handle:
+        handle.write(json.dumps(result, indent=2) + "\n")
     print(f"wrote {args.out}")
     return 0
 

@@ -79,12 +79,13 @@ MESH_BRANCHES = {
 def mesh_branch_lists(data_dir: str, folder: str, branches: dict = MESH_BRANCHES) -> dict[str, str]:
     """Write one term list per MeSH branch group (``branches``: name -> tree-number prefixes) into
     ``folder``, cut as ``[gazetteers.mesh_branches]`` cuts them; {name: path}."""
+    from crfner.atomic import atomic_open
     from crfner.featurize.term_lists import TermLists
 
     paths = {}
     for name, terms in TermLists.from_mesh(data_dir, branches).lists.items():
         paths[name] = os.path.join(folder, f"{name}.tsv")
-        with open(paths[name], "w", encoding="utf-8") as handle:
+        with atomic_open(paths[name]) as handle:
             handle.writelines(f"{term}\tX\n" for term in terms)
     return paths
 
@@ -198,7 +199,9 @@ def main() -> int:
 
 
 def _write(path: str, results: dict) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
+    from crfner.atomic import atomic_open
+
+    with atomic_open(path) as handle:
         json.dump(results, handle, indent=2)
         handle.write("\n")
 

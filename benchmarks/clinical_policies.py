@@ -52,6 +52,8 @@ def run(name: str, policy: str, data_dir: str) -> dict:
 
 
 def main() -> int:
+    from crfner.atomic import atomic_open
+
     from crfner.corpora.flatten import POLICIES
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -81,7 +83,7 @@ def main() -> int:
                for policy, o in by_policy.items()}
         for name, by_policy in results["results"].items()
     }
-    with open(args.out, "w", encoding="utf-8") as handle:
+    with atomic_open(args.out) as handle:
         json.dump(results, handle, indent=2)
         handle.write("\n")
     return 0

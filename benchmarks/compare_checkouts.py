@@ -103,7 +103,10 @@ def main() -> int:
     }
     print(json.dumps(result, indent=2))
     if args.out:
-        Path(args.out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        from crfner.atomic import atomic_open
+
+        with atomic_open(args.out) as handle:
+            handle.write(json.dumps(result, indent=2) + "\n")
     return 0
 
 

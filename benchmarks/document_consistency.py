@@ -64,10 +64,11 @@ row holds ``first_pass_f1``, ``p_value_vs_baseline`` (approximate randomisation 
 version 2), for ``--corpus maccrobat`` (MACCROBAT 2020, train -> devel only).
 
 One run (base x corpus, the variants asked for) per invocation; each variant's row is merged into
-the JSON file under its (base, variant, corpus, evaluation) key (variant plus ``--tag``); ``--cache`` keeps the
+the JSON file ``--out`` names (without it, a new file in the temporary folder) under its (base, variant, corpus, evaluation) key (variant plus ``--tag``); ``--cache`` keeps the
 cross-validated first pass for a later run with other variants:
 
-    python benchmarks/document_consistency.py --data-dir ../shared/data --base baseline --corpus bc5cdr
+    python benchmarks/document_consistency.py --data-dir ../shared/data --base baseline --corpus bc5cdr \\
+        --out benchmarks/results/document_consistency.json
     python benchmarks/document_consistency.py --data-dir ../shared/data --base candidate_v3 --corpus bc5cdr \\
         --variants stack,stack_mdict_abbr --fold-seed 1 --tag @seed1
     python benchmarks/document_consistency.py --data-dir ../shared/data --base candidate_v3 --corpus bc5cdr \\
@@ -88,7 +89,7 @@ from collections import Counter, defaultdict
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-DEFAULT_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "document_consistency.json")
+RECORDED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "document_consistency.json")
 VARIANTS = ["baseline", "stack", "mdict", "stack_mdict", "stack_abbr", "stack_mdict_abbr", "doc", "doc_abbr", "doc_mdict_abbr"]
 BASES = ["baseline", "candidate_v3", "clinical"]
 CORPORA = ["bc5cdr", "ncbi_disease", "maccrobat"]
@@ -330,6 +331,7 @@ def run(base: str, corpus: str, data_dir: str, variants: list[str], k: int, seed
     from accuracy_levers import spec_for
 
     import crfner
+    from crfner.atomic import atomic_open
     from crfner.featurize.featureset import load_feature_set
     from crfner.featurize.parallel import featurize_many
     from crfner.featurize.resources import build_resources
@@ -372,7 +374,7 @@ def run(base: str, corpus: str, data_dir: str, variants: list[str], k: int, seed
         if save:
             os.makedirs(save, exist_ok=True)
             suffix = "-test" if test_mode else ""
-            with open(os.path.join(save, f"{base}-{corpus}-{variant}{suffix}.json"), "w") as handle:
+            with atomic_open(os.path.join(save, f"{base}-{corpus}-{variant}{suffix}.json")) as handle:
                 json.dump({"ids": ids_dev, "tokens": X_dev, "gold": y_dev, "predicted": predicted}, handle)
         if variant != "baseline":  # against the same run's first pass: approximate randomisation over documents
             from crfner.evaluation.significance import paired_test
@@ -443,7 +445,7 @@ def run(base: str, corpus: str, data_dir: str, variants: list[str], k: int, seed
         cv_seconds = time.perf_counter() - started
         if cached:
             os.makedirs(cache, exist_ok=True)
-            with open(cached, "w") as handle:
+            with atomic_open(cached) as handle:
                 json.dump({"tags": tags_cv, "probs": [[round(p, 5) for p in ps] for ps in probs_cv], "seconds": cv_seconds}, handle)
     if needs_stack:
         cv_scores = crfner.evaluate(y, tags_cv)
@@ -547,14 +549,15 @@ def main() -> int:
     parser.add_argument("--cache", help="folder keeping the first pass's cross-validated tags of train, to reuse in a later run")
     parser.add_argument("--save-predictions", help="folder to write each variant's devel tags to (JSON), for error analysis")
     parser.add_argument("--tag", default="", help="a suffix for the rows' key (a rerun with another fold seed beside the first)")
-    parser.add_argument("--out", default=DEFAULT_OUT)
+    parser.add_argument("--out", help="JSON file the rows are merged into (default: a new folder in the temporary folder; "
+                                      "--table reads benchmarks/results/document_consistency.json)")
     parser.add_argument("--test", action="store_true",
                         help="train on train+devel (CV first pass over its documents, first and second pass on all of it) "
                              "and score test, once, for the variant chosen on devel (--variants required)")
     parser.add_argument("--table", action="store_true", help="print the recorded F1 (per evaluation) and exit")
     args = parser.parse_args()
     if args.table:
-        return print_table(args.out)
+        return print_table(args.out or RECORDED)
     if not args.corpus:
         parser.error("--corpus is required")
     if args.test and not any(a == "--variants" or a.startswith("--variants=") for a in sys.argv[1:]):
@@ -565,6 +568,12 @@ def main() -> int:
         parser.error(f"unknown variants: {sorted(unknown)}")
     if "baseline" not in variants:
         variants.insert(0, "baseline")
+    from scratch import fresh_out
+
+    from crfner.atomic import atomic_open
+
+    if not args.out:
+        args.out = fresh_out(__file__, "document_consistency.json")
     rows = run(args.base, args.corpus, args.data_dir, variants, args.folds, args.fold_seed, args.cache,
                args.save_predictions, lambda m: print(m, flush=True), test=args.test)
     command = "python benchmarks/document_consistency.py " + " ".join(sys.argv[1:])
@@ -581,7 +590,7 @@ def main() -> int:
         row["finished"] = finished
         key = (row["base"], row["variant"], row["corpus"], row["evaluation"])
         result["rows"] = [r for r in result["rows"] if (r["base"], r["variant"], r["corpus"], r["evaluation"]) != key] + [row]
-    with open(args.out, "w") as handle:
+    with atomic_open(args.out) as handle:
         json.dump(result, handle, indent=1)
         handle.write("\n")
     return 0

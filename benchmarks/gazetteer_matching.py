@@ -26,7 +26,6 @@ import sys
 import time
 import tracemalloc
 from itertools import accumulate
-from pathlib import Path
 
 from crfner.featurize import gazetteer as gz
 from crfner.featurize.gazetteer import EXACT_TERM, NORM_TERM, SEP, Gazetteer, Match, gazetteer_features
@@ -376,7 +375,10 @@ def main() -> int:
         }
     print(json.dumps(result, indent=2))
     if args.out:
-        Path(args.out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        from crfner.atomic import atomic_open
+
+        with atomic_open(args.out) as handle:
+            handle.write(json.dumps(result, indent=2) + "\n")
     return 0
 
 

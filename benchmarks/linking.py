@@ -15,7 +15,7 @@ Per corpus:
    the same run; the linker's load time, size and memory.
 
     python benchmarks/linking.py --data-dir ../shared/data --predictions OUT \
-        [--out benchmarks/results/linking.json] [--corpus bc5cdr --corpus ncbi_disease] [--models DIR]
+        --out benchmarks/results/linking.json [--corpus bc5cdr --corpus ncbi_disease] [--models DIR]
 
 writes OUT/bc5cdr-test.pubtator and OUT/ncbi_disease-test.pubtator (predicted mentions and their
 ids in column 6). ``--models DIR`` keeps the trained taggers and linkers there and reuses them.
@@ -35,7 +35,6 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-DEFAULT_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "linking.json")
 VOCABULARIES = {"bc5cdr": ["medic", "mesh"], "ncbi_disease": ["medic"]}
 THRESHOLDS = [0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, None]
 HEADS = [False, True]
@@ -230,10 +229,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=os.environ.get("CRFNER_DATA_DIR", "../shared/data"))
     parser.add_argument("--predictions", required=True, type=Path, help="folder for <corpus>-test.pubtator")
-    parser.add_argument("--out", default=DEFAULT_OUT)
+    parser.add_argument("--out", help="JSON file the corpora's rows are merged into (default: a new folder in the temporary folder)")
     parser.add_argument("--corpus", action="append", choices=sorted(VOCABULARIES))
     parser.add_argument("--models", type=Path, help="keep (and reuse) the trained taggers and linkers here")
     args = parser.parse_args()
+    if not args.out:
+        from scratch import fresh_out
+
+        args.out = fresh_out(__file__, "linking.json")
     results = {}
     if os.path.exists(args.out):
         with open(args.out, encoding="utf-8") as handle:

@@ -140,7 +140,10 @@ def main() -> int:
             flush=True,
         )
     if args.out:
-        Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        from crfner.atomic import atomic_open
+
+        with atomic_open(args.out) as handle:
+            handle.write(json.dumps(results, indent=2) + "\n")
     return 0
 
 

@@ -110,7 +110,10 @@ def main() -> int:
         "rows": rows,
     }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    from crfner.atomic import atomic_open
+
+    with atomic_open(args.out) as handle:
+        handle.write(json.dumps(result, indent=2) + "\n")
     print(f"wrote {args.out}")
     return 0
 

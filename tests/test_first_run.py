@@ -4,6 +4,7 @@ results alone, train and tune agree on the feature set, and a missing browser is
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import os
@@ -41,7 +42,7 @@ def test_missing_data_fails_fast_and_names_the_folder(tmp_path):
     missing = tmp_path / "no-data"
     started = time.monotonic()
     done = subprocess.run([*CRFNER, "train", "bc5cdr", "--out", "m", "--data-dir", str(missing)], cwd=tmp_path,
-                          env=_env(HF_ENDPOINT="http://127.0.0.1:9"), capture_output=True, text=True, timeout=60)
+                          env=_env(HF_ENDPOINT="http://127.0.0.1:9"), capture_output=True, text=True, timeout=60, check=False)
     seconds = time.monotonic() - started
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
@@ -66,7 +67,7 @@ def _train(tmp_path, *options, terminal: bool, **env) -> str:
     corpus = _conll(tmp_path / "small.tsv")
     command = [*CRFNER, "train", str(corpus), "--out", str(tmp_path / "m"), "--force", "--max-iterations", "5", *options]
     if not terminal:
-        done = subprocess.run(command, env=_env(**env), capture_output=True, text=True, timeout=120)
+        done = subprocess.run(command, env=_env(**env), capture_output=True, text=True, timeout=120, check=False)
         assert done.returncode == 0, done.stderr
         return done.stderr
     main, secondary = pty.openpty()
@@ -121,7 +122,7 @@ def test_tutorial_reference_leaves_the_recorded_results_alone(tmp_path):
     scratch.mkdir()
     done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "tutorial_reference.py"), "--data-dir",
                            str(tmp_path / "data"), "--corpora", "bc5cdr"], cwd=tmp_path, env=_env(TMPDIR=str(scratch)),
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert (recorded.read_bytes() if recorded.exists() else None) == before
     written = Path(done.stdout.strip().splitlines()[-1].removeprefix("wrote "))
@@ -152,3 +153,45 @@ def test_report_render_without_chromium_is_one_line(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     if code == 2:
         assert len(err) == 1 and "playwright install chromium" in err[0], err
+
+
+def _out_argument_defaults(tree: ast.AST) -> list:
+    """The ``default=`` of each ``add_argument("--out", ...)`` call in a parsed script, as source (None where it has none)."""
+    found = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument"
+                and node.args and isinstance(node.args[0], ast.Constant) and node.args[0].value == "--out"):
+            default = next((k.value for k in node.keywords if k.arg == "default"), None)
+            found.append(None if default is None or isinstance(default, ast.Constant) and default.value is None
+                         else ast.unparse(default))
+    return found
+
+
+def _plain_writes(tree: ast.AST) -> list[int]:
+    """Lines that write a file in place: ``Path(...).write_text(...)``/``write_bytes`` or ``open(..., "w")``."""
+    lines = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("write_text", "write_bytes"):
+            lines.append(node.lineno)
+        elif isinstance(node.func, ast.Name) and node.func.id == "open":
+            mode = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "mode"), None)
+            if isinstance(mode, ast.Constant) and isinstance(mode.value, str) and set(mode.value) & set("wax"):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_benchmark_scripts_write_results_only_when_told_and_atomically():
+    """The README's promise for every script in benchmarks/: ``--out`` has no default (so nothing lands in
+    benchmarks/results unasked), and what a script writes goes through a temporary file and a rename."""
+    scripts = sorted((REPO / "benchmarks").glob("*.py"))
+    assert len(scripts) > 30
+    defaults, plain = {}, {}
+    for script in scripts:
+        tree = ast.parse(script.read_text(encoding="utf-8"))
+        defaults.update({script.name: d for d in _out_argument_defaults(tree) if d is not None})
+        if _plain_writes(tree):
+            plain[script.name] = _plain_writes(tree)
+    assert defaults == {}
+    assert plain == {}
