@@ -114,7 +114,14 @@ def test_windows_cover_every_word_exactly_once():
         for word, index in enumerate(owner):
             start, end = windows[index]
             assert start <= word < end
+            # the window where the word sits furthest, in pieces, from an edge; the earliest on ties
+            holding = [k for k, (a, b) in enumerate(windows) if a <= word < b]
+            margins = {k: min(sum(counts[windows[k][0]:word]), sum(counts[word + 1:windows[k][1]])) for k in holding}
+            assert index == min(holding, key=lambda k: (-margins[k], k))
     assert plan_windows([1, 5, 1], 2, 0) == [(0, 1), (1, 2), (2, 3)]  # an uncut long word stands alone
+    # words 2 and 3 sit in both windows: 2 is further from an edge in the first, 3 in the second
+    assert plan_windows([1] * 6, 4, 2) == [(0, 4), (2, 6)]
+    assert assign_words([1] * 6, [(0, 4), (2, 6)]) == [0, 0, 0, 1, 1, 1]
 
 
 def test_long_sentence_windows_own_each_word_once(fitted, train_slice):
@@ -184,6 +191,32 @@ def test_fit_is_deterministic(tiny_model, train_slice, devel_slice):
         assert torch.equal(value, second.model_.state_dict()[name]), name
     assert first.predict(devel_slice[0]) == second.predict(devel_slice[0])
     assert first.training_["train_loss"] == second.training_["train_loss"]
+
+
+@pytest.mark.parametrize(("patience", "epochs_run", "stopped_by"), [(2, 4, "early stopping"), (0, 5, "epochs")])
+def test_devel_chooses_the_epoch_and_stops_early(tiny_model, train_slice, devel_slice, monkeypatch, patience, epochs_run,
+                                                  stopped_by):
+    """Devel F1 scripted per epoch: training stops once ``patience`` epochs in a row fail to beat the best
+    (never with patience 0), and the weights of the best epoch are the ones kept."""
+    import crfner.transformer.tagger as tagger_module
+
+    scores = iter([0.3, 0.5, 0.4, 0.45, 0.2])
+    weights = []
+    tagger = _tagger(tiny_model, epochs=5, patience=patience)
+
+    def scripted(y_true, y_pred):
+        weights.append({k: v.detach().clone() for k, v in tagger.model_.state_dict().items()})
+        return type("Scores", (), {"f1": next(scores)})()
+
+    monkeypatch.setattr(tagger_module, "evaluate", scripted)
+    X, y = train_slice
+    tagger.fit(X[:80], y[:80], *devel_slice)
+    assert tagger.training_["epochs_run"] == epochs_run and tagger.training_["stopped_by"] == stopped_by
+    assert tagger.training_["devel_f1"] == [0.3, 0.5, 0.4, 0.45, 0.2][:epochs_run]
+    assert tagger.training_["best_epoch"] == 2 and len(weights) == epochs_run
+    kept = tagger.model_.state_dict()
+    assert all(torch.equal(kept[k], v) for k, v in weights[1].items())
+    assert not all(torch.equal(kept[k], v) for k, v in weights[-1].items())  # the last epoch's weights were replaced
 
 
 def test_time_budget_stops_training(tiny_model, train_slice):
