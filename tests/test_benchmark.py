@@ -186,6 +186,58 @@ def test_a_changed_system_alone_is_recomputed(first_run, data_dir, monkeypatch):
     assert [r["from_cache"] for r in changed["runs"]] == [True, False]
 
 
+_CONFIG_TOML = """name = "test"
+corpora = ["bc5cdr"]
+train_split = "train"
+test_split = "test"
+limit_train = 300
+limit_test = 120
+learning_curve = [0.5, 1.0]
+bootstrap = 100
+permutations = 500
+
+[[systems]]
+name = "tutorial"
+type = "crf"
+features = "tutorial"
+params = { max_iterations = 30 }
+
+[[systems]]
+name = "tutorial-l2"
+type = "crf"
+features = "tutorial"
+params = { c1 = 0.0, c2 = 1.0, max_iterations = 30 }
+"""
+
+
+def test_cli_no_cache_recomputes_every_run(first_run, data_dir, monkeypatch, tmp_path, capsys):
+    """``crfner benchmark`` reuses the cached runs of the same config; with ``--no-cache`` it trains them all again."""
+    import shutil
+
+    from crfner.benchmark import runner
+    from crfner.cli import main
+
+    config = tmp_path / "test.toml"
+    config.write_text(_CONFIG_TOML, encoding="utf-8")
+    assert {k: v for k, v in load_config(config).items() if k != "path"} == validate_config(_config())
+    out = tmp_path / "bench"
+    shutil.copytree(first_run[0], out)  # its cache, without touching the module's run
+    calls = []
+    real = runner.run_isolated
+
+    def counting(system, *args):
+        calls.append(system["name"])
+        return real(system, *args)
+
+    monkeypatch.setattr(runner, "run_isolated", counting)
+    command = ["benchmark", "--config", str(config), "--out", str(out), "--data-dir", str(data_dir), "-q"]
+    assert main(command) == 0
+    assert calls == [] and capsys.readouterr().out.count("(cached)") == 2
+    assert main([*command, "--no-cache"]) == 0
+    assert sorted(calls) == ["tutorial", "tutorial", "tutorial-l2", "tutorial-l2"]  # each model and its half-data point
+    assert "(cached)" not in capsys.readouterr().out
+
+
 def test_outside_predictions_are_scored_beside_ours(tmp_path, data_dir, request):
     import crfner
 
