@@ -147,3 +147,51 @@ def test_clusters_can_learn_from_gazetteer_terms(tmp_path):
     spec["clusters"]["gazetteer_text"] = True
     with_terms = build_resources(FeatureSet.from_dict(spec), text).clusters
     assert "lymphoma" in with_terms.table and "lymphoma" not in plain.table
+
+
+def test_cli_trains_with_a_term_list_and_unlabeled_text_and_tag_finds_the_list_again(small_train, tmp_path, capsys):
+    """``crfner train --gazetteer NAME=PATH --unlabeled-text FILE``, then ``crfner tag``: a changed list is
+    refused unless ``--allow-gazetteer-change``; a moved one is found by ``--gazetteer`` or in the data dir."""
+    from crfner.corpora.conll import write_conll
+
+    X, y = small_train
+    train = tmp_path / "train.tsv"
+    write_conll(train, X[:200], y[:200])
+    features = tmp_path / "small.toml"
+    features.write_text('name = "cli-resources"\nversion = 1\n[token]\nbias = true\nlower = true\nsuffixes = [3]\n'
+                        "[clusters]\ngranularities = [4]\ndims = 8\n", encoding="utf-8")
+    terms = tmp_path / "drugs.tsv"
+    terms.write_text("haloperidol\tX:1\ncocaine\tX:2\n", encoding="utf-8")
+    unlabeled = tmp_path / "unlabeled.txt"
+    unlabeled.write_text("the patient took zolpidemix at night .\nzolpidemix was stopped .\n" * 20, encoding="utf-8")
+    out = tmp_path / "model"
+    assert main(["train", str(train), "--features", str(features), "--gazetteer", f"drugs={terms}",
+                 "--unlabeled-text", str(unlabeled), "--max-iterations", "50", "--out", str(out), "-q"]) == 0
+    model = CRFTagger.load(out)
+    assert model.feature_set_.featurizer(model.resources_)(["cocaine"])[0]["gaz:drugs"] == "B"
+    assert model.resources_.clusters.features("zolpidemix")  # a word only the unlabeled text holds
+    assert not CRFTagger(features=str(features)).fit(X[:200], y[:200]).resources_.clusters.features("zolpidemix")
+
+    tag = ["tag", str(out), "--text", "Cocaine caused seizures.", "-q"]
+    capsys.readouterr()
+    assert main(tag) == 0
+    first = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [e["text"] for e in first if e["type"] == "Chemical"] == ["Cocaine"]
+    terms.write_text("haloperidol\tX:1\n", encoding="utf-8")
+    assert main(tag) == 2
+    assert "gazetteer 'drugs'" in capsys.readouterr().err
+    assert main([*tag, "--allow-gazetteer-change"]) == 0
+    capsys.readouterr()
+    original = tmp_path / "elsewhere" / "my-drugs.tsv"
+    original.parent.mkdir()
+    original.write_text("haloperidol\tX:1\ncocaine\tX:2\n", encoding="utf-8")
+    assert main([*tag, "--gazetteer", f"drugs={original}"]) == 0
+    assert [json.loads(line) for line in capsys.readouterr().out.splitlines()] == first
+    terms.unlink()  # gone from its recorded path: found under the data dir's gazetteers/, by its file name
+    data = tmp_path / "data"
+    (data / "gazetteers").mkdir(parents=True)
+    (data / "gazetteers" / "drugs.tsv").write_text("haloperidol\tX:1\ncocaine\tX:2\n", encoding="utf-8")
+    assert main([*tag, "--data-dir", str(data)]) == 0
+    assert [json.loads(line) for line in capsys.readouterr().out.splitlines()] == first
+    assert main(tag) == 2
+    assert "gazetteer 'drugs' not found" in capsys.readouterr().err
