@@ -197,6 +197,12 @@ def test_a_linker_links_every_document_and_enters_the_fingerprint(model, inputs,
     plain = _fingerprint(inputs, model_path, "jsonl", "jsonl")
     with_linker = _fingerprint(inputs, model_path, "jsonl", "jsonl", linker=linker_dir.resolve())
     assert plain != with_linker  # a partial output without concepts is not resumed with them, nor the other way
+    table = max((f for f in linker_dir.rglob("*") if f.is_file()), key=lambda f: f.stat().st_size)
+    times = table.stat()
+    os.utime(table, ns=(times.st_atime_ns, times.st_mtime_ns + 10**9))  # a linker rebuilt at the same path
+    assert _fingerprint(inputs, model_path, "jsonl", "jsonl", linker=linker_dir.resolve()) not in (plain, with_linker)
+    os.utime(table, ns=(times.st_atime_ns, times.st_mtime_ns))
+    assert _fingerprint(inputs, model_path, "jsonl", "jsonl", linker=linker_dir.resolve()) == with_linker
     assert _fingerprint(inputs, model_path, "jsonl", "jsonl", "abstract", None) == plain
     with pytest.raises(ModelFileError, match="no-linker"):
         tag_files(model, inputs, tmp_path / "never.jsonl", progress=False, linker=tmp_path / "no-linker")

@@ -118,6 +118,27 @@ def test_tune_verb_searches_on_devel_and_refits(tmp_path, small_train, small_dev
     assert "test" in meta["metrics"] and "best:" in capsys.readouterr().out
 
 
+def test_tune_searches_several_feature_sets(tmp_path, small_train, small_devel, capsys):
+    """With several ``--features`` each set is a candidate of the grid; the final model is the best one's."""
+    from crfner.corpora.conll import write_conll
+
+    X, y = small_train
+    Xd, yd = small_devel
+    folder = tmp_path / "corpus"
+    write_conll(folder / "train.tsv", X[:250], y[:250])
+    write_conll(folder / "devel.tsv", Xd[:100], yd[:100])
+    weak = tmp_path / "weak.toml"  # the bias alone: it can only tag every token alike
+    weak.write_text('name = "weak"\nversion = 1\n[token]\nbias = true\n', encoding="utf-8")
+    out = tmp_path / "tuned"
+    assert main(["tune", str(folder), "--features", str(weak), "tutorial", "--c1", "0.1", "--max-iterations", "15",
+                 "--out", str(out), "--json", str(tmp_path / "t.json"), "-q"]) == 0
+    report = json.loads((tmp_path / "t.json").read_text())
+    assert sorted(c["params"]["features"] for c in report["candidates"]) == sorted([str(weak), "tutorial"])
+    scores = {c["params"]["features"]: c["f1"] for c in report["candidates"]}
+    assert scores["tutorial"] > scores[str(weak)] and report["best_params"]["features"] == "tutorial"
+    assert json.loads((out / "crfner.json").read_text())["feature_set"]["name"] == "tutorial"
+
+
 def test_gazetteer_head_words_are_an_option(tmp_path):
     from crfner.featurize.featureset import FeatureSet
     from crfner.featurize.featurizer import Resources

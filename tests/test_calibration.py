@@ -246,6 +246,28 @@ def test_calibrate_command_rewrites_the_model_or_writes_a_copy(model, data_dir, 
     assert json.loads((out / "crfner.json").read_text()) == before
 
 
+def test_explain_and_the_spacy_component_give_the_calibrated_score(fitted, documents):
+    """The README's promise: ``explain`` and the spaCy component score as ``tag_text`` does once a map is stored."""
+    text = " ".join(d.text for d in documents[:5])
+    raw = crfner.tag_text(fitted, text)
+    fitted.score_calibration_ = calibrate_scores(fitted, documents[:40], method="platt")
+    try:
+        calibrated = crfner.tag_text(fitted, text)
+        explained = crfner.explain(fitted, text).entities
+        spacy = pytest.importorskip("spacy")
+        from crfner.spacy import CrfnerComponent
+
+        doc = CrfnerComponent(fitted)(spacy.blank("en")(text))
+    finally:
+        fitted.score_calibration_ = None
+    assert len(raw) > 10 and any(abs(r.score - c.score) > 0.01 for r, c in zip(raw, calibrated))
+    expected = [(e.start, e.end, e.type, pytest.approx(e.score, abs=1e-9)) for e in calibrated]
+    assert [(e.start, e.end, e.type, e.score) for e in explained] == expected
+    spans = {(s.start_char, s.end_char, s.label_): s._.crfner_score for s in doc.ents}  # those spaCy's tokens align with
+    same = [(e.start, e.end, e.type, spans[e.start, e.end, e.type]) for e in calibrated if (e.start, e.end, e.type) in spans]
+    assert len(same) > 10 and same == [x for x in expected if x[:3] in spans]
+
+
 def test_a_per_type_calibration_gives_each_entity_its_types_value(fitted, documents, tmp_path):
     blank = [replace(d, mentions=[]) for d in documents]
     raw = tag_documents(fitted, blank)

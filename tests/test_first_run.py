@@ -190,7 +190,9 @@ def test_benchmark_scripts_write_results_only_when_told_and_atomically():
     defaults, plain = {}, {}
     for script in scripts:
         tree = ast.parse(script.read_text(encoding="utf-8"))
-        defaults.update({script.name: d for d in _out_argument_defaults(tree) if d is not None})
+        given = [d for d in _out_argument_defaults(tree) if d is not None]
+        if given:
+            defaults[script.name] = given
         if _plain_writes(tree):
             plain[script.name] = _plain_writes(tree)
     assert defaults == {}

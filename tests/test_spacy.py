@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from importlib.metadata import entry_points
+from pathlib import Path
 
 import pytest
 
@@ -294,3 +295,15 @@ def test_sections_set_each_entitys_note_section(model_dir, tagger):
 
     with pytest.raises((ValueError, ConfigValidationError), match="sections"):
         pipeline(model_dir, sections="yes")
+
+
+def test_a_saved_pipeline_refers_to_the_model_by_its_path(model_dir, tmp_path):
+    """``nlp.to_disk`` writes the model's path into the pipeline's config and copies none of its files;
+    ``spacy.load`` reads the model from that path again."""
+    nlp = pipeline(model_dir)
+    nlp.to_disk(tmp_path / "pipeline")
+    saved = {p.name for p in (tmp_path / "pipeline").rglob("*") if p.is_file()}
+    model_files = {p.name for p in Path(model_dir).iterdir()}
+    assert "crfner.json" in model_files and not saved & model_files
+    assert f"model = \"{model_dir}\"" in (tmp_path / "pipeline" / "config.cfg").read_text(encoding="utf-8")
+    assert ents(spacy.load(tmp_path / "pipeline")(TEXT)) == ents(nlp(TEXT))
