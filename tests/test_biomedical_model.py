@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+import crfner
 from crfner import CRFTagger, FeatureSetError, ModelFileError, load_feature_set
 from crfner.cli import main
 from conftest import crfsuite_tagger
@@ -216,3 +217,35 @@ def test_cli_trains_with_a_term_list_and_unlabeled_text_and_tag_finds_the_list_a
     assert [json.loads(line) for line in capsys.readouterr().out.splitlines()] == first
     assert main(tag) == 2
     assert "gazetteer 'drugs' not found" in capsys.readouterr().err
+
+
+class _Captured(Exception):
+    """Stops a command once the estimator has been called, with what it was called with."""
+
+
+def test_commands_pass_document_ids_to_the_model(small_train, tmp_path, monkeypatch, data_dir):
+    """``crfner train`` and ``evaluate`` give the model a registered corpus's document ids, and ``crfner tag``
+    those of a CoNLL file's ``-DOCSTART-`` lines (features such as defined abbreviations reach across a document)."""
+    X, y = small_train
+    model = CRFTagger(max_iterations=5).fit(X[:50], y[:50]).save(tmp_path / "m")
+    conll = tmp_path / "tokens.conll"
+    conll.write_text("-DOCSTART- O\n\nDMD\tO\naffects\tO\n\nboys\tO\n\n-DOCSTART- O\n\nDMD\tO\n", encoding="utf-8")
+    seen = []
+
+    def capture(self, X, *args, documents=None, **kwargs):
+        seen.append((len(X), documents))
+        raise _Captured
+
+    monkeypatch.setattr(CRFTagger, "predict", capture)
+    with pytest.raises(_Captured):
+        main(["tag", str(model), str(conll), "-q"])
+    assert seen.pop() == (3, ["1", "1", "2"])
+    ids = crfner.load_document_ids("ncbi_disease", "test", data_dir=data_dir)
+    with pytest.raises(_Captured):
+        main(["evaluate", str(model), "ncbi_disease", "--split", "test", "--data-dir", str(data_dir), "-q"])
+    assert seen.pop() == (len(ids), ids)
+    monkeypatch.setattr(CRFTagger, "fit", capture)
+    with pytest.raises(_Captured):
+        main(["train", "ncbi_disease", "--out", str(tmp_path / "t"), "--data-dir", str(data_dir), "-q"])
+    assert seen.pop() == (len(crfner.load_corpus("ncbi_disease", "train", data_dir=data_dir)[0]),
+                          crfner.load_document_ids("ncbi_disease", "train", data_dir=data_dir))

@@ -348,3 +348,27 @@ def test_calibrate_refuses_the_text_the_model_learned_from(model, data_dir, tmp_
     # a corpus of other types is calibrated on, with a note that its other types never match
     assert main(["calibrate", str(copy), "ncbi_disease", "--data-dir", str(data_dir), "-q"]) == 0
     assert "note: the model tags Chemical, Disease; the documents hold Disease" in capsys.readouterr().err
+
+
+def test_calibrate_command_on_annotated_documents_you_hold(model, fitted, documents, tmp_path, capsys, monkeypatch):
+    """``--input-format``: the documents of a file you hold calibrate the model as the Python API does on them,
+    and the file the model was trained on (``crfner train FILE --input-format ...`` records it) is refused."""
+    from crfner.corpora.pubtator import write_pubtator
+
+    held = tmp_path / "held.pubtator"
+    write_pubtator(documents[:40], held)
+    out = tmp_path / "calibrated"
+    assert main(["calibrate", str(model), str(held), "--input-format", "pubtator", "--out", str(out), "-q"]) == 0
+    assert f"calibrated (platt) on {held} (pubtator): 40 documents" in capsys.readouterr().out
+    stored = calibration_from_dict(json.loads((out / "crfner.json").read_text())["score_calibration"], "out")
+    assert stored == calibrate_scores(fitted, documents[:40], fitted_on=f"{held} (pubtator)")
+
+    copy = tmp_path / "model"
+    crfner.CRFTagger.load(model).save(copy)
+    meta = json.loads((copy / "crfner.json").read_text())
+    meta["training"]["corpus"] = f"{held} (pubtator, abstract splitter)"  # as crfner train records it
+    (copy / "crfner.json").write_text(json.dumps(meta))
+    monkeypatch.chdir(tmp_path)
+    assert main(["calibrate", str(copy), "./held.pubtator", "--input-format", "pubtator", "-q"]) == 2  # spelled otherwise
+    assert f"learned from {held} (pubtator, abstract splitter): calibrate on documents it did not" in capsys.readouterr().err
+    assert "score_calibration" not in json.loads((copy / "crfner.json").read_text())

@@ -42,7 +42,7 @@ def run(args) -> int:
     from ..schemes import entity_types
     from ..tagging.calibrate import calibrate_scores
 
-    check_annotated(args, split_given=args.split != "devel")
+    check_annotated(args, split_given=args.split not in (None, "devel"))  # None: CORPUS is a file (parser._fix_split)
     if args.remove == bool(args.corpus):
         raise usage("give CORPUS to calibrate on, or --remove (not both)")
     if args.remove and (args.per_type or args.method != "platt"):
@@ -74,9 +74,16 @@ def _refuse_training_text(tagger, args) -> None:
     """A usage error when CORPUS is what the model learned from (``crfner train`` records it as
     ``maccrobat:train``, or ``FOLDER (brat, ...)``): nearly every entity is right on its own
     training text, so a map fitted there would make the scores more over-confident, not less."""
+    from pathlib import Path
+
     trained = tagger.training_corpus_ or ""
-    name, _, splits = trained.partition(":")
-    if (trained.startswith(f"{args.corpus} (") if args.input_format else name == args.corpus and args.split in splits.split("+")):
+    if args.input_format:  # "PATH (FORMAT, SPLITTER splitter)", the path as it was typed then
+        path = trained.rpartition(" (")[0]
+        same = bool(path) and (path == args.corpus or Path(path).resolve() == Path(args.corpus).resolve())
+    else:
+        name, _, splits = trained.partition(":")
+        same = name == args.corpus and args.split in splits.split("+")
+    if same:
         raise usage(f"{args.model} learned from {trained}: calibrate on documents it did not learn from "
                     "(--split devel, or notes annotated where it will run)")
 
