@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import REPO
@@ -63,3 +65,25 @@ def test_linker_example(workdir):
     assert any(e.get("concept", "").startswith(("MESH:", "OMIM:")) for e in printed)
     linked = (cwd / "ncbi-test.linked.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(linked) == 100 and sum('"concept": ' in line for line in linked) > 50
+
+
+@pytest.mark.skipif(not shutil.which("make"), reason="no make here")
+def test_make_bc5cdr_prints_the_readmes_table(workdir):
+    """``make bc5cdr`` (the Makefile's own recipe, run in a scratch folder with this virtualenv standing in for the
+    one it makes) prints the table the README shows and writes the figures it names."""
+    cwd, env = workdir
+    venv = cwd / "venv" / "bin"
+    venv.mkdir(parents=True)
+    for name in ("python", "crfner"):
+        (venv / name).symlink_to(Path(sys.executable).parent / name)
+    for name in ("setup.cfg", "pyproject.toml"):  # the stamp's prerequisites, older than the stamp
+        (cwd / name).write_text("", encoding="utf-8")
+    (venv.parent / ".installed-main").touch()
+    result = subprocess.run(["make", "-s", "-f", str(REPO / "Makefile"), "bc5cdr", f"VENV={venv.parent}",
+                             "DATA_DIR=../shared/data"], cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    shown = re.search(r"\n```\n(bc5cdr test: strict micro-F1 .*?)```", (REPO / "README.md").read_text(encoding="utf-8"),
+                      flags=re.DOTALL).group(1)
+    assert shown in result.stdout
+    figures = json.loads((cwd / "results" / "bc5cdr-tutorial-test.json").read_text(encoding="utf-8"))
+    assert f"strict micro-F1 {figures['f1']:.4f}" in shown
