@@ -456,7 +456,8 @@ def test_load_documents_gives_gold_ids_with_the_iob_types(data_dir):
     bc5cdr = load_documents("bc5cdr", "devel", data_dir)
     assert {m.type for d in bc5cdr for m in d.mentions} == {"Chemical", "Disease"}
     assert sum(1 for d in bc5cdr for m in d.mentions if concept_ids(m.identifier)) > 0.95 * sum(len(d.mentions) for d in bc5cdr)
-    with pytest.raises(CorpusNotFoundError, match="no documents with offsets"):
+    with pytest.raises(CorpusNotFoundError, match=r"maccrobat has no PubTator documents \(text, mentions by offset, concept ids\) "
+                                                   "for the split 'train' \\(splits with them: none\\)"):
         load_documents("maccrobat", "train", data_dir)
 
 

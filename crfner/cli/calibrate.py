@@ -30,6 +30,7 @@ def add_parser(verbs) -> None:
                    help="fit a map for each entity type with at least 30 entities in CORPUS, some right and some wrong "
                         "(the others share the map of all entities): types differ in how far their scores run high")
     p.add_argument("--out", help="write the calibrated model here instead of replacing MODEL")
+    p.add_argument("--force", action="store_true", help="replace an existing directory at --out")
     p.add_argument("--remove", action="store_true", help="drop MODEL's calibration: scores are the CRF's probabilities again")
     add_model_gazetteers(p)
     add_annotated(p)
@@ -42,9 +43,13 @@ def run(args) -> int:
     from ..schemes import entity_types
     from ..tagging.calibrate import calibrate_scores
 
+    from pathlib import Path
+
     check_annotated(args, split_given=args.split not in (None, "devel"))  # None: CORPUS is a file (parser._fix_split)
     if args.remove == bool(args.corpus):
         raise usage("give CORPUS to calibrate on, or --remove (not both)")
+    if args.out and Path(args.out).exists() and not args.force and not _same_path(args.out, args.model):
+        raise usage(f"{args.out} already exists (use --force to replace it, or leave out --out to calibrate MODEL itself)")
     if args.remove and (args.per_type or args.method != "platt"):
         raise usage("--remove drops the calibration: --method and --per-type fit one")
     tagger = load_model(args)
@@ -70,16 +75,28 @@ def run(args) -> int:
     return 0
 
 
+def _same_path(a, b) -> bool:
+    from pathlib import Path
+
+    return Path(a).resolve() == Path(b).resolve()
+
+
 def _refuse_training_text(tagger, args) -> None:
     """A usage error when CORPUS is what the model learned from (``crfner train`` records it as
-    ``maccrobat:train``, or ``FOLDER (brat, ...)``): nearly every entity is right on its own
+    ``maccrobat:train`` or ``FOLDER (brat, ...)``, ``crfner tune`` as ``maccrobat:train+devel`` or
+    ``FOLDER:train+devel``): nearly every entity is right on its own
     training text, so a map fitted there would make the scores more over-confident, not less."""
     from pathlib import Path
 
     trained = tagger.training_corpus_ or ""
-    if args.input_format:  # "PATH (FORMAT, SPLITTER splitter)", the path as it was typed then
+    if args.input_format and trained.endswith(" splitter)"):  # crfner train's "PATH (FORMAT, SPLITTER splitter)"
         path = trained.rpartition(" (")[0]
-        same = bool(path) and (path == args.corpus or Path(path).resolve() == Path(args.corpus).resolve())
+        same = bool(path) and _same_path(path, args.corpus)
+    elif args.input_format:  # crfner tune's "FOLDER:train+devel": its split subfolders or files named so
+        folder, _, splits = trained.rpartition(":")
+        given = Path(args.corpus).resolve()
+        same = bool(folder) and (given == Path(folder).resolve() or given.parent == Path(folder).resolve()
+                                 and given.name.split(".")[0] in splits.split("+"))
     else:
         name, _, splits = trained.partition(":")
         same = name == args.corpus and args.split in splits.split("+")

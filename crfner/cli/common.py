@@ -163,12 +163,17 @@ def corpus(name, split, data_dir) -> tuple[list, list, list | None]:
     return X, y, load_document_ids(name, split, data_dir=data_dir)
 
 
-def evaluate_on(tagger, args) -> None:
-    """Score a freshly trained model on each ``--evaluate-on`` split, print it, keep it in the model."""
+def evaluation_splits(args) -> list[tuple]:
+    """``(split, X, y, document ids)`` of each ``--evaluate-on`` split, read before training, so
+    that a split the corpus lacks stops the command at once rather than after the model is fitted."""
+    return [(split, *corpus(args.corpus, split, args.data_dir)) for split in args.evaluate_on or []]
+
+
+def evaluate_on(tagger, args, splits: list[tuple]) -> None:
+    """Score a freshly trained model on each of :func:`evaluation_splits`, print it, keep it in the model."""
     from .. import evaluate
 
-    for split in args.evaluate_on or []:
-        X, y, documents = corpus(args.corpus, split, args.data_dir)
+    for split, X, y, documents in splits:
         scores = evaluate(y, tagger.predict(X, documents=documents))
         tagger.metrics_[split] = scores.to_dict()
         print(f"\n{args.corpus} {split}: strict micro-F1 {scores.f1:.4f}\n{scores}")

@@ -13,7 +13,12 @@ VERBS = (corpora, train, tune, evaluate, calibrate, tag, linker, benchmark, conv
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with a one-line error and exit status 2."""
+    """argparse with a one-line error and exit status 2, and no abbreviated options: a prefix
+    would silently pick another option (``--split notes`` taken as ``--splitter notes``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
@@ -48,11 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _fix_split(args) -> None:
-    """A corpus given as a file has no splits."""
+    """A corpus given as a file has no splits; a registered name is the corpus, whatever file of
+    that name the current folder holds (the readers look the name up first)."""
     from pathlib import Path
 
     corpus = getattr(args, "corpus", None)
-    if corpus is not None and Path(corpus).is_file() and hasattr(args, "split"):
+    if corpus is None or not hasattr(args, "split") or not Path(corpus).is_file():
+        return
+    from ..corpora.registry import REGISTRY
+
+    if corpus not in REGISTRY:
         args.split = None
 
 

@@ -193,6 +193,10 @@ def _tag_tokens(args) -> int:
 
     from ..schemes import tags_to_spans
 
+    from pathlib import Path
+
+    if args.input != "-" and args.output not in (None, "-") and Path(args.output).resolve() == Path(args.input).resolve():
+        raise usage(f"-o {args.output} is the input; write the output to another file")
     tagger = load_model(args)
     X, gold, documents = _read_tokens(args)
     pred = tagger.predict(X, documents=documents)

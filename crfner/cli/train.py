@@ -6,7 +6,8 @@ import argparse
 import sys
 
 from .annotated import add_annotated, check_annotated, read_annotated_corpus
-from .common import add_common, add_gazetteer, corpus, evaluate_on, gazetteer_args, progress, record_splitter, usage
+from .common import (add_common, add_gazetteer, corpus, evaluate_on, evaluation_splits, gazetteer_args, progress, record_splitter,
+                     usage)
 
 
 def add_parser(verbs) -> None:
@@ -63,13 +64,14 @@ def run(args) -> int:
         split = args.split
         X, y, documents = corpus(args.corpus, split, args.data_dir)
         name = f"{args.corpus}:{split}" if split else str(args.corpus)
+    held_out = evaluation_splits(args)
     in_documents = f" in {len(set(documents))} documents" if documents is not None else ""
     print(f"training {feature_set.name} CRF on {args.corpus}{' ' + split if split else ''}: {len(X)} sentences{in_documents}, "
           f"{sum(map(len, X))} tokens", file=sys.stderr)
     tagger.fit(X, y, documents=documents, corpus=name)
     record_splitter(tagger, args)  # crfner tag's default for this model
     print(f"trained in {tagger.training_seconds_:.1f} s ({len(tagger.classes_)} labels)", file=sys.stderr)
-    evaluate_on(tagger, args)
+    evaluate_on(tagger, args, held_out)
     tagger.save(args.out, overwrite=args.force)
     print(f"saved {args.out}", file=sys.stderr)
     return 0

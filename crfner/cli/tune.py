@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 
 from .annotated import add_annotated, check_annotated, read_annotated_corpus
-from .common import add_common, add_gazetteer, corpus, evaluate_on, gazetteer_args, progress, record_splitter, usage, write_json
+from .common import (add_common, add_gazetteer, corpus, evaluate_on, evaluation_splits, gazetteer_args, progress, record_splitter,
+                     usage, write_json)
 
 
 def add_parser(verbs) -> None:
@@ -53,6 +54,7 @@ def run(args) -> int:
     else:
         X, y, documents = corpus(args.corpus, args.train_split, args.data_dir)
         Xd, yd, documents_dev = corpus(args.corpus, args.dev_split, args.data_dir)
+    held_out = evaluation_splits(args)
     grid = {"features": args.features}
     for name in ("c1", "c2", "max_iterations"):
         values = getattr(args, name)
@@ -76,7 +78,7 @@ def run(args) -> int:
           f"{args.train_split}+{args.dev_split}")
     final = result.final
     record_splitter(final, args)  # crfner tag's default for this model
-    evaluate_on(final, args)
+    evaluate_on(final, args, held_out)
     final.save(args.out, overwrite=args.force)
     if args.json:
         write_json(args.json, {"corpus": args.corpus, "grid": grid, "best_params": result.best_params,

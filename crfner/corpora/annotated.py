@@ -44,6 +44,10 @@ def read_annotated(path: str | os.PathLike, input_format: str, types: Sequence[s
     if types is None:
         types = [t for t in N2C2_TYPES if t in found] if input_format == "n2c2" else found
         if not types:
+            splits = [s for s in ("train", "devel", "dev", "test") if (path / s).is_dir()] if path.is_dir() and not raw else []
+            if splits:  # a corpus's folder of split folders
+                raise DataFormatError(f"holds no documents, only the split folders {', '.join(splits)}: give one of them "
+                                      f"({path / splits[0]})", path)
             raise DataFormatError("holds no annotated entity to learn or score", path)
     else:
         types = check_types(types, found, str(path))

@@ -97,6 +97,10 @@ def record_pairs(
     one of ``suffixes`` (or ``txt/`` beside ``subfolder/``), or of one record's paths."""
     path = Path(path)
     if not path.is_dir():
+        given = next((s for s in suffixes if path.name.endswith(s)), None)
+        if given is not None and path.suffix != ".txt":
+            raise DataFormatError(f"this is a record's annotations ({given}); give the record's text, "
+                                  f"{path.name[: -len(given)]}.txt, which is read with them", path)
         if annotation is not None:
             return [(path, Path(annotation))]
         found = [p for p in _candidates(path, suffixes, subfolder) if p.is_file()]

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from ..errors import CorpusNotFoundError
 from .documents import Document
-from .registry import PUBTATOR_FOLDER, corpus_info, resolve_data_dir
+from .registry import PUBTATOR_FOLDER, REGISTRY, corpus_info, resolve_data_dir
 
 
 def load_documents(name: str, split: str, data_dir: str | os.PathLike | None = None) -> list[Document]:
@@ -17,9 +17,13 @@ def load_documents(name: str, split: str, data_dir: str | os.PathLike | None = N
     Disease's four PubTator types are all ``Disease``)."""
     from .pubtator import read_pubtator
 
+    if name not in REGISTRY:  # corpus_info would suggest a CoNLL file, which has no offsets or ids
+        with_ids = ", ".join(sorted(n for n, c in REGISTRY.items() if c.pubtator_files))
+        raise CorpusNotFoundError(f"unknown corpus {name!r}; the registered corpora with PubTator documents are {with_ids}")
     corpus = corpus_info(name)
     if split not in corpus.pubtator_files:
-        raise CorpusNotFoundError(f"{name} has no documents with offsets for the split {split!r} (splits with them: {', '.join(corpus.pubtator_files) or 'none'})")
+        raise CorpusNotFoundError(f"{name} has no PubTator documents (text, mentions by offset, concept ids) for the split "
+                                  f"{split!r} (splits with them: {', '.join(corpus.pubtator_files) or 'none'})")
     path = resolve_data_dir(data_dir) / PUBTATOR_FOLDER / corpus.pubtator_files[split]
     if not path.is_file():
         raise CorpusNotFoundError(f"{name} {split}: no {path}")

@@ -143,6 +143,16 @@ def _checked(model, output_format: str, backend: str, scheduler: str | None, spl
     return model, saved_model_splitter(model, splitter)
 
 
+def _check_not_input(input_path: Path, output: Path) -> None:
+    """Refuse an output that is the input file, or a note of the input folder: writing it would
+    replace what is being read."""
+    target = output.resolve()
+    if target == input_path.resolve():
+        raise CrfnerError(f"{output}: is the input; write the output to another file")
+    if input_path.is_dir() and target.parent == input_path.resolve() and target.suffix.lower() == ".txt":
+        raise CrfnerError(f"{output}: would be one of the notes of {input_path}; write the output outside it or under another extension")
+
+
 def _checked_linker(linker) -> Path | None:
     """The linker directory, resolved and loaded here once, so that a bad one is an error
     before any document is read (and a run in this process loads it only this once)."""
@@ -220,6 +230,7 @@ def tag_files(
                                min_score)
     linker = _checked_linker(linker)
     input_path, output = Path(input_path), Path(output)
+    _check_not_input(input_path, output)
     if output.is_dir() and output_format != "brat":
         raise CrfnerError(f"{output}: is a folder; the output of {output_format} records is a file (only BRAT output is a folder)")
     input_format = input_format or detect_format(input_path)
