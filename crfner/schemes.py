@@ -126,6 +126,8 @@ def detect_scheme(sentences: Iterable[Sequence[str]]) -> str:
 
 
 def _check_scheme(scheme: str) -> str:
+    if not isinstance(scheme, str):
+        raise ValueError(f"the tagging scheme must be one of {', '.join(SCHEMES)}, not {scheme!r}")
     lowered = scheme.lower()
     if lowered not in SCHEMES:
         raise ValueError(f"unknown tagging scheme {scheme!r}; choose one of {', '.join(SCHEMES)}")

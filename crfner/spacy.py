@@ -66,6 +66,7 @@ from .corpora.documents import Document
 from .crf.tagger import CRFTagger
 from .assertion import entity_sections, negations
 from .tagging.annotate import check_min_score, check_splitter, model_splitter, tag_documents, tag_text
+from .tagging.entity_fields import check_negation_types
 
 __all__ = ["ALIGNMENT_MODES", "CONCEPT_EXTENSION", "CONCEPT_SCORE_EXTENSION", "EXISTING_POLICIES", "NEGATED_EXTENSION",
            "NEGATION_CUE_EXTENSION", "SCORE_EXTENSION", "SECTION_EXTENSION", "CrfnerComponent", "check_options", "make_crfner"]
@@ -127,6 +128,8 @@ class CrfnerComponent:
         min_score: float | None = None,
     ):
         check_options(alignment_mode, existing, batch_size, splitter, negation, sections, min_score)
+        if getattr(tagger, "classes_", None) is not None:
+            check_negation_types(negation, tagger.classes_, "the model")
         self.tagger = tagger
         self.linker = linker
         self.negation = negation if isinstance(negation, bool) else frozenset(negation)

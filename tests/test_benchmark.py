@@ -167,10 +167,10 @@ def test_second_run_comes_from_the_cache(first_run, data_dir, monkeypatch):
     assert again["comparisons"][0]["p_value"] == results["comparisons"][0]["p_value"]
 
 
-def test_a_changed_system_alone_is_recomputed(first_run, data_dir, monkeypatch):
+def _counted_runs(monkeypatch) -> list[str]:
+    """The names of the systems the runner trains from now on (each run still made), in order."""
     from crfner.benchmark import runner
 
-    out, _ = first_run
     calls = []
     real = runner.run_isolated
 
@@ -179,6 +179,12 @@ def test_a_changed_system_alone_is_recomputed(first_run, data_dir, monkeypatch):
         return real(system, *args)
 
     monkeypatch.setattr(runner, "run_isolated", counting)
+    return calls
+
+
+def test_a_changed_system_alone_is_recomputed(first_run, data_dir, monkeypatch):
+    out, _ = first_run
+    calls = _counted_runs(monkeypatch)
     config = _config()
     config["systems"][1]["params"]["max_iterations"] = 10
     changed = run_benchmark(config, out, data_dir=data_dir, progress=False)
@@ -214,7 +220,6 @@ def test_cli_no_cache_recomputes_every_run(first_run, data_dir, monkeypatch, tmp
     """``crfner benchmark`` reuses the cached runs of the same config; with ``--no-cache`` it trains them all again."""
     import shutil
 
-    from crfner.benchmark import runner
     from crfner.cli import main
 
     config = tmp_path / "test.toml"
@@ -222,14 +227,7 @@ def test_cli_no_cache_recomputes_every_run(first_run, data_dir, monkeypatch, tmp
     assert {k: v for k, v in load_config(config).items() if k != "path"} == validate_config(_config())
     out = tmp_path / "bench"
     shutil.copytree(first_run[0], out)  # its cache, without touching the module's run
-    calls = []
-    real = runner.run_isolated
-
-    def counting(system, *args):
-        calls.append(system["name"])
-        return real(system, *args)
-
-    monkeypatch.setattr(runner, "run_isolated", counting)
+    calls = _counted_runs(monkeypatch)
     command = ["benchmark", "--config", str(config), "--out", str(out), "--data-dir", str(data_dir), "-q"]
     assert main(command) == 0
     assert calls == [] and capsys.readouterr().out.count("(cached)") == 2

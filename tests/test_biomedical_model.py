@@ -98,15 +98,19 @@ def test_missing_gazetteer_folder_names_where_it_looked(small_train, tmp_path):
         CRFTagger(features="biomedical", data_dir=tmp_path).fit(X[:5], y[:5])
 
 
-def test_tune_verb_searches_on_devel_and_refits(tmp_path, small_train, small_devel, capsys):
+def _split_folder(folder, small_train, small_devel):
+    """A folder of CoNLL splits cut from the BC5CDR slices: train 250 sentences, devel and test 100 each."""
     from crfner.corpora.conll import write_conll
 
-    X, y = small_train
-    Xd, yd = small_devel
-    folder = tmp_path / "corpus"
+    (X, y), (Xd, yd) = small_train, small_devel
     write_conll(folder / "train.tsv", X[:250], y[:250])
     write_conll(folder / "devel.tsv", Xd[:100], yd[:100])
     write_conll(folder / "test.tsv", Xd[100:200], yd[100:200])
+    return folder
+
+
+def test_tune_verb_searches_on_devel_and_refits(tmp_path, small_train, small_devel, capsys):
+    folder = _split_folder(tmp_path / "corpus", small_train, small_devel)
     out = tmp_path / "tuned"
     code = main(["tune", str(folder), "--features", "tutorial", "--c1", "0", "2", "--max-iterations", "15",
                  "--n-jobs", "2", "--out", str(out), "--evaluate-on", "test", "--json", str(tmp_path / "t.json"), "-q"])
@@ -121,13 +125,7 @@ def test_tune_verb_searches_on_devel_and_refits(tmp_path, small_train, small_dev
 
 def test_tune_searches_several_feature_sets(tmp_path, small_train, small_devel, capsys):
     """With several ``--features`` each set is a candidate of the grid; the final model is the best one's."""
-    from crfner.corpora.conll import write_conll
-
-    X, y = small_train
-    Xd, yd = small_devel
-    folder = tmp_path / "corpus"
-    write_conll(folder / "train.tsv", X[:250], y[:250])
-    write_conll(folder / "devel.tsv", Xd[:100], yd[:100])
+    folder = _split_folder(tmp_path / "corpus", small_train, small_devel)
     weak = tmp_path / "weak.toml"  # the bias alone: it can only tag every token alike
     weak.write_text('name = "weak"\nversion = 1\n[token]\nbias = true\n', encoding="utf-8")
     out = tmp_path / "tuned"

@@ -246,9 +246,10 @@ def test_negation_says_which_entities_the_text_negates_and_by_which_cue(tagger):
     assert [r.get("negation_cue") for r in record] == [n.cue for n in expected]
     assert "negated by" in render_html(explanation)
     # limited to types, and off by default (no negation fields at all)
-    only = crfner.explain(tagger, text, negation=["Chemical"])
-    assert [e.negation.negated for e in only.entities] == [n.negated and e.type == "Chemical"
-                                                           for n, e in zip(expected, explanation.entities)]
+    # the model's one type: every entity negated as before; a type it lacks is an error, not a silent no-op
+    assert crfner.explain(tagger, text, negation=["Disease"]).to_dict() == explanation.to_dict()
+    with pytest.raises(ValueError, match=r"negation types: Chemical is not among the tagger's types \(Disease\)"):
+        crfner.explain(tagger, text, negation=["Chemical"])
     assert all(e.negation is None for e in crfner.explain(tagger, text).entities)
     assert "negated" not in json.dumps(crfner.explain(tagger, text).to_dict()["entities"][0])
     assert tagger.explain(text, negation=True).to_dict() == explanation.to_dict()

@@ -181,7 +181,7 @@ def test_mismatched_inputs():
         paired_test([["O", "O"]], [["O", "O"]], [["O"]])
     with pytest.raises(DataFormatError, match="1 gold sentences but 2 system A ones"):
         paired_test([["O"]], [["O"], ["O"]], [["O"]])
-    with pytest.raises(ValueError, match="n_resamples must be at least 1"):
+    with pytest.raises(ValueError, match="n_resamples must be a whole number, at least 1"):
         paired_test([["O"]], [["O"]], [["O"]], n_resamples=0)
     with pytest.raises(DataFormatError, match="2 sentences but 1 group ids"):
         unit_counts([["O"], ["O"]], [["O"], ["O"]], groups=["a"])

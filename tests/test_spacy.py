@@ -270,9 +270,10 @@ def test_negation_sets_each_entitys_negated_and_cue(model_dir, tagger):
         negation = expected[(span.start_char, span.end_char)]
         assert (span._.crfner_negated, span._.crfner_negation_cue) == (negation.negated, negation.cue)
     assert all(span._.crfner_negated is None for span in pipeline(model_dir)(text).ents)
-    only = pipeline(model_dir, negation=["Chemical"])(text)  # the types to negate
-    assert [(s.start_char, s._.crfner_negated) for s in only.ents] == [
-        (s.start_char, s._.crfner_negated and s.label_ == "Chemical") for s in doc.ents]
+    only = pipeline(model_dir, negation=["Disease"])(text)  # the types to negate: the model's one
+    assert [(s.start_char, s._.crfner_negated) for s in only.ents] == [(s.start_char, s._.crfner_negated) for s in doc.ents]
+    with pytest.raises(ValueError, match=r"negation types: Chemical is not among the model's types \(Disease\)"):
+        pipeline(model_dir, negation=["Chemical"])
     from thinc.api import ConfigValidationError
 
     for bad in ("Chemical", [], [3]):  # spaCy's config check, or the component's

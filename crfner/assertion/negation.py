@@ -106,7 +106,7 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
     if isinstance(types, str) or types is not None and not all(isinstance(t, str) for t in types):
         raise ValueError(f"types must be a collection of type names, not {types!r}")
     types = None if types is None else frozenset(types)
-    rules = RULES if rules is None else rules
+    rules = RULES if rules is None else _checked_rules(rules)
     index = _index_of(rules)
     sentences = [s for s in split_text(text, passages or None, splitter) if s]
     starts = [s[0].start for s in sentences]
@@ -122,6 +122,23 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
             read[k] = (words, _cues(words, index))
         out.append(_negation(text, sentences[k], *read[k], entity, (window, post_window, item), rules["terminators"]))
     return out
+
+
+def _checked_rules(rules) -> Mapping:
+    """``rules`` as :data:`RULES` shapes them, else a ValueError saying what differs: a phrase
+    given as a string or a list would otherwise never match, or fail deep inside."""
+    missing = [key for key in RULES if not isinstance(rules, Mapping) or key not in rules]
+    if missing:
+        raise ValueError(f"rules needs the keys {', '.join(RULES)} (missing: {', '.join(missing)}); start from "
+                         "crfner.assertion.RULES, e.g. {**RULES, 'before': RULES['before'] | {('reports',)}}")
+    for key in ("before", "after", "pseudo"):
+        bad = next((p for p in rules[key] if not (isinstance(p, tuple) and p and all(isinstance(w, str) for w in p))), None)
+        if bad is not None or isinstance(rules[key], (str, bytes)):
+            raise ValueError(f"rules[{key!r}] must hold phrases as tuples of lower-case words, such as ('negative', 'for'), "
+                             f"not {bad if bad is not None else rules[key]!r}")
+    if isinstance(rules["terminators"], (str, bytes)) or not all(isinstance(w, str) for w in rules["terminators"]):
+        raise ValueError(f"rules['terminators'] must be a set of words, not {rules['terminators']!r}")
+    return rules
 
 
 def _negation(text: str, sentence, words: list[str], cues: list, entity, reaches: tuple[int, int, int],

@@ -23,7 +23,7 @@ from .decoding import CRFWeights, marginals, paths_and_entity_scores, paths_and_
 from .entity_scores import EntityLabels
 from .modelfile import load_consistently, read_model_dir, write_model_dir
 from .training import (
-    FALLBACK_TRAINING, REGULARISED, check_tags, check_tokens, check_training_params, data_hash, train_crfsuite,
+    FALLBACK_TRAINING, check_tags, check_tokens, check_training_params, data_hash, regularised, train_crfsuite,
 )
 
 _BATCH = 1024  # sentences scored and decoded together
@@ -105,9 +105,7 @@ class CRFTagger(BaseEstimator):
             value = getattr(self, key)
             if value is not None:
                 params[key] = value
-        params = check_training_params(params)
-        allowed = REGULARISED.get(params["algorithm"], set())
-        return {k: v for k, v in params.items() if k not in ("c1", "c2") or k in allowed}
+        return regularised(check_training_params(params), [k for k in ("c1", "c2") if getattr(self, k) is not None])
 
     def fit(self, X, y, *, documents=None, corpus: str | None = None):
         """Featurize ``X`` (token lists) and train the CRF on ``y`` (tag lists).
@@ -181,7 +179,8 @@ class CRFTagger(BaseEstimator):
         )
 
     def predict(self, X, *, documents=None) -> list[list[str]]:
-        """IOB2 tags for each token list in ``X``.
+        """Tags for each token list in ``X``, in the scheme of the tags it was fitted on (IOB2
+        for corpora crfner reads, which convert IOB1 and IOBES; a model fitted on IOBES tags predicts IOBES).
 
         ``documents`` gives each sentence's document id, so that features needing the whole
         document (an abbreviation defined in another sentence) see it; without it each

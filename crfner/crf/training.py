@@ -51,6 +51,18 @@ def check_training_params(params: dict) -> dict:
     return checked
 
 
+def regularised(params: dict, explicit: list[str]) -> dict:
+    """``params`` without the c1 and c2 its algorithm does not take (a feature set's own are
+    dropped quietly); one of those in ``explicit``, passed as an argument, is a ParameterError
+    rather than silently ignored."""
+    allowed = REGULARISED.get(params["algorithm"], set())
+    given = [k for k in explicit if k not in allowed]
+    if given:
+        raise ParameterError(f"{' and '.join(given)} {'does' if len(given) == 1 else 'do'} not apply to algorithm "
+                             f"{params['algorithm']!r} (it takes {', '.join(sorted(allowed)) or 'neither c1 nor c2'})")
+    return {k: v for k, v in params.items() if k not in ("c1", "c2") or k in allowed}
+
+
 def progress_trainer(show: bool, total: int):
     """A pycrfsuite trainer class that reports iterations on a progress bar instead of stdout."""
     import pycrfsuite

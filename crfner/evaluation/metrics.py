@@ -79,6 +79,24 @@ def entity_sets(sentences: Sequence[Sequence[str]]) -> set[tuple[int, str, int, 
     return found
 
 
+def check_tag_lists(y: Sequence[Sequence[str]], name: str) -> None:
+    """Raise :class:`DataFormatError` unless ``y`` is a list of tag lists whose tags fit a scheme
+    (``O`` or ``B-``/``I-``/``E-``/``S-`` and a type): a flat list of tags would otherwise be read
+    as sentences of one-character tags, and an unknown tag as outside any entity."""
+    from ..schemes import is_valid_tag
+
+    if isinstance(y, (str, bytes)) or not hasattr(y, "__len__"):
+        raise DataFormatError(f"{name} must be a list of tag lists, not {type(y).__name__}")
+    for index, tags in enumerate(y):
+        if isinstance(tags, (str, bytes)) or not hasattr(tags, "__iter__"):
+            raise DataFormatError(f"{name}[{index}] must be a list of tags, not {type(tags).__name__} "
+                                  f"(give one list per sentence: [['B-Disease', 'O']], not ['B-Disease', 'O'])")
+    bad = next((t for tags in y for t in set(tags) if not isinstance(t, str) or not is_valid_tag(t)), None)
+    if bad is not None:
+        index = next(i for i, tags in enumerate(y) if bad in tags)
+        raise DataFormatError(f"{name}[{index}]: tag {bad!r} fits no tagging scheme (O, or B-/I-/E-/S- and a type)")
+
+
 def check_aligned(y_true: Sequence[Sequence], y_pred: Sequence[Sequence], what: str = "predicted") -> None:
     """Raise :class:`DataFormatError` unless both corpora have the same sentences and lengths."""
     if len(y_true) != len(y_pred):
@@ -90,6 +108,8 @@ def check_aligned(y_true: Sequence[Sequence], y_pred: Sequence[Sequence], what: 
 
 def evaluate(y_true: Sequence[Sequence[str]], y_pred: Sequence[Sequence[str]]) -> Scores:
     """Strict entity-level scores of ``y_pred`` against ``y_true`` (lists of tag lists)."""
+    check_tag_lists(y_true, "y_true")
+    check_tag_lists(y_pred, "y_pred")
     check_aligned(y_true, y_pred)
     gold_entities = entity_sets(y_true)
     pred_entities = entity_sets(y_pred)

@@ -5,6 +5,7 @@ Both resample whole units (sentences, or groups of them such as documents) and r
 
 from __future__ import annotations
 
+import numbers
 from typing import Hashable, Sequence
 
 import numpy as np
@@ -65,6 +66,11 @@ def _types_of(counts: dict[str, np.ndarray]) -> list[str]:
     return [key.split(":", 1)[1] for key in counts if key.startswith("gold:")]
 
 
+def _check_resamples(n_resamples) -> None:
+    if isinstance(n_resamples, bool) or not isinstance(n_resamples, numbers.Integral) or n_resamples < 1:
+        raise ValueError(f"n_resamples must be a whole number, at least 1, not {n_resamples!r}")
+
+
 def _safe_div(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     """numerator / denominator, 0.0 where the denominator is 0 (as in metrics.py), without warnings."""
     numerator = np.asarray(numerator, dtype=np.float64)
@@ -97,8 +103,9 @@ def bootstrap_ci(
     [lo, hi], "recall", "f1", "macro_f1", "per_type": {TYPE: {"precision", "recall", "f1"}}}``.
     ``macro_f1`` averages over every type in either corpus, as :func:`crfner.evaluate` does.
     """
-    if n_resamples < 1:
-        raise ValueError(f"n_resamples must be at least 1, not {n_resamples}")
+    _check_resamples(n_resamples)
+    if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1:
+        raise ValueError(f"level must be a number between 0 and 1 (0.95 for a 95% interval), not {level!r}")
     counts = unit_counts(y_true, y_pred, groups)
     types = _types_of(counts)
     names = list(_COUNTS) + [f"{name}:{etype}" for etype in types for name in _COUNTS]
@@ -184,8 +191,7 @@ def paired_test(
     measures |F1(A') - F1(B')|; the p-value is the share of rounds at least as far apart as the
     observed systems, (hits + 1) / (n_resamples + 1) (Noreen 1989; Yeh 2000 for NER F-scores).
     """
-    if n_resamples < 1:
-        raise ValueError(f"n_resamples must be at least 1, not {n_resamples}")
+    _check_resamples(n_resamples)
     check_aligned(y_true, pred_a, what="system A")
     check_aligned(y_true, pred_b, what="system B")
     unit, n_units = _units(len(y_true), groups)

@@ -11,6 +11,7 @@ from ..assertion import Negation, entity_sections, negation_record, negations, s
 from ..errors import DataFormatError, NotFittedError
 from ..schemes import tags_to_spans
 from ..tagging.annotate import check_splitter, model_splitter, tagged_split
+from ..tagging.entity_fields import check_negation_types
 from ..text.statements import full_stopped
 from ..text import encodable
 from .contributions import TokenExplanation, token_margin
@@ -118,6 +119,8 @@ def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, docum
         raise ValueError(f"top must be a positive whole number, not {top!r}")
     if not isinstance(sections, bool):
         raise ValueError(f"sections must be True or False, not {sections!r}")
+    if getattr(tagger, "classes_", None) is not None:  # an unfitted tagger says so below
+        check_negation_types(negation, tagger.classes_, "the tagger")
     raw = isinstance(text, str)
     if isinstance(text, str):
         if documents is not None:

@@ -64,7 +64,11 @@ def inspect_model(tagger, top: int = 20) -> ModelInspection:
     """
     if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         raise ValueError(f"top must be a positive whole number, not {top!r}")
-    weights = tagger.weights_
+    weights = getattr(tagger, "weights_", None)
+    if weights is None:
+        from ..errors import NotFittedError
+
+        raise NotFittedError("this tagger has no CRF weights_ to inspect (fit or load a CRFTagger)")
     state, transition = np.asarray(weights.state, dtype=float), np.asarray(weights.transition, dtype=float)
     names = [""] * state.shape[0]
     for name, row in weights.attributes.items():

@@ -19,6 +19,7 @@ from ..crf.modelfile import read_listed_files, read_metadata_file, write_model_f
 from ..errors import ModelFileError, ParameterError
 from .aliases import check_type_aliases
 from .normalize import KEYS_VERSION
+from .params import check_linker_params
 from .tables import unpack
 from .tfidf import NgramIndex
 
@@ -53,7 +54,11 @@ def save_linker(linker, path: str | os.PathLike, overwrite: bool = False) -> Pat
     for number, (etype, index) in enumerate(sorted(linker.indexes_.items())):
         files.update(_index_files(number, index))
         indexes[etype] = number
-    metadata = {"crfner_version": __version__, "parameters": linker.get_params(), "types": linker.types_, "indexes": indexes,
+    check_linker_params(linker)  # set_params may have changed them since fit
+    params = linker.get_params()
+    params["threshold"] = None if params["threshold"] is None else float(params["threshold"])  # numpy's too
+    params["ngram_range"] = [int(n) for n in params["ngram_range"]]
+    metadata = {"crfner_version": __version__, "parameters": params, "types": linker.types_, "indexes": indexes,
                 "keys_version": KEYS_VERSION}
     return write_model_files(path, FORMAT, FORMAT_VERSION, metadata, files, overwrite)
 

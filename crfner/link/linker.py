@@ -38,9 +38,10 @@ from .aliases import alias_chain, check_type_aliases
 from .composite import readings
 from .hierarchy import broader_concept
 from .normalize import bag_form, fold, lenient_form, normal_form
+from .params import check_fitted, check_linker_params
 from .tables import concept_number, pack_table, unpack
 from .tfidf import NgramIndex
-from .vocabulary import Term, mention_terms
+from .vocabulary import Term, as_term, mention_terms
 
 #: How sure each stage is, before the share of the evidence the chosen id holds.
 STAGE_SCORES = {
@@ -185,13 +186,14 @@ class Linker:
         a short form is linked, under each type, to the concept its most frequent sense that
         the type's names know stands for; ``parents`` (id -> its parents' ids,
         :mod:`crfner.link.hierarchy`) is the hierarchy the ``broader`` rule climbs."""
+        check_linker_params(self)
         evidence: dict[tuple[str, str, str], dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
         names: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
         for etype, term in mention_terms(documents or [], dict(type_map or {})):
             self._add(evidence, names, etype, "training", term, 1.0)
         for etype, terms in (vocabularies or {}).items():
             for term in terms:
-                term = term if isinstance(term, Term) else Term(*term)
+                term = as_term(term, etype)
                 self._add(evidence, names, etype, "vocabulary", term, 2.0 if term.preferred else 1.0)
         # a vocabulary name the annotators used is resolved as they used it
         for (etype, source, key_name), table in evidence.items():
@@ -295,6 +297,7 @@ class Linker:
 
     def link_batch(self, documents: Sequence[tuple[str, Sequence[tuple[int, int, str]]]]) -> list[list[Link]]:
         """:meth:`link_spans` for many ``(text, spans)`` documents, with one TF-IDF search per type for all of them."""
+        check_fitted(self, "linking")
         answers: list[dict[tuple[str, tuple[str, ...]], Link | None]] = []
         pending: dict[str, dict[str, list[tuple[dict, tuple[str, tuple[str, ...]]]]]] = defaultdict(lambda: defaultdict(list))
         chains = {source: alias_chain(target) for source, target in (self.type_aliases or {}).items()}
@@ -373,10 +376,7 @@ class Linker:
         """Write the fitted linker to the directory ``path`` (no pickle; see :mod:`crfner.link.files`)."""
         from .files import save_linker
 
-        if not hasattr(self, "tables_"):
-            from ..errors import NotFittedError
-
-            raise NotFittedError("this Linker is not fitted yet; call fit() before save()")
+        check_fitted(self, "save()")
         return save_linker(self, path, overwrite)
 
     @classmethod

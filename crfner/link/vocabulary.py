@@ -41,6 +41,18 @@ class Term(NamedTuple):
     preferred: bool = False
 
 
+def as_term(term, etype: str) -> Term:
+    """``term`` (a :class:`Term`, or a ``(name, id)`` or ``(name, id, preferred)`` sequence) as a
+    Term, else a ValueError naming the type it was given under."""
+    if not isinstance(term, Term):
+        if isinstance(term, (str, bytes)) or not isinstance(term, (tuple, list)) or len(term) not in (2, 3):
+            raise ValueError(f"vocabularies[{etype!r}]: each term is a Term or a (name, id) pair, not {term!r}")
+        term = Term(*term)
+    if not (isinstance(term.name, str) and isinstance(term.identifier, str) and term.identifier):
+        raise ValueError(f"vocabularies[{etype!r}]: a term's name and id are strings, the id not empty: {tuple(term)!r}")
+    return term
+
+
 def medic_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
     """MEDIC's data lines (``CTD_diseases.tsv[.gz]``), numbered and split at tabs; comments and blank lines left out."""
     for number, line in numbered_lines(path):

@@ -18,6 +18,7 @@ similarity search runs once per type for the batch.
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
@@ -65,6 +66,14 @@ def _tagged(tagger, token_lists: list[list[str]], documents: Sequence | None, st
         return _tag_and_score(tagger, token_lists, documents)
     tagged = _tag_and_score(tagger, full_stopped(token_lists), documents)
     return [(tags[: len(tokens)], probabilities[: len(tokens)]) for (tags, probabilities), tokens in zip(tagged, token_lists)]
+
+
+def check_linker(linker) -> None:
+    """Raise TypeError for a linker given as a path (not loaded here: each call would read it
+    again); a linker object is anything with ``link_spans`` and ``link_documents``."""
+    if isinstance(linker, (str, bytes, os.PathLike)):
+        raise TypeError(f"linker must be a fitted crfner.link.Linker (Linker.load(path) reads a saved one), "
+                        f"not {type(linker).__name__}")
 
 
 def _linked(linker, text: str, entities: list) -> list:
@@ -205,6 +214,7 @@ def tag_text(tagger, text: str, passages: Sequence[tuple[int, int]] | None = Non
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     splitter = model_splitter(tagger, splitter)
     check_min_score(min_score)
+    check_linker(linker)
     columns, skip = _split_columns(text, passages, splitter)
     with paused_gc():
         entities = _tag_columns(tagger, text, columns, skip, stopped=splitter == "notes")
@@ -231,8 +241,14 @@ def iter_tag_documents(tagger, documents: Iterable[Document], batch_size: int = 
     """Like :func:`tag_documents`, but streams: documents are read and tagged ``batch_size`` at a time."""
     splitter = model_splitter(tagger, splitter)  # before any document is read
     check_min_score(min_score)
+    check_linker(linker)
+    if isinstance(documents, (Document, str)):
+        raise TypeError(f"documents must be an iterable of crfner Documents, not one {type(documents).__name__} "
+                        "(pass [document]; tag_text tags a string)")
     batch: list[Document] = []
-    for document in documents:
+    for number, document in enumerate(documents):
+        if not isinstance(document, Document):
+            raise TypeError(f"documents[{number}] must be a crfner Document (id, text, mentions), not {type(document).__name__}")
         batch.append(document)
         if len(batch) >= batch_size:
             yield from _tag_batch(tagger, batch, splitter, linker, min_score)

@@ -23,10 +23,11 @@ from typing import Collection, Iterable, Iterator
 
 from ..atomic import atomic_open
 from ..corpora.documents import Document
+from ..crf.modelfile import saved_metadata
 from ..errors import CrfnerError
 from ..schemes import entity_types
 from . import resume as resumption
-from .entity_fields import entity_extras, extra_columns, negation_setting
+from .entity_fields import check_negation_types, entity_extras, extra_columns, negation_setting
 from .inputs import check_encoding, detect_format, read_documents
 
 # csv: a table of the entities, one a row; spreadsheet: the same, no cell read as a formula;
@@ -140,6 +141,9 @@ def _checked(model, output_format: str, backend: str, scheduler: str | None, spl
         check_min_score(min_score)
     except ValueError as error:
         raise CrfnerError(str(error)) from None
+    labels = saved_metadata(model).get("labels") if isinstance(negation, tuple) else None
+    if isinstance(labels, list):  # else loading the model says what is wrong with it
+        check_negation_types(negation, labels, str(model))
     return model, saved_model_splitter(model, splitter)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..corpora.documents import Document
 from ..errors import CrfnerError
 
-__all__ = ["entity_extras", "extra_columns", "negation_setting"]
+__all__ = ["check_negation_types", "entity_extras", "extra_columns", "negation_setting"]
 
 
 def negation_setting(negation) -> bool | tuple[str, ...]:
@@ -21,6 +21,21 @@ def negation_setting(negation) -> bool | tuple[str, ...]:
     if not types or not all(isinstance(t, str) and t and t == t.strip() and "," not in t for t in types):
         raise CrfnerError(f"negation's types must be one or more type names, not {negation!r}")
     return types
+
+
+def check_negation_types(negation, labels, model: str = "the model") -> None:
+    """Raise :class:`ParameterError` (a ValueError) when ``negation`` is a collection of type names
+    one of which the model's ``labels`` (its tags) have no entity of: such a name would negate nothing."""
+    if isinstance(negation, bool) or negation is None or isinstance(negation, str):
+        return
+    from ..errors import ParameterError
+    from ..schemes import entity_types
+
+    known = entity_types(labels)
+    unknown = [t for t in negation if t not in known]
+    if unknown:
+        raise ParameterError(f"negation types: {', '.join(map(str, unknown))} {'is' if len(unknown) == 1 else 'are'} not "
+                          f"among {model}'s types ({', '.join(known)})")
 
 
 def entity_extras(document: Document, splitter: str, negation: bool | tuple[str, ...], sections: bool) -> list[dict]:

@@ -1,0 +1,36 @@
+"""The Linker's settings, checked when it is fitted, and its fitted state, checked when it is
+used: else a bad setting surfaces as a saved linker its own ``load`` refuses, a score of 1.0
+for any string, or an AttributeError."""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+from ..errors import NotFittedError, ParameterError
+
+FLAGS = ("abbreviations", "composites", "heads", "broader")
+
+
+def check_linker_params(linker) -> None:
+    """Raise :class:`ParameterError` unless ``threshold`` is None or a number from 0 to 1,
+    ``ngram_range`` two whole numbers ``1 <= low <= high <= 10`` (what a saved linker may
+    hold), and the stage switches are True or False."""
+    threshold = linker.threshold
+    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, Real)
+                                  or not math.isfinite(threshold) or not 0 <= threshold <= 1):
+        raise ParameterError(f"threshold must be None or a number from 0 to 1, not {threshold!r}")
+    ngram_range = linker.ngram_range
+    if (not isinstance(ngram_range, (tuple, list)) or len(ngram_range) != 2
+            or not all(isinstance(n, Integral) and not isinstance(n, bool) for n in ngram_range)
+            or not 1 <= ngram_range[0] <= ngram_range[1] <= 10):
+        raise ParameterError(f"ngram_range must be (low, high), whole numbers with 1 <= low <= high <= 10, not {ngram_range!r}")
+    for name in FLAGS:
+        if not isinstance(getattr(linker, name), bool):
+            raise ParameterError(f"{name} must be True or False, not {getattr(linker, name)!r}")
+
+
+def check_fitted(linker, use: str) -> None:
+    """Raise :class:`NotFittedError` unless ``linker`` has been fitted or loaded."""
+    if not hasattr(linker, "tables_"):
+        raise NotFittedError(f"this Linker is not fitted yet; call fit() or Linker.load() before {use}")

@@ -1,0 +1,119 @@
+"""What the Python API does with arguments a user can plausibly get wrong: each is crfner's own
+error (or a ValueError or TypeError) that says what to give, raised before any work, never a
+wrong answer or an error from deep inside another library."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import crfner
+from crfner.assertion import RULES, negations
+from crfner.corpora.documents import Document, Mention
+from crfner.errors import DataFormatError, NotFittedError, ParameterError
+from crfner.link import Linker
+
+VOCABULARY = {"Disease": [("heart attack", "D1"), ("breast cancer", "D2")]}
+
+
+@pytest.mark.parametrize(("y_true", "message"), [
+    (["B-X", "I-X", "O"], r"y_true\[0\] must be a list of tags, not str"),  # a flat list: sentences of characters
+    ("BIO", "y_true must be a list of tag lists, not str"),
+    ([[1]], r"y_true\[0\]: tag 1 fits no tagging scheme"),
+    ([["X"]], r"y_true\[0\]: tag 'X' fits no tagging scheme"),
+])
+def test_evaluate_refuses_what_is_not_sentences_of_tags(y_true, message):
+    with pytest.raises(DataFormatError, match=message):
+        crfner.evaluate(y_true, y_true)
+    assert crfner.evaluate([["B-X", "I-X", "O"]], [["B-X", "I-X", "O"]]).f1 == 1.0
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"threshold": "0.5"}, "threshold must be None or a number from 0 to 1"),
+    ({"threshold": True}, "threshold must be None or a number from 0 to 1"),
+    ({"threshold": 1.5}, "threshold must be None or a number from 0 to 1"),
+    ({"ngram_range": (0, 0)}, "ngram_range must be"),
+    ({"ngram_range": (11, 11)}, "ngram_range must be"),
+    ({"ngram_range": (4, 3)}, "ngram_range must be"),
+    ({"heads": 1}, "heads must be True or False"),
+])
+def test_linker_settings_are_checked_when_fitted(params, message):
+    with pytest.raises(ParameterError, match=message):
+        Linker(**params).fit(vocabularies=VOCABULARY)
+
+
+def test_a_linker_saves_what_it_loads_and_must_be_fitted_to_link(tmp_path, fitted):
+    linker = Linker(threshold=np.float32(0.5)).fit(vocabularies=VOCABULARY)
+    linker.save(tmp_path / "linker")
+    loaded = Linker.load(tmp_path / "linker")
+    assert loaded.threshold == pytest.approx(0.5) and loaded.link("breast cancer", "Disease").identifier == "D2"
+    linker.set_params(ngram_range=(0, 0))
+    with pytest.raises(ParameterError, match="ngram_range"):  # changed after fit: not saved as a file load refuses
+        linker.save(tmp_path / "bad")
+    with pytest.raises(NotFittedError, match="before linking"):
+        Linker().link("breast cancer", "Disease")
+    with pytest.raises(TypeError, match=r"Linker.load\(path\) reads a saved one"):
+        crfner.tag_text(fitted, "Famotidine-associated delirium.", linker=str(tmp_path / "linker"))
+    with pytest.raises(ValueError, match=r"vocabularies\['Disease'\]: each term is a Term or a \(name, id\) pair"):
+        Linker().fit(vocabularies={"Disease": ["heart attack"]})
+    with pytest.raises(ValueError, match="the id not empty"):
+        Linker().fit(vocabularies={"Disease": [("heart attack", None)]})
+
+
+def test_negation_rules_must_be_shaped_as_rules_are():
+    text = "Patient reports fever."
+    fever = [Mention(16, 21, "Sign", "fever")]
+    with pytest.raises(ValueError, match="rules needs the keys before, after, pseudo, terminators"):
+        negations(text, fever, rules={"before": {("reports",)}})
+    for phrases in ([["reports"]], {"reports"}):  # a phrase as a list or a string would never match
+        with pytest.raises(ValueError, match=r"rules\['before'\] must hold phrases as tuples"):
+            negations(text, fever, rules={**RULES, "before": phrases})
+    (found,) = negations(text, fever, rules={**RULES, "before": RULES["before"] | {("reports",)}})
+    assert found.negated and found.cue == "reports"
+
+
+def test_an_unfitted_tagger_cannot_be_inspected():
+    with pytest.raises(NotFittedError, match="weights_"):
+        crfner.inspect_model(crfner.CRFTagger())
+
+
+def test_regularisation_an_algorithm_does_not_take_is_refused():
+    with pytest.raises(ParameterError, match="c1 and c2 do not apply to algorithm 'ap'"):
+        crfner.CRFTagger(algorithm="ap", c1=5, c2=3).resolved_training_params()
+    with pytest.raises(ParameterError, match=r"c1 does not apply to algorithm 'l2sgd' \(it takes c2\)"):
+        crfner.CRFTagger(algorithm="l2sgd", c1=1).resolved_training_params()
+    assert crfner.CRFTagger(algorithm="l2sgd", c2=1).resolved_training_params()["c2"] == 1.0
+    assert "c1" not in crfner.CRFTagger(algorithm="ap").resolved_training_params()  # the set's own c1 drops quietly
+
+
+def test_significance_settings_are_checked():
+    from crfner.evaluation.significance import bootstrap_ci, paired_test
+
+    y = [["B-X", "O"]] * 5
+    with pytest.raises(ValueError, match="level must be a number between 0 and 1"):
+        bootstrap_ci(y, y, level=1.5)
+    for call in (lambda: bootstrap_ci(y, y, n_resamples=100.0), lambda: paired_test(y, y, y, n_resamples=100.0)):
+        with pytest.raises(ValueError, match="n_resamples must be a whole number"):
+            call()
+
+
+def test_tag_documents_wants_documents(fitted):
+    with pytest.raises(TypeError, match=r"documents\[0\] must be a crfner Document"):
+        crfner.tag_documents(fitted, ["Famotidine-associated delirium."])
+    with pytest.raises(TypeError, match=r"not one Document \(pass \[document\]"):
+        crfner.tag_documents(fitted, Document("1", "Famotidine-associated delirium."))
+
+
+def test_negating_a_type_the_model_lacks_is_an_error(model, tmp_path):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.txt").write_text("No fever.", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"negation types: Foo is not among .*'s types \(Chemical, Disease\)"):
+        crfner.tag_files(model, tmp_path / "notes", tmp_path / "out.jsonl", negation=["Foo"], progress=False)
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_a_scheme_that_is_no_name_is_a_value_error():
+    from crfner.schemes import convert
+
+    with pytest.raises(ValueError, match="the tagging scheme must be one of iob1, iob2, iobes, not None"):
+        convert(["B-X"], None)
