@@ -23,7 +23,7 @@ from typing import Iterable, Iterator, Sequence
 
 from ..atomic import atomic_open
 from ..errors import DataFormatError, excerpt
-from .documents import Document, Mention, mention_problem, sorted_mentions
+from .documents import Document, Mention, mention_problem, sorted_mentions, unwritable
 from .lines import read_text_file
 
 _ENTITY = re.compile(r"(T\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)")
@@ -37,7 +37,10 @@ _ATTRIBUTE = re.compile(r"([AM]\S*)\t(\S+) ([TE]\S+)(?: (\S+))?")
 # Lines of these kinds are valid BRAT that crfner does not use: relations, events,
 # attributes, modifiers, equivalences.
 _SKIPPED = ("R", "E", "A", "M", "*")
-_LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_WHITESPACE = re.compile(r"\s")
+# Where an entity's recorded text is cut into fragments: the line breaks BRAT cuts at, and tabs,
+# which would end the text field early (the reader reads it up to its first tab).
+_FRAGMENT_BREAK = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def read_brat_document(txt_path: str | os.PathLike, ann_path: str | os.PathLike | None = None) -> Document:
@@ -93,12 +96,18 @@ def read_brat_attributes(ann_path: str | os.PathLike) -> dict[str, dict[str, str
 def _parse(txt_path: Path, ann_path):
     """The text, entities (id -> type and fragments), identifiers and scores (id -> score and
     concept score, either None) of a document."""
+    if txt_path.suffix == ".ann":
+        raise DataFormatError(f"this is a document's annotations; give its text, {txt_path.stem}.txt, which is read with them",
+                              txt_path)
+    given = ann_path
     ann_path = Path(ann_path) if ann_path is not None else txt_path.with_suffix(".ann")
     text = read_text_file(txt_path)
     entities: dict[str, tuple[str, tuple[tuple[int, int], ...]]] = {}
     identifiers: dict[str, str] = {}
     scores: dict[str, tuple[float | None, float | None]] = {}
     if not ann_path.exists():
+        if given is not None:  # named by the caller: a typo must not read as "no annotations"
+            raise DataFormatError("no such annotation file", ann_path)
         return text, entities, identifiers, scores
     for number, line in enumerate(read_text_file(ann_path).split("\n"), start=1):
         line = line.rstrip("\r")
@@ -175,9 +184,9 @@ def brat_texts(folder: str | os.PathLike) -> list[Path]:
 
 
 def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The span split at line breaks, as BRAT records an entity that crosses lines."""
+    """The span split at line breaks, as BRAT records an entity that crosses lines, and at tabs."""
     out, cursor = [], start
-    for match in _LINE_BREAK.finditer(text, start, end):
+    for match in _FRAGMENT_BREAK.finditer(text, start, end):
         if match.start() > cursor:
             out.append((cursor, match.start()))
         cursor = match.end()
@@ -201,16 +210,20 @@ def format_ann(document: Document, negated: Sequence[bool] | None = None,
         problem = mention_problem(mention, document.text)
         if problem:
             raise DataFormatError(f"document {document.id}: {problem}")
+        problem = unwritable(mention.type, "an entity type") or unwritable(mention.identifier or "", "a concept id")
+        if problem:
+            raise DataFormatError(f"document {document.id}: {problem}")
         if re.search(r"\s", mention.type):
             raise DataFormatError(f"document {document.id}: entity type {excerpt(mention.type)} holds whitespace, which BRAT cannot store")
         fragments = _fragments(document.text, mention.start, mention.end)
         if not fragments:
-            raise DataFormatError(f"document {document.id}: mention {mention.start}-{mention.end} holds only line breaks")
+            raise DataFormatError(f"document {document.id}: mention {mention.start}-{mention.end} holds only line breaks and tabs")
         offsets = ";".join(f"{a} {b}" for a, b in fragments)
         pieces = " ".join(document.text[a:b] for a, b in fragments)
         yield f"T{index}\t{mention.type} {offsets}\t{pieces}\n"
         if mention.identifier:
-            yield f"N{index}\tReference T{index} {mention.identifier.replace(' ', '_')}\t{pieces}\n"
+            identifier = _WHITESPACE.sub("_", mention.identifier)  # one field: no space, tab or line break
+            yield f"N{index}\tReference T{index} {identifier}\t{pieces}\n"
         note = " ".join(f"{name}={value:.6g}" for name, value in (("score", mention.score), ("concept_score", mention.link_score))
                         if value is not None)
         section = sections[index - 1] if sections is not None else None
@@ -260,7 +273,10 @@ def write_brat(documents: Iterable[Document], folder: str | os.PathLike,
         if name in written:
             raise DataFormatError(f"document id {excerpt(name)} appears twice; its second document would overwrite the first")
         written.add(name)
-        lines = list(format_ann(document, flags, named))
+        lines = list(format_ann(document, flags, named))  # every check before either file is written
+        problem = unwritable(document.text, "its text")
+        if problem:
+            raise DataFormatError(f"document {excerpt(name)}: {problem}", folder)
         try:
             with atomic_open(folder / f"{name}.txt") as handle:
                 handle.write(document.text)

@@ -4,6 +4,7 @@ blank lines between sentences, ``-DOCSTART-`` lines between documents."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterator, Sequence
@@ -155,12 +156,30 @@ def read_sentences(path: str | os.PathLike) -> list[list[str]]:
     return sentences
 
 
+# What a column may not hold: what splits columns (tabs, ASCII spaces) or lines, and lone
+# surrogates, which UTF-8 cannot store. A token that is -DOCSTART- would read as a document break.
+_UNWRITABLE = re.compile("[\t \n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029\ud800-\udfff]")
+
+
 def format_conll(tokens_list: Sequence[Sequence[str]], *tag_columns: Sequence[Sequence[str]]) -> Iterator[str]:
-    """Lines of a CoNLL file: token and tag columns tab-separated, a blank line after each sentence."""
+    """Lines of a CoNLL file: token and tag columns tab-separated, a blank line after each sentence.
+    A value the file could not give back as written (empty, holding a tab, space, line break or
+    lone surrogate, a ``-DOCSTART-`` token) or a tag column of another length is a DataFormatError."""
+    for number, column in enumerate(tag_columns, start=1):
+        if len(column) != len(tokens_list):
+            raise DataFormatError(f"tag column {number} has {len(column)} sentences for {len(tokens_list)} token lists")
     for index, tokens in enumerate(tokens_list):
         columns = [column[index] for column in tag_columns]
+        for number, column in enumerate(columns, start=1):
+            if len(column) != len(tokens):
+                raise DataFormatError(f"sentence {index}: tag column {number} has {len(column)} tags for {len(tokens)} tokens")
         for position, token in enumerate(tokens):
-            yield "\t".join([token, *(column[position] for column in columns)]) + "\n"
+            row = [token, *(column[position] for column in columns)]
+            if any(not value or _UNWRITABLE.search(value) for value in row) or token == DOCSTART:
+                raise DataFormatError(f"sentence {index}, token {position}: {excerpt(row)} cannot be written to a CoNLL "
+                                      "file and read back (empty, or holds a tab, space, line break or lone surrogate, or "
+                                      "is -DOCSTART-)")
+            yield "\t".join(row) + "\n"
         yield "\n"
 
 

@@ -21,7 +21,7 @@ from typing import Iterator, Sequence
 from ..errors import DataFormatError, excerpt
 from ..text.escapes import escaped_note_problem, unescape_text
 from .documents import Document
-from .lines import ENCODING_HINT, encoding_label, sniffed_encoding
+from .lines import ENCODING_HINT, check_encoding, encoding_label, sniffed_encoding
 
 __all__ = ["DELIMITERS", "ID_COLUMNS", "TEXT_COLUMNS", "read_csv_documents"]
 
@@ -58,6 +58,11 @@ def read_csv_documents(path: str | os.PathLike, id_column: str | None = None, te
     path = Path(path)
     if path.is_dir():
         raise DataFormatError("is a directory, not a file", path)
+    if not path.exists():  # a pipe (standard input) is no regular file but is read
+        raise DataFormatError("no such file", path)
+    encoding = check_encoding(encoding)
+    if delimiter is not None and not (isinstance(delimiter, str) and len(delimiter) == 1):
+        raise DataFormatError(f"the delimiter must be one character, not {delimiter!r}", path)
     csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
     handle = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")  # noqa: SIM115 (_notes closes it)
     try:

@@ -49,6 +49,18 @@ def mention_problem(mention: Mention, text: str) -> str | None:
     return None
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unwritable(value: str, what: str) -> str | None:
+    """Why ``value`` (a text, type or id, named ``what``) cannot be written to a UTF-8 file (it
+    holds a lone surrogate, as text decoded with ``surrogateescape`` may), or None."""
+    found = _LONE_SURROGATE.search(value) if isinstance(value, str) else None
+    if found is None:
+        return None
+    return f"{what} holds a lone surrogate ({found.group()!a} at {found.start()}), which no UTF-8 file can hold"
+
+
 def sorted_mentions(mentions: list[Mention]) -> list[Mention]:
     """Mentions in reading order: by start, then end, then type."""
     return sorted(mentions, key=lambda m: (m.start, m.end, m.type))

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import io
 import zlib
 from pathlib import Path
 from typing import Iterator
 
-from ..errors import DataFormatError
+from ..errors import CrfnerError, DataFormatError
 
 #: What an error about bytes that are not UTF-8 adds: the option that reads another encoding.
 ENCODING_HINT = "; give the file's encoding (--encoding, e.g. cp1252)"
@@ -38,7 +39,7 @@ def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
     """Lines without their ends, numbered from 1; LF, CR LF and a lone CR (old Mac files) each
     end a line, as universal newlines do. A BOM is dropped and ``*.gz`` files are read through gzip."""
     try:
-        handle = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
+        handle = gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")
     except FileNotFoundError:
         raise DataFormatError("no such file", path) from None
     except IsADirectoryError:
@@ -79,3 +80,14 @@ def read_text_file(path: Path) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise DataFormatError("not UTF-8 text", path, data[: error.start].count(b"\n") + 1) from None
+
+
+def check_encoding(encoding: str) -> str:
+    """The codec's canonical name (``"cp1252"``, ``"utf-8"``), or a CrfnerError naming an
+    encoding Python does not know or that is no text encoding (``hex``, ``rot13``, ``zlib``)."""
+    try:
+        name = codecs.lookup(encoding).name
+        io.TextIOWrapper(io.BytesIO(), encoding=name)  # what open() checks: text, not a bytes transform
+    except (LookupError, TypeError, ValueError):
+        raise CrfnerError(f"unknown text encoding {encoding!r} (e.g. utf-8, cp1252, latin-1)") from None
+    return name

@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 
 from ..atomic import atomic_open
 from ..errors import DataFormatError, excerpt
-from .documents import Document, Mention, mention_problem, sorted_mentions
+from .documents import Document, Mention, mention_problem, sorted_mentions, unwritable
 from .lines import numbered_lines
 
 _PASSAGE = re.compile(r"([^|\t]*)\|([ta])\|(.*)")
@@ -142,6 +142,11 @@ def format_pubtator(document: Document) -> Iterator[str]:
     pmid = document.id
     if not pmid or any(c in pmid for c in "|\t\r\n") or pmid != pmid.strip():
         raise DataFormatError(f"document id {excerpt(pmid)} cannot be a PMID in PubTator (empty, or holds '|', a tab or spaces)")
+    for value, what in ((pmid, "the document id"), (document.text, "the text"),
+                        *((v, "a mention's type or id") for m in document.mentions for v in (m.type, m.identifier or ""))):
+        problem = unwritable(value, what)
+        if problem:
+            raise DataFormatError(f"document {excerpt(pmid)}: {problem}")
     title, abstract = _title_abstract(document)
     text = f"{title} {abstract}"
     yield f"{pmid}|t|{title}\n"

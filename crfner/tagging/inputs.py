@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..corpora.documents import Document
-from ..corpora.lines import ENCODING_HINT, encoding_label, sniffed_encoding
+from ..corpora.lines import ENCODING_HINT, check_encoding, encoding_label, sniffed_encoding
 from ..errors import CrfnerError, DataFormatError
 from ..text.escapes import escaped_note_problem, unescape_text
 
@@ -54,17 +54,6 @@ def detect_format(path: str | os.PathLike) -> str:
     if name.endswith(".txt"):
         return "text"
     raise CrfnerError(f"{path}: cannot tell the input format from the name; give --input-format ({', '.join(INPUT_FORMATS)})")
-
-
-def check_encoding(encoding: str) -> str:
-    """The codec's canonical name (``"cp1252"``, ``"utf-8"``), or a CrfnerError naming an
-    encoding Python does not know or that is no text encoding (``hex``, ``rot13``, ``zlib``)."""
-    try:
-        name = codecs.lookup(encoding).name
-        io.TextIOWrapper(io.BytesIO(), encoding=name)  # what open() checks: text, not a bytes transform
-    except (LookupError, TypeError, ValueError):
-        raise CrfnerError(f"unknown text encoding {encoding!r} (e.g. utf-8, cp1252, latin-1)") from None
-    return name
 
 
 def read_documents(path: str | os.PathLike, input_format: str | None = None, encoding: str = "utf-8",
@@ -158,6 +147,7 @@ def _text_document(path: Path, encoding: str, unescape: bool = False) -> Documen
     if nul >= 0:
         raise DataFormatError("a NUL character: binary data, or text in UTF-16 or UTF-32 with no byte-order mark "
                               "(give --encoding, e.g. utf-16-le)", path, text.count("\n", 0, nul) + 1)
+    text = text.removeprefix("\ufeff")  # a byte-order mark an encoding given as "utf-16-le" leaves as a character
     escaped = None if unescape else escaped_note_problem(text)
     if escaped:
         raise DataFormatError(f"{escaped} (JSON Lines input is read as written)", path)
