@@ -60,6 +60,19 @@ def _config(**overrides) -> dict:
         ({"linking": {"vocabularies": {"bc5cdr": ["medic"]}, "threshold": 1.5}}, "'linking': 'threshold' must be a number from 0 to 1"),
         ({"linking": {"vocabularies": {"bc5cdr": ["medic"]}, "threshold": True}}, "'linking': 'threshold' must be a number from 0 to 1"),
         ({"linking": {"vocabularies": {"bc5cdr": ["medic"]}, "ngram_range": [4, 3]}}, "'linking': 'ngram_range' must be [shortest, longest]"),
+        # names that make one file name would overwrite each other's predictions (and so the paired test's input)
+        ({"systems": [{"name": "crf 10"}, {"name": "crf_10"}]},
+         "'systems': 'crf 10' and 'crf_10' would share the predictions file 'crf_10'; rename one"),
+        ({"corpora": ["A/data", "B/data"]}, "'corpora': 'A/data' and 'B/data' would share the folder of predictions 'data'"),
+        # a CRF's parameters are checked before any system runs, not reported as a failed run at the end
+        ({"systems": [{"name": "a", "params": {"bogus": 1}}]}, "[[systems]] #1: unknown CRF parameter(s) bogus"),
+        ({"systems": [{"name": "a", "params": {"max_iterations": "x"}}]}, "[[systems]] #1: training parameter max_iterations='x'"),
+        ({"systems": [{"name": "a", "features": 3}]}, "[[systems]] #1: 'features' must be a feature set's name or TOML file"),
+        ({"systems": [{"name": "a", "features": "nosuch"}]}, "[[systems]] #1: unknown feature set 'nosuch'"),
+        ({"limit_train": True}, "'limit_train' must be a whole number >= 1"),
+        ({"learning_curve": [True]}, "'learning_curve' must be a list of fractions"),
+        ({"systems": [{"name": "p", "type": "predictions", "files": {"bc5cdr": 5}}]},
+         "'files' must map each corpus to a predictions file (a path)"),
     ],
 )
 def test_config_errors_name_the_problem(change, message):
@@ -131,6 +144,8 @@ def test_run_writes_results_predictions_and_reports(first_run):
                                                             "boundary_and_type_error", "missed")) == run["strict"]["support"]
     (comparison,) = results["comparisons"]
     assert (comparison["a"], comparison["b"]) == ("tutorial-l2", "tutorial")
+    unit = comparison["unit"]  # the report says what was resampled
+    assert f"on the same test {unit}s (the units resampled)" in (out / "report.md").read_text(encoding="utf-8")
     # without [linking]: no concept scores, no linker figures, no tagged documents in the cache
     assert "linking" not in results and "linking" not in results["config"]
     assert not any("concepts" in run for run in results["runs"])
@@ -406,3 +421,31 @@ def test_linking_keeps_the_cache_keys_of_runs_without_it(first_run, data_dir, mo
     assert [r["cache_key"] for r in linked["runs"]] == [r["cache_key"] for r in results["runs"]]
     assert all(r["from_cache"] and r["concepts"]["status"] == "ok" for r in linked["runs"])
     assert [r["strict"] for r in linked["runs"]] == [r["strict"] for r in results["runs"]]
+
+
+def test_a_cache_entry_that_disagrees_with_its_predictions_is_run_again(first_run, data_dir, monkeypatch, tmp_path):
+    """An edited predictions file or a truncated run.json in the cache is noticed, and that run alone is made again."""
+    import shutil
+
+    out = tmp_path / "bench"
+    shutil.copytree(first_run[0], out)
+    (edited,) = [e for e in (out / "cache").iterdir() if e.name.startswith("bc5cdr--tutorial-l2--")]
+    lines = (edited / "predictions.conll").read_text(encoding="utf-8").splitlines(keepends=True)
+    (edited / "predictions.conll").write_text("".join(line.rsplit("\t", 1)[0] + "\tO\n" if "\t" in line else line
+                                                      for line in lines), encoding="utf-8")
+    (truncated,) = [e for e in (out / "cache").iterdir() if e.name.startswith("bc5cdr--tutorial--")]
+    (truncated / "run.json").write_text((truncated / "run.json").read_text(encoding="utf-8")[:100], encoding="utf-8")
+    calls = _counted_runs(monkeypatch)
+    again = run_benchmark(_config(), out, data_dir=data_dir, progress=False)
+    assert calls == ["tutorial", "tutorial", "tutorial-l2", "tutorial-l2"]  # each model and its half-data point
+    assert [r["strict"] for r in again["runs"]] == [r["strict"] for r in first_run[1]["runs"]]
+    assert again["comparisons"][0]["p_value"] == first_run[1]["comparisons"][0]["p_value"]
+
+
+def test_a_file_where_the_benchmark_writes_a_folder_stops_it_before_any_run(tmp_path, data_dir, monkeypatch):
+    calls = _counted_runs(monkeypatch)
+    (tmp_path / "bench").mkdir()
+    (tmp_path / "bench" / "cache").write_text("", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"bench/cache: is a file; the benchmark writes a folder there"):
+        run_benchmark(_config(), tmp_path / "bench", data_dir=data_dir, progress=False)
+    assert calls == []

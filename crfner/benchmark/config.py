@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -84,16 +85,18 @@ def validate_config(raw: dict, source: str = "<config>", base: Path | None = Non
         raise fail("'corpora' lists a corpus twice")
     config["corpora"] = list(corpora)
     config["locations"] = {c: _corpus_ref(c, base) for c in corpora}
+    _distinct_slugs(corpora, "corpora", "folder of predictions", fail)
 
     curve = config["learning_curve"]
-    if not isinstance(curve, list) or not all(isinstance(f, (int, float)) and 0 < f <= 1 for f in curve):
+    if not isinstance(curve, list) or not all(isinstance(f, (int, float)) and not isinstance(f, bool) and 0 < f <= 1
+                                              for f in curve):
         raise fail("'learning_curve' must be a list of fractions in (0, 1], e.g. [0.1, 0.25, 0.5, 1.0]")
     config["learning_curve"] = sorted({float(f) for f in curve} | ({1.0} if curve else set()))
     for key in ("bootstrap", "permutations", "examples", "seed"):
         if not isinstance(config[key], int) or isinstance(config[key], bool) or config[key] < 0:
             raise fail(f"'{key}' must be a whole number >= 0")
     for key in ("limit_train", "limit_test"):
-        if config[key] is not None and (not isinstance(config[key], int) or config[key] < 1):
+        if config[key] is not None and (not isinstance(config[key], int) or isinstance(config[key], bool) or config[key] < 1):
             raise fail(f"'{key}' must be a whole number >= 1 (a slice of the first N sentences)")
     for key in ("train_split", "test_split", "name"):
         if not isinstance(config[key], str) or not config[key]:
@@ -114,6 +117,7 @@ def validate_config(raw: dict, source: str = "<config>", base: Path | None = Non
     names = [s["name"] for s in config["systems"]]
     if len(set(names)) != len(names):
         raise fail(f"two systems share a name: {', '.join(sorted({n for n in names if names.count(n) > 1}))}")
+    _distinct_slugs(names, "systems", "predictions file", fail)
 
     compare = raw.get("compare")
     if compare is None:
@@ -131,6 +135,37 @@ def validate_config(raw: dict, source: str = "<config>", base: Path | None = Non
     if "linking" in raw:  # absent: no key at all, so configs without it validate exactly as before
         config["linking"] = _linking(raw["linking"], config, fail, base)
     return config
+
+
+def slug(name: str) -> str:
+    """The file or folder name the runner gives a corpus or system (``predictions/<corpus>/<system>.conll``)."""
+    return re.sub(r"[^A-Za-z0-9_.+-]+", "_", Path(name).name or name).strip("_") or "corpus"
+
+
+def _distinct_slugs(names: list[str], key: str, what: str, fail) -> None:
+    """Two corpora or systems whose names make the same file name would overwrite each other's predictions."""
+    seen: dict[str, str] = {}
+    for name in names:
+        other = seen.setdefault(slug(name), name)
+        if other != name:
+            raise fail(f"'{key}': {other!r} and {name!r} would share the {what} {slug(name)!r}; rename one")
+
+
+def _check_crf(system: dict, where: str, fail) -> None:
+    """A CRF system's feature set and parameters checked now, not after the other systems ran."""
+    from ..crf.tagger import CRFTagger
+    from ..errors import CrfnerError
+
+    if not isinstance(system["features"], str) or not system["features"]:
+        raise fail(f"{where}: 'features' must be a feature set's name or TOML file")
+    known = set(CRFTagger().get_params()) - {"features", "data_dir", "verbose"}
+    unknown = sorted(set(system["params"]) - known)
+    if unknown:
+        raise fail(f"{where}: unknown CRF parameter(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    try:
+        CRFTagger(features=system["features"], **system["params"]).resolved_training_params()
+    except (CrfnerError, ValueError) as error:
+        raise fail(f"{where}: {error}") from None
 
 
 def _corpus_ref(name: str, base: Path | None) -> str:
@@ -160,14 +195,16 @@ def _system(table: Any, index: int, fail, base: Path | None) -> dict:
         system["params"] = table.get("params", {})
         if not isinstance(system["params"], dict):
             raise fail(f"{where}: 'params' must be a table of CRFTagger parameters")
+        _check_crf(system, where, fail)
         if isinstance(system["features"], str) and system["features"].endswith(".toml") and base is not None:
             candidate = base / system["features"]
             system["features"] = str(candidate.resolve()) if candidate.is_file() else system["features"]
     elif kind == "predictions":
         files = table.get("files")
-        if not isinstance(files, dict) or not files:
-            raise fail(f"{where}: 'files' must map each corpus to a predictions file")
-        system["files"] = {c: str((base / p).resolve()) if base is not None and not Path(p).is_absolute() else p
+        if not isinstance(files, dict) or not files or not all(isinstance(p, (str, os.PathLike)) and str(p)
+                                                               for p in files.values()):
+            raise fail(f"{where}: 'files' must map each corpus to a predictions file (a path)")
+        system["files"] = {c: str((base / p).resolve()) if base is not None and not Path(p).is_absolute() else str(p)
                            for c, p in files.items()}
     else:
         system["model"] = table.get("model", "")

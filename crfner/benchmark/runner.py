@@ -7,7 +7,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
 import shutil
 import sys
 import time
@@ -15,17 +14,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..atomic import atomic_open
-from ..errors import CrfnerError
-from .config import config_hash, load_config, validate_config
+from ..errors import ConfigError, CrfnerError
+from .config import config_hash, load_config, slug, validate_config
 from .machine import git_state, machine_info, package_versions
 from .published import published_results
 from .systems import describe, identity, read_system_predictions, run_isolated, split_documents, tags_documents, unavailable
 
 FORMAT = "crfner-benchmark/1"
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.+-]+", "_", Path(name).name or name).strip("_") or "corpus"
 
 
 def _now() -> str:
@@ -76,6 +71,9 @@ class Benchmark:
         self.test_groups: dict[str, list[str] | None] = {}  # per corpus: the resampling unit of each test sentence
         self.linking: dict[str, dict] = {}  # per linked corpus: the linker's figures (results["linking"])
         self.tagged: dict[tuple[str, str], dict] = {}  # (corpus, system) -> the test documents it tagged, and how long it took
+        # (corpus, system) -> (the cache's predictions file, its place under predictions/): copied there only once every
+        # run is done, just before results.json, so that an interrupted run leaves the last run's outputs as they were
+        self.predictions: dict[tuple[str, str], tuple[Path, Path]] = {}
         self.log = (lambda message: print(message, file=sys.stderr)) if progress else (lambda message: None)
 
     def settings(self) -> dict:
@@ -86,6 +84,10 @@ class Benchmark:
         """Run (or take from the cache) every pair, then write results.json and the report."""
         from ..report import build_report
 
+        for path, kind in ((self.out, "folder"), (self.cache, "folder"), (self.out / "predictions", "folder"),
+                           (self.out / "results.json", "file"), (self.out / "report.md", "file")):
+            if path.exists() and path.is_dir() != (kind == "folder"):  # found now, not after every run was made
+                raise ConfigError(f"{path}: is {'a file' if kind == 'folder' else 'a folder'}; the benchmark writes a {kind} there")
         started = time.perf_counter()
         results = {
             "format": FORMAT,
@@ -108,6 +110,9 @@ class Benchmark:
         results["published"] = published_results(self.config["corpora"])
         results["finished"] = _now()
         results["seconds"] = round(time.perf_counter() - started, 1)
+        for source, target in self.predictions.values():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
         _write_json(self.out / "results.json", results)
         build_report(results, self.out)
         return results
@@ -160,13 +165,12 @@ class Benchmark:
             keyed["devel_split"] = self.config["devel_split"]  # only the transformer reads it
         key = config_hash({"system": identity(system, corpus, self.data_dir), "data": data,
                            "settings": keyed, "format": FORMAT})
-        entry = self.cache / f"{_slug(corpus)}--{_slug(system['name'])}--{key[:16]}"
-        target = self.out / "predictions" / _slug(corpus) / f"{_slug(system['name'])}.conll"
+        entry = self.cache / f"{slug(corpus)}--{slug(system['name'])}--{key[:16]}"
+        target = self.out / "predictions" / slug(corpus) / f"{slug(system['name'])}.conll"
         raw = raw if raw is not None and tags_documents(system) is None else None
-        if self.use_cache and (entry / "run.json").is_file() and (entry / "predictions.conll").is_file():
-            cached = json.loads((entry / "run.json").read_text(encoding="utf-8"))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(entry / "predictions.conll", target)
+        cached = self.cached_run(entry, key, X_test, y_test) if self.use_cache else None
+        if cached is not None:
+            self.predictions[corpus, system["name"]] = (entry / "predictions.conll", target)
             self.log(f"{corpus} × {system['name']}: from the cache")
             if raw is not None and cached.get("status") == "ok":
                 self.tag_for_linking(corpus, location, system, settings, entry, raw)
@@ -200,9 +204,27 @@ class Benchmark:
             self.keep_tagged(corpus, system, entry, raw, tagged, from_cache=False)
         _write_predictions(entry / "predictions.conll", X_test, y_test, predicted)
         _write_json(entry / "run.json", {**run, "cache_key": key})
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(entry / "predictions.conll", target)
+        self.predictions[corpus, system["name"]] = (entry / "predictions.conll", target)
         return {**run, "cache_key": key, "from_cache": False}
+
+    def cached_run(self, entry: Path, key: str, X_test, y_test) -> dict | None:
+        """The run a cache entry keeps, when it is whole and its predictions give its score; else None, said in
+        the log, and the run is made again (an edited, truncated or foreign entry is never trusted)."""
+        from ..corpora.conll import read_predictions
+        from ..evaluation.metrics import evaluate
+
+        if not ((entry / "run.json").is_file() and (entry / "predictions.conll").is_file()):
+            return None
+        try:
+            cached = json.loads((entry / "run.json").read_text(encoding="utf-8"))
+            X, gold, predicted = read_predictions(entry / "predictions.conll")
+            agrees = (cached.get("cache_key") == key and cached.get("status") == "ok" and X == X_test and gold == y_test
+                      and abs(evaluate(gold, predicted).f1 - cached["strict"]["f1"]) < 1e-12)
+        except (ValueError, KeyError, TypeError, AttributeError, CrfnerError):  # JSON, shape or predictions damaged
+            agrees = False
+        if not agrees:
+            self.log(f"{entry.name}: the cache entry does not agree with its predictions; running again")
+        return cached if agrees else None
 
     def linking_documents(self, corpus: str, location: str) -> tuple[list, list] | None:
         """The gold training and test documents of a corpus the ``[linking]`` table names (sliced as the
@@ -318,8 +340,8 @@ class Benchmark:
             if a not in ok or b not in ok:
                 continue
             for name in (a, b):
-                if name not in predicted:
-                    predicted[name] = read_predictions(self.out / ok[name]["predictions"])[2]
+                if name not in predicted:  # the cache's file: predictions/ is written after every run
+                    predicted[name] = read_predictions(self.predictions[corpus, name][0])[2]
             groups = self.test_groups.get(corpus)
             test = paired_test(gold[1], predicted[a], predicted[b], groups=groups,
                                n_resamples=self.config["permutations"], seed=self.config["seed"])

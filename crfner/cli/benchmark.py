@@ -48,7 +48,8 @@ def run(args) -> int:
             print(f"{entry['corpus']:<14} {entry['system']:<14} F1 {entry['strict']['f1']:.4f}"
                   f"{'  (cached)' if entry.get('from_cache') else ''}")
         else:
-            print(f"{entry['corpus']:<14} {entry['system']:<14} skipped: {entry['note']}")
+            said = entry["note"] if entry["status"] == "failed" else f"skipped: {entry['note']}"  # a failed note says so
+            print(f"{entry['corpus']:<14} {entry['system']:<14} {said}")
     for c in results["comparisons"]:
         print(f"{c['corpus']:<14} {c['a']} vs {c['b']}: F1 difference {c['difference']:+.4f}, p = {c['p_value']:.4g}")
     print(f"wrote {Path(args.out) / 'report.md'} and {Path(args.out) / 'report.html'} in {results['seconds']:.1f} s",

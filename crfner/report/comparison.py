@@ -98,7 +98,8 @@ def significance_blocks(results: dict) -> list[Block]:
                  f"{c.get('unit') + ' ' if c.get('unit') else ''}units"),
         ])
     methods = sorted({str(c.get("method") or "?") for c in comparisons})
+    units = sorted({f"{c['unit']}s" for c in comparisons if c.get("unit")}) or ["sentences"]
     text = (f"Paired {' / '.join(methods)} test{'s' if len(methods) > 1 else ''} of the difference in strict "
-            f"micro F1 between two systems on the same test sentences (units). A resampling test with R "
+            f"micro F1 between two systems on the same test {' or '.join(units)} (the units resampled). A resampling test with R "
             f"resamples cannot give p below 1/(R+1); such p-values are shown as an upper bound (e.g. \"< 0.0001\").")
     return [Paragraph([text]), Table(header, rows)]
