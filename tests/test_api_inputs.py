@@ -97,6 +97,11 @@ def test_significance_settings_are_checked():
             call()
 
 
+def test_document_ids_are_keys(fitted):
+    with pytest.raises(DataFormatError, match=r"documents\[0\]: a document id is a string or a number, not list"):
+        fitted.predict([["Aspirin"], ["works"]], documents=[[1], [2]])
+
+
 def test_tag_documents_wants_documents(fitted):
     with pytest.raises(TypeError, match=r"documents\[0\] must be a crfner Document"):
         crfner.tag_documents(fitted, ["Famotidine-associated delirium."])

@@ -113,3 +113,28 @@ def test_csv_notes_read_directly_say_what_is_wrong(tmp_path):
     with pytest.raises(DataFormatError, match="the delimiter must be one character, not 'ab'"):
         list(read_csv_documents(notes, delimiter="ab"))
     assert [d.text for d in read_csv_documents(notes)] == ["Fever."]
+
+
+def test_what_json_or_a_file_name_cannot_hold_is_refused(tmp_path):
+    from crfner import write_jsonl
+
+    nan = Document("1", "Fever.", [Mention(0, 5, "Sign", "Fever", None, float("nan"))])
+    with pytest.raises(DataFormatError, match="a score is not a finite number, which JSON cannot hold"):
+        write_jsonl([nan], tmp_path / "out.jsonl")
+    assert not (tmp_path / "out.jsonl").exists()
+    with pytest.raises(DataFormatError, match="document id 1 is not a string"):
+        write_brat([Document(1, "Fever.")], tmp_path / "brat")
+    with pytest.raises(DataFormatError, match="document id 1 is not a string"):
+        write_pubtator([Document(1, "Fever.")], tmp_path / "out.pubtator")
+
+
+@pytest.mark.parametrize("offset", ["1_0", " 1", "\u0661"])  # int() takes each; an annotation file's offsets are ASCII digits
+def test_offsets_are_ascii_digits(tmp_path, offset):
+    pubtator = tmp_path / "a.pubtator"
+    pubtator.write_text(f"1|t|Fever here and there.\n1|a|\n1\t{offset}\t15\tx\tSign\n\n", encoding="utf-8")
+    with pytest.raises(DataFormatError, match="line 3: mention offsets .* are not whole numbers"):
+        list(read_pubtator(pubtator))
+    (tmp_path / "b.txt").write_text("Fever here and there.", encoding="utf-8")
+    (tmp_path / "b.ann").write_text(f"T1\tSign {offset} 5\tFever\n", encoding="utf-8")
+    with pytest.raises(DataFormatError, match="line 1: an entity line must read"):
+        read_brat_document(tmp_path / "b.txt")

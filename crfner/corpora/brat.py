@@ -26,7 +26,7 @@ from ..errors import DataFormatError, excerpt
 from .documents import Document, Mention, mention_problem, sorted_mentions, unwritable
 from .lines import read_text_file
 
-_ENTITY = re.compile(r"(T\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)")
+_ENTITY = re.compile(r"(T\S*)\t(\S+) ([0-9]+ [0-9]+(?:;[0-9]+ [0-9]+)*)\t(.*)")
 _REFERENCE = re.compile(r"(N\S*)\tReference (T\S*) (\S+)(?:\t.*)?")
 _NOTE = re.compile(r"(#\S*)\tAnnotatorNotes (T\S*)\t(.*)")
 # crfner's own note on a tagged entity: its score, a linked one's concept score, and the section
@@ -243,6 +243,8 @@ _LONGEST_NAME = 237
 
 def brat_name_problem(name: str) -> str | None:
     """Why a document id cannot name a BRAT file pair (``ID.txt``, ``ID.ann``), or None."""
+    if not isinstance(name, str):
+        return f"document id {excerpt(name)} is not a string"
     if not name or name in (".", "..") or any(c in name for c in "/\\") or name != name.strip() or any(
         ord(c) < 32 or c in "\x7f\x85\u2028\u2029" for c in name
     ):

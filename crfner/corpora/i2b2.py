@@ -32,7 +32,7 @@ from .documents import Document, Mention, sorted_mentions
 from .lines import numbered_lines, read_text_file
 
 CONCEPT_TYPES = ("problem", "test", "treatment")
-_CONCEPT = re.compile(r'c="(.*)" (\d+):(\d+) (\d+):(\d+)\|\|t="([^"]*)"')
+_CONCEPT = re.compile(r'c="(.*)" ([0-9]+):([0-9]+) ([0-9]+):([0-9]+)\|\|t="([^"]*)"')
 _TOKEN = re.compile(r"[^ \t\r]+")
 
 Position = tuple[int, int]

@@ -26,7 +26,7 @@ from .lines import numbered_lines
 __all__ = ["ASSERTIONS", "AssertedDocument", "AssertedEntity", "read_i2b2_assertions"]
 
 ASSERTIONS = ("present", "absent", "possible", "conditional", "hypothetical", "associated_with_someone_else")
-_ASSERTION = re.compile(r'c="(.*)" (\d+):(\d+) (\d+):(\d+)\s*\|\|\s*t="([^"]*)"\s*\|\|\s*a="([^"]*)"')
+_ASSERTION = re.compile(r'c="(.*)" ([0-9]+):([0-9]+) ([0-9]+):([0-9]+)\s*\|\|\s*t="([^"]*)"\s*\|\|\s*a="([^"]*)"')
 
 
 @dataclass(frozen=True, order=True)

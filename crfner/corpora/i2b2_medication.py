@@ -37,8 +37,8 @@ from .lines import numbered_lines
 MEDICATION_TYPES = {"m": "Medication", "do": "Dosage", "mo": "Mode", "f": "Frequency", "du": "Duration", "r": "Reason"}
 _REQUIRED = ("m", "do", "mo", "f", "du", "r", "ln")
 _IGNORED = ("e", "t", "c")
-_FIELD = re.compile(r'(\w+)="(.*)"((?:(?:\s*,\s*|\s+)\d+:\d+ \d+:\d+)*)')
-_SPAN = re.compile(r"(\d+):(\d+) (\d+):(\d+)")
+_FIELD = re.compile(r'(\w+)="(.*)"((?:(?:\s*,\s*|\s+)[0-9]+:[0-9]+ [0-9]+:[0-9]+)*)')
+_SPAN = re.compile(r"([0-9]+):([0-9]+) ([0-9]+):([0-9]+)")
 
 
 def read_i2b2_medications(

@@ -134,8 +134,12 @@ def format_document(document: Document, extras: Sequence[Mapping[str, Any]] | No
     record: dict[str, Any] = {"id": document.id, "text": document.text, "entities": entities}
     if document.passages is not None:
         record["passages"] = [list(p) for p in document.passages]
-    # Readable UTF-8, unless the text holds lone surrogates, which UTF-8 cannot encode.
-    line = json.dumps(record, ensure_ascii=False)
+    # Readable UTF-8, unless the text holds lone surrogates, which UTF-8 cannot encode; no NaN or
+    # infinity, which are no JSON (a score that is one is the caller's error, named here).
+    try:
+        line = json.dumps(record, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        raise DataFormatError(f"document {excerpt(str(document.id))}: a score is not a finite number, which JSON cannot hold") from None
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:

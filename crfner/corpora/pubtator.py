@@ -41,12 +41,17 @@ class _Draft:
         return Document(self.pmid, text, sorted_mentions(mentions), passages)
 
 
+_OFFSET = re.compile("[0-9]+")
+
+
 def _mention(columns: list[str], text: str, path: Path, line: int, check_text: bool) -> Mention:
     if len(columns) < 5:
         raise DataFormatError(
             f"a mention line needs PMID, start, end, text and type (found {len(columns)} columns)", path, line
         )
     try:
+        if not (_OFFSET.fullmatch(columns[1]) and _OFFSET.fullmatch(columns[2])):  # int() takes " 1", "1_0", Arabic digits
+            raise ValueError
         start, end = int(columns[1]), int(columns[2])
     except ValueError:
         raise DataFormatError(
@@ -140,6 +145,8 @@ def format_pubtator(document: Document) -> Iterator[str]:
     passages are not a title and an abstract is cut after its first sentence.
     """
     pmid = document.id
+    if not isinstance(pmid, str):
+        raise DataFormatError(f"document id {excerpt(pmid)} is not a string")
     if not pmid or any(c in pmid for c in "|\t\r\n") or pmid != pmid.strip():
         raise DataFormatError(f"document id {excerpt(pmid)} cannot be a PMID in PubTator (empty, or holds '|', a tab or spaces)")
     for value, what in ((pmid, "the document id"), (document.text, "the text"),

@@ -40,7 +40,10 @@ def document_groups(documents: Sequence | None, n: int) -> list[list[int]]:
         raise DataFormatError(f"documents must give one document id per sentence: {n} sentences but {found}")
     groups: dict = {}
     for index, document in enumerate(documents):
-        groups.setdefault(document, []).append(index)
+        try:
+            groups.setdefault(document, []).append(index)
+        except TypeError:  # a list, say: ids are compared as keys
+            raise DataFormatError(f"documents[{index}]: a document id is a string or a number, not {type(document).__name__}") from None
     return list(groups.values())
 
 
