@@ -109,3 +109,77 @@ def test_parallel_featurizing_matches_serial(small_train):
     X, _ = small_train
     tutorial = load_feature_set("tutorial")
     assert featurize_many(tutorial, X, n_jobs=2) == featurize_many(tutorial, X, n_jobs=1)
+
+
+BASE = {"name": "t", "version": 1, "token": {"lower": True}}
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ({"context": {"offsets": [0], "features": ["lower"]}}, "distinct offsets from -5 to 5 other than 0"),
+    ({"context": {"offsets": [1, 1], "features": ["lower"]}}, "distinct offsets from -5 to 5 other than 0"),
+    ({"context": {"features": ["lower"]}}, "context.features needs offsets"),
+    ({"context": {"offsets": [], "features": ["lower"]}}, "context.features needs offsets"),
+    ({"context": {"conjoin": "lower"}}, "context.conjoin names what conjunctions join; declare conjunctions too"),
+    ({"clusters": {"window": 100_000_000}}, "expected a whole number of words from 1 to 20"),
+])
+def test_declarations_that_would_do_nothing_or_too_much_are_refused(extra, message):
+    """Each of these loaded before: an offset of 0 was dropped, a repeated one weighed its features twice, context
+    features without offsets gave none, and a window of 10^8 words ran out of memory learning clusters."""
+    with pytest.raises(FeatureSetError, match=message):
+        load_feature_set({**BASE, **extra})
+
+
+def test_clusters_without_granularities_compute_the_default_ones():
+    spec = load_feature_set({**BASE, "clusters": {"dims": 20}, "context": {"offsets": [-1, 1], "features": ["clu128"]}})
+    assert spec.context["features"] == ["clu128"]  # refused before, though clu32, clu128 and clu512 were computed
+
+
+def test_two_lists_of_one_name_are_refused(tmp_path):
+    from crfner.featurize.resources import _named, resolve_gazetteers
+
+    for folder in ("g1", "g2"):
+        (tmp_path / folder).mkdir()
+        write(tmp_path / folder / "x.tsv", "aspirin\tD1\n")
+    spec = load_feature_set({**BASE, "gazetteers": {"lists": [str(tmp_path / "g1" / "x.tsv"), str(tmp_path / "g2" / "x.tsv")]}})
+    with pytest.raises(FeatureSetError, match="lists two lists named 'x'"):
+        resolve_gazetteers(spec)
+    with pytest.raises(FeatureSetError, match="would both be named 'x'"):
+        _named([tmp_path / "g1" / "x.tsv", tmp_path / "g2" / "x.tsv"])
+
+
+def test_an_installed_name_is_the_installed_set_whatever_the_folder_holds(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "tutorial", 'name = "impostor"\nversion = 1\n')
+    assert load_feature_set("tutorial").name == "tutorial"
+    assert load_feature_set(tmp_path / "tutorial").name == "impostor"  # a path is a path
+
+
+def test_a_count_no_word_reaches_is_the_declarations_error(small_train):
+    from crfner import CRFTagger
+
+    X, y = small_train
+    with pytest.raises(FeatureSetError, match=r"feature set 't': \[clusters\] learns nothing from this text: no word occurs"):
+        CRFTagger(features={**BASE, "clusters": {"min_count": 1_000_000}}, max_iterations=5).fit(X[:50], y[:50])
+
+
+def test_a_models_attributes_are_the_same_on_any_number_of_jobs(fitted, small_train):
+    X, _ = small_train
+    serial = fitted.token_attributes(X[:300])
+    fitted.n_jobs = 2
+    try:
+        parallel = fitted.token_attributes(X[:300])  # 200 sentences or more: featurized by workers
+    finally:
+        fitted.n_jobs = 1
+    assert parallel == serial
+    assert {a for sentence in serial for token in sentence for a in token} <= set(fitted.weights_.attributes)
+
+
+def test_a_near_miss_unit_is_rejected_at_once():
+    import time
+
+    from crfner.featurize.clinical import is_unit
+
+    started = time.perf_counter()
+    assert not is_unit("mg" + "/kg" * 40 + "!")  # 26 repeats took 10 s: every split of the repeats was tried
+    assert time.perf_counter() - started < 1.0
+    assert is_unit("mg/kg/day") and is_unit("mL/min") and is_unit("mg/m2") and not is_unit("mg/x")

@@ -50,7 +50,9 @@ _NUMBER = r"(?:\d+(?:[.,]\d+)?|\.\d+)"
 _RANGE = rf"{_NUMBER}(?:[-–/]{_NUMBER})?"
 _TIMES = re.compile(rf"[x×]{_NUMBER}|{_NUMBER}[x×]")
 _UNIT_WORD = r"(?:mg|g|gm|kg|mcg|µg|μg|ug|ng|ml|l|dl|cc|mmol|µmol|umol|nmol|meq|iu|u|units|mmhg|mm|cm|%)"
-_COMPOUND_UNIT = re.compile(rf"{_UNIT_WORD}(?:/{_UNIT_WORD}|/m2|/m²|/(?:kg|d|day|h|hr|min|dose|week|wk))+")
+# One alternation after each "/": with "/kg" matching two branches, a near-miss ("mg/kg/kg.../kg!")
+# made the regex try every split, doubling the time per two repeats (26 took 10 s).
+_COMPOUND_UNIT = re.compile(rf"{_UNIT_WORD}(?:/(?:{_UNIT_WORD}|m2|m²|d|day|h|hr|min|dose|week|wk))+")
 _DOSE = re.compile(rf"{_RANGE}{_UNIT_WORD}(?:/(?:{_UNIT_WORD}|m2|m²|d|day|h|hr|min|dose|week|wk))*")
 _DURATION = re.compile(rf"{_RANGE}-?(?:sec|min|mins|h|hr|hrs|hour|hours|d|day|days|wk|wks|week|weeks|mo|month|months|y|yr|yrs|year|years)")
 

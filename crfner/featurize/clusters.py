@@ -19,6 +19,7 @@ import scipy.sparse as sp
 
 from ..errors import CrfnerError, DataFormatError
 from .lexical import normalise
+from .schema import DEFAULT_GRANULARITIES, MAX_WINDOW
 from .tsv_tables import SavedTable, read_lines
 
 Pairs = list[tuple[str, object]]
@@ -199,7 +200,7 @@ def cluster_labels(vectors: np.ndarray, k: int, seed: int = 0) -> np.ndarray:
 
 def learn_clusters(
     sentences: Sequence[Sequence[str]],
-    granularities: Sequence[int] = (32, 128, 512),
+    granularities: Sequence[int] = DEFAULT_GRANULARITIES,
     dims: int = 100,
     window: int = 2,
     min_count: int = 2,
@@ -213,6 +214,8 @@ def learn_clusters(
     for name, value, least in (("dims", dims, 1), ("window", window, 1), ("min_count", min_count, 1)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
             raise ClusterError(f"{name} must be an integer of at least {least}, not {value!r}")
+    if window > MAX_WINDOW:
+        raise ClusterError(f"window must be at most {MAX_WINDOW} words, not {window!r}")
     words, vectors = word_vectors(sentences, dims, window, min_count, seed)
     labels = np.column_stack([cluster_labels(vectors, k, seed) for k in granularities])
     return ClusterTable(granularities, {w: tuple(int(i) for i in row) for w, row in zip(words, labels)})

@@ -130,7 +130,8 @@ def load_feature_set(features: "str | os.PathLike | dict | FeatureSet") -> Featu
         return FeatureSet.from_dict(features)
     text = str(features)
     path = Path(text)
-    if text.endswith(".toml") or os.sep in text or path.is_file():
+    installed = not isinstance(features, os.PathLike) and text in available_feature_sets()  # a name, whatever file the folder holds
+    if not installed and (text.endswith(".toml") or os.sep in text or path.is_file()):
         if not path.is_file():
             raise FeatureSetError(f"{path}: no such feature-set file")
         return _parse(_read_text(path), str(path))

@@ -84,7 +84,8 @@ def featurize_many(
         chunks[-1].append(group)
         filled += len(group)
     spec = feature_set.to_dict()
-    jobs = (delayed(_featurize_chunk)(spec, resources, [[sentences[i] for i in g] for g in chunk]) for chunk in chunks)
+    known = None if featurizer is None else featurizer.known  # a model's: only the attributes it has weights for
+    jobs = (delayed(_featurize_chunk)(spec, resources, [[sentences[i] for i in g] for g in chunk], known) for chunk in chunks)
     results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
     out = [None] * len(sentences)
     for chunk, part in tqdm(zip(chunks, results), total=len(chunks), desc=desc, unit="chunk", disable=not progress, leave=False):
@@ -94,7 +95,8 @@ def featurize_many(
     return out
 
 
-def _featurize_chunk(spec: dict, resources: Resources | None, documents: list[list[Sequence[str]]]) -> list[list[list[list[bytes]]]]:
-    featurizer = FeatureSet.from_dict(spec).featurizer(resources)
+def _featurize_chunk(spec: dict, resources: Resources | None, documents: list[list[Sequence[str]]],
+                     known: frozenset | None = None) -> list[list[list[list[bytes]]]]:
+    featurizer = FeatureSet.from_dict(spec).featurizer(resources, known)
     with paused_gc():
         return [featurizer.document_attributes(sentences) for sentences in documents]

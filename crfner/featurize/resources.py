@@ -11,7 +11,7 @@ import stat
 from pathlib import Path
 from typing import Mapping
 
-from ..errors import CrfnerError, FeatureSetError, ModelFileError, ParameterError
+from ..errors import CrfnerError, DataFormatError, FeatureSetError, ModelFileError, ParameterError
 from .featureset import FeatureSet
 from .featurizer import Resources
 
@@ -40,7 +40,12 @@ def _named(gazetteers) -> dict[str, str]:
         gazetteers = [gazetteers]
     if isinstance(gazetteers, Mapping):
         return {str(k): str(v) for k, v in gazetteers.items()}
-    return {Path(p).stem: str(p) for p in gazetteers}
+    named: dict[str, str] = {}
+    for path in gazetteers:
+        if named.setdefault(Path(path).stem, str(path)) != str(path):
+            raise FeatureSetError(f"gazetteers {named[Path(path).stem]} and {path} would both be named {Path(path).stem!r} "
+                                  "(gaz:NAME); pass them as {name: path}")
+    return named
 
 
 def resolve_gazetteers(feature_set: FeatureSet, extra=None, data_dir=None) -> list[tuple[str, str]]:
@@ -56,7 +61,11 @@ def resolve_gazetteers(feature_set: FeatureSet, extra=None, data_dir=None) -> li
             path = folder / f"{entry}.tsv"
         if not path.is_file():
             raise FeatureSetError(f"feature set {feature_set.name!r}: gazetteer {entry!r} not found at {path} (set --data-dir or $CRFNER_DATA_DIR)")
-        found[path.stem if entry.endswith(".tsv") or os.sep in entry else entry] = str(path.resolve())
+        name = path.stem if entry.endswith(".tsv") or os.sep in entry else entry
+        if name in found:
+            raise FeatureSetError(f"feature set {feature_set.name!r}: [gazetteers] lists two lists named {name!r} (gaz:{name}); "
+                                  "the features are named by the file's name, so rename one file")
+        found[name] = str(path.resolve())
     for name, entry in _named(extra).items():
         if not Path(entry).is_file():
             raise FeatureSetError(f"gazetteer {name!r}: no such file {entry}")
@@ -126,7 +135,11 @@ def build_resources(feature_set: FeatureSet, X, gazetteers=None, unlabeled_text=
         options = dict(feature_set.clusters)
         options.pop("unlabeled_text", None)
         extra = gazetteer_sentences(lists) if options.pop("gazetteer_text", False) else []
-        clusters = cached_clusters(text + extra, **options)
+        try:
+            clusters = cached_clusters(text + extra, **options)
+        except DataFormatError as error:  # min_count above every word's count, say: the declaration's doing
+            raise FeatureSetError(f"feature set {feature_set.name!r}: [clusters] learns nothing from this text: "
+                                  f"{error.problem}") from None
     table = None
     if truecase:
         from .truecase import TruecaseTable

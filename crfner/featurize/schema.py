@@ -108,7 +108,11 @@ def _granularities(value: Any) -> list[int]:
 
 
 def _offsets(value: Any) -> list[int]:
-    return _int_list(value, -5, 5, "expected a list of offsets from -5 to 5")
+    message = "expected a list of distinct offsets from -5 to 5 other than 0 (the token's own features are [token]'s)"
+    offsets = _int_list(value, -5, 5, message)
+    if 0 in offsets or len(set(offsets)) != len(offsets):  # 0 was dropped; a repeat weighed its features twice
+        raise ValueError(message)
+    return offsets
 
 
 def _names(value: Any) -> list[str]:
@@ -127,6 +131,18 @@ def _number(value: Any) -> float:
     if not math.isfinite(number) or number < 0:  # inf and nan pass a plain ``< 0`` test
         raise ValueError("expected a finite non-negative number")
     return number
+
+
+#: The cluster counts a [clusters] table without ``granularities`` learns (one feature each: clu32 ...).
+DEFAULT_GRANULARITIES = (32, 128, 512)
+#: The widest co-occurrence window: words further apart say little, and the cost grows with it.
+MAX_WINDOW = 20
+
+
+def _window(value: Any) -> int:
+    if not _is_int(value) or not 1 <= value <= MAX_WINDOW:
+        raise ValueError(f"expected a whole number of words from 1 to {MAX_WINDOW}")
+    return value
 
 
 def _count(value: Any) -> int:
@@ -199,7 +215,7 @@ GAZETTEER_OPTIONS = {"lists": _list_names, "max_tokens": _count, "heads": _bool,
 CLUSTER_OPTIONS = {
     "granularities": _granularities,
     "dims": _count,
-    "window": _count,
+    "window": _window,
     "min_count": _count,
     "gazetteer_text": _bool,
     "unlabeled_text": _unlabeled_sources,
@@ -261,14 +277,15 @@ _GAZETTEER_STEMS = ("gaz:", "gazhead:")
 def computed_names(token: dict, clusters: dict) -> list[str]:
     """The token-level feature names a declaration computes (gazetteer features aside)."""
     names = [name for family, option in token.items() for name in _FAMILY_NAMES[family](option)]
-    return names + [f"clu{g}" for g in clusters.get("granularities", [])]
+    granularities = clusters.get("granularities", DEFAULT_GRANULARITIES) if clusters else []
+    return names + [f"clu{g}" for g in granularities]
 
 
 def _every_name() -> list[str]:
     """Every feature name some declaration can compute, to suggest a correction from."""
     options = {"bias": True, "lower": True, "norm": True, "case": True, "length": True, "prefixes": range(1, 6),
                "suffixes": range(1, 6), "flags": orthography.FLAGS, "shape": ["long", "short"], "clinical": clinical.KINDS}
-    return computed_names(options, {"granularities": [32, 128, 512]})
+    return computed_names(options, {"granularities": DEFAULT_GRANULARITIES})
 
 
 def _unknown(value: str, names: list[str], why: str, source: str, key: str) -> FeatureSetError:
@@ -293,6 +310,10 @@ def check_context(context: dict, token: dict, clusters: dict, source: str) -> No
     ``conjoin`` feature must be one the declaration computes: a typo (``lowr``) would
     otherwise give no feature at all. FeatureSetError naming the file, the key and the value."""
     names = computed_names(token, clusters)
+    if context.get("features") and not context.get("offsets"):
+        raise FeatureSetError(f"{source}: context.features needs offsets, the neighbours to copy them from (e.g. [-1, 1])")
+    if "conjoin" in context and not context.get("conjunctions"):
+        raise FeatureSetError(f"{source}: context.conjoin names what conjunctions join; declare conjunctions too")
     for name in context.get("features", []):
         stem = name[:-1] if name.endswith("*") else None
         if name in names or (stem is not None and any(n.startswith(stem) for n in names)):
