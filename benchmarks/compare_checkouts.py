@@ -9,6 +9,10 @@ each checkout's ``benchmarks/tagging_speed.py`` on one saved model.
     git worktree add /tmp/before <commit>
     python benchmarks/compare_checkouts.py --before /tmp/before --after . \
         --model models/bc5cdr-biomedical --data-dir ../shared/data --out benchmarks/results/layout_speed.json
+
+With ``--raw-text CORPUS[:SPLIT]`` the speed is that of raw-text ``tag_documents`` over the
+corpus's documents instead (entity scores included, so the forward-backward tables), with a
+digest of the entities and their scores from each checkout.
 """
 
 from __future__ import annotations
@@ -47,6 +51,37 @@ def import_microseconds(checkout: Path, bytecode: bool) -> int:
     raise RuntimeError(f"no import time for crfner in {checkout}:\n{result.stderr[-2000:]}")
 
 
+# Raw-text tagging of a registered corpus's documents (entity scores included: the forward-backward
+# tables), the same code run by each checkout; it prints best tokens/s and the entities' digest.
+RAW_TEXT = """
+import hashlib, json, sys, time
+import crfner
+from crfner.corpora.split_documents import load_split_documents
+from crfner.text import sentences
+model, corpus, split, data_dir, repeats = sys.argv[1:]
+tagger = crfner.CRFTagger.load(model)
+documents = [d.__class__(d.id, d.text, [], d.passages) for d in load_split_documents(corpus, split, data_dir)]
+tokens = sum(len(s) for d in documents for s in sentences(d.text, d.passages))
+best, tagged = None, None
+for _ in range(int(repeats)):
+    started = time.perf_counter()
+    tagged = crfner.tag_documents(tagger, documents)
+    seconds = time.perf_counter() - started
+    best = seconds if best is None else min(best, seconds)
+entities = [[(m.start, m.end, m.type, m.score) for m in d.mentions] for d in tagged]
+print(json.dumps({"tokens_per_second_best": round(tokens / best), "documents": len(documents), "tokens": tokens,
+                  "entities_sha256": hashlib.sha256(json.dumps(entities).encode()).hexdigest()}))
+"""
+
+
+def raw_text_speed(checkout: Path, model: str, corpus: str, data_dir: str, repeats: int) -> dict:
+    """``tag_documents`` over ``corpus``'s test documents (``NAME`` or ``NAME:SPLIT``) with one checkout."""
+    name, _, split = corpus.partition(":")
+    result = run_in(checkout, ["-c", RAW_TEXT, str(Path(model).resolve()), name, split or "test",
+                               str(Path(data_dir).resolve()), str(repeats)])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def tagging_speed(checkout: Path, model: str, data_dir: str, repeats: int) -> dict:
     result = run_in(checkout, ["benchmarks/tagging_speed.py", "--model", str(Path(model).resolve()),
                                "--data-dir", str(Path(data_dir).resolve()), "--repeats", str(repeats)])
@@ -64,6 +99,9 @@ def main() -> int:
     parser.add_argument("--import-runs", type=int, default=20)
     parser.add_argument("--speed-rounds", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=3, help="tagging_speed.py --repeats in each round")
+    parser.add_argument("--raw-text", metavar="CORPUS[:SPLIT]",
+                        help="measure raw-text tag_documents (entity scores included) on this registered corpus's "
+                             "documents (default split test) instead of benchmarks/tagging_speed.py's predict")
     parser.add_argument("--out")
     args = parser.parse_args()
     checkouts = {"before": args.before, "after": args.after}
@@ -79,7 +117,8 @@ def main() -> int:
     for _ in range(args.speed_rounds):
         for name, checkout in checkouts.items():
             model = args.after_model if name == "after" and args.after_model else args.model
-            speeds[name].append(tagging_speed(checkout, model, args.data_dir, args.repeats))
+            speeds[name].append(raw_text_speed(checkout, model, args.raw_text, args.data_dir, args.repeats) if args.raw_text
+                                else tagging_speed(checkout, model, args.data_dir, args.repeats))
             print(name, speeds[name][-1]["tokens_per_second_best"], file=sys.stderr)
     result = {"command": "python benchmarks/compare_checkouts.py " + " ".join(sys.argv[1:])}
     for name in checkouts:
@@ -91,8 +130,9 @@ def main() -> int:
             "tokens_per_second_best": max(best),
             "tokens_per_second_median_of_rounds": round(statistics.median(best)),
             "tokens_per_second_rounds": best,
-            "f1": speeds[name][0]["f1"],
-            "same_tags_as_crfsuite": [s.get("same_tags_as_crfsuite") for s in speeds[name]],
+            **({"documents": speeds[name][0]["documents"], "tokens": speeds[name][0]["tokens"],
+                "entities_sha256": sorted({s["entities_sha256"] for s in speeds[name]})} if args.raw_text else
+               {"f1": speeds[name][0]["f1"], "same_tags_as_crfsuite": [s.get("same_tags_as_crfsuite") for s in speeds[name]]}),
         }
     result["after_over_before"] = {
         "import_time_median": round(result["after"]["import_us_median"] / result["before"]["import_us_median"], 3),

@@ -188,3 +188,24 @@ def test_marginals_are_exact_where_the_scaled_recursion_would_underflow():
     assert np.allclose(easy.sum(axis=1), 1.0)  # the other sentence of the batch is unharmed
     (path,) = viterbi(emissions[:1], transition)
     assert path.tolist() == [0, 1]
+
+
+def test_a_sentences_tables_do_not_depend_on_the_sentences_beside_it():
+    """Batch tagging cuts the same documents into other batches with other --n-jobs and --chunk-size; a
+    matrix product over the whole batch rounded each sentence's sums by the batch's size, so the scores'
+    last digits (and the output's bytes) changed with them on a 25-label model."""
+    from crfner.crf.decoding import scaled_tables
+
+    rng = np.random.default_rng(3)
+    labels, longest = 25, 30
+    scores = rng.normal(0, 3, (600, longest, labels))
+    lengths = rng.integers(1, longest + 1, 600)
+    transition = rng.normal(0, 2, (labels, labels))
+    whole = scaled_tables(scores, lengths, transition)
+    for start, size in ((0, 1), (5, 3), (17, 64), (100, 257), (3, 513)):
+        part = scaled_tables(scores[start:start + size, : lengths[start:start + size].max()], lengths[start:start + size],
+                             transition)
+        for k in range(size):
+            n = lengths[start + k]
+            assert np.array_equal(part.forward[k, :n], whole.forward[start + k, :n])
+            assert np.array_equal(part.backward[k, :n], whole.backward[start + k, :n])

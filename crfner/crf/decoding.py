@@ -196,6 +196,13 @@ class ScaledTables:
     norm: np.ndarray
 
 
+def _row_products(rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``rows @ weights``, each row on its own: one matrix product over the whole batch rounds a
+    sentence's sums differently with the sentences beside it (BLAS picks its kernel by the batch's
+    size), so that a score's last digits changed with --n-jobs and --chunk-size."""
+    return (np.ascontiguousarray(rows)[:, None, :] @ weights)[:, 0]
+
+
 def scaled_tables(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarray) -> ScaledTables | None:
     """The forward and backward tables of a padded batch by CRFsuite's scaled recursion, or
     None should a normaliser underflow (see :func:`_marginals`). ``forward[b, t, j]`` is the
@@ -214,7 +221,7 @@ def scaled_tables(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarra
     with np.errstate(divide="ignore", invalid="ignore"):  # a zero norm is caught below
         for t in range(longest):
             if t:
-                step = (forward[:, t - 1] @ weights) * emit[:, t]
+                step = _row_products(forward[:, t - 1], weights) * emit[:, t]
             norm[:, t] = total = step.sum(axis=1)
             forward[:, t] = step / total[:, None]
     inside = np.arange(longest)[None, :] < lengths[:, None]
@@ -224,7 +231,7 @@ def scaled_tables(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarra
     # following tokens' norms; one at and past a sentence's end.
     backward = np.ones_like(emit)
     for t in range(longest - 2, -1, -1):
-        following = ((emit[:, t + 1] * backward[:, t + 1]) @ weights_back) / norm[:, t + 1, None]
+        following = _row_products(emit[:, t + 1] * backward[:, t + 1], weights_back) / norm[:, t + 1, None]
         backward[:, t] = np.where((t < lengths - 1)[:, None], following, 1.0)
     return ScaledTables(weights, emit, forward, backward, norm)
 
