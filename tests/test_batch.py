@@ -32,7 +32,7 @@ def _ids(path):
 def test_one_record_per_document_in_input_order(model, inputs, documents, tmp_path):
     out = tmp_path / "out.jsonl"
     done = tag_files(model, inputs, out, chunk_size=7, progress=False)
-    assert done == {"documents": 40, "tagged": 40, "resumed": 0, "output": str(out)}
+    assert done == {"documents": 40, "tagged": 40, "resumed": 0, "output": str(out), "written": True}
     assert _ids(out) == [d.id for d in documents]
     tagged = list(read_jsonl(out))
     assert sum(len(d.mentions) for d in tagged) > 40

@@ -141,3 +141,13 @@ def test_a_folder_of_split_folders_is_named_as_such(tmp_path, capsys):
     assert main(["train", str(tmp_path / "corpus"), "--input-format", "brat", "--out", str(tmp_path / "m"), "-q"]) == 2
     assert f"holds no documents, only the split folders train, test: give one of them ({tmp_path / 'corpus' / 'train'})" \
            in _err(capsys)
+
+
+def test_a_document_the_output_format_cannot_hold_is_named_by_its_input(model, tmp_path, capsys):
+    source = write(tmp_path / "notes.jsonl", '{"id": "b|c", "text": "Patients with breast cancer were seen."}\n')
+    out = tmp_path / "out.pubtator"
+    assert main(["tag", str(model), str(source), "--input-format", "jsonl", "--output-format", "pubtator", "-o", str(out),
+                 "-q"]) == 2
+    assert _err(capsys) == (f"crfner tag: error: {source}: document id 'b|c' cannot be a PMID in PubTator (empty, or holds "
+                            "'|', a tab or spaces)")
+    assert not list(tmp_path.glob("out.pubtator*"))

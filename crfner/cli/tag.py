@@ -308,7 +308,8 @@ def _tag_documents(args) -> int:
         return 0
     done = tag_files(args.model, args.input, args.output, resume=not args.restart, progress=progress(args), **options)
     if done["resumed"] and not done["tagged"]:
-        print(f"{done['output']} is complete: {_plural(done['documents'], 'document')} tagged by an earlier run",
+        said = "written from" if done["written"] else "complete:"  # a run killed while it wrote the output: written now
+        print(f"{done['output']} is {said} {_plural(done['documents'], 'document')} tagged by an earlier run",
               file=sys.stderr)
         return 0
     resumed = f" ({done['resumed']} from an earlier, interrupted run)" if done["resumed"] else ""

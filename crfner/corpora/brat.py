@@ -224,7 +224,7 @@ def format_ann(document: Document, negated: Sequence[bool] | None = None,
         if mention.identifier:
             identifier = _WHITESPACE.sub("_", mention.identifier)  # one field: no space, tab or line break
             yield f"N{index}\tReference T{index} {identifier}\t{pieces}\n"
-        note = " ".join(f"{name}={value:.6g}" for name, value in (("score", mention.score), ("concept_score", mention.link_score))
+        note = " ".join(f"{name}={float(value)!r}" for name, value in (("score", mention.score), ("concept_score", mention.link_score))
                         if value is not None)
         section = sections[index - 1] if sections is not None else None
         if section:

@@ -24,7 +24,7 @@ from typing import Collection, Iterable, Iterator
 from ..atomic import atomic_open
 from ..corpora.documents import Document
 from ..crf.modelfile import saved_metadata
-from ..errors import CrfnerError
+from ..errors import CrfnerError, DataFormatError
 from ..schemes import entity_types
 from . import resume as resumption
 from .entity_fields import check_negation_types, entity_extras, extra_columns, negation_setting
@@ -223,7 +223,8 @@ def tag_files(
     entities scored at least that (0 to 1). ``output_format="brat"`` makes
     ``output`` a new folder of ``ID.txt`` and ``ID.ann`` pairs (:mod:`crfner.tagging.brat_output`),
     negated entities marked ``Negated``. Returns counts: documents tagged now, documents
-    resumed from an earlier run (all of them, tagged 0, where an earlier run had completed).
+    resumed from an earlier run (all of them, tagged 0, where an earlier run had completed), and
+    ``written``, whether this run wrote the output (False when an earlier run had left it whole).
     """
     from tqdm.auto import tqdm
 
@@ -252,7 +253,7 @@ def tag_files(
         if complete:
             partial.unlink(missing_ok=True)  # a folder's run may stop before removing it
             state_file.unlink(missing_ok=True)
-            return {"documents": done, "tagged": 0, "resumed": done, "output": str(output)}
+            return {"documents": done, "tagged": 0, "resumed": done, "output": str(output), "written": False}
         if brat:
             brat_output.check_new_folder(output)
         with resumption.removed_if_unrecorded(partial, state_file, fresh=not size), open(partial, "r+b" if size else "wb") as sink:
@@ -277,6 +278,10 @@ def tag_files(
                     with atomic_open(state_file) as handle:
                         json.dump({"fingerprint": fingerprint, "documents": done, "bytes": sink.tell()}, handle)
                     bar.update(count)
+            except DataFormatError as error:  # a document the output format cannot hold: it is the input's
+                if error.path is not None:
+                    raise
+                raise DataFormatError(error.problem, input_path) from None
             finally:
                 bar.close()
                 run.close()
@@ -295,7 +300,7 @@ def tag_files(
         else:
             os.replace(partial, output)
         state_file.unlink(missing_ok=True)
-    return {"documents": done, "tagged": tagged_now, "resumed": done - tagged_now, "output": str(output)}
+    return {"documents": done, "tagged": tagged_now, "resumed": done - tagged_now, "output": str(output), "written": True}
 
 
 def tag_stream(
@@ -339,7 +344,7 @@ def tag_stream(
             done += count
     finally:
         run.close()
-    return {"documents": done, "tagged": done, "resumed": 0, "output": "-"}
+    return {"documents": done, "tagged": done, "resumed": 0, "output": "-", "written": True}
 
 
 class _Runner:

@@ -9,7 +9,9 @@ moved into place whole. An existing folder is never replaced: it may hold annota
 
 from __future__ import annotations
 
+import glob
 import json
+import shutil
 from pathlib import Path
 from typing import Callable, Collection, Iterable, Iterator
 
@@ -50,6 +52,9 @@ def write_folder(records: Path, output: Path, types: Collection[str], negation: 
     moved into place. ``types`` are the model's entity types, for ``annotation.conf``; with
     ``negation`` and ``sections`` the records' negation flags and sections are written too."""
     found: set[str] = set()
+    for stale in output.parent.glob(f".{glob.escape(output.name)}.*.tmp"):  # a killed run's; this run holds the lock
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
     try:
         with atomic_directory(output) as folder:
             with open(records, encoding="utf-8") as lines:
