@@ -122,3 +122,55 @@ def test_a_scheme_that_is_no_name_is_a_value_error():
 
     with pytest.raises(ValueError, match="the tagging scheme must be one of iob1, iob2, iobes, not None"):
         convert(["B-X"], None)
+
+
+def test_a_long_coordinated_span_is_linked_at_once():
+    import time
+
+    linker = Linker(heads=True).fit(vocabularies={"Disease": [("breast cancer", "D1"), ("ovarian cancer", "D2")]})
+    assert linker.link("breast and ovarian cancer", "Disease").identifiers == ("D1", "D2")
+    started = time.perf_counter()
+    for text in ("v and " + "w " * 3000, "w " * 2000 + "and " + "v " * 2000, "w " * 5000 + "breast cancer"):
+        linker.link(text, "Disease")  # each reading was a lookup of the span's length: 3,000 words took 20 s
+    assert time.perf_counter() - started < 2.0
+
+
+def test_a_term_list_line_holds_a_term_and_one_id(tmp_path):
+    from crfner.link.vocabulary import read_term_list
+
+    for line, message in (("breast cancer\tD001943\tBreast Neoplasms", "this one has 3 columns"),
+                          ("breast cancer\tD 001943", "holds a space, '|' or '+'"),
+                          ("breast cancer\tD1|D2", "holds a space, '|' or '+'")):
+        path = tmp_path / "terms.tsv"
+        path.write_text(f"tumour\tD009369\n{line}\n", encoding="utf-8")
+        with pytest.raises(DataFormatError, match=rf"terms.tsv, line 2: .*{message}"):
+            list(read_term_list(path))
+
+
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ("threshold", int("1" + "0" * 400), "threshold must be None or a number from 0 to 1"),  # OverflowError before
+    ("threshold", 5, "threshold must be None or a number from 0 to 1"),
+    ("ngram_range", "abc", "ngram_range must be"),
+    ("heads", "no", "heads must be True or False"),
+])
+def test_a_saved_linker_loads_only_as_it_could_have_been_saved(tmp_path, key, value, message):
+    import json
+
+    from conftest import rehash_listed_files
+
+    from crfner.errors import ModelFileError
+
+    Linker().fit(vocabularies=VOCABULARY).save(tmp_path / "linker")
+    meta = json.loads((tmp_path / "linker" / "crfner.json").read_text())
+    meta["parameters"][key] = value
+    (tmp_path / "linker" / "crfner.json").write_text(json.dumps(meta))
+    rehash_listed_files(tmp_path / "linker")
+    with pytest.raises(ModelFileError, match=message):
+        Linker.load(tmp_path / "linker")
+
+
+def test_a_linker_with_aliases_it_cannot_load_is_not_saved(tmp_path):
+    linker = Linker().fit(vocabularies=VOCABULARY).set_params(type_aliases={"Sign": "Nope"})
+    with pytest.raises(ParameterError, match="Nope"):
+        linker.save(tmp_path / "linker")
+    assert not (tmp_path / "linker").exists()

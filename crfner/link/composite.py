@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import re
 
+#: The most words a name, or a composite of names, is read as having: a longer span is looked up
+#: whole, but not read as names sharing a head or modifier, nor cut into final parts, each reading
+#: of which costs a lookup of its own length (a 3,000-word span took 20 s).
+MAX_NAME_WORDS = 20
 _COORDINATION = re.compile(r"\s*,?\s+(?:and/or|and|or|nor)\s+|\s*,\s*|\s*/\s*")
 
 
@@ -19,7 +23,7 @@ def readings(text: str) -> list[list[str]]:
     with the last piece's final words (a shared head), then with the first piece's opening
     words (a shared modifier). Each reading lists one name per piece."""
     pieces = conjuncts(text)
-    if len(pieces) < 2:
+    if len(pieces) < 2 or len(text.split()) > MAX_NAME_WORDS:
         return []
     out: list[list[str]] = []
     last = pieces[-1].split()

@@ -6,7 +6,6 @@ damaged or crafted directory gives a one-line ``ModelFileError``."""
 from __future__ import annotations
 
 import json
-import math
 import os
 import warnings
 from pathlib import Path
@@ -19,7 +18,7 @@ from ..crf.modelfile import read_listed_files, read_metadata_file, write_model_f
 from ..errors import ModelFileError, ParameterError
 from .aliases import check_type_aliases
 from .normalize import KEYS_VERSION
-from .params import check_linker_params
+from .params import check_linker_params, check_settings
 from .tables import unpack
 from .tfidf import NgramIndex
 
@@ -55,6 +54,7 @@ def save_linker(linker, path: str | os.PathLike, overwrite: bool = False) -> Pat
         files.update(_index_files(number, index))
         indexes[etype] = number
     check_linker_params(linker)  # set_params may have changed them since fit
+    check_type_aliases(linker.type_aliases, linker.types_)
     params = linker.get_params()
     params["threshold"] = None if params["threshold"] is None else float(params["threshold"])  # numpy's too
     params["ngram_range"] = [int(n) for n in params["ngram_range"]]
@@ -155,11 +155,10 @@ def read_linker(path: str | os.PathLike) -> tuple[dict, dict, dict, dict]:
         raise _damaged(path, "indexes must map types to numbers")
     if not isinstance(params, dict):
         raise _damaged(path, "parameters must be an object")
-    threshold = params.get("threshold")
-    if threshold is not None and (not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or not math.isfinite(threshold)):
-        raise _damaged(path, "the threshold must be a number or null")
-    if not isinstance(params.get("broader", False), bool):
-        raise _damaged(path, "broader must be true or false")
+    try:  # what fit and save accept, so that a linker loads only as it could have been saved
+        check_settings(params)
+    except ParameterError as error:
+        raise _damaged(path, f"parameters: {error}") from None
     _check_keys_version(path, metadata.get("keys_version", 1))
     try:
         check_type_aliases(params.get("type_aliases"), types)

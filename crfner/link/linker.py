@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 from ..corpora.documents import Document, Mention
 from .abbreviations import document_abbreviations, short_key
 from .aliases import alias_chain, check_type_aliases
-from .composite import readings
+from .composite import MAX_NAME_WORDS, readings
 from .hierarchy import broader_concept
 from .normalize import bag_form, fold, lenient_form, normal_form
 from .params import check_fitted, check_linker_params
@@ -277,7 +277,7 @@ class Linker:
 
     def _head(self, text: str, etype: str) -> Link | None:
         words = text.split()
-        for k in range(1, len(words)):
+        for k in range(max(1, len(words) - MAX_NAME_WORDS), len(words)):  # the longest known final part first
             found = self.lookup(" ".join(words[k:]), etype)
             if found:
                 return Link(found.identifiers, found.score * HEAD_FACTOR, "head")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from numbers import Integral, Real
+from typing import Mapping
 
 from ..errors import NotFittedError, ParameterError
 
@@ -16,18 +17,30 @@ def check_linker_params(linker) -> None:
     """Raise :class:`ParameterError` unless ``threshold`` is None or a number from 0 to 1,
     ``ngram_range`` two whole numbers ``1 <= low <= high <= 10`` (what a saved linker may
     hold), and the stage switches are True or False."""
-    threshold = linker.threshold
+    check_settings({name: getattr(linker, name) for name in ("threshold", "ngram_range", *FLAGS)})
+
+
+def check_settings(settings: Mapping) -> None:
+    """:func:`check_linker_params` for those of the settings ``settings`` holds (a saved linker's)."""
+    threshold = settings.get("threshold")
     if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, Real)
-                                  or not math.isfinite(threshold) or not 0 <= threshold <= 1):
+                                  or not _finite(threshold) or not 0 <= threshold <= 1):
         raise ParameterError(f"threshold must be None or a number from 0 to 1, not {threshold!r}")
-    ngram_range = linker.ngram_range
+    ngram_range = settings.get("ngram_range", (4, 4))
     if (not isinstance(ngram_range, (tuple, list)) or len(ngram_range) != 2
             or not all(isinstance(n, Integral) and not isinstance(n, bool) for n in ngram_range)
             or not 1 <= ngram_range[0] <= ngram_range[1] <= 10):
         raise ParameterError(f"ngram_range must be (low, high), whole numbers with 1 <= low <= high <= 10, not {ngram_range!r}")
     for name in FLAGS:
-        if not isinstance(getattr(linker, name), bool):
-            raise ParameterError(f"{name} must be True or False, not {getattr(linker, name)!r}")
+        if name in settings and not isinstance(settings[name], bool):
+            raise ParameterError(f"{name} must be True or False, not {settings[name]!r}")
+
+
+def _finite(number: Real) -> bool:
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def check_fitted(linker, use: str) -> None:

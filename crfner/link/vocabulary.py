@@ -118,6 +118,12 @@ def read_term_list(path: str | os.PathLike, prefix: str = "") -> Iterator[Term]:
         term, tab, identifier = line.partition("\t")
         if not tab or not term.strip() or not identifier.strip():
             raise DataFormatError("a term list line needs a term and an identifier separated by a TAB", path, number)
+        if "\t" in identifier:
+            raise DataFormatError(f"a term list line is term<TAB>identifier; this one has {line.count(chr(9)) + 1} columns",
+                                  path, number)
+        if any(c.isspace() or c in "|+" for c in identifier.strip()):
+            raise DataFormatError(f"identifier {excerpt(identifier.strip())} holds a space, '|' or '+': one concept's id has none",
+                                  path, number)
         identifier = concept_id(identifier)
         if identifier.startswith(prefix):
             yield Term(term.strip(), identifier, False)
