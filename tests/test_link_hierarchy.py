@@ -98,7 +98,7 @@ def test_the_hierarchy_is_saved_and_checked_on_loading(procedures, tmp_path):
     meta = json.loads((saved / "crfner.json").read_text(encoding="utf-8"))
     meta["parameters"]["broader"] = "yes"
     (saved / "crfner.json").write_text(json.dumps(meta), encoding="utf-8")
-    with pytest.raises(ModelFileError, match="broader must be true or false"):
+    with pytest.raises(ModelFileError, match="broader must be True or False"):
         Linker.load(saved)
 
 
