@@ -165,12 +165,14 @@ class CrfnerComponent:
         non-overlapping spaCy spans with their scores, by the alignment rule."""
         return [(span, float(entity.score)) for span, entity in self._aligned(doc, entities)]
 
-    def _aligned(self, doc: Doc, entities: Sequence) -> list[tuple[Span, object]]:
-        """:meth:`align`, each span with the entity it came from."""
+    def _aligned(self, doc: Doc, entities: Sequence, blocked: Sequence[Span] = ()) -> list[tuple[Span, object]]:
+        """:meth:`align`, each span with the entity it came from; spans overlapping ``blocked`` (entities
+        an earlier component set, kept) are left out before crfner's own overlaps are settled, so that
+        one of them that lost to a blocked span does not take a free one down with it."""
         aligned = []
         for entity in entities:
             span = doc.char_span(entity.start, entity.end, label=entity.type, alignment_mode=self.alignment_mode)
-            if span is not None and len(span):
+            if span is not None and len(span) and not any(_overlaps(span, other) for other in blocked):
                 aligned.append((span, entity))
         kept: list[tuple[Span, object]] = []
         # the higher score first; on a tie the earlier start (sorted is stable, input is in order)
@@ -182,13 +184,11 @@ class CrfnerComponent:
     def set_entities(self, doc: Doc, entities: Sequence) -> Doc:
         """Set ``doc.ents`` from crfner's entities, by the alignment and ``existing`` rules;
         each of crfner's spans gets its score, and its concept if the entity has one."""
-        ours = self._aligned(doc, entities)
         earlier = list(doc.ents)
-        if self.existing == "keep":
-            ours = [(s, entity) for s, entity in ours if not any(_overlaps(s, e) for e in earlier)]
-        elif self.existing == "override":
+        ours = self._aligned(doc, entities, earlier if self.existing == "keep" else ())
+        if self.existing == "override":
             earlier = [e for e in earlier if not any(_overlaps(e, s) for s, _ in ours)]
-        else:
+        elif self.existing == "replace":
             earlier = []
         doc.ents = sorted(earlier + [s for s, _ in ours], key=lambda span: span.start)
         types = None if isinstance(self.negation, bool) else self.negation

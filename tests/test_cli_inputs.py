@@ -151,3 +151,39 @@ def test_a_document_the_output_format_cannot_hold_is_named_by_its_input(model, t
     assert _err(capsys) == (f"crfner tag: error: {source}: document id 'b|c' cannot be a PMID in PubTator (empty, or holds "
                             "'|', a tab or spaces)")
     assert not list(tmp_path.glob("out.pubtator*"))
+
+
+def test_explain_never_writes_its_page_over_its_input(model, tmp_path, capsys):
+    note = write(tmp_path / "note.txt", "Patients with breast cancer were seen.")
+    assert main(["explain", str(model), "--input", str(note), "--html", str(note)]) == 2
+    assert f"--html {note} is the input" in _err(capsys) and note.read_text(encoding="utf-8").startswith("Patients")
+    assert main(["explain", str(model), "--text", "Aspirin.", "--html", ""]) == 2
+    assert "--html needs the file to write the page to" in _err(capsys)
+
+
+def test_an_explanation_page_holds_any_text(model, tmp_path):
+    """A lone surrogate (text read with surrogateescape) is shown as U+FFFD rather than stopping the page with a
+    UnicodeEncodeError; entity text is isolated (<bdi>) so a right-to-left mark in it cannot reverse the score."""
+    page = tmp_path / "page.html"
+    assert main(["explain", str(model), "--text", "Cisplatin\udcff nephrotoxicity \u202ewas seen.", "--html", str(page),
+                 "-q"]) == 0
+    html = page.read_text(encoding="utf-8")
+    assert "\ufffd" in html and "<bdi>" in html
+
+
+def test_a_long_entitys_score_is_a_probability_not_nan(fitted):
+    import math
+
+    import crfner
+
+    entities = crfner.tag_text(fitted, "cancer " * 5000)  # the through-factor overflowed, the stay underflowed
+    assert max(e.end - e.start for e in entities) > 10_000  # one entity of thousands of tokens
+    for entity in entities:
+        assert not math.isnan(entity.score) and 0.0 <= entity.score <= 1.0
+
+
+def test_negating_no_type_is_refused(fitted):
+    import crfner
+
+    with pytest.raises(ValueError, match="negation names no type"):
+        crfner.explain(fitted, "Aspirin.", negation=[])

@@ -308,3 +308,17 @@ def test_a_saved_pipeline_refers_to_the_model_by_its_path(model_dir, tmp_path):
     assert "crfner.json" in model_files and not saved & model_files
     assert f"model = \"{model_dir}\"" in (tmp_path / "pipeline" / "config.cfg").read_text(encoding="utf-8")
     assert ents(spacy.load(tmp_path / "pipeline")(TEXT)) == ents(nlp(TEXT))
+
+
+def test_keep_adds_each_entity_that_overlaps_no_earlier_one(tagger):
+    """Two of crfner's entities that overlap once grown to spaCy's tokens: the higher-scored one meets an earlier
+    entity and is left out; the other, which overlaps nothing earlier, is added (it was lost with the first)."""
+    from spacy.tokens import Doc, Span
+
+    from crfner.corpora.documents import Mention
+
+    doc = Doc(spacy.blank("en").vocab, words=["breast", "cancer and colon", "cancer", "."], spaces=[True, True, False, False])
+    doc.ents = [Span(doc, 0, 1, label="EARLIER")]
+    entities = [Mention(0, 13, "Disease", "breast cancer", score=0.8), Mention(18, 30, "Disease", "colon cancer", score=0.6)]
+    CrfnerComponent(tagger).set_entities(doc, entities)
+    assert [(e.text, e.label_) for e in doc.ents] == [("breast", "EARLIER"), ("cancer and colon cancer", "Disease")]

@@ -59,6 +59,7 @@ def _read_text(path: str, encoding: str | None, unescape: bool = False) -> str:
 
 def run(args) -> int:
     import json
+    from pathlib import Path
 
     from ..explanations import explain
     from ..explanations.html import write_html
@@ -69,6 +70,10 @@ def run(args) -> int:
         raise usage(f"--top must be at least 1, not {args.top}")
     if (args.encoding is not None or args.unescape) and args.input is None:
         raise usage(f"{'--encoding' if args.encoding is not None else '--unescape'} applies to --input FILE")
+    if args.html is not None and not args.html:
+        raise usage("--html needs the file to write the page to")
+    if args.html and args.input not in (None, "-") and Path(args.html).resolve() == Path(args.input).resolve():
+        raise usage(f"--html {args.html} is the input; write the page to another file")
     text = args.text if args.text is not None else _read_text(args.input, args.encoding, args.unescape)
     negation = negation_option(args)
     explanation = explain(load_model(args), text, top=args.top, splitter=splitter_for(args), negation=negation,

@@ -103,10 +103,13 @@ def _probabilities(tables, lengths, b, s, e, entity_type, labels: EntityLabels) 
     inner_of_type = np.where(labels.inside >= 0, labels.inside, 0)
     ratio = np.log(np.maximum(emit[:, :, inner_of_type] / norm[:, :, None], _TINY))
     summed = np.cumsum(ratio, axis=1)
-    through = np.exp(summed[b, e, entity_type] - summed[b, s, entity_type])
     stay = weights[inner_at, inner_at]
-    longer = (open_first * np.where(has_first, weights[first_at, inner_at], 0.0) + open_inner * stay) * through * (
-        stay ** np.maximum(e - s - 1, 0))
+    opened = open_first * np.where(has_first, weights[first_at, inner_at], 0.0) + open_inner * stay
+    # the product of the tokens' factors and of the stays, taken as one sum of logs: over thousands of
+    # tokens the first overflowed and the second underflowed, and inf * 0 made the score NaN
+    with np.errstate(divide="ignore"):
+        log_through = summed[b, e, entity_type] - summed[b, s, entity_type] + np.maximum(e - s - 1, 0) * np.log(stay)
+        longer = np.exp(np.log(opened) + log_through)
     # after token e: anything but I-T (nothing at the sentence's end)
     last = e == lengths[b] - 1
     after = np.minimum(e + 1, forward.shape[1] - 1)

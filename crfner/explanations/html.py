@@ -7,6 +7,7 @@ import html
 import os
 from pathlib import Path
 
+from ..text import LONE_SURROGATE
 from .render import entity_note
 
 __all__ = ["render_html", "write_html"]
@@ -64,7 +65,9 @@ SCRIPT = """
 
 
 def esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    """``value`` as HTML text: escaped, and a lone surrogate (from text decoded with
+    ``surrogateescape``), which no UTF-8 page can hold, shown as U+FFFD."""
+    return html.escape(LONE_SURROGATE.sub("\ufffd", str(value)), quote=True)
 
 
 def _num(value: float) -> str:
@@ -86,7 +89,7 @@ def _highlighted(explanation, classes: dict[str, str]) -> str:
         title = f"{entity.type}, score {entity.score:.3f}{entity_note(entity)}: click for why"
         out.append(
             f'<mark class="ent {classes[entity.type]}" id="mark-{k}" data-entity="{k}" tabindex="0" role="button" '
-            f'title="{esc(title)}">{esc(entity.text)}<span class="score">{entity.score:.2f}</span></mark>'
+            f'title="{esc(title)}"><bdi>{esc(entity.text)}</bdi><span class="score">{entity.score:.2f}</span></mark>'
         )
         at = entity.end
     out.append(esc(text[at:]))
@@ -137,7 +140,7 @@ def _token_table(token) -> str:
 
 def _panel(k: int, entity, css_class: str) -> str:
     summary = (
-        f'<span class="ent {css_class}">{esc(entity.type)}</span> <q>{esc(entity.text)}</q> '
+        f'<span class="ent {css_class}">{esc(entity.type)}</span> <q><bdi>{esc(entity.text)}</bdi></q> '
         f"[{entity.start}\u2013{entity.end}], score {entity.score:.3f}{esc(entity_note(entity))}"
     )
     tables = "".join(_token_table(token) for token in entity.tokens)

@@ -32,6 +32,8 @@ def check_negation_types(negation, labels, model: str = "the model") -> None:
     from ..schemes import entity_types
 
     known = entity_types(labels)
+    if not list(negation):
+        raise ParameterError("negation names no type; give True (every type) or the type names to negate")
     unknown = [t for t in negation if t not in known]
     if unknown:
         raise ParameterError(f"negation types: {', '.join(map(str, unknown))} {'is' if len(unknown) == 1 else 'are'} not "
