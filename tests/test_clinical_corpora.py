@@ -3,6 +3,7 @@ selected types, offsets, document ids, loss counts, types= and policy=; and the 
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections import Counter
 
@@ -12,7 +13,7 @@ import crfner
 from crfner.corpora.brat import read_brat_document, read_brat_fragments
 from crfner.corpora.clinical import PHEE_FOLDERS, SPECS, losses, split_documents
 from crfner.corpora.flatten import INFO, LOSSES, POLICIES, CorpusOptionError, flatten
-from crfner.errors import DataFormatError
+from crfner.errors import CorpusNotFoundError, DataFormatError
 
 
 @pytest.fixture(scope="module")
@@ -202,6 +203,12 @@ def test_corpora_cli_reports_losses(clinical, capsys):
     assert main(["corpora", "--data-dir", str(clinical), "--losses"]) == 0
     out = capsys.readouterr().out
     assert "maccrobat (policy" in out and "phee (policy" in out and "unselected_type" in out
+    for line in (line for line in out.splitlines() if "annotations," in line):  # what is listed as lost adds up
+        annotations, kept = (int(n) for n in re.findall(r"(\d+) (?:annotations|kept)", line))
+        lost = line.split("lost: ")[1].split("; also")[0]
+        assert annotations - kept == sum(int(n) for n in re.findall(r" (\d+)", " " + lost))
+    assert main(["corpora", "--data-dir", str(clinical), "--losses", "--policy", "bogus"]) == 2
+    assert "(policy bogus)" not in capsys.readouterr().out  # refused before any header
 
 
 def _write(folder, ann, text="Took 8 mg daily."):
@@ -228,3 +235,19 @@ def test_a_real_mismatch_is_still_an_error(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         read_brat_document(_write(tmp_path, "T1\tDosage 5 9\t8 mg\n"))  # no tab, no warning
+
+
+def test_a_document_without_its_annotations_is_missing_not_empty(clinical, tmp_path):
+    """A PHEE or MACCROBAT text whose .ann is gone loaded with no entity (its annotations out of the loss counts
+    too); the split is refused, naming the file."""
+    import shutil
+
+    for split in ("train", "dev", "test"):
+        (tmp_path / "clinical" / "PHEE" / split).mkdir(parents=True)
+        for path in sorted((clinical / "clinical" / "PHEE" / split).glob("*"))[:4]:
+            shutil.copy(path, tmp_path / "clinical" / "PHEE" / split / path.name)
+    gone = min((tmp_path / "clinical" / "PHEE" / "dev").glob("*.ann"))
+    gone.unlink()
+    with pytest.raises(CorpusNotFoundError, match=rf"phee: split 'devel' lacks {gone}"):
+        crfner.load_corpus("phee", "devel", data_dir=tmp_path)
+    assert crfner.load_corpus("phee", "train", data_dir=tmp_path)[0]

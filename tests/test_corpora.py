@@ -135,3 +135,24 @@ def test_describe_says_where_each_corpus_was_found(data_dir, tmp_path):
     assert str(data_dir / "BC5CDR-IOB") in rows["bc5cdr"]["found"] and "train, devel, test" in rows["bc5cdr"]["found"]
     assert describe(tmp_path)[0]["found"].startswith("hub: tner/bc5cdr")
     assert crfner.load_corpus is load_corpus
+
+
+@pytest.mark.parametrize(("columns", "label_names", "message"), [
+    ({"tokens": [["a"]], "tags": [[[0, 1]]]}, ["O", "B-X"], r"row 0: tag \[0, 1\] is neither a tag name nor a whole-number"),
+    ({"tokens": [["a", "b"]], "tags": [[1.7, 0.0]]}, ["O", "B-X"], "row 0: tag 1.7 is neither"),  # read as B-X, O before
+    ({"tokens": [["a"]], "tags": [[None]]}, ["O", "B-X"], "row 0: tag None is neither"),
+    ({"tokens": ["abc"], "tags": [[0, 0, 0]]}, ["O", "B-X"], "row 0: 'tokens' must hold a list"),  # split into a, b, c
+    ({"tokens": [["a"]], "tags": [[0]]}, "OBI", "label_names must be a list of tag names, not one string"),
+])
+def test_a_hf_split_that_is_no_list_of_tagged_tokens_is_named(columns, label_names, message):
+    import datasets
+
+    with pytest.raises(DataFormatError, match=message):
+        read_hf_split(datasets.Dataset.from_dict(columns), label_names=label_names)
+
+
+def test_label_names_that_contradict_the_splits_own_are_refused():
+    with pytest.raises(DataFormatError, match="label_names .* differ from the split's own"):
+        read_hf_split(_dataset([1, 2, 0], class_label=True), label_names=["O", "B-Chemical", "I-Chemical"])
+    assert read_hf_split(_dataset([1, 2, 0], class_label=True), label_names=["O", "B-Disease", "I-Disease"])[1] == [
+        ["B-Disease", "I-Disease", "O"]]

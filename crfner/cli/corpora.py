@@ -30,9 +30,11 @@ def _print_losses(args, rows) -> None:
     import warnings
 
     from ..corpora.clinical import DEFAULT_POLICY, SPECS, losses
+    from ..corpora.flatten import INFO, LOSSES, parse_policy
     from ..corpora.registry import SPLITS
 
     policy = getattr(args, "policy", None) or DEFAULT_POLICY
+    parse_policy(policy)  # a bad name before any header is printed
     for row in rows:
         if row["name"] not in SPECS or row["found"].startswith("not on the hub"):
             continue
@@ -41,5 +43,7 @@ def _print_losses(args, rows) -> None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 counts = losses(row["name"], split, args.data_dir, policy=policy)
-            detail = ", ".join(f"{k} {v}" for k, v in counts.items() if v and k not in ("annotations", "kept"))
-            print(f"  {split:<6} {counts['annotations']:>6} annotations, {counts['kept']:>6} kept; {detail}")
+            lost = ", ".join(f"{k} {counts[k]}" for k in LOSSES if counts.get(k))
+            noted = ", ".join(f"{k} {counts[k]}" for k in INFO if counts.get(k))  # kept, but changed or counted apart
+            print(f"  {split:<6} {counts['annotations']:>6} annotations, {counts['kept']:>6} kept; lost: {lost or 'none'}"
+                  + (f"; also (kept): {noted}" if noted else ""))

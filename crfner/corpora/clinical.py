@@ -83,7 +83,8 @@ def split_paths(name: str, split: str, data_dir=None) -> list[Path]:
         paths = [folder / f"{i}.txt" for i in maccrobat_split_ids(split, data_dir)]
     else:
         paths = sorted((folder / PHEE_FOLDERS[split]).glob("*.txt"))
-    missing = [p for p in paths if not p.is_file()]
+    # each document's text and its annotations: a document without its .ann would load with no entity
+    missing = [q for p in paths for q in (p, p.with_suffix(".ann")) if not q.is_file()]
     if missing or not paths:
         raise CorpusNotFoundError(f"{spec.name}: split {split!r} " + (f"lacks {missing[0]}" if missing else f"has no documents under {folder}"))
     return paths

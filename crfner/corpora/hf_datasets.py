@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from numbers import Integral
 from typing import Any, Sequence
 
 from ..errors import DataFormatError, excerpt
@@ -39,14 +40,24 @@ def read_hf_split(
             raise DataFormatError(f"no tags column; looked for {', '.join(TAG_COLUMNS)} among {', '.join(columns)}", source)
     elif tags_column not in columns:
         raise DataFormatError(f"no column {tags_column!r} (columns: {', '.join(columns)})", source)
-    names = label_names_of(split, tags_column) or (list(label_names) if label_names else None)
+    if isinstance(label_names, (str, bytes)):
+        raise DataFormatError("label_names must be a list of tag names, not one string", source)
+    declared = label_names_of(split, tags_column)
+    if declared and label_names and list(label_names) != list(declared):
+        raise DataFormatError(f"label_names {excerpt(list(label_names))} differ from the split's own "
+                              f"{excerpt(list(declared))}; leave label_names out", source)
+    names = declared or (list(label_names) if label_names else None)
 
     X: list[list[str]] = []
     y: list[list[str]] = []
     for row_number, row in enumerate(split):
+        where = f"{source}, row {row_number}"
+        for column in (tokens_column, tags_column):
+            if isinstance(row[column], (str, bytes)) or not hasattr(row[column], "__iter__"):
+                raise DataFormatError(f"{column!r} must hold a list (a token or tag per word), not "
+                                      f"{type(row[column]).__name__}", where)
         tokens = [str(t) for t in row[tokens_column]]
         raw = list(row[tags_column])
-        where = f"{source}, row {row_number}"
         if len(tokens) != len(raw):
             raise DataFormatError(f"{len(tokens)} tokens but {len(raw)} tags", where)
         if not tokens:
@@ -55,6 +66,8 @@ def read_hf_split(
         for value in raw:
             if isinstance(value, str):
                 tag = value
+            elif isinstance(value, bool) or not isinstance(value, Integral):  # 1.7 or None, or a nested list
+                raise DataFormatError(f"tag {excerpt(value)} is neither a tag name nor a whole-number label id", where)
             elif names is None:
                 raise DataFormatError("integer tags but no label names to map them (pass label_names)", where)
             elif not 0 <= int(value) < len(names):
