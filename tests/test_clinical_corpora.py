@@ -251,3 +251,9 @@ def test_a_document_without_its_annotations_is_missing_not_empty(clinical, tmp_p
     with pytest.raises(CorpusNotFoundError, match=rf"phee: split 'devel' lacks {gone}"):
         crfner.load_corpus("phee", "devel", data_dir=tmp_path)
     assert crfner.load_corpus("phee", "train", data_dir=tmp_path)[0]
+
+
+@pytest.mark.parametrize("types", [5, b"Drug", ["Drug", 3]])
+def test_types_that_are_no_type_names_are_refused(clinical, types):
+    with pytest.raises(CorpusOptionError, match="types must be type names"):
+        crfner.load_corpus("phee", "devel", data_dir=clinical, types=types)

@@ -50,7 +50,10 @@ def check_types(types: Iterable[str], known: Iterable[str], corpus: str) -> tupl
     """``types`` as a tuple (or a comma-separated string), checked against the corpus's type names."""
     if isinstance(types, str):
         types = [t for t in types.split(",") if t]
-    types = tuple(types)
+    given = types
+    types = tuple(types) if hasattr(types, "__iter__") and not isinstance(types, bytes) else None
+    if types is None or not all(isinstance(t, str) for t in types):
+        raise CorpusOptionError(f"{corpus}: types must be type names (a list, or one comma-separated string), not {given!r}")
     unknown = sorted(set(types) - set(known))
     if unknown or not types:
         raise CorpusOptionError(
