@@ -99,3 +99,15 @@ def test_without_a_local_copy_it_downloads_or_says_why(tmp_path, monkeypatch):
         crfner.load_corpus("medmentions", "train", data_dir=tmp_path / "empty")
     assert asked == ["https://github.com/chanzuckerberg/MedMentions/raw/master/st21pv/data/corpus_pubtator.txt.gz"]
     assert not any((tmp_path / "cache").rglob("*.part"))
+
+
+def test_a_partial_local_copy_says_what_it_lacks(data_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("CRFNER_CACHE", str(tmp_path / "cache"))
+
+    def offline(url, timeout=None):
+        raise OSError("network unreachable")
+
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    (data_dir / "MedMentions" / "corpus_pubtator_pmids_test.txt").unlink()
+    with pytest.raises(CorpusNotFoundError, match=r"MedMentions lacks corpus_pubtator_pmids_test\.txt\), and https://"):
+        crfner.load_corpus("medmentions", "train", data_dir=data_dir)

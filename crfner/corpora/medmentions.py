@@ -44,8 +44,9 @@ def _cache_dir() -> Path:
     return Path(os.environ.get("CRFNER_CACHE") or Path.home() / ".cache" / "crfner") / FOLDER
 
 
-def _download(url: str, target: Path) -> None:
-    """Fetch ``url`` to ``target`` atomically (a temporary file renamed when complete)."""
+def _download(url: str, target: Path, lacking: str = "") -> None:
+    """Fetch ``url`` to ``target`` atomically (a temporary file renamed when complete); ``lacking``
+    says what a local copy in the data folder lacks, for the error if the download fails."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
     try:
@@ -55,7 +56,7 @@ def _download(url: str, target: Path) -> None:
     except OSError as error:
         partial.unlink(missing_ok=True)
         raise CorpusNotFoundError(
-            f"medmentions: no local copy, and {url} could not be downloaded ({error}); put the ST21pv "
+            f"medmentions: no local copy{lacking}, and {url} could not be downloaded ({error}); put the ST21pv "
             f"corpus_pubtator.txt.gz and the corpus_pubtator_pmids_*.txt lists in <data dir>/{FOLDER}/"
         ) from None
     os.replace(partial, target)
@@ -72,12 +73,19 @@ def locate_files(data_dir=None, download: bool = True) -> dict[str, Path]:
             return {"corpus": corpus, **lists}
     if not download:
         raise CorpusNotFoundError(f"medmentions: no local copy in {resolve_data_dir(data_dir) / FOLDER}")
+    local = resolve_data_dir(data_dir) / FOLDER
+    lacking = ""
+    if local.is_dir():  # a partial copy: say which of its files are missing
+        absent = [Path(REMOTE[split]).name for split in ("train", "devel", "test") if not (local / Path(REMOTE[split]).name).is_file()]
+        if not any((local / n).is_file() for n in CORPUS_NAMES):
+            absent.insert(0, CORPUS_NAMES[0])
+        lacking = f" ({local} lacks {', '.join(absent)})" if absent else ""
     folder = _cache_dir()
     files = {}
     for key, remote in REMOTE.items():
         files[key] = folder / Path(remote).name
         if not files[key].is_file():
-            _download(f"{RELEASE}/{remote}", files[key])
+            _download(f"{RELEASE}/{remote}", files[key], lacking)
     return files
 
 
