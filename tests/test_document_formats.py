@@ -191,7 +191,7 @@ BRAT_MALFORMED = {
     "unknown line": ("X1\tsomething\n", 1, "not a BRAT"),
     "id used twice": ("T1\tDisease 0 6\tbreast\nT1\tDisease 0 6\tbreast\n", 2, "twice"),
     "bad normalisation": ("T1\tDisease 0 6\tbreast\nN1\tRef T1\n", 2, "normalisation"),
-    "undefined entity": ("T1\tDisease 0 6\tbreast\nN1\tReference T9 MESH:D1\tx\n", None, "T9"),
+    "undefined entity": ("T1\tDisease 0 6\tbreast\nN1\tReference T9 MESH:D1\tx\n", 2, "T9"),
 }
 
 

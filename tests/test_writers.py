@@ -138,3 +138,4 @@ def test_offsets_are_ascii_digits(tmp_path, offset):
     (tmp_path / "b.ann").write_text(f"T1\tSign {offset} 5\tFever\n", encoding="utf-8")
     with pytest.raises(DataFormatError, match="line 1: an entity line must read"):
         read_brat_document(tmp_path / "b.txt")
+

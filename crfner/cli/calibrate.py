@@ -39,11 +39,11 @@ def add_parser(verbs) -> None:
 
 
 def run(args) -> int:
+    from pathlib import Path
+
     from ..corpora.split_documents import load_split_documents
     from ..schemes import entity_types
     from ..tagging.calibrate import calibrate_scores
-
-    from pathlib import Path
 
     check_annotated(args, split_given=args.split not in (None, "devel"))  # None: CORPUS is a file (parser._fix_split)
     if args.remove == bool(args.corpus):

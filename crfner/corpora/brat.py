@@ -105,6 +105,7 @@ def _parse(txt_path: Path, ann_path):
     entities: dict[str, tuple[str, tuple[tuple[int, int], ...]]] = {}
     identifiers: dict[str, str] = {}
     scores: dict[str, tuple[float | None, float | None]] = {}
+    referred: dict[str, int] = {}  # entity id -> the first line that refers to it
     if not ann_path.exists():
         if given is not None:  # named by the caller: a typo must not read as "no annotations"
             raise DataFormatError("no such annotation file", ann_path)
@@ -124,19 +125,21 @@ def _parse(txt_path: Path, ann_path):
             if match is None:
                 raise DataFormatError("a normalisation line must read 'N1<TAB>Reference T1 DB:ID<TAB>name'", ann_path, number)
             identifiers.setdefault(match.group(2), match.group(3))
+            referred.setdefault(match.group(2), number)
         elif line.startswith("#"):
             match = _NOTE.fullmatch(line)
             note = _SCORE_NOTE.fullmatch(match.group(3).strip()) if match else None
             if note is not None and any(note.groups()):  # a section alone is not read back: mentions have no section
                 try:
                     scores[match.group(2)] = tuple(None if g is None else float(g) for g in note.groups())
+                    referred.setdefault(match.group(2), number)
                 except ValueError:  # a note that only looks like crfner's is a note
                     pass
         elif not line.startswith(_SKIPPED):
             raise DataFormatError(f"not a BRAT annotation line (it starts with {line[:1]!r})", ann_path, number)
-    for tid in [*identifiers, *scores]:
+    for tid, number in referred.items():
         if tid not in entities:
-            raise DataFormatError(f"a normalisation or note refers to entity {tid}, which is not defined", ann_path)
+            raise DataFormatError(f"a normalisation or note refers to entity {tid}, which is not defined", ann_path, number)
     return text, entities, identifiers, scores
 
 
