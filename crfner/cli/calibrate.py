@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 from .annotated import add_annotated, check_annotated, read_annotated_corpus
-from .common import add_common, add_model_gazetteers, load_model, note_type_mismatch, usage
+from .common import add_common, add_model_gazetteers, load_model, note_type_mismatch, same_path, usage
 
 #: The raw scores the command shows the calibrated value of.
 SHOWN = (0.5, 0.7, 0.8, 0.9, 0.95, 0.99)
@@ -48,7 +48,7 @@ def run(args) -> int:
     check_annotated(args, split_given=args.split not in (None, "devel"))  # None: CORPUS is a file (parser._fix_split)
     if args.remove == bool(args.corpus):
         raise usage("give CORPUS to calibrate on, or --remove (not both)")
-    if args.out and Path(args.out).exists() and not args.force and not _same_path(args.out, args.model):
+    if args.out and Path(args.out).exists() and not args.force and not same_path(args.out, args.model):
         raise usage(f"{args.out} already exists (use --force to replace it, or leave out --out to calibrate MODEL itself)")
     if args.remove and (args.per_type or args.method != "platt"):
         raise usage("--remove drops the calibration: --method and --per-type fit one")
@@ -75,12 +75,6 @@ def run(args) -> int:
     return 0
 
 
-def _same_path(a, b) -> bool:
-    from pathlib import Path
-
-    return Path(a).resolve() == Path(b).resolve()
-
-
 def _refuse_training_text(tagger, args) -> None:
     """A usage error when CORPUS is what the model learned from (``crfner train`` records it as
     ``maccrobat:train`` or ``FOLDER (brat, ...)``, ``crfner tune`` as ``maccrobat:train+devel`` or
@@ -91,7 +85,7 @@ def _refuse_training_text(tagger, args) -> None:
     trained = tagger.training_corpus_ or ""
     if args.input_format and trained.endswith(" splitter)"):  # crfner train's "PATH (FORMAT, SPLITTER splitter)"
         path = trained.rpartition(" (")[0]
-        same = bool(path) and _same_path(path, args.corpus)
+        same = bool(path) and same_path(path, args.corpus)
     elif args.input_format:  # crfner tune's "FOLDER:train+devel": its split subfolders or files named so
         folder, _, splits = trained.rpartition(":")
         given = Path(args.corpus).resolve()

@@ -153,6 +153,13 @@ def write_json(path: str, payload: dict) -> None:
         handle.write("\n")
 
 
+def same_path(a, b) -> bool:
+    """Whether two paths, as given, name the same file or folder (``./notes.txt`` and ``notes.txt``)."""
+    from pathlib import Path
+
+    return Path(a).resolve() == Path(b).resolve()
+
+
 def corpus(name, split, data_dir) -> tuple[list, list, list | None]:
     """Sentences, tags and each sentence's document id (None where the corpus keeps no
     document boundaries), so document-level features see whole documents."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from .common import add_common, add_model_gazetteers, add_negation, load_model, negation_option, splitter_for, usage
+from .common import add_common, add_model_gazetteers, add_negation, load_model, negation_option, same_path, splitter_for, usage
 from .stdin import standard_input_as
 from .tag import SPLITTERS
 
@@ -59,7 +59,6 @@ def _read_text(path: str, encoding: str | None, unescape: bool = False) -> str:
 
 def run(args) -> int:
     import json
-    from pathlib import Path
 
     from ..explanations import explain
     from ..explanations.html import write_html
@@ -72,7 +71,7 @@ def run(args) -> int:
         raise usage(f"{'--encoding' if args.encoding is not None else '--unescape'} applies to --input FILE")
     if args.html is not None and not args.html:
         raise usage("--html needs the file to write the page to")
-    if args.html and args.input not in (None, "-") and Path(args.html).resolve() == Path(args.input).resolve():
+    if args.html and args.input not in (None, "-") and same_path(args.html, args.input):
         raise usage(f"--html {args.html} is the input; write the page to another file")
     text = args.text if args.text is not None else _read_text(args.input, args.encoding, args.unescape)
     negation = negation_option(args)

@@ -7,7 +7,7 @@ import sys
 
 from ..errors import CrfnerError, DataFormatError
 from .common import (add_common, add_model_gazetteers, add_negation, load_model, negation_option, positive_int, progress, share,
-                     splitter_for, usage)
+                     same_path, splitter_for, usage)
 from .stdin import standard_input_as
 
 DOCUMENT_FORMATS = ("csv", "jsonl", "pubtator", "text")
@@ -193,9 +193,7 @@ def _tag_tokens(args) -> int:
 
     from ..schemes import tags_to_spans
 
-    from pathlib import Path
-
-    if args.input != "-" and args.output not in (None, "-") and Path(args.output).resolve() == Path(args.input).resolve():
+    if args.input != "-" and args.output not in (None, "-") and same_path(args.output, args.input):
         raise usage(f"-o {args.output} is the input; write the output to another file")
     tagger = load_model(args)
     X, gold, documents = _read_tokens(args)

@@ -210,13 +210,11 @@ def format_ann(document: Document, negated: Sequence[bool] | None = None,
             raise ValueError(f"document {document.id}: {len(values)} {name} for {len(mentions)} mentions")
     attributes = 0
     for index, mention in enumerate(mentions, start=1):
-        problem = mention_problem(mention, document.text)
+        problem = (mention_problem(mention, document.text) or unwritable(mention.type, "an entity type")
+                   or unwritable(mention.identifier or "", "a concept id"))
         if problem:
             raise DataFormatError(f"document {document.id}: {problem}")
-        problem = unwritable(mention.type, "an entity type") or unwritable(mention.identifier or "", "a concept id")
-        if problem:
-            raise DataFormatError(f"document {document.id}: {problem}")
-        if re.search(r"\s", mention.type):
+        if _WHITESPACE.search(mention.type):
             raise DataFormatError(f"document {document.id}: entity type {excerpt(mention.type)} holds whitespace, which BRAT cannot store")
         fragments = _fragments(document.text, mention.start, mention.end)
         if not fragments:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import excerpt
+from ..text import LONE_SURROGATE
 
 
 @dataclass(frozen=True)
@@ -49,13 +50,10 @@ def mention_problem(mention: Mention, text: str) -> str | None:
     return None
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def unwritable(value: str, what: str) -> str | None:
     """Why ``value`` (a text, type or id, named ``what``) cannot be written to a UTF-8 file (it
     holds a lone surrogate, as text decoded with ``surrogateescape`` may), or None."""
-    found = _LONE_SURROGATE.search(value) if isinstance(value, str) else None
+    found = LONE_SURROGATE.search(value) if isinstance(value, str) else None
     if found is None:
         return None
     return f"{what} holds a lone surrogate ({found.group()!a} at {found.start()}), which no UTF-8 file can hold"

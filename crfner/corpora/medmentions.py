@@ -62,24 +62,26 @@ def _download(url: str, target: Path, lacking: str = "") -> None:
     os.replace(partial, target)
 
 
+def _absent(folder: Path) -> list[str]:
+    """The release files ``folder`` lacks: the corpus (either name), then the PMID lists."""
+    corpus = [] if any((folder / n).is_file() for n in CORPUS_NAMES) else [CORPUS_NAMES[0]]
+    return corpus + [Path(REMOTE[split]).name for split in ("train", "devel", "test")
+                     if not (folder / Path(REMOTE[split]).name).is_file()]
+
+
 def locate_files(data_dir=None, download: bool = True) -> dict[str, Path]:
     """The corpus file and the three PMID lists: local, else cached, else downloaded."""
     from .registry import resolve_data_dir
 
-    for folder in (resolve_data_dir(data_dir) / FOLDER, _cache_dir()):
-        corpus = next((folder / n for n in CORPUS_NAMES if (folder / n).is_file()), None)
-        lists = {split: folder / Path(REMOTE[split]).name for split in ("train", "devel", "test")}
-        if corpus is not None and all(p.is_file() for p in lists.values()):
-            return {"corpus": corpus, **lists}
-    if not download:
-        raise CorpusNotFoundError(f"medmentions: no local copy in {resolve_data_dir(data_dir) / FOLDER}")
     local = resolve_data_dir(data_dir) / FOLDER
-    lacking = ""
-    if local.is_dir():  # a partial copy: say which of its files are missing
-        absent = [Path(REMOTE[split]).name for split in ("train", "devel", "test") if not (local / Path(REMOTE[split]).name).is_file()]
-        if not any((local / n).is_file() for n in CORPUS_NAMES):
-            absent.insert(0, CORPUS_NAMES[0])
-        lacking = f" ({local} lacks {', '.join(absent)})" if absent else ""
+    for folder in (local, _cache_dir()):
+        if not _absent(folder):
+            corpus = next(folder / n for n in CORPUS_NAMES if (folder / n).is_file())
+            return {"corpus": corpus, **{split: folder / Path(REMOTE[split]).name for split in ("train", "devel", "test")}}
+    if not download:
+        raise CorpusNotFoundError(f"medmentions: no local copy in {local}")
+    absent = _absent(local) if local.is_dir() else []  # a partial copy: say which of its files are missing
+    lacking = f" ({local} lacks {', '.join(absent)})" if absent else ""
     folder = _cache_dir()
     files = {}
     for key, remote in REMOTE.items():

@@ -31,10 +31,10 @@ def check_negation_types(negation, labels, model: str = "the model") -> None:
     from ..errors import ParameterError
     from ..schemes import entity_types
 
-    known = entity_types(labels)
-    if not list(negation):
+    known, names = entity_types(labels), list(negation)
+    if not names:
         raise ParameterError("negation names no type; give True (every type) or the type names to negate")
-    unknown = [t for t in negation if t not in known]
+    unknown = [t for t in names if t not in known]
     if unknown:
         raise ParameterError(f"negation types: {', '.join(map(str, unknown))} {'is' if len(unknown) == 1 else 'are'} not "
                           f"among {model}'s types ({', '.join(known)})")
