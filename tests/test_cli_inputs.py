@@ -187,3 +187,12 @@ def test_negating_no_type_is_refused(fitted):
 
     with pytest.raises(ValueError, match="negation names no type"):
         crfner.explain(fitted, "Aspirin.", negation=[])
+
+
+def test_tune_refuses_an_existing_model_folder_before_any_work(tmp_path, data_dir, capsys, monkeypatch):
+    from crfner.cli import tune
+
+    monkeypatch.setattr(tune, "corpus", lambda *args: pytest.fail("read the corpus before refusing --out"))
+    (tmp_path / "tuned").mkdir()
+    assert main(["tune", "ncbi_disease", "--out", str(tmp_path / "tuned"), "--data-dir", str(data_dir), "-q"]) == 2
+    assert f"{tmp_path / 'tuned'} already exists (use --force to replace it)" in _err(capsys)
