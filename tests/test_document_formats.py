@@ -170,6 +170,22 @@ def test_brat_round_trip(tmp_path):
     assert list(read_brat(tmp_path / "brat")) == documents
 
 
+@pytest.mark.parametrize("start, end, back", [(0, 8, "0-7"), (0, 9, "0-7"), (7, 12, "9-12"), (13, 17, "13-16"), (9, 17, "9-16")])
+def test_brat_refuses_a_mention_on_a_line_break_at_its_edge(tmp_path, start, end, back):
+    """BRAT's fragments stop short of line breaks and tabs: a mention that starts or ends on one
+    would read back shorter, so it is refused with the offsets it would come back as."""
+    text = "Aspirin\r\nand ibu\tprofen"
+    document = Document("d", text, [Mention(start, end, "Chemical", text[start:end])])
+    with pytest.raises(DataFormatError, match=f"document d: mention {start}-{end} .* starts or ends on a line break "
+                                              f"or tab, which BRAT cannot record .it would read back as {back}.") as caught:
+        write_brat([document], tmp_path / "out")
+    assert "\n" not in str(caught.value)
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+    inside = Document("d", text, [Mention(0, 12, "Chemical", text[0:12])])  # crossing is fine: it reads back whole
+    write_brat([inside], tmp_path / "ok")
+    assert list(read_brat(tmp_path / "ok")) == [inside]
+
+
 def test_brat_discontinuous_entities_read_as_outer_extent(tmp_path):
     write(tmp_path / "d.txt", "breast and ovarian cancer")
     write(tmp_path / "d.ann", "T1\tDisease 0 6;19 25\tbreast cancer\nT2\tDisease 11 25\tovarian cancer\nR1\tRel Arg1:T1 Arg2:T2\n"

@@ -203,7 +203,11 @@ def format_ann(document: Document, negated: Sequence[bool] | None = None,
     """The lines of a document's ``.ann`` file: entities, their identifiers, their scores, with
     ``negated`` (a flag for each mention, in order of offset) a binary ``Negated`` attribute on
     each negated one (``A1<TAB>Negated T3``), and with ``sections`` (a section name or None for
-    each mention, in the same order) the section in its note (``section=ALLERGIES``)."""
+    each mention, in the same order) the section in its note (``section=ALLERGIES``).
+
+    A mention that crosses a line break or tab is split into fragments there, and reads back
+    whole; one that starts or ends on one is refused, since BRAT's fragments stop short of
+    line breaks and tabs and the mention would come back shorter."""
     mentions = sorted_mentions(document.mentions)
     for name, values in (("negation flags", negated), ("sections", sections)):
         if values is not None and len(values) != len(mentions):
@@ -219,6 +223,10 @@ def format_ann(document: Document, negated: Sequence[bool] | None = None,
         fragments = _fragments(document.text, mention.start, mention.end)
         if not fragments:
             raise DataFormatError(f"document {document.id}: mention {mention.start}-{mention.end} holds only line breaks and tabs")
+        if (fragments[0][0], fragments[-1][1]) != (mention.start, mention.end):  # BRAT would give it back shorter
+            raise DataFormatError(
+                f"document {document.id}: mention {mention.start}-{mention.end} {excerpt(mention.text, 60)} starts or ends on a "
+                f"line break or tab, which BRAT cannot record (it would read back as {fragments[0][0]}-{fragments[-1][1]})")
         offsets = ";".join(f"{a} {b}" for a, b in fragments)
         pieces = " ".join(document.text[a:b] for a, b in fragments)
         yield f"T{index}\t{mention.type} {offsets}\t{pieces}\n"
