@@ -45,7 +45,7 @@ def sample_documents() -> list[Document]:
             ],
             [(0, len(TITLE)), (len(TITLE) + 1, len(TEXT))],
         ),
-        Document("439781", "Indomethacin induced hypotension. ", [Mention(0, 12, "Chemical", "Indomethacin")], [(0, 33), (34, 34)]),
+        Document("439781", "Indomethacin induced hypotension.", [Mention(0, 12, "Chemical", "Indomethacin")], [(0, 33)]),
     ]
 
 
@@ -74,6 +74,20 @@ def test_pubtator_writes_any_document(tmp_path):
     assert [(m.start, m.end, m.type, m.text, m.identifier, m.score) for m in back.mentions] == [
         (0, 7, "Chemical", "Aspirin", None, None), (ulcers, ulcers + 6, "Disease", "ulcers", None, None)
     ]
+
+
+@pytest.mark.parametrize("text, passages", [
+    ("Aspirin helps.", None), ("Aspirin", [(0, 7)]), ("", None), ("Aspirin helps. ", None), ("Aspirin helps. ", [(0, 14), (15, 15)]),
+])
+def test_pubtator_one_passage_text_comes_back_as_it_was(tmp_path, text, passages):
+    """A one-passage text is written whole as the title with an empty '|a|' line, and an empty
+    abstract adds no space after the title: the text comes back without a trailing space."""
+    path = tmp_path / "one.txt"
+    write_pubtator([Document("1", text, [Mention(0, 7, "Chemical", "Aspirin")] if text else [], passages)], path)
+    assert path.read_text(encoding="utf-8").startswith(f"1|t|{text}\n1|a|\n")
+    (back,) = read_pubtator(path)
+    assert back.text == text and back.passages == [(0, len(text))]
+    assert [(m.start, m.end, m.text) for m in back.mentions] == ([(0, 7, "Aspirin")] if text else [])
 
 
 def test_pubtator_write_is_atomic(tmp_path):

@@ -3,7 +3,9 @@ line per mention (``PMID start end text type [identifier ...]``), a blank line b
 documents.
 
 Offsets count characters in ``title + " " + abstract``, as in the BioCreative V CDR and NCBI
-Disease releases; the document's passages are the title and the abstract. Relation lines
+Disease releases; the document's passages are the title and the abstract. An empty ``|a|``
+line makes a one-passage document, its text the title alone (no space after it), which is how
+a one-passage text is written and so comes back as it was. Relation lines
 (``PMID<TAB>CID<TAB>id<TAB>id``) are skipped and not written back.
 """
 
@@ -35,9 +37,9 @@ class _Draft:
     def finish(self, path: Path, check_text: bool) -> Document:
         if self.abstract is None:
             raise DataFormatError(f"document {self.pmid} has a title but no '|a|' (abstract) line", path, self.line)
-        text = f"{self.title} {self.abstract}"
+        text = f"{self.title} {self.abstract}" if self.abstract else self.title
         mentions = [_mention(columns, text, path, number, check_text) for number, columns in self.mentions]
-        passages = [(0, len(self.title)), (len(self.title) + 1, len(text))]
+        passages = [(0, len(self.title))] + ([(len(self.title) + 1, len(text))] if self.abstract else [])
         return Document(self.pmid, text, sorted_mentions(mentions), passages)
 
 
@@ -122,18 +124,19 @@ def read_pubtator(path: str | os.PathLike, check_text: bool = True, allow_duplic
 
 
 def _title_abstract(document: Document) -> tuple[str, str]:
-    """Title and abstract such that ``title + " " + abstract`` is the (flattened) text."""
+    """Title and abstract such that ``title + " " + abstract`` is the (flattened) text, or the
+    whole text and ``""`` where the abstract would be empty (the reader adds no space then)."""
     text = _LINE_BREAKS.sub(" ", document.text)
     passages = document.passages or []
     if len(passages) == 2 and passages[0][0] == 0 and passages[1][0] == passages[0][1] + 1:
         cut = passages[0][1]
-        if passages[1][1] == len(text) and text[cut] == " ":
+        if passages[1][1] == len(text) and text[cut] == " " and cut + 1 < len(text):
             return text[:cut], text[cut + 1 :]
     from ..text import split_sentences
 
     spans = split_sentences(text)
     cut = text.find(" ", spans[0][1]) if spans else -1
-    if cut < 0:
+    if cut < 0 or cut + 1 == len(text):  # one passage: written whole, a trailing space included
         return text, ""
     return text[:cut], text[cut + 1 :]
 
@@ -142,7 +145,8 @@ def format_pubtator(document: Document) -> Iterator[str]:
     """The lines of one document, its blank line last.
 
     Line breaks and tabs in the text become spaces (offsets are kept). A document whose
-    passages are not a title and an abstract is cut after its first sentence.
+    passages are not a title and an abstract is cut after its first sentence; one of a single
+    passage (or sentence) is all title, with an empty ``|a|`` line.
     """
     pmid = document.id
     if not isinstance(pmid, str):
