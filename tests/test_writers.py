@@ -83,6 +83,19 @@ def test_a_conll_file_holds_only_what_it_gives_back(tmp_path, token):
     assert not (tmp_path / "out.tsv").exists()
 
 
+def test_a_conll_file_refuses_an_empty_sentence(tmp_path):
+    """An empty sentence would be a second blank line, read back as no sentence at all: the file
+    would hold one sentence fewer and every later one would pair with the wrong input."""
+    path = tmp_path / "out.tsv"
+    with pytest.raises(DataFormatError, match=r"sentence 1 has no tokens: a CoNLL file cannot hold an empty sentence"):
+        write_conll(path, [["a"], [], ["b"]], [["O"], [], ["B-X"]])
+    assert not path.exists()
+    with pytest.raises(DataFormatError, match=r"sentence 0 has no tokens"):
+        write_conll(path, [[]])
+    write_conll(path, [["a"], ["b"]], [["O"], ["B-X"]])
+    assert read_conll(path) == ([["a"], ["b"]], [["O"], ["B-X"]])
+
+
 def test_conll_tag_columns_must_fit_the_tokens(tmp_path):
     with pytest.raises(DataFormatError, match="sentence 0: tag column 1 has 1 tags for 2 tokens"):
         write_conll(tmp_path / "out.tsv", [["a", "b"]], [["O"]])

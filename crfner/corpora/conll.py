@@ -164,11 +164,15 @@ _UNWRITABLE = re.compile("[\t \n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029\ud800-\udfff
 def format_conll(tokens_list: Sequence[Sequence[str]], *tag_columns: Sequence[Sequence[str]]) -> Iterator[str]:
     """Lines of a CoNLL file: token and tag columns tab-separated, a blank line after each sentence.
     A value the file could not give back as written (empty, holding a tab, space, line break or
-    lone surrogate, a ``-DOCSTART-`` token) or a tag column of another length is a DataFormatError."""
+    lone surrogate, a ``-DOCSTART-`` token), a tag column of another length, or an empty sentence
+    (it would read back as none, and every later sentence one place earlier) is a DataFormatError."""
     for number, column in enumerate(tag_columns, start=1):
         if len(column) != len(tokens_list):
             raise DataFormatError(f"tag column {number} has {len(column)} sentences for {len(tokens_list)} token lists")
     for index, tokens in enumerate(tokens_list):
+        if not tokens:
+            raise DataFormatError(f"sentence {index} has no tokens: a CoNLL file cannot hold an empty sentence (it would read "
+                                  "back as none, and every later sentence one place earlier)")
         columns = [column[index] for column in tag_columns]
         for number, column in enumerate(columns, start=1):
             if len(column) != len(tokens):
