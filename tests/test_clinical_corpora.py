@@ -237,6 +237,26 @@ def test_a_real_mismatch_is_still_an_error(tmp_path):
         read_brat_document(_write(tmp_path, "T1\tDosage 5 9\t8 mg\n"))  # no tab, no warning
 
 
+@pytest.mark.parametrize("again", ["101\ttrain", "101\ttest"])
+def test_a_maccrobat_id_listed_twice_is_refused_by_line(tmp_path, again):
+    """A document the split file lists twice loaded twice (or into two splits); the file is now
+    refused, naming its line and the first one."""
+    folder = tmp_path / "clinical" / "MACCROBAT2020"
+    folder.mkdir(parents=True)
+    for name in ("101", "102"):
+        (folder / f"{name}.txt").write_text("Fever.", encoding="utf-8")
+        (folder / f"{name}.ann").write_text("T1\tSign_symptom 0 5\tFever\n", encoding="utf-8")
+    splits = tmp_path / "clinical" / "MACCROBAT2020.splits.tsv"
+    splits.write_text("101\ttrain\n102\tdevel\n", encoding="utf-8")
+    assert [d.id for d in split_documents("maccrobat", "train", tmp_path)] == ["101"]
+    splits.write_text(f"101\ttrain\n102\tdevel\n\n{again}\n", encoding="utf-8")
+    for split in ("train", "devel"):
+        with pytest.raises(DataFormatError, match="document '101' is listed twice .first on line 1, for train.") as error:
+            split_documents("maccrobat", split, tmp_path)
+        assert error.value.path == str(splits) and error.value.line == 4
+        assert str(error.value).startswith(f"{splits}, line 4: ")
+
+
 def test_a_document_without_its_annotations_is_missing_not_empty(clinical, tmp_path):
     """A PHEE or MACCROBAT text whose .ann is gone loaded with no entity (its annotations out of the loss counts
     too); the split is refused, naming the file."""

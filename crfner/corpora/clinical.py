@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import CorpusNotFoundError, DataFormatError
+from ..errors import CorpusNotFoundError, DataFormatError, excerpt
 from .brat import read_brat_fragments
 from .clinical_types import MACCROBAT_DEFAULT, MACCROBAT_TYPES, PHEE_DEFAULT, PHEE_TYPES
 from .documents import Document
@@ -53,19 +53,26 @@ def _folder(spec: Spec, data_dir) -> Path:
 
 
 def maccrobat_split_ids(split: str, data_dir=None) -> list[str]:
-    """The document ids that ``MACCROBAT2020.splits.tsv`` assigns to ``split``, in file order."""
+    """The document ids that ``MACCROBAT2020.splits.tsv`` assigns to ``split``, in file order.
+    An id listed twice (in one split or two) is an error naming the line: the document would load
+    twice, or in two splits."""
     from .registry import resolve_data_dir
 
     path = resolve_data_dir(data_dir) / MACCROBAT_SPLITS
     if not path.is_file():
         raise CorpusNotFoundError(f"maccrobat: no split file at {path}")
     ids = []
+    seen: dict[str, tuple[int, str]] = {}  # id -> the line listing it first, and its split there
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         parts = line.split("\t")
         if len(parts) != 2 or parts[1] not in ("train", "devel", "test"):
             raise DataFormatError("expected 'DOCUMENT_ID<TAB>train|devel|test'", path, number)
+        if parts[0] in seen:
+            first, where = seen[parts[0]]
+            raise DataFormatError(f"document {excerpt(parts[0])} is listed twice (first on line {first}, for {where})", path, number)
+        seen[parts[0]] = (number, parts[1])
         if parts[1] == split:
             ids.append(parts[0])
     return ids
