@@ -86,6 +86,22 @@ def test_bad_pmid_list_names_file_and_line(data_dir):
         read_pmids(path)
 
 
+def test_a_listed_pmid_the_corpus_lacks_is_an_error_naming_the_list(data_dir):
+    """A PMID of a split list missing from the corpus file was skipped, so the split was silently
+    smaller than the release's; the list file, its line and the PMID are now named."""
+    folder = data_dir / "MedMentions"
+    path = folder / "corpus_pubtator_pmids_trng.txt"
+    path.write_text("1001\n\n5555\n6666\n", encoding="utf-8")
+    with pytest.raises(DataFormatError, match=r"PMID 5555 is not in .*corpus_pubtator\.txt \(2 of the 3 listed PMIDs are not\)") as error:
+        crfner.load_corpus("medmentions", "train", data_dir=data_dir)
+    assert error.value.path == str(path) and error.value.line == 3
+    assert str(error.value).startswith(f"{path}, line 3: ")
+    with pytest.raises(DataFormatError, match=r"trng\.txt, line 3: PMID 5555 is not in .*corpus_pubtator\.txt \(2 of"):
+        crfner.load_document_ids("medmentions", "train", data_dir=data_dir)
+    path.write_text("1001\n", encoding="utf-8")
+    assert crfner.load_document_ids("medmentions", "train", data_dir=data_dir) == ["1001", "1001"]
+
+
 def test_without_a_local_copy_it_downloads_or_says_why(tmp_path, monkeypatch):
     monkeypatch.setenv("CRFNER_CACHE", str(tmp_path / "cache"))
     asked = []

@@ -93,6 +93,11 @@ def locate_files(data_dir=None, download: bool = True) -> dict[str, Path]:
 
 def read_pmids(path: Path) -> list[str]:
     """A PMID list: one id a line."""
+    return [pmid for _, pmid in numbered_pmids(path)]
+
+
+def numbered_pmids(path: Path) -> list[tuple[int, str]]:
+    """The PMIDs of a list with the line of each, for errors that name it."""
     pmids = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = line.strip()
@@ -100,7 +105,7 @@ def read_pmids(path: Path) -> list[str]:
             continue
         if not line.isdigit():
             raise DataFormatError(f"expected a PMID (digits), found {excerpt(line)}", path, number)
-        pmids.append(line)
+        pmids.append((number, line))
     return pmids
 
 
@@ -167,14 +172,23 @@ def _sentence_tags(tokens: list[Token], mentions: Iterable[Mention], stats: Coun
 
 
 def split_documents(split: str, data_dir=None, download: bool = True) -> list[Document]:
-    """The ST21pv documents whose PMIDs the release lists for ``split``, in the corpus file's order."""
+    """The ST21pv documents whose PMIDs the release lists for ``split``, in the corpus file's order.
+    A listed PMID the corpus file lacks is an error naming the list's line: the split would
+    otherwise be smaller than the release's with no word (ST21pv keeps all 4,392 abstracts)."""
     from .pubtator import read_pubtator
 
     files = locate_files(data_dir, download)
-    wanted = set(read_pmids(files[split]))
+    listed = numbered_pmids(files[split])
+    wanted = {pmid for _, pmid in listed}
     documents = [d for d in read_pubtator(files["corpus"], check_text=False, allow_duplicate_ids=True) if d.id in wanted]
     if not documents:
         raise CorpusNotFoundError(f"medmentions: none of the {len(wanted)} {split} PMIDs of {files[split]} is in {files['corpus']}")
+    found = {d.id for d in documents}
+    absent = [(number, pmid) for number, pmid in listed if pmid not in found]
+    if absent:
+        number, pmid = absent[0]
+        count = f" ({len(absent)} of the {len(listed)} listed PMIDs are not)" if len(absent) > 1 else ""
+        raise DataFormatError(f"PMID {pmid} is not in {files['corpus']}{count}", files[split], number)
     return documents
 
 
