@@ -59,6 +59,8 @@ def linker() -> Linker:
     ("type II diabetes", "Type 2 Diabetes"),  # Roman numeral
     ("TNF-α", "TNF alpha"),  # Greek letter
     ("anaemia", "anemia"), ("oedema", "edema"), ("tumours", "tumor"),  # British spelling
+    ("œdema", "edema"), ("diarrhœa", "diarrhea"), ("Senior-Løken syndrome", "Senior Loken syndrome"),  # letters NFKD keeps whole
+    ("Mohr-Tranebjærg syndrome", "Mohr Tranebjaerg syndrome"), ("Straße", "Strasse"),
     ("factor V deficiency", "factor 5 deficiency"),  # a short numeral after a word that takes one
 ])
 def test_normal_form_makes_spellings_equal(a, b):

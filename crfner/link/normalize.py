@@ -29,8 +29,13 @@ _NUMBERED = frozenset({"type", "types", "class", "grade", "stage", "phase", "fac
 #: lenient key came to read a test's record as the test and to leave out sides; 3 since
 #: 2026-12-05, when it came to leave out a measurement's words ("sodium level" -> sodium); 4 since
 #: 2026-12-05, when it came to read more organs' adjectives as the organ ("abdominal" -> Abdomen); 5
-#: since 2026-12-05, when an acronym's syndrome ("MASS syndrome") came to have no lenient key.
-KEYS_VERSION = 5
+#: since 2026-12-05, when an acronym's syndrome ("MASS syndrome") came to have no lenient key; 6
+#: since 2026-12-05, when letters with no accent to drop ("œ", "æ", "ø", "ß") came to be spelled
+#: out instead of dropped ("Senior-Løken" -> "senior loken", "œdema" -> "edema"), in every key.
+KEYS_VERSION = 6
+
+# Letters NFKD does not take apart, spelled as ASCII; dropping them made "œdema" "dema".
+_SPELLED = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ß": "ss", "ð": "d", "þ": "th", "ł": "l", "đ": "d", "ı": "i"})
 
 #: Words a bag key leaves out: they change nothing about which concept a name means.
 STOPWORDS = frozenset({"of", "the", "a", "an", "in", "with", "to", "for", "by", "on", "nos", "s"})
@@ -51,8 +56,8 @@ def fold(text: str) -> str:
 
 
 def _ascii(text: str) -> str:
-    """Greek letters spelled out, accents dropped, everything else lower case."""
-    spelled = "".join(f" {GREEK[c]} " if c in GREEK else c for c in text.casefold())
+    """Greek letters and letters such as "œ" spelled out, accents dropped, everything else lower case."""
+    spelled = "".join(f" {GREEK[c]} " if c in GREEK else c for c in text.casefold()).translate(_SPELLED)
     plain = unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode("ascii")
     for pattern, american in _BRITISH:
         plain = pattern.sub(american, plain)
