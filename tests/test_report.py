@@ -336,3 +336,23 @@ def test_concept_section(tmp_path):
 def test_no_concept_section_without_linking(report):
     page = report[1].read_text(encoding="utf-8")
     assert '<section id="concepts">' not in page and "Concept-level" not in report[0].read_text(encoding="utf-8")
+
+
+def test_markdown_escape_shows_data_literally():
+    """Names and texts from the data read as written in report.md: no visible backslash before a number
+    that looks like a list item, no heading, rule or strikethrough made of them, no entity decoded."""
+    from crfner.report.markdown import escape
+
+    # an ordered-list marker escapes its punctuation: a backslash before a digit is shown as is
+    assert escape("1. first") == r"1\. first"
+    assert escape("2)") == r"2\)"
+    assert escape("1986. a year") == r"1986\. a year"
+    assert escape("0.5 of it") == "0.5 of it"
+    # more than one # or - opens a heading or a rule as surely as one does
+    assert escape("## not a heading") == r"\## not a heading"
+    assert escape("---") == r"\---"
+    assert escape("- x") == r"\- x"
+    assert escape("-x") == "-x"
+    # &amp; would be shown as &, ~~x~~ struck through
+    assert escape("A&amp;B") == r"A\&amp;B"
+    assert escape("~~x~~") == r"\~\~x\~\~"

@@ -18,15 +18,22 @@ from .blocks import (
     Table,
 )
 
-_SPECIAL = re.compile(r"([\\`*\[\]<>|])")
+# & starts an entity reference (&amp; would show as &), ~ strikethrough (GFM)
+_SPECIAL = re.compile(r"([\\`*\[\]<>|&~])")
 _UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")  # intraword _ never starts emphasis
+# What would open a block at the start of a line: a heading (## x), a rule (---), a list item (- x);
+# the first character is escaped. An ordered list marker (1. x) escapes its punctuation, as a
+# backslash before a digit would show.
+_BLOCK_START = re.compile(r"^( ?)([#+=-])(?=[#+=\s-]|$)")
+_ORDERED_START = re.compile(r"^( ?\d+)([.)])(?=\s|$)")
 
 
 def escape(text: str) -> str:
     """Text from the data, shown literally: markup characters backslash-escaped, newlines flattened."""
     text = _SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(text)))
     text = _UNDERSCORE.sub(r"\\_", text)
-    return re.sub(r"^([#+=-]|\d+[.)])(?=\s|$)", r"\\\1", text)
+    text = _BLOCK_START.sub(r"\1\\\2", text)
+    return _ORDERED_START.sub(r"\1\\\2", text)
 
 
 def safe_url(href: str | None) -> str | None:
