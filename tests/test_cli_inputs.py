@@ -196,3 +196,18 @@ def test_tune_refuses_an_existing_model_folder_before_any_work(tmp_path, data_di
     (tmp_path / "tuned").mkdir()
     assert main(["tune", "ncbi_disease", "--out", str(tmp_path / "tuned"), "--data-dir", str(data_dir), "-q"]) == 2
     assert f"{tmp_path / 'tuned'} already exists (use --force to replace it)" in _err(capsys)
+
+
+def test_evaluate_json_is_not_written_over_what_it_scores(tmp_path, capsys):
+    """--json naming the predictions file (or the corpus file) wrote the scores over it."""
+    predictions = tmp_path / "p.conll"
+    text = "Cisplatin\tB-Chemical\tB-Chemical\ninduced\tO\tO\n\n"
+    write(predictions, text)
+    assert main(["evaluate", "--predictions", str(predictions), "--json", str(tmp_path / "." / "p.conll")]) == 2
+    assert "is the --predictions file; write the scores to another file" in _err(capsys)
+    # before the model is read: no model is needed to refuse
+    assert main(["evaluate", str(tmp_path / "no-model"), str(predictions), "--json", str(predictions), "-q"]) == 2
+    assert "is the corpus file; write the scores to another file" in _err(capsys)
+    assert predictions.read_text(encoding="utf-8") == text
+    assert main(["evaluate", "--predictions", str(predictions), "--json", str(tmp_path / "s.json")]) == 0
+    assert json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["f1"] == 1.0

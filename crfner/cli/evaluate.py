@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 
 from .annotated import add_annotated, check_annotated, read_annotated_corpus
-from .common import add_common, add_model_gazetteers, corpus, load_model, note_type_mismatch, splitter_for, usage, write_json
+from .common import (add_common, add_model_gazetteers, corpus, load_model, note_type_mismatch, same_path, splitter_for, usage,
+                     write_json)
 
 
 def add_parser(verbs) -> None:
@@ -34,6 +35,7 @@ def run(args) -> int:
     check_annotated(args, split_given=args.split not in (None, "test"))
     if args.type_map and not args.input_format:
         raise usage("--type-map goes with --input-format (annotated documents you hold)")
+    _check_json_is_not_the_input(args)
     if args.input_format:
         if args.predictions or not (args.model and args.corpus):
             raise usage("--input-format scores MODEL on CORPUS: give both, and no --predictions")
@@ -57,6 +59,17 @@ def run(args) -> int:
         write_json(args.json, {"data": label, "model": args.model, **scores.to_dict()})
         print(f"wrote {args.json}", file=sys.stderr)
     return 0
+
+
+def _check_json_is_not_the_input(args) -> None:
+    """--json naming the predictions file or the corpus file would write the scores over what was scored."""
+    from pathlib import Path
+
+    if not args.json:
+        return
+    for what, given in (("the --predictions file", args.predictions), ("the corpus file", args.corpus)):
+        if given and Path(given).is_file() and same_path(args.json, given):
+            raise usage(f"--json {args.json} is {what}; write the scores to another file")
 
 
 def _documents(args) -> int:
