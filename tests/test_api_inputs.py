@@ -21,6 +21,8 @@ VOCABULARY = {"Disease": [("heart attack", "D1"), ("breast cancer", "D2")]}
     ("BIO", "y_true must be a list of tag lists, not str"),
     ([[1]], r"y_true\[0\]: tag 1 fits no tagging scheme"),
     ([["X"]], r"y_true\[0\]: tag 'X' fits no tagging scheme"),
+    ([["B-X", None]], r"y_true\[0\]: tag None fits no tagging scheme"),  # None was the check's 'nothing wrong'
+    ([[["B-X"]]], r"y_true\[0\]: tag \['B-X'\] fits no tagging scheme"),  # a list as a tag: not a TypeError
 ])
 def test_evaluate_refuses_what_is_not_sentences_of_tags(y_true, message):
     with pytest.raises(DataFormatError, match=message):

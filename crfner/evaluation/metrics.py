@@ -91,10 +91,12 @@ def check_tag_lists(y: Sequence[Sequence[str]], name: str) -> None:
         if isinstance(tags, (str, bytes)) or not hasattr(tags, "__iter__"):
             raise DataFormatError(f"{name}[{index}] must be a list of tags, not {type(tags).__name__} "
                                   f"(give one list per sentence: [['B-Disease', 'O']], not ['B-Disease', 'O'])")
-    bad = next((t for tags in y for t in set(tags) if not isinstance(t, str) or not is_valid_tag(t)), None)
-    if bad is not None:
-        index = next(i for i, tags in enumerate(y) if bad in tags)
-        raise DataFormatError(f"{name}[{index}]: tag {bad!r} fits no tagging scheme (O, or B-/I-/E-/S- and a type)")
+    valid: set[str] = set()  # each distinct tag is matched once
+    for index, tags in enumerate(y):
+        for tag in tags:
+            if not (isinstance(tag, str) and (tag in valid or is_valid_tag(tag))):
+                raise DataFormatError(f"{name}[{index}]: tag {tag!r} fits no tagging scheme (O, or B-/I-/E-/S- and a type)")
+            valid.add(tag)
 
 
 def check_aligned(y_true: Sequence[Sequence], y_pred: Sequence[Sequence], what: str = "predicted") -> None:
