@@ -30,6 +30,34 @@ def test_evaluate_refuses_what_is_not_sentences_of_tags(y_true, message):
     assert crfner.evaluate([["B-X", "I-X", "O"]], [["B-X", "I-X", "O"]]).f1 == 1.0
 
 
+def _scorers():
+    from crfner.evaluation.error_analysis import analyze_errors
+    from crfner.evaluation.partial_match import partial_match_scores
+    from crfner.evaluation.significance import bootstrap_ci, paired_test
+
+    return {
+        "partial_match_scores": partial_match_scores,
+        "bootstrap_ci": lambda gold, pred: bootstrap_ci(gold, pred, n_resamples=10),
+        "paired_test": lambda gold, pred: paired_test(gold, pred, pred, n_resamples=10),
+        "analyze_errors": lambda gold, pred: analyze_errors([["w"] * len(t) for t in gold], gold, pred),
+    }
+
+
+@pytest.mark.parametrize("scorer", ["partial_match_scores", "bootstrap_ci", "paired_test", "analyze_errors"])
+@pytest.mark.parametrize(("y_true", "y_pred", "message"), [
+    # a flat list: scored as three sentences of characters
+    (["B-X", "I-X", "O"], ["B-X", "I-X", "O"], r"y_true\[0\] must be a list of tags, not str"),
+    # an unknown tag: read as outside any entity
+    ([["B-X", "I-X", "O"]], [["B-X", "I-X", "X"]], r"\[0\]: tag 'X' fits no tagging scheme"),
+])
+def test_the_other_scorers_refuse_what_evaluate_refuses(scorer, y_true, y_pred, message):
+    """Partial matches, intervals, the paired test and the error analysis check their tags as evaluate does:
+    they gave figures for what evaluate refuses."""
+    with pytest.raises(DataFormatError, match=message):
+        _scorers()[scorer](y_true, y_pred)
+    _scorers()[scorer]([["B-X", "I-X", "O"]], [["B-X", "I-X", "O"]])
+
+
 @pytest.mark.parametrize(("params", "message"), [
     ({"threshold": "0.5"}, "threshold must be None or a number from 0 to 1"),
     ({"threshold": True}, "threshold must be None or a number from 0 to 1"),

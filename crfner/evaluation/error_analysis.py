@@ -9,7 +9,7 @@ from collections import Counter
 from typing import Sequence
 
 from ..errors import DataFormatError
-from .metrics import check_aligned, entity_sets
+from .metrics import check_aligned, check_tag_lists, entity_sets
 
 NONE = "(none)"
 CATEGORIES = ("correct", "type_error", "boundary_error", "boundary_and_type_error", "missed", "spurious")
@@ -66,6 +66,8 @@ def analyze_errors(
     under the type of the prediction with its exact span, else of the one overlapping it most
     (leftmost among equals), else "(none)"; a spurious prediction counts in row "(none)".
     """
+    check_tag_lists(y_true, "y_true")
+    check_tag_lists(y_pred, "y_pred")
     check_aligned(y_true, y_pred)
     if len(X) != len(y_true):
         raise DataFormatError(f"{len(X)} token sentences but {len(y_true)} tag sentences")

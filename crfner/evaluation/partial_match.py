@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .metrics import check_aligned, entity_sets
+from .metrics import check_aligned, check_tag_lists, entity_sets
 
 SCHEMES = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
 FIELDS = ("correct", "incorrect", "partial", "missed", "spurious", "possible", "actual")
@@ -47,6 +47,8 @@ def partial_match_scores(y_true: Sequence[Sequence[str]], y_pred: Sequence[Seque
     """
     from nervaluate import Evaluator
 
+    check_tag_lists(y_true, "y_true")
+    check_tag_lists(y_pred, "y_pred")
     check_aligned(y_true, y_pred)
     documents: dict[str, list[list[dict]]] = {}
     for side, corpus in (("true", y_true), ("pred", y_pred)):

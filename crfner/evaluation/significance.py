@@ -11,7 +11,7 @@ from typing import Hashable, Sequence
 import numpy as np
 
 from ..errors import DataFormatError
-from .metrics import check_aligned, entity_sets, prf
+from .metrics import check_aligned, check_tag_lists, entity_sets, prf
 
 _COUNTS = ("correct", "predicted", "gold")
 
@@ -40,6 +40,8 @@ def unit_counts(
     (n_units,) over all types; ``"correct:TYPE"``, ``"predicted:TYPE"``, ``"gold:TYPE"`` the same
     for each of ``types`` (by default every type in either corpus, sorted).
     """
+    check_tag_lists(y_true, "y_true")
+    check_tag_lists(y_pred, "y_pred")
     check_aligned(y_true, y_pred)
     unit, n_units = _units(len(y_true), groups)
     return _count(entity_sets(y_true), entity_sets(y_pred), unit, n_units, types)
@@ -192,6 +194,8 @@ def paired_test(
     observed systems, (hits + 1) / (n_resamples + 1) (Noreen 1989; Yeh 2000 for NER F-scores).
     """
     _check_resamples(n_resamples)
+    for corpus, name in ((y_true, "y_true"), (pred_a, "pred_a"), (pred_b, "pred_b")):
+        check_tag_lists(corpus, name)
     check_aligned(y_true, pred_a, what="system A")
     check_aligned(y_true, pred_b, what="system B")
     unit, n_units = _units(len(y_true), groups)
