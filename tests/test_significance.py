@@ -162,6 +162,27 @@ def test_a_constant_distribution_is_a_point_interval():
     assert result["f1"] == [f1, f1] and result["precision"] == [1.0, 1.0] and result["recall"] == [0.5, 0.5]
 
 
+@pytest.mark.filterwarnings("error")
+def test_a_type_absent_from_a_resample_is_left_out_of_it():
+    """A type found (rightly) in one document of twenty is absent from about a third of the
+    resamples; there evaluate would not know it, so it neither counts 0 in the macro F1 nor
+    pulls its own interval below the F1 of 1 it has wherever it occurs."""
+    gold, pred, groups = [], [], []
+    for document in range(20):
+        for sentence in range(4):
+            rare = document == 3 and sentence == 0
+            gold.append(["B-Common", "I-Common", "O"] + (["B-Rare"] if rare else ["O"]))
+            pred.append((["B-Common", "I-Common", "O"] if (document + sentence) % 5 else ["O", "O", "O"])
+                        + (["B-Rare"] if rare else ["O"]))
+            groups.append(document)
+    result = bootstrap_ci(gold, pred, groups=groups, n_resamples=400)
+    assert result["per_type"]["Rare"]["f1"] == [1.0, 1.0]
+    common = result["per_type"]["Common"]["f1"]
+    # Each resample's macro F1 is Common's F1, or the mean of it and Rare's 1: never below Common's.
+    assert result["macro_f1"][0] >= common[0]
+    assert result["macro_f1"][0] <= evaluate(gold, pred).macro_f1 <= result["macro_f1"][1]
+
+
 def test_paired_test_is_vectorised_enough():
     rng = np.random.default_rng(0)
     gold = [["B-X", "O", "B-Y"]] * 5000

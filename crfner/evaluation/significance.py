@@ -6,6 +6,7 @@ Both resample whole units (sentences, or groups of them such as documents) and r
 from __future__ import annotations
 
 import numbers
+import warnings
 from typing import Hashable, Sequence
 
 import numpy as np
@@ -103,7 +104,10 @@ def bootstrap_ci(
     the summed counts, so the interval reflects how much the score depends on which text was
     annotated. Returns plain floats: ``{"level", "unit", "resamples", "units", "precision":
     [lo, hi], "recall", "f1", "macro_f1", "per_type": {TYPE: {"precision", "recall", "f1"}}}``.
-    ``macro_f1`` averages over every type in either corpus, as :func:`crfner.evaluate` does.
+    ``macro_f1`` averages over every type in either resampled corpus, as :func:`crfner.evaluate`
+    does; a type a resample holds neither in gold nor predicted is left out of its macro F1, and
+    a type's own interval is that of the resamples holding it (counting it 0 there pulled the
+    intervals of rare types below their point values).
     """
     _check_resamples(n_resamples)
     if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1:
@@ -118,9 +122,8 @@ def bootstrap_ci(
         # Rows: precision, recall, f1, macro_f1, then precision, recall, f1 of each type.
         sums = [np.sum(s, axis=axis) for s in resampled]
         rows = list(prf_arrays(*sums[:3]))
-        per_type = [prf_arrays(*sums[3 + 3 * i : 6 + 3 * i]) for i in range(len(types))]
-        macro = np.mean([f1 for _, _, f1 in per_type], axis=0) if per_type else np.zeros_like(rows[2])
-        rows.append(macro)
+        per_type = [_present(*sums[3 + 3 * i : 6 + 3 * i]) for i in range(len(types))]
+        rows.append(_macro([f1 for _, _, f1 in per_type], rows[2]))
         for triple in per_type:
             rows.extend(triple)
         return np.stack(rows)
@@ -132,26 +135,32 @@ def bootstrap_ci(
     else:
         from inspect import signature
 
-        from scipy.stats import bootstrap
+        from scipy.stats import DegenerateDataWarning, bootstrap
 
         generator = np.random.default_rng(seed)
         seeding = {"rng": generator} if "rng" in signature(bootstrap).parameters else {"random_state": generator}
         # Bounded memory: each batch indexes every count array with a (batch, n_units) matrix.
         batch = max(1, min(n_resamples, 4_000_000 // (n_units * len(samples))))
-        result = bootstrap(
-            samples,
-            statistic,
-            n_resamples=n_resamples,
-            batch=batch,
-            vectorized=True,
-            paired=True,
-            confidence_level=level,
-            method="percentile",
-            **seeding,
-        )
+        with warnings.catch_warnings():  # a type absent from some resamples: its rows are read below
+            warnings.simplefilter("ignore", DegenerateDataWarning)
+            result = bootstrap(
+                samples,
+                statistic,
+                n_resamples=n_resamples,
+                batch=batch,
+                vectorized=True,
+                paired=True,
+                confidence_level=level,
+                method="percentile",
+                **seeding,
+            )
         bounds = np.stack([result.confidence_interval.low, result.confidence_interval.high], axis=1)
-        # A constant bootstrap distribution can come back a rounding error apart; it is [v, v].
         distribution = np.asarray(result.bootstrap_distribution)
+        gaps = np.isnan(distribution).any(axis=1)
+        if gaps.any():  # the percentiles of the resamples that hold the type (scipy's method, NaN left out)
+            tail = (1 - level) / 2
+            bounds[gaps] = np.nanquantile(distribution[gaps], [tail, 1 - tail], axis=1).T
+        # A constant bootstrap distribution can come back a rounding error apart; it is [v, v].
         constant = np.all(distribution == distribution[:, :1], axis=1)
         bounds[constant] = distribution[constant, :1]
 
@@ -172,6 +181,23 @@ def bootstrap_ci(
             for i, etype in enumerate(types)
         },
     }
+
+
+def _present(correct: np.ndarray, predicted: np.ndarray, gold: np.ndarray) -> tuple[np.ndarray, ...]:
+    """A type's precision, recall and F1 in each resample, NaN in those that hold it neither in
+    gold nor predicted (where evaluate would not know the type)."""
+    absent = (np.asarray(predicted) + np.asarray(gold)) == 0
+    return tuple(np.where(absent, np.nan, score) for score in prf_arrays(correct, predicted, gold))
+
+
+def _macro(f1s: list[np.ndarray], micro_f1: np.ndarray) -> np.ndarray:
+    """The mean F1 of the types each resample holds; 0 in one holding none (as evaluate gives)."""
+    if not f1s:
+        return np.zeros_like(micro_f1)
+    stacked = np.stack(f1s)
+    held = ~np.isnan(stacked)
+    total = np.where(held, stacked, 0.0).sum(axis=0)
+    return _safe_div(total, held.sum(axis=0))
 
 
 def _f1_of_counts(correct: np.ndarray, predicted: np.ndarray, gold: np.ndarray | float) -> np.ndarray:
