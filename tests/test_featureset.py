@@ -162,6 +162,28 @@ def test_a_count_no_word_reaches_is_the_declarations_error(small_train):
         CRFTagger(features={**BASE, "clusters": {"min_count": 1_000_000}}, max_iterations=5).fit(X[:50], y[:50])
 
 
+@pytest.mark.parametrize(
+    "section,message",
+    [
+        ('[gazetteers]\nlists = ["nosuchlist"]\n', "gazetteer 'nosuchlist' not found at "),
+        ('[clusters]\nunlabeled_text = ["nosuch.txt"]\n', "unlabeled text 'nosuch.txt' not found at "),
+        ("[clusters]\nmin_count = 1000000\n", r"\[clusters\] learns nothing from this text"),
+    ],
+)
+def test_errors_found_only_at_fit_time_name_the_declarations_file(tmp_path, small_train, section, message):
+    from crfner import CRFTagger
+
+    X, y = small_train
+    path = write(tmp_path / "late.toml", 'name = "late"\nversion = 1\n[token]\nlower = true\n' + section)
+    load_feature_set(path)  # the declaration itself is well formed: the data decides
+    with pytest.raises(FeatureSetError, match=message) as error:
+        CRFTagger(features=str(path), data_dir=tmp_path, max_iterations=5).fit(X[:50], y[:50])
+    assert str(error.value).startswith(f"{path}: feature set 'late': ") and "\n" not in str(error.value)
+    with pytest.raises(FeatureSetError, match=message) as error:  # a set given as a dict has no file to name
+        CRFTagger(features=load_feature_set(path).to_dict(), data_dir=tmp_path, max_iterations=5).fit(X[:50], y[:50])
+    assert str(error.value).startswith("feature set 'late': ")
+
+
 def test_a_models_attributes_are_the_same_on_any_number_of_jobs(fitted, small_train):
     X, _ = small_train
     serial = fitted.token_attributes(X[:300])

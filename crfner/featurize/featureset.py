@@ -56,6 +56,16 @@ class FeatureSet:
     abbreviations: dict = field(default_factory=dict)
     casing: dict = field(default_factory=dict)
     sections: dict = field(default_factory=dict)
+    #: The TOML file the declaration was read from (None for a dict or a model's stored set);
+    #: not part of what the set computes, so neither compared, stored nor fingerprinted.
+    file: str | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def label(self) -> str:
+        """How an error found only at fit time names the set: ``feature set 'NAME'``, after the
+        file it came from (``features/x.toml: feature set 'x'``), as load-time errors name it."""
+        named = f"feature set {self.name!r}"
+        return f"{self.file}: {named}" if self.file else named
 
     @classmethod
     def from_dict(cls, spec: dict, source: str = "<feature set>") -> "FeatureSet":
@@ -163,4 +173,6 @@ def _parse(text: str, source: str) -> FeatureSet:
         raise FeatureSetError(f"{source}: not valid TOML ({error})") from None
     except (RecursionError, MemoryError):
         raise FeatureSetError(f"{source}: not a usable TOML file (nested too deeply, or too large)") from None
-    return FeatureSet.from_dict(spec, source)
+    feature_set = FeatureSet.from_dict(spec, source)
+    feature_set.file = source
+    return feature_set

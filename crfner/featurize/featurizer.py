@@ -58,10 +58,10 @@ class Featurizer:
         self._token_functions = [TOKEN_FAMILIES[name][1](option) for name, option in feature_set.token.items()]
         if feature_set.clusters:
             if resources.clusters is None:
-                raise FeatureSetError(f"feature set {feature_set.name!r} uses word clusters, but none were learned or loaded")
+                raise FeatureSetError(f"{feature_set.label} uses word clusters, but none were learned or loaded")
             self._token_functions.append(resources.clusters.features)
         if feature_set.gazetteers.get("mesh_branches") and resources.term_lists is None:
-            raise FeatureSetError(f"feature set {feature_set.name!r} matches MeSH branch lists, but none were cut or loaded")
+            raise FeatureSetError(f"{feature_set.label} matches MeSH branch lists, but none were cut or loaded")
         self.gazetteers = (
             resources.compiled_gazetteers(feature_set.gazetteers.get("max_tokens", 12))
             if resources.gazetteers or resources.term_lists is not None else []
@@ -83,7 +83,7 @@ class Featurizer:
         self._senses = None
         if feature_set.abbreviations.get("senses"):
             if resources.senses is None:
-                raise FeatureSetError(f"feature set {feature_set.name!r} reads abbreviation senses, but none were read or loaded")
+                raise FeatureSetError(f"{feature_set.label} reads abbreviation senses, but none were read or loaded")
             self._senses = resources.senses
             self._sense_cache: dict[str, tuple | None] = {}
             self._expansions: dict[str, str] = {}
@@ -92,7 +92,7 @@ class Featurizer:
         self._truecase = None
         if feature_set.casing.get("truecase"):
             if resources.truecase is None:
-                raise FeatureSetError(f"feature set {feature_set.name!r} truecases, but no truecasing table was learned or loaded")
+                raise FeatureSetError(f"{feature_set.label} truecases, but no truecasing table was learned or loaded")
             self._truecase = resources.truecase
 
     def recased(self, sentences: Sequence[Sequence[str]]) -> Sequence[Sequence[str]]:

@@ -60,10 +60,10 @@ def resolve_gazetteers(feature_set: FeatureSet, extra=None, data_dir=None) -> li
         if not (entry.endswith(".tsv") or os.sep in entry):
             path = folder / f"{entry}.tsv"
         if not path.is_file():
-            raise FeatureSetError(f"feature set {feature_set.name!r}: gazetteer {entry!r} not found at {path} (set --data-dir or $CRFNER_DATA_DIR)")
+            raise FeatureSetError(f"{feature_set.label}: gazetteer {entry!r} not found at {path} (set --data-dir or $CRFNER_DATA_DIR)")
         name = path.stem if entry.endswith(".tsv") or os.sep in entry else entry
         if name in found:
-            raise FeatureSetError(f"feature set {feature_set.name!r}: [gazetteers] lists two lists named {name!r} (gaz:{name}); "
+            raise FeatureSetError(f"{feature_set.label}: [gazetteers] lists two lists named {name!r} (gaz:{name}); "
                                   "the features are named by the file's name, so rename one file")
         found[name] = str(path.resolve())
     for name, entry in _named(extra).items():
@@ -91,7 +91,7 @@ def declared_unlabeled(feature_set: FeatureSet, data_dir=None) -> list[list[str]
     for entry in (feature_set.clusters or {}).get("unlabeled_text", []):
         path = resolve_data_dir(data_dir) / UNLABELED_SOURCES[entry] if entry in UNLABELED_SOURCES else Path(entry)
         if not path.is_file():
-            raise FeatureSetError(f"feature set {feature_set.name!r}: unlabeled text {entry!r} not found at {path} "
+            raise FeatureSetError(f"{feature_set.label}: unlabeled text {entry!r} not found at {path} "
                                   "(set --data-dir or $CRFNER_DATA_DIR)")
         out += _read_jsonl_text(path) if path.suffix == ".jsonl" else read_unlabeled(path)
     return out
@@ -138,7 +138,7 @@ def build_resources(feature_set: FeatureSet, X, gazetteers=None, unlabeled_text=
         try:
             clusters = cached_clusters(text + extra, **options)
         except DataFormatError as error:  # min_count above every word's count, say: the declaration's doing
-            raise FeatureSetError(f"feature set {feature_set.name!r}: [clusters] learns nothing from this text: "
+            raise FeatureSetError(f"{feature_set.label}: [clusters] learns nothing from this text: "
                                   f"{error.problem}") from None
     table = None
     if truecase:
@@ -165,7 +165,7 @@ def read_sense_forms(feature_set: FeatureSet, data_dir=None, text=None):
     try:
         rows, spellings = read_inventory(inventory, folder)
     except ParameterError as error:
-        raise FeatureSetError(f"feature set {feature_set.name!r}: {error}") from None
+        raise FeatureSetError(f"{feature_set.label}: {error}") from None
     from collections import Counter
 
     counts = None if text is None else Counter(token for tokens in text for token in tokens)
@@ -184,7 +184,7 @@ def cut_term_lists(feature_set: FeatureSet, lists: list[tuple[str, str]], data_d
 
     clash = sorted(set(branches) & {name for name, _ in lists})
     if clash:
-        raise FeatureSetError(f"feature set {feature_set.name!r}: MeSH branch list {clash[0]!r} has the name of a gazetteer file")
+        raise FeatureSetError(f"{feature_set.label}: MeSH branch list {clash[0]!r} has the name of a gazetteer file")
     folder = resolve_data_dir(data_dir)
     _require_files(feature_set, "MeSH branch lists", folder, [MESH_TREES, MESH_TERMS])
     return TermLists.from_mesh(folder, branches)
@@ -194,7 +194,7 @@ def _require_files(feature_set: FeatureSet, what: str, folder: Path, names) -> N
     """FeatureSetError naming the first of the data folder's ``names`` that is not a file."""
     for name in names:
         if not (folder / name).is_file():
-            raise FeatureSetError(f"feature set {feature_set.name!r}: {what} need {folder / name} (set --data-dir or $CRFNER_DATA_DIR)")
+            raise FeatureSetError(f"{feature_set.label}: {what} need {folder / name} (set --data-dir or $CRFNER_DATA_DIR)")
 
 
 def gazetteer_sentences(lists: list[tuple[str, str]]) -> list[list[str]]:
