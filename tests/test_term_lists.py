@@ -128,3 +128,13 @@ def test_a_model_matches_its_lists_and_keeps_them(tmp_path, small_train):
     assert loaded.resources_.term_lists == tagger.resources_.term_lists
     assert loaded.predict(X[200:260]) == tagger.predict(X[200:260])
     assert crfner.CRFTagger.load(saved).feature_set_.gazetteers["mesh_branches"] == {"mesh_sign": ["C23.888"], "mesh_body": ["A01"]}
+
+
+def test_a_branch_list_that_cuts_to_no_terms_is_refused_naming_its_file_and_key(tmp_path, small_train):
+    X, y = small_train
+    folder = mesh_folder(tmp_path / "data")
+    path = write(tmp_path / "mesh.toml", 'name = "m"\nversion = 1\n[token]\nlower = true\n'
+                 '[gazetteers.mesh_branches]\nmesh_sign = ["C23.888"]\nmesh_none = ["Z99", "C24"]\n')
+    with pytest.raises(FeatureSetError, match=r"gazetteers\.mesh_branches\.mesh_none = \['Z99', 'C24'\]: no descriptor") as error:
+        CRFTagger(features=str(path), data_dir=folder, max_iterations=5).fit(X[:20], y[:20])
+    assert str(error.value).startswith(f"{path}: feature set 'm': ") and "\n" not in str(error.value)

@@ -175,7 +175,7 @@ def read_sense_forms(feature_set: FeatureSet, data_dir=None, text=None):
 
 def cut_term_lists(feature_set: FeatureSet, lists: list[tuple[str, str]], data_dir=None):
     """The MeSH branch lists ``[gazetteers] mesh_branches`` declares, cut from the data folder's
-    MeSH files (a ``TermLists``), or None."""
+    MeSH files (a ``TermLists``), or None; FeatureSetError for a list that comes out empty."""
     branches = feature_set.gazetteers.get("mesh_branches")
     if not branches:
         return None
@@ -187,7 +187,12 @@ def cut_term_lists(feature_set: FeatureSet, lists: list[tuple[str, str]], data_d
         raise FeatureSetError(f"{feature_set.label}: MeSH branch list {clash[0]!r} has the name of a gazetteer file")
     folder = resolve_data_dir(data_dir)
     _require_files(feature_set, "MeSH branch lists", folder, [MESH_TREES, MESH_TERMS])
-    return TermLists.from_mesh(folder, branches)
+    cut = TermLists.from_mesh(folder, branches)
+    empty = next((name for name, terms in cut.lists.items() if not terms), None)
+    if empty is not None:  # a mistyped or retired tree number: the list would silently match nothing
+        raise FeatureSetError(f"{feature_set.label}: gazetteers.mesh_branches.{empty} = {branches[empty]!r}: no descriptor "
+                              f"under these branches has an entry term in {folder / MESH_TREES} and {folder / MESH_TERMS}")
+    return cut
 
 
 def _require_files(feature_set: FeatureSet, what: str, folder: Path, names) -> None:
