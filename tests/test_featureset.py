@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import write
 
@@ -145,6 +147,32 @@ def test_two_lists_of_one_name_are_refused(tmp_path):
         resolve_gazetteers(spec)
     with pytest.raises(FeatureSetError, match="would both be named 'x'"):
         _named([tmp_path / "g1" / "x.tsv", tmp_path / "g2" / "x.tsv"])
+
+
+def test_an_extra_gazetteer_named_like_a_declared_one_is_refused_not_swapped_in(tmp_path, capsys):
+    from crfner import CRFTagger
+    from crfner.cli import main
+    from crfner.corpora.conll import write_conll
+    from crfner.featurize.resources import resolve_gazetteers
+
+    (tmp_path / "gazetteers").mkdir()
+    write(tmp_path / "gazetteers" / "drugs.tsv", "aspirin\tD1\n")
+    mine = write(tmp_path / "mine.tsv", "cocaine\tD2\n")
+    path = write(tmp_path / "g.toml", 'name = "g"\nversion = 1\n[token]\nlower = true\n[gazetteers]\nlists = ["drugs"]\n')
+    message = f"^{re.escape(str(path))}: feature set 'g': declares a gazetteer named 'drugs' \\(gaz:drugs\\) already; "
+    with pytest.raises(FeatureSetError, match=message + f".*drugs={re.escape(str(mine))} would replace it"):
+        resolve_gazetteers(load_feature_set(path), {"drugs": str(mine)}, tmp_path)
+    X, y = [["cocaine", "kills"]], [["B-Chemical", "O"]]
+    with pytest.raises(FeatureSetError, match=message):  # a path is named by its stem: drugs.tsv elsewhere clashes too
+        CRFTagger(features=str(path), gazetteers=[write(tmp_path / "drugs.tsv", "cocaine\tD2\n")], data_dir=tmp_path,
+                  max_iterations=5).fit(X, y)
+    train = tmp_path / "train.tsv"
+    write_conll(train, X, y)
+    capsys.readouterr()
+    assert main(["train", str(train), "--features", str(path), "--gazetteer", f"drugs={mine}", "--data-dir", str(tmp_path),
+                 "--out", str(tmp_path / "m"), "-q"]) == 2
+    assert "declares a gazetteer named 'drugs'" in capsys.readouterr().err and not (tmp_path / "m").exists()
+    assert resolve_gazetteers(load_feature_set(path), {"more": str(mine)}, tmp_path)[1] == ("more", str(mine.resolve()))
 
 
 def test_an_installed_name_is_the_installed_set_whatever_the_folder_holds(tmp_path, monkeypatch):

@@ -50,7 +50,8 @@ def _named(gazetteers) -> dict[str, str]:
 
 def resolve_gazetteers(feature_set: FeatureSet, extra=None, data_dir=None) -> list[tuple[str, str]]:
     """(name, absolute path) of every list: the feature set's, found by name in
-    ``<data dir>/gazetteers/`` or by path, then the user's ``extra`` ones."""
+    ``<data dir>/gazetteers/`` or by path, then the user's ``extra`` ones, which add lists: one
+    named like a declared list is a FeatureSetError, not a silent replacement."""
     from ..corpora.registry import resolve_data_dir
 
     folder = resolve_data_dir(data_dir) / "gazetteers"
@@ -67,6 +68,10 @@ def resolve_gazetteers(feature_set: FeatureSet, extra=None, data_dir=None) -> li
                                   "the features are named by the file's name, so rename one file")
         found[name] = str(path.resolve())
     for name, entry in _named(extra).items():
+        if name in found:
+            raise FeatureSetError(f"{feature_set.label}: declares a gazetteer named {name!r} (gaz:{name}) already; the extra "
+                                  f"gazetteer {name}={entry} would replace it: give yours another name, or declare its file "
+                                  "in a copy of the feature set")
         if not Path(entry).is_file():
             raise FeatureSetError(f"gazetteer {name!r}: no such file {entry}")
         found[name] = str(Path(entry).resolve())
