@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -153,6 +154,38 @@ def test_a_weight_that_is_not_finite_is_refused(saved):
     np.save(buffer, values)
     _rewrite(saved, STATE_WEIGHT_FILE, buffer.getvalue())
     assert "not a finite number" in _one_line_error(saved)
+
+
+@pytest.mark.parametrize("name", [STATE_WEIGHT_FILE, TRANSITION_FILE])
+def test_a_weight_so_huge_its_sums_overflow_is_refused_and_one_within_bounds_inspects_finitely(saved, name, capsys):
+    """1e308 weights loaded: their sums overflowed to inf, inf - inf made crfner inspect's family
+    shares (and the tags' scores and marginals) NaN. The loader now refuses any beyond ±1e6."""
+    from crfner.cli import main
+    from crfner.explanations import inspect_model
+
+    original = np.load(saved / name, allow_pickle=False)
+
+    def craft(value):
+        values = np.where(original > 0, value, np.where(original < 0, -value, 0.0))
+        buffer = __import__("io").BytesIO()
+        np.save(buffer, values)
+        _rewrite(saved, name, buffer.getvalue())
+
+    craft(1e308)
+    message = _one_line_error(saved)
+    assert re.search(rf"{re.escape(name)}: a weight of -?1e\+308 is beyond ±1e\+06", message) and str(saved) in message
+    capsys.readouterr()
+    assert main(["inspect", str(saved), "--json"]) == 2
+    assert re.search(rf"{re.escape(name)}: a weight of -?1e\+308 is beyond", capsys.readouterr().err)
+    craft(1e6)  # the bound itself loads, and everything computed from it is a number
+    tagger = CRFTagger.load(saved)
+    inspection = inspect_model(tagger, top=3)
+    shares = [row["share"] for row in inspection.families]
+    assert all(np.isfinite(row["weight"]) for row in inspection.families) and sum(shares) == pytest.approx(1.0)
+    assert main(["inspect", str(saved), "--json"]) == 0
+    json.loads(capsys.readouterr().out, parse_constant=lambda constant: pytest.fail(f"inspect printed {constant}"))
+    sentence = ["Cisplatin", "induced", "nephrotoxicity", "in", "rats", "."] * 500
+    assert np.isfinite([p for token in tagger.predict_marginals([sentence])[0] for p in token.values()]).all()
 
 
 @pytest.mark.parametrize("name", ["../outside.bin", "/etc/passwd", "sub/file", ".hidden"])
