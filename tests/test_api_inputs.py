@@ -116,6 +116,17 @@ def test_regularisation_an_algorithm_does_not_take_is_refused():
     assert "c1" not in crfner.CRFTagger(algorithm="ap").resolved_training_params()  # the set's own c1 drops quietly
 
 
+def test_sgd_without_its_l2_term_is_refused_before_training():
+    """CRFsuite's l2sgd sets its step size from c2: with c2=0 the weights diverge and reading
+    the model failed inside pycrfsuite with an AttributeError."""
+    X, y = [["Aspirin", "causes", "pain", "."]] * 10, [["B-Chemical", "O", "B-Disease", "O"]] * 10
+    for c2 in (0, 0.0):
+        with pytest.raises(ParameterError, match="'l2sgd' needs c2 above 0"):
+            crfner.CRFTagger(algorithm="l2sgd", c2=c2, max_iterations=3).fit(X, y)
+    model = crfner.CRFTagger(algorithm="l2sgd", c2=1e-9, max_iterations=3).fit(X, y)
+    assert model.predict(X[:1]) == y[:1]
+
+
 def test_significance_settings_are_checked():
     from crfner.evaluation.significance import bootstrap_ci, paired_test
 

@@ -60,6 +60,10 @@ def regularised(params: dict, explicit: list[str]) -> dict:
     if given:
         raise ParameterError(f"{' and '.join(given)} {'does' if len(given) == 1 else 'do'} not apply to algorithm "
                              f"{params['algorithm']!r} (it takes {', '.join(sorted(allowed)) or 'neither c1 nor c2'})")
+    if params["algorithm"] == "l2sgd" and params.get("c2") == 0:
+        # CRFsuite sets SGD's step size from the L2 term: with none it diverges to weights that are no numbers.
+        raise ParameterError("algorithm 'l2sgd' needs c2 above 0 (its step size is set from the L2 term; "
+                             "for no regularisation use lbfgs with c1=0, c2=0)")
     return {k: v for k, v in params.items() if k not in ("c1", "c2") or k in allowed}
 
 
