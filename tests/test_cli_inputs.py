@@ -211,3 +211,27 @@ def test_evaluate_json_is_not_written_over_what_it_scores(tmp_path, capsys):
     assert predictions.read_text(encoding="utf-8") == text
     assert main(["evaluate", "--predictions", str(predictions), "--json", str(tmp_path / "s.json")]) == 0
     assert json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["f1"] == 1.0
+
+
+def test_an_output_is_never_written_over_a_file_of_the_model_in_use(model, tmp_path, capsys):
+    """-o, --html or --json naming MODEL/crfner.json replaced the model's own metadata, leaving a
+    model that no longer loads; each is now refused before any work."""
+    copy = tmp_path / "model"
+    CRFTagger.load(model).save(copy)
+    metadata = (copy / "crfner.json").read_bytes()
+    notes = tmp_path / "note.txt"
+    write(notes, "Cisplatin induced nephrotoxicity.\n")
+    tokens = tmp_path / "tokens.txt"
+    write(tokens, "Cisplatin\ninduced\nnephrotoxicity\n")
+    predictions = tmp_path / "p.conll"
+    write(predictions, "Cisplatin\tB-Chemical\tB-Chemical\n\n")
+    target = str(copy / "crfner.json")
+    for command, option in ((["tag", str(copy), str(notes), "--input-format", "text", "-o", target], "-o"),
+                            (["tag", str(copy), str(tokens), "--input-format", "sentences", "-o", target], "-o"),
+                            (["explain", str(copy), "--text", "Cisplatin.", "--html", target], "--html"),
+                            (["evaluate", str(copy), str(predictions), "--json", target], "--json")):
+        assert main([*command, "-q"]) == 2, command
+        assert f"{option} {target} is a file of the model {copy}; write to another file" in _err(capsys)
+    assert (copy / "crfner.json").read_bytes() == metadata
+    assert main(["tag", str(copy), str(notes), "--input-format", "text", "-o", str(copy / "tagged.jsonl"), "-q"]) == 0  # beside it
+    CRFTagger.load(copy)

@@ -153,6 +153,18 @@ def write_json(path: str, payload: dict) -> None:
         handle.write("\n")
 
 
+def refuse_model_file(option: str, path, model) -> None:
+    """A usage error when the output ``path`` is a file of the model folder ``model`` being used
+    (``-o MODEL/crfner.json`` would leave a model that no longer loads)."""
+    from pathlib import Path
+
+    if path in (None, "-") or not model:
+        return
+    target = Path(path).resolve()
+    if target.is_file() and target.parent == Path(model).resolve():
+        raise usage(f"{option} {path} is a file of the model {model}; write to another file")
+
+
 def same_path(a, b) -> bool:
     """Whether two paths, as given, name the same file or folder (``./notes.txt`` and ``notes.txt``)."""
     from pathlib import Path

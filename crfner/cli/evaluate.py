@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 
 from .annotated import add_annotated, check_annotated, read_annotated_corpus
-from .common import (add_common, add_model_gazetteers, corpus, load_model, note_type_mismatch, same_path, splitter_for, usage,
-                     write_json)
+from .common import (add_common, add_model_gazetteers, corpus, load_model, note_type_mismatch, refuse_model_file, same_path,
+                     splitter_for, usage, write_json)
 
 
 def add_parser(verbs) -> None:
@@ -70,6 +70,7 @@ def _check_json_is_not_the_input(args) -> None:
     for what, given in (("the --predictions file", args.predictions), ("the corpus file", args.corpus)):
         if given and Path(given).is_file() and same_path(args.json, given):
             raise usage(f"--json {args.json} is {what}; write the scores to another file")
+    refuse_model_file("--json", args.json, args.model)
 
 
 def _documents(args) -> int:
