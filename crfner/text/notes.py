@@ -132,7 +132,7 @@ def _note_sentences(text: str, passages, markers: bool) -> tuple[list[list[Token
     for sentence in sentences(text, [(a, b) for a, b, _ in units]):
         unit = bisect_right(starts, sentence[0].start) - 1
         if unit == previous_unit and (_ends_in_abbreviation(out[-1]) or _is_marker(text, out[-1], units[unit])):
-            out[-1] = out[-1] + sentence
+            out[-1].extend(sentence)  # in place: a copy each time took time that grew with the run squared
         else:
             out.append(sentence)
         previous_unit = unit
