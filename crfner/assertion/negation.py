@@ -19,7 +19,7 @@ the figures are in the README).
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Collection, Mapping, Sequence
@@ -118,9 +118,8 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
             out.append(Negation(False))
             continue
         if k not in read:
-            words = [text[t.start:t.end].lower() for t in sentences[k]]
-            read[k] = (words, _cues(words, index))
-        out.append(_negation(text, sentences[k], *read[k], entity, (window, post_window, item), rules["terminators"]))
+            read[k] = _Sentence(text, sentences[k], index, rules["terminators"])
+        out.append(read[k].negation(text, entity, window, post_window, item))
     return out
 
 
@@ -141,45 +140,91 @@ def _checked_rules(rules) -> Mapping:
     return rules
 
 
-def _negation(text: str, sentence, words: list[str], cues: list, entity, reaches: tuple[int, int, int],
-              terminators) -> Negation:
-    start, end = entity.start, entity.end
-    window, post_window, item = reaches
-    first = next((i for i, t in enumerate(sentence) if t.end > start), len(sentence))
-    last = max((i for i, t in enumerate(sentence) if t.start < end), default=first)
-    best = None
-    for kind, a, b in cues:
-        if kind == "before" and a == first and b <= last and sentence[a].start >= start:  # a span that took its cue in: "Denies CP"
-            distance = 0
-        elif kind == "before" and b <= first and _reaches(words, b, first, window, item, terminators):
-            distance = first - b
-        elif kind == "after" and a > last and _reaches(words, last + 1, a, post_window, item, terminators, backwards=True):
-            distance = a - last
-        else:
-            continue
-        if best is None or distance < best[0]:
-            best = (distance, a, b)
-    if best is None:
-        return Negation(False)
-    _, a, b = best
-    cue_start, cue_end = sentence[a].start, sentence[b - 1].end
-    return Negation(True, text[cue_start:cue_end], cue_start, cue_end)
+class _Sentence:
+    """A sentence's words and cues, read once for all the entities in it: the before-cues by the
+    word they end at, the after-cues by the word they start at, and where its tokens start and end."""
 
+    __slots__ = ("ending", "ends", "first_end", "last_start", "opening", "starts", "terminators", "words")
 
-def _reaches(words: list[str], a: int, b: int, limit: int, item: int, terminators, backwards: bool = False) -> bool:
-    """Whether a cue reaches across ``words[a:b]``: no terminator, and at most ``limit`` words
-    next to the cue, then a list's items (after ``,``, ``or``, ``nor``, ``/``) of at most
-    ``item`` words each ("no fever, chills, night sweats or weight loss")."""
-    between = words[a:b]
-    if any(w in terminators for w in between):
-        return False
-    counts = [0]
-    for w in reversed(between) if backwards else between:
-        if w in _SEPARATORS:
-            counts.append(0)
-        elif any(c.isalnum() for c in w):
-            counts[-1] += 1
-    return counts[0] <= limit and all(n <= item for n in counts[1:])
+    def __init__(self, text: str, sentence, index: Mapping, terminators):
+        self.words = [text[t.start:t.end].lower() for t in sentence]
+        self.starts = [t.start for t in sentence]
+        self.ends = [t.end for t in sentence]
+        self.terminators = terminators
+        self.ending: dict[int, int] = {}  # a before-cue's end -> its start
+        self.opening: dict[int, tuple[int, bool, bool]] = {}  # a cue's start -> (end, a before-cue, an after-cue)
+        for kind, a, b in _cues(self.words, index):  # cues never overlap: one phrase at a start, one at an end
+            if kind == "before":
+                self.ending[b] = a
+            _, before, after = self.opening.get(a, (b, False, False))
+            self.opening[a] = (b, before or kind == "before", after or kind == "after")
+        # the walks stop where no cue lies farther: the first before-cue's end, the last after-cue's start
+        self.first_end = min(self.ending, default=len(self.words) + 1)
+        self.last_start = max((a for a, (_, _, after) in self.opening.items() if after), default=-1)
+
+    def negation(self, text: str, entity, window: int, post_window: int, item: int) -> Negation:
+        """The closest cue that reaches the entity (the earlier of two as close): a before-cue
+        ``first - end`` words before its first word, a span that opens with its cue (0), an
+        after-cue ``start - last`` words after its last word. Each side is walked outward from the
+        entity only as far as a cue could still reach, so that a sentence of many cues and
+        entities is read in time that grows with its length, not with its length cubed."""
+        first = bisect_right(self.ends, entity.start)
+        last = bisect_left(self.starts, entity.end) - 1
+        if last < 0:
+            last = first
+        best = None  # (distance, cue start, cue end)
+        before = self._reach(first, -1, window, item)
+        if before is not None:
+            best = (first - before[1], *before)
+        span = self.opening.get(first)
+        if span is not None and span[1] and span[0] <= last and self.starts[first] >= entity.start and (best is None or best[0] > 0):
+            best = (0, first, span[0])  # a span that took its cue in: "Denies CP"
+        after = self._reach(last + 1, 1, post_window, item)
+        if after is not None and (best is None or after[0] - last < best[0]):
+            best = (after[0] - last, *after)
+        if best is None:
+            return Negation(False)
+        _, a, b = best
+        cue_start, cue_end = self.starts[a], self.ends[b - 1]
+        return Negation(True, text[cue_start:cue_end], cue_start, cue_end)
+
+    def _reach(self, position: int, step: int, limit: int, item: int) -> tuple[int, int] | None:
+        """``(start, end)`` of the closest cue that reaches the entity from one side, walking
+        outward from ``position``: backwards (``step`` -1) from its first word to before-cues
+        ending there, forwards (1) from the word after its last to after-cues starting there. A cue
+        reaches across no terminator, at most ``limit`` words next to it, then a list's items (after
+        ``,``, ``or``, ``nor``, ``/``) of at most ``item`` words each ("no fever, chills, night
+        sweats or weight loss"); once the words walked break that for every farther cue, the walk
+        stops."""
+        words, terminators = self.words, self.terminators
+        widest = 0  # the most words of an item walked past (a run a separator closed)
+        run = 0  # the words between the last separator walked and the place walked to
+        k = position
+        while True:
+            if step < 0:
+                a = self.ending.get(k)  # a before-cue words[a:k], words[k:position] between
+                if a is not None and run <= limit and widest <= item:
+                    return a, k
+                k -= 1
+                if k < self.first_end:  # no cue ends before here
+                    return None
+                word = words[k]
+            else:
+                cue = self.opening.get(k)  # an after-cue words[k:end], words[position:k] between
+                if cue is not None and cue[2] and run <= limit and widest <= item:
+                    return k, cue[0]
+                if k >= self.last_start:  # no cue starts after here
+                    return None
+                word = words[k]
+                k += 1
+            if word in terminators:
+                return None
+            if word in _SEPARATORS:
+                widest, run = max(widest, run), 0
+            elif any(c.isalnum() for c in word):
+                run += 1
+            if widest > item or run > max(limit, item):  # this run is next to a farther cue, or one of its items
+                return None
 
 
 def _index_of(rules: Mapping) -> dict:
