@@ -60,6 +60,10 @@ def test_cues_before_and_after_an_entity_negate_it_and_say_which_words_did():
     ("She didn't take her insulin.", ("insulin",), [True]),
     ("Denies CP.", ("Denies CP",), [True]),  # a model's span that took its cue in
     ("No.", ("No",), [False]),  # but not a span that is only the cue
+    ("Denies: fever, chills or night sweats.", ("fever", "chills", "night sweats"), [True] * 3),  # a cue as a label
+    ("Pt denies: fever; reports cough.", ("fever", "cough"), [True, False]),  # ";" still ends its reach
+    ("No complaints: reports cough.", ("cough",), [False]),  # and a colon after other words
+    ("She didn\u2019t take her insulin.", ("insulin",), [True]),  # a curly apostrophe
 ])
 def test_what_is_and_is_not_negated(text, words, expected):
     assert negated(text, *words) == expected
@@ -287,5 +291,7 @@ def test_the_negation_rules_enter_the_resume_fingerprint(fitted, tmp_path, monke
     assert fingerprint(notes, model, "text", "jsonl", negation=False) == plain != fingerprint(notes, model, "text", "jsonl",
                                                                                               negation=True)
     negated = fingerprint(notes, model, "text", "jsonl", negation=True)
-    monkeypatch.setattr("crfner.assertion.RULES_VERSION", 2)  # new rules: an output of the old ones does not resume
+    from crfner.assertion import RULES_VERSION
+
+    monkeypatch.setattr("crfner.assertion.RULES_VERSION", RULES_VERSION + 1)  # new rules: an output of the old ones does not resume
     assert fingerprint(notes, model, "text", "jsonl", negation=True) != negated

@@ -28,7 +28,9 @@ from ..text.splitters import split_text
 
 __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "negation_record", "negations"]
 
-RULES_VERSION = 1
+#: 2 since 2026-12-05: a colon right after a cue ends nothing ("Denies: fever, chills"), and a
+#: curly apostrophe reads as a straight one ("didn’t").
+RULES_VERSION = 2
 
 
 def _phrases(*lines: str) -> frozenset[tuple[str, ...]]:
@@ -64,6 +66,8 @@ RULES = {
     ),
 }
 _SEPARATORS = frozenset(", or nor /".split())
+# A cue written as a label ("Denies: fever, chills", "Negative for: rash"): its colon ends nothing.
+_LABEL_MARK = ":"
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,7 @@ class _Sentence:
     __slots__ = ("ending", "ends", "first_end", "last_start", "opening", "starts", "terminators", "words")
 
     def __init__(self, text: str, sentence, index: Mapping, terminators):
-        self.words = [text[t.start:t.end].lower() for t in sentence]
+        self.words = [text[t.start:t.end].lower().replace("\u2019", "'") for t in sentence]  # didn’t is didn't
         self.starts = [t.start for t in sentence]
         self.ends = [t.end for t in sentence]
         self.terminators = terminators
@@ -217,7 +221,7 @@ class _Sentence:
                     return None
                 word = words[k]
                 k += 1
-            if word in terminators:
+            if word in terminators and not (step < 0 and word == _LABEL_MARK and k in self.ending):
                 return None
             if word in _SEPARATORS:
                 widest, run = max(widest, run), 0
