@@ -64,6 +64,8 @@ def test_cues_before_and_after_an_entity_negate_it_and_say_which_words_did():
     ("Pt denies: fever; reports cough.", ("fever", "cough"), [True, False]),  # ";" still ends its reach
     ("No complaints: reports cough.", ("cough",), [False]),  # and a colon after other words
     ("She didn\u2019t take her insulin.", ("insulin",), [True]),  # a curly apostrophe
+    ("No. of nodules: 3.", ("nodules",), [False]),  # "No." a number
+    ("No nodules. No. of cysts: 2.", ("nodules", "cysts"), [True, False]),
 ])
 def test_what_is_and_is_not_negated(text, words, expected):
     assert negated(text, *words) == expected

@@ -28,8 +28,8 @@ from ..text.splitters import split_text
 
 __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "negation_record", "negations"]
 
-#: 2 since 2026-12-05: a colon right after a cue ends nothing ("Denies: fever, chills"), and a
-#: curly apostrophe reads as a straight one ("didn’t").
+#: 2 since 2026-12-05: a colon right after a cue ends nothing ("Denies: fever, chills"), a
+#: curly apostrophe reads as a straight one ("didn’t"), and "No. of" (a number) is no cue.
 RULES_VERSION = 2
 
 
@@ -59,6 +59,7 @@ RULES = {
         "not be excluded, not be ruled out, not ruled out, not excluded, cannot exclude, could not exclude",
         "no improvement, not improve, did not improve, not respond, did not respond",
         "cannot rule out, could not rule out, not rule out, without changes, not certain whether, gram negative",
+        "no . of",  # "No. of nodules": a number
     ),
     # words that end a cue's reach
     "terminators": frozenset(
