@@ -153,15 +153,20 @@ def write_json(path: str, payload: dict) -> None:
         handle.write("\n")
 
 
-def refuse_model_file(option: str, path, model) -> None:
-    """A usage error when the output ``path`` is a file of the model folder ``model`` being used
+def check_output(option: str, path, model=None, inputs=(), writes: str = "the output") -> None:
+    """A usage error, before any work, when the output ``path`` given with ``option`` would be
+    written over what the command reads: one of ``inputs`` (``(what, path)`` pairs, ``("the
+    input", "notes.txt")``; None or ``-`` skipped), or a file of the model folder ``model`` in use
     (``-o MODEL/crfner.json`` would leave a model that no longer loads)."""
     from pathlib import Path
 
-    if path in (None, "-") or not model:
+    if path in (None, "-"):
         return
+    for what, given in inputs:
+        if given not in (None, "-") and same_path(path, given):
+            raise usage(f"{option} {path} is {what}; write {writes} to another file")
     target = Path(path).resolve()
-    if target.is_file() and target.parent == Path(model).resolve():
+    if model and target.is_file() and target.parent == Path(model).resolve():
         raise usage(f"{option} {path} is a file of the model {model}; write to another file")
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 
 from .annotated import add_annotated, check_annotated, read_annotated_corpus
-from .common import (add_common, add_model_gazetteers, corpus, load_model, note_type_mismatch, refuse_model_file, same_path,
-                     splitter_for, usage, write_json)
+from .common import (add_common, add_model_gazetteers, check_output, corpus, load_model, note_type_mismatch, splitter_for,
+                     usage, write_json)
 
 
 def add_parser(verbs) -> None:
@@ -67,10 +67,9 @@ def _check_json_is_not_the_input(args) -> None:
 
     if not args.json:
         return
-    for what, given in (("the --predictions file", args.predictions), ("the corpus file", args.corpus)):
-        if given and Path(given).is_file() and same_path(args.json, given):
-            raise usage(f"--json {args.json} is {what}; write the scores to another file")
-    refuse_model_file("--json", args.json, args.model)
+    files = [(what, given) for what, given in (("the --predictions file", args.predictions), ("the corpus file", args.corpus))
+             if given and Path(given).is_file()]  # a registered corpus name is no file
+    check_output("--json", args.json, args.model, files, writes="the scores")
 
 
 def _documents(args) -> int:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sys
 
-from .common import (add_common, add_model_gazetteers, add_negation, load_model, negation_option, refuse_model_file, same_path,
-                     splitter_for, usage)
+from .common import (add_common, add_model_gazetteers, add_negation, check_output, load_model, negation_option, splitter_for,
+                     usage)
 from .stdin import standard_input_as
 from .tag import SPLITTERS
 
@@ -72,9 +72,7 @@ def run(args) -> int:
         raise usage(f"{'--encoding' if args.encoding is not None else '--unescape'} applies to --input FILE")
     if args.html is not None and not args.html:
         raise usage("--html needs the file to write the page to")
-    if args.html and args.input not in (None, "-") and same_path(args.html, args.input):
-        raise usage(f"--html {args.html} is the input; write the page to another file")
-    refuse_model_file("--html", args.html, args.model)
+    check_output("--html", args.html, args.model, [("the input", args.input)], writes="the page")
     text = args.text if args.text is not None else _read_text(args.input, args.encoding, args.unescape)
     negation = negation_option(args)
     explanation = explain(load_model(args), text, top=args.top, splitter=splitter_for(args), negation=negation,

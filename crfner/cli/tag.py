@@ -7,7 +7,7 @@ import sys
 
 from ..errors import CrfnerError, DataFormatError
 from .common import (add_common, add_model_gazetteers, add_negation, load_model, negation_option, positive_int, progress, share,
-                     refuse_model_file, same_path, splitter_for, usage)
+                     check_output, splitter_for, usage)
 from .stdin import standard_input_as
 
 DOCUMENT_FORMATS = ("csv", "jsonl", "pubtator", "text")
@@ -193,9 +193,7 @@ def _tag_tokens(args) -> int:
 
     from ..schemes import tags_to_spans
 
-    if args.input != "-" and args.output not in (None, "-") and same_path(args.output, args.input):
-        raise usage(f"-o {args.output} is the input; write the output to another file")
-    refuse_model_file("-o", args.output, args.model)
+    check_output("-o", args.output, args.model, [("the input", args.input)])
     tagger = load_model(args)
     X, gold, documents = _read_tokens(args)
     pred = tagger.predict(X, documents=documents)
@@ -298,7 +296,7 @@ def _tag_documents(args) -> int:
                "splitter": splitter_for(args), "linker": args.linker, "encoding": "utf-8" if args.encoding is None else args.encoding,
                "unescape": args.unescape, "negation": args.negation, "sections": args.sections, "min_score": args.min_score,
                "id_column": args.id_column, "text_column": args.text_column}
-    refuse_model_file("-o", args.output, args.model)
+    check_output("-o", args.output, args.model)  # the input itself: tag_files checks its folder's notes too
     if args.input == "-":
         return _tag_standard_input(args, options)
     if args.output in (None, "-"):

@@ -26,11 +26,12 @@ def check_settings(settings: Mapping) -> None:
     if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, Real)
                                   or not _finite(threshold) or not 0 <= threshold <= 1):
         raise ParameterError(f"threshold must be None or a number from 0 to 1, not {threshold!r}")
-    ngram_range = settings.get("ngram_range", ())
-    if "ngram_range" in settings and (not isinstance(ngram_range, (tuple, list)) or len(ngram_range) != 2
-            or not all(isinstance(n, Integral) and not isinstance(n, bool) for n in ngram_range)
-            or not 1 <= ngram_range[0] <= ngram_range[1] <= 10):
-        raise ParameterError(f"ngram_range must be (low, high), whole numbers with 1 <= low <= high <= 10, not {ngram_range!r}")
+    if "ngram_range" in settings:
+        ngram_range = settings["ngram_range"]
+        if (not isinstance(ngram_range, (tuple, list)) or len(ngram_range) != 2
+                or not all(isinstance(n, Integral) and not isinstance(n, bool) for n in ngram_range)
+                or not 1 <= ngram_range[0] <= ngram_range[1] <= 10):
+            raise ParameterError(f"ngram_range must be (low, high), whole numbers with 1 <= low <= high <= 10, not {ngram_range!r}")
     for name in FLAGS:
         if name in settings and not isinstance(settings[name], bool):
             raise ParameterError(f"{name} must be True or False, not {settings[name]!r}")
