@@ -4,6 +4,7 @@ checked against `crfner evaluate` and seqeval on the predictions it wrote."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -205,6 +206,19 @@ def test_a_changed_system_alone_is_recomputed(first_run, data_dir, monkeypatch):
     changed = run_benchmark(config, out, data_dir=data_dir, progress=False)
     assert calls == ["tutorial-l2", "tutorial-l2"]  # the full model and one learning-curve point
     assert [r["from_cache"] for r in changed["runs"]] == [True, False]
+
+
+def test_changed_code_makes_every_run_again(first_run, data_dir, monkeypatch, tmp_path):
+    """A cached run is reused only by the code that made it (crfner's code digest is in the key)."""
+    from crfner.benchmark import runner
+
+    out = tmp_path / "bench"
+    shutil.copytree(first_run[0], out)
+    calls = _counted_runs(monkeypatch)
+    monkeypatch.setattr(runner, "code_digest", lambda: "0" * 64)
+    again = run_benchmark(_config(), out, data_dir=data_dir, progress=False)
+    assert not any(r["from_cache"] for r in again["runs"])
+    assert sorted(set(calls)) == ["tutorial", "tutorial-l2"]
 
 
 _CONFIG_TOML = """name = "test"

@@ -19,7 +19,7 @@ PACKAGE = Path(crfner.__file__).parent
 
 # Stages from the bottom up: a module may import from its own stage or from any stage below.
 LAYERS = [
-    ("crfner.errors", "crfner.atomic", "crfner.schemes"),
+    ("crfner.errors", "crfner.atomic", "crfner.schemes", "crfner.source_digest"),
     ("crfner.text",),
     ("crfner.assertion",),
     ("crfner.corpora",),

@@ -15,12 +15,21 @@ from pathlib import Path
 
 from ..atomic import atomic_open
 from ..errors import ConfigError, CrfnerError
+from ..source_digest import package_files, source_digest
 from .config import config_hash, load_config, slug, validate_config
 from .machine import git_state, machine_info, package_versions
 from .published import published_results
 from .systems import describe, identity, read_system_predictions, run_isolated, split_documents, tags_documents, unavailable
 
 FORMAT = "crfner-benchmark/1"
+#: Parts of crfner a run's cached result does not depend on: the report is written afresh from results.json on
+#: every run, and the command line only starts the benchmark.
+NOT_IN_RESULTS = ("report", "cli")
+
+
+def code_digest() -> str:
+    """SHA-256 of crfner's code that a cached run's predictions and figures depend on."""
+    return source_digest(package_files(exclude=NOT_IN_RESULTS))
 
 
 def _now() -> str:
@@ -67,6 +76,7 @@ class Benchmark:
         self.progress = progress
         self.command = command
         self.cache = self.out / "cache"
+        self.code = code_digest()  # a cached run is reused only by the code that made it
         self.documents_hash: dict[str, str] = {}
         self.test_groups: dict[str, list[str] | None] = {}  # per corpus: the resampling unit of each test sentence
         self.linking: dict[str, dict] = {}  # per linked corpus: the linker's figures (results["linking"])
@@ -164,7 +174,7 @@ class Benchmark:
         if system["type"] == "transformer" and self.config.get("devel_split"):
             keyed["devel_split"] = self.config["devel_split"]  # only the transformer reads it
         key = config_hash({"system": identity(system, corpus, self.data_dir), "data": data,
-                           "settings": keyed, "format": FORMAT})
+                           "settings": keyed, "format": FORMAT, "code": self.code})
         entry = self.cache / f"{slug(corpus)}--{slug(system['name'])}--{key[:16]}"
         target = self.out / "predictions" / slug(corpus) / f"{slug(system['name'])}.conll"
         raw = raw if raw is not None and tags_documents(system) is None else None

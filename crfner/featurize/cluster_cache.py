@@ -2,8 +2,9 @@
 
 Clusters learned from millions of tokens of unlabeled text take half a minute; a second fit
 on the same sentences with the same settings (a re-run, a grid over c1 and c2, a test suite)
-reads the table back instead. The key hashes the sentences, the settings and the versions of
-the code that learns them, so a hit is the table :func:`learn_clusters` would return.
+reads the table back instead. The key hashes the sentences, the settings, the library versions
+and crfner's own code that learns them (every file of :mod:`crfner.featurize`), so a hit is the
+table :func:`learn_clusters` would return.
 ``$CRFNER_CACHE_DIR`` names the folder (``off`` turns the cache off); the default is
 ``$XDG_CACHE_HOME/crfner`` or ``~/.cache/crfner``. The newest :data:`KEEP` tables are kept.
 """
@@ -17,13 +18,14 @@ from pathlib import Path
 from collections.abc import Sequence
 
 from ..errors import DataFormatError
+from ..source_digest import package_files, source_digest
 from .clusters import ClusterError, ClusterTable, learn_clusters
 
 CACHE_ENV = "CRFNER_CACHE_DIR"
 #: Tables kept in the cache folder; older ones are removed when a new one is written.
 KEEP = 32
-#: Bump when learn_clusters changes what it returns for the same input.
-ALGORITHM = 1
+#: The parts of crfner whose code decides what learn_clusters returns and how a table is stored.
+CODE = ("featurize", "errors.py", "atomic.py")
 
 
 def cache_folder() -> Path | None:
@@ -38,14 +40,14 @@ def cache_folder() -> Path | None:
 
 
 def cache_key(sentences: Sequence[Sequence[str]], options: dict) -> str:
-    """SHA-256 of the sentences, the settings and the versions of the learning code."""
+    """SHA-256 of the sentences, the settings, the library versions and crfner's learning code."""
     import numpy
     import scipy
     import sklearn
 
     digest = hashlib.sha256()
-    versions = {"algorithm": ALGORITHM, "sklearn": sklearn.__version__, "numpy": numpy.__version__,
-                "scipy": scipy.__version__}
+    versions = {"code": source_digest(package_files(include=CODE)), "sklearn": sklearn.__version__,
+                "numpy": numpy.__version__, "scipy": scipy.__version__}
     digest.update(json.dumps({"options": options, "versions": versions}, sort_keys=True, default=str).encode())
     for sentence in sentences:
         # JSON arrays keep token boundaries unambiguous, whatever characters the tokens hold.
