@@ -129,6 +129,10 @@ def test_notes_are_read_by_the_notes_splitter():
     found = negations(note, spans_of(note, "fever", "cough", "metoprolol"), splitter="notes")
     assert [n.negated for n in found] == [True, False, True]
     assert negations(note, [], splitter="notes") == []
+    # a review of systems' label opening a line is the cue of its findings, not a heading cut off from them
+    ros = "REVIEW OF SYSTEMS:\nNegative for: fever, chills.\nPositive for: headache.\n"
+    found = negations(ros, spans_of(ros, "fever", "chills", "headache"), splitter="notes")
+    assert [(n.negated, n.cue) for n in found] == [(True, "Negative for"), (True, "Negative for"), (False, None)]
     with pytest.raises(ValueError, match="splitter must be one of"):
         negations(note, [], splitter="lines")
 

@@ -138,6 +138,19 @@ def test_an_all_caps_name_and_value_is_a_heading_and_its_text():
     assert note_texts("DX: CHF EXACERBATION") == ["DX: CHF EXACERBATION"]  # "DX" alone names no section
 
 
+def test_a_findings_label_ending_in_a_small_word_is_no_heading():
+    # a review of systems' "Negative for:" labels the findings it lists, and stays with them, so that negation
+    # reads it as a cue; a section's name does not end in "for", "of" or "with"
+    note = "REVIEW OF SYSTEMS:\nNegative for: fever, chills.\nPositive for: headache.\nNEGATIVE FOR: rash\n"
+    assert note_texts(note) == ["REVIEW OF SYSTEMS:", "Negative for: fever, chills.", "Positive for: headache.",
+                                "NEGATIVE FOR: rash"]
+    assert [name for _, _, name in note_sections(note)] == ["REVIEW OF SYSTEMS"]
+    assert note_texts("Significant for: HTN, DM2") == ["Significant for: HTN, DM2"]
+    # a known name may end so, and a name ending otherwise is read as before
+    assert note_texts("Reason for Admission: chest pain\nChief Complaint: cough") == [
+        "Reason for Admission:", "chest pain", "Chief Complaint:", "cough"]
+
+
 def test_soap_headings_open_their_sections_and_are_known():
     note = "S: 34 yo F c/o cough x2 days.\nO: T 37.9, P 88.\nA: CAP.\nP: amoxicillin 1 g p.o. t.i.d."
     assert note_texts(note) == ["S:", "34 yo F c/o cough x2 days.", "O:", "T 37.9, P 88.", "A:", "CAP.", "P:",

@@ -353,6 +353,8 @@ def _is_heading_name(name: str, rest: str, alone: bool = False, names: frozenset
         return True
     if name in SOAP_HEADINGS:
         return not (name == "P" and rest.lstrip()[:1].isdigit())
+    if names is None and words[-1].lower() in _SMALL_WORDS:
+        return False  # "Negative for: fever", "Significant for: HTN": a finding's label, read with what it labels
     if any(c.isdigit() for c in name) or (rest.lstrip()[:1].isdigit() and not alone):
         return False  # "BP: 120/80", "Day 2:" are values, not sections
     if _is_capitals(name) and sum(c.isalpha() for c in name) >= 3:
