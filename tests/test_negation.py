@@ -117,6 +117,24 @@ def test_types_limit_negation_to_entities_of_those_types():
             negations(text, entities, types=bad)
 
 
+def test_a_cue_as_a_label_over_a_list_reaches_its_items_only():
+    note = "Denies:\n- fever\n- chills but rash\n- the usual night sweats over weeks\nPLAN: aspirin\n"
+    found = negations(note, spans_of(note, "fever", "chills", "rash", "weeks", "aspirin"), splitter="notes")
+    assert [(n.negated, n.cue) for n in found] == [(True, "Denies"), (True, "Denies"), (False, None), (False, None),
+                                                   (False, None)]  # a terminator, the window, the list's end
+    assert (found[0].cue_start, found[0].cue_end) == (0, 6)
+    numbered = "Negative for:\n1. fever\n2. chills\n\nReports:\n- cough\nfever"
+    found = negations(numbered, spans_of(numbered, "fever", "chills", "cough") + [Span(
+        numbered.rindex("fever"), len(numbered))], splitter="notes")
+    assert [n.cue for n in found] == ["Negative for", "Negative for", None, None]
+    # a label that is no cue, a cue over lines that are no list items, and the abstract splitter reach nothing
+    for text in ("Pain:\n- fever\n", "Denies:\nfever\n"):
+        assert [n.negated for n in negations(text, spans_of(text, "fever"), splitter="notes")] == [False]
+    # an item's own cue is the closer one
+    own = "Denies:\n- no fever\n"
+    assert [n.cue for n in negations(own, spans_of(own, "fever"), splitter="notes")] == ["no"]
+
+
 def test_passages_are_split_apart_as_tagging_splits_them():
     text = "Outcome without lithium Renal failure was seen in two."  # a title without a full stop, then the abstract
     failure = spans_of(text, "Renal failure")

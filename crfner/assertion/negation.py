@@ -10,7 +10,9 @@ an entity that ends within ``post_window`` words before it. A terminator (``but`
 ``however``, ``;`` ...) between the cue and an entity ends the cue's reach, and a phrase that
 holds a cue without negating (``no change``, ``could not be excluded``, ``not only``) is no
 cue. An entity that opens with a cue and goes on past it (a model's span ``Denies CP``) is
-negated by it. Sentences are cut by crfner's splitters (``splitter=``), as tagging cuts them. The cue
+negated by it. A cue written as a label alone on its line (``Denies:``, ``Negative for:``) with
+a list below it, as the notes splitter cuts them, reaches into each item of that list, within
+``window`` words of the item's start. Sentences are cut by crfner's splitters (``splitter=``), as tagging cuts them. The cue
 lists are :data:`RULES`, versioned. They were written against MACCROBAT2020's train split,
 whose polarity annotations are the gold, and the three reaches chosen on its train and devel
 splits together, devel's 79 negations being too few to tell them apart (``benchmarks/negation.py``;
@@ -24,13 +26,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Collection, Mapping, Sequence
 
+from ..text.note_lines import marker_end
 from ..text.splitters import split_text
 
 __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "negation_record", "negations"]
 
 #: 2 since 2026-12-05: a colon right after a cue ends nothing ("Denies: fever, chills"), a
 #: curly apostrophe reads as a straight one ("didn’t"), and "No. of" (a number) is no cue.
-RULES_VERSION = 2
+#: 3 since 2026-12-05: a cue as a label alone on its line reaches into the list below it.
+RULES_VERSION = 3
 
 
 def _phrases(*lines: str) -> frozenset[tuple[str, ...]]:
@@ -116,6 +120,7 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
     sentences = [s for s in split_text(text, passages or None, splitter) if s]
     starts = [s[0].start for s in sentences]
     read: dict[int, tuple[list[str], list]] = {}  # each sentence's words and cues, read once
+    labels = _listed_under_labels(text, sentences, index)
     out = []
     for entity in entities:
         k = bisect_right(starts, entity.start) - 1
@@ -124,8 +129,41 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
             continue
         if k not in read:
             read[k] = _Sentence(text, sentences[k], index, rules["terminators"])
-        out.append(read[k].negation(text, entity, window, post_window, item))
+        negation = read[k].negation(text, entity, window, post_window, item)
+        if not negation.negated and k in labels:
+            negation = _from_label(text, sentences[k], labels[k], entity, window, rules["terminators"])
+        out.append(negation)
     return out
+
+
+def _listed_under_labels(text: str, sentences: Sequence, index: Mapping) -> dict[int, tuple[int, int, int]]:
+    """For each sentence that is an item of a list right below a cue written as a label alone
+    on its line (``Denies:`` over ``- fever`` and ``- chills``): its number -> (the cue's start
+    and end, where the item's marker ends). The list ends at the first sentence with no marker."""
+    found: dict[int, tuple[int, int, int]] = {}
+    cue = None
+    for k, sentence in enumerate(sentences):
+        opened = marker_end(text, sentence[0].start, sentence[-1].end)
+        if cue is not None and opened is not None:
+            found[k] = (*cue, opened)
+            continue
+        cue = None
+        if 2 <= len(sentence) <= 5 and text[sentence[-1].start:sentence[-1].end] == _LABEL_MARK:
+            words = [text[t.start:t.end].lower().replace("\u2019", "'") for t in sentence[:-1]]
+            if any(kind == "before" and a == 0 and b == len(words) for kind, a, b in _cues(words, index)):
+                cue = (sentence[0].start, sentence[-2].end)
+    return found
+
+
+def _from_label(text: str, sentence, label: tuple[int, int, int], entity, window: int, terminators) -> Negation:
+    """Whether the label's cue reaches an entity of a list item: no terminator and at most
+    ``window`` words between the item's marker and the entity."""
+    cue_start, cue_end, opened = label
+    between = [text[t.start:t.end].lower() for t in sentence if t.start >= opened and t.end <= entity.start]
+    if entity.start < opened or any(w in terminators for w in between) or sum(
+            any(c.isalnum() for c in w) for w in between) > window:
+        return Negation(False)
+    return Negation(True, text[cue_start:cue_end], cue_start, cue_end)
 
 
 def _checked_rules(rules) -> Mapping:
