@@ -187,7 +187,7 @@ class _Sentence:
     """A sentence's words and cues, read once for all the entities in it: the before-cues by the
     word they end at, the after-cues by the word they start at, and where its tokens start and end."""
 
-    __slots__ = ("ending", "ends", "first_end", "last_start", "opening", "starts", "terminators", "words")
+    __slots__ = ("ending", "ends", "first_end", "last_start", "opening", "reached", "starts", "terminators", "words")
 
     def __init__(self, text: str, sentence, index: Mapping, terminators):
         self.words = [text[t.start:t.end].lower().replace("\u2019", "'") for t in sentence]  # didn’t is didn't
@@ -204,6 +204,9 @@ class _Sentence:
         # the walks stop where no cue lies farther: the first before-cue's end, the last after-cue's start
         self.first_end = min(self.ending, default=len(self.words) + 1)
         self.last_start = max((a for a, (_, _, after) in self.opening.items() if after), default=-1)
+        # (step, place just past a list separator) -> what the walk from there finds: the same for
+        # every entity whose walk gets there, so a long list after one cue is walked once
+        self.reached: dict[tuple[int, int], tuple[int, int] | None] = {}
 
     def negation(self, text: str, entity, window: int, post_window: int, item: int) -> Negation:
         """The closest cue that reaches the entity (the earlier of two as close): a before-cue
@@ -238,7 +241,16 @@ class _Sentence:
         reaches across no terminator, at most ``limit`` words next to it, then a list's items (after
         ``,``, ``or``, ``nor``, ``/``) of at most ``item`` words each ("no fever, chills, night
         sweats or weight loss"); once the words walked break that for every farther cue, the walk
-        stops."""
+        stops. Past a separator, what the walk finds no longer depends on where it started (the
+        items walked past were short enough, and only the words since count), so it is kept
+        (:attr:`reached`) for the next entity's walk that gets there."""
+        passed: list[tuple[int, int]] = []
+        found = self._walk(position, step, limit, item, passed)
+        for place in passed:
+            self.reached[place] = found
+        return found
+
+    def _walk(self, position: int, step: int, limit: int, item: int, passed: list) -> tuple[int, int] | None:
         words, terminators = self.words, self.terminators
         widest = 0  # the most words of an item walked past (a run a separator closed)
         run = 0  # the words between the last separator walked and the place walked to
@@ -264,6 +276,11 @@ class _Sentence:
                 return None
             if word in _SEPARATORS:
                 widest, run = max(widest, run), 0
+                if widest > item:
+                    return None
+                if (step, k) in self.reached:
+                    return self.reached[step, k]
+                passed.append((step, k))
             elif any(c.isalnum() for c in word):
                 run += 1
             if widest > item or run > max(limit, item):  # this run is next to a farther cue, or one of its items
