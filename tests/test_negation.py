@@ -59,6 +59,10 @@ def test_cues_before_and_after_an_entity_negate_it_and_say_which_words_did():
     ("Pulmonary embolism was ruled out.", ("Pulmonary embolism",), [True]),
     ("She didn't take her insulin.", ("insulin",), [True]),
     ("Denies CP.", ("Denies CP",), [True]),  # a model's span that took its cue in
+    ("She developed no-reflow after PCI.", ("no-reflow",), [False]),  # a cue's word in a compound
+    ("A not-for-profit clinic.", ("clinic",), [False]),
+    ("No - fever, and smoke-free.", ("fever", "smoke"), [True, True]),  # but spaced, or a compound's cue after
+
     ("No.", ("No",), [False]),  # but not a span that is only the cue
     ("Denies: fever, chills or night sweats.", ("fever", "chills", "night sweats"), [True] * 3),  # a cue as a label
     ("Pt denies: fever; reports cough.", ("fever", "cough"), [True, False]),  # ";" still ends its reach

@@ -33,7 +33,8 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "negation_re
 
 #: 2 since 2026-12-05: a colon right after a cue ends nothing ("Denies: fever, chills"), a
 #: curly apostrophe reads as a straight one ("didn’t"), and "No. of" (a number) is no cue.
-#: 3 since 2026-12-05: a cue as a label alone on its line reaches into the list below it.
+#: 3 since 2026-12-05: a cue as a label alone on its line reaches into the list below it, and a
+#: cue before an entity joined by a hyphen to the next word ("no-reflow") is a word of a compound.
 RULES_VERSION = 3
 
 
@@ -197,6 +198,8 @@ class _Sentence:
         self.ending: dict[int, int] = {}  # a before-cue's end -> its start
         self.opening: dict[int, tuple[int, bool, bool]] = {}  # a cue's start -> (end, a before-cue, an after-cue)
         for kind, a, b in _cues(self.words, index):  # cues never overlap: one phrase at a start, one at an end
+            if kind == "before" and self._hyphenated(b):
+                continue  # a word of a compound: "no-reflow", "not-for-profit"
             if kind == "before":
                 self.ending[b] = a
             _, before, after = self.opening.get(a, (b, False, False))
@@ -207,6 +210,11 @@ class _Sentence:
         # (step, place just past a list separator) -> what the walk from there finds: the same for
         # every entity whose walk gets there, so a long list after one cue is walked once
         self.reached: dict[tuple[int, int], tuple[int, int] | None] = {}
+
+    def _hyphenated(self, k: int) -> bool:
+        """Whether words ``k`` and ``k + 1`` are a hyphen joined to the words on both sides, no space between."""
+        return (k + 1 < len(self.words) and self.words[k] == "-" and self.ends[k - 1] == self.starts[k]
+                and self.ends[k] == self.starts[k + 1])
 
     def negation(self, text: str, entity, window: int, post_window: int, item: int) -> Negation:
         """The closest cue that reaches the entity (the earlier of two as close): a before-cue
