@@ -138,6 +138,12 @@ def test_an_all_caps_name_and_value_is_a_heading_and_its_text():
     assert note_texts("DX: CHF EXACERBATION") == ["DX: CHF EXACERBATION"]  # "DX" alone names no section
 
 
+def test_a_checkbox_holds_any_one_blank_but_a_line_break():
+    for blank in (" ", "\t", "\u00a0", "\u2002", ""):
+        assert note_texts(f"ROS: [X] chills [{blank}] fever") == ["ROS:", "[X] chills", f"[{blank}] fever"]
+    assert note_texts("a [\u2028] b") == ["a [", "] b"]
+
+
 def test_a_findings_label_ending_in_a_small_word_is_no_heading():
     # a review of systems' "Negative for:" labels the findings it lists, and stays with them, so that negation
     # reads it as a cue; a section's name does not end in "for", "of" or "with"
@@ -443,6 +449,8 @@ def test_de_identification_placeholders_are_left_out_and_cut_the_sentence():
     # every token is still there for the sentence splitter's own view
     assert [t for s in note_sentences(note) for t in s] == tokenize(note)
     assert placeholder_spans("[** unclosed\n**] and ** bold **") == []
+    for line_break in ("\r", "\x0b", "\x0c", "\x85", "\u2028", "\u2029"):  # every break that ends a line
+        assert placeholder_spans(f"[**Doctor{line_break}Last Name**]") == []
 
 
 def test_a_line_of_unclosed_placeholders_is_read_in_linear_time():

@@ -97,7 +97,7 @@ NOTE_ABBREVIATIONS = frozenset(
 # De-identification placeholders: MIMIC-II and III bracket each ("[**Hospital1 18**]"), MIMIC-IV
 # writes three underscores ("Mr. ___ is a 70 yo M"). A bracketed one holds at most 100
 # characters (MIMIC's hold under 60), so a line of unclosed "[**" is read in linear time.
-_PLACEHOLDER = re.compile(r"\[\*\*[^\r\n]{0,100}?\*\*\]|(?<!\w)_{3,}(?!\w)")
+_PLACEHOLDER = re.compile(r"\[\*\*[^\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]{0,100}?\*\*\]|(?<!\w)_{3,}(?!\w)")
 
 
 def note_sentences(
