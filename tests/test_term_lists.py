@@ -17,6 +17,7 @@ MESH:D2\tC23.889|A01.456
 MESH:D3\tC23.550.100
 MESH:D4\tC23.888
 MESH:D5\tA01
+MESH:D6\tC24
 """
 TERMS = """MESH:D1\tChest Pain\tY\tN
 MESH:D1\tPain, Chest\tN\tY
@@ -134,7 +135,22 @@ def test_a_branch_list_that_cuts_to_no_terms_is_refused_naming_its_file_and_key(
     X, y = small_train
     folder = mesh_folder(tmp_path / "data")
     path = write(tmp_path / "mesh.toml", 'name = "m"\nversion = 1\n[token]\nlower = true\n'
-                 '[gazetteers.mesh_branches]\nmesh_sign = ["C23.888"]\nmesh_none = ["Z99", "C24"]\n')
-    with pytest.raises(FeatureSetError, match=r"gazetteers\.mesh_branches\.mesh_none = \['Z99', 'C24'\]: no descriptor") as error:
+                 '[gazetteers.mesh_branches]\nmesh_sign = ["C23.888"]\nmesh_none = ["C24"]\n')
+    # C24 is a tree number, but its descriptor has no entry term
+    with pytest.raises(FeatureSetError, match=r"gazetteers\.mesh_branches\.mesh_none = \['C24'\]: no descriptor") as error:
         CRFTagger(features=str(path), data_dir=folder, max_iterations=5).fit(X[:20], y[:20])
     assert str(error.value).startswith(f"{path}: feature set 'm': ") and "\n" not in str(error.value)
+
+
+def test_a_mistyped_tree_number_beside_good_ones_is_refused_naming_it(tmp_path, small_train):
+    X, y = small_train
+    folder = mesh_folder(tmp_path / "data")
+    path = write(tmp_path / "mesh.toml", 'name = "m"\nversion = 1\n[token]\nlower = true\n'
+                 '[gazetteers.mesh_branches]\nmesh_sign = ["C23.888", "C23.887", "Z99"]\n')
+    with pytest.raises(FeatureSetError, match=r"mesh_sign = \['C23.888', 'C23.887', 'Z99'\]: not a tree number of "
+                                              r".*mesh_tree_numbers.tsv nor a branch above one: C23.887, Z99$"):
+        CRFTagger(features=str(path), data_dir=folder, max_iterations=5).fit(X[:20], y[:20])
+    # a branch above the file's numbers is one: C23 holds C23.888 and the rest
+    path.write_text(path.read_text(encoding="utf-8").replace('"C23.888", "C23.887", "Z99"', '"C23", "A01.456"'), encoding="utf-8")
+    tagger = CRFTagger(features=str(path), data_dir=folder, max_iterations=5).fit(X[:20], y[:20])
+    assert tagger.feature_set_.gazetteers["mesh_branches"] == {"mesh_sign": ["C23", "A01.456"]}
