@@ -56,6 +56,11 @@ def test_tag_output_scores_the_same_as_evaluate(model_dir, corpus_dir, tmp_path,
     assert len(first) == 3  # token, gold, predicted
     assert main(["evaluate", "--predictions", str(tmp_path / "pred.conll")]) == 0
     assert _f1(capsys.readouterr().out) == pytest.approx(scores["f1"], abs=5e-5)
+    # a file is scored whole and named as it is, with no split after it (the folder's are named)
+    assert scores["data"] == f"{corpus_dir} test"
+    assert main(["evaluate", str(model_dir), str(corpus_dir / "test.tsv"), "--json", str(tmp_path / "f.json")]) == 0
+    assert capsys.readouterr().out.startswith(f"{corpus_dir / 'test.tsv'}: strict micro-F1")
+    assert json.loads((tmp_path / "f.json").read_text())["data"] == str(corpus_dir / "test.tsv")
 
 
 def test_positional_arguments_may_follow_options(model_dir, corpus_dir, tmp_path, capsys):

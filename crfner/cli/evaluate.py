@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from .annotated import add_annotated, check_annotated, read_annotated_corpus
 from .common import (add_common, add_model_gazetteers, check_output, corpus, load_model, note_type_mismatch, splitter_for,
@@ -51,7 +52,8 @@ def run(args) -> int:
         tagger = load_model(args)
         X, gold, documents = corpus(args.corpus, args.split, args.data_dir)
         pred = tagger.predict(X, documents=documents)
-        label = f"{args.corpus} {args.split or ''}".strip()
+        # a file is scored whole, whatever --split says; a registered corpus or a folder has splits
+        label = args.corpus if Path(args.corpus).is_file() else f"{args.corpus} {args.split or ''}".strip()
     scores = evaluate(gold, pred)
     print(f"{label}: strict micro-F1 {scores.f1:.4f}")
     print(scores)
@@ -63,8 +65,6 @@ def run(args) -> int:
 
 def _check_json_is_not_the_input(args) -> None:
     """--json naming the predictions file or the corpus file would write the scores over what was scored."""
-    from pathlib import Path
-
     if not args.json:
         return
     files = [(what, given) for what, given in (("the --predictions file", args.predictions), ("the corpus file", args.corpus))
