@@ -71,6 +71,7 @@ def _config(**overrides) -> dict:
         ({"systems": [{"name": "a", "features": 3}]}, "[[systems]] #1: 'features' must be a feature set's name or TOML file"),
         ({"systems": [{"name": "a", "features": "nosuch"}]}, "[[systems]] #1: unknown feature set 'nosuch'"),
         ({"limit_train": True}, "'limit_train' must be a whole number >= 1"),
+        ({"bootstrap": 1}, "'bootstrap' must be 0 (no intervals) or at least 2 resamples"),
         ({"learning_curve": [True]}, "'learning_curve' must be a list of fractions"),
         ({"systems": [{"name": "p", "type": "predictions", "files": {"bc5cdr": 5}}]},
          "'files' must map each corpus to a predictions file (a path)"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from crfner.corpora.documents import Document, Mention
@@ -122,6 +123,11 @@ def test_bootstrap_interval_holds_the_point_estimate_and_repeats_by_seed():
     assert concept_bootstrap(gold, pred, n=500, seed=4) != result
     narrow = concept_bootstrap(gold, pred, n=500, seed=3, confidence=0.5)
     assert result["f1"][0] <= narrow["f1"][0] <= narrow["f1"][1] <= result["f1"][1]
+    # a NumPy integer is a number of resamples too; one resample, or a confidence that is no number, is refused
+    assert concept_bootstrap(gold, pred, n=np.int64(500), seed=3) == result
+    for bad in ({"n": 1}, {"n": True}, {"n": 2.5}, {"confidence": "95%"}, {"confidence": True}):
+        with pytest.raises(ValueError, match="n must be|confidence must"):
+            concept_bootstrap(gold, pred, **bad)
 
 
 def test_bootstrap_per_type():
@@ -143,7 +149,7 @@ def test_bootstrap_of_one_document_or_a_perfect_prediction_is_a_point():
     one = concept_bootstrap(gold[:1], [doc("0", (0, 5, "Chemical", "D01"))], n=50)
     assert one["precision"] == [1.0, 1.0] and one["recall"] == [0.5, 0.5]
     assert concept_bootstrap([], [], n=10)["f1"] == [0.0, 0.0]
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(ValueError, match="at least 2"):
         concept_bootstrap(gold, gold, n=0)
     with pytest.raises(ValueError, match="between 0 and 1"):
         concept_bootstrap(gold, gold, confidence=95)

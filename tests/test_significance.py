@@ -110,6 +110,10 @@ def test_bootstrap_contains_the_point_estimate_and_is_reproducible():
         lo, hi = result["per_type"][etype]["f1"]
         assert lo <= figures.f1 <= hi
     assert result == bootstrap_ci(gold, pred, n_resamples=500, seed=7)
+    # one resample gives no interval: refused, not a NumPy warning from inside scipy
+    with pytest.raises(ValueError, match="n_resamples must be a whole number, at least 2, not 1"):
+        bootstrap_ci(gold, pred, n_resamples=1)
+    assert bootstrap_ci(gold, pred, n_resamples=2)["resamples"] == 2
     assert result != bootstrap_ci(gold, pred, n_resamples=500, seed=8)
     assert (result["level"], result["resamples"], result["units"]) == (0.95, 500, 40)
     assert json.loads(json.dumps(result)) == result

@@ -95,6 +95,8 @@ def validate_config(raw: dict, source: str = "<config>", base: Path | None = Non
     for key in ("bootstrap", "permutations", "examples", "seed"):
         if not isinstance(config[key], int) or isinstance(config[key], bool) or config[key] < 0:
             raise fail(f"'{key}' must be a whole number >= 0")
+    if config["bootstrap"] == 1:
+        raise fail("'bootstrap' must be 0 (no intervals) or at least 2 resamples: one resample gives no interval")
     for key in ("limit_train", "limit_test"):
         if config[key] is not None and (not isinstance(config[key], int) or isinstance(config[key], bool) or config[key] < 1):
             raise fail(f"'{key}' must be a whole number >= 1 (a slice of the first N sentences)")

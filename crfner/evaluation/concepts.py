@@ -14,6 +14,7 @@ ids and a linker's ``MESH:D009203`` compare equal.
 
 from __future__ import annotations
 
+import numbers
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
@@ -97,10 +98,11 @@ def concept_bootstrap(gold_docs: Iterable[Document], pred_docs: Iterable[Documen
     Returns plain floats: ``{"level", "unit": "document", "resamples", "units", "precision":
     [lo, hi], "recall", "f1", "per_type": {TYPE: {"precision", "recall", "f1"}}}``.
     """
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"n must be a whole number of resamples, at least 1, not {n!r}")
-    if not 0 < confidence < 1:
+    if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 2:
+        raise ValueError(f"n must be a whole number of resamples, at least 2, not {n!r}")
+    if isinstance(confidence, bool) or not isinstance(confidence, numbers.Real) or not 0 < confidence < 1:
         raise ValueError(f"confidence must lie between 0 and 1, not {confidence!r}")
+    n = int(n)
     per_document = [_document_counts(g, p, type_map) for g, p in _paired(gold_docs, pred_docs)]
     types = sorted({t for counts in per_document for counter in counts for t in counter})
     # Columns: correct, predicted, gold over all types, then the same for each type.

@@ -69,9 +69,9 @@ def _types_of(counts: dict[str, np.ndarray]) -> list[str]:
     return [key.split(":", 1)[1] for key in counts if key.startswith("gold:")]
 
 
-def _check_resamples(n_resamples) -> None:
-    if isinstance(n_resamples, bool) or not isinstance(n_resamples, numbers.Integral) or n_resamples < 1:
-        raise ValueError(f"n_resamples must be a whole number, at least 1, not {n_resamples!r}")
+def _check_resamples(n_resamples, least: int = 1) -> None:
+    if isinstance(n_resamples, bool) or not isinstance(n_resamples, numbers.Integral) or n_resamples < least:
+        raise ValueError(f"n_resamples must be a whole number, at least {least}, not {n_resamples!r}")
 
 
 def _safe_div(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -109,7 +109,7 @@ def bootstrap_ci(
     a type's own interval is that of the resamples holding it (counting it 0 there pulled the
     intervals of rare types below their point values).
     """
-    _check_resamples(n_resamples)
+    _check_resamples(n_resamples, least=2)  # one resample gives no interval (and scipy's standard error divides by 0)
     if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1:
         raise ValueError(f"level must be a number between 0 and 1 (0.95 for a 95% interval), not {level!r}")
     counts = unit_counts(y_true, y_pred, groups)
