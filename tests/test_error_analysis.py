@@ -100,3 +100,6 @@ def test_nothing_to_report_and_mismatched_inputs():
         analyze_errors([["x"]], [["O", "O"]], [["O", "O"]])
     with pytest.raises(DataFormatError, match="sentence 0: 1 gold tags but 2 predicted tags"):
         analyze_errors([["x"]], [["O"]], [["O", "O"]])
+    # a type named as the matrix's "no entity" would merge its counts with the missed and spurious ones
+    with pytest.raises(DataFormatError, match=r"an entity type is named '\(none\)'"):
+        analyze_errors([["x"]], [["B-(none)"]], [["O"]])

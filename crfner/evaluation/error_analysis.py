@@ -77,6 +77,8 @@ def analyze_errors(
     gold_entities = _by_sentence(y_true)
     pred_entities = _by_sentence(y_pred)
     types = sorted({e[0] for sentence in gold_entities + pred_entities for e in sentence})
+    if NONE in types:  # its row and column would hold the spurious and missed counts
+        raise DataFormatError(f"an entity type is named {NONE!r}, the confusion matrix's name for no entity; rename it")
     labels = types + [NONE]
     column = {label: i for i, label in enumerate(labels)}
     matrix = [[0] * len(labels) for _ in labels]
