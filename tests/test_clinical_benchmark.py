@@ -198,3 +198,42 @@ def test_anchors_render_apart_from_same_corpus_rows():
     caption = text.split("| Anchor for |")[0].rstrip().splitlines()[-1]
     assert caption.startswith("*Anchors reported in the literature, measured on other data")
     assert "no row is comparable" in caption
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"maccrobat": {"types": ["Sign_symptom", "Nope"]}}, "'corpus_options.maccrobat': maccrobat: unknown entity type(s) 'Nope'"),
+        ({"maccrobat": {"policy": "widest"}}, "'corpus_options.maccrobat': unknown flattening policy 'widest'"),
+        ({"maccrobat": {"colour": "red"}}, "corpus 'maccrobat' takes no option colour (it takes only types, policy)"),
+        ({"ncbi_disease": {"types": ["Disease"]}}, "'corpus_options': corpus 'ncbi_disease' is not in 'corpora'"),
+        ({"maccrobat": ["Sign_symptom"]}, "'corpus_options.maccrobat' must be a table of options"),
+        (["maccrobat"], "'corpus_options' must hold a [corpus_options.NAME] table per corpus"),
+    ],
+)
+def test_corpus_options_are_checked_before_any_run(options, message):
+    raw = {**tomllib.loads(CONFIG.read_text(encoding="utf-8")), "corpus_options": options}
+    with pytest.raises(ConfigError, match="^clinical.toml: ") as caught:
+        validate_config(raw, source="clinical.toml")
+    assert message in str(caught.value)
+    bc5cdr = {"corpora": ["bc5cdr"], "systems": [{"name": "t"}], "corpus_options": {"bc5cdr": {"types": ["Chemical"]}}}
+    with pytest.raises(ConfigError, match=r"corpus 'bc5cdr' takes no option types \(it takes none\)"):
+        validate_config(bc5cdr)
+
+
+def test_a_run_loads_each_corpus_with_its_options_and_the_report_says_so(tmp_path, data_dir):
+    if not (data_dir / "clinical" / "MACCROBAT2020").is_dir():
+        pytest.skip("no clinical corpora here")
+    raw = _small_config()
+    raw.update(corpora=["maccrobat"], systems=[raw["systems"][0]], compare=[], bootstrap=0, permutations=0,
+               corpus_options={"maccrobat": {"types": ["Sign_symptom", "Lab_value"], "policy": "innermost:span"}})
+    results = run_benchmark(raw, tmp_path, data_dir=data_dir, progress=False, command="test")
+    info = results["corpora"]["maccrobat"]
+    assert info["types"] == ["Lab_value", "Sign_symptom"]
+    assert info["options"] == {"types": ["Sign_symptom", "Lab_value"], "policy": "innermost:span"}
+    assert set(results["runs"][0]["strict"]["per_type"]) <= {"Lab_value", "Sign_symptom"}
+    assert "(loaded with policy = innermost:span; types = Sign_symptom, Lab_value)" in (tmp_path / "report.md").read_text()
+    # the same config without the options is another run, of the corpus's twelve default types
+    del raw["corpus_options"]
+    again = run_benchmark(raw, tmp_path, data_dir=data_dir, progress=False, command="test")
+    assert not again["runs"][0]["from_cache"] and len(again["corpora"]["maccrobat"]["types"]) > 2

@@ -36,7 +36,7 @@ DEFAULTS: dict[str, Any] = {
     "limit_train": None,
     "limit_test": None,
 }
-_TOP_KEYS = set(DEFAULTS) | {"corpora", "systems", "compare", "linking"}
+_TOP_KEYS = set(DEFAULTS) | {"corpora", "systems", "compare", "linking", "corpus_options"}
 _LINKING_KEYS = {"vocabularies", "threshold", "ngram_range"}
 _SYSTEM_KEYS = {
     "crf": {"name", "type", "features", "params", "learning_curve"},
@@ -86,6 +86,8 @@ def validate_config(raw: dict, source: str = "<config>", base: Path | None = Non
     config["corpora"] = list(corpora)
     config["locations"] = {c: _corpus_ref(c, base) for c in corpora}
     _distinct_slugs(corpora, "corpora", "folder of predictions", fail)
+    if "corpus_options" in raw:  # absent: no key at all, so configs without it validate exactly as before
+        config["corpus_options"] = _corpus_options(raw["corpus_options"], config, fail)
 
     curve = config["learning_curve"]
     if not isinstance(curve, list) or not all(isinstance(f, (int, float)) and not isinstance(f, bool) and 0 < f <= 1
@@ -264,6 +266,29 @@ def _vocabularies(corpus: str, specs: Any, config: dict, fail, base: Path | None
             if not file.is_file():
                 raise fail(f"'linking': vocabulary file {file} does not exist")
             checked.append(f"{etype}={file}")
+    return checked
+
+
+def _corpus_options(raw, config: dict, fail) -> dict:
+    """``[corpus_options.NAME]`` tables: what each listed corpus is loaded with (MACCROBAT's and
+    PHEE's ``types`` and ``policy``), checked here so that a mistyped type stops the run before
+    any training, not when its corpus's turn comes."""
+    from ..corpora.flatten import CorpusOptionError
+    from ..corpora.registry import check_corpus_options
+
+    if not isinstance(raw, dict):
+        raise fail("'corpus_options' must hold a [corpus_options.NAME] table per corpus, e.g. types = [\"Sign_symptom\"]")
+    checked = {}
+    for corpus, options in raw.items():
+        if corpus not in config["corpora"]:
+            raise fail(f"'corpus_options': corpus {corpus!r} is not in 'corpora'")
+        if not isinstance(options, dict):
+            raise fail(f"'corpus_options.{corpus}' must be a table of options, e.g. types = [\"Sign_symptom\"]")
+        try:
+            check_corpus_options(config["locations"][corpus], options)
+        except CorpusOptionError as error:
+            raise fail(f"'corpus_options.{corpus}': {error}") from None
+        checked[corpus] = dict(options)
     return checked
 
 

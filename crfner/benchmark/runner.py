@@ -131,17 +131,20 @@ class Benchmark:
         from ..crf.training import data_hash
         from .systems import load_documents, load_split
 
-        config, settings = self.config, self.settings()
+        config = self.config
+        options = config.get("corpus_options", {}).get(corpus)  # what the corpus is loaded with: types, policy
+        settings = {**self.settings(), "corpus_options": options}
         location = config["locations"][corpus]
-        X, y = load_split(location, config["train_split"], self.data_dir, config["limit_train"])
-        X_test, y_test = load_split(location, config["test_split"], self.data_dir, config["limit_test"])
+        X, y = load_split(location, config["train_split"], self.data_dir, config["limit_train"], options)
+        X_test, y_test = load_split(location, config["test_split"], self.data_dir, config["limit_test"], options)
         info = {
             "train_sentences": len(X), "train_tokens": sum(map(len, X)),
             "test_sentences": len(X_test), "test_tokens": sum(map(len, X_test)),
             "types": sorted({t[2:] for tags in y + y_test for t in tags if t != "O"}),
             "description": _corpus_description(location),
+            **({"options": options} if options else {}),
         }
-        documents = [load_documents(location, config[k], self.data_dir, config[f"limit_{k[:-6]}"])
+        documents = [load_documents(location, config[k], self.data_dir, config[f"limit_{k[:-6]}"], options)
                      for k in ("train_split", "test_split")]
         data = {"train": data_hash(X, y), "test": data_hash(X_test, y_test)}
         # Only CRFs read document ids; other systems' cached results stay valid without them.

@@ -115,28 +115,29 @@ def training_subset(n: int, fraction: float, seed: int) -> list[int]:
     return sorted(order[: max(1, math.ceil(fraction * n))])
 
 
-def load_split(location: str, split: str, data_dir, limit: int | None):
+def load_split(location: str, split: str, data_dir, limit: int | None, options: dict | None = None):
+    """The first ``limit`` sentences and tags of a split, loaded with the corpus's ``options`` (types, policy)."""
     from ..corpora.registry import load_corpus
 
-    X, y = load_corpus(location, split, data_dir=data_dir)
+    X, y = load_corpus(location, split, data_dir=data_dir, **(options or {}))
     return (X[:limit], y[:limit]) if limit else (X, y)
 
 
-def load_documents(location: str, split: str, data_dir, limit: int | None) -> list[str] | None:
+def load_documents(location: str, split: str, data_dir, limit: int | None, options: dict | None = None) -> list[str] | None:
     """Each sentence's document id, matching :func:`load_split`; None where the corpus has none."""
     from ..corpora.registry import load_document_ids
 
-    documents = load_document_ids(location, split, data_dir=data_dir)
+    documents = load_document_ids(location, split, data_dir=data_dir, **(options or {}))
     return documents[:limit] if documents is not None and limit else documents
 
 
-def _load_parts(location: str, split: str, data_dir, limit: int | None) -> dict[str, tuple[list, list]]:
+def _load_parts(location: str, split: str, data_dir, limit: int | None, options: dict | None = None) -> dict[str, tuple[list, list]]:
     """Each part of ``split`` (``train+devel``) loaded separately, the parts together holding
     exactly the first ``limit`` sentences of the joined split, as :func:`load_split` sees it."""
     parts: dict[str, tuple[list, list]] = {}
     remaining = limit
     for part in split.split("+"):
-        X, y = load_split(location, part, data_dir, None)
+        X, y = load_split(location, part, data_dir, None, options)
         if limit:
             X, y = X[:remaining], y[:remaining]
             remaining -= len(X)
@@ -236,11 +237,11 @@ def run_crf(system: dict, location: str, settings: dict, fraction: float, measur
     """
     from ..crf.tagger import CRFTagger
 
-    data_dir = settings["data_dir"]
-    X, y = load_split(location, settings["train_split"], data_dir, settings["limit_train"])
-    X_test, _ = load_split(location, settings["test_split"], data_dir, settings["limit_test"])
-    documents = load_documents(location, settings["train_split"], data_dir, settings["limit_train"])
-    documents_test = load_documents(location, settings["test_split"], data_dir, settings["limit_test"])
+    data_dir, options = settings["data_dir"], settings.get("corpus_options")
+    X, y = load_split(location, settings["train_split"], data_dir, settings["limit_train"], options)
+    X_test, _ = load_split(location, settings["test_split"], data_dir, settings["limit_test"], options)
+    documents = load_documents(location, settings["train_split"], data_dir, settings["limit_train"], options)
+    documents_test = load_documents(location, settings["test_split"], data_dir, settings["limit_test"], options)
     X, y, documents = _subset(fraction, settings["seed"], X, y, documents)
     return _train_and_tag(
         lambda: CRFTagger(features=system["features"], data_dir=data_dir, **system["params"]),
@@ -295,9 +296,9 @@ def run_transformer(system: dict, location: str, settings: dict, fraction: float
     """
     from ..transformer import TransformerTagger, device_name
 
-    data_dir = settings["data_dir"]
-    parts = _load_parts(location, settings["train_split"], data_dir, settings["limit_train"])
-    X_test, _ = load_split(location, settings["test_split"], data_dir, settings["limit_test"])
+    data_dir, options = settings["data_dir"], settings.get("corpus_options")
+    parts = _load_parts(location, settings["train_split"], data_dir, settings["limit_train"], options)
+    X_test, _ = load_split(location, settings["test_split"], data_dir, settings["limit_test"], options)
     early = "devel" in parts and len(parts) > 1
     fit_parts = [p for p in parts if not (early and p == "devel")]
     X = [s for p in fit_parts for s in parts[p][0]]
@@ -307,7 +308,7 @@ def run_transformer(system: dict, location: str, settings: dict, fraction: float
         X_dev = y_dev = None  # limit_train left no devel sentence
     if not early and settings.get("devel_split"):
         # a held-out split for the epoch choice alone, sliced like the test split
-        X_dev, y_dev = load_split(location, settings["devel_split"], data_dir, settings["limit_test"])
+        X_dev, y_dev = load_split(location, settings["devel_split"], data_dir, settings["limit_test"], options)
         X_dev, y_dev = (list(X_dev), list(y_dev)) if X_dev else (None, None)
     X, y = _subset(fraction, settings["seed"], X, y)
     params = {"seed": settings["seed"], **(system.get("params") or {})}

@@ -104,6 +104,11 @@ def _options(spec: Spec, types, policy) -> tuple[tuple[str, ...], str]:
     return types, policy
 
 
+def check_options(name: str, types=None, policy=None) -> None:
+    """Check ``types`` and ``policy`` for corpus ``name`` without reading it (CorpusOptionError)."""
+    _options(SPECS[name], types, policy)
+
+
 def split_documents(name: str, split: str, data_dir=None, types=None, policy=None, stats: Counter | None = None) -> list[Document]:
     """The documents of a split with the flat mentions the policy keeps of ``types`` (default:
     the corpus's default types and DEFAULT_POLICY), for scoring by character offsets."""

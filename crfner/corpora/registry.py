@@ -47,6 +47,7 @@ class Corpus:
     pubtator_files: dict[str, str] = field(default_factory=dict)  # split -> <data dir>/pubtator/ file it was cut from
     pubtator_types: dict[str, str] = field(default_factory=dict)  # a PubTator mention type -> the type its IOB files use
     options: tuple[str, ...] = ()  # keyword options its loaders take (types, policy), passed through
+    options_check: str | None = None  # "module:function(name, **options)": checks them without reading the corpus
     layout: str = "PubTator and PMID lists"  # what its local folder holds, for describe()
     missing: str = "release download on first use"  # what happens without a local folder, for describe()
     # How raw text is cut into sentences for a model trained on this corpus (crfner train records
@@ -102,6 +103,7 @@ REGISTRY: dict[str, Corpus] = {
             loader="crfner.corpora.clinical:load_maccrobat",
             document_loader="crfner.corpora.clinical:maccrobat_document_ids",
             options=("types", "policy"),
+            options_check="crfner.corpora.clinical:check_options",
             layout="BRAT, split by MACCROBAT2020.splits.tsv",
             text_splitter="notes",
             missing="not on the hub",
@@ -116,6 +118,7 @@ REGISTRY: dict[str, Corpus] = {
             loader="crfner.corpora.clinical:load_phee",
             document_loader="crfner.corpora.clinical:phee_document_ids",
             options=("types", "policy"),
+            options_check="crfner.corpora.clinical:check_options",
             layout="BRAT, train/ dev/ test/",
             text_splitter="notes",
             missing="not on the hub",
@@ -297,6 +300,24 @@ def _registered_document_ids(corpus: Corpus, split: str | None, data_dir, option
 def _check_split(corpus: Corpus, split: str | None) -> None:
     if split not in SPLITS:
         raise CorpusNotFoundError(f"{corpus.name} has no split {split!r}; choose one of {', '.join(SPLITS)}")
+
+
+def check_corpus_options(name_or_path: str | os.PathLike, options: dict) -> None:
+    """Check the options of :func:`load_corpus` for a corpus without reading it: their names, and
+    their values where the corpus can check them (MACCROBAT's and PHEE's types and policy).
+    CorpusOptionError says what is wrong."""
+    from .flatten import CorpusOptionError
+
+    corpus = REGISTRY.get(str(name_or_path))
+    try:
+        _check_options(str(name_or_path), corpus.options if corpus else (), options)
+    except TypeError as error:
+        raise CorpusOptionError(str(error)) from None
+    if corpus is not None and corpus.options_check:
+        module, function = corpus.options_check.split(":")
+        from importlib import import_module
+
+        getattr(import_module(module), function)(corpus.name, **{k: v for k, v in options.items() if v is not None})
 
 
 def _check_options(name: str, accepted: tuple[str, ...], options: dict) -> None:

@@ -72,8 +72,12 @@ def setup_blocks(results: dict) -> list[Block]:
         info = corpora.get(name) or {}
         counts = [number_cell(fmt_count(info.get(key)))
                   for key in ("train_sentences", "train_tokens", "test_sentences", "test_tokens")]
-        rows.append([Cell(name), *counts, Cell(", ".join(corpus_types(results, name)) or DASH),
-                     Cell(text_or_dash(info.get("description")))])
+        described = text_or_dash(info.get("description"))
+        if isinstance(info.get("options"), dict) and info["options"]:  # [corpus_options.NAME] of the config
+            loaded = "; ".join(f"{key} = {', '.join(map(str, value)) if isinstance(value, list) else value}"
+                               for key, value in sorted(info["options"].items()))
+            described = f"{described} (loaded with {loaded})"
+        rows.append([Cell(name), *counts, Cell(", ".join(corpus_types(results, name)) or DASH), Cell(described)])
     header = ["Corpus", "Train sentences", "Train tokens", "Test sentences", "Test tokens", "Types", "Description"]
     blocks += [Heading("Corpora"), Table(header, rows, f"Train: {dig(results, 'config', 'train_split') or '?'}; "
                                                       f"test: {dig(results, 'config', 'test_split') or '?'}.")]
