@@ -45,8 +45,7 @@ _ARROW = r"-{1,2}>|=>|\u2192|\u27f6"
 # An en or em dash, which notes space like "-" ("Exam \u2014 erythema"). A table's "|" opens a
 # row's item ("| Metformin | 1000 mg | PO |"); inside the row, tagging leaves it out.
 _DASHES = "[\u2013\u2014]"
-# One blank inside a checkbox: a space, a tab, or a no-break or other Unicode space ("[\u00a0]"), not a line break.
-_BLANK = r"[^\S\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]"
+_BLANK = r"[^\S\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]"  # in a checkbox: a space, tab or NBSP, no line break
 _MARKER = re.compile(
     rf"(?:\[(?:[_xXyYnN]|{_BLANK})?\]|-{{2,3}}|\d{{1,3}}:|\(\d{{1,2}}\)|[{_BULLETS}]|{_ARROW}|{_DASHES}|{_LINE_MARKER})(?=\s)|\|(?=\s|\Z)|"
     + _FEATURE_MARKER.pattern
