@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 
 import crfner
+from crfner.corpora import medmentions
 from crfner.corpora.medmentions import documents_to_iob, read_pmids, st21pv_type
 from crfner.corpora.pubtator import read_pubtator
 from crfner.errors import CorpusNotFoundError, DataFormatError
@@ -119,11 +120,19 @@ def test_without_a_local_copy_it_downloads_or_says_why(tmp_path, monkeypatch):
 
 def test_a_partial_local_copy_says_what_it_lacks(data_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("CRFNER_CACHE", str(tmp_path / "cache"))
+    asked = []
 
     def offline(url, timeout=None):
+        asked.append(url)
         raise OSError("network unreachable")
 
     monkeypatch.setattr(urllib.request, "urlopen", offline)
     (data_dir / "MedMentions" / "corpus_pubtator_pmids_test.txt").unlink()
     with pytest.raises(CorpusNotFoundError, match=r"MedMentions lacks corpus_pubtator_pmids_test\.txt\), and https://"):
-        crfner.load_corpus("medmentions", "train", data_dir=data_dir)
+        crfner.load_corpus("medmentions", "test", data_dir=data_dir)
+    # a split needs only its own list: one who holds the corpus and the training list can train
+    asked.clear()
+    X, _ = crfner.load_corpus("medmentions", "train", data_dir=data_dir)
+    assert X and asked == []  # nothing was fetched
+    with pytest.raises(CorpusNotFoundError, match=r"no local copy in .*MedMentions \(.*lacks corpus_pubtator_pmids_test"):
+        medmentions.split_documents("test", data_dir, download=False)

@@ -13,7 +13,7 @@ import os
 import urllib.request
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from ..errors import CorpusNotFoundError, DataFormatError, excerpt
 from ..text import Token, sentences
@@ -21,6 +21,7 @@ from .documents import Document, Mention
 
 FOLDER = "MedMentions"
 RELEASE = "https://github.com/chanzuckerberg/MedMentions/raw/master"
+SPLITS = ("train", "devel", "test")
 REMOTE = {
     "corpus": "st21pv/data/corpus_pubtator.txt.gz",
     "train": "full/data/corpus_pubtator_pmids_trng.txt",
@@ -62,32 +63,32 @@ def _download(url: str, target: Path, lacking: str = "") -> None:
     os.replace(partial, target)
 
 
-def _absent(folder: Path) -> list[str]:
-    """The release files ``folder`` lacks: the corpus (either name), then the PMID lists."""
+def _absent(folder: Path, splits: Sequence[str]) -> list[str]:
+    """The release files ``folder`` lacks for ``splits``: the corpus (either name), then their PMID lists."""
     corpus = [] if any((folder / n).is_file() for n in CORPUS_NAMES) else [CORPUS_NAMES[0]]
-    return corpus + [Path(REMOTE[split]).name for split in ("train", "devel", "test")
-                     if not (folder / Path(REMOTE[split]).name).is_file()]
+    return corpus + [Path(REMOTE[split]).name for split in splits if not (folder / Path(REMOTE[split]).name).is_file()]
 
 
-def locate_files(data_dir=None, download: bool = True) -> dict[str, Path]:
-    """The corpus file and the three PMID lists: local, else cached, else downloaded."""
+def locate_files(data_dir=None, download: bool = True, splits: Sequence[str] = SPLITS) -> dict[str, Path]:
+    """The corpus file and the PMID lists of ``splits`` (a test list alone scores a model):
+    local, else cached, else downloaded."""
     from .registry import resolve_data_dir
 
     local = resolve_data_dir(data_dir) / FOLDER
     for folder in (local, _cache_dir()):
-        if not _absent(folder):
+        if not _absent(folder, splits):
             corpus = next(folder / n for n in CORPUS_NAMES if (folder / n).is_file())
-            return {"corpus": corpus, **{split: folder / Path(REMOTE[split]).name for split in ("train", "devel", "test")}}
-    if not download:
-        raise CorpusNotFoundError(f"medmentions: no local copy in {local}")
-    absent = _absent(local) if local.is_dir() else []  # a partial copy: say which of its files are missing
+            return {"corpus": corpus, **{split: folder / Path(REMOTE[split]).name for split in splits}}
+    absent = _absent(local, splits) if local.is_dir() else []  # a partial copy: say which of its files are missing
     lacking = f" ({local} lacks {', '.join(absent)})" if absent else ""
+    if not download:
+        raise CorpusNotFoundError(f"medmentions: no local copy in {local}{lacking}")
     folder = _cache_dir()
     files = {}
-    for key, remote in REMOTE.items():
-        files[key] = folder / Path(remote).name
+    for key in ("corpus", *splits):
+        files[key] = folder / Path(REMOTE[key]).name
         if not files[key].is_file():
-            _download(f"{RELEASE}/{remote}", files[key], lacking)
+            _download(f"{RELEASE}/{REMOTE[key]}", files[key], lacking)
     return files
 
 
@@ -177,7 +178,7 @@ def split_documents(split: str, data_dir=None, download: bool = True) -> list[Do
     otherwise be smaller than the release's with no word (ST21pv keeps all 4,392 abstracts)."""
     from .pubtator import read_pubtator
 
-    files = locate_files(data_dir, download)
+    files = locate_files(data_dir, download, splits=(split,))
     listed = numbered_pmids(files[split])
     wanted = {pmid for _, pmid in listed}
     documents = [d for d in read_pubtator(files["corpus"], check_text=False, allow_duplicate_ids=True) if d.id in wanted]
