@@ -346,6 +346,39 @@ def test_crafted_type_aliases_are_refused_in_one_line(saved_linker, tmp_path, al
     assert "\n" not in str(error.value) and str(folder) in str(error.value)
 
 
+def _scaled(folder, suffix: str, factor: float) -> None:
+    """Every index's ``suffix`` array (``data``, ``idf``) multiplied by ``factor``."""
+    import numpy as np
+
+    for path in folder.glob(f"index-*.{suffix}"):
+        path.write_bytes((np.frombuffer(path.read_bytes(), dtype="<f4") * factor).astype("<f4").tobytes())
+
+
+def _empty_ids(folder) -> None:
+    for path in folder.glob("index-*.json"):
+        strings = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps({**strings, "ids": [""] * len(strings["ids"])}), encoding="utf-8")
+
+
+@pytest.mark.parametrize("craft, problem", [
+    (lambda folder: _scaled(folder, "data", 50.0), "name matrix"),  # linked "computed tomography" with a score of 40
+    (lambda folder: _scaled(folder, "data", -1.0), "name matrix"),
+    (lambda folder: _scaled(folder, "idf", 1e38), "idf"),
+    (lambda folder: _scaled(folder, "idf", 0.0), "idf"),
+    (_empty_ids, "ids"),  # linked with a score but no identifier
+])
+def test_crafted_index_values_are_refused_in_one_line(saved_linker, tmp_path, craft, problem):
+    """A saved index whose numbers are no TF-IDF of names (rows longer than one, negative weights,
+    an idf scikit-learn never gives) would give similarities, and link scores, outside 0 to 1."""
+    folder = tmp_path / "crafted"
+    shutil.copytree(saved_linker, folder)
+    craft(folder)
+    rehash_listed_files(folder)
+    with pytest.raises(ModelFileError, match=problem) as error:
+        Linker.load(folder)
+    assert "\n" not in str(error.value) and str(folder) in str(error.value)
+
+
 def test_type_aliases_link_a_taggers_types_under_the_linkers_own(tmp_path):
     aliases = {"Medication": "Chemical", "Sign_symptom": "Disease", "Disease_disorder": "Disease"}
     plain = Linker().fit({"Disease": DISEASES, "Chemical": CHEMICALS})

@@ -30,6 +30,8 @@ KEY_NAMES = ("exact", "normal", "bag", "lenient")
 SOURCE_NAMES = ("training", "vocabulary", "senses")
 # file name suffix -> numpy dtype of an index array
 ARRAYS = {"idf": "<f4", "data": "<f4", "indices": "<i4", "indptr": "<i8"}
+# How far a saved idf and a name row's length may stray from what scikit-learn gives, by float32 rounding.
+IDF_SLACK, ROW_SLACK = 1e-3, 1e-3
 
 
 def _index_files(number: int, index: NgramIndex) -> dict[str, bytes]:
@@ -115,8 +117,9 @@ def _index(path: Path, contents: dict[str, bytes], number: int) -> NgramIndex:
         raise _damaged(path, f"no {name}")
     strings = _json(path, name, contents[name])
     ngrams, ids, ngram_range = (strings.get(k) if isinstance(strings, dict) else None for k in ("ngrams", "ids", "ngram_range"))
-    if not (isinstance(ngrams, list) and all(isinstance(g, str) for g in ngrams) and isinstance(ids, list) and all(isinstance(i, str) for i in ids)):
-        raise _damaged(path, f"{name} needs lists of n-grams and ids")
+    if not (isinstance(ngrams, list) and all(isinstance(g, str) for g in ngrams) and isinstance(ids, list)
+            and all(isinstance(i, str) and i for i in ids)):
+        raise _damaged(path, f"{name} needs lists of n-grams and ids (ids not empty)")
     if not (isinstance(ngram_range, list) and len(ngram_range) == 2 and all(isinstance(n, int) and not isinstance(n, bool) for n in ngram_range)
             and 1 <= ngram_range[0] <= ngram_range[1] <= 10):
         raise _damaged(path, f"{name} has no n-gram range")
@@ -129,7 +132,19 @@ def _index(path: Path, contents: dict[str, bytes], number: int) -> NgramIndex:
             or not np.all(np.isfinite(data))):
         raise _damaged(path, f"index {number}: the name matrix is inconsistent")
     matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(ids), len(ngrams)))
+    _check_weights(path, number, idf, matrix)
     return NgramIndex(ngrams, idf, matrix, ids, tuple(ngram_range))
+
+
+def _check_weights(path: Path, number: int, idf: np.ndarray, matrix: sparse.csr_matrix) -> None:
+    """Refuse numbers no saved index holds, since they make similarities, and so link scores, fall
+    outside 0 to 1 (or overflow): scikit-learn's smoothed idf lies from 1 to 1 + ln(1 + names), and
+    each name's row of TF-IDF weights is not negative and of length 1 (float32 rounding aside)."""
+    if len(idf) and not (idf.min() >= 1 - IDF_SLACK and idf.max() <= 1 + np.log1p(matrix.shape[0]) + IDF_SLACK):
+        raise _damaged(path, f"index {number}: an idf lies outside 1 to 1 + ln(1 + names)")
+    squares = matrix.astype(np.float64).multiply(matrix.astype(np.float64)).sum(axis=1)
+    if np.any(matrix.data < 0) or np.any(np.sqrt(squares) > 1 + ROW_SLACK):
+        raise _damaged(path, f"index {number}: the name matrix has a negative weight or a row longer than 1")
 
 
 def _check_keys_version(path: Path, version) -> None:
