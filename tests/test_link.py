@@ -195,6 +195,17 @@ def test_parameters_follow_scikit_learn():
     assert not hasattr(Linker(), "tables_")  # nothing learned in __init__
 
 
+@pytest.mark.parametrize("params", [{"threshold": -1}, {"threshold": 1.5}, {"threshold": "0.5"}, {"broader": None},
+                                    {"heads": "no"}, {"type_aliases": {"Medication": "Drug"}}])
+def test_set_params_refuses_what_fit_refuses(params):
+    """A fitted linker links with what set_params gives it at once: a threshold of -1 linked "zzz
+    heart" to Heart Attack, "0.5" raised a TypeError at linking, an unknown alias type went NIL."""
+    fitted = Linker(threshold=0.6).fit({"Disease": DISEASES})
+    with pytest.raises(ParameterError, match=next(iter(params))):
+        fitted.set_params(**params)
+    assert fitted.get_params()["threshold"] == 0.6 and fitted.link("zzz heart", "Disease") == NIL
+
+
 # -- vocabularies -----------------------------------------------------------------------------
 
 def test_medic_reader_gives_names_and_synonyms(tmp_path):

@@ -38,7 +38,7 @@ from .aliases import alias_chain, check_type_aliases
 from .composite import MAX_NAME_WORDS, readings
 from .hierarchy import broader_concept
 from .normalize import bag_form, fold, lenient_form, normal_form
-from .params import check_fitted, check_linker_params
+from .params import check_fitted, check_linker_params, check_new_params
 from .tables import concept_number, pack_table, unpack
 from .tfidf import NgramIndex
 from .vocabulary import Term, as_term, mention_terms
@@ -169,9 +169,8 @@ class Linker:
                 "composites": self.composites, "heads": self.heads, "broader": self.broader, "type_aliases": self.type_aliases}
 
     def set_params(self, **params) -> Linker:
+        check_new_params(self, params)  # all before any is set: a fitted linker links with them at once
         for name, value in params.items():
-            if name not in self.get_params():
-                raise ValueError(f"Linker has no parameter {name!r}")
             setattr(self, name, value)
         return self
 

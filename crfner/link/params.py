@@ -1,6 +1,6 @@
-"""The Linker's settings, checked when it is fitted, and its fitted state, checked when it is
-used: else a bad setting surfaces as a saved linker its own ``load`` refuses, a score of 1.0
-for any string, or an AttributeError."""
+"""The Linker's settings, checked when it is fitted and when ``set_params`` changes them, and its
+fitted state, checked when it is used: else a bad setting surfaces as a saved linker its own
+``load`` refuses, a score of 1.0 for any string, or an AttributeError."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from numbers import Integral, Real
 from typing import Mapping
 
 from ..errors import NotFittedError, ParameterError
+from .aliases import check_type_aliases
 
 FLAGS = ("abbreviations", "composites", "heads", "broader")
 
@@ -35,6 +36,19 @@ def check_settings(settings: Mapping) -> None:
     for name in FLAGS:
         if name in settings and not isinstance(settings[name], bool):
             raise ParameterError(f"{name} must be True or False, not {settings[name]!r}")
+
+
+def check_new_params(linker, params: Mapping) -> None:
+    """What ``set_params`` checks before it sets anything: a name the linker has, a setting fit
+    accepts and, on a fitted linker, type aliases naming its types. A fitted linker links with a
+    new setting at once, so a threshold of -1 would link any string that shares an n-gram with a
+    name, and "0.5" would raise a TypeError at the first link."""
+    for name in params:
+        if name not in linker.get_params():
+            raise ParameterError(f"Linker has no parameter {name!r}")
+    check_settings(params)
+    if "type_aliases" in params and hasattr(linker, "types_"):
+        check_type_aliases(params["type_aliases"], linker.types_)
 
 
 def _finite(number: Real) -> bool:
