@@ -371,6 +371,20 @@ def _empty_ids(folder) -> None:
         path.write_text(json.dumps({**strings, "ids": [""] * len(strings["ids"])}), encoding="utf-8")
 
 
+@pytest.mark.parametrize("fit, message", [
+    ({"vocabularies": {None: DISEASES}}, "vocabularies: a type is a name"),  # saved, then refused by its own load
+    ({"vocabularies": {1: DISEASES, "Chemical": CHEMICALS}}, "vocabularies: a type is a name"),  # TypeError at save
+    ({"vocabularies": {"": DISEASES}}, "vocabularies: a type is a name"),
+    ({"vocabularies": [("heart attack", "MESH:D009203")]}, "vocabularies must map"),  # AttributeError
+    ({"documents": [_document("A heart attack.", ("heart attack", "Disease", "D009203"))], "type_map": {"Disease": ("Disease",)}},
+     "type_map: a type is a name"),  # TypeError at save
+])
+def test_fit_refuses_types_that_are_no_names(tmp_path, fit, message):
+    with pytest.raises(ValueError, match=message):
+        Linker().fit(**fit).save(tmp_path / "linker")
+    assert not (tmp_path / "linker").exists()
+
+
 @pytest.mark.parametrize("craft, problem", [
     (lambda folder: _scaled(folder, "data", 50.0), "name matrix"),  # linked "computed tomography" with a score of 40
     (lambda folder: _scaled(folder, "data", -1.0), "name matrix"),

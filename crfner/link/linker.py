@@ -41,7 +41,7 @@ from .normalize import bag_form, fold, lenient_form, normal_form
 from .params import check_fitted, check_linker_params, check_new_params
 from .tables import concept_number, pack_table, unpack
 from .tfidf import NgramIndex
-from .vocabulary import Term, as_term, mention_terms
+from .vocabulary import Term, as_term, checked_vocabularies, mention_terms
 
 #: How sure each stage is, before the share of the evidence the chosen id holds.
 STAGE_SCORES = {
@@ -190,7 +190,7 @@ class Linker:
         names: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
         for etype, term in mention_terms(documents or [], dict(type_map or {})):
             self._add(evidence, names, etype, "training", term, 1.0)
-        for etype, terms in (vocabularies or {}).items():
+        for etype, terms in checked_vocabularies(vocabularies).items():
             for term in terms:
                 term = as_term(term, etype)
                 self._add(evidence, names, etype, "vocabulary", term, 2.0 if term.preferred else 1.0)

@@ -9,7 +9,7 @@ Identifiers are written as the corpora write them once normalised: ``MESH:D00920
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -51,6 +51,25 @@ def as_term(term, etype: str) -> Term:
     if not (isinstance(term.name, str) and isinstance(term.identifier, str) and term.identifier):
         raise ValueError(f"vocabularies[{etype!r}]: a term's name and id are strings, the id not empty: {tuple(term)!r}")
     return term
+
+
+def checked_vocabularies(vocabularies) -> Mapping:
+    """``vocabularies`` as :meth:`Linker.fit` takes them (None: none), else a ValueError: a mapping
+    of type names to terms. A type that is no name (None, a number) made a linker that ``save``
+    could not write, or wrote and ``Linker.load`` then refused."""
+    if vocabularies is None:
+        return {}
+    if not isinstance(vocabularies, Mapping):
+        raise ValueError(f"vocabularies must map type names to their terms, not a {type(vocabularies).__name__}")
+    for etype in vocabularies:
+        check_type_name(etype, "vocabularies")
+    return vocabularies
+
+
+def check_type_name(etype, where: str) -> None:
+    """A ValueError, naming ``where`` the type came from, unless ``etype`` is a non-empty string."""
+    if not isinstance(etype, str) or not etype:
+        raise ValueError(f"{where}: a type is a name (a non-empty string), not {excerpt(etype, 60)}")
 
 
 def medic_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -137,6 +156,7 @@ def mention_terms(documents: Iterable[Document], type_map: dict[str, str] | None
             ids = concept_ids(mention.identifier)
             if len(ids) == 1:
                 etype = (type_map or {}).get(mention.type, mention.type)
+                check_type_name(etype, "type_map" if mention.type in (type_map or {}) else f"document {document.id}")
                 yield etype, Term(mention.text, ids[0], False)
 
 
