@@ -155,6 +155,8 @@ def test_bad_arguments_and_input_exit_2_with_one_line(model_dir, corpus_dir, tmp
     _fails_with(["train"], "the following arguments are required")
     _fails_with(["train", "no_such_corpus", "--out", tmp_path / "x"], "neither a known corpus")
     _fails_with(["train", corpus_dir, "--out", model_dir], "already exists")
+    _fails_with(["train", corpus_dir, "--out", corpus_dir, "--force"], "is not a crfner model folder")  # the data
+    assert (corpus_dir / "train.tsv").is_file()
     _fails_with(["train", corpus_dir, "--out", tmp_path / "y", "--features", "fancy"], "unknown feature set 'fancy'")
     _fails_with(["evaluate"], "give MODEL and CORPUS")
     _fails_with(["evaluate", tmp_path / "absent", corpus_dir], "no such model directory")
@@ -184,6 +186,16 @@ def test_linker_builds_from_a_corpus_and_a_term_list(data_dir, tmp_path, capsys)
     _fails_with(["linker", out, "--data-dir", data_dir, "--vocabulary", f"Disease={terms}"], "already exists .use --force")
     assert main(["linker", str(out), "--data-dir", str(data_dir), "--vocabulary", f"Disease={terms}", "--force", "--no-broader"]) == 0
     assert Linker.load(out).broader is False
+    # --force replaces a linker folder, not a model or a file someone mistyped the name of
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "crfner.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("precious", encoding="utf-8")
+    for target in (model, tmp_path / "notes.txt"):
+        _fails_with(["linker", target, "--data-dir", data_dir, "--vocabulary", f"Disease={terms}", "--force"],
+                    "is not a crfner linker folder, and --force replaces only one")
+    assert (model / "crfner.json").read_text(encoding="utf-8") == "{}"
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "precious"
     _fails_with(["linker", tmp_path / "x", "--data-dir", data_dir, "--vocabulary", "umls"], "unknown vocabulary 'umls'")
     _fails_with(["linker", tmp_path / "x", "--threshold", "1.5"], "must lie between 0 and 1")
     _fails_with(["linker", tmp_path / "x", "--data-dir", data_dir, "--corpus", "nope", "--vocabulary", f"Disease={terms}"], "unknown corpus 'nope'")

@@ -28,8 +28,14 @@ def test_calibrate_out_is_not_replaced_unless_forced(model, data_dir, tmp_path, 
     assert main(command) == 2
     assert f"{kept} already exists (use --force to replace it" in _err(capsys)
     assert (kept / "notes.txt").read_text(encoding="utf-8") == "precious"
+    # --force replaces a model folder or an empty one, never a folder of anything else
+    assert main([*command, "--force"]) == 2
+    assert f"{kept} is not a crfner model folder, and --force replaces only one (or an empty folder)" in _err(capsys)
+    assert (kept / "notes.txt").read_text(encoding="utf-8") == "precious"
+    (kept / "notes.txt").unlink()
     assert main([*command, "--force"]) == 0
     assert "score_calibration" in json.loads((kept / "crfner.json").read_text())
+    assert main([*command, "--force"]) == 0  # a model folder now
     copy = tmp_path / "copy"
     CRFTagger.load(model).save(copy)
     assert main(["calibrate", str(copy), "ncbi_disease", "--data-dir", str(data_dir), "--out", str(copy), "-q"]) == 0  # itself

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 from .annotated import add_annotated, check_annotated, read_annotated_corpus
-from .common import add_common, add_model_gazetteers, load_model, note_type_mismatch, same_path, usage
+from .common import add_common, add_model_gazetteers, check_new_folder, load_model, note_type_mismatch, same_path, usage
 
 #: The raw scores the command shows the calibrated value of.
 SHOWN = (0.5, 0.7, 0.8, 0.9, 0.95, 0.99)
@@ -39,7 +39,6 @@ def add_parser(verbs) -> None:
 
 
 def run(args) -> int:
-    from pathlib import Path
 
     from ..corpora.split_documents import load_split_documents
     from ..schemes import entity_types
@@ -48,8 +47,8 @@ def run(args) -> int:
     check_annotated(args, split_given=args.split not in (None, "devel"))  # None: CORPUS is a file (parser._fix_split)
     if args.remove == bool(args.corpus):
         raise usage("give CORPUS to calibrate on, or --remove (not both)")
-    if args.out and Path(args.out).exists() and not args.force and not same_path(args.out, args.model):
-        raise usage(f"{args.out} already exists (use --force to replace it, or leave out --out to calibrate MODEL itself)")
+    if args.out and not same_path(args.out, args.model):
+        check_new_folder(args.out, args.force, hint=", or leave out --out to calibrate MODEL itself")
     if args.remove and (args.per_type or args.method != "platt"):
         raise usage("--remove drops the calibration: --method and --per-type fit one")
     tagger = load_model(args)

@@ -170,6 +170,27 @@ def check_output(option: str, path, model=None, inputs=(), writes: str = "the ou
         raise usage(f"{option} {path} is a file of the model {model}; write to another file")
 
 
+#: The file each kind of folder a verb writes always holds (crfner.crf.modelfile.METADATA_FILE, crfner.link.files.TABLES_FILE).
+FOLDER_MARKERS = {"model": "crfner.json", "linker": "tables.json"}
+
+
+def check_new_folder(out, force: bool, kind: str = "model", hint: str = "") -> None:
+    """A usage error, before any work, when the folder ``out`` exists and may not be replaced:
+    without ``--force``, whatever is there; with it, anything but an empty folder or a crfner
+    ``kind`` folder (``model`` or ``linker``), so that a mistyped ``--out`` never deletes data,
+    a file or a folder of another kind (``crfner linker models/ncbi --force`` did)."""
+    from pathlib import Path
+
+    path = Path(out)
+    if not (path.exists() or path.is_symlink()):
+        return
+    if not force:
+        raise usage(f"{out} already exists (use --force to replace it{hint})")
+    if not path.is_dir() or (any(path.iterdir()) and not (path / FOLDER_MARKERS[kind]).is_file()):
+        raise usage(f"{out} is not a crfner {kind} folder, and --force replaces only one (or an empty folder): "
+                    f"choose another name, or remove it yourself")
+
+
 def same_path(a, b) -> bool:
     """Whether two paths, as given, name the same file or folder (``./notes.txt`` and ``notes.txt``)."""
     from pathlib import Path

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sys
 
+from .common import check_new_folder
+
 
 def add_parser(verbs) -> None:
     p = verbs.add_parser(
@@ -23,6 +25,7 @@ def add_parser(verbs) -> None:
 def run(args) -> int:
     from ..crf.convert import TRUST_WARNING, convert_model_dir
 
+    check_new_folder(args.out, args.force)
     print(f"warning: {TRUST_WARNING}", file=sys.stderr)
     path = convert_model_dir(args.model, args.out, overwrite=args.force)
     print(f"wrote {path} (model format 2)")

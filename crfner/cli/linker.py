@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from .common import usage
+from .common import check_new_folder, usage
 
 # crfner.link.build.VOCABULARIES, not imported: --help stays fast
 VOCABULARIES = ("medic", "mesh", "mesh-diseases", "mesh-anatomy", "mesh-procedures", "mesh-measures", "clinical-procedures",
@@ -76,10 +76,7 @@ def add_parser(verbs) -> None:
 
 
 def run(args) -> int:
-    from pathlib import Path
-
-    if Path(args.out).exists() and not args.force:
-        raise usage(f"{args.out} already exists (use --force to replace it)")
+    check_new_folder(args.out, args.force, kind="linker")
     from collections import Counter
 
     from ..link.aliases import alias_chain

@@ -6,8 +6,8 @@ import argparse
 import sys
 
 from .annotated import add_annotated, check_annotated, read_annotated_corpus
-from .common import (add_common, add_gazetteer, corpus, evaluate_on, evaluation_splits, gazetteer_args, progress, record_splitter,
-                     usage)
+from .common import (add_common, add_gazetteer, check_new_folder, corpus, evaluate_on, evaluation_splits, gazetteer_args,
+                     progress, record_splitter)
 
 
 def add_parser(verbs) -> None:
@@ -34,7 +34,6 @@ def add_parser(verbs) -> None:
 
 
 def run(args) -> int:
-    from pathlib import Path
 
     from .. import CRFTagger
     from ..featurize.featureset import load_feature_set
@@ -55,8 +54,7 @@ def run(args) -> int:
     )
     tagger.resolved_training_params(feature_set)  # --c1 -5, --c2 inf, --max-iterations 0: one line, before any work
     check_annotated(args, split_given=args.split not in (None, "train") or bool(args.evaluate_on))
-    if Path(args.out).exists() and not args.force:
-        raise usage(f"{args.out} already exists (use --force to replace it)")
+    check_new_folder(args.out, args.force)
     if args.input_format:
         _, X, y, documents = read_annotated_corpus(args)
         split, name = "", f"{args.corpus} ({args.input_format}, {args.splitter or 'abstract'} splitter)"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 
 from .annotated import add_annotated, check_annotated, read_annotated_corpus
-from .common import (add_common, add_gazetteer, corpus, evaluate_on, evaluation_splits, gazetteer_args, progress, record_splitter,
-                     usage, write_json)
+from .common import (add_common, add_gazetteer, check_new_folder, corpus, evaluate_on, evaluation_splits, gazetteer_args,
+                     progress, record_splitter, usage, write_json)
 
 
 def add_parser(verbs) -> None:
@@ -34,7 +34,6 @@ def add_parser(verbs) -> None:
 
 
 def run(args) -> int:
-    from pathlib import Path
 
     from .. import CRFTagger
     from ..crf.tuning import tune
@@ -42,8 +41,7 @@ def run(args) -> int:
 
     for features in args.features:
         load_feature_set(features)
-    if Path(args.out).exists() and not args.force:
-        raise usage(f"{args.out} already exists (use --force to replace it)")
+    check_new_folder(args.out, args.force)
     check_annotated(args, split_given=False)
     if args.input_format and args.evaluate_on:
         raise usage("--evaluate-on reads a registered corpus's split; score the final model with crfner evaluate MODEL "
