@@ -378,6 +378,13 @@ def _empty_ids(folder) -> None:
     ({"vocabularies": [("heart attack", "MESH:D009203")]}, "vocabularies must map"),  # AttributeError
     ({"documents": [_document("A heart attack.", ("heart attack", "Disease", "D009203"))], "type_map": {"Disease": ("Disease",)}},
      "type_map: a type is a name"),  # TypeError at save
+    # a parent given as a string was read as its characters and dropped, so the broader rule had no hierarchy
+    ({"vocabularies": {"Disease": DISEASES}, "parents": {"MESH:D009203": "MESH:D006331"}},
+     "parents: the parents of 'MESH:D009203' must be a list of ids, not 'MESH:D006331'"),
+    ({"vocabularies": {"Disease": DISEASES}, "senses": {"htn": [("hypertension", "x")]}},
+     r"senses: 'htn': each sense is a \(name, share\) pair"),  # "could not convert string to float: 'x'"
+    ({"vocabularies": {"Disease": DISEASES}, "senses": {"htn": ("hypertension", 0.9)}}, "senses: 'htn'"),
+    ({"vocabularies": {"Disease": DISEASES}, "senses": {"htn": [("hypertension", -1.0)]}}, "senses: 'htn'"),
 ])
 def test_fit_refuses_types_that_are_no_names(tmp_path, fit, message):
     with pytest.raises(ValueError, match=message):

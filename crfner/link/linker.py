@@ -41,7 +41,7 @@ from .normalize import bag_form, fold, lenient_form, normal_form
 from .params import check_fitted, check_linker_params, check_new_params
 from .tables import concept_number, pack_table, unpack
 from .tfidf import NgramIndex
-from .vocabulary import Term, as_term, checked_vocabularies, mention_terms
+from .vocabulary import Term, as_term, checked_parents, checked_senses, checked_vocabularies, mention_terms
 
 #: How sure each stage is, before the share of the evidence the chosen id holds.
 STAGE_SCORES = {
@@ -202,7 +202,7 @@ class Linker:
                     for identifier, count in trained.get(key, {}).items():
                         if identifier in weights:
                             weights[identifier] += 10.0 * count
-        totals = _add_senses(evidence, senses or {})
+        totals = _add_senses(evidence, checked_senses(senses))
         numbers: dict[str, int] = {}
         self.tables_ = {key: pack_table(_resolve(table, totals if key[1] == "senses" else None), numbers)
                         for key, table in evidence.items()}
@@ -214,7 +214,7 @@ class Linker:
             if resolved:
                 self.indexes_[etype] = NgramIndex.build(list(resolved), [identifier for identifier, _ in resolved.values()], self.ngram_range)
         # only links between concepts named here: an ancestor the linker has no name for is no answer
-        known = {identifier: sorted({p for p in above if p in numbers and p != identifier}) for identifier, above in (parents or {}).items()
+        known = {identifier: sorted({p for p in above if p in numbers and p != identifier}) for identifier, above in checked_parents(parents).items()
                  if identifier in numbers}
         self.parents_ = {identifier: above for identifier, above in known.items() if above}
         self.ancestor_names_ = self._ancestor_names()

@@ -8,8 +8,10 @@ Identifiers are written as the corpora write them once normalised: ``MESH:D00920
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable, Iterator, Mapping
+from numbers import Real
 from pathlib import Path
 from typing import NamedTuple
 
@@ -64,6 +66,41 @@ def checked_vocabularies(vocabularies) -> Mapping:
     for etype in vocabularies:
         check_type_name(etype, "vocabularies")
     return vocabularies
+
+
+def checked_parents(parents) -> Mapping:
+    """``parents`` as :meth:`Linker.fit` takes them (None: none), else a ValueError: id -> its
+    parents' ids. A string of one parent was read as its characters and dropped unseen."""
+    if parents is None:
+        return {}
+    if not isinstance(parents, Mapping):
+        raise ValueError(f"parents must map each id to its parents' ids, not a {type(parents).__name__}")
+    for identifier, above in parents.items():
+        if isinstance(above, (str, bytes)) or not isinstance(above, Iterable):
+            raise ValueError(f"parents: the parents of {identifier!r} must be a list of ids, not {excerpt(above, 60)}")
+    return parents
+
+
+def checked_senses(senses) -> Mapping:
+    """``senses`` as :meth:`Linker.fit` takes them (None: none), else a ValueError naming the short
+    form: short form -> ``(sense, share)`` pairs, each share a finite number of at least 0."""
+    if senses is None:
+        return {}
+    if not isinstance(senses, Mapping):
+        raise ValueError(f"senses must map each short form to its (sense, share) pairs, not a {type(senses).__name__}")
+    for short, meanings in senses.items():
+        pairs = [meanings] if isinstance(meanings, str) or not isinstance(meanings, Iterable) else meanings
+        bad = next((pair for pair in pairs if not _is_sense(pair)), None)
+        if bad is not None:
+            raise ValueError(f"senses: {short!r}: each sense is a (name, share) pair, the share a number of at "
+                             f"least 0, not {excerpt(bad, 60)}")
+    return senses
+
+
+def _is_sense(pair) -> bool:
+    """Whether ``pair`` is a sense's name and its share: a string and a finite number of at least 0."""
+    return (isinstance(pair, (tuple, list)) and len(pair) == 2 and isinstance(pair[0], str) and isinstance(pair[1], Real)
+            and not isinstance(pair[1], bool) and math.isfinite(pair[1]) and pair[1] >= 0)
 
 
 def check_type_name(etype, where: str) -> None:
