@@ -32,6 +32,7 @@ def add_parser(verbs) -> None:
 def run(args) -> int:
     from .. import evaluate
     from ..corpora.conll import read_predictions
+    from ..corpora.registry import REGISTRY
 
     check_annotated(args, split_given=args.split not in (None, "test"))
     if args.type_map and not args.input_format:
@@ -52,8 +53,10 @@ def run(args) -> int:
         tagger = load_model(args)
         X, gold, documents = corpus(args.corpus, args.split, args.data_dir)
         pred = tagger.predict(X, documents=documents)
-        # a file is scored whole, whatever --split says; a registered corpus or a folder has splits
-        label = args.corpus if Path(args.corpus).is_file() else f"{args.corpus} {args.split or ''}".strip()
+        # a file is scored whole, whatever --split says; a registered corpus (whatever file shares its name) or a
+        # folder has splits
+        whole = Path(args.corpus).is_file() and args.corpus not in REGISTRY
+        label = args.corpus if whole else f"{args.corpus} {args.split or ''}".strip()
     scores = evaluate(gold, pred)
     print(f"{label}: strict micro-F1 {scores.f1:.4f}")
     print(scores)
