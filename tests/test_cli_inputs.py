@@ -234,6 +234,7 @@ def test_an_output_is_never_written_over_a_file_of_the_model_in_use(model, tmp_p
     target = str(copy / "crfner.json")
     for command, option in ((["tag", str(copy), str(notes), "--input-format", "text", "-o", target], "-o"),
                             (["tag", str(copy), str(tokens), "--input-format", "sentences", "-o", target], "-o"),
+                            (["tag", str(copy), "--text", "Cisplatin.", "-o", target], "-o"),
                             (["explain", str(copy), "--text", "Cisplatin.", "--html", target], "--html"),
                             (["evaluate", str(copy), str(predictions), "--json", target], "--json")):
         assert main([*command, "-q"]) == 2, command

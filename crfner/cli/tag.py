@@ -137,6 +137,7 @@ def _tag_text(args) -> int:
         raise usage("--text is raw text: --input-format does not apply (to tag a file, leave --text out)")
     if args.output_format not in (None, "jsonl"):
         raise usage("--text writes one JSON entity a line (--output-format jsonl), not " + args.output_format)
+    check_output("-o", args.output, args.model)  # before any work: never over the model's own files
     tagger = load_model(args)
     linker = _load_linker(args.linker)
     splitter = splitter_for(args)
