@@ -231,3 +231,33 @@ def test_cli_linker_option(model, inputs, tmp_path, linker_dir, tiny_linker, fit
     assert main(["tag", str(model), "--text", text, "--linker", str(tmp_path / "none")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("crfner tag: error:") and err.count("\n") == 1
+
+
+def test_document_input_finds_a_moved_gazetteer_in_the_data_dir(bc5cdr_train, tmp_path, monkeypatch, capsys):
+    """--data-dir was ignored for document input (each worker loaded the model without it): a model
+    whose gazetteer had moved into another data folder tagged --text with --data-dir, but documents
+    failed with 'gazetteer not found', advising --gazetteer, which document input refuses."""
+    from crfner import CRFTagger
+    from crfner.cli import main
+
+    (tmp_path / "old" / "gazetteers").mkdir(parents=True)
+    terms = tmp_path / "old" / "gazetteers" / "drugs.tsv"
+    terms.write_text("cisplatin\tX:1\naspirin\tX:2\n", encoding="utf-8")
+    X, y = bc5cdr_train
+    model = CRFTagger(max_iterations=5, gazetteers={"drugs": terms}).fit(X[:100], y[:100]).save(tmp_path / "model")
+    (tmp_path / "new" / "gazetteers").mkdir(parents=True)
+    terms.rename(tmp_path / "new" / "gazetteers" / "drugs.tsv")
+    monkeypatch.delenv("CRFNER_DATA_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)  # no ../shared/data from here
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.txt").write_text("Cisplatin induced nephrotoxicity.", encoding="utf-8")
+    expected = CRFTagger.load(model, data_dir=tmp_path / "new").tag_text("Cisplatin induced nephrotoxicity.")
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}.jsonl"
+        assert main(["tag", str(model), str(notes), "--data-dir", "new", "--n-jobs", jobs, "-o", str(out), "-q"]) == 0, \
+            capsys.readouterr().err
+        found = next(read_jsonl(out)).mentions
+        assert [(m.start, m.end, m.type) for m in found] == [(e.start, e.end, e.type) for e in expected]
+    done = tag_files(model, notes, tmp_path / "api.jsonl", data_dir="new", progress=False)
+    assert done["documents"] == 1

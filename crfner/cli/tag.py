@@ -296,7 +296,7 @@ def _tag_documents(args) -> int:
                "backend": args.backend, "scheduler": args.scheduler, "chunk_size": args.chunk_size,
                "splitter": splitter_for(args), "linker": args.linker, "encoding": "utf-8" if args.encoding is None else args.encoding,
                "unescape": args.unescape, "negation": args.negation, "sections": args.sections, "min_score": args.min_score,
-               "id_column": args.id_column, "text_column": args.text_column}
+               "id_column": args.id_column, "text_column": args.text_column, "data_dir": args.data_dir}
     check_output("-o", args.output, args.model)  # the input itself: tag_files checks its folder's notes too
     if args.input == "-":
         return _tag_standard_input(args, options)

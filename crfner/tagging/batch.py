@@ -36,16 +36,18 @@ OUTPUT_FORMATS = ("jsonl", "pubtator", "csv", "spreadsheet", "brat")
 _TABLES = ("csv", "spreadsheet")
 BACKENDS = ("loky", "threading", "dask")
 
-_TAGGERS: dict[str, object] = {}  # per worker process: model directory -> loaded tagger
+_TAGGERS: dict[tuple, object] = {}  # per worker process: (model directory, data folder) -> loaded tagger
 _LINKERS: dict[str, object] = {}  # per worker process: linker directory -> loaded linker
 
 
-def _tagger(model: str):
-    tagger = _TAGGERS.get(model)
+def _tagger(model: str, data_dir: str | None = None):
+    """The model saved in ``model`` (loaded once per process), its gazetteers found in the data
+    folder ``data_dir`` (``--data-dir``) where their recorded paths no longer hold them."""
+    tagger = _TAGGERS.get((model, data_dir))
     if tagger is None:
         from ..crf.tagger import CRFTagger
 
-        tagger = _TAGGERS[model] = CRFTagger.load(model)
+        tagger = _TAGGERS[model, data_dir] = CRFTagger.load(model, data_dir=data_dir)
     return tagger
 
 
@@ -63,14 +65,15 @@ def _linker(linker: str | None):
 
 def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl", splitter: str = "abstract",
               linker: str | None = None, negation: bool | tuple[str, ...] = False, sections: bool = False,
-              min_score: float | None = None) -> str:
+              min_score: float | None = None, data_dir: str | None = None) -> str:
     """Tag a few documents with the model directory ``model`` (loaded once per process) and
     return their output records as text; what each parallel task runs. ``splitter`` names the
     sentence splitter (``abstract`` or ``notes``, see :func:`crfner.tag_text`); ``linker``, a
     linker directory, links the entities to concept ids; ``negation`` says whether the text
     negates each entity (:func:`crfner.negations`, jsonl and csv output), or, a tuple of type
     names, each entity of those types; ``sections``, the known section each entity falls under
-    (:func:`crfner.entity_sections`); ``min_score``, the least score of an entity written."""
+    (:func:`crfner.entity_sections`); ``min_score``, the least score of an entity written;
+    ``data_dir``, the data folder the model's gazetteers are looked for in."""
     from ..corpora.entity_table import entity_rows
     from ..corpora.jsonl import format_document
     from ..corpora.pubtator import format_pubtator
@@ -78,7 +81,7 @@ def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl
 
     # An empty passage list would leave no text to tag: it means the whole text, as no list does.
     whole = [d.passages is not None and not d.passages for d in documents]
-    tagged = tag_documents(_tagger(model), [dataclasses.replace(d, passages=None) if w else d
+    tagged = tag_documents(_tagger(model, data_dir), [dataclasses.replace(d, passages=None) if w else d
                                             for d, w in zip(documents, whole)], splitter=splitter, linker=_linker(linker),
                            min_score=min_score)
     tagged = [dataclasses.replace(t, passages=d.passages) if w else t for t, d, w in zip(tagged, documents, whole)]
@@ -167,6 +170,12 @@ def _checked_linker(linker) -> Path | None:
     return linker
 
 
+def _data_folder(data_dir) -> str | None:
+    """The data folder as an absolute path, so that worker processes started elsewhere find the
+    same gazetteers; None leaves the model's loading to its usual places."""
+    return None if data_dir is None else str(Path(data_dir).resolve())
+
+
 def _whole(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -174,12 +183,12 @@ def _whole(value) -> bool:
 def _tagged_chunks(model: Path, documents: Iterable[Document], chunk_size: int, run: _Runner, n_jobs: int,
                    output_format: str, splitter: str, linker: Path | None = None,
                    negation: bool | tuple[str, ...] = False, sections: bool = False,
-                   min_score: float | None = None) -> Iterator[tuple[int, bytes]]:
+                   min_score: float | None = None, data_dir: str | None = None) -> Iterator[tuple[int, bytes]]:
     """(documents, their output records as UTF-8) a chunk at a time, in input order."""
     for chunk in _chunks(documents, chunk_size):
         pieces = _split(chunk, max(1, 4 * _workers(n_jobs, run)))
         yield len(chunk), "".join(run(model, pieces, output_format, splitter, linker, negation, sections,
-                                      min_score)).encode("utf-8")
+                                      min_score, data_dir)).encode("utf-8")
 
 
 def tag_files(
@@ -203,6 +212,7 @@ def tag_files(
     negation: bool | Collection[str] = False,
     sections: bool = False,
     min_score: float | None = None,
+    data_dir: str | os.PathLike | None = None,
 ) -> dict:
     """Tag every document of ``input_path`` with the CRF in ``model`` into ``output``.
 
@@ -220,7 +230,9 @@ def tag_files(
     (:func:`crfner.negations`; jsonl and csv output), or, a collection of type names, each
     entity of those types (the others get ``negated`` false). ``sections`` adds the known section
     each entity falls under (:func:`crfner.entity_sections`; jsonl and csv output). ``min_score`` keeps only the
-    entities scored at least that (0 to 1). ``output_format="brat"`` makes
+    entities scored at least that (0 to 1). ``data_dir`` is the data folder the model's gazetteers are
+    looked for in where their recorded paths no longer hold them (``--data-dir``; as ``model``, the
+    Dask workers must see it at the same path). ``output_format="brat"`` makes
     ``output`` a new folder of ``ID.txt`` and ``ID.ann`` pairs (:mod:`crfner.tagging.brat_output`),
     negated entities marked ``Negated``. Returns counts: documents tagged now, documents
     resumed from an earlier run (all of them, tagged 0, where an earlier run had completed), and
@@ -233,7 +245,7 @@ def tag_files(
     negation = negation_setting(negation)
     model, splitter = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation, sections,
                                min_score)
-    linker = _checked_linker(linker)
+    linker, data_dir = _checked_linker(linker), _data_folder(data_dir)
     input_path, output = Path(input_path), Path(output)
     _check_not_input(input_path, output)
     if output.is_dir() and output_format != "brat":
@@ -269,7 +281,7 @@ def tag_files(
             tagged_now = 0
             try:
                 for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, "jsonl" if brat else output_format,
-                                                  splitter, linker, negation, sections, min_score):
+                                                  splitter, linker, negation, sections, min_score, data_dir):
                     sink.write(data)
                     sink.flush()
                     os.fsync(sink.fileno())
@@ -291,8 +303,8 @@ def tag_files(
                                "inode": inode}, handle)
 
             if brat:
-                brat_output.write_folder(partial, output, entity_types(_tagger(str(model)).classes_), bool(negation), completed,
-                                         sections)
+                types = entity_types(_tagger(str(model), data_dir).classes_)
+                brat_output.write_folder(partial, output, types, bool(negation), completed, sections)
             else:
                 completed(os.fstat(sink.fileno()).st_ino)
         if brat:
@@ -322,6 +334,7 @@ def tag_stream(
     negation: bool | Collection[str] = False,
     sections: bool = False,
     min_score: float | None = None,
+    data_dir: str | os.PathLike | None = None,
 ) -> dict:
     """Like :func:`tag_files`, into the binary stream ``sink`` (standard output, say), a chunk at
     a time as it is done; nothing to resume. Returns the number of documents tagged."""
@@ -330,7 +343,7 @@ def tag_stream(
                                min_score)
     if output_format == "brat":
         raise CrfnerError("BRAT output is a folder of files, not a stream: give an output folder (-o)")
-    linker = _checked_linker(linker)
+    linker, data_dir = _checked_linker(linker), _data_folder(data_dir)
     input_path = Path(input_path)
     documents = read_documents(input_path, input_format or detect_format(input_path), encoding, unescape, id_column,
                                text_column)
@@ -338,7 +351,7 @@ def tag_stream(
     sink.write(_header(output_format, linker, negation, sections))
     try:
         for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, output_format, splitter, linker,
-                                          negation, sections, min_score):
+                                          negation, sections, min_score, data_dir):
             sink.write(data)
             sink.flush()
             done += count
@@ -355,9 +368,9 @@ class _Runner:
 
     def __call__(self, model: Path, pieces: list[list[Document]], output_format: str, splitter: str = "abstract",
                  linker: Path | None = None, negation: bool | tuple[str, ...] = False, sections: bool = False,
-                 min_score: float | None = None) -> list[str]:
+                 min_score: float | None = None, data_dir: str | None = None) -> list[str]:
         linker = None if linker is None else str(linker)
-        options = (output_format, splitter, linker, negation, sections, min_score)
+        options = (output_format, splitter, linker, negation, sections, min_score, data_dir)
         if self.n_jobs == 1 and self.backend != "dask":
             return [tag_batch(str(model), piece, *options) for piece in pieces]
         from joblib import Parallel, delayed, parallel_config
