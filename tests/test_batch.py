@@ -261,3 +261,41 @@ def test_document_input_finds_a_moved_gazetteer_in_the_data_dir(bc5cdr_train, tm
         assert [(m.start, m.end, m.type) for m in found] == [(e.start, e.end, e.type) for e in expected]
     done = tag_files(model, notes, tmp_path / "api.jsonl", data_dir="new", progress=False)
     assert done["documents"] == 1
+
+
+def test_an_output_named_gz_is_gzip_and_resumes(model, inputs, documents, tmp_path, monkeypatch, capsys):
+    """-o out.jsonl.gz was written as plain text under a gzip name, which crfner's own readers (and
+    zcat) then refused: 'cannot be read as gzip'. Now each chunk is a gzip member, so an interrupted
+    run cut back to its last chunk still resumes, and the other writers of crfner tag compress too."""
+    import gzip
+
+    from crfner.cli import main
+
+    reference = tmp_path / "reference.jsonl"
+    tag_files(model, inputs, reference, chunk_size=6, progress=False)
+    for fmt, name in (("jsonl", "out.jsonl.gz"), ("csv", "out.CSV.GZ")):
+        plain, out = tmp_path / f"plain.{fmt}", tmp_path / name
+        tag_files(model, inputs, plain, output_format=fmt, chunk_size=6, progress=False)
+        interrupt_batch_tagging(monkeypatch, 3)
+        with pytest.raises(KeyboardInterrupt):
+            tag_files(model, inputs, out, output_format=fmt, chunk_size=6, progress=False)
+        monkeypatch.undo()
+        with open(f"{out}.partial", "ab") as partial:  # a chunk half-written
+            partial.write(gzip.compress(b'{"id": "half')[:15])
+        assert tag_files(model, inputs, out, output_format=fmt, chunk_size=6, progress=False)["resumed"] == 12
+        assert gzip.decompress(out.read_bytes()) == plain.read_bytes()
+    assert [d.id for d in read_jsonl(tmp_path / "out.jsonl.gz")] == [d.id for d in documents]
+    text = "Cisplatin induced nephrotoxicity."
+    assert main(["tag", str(model), "--text", text, "-o", str(tmp_path / "text.jsonl.gz")]) == 0
+    assert json.loads(gzip.decompress((tmp_path / "text.jsonl.gz").read_bytes()).splitlines()[0])["text"] == "Cisplatin"
+    tokens = tmp_path / "tokens.txt"
+    tokens.write_text("Cisplatin induced nephrotoxicity .\n", encoding="utf-8")
+    command = ["tag", str(model), str(tokens), "--input-format", "sentences", "-o", str(tmp_path / "t.conll.gz"), "-q"]
+    assert main(command) == 0
+    assert gzip.decompress((tmp_path / "t.conll.gz").read_bytes()).startswith(b"Cisplatin\t")
+    piped = subprocess.run([sys.executable, "-m", "crfner", "tag", str(model), "--input-format", "jsonl", "-o",
+                            str(tmp_path / "piped.jsonl.gz"), "-q"], input=inputs.read_bytes(), capture_output=True,
+                           check=False)
+    assert piped.returncode == 0, piped.stderr
+    assert gzip.decompress((tmp_path / "piped.jsonl.gz").read_bytes()) == reference.read_bytes()
+    capsys.readouterr()

@@ -175,11 +175,20 @@ def _entity_record(entity) -> dict:
 
 
 def _write(lines, output: str | None) -> None:
+    """``lines`` to standard output, or atomically into ``output``: gzip-compressed where it is named
+    ``*.gz``, as crfner's readers then read it."""
     if output in (None, "-"):
         sys.stdout.writelines(lines)
         return
-    from ..atomic import atomic_open
+    import gzip
 
+    from ..atomic import atomic_open
+    from ..tagging.batch import gzipped
+
+    if gzipped(output):
+        with atomic_open(output, "wb") as handle:
+            handle.write(gzip.compress("".join(lines).encode("utf-8"), mtime=0))
+        return
     with atomic_open(output) as handle:
         handle.writelines(lines)
 
@@ -316,6 +325,18 @@ def _tag_documents(args) -> int:
     return 0
 
 
+def _compressing(handle, output: str):
+    """``handle``, or a gzip stream into it where ``output`` is named ``*.gz`` (closed before ``handle``)."""
+    import contextlib
+    import gzip
+
+    from ..tagging.batch import gzipped
+
+    if not gzipped(output):
+        return contextlib.nullcontext(handle)
+    return gzip.GzipFile(filename="", fileobj=handle, mode="wb", mtime=0)
+
+
 def _tag_standard_input(args, options: dict) -> int:
     """Documents piped in (``cat note.txt | crfner tag MODEL --input-format text``): JSON Lines,
     PubTator and CSV read as they come (:func:`standard_input_as`), a chunk tagged and written
@@ -338,7 +359,7 @@ def _tag_standard_input(args, options: dict) -> int:
             done = tag_files(args.model, source, args.output, resume=False, progress=progress(args), **options)
             print(f"tagged {_plural(done['documents'], 'document')} into {args.output}", file=sys.stderr)
             return 0
-        with atomic_open(args.output, "wb") as sink:
+        with atomic_open(args.output, "wb") as handle, _compressing(handle, args.output) as sink:
             done = tag_stream(args.model, source, sink, **options)
     print(f"tagged {_plural(done['documents'], 'document')} into {args.output}", file=sys.stderr)
     return 0

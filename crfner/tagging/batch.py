@@ -15,6 +15,7 @@ linked to concept ids; the linker, like the model, is loaded once per worker pro
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import json
 import os
 from itertools import islice
@@ -102,6 +103,18 @@ def _header(output_format: str, linker, negation: bool = False, sections: bool =
     if output_format not in _TABLES:
         return b""
     return entity_table_header(linked=linker is not None, extra_columns=extra_columns(negation, sections)).encode("utf-8")
+
+
+def gzipped(output: str | os.PathLike) -> bool:
+    """Whether an output file is named as gzip (``*.gz``, in any case): crfner's readers read such a
+    file through gzip, so it is written compressed, or it could not be read back."""
+    return Path(output).suffix.lower() == ".gz"
+
+
+def _packed(data: bytes, compress: bool) -> bytes:
+    """``data`` as a gzip member of its own where ``compress``: members written one after another are
+    one gzip file, so a partial output cut back to the end of a chunk's member still reads whole."""
+    return gzip.compress(data, mtime=0) if compress and data else data
 
 
 def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -247,6 +260,7 @@ def tag_files(
                                min_score)
     linker, data_dir = _checked_linker(linker), _data_folder(data_dir)
     input_path, output = Path(input_path), Path(output)
+    compress = gzipped(output) and output_format != "brat"
     _check_not_input(input_path, output)
     if output.is_dir() and output_format != "brat":
         raise CrfnerError(f"{output}: is a folder; the output of {output_format} records is a file (only BRAT output is a folder)")
@@ -272,7 +286,7 @@ def tag_files(
             sink.truncate(size)  # drops whatever an interrupted chunk left half-written
             sink.seek(size)
             if not size:
-                sink.write(_header(output_format, linker, negation, sections))
+                sink.write(_packed(_header(output_format, linker, negation, sections), compress))
             skipped = sum(1 for _ in islice(documents, done))
             if skipped < done:
                 raise CrfnerError(f"{input_path}: holds {skipped} documents, fewer than the {done} an earlier run recorded")
@@ -282,7 +296,7 @@ def tag_files(
             try:
                 for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, "jsonl" if brat else output_format,
                                                   splitter, linker, negation, sections, min_score, data_dir):
-                    sink.write(data)
+                    sink.write(_packed(data, compress))
                     sink.flush()
                     os.fsync(sink.fileno())
                     done += count
