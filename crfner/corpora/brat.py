@@ -263,6 +263,18 @@ def brat_name_problem(name: str) -> str | None:
     return None
 
 
+def brat_text_problem(text: str) -> str | None:
+    """Why a document's text cannot be an ``ID.txt`` file that reads back as itself, or None: a lone
+    surrogate, which UTF-8 cannot write, or a U+FEFF opening it, which is written as UTF-8's
+    byte-order mark, and which readers of the file (:func:`read_brat` too) drop, so that every
+    offset of the ``.ann`` file would read back one character off."""
+    problem = unwritable(text, "its text")
+    if problem is None and text.startswith("\ufeff"):
+        problem = "its text opens with U+FEFF, a byte-order mark, which readers of a .txt file drop (every offset would " \
+                  "read back one off); remove it from the text"
+    return problem
+
+
 def write_brat(documents: Iterable[Document], folder: str | os.PathLike,
                negated: Iterable[Sequence[bool] | None] | None = None,
                sections: Iterable[Sequence[str | None] | None] | None = None) -> None:
@@ -285,7 +297,7 @@ def write_brat(documents: Iterable[Document], folder: str | os.PathLike,
             raise DataFormatError(f"document id {excerpt(name)} appears twice; its second document would overwrite the first")
         written.add(name)
         lines = list(format_ann(document, flags, named))  # every check before either file is written
-        problem = unwritable(document.text, "its text")
+        problem = brat_text_problem(document.text)
         if problem:
             raise DataFormatError(f"document {excerpt(name)}: {problem}", folder)
         try:

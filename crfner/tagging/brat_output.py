@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Callable, Collection, Iterable, Iterator
 
 from ..atomic import atomic_directory, atomic_open
-from ..corpora.brat import brat_name_problem, format_annotation_conf, write_brat
+from ..corpora.brat import brat_name_problem, brat_text_problem, format_annotation_conf, write_brat
 from ..corpora.documents import Document, Mention
 from ..errors import CrfnerError, DataFormatError
-from ..text import LONE_SURROGATE
 
 
 def check_new_folder(output: Path) -> None:
@@ -37,8 +36,9 @@ def named_documents(documents: Iterable[Document], source: Path) -> Iterator[Doc
         problem = brat_name_problem(document.id)
         if problem is None and document.id in seen:
             problem = f"document id {document.id!r} appears twice; BRAT output names each file pair by its document's id"
-        if problem is None and LONE_SURROGATE.search(document.text):
-            problem = f"document {document.id!r}: its text holds a lone surrogate, which a UTF-8 .txt file cannot hold"
+        text_problem = None if problem else brat_text_problem(document.text)  # a lone surrogate, a U+FEFF opening it
+        if text_problem:
+            problem = f"document {document.id!r}: {text_problem}"
         if problem:
             raise DataFormatError(problem, source)
         seen.add(document.id)
