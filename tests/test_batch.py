@@ -120,6 +120,26 @@ def test_an_interrupted_run_resumes_without_loss_or_duplicates(model, inputs, do
     assert out.read_bytes() == reference.read_bytes()
 
 
+def test_a_restart_forgets_the_old_record_before_it_writes(model, inputs, tmp_path, monkeypatch):
+    """--restart (resume=False) rewrites the partial output from its start, so the record of the run
+    before no longer tells it: kept until the restart's first chunk was recorded, a kill between
+    made the next run cut the new output back to the old byte count and skip the old documents."""
+    reference, out = tmp_path / "reference.jsonl", tmp_path / "out.jsonl"
+    tag_files(model, inputs, reference, chunk_size=6, progress=False)
+    interrupt_batch_tagging(monkeypatch, 3)
+    with pytest.raises(KeyboardInterrupt):
+        tag_files(model, inputs, out, chunk_size=6, progress=False)
+    monkeypatch.undo()
+    assert json.loads((tmp_path / "out.jsonl.state.json").read_text())["documents"] == 12
+    interrupt_batch_tagging(monkeypatch, 1)  # the restart stops before its first chunk is recorded
+    with pytest.raises(KeyboardInterrupt):
+        tag_files(model, inputs, out, chunk_size=6, progress=False, resume=False)
+    monkeypatch.undo()
+    assert not (tmp_path / "out.jsonl.state.json").exists() and not (tmp_path / "out.jsonl.partial").exists()
+    assert tag_files(model, inputs, out, chunk_size=6, progress=False)["resumed"] == 0
+    assert out.read_bytes() == reference.read_bytes()
+
+
 def test_killed_process_resumes(model, documents, tmp_path):
     path = tmp_path / "many.jsonl"
     copies = [dataclasses.replace(d, id=f"{d.id}-{copy}") for copy in range(10) for d in documents]
@@ -299,3 +319,14 @@ def test_an_output_named_gz_is_gzip_and_resumes(model, inputs, documents, tmp_pa
     assert piped.returncode == 0, piped.stderr
     assert gzip.decompress((tmp_path / "piped.jsonl.gz").read_bytes()) == reference.read_bytes()
     capsys.readouterr()
+    # a plain partial output under a .gz name (what earlier versions wrote) is not resumed with gzip members after it
+    from crfner.tagging import batch
+
+    old = tmp_path / "old.jsonl.gz"
+    monkeypatch.setattr(batch, "gzipped", lambda output: False)
+    interrupt_batch_tagging(monkeypatch, 1)
+    with pytest.raises(KeyboardInterrupt):
+        tag_files(model, inputs, old, chunk_size=6, progress=False)
+    monkeypatch.undo()
+    assert tag_files(model, inputs, old, chunk_size=6, progress=False)["resumed"] == 0
+    assert gzip.decompress(old.read_bytes()) == reference.read_bytes()

@@ -24,18 +24,14 @@ from typing import Collection, Iterable, Iterator
 
 from ..atomic import atomic_open
 from ..corpora.documents import Document
-from ..crf.modelfile import saved_metadata
 from ..errors import CrfnerError, DataFormatError
 from ..schemes import entity_types
 from . import resume as resumption
-from .entity_fields import check_negation_types, entity_extras, extra_columns, negation_setting
+from .batch_settings import check_not_input, checked_settings
+from .entity_fields import entity_extras, extra_columns, negation_setting
 from .inputs import check_encoding, detect_format, read_documents
 
-# csv: a table of the entities, one a row; spreadsheet: the same, no cell read as a formula;
-# brat: a folder of ID.txt and ID.ann pairs (crfner.tagging.brat_output)
-OUTPUT_FORMATS = ("jsonl", "pubtator", "csv", "spreadsheet", "brat")
 _TABLES = ("csv", "spreadsheet")
-BACKENDS = ("loky", "threading", "dask")
 
 _TAGGERS: dict[tuple, object] = {}  # per worker process: (model directory, data folder) -> loaded tagger
 _LINKERS: dict[str, object] = {}  # per worker process: linker directory -> loaded linker
@@ -128,51 +124,6 @@ def _split(chunk: list[Document], pieces: int) -> list[list[Document]]:
     return [chunk[i : i + step] for i in range(0, len(chunk), step)]
 
 
-def _checked(model, output_format: str, backend: str, scheduler: str | None, splitter: str | None, chunk_size, n_jobs,
-             negation: bool | tuple[str, ...] = False, sections: bool = False, min_score: float | None = None) -> tuple[Path, str]:
-    """The model directory, resolved, and the splitter (``splitter``, else the model's), once
-    every option is known to make sense."""
-    model = Path(model).resolve()
-    if not (model / "crfner.json").is_file():
-        raise CrfnerError(f"{model}: not a crfner model directory (no crfner.json)")
-    if output_format not in OUTPUT_FORMATS:
-        raise CrfnerError(f"unknown output format {output_format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
-    if negation and output_format == "pubtator":
-        raise CrfnerError("negation is written in jsonl or csv output; PubTator has no column for it")
-    if sections and output_format == "pubtator":
-        raise CrfnerError("sections are written in jsonl, csv or BRAT output; PubTator output has no field for them")
-    if not isinstance(sections, bool):
-        raise CrfnerError(f"sections is True or False, not {sections!r}")
-    if backend not in BACKENDS:
-        raise CrfnerError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-    if backend == "dask" and not scheduler:
-        raise CrfnerError("--backend dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
-    if not _whole(chunk_size) or chunk_size < 1:
-        raise CrfnerError(f"the chunk size must be a whole number of documents, 1 or more, not {chunk_size!r}")
-    if not _whole(n_jobs) or n_jobs == 0:
-        raise CrfnerError(f"n_jobs must be a whole number other than 0 (-1: all cores), not {n_jobs!r}")
-    from .annotate import check_min_score, saved_model_splitter
-
-    try:
-        check_min_score(min_score)
-    except ValueError as error:
-        raise CrfnerError(str(error)) from None
-    labels = saved_metadata(model).get("labels") if isinstance(negation, tuple) else None
-    if isinstance(labels, list):  # else loading the model says what is wrong with it
-        check_negation_types(negation, labels, str(model))
-    return model, saved_model_splitter(model, splitter)
-
-
-def _check_not_input(input_path: Path, output: Path) -> None:
-    """Refuse an output that is the input file, or a note of the input folder: writing it would
-    replace what is being read."""
-    target = output.resolve()
-    if target == input_path.resolve():
-        raise CrfnerError(f"{output}: is the input; write the output to another file")
-    if input_path.is_dir() and target.parent == input_path.resolve() and target.suffix.lower() == ".txt":
-        raise CrfnerError(f"{output}: would be one of the notes of {input_path}; write the output outside it or under another extension")
-
-
 def _checked_linker(linker) -> Path | None:
     """The linker directory, resolved and loaded here once, so that a bad one is an error
     before any document is read (and a run in this process loads it only this once)."""
@@ -187,10 +138,6 @@ def _data_folder(data_dir) -> str | None:
     """The data folder as an absolute path, so that worker processes started elsewhere find the
     same gazetteers; None leaves the model's loading to its usual places."""
     return None if data_dir is None else str(Path(data_dir).resolve())
-
-
-def _whole(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _tagged_chunks(model: Path, documents: Iterable[Document], chunk_size: int, run: _Runner, n_jobs: int,
@@ -256,12 +203,12 @@ def tag_files(
     from . import brat_output
 
     negation = negation_setting(negation)
-    model, splitter = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation, sections,
+    model, splitter = checked_settings(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation, sections,
                                min_score)
     linker, data_dir = _checked_linker(linker), _data_folder(data_dir)
     input_path, output = Path(input_path), Path(output)
     compress = gzipped(output) and output_format != "brat"
-    _check_not_input(input_path, output)
+    check_not_input(input_path, output)
     if output.is_dir() and output_format != "brat":
         raise CrfnerError(f"{output}: is a folder; the output of {output_format} records is a file (only BRAT output is a folder)")
     input_format = input_format or detect_format(input_path)
@@ -272,7 +219,7 @@ def tag_files(
         documents = brat_output.named_documents(documents, input_path)
     partial, state_file = Path(f"{output}.partial"), Path(f"{output}.state.json")
     fingerprint = resumption.fingerprint(input_path, model, input_format, output_format, splitter, linker, encoding, unescape,
-                                         (id_column, text_column), negation, sections, min_score)
+                                         (id_column, text_column), negation, sections, min_score, compress)
     output.parent.mkdir(parents=True, exist_ok=True)
     with resumption.output_lock(output):
         done, size, complete = resumption.resume_point(state_file, partial, output, fingerprint) if resume else (0, 0, False)
@@ -282,6 +229,8 @@ def tag_files(
             return {"documents": done, "tagged": 0, "resumed": done, "output": str(output), "written": False}
         if brat:
             brat_output.check_new_folder(output)
+        if not size:  # a fresh start (--restart included) rewrites the partial output: an old record no longer tells it
+            state_file.unlink(missing_ok=True)
         with resumption.removed_if_unrecorded(partial, state_file, fresh=not size), open(partial, "r+b" if size else "wb") as sink:
             sink.truncate(size)  # drops whatever an interrupted chunk left half-written
             sink.seek(size)
@@ -353,7 +302,7 @@ def tag_stream(
     """Like :func:`tag_files`, into the binary stream ``sink`` (standard output, say), a chunk at
     a time as it is done; nothing to resume. Returns the number of documents tagged."""
     negation = negation_setting(negation)
-    model, splitter = _checked(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation, sections,
+    model, splitter = checked_settings(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation, sections,
                                min_score)
     if output_format == "brat":
         raise CrfnerError("BRAT output is a folder of files, not a stream: give an output folder (-o)")
