@@ -78,6 +78,14 @@ def test_crafted_chains_are_refused_in_one_line(chained, tmp_path, aliases):
         Linker(type_aliases=aliases).fit({"Procedure": PROCEDURES, "Chemical": CHEMICALS})
 
 
+def test_a_bad_chain_is_named_in_the_message():
+    # "(a dict was given)" named no alias, and --alias Foo=Disease,Disease is a dict of the parser's making
+    with pytest.raises(ValueError, match=r"distinct type names, not 'Foo' to \['Procedure', 'Procedure'\]$"):
+        Linker(type_aliases={"Foo": ["Procedure", "Procedure"]}).fit({"Procedure": PROCEDURES})
+    with pytest.raises(ValueError, match=r"\(a list was given\)"):
+        Linker(type_aliases=[("Foo", "Procedure")]).fit({"Procedure": PROCEDURES})
+
+
 def test_the_lenient_key_leaves_out_a_measurements_words():
     assert lenient_form("serum sodium level") == lenient_form("Sodium") == "sodium"
     assert lenient_form("ferritin concentrations") == lenient_form("Ferritins")

@@ -30,9 +30,13 @@ def check_type_aliases(aliases, types: Sequence[str]) -> None:
     maps type names to a type, or a list of distinct types, in ``types``."""
     if aliases is None:
         return
-    if not isinstance(aliases, Mapping) or not all(isinstance(k, str) and _is_chain(v) for k, v in aliases.items()):
+    if not isinstance(aliases, Mapping):
         raise ParameterError(f"type_aliases must map type names to a type name or a list of distinct type names "
                              f"(a {type(aliases).__name__} was given)")
+    bad = next(((k, v) for k, v in aliases.items() if not (isinstance(k, str) and _is_chain(v))), None)
+    if bad is not None:
+        raise ParameterError(f"type_aliases must map type names to a type name or a list of distinct type names, "
+                             f"not {bad[0]!r} to {bad[1]!r}")
     unknown = sorted({t for v in aliases.values() for t in alias_chain(v) if t not in types})
     if unknown:
         raise ParameterError(f"type_aliases name {', '.join(unknown)}, which the linker has no names for "
