@@ -222,3 +222,27 @@ def test_a_long_run_of_trailing_separators_is_split_in_linear_time(tail):
     assert [t.text for t in tokenize(text)] == ["Aspirin", "helps", "."]
     assert len(sentences(text)) == len(note_sentences(text)) == 1
     assert time.perf_counter() - started < 10
+
+
+def test_a_list_saved_as_unicode_text_is_read_by_the_line_readers(tmp_path):
+    """Excel's "Unicode Text" and Notepad's "Unicode" save UTF-16 with a byte-order mark; the
+    line readers (term lists, gazetteers, vocabularies) refused such a file as 'not UTF-8 text'."""
+    import gzip
+
+    from crfner.corpora.lines import numbered_lines
+    from crfner.link.vocabulary import read_term_list
+
+    lines = "heart attack\tMESH:D009203\r\nmyocardial infarction\tMESH:D009203\r\n"
+    for codec in ("utf-16", "utf-16-be", "utf-32"):
+        path = tmp_path / f"{codec}.tsv"
+        data = lines.encode(codec)
+        path.write_bytes(data if codec != "utf-16-be" else b"\xfe\xff" + data)
+        assert [(t.name, t.identifier) for t in read_term_list(path)] == [
+            ("heart attack", "MESH:D009203"), ("myocardial infarction", "MESH:D009203")]
+    packed = tmp_path / "list.tsv.gz"
+    packed.write_bytes(gzip.compress(lines.encode("utf-16")))
+    assert [n for n, _ in numbered_lines(packed)] == [1, 2]
+    broken = tmp_path / "broken.tsv"
+    broken.write_bytes(lines.encode("utf-16") + b"\x00\xd8")  # a lone high surrogate at the end
+    with pytest.raises(DataFormatError, match=r"broken\.tsv: not UTF-16 text, as its byte-order mark says, after line 2"):
+        list(numbered_lines(broken))

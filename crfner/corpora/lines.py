@@ -37,7 +37,9 @@ def encoding_label(codec: str) -> str:
 
 def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
     """Lines without their ends, numbered from 1; LF, CR LF and a lone CR (old Mac files) each
-    end a line, as universal newlines do. A BOM is dropped and ``*.gz`` files are read through gzip."""
+    end a line, as universal newlines do. A BOM is dropped, a file that opens with UTF-16's or
+    UTF-32's (a list Excel saved as "Unicode Text") is read in that encoding, and ``*.gz`` files
+    are read through gzip."""
     try:
         handle = gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")
     except FileNotFoundError:
@@ -46,9 +48,24 @@ def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
         raise DataFormatError("is a directory, not a file", path) from None
     with handle:
         try:
-            yield from _numbered(handle, path)
+            wide = sniffed_encoding(handle.peek(4)[:4], "utf-8")
+            yield from _numbered(handle, path) if wide == "utf-8-sig" else _numbered_wide(handle, path, wide)
         except (EOFError, gzip.BadGzipFile, zlib.error) as error:  # a damaged or fake .gz file
             raise DataFormatError(f"cannot be read as gzip ({error})", path) from None
+
+
+def _numbered_wide(handle, path: Path, codec: str) -> Iterator[tuple[int, str]]:
+    """:func:`numbered_lines` of a UTF-16 or UTF-32 file (its byte-order mark read by the codec)."""
+    text = io.TextIOWrapper(handle, encoding=codec, newline=None)
+    number = 0
+    try:
+        for line in text:
+            number += 1
+            yield number, line.removesuffix("\n")
+    except UnicodeDecodeError:  # decoded a block at a time, so the bad bytes lie at or after the line given
+        raise DataFormatError(f"not {codec.upper()} text, as its byte-order mark says, after line {number}", path) from None
+    finally:
+        text.detach()  # the caller closes the file
 
 
 def _numbered(handle, path: Path) -> Iterator[tuple[int, str]]:
