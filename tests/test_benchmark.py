@@ -108,6 +108,13 @@ def test_default_config_pairs_and_shipped_configs():
     assert [s["name"] for s in linking["systems"]] == ["biomedical"] and linking["learning_curve"] == []
     # without 'compare', every pair is tested, the later-listed system first
     assert validate_config(_config())["compare"] == [["tutorial-l2", "tutorial"]]
+    # every shipped benchmark config loads (biomedical_versions.toml names a feature set's TOML file beside it,
+    # which was checked before it was looked for there, so the config stopped with 'no such feature-set file')
+    configs = sorted((REPO / "benchmarks" / "configs").glob("*.toml"))
+    benchmarks = [c for c in configs if "[[systems]]" in c.read_text(encoding="utf-8")]
+    assert len(benchmarks) >= 4 and all(load_config(c)["systems"] for c in benchmarks)
+    versions = load_config(REPO / "benchmarks" / "configs" / "biomedical_versions.toml")
+    assert versions["systems"][1]["features"] == str(REPO / "benchmarks" / "configs" / "biomedical-v2.toml")
 
 
 def _seqeval_f1(gold, predicted) -> float:

@@ -199,10 +199,11 @@ def _system(table: Any, index: int, fail, base: Path | None) -> dict:
         system["params"] = table.get("params", {})
         if not isinstance(system["params"], dict):
             raise fail(f"{where}: 'params' must be a table of CRFTagger parameters")
-        _check_crf(system, where, fail)
+        # a TOML file named relative to the config is taken from its folder, before it is checked
         if isinstance(system["features"], str) and system["features"].endswith(".toml") and base is not None:
             candidate = base / system["features"]
             system["features"] = str(candidate.resolve()) if candidate.is_file() else system["features"]
+        _check_crf(system, where, fail)
     elif kind == "predictions":
         files = table.get("files")
         if not isinstance(files, dict) or not files or not all(isinstance(p, (str, os.PathLike)) and str(p)
