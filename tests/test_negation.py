@@ -137,6 +137,10 @@ def test_a_cue_as_a_label_over_a_list_reaches_its_items_only():
     # an item's own cue is the closer one
     own = "Denies:\n- no fever\n"
     assert [n.cue for n in negations(own, spans_of(own, "fever"), splitter="notes")] == ["no"]
+    # the label reads as if it stood at the item's start, its list included
+    listed = "Negative for:\n- fever, chills, night sweats or weight loss\n"
+    found = negations(listed, spans_of(listed, "fever", "chills", "night sweats", "weight loss"), splitter="notes")
+    assert [n.cue for n in found] == ["Negative for"] * 4
 
 
 def test_passages_are_split_apart_as_tagging_splits_them():

@@ -11,8 +11,8 @@ an entity that ends within ``post_window`` words before it. A terminator (``but`
 holds a cue without negating (``no change``, ``could not be excluded``, ``not only``) is no
 cue. An entity that opens with a cue and goes on past it (a model's span ``Denies CP``) is
 negated by it. A cue written as a label alone on its line (``Denies:``, ``Negative for:``) with
-a list below it, as the notes splitter cuts them, reaches into each item of that list, within
-``window`` words of the item's start. Sentences are cut by crfner's splitters (``splitter=``), as tagging cuts them. The cue
+a list below it, as the notes splitter cuts them, reaches into each item of that list as if it
+stood at the item's start ("Denies:" over "- fever, chills or night sweats"). Sentences are cut by crfner's splitters (``splitter=``), as tagging cuts them. The cue
 lists are :data:`RULES`, versioned. They were written against MACCROBAT2020's train split,
 whose polarity annotations are the gold, and the three reaches chosen on its train and devel
 splits together, devel's 79 negations being too few to tell them apart (``benchmarks/negation.py``;
@@ -129,18 +129,16 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
             out.append(Negation(False))
             continue
         if k not in read:
-            read[k] = _Sentence(text, sentences[k], index, rules["terminators"])
-        negation = read[k].negation(text, entity, window, post_window, item)
-        if not negation.negated and k in labels:
-            negation = _from_label(text, sentences[k], labels[k], entity, window, rules["terminators"])
-        out.append(negation)
+            read[k] = _Sentence(text, sentences[k], index, rules["terminators"], labels.get(k))
+        out.append(read[k].negation(text, entity, window, post_window, item))
     return out
 
 
 def _listed_under_labels(text: str, sentences: Sequence, index: Mapping) -> dict[int, tuple[int, int, int]]:
     """For each sentence that is an item of a list right below a cue written as a label alone
     on its line (``Denies:`` over ``- fever`` and ``- chills``): its number -> (the cue's start
-    and end, where the item's marker ends). The list ends at the first sentence with no marker."""
+    and end, where the item's marker ends); the item reads as if the cue stood there. The list
+    ends at the first sentence with no marker."""
     found: dict[int, tuple[int, int, int]] = {}
     cue = None
     for k, sentence in enumerate(sentences):
@@ -154,17 +152,6 @@ def _listed_under_labels(text: str, sentences: Sequence, index: Mapping) -> dict
             if any(kind == "before" and a == 0 and b == len(words) for kind, a, b in _cues(words, index)):
                 cue = (sentence[0].start, sentence[-2].end)
     return found
-
-
-def _from_label(text: str, sentence, label: tuple[int, int, int], entity, window: int, terminators) -> Negation:
-    """Whether the label's cue reaches an entity of a list item: no terminator and at most
-    ``window`` words between the item's marker and the entity."""
-    cue_start, cue_end, opened = label
-    between = [text[t.start:t.end].lower() for t in sentence if t.start >= opened and t.end <= entity.start]
-    if entity.start < opened or any(w in terminators for w in between) or sum(
-            any(c.isalnum() for c in w) for w in between) > window:
-        return Negation(False)
-    return Negation(True, text[cue_start:cue_end], cue_start, cue_end)
 
 
 def _checked_rules(rules) -> Mapping:
@@ -188,9 +175,10 @@ class _Sentence:
     """A sentence's words and cues, read once for all the entities in it: the before-cues by the
     word they end at, the after-cues by the word they start at, and where its tokens start and end."""
 
-    __slots__ = ("ending", "ends", "first_end", "last_start", "opening", "reached", "starts", "terminators", "words")
+    __slots__ = ("ending", "ends", "first_end", "label", "last_start", "opening", "reached", "starts", "terminators",
+                 "words")
 
-    def __init__(self, text: str, sentence, index: Mapping, terminators):
+    def __init__(self, text: str, sentence, index: Mapping, terminators, label: tuple[int, int, int] | None = None):
         self.words = [text[t.start:t.end].lower().replace("\u2019", "'") for t in sentence]  # didn’t is didn't
         self.starts = [t.start for t in sentence]
         self.ends = [t.end for t in sentence]
@@ -204,6 +192,11 @@ class _Sentence:
                 self.ending[b] = a
             _, before, after = self.opening.get(a, (b, False, False))
             self.opening[a] = (b, before or kind == "before", after or kind == "after")
+        # a label's cue over the list this sentence is an item of: an empty before-cue where the item's words start
+        self.label = label
+        if label is not None:
+            opened = bisect_left(self.starts, label[2])
+            self.ending.setdefault(opened, opened)
         # the walks stop where no cue lies farther: the first before-cue's end, the last after-cue's start
         self.first_end = min(self.ending, default=len(self.words) + 1)
         self.last_start = max((a for a, (_, _, after) in self.opening.items() if after), default=-1)
@@ -239,7 +232,7 @@ class _Sentence:
         if best is None:
             return Negation(False)
         _, a, b = best
-        cue_start, cue_end = self.starts[a], self.ends[b - 1]
+        cue_start, cue_end = self.label[:2] if a == b else (self.starts[a], self.ends[b - 1])  # a == b: the label's
         return Negation(True, text[cue_start:cue_end], cue_start, cue_end)
 
     def _reach(self, position: int, step: int, limit: int, item: int) -> tuple[int, int] | None:
