@@ -213,7 +213,10 @@ def test_a_saved_linker_loads_only_as_it_could_have_been_saved(tmp_path, key, va
 
 
 def test_a_linker_with_aliases_it_cannot_load_is_not_saved(tmp_path):
-    linker = Linker().fit(vocabularies=VOCABULARY).set_params(type_aliases={"Sign": "Nope"})
+    linker = Linker().fit(vocabularies=VOCABULARY)
+    with pytest.raises(ParameterError, match="Nope"):  # refused when set since 7ddef2e
+        linker.set_params(type_aliases={"Sign": "Nope"})
+    linker.type_aliases = {"Sign": "Nope"}  # set by hand: still never saved
     with pytest.raises(ParameterError, match="Nope"):
         linker.save(tmp_path / "linker")
     assert not (tmp_path / "linker").exists()
