@@ -9,13 +9,12 @@ from typing import NamedTuple, Sequence
 
 from .note_values import MEASURE, after_value, before_words, stamp_end
 from .section_names import SOAP_HEADINGS, is_section_name, normal_name
-from .splitter import clip_passages
+from .splitter import LINE_BREAK, LINE_BREAKS, clip_passages
 from .tokenizer import SEPARATOR
 
 __all__ = ["heading_name_span", "is_heading_line", "line_units", "marker_end"]
 
-# Line breaks as str.splitlines counts them ("\r\n" is one); page breaks always end a sentence.
-_LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Page breaks always end a sentence (line breaks: splitter.LINE_BREAK, as str.splitlines counts them).
 _PAGE_BREAK = re.compile(r"[\x0c\x1c-\x1e\u2029]")
 # A list marker: followed by whitespace, or "#" glued to a word ("#HTN", "#1"). A capital and a
 # full stop before a lower-case word is a genus ("E. coli", "A. baumannii"), not a lettered item.
@@ -45,7 +44,7 @@ _ARROW = r"-{1,2}>|=>|\u2192|\u27f6"
 # An en or em dash, which notes space like "-" ("Exam \u2014 erythema"). A table's "|" opens a
 # row's item ("| Metformin | 1000 mg | PO |"); inside the row, tagging leaves it out.
 _DASHES = "[\u2013\u2014]"
-_BLANK = r"[^\S\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]"  # in a checkbox: a space, tab or NBSP, no line break
+_BLANK = rf"[^\S{LINE_BREAKS}]"  # in a checkbox: a space, tab or NBSP, no line break
 _MARKER = re.compile(
     rf"(?:\[(?:[_xXyYnN]|{_BLANK})?\]|-{{2,3}}|\d{{1,3}}:|\(\d{{1,2}}\)|[{_BULLETS}]|{_ARROW}|{_DASHES}|{_LINE_MARKER})(?=\s)|\|(?=\s|\Z)|"
     + _FEATURE_MARKER.pattern
@@ -170,7 +169,7 @@ def _lines(text: str, start: int, end: int):
     means the lines are adjacent; ``indent`` is the trimmed start's width (:func:`_width`)."""
     breaks = 0
     position = start
-    for match in [*_LINE_BREAK.finditer(text, start, end), None]:
+    for match in [*LINE_BREAK.finditer(text, start, end), None]:
         line_end = match.start() if match else end
         left, right = position, line_end
         while left < right and SEPARATOR.match(text, left):

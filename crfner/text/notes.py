@@ -80,7 +80,7 @@ from typing import Sequence
 
 from .note_lines import heading_name_span, is_heading_line, line_units, marker_end
 from .section_names import SECTION_NAMES, SOAP_HEADINGS, is_section_name
-from .splitter import clip_passages, sentences
+from .splitter import LINE_BREAKS, clip_passages, sentences
 from .tokenizer import Token, tokenize
 
 __all__ = ["NOTE_ABBREVIATIONS", "SECTION_NAMES", "SOAP_HEADINGS", "is_heading_line", "is_section_name", "known_heading_spans", "note_sentences", "note_sections", "note_token_sections", "placeholder_spans", "sections_at", "tagging_sentences"]
@@ -97,7 +97,7 @@ NOTE_ABBREVIATIONS = frozenset(
 # De-identification placeholders: MIMIC-II and III bracket each ("[**Hospital1 18**]"), MIMIC-IV
 # writes three underscores ("Mr. ___ is a 70 yo M"). A bracketed one holds at most 100
 # characters (MIMIC's hold under 60), so a line of unclosed "[**" is read in linear time.
-_PLACEHOLDER = re.compile(r"\[\*\*[^\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]{0,100}?\*\*\]|(?<!\w)_{3,}(?!\w)")
+_PLACEHOLDER = re.compile(rf"\[\*\*[^{LINE_BREAKS}]{{0,100}}?\*\*\]|(?<!\w)_{{3,}}(?!\w)")
 
 
 def note_sentences(

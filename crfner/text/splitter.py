@@ -17,8 +17,10 @@ from .tokenizer import Token, token_columns
 __all__ = ["split_sentences", "sentences", "sentence_columns", "SentenceColumns", "ABBREVIATIONS"]
 
 _NEW = tuple.__new__
-# Line breaks as str.splitlines counts them, "\r\n" being one.
-_LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+#: What ends a line, as str.splitlines counts them, as the inside of a regex character class.
+LINE_BREAKS = r"\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029"
+#: A line break, "\r\n" being one.
+LINE_BREAK = re.compile(rf"\r\n|[{LINE_BREAKS}]")
 _PAGE_BREAK = re.compile(r"[\x0c\x1c-\x1e\u2029]")
 _SPACE = re.compile(r"\s")
 
@@ -153,7 +155,7 @@ def _boundaries(text: str, tokens: _Columns) -> list[int]:
         gap = text[ends[i] : starts[i + 1]]
         breaks = 0
         if gap != " ":
-            breaks = len(_LINE_BREAK.findall(gap))
+            breaks = len(LINE_BREAK.findall(gap))
             if breaks >= 2 or _PAGE_BREAK.search(gap):  # a blank line or a page break
                 cuts.append(i + 1)
                 continue
@@ -171,7 +173,7 @@ def _candidates(text: str, tokens: _Columns, marks: list[tuple[int, str]]) -> li
     found = {i for i, t in marks if t in _MAY_END and i < last}
     ends = tokens.ends
     first, stop = tokens.starts[0], tokens.starts[-1]
-    for match in _LINE_BREAK.finditer(text, first, stop):
+    for match in LINE_BREAK.finditer(text, first, stop):
         i = bisect_right(ends, match.start()) - 1  # the token the break follows
         if 0 <= i < last:
             found.add(i)
@@ -245,7 +247,7 @@ def _is_line_number(text: str, tokens: _Columns, dot: int) -> bool:
     words, starts, ends = tokens.words, tokens.starts, tokens.ends
     if dot < 2 or not words[dot - 1].isdigit() or len(words[dot - 1]) > 3:
         return False
-    return ends[dot - 1] == starts[dot] and _LINE_BREAK.search(text, ends[dot - 2], starts[dot - 1]) is not None
+    return ends[dot - 1] == starts[dot] and LINE_BREAK.search(text, ends[dot - 2], starts[dot - 1]) is not None
 
 
 def _is_initial(tokens: _Columns, k: int) -> bool:
