@@ -134,6 +134,11 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
     return out
 
 
+def _word(text: str, token) -> str:
+    """A token as the cue phrases are written: lower case, a curly apostrophe straight (didn’t is didn't)."""
+    return text[token.start:token.end].lower().replace("\u2019", "'")
+
+
 def _listed_under_labels(text: str, sentences: Sequence, index: Mapping) -> dict[int, tuple[int, int, int]]:
     """For each sentence that is an item of a list right below a cue written as a label alone
     on its line (``Denies:`` over ``- fever`` and ``- chills``): its number -> (the cue's start
@@ -148,7 +153,7 @@ def _listed_under_labels(text: str, sentences: Sequence, index: Mapping) -> dict
             continue
         cue = None
         if 2 <= len(sentence) <= 5 and text[sentence[-1].start:sentence[-1].end] == _LABEL_MARK:
-            words = [text[t.start:t.end].lower().replace("\u2019", "'") for t in sentence[:-1]]
+            words = [_word(text, t) for t in sentence[:-1]]
             if any(kind == "before" and a == 0 and b == len(words) for kind, a, b in _cues(words, index)):
                 cue = (sentence[0].start, sentence[-2].end)
     return found
@@ -179,7 +184,7 @@ class _Sentence:
                  "words")
 
     def __init__(self, text: str, sentence, index: Mapping, terminators, label: tuple[int, int, int] | None = None):
-        self.words = [text[t.start:t.end].lower().replace("\u2019", "'") for t in sentence]  # didn’t is didn't
+        self.words = [_word(text, t) for t in sentence]
         self.starts = [t.start for t in sentence]
         self.ends = [t.end for t in sentence]
         self.terminators = terminators
@@ -277,14 +282,14 @@ class _Sentence:
                 return None
             if word in _SEPARATORS:
                 widest, run = max(widest, run), 0
-                if widest > item:
+                if widest > item:  # an item too long for any farther cue to reach across
                     return None
                 if (step, k) in self.reached:
                     return self.reached[step, k]
                 passed.append((step, k))
             elif any(c.isalnum() for c in word):
                 run += 1
-            if widest > item or run > max(limit, item):  # this run is next to a farther cue, or one of its items
+            if run > max(limit, item):  # this run is next to a farther cue, or one of its items
                 return None
 
 
