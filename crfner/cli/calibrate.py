@@ -39,7 +39,6 @@ def add_parser(verbs) -> None:
 
 
 def run(args) -> int:
-
     from ..corpora.split_documents import load_split_documents
     from ..schemes import entity_types
     from ..tagging.calibrate import calibrate_scores

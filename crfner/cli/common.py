@@ -170,10 +170,6 @@ def check_output(option: str, path, model=None, inputs=(), writes: str = "the ou
         raise usage(f"{option} {path} is a file of the model {model}; write to another file")
 
 
-#: The file each kind of folder a verb writes always holds (crfner.crf.modelfile.METADATA_FILE, crfner.link.files.TABLES_FILE).
-FOLDER_MARKERS = {"model": "crfner.json", "linker": "tables.json"}
-
-
 def check_new_folder(out, force: bool, kind: str = "model", hint: str = "") -> None:
     """A usage error, before any work, when the folder ``out`` exists and may not be replaced:
     without ``--force``, whatever is there; with it, anything but an empty folder or a crfner
@@ -186,7 +182,11 @@ def check_new_folder(out, force: bool, kind: str = "model", hint: str = "") -> N
         return
     if not force:
         raise usage(f"{out} already exists (use --force to replace it{hint})")
-    if not path.is_dir() or (any(path.iterdir()) and not (path / FOLDER_MARKERS[kind]).is_file()):
+    if kind == "model":  # the file each kind of folder always holds
+        from ..crf.modelfile import METADATA_FILE as marker
+    else:
+        from ..link.files import TABLES_FILE as marker
+    if not path.is_dir() or (any(path.iterdir()) and not (path / marker).is_file()):
         raise usage(f"{out} is not a crfner {kind} folder, and --force replaces only one (or an empty folder): "
                     f"choose another name, or remove it yourself")
 

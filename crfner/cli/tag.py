@@ -180,17 +180,10 @@ def _write(lines, output: str | None) -> None:
     if output in (None, "-"):
         sys.stdout.writelines(lines)
         return
-    import gzip
-
     from ..atomic import atomic_open
-    from ..tagging.batch import gzipped
 
-    if gzipped(output):
-        with atomic_open(output, "wb") as handle:
-            handle.write(gzip.compress("".join(lines).encode("utf-8"), mtime=0))
-        return
-    with atomic_open(output) as handle:
-        handle.writelines(lines)
+    with atomic_open(output, "wb") as handle, _compressing(handle, output) as sink:
+        sink.write("".join(lines).encode("utf-8"))
 
 
 def _plural(count: int, noun: str) -> str:

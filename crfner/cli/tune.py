@@ -34,7 +34,6 @@ def add_parser(verbs) -> None:
 
 
 def run(args) -> int:
-
     from .. import CRFTagger
     from ..crf.tuning import tune
     from ..featurize.featureset import load_feature_set
