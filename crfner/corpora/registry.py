@@ -273,7 +273,7 @@ def _load_registered(corpus: Corpus, split: str | None, data_dir, options: dict)
     _check_split(corpus, split)
     _check_options(corpus.name, corpus.options, options)
     if corpus.loader:
-        return _call(corpus.loader, split, data_dir, options)
+        return _call(corpus.loader, split, data_dir, options=options)
     path = _local_split_file(corpus, split, data_dir)
     if path is not None:
         return read_conll(path)
@@ -286,7 +286,7 @@ def _registered_document_ids(corpus: Corpus, split: str | None, data_dir, option
     _check_split(corpus, split)
     _check_options(corpus.name, corpus.options, options)
     if corpus.document_loader:
-        return _call(corpus.document_loader, split, data_dir, options)
+        return _call(corpus.document_loader, split, data_dir, options=options)
     if corpus.loader or split not in corpus.pubtator_files:
         return None
     path = _local_split_file(corpus, split, data_dir)
@@ -313,10 +313,7 @@ def check_corpus_options(name_or_path: str | os.PathLike, options: dict) -> None
     except TypeError as error:
         raise CorpusOptionError(str(error)) from None
     if corpus is not None and corpus.options_check:
-        module, function = corpus.options_check.split(":")
-        from importlib import import_module
-
-        getattr(import_module(module), function)(corpus.name, **{k: v for k, v in options.items() if v is not None})
+        _call(corpus.options_check, corpus.name, options=options)
 
 
 def _check_options(name: str, accepted: tuple[str, ...], options: dict) -> None:
@@ -327,13 +324,13 @@ def _check_options(name: str, accepted: tuple[str, ...], options: dict) -> None:
         raise TypeError(f"corpus {name!r} takes no option {', '.join(unknown)} ({takes})")
 
 
-def _call(target: str, split: str, data_dir, options: dict | None = None):
-    """Call a registry entry's ``"module:function"`` with the split, data dir and options."""
+def _call(target: str, *args, options: dict | None = None):
+    """Call a registry entry's ``"module:function"`` with ``args`` and the options given (not None)."""
     from importlib import import_module
 
     module, function = target.split(":")
     options = {k: v for k, v in (options or {}).items() if v is not None}
-    return getattr(import_module(module), function)(split, data_dir, **options)
+    return getattr(import_module(module), function)(*args, **options)
 
 
 def _local_split_file(corpus: Corpus, split: str, data_dir) -> Path | None:

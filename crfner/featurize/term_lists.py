@@ -42,10 +42,12 @@ class TermLists(SavedTable):
                     raise DataFormatError(f"term list {name!r}: term {term!r} is empty or holds a TAB or line break")
 
     @classmethod
-    def from_mesh(cls, data_dir: str | os.PathLike, branches: Mapping[str, Sequence[str]]) -> TermLists:
+    def from_mesh(cls, data_dir: str | os.PathLike, branches: Mapping[str, Sequence[str]],
+                  trees: Mapping[str, Sequence[str]] | None = None) -> TermLists:
         """The entry terms (permuted forms left out) of the descriptors with a tree number under
-        one of each list's branch prefixes, from the MeSH files of ``data_dir``."""
-        trees = _read_trees(Path(data_dir) / MESH_TREES)
+        one of each list's branch prefixes, from the MeSH files of ``data_dir`` (its tree file
+        already read: ``trees``, :func:`read_trees`)."""
+        trees = read_trees(Path(data_dir) / MESH_TREES) if trees is None else trees
         prefixes = {name: tuple(branches[name]) for name in branches}
         found: dict[str, set[str]] = {name: set() for name in branches}
         path = Path(data_dir) / MESH_TERMS
@@ -98,17 +100,17 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
             yield number, line
 
 
-def unknown_branches(data_dir: str | os.PathLike, branches: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+def unknown_branches(trees: Mapping[str, Sequence[str]], branches: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
     """For each list of ``branches`` that names one, the tree numbers that are no descriptor's and lie
-    over none (a mistyped or retired number), from the MeSH tree file of ``data_dir``."""
-    known = {n for numbers in _read_trees(Path(data_dir) / MESH_TREES).values() for n in numbers}
+    over none (a mistyped or retired number), given the MeSH tree file's ``trees`` (:func:`read_trees`)."""
+    known = {n for numbers in trees.values() for n in numbers}
     # every prefix of a known number is a branch: "C23.888.592" gives "C23", "C23.888" and itself
     known |= {n[:k] for n in known for k, c in enumerate(n) if c == "."}
     unknown = {name: [p for p in under if p not in known] for name, under in branches.items()}
     return {name: numbers for name, numbers in unknown.items() if numbers}
 
 
-def _read_trees(path: Path) -> dict[str, list[str]]:
+def read_trees(path: Path) -> dict[str, list[str]]:
     """Descriptor -> its tree numbers, from a MeSH tree file (``descriptor<TAB>number|number...``)."""
     trees: dict[str, list[str]] = {}
     for number, line in _lines(path):
