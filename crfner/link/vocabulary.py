@@ -55,14 +55,20 @@ def as_term(term, etype: str) -> Term:
     return term
 
 
+def _mapping(value, wanted: str) -> Mapping:
+    """``value`` when it is a mapping, {} for None, else a ValueError saying what is ``wanted``."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{wanted}, not a {type(value).__name__}")
+    return value
+
+
 def checked_vocabularies(vocabularies) -> Mapping:
     """``vocabularies`` as :meth:`Linker.fit` takes them (None: none), else a ValueError: a mapping
     of type names to terms. A type that is no name (None, a number) made a linker that ``save``
     could not write, or wrote and ``Linker.load`` then refused."""
-    if vocabularies is None:
-        return {}
-    if not isinstance(vocabularies, Mapping):
-        raise ValueError(f"vocabularies must map type names to their terms, not a {type(vocabularies).__name__}")
+    vocabularies = _mapping(vocabularies, "vocabularies must map type names to their terms")
     for etype in vocabularies:
         check_type_name(etype, "vocabularies")
     return vocabularies
@@ -71,10 +77,7 @@ def checked_vocabularies(vocabularies) -> Mapping:
 def checked_parents(parents) -> Mapping:
     """``parents`` as :meth:`Linker.fit` takes them (None: none), else a ValueError: id -> its
     parents' ids. A string of one parent was read as its characters and dropped unseen."""
-    if parents is None:
-        return {}
-    if not isinstance(parents, Mapping):
-        raise ValueError(f"parents must map each id to its parents' ids, not a {type(parents).__name__}")
+    parents = _mapping(parents, "parents must map each id to its parents' ids")
     for identifier, above in parents.items():
         if isinstance(above, (str, bytes)) or not isinstance(above, Iterable):
             raise ValueError(f"parents: the parents of {identifier!r} must be a list of ids, not {excerpt(above, 60)}")
@@ -84,10 +87,7 @@ def checked_parents(parents) -> Mapping:
 def checked_senses(senses) -> Mapping:
     """``senses`` as :meth:`Linker.fit` takes them (None: none), else a ValueError naming the short
     form: short form -> ``(sense, share)`` pairs, each share a finite number of at least 0."""
-    if senses is None:
-        return {}
-    if not isinstance(senses, Mapping):
-        raise ValueError(f"senses must map each short form to its (sense, share) pairs, not a {type(senses).__name__}")
+    senses = _mapping(senses, "senses must map each short form to its (sense, share) pairs")
     for short, meanings in senses.items():
         pairs = [meanings] if isinstance(meanings, str) or not isinstance(meanings, Iterable) else meanings
         bad = next((pair for pair in pairs if not _is_sense(pair)), None)
