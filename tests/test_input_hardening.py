@@ -242,6 +242,19 @@ def test_a_list_saved_as_unicode_text_is_read_by_the_line_readers(tmp_path):
     packed = tmp_path / "list.tsv.gz"
     packed.write_bytes(gzip.compress(lines.encode("utf-16")))
     assert [n for n, _ in numbered_lines(packed)] == [1, 2]
+    # the corpus readers on the same line reader: a UTF-16 copy reads as the UTF-8 file does
+    from crfner.corpora.pubtator import read_pubtator
+
+    samples = {"conll": ("a.conll", "Naloxone\tB-Chemical\nreverses\tO\n\nTé\tO\n", read_conll),
+               "pubtator": ("a.txt", "1|t|Naloxone reverses.\n1|a|Té.\n1\t0\t8\tNaloxone\tChemical\tD009270\n\n",
+                            lambda path: [(d.text, d.mentions) for d in read_pubtator(path)]),
+               "jsonl": ("a.jsonl", '{"id": "1", "text": "Té naloxone", "entities": []}\n',
+                         lambda path: [(d.id, d.text) for d in read_jsonl(path)])}
+    for kind, (name, content, read) in samples.items():
+        plain, wide = tmp_path / f"utf8-{name}", tmp_path / f"utf16-{name}"
+        plain.write_text(content, encoding="utf-8")
+        wide.write_bytes(content.encode("utf-16"))
+        assert read(wide) == read(plain), kind
     broken = tmp_path / "broken.tsv"
     broken.write_bytes(lines.encode("utf-16") + b"\x00\xd8")  # a lone high surrogate at the end
     with pytest.raises(DataFormatError, match=r"broken\.tsv: not UTF-16 text, as its byte-order mark says, after line 2"):
