@@ -106,6 +106,17 @@ def test_predictions_and_optional_tags(tmp_path):
         read_tokens(write(tmp_path / "mixed.txt", "Aspirin\nkills\nus\tO\n"))
 
 
+def test_a_predictions_line_with_a_column_more_or_less_is_refused(tmp_path):
+    """Lines that differ in column count are not all in one layout, yet each line's last two columns were read as its
+    gold and predicted tags: a line with a trailing extra column (here a second prediction) was scored with its
+    predicted tag as gold, without a word. It is refused, naming the line and the line it differs from."""
+    ragged = "Aspirin\tB-Chemical\tB-Chemical\n\nkills\tO\tB-Disease\tO\n"
+    with pytest.raises(DataFormatError, match=r"line 3: 4 columns where line 1 has 3: every line of a predictions file"):
+        read_predictions(write(tmp_path / "ragged.tsv", ragged))
+    _, gold, pred = read_predictions(write(tmp_path / "pos.tsv", "Aspirin\tNN\tB-Chemical\tO\nkills\tVBZ\tO\tO\n"))
+    assert gold == [["B-Chemical", "O"]] and pred == [["O", "O"]]
+
+
 def test_sentences_file(tmp_path):
     assert read_sentences(write(tmp_path / "s.txt", "Aspirin  kills .\n\n  pain relief\n")) == [
         ["Aspirin", "kills", "."],

@@ -132,14 +132,21 @@ def read_tokens(path: str | os.PathLike) -> tuple[list[list[str]], list[list[str
 
 def read_predictions(path: str | os.PathLike) -> tuple[list[list[str]], list[list[str]], list[list[str]]]:
     """Read a predictions file in conlleval's layout (token ... gold predicted) into
-    ``(X, gold, predicted)``, tags converted to IOB2."""
+    ``(X, gold, predicted)``, tags converted to IOB2. Every line must have the same columns."""
     X, gold, pred = [], [], []
+    first: tuple[int, int] | None = None  # the first line's number and column count
     for block in iter_blocks(path):
         for number, row in zip(block.lines, block.rows):
             if len(row) < 3:
                 raise DataFormatError(
                     f"{len(row)} column(s); a predictions file needs token, gold and predicted columns", path, number
                 )
+            # a line with a column more or less than the others would have its gold or predicted tag read from the
+            # wrong column
+            first = first or (number, len(row))
+            if len(row) != first[1]:
+                raise DataFormatError(f"{len(row)} columns where line {first[0]} has {first[1]}: every line of a "
+                                      "predictions file needs the same columns (token ... gold predicted)", path, number)
         gold.append(convert(column_tags(block, -2, path, "gold tag"), "iob2"))
         pred.append(convert(column_tags(block, -1, path, "predicted tag"), "iob2"))
         X.append(block.tokens)
