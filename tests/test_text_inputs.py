@@ -116,10 +116,25 @@ def test_a_folder_reads_txt_files_in_any_case_and_nothing_else(tmp_path):
     (tmp_path / "a.txt").write_text("HPI: fever", encoding="utf-8")
     (tmp_path / "c.Txt").write_text("HPI: rash", encoding="utf-8")
     (tmp_path / "d.rtf").write_bytes(NOT_TEXT["rtf"][0])
-    (tmp_path / "old.txt").mkdir()  # a folder named like a note is no note
+    (tmp_path / "old").mkdir()
     assert [p.name for p in text_files(tmp_path)] == ["B.TXT", "a.txt", "c.Txt"]
     assert [(d.id, d.text) for d in read_documents(tmp_path, "text")] == [
         ("B", "HPI: cough"), ("a", "HPI: fever"), ("c", "HPI: rash")]
+
+
+def test_entries_named_as_notes_that_are_no_files_are_an_error_naming_each(tmp_path):
+    (tmp_path / "a.txt").write_text("HPI: fever", encoding="utf-8")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "moved" / "gone.txt")  # a broken link: its note would be lost
+    (tmp_path / "old.TXT").mkdir()  # a folder named like a note
+    (tmp_path / "fine.txt").symlink_to(tmp_path / "a.txt")  # a link to a note is read
+    with pytest.raises(CrfnerError) as caught:
+        read_documents(tmp_path, "text")  # before any document is read
+    assert str(caught.value) == (f"{tmp_path}: named as notes but not files that can be read: gone.txt (a broken link "
+                                 f"to {tmp_path / 'moved' / 'gone.txt'}), old.TXT (a folder); repair or move them out "
+                                 "of the folder, so that no note is left untagged unseen")
+    (tmp_path / "gone.txt").unlink()
+    (tmp_path / "old.TXT").rmdir()
+    assert [d.id for d in read_documents(tmp_path, "text")] == ["a", "fine"]
 
 
 def test_two_files_of_one_name_in_a_folder_are_refused_before_any_is_read(tmp_path):

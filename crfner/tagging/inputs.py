@@ -97,8 +97,22 @@ def read_documents(path: str | os.PathLike, input_format: str | None = None, enc
 
 def text_files(folder: str | os.PathLike) -> list[Path]:
     """The files a folder of raw-text documents holds, in name order: those named ``*.txt`` in
-    any case (``NOTE1.TXT``, as Windows systems export them)."""
-    return sorted(p for p in Path(folder).iterdir() if p.suffix.lower() == ".txt" and p.is_file())
+    any case (``NOTE1.TXT``, as Windows systems export them). An entry so named that is no file
+    it could read (a broken link, a folder, a pipe) is an error naming each, not a note skipped unseen."""
+    named = sorted(p for p in Path(folder).iterdir() if p.suffix.lower() == ".txt")
+    unreadable = [f"{p.name} ({_not_a_file(p)})" for p in named if not p.is_file()]
+    if unreadable:
+        shown = ", ".join(unreadable[:5]) + (f", and {len(unreadable) - 5} more" if len(unreadable) > 5 else "")
+        raise CrfnerError(f"{folder}: named as notes but not files that can be read: {shown}; repair or move "
+                          "them out of the folder, so that no note is left untagged unseen")
+    return named
+
+
+def _not_a_file(path: Path) -> str:
+    """What a folder entry named like a note is instead of a file, for an error."""
+    if path.is_symlink() and not path.exists():
+        return f"a broken link to {os.readlink(path)}"
+    return "a folder" if path.is_dir() else "not a regular file"
 
 
 def _check_unique_ids(files: list[Path]) -> None:
