@@ -9,7 +9,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Callable, Iterator
 
 
 def _umask() -> int:
@@ -116,10 +116,12 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def atomic_directory(path: str | os.PathLike, overwrite: bool = False) -> Iterator[Path]:
+def atomic_directory(path: str | os.PathLike, overwrite: bool = False,
+                     replaceable: Callable[[Path], None] | None = None) -> Iterator[Path]:
     """Yield an empty temporary directory beside ``path``; move it to ``path`` if the block succeeds.
 
-    An existing ``path`` is replaced only with ``overwrite=True``, and only once the new
+    An existing ``path`` is replaced only with ``overwrite=True`` and once ``replaceable(path)``
+    (called before the block and again just before the swap) has not raised, and only once the new
     directory is complete and flushed to disk, so a failure (or a kill) never leaves a
     half-written or missing model. The replacement swaps the two directories in one step where
     Linux allows (``renameat2``), so ``path`` holds the old or the new whole directory at every
@@ -130,6 +132,8 @@ def atomic_directory(path: str | os.PathLike, overwrite: bool = False) -> Iterat
     path = Path(path)
     if path.exists() and not overwrite:
         raise FileExistsError(f"{path} already exists (pass overwrite=True, or --force, to replace it)")
+    if replaceable is not None and os.path.lexists(path):  # before any work: refused at once
+        replaceable(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700
@@ -139,6 +143,8 @@ def atomic_directory(path: str | os.PathLike, overwrite: bool = False) -> Iterat
         with _locked(path.parent):
             if os.path.lexists(path) and not overwrite:
                 raise FileExistsError(f"{path} already exists (pass overwrite=True, or --force, to replace it)")
+            if replaceable is not None and os.path.lexists(path):
+                replaceable(path)  # again: what is there now, which may have changed during the block
             if not os.path.lexists(path):
                 os.rename(tmp, path)
             elif not exchange(tmp, path):

@@ -159,3 +159,46 @@ def test_a_reader_polling_during_repeated_saves_never_fails(fitted, other, tmp_p
     assert result["loads"] > 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model", "stop"]
     assert json.loads((path / METADATA_FILE).read_text())["format"] == "crfner-model"
+
+
+def test_overwrite_replaces_only_a_crfner_folder_or_an_empty_one(fitted, tiny_linker, tmp_path, monkeypatch):
+    """save(..., overwrite=True) replaced whatever stood at the path, so a mistyped one (a home or
+    data folder) lost its files; now it replaces only an empty folder or one of its kind, as --force
+    does, and checks again at the swap what is there by then."""
+    import shutil
+
+    from crfner.crf import modelfile
+
+    data, note = tmp_path / "data", tmp_path / "note.txt"
+    data.mkdir()
+    (data / "notes.txt").write_text("keep me", encoding="utf-8")
+    note.write_text("keep me too", encoding="utf-8")
+    for path in (data, note):
+        with pytest.raises(ModelFileError) as caught:
+            fitted.save(path, overwrite=True)
+        assert str(caught.value) == (f"{path}: is not a crfner model folder (one holding crfner.json), and overwrite=True "
+                                     "replaces only one (or an empty folder): choose another path, or remove it yourself")
+    assert (data / "notes.txt").read_text(encoding="utf-8") == "keep me" and note.read_text(encoding="utf-8") == "keep me too"
+    model = fitted.save(tmp_path / "model")
+    with pytest.raises(ModelFileError, match=r"model: is not a crfner linker folder \(one holding tables\.json\)"):
+        tiny_linker.save(model, overwrite=True)
+    (tmp_path / "empty").mkdir()
+    fitted.save(tmp_path / "empty", overwrite=True)
+    fitted.save(model, overwrite=True)
+    assert _loads(tmp_path / "empty") and _loads(model)
+
+    real = json.dumps
+
+    def data_arrives(*args, **kwargs):  # the model folder becomes a data folder while the new one is written
+        if model.joinpath(METADATA_FILE).exists():
+            shutil.rmtree(model)
+            model.mkdir()
+            (model / "notes.txt").write_text("new data", encoding="utf-8")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(modelfile.json, "dumps", data_arrives)
+    with pytest.raises(ModelFileError, match="model: is not a crfner model folder"):
+        fitted.save(model, overwrite=True)
+    monkeypatch.undo()
+    assert [p.name for p in model.iterdir()] == ["notes.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "empty", "model", "note.txt"]  # no temporary folder left

@@ -238,6 +238,11 @@ def test_save_load_gives_identical_predictions(fitted, devel_slice, tmp_path):
     with pytest.raises(ModelFileError, match="already exists"):
         fitted.save(path)
     fitted.save(path, overwrite=True)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(ModelFileError, match=r"data: is not a crfner model folder .* overwrite=True replaces only one"):
+        fitted.save(tmp_path / "data", overwrite=True)  # a mistyped path: its files were deleted
+    assert [p.name for p in (tmp_path / "data").iterdir()] == ["notes.txt"]
 
 
 def test_damaged_missing_or_foreign_model_files(fitted, tmp_path):

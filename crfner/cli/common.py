@@ -182,11 +182,13 @@ def check_new_folder(out, force: bool, kind: str = "model", hint: str = "") -> N
         return
     if not force:
         raise usage(f"{out} already exists (use --force to replace it{hint})")
+    from ..crf.modelfile import replaceable  # the rule of the API's overwrite=True
+
     if kind == "model":  # the file each kind of folder always holds
         from ..crf.modelfile import METADATA_FILE as marker
     else:
         from ..link.files import TABLES_FILE as marker
-    if not path.is_dir() or (any(path.iterdir()) and not (path / marker).is_file()):
+    if not replaceable(path, marker):
         raise usage(f"{out} is not a crfner {kind} folder, and --force replaces only one (or an empty folder): "
                     f"choose another name, or remove it yourself")
 

@@ -52,17 +52,19 @@ def write_model_dir(
 
 
 def write_model_files(path: str | os.PathLike, fmt: str, format_version: int, metadata: dict, files: dict[str, bytes],
-                      overwrite: bool = False) -> Path:
+                      overwrite: bool = False, marker: str = METADATA_FILE) -> Path:
     """Write ``files`` (name -> bytes) and a ``crfner.json`` of ``metadata`` listing each one's
-    size and SHA-256 into the directory ``path``, atomically (any kind in :data:`KINDS`)."""
+    size and SHA-256 into the directory ``path``, atomically (any kind in :data:`KINDS`);
+    ``overwrite`` replaces only an empty folder or one of this kind, which holds ``marker``."""
     metadata = {
         "format": fmt,
         "format_version": format_version,
         **metadata,
         "files": {name: {"bytes": len(data), "sha256": sha256_bytes(data)} for name, data in files.items()},
     }
+    kind = "linker" if fmt == "crfner-linker" else "model"
     try:
-        with atomic_directory(path, overwrite=overwrite) as tmp:
+        with atomic_directory(path, overwrite=overwrite, replaceable=lambda p: check_replaceable(p, kind, marker)) as tmp:
             for name, data in files.items():
                 (tmp / name).write_bytes(data)
             (tmp / METADATA_FILE).write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -74,6 +76,23 @@ def write_model_files(path: str | os.PathLike, fmt: str, format_version: int, me
 # Each kind of model directory and the call that loads it, to name in an error.
 KINDS = {"crfner-model": ("a CRF model", "CRFTagger.load"), "crfner-transformer": ("a transformer model", "TransformerTagger.load"),
          "crfner-linker": ("a concept linker", "Linker.load")}
+
+
+def replaceable(path: str | os.PathLike, marker: str = METADATA_FILE) -> bool:
+    """Whether saving over ``path`` may replace what is there: nothing, an empty folder, or a crfner
+    folder of the kind that always holds ``marker``; never a file or a folder of other data, which
+    a mistyped path would delete (the rule of the command line's ``--force`` too)."""
+    path = Path(path)
+    if not os.path.lexists(path):
+        return True
+    return path.is_dir() and (not any(path.iterdir()) or (path / marker).is_file())
+
+
+def check_replaceable(path: str | os.PathLike, kind: str = "model", marker: str = METADATA_FILE) -> None:
+    """A ModelFileError where ``overwrite=True`` would replace what :func:`replaceable` keeps."""
+    if not replaceable(path, marker):
+        raise ModelFileError(f"{path}: is not a crfner {kind} folder (one holding {marker}), and overwrite=True replaces "
+                             "only one (or an empty folder): choose another path, or remove it yourself")
 
 
 def saved_metadata(path: str | os.PathLike) -> dict:

@@ -62,7 +62,7 @@ def save_linker(linker, path: str | os.PathLike, overwrite: bool = False) -> Pat
     params["ngram_range"] = [int(n) for n in params["ngram_range"]]
     metadata = {"crfner_version": __version__, "parameters": params, "types": linker.types_, "indexes": indexes,
                 "keys_version": KEYS_VERSION}
-    return write_model_files(path, FORMAT, FORMAT_VERSION, metadata, files, overwrite)
+    return write_model_files(path, FORMAT, FORMAT_VERSION, metadata, files, overwrite, marker=TABLES_FILE)
 
 
 def _damaged(path: Path, what: str) -> ModelFileError:

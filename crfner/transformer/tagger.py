@@ -13,6 +13,7 @@ from sklearn.base import BaseEstimator
 
 from .. import __version__
 from ..atomic import atomic_directory
+from ..crf.modelfile import check_replaceable
 from ..crf.training import check_tokens
 from ..errors import DataFormatError, ModelFileError, NotFittedError
 from ..evaluation.metrics import evaluate
@@ -242,7 +243,7 @@ class TransformerTagger(BaseEstimator):
         self._check_fitted()
         params = self.get_params()
         try:
-            with atomic_directory(path, overwrite=overwrite) as tmp:
+            with atomic_directory(path, overwrite=overwrite, replaceable=check_replaceable) as tmp:
                 with quiet_transformers():
                     self.model_.save_pretrained(tmp)
                     self.tokenizer_.save_pretrained(tmp)
