@@ -100,7 +100,7 @@ def test_a_document_that_cannot_be_a_file_pair_stops_the_run_with_nothing_writte
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     with pytest.raises(DataFormatError, match=problem) as caught:
         tag_files(model, path, tmp_path / "out", output_format="brat", chunk_size=2, progress=False)
-    assert "\n" not in str(caught.value) and caught.value.path == str(path)
+    assert "\n" not in str(caught.value) and (caught.value.path, caught.value.line) == (str(path), 3)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.partial", "out.state.json"]  # resumable
     good = tmp_path / "good.jsonl"
     good.write_text("".join(json.dumps(r) + "\n" for r in records[:2]), encoding="utf-8")

@@ -149,14 +149,29 @@ def test_a_folder_of_split_folders_is_named_as_such(tmp_path, capsys):
            in _err(capsys)
 
 
-def test_a_document_the_output_format_cannot_hold_is_named_by_its_input(model, tmp_path, capsys):
-    source = write(tmp_path / "notes.jsonl", '{"id": "b|c", "text": "Patients with breast cancer were seen."}\n')
-    out = tmp_path / "out.pubtator"
-    assert main(["tag", str(model), str(source), "--input-format", "jsonl", "--output-format", "pubtator", "-o", str(out),
-                 "-q"]) == 2
-    assert _err(capsys) == (f"crfner tag: error: {source}: document id 'b|c' cannot be a PMID in PubTator (empty, or holds "
-                            "'|', a tab or spaces)")
-    assert not list(tmp_path.glob("out.pubtator*"))
+def test_a_document_the_output_format_cannot_hold_is_named_by_its_input_file_and_line(model, tmp_path, capsys):
+    """The error named the input file only (and, written to standard output, '<input>'): which of a
+    million records was bad went unsaid. Now it names the line the document starts on, or, in a
+    folder of notes, the note's own file; the document is refused as it is read, before tagging."""
+    bad_pmid = "cannot be a PMID in PubTator (empty, or holds '|', a tab or spaces)"
+    jsonl = write(tmp_path / "notes.jsonl", '{"id": "a", "text": "Fever."}\n\n{"id": "b|c/d", "text": "Cough."}\n')
+    csv = write(tmp_path / "notes.csv", 'note_id,text\na,"Fever.\nCough."\nb|c,Rash.\n')  # a row over two lines
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    write(folder / "a.txt", "Fever.")
+    write(folder / " b.txt", "Cough.")  # a leading space: no BRAT file name
+    cases = [([str(jsonl), "--input-format", "jsonl", "--output-format", "pubtator"],
+              f"{jsonl}, line 3: document id 'b|c/d' {bad_pmid}"),
+             ([str(csv), "--output-format", "pubtator"], f"{csv}, line 4: document id 'b|c' {bad_pmid}"),
+             ([str(jsonl), "--input-format", "jsonl", "--output-format", "brat"],
+              f"{jsonl}, line 3: document id 'b|c/d' cannot be a file name"),
+             ([str(folder), "--output-format", "brat"], f"{folder / ' b.txt'}: document id ' b' cannot be a file name")]
+    for arguments, message in cases:
+        # into a file, and (BRAT output is a folder) to standard output
+        for to in [["-o", str(tmp_path / "out")]] + ([] if "brat" in arguments else [[]]):
+            assert main(["tag", str(model), *arguments, *to, "-q"]) == 2
+            assert _err(capsys) == f"crfner tag: error: {message}", (arguments, to)
+            assert not list(tmp_path.glob("out*"))
 
 
 def test_explain_never_writes_its_page_over_its_input(model, tmp_path, capsys):

@@ -40,7 +40,8 @@ _FIELD_LIMIT = 1 << 30
 
 
 def read_csv_documents(path: str | os.PathLike, id_column: str | None = None, text_column: str | None = None,
-                       unescape: bool = False, *, encoding: str = "utf-8", delimiter: str | None = None) -> Iterator[Document]:
+                       unescape: bool = False, *, encoding: str = "utf-8", delimiter: str | None = None,
+                       lines: dict[str, int] | None = None) -> Iterator[Document]:
     """Stream the notes of a CSV file (``*.csv.gz`` through gzip): a header row, then a note a
     row, its id from ``id_column`` and its text from ``text_column`` (by default the first of
     :data:`ID_COLUMNS` and :data:`TEXT_COLUMNS` the header has, in any case).
@@ -54,7 +55,7 @@ def read_csv_documents(path: str | os.PathLike, id_column: str | None = None, te
     (:func:`crfner.text.escapes.unescape_text`); without it, a note with such line breaks and none
     of its own is refused. The header is checked at once; a malformed row, a row without an id, or
     an id seen before raises :class:`~crfner.errors.DataFormatError` naming the file and the line
-    the row starts on."""
+    the row starts on. ``lines``, a dict, is given each note's id and that line as it is read."""
     path = Path(path)
     if path.is_dir():
         raise DataFormatError("is a directory, not a file", path)
@@ -63,6 +64,7 @@ def read_csv_documents(path: str | os.PathLike, id_column: str | None = None, te
     encoding = check_encoding(encoding)
     if delimiter is not None and not (isinstance(delimiter, str) and len(delimiter) == 1):
         raise DataFormatError(f"the delimiter must be one character, not {delimiter!r}", path)
+    seen: dict[str, int] = {} if lines is None else lines  # note id -> the line its row starts on
     csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
     handle = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")  # noqa: SIM115 (_notes closes it)
     try:
@@ -81,13 +83,13 @@ def read_csv_documents(path: str | os.PathLike, id_column: str | None = None, te
     except BaseException:
         handle.close()
         raise
-    return _notes(path, handle, reader, header, *columns, unescape)
+    return _notes(path, handle, reader, header, *columns, unescape, seen)
 
 
 def _notes(path: Path, handle, reader, header: list[str], id_index: int, text_index: int,
-           unescape: bool) -> Iterator[Document]:
-    """The rows after the header as documents (see :func:`read_csv_documents`)."""
-    seen: dict[str, int] = {}
+           unescape: bool, seen: dict[str, int]) -> Iterator[Document]:
+    """The rows after the header as documents (see :func:`read_csv_documents`); ``seen`` gets each
+    note's id and the line its row starts on."""
     line = reader.line_num + 1  # where the next row starts
     with handle:
         while True:

@@ -93,12 +93,12 @@ def parse_document(line: str) -> Document:
     return Document(doc_id, text, sorted_mentions(mentions), passages)
 
 
-def read_jsonl(path: str | os.PathLike) -> Iterator[Document]:
+def read_jsonl(path: str | os.PathLike, lines: dict[str, int] | None = None) -> Iterator[Document]:
     """Stream the documents of a JSON Lines file; blank lines are skipped, and a malformed
     line or a document id seen before raises :class:`~crfner.errors.DataFormatError` naming
-    file and line."""
+    file and line. ``lines``, a dict, is given each document's id and line as it is read."""
     path = Path(path)
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {} if lines is None else lines
     for number, line in numbered_lines(path):
         if not line.strip():
             continue

@@ -69,7 +69,8 @@ def _mention(columns: list[str], text: str, path: Path, line: int, check_text: b
     return mention
 
 
-def read_pubtator(path: str | os.PathLike, check_text: bool = True, allow_duplicate_ids: bool = False) -> Iterator[Document]:
+def read_pubtator(path: str | os.PathLike, check_text: bool = True, allow_duplicate_ids: bool = False,
+                  lines: dict[str, int] | None = None) -> Iterator[Document]:
     """Stream the documents of a PubTator file, one at a time.
 
     Malformed input (a missing ``|a|`` line, a mention for another PMID, bad offsets, a
@@ -77,11 +78,12 @@ def read_pubtator(path: str | os.PathLike, check_text: bool = True, allow_duplic
     :class:`~crfner.errors.DataFormatError` naming the file and line. ``check_text=False``
     accepts mismatching mention texts and keeps the document's text at their offsets (the
     NCBI training file has one such mention). A PMID that appears twice is refused unless
-    ``allow_duplicate_ids`` (the NCBI training file holds one abstract twice).
+    ``allow_duplicate_ids`` (the NCBI training file holds one abstract twice). ``lines``, a dict,
+    is given each document's PMID and title line as it is read.
     """
     path = Path(path)
     draft: _Draft | None = None
-    seen: dict[str, int] = {}  # PMID -> the line of its title
+    seen: dict[str, int] = {} if lines is None else lines  # PMID -> the line of its title
     for number, line in numbered_lines(path):
         if not line.strip():
             if draft is not None:
@@ -141,6 +143,15 @@ def _title_abstract(document: Document) -> tuple[str, str]:
     return text[:cut], text[cut + 1 :]
 
 
+def pmid_problem(pmid) -> str | None:
+    """Why a document id cannot be a PMID in a PubTator file, or None."""
+    if not isinstance(pmid, str):
+        return f"document id {excerpt(pmid)} is not a string"
+    if not pmid or any(c in pmid for c in "|\t\r\n") or pmid != pmid.strip():
+        return f"document id {excerpt(pmid)} cannot be a PMID in PubTator (empty, or holds '|', a tab or spaces)"
+    return None
+
+
 def format_pubtator(document: Document) -> Iterator[str]:
     """The lines of one document, its blank line last.
 
@@ -149,10 +160,9 @@ def format_pubtator(document: Document) -> Iterator[str]:
     passage (or sentence) is all title, with an empty ``|a|`` line.
     """
     pmid = document.id
-    if not isinstance(pmid, str):
-        raise DataFormatError(f"document id {excerpt(pmid)} is not a string")
-    if not pmid or any(c in pmid for c in "|\t\r\n") or pmid != pmid.strip():
-        raise DataFormatError(f"document id {excerpt(pmid)} cannot be a PMID in PubTator (empty, or holds '|', a tab or spaces)")
+    problem = pmid_problem(pmid)
+    if problem:
+        raise DataFormatError(problem)
     for value, what in ((pmid, "the document id"), (document.text, "the text"),
                         *((v, "a mention's type or id") for m in document.mentions for v in (m.type, m.identifier or ""))):
         problem = unwritable(value, what)

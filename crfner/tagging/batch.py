@@ -30,6 +30,7 @@ from . import resume as resumption
 from .batch_settings import check_not_input, checked_settings
 from .entity_fields import entity_extras, extra_columns, negation_setting
 from .inputs import check_encoding, detect_format, read_documents
+from .output_checks import checked_documents
 
 _TABLES = ("csv", "spreadsheet")
 
@@ -143,12 +144,19 @@ def _data_folder(data_dir) -> str | None:
 def _tagged_chunks(model: Path, documents: Iterable[Document], chunk_size: int, run: _Runner, n_jobs: int,
                    output_format: str, splitter: str, linker: Path | None = None,
                    negation: bool | tuple[str, ...] = False, sections: bool = False,
-                   min_score: float | None = None, data_dir: str | None = None) -> Iterator[tuple[int, bytes]]:
-    """(documents, their output records as UTF-8) a chunk at a time, in input order."""
+                   min_score: float | None = None, data_dir: str | None = None,
+                   source: Path | None = None) -> Iterator[tuple[int, bytes]]:
+    """(documents, their output records as UTF-8) a chunk at a time, in input order; an error
+    about a document that names no file names the input, ``source``."""
     for chunk in _chunks(documents, chunk_size):
         pieces = _split(chunk, max(1, 4 * _workers(n_jobs, run)))
-        yield len(chunk), "".join(run(model, pieces, output_format, splitter, linker, negation, sections,
-                                      min_score, data_dir)).encode("utf-8")
+        try:
+            records = run(model, pieces, output_format, splitter, linker, negation, sections, min_score, data_dir)
+        except DataFormatError as error:  # a document the output format cannot hold: it is the input's
+            if error.path is not None or source is None:
+                raise
+            raise DataFormatError(error.problem, source) from None
+        yield len(chunk), "".join(records).encode("utf-8")
 
 
 def tag_files(
@@ -213,10 +221,10 @@ def tag_files(
         raise CrfnerError(f"{output}: is a folder; the output of {output_format} records is a file (only BRAT output is a folder)")
     input_format = input_format or detect_format(input_path)
     encoding = check_encoding(encoding)
-    documents = read_documents(input_path, input_format, encoding, unescape, id_column, text_column)
+    lines: dict[str, int] = {}  # where each document starts, for an error about it
+    documents = read_documents(input_path, input_format, encoding, unescape, id_column, text_column, lines)
+    documents = checked_documents(documents, output_format, input_path, lines)
     brat = output_format == "brat"  # written as JSON Lines, then made a folder (brat_output)
-    if brat:
-        documents = brat_output.named_documents(documents, input_path)
     partial, state_file = Path(f"{output}.partial"), Path(f"{output}.state.json")
     fingerprint = resumption.fingerprint(input_path, model, input_format, output_format, splitter, linker, encoding, unescape,
                                          (id_column, text_column), negation, sections, min_score, compress)
@@ -244,7 +252,7 @@ def tag_files(
             tagged_now = 0
             try:
                 for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, "jsonl" if brat else output_format,
-                                                  splitter, linker, negation, sections, min_score, data_dir):
+                                                  splitter, linker, negation, sections, min_score, data_dir, input_path):
                     sink.write(_packed(data, compress))
                     sink.flush()
                     os.fsync(sink.fileno())
@@ -253,10 +261,6 @@ def tag_files(
                     with atomic_open(state_file) as handle:
                         json.dump({"fingerprint": fingerprint, "documents": done, "bytes": sink.tell()}, handle)
                     bar.update(count)
-            except DataFormatError as error:  # a document the output format cannot hold: it is the input's
-                if error.path is not None:
-                    raise
-                raise DataFormatError(error.problem, input_path) from None
             finally:
                 bar.close()
                 run.close()
@@ -308,13 +312,15 @@ def tag_stream(
         raise CrfnerError("BRAT output is a folder of files, not a stream: give an output folder (-o)")
     linker, data_dir = _checked_linker(linker), _data_folder(data_dir)
     input_path = Path(input_path)
+    lines: dict[str, int] = {}
     documents = read_documents(input_path, input_format or detect_format(input_path), encoding, unescape, id_column,
-                               text_column)
+                               text_column, lines)
+    documents = checked_documents(documents, output_format, input_path, lines)
     run, done = _runner(n_jobs, backend, scheduler), 0
     sink.write(_header(output_format, linker, negation, sections))
     try:
         for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, output_format, splitter, linker,
-                                          negation, sections, min_score, data_dir):
+                                          negation, sections, min_score, data_dir, input_path):
             sink.write(data)
             sink.flush()
             done += count

@@ -13,12 +13,12 @@ import glob
 import json
 import shutil
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Iterator
+from typing import Callable, Collection
 
 from ..atomic import atomic_directory, atomic_open
-from ..corpora.brat import brat_name_problem, brat_text_problem, format_annotation_conf, write_brat
+from ..corpora.brat import format_annotation_conf, write_brat
 from ..corpora.documents import Document, Mention
-from ..errors import CrfnerError, DataFormatError
+from ..errors import CrfnerError
 
 
 def check_new_folder(output: Path) -> None:
@@ -26,23 +26,6 @@ def check_new_folder(output: Path) -> None:
     if output.exists() or output.is_symlink():
         raise CrfnerError(f"{output}: already exists; BRAT output is written to a new folder, so that no annotation in an "
                           "existing one is overwritten (remove it, or choose another name)")
-
-
-def named_documents(documents: Iterable[Document], source: Path) -> Iterator[Document]:
-    """``documents``, each checked as it is read: its id must name a file pair, once, so that a bad
-    id stops the run before it is tagged rather than when the folder is written."""
-    seen: set[str] = set()
-    for document in documents:
-        problem = brat_name_problem(document.id)
-        if problem is None and document.id in seen:
-            problem = f"document id {document.id!r} appears twice; BRAT output names each file pair by its document's id"
-        text_problem = None if problem else brat_text_problem(document.text)  # a lone surrogate, a U+FEFF opening it
-        if text_problem:
-            problem = f"document {document.id!r}: {text_problem}"
-        if problem:
-            raise DataFormatError(problem, source)
-        seen.add(document.id)
-        yield document
 
 
 def write_folder(records: Path, output: Path, types: Collection[str], negation: bool,

@@ -17,7 +17,8 @@ from ..corpora.lines import ENCODING_HINT, check_encoding, encoding_label, sniff
 from ..errors import CrfnerError, DataFormatError
 from ..text.escapes import escaped_note_problem, unescape_text
 
-__all__ = ["INPUT_FORMATS", "check_encoding", "detect_format", "read_documents", "text_files", "unescape_text"]
+__all__ = ["INPUT_FORMATS", "check_encoding", "detect_format", "document_origin", "read_documents", "text_files",
+           "unescape_text"]
 
 INPUT_FORMATS = ("csv", "jsonl", "pubtator", "text")
 # What a file's first bytes say it is when it is no plain text, so that a note saved from a word
@@ -57,13 +58,16 @@ def detect_format(path: str | os.PathLike) -> str:
 
 
 def read_documents(path: str | os.PathLike, input_format: str | None = None, encoding: str = "utf-8",
-                   unescape: bool = False, id_column: str | None = None, text_column: str | None = None) -> Iterator[Document]:
+                   unescape: bool = False, id_column: str | None = None, text_column: str | None = None,
+                   lines: dict[str, int] | None = None) -> Iterator[Document]:
     """Stream the documents of ``path``: JSON Lines, PubTator, CSV, or raw text (a .txt file is
     one document, a folder holds one document per .txt file, in name order). ``encoding`` is raw
     text's (a UTF-8 byte-order mark is dropped); JSON Lines, PubTator and CSV files are UTF-8.
     ``unescape`` reads raw text's and CSV notes' escaped line breaks and tabs as such
     (:func:`unescape_text`); without it, a note of escaped line breaks and no line break is refused. ``id_column`` and
-    ``text_column`` name a CSV file's columns (:func:`crfner.corpora.csv_notes.read_csv_documents`)."""
+    ``text_column`` name a CSV file's columns (:func:`crfner.corpora.csv_notes.read_csv_documents`).
+    ``lines``, a dict, is given each document's id and the line it starts on as it is read (JSON
+    Lines, PubTator, CSV), for :func:`document_origin`."""
     from ..corpora.csv_notes import read_csv_documents
     from ..corpora.jsonl import read_jsonl
     from ..corpora.pubtator import read_pubtator
@@ -80,11 +84,11 @@ def read_documents(path: str | os.PathLike, input_format: str | None = None, enc
     if input_format != "csv" and (id_column is not None or text_column is not None):
         raise CrfnerError(f"{input_format} input has no columns; id and text columns apply to CSV input")
     if input_format == "csv":
-        return read_csv_documents(path, id_column, text_column, unescape, encoding=encoding)
+        return read_csv_documents(path, id_column, text_column, unescape, encoding=encoding, lines=lines)
     if input_format == "jsonl":
-        return read_jsonl(path)
+        return read_jsonl(path, lines)
     if input_format == "pubtator":
-        return read_pubtator(path, check_text=False)
+        return read_pubtator(path, check_text=False, lines=lines)
     if input_format == "text":
         files = text_files(path) if path.is_dir() else [path]
         if not files:
@@ -113,6 +117,15 @@ def _not_a_file(path: Path) -> str:
     if path.is_symlink() and not path.exists():
         return f"a broken link to {os.readlink(path)}"
     return "a folder" if path.is_dir() else "not a regular file"
+
+
+def document_origin(path: str | os.PathLike, document_id: str, lines: dict[str, int]) -> tuple[Path, int | None]:
+    """Where a document of ``path`` was read, for an error about it: its own .txt file in a folder,
+    else the file and the line :func:`read_documents` gave it in ``lines`` (None if none)."""
+    path = Path(path)
+    if path.is_dir():
+        return next((p for p in text_files(path) if p.stem == document_id), path), None
+    return path, lines.get(document_id)
 
 
 def _check_unique_ids(files: list[Path]) -> None:
