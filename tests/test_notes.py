@@ -346,6 +346,21 @@ def test_rule_lines_are_layout_and_tagging_leaves_them_out():
     assert note_texts("BP 120/80 --- HR 80") == ["BP 120/80 --- HR 80"]
 
 
+def test_a_rule_of_two_marks_or_of_dashes_is_a_rule_too():
+    """A "--" (or "==", "**", "——") alone on its line was a sentence that tagging read as
+    tokens, and ran on from a line ending in "and" or ","; it is now a rule, left out as "-----" is."""
+    for rule in ("--", "==", "**", "~~", "__", "- -", "——", "–––", "───", "|--|"):
+        note = f"Pt denies fever and\n{rule}\nNo chest pain,\n  {rule}  \nHPI: cough."
+        assert note_texts(note) == ["Pt denies fever and", rule, "No chest pain,", rule, "HPI:", "cough."], rule
+        read = note_sentences(note, markers=False)
+        assert [note[s[0].start : s[-1].end] for s in read] == ["Pt denies fever and", "No chest pain,", "HPI:", "cough."]
+        assert all(note[t.start : t.end] == t.text for s in read for t in s)  # offsets into the note as it is
+    # marks before words or numbers are a list marker or a heading's, a "+/-" is a finding: no rule
+    for text, read in (("-- see above", ["see above"]), ("-- 5", ["5"]), ("**BP:** 120/80", ["**BP:** 120/80"]),
+                       ("K+ 4.1\n+/-\nNa 140", ["K+ 4.1", "+/-", "Na 140"]), ("HPI --\n58M", ["HPI --", "58M"])):
+        assert [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)] == read, text
+
+
 def test_markdown_headings_and_table_rows():
     note = "**Assessment:** diabetic foot ulcer\n__Plan__:\n## Allergies\n## HTN\n**BP:** 120/80"
     assert note_texts(note) == ["**Assessment:**", "diabetic foot ulcer", "__Plan__:", "## Allergies", "## HTN",

@@ -50,9 +50,9 @@ _MARKER = re.compile(
     + _FEATURE_MARKER.pattern
 )
 _IS_ARROW = re.compile(rf"(?:{_ARROW})\Z")
-# A rule line, layout that says nothing: at least three of "-", "=", "_", "*" or "~", with a
-# table's "|", "+" and ":" ("-----", "=====", "|---|:--:|", "+----+----+").
-_RULE = re.compile(r"[\s|+:]*(?:[-=_*~][\s|+:]*){3,}")
+# A rule line, layout that says nothing: two or more of "-", "=", "_", "*", "~", dashes and box lines, with a
+# table's "|", "+" and ":" ("--" alone parts a note as "-----" does; "\u2014\u2014", "|---|:--:|", "+----+----+").
+_RULE = re.compile(r"[\s|+:]*(?:[-=_*~\u2013\u2014\u2015\u2500\u2550][\s|+:]*){2,}")
 # A heading in Markdown: bold ("**Assessment:**", "__Plan__:") or after "#" ("## Plan"), the
 # latter only when it names a known section, since "# HTN" is an item of a problem list.
 _BOLD_HEADING = re.compile(r"(\*\*|__)[^\S\r\n]*([^*_:\s][^*_:\r\n]{0,59}?)[^\S\r\n]*(:)?[^\S\r\n]*\1([^\S\r\n]*:)?")

@@ -4,8 +4,9 @@ statements: the same tokens as :func:`crfner.text.tokenize`, cut into sentences 
 Rules, in order (each line is read after its leading and trailing whitespace):
 
 * A blank line or a page break always ends a sentence.
-* A rule line (``-----``, ``=====``, ``____``, a table's ``|---|---|`` or ``+----+``) is a
-  sentence of its own, and layout: tagging leaves it out.
+* A rule line (``--``, ``-----``, ``=====``, ``____``, ``**``, ``\u2014\u2014``, a table's ``|---|---|``
+  or ``+----+``: two or more of these marks and nothing else) is a sentence of its own, and
+  layout: tagging leaves it out.
 * A section heading is a sentence of its own: a line that is an ALL-CAPS, Title-Case or known
   (:func:`is_section_name`) name and a colon (``HPI:``, ``Discharge Medications:``), an ALL-CAPS
   line of two to six words or a known name without the colon (``ASSESSMENT AND PLAN``,
