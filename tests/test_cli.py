@@ -196,6 +196,10 @@ def test_linker_builds_from_a_corpus_and_a_term_list(data_dir, tmp_path, capsys)
                     "is not a crfner linker folder, and --force replaces only one")
     assert (model / "crfner.json").read_text(encoding="utf-8") == "{}"
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "precious"
+    # nor does a model's --force replace a linker folder, though it holds crfner.json too
+    _fails_with(["train", "ncbi_disease", "--data-dir", data_dir, "--out", out, "--force"],
+                "is not a crfner model folder, and --force replaces only one")
+    assert Linker.load(out).broader is False
     _fails_with(["linker", tmp_path / "x", "--data-dir", data_dir, "--vocabulary", "umls"], "unknown vocabulary 'umls'")
     _fails_with(["linker", tmp_path / "x", "--threshold", "1.5"], "must lie between 0 and 1")
     _fails_with(["linker", tmp_path / "x", "--data-dir", data_dir, "--corpus", "nope", "--vocabulary", f"Disease={terms}"], "unknown corpus 'nope'")

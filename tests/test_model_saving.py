@@ -182,6 +182,10 @@ def test_overwrite_replaces_only_a_crfner_folder_or_an_empty_one(fitted, tiny_li
     model = fitted.save(tmp_path / "model")
     with pytest.raises(ModelFileError, match=r"model: is not a crfner linker folder \(one holding tables\.json\)"):
         tiny_linker.save(model, overwrite=True)
+    linker = tiny_linker.save(tmp_path / "linker")  # it holds crfner.json too, yet is no model folder
+    with pytest.raises(ModelFileError, match=r"linker: is not a crfner model folder \(one holding crfner\.json\)"):
+        fitted.save(linker, overwrite=True)
+    shutil.rmtree(linker)
     (tmp_path / "empty").mkdir()
     fitted.save(tmp_path / "empty", overwrite=True)
     fitted.save(model, overwrite=True)

@@ -85,7 +85,12 @@ def replaceable(path: str | os.PathLike, marker: str = METADATA_FILE) -> bool:
     path = Path(path)
     if not os.path.lexists(path):
         return True
-    return path.is_dir() and (not any(path.iterdir()) or (path / marker).is_file())
+    if not path.is_dir():
+        return False
+    if not any(path.iterdir()):
+        return True
+    # a linker folder holds crfner.json too (and tables.json): it is no model folder
+    return (path / marker).is_file() and (marker != METADATA_FILE or saved_metadata(path).get("format") != "crfner-linker")
 
 
 def check_replaceable(path: str | os.PathLike, kind: str = "model", marker: str = METADATA_FILE) -> None:
