@@ -23,6 +23,10 @@ class DataFormatError(CrfnerError, ValueError):
         problem = problem if len(problem) <= 2000 else problem[:2000] + "\u2026"
         super().__init__(f"{where}: {problem}")
 
+    def __reduce__(self):
+        # rebuilt from its parts, not from its message: a worker process's error (joblib) reads as raised
+        return type(self), (self.problem, self.path, self.line)
+
 
 class CorpusNotFoundError(CrfnerError, LookupError):
     """A corpus, or one of its splits, is neither available locally nor from the hub."""

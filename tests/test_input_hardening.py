@@ -167,6 +167,17 @@ def test_excerpt_keeps_short_values_and_cuts_long_ones():
     assert len(str(DataFormatError("y" * 10**6, "f.txt", 3))) < 2100
 
 
+def test_a_data_format_error_survives_pickling_as_raised():
+    """A worker process's error comes back pickled; rebuilt from its message it read
+    '<input>: f.txt, line 3: bad tag' and lost its line in the message."""
+    import pickle
+
+    for error in (DataFormatError("bad tag", "f.txt", 3), DataFormatError("empty"), DataFormatError("no tokens", "g.tsv")):
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is DataFormatError and str(copy) == str(error)
+        assert (copy.problem, copy.path, copy.line) == (error.problem, error.path, error.line)
+
+
 def test_benchmark_config_with_a_bom_is_read_and_deep_nesting_is_one_line(tmp_path):
     from pathlib import Path
 
