@@ -183,10 +183,31 @@ def test_malformed_lines_name_file_and_line(tmp_path, text, line, problem):
 
 def test_bytes_that_are_not_utf8_name_their_line(tmp_path):
     path = tmp_path / "latin1.tsv"
-    path.write_bytes("tremor\tA\nMénière\tB\n".encode("latin-1"))
-    with pytest.raises(DataFormatError) as caught:
-        Gazetteer.from_tsv(path)
-    assert caught.value.line == 2
+    for bom in (b"", b"\xef\xbb\xbf"):  # with a BOM, the line was counted 3 bytes short: line 1
+        path.write_bytes(bom + "tremor\tA\nMénière\tB\n".encode("latin-1"))
+        with pytest.raises(DataFormatError, match="not UTF-8 text") as caught:
+            Gazetteer.from_tsv(path)
+        assert caught.value.line == 2, bom
+
+
+def test_a_list_saved_as_unicode_text_reads_as_its_utf8_copy(tmp_path):
+    """Excel's "Unicode Text" and Notepad's "Unicode" save UTF-16 with a byte-order mark, which
+    the linker and the corpus readers took and a feature set's gazetteer refused as not UTF-8."""
+    text = "Ménière's disease\tMESH:D008575\r\n\nhay fever\tMESH:D006255\r\n"
+    plain = write(tmp_path / "plain.tsv", text)
+    expected = gz.read_terms(plain)[0]
+    assert expected == ["Ménière's disease", "hay fever"]
+    for codec, bom in (("utf-16", b""), ("utf-16-be", b"\xfe\xff"), ("utf-32", b""), ("utf-32-be", b"\x00\x00\xfe\xff")):
+        wide = tmp_path / f"{codec}.tsv"
+        wide.write_bytes(bom + text.encode(codec))
+        terms, data = gz.read_terms(wide)
+        assert terms == expected and data == wide.read_bytes(), codec  # the checksum is of the file as stored
+        assert spans(Gazetteer.from_tsv(wide, "d"), "hay fever and Ménière ' s disease") == spans(
+            Gazetteer.from_tsv(plain, "d"), "hay fever and Ménière ' s disease")
+    broken = tmp_path / "broken.tsv"
+    broken.write_bytes(text.encode("utf-16") + b"\x00\xd8")  # a lone high surrogate on line 4
+    with pytest.raises(DataFormatError, match=r"broken\.tsv, line 4: not UTF-16 text, as its byte-order mark says"):
+        gz.read_terms(broken)
 
 
 def test_missing_file(tmp_path):

@@ -44,6 +44,22 @@ def test_a_branch_holds_its_descriptors_and_those_below_them(tmp_path):
     assert len(lists) == 4
 
 
+def test_vocabulary_files_saved_as_unicode_text_cut_the_same_lists(tmp_path):
+    """MeSH files saved as UTF-16 or UTF-32 with a byte-order mark (as the linker reads them)
+    give the lists their UTF-8 copies give; they were refused as not UTF-8. A UTF-8 BOM is
+    dropped: it stuck to the first descriptor, whose terms were lost."""
+    branches = {"mesh_sign": ["C23.888"], "mesh_body": ["A01"]}
+    expected = TermLists.from_mesh(mesh_folder(tmp_path / "plain"), branches)
+    for codec in ("utf-16", "utf-32"):
+        folder = mesh_folder(tmp_path / codec)
+        for name, text in ((MESH_TREES, TREES.replace("\n", "\r\n")), (MESH_TERMS, TERMS)):
+            (folder / name).write_bytes(text.encode(codec))
+        assert TermLists.from_mesh(folder, branches) == expected, codec
+    folder = mesh_folder(tmp_path / "bom")
+    write(folder / MESH_TREES, TREES, bom=True)
+    assert TermLists.from_mesh(folder, branches) == expected
+
+
 @pytest.mark.parametrize(
     "which,content,line",
     [

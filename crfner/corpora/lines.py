@@ -91,12 +91,24 @@ def read_text_file(path: Path) -> str:
         data = path.read_bytes()
     except OSError as error:
         raise DataFormatError(f"cannot read ({error.strerror or error})", path) from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    return decoded_text(data, path, wide=False)
+
+
+def decoded_text(data: bytes, path, wide: bool = True) -> str:
+    """``data``, the bytes of the file ``path``, as text, line ends kept: UTF-8, a BOM dropped,
+    or (``wide``) UTF-16 or UTF-32 where it opens with their byte-order mark, as
+    :func:`numbered_lines` reads it; bytes the encoding cannot read raise a one-line
+    DataFormatError naming the file and the line (counted at LF) they are on."""
+    codec = sniffed_encoding(data[:4], "utf-8") if wide else "utf-8-sig"
+    if codec == "utf-8-sig":  # the mark cut off here, so that an error's offset counts from the file's start
+        data, codec = data.removeprefix(codecs.BOM_UTF8), "utf-8"
     try:
-        return data.decode("utf-8")
+        return data.decode(codec)
     except UnicodeDecodeError as error:
-        raise DataFormatError("not UTF-8 text", path, data[: error.start].count(b"\n") + 1) from None
+        if codec == "utf-8":
+            raise DataFormatError("not UTF-8 text", path, data.count(b"\n", 0, error.start) + 1) from None
+        line = data[: error.start].decode(codec, "replace").count("\n") + 1
+        raise DataFormatError(f"not {codec.upper()} text, as its byte-order mark says", path, line) from None
 
 
 def check_encoding(encoding: str) -> str:

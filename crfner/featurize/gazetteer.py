@@ -139,19 +139,19 @@ def compile_terms(terms: Iterable[str], max_tokens: int, heads: dict[str, int] |
 def read_terms(path: str | os.PathLike) -> tuple[list[str], bytes]:
     """The terms of a ``term<TAB>identifier`` file, and its bytes (for the checksum).
 
-    UTF-8 with or without a BOM, LF or CRLF; blank lines are skipped. A line without a TAB,
-    an empty term or bytes that are not UTF-8 raise DataFormatError naming file and line."""
+    UTF-8 with or without a BOM, or UTF-16 or UTF-32 with their byte-order mark (Excel's
+    "Unicode Text"), as the corpus readers take them; LF or CRLF; blank lines are skipped. A
+    line without a TAB, an empty term or bytes the encoding cannot read raise DataFormatError
+    naming file and line."""
+    from ..corpora.lines import decoded_text
+
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
         raise DataFormatError("no such file", path) from None
     except IsADirectoryError:
         raise DataFormatError("is a directory, not a file", path) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise DataFormatError("not UTF-8 text", path, line) from None
+    text = decoded_text(data, path)
     terms = []
     # split("\n"), not splitlines(): the latter also breaks on \x1c-\x1e, \x85 and \u2028.
     for number, line in enumerate(text.split("\n"), start=1):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DataFormatError
-from .tsv_tables import SavedTable, read_lines, read_rows
+from .tsv_tables import SavedTable, read_rows
 
 #: Where the MeSH files are in the data folder: descriptor -> tree numbers; descriptor -> entry terms.
 MESH_TREES = "gazetteers/mesh_tree_numbers.tsv"
@@ -94,8 +94,11 @@ class TermLists(SavedTable):
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    """(line number, line) of a UTF-8 vocabulary file, blank lines skipped."""
-    for number, line in enumerate(read_lines(path), start=1):
+    """(line number, line) of a vocabulary file, blank lines skipped: UTF-8, or UTF-16 or UTF-32
+    with their byte-order mark, read as the linker reads the same files (:func:`numbered_lines`)."""
+    from ..corpora.lines import numbered_lines
+
+    for number, line in numbered_lines(path):
         if line.strip():
             yield number, line
 
