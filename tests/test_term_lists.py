@@ -77,6 +77,21 @@ def test_a_malformed_vocabulary_line_names_its_file_and_line(tmp_path, which, co
     assert str(folder / which) in str(error.value) and "\n" not in str(error.value)
 
 
+def test_the_linker_and_the_branch_lists_read_the_tree_file_alike(tmp_path):
+    """One reader of MeSH's tree file: the lists spell descriptors as the linker does (a bare
+    ``D1`` is ``MESH:D1``, which the lists' term file did not match), and the linker refuses a
+    tree number the lists refuse, where it took ``C23.88`` or an empty one silently."""
+    from crfner.link.vocabulary import read_tree_numbers
+
+    folder = mesh_folder(tmp_path, trees=TREES.replace("MESH:D1\t", "D1\t"))
+    assert read_tree_numbers(folder / MESH_TREES)["MESH:D1"] == ["C23.888.592"]
+    assert TermLists.from_mesh(folder, {"mesh_sign": ["C23.888"]}).lists == {"mesh_sign": ("Chest Pain", "Signs and Symptoms")}
+    for bad in ("MESH:D2\tC23.88\n", "MESH:D2\tC23|\n"):
+        write(folder / MESH_TREES, "MESH:D1\tC23\n" + bad)
+        with pytest.raises(DataFormatError, match=r"line 2: expected 'descriptor<TAB>tree number"):
+            read_tree_numbers(folder / MESH_TREES)
+
+
 def test_lists_round_trip_through_their_file(tmp_path):
     lists = TermLists.from_mesh(mesh_folder(tmp_path), {"mesh_sign": ["C23.888"], "mesh_body": ["A01"]})
     lists.save(tmp_path / "t.tsv")

@@ -185,14 +185,14 @@ def cut_term_lists(feature_set: FeatureSet, lists: list[tuple[str, str]], data_d
     if not branches:
         return None
     from ..corpora.registry import resolve_data_dir
-    from .term_lists import MESH_TERMS, MESH_TREES, TermLists, read_trees, unknown_branches
+    from .term_lists import MESH_TERMS, MESH_TREES, TermLists, read_tree_numbers, unknown_branches
 
     clash = sorted(set(branches) & {name for name, _ in lists})
     if clash:
         raise FeatureSetError(f"{feature_set.label}: MeSH branch list {clash[0]!r} has the name of a gazetteer file")
     folder = resolve_data_dir(data_dir)
     _require_files(feature_set, "MeSH branch lists", folder, [MESH_TREES, MESH_TERMS])
-    trees = read_trees(folder / MESH_TREES)  # read once, for the check and the cut
+    trees = read_tree_numbers(folder / MESH_TREES)  # read once, for the check and the cut
     unknown = unknown_branches(trees, branches)
     if unknown:  # a mistyped or retired tree number beside good ones would silently match nothing
         name, numbers = next(iter(unknown.items()))

@@ -46,8 +46,10 @@ class TermLists(SavedTable):
                   trees: Mapping[str, Sequence[str]] | None = None) -> TermLists:
         """The entry terms (permuted forms left out) of the descriptors with a tree number under
         one of each list's branch prefixes, from the MeSH files of ``data_dir`` (its tree file
-        already read: ``trees``, :func:`read_trees`)."""
-        trees = read_trees(Path(data_dir) / MESH_TREES) if trees is None else trees
+        already read: ``trees``, :func:`read_tree_numbers`)."""
+        from ..corpora.documents import concept_id
+
+        trees = read_tree_numbers(Path(data_dir) / MESH_TREES) if trees is None else trees
         prefixes = {name: tuple(branches[name]) for name in branches}
         found: dict[str, set[str]] = {name: set() for name in branches}
         path = Path(data_dir) / MESH_TERMS
@@ -58,7 +60,7 @@ class TermLists(SavedTable):
             descriptor, term, _, permuted = fields
             if permuted == "Y":
                 continue
-            numbers = trees.get(descriptor, ())
+            numbers = trees.get(concept_id(descriptor), ())
             for name, under in prefixes.items():
                 if any(n == p or n.startswith(p + ".") for n in numbers for p in under):
                     found[name].add(term.strip())
@@ -105,7 +107,7 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
 
 def unknown_branches(trees: Mapping[str, Sequence[str]], branches: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
     """For each list of ``branches`` that names one, the tree numbers that are no descriptor's and lie
-    over none (a mistyped or retired number), given the MeSH tree file's ``trees`` (:func:`read_trees`)."""
+    over none (a mistyped or retired number), given the MeSH tree file's ``trees`` (:func:`read_tree_numbers`)."""
     known = {n for numbers in trees.values() for n in numbers}
     # every prefix of a known number is a branch: "C23.888.592" gives "C23", "C23.888" and itself
     known |= {n[:k] for n in known for k, c in enumerate(n) if c == "."}
@@ -113,12 +115,17 @@ def unknown_branches(trees: Mapping[str, Sequence[str]], branches: Mapping[str, 
     return {name: numbers for name, numbers in unknown.items() if numbers}
 
 
-def read_trees(path: Path) -> dict[str, list[str]]:
-    """Descriptor -> its tree numbers, from a MeSH tree file (``descriptor<TAB>number|number...``)."""
+def read_tree_numbers(path: str | os.PathLike) -> dict[str, list[str]]:
+    """Descriptor -> its tree numbers, from a MeSH tree file (``descriptor<TAB>number|number...``),
+    for the branch lists and the linker alike; descriptors spelled as the corpora's ids are
+    (:func:`~crfner.corpora.documents.concept_id`: ``D009203`` is ``MESH:D009203``)."""
+    from ..corpora.documents import concept_id
+
+    path = Path(path)
     trees: dict[str, list[str]] = {}
     for number, line in _lines(path):
         descriptor, tab, numbers = line.partition("\t")
-        if not tab or not descriptor or not all(TREE_NUMBER.fullmatch(n) for n in numbers.split("|")):
+        if not tab or not descriptor.strip() or not all(TREE_NUMBER.fullmatch(n) for n in numbers.split("|")):
             raise DataFormatError("expected 'descriptor<TAB>tree number|tree number...'", path, number)
-        trees[descriptor] = numbers.split("|")
+        trees[concept_id(descriptor)] = numbers.split("|")
     return trees

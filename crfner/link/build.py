@@ -14,7 +14,8 @@ from ..errors import ParameterError
 from .hierarchy import medic_parents, merged, tree_parents
 from .linker import Linker
 from ..corpora.abbreviation_senses import inventory_rows, sense_table
-from .vocabulary import MESH_TREES, medic_path, mesh_terms, mesh_terms_by_type, read_medic, read_term_list, read_tree_numbers
+from ..featurize.term_lists import MESH_TREES, read_tree_numbers
+from .vocabulary import medic_path, mesh_terms, mesh_terms_by_type, read_medic, read_term_list
 
 #: Vocabulary names -> (the type they name, what they hold).
 VOCABULARIES = {

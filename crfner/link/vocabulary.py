@@ -18,11 +18,11 @@ from typing import NamedTuple
 from ..corpora.documents import Document, concept_id, concept_ids
 from ..corpora.lines import numbered_lines
 from ..errors import DataFormatError, excerpt
+from ..featurize.term_lists import MESH_TREES, read_tree_numbers
 
 VOCABULARY_FOLDER = "vocabularies"
 MEDIC_FILE = "CTD_diseases.tsv.gz"
 MESH_FILE = "mesh2024_descriptor_terms.tsv"
-MESH_TREES = Path("gazetteers") / "mesh_tree_numbers.tsv"
 
 #: MeSH branches whose descriptors name each type: chemicals and drugs (D); diseases (C) and
 #: mental disorders (F03), as MEDIC draws them; anatomy (A01-A10, A14-A17: body regions, organ
@@ -130,20 +130,6 @@ def read_medic(path: str | os.PathLike) -> Iterator[Term]:
         for synonym in fields[7].split("|"):
             if synonym.strip():
                 yield Term(synonym.strip(), identifier, False)
-
-
-def read_tree_numbers(path: str | os.PathLike) -> dict[str, list[str]]:
-    """``MESH:Dxxxxxx<TAB>tree|tree`` lines: each descriptor's tree numbers."""
-    path = Path(path)
-    trees: dict[str, list[str]] = {}
-    for number, line in numbered_lines(path):
-        if not line:
-            continue
-        identifier, tab, numbers = line.partition("\t")
-        if not tab:
-            raise DataFormatError("no TAB between the descriptor and its tree numbers", path, number)
-        trees[concept_id(identifier)] = [n for n in numbers.split("|") if n]
-    return trees
 
 
 def read_mesh(path: str | os.PathLike, branches: Iterable[str] | None = None, trees: dict[str, list[str]] | None = None) -> Iterator[Term]:
