@@ -103,7 +103,10 @@ def test_pubtator_write_is_atomic(tmp_path):
 
 MALFORMED = {
     "mention text differs": ("1|t|Aspirin.\n1|a|Ulcers.\n1\t0\t7\tAspirin\tChemical\n1\t9\t15\tulcers\tDisease\n", 4, "differs"),
-    "offset not a number": ("1|t|Aspirin.\n1|a|Ulcers.\n1\t0\tseven\tAspirin\tChemical\n", 3, "not whole numbers"),
+    "offset not a number": ("1|t|Aspirin.\n1|a|Ulcers.\n1\t0\tseven\tAspirin\tChemical\n", 3, "not whole numbers$"),
+    # a whole number int() will not read (more than 4,300 digits) was called "not whole numbers (or far too large)"
+    "offset of 5,000 digits": (f"1|t|Aspirin.\n1|a|Ulcers.\n1\t0\t{'9' * 5000}\tAspirin\tChemical\n", 3,
+                               r"'9999.* \(5000 characters\) are far too large for any text$"),
     "offset past the text": ("1|t|Aspirin.\n1|a|Ulcers.\n1\t9\t99\tUlcers\tDisease\n", 3, "outside"),
     "empty span": ("1|t|Aspirin.\n1|a|Ulcers.\n1\t5\t5\t\tDisease\n", 3, "outside"),
     "unknown PMID": ("1|t|Aspirin.\n1|a|Ulcers.\n2\t0\t7\tAspirin\tChemical\n", 3, "PMID '2'"),

@@ -51,14 +51,13 @@ def _mention(columns: list[str], text: str, path: Path, line: int, check_text: b
         raise DataFormatError(
             f"a mention line needs PMID, start, end, text and type (found {len(columns)} columns)", path, line
         )
+    offsets = f"mention offsets {excerpt(columns[1], 60)} and {excerpt(columns[2], 60)}"
+    if not (_OFFSET.fullmatch(columns[1]) and _OFFSET.fullmatch(columns[2])):  # int() takes " 1", "1_0", Arabic digits
+        raise DataFormatError(f"{offsets} are not whole numbers", path, line)
     try:
-        if not (_OFFSET.fullmatch(columns[1]) and _OFFSET.fullmatch(columns[2])):  # int() takes " 1", "1_0", Arabic digits
-            raise ValueError
         start, end = int(columns[1]), int(columns[2])
-    except ValueError:
-        raise DataFormatError(
-            f"mention offsets {excerpt(columns[1], 60)} and {excerpt(columns[2], 60)} are not whole numbers (or far too large)", path, line
-        ) from None
+    except ValueError:  # digits past Python's limit for reading a number (sys.get_int_max_str_digits)
+        raise DataFormatError(f"{offsets} are far too large for any text", path, line) from None
     identifier = columns[5] if len(columns) > 5 and columns[5] else None
     mention = Mention(start, end, columns[4], columns[3], identifier)
     problem = mention_problem(mention, text)
