@@ -143,7 +143,9 @@ def test_missing_empty_or_binary_file(tmp_path):
         ({"granularities": (True,)}, "positive integers"),
         ({"granularities": ()}, "at least one"),
         ({"dims": 0}, "dims"),
-        ({"window": 0}, "window"),
+        ({"window": 0}, "window: expected a whole number of words from 1 to 20, not 0"),  # as [clusters] window says
+        ({"window": 21}, "window: expected a whole number of words from 1 to 20, not 21"),
+        ({"window": 2.0}, "window: expected a whole number"),
         ({"min_count": 0}, "min_count"),
     ],
 )

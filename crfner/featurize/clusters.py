@@ -19,7 +19,7 @@ import scipy.sparse as sp
 
 from ..errors import CrfnerError, DataFormatError
 from .lexical import normalise
-from .schema import DEFAULT_GRANULARITIES, MAX_WINDOW
+from .schema import DEFAULT_GRANULARITIES, check_window
 from .tsv_tables import SavedTable, read_lines
 
 Pairs = list[tuple[str, object]]
@@ -211,11 +211,13 @@ def learn_clusters(
     Deterministic for a given ``seed``; a granularity above the vocabulary size yields one cluster per word.
     """
     granularities = tuple(sorted(set(_check_granularities(granularities))))
-    for name, value, least in (("dims", dims, 1), ("window", window, 1), ("min_count", min_count, 1)):
+    for name, value, least in (("dims", dims, 1), ("min_count", min_count, 1)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
             raise ClusterError(f"{name} must be an integer of at least {least}, not {value!r}")
-    if window > MAX_WINDOW:
-        raise ClusterError(f"window must be at most {MAX_WINDOW} words, not {window!r}")
+    try:
+        check_window(int(window) if isinstance(window, np.integer) else window)
+    except ValueError as error:  # the declaration's own check: one rule for both
+        raise ClusterError(f"window: {error}, not {window!r}") from None
     words, vectors = word_vectors(sentences, dims, window, min_count, seed)
     labels = np.column_stack([cluster_labels(vectors, k, seed) for k in granularities])
     return ClusterTable(granularities, {w: tuple(int(i) for i in row) for w, row in zip(words, labels)})

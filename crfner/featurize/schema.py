@@ -139,7 +139,9 @@ DEFAULT_GRANULARITIES = (32, 128, 512)
 MAX_WINDOW = 20
 
 
-def _window(value: Any) -> int:
+def check_window(value: Any) -> int:
+    """A co-occurrence window (``[clusters] window``, :func:`~crfner.featurize.clusters.learn_clusters`),
+    else a ValueError saying what it must be."""
     if not _is_int(value) or not 1 <= value <= MAX_WINDOW:
         raise ValueError(f"expected a whole number of words from 1 to {MAX_WINDOW}")
     return value
@@ -215,7 +217,7 @@ GAZETTEER_OPTIONS = {"lists": _list_names, "max_tokens": _count, "heads": _bool,
 CLUSTER_OPTIONS = {
     "granularities": _granularities,
     "dims": _count,
-    "window": _window,
+    "window": check_window,
     "min_count": _count,
     "gazetteer_text": _bool,
     "unlabeled_text": _unlabeled_sources,
