@@ -191,6 +191,35 @@ def test_second_run_comes_from_the_cache(first_run, data_dir, monkeypatch):
     assert again["comparisons"][0]["p_value"] == results["comparisons"][0]["p_value"]
 
 
+def test_a_cached_run_reads_its_predictions_once(tmp_path, data_dir, monkeypatch):
+    """On a cache hit the runner read each run's predictions.conll twice: to check the entry
+    against its score, and again for the paired test."""
+    import crfner
+    from crfner.corpora import conll
+
+    X, y = crfner.load_corpus("bc5cdr", "test", data_dir=data_dir)
+    X, y = X[:120], y[:120]
+    write_conll(tmp_path / "perfect.conll", X, y)
+    write_conll(tmp_path / "none.conll", X, [["O"] * len(tags) for tags in y])
+    config = _config(learning_curve=[], bootstrap=0, permutations=100, systems=[
+        {"name": name, "type": "predictions", "files": {"bc5cdr": str(tmp_path / f"{name}.conll")}}
+        for name in ("perfect", "none")])
+    first = run_benchmark(config, tmp_path / "out", data_dir=data_dir, progress=False)
+    reads = []
+    real = conll.read_predictions
+
+    def counted(path, *args, **kwargs):
+        reads.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(conll, "read_predictions", counted)
+    again = run_benchmark(config, tmp_path / "out", data_dir=data_dir, progress=False)
+    assert all(r["from_cache"] for r in again["runs"])
+    assert [c["p_value"] for c in again["comparisons"]] == [c["p_value"] for c in first["comparisons"]]
+    assert len(again["comparisons"]) == 1
+    assert len(reads) == len(set(reads)) == 2, reads
+
+
 def _counted_runs(monkeypatch) -> list[str]:
     """The names of the systems the runner trains from now on (each run still made), in order."""
     from crfner.benchmark import runner

@@ -81,9 +81,10 @@ class Benchmark:
         self.test_groups: dict[str, list[str] | None] = {}  # per corpus: the resampling unit of each test sentence
         self.linking: dict[str, dict] = {}  # per linked corpus: the linker's figures (results["linking"])
         self.tagged: dict[tuple[str, str], dict] = {}  # (corpus, system) -> the test documents it tagged, and how long it took
-        # (corpus, system) -> (the cache's predictions file, its place under predictions/): copied there only once every
-        # run is done, just before results.json, so that an interrupted run leaves the last run's outputs as they were
-        self.predictions: dict[tuple[str, str], tuple[Path, Path]] = {}
+        # (corpus, system) -> (the cache's predictions file, its place under predictions/, the tags it holds, for the
+        # paired tests): copied there only once every run is done, just before results.json, so that an interrupted run
+        # leaves the last run's outputs as they were
+        self.predictions: dict[tuple[str, str], tuple[Path, Path, list]] = {}
         self.log = (lambda message: print(message, file=sys.stderr)) if progress else (lambda message: None)
 
     def settings(self) -> dict:
@@ -120,7 +121,7 @@ class Benchmark:
         results["published"] = published_results(self.config["corpora"])
         results["finished"] = _now()
         results["seconds"] = round(time.perf_counter() - started, 1)
-        for source, target in self.predictions.values():
+        for source, target, _ in self.predictions.values():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
         _write_json(self.out / "results.json", results)
@@ -181,9 +182,10 @@ class Benchmark:
         entry = self.cache / f"{slug(corpus)}--{slug(system['name'])}--{key[:16]}"
         target = self.out / "predictions" / slug(corpus) / f"{slug(system['name'])}.conll"
         raw = raw if raw is not None and tags_documents(system) is None else None
-        cached = self.cached_run(entry, key, X_test, y_test) if self.use_cache else None
-        if cached is not None:
-            self.predictions[corpus, system["name"]] = (entry / "predictions.conll", target)
+        found = self.cached_run(entry, key, X_test, y_test) if self.use_cache else None
+        if found is not None:
+            cached, predicted = found
+            self.predictions[corpus, system["name"]] = (entry / "predictions.conll", target, predicted)
             self.log(f"{corpus} × {system['name']}: from the cache")
             if raw is not None and cached.get("status") == "ok":
                 self.tag_for_linking(corpus, location, system, settings, entry, raw)
@@ -217,12 +219,12 @@ class Benchmark:
             self.keep_tagged(corpus, system, entry, raw, tagged, from_cache=False)
         _write_predictions(entry / "predictions.conll", X_test, y_test, predicted)
         _write_json(entry / "run.json", {**run, "cache_key": key})
-        self.predictions[corpus, system["name"]] = (entry / "predictions.conll", target)
+        self.predictions[corpus, system["name"]] = (entry / "predictions.conll", target, predicted)
         return {**run, "cache_key": key, "from_cache": False}
 
-    def cached_run(self, entry: Path, key: str, X_test, y_test) -> dict | None:
-        """The run a cache entry keeps, when it is whole and its predictions give its score; else None, said in
-        the log, and the run is made again (an edited, truncated or foreign entry is never trusted)."""
+    def cached_run(self, entry: Path, key: str, X_test, y_test) -> tuple[dict, list] | None:
+        """The run a cache entry keeps and its predicted tags, when it is whole and its predictions give its score;
+        else None, said in the log, and the run is made again (an edited, truncated or foreign entry is never trusted)."""
         from ..corpora.conll import read_predictions
         from ..evaluation.metrics import evaluate
 
@@ -237,7 +239,7 @@ class Benchmark:
             agrees = False
         if not agrees:
             self.log(f"{entry.name}: the cache entry does not agree with its predictions; running again")
-        return cached if agrees else None
+        return (cached, predicted) if agrees else None
 
     def linking_documents(self, corpus: str, location: str) -> tuple[list, list] | None:
         """The gold training and test documents of a corpus the ``[linking]`` table names (sliced as the
@@ -337,7 +339,6 @@ class Benchmark:
 
     def compare(self, corpus: str, runs: list[dict], gold) -> list[dict]:
         """The paired significance test for each configured pair of systems that both ran."""
-        from ..corpora.conll import read_predictions
         from ..evaluation.significance import paired_test
 
         ok = {r["system"]: r for r in runs if r.get("status") == "ok"}
@@ -347,16 +348,12 @@ class Benchmark:
                     point["f1"] = run["strict"]["f1"]
         if not self.config["permutations"]:
             return []
-        predicted = {}
         found = []
         for a, b in self.config["compare"]:
             if a not in ok or b not in ok:
                 continue
-            for name in (a, b):
-                if name not in predicted:  # the cache's file: predictions/ is written after every run
-                    predicted[name] = read_predictions(self.predictions[corpus, name][0])[2]
             groups = self.test_groups.get(corpus)
-            test = paired_test(gold[1], predicted[a], predicted[b], groups=groups,
+            test = paired_test(gold[1], self.predictions[corpus, a][2], self.predictions[corpus, b][2], groups=groups,
                                n_resamples=self.config["permutations"], seed=self.config["seed"])
             found.append({"corpus": corpus, "a": a, "b": b, "unit": "sentence" if groups is None else "document",
                           **test})
