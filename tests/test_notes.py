@@ -157,6 +157,19 @@ def test_a_findings_label_ending_in_a_small_word_is_no_heading():
         "Reason for Admission:", "chest pain", "Chief Complaint:", "cough"]
 
 
+def test_a_negation_cue_as_a_label_over_a_list_heads_no_section():
+    # "Denies:" alone on its line over a list was listed as a section, and the items below it fell under
+    # "Denies" rather than the review of systems; like "Negative for:", it labels findings
+    assert note_sections("Denies:\n- fever\n- chills") == []
+    note = "ROS:\nDenies:\n- fever\n- chills\nNO:\n- rash\nPlan:\nrest"
+    assert [name for _, _, name in note_sections(note)] == ["ROS", "Plan"]
+    tokens = tokenize(note)
+    section = dict(zip((t.text for t in tokens), note_token_sections(note, tokens)))
+    assert section["fever"] == section["rash"] == "ROS" and section["rest"] == "Plan"
+    # still a line of its own, which negation reads as a cue over the list
+    assert note_texts(note)[:4] == ["ROS:", "Denies:", "- fever", "- chills"]
+
+
 def test_soap_headings_open_their_sections_and_are_known():
     note = "S: 34 yo F c/o cough x2 days.\nO: T 37.9, P 88.\nA: CAP.\nP: amoxicillin 1 g p.o. t.i.d."
     assert note_texts(note) == ["S:", "34 yo F c/o cough x2 days.", "O:", "T 37.9, P 88.", "A:", "CAP.", "P:",

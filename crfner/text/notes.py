@@ -80,7 +80,7 @@ from bisect import bisect_left, bisect_right
 from typing import Sequence
 
 from .note_lines import heading_name_span, is_heading_line, line_units, marker_end
-from .section_names import SECTION_NAMES, SOAP_HEADINGS, is_section_name
+from .section_names import CUE_LABELS, SECTION_NAMES, SOAP_HEADINGS, is_section_name, normal_name
 from .splitter import LINE_BREAKS, clip_passages, sentences
 from .tokenizer import Token, tokenize
 
@@ -186,12 +186,13 @@ def _without_marker(text: str, sentence: list[Token], units: list[tuple[int, int
 def note_sections(text: str, passages: Sequence[tuple[int, int]] | None = None, known: bool = False) -> list[tuple[int, int, str]]:
     """The section headings of a note as ``(start, end, name)``, ``name == text[start:end]``
     (the heading without its colon), in order; with ``known``, only those that name a known
-    section (:func:`is_section_name`, a SOAP letter), not a problem list's ``Hypertension:``."""
+    section (:func:`is_section_name`, a SOAP letter), not a problem list's ``Hypertension:``.
+    A negation cue written as a label over a list (``Denies:``, :data:`CUE_LABELS`) is none."""
     out = []
     for start, end, kind in line_units(text, passages):
         if kind == "heading":
             a, b = heading_name_span(text, start, end)
-            if not known or _is_known_name(text[a:b]):
+            if normal_name(text[a:b]) not in CUE_LABELS and (not known or _is_known_name(text[a:b])):
                 out.append((a, b, text[a:b]))
     return out
 

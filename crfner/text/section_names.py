@@ -174,6 +174,11 @@ SECTION_QUALIFIERS = frozenset(
 )
 _NAME_WORDS = re.compile(r"[^\s/&]+")
 
+#: Negation cues a note writes as a label alone on its line over a list (``Denies:`` over ``- fever``):
+#: a label of findings, as ``Negative for:`` is, and no section (:func:`crfner.text.note_sections`
+#: passes them over); the splitter still cuts such a line as a heading, a sentence of its own.
+CUE_LABELS = frozenset("absent denied denies deny denying negative neither never no not without".split())
+
 
 def normal_name(name: str) -> str:
     """A heading's name as the name sets hold it: lower case, single spaces."""
