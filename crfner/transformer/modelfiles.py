@@ -6,14 +6,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..crf.modelfile import read_metadata_file
+from ..crf.modelfile import METADATA_FILE, read_metadata_file
 from ..errors import ModelFileError
 from ..featurize.resources import file_sha256
 from ..schemes import is_valid_tag
 
 FORMAT = "crfner-transformer"
 FORMAT_VERSION = 1
-METADATA_FILE = "crfner.json"
 REQUIRED = ("labels", "params", "base_model", "files")
 
 
