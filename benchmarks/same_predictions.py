@@ -77,10 +77,10 @@ def main() -> int:
         rows.append(row)
     command = " ".join(["python", "benchmarks/same_predictions.py", *sys.argv[1:]])
     text = json.dumps({"command": command, "date": time.strftime("%Y-%m-%d"), "rows": rows}, indent=1) + "\n"
-    out = Path(args.out)
-    with tempfile.NamedTemporaryFile("w", dir=out.parent or ".", delete=False, suffix=".tmp", encoding="utf-8") as tmp:
-        tmp.write(text)
-    os.replace(tmp.name, out)
+    from crfner.atomic import atomic_open
+
+    with atomic_open(args.out) as handle:
+        handle.write(text)
     return 0 if all(row["same_tags"] for row in rows) else 1
 
 
