@@ -114,6 +114,23 @@ def test_tag_files_and_the_cli_take_the_splitter(fitted, tmp_path, capsys):
     assert "--splitter applies to raw text" in capsys.readouterr().err
 
 
+def test_the_notes_splitters_version_enters_the_resume_fingerprint(fitted, tmp_path, monkeypatch):
+    """A partial output of notes cut by an earlier splitter (rule lines changed on 2026-12-05) was
+    continued by the next, so one output held notes cut two ways; the notes splitter's version now
+    enters the fingerprint, and the abstract splitter's fingerprint stays as it was."""
+    from crfner.tagging.resume import fingerprint
+    from crfner.text.notes import NOTES_VERSION
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.txt").write_text(NOTE, encoding="utf-8")
+    model = fitted.save(tmp_path / "model").resolve()
+    abstract, cut = fingerprint(notes, model, "text", "jsonl"), fingerprint(notes, model, "text", "jsonl", splitter="notes")
+    monkeypatch.setattr("crfner.text.notes.NOTES_VERSION", NOTES_VERSION + 1)
+    assert fingerprint(notes, model, "text", "jsonl", splitter="notes") not in (cut, abstract)
+    assert fingerprint(notes, model, "text", "jsonl") == abstract
+
+
 def test_notes_in_another_encoding_are_read_with_it(fitted, tmp_path, capsys):
     from crfner.cli import main
     from crfner.errors import CrfnerError

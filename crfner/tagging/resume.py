@@ -22,13 +22,16 @@ def fingerprint(input_path: Path, model: Path, input_format: str, output_format:
                  columns: tuple[str | None, str | None] = (None, None), negation: bool | tuple[str, ...] = False,
                  sections: bool = False, min_score: float | None = None, compressed: bool = False) -> str:
     """What a partial output depends on: the input files (name, size, time), how they are read
-    (encoding, unescaping, a CSV file's columns), the model's metadata, the sentence splitter,
-    the linker's files (name, size, time), the negation rules' version and types, whether
-    sections are written, the least score of an entity written, and whether it is gzip."""
+    (encoding, unescaping, a CSV file's columns), the model's metadata, the sentence splitter (the
+    notes splitter with its version), the linker's files (name, size, time), the negation rules'
+    version and types, whether sections are written, the least score of an entity written, and
+    whether it is gzip."""
     files = text_files(input_path) if input_path.is_dir() else [input_path]
     parts = [input_format, output_format, (model / "crfner.json").read_text(encoding="utf-8")]
     if splitter != "abstract":  # the default adds nothing: partial outputs of earlier versions still resume
-        parts.append(f"splitter={splitter}")
+        from ..text.notes import NOTES_VERSION
+
+        parts.append(f"splitter={splitter}/{NOTES_VERSION}")  # a note cut otherwise would not continue the output
     if encoding != "utf-8":  # nor does UTF-8
         parts.append(f"encoding={encoding}")
     if unescape:  # nor does reading as written

@@ -84,7 +84,12 @@ from .section_names import CUE_LABELS, SECTION_NAMES, SOAP_HEADINGS, is_section_
 from .splitter import LINE_BREAKS, clip_passages, sentences
 from .tokenizer import Token, tokenize
 
-__all__ = ["NOTE_ABBREVIATIONS", "SECTION_NAMES", "SOAP_HEADINGS", "is_heading_line", "is_section_name", "known_heading_spans", "note_sentences", "note_sections", "note_token_sections", "placeholder_spans", "sections_at", "tagging_sentences"]
+__all__ = ["NOTES_VERSION", "NOTE_ABBREVIATIONS", "SECTION_NAMES", "SOAP_HEADINGS", "is_heading_line", "is_section_name", "known_heading_spans", "note_sentences", "note_sections", "note_token_sections", "placeholder_spans", "sections_at", "tagging_sentences"]
+
+#: The notes splitter's version, raised whenever it cuts or tokenises a note otherwise, so that a
+#: partial output of tagging (``crfner tag`` resumes one) made by another version is tagged afresh:
+#: 1 since rule lines of two marks (``--``, ``==``) are layout; partial outputs from before carry none.
+NOTES_VERSION = 1
 
 #: Words that, followed by a full stop, do not end a sentence in a note: as listed or
 #: capitalised (``Pt.``), never in capitals (``PT.`` is physical therapy). Dotted forms
