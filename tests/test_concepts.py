@@ -143,6 +143,19 @@ def test_bootstrap_per_type():
     assert result["per_type"]["Chemical"] == concept_bootstrap(gold, pred, n=300)["per_type"]["Chemical"]
 
 
+def test_bootstrap_leaves_a_type_out_of_the_resamples_without_it():
+    """A type asserted in one document of twenty is absent from about a third of the resamples;
+    evaluate_concepts would not know it there, so they must not count it P = R = F1 = 0."""
+    gold = [doc(str(k), (0, 5, "Chemical", f"D{k}1")) for k in range(20)]
+    gold[7] = doc("7", (0, 5, "Chemical", "D71"), (10, 15, "Rare", "D001"), (20, 25, "Rare", "D002"))
+    pred = [doc("7", (0, 5, "Chemical", "D71"), (10, 15, "Rare", "D001"))]  # Rare: P 1, R 1/2 wherever it occurs
+    point = evaluate_concepts(gold, pred).per_type["Rare"]
+    assert (point.precision, point.recall) == (1.0, 0.5)
+    rare = concept_bootstrap(gold, pred, n=400)["per_type"]["Rare"]
+    assert rare == {"precision": [1.0, 1.0], "recall": [0.5, 0.5], "f1": [point.f1, point.f1]}
+    assert concept_bootstrap(gold, gold, n=400)["per_type"]["Rare"]["f1"] == [1.0, 1.0]
+
+
 def test_bootstrap_of_one_document_or_a_perfect_prediction_is_a_point():
     gold, _ = _bootstrap_corpus()
     assert concept_bootstrap(gold, gold, n=50)["f1"] == [1.0, 1.0]

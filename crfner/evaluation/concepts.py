@@ -24,7 +24,7 @@ from ..corpora.documents import NO_CONCEPT, Document, concept_ids, has_no_concep
 from ..errors import DataFormatError
 from .documents import documents_by_id, scores_from_counts
 from .metrics import Scores
-from .significance import prf_arrays
+from .significance import prf_arrays, prf_of_present
 
 __all__ = ["NCBI_TYPES", "NIL", "concept_bootstrap", "concept_pairs", "concept_set", "evaluate_concepts", "mention_accuracy"]
 
@@ -96,7 +96,10 @@ def concept_bootstrap(gold_docs: Iterable[Document], pred_docs: Iterable[Documen
     resampling gold documents with replacement and recounting their pairs.
 
     Returns plain floats: ``{"level", "unit": "document", "resamples", "units", "precision":
-    [lo, hi], "recall", "f1", "per_type": {TYPE: {"precision", "recall", "f1"}}}``.
+    [lo, hi], "recall", "f1", "per_type": {TYPE: {"precision", "recall", "f1"}}}``. A type's
+    interval is that of the resamples holding a pair of it, gold or predicted (as in
+    :func:`crfner.evaluation.significance.bootstrap_ci`): :func:`evaluate_concepts` would not know
+    the type in the others.
     """
     if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 2:
         raise ValueError(f"n must be a whole number of resamples, at least 2, not {n!r}")
@@ -127,7 +130,9 @@ def concept_bootstrap(gold_docs: Iterable[Document], pred_docs: Iterable[Documen
 
 def _percentile_bounds(counts: np.ndarray, n: int, confidence: float, seed: int) -> np.ndarray:
     """(2, 3k) lower and upper percentile bounds of precision, recall, F1 of each of the k count
-    triples (columns of ``counts``, one row per unit), over ``n`` resamples of the rows."""
+    triples (columns of ``counts``, one row per unit), over ``n`` resamples of the rows. Each
+    triple after the first (a type's) is NaN in the resamples whose predicted and gold counts of
+    it are both 0, and its bounds are the percentiles of the other resamples."""
     n_units, width = counts.shape
     if n_units == 0:
         return np.zeros((2, width))
@@ -137,11 +142,13 @@ def _percentile_bounds(counts: np.ndarray, n: int, confidence: float, seed: int)
     for start in range(0, n, batch):
         weights = rng.multinomial(n_units, np.full(n_units, 1.0 / n_units), size=min(batch, n - start))
         sums = weights @ counts  # (resamples, 3k): each resample's summed counts
-        triples = [prf_arrays(sums[:, j], sums[:, j + 1], sums[:, j + 2]) for j in range(0, width, 3)]
+        # The overall triple scores 0 where a resample holds no pair, as evaluate_concepts does; a
+        # type's is NaN there (counting it 0 pulled the intervals of rare types below their point values).
+        triples = [(prf_arrays if j == 0 else prf_of_present)(sums[:, j], sums[:, j + 1], sums[:, j + 2]) for j in range(0, width, 3)]
         scores.append(np.stack([row for triple in triples for row in triple], axis=1))
     distribution = np.concatenate(scores)
     alpha = (1 - confidence) / 2
-    bounds = np.quantile(distribution, [alpha, 1 - alpha], axis=0)
+    bounds = np.nanquantile(distribution, [alpha, 1 - alpha], axis=0)
     constant = np.all(distribution == distribution[:1], axis=0)  # a constant distribution is [v, v], not v +- rounding
     bounds[:, constant] = distribution[0, constant]
     return bounds

@@ -122,7 +122,7 @@ def bootstrap_ci(
         # Rows: precision, recall, f1, macro_f1, then precision, recall, f1 of each type.
         sums = [np.sum(s, axis=axis) for s in resampled]
         rows = list(prf_arrays(*sums[:3]))
-        per_type = [_present(*sums[3 + 3 * i : 6 + 3 * i]) for i in range(len(types))]
+        per_type = [prf_of_present(*sums[3 + 3 * i : 6 + 3 * i]) for i in range(len(types))]
         rows.append(_macro([f1 for _, _, f1 in per_type], rows[2]))
         for triple in per_type:
             rows.extend(triple)
@@ -183,7 +183,7 @@ def bootstrap_ci(
     }
 
 
-def _present(correct: np.ndarray, predicted: np.ndarray, gold: np.ndarray) -> tuple[np.ndarray, ...]:
+def prf_of_present(correct: np.ndarray, predicted: np.ndarray, gold: np.ndarray) -> tuple[np.ndarray, ...]:
     """A type's precision, recall and F1 in each resample, NaN in those that hold it neither in
     gold nor predicted (where evaluate would not know the type)."""
     absent = (np.asarray(predicted) + np.asarray(gold)) == 0
