@@ -1,8 +1,12 @@
 """Tagging schemes (IOB1, IOB2, IOBES): tags to entity spans and back.
 
-One lenient decoder reads all three schemes the way conlleval and seqeval do: an entity
+One lenient decoder reads all three schemes the way seqeval's default mode does: an entity
 starts at ``B-``/``S-``, or at ``I-``/``E-`` that does not continue an open entity of the
-same type; it ends at ``O``, ``E-``, ``S-`` or a change of type.
+same type; it ends at ``O``, ``E-``, ``S-`` or a change of type. On IOB1 and IOB2 tags
+(``B-``, ``I-``, ``O``) that is conlleval's reading too, ill-formed tags included (an ``I-``
+after ``O`` or after another type begins an entity). conlleval.pl knows no ``S-`` and does not
+end an entity at ``E-`` followed by ``B-`` of its type, so it reads IOBES otherwise
+(``B-X E-X B-X E-X`` as one entity, not two): give it IOB2.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from seqeval.metrics.sequence_labeling import get_entities
 
 from crfner.schemes import Span, convert, detect_scheme, spans_to_tags, split_tag, tags_to_spans
@@ -58,3 +60,60 @@ def test_bad_tags_and_spans():
         spans_to_tags([("D", 3, 5)], 4)
     with pytest.raises(ValueError, match="unknown tagging scheme"):
         convert(["O"], "bilou")
+
+
+# Property tests: random tag sequences, ill-formed ones included (I- after O or after another
+# type, E- without B-, types holding hyphens and underscores, empty sentences).
+TYPES = ["D", "C-x", "a_b", "_", "O", "B-I"]
+TAG = st.one_of(st.just("O"), st.builds("{}-{}".format, st.sampled_from("BIES"), st.sampled_from(TYPES)))
+BIO_TAG = st.one_of(st.just("O"), st.builds("{}-{}".format, st.sampled_from("BI"), st.sampled_from(TYPES)))
+
+
+def _conlleval_chunks(tags):
+    """Entities as conlleval.pl (2004) reads them: its endOfChunk and startOfChunk, verbatim."""
+    ends = {("B", "B"), ("B", "O"), ("I", "B"), ("I", "O"), ("E", "E"), ("E", "I"), ("E", "O")}
+    starts = {("B", "B"), ("I", "B"), ("O", "B"), ("O", "I"), ("E", "E"), ("E", "I"), ("O", "E")}
+    chunks, start, previous, previous_type = [], None, "O", ""
+    for i, tag in enumerate([*tags, "O"]):
+        prefix, _, etype = tag.partition("-")
+        if start is not None and ((previous, prefix) in ends or (previous not in ("O", ".") and previous_type != etype)):
+            chunks.append((previous_type, start, i))
+            start = None
+        if (previous, prefix) in starts or (prefix not in ("O", ".") and previous_type != etype):
+            start = i
+        previous, previous_type = prefix, etype
+    return chunks
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TAG, max_size=10))
+def test_decoder_agrees_with_seqeval_on_random_tags(tags):
+    assert [(s.type, s.start, s.end - 1) for s in tags_to_spans(tags)] == get_entities(list(tags))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(BIO_TAG, max_size=10))
+def test_decoder_agrees_with_conlleval_on_iob_tags(tags):
+    assert [tuple(s) for s in tags_to_spans(tags)] == _conlleval_chunks(tags)
+
+
+def test_conlleval_reads_iobes_otherwise():
+    # What the module docstring says: conlleval.pl has no S- and no end at E- before B-.
+    assert _conlleval_chunks(["B-D", "E-D", "B-D", "E-D"]) == [("D", 0, 4)]
+    assert tags_to_spans(["B-D", "E-D", "B-D", "E-D"]) == [Span("D", 0, 2), Span("D", 2, 4)]
+    assert _conlleval_chunks(["S-D", "S-D"]) == [("D", 0, 2)]
+    assert tags_to_spans(["S-D", "S-D"]) == [Span("D", 0, 1), Span("D", 1, 2)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TAG, max_size=10))
+def test_conversions_keep_the_entities_and_round_trip(tags):
+    spans = tags_to_spans(tags)
+    encoded = {scheme: convert(tags, scheme) for scheme in ("iob1", "iob2", "iobes")}
+    for scheme, converted in encoded.items():
+        assert tags_to_spans(converted) == spans
+        assert spans_to_tags(spans, len(tags), scheme) == converted
+        for other in ("iob1", "iob2", "iobes"):
+            assert convert(converted, other) == encoded[other]
+    if spans:
+        assert [detect_scheme([encoded[s]]) for s in ("iob1", "iob2", "iobes")] == ["iob1", "iob2", "iobes"]

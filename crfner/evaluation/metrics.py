@@ -1,7 +1,8 @@
 """Strict entity-level scores: precision, recall and F1, micro, macro and per type.
 
-Entities are decoded with seqeval's default (conlleval-compatible) rules, and an entity is
-correct only when its type and both boundaries match the gold one.
+Entities are decoded with seqeval's default rules, and an entity is correct only when its
+type and both boundaries match the gold one. On IOB1 and IOB2 tags the scores are conlleval's;
+conlleval.pl does not read IOBES (see :mod:`crfner.schemes`).
 """
 
 from __future__ import annotations
