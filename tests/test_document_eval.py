@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from crfner.corpora.documents import Document, Mention
 from crfner.errors import DataFormatError
@@ -96,3 +103,33 @@ def test_document_sets_must_agree():
         evaluate_documents([doc([], "1"), doc([], "1")], [doc([], "1")])
     with pytest.raises(DataFormatError, match="texts differ"):
         evaluate_documents([doc([], "1")], [doc([], "1", "y" * 100)])
+
+
+MENTION = st.builds(lambda start, length, etype: (start, min(len(TEXT), start + length), etype),
+                    st.integers(0, 30), st.integers(1, 8), st.sampled_from(["A", "B"]))
+
+
+def _largest_matching(gold, pred) -> int:
+    """Size of a maximum matching of same-type overlapping pairs, by scipy."""
+    total = 0
+    for etype in {t for *_, t in gold}:
+        golds, preds = [g for g in gold if g[2] == etype], [p for p in pred if p[2] == etype]
+        if golds and preds:
+            graph = csr_matrix(np.array([[int(p[0] < g[1] and g[0] < p[1]) for g in golds] for p in preds]))
+            total += int((maximum_bipartite_matching(graph, perm_type="column") >= 0).sum())
+    return total
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(MENTION, max_size=8), st.lists(MENTION, max_size=8))
+def test_overlap_is_a_maximum_matching_and_strict_a_multiset_intersection(gold, pred):
+    # Duplicates and mentions overlapping mentions of their own side included.
+    result = scores(gold, pred)
+    assert result["overlap"]["correct"] == _largest_matching(gold, pred)
+    assert result["strict"]["correct"] == sum((Counter(gold) & Counter(pred)).values())
+    assert result["strict"]["correct"] <= result["overlap"]["correct"] <= min(len(gold), len(pred))
+    assert figures(result["strict"])[1:] == figures(result["overlap"])[1:] == (len(pred), len(gold))
+    swapped = scores(pred, gold)  # gold and predictions swapped: the same pairs, precision and recall swapped
+    for name in ("strict", "overlap"):
+        assert swapped[name]["correct"] == result[name]["correct"]
+        assert swapped[name]["precision"] == result[name]["recall"] and swapped[name]["f1"] == result[name]["f1"]

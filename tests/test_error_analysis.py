@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from crfner import DataFormatError
-from crfner.evaluation.error_analysis import analyze_errors
+from crfner import DataFormatError, evaluate
+from crfner.evaluation.error_analysis import CATEGORIES, analyze_errors
 
 # One of each category; the comments give the gold and predicted entities.
 X = [
@@ -103,3 +105,30 @@ def test_nothing_to_report_and_mismatched_inputs():
     # a type named as the matrix's "no entity" would merge its counts with the missed and spurious ones
     with pytest.raises(DataFormatError, match=r"an entity type is named '\(none\)'"):
         analyze_errors([["x"]], [["B-(none)"]], [["O"]])
+
+
+TAG = st.sampled_from(["O", "O", "B-A", "I-A", "B-B", "I-B", "S-A"])
+
+
+@st.composite
+def tagged_corpus(draw):
+    gold = draw(st.lists(st.lists(TAG, max_size=7), min_size=1, max_size=5))
+    pred = [draw(st.lists(TAG, min_size=len(s), max_size=len(s))) for s in gold]
+    return [[f"w{i}" for i in range(len(s))] for s in gold], gold, pred
+
+
+@settings(max_examples=100, deadline=None)
+@given(tagged_corpus())
+def test_every_gold_entity_in_one_category_on_random_tags(corpus):
+    tokens, gold, pred = corpus
+    result, scores = analyze_errors(tokens, gold, pred), evaluate(gold, pred)
+    categories = result["categories"]
+    assert categories["correct"] == scores.correct
+    assert sum(categories[c] for c in CATEGORIES if c != "spurious") == scores.support
+    labels, matrix = result["confusion"]["labels"], result["confusion"]["matrix"]
+    assert labels == [*sorted(scores.per_type), "(none)"]
+    for row, etype in zip(matrix, labels[:-1]):
+        assert sum(row) == scores.per_type[etype].support
+    assert sum(matrix[-1]) == categories["spurious"] and matrix[-1][-1] == 0
+    # a prediction is spurious, or overlaps a gold entity that is not missed
+    assert categories["spurious"] <= scores.predicted - scores.correct

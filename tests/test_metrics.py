@@ -6,9 +6,13 @@ import json
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from seqeval.metrics import classification_report, f1_score, precision_score, recall_score
+from seqeval.scheme import IOB2, IOBES
 
 from crfner import DataFormatError, evaluate
+from crfner.schemes import convert
 
 
 def test_hand_counted_example():
@@ -67,3 +71,54 @@ def test_mismatched_lengths():
         evaluate([["O"], ["O"]], [["O"]])
     with pytest.raises(DataFormatError, match="sentence 0: 2 gold tags but 1 predicted"):
         evaluate([["O", "O"]], [["O"]])
+
+
+# Property tests against seqeval on random corpora: ill-formed tags (I- after O or another type,
+# E- without B-), types with hyphens and underscores, empty sentences, all-O and one-token ones.
+TAG = st.one_of(st.just("O"), st.builds("{}-{}".format, st.sampled_from("BIES"), st.sampled_from(["D", "C-x", "a_b", "_"])))
+
+
+@st.composite
+def corpus_pair(draw, tag=TAG):
+    gold = draw(st.lists(st.lists(tag, max_size=7), min_size=1, max_size=5))
+    return gold, [draw(st.lists(tag, min_size=len(s), max_size=len(s))) for s in gold]
+
+
+def _agrees_with_report(scores, report):
+    """Per type support, F1 and precision, and the macro F1, as a seqeval classification report has them."""
+    assert set(scores.per_type) == {name for name in report if not name.endswith(" avg")}
+    for etype, figures in scores.per_type.items():
+        assert figures.support == report[etype]["support"]
+        assert figures.f1 == pytest.approx(report[etype]["f1-score"], abs=1e-12)
+        assert figures.precision == pytest.approx(report[etype]["precision"], abs=1e-12)
+    assert scores.macro_f1 == pytest.approx(report["macro avg"]["f1-score"], abs=1e-12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(corpus_pair())
+def test_agrees_with_seqeval_default_mode_on_random_tags(pair):
+    gold, pred = pair
+    scores = evaluate(gold, pred)
+    assert scores.f1 == pytest.approx(f1_score(gold, pred, zero_division=0), abs=1e-12)
+    assert scores.precision == pytest.approx(precision_score(gold, pred, zero_division=0), abs=1e-12)
+    assert scores.recall == pytest.approx(recall_score(gold, pred, zero_division=0), abs=1e-12)
+    assert scores.correct <= min(scores.support, scores.predicted)
+    assert sum(t.support for t in scores.per_type.values()) == scores.support
+    assert sum(t.predicted for t in scores.per_type.values()) == scores.predicted
+    assert sum(t.correct for t in scores.per_type.values()) == scores.correct
+    if scores.support or scores.predicted:
+        _agrees_with_report(scores, classification_report(gold, pred, output_dict=True, zero_division=0))
+    assert evaluate(gold, gold).f1 == (1.0 if scores.support else 0.0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(corpus_pair())
+def test_agrees_with_seqeval_strict_mode_on_well_formed_tags(pair):
+    # On well-formed IOB2 and IOBES, seqeval's strict mode reads the entities the default mode reads.
+    for name, scheme in (("iob2", IOB2), ("iobes", IOBES)):
+        gold, pred = ([convert(tags, name) for tags in corpus] for corpus in pair)
+        scores = evaluate(gold, pred)
+        assert scores.f1 == pytest.approx(f1_score(gold, pred, mode="strict", scheme=scheme, zero_division=0), abs=1e-12)
+        if scores.support or scores.predicted:
+            report = classification_report(gold, pred, mode="strict", scheme=scheme, output_dict=True, zero_division=0)
+            _agrees_with_report(scores, report)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import crfner
 from crfner import DataFormatError, evaluate
@@ -128,3 +130,36 @@ def test_no_entities_and_mismatched_inputs():
     assert partial_match_scores([], [])["type"]["precision"] == 0.0
     with pytest.raises(DataFormatError, match="2 gold sentences but 1 predicted"):
         partial_match_scores([["O"], ["O"]], [["O"]])
+
+
+TAG = st.sampled_from(["O", "O", "B-A", "I-A", "E-A", "B-B-x", "I-B-x", "S-B-x"])
+
+
+@st.composite
+def corpus_pair(draw):
+    gold = draw(st.lists(st.lists(TAG, max_size=7), min_size=1, max_size=5))
+    return gold, [draw(st.lists(TAG, min_size=len(s), max_size=len(s))) for s in gold]
+
+
+@settings(max_examples=100, deadline=None)
+@given(corpus_pair())
+def test_every_scheme_counts_every_entity_once_on_random_tags(pair):
+    gold, pred = pair
+    scores, reference = partial_match_scores(gold, pred), evaluate(gold, pred)
+    strict = scores["strict"]
+    assert (strict["correct"], strict["precision"], strict["recall"], strict["f1"]) == (
+        reference.correct, reference.precision, reference.recall, reference.f1)
+    for name in ("strict", "exact", "partial", "type"):
+        block = scores[name]
+        assert (block["possible"], block["actual"]) == (reference.support, reference.predicted)
+        assert block["correct"] + block["incorrect"] + block["partial"] + block["missed"] == block["possible"]
+        assert block["correct"] + block["incorrect"] + block["partial"] + block["spurious"] == block["actual"]
+        assert block["correct"] >= reference.correct
+        for etype, figures in reference.per_type.items():
+            typed = scores["per_type"][etype][name]
+            assert (typed["possible"], typed["actual"]) == (figures.support, figures.predicted)
+            if name == "strict":
+                assert (typed["correct"], typed["f1"]) == (figures.correct, figures.f1)
+    partial = scores["partial"]
+    if partial["actual"]:
+        assert partial["precision"] == pytest.approx((partial["correct"] + 0.5 * partial["partial"]) / partial["actual"])

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
+import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crfner import DataFormatError, evaluate
 from crfner.evaluation.significance import bootstrap_ci, paired_test, unit_counts
@@ -210,3 +214,47 @@ def test_mismatched_inputs():
         paired_test([["O"]], [["O"]], [["O"]], n_resamples=0)
     with pytest.raises(DataFormatError, match="2 sentences but 1 group ids"):
         unit_counts([["O"], ["O"]], [["O"], ["O"]], groups=["a"])
+
+
+TAG = st.sampled_from(["O", "O", "O", "B-A", "I-A", "B-B", "I-B"])
+
+
+@st.composite
+def three_systems(draw):
+    """Gold, two systems' tags and (or not) one group id per sentence."""
+    gold = draw(st.lists(st.lists(TAG, max_size=5), min_size=1, max_size=8))
+    a, b = ([draw(st.lists(TAG, min_size=len(s), max_size=len(s))) for s in gold] for _ in range(2))
+    groups = draw(st.none() | st.lists(st.sampled_from("xyz"), min_size=len(gold), max_size=len(gold)))
+    return gold, a, b, groups
+
+
+@settings(max_examples=60, deadline=None)
+@given(three_systems(), st.integers(0, 3))
+def test_paired_test_properties_on_random_systems(systems, seed):
+    gold, a, b, groups = systems
+    result = paired_test(gold, a, b, groups=groups, n_resamples=200, seed=seed)
+    assert 1 / 201 <= result["p_value"] <= 1.0
+    assert (result["f1_a"], result["f1_b"]) == (evaluate(gold, a).f1, evaluate(gold, b).f1)
+    assert result["units"] == (len(gold) if groups is None else len(set(groups)))
+    assert paired_test(gold, a, b, groups=groups, n_resamples=200, seed=seed) == result  # the seed fixes it
+    swapped = paired_test(gold, b, a, groups=groups, n_resamples=200, seed=seed)
+    assert swapped["p_value"] == result["p_value"] and swapped["difference"] == -result["difference"]
+    assert paired_test(gold, a, a, groups=groups, n_resamples=50, seed=seed)["p_value"] == 1.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(three_systems())
+def test_bootstrap_properties_on_random_systems(systems):
+    gold, pred, _, groups = systems
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a type no resample holds: [nan, nan]
+        result = bootstrap_ci(gold, pred, groups=groups, n_resamples=50, seed=1)
+        assert bootstrap_ci(gold, pred, groups=groups, n_resamples=50, seed=1) == result
+    scores = evaluate(gold, pred)
+    assert set(result["per_type"]) == set(scores.per_type)
+    assert result["units"] == (len(gold) if groups is None else len(set(groups)))
+    bounds = [result[name] for name in ("precision", "recall", "f1", "macro_f1")]
+    bounds += [pair for figures in result["per_type"].values() for pair in figures.values() if not math.isnan(pair[0])]
+    assert all(0.0 <= lo <= hi <= 1.0 for lo, hi in bounds)
+    if result["units"] == 1:  # every resample is the one unit
+        assert result["f1"] == [scores.f1, scores.f1] and result["macro_f1"] == [scores.macro_f1, scores.macro_f1]
