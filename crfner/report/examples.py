@@ -10,6 +10,7 @@ from pathlib import Path
 from ..corpora.conll import read_predictions
 from ..errors import DataFormatError
 from ..schemes import Span, tags_to_spans
+from .markdown import emphasis
 from .markdown import escape as md_escape
 from .results import corpus_names, runs_of
 
@@ -118,7 +119,7 @@ def line_markdown(tokens: list[str], spans: list[Span]) -> str:
 
 def to_markdown(example: Example) -> str:
     """A bold heading, then one list line for gold and one per system."""
-    lines = [f"**{md_escape(_heading(example))}**", "", f"- gold: {line_markdown(example.tokens, example.gold)}"]
+    lines = [emphasis(md_escape(_heading(example)), "**"), "", f"- gold: {line_markdown(example.tokens, example.gold)}"]
     lines += [f"- {md_escape(system)}: {line_markdown(example.tokens, spans)}"
               for system, spans in example.predicted.items()]
     return "\n".join(lines)

@@ -64,19 +64,27 @@ def inline(parts: list[Inline]) -> str:
     return "".join(out)
 
 
+def emphasis(text: str, mark: str = "*") -> str:
+    """``text`` (already escaped) in italics, or bold with ``mark="**"``: stripped first, as a delimiter
+    next to a space would neither open nor close and show as a literal asterisk; "" when nothing is left."""
+    text = text.strip()
+    return f"{mark}{text}{mark}" if text else ""
+
+
 def _cell(cell: Cell) -> str:
     # numeric cells hold only numbers formatted by formatting.py: left as they are, so they stay readable
     text = cell.text.replace("|", "\\|") if cell.numeric else escape(cell.text)
     url = safe_url(cell.href)
     if url and text:
         text = f"[{text}]({url})"
-    return f"**{text}**" if cell.bold and text else text
+    return emphasis(text, "**") if cell.bold else text
 
 
 def table(block: Table) -> str:
     lines = []
-    if block.caption:
-        lines += [f"*{escape(block.caption)}*", ""]
+    caption = emphasis(escape(block.caption))
+    if caption:
+        lines += [caption, ""]
     numeric = block.numeric_columns()
     lines.append("| " + " | ".join(escape(h) for h in block.header) + " |")
     lines.append("| " + " | ".join("---:" if n else "---" for n in numeric) + " |")
@@ -88,8 +96,8 @@ def table(block: Table) -> str:
 
 def figure(block: Figure, files_dir: str) -> str:
     if block.png is None:
-        return f"*{escape(block.caption)}: {escape(block.missing)}.*"
-    return f"![{escape(block.alt)}]({files_dir}/{block.name}.png)\n\n*{escape(block.caption)}*"
+        return emphasis(f"{escape(block.caption)}: {escape(block.missing)}.")
+    return f"![{escape(block.alt)}]({files_dir}/{block.name}.png)\n\n{emphasis(escape(block.caption))}"
 
 
 def render(report: Report, files_dir: str = "report_files") -> str:
@@ -102,7 +110,7 @@ def render(report: Report, files_dir: str = "report_files") -> str:
                 parts.append(f"{'#' * block.level} {escape(block.text)}")
             elif isinstance(block, Paragraph):
                 text = inline(block.parts)
-                parts.append(f"*{text}*" if block.note and text else text)
+                parts.append(emphasis(text) if block.note else text)
             elif isinstance(block, Table):
                 parts.append(table(block))
             elif isinstance(block, Figure):
