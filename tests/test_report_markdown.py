@@ -29,3 +29,13 @@ def test_emphasis_around_text_ending_or_starting_with_a_space():
     # nothing left to emphasise: no stray '* *' (a list item) and no empty '**'
     assert _render(Paragraph([" "], note=True), Table(["A"], [[Cell(" ", bold=True)]], caption="\n")) == [
         "# t", "", "## S", "", "| A |", "| --- |", "|  |"]
+
+
+def test_heading_keeps_a_trailing_hash():
+    """'### C #' is the heading 'C': a run of # after a space closes an ATX heading, so a corpus or
+    system name ending in one lost it in the corpus and errors headings."""
+    from crfner.report.blocks import Heading
+
+    lines = _render(Heading("C #"), Heading("bc5cdr: crf ##", level=4), Heading("C# and #1"))
+    assert r"### C \#" in lines and r"#### bc5cdr: crf \##" in lines and "### C# and #1" in lines
+    assert markdown.render(Report("x #", [], []))[:6] == r"# x \#"

@@ -26,6 +26,8 @@ _UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")  # intraword _ n
 # backslash before a digit would show.
 _BLOCK_START = re.compile(r"^( ?)([#+=-])(?=[#+=\s-]|$)")
 _ORDERED_START = re.compile(r"^( ?\d+)([.)])(?=\s|$)")
+# A heading's closing sequence: #s after a space at the end of the line are not part of its text
+_CLOSING_HASHES = re.compile(r"(\s)(#+\s*)$")
 
 
 def escape(text: str) -> str:
@@ -62,6 +64,12 @@ def inline(parts: list[Inline]) -> str:
         else:
             out.append(escape(part))
     return "".join(out)
+
+
+def heading(text: str, level: int) -> str:
+    """An ATX heading showing ``text`` whole: a trailing ``#`` run (``C #``) escaped, as it would close the heading."""
+    text = _CLOSING_HASHES.sub(r"\1\\\2", escape(text))
+    return f"{'#' * level} {text}"
 
 
 def emphasis(text: str, mark: str = "*") -> str:
@@ -102,12 +110,12 @@ def figure(block: Figure, files_dir: str) -> str:
 
 def render(report: Report, files_dir: str = "report_files") -> str:
     """The whole report as one Markdown string; plots referenced as ``files_dir/<name>.png``."""
-    parts = [f"# {escape(report.title)}", *(inline(p.parts) for p in report.intro)]
+    parts = [heading(report.title, 1), *(inline(p.parts) for p in report.intro)]
     for section in report.sections:
-        parts.append(f"## {escape(section.title)}")
+        parts.append(heading(section.title, 2))
         for block in section.blocks:
             if isinstance(block, Heading):
-                parts.append(f"{'#' * block.level} {escape(block.text)}")
+                parts.append(heading(block.text, block.level))
             elif isinstance(block, Paragraph):
                 text = inline(block.parts)
                 parts.append(emphasis(text) if block.note else text)
