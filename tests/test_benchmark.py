@@ -8,11 +8,12 @@ import shutil
 import subprocess
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from crfner.benchmark import run_benchmark, validate_config
-from crfner.benchmark.config import load_config
+from crfner.benchmark.config import load_config, slug
 from crfner.corpora.conll import read_predictions, write_conll
 from crfner.errors import ConfigError, DataFormatError
 
@@ -82,6 +83,16 @@ def test_config_errors_name_the_problem(change, message):
         validate_config(_config(**change), source="my.toml")
     assert str(caught.value).startswith("my.toml: ")
     assert message in str(caught.value)
+
+
+def test_a_corpus_named_by_a_dot_folder_keeps_its_predictions_in_predictions():
+    """A corpus folder given as 'data/..' (or '.') was slugged to '..', so its predictions went to
+    predictions/../SYSTEM.conll, beside the report, not in a folder of their own."""
+    root = Path("/out/predictions")
+    for name in ("..", ".", "data/..", "../..", "a/.", ". .", "..."):
+        folder = root / slug(name)
+        assert folder.parent == root and folder.name not in (".", ".."), name
+    assert slug("bc5cdr") == "bc5cdr" and slug("my data/v1.0") == "v1.0" and slug("crf 10") == "crf_10"
 
 
 def test_config_file_errors(tmp_path):

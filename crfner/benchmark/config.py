@@ -142,8 +142,10 @@ def validate_config(raw: dict, source: str = "<config>", base: Path | None = Non
 
 
 def slug(name: str) -> str:
-    """The file or folder name the runner gives a corpus or system (``predictions/<corpus>/<system>.conll``)."""
-    return re.sub(r"[^A-Za-z0-9_.+-]+", "_", Path(name).name or name).strip("_") or "corpus"
+    """The file or folder name the runner gives a corpus or system (``predictions/<corpus>/<system>.conll``);
+    never ``.`` or ``..``, which would put a corpus's predictions beside or above ``predictions/``."""
+    name = re.sub(r"[^A-Za-z0-9_.+-]+", "_", Path(name).name or name).strip("_")
+    return name if name not in ("", ".", "..") else "corpus"
 
 
 def _distinct_slugs(names: list[str], key: str, what: str, fail) -> None:
