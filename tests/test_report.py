@@ -356,3 +356,15 @@ def test_markdown_escape_shows_data_literally():
     # &amp; would be shown as &, ~~x~~ struck through
     assert escape("A&amp;B") == r"A\&amp;B"
     assert escape("~~x~~") == r"\~\~x\~\~"
+
+
+def test_maccrobats_twelve_types_each_have_their_own_colour():
+    """The examples' legend had eight colours, so four of MACCROBAT's twelve default types shared one."""
+    from crfner.corpora.clinical_types import MACCROBAT_DEFAULT
+    from crfner.report.examples import TYPE_COLOURS, type_colours
+
+    assert len(MACCROBAT_DEFAULT) == 12
+    for types in (sorted(MACCROBAT_DEFAULT), [f"T{i}" for i in range(16)]):
+        colours = type_colours(types)
+        assert list(colours) == types and len(set(colours.values())) == len(types)
+    assert type_colours(["Chemical", "Disease"]) == {"Chemical": TYPE_COLOURS[0], "Disease": TYPE_COLOURS[1]}  # as before

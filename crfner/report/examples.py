@@ -18,7 +18,10 @@ PER_CORPUS = 5
 # sentences of this many tokens are preferred: long enough to say something, short enough to read
 SHORTEST, LONGEST = 6, 40
 # light backgrounds, one per entity type (by its index in the sorted list of all types)
-TYPE_COLOURS = ("#ffe08a", "#a8d8ff", "#c3f0c8", "#f9c0e0", "#d9c8ff", "#ffd1a8", "#c8f0ee", "#e8e8a0")
+# Light backgrounds, one per entity type: sixteen, so MACCROBAT's twelve default types (and up to
+# sixteen) each have their own; the first eight are the colours of earlier reports.
+TYPE_COLOURS = ("#ffe08a", "#a8d8ff", "#c3f0c8", "#f9c0e0", "#d9c8ff", "#ffd1a8", "#c8f0ee", "#e8e8a0",
+                "#c0c0ff", "#b0e0a0", "#e0c0a0", "#d0d0d0", "#f0b0f0", "#b8c8e8", "#ffc8c8", "#d8f0a0")
 
 
 @dataclass
@@ -152,6 +155,7 @@ def to_html(example: Example, colours: dict[str, str]) -> str:
 
 
 def type_colours(types: list[str]) -> dict[str, str]:
+    """Each type's background, in order; types past the sixteenth share colours (every mark also names its type)."""
     return {t: TYPE_COLOURS[i % len(TYPE_COLOURS)] for i, t in enumerate(types)}
 
 
