@@ -9,13 +9,11 @@ from typing import NamedTuple, Sequence
 
 from .note_values import MEASURE, after_value, before_words, stamp_end
 from .section_names import SOAP_HEADINGS, is_section_name, normal_name
-from .splitter import LINE_BREAK, LINE_BREAKS, clip_passages
+from .splitter import LINE_BREAK, LINE_BREAKS, PAGE_BREAK, clip_passages
 from .tokenizer import SEPARATOR
 
 __all__ = ["heading_name_span", "is_heading_line", "line_units", "marker_end"]
 
-# Page breaks always end a sentence (line breaks: splitter.LINE_BREAK, as str.splitlines counts them).
-_PAGE_BREAK = re.compile(r"[\x0c\x1c-\x1e\u2029]")
 # A list marker: followed by whitespace, or "#" glued to a word ("#HTN", "#1"). A capital and a
 # full stop before a lower-case word is a genus ("E. coli", "A. baumannii"), not a lettered item.
 # _FEATURE_MARKER holds the markers as the section features first read them (clinical version 7),
@@ -180,7 +178,7 @@ def _lines(text: str, start: int, end: int):
             yield left, right, breaks, _width(text[position:left])
             breaks = 0
         if match:
-            breaks += 2 if _PAGE_BREAK.match(match.group()) else 1
+            breaks += 2 if PAGE_BREAK.match(match.group()) else 1
             position = match.end()
 
 

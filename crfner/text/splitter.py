@@ -21,7 +21,8 @@ _NEW = tuple.__new__
 LINE_BREAKS = r"\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029"
 #: A line break, "\r\n" being one.
 LINE_BREAK = re.compile(rf"\r\n|[{LINE_BREAKS}]")
-_PAGE_BREAK = re.compile(r"[\x0c\x1c-\x1e\u2029]")
+#: A page break (form feed, the file, group and record separators, U+2029): it always ends a sentence.
+PAGE_BREAK = re.compile(r"[\x0c\x1c-\x1e\u2029]")
 _SPACE = re.compile(r"\s")
 
 _ENDERS = frozenset(".?!\u2026\u203c\u2047\u2048\u2049\u3002\uff01\uff1f")
@@ -156,7 +157,7 @@ def _boundaries(text: str, tokens: _Columns) -> list[int]:
         breaks = 0
         if gap != " ":
             breaks = len(LINE_BREAK.findall(gap))
-            if breaks >= 2 or _PAGE_BREAK.search(gap):  # a blank line or a page break
+            if breaks >= 2 or PAGE_BREAK.search(gap):  # a blank line or a page break
                 cuts.append(i + 1)
                 continue
             if not _SPACE.search(gap):  # only invisible characters between: one word
