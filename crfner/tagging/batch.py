@@ -212,7 +212,7 @@ def tag_files(
 
     negation = negation_setting(negation)
     model, splitter = checked_settings(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation, sections,
-                               min_score)
+                                       min_score)
     linker, data_dir = _checked_linker(linker), _data_folder(data_dir)
     input_path, output = Path(input_path), Path(output)
     compress = gzipped(output) and output_format != "brat"
@@ -307,7 +307,7 @@ def tag_stream(
     a time as it is done; nothing to resume. Returns the number of documents tagged."""
     negation = negation_setting(negation)
     model, splitter = checked_settings(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation, sections,
-                               min_score)
+                                       min_score)
     if output_format == "brat":
         raise CrfnerError("BRAT output is a folder of files, not a stream: give an output folder (-o)")
     linker, data_dir = _checked_linker(linker), _data_folder(data_dir)

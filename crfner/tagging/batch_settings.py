@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..crf.modelfile import saved_metadata
+from ..crf.modelfile import METADATA_FILE, saved_metadata
 from ..errors import CrfnerError
 from .entity_fields import check_negation_types
 
@@ -17,12 +17,13 @@ BACKENDS = ("loky", "threading", "dask")
 
 
 def checked_settings(model, output_format: str, backend: str, scheduler: str | None, splitter: str | None, chunk_size, n_jobs,
-             negation: bool | tuple[str, ...] = False, sections: bool = False, min_score: float | None = None) -> tuple[Path, str]:
+                     negation: bool | tuple[str, ...] = False, sections: bool = False,
+                     min_score: float | None = None) -> tuple[Path, str]:
     """The model directory, resolved, and the splitter (``splitter``, else the model's), once
     every option is known to make sense."""
     model = Path(model).resolve()
-    if not (model / "crfner.json").is_file():
-        raise CrfnerError(f"{model}: not a crfner model directory (no crfner.json)")
+    if not (model / METADATA_FILE).is_file():
+        raise CrfnerError(f"{model}: not a crfner model directory (no {METADATA_FILE})")
     if output_format not in OUTPUT_FORMATS:
         raise CrfnerError(f"unknown output format {output_format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
     if negation and output_format == "pubtator":

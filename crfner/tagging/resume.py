@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Iterator
 
+from ..crf.modelfile import METADATA_FILE
 from ..errors import CrfnerError
 from .inputs import text_files
 
@@ -27,7 +28,7 @@ def fingerprint(input_path: Path, model: Path, input_format: str, output_format:
     version and types, whether sections are written, the least score of an entity written, and
     whether it is gzip."""
     files = text_files(input_path) if input_path.is_dir() else [input_path]
-    parts = [input_format, output_format, (model / "crfner.json").read_text(encoding="utf-8")]
+    parts = [input_format, output_format, (model / METADATA_FILE).read_text(encoding="utf-8")]
     if splitter != "abstract":  # the default adds nothing: partial outputs of earlier versions still resume
         from ..text.notes import NOTES_VERSION
 
