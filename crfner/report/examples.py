@@ -17,9 +17,8 @@ from .results import corpus_names, runs_of
 PER_CORPUS = 5
 # sentences of this many tokens are preferred: long enough to say something, short enough to read
 SHORTEST, LONGEST = 6, 40
-# light backgrounds, one per entity type (by its index in the sorted list of all types)
-# Light backgrounds, one per entity type: sixteen, so MACCROBAT's twelve default types (and up to
-# sixteen) each have their own; the first eight are the colours of earlier reports.
+# Light backgrounds, one per entity type (by its index in the sorted list of all types): sixteen, so
+# MACCROBAT's twelve default types each have their own; the first eight are the colours of earlier reports.
 TYPE_COLOURS = ("#ffe08a", "#a8d8ff", "#c3f0c8", "#f9c0e0", "#d9c8ff", "#ffd1a8", "#c8f0ee", "#e8e8a0",
                 "#c0c0ff", "#b0e0a0", "#e0c0a0", "#d0d0d0", "#f0b0f0", "#b8c8e8", "#ffc8c8", "#d8f0a0")
 
