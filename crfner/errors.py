@@ -1,4 +1,5 @@
-"""crfner's own exceptions: errors a user can cause, each with a one-line message."""
+"""crfner's own exceptions: errors a user can cause, each with a one-line message, and the small
+checks those messages share."""
 
 from __future__ import annotations
 
@@ -51,6 +52,11 @@ def excerpt(value, limit: int = 200) -> str:
     if isinstance(value, str) and len(value) > limit:
         text += f"\u2026 ({len(value)} characters)"
     return text if len(text) <= limit + 40 else text[:limit] + "\u2026"
+
+
+def is_whole(value) -> bool:
+    """Whether ``value`` is an int and no bool: JSON's ``true`` and TOML's ``true`` are no count or offset."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def __getattr__(name: str):

@@ -14,13 +14,9 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from ..atomic import atomic_open
-from ..errors import DataFormatError, excerpt
+from ..errors import DataFormatError, excerpt, is_whole
 from .documents import Document, Mention, mention_problem, sorted_mentions
 from .lines import numbered_lines
-
-
-def _whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _entity(item: Any, text: str, index: int) -> Mention:
@@ -31,7 +27,7 @@ def _entity(item: Any, text: str, index: int) -> Mention:
     if missing:
         raise ValueError(f"entity {index} has no {', '.join(missing)}")
     start, end, etype = item["start"], item["end"], item["type"]
-    if not (_whole(start) and _whole(end)):
+    if not (is_whole(start) and is_whole(end)):
         raise ValueError(f"entity {index}: start and end must be whole numbers")
     if not isinstance(etype, str) or not etype:
         raise ValueError(f"entity {index}: type must be a non-empty string")
@@ -86,7 +82,7 @@ def parse_document(line: str) -> Document:
     passages = record.get("passages")
     if passages is not None:
         if not isinstance(passages, list) or not all(
-            isinstance(p, list) and len(p) == 2 and all(map(_whole, p)) and 0 <= p[0] <= p[1] <= len(text) for p in passages
+            isinstance(p, list) and len(p) == 2 and all(map(is_whole, p)) and 0 <= p[0] <= p[1] <= len(text) for p in passages
         ):
             raise ValueError(f"document {doc_id}: \"passages\" must be a list of [start, end] spans inside the text")
         passages = [(p[0], p[1]) for p in passages]

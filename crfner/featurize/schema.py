@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable
 
-from ..errors import FeatureSetError
+from ..errors import FeatureSetError, is_whole
 from . import abbreviations, affixes, clinical, lexical, orthography, shape
 
 
@@ -19,13 +19,9 @@ def _bool(value: Any) -> bool:
     return value
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _int_list(value: Any, low: float, high: float, message: str, nonempty: bool = False) -> list[int]:
     """``value`` as a list of whole numbers from ``low`` to ``high``; ValueError(message) otherwise."""
-    if not isinstance(value, list) or (nonempty and not value) or not all(_is_int(v) and low <= v <= high for v in value):
+    if not isinstance(value, list) or (nonempty and not value) or not all(is_whole(v) and low <= v <= high for v in value):
         raise ValueError(message)
     return list(value)
 
@@ -60,7 +56,7 @@ def _clinical_kinds(value: Any) -> list[str]:
 
 def _conjunctions(value: Any) -> list[list[int]]:
     if not isinstance(value, list) or not all(
-        isinstance(c, list) and len(c) >= 2 and all(_is_int(o) and -3 <= o <= 3 for o in c)
+        isinstance(c, list) and len(c) >= 2 and all(is_whole(o) and -3 <= o <= 3 for o in c)
         for c in value
     ):
         raise ValueError("expected a list of offset lists, e.g. [[-1, 0], [0, 1]]")
@@ -142,13 +138,13 @@ MAX_WINDOW = 20
 def check_window(value: Any) -> int:
     """A co-occurrence window (``[clusters] window``, :func:`~crfner.featurize.clusters.learn_clusters`),
     else a ValueError saying what it must be."""
-    if not _is_int(value) or not 1 <= value <= MAX_WINDOW:
+    if not is_whole(value) or not 1 <= value <= MAX_WINDOW:
         raise ValueError(f"expected a whole number of words from 1 to {MAX_WINDOW}")
     return value
 
 
 def _count(value: Any) -> int:
-    if not _is_int(value) or value < 1:
+    if not is_whole(value) or value < 1:
         raise ValueError("expected a positive whole number")
     return value
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..crf.modelfile import METADATA_FILE, saved_metadata
-from ..errors import CrfnerError
+from ..errors import CrfnerError, is_whole
 from .entity_fields import check_negation_types
 
 # csv: a table of the entities, one a row; spreadsheet: the same, no cell read as a formula;
@@ -36,9 +36,9 @@ def checked_settings(model, output_format: str, backend: str, scheduler: str | N
         raise CrfnerError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     if backend == "dask" and not scheduler:
         raise CrfnerError("--backend dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
-    if not _whole(chunk_size) or chunk_size < 1:
+    if not is_whole(chunk_size) or chunk_size < 1:
         raise CrfnerError(f"the chunk size must be a whole number of documents, 1 or more, not {chunk_size!r}")
-    if not _whole(n_jobs) or n_jobs == 0:
+    if not is_whole(n_jobs) or n_jobs == 0:
         raise CrfnerError(f"n_jobs must be a whole number other than 0 (-1: all cores), not {n_jobs!r}")
     from .annotate import check_min_score, saved_model_splitter
 
@@ -60,7 +60,3 @@ def check_not_input(input_path: Path, output: Path) -> None:
         raise CrfnerError(f"{output}: is the input; write the output to another file")
     if input_path.is_dir() and target.parent == input_path.resolve() and target.suffix.lower() == ".txt":
         raise CrfnerError(f"{output}: would be one of the notes of {input_path}; write the output outside it or under another extension")
-
-
-def _whole(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..crf.modelfile import METADATA_FILE
-from ..errors import CrfnerError
+from ..errors import CrfnerError, is_whole
 from .inputs import text_files
 
 __all__ = ["fingerprint", "output_lock", "removed_if_unrecorded", "resume_point"]
@@ -116,7 +116,7 @@ def resume_point(state_file: Path, partial: Path, output: Path, fingerprint: str
     try:
         state = json.loads(state_file.read_text(encoding="utf-8"))
         done, size = state["documents"], state["bytes"]
-        if not (_whole(done) and _whole(size) and done >= 0 and size >= 0):
+        if not (is_whole(done) and is_whole(size) and done >= 0 and size >= 0):
             raise ValueError("document and byte counts must be whole numbers")
     except (ValueError, KeyError, TypeError) as error:
         problem = error.msg if isinstance(error, json.JSONDecodeError) else f"{type(error).__name__}: {error}"
@@ -133,7 +133,3 @@ def resume_point(state_file: Path, partial: Path, output: Path, fingerprint: str
         if stat.st_size == size and stat.st_ino == state.get("inode"):
             return done, size, True
     return 0, 0, False
-
-
-def _whole(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
