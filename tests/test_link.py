@@ -497,8 +497,13 @@ def test_an_acronyms_syndrome_is_no_english_word():
     assert lenient_form("mass") == "mass" and lenient_form("Addison disease") == "addison"  # eponyms keep theirs
     assert lenient_form("Down Syndrome, NOS") == "down"  # the acronym must be the word left
     assert lenient_form("H SYNDROME") == "" and lenient_form("22) SYNDROME") == "22"  # a letter is one, a number not
+    # two letters are a short form in any case: MACCROBAT's "SC" (sclerosing cholangitis) was Roberts syndrome's "Sc Syndrome"
+    assert lenient_form("Sc Syndrome") == "" and lenient_form("Tn syndrome") == "" and lenient_form("5p Syndrome") == "5p"
+    assert lenient_form("Ito Syndrome") == "ito" and lenient_form("SC") == "sc"  # three letters keep theirs; a mention keeps its key
     linker = Linker(threshold=None).fit({"Disease": [Term("MASS syndrome", "MESH:C536030", True), Term("Addison Disease", "MESH:D000224", True)]})
     assert linker.link("mass", "Disease") == NIL
+    roberts = Linker(threshold=None).fit({"Disease": [Term("Roberts Syndrome", "MESH:C535687", True), Term("Sc Syndrome", "MESH:C535687", False)]})
+    assert roberts.link("SC", "Disease") == NIL and roberts.link("Sc syndrome", "Disease").identifier == "MESH:C535687"
     assert linker.link("MASS syndrome", "Disease").identifier == "MESH:C536030"  # the name itself is still found
     assert linker.link("Addison's syndrome", "Disease").identifier == "MESH:D000224"
 

@@ -31,8 +31,10 @@ _NUMBERED = frozenset({"type", "types", "class", "grade", "stage", "phase", "fac
 #: 2026-12-05, when it came to read more organs' adjectives as the organ ("abdominal" -> Abdomen); 5
 #: since 2026-12-05, when an acronym's syndrome ("MASS syndrome") came to have no lenient key; 6
 #: since 2026-12-05, when letters with no accent to drop ("œ", "æ", "ø", "ß") came to be spelled
-#: out instead of dropped ("Senior-Løken" -> "senior loken", "œdema" -> "edema"), in every key.
-KEYS_VERSION = 6
+#: out instead of dropped ("Senior-Løken" -> "senior loken", "œdema" -> "edema"), in every key; 7
+#: since 2026-12-05, when a syndrome whose word left is of one or two letters, whatever its case,
+#: came to have no lenient key either ("Sc Syndrome": SC is sclerosing cholangitis or subcutaneous).
+KEYS_VERSION = 7
 
 # Letters NFKD does not take apart, spelled as ASCII; dropping them made "œdema" "dema".
 _SPELLED = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ß": "ss", "ð": "d", "þ": "th", "ł": "l", "đ": "d", "ı": "i"})
@@ -139,6 +141,11 @@ def _in_capitals(text: str) -> set[str]:
     return {word for token in _TOKEN.findall(text) if token == token.upper() and not token.isdigit() for word in words(token)}
 
 
+def _letters(word: str, most: int) -> bool:
+    """Whether ``word`` is letters only, ``most`` of them or fewer: a short form, not a number."""
+    return word.isalpha() and len(word) <= most
+
+
 def as_test(word: str) -> str:
     """A test's record or instrument as the test, as MeSH files "Angiogram" under Angiography:
     "echocardiogram" and "radiograph" as "echocardiography" and "radiography"; four letters or
@@ -151,7 +158,8 @@ def lenient_form(text: str) -> str:
     """The lenient key: a bag of words with neoplasm words as one, organ nouns as their
     adjectives, a test's record as the test, and generic heads, sides and a measurement's
     words dropped; found only when the stricter keys find nothing. None ("") for a name that
-    dropping a generic head leaves as one acronym, as an English word would then find it."""
+    dropping a generic head leaves as one acronym, as an English word or a ward short form
+    would then find it: a word in capitals ("MASS syndrome"), or of one or two letters ("Sc Syndrome")."""
     kept = set()
     for word in words(text):
         if word in NEOPLASM_WORDS:
@@ -159,6 +167,6 @@ def lenient_form(text: str) -> str:
         word = as_test(word)
         kept.add(ORGAN_ADJECTIVES.get(word, word))
     left = kept - STOPWORDS - GENERIC_WORDS - SIDE_WORDS - MEASURE_WORDS
-    if len(left) == 1 and kept & GENERIC_WORDS and left & _in_capitals(text):
-        return ""  # "MASS syndrome" is no "mass", nor "CHARGE syndrome" a "charge" (since keys version 5)
+    if len(left) == 1 and kept & GENERIC_WORDS and (left & _in_capitals(text) or _letters(next(iter(left)), 2)):
+        return ""  # "MASS syndrome" is no "mass" (since keys version 5), nor "Sc Syndrome" an "SC" (version 7)
     return " ".join(sorted(left))
