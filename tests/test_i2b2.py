@@ -371,3 +371,25 @@ def test_any_assertion_file_reads_or_fails_with_a_one_line_error(tmp_path, lines
         assert "record-13.ast, line " in str(error) and "\n" not in str(error)
     else:
         assert all(document.text[e.start:e.end] == e.text for e in document.entities)
+
+
+@pytest.mark.parametrize(("files", "unread"), [
+    ({"r.txt": RECORD, "concept/r.con": CONCEPTS}, "concept/r.con"),  # a record beside its folder's concept/
+    ({"txt/r.txt": RECORD, "r.con": CONCEPTS}, "r.con"),  # the release's txt/, its annotations above it
+    ({"txt/r.txt": RECORD, "txt/r.con": CONCEPTS, "concept/r.con": CONCEPTS}, "concept/r.con"),  # two files
+])
+def test_annotations_that_would_not_be_read_are_an_error(tmp_path, files, unread):
+    for name, content in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    with pytest.raises(DataFormatError, match="not read") as error:
+        list(read_i2b2_concepts(tmp_path))
+    assert error.value.path == str(tmp_path / unread)
+
+
+def test_a_record_with_both_medication_files_is_an_error(tmp_path):
+    write_medications(tmp_path)
+    (tmp_path / "379569.entries").write_text(ENTRIES.splitlines()[0] + "\n", encoding="utf-8")
+    for args in [(tmp_path,), (tmp_path / "379569.txt",)]:
+        with pytest.raises(DataFormatError, match="379569.entries.*not read"):
+            list(read_i2b2_medications(*args))

@@ -94,7 +94,8 @@ def record_pairs(
     path: str | os.PathLike, annotation: str | os.PathLike | None, suffixes: Sequence[str], subfolder: str | None = None
 ) -> list[tuple[Path, Path | None]]:
     """``(text, annotations or None)`` pairs: of a folder of ``NAME.txt`` beside ``NAME`` +
-    one of ``suffixes`` (or ``txt/`` beside ``subfolder/``), or of one record's paths."""
+    one of ``suffixes`` (or ``txt/`` beside ``subfolder/``), or of one record's paths; annotation
+    files that would not be read (in the other layout's place, or a record's second) are an error."""
     path = Path(path)
     if not path.is_dir():
         given = next((s for s in suffixes if path.name.endswith(s)), None)
@@ -103,24 +104,32 @@ def record_pairs(
                                   f"{path.name[: -len(given)]}.txt, which is read with them", path)
         if annotation is not None:
             return [(path, Path(annotation))]
-        found = [p for p in _candidates(path, suffixes, subfolder) if p.is_file()]
-        return [(path, found[0] if found else None)]
+        return [(path, _annotations(path, suffixes, subfolder))]
     if annotation is not None:
         raise DataFormatError("give the annotation file with a record's .txt, not with a folder", path)
     texts = sorted(path.glob("*.txt")) or sorted((path / "txt").glob("*.txt"))
     if not texts:
         raise DataFormatError("no .txt records in this folder (nor in its txt/ folder)", path)
-    stems = {p.stem for p in texts}
+    pairs = [(text, _annotations(text, suffixes, subfolder)) for text in texts]
+    by_stem = {text.stem: (text, annotations) for text, annotations in pairs}
     for folder in {path, texts[0].parent, *([path / subfolder] if subfolder else [])}:
         for suffix in suffixes:
             for orphan in sorted(folder.glob(f"*{suffix}")):
-                if orphan.name[: -len(suffix)] not in stems:
+                text, annotations = by_stem.get(orphan.name[: -len(suffix)], (None, None))
+                if text is None:
                     raise DataFormatError(f"annotations without a record: no {orphan.name[: -len(suffix)]}.txt", orphan)
-    pairs = []
-    for text in texts:
-        found = [p for p in _candidates(text, suffixes, subfolder) if p.is_file()]
-        pairs.append((text, found[0] if found else None))
+                if orphan != annotations:  # in another layout's place: an error, not a record silently without them
+                    where = annotations or " or ".join(map(str, _candidates(text, suffixes, subfolder)))
+                    raise DataFormatError(f"annotations not read: those of {text} are read from the file {where}", orphan)
     return pairs
+
+
+def _annotations(text: Path, suffixes: Sequence[str], subfolder: str | None) -> Path | None:
+    """The one annotation file of the record ``text``, or None; a DataFormatError when it has two."""
+    found = [p for p in _candidates(text, suffixes, subfolder) if p.is_file()]
+    if len(found) > 1:
+        raise DataFormatError(f"annotations not read: {text.name} is read with {found[0]}, which comes first", found[1])
+    return found[0] if found else None
 
 
 def _candidates(text: Path, suffixes: Sequence[str], subfolder: str | None) -> list[Path]:
