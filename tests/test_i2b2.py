@@ -393,3 +393,11 @@ def test_a_record_with_both_medication_files_is_an_error(tmp_path):
     for args in [(tmp_path,), (tmp_path / "379569.txt",)]:
         with pytest.raises(DataFormatError, match="379569.entries.*not read"):
             list(read_i2b2_medications(*args))
+
+
+def test_n2c2_refuses_an_annotation_file_given_with_a_folder(tmp_path):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "100035.txt").write_text(N2C2_TEXT, encoding="utf-8")
+    (tmp_path / "100035.ann").write_text("T1\tDrug 26 36\tLisinopril\n", encoding="utf-8")
+    with pytest.raises(DataFormatError, match="not with a folder"):  # was read without it, as if it had no entities
+        list(read_n2c2(tmp_path / "notes", tmp_path / "100035.ann"))

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from ..errors import DataFormatError
 from .brat import read_brat, read_brat_document
 from .documents import Document
 
@@ -30,6 +31,8 @@ def read_n2c2(
     """Documents of an n2c2 2018 track 2 folder (every ``NAME.txt`` and its ``NAME.ann``) or of
     one ``.txt`` (and its ``.ann``), with the mentions of ``types`` only."""
     path = Path(path)
+    if ann_path is not None and path.is_dir():  # not left unread: each .txt of a folder is read with its own .ann
+        raise DataFormatError("give the annotation file with a document's .txt, not with a folder", path)
     documents = read_brat(path) if path.is_dir() else iter([read_brat_document(path, ann_path)])
     wanted = set(types)
     for document in documents:
