@@ -401,3 +401,19 @@ def test_n2c2_refuses_an_annotation_file_given_with_a_folder(tmp_path):
     (tmp_path / "100035.ann").write_text("T1\tDrug 26 36\tLisinopril\n", encoding="utf-8")
     with pytest.raises(DataFormatError, match="not with a folder"):  # was read without it, as if it had no entities
         list(read_n2c2(tmp_path / "notes", tmp_path / "100035.ann"))
+
+
+def test_types_given_as_one_string_are_type_names_not_letters(tmp_path):
+    from crfner.corpora.i2b2_assertions import read_i2b2_assertions
+
+    write_record(tmp_path / "c", con='c="chest pain" 4:13 4:14||t="prob"\n')  # 'prob' is a substring of 'problem'
+    with pytest.raises(DataFormatError, match="concept type 'prob' is not one of problem$"):
+        list(read_i2b2_concepts(tmp_path / "c", types="problem"))
+    write_record(tmp_path / "a", con="")
+    (tmp_path / "a" / "record-13.ast").write_text('c="chest pain" 4:13 4:14||t=""||a="absent"\n', encoding="utf-8")
+    with pytest.raises(DataFormatError, match="concept type '' is not one of problem, test$"):
+        list(read_i2b2_assertions(tmp_path / "a", types="problem,test"))
+    (tmp_path / "100035.txt").write_text(N2C2_TEXT, encoding="utf-8")
+    (tmp_path / "100035.ann").write_text(n2c2_ann(), encoding="utf-8")
+    (drugs,) = read_n2c2(tmp_path / "100035.txt", types="Drug")  # was a set of letters, so no mention at all
+    assert [m.text for m in drugs.mentions] == ["Lisinopril", "vancomycin"]

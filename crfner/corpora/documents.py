@@ -4,6 +4,7 @@ give and their writers take."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..errors import excerpt
@@ -57,6 +58,12 @@ def unwritable(value: str, what: str) -> str | None:
     if found is None:
         return None
     return f"{what} holds a lone surrogate ({found.group()!a} at {found.start()}), which no UTF-8 file can hold"
+
+
+def type_names(types: Sequence[str] | str) -> tuple[str, ...]:
+    """A reader's ``types`` as a tuple of names: a string is one comma-separated list (``"problem,test"``),
+    not letters, whose substrings (``"prob"``, ``""``) would pass for types and a set of which matches none."""
+    return tuple(t for t in types.split(",") if t) if isinstance(types, str) else tuple(types)
 
 
 def sorted_mentions(mentions: list[Mention]) -> list[Mention]:

@@ -28,7 +28,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ..errors import DataFormatError, excerpt
-from .documents import Document, Mention, sorted_mentions
+from .documents import Document, Mention, sorted_mentions, type_names
 from .lines import numbered_lines, read_text_file
 
 CONCEPT_TYPES = ("problem", "test", "treatment")
@@ -160,6 +160,7 @@ def read_concepts(
 ) -> list[tuple[str, list[Position]]]:
     """The ``(type, positions)`` of each concept of a ``.con`` file, in file order, repeats
     dropped; each malformed line is a one-line DataFormatError naming the file and line."""
+    types = type_names(types)
     concepts: list[tuple[str, list[Position]]] = []
     seen = set()
     for number, line in numbered_lines(con_path):

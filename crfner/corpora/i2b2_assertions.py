@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DataFormatError, excerpt
+from .documents import type_names
 from .i2b2 import CONCEPT_TYPES, Record, concept_positions, record_pairs
 from .lines import numbered_lines
 
@@ -62,6 +63,7 @@ def read_i2b2_assertions(
     """Documents of a folder of i2b2 2010 records (or of one ``.txt`` and its ``.ast``), in order
     of file name; each malformed line is a one-line DataFormatError naming the file and line;
     ``check_text=False`` accepts concept texts that differ from the tokens."""
+    types = type_names(types)
     for txt, ast in record_pairs(path, ast_path, (".ast",), "ast"):
         record = Record(txt)
         found: dict[tuple[int, int, str], AssertedEntity] = {}

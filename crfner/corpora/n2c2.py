@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..errors import DataFormatError
 from .brat import read_brat, read_brat_document
-from .documents import Document
+from .documents import Document, type_names
 
 N2C2_TYPES = ("Drug", "Strength", "Form", "Dosage", "Frequency", "Route", "Duration", "Reason", "ADE")
 
@@ -29,11 +29,12 @@ def read_n2c2(
     path: str | os.PathLike, ann_path: str | os.PathLike | None = None, *, types: Sequence[str] = N2C2_TYPES
 ) -> Iterator[Document]:
     """Documents of an n2c2 2018 track 2 folder (every ``NAME.txt`` and its ``NAME.ann``) or of
-    one ``.txt`` (and its ``.ann``), with the mentions of ``types`` only."""
+    one ``.txt`` (and its ``.ann``), with the mentions of ``types`` only (a list, or one
+    comma-separated string)."""
     path = Path(path)
     if ann_path is not None and path.is_dir():  # not left unread: each .txt of a folder is read with its own .ann
         raise DataFormatError("give the annotation file with a document's .txt, not with a folder", path)
     documents = read_brat(path) if path.is_dir() else iter([read_brat_document(path, ann_path)])
-    wanted = set(types)
+    wanted = set(type_names(types))
     for document in documents:
         yield replace(document, mentions=[m for m in document.mentions if m.type in wanted])
