@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import DataFormatError
-from .brat import read_brat, read_brat_document
+from .brat import brat_texts, read_brat_document
 from .documents import Document, type_names
 
 N2C2_TYPES = ("Drug", "Strength", "Form", "Dosage", "Frequency", "Route", "Duration", "Reason", "ADE")
@@ -34,7 +34,10 @@ def read_n2c2(
     path = Path(path)
     if ann_path is not None and path.is_dir():  # not left unread: each .txt of a folder is read with its own .ann
         raise DataFormatError("give the annotation file with a document's .txt, not with a folder", path)
-    documents = read_brat(path) if path.is_dir() else iter([read_brat_document(path, ann_path)])
+    texts = brat_texts(path) if path.is_dir() else [path]
+    if not texts:  # the release's folder of train/ and test/, say: not a corpus without documents
+        raise DataFormatError("no .txt documents in this folder", path)
+    documents = (read_brat_document(text, ann_path) for text in texts)
     wanted = set(type_names(types))
     for document in documents:
         yield replace(document, mentions=[m for m in document.mentions if m.type in wanted])
