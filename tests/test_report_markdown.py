@@ -3,6 +3,7 @@ corpus tokens) keep the Markdown the renderer means, checked with a CommonMark p
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -96,7 +97,8 @@ def test_markdown_table_round_trips(header, cells, caption, heading):
 @given(TEXT, TEXT, TEXT, st.lists(TEXT.map(lambda t: "".join(t.split())), min_size=1, max_size=4), TEXT)
 def test_markdown_paragraphs_and_examples_round_trip(text, code, system, tokens, etype):
     """A paragraph (plain, code, link) and a note read back as written; an example is a bold heading
-    and a two-item list whose line shows the system, the tokens (no whitespace, as read from a corpus) and the type."""
+    and a two-item list whose line shows the system, then the tokens (no whitespace, as read from a corpus) and
+    the type in a notation that reads back unambiguously: brackets and braces in them do not end the entity."""
     parser = _parser()
     paragraph = [text, " ", Code(code), " ", Link(text, "https://example.org/(a b)")]
     tokens_md = parser.parse("\n".join(_render(Paragraph(paragraph), Paragraph([text], note=True))))
@@ -106,12 +108,44 @@ def test_markdown_paragraphs_and_examples_round_trip(text, code, system, tokens,
     assert " ".join(first.split()) == _shown(f"{text} {_shown(code) if _shown(code) else '``'} {text}")
     if _shown(text):
         assert _inline_text(inlines[1]) == f"<em_open>{_shown(text)}<em_close>"
-    example = Example(f"c{text}", 0, tokens, [], {system: [Span(etype, 0, len(tokens))]})
+    start = 1 if len(tokens) > 1 else 0  # the first token plain where there are two or more
+    example = Example(f"c{text}", 0, tokens, [], {system: [Span(etype, start, len(tokens))]})
     parsed = parser.parse(to_markdown(example))
     assert [t.type for t in parsed].count("list_item_open") == 2
     lines = [_inline_text(t) for t in parsed if t.type == "inline"]
     assert lines[0] == f"<strong_open>{_shown(f'c{text}, test sentence 1')}<strong_close>"
-    assert " ".join(lines[2].split()) == _shown(f"{system}: [{' '.join(map(_shown, tokens))}]{{{etype}}}")
+    shown, label = " ".join(lines[2].split()), _shown(f"{system}:")
+    assert shown.startswith(label)
+    plain = [(_shown(tokens[0]), None)] if start and _shown(tokens[0]) else []
+    assert _read_notation(shown[len(label):]) == [*plain, (_shown(" ".join(tokens[start:])), _shown(etype))]
+
+
+_NEXT = {"plain": ("[", "words"), "words": ("]", "between"), "between": ("{", "type"), "type": ("}", "plain")}
+
+
+def _read_notation(line: str) -> list[tuple[str, str | None]]:
+    """A shown example line read back: [tokens]{Type} an entity (words, type), the text between entities
+    (text, None), a backslash making the next character literal; a bracket or brace out of place is an error."""
+    out: list[tuple[str, str | None]] = []
+    text, words, state = "", "", "plain"
+    for piece in re.findall(r"\\.|.", line):
+        if len(piece) == 2:
+            text += piece[1]
+            continue
+        delimiter, following = _NEXT[state]
+        if piece != delimiter:
+            assert piece not in "[]{}" and state != "between", f"{piece!r} out of place in {line!r}"
+            text += piece
+            continue
+        if state == "plain" and _shown(text):
+            out.append((_shown(text), None))
+        elif state == "words":
+            words = _shown(text)
+        elif state == "type":
+            out.append((words, _shown(text)))
+        state, text = following, ""
+    assert state == "plain", f"an entity left open in {line!r}"
+    return out + ([(_shown(text), None)] if _shown(text) else [])
 
 
 class _Page(HTMLParser):

@@ -50,8 +50,8 @@ def _example_blocks(results: dict, out_dir: Path, limit: int) -> list:
     chosen, notes = ex.pick_examples(results, out_dir, limit)
     text = (f"Up to {limit} test sentences per corpus where the systems disagree with the gold standard or with "
             f"each other, chosen deterministically: sentences of {ex.SHORTEST} to {ex.LONGEST} tokens first, then "
-            f"those with the most distinct analyses and the most systems wrong, then the earliest. Markdown "
-            f"shows entities as [tokens]{{Type}}.")
+            f"those with the most distinct analyses and the most systems wrong, then the earliest. "
+            + ex.NOTATION_NOTE)
     blocks: list = [Paragraph([text])]
     if chosen:
         colours = ex.type_colours(all_types(results) or sorted({s.type for e in chosen for s in e.gold}))

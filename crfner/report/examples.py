@@ -4,6 +4,7 @@ shown with gold and predicted entities highlighted (HTML ``<mark>`` spans, Markd
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,11 +111,23 @@ def _heading(example: Example) -> str:
     return f"{example.corpus}, test sentence {example.index + 1}"
 
 
+# Inside the notation a backslash, bracket or brace of a token or type is shown after a backslash, so that
+# only the notation's own [ ] { } delimit an entity: ``[a\]b]{X}`` is the one token ``a]b``.
+_NOTATION_SPECIAL = re.compile(r"([\\\[\]{}])")
+NOTATION_NOTE = ("Markdown shows entities as [tokens]{Type}; a backslash, bracket or brace in a token or a type "
+                 "is shown with a backslash before it.")
+
+
+def _notation(text: str) -> str:
+    """A token or type as the notation shows it, then escaped for Markdown like any text from the data."""
+    return md_escape(_NOTATION_SPECIAL.sub(r"\\\1", text))
+
+
 def line_markdown(tokens: list[str], spans: list[Span]) -> str:
     """``[Cisplatin]{Chemical} induced [nephrotoxicity]{Disease} .``"""
     return " ".join(
-        f"[{' '.join(md_escape(t) for t in words)}]{{{md_escape(span.type)}}}" if span else
-        " ".join(md_escape(t) for t in words)
+        f"[{' '.join(_notation(t) for t in words)}]{{{_notation(span.type)}}}" if span else
+        " ".join(_notation(t) for t in words)
         for words, span in _segments(tokens, spans)
     )
 
