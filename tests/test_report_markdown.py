@@ -105,7 +105,9 @@ def test_markdown_paragraphs_and_examples_round_trip(text, code, system, tokens,
     inlines = [t for t in tokens_md if t.type == "inline"][2:]
     assert [t.type for t in tokens_md].count("paragraph_open") == 1 + bool(_shown(text))
     first = _inline_text(inlines[0], ("text", "code_inline", "link_open", "link_close"))
-    assert " ".join(first.split()) == _shown(f"{text} {_shown(code) if _shown(code) else '``'} {text}")
+    assert " ".join(first.split()) == _shown(f"{text} {_shown(code)} {text}")
+    # the code is one code span, its text as written (backticks too); empty, a span of one space
+    assert [c.content for c in inlines[0].children if c.type == "code_inline"] == [_shown(code) or " "]
     if _shown(text):
         assert _inline_text(inlines[1]) == f"<em_open>{_shown(text)}<em_close>"
     start = 1 if len(tokens) > 1 else 0  # the first token plain where there are two or more

@@ -46,8 +46,12 @@ def safe_url(href: str | None) -> str | None:
 
 
 def _code(text: str) -> str:
-    """Inline code, fenced with more backticks than the text holds."""
+    """Inline code, fenced with more backticks than the text holds, and padded with a space on each side
+    (which CommonMark strips) where the text starts or ends with a backtick. Empty text is a code span of
+    one space, as "``" is no code span at all but two backticks shown as text."""
     text = " ".join(str(text).split())
+    if not text:
+        return "` `"
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
