@@ -69,12 +69,13 @@ def _inline_text(token, keep=("text", "code_inline")) -> str:
 
 
 @FAST
-@given(st.lists(TEXT, min_size=1, max_size=3), st.lists(st.tuples(TEXT, st.booleans(), st.booleans()), min_size=1,
-                                                          max_size=3), TEXT, TEXT)
+@given(st.lists(TEXT, min_size=1, max_size=3),
+       st.lists(st.tuples(TEXT, st.booleans(), st.booleans(), st.booleans()), min_size=1, max_size=3), TEXT, TEXT)
 def test_markdown_table_round_trips(header, cells, caption, heading):
-    """A table of random cells keeps its column count, each cell its text (bold and linked when asked),
-    the caption is one italic paragraph, a heading shows its text whole."""
-    row = [Cell(text, bold=bold, href="https://example.org/" + text if linked else None) for text, bold, linked in cells]
+    """A table of random cells keeps its column count, each cell its text (bold and linked when asked,
+    numeric or not), the caption is one italic paragraph, a heading shows its text whole."""
+    row = [Cell(text, numeric=numeric, bold=bold, href="https://example.org/" + text if linked else None)
+           for text, numeric, bold, linked in cells]
     header = header + [""] * (len(row) - len(header))
     tokens = _parser().parse("\n".join(_render(Heading(heading), Table(header, [row], caption))))
     types = [t.type for t in tokens]

@@ -26,6 +26,10 @@ _UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")  # intraword _ n
 # backslash before a digit would show.
 _BLOCK_START = re.compile(r"^( ?)([#+=-])(?=[#+=\s-]|$)")
 _ORDERED_START = re.compile(r"^( ?\d+)([.)])(?=\s|$)")
+# Numbers as formatting.py writes them (0.8697 [0.8631, 0.8760], < 0.0001, +0.0100, 1,234, 1.0e-05, 25%, —) are
+# shown the same escaped or not, so a numeric cell of nothing else is left unescaped, to keep report.md readable;
+# any other text in one (a score as a paper printed it, published.py) is escaped like every other cell.
+_NUMBER_TEXT = re.compile(r"[0-9 .,+\-%e<≤\[\]—]*")
 # A heading's closing sequence: #s after a space at the end of the line are not part of its text
 _CLOSING_HASHES = re.compile(r"(\s)(#+\s*)$")
 
@@ -84,8 +88,7 @@ def emphasis(text: str, mark: str = "*") -> str:
 
 
 def _cell(cell: Cell) -> str:
-    # numeric cells hold only numbers formatted by formatting.py: left as they are, so they stay readable
-    text = cell.text.replace("|", "\\|") if cell.numeric else escape(cell.text)
+    text = cell.text if cell.numeric and _NUMBER_TEXT.fullmatch(cell.text) else escape(cell.text)
     url = safe_url(cell.href)
     if url and text:
         text = f"[{text}]({url})"
