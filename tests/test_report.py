@@ -223,6 +223,23 @@ def test_report_without_optional_data(tmp_path):
     assert not (tmp_path / "report_files" / "speed.png").exists()
 
 
+def test_report_with_corpus_names_that_are_not_strings(tmp_path):
+    """A hand-edited or older results.json may hold a run's corpus as a number, a list or null, which crashed
+    the plots (learning curves and speed: no panel for the number or null; per-type bars: a list is unhashable).
+    results.py tolerates such entries: such a corpus is shown as text, one corpus with the same name written as a
+    string, and a run with none is left out of every per-corpus part (its cost row shows "—")."""
+    runs = [{**_run("tutorial", 0.78, 0.81, 0.73, 40000.0), "corpus": 2010},
+            {**_run("biomedical", 0.86, 0.90, 0.83, 21000.0), "corpus": "2010"},
+            {**_run("listed", 0.5, 0.5, 0.5, 100.0), "corpus": ["x"]},
+            {**_run("nameless", 0.6, 0.6, 0.6, 100.0), "corpus": None}]
+    md_path, _ = build_report({"format": "crfner-benchmark/1", "runs": runs}, tmp_path)
+    assert all((tmp_path / "report_files" / f"{name}.png").is_file() for name in ("per_type", "learning_curve", "speed"))
+    comparison = md_path.read_text(encoding="utf-8").split("## Comparison")[1].split("\n## ")[0]
+    assert comparison.count("### 2010\n") == 1 and comparison.count(r"### \['x'\]") == 1
+    assert "| tutorial |" in comparison and "| biomedical |" in comparison and "nameless" not in comparison
+    assert "| — | nameless | cpu |" in md_path.read_text(encoding="utf-8")
+
+
 def _render_checker():
     spec = importlib.util.spec_from_file_location("check_report_render", REPO / "benchmarks" / "check_report_render.py")
     module = importlib.util.module_from_spec(spec)

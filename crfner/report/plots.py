@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .formatting import as_number, fmt_fraction
-from .results import corpus_names, corpus_types, dig, is_ok, runs, runs_of, system_names
+from .results import corpus_names, corpus_of, corpus_types, dig, is_ok, runs, runs_of, system_names
 
 WIDTH, HEIGHT, DPI = 7.0, 3.5, 110
 # matplotlib's tab10, fixed here so each system keeps its colour in every plot
@@ -75,7 +75,7 @@ def learning_curves(results: dict) -> dict[str, dict[str, list[tuple[float, floa
     """corpus → system → [(fraction, F1)], sorted by fraction; runs without a curve left out."""
     curves: dict[str, dict[str, list[tuple[float, float]]]] = {}
     for run in runs(results):
-        if not is_ok(run):
+        if not is_ok(run) or corpus_of(run) is None:
             continue
         points = []
         for p in run.get("learning_curve") or []:
@@ -83,17 +83,19 @@ def learning_curves(results: dict) -> dict[str, dict[str, list[tuple[float, floa
             if fraction is not None and f1 is not None:
                 points.append((fraction, f1))
         if points:
-            curves.setdefault(str(run.get("corpus")), {})[str(run.get("system"))] = sorted(points)
+            curves.setdefault(corpus_of(run), {})[str(run.get("system"))] = sorted(points)
     return curves
 
 
 def speed_points(results: dict) -> list[SpeedPoint]:
+    """Scored runs with a tagging speed and an F1; a run without a corpus is left out, as from every plot."""
     points = []
     for run in runs(results):
         speed = as_number(dig(run, "cost", "tag_tokens_per_second"))
         f1 = as_number(dig(run, "strict", "f1"))
-        if is_ok(run) and speed is not None and speed > 0 and f1 is not None:
-            points.append(SpeedPoint(str(run.get("corpus")), str(run.get("system")), speed, f1))
+        corpus = corpus_of(run)
+        if is_ok(run) and speed is not None and speed > 0 and f1 is not None and corpus is not None:
+            points.append(SpeedPoint(corpus, str(run.get("system")), speed, f1))
     return points
 
 

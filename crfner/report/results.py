@@ -29,18 +29,27 @@ def is_ok(run: dict) -> bool:
     return run.get("status") == "ok"
 
 
+def corpus_of(run: dict) -> str | None:
+    """The run's corpus as text: a number or other non-string (a hand-edited or older results.json) as
+    ``str`` shows it, so every section and plot groups and labels the run alike; None when missing or null."""
+    corpus = run.get("corpus")
+    return corpus if corpus is None or isinstance(corpus, str) else str(corpus)
+
+
 def corpus_names(results: dict) -> list[str]:
-    """Corpora in the order of ``results["corpora"]``, then any only named by a run."""
-    names = list(results.get("corpora") or {})
+    """Corpora in the order of ``results["corpora"]``, then any only named by a run (runs without one are left out)."""
+    corpora = results.get("corpora")
+    names = [str(name) for name in corpora] if isinstance(corpora, dict) else []
     for run in runs(results):
-        if run.get("corpus") not in names and run.get("corpus") is not None:
-            names.append(run["corpus"])
+        corpus = corpus_of(run)
+        if corpus not in names and corpus is not None:
+            names.append(corpus)
     return names
 
 
 def runs_of(results: dict, corpus: str, ok_only: bool = False) -> list[dict]:
     """The runs on ``corpus``; only the scored ones with ``ok_only``."""
-    return [run for run in runs(results) if run.get("corpus") == corpus and (is_ok(run) or not ok_only)]
+    return [run for run in runs(results) if corpus_of(run) == corpus and (is_ok(run) or not ok_only)]
 
 
 def system_names(results: dict) -> list[str]:

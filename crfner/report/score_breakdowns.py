@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .blocks import Block, Cell, Heading, Paragraph, Table
 from .formatting import as_number, blank_row, fmt, fmt_count, fmt_fraction, number_cell
-from .results import corpus_names, dig, is_ok, runs, runs_of
+from .results import corpus_names, corpus_of, dig, is_ok, runs, runs_of
 
 PARTIAL_SCHEMES = ("strict", "exact", "partial", "type")
 
@@ -51,8 +51,8 @@ def partial_blocks(results: dict) -> list[Block]:
 
 def missing_ci_notes(results: dict) -> list[Paragraph]:
     """Runs drawn without error bars because no interval was measured."""
-    missing = [f"{run.get('corpus')}/{run.get('system')}" for run in runs(results)
-               if is_ok(run) and dig(run, "strict", "per_type") and not dig(run, "ci", "per_type")]
+    missing = [f"{corpus_of(run)}/{run.get('system')}" for run in runs(results) if is_ok(run)
+               and corpus_of(run) is not None and dig(run, "strict", "per_type") and not dig(run, "ci", "per_type")]
     if not missing:
         return []
     return [Paragraph([f"No confidence interval measured (bars drawn without error bars): {', '.join(missing)}."],

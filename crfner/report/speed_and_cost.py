@@ -9,7 +9,7 @@ from typing import Any
 
 from .blocks import Cell, Paragraph, Table
 from .formatting import as_number, blank_row, fmt, fmt_count, number_cell, text_or_dash
-from .results import is_ok, runs
+from .results import corpus_of, is_ok, runs
 
 
 def speed_table(results: dict) -> Table | None:
@@ -22,7 +22,7 @@ def speed_table(results: dict) -> Table | None:
     rows = []
     for run in scored:
         cost = run.get("cost") or {}
-        first = [str(run.get("corpus")), str(run.get("system"))]
+        first = [text_or_dash(corpus_of(run)), str(run.get("system"))]
         if not cost:
             rows.append(blank_row(first, len(header)))
             continue
@@ -48,10 +48,11 @@ def _round(value: Any) -> Any:
 
 
 def unplotted_speed_notes(results: dict, plotted: Iterable[tuple[str, str]]) -> list[Paragraph]:
-    """Scored runs left out of the F1-vs-speed plot because they have no tagging speed."""
+    """Scored runs left out of the F1-vs-speed plot because they have no tagging speed (a run without a
+    corpus is left out of every plot, and not named here)."""
     plotted = set(plotted)
-    left = [f"{run.get('corpus')}/{run.get('system')}" for run in runs(results)
-            if is_ok(run) and (run.get("corpus"), run.get("system")) not in plotted]
+    left = [f"{corpus_of(run)}/{run.get('system')}" for run in runs(results)
+            if is_ok(run) and corpus_of(run) is not None and (corpus_of(run), str(run.get("system"))) not in plotted]
     if not left:
         return []
     return [Paragraph([f"Not in the speed plot (no tagging speed measured): {', '.join(left)}."], note=True)]
