@@ -240,6 +240,18 @@ def test_report_with_corpus_names_that_are_not_strings(tmp_path):
     assert "| — | nameless | cpu |" in md_path.read_text(encoding="utf-8")
 
 
+def test_significance_table_with_a_unit_that_is_not_a_string(tmp_path):
+    """A comparison's unit written as a number (hand-edited results.json) crashed the table on ``unit + ' '``;
+    it is shown as text, as the paragraph above the table already showed it."""
+    runs = [_run("tutorial", 0.78, 0.81, 0.73, 40000.0), _run("biomedical", 0.86, 0.90, 0.83, 21000.0)]
+    comparison = {"corpus": "bc5cdr", "a": "biomedical", "b": "tutorial", "f1_a": 0.86, "f1_b": 0.78, "difference": 0.08,
+                  "p_value": 0.001, "method": "approximate randomization", "resamples": 999, "units": 20}
+    results = {"format": "crfner-benchmark/1", "runs": runs, "comparisons": [{**comparison, "unit": 7}, {**comparison, "unit": None}]}
+    md_path, _ = build_report(results, tmp_path)
+    text = md_path.read_text(encoding="utf-8")
+    assert "20 7 units" in text and "resamples, 20 units" in text
+
+
 def _render_checker():
     spec = importlib.util.spec_from_file_location("check_report_render", REPO / "benchmarks" / "check_report_render.py")
     module = importlib.util.module_from_spec(spec)

@@ -95,7 +95,7 @@ def significance_blocks(results: dict) -> list[Block]:
             number_cell(DASH if difference is None else f"{difference:+.4f}"),
             number_cell(fmt_p(c.get("p_value"), resamples)),
             Cell(f"{method}, {fmt_count(resamples)} resamples, {fmt_count(c.get('units'))} "
-                 f"{c.get('unit') + ' ' if c.get('unit') else ''}units"),
+                 f"{str(c['unit']) + ' ' if c.get('unit') else ''}units"),
         ])
     methods = sorted({str(c.get("method") or "?") for c in comparisons})
     units = sorted({f"{c['unit']}s" for c in comparisons if c.get("unit")}) or ["sentences"]
