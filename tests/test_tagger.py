@@ -124,3 +124,14 @@ def test_numpy_parameters_are_taken_as_plain_numbers():
 
 def test_empty_sentences_are_tolerated(fitted):
     assert fitted.predict([[], ["Aspirin"]])[0] == []
+
+
+def test_tokens_holding_line_breaks_train_and_keep_their_own_weights():
+    """CRFsuite's names were read from pycrfsuite's text dump: a token holding '\\n' broke its parser
+    (AttributeError from fit), one ending in '\\r' took the weights of the token without it."""
+    X = [["x\r", "was", "seen"], ["x", "was", "seen"], ["a\nb", "was", "seen"]] * 2
+    y = [["B-Chemical", "O", "O"], ["O", "O", "O"], ["B-Disease", "O", "O"]] * 2
+    tagger = CRFTagger(features="tutorial", max_iterations=30).fit(X, y)
+    assert tagger.predict(X[:3]) == y[:3]
+    names = {name.decode() for name in tagger.weights_.attributes}
+    assert {"lower:x\r", "lower:x", "lower:a\nb"} <= names

@@ -46,7 +46,7 @@ def convert_model_dir(source: str | os.PathLike, target: str | os.PathLike, over
         tagger.open_inmemory(model)
     except ValueError as error:
         raise ModelFileError(f"{source / OLD_MODEL_FILE}: CRFsuite cannot read the model ({error})") from None
-    weights = CRFWeights.from_model(model, tagger)
+    weights = CRFWeights.from_model(model)
     if sorted(weights.labels) != sorted(metadata["labels"]):
         raise ModelFileError(f"{source}: the model's labels differ from those in its metadata")
     kept = {k: v for k, v in metadata.items() if k not in ("format", "format_version", "model_file", "model_bytes",

@@ -18,6 +18,7 @@ from ..errors import ModelFileError
 
 _HEADER = struct.Struct("<4sI4sIIIIIIIII")
 _CHUNK = struct.Struct("<4sII")
+_CQDB = struct.Struct("<4sIIIII")  # a CQDB string table: chunk, size, flag, byte order, strings, where their index is
 _FEATURE = np.dtype([("type", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("weight", "<f8")])
 STATE, TRANSITION = 0, 1
 _BATCH = 256  # sentences decoded together
@@ -33,22 +34,19 @@ class CRFWeights:
     transition: np.ndarray
 
     @classmethod
-    def from_model(cls, model: bytes, tagger) -> "CRFWeights":
-        """Weights of a CRFsuite model file's bytes; ``tagger`` (a pycrfsuite Tagger that opened
-        them) names the attribute and label ids."""
+    def from_model(cls, model: bytes) -> "CRFWeights":
+        """Weights of a CRFsuite model file's bytes, the label and attribute names read from its
+        string tables (not pycrfsuite's text dump, whose parser breaks on a name holding a line break)."""
         try:
-            magic, _, kind, _, _, n_labels, n_attributes, features_at, *_ = _HEADER.unpack_from(model, 0)
+            magic, _, kind, _, _, n_labels, n_attributes, features_at, labels_at, attributes_at, *_ = _HEADER.unpack_from(model, 0)
             chunk, _, n_features = _CHUNK.unpack_from(model, features_at)
             if magic != b"lCRF" or kind != b"FOMC" or chunk != b"FEAT":
                 raise ValueError("not a CRFsuite linear-chain model")
             features = np.frombuffer(model, dtype=_FEATURE, count=n_features, offset=features_at + _CHUNK.size)
+            labels = [name.decode() for name in _cqdb_strings(model, labels_at, n_labels)]
+            attributes = {name: index for index, name in enumerate(_cqdb_strings(model, attributes_at, n_attributes))}
         except (struct.error, ValueError) as error:
             raise ModelFileError(f"cannot read the CRF weights ({error})") from None
-        info = tagger.info()
-        labels = [""] * n_labels
-        for name, index in info.labels.items():
-            labels[int(index)] = name
-        attributes = {name.encode(): int(index) for name, index in info.attributes.items()}
         state = np.zeros((n_attributes, n_labels))
         transition = np.zeros((n_labels, n_labels))
         kinds = features["type"]
@@ -66,6 +64,21 @@ class CRFWeights:
             if rows:
                 out[i] = self.state[rows].sum(axis=0)
         return out
+
+
+def _cqdb_strings(model: bytes, at: int, count: int) -> list[bytes]:
+    """The ``count`` strings of the CQDB table at ``at``, by id (each record: id, size, the
+    NUL-terminated bytes); ValueError or struct.error for a damaged table."""
+    chunk, _, _, _, size, index_at = _CQDB.unpack_from(model, at)
+    if chunk != b"CQDB" or size != count:
+        raise ValueError("a damaged string table")
+    strings = []
+    for expected, record in enumerate(struct.unpack_from(f"<{size}I", model, at + index_at)):
+        key, length = struct.unpack_from("<II", model, at + record)
+        if key != expected or not length:
+            raise ValueError("a damaged string table")
+        strings.append(model[at + record + 8 : at + record + 7 + length])
+    return strings
 
 
 def viterbi(emissions: list[np.ndarray], transition: np.ndarray) -> list[np.ndarray]:

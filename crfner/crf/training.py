@@ -142,4 +142,4 @@ def train_crfsuite(features: list, tags: list[list[str]], params: dict, verbose:
         tagger.open_inmemory(model)
     except ValueError as error:
         raise ModelFileError(f"CRFsuite cannot read the model it trained ({error})") from None
-    return model, CRFWeights.from_model(model, tagger)
+    return model, CRFWeights.from_model(model)
