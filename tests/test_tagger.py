@@ -135,3 +135,10 @@ def test_tokens_holding_line_breaks_train_and_keep_their_own_weights():
     assert tagger.predict(X[:3]) == y[:3]
     names = {name.decode() for name in tagger.weights_.attributes}
     assert {"lower:x\r", "lower:x", "lower:a\nb"} <= names
+
+
+@pytest.mark.parametrize("tag", ["B-a\x00b", "I-\ud800"])
+def test_a_tag_no_model_label_can_hold_is_refused(tag):
+    """CRFsuite cut 'B-a\\x00b' to a label 'B-a' silently, and a lone surrogate was a bare UnicodeEncodeError."""
+    with pytest.raises(DataFormatError, match=r"sentence 1: tag .* holds a NUL or a lone surrogate"):
+        CRFTagger(max_iterations=5).fit([["x", "y"], ["z"]], [["O", "O"], [tag]])

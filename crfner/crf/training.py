@@ -8,6 +8,7 @@ import hashlib
 import json
 import numbers
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Sequence
@@ -27,6 +28,8 @@ FALLBACK_TRAINING = {
     "all_possible_transitions": True,
 }
 REGULARISED = {"lbfgs": {"c1", "c2"}, "l2sgd": {"c2"}}
+# What no CRFsuite label can hold: it cuts a name at NUL, and UTF-8 has no lone surrogate.
+_UNKEPT = re.compile("[\x00\ud800-\udfff]")
 
 
 def check_training_params(params: dict) -> dict:
@@ -114,6 +117,8 @@ def check_tags(X, y) -> None:
         for tag in tags:
             if not isinstance(tag, str) or not is_valid_tag(tag):
                 raise DataFormatError(f"sentence {index}: tag {excerpt(tag)} fits no tagging scheme")
+            if _UNKEPT.search(tag) is not None:
+                raise DataFormatError(f"sentence {index}: tag {excerpt(tag)} holds a NUL or a lone surrogate, which no model label can")
 
 
 def data_hash(X: Sequence[Sequence[str]], y: Sequence[Sequence[str]]) -> str:
