@@ -142,3 +142,13 @@ def test_a_tag_no_model_label_can_hold_is_refused(tag):
     """CRFsuite cut 'B-a\\x00b' to a label 'B-a' silently, and a lone surrogate was a bare UnicodeEncodeError."""
     with pytest.raises(DataFormatError, match=r"sentence 1: tag .* holds a NUL or a lone surrogate"):
         CRFTagger(max_iterations=5).fit([["x", "y"], ["z"]], [["O", "O"], [tag]])
+
+
+def test_a_token_holding_nul_trains_and_tags_as_itself():
+    """CRFsuite cut the features of 'q\\x00b' at NUL, training them as those of 'q', while tagging read them whole
+    (no weights): neither token could be told apart. Now NUL reads as U+FFFD, in training and tagging alike."""
+    X = [["q\x00b", "was", "seen"], ["q", "was", "seen"], ["q", "is", "here"]] * 2
+    y = [["B-X", "O", "O"], ["O", "O", "O"], ["O", "O", "O"]] * 2
+    tagger = CRFTagger(features="tutorial", max_iterations=50).fit(X, y)
+    assert tagger.predict(X[:3]) == y[:3]
+    assert tagger.predict([["q\x00b"], ["q\ufffdb"]]) == [["B-X"], ["B-X"]]

@@ -17,13 +17,12 @@ from ..evaluation.metrics import evaluate
 from ..featurize.emissions import EmissionScorer
 from ..featurize.featureset import FeatureSet, load_feature_set
 from ..featurize.parallel import document_groups, featurize_many, paused_gc
-from ..text import LONE_SURROGATE, encodable
 from .calibration import calibration_from_dict
 from .decoding import CRFWeights, marginals, paths_and_entity_scores, paths_and_their_marginals, viterbi
 from .entity_scores import EntityLabels
 from .modelfile import load_consistently, read_model_dir, write_model_dir
 from .training import (
-    FALLBACK_TRAINING, check_tags, check_tokens, check_training_params, data_hash, regularised, train_crfsuite,
+    FALLBACK_TRAINING, check_tags, check_tokens, check_training_params, data_hash, kept_tokens, regularised, train_crfsuite,
 )
 
 _BATCH = 1024  # sentences scored and decoded together
@@ -31,16 +30,14 @@ _BATCH = 1024  # sentences scored and decoded together
 
 def _token_lists(X, name: str = "X"):
     """``X`` checked as a list of token-string lists (a one-line DataFormatError otherwise),
-    lone surrogates (not encodable) in a token mapped to U+FFFD as raw-text tagging does."""
+    with NUL and lone surrogates (which no model can hold) mapped to U+FFFD (:func:`.training.kept_tokens`)."""
     if isinstance(X, np.ndarray) and X.dtype != object:
         raise DataFormatError(f"{name} must be a list of token lists (lists of strings), not a {X.ndim}-D {X.dtype} array")
     try:
         check_tokens(X, name)
     except TypeError:  # an item that is no list: a number of a 1-D array
         raise DataFormatError(f"{name} must be a list of token lists (lists of strings)") from None
-    if any(LONE_SURROGATE.search("".join(tokens)) for tokens in X):
-        return [list(map(encodable, tokens)) for tokens in X]
-    return X
+    return kept_tokens(X)
 
 
 class CRFTagger(BaseEstimator):

@@ -28,7 +28,7 @@ FALLBACK_TRAINING = {
     "all_possible_transitions": True,
 }
 REGULARISED = {"lbfgs": {"c1", "c2"}, "l2sgd": {"c2"}}
-# What no CRFsuite label can hold: it cuts a name at NUL, and UTF-8 has no lone surrogate.
+# What no CRFsuite label or feature can hold: it cuts a name at NUL, and UTF-8 has no lone surrogate.
 _UNKEPT = re.compile("[\x00\ud800-\udfff]")
 
 
@@ -106,6 +106,14 @@ def check_tokens(X, name: str = "X") -> None:
     for index, tokens in enumerate(X):
         if isinstance(tokens, str) or not all(isinstance(t, str) for t in tokens):
             raise DataFormatError(f"{name}[{index}] must be a list of token strings")
+
+
+def kept_tokens(X):
+    """``X`` with each NUL or lone surrogate in a token replaced by U+FFFD (same length), as raw-text
+    tagging reads a lone surrogate: a token holding one has the same features in training and tagging."""
+    if any(_UNKEPT.search("".join(tokens)) for tokens in X):
+        return [[_UNKEPT.sub("\ufffd", token) for token in tokens] for tokens in X]
+    return X
 
 
 def check_tags(X, y) -> None:
