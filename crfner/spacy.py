@@ -67,6 +67,7 @@ from .crf.tagger import CRFTagger
 from .assertion import entity_sections, negations
 from .tagging.annotate import check_min_score, check_splitter, model_splitter, tag_documents, tag_text
 from .tagging.entity_fields import check_negation_types
+from .schemes import entity_types
 
 __all__ = ["ALIGNMENT_MODES", "CONCEPT_EXTENSION", "CONCEPT_SCORE_EXTENSION", "EXISTING_POLICIES", "NEGATED_EXTENSION",
            "NEGATION_CUE_EXTENSION", "SCORE_EXTENSION", "SECTION_EXTENSION", "CrfnerComponent", "check_options", "make_crfner"]
@@ -143,9 +144,8 @@ class CrfnerComponent:
 
     @property
     def labels(self) -> tuple[str, ...]:
-        """The entity types the model can give."""
-        tags = getattr(self.tagger, "classes_", None) or []
-        return tuple(sorted({tag[2:] for tag in tags if tag[:2] in ("B-", "I-")}))
+        """The entity types the model can give, from tags of any scheme (IOBES's ``S-`` and ``E-`` too)."""
+        return tuple(entity_types(getattr(self.tagger, "classes_", None) or []))
 
     def __call__(self, doc: Doc) -> Doc:
         return self.set_entities(doc, tag_text(self.tagger, doc.text, splitter=self.splitter, linker=self.linker,

@@ -322,3 +322,12 @@ def test_keep_adds_each_entity_that_overlaps_no_earlier_one(tagger):
     entities = [Mention(0, 13, "Disease", "breast cancer", score=0.8), Mention(18, 30, "Disease", "colon cancer", score=0.6)]
     CrfnerComponent(tagger).set_entities(doc, entities)
     assert [(e.text, e.label_) for e in doc.ents] == [("breast", "EARLIER"), ("cancer and colon cancer", "Disease")]
+
+
+def test_labels_of_a_model_fitted_on_iobes_tags():
+    """labels read only B- and I- tags: a type an IOBES model gives only as S- (one token) was missing."""
+    X = [["aspirin", "helps", "colon", "cancer"], ["no", "aspirin", "given"]] * 2
+    y = [["S-Chemical", "O", "B-Disease", "E-Disease"], ["O", "S-Chemical", "O"]] * 2
+    component = CrfnerComponent(crfner.CRFTagger(max_iterations=30).fit(X, y))
+    assert component.labels == ("Chemical", "Disease")
+    assert {e.label_ for e in component(spacy.blank("en")("aspirin helps colon cancer")).ents} <= set(component.labels)
