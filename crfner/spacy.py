@@ -175,8 +175,8 @@ class CrfnerComponent:
             if span is not None and len(span) and not any(_overlaps(span, other) for other in blocked):
                 aligned.append((span, entity))
         kept: list[tuple[Span, object]] = []
-        # the higher score first; on a tie the earlier start (sorted is stable, input is in order)
-        for span, entity in sorted(aligned, key=lambda pair: -float(pair[1].score)):
+        # the higher score first; on a tie the earlier start, in whatever order the entities came
+        for span, entity in sorted(aligned, key=lambda pair: (-float(pair[1].score), pair[1].start)):
             if not any(_overlaps(span, other) for other, _ in kept):
                 kept.append((span, entity))
         return sorted(kept, key=lambda pair: (pair[0].start, pair[0].end))

@@ -331,3 +331,14 @@ def test_labels_of_a_model_fitted_on_iobes_tags():
     component = CrfnerComponent(crfner.CRFTagger(max_iterations=30).fit(X, y))
     assert component.labels == ("Chemical", "Disease")
     assert {e.label_ for e in component(spacy.blank("en")("aspirin helps colon cancer")).ents} <= set(component.labels)
+
+
+def test_a_tie_keeps_the_entity_that_starts_first_in_any_order():
+    """The tie rule leaned on the entities coming in text order: set_entities given them in reverse kept the later one."""
+    from crfner.corpora.documents import Mention
+
+    nlp = spacy.blank("en")
+    component = CrfnerComponent(Scripted({}))
+    entities = [Mention(0, 2, "Gene", "IL", score=0.7), Mention(3, 15, "Disease", "2 deficiency", score=0.7)]
+    for order in (entities, entities[::-1]):
+        assert [(e.text, e.label_) for e in component.set_entities(nlp("IL-2 deficiency"), order).ents] == [("IL-2", "Gene")]
