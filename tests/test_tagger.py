@@ -152,3 +152,21 @@ def test_a_token_holding_nul_trains_and_tags_as_itself():
     tagger = CRFTagger(features="tutorial", max_iterations=50).fit(X, y)
     assert tagger.predict(X[:3]) == y[:3]
     assert tagger.predict([["q\x00b"], ["q\ufffdb"]]) == [["B-X"], ["B-X"]]
+
+
+@pytest.mark.parametrize("n_jobs", [0, "2", 1.5, True, 2000])
+def test_n_jobs_that_joblib_or_a_model_file_cannot_take_is_a_parameter_error(fitted, n_jobs):
+    """n_jobs=0 was joblib's bare ValueError, and only once enough sentences (fit) or documents (predict) made it start
+    workers; a fit of a few sentences passed, and 2000 saved a model that load called damaged. Now both refuse it first."""
+    with pytest.raises(ParameterError, match=r"n_jobs must be a whole number from -64 to 1024 other than 0"):
+        CRFTagger(n_jobs=n_jobs, max_iterations=5).fit([["Aspirin", "kills"]], [["B-Chemical", "O"]])
+    tagger = pickle.loads(pickle.dumps(fitted)).set_params(n_jobs=n_jobs)
+    with pytest.raises(ParameterError, match=r"n_jobs must be"):
+        tagger.predict([["Aspirin"], ["kills"]], documents=["a", "b"])
+
+
+def test_a_model_fitted_with_n_jobs_none_saves_and_loads(fitted, tmp_path):
+    """scikit-learn's n_jobs=None (one job) was saved as null, which load refused as damaged metadata."""
+    tagger = pickle.loads(pickle.dumps(fitted)).set_params(n_jobs=None)
+    loaded = CRFTagger.load(tagger.save(tmp_path / "model"))
+    assert loaded.n_jobs == 1 and loaded.predict([["Aspirin"]]) == fitted.predict([["Aspirin"]])

@@ -22,7 +22,8 @@ from .decoding import CRFWeights, marginals, paths_and_entity_scores, paths_and_
 from .entity_scores import EntityLabels
 from .modelfile import load_consistently, read_model_dir, write_model_dir
 from .training import (
-    FALLBACK_TRAINING, check_tags, check_tokens, check_training_params, data_hash, kept_tokens, regularised, train_crfsuite,
+    FALLBACK_TRAINING, check_n_jobs, check_tags, check_tokens, check_training_params, data_hash, kept_tokens, regularised,
+    train_crfsuite,
 )
 
 _BATCH = 1024  # sentences scored and decoded together
@@ -113,6 +114,7 @@ class CRFTagger(BaseEstimator):
         """
         feature_set = load_feature_set(self.features)
         params = self.resolved_training_params(feature_set)
+        check_n_jobs(self.n_jobs)
         X = _token_lists(X)
         if isinstance(y, (str, bytes)) or (isinstance(y, np.ndarray) and y.dtype.kind not in "OU"):
             raise DataFormatError("y must be a list of tag lists (lists of tag strings such as 'B-Disease')")
@@ -208,6 +210,7 @@ class CRFTagger(BaseEstimator):
         labels)`` array), or ``"both"`` (tags and each tag's probability); label scores summed
         from the weights per word type, a batch of sentences at a time."""
         X = _token_lists(X)
+        check_n_jobs(self.n_jobs)
         groups = document_groups(documents, len(X))
         if self.n_jobs != 1 and len(groups) > 1:
             return self._decode_in_parallel(X, documents, groups, want)
@@ -315,7 +318,7 @@ class CRFTagger(BaseEstimator):
             "feature_set": self.feature_set_.to_dict(),
             "feature_set_name": self.feature_set_.name,
             "feature_set_version": self.feature_set_.version,
-            "parameters": {**self.training_params_, "n_jobs": self.n_jobs},
+            "parameters": {**self.training_params_, "n_jobs": 1 if self.n_jobs is None else int(self.n_jobs)},
             "training": {
                 "corpus": self.training_corpus_,
                 "seconds": round(getattr(self, "training_seconds_", 0.0), 3),

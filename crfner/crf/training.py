@@ -54,6 +54,14 @@ def check_training_params(params: dict) -> dict:
     return checked
 
 
+def check_n_jobs(n_jobs) -> None:
+    """A ParameterError unless ``n_jobs`` is None (one) or a whole number from -64 to 1024 but 0 (joblib's count,
+    -1 every CPU; what a saved model may hold), before any work, not joblib's error once it starts workers."""
+    if n_jobs is not None and (not isinstance(n_jobs, numbers.Integral) or isinstance(n_jobs, bool)
+                               or not -64 <= n_jobs <= 1024 or n_jobs == 0):
+        raise ParameterError(f"n_jobs must be a whole number from -64 to 1024 other than 0 (-1 for every CPU), not {n_jobs!r}")
+
+
 def regularised(params: dict, explicit: list[str]) -> dict:
     """``params`` without the c1 and c2 its algorithm does not take (a feature set's own are
     dropped quietly); one of those in ``explicit``, passed as an argument, is a ParameterError
