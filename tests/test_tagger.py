@@ -106,6 +106,10 @@ def test_errors_before_fit_and_on_bad_input(small_train):
         ({"algorithm": "adam"}, r"algorithm='adam': expected one of lbfgs"),
         ({"all_possible_transitions": "yes"}, r"all_possible_transitions='yes'"),
         ({"algorithm": "ap", "c1": -1}, r"c1=-1"),  # unused by ap, still refused
+        # extra term lists that are no paths: a bare TypeError from deep in fit before
+        ({"gazetteers": 5}, r"gazetteers=5: expected a path, a list of paths or \{name: path\}"),
+        ({"gazetteers": [5]}, r"gazetteers=\[5\]: each list's path must be a string or path, not 5"),
+        ({"gazetteers": {"drugs": None}}, r"gazetteers=\{'drugs': None\}: each list's path must be"),
     ],
 )
 def test_fit_refuses_training_parameters_out_of_range(params, message):

@@ -11,7 +11,7 @@ import stat
 from pathlib import Path
 from typing import Mapping
 
-from ..errors import CrfnerError, DataFormatError, FeatureSetError, ModelFileError, ParameterError
+from ..errors import CrfnerError, DataFormatError, FeatureSetError, ModelFileError, ParameterError, excerpt
 from .featureset import FeatureSet
 from .featurizer import Resources
 
@@ -39,9 +39,15 @@ def _named(gazetteers) -> dict[str, str]:
     if isinstance(gazetteers, (str, os.PathLike)):
         gazetteers = [gazetteers]
     if isinstance(gazetteers, Mapping):
+        if not all(isinstance(v, (str, os.PathLike)) for v in gazetteers.values()):
+            raise ParameterError(f"gazetteers={excerpt(gazetteers)}: each list's path must be a string or path")
         return {str(k): str(v) for k, v in gazetteers.items()}
+    if isinstance(gazetteers, bytes) or not hasattr(gazetteers, "__iter__"):
+        raise ParameterError(f"gazetteers={excerpt(gazetteers)}: expected a path, a list of paths or {{name: path}}")
     named: dict[str, str] = {}
     for path in gazetteers:
+        if not isinstance(path, (str, os.PathLike)):
+            raise ParameterError(f"gazetteers={excerpt(gazetteers)}: each list's path must be a string or path, not {excerpt(path)}")
         if named.setdefault(Path(path).stem, str(path)) != str(path):
             raise FeatureSetError(f"gazetteers {named[Path(path).stem]} and {path} would both be named {Path(path).stem!r} "
                                   "(gaz:NAME); pass them as {name: path}")
