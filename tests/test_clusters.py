@@ -250,3 +250,21 @@ def test_a_feature_set_learns_its_clusters_also_from_the_unlabeled_text_it_decla
         build_resources(load_feature_set(missing), X)
     with pytest.raises(FeatureSetError, match="unlabeled_text"):
         load_feature_set({**spec, "clusters": {**spec["clusters"], "unlabeled_text": "ohsumed"}})
+
+
+def test_unlabeled_text_given_as_strings_is_refused_not_read_as_letters():
+    """``unlabeled_text=["a sentence", ...]`` was read as sentences of one-letter words, silently; 5 failed
+    with a bare TypeError. Both are a ParameterError now; token lists are read as given."""
+    from crfner.errors import ParameterError
+    from crfner.featurize.featureset import load_feature_set
+    from crfner.featurize.resources import build_resources
+
+    spec = load_feature_set({"name": "clusters-test", "version": 1, "token": {"bias": True},
+                             "clusters": {"granularities": [4], "dims": 8}})
+    X = [["aspirin", "caused", "anemia", "."], ["heparin", "caused", "bleeding", "."]] * 3
+    for given, message in ((["aspirin caused anemia"], r"unlabeled_text\[0\] = 'aspirin caused anemia': expected a list"),
+                           (5, r"unlabeled_text=5: expected a file"), ([["a", 5]], r"unlabeled_text\[0\]")):
+        with pytest.raises(ParameterError, match=message):
+            build_resources(spec, X, unlabeled_text=given)
+    sentences = [["warfarin", "caused", "bleeding", "."]] * 4
+    assert build_resources(spec, X, unlabeled_text=iter(sentences)).clusters.features("warfarin")

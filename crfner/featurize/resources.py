@@ -128,7 +128,14 @@ def read_unlabeled(text) -> list[list[str]]:
         from ..corpora.conll import read_sentences
 
         return read_sentences(text)
-    return [list(tokens) for tokens in text]
+    if isinstance(text, bytes) or not hasattr(text, "__iter__"):
+        raise ParameterError(f"unlabeled_text={excerpt(text)}: expected a file of one sentence per line or a list of token lists")
+    sentences = [tokens if isinstance(tokens, (str, bytes)) else list(tokens) for tokens in text]
+    for index, tokens in enumerate(sentences):
+        # a sentence given as a string would be read as its letters, each a word
+        if isinstance(tokens, (str, bytes)) or not all(isinstance(t, str) for t in tokens):
+            raise ParameterError(f"unlabeled_text[{index}] = {excerpt(tokens)}: expected a list of token strings")
+    return sentences
 
 
 def build_resources(feature_set: FeatureSet, X, gazetteers=None, unlabeled_text=None, data_dir=None) -> Resources:
