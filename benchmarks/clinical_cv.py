@@ -30,7 +30,8 @@ notes spell their senses (`v6_as_words_spelled`), clusters also from the tokenis
 biomedical sentences (`v6_more_unlabeled`), c2 0.03 (`v6_c2_0.03`), Porter stems (`v6_stems`),
 inner character trigrams (`v6_char_trigrams`), and self-training on the OHSUMED abstracts
 (`v6_self_training`, see SELF_TRAINING). And CRFsuite's other training algorithms on version 7
-(`v7_*`, see V7_CHANGES; tested against `clinical`), and MeSH lists of measures and analytes on it. `--copy abbreviated` tags and scores
+(`v7_*`, see V7_CHANGES; tested against `clinical`), CRFsuite's feature generation on it (`v7_min_freq2`,
+`v7_all_states`), and MeSH lists of measures and analytes on it. `--copy abbreviated` tags and scores
 note_copies.py's copy of the held-out documents (entities written as notes abbreviate them); the
 models still train on the text as written.
 
@@ -130,6 +131,10 @@ V7_CHANGES = {
     # L-BFGS for up to 300 iterations instead of version 7's 150 (on version 3 and MACCROBAT devel
     # alone: 0.6217 against 0.6203 with four word conjunctions, within noise)
     "v7_iterations300": {"training": {"max_iterations": 300}},
+    # CRFsuite's feature generation: a frequency cut-off for (attribute, label) features, and
+    # weights also for attribute-label pairs never seen together (negative evidence)
+    "v7_min_freq2": {"training": {"min_freq": 2}},
+    "v7_all_states": {"training": {"all_possible_states": True}},
     # MeSH branch lists for what MACCROBAT's diagnostic procedures and lab values name and the
     # version 7 lists miss: the body's measures the linker's `mesh-measures` holds (G02, G03, G07,
     # G09, G11: blood pressure, pH, oxygen saturation) and, with them, the analytes a test reads

@@ -53,6 +53,8 @@ def test_a_user_file_by_path(tmp_path):
         ('name = "x"\nversion = 1\n[training]\nc2 = inf\n', "training.c2 = inf: expected a finite non-negative number"),
         ('name = "x"\nversion = 1\n[training]\nc1 = nan\n', "training.c1 = nan: expected a finite"),
         ('name = "x"\nversion = 1\n[training]\nc1 = 1e400\n', "training.c1 = inf"),
+        ('name = "x"\nversion = 1\n[training]\nmin_freq = 0\n', "training.min_freq = 0: expected a positive whole number"),
+        ('name = "x"\nversion = 1\n[training]\nall_possible_states = "yes"\n', "training.all_possible_states = 'yes'"),
         ('name = "x"\n', "needs a whole-number version"),
         ('name = "x"\nversion = 1\ncolour = 2\n', "unknown key.s. colour"),
         ('name = "x\n', "not valid TOML"),
@@ -233,3 +235,23 @@ def test_a_near_miss_unit_is_rejected_at_once():
     assert not is_unit("mg" + "/kg" * 40 + "!")  # 26 repeats took 10 s: every split of the repeats was tried
     assert time.perf_counter() - started < 1.0
     assert is_unit("mg/kg/day") and is_unit("mL/min") and is_unit("mg/m2") and not is_unit("mg/x")
+
+
+def test_the_training_table_sets_crfsuites_feature_generation():
+    """``min_freq`` drops (attribute, label) features seen fewer times; ``all_possible_states`` gives weights
+    also to attribute-label pairs never seen together (clinical version 8)."""
+    import crfner
+
+    base = load_feature_set("tutorial").to_dict()
+    X = [["Aspirin", "kills", "pain"], ["Heparin", "kills", "clots"], ["Aspirin", "helps"]]
+    y = [["B-Chemical", "O", "O"], ["B-Chemical", "O", "O"], ["B-Chemical", "O"]]
+
+    def weights(**training):
+        spec = {**base, "training": {**base["training"], "c1": 0.0, "c2": 0.01, **training}}
+        return crfner.CRFTagger(features=spec).fit(X, y).weights_
+
+    plain, every, frequent = weights(), weights(all_possible_states=True), weights(min_freq=2)
+    chemical, row = plain.labels.index("B-Chemical"), plain.attributes[b"lower:kills"]
+    assert plain.state[row, chemical] == 0 and every.state[every.attributes[b"lower:kills"], chemical] < 0
+    assert b"lower:helps" in plain.attributes and b"lower:helps" not in frequent.attributes
+    assert b"lower:kills" in frequent.attributes

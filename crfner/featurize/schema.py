@@ -228,6 +228,10 @@ TRAINING_OPTIONS = {
     "c2": _number,
     "max_iterations": _count,
     "all_possible_transitions": _bool,
+    # CRFsuite's feature generation: drop (attribute, label) features seen fewer times than this,
+    # and learn weights also for attribute-label pairs never seen together
+    "min_freq": _count,
+    "all_possible_states": _bool,
 }
 TOP_LEVEL = {
     "name", "version", "description", "training", "token", "context", "gazetteers", "clusters", "abbreviations", "casing",
