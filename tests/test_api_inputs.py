@@ -10,7 +10,7 @@ import pytest
 import crfner
 from crfner.assertion import RULES, negations
 from crfner.corpora.documents import Document, Mention
-from crfner.errors import DataFormatError, NotFittedError, ParameterError
+from crfner.errors import DataFormatError, FeatureSetError, NotFittedError, ParameterError
 from crfner.link import Linker
 
 VOCABULARY = {"Disease": [("heart attack", "D1"), ("breast cancer", "D2")]}
@@ -127,6 +127,19 @@ def test_sgd_without_its_l2_term_is_refused_before_training():
             crfner.CRFTagger(algorithm="l2sgd", c2=c2, max_iterations=3).fit(X, y)
     model = crfner.CRFTagger(algorithm="l2sgd", c2=1e-9, max_iterations=3).fit(X, y)
     assert model.predict(X[:1]) == y[:1]
+
+
+def test_more_iterations_than_crfsuite_can_count_are_refused(tmp_path):
+    """CRFsuite reads max_iterations as a C int: 2**31 wrapped round and trained one iteration
+    (the averaged perceptron none: all weights 0), 2**32 + 3 trained three, silently."""
+    for too_many in (2**31, 2**32 + 3, 10**18):
+        with pytest.raises(ParameterError, match=r"max_iterations=.*expected a whole number from 1 to 2147483647"):
+            crfner.CRFTagger(max_iterations=too_many).resolved_training_params()
+    path = tmp_path / "x.toml"
+    path.write_text('name = "x"\nversion = 1\n[training]\nmax_iterations = 2147483648\n')
+    with pytest.raises(FeatureSetError, match=r"x.toml: training.max_iterations = 2147483648: expected a whole number"):
+        crfner.load_feature_set(path)
+    assert crfner.CRFTagger(max_iterations=2**31 - 1).resolved_training_params()["max_iterations"] == 2**31 - 1
 
 
 def test_significance_settings_are_checked():

@@ -149,6 +149,16 @@ def _count(value: Any) -> int:
     return value
 
 
+#: CRFsuite reads max_iterations as a C int: a larger count wrapped round (2**31 stopped after one iteration).
+MAX_ITERATIONS = 2**31 - 1
+
+
+def _iterations(value: Any) -> int:
+    if not is_whole(value) or not 1 <= value <= MAX_ITERATIONS:
+        raise ValueError(f"expected a whole number from 1 to {MAX_ITERATIONS}")
+    return value
+
+
 def _long_form(value: Any) -> list[str]:
     known = abbreviations.LONG_FORM_FEATURES
     if not isinstance(value, list) or not all(v in known for v in value):
@@ -226,7 +236,7 @@ TRAINING_OPTIONS = {
     "algorithm": _algorithm,
     "c1": _number,
     "c2": _number,
-    "max_iterations": _count,
+    "max_iterations": _iterations,
     "all_possible_transitions": _bool,
     # CRFsuite's feature generation: drop (attribute, label) features seen fewer times than this,
     # and learn weights also for attribute-label pairs never seen together
