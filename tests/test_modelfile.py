@@ -211,6 +211,35 @@ def test_an_edited_feature_set_that_would_compute_nothing_is_refused(saved):
     assert "did you mean 'lower'?" in message
 
 
+@pytest.mark.parametrize("edit", [
+    lambda spec: spec["token"].pop("suffixes"),
+    lambda spec: spec["token"].update(suffixes=[2, 4]),
+    lambda spec: spec["token"].update(bias=False),
+    lambda spec: spec["context"].update(offsets=[-2, 2]),
+    lambda spec: spec["context"].pop("boundaries"),
+    lambda spec: spec.pop("context"),
+    lambda spec: spec.update(version=2),
+])
+def test_an_edited_feature_set_is_refused_not_featurized_otherwise(saved, edit):
+    """Each of these edits of crfner.json's feature set loaded before and tagged with features
+    other than those the weights were trained on, silently; the description alone may change."""
+    meta = json.loads((saved / METADATA_FILE).read_text())
+    edit(meta["feature_set"])
+    (saved / METADATA_FILE).write_text(json.dumps(meta))
+    assert "feature_set was changed after training: its fingerprint is" in _one_line_error(saved)
+
+
+def test_a_feature_set_with_only_its_description_edited_or_no_fingerprint_loads(saved, fitted):
+    meta = json.loads((saved / METADATA_FILE).read_text())
+    assert meta["feature_set_fingerprint"] == fitted.feature_set_.fingerprint()
+    meta["feature_set"]["description"] = "mine"
+    (saved / METADATA_FILE).write_text(json.dumps(meta))
+    assert CRFTagger.load(saved).feature_set_.description == "mine"
+    del meta["feature_set_fingerprint"]  # as saved before the fingerprint was recorded
+    (saved / METADATA_FILE).write_text(json.dumps(meta))
+    assert CRFTagger.load(saved).predict([["Aspirin", "."]]) == fitted.predict([["Aspirin", "."]])
+
+
 def test_a_listed_file_that_is_a_symbolic_link_is_refused(saved, tmp_path):
     copy = tmp_path / "elsewhere.npy"
     copy.write_bytes((saved / WEIGHTS).read_bytes())  # same size and hash: only the link is wrong

@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from .. import __version__
-from ..errors import CrfnerError, DataFormatError, FeatureSetError, ModelFileError, NotFittedError
+from ..errors import CrfnerError, DataFormatError, ModelFileError, NotFittedError
 from ..evaluation.metrics import evaluate
 from ..featurize.emissions import EmissionScorer
 from ..featurize.featureset import FeatureSet, load_feature_set
@@ -318,6 +318,7 @@ class CRFTagger(BaseEstimator):
             "feature_set": self.feature_set_.to_dict(),
             "feature_set_name": self.feature_set_.name,
             "feature_set_version": self.feature_set_.version,
+            "feature_set_fingerprint": self.feature_set_.fingerprint(),  # checked at load: the set must be unedited
             "parameters": {**self.training_params_, "n_jobs": 1 if self.n_jobs is None else int(self.n_jobs)},
             "training": {
                 "corpus": self.training_corpus_,
@@ -354,13 +355,10 @@ class CRFTagger(BaseEstimator):
     @classmethod
     def _from_metadata(cls, path, weights, metadata, gazetteers, allow_gazetteer_change, data_dir) -> "CRFTagger":
         from ..featurize.resources import restore_resources
-        from .metadata import checked_metadata
+        from .metadata import checked_feature_set, checked_metadata
 
         params, training, metrics = checked_metadata(metadata, path)
-        try:
-            feature_set = FeatureSet.from_dict(metadata["feature_set"], source=f"{path} feature set")
-        except FeatureSetError as error:
-            raise ModelFileError(f"{path}: the stored feature set is unusable ({error})") from None
+        feature_set = checked_feature_set(metadata, path)
         known = {k: params[k] for k in FALLBACK_TRAINING if k in params}
         tagger = cls(features=feature_set.to_dict(), n_jobs=params.get("n_jobs", 1), data_dir=data_dir, **known)
         tagger.feature_set_ = feature_set
