@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from ..errors import FeatureSetError
+from ..errors import FeatureSetError, excerpt
 from .featurizer import Featurizer, Resources
 from .schema import (
     ABBREVIATION_OPTIONS,
@@ -78,8 +78,8 @@ class FeatureSet:
         name, version = spec.get("name"), spec.get("version")
         if not isinstance(name, str) or not name:
             raise FeatureSetError(f"{source}: needs a name")
-        if isinstance(version, bool) or not isinstance(version, int):
-            raise FeatureSetError(f"{source}: needs a whole-number version")
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:  # 0 and -3 passed, as versions
+            raise FeatureSetError(f"{source}: needs a whole-number version of 1 or more (version = {excerpt(version)})")
         token = check_table(spec.get("token", {}), {k: v[0] for k, v in TOKEN_FAMILIES.items()}, "token", source)
         context = check_table(spec.get("context", {}), CONTEXT_OPTIONS, "context", source)
         training = check_table(spec.get("training", {}), TRAINING_OPTIONS, "training", source)
