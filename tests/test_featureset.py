@@ -58,6 +58,8 @@ def test_a_user_file_by_path(tmp_path):
         ('name = "x"\n', "needs a whole-number version"),
         ('name = "x"\nversion = 0\n', r"needs a whole-number version of 1 or more \(version = 0\)"),
         ('name = "x"\nversion = -3\n', r"needs a whole-number version of 1 or more \(version = -3\)"),
+        ('name = "x"\nversion = 1\ndescription = 5\n', "description = 5: expected a string"),
+        ('name = "x"\nversion = 1\n[description]\na = 1\n', "description = {'a': 1}: expected a string"),
         ('name = "x"\nversion = 1\ncolour = 2\n', "unknown key.s. colour"),
         ('name = "x\n', "not valid TOML"),
     ],

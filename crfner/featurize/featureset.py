@@ -80,6 +80,8 @@ class FeatureSet:
             raise FeatureSetError(f"{source}: needs a name")
         if isinstance(version, bool) or not isinstance(version, int) or version < 1:  # 0 and -3 passed, as versions
             raise FeatureSetError(f"{source}: needs a whole-number version of 1 or more (version = {excerpt(version)})")
+        if not isinstance(spec.get("description", ""), str):  # a number or a table was stored as its str()
+            raise FeatureSetError(f"{source}: description = {excerpt(spec['description'])}: expected a string")
         token = check_table(spec.get("token", {}), {k: v[0] for k, v in TOKEN_FAMILIES.items()}, "token", source)
         context = check_table(spec.get("context", {}), CONTEXT_OPTIONS, "context", source)
         training = check_table(spec.get("training", {}), TRAINING_OPTIONS, "training", source)
@@ -95,7 +97,7 @@ class FeatureSet:
             if option in abbreviations and "senses" not in abbreviations:
                 raise FeatureSetError(f"{source}: [abbreviations] {option} needs senses (the inventory it reads)")
         return cls(
-            name, version, str(spec.get("description", "")), training, token, context, gazetteers, clusters, abbreviations,
+            name, version, spec.get("description", ""), training, token, context, gazetteers, clusters, abbreviations,
             casing, sections,
         )
 
