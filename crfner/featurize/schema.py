@@ -60,6 +60,8 @@ def _conjunctions(value: Any) -> list[list[int]]:
         for c in value
     ):
         raise ValueError("expected a list of offset lists, e.g. [[-1, 0], [0, 1]]")
+    if len({tuple(c) for c in value}) != len(value):  # each attribute came twice, so CRFsuite weighed it twice
+        raise ValueError("expected a list of offset lists, each once")
     return [list(c) for c in value]
 
 
