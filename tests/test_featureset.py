@@ -131,10 +131,11 @@ BASE = {"name": "t", "version": 1, "token": {"lower": True}}
     ({"clusters": {"window": 100_000_000}}, "expected a whole number of words from 1 to 20"),
     ({"context": {"conjunctions": [[-1, 0], [-1, 0]]}}, r"context.conjunctions = .*: expected a list of offset lists, each once"),
     ({"context": {"feature_conjunctions": {"lower": [[0, 1], [0, 1]]}}}, "expected a list of offset lists, each once"),
+    ({"clusters": {"unlabeled_text": ["ohsumed", "ohsumed"]}}, "expected a list of unlabeled text names or paths, each once"),
 ])
 def test_declarations_that_would_do_nothing_or_too_much_are_refused(extra, message):
     """Each of these loaded before: an offset of 0 was dropped, a repeated one weighed its features twice (as did a
-    repeated conjunction, its attribute listed twice for CRFsuite), context features without offsets gave none, and a
+    repeated conjunction, its attribute listed twice for CRFsuite; a repeated unlabeled text was read twice), context features without offsets gave none, and a
     window of 10^8 words ran out of memory learning clusters."""
     with pytest.raises(FeatureSetError, match=message):
         load_feature_set({**BASE, **extra})

@@ -98,6 +98,8 @@ def _list_names(value: Any) -> list[str]:
 def _unlabeled_sources(value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise ValueError("expected a list of unlabeled text names (ohsumed, biomedical_sentences) or paths")
+    if len(set(value)) != len(value):  # a repeat was read twice, doubling its counts against the training text's
+        raise ValueError("expected a list of unlabeled text names or paths, each once")
     return list(value)
 
 
