@@ -85,7 +85,7 @@ def test_kinds_are_emitted_only_as_asked():
 
 def test_the_clinical_set_loads_and_validates():
     spec = load_feature_set("clinical")
-    assert (spec.name, spec.version) == ("clinical", 7)
+    assert (spec.name, spec.version) == ("clinical", 8)
     assert spec.clusters["unlabeled_text"] == ["ohsumed"]  # version 2: clusters learned also from OHSUMED
     assert spec.casing == {"truecase": True}  # version 3: sentences in one case are truecased,
     assert spec.sections == {"context": True}  # and tokens know their section heading
@@ -112,9 +112,14 @@ def test_the_clinical_set_loads_and_validates():
     changed = {"version": 6, "description": "", "abbreviations": v6.abbreviations}
     assert {**v5.to_dict(), **changed} == {**v6.to_dict(), "description": ""}
     # version 7: words read through their senses only as notes spell them, and nothing else changed
-    assert spec.abbreviations == {**v6.abbreviations, "as_words": "spelled"}
-    changed = {"version": 7, "description": "", "abbreviations": spec.abbreviations}
-    assert {**v6.to_dict(), **changed} == {**spec.to_dict(), "description": ""}
+    v7 = load_feature_set(REPO / "benchmarks" / "configs" / "clinical-v7.toml")
+    assert v7.abbreviations == {**v6.abbreviations, "as_words": "spelled"}
+    changed = {"version": 7, "description": "", "abbreviations": v7.abbreviations}
+    assert {**v6.to_dict(), **changed} == {**v7.to_dict(), "description": ""}
+    # version 8: weights also for attribute-label pairs never seen together, and nothing else changed
+    assert spec.training == {**v7.training, "all_possible_states": True}
+    changed = {"version": 8, "description": "", "training": spec.training}
+    assert {**v7.to_dict(), **changed} == {**spec.to_dict(), "description": ""}
     assert spec.token["clinical"] == ["dose", "unit", "frequency", "route", "duration", "abbreviation"]
     assert spec.gazetteers["lists"] == ["disease", "chemical"] and spec.clusters["granularities"]
     assert spec.context["offsets"] == [-2, -1, 1, 2]
