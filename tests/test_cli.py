@@ -142,7 +142,7 @@ def _fails_with(args, pattern, input_text=None):
 @pytest.mark.parametrize(
     "option,value,message",
     [("--c1", "-5", "c1=-5.0: expected a finite non-negative"), ("--c2", "inf", "c2=inf"), ("--c1", "nan", "c1=nan"),
-     ("--max-iterations", "0", "max_iterations=0: expected a positive"), ("--max-iterations", "-5", "max_iterations=-5")],
+     ("--max-iterations", "0", "max_iterations=0: expected a whole number from 1 to 2147483647"), ("--max-iterations", "-5", "max_iterations=-5")],
 )
 def test_train_refuses_parameters_out_of_range_in_one_line(tmp_path, option, value, message):
     data = tmp_path / "train.tsv"
