@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..errors import ModelFileError, excerpt
 from ..featurize.resources import TABLE_FILES
+from .training import storable_n_jobs
 
 _SCALARS = (str, int, float, bool, type(None))
 
@@ -16,7 +17,7 @@ def checked_metadata(metadata: dict, path) -> tuple[dict, dict, dict]:
     if not isinstance(params, dict) or not all(isinstance(v, _SCALARS) for v in params.values()):
         raise ModelFileError(f"{where} (parameters must be an object of plain values)")
     n_jobs = params.get("n_jobs", 1)
-    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or not -64 <= n_jobs <= 1024 or n_jobs == 0:
+    if not storable_n_jobs(n_jobs):
         raise ModelFileError(f"{where} (n_jobs is {n_jobs!r})")
     if not isinstance(metadata["feature_set"], dict):
         raise ModelFileError(f"{where} (feature_set must be an object)")

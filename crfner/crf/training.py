@@ -54,11 +54,16 @@ def check_training_params(params: dict) -> dict:
     return checked
 
 
+def storable_n_jobs(n_jobs) -> bool:
+    """Whether ``n_jobs`` is a whole number from -64 to 1024 but 0 (joblib's count, -1 every CPU):
+    what a saved model may hold (:func:`.metadata.checked_metadata`)."""
+    return isinstance(n_jobs, numbers.Integral) and not isinstance(n_jobs, bool) and -64 <= n_jobs <= 1024 and n_jobs != 0
+
+
 def check_n_jobs(n_jobs) -> None:
-    """A ParameterError unless ``n_jobs`` is None (one) or a whole number from -64 to 1024 but 0 (joblib's count,
-    -1 every CPU; what a saved model may hold), before any work, not joblib's error once it starts workers."""
-    if n_jobs is not None and (not isinstance(n_jobs, numbers.Integral) or isinstance(n_jobs, bool)
-                               or not -64 <= n_jobs <= 1024 or n_jobs == 0):
+    """A ParameterError unless ``n_jobs`` is None (one) or :func:`storable_n_jobs`, before any work,
+    not joblib's error once it starts workers."""
+    if n_jobs is not None and not storable_n_jobs(n_jobs):
         raise ParameterError(f"n_jobs must be a whole number from -64 to 1024 other than 0 (-1 for every CPU), not {n_jobs!r}")
 
 
