@@ -261,6 +261,9 @@ def test_brat_refuses_two_documents_with_one_id(tmp_path):
 def test_brat_folder_problems(tmp_path):
     with pytest.raises(DataFormatError, match="no such folder"):
         list(read_brat(tmp_path / "absent"))
+    (tmp_path / "train").mkdir()  # a release's parent folder: not an empty corpus
+    with pytest.raises(DataFormatError, match="no .txt documents in this folder"):
+        list(read_brat(tmp_path))
     write(tmp_path / "lonely.ann", "T1\tX 0 1\ta\n")
     with pytest.raises(DataFormatError, match="lonely.txt"):
         list(read_brat(tmp_path))

@@ -13,7 +13,7 @@ import crfner
 from crfner.corpora.i2b2 import read_i2b2_concepts, read_i2b2_concepts_iob
 from crfner.corpora.i2b2_medication import read_i2b2_medications
 from crfner.corpora.n2c2 import read_n2c2
-from crfner.errors import DataFormatError
+from crfner.errors import DataFormatError, ParameterError
 
 RECORD = (
     "Admission Date :\n"
@@ -85,6 +85,18 @@ def test_a_concept_across_a_line_break_and_runs_of_spaces(tmp_path):
     assert X == [["He", "has", "chest"], ["pain", "at", "rest", "."], ["No", "fever", "."]]
     assert y == [["O", "O", "B-problem"], ["B-problem", "O", "O", "O"], ["O", "B-problem", "O"]]
     assert stats == Counter(concepts=2)
+
+
+def test_old_mac_line_ends_count_as_lines(tmp_path):
+    # a lone CR ends a line in the record as it does in the .con file, which numbered_lines reads
+    text = RECORD.replace("\n", "\r")
+    write_record(tmp_path, "mac", text, CONCEPTS.replace("\n", "\r"))
+    (document,) = read_i2b2_concepts(tmp_path)
+    write_record(tmp_path / "unix", "lf")
+    (unix,) = read_i2b2_concepts(tmp_path / "unix")
+    assert [(m.start, m.end, m.type) for m in document.mentions] == [(m.start, m.end, m.type) for m in unix.mentions]
+    assert [m.text for m in document.mentions][:2] == ["Coronary Artery Disease", "chest pain"]
+    assert read_i2b2_concepts_iob(tmp_path) == read_i2b2_concepts_iob(tmp_path / "unix")
 
 
 def test_overlapping_concepts_in_iob_keep_the_first_and_longest(tmp_path):
@@ -194,6 +206,13 @@ def test_medication_entries_become_one_mention_per_field_present(tmp_path):
     # a field left out of ``types`` is skipped
     (only,) = read_i2b2_medications(tmp_path / "379569.txt", tmp_path / "379569.m", types={"m": "Drug"})
     assert [m.text for m in only.mentions] == ["Levofloxacin", "Coumadin", "Lasix", "potassium chloride", "Nephrocaps"]
+    # field names, as a list or one comma-separated string, keep their usual types
+    for names in ("m,do", ["m", "do"]):
+        (named,) = read_i2b2_medications(tmp_path / "379569.txt", tmp_path / "379569.m", types=names)
+        assert {m.type for m in named.mentions} == {"Medication", "Dosage"}
+        assert ("Dosage", "5 mg") in [(m.type, m.text) for m in named.mentions]
+    with pytest.raises(ParameterError, match="'Drug' is not a medication field"):
+        list(read_i2b2_medications(tmp_path, types="m,Drug"))
 
 
 @pytest.mark.parametrize(

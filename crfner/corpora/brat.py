@@ -174,7 +174,8 @@ def read_brat(folder: str | os.PathLike) -> Iterator[Document]:
 
 def brat_texts(folder: str | os.PathLike) -> list[Path]:
     """The ``*.txt`` files of a BRAT folder in order of name, checked: an ``.ann`` without its
-    ``.txt`` is an error, as is a folder that is none."""
+    ``.txt`` is an error, as is a folder that is none or holds no ``.txt`` (a release's folder
+    of train/ and test/, say: read as a corpus without documents, it would score as empty)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise DataFormatError("no such folder", folder)
@@ -183,6 +184,8 @@ def brat_texts(folder: str | os.PathLike) -> list[Path]:
     for ann in sorted(folder.glob("*.ann")):
         if ann.stem not in stems:
             raise DataFormatError(f"annotations without a text: no {ann.stem}.txt beside it", ann)
+    if not texts:
+        raise DataFormatError("no .txt documents in this folder", folder)
     return texts
 
 

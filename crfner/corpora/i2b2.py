@@ -6,8 +6,8 @@ separated by spaces; a position is ``LINE:TOKEN``, lines counted from 1 and toke
 concept's first and last tokens both included; the types are problem, test and treatment.
 Assumptions where the description is silent:
 
-- a token is a run of characters other than spaces and tabs, so a run of spaces (or a ``\\r``
-  before the line break) separates tokens as one space does;
+- a token is a run of characters other than spaces and tabs, so a run of spaces separates
+  tokens as one space does; LF, CR LF and a lone CR each end a line;
 - the ``c="..."`` text is the release's lower-cased copy of the tokens joined by single spaces:
   it is compared case-insensitively, and the Mention keeps the record's own casing;
 - a concept may end on a later line than it starts (the document then spans the line break);
@@ -34,6 +34,7 @@ from .lines import numbered_lines, read_text_file
 CONCEPT_TYPES = ("problem", "test", "treatment")
 _CONCEPT = re.compile(r'c="(.*)" ([0-9]+):([0-9]+) ([0-9]+):([0-9]+)\|\|t="([^"]*)"')
 _TOKEN = re.compile(r"[^ \t\r]+")
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 Position = tuple[int, int]
 
@@ -46,12 +47,13 @@ class Record:
         self.path = Path(path)
         self.text = read_text_file(self.path)
         self.lines: list[list[tuple[int, int]]] = []
-        offset, lines = 0, self.text.split("\n")
-        if len(lines) > 1 and not lines[-1]:
-            lines.pop()  # the text's final line break ends its last line
-        for line in lines:
-            self.lines.append([(offset + m.start(), offset + m.end()) for m in _TOKEN.finditer(line)])
-            offset += len(line) + 1
+        # LF, CR LF and a lone CR (old Mac files) each end a line, as the annotation files' lines are read
+        starts = [0] + [m.end() for m in _LINE_END.finditer(self.text)]
+        ends = [m.start() for m in _LINE_END.finditer(self.text)] + [len(self.text)]
+        if len(starts) > 1 and starts[-1] == len(self.text):
+            starts.pop(), ends.pop()  # the text's final line break ends its last line
+        for start, end in zip(starts, ends):
+            self.lines.append([(m.start(), m.end()) for m in _TOKEN.finditer(self.text, start, end)])
 
     def covered(self, first: Position, last: Position, path: Path, number: int) -> list[Position]:
         """The ``(line, token)`` positions from ``first`` to ``last`` inclusive; a one-line

@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-from ..errors import DataFormatError, excerpt
-from .documents import Document, Mention, sorted_mentions
+from ..errors import DataFormatError, ParameterError, excerpt
+from .documents import Document, Mention, sorted_mentions, type_names
 from .i2b2 import Record, record_pairs, same_text
 from .lines import numbered_lines
 
@@ -46,7 +46,9 @@ def read_i2b2_medications(
     types: Mapping[str, str] = MEDICATION_TYPES, check_text: bool = True,
 ) -> Iterator[Document]:
     """Documents of a folder of i2b2 2009 records (or of one ``.txt`` and its entries file),
-    in order of file name; ``types`` maps field names to mention types (leave one out to skip it)."""
+    in order of file name; ``types`` maps field names to mention types (leave one out to skip it),
+    or names the fields to keep under their usual types (``"m,do"`` or ``["m", "do"]``)."""
+    types = medication_types(types)
     for txt, entries in record_pairs(path, entries_path, (".m", ".entries")):
         record = Record(txt)
         spans: dict[tuple[int, int, str], None] = {}
@@ -58,6 +60,19 @@ def read_i2b2_medications(
                             spans[(start, end, types[key])] = None
         mentions = [Mention(start, end, etype, record.text[start:end]) for start, end, etype in spans]
         yield Document(txt.stem, record.text, sorted_mentions(mentions), None)
+
+
+def medication_types(types: Mapping[str, str] | Sequence[str] | str) -> Mapping[str, str]:
+    """``types`` as field name -> mention type: a mapping as it is; field names (a list, or one
+    comma-separated string) under :data:`MEDICATION_TYPES`' types, each checked to be a field."""
+    if isinstance(types, Mapping):
+        return types
+    names = type_names(types)
+    unknown = [name for name in names if name not in MEDICATION_TYPES]
+    if unknown:
+        raise ParameterError(f"types: {', '.join(map(repr, unknown))} is not a medication field "
+                             f"(choose from {', '.join(MEDICATION_TYPES)}, or give a mapping of fields to types)")
+    return {name: MEDICATION_TYPES[name] for name in names}
 
 
 def _entry(line: str, record: Record, path: Path, number: int, check_text: bool) -> list[tuple[str, int, int]]:

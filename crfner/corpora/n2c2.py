@@ -35,8 +35,6 @@ def read_n2c2(
     if ann_path is not None and path.is_dir():  # not left unread: each .txt of a folder is read with its own .ann
         raise DataFormatError("give the annotation file with a document's .txt, not with a folder", path)
     texts = brat_texts(path) if path.is_dir() else [path]
-    if not texts:  # the release's folder of train/ and test/, say: not a corpus without documents
-        raise DataFormatError("no .txt documents in this folder", path)
     documents = (read_brat_document(text, ann_path) for text in texts)
     wanted = set(type_names(types))
     for document in documents:
