@@ -10,7 +10,7 @@ import pytest
 from conftest import write
 
 from crfner.corpora.brat import read_brat, read_brat_document, write_brat
-from crfner.corpora.documents import Document, Mention
+from crfner.corpora.documents import Document, Mention, concept_ids
 from crfner.corpora.jsonl import read_jsonl, write_jsonl
 from crfner.corpora.pubtator import read_pubtator, write_pubtator
 from crfner.errors import DataFormatError
@@ -209,6 +209,17 @@ def test_brat_discontinuous_entities_read_as_outer_extent(tmp_path):
           "A1\tNegated T1\n#1\tAnnotatorNotes T2\tsome note\n")
     (document,) = read_brat(tmp_path)
     assert document.mentions == [Mention(0, 25, "Disease", "breast and ovarian cancer"), Mention(11, 25, "Disease", "ovarian cancer")]
+
+
+def test_several_normalisations_of_one_entity_are_its_concepts(tmp_path):
+    write(tmp_path / "d.txt", "breast cancer")
+    write(tmp_path / "d.ann", "T1\tDisease 0 13\tbreast cancer\nN1\tReference T1 MESH:D001943\tBreast Neoplasms\n"
+          "N2\tReference T1 OMIM:114480\tbreast cancer\nN3\tReference T1 MESH:D001943\tagain\n")
+    (document,) = read_brat(tmp_path)
+    assert document.mentions[0].identifier == "MESH:D001943|OMIM:114480"
+    assert concept_ids(document.mentions[0].identifier) == ["MESH:D001943", "OMIM:114480"]
+    write_brat([document], tmp_path / "out")  # and reads back the same from the one line written
+    assert list(read_brat(tmp_path / "out")) == [document]
 
 
 def test_brat_text_without_annotations(tmp_path):

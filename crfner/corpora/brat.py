@@ -1,6 +1,7 @@
 """BRAT standoff folders: ``NAME.txt`` holds a document's text, ``NAME.ann`` its annotations,
 one a line: ``T1<TAB>Type start end<TAB>text`` for an entity, ``N1<TAB>Reference T1 id`` for
-its concept identifier, ``#1<TAB>AnnotatorNotes T1<TAB>note`` for a note.
+its concept identifier (several ``N`` lines of one entity read as ``ID1|ID2``, as PubTator
+writes a mention of several concepts), ``#1<TAB>AnnotatorNotes T1<TAB>note`` for a note.
 
 A discontinuous entity (``T1<TAB>Type 0 5;10 15<TAB>text``) is read as its outer extent,
 ``0-15``: crfner's mentions are contiguous, and the CRF tags contiguous spans. Its fragment
@@ -124,7 +125,12 @@ def _parse(txt_path: Path, ann_path):
             match = _REFERENCE.fullmatch(line)
             if match is None:
                 raise DataFormatError("a normalisation line must read 'N1<TAB>Reference T1 DB:ID<TAB>name'", ann_path, number)
-            identifiers.setdefault(match.group(2), match.group(3))
+            # several normalisations of one entity are its concepts, joined as PubTator joins them
+            known = identifiers.get(match.group(2))
+            if known is None:
+                identifiers[match.group(2)] = match.group(3)
+            elif match.group(3) not in known.split("|"):
+                identifiers[match.group(2)] = f"{known}|{match.group(3)}"
             referred.setdefault(match.group(2), number)
         elif line.startswith("#"):
             match = _NOTE.fullmatch(line)
