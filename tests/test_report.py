@@ -218,7 +218,7 @@ def test_report_without_optional_data(tmp_path):
     md_path, html_path = build_report(results, tmp_path)
     page = html_path.read_text(encoding="utf-8")
     assert all(f'<section id="{s}">' in page for s in SECTIONS)
-    assert "no run has a learning curve" in page and "no scored run has a tagging speed" in page
+    assert "no run of a named corpus has a learning curve" in page and "no scored run of a named corpus has a tagging speed" in page
     assert "0.5000" in md_path.read_text(encoding="utf-8")
     assert not (tmp_path / "report_files" / "speed.png").exists()
 
@@ -238,6 +238,27 @@ def test_report_with_corpus_names_that_are_not_strings(tmp_path):
     assert comparison.count("### 2010\n") == 1 and comparison.count(r"### \['x'\]") == 1
     assert "| tutorial |" in comparison and "| biomedical |" in comparison and "nameless" not in comparison
     assert "| — | nameless | cpu |" in md_path.read_text(encoding="utf-8")
+
+
+def test_systems_named_by_numbers_keep_their_bars_and_row(tmp_path):
+    """A system named by a number (hand-edited results.json) lost its bars and colour: the plots matched the
+    runs' names, shown as text, against the raw number. Both are text now, in the plots and the Systems table."""
+    from crfner.report.plots import per_type_bars, system_colours, speed_points
+
+    runs = [{**_run("tutorial", 0.78, 0.81, 0.73, 40000.0), "system": 7}, _run("biomedical", 0.86, 0.90, 0.83, 21000.0)]
+    results = {"format": "crfner-benchmark/1", "runs": runs, "config": {"systems": [{"name": 7, "type": "crf"}]}}
+    colours = system_colours(results)
+    assert list(colours) == ["7", "biomedical"]
+    assert {b.system for b in per_type_bars(results)} == {"7", "biomedical"} and all(p.system in colours for p in speed_points(results))
+    md_path, _ = build_report(results, tmp_path)
+    systems = md_path.read_text(encoding="utf-8").split("## Systems")[1].split("\n## ")[0]
+    assert "| 7 | crf | CRF, feature set tutorial |" in systems
+
+
+def test_a_speed_without_a_corpus_is_not_drawn_and_says_why(tmp_path):
+    results = {"format": "crfner-benchmark/1", "runs": [{**_run("tutorial", 0.78, 0.81, 0.73, 40000.0), "corpus": None}]}
+    _, html_path = build_report(results, tmp_path)
+    assert "no scored run of a named corpus has a tagging speed" in html_path.read_text(encoding="utf-8")
 
 
 def test_significance_table_with_a_unit_that_is_not_a_string(tmp_path):

@@ -82,13 +82,13 @@ def setup_blocks(results: dict) -> list[Block]:
     blocks += [Heading("Corpora"), Table(header, rows, f"Train: {dig(results, 'config', 'train_split') or '?'}; "
                                                       f"test: {dig(results, 'config', 'test_split') or '?'}.")]
 
-    declared = {s.get("name"): s for s in dig(results, "config", "systems") or [] if isinstance(s, dict)}
+    declared = {str(s.get("name")): s for s in dig(results, "config", "systems") or [] if isinstance(s, dict)}
     rows = []
     for name in system_names(results):
         described = next((run.get("description") for run in runs(results)
-                          if run.get("system") == name and run.get("description")), None)
+                          if str(run.get("system")) == name and run.get("description")), None)
         kind = (declared.get(name) or {}).get("type") or next(
-            (run.get("type") for run in runs(results) if run.get("system") == name), None)
+            (run.get("type") for run in runs(results) if str(run.get("system")) == name), None)
         extra = ", ".join(f"{k}={v}" for k, v in (declared.get(name) or {}).items() if k not in ("name", "type"))
         rows.append([Cell(name), Cell(text_or_dash(kind)), Cell(text_or_dash(described or extra))])
     blocks += [Heading("Systems"), Table(["System", "Type", "Description"], rows)]

@@ -20,9 +20,9 @@ COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
            "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 SKIPPED = {
-    "per_type": "not drawn: no scored run has per-type F1",
-    "learning_curve": "not drawn: no run has a learning curve (none configured, or only outside predictions)",
-    "speed": "not drawn: no scored run has a tagging speed",
+    "per_type": "not drawn: no scored run of a named corpus has per-type F1",
+    "learning_curve": "not drawn: no run of a named corpus has a learning curve (none configured, or only outside predictions)",
+    "speed": "not drawn: no scored run of a named corpus has a tagging speed",
 }
 
 

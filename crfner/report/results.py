@@ -53,13 +53,12 @@ def runs_of(results: dict, corpus: str, ok_only: bool = False) -> list[dict]:
 
 
 def system_names(results: dict) -> list[str]:
-    """Systems in order of first appearance in the config, then in the runs (fixes colours too)."""
+    """Systems in order of first appearance in the config, then in the runs (fixes colours too), as
+    text: a non-string name (a hand-edited results.json) as ``str`` shows it, as every table and plot
+    labels its runs, so that it keeps its bars and colour."""
     names = [s.get("name") for s in dig(results, "config", "systems") or [] if isinstance(s, dict)]
-    names = [name for name in names if name is not None]
-    for run in runs(results):
-        if run.get("system") not in names and run.get("system") is not None:
-            names.append(run["system"])
-    return names
+    names += [run.get("system") for run in runs(results)]
+    return list(dict.fromkeys(str(name) for name in names if name is not None))
 
 
 def corpus_types(results: dict, corpus: str) -> list[str]:
