@@ -174,3 +174,13 @@ def test_a_model_fitted_with_n_jobs_none_saves_and_loads(fitted, tmp_path):
     tagger = pickle.loads(pickle.dumps(fitted)).set_params(n_jobs=None)
     loaded = CRFTagger.load(tagger.save(tmp_path / "model"))
     assert loaded.n_jobs == 1 and loaded.predict([["Aspirin"]]) == fitted.predict([["Aspirin"]])
+
+
+def test_fitting_a_loaded_model_forgets_the_file_it_came_from(fitted, small_train, tmp_path):
+    """``metadata_`` is what the loaded file said; a tagger fitted again kept it, describing the old training."""
+    loaded = CRFTagger.load(fitted.save(tmp_path / "model"))
+    assert loaded.metadata_["training"]["corpus"] == "bc5cdr:train[:800]"
+    X, y = small_train
+    loaded.set_params(max_iterations=3).fit(X[:50], y[:50], corpus="fifty")
+    assert not hasattr(loaded, "metadata_")
+    assert CRFTagger.load(loaded.save(tmp_path / "again")).metadata_["training"]["corpus"] == "fifty"

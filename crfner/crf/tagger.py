@@ -151,6 +151,7 @@ class CRFTagger(BaseEstimator):
         self.metrics_ = {}
         self.score_calibration_ = None  # set by crfner calibrate (crfner.tagging.calibrate)
         self.crfsuite_model_ = model  # CRFsuite's own binary, for comparisons; never saved
+        vars(self).pop("metadata_", None)  # a loaded model's file described the training just replaced
         self._set_weights(weights)
         return self
 
