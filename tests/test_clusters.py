@@ -268,3 +268,19 @@ def test_unlabeled_text_given_as_strings_is_refused_not_read_as_letters():
             build_resources(spec, X, unlabeled_text=given)
     sentences = [["warfarin", "caused", "bleeding", "."]] * 4
     assert build_resources(spec, X, unlabeled_text=iter(sentences)).clusters.features("warfarin")
+
+
+def test_unlabeled_text_a_feature_set_cannot_use_is_named_in_a_warning():
+    """A set without clusters, truecasing or abbreviation senses learns nothing from unlabeled text, which was
+    ignored without a word; it is a warning (a grid over feature sets may pass it to every set)."""
+    from crfner.featurize.featureset import load_feature_set
+    from crfner.featurize.resources import build_resources
+
+    X = [["aspirin", "caused", "anemia", "."]]
+    with pytest.warns(UserWarning, match="unlabeled_text is not used: tutorial.toml: feature set 'tutorial' learns nothing"):
+        build_resources(load_feature_set("tutorial"), X, unlabeled_text=[["warfarin", "."]])
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        build_resources(load_feature_set("tutorial"), X)  # none given: nothing to say

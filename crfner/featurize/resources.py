@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import warnings
 from pathlib import Path
 from typing import Mapping
 
@@ -146,6 +147,9 @@ def build_resources(feature_set: FeatureSet, X, gazetteers=None, unlabeled_text=
     text = None
     if feature_set.clusters or truecase or feature_set.abbreviations.get("senses"):
         text = list(X) + declared_unlabeled(feature_set, data_dir) + read_unlabeled(unlabeled_text)
+    elif unlabeled_text is not None:  # a warning, not an error: a grid over feature sets may hold such sets
+        warnings.warn(f"unlabeled_text is not used: {feature_set.label} learns nothing from unlabeled text "
+                      "(it has no [clusters], [casing] truecase or [abbreviations] senses)", stacklevel=3)
     clusters = None
     if feature_set.clusters:
         from .cluster_cache import cached_clusters
