@@ -272,9 +272,12 @@ def test_brat_refuses_two_documents_with_one_id(tmp_path):
 def test_brat_folder_problems(tmp_path):
     with pytest.raises(DataFormatError, match="no such folder"):
         list(read_brat(tmp_path / "absent"))
-    (tmp_path / "train").mkdir()  # a release's parent folder: not an empty corpus
+    (tmp_path / "empty").mkdir()
     with pytest.raises(DataFormatError, match="no .txt documents in this folder"):
-        list(read_brat(tmp_path))
+        list(read_brat(tmp_path / "empty"))
+    (tmp_path / "empty" / "train").mkdir()  # a release's parent folder: not an empty corpus
+    with pytest.raises(DataFormatError, match=r"holds no documents, only the split folders train: give one of them"):
+        list(read_brat(tmp_path / "empty"))
     write(tmp_path / "lonely.ann", "T1\tX 0 1\ta\n")
     with pytest.raises(DataFormatError, match="lonely.txt"):
         list(read_brat(tmp_path))

@@ -441,6 +441,7 @@ def test_types_given_as_one_string_are_type_names_not_letters(tmp_path):
 def test_n2c2_refuses_a_folder_without_documents(tmp_path):
     (tmp_path / "train").mkdir()
     (tmp_path / "train" / "100035.txt").write_text(N2C2_TEXT, encoding="utf-8")
-    with pytest.raises(DataFormatError, match="no .txt documents in this folder"):  # was read as no documents at all
+    # was read as no documents at all
+    with pytest.raises(DataFormatError, match="holds no documents, only the split folders train: give one of them"):
         list(read_n2c2(tmp_path))
     assert [d.id for d in read_n2c2(tmp_path / "train")] == ["100035"]
