@@ -48,8 +48,9 @@ class Record:
         self.text = read_text_file(self.path)
         self.lines: list[list[tuple[int, int]]] = []
         # LF, CR LF and a lone CR (old Mac files) each end a line, as the annotation files' lines are read
-        starts = [0] + [m.end() for m in _LINE_END.finditer(self.text)]
-        ends = [m.start() for m in _LINE_END.finditer(self.text)] + [len(self.text)]
+        breaks = list(_LINE_END.finditer(self.text))
+        starts = [0] + [m.end() for m in breaks]
+        ends = [m.start() for m in breaks] + [len(self.text)]
         if len(starts) > 1 and starts[-1] == len(self.text):
             starts.pop(), ends.pop()  # the text's final line break ends its last line
         for start, end in zip(starts, ends):
