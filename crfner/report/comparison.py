@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .blocks import Block, Cell, Heading, Paragraph, Table
 from .formatting import DASH, as_number, blank_row, fmt, fmt_count, fmt_interval, fmt_p, number_cell, text_or_dash
-from .results import corpus_names, corpus_types, dig, is_ok, runs_of
+from .results import corpus_names, corpus_types, dig, is_ok, runs_of, system_of
 
 
 def _ci_level(scored: list[dict]) -> str:
@@ -33,10 +33,10 @@ def comparison_table(results: dict, corpus: str) -> Table | None:
     for run, f1 in zip(scored, f1s):
         strict, interval = run.get("strict") or {}, run.get("ci") or {}
         if not strict:
-            rows.append(blank_row([str(run.get("system"))], len(header)))
+            rows.append(blank_row([system_of(run)], len(header)))
             continue
         rows.append([
-            Cell(str(run.get("system"))),
+            Cell(system_of(run)),
             number_cell(fmt_interval(strict.get("precision"), interval.get("precision"))),
             number_cell(fmt_interval(strict.get("recall"), interval.get("recall"))),
             Cell(fmt_interval(f1, interval.get("f1")), numeric=True, bold=f1 is not None and f1 == best),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .blocks import Block, Cell, Heading, Paragraph, Table
 from .formatting import DASH, as_number, blank_row, fmt, fmt_count, fmt_interval, number_cell
-from .results import corpus_names, dig, runs_of
+from .results import corpus_names, dig, runs_of, system_of
 
 MEASURE = ("BioCreative V CDR's measure: per type, the set of (document, concept id) pairs the linked predictions assert "
            "against the gold set, each pair counted once however many mentions assert it; composite ids count each part; "
@@ -36,7 +36,7 @@ def _share(concepts: dict) -> str:
 def _row(run: dict, types: list[str], width: int) -> list[Cell]:
     """One system's row: concept P, R, F1 with intervals, per-type F1, tagging and linking seconds, their ratio."""
     concepts = run.get("concepts") or {}
-    name = str(run.get("system"))
+    name = system_of(run)
     if concepts.get("status") != "ok":
         return blank_row([name], width, str(concepts.get("note") or "not linked"))
     scores, interval = concepts.get("scores") or {}, concepts.get("ci") or {}

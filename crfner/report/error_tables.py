@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .blocks import Block, Cell, Heading, Paragraph, Table
 from .formatting import blank_row, fmt_count, number_cell, text_or_dash
-from .results import corpus_names, dig, runs_of
+from .results import corpus_names, dig, runs_of, system_of
 
 ERROR_CATEGORIES = (
     ("correct", "Correct"),
@@ -35,14 +35,14 @@ def error_blocks(results: dict) -> list[Block]:
         for run in scored:
             categories = dig(run, "errors", "categories")
             if not isinstance(categories, dict):
-                rows.append(blank_row([str(run.get("system"))], len(header)))
+                rows.append(blank_row([system_of(run)], len(header)))
             else:
                 counts = [number_cell(fmt_count(categories.get(key))) for key, _ in ERROR_CATEGORIES]
-                rows.append([Cell(str(run.get("system"))), *counts])
+                rows.append([Cell(system_of(run)), *counts])
         blocks += [Heading(corpus), Table(header, rows, f"{corpus}: entities by error category.")]
         for run in scored:
             if isinstance(run.get("errors"), dict):
-                blocks += _run_error_blocks(corpus, str(run.get("system")), run["errors"])
+                blocks += _run_error_blocks(corpus, system_of(run), run["errors"])
     return blocks
 
 

@@ -13,7 +13,7 @@ from ..errors import DataFormatError
 from ..schemes import Span, tags_to_spans
 from .markdown import emphasis
 from .markdown import escape as md_escape
-from .results import corpus_names, runs_of
+from .results import corpus_names, runs_of, system_of
 
 PER_CORPUS = 5
 # sentences of this many tokens are preferred: long enough to say something, short enough to read
@@ -68,7 +68,7 @@ def pick_examples(results: dict, out_dir: str | Path, limit: int = PER_CORPUS) -
         reference = None
         predicted: dict[str, list[list[Span]]] = {}
         for run in runs_of(results, corpus, ok_only=True):
-            system, relative = str(run.get("system")), run.get("predictions")
+            system, relative = system_of(run), run.get("predictions")
             if not relative:
                 notes.append(f"{corpus}/{system}: no predictions file")
                 continue

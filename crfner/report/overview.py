@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .blocks import Block, Cell, Code, Heading, Inline, Paragraph, Table
 from .formatting import DASH, as_number, fmt_count, fmt_fraction, number_cell, text_or_dash
-from .results import corpus_names, corpus_types, dig, is_ok, runs, system_names
+from .results import corpus_names, corpus_types, dig, is_ok, runs, system_names, system_of
 
 
 def title(results: dict) -> str:
@@ -86,9 +86,9 @@ def setup_blocks(results: dict) -> list[Block]:
     rows = []
     for name in system_names(results):
         described = next((run.get("description") for run in runs(results)
-                          if str(run.get("system")) == name and run.get("description")), None)
+                          if system_of(run) == name and run.get("description")), None)
         kind = (declared.get(name) or {}).get("type") or next(
-            (run.get("type") for run in runs(results) if str(run.get("system")) == name), None)
+            (run.get("type") for run in runs(results) if system_of(run) == name), None)
         extra = ", ".join(f"{k}={v}" for k, v in (declared.get(name) or {}).items() if k not in ("name", "type"))
         rows.append([Cell(name), Cell(text_or_dash(kind)), Cell(text_or_dash(described or extra))])
     blocks += [Heading("Systems"), Table(["System", "Type", "Description"], rows)]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .formatting import as_number, fmt_fraction
-from .results import corpus_names, corpus_of, corpus_types, dig, is_ok, runs, runs_of, system_names
+from .results import corpus_names, corpus_of, corpus_types, dig, is_ok, runs, runs_of, system_names, system_of
 
 WIDTH, HEIGHT, DPI = 7.0, 3.5, 110
 # matplotlib's tab10, fixed here so each system keeps its colour in every plot
@@ -67,7 +67,7 @@ def per_type_bars(results: dict) -> list[Bar]:
                 low, high = (None, None)
                 if isinstance(interval, list) and len(interval) == 2:
                     low, high = (as_number(bound) for bound in interval)
-                bars.append(Bar(corpus, etype, str(run.get("system")), f1, low, high))
+                bars.append(Bar(corpus, etype, system_of(run), f1, low, high))
     return bars
 
 
@@ -83,7 +83,7 @@ def learning_curves(results: dict) -> dict[str, dict[str, list[tuple[float, floa
             if fraction is not None and f1 is not None:
                 points.append((fraction, f1))
         if points:
-            curves.setdefault(corpus_of(run), {})[str(run.get("system"))] = sorted(points)
+            curves.setdefault(corpus_of(run), {})[system_of(run)] = sorted(points)
     return curves
 
 
@@ -95,7 +95,7 @@ def speed_points(results: dict) -> list[SpeedPoint]:
         f1 = as_number(dig(run, "strict", "f1"))
         corpus = corpus_of(run)
         if is_ok(run) and speed is not None and speed > 0 and f1 is not None and corpus is not None:
-            points.append(SpeedPoint(corpus, str(run.get("system")), speed, f1))
+            points.append(SpeedPoint(corpus, system_of(run), speed, f1))
     return points
 
 

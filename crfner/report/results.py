@@ -36,6 +36,12 @@ def corpus_of(run: dict) -> str | None:
     return corpus if corpus is None or isinstance(corpus, str) else str(corpus)
 
 
+def system_of(run: dict) -> str:
+    """The run's system as text, as every table and plot labels it: a number (a hand-edited
+    results.json) as ``str`` shows it, so that labels and :func:`system_names` agree."""
+    return str(run.get("system"))
+
+
 def corpus_names(results: dict) -> list[str]:
     """Corpora in the order of ``results["corpora"]``, then any only named by a run (runs without one are left out)."""
     corpora = results.get("corpora")
@@ -54,11 +60,10 @@ def runs_of(results: dict, corpus: str, ok_only: bool = False) -> list[dict]:
 
 def system_names(results: dict) -> list[str]:
     """Systems in order of first appearance in the config, then in the runs (fixes colours too), as
-    text: a non-string name (a hand-edited results.json) as ``str`` shows it, as every table and plot
-    labels its runs, so that it keeps its bars and colour."""
-    names = [s.get("name") for s in dig(results, "config", "systems") or [] if isinstance(s, dict)]
-    names += [run.get("system") for run in runs(results)]
-    return list(dict.fromkeys(str(name) for name in names if name is not None))
+    text (:func:`system_of`), so that a system named by a number keeps its bars and colour."""
+    names = [str(s["name"]) for s in dig(results, "config", "systems") or [] if isinstance(s, dict) and s.get("name") is not None]
+    names += [system_of(run) for run in runs(results) if run.get("system") is not None]
+    return list(dict.fromkeys(names))
 
 
 def corpus_types(results: dict, corpus: str) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .blocks import Block, Cell, Heading, Paragraph, Table
 from .formatting import as_number, blank_row, fmt, fmt_count, fmt_fraction, number_cell
-from .results import corpus_names, corpus_of, dig, is_ok, runs, runs_of
+from .results import corpus_names, corpus_of, dig, is_ok, runs, runs_of, system_of
 
 PARTIAL_SCHEMES = ("strict", "exact", "partial", "type")
 
@@ -21,11 +21,11 @@ def partial_table(results: dict, corpus: str) -> Table | None:
     for run in scored:
         partial = run.get("partial") or {}
         if not any(isinstance(partial.get(s), dict) for s in PARTIAL_SCHEMES):
-            rows.append(blank_row([str(run.get("system"))], len(header)))
+            rows.append(blank_row([system_of(run)], len(header)))
             continue
         for scheme in PARTIAL_SCHEMES:
             s = partial.get(scheme) or {}
-            rows.append([Cell(str(run.get("system"))), Cell(scheme),
+            rows.append([Cell(system_of(run)), Cell(scheme),
                          *[number_cell(fmt_count(s.get(k)))
                            for k in ("correct", "incorrect", "partial", "missed", "spurious")],
                          *[number_cell(fmt(s.get(k))) for k in ("precision", "recall", "f1")]])
@@ -63,7 +63,7 @@ def learning_curve_tables(results: dict) -> list[Block]:
     """Per corpus, one row per system: strict F1 at each fraction of the training data."""
     blocks: list[Block] = []
     for corpus in corpus_names(results):
-        curves = {str(run.get("system")): [p for p in run.get("learning_curve") or [] if isinstance(p, dict)]
+        curves = {system_of(run): [p for p in run.get("learning_curve") or [] if isinstance(p, dict)]
                   for run in runs_of(results, corpus, ok_only=True)}
         curves = {system: points for system, points in curves.items() if points}
         if not curves:

@@ -9,7 +9,7 @@ from typing import Any
 
 from .blocks import Cell, Paragraph, Table
 from .formatting import as_number, blank_row, fmt, fmt_count, number_cell, text_or_dash
-from .results import corpus_of, is_ok, runs
+from .results import corpus_of, is_ok, runs, system_of
 
 
 def speed_table(results: dict) -> Table | None:
@@ -22,7 +22,7 @@ def speed_table(results: dict) -> Table | None:
     rows = []
     for run in scored:
         cost = run.get("cost") or {}
-        first = [text_or_dash(corpus_of(run)), str(run.get("system"))]
+        first = [text_or_dash(corpus_of(run)), system_of(run)]
         if not cost:
             rows.append(blank_row(first, len(header)))
             continue
@@ -52,7 +52,7 @@ def unplotted_speed_notes(results: dict, plotted: Iterable[tuple[str, str]]) -> 
     corpus is left out of every plot, and not named here)."""
     plotted = set(plotted)
     left = [f"{corpus_of(run)}/{run.get('system')}" for run in runs(results)
-            if is_ok(run) and corpus_of(run) is not None and (corpus_of(run), str(run.get("system"))) not in plotted]
+            if is_ok(run) and corpus_of(run) is not None and (corpus_of(run), system_of(run)) not in plotted]
     if not left:
         return []
     return [Paragraph([f"Not in the speed plot (no tagging speed measured): {', '.join(left)}."], note=True)]
