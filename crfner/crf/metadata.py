@@ -3,7 +3,8 @@ it must have, so a damaged or crafted ``crfner.json`` gives a one-line ``ModelFi
 
 from __future__ import annotations
 
-from ..errors import ModelFileError, excerpt
+from ..errors import FeatureSetError, ModelFileError, excerpt
+from ..featurize.featureset import FeatureSet
 from ..featurize.resources import TABLE_FILES
 from .training import storable_n_jobs
 
@@ -42,17 +43,15 @@ def checked_feature_set(metadata: dict, path):
     """The stored feature set, validated, and the one that was saved: a set edited since (a family
     removed, an offset changed) would load and featurize otherwise than the weights were trained,
     so one whose fingerprint differs from the one recorded at save is refused (older models record none)."""
-    from ..errors import FeatureSetError
-    from ..featurize.featureset import FeatureSet
-
     try:
         feature_set = FeatureSet.from_dict(metadata["feature_set"], source=f"{path} feature set")
     except FeatureSetError as error:
         raise ModelFileError(f"{path}: the stored feature set is unusable ({error})") from None
     recorded = metadata.get("feature_set_fingerprint")
-    if recorded is not None and recorded != feature_set.fingerprint():
+    fingerprint = feature_set.fingerprint() if recorded is not None else None
+    if fingerprint != recorded:
         raise ModelFileError(f"{path}: damaged metadata (feature_set was changed after training: its fingerprint is "
-                             f"{feature_set.fingerprint()}, the one recorded at save {excerpt(recorded, 40)})")
+                             f"{fingerprint}, the one recorded at save {excerpt(recorded, 40)})")
     return feature_set
 
 
