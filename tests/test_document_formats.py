@@ -214,7 +214,8 @@ def test_brat_discontinuous_entities_read_as_outer_extent(tmp_path):
 def test_several_normalisations_of_one_entity_are_its_concepts(tmp_path):
     write(tmp_path / "d.txt", "breast cancer")
     write(tmp_path / "d.ann", "T1\tDisease 0 13\tbreast cancer\nN1\tReference T1 MESH:D001943\tBreast Neoplasms\n"
-          "N2\tReference T1 OMIM:114480\tbreast cancer\nN3\tReference T1 MESH:D001943\tagain\n")
+          "N2\tReference T1 OMIM:114480\tbreast cancer\nN3\tReference T1 MESH:D001943\tagain\n"
+          "N4\tReference T1 D001943\tthe same id spelled bare\n")
     (document,) = read_brat(tmp_path)
     assert document.mentions[0].identifier == "MESH:D001943|OMIM:114480"
     assert concept_ids(document.mentions[0].identifier) == ["MESH:D001943", "OMIM:114480"]

@@ -24,7 +24,7 @@ from typing import Iterable, Iterator, Sequence
 
 from ..atomic import atomic_open
 from ..errors import DataFormatError, excerpt
-from .documents import Document, Mention, mention_problem, sorted_mentions, unwritable
+from .documents import Document, Mention, concept_id, concept_ids, mention_problem, sorted_mentions, unwritable
 from .lines import read_text_file
 
 _ENTITY = re.compile(r"(T\S*)\t(\S+) ([0-9]+ [0-9]+(?:;[0-9]+ [0-9]+)*)\t(.*)")
@@ -125,11 +125,12 @@ def _parse(txt_path: Path, ann_path):
             match = _REFERENCE.fullmatch(line)
             if match is None:
                 raise DataFormatError("a normalisation line must read 'N1<TAB>Reference T1 DB:ID<TAB>name'", ann_path, number)
-            # several normalisations of one entity are its concepts, joined as PubTator joins them
+            # several normalisations of one entity are its concepts, joined as PubTator joins them;
+            # one id twice, however spelled (D009203, MESH:D009203), is one concept
             known = identifiers.get(match.group(2))
             if known is None:
                 identifiers[match.group(2)] = match.group(3)
-            elif match.group(3) not in known.split("|"):
+            elif concept_id(match.group(3)) not in concept_ids(known):
                 identifiers[match.group(2)] = f"{known}|{match.group(3)}"
             referred.setdefault(match.group(2), number)
         elif line.startswith("#"):
