@@ -50,8 +50,10 @@ class TermLists(SavedTable):
         from ..corpora.documents import concept_id
 
         trees = read_tree_numbers(Path(data_dir) / MESH_TREES) if trees is None else trees
-        prefixes = {name: tuple(branches[name]) for name in branches}
+        # a number is under a prefix if it is the prefix or starts with it and a dot
+        under = {name: (frozenset(branches[name]), tuple(p + "." for p in branches[name])) for name in branches}
         found: dict[str, set[str]] = {name: set() for name in branches}
+        lists_of: dict[str, tuple[str, ...]] = {}  # descriptor -> the lists it falls in, worked out once per descriptor
         path = Path(data_dir) / MESH_TERMS
         for number, line in _lines(path):
             fields = line.split("\t")
@@ -60,10 +62,13 @@ class TermLists(SavedTable):
             descriptor, term, _, permuted = fields
             if permuted == "Y":
                 continue
-            numbers = trees.get(concept_id(descriptor), ())
-            for name, under in prefixes.items():
-                if any(n == p or n.startswith(p + ".") for n in numbers for p in under):
-                    found[name].add(term.strip())
+            names = lists_of.get(descriptor)
+            if names is None:
+                numbers = trees.get(concept_id(descriptor), ())
+                names = lists_of[descriptor] = tuple(
+                    name for name, (exact, dotted) in under.items() if any(n in exact or n.startswith(dotted) for n in numbers))
+            for name in names:
+                found[name].add(term.strip())
         return cls({name: tuple(sorted(terms)) for name, terms in found.items()})
 
     def gazetteers(self, max_tokens: int = 12) -> list:
