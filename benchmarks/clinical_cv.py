@@ -33,8 +33,10 @@ inner character trigrams (`v6_char_trigrams`), and self-training on the OHSUMED 
 (`v7_*`, see V7_CHANGES; tested against `clinical` when it was version 7, now `clinical-v7`), CRFsuite's feature generation on it (`v7_min_freq2`,
 `v7_all_states`), and MeSH lists of measures and analytes on it. And training parameters on
 version 8 (`v8_*`, see V8_CHANGES: version 7's file with all_possible_states and one change,
-the last of them the clinical patterns in the window,
-tested against `v7_all_states`, version 8 under its lever name, whose kept tags serve as the reference). `--copy abbreviated` tags and scores
+the clinical patterns in the window, and the two that came out ahead on MACCROBAT together,
+`v8_iterations300_window`; tested against `v7_all_states`, version 8 under its lever name, whose
+kept tags serve as the reference), and a jackknifed dictionary of the training reports' own
+entities on version 8 (`v8_train_dictionary`, see TRAIN_DICTIONARY; not a feature-set option). `--copy abbreviated` tags and scores
 note_copies.py's copy of the held-out documents (entities written as notes abbreviate them); the
 models still train on the text as written.
 
@@ -163,6 +165,9 @@ V8_CHANGES = {
     "v8_window_clinical": {"training": V8_STATES, "context": {"features": _WINDOW + [
         "clin:dose", "clin:unit", "clin:time", "clin:freq", "clin:route", "clin:duration", "clin:abbr"]}},
 }
+# forward selection's next step: the two changes above that came out ahead on MACCROBAT, together
+V8_CHANGES["v8_iterations300_window"] = {
+    "training": V8_CHANGES["v8_iterations300"]["training"], "context": V8_CHANGES["v8_window_clinical"]["context"]}
 # levers on version 6 measured by widening the cluster table (not feature-set options):
 # `v6_stems` the Porter stem of the word (plural and verb forms of one term share a weight),
 # `v6_char_trigrams` the word's inner character trigrams (BANNER's character n-grams; Leaman and
@@ -181,8 +186,16 @@ CHANGED = {system: (base, changes[system])
            for base, changes in ((V4, V4_CHANGES), (V5, V5_CHANGES), (V6, V6_CHANGES), (V7, V7_CHANGES), (V7, V8_CHANGES))
            for system in changes}
 O_BIAS = {system: float(system.rsplit("_", 1)[1]) for system in V4_CHANGES if system.startswith("v4_o_bias_")}
+# a dictionary of the training reports' own entities (not a feature-set option): each token gets
+# tdict=B-TYPE / I-TYPE where a string the training reports annotate as TYPE at least half the times
+# they write it starts or goes on (longest match first, case-insensitive), and the neighbours' too;
+# training sentences see only the dictionary of the other four of five inner folds (jackknifed, so
+# the CRF learns how far a match elsewhere holds, not that its own entities match), held-out
+# sentences the dictionary of all the fold's training reports. The rule was set before any run.
+TRAIN_DICTIONARY = "v8_train_dictionary"
+DICTIONARY_SHARE, DICTIONARY_LONGEST, INNER_FOLDS = 0.5, 8, 5
 SYSTEMS = ["clinical-v3", "clinical-v4", "clinical-v5", "clinical-v6", "clinical-v7", "tutorial", "biomedical", "clinical", *DECLARATIONS, "topic_clusters", "binary_embeddings",
-           *V4_CHANGES, *V5_CHANGES, *V6_CHANGES, *WIDENED_V6, SELF_TRAINING, *V7_CHANGES, *V8_CHANGES]
+           *V4_CHANGES, *V5_CHANGES, *V6_CHANGES, *WIDENED_V6, SELF_TRAINING, *V7_CHANGES, *V8_CHANGES, TRAIN_DICTIONARY]
 
 
 class WiderTable:
@@ -261,6 +274,8 @@ def feature_set(system: str) -> dict | str:
 
     if system in ("tutorial", "biomedical", "clinical"):
         return system
+    if system == TRAIN_DICTIONARY:  # version 8, with the dictionary's attributes added outside the feature set
+        return feature_set("v7_all_states")
     if system in FROZEN:
         return FROZEN[system]
     if system in CHANGED:
@@ -357,6 +372,98 @@ def pseudo_labelled(tagger, pool: tuple[list, list], limit: int) -> tuple[list, 
               if any(t != "O" for t in tags) and min(probabilities) >= SELF_CONFIDENCE]
     chosen = sorted(i for _, i in sorted(chosen, reverse=True)[:limit])
     return [X[i] for i in chosen], [scored[i][0] for i in chosen], [ids[i] for i in chosen]
+
+
+def entity_dictionary(X, y) -> dict[tuple, str]:
+    """Lower-cased token strings -> the type the sentences ``X`` annotate them as most often, for
+    strings annotated at least DICTIONARY_SHARE of the times they occur (see TRAIN_DICTIONARY)."""
+    from collections import Counter, defaultdict
+
+    from seqeval.metrics.sequence_labeling import get_entities
+
+    typed: dict[tuple, Counter] = defaultdict(Counter)
+    for words, tags in zip(X, y):
+        lowered = [w.lower() for w in words]
+        for etype, start, end in get_entities(list(tags)):
+            if end - start < DICTIONARY_LONGEST:
+                typed[tuple(lowered[start:end + 1])][etype] += 1
+    written: Counter = Counter()
+    for words in X:
+        lowered = [w.lower() for w in words]
+        for n in range(1, DICTIONARY_LONGEST + 1):
+            for i in range(len(lowered) - n + 1):
+                key = tuple(lowered[i:i + n])
+                if key in typed:
+                    written[key] += 1
+    return {key: types.most_common(1)[0][0] for key, types in typed.items()
+            if sum(types.values()) >= DICTIONARY_SHARE * written[key]}
+
+
+def dictionary_attributes(words, dictionary: dict) -> list[list[bytes]]:
+    """Each token's tdict attributes: its longest dictionary match's B-/I-TYPE, and its neighbours'."""
+    lowered = [w.lower() for w in words]
+    own = ["O"] * len(words)
+    i = 0
+    while i < len(words):
+        for n in range(min(DICTIONARY_LONGEST, len(words) - i), 0, -1):
+            etype = dictionary.get(tuple(lowered[i:i + n]))
+            if etype is not None:
+                own[i:i + n] = [f"B-{etype}"] + [f"I-{etype}"] * (n - 1)
+                i += n
+                break
+        else:
+            i += 1
+    out = []
+    for i in range(len(words)):
+        attributes = [f"tdict={own[i]}".encode()] if own[i] != "O" else []
+        for offset in (-1, 1):
+            if 0 <= i + offset < len(words) and own[i + offset] != "O":
+                attributes.append(f"tdict[{offset:+d}]={own[i + offset]}".encode())
+        out.append(attributes)
+    return out
+
+
+def dictionary_cross_validated(X, y, ids, groups, fold_of: dict, data_dir: str, tagged=None) -> tuple[list, float]:
+    """TRAIN_DICTIONARY's tags for each sentence from its fold's model; training seconds."""
+    import pycrfsuite
+
+    import crfner
+    from crfner.crf.training import train_crfsuite
+    from crfner.featurize.featureset import load_feature_set
+    from crfner.featurize.parallel import featurize_many
+    from crfner.featurize.resources import build_resources
+
+    spec = load_feature_set(feature_set("v7_all_states"))
+    params = crfner.CRFTagger(features=spec, data_dir=data_dir).resolved_training_params(spec)
+    predicted: list = [None] * len(X)
+    seconds = 0.0
+    for fold in sorted(set(fold_of.values())):
+        train = [i for i, g in enumerate(groups) if fold_of[g] != fold and len(X[i])]
+        held = [i for i, g in enumerate(groups) if fold_of[g] == fold]
+        started = time.perf_counter()
+        tokens = [list(X[i]) for i in train]
+        resources = build_resources(spec, tokens, None, None, data_dir)
+        features = featurize_many(spec, tokens, resources=resources, documents=[ids[i] for i in train])
+        inner = folds([groups[i] for i in train], INNER_FOLDS, seed=1)
+        for part in range(INNER_FOLDS):
+            others = [i for i in train if inner[groups[i]] != part]
+            dictionary = entity_dictionary([X[i] for i in others], [y[i] for i in others])
+            for row, i in enumerate(train):
+                if inner[groups[i]] == part:
+                    for token, extra in zip(features[row], dictionary_attributes(X[i], dictionary)):
+                        token.extend(extra)
+        model, _ = train_crfsuite(features, [list(y[i]) for i in train], params, False)
+        seconds += time.perf_counter() - started
+        dictionary = entity_dictionary([X[i] for i in train], [y[i] for i in train])
+        words = [list((tagged or X)[i]) for i in held]
+        held_features = featurize_many(spec, words, resources=resources, documents=[ids[i] for i in held])
+        tagger = pycrfsuite.Tagger()
+        tagger.open_inmemory(model)
+        for i, sentence, attributes in zip(held, words, held_features):
+            for token, extra in zip(attributes, dictionary_attributes(sentence, dictionary)):
+                token.extend(extra)
+            predicted[i] = tagger.tag(pycrfsuite.ItemSequence(attributes)) if sentence else []
+    return predicted, seconds
 
 
 _POOL: dict = {}
@@ -480,7 +587,9 @@ def main() -> int:
     reference = None
     for system in args.systems:
         predicted, seconds = kept(args.predictions, system, args.corpus, args.folds,
-                                  lambda system=system: cross_validated(system, X, y, ids, groups, fold_of, args.data_dir, tagged),
+                                  lambda system=system: (dictionary_cross_validated(X, y, ids, groups, fold_of, args.data_dir, tagged)
+                                                         if system == TRAIN_DICTIONARY else
+                                                         cross_validated(system, X, y, ids, groups, fold_of, args.data_dir, tagged)),
                                   args.copy, tagged)
         s = crfner.evaluate(scored, predicted)
         row = {"system": system, "corpus": args.corpus, "folds": args.folds, "documents": len(fold_of),
