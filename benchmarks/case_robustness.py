@@ -6,7 +6,7 @@ three copies of the evaluation split: as written, every token lower-cased and ev
 upper-cased (tags unchanged); strict entity micro-F1 with a 95% document-bootstrap interval, the
 drop from `as written` to each one-case copy, and, per copy, paired approximate-randomisation
 tests over documents of `clinical` against `clinical-v2` (benchmarks/configs/clinical-v2.toml,
-version 2, as it shipped before version 3), `clinical-v3`, `clinical-v4`, `clinical-v5`, `clinical-v6` and `clinical-v7` (benchmarks/configs/), `biomedical` and `tutorial`.
+version 2, as it shipped before version 3), `clinical-v3`, `clinical-v4`, `clinical-v5`, `clinical-v6`, `clinical-v7` and `clinical-v8` (benchmarks/configs/), `biomedical` and `tutorial`.
 
     .venv/bin/python benchmarks/case_robustness.py --data-dir ../shared/data --split devel \\
         --corpora maccrobat phee --systems tutorial biomedical clinical-v2 clinical --out case.json
@@ -14,8 +14,9 @@ version 2, as it shipped before version 3), `clinical-v3`, `clinical-v4`, `clini
 ``--abbreviated`` adds a fourth copy, note_copies.py's: entities whose words are the usual sense of
 a clinical short form written as notes write that short form (tokens and tags change with it).
 
-Rows are merged into ``--out`` under their (corpus, split, system, limit) key, comparisons under
-(corpus, split, system_a, system_b, limit); ``--limit N`` keeps the first N training and first N
+Rows are merged into ``--out`` under their (corpus, split, system, limit, feature-set version) key,
+comparisons under (corpus, split, system_a, system_b, limit, clinical_version), so the figures of
+an earlier `clinical` stay beside a later one's; ``--limit N`` keeps the first N training and first N
 evaluation sentences (a smoke run, not a figure).
 """
 
@@ -36,9 +37,10 @@ CONFIGS = os.path.join(REPO, "benchmarks", "configs")
 SYSTEMS = {"tutorial": "tutorial", "biomedical": "biomedical", "clinical": "clinical",
            "clinical-v2": os.path.join(CONFIGS, "clinical-v2.toml"), "clinical-v3": os.path.join(CONFIGS, "clinical-v3.toml"),
            "clinical-v4": os.path.join(CONFIGS, "clinical-v4.toml"), "clinical-v5": os.path.join(CONFIGS, "clinical-v5.toml"),
-           "clinical-v6": os.path.join(CONFIGS, "clinical-v6.toml"), "clinical-v7": os.path.join(CONFIGS, "clinical-v7.toml")}
+           "clinical-v6": os.path.join(CONFIGS, "clinical-v6.toml"), "clinical-v7": os.path.join(CONFIGS, "clinical-v7.toml"),
+           "clinical-v8": os.path.join(CONFIGS, "clinical-v8.toml")}
 PAIRS = [("clinical", "clinical-v2"), ("clinical", "clinical-v3"), ("clinical", "clinical-v4"), ("clinical", "clinical-v5"), ("clinical", "clinical-v6"),
-         ("clinical", "clinical-v7"), ("clinical", "biomedical"),
+         ("clinical", "clinical-v7"), ("clinical", "clinical-v8"), ("clinical", "biomedical"),
          ("clinical", "tutorial")]
 COPIES = {"as written": lambda t: t, "lower": str.lower, "upper": str.upper}
 # note_copies.py's copy: entities written as notes abbreviate them (tokens and tags change)
@@ -135,10 +137,11 @@ def save(path: str, rows: list[dict], comparisons: list[dict]) -> None:
             result.update(json.load(handle))
     if command() not in result["commands"]:
         result["commands"].append(command())
-    for name, new, key in (("rows", rows, ("corpus", "split", "system", "limit")),
-                           ("comparisons", comparisons, ("corpus", "split", "system_a", "system_b", "limit"))):
-        replaced = {tuple(e[k] for k in key) for e in new}
-        result[name] = [e for e in result[name] if tuple(e.get(k) for k in key) not in replaced] + new
+    keys = {"rows": lambda e: (e["corpus"], e["split"], e["system"], e["limit"], (e.get("feature_set") or {}).get("version")),
+            "comparisons": lambda e: (e["corpus"], e["split"], e["system_a"], e["system_b"], e["limit"], e.get("clinical_version"))}
+    for name, new in (("rows", rows), ("comparisons", comparisons)):
+        replaced = {keys[name](e) for e in new}
+        result[name] = [e for e in result[name] if keys[name](e) not in replaced] + new
     result["note"] = NOTE
     from crfner.atomic import atomic_open
 
@@ -177,6 +180,10 @@ def main() -> int:
         comparisons = [compare(corpus, args.split, a, b, data[1][1], data[1][2], predictions, args,
                                abbreviated[1] if abbreviated else None)
                        for a, b in PAIRS if a in predictions and b in predictions]
+        from crfner.featurize.featureset import load_feature_set
+
+        for comparison in comparisons:  # the installed set's version when it ran
+            comparison["clinical_version"] = load_feature_set(SYSTEMS["clinical"]).version
         save(args.out, [], comparisons)
     print(f"written to {args.out}", flush=True)
     return 0

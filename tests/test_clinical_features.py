@@ -85,7 +85,7 @@ def test_kinds_are_emitted_only_as_asked():
 
 def test_the_clinical_set_loads_and_validates():
     spec = load_feature_set("clinical")
-    assert (spec.name, spec.version) == ("clinical", 8)
+    assert (spec.name, spec.version) == ("clinical", 9)
     assert spec.clusters["unlabeled_text"] == ["ohsumed"]  # version 2: clusters learned also from OHSUMED
     assert spec.casing == {"truecase": True}  # version 3: sentences in one case are truecased,
     assert spec.sections == {"context": True}  # and tokens know their section heading
@@ -117,9 +117,16 @@ def test_the_clinical_set_loads_and_validates():
     changed = {"version": 7, "description": "", "abbreviations": v7.abbreviations}
     assert {**v6.to_dict(), **changed} == {**v7.to_dict(), "description": ""}
     # version 8: weights also for attribute-label pairs never seen together, and nothing else changed
-    assert spec.training == {**v7.training, "all_possible_states": True}
-    changed = {"version": 8, "description": "", "training": spec.training}
-    assert {**v7.to_dict(), **changed} == {**spec.to_dict(), "description": ""}
+    v8 = load_feature_set(REPO / "benchmarks" / "configs" / "clinical-v8.toml")
+    assert v8.training == {**v7.training, "all_possible_states": True}
+    changed = {"version": 8, "description": "", "training": v8.training}
+    assert {**v7.to_dict(), **changed} == {**v8.to_dict(), "description": ""}
+    # version 9: up to 300 iterations and the clinical patterns in the window, and nothing else changed
+    assert spec.training == {**v8.training, "max_iterations": 300}
+    window = [f for f in spec.context["features"] if f not in v8.context["features"]]
+    assert window == ["clin:dose", "clin:unit", "clin:time", "clin:freq", "clin:route", "clin:duration", "clin:abbr"]
+    changed = {"version": 9, "description": "", "training": spec.training, "context": {**v8.context, "features": spec.context["features"]}}
+    assert {**v8.to_dict(), **changed} == {**spec.to_dict(), "description": ""}
     assert spec.token["clinical"] == ["dose", "unit", "frequency", "route", "duration", "abbreviation"]
     assert spec.gazetteers["lists"] == ["disease", "chemical"] and spec.clusters["granularities"]
     assert spec.context["offsets"] == [-2, -1, 1, 2]
@@ -158,7 +165,9 @@ def test_a_clinical_model_trains_saves_reloads_and_tags_identically(maccrobat_sl
     features = tagger.feature_set_.featurizer(tagger.resources_)(["Metoprolol", "25mg", "PO", "BID", "x7", "days", "HTN"])
     assert features[1]["clin:dose"] == 1.0 and features[2]["clin:route"] == 1.0 and features[3]["clin:freq"] == 1.0
     assert features[4]["clin:duration"] == 1.0 and features[5]["clin:time"] == 1.0 and features[6]["clin:abbr"] == 1.0
-    assert "clin:lshape" not in features[0] and not any(k.startswith(("-1:clin", "+1:clin", "+2:clin")) for k in features[2])
+    # version 9: the neighbours' patterns too (a dose before the route, a frequency after it)
+    assert "clin:lshape" not in features[0] and features[2]["-1:clin:dose"] == 1.0 and features[2]["+1:clin:freq"] == 1.0
+    assert not any(k.startswith(("-1:clin:route", "+1:clin:dose")) for k in features[2])
     assert features[0]["gaz:chemical"] == "B" and "clu32" in features[5]  # "days" is in the slice; "Metoprolol" is not
     loaded = CRFTagger.load(tagger.save(tmp_path / "clinical"), data_dir=data_dir)
     assert loaded.feature_set_.to_dict() == tagger.feature_set_.to_dict()
