@@ -166,6 +166,9 @@ def main() -> int:
         from scratch import fresh_out
 
         args.out = fresh_out(__file__, "case_robustness.json")
+    from crfner.featurize.featureset import load_feature_set
+
+    clinical_version = load_feature_set(SYSTEMS["clinical"]).version
     for corpus in args.corpora:
         data = (load(corpus, "train", args.data_dir, args.limit), load(corpus, args.split, args.data_dir, args.limit))
         abbreviated = None
@@ -180,10 +183,8 @@ def main() -> int:
         comparisons = [compare(corpus, args.split, a, b, data[1][1], data[1][2], predictions, args,
                                abbreviated[1] if abbreviated else None)
                        for a, b in PAIRS if a in predictions and b in predictions]
-        from crfner.featurize.featureset import load_feature_set
-
         for comparison in comparisons:  # the installed set's version when it ran
-            comparison["clinical_version"] = load_feature_set(SYSTEMS["clinical"]).version
+            comparison["clinical_version"] = clinical_version
         save(args.out, [], comparisons)
     print(f"written to {args.out}", flush=True)
     return 0

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import DataFormatError
-from .brat import brat_texts, read_brat_fragments, split_folders
+from .brat import brat_texts, read_brat_fragments, refuse_split_parent
 from .clinical import DEFAULT_POLICY
 from .documents import Document
 from .flatten import CorpusOptionError, check_types, flatten, tagged_sentences
@@ -44,10 +44,8 @@ def read_annotated(path: str | os.PathLike, input_format: str, types: Sequence[s
     if types is None:
         types = [t for t in N2C2_TYPES if t in found] if input_format == "n2c2" else found
         if not types:
-            splits = split_folders(path) if path.is_dir() and not raw else []
-            if splits:  # a corpus's folder of split folders
-                raise DataFormatError(f"holds no documents, only the split folders {', '.join(splits)}: give one of them "
-                                      f"({path / splits[0]})", path)
+            if path.is_dir() and not raw:  # a corpus's folder of split folders
+                refuse_split_parent(path)
             raise DataFormatError("holds no annotated entity to learn or score", path)
     else:
         types = check_types(types, found, str(path))

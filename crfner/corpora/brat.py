@@ -192,17 +192,18 @@ def brat_texts(folder: str | os.PathLike) -> list[Path]:
         if ann.stem not in stems:
             raise DataFormatError(f"annotations without a text: no {ann.stem}.txt beside it", ann)
     if not texts:
-        splits = split_folders(folder)
-        if splits:
-            raise DataFormatError(f"holds no documents, only the split folders {', '.join(splits)}: give one of them "
-                                  f"({folder / splits[0]})", folder)
+        refuse_split_parent(folder)
         raise DataFormatError("no .txt documents in this folder", folder)
     return texts
 
 
-def split_folders(folder: Path) -> list[str]:
-    """The split folders (train, devel, dev, test) a corpus's folder holds, in that order."""
-    return [name for name in ("train", "devel", "dev", "test") if (folder / name).is_dir()]
+def refuse_split_parent(folder: Path) -> None:
+    """A DataFormatError naming the split folders (train, devel, dev, test) ``folder`` holds, if
+    any: a corpus's parent folder given where one split's documents were meant."""
+    splits = [name for name in ("train", "devel", "dev", "test") if (folder / name).is_dir()]
+    if splits:
+        raise DataFormatError(f"holds no documents, only the split folders {', '.join(splits)}: give one of them "
+                              f"({folder / splits[0]})", folder)
 
 
 def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
