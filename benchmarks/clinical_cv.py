@@ -320,6 +320,12 @@ def folds(ids: list[str], k: int, seed: int = 0) -> dict[str, int]:
     return {d: i % k for i, d in enumerate(documents)}
 
 
+def fold_split(groups: list[str], fold_of: dict, fold: int) -> tuple[list[int], list[int]]:
+    """The indices of ``fold``'s training sentences and of its held-out ones (``groups``: each sentence's)."""
+    return ([i for i, g in enumerate(groups) if fold_of[g] != fold],
+            [i for i, g in enumerate(groups) if fold_of[g] == fold])
+
+
 def gazetteer_files(system: str, data_dir: str) -> dict:
     """CRFTagger options of the MeSH list levers: the lists written as gazetteer files."""
     if system not in ("v4_mesh_lists", "v4_mesh_lists2"):
@@ -381,14 +387,14 @@ def entity_dictionary(X, y) -> dict[tuple, str]:
     strings annotated at least DICTIONARY_SHARE of the times they occur (see TRAIN_DICTIONARY)."""
     from collections import Counter, defaultdict
 
-    from seqeval.metrics.sequence_labeling import get_entities
+    from crfner.schemes import tags_to_spans
 
     typed: dict[tuple, Counter] = defaultdict(Counter)
     for words, tags in zip(X, y):
         lowered = [w.lower() for w in words]
-        for etype, start, end in get_entities(list(tags)):
-            if end - start < DICTIONARY_LONGEST:
-                typed[tuple(lowered[start:end + 1])][etype] += 1
+        for span in tags_to_spans(tags):
+            if span.end - span.start <= DICTIONARY_LONGEST:
+                typed[tuple(lowered[span.start:span.end])][span.type] += 1
     written: Counter = Counter()
     for words in X:
         lowered = [w.lower() for w in words]
@@ -440,8 +446,8 @@ def dictionary_cross_validated(X, y, ids, groups, fold_of: dict, data_dir: str, 
     predicted: list = [None] * len(X)
     seconds = 0.0
     for fold in sorted(set(fold_of.values())):
-        train = [i for i, g in enumerate(groups) if fold_of[g] != fold and len(X[i])]
-        held = [i for i, g in enumerate(groups) if fold_of[g] == fold]
+        train, held = fold_split(groups, fold_of, fold)
+        train = [i for i in train if len(X[i])]
         started = time.perf_counter()
         tokens = [list(X[i]) for i in train]
         resources = build_resources(spec, tokens, None, None, data_dir)
@@ -494,8 +500,7 @@ def cross_validated(system: str, X, y, ids, groups, fold_of: dict, data_dir: str
     spec = feature_set(system)
     try:
         for fold in sorted(set(fold_of.values())):
-            train = [i for i, g in enumerate(groups) if fold_of[g] != fold]
-            held = [i for i, g in enumerate(groups) if fold_of[g] == fold]
+            train, held = fold_split(groups, fold_of, fold)
             key = (json.dumps(spec, sort_keys=True), fold) if bias is not None else None
             if key in _FITTED:
                 tagger, fit_seconds = _FITTED[key]

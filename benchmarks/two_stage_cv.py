@@ -95,15 +95,14 @@ def fold_run(fold: int, X, y, ids, groups, fold_of: dict, data_dir: str, inner_k
     """One outer fold: the held-out sentences' first-stage tags and each system's second-stage tags."""
     sys.path.insert(0, HERE)
     import crfner
-    from clinical_cv import feature_set, folds
+    from clinical_cv import feature_set, fold_split, folds
     from crfner.crf.decoding import viterbi
     from crfner.crf.training import train_crfsuite
     from crfner.featurize.parallel import featurize_many
 
     warnings.simplefilter("ignore")
     spec = feature_set("clinical")
-    train = [i for i, g in enumerate(groups) if fold_of[g] != fold]
-    held = [i for i, g in enumerate(groups) if fold_of[g] == fold]
+    train, held = fold_split(groups, fold_of, fold)
     started = time.perf_counter()
     first: dict = {}
     inner = folds([groups[i] for i in train], inner_k, seed=1)
