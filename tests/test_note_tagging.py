@@ -353,6 +353,16 @@ def test_known_section_headings_are_never_entities():
     assert "ALLERGIES:" in [NOTE[s[0].start : s[-1].end] for s in tagged_sentences(NOTE, splitter="notes")]
 
 
+def test_an_empty_items_marker_is_never_an_entity():
+    # a lone "-" or "1." was a sentence of its own, and a model could tag it (a model trained
+    # briefly on MACCROBAT tagged "-" and "*" signs or symptoms); it is layout, left out as markers are
+    note = "Plan:\n-\nlisinopril held\n#\nHTN\n*   \n* start ceftriaxone 1 g IV q24h\n1.\n2) DM2\n-"
+    found = [e.text for e in tag_text(_EverythingTagger(), note, splitter="notes")]
+    assert found == ["lisinopril held", "HTN", "start ceftriaxone 1 g IV q24h", "DM2"]
+    (document,) = tag_documents(_EverythingTagger(), [Document("n", note)], splitter="notes")
+    assert [m.text for m in document.mentions] == found
+
+
 def test_an_icu_notes_organ_systems_are_headings_not_entities():
     note = "Neuro: A&Ox3, no focal deficits.\nCV: NSR 80s.\nID: Vanc day 3 for HAP.\nheme: Hgb 8.1\nRenal failure: resolved"
     found = [e.text for e in tag_text(_EverythingTagger(), note, splitter="notes")]

@@ -642,6 +642,40 @@ def test_tagging_leaves_each_list_items_marker_out():
     assert [t.text for t in note_sentences("Cr rose to 3. Then fell.", markers=False)[0]][:3] == ["Cr", "rose", "to"]
 
 
+LONE_MARKERS = ["-", "*", "#", "1.", "2)", "(3)", "4:", "a)", "\u2022", "\u25aa", "[ ]", "[X]", "->", "II.", "o", "|"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.tuples(st.sampled_from(LONE_MARKERS), st.sampled_from(["", " ", "  ", "\t"])),
+                          st.sampled_from(["HTN", "- aspirin 81 mg", "Pt stable.", "PLAN:", "1. DM2"])), min_size=1, max_size=8),
+       st.booleans())
+def test_a_marker_alone_on_its_line_is_an_empty_item_tagging_leaves_out(lines, closed):
+    """A lone "-", "#" or "1." (an empty item) was read as a text line: tagging kept it as a
+    sentence of its own, which a model could tag as an entity; it is an item, its marker left out."""
+    text = "\n".join(line if isinstance(line, str) else "".join(line) for line in lines) + ("\n" if closed else "")
+    lone, position = [], 0
+    for line in lines:
+        if not isinstance(line, str):
+            lone.append((position, position + len(line[0])))
+        position += len("".join(line) if not isinstance(line, str) else line) + 1
+    kept = [t for s in note_sentences(text, markers=False) for t in s]
+    assert not any(a <= t.start < b for t in kept for a, b in lone), text
+    # the items with words keep their words
+    assert [t.text for t in kept if t.text.isalpha()] == [w for line in lines if isinstance(line, str)
+                                                           for w in line.replace(".", " ").replace(":", " ").split()
+                                                           if w.isalpha()]
+
+
+def test_an_empty_items_marker_alone_is_left_out_and_nothing_else_changes():
+    text = "Plan:\n-\nlisinopril held\n#\nHTN\n1.\n2. DM2\n*"
+    assert note_texts(text) == ["Plan:", "-", "lisinopril held", "#", "HTN", "1.", "2. DM2", "*"]
+    kept = [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
+    assert kept == ["Plan:", "lisinopril held", "HTN", "DM2"]
+    # a word alone on its line, or a number and a unit, is no marker
+    words = "Meds:\nA\n5 mg\n10"
+    assert note_sentences(words, markers=False) == note_sentences(words)
+
+
 def test_a_genus_at_a_line_start_is_not_a_lettered_item():
     text = "Cultures:\nA. baumannii grew in 2 sets.\nE. coli too.\nA. Hypertension\nb. stop warfarin"
     kept = [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]

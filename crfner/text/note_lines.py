@@ -263,11 +263,10 @@ def _item_starts(text: str, start: int, end: int) -> list[int]:
     found: list[int] = []
     hashes = False
     number = None
-    marker = _MARKER.match(text, start, end)
-    if marker:
+    opened = marker_end(text, start, end)
+    if opened is not None:
         found.append(start)
-        hashes = marker.group().startswith("#")
-        number = _number(marker.group())
+        hashes, number = text[start] == "#", _number(text[start:opened])
     for match in _CANDIDATE.finditer(text, start, end):
         position = match.start()
         if position == start:
@@ -392,6 +391,10 @@ def _continues(last: tuple[int, int, str], last_line: str, first: _Piece, line: 
 
 
 def marker_end(text: str, start: int, end: int | None = None) -> int | None:
-    """Where the list marker (``#``, ``2.``, ``-``, a bullet ...) that opens ``text[start:end]`` ends, or None."""
-    marker = _MARKER.match(text, start, len(text) if end is None else end)
+    """Where the list marker (``#``, ``2.``, ``-``, a bullet, or one alone: an empty item) opening ``text[start:end]`` ends, or None."""
+    end = len(text) if end is None else end
+    marker = _MARKER.match(text, start, end)
+    if marker is None and end - start <= 8:  # "viii)", "1.12.3.", "-->" alone: the space it wants is cut off
+        alone = _MARKER.match(text[start:end] + " ")
+        return end if alone is not None and alone.end() == end - start else None
     return None if marker is None else marker.end()
