@@ -627,6 +627,15 @@ def test_clinical_procedure_names_fill_meshs_gaps(data_dir):
                                 ("renal function", "MESH:D007677"), ("PCR", "MESH:D016133"), ("GCS", "MESH:D015600")]:
         assert without.link(mention, "Diagnostic_procedure").identifier != identifier, mention
         assert linker.link(mention, "Diagnostic_procedure").identifier == identifier, mention
+    # tests notes name by short forms whose senses MeSH names otherwise or files under E05 (ABG, BAL,
+    # TEE, BMP), and short forms no inventory here knows (CTPA, HRCT)
+    for mention, identifier in [("ABG", "MESH:D001784"), ("arterial blood gas analysis", "MESH:D001784"),
+                                ("BAL", "MESH:D018893"), ("TEE", "MESH:D017548"), ("BMP", "MESH:D001774"),
+                                ("CTPA", "MESH:D000072226"), ("CT pulmonary angiogram", "MESH:D000072226"),
+                                ("HRCT", "MESH:D014057"), ("high resolution CT", "MESH:D014057")]:
+        assert without.link(mention, "Diagnostic_procedure").identifier != identifier, mention
+        assert linker.link(mention, "Diagnostic_procedure").identifier == identifier, mention
+    assert linker.link("PEG", "Therapeutic_procedure").identifier == "MESH:D005774"  # percutaneous endoscopic gastrostomy
     # and therapies: surgery, which MeSH 2024 files as a discipline, and verbs case reports annotate
     for mention, identifier in [("surgery", "MESH:D013514"), ("dialysis", "MESH:D006435"), ("extubated", "MESH:D060666"),
                                 ("TACE", "MESH:D016461")]:
