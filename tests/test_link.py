@@ -601,7 +601,7 @@ def test_clinical_procedure_names_fill_meshs_gaps(data_dir):
     bare CT is linked through its sense now that "computed tomography" is a name, but not where
     the document defines CT otherwise."""
     from crfner.link.build import CLINICAL_PROCEDURES, vocabulary_terms
-    from crfner.link.vocabulary import MESH_FILE, MESH_TREES, VOCABULARY_FOLDER, read_mesh, read_term_list, read_tree_numbers
+    from crfner.link.vocabulary import MESH_BRANCHES, MESH_FILE, MESH_TREES, VOCABULARY_FOLDER, read_mesh, read_term_list, read_tree_numbers
 
     trees = read_tree_numbers(data_dir / MESH_TREES)
     descriptors = {term.identifier for term in read_mesh(data_dir / VOCABULARY_FOLDER / MESH_FILE)}
@@ -611,6 +611,11 @@ def test_clinical_procedure_names_fill_meshs_gaps(data_dir):
     assert all(any(n.startswith("E") for n in trees[term.identifier]) for term in listed if term.identifier in trees)
     names = [normal_form(term.name) for term in listed]
     assert len(names) == len(set(names))  # a name given twice would be a slip
+    # nor a name MeSH already gives a descriptor of E01-E04, which `mesh-procedures` loads: it would
+    # compete with that descriptor ("comprehensive metabolic panel", a descriptor since MeSH 2024)
+    loaded = {normal_form(term.name) for term in read_mesh(data_dir / VOCABULARY_FOLDER / MESH_FILE, branches=MESH_BRANCHES["Procedure"],
+                                                        trees=trees)}
+    assert not [term.name for term in listed if normal_form(term.name) in loaded]
     assert vocabulary_terms("clinical-procedures", "/nonexistent")[0] == "Procedure"  # needs no data folder
     aliases = {"Diagnostic_procedure": "Procedure", "Therapeutic_procedure": "Procedure"}
     without = build_linker(data_dir, corpora=(), vocabularies=("mesh-procedures",), type_aliases=aliases, senses=("clinical",))
