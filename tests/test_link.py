@@ -742,6 +742,17 @@ def test_a_clinical_abbreviation_is_linked_through_its_senses(tmp_path):
         linker.link(m, t) for m, t in (("HTN", "Disease"), ("MS", "Chemical"))]
 
 
+def test_a_short_form_in_capitals_written_as_a_plural_is_read_through_its_senses():
+    """Notes write tests as plurals ("ABGs", "PFTs") where the inventories list the singular; such
+    a form, capitals and a final "s", was left without an id."""
+    linker = Linker(threshold=None).fit(SENSE_TERMS, senses=SENSES)
+    assert linker.link("HTNs", "Disease") == linker.link("HTN", "Disease") == Link(("MESH:D006973",), 0.9, "sense")
+    assert linker.link("MSs", "Chemical").identifiers == ("MESH:D009020",)  # the type still chooses among the senses
+    # only capitals and a final "s": not a word, nor a short form in capitals throughout
+    for text in ("htns", "Htns", "HTNS", "Hs"):
+        assert linker.link(text, "Disease") == NIL, text
+
+
 def test_a_sense_must_agree_with_the_documents_own_definition():
     """A short form the document defines, with a long form the dictionary does not know, is linked
     through a clinical sense only when the name nearest the long form is that sense's concept."""

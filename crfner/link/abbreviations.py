@@ -19,9 +19,20 @@ _BRACKET = re.compile(r"\(\s*([A-Za-z0-9][A-Za-z0-9\-/+'. ]{1,20}?)\s*[);,\]]")
 _WINDOW = 200  # characters before the bracket: room for twenty tokens of a long form
 
 
+# A short form in capitals written as a plural: "ABGs", "PFTs", "CXRs".
+_PLURAL_SHORT = re.compile(r"([A-Z][A-Z0-9]+)s")
+
+
 def short_key(text: str) -> str:
     """A short form as it is compared: without spaces ("5 - FU" and "5-FU" are one)."""
     return "".join(text.split())
+
+
+def singular_short_form(text: str) -> str | None:
+    """A short form in capitals written as a plural without its "s" ("ABGs" -> "ABG"), else None:
+    notes write many tests so, where the abbreviation inventories list the singular."""
+    match = _PLURAL_SHORT.fullmatch(text.strip())
+    return match.group(1) if match else None
 
 
 class DocumentAbbreviations:
