@@ -237,9 +237,9 @@ class Linker:
         for key_name, key in KEYS.items():
             value = key(text)
             for source in sources:
-                found = self.tables_.get((etype, source, key_name), {}).get(value)
+                found = (table := self.tables_.get((etype, source, key_name), {})).get(value)
                 if found is None and source == "senses" and key_name == "exact" and (single := singular_short_form(text)):
-                    found = self.tables_.get((etype, source, key_name), {}).get(fold(single))  # "ABGs": ABG's senses
+                    found = table.get(fold(single))  # "ABGs": ABG's senses
                 if found is not None:
                     found = unpack(found, self.concepts_)
                     return Link((found[0],), STAGE_SCORES[source, key_name] * found[1], _method(source, key_name))
