@@ -10,7 +10,10 @@ matches is looked up by name under Measure (MeSH's measures of the body, ``--voc
 since 2026-12-05 the names of measures MeSH lacks, ``--vocabulary clinical-measures``) and
 Chemical, so a test named by what it measures gets that ("creatinine", "oxygen saturation"); and a
 medication no chemical's name matches is looked up under Procedure (since 2026-12-05), as MACCROBAT
-annotates therapies named by their drugs as medications ("chemotherapy", "general anesthesia"). The linker is the
+annotates therapies named by their drugs as medications ("chemotherapy", "general anesthesia"); and
+since 2026-12-06 a disease, sign or symptom (PHEE: indication, effect) no disease's name matches is
+looked up by name under Infection, organisms as the infections they cause (``--vocabulary
+mesh-infections``: "HIV", "MRSA", "Helicobacter pylori"). The linker is the
 default one (`crfner linker`: MEDIC and MeSH chemicals, BC5CDR train's gold mentions) with those vocabularies and
 the aliases (``aliases``), and the
 same with the clinical abbreviation inventories (``aliases+senses``: `--senses clinical`, "HTN"
@@ -40,10 +43,10 @@ from collections import Counter, defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ALIASES = {
-    "maccrobat": {"Medication": ["Chemical", "Procedure"], "Disease_disorder": "Disease", "Sign_symptom": "Disease",
+    "maccrobat": {"Medication": ["Chemical", "Procedure"], "Disease_disorder": ["Disease", "Infection"], "Sign_symptom": ["Disease", "Infection"],
                   "Biological_structure": "Anatomy", "Diagnostic_procedure": ["Procedure", "Measure", "Chemical"],
                   "Therapeutic_procedure": "Procedure"},
-    "phee": {"Drug": "Chemical", "Treat-Disorder": "Disease", "Effect": "Disease"},
+    "phee": {"Drug": "Chemical", "Treat-Disorder": ["Disease", "Infection"], "Effect": ["Disease", "Infection"]},
 }
 #: The linker's vocabularies: the default two, MeSH's anatomy and procedures for the types
 #: aliased under them (each type is linked only to its own vocabulary's concepts), and the
@@ -51,9 +54,10 @@ ALIASES = {
 #: which, then under Chemical, a diagnostic procedure no procedure's name matches is looked up by
 #: name (since 2026-12-05: "creatinine", "oxygen saturation"), and the names of measures and signs
 #: MeSH or MEDIC lack (since 2026-12-05: "ejection fraction", "platelets"; "murmur", "dilated"), and
-#: of body structures MeSH names with other words (since 2026-12-05: "LAD", "mitral").
+#: of body structures MeSH names with other words (since 2026-12-05: "LAD", "mitral"), and organisms
+#: as the infections they cause, looked up by name after the diseases (since 2026-12-06: "HIV").
 VOCABULARIES = ("medic", "mesh", "mesh-anatomy", "mesh-procedures", "clinical-procedures", "mesh-measures", "clinical-measures",
-                "clinical-signs", "clinical-anatomy")
+                "clinical-signs", "clinical-anatomy", "mesh-infections")
 SAMPLE = 12
 COMMONEST = 10
 

@@ -208,6 +208,9 @@ def test_the_linked_output_gives_clinical_entities_mesh_ids(quickstart, note):
     assert saved.link("left anterior descending artery", "Biological_structure").identifier == "MESH:D003331"
     assert concepts.get(("left anterior descending artery", "Biological_structure"), "MESH:D003331") == "MESH:D003331"
     assert concepts[("shortness of breath", "Sign_symptom")] == "MESH:D004417"  # Sign_symptom -> Disease
+    # a disease named by its pathogen gets the infection's id (--vocabulary mesh-infections, Disease_disorder -> Disease,Infection)
+    for mention, identifier in [("MRSA", "MESH:D013203"), ("HIV", "MESH:D015658"), ("Helicobacter pylori", "MESH:D016481")]:
+        assert saved.link(mention, "Disease_disorder").identifier == identifier, mention
     assert concepts[("ECG", "Diagnostic_procedure")] == "MESH:D004562"  # -> Procedure, through its sense electrocardiography
     # a test no procedure's name matches gets what it measures (-> Procedure, Measure, Chemical)
     measured = {e["text"]: e.get("concept") for e in linked if e["type"] == "Diagnostic_procedure"}

@@ -7,8 +7,8 @@ import sys
 from .common import check_new_folder, usage
 
 # crfner.link.build.VOCABULARIES, not imported: --help stays fast
-VOCABULARIES = ("medic", "mesh", "mesh-diseases", "mesh-anatomy", "mesh-procedures", "mesh-measures", "clinical-procedures",
-                "clinical-measures", "clinical-signs", "clinical-anatomy")
+VOCABULARIES = ("medic", "mesh", "mesh-diseases", "mesh-anatomy", "mesh-procedures", "mesh-measures", "mesh-infections",
+                "clinical-procedures", "clinical-measures", "clinical-signs", "clinical-anatomy")
 
 
 def _similarity(value: str) -> float:

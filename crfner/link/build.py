@@ -15,7 +15,8 @@ from .hierarchy import medic_parents, merged, tree_parents
 from .linker import Linker
 from ..corpora.abbreviation_senses import inventory_rows, sense_table
 from ..featurize.term_lists import MESH_TREES, read_tree_numbers
-from .vocabulary import medic_path, mesh_terms, mesh_terms_by_type, read_medic, read_term_list
+from .infections import infection_terms
+from .vocabulary import medic_path, mesh_path, mesh_terms, mesh_terms_by_type, read_medic, read_mesh, read_term_list
 
 #: Vocabulary names -> (the type they name, what they hold).
 VOCABULARIES = {
@@ -26,6 +27,12 @@ VOCABULARIES = {
     "mesh-procedures": ("Procedure", "MeSH 2024 descriptors under E01-E04, diagnostic, therapeutic, anaesthetic and surgical procedures"),
     "mesh-measures": ("Measure", ("MeSH 2024 descriptors under G02, G03, G07, G09 and G11, what a test measures of the body "
                                   "(blood pressure, heart rate, pH, oxygen saturation, body temperature)")),
+    "mesh-infections": ("Infection", ("MeSH 2024 organisms (B01-B04), and each followed by \"infection\", as the infections "
+                                      "they cause, for a disease mention that names its pathogen (HIV as HIV Infections, "
+                                      "Helicobacter pylori as Helicobacter Infections): a type of its own, which a disease "
+                                      "type's alias names second (Disease_disorder=Disease,Infection), so that it is looked "
+                                      "up by name only and leaves the diseases' similarity search as it was "
+                                      "(crfner.link.infections)")),
     "clinical-procedures": ("Procedure", ("names clinical text gives common imaging and laboratory tests and therapies that "
                                           "MeSH 2024 lacks or files outside E01-E04 (CT scan, ultrasound, chest X-ray, laboratory "
                                           "tests, histopathological examination, PCR, GCS, surgery, dialysis, extubated), each "
@@ -53,14 +60,17 @@ PACKAGED = {"clinical-procedures": CLINICAL_PROCEDURES, "clinical-measures": CLI
             "clinical-anatomy": CLINICAL_ANATOMY}
 
 
-def vocabulary_terms(spec: str, data_dir: str | os.PathLike) -> tuple[str, list]:
+def vocabulary_terms(spec: str, data_dir: str | os.PathLike, trees: dict[str, list[str]] | None = None) -> tuple[str, list]:
     """``(type, terms)`` of a vocabulary given by name (:data:`VOCABULARIES`) or as
-    ``TYPE=PATH`` to a ``term<TAB>identifier`` list."""
+    ``TYPE=PATH`` to a ``term<TAB>identifier`` list (``trees``: MeSH's tree numbers, if read)."""
     if spec == "medic":
         return "Disease", list(read_medic(medic_path(data_dir)))
+    if spec == "mesh-infections":
+        trees = read_tree_numbers(Path(data_dir) / MESH_TREES) if trees is None else trees
+        return "Infection", infection_terms(read_mesh(mesh_path(data_dir)), trees)
     if spec in PACKAGED:
         return VOCABULARIES[spec][0], list(read_term_list(PACKAGED[spec]))
-    if spec in VOCABULARIES:  # the MeSH branches (medic is read above)
+    if spec in VOCABULARIES:  # the MeSH branches (medic and the infections are read above)
         etype = VOCABULARIES[spec][0]
         return etype, list(mesh_terms(data_dir, etype))
     etype, equals, path = spec.partition("=")
@@ -71,7 +81,7 @@ def vocabulary_terms(spec: str, data_dir: str | os.PathLike) -> tuple[str, list]
 
 def _mesh_branch(spec: str) -> bool:
     """Whether ``spec`` names a branch of the MeSH term file (``mesh``, ``mesh-anatomy`` ...)."""
-    return spec in VOCABULARIES and spec != "medic" and spec not in PACKAGED
+    return spec in VOCABULARIES and spec not in ("medic", "mesh-infections") and spec not in PACKAGED
 
 
 def _in_mesh_trees(spec: str) -> bool:
@@ -90,7 +100,7 @@ def vocabulary_table(specs: Sequence[str], data_dir: str | os.PathLike, trees: d
             etype = VOCABULARIES[spec][0]
             terms[etype].extend(branches[etype])
         else:
-            etype, found = vocabulary_terms(spec, data_dir)
+            etype, found = vocabulary_terms(spec, data_dir, trees)
             terms[etype].extend(found)
     return dict(terms)
 

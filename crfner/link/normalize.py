@@ -33,8 +33,11 @@ _NUMBERED = frozenset({"type", "types", "class", "grade", "stage", "phase", "fac
 #: since 2026-12-05, when letters with no accent to drop ("œ", "æ", "ø", "ß") came to be spelled
 #: out instead of dropped ("Senior-Løken" -> "senior loken", "œdema" -> "edema"), in every key; 7
 #: since 2026-12-05, when a syndrome whose word left is of one or two letters, whatever its case,
-#: came to have no lenient key either ("Sc Syndrome": SC is sclerosing cholangitis or subcutaneous).
-KEYS_VERSION = 7
+#: came to have no lenient key either ("Sc Syndrome": SC is sclerosing cholangitis or subcutaneous); 8
+#: since 2026-12-06, when a name that is one acronym in capitals ending in S came to keep its S
+#: in every key (MEDIC's "EBVS" and "HCVS" had made "EBV" and "HCV" Lymphoproliferative Disorders
+#: and Coronaviridae Infections; "CRPS" is no "CRP").
+KEYS_VERSION = 8
 
 # Letters NFKD does not take apart, spelled as ASCII; dropping them made "œdema" "dema".
 _SPELLED = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ß": "ss", "ð": "d", "þ": "th", "ł": "l", "đ": "d", "ı": "i"})
@@ -50,6 +53,9 @@ _KEEP_WORDS = frozenset({"pancreas", "gas", "atlas", "aids", "has", "was", "this
 _BRITISH = [(re.compile(r"(?<=[a-z])ae(?=[a-z])"), "e"), (re.compile(r"(?<![a-z])oe(?=[a-z])|(?<=[a-z])oe(?=[a-rt-z])"), "e"),
             (re.compile(r"(?<=[a-z]{3})our(?=s?\b)"), "or")]
 _POSSESSIVE = re.compile(r"['’]s\b")
+# A name that is one acronym whose S is its own letter, not a plural's ("HCVS", "CRPS"; "PCBs" is a
+# plural). Alone only: inside a name in capitals throughout, "STONES" is a plural.
+_ACRONYM_WITH_S = re.compile(r"[A-Z]{3,}S")
 
 
 def fold(text: str) -> str:
@@ -81,8 +87,10 @@ def singular(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """The normalised words of ``text``: lower case ASCII, split at anything but letters and
-    digits (so hyphens, apostrophes and brackets separate), singular, numerals as digits."""
+    digits (so hyphens, apostrophes and brackets separate), singular (but for an acronym in
+    capitals ending in S, alone), numerals as digits."""
     out: list[str] = []
+    acronym = _ACRONYM_WITH_S.fullmatch(text.strip()) is not None
     for word in _SPLIT.split(_ascii(_POSSESSIVE.sub("", text))):
         if not word:
             continue
@@ -90,7 +98,7 @@ def words(text: str) -> list[str]:
             word = _ROMAN[word]
         elif word in _SHORT_ROMAN and out and out[-1] in _NUMBERED:
             word = _SHORT_ROMAN[word]
-        out.append(singular(word))
+        out.append(word if acronym else singular(word))
     return out
 
 

@@ -187,6 +187,10 @@ def medic_path(data_dir: str | os.PathLike) -> Path:
     return Path(data_dir) / VOCABULARY_FOLDER / MEDIC_FILE
 
 
+def mesh_path(data_dir: str | os.PathLike) -> Path:
+    return Path(data_dir) / VOCABULARY_FOLDER / MESH_FILE
+
+
 def mesh_terms(data_dir: str | os.PathLike, etype: str) -> Iterator[Term]:
     """The MeSH 2024 entry terms of the descriptors under ``etype``'s branches (:data:`MESH_BRANCHES`)."""
     return iter(mesh_terms_by_type(data_dir, [etype])[etype])
@@ -199,7 +203,7 @@ def mesh_terms_by_type(data_dir: str | os.PathLike, etypes: Iterable[str], trees
     trees = read_tree_numbers(data_dir / MESH_TREES) if trees is None else trees
     branches = {etype: tuple(MESH_BRANCHES[etype]) for etype in etypes}
     out: dict[str, list[Term]] = {etype: [] for etype in branches}
-    for term in read_mesh(data_dir / VOCABULARY_FOLDER / MESH_FILE):
+    for term in read_mesh(mesh_path(data_dir)):
         numbers = trees.get(term.identifier, ())
         for etype, starts in branches.items():
             if any(tree.startswith(starts) for tree in numbers):

@@ -1,0 +1,93 @@
+"""Organisms read as their infections (``mesh-infections``), and an acronym that ends in S."""
+
+from __future__ import annotations
+
+import pytest
+
+from crfner.link import NIL, Linker, Term
+from crfner.link.infections import infection_terms
+from crfner.link.normalize import bag_form, normal_form
+
+# A small MeSH: a genus with its infection, a species under it, a virus named for its disease,
+# an organism two diseases are named for, and one no infection is named for.
+TERMS = [
+    Term("Helicobacter", "MESH:D1", True), Term("Helicobacter pylori", "MESH:D2", True), Term("H. pylori", "MESH:D2"),
+    Term("Helicobacter Infections", "MESH:D3", True),
+    Term("Hepacivirus", "MESH:D4", True), Term("Hepatitis C virus", "MESH:D4"), Term("Flaviviridae", "MESH:D5", True),
+    Term("Flaviviridae Infections", "MESH:D6", True), Term("Hepatitis C", "MESH:D7", True),
+    Term("Twofold", "MESH:D8", True), Term("Twofold Infections", "MESH:D9", True), Term("Twofold Infection", "MESH:D10", True),
+    Term("Mice", "MESH:D11", True),
+]
+TREES = {"MESH:D1": ["B03.440.400"], "MESH:D2": ["B03.440.400.425"], "MESH:D3": ["C01.150.252.400.402"],
+         "MESH:D4": ["B04.820.250.350"], "MESH:D5": ["B04.820.250"], "MESH:D6": ["C01.925.782.350"],
+         "MESH:D7": ["C01.925.440.440"], "MESH:D8": ["B03.900"], "MESH:D9": ["C01.100"], "MESH:D10": ["C01.200"],
+         "MESH:D11": ["B01.050.150"]}
+
+
+def _ids(terms) -> dict[str, str]:
+    return {term.name: term.identifier for term in terms}
+
+
+def test_an_organism_is_read_as_its_own_infection_else_its_nearest_ancestors():
+    found = _ids(infection_terms(TERMS, TREES))
+    assert found["Helicobacter"] == "MESH:D3"  # "Helicobacter Infections"
+    assert found["Helicobacter pylori"] == found["H. pylori"] == "MESH:D3"  # no infection of its own: its genus's
+    assert found["H. pylori infection"] == "MESH:D3"  # each name followed by "infection" too
+    assert found["Hepatitis C virus"] == "MESH:D7"  # a virus named for its disease
+    assert found["Hepacivirus"] == found["Flaviviridae"] == "MESH:D6"  # the rest of its names: the family's infections
+    assert "Twofold" not in found and "Mice" not in found  # two diseases; none
+    assert not any(term.identifier.startswith("MESH:D1") and term.identifier != "MESH:D10" and term.name == "Helicobacter Infections"
+                   for term in infection_terms(TERMS, TREES))  # diseases are not organisms
+    assert infection_terms(TERMS, {}) == []  # without tree numbers, no organism
+
+
+def test_a_disease_mention_naming_its_pathogen_gets_the_infections_id_by_name_only():
+    """The infections are a type of their own, second in a disease type's alias: a mention a
+    disease's name matches keeps that, and the diseases' similarity search is as it was."""
+    diseases = [Term("Hepatitis C", "MESH:D7", True), Term("Peptic Ulcer", "MESH:D12", True)]
+    plain = Linker(threshold=0.5).fit({"Disease": diseases}, type_map=None)
+    linker = Linker(threshold=0.5, type_aliases={"Disease_disorder": ["Disease", "Infection"]}).fit(
+        {"Disease": diseases, "Infection": infection_terms(TERMS, TREES)})
+    found = linker.link("H. pylori", "Disease_disorder")
+    assert (found.identifiers, found.method) == (("MESH:D3",), "exact:Infection")
+    assert linker.link("Helicobacter pylori infections", "Disease_disorder").identifiers == ("MESH:D3",)
+    assert linker.link("hepatitis C", "Disease_disorder").method == "exact"  # a disease's own name first
+    for mention in ("peptic ulcers disease", "hepatitis"):  # the similarity search reads the diseases' names alone
+        assert linker.link(mention, "Disease_disorder") == plain.link(mention, "Disease")
+    assert Linker().fit({"Disease": diseases, "Infection": infection_terms(TERMS, TREES)}).link("H. pylori", "Disease") == NIL
+
+
+def test_mesh_infections_links_pathogens_of_the_data_folder(data_dir):
+    from crfner.link.build import build_linker
+
+    aliases = {"Disease_disorder": ["Disease", "Infection"]}
+    linker = build_linker(data_dir, corpora=(), vocabularies=("medic", "mesh-infections"), type_aliases=aliases, senses=("clinical",))
+    for mention, identifier in [("HIV", "MESH:D015658"), ("Helicobacter pylori", "MESH:D016481"), ("hepatitis C virus", "MESH:D006526"),
+                                ("MRSA", "MESH:D013203"), ("Cytomegalovirus", "MESH:D003586"), ("EBV", "MESH:D020031"),
+                                ("methicillin-resistant Staphylococcus aureus infection", "MESH:D013203"), ("HCV", "MESH:D006526")]:
+        assert linker.link(mention, "Disease_disorder").identifier == identifier, mention
+    assert linker.link("Mice", "Disease_disorder") == NIL
+
+
+@pytest.mark.parametrize("acronym, other", [("HCVS", "HCV"), ("EBVS", "EBV"), ("CRPS", "CRP"), ("HLHS", "HLH")])
+def test_an_acronym_that_ends_in_s_is_no_plural(acronym, other):
+    """MEDIC lists "HCVS" and "EBVS" (susceptibilities), "CRPS" and "HLHS" (syndromes); read as
+    plurals they made "HCV" Coronaviridae Infections and "HLH" hypoplastic left heart syndrome."""
+    assert normal_form(acronym) != normal_form(other) and bag_form(acronym) != bag_form(other)
+    assert normal_form(f" {acronym} ") == normal_form(acronym) == acronym.lower()
+    assert normal_form(acronym.lower()) == other.lower()  # in lower case, a word's plural, as before
+
+
+def test_plurals_are_still_singular_around_the_acronym_rule():
+    assert normal_form("PCBs") == normal_form("PCB")  # a plural written with a small s
+    assert normal_form("KIDNEY STONES") == normal_form("kidney stone")  # a name in capitals throughout
+    assert normal_form("severe ARDS") == normal_form("severe ARD")  # inside a longer name, as before
+
+
+def test_medic_acronyms_no_longer_link_other_short_forms(data_dir):
+    from crfner.link.build import build_linker
+
+    linker = build_linker(data_dir, corpora=(), vocabularies=("medic",))
+    for mention, wrong in [("HCV", "MESH:D003333"), ("HLH", "MESH:D018636"), ("EBV", "MESH:D008232")]:
+        assert linker.link(mention, "Disease").identifier != wrong, mention
+    assert linker.link("HLHS", "Disease").identifier == "MESH:D018636"  # the acronym itself still links
