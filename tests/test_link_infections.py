@@ -36,8 +36,7 @@ def test_an_organism_is_read_as_its_own_infection_else_its_nearest_ancestors():
     assert found["Hepatitis C virus"] == "MESH:D7"  # a virus named for its disease
     assert found["Hepacivirus"] == found["Flaviviridae"] == "MESH:D6"  # the rest of its names: the family's infections
     assert "Twofold" not in found and "Mice" not in found  # two diseases; none
-    assert not any(term.identifier.startswith("MESH:D1") and term.identifier != "MESH:D10" and term.name == "Helicobacter Infections"
-                   for term in infection_terms(TERMS, TREES))  # diseases are not organisms
+    assert "Helicobacter Infections" not in found and "Hepatitis C" not in found  # a disease's names are no organism's
     assert infection_terms(TERMS, {}) == []  # without tree numbers, no organism
 
 
@@ -91,3 +90,21 @@ def test_medic_acronyms_no_longer_link_other_short_forms(data_dir):
     for mention, wrong in [("HCV", "MESH:D003333"), ("HLH", "MESH:D018636"), ("EBV", "MESH:D008232")]:
         assert linker.link(mention, "Disease").identifier != wrong, mention
     assert linker.link("HLHS", "Disease").identifier == "MESH:D018636"  # the acronym itself still links
+
+
+def test_a_clipped_species_is_read_through_the_inventorys_one_word_key(data_dir):
+    """Notes write "C. diff" and "E coli" where the inventories list "cdiff" and "ecoli"; the
+    exact key keeps the dot and the space, so such a form had no sense."""
+    from crfner.link.abbreviations import sense_keys
+    from crfner.link.build import build_linker
+
+    assert sense_keys("C. diff") == sense_keys("C diff") == sense_keys("c.diff") == ["cdiff"]
+    assert sense_keys("a fib") == ["afib"] and sense_keys("ABGs") == ["abg"]
+    for text in ("Cdiff", "Fever", "b.i.d.", "on IV", "C. difficile colitis"):  # one word, dotted letters, two words, longer
+        assert sense_keys(text) == [], text
+    aliases = {"Disease_disorder": ["Disease", "Infection"]}
+    linker = build_linker(data_dir, corpora=(), vocabularies=("medic", "mesh-infections"), type_aliases=aliases, senses=("clinical",))
+    found = linker.link("C. diff", "Disease_disorder")
+    assert (found.identifier, found.method) == ("MESH:D003015", "sense:Infection")  # Clostridium Infections
+    assert linker.link("a fib", "Disease_disorder").identifier == "MESH:D001281"  # atrial fibrillation
+    assert linker.link("C. diff", "Disease_disorder") == linker.link("cdiff", "Disease_disorder")

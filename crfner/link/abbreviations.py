@@ -21,6 +21,8 @@ _WINDOW = 200  # characters before the bracket: room for twenty tokens of a long
 
 # A short form in capitals written as a plural: "ABGs", "PFTs", "CXRs".
 _PLURAL_SHORT = re.compile(r"([A-Z][A-Z0-9]+)s")
+# An organism as notes shorten it, a genus's initial and a clipped species: "C. diff", "E coli".
+_CLIPPED_SPECIES = re.compile(r"([A-Za-z])(?:\. ?| )([a-z]{3,6})")
 
 
 def short_key(text: str) -> str:
@@ -33,6 +35,16 @@ def singular_short_form(text: str) -> str | None:
     notes write many tests so, where the abbreviation inventories list the singular."""
     match = _PLURAL_SHORT.fullmatch(text.strip())
     return match.group(1) if match else None
+
+
+def sense_keys(text: str) -> list[str]:
+    """Other keys under which an abbreviation inventory may list ``text`` (case folded), when
+    its own is not there: a plural short form's singular ("ABGs": "abg"), and a genus's initial
+    with a clipped species written as one word, as the inventories do ("C. diff": "cdiff")."""
+    keys = [single.casefold()] if (single := singular_short_form(text)) else []
+    if clipped := _CLIPPED_SPECIES.fullmatch(text.strip()):
+        keys.append("".join(clipped.groups()).casefold())
+    return keys
 
 
 class DocumentAbbreviations:

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ..corpora.documents import Document, Mention
-from .abbreviations import document_abbreviations, short_key, singular_short_form
+from .abbreviations import document_abbreviations, sense_keys, short_key
 from .aliases import alias_chain, check_type_aliases
 from .composite import MAX_NAME_WORDS, readings
 from .hierarchy import broader_concept
@@ -238,8 +238,8 @@ class Linker:
             value = key(text)
             for source in sources:
                 found = (table := self.tables_.get((etype, source, key_name), {})).get(value)
-                if found is None and source == "senses" and key_name == "exact" and (single := singular_short_form(text)):
-                    found = table.get(fold(single))  # "ABGs": ABG's senses
+                if found is None and source == "senses" and key_name == "exact":
+                    found = next((table[key] for key in sense_keys(text) if key in table), None)  # "ABGs", "C. diff"
                 if found is not None:
                     found = unpack(found, self.concepts_)
                     return Link((found[0],), STAGE_SCORES[source, key_name] * found[1], _method(source, key_name))
