@@ -21,6 +21,8 @@ _WINDOW = 200  # characters before the bracket: room for twenty tokens of a long
 
 # A short form in capitals written as a plural: "ABGs", "PFTs", "CXRs".
 _PLURAL_SHORT = re.compile(r"([A-Z][A-Z0-9]+)s")
+# A hyphen after three letters, before a small one: "anti-nuclear" (not "L-AMB", "T-cell", "COVID-19").
+_JOINED = re.compile(r"(?<=[A-Za-z]{3})-(?=[a-z])")
 # An organism as notes shorten it, a genus's initial and a clipped species: "C. diff", "E coli".
 _CLIPPED_SPECIES = re.compile(r"([A-Za-z])(?:\. ?| )([a-z]{3,6})")
 
@@ -45,6 +47,19 @@ def sense_keys(text: str) -> list[str]:
     if clipped := _CLIPPED_SPECIES.fullmatch(text.strip()):
         keys.append("".join(clipped.groups()).casefold())
     return keys
+
+
+def expanded(text: str, abbreviations: dict[str, str]) -> str:
+    """``text`` with a defined short form, whole or as one of its words, written as its long form."""
+    if short_key(text) in abbreviations:
+        return abbreviations[short_key(text)]
+    return " ".join(abbreviations.get(short_key(word), word) for word in text.split())
+
+
+def joined_form(text: str) -> str:
+    """``text`` with a hyphen between letters, before a small one, left out: a combining form and
+    its word as one ("angio-oedema", "anti-nuclear", "temporo-mandibular"), as names write them."""
+    return _JOINED.sub("", text)
 
 
 class DocumentAbbreviations:

@@ -11,7 +11,8 @@ Stages, first hit wins:
    nearest its long form is that sense's concept ("left eye (LE)" is not Lower Extremity);
    a word that is a defined short form is replaced by its long form and looked up again;
 3. a composite mention ("breast and ovarian cancer") gets one id per name it spells, when
-   every name is found in the dictionary;
+   every name is found in the dictionary; else stages 1-2 again with a combining form's hyphen
+   left out ("angio-oedema", :func:`~crfner.link.abbreviations.joined_form`);
 4. the longest final part of the mention the dictionary knows ("contrast media-induced
    nephropathy" -> "nephropathy"), its head;
 5. the most similar name by character n-gram TF-IDF (:mod:`crfner.link.tfidf`), kept when
@@ -33,7 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ..corpora.documents import Document, Mention
-from .abbreviations import document_abbreviations, sense_keys, short_key
+from .abbreviations import document_abbreviations, expanded, joined_form, sense_keys, short_key
 from .aliases import alias_chain, check_type_aliases
 from .composite import MAX_NAME_WORDS, readings
 from .hierarchy import broader_concept
@@ -99,13 +100,6 @@ def _resolve(evidence: dict[str, Counter], totals: Mapping[str, float] | None = 
         whole = sum(weights.values()) if totals is None else totals[key]  # every senses key has its total
         out[key] = (identifier, min(1.0, weight / whole))
     return out
-
-
-def expanded(text: str, abbreviations: dict[str, str]) -> str:
-    """``text`` with a defined short form, whole or as one of its words, written as its long form."""
-    if short_key(text) in abbreviations:
-        return abbreviations[short_key(text)]
-    return " ".join(abbreviations.get(short_key(word), word) for word in text.split())
 
 
 def _method(source: str, key_name: str) -> str:
@@ -288,6 +282,8 @@ class Linker:
         found = self._with_long_forms(text, etype, abbreviations)
         if found is None and self.composites:
             found = self._composite(text, etype, abbreviations)
+        if found is None and (joined := joined_form(text)) != text:  # "angio-oedema", "anti-nuclear antibody"
+            found = self._with_long_forms(joined, etype, abbreviations)
         if found is None and self.heads:
             found = self._head(expanded(text, abbreviations), etype)
         return found

@@ -36,8 +36,10 @@ _NUMBERED = frozenset({"type", "types", "class", "grade", "stage", "phase", "fac
 #: came to have no lenient key either ("Sc Syndrome": SC is sclerosing cholangitis or subcutaneous); 8
 #: since 2026-12-06, when a name that is one acronym in capitals ending in S came to keep its S
 #: in every key (MEDIC's "EBVS" and "HCVS" had made "EBV" and "HCV" Lymphoproliferative Disorders
-#: and Coronaviridae Infections; "CRPS" is no "CRP").
-KEYS_VERSION = 8
+#: and Coronaviridae Infections; "CRPS" is no "CRP"); 9 since 2026-12-06, when an inner "oe" came
+#: to be read as the British "e" only after a consonant ("lymphoedema", "diarrhoea"), so that
+#: "angioedema" keeps its "oe" and the British "angiooedema" finds it.
+KEYS_VERSION = 9
 
 # Letters NFKD does not take apart, spelled as ASCII; dropping them made "œdema" "dema".
 _SPELLED = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ß": "ss", "ð": "d", "þ": "th", "ł": "l", "đ": "d", "ı": "i"})
@@ -50,7 +52,10 @@ _SPLIT = re.compile(r"[^0-9a-z]+")
 _KEEP_S = re.compile(r"(ss|us|is|ys|os)$")
 _KEEP_WORDS = frozenset({"pancreas", "gas", "atlas", "aids", "has", "was", "this", "thus", "plus", "always", "herpes", "rabies", "scabies", "series", "species", "diabetes", "measles", "mumps", "rickets", "tetanus"})
 # British spellings to American ones, inside a word: anaemia, oedema, diarrhoea, tumour.
-_BRITISH = [(re.compile(r"(?<=[a-z])ae(?=[a-z])"), "e"), (re.compile(r"(?<![a-z])oe(?=[a-z])|(?<=[a-z])oe(?=[a-rt-z])"), "e"),
+# An inner "oe" only after a consonant (since keys version 9): "angioedema" is American, its
+# combining form's "o" before "edema", and "angiooedema" British, as "angio-oedema" joined.
+_BRITISH = [(re.compile(r"(?<=[a-z])ae(?=[a-z])"), "e"), (re.compile(r"(?<=[a-z])ooe(?=[a-z])"), "oe"),
+            (re.compile(r"(?<![a-z])oe(?=[a-z])|(?<=[b-df-hj-np-tv-z])oe(?=[a-rt-z])"), "e"),
             (re.compile(r"(?<=[a-z]{3})our(?=s?\b)"), "or")]
 _POSSESSIVE = re.compile(r"['’]s\b")
 # A name that is one acronym whose S is its own letter, not a plural's ("HCVS", "CRPS"; "PCBs" is a
