@@ -16,12 +16,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from .normalize import fold
-from .vocabulary import Term
+from .vocabulary import MESH_BRANCHES, Term
 
 #: MeSH's organisms: bacteria, viruses, fungi and other eukaryota (B01-B04).
 ORGANISM_BRANCHES = ("B01", "B02", "B03", "B04")
-#: MeSH's diseases (C) and mental disorders (F03), as in the ``Disease`` type's branches.
-DISEASE_BRANCHES = ("C", "F03")
+#: MeSH's diseases (C) and mental disorders (F03): the ``Disease`` type's branches.
+DISEASE_BRANCHES = MESH_BRANCHES["Disease"]
 _SUFFIXES = (" infections", " infection")
 _VIRUS = (" viruses", " virus")
 
