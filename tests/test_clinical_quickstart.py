@@ -226,9 +226,10 @@ def test_the_linked_output_gives_clinical_entities_mesh_ids(quickstart, note):
             assert e.get("concept") == (shorthand[e["text"]] if e["type"] == "Disease_disorder" else None), e
     link = Linker.load(work / "models" / "clinical-linker").link("HTN", "Disease_disorder")
     assert (link.identifier, link.score, link.method) == ("MESH:D006973", 0.9, "sense")
-    # "Pt" (the patient), were it tagged as a drug, would get a rare sense's id with a score that says so
+    # "Pt" (the patient), were it tagged as a drug, would get a rare sense's id with a score that says so:
+    # physical therapy under Procedure, a commoner sense of "PT" than the chemicals' prothrombin
     link = Linker.load(work / "models" / "clinical-linker").link("Pt", "Medication")
-    assert (link.identifier, link.method) == ("MESH:D011516", "sense") and link.score < 0.05  # prothrombin, a rare sense of "PT"
+    assert (link.identifier, link.method) == ("MESH:D026741", "sense:Procedure") and link.score < 0.05
     assert all(e.get("concept") is None for e in linked if e["type"] in ("Dosage", "Lab_value"))  # no alias, no id
 
 

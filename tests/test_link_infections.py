@@ -40,6 +40,59 @@ def test_an_organism_is_read_as_its_own_infection_else_its_nearest_ancestors():
     assert infection_terms(TERMS, {}) == []  # without tree numbers, no organism
 
 
+# A second small MeSH: infections MeSH names with an adjective ("Streptococcal"), an organism
+# filed under two branches, and species whose clipped names ("S. aureus") notes write.
+GROUP = [
+    ("Gram-Positive Bacteria", "E1", "B03.510"), ("Gram-Positive Bacterial Infections", "E2", "C01.150.252.410"),
+    ("Streptococcus", "E3", "B03.510.400.872"), ("Streptococcal Infections", "E4", "C01.150.252.410.890"),
+    ("Streptococcus pyogenes", "E5", "B03.510.400.872.600"), ("Enterococcus", "E6", "B03.353.750.250|B03.510.550.250"),
+    ("Actinomyces", "E7", "B03.510.024.049|B03.050.010.049"), ("Actinomycetales", "E8", "B03.050.010"),
+    ("Actinomycetales Infections", "E9", "C01.150.252.410.040"), ("Staphylococcus", "E10", "B03.510.400.790"),
+    ("Staphylococcus aureus", "E11", "B03.510.400.790.100"), ("Staphylococcal Infections", "E12", "C01.150.252.410.868"),
+    ("Klebsiella", "E13", "B03.440.450.425"), ("Klebsiella pneumoniae", "E14", "B03.440.450.425.500"),
+    ("Klebsiella Infections", "E15", "C01.150.252.400.310.500"), ("Streptococcus pneumoniae", "E16", "B03.510.400.872.700"),
+    ("Pneumococcus", "E16", ""), ("Pneumococcal Infections", "E17", "C01.150.252.410.890.700"),
+]
+GROUP_TERMS = [Term(name, f"MESH:{identifier}", bool(numbers)) for name, identifier, numbers in GROUP]
+GROUP_TREES = {f"MESH:{identifier}": numbers.split("|") for _, identifier, numbers in GROUP if numbers}
+
+
+def test_an_infection_named_with_an_adjective_and_the_narrower_of_two_branches():
+    found = _ids(infection_terms(GROUP_TERMS, GROUP_TREES))
+    assert found["Streptococcus"] == found["Streptococcus pyogenes"] == "MESH:E4"  # "Streptococcal Infections"
+    assert found["Gram-Positive Bacteria"] == found["Enterococcus"] == "MESH:E2"  # "Bacterial"; the other branch has none
+    assert found["Pneumococcus"] == found["Streptococcus pneumoniae"] == "MESH:E17"  # its own before its genus's
+    # filed under Gram-Positive Bacteria and under a family with an infection that falls under that group's
+    assert found["Actinomyces"] == "MESH:E9"
+
+
+def test_a_species_clipped_as_notes_write_it():
+    found = _ids(infection_terms(GROUP_TERMS, GROUP_TREES))
+    assert found["S. aureus"] == found["S. aureus infection"] == "MESH:E12"
+    assert found["K. pneumoniae"] == "MESH:E15" and found["S. pyogenes"] == "MESH:E4"
+    # "S." is a stopword's letter, so "S. pneumoniae" would be looked up as "pneumoniae", which
+    # Klebsiella pneumoniae shares: that clipped form is not given
+    assert "S. pneumoniae" not in found
+    assert "G. bacteria" not in found and "E. pylori" not in _ids(infection_terms(TERMS, TREES))  # genus and species only
+
+
+def test_a_sense_gives_way_to_a_further_types_commoner_sense():
+    """"GBS" in a disease's place is group B streptococcus (93% of its uses in the inventories),
+    not Guillain-Barré syndrome (2%), which the diseases' names alone could give."""
+    diseases = [Term("Guillain-Barre Syndrome", "MESH:D20", True), Term("Gout", "MESH:D21", True)]
+    infections = [Term("Streptococcus Group B", "MESH:E4"), Term("Gout bacillus", "MESH:E9")]
+    senses = {"gbs": [("group b streptococcus", 0.93), ("guillain-barre syndrome", 0.02)],
+              "gt": [("gout", 0.6), ("gout bacillus", 0.3)]}
+    linker = Linker(type_aliases={"Disease_disorder": ["Disease", "Infection"]}).fit(
+        {"Disease": diseases, "Infection": infections}, senses=senses)
+    found = linker.link("GBS", "Disease_disorder")
+    assert (found.identifiers, found.method) == (("MESH:E4",), "sense:Infection") and found.score == pytest.approx(0.9 * 0.93 / 0.95, abs=1e-4)
+    assert linker.link("GBS", "Disease").identifiers == ("MESH:D20",)  # with no further type, the only sense there is
+    assert linker.link("GT", "Disease_disorder").identifiers == ("MESH:D21",)  # the commoner sense is the first type's
+    assert linker.link("gout", "Disease_disorder").method == "exact"  # a name beats any later sense
+    assert linker.link("Gout bacillus", "Disease_disorder").method == "exact:Infection"
+
+
 def test_a_disease_mention_naming_its_pathogen_gets_the_infections_id_by_name_only():
     """The infections are a type of their own, second in a disease type's alias: a mention a
     disease's name matches keeps that, and the diseases' similarity search is as it was."""
@@ -63,7 +116,9 @@ def test_mesh_infections_links_pathogens_of_the_data_folder(data_dir):
     linker = build_linker(data_dir, corpora=(), vocabularies=("medic", "mesh-infections"), type_aliases=aliases, senses=("clinical",))
     for mention, identifier in [("HIV", "MESH:D015658"), ("Helicobacter pylori", "MESH:D016481"), ("hepatitis C virus", "MESH:D006526"),
                                 ("MRSA", "MESH:D013203"), ("Cytomegalovirus", "MESH:D003586"), ("EBV", "MESH:D020031"),
-                                ("methicillin-resistant Staphylococcus aureus infection", "MESH:D013203"), ("HCV", "MESH:D006526")]:
+                                ("methicillin-resistant Staphylococcus aureus infection", "MESH:D013203"), ("HCV", "MESH:D006526"),
+                                ("H. pylori", "MESH:D016481"), ("S. aureus", "MESH:D013203"), ("GBS", "MESH:D013290"),
+                                ("Enterococcus faecalis", "MESH:D016908"), ("VRE", "MESH:D016908"), ("streptococcus", "MESH:D013290")]:
         assert linker.link(mention, "Disease_disorder").identifier == identifier, mention
     assert linker.link("Mice", "Disease_disorder") == NIL
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ..corpora.documents import concept_id
 from ..errors import DataFormatError
+from .tables import concept_number
 from .vocabulary import medic_lines
 
 #: How far up :func:`broader_concept` looks: MeSH trees are at most 13 levels deep.
@@ -76,3 +77,19 @@ def broader_concept(identifier: str, words: frozenset[str], parents: Mapping[str
             break
         level = above
     return identifier
+
+
+def ancestor_names(tables: Mapping[tuple[str, str, str], Mapping[str, int]], concepts: Sequence[str],
+                   parents: Mapping[str, Iterable[str]], types: Iterable[str]) -> dict[str, dict[str, list[frozenset[str]]]]:
+    """Type -> id -> the word sets of its names (the bag keys of a linker's packed ``tables``), for
+    the ``concepts`` that are a parent in the hierarchy: what :func:`broader_concept` reads."""
+    above = {parent for parents_of in parents.values() for parent in parents_of}
+    wanted = {number for number, identifier in enumerate(concepts) if identifier in above}
+    sets: dict[str, dict[str, list[frozenset[str]]]] = defaultdict(lambda: defaultdict(list))
+    for (etype, source, key_name), table in tables.items():
+        if key_name == "bag" and source != "senses":  # the names of concepts, not short forms
+            for key, value in table.items():
+                number = concept_number(value)
+                if number in wanted:
+                    sets[etype][concepts[number]].append(frozenset(key.split()))
+    return {etype: dict(sets.get(etype, {})) for etype in types}

@@ -21,7 +21,8 @@ Stages, first hit wins:
    has a name holding every word of the mention (:mod:`crfner.link.hierarchy`).
 
 A type alias that names several types (:mod:`crfner.link.aliases`) runs stages 1-4 under each
-in turn and stage 5 under the first.
+in turn, the first hit winning unless it came through a clinical sense and a further type has a
+commoner one, and stage 5 under the first.
 
 A name several concepts share goes to the one that has it most often among the training
 mentions, then to the one whose own heading it is.
@@ -37,10 +38,10 @@ from ..corpora.documents import Document, Mention
 from .abbreviations import document_abbreviations, expanded, joined_form, sense_keys, short_key
 from .aliases import alias_chain, check_type_aliases
 from .composite import MAX_NAME_WORDS, readings
-from .hierarchy import broader_concept
+from .hierarchy import ancestor_names, broader_concept
 from .normalize import bag_form, fold, lenient_form, normal_form
 from .params import check_fitted, check_linker_params, check_new_params
-from .tables import concept_number, pack_table, unpack
+from .tables import pack_table, unpack
 from .tfidf import NgramIndex
 from .vocabulary import Term, as_term, checked_parents, checked_senses, checked_vocabularies, mention_terms
 
@@ -211,7 +212,7 @@ class Linker:
         known = {identifier: sorted({p for p in above if p in numbers and p != identifier}) for identifier, above in checked_parents(parents).items()
                  if identifier in numbers}
         self.parents_ = {identifier: above for identifier, above in known.items() if above}
-        self.ancestor_names_ = self._ancestor_names()
+        self.ancestor_names_ = ancestor_names(self.tables_, self.concepts_, self.parents_, self.types_)
         check_type_aliases(self.type_aliases, self.types_)
         return self
 
@@ -326,26 +327,19 @@ class Linker:
 
     def _chained(self, text: str, chain: tuple[str, ...], abbreviations: dict[str, str]) -> Link | None:
         """Stages 1-4 under the mention's own type, then under each further type its alias names
-        (a test under what it measures); a link found there says so in its method (``exact:Chemical``)."""
+        (a test under what it measures); a link found there says so in its method (``exact:Chemical``).
+        A link through a clinical sense gives way to a further type's through a commoner sense: "GBS"
+        as a disease is group B streptococcus's infection (93% of its uses), not Guillain-Barré (2%)."""
+        first = None
         for number, etype in enumerate(chain):
             found = self._dictionary(text, etype, abbreviations)
-            if found is not None:
-                return found if number == 0 else replace(found, method=f"{found.method}:{etype}")
-        return None
-
-    def _ancestor_names(self) -> dict[str, dict[str, list[frozenset[str]]]]:
-        """Type -> id -> the word sets of its names (the bag keys), for the concepts that are a
-        parent in the hierarchy: what the broader rule reads (built when fitted or loaded)."""
-        parents = {parent for above in self.parents_.values() for parent in above}
-        wanted = {number for number, identifier in enumerate(self.concepts_) if identifier in parents}
-        sets: dict[str, dict[str, list[frozenset[str]]]] = defaultdict(lambda: defaultdict(list))
-        for (etype, source, key_name), table in self.tables_.items():
-            if key_name == "bag" and source != "senses":  # the names of concepts, not short forms
-                for key, value in table.items():
-                    number = concept_number(value)
-                    if number in wanted:
-                        sets[etype][self.concepts_[number]].append(frozenset(key.split()))
-        return {etype: dict(sets.get(etype, {})) for etype in self.types_}
+            if found is None or (first is not None and (found.method != "sense" or found.score <= first.score)):
+                continue
+            sense, found = found.method == "sense", (found if number == 0 else replace(found, method=f"{found.method}:{etype}"))
+            if not sense:
+                return found
+            first = found
+        return first
 
     def link(self, mention: str, etype: str, text: str | None = None) -> Link:
         """One mention on its own; ``text``, its document, supplies abbreviation long forms."""
@@ -392,5 +386,5 @@ class Linker:
         linker.tables_ = {key: pack_table(entries, numbers) for key, entries in tables.items()}
         linker.concepts_, linker.types_, linker.indexes_ = list(numbers), types, indexes
         linker.parents_ = parents
-        linker.ancestor_names_ = linker._ancestor_names()
+        linker.ancestor_names_ = ancestor_names(linker.tables_, linker.concepts_, linker.parents_, linker.types_)
         return linker
