@@ -52,6 +52,7 @@ GROUP = [
     ("Klebsiella", "E13", "B03.440.450.425"), ("Klebsiella pneumoniae", "E14", "B03.440.450.425.500"),
     ("Klebsiella Infections", "E15", "C01.150.252.400.310.500"), ("Streptococcus pneumoniae", "E16", "B03.510.400.872.700"),
     ("Pneumococcus", "E16", ""), ("Pneumococcal Infections", "E17", "C01.150.252.410.890.700"),
+    ("Methicillin-Resistant Staphylococcus aureus", "E18", "B03.510.400.790.100.500"), ("Oxacillin-Resistant Bacillus", "E19", "B03.510.400.872.900"),
 ]
 GROUP_TERMS = [Term(name, f"MESH:{identifier}", bool(numbers)) for name, identifier, numbers in GROUP]
 GROUP_TREES = {f"MESH:{identifier}": numbers.split("|") for _, identifier, numbers in GROUP if numbers}
@@ -74,6 +75,17 @@ def test_a_species_clipped_as_notes_write_it():
     # Klebsiella pneumoniae shares: that clipped form is not given
     assert "S. pneumoniae" not in found
     assert "G. bacteria" not in found and "E. pylori" not in _ids(infection_terms(TERMS, TREES))  # genus and species only
+
+
+def test_a_resistant_strains_susceptible_strain_is_the_species_infection():
+    """MeSH has "Methicillin-Resistant Staphylococcus aureus" (MRSA) but no susceptible strain,
+    the inventories' sense of "MSSA"."""
+    found = _ids(infection_terms(GROUP_TERMS, GROUP_TREES))
+    assert found["Methicillin-Resistant Staphylococcus aureus"] == "MESH:E12"  # its species' infection, by the tree
+    assert found["Methicillin-Sensitive Staphylococcus aureus"] == found["Methicillin-Susceptible Staphylococcus aureus"] == "MESH:E12"
+    assert found["Methicillin-Sensitive Staphylococcus aureus infection"] == "MESH:E12"
+    # a strain of an organism that is not read as an infection gives no susceptible strain
+    assert found["Oxacillin-Resistant Bacillus"] == "MESH:E4" and "Oxacillin-Sensitive Bacillus" not in found
 
 
 def test_a_sense_gives_way_to_a_further_types_commoner_sense():
@@ -118,7 +130,7 @@ def test_mesh_infections_links_pathogens_of_the_data_folder(data_dir):
                                 ("MRSA", "MESH:D013203"), ("Cytomegalovirus", "MESH:D003586"), ("EBV", "MESH:D020031"),
                                 ("methicillin-resistant Staphylococcus aureus infection", "MESH:D013203"), ("HCV", "MESH:D006526"),
                                 ("H. pylori", "MESH:D016481"), ("S. aureus", "MESH:D013203"), ("GBS", "MESH:D013290"),
-                                ("Enterococcus faecalis", "MESH:D016908"), ("VRE", "MESH:D016908"), ("streptococcus", "MESH:D013290")]:
+                                ("Enterococcus faecalis", "MESH:D016908"), ("VRE", "MESH:D016908"), ("streptococcus", "MESH:D013290"), ("MSSA", "MESH:D013203")]:
         assert linker.link(mention, "Disease_disorder").identifier == identifier, mention
     assert linker.link("Mice", "Disease_disorder") == NIL
 

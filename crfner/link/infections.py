@@ -9,7 +9,8 @@ entry term is one of its names, or MeSH's adjective of it ("Streptococcal"), fol
 one whose names lead to two diseases is left out, unless one falls under the other. A virus's
 name that is a disease's name without "virus" is read as that disease instead ("Hepatitis C
 virus": Hepatitis C, not its genus Hepacivirus's Flaviviridae Infections). A species' name is
-also given clipped, as notes write it ("H. pylori").
+also given clipped, as notes write it ("H. pylori"), and a resistant strain's as its
+susceptible strain's ("methicillin-sensitive Staphylococcus aureus": "MSSA").
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ _LATIN = ("aceae", "us", "um", "ae", "a", "i")
 _ADJECTIVE = ("al", "an")
 #: A species' name as notes clip it: "Helicobacter pylori" as "H. pylori".
 _BINOMIAL = re.compile(r"([A-Z])[a-z]+ ([a-z]{3,})")
+#: A resistant strain's name: "Methicillin-Resistant Staphylococcus aureus".
+_RESISTANT = re.compile(r"(\w+)[- ]Resistant (.+)", re.IGNORECASE)
 
 
 def _under(numbers: Iterable[str], branches: tuple[str, ...]) -> bool:
@@ -93,6 +96,20 @@ def _clipped(read: list[tuple[str, str]]) -> list[tuple[str, str]]:
             and (bag_form(short) != (epithet := short.partition(" ")[2]) or len(epithets[epithet]) == 1)]
 
 
+def _susceptible(read: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A resistant strain's name of ``read`` (name, infection) made "-Sensitive" and "-Susceptible",
+    read as the infection of the organism it names: MeSH has MRSA but no "methicillin-sensitive
+    Staphylococcus aureus", the inventories' sense of "MSSA"."""
+    infection = {fold(name): identifier for name, identifier in read}
+    out: dict[str, str] = {}
+    for name, _ in read:
+        if (match := _RESISTANT.fullmatch(name)) and (identifier := infection.get(fold(match[2]))):
+            for word in ("Sensitive", "Susceptible"):
+                if fold(strain := f"{match[1]}-{word} {match[2]}") not in infection:
+                    out.setdefault(strain, identifier)
+    return list(out.items())
+
+
 def infection_terms(terms: Iterable[Term], trees: Mapping[str, Iterable[str]]) -> list[Term]:
     """Each organism's entry terms among MeSH ``terms``, and each followed by "infection", with
     the id of the infection it causes (see the module); ``trees`` are the descriptors' tree
@@ -114,4 +131,4 @@ def infection_terms(terms: Iterable[Term], trees: Mapping[str, Iterable[str]]) -
             identifier = _virus_disease(fold(name), diseases) or (next(iter(found)) if len(found) == 1 else None)
             if identifier is not None:
                 read.append((name, identifier))
-    return [term for name, identifier in read + _clipped(read) for term in (Term(name, identifier, False), Term(f"{name} infection", identifier, False))]
+    return [term for name, identifier in read + _clipped(read) + _susceptible(read) for term in (Term(name, identifier, False), Term(f"{name} infection", identifier, False))]
