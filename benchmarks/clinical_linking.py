@@ -62,12 +62,13 @@ SAMPLE = 12
 COMMONEST = 10
 
 
-def clinical_linker(corpus: str, data_dir: str, senses=("clinical",), vocabularies=VOCABULARIES):
+def clinical_linker(corpus: str, data_dir: str, senses=("clinical",), vocabularies=VOCABULARIES, **params):
     """The linker this script measures for ``corpus``: :data:`VOCABULARIES`, the corpus's
-    :data:`ALIASES` and the abbreviation ``senses`` (what the audit and broader_concepts.py use)."""
+    :data:`ALIASES` and the abbreviation ``senses`` (what the audit and broader_concepts.py use);
+    ``params`` pass to the :class:`~crfner.link.Linker` (``heads=True`` in clinical_heads.py)."""
     from crfner.link.build import build_linker
 
-    return build_linker(data_dir=data_dir, type_aliases=ALIASES[corpus], senses=senses, vocabularies=vocabularies)
+    return build_linker(data_dir=data_dir, type_aliases=ALIASES[corpus], senses=senses, vocabularies=vocabularies, **params)
 
 
 def coverage(linker, documents, aliases: dict, stage: str | None = None) -> dict:
