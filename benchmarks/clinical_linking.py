@@ -13,7 +13,9 @@ medication no chemical's name matches is looked up under Procedure (since 2026-1
 annotates therapies named by their drugs as medications ("chemotherapy", "general anesthesia"); and
 since 2026-12-06 a disease, sign or symptom (PHEE: indication, effect) no disease's name matches is
 looked up by name under Infection, organisms as the infections they cause (``--vocabulary
-mesh-infections``: "HIV", "MRSA", "Helicobacter pylori"). The linker is the
+mesh-infections``: "HIV", "MRSA", "Helicobacter pylori"), and since 2026-12-06 after the diseases'
+names by MeSH 2024's disease names, which MEDIC lacks in part, filed under a type of their own
+(``--vocabulary MeSHDisease=mesh-diseases``: "hair loss", "STEMI", "acute ischemic stroke"). The linker is the
 default one (`crfner linker`: MEDIC and MeSH chemicals, BC5CDR train's gold mentions) with those vocabularies and
 the aliases (``aliases``), and the
 same with the clinical abbreviation inventories (``aliases+senses``: `--senses clinical`, "HTN"
@@ -43,10 +45,11 @@ from collections import Counter, defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ALIASES = {
-    "maccrobat": {"Medication": ["Chemical", "Procedure"], "Disease_disorder": ["Disease", "Infection"], "Sign_symptom": ["Disease", "Infection"],
+    "maccrobat": {"Medication": ["Chemical", "Procedure"], "Disease_disorder": ["Disease", "MeSHDisease", "Infection"],
+                  "Sign_symptom": ["Disease", "MeSHDisease", "Infection"],
                   "Biological_structure": "Anatomy", "Diagnostic_procedure": ["Procedure", "Measure", "Chemical"],
                   "Therapeutic_procedure": "Procedure"},
-    "phee": {"Drug": "Chemical", "Treat-Disorder": ["Disease", "Infection"], "Effect": ["Disease", "Infection"]},
+    "phee": {"Drug": "Chemical", "Treat-Disorder": ["Disease", "MeSHDisease", "Infection"], "Effect": ["Disease", "MeSHDisease", "Infection"]},
 }
 #: The linker's vocabularies: the default two, MeSH's anatomy and procedures for the types
 #: aliased under them (each type is linked only to its own vocabulary's concepts), and the
@@ -55,9 +58,10 @@ ALIASES = {
 #: name (since 2026-12-05: "creatinine", "oxygen saturation"), and the names of measures and signs
 #: MeSH or MEDIC lack (since 2026-12-05: "ejection fraction", "platelets"; "murmur", "dilated"), and
 #: of body structures MeSH names with other words (since 2026-12-05: "LAD", "mitral"), and organisms
-#: as the infections they cause, looked up by name after the diseases (since 2026-12-06: "HIV").
+#: as the infections they cause, looked up by name after the diseases (since 2026-12-06: "HIV"), and
+#: MeSH 2024's disease names under a type of their own, looked up by name after MEDIC's (since 2026-12-06).
 VOCABULARIES = ("medic", "mesh", "mesh-anatomy", "mesh-procedures", "clinical-procedures", "mesh-measures", "clinical-measures",
-                "clinical-signs", "clinical-anatomy", "mesh-infections")
+                "clinical-signs", "clinical-anatomy", "mesh-infections", "MeSHDisease=mesh-diseases")
 SAMPLE = 12
 COMMONEST = 10
 

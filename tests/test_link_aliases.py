@@ -9,9 +9,9 @@ import shutil
 import pytest
 
 from crfner.cli import main
-from crfner.errors import ModelFileError
+from crfner.errors import ModelFileError, ParameterError
 from crfner.link import Linker, Term
-from crfner.link.build import build_linker
+from crfner.link.build import build_linker, vocabulary_terms
 from crfner.link.normalize import lenient_form
 
 PROCEDURES = [Term("Colonoscopy", "MESH:D003113", True), Term("Blood Glucose Self-Monitoring", "MESH:D015190", True),
@@ -129,3 +129,27 @@ def test_mesh_measures_and_chemicals_name_a_clinical_models_tests(data_dir):
                                 ("serum sodium level", "MESH:D012964"), ("troponin", "MESH:D014336")]:
         assert linker.link(mention, "Diagnostic_procedure").identifier == identifier, mention
     assert linker.link("heart rate", "Measure").identifier == "MESH:D006339"
+
+
+def test_a_named_vocabulary_under_a_type_of_ones_own_is_read_by_name_only(data_dir, tmp_path):
+    """``TYPE=NAME`` files a named vocabulary's terms under TYPE: MeSH 2024's disease names after
+    MEDIC's (``MeSHDisease=mesh-diseases``), for names MEDIC lacks ("hair loss", "STEMI"),
+    without their words shifting the diseases' similarity search."""
+    from crfner.link.build import vocabulary_name, vocabulary_parents
+
+    etype, terms = vocabulary_terms("Sign=clinical-signs", "/nonexistent")  # a shipped list: no data folder needed
+    assert etype == "Sign" and terms == vocabulary_terms("clinical-signs", "/nonexistent")[1]
+    assert vocabulary_name("MeSHDisease=mesh-diseases") == "mesh-diseases" and vocabulary_name(f"Procedure={tmp_path}") == f"Procedure={tmp_path}"
+    with pytest.raises(ParameterError, match="TYPE=NAME"):
+        vocabulary_terms("=mesh-diseases", data_dir)
+    assert vocabulary_parents(["MeSHDisease=mesh-diseases"], data_dir) == vocabulary_parents(["mesh-diseases"], data_dir)
+    aliases = {"Effect": ["Disease", "MeSHDisease"]}
+    plain = build_linker(data_dir, corpora=(), vocabularies=("medic",))
+    linker = build_linker(data_dir, corpora=(), vocabularies=("medic", "MeSHDisease=mesh-diseases"), type_aliases=aliases)
+    assert plain.link("hair loss", "Disease").identifier is None  # MEDIC lacks the name
+    found = linker.link("hair loss", "Effect")
+    assert (found.identifier, found.method) == ("MESH:D000505", "exact:MeSHDisease")  # Alopecia
+    assert linker.link("acute ischemic stroke", "Effect").identifier == "MESH:D000083242"  # Ischemic Stroke, new in MeSH 2024
+    assert linker.link("hypertension", "Effect").method == "exact"  # MEDIC's name first
+    for mention in ("peptic ulcers disease", "hepatitis"):  # the similarity search reads MEDIC's names alone
+        assert linker.link(mention, "Effect") == plain.link(mention, "Disease")

@@ -49,11 +49,12 @@ def add_parser(verbs) -> None:
                         "default bc5cdr)")
     p.add_argument("--split", action="append", dest="splits", metavar="SPLIT",
                    help="the corpora's split(s) to learn from: train, devel (repeatable; default train)")
-    p.add_argument("--vocabulary", action="append", metavar="NAME|TYPE=PATH",
+    p.add_argument("--vocabulary", action="append", metavar="NAME|TYPE=NAME|TYPE=PATH",
                    help=f"a vocabulary: {', '.join(VOCABULARIES)} (from the data folder; clinical-procedures, "
-                        "clinical-measures, clinical-signs and clinical-anatomy, names MeSH lacks, ship with crfner), or "
-                        "TYPE=PATH to a term<TAB>identifier list whose terms name TYPE entities (repeatable; default medic "
-                        "and mesh)")
+                        "clinical-measures, clinical-signs and clinical-anatomy, names MeSH lacks, ship with crfner), TYPE=NAME "
+                        "to file a named one under a type of your own, which an --alias then looks up by name only "
+                        "(MeSHDisease=mesh-diseases), or TYPE=PATH to a term<TAB>identifier list whose terms name TYPE "
+                        "entities (repeatable; default medic and mesh)")
     p.add_argument("--senses", action="append", metavar="NAME|PATH",
                    help="clinical abbreviations linked through their senses (HTN as hypertension): clinical (the "
                         "Vanderbilt and Stetson inventories in the data folder) or the path of an "

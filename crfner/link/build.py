@@ -60,9 +60,19 @@ PACKAGED = {"clinical-procedures": CLINICAL_PROCEDURES, "clinical-measures": CLI
             "clinical-anatomy": CLINICAL_ANATOMY}
 
 
+def vocabulary_name(spec: str) -> str:
+    """The named vocabulary a spec reads: ``spec`` itself, or NAME of ``TYPE=NAME``."""
+    _, equals, name = spec.partition("=")
+    return name if equals and name in VOCABULARIES else spec
+
+
 def vocabulary_terms(spec: str, data_dir: str | os.PathLike, trees: dict[str, list[str]] | None = None) -> tuple[str, list]:
-    """``(type, terms)`` of a vocabulary given by name (:data:`VOCABULARIES`) or as
-    ``TYPE=PATH`` to a ``term<TAB>identifier`` list (``trees``: MeSH's tree numbers, if read)."""
+    """``(type, terms)`` of a vocabulary given by name (:data:`VOCABULARIES`), as ``TYPE=NAME``
+    (a named vocabulary's terms under a type of the caller's: ``MeSHDisease=mesh-diseases``, for
+    an alias to look them up by name only) or as ``TYPE=PATH`` to a ``term<TAB>identifier`` list
+    (``trees``: MeSH's tree numbers, if read)."""
+    if (name := vocabulary_name(spec)) != spec and (etype := spec.partition("=")[0]):
+        return etype, vocabulary_terms(name, data_dir, trees)[1]
     if spec == "medic":
         return "Disease", list(read_medic(medic_path(data_dir)))
     if spec == "mesh-infections":
@@ -75,7 +85,8 @@ def vocabulary_terms(spec: str, data_dir: str | os.PathLike, trees: dict[str, li
         return etype, list(mesh_terms(data_dir, etype))
     etype, equals, path = spec.partition("=")
     if not equals or not etype or not path:
-        raise ParameterError(f"unknown vocabulary {spec!r}: give one of {', '.join(VOCABULARIES)} or TYPE=PATH to a term<TAB>identifier list")
+        raise ParameterError(f"unknown vocabulary {spec!r}: give one of {', '.join(VOCABULARIES)}, TYPE=NAME to file one of them under "
+                             "a type of your own, or TYPE=PATH to a term<TAB>identifier list")
     return etype, list(read_term_list(Path(path)))
 
 
@@ -108,6 +119,7 @@ def vocabulary_table(specs: Sequence[str], data_dir: str | os.PathLike, trees: d
 def vocabulary_parents(specs: Sequence[str], data_dir: str | os.PathLike, trees: dict[str, list[str]] | None = None) -> dict[str, set[str]]:
     """The concept hierarchy of the named vocabularies among ``specs``: MEDIC's parent ids,
     MeSH's tree numbers (``trees``, if read already; a ``TYPE=PATH`` list has none)."""
+    specs = [vocabulary_name(spec) for spec in specs]
     hierarchies = []
     if "medic" in specs:
         hierarchies.append(medic_parents(medic_path(data_dir)))
@@ -120,7 +132,7 @@ def fit_on_vocabularies(vocabularies: Sequence[str], documents, data_dir: str | 
     """A :class:`Linker` (``params``) fitted on the vocabularies ``vocabularies`` names, with their
     hierarchy (:func:`vocabulary_parents`), the gold mentions of ``documents`` and a ``senses`` table;
     MeSH's tree numbers are read once for both."""
-    trees = read_tree_numbers(Path(data_dir) / MESH_TREES) if any(map(_in_mesh_trees, vocabularies)) else None
+    trees = read_tree_numbers(Path(data_dir) / MESH_TREES) if any(_in_mesh_trees(vocabulary_name(spec)) for spec in vocabularies) else None
     return Linker(**params).fit(vocabulary_table(vocabularies, data_dir, trees), documents, senses=senses,
                                 parents=vocabulary_parents(vocabularies, data_dir, trees))
 
