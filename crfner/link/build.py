@@ -62,8 +62,8 @@ PACKAGED = {"clinical-procedures": CLINICAL_PROCEDURES, "clinical-measures": CLI
 
 def vocabulary_name(spec: str) -> str:
     """The named vocabulary a spec reads: ``spec`` itself, or NAME of ``TYPE=NAME``."""
-    _, equals, name = spec.partition("=")
-    return name if equals and name in VOCABULARIES else spec
+    etype, equals, name = spec.partition("=")
+    return name if equals and etype and name in VOCABULARIES else spec
 
 
 def vocabulary_terms(spec: str, data_dir: str | os.PathLike, trees: dict[str, list[str]] | None = None) -> tuple[str, list]:
@@ -71,8 +71,8 @@ def vocabulary_terms(spec: str, data_dir: str | os.PathLike, trees: dict[str, li
     (a named vocabulary's terms under a type of the caller's: ``MeSHDisease=mesh-diseases``, for
     an alias to look them up by name only) or as ``TYPE=PATH`` to a ``term<TAB>identifier`` list
     (``trees``: MeSH's tree numbers, if read)."""
-    if (name := vocabulary_name(spec)) != spec and (etype := spec.partition("=")[0]):
-        return etype, vocabulary_terms(name, data_dir, trees)[1]
+    if (name := vocabulary_name(spec)) != spec:
+        return spec.partition("=")[0], vocabulary_terms(name, data_dir, trees)[1]
     if spec == "medic":
         return "Disease", list(read_medic(medic_path(data_dir)))
     if spec == "mesh-infections":
@@ -102,14 +102,15 @@ def _in_mesh_trees(spec: str) -> bool:
 
 def vocabulary_table(specs: Sequence[str], data_dir: str | os.PathLike, trees: dict[str, list[str]] | None = None) -> dict[str, list]:
     """Type -> terms of the vocabularies ``specs`` (see :func:`vocabulary_terms`), in order; the
-    MeSH term file is read once for all its branches (with ``trees``, the tree numbers if read)."""
-    mesh = [VOCABULARIES[spec][0] for spec in specs if _mesh_branch(spec)]
+    MeSH term file is read once for all its branches, ``TYPE=NAME`` ones too (with ``trees``, the
+    tree numbers if read)."""
+    mesh = [VOCABULARIES[name][0] for name in map(vocabulary_name, specs) if _mesh_branch(name)]
     branches = mesh_terms_by_type(data_dir, mesh, trees) if mesh else {}
     terms: dict[str, list] = defaultdict(list)
     for spec in specs:
-        if _mesh_branch(spec):
-            etype = VOCABULARIES[spec][0]
-            terms[etype].extend(branches[etype])
+        if _mesh_branch(name := vocabulary_name(spec)):
+            etype = spec.partition("=")[0] if name != spec else VOCABULARIES[name][0]
+            terms[etype].extend(branches[VOCABULARIES[name][0]])
         else:
             etype, found = vocabulary_terms(spec, data_dir, trees)
             terms[etype].extend(found)
