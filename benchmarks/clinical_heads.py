@@ -17,24 +17,11 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from collections import Counter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SPLITS = ("train", "devel")
 #: How many distinct devel changes per corpus the judged sample holds, and its seed.
 SAMPLE, SEED = 40, "clinical-heads"
-
-
-def changes(corpus: str, split: str, before, after, names: dict[str, str]) -> dict:
-    """The listing of the gold mentions whose link ``after`` (the head stage on) changes against
-    ``before`` (:func:`dictionary_rules.gold_links` of the same mentions)."""
-    from dictionary_rules import change_listing
-
-    found: Counter = Counter()
-    for (text, start, end, etype, old), (*_, new) in zip(before, after):
-        if new.identifiers != old.identifiers:
-            found[etype, text[start:end].lower(), old.identifier, old.method, new.identifier, new.method] += 1
-    return change_listing(corpus, split, found, names)
 
 
 def drawn(rows: list[dict], size: int = SAMPLE) -> list[dict]:
@@ -46,13 +33,13 @@ def drawn(rows: list[dict], size: int = SAMPLE) -> list[dict]:
 
 def listings(data_dir: str, names: dict[str, str]) -> dict:
     from clinical_linking import ALIASES, clinical_linker
-    from dictionary_rules import gold_links
+    from dictionary_rules import changed_links, gold_links
 
     result: dict[str, list] = {"head_stage": [], "devel_sample": []}
     for corpus in ALIASES:
         plain, heads = clinical_linker(corpus, data_dir), clinical_linker(corpus, data_dir, heads=True)
         for split in SPLITS:
-            row = changes(corpus, split, gold_links(corpus, split, plain, data_dir), gold_links(corpus, split, heads, data_dir), names)
+            row = changed_links(corpus, split, gold_links(corpus, split, heads, data_dir), gold_links(corpus, split, plain, data_dir), names)
             row["distinct"] = len(row["rows"])
             result["head_stage"].append(row)
             if split == "devel":
