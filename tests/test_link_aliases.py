@@ -144,12 +144,15 @@ def test_a_named_vocabulary_under_a_type_of_ones_own_is_read_by_name_only(data_d
         vocabulary_terms("=mesh-diseases", data_dir)
     assert vocabulary_parents(["MeSHDisease=mesh-diseases"], data_dir) == vocabulary_parents(["mesh-diseases"], data_dir)
     aliases = {"Effect": ["Disease", "MeSHDisease"]}
-    plain = build_linker(data_dir, corpora=(), vocabularies=("medic",))
-    linker = build_linker(data_dir, corpora=(), vocabularies=("medic", "MeSHDisease=mesh-diseases"), type_aliases=aliases)
+    plain = build_linker(data_dir, corpora=(), vocabularies=("medic",), senses=("clinical",))
+    linker = build_linker(data_dir, corpora=(), vocabularies=("medic", "MeSHDisease=mesh-diseases"), type_aliases=aliases, senses=("clinical",))
     assert plain.link("hair loss", "Disease").identifier is None  # MEDIC lacks the name
     found = linker.link("hair loss", "Effect")
     assert (found.identifier, found.method) == ("MESH:D000505", "exact:MeSHDisease")  # Alopecia
     assert linker.link("acute ischemic stroke", "Effect").identifier == "MESH:D000083242"  # Ischemic Stroke, new in MeSH 2024
+    assert plain.link("STEMI", "Disease").identifier is None
+    found = linker.link("STEMI", "Effect")  # through its sense, a name MEDIC lacks
+    assert (found.identifier, found.method) == ("MESH:D000072657", "sense:MeSHDisease")  # ST Elevation Myocardial Infarction
     assert linker.link("hypertension", "Effect").method == "exact"  # MEDIC's name first
     for mention in ("peptic ulcers disease", "hepatitis"):  # the similarity search reads MEDIC's names alone
         assert linker.link(mention, "Effect") == plain.link(mention, "Disease")
