@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Collection, Mapping, Sequence
 
-from ..text.note_lines import marker_end
+from ..text.list_items import marker_end
 from ..text.splitters import split_text
 
 __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "negation_record", "negations"]

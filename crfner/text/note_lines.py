@@ -7,47 +7,14 @@ from __future__ import annotations
 import re
 from typing import NamedTuple, Sequence
 
-from .note_values import MEASURE, after_value, before_words, stamp_end
+from .list_items import ENDS_STATEMENT, item_starts, marker_end, opens_with_marker
+from .note_values import stamp_end
 from .section_names import SOAP_HEADINGS, is_section_name, normal_name
-from .splitter import LINE_BREAK, LINE_BREAKS, PAGE_BREAK, clip_passages
+from .splitter import LINE_BREAK, PAGE_BREAK, clip_passages
 from .tokenizer import SEPARATOR
 
-__all__ = ["heading_name_span", "is_heading_line", "line_units", "marker_end"]
+__all__ = ["heading_name_span", "is_heading_line", "line_units"]
 
-# A list marker: followed by whitespace, or "#" glued to a word ("#HTN", "#1"). A capital and a
-# full stop before a lower-case word is a genus ("E. coli", "A. baumannii"), not a lettered item.
-# _FEATURE_MARKER holds the markers as the section features first read them (clinical version 7),
-# kept so that a saved model's heading features stay as they were; _MARKER adds those learned
-# since: a checkbox ("[X]", "[ ]"), two or three dashes, a number and a colon ("1:"), the bullets
-# of _BULLETS, and an arrow ("->", "-->", "=>", "\u2192").
-_FEATURE_MARKER = re.compile(
-    r"(?:#+|[-*\u2022\u00b7]|\d{1,3}[.)]|[A-Za-z]\)|[a-z]\.|[A-Z]\.(?![^\S\r\n]+[a-z]))(?=\s)|#+(?=[^\W_])"
-)
-#: Bullets that mark an item wherever they stand: "\u2022" and the squares, circles, triangles,
-#: arrowheads and ticks that notes pasted from word processors and EHR templates carry, and the
-#: Symbol and Wingdings bullets that Word's lists paste as (private-use "\uf0b7", "\uf0a7" ...).
-_BULLETS = (
-    "\u2022\u2023\u2043\u2219\u25a0\u25a1\u25aa\u25ab\u25b6\u25b8\u25ba\u25cb\u25cf\u25e6\u2713\u2714\u2756\u27a2\u27a4"
-    "\uf06e\uf076\uf0a7\uf0a8\uf0b7\uf0d8\uf0fc"
-)
-# Markers read only where a line opens: a roman numeral of an outline ("II. Renal", "ii) statin";
-# "I." and "i." are a letter's), an outline's numbered sub-item before a capitalised word of three
-# letters or more ("1.2 Blood cultures", "2.1.3 Renal"; prose wrapped before "1.5 cm", "50.4 Gy"
-# or "2.1 Mg" opens a line so), and
-# Word's bullets pasted without their font ("o", "\u00a7", "\u00d8"). Not a letter in brackets:
-# prose wrapped before "(IV) furosemide" or "(ii) the" opens a line so.
-_OUTLINE = r"\d{1,2}(?:\.\d{1,2}){1,2}\.?(?=[ \t]+[A-Z][a-z]{2})"
-_LINE_MARKER = rf"(?:II|III|IV|VI|VII|VIII|IX|XI|XII|ii|iii|iv|vi|vii|viii|ix|xi|xii)[.)]|{_OUTLINE}|[o\u00a7\u00d8]"
-_ARROW = r"-{1,2}>|=>|\u2192|\u27f6"
-# An en or em dash, which notes space like "-" ("Exam \u2014 erythema"). A table's "|" opens a
-# row's item ("| Metformin | 1000 mg | PO |"); inside the row, tagging leaves it out.
-_DASHES = "[\u2013\u2014]"
-_BLANK = rf"[^\S{LINE_BREAKS}]"  # in a checkbox: a space, tab or NBSP, no line break
-_MARKER = re.compile(
-    rf"(?:\[(?:[_xXyYnN]|{_BLANK})?\]|-{{2,3}}|\d{{1,3}}:|\(\d{{1,2}}\)|[{_BULLETS}]|{_ARROW}|{_DASHES}|{_LINE_MARKER})(?=\s)|\|(?=\s|\Z)|"
-    + _FEATURE_MARKER.pattern
-)
-_IS_ARROW = re.compile(rf"(?:{_ARROW})\Z")
 # A rule line, layout that says nothing: two or more of "-", "=", "_", "*", "~", dashes and box lines, with a
 # table's "|", "+" and ":" ("--" alone parts a note as "-----" does; "\u2014\u2014", "|---|:--:|", "+----+----+").
 _RULE = re.compile(r"[\s|+:]*(?:[-=_*~\u2013\u2014\u2015\u2500\u2550][\s|+:]*){2,}")
@@ -65,7 +32,6 @@ _SPACES = re.compile(rf"{SEPARATOR.pattern}*")
 _HEAD_COLON = re.compile(r"([^:\s][^:]{0,59}?)\s*:")
 # A line opening with a short label and a colon ("ekg: afib", "O2 sat: 92%") states something new.
 _LABEL = re.compile(r"[A-Za-z][\w/&'-]*(?: [\w/&'-]+){0,2}:(?=\s|$)")
-_ENDS_STATEMENT = tuple(".?!:;")
 # The narrowest width notes are wrapped at (most wrap at 60 to 80 characters): a line that the
 # next line's first word would have fitted on within it ended where its writer ended it
 # ("aspirin 81 mg daily\nmetoprolol 25 mg bid"); one it would not have fitted on may be wrapped.
@@ -78,12 +44,6 @@ _FULL = 70
 # Words set apart by three spaces or a tab: a table's columns ("Lisinopril   10 mg   PO"). Two
 # such rows in a row are each a row of their own, however wide; wrapping never opens such gaps.
 _COLUMN_GAP = re.compile(r"\S(?: {3,}|\t)[ \t]*\S")
-# Where a word opens with a list marker, a measurement's name or a finding's sign ("Abd soft.
-# +BS", which the abstract splitter reads as prose going on): one scan of a line finds them (half
-# the time of a match at each word); names and signs are looked ahead to, so that a marker right
-# after one is still found ("1. Check HR 2. Recheck BP").
-_CANDIDATE = re.compile(rf"(?<=\s)(?:{_MARKER.pattern}|(?={MEASURE.pattern})|(?=\+[^\W_]))")
-_ENDS_SENTENCE = frozenset(".?!;")
 _TITLES = ("dr.", "mr.", "mrs.", "ms.", "prof.")
 _CONTINUERS = frozenset(
     "a an and as at but by for from in into of on or per than the to via w/ with without".split()
@@ -220,7 +180,7 @@ def _pieces(text: str, start: int, end: int) -> list[_Piece]:
 
 def _item_pieces(text: str, start: int, end: int) -> list[_Piece]:
     """``text[start:end]`` cut into its list items (and the text before the first, if any)."""
-    cuts = _item_starts(text, start, end)
+    cuts = item_starts(text, start, end)
     opens_item = bool(cuts) and cuts[0] == start
     bounds = sorted({start, *cuts})
     return [_Piece(a, a + len(text[a:b].rstrip()), "item" if index or opens_item else "text")
@@ -258,72 +218,12 @@ def _is_bold_name(name: str, rest: str) -> bool:
     return len(name.split()) <= 6 and (is_section_name(name) or not rest.lstrip()[:1].isdigit())
 
 
-def _item_starts(text: str, start: int, end: int) -> list[int]:
-    """Where list items begin in ``text[start:end]`` (a line or what follows its heading)."""
-    found: list[int] = []
-    hashes = False
-    number = None
-    opened = marker_end(text, start, end)
-    if opened is not None:
-        found.append(start)
-        hashes, number = text[start] == "#", _number(text[start:opened])
-    for match in _CANDIDATE.finditer(text, start, end):
-        position = match.start()
-        if position == start:
-            continue
-        marker = match if match.end() > position else None  # a marker is matched; a name only looked ahead to
-        if not marker and text[position] == "+":  # a finding's sign, after a statement only ("Pulses: +2" is a value)
-            if _last_mark(text, start, position) in _ENDS_SENTENCE:
-                found.append(position)
-            continue
-        if not marker:  # a measurement's name
-            if after_value(text, start, position):
-                found.append(position)  # the next of a run of measurements: "T 38.9 HR 118 BP 92/54"
-            continue
-        mark = marker.group()
-        before = _last_mark(text, start, position)
-        after_end = before in _ENDS_STATEMENT
-        value = _number(mark)
-        if mark.startswith("#"):
-            accepted = after_end or hashes
-            hashes = hashes or accepted
-        elif value is not None:  # a list's first number after a statement, or the next in its style:
-            # "Problems: 1. HTN 2. DM2", "(1) HTN (2) DM2"; not a value, "HR: 88. BP: 120/80"
-            accepted = (after_end and value[1] == 1) or (number is not None and value == (number[0], number[1] + 1))
-        elif _IS_ARROW.match(mark):
-            accepted = after_end or before_words(text, marker.end(), end)
-        elif mark[0] in "-*\u00b7[|\u2013\u2014" or mark in _BULLETS:
-            accepted = (after_end or mark in _BULLETS or mark[0] == "["
-                        or (mark[0] in "-\u2013\u2014" and before.isalpha() and before_words(text, marker.end(), end)))
-        else:
-            accepted = False  # "a." inside a line is too often a word and a full stop
-        if accepted:
-            found.append(position)
-            if value is not None:
-                number = value
-    return found
-
-
-def _last_mark(text: str, start: int, position: int) -> str:
-    """The last character of ``text[start:position]`` that is not whitespace (else its first)."""
-    k = position - 1
-    while k > start and text[k].isspace():
-        k -= 1
-    return text[k] if k >= start else ""
-
-
-def _number(mark: str) -> tuple[str, int] | None:
-    """The style and number of a numbered marker ("2." -> ("", 2), "(2)" -> ("(", 2)), or None."""
-    style, digits = ("(", mark[1:-1]) if mark.startswith("(") else ("", mark[:-1])
-    return (style, int(digits)) if digits.isdigit() else None
-
-
 def is_heading_line(content: str, names: frozenset[str] | None = None) -> bool:
     """Whether a whole line (whitespace trimmed) is a heading: ``Name:`` alone, or an ALL-CAPS or
     known name; known by :func:`is_section_name`, or, given ``names``, by being one of them (the
     section features pass their frozen set, and are read with the markers and rules of their
     time, which took an ALL-CAPS ``NAME: VALUE`` line, ``PMH: HTN``, for a heading)."""
-    if (_MARKER if names is None else _FEATURE_MARKER).match(content):
+    if opens_with_marker(content, frozen=names is not None):
         return False
     if content.endswith(":"):
         name = content[:-1].rstrip()
@@ -344,7 +244,7 @@ def is_heading_line(content: str, names: frozenset[str] | None = None) -> bool:
 def _is_heading_name(name: str, rest: str, alone: bool = False, names: frozenset[str] | None = None) -> bool:
     """Whether ``name`` before a colon names a section (``rest`` is what follows the colon)."""
     words = name.split()
-    if not words or len(words) > 6 or (_MARKER if names is None else _FEATURE_MARKER).match(name):
+    if not words or len(words) > 6 or opens_with_marker(name, frozen=names is not None):
         return False
     if _known(name, names):
         return True
@@ -377,7 +277,7 @@ def _continues(last: tuple[int, int, str], last_line: str, first: _Piece, line: 
     if last[2] in ("heading", "rule") or first.kind != "text" or _LABEL.match(line):
         return False
     lowered = last_line.lower()
-    if lowered.endswith(_ENDS_STATEMENT) and not lowered.endswith(_TITLES):
+    if lowered.endswith(ENDS_STATEMENT) and not lowered.endswith(_TITLES):
         return False
     if lowered.endswith(_TITLES):
         return True
@@ -388,13 +288,3 @@ def _continues(last: tuple[int, int, str], last_line: str, first: _Piece, line: 
     if (line[0].islower() or line[0] == "(") and not deeper:
         return needed > _WRAPPED
     return needed > max(_FULL, widest)
-
-
-def marker_end(text: str, start: int, end: int | None = None) -> int | None:
-    """Where the list marker (``#``, ``2.``, ``-``, a bullet, or one alone: an empty item) opening ``text[start:end]`` ends, or None."""
-    end = len(text) if end is None else end
-    marker = _MARKER.match(text, start, end)
-    if marker is None and end - start <= 8:  # "viii)", "1.12.3.", "-->" alone: the space it wants is cut off
-        alone = _MARKER.match(text[start:end] + " ")
-        return end if alone is not None and alone.end() == end - start else None
-    return None if marker is None else marker.end()

@@ -79,7 +79,8 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import Sequence
 
-from .note_lines import heading_name_span, is_heading_line, line_units, marker_end
+from .list_items import marker_end
+from .note_lines import heading_name_span, is_heading_line, line_units
 from .section_names import CUE_LABELS, SECTION_NAMES, SOAP_HEADINGS, is_section_name, normal_name
 from .splitter import LINE_BREAKS, clip_passages, sentences
 from .tokenizer import Token, tokenize
