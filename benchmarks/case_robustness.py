@@ -6,13 +6,15 @@ three copies of the evaluation split: as written, every token lower-cased and ev
 upper-cased (tags unchanged); strict entity micro-F1 with a 95% document-bootstrap interval, the
 drop from `as written` to each one-case copy, and, per copy, paired approximate-randomisation
 tests over documents of `clinical` against `clinical-v2` (benchmarks/configs/clinical-v2.toml,
-version 2, as it shipped before version 3), `clinical-v3`, `clinical-v4`, `clinical-v5`, `clinical-v6`, `clinical-v7` and `clinical-v8` (benchmarks/configs/), `biomedical` and `tutorial`.
+version 2, as it shipped before version 3), `clinical-v3` to `clinical-v9` (benchmarks/configs/), `biomedical` and `tutorial`.
 
     .venv/bin/python benchmarks/case_robustness.py --data-dir ../shared/data --split devel \\
         --corpora maccrobat phee --systems tutorial biomedical clinical-v2 clinical --out case.json
 
-``--abbreviated`` adds a fourth copy, note_copies.py's: entities whose words are the usual sense of
-a clinical short form written as notes write that short form (tokens and tags change with it).
+``--abbreviated`` adds note_copies.py's copy: entities whose words are the usual sense of a
+clinical short form written as notes write that short form (tokens and tags change with it), as
+written and, since 2026-12-06, lower-cased and upper-cased (`abbreviated lower`, `abbreviated
+upper`: a note in one case that abbreviates, "pt w/ htn").
 
 Rows are merged into ``--out`` under their (corpus, split, system, limit, feature-set version) key,
 comparisons under (corpus, split, system_a, system_b, limit, clinical_version), so the figures of
@@ -38,13 +40,15 @@ SYSTEMS = {"tutorial": "tutorial", "biomedical": "biomedical", "clinical": "clin
            "clinical-v2": os.path.join(CONFIGS, "clinical-v2.toml"), "clinical-v3": os.path.join(CONFIGS, "clinical-v3.toml"),
            "clinical-v4": os.path.join(CONFIGS, "clinical-v4.toml"), "clinical-v5": os.path.join(CONFIGS, "clinical-v5.toml"),
            "clinical-v6": os.path.join(CONFIGS, "clinical-v6.toml"), "clinical-v7": os.path.join(CONFIGS, "clinical-v7.toml"),
-           "clinical-v8": os.path.join(CONFIGS, "clinical-v8.toml")}
+           "clinical-v8": os.path.join(CONFIGS, "clinical-v8.toml"), "clinical-v9": os.path.join(CONFIGS, "clinical-v9.toml")}
 PAIRS = [("clinical", "clinical-v2"), ("clinical", "clinical-v3"), ("clinical", "clinical-v4"), ("clinical", "clinical-v5"), ("clinical", "clinical-v6"),
-         ("clinical", "clinical-v7"), ("clinical", "clinical-v8"), ("clinical", "biomedical"),
+         ("clinical", "clinical-v7"), ("clinical", "clinical-v8"), ("clinical", "clinical-v9"), ("clinical", "biomedical"),
          ("clinical", "tutorial")]
 COPIES = {"as written": lambda t: t, "lower": str.lower, "upper": str.upper}
-# note_copies.py's copy: entities written as notes abbreviate them (tokens and tags change)
+# note_copies.py's copy: entities written as notes abbreviate them (tokens and tags change), as
+# written and in one case ("htn", "HTN": a note in one case that abbreviates)
 ABBREVIATED = "abbreviated"
+ABBREVIATED_COPIES = {ABBREVIATED: COPIES["as written"], f"{ABBREVIATED} lower": str.lower, f"{ABBREVIATED} upper": str.upper}
 NOTE = ("Strict entity micro-F1. Each system is trained on the corpus's train split as written and tagged on three "
         "copies of the evaluation split (as written, every token lower-cased, every token upper-cased; tags "
         "unchanged), with document ids. f1_95: percentile bootstrap over documents. drop: F1 as written minus F1 of "
@@ -97,10 +101,10 @@ def run_system(corpus: str, split: str, system: str, data, args, abbreviated=Non
     for copy, change in COPIES.items():
         predictions[copy] = tagger.predict([[change(t) for t in s] for s in Xe], documents=ide)
         row["copies"][copy] = score(ye, predictions[copy], ide, args.bootstrap)
-    if abbreviated is not None:
-        predictions[ABBREVIATED] = tagger.predict(abbreviated[0], documents=ide)
-        row["copies"][ABBREVIATED] = score(abbreviated[1], predictions[ABBREVIATED], ide, args.bootstrap)
-        row["copies"][ABBREVIATED]["entities_replaced"] = abbreviated[2]
+    for copy, change in (ABBREVIATED_COPIES.items() if abbreviated is not None else ()):
+        predictions[copy] = tagger.predict([[change(t) for t in s] for s in abbreviated[0]], documents=ide)
+        row["copies"][copy] = score(abbreviated[1], predictions[copy], ide, args.bootstrap)
+        row["copies"][copy]["entities_replaced"] = abbreviated[2]
     written = row["copies"]["as written"]["f1"]
     row["drop"] = {copy: round(written - row["copies"][copy]["f1"], 4) for copy in row["copies"] if copy != "as written"}
     row.update(peak_rss_mib=peak_mib(), command=command(), finished=time.strftime("%Y-%m-%d %H:%M:%S"))
@@ -119,7 +123,7 @@ def compare(corpus: str, split: str, a: str, b: str, y_true, ids, predictions: d
 
     result = {"corpus": corpus, "split": split, "system_a": a, "system_b": b, "limit": args.limit, "copies": {}}
     for copy in predictions[a]:
-        gold = y_abbreviated if copy == ABBREVIATED else y_true
+        gold = y_abbreviated if copy in ABBREVIATED_COPIES else y_true
         test = paired_test(gold, predictions[a][copy], predictions[b][copy], groups=ids, n_resamples=args.resamples, seed=0)
         result["copies"][copy] = {"f1_a": round(test["f1_a"], 4), "f1_b": round(test["f1_b"], 4),
                                   "difference": round(test["difference"], 4), "p_value": round(test["p_value"], 4),

@@ -85,9 +85,9 @@ def test_kinds_are_emitted_only_as_asked():
 
 def test_the_clinical_set_loads_and_validates():
     spec = load_feature_set("clinical")
-    assert (spec.name, spec.version) == ("clinical", 9)
+    assert (spec.name, spec.version) == ("clinical", 10)
     assert spec.clusters["unlabeled_text"] == ["ohsumed"]  # version 2: clusters learned also from OHSUMED
-    assert spec.casing == {"truecase": True}  # version 3: sentences in one case are truecased,
+    assert spec.casing == {"truecase": True, "spellings": True}  # version 3: sentences in one case are truecased (10: shorthand too),
     assert spec.sections == {"context": True}  # and tokens know their section heading
     v2 = load_feature_set(REPO / "benchmarks" / "configs" / "clinical-v2.toml")
     v3 = load_feature_set(REPO / "benchmarks" / "configs" / "clinical-v3.toml")
@@ -122,11 +122,15 @@ def test_the_clinical_set_loads_and_validates():
     changed = {"version": 8, "description": "", "training": v8.training}
     assert {**v7.to_dict(), **changed} == {**v8.to_dict(), "description": ""}
     # version 9: up to 300 iterations and the clinical patterns in the window, and nothing else changed
-    assert spec.training == {**v8.training, "max_iterations": 300}
-    window = [f for f in spec.context["features"] if f not in v8.context["features"]]
+    v9 = load_feature_set(REPO / "benchmarks" / "configs" / "clinical-v9.toml")
+    assert v9.training == {**v8.training, "max_iterations": 300}
+    window = [f for f in v9.context["features"] if f not in v8.context["features"]]
     assert window == ["clin:dose", "clin:unit", "clin:time", "clin:freq", "clin:route", "clin:duration", "clin:abbr"]
-    changed = {"version": 9, "description": "", "training": spec.training, "context": {**v8.context, "features": spec.context["features"]}}
-    assert {**v8.to_dict(), **changed} == {**spec.to_dict(), "description": ""}
+    changed = {"version": 9, "description": "", "training": v9.training, "context": {**v8.context, "features": v9.context["features"]}}
+    assert {**v8.to_dict(), **changed} == {**v9.to_dict(), "description": ""}
+    # version 10: the truecasing table also takes how notes spell the inventory's short forms, and nothing else changed
+    changed = {"version": 10, "description": "", "casing": {**v9.casing, "spellings": True}}
+    assert {**v9.to_dict(), **changed} == {**spec.to_dict(), "description": ""}
     assert spec.token["clinical"] == ["dose", "unit", "frequency", "route", "duration", "abbreviation"]
     assert spec.gazetteers["lists"] == ["disease", "chemical"] and spec.clusters["granularities"]
     assert spec.context["offsets"] == [-2, -1, 1, 2]
@@ -172,6 +176,9 @@ def test_a_clinical_model_trains_saves_reloads_and_tags_identically(maccrobat_sl
     loaded = CRFTagger.load(tagger.save(tmp_path / "clinical"), data_dir=data_dir)
     assert loaded.feature_set_.to_dict() == tagger.feature_set_.to_dict()
     assert loaded.resources_.truecase == tagger.resources_.truecase and len(tagger.resources_.truecase) > 100
+    # version 10: ward shorthand the text does not teach is recased as notes spell it, in the saved table too
+    assert {w: loaded.resources_.truecase.forms.get(w) for w in ("htn", "sob", "hld")} == {"htn": "HTN", "sob": "SOB", "hld": "HLD"}
+    assert loaded.resources_.truecase.recase(["pt", "w/", "htn", "and", "sob", "."])[2:5] == ["HTN", "and", "SOB"]
     predicted = tagger.predict(held)
     assert loaded.predict(held) == predicted
     capitals = [[w.upper() for w in s] for s in held]

@@ -244,3 +244,17 @@ def test_known_section_headings_are_not_reported(quickstart, note, data_dir):
     tagger = crfner.CRFTagger.load(work / "models" / "maccrobat-clinical", data_dir=data_dir)
     raw = tag_sentences(tagger, note, tagged_sentences(note, splitter="notes"), full_stops=True)
     assert any(e.start == start and e.text == "ALLERGIES" for e in raw)
+
+
+def test_a_lower_cased_copy_of_the_note_keeps_its_shorthand_diseases(quickstart, note, data_dir):
+    """The issue's report: a lower-cased copy of the note lost HTN and DM2. Version 10 of the set
+    recases ward shorthand as notes spell it (``[casing] spellings``), so the copy finds them where
+    the note as written does."""
+    import crfner
+
+    work, entities, _ = quickstart
+    tagger = crfner.CRFTagger.load(work / "models" / "maccrobat-clinical", data_dir=data_dir)
+    written = {(e["start"], e["end"]): e["type"] for e in entities if e["text"] in ("HTN", "DM2")}
+    assert len(written) == 4 and set(written.values()) == {"Disease_disorder"}  # what the README shows
+    lowered = {(e.start, e.end): e.type for e in tagger.tag_text(note.lower()) if e.text in ("htn", "dm2")}
+    assert lowered == written

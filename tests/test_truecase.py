@@ -11,7 +11,7 @@ import crfner
 from crfner import CRFTagger
 from crfner.errors import DataFormatError, FeatureSetError
 from crfner.featurize.featurizer import Resources
-from crfner.featurize.truecase import TruecaseTable, one_case
+from crfner.featurize.truecase import TruecaseTable, one_case, spelled_forms
 
 TEXT = [
     ["The", "patient", "with", "HTN", "took", "Aspirin", "daily", "."],
@@ -116,3 +116,52 @@ def test_a_truecasing_model_learns_stores_and_reloads_its_table(small_train, tmp
     assert loaded.predict(capitals) == tagger.predict(capitals) == tagger.predict(recased)
     assert tagger.predict_marginals(capitals[:5]) == tagger.predict_marginals(recased[:5])
     assert crfner.evaluate(y[300:400], tagger.predict(capitals)).f1 > 0.5 * crfner.evaluate(y[300:400], tagger.predict(held)).f1
+
+
+SPELLINGS = {  # (short form, sense) -> how notes spelled it, as an inventory's variation column gives it
+    ("htn", "hypertension"): {"HTN": 19, "htn": 1},
+    ("asa", "acetylsalicylic acid"): {"ASA.": 1, "asa": 20, "ASA": 14},
+    ("asa", "american society of anesthesiologists"): {"ASA": 6},
+    ("hx", "history"): {"Hx": 9, "hx": 8, "HX": 2, "hx.": 2},
+    ("cbc", "complete blood count"): {"C.B.C.": 40, "cbc": 2},  # "C.B.C" is not the word
+    ("neg", "negative"): {"neg": 12, "Neg": 11},
+    ("dm", "diabetes mellitus"): {"DM": 16, "dm": 16},  # a tie: a fixed choice, the spelling sorting last
+}
+
+
+def test_spelled_forms_take_each_short_forms_commonest_spelling_over_its_senses():
+    # "ASA" 1 + 14 + 6 times over two senses against "asa" 20; "hx" 8 + 2 against "Hx" 9; "C.B.C" is no spelling of "cbc"
+    assert spelled_forms(SPELLINGS) == {"htn": "HTN", "asa": "ASA"}
+    assert spelled_forms(dict(reversed(list(SPELLINGS.items())))) == spelled_forms(SPELLINGS)
+
+
+def test_spelled_forms_fill_only_the_words_the_text_does_not_teach():
+    text = [*TEXT, ["She", "has", "a", "hx", "of", "asthma", "."], ["No", "hx", "given", "."]]
+    table = TruecaseTable.learn(text, spelled_forms(SPELLINGS))
+    # "htn" is taught by the text (HTN), "asa" is not
+    assert table.forms == {**TruecaseTable.learn(text).forms, "asa": "ASA"}
+    spelled = {"hx": "Hx", "asa": "ASA", "boston": "BOSTON"}
+    assert TruecaseTable.learn(text, spelled).forms == table.forms  # hx: lower case in the text, so not in the table
+    assert table.recase(["pt", "on", "asa", "for", "htn", "."]) == ["pt", "on", "ASA", "for", "HTN", "."]
+    assert TruecaseTable.learn(TEXT, {}) == TruecaseTable.learn(TEXT) == TruecaseTable.learn(TEXT, None)
+
+
+@pytest.mark.parametrize("casing, abbreviations", [
+    ({"spellings": True}, {"long_form": ["last_word"], "senses": "clinical"}),  # no truecasing to fill
+    ({"truecase": True, "spellings": True}, {}),  # no inventory to read
+])
+def test_spellings_need_truecasing_and_an_inventory(casing, abbreviations):
+    spec = crfner.load_feature_set("tutorial").to_dict()
+    spec.update(name="tc", casing=casing, **({"abbreviations": abbreviations} if abbreviations else {}))
+    with pytest.raises(FeatureSetError, match=r"\[casing\] spellings fills the truecasing table"):
+        crfner.load_feature_set(spec)
+
+
+def test_an_inventory_without_spellings_is_refused_at_fit(tmp_path, small_train):
+    inventory = tmp_path / "senses.tsv"
+    inventory.write_text("htn\thypertension\t1\n", encoding="utf-8")  # Stetson's shape: no variation column
+    spec = _truecasing_set()
+    spec.update(casing={"truecase": True, "spellings": True}, abbreviations={"long_form": ["last_word"], "senses": str(inventory)})
+    X, y = small_train
+    with pytest.raises(FeatureSetError, match="records how notes spell"):
+        CRFTagger(features=spec, max_iterations=2).fit(X[:20], y[:20])

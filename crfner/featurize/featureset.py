@@ -96,6 +96,9 @@ class FeatureSet:
         for option in ("min_share", "expand", "as_words"):
             if option in abbreviations and "senses" not in abbreviations:
                 raise FeatureSetError(f"{source}: [abbreviations] {option} needs senses (the inventory it reads)")
+        if casing.get("spellings") and not (casing.get("truecase") and "senses" in abbreviations):
+            raise FeatureSetError(f"{source}: [casing] spellings fills the truecasing table from the [abbreviations] senses "
+                                  "inventory; declare truecase = true and senses too")
         return cls(
             name, version, spec.get("description", ""), training, token, context, gazetteers, clusters, abbreviations,
             casing, sections,

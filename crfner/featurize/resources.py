@@ -166,29 +166,49 @@ def build_resources(feature_set: FeatureSet, X, gazetteers=None, unlabeled_text=
     if truecase:
         from .truecase import TruecaseTable
 
-        table = TruecaseTable.learn(text)
+        table = TruecaseTable.learn(text, read_spelled_forms(feature_set, data_dir) if feature_set.casing.get("spellings") else None)
     return Resources(gazetteers=lists, clusters=clusters, truecase=table, term_lists=cut_term_lists(feature_set, lists, data_dir),
                      senses=read_sense_forms(feature_set, data_dir, text))
+
+
+def read_spelled_forms(feature_set: FeatureSet, data_dir=None) -> dict[str, str]:
+    """How notes spell each short form of the ``[abbreviations] senses`` inventory most
+    (:func:`.truecase.spelled_forms`), for ``[casing] spellings``; FeatureSetError for an
+    inventory that records no spellings."""
+    from .truecase import spelled_forms
+
+    _, spellings = _read_inventory(feature_set, data_dir)
+    if spellings is None:
+        raise FeatureSetError(f"{feature_set.label}: [casing] spellings needs an inventory that records how notes spell "
+                              f"each short form (a variation column); {feature_set.abbreviations['senses']!r} has none")
+    return spelled_forms(spellings)
+
+
+def _read_inventory(feature_set: FeatureSet, data_dir=None):
+    """The rows and spellings of the ``[abbreviations] senses`` inventory (see read_inventory)."""
+    from ..corpora.abbreviation_senses import INVENTORIES, SENSE_FOLDER, read_inventory
+    from ..corpora.registry import resolve_data_dir
+
+    inventory = feature_set.abbreviations["senses"]
+    folder = resolve_data_dir(data_dir)
+    _require_files(feature_set, "abbreviation senses", folder, [SENSE_FOLDER / name for name in INVENTORIES.get(inventory, ())])
+    try:
+        return read_inventory(inventory, folder)
+    except ParameterError as error:
+        raise FeatureSetError(f"{feature_set.label}: {error}") from None
 
 
 def read_sense_forms(feature_set: FeatureSet, data_dir=None, text=None):
     """The abbreviations' long forms ``[abbreviations] senses`` declares (a ``SenseForms``), read
     from the named inventory in the data folder or an inventory file; or None. ``text`` (token
     lists) tells which short forms are rare as words (see ``sense_forms``)."""
-    inventory = feature_set.abbreviations.get("senses")
-    if not inventory:
+    if not feature_set.abbreviations.get("senses"):
         return None
-    from ..corpora.abbreviation_senses import INVENTORIES, SENSE_FOLDER, read_inventory
-    from ..corpora.registry import resolve_data_dir
+    from collections import Counter
+
     from .sense_forms import MIN_SHARE, forms_from_rows
 
-    folder = resolve_data_dir(data_dir)
-    _require_files(feature_set, "abbreviation senses", folder, [SENSE_FOLDER / name for name in INVENTORIES.get(inventory, ())])
-    try:
-        rows, spellings = read_inventory(inventory, folder)
-    except ParameterError as error:
-        raise FeatureSetError(f"{feature_set.label}: {error}") from None
-    from collections import Counter
+    rows, spellings = _read_inventory(feature_set, data_dir)
 
     counts = None if text is None else Counter(token for tokens in text for token in tokens)
     spelled = feature_set.abbreviations.get("as_words") == "spelled"

@@ -5,7 +5,10 @@ aspirin``. Sentences that mix cases are left as written.
 
 A word's usual form is its most frequent spelling away from the start of a sentence in the
 text the table is learned from (a model's training text and its unlabeled text); the table
-keeps only the words whose usual form is not all lower case.
+keeps only the words whose usual form is not all lower case. Case reports and abstracts seldom
+write ward shorthand, so a table learned from them leaves ``htn`` and ``sob`` lower case;
+``spelled`` (:func:`spelled_forms`) adds, for the words the text did not teach, the spelling
+notes use most for each short form of a clinical abbreviation inventory (``HTN``, ``SOB``).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..errors import DataFormatError
@@ -30,6 +33,27 @@ def one_case(tokens: Sequence[str]) -> bool:
     return lower != upper and (joined == upper or joined == lower)
 
 
+def spelled_forms(spellings: Mapping[tuple[str, str], Mapping[str, int]]) -> dict[str, str]:
+    """Lower-cased short form -> how notes spell it most, over all its senses, from an
+    inventory's ``(short form, sense) -> {spelling: count}`` (:func:`crfner.corpora.abbreviation_senses.inventory_spellings`:
+    ``htn`` -> ``HTN``, 19 of its 20 uses); only spellings that are the word itself with
+    capitals, full stops around it dropped ("ASA." is ``asa``'s "ASA", "..HLD" ``hld``'s "HLD"),
+    and ties go to a fixed choice."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for (short, _), spelled in spellings.items():
+        low = short.lower()
+        for written, count in spelled.items():
+            written = written.strip(".")
+            if written.lower() == low:
+                counts[low][written] += count
+    forms = {}
+    for low, spelled in counts.items():
+        form = max(spelled.items(), key=lambda item: (item[1], item[0]))[0]
+        if form != low:
+            forms[low] = form
+    return forms
+
+
 @dataclass(frozen=True)
 class TruecaseTable(SavedTable):
     """Lower-cased word -> its usual form, for the words whose usual form has a capital."""
@@ -42,8 +66,10 @@ class TruecaseTable(SavedTable):
                 raise DataFormatError(f"truecase entry {word!r} -> {form!r}: the form must be the word with capitals")
 
     @classmethod
-    def learn(cls, sentences: Iterable[Sequence[str]]) -> TruecaseTable:
-        """The table of ``sentences`` (token lists); sentences in one case teach nothing."""
+    def learn(cls, sentences: Iterable[Sequence[str]], spelled: Mapping[str, str] | None = None) -> TruecaseTable:
+        """The table of ``sentences`` (token lists); sentences in one case teach nothing.
+        ``spelled`` (lower-cased word -> its usual form, :func:`spelled_forms`) fills in the
+        words the sentences do not teach: what the text says comes first."""
         spellings: dict[str, Counter] = defaultdict(Counter)
         for tokens in sentences:
             if one_case(tokens):
@@ -56,6 +82,9 @@ class TruecaseTable(SavedTable):
         for low, counts in spellings.items():
             form = max(counts.items(), key=lambda item: (item[1], item[0]))[0]  # ties: a fixed choice
             if form != low and form.lower() == low:
+                forms[low] = form
+        for low, form in (spelled or {}).items():
+            if low not in spellings and form != low and form.lower() == low and not _UNSTORABLE.search(form):
                 forms[low] = form
         return cls(forms)
 
