@@ -143,6 +143,7 @@ def build_resources(feature_set: FeatureSet, X, gazetteers=None, unlabeled_text=
     """Resolve the gazetteers and learn the clusters and truecasing table a feature set asks
     for, from ``X`` and any unlabeled text (the set's own and ``unlabeled_text``)."""
     lists = resolve_gazetteers(feature_set, gazetteers, data_dir) if (feature_set.gazetteers or gazetteers) else []
+    inventory = _read_inventory(feature_set, data_dir) if feature_set.abbreviations.get("senses") else None
     truecase = feature_set.casing.get("truecase", False)
     text = None
     if feature_set.clusters or truecase or feature_set.abbreviations.get("senses"):
@@ -166,18 +167,18 @@ def build_resources(feature_set: FeatureSet, X, gazetteers=None, unlabeled_text=
     if truecase:
         from .truecase import TruecaseTable
 
-        table = TruecaseTable.learn(text, read_spelled_forms(feature_set, data_dir) if feature_set.casing.get("spellings") else None)
+        table = TruecaseTable.learn(text, read_spelled_forms(feature_set, inventory) if feature_set.casing.get("spellings") else None)
     return Resources(gazetteers=lists, clusters=clusters, truecase=table, term_lists=cut_term_lists(feature_set, lists, data_dir),
-                     senses=read_sense_forms(feature_set, data_dir, text))
+                     senses=read_sense_forms(feature_set, inventory, text))
 
 
-def read_spelled_forms(feature_set: FeatureSet, data_dir=None) -> dict[str, str]:
-    """How notes spell each short form of the ``[abbreviations] senses`` inventory most
-    (:func:`.truecase.spelled_forms`), for ``[casing] spellings``; FeatureSetError for an
-    inventory that records no spellings."""
+def read_spelled_forms(feature_set: FeatureSet, inventory) -> dict[str, str]:
+    """How notes spell each short form of the ``[abbreviations] senses`` ``inventory`` (its rows and
+    spellings, :func:`_read_inventory`) most (:func:`.truecase.spelled_forms`), for ``[casing]
+    spellings``; FeatureSetError for an inventory that records no spellings."""
     from .truecase import spelled_forms
 
-    _, spellings = _read_inventory(feature_set, data_dir)
+    _, spellings = inventory
     if spellings is None:
         raise FeatureSetError(f"{feature_set.label}: [casing] spellings needs an inventory that records how notes spell "
                               f"each short form (a variation column); {feature_set.abbreviations['senses']!r} has none")
@@ -185,7 +186,8 @@ def read_spelled_forms(feature_set: FeatureSet, data_dir=None) -> dict[str, str]
 
 
 def _read_inventory(feature_set: FeatureSet, data_dir=None):
-    """The rows and spellings of the ``[abbreviations] senses`` inventory (see read_inventory)."""
+    """The rows and spellings of the ``[abbreviations] senses`` inventory (see read_inventory),
+    read once for the senses and the truecasing table's spellings."""
     from ..corpora.abbreviation_senses import INVENTORIES, SENSE_FOLDER, read_inventory
     from ..corpora.registry import resolve_data_dir
 
@@ -198,18 +200,18 @@ def _read_inventory(feature_set: FeatureSet, data_dir=None):
         raise FeatureSetError(f"{feature_set.label}: {error}") from None
 
 
-def read_sense_forms(feature_set: FeatureSet, data_dir=None, text=None):
-    """The abbreviations' long forms ``[abbreviations] senses`` declares (a ``SenseForms``), read
-    from the named inventory in the data folder or an inventory file; or None. ``text`` (token
-    lists) tells which short forms are rare as words (see ``sense_forms``)."""
-    if not feature_set.abbreviations.get("senses"):
+def read_sense_forms(feature_set: FeatureSet, inventory, text=None):
+    """The abbreviations' long forms ``[abbreviations] senses`` declares (a ``SenseForms``), from
+    its ``inventory`` (rows and spellings, :func:`_read_inventory`, of the named inventory in the
+    data folder or an inventory file); or None without one. ``text`` (token lists) tells which
+    short forms are rare as words (see ``sense_forms``)."""
+    if inventory is None:
         return None
     from collections import Counter
 
     from .sense_forms import MIN_SHARE, forms_from_rows
 
-    rows, spellings = _read_inventory(feature_set, data_dir)
-
+    rows, spellings = inventory
     counts = None if text is None else Counter(token for tokens in text for token in tokens)
     spelled = feature_set.abbreviations.get("as_words") == "spelled"
     return forms_from_rows(rows, feature_set.abbreviations.get("min_share", MIN_SHARE), counts, spellings if spelled else None)

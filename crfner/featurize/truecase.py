@@ -46,12 +46,13 @@ def spelled_forms(spellings: Mapping[tuple[str, str], Mapping[str, int]]) -> dic
             written = written.strip(".")
             if written.lower() == low:
                 counts[low][written] += count
-    forms = {}
-    for low, spelled in counts.items():
-        form = max(spelled.items(), key=lambda item: (item[1], item[0]))[0]
-        if form != low:
-            forms[low] = form
-    return forms
+    forms = {low: _usual(spelled) for low, spelled in counts.items()}
+    return {low: form for low, form in forms.items() if form != low}
+
+
+def _usual(spellings: Counter) -> str:
+    """The most frequent spelling; a tie goes to the one sorting last, whatever the order read."""
+    return max(spellings.items(), key=lambda item: (item[1], item[0]))[0]
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class TruecaseTable(SavedTable):
                     spellings[low][word] += 1
         forms = {}
         for low, counts in spellings.items():
-            form = max(counts.items(), key=lambda item: (item[1], item[0]))[0]  # ties: a fixed choice
+            form = _usual(counts)
             if form != low and form.lower() == low:
                 forms[low] = form
         for low, form in (spelled or {}).items():
