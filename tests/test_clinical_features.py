@@ -85,9 +85,10 @@ def test_kinds_are_emitted_only_as_asked():
 
 def test_the_clinical_set_loads_and_validates():
     spec = load_feature_set("clinical")
-    assert (spec.name, spec.version) == ("clinical", 10)
+    assert (spec.name, spec.version) == ("clinical", 11)
     assert spec.clusters["unlabeled_text"] == ["ohsumed"]  # version 2: clusters learned also from OHSUMED
-    assert spec.casing == {"truecase": True, "spellings": True}  # version 3: sentences in one case are truecased (10: shorthand too),
+    # version 3: sentences in one case are truecased (10: shorthand too; 11: short forms read as words stay words),
+    assert spec.casing == {"truecase": True, "spellings": True, "keep_words": True}
     assert spec.sections == {"context": True}  # and tokens know their section heading
     v2 = load_feature_set(REPO / "benchmarks" / "configs" / "clinical-v2.toml")
     v3 = load_feature_set(REPO / "benchmarks" / "configs" / "clinical-v3.toml")
@@ -129,8 +130,12 @@ def test_the_clinical_set_loads_and_validates():
     changed = {"version": 9, "description": "", "training": v9.training, "context": {**v8.context, "features": v9.context["features"]}}
     assert {**v8.to_dict(), **changed} == {**v9.to_dict(), "description": ""}
     # version 10: the truecasing table also takes how notes spell the inventory's short forms, and nothing else changed
+    v10 = load_feature_set(REPO / "benchmarks" / "configs" / "clinical-v10.toml")
     changed = {"version": 10, "description": "", "casing": {**v9.casing, "spellings": True}}
-    assert {**v9.to_dict(), **changed} == {**spec.to_dict(), "description": ""}
+    assert {**v9.to_dict(), **changed} == {**v10.to_dict(), "description": ""}
+    # version 11: short forms the senses read as words keep a word's case when a sentence in one case is recased
+    changed = {"version": 11, "description": "", "casing": {**v10.casing, "keep_words": True}}
+    assert {**v10.to_dict(), **changed} == {**spec.to_dict(), "description": ""}
     assert spec.token["clinical"] == ["dose", "unit", "frequency", "route", "duration", "abbreviation"]
     assert spec.gazetteers["lists"] == ["disease", "chemical"] and spec.clusters["granularities"]
     assert spec.context["offsets"] == [-2, -1, 1, 2]
@@ -179,6 +184,8 @@ def test_a_clinical_model_trains_saves_reloads_and_tags_identically(maccrobat_sl
     # version 10: ward shorthand the text does not teach is recased as notes spell it, in the saved table too
     assert {w: loaded.resources_.truecase.forms.get(w) for w in ("htn", "sob", "hld")} == {"htn": "HTN", "sob": "SOB", "hld": "HLD"}
     assert loaded.resources_.truecase.recase(["pt", "w/", "htn", "and", "sob", "."])[2:5] == ["HTN", "and", "SOB"]
+    # version 11: pt, which the senses read as a word (patient), is not recased to PT (prothrombin time)
+    assert "pt" in loaded.resources_.senses.as_words and "pt" not in loaded.resources_.truecase.forms
     predicted = tagger.predict(held)
     assert loaded.predict(held) == predicted
     capitals = [[w.upper() for w in s] for s in held]

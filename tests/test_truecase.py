@@ -165,3 +165,46 @@ def test_an_inventory_without_spellings_is_refused_at_fit(tmp_path, small_train)
     X, y = small_train
     with pytest.raises(FeatureSetError, match="records how notes spell"):
         CRFTagger(features=spec, max_iterations=2).fit(X[:20], y[:20])
+
+
+def test_keeping_words_drops_only_capitals_past_a_words_first_letter():
+    table = TruecaseTable({"pt": "PT", "abd": "Abd", "htn": "HTN", "meq": "mEq"})
+    kept = table.keeping_words(["pt", "abd", "meq", "not-in-the-table"])
+    assert kept.forms == {"abd": "Abd", "htn": "HTN"}  # "Abd" is written like a word, HTN was not asked for
+    assert kept.recase(["PT", "WITH", "HTN", "AND", "ABD", "PAIN"]) == ["pt", "with", "HTN", "and", "Abd", "pain"]
+    assert table.forms["pt"] == "PT" and table.keeping_words([]) == table  # a new table; the old one is unchanged
+
+
+@pytest.mark.parametrize("casing, abbreviations", [
+    ({"keep_words": True}, {"long_form": ["last_word"], "senses": "clinical"}),  # no truecasing to keep them out of
+    ({"truecase": True, "keep_words": True}, {}),  # no senses to read words from
+])
+def test_keep_words_needs_truecasing_and_an_inventory(casing, abbreviations):
+    spec = crfner.load_feature_set("tutorial").to_dict()
+    spec.update(name="tc", casing=casing, **({"abbreviations": abbreviations} if abbreviations else {}))
+    with pytest.raises(FeatureSetError, match=r"\[casing\] keep_words keeps the short forms"):
+        crfner.load_feature_set(spec)
+    spec.update(casing={"truecase": True, "keep_words": "yes"})
+    with pytest.raises(FeatureSetError, match="keep_words"):
+        crfner.load_feature_set(spec)
+
+
+def test_a_short_form_read_as_a_word_keeps_a_words_case_in_a_one_case_sentence(tmp_path, small_train):
+    """The text teaches PT (prothrombin time); notes write pt for the patient, and the senses read
+    it as a word, so with keep_words a note in one case keeps pt rather than case reports' PT."""
+    inventory = tmp_path / "senses.tsv"
+    inventory.write_text("abbreviation\tsense\tvariation\tCUI\tfrequency\npt\tpatient\tpt_8|Pt_5|PT_1\tc0030705\t0.93\n"
+                         "htn\thypertension\tHTN_19\tc0020538\t1\n", encoding="utf-8")
+    X, y = small_train
+    unlabeled = [["The", "PT", "was", "prolonged", "."]] * 3
+    tables = {}
+    for keep in (False, True):
+        spec = _truecasing_set()
+        spec.update(casing={"truecase": True, "keep_words": keep},
+                    abbreviations={"long_form": ["last_word"], "senses": str(inventory)})
+        tagger = CRFTagger(features=spec, max_iterations=2, unlabeled_text=unlabeled).fit(X[:100], y[:100])
+        assert "pt" in tagger.resources_.senses.as_words
+        tables[keep] = tagger.resources_.truecase
+    assert tables[False].forms["pt"] == "PT" and "pt" not in tables[True].forms
+    assert {**tables[True].forms, "pt": "PT"} == tables[False].forms  # nothing else changed
+    assert tables[True].recase(["PT", "RESTING", "."]) == ["pt", "resting", "."]

@@ -99,6 +99,9 @@ class FeatureSet:
         if casing.get("spellings") and not (casing.get("truecase") and "senses" in abbreviations):
             raise FeatureSetError(f"{source}: [casing] spellings fills the truecasing table from the [abbreviations] senses "
                                   "inventory; declare truecase = true and senses too")
+        if casing.get("keep_words") and not (casing.get("truecase") and "senses" in abbreviations):
+            raise FeatureSetError(f"{source}: [casing] keep_words keeps the short forms the [abbreviations] senses read as "
+                                  "words out of the truecasing table; declare truecase = true and senses too")
         return cls(
             name, version, spec.get("description", ""), training, token, context, gazetteers, clusters, abbreviations,
             casing, sections,

@@ -163,13 +163,16 @@ def build_resources(feature_set: FeatureSet, X, gazetteers=None, unlabeled_text=
         except DataFormatError as error:  # min_count above every word's count, say: the declaration's doing
             raise FeatureSetError(f"{feature_set.label}: [clusters] learns nothing from this text: "
                                   f"{error.problem}") from None
+    senses = read_sense_forms(feature_set, inventory, text)
     table = None
     if truecase:
         from .truecase import TruecaseTable
 
         table = TruecaseTable.learn(text, read_spelled_forms(feature_set, inventory) if feature_set.casing.get("spellings") else None)
+        if feature_set.casing.get("keep_words"):
+            table = table.keeping_words(senses.as_words)
     return Resources(gazetteers=lists, clusters=clusters, truecase=table, term_lists=cut_term_lists(feature_set, lists, data_dir),
-                     senses=read_sense_forms(feature_set, inventory, text))
+                     senses=senses)
 
 
 def read_spelled_forms(feature_set: FeatureSet, inventory) -> dict[str, str]:

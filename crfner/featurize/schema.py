@@ -234,7 +234,7 @@ CLUSTER_OPTIONS = {
 }
 ABBREVIATION_OPTIONS = {"long_form": _long_form, "senses": _sense_inventory, "min_share": _share, "expand": _expand,
                         "as_words": _as_words}
-CASING_OPTIONS = {"truecase": _bool, "spellings": _bool}
+CASING_OPTIONS = {"truecase": _bool, "spellings": _bool, "keep_words": _bool}
 SECTION_OPTIONS = {"context": _bool}
 TRAINING_OPTIONS = {
     "algorithm": _algorithm,

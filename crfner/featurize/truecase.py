@@ -8,7 +8,9 @@ text the table is learned from (a model's training text and its unlabeled text);
 keeps only the words whose usual form is not all lower case. Case reports and abstracts seldom
 write ward shorthand, so a table learned from them leaves ``htn`` and ``sob`` lower case;
 ``spelled`` (:func:`spelled_forms`) adds, for the words the text did not teach, the spelling
-notes use most for each short form of a clinical abbreviation inventory (``HTN``, ``SOB``).
+notes use most for each short form of a clinical abbreviation inventory (``HTN``, ``SOB``);
+:meth:`TruecaseTable.keeping_words` leaves the short forms notes write like words (``pt``) as
+words, where case reports would give them capitals (``PT``, prothrombin time).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..errors import DataFormatError
+from .sense_forms import abbreviated
 from .tsv_tables import SavedTable, read_rows
 
 _HEADER = "word\tform"
@@ -88,6 +91,13 @@ class TruecaseTable(SavedTable):
             if low not in spellings and form != low and form.lower() == low and not _UNSTORABLE.search(form):
                 forms[low] = form
         return cls(forms)
+
+    def keeping_words(self, words: Iterable[str]) -> TruecaseTable:
+        """The table without the capitals it would give ``words`` (lower-cased) past their first
+        letter: ``pt``, which notes write for patient, stays ``pt`` rather than case reports' ``PT``
+        (prothrombin time); ``Abd`` stays."""
+        drop = {word for word in words if abbreviated(self.forms.get(word, word))}
+        return type(self)({word: form for word, form in self.forms.items() if word not in drop})
 
     def recase(self, tokens: Sequence[str]) -> list[str]:
         """``tokens`` with each word in its usual form if the sentence is in one case, else as written."""
