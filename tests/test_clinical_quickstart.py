@@ -260,7 +260,7 @@ def test_a_lower_cased_copy_of_the_note_keeps_its_shorthand_diseases(quickstart,
     lowered = tagger.tag_text(note.lower())
     assert {(e.start, e.end): e.type for e in lowered if e.text in ("htn", "dm2")} == written
     # version 11: "pt" stays the patient's word, not case reports' PT (prothrombin time, a
-    # diagnostic procedure), which version 10 tagged twice in this copy
+    # diagnostic procedure)
     assert "Pt" in note and not any(e.type == "Diagnostic_procedure" and e.text == "pt" for e in lowered)
     assert not any(e["text"] == "Pt" for e in entities)
     assert tagger.tag_text("PT RESTING IN BED.") == tagger.tag_text("pt resting in bed.") == []
