@@ -96,12 +96,11 @@ class FeatureSet:
         for option in ("min_share", "expand", "as_words"):
             if option in abbreviations and "senses" not in abbreviations:
                 raise FeatureSetError(f"{source}: [abbreviations] {option} needs senses (the inventory it reads)")
-        if casing.get("spellings") and not (casing.get("truecase") and "senses" in abbreviations):
-            raise FeatureSetError(f"{source}: [casing] spellings fills the truecasing table from the [abbreviations] senses "
-                                  "inventory; declare truecase = true and senses too")
-        if casing.get("keep_words") and not (casing.get("truecase") and "senses" in abbreviations):
-            raise FeatureSetError(f"{source}: [casing] keep_words keeps the short forms the [abbreviations] senses read as "
-                                  "words out of the truecasing table; declare truecase = true and senses too")
+        for option, what in (("spellings", "fills the truecasing table from the [abbreviations] senses inventory"),
+                             ("keep_words", ("keeps the short forms the [abbreviations] senses read as words out of the "
+                                             "truecasing table"))):
+            if casing.get(option) and not (casing.get("truecase") and "senses" in abbreviations):
+                raise FeatureSetError(f"{source}: [casing] {option} {what}; declare truecase = true and senses too")
         return cls(
             name, version, spec.get("description", ""), training, token, context, gazetteers, clusters, abbreviations,
             casing, sections,

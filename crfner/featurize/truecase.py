@@ -96,8 +96,8 @@ class TruecaseTable(SavedTable):
         """The table without the capitals it would give ``words`` (lower-cased) past their first
         letter: ``pt``, which notes write for patient, stays ``pt`` rather than case reports' ``PT``
         (prothrombin time); ``Abd`` stays."""
-        drop = {word for word in words if abbreviated(self.forms.get(word, word))}
-        return type(self)({word: form for word, form in self.forms.items() if word not in drop})
+        words = set(words)
+        return type(self)({word: form for word, form in self.forms.items() if not (word in words and abbreviated(form))})
 
     def recase(self, tokens: Sequence[str]) -> list[str]:
         """``tokens`` with each word in its usual form if the sentence is in one case, else as written."""
