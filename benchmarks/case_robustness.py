@@ -6,7 +6,9 @@ three copies of the evaluation split: as written, every token lower-cased and ev
 upper-cased (tags unchanged); strict entity micro-F1 with a 95% document-bootstrap interval, the
 drop from `as written` to each one-case copy, and, per copy, paired approximate-randomisation
 tests over documents of `clinical` against `clinical-v2` (benchmarks/configs/clinical-v2.toml,
-version 2, as it shipped before version 3), `clinical-v3` to `clinical-v10` (benchmarks/configs/), `biomedical` and `tutorial`.
+version 2, as it shipped before version 3), `clinical-v3` to `clinical-v10` (benchmarks/configs/), `biomedical` and `tutorial`, and of
+the lever `clinical-strict-letters` (benchmarks/configs/; not adopted, results/strict_letters.json)
+against `clinical`, `biomedical` and `tutorial`.
 
     .venv/bin/python benchmarks/case_robustness.py --data-dir ../shared/data --split devel \\
         --corpora maccrobat phee --systems tutorial biomedical clinical-v2 clinical --out case.json
@@ -41,9 +43,11 @@ SYSTEMS = {"tutorial": "tutorial", "biomedical": "biomedical", "clinical": "clin
            "clinical-v4": os.path.join(CONFIGS, "clinical-v4.toml"), "clinical-v5": os.path.join(CONFIGS, "clinical-v5.toml"),
            "clinical-v6": os.path.join(CONFIGS, "clinical-v6.toml"), "clinical-v7": os.path.join(CONFIGS, "clinical-v7.toml"),
            "clinical-v8": os.path.join(CONFIGS, "clinical-v8.toml"), "clinical-v9": os.path.join(CONFIGS, "clinical-v9.toml"),
-           "clinical-v10": os.path.join(CONFIGS, "clinical-v10.toml")}
+           "clinical-v10": os.path.join(CONFIGS, "clinical-v10.toml"),
+           "clinical-strict-letters": os.path.join(CONFIGS, "clinical-strict-letters.toml")}  # a lever, not adopted
 PAIRS = [("clinical", "clinical-v2"), ("clinical", "clinical-v3"), ("clinical", "clinical-v4"), ("clinical", "clinical-v5"), ("clinical", "clinical-v6"),
          ("clinical", "clinical-v7"), ("clinical", "clinical-v8"), ("clinical", "clinical-v9"), ("clinical", "clinical-v10"),
+         ("clinical-strict-letters", "clinical"), ("clinical-strict-letters", "biomedical"), ("clinical-strict-letters", "tutorial"),
          ("clinical", "biomedical"),
          ("clinical", "tutorial")]
 COPIES = {"as written": lambda t: t, "lower": str.lower, "upper": str.upper}

@@ -66,6 +66,7 @@ V7 = os.path.join(HERE, "configs", "clinical-v7.toml")  # the base the V7_CHANGE
 V8 = os.path.join(HERE, "configs", "clinical-v8.toml")  # version 8 as it shipped (V8_CHANGES change V7, as it was chosen)
 V9 = os.path.join(HERE, "configs", "clinical-v9.toml")  # version 9 as it shipped
 V10 = os.path.join(HERE, "configs", "clinical-v10.toml")  # version 10 as it shipped
+STRICT_LETTERS = os.path.join(HERE, "configs", "clinical-strict-letters.toml")  # version 11 + strict_letters, not adopted
 CONJUNCTIONS4 = [[-2, -1], [-1, 0], [0, 1], [1, 2]]
 TRIGRAMS = [[-2, -1, 0], [-1, 0, 1], [0, 1, 2]]
 # declaration changes on `clinical`
@@ -185,7 +186,7 @@ WIDENED_V6 = ("v6_stems", "v6_char_trigrams")
 SELF_TRAINING = "v6_self_training"
 SELF_CONFIDENCE = 0.9
 # systems trained with a frozen version as it is, and the changes on a frozen version (base, changes)
-FROZEN = {"clinical-v4": V4, "clinical-v5": V5, "clinical-v6": V6, "clinical-v7": V7, "clinical-v8": V8, "clinical-v9": V9, "clinical-v10": V10,
+FROZEN = {"clinical-v4": V4, "clinical-v5": V5, "clinical-v6": V6, "clinical-v7": V7, "clinical-v8": V8, "clinical-v9": V9, "clinical-v10": V10, "clinical-strict-letters": STRICT_LETTERS,
           **dict.fromkeys((*WIDENED_V6, SELF_TRAINING), V6)}
 CHANGED = {system: (base, changes[system])
            for base, changes in ((V4, V4_CHANGES), (V5, V5_CHANGES), (V6, V6_CHANGES), (V7, V7_CHANGES), (V7, V8_CHANGES))
@@ -199,7 +200,7 @@ O_BIAS = {system: float(system.rsplit("_", 1)[1]) for system in V4_CHANGES if sy
 # sentences the dictionary of all the fold's training reports. The rule was set before any run.
 TRAIN_DICTIONARY = "v8_train_dictionary"
 DICTIONARY_SHARE, DICTIONARY_LONGEST, INNER_FOLDS = 0.5, 8, 5
-SYSTEMS = ["clinical-v3", "clinical-v4", "clinical-v5", "clinical-v6", "clinical-v7", "clinical-v8", "clinical-v9", "clinical-v10", "tutorial", "biomedical", "clinical", *DECLARATIONS, "topic_clusters", "binary_embeddings",
+SYSTEMS = ["clinical-v3", "clinical-v4", "clinical-v5", "clinical-v6", "clinical-v7", "clinical-v8", "clinical-v9", "clinical-v10", "clinical-strict-letters", "tutorial", "biomedical", "clinical", *DECLARATIONS, "topic_clusters", "binary_embeddings",
            *V4_CHANGES, *V5_CHANGES, *V6_CHANGES, *WIDENED_V6, SELF_TRAINING, *V7_CHANGES, *V8_CHANGES, TRAIN_DICTIONARY]
 
 

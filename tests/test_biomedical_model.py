@@ -153,6 +153,24 @@ def test_gazetteer_head_words_are_an_option(tmp_path):
     assert "gazhead:dis" not in without.featurizer(Resources(gazetteers=resolve_gazetteers(without)))(["syndrome"])[0]
 
 
+def test_strict_letters_reaches_the_term_files_and_the_mesh_lists(tmp_path):
+    from crfner.featurize.featureset import FeatureSet
+    from crfner.featurize.featurizer import Resources
+    from crfner.featurize.resources import resolve_gazetteers
+    from crfner.featurize.term_lists import TermLists
+
+    terms = tmp_path / "chem.tsv"
+    terms.write_text("C#O\tX:1\n", encoding="utf-8")
+    mesh = TermLists({"mesh_gas": ("C#O",)})
+    spec = {"name": "s", "version": 1, "token": {"lower": True}, "gazetteers": {"lists": [str(terms)]}}
+    note = ["Pt", "c", "/", "o", "SOB"]
+    for strict in (False, True):
+        feature_set = FeatureSet.from_dict({**spec, "gazetteers": {**spec["gazetteers"], "strict_letters": strict}})
+        featurizer = feature_set.featurizer(Resources(gazetteers=resolve_gazetteers(feature_set), term_lists=mesh))
+        found = {name for name in featurizer(note)[1] if name.startswith("gaz:")}
+        assert found == (set() if strict else {"gaz:chem", "gaz:mesh_gas"})
+
+
 def test_clusters_can_learn_from_gazetteer_terms(tmp_path):
     from crfner.featurize.featureset import FeatureSet
     from crfner.featurize.resources import build_resources, gazetteer_sentences

@@ -136,6 +136,10 @@ def test_the_clinical_set_loads_and_validates():
     # version 11: short forms the senses read as words keep a word's case when a sentence in one case is recased
     changed = {"version": 11, "description": "", "casing": {**v10.casing, "keep_words": True}}
     assert {**v10.to_dict(), **changed} == {**spec.to_dict(), "description": ""}
+    # the lever tried as version 12 and not adopted (results/strict_letters.json): version 11 and strict_letters
+    lever = load_feature_set(REPO / "benchmarks" / "configs" / "clinical-strict-letters.toml")
+    changed = {"version": 12, "description": "", "gazetteers": {**spec.gazetteers, "strict_letters": True}}
+    assert {**spec.to_dict(), **changed} == {**lever.to_dict(), "description": ""}
     assert spec.token["clinical"] == ["dose", "unit", "frequency", "route", "duration", "abbreviation"]
     assert spec.gazetteers["lists"] == ["disease", "chemical"] and spec.clusters["granularities"]
     assert spec.context["offsets"] == [-2, -1, 1, 2]

@@ -103,6 +103,35 @@ def test_a_match_never_starts_or_ends_on_punctuation():
     assert g.n_terms == 4 and g.n_compiled == 3
 
 
+LETTER_TERMS = ["C#O", "2,4-D", "e-", "Na", "vitamin E", "H 7"]
+
+
+def test_single_letter_terms_match_normalised_unless_strict():
+    g = Gazetteer.from_terms(LETTER_TERMS, "chemical")
+    assert spans(g, "Pt c / o SOB") == [Match(1, 4, False)]
+    assert spans(g, "e . g . 2 , 4 - d") == [Match(0, 1, True), Match(4, 9, False)]
+
+
+def test_strict_letters_keeps_single_letter_terms_as_written_and_drops_a_lone_lower_case_letter():
+    g = Gazetteer.from_terms(LETTER_TERMS, "chemical", strict_letters=True)
+    assert g.strict_letters and g.n_compiled == len(LETTER_TERMS) - 1  # "e-" is gone
+    assert spans(g, "Pt c / o SOB") == []
+    assert spans(g, "e . g . 2 , 4 - d") == []
+    assert spans(g, "C # O and 2 , 4 - D") == [Match(0, 3, True), Match(4, 9, True)]
+    assert spans(g, "H 7 and h 7") == [Match(0, 2, True)]
+    # Terms with a word of two characters or more are untouched: normalised matches as before.
+    assert spans(g, "VITAMIN E and na") == [Match(0, 2, False)]
+    assert pickle.loads(pickle.dumps(g)).strict_letters
+
+
+def test_load_gazetteer_compiles_each_letter_rule_apart(tmp_path, count_compiles):
+    path = write(tmp_path / "chem.tsv", "C#O\tX\n")
+    loose, strict = load_gazetteer(path), load_gazetteer(path, strict_letters=True)
+    assert spans(loose, "c / o") == [Match(0, 3, False)] and spans(strict, "c / o") == []
+    assert load_gazetteer(path, strict_letters=True) is strict and len(count_compiles) == 2
+    assert pickle.loads(pickle.dumps(strict)) is strict and pickle.loads(pickle.dumps(loose)) is loose
+
+
 def test_terms_longer_than_max_tokens_are_skipped():
     terms = ["acute renal failure", "acute - on - chronic renal failure"]
     assert spans(Gazetteer.from_terms(terms, "d", max_tokens=3), "acute - on - chronic renal failure") == []

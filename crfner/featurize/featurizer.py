@@ -30,11 +30,11 @@ class Resources:
     term_lists: Any = None  # a term_lists.TermLists
     senses: Any = None  # a sense_forms.SenseForms
 
-    def compiled_gazetteers(self, max_tokens: int = 12) -> list:
+    def compiled_gazetteers(self, max_tokens: int = 12, strict_letters: bool = False) -> list:
         from .gazetteer import load_gazetteer
 
-        files = [load_gazetteer(path, name=name, max_tokens=max_tokens) for name, path in self.gazetteers]
-        return files + (self.term_lists.gazetteers(max_tokens) if self.term_lists is not None else [])
+        files = [load_gazetteer(path, name, max_tokens, strict_letters) for name, path in self.gazetteers]
+        return files + (self.term_lists.gazetteers(max_tokens, strict_letters) if self.term_lists is not None else [])
 
 
 class Featurizer:
@@ -63,7 +63,8 @@ class Featurizer:
         if feature_set.gazetteers.get("mesh_branches") and resources.term_lists is None:
             raise FeatureSetError(f"{feature_set.label} matches MeSH branch lists, but none were cut or loaded")
         self.gazetteers = (
-            resources.compiled_gazetteers(feature_set.gazetteers.get("max_tokens", 12))
+            resources.compiled_gazetteers(
+                feature_set.gazetteers.get("max_tokens", 12), feature_set.gazetteers.get("strict_letters", False))
             if resources.gazetteers or resources.term_lists is not None else []
         )
         if feature_set.gazetteers.get("heads"):

@@ -5,7 +5,10 @@ variants: *exact* (its tokens as written) and *normalised* (lower-cased, punctua
 dropped, so ``Parkinson's disease`` also matches ``parkinson ' s disease``). Short all-caps
 abbreviations (``ALL``, ``AS``, ``CD``) and two-character symbols (``As``, ``In``) are
 ambiguous with common words and get the exact variant only. Matching is greedy, left to
-right, longest first, without overlaps.
+right, longest first, without overlaps. With ``strict_letters`` (a feature set's ``[gazetteers]
+strict_letters``), terms whose words are all single characters (``C#O``, ``2,4-D``) get the exact
+variant only, and a lone lower-case letter (``e-``, the electron) none: lower-cased, ``C#O`` matches
+``c/o`` (complains of) in notes, and ``e`` the ``e`` of ``e.g.``.
 
 A list compiles into one dict from a joined key (tokens joined by ``SEP``) to bit flags:
 complete term or proper prefix, exact or normalised. Most terms are lower-case without
@@ -67,11 +70,12 @@ def is_abbreviation(words: Sequence[str]) -> bool:
     return (len(word) <= _ABBREVIATION_MAX and word.isupper()) or (len(word) <= _SYMBOL_MAX and word != word.lower())
 
 
-def term_variants(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
+def term_variants(tokens: Sequence[str], strict_letters: bool = False) -> tuple[list[str], list[str]]:
     """The exact and normalised tokens of a tokenised term (either may be empty).
 
     A match never starts or ends on punctuation, so the exact variant loses its leading and
-    trailing punctuation tokens (``Na+`` -> ``Na``); the normalised one loses them all."""
+    trailing punctuation tokens (``Na+`` -> ``Na``); the normalised one loses them all.
+    ``strict_letters``: see the module's docstring."""
     if all(map(str.isalnum, tokens)):  # the common case: no punctuation at all
         exact = words = list(tokens)
     else:
@@ -82,6 +86,8 @@ def term_variants(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
         first = flags.index(True)
         last = len(flags) - flags[::-1].index(True)
         exact = list(tokens[first:last])
+    if strict_letters and all(len(w) == 1 for w in words):
+        return ([] if len(words) == 1 and words[0].islower() else exact), []
     normalised = [] if is_abbreviation(words) else [w.lower() for w in words]
     return exact, normalised
 
@@ -109,7 +115,9 @@ def _add(keys: dict[str, int], key: str, term_flag: int, prefix_flag: int) -> No
         cut = key.rfind(SEP, 0, cut)
 
 
-def compile_terms(terms: Iterable[str], max_tokens: int, heads: dict[str, int] | None = None) -> tuple[dict[str, int], int]:
+def compile_terms(
+    terms: Iterable[str], max_tokens: int, heads: dict[str, int] | None = None, strict_letters: bool = False,
+) -> tuple[dict[str, int], int]:
     """The flag dict of a list's terms and the number of terms compiled; terms of more than
     ``max_tokens`` tokens (long systematic names never written out in text) are skipped.
     ``heads``, if given, counts how many multi-word terms end in each lower-cased word."""
@@ -119,7 +127,7 @@ def compile_terms(terms: Iterable[str], max_tokens: int, heads: dict[str, int] |
         tokens = tokenize_term(term)
         if len(tokens) > max_tokens:
             continue
-        exact, normalised = term_variants(tokens)
+        exact, normalised = term_variants(tokens, strict_letters)
         if not exact:
             continue
         compiled += 1
@@ -173,7 +181,7 @@ class Gazetteer:
 
     def __init__(
         self, name: str, path: str, sha256: str, n_terms: int, keys: dict[str, int], max_tokens: int, n_compiled: int,
-        heads: dict[str, int] | None = None,
+        heads: dict[str, int] | None = None, strict_letters: bool = False,
     ):
         self.name = name
         self.path = path
@@ -181,6 +189,7 @@ class Gazetteer:
         self.n_terms = n_terms  # terms in the list, as read
         self.n_compiled = n_compiled  # terms matchable (not too long, not all punctuation)
         self.max_tokens = max_tokens
+        self.strict_letters = strict_letters
         self._keys = keys
         self.heads = heads or {}  # lower-cased word -> multi-word terms ending in it
         self._head_feature = f"gazhead:{name}"
@@ -189,29 +198,33 @@ class Gazetteer:
         self._single = (f"gaz:{name}:single", 1.0)
 
     @classmethod
-    def from_tsv(cls, path: str | os.PathLike, name: str | None = None, max_tokens: int = 12) -> "Gazetteer":
+    def from_tsv(
+        cls, path: str | os.PathLike, name: str | None = None, max_tokens: int = 12, strict_letters: bool = False,
+    ) -> "Gazetteer":
         """Compile a ``term<TAB>identifier`` file; the name defaults to the file's stem."""
         terms, data = read_terms(path)
         heads: dict[str, int] = {}
-        keys, compiled = compile_terms(terms, max_tokens, heads)
+        keys, compiled = compile_terms(terms, max_tokens, heads, strict_letters)
         name = name or Path(path).stem
-        return cls(name, str(path), hashlib.sha256(data).hexdigest(), len(terms), keys, max_tokens, compiled, heads)
+        digest = hashlib.sha256(data).hexdigest()
+        return cls(name, str(path), digest, len(terms), keys, max_tokens, compiled, heads, strict_letters)
 
     @classmethod
-    def from_terms(cls, terms: Iterable[str], name: str, max_tokens: int = 12) -> "Gazetteer":
+    def from_terms(cls, terms: Iterable[str], name: str, max_tokens: int = 12, strict_letters: bool = False) -> "Gazetteer":
         """Compile an in-memory list (tests, ad-hoc lists); its checksum is of the sorted terms."""
         terms = [t.strip() for t in terms]
         for number, term in enumerate(terms, start=1):
             if not term:
                 raise DataFormatError("the term is empty", None, number)
         heads: dict[str, int] = {}
-        keys, compiled = compile_terms(terms, max_tokens, heads)
+        keys, compiled = compile_terms(terms, max_tokens, heads, strict_letters)
         digest = hashlib.sha256("\n".join(sorted(terms)).encode("utf-8")).hexdigest()
-        return cls(name, "", digest, len(terms), keys, max_tokens, compiled, heads)
+        return cls(name, "", digest, len(terms), keys, max_tokens, compiled, heads, strict_letters)
 
     def renamed(self, name: str) -> "Gazetteer":
         """The same compiled list under another feature name, sharing its dict."""
-        return type(self)(name, self.path, self.sha256, self.n_terms, self._keys, self.max_tokens, self.n_compiled, self.heads)
+        return type(self)(name, self.path, self.sha256, self.n_terms, self._keys, self.max_tokens, self.n_compiled, self.heads,
+                          self.strict_letters)
 
     def head_features(self, word: str) -> list[tuple[str, object]]:
         """How often the word ends a multi-word term of the list, binned (``gazhead:NAME`` =
@@ -252,10 +265,11 @@ class Gazetteer:
         # A file-backed list travels to worker processes as its path and is compiled (once)
         # there, instead of pickling a dict of a million keys.
         if self.path:
-            return (_restore, (self.path, self.name, self.max_tokens, self.sha256))
+            return (_restore, (self.path, self.name, self.max_tokens, self.sha256, self.strict_letters))
         return (
             type(self),
-            (self.name, self.path, self.sha256, self.n_terms, self._keys, self.max_tokens, self.n_compiled, self.heads),
+            (self.name, self.path, self.sha256, self.n_terms, self._keys, self.max_tokens, self.n_compiled, self.heads,
+             self.strict_letters),
         )
 
     def __repr__(self) -> str:
@@ -325,25 +339,27 @@ _CACHE: dict[tuple, Gazetteer] = {}
 _LOCK = threading.Lock()
 
 
-def load_gazetteer(path: str | os.PathLike, name: str | None = None, max_tokens: int = 12) -> Gazetteer:
-    """A compiled list, cached per process by (resolved path, size, mtime, max_tokens), so a
+def load_gazetteer(
+    path: str | os.PathLike, name: str | None = None, max_tokens: int = 12, strict_letters: bool = False,
+) -> Gazetteer:
+    """A compiled list, cached per process by (resolved path, size, mtime, compile options), so a
     list used by many extractors or calls is compiled once; another name shares the dict."""
     resolved = Path(path).resolve()
     try:
         stat = resolved.stat()
     except FileNotFoundError:
         raise DataFormatError("no such file", path) from None
-    file_key = (str(resolved), stat.st_size, stat.st_mtime_ns, max_tokens)
+    file_key = (str(resolved), stat.st_size, stat.st_mtime_ns, max_tokens, strict_letters)
     name = name or Path(path).stem
     with _LOCK:
         cached = _CACHE.get(file_key + (name,))
         if cached is None:
-            same_file = [g for k, g in _CACHE.items() if k[:4] == file_key]
+            same_file = [g for k, g in _CACHE.items() if k[:5] == file_key]
             if same_file:
                 cached = same_file[0].renamed(name)
             else:
                 _forget_changed(file_key)
-                cached = Gazetteer.from_tsv(resolved, name, max_tokens)
+                cached = Gazetteer.from_tsv(resolved, name, max_tokens, strict_letters)
             _CACHE[file_key + (name,)] = cached
         return cached
 
@@ -354,9 +370,9 @@ def _forget_changed(file_key: tuple) -> None:
         del _CACHE[key]
 
 
-def _restore(path: str, name: str, max_tokens: int, sha256: str) -> Gazetteer:
+def _restore(path: str, name: str, max_tokens: int, sha256: str, strict_letters: bool = False) -> Gazetteer:
     """Unpickle a file-backed list by loading it; the file must not have changed."""
-    gazetteer = load_gazetteer(path, name, max_tokens)
+    gazetteer = load_gazetteer(path, name, max_tokens, strict_letters)
     if gazetteer.sha256 != sha256:
         raise DataFormatError("the gazetteer file changed since the list was compiled (checksum differs)", path)
     return gazetteer

@@ -223,7 +223,9 @@ CONTEXT_OPTIONS = {
     "conjoin": _string,
     "feature_conjunctions": _feature_conjunctions,
 }
-GAZETTEER_OPTIONS = {"lists": _list_names, "max_tokens": _count, "heads": _bool, "mesh_branches": _mesh_branches}
+GAZETTEER_OPTIONS = {
+    "lists": _list_names, "max_tokens": _count, "heads": _bool, "mesh_branches": _mesh_branches, "strict_letters": _bool,
+}
 CLUSTER_OPTIONS = {
     "granularities": _granularities,
     "dims": _count,

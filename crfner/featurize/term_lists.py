@@ -71,11 +71,11 @@ class TermLists(SavedTable):
                 found[name].add(term.strip())
         return cls({name: tuple(sorted(terms)) for name, terms in found.items()})
 
-    def gazetteers(self, max_tokens: int = 12) -> list:
+    def gazetteers(self, max_tokens: int = 12, strict_letters: bool = False) -> list:
         """Each list compiled as a gazetteer of its name."""
         from .gazetteer import Gazetteer
 
-        return [Gazetteer.from_terms(terms, name, max_tokens) for name, terms in self.lists.items()]
+        return [Gazetteer.from_terms(terms, name, max_tokens, strict_letters) for name, terms in self.lists.items()]
 
     def _lines(self) -> Iterator[str]:
         yield _HEADER + "\n"
