@@ -354,7 +354,7 @@ def load_gazetteer(
     with _LOCK:
         cached = _CACHE.get(file_key + (name,))
         if cached is None:
-            same_file = [g for k, g in _CACHE.items() if k[:5] == file_key]
+            same_file = [g for k, g in _CACHE.items() if k[:-1] == file_key]  # the key is file_key + (name,)
             if same_file:
                 cached = same_file[0].renamed(name)
             else:
