@@ -44,10 +44,12 @@ SYSTEMS = {"tutorial": "tutorial", "biomedical": "biomedical", "clinical": "clin
            "clinical-v6": os.path.join(CONFIGS, "clinical-v6.toml"), "clinical-v7": os.path.join(CONFIGS, "clinical-v7.toml"),
            "clinical-v8": os.path.join(CONFIGS, "clinical-v8.toml"), "clinical-v9": os.path.join(CONFIGS, "clinical-v9.toml"),
            "clinical-v10": os.path.join(CONFIGS, "clinical-v10.toml"),
-           "clinical-strict-letters": os.path.join(CONFIGS, "clinical-strict-letters.toml")}  # a lever, not adopted
+           "clinical-strict-letters": os.path.join(CONFIGS, "clinical-strict-letters.toml"),  # a lever, not adopted
+           "clinical-joined": os.path.join(CONFIGS, "clinical-joined.toml")}  # a lever, not adopted
 PAIRS = [("clinical", "clinical-v2"), ("clinical", "clinical-v3"), ("clinical", "clinical-v4"), ("clinical", "clinical-v5"), ("clinical", "clinical-v6"),
          ("clinical", "clinical-v7"), ("clinical", "clinical-v8"), ("clinical", "clinical-v9"), ("clinical", "clinical-v10"),
          ("clinical-strict-letters", "clinical"), ("clinical-strict-letters", "biomedical"), ("clinical-strict-letters", "tutorial"),
+         ("clinical-joined", "clinical"), ("clinical-joined", "biomedical"), ("clinical-joined", "tutorial"),
          ("clinical", "biomedical"),
          ("clinical", "tutorial")]
 COPIES = {"as written": lambda t: t, "lower": str.lower, "upper": str.upper}

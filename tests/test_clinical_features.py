@@ -140,6 +140,10 @@ def test_the_clinical_set_loads_and_validates():
     lever = load_feature_set(REPO / "benchmarks" / "configs" / "clinical-strict-letters.toml")
     changed = {"version": 12, "description": "", "gazetteers": {**spec.gazetteers, "strict_letters": True}}
     assert {**spec.to_dict(), **changed} == {**lever.to_dict(), "description": ""}
+    # the lever tried as version 13 and not adopted (results/joined_forms.json): version 11 and joined
+    lever = load_feature_set(REPO / "benchmarks" / "configs" / "clinical-joined.toml")
+    changed = {"version": 13, "description": "", "abbreviations": {**spec.abbreviations, "joined": True}}
+    assert {**spec.to_dict(), **changed} == {**lever.to_dict(), "description": ""}
     assert spec.token["clinical"] == ["dose", "unit", "frequency", "route", "duration", "abbreviation"]
     assert spec.gazetteers["lists"] == ["disease", "chemical"] and spec.clusters["granularities"]
     assert spec.context["offsets"] == [-2, -1, 1, 2]

@@ -56,6 +56,7 @@ def test_a_user_file_by_path(tmp_path):
         ('name = "x"\nversion = 1\n[training]\nmin_freq = 0\n', "training.min_freq = 0: expected a positive whole number"),
         ('name = "x"\nversion = 1\n[training]\nall_possible_states = "yes"\n', "training.all_possible_states = 'yes'"),
         ('name = "x"\nversion = 1\n[gazetteers]\nstrict_letters = 1\n', "gazetteers.strict_letters = 1: expected true or false"),
+        ('name = "x"\nversion = 1\n[abbreviations]\njoined = "yes"\n', "abbreviations.joined = 'yes': expected true or false"),
         ('name = "x"\n', "needs a whole-number version"),
         ('name = "x"\nversion = 0\n', r"needs a whole-number version of 1 or more \(version = 0\)"),
         ('name = "x"\nversion = -3\n', r"needs a whole-number version of 1 or more \(version = -3\)"),

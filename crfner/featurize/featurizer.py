@@ -90,6 +90,7 @@ class Featurizer:
             self._expansions: dict[str, str] = {}
         self._expand = feature_set.abbreviations.get("expand")
         self._sections = feature_set.sections.get("context", False)
+        self._joined = feature_set.abbreviations.get("joined", False)
         self._truecase = None
         if feature_set.casing.get("truecase"):
             if resources.truecase is None:
@@ -98,10 +99,15 @@ class Featurizer:
 
     def recased(self, sentences: Sequence[Sequence[str]]) -> Sequence[Sequence[str]]:
         """The sentences as features see them: with ``[casing] truecase``, each sentence written
-        in one case re-cased to its words' usual forms (see ``truecase``); else as given."""
-        if self._truecase is None:
-            return sentences
-        return [self._truecase.recase(tokens) for tokens in sentences]
+        in one case re-cased to its words' usual forms (see ``truecase``); with ``[abbreviations]
+        joined``, a frequency or route the tokenizer cut (``b . i . d``) read whole (see ``joined``)."""
+        if self._truecase is not None:
+            sentences = [self._truecase.recase(tokens) for tokens in sentences]
+        if self._joined:
+            from .joined import joined_forms
+
+            sentences = [joined_forms(tokens) for tokens in sentences]
+        return sentences
 
     def token_features(self, word: str) -> dict:
         """Features of one word on its own."""
