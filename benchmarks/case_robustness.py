@@ -7,8 +7,8 @@ upper-cased (tags unchanged); strict entity micro-F1 with a 95% document-bootstr
 drop from `as written` to each one-case copy, and, per copy, paired approximate-randomisation
 tests over documents of `clinical` against `clinical-v2` (benchmarks/configs/clinical-v2.toml,
 version 2, as it shipped before version 3), `clinical-v3` to `clinical-v10` (benchmarks/configs/), `biomedical` and `tutorial`, and of
-the lever `clinical-strict-letters` (benchmarks/configs/; not adopted, results/strict_letters.json)
-against `clinical`, `biomedical` and `tutorial`.
+the levers `clinical-strict-letters` and `clinical-joined` (benchmarks/configs/; neither adopted,
+results/strict_letters.json and results/joined_forms.json) against `clinical`, `biomedical` and `tutorial`.
 
     .venv/bin/python benchmarks/case_robustness.py --data-dir ../shared/data --split devel \\
         --corpora maccrobat phee --systems tutorial biomedical clinical-v2 clinical --out case.json

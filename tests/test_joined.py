@@ -76,3 +76,26 @@ def test_the_patterns_see_the_joined_form_only_where_the_set_declares_it():
     # the full stop after the run, ward shorthand and units are read as before
     assert joined[position["b"] + 5] == plain[position["b"] + 5]
     assert joined[position["c"]:position["L"] + 1] == plain[position["c"]:position["L"] + 1]
+
+
+def test_the_senses_read_the_joined_form():
+    from crfner.featurize.featurizer import Resources
+    from crfner.featurize.sense_forms import SenseForms
+
+    spec = {**SET, "abbreviations": {"long_form": ["last_word"], "senses": "clinical", "joined": True}}
+    featurize = load_feature_set(spec).featurizer(Resources(senses=SenseForms({"po": "by mouth"}, frozenset())))
+    tokens = words("aspirin 81 mg p.o. daily")
+    assert [f.get("abbr:last") for f in featurize(tokens)] == [None, None, None, "mouth", "mouth", "mouth", None, None]
+
+
+def test_on_the_quick_start_note_only_the_medication_lines_read_otherwise():
+    """What the README says of its note: the option reads the p.o. and b.i.d. of the medication
+    list whole and leaves every other word, "64 y/o woman w/ HTN" among them, as written."""
+    from conftest import REPO
+
+    tokens = words((REPO / "examples" / "notes" / "discharge_note.txt").read_text(encoding="utf-8"))
+    out = joined_forms(tokens)
+    assert {word for word, token in zip(out, tokens) if word != token} == {"p.o", "b.i.d"}
+    assert sum(word == "p.o" for word in out) == 5 * 3
+    start = tokens.index("y") - 2
+    assert out[start:start + 8] == tokens[start:start + 8] == ["a", "64", "y", "/", "o", "woman", "w", "/"]
