@@ -172,6 +172,11 @@ def test_run_writes_results_predictions_and_reports(first_run):
     assert not list((out / "cache").glob("*/tagged-*"))
     assert "Concept-level scores" not in (out / "report.md").read_text(encoding="utf-8")
     assert 0 < comparison["p_value"] <= 1
+    # the bootstrap interval of the same difference, on the same units, and what the test set can detect
+    spread = comparison["bootstrap"]
+    assert spread["difference"] == pytest.approx(comparison["difference"], abs=1e-12) and spread["units"] == comparison["units"]
+    assert spread["interval"][0] <= spread["interval"][1] and spread["resamples"] == 100
+    assert spread["detectable"] is None or spread["detectable"] > 0
 
 
 def test_figures_agree_with_crfner_evaluate_and_seqeval(first_run):

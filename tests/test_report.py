@@ -124,7 +124,9 @@ RESULTS = {
     "comparisons": [
         {"corpus": "bc5cdr", "a": "biomedical", "b": "tutorial", "method": "approximate randomization",
          "resamples": 10000, "units": 4797, "f1_a": 0.86974, "f1_b": 0.78041, "difference": 0.08933,
-         "p_value": 1 / 10001},
+         "p_value": 1 / 10001,
+         "bootstrap": {"method": "paired bootstrap", "level": 0.95, "resamples": 1000, "units": 4797, "difference": 0.08933,
+                       "interval": [0.08011, 0.09874], "standard_error": 0.00471, "power": 0.8, "detectable": 0.013196}},
         {"corpus": "bc5cdr", "a": "tutorial", "b": "biomedical", "method": "approximate randomization",
          "resamples": 10000, "units": 4797, "f1_a": 0.78041, "f1_b": 0.86974, "difference": -0.08933,
          "p_value": 0.0123},
@@ -175,6 +177,13 @@ def test_report_content(report):
     significance = _section(page, "significance")
     assert "&lt; 0.0001" in significance and "0.0123" in significance and "approximate randomization" in significance
     assert "< 0.0001" in md and "0.0123" in md
+    # the difference's interval and the detectable difference; a comparison made without them shows dashes
+    assert "95% CI of A − B" in significance and "Detectable (80% power)" in significance
+    row = next(line for line in md.splitlines() if line.startswith("| bc5cdr | biomedical | tutorial |"))
+    assert "| +0.0893 | [+0.0801, +0.0987] | < 0.0001 | 0.0132 |" in row
+    row = next(line for line in md.splitlines() if line.startswith("| bc5cdr | tutorial | biomedical |"))
+    assert "| −0.0893 |" not in row and "| -0.0893 | — | 0.0123 | — |" in row
+    assert "1,000 resamples of the same units for both systems" in md
 
     # the skipped run and its note; missing measurements named, not crashing
     assert "Not run: transformer (skipped)" in page and "transformer extra not installed" in page

@@ -1,10 +1,12 @@
-"""Bootstrap intervals and the paired randomisation test, on hand-built corpora with known answers."""
+"""Bootstrap intervals, the paired randomisation test and the interval of a difference, on hand-built corpora with
+known answers and on simulated test sets."""
 
 from __future__ import annotations
 
 import json
 import math
 import warnings
+from statistics import NormalDist
 
 import numpy as np
 import pytest
@@ -12,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crfner import DataFormatError, evaluate
-from crfner.evaluation.significance import bootstrap_ci, paired_test, unit_counts
+from crfner.evaluation.significance import bootstrap_ci, difference_interval, paired_test, unit_counts
 
 # Four sentence patterns, each with one gold Disease at token 0 (and a Chemical in the last).
 GOLD = [["B-Disease", "O"], ["B-Disease", "O"], ["B-Disease", "O"], ["B-Disease", "B-Chemical"]]
@@ -258,3 +260,95 @@ def test_bootstrap_properties_on_random_systems(systems):
     assert all(0.0 <= lo <= hi <= 1.0 for lo, hi in bounds)
     if result["units"] == 1:  # every resample is the one unit
         assert result["f1"] == [scores.f1, scores.f1] and result["macro_f1"] == [scores.macro_f1, scores.macro_f1]
+
+
+# ---------------------------------------------------------------------------------------------
+# The interval of a difference and the smallest difference a test set can detect
+
+
+@settings(max_examples=60, deadline=None)
+@given(three_systems(), st.integers(0, 3))
+def test_difference_interval_properties_on_random_systems(systems, seed):
+    gold, a, b, groups = systems
+    result = difference_interval(gold, a, b, groups=groups, n_resamples=200, seed=seed)
+    assert result["difference"] == pytest.approx(evaluate(gold, a).f1 - evaluate(gold, b).f1, abs=1e-12)
+    assert result["units"] == (len(gold) if groups is None else len(set(groups)))
+    low, high = result["interval"]
+    assert -1.0 <= low <= high <= 1.0
+    assert difference_interval(gold, a, b, groups=groups, n_resamples=200, seed=seed) == result  # the seed fixes it
+    # Swapped systems, the same draws: the interval mirrored, the same spread and detectable difference.
+    swapped = difference_interval(gold, b, a, groups=groups, n_resamples=200, seed=seed)
+    assert swapped["interval"] == pytest.approx([-high, -low], abs=1e-12)
+    assert (swapped["standard_error"] is None) == (result["standard_error"] is None)
+    if result["detectable"] is not None:
+        assert swapped["detectable"] == pytest.approx(result["detectable"], abs=1e-12)
+        assert result["detectable"] > 0
+    # A system against itself: no spread to measure, nothing to call detectable.
+    same = difference_interval(gold, a, a, groups=groups, n_resamples=50, seed=seed)
+    assert same["interval"] == [0.0, 0.0] and same["standard_error"] is None and same["detectable"] is None
+
+
+def test_difference_interval_by_hand_and_its_errors():
+    # Ten units: A finds the one gold entity of the first five, B finds nothing; F1 2/3 against 0.
+    gold = [["B-X", "O"]] * 5 + [["O", "B-X"]] * 5
+    a = [["B-X", "O"]] * 5 + [["O", "O"]] * 5
+    b = [["O", "O"]] * 10
+    result = difference_interval(gold, a, b, n_resamples=500)
+    assert result["difference"] == pytest.approx(2 / 3)
+    assert 0 < result["interval"][0] < 2 / 3 < result["interval"][1] <= 1
+    # A stricter level widens the interval and raises the detectable difference; so does more power.
+    strict = difference_interval(gold, a, b, n_resamples=500, level=0.99)
+    assert strict["interval"][0] <= result["interval"][0] and strict["detectable"] > result["detectable"]
+    assert difference_interval(gold, a, b, n_resamples=500, power=0.9)["detectable"] > result["detectable"]
+    one = difference_interval(gold, a, b, groups=["doc"] * 10)
+    assert one["units"] == 1 and one["interval"] == [one["difference"]] * 2 and one["detectable"] is None
+    for bad, message in (({"n_resamples": 1}, "at least 2"), ({"level": 1.0}, "level must be"),
+                         ({"power": 0}, "power must be"), ({"power": True}, "power must be")):
+        with pytest.raises(ValueError, match=message):
+            difference_interval(gold, a, b, **bad)
+    with pytest.raises(DataFormatError):
+        difference_interval(gold, a, b[:9])
+
+
+def _simulated_test_set(rng, lead: float, n_units: int = 30):
+    """A test set of documents of six two-token entities. Each document has its own difficulty (the chance B gets
+    an entity right); A gets it right with that chance plus ``lead``, on the same draw, so the systems are paired
+    as two taggers on one text are. A miss is either left out or given the wrong type."""
+    gold, a, b = [], [], []
+    for _ in range(n_units):
+        difficulty = rng.beta(4, 3)
+        sentence = {"gold": [], "a": [], "b": []}
+        for _ in range(6):
+            sentence["gold"] += ["B-X", "I-X", "O"]
+            draw = rng.random()
+            for name, right in (("a", draw < difficulty + lead), ("b", draw < difficulty)):
+                wrong = ["B-Y", "I-Y", "O"] if rng.random() < 0.5 else ["O", "O", "O"]
+                sentence[name] += ["B-X", "I-X", "O"] if right else wrong
+        gold.append(sentence["gold"])
+        a.append(sentence["a"])
+        b.append(sentence["b"])
+    return gold, a, b
+
+
+def test_detectable_difference_agrees_with_repeated_test_sets():
+    """Many independent simulated test sets: the bootstrap standard error is the spread of the differences they
+    show, and the paired test finds a difference as often as the normal approximation behind ``detectable``
+    says it should (the power at the true difference, from the mean standard error)."""
+    rng = np.random.default_rng(7)
+    z = NormalDist().inv_cdf(0.975)
+    for lead in (0.0, 0.03, 0.06):
+        differences, errors, found, detectable = [], [], [], []
+        for _ in range(150):
+            gold, a, b = _simulated_test_set(rng, lead)
+            spread = difference_interval(gold, a, b, n_resamples=300, seed=0)
+            differences.append(spread["difference"])
+            errors.append(spread["standard_error"])
+            detectable.append(spread["detectable"])
+            found.append(paired_test(gold, a, b, n_resamples=400)["p_value"] < 0.05)
+        spread_seen, error = float(np.std(differences)), float(np.mean(errors))
+        assert error == pytest.approx(spread_seen, rel=0.2)
+        assert float(np.mean(detectable)) == pytest.approx((z + NormalDist().inv_cdf(0.8)) * error, rel=0.01)
+        shift = abs(float(np.mean(differences))) / error
+        normal = NormalDist()
+        expected = 1 - normal.cdf(z - shift) + normal.cdf(-z - shift)  # the two-sided test's power at this shift
+        assert float(np.mean(found)) == pytest.approx(expected, abs=0.12), (lead, expected)

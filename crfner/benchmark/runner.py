@@ -338,8 +338,9 @@ class Benchmark:
         return points
 
     def compare(self, corpus: str, runs: list[dict], gold) -> list[dict]:
-        """The paired significance test for each configured pair of systems that both ran."""
-        from ..evaluation.significance import paired_test
+        """The paired significance test for each configured pair of systems that both ran, with the bootstrap
+        interval of their difference and the smallest difference the test set can detect (when ``bootstrap``)."""
+        from ..evaluation.significance import difference_interval, paired_test
 
         ok = {r["system"]: r for r in runs if r.get("status") == "ok"}
         for run in ok.values():  # the full-data point of the learning curve is the main score
@@ -355,8 +356,12 @@ class Benchmark:
             groups = self.test_groups.get(corpus)
             test = paired_test(gold[1], self.predictions[corpus, a][2], self.predictions[corpus, b][2], groups=groups,
                                n_resamples=self.config["permutations"], seed=self.config["seed"])
-            found.append({"corpus": corpus, "a": a, "b": b, "unit": "sentence" if groups is None else "document",
-                          **test})
+            comparison = {"corpus": corpus, "a": a, "b": b, "unit": "sentence" if groups is None else "document", **test}
+            if self.config["bootstrap"]:
+                comparison["bootstrap"] = difference_interval(
+                    gold[1], self.predictions[corpus, a][2], self.predictions[corpus, b][2], groups=groups,
+                    n_resamples=self.config["bootstrap"], seed=self.config["seed"])
+            found.append(comparison)
         return found
 
 

@@ -1,12 +1,14 @@
-"""How sure a score is: bootstrap confidence intervals and a paired randomisation test.
+"""How sure a score is: bootstrap confidence intervals, a paired randomisation test, and the interval of a
+difference with the smallest difference a test set can detect.
 
-Both resample whole units (sentences, or groups of them such as documents) and recount strict entities.
+All resample whole units (sentences, or groups of them such as documents) and recount strict entities.
 """
 
 from __future__ import annotations
 
 import numbers
 import warnings
+from statistics import NormalDist
 from typing import Hashable, Sequence
 
 import numpy as np
@@ -205,6 +207,18 @@ def _f1_of_counts(correct: np.ndarray, predicted: np.ndarray, gold: np.ndarray |
     return _safe_div(2 * np.asarray(correct, dtype=np.float64), np.asarray(predicted, dtype=np.float64) + gold)
 
 
+def _paired_counts(y_true, pred_a, pred_b, groups) -> tuple[dict, dict, int]:
+    """A's and B's strict counts per unit (all types), after checking the three tag lists align."""
+    for corpus, name in ((y_true, "y_true"), (pred_a, "pred_a"), (pred_b, "pred_b")):
+        check_tag_lists(corpus, name)
+    check_aligned(y_true, pred_a, what="system A")
+    check_aligned(y_true, pred_b, what="system B")
+    unit, n_units = _units(len(y_true), groups)
+    truth = entity_sets(y_true)
+    return (_count(truth, entity_sets(pred_a), unit, n_units, types=()),
+            _count(truth, entity_sets(pred_b), unit, n_units, types=()), n_units)
+
+
 def paired_test(
     y_true: Sequence[Sequence[str]],
     pred_a: Sequence[Sequence[str]],
@@ -220,14 +234,7 @@ def paired_test(
     observed systems, (hits + 1) / (n_resamples + 1) (Noreen 1989; Yeh 2000 for NER F-scores).
     """
     _check_resamples(n_resamples)
-    for corpus, name in ((y_true, "y_true"), (pred_a, "pred_a"), (pred_b, "pred_b")):
-        check_tag_lists(corpus, name)
-    check_aligned(y_true, pred_a, what="system A")
-    check_aligned(y_true, pred_b, what="system B")
-    unit, n_units = _units(len(y_true), groups)
-    truth = entity_sets(y_true)
-    a = _count(truth, entity_sets(pred_a), unit, n_units, types=())
-    b = _count(truth, entity_sets(pred_b), unit, n_units, types=())
+    a, b, n_units = _paired_counts(y_true, pred_a, pred_b, groups)
     gold = float(a["gold"].sum())
     totals_a = np.array([a["correct"].sum(), a["predicted"].sum()], dtype=np.float64)
     totals_b = np.array([b["correct"].sum(), b["predicted"].sum()], dtype=np.float64)
@@ -259,4 +266,66 @@ def paired_test(
         "f1_b": f1_b,
         "difference": f1_a - f1_b,
         "p_value": (hits + 1) / (n_resamples + 1),
+    }
+
+
+def difference_interval(
+    y_true: Sequence[Sequence[str]],
+    pred_a: Sequence[Sequence[str]],
+    pred_b: Sequence[Sequence[str]],
+    groups: Sequence[Hashable] | None = None,
+    n_resamples: int = 1000,
+    level: float = 0.95,
+    power: float = 0.8,
+    seed: int = 0,
+) -> dict:
+    """How large strict micro-F1(A) − F1(B) may be, and how large a difference this test set can detect.
+
+    A paired bootstrap: units (sentences, or ``groups``) are drawn with replacement, the same draw for both
+    systems, and the difference recomputed from the summed counts. ``interval`` is its percentile interval
+    and ``standard_error`` its spread. ``detectable`` is (z(1 − α/2) + z(power)) × standard error with
+    α = 1 − level: under a normal approximation, the smallest true difference that a two-sided test at that
+    level would find with that power (the sensitivity analysis Card et al. 2020 ask of NLP test sets). It
+    rests on the spread alone, not on the observed difference, so it says what a p-value cannot: whether a
+    difference that is not significant could have been found by this many units. None when it cannot be
+    estimated: fewer than two units, or systems that agree on every unit (the draws then show no spread).
+    """
+    _check_resamples(n_resamples, least=2)
+    for name, value in (("level", level), ("power", power)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < 1:
+            raise ValueError(f"{name} must be a number between 0 and 1, not {value!r}")
+    a, b, n_units = _paired_counts(y_true, pred_a, pred_b, groups)
+    # Columns: A's correct and predicted, B's correct and predicted, gold; one row per unit.
+    counts = np.stack([a["correct"], a["predicted"], b["correct"], b["predicted"], a["gold"]], axis=1).astype(np.float64)
+
+    def differences(sums: np.ndarray) -> np.ndarray:
+        return _f1_of_counts(sums[..., 0], sums[..., 1], sums[..., 4]) - _f1_of_counts(sums[..., 2], sums[..., 3], sums[..., 4])
+
+    observed = float(differences(counts.sum(axis=0)))
+    rng = np.random.default_rng(seed)
+    batch = max(1, min(n_resamples, 2_000_000 // max(1, n_units)))
+    drawn = []
+    for start in range(0, n_resamples, batch):
+        size = min(batch, n_resamples - start)
+        # How often each unit is drawn in each resample: n_units draws with replacement.
+        weights = rng.multinomial(n_units, np.full(n_units, 1.0 / n_units), size=size).astype(np.float64)
+        drawn.append(differences(weights @ counts))
+    spread = np.concatenate(drawn)
+    tail = (1 - level) / 2
+    low, high = np.quantile(spread, [tail, 1 - tail])
+    error = float(np.std(spread, ddof=1))
+    estimable = n_units >= 2 and error > 1e-12
+    if not estimable:  # a constant bootstrap distribution: the interval is the observed difference
+        low = high = observed
+    z = NormalDist().inv_cdf
+    return {
+        "method": "paired bootstrap",
+        "level": float(level),
+        "resamples": int(n_resamples),
+        "units": int(n_units),
+        "difference": observed,
+        "interval": [float(low), float(high)],
+        "standard_error": error if estimable else None,
+        "power": float(power),
+        "detectable": (z(1 - (1 - level) / 2) + z(power)) * error if estimable else None,
     }

@@ -79,13 +79,20 @@ def comparison_blocks(results: dict) -> list[Block]:
 
 
 def significance_blocks(results: dict) -> list[Block]:
-    """Paired tests between systems: F1 of each, the difference and its p-value."""
+    """Paired tests between systems: F1 of each, the difference with its bootstrap interval, its p-value, and the
+    smallest difference the test set could detect."""
     comparisons = [c for c in results.get("comparisons") or [] if isinstance(c, dict)]
     if not comparisons:
         return [Paragraph(["No paired significance tests in these results."], note=True)]
-    header = ["Corpus", "System A", "System B", "F1 A", "F1 B", "Difference (A − B)", "p", "Test"]
+    spreads = [c.get("bootstrap") if isinstance(c.get("bootstrap"), dict) else {} for c in comparisons]
+    level = next((as_number(s.get("level")) for s in spreads if as_number(s.get("level")) is not None), None)
+    power = next((as_number(s.get("power")) for s in spreads if as_number(s.get("power")) is not None), None)
+    interval_header = f"{level * 100:g}% CI of A − B" if level is not None else "CI of A − B"
+    detectable_header = f"Detectable ({power * 100:g}% power)" if power is not None else "Detectable"
+    header = ["Corpus", "System A", "System B", "F1 A", "F1 B", "Difference (A − B)", interval_header, "p",
+              detectable_header, "Test"]
     rows = []
-    for c in comparisons:
+    for c, spread in zip(comparisons, spreads):
         difference = as_number(c.get("difference"))
         method = c.get("method") or "?"
         resamples = c.get("resamples")
@@ -93,7 +100,9 @@ def significance_blocks(results: dict) -> list[Block]:
             Cell(text_or_dash(c.get("corpus"))), Cell(text_or_dash(c.get("a"))), Cell(text_or_dash(c.get("b"))),
             number_cell(fmt(c.get("f1_a"))), number_cell(fmt(c.get("f1_b"))),
             number_cell(DASH if difference is None else f"{difference:+.4f}"),
+            number_cell(_signed_interval(spread.get("interval"))),
             number_cell(fmt_p(c.get("p_value"), resamples)),
+            number_cell(fmt(spread.get("detectable"))),
             Cell(f"{method}, {fmt_count(resamples)} resamples, {fmt_count(c.get('units'))} "
                  f"{str(c['unit']) + ' ' if c.get('unit') else ''}units"),
         ])
@@ -102,4 +111,24 @@ def significance_blocks(results: dict) -> list[Block]:
     text = (f"Paired {' / '.join(methods)} test{'s' if len(methods) > 1 else ''} of the difference in strict "
             f"micro F1 between two systems on the same test {' or '.join(units)} (the units resampled). A resampling test with R "
             f"resamples cannot give p below 1/(R+1); such p-values are shown as an upper bound (e.g. \"< 0.0001\").")
-    return [Paragraph([text]), Table(header, rows)]
+    blocks: list[Block] = [Paragraph([text])]
+    if any(spreads):
+        resampled = next((s.get("resamples") for s in spreads if s.get("resamples")), None)
+        alpha = "α" if level is None else f"α = {1 - level:.2g}"
+        blocks.append(Paragraph([(
+            f"The interval of the difference is a paired percentile bootstrap ({fmt_count(resampled)} resamples of the "
+            f"same units for both systems). Detectable: the smallest true difference a two-sided test at {alpha} on these "
+            f"units would find with {'that' if power is None else f'{power * 100:g}%'} power, (z(1 − α/2) + z(power)) × "
+            "the bootstrap standard error of the difference, a normal approximation (Card et al., EMNLP 2020). A difference "
+            "below it that is not significant says the test set is too small to tell, not that the systems are equal; "
+            "\"—\" where no spread could be measured.")]))
+    return [*blocks, Table(header, rows)]
+
+
+def _signed_interval(interval) -> str:
+    """``[+0.0012, +0.0391]``; "—" when missing."""
+    if isinstance(interval, (list, tuple)) and len(interval) == 2:
+        low, high = (as_number(bound) for bound in interval)
+        if low is not None and high is not None:
+            return f"[{low:+.4f}, {high:+.4f}]"
+    return DASH

@@ -88,8 +88,9 @@ def emphasis(text: str, mark: str = "*") -> str:
 
 
 def _cell(cell: Cell) -> str:
-    text = cell.text if cell.numeric and _NUMBER_TEXT.fullmatch(cell.text) else escape(cell.text)
     url = safe_url(cell.href)
+    # inside a link's text an unescaped bracket of a number ("]") would end or break the link
+    text = cell.text if cell.numeric and not url and _NUMBER_TEXT.fullmatch(cell.text) else escape(cell.text)
     if url and text:
         text = f"[{text}]({url})"
     return emphasis(text, "**") if cell.bold else text
