@@ -121,7 +121,9 @@ def significance_blocks(results: dict) -> list[Block]:
             f"units would find with {'that' if power is None else f'{power * 100:g}%'} power, (z(1 − α/2) + z(power)) × "
             "the bootstrap standard error of the difference, a normal approximation (Card et al., EMNLP 2020). A difference "
             "below it that is not significant says the test set is too small to tell, not that the systems are equal; "
-            "\"—\" where no spread could be measured.")]))
+            "\"—\" where no spread could be measured. Read significance from p: over few units the interval can leave "
+            "out 0 where p is above 0.05, as the bootstrap measures the spread around the observed difference and the "
+            "test under the hypothesis of none.")]))
     return [*blocks, Table(header, rows)]
 
 
