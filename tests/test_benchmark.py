@@ -312,7 +312,13 @@ def test_cli_no_cache_recomputes_every_run(first_run, data_dir, monkeypatch, tmp
     calls = _counted_runs(monkeypatch)
     command = ["benchmark", "--config", str(config), "--out", str(out), "--data-dir", str(data_dir), "-q"]
     assert main(command) == 0
-    assert calls == [] and capsys.readouterr().out.count("(cached)") == 2
+    printed = capsys.readouterr().out
+    assert calls == [] and printed.count("(cached)") == 2
+    # the comparison line carries the difference's interval and what the test sentences could detect
+    comparison = json.loads((out / "results.json").read_text(encoding="utf-8"))["comparisons"][0]
+    low, high = comparison["bootstrap"]["interval"]
+    assert f"F1 difference {comparison['difference']:+.4f} [{low:+.4f}, {high:+.4f}], p = " in printed
+    assert ("detectable with 80% power: " in printed) == (comparison["bootstrap"]["detectable"] is not None)
     assert main([*command, "--no-cache"]) == 0
     assert sorted(calls) == ["tutorial", "tutorial", "tutorial-l2", "tutorial-l2"]  # each model and its half-data point
     assert "(cached)" not in capsys.readouterr().out

@@ -51,7 +51,13 @@ def run(args) -> int:
             said = entry["note"] if entry["status"] == "failed" else f"skipped: {entry['note']}"  # a failed note says so
             print(f"{entry['corpus']:<14} {entry['system']:<14} {said}")
     for c in results["comparisons"]:
-        print(f"{c['corpus']:<14} {c['a']} vs {c['b']}: F1 difference {c['difference']:+.4f}, p = {c['p_value']:.4g}")
+        spread = c.get("bootstrap") or {}
+        low, high = spread.get("interval") or (None, None)
+        interval = f" [{low:+.4f}, {high:+.4f}]" if low is not None else ""
+        detectable = spread.get("detectable")
+        power = f"; detectable with {spread['power']:.0%} power: {detectable:.4f}" if detectable is not None else ""
+        print(f"{c['corpus']:<14} {c['a']} vs {c['b']}: F1 difference {c['difference']:+.4f}{interval}, "
+              f"p = {c['p_value']:.4g}{power}")
     print(f"wrote {Path(args.out) / 'report.md'} and {Path(args.out) / 'report.html'} in {results['seconds']:.1f} s",
           file=sys.stderr)
     return 0
