@@ -114,15 +114,16 @@ def significance_blocks(results: dict) -> list[Block]:
     blocks: list[Block] = [Paragraph([text])]
     if any(spreads):
         resampled = next((s.get("resamples") for s in spreads if s.get("resamples")), None)
-        alpha = "α" if level is None else f"α = {1 - level:.2g}"
+        threshold = "α" if level is None else f"{1 - level:.2g}"
+        alpha = "α" if level is None else f"α = {threshold}"
         blocks.append(Paragraph([(
             f"The interval of the difference is a paired percentile bootstrap ({fmt_count(resampled)} resamples of the "
             f"same units for both systems). Detectable: the smallest true difference a two-sided test at {alpha} on these "
             f"units would find with {'that' if power is None else f'{power * 100:g}%'} power, (z(1 − α/2) + z(power)) × "
             "the bootstrap standard error of the difference, a normal approximation (Card et al., EMNLP 2020). A difference "
             "below it that is not significant says the test set is too small to tell, not that the systems are equal; "
-            "\"—\" where no spread could be measured. Read significance from p: over few units the interval can leave "
-            "out 0 where p is above 0.05, as the bootstrap measures the spread around the observed difference and the "
+            f"\"—\" where no spread could be measured. Read significance from p: over few units the interval can leave "
+            f"out 0 where p is above {threshold}, as the bootstrap measures the spread around the observed difference and the "
             "test under the hypothesis of none.")]))
     return [*blocks, Table(header, rows)]
 
