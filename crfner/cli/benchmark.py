@@ -35,6 +35,7 @@ def run(args) -> int:
     import sys
 
     from ..benchmark import run_benchmark
+    from ..report.formatting import fmt_signed_interval
 
     command = args.command or "crfner " + shlex.join(args.argv)
     if Path(args.config).resolve() == DEFAULT_BENCHMARK.resolve():
@@ -52,8 +53,7 @@ def run(args) -> int:
             print(f"{entry['corpus']:<14} {entry['system']:<14} {said}")
     for c in results["comparisons"]:
         spread = c.get("bootstrap") or {}
-        low, high = spread.get("interval") or (None, None)
-        interval = f" [{low:+.4f}, {high:+.4f}]" if low is not None else ""
+        interval = f" {fmt_signed_interval(spread['interval'])}" if spread.get("interval") else ""
         detectable = spread.get("detectable")
         power = f"; detectable with {spread['power']:.0%} power: {detectable:.4f}" if detectable is not None else ""
         print(f"{c['corpus']:<14} {c['a']} vs {c['b']}: F1 difference {c['difference']:+.4f}{interval}, "

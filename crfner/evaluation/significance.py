@@ -76,6 +76,18 @@ def _check_resamples(n_resamples, least: int = 1) -> None:
         raise ValueError(f"n_resamples must be a whole number, at least {least}, not {n_resamples!r}")
 
 
+def _check_fraction(value, name: str, example: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < 1:
+        raise ValueError(f"{name} must be a number between 0 and 1 ({example}), not {value!r}")
+
+
+def _batch_sizes(n_resamples: int, n_units: int):
+    """Resamples in batches of at most ~2 million unit draws, so that memory stays bounded."""
+    batch = max(1, min(n_resamples, 2_000_000 // max(1, n_units)))
+    for start in range(0, n_resamples, batch):
+        yield min(batch, n_resamples - start)
+
+
 def _safe_div(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     """numerator / denominator, 0.0 where the denominator is 0 (as in metrics.py), without warnings."""
     numerator = np.asarray(numerator, dtype=np.float64)
@@ -112,8 +124,7 @@ def bootstrap_ci(
     intervals of rare types below their point values).
     """
     _check_resamples(n_resamples, least=2)  # one resample gives no interval (and scipy's standard error divides by 0)
-    if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1:
-        raise ValueError(f"level must be a number between 0 and 1 (0.95 for a 95% interval), not {level!r}")
+    _check_fraction(level, "level", "0.95 for a 95% interval")
     counts = unit_counts(y_true, y_pred, groups)
     types = _types_of(counts)
     names = list(_COUNTS) + [f"{name}:{etype}" for etype in types for name in _COUNTS]
@@ -244,10 +255,8 @@ def paired_test(
     # Swapping unit u moves (B_u - A_u) into A and out of B, so one matrix product does a whole batch.
     delta = np.stack([b["correct"] - a["correct"], b["predicted"] - a["predicted"]], axis=1).astype(np.float64)
     rng = np.random.default_rng(seed)
-    batch = max(1, min(n_resamples, 2_000_000 // max(1, n_units)))
     hits = 0
-    for start in range(0, n_resamples, batch):
-        size = min(batch, n_resamples - start)
+    for size in _batch_sizes(n_resamples, n_units):
         # One random byte gives eight fair coin flips.
         flips = rng.integers(0, 256, (size, (n_units + 7) // 8), dtype=np.uint8)
         swaps = np.unpackbits(flips, axis=1, count=n_units).astype(np.float64)
@@ -291,9 +300,8 @@ def difference_interval(
     estimated: fewer than two units, or systems that agree on every unit (the draws then show no spread).
     """
     _check_resamples(n_resamples, least=2)
-    for name, value in (("level", level), ("power", power)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < 1:
-            raise ValueError(f"{name} must be a number between 0 and 1, not {value!r}")
+    _check_fraction(level, "level", "0.95 for a 95% interval")
+    _check_fraction(power, "power", "0.8 for 80% power")
     a, b, n_units = _paired_counts(y_true, pred_a, pred_b, groups)
     # Columns: A's correct and predicted, B's correct and predicted, gold; one row per unit.
     counts = np.stack([a["correct"], a["predicted"], b["correct"], b["predicted"], a["gold"]], axis=1).astype(np.float64)
@@ -303,10 +311,8 @@ def difference_interval(
 
     observed = float(differences(counts.sum(axis=0)))
     rng = np.random.default_rng(seed)
-    batch = max(1, min(n_resamples, 2_000_000 // max(1, n_units)))
     drawn = []
-    for start in range(0, n_resamples, batch):
-        size = min(batch, n_resamples - start)
+    for size in _batch_sizes(n_resamples, n_units):
         # How often each unit is drawn in each resample: n_units draws with replacement.
         weights = rng.multinomial(n_units, np.full(n_units, 1.0 / n_units), size=size).astype(np.float64)
         drawn.append(differences(weights @ counts))

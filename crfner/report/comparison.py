@@ -5,7 +5,8 @@ systems (with intervals, the best F1 in bold), the runs not scored, and the pair
 from __future__ import annotations
 
 from .blocks import Block, Cell, Heading, Paragraph, Table
-from .formatting import DASH, as_number, blank_row, fmt, fmt_count, fmt_interval, fmt_p, number_cell, text_or_dash
+from .formatting import (DASH, as_number, blank_row, fmt, fmt_count, fmt_interval, fmt_p, fmt_signed_interval, number_cell,
+                         text_or_dash)
 from .results import corpus_names, corpus_types, dig, is_ok, runs_of, system_of
 
 
@@ -100,7 +101,7 @@ def significance_blocks(results: dict) -> list[Block]:
             Cell(text_or_dash(c.get("corpus"))), Cell(text_or_dash(c.get("a"))), Cell(text_or_dash(c.get("b"))),
             number_cell(fmt(c.get("f1_a"))), number_cell(fmt(c.get("f1_b"))),
             number_cell(DASH if difference is None else f"{difference:+.4f}"),
-            number_cell(_signed_interval(spread.get("interval"))),
+            number_cell(fmt_signed_interval(spread.get("interval"))),
             number_cell(fmt_p(c.get("p_value"), resamples)),
             number_cell(fmt(spread.get("detectable"))),
             Cell(f"{method}, {fmt_count(resamples)} resamples, {fmt_count(c.get('units'))} "
@@ -127,11 +128,3 @@ def significance_blocks(results: dict) -> list[Block]:
             "test under the hypothesis of none.")]))
     return [*blocks, Table(header, rows)]
 
-
-def _signed_interval(interval) -> str:
-    """``[+0.0012, +0.0391]``; "—" when missing."""
-    if isinstance(interval, (list, tuple)) and len(interval) == 2:
-        low, high = (as_number(bound) for bound in interval)
-        if low is not None and high is not None:
-            return f"[{low:+.4f}, {high:+.4f}]"
-    return DASH

@@ -45,6 +45,15 @@ def fmt_interval(value: Any, interval: Any) -> str:
     return text
 
 
+def fmt_signed_interval(interval: Any) -> str:
+    """A difference's interval, ``[-0.0180, +0.0288]``; "—" when missing."""
+    if isinstance(interval, (list, tuple)) and len(interval) == 2:
+        low, high = (as_number(bound) for bound in interval)
+        if low is not None and high is not None:
+            return f"[{low:+.4f}, {high:+.4f}]"
+    return DASH
+
+
 def fmt_p(p_value: Any, resamples: Any) -> str:
     """A p-value; at the smallest a resampling test can give, 1/(resamples+1), an upper bound ``< 0.0001``."""
     p = as_number(p_value)
