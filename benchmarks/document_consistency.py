@@ -157,7 +157,7 @@ def _entity_type(tag: str) -> str:
 def stack_features(X: list, ids: list, tags: list, probs: list, own_tags: bool = True) -> list:
     """Per sentence, per token, the encoded stacking attributes (see the module's docstring);
     without ``own_tags``, only what the first pass said elsewhere in the document (no ``p1*``)."""
-    from crfner.featurize.gazetteer import is_word
+    from crfner.featurize.gazetteer_terms import is_word
     from crfner.schemes import tags_to_spans
 
     out: list = [None] * len(X)

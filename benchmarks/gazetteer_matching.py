@@ -27,8 +27,9 @@ import time
 import tracemalloc
 from itertools import accumulate
 
-from crfner.featurize import gazetteer as gz
-from crfner.featurize.gazetteer import EXACT_TERM, NORM_TERM, SEP, Gazetteer, Match, gazetteer_features
+from crfner.featurize import gazetteer_terms as gz
+from crfner.featurize.gazetteer import Gazetteer, Match, gazetteer_features
+from crfner.featurize.gazetteer_terms import EXACT_TERM, NORM_TERM, SEP
 
 GAP = "\x1e"  # between the exact and the normalised text of a sentence; no term holds it
 

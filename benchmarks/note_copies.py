@@ -33,7 +33,7 @@ def short_forms(data_dir: str, min_share: float | None = None) -> dict[tuple[str
     """Lower-cased long-form tokens -> the short form notes write for them (of the short forms
     whose usual sense it is, the shortest, then the first alphabetically), spelled as notes do."""
     from crfner.corpora.abbreviation_senses import inventory_rows
-    from crfner.featurize.gazetteer import tokenize_term
+    from crfner.featurize.gazetteer_terms import tokenize_term
     from crfner.featurize.sense_forms import MIN_SHARE, forms_from_rows
 
     forms = forms_from_rows(inventory_rows("clinical", data_dir), MIN_SHARE if min_share is None else min_share)

@@ -12,7 +12,8 @@ from conftest import write
 
 from crfner.errors import DataFormatError
 from crfner.featurize import gazetteer as gz
-from crfner.featurize.gazetteer import Gazetteer, Match, gazetteer_features, load_gazetteer, tokenize_term
+from crfner.featurize.gazetteer import Gazetteer, Match, gazetteer_features, load_gazetteer
+from crfner.featurize.gazetteer_terms import tokenize_term
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -256,6 +257,9 @@ def test_from_terms_rejects_an_empty_term():
 
 @pytest.fixture
 def count_compiles(monkeypatch):
+    """Compiles counted with the disk cache off: these tests are of the per-process cache (the disk
+    cache has its own, tests/test_gazetteer_cache.py)."""
+    monkeypatch.setenv("CRFNER_CACHE_DIR", "off")
     calls = []
     compile_terms = gz.compile_terms
     monkeypatch.setattr(gz, "compile_terms", lambda *a, **k: calls.append(a) or compile_terms(*a, **k))

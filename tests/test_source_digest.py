@@ -9,6 +9,7 @@ import pytest
 
 from crfner import source_digest as sd
 from crfner.benchmark.runner import code_digest
+from crfner.featurize import gazetteer_cache
 from crfner.featurize.cluster_cache import cache_key
 
 
@@ -56,6 +57,20 @@ def test_cluster_cache_key_follows_the_featurize_code_only(package):
     assert cache_key(sentences, settings) == before
     _edit(package / "featurize" / "clusters.py")
     assert cache_key(sentences, settings) != before
+
+
+def test_gazetteer_cache_key_follows_the_compiler_and_the_text_decoder_only(package):
+    def key():
+        return gazetteer_cache.cache_key("0" * 64, 12, False)
+
+    before = key()
+    _edit(package / "featurize" / "clusters.py")
+    _edit(package / "crf" / "tagger.py")
+    assert key() == before
+    for edited in ("featurize/gazetteer.py", "featurize/gazetteer_terms.py", "featurize/gazetteer_cache.py", "corpora/lines.py"):
+        _edit(package / edited)
+        assert key() != before, edited
+        before = key()
 
 
 def test_benchmark_digest_leaves_out_the_report_and_the_command_line(package):

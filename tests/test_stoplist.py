@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crfner.featurize.gazetteer import Gazetteer, read_terms
+from crfner.featurize.gazetteer import Gazetteer
+from crfner.featurize.gazetteer_terms import read_terms
 from crfner.featurize.stoplist import (
     filter_terms,
     learn_stoplist,

@@ -5,8 +5,8 @@ on the same sentences with the same settings (a re-run, a grid over c1 and c2, a
 reads the table back instead. The key hashes the sentences, the settings, the library versions
 and crfner's own code that learns them (every file of :mod:`crfner.featurize`), so a hit is the
 table :func:`learn_clusters` would return.
-``$CRFNER_CACHE_DIR`` names the folder (``off`` turns the cache off); the default is
-``$XDG_CACHE_HOME/crfner`` or ``~/.cache/crfner``. The newest :data:`KEEP` tables are kept.
+Tables live in the ``clusters`` folder of the disk cache (:mod:`crfner.featurize.disk_cache`:
+``$CRFNER_CACHE_DIR``, ``off`` turns it off). The newest :data:`KEEP` tables are kept.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from collections.abc import Sequence
 
 from ..errors import DataFormatError
 from ..source_digest import package_files, source_digest
+from . import disk_cache
 from .clusters import ClusterError, ClusterTable, learn_clusters
 
-CACHE_ENV = "CRFNER_CACHE_DIR"
+CACHE_ENV = disk_cache.CACHE_ENV
 #: Tables kept in the cache folder; older ones are removed when a new one is written.
 KEEP = 32
 #: The parts of crfner whose code decides what learn_clusters returns and how a table is stored.
@@ -30,13 +31,7 @@ CODE = ("featurize", "errors.py", "atomic.py")
 
 def cache_folder() -> Path | None:
     """Where cluster tables are cached, or None when ``$CRFNER_CACHE_DIR`` is ``off``."""
-    setting = os.environ.get(CACHE_ENV)
-    if setting is not None and setting.strip().lower() in ("off", "0", "none", ""):
-        return None
-    if setting:
-        return Path(setting) / "clusters"
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "crfner" / "clusters"
+    return disk_cache.cache_folder("clusters")
 
 
 def cache_key(sentences: Sequence[Sequence[str]], options: dict) -> str:
@@ -71,17 +66,7 @@ def cached_clusters(sentences: Sequence[Sequence[str]], **options) -> ClusterTab
     try:
         folder.mkdir(parents=True, exist_ok=True)
         table.save(path)
-        _prune(folder)
+        disk_cache.prune(folder, "*.tsv", KEEP)
     except OSError:
         pass  # a read-only or full disk costs only the time saved
     return table
-
-
-def _prune(folder: Path) -> None:
-    """Remove all but the :data:`KEEP` most recently used tables."""
-    tables = sorted(folder.glob("*.tsv"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in tables[KEEP:]:
-        try:
-            old.unlink()
-        except OSError:
-            pass

@@ -205,7 +205,7 @@ class Featurizer:
         cache = self._sense_cache
         if token not in cache:
             from .abbreviations import long_form_features
-            from .gazetteer import tokenize_term
+            from .gazetteer_terms import tokenize_term
             from .sense_forms import abbreviated
 
             if len(cache) >= self.CACHE_LIMIT:

@@ -28,68 +28,27 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import threading
 from pathlib import Path
 from typing import Iterable, NamedTuple, Sequence
 
 from ..errors import DataFormatError
+from . import gazetteer_cache
+from .gazetteer_terms import (
+    EXACT_PREFIX,
+    EXACT_TERM,
+    NORM_PREFIX,
+    NORM_TERM,
+    SEP,
+    compile_terms,
+    is_word,
+    read_list_bytes,
+    read_terms,
+)
 
 Pairs = list[tuple[str, object]]
 
-# Joins the tokens of a key; a whitespace character, so no token from ``tokenize_term`` holds it.
-SEP = "\x1f"
-_TOKEN = re.compile(r"[^\W_]+|\S")  # a run of letters/digits, or any other single non-space character
-_WORD = re.compile(r"[^\W_]")  # a token holding a letter or digit is a word, any other punctuation
-_ABBREVIATION_MAX = 5
-_SYMBOL_MAX = 2
-
-# Flags of a key: it ends a term or begins a longer one, in the exact or normalised variant.
-EXACT_TERM, EXACT_PREFIX, NORM_TERM, NORM_PREFIX = 1, 2, 4, 8
 _EXACT_ANY, _NORM_ANY = EXACT_TERM | EXACT_PREFIX, NORM_TERM | NORM_PREFIX
-
-
-def tokenize_term(text: str) -> list[str]:
-    """Split text as the corpora are split: runs of letters/digits, and each other non-space
-    character on its own (``5-FU`` -> ``5 - FU``), so terms and sentences line up."""
-    return _TOKEN.findall(text)
-
-
-def is_word(token: str) -> bool:
-    """True for a token with a letter or digit; the others are punctuation, which matches
-    never start or end on and normalisation drops."""
-    return token.isalnum() or _WORD.search(token) is not None
-
-
-def is_abbreviation(words: Sequence[str]) -> bool:
-    """A single token, all-caps and at most 5 characters (``ALL``, ``CD4``), or at most 2 with a
-    capital (element symbols ``As``, ``In``, ``Mg``): lower-cased, these are common words."""
-    if len(words) != 1:
-        return False
-    word = words[0]
-    return (len(word) <= _ABBREVIATION_MAX and word.isupper()) or (len(word) <= _SYMBOL_MAX and word != word.lower())
-
-
-def term_variants(tokens: Sequence[str], strict_letters: bool = False) -> tuple[list[str], list[str]]:
-    """The exact and normalised tokens of a tokenised term (either may be empty).
-
-    A match never starts or ends on punctuation, so the exact variant loses its leading and
-    trailing punctuation tokens (``Na+`` -> ``Na``); the normalised one loses them all.
-    ``strict_letters``: see the module's docstring."""
-    if all(map(str.isalnum, tokens)):  # the common case: no punctuation at all
-        exact = words = list(tokens)
-    else:
-        flags = [is_word(t) for t in tokens]
-        if not any(flags):
-            return [], []
-        words = [t for t, word in zip(tokens, flags) if word]
-        first = flags.index(True)
-        last = len(flags) - flags[::-1].index(True)
-        exact = list(tokens[first:last])
-    if strict_letters and all(len(w) == 1 for w in words):
-        return ([] if len(words) == 1 and words[0].islower() else exact), []
-    normalised = [] if is_abbreviation(words) else [w.lower() for w in words]
-    return exact, normalised
 
 
 class Match(NamedTuple):
@@ -99,81 +58,6 @@ class Match(NamedTuple):
     start: int
     end: int
     exact: bool
-
-
-def _add(keys: dict[str, int], key: str, term_flag: int, prefix_flag: int) -> None:
-    """Flag a joined key as a term and each of its proper prefixes as a prefix."""
-    keys[key] = keys.get(key, 0) | term_flag
-    # Longest prefix first: once one already has the flags, so do all shorter ones.
-    cut = key.rfind(SEP)
-    while cut != -1:
-        prefix = key[:cut]
-        flags = keys.get(prefix, 0)
-        if flags & prefix_flag == prefix_flag:
-            return
-        keys[prefix] = flags | prefix_flag
-        cut = key.rfind(SEP, 0, cut)
-
-
-def compile_terms(
-    terms: Iterable[str], max_tokens: int, heads: dict[str, int] | None = None, strict_letters: bool = False,
-) -> tuple[dict[str, int], int]:
-    """The flag dict of a list's terms and the number of terms compiled; terms of more than
-    ``max_tokens`` tokens (long systematic names never written out in text) are skipped.
-    ``heads``, if given, counts how many multi-word terms end in each lower-cased word."""
-    keys: dict[str, int] = {}
-    compiled = 0
-    for term in terms:
-        tokens = tokenize_term(term)
-        if len(tokens) > max_tokens:
-            continue
-        exact, normalised = term_variants(tokens, strict_letters)
-        if not exact:
-            continue
-        compiled += 1
-        if heads is not None and len(normalised) > 1:
-            heads[normalised[-1]] = heads.get(normalised[-1], 0) + 1
-        exact_key = SEP.join(exact)
-        norm_key = SEP.join(normalised)
-        if norm_key == exact_key:  # lower case, no punctuation: one entry serves both variants
-            _add(keys, exact_key, EXACT_TERM | NORM_TERM, EXACT_PREFIX | NORM_PREFIX)
-            continue
-        _add(keys, exact_key, EXACT_TERM, EXACT_PREFIX)
-        if norm_key:
-            _add(keys, norm_key, NORM_TERM, NORM_PREFIX)
-    return keys, compiled
-
-
-def read_terms(path: str | os.PathLike) -> tuple[list[str], bytes]:
-    """The terms of a ``term<TAB>identifier`` file, and its bytes (for the checksum).
-
-    UTF-8 with or without a BOM, or UTF-16 or UTF-32 with their byte-order mark (Excel's
-    "Unicode Text"), as the corpus readers take them; LF or CRLF; blank lines are skipped. A
-    line without a TAB, an empty term or bytes the encoding cannot read raise DataFormatError
-    naming file and line."""
-    from ..corpora.lines import decoded_text
-
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise DataFormatError("no such file", path) from None
-    except IsADirectoryError:
-        raise DataFormatError("is a directory, not a file", path) from None
-    text = decoded_text(data, path)
-    terms = []
-    # split("\n"), not splitlines(): the latter also breaks on \x1c-\x1e, \x85 and \u2028.
-    for number, line in enumerate(text.split("\n"), start=1):
-        line = line.rstrip("\r")
-        if not line.strip():
-            continue
-        term, tab, _ = line.partition("\t")
-        if not tab:
-            raise DataFormatError("no TAB between the term and its identifier", path, number)
-        term = term.strip()
-        if not term:
-            raise DataFormatError("the term is empty", path, number)
-        terms.append(term)
-    return terms, data
 
 
 class Gazetteer:
@@ -200,9 +84,11 @@ class Gazetteer:
     @classmethod
     def from_tsv(
         cls, path: str | os.PathLike, name: str | None = None, max_tokens: int = 12, strict_letters: bool = False,
+        data: bytes | None = None,
     ) -> "Gazetteer":
-        """Compile a ``term<TAB>identifier`` file; the name defaults to the file's stem."""
-        terms, data = read_terms(path)
+        """Compile a ``term<TAB>identifier`` file; the name defaults to the file's stem. ``data``,
+        the file's bytes when the caller has read them already."""
+        terms, data = read_terms(path, data)
         heads: dict[str, int] = {}
         keys, compiled = compile_terms(terms, max_tokens, heads, strict_letters)
         name = name or Path(path).stem
@@ -220,6 +106,12 @@ class Gazetteer:
         keys, compiled = compile_terms(terms, max_tokens, heads, strict_letters)
         digest = hashlib.sha256("\n".join(sorted(terms)).encode("utf-8")).hexdigest()
         return cls(name, "", digest, len(terms), keys, max_tokens, compiled, heads, strict_letters)
+
+    @property
+    def compiled_keys(self) -> dict[str, int]:
+        """The compiled dict: a joined key (tokens joined by ``SEP``) -> its bit flags. Shared, not copied:
+        read it, do not change it."""
+        return self._keys
 
     def renamed(self, name: str) -> "Gazetteer":
         """The same compiled list under another feature name, sharing its dict."""
@@ -343,7 +235,9 @@ def load_gazetteer(
     path: str | os.PathLike, name: str | None = None, max_tokens: int = 12, strict_letters: bool = False,
 ) -> Gazetteer:
     """A compiled list, cached per process by (resolved path, size, mtime, compile options), so a
-    list used by many extractors or calls is compiled once; another name shares the dict."""
+    list used by many extractors or calls is compiled once; another name shares the dict. A
+    process that has not compiled it yet reads it from the disk cache of compiled lists when that
+    holds it (:mod:`crfner.featurize.gazetteer_cache`)."""
     resolved = Path(path).resolve()
     try:
         stat = resolved.stat()
@@ -359,9 +253,27 @@ def load_gazetteer(
                 cached = same_file[0].renamed(name)
             else:
                 _forget_changed(file_key)
-                cached = Gazetteer.from_tsv(resolved, name, max_tokens, strict_letters)
+                cached = cached_gazetteer(resolved, name, max_tokens, strict_letters)
             _CACHE[file_key + (name,)] = cached
         return cached
+
+
+def cached_gazetteer(path: str | os.PathLike, name: str | None = None, max_tokens: int = 12,
+                     strict_letters: bool = False) -> Gazetteer:
+    """:meth:`Gazetteer.from_tsv` of ``path``, read from the disk cache of compiled lists when it
+    holds the list compiled so (:mod:`crfner.featurize.gazetteer_cache`), and kept there when not."""
+    data = read_list_bytes(path)
+    sha256 = hashlib.sha256(data).hexdigest()
+    entry = gazetteer_cache.entry_path(sha256, max_tokens, strict_letters)
+    found = gazetteer_cache.lookup(entry) if entry is not None else None
+    if found is not None:
+        keys, counts = found
+        return Gazetteer(name or Path(path).stem, str(path), sha256, counts["n_terms"], keys, max_tokens,
+                         counts["n_compiled"], counts["heads"], strict_letters)
+    gazetteer = Gazetteer.from_tsv(path, name, max_tokens, strict_letters, data=data)
+    if entry is not None:
+        gazetteer_cache.store(entry, gazetteer.compiled_keys, gazetteer.n_terms, gazetteer.n_compiled, gazetteer.heads)
+    return gazetteer
 
 
 def _forget_changed(file_key: tuple) -> None:

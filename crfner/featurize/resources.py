@@ -258,7 +258,7 @@ def _require_files(feature_set: FeatureSet, what: str, folder: Path, names) -> N
 def gazetteer_sentences(lists: list[tuple[str, str]]) -> list[list[str]]:
     """The gazetteers' terms, tokenised like the corpora, as extra unlabeled text for clusters:
     words that share terms (``metachromatic leukodystrophy``) come to share clusters."""
-    from .gazetteer import read_terms, tokenize_term
+    from .gazetteer_terms import read_terms, tokenize_term
 
     sentences = []
     for _, path in lists:

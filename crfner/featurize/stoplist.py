@@ -17,7 +17,8 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from .gazetteer import Gazetteer, is_word, read_terms, term_variants, tokenize_term
+from .gazetteer import Gazetteer
+from .gazetteer_terms import is_word, read_terms, term_variants, tokenize_term
 
 OUTSIDE = "O"
 

@@ -1,0 +1,40 @@
+"""Where crfner's disk caches live, and how they stay small: one folder per kind of entry.
+
+``$CRFNER_CACHE_DIR`` names the folder (``off`` turns every cache off); the default is
+``$XDG_CACHE_HOME/crfner`` or ``~/.cache/crfner``. An entry is written whole or not at all, and a
+damaged one is rebuilt, so the cache only ever saves time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+CACHE_ENV = "CRFNER_CACHE_DIR"
+
+
+def cache_folder(kind: str) -> Path | None:
+    """The folder of one kind of cached entry (``clusters``, ``gazetteers``), or None when
+    ``$CRFNER_CACHE_DIR`` is ``off``."""
+    setting = os.environ.get(CACHE_ENV)
+    if setting is not None and setting.strip().lower() in ("off", "0", "none", ""):
+        return None
+    if setting:
+        return Path(setting) / kind
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "crfner" / kind
+
+
+def prune(folder: Path, pattern: str, keep: int) -> None:
+    """Remove all but the ``keep`` most recently used entries matching ``pattern``."""
+    entries = []
+    for path in folder.glob(pattern):
+        try:
+            entries.append((path.stat().st_mtime, path))
+        except OSError:  # removed by another process meanwhile
+            pass
+    for _, old in sorted(entries, reverse=True)[keep:]:
+        try:
+            old.unlink()
+        except OSError:
+            pass
