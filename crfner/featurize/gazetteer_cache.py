@@ -26,8 +26,8 @@ from ..atomic import atomic_open
 from ..source_digest import source_digest
 from . import disk_cache
 
-#: Entries kept in the cache folder; older ones are removed when a new one is written.
-KEEP = 16
+#: Entries kept in the cache folder (the shipped lists take 30 MB); older ones are removed when a new one is written.
+KEEP = 8
 #: The files whose code decides what a compiled list holds: the list, its compiler, this cache and the text decoder.
 CODE = ("featurize/gazetteer.py", "featurize/gazetteer_terms.py", "featurize/gazetteer_cache.py", "corpora/lines.py")
 FORMAT = "crfner compiled gazetteer, format 1"

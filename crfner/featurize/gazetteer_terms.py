@@ -50,7 +50,7 @@ def term_variants(tokens: Sequence[str], strict_letters: bool = False) -> tuple[
 
     A match never starts or ends on punctuation, so the exact variant loses its leading and
     trailing punctuation tokens (``Na+`` -> ``Na``); the normalised one loses them all.
-    ``strict_letters``: see the module's docstring."""
+    ``strict_letters``: see :mod:`crfner.featurize.gazetteer`."""
     if all(map(str.isalnum, tokens)):  # the common case: no punctuation at all
         exact = words = list(tokens)
     else:
