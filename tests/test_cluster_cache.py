@@ -107,3 +107,18 @@ def test_a_fitted_model_has_the_same_clusters_from_the_cache(small_train, folder
     assert list(folder.glob("*.tsv")) == files
     assert second.resources_.clusters == first.resources_.clusters
     assert second.predict(X[:20]) == first.predict(X[:20])
+
+
+def test_a_folder_that_refuses_the_used_mark_still_gives_a_hit(sentences, folder, monkeypatch):
+    """Marking a table as recently used can fail (a read-only cache); the table read is still used."""
+    import os
+
+    table = cached_clusters(sentences, **SETTINGS)
+    calls = _count_learning(monkeypatch)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(os, "utime", refuse)
+    assert cached_clusters(sentences, **SETTINGS) == table
+    assert calls == []

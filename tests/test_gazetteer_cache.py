@@ -218,3 +218,19 @@ def test_only_the_newest_entries_are_kept(tmp_path, folder, monkeypatch):
     assert len(list(folder.glob("*.txt"))) == 2
     assert any(read_entry(p)[1]["n_compiled"] == Gazetteer.from_tsv(path, max_tokens=5).n_compiled
                for p in folder.glob("*.txt"))
+
+
+def test_a_folder_that_refuses_the_used_mark_still_gives_a_hit(tmp_path, folder, monkeypatch):
+    """Marking an entry as recently used can fail (a read-only cache); the entry read is still used."""
+    import os
+
+    path = _write(tmp_path / "list.tsv")
+    cached_gazetteer(path)
+    calls = _count_compiles(monkeypatch)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(os, "utime", refuse)
+    assert _same(cached_gazetteer(path), Gazetteer.from_tsv(path))
+    assert len(calls) == 1  # the from_tsv of the comparison only

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from collections.abc import Sequence
 
@@ -22,7 +21,6 @@ from ..source_digest import package_files, source_digest
 from . import disk_cache
 from .clusters import ClusterError, ClusterTable, learn_clusters
 
-CACHE_ENV = disk_cache.CACHE_ENV
 #: Tables kept in the cache folder; older ones are removed when a new one is written.
 KEEP = 32
 #: The parts of crfner whose code decides what learn_clusters returns and how a table is stored.
@@ -58,10 +56,11 @@ def cached_clusters(sentences: Sequence[Sequence[str]], **options) -> ClusterTab
     path = folder / f"{cache_key(sentences, options)}.tsv"
     try:
         table = ClusterTable.load(path)
-        os.utime(path)  # keeps it among the newest
-        return table
     except (DataFormatError, ClusterError, OSError):
         pass  # not cached, or a damaged file: learn it again and overwrite it
+    else:
+        disk_cache.touch(path)
+        return table
     table = learn_clusters(sentences, **options)
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,15 @@ def cache_folder(kind: str) -> Path | None:
     return Path(base) / "crfner" / kind
 
 
+def touch(entry: Path) -> None:
+    """Mark an entry just read as recently used, so pruning keeps it; a read-only folder leaves
+    it as it was, and the entry read stays good."""
+    try:
+        os.utime(entry)
+    except OSError:
+        pass
+
+
 def prune(folder: Path, pattern: str, keep: int) -> None:
     """Remove all but the ``keep`` most recently used entries matching ``pattern``."""
     entries = []

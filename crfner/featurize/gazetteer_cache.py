@@ -18,21 +18,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from itertools import chain, repeat
 from pathlib import Path
 
 from ..atomic import atomic_open
 from ..source_digest import source_digest
 from . import disk_cache
+from .gazetteer_terms import EXACT_PREFIX, EXACT_TERM, NORM_PREFIX, NORM_TERM
 
 #: Entries kept in the cache folder (the shipped lists take 30 MB); older ones are removed when a new one is written.
 KEEP = 8
 #: The files whose code decides what a compiled list holds: the list, its compiler, this cache and the text decoder.
 CODE = ("featurize/gazetteer.py", "featurize/gazetteer_terms.py", "featurize/gazetteer_cache.py", "corpora/lines.py")
 FORMAT = "crfner compiled gazetteer, format 1"
-#: The highest flag value a key can carry (all four bits of gazetteer.py's flags).
-_ALL_FLAGS = 15
+_ALL_FLAGS = EXACT_TERM | EXACT_PREFIX | NORM_TERM | NORM_PREFIX
 _HEADER_FIELDS = {"n_terms", "n_compiled", "heads", "flags"}
 
 
@@ -53,10 +52,10 @@ def lookup(entry: Path) -> tuple[dict[str, int], dict] | None:
     """The keys and counts an entry holds (see :func:`read_entry`), or None: not there, or damaged."""
     try:
         found = read_entry(entry)
-        os.utime(entry)  # keeps it among the newest
-        return found
     except (OSError, ValueError, RecursionError):  # RecursionError: JSON nested past Python's limit
         return None
+    disk_cache.touch(entry)
+    return found
 
 
 def store(entry: Path, keys: dict[str, int], n_terms: int, n_compiled: int, heads: dict[str, int]) -> None:
@@ -84,8 +83,8 @@ def write_entry(path: Path, keys: dict[str, int], counts: dict) -> None:
 def read_entry(path: Path) -> tuple[dict[str, int], dict]:
     """The compiled keys and the counts (``n_terms``, ``n_compiled``, ``heads``) of an entry;
     ValueError for anything but an entry :func:`write_entry` wrote whole."""
-    data = path.read_bytes()
-    first, checksum, body = data.split(b"\n", 2) if data.count(b"\n", 0, 200) >= 2 else (b"", b"", b"")
+    parts = path.read_bytes().split(b"\n", 2)
+    first, checksum, body = parts if len(parts) == 3 else (b"", b"", b"")
     if first != FORMAT.encode("ascii") or checksum != hashlib.sha256(body).hexdigest().encode("ascii"):
         raise ValueError("not a compiled-gazetteer entry, or not whole")
     lines = body.decode("utf-8").split("\n")  # UnicodeDecodeError is a ValueError
