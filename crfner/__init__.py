@@ -1,8 +1,8 @@
 """crfner: classical, fast, transparent named-entity recognition for biomedical text.
 
-The public API: corpora (``load_corpus``, ``read_conll``), the estimator (``CRFTagger``)
-and the scorer (``evaluate``). Names are imported on first use, so ``import crfner`` and
-``crfner --help`` stay fast.
+The public API: corpora (``load_corpus``, ``read_conll``), the estimator (``CRFTagger``), a
+saved model for tagging alone (``CRFModel``) and the scorer (``evaluate``). Names are imported
+on first use, so ``import crfner`` and ``crfner --help`` stay fast.
 """
 
 import sys
@@ -24,6 +24,7 @@ sys.meta_path.insert(0, SimpleNamespace(find_spec=_find_moved))
 
 _EXPORTS = {
     "CRFTagger": ".crf.tagger",
+    "CRFModel": ".crf.model",
     "load_corpus": ".corpora.registry",
     "load_document_ids": ".corpora.registry",
     "read_conll": ".corpora.conll",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -214,3 +216,14 @@ def cluster_cache(tmp_path_factory):
         os.environ.pop("CRFNER_CACHE_DIR", None)
     else:
         os.environ["CRFNER_CACHE_DIR"] = previous
+
+
+def cli_without_sklearn(*argv: str, cwd=None) -> subprocess.CompletedProcess:
+    """``crfner ARGV`` in a fresh process (in ``cwd``) where any import of scikit-learn or SciPy fails."""
+    script = (
+        "import sys\n"
+        "sys.modules['sklearn'] = sys.modules['scipy'] = None\n"
+        "from crfner.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    return subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True, check=False, cwd=cwd)

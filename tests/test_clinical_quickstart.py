@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO
+from conftest import REPO, cli_without_sklearn
 
 NOTE_PATH = REPO / "examples" / "notes" / "discharge_note.txt"
 README = REPO / "README.md"
@@ -111,6 +111,13 @@ def test_the_model_records_the_notes_splitter_and_the_commands_cut_the_note_by_i
     assert [tuple(e[k] for k in keys) for e in entities] == by_notes  # the README's commands give no --splitter
     # the abstract splitter tags this note otherwise, so the default above is not the abstract one
     assert by_notes != [(e.start, e.end, e.type, e.text) for e in tag_text(tagger, note, splitter="abstract")]
+
+
+def test_tagging_the_note_imports_neither_scikit_learn_nor_scipy(quickstart, note):
+    work, entities, _ = quickstart
+    result = cli_without_sklearn("tag", "models/maccrobat-clinical", "--text", note, cwd=work)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert [json.loads(line) for line in result.stdout.splitlines()] == entities
 
 
 def test_the_confident_output_keeps_the_entities_scored_at_least_its_threshold(quickstart):

@@ -35,9 +35,9 @@ LAYERS = [
     ("crfner.cli",),
     ("crfner.moved", "crfner.__main__", "crfner.spacy"),
 ]
-# The edges that point up, on purpose: CRFTagger.tag_text and CRFTagger.explain, convenience
-# methods, hand the tagger itself to the stage that does the work (which needs nothing of crf).
-UPWARD_ALLOWED = {("crfner.crf.tagger", "crfner.tagging.annotate"), ("crfner.crf.tagger", "crfner.explanations.entities")}
+# The edges that point up, on purpose: CRFModel.tag_text and CRFModel.explain, convenience
+# methods, hand the model itself to the stage that does the work (which needs nothing of crf).
+UPWARD_ALLOWED = {("crfner.crf.model", "crfner.tagging.annotate"), ("crfner.crf.model", "crfner.explanations.entities")}
 
 
 def module_files() -> dict[str, Path]:

@@ -130,10 +130,11 @@ def gazetteer_args(pairs: list[str] | None) -> dict[str, str] | None:
 
 
 def load_model(args):
-    """The model directory ``args.model``, with the gazetteer, job and progress options applied."""
-    from .. import CRFTagger
+    """The model directory ``args.model``, with the gazetteer, job and progress options applied;
+    a :class:`crfner.CRFModel`, which tags as a ``CRFTagger`` does without importing scikit-learn."""
+    from ..crf.model import CRFModel
 
-    tagger = CRFTagger.load(
+    tagger = CRFModel.load(
         args.model,
         gazetteers=gazetteer_args(args.gazetteer),
         allow_gazetteer_change=args.allow_gazetteer_change,

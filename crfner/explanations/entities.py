@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Collection, Sequence
 
 from ..assertion import Negation, entity_sections, negation_record, negations, section_record
-from ..errors import DataFormatError, NotFittedError
+from ..errors import DataFormatError
 from ..schemes import tags_to_spans
 from ..tagging.annotate import check_splitter, model_splitter, tagged_split
 from ..tagging.entity_fields import check_negation_types
@@ -143,6 +143,8 @@ def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, docum
     scored = tagger.predict_scored(token_lists, documents=documents)
     weights = getattr(tagger, "weights_", None)
     if weights is None:
+        from ..errors import NotFittedError  # made on first use: it subclasses scikit-learn's
+
         raise NotFittedError("this tagger has no CRF weights_ to explain (fit or load a CRFTagger)")
     index = {label: k for k, label in enumerate(weights.labels)}
     with_entities = [i for i, (tags, _) in enumerate(scored) if i not in skip and tags_to_spans(tags[: real[i]])]

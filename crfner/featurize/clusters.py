@@ -12,15 +12,17 @@ import re
 import warnings
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..errors import CrfnerError, DataFormatError
 from .lexical import normalise
 from .schema import DEFAULT_GRANULARITIES, check_window
 from .tsv_tables import SavedTable, read_lines
+
+if TYPE_CHECKING:  # SciPy is imported where clusters are learned, so a model that only looks them up skips it
+    import scipy.sparse as sp
 
 Pairs = list[tuple[str, object]]
 _ID = re.compile(r"[0-9]+")
@@ -147,6 +149,8 @@ def cooccurrences(word_ids: np.ndarray, sentence_ids: np.ndarray, size: int, win
     ``word_ids`` holds the token stream (-1 for out-of-vocabulary tokens) and
     ``sentence_ids`` the sentence of each token.
     """
+    import scipy.sparse as sp
+
     rows, cols = [], []
     for offset in range(1, window + 1):
         left, right = word_ids[:-offset], word_ids[offset:]
@@ -161,6 +165,8 @@ def cooccurrences(word_ids: np.ndarray, sentence_ids: np.ndarray, size: int, win
 
 def ppmi(counts: sp.csr_matrix, alpha: float = _CONTEXT_ALPHA) -> sp.csr_matrix:
     """Positive pointwise mutual information of a word x context count matrix, kept sparse."""
+    import scipy.sparse as sp
+
     counts = counts.tocoo()
     word_totals = np.asarray(counts.sum(axis=1)).ravel()
     context_weights = np.asarray(counts.sum(axis=0)).ravel() ** alpha

@@ -8,7 +8,7 @@ import math
 from numbers import Integral, Real
 from typing import Mapping
 
-from ..errors import NotFittedError, ParameterError
+from ..errors import ParameterError
 from .aliases import check_type_aliases
 
 FLAGS = ("abbreviations", "composites", "heads", "broader")
@@ -61,4 +61,6 @@ def _finite(number: Real) -> bool:
 def check_fitted(linker, use: str) -> None:
     """Raise :class:`NotFittedError` unless ``linker`` has been fitted or loaded."""
     if not hasattr(linker, "tables_"):
+        from ..errors import NotFittedError  # made on first use: it subclasses scikit-learn's
+
         raise NotFittedError(f"this Linker is not fitted yet; call fit() or Linker.load() before {use}")

@@ -43,9 +43,9 @@ def _tagger(model: str, data_dir: str | None = None):
     folder ``data_dir`` (``--data-dir``) where their recorded paths no longer hold them."""
     tagger = _TAGGERS.get((model, data_dir))
     if tagger is None:
-        from ..crf.tagger import CRFTagger
+        from ..crf.model import CRFModel
 
-        tagger = _TAGGERS[model, data_dir] = CRFTagger.load(model, data_dir=data_dir)
+        tagger = _TAGGERS[model, data_dir] = CRFModel.load(model, data_dir=data_dir)
     return tagger
 
 

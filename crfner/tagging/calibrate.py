@@ -12,7 +12,7 @@ from typing import Sequence
 
 from ..corpora.documents import Document
 from ..crf.calibration import fit_score_calibration
-from ..crf.tagger import CRFTagger
+from ..crf.model import CRFModel
 from ..errors import CrfnerError
 from .annotate import model_splitter, tag_documents
 
@@ -33,7 +33,7 @@ def judged_entities(gold: Sequence[Document], predicted: Sequence[Document]) -> 
     return scores, right
 
 
-def calibrate_scores(tagger: CRFTagger, documents: Sequence[Document], *, method: str = "platt",
+def calibrate_scores(tagger: CRFModel, documents: Sequence[Document], *, method: str = "platt",
                      splitter: str | None = None, fitted_on: str | None = None, per_type: bool = False):
     """The score calibration of ``tagger`` (``method``: ``"platt"`` or ``"isotonic"``, see
     :mod:`crfner.crf.calibration`) fitted on ``documents`` (annotated; their mentions are the
@@ -43,7 +43,7 @@ def calibrate_scores(tagger: CRFTagger, documents: Sequence[Document], *, method
     tagger's ``score_calibration_`` (and save the tagger) to have it used."""
     if not isinstance(per_type, bool):
         raise CrfnerError(f"per_type is True or False, not {per_type!r}")
-    if not isinstance(tagger, CRFTagger):
+    if not isinstance(tagger, CRFModel):
         raise CrfnerError(f"score calibration is for CRF models (crfner train), not a {type(tagger).__name__}")
     documents = list(documents)
     splitter = model_splitter(tagger, splitter)

@@ -1,0 +1,128 @@
+"""What a ``crfner tag`` or ``crfner explain`` call costs from start to finish, for two source
+trees of crfner: whether the command imports scikit-learn, and its wall-clock seconds.
+
+In one run, alternating rounds, each command in a fresh process (``python -c`` calling the
+command line's ``main``) with the source tree first on ``PYTHONPATH`` and the disk cache warm:
+- ``crfner tag MODEL --text NOTE``;
+- ``crfner explain MODEL --input NOTE --json``.
+Both trees must print the same output for each command. A tree is a checkout of crfner (its
+repository root); --before is the baseline, --after defaults to this one.
+
+    crfner train maccrobat --features clinical --out models/maccrobat-clinical   # the clinical quick start's model
+    git worktree add /tmp/crfner-before 899479c
+    python benchmarks/tag_startup.py --model models/maccrobat-clinical --note examples/notes/discharge_note.txt \\
+        --before /tmp/crfner-before --out benchmarks/results/tag_startup.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from crfner.atomic import atomic_open
+from crfner.benchmark.machine import machine_info
+
+REPO = Path(__file__).resolve().parents[1]
+
+# Runs the command line in this process, then says on stderr's last line which crfner ran and
+# whether scikit-learn was imported.
+DRIVER = (
+    "import json, sys\n"
+    "from crfner.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "import crfner\n"
+    "print(json.dumps({'crfner': crfner.__file__, 'sklearn': 'sklearn' in sys.modules, 'scipy': 'scipy' in sys.modules}),"
+    " file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+
+
+def _run(tree: Path, argv: list[str]) -> tuple[float, str, dict]:
+    env = {**os.environ, "PYTHONPATH": str(tree), "PYTHONDONTWRITEBYTECODE": "1"}
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", DRIVER, *argv], env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if out.returncode != 0:
+        raise SystemExit(f"{tree}: crfner {' '.join(argv[:2])} failed:\n{out.stderr[-2000:]}")
+    modules = json.loads(out.stderr.strip().splitlines()[-1])
+    if not modules["crfner"].startswith(str(tree)):
+        raise SystemExit(f"{tree}: the command ran crfner from {modules['crfner']}, not from the tree")
+    return seconds, out.stdout, modules
+
+
+def _summary(seconds: list[float]) -> dict:
+    return {"best": round(min(seconds), 3), "median": round(statistics.median(seconds), 3),
+            "runs": [round(s, 3) for s in seconds]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", required=True, help="a saved CRF model")
+    parser.add_argument("--note", required=True, help="a text file to tag")
+    parser.add_argument("--before", required=True, help="the baseline tree: a crfner checkout")
+    parser.add_argument("--after", default=str(REPO), help="the tree measured against it (default: this one)")
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    model, note = str(Path(args.model).resolve()), str(Path(args.note).resolve())
+    trees = {"before": Path(args.before).resolve(), "after": Path(args.after).resolve()}
+    commands = {
+        "tag": ["tag", model, "--text", Path(note).read_text(encoding="utf-8")],
+        "explain": ["explain", model, "--input", note, "--json"],
+    }
+    seconds: dict = {(c, t): [] for c in commands for t in trees}
+    outputs, modules = {}, {}
+    for command, argv in commands.items():  # a warm-up round: fills the disk caches, checks the outputs
+        for name, tree in trees.items():
+            _, outputs[command, name], modules[command, name] = _run(tree, argv)
+        if outputs[command, "before"] != outputs[command, "after"]:
+            raise SystemExit(f"crfner {command}: the two trees print different output")
+    for round_ in range(args.rounds):
+        for command, argv in commands.items():
+            order = list(trees) if round_ % 2 == 0 else list(reversed(trees))
+            for name in order:
+                spent, output, _ = _run(trees[name], argv)
+                if output != outputs[command, name]:
+                    raise SystemExit(f"crfner {command} ({name}): the output changed between rounds")
+                seconds[command, name].append(spent)
+    results = {}
+    for command in commands:
+        before, after = (statistics.median(seconds[command, t]) for t in trees)
+        results[command] = {
+            **{t: {**_summary(seconds[command, t]), "imports_sklearn": modules[command, t]["sklearn"],
+                   "imports_scipy": modules[command, t]["scipy"]} for t in trees},
+            "after_over_before_median": round(after / before, 3),
+            "same_output": True,
+        }
+    commits = {name: subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                    text=True, check=False).stdout.strip() or None for name, tree in trees.items()}
+    record = {
+        "what": "Wall-clock seconds of one crfner tag / crfner explain call in a fresh process (python -c calling "
+                "crfner.cli.main), two source trees alternating in one run, the disk cache warm; the same output from both.",
+        "command": "python " + " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]]),
+        "model": args.model,
+        "note": args.note,
+        "note_characters": len(commands["tag"][3]),
+        "commits": commits,
+        "rounds": args.rounds,
+        "results": results,
+        "machine": machine_info(),
+        "finished": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    with atomic_open(args.out) as handle:
+        json.dump(record, handle, indent=1)
+        handle.write("\n")
+    for command, result in results.items():
+        print(f"crfner {command}: before {result['before']['median']} s (scikit-learn imported: "
+              f"{result['before']['imports_sklearn']}), after {result['after']['median']} s "
+              f"({result['after']['imports_sklearn']}), ratio {result['after_over_before_median']}")
+
+
+if __name__ == "__main__":
+    main()
