@@ -6,7 +6,8 @@ command line's ``main``) with the source tree first on ``PYTHONPATH`` and the di
 - ``crfner tag MODEL --text NOTE``;
 - ``crfner explain MODEL --input NOTE --json``.
 Both trees must print the same output for each command. A tree is a checkout of crfner (its
-repository root); --before is the baseline, --after defaults to this one.
+repository root, the command's working folder, so the data folder is found at ../shared/data
+beside it); --before is the baseline, --after defaults to this one.
 
     crfner train maccrobat --features clinical --out models/maccrobat-clinical   # the clinical quick start's model
     git worktree add /tmp/crfner-before 899479c
@@ -46,7 +47,8 @@ DRIVER = (
 def _run(tree: Path, argv: list[str]) -> tuple[float, str, dict]:
     env = {**os.environ, "PYTHONPATH": str(tree), "PYTHONDONTWRITEBYTECODE": "1"}
     start = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", DRIVER, *argv], env=env, capture_output=True, text=True, check=False)
+    # run in the tree: "python -c" puts the working folder ahead of PYTHONPATH
+    out = subprocess.run([sys.executable, "-c", DRIVER, *argv], env=env, capture_output=True, text=True, check=False, cwd=tree)
     seconds = time.perf_counter() - start
     if out.returncode != 0:
         raise SystemExit(f"{tree}: crfner {' '.join(argv[:2])} failed:\n{out.stderr[-2000:]}")
