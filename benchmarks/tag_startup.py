@@ -1,18 +1,19 @@
-"""What a ``crfner tag`` or ``crfner explain`` call costs from start to finish, for two source
-trees of crfner: whether the command imports scikit-learn, and its wall-clock seconds.
+"""What a ``crfner tag`` or ``crfner explain`` call costs from start to finish, for source trees
+of crfner: whether the command imports scikit-learn, and its wall-clock seconds.
 
-In one run, alternating rounds, each command in a fresh process (``python -c`` calling the
+In one run, the trees taking turns, each command in a fresh process (``python -c`` calling the
 command line's ``main``) with the source tree first on ``PYTHONPATH`` and the disk cache warm:
 - ``crfner tag MODEL --text NOTE``;
 - ``crfner explain MODEL --input NOTE --json``.
-Both trees must print the same output for each command. A tree is a checkout of crfner (its
+Every tree must print the same output for each command. A tree is a checkout of crfner (its
 repository root, the command's working folder, so the data folder is found at ../shared/data
-beside it); --before is the baseline, --after defaults to this one.
+beside it), named on the command line; the first is the baseline.
 
     crfner train maccrobat --features clinical --out models/maccrobat-clinical   # the clinical quick start's model
-    git worktree add /tmp/crfner-before 899479c
+    git worktree add /tmp/crfner-899479c 899479c   # and so on, a checkout per commit measured
     python benchmarks/tag_startup.py --model models/maccrobat-clinical --note examples/notes/discharge_note.txt \\
-        --before /tmp/crfner-before --out benchmarks/results/tag_startup.json
+        --tree 899479c=/tmp/crfner-899479c --tree a419ff5=/tmp/crfner-a419ff5 --tree this=. \\
+        --out benchmarks/results/tag_startup.json
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ DRIVER = (
 
 
 def _run(tree: Path, argv: list[str]) -> tuple[float, str, dict]:
-    env = {**os.environ, "PYTHONPATH": str(tree), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # bytecode is written once, in the warm-up, as an installed crfner has it
     start = time.perf_counter()
     # run in the tree: "python -c" puts the working folder ahead of PYTHONPATH
     out = subprocess.run([sys.executable, "-c", DRIVER, *argv], env=env, capture_output=True, text=True, check=False, cwd=tree)
@@ -63,54 +65,67 @@ def _summary(seconds: list[float]) -> dict:
             "runs": [round(s, 3) for s in seconds]}
 
 
+def _tree(spec: str) -> tuple[str, Path]:
+    name, sep, path = spec.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=PATH, got {spec!r}")
+    return name, Path(path).resolve()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", required=True, help="a saved CRF model")
     parser.add_argument("--note", required=True, help="a text file to tag")
-    parser.add_argument("--before", required=True, help="the baseline tree: a crfner checkout")
-    parser.add_argument("--after", default=str(REPO), help="the tree measured against it (default: this one)")
+    parser.add_argument("--tree", type=_tree, action="append", required=True, metavar="NAME=PATH",
+                        help="a crfner checkout to measure, by a name (two or more; the first is the baseline)")
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
+    trees = dict(args.tree)
+    if len(trees) < 2:
+        parser.error("give two or more --tree NAME=PATH, with different names")
+    baseline = args.tree[0][0]
     model, note = str(Path(args.model).resolve()), str(Path(args.note).resolve())
-    trees = {"before": Path(args.before).resolve(), "after": Path(args.after).resolve()}
     commands = {
         "tag": ["tag", model, "--text", Path(note).read_text(encoding="utf-8")],
         "explain": ["explain", model, "--input", note, "--json"],
     }
     seconds: dict = {(c, t): [] for c in commands for t in trees}
     outputs, modules = {}, {}
-    for command, argv in commands.items():  # a warm-up round: fills the disk caches, checks the outputs
+    for command, argv in commands.items():  # a warm-up round: fills the disk caches and the bytecode, checks the outputs
         for name, tree in trees.items():
             _, outputs[command, name], modules[command, name] = _run(tree, argv)
-        if outputs[command, "before"] != outputs[command, "after"]:
-            raise SystemExit(f"crfner {command}: the two trees print different output")
+            if outputs[command, name] != outputs[command, baseline]:
+                raise SystemExit(f"crfner {command}: {name} prints other output than {baseline}")
+    names = list(trees)
     for round_ in range(args.rounds):
         for command, argv in commands.items():
-            order = list(trees) if round_ % 2 == 0 else list(reversed(trees))
-            for name in order:
+            shift = round_ % len(names)  # each tree runs first in turn
+            for name in names[shift:] + names[:shift]:
                 spent, output, _ = _run(trees[name], argv)
                 if output != outputs[command, name]:
                     raise SystemExit(f"crfner {command} ({name}): the output changed between rounds")
                 seconds[command, name].append(spent)
     results = {}
     for command in commands:
-        before, after = (statistics.median(seconds[command, t]) for t in trees)
+        base = statistics.median(seconds[command, baseline])
         results[command] = {
-            **{t: {**_summary(seconds[command, t]), "imports_sklearn": modules[command, t]["sklearn"],
-                   "imports_scipy": modules[command, t]["scipy"]} for t in trees},
-            "after_over_before_median": round(after / before, 3),
-            "same_output": True,
+            name: {**_summary(seconds[command, name]), "over_baseline_median": round(statistics.median(seconds[command, name]) / base, 3),
+                   "imports_sklearn": modules[command, name]["sklearn"], "imports_scipy": modules[command, name]["scipy"]}
+            for name in trees
         }
+        results[command]["same_output"] = True
     commits = {name: subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], capture_output=True,
                                     text=True, check=False).stdout.strip() or None for name, tree in trees.items()}
     record = {
         "what": "Wall-clock seconds of one crfner tag / crfner explain call in a fresh process (python -c calling "
-                "crfner.cli.main), two source trees alternating in one run, the disk cache warm; the same output from both.",
+                "crfner.cli.main), source trees taking turns in one run, the disk cache and the bytecode warm; "
+                "the same output from every tree.",
         "command": "python " + " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]]),
         "model": args.model,
         "note": args.note,
         "note_characters": len(commands["tag"][3]),
+        "baseline": baseline,
         "commits": commits,
         "rounds": args.rounds,
         "results": results,
@@ -120,10 +135,10 @@ def main() -> None:
     with atomic_open(args.out) as handle:
         json.dump(record, handle, indent=1)
         handle.write("\n")
-    for command, result in results.items():
-        print(f"crfner {command}: before {result['before']['median']} s (scikit-learn imported: "
-              f"{result['before']['imports_sklearn']}), after {result['after']['median']} s "
-              f"({result['after']['imports_sklearn']}), ratio {result['after_over_before_median']}")
+    for command in commands:
+        print(f"crfner {command}: " + "; ".join(
+            f"{name} {results[command][name]['median']} s (x{results[command][name]['over_baseline_median']}, "
+            f"scikit-learn {'imported' if results[command][name]['imports_sklearn'] else 'not imported'})" for name in trees))
 
 
 if __name__ == "__main__":

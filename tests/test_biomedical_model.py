@@ -12,6 +12,7 @@ import pytest
 
 import crfner
 from crfner import CRFTagger, FeatureSetError, ModelFileError, load_feature_set
+from crfner.crf.model import CRFModel
 from crfner.cli import main
 from conftest import crfsuite_tagger
 
@@ -252,7 +253,7 @@ def test_commands_pass_document_ids_to_the_model(small_train, tmp_path, monkeypa
         seen.append((len(X), documents))
         raise _Captured
 
-    monkeypatch.setattr(CRFTagger, "predict", capture)
+    monkeypatch.setattr(CRFModel, "predict", capture)  # what crfner tag and evaluate load
     with pytest.raises(_Captured):
         main(["tag", str(model), str(conll), "-q"])
     assert seen.pop() == (3, ["1", "1", "2"])

@@ -4,6 +4,7 @@ raises, and ``off`` turns the cache off."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 
 import pytest
@@ -11,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crfner.featurize import gazetteer_cache
-from crfner.featurize.gazetteer import Gazetteer, cached_gazetteer, load_gazetteer
+from crfner.errors import DataFormatError
+from crfner.featurize.gazetteer import Gazetteer, cached_gazetteer, cached_term_gazetteer, load_gazetteer, terms_digest
 from crfner.featurize.gazetteer_cache import cache_key, read_entry
 
 TERMS = ["Parkinson's disease", "parkinson disease", "ALL", "As", "Na+", "5-FU", "2,4-D", "C#O",
@@ -220,6 +222,25 @@ def test_only_the_newest_entries_are_kept(tmp_path, folder, monkeypatch):
                for p in folder.glob("*.txt"))
 
 
+def test_entries_past_the_byte_budget_go_but_the_newest_stays(tmp_path, folder, monkeypatch):
+    import os
+
+    # lists that differ in one three-letter term, so their entries are of one size
+    paths = {c: _write(tmp_path / f"{c}.tsv", TERMS[:-1] + [c * 3]) for c in "abcde"}
+    names = {c: f"{cache_key(hashlib.sha256(p.read_bytes()).hexdigest(), 12, False)}.txt" for c, p in paths.items()}
+    cached_gazetteer(paths["a"])
+    size = next(folder.glob("*.txt")).stat().st_size
+    monkeypatch.setattr(gazetteer_cache, "MAX_BYTES", size * 2 + size // 2)  # room for two
+    for age, c in enumerate("bcd", start=1):
+        for entry in folder.glob("*.txt"):  # what is there is older than what comes
+            os.utime(entry, (entry.stat().st_mtime - 10 * age,) * 2)
+        cached_gazetteer(paths[c])
+    assert {p.name for p in folder.glob("*.txt")} == {names["c"], names["d"]}
+    monkeypatch.setattr(gazetteer_cache, "MAX_BYTES", 1)
+    cached_gazetteer(paths["e"])
+    assert [p.name for p in folder.glob("*.txt")] == [names["e"]]
+
+
 def test_a_folder_that_refuses_the_used_mark_still_gives_a_hit(tmp_path, folder, monkeypatch):
     """Marking an entry as recently used can fail (a read-only cache); the entry read is still used."""
     import os
@@ -234,3 +255,58 @@ def test_a_folder_that_refuses_the_used_mark_still_gives_a_hit(tmp_path, folder,
     monkeypatch.setattr(os, "utime", refuse)
     assert _same(cached_gazetteer(path), Gazetteer.from_tsv(path))
     assert len(calls) == 1  # the from_tsv of the comparison only
+
+
+def _count_term_compiles(monkeypatch) -> list:
+    calls = []
+    compile_list = Gazetteer.from_terms.__func__
+
+    def counting(cls, terms, name, *args, **kwargs):
+        calls.append(name)
+        return compile_list(cls, terms, name, *args, **kwargs)
+
+    monkeypatch.setattr(Gazetteer, "from_terms", classmethod(counting))
+    return calls
+
+
+def test_a_list_in_memory_hits_in_any_order_and_misses_when_it_or_the_options_change(tmp_path, folder, monkeypatch):
+    expected = Gazetteer.from_terms(TERMS, "mesh_sign")
+    calls = _count_term_compiles(monkeypatch)
+    first = cached_term_gazetteer(TERMS, "mesh_sign")
+    again = cached_term_gazetteer([f" {t} " for t in reversed(TERMS)], "mesh_sign")  # the same terms
+    assert calls == ["mesh_sign"] and len(list(folder.glob("*.txt"))) == 1
+    assert _same(first, expected) and _same(again, expected)
+    assert cached_term_gazetteer(TERMS, "other").name == "other" and len(calls) == 1
+    cached_term_gazetteer(TERMS + ["sepsis"], "mesh_sign")
+    cached_term_gazetteer(TERMS, "mesh_sign", max_tokens=2)
+    cached_term_gazetteer(TERMS, "mesh_sign", strict_letters=True)
+    assert len(calls) == 4 and len(list(folder.glob("*.txt"))) == 4
+
+
+def test_a_list_in_memory_never_hits_a_file_entry(tmp_path, folder, monkeypatch):
+    lines = sorted(f"{term}\tID:{i}" for i, term in enumerate(TERMS))
+    path = tmp_path / "plain.tsv"  # a list file whose bytes are what the same lines' checksum hashes in memory
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert terms_digest(lines) == hashlib.sha256(path.read_bytes()).hexdigest()
+    from_file = cached_gazetteer(path)
+    calls = _count_term_compiles(monkeypatch)
+    in_memory = cached_term_gazetteer(lines, "plain")
+    assert calls == ["plain"]  # compiled, not read from the file's entry
+    assert _same(in_memory, Gazetteer.from_terms(lines, "plain"))
+    assert in_memory.compiled_keys != from_file.compiled_keys
+
+
+def test_an_empty_term_is_refused_as_before(folder):
+    with pytest.raises(DataFormatError, match="empty"):
+        cached_term_gazetteer(["sepsis", "  "], "mesh_sign")
+
+
+def test_a_model_with_mesh_lists_loads_them_from_the_cache(data_dir, folder, monkeypatch):
+    from crfner.featurize.term_lists import TermLists
+
+    lists = TermLists({"mesh_sign": tuple(sorted(TERMS)), "mesh_anatomy": ("arm", "left arm", "heart")})
+    compiled = lists.gazetteers()
+    calls = _count_term_compiles(monkeypatch)
+    again = lists.gazetteers()
+    assert calls == [] and [g.name for g in again] == ["mesh_sign", "mesh_anatomy"]
+    assert all(_same(a, b) for a, b in zip(again, compiled))

@@ -34,16 +34,21 @@ def touch(entry: Path) -> None:
         pass
 
 
-def prune(folder: Path, pattern: str, keep: int) -> None:
-    """Remove all but the ``keep`` most recently used entries matching ``pattern``."""
+def prune(folder: Path, pattern: str, keep: int, max_bytes: int | None = None) -> None:
+    """Remove all but the ``keep`` most recently used entries matching ``pattern``, and, with
+    ``max_bytes``, the older ones past that many bytes in all (the newest is always kept)."""
     entries = []
     for path in folder.glob(pattern):
         try:
-            entries.append((path.stat().st_mtime, path))
+            stat = path.stat()
         except OSError:  # removed by another process meanwhile
-            pass
-    for _, old in sorted(entries, reverse=True)[keep:]:
-        try:
-            old.unlink()
-        except OSError:
-            pass
+            continue
+        entries.append((stat.st_mtime, stat.st_size, path))
+    total = 0
+    for rank, (_, size, path) in enumerate(sorted(entries, reverse=True)):
+        total += size
+        if rank >= keep or (max_bytes is not None and rank > 0 and total > max_bytes):
+            try:
+                path.unlink()
+            except OSError:
+                pass

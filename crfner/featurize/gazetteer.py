@@ -106,8 +106,7 @@ class Gazetteer:
                 raise DataFormatError("the term is empty", None, number)
         heads: dict[str, int] = {}
         keys, compiled = compile_terms(terms, max_tokens, heads, strict_letters)
-        digest = hashlib.sha256("\n".join(sorted(terms)).encode("utf-8")).hexdigest()
-        return cls(name, "", digest, len(terms), keys, max_tokens, compiled, heads, strict_letters)
+        return cls(name, "", terms_digest(terms), len(terms), keys, max_tokens, compiled, heads, strict_letters)
 
     @property
     def compiled_keys(self) -> dict[str, int]:
@@ -273,6 +272,30 @@ def cached_gazetteer(path: str | os.PathLike, name: str | None = None, max_token
         return Gazetteer(name or Path(path).stem, str(path), sha256, counts["n_terms"], keys, max_tokens,
                          counts["n_compiled"], counts["heads"], strict_letters)
     gazetteer = Gazetteer.from_tsv(path, name, max_tokens, strict_letters, data=data)
+    if entry is not None:
+        gazetteer_cache.store(entry, gazetteer.compiled_keys, gazetteer.n_terms, gazetteer.n_compiled, gazetteer.heads)
+    return gazetteer
+
+
+def terms_digest(terms: Iterable[str]) -> str:
+    """The checksum of an in-memory list: SHA-256 of its sorted terms, one a line."""
+    return hashlib.sha256("\n".join(sorted(terms)).encode("utf-8")).hexdigest()
+
+
+def cached_term_gazetteer(terms: Iterable[str], name: str, max_tokens: int = 12, strict_letters: bool = False) -> Gazetteer:
+    """:meth:`Gazetteer.from_terms` of ``terms``, read from the disk cache of compiled lists when it
+    holds the same terms compiled so, and kept there when not: a model's MeSH branch lists
+    (``term_lists.tsv``) are compiled once, not in every process that loads the model."""
+    terms = [t.strip() for t in terms]
+    digest = terms_digest(terms)
+    # "terms:" keeps these keys apart from those of list files, which hash the file's bytes
+    entry = gazetteer_cache.entry_path("terms:" + digest, max_tokens, strict_letters)
+    found = gazetteer_cache.lookup(entry) if entry is not None else None
+    if found is not None:
+        keys, counts = found
+        return Gazetteer(name, "", digest, counts["n_terms"], keys, max_tokens, counts["n_compiled"], counts["heads"],
+                         strict_letters)
+    gazetteer = Gazetteer.from_terms(terms, name, max_tokens, strict_letters)
     if entry is not None:
         gazetteer_cache.store(entry, gazetteer.compiled_keys, gazetteer.n_terms, gazetteer.n_compiled, gazetteer.heads)
     return gazetteer

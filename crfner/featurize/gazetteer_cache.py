@@ -2,11 +2,13 @@
 
 Compiling the two shipped lists (354,691 terms) takes about 3 s, most of what a ``crfner tag``
 call on one note spends; reading the compiled keys back takes a small fraction of that
-(``benchmarks/gazetteer_cache.py``). The key hashes the list file's bytes, the compile options and
-the code that reads and compiles a list, so a hit is what compiling would give. This module
-stores and reads entries; :func:`crfner.featurize.gazetteer.cached_gazetteer` decides when.
+(``benchmarks/gazetteer_cache.py``). The key hashes the list file's bytes (for a list held in
+memory, a model's MeSH branch lists, its sorted terms), the compile options and the code that
+reads and compiles a list, so a hit is what compiling would give. This module stores and reads
+entries; :func:`crfner.featurize.gazetteer.cached_gazetteer` and
+:func:`~crfner.featurize.gazetteer.cached_term_gazetteer` decide when.
 Entries live in the ``gazetteers`` folder of the disk cache (:mod:`crfner.featurize.disk_cache`:
-``$CRFNER_CACHE_DIR``, ``off`` turns it off); the newest :data:`KEEP` are kept.
+``$CRFNER_CACHE_DIR``, ``off`` turns it off); the newest :data:`KEEP`, up to :data:`MAX_BYTES`, are kept.
 
 An entry is plain text, never code or a pickle: a format line, the SHA-256 of the rest, a JSON
 header (the list's term counts, its head-word counts, and how many keys carry each flag value),
@@ -26,8 +28,10 @@ from ..source_digest import source_digest
 from . import disk_cache
 from .gazetteer_terms import EXACT_PREFIX, EXACT_TERM, NORM_PREFIX, NORM_TERM
 
-#: Entries kept in the cache folder (the shipped lists take 30 MB); older ones are removed when a new one is written.
-KEEP = 8
+#: Entries kept in the cache folder, and their bytes in all (the shipped lists take 30 MB, a model's MeSH branch lists
+#: a few more); older ones are removed when a new one is written.
+KEEP = 32
+MAX_BYTES = 256 * 2**20
 #: The files whose code decides what a compiled list holds: the list, its compiler, this cache and the text decoder.
 CODE = ("featurize/gazetteer.py", "featurize/gazetteer_terms.py", "featurize/gazetteer_cache.py", "corpora/lines.py")
 FORMAT = "crfner compiled gazetteer, format 1"
@@ -36,7 +40,8 @@ _HEADER_FIELDS = {"n_terms", "n_compiled", "heads", "flags"}
 
 
 def cache_key(list_sha256: str, max_tokens: int, strict_letters: bool) -> str:
-    """SHA-256 of the list's checksum, the compile options and the compiling code."""
+    """SHA-256 of the list's checksum (a file's; ``terms:`` and the terms' for a list in memory),
+    the compile options and the compiling code."""
     spec = {"list": list_sha256, "max_tokens": max_tokens, "strict_letters": bool(strict_letters),
             "code": source_digest(CODE)}
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
@@ -62,7 +67,7 @@ def store(entry: Path, keys: dict[str, int], n_terms: int, n_compiled: int, head
     """Keep a compiled list in ``entry``; a read-only or full disk only loses the time it would save."""
     try:
         write_entry(entry, keys, {"n_terms": n_terms, "n_compiled": n_compiled, "heads": heads})
-        disk_cache.prune(entry.parent, "*.txt", KEEP)
+        disk_cache.prune(entry.parent, "*.txt", KEEP, MAX_BYTES)
     except OSError:
         pass
 

@@ -72,10 +72,10 @@ class TermLists(SavedTable):
         return cls({name: tuple(sorted(terms)) for name, terms in found.items()})
 
     def gazetteers(self, max_tokens: int = 12, strict_letters: bool = False) -> list:
-        """Each list compiled as a gazetteer of its name."""
-        from .gazetteer import Gazetteer
+        """Each list compiled as a gazetteer of its name (read back from the disk cache of compiled lists when it holds it)."""
+        from .gazetteer import cached_term_gazetteer
 
-        return [Gazetteer.from_terms(terms, name, max_tokens, strict_letters) for name, terms in self.lists.items()]
+        return [cached_term_gazetteer(terms, name, max_tokens, strict_letters) for name, terms in self.lists.items()]
 
     def _lines(self) -> Iterator[str]:
         yield _HEADER + "\n"
