@@ -63,7 +63,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .corpora.documents import Document
-from .crf.tagger import CRFTagger
+from .crf.model import CRFModel
 from .assertion import entity_sections, negations
 from .tagging.annotate import check_min_score, check_splitter, model_splitter, tag_documents, tag_text
 from .tagging.entity_fields import check_negation_types
@@ -111,7 +111,7 @@ def check_options(alignment_mode: str, existing: str, batch_size: int, splitter:
 
 
 class CrfnerComponent:
-    """Sets ``doc.ents`` from a fitted crfner tagger (a :class:`crfner.CRFTagger`, or any
+    """Sets ``doc.ents`` from a fitted crfner tagger (a :class:`crfner.CRFTagger` or ``CRFModel``, or any
     estimator :func:`crfner.tag_text` accepts), and with a fitted ``linker``
     (:class:`crfner.link.Linker`) their concepts; see the module for the rules."""
 
@@ -237,7 +237,7 @@ def make_crfner(
     the types to negate; ``sections``, whether to give each entity its note section;
     ``min_score``, the least score of an entity kept."""
     check_options(alignment_mode, existing, batch_size, splitter, negation, sections, min_score)
-    tagger = CRFTagger.load(model, data_dir=data_dir)
+    tagger = CRFModel.load(model, data_dir=data_dir)  # tags as CRFTagger.load's does, without scikit-learn
     fitted_linker = None
     if linker is not None:
         from .link import Linker
