@@ -36,7 +36,8 @@ def _same(a: Gazetteer, b: Gazetteer) -> bool:
             and (a.n_terms, a.n_compiled, a.sha256) == (b.n_terms, b.n_compiled, b.sha256))
 
 
-def _summary(seconds: list[float]) -> dict:
+def seconds_summary(seconds: list[float]) -> dict:
+    """Best and median of timed runs, and the runs, in seconds to the millisecond."""
     return {"best": round(min(seconds), 3), "median": round(statistics.median(seconds), 3),
             "runs": [round(s, 3) for s in seconds]}
 
@@ -86,7 +87,7 @@ def main() -> None:
             if output != warm_output:
                 raise SystemExit("crfner tag printed other entities from the warm cache")
         sizes = {p.name: p.stat().st_size for p in Path(cache, "gazetteers").glob("*.txt")}
-    lists = {name: {"compile_seconds": _summary(compiled[name]), "cache_hit_seconds": _summary(read[name]),
+    lists = {name: {"compile_seconds": seconds_summary(compiled[name]), "cache_hit_seconds": seconds_summary(read[name]),
                     "compile_over_hit_best": round(min(compiled[name]) / min(read[name]), 2)} for name in LISTS}
     result = {
         "what": __doc__.split("\n\n")[0],
@@ -97,7 +98,7 @@ def main() -> None:
         "lists": lists,
         "cache_entry_bytes": sum(sizes.values()),
         "tag_note": {"note_characters": len(note), "entities": len(warm_output.splitlines()),
-                     "cache_off_seconds": _summary(tag_off), "warm_cache_seconds": _summary(tag_warm),
+                     "cache_off_seconds": seconds_summary(tag_off), "warm_cache_seconds": seconds_summary(tag_warm),
                      "saved_seconds_median": round(statistics.median(tag_off) - statistics.median(tag_warm), 3)},
         "same_output": True,
     }

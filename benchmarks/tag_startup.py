@@ -20,15 +20,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from compare_checkouts import run_in
 from crfner.atomic import atomic_open
 from crfner.benchmark.machine import machine_info
+from gazetteer_cache import seconds_summary
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -46,23 +47,16 @@ DRIVER = (
 
 
 def _run(tree: Path, argv: list[str]) -> tuple[float, str, dict]:
-    env = {**os.environ, "PYTHONPATH": str(tree)}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # bytecode is written once, in the warm-up, as an installed crfner has it
     start = time.perf_counter()
-    # run in the tree: "python -c" puts the working folder ahead of PYTHONPATH
-    out = subprocess.run([sys.executable, "-c", DRIVER, *argv], env=env, capture_output=True, text=True, check=False, cwd=tree)
+    try:  # bytecode is written once, in the warm-up, as an installed crfner has it
+        out = run_in(tree, ["-c", DRIVER, *argv], bytecode=True)
+    except subprocess.CalledProcessError as failed:
+        raise SystemExit(f"{tree}: crfner {' '.join(argv[:2])} failed:\n{failed.stderr[-2000:]}") from None
     seconds = time.perf_counter() - start
-    if out.returncode != 0:
-        raise SystemExit(f"{tree}: crfner {' '.join(argv[:2])} failed:\n{out.stderr[-2000:]}")
     modules = json.loads(out.stderr.strip().splitlines()[-1])
     if not modules["crfner"].startswith(str(tree)):
         raise SystemExit(f"{tree}: the command ran crfner from {modules['crfner']}, not from the tree")
     return seconds, out.stdout, modules
-
-
-def _summary(seconds: list[float]) -> dict:
-    return {"best": round(min(seconds), 3), "median": round(statistics.median(seconds), 3),
-            "runs": [round(s, 3) for s in seconds]}
 
 
 def _tree(spec: str) -> tuple[str, Path]:
@@ -110,7 +104,7 @@ def main() -> None:
     for command in commands:
         base = statistics.median(seconds[command, baseline])
         results[command] = {
-            name: {**_summary(seconds[command, name]), "over_baseline_median": round(statistics.median(seconds[command, name]) / base, 3),
+            name: {**seconds_summary(seconds[command, name]), "over_baseline_median": round(statistics.median(seconds[command, name]) / base, 3),
                    "imports_sklearn": modules[command, name]["sklearn"], "imports_scipy": modules[command, name]["scipy"]}
             for name in trees
         }

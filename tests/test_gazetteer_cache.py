@@ -38,15 +38,17 @@ def folder(tmp_path, monkeypatch):
     return tmp_path / "cache" / "gazetteers"
 
 
-def _count_compiles(monkeypatch) -> list:
+def _count_compiles(monkeypatch, method: str = "from_tsv") -> list:
+    """The names of the lists that ``Gazetteer.<method>`` (a list file's compiler, or ``from_terms``) compiles from now on."""
     calls = []
-    compile_list = Gazetteer.from_tsv.__func__
+    compile_list = getattr(Gazetteer, method).__func__
 
-    def counting(cls, path, *args, **kwargs):
-        calls.append(str(path))
-        return compile_list(cls, path, *args, **kwargs)
+    def counting(cls, *args, **kwargs):
+        compiled = compile_list(cls, *args, **kwargs)
+        calls.append(compiled.name)
+        return compiled
 
-    monkeypatch.setattr(Gazetteer, "from_tsv", classmethod(counting))
+    monkeypatch.setattr(Gazetteer, method, classmethod(counting))
     return calls
 
 
@@ -257,21 +259,9 @@ def test_a_folder_that_refuses_the_used_mark_still_gives_a_hit(tmp_path, folder,
     assert len(calls) == 1  # the from_tsv of the comparison only
 
 
-def _count_term_compiles(monkeypatch) -> list:
-    calls = []
-    compile_list = Gazetteer.from_terms.__func__
-
-    def counting(cls, terms, name, *args, **kwargs):
-        calls.append(name)
-        return compile_list(cls, terms, name, *args, **kwargs)
-
-    monkeypatch.setattr(Gazetteer, "from_terms", classmethod(counting))
-    return calls
-
-
 def test_a_list_in_memory_hits_in_any_order_and_misses_when_it_or_the_options_change(tmp_path, folder, monkeypatch):
     expected = Gazetteer.from_terms(TERMS, "mesh_sign")
-    calls = _count_term_compiles(monkeypatch)
+    calls = _count_compiles(monkeypatch, "from_terms")
     first = cached_term_gazetteer(TERMS, "mesh_sign")
     again = cached_term_gazetteer([f" {t} " for t in reversed(TERMS)], "mesh_sign")  # the same terms
     assert calls == ["mesh_sign"] and len(list(folder.glob("*.txt"))) == 1
@@ -289,7 +279,7 @@ def test_a_list_in_memory_never_hits_a_file_entry(tmp_path, folder, monkeypatch)
     path.write_text("\n".join(lines), encoding="utf-8")
     assert terms_digest(lines) == hashlib.sha256(path.read_bytes()).hexdigest()
     from_file = cached_gazetteer(path)
-    calls = _count_term_compiles(monkeypatch)
+    calls = _count_compiles(monkeypatch, "from_terms")
     in_memory = cached_term_gazetteer(lines, "plain")
     assert calls == ["plain"]  # compiled, not read from the file's entry
     assert _same(in_memory, Gazetteer.from_terms(lines, "plain"))
@@ -301,12 +291,12 @@ def test_an_empty_term_is_refused_as_before(folder):
         cached_term_gazetteer(["sepsis", "  "], "mesh_sign")
 
 
-def test_a_model_with_mesh_lists_loads_them_from_the_cache(data_dir, folder, monkeypatch):
+def test_a_model_with_mesh_lists_loads_them_from_the_cache(folder, monkeypatch):
     from crfner.featurize.term_lists import TermLists
 
     lists = TermLists({"mesh_sign": tuple(sorted(TERMS)), "mesh_anatomy": ("arm", "left arm", "heart")})
     compiled = lists.gazetteers()
-    calls = _count_term_compiles(monkeypatch)
+    calls = _count_compiles(monkeypatch, "from_terms")
     again = lists.gazetteers()
     assert calls == [] and [g.name for g in again] == ["mesh_sign", "mesh_anatomy"]
     assert all(_same(a, b) for a, b in zip(again, compiled))

@@ -265,16 +265,8 @@ def cached_gazetteer(path: str | os.PathLike, name: str | None = None, max_token
     holds the list compiled so (:mod:`crfner.featurize.gazetteer_cache`), and kept there when not."""
     data = read_list_bytes(path)
     sha256 = hashlib.sha256(data).hexdigest()
-    entry = gazetteer_cache.entry_path(sha256, max_tokens, strict_letters)
-    found = gazetteer_cache.lookup(entry) if entry is not None else None
-    if found is not None:
-        keys, counts = found
-        return Gazetteer(name or Path(path).stem, str(path), sha256, counts["n_terms"], keys, max_tokens,
-                         counts["n_compiled"], counts["heads"], strict_letters)
-    gazetteer = Gazetteer.from_tsv(path, name, max_tokens, strict_letters, data=data)
-    if entry is not None:
-        gazetteer_cache.store(entry, gazetteer.compiled_keys, gazetteer.n_terms, gazetteer.n_compiled, gazetteer.heads)
-    return gazetteer
+    return _through_disk_cache(sha256, name or Path(path).stem, str(path), sha256, max_tokens, strict_letters,
+                               lambda: Gazetteer.from_tsv(path, name, max_tokens, strict_letters, data=data))
 
 
 def terms_digest(terms: Iterable[str]) -> str:
@@ -289,13 +281,21 @@ def cached_term_gazetteer(terms: Iterable[str], name: str, max_tokens: int = 12,
     terms = [t.strip() for t in terms]
     digest = terms_digest(terms)
     # "terms:" keeps these keys apart from those of list files, which hash the file's bytes
-    entry = gazetteer_cache.entry_path("terms:" + digest, max_tokens, strict_letters)
+    return _through_disk_cache("terms:" + digest, name, "", digest, max_tokens, strict_letters,
+                               lambda: Gazetteer.from_terms(terms, name, max_tokens, strict_letters))
+
+
+def _through_disk_cache(key: str, name: str, path: str, sha256: str, max_tokens: int, strict_letters: bool,
+                        compile_list) -> Gazetteer:
+    """The list whose cache entry ``key`` names, read back as a Gazetteer of ``name``, ``path`` and
+    ``sha256``; else ``compile_list()``, kept in that entry."""
+    entry = gazetteer_cache.entry_path(key, max_tokens, strict_letters)
     found = gazetteer_cache.lookup(entry) if entry is not None else None
     if found is not None:
         keys, counts = found
-        return Gazetteer(name, "", digest, counts["n_terms"], keys, max_tokens, counts["n_compiled"], counts["heads"],
+        return Gazetteer(name, path, sha256, counts["n_terms"], keys, max_tokens, counts["n_compiled"], counts["heads"],
                          strict_letters)
-    gazetteer = Gazetteer.from_terms(terms, name, max_tokens, strict_letters)
+    gazetteer = compile_list()
     if entry is not None:
         gazetteer_cache.store(entry, gazetteer.compiled_keys, gazetteer.n_terms, gazetteer.n_compiled, gazetteer.heads)
     return gazetteer
