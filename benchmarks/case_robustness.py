@@ -16,7 +16,9 @@ results/strict_letters.json and results/joined_forms.json) against `clinical`, `
 ``--abbreviated`` adds note_copies.py's copy: entities whose words are the usual sense of a
 clinical short form written as notes write that short form (tokens and tags change with it), as
 written and, since 2026-12-06, lower-cased and upper-cased (`abbreviated lower`, `abbreviated
-upper`: a note in one case that abbreviates, "pt w/ htn").
+upper`: a note in one case that abbreviates, "pt w/ htn"). ``--shorthand`` adds its shorthand copy:
+phrases outside the entities written with a slash as notes write them ("complained of" as c/o,
+"67-year-old" as 67 y/o, "with" as w/), as written and lower-cased (`shorthand`, `shorthand lower`).
 
 Rows are merged into ``--out`` under their (corpus, split, system, limit, feature-set version) key,
 comparisons under (corpus, split, system_a, system_b, limit, clinical_version), so the figures of
@@ -45,18 +47,25 @@ SYSTEMS = {"tutorial": "tutorial", "biomedical": "biomedical", "clinical": "clin
            "clinical-v8": os.path.join(CONFIGS, "clinical-v8.toml"), "clinical-v9": os.path.join(CONFIGS, "clinical-v9.toml"),
            "clinical-v10": os.path.join(CONFIGS, "clinical-v10.toml"),
            "clinical-strict-letters": os.path.join(CONFIGS, "clinical-strict-letters.toml"),  # a lever, not adopted
-           "clinical-joined": os.path.join(CONFIGS, "clinical-joined.toml")}  # a lever, not adopted
+           "clinical-joined": os.path.join(CONFIGS, "clinical-joined.toml"),  # a lever, not adopted
+           "clinical-shorthand": os.path.join(CONFIGS, "clinical-shorthand.toml")}
 PAIRS = [("clinical", "clinical-v2"), ("clinical", "clinical-v3"), ("clinical", "clinical-v4"), ("clinical", "clinical-v5"), ("clinical", "clinical-v6"),
          ("clinical", "clinical-v7"), ("clinical", "clinical-v8"), ("clinical", "clinical-v9"), ("clinical", "clinical-v10"),
          ("clinical-strict-letters", "clinical"), ("clinical-strict-letters", "biomedical"), ("clinical-strict-letters", "tutorial"),
          ("clinical-joined", "clinical"), ("clinical-joined", "biomedical"), ("clinical-joined", "tutorial"),
+         ("clinical-shorthand", "clinical"), ("clinical-shorthand", "biomedical"), ("clinical-shorthand", "tutorial"),
          ("clinical", "biomedical"),
          ("clinical", "tutorial")]
 COPIES = {"as written": lambda t: t, "lower": str.lower, "upper": str.upper}
 # note_copies.py's copy: entities written as notes abbreviate them (tokens and tags change), as
 # written and in one case ("htn", "HTN": a note in one case that abbreviates)
 ABBREVIATED = "abbreviated"
-ABBREVIATED_COPIES = {ABBREVIATED: COPIES["as written"], f"{ABBREVIATED} lower": str.lower, f"{ABBREVIATED} upper": str.upper}
+# note_copies.py's shorthand copy: phrases written with a slash as notes write them (c/o, s/p, y/o, w/),
+# as written and lower-cased
+SHORTHAND = "shorthand"
+REWRITTEN_COPIES = {ABBREVIATED: {ABBREVIATED: COPIES["as written"], f"{ABBREVIATED} lower": str.lower,
+                                  f"{ABBREVIATED} upper": str.upper},
+                    SHORTHAND: {SHORTHAND: COPIES["as written"], f"{SHORTHAND} lower": str.lower}}
 NOTE = ("Strict entity micro-F1. Each system is trained on the corpus's train split as written and tagged on three "
         "copies of the evaluation split (as written, every token lower-cased, every token upper-cased; tags "
         "unchanged), with document ids. f1_95: percentile bootstrap over documents. drop: F1 as written minus F1 of "
@@ -87,9 +96,10 @@ def score(y_true, predicted, ids, n_bootstrap: int) -> dict:
             "f1_95": [round(v, 4) for v in ci["f1"]], "per_type_f1": {t: round(s.f1, 4) for t, s in scores.per_type.items()}}
 
 
-def run_system(corpus: str, split: str, system: str, data, args, abbreviated=None) -> tuple[dict, dict]:
-    """Train one system and score it on the three copies (and ``abbreviated``, note_copies.py's
-    copy as (sentences, tags), when given): its row and its predictions per copy."""
+def run_system(corpus: str, split: str, system: str, data, args, rewritten=None) -> tuple[dict, dict]:
+    """Train one system and score it on the three copies (and on ``rewritten``, note_copies.py's
+    copies by name (``abbreviated``, ``shorthand``) as (sentences, tags, replaced), each as written
+    and in one case): its row and its predictions per copy."""
     import crfner
     from crfner.featurize.featureset import load_feature_set
 
@@ -109,10 +119,11 @@ def run_system(corpus: str, split: str, system: str, data, args, abbreviated=Non
     for copy, change in COPIES.items():
         predictions[copy] = tagger.predict([[change(t) for t in s] for s in Xe], documents=ide)
         row["copies"][copy] = score(ye, predictions[copy], ide, args.bootstrap)
-    for copy, change in (ABBREVIATED_COPIES.items() if abbreviated is not None else ()):
-        predictions[copy] = tagger.predict([[change(t) for t in s] for s in abbreviated[0]], documents=ide)
-        row["copies"][copy] = score(abbreviated[1], predictions[copy], ide, args.bootstrap)
-        row["copies"][copy]["entities_replaced"] = abbreviated[2]
+    for name, (Xr, yr, replaced) in (rewritten or {}).items():
+        for copy, change in REWRITTEN_COPIES[name].items():
+            predictions[copy] = tagger.predict([[change(t) for t in s] for s in Xr], documents=ide)
+            row["copies"][copy] = score(yr, predictions[copy], ide, args.bootstrap)
+            row["copies"][copy]["entities_replaced" if name == ABBREVIATED else "phrases_replaced"] = replaced
     written = row["copies"]["as written"]["f1"]
     row["drop"] = {copy: round(written - row["copies"][copy]["f1"], 4) for copy in row["copies"] if copy != "as written"}
     row.update(peak_rss_mib=peak_mib(), command=command(), finished=time.strftime("%Y-%m-%d %H:%M:%S"))
@@ -126,12 +137,12 @@ def run_system(corpus: str, split: str, system: str, data, args, abbreviated=Non
     return row, predictions
 
 
-def compare(corpus: str, split: str, a: str, b: str, y_true, ids, predictions: dict, args, y_abbreviated=None) -> dict:
+def compare(corpus: str, split: str, a: str, b: str, y_true, ids, predictions: dict, args, rewritten=None) -> dict:
     from crfner.evaluation.significance import paired_test
 
     result = {"corpus": corpus, "split": split, "system_a": a, "system_b": b, "limit": args.limit, "copies": {}}
     for copy in predictions[a]:
-        gold = y_abbreviated if copy in ABBREVIATED_COPIES else y_true
+        gold = next((rewritten[name][1] for name in rewritten or {} if copy in REWRITTEN_COPIES[name]), y_true)
         test = paired_test(gold, predictions[a][copy], predictions[b][copy], groups=ids, n_resamples=args.resamples, seed=0)
         result["copies"][copy] = {"f1_a": round(test["f1_a"], 4), "f1_b": round(test["f1_b"], 4),
                                   "difference": round(test["difference"], 4), "p_value": round(test["p_value"], 4),
@@ -173,6 +184,7 @@ def main() -> int:
     parser.add_argument("--resamples", type=int, default=10000, help="rounds of each paired randomisation test")
     parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples of each interval")
     parser.add_argument("--abbreviated", action="store_true", help="also score note_copies.py's abbreviated copy")
+    parser.add_argument("--shorthand", action="store_true", help="also score note_copies.py's shorthand copy (c/o, s/p, y/o, w/)")
     args = parser.parse_args()
     if not args.out:
         from scratch import fresh_out
@@ -183,17 +195,20 @@ def main() -> int:
     clinical_version = load_feature_set(SYSTEMS["clinical"]).version
     for corpus in args.corpora:
         data = (load(corpus, "train", args.data_dir, args.limit), load(corpus, args.split, args.data_dir, args.limit))
-        abbreviated = None
+        rewritten = {}
         if args.abbreviated:
             from note_copies import abbreviate, short_forms
 
-            abbreviated = abbreviate(data[1][0], data[1][1], short_forms(args.data_dir))
+            rewritten[ABBREVIATED] = abbreviate(data[1][0], data[1][1], short_forms(args.data_dir))
+        if args.shorthand:
+            from note_copies import write_shorthand
+
+            rewritten[SHORTHAND] = write_shorthand(data[1][0], data[1][1])
         predictions = {}
         for system in args.systems:
-            row, predictions[system] = run_system(corpus, args.split, system, data, args, abbreviated)
+            row, predictions[system] = run_system(corpus, args.split, system, data, args, rewritten)
             save(args.out, [row], [])
-        comparisons = [compare(corpus, args.split, a, b, data[1][1], data[1][2], predictions, args,
-                               abbreviated[1] if abbreviated else None)
+        comparisons = [compare(corpus, args.split, a, b, data[1][1], data[1][2], predictions, args, rewritten)
                        for a, b in PAIRS if a in predictions and b in predictions]
         for comparison in comparisons:  # the installed set's version when it ran
             comparison["clinical_version"] = clinical_version

@@ -71,3 +71,56 @@ def abbreviate(X: Sequence[Sequence[str]], y: Sequence[Sequence[str]], forms: di
         X2.append(words)
         y2.append(labels)
     return X2, y2, replaced
+
+
+# shorthand: phrases case reports spell out, as notes write them with a slash (crfner/featurize/shorthand.py's forms)
+SHORTHAND_PHRASES = {
+    ("complains", "of"): "c/o", ("complained", "of"): "c/o", ("complaining", "of"): "c/o", ("complain", "of"): "c/o",
+    ("status", "post"): "s/p", ("history", "of"): "h/o",
+    ("year", "-", "old"): "y/o", ("years", "-", "old"): "y/o", ("year", "old"): "y/o", ("years", "old"): "y/o",
+    ("presented", "with"): "p/w", ("presents", "with"): "p/w", ("consistent", "with"): "c/w",
+    ("complicated", "by"): "c/b", ("discussed", "with"): "d/w", ("rule", "out"): "r/o", ("ruled", "out"): "r/o",
+    ("follow", "-", "up"): "f/u", ("follow", "up"): "f/u", ("followup",): "f/u",
+    ("without",): "w/o", ("with",): "w/",
+}
+# a phrase whose words are each annotated (nausea and vomiting: two signs) keeps its tags token for token
+ALIGNED_PHRASES = {("nausea", "and", "vomiting"): "n/v"}
+
+
+def write_shorthand(X: Sequence[Sequence[str]], y: Sequence[Sequence[str]]):
+    """The shorthand copy of ``X``, ``y``: each phrase of :data:`SHORTHAND_PHRASES` outside the
+    annotated entities (every token tagged ``O``) written as notes write it with a slash, cut as
+    raw text's tokenizer cuts it (``c``, ``/``, ``o``; a capital kept: ``Complained of`` is
+    ``C/o``), and the ``-`` of a number's ``67-year-old`` dropped with it (``67 y/o``);
+    ``nausea and vomiting`` as ``n/v`` with its three tags. Longest phrase first. Returns the
+    copy and how many phrases were replaced."""
+    phrases = {**SHORTHAND_PHRASES, **ALIGNED_PHRASES}
+    longest = max(map(len, phrases))
+    X2, y2, replaced = [], [], 0
+    for tokens, tags in zip(X, y):
+        words, labels, i = [], [], 0
+        lower = [t.lower() for t in tokens]
+        while i < len(tokens):
+            for size in range(longest, 0, -1):
+                key = tuple(lower[i : i + size])
+                form = phrases.get(key) if len(key) == size else None
+                aligned = key in ALIGNED_PHRASES
+                if form is None or not (aligned or all(tag == "O" for tag in tags[i : i + size])):
+                    continue
+                if form == "y/o" and words and words[-1] == "-" and labels[-1] == "O":
+                    words.pop()
+                    labels.pop()
+                first, rest = form.split("/")
+                cut = [first.upper() if tokens[i][:1].isupper() else first, "/"] + ([rest] if rest else [])
+                words.extend(cut)
+                labels.extend(tags[i : i + size] if aligned else ["O"] * len(cut))
+                replaced += 1
+                i += size
+                break
+            else:
+                words.append(tokens[i])
+                labels.append(tags[i])
+                i += 1
+        X2.append(words)
+        y2.append(labels)
+    return X2, y2, replaced

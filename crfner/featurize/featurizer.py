@@ -91,6 +91,7 @@ class Featurizer:
         self._expand = feature_set.abbreviations.get("expand")
         self._sections = feature_set.sections.get("context", False)
         self._joined = feature_set.abbreviations.get("joined", False)
+        self._shorthand = feature_set.abbreviations.get("shorthand", False)
         self._truecase = None
         if feature_set.casing.get("truecase"):
             if resources.truecase is None:
@@ -100,9 +101,14 @@ class Featurizer:
     def recased(self, sentences: Sequence[Sequence[str]]) -> Sequence[Sequence[str]]:
         """The sentences as features see them: with ``[casing] truecase``, each sentence written
         in one case re-cased to its words' usual forms (see ``truecase``); with ``[abbreviations]
-        joined``, a frequency or route the tokenizer cut (``b . i . d``) read whole (see ``joined``)."""
+        shorthand``, slash shorthand (``c / o``) read as its words (see ``shorthand``); with ``joined``,
+        a frequency or route the tokenizer cut (``b . i . d``) read whole (see ``joined``)."""
         if self._truecase is not None:
             sentences = [self._truecase.recase(tokens) for tokens in sentences]
+        if self._shorthand:
+            from .shorthand import shorthand_words
+
+            sentences = [shorthand_words(tokens) for tokens in sentences]
         if self._joined:
             from .joined import joined_forms
 

@@ -235,7 +235,7 @@ CLUSTER_OPTIONS = {
     "unlabeled_text": _unlabeled_sources,
 }
 ABBREVIATION_OPTIONS = {"long_form": _long_form, "senses": _sense_inventory, "min_share": _share, "expand": _expand,
-                        "as_words": _as_words, "joined": _bool}
+                        "as_words": _as_words, "joined": _bool, "shorthand": _bool}
 CASING_OPTIONS = {"truecase": _bool, "spellings": _bool, "keep_words": _bool}
 SECTION_OPTIONS = {"context": _bool}
 TRAINING_OPTIONS = {

@@ -1,0 +1,83 @@
+"""Ward shorthand written with a slash, read as the words it stands for: ``c / o``, ``s / p``,
+``y / o`` and ``w /`` are how raw text's tokens spell a note's ``c/o`` (complains of), ``s/p``
+(status post), ``y/o`` (years old) and ``w/`` (with). Case reports write the words, so a model
+trained on them has weights for "complained of" and none for ``c``, ``/``, ``o``; there a lone
+``/`` sits between a value and its unit (``mg / kg``, ``120 / 80``), and a trial model tagged
+"c/o SOB" a diagnostic procedure and "64 y/o woman w/ HTN" a lab value. With ``[abbreviations]
+shorthand`` each token of such a run is read as a word of what it stands for, before all
+features: the last token as the last word, the tokens before it as the words before that, the
+last of them repeated where the run has more tokens than the phrase has words before its last
+(``c / o`` as "complains complains of", so the token after it has "complains of" before it, as
+in prose; ``w /`` as "with with").
+
+The forms are written here by hand, with the senses Stetson's clinical abbreviation list gives
+them (``clinical/lexicons/abbreviations/stetson.tsv`` in the data folder: each is its only or
+usual sense there): phrases of a note's grammar, which case reports spell out, and ``n/v``.
+Left out: ``d/c`` (discharge or discontinue), ``b/l`` (bilateral, part of an anatomy entity in
+case reports, a word the run's three tokens cannot all stand for), and units (``g/dl``,
+``U/L``), which case reports write with the slash too. A form is read only when its run is
+not part of a longer one (``a/w/o``), and ``w /`` only when no one-character part follows
+(``w/o`` is without; ``w/v`` and ``w/w`` are concentrations).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = ["SHORTHAND", "reading", "shorthand_words"]
+
+#: Slash shorthand (lower case, as ``first/second`` or ``first/``) -> the phrase it stands for.
+SHORTHAND = {
+    "c/o": "complains of",
+    "s/p": "status post",
+    "h/o": "history of",
+    "y/o": "year old",
+    "w/o": "without",
+    "w/": "with",
+    "r/o": "rule out",
+    "f/u": "follow up",
+    "p/w": "presents with",
+    "c/w": "consistent with",
+    "c/b": "complicated by",
+    "d/w": "discussed with",
+    "n/v": "nausea / vomiting",
+}
+_MARK = "/"
+
+
+def reading(phrase: str, n_tokens: int) -> tuple[str, ...]:
+    """The words ``n_tokens`` tokens of a run read as (see the module docstring)."""
+    words = phrase.split()
+    before = words[:-1] or words
+    return tuple(before[min(i, len(before) - 1)] for i in range(n_tokens - 1)) + (words[-1],)
+
+
+_READINGS = {tuple(form.replace(_MARK, f" {_MARK} ").split()): reading(phrase, len(form.replace(_MARK, f" {_MARK} ").split()))
+             for form, phrase in SHORTHAND.items()}
+
+
+def _part(token: str) -> bool:
+    return len(token) == 1 and token.isalnum()
+
+
+def shorthand_words(tokens: Sequence[str]) -> list[str]:
+    """``tokens`` with each token of a slash shorthand run replaced by the word it reads as."""
+    out = list(tokens)
+    n = len(tokens)
+    i = 0
+    while i < n:
+        if not _part(tokens[i]) or i + 1 >= n or tokens[i + 1] != _MARK or (i > 0 and tokens[i - 1] == _MARK):
+            i += 1
+            continue
+        if i + 2 < n and _part(tokens[i + 2]):
+            run = (tokens[i].lower(), _MARK, tokens[i + 2].lower())
+            chained = i + 3 < n and tokens[i + 3] == _MARK
+        else:
+            run, chained = (tokens[i].lower(), _MARK), False
+        words = None if chained else _READINGS.get(run)
+        if words is not None:
+            out[i : i + len(run)] = words
+            i += len(run)
+        else:
+            i += 1
+    return out
