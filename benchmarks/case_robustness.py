@@ -6,7 +6,7 @@ three copies of the evaluation split: as written, every token lower-cased and ev
 upper-cased (tags unchanged); strict entity micro-F1 with a 95% document-bootstrap interval, the
 drop from `as written` to each one-case copy, and, per copy, paired approximate-randomisation
 tests over documents of `clinical` against `clinical-v2` (benchmarks/configs/clinical-v2.toml,
-version 2, as it shipped before version 3), `clinical-v3` to `clinical-v10` (benchmarks/configs/), `biomedical` and `tutorial`, and of
+version 2, as it shipped before version 3), `clinical-v3` to `clinical-v11` (benchmarks/configs/), `biomedical` and `tutorial`, and of
 the levers `clinical-strict-letters` and `clinical-joined` (benchmarks/configs/; neither adopted,
 results/strict_letters.json and results/joined_forms.json) against `clinical`, `biomedical` and `tutorial`.
 
@@ -47,13 +47,12 @@ SYSTEMS = {"tutorial": "tutorial", "biomedical": "biomedical", "clinical": "clin
            "clinical-v8": os.path.join(CONFIGS, "clinical-v8.toml"), "clinical-v9": os.path.join(CONFIGS, "clinical-v9.toml"),
            "clinical-v10": os.path.join(CONFIGS, "clinical-v10.toml"),
            "clinical-strict-letters": os.path.join(CONFIGS, "clinical-strict-letters.toml"),  # a lever, not adopted
-           "clinical-joined": os.path.join(CONFIGS, "clinical-joined.toml"),  # a lever, not adopted
-           "clinical-shorthand": os.path.join(CONFIGS, "clinical-shorthand.toml")}
+           "clinical-v11": os.path.join(CONFIGS, "clinical-v11.toml"),
+           "clinical-joined": os.path.join(CONFIGS, "clinical-joined.toml")}  # a lever, not adopted
 PAIRS = [("clinical", "clinical-v2"), ("clinical", "clinical-v3"), ("clinical", "clinical-v4"), ("clinical", "clinical-v5"), ("clinical", "clinical-v6"),
-         ("clinical", "clinical-v7"), ("clinical", "clinical-v8"), ("clinical", "clinical-v9"), ("clinical", "clinical-v10"),
+         ("clinical", "clinical-v7"), ("clinical", "clinical-v8"), ("clinical", "clinical-v9"), ("clinical", "clinical-v10"), ("clinical", "clinical-v11"),
          ("clinical-strict-letters", "clinical"), ("clinical-strict-letters", "biomedical"), ("clinical-strict-letters", "tutorial"),
          ("clinical-joined", "clinical"), ("clinical-joined", "biomedical"), ("clinical-joined", "tutorial"),
-         ("clinical-shorthand", "clinical"), ("clinical-shorthand", "biomedical"), ("clinical-shorthand", "tutorial"),
          ("clinical", "biomedical"),
          ("clinical", "tutorial")]
 COPIES = {"as written": lambda t: t, "lower": str.lower, "upper": str.upper}

@@ -4,6 +4,8 @@ MACCROBAT train that saves, reloads and tags identically."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import REPO, write
 
@@ -85,7 +87,7 @@ def test_kinds_are_emitted_only_as_asked():
 
 def test_the_clinical_set_loads_and_validates():
     spec = load_feature_set("clinical")
-    assert (spec.name, spec.version) == ("clinical", 11)
+    assert (spec.name, spec.version) == ("clinical", 14)
     assert spec.clusters["unlabeled_text"] == ["ohsumed"]  # version 2: clusters learned also from OHSUMED
     # version 3: sentences in one case are truecased (10: shorthand too; 11: short forms read as words stay words),
     assert spec.casing == {"truecase": True, "spellings": True, "keep_words": True}
@@ -134,16 +136,22 @@ def test_the_clinical_set_loads_and_validates():
     changed = {"version": 10, "description": "", "casing": {**v9.casing, "spellings": True}}
     assert {**v9.to_dict(), **changed} == {**v10.to_dict(), "description": ""}
     # version 11: short forms the senses read as words keep a word's case when a sentence in one case is recased
+    v11 = load_feature_set(REPO / "benchmarks" / "configs" / "clinical-v11.toml")
     changed = {"version": 11, "description": "", "casing": {**v10.casing, "keep_words": True}}
-    assert {**v10.to_dict(), **changed} == {**spec.to_dict(), "description": ""}
+    assert {**v10.to_dict(), **changed} == {**v11.to_dict(), "description": ""}
     # the lever tried as version 12 and not adopted (results/strict_letters.json): version 11 and strict_letters
     lever = load_feature_set(REPO / "benchmarks" / "configs" / "clinical-strict-letters.toml")
-    changed = {"version": 12, "description": "", "gazetteers": {**spec.gazetteers, "strict_letters": True}}
-    assert {**spec.to_dict(), **changed} == {**lever.to_dict(), "description": ""}
+    changed = {"version": 12, "description": "", "gazetteers": {**v11.gazetteers, "strict_letters": True}}
+    assert {**v11.to_dict(), **changed} == {**lever.to_dict(), "description": ""}
     # the lever tried as version 13 and not adopted (results/joined_forms.json): version 11 and joined
     lever = load_feature_set(REPO / "benchmarks" / "configs" / "clinical-joined.toml")
-    changed = {"version": 13, "description": "", "abbreviations": {**spec.abbreviations, "joined": True}}
-    assert {**spec.to_dict(), **changed} == {**lever.to_dict(), "description": ""}
+    changed = {"version": 13, "description": "", "abbreviations": {**v11.abbreviations, "joined": True}}
+    assert {**v11.to_dict(), **changed} == {**lever.to_dict(), "description": ""}
+    # version 14: slash shorthand read as its words (results/shorthand.json, whose clinical-shorthand it is)
+    changed = {"version": 14, "description": "", "abbreviations": {**v11.abbreviations, "shorthand": True}}
+    assert {**v11.to_dict(), **changed} == {**spec.to_dict(), "description": ""}
+    measured = json.loads((REPO / "benchmarks" / "results" / "shorthand.json").read_text(encoding="utf-8"))["rows"]
+    assert {r["feature_set"]["fingerprint"] for r in measured if r["system"] == "clinical-shorthand"} == {spec.fingerprint()}
     assert spec.token["clinical"] == ["dose", "unit", "frequency", "route", "duration", "abbreviation"]
     assert spec.gazetteers["lists"] == ["disease", "chemical"] and spec.clusters["granularities"]
     assert spec.context["offsets"] == [-2, -1, 1, 2]

@@ -272,3 +272,19 @@ def test_a_lower_cased_copy_of_the_note_keeps_its_shorthand_diseases(quickstart,
     assert "Pt" in note and not any(e.type == "Diagnostic_procedure" and e.text == "pt" for e in lowered)
     assert not any(e["text"] == "Pt" for e in entities)
     assert tagger.tag_text("PT RESTING IN BED.") == tagger.tag_text("pt resting in bed.") == []
+
+
+def test_slash_shorthand_is_read_as_its_words(quickstart, data_dir):
+    """Version 14 reads a note's c/o, y/o, w/, h/o as the words case reports write
+    (``[abbreviations] shorthand``); version 11 tagged "c/o SOB" as one diagnostic procedure and
+    "67 y/o F w/ HTN" as one lab value, as the README says."""
+    import crfner
+
+    work, _, _ = quickstart
+    model = crfner.CRFModel.load(work / "models" / "maccrobat-clinical", data_dir=data_dir)
+    for text, expected in [("Pt c/o SOB.", {"SOB"}), ("67 y/o F w/ HTN.", {"HTN"}),
+                           ("Pt has h/o DM2 w/o complications.", {"DM2"})]:
+        entities = model.tag_text(text)
+        assert not any("/" in e.text for e in entities), (text, entities)
+        assert expected <= {e.text for e in entities}, (text, entities)
+        assert all(text[e.start:e.end] == e.text for e in entities)

@@ -7,12 +7,16 @@ trained on them has weights for "complained of" and none for ``c``, ``/``, ``o``
 shorthand`` each token of such a run is read as a word of what it stands for, before all
 features: the last token as the last word, the tokens before it as the words before that, the
 last of them repeated where the run has more tokens than the phrase has words before its last
-(``c / o`` as "complains complains of", so the token after it has "complains of" before it, as
-in prose; ``w /`` as "with with").
+(``c / o`` as "complained complained of", so the token after it has "complained of" before it,
+as in prose; ``w /`` as "with with").
 
 The forms are written here by hand, with the senses Stetson's clinical abbreviation list gives
 them (``clinical/lexicons/abbreviations/stetson.tsv`` in the data folder: each is its only or
-usual sense there): phrases of a note's grammar, which case reports spell out, and ``n/v``.
+usual sense there): phrases of a note's grammar, which case reports spell out, and ``n/v``;
+``c/o`` and ``p/w`` in the past tense case reports narrate in ("complained of", "presented
+with", where the list has "complains of" and "presents with"): in a trial, the present tense
+(no word of MACCROBAT's training reports) left "Pt c/o SOB." with ``c/`` tagged a diagnostic
+procedure.
 Left out: ``d/c`` (discharge or discontinue), ``b/l`` (bilateral, part of an anatomy entity in
 case reports, a word the run's three tokens cannot all stand for), and units (``g/dl``,
 ``U/L``), which case reports write with the slash too. A form is read only when its run is
@@ -26,9 +30,11 @@ from collections.abc import Sequence
 
 __all__ = ["SHORTHAND", "reading", "shorthand_words"]
 
-#: Slash shorthand (lower case, as ``first/second`` or ``first/``) -> the phrase it stands for.
+#: Slash shorthand (lower case, as ``first/second`` or ``first/``) -> the phrase it is read as. Part of
+#: what ``shorthand = true`` computes, which a saved model does not store: a change here is a new
+#: version of each feature set that declares it (``clinical`` since version 14).
 SHORTHAND = {
-    "c/o": "complains of",
+    "c/o": "complained of",
     "s/p": "status post",
     "h/o": "history of",
     "y/o": "year old",
@@ -36,7 +42,7 @@ SHORTHAND = {
     "w/": "with",
     "r/o": "rule out",
     "f/u": "follow up",
-    "p/w": "presents with",
+    "p/w": "presented with",
     "c/w": "consistent with",
     "c/b": "complicated by",
     "d/w": "discussed with",
