@@ -43,7 +43,7 @@ def test_any_case_and_a_run_at_the_end_of_a_sentence():
 
 def test_units_concentrations_longer_runs_and_other_slashes_are_left_as_they_are():
     for text in ("ALT 45 U/L", "Hb 9 g/dl", "5% w/v", "1% w/w", "a/w/o", "c/o/p", "x/c/o", "E/A ratio 0.8", "HTN/DM",
-                 "and/or", "120/80", "d/c home", "b/l LE edema", "c / o"[:1], "/o", "w", "o/"):
+                 "and/or", "120/80", "d/c home", "b/l LE edema", "c", "/o", "w", "o/"):
         assert shorthand_words(words(text)) == words(text), text
 
 

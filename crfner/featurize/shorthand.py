@@ -10,18 +10,17 @@ last of them repeated where the run has more tokens than the phrase has words be
 (``c / o`` as "complained complained of", so the token after it has "complained of" before it,
 as in prose; ``w /`` as "with with").
 
-The forms are written here by hand, with the senses Stetson's clinical abbreviation list gives
-them (``clinical/lexicons/abbreviations/stetson.tsv`` in the data folder: each is its only or
-usual sense there): phrases of a note's grammar, which case reports spell out, and ``n/v``;
-``c/o`` and ``p/w`` in the past tense case reports narrate in ("complained of", "presented
-with", where the list has "complains of" and "presents with"): in a trial, the present tense
-(no word of MACCROBAT's training reports) left "Pt c/o SOB." with ``c/`` tagged a diagnostic
-procedure.
-Left out: ``d/c`` (discharge or discontinue), ``b/l`` (bilateral, part of an anatomy entity in
-case reports, a word the run's three tokens cannot all stand for), and units (``g/dl``,
-``U/L``), which case reports write with the slash too. A form is read only when its run is
-not part of a longer one (``a/w/o``), and ``w /`` only when no one-character part follows
-(``w/o`` is without; ``w/v`` and ``w/w`` are concentrations).
+The forms are written here by hand: phrases of a note's grammar, which case reports spell out,
+and ``n/v``. Each but ``w/`` is in Stetson's clinical abbreviation list
+(``clinical/lexicons/abbreviations/stetson.tsv`` in the data folder) with that phrase as its
+only or usual sense, save that ``y/o`` is read "year old", as case reports' "67-year-old" has
+it, and ``c/o`` and ``p/w`` in the past tense case reports narrate in ("complained of",
+"presented with"): in a trial the list's present tense, no word of MACCROBAT's training
+reports, left "Pt c/o SOB." with ``c/`` tagged a diagnostic procedure. Left out: ``d/c``
+(discharge or discontinue), ``b/l`` (bilateral, which case reports annotate inside anatomy
+entities) and units (``g/dl``, ``U/L``), which case reports write with the slash too. A form is
+read only when its run is not part of a longer one (``a/w/o``), and ``w /`` only when no
+one-character part follows (``w/o`` is without; ``w/v`` and ``w/w`` are concentrations).
 """
 
 from __future__ import annotations
@@ -58,8 +57,12 @@ def reading(phrase: str, n_tokens: int) -> tuple[str, ...]:
     return tuple(before[min(i, len(before) - 1)] for i in range(n_tokens - 1)) + (words[-1],)
 
 
-_READINGS = {tuple(form.replace(_MARK, f" {_MARK} ").split()): reading(phrase, len(form.replace(_MARK, f" {_MARK} ").split()))
-             for form, phrase in SHORTHAND.items()}
+def _cut(form: str) -> tuple[str, ...]:
+    """A form's tokens as raw text's tokenizer cuts it: ``c/o`` -> ``c``, ``/``, ``o``."""
+    return tuple(form.replace(_MARK, f" {_MARK} ").split())
+
+
+_READINGS = {_cut(form): reading(phrase, len(_cut(form))) for form, phrase in SHORTHAND.items()}
 
 
 def _part(token: str) -> bool:
