@@ -274,13 +274,13 @@ def test_a_lower_cased_copy_of_the_note_keeps_its_shorthand_diseases(quickstart,
     assert tagger.tag_text("PT RESTING IN BED.") == tagger.tag_text("pt resting in bed.") == []
 
 
-def test_slash_shorthand_is_read_as_its_words(quickstart, data_dir):
+def test_slash_shorthand_is_read_as_its_words(quickstart, note, data_dir):
     """Version 14 reads a note's c/o, y/o, w/, h/o as the words case reports write
     (``[abbreviations] shorthand``); version 11 tagged "c/o SOB" as one diagnostic procedure and
     "67 y/o F w/ HTN" as one lab value, as the README says."""
     import crfner
 
-    work, _, _ = quickstart
+    work, note_entities, _ = quickstart
     model = crfner.CRFModel.load(work / "models" / "maccrobat-clinical", data_dir=data_dir)
     for text, expected, only in [("Pt c/o SOB.", {"SOB"}, True), ("67 y/o F w/ HTN.", {"HTN"}, True),
                                  ("Pt has h/o DM2 w/o complications.", {"DM2"}, False)]:
@@ -289,3 +289,7 @@ def test_slash_shorthand_is_read_as_its_words(quickstart, data_dir):
         found = {e.text for e in entities}
         assert found == expected if only else expected <= found, (text, entities)  # the README: "and nothing else"
         assert all(text[e.start:e.end] == e.text for e in entities)
+    # the note's "64 y/o woman w/ HTN": no entity runs over the shorthand, and its HTN is a disease
+    assert not any(form in e["text"] for e in note_entities for form in ("y/o", "w/", "s/p"))
+    first_htn = note.index("w/ HTN") + len("w/ ")
+    assert any(e["start"] == first_htn and e["text"] == "HTN" and e["type"] == "Disease_disorder" for e in note_entities)

@@ -97,6 +97,20 @@ def test_the_forms_are_what_stetsons_list_says_they_stand_for(data_dir):
         assert words(usual) == words(expected), (form, usual)
 
 
+@pytest.mark.parametrize("corpus", ["maccrobat", "phee"])
+def test_the_clinical_corpora_hold_no_run_it_reads(data_dir, corpus):
+    """Why version 14 of ``clinical`` tags MACCROBAT and PHEE as written as version 11 does: no
+    sentence of any split, as tokenised, is changed by the reading."""
+    import crfner
+
+    folder = {"maccrobat": "MACCROBAT2020", "phee": "PHEE"}[corpus]
+    if not (data_dir / "clinical" / folder).is_dir():
+        pytest.skip(f"{folder} is not in the data folder")
+    for split in ("train", "devel", "test"):
+        X, _ = crfner.load_corpus(corpus, split, data_dir=data_dir)
+        assert X and all(shorthand_words(tokens) == list(tokens) for tokens in X), (corpus, split)
+
+
 SET = {"name": "shorthand-test", "version": 1, "token": {"norm": True, "flags": ["has_slash", "single_char"]},
        "context": {"offsets": [-2, -1], "features": ["norm"]}}
 
