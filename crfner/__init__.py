@@ -5,9 +5,9 @@ saved model for tagging alone (``CRFModel``) and the scorer (``evaluate``). Name
 on first use, so ``import crfner`` and ``crfner --help`` stay fast.
 """
 
-import sys
-from importlib import import_module
-from types import SimpleNamespace
+import sys as _sys
+from importlib import import_module as _import_module
+from types import SimpleNamespace as _SimpleNamespace
 
 __version__ = "0.1.0"
 
@@ -15,12 +15,12 @@ __version__ = "0.1.0"
 def _find_moved(fullname, path=None, target=None):
     """Old module paths (``crfner.metrics``): :mod:`crfner.moved` answers, loaded when first needed."""
     if fullname.startswith("crfner.") and fullname != "crfner.moved":
-        return import_module(".moved", __name__).find_spec(fullname)
+        return _import_module(".moved", __name__).find_spec(fullname)
     return None
 
 
 # First, or the path finder would load crfner/corpora/conll.py again as crfner.formats.conll.
-sys.meta_path.insert(0, SimpleNamespace(find_spec=_find_moved))
+_sys.meta_path.insert(0, _SimpleNamespace(find_spec=_find_moved))
 
 _EXPORTS = {
     "CRFTagger": ".crf.tagger",
@@ -76,14 +76,15 @@ __all__ = sorted(_EXPORTS)
 
 def __getattr__(name):
     if name in _EXPORTS:
-        value = getattr(import_module(_EXPORTS[name], __name__), name)
+        value = getattr(_import_module(_EXPORTS[name], __name__), name)
         globals()[name] = value
         return value
-    moved = import_module(".moved", __name__) if name != "moved" else None
+    moved = _import_module(".moved", __name__) if name != "moved" else None
     if moved is not None and f"{__name__}.{name}" in moved.MOVED:
         return moved.resolve(f"{__name__}.{name}")
     raise AttributeError(f"module 'crfner' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | set(__all__))
+    """The public API and the module's dunder names; private helpers stay out of ``dir()``."""
+    return sorted({n for n in globals() if not n.startswith("_") or n.startswith("__")} | set(__all__))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import json
 import subprocess
 import sys
 import warnings
@@ -156,6 +157,16 @@ def test_small_modules_and_a_small_package_root():
     assert {name: n for name, n in sizes.items() if n > 400} == {}
     root = [p.name for p in PACKAGE.glob("*.py") if p.name != "__init__.py"]
     assert len(root) <= 8, root
+
+
+def test_the_package_root_shows_its_public_api_and_no_helper_imports():
+    """``dir(crfner)`` in a fresh process: every exported name, and none of the root's own imports
+    or helpers (a subpackage imported later may appear, as for any package)."""
+    code = "import crfner, json; print(json.dumps(dir(crfner)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    shown = set(json.loads(result.stdout))
+    assert set(crfner.__all__) <= shown
+    assert {n for n in shown - set(crfner.__all__) if not n.startswith("__")} == set()
 
 
 @pytest.mark.parametrize("old", sorted(MOVED))
