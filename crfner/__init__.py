@@ -38,6 +38,7 @@ _EXPORTS = {
     "DataFormatError": ".errors",
     "FeatureSetError": ".errors",
     "ModelFileError": ".errors",
+    "FeaturizationChangedWarning": ".errors",
     "NotFittedError": ".errors",
     "ParameterError": ".errors",
     "load_feature_set": ".featurize.featureset",

@@ -77,3 +77,9 @@ def __getattr__(name: str):
 
 class ConfigError(CrfnerError, ValueError):
     """A benchmark configuration file is missing, not valid TOML, or declares something wrongly."""
+
+
+class FeaturizationChangedWarning(UserWarning):
+    """A loaded model's probe document featurizes otherwise than when the model was saved: this
+    crfner's feature code differs from the one that trained it, so its tags may differ from
+    those its scores were measured on (:mod:`crfner.featurize.probe`)."""

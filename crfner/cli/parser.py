@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 
 from . import benchmark, calibrate, convert, corpora, evaluate, explain, inspect, linker, tag, train, tune
 from .common import EXIT_USAGE, UsageError
@@ -79,7 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     _fix_split(args)
     try:
-        return args.run(args)
+        with warnings.catch_warnings():  # restores the caller's display when the verb ends
+            warnings.showwarning = _warning_printer(args.verb)
+            return args.run(args)
     except (CrfnerError, UsageError) as error:
         print(f"crfner {args.verb}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -91,6 +94,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"crfner {args.verb}: interrupted", file=sys.stderr)
         return 130
+
+
+def _warning_printer(verb: str):
+    """Warnings as one line each, ``crfner VERB: warning: MESSAGE``, like the errors (Python's own
+    display adds the source file and line of crfner's code, which say nothing to a user)."""
+    def show(message, category, filename, lineno, file=None, line=None):
+        print(f"crfner {verb}: warning: {message}", file=sys.stderr if file is None else file)
+
+    return show
 
 
 def _reader_gone() -> int:

@@ -32,6 +32,7 @@ def checked_metadata(metadata: dict, path) -> tuple[dict, dict, dict]:
     if training.get("splitter") not in (None, "abstract", "notes"):  # read by crfner tag as its default splitter
         raise ModelFileError(f"{where} (training.splitter must be abstract or notes)")
     _check_resources(metadata.get("resources") or {}, where)
+    _check_probe(metadata.get("featurization_probe"), where)
     for key, name in TABLE_FILES:
         if (metadata.get("resources") or {}).get(key) is not None and name not in metadata["files"]:
             # a table is read only as a listed file: checked name, regular file, size and SHA-256
@@ -53,6 +54,19 @@ def checked_feature_set(metadata: dict, path):
         raise ModelFileError(f"{path}: damaged metadata (feature_set was changed after training: its fingerprint is "
                              f"{fingerprint}, the one recorded at save {excerpt(recorded, 40)})")
     return feature_set
+
+
+def _check_probe(probe, where: str) -> None:
+    """``featurization_probe``, when present: a probe version and a SHA-256 (:mod:`crfner.featurize.probe`)."""
+    if probe is None:
+        return
+    if not isinstance(probe, dict) or set(probe) != {"version", "sha256"}:
+        raise ModelFileError(f"{where} (featurization_probe must hold a version and a sha256)")
+    version, digest = probe["version"], probe["sha256"]
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ModelFileError(f"{where} (featurization_probe.version must be a positive whole number)")
+    if not isinstance(digest, str) or len(digest) != 64 or not set(digest) <= set("0123456789abcdef"):
+        raise ModelFileError(f"{where} (featurization_probe.sha256 must be 64 hex digits)")
 
 
 def _check_resources(resources, where: str) -> None:

@@ -250,7 +250,39 @@ class CRFModel:
         }
         if getattr(self, "score_calibration_", None) is not None:
             metadata["score_calibration"] = self.score_calibration_.to_dict()
+        probe = self._probe_to_save()
+        if probe is not None:
+            metadata["featurization_probe"] = probe
         return write_model_dir(path, self.weights_, metadata, overwrite=overwrite, files=resource_files(self.resources_))
+
+    def _probe_to_save(self) -> dict | None:
+        """The probe digest to record (:mod:`crfner.featurize.probe`): computed now for a model
+        trained in this process; for a loaded one, the digest it was saved with, or none, since
+        its weights were trained by the code that wrote that file, not by this one."""
+        if getattr(self, "metadata_", None) is not None:
+            return self.metadata_.get("featurization_probe")
+        from ..featurize.probe import CURRENT, probe_digest
+
+        return {"version": CURRENT, "sha256": probe_digest(self._featurizer, CURRENT)}
+
+    def _check_probe(self, path, recorded: dict | None) -> None:
+        """Warn when the probe featurizes otherwise than at save (a model saved before probes, or
+        with a probe version this crfner lacks, is not checked)."""
+        from ..featurize.probe import PROBES, probe_digest
+
+        if recorded is None or recorded["version"] not in PROBES:
+            return
+        if probe_digest(self._featurizer, recorded["version"]) != recorded["sha256"]:
+            import warnings
+
+            from ..errors import FeaturizationChangedWarning
+
+            saved_by = self.metadata_.get("crfner_version")
+            warnings.warn(
+                f"{path}: this crfner ({__version__}) featurizes the model's probe document otherwise than the "
+                f"crfner that saved it ({saved_by}): its feature code has changed, so tags may differ from those "
+                f"the model's scores were measured on; retrain the model, or tag with the crfner that trained it",
+                FeaturizationChangedWarning, stacklevel=4)
 
     @classmethod
     def load(cls, path: str | os.PathLike, gazetteers=None, allow_gazetteer_change: bool = False, data_dir=None) -> "CRFModel":
@@ -294,6 +326,8 @@ class CRFModel:
         tagger.score_calibration_ = None if calibration is None else calibration_from_dict(calibration, str(path))
         tagger.metadata_ = metadata
         tagger._set_weights(weights)
+        if not allow_gazetteer_change:  # a list allowed to change changes the features by design
+            tagger._check_probe(path, metadata.get("featurization_probe"))
         return tagger
 
     # The featurizer and scorer hold caches; they are rebuilt from the weights after unpickling.
