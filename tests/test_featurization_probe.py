@@ -68,6 +68,7 @@ def test_an_edited_shorthand_table_is_noticed_when_the_model_loads(clinical, dat
     assert len(changed) == 1
     message = str(changed[0].message)
     assert str(path) in message and "featurizes the model's probe document otherwise" in message
+    assert changed[0].filename == __file__  # shown at the caller of load, not inside crfner
     assert len(loaded.predict([["Pt", "c", "/", "o", "SOB", "."]])[0]) == 6  # a warning: the model still tags
 
 

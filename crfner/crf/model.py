@@ -282,7 +282,7 @@ class CRFModel:
                 f"{path}: this crfner ({__version__}) featurizes the model's probe document otherwise than the "
                 f"crfner that saved it ({saved_by}): its feature code has changed, so tags may differ from those "
                 f"the model's scores were measured on; retrain the model, or tag with the crfner that trained it",
-                FeaturizationChangedWarning, stacklevel=4)
+                FeaturizationChangedWarning, stacklevel=6)  # the caller of CRFModel.load
 
     @classmethod
     def load(cls, path: str | os.PathLike, gazetteers=None, allow_gazetteer_change: bool = False, data_dir=None) -> "CRFModel":
