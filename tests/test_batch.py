@@ -93,6 +93,18 @@ def test_processes_give_the_same_bytes(model, inputs, tmp_path):
     assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
 
 
+def test_threads_sharing_a_fresh_model_give_the_same_bytes(model, inputs, tmp_path):
+    """Threads share one loaded model; its score tables grow while they tag (a copy of the model, so
+    that no earlier test has filled them). They gave other scores, or an IndexError, before the
+    scorer held a lock while its tables grow."""
+    import shutil
+
+    fresh = shutil.copytree(model, tmp_path / "fresh")
+    tag_files(model, inputs, tmp_path / "one.jsonl", chunk_size=4, progress=False)
+    tag_files(fresh, inputs, tmp_path / "threads.jsonl", n_jobs=2, backend="threading", chunk_size=4, progress=False)
+    assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "threads.jsonl").read_bytes()
+
+
 def test_dask_backend_gives_the_same_bytes(model, inputs, tmp_path):
     distributed = pytest.importorskip("dask.distributed")
     tag_files(model, inputs, tmp_path / "local.jsonl", chunk_size=10, progress=False)

@@ -17,6 +17,9 @@ from crfner.crf.modelfile import METADATA_FILE
 from crfner.featurize import shorthand
 from crfner.featurize.featurizer import Featurizer
 from crfner.featurize.probe import CURRENT, PROBES
+from crfner.tagging.batch import tag_files
+
+from conftest import cdr_test_documents
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +179,34 @@ def test_the_probe_reaches_every_feature_name_of_the_abstract_sets_on_bc5cdr(fea
     train_X, _ = crfner.load_corpus("bc5cdr", "train", data_dir=data_dir)
     ids = crfner.load_document_ids("bc5cdr", "train", data_dir=data_dir)
     assert _names(featurizer, train_X, ids) - probe == set()
+
+
+@pytest.fixture(scope="module")
+def documents(data_dir):
+    return cdr_test_documents(data_dir, 12)
+
+
+@pytest.fixture()
+def trained_otherwise(model, tmp_path):
+    """The tutorial model with the probe digest of other feature code (as if trained by it)."""
+    import shutil
+
+    copy = shutil.copytree(model, tmp_path / "otherwise")
+    metadata = json.loads((copy / METADATA_FILE).read_text(encoding="utf-8"))
+    metadata["featurization_probe"]["sha256"] = metadata["featurization_probe"]["sha256"][::-1]
+    (copy / METADATA_FILE).write_text(json.dumps(metadata), encoding="utf-8")
+    return copy
+
+
+@pytest.mark.parametrize("n_jobs, backend", [(1, "loky"), (2, "loky"), (2, "threading")])
+def test_a_batch_run_warns_once_whatever_runs_the_tagging(trained_otherwise, model, inputs, tmp_path, n_jobs, backend):
+    """Worker processes load the model each; the run shows the warning once, in the calling process,
+    and tags as the unchanged model does."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tag_files(trained_otherwise, inputs, tmp_path / "out.jsonl", n_jobs=n_jobs, backend=backend, chunk_size=4,
+                  progress=False)
+    changed = [w for w in caught if issubclass(w.category, FeaturizationChangedWarning)]
+    assert len(changed) == 1 and str(trained_otherwise) in str(changed[0].message)
+    tag_files(model, inputs, tmp_path / "same.jsonl", chunk_size=4, progress=False)
+    assert (tmp_path / "out.jsonl").read_bytes() == (tmp_path / "same.jsonl").read_bytes()

@@ -11,6 +11,7 @@ abbreviations) are looked up token by token. The sums equal those of the attribu
 
 from __future__ import annotations
 
+import threading
 from typing import Sequence
 
 import numpy as np
@@ -25,7 +26,8 @@ def _doubled(own: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
 class EmissionScorer:
     """Scores ``(tokens, labels)`` for the sentences of a document, for a featurizer and the
-    weights (:class:`crfner.crf.decoding.CRFWeights`) of a model trained on its features."""
+    weights (:class:`crfner.crf.decoding.CRFWeights`) of a model trained on its features.
+    Safe to share between threads: a call holds the scorer while its tables grow."""
 
     def __init__(self, featurizer, weights):
         self.featurizer = featurizer
@@ -47,6 +49,7 @@ class EmissionScorer:
         self._conjunctions = [(offsets, f"{name}:".encode(), slot) for offsets, name, slot in context.conjunctions]
         self._bos = self._sum([b"BOS"]) if context.boundaries else None
         self._eos = self._sum([b"EOS"]) if context.boundaries else None
+        self._lock = threading.Lock()  # the row tables grow and are cleared during a call
 
     def _sum(self, attributes) -> np.ndarray:
         rows = [self._rows[a] for a in attributes if a in self._rows]
@@ -95,6 +98,10 @@ class EmissionScorer:
         if not sentences:
             return []
         sentences = self.featurizer.read_as(self.featurizer.recased(sentences), document_pairs)
+        with self._lock:
+            return self._scores(sentences, document_pairs)
+
+    def _scores(self, sentences: Sequence[Sequence[str]], document_pairs: Sequence | None) -> list[np.ndarray]:
         lengths = [len(tokens) for tokens in sentences]
         tokens = [token for sentence in sentences for token in sentence]
         total = len(tokens)

@@ -218,10 +218,11 @@ class Featurizer:
                 cache.clear()
             long = self._senses.long_form(token)
             words = None if long is None else tokenize_term(long)
-            cache[token] = None if words is None else tuple(
-                long_form_features(words, self._long_form, self.gazetteers) + [LEXICON])
+            # the expansion first: another thread that finds the token cached reads it next
             if words is not None and (self._expand == "all" or not abbreviated(token)):
                 self._expansions[token] = next(t for t in reversed(words) if any(c.isalnum() for c in t))
+            cache[token] = None if words is None else tuple(
+                long_form_features(words, self._long_form, self.gazetteers) + [LEXICON])
         return cache[token]
 
     def read_as(self, recased: Sequence[Sequence[str]], pairs: Sequence | None) -> Sequence[Sequence[str]]:

@@ -18,14 +18,16 @@ import dataclasses
 import gzip
 import json
 import os
+import warnings
 from itertools import islice
 from pathlib import Path
 from typing import Collection, Iterable, Iterator
 
 from ..atomic import atomic_open
 from ..corpora.documents import Document
-from ..errors import CrfnerError, DataFormatError
+from ..errors import CrfnerError, DataFormatError, FeaturizationChangedWarning
 from ..schemes import entity_types
+from . import loaded
 from . import resume as resumption
 from .batch_settings import check_not_input, checked_settings
 from .entity_fields import entity_extras, extra_columns, negation_setting
@@ -33,33 +35,6 @@ from .inputs import check_encoding, detect_format, read_documents
 from .output_checks import checked_documents
 
 _TABLES = ("csv", "spreadsheet")
-
-_TAGGERS: dict[tuple, object] = {}  # per worker process: (model directory, data folder) -> loaded tagger
-_LINKERS: dict[str, object] = {}  # per worker process: linker directory -> loaded linker
-
-
-def _tagger(model: str, data_dir: str | None = None):
-    """The model saved in ``model`` (loaded once per process), its gazetteers found in the data
-    folder ``data_dir`` (``--data-dir``) where their recorded paths no longer hold them."""
-    tagger = _TAGGERS.get((model, data_dir))
-    if tagger is None:
-        from ..crf.model import CRFModel
-
-        tagger = _TAGGERS[model, data_dir] = CRFModel.load(model, data_dir=data_dir)
-    return tagger
-
-
-def _linker(linker: str | None):
-    """The linker saved in the directory ``linker`` (loaded once per process), or None."""
-    if linker is None:
-        return None
-    loaded = _LINKERS.get(linker)
-    if loaded is None:
-        from ..link import Linker
-
-        loaded = _LINKERS[linker] = Linker.load(linker)
-    return loaded
-
 
 def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl", splitter: str = "abstract",
               linker: str | None = None, negation: bool | tuple[str, ...] = False, sections: bool = False,
@@ -79,8 +54,8 @@ def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl
 
     # An empty passage list would leave no text to tag: it means the whole text, as no list does.
     whole = [d.passages is not None and not d.passages for d in documents]
-    tagged = tag_documents(_tagger(model, data_dir), [dataclasses.replace(d, passages=None) if w else d
-                                            for d, w in zip(documents, whole)], splitter=splitter, linker=_linker(linker),
+    tagged = tag_documents(loaded.tagger(model, data_dir), [dataclasses.replace(d, passages=None) if w else d
+                                            for d, w in zip(documents, whole)], splitter=splitter, linker=loaded.linker(linker),
                            min_score=min_score)
     tagged = [dataclasses.replace(t, passages=d.passages) if w else t for t, d, w in zip(tagged, documents, whole)]
     extras = [entity_extras(d, splitter, negation, sections) if negation or sections else None for d in tagged]
@@ -131,7 +106,7 @@ def _checked_linker(linker) -> Path | None:
     if linker is None:
         return None
     linker = Path(linker).resolve()
-    _linker(str(linker))
+    loaded.linker(str(linker))
     return linker
 
 
@@ -148,6 +123,7 @@ def _tagged_chunks(model: Path, documents: Iterable[Document], chunk_size: int, 
                    source: Path | None = None) -> Iterator[tuple[int, bytes]]:
     """(documents, their output records as UTF-8) a chunk at a time, in input order; an error
     about a document that names no file names the input, ``source``."""
+    run.prepare(str(model), data_dir)
     for chunk in _chunks(documents, chunk_size):
         pieces = _split(chunk, max(1, 4 * _workers(n_jobs, run)))
         try:
@@ -270,7 +246,7 @@ def tag_files(
                                "inode": inode}, handle)
 
             if brat:
-                types = entity_types(_tagger(str(model), data_dir).classes_)
+                types = entity_types(loaded.tagger(str(model), data_dir).classes_)
                 brat_output.write_folder(partial, output, types, bool(negation), completed, sections)
             else:
                 completed(os.fstat(sink.fileno()).st_ino)
@@ -329,11 +305,29 @@ def tag_stream(
     return {"documents": done, "tagged": done, "resumed": 0, "output": "-", "written": True}
 
 
+def _tag_batch_in_worker(model: str, *args) -> tuple[str, list[str]]:
+    """:func:`tag_batch` in a worker process, with the warnings about the model its load kept."""
+    loaded.worker_process()
+    return tag_batch(model, *args), loaded.take_notices()
+
+
 class _Runner:
     """Runs ``tag_batch`` over pieces of a chunk: in this process, or through joblib."""
 
     def __init__(self, n_jobs: int, backend: str, client=None):
         self.n_jobs, self.backend, self.client = n_jobs, backend, client
+        self.shown: set[str] = set()  # warnings from worker processes already shown
+
+    @property
+    def in_this_process(self) -> bool:
+        """Whether the pieces are tagged in this process (or its threads), not in worker processes."""
+        return self.backend == "threading" or (self.n_jobs == 1 and self.backend != "dask")
+
+    def prepare(self, model: str, data_dir: str | None) -> None:
+        """Before the first chunk: load the model here when tagging runs in this process, so that a
+        warning about it shows once, here (worker processes send theirs back with their records)."""
+        if self.in_this_process:
+            loaded.tagger(model, data_dir)
 
     def __call__(self, model: Path, pieces: list[list[Document]], output_format: str, splitter: str = "abstract",
                  linker: Path | None = None, negation: bool | tuple[str, ...] = False, sections: bool = False,
@@ -344,8 +338,16 @@ class _Runner:
             return [tag_batch(str(model), piece, *options) for piece in pieces]
         from joblib import Parallel, delayed, parallel_config
 
+        task = tag_batch if self.in_this_process else _tag_batch_in_worker
         with parallel_config(backend=self.backend, n_jobs=-1 if self.backend == "dask" else self.n_jobs):
-            return Parallel()(delayed(tag_batch)(str(model), piece, *options) for piece in pieces)
+            results = Parallel()(delayed(task)(str(model), piece, *options) for piece in pieces)
+        if self.in_this_process:
+            return results
+        for message in dict.fromkeys(m for _, notices in results for m in notices):
+            if message not in self.shown:  # each worker process sends it once
+                self.shown.add(message)
+                warnings.warn(message, FeaturizationChangedWarning, stacklevel=2)
+        return [records for records, _ in results]
 
     def close(self) -> None:
         if self.client is not None:
