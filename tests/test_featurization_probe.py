@@ -5,6 +5,7 @@ the model (crfner.featurize.probe)."""
 from __future__ import annotations
 
 import json
+import shutil
 import warnings
 from itertools import groupby
 
@@ -47,6 +48,18 @@ def _load(path, data_dir):
         warnings.simplefilter("always")
         loaded = CRFTagger.load(path, data_dir=data_dir)
     return loaded, [w for w in caught if issubclass(w.category, FeaturizationChangedWarning)]
+
+
+def _copy_with_probe(model, copy, edit):
+    """A copy of the model directory whose metadata's ``featurization_probe`` is ``edit(probe)``
+    (a missing entry where ``edit`` returns None)."""
+    copy = shutil.copytree(model, copy)
+    metadata = json.loads((copy / METADATA_FILE).read_text(encoding="utf-8"))
+    probe = edit(metadata.pop("featurization_probe"))
+    if probe is not None:
+        metadata["featurization_probe"] = probe
+    (copy / METADATA_FILE).write_text(json.dumps(metadata), encoding="utf-8")
+    return copy
 
 
 @pytest.fixture()
@@ -93,28 +106,21 @@ def test_the_command_line_shows_the_warning_in_one_line_and_still_tags(clinical,
     assert lines[0].startswith(f"crfner tag: warning: {path}: this crfner") and "probe document otherwise" in lines[0]
 
 
-def test_saving_a_loaded_model_keeps_the_digest_it_was_trained_with(clinical, data_dir, tmp_path, monkeypatch):
+def test_saving_a_loaded_model_keeps_the_digest_it_was_trained_with(clinical, data_dir, tmp_path, c_o_read_otherwise,
+                                                                    monkeypatch):
     """Re-saving (as crfner calibrate does) must not make a model trained by other code look current."""
     _, path = clinical
-    readings = dict(shorthand._READINGS)
-    readings[("c", "/", "o")] = ("complains", "complains", "of")
-    with monkeypatch.context() as patch:
-        patch.setattr(shorthand, "_READINGS", readings)
-        loaded, changed = _load(path, data_dir)
-        assert len(changed) == 1
-        again = loaded.save(tmp_path / "again")
-        assert len(_load(again, data_dir)[1]) == 1
+    loaded, changed = _load(path, data_dir)
+    assert len(changed) == 1
+    again = loaded.save(tmp_path / "again")
+    assert len(_load(again, data_dir)[1]) == 1
+    monkeypatch.undo()
     assert _load(again, data_dir)[1] == []  # the code that trained it is back
 
 
 def test_a_model_saved_before_probes_loads_unchecked(clinical, data_dir, tmp_path, c_o_read_otherwise):
-    import shutil
-
     _, path = clinical
-    old = shutil.copytree(path, tmp_path / "old")
-    metadata = json.loads((old / METADATA_FILE).read_text(encoding="utf-8"))
-    del metadata["featurization_probe"]
-    (old / METADATA_FILE).write_text(json.dumps(metadata), encoding="utf-8")
+    old = _copy_with_probe(path, tmp_path / "old", lambda probe: None)
     assert _load(old, data_dir)[1] == []
 
 
@@ -128,24 +134,14 @@ def test_a_model_saved_before_probes_loads_unchecked(clinical, data_dir, tmp_pat
     ({"version": 1, "sha256": "Z" * 64}, "sha256 must be 64 hex digits"),
 ])
 def test_a_crafted_probe_entry_is_refused_in_one_line(model, data_dir, tmp_path, probe, problem):
-    import shutil
-
-    crafted = shutil.copytree(model, tmp_path / "crafted")
-    metadata = json.loads((crafted / METADATA_FILE).read_text(encoding="utf-8"))
-    metadata["featurization_probe"] = probe
-    (crafted / METADATA_FILE).write_text(json.dumps(metadata), encoding="utf-8")
+    crafted = _copy_with_probe(model, tmp_path / "crafted", lambda _: probe)
     with pytest.raises(ModelFileError) as caught:
         CRFTagger.load(crafted, data_dir=data_dir)
     assert problem in str(caught.value) and str(crafted) in str(caught.value) and "\n" not in str(caught.value)
 
 
 def test_a_probe_version_this_crfner_lacks_is_not_checked(model, data_dir, tmp_path):
-    import shutil
-
-    newer = shutil.copytree(model, tmp_path / "newer")
-    metadata = json.loads((newer / METADATA_FILE).read_text(encoding="utf-8"))
-    metadata["featurization_probe"] = {"version": max(PROBES) + 1, "sha256": "0" * 64}
-    (newer / METADATA_FILE).write_text(json.dumps(metadata), encoding="utf-8")
+    newer = _copy_with_probe(model, tmp_path / "newer", lambda _: {"version": max(PROBES) + 1, "sha256": "0" * 64})
     assert _load(newer, data_dir)[1] == []
 
 
@@ -189,13 +185,7 @@ def documents(data_dir):
 @pytest.fixture()
 def trained_otherwise(model, tmp_path):
     """The tutorial model with the probe digest of other feature code (as if trained by it)."""
-    import shutil
-
-    copy = shutil.copytree(model, tmp_path / "otherwise")
-    metadata = json.loads((copy / METADATA_FILE).read_text(encoding="utf-8"))
-    metadata["featurization_probe"]["sha256"] = metadata["featurization_probe"]["sha256"][::-1]
-    (copy / METADATA_FILE).write_text(json.dumps(metadata), encoding="utf-8")
-    return copy
+    return _copy_with_probe(model, tmp_path / "otherwise", lambda probe: {**probe, "sha256": probe["sha256"][::-1]})
 
 
 @pytest.mark.parametrize("n_jobs, backend", [(1, "loky"), (2, "loky"), (2, "threading")])

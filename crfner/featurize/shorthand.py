@@ -31,7 +31,8 @@ __all__ = ["SHORTHAND", "reading", "shorthand_words"]
 
 #: Slash shorthand (lower case, as ``first/second`` or ``first/``) -> the phrase it is read as. Part of
 #: what ``shorthand = true`` computes, which a saved model does not store: a change here is a new
-#: version of each feature set that declares it (``clinical`` since version 14).
+#: version of each feature set that declares it (``clinical`` since version 14), and models saved
+#: before it warn when loaded (:mod:`.probe`).
 SHORTHAND = {
     "c/o": "complained of",
     "s/p": "status post",

@@ -305,10 +305,11 @@ def tag_stream(
     return {"documents": done, "tagged": done, "resumed": 0, "output": "-", "written": True}
 
 
-def _tag_batch_in_worker(model: str, *args) -> tuple[str, list[str]]:
-    """:func:`tag_batch` in a worker process, with the warnings about the model its load kept."""
-    loaded.worker_process()
-    return tag_batch(model, *args), loaded.take_notices()
+def _tag_batch_in_worker(model: str, documents: list[Document], *options) -> tuple[str, list[str]]:
+    """:func:`tag_batch` in a worker process, with what loading the model there warned about it
+    (``options`` as :func:`tag_batch` takes them, ``data_dir`` last)."""
+    notices = loaded.load_keeping_notices(model, options[-1])
+    return tag_batch(model, documents, *options), notices
 
 
 class _Runner:
@@ -338,13 +339,12 @@ class _Runner:
             return [tag_batch(str(model), piece, *options) for piece in pieces]
         from joblib import Parallel, delayed, parallel_config
 
-        task = tag_batch if self.in_this_process else _tag_batch_in_worker
         with parallel_config(backend=self.backend, n_jobs=-1 if self.backend == "dask" else self.n_jobs):
-            results = Parallel()(delayed(task)(str(model), piece, *options) for piece in pieces)
-        if self.in_this_process:
-            return results
+            if self.in_this_process:  # threads, sharing the model prepare() loaded
+                return Parallel()(delayed(tag_batch)(str(model), piece, *options) for piece in pieces)
+            results = Parallel()(delayed(_tag_batch_in_worker)(str(model), piece, *options) for piece in pieces)
         for message in dict.fromkeys(m for _, notices in results for m in notices):
-            if message not in self.shown:  # each worker process sends it once
+            if message not in self.shown:  # each worker process sends it once, with its first task
                 self.shown.add(message)
                 warnings.warn(message, FeaturizationChangedWarning, stacklevel=2)
         return [records for records, _ in results]

@@ -1,6 +1,6 @@
-"""Models and linkers for batch tagging, loaded once per process, and what a worker process's
-load warns about its model, kept to be sent back to the caller, which shows it once (a run's
-worker processes would otherwise each print it, in Python's own format)."""
+"""Models and linkers for batch tagging, loaded once per process; a task run in a worker process
+loads its model keeping what the load warns about it, to hand back to the caller, which shows it
+once (a run's workers would otherwise each print it, in Python's own format)."""
 
 from __future__ import annotations
 
@@ -11,47 +11,36 @@ from ..errors import FeaturizationChangedWarning
 
 _TAGGERS: dict[tuple, object] = {}  # (model directory, data folder) -> loaded tagger
 _LINKERS: dict[str, object] = {}  # linker directory -> loaded linker
-_IN_WORKER = False  # set by worker_process()
-_NOTICES: list[str] = []  # this worker's warnings about its model, not yet sent back
-_WORKER_LOAD = threading.Lock()
-
-
-def worker_process() -> None:
-    """Mark this process as a worker: warnings about a model it loads are kept (:func:`take_notices`)."""
-    global _IN_WORKER
-    _IN_WORKER = True
-
-
-def take_notices() -> list[str]:
-    """The warnings about a model kept since the last call."""
-    notices = list(_NOTICES)
-    _NOTICES.clear()
-    return notices
+_LOADING = threading.Lock()  # held by load_keeping_notices, whose warning filters are the process's
 
 
 def tagger(model: str, data_dir: str | None = None):
     """The model saved in ``model`` (loaded once per process), its gazetteers found in the data
     folder ``data_dir`` (``--data-dir``) where their recorded paths no longer hold them."""
     found = _TAGGERS.get((model, data_dir))
-    if found is not None:
-        return found
-    from ..crf.model import CRFModel
+    if found is None:
+        from ..crf.model import CRFModel
 
-    if not _IN_WORKER:
         found = _TAGGERS[model, data_dir] = CRFModel.load(model, data_dir=data_dir)
-        return found
-    with _WORKER_LOAD:  # one load at a time where a worker runs tasks in threads (dask's)
-        found = _TAGGERS.get((model, data_dir))
-        if found is None:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                found = _TAGGERS[model, data_dir] = CRFModel.load(model, data_dir=data_dir)
-            for warning in caught:
-                if issubclass(warning.category, FeaturizationChangedWarning):
-                    _NOTICES.append(str(warning.message))
-                else:
-                    warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
     return found
+
+
+def load_keeping_notices(model: str, data_dir: str | None = None) -> list[str]:
+    """Load the model as :func:`tagger` does, unless this process has it; the messages of the
+    FeaturizationChangedWarnings that load gave (other warnings go on as usual)."""
+    with _LOADING:  # one load at a time where a worker runs tasks in threads (dask's)
+        if (model, data_dir) in _TAGGERS:
+            return []
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            tagger(model, data_dir)
+    notices = []
+    for warning in caught:
+        if issubclass(warning.category, FeaturizationChangedWarning):
+            notices.append(str(warning.message))
+        else:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    return notices
 
 
 def linker(path: str | None):
