@@ -145,6 +145,37 @@ def test_a_probe_version_this_crfner_lacks_is_not_checked(model, data_dir, tmp_p
     assert _load(newer, data_dir)[1] == []
 
 
+def test_featurization_check_says_whether_the_model_is_featurized_as_saved(clinical, data_dir, tmp_path, monkeypatch):
+    tagger, path = clinical
+    recorded = json.loads((path / METADATA_FILE).read_text(encoding="utf-8"))["featurization_probe"]
+    assert tagger.featurization_check() == {"status": "same", **recorded, "computed": recorded["sha256"]}
+    loaded, _ = _load(path, data_dir)
+    assert loaded.featurization_check()["status"] == "same"
+    readings = dict(shorthand._READINGS)
+    readings[("c", "/", "o")] = ("complains", "complains", "of")
+    monkeypatch.setattr(shorthand, "_READINGS", readings)
+    check = _load(path, data_dir)[0].featurization_check()
+    assert check["status"] == "changed" and check["sha256"] == recorded["sha256"] != check["computed"]
+    old = _copy_with_probe(path, tmp_path / "old", lambda probe: None)
+    assert _load(old, data_dir)[0].featurization_check()["status"] == "not recorded"
+    newer = _copy_with_probe(path, tmp_path / "newer", lambda probe: {**probe, "version": max(PROBES) + 1})
+    assert _load(newer, data_dir)[0].featurization_check()["status"] == "unknown version"
+    with pytest.raises(crfner.NotFittedError):
+        CRFTagger(features="tutorial").featurization_check()
+
+
+def test_crfner_inspect_reports_the_featurization_check(clinical, data_dir, c_o_read_otherwise, capsys):
+    _, path = clinical
+    common = [str(path), "--top", "1", "--data-dir", str(data_dir), "-q"]
+    assert crfner_main(["inspect", *common, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["featurization"]["status"] == "changed"
+    assert crfner_main(["inspect", *common]) == 0
+    out = capsys.readouterr()
+    line = next(line for line in out.out.splitlines() if line.startswith("featurization"))
+    assert f"(probe version {CURRENT})" in line and "OTHER features" in line
+    assert "probe document otherwise" in out.err  # and the load's warning
+
+
 def _names(featurizer, X, ids) -> set[str]:
     """Every feature name the featurizer gives the sentences, read document by document."""
     names: set[str] = set()

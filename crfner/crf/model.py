@@ -265,14 +265,26 @@ class CRFModel:
 
         return {"version": CURRENT, "sha256": probe_digest(self._featurizer, CURRENT)}
 
-    def _check_probe(self, path, recorded: dict | None) -> None:
-        """Warn when the probe featurizes otherwise than at save (a model saved before probes, or
-        with a probe version this crfner lacks, is not checked)."""
+    def featurization_check(self) -> dict:
+        """Whether this crfner featurizes the probe document (:mod:`crfner.featurize.probe`) as the
+        code that saved the model did: ``status`` is ``"same"``, ``"changed"``, ``"not recorded"``
+        (saved before probes) or ``"unknown version"`` (a probe this crfner lacks); with the
+        recorded ``version`` and ``sha256`` and, where computed, this crfner's ``computed`` digest."""
         from ..featurize.probe import PROBES, probe_digest
 
-        if recorded is None or recorded["version"] not in PROBES:
-            return
-        if probe_digest(self._featurizer, recorded["version"]) != recorded["sha256"]:
+        self._check_fitted()
+        recorded = self._probe_to_save()
+        if recorded is None:
+            return {"status": "not recorded", "version": None, "sha256": None, "computed": None}
+        if recorded["version"] not in PROBES:
+            return {"status": "unknown version", **recorded, "computed": None}
+        computed = probe_digest(self._featurizer, recorded["version"])
+        return {"status": "same" if computed == recorded["sha256"] else "changed", **recorded, "computed": computed}
+
+    def _check_probe(self, path) -> None:
+        """Warn when the probe featurizes otherwise than at save (a model saved before probes, or
+        with a probe version this crfner lacks, is not checked)."""
+        if self.featurization_check()["status"] == "changed":
             import warnings
 
             from ..errors import FeaturizationChangedWarning
@@ -327,7 +339,7 @@ class CRFModel:
         tagger.metadata_ = metadata
         tagger._set_weights(weights)
         if not allow_gazetteer_change:  # a list allowed to change changes the features by design
-            tagger._check_probe(path, metadata.get("featurization_probe"))
+            tagger._check_probe(path)
         return tagger
 
     # The featurizer and scorer hold caches; they are rebuilt from the weights after unpickling.

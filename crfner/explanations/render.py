@@ -25,6 +25,7 @@ def render_inspection(inspection) -> str:
     fs, counts = inspection.feature_set, inspection.counts
     lines = [
         f"feature set: {fs.get('name')} (version {fs.get('version')})",
+        *_featurization_line(inspection.featurization),
         f"labels: {', '.join(inspection.labels)}",
         (f"attributes: {counts['attributes']} ({counts['active_attributes']} active); features: {counts['features']} "
          f"non-zero ({counts['state_features']} state, {counts['transition_features']} transition)"),
@@ -49,6 +50,23 @@ def render_inspection(inspection) -> str:
             rows.append([p[0], "" if p[1] is None else _signed(p[1]), n[0], "" if n[1] is None else _signed(n[1])])
         lines += ["  " + line for line in _table(rows, {1, 3})]
     return "\n".join(lines)
+
+
+_FEATURIZATION = {
+    "same": "this crfner computes the features the model was saved with",
+    "changed": "this crfner computes OTHER features than the crfner that saved the model: retrain it, "
+               "or tag with that crfner",
+    "not recorded": "not recorded (saved before crfner recorded one): not checked",
+    "unknown version": "a probe version this crfner lacks: not checked",
+}
+
+
+def _featurization_line(check: dict | None) -> list[str]:
+    """One line on the featurization probe (none for a tagger that cannot say)."""
+    if check is None:
+        return []
+    version = f" (probe version {check['version']})" if check.get("version") is not None else ""
+    return [f"featurization{version}: {_FEATURIZATION[check['status']]}"]
 
 
 def _transition_note(token) -> list[str]:

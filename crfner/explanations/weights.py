@@ -22,6 +22,7 @@ class ModelInspection:
     top: dict  # label -> {"positive": [(attribute, weight), ...], "negative": [...]}
     families: list[dict]  # family, share, weight, features, attributes; heaviest first
     counts: dict  # attributes, active_attributes, state_features, transition_features, features
+    featurization: dict | None = None  # CRFModel.featurization_check(): is the model featurized as when saved?
 
     def to_dict(self) -> dict:
         """Plain lists, dicts, strings and floats, for ``json.dumps``."""
@@ -35,6 +36,7 @@ class ModelInspection:
             },
             "families": [dict(row) for row in self.families],
             "counts": dict(self.counts),
+            "featurization": None if self.featurization is None else dict(self.featurization),
         }
 
     def __str__(self) -> str:
@@ -53,7 +55,8 @@ def _ranked(column: np.ndarray, names: list[str], top: int, sign: int) -> list[t
 
 def inspect_model(tagger, top: int = 20) -> ModelInspection:
     """Labels, the transition matrix, the ``top`` positive and negative state features of each
-    label, each family's share of the absolute state weight, and how many features are active.
+    label, each family's share of the absolute state weight, how many features are active, and
+    whether this crfner featurizes the model as the code that saved it did (``featurization``).
 
     ``tagger`` is a fitted or loaded :class:`crfner.CRFTagger` (anything with ``weights_``
     and ``feature_set_``). A family's share is the sum of ``|state[a, k]|`` over its
@@ -107,6 +110,8 @@ def inspect_model(tagger, top: int = 20) -> ModelInspection:
         "transition_features": transition_features,
         "features": state_features + transition_features,
     }
+    check = getattr(tagger, "featurization_check", None)
     return ModelInspection(
-        described, list(weights.labels), transition.tolist(), ranked, families, counts
+        described, list(weights.labels), transition.tolist(), ranked, families, counts,
+        None if check is None else check(),
     )
