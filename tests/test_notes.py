@@ -202,6 +202,20 @@ def test_a_spaced_dash_between_words_parts_a_problem_from_its_plan():
         assert note_texts(text) == [text]
 
 
+def test_a_spaced_dash_after_an_abbreviation_with_digits_parts_the_plan_too():
+    """A problem written with digits (DM2, T2DM, COVID-19) parts from its plan as a word does; a value
+    of one letter (q4, x2) opens a range."""
+    def kept(text):
+        return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
+
+    assert kept("# DM2 - hold metformin, SSI") == ["DM2", "hold metformin, SSI"]
+    assert kept("1. T2DM - on metformin 500 mg PO BID") == ["T2DM", "on metformin 500 mg PO BID"]
+    assert kept("COVID-19 \u2013 isolate, droplet precautions") == ["COVID-19", "isolate, droplet precautions"]
+    assert kept("Pneumonia (CAP) - ceftriaxone") == ["Pneumonia (CAP)", "ceftriaxone"]
+    for text in ("albuterol q4 - q6h prn", "oxycodone 5 - 10 mg", "Na 131 - 135"):
+        assert kept(text) == [text]
+
+
 def test_checklists_dashes_and_numbers_with_a_colon_are_list_markers():
     def kept(text):
         return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]

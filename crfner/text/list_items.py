@@ -98,7 +98,8 @@ def item_starts(text: str, start: int, end: int) -> list[int]:
             accepted = after_end or before_words(text, marker.end(), end)
         elif mark[0] in "-*\u00b7[|\u2013\u2014" or mark in _BULLETS:
             accepted = (after_end or mark in _BULLETS or mark[0] == "["
-                        or (mark[0] in "-\u2013\u2014" and before.isalpha() and before_words(text, marker.end(), end)))
+                        or (mark[0] in "-\u2013\u2014" and _word_like(_word_before(text, start, position))
+                            and before_words(text, marker.end(), end)))
         else:
             accepted = False  # "a." inside a line is too often a word and a full stop
         if accepted:
@@ -114,6 +115,24 @@ def _last_mark(text: str, start: int, position: int) -> str:
     while k > start and text[k].isspace():
         k -= 1
     return text[k] if k >= start else ""
+
+
+def _word_before(text: str, start: int, position: int) -> str:
+    """The whitespace-free run of ``text[start:position]`` that ends last ("DM2" in "# DM2 - hold")."""
+    k = position
+    while k > start and text[k - 1].isspace():
+        k -= 1
+    j = k
+    while j > start and not text[j - 1].isspace():
+        j -= 1
+    return text[j:k]
+
+
+def _word_like(word: str) -> bool:
+    """Whether a spaced dash after ``word`` can part a problem from its plan: ``word`` ends in a
+    letter, or holds two letters or more (``DM2 - hold metformin``, ``COVID-19 - isolate``); not a
+    number or a value of one letter (``80 - 90``, ``q4 - q6h``, ``x2 - 3``), which opens a range."""
+    return word[-1:].isalpha() or sum(c.isalpha() for c in word) >= 2
 
 
 def _number(mark: str) -> tuple[str, int] | None:

@@ -1,0 +1,85 @@
+"""Whether two source trees of crfner cut a corpus into the same training sentences.
+
+A change to the notes splitter (``crfner/text``) also changes how MACCROBAT and PHEE are read for
+training and scoring, since they are cut as tagging cuts notes. This reads every split of each
+corpus in each tree (a fresh process with the tree first on the path) and records the number of
+sentences and a SHA-256 of the sentences' tokens and tags; equal digests mean that every model and
+figure on that corpus stands as it was.
+
+    git worktree add /tmp/before <commit>
+    python benchmarks/corpus_cuts.py --tree before=/tmp/before --tree after=. --corpus maccrobat --corpus phee \
+        --data-dir ../shared/data --out benchmarks/results/corpus_cuts.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SPLITS = ("train", "devel", "test")
+
+# Run inside each tree: one JSON object, split -> [sentences, sha256].
+_READ = """
+import hashlib, json, sys, warnings
+import crfner
+name, data_dir = sys.argv[1], sys.argv[2]
+out = {}
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # the corpora's known stray tabs, read leniently
+    for split in %r:
+        X, y = crfner.load_corpus(name, split, data_dir=data_dir)
+        digest = hashlib.sha256(json.dumps([X, y], ensure_ascii=False).encode("utf-8")).hexdigest()
+        out[split] = [len(X), digest]
+print(json.dumps(out))
+""" % (SPLITS,)
+
+
+def read_in(tree: Path, corpus: str, data_dir: str) -> dict:
+    """Each split's sentence count and digest, as the crfner of ``tree`` reads ``corpus``."""
+    env = {**os.environ, "PYTHONPATH": str(tree.resolve())}
+    done = subprocess.run([sys.executable, "-c", _READ, corpus, str(Path(data_dir).resolve())], cwd=tree, env=env,
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def git_commit(tree: Path) -> str:
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=tree, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=tree, capture_output=True, text=True)
+    return done.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tree", action="append", required=True, metavar="NAME=PATH", help="a source tree (twice or more)")
+    parser.add_argument("--corpus", action="append", required=True, help="a registered corpus (repeatable)")
+    parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args(argv)
+    trees = dict(spec.split("=", 1) for spec in args.tree)
+    rows = []
+    for corpus in args.corpus:
+        found = {name: read_in(Path(path), corpus, args.data_dir) for name, path in trees.items()}
+        for split in SPLITS:
+            cuts = {name: {"sentences": found[name][split][0], "sha256": found[name][split][1]} for name in trees}
+            same = len({cut["sha256"] for cut in cuts.values()}) == 1
+            rows.append({"corpus": corpus, "split": split, "identical": same, "trees": cuts})
+            print(f"{corpus:10} {split:6} {'identical' if same else 'DIFFERENT'}  "
+                  + "  ".join(f"{n}: {c['sentences']}" for n, c in cuts.items()))
+    result = {
+        "command": "python benchmarks/corpus_cuts.py " + " ".join(sys.argv[1:] if argv is None else argv),
+        "trees": {name: {"path": path, "commit": git_commit(Path(path))} for name, path in trees.items()},
+        "rows": rows,
+    }
+    out = Path(args.out)
+    partial = out.with_name(out.name + ".partial")
+    partial.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    partial.replace(out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
