@@ -23,19 +23,19 @@ from pathlib import Path
 SPLITS = ("train", "devel", "test")
 
 # Run inside each tree: one JSON object, split -> [sentences, sha256].
-_READ = """
+_READ = f"""
 import hashlib, json, sys, warnings
 import crfner
 name, data_dir = sys.argv[1], sys.argv[2]
-out = {}
+out = {{}}
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # the corpora's known stray tabs, read leniently
-    for split in %r:
+    for split in {SPLITS!r}:
         X, y = crfner.load_corpus(name, split, data_dir=data_dir)
         digest = hashlib.sha256(json.dumps([X, y], ensure_ascii=False).encode("utf-8")).hexdigest()
         out[split] = [len(X), digest]
 print(json.dumps(out))
-""" % (SPLITS,)
+"""
 
 
 def read_in(tree: Path, corpus: str, data_dir: str) -> dict:
@@ -47,8 +47,8 @@ def read_in(tree: Path, corpus: str, data_dir: str) -> dict:
 
 
 def git_commit(tree: Path) -> str:
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=tree, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=tree, capture_output=True, text=True)
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=tree, capture_output=True, text=True, check=False)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=tree, capture_output=True, text=True, check=False)
     return done.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
 
 
