@@ -80,6 +80,37 @@ def test_viterbi_against_brute_force():
         assert tuple(path.tolist()) == best
 
 
+def test_glued_viterbi_is_the_best_path_that_keeps_each_glued_token_with_the_one_before():
+    """Brute force over every path: with glue, the path is the best of those whose glued tokens
+    continue the token before them (O after O, I-T after B-T or I-T), and its entity scores come
+    with that path."""
+    from crfner.crf.entity_scores import continuations
+
+    labels = ["O", "B-X", "I-X", "B-Y", "I-Y"]
+    allowed = continuations(EntityLabels.of(labels))
+    assert allowed.sum() == 5  # O->O, B-X->I-X, I-X->I-X, B-Y->I-Y, I-Y->I-Y
+    rng = np.random.default_rng(1)
+    changed = 0
+    for _ in range(40):
+        transition = rng.normal(size=(5, 5))
+        sentences = [rng.normal(scale=2.0, size=(n, 5)) for n in rng.integers(1, 6, size=4)]
+        glued = [None if rng.random() < 0.25 else [False, *(rng.random(len(e) - 1) < 0.5)] for e in sentences]
+        paths = viterbi(sentences, transition, (glued, allowed))
+        scored = paths_and_entity_scores(sentences, transition, EntityLabels.of(labels), (glued, allowed))
+        changed += sum(a.tolist() != b.tolist() for a, b in zip(viterbi(sentences, transition), paths))
+        for emissions, flags, path, (same, _) in zip(sentences, glued, paths, scored):
+            best, best_score = None, -np.inf
+            for candidate in np.ndindex(*([5] * len(emissions))):
+                if flags is not None and not all(allowed[candidate[t - 1], candidate[t]] for t in range(1, len(candidate)) if flags[t]):
+                    continue
+                score = sum(emissions[t, k] for t, k in enumerate(candidate))
+                score += sum(transition[a, b] for a, b in itertools.pairwise(candidate))
+                if score > best_score:
+                    best, best_score = candidate, score
+            assert tuple(path.tolist()) == best and same.tolist() == path.tolist()
+    assert changed > 10  # the glue changes many of these paths: the test is not vacuous
+
+
 def test_a_damaged_model_file_is_refused(bio):
     with pytest.raises(ModelFileError, match="cannot read the CRF weights"):
         CRFWeights.from_model(b"lCRF" + b"\0" * 10)

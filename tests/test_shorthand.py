@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from crfner.errors import FeatureSetError
 from crfner.featurize.featureset import load_feature_set
-from crfner.featurize.shorthand import SHORTHAND, reading, shorthand_words
+from crfner.featurize.shorthand import SHORTHAND, glued, reading, shorthand_words
 from crfner.text.tokenizer import tokenize
 
 
@@ -132,3 +132,31 @@ def test_the_features_read_the_words_only_where_the_set_declares_it():
 def test_shorthand_must_be_true_or_false():
     with pytest.raises(FeatureSetError, match="shorthand"):
         load_feature_set({**SET, "abbreviations": {"shorthand": "yes"}})
+
+
+def test_glued_marks_the_tokens_that_continue_a_run_read_as_one_phrase():
+    assert glued(words("CAD s/p PCI")) == [False, False, True, True, False]
+    assert glued(words("Pt c/o SOB w/ cough")) == [False, False, True, True, False, False, True, False]
+    assert glued(words("n/v x2")) is None  # nausea / vomiting: two words, each may be an entity
+    assert glued(words("ALT 45 U/L, a/w/o")) is None
+
+
+def test_decoding_keeps_each_run_whole_where_a_model_learned_to_cut_it():
+    """A model trained to end an entity inside ``s / p`` (``CAD status status`` | ``post``): its
+    unconstrained best path cuts the run; ``predict`` and ``tag_text`` take it whole or leave it out."""
+    from crfner import CRFTagger
+    from crfner.crf.decoding import viterbi
+
+    X = [["CAD", "s", "/", "p", "PCI", "."], ["HTN", "s", "/", "p", "CABG", "."], ["Pt", "stable", "."]] * 10
+    y = [["B-D", "I-D", "I-D", "O", "B-P", "O"], ["B-D", "I-D", "I-D", "O", "B-P", "O"], ["O", "O", "O"]] * 10
+    tagger = CRFTagger(features={**SET, "abbreviations": {"shorthand": True}}, max_iterations=50).fit(X, y)
+    sentence = ["CAD", "s", "/", "p", "PCI", "."]
+    weights = tagger.weights_
+    free = viterbi([weights.emissions(tagger.token_attributes([sentence])[0])], weights.transition)[0]
+    assert [weights.labels[k] for k in free][:4] == ["B-D", "I-D", "I-D", "O"]  # cut, as trained
+    run = tagger.predict([sentence])[0][1:4]  # s / p
+    assert run == ["O"] * 3 or (run[0][2:] == "D" and run[1:] == ["I-D"] * 2), run
+    text = "Seen for CAD s/p PCI today."
+    first, last = text.index("s/p"), text.index("s/p") + 3
+    for entity in tagger.tag_text(text):
+        assert not (first < entity.start < last or first < entity.end < last), entity

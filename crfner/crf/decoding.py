@@ -81,10 +81,13 @@ def _cqdb_strings(model: bytes, at: int, count: int) -> list[bytes]:
     return strings
 
 
-def viterbi(emissions: list[np.ndarray], transition: np.ndarray) -> list[np.ndarray]:
+def viterbi(emissions: list[np.ndarray], transition: np.ndarray, glue=None) -> list[np.ndarray]:
     """The best label path (label indices) of each sentence, given its ``(tokens, labels)``
-    emission scores; sentences of similar length are decoded together."""
-    return [path for path, _ in _batched(emissions, transition, True, False)]
+    emission scores; sentences of similar length are decoded together. ``glue``, when given, is
+    ``(glued, allowed)``: per sentence None or, per token, whether it is glued to the token
+    before it, and ``allowed[i, j]``, the moves a glued token may make (label ``i`` before it,
+    ``j`` at it); the best path is then the best of those that make only allowed moves there."""
+    return [path for path, _ in _batched(emissions, transition, True, False, glue=glue)]
 
 
 def marginals(emissions: list[np.ndarray], transition: np.ndarray) -> list[np.ndarray]:
@@ -94,21 +97,22 @@ def marginals(emissions: list[np.ndarray], transition: np.ndarray) -> list[np.nd
     return [probabilities for _, probabilities in _batched(emissions, transition, False, True)]
 
 
-def paths_and_their_marginals(emissions: list[np.ndarray], transition: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Each sentence's best path and the marginal probability of each of its labels (what
-    entity scores need), without the marginals of the labels not on the path."""
-    return _batched(emissions, transition, True, "path")
+def paths_and_their_marginals(emissions: list[np.ndarray], transition: np.ndarray, glue=None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each sentence's best path (``glue`` as in :func:`viterbi`) and the marginal probability of
+    each of its labels (what entity scores need), without the marginals of the labels not on the path."""
+    return _batched(emissions, transition, True, "path", glue=glue)
 
 
-def paths_and_entity_scores(emissions: list[np.ndarray], transition: np.ndarray, labels) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Each sentence's best path and a score for each of its tokens: for a token of an entity
-    the probability of that entity (:mod:`crfner.crf.entity_scores`; ``labels``, its
-    :class:`~crfner.crf.entity_scores.EntityLabels`), for any other token its label's marginal.
-    A batch whose scaled recursion underflows gives every token its label's marginal."""
-    return _batched(emissions, transition, True, "entities", labels)
+def paths_and_entity_scores(emissions: list[np.ndarray], transition: np.ndarray, labels, glue=None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each sentence's best path (``glue`` as in :func:`viterbi`) and a score for each of its
+    tokens: for a token of an entity the probability of that entity (:mod:`crfner.crf.entity_scores`;
+    ``labels``, its :class:`~crfner.crf.entity_scores.EntityLabels`), for any other token its
+    label's marginal. A batch whose scaled recursion underflows gives every token its label's marginal."""
+    return _batched(emissions, transition, True, "entities", labels, glue=glue)
 
 
-def _batched(emissions: list[np.ndarray], transition: np.ndarray, paths: bool, probabilities, labels=None) -> list[tuple]:
+def _batched(emissions: list[np.ndarray], transition: np.ndarray, paths: bool, probabilities, labels=None,
+             glue=None) -> list[tuple]:
     """(path or None, marginals or None) per sentence, in batches of similar length;
     ``probabilities="path"`` gives only those of the path's labels, ``"entities"`` those with
     each entity's tokens given the entity's probability."""
@@ -126,7 +130,7 @@ def _batched(emissions: list[np.ndarray], transition: np.ndarray, paths: bool, p
         scores = np.zeros((len(batch), longest, n_labels))
         for b, i in enumerate(batch):
             scores[b, : lengths[b]] = emissions[i]
-        best = _viterbi_batch(scores, lengths, transition) if paths else None
+        best = _viterbi_batch(scores, lengths, transition, _padded_glue(glue, batch, longest)) if paths else None
         if probabilities == "entities":
             marginal = _entity_scores(scores, lengths, transition, best, labels)
         elif probabilities == "path":
@@ -157,9 +161,24 @@ def _on_path(table: np.ndarray, best: np.ndarray) -> np.ndarray:
     return np.take_along_axis(table, best[:, :, None], axis=2)[:, :, 0]
 
 
-def _viterbi_batch(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarray) -> np.ndarray:
+def _padded_glue(glue, batch: list[int], longest: int):
+    """``(glued[sentence, token], barred moves)`` for a padded batch, or None where no sentence of it has glued tokens."""
+    if glue is None:
+        return None
+    glued, allowed = glue
+    marks = [(b, flags) for b, i in enumerate(batch) if (flags := glued[i]) is not None]
+    if not marks:
+        return None
+    padded = np.zeros((len(batch), longest), dtype=bool)
+    for b, flags in marks:
+        padded[b, : len(flags)] = flags
+    return padded, np.where(allowed, 0.0, -np.inf)
+
+
+def _viterbi_batch(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarray, glue=None) -> np.ndarray:
     """Best paths ``[sentence, token]`` of a padded batch ``scores[sentence, token, label]`` of
-    the given lengths (zeros past each sentence's end)."""
+    the given lengths (zeros past each sentence's end); ``glue``, ``(glued[sentence, token],
+    barred)``, adds ``barred`` (0 or -inf per move) to the moves into each glued token."""
     size, longest, n_labels = scores.shape
     rows = np.arange(size)
     back = np.zeros((size, longest, n_labels), dtype=np.intp)
@@ -167,6 +186,8 @@ def _viterbi_batch(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarr
     for t in range(1, longest):
         # candidate[b, i, j]: best score ending in label i at t-1, then moving to j.
         candidate = current[:, :, None] + transition[None, :, :]
+        if glue is not None and glue[0][:, t].any():
+            candidate = np.where(glue[0][:, t, None, None], candidate + glue[1][None], candidate)
         best_from = candidate.argmax(axis=1)  # the first maximum, as CRFsuite keeps it
         back[:, t] = best_from
         moved = np.take_along_axis(candidate, best_from[:, None, :], axis=1)[:, 0] + scores[:, t]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["EntityLabels", "entity_token_scores"]
+__all__ = ["EntityLabels", "continuations", "entity_token_scores"]
 
 _TINY = 1e-300  # keeps the logarithm of a vanished label weight finite
 
@@ -55,6 +55,16 @@ class EntityLabels:
             elif k == 2:
                 inside[t] = index
         return cls(np.array(kind), np.array(type_of), begin, inside)
+
+
+def continuations(labels: EntityLabels) -> np.ndarray:
+    """``allowed[i, j]``: whether label ``j`` at a token continues label ``i`` before it within
+    one unit, neither opening nor closing an entity there: ``O`` after ``O``, ``I-T`` after
+    ``B-T`` or ``I-T``."""
+    kind, type_of = labels.kind, labels.type_of
+    outside = (kind[:, None] == 0) & (kind[None, :] == 0)
+    inside = (kind[:, None] > 0) & (kind[None, :] == 2) & (type_of[:, None] == type_of[None, :])
+    return outside | inside
 
 
 def entity_token_scores(tables, lengths: np.ndarray, paths: np.ndarray, labels: EntityLabels,

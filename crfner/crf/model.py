@@ -18,7 +18,7 @@ from ..featurize.emissions import EmissionScorer
 from ..featurize.parallel import document_groups, featurize_many, paused_gc
 from .calibration import calibration_from_dict
 from .decoding import CRFWeights, marginals, paths_and_entity_scores, paths_and_their_marginals, viterbi
-from .entity_scores import EntityLabels
+from .entity_scores import EntityLabels, continuations
 from .modelfile import load_consistently, read_model_dir, write_model_dir
 from .training import FALLBACK_TRAINING, check_n_jobs, check_tokens, kept_tokens
 
@@ -77,6 +77,10 @@ class CRFModel:
         self._featurizer = self.feature_set_.featurizer(self.resources_, frozenset(weights.attributes))
         self._scorer = EmissionScorer(self._featurizer, weights)
         self._entity_labels = EntityLabels.of(self.classes_)  # None for labels other than O, B-, I-
+        # A shorthand run read as one phrase ("s / p") is taken whole into an entity or left out.
+        labels = self._entity_labels
+        self._glue_moves = (continuations(labels) if labels is not None and (labels.kind == 0).any()
+                            and self._featurizer.glued([]) is not None else None)
 
     def _check_fitted(self) -> None:
         if getattr(self, "weights_", None) is None:
@@ -144,13 +148,15 @@ class CRFModel:
         def decode():
             if not batch:
                 return
-            emissions = scorer.scores([X[i] for i in batch], extras)
+            sentences = [X[i] for i in batch]
+            emissions = scorer.scores(sentences, extras)
+            glue = None if self._glue_moves is None else (featurizer.glued(sentences), self._glue_moves)
             if want == "both" and self._entity_labels is not None:
-                paths, probabilities = zip(*paths_and_entity_scores(emissions, transition, self._entity_labels))
+                paths, probabilities = zip(*paths_and_entity_scores(emissions, transition, self._entity_labels, glue))
             elif want == "both":
-                paths, probabilities = zip(*paths_and_their_marginals(emissions, transition))
+                paths, probabilities = zip(*paths_and_their_marginals(emissions, transition, glue))
             else:
-                paths = viterbi(emissions, transition) if want == "tags" else None
+                paths = viterbi(emissions, transition, glue) if want == "tags" else None
                 probabilities = marginals(emissions, transition) if want == "marginals" else None
             for index, result in zip(batch, self._outputs(want, paths, probabilities)):
                 out[index] = result

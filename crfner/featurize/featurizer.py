@@ -115,6 +115,16 @@ class Featurizer:
             sentences = [joined_forms(tokens) for tokens in sentences]
         return sentences
 
+    def glued(self, sentences: Sequence[Sequence[str]]) -> list | None:
+        """Per sentence, which tokens continue a slash shorthand run that ``[abbreviations]
+        shorthand`` reads as one phrase (:func:`crfner.featurize.shorthand.glued`; None for a
+        sentence without one), so that decoding keeps each run whole; None when the set reads none."""
+        if not self._shorthand:
+            return None
+        from .shorthand import glued
+
+        return [glued(tokens) for tokens in sentences]
+
     def token_features(self, word: str) -> dict:
         """Features of one word on its own."""
         features: dict = {}

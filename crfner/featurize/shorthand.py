@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["SHORTHAND", "reading", "shorthand_words"]
+__all__ = ["SHORTHAND", "glued", "reading", "shorthand_words"]
 
 #: Slash shorthand (lower case, as ``first/second`` or ``first/``) -> the phrase it is read as. Part of
 #: what ``shorthand = true`` computes, which a saved model does not store: a change here is a new
@@ -70,9 +70,8 @@ def _part(token: str) -> bool:
     return len(token) == 1 and token.isalnum()
 
 
-def shorthand_words(tokens: Sequence[str]) -> list[str]:
-    """``tokens`` with each token of a slash shorthand run replaced by the word it reads as."""
-    out = list(tokens)
+def _runs(tokens: Sequence[str]):
+    """``(start, words)`` of each slash shorthand run read in ``tokens``, in order."""
     n = len(tokens)
     i = 0
     while i < n:
@@ -86,8 +85,29 @@ def shorthand_words(tokens: Sequence[str]) -> list[str]:
             run, chained = (tokens[i].lower(), _MARK), False
         words = None if chained else _READINGS.get(run)
         if words is not None:
-            out[i : i + len(run)] = words
+            yield i, words
             i += len(run)
         else:
             i += 1
+
+
+def shorthand_words(tokens: Sequence[str]) -> list[str]:
+    """``tokens`` with each token of a slash shorthand run replaced by the word it reads as."""
+    out = list(tokens)
+    for start, words in _runs(tokens):
+        out[start : start + len(words)] = words
+    return out
+
+
+def glued(tokens: Sequence[str]) -> list[bool] | None:
+    """Per token, whether it continues a shorthand run read as one phrase (``s / p``: False, True,
+    True), which an entity must take whole or leave out (``CAD s /`` is no entity); None where
+    ``tokens`` hold no such run. ``n / v`` reads as two words apart, each of which may be an entity."""
+    out = None
+    for start, words in _runs(tokens):
+        if _MARK in words:
+            continue
+        if out is None:
+            out = [False] * len(tokens)
+        out[start + 1 : start + len(words)] = [True] * (len(words) - 1)
     return out
