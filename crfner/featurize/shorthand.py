@@ -94,6 +94,8 @@ def _runs(tokens: Sequence[str]):
 def shorthand_words(tokens: Sequence[str]) -> list[str]:
     """``tokens`` with each token of a slash shorthand run replaced by the word it reads as."""
     out = list(tokens)
+    if _MARK not in out:  # most sentences: one scan in C instead of a loop over the tokens
+        return out
     for start, words in _runs(tokens):
         out[start : start + len(words)] = words
     return out
@@ -104,6 +106,8 @@ def glued(tokens: Sequence[str]) -> list[bool] | None:
     True), which an entity must take whole or leave out (``CAD s /`` is no entity); None where
     ``tokens`` hold no such run. ``n / v`` reads as two words apart, each of which may be an entity."""
     out = None
+    if _MARK not in tokens:
+        return out
     for start, words in _runs(tokens):
         if _MARK in words:
             continue
