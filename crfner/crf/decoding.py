@@ -186,8 +186,8 @@ def _viterbi_batch(scores: np.ndarray, lengths: np.ndarray, transition: np.ndarr
     for t in range(1, longest):
         # candidate[b, i, j]: best score ending in label i at t-1, then moving to j.
         candidate = current[:, :, None] + transition[None, :, :]
-        if glue is not None and glue[0][:, t].any():
-            candidate = np.where(glue[0][:, t, None, None], candidate + glue[1][None], candidate)
+        if glue is not None and len(rows_glued := np.flatnonzero(glue[0][:, t])):
+            candidate[rows_glued] += glue[1]
         best_from = candidate.argmax(axis=1)  # the first maximum, as CRFsuite keeps it
         back[:, t] = best_from
         moved = np.take_along_axis(candidate, best_from[:, None, :], axis=1)[:, 0] + scores[:, t]
