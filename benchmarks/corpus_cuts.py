@@ -20,6 +20,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from crfner.atomic import atomic_open
+
 SPLITS = ("train", "devel", "test")
 
 # Run inside each tree: one JSON object, split -> [sentences, sha256].
@@ -74,10 +76,8 @@ def main(argv=None) -> int:
         "trees": {name: {"path": path, "commit": git_commit(Path(path))} for name, path in trees.items()},
         "rows": rows,
     }
-    out = Path(args.out)
-    partial = out.with_name(out.name + ".partial")
-    partial.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    partial.replace(out)
+    with atomic_open(args.out) as handle:
+        handle.write(json.dumps(result, indent=1) + "\n")
     return 0
 
 

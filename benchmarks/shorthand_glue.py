@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import crfner
+from crfner.atomic import atomic_open
 from crfner.evaluation.significance import paired_test
 from note_copies import write_shorthand
 
@@ -91,10 +92,8 @@ def main(argv=None) -> int:
                 print(json.dumps(row))
     result = {"command": "python benchmarks/shorthand_glue.py " + " ".join(sys.argv[1:] if argv is None else argv),
               "rows": rows}
-    out = Path(args.out)
-    partial = out.with_name(out.name + ".partial")
-    partial.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    partial.replace(out)
+    with atomic_open(args.out) as handle:
+        handle.write(json.dumps(result, indent=1) + "\n")
     return 0
 
 
