@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from crfner.atomic import atomic_open
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from compare_checkouts import run_in  # the tree first on the path, its own bytecode cache
 
 SPLITS = ("train", "devel", "test")
 
@@ -42,9 +44,7 @@ print(json.dumps(out))
 
 def read_in(tree: Path, corpus: str, data_dir: str) -> dict:
     """Each split's sentence count and digest, as the crfner of ``tree`` reads ``corpus``."""
-    env = {**os.environ, "PYTHONPATH": str(tree.resolve())}
-    done = subprocess.run([sys.executable, "-c", _READ, corpus, str(Path(data_dir).resolve())], cwd=tree, env=env,
-                          capture_output=True, text=True, check=True)
+    done = run_in(tree, ["-c", _READ, corpus, str(Path(data_dir).resolve())], bytecode=False)
     return json.loads(done.stdout)
 
 

@@ -97,10 +97,10 @@ def marginals(emissions: list[np.ndarray], transition: np.ndarray) -> list[np.nd
     return [probabilities for _, probabilities in _batched(emissions, transition, False, True)]
 
 
-def paths_and_their_marginals(emissions: list[np.ndarray], transition: np.ndarray, glue=None) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Each sentence's best path (``glue`` as in :func:`viterbi`) and the marginal probability of
-    each of its labels (what entity scores need), without the marginals of the labels not on the path."""
-    return _batched(emissions, transition, True, "path", glue=glue)
+def paths_and_their_marginals(emissions: list[np.ndarray], transition: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each sentence's best path and the marginal probability of each of its labels (what
+    entity scores need), without the marginals of the labels not on the path."""
+    return _batched(emissions, transition, True, "path")
 
 
 def paths_and_entity_scores(emissions: list[np.ndarray], transition: np.ndarray, labels, glue=None) -> list[tuple[np.ndarray, np.ndarray]]:

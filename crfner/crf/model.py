@@ -80,7 +80,7 @@ class CRFModel:
         # A shorthand run read as one phrase ("s / p") is taken whole into an entity or left out.
         labels = self._entity_labels
         self._glue_moves = (continuations(labels) if labels is not None and (labels.kind == 0).any()
-                            and self._featurizer.glued([]) is not None else None)
+                            and self._featurizer.reads_shorthand else None)
 
     def _check_fitted(self) -> None:
         if getattr(self, "weights_", None) is None:
@@ -153,8 +153,8 @@ class CRFModel:
             glue = None if self._glue_moves is None else (featurizer.glued(sentences), self._glue_moves)
             if want == "both" and self._entity_labels is not None:
                 paths, probabilities = zip(*paths_and_entity_scores(emissions, transition, self._entity_labels, glue))
-            elif want == "both":
-                paths, probabilities = zip(*paths_and_their_marginals(emissions, transition, glue))
+            elif want == "both":  # labels other than IOB2's: no entities, so nothing is kept whole
+                paths, probabilities = zip(*paths_and_their_marginals(emissions, transition))
             else:
                 paths = viterbi(emissions, transition, glue) if want == "tags" else None
                 probabilities = marginals(emissions, transition) if want == "marginals" else None

@@ -115,6 +115,11 @@ class Featurizer:
             sentences = [joined_forms(tokens) for tokens in sentences]
         return sentences
 
+    @property
+    def reads_shorthand(self) -> bool:
+        """Whether the set reads slash shorthand (``[abbreviations] shorthand``), whose runs decoding keeps whole."""
+        return bool(self._shorthand)
+
     def glued(self, sentences: Sequence[Sequence[str]]) -> list | None:
         """Per sentence, which tokens continue a slash shorthand run that ``[abbreviations]
         shorthand`` reads as one phrase (:func:`crfner.featurize.shorthand.glued`; None for a
