@@ -158,5 +158,8 @@ def test_decoding_keeps_each_run_whole_where_a_model_learned_to_cut_it():
     assert run == ["O"] * 3 or (run[0][2:] == "D" and run[1:] == ["I-D"] * 2), run
     text = "Seen for CAD s/p PCI today."
     first, last = text.index("s/p"), text.index("s/p") + 3
-    for entity in tagger.tag_text(text):
+    entities = tagger.tag_text(text)
+    for entity in entities:
         assert not (first < entity.start < last or first < entity.end < last), entity
+    # explain reads the same path: the same entities
+    assert [(e.start, e.end, e.type) for e in tagger.explain(text).entities] == [(e.start, e.end, e.type) for e in entities]
