@@ -212,8 +212,12 @@ def test_a_spaced_dash_after_an_abbreviation_with_digits_parts_the_plan_too():
     assert kept("1. T2DM - on metformin 500 mg PO BID") == ["T2DM", "on metformin 500 mg PO BID"]
     assert kept("COVID-19 \u2013 isolate, droplet precautions") == ["COVID-19", "isolate, droplet precautions"]
     assert kept("Pneumonia (CAP) - ceftriaxone") == ["Pneumonia (CAP)", "ceftriaxone"]
-    for text in ("albuterol q4 - q6h prn", "oxycodone 5 - 10 mg", "Na 131 - 135"):
-        assert kept(text) == [text]
+    # a letter with digits parts only before a plain word: a vitamin's plan, not a range of values
+    assert kept("# Low B12 - replete, recheck in 3 mo") == ["Low B12", "replete, recheck in 3 mo"]
+    assert kept("vit D3 \u2014 start 1000 IU daily") == ["vit D3", "start 1000 IU daily"]
+    for text in ("albuterol q4 - q6h prn", "oxycodone 5 - 10 mg", "Na 131 - 135", "morphine q4 - 6h",
+                 "repeat x2 - 3 days", "lactulose x2 - x3 BMs", "HR 80 - irregular"):
+        assert kept(text) == [text], text
 
 
 def test_checklists_dashes_and_numbers_with_a_colon_are_list_markers():

@@ -98,8 +98,8 @@ def item_starts(text: str, start: int, end: int) -> list[int]:
             accepted = after_end or before_words(text, marker.end(), end)
         elif mark[0] in "-*\u00b7[|\u2013\u2014" or mark in _BULLETS:
             accepted = (after_end or mark in _BULLETS or mark[0] == "["
-                        or (mark[0] in "-\u2013\u2014" and _word_like(_word_before(text, start, position))
-                            and before_words(text, marker.end(), end)))
+                        or (mark[0] in "-\u2013\u2014" and before_words(text, marker.end(), end)
+                            and _parts(_word_before(text, start, position), _word_after(text, marker.end(), end))))
         else:
             accepted = False  # "a." inside a line is too often a word and a full stop
         if accepted:
@@ -126,6 +126,27 @@ def _word_before(text: str, start: int, position: int) -> str:
     while j > start and not text[j - 1].isspace():
         j -= 1
     return text[j:k]
+
+
+def _word_after(text: str, after: int, end: int) -> str:
+    """The whitespace-free run of ``text[after:end]`` that comes first ("replete" in "B12 - replete")."""
+    k = after
+    while k < end and text[k].isspace():
+        k += 1
+    j = k
+    while j < end and not text[j].isspace():
+        j += 1
+    return text[k:j]
+
+
+def _parts(before: str, after: str) -> bool:
+    """Whether a spaced dash between ``before`` and ``after`` parts a problem from its plan: after a
+    word (:func:`_word_like`), or after a letter with digits (``B12 - replete``, ``D3 - start``) when
+    a plain word of three letters or more follows, never a value (``q4 - q6h``)."""
+    if _word_like(before):
+        return True
+    one_letter = sum(c.isalpha() for c in before) == 1 and any(c.isdigit() for c in before)
+    return one_letter and len(after.rstrip(",.;:")) >= 3 and after.rstrip(",.;:").isalpha()
 
 
 def _word_like(word: str) -> bool:

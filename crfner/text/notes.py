@@ -91,8 +91,9 @@ __all__ = ["NOTES_VERSION", "NOTE_ABBREVIATIONS", "SECTION_NAMES", "SOAP_HEADING
 #: partial output of tagging (``crfner tag`` resumes one) made by another version is tagged afresh:
 #: 1 since rule lines of two marks (``--``, ``==``) are layout; partial outputs from before carry none;
 #: 2 since a list marker alone on its line (``-``, ``#``, ``1.``: an empty item) is layout too;
-#: 3 since a spaced dash after a word holding two letters or more (``DM2 - hold metformin``) parts two statements.
-NOTES_VERSION = 3
+#: 3 since a spaced dash after a word holding two letters or more (``DM2 - hold metformin``) parts two statements;
+#: 4 since one after a letter with digits does too when a plain word follows (``B12 - replete``).
+NOTES_VERSION = 4
 
 #: Words that, followed by a full stop, do not end a sentence in a note: as listed or
 #: capitalised (``Pt.``), never in capitals (``PT.`` is physical therapy). Dotted forms
