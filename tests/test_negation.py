@@ -163,9 +163,32 @@ def test_notes_are_read_by_the_notes_splitter():
         negations(note, [], splitter="lines")
 
 
+def test_ward_shorthand_and_signs_of_a_review_of_systems_negate_as_their_words_do():
+    ros = ("ROS:\nGI: + abd pain, + nausea, - diarrhea\nResp: (-) cough, (+) SOB\n"
+           "Neuro: +dizziness, -syncope -seizure\nConstitutional: neg for fever, chills\n")
+    words = ("abd pain", "nausea", "diarrhea", "cough", "SOB", "dizziness", "syncope", "seizure", "fever", "chills")
+    found = negations(ros, spans_of(ros, *words), splitter="notes")
+    assert [(n.negated, n.cue) for n in found] == [
+        (False, None), (False, None), (True, "-"), (True, "(-)"), (False, None),  # a plus sign ends the reach of (-)
+        (False, None), (True, "-"), (True, "-"), (True, "neg for"), (True, "neg for")]
+    for n in found:
+        if n.negated:
+            assert ros[n.cue_start:n.cue_end] == n.cue
+    plan = "CXR w/o infiltrate. Admit to r/o MI. No rash + itch."
+    assert negated(plan, "infiltrate", "MI", "rash", "itch") == [True, True, True, False]
+    # a bullet opening its line, a hyphen inside a word and a range are no minus sign
+    meds = "Meds:\n- aspirin 81 mg\n-metformin 500 mg\nChest x-ray, T-wave changes, pain 5-6/10, -fever\n(-) rash"
+    assert negated(meds, "aspirin", "metformin", "x-ray", "T-wave", "pain", "fever", "rash", splitter="notes") == [
+        False, False, False, False, False, True, True]
+    assert negated("Abd soft, non-tender - no guarding", "non-tender", "guarding") == [False, True]
+    # case reports write a result after its test: "(-)" there negates nothing that follows
+    labs = "Markers were HBsAg (+), anti-HBs (-), anti-HBc (+), HBeAg (-), anti-HBe (+) and right -sided pain."
+    assert negated(labs, "HBsAg", "anti-HBs", "anti-HBc", "HBeAg", "anti-HBe", "pain") == [False] * 6
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["no", "fever", ",", "or", "but", "denies", "was", "ruled", "out", "resolved", ".",
-                                 "\n", "- ", "cough", "not", "be", "excluded", "ASA"]), max_size=30),
+                                 "\n", "- ", "cough", "not", "be", "excluded", "ASA", "-", "+", "(-)", "w/o"]), max_size=30),
        st.data())
 def test_any_text_gives_one_answer_an_entity_whose_cue_slices_back_apart_from_it(words, data):
     text = " ".join(words)

@@ -35,7 +35,10 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "negation_re
 #: curly apostrophe reads as a straight one ("didn’t"), and "No. of" (a number) is no cue.
 #: 3 since 2026-12-05: a cue as a label alone on its line reaches into the list below it, and a
 #: cue before an entity joined by a hyphen to the next word ("no-reflow") is a word of a compound.
-RULES_VERSION = 3
+#: 4 since 2026-12-07: ward shorthand, as review-of-systems and exam lines write it: ``neg for``, ``w/o``,
+#: ``r/o`` (as ``negative for``, ``without``, ``rule out``), and a minus sign or ``(-)`` opening an item
+#: (``GI: -diarrhea``, ``nausea, - diarrhea``, ``Resp: (-) cough``); a plus sign (``+``, ``(+)``) ends a cue's reach.
+RULES_VERSION = 4
 
 
 def _phrases(*lines: str) -> frozenset[tuple[str, ...]]:
@@ -51,6 +54,8 @@ RULES = {
         "unremarkable for, resolution of, cessation of, discontinuation of, withdrawal of, withdrew, stopped, discontinued",
         "weaned from, weaned off, quit, ceased, ruled out, rule out, excluded, disappearance of, failed to show",
         "refused, declined, rejected, avoided",
+        # ward shorthand, as the tokenizer cuts it: "neg for", "w/o", "r/o", "(-)"
+        "neg for, w / o, r / o",
     ),
     "after": _phrases(
         "was ruled out, were ruled out, ruled out, was excluded, were excluded, excluded, resolved, disappeared",
@@ -68,10 +73,12 @@ RULES = {
     ),
     # words that end a cue's reach
     "terminators": frozenset(
-        "but however although though except apart aside whereas while which who yet still nevertheless ; :".split()
+        "but however although though except apart aside whereas while which who yet still nevertheless ; : +".split()
     ),
 }
 _SEPARATORS = frozenset(", or nor /".split())
+# A minus sign opening a list's item says its finding is absent ("GI: -diarrhea"); see _minus_signs.
+_MINUS = frozenset("-\u2212")
 # A cue written as a label ("Denies: fever, chills", "Negative for: rash"): its colon ends nothing.
 _LABEL_MARK = ":"
 
@@ -159,6 +166,29 @@ def _listed_under_labels(text: str, sentences: Sequence, index: Mapping) -> dict
     return found
 
 
+def _minus_signs(text: str, sentence, words: Sequence[str]) -> list[tuple[int, int]]:
+    """``(first, end)`` of each minus sign in ``sentence`` that opens an item of a list, as
+    review-of-systems and exam lines mark a finding absent: ``-`` or ``(-)`` before a word, after a
+    colon, comma, semicolon or bracket (``GI: -diarrhea``, ``+ nausea, - diarrhea``, ``Resp: (-) cough``),
+    or ``(-)`` opening its line. Not a result after its test (``anti-HBs (-), anti-HBc (+)``, as case
+    reports write them), a hyphen (``x-ray``, ``right -sided``), or a bullet opening its line (``- aspirin``)."""
+    found = []
+    for k, word in enumerate(words):
+        if word in _MINUS:
+            first, end = k, k + 1
+        elif word == "(" and k + 2 < len(words) and words[k + 1] in _MINUS and words[k + 2] == ")":
+            first, end = k, k + 3
+        else:
+            continue
+        if end >= len(words) or not words[end][:1].isalpha():
+            continue
+        start = sentence[first].start
+        before = text[text.rfind("\n", 0, start) + 1:start].rstrip(" \t")
+        if before[-1:] in (",", ";", ":", "(") if before else end - first == 3:
+            found.append((first, end))
+    return found
+
+
 def _checked_rules(rules) -> Mapping:
     """``rules`` as :data:`RULES` shapes them, else a ValueError saying what differs: a phrase
     given as a string or a list would otherwise never match, or fail deep inside."""
@@ -197,6 +227,10 @@ class _Sentence:
                 self.ending[b] = a
             _, before, after = self.opening.get(a, (b, False, False))
             self.opening[a] = (b, before or kind == "before", after or kind == "after")
+        for a, b in _minus_signs(text, sentence, self.words):
+            if b not in self.ending and a not in self.opening:
+                self.ending[b] = a
+                self.opening[a] = (b, True, False)
         # a label's cue over the list this sentence is an item of: an empty before-cue where the item's words start
         self.label = label
         if label is not None:
