@@ -45,7 +45,7 @@ EVENTS = ("Sign_symptom", "Disease_disorder", "Medication", "Therapeutic_procedu
 GRID = {"window": (3, 4, 5, 6, 8, 12), "post_window": (0, 2, 4), "item": (0, 2, 3, 4)}
 CHOSEN = {"window": 4, "post_window": 0, "item": 2}
 FEW_CUES = {**RULES, "before": frozenset({("no",), ("not",), ("without",), ("denies",)}), "after": frozenset(),
-            "pseudo": frozenset()}
+            "pseudo": frozenset(), "minus_signs": frozenset()}
 
 
 def counts(documents, reaches: dict, rules=None, types=None) -> np.ndarray:

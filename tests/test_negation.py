@@ -181,6 +181,14 @@ def test_ward_shorthand_and_signs_of_a_review_of_systems_negate_as_their_words_d
     assert negated(meds, "aspirin", "metformin", "x-ray", "T-wave", "pain", "fever", "rash", splitter="notes") == [
         False, False, False, False, False, True, True]
     assert negated("Abd soft, non-tender - no guarding", "non-tender", "guarding") == [False, True]
+    # the signs are declared: rules without them (as written before version 4) read none
+    line = "GI: -diarrhea, (-) melena"
+    assert negated(line, "diarrhea", "melena") == [True, True]
+    assert negated(line, "diarrhea", "melena", rules={**RULES, "minus_signs": frozenset()}) == [False, False]
+    without = {key: value for key, value in RULES.items() if key != "minus_signs"}
+    assert negated(line, "diarrhea", "melena", rules=without) == [False, False]
+    with pytest.raises(ValueError, match=r"rules\['minus_signs'\] must be a set of words"):
+        negated(line, "diarrhea", rules={**RULES, "minus_signs": "-"})
     # case reports write a result after its test: "(-)" there negates nothing that follows
     labs = "Markers were HBsAg (+), anti-HBs (-), anti-HBc (+), HBeAg (-), anti-HBe (+) and right -sided pain."
     assert negated(labs, "HBsAg", "anti-HBs", "anti-HBc", "HBeAg", "anti-HBe", "pain") == [False] * 6
@@ -254,7 +262,7 @@ def test_on_maccrobat_devel_the_rules_find_more_negations_than_the_commonest_cue
     gold = [e.negated for d in documents for e in d.entities]
     assert sum(gold) >= 10  # the corpus's own negations are read
     few = {**RULES, "before": frozenset({("no",), ("not",), ("without",), ("denies",)}), "after": frozenset(),
-           "pseudo": frozenset()}
+           "pseudo": frozenset(), "minus_signs": frozenset()}
     results = {}
     for name, rules in (("rules", None), ("few", few)):
         found = [n.negated for d in documents for n in negations(d.text, d.entities, rules=rules)]

@@ -75,10 +75,13 @@ RULES = {
     "terminators": frozenset(
         "but however although though except apart aside whereas while which who yet still nevertheless ; : +".split()
     ),
+    # signs that, opening an item of a list, mark its finding absent: "GI: -diarrhea", "Resp: (-) cough"
+    # (see _minus_signs); optional in rules= given by hand, which predate it
+    "minus_signs": frozenset("- \u2212".split()),
 }
+#: The keys ``rules=`` must have; ``minus_signs`` may be left out (then no sign is read).
+_REQUIRED_KEYS = ("before", "after", "pseudo", "terminators")
 _SEPARATORS = frozenset(", or nor /".split())
-# A minus sign opening a list's item says its finding is absent ("GI: -diarrhea"); see _minus_signs.
-_MINUS = frozenset("-\u2212")
 # A cue written as a label ("Denies: fever, chills", "Negative for: rash"): its colon ends nothing.
 _LABEL_MARK = ":"
 
@@ -136,7 +139,7 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
             out.append(Negation(False))
             continue
         if k not in read:
-            read[k] = _Sentence(text, sentences[k], index, rules["terminators"], labels.get(k))
+            read[k] = _Sentence(text, sentences[k], index, rules["terminators"], labels.get(k), rules.get("minus_signs", ()))
         out.append(read[k].negation(text, entity, window, post_window, item))
     return out
 
@@ -166,7 +169,7 @@ def _listed_under_labels(text: str, sentences: Sequence, index: Mapping) -> dict
     return found
 
 
-def _minus_signs(text: str, sentence, words: Sequence[str]) -> list[tuple[int, int]]:
+def _minus_signs(text: str, sentence, words: Sequence[str], signs: Collection[str]) -> list[tuple[int, int]]:
     """``(first, end)`` of each minus sign in ``sentence`` that opens an item of a list, as
     review-of-systems and exam lines mark a finding absent: ``-`` or ``(-)`` before a word, after a
     colon, comma, semicolon or bracket (``GI: -diarrhea``, ``+ nausea, - diarrhea``, ``Resp: (-) cough``),
@@ -174,9 +177,9 @@ def _minus_signs(text: str, sentence, words: Sequence[str]) -> list[tuple[int, i
     reports write them), a hyphen (``x-ray``, ``right -sided``), or a bullet opening its line (``- aspirin``)."""
     found = []
     for k, word in enumerate(words):
-        if word in _MINUS:
+        if word in signs:
             first, end = k, k + 1
-        elif word == "(" and k + 2 < len(words) and words[k + 1] in _MINUS and words[k + 2] == ")":
+        elif word == "(" and k + 2 < len(words) and words[k + 1] in signs and words[k + 2] == ")":
             first, end = k, k + 3
         else:
             continue
@@ -192,17 +195,19 @@ def _minus_signs(text: str, sentence, words: Sequence[str]) -> list[tuple[int, i
 def _checked_rules(rules) -> Mapping:
     """``rules`` as :data:`RULES` shapes them, else a ValueError saying what differs: a phrase
     given as a string or a list would otherwise never match, or fail deep inside."""
-    missing = [key for key in RULES if not isinstance(rules, Mapping) or key not in rules]
+    missing = [key for key in _REQUIRED_KEYS if not isinstance(rules, Mapping) or key not in rules]
     if missing:
-        raise ValueError(f"rules needs the keys {', '.join(RULES)} (missing: {', '.join(missing)}); start from "
+        raise ValueError(f"rules needs the keys {', '.join(_REQUIRED_KEYS)} (missing: {', '.join(missing)}); start from "
                          "crfner.assertion.RULES, e.g. {**RULES, 'before': RULES['before'] | {('reports',)}}")
     for key in ("before", "after", "pseudo"):
         bad = next((p for p in rules[key] if not (isinstance(p, tuple) and p and all(isinstance(w, str) for w in p))), None)
         if bad is not None or isinstance(rules[key], (str, bytes)):
             raise ValueError(f"rules[{key!r}] must hold phrases as tuples of lower-case words, such as ('negative', 'for'), "
                              f"not {bad if bad is not None else rules[key]!r}")
-    if isinstance(rules["terminators"], (str, bytes)) or not all(isinstance(w, str) for w in rules["terminators"]):
-        raise ValueError(f"rules['terminators'] must be a set of words, not {rules['terminators']!r}")
+    for key in ("terminators", "minus_signs"):
+        words = rules.get(key, ())
+        if isinstance(words, (str, bytes)) or not all(isinstance(w, str) for w in words):
+            raise ValueError(f"rules[{key!r}] must be a set of words, not {words!r}")
     return rules
 
 
@@ -213,7 +218,8 @@ class _Sentence:
     __slots__ = ("ending", "ends", "first_end", "label", "last_start", "opening", "reached", "starts", "terminators",
                  "words")
 
-    def __init__(self, text: str, sentence, index: Mapping, terminators, label: tuple[int, int, int] | None = None):
+    def __init__(self, text: str, sentence, index: Mapping, terminators, label: tuple[int, int, int] | None = None,
+                 minus_signs: Collection[str] = ()):
         self.words = [_word(text, t) for t in sentence]
         self.starts = [t.start for t in sentence]
         self.ends = [t.end for t in sentence]
@@ -227,7 +233,7 @@ class _Sentence:
                 self.ending[b] = a
             _, before, after = self.opening.get(a, (b, False, False))
             self.opening[a] = (b, before or kind == "before", after or kind == "after")
-        for a, b in _minus_signs(text, sentence, self.words):
+        for a, b in _minus_signs(text, sentence, self.words, minus_signs):
             if b not in self.ending and a not in self.opening:
                 self.ending[b] = a
                 self.opening[a] = (b, True, False)
