@@ -71,14 +71,21 @@ def main(argv=None) -> int:
             rows.append({"corpus": corpus, "split": split, "identical": same, "trees": cuts})
             print(f"{corpus:10} {split:6} {'identical' if same else 'DIFFERENT'}  "
                   + "  ".join(f"{n}: {c['sentences']}" for n, c in cuts.items()))
+    write_comparison(args.out, "corpus_cuts.py", argv, trees, rows)
+    return 0
+
+
+def write_comparison(out: str, script: str, argv, trees: dict[str, str], rows: list, facts: dict | None = None) -> None:
+    """Write a comparison of source trees as JSON, atomically: the command that made it, each tree's
+    path and commit (with ``facts[name]``, what else the run recorded of it) and the rows."""
     result = {
-        "command": "python benchmarks/corpus_cuts.py " + " ".join(sys.argv[1:] if argv is None else argv),
-        "trees": {name: {"path": path, "commit": git_commit(Path(path))} for name, path in trees.items()},
+        "command": f"python benchmarks/{script} " + " ".join(sys.argv[1:] if argv is None else argv),
+        "trees": {name: {"path": path, "commit": git_commit(Path(path)), **(facts or {}).get(name, {})}
+                  for name, path in trees.items()},
         "rows": rows,
     }
-    with atomic_open(args.out) as handle:
+    with atomic_open(out) as handle:
         handle.write(json.dumps(result, indent=1) + "\n")
-    return 0
 
 
 if __name__ == "__main__":

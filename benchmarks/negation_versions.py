@@ -22,9 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from compare_checkouts import run_in
-from corpus_cuts import SPLITS, git_commit
-
-from crfner.atomic import atomic_open
+from corpus_cuts import SPLITS, write_comparison
 
 SPLITTERS = ("notes", "abstract")
 
@@ -84,14 +82,8 @@ def main(argv=None) -> int:
             row = rows[-1]
             print(f"{corpus:10} {split:6} {splitter:8} {'identical' if not differ else f'{len(differ)} DIFFER'}  "
                   f"entities {row['entities']}, negated {row['negated'][first]} / {row['negated'][second]}")
-    result = {
-        "command": "python benchmarks/negation_versions.py " + " ".join(sys.argv[1:] if argv is None else argv),
-        "trees": {name: {"path": path, "commit": git_commit(Path(path)), "rules_version": versions.get(name)}
-                  for name, path in trees.items()},
-        "rows": rows,
-    }
-    with atomic_open(args.out) as handle:
-        handle.write(json.dumps(result, indent=1) + "\n")
+    write_comparison(args.out, "negation_versions.py", argv, trees, rows,
+                     {name: {"rules_version": versions.get(name)} for name in trees})
     return 0
 
 
