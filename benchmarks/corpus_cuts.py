@@ -54,14 +54,23 @@ def git_commit(tree: Path) -> str:
     return done.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tree", action="append", required=True, metavar="NAME=PATH", help="a source tree (twice or more)")
+def tree_arguments(doc: str, argv, least: int = 2, most: int | None = None) -> tuple[argparse.Namespace, dict[str, str]]:
+    """The options of a comparison of source trees (``--tree NAME=PATH``, ``--corpus``, ``--data-dir``,
+    ``--out``), and the trees by name, ``least`` to ``most`` of them."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--tree", action="append", required=True, metavar="NAME=PATH", help="a source tree (repeatable)")
     parser.add_argument("--corpus", action="append", required=True, help="a registered corpus (repeatable)")
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     trees = dict(spec.split("=", 1) for spec in args.tree)
+    if not least <= len(trees) <= (most or len(trees)):
+        parser.error(f"give {least}{'' if most == least else ' or more' if most is None else f' to {most}'} trees with distinct names")
+    return args, trees
+
+
+def main(argv=None) -> int:
+    args, trees = tree_arguments(__doc__, argv)
     rows = []
     for corpus in args.corpus:
         found = {name: read_in(Path(path), corpus, args.data_dir) for name, path in trees.items()}

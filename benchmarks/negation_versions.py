@@ -14,7 +14,6 @@ which stays in the data folder).
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from compare_checkouts import run_in
-from corpus_cuts import SPLITS, write_comparison
+from corpus_cuts import SPLITS, tree_arguments, write_comparison
 
 SPLITTERS = ("notes", "abstract")
 
@@ -56,15 +55,7 @@ def read_in(tree: Path, corpus: str, data_dir: str) -> dict:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tree", action="append", required=True, metavar="NAME=PATH", help="a source tree (twice)")
-    parser.add_argument("--corpus", action="append", required=True, help="a registered clinical corpus (repeatable)")
-    parser.add_argument("--data-dir", required=True)
-    parser.add_argument("--out", required=True)
-    args = parser.parse_args(argv)
-    trees = dict(spec.split("=", 1) for spec in args.tree)
-    if len(trees) != 2:
-        parser.error("give exactly two trees")
+    args, trees = tree_arguments(__doc__, argv, least=2, most=2)
     (first, first_path), (second, second_path) = trees.items()
     rows, versions = [], {}
     for corpus in args.corpus:
