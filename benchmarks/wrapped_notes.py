@@ -18,6 +18,13 @@ token tagging leaves out): those no splitter rule can let the model find.
 
 ``--code NAME`` labels the rows (default: the checkout's commit); run with ``PYTHONPATH`` set to
 another checkout to measure its splitter on the same models, and ``--append`` to add its rows.
+``--case lower`` lower-cases the documents first (character by character, so the offsets stay
+valid), as some notes are written; ``--paragraph`` reads each document's line breaks as spaces
+first (MACCROBAT's reports hold a sentence a line, so that the splitter must find the sentences
+in running prose); ``--width 0`` (repeatable) keeps only the text as written.
+
+    python benchmarks/wrapped_notes.py --case lower --paragraph --width 0 --model maccrobat=/tmp/m/maccrobat-clinical \\
+        --model phee=/tmp/m/phee-clinical --data-dir ../shared/data --out benchmarks/results/lower_case_notes.json
 """
 
 from __future__ import annotations
@@ -59,6 +66,12 @@ def wrap(text: str, width: int) -> str:
     return "".join(out)
 
 
+def lower_case(text: str) -> str:
+    """``text`` in lower case, each character on its own (one that lower-cases to several, "İ", kept),
+    so that offsets into it stay those of the text."""
+    return "".join(low if len(low := c.lower()) == 1 else c for c in text)
+
+
 def unheld_mentions(document: Document, splitter: str) -> tuple[int, int]:
     """``(sentences, gold mentions)``: how many sentences tagging reads, and how many gold
     mentions no single one of them holds whole."""
@@ -80,7 +93,11 @@ def run(corpus: str, model_dir: str, args) -> list[dict]:
     gold = split_documents(corpus, "test", data_dir=args.data_dir)
     tagger = crfner.CRFTagger.load(model_dir, data_dir=args.data_dir)
     rows = []
-    for width in WIDTHS:
+    if args.paragraph:
+        gold = [Document(d.id, "".join(" " if c in "\r\n" else c for c in d.text), d.mentions, d.passages) for d in gold]
+    if args.case == "lower":
+        gold = [Document(d.id, lower_case(d.text), d.mentions, d.passages) for d in gold]
+    for width in args.widths:
         documents = gold if width is None else [Document(d.id, wrap(d.text, width), d.mentions, d.passages) for d in gold]
         for splitter in ("abstract", "notes"):
             started = time.perf_counter()
@@ -89,7 +106,8 @@ def run(corpus: str, model_dir: str, args) -> list[dict]:
             scores = evaluate_documents(documents, predicted)
             counts = [unheld_mentions(d, splitter) for d in documents]
             rows.append({
-                "corpus": corpus, "code": args.code, "splitter": splitter, "width": width,
+                "corpus": corpus, "code": args.code, "splitter": splitter, "width": width, "case": args.case,
+                "paragraph": args.paragraph,
                 "documents": len(documents),
                 "line_breaks": sum(d.text.count("\n") for d in documents),
                 "strict_f1": round(scores["strict"]["f1"], 4),
@@ -117,7 +135,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--code", help="label of the splitter's code in the rows (default: its git commit)")
     parser.add_argument("--out", required=True)
     parser.add_argument("--append", action="store_true", help="add the rows to those already in --out")
+    parser.add_argument("--case", choices=("as written", "lower"), default="as written", help="lower-case the documents first")
+    parser.add_argument("--paragraph", action="store_true", help="read each document's line breaks as spaces first")
+    parser.add_argument("--width", type=int, action="append", help="a width to wrap at, 0 for none (repeatable; default: "
+                        + ", ".join(str(w or 0) for w in WIDTHS) + ")")
     args = parser.parse_args(argv)
+    args.widths = [w or None for w in args.width] if args.width else list(WIDTHS)
     args.code = args.code or (git_state()["commit"] or "unknown")[:7]
     rows = []
     if args.append and Path(args.out).exists():

@@ -220,6 +220,21 @@ def test_a_spaced_dash_after_an_abbreviation_with_digits_parts_the_plan_too():
         assert kept(text) == [text], text
 
 
+def test_a_full_stop_before_a_lower_case_word_ends_a_statement_in_a_line_written_in_lower_case():
+    def kept(text):
+        return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
+
+    assert kept("s: pt feels better. no cp, no sob overnight. tolerating po.") == [
+        "s: pt feels better.", "no cp, no sob overnight.", "tolerating po."]
+    # an entity cannot run across the stop: "murmurs. lungs" was one sentence, and one entity
+    assert kept("gen: nad. cv: rrr, no murmurs. lungs: clear") == ["gen: nad.", "cv: rrr, no murmurs.", "lungs: clear"]
+    # not after an abbreviation, a single letter or a dotted form
+    assert kept("seen by dr. smith vs. dr. jones. plan as above.") == ["seen by dr. smith vs. dr. jones.", "plan as above."]
+    assert kept("asa 81 mg p.o. daily. no cp. vitamin e. pt ok") == ["asa 81 mg p.o. daily.", "no cp.", "vitamin e. pt ok"]
+    # a line with a capital keeps prose's rule, as case reports are written ("Pt stable. no cp." on one line)
+    assert kept("Pt stable. no cp.\nbp ok. hr 80.") == ["Pt stable. no cp.", "bp ok.", "hr 80."]
+
+
 def test_checklists_dashes_and_numbers_with_a_colon_are_list_markers():
     def kept(text):
         return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]

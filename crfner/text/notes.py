@@ -66,7 +66,10 @@ Rules, in order (each line is read after its leading and trailing whitespace):
 * Inside that, prose is split by :func:`crfner.text.sentences` (the abstract splitter), whose
   dotted-abbreviation rule already keeps ``b.i.d.``, ``p.o.``, ``q.h.s.``, ``y.o.`` whole;
   a full stop after a word of :data:`NOTE_ABBREVIATIONS` (``Pt.``, ``Dr.``, ``Hx.``) never
-  ends a sentence either. Doses and units (``20mg``, ``0.5 mg/kg``, ``q6h``, ``x7 days``) have
+  ends a sentence either. In a line or item written in lower case, a full stop glued to a word
+  ends a sentence before a lower-case word too (``no cp. tolerating po``, ``gen: nad. cv: rrr``),
+  where prose would start with a capital; not after an abbreviation (``pt.``, ``vs.``), a
+  single letter or a dotted form (``b.i.d.``). Doses and units (``20mg``, ``0.5 mg/kg``, ``q6h``, ``x7 days``) have
   no break in them to cut at.
 
 The abbreviation inventory in ``clinical/lexicons`` lists its forms without full stops, so the
@@ -77,12 +80,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from itertools import pairwise
 from typing import Sequence
 
 from .list_items import marker_end
 from .note_lines import heading_name_span, is_heading_line, line_units
 from .section_names import CUE_LABELS, SECTION_NAMES, SOAP_HEADINGS, is_section_name, normal_name
-from .splitter import LINE_BREAKS, clip_passages, sentences
+from .splitter import ABBREVIATIONS, LINE_BREAKS, clip_passages, sentences
 from .tokenizer import Token, tokenize
 
 __all__ = ["NOTES_VERSION", "NOTE_ABBREVIATIONS", "SECTION_NAMES", "SOAP_HEADINGS", "is_heading_line", "is_section_name", "known_heading_spans", "note_sentences", "note_sections", "note_token_sections", "placeholder_spans", "sections_at", "tagging_sentences"]
@@ -92,8 +96,9 @@ __all__ = ["NOTES_VERSION", "NOTE_ABBREVIATIONS", "SECTION_NAMES", "SOAP_HEADING
 #: 1 since rule lines of two marks (``--``, ``==``) are layout; partial outputs from before carry none;
 #: 2 since a list marker alone on its line (``-``, ``#``, ``1.``: an empty item) is layout too;
 #: 3 since a spaced dash after a word holding two letters or more (``DM2 - hold metformin``) parts two statements;
-#: 4 since one after a letter with digits does too when a plain word follows (``B12 - replete``).
-NOTES_VERSION = 4
+#: 4 since one after a letter with digits does too when a plain word follows (``B12 - replete``);
+#: 5 since a full stop before a lower-case word ends a sentence in a line written in lower case.
+NOTES_VERSION = 5
 
 #: Words that, followed by a full stop, do not end a sentence in a note: as listed or
 #: capitalised (``Pt.``), never in capitals (``PT.`` is physical therapy). Dotted forms
@@ -146,6 +151,7 @@ def _note_sentences(text: str, passages, markers: bool) -> tuple[list[list[Token
         else:
             out.append(sentence)
         previous_unit = unit
+    out = [part for sentence in out for part in _lower_case_statements(text, sentence, units[bisect_right(starts, sentence[0].start) - 1])]
     if not markers:
         out = [[t for t in rest if t.text != "|"]  # a table's cell borders: the row reads as a line of prose
                for rest in (_without_marker(text, sentence, units, starts) for sentence in out)]
@@ -261,6 +267,24 @@ def _is_marker(text: str, sentence: list[Token], unit: tuple[int, int, str]) -> 
         return False
     marker = marker_end(text, unit[0], unit[1])
     return marker is not None and sentence[-1].end <= marker
+
+
+def _lower_case_statements(text: str, sentence: list[Token], unit: tuple[int, int, str]) -> list[list[Token]]:
+    """``sentence`` cut after each full stop that a lower-case word follows when its line or item is
+    written in lower case (``no cp. tolerating po``), as the abstract splitter cuts before a capital
+    in prose; not after an abbreviation (``pt.``, ``vs.``), a single letter or a dotted form (``b.i.d.``)."""
+    if len(sentence) < 3 or any(c.isupper() for c in text[unit[0]:unit[1]]):
+        return [sentence]
+    cuts = []
+    for k in range(1, len(sentence) - 1):
+        word, stop, after = sentence[k - 1], sentence[k], sentence[k + 1]
+        if stop.text != "." or word.end != stop.start or after.start == stop.end or not after.text[:1].islower():
+            continue
+        dotted = k >= 2 and sentence[k - 2].text == "." and sentence[k - 2].end == word.start
+        if not (dotted or len(word.text) == 1 or word.text in NOTE_ABBREVIATIONS or word.text in ABBREVIATIONS):
+            cuts.append(k + 1)
+    bounds = [0, *cuts, len(sentence)]
+    return [sentence[a:b] for a, b in pairwise(bounds)]
 
 
 def _ends_in_abbreviation(sentence: list[Token]) -> bool:
