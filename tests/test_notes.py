@@ -551,6 +551,21 @@ def test_a_long_run_of_note_abbreviations_is_read_in_linear_time():
     assert len(split) == 1 and split[0] == tokenize(text)
 
 
+def test_a_long_line_of_statements_with_one_capital_at_its_end_is_read_in_linear_time():
+    import time
+
+    # whether a line is written in lower case is read once for the line, not once for each of its sentences
+    text = "ab. 1 " * 40000 + "Z"
+    started = time.perf_counter()
+    split = note_sentences(text)
+    assert time.perf_counter() - started < 5
+    assert len(split) == 40001 and [t for s in split for t in s] == tokenize(text)
+    lower = "no cp. " * 40000
+    started = time.perf_counter()
+    assert len(note_sentences(lower)) == 40000
+    assert time.perf_counter() - started < 5
+
+
 def test_a_byte_order_mark_or_a_zero_width_space_is_no_part_of_a_line():
     # a note saved by Notepad opens with U+FEFF: its first heading was named "\ufeffHPI", no known section
     note = "\ufeffHPI:\n58M w/ chest pain.\nPlan:\u200b 1. aspirin\n\u200b# HTN"

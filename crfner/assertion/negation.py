@@ -54,7 +54,7 @@ RULES = {
         "unremarkable for, resolution of, cessation of, discontinuation of, withdrawal of, withdrew, stopped, discontinued",
         "weaned from, weaned off, quit, ceased, ruled out, rule out, excluded, disappearance of, failed to show",
         "refused, declined, rejected, avoided",
-        # ward shorthand, as the tokenizer cuts it: "neg for", "w/o", "r/o", "(-)"
+        # ward shorthand, as the tokenizer cuts it: "neg for", "w/o", "r/o" (a minus sign: minus_signs below)
         "neg for, w / o, r / o",
     ),
     "after": _phrases(

@@ -151,7 +151,14 @@ def _note_sentences(text: str, passages, markers: bool) -> tuple[list[list[Token
         else:
             out.append(sentence)
         previous_unit = unit
-    out = [part for sentence in out for part in _lower_case_statements(text, sentence, units[bisect_right(starts, sentence[0].start) - 1])]
+    lower: dict[int, bool] = {}  # unit -> written in lower case, read once per unit, not once per sentence
+    cut = []
+    for sentence in out:
+        unit = bisect_right(starts, sentence[0].start) - 1
+        if unit not in lower:
+            lower[unit] = not any(c.isupper() for c in text[units[unit][0]:units[unit][1]])
+        cut.extend(_lower_case_statements(sentence) if lower[unit] else [sentence])
+    out = cut
     if not markers:
         out = [[t for t in rest if t.text != "|"]  # a table's cell borders: the row reads as a line of prose
                for rest in (_without_marker(text, sentence, units, starts) for sentence in out)]
@@ -269,12 +276,10 @@ def _is_marker(text: str, sentence: list[Token], unit: tuple[int, int, str]) -> 
     return marker is not None and sentence[-1].end <= marker
 
 
-def _lower_case_statements(text: str, sentence: list[Token], unit: tuple[int, int, str]) -> list[list[Token]]:
-    """``sentence`` cut after each full stop that a lower-case word follows when its line or item is
-    written in lower case (``no cp. tolerating po``), as the abstract splitter cuts before a capital
-    in prose; not after an abbreviation (``pt.``, ``vs.``), a single letter or a dotted form (``b.i.d.``)."""
-    if len(sentence) < 3 or any(c.isupper() for c in text[unit[0]:unit[1]]):
-        return [sentence]
+def _lower_case_statements(sentence: list[Token]) -> list[list[Token]]:
+    """A sentence of a line or item written in lower case, cut after each full stop that a lower-case
+    word follows (``no cp. tolerating po``), as the abstract splitter cuts before a capital in prose;
+    not after an abbreviation (``pt.``, ``vs.``), a single letter or a dotted form (``b.i.d.``)."""
     cuts = []
     for k in range(1, len(sentence) - 1):
         word, stop, after = sentence[k - 1], sentence[k], sentence[k + 1]
