@@ -227,6 +227,17 @@ def test_a_sentence_of_many_cues_and_entities_is_read_in_time_that_grows_with_it
     assert [(n.negated, n.cue_start) for n in found] == [(True, 9 * k) for k in range(1000)] + [(False, None)]
 
 
+def test_a_long_line_of_minus_signs_is_read_in_time_that_grows_with_its_length():
+    import time
+
+    # where each sign stands on its line is read from the sign back, not from the line's start
+    text = "ROS: " + "fever, -cough, " * 200000 + "+rash"
+    started = time.perf_counter()
+    found = negated(text, *["cough"] * 300, "rash")
+    assert time.perf_counter() - started < 10
+    assert found == [True] * 300 + [False]
+
+
 def test_a_long_list_after_one_cue_is_read_in_time_that_grows_with_its_length():
     import time
 

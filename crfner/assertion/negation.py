@@ -82,6 +82,7 @@ RULES = {
 #: The keys ``rules=`` must have; ``minus_signs`` may be left out (then no sign is read).
 _REQUIRED_KEYS = ("before", "after", "pseudo", "terminators")
 _SEPARATORS = frozenset(", or nor /".split())
+_LINE_ENDS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # what str.splitlines ends a line at
 # A cue written as a label ("Denies: fever, chills", "Negative for: rash"): its colon ends nothing.
 _LABEL_MARK = ":"
 
@@ -185,9 +186,10 @@ def _minus_signs(text: str, sentence, words: Sequence[str], signs: Collection[st
             continue
         if end >= len(words) or not words[end][:1].isalpha():
             continue
-        start = sentence[first].start
-        before = text[text.rfind("\n", 0, start) + 1:start].rstrip(" \t")
-        if before[-1:] in (",", ";", ":", "(") if before else end - first == 3:
+        k = sentence[first].start - 1
+        while k >= 0 and text[k] in " \t":
+            k -= 1
+        if (text[k] in ",;:(") if k >= 0 and text[k] not in _LINE_ENDS else end - first == 3:  # else it opens a line
             found.append((first, end))
     return found
 
