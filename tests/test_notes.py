@@ -231,6 +231,7 @@ def test_a_full_stop_before_a_lower_case_word_ends_a_statement_in_a_line_written
     # not after an abbreviation, a single letter or a dotted form
     assert kept("seen by dr. smith vs. dr. jones. plan as above.") == ["seen by dr. smith vs. dr. jones.", "plan as above."]
     assert kept("asa 81 mg p.o. daily. no cp. vitamin e. pt ok") == ["asa 81 mg p.o. daily.", "no cp.", "vitamin e. pt ok"]
+    assert kept("metoprolol 25 mg 1 tab. po bid. no cp.") == ["metoprolol 25 mg 1 tab. po bid.", "no cp."]
     # a line with a capital keeps prose's rule, as case reports are written ("Pt stable. no cp." on one line)
     assert kept("Pt stable. no cp.\nbp ok. hr 80.") == ["Pt stable. no cp.", "bp ok.", "hr 80."]
 

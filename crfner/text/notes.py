@@ -68,8 +68,8 @@ Rules, in order (each line is read after its leading and trailing whitespace):
   a full stop after a word of :data:`NOTE_ABBREVIATIONS` (``Pt.``, ``Dr.``, ``Hx.``) never
   ends a sentence either. In a line or item written in lower case, a full stop glued to a word
   ends a sentence before a lower-case word too (``no cp. tolerating po``, ``gen: nad. cv: rrr``),
-  where prose would start with a capital; not after an abbreviation (``pt.``, ``vs.``), a
-  single letter or a dotted form (``b.i.d.``). Doses and units (``20mg``, ``0.5 mg/kg``, ``q6h``, ``x7 days``) have
+  where prose would start with a capital; not after an abbreviation (``pt.``, ``vs.``, a dose
+  form such as ``tab.`` in ``1 tab. po bid``), a single letter or a dotted form (``b.i.d.``). Doses and units (``20mg``, ``0.5 mg/kg``, ``q6h``, ``x7 days``) have
   no break in them to cut at.
 
 The abbreviation inventory in ``clinical/lexicons`` lists its forms without full stops, so the
@@ -89,7 +89,7 @@ from .section_names import CUE_LABELS, SECTION_NAMES, SOAP_HEADINGS, is_section_
 from .splitter import ABBREVIATIONS, LINE_BREAKS, clip_passages, sentences
 from .tokenizer import Token, tokenize
 
-__all__ = ["NOTES_VERSION", "NOTE_ABBREVIATIONS", "SECTION_NAMES", "SOAP_HEADINGS", "is_heading_line", "is_section_name", "known_heading_spans", "note_sentences", "note_sections", "note_token_sections", "placeholder_spans", "sections_at", "tagging_sentences"]
+__all__ = ["DOSE_FORM_ABBREVIATIONS", "NOTES_VERSION", "NOTE_ABBREVIATIONS", "SECTION_NAMES", "SOAP_HEADINGS", "is_heading_line", "is_section_name", "known_heading_spans", "note_sentences", "note_sections", "note_token_sections", "placeholder_spans", "sections_at", "tagging_sentences"]
 
 #: The notes splitter's version, raised whenever it cuts or tokenises a note otherwise, so that a
 #: partial output of tagging (``crfner tag`` resumes one) made by another version is tagged afresh:
@@ -109,6 +109,9 @@ NOTE_ABBREVIATIONS = frozenset(
     incl inj sig st vs
     """.split()
 )
+#: Dose forms a lower-case medication line abbreviates with a full stop before its route or
+#: frequency (``1 tab. po bid``): after one, a lower-case word does not start a statement.
+DOSE_FORM_ABBREVIATIONS = frozenset("amp amps cap caps elix gtt gtts neb nebs oint sol soln supp susp syr tab tabs".split())
 # De-identification placeholders: MIMIC-II and III bracket each ("[**Hospital1 18**]"), MIMIC-IV
 # writes three underscores ("Mr. ___ is a 70 yo M"). A bracketed one holds at most 100
 # characters (MIMIC's hold under 60), so a line of unclosed "[**" is read in linear time.
@@ -279,14 +282,15 @@ def _is_marker(text: str, sentence: list[Token], unit: tuple[int, int, str]) -> 
 def _lower_case_statements(sentence: list[Token]) -> list[list[Token]]:
     """A sentence of a line or item written in lower case, cut after each full stop that a lower-case
     word follows (``no cp. tolerating po``), as the abstract splitter cuts before a capital in prose;
-    not after an abbreviation (``pt.``, ``vs.``), a single letter or a dotted form (``b.i.d.``)."""
+    not after an abbreviation (``pt.``, ``vs.``, a dose form: ``tab.``), a single letter or a dotted form (``b.i.d.``)."""
     cuts = []
     for k in range(1, len(sentence) - 1):
         word, stop, after = sentence[k - 1], sentence[k], sentence[k + 1]
         if stop.text != "." or word.end != stop.start or after.start == stop.end or not after.text[:1].islower():
             continue
         dotted = k >= 2 and sentence[k - 2].text == "." and sentence[k - 2].end == word.start
-        if not (dotted or len(word.text) == 1 or word.text in NOTE_ABBREVIATIONS or word.text in ABBREVIATIONS):
+        if not (dotted or len(word.text) == 1 or word.text in NOTE_ABBREVIATIONS or word.text in ABBREVIATIONS
+                or word.text in DOSE_FORM_ABBREVIATIONS):
             cuts.append(k + 1)
     bounds = [0, *cuts, len(sentence)]
     return [sentence[a:b] for a, b in pairwise(bounds)]
