@@ -79,6 +79,11 @@ def note_texts(text: str, passages=None) -> list[str]:
     return [text[s[0].start : s[-1].end] for s in note_sentences(text, passages)]
 
 
+
+def kept(text):
+    """What tagging reads of ``text``: each sentence's text, list markers and layout left out."""
+    return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
+
 def test_the_note_is_discharge_sized():
     assert 700 <= len(NOTE) <= 900
 
@@ -205,9 +210,6 @@ def test_a_spaced_dash_between_words_parts_a_problem_from_its_plan():
 def test_a_spaced_dash_after_an_abbreviation_with_digits_parts_the_plan_too():
     """A problem written with digits (DM2, T2DM, COVID-19) parts from its plan as a word does; a value
     of one letter (q4, x2) opens a range."""
-    def kept(text):
-        return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
-
     assert kept("# DM2 - hold metformin, SSI") == ["DM2", "hold metformin, SSI"]
     assert kept("1. T2DM - on metformin 500 mg PO BID") == ["T2DM", "on metformin 500 mg PO BID"]
     assert kept("COVID-19 \u2013 isolate, droplet precautions") == ["COVID-19", "isolate, droplet precautions"]
@@ -221,9 +223,6 @@ def test_a_spaced_dash_after_an_abbreviation_with_digits_parts_the_plan_too():
 
 
 def test_a_full_stop_before_a_lower_case_word_ends_a_statement_in_a_line_written_in_lower_case():
-    def kept(text):
-        return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
-
     assert kept("s: pt feels better. no cp, no sob overnight. tolerating po.") == [
         "s: pt feels better.", "no cp, no sob overnight.", "tolerating po."]
     # an entity cannot run across the stop: "murmurs. lungs" was one sentence, and one entity
@@ -237,9 +236,6 @@ def test_a_full_stop_before_a_lower_case_word_ends_a_statement_in_a_line_written
 
 
 def test_checklists_dashes_and_numbers_with_a_colon_are_list_markers():
-    def kept(text):
-        return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
-
     assert kept("ROS:\n[X] fever [ ] chills\n[x] cough") == ["ROS:", "fever", "chills", "cough"]
     assert kept("Meds:\n-- aspirin 81 mg\n--- metformin") == ["Meds:", "aspirin 81 mg", "metformin"]
     assert kept("Problems:\n1: HTN\n2: DM2 on metformin") == ["Problems:", "HTN", "DM2 on metformin"]
@@ -249,9 +245,6 @@ def test_checklists_dashes_and_numbers_with_a_colon_are_list_markers():
 
 
 def test_bullets_and_arrows_start_items():
-    def kept(text):
-        return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
-
     # the bullets of pasted templates mark an item wherever they stand, and tagging leaves them out
     assert kept("Plan:\n\u25aa sepsis protocol\n\u25e6 Foley placed \u25cf UOP 15 mL/hr") == [
         "Plan:", "sepsis protocol", "Foley placed", "UOP 15 mL/hr"]
@@ -265,9 +258,6 @@ def test_bullets_and_arrows_start_items():
 
 
 def test_a_number_after_a_label_is_a_value_not_a_list_item():
-    def kept(text):
-        return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
-
     # "88." after "HR:" was taken for an item's marker, and tagging never read the value
     assert kept("Vitals: HR: 88. BP: 120/80.") == ["Vitals:", "HR: 88.", "BP: 120/80."]
     assert kept("Temp: 38. Pulse: 112. Stable.") == ["Temp: 38.", "Pulse: 112.", "Stable."]
@@ -277,9 +267,6 @@ def test_a_number_after_a_label_is_a_value_not_a_list_item():
 
 
 def test_a_run_of_measurements_without_commas_is_cut_between_them():
-    def kept(text):
-        return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
-
     # run together, the version 7 model read "38.9 HR 118 BP 92/54 RR 24 SpO2 89%" as one lab value
     assert kept("VS: T 38.9 HR 118 BP 92/54 RR 24 SpO2 89% on RA") == [
         "VS:", "T 38.9", "HR 118", "BP 92/54", "RR 24", "SpO2 89% on RA"]
@@ -294,9 +281,6 @@ def test_a_run_of_measurements_without_commas_is_cut_between_them():
 
 
 def test_a_time_stamp_opening_a_line_is_an_entry_of_its_own():
-    def kept(text):
-        return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
-
     # run together, the version 7 model read "1435 - BP 168/94, HR 104" as one lab value
     log = "1435 - BP 168/94, HR 104\n14:35: ASA 324 mg PO given\n12/03 0800 -- pt resting\n2:15 PM BP 90/60\n0800: c/o pain,\nrelieved"
     assert kept(log) == ["1435 -", "BP 168/94, HR 104", "14:35:", "ASA 324 mg PO given", "12/03 0800 --", "pt resting",
@@ -309,9 +293,6 @@ def test_a_time_stamp_opening_a_line_is_an_entry_of_its_own():
 
 
 def test_a_finding_with_its_sign_after_a_statement_opens_a_new_one():
-    def kept(text):
-        return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
-
     # the abstract splitter reads ". +2" as a sentence going on: the model read "110-130s/60-70s.
     # +2 pedal pulses" as one lab value
     assert kept("BP 110-130s/60-70s. +2 pedal pulses. Abd soft. +BS; +flatus") == [
@@ -321,9 +302,6 @@ def test_a_finding_with_its_sign_after_a_statement_opens_a_new_one():
 
 
 def test_outline_numerals_and_words_pasted_bullets_start_items():
-    def kept(text):
-        return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
-
     outline = "I. Cardiovascular\n\uf0b7 Hypertension \uf0a7 on amlodipine\nII. Renal\no CKD stage 3\nIV) Endocrine\n\u00a7 DM2\n\u00d8 TSH"
     assert kept(outline) == ["Cardiovascular", "Hypertension", "on amlodipine", "Renal", "CKD stage 3", "Endocrine", "DM2",
                              "TSH"]
@@ -372,9 +350,6 @@ def test_a_known_section_name_and_a_spaced_dash_open_a_section():
 
 
 def test_numbers_in_brackets_are_items_counted_in_their_own_style():
-    def kept(text):
-        return [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
-
     assert kept("Problems: (1) HTN (2) DM2 (3) CKD") == ["Problems:", "HTN", "DM2", "CKD"]
     assert kept("(1) HTN\n(2) DM2") == ["HTN", "DM2"]
     # a Sig line's "(2)" follows a "1." item, not a "(1)": no item
@@ -386,8 +361,7 @@ def test_rule_lines_are_layout_and_tagging_leaves_them_out():
     note = "HPI\n=====\n58M w/ foot ulcer.\n----------\n|---|:--:|\n+----+----+\n____\nSigned"
     assert note_texts(note) == ["HPI", "=====", "58M w/ foot ulcer.", "----------", "|---|:--:|", "+----+----+", "____",
                                 "Signed"]
-    kept = [note[s[0].start : s[-1].end] for s in note_sentences(note, markers=False)]
-    assert kept == ["HPI", "58M w/ foot ulcer.", "Signed"]
+    assert kept(note) == ["HPI", "58M w/ foot ulcer.", "Signed"]
     # a rule line is never continued, and a line with words in it is no rule
     assert note_texts("-----\nlisinopril held") == ["-----", "lisinopril held"]
     assert note_texts("BP 120/80 --- HR 80") == ["BP 120/80 --- HR 80"]
@@ -506,8 +480,7 @@ def test_de_identification_placeholders_are_left_out_and_cut_the_sentence():
             "Mr. ___ seen on ___ at ___.\nSig: ______ x___y __init__")
     assert [note[a:b] for a, b in placeholder_spans(note)] == [
         "[**Known lastname 5678**]", "[**Hospital3 **]", "___", "___", "___", "______"]
-    kept = [note[s[0].start : s[-1].end] for s in note_sentences(note, markers=False)]
-    assert kept == ["Mr.", "is a 70 yo M from", "w/ fever.", "Mr.", "seen on", "at", ".", "Sig:", "x___y __init__"]
+    assert kept(note) == ["Mr.", "is a 70 yo M from", "w/ fever.", "Mr.", "seen on", "at", ".", "Sig:", "x___y __init__"]
     # every token is still there for the sentence splitter's own view
     assert [t for s in note_sentences(note) for t in s] == tokenize(note)
     assert placeholder_spans("[** unclosed\n**] and ** bold **") == []
@@ -573,8 +546,7 @@ def test_a_byte_order_mark_or_a_zero_width_space_is_no_part_of_a_line():
     plan = note.index("Plan")
     assert note_sections(note) == [(1, 4, "HPI"), (plan, plan + 4, "Plan")]
     assert [note[a:b] for a, b in known_heading_spans(note)] == ["HPI:", "Plan:"]
-    kept = [note[s[0].start : s[-1].end] for s in note_sentences(note, markers=False)]
-    assert kept == ["HPI:", "58M w/ chest pain.", "Plan:", "aspirin", "HTN"]  # the markers seen and left out
+    assert kept(note) == ["HPI:", "58M w/ chest pain.", "Plan:", "aspirin", "HTN"]  # the markers seen and left out
 
 
 def test_radiology_headings_are_known():
@@ -682,11 +654,11 @@ def test_sentences_cover_every_token_in_order(text, data):
 
 
 def test_tagging_leaves_each_list_items_marker_out():
-    kept = [NOTE[s[0].start : s[-1].end] for s in note_sentences(NOTE, markers=False)]
-    assert "HTN" in kept and "DM2 on metformin 500 mg b.i.d." in kept and "CKD, baseline Cr 1.8 mg/dL" in kept
-    assert "HTN: resume lisinopril 20mg daily" in kept and "Prednisone 0.5 mg/kg daily x7 days, then stop." in kept
-    assert "Follow up w/ PCP in 1-2 wks." in kept and "Tramadol 1-2 tabs q.h.s. prn pain." in kept
-    assert len(kept) == len(EXPECTED) and sum(a != b for a, b in zip(kept, EXPECTED)) == 8  # the 8 list items
+    read = kept(NOTE)
+    assert "HTN" in read and "DM2 on metformin 500 mg b.i.d." in read and "CKD, baseline Cr 1.8 mg/dL" in read
+    assert "HTN: resume lisinopril 20mg daily" in read and "Prednisone 0.5 mg/kg daily x7 days, then stop." in read
+    assert "Follow up w/ PCP in 1-2 wks." in read and "Tramadol 1-2 tabs q.h.s. prn pain." in read
+    assert len(read) == len(EXPECTED) and sum(a != b for a, b in zip(read, EXPECTED)) == 8  # the 8 list items
     # a line that only looks like an item in prose keeps its words: "3." after a number is no marker
     assert [t.text for t in note_sentences("Cr rose to 3. Then fell.", markers=False)[0]][:3] == ["Cr", "rose", "to"]
 
@@ -718,8 +690,7 @@ def test_a_marker_alone_on_its_line_is_an_empty_item_tagging_leaves_out(lines, c
 def test_an_empty_items_marker_alone_is_left_out_and_nothing_else_changes():
     text = "Plan:\n-\nlisinopril held\n#\nHTN\n1.\n2. DM2\n*"
     assert note_texts(text) == ["Plan:", "-", "lisinopril held", "#", "HTN", "1.", "2. DM2", "*"]
-    kept = [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
-    assert kept == ["Plan:", "lisinopril held", "HTN", "DM2"]
+    assert kept(text) == ["Plan:", "lisinopril held", "HTN", "DM2"]
     # a word alone on its line, or a number and a unit, is no marker
     words = "Meds:\nA\n5 mg\n10"
     assert note_sentences(words, markers=False) == note_sentences(words)
@@ -727,8 +698,7 @@ def test_an_empty_items_marker_alone_is_left_out_and_nothing_else_changes():
 
 def test_a_genus_at_a_line_start_is_not_a_lettered_item():
     text = "Cultures:\nA. baumannii grew in 2 sets.\nE. coli too.\nA. Hypertension\nb. stop warfarin"
-    kept = [text[s[0].start : s[-1].end] for s in note_sentences(text, markers=False)]
-    assert kept == ["Cultures:", "A. baumannii grew in 2 sets.", "E. coli too.", "Hypertension", "stop warfarin"]
+    assert kept(text) == ["Cultures:", "A. baumannii grew in 2 sets.", "E. coli too.", "Hypertension", "stop warfarin"]
 
 
 @settings(max_examples=300, deadline=None)
