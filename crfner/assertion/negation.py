@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Collection, Mapping, Sequence
 
 from ..text.list_items import marker_end
+from ..text.splitter import LINE_BREAK
 from ..text.splitters import split_text
 
 __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "negation_record", "negations"]
@@ -82,7 +83,6 @@ RULES = {
 #: The keys ``rules=`` must have; ``minus_signs`` may be left out (then no sign is read).
 _REQUIRED_KEYS = ("before", "after", "pseudo", "terminators")
 _SEPARATORS = frozenset(", or nor /".split())
-_LINE_ENDS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # what str.splitlines ends a line at
 # A cue written as a label ("Denies: fever, chills", "Negative for: rash"): its colon ends nothing.
 _LABEL_MARK = ":"
 
@@ -189,7 +189,7 @@ def _minus_signs(text: str, sentence, words: Sequence[str], signs: Collection[st
         k = sentence[first].start - 1
         while k >= 0 and text[k] in " \t":
             k -= 1
-        if (text[k] in ",;:(") if k >= 0 and text[k] not in _LINE_ENDS else end - first == 3:  # else it opens a line
+        if (text[k] in ",;:(") if k >= 0 and not LINE_BREAK.match(text, k) else end - first == 3:  # else it opens a line
             found.append((first, end))
     return found
 
