@@ -25,8 +25,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import crfner
-from crfner.atomic import atomic_open
+from corpus_models import corpus_models, write_result
 from crfner.evaluation.significance import paired_test
+from crfner.featurize.shorthand import glued
 from note_copies import write_shorthand
 
 
@@ -52,8 +53,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     rows = []
-    for spec in args.model:
-        corpus, path = spec.split("=", 1)
+    for corpus, path in corpus_models(args):
         model = crfner.CRFModel.load(path, data_dir=args.data_dir)
         if model._glue_moves is None:
             parser.error(f"{path}: its feature set reads no slash shorthand, so nothing is kept whole")
@@ -74,13 +74,13 @@ def main(argv=None) -> int:
                             whole = tags
                         else:
                             cut = tags
-                glued = model._featurizer.glued(xs)
+                runs = [glued(tokens) for tokens in xs]  # what the model's featurizer marks, as it reads shorthand
                 test = paired_test(ys, whole, cut, groups=ids, n_resamples=args.resamples, seed=0)
                 row = {
                     "corpus": corpus, "split": split, "copy": copy, "model": path,
                     "phrases_replaced": replaced if copy == "shorthand" else 0,
                     "sentences": len(xs),
-                    "sentences_with_runs": sum(flags is not None for flags in glued),
+                    "sentences_with_runs": sum(flags is not None for flags in runs),
                     "sentences_changed": sum(a != b for a, b in zip(whole, cut)),
                     "strict_f1_whole": round(crfner.evaluate(ys, whole).f1, 4),
                     "strict_f1_cut": round(crfner.evaluate(ys, cut).f1, 4),
@@ -92,8 +92,7 @@ def main(argv=None) -> int:
                 print(json.dumps(row))
     result = {"command": "python benchmarks/shorthand_glue.py " + " ".join(sys.argv[1:] if argv is None else argv),
               "rows": rows}
-    with atomic_open(args.out) as handle:
-        handle.write(json.dumps(result, indent=1) + "\n")
+    write_result(result, args.out)
     return 0
 
 
