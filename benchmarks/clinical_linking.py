@@ -15,7 +15,11 @@ since 2026-12-06 a disease, sign or symptom (PHEE: indication, effect) no diseas
 looked up by name under Infection, organisms as the infections they cause (``--vocabulary
 mesh-infections``: "HIV", "MRSA", "Helicobacter pylori"), and since 2026-12-06 after the diseases'
 names by MeSH 2024's disease names, which MEDIC lacks in part, filed under a type of their own
-(``--vocabulary MeSHDisease=mesh-diseases``: "hair loss", "STEMI", "acute ischemic stroke"). The linker is the
+(``--vocabulary MeSHDisease=mesh-diseases``: "hair loss", "STEMI", "acute ischemic stroke"); and since
+2026-12-07 a medication or drug no MeSH name matches is looked up by name in the data folder's chemical
+list, whose ChEBI and DrugBank names name drugs MeSH's descriptors lack (``--vocabulary
+ChemicalName=chemicals``, last in ``Medication=Chemical,Procedure,ChemicalName`` and
+``Drug=Chemical,ChemicalName``: "apatinib", "fludarabine", "ziprasidone"). The linker is the
 default one (`crfner linker`: MEDIC and MeSH chemicals, BC5CDR train's gold mentions) with those vocabularies and
 the aliases (``aliases``), and the
 same with the clinical abbreviation inventories (``aliases+senses``: `--senses clinical`, "HTN"
@@ -45,11 +49,11 @@ from collections import Counter, defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ALIASES = {
-    "maccrobat": {"Medication": ["Chemical", "Procedure"], "Disease_disorder": ["Disease", "MeSHDisease", "Infection"],
+    "maccrobat": {"Medication": ["Chemical", "Procedure", "ChemicalName"], "Disease_disorder": ["Disease", "MeSHDisease", "Infection"],
                   "Sign_symptom": ["Disease", "MeSHDisease", "Infection"],
                   "Biological_structure": "Anatomy", "Diagnostic_procedure": ["Procedure", "Measure", "Chemical"],
                   "Therapeutic_procedure": "Procedure"},
-    "phee": {"Drug": "Chemical", "Treat-Disorder": ["Disease", "MeSHDisease", "Infection"], "Effect": ["Disease", "MeSHDisease", "Infection"]},
+    "phee": {"Drug": ["Chemical", "ChemicalName"], "Treat-Disorder": ["Disease", "MeSHDisease", "Infection"], "Effect": ["Disease", "MeSHDisease", "Infection"]},
 }
 #: The linker's vocabularies: the default two, MeSH's anatomy and procedures for the types
 #: aliased under them (each type is linked only to its own vocabulary's concepts), and the
@@ -59,9 +63,11 @@ ALIASES = {
 #: MeSH or MEDIC lack (since 2026-12-05: "ejection fraction", "platelets"; "murmur", "dilated"), and
 #: of body structures MeSH names with other words (since 2026-12-05: "LAD", "mitral"), and organisms
 #: as the infections they cause, looked up by name after the diseases (since 2026-12-06: "HIV"), and
-#: MeSH 2024's disease names under a type of their own, looked up by name after MEDIC's (since 2026-12-06).
+#: MeSH 2024's disease names under a type of their own, looked up by name after MEDIC's (since 2026-12-06),
+#: and the data folder's chemical list (ChEBI and DrugBank names beside MeSH's) under a type of its own,
+#: looked up by name last for a medication or drug (since 2026-12-07: "apatinib", "fludarabine").
 VOCABULARIES = ("medic", "mesh", "mesh-anatomy", "mesh-procedures", "clinical-procedures", "mesh-measures", "clinical-measures",
-                "clinical-signs", "clinical-anatomy", "mesh-infections", "MeSHDisease=mesh-diseases")
+                "clinical-signs", "clinical-anatomy", "mesh-infections", "MeSHDisease=mesh-diseases", "ChemicalName=chemicals")
 SAMPLE = 12
 COMMONEST = 10
 

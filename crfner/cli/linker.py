@@ -7,7 +7,7 @@ import sys
 from .common import check_new_folder, usage
 
 # crfner.link.build.VOCABULARIES, not imported: --help stays fast
-VOCABULARIES = ("medic", "mesh", "mesh-diseases", "mesh-anatomy", "mesh-procedures", "mesh-measures", "mesh-infections",
+VOCABULARIES = ("medic", "mesh", "chemicals", "mesh-diseases", "mesh-anatomy", "mesh-procedures", "mesh-measures", "mesh-infections",
                 "clinical-procedures", "clinical-measures", "clinical-signs", "clinical-anatomy")
 
 
@@ -51,9 +51,10 @@ def add_parser(verbs) -> None:
                    help="the corpora's split(s) to learn from: train, devel (repeatable; default train)")
     p.add_argument("--vocabulary", action="append", metavar="NAME|TYPE=NAME|TYPE=PATH",
                    help=f"a vocabulary: {', '.join(VOCABULARIES)} (from the data folder; clinical-procedures, "
-                        "clinical-measures, clinical-signs and clinical-anatomy, names MeSH lacks, ship with crfner), TYPE=NAME "
+                        "clinical-measures, clinical-signs and clinical-anatomy, names MeSH lacks, ship with crfner; chemicals is the "
+                        "data folder's chemical gazetteer, with ChEBI and DrugBank ids for drugs MeSH lacks), TYPE=NAME "
                         "to file a named one under a type of your own, which an --alias then looks up by name only "
-                        "(MeSHDisease=mesh-diseases), or TYPE=PATH to a term<TAB>identifier list whose terms name TYPE "
+                        "(MeSHDisease=mesh-diseases, ChemicalName=chemicals), or TYPE=PATH to a term<TAB>identifier list whose terms name TYPE "
                         "entities (repeatable; default medic and mesh)")
     p.add_argument("--senses", action="append", metavar="NAME|PATH",
                    help="clinical abbreviations linked through their senses (HTN as hypertension): clinical (the "

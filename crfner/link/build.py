@@ -16,12 +16,19 @@ from .linker import Linker
 from ..corpora.abbreviation_senses import inventory_rows, sense_table
 from ..featurize.term_lists import MESH_TREES, read_tree_numbers
 from .infections import infection_terms
-from .vocabulary import medic_path, mesh_path, mesh_terms, mesh_terms_by_type, read_medic, read_mesh, read_term_list
+from .vocabulary import (chemical_list_terms, medic_path, mesh_path, mesh_terms, mesh_terms_by_type, read_medic, read_mesh,
+                         read_term_list)
 
 #: Vocabulary names -> (the type they name, what they hold).
 VOCABULARIES = {
     "medic": ("Disease", "MEDIC, CTD's disease vocabulary (MeSH and OMIM ids): <data dir>/vocabularies/CTD_diseases.tsv.gz"),
     "mesh": ("Chemical", "MeSH 2024 descriptors under D, Chemicals and Drugs, with their entry terms"),
+    "chemicals": ("Chemical", ("the data folder's chemical list (<data dir>/gazetteers/chemical.tsv): MeSH 2024's chemical "
+                               "names with ChEBI's and DrugBank's, each with its source's id (MESH:, CHEBI:, DRUGBANK:), for "
+                               "the drugs MeSH's descriptors lack (apatinib, ivacaftor, fludarabine, ziprasidone), but names "
+                               "of fewer than four characters (TCA, AMD); filed under a type of its own "
+                               "(ChemicalName=chemicals) and named last in a drug type's alias "
+                               "(Medication=Chemical,Procedure,ChemicalName), it is looked up by name only, after MeSH")),
     "mesh-diseases": ("Disease", "MeSH 2024 descriptors under C and F03, diseases and mental disorders"),
     "mesh-anatomy": ("Anatomy", "MeSH 2024 descriptors under A01-A10 and A14-A17, body regions, organ systems and tissues"),
     "mesh-procedures": ("Procedure", "MeSH 2024 descriptors under E01-E04, diagnostic, therapeutic, anaesthetic and surgical procedures"),
@@ -58,6 +65,8 @@ CLINICAL_SIGNS = Path(__file__).with_name("clinical_signs.tsv")
 CLINICAL_ANATOMY = Path(__file__).with_name("clinical_anatomy.tsv")
 PACKAGED = {"clinical-procedures": CLINICAL_PROCEDURES, "clinical-measures": CLINICAL_MEASURES, "clinical-signs": CLINICAL_SIGNS,
             "clinical-anatomy": CLINICAL_ANATOMY}
+#: The named vocabularies that are not a branch of the MeSH term file.
+_NOT_MESH_FILE = frozenset({"medic", "mesh-infections", "chemicals", *PACKAGED})
 
 
 def vocabulary_name(spec: str) -> str:
@@ -75,6 +84,8 @@ def vocabulary_terms(spec: str, data_dir: str | os.PathLike, trees: dict[str, li
         return spec.partition("=")[0], vocabulary_terms(name, data_dir, trees)[1]
     if spec == "medic":
         return "Disease", list(read_medic(medic_path(data_dir)))
+    if spec == "chemicals":
+        return "Chemical", list(chemical_list_terms(data_dir))
     if spec == "mesh-infections":
         trees = read_tree_numbers(Path(data_dir) / MESH_TREES) if trees is None else trees
         return "Infection", infection_terms(read_mesh(mesh_path(data_dir)), trees)
@@ -92,11 +103,11 @@ def vocabulary_terms(spec: str, data_dir: str | os.PathLike, trees: dict[str, li
 
 def _mesh_branch(spec: str) -> bool:
     """Whether ``spec`` names a branch of the MeSH term file (``mesh``, ``mesh-anatomy`` ...)."""
-    return spec in VOCABULARIES and spec not in ("medic", "mesh-infections") and spec not in PACKAGED
+    return spec in VOCABULARIES and spec not in _NOT_MESH_FILE
 
 
 def _in_mesh_trees(spec: str) -> bool:
-    """Whether ``spec``'s ids are MeSH descriptors, placed by MeSH's tree numbers."""
+    """Whether ``spec``'s ids are (or, for ``chemicals``, include) MeSH descriptors, placed by MeSH's tree numbers."""
     return spec in VOCABULARIES and spec != "medic"
 
 

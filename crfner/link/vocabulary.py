@@ -23,6 +23,13 @@ from ..featurize.term_lists import MESH_TREES, read_tree_numbers
 VOCABULARY_FOLDER = "vocabularies"
 MEDIC_FILE = "CTD_diseases.tsv.gz"
 MESH_FILE = "mesh2024_descriptor_terms.tsv"
+GAZETTEER_FOLDER = "gazetteers"
+CHEMICAL_LIST_FILE = "chemical.tsv"
+#: The chemical list's names shorter than this are left out of the ``chemicals`` vocabulary: there
+#: a short form names one chemical, in clinical text as often another (PHEE's TCA, triamcinolone
+#: acetonide, is trichloroacetic acid there; PI, povidone-iodine, phosphate; AMD, actinomycin D,
+#: methyldopa; RH, rifampicin and isoniazid, an alkane). Short forms are the abbreviation stages'.
+SHORTEST_LIST_NAME = 4
 
 #: MeSH branches whose descriptors name each type: chemicals and drugs (D); diseases (C) and
 #: mental disorders (F03), as MEDIC draws them; anatomy (A01-A10, A14-A17: body regions, organ
@@ -169,6 +176,16 @@ def read_term_list(path: str | os.PathLike, prefix: str = "") -> Iterator[Term]:
         identifier = concept_id(identifier)
         if identifier.startswith(prefix):
             yield Term(term.strip(), identifier, False)
+
+
+def chemical_list_path(data_dir: str | os.PathLike) -> Path:
+    return Path(data_dir) / GAZETTEER_FOLDER / CHEMICAL_LIST_FILE
+
+
+def chemical_list_terms(data_dir: str | os.PathLike) -> Iterator[Term]:
+    """The data folder's chemical gazetteer (MeSH 2024, ChEBI and DrugBank names, each with its
+    source's id) as a vocabulary, less the names shorter than :data:`SHORTEST_LIST_NAME`."""
+    return (term for term in read_term_list(chemical_list_path(data_dir)) if len(term.name) >= SHORTEST_LIST_NAME)
 
 
 def mention_terms(documents: Iterable[Document], type_map: dict[str, str] | None = None) -> Iterator[tuple[str, Term]]:
