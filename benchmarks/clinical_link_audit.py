@@ -22,7 +22,7 @@ The audit file holds offsets, ids and judgements, not the corpora's text (which 
 data folder): ``show`` prints each link with the sentence around it. ``sample`` refuses to overwrite an audit that holds judgements. ``score`` gives the share of
 right links per corpus and type, and over each corpus, with Wilson 95% intervals; ``unclear``
 counts against neither side and is reported, as is how many ids neither MeSH 2024's descriptors
-nor MEDIC name (``retired_ids``: BC5CDR's 2015 annotations, which the linker learns from, use
+nor MEDIC (nor, for a ChEBI or DrugBank id, the chemical list) name (``retired_ids``: BC5CDR's 2015 annotations, which the linker learns from, use
 supplementary ids that MeSH has since made descriptors), and, since 2026-12-05, how the judged
 links fall in bands of the linker's own score (``by_concept_score``; the ``score`` column).
 """
@@ -57,15 +57,19 @@ JUDGEMENT = {
 
 
 def concept_names(data_dir: str) -> dict[str, str]:
-    """Id -> name: MeSH descriptors' preferred terms, then MEDIC's disease names for the rest."""
+    """Id -> name: MeSH descriptors' preferred terms, then MEDIC's disease names for the rest, then
+    (since 2026-12-07) the chemical list's first name of each ChEBI or DrugBank id."""
     from itertools import chain
     from pathlib import Path
 
-    from crfner.link.vocabulary import MESH_FILE, VOCABULARY_FOLDER, medic_path, read_medic, read_mesh
+    from crfner.link.vocabulary import MESH_FILE, VOCABULARY_FOLDER, chemical_list_terms, medic_path, read_medic, read_mesh
 
     names: dict[str, str] = {}
     for term in chain(read_mesh(Path(data_dir) / VOCABULARY_FOLDER / MESH_FILE), read_medic(medic_path(data_dir))):
         if term.preferred:
+            names.setdefault(term.identifier, term.name)
+    for term in chemical_list_terms(data_dir):
+        if not term.identifier.startswith("MESH:"):
             names.setdefault(term.identifier, term.name)
     return names
 

@@ -212,6 +212,10 @@ def test_the_linked_output_gives_clinical_entities_mesh_ids(quickstart, note):
         link = saved.link(mention, "Medication")
         assert (link.identifier, link.method) == (identifier, "exact:Procedure"), mention
     assert saved.link("aspirin", "Medication").identifier == "MESH:D001241"  # a chemical's name comes first
+    # a drug MeSH's descriptors lack gets the chemical list's id, by name, last (--vocabulary ChemicalName=chemicals)
+    link = saved.link("empagliflozin", "Medication")
+    assert (link.identifier, link.method) == ("DRUGBANK:DB09038", "exact:ChemicalName")
+    assert saved.link("TCA", "Medication").method != "exact:ChemicalName"  # the list's short names are left out
     # a coronary artery, which MeSH names only as Coronary Vessels (--vocabulary clinical-anatomy)
     assert saved.link("left anterior descending artery", "Biological_structure").identifier == "MESH:D003331"
     assert concepts.get(("left anterior descending artery", "Biological_structure"), "MESH:D003331") == "MESH:D003331"

@@ -94,6 +94,14 @@ def words(text: str) -> list[str]:
     """The normalised words of ``text``: lower case ASCII, split at anything but letters and
     digits (so hyphens, apostrophes and brackets separate), singular (but for an acronym in
     capitals ending in S, alone), numerals as digits."""
+    return list(_words(text))
+
+
+# Each key reads a name's words, one key after the other: the last few names' words, kept, spare
+# two of the three readings (the clinical quick start's linker, with the chemical list's 125,416
+# names, built in 25.1 and 27.7 s instead of 33.4 and 40.3 s: benchmarks/results/linker_build_time.json).
+@lru_cache(maxsize=1024)
+def _words(text: str) -> tuple[str, ...]:
     out: list[str] = []
     acronym = _ACRONYM_WITH_S.fullmatch(text.strip()) is not None
     for word in _SPLIT.split(_ascii(_POSSESSIVE.sub("", text))):
@@ -104,19 +112,19 @@ def words(text: str) -> list[str]:
         elif word in _SHORT_ROMAN and out and out[-1] in _NUMBERED:
             word = _SHORT_ROMAN[word]
         out.append(word if acronym else singular(word))
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=200_000)
 def normal_form(text: str) -> str:
     """The normal key: :func:`words` joined by spaces."""
-    return " ".join(words(text))
+    return " ".join(_words(text))
 
 
 @lru_cache(maxsize=200_000)
 def bag_form(text: str) -> str:
     """The bag key: the distinct normalised words but stopwords, sorted."""
-    return " ".join(sorted(set(words(text)) - STOPWORDS))
+    return " ".join(sorted(set(_words(text)) - STOPWORDS))
 
 
 #: Words a lenient key treats as one: the names MeSH files neoplasms under.
@@ -174,7 +182,7 @@ def lenient_form(text: str) -> str:
     dropping a generic head leaves as one acronym, as an English word or a ward short form
     would then find it: a word in capitals ("MASS syndrome"), or of one or two letters ("Sc Syndrome")."""
     kept = set()
-    for word in words(text):
+    for word in _words(text):
         if word in NEOPLASM_WORDS:
             word = "neoplasm"
         word = as_test(word)
