@@ -131,6 +131,12 @@ def test_line_breaks_abbreviations_and_doses():
         "Metoprolol 25 mg p.o. b.i.d. Lasix 20mg q.d. Pt y.o. M"
     ]
     assert note_texts("Plan: 1. Aspirin 2. Statin 3. Follow up") == ["Plan:", "1. Aspirin", "2. Statin", "3. Follow up"]
+    # an initial after a title is no sentence's end; a lone initial still may be, and one in a
+    # note written in capitals ("MS", multiple sclerosis) is no title
+    assert note_texts("SURGEON: Dr. A. Patel\nEBL: 25 mL.") == ["SURGEON:", "Dr. A. Patel", "EBL:", "25 mL."]
+    assert note_texts("Seen by Dr A. Patel, Mrs. J. Smith and Prof. K. Lee. Given vitamin E. Then home.") == [
+        "Seen by Dr A. Patel, Mrs. J. Smith and Prof. K. Lee.", "Given vitamin E.", "Then home."]
+    assert note_texts("Hx of MS. A. fib noted.") == ["Hx of MS.", "A. fib noted."]
     assert note_texts("Problems:\n#HTN\n#DM2") == ["Problems:", "#HTN", "#DM2"]
     assert note_texts("BP: 120/80. HR: 80.") == ["BP: 120/80.", "HR: 80."]
 

@@ -66,7 +66,7 @@ Rules, in order (each line is read after its leading and trailing whitespace):
 * Inside that, prose is split by :func:`crfner.text.sentences` (the abstract splitter), whose
   dotted-abbreviation rule already keeps ``b.i.d.``, ``p.o.``, ``q.h.s.``, ``y.o.`` whole;
   a full stop after a word of :data:`NOTE_ABBREVIATIONS` (``Pt.``, ``Dr.``, ``Hx.``) never
-  ends a sentence either. In a line or item written in lower case, a full stop glued to a word
+  ends a sentence either, nor one after an initial that follows a title (``Dr. A. Patel``). In a line or item written in lower case, a full stop glued to a word
   ends a sentence before a lower-case word too (``no cp. tolerating po``, ``gen: nad. cv: rrr``),
   where prose would start with a capital; not after an abbreviation (``pt.``, ``vs.``, a dose
   form such as ``tab.`` in ``1 tab. po bid``), a single letter or a dotted form (``b.i.d.``). Doses and units (``20mg``, ``0.5 mg/kg``, ``q6h``, ``x7 days``) have
@@ -97,8 +97,9 @@ __all__ = ["DOSE_FORM_ABBREVIATIONS", "NOTES_VERSION", "NOTE_ABBREVIATIONS", "SE
 #: 2 since a list marker alone on its line (``-``, ``#``, ``1.``: an empty item) is layout too;
 #: 3 since a spaced dash after a word holding two letters or more (``DM2 - hold metformin``) parts two statements;
 #: 4 since one after a letter with digits does too when a plain word follows (``B12 - replete``);
-#: 5 since a full stop before a lower-case word ends a sentence in a line written in lower case.
-NOTES_VERSION = 5
+#: 5 since a full stop before a lower-case word ends a sentence in a line written in lower case;
+#: 6 since an initial after a title (``Dr. A. Patel``) does not end one.
+NOTES_VERSION = 6
 
 #: Words that, followed by a full stop, do not end a sentence in a note: as listed or
 #: capitalised (``Pt.``), never in capitals (``PT.`` is physical therapy). Dotted forms
@@ -112,6 +113,10 @@ NOTE_ABBREVIATIONS = frozenset(
 #: Dose forms a lower-case medication line abbreviates with a full stop before its route or
 #: frequency (``1 tab. po bid``): after one, a lower-case word does not start a statement.
 DOSE_FORM_ABBREVIATIONS = frozenset("amp amps cap caps elix gtt gtts neb nebs oint sol soln supp susp syr tab tabs".split())
+#: Titles before a name, written with a full stop or without: an initial after one ends no sentence
+#: (``Dr. A. Patel``, ``Dr A. Patel``), where the abstract splitter takes a lone initial before a
+#: capitalised word for a sentence's end (``vitamin E. The``), as the corpora were cut.
+TITLES = frozenset("dr drs mr mrs ms prof".split())
 # De-identification placeholders: MIMIC-II and III bracket each ("[**Hospital1 18**]"), MIMIC-IV
 # writes three underscores ("Mr. ___ is a 70 yo M"). A bracketed one holds at most 100
 # characters (MIMIC's hold under 60), so a line of unclosed "[**" is read in linear time.
@@ -149,7 +154,8 @@ def _note_sentences(text: str, passages, markers: bool) -> tuple[list[list[Token
     previous_unit = -1
     for sentence in sentences(text, [(a, b) for a, b, _ in units]):
         unit = bisect_right(starts, sentence[0].start) - 1
-        if unit == previous_unit and (_ends_in_abbreviation(out[-1]) or _is_marker(text, out[-1], units[unit])):
+        if unit == previous_unit and (_ends_in_abbreviation(out[-1]) or _ends_in_titled_initial(out[-1])
+                                      or _is_marker(text, out[-1], units[unit])):
             out[-1].extend(sentence)  # in place: a copy each time took time that grew with the run squared
         else:
             out.append(sentence)
@@ -303,5 +309,23 @@ def _ends_in_abbreviation(sentence: list[Token]) -> bool:
     word, stop = sentence[-2], sentence[-1]
     if word.end != stop.start:
         return False
-    w = word.text
-    return w in NOTE_ABBREVIATIONS or (w[1:].islower() and w.lower() in NOTE_ABBREVIATIONS)
+    return _listed(word.text, NOTE_ABBREVIATIONS)
+
+
+def _ends_in_titled_initial(sentence: list[Token]) -> bool:
+    """Whether a sentence ends with an initial and its full stop after a title (:data:`TITLES`),
+    the title's own full stop or not: ``Dr. A.`` and ``Dr A.`` of ``Dr. A. Patel``."""
+    if len(sentence) < 3 or sentence[-1].text != ".":
+        return False
+    letter, stop = sentence[-2], sentence[-1]
+    if not (len(letter.text) == 1 and letter.text.isupper() and letter.end == stop.start):
+        return False
+    title = sentence[-3]
+    if title.text == "." and len(sentence) >= 4 and sentence[-4].end == title.start:
+        title = sentence[-4]
+    return _listed(title.text, TITLES)
+
+
+def _listed(word: str, listed: frozenset[str]) -> bool:
+    """Whether ``word`` is in ``listed`` as written or capitalised (``Dr``), not in capitals (``MS``)."""
+    return word in listed or (word[1:].islower() and word.lower() in listed)
