@@ -216,6 +216,9 @@ def test_the_linked_output_gives_clinical_entities_mesh_ids(quickstart, note):
     link = saved.link("empagliflozin", "Medication")
     assert (link.identifier, link.method) == ("DRUGBANK:DB09038", "exact:ChemicalName")
     assert saved.link("TCA", "Medication").method != "exact:ChemicalName"  # the list's short names are left out
+    # a note's "Cr" as a test: creatinine, its commonest sense, under Chemical (as the README says)
+    link = saved.link("Cr", "Diagnostic_procedure")
+    assert (link.identifier, link.method) == ("MESH:D003404", "sense:Chemical")
     # a coronary artery, which MeSH names only as Coronary Vessels (--vocabulary clinical-anatomy)
     assert saved.link("left anterior descending artery", "Biological_structure").identifier == "MESH:D003331"
     assert concepts.get(("left anterior descending artery", "Biological_structure"), "MESH:D003331") == "MESH:D003331"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from crfner.corpora.documents import Document, Mention
 from crfner.link import NIL, Linker, Term
 from crfner.link.infections import infection_terms
 from crfner.link.normalize import bag_form, normal_form
@@ -103,6 +104,22 @@ def test_a_sense_gives_way_to_a_further_types_commoner_sense():
     assert linker.link("GT", "Disease_disorder").identifiers == ("MESH:D21",)  # the commoner sense is the first type's
     assert linker.link("gout", "Disease_disorder").method == "exact"  # a name beats any later sense
     assert linker.link("Gout bacillus", "Disease_disorder").method == "exact:Infection"
+
+
+def test_a_sense_gives_way_to_a_further_types_commoner_sense_where_that_type_has_the_short_form_as_a_name():
+    """"Cr" as a test is creatinine (its commonest sense) under Chemical, though BC5CDR's training
+    names it chromium there, not a rare sense's procedure (complete remission) under Procedure."""
+    procedures = [Term("Complete Remission", "MESH:E1", True)]
+    chemicals = [Term("Creatinine", "MESH:D3404", True), Term("Chromium", "MESH:D2857", True)]
+    chromium = Document("d", "Cr was found.", [Mention(0, 2, "Chemical", "Cr", "MESH:D2857")])
+    senses = {"cr": [("creatinine", 1.0), ("complete remission", 0.005)]}
+    linker = Linker(type_aliases={"Diagnostic_procedure": ["Procedure", "Chemical"]}).fit(
+        {"Procedure": procedures, "Chemical": chemicals}, [chromium], senses=senses)
+    assert linker.link("Cr", "Chemical").identifiers == ("MESH:D2857",)  # as a chemical, the training name comes first
+    found = linker.link("Cr", "Diagnostic_procedure")
+    assert (found.identifiers, found.method) == (("MESH:D3404",), "sense:Chemical")
+    assert linker.link("Cr", "Procedure").identifiers == ("MESH:E1",)  # with no further type, the only sense there is
+    assert linker.link("creatinine", "Diagnostic_procedure").identifiers == ("MESH:D3404",)
 
 
 def test_a_disease_mention_naming_its_pathogen_gets_the_infections_id_by_name_only():

@@ -329,10 +329,14 @@ class Linker:
         """Stages 1-4 under the mention's own type, then under each further type its alias names
         (a test under what it measures); a link found there says so in its method (``exact:Chemical``).
         A link through a clinical sense gives way to a further type's through a commoner sense: "GBS"
-        as a disease is group B streptococcus's infection (93% of its uses), not Guillain-Barré (2%)."""
+        as a disease is group B streptococcus's infection (93% of its uses), not Guillain-Barré (2%);
+        and so does it where the further type knows the short form as a name too: "Cr" as a test
+        is creatinine under Chemical (its commonest sense), where BC5CDR's training names it chromium."""
         first = None
         for number, etype in enumerate(chain):
             found = self._dictionary(text, etype, abbreviations)
+            if first is not None and found is not None and found.method != "sense":
+                found = self.lookup(text, etype, ("senses",))
             if found is None or (first is not None and (found.method != "sense" or found.score <= first.score)):
                 continue
             sense, found = found.method == "sense", (found if number == 0 else replace(found, method=f"{found.method}:{etype}"))
