@@ -4,7 +4,10 @@ A change to the notes splitter (``crfner/text``) also changes how MACCROBAT and 
 training and scoring, since they are cut as tagging cuts notes. This reads every split of each
 corpus in each tree (a fresh process with the tree first on the path) and records the number of
 sentences and a SHA-256 of the sentences' tokens and tags; equal digests mean that every model and
-figure on that corpus stands as it was.
+figure on that corpus stands as it was. Since 2026-12-07 it also records a SHA-256 of what tagging
+reads of each split's raw documents (:func:`crfner.text.notes.tagging_sentences`: the sentences'
+offsets, and which are known headings, where no entity is reported), so that a change to the known
+section names shows whether raw-text scores on the corpora can move.
 
     git worktree add /tmp/before <commit>
     python benchmarks/corpus_cuts.py --tree before=/tmp/before --tree after=. --corpus maccrobat --corpus phee \
@@ -30,6 +33,8 @@ SPLITS = ("train", "devel", "test")
 _READ = f"""
 import hashlib, json, sys, warnings
 import crfner
+from crfner.corpora.clinical import split_documents
+from crfner.text.notes import tagging_sentences
 name, data_dir = sys.argv[1], sys.argv[2]
 out = {{}}
 with warnings.catch_warnings():
@@ -37,7 +42,14 @@ with warnings.catch_warnings():
     for split in {SPLITS!r}:
         X, y = crfner.load_corpus(name, split, data_dir=data_dir)
         digest = hashlib.sha256(json.dumps([X, y], ensure_ascii=False).encode("utf-8")).hexdigest()
-        out[split] = [len(X), digest]
+        # what tagging reads of the raw documents: its sentences' offsets and the known headings
+        # among them, in which no entity is reported
+        read = []
+        for document in split_documents(name, split, data_dir):
+            sentences, known = tagging_sentences(document.text, document.passages)
+            read.append([[[t.start, t.end] for t in sentence] for sentence in sentences] + [sorted(known)])
+        tagging = hashlib.sha256(json.dumps(read).encode("utf-8")).hexdigest()
+        out[split] = [len(X), digest, tagging]
 print(json.dumps(out))
 """
 
@@ -75,10 +87,12 @@ def main(argv=None) -> int:
     for corpus in args.corpus:
         found = {name: read_in(Path(path), corpus, args.data_dir) for name, path in trees.items()}
         for split in SPLITS:
-            cuts = {name: {"sentences": found[name][split][0], "sha256": found[name][split][1]} for name in trees}
+            cuts = {name: {"sentences": found[name][split][0], "sha256": found[name][split][1],
+                           "tagging_sha256": found[name][split][2]} for name in trees}
             same = len({cut["sha256"] for cut in cuts.values()}) == 1
-            rows.append({"corpus": corpus, "split": split, "identical": same, "trees": cuts})
-            print(f"{corpus:10} {split:6} {'identical' if same else 'DIFFERENT'}  "
+            tagging = len({cut["tagging_sha256"] for cut in cuts.values()}) == 1
+            rows.append({"corpus": corpus, "split": split, "identical": same, "tagging_identical": tagging, "trees": cuts})
+            print(f"{corpus:10} {split:6} {'identical' if same else 'DIFFERENT'}  tagging {'identical' if tagging else 'DIFFERENT'}  "
                   + "  ".join(f"{n}: {c['sentences']}" for n, c in cuts.items()))
     write_comparison(args.out, "corpus_cuts.py", argv, trees, rows)
     return 0

@@ -576,13 +576,20 @@ def test_section_names_are_built_from_heads_and_qualifiers():
                  # a discharge summary's and an operative note's form fields
                  "Attending", "Major Surgical or Invasive Procedure", "Transitional Issues", "24 Hour Events",
                  "Activity Status", "Surgeon", "Assistant", "EBL", "Estimated blood loss",
-                 "PROCEDURES PERFORMED", "Operation performed", "Operations"):
+                 "PROCEDURES PERFORMED", "Operation performed", "Operations",
+                 # a note's title naming its service or ward (notes splitter version 7)
+                 "CARDIOLOGY CONSULT", "ICU PROGRESS NOTE", "Critical Care Progress Note", "Primary Care Follow-up",
+                 "Internal Medicine Admission Note", "Neurosurgery Operative Report"):
         assert is_section_name(name), name
     # a problem-list heading names a problem, a vital sign or a test is for the tagger, a lone qualifier names nothing
     for name in ("Hypertension", "Chest pain", "Acute kidney injury", "Allergic reaction", "Blood Pressure", "MRI",
                  "Primary", "Chronic illness", "Discharge", "Medications 2", "Pathology", "Postoperative",
-                 "Mental status", "Family", "Code", "Pending", "Performed"):
+                 "Mental status", "Family", "Code", "Pending", "Performed",
+                 # a service alone, or with a finding, is no section
+                 "Cardiology", "Surgery", "Pulmonary embolism", "Pulmonary function tests", "Critical illness"):
         assert not is_section_name(name), name
+    title = "CARDIOLOGY CONSULT\nHPI: 68M with AF."
+    assert [title[a:b] for a, b in known_heading_spans(title)] == ["CARDIOLOGY CONSULT", "HPI:"]  # nothing tagged in it
     note = "Medications on transfer: aspirin\nChest Pain: resolved\nBlood Pressure: 120/80"
     assert [note[a:b] for a, b in known_heading_spans(note)] == ["Medications on transfer:"]
     # "Chest Pain:" is a heading by its shape, to be tagged; a number after a name makes it a value

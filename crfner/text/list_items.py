@@ -146,7 +146,8 @@ def _parts(before: str, after: str) -> bool:
     if _word_like(before):
         return True
     one_letter = sum(c.isalpha() for c in before) == 1 and any(c.isdigit() for c in before)
-    return one_letter and len(after.rstrip(",.;:")) >= 3 and after.rstrip(",.;:").isalpha()
+    word = after.rstrip(",.;:")
+    return one_letter and len(word) >= 3 and word.isalpha()
 
 
 def _word_like(word: str) -> bool:

@@ -98,8 +98,9 @@ __all__ = ["DOSE_FORM_ABBREVIATIONS", "NOTES_VERSION", "NOTE_ABBREVIATIONS", "SE
 #: 3 since a spaced dash after a word holding two letters or more (``DM2 - hold metformin``) parts two statements;
 #: 4 since one after a letter with digits does too when a plain word follows (``B12 - replete``);
 #: 5 since a full stop before a lower-case word ends a sentence in a line written in lower case;
-#: 6 since an initial after a title (``Dr. A. Patel``) does not end one.
-NOTES_VERSION = 6
+#: 6 since an initial after a title (``Dr. A. Patel``) does not end one;
+#: 7 since a service or ward names a known heading with a section word (``CARDIOLOGY CONSULT``).
+NOTES_VERSION = 7
 
 #: Words that, followed by a full stop, do not end a sentence in a note: as listed or
 #: capitalised (``Pt.``), never in capitals (``PT.`` is physical therapy). Dotted forms

@@ -159,8 +159,10 @@ SECTION_HEADS = frozenset(
     studies summary technique tests triage values
     """.split()
 )
-#: Words that only qualify a head (``Discharge``, ``Past Medical``, ``prior to admission``); a
-#: heading of these alone (``Primary:``, ``Chronic illness:``) names no known section.
+#: Words that only qualify a head (``Discharge``, ``Past Medical``, ``prior to admission``), and
+#: since notes splitter version 7 the services and wards that title a note (``CARDIOLOGY CONSULT``,
+#: ``ICU PROGRESS NOTE``); a heading of these alone (``Primary:``, ``Chronic illness:``,
+#: ``Cardiology``) names no known section.
 SECTION_QUALIFIERS = frozenset(
     """
     active admission admitting allergic and at attending brief by chief chronic clinical concise
@@ -170,6 +172,11 @@ SECTION_QUALIFIERS = frozenset(
     pertinent physical post post-operative postoperative pre-operative preoperative present
     primary principal prior problem progress reason secondary sexual soc surgical system systems
     the this to transfer treatment underlying
+    anesthesiology cardiology care ccu critical dermatology endocrinology gastroenterology geriatrics gynecology
+    hematology hepatology hospitalist icu internal medicine micu nephrology neurology neurosurgery nicu
+    nursing obstetrics oncology ophthalmology orthopedic orthopedics palliative pediatric pediatrics
+    pharmacy physician psychiatry pulmonary pulmonology rehabilitation rheumatology sicu surgery
+    transplant urology vascular
     """.split()
 )
 _NAME_WORDS = re.compile(r"[^\s/&]+")
