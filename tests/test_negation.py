@@ -194,6 +194,28 @@ def test_ward_shorthand_and_signs_of_a_review_of_systems_negate_as_their_words_d
     assert negated(labs, "HBsAg", "anti-HBs", "anti-HBc", "HBeAg", "anti-HBe", "pain") == [False] * 6
 
 
+def test_a_labels_whole_answer_negates_what_the_label_names():
+    history = ("Social Hx:\nTobacco: former, quit 1998.\nEtOH: denies.\nIllicit drugs: none\nCocaine: never\n"
+               "Chest pain: no. Palpitations: yes. Fever: denies chills. Alcohol: no longer\n")
+    words = ("Tobacco", "EtOH", "Illicit drugs", "Cocaine", "Chest pain", "Palpitations", "Fever", "chills", "Alcohol")
+    found = negations(history, spans_of(history, *words), splitter="notes")
+    assert [(n.negated, n.cue) for n in found] == [
+        (False, None), (True, "denies"), (True, "none"), (True, "never"), (True, "no"), (False, None),
+        (False, None), (True, "denies"), (False, None)]  # only an answer that is the whole answer
+    for n in found:
+        if n.negated:
+            assert history[n.cue_start:n.cue_end] == n.cue
+    # a label in capitals is a heading to the notes splitter, read apart from its answer, as the README says
+    assert negated("HIV: negative", "HIV", splitter="notes") == [False]
+    assert negated("HIV: negative", "HIV") == [True]  # one sentence to the abstract splitter
+    # declared: rules without answers (as written before version 5) read none
+    line = "EtOH: denies."
+    assert negated(line, "EtOH") == [True]
+    assert negated(line, "EtOH", rules={key: value for key, value in RULES.items() if key != "answers"}) == [False]
+    with pytest.raises(ValueError, match=r"rules\['answers'\] must hold phrases as tuples"):
+        negated(line, "EtOH", rules={**RULES, "answers": frozenset({"denies"})})
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["no", "fever", ",", "or", "but", "denies", "was", "ruled", "out", "resolved", ".",
                                  "\n", "- ", "cough", "not", "be", "excluded", "ASA", "-", "+", "(-)", "w/o"]), max_size=30),
@@ -273,7 +295,7 @@ def test_on_maccrobat_devel_the_rules_find_more_negations_than_the_commonest_cue
     gold = [e.negated for d in documents for e in d.entities]
     assert sum(gold) >= 10  # the corpus's own negations are read
     few = {**RULES, "before": frozenset({("no",), ("not",), ("without",), ("denies",)}), "after": frozenset(),
-           "pseudo": frozenset(), "minus_signs": frozenset()}
+           "pseudo": frozenset(), "minus_signs": frozenset(), "answers": frozenset()}
     results = {}
     for name, rules in (("rules", None), ("few", few)):
         found = [n.negated for d in documents for n in negations(d.text, d.entities, rules=rules)]

@@ -39,7 +39,8 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "negation_re
 #: 4 since 2026-12-07: ward shorthand, as review-of-systems and exam lines write it: ``neg for``, ``w/o``,
 #: ``r/o`` (as ``negative for``, ``without``, ``rule out``), and a minus sign or ``(-)`` opening an item
 #: (``GI: -diarrhea``, ``nausea, - diarrhea``, ``Resp: (-) cough``); a plus sign (``+``, ``(+)``) ends a cue's reach.
-RULES_VERSION = 4
+#: 5 since 2026-12-07: a label's whole answer negates what the label names (``EtOH: denies.``, ``Tobacco: never``).
+RULES_VERSION = 5
 
 
 def _phrases(*lines: str) -> frozenset[tuple[str, ...]]:
@@ -79,8 +80,12 @@ RULES = {
     # signs that, opening an item of a list, mark its finding absent: "GI: -diarrhea", "Resp: (-) cough"
     # (see _minus_signs); optional in rules= given by hand, which predate it
     "minus_signs": frozenset("- \u2212".split()),
+    # a label's answer: "EtOH: denies.", "Tobacco: never", "Illicit drugs: none", as social-history and
+    # review-of-systems templates write them, negate what the label names (see _answer); optional
+    # in rules= given by hand, which predate it
+    "answers": _phrases("denies, denied, deny, none, no, negative, neg, absent, never, not present"),
 }
-#: The keys ``rules=`` must have; ``minus_signs`` may be left out (then no sign is read).
+#: The keys ``rules=`` must have; ``minus_signs`` and ``answers`` may be left out (then none is read).
 _REQUIRED_KEYS = ("before", "after", "pseudo", "terminators")
 _SEPARATORS = frozenset(", or nor /".split())
 # A cue written as a label ("Denies: fever, chills", "Negative for: rash"): its colon ends nothing.
@@ -140,7 +145,8 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
             out.append(Negation(False))
             continue
         if k not in read:
-            read[k] = _Sentence(text, sentences[k], index, rules["terminators"], labels.get(k), rules.get("minus_signs", ()))
+            read[k] = _Sentence(text, sentences[k], index, rules["terminators"], labels.get(k), rules.get("minus_signs", ()),
+                                rules.get("answers", ()))
         out.append(read[k].negation(text, entity, window, post_window, item))
     return out
 
@@ -194,6 +200,19 @@ def _minus_signs(text: str, sentence, words: Sequence[str], signs: Collection[st
     return found
 
 
+def _answer(words: Sequence[str], answers: Collection[tuple[str, ...]]) -> tuple[int, int, int] | None:
+    """``(colon, start, end)`` where a sentence is a label and a colon answered by one of ``answers``
+    and nothing else but a full stop (``EtOH : denies .``, ``Tobacco : never``): the label's words
+    lie before ``colon``, the answer is ``words[start:end]``."""
+    if ":" not in words:
+        return None
+    colon = words.index(":")
+    end = len(words) - (words[-1] == ".")
+    if colon == 0 or not any(c.isalnum() for w in words[:colon] for c in w) or tuple(words[colon + 1:end]) not in answers:
+        return None
+    return colon, colon + 1, end
+
+
 def _checked_rules(rules) -> Mapping:
     """``rules`` as :data:`RULES` shapes them, else a ValueError saying what differs: a phrase
     given as a string or a list would otherwise never match, or fail deep inside."""
@@ -201,7 +220,9 @@ def _checked_rules(rules) -> Mapping:
     if missing:
         raise ValueError(f"rules needs the keys {', '.join(_REQUIRED_KEYS)} (missing: {', '.join(missing)}); start from "
                          "crfner.assertion.RULES, e.g. {**RULES, 'before': RULES['before'] | {('reports',)}}")
-    for key in ("before", "after", "pseudo"):
+    for key in ("before", "after", "pseudo", "answers"):
+        if key not in rules:
+            continue  # answers: optional
         bad = next((p for p in rules[key] if not (isinstance(p, tuple) and p and all(isinstance(w, str) for w in p))), None)
         if bad is not None or isinstance(rules[key], (str, bytes)):
             raise ValueError(f"rules[{key!r}] must hold phrases as tuples of lower-case words, such as ('negative', 'for'), "
@@ -217,11 +238,11 @@ class _Sentence:
     """A sentence's words and cues, read once for all the entities in it: the before-cues by the
     word they end at, the after-cues by the word they start at, and where its tokens start and end."""
 
-    __slots__ = ("ending", "ends", "first_end", "label", "last_start", "opening", "reached", "starts", "terminators",
+    __slots__ = ("answer", "ending", "ends", "first_end", "label", "last_start", "opening", "reached", "starts", "terminators",
                  "words")
 
     def __init__(self, text: str, sentence, index: Mapping, terminators, label: tuple[int, int, int] | None = None,
-                 minus_signs: Collection[str] = ()):
+                 minus_signs: Collection[str] = (), answers: Collection[tuple[str, ...]] = ()):
         self.words = [_word(text, t) for t in sentence]
         self.starts = [t.start for t in sentence]
         self.ends = [t.end for t in sentence]
@@ -239,6 +260,7 @@ class _Sentence:
             if b not in self.ending and a not in self.opening:
                 self.ending[b] = a
                 self.opening[a] = (b, True, False)
+        self.answer = _answer(self.words, answers)
         # a label's cue over the list this sentence is an item of: an empty before-cue where the item's words start
         self.label = label
         if label is not None:
@@ -276,6 +298,8 @@ class _Sentence:
         after = self._reach(last + 1, 1, post_window, item)
         if after is not None and (best is None or after[0] - last < best[0]):
             best = (after[0] - last, *after)
+        if best is None and self.answer is not None and last < self.answer[0]:
+            best = (0, *self.answer[1:])  # in a label whose answer is a cue: "EtOH: denies."
         if best is None:
             return Negation(False)
         _, a, b = best
