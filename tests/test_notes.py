@@ -181,6 +181,22 @@ def test_a_negation_cue_as_a_label_over_a_list_heads_no_section():
     assert note_texts(note)[:4] == ["ROS:", "Denies:", "- fever", "- chills"]
 
 
+def test_a_tables_header_row_of_column_names_is_layout():
+    from crfner.text.section_names import is_column_header
+
+    table = ("MEDICATION RECONCILIATION\n\nMedication\tDose\tRoute\tFrequency\tStatus\n"
+             "Metoprolol succinate\t50 mg\tPO\tdaily\tContinue\nTest     Result     Reference range\nSodium     131     135-145\n")
+    assert [table[a:b] for a, b in known_heading_spans(table)] == [
+        "MEDICATION RECONCILIATION", "Medication\tDose\tRoute\tFrequency\tStatus", "Test     Result     Reference range"]
+    sentences, known = tagging_sentences(table)
+    assert [" ".join(t.text for t in sentences[k]) for k in sorted(known)] == [
+        "MEDICATION RECONCILIATION", "Medication Dose Route Frequency Status", "Test Result Reference range"]
+    # a row of values, two cells, or a cell that names a drug is no header; nor are words one space apart
+    for line in ("Metoprolol\t50 mg\tPO", "Dose\tRoute", "Drug   Dose   Aspirin", "Sodium   131   mmol/L",
+                 "Medication Dose Route Frequency"):
+        assert not is_column_header(line), line
+
+
 def test_soap_headings_open_their_sections_and_are_known():
     note = "S: 34 yo F c/o cough x2 days.\nO: T 37.9, P 88.\nA: CAP.\nP: amoxicillin 1 g p.o. t.i.d."
     assert note_texts(note) == ["S:", "34 yo F c/o cough x2 days.", "O:", "T 37.9, P 88.", "A:", "CAP.", "P:",

@@ -85,7 +85,7 @@ from typing import Sequence
 
 from .list_items import marker_end
 from .note_lines import heading_name_span, is_heading_line, line_units
-from .section_names import CUE_LABELS, SECTION_NAMES, SOAP_HEADINGS, is_section_name, normal_name
+from .section_names import CUE_LABELS, SECTION_NAMES, SOAP_HEADINGS, is_column_header, is_section_name, normal_name
 from .splitter import ABBREVIATIONS, LINE_BREAKS, clip_passages, sentences
 from .tokenizer import Token, tokenize
 
@@ -99,8 +99,9 @@ __all__ = ["DOSE_FORM_ABBREVIATIONS", "NOTES_VERSION", "NOTE_ABBREVIATIONS", "SE
 #: 4 since one after a letter with digits does too when a plain word follows (``B12 - replete``);
 #: 5 since a full stop before a lower-case word ends a sentence in a line written in lower case;
 #: 6 since an initial after a title (``Dr. A. Patel``) does not end one;
-#: 7 since a service or ward names a known heading with a section word (``CARDIOLOGY CONSULT``).
-NOTES_VERSION = 7
+#: 7 since a service or ward names a known heading with a section word (``CARDIOLOGY CONSULT``);
+#: 8 since a table's header row of column names (``Medication  Dose  Route``) is layout.
+NOTES_VERSION = 8
 
 #: Words that, followed by a full stop, do not end a sentence in a note: as listed or
 #: capitalised (``Pt.``), never in capitals (``PT.`` is physical therapy). Dotted forms
@@ -231,13 +232,16 @@ def note_sections(text: str, passages: Sequence[tuple[int, int]] | None = None, 
 
 def known_heading_spans(text: str, passages: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """``(start, end)`` of each heading, colon included, whose name is a known section
-    (:func:`is_section_name`: ``ALLERGIES:``, ``Discharge medications``): layout, never an
-    entity, unlike a heading such as ``Hypertension:`` in a problem list."""
+    (:func:`is_section_name`: ``ALLERGIES:``, ``Discharge medications``), and of each table's
+    header row (:func:`crfner.text.section_names.is_column_header`: ``Medication  Dose  Route``):
+    layout, never an entity, unlike a heading such as ``Hypertension:`` in a problem list."""
     return [(start, start + len(text[start:end].rstrip())) for start, end, kind in line_units(text, passages)
             if _is_known_heading(text, start, end, kind)]  # the colon included
 
 
 def _is_known_heading(text: str, start: int, end: int, kind: str) -> bool:
+    if kind == "text":
+        return is_column_header(text[start:end])
     if kind != "heading":
         return False
     return _is_known_name(text[slice(*heading_name_span(text, start, end))])

@@ -181,6 +181,21 @@ SECTION_QUALIFIERS = frozenset(
 )
 _NAME_WORDS = re.compile(r"[^\s/&]+")
 
+#: Words that name a table's columns in a medication list or a table of results (``Medication``,
+#: ``Dose``, ``Route``, ``Frequency``, ``Status``; ``Test``, ``Result``, ``Reference range``): a row
+#: of these alone is the table's header, layout, not entities (:func:`is_column_header`).
+COLUMN_WORDS = frozenset(
+    """
+    action amount comment comments component date dose dosage doses drug drugs end flag form frequency freq
+    given indication instructions last medication medications name normal prescriber qty quantity range
+    reference refills result results route sig start status stop strength taken test tests time unit units
+    value values
+    """.split()
+)
+# A table's cells: set apart by a tab or three spaces, as _COLUMN_GAP reads a row in note_lines.
+_CELLS = re.compile(r"\t+| {3,}")
+_CELL_WORDS = re.compile(r"[A-Za-z]+")
+
 #: Negation cues a note writes as a label alone on its line over a list (``Denies:`` over ``- fever``):
 #: a label of findings, as ``Negative for:`` is, and no section (:func:`crfner.text.note_sections`
 #: passes them over); the splitter still cuts such a line as a heading, a sentence of its own.
@@ -208,3 +223,16 @@ def is_section_name(name: str) -> bool:
 #: capital letter and a colon opening a line (``S: 34 yo F ...``), and ``P:`` only when no number
 #: follows (``P: 88`` is a pulse).
 SOAP_HEADINGS = frozenset("SOAP")
+
+
+def is_column_header(line: str) -> bool:
+    """Whether a line is a table's header row: three or more cells (set apart by a tab or three
+    spaces), each of one to three words of :data:`COLUMN_WORDS` (``Medication\tDose\tRoute``)."""
+    cells = [cell for cell in _CELLS.split(line.strip()) if cell.strip()]
+    if len(cells) < 3:
+        return False
+    for cell in cells:
+        words = _CELL_WORDS.findall(cell)
+        if not 1 <= len(words) <= 3 or any(w.lower() not in COLUMN_WORDS for w in words):
+            return False
+    return True
