@@ -205,6 +205,8 @@ def test_a_labels_whole_answer_negates_what_the_label_names():
     for n in found:
         if n.negated:
             assert history[n.cue_start:n.cue_end] == n.cue
+    pathology = "- Lymphovascular invasion: not identified.\n- Perineural invasion: present."
+    assert negated(pathology, "Lymphovascular invasion", "Perineural invasion", splitter="notes") == [True, False]
     # a label in capitals is a heading to the notes splitter, read apart from its answer, as the README says
     assert negated("HIV: negative", "HIV", splitter="notes") == [False]
     assert negated("HIV: negative", "HIV") == [True]  # one sentence to the abstract splitter

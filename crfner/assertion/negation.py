@@ -39,7 +39,8 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "negation_re
 #: 4 since 2026-12-07: ward shorthand, as review-of-systems and exam lines write it: ``neg for``, ``w/o``,
 #: ``r/o`` (as ``negative for``, ``without``, ``rule out``), and a minus sign or ``(-)`` opening an item
 #: (``GI: -diarrhea``, ``nausea, - diarrhea``, ``Resp: (-) cough``); a plus sign (``+``, ``(+)``) ends a cue's reach.
-#: 5 since 2026-12-07: a label's whole answer negates what the label names (``EtOH: denies.``, ``Tobacco: never``).
+#: 5 since 2026-12-07: a label's whole answer negates what the label names (``EtOH: denies.``, ``Tobacco: never``,
+#: ``Lymphovascular invasion: not identified.``).
 RULES_VERSION = 5
 
 
@@ -83,7 +84,8 @@ RULES = {
     # a label's answer: "EtOH: denies.", "Tobacco: never", "Illicit drugs: none", as social-history and
     # review-of-systems templates write them, negate what the label names (see _answer); optional
     # in rules= given by hand, which predate it
-    "answers": _phrases("denies, denied, deny, none, no, negative, neg, absent, never, not present"),
+    "answers": _phrases("denies, denied, deny, none, no, negative, neg, absent, never, not present",
+                        "not identified, not seen, not found, not detected"),
 }
 #: The keys ``rules=`` must have; ``minus_signs`` and ``answers`` may be left out (then none is read).
 _REQUIRED_KEYS = ("before", "after", "pseudo", "terminators")
