@@ -1,4 +1,5 @@
-"""How long building the clinical quick start's linker takes in two or more source trees, in one run.
+"""How long building the clinical quick start's linker takes in two or more source trees, in one run,
+and (since 2026-12-07) how large it is saved and how long loading it takes.
 
 Each tree builds ``clinical_linking.py``'s MACCROBAT linker (the quick start's vocabularies, aliases
 and senses) in a fresh process with the tree first on the path, the trees taking turns for
@@ -34,10 +35,18 @@ data_dir = sys.argv[1]
 started = time.perf_counter()
 linker = clinical_linker("maccrobat", data_dir)
 seconds = time.perf_counter() - started
+import os, tempfile
+from crfner.link import Linker
+folder = tempfile.mkdtemp(prefix="crfner-linker-")
+linker.save(folder + "/linker")
+size = sum(os.path.getsize(os.path.join(folder, "linker", f)) for f in os.listdir(folder + "/linker"))
+started = time.perf_counter()
+Linker.load(folder + "/linker")
+load_seconds = time.perf_counter() - started
 documents = split_documents("maccrobat", "test", data_dir)
 links = linker.link_batch([(d.text, [(m.start, m.end, m.type) for m in d.mentions]) for d in documents])
 digest = hashlib.sha256(json.dumps([[list(link.identifiers) for link in found] for found in links]).encode()).hexdigest()
-print(json.dumps({"seconds": round(seconds, 2), "links_sha256": digest}))
+print(json.dumps({"seconds": round(seconds, 2), "saved_bytes": size, "load_seconds": round(load_seconds, 2), "links_sha256": digest}))
 """
 
 
@@ -59,6 +68,8 @@ def main(argv=None) -> int:
     digests = {name: sorted({run["links_sha256"] for run in rows}) for name, rows in runs.items()}
     out = {"command": " ".join(["python", "benchmarks/linker_build_time.py", *(argv if argv is not None else sys.argv[1:])]),
            "trees": trees, "seconds": {name: [run["seconds"] for run in rows] for name, rows in runs.items()},
+           "saved_bytes": {name: sorted({run.get("saved_bytes") for run in rows}, key=str) for name, rows in runs.items()},
+           "load_seconds": {name: [run.get("load_seconds") for run in rows] for name, rows in runs.items()},
            "links_sha256": digests}
     with atomic_open(args.out) as handle:
         json.dump(out, handle, indent=1)
