@@ -27,8 +27,8 @@ from functools import lru_cache
 from typing import Collection, Mapping, Sequence
 
 from ..text.list_items import marker_end
-from ..text.splitter import LINE_BREAK
 from ..text.splitters import split_text
+from .note_cues import label_answer, minus_signs
 
 __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "negation_record", "negations"]
 
@@ -79,10 +79,10 @@ RULES = {
         "but however although though except apart aside whereas while which who yet still nevertheless ; : +".split()
     ),
     # signs that, opening an item of a list, mark its finding absent: "GI: -diarrhea", "Resp: (-) cough"
-    # (see _minus_signs); optional in rules= given by hand, which predate it
+    # (see crfner.assertion.note_cues.minus_signs); optional in rules= given by hand, which predate it
     "minus_signs": frozenset("- \u2212".split()),
     # a label's answer: "EtOH: denies.", "Tobacco: never", "Illicit drugs: none", as social-history and
-    # review-of-systems templates write them, negate what the label names (see _answer); optional
+    # review-of-systems templates write them, negate what the label names (see crfner.assertion.note_cues.label_answer); optional
     # in rules= given by hand, which predate it
     "answers": _phrases("denies, denied, deny, none, no, negative, neg, absent, never, not present",
                         "not identified, not seen, not found, not detected"),
@@ -178,43 +178,6 @@ def _listed_under_labels(text: str, sentences: Sequence, index: Mapping) -> dict
     return found
 
 
-def _minus_signs(text: str, sentence, words: Sequence[str], signs: Collection[str]) -> list[tuple[int, int]]:
-    """``(first, end)`` of each minus sign in ``sentence`` that opens an item of a list, as
-    review-of-systems and exam lines mark a finding absent: ``-`` or ``(-)`` before a word, after a
-    colon, comma, semicolon or bracket (``GI: -diarrhea``, ``+ nausea, - diarrhea``, ``Resp: (-) cough``),
-    or ``(-)`` opening its line. Not a result after its test (``anti-HBs (-), anti-HBc (+)``, as case
-    reports write them), a hyphen (``x-ray``, ``right -sided``), or a bullet opening its line (``- aspirin``)."""
-    found = []
-    for k, word in enumerate(words):
-        if word in signs:
-            first, end = k, k + 1
-        elif word == "(" and k + 2 < len(words) and words[k + 1] in signs and words[k + 2] == ")":
-            first, end = k, k + 3
-        else:
-            continue
-        if end >= len(words) or not words[end][:1].isalpha():
-            continue
-        k = sentence[first].start - 1
-        while k >= 0 and text[k] in " \t":
-            k -= 1
-        if (text[k] in ",;:(") if k >= 0 and not LINE_BREAK.match(text, k) else end - first == 3:  # else it opens a line
-            found.append((first, end))
-    return found
-
-
-def _answer(words: Sequence[str], answers: Collection[tuple[str, ...]]) -> tuple[int, int, int] | None:
-    """``(colon, start, end)`` where a sentence is a label and a colon answered by one of ``answers``
-    and nothing else but a full stop (``EtOH : denies .``, ``Tobacco : never``): the label's words
-    lie before ``colon``, the answer is ``words[start:end]``."""
-    if ":" not in words:
-        return None
-    colon = words.index(":")
-    end = len(words) - (words[-1] == ".")
-    if colon == 0 or not any(c.isalnum() for w in words[:colon] for c in w) or tuple(words[colon + 1:end]) not in answers:
-        return None
-    return colon, colon + 1, end
-
-
 def _checked_rules(rules) -> Mapping:
     """``rules`` as :data:`RULES` shapes them, else a ValueError saying what differs: a phrase
     given as a string or a list would otherwise never match, or fail deep inside."""
@@ -244,7 +207,7 @@ class _Sentence:
                  "words")
 
     def __init__(self, text: str, sentence, index: Mapping, terminators, label: tuple[int, int, int] | None = None,
-                 minus_signs: Collection[str] = (), answers: Collection[tuple[str, ...]] = ()):
+                 signs: Collection[str] = (), answers: Collection[tuple[str, ...]] = ()):
         self.words = [_word(text, t) for t in sentence]
         self.starts = [t.start for t in sentence]
         self.ends = [t.end for t in sentence]
@@ -258,11 +221,11 @@ class _Sentence:
                 self.ending[b] = a
             _, before, after = self.opening.get(a, (b, False, False))
             self.opening[a] = (b, before or kind == "before", after or kind == "after")
-        for a, b in _minus_signs(text, sentence, self.words, minus_signs):
+        for a, b in minus_signs(text, sentence, self.words, signs):
             if b not in self.ending and a not in self.opening:
                 self.ending[b] = a
                 self.opening[a] = (b, True, False)
-        self.answer = _answer(self.words, answers)
+        self.answer = label_answer(self.words, answers)
         # a label's cue over the list this sentence is an item of: an empty before-cue where the item's words start
         self.label = label
         if label is not None:

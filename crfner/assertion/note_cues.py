@@ -1,0 +1,48 @@
+"""Cues that notes write by their shape rather than their words, for :mod:`crfner.assertion.negation`:
+a minus sign opening an item of a list (``GI: -diarrhea``) and a label whose whole answer is a cue
+(``EtOH: denies.``)."""
+
+from __future__ import annotations
+
+from typing import Collection, Sequence
+
+from ..text.splitter import LINE_BREAK
+
+__all__ = ["label_answer", "minus_signs"]
+
+
+def minus_signs(text: str, sentence, words: Sequence[str], signs: Collection[str]) -> list[tuple[int, int]]:
+    """``(first, end)`` of each minus sign in ``sentence`` that opens an item of a list, as
+    review-of-systems and exam lines mark a finding absent: ``-`` or ``(-)`` before a word, after a
+    colon, comma, semicolon or bracket (``GI: -diarrhea``, ``+ nausea, - diarrhea``, ``Resp: (-) cough``),
+    or ``(-)`` opening its line. Not a result after its test (``anti-HBs (-), anti-HBc (+)``, as case
+    reports write them), a hyphen (``x-ray``, ``right -sided``), or a bullet opening its line (``- aspirin``)."""
+    found = []
+    for k, word in enumerate(words):
+        if word in signs:
+            first, end = k, k + 1
+        elif word == "(" and k + 2 < len(words) and words[k + 1] in signs and words[k + 2] == ")":
+            first, end = k, k + 3
+        else:
+            continue
+        if end >= len(words) or not words[end][:1].isalpha():
+            continue
+        k = sentence[first].start - 1
+        while k >= 0 and text[k] in " \t":
+            k -= 1
+        if (text[k] in ",;:(") if k >= 0 and not LINE_BREAK.match(text, k) else end - first == 3:  # else it opens a line
+            found.append((first, end))
+    return found
+
+
+def label_answer(words: Sequence[str], answers: Collection[tuple[str, ...]]) -> tuple[int, int, int] | None:
+    """``(colon, start, end)`` where a sentence is a label and a colon answered by one of ``answers``
+    and nothing else but a full stop (``EtOH : denies .``, ``Tobacco : never``): the label's words
+    lie before ``colon``, the answer is ``words[start:end]``."""
+    if ":" not in words:
+        return None
+    colon = words.index(":")
+    end = len(words) - (words[-1] == ".")
+    if colon == 0 or not any(c.isalnum() for w in words[:colon] for c in w) or tuple(words[colon + 1:end]) not in answers:
+        return None
+    return colon, colon + 1, end
