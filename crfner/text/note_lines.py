@@ -9,7 +9,7 @@ from typing import NamedTuple, Sequence
 
 from .list_items import ENDS_STATEMENT, item_starts, marker_end, opens_with_marker
 from .note_values import stamp_end
-from .section_names import SOAP_HEADINGS, is_section_name, normal_name
+from .section_names import COLUMN_GAP, SOAP_HEADINGS, is_section_name, normal_name
 from .splitter import LINE_BREAK, PAGE_BREAK, clip_passages
 from .tokenizer import SEPARATOR
 
@@ -43,8 +43,11 @@ _WRAPPED = 40
 _FULL = 70
 # Words set apart by three spaces or a tab: a table's columns ("Lisinopril   10 mg   PO"). Two
 # such rows in a row are each a row of their own, however wide; wrapping never opens such gaps.
-_COLUMN_GAP = re.compile(r"\S(?: {3,}|\t)[ \t]*\S")
-_TITLES = ("dr.", "mr.", "mrs.", "ms.", "prof.")
+_COLUMN_GAP = re.compile(rf"\S{COLUMN_GAP}\S")
+#: Titles before a name: a line ending in one with its full stop carries on (``Dr.`` over ``Patel``),
+#: and in a note an initial after one ends no sentence (``Dr. A. Patel``; :mod:`crfner.text.notes`).
+TITLES = frozenset("dr drs mr mrs ms prof".split())
+_TITLES = tuple(f"{title}." for title in sorted(TITLES))
 _CONTINUERS = frozenset(
     "a an and as at but by for from in into of on or per than the to via w/ with without".split()
 )

@@ -84,7 +84,7 @@ from itertools import pairwise
 from typing import Sequence
 
 from .list_items import marker_end
-from .note_lines import heading_name_span, is_heading_line, line_units
+from .note_lines import TITLES, heading_name_span, is_heading_line, line_units
 from .section_names import CUE_LABELS, SECTION_NAMES, SOAP_HEADINGS, is_column_header, is_section_name, normal_name
 from .splitter import ABBREVIATIONS, LINE_BREAKS, clip_passages, sentences
 from .tokenizer import Token, tokenize
@@ -115,10 +115,6 @@ NOTE_ABBREVIATIONS = frozenset(
 #: Dose forms a lower-case medication line abbreviates with a full stop before its route or
 #: frequency (``1 tab. po bid``): after one, a lower-case word does not start a statement.
 DOSE_FORM_ABBREVIATIONS = frozenset("amp amps cap caps elix gtt gtts neb nebs oint sol soln supp susp syr tab tabs".split())
-#: Titles before a name, written with a full stop or without: an initial after one ends no sentence
-#: (``Dr. A. Patel``, ``Dr A. Patel``), where the abstract splitter takes a lone initial before a
-#: capitalised word for a sentence's end (``vitamin E. The``), as the corpora were cut.
-TITLES = frozenset("dr drs mr mrs ms prof".split())
 # De-identification placeholders: MIMIC-II and III bracket each ("[**Hospital1 18**]"), MIMIC-IV
 # writes three underscores ("Mr. ___ is a 70 yo M"). A bracketed one holds at most 100
 # characters (MIMIC's hold under 60), so a line of unclosed "[**" is read in linear time.
@@ -318,8 +314,10 @@ def _ends_in_abbreviation(sentence: list[Token]) -> bool:
 
 
 def _ends_in_titled_initial(sentence: list[Token]) -> bool:
-    """Whether a sentence ends with an initial and its full stop after a title (:data:`TITLES`),
-    the title's own full stop or not: ``Dr. A.`` and ``Dr A.`` of ``Dr. A. Patel``."""
+    """Whether a sentence ends with an initial and its full stop after a title
+    (:data:`crfner.text.note_lines.TITLES`), the title's own full stop or not: ``Dr. A.`` and
+    ``Dr A.`` of ``Dr. A. Patel``, where the abstract splitter takes a lone initial before a
+    capitalised word for a sentence's end (``vitamin E. The``), as the corpora were cut."""
     if len(sentence) < 3 or sentence[-1].text != ".":
         return False
     letter, stop = sentence[-2], sentence[-1]

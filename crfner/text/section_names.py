@@ -192,8 +192,10 @@ COLUMN_WORDS = frozenset(
     value values
     """.split()
 )
-# A table's cells: set apart by a tab or three spaces, as _COLUMN_GAP reads a row in note_lines.
-_CELLS = re.compile(r"\t+| {3,}")
+#: What sets a table's cells apart: a tab, or three spaces or more, and any blanks after it
+#: ("Lisinopril   10 mg   PO"); the notes splitter reads a table's rows by it too.
+COLUMN_GAP = r"(?: {3,}|\t)[ \t]*"
+_CELLS = re.compile(COLUMN_GAP)
 _CELL_WORDS = re.compile(r"[A-Za-z]+")
 
 #: Negation cues a note writes as a label alone on its line over a list (``Denies:`` over ``- fever``):
@@ -227,7 +229,7 @@ SOAP_HEADINGS = frozenset("SOAP")
 
 def is_column_header(line: str) -> bool:
     """Whether a line is a table's header row: three or more cells (set apart by a tab or three
-    spaces), each of one to three words of :data:`COLUMN_WORDS` (``Medication\tDose\tRoute``)."""
+    spaces), each of one to three words of :data:`COLUMN_WORDS` (``Medication<TAB>Dose<TAB>Route``)."""
     cells = [cell for cell in _CELLS.split(line.strip()) if cell.strip()]
     if len(cells) < 3:
         return False
