@@ -1,27 +1,25 @@
 """Whether two source trees of crfner link the clinical corpora's gold mentions alike.
 
 Each tree (a fresh process with the tree first on the path) builds ``clinical_linking.py``'s linker
-for MACCROBAT and for PHEE, links every gold mention of the aliased types in every split, and
+for each corpus (``--corpus maccrobat --corpus phee``), links every gold mention of the aliased types in every split, and
 returns each link's id and stage; the results file counts the mentions and lists every one whose id
 or stage differs between the first tree and each other. For a change to the linker's rules that
 should leave the corpora's links as they were, or to see exactly which it moves.
 
     git worktree add /tmp/before <commit>
-    python benchmarks/linker_versions.py --tree before=/tmp/before --tree after=. --data-dir ../shared/data \\
-        --out benchmarks/results/linker_versions.json
+    python benchmarks/linker_versions.py --tree before=/tmp/before --tree after=. --corpus maccrobat --corpus phee \\
+        --data-dir ../shared/data --out benchmarks/results/linker_versions.json
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
-from crfner.atomic import atomic_open
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compare_checkouts import run_in  # the tree first on the path, its own bytecode cache
+from corpus_cuts import tree_arguments, write_comparison
 
 # Run inside each tree (its benchmarks folder on the path): one JSON object, mention key -> link.
 _LINK = """
@@ -30,29 +28,32 @@ sys.path.insert(0, "benchmarks")
 warnings.simplefilter("ignore")  # the corpora's known stray tabs, read leniently
 from clinical_linking import ALIASES, clinical_linker
 from crfner.corpora.clinical import split_documents
-data_dir = sys.argv[1]
+corpus, data_dir = sys.argv[1], sys.argv[2]
 out = {}
-for corpus in ALIASES:
-    linker = clinical_linker(corpus, data_dir)
-    for split in ("train", "devel", "test"):
-        documents = split_documents(corpus, split, data_dir)
-        spans = [(d.text, [(m.start, m.end, m.type) for m in d.mentions if m.type in ALIASES[corpus]]) for d in documents]
-        for document, (text, found), links in zip(documents, spans, linker.link_batch(spans)):
-            for (start, end, etype), link in zip(found, links):
-                out[f"{corpus}|{split}|{document.id}|{start}|{end}|{etype}"] = [text[start:end], link.identifier, link.method]
+linker = clinical_linker(corpus, data_dir)
+for split in ("train", "devel", "test"):
+    documents = split_documents(corpus, split, data_dir)
+    spans = [(d.text, [(m.start, m.end, m.type) for m in d.mentions if m.type in ALIASES[corpus]]) for d in documents]
+    for document, (text, found), links in zip(documents, spans, linker.link_batch(spans)):
+        for (start, end, etype), link in zip(found, links):
+            out[f"{corpus}|{split}|{document.id}|{start}|{end}|{etype}"] = [text[start:end], link.identifier, link.method]
 print(json.dumps(out))
 """
 
 
+def linked_in(tree: Path, corpus: str, data_dir: str) -> dict:
+    """Every gold mention of ``corpus``'s aliased types, by key, with its text and the id and stage
+    the crfner of ``tree`` links it to."""
+    done = run_in(tree, ["-c", _LINK, corpus, str(Path(data_dir).resolve())])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tree", action="append", required=True, metavar="NAME=PATH", help="two or more; the first is the reference")
-    parser.add_argument("--data-dir", required=True)
-    parser.add_argument("--out", required=True)
-    args = parser.parse_args(argv)
-    trees = dict(spec.split("=", 1) for spec in args.tree)
-    data_dir = str(Path(args.data_dir).resolve())
-    links = {name: json.loads(run_in(Path(path), ["-c", _LINK, data_dir]).stdout.strip().splitlines()[-1]) for name, path in trees.items()}
+    args, trees = tree_arguments(__doc__, argv)
+    links = {name: {} for name in trees}
+    for corpus in args.corpus:
+        for name, path in trees.items():
+            links[name].update(linked_in(Path(path), corpus, args.data_dir))
     (reference, first), *others = links.items()
     rows = []
     for name, found in others:
@@ -60,14 +61,9 @@ def main(argv=None) -> int:
                  for key in first if first[key][1:] != found.get(key, [None, None, None])[1:]]
         rows.append({"tree": name, "against": reference, "mentions": len(first),
                      "ids_changed": sum(row[reference][0] != row[name][0] for row in moved), "stages_changed": len(moved), "moved": moved})
-    out = {"command": " ".join(["python", "benchmarks/linker_versions.py", *(argv if argv is not None else sys.argv[1:])]),
-           "trees": trees, "rows": rows}
-    with atomic_open(args.out) as handle:
-        json.dump(out, handle, indent=1, ensure_ascii=False)
-        handle.write("\n")
-    for row in rows:
-        print(f"{row['tree']} against {row['against']}: {row['mentions']} mentions, {row['ids_changed']} ids and "
-              f"{row['stages_changed']} links' ids or stages changed")
+        print(f"{name} against {reference}: {len(first)} mentions, {rows[-1]['ids_changed']} ids and "
+              f"{len(moved)} links' ids or stages changed")
+    write_comparison(args.out, "linker_versions.py", argv, trees, rows)
     return 0
 
 
