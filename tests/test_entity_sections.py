@@ -43,6 +43,16 @@ def test_each_entity_gets_the_last_known_heading_above_it():
     assert entity_sections("No headings at all: just prose.", spans("No headings at all: just prose.", "prose")) == [None]
 
 
+def test_a_specialty_notes_sections_end_the_family_history_above_them():
+    # before, "MSE:" and "Psych Hx:" named no known section, so the exam's findings fell under
+    # "FHx" (a relative's) and the psychiatric history under "HPI"
+    note = ("HPI: 34F with low mood.\nPsych Hx: trial of sertraline.\nFHx: mother with bipolar disorder.\n"
+            "MSE: tearful, no delusions.\nTreatment: escitalopram.\nReturn precautions: call for suicidal ideation.\n")
+    found = entity_sections(note, spans(note, "low mood", "sertraline", "bipolar disorder", "delusions", "escitalopram",
+                                        "suicidal ideation"))
+    assert found == ["HPI", "Psych Hx", "FHx", "MSE", "Treatment", "Return precautions"]
+
+
 _KNOWN = ["ALLERGIES:", "Allergies:", "FAMILY HISTORY:", "Family History:", "HPI:", "Plan:", "ASSESSMENT AND PLAN:",
           "Discharge Medications:", "**Assessment:**", "Social history:"]
 _WORDS = ["fever", "cough", "aspirin", "rash", "mother", "pain", "daily", "stable", "denies", "with"]

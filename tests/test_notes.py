@@ -595,12 +595,22 @@ def test_section_names_are_built_from_heads_and_qualifiers():
                  "PROCEDURES PERFORMED", "Operation performed", "Operations",
                  # a note's title naming its service or ward (notes splitter version 7)
                  "CARDIOLOGY CONSULT", "ICU PROGRESS NOTE", "Critical Care Progress Note", "Primary Care Follow-up",
-                 "Internal Medicine Admission Note", "Neurosurgery Operative Report"):
+                 "Internal Medicine Admission Note", "Neurosurgery Operative Report",
+                 # specialty notes' sections: psychiatry, obstetrics, paediatrics, oncology, primary care, phone calls
+                 "MSE", "Mental Status Exam", "Psych Hx", "Past Psychiatric History", "Substance Use History",
+                 "Substance use", "Suicide risk assessment", "Safety plan", "OB Hx", "Past Obstetric History",
+                 "GYN history", "Prenatal labs", "Birth history", "Developmental history", "Immunizations",
+                 "Vaccinations", "Oncologic history", "Cancer history", "Staging", "Treatment", "Prior treatment",
+                 "Health maintenance", "Preventive care", "Cancer screening", "Return precautions",
+                 "Reason for visit", "Reason for referral", "Reason for call", "Telephone encounter"):
         assert is_section_name(name), name
     # a problem-list heading names a problem, a vital sign or a test is for the tagger, a lone qualifier names nothing
     for name in ("Hypertension", "Chest pain", "Acute kidney injury", "Allergic reaction", "Blood Pressure", "MRI",
                  "Primary", "Chronic illness", "Discharge", "Medications 2", "Pathology", "Postoperative",
                  "Mental status", "Family", "Code", "Pending", "Performed",
+                 # a specialty's qualifier alone, or with a finding
+                 "Cancer", "Risk", "Suicide", "Birth", "Return", "Substance", "Use", "Suicide attempt",
+                 "Birth weight", "Cancer pain", "Substance abuse",
                  # a service alone, or with a finding, is no section
                  "Cardiology", "Surgery", "Pulmonary embolism", "Pulmonary function tests", "Critical illness"):
         assert not is_section_name(name), name

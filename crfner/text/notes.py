@@ -100,8 +100,9 @@ __all__ = ["DOSE_FORM_ABBREVIATIONS", "NOTES_VERSION", "NOTE_ABBREVIATIONS", "SE
 #: 5 since a full stop before a lower-case word ends a sentence in a line written in lower case;
 #: 6 since an initial after a title (``Dr. A. Patel``) does not end one;
 #: 7 since a service or ward names a known heading with a section word (``CARDIOLOGY CONSULT``);
-#: 8 since a table's header row of column names (``Medication  Dose  Route``) is layout.
-NOTES_VERSION = 8
+#: 8 since a table's header row of column names (``Medication  Dose  Route``) is layout;
+#: 9 since specialty notes' sections are known (``MSE:``, ``OB Hx:``, ``Oncologic history:``, ``Return precautions:``).
+NOTES_VERSION = 9
 
 #: Words that, followed by a full stop, do not end a sentence in a note: as listed or
 #: capitalised (``Pt.``), never in capitals (``PT.`` is physical therapy). Dotted forms

@@ -84,8 +84,10 @@ FEATURE_SECTION_NAMES = frozenset(
 #: Names the splitter learned after the section features were frozen: radiology report and
 #: progress note headings that section words do not build, the organ systems that an ICU note's
 #: assessment and plan goes through ("Neuro:", "CV:", "ID:"), labels rather than entities, and the
-#: form fields of discharge summaries and operative notes ("Attending:", "EBL:"); not "Mental
-#: status" nor "Level of consciousness", which MACCROBAT tags as diagnostic procedures.
+#: form fields of discharge summaries and operative notes ("Attending:", "EBL:"), and since notes
+#: splitter version 9 specialty notes' sections that section words do not build ("MSE:", "Substance
+#: use:"); not "Mental status" nor "Level of consciousness", which MACCROBAT tags as diagnostic
+#: procedures (its "mental status examination" is a heading's words in a psychiatric note).
 ADDED_SECTION_NAMES = frozenset(
     line.strip()
     for line in """
@@ -136,6 +138,12 @@ ADDED_SECTION_NAMES = frozenset(
     major surgical or invasive procedure
     surgeon
     transitional issues
+    mental status exam
+    mental status examination
+    mse
+    preventive care
+    reason for call
+    substance use
     """.strip().splitlines()
 )
 
@@ -146,7 +154,9 @@ ADDED_SECTION_NAMES = frozenset(
 SECTION_NAMES = FEATURE_SECTION_NAMES | ADDED_SECTION_NAMES
 
 #: Words that say what a section holds: a heading made of them and of qualifiers names a
-#: section (``MEDICATIONS ON TRANSFER``, ``Final Diagnoses``, ``Laboratory Tests``).
+#: section (``MEDICATIONS ON TRANSFER``, ``Final Diagnoses``, ``Laboratory Tests``); since notes
+#: splitter version 9 also what specialty notes head sections with (``Immunizations``, ``Staging``,
+#: ``Treatment``, ``Return precautions``).
 SECTION_HEADS = frozenset(
     """
     access activity addendum allergies allergy anesthesia assessment attestation comments comparison complaint
@@ -157,12 +167,14 @@ SECTION_HEADS = frozenset(
     microbiology note operation operations plan preamble problems procedure procedures pshx radiology reactions recommendation
     recommendations recs reconciliation report results review service shx signature social specimen specimens
     studies summary technique tests triage values
+    encounter immunizations maintenance precautions referral screening staging treatment vaccinations visit
     """.split()
 )
 #: Words that only qualify a head (``Discharge``, ``Past Medical``, ``prior to admission``), and
 #: since notes splitter version 7 the services and wards that title a note (``CARDIOLOGY CONSULT``,
-#: ``ICU PROGRESS NOTE``); a heading of these alone (``Primary:``, ``Chronic illness:``,
-#: ``Cardiology``) names no known section.
+#: ``ICU PROGRESS NOTE``), and since version 9 specialty notes' qualifiers (``Psych Hx``, ``OB Hx``,
+#: ``Birth history``, ``Suicide risk assessment``); a heading of these alone (``Primary:``,
+#: ``Chronic illness:``, ``Cardiology``, ``Suicide attempt``) names no known section.
 SECTION_QUALIFIERS = frozenset(
     """
     active admission admitting allergic and at attending brief by chief chronic clinical concise
@@ -172,6 +184,8 @@ SECTION_QUALIFIERS = frozenset(
     pertinent physical post post-operative postoperative pre-operative preoperative present
     primary principal prior problem progress reason secondary sexual soc surgical system systems
     the this to transfer treatment underlying
+    abuse birth cancer developmental gyn gynecologic health ob obstetric oncologic prenatal psych psychiatric
+    return risk safety substance suicide telephone use
     anesthesiology cardiology care ccu critical dermatology endocrinology gastroenterology geriatrics gynecology
     hematology hepatology hospitalist icu internal medicine micu nephrology neurology neurosurgery nicu
     nursing obstetrics oncology ophthalmology orthopedic orthopedics palliative pediatric pediatrics
