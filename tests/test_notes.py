@@ -782,3 +782,24 @@ def test_the_wrapped_notes_benchmark_wraps_without_moving_an_offset(text, width)
     assert all(a == b or (a == " " and b == "\n") for a, b in zip(text, wrapped))
     # a line runs past the width only where it holds one word alone
     assert all(len(line.rstrip(" ")) <= width or len(line.split()) <= 1 for line in wrapped.split("\n"))
+
+
+def test_a_date_alone_after_a_known_heading_on_its_line_is_layout():
+    from crfner.text.note_values import is_date_time
+
+    note = ("Progress Note \u2013 12/01/2026 14:32\nTelephone encounter: Dec 1, 2026\nVitals: 120/80\n"
+            "HPI: 12/01/2026 fell at home.\nHypertension: 2026-12-01\nPlan:\n12/01/2026 CT head")
+    # before, the title's date was tagged a lab value (the clinical model, 0.79)
+    assert [note[a:b] for a, b in known_heading_spans(note)] == [
+        "Progress Note \u2013", "12/01/2026 14:32", "Telephone encounter:", "Dec 1, 2026", "Vitals:", "HPI:", "Plan:"]
+    for written in ("12/01/2026", "2026-12-01", "Dec 1, 2026", "Monday, December 1, 2026 at 2:15 PM", "14:32", "Sept. 3rd"):
+        assert is_date_time(written), written
+    for written in ("120/80", "12/1", "38.6", "May", "2026", "3 am", "12/01/2026 fell.", "", "PM"):
+        assert not is_date_time(written), written
+    # tagging reads the date (the model still sees it) and reports no entity in it
+    from crfner.text import tagging_sentences
+
+    sentences, known = tagging_sentences(note)
+    texts = [note[s[0].start:s[-1].end] for s in sentences]
+    assert {texts[i] for i in known} == {"Progress Note \u2013", "12/01/2026 14:32", "Telephone encounter:", "Dec 1, 2026",
+                                         "Vitals:", "HPI:", "Plan:"}

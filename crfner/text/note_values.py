@@ -1,13 +1,13 @@
 """The values notes write and where the notes splitter (:mod:`crfner.text.note_lines`) cuts
 around them: runs of vital signs and lab results without commas, and the time stamps that open
-the entries of a log of care. Numbers that only continue a statement (a range, a trend, a
-count) are told apart here."""
+the entries of a log of care, and the dates after a note's title. Numbers that only continue a
+statement (a range, a trend, a count) are told apart here."""
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["MEASURE", "after_value", "before_words", "stamp_end"]
+__all__ = ["MEASURE", "after_value", "before_words", "is_date_time", "stamp_end"]
 
 #: A vital sign or a common lab test's short name and its value, as notes run them together
 #: without commas ("VS: T 38.9 HR 118 BP 92/54 RR 24 SpO2 89%", "Na 131 K 5.8 Cr 2.4"); after a
@@ -60,3 +60,25 @@ def stamp_end(text: str, start: int, end: int) -> int | None:
     if one does and words follow it; else None."""
     stamp = _STAMP.match(text, start, end)
     return stamp.end() if stamp and before_words(text, stamp.end(), end) else None
+
+
+# A date or a time, and what writes one out: "12/01/2026", "2026-12-01", "Dec 1, 2026", "14:32", "2:15 PM".
+_MONTH = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE_PIECE = re.compile(
+    rf"(?P<date>\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:\d{{4}}|\d{{2}})|\d{{4}}-\d{{2}}-\d{{2}}|{_CLOCK})|(?P<month>{_MONTH})"
+    r"|(?P<day>\d{1,2}(?:st|nd|rd|th)?|\d{4})|(?i:[ap]\.?m\.?|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|(?i:at|on)|@"
+    r"|[-\u2013\u2014,]"
+)
+
+
+def is_date_time(text: str) -> bool:
+    """Whether ``text`` is only a date or a time stamp, as a note's title line writes one after its
+    name ("Progress Note \u2013 12/01/2026 14:32", "Discharge summary - Dec 1, 2026"): a full date, a
+    clock or a month with its day or year, and nothing but days, years, weekdays and separators
+    besides. Not a value a heading gives ("Vitals: 120/80"; "12/1", no year, could be a pressure)."""
+    pieces = text.replace(",", " , ").split()
+    matches = [_DATE_PIECE.fullmatch(piece) for piece in pieces]
+    if not pieces or not all(matches):
+        return False
+    found = {name for m in matches for name, value in m.groupdict().items() if value}
+    return "date" in found or {"month", "day"} <= found

@@ -85,6 +85,7 @@ from typing import Sequence
 
 from .list_items import marker_end
 from .note_lines import TITLES, heading_name_span, is_heading_line, line_units
+from .note_values import is_date_time
 from .section_names import CUE_LABELS, SECTION_NAMES, SOAP_HEADINGS, is_column_header, is_section_name, normal_name
 from .splitter import ABBREVIATIONS, LINE_BREAKS, clip_passages, sentences
 from .tokenizer import Token, tokenize
@@ -101,8 +102,9 @@ __all__ = ["DOSE_FORM_ABBREVIATIONS", "NOTES_VERSION", "NOTE_ABBREVIATIONS", "SE
 #: 6 since an initial after a title (``Dr. A. Patel``) does not end one;
 #: 7 since a service or ward names a known heading with a section word (``CARDIOLOGY CONSULT``);
 #: 8 since a table's header row of column names (``Medication  Dose  Route``) is layout;
-#: 9 since specialty notes' sections are known (``MSE:``, ``OB Hx:``, ``Oncologic history:``, ``Return precautions:``).
-NOTES_VERSION = 9
+#: 9 since specialty notes' sections are known (``MSE:``, ``OB Hx:``, ``Oncologic history:``, ``Return precautions:``);
+#: 10 since a date alone after a known heading on its line (``Progress Note - 12/01/2026``) is layout.
+NOTES_VERSION = 10
 
 #: Words that, followed by a full stop, do not end a sentence in a note: as listed or
 #: capitalised (``Pt.``), never in capitals (``PT.`` is physical therapy). Dotted forms
@@ -139,9 +141,8 @@ def tagging_sentences(text: str, passages: Sequence[tuple[int, int]] | None = No
     and the indices of those that are headings naming a known section (:func:`known_heading_spans`),
     in which no entity is reported."""
     out, units, starts = _note_sentences(text, passages, markers=False)
-    known = frozenset(
-        i for i, sentence in enumerate(out) if _is_known_heading(text, *units[bisect_right(starts, sentence[0].start) - 1])
-    )
+    layout = _layout_units(text, units)
+    known = frozenset(i for i, sentence in enumerate(out) if layout[bisect_right(starts, sentence[0].start) - 1])
     return out, known
 
 
@@ -231,9 +232,25 @@ def known_heading_spans(text: str, passages: Sequence[tuple[int, int]] | None = 
     """``(start, end)`` of each heading, colon included, whose name is a known section
     (:func:`is_section_name`: ``ALLERGIES:``, ``Discharge medications``), and of each table's
     header row (:func:`crfner.text.section_names.is_column_header`: ``Medication  Dose  Route``):
-    layout, never an entity, unlike a heading such as ``Hypertension:`` in a problem list."""
-    return [(start, start + len(text[start:end].rstrip())) for start, end, kind in line_units(text, passages)
-            if _is_known_heading(text, start, end, kind)]  # the colon included
+    layout, never an entity, unlike a heading such as ``Hypertension:`` in a problem list; and of
+    a date or time alone after such a heading on its line (``Progress Note - 12/01/2026 14:32``,
+    :func:`crfner.text.note_values.is_date_time`), which names when the note was written."""
+    units = line_units(text, passages)
+    return [(start, start + len(text[start:end].rstrip())) for (start, end, _), layout in zip(units, _layout_units(text, units))
+            if layout]  # the colon included
+
+
+def _layout_units(text: str, units: Sequence[tuple[int, int, str]]) -> list[bool]:
+    """For each unit, whether it is layout: a known heading, or a date alone after one on its line."""
+    out: list[bool] = []
+    for k, (start, end, kind) in enumerate(units):
+        if _is_known_heading(text, start, end, kind):
+            out.append(True)
+            continue
+        previous = units[k - 1] if k else None
+        out.append(previous is not None and kind == "text" and out[-1] and _is_known_heading(text, *previous)
+                   and not any(c in text[previous[1]:start] for c in "\r\n") and is_date_time(text[start:end]))
+    return out
 
 
 def _is_known_heading(text: str, start: int, end: int, kind: str) -> bool:
