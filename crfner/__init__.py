@@ -70,6 +70,7 @@ _EXPORTS = {
     "load_documents": ".corpora.pubtator_splits",
     "evaluate_concepts": ".evaluation.concepts",
     "negations": ".assertion",
+    "hypotheticals": ".assertion",
     "entity_sections": ".assertion",
 }
 __all__ = sorted(_EXPORTS)

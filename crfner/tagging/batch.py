@@ -30,22 +30,20 @@ from ..schemes import entity_types
 from . import loaded
 from . import resume as resumption
 from .batch_settings import check_not_input, checked_settings
-from .entity_fields import entity_extras, extra_columns, negation_setting
+from .entity_fields import NO_FIELDS, EntityFields, negation_setting
 from .inputs import check_encoding, detect_format, read_documents
 from .output_checks import checked_documents
 
 _TABLES = ("csv", "spreadsheet")
 
 def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl", splitter: str = "abstract",
-              linker: str | None = None, negation: bool | tuple[str, ...] = False, sections: bool = False,
-              min_score: float | None = None, data_dir: str | None = None) -> str:
+              linker: str | None = None, fields: EntityFields = NO_FIELDS, min_score: float | None = None,
+              data_dir: str | None = None) -> str:
     """Tag a few documents with the model directory ``model`` (loaded once per process) and
     return their output records as text; what each parallel task runs. ``splitter`` names the
     sentence splitter (``abstract`` or ``notes``, see :func:`crfner.tag_text`); ``linker``, a
-    linker directory, links the entities to concept ids; ``negation`` says whether the text
-    negates each entity (:func:`crfner.negations`, jsonl and csv output), or, a tuple of type
-    names, each entity of those types; ``sections``, the known section each entity falls under
-    (:func:`crfner.entity_sections`); ``min_score``, the least score of an entity written;
+    linker directory, links the entities to concept ids; ``fields``, what is added to each
+    entity (negation, section, hypothetical: :class:`EntityFields`); ``min_score``, the least score of an entity written;
     ``data_dir``, the data folder the model's gazetteers are looked for in."""
     from ..corpora.entity_table import entity_rows
     from ..corpora.jsonl import format_document
@@ -58,23 +56,23 @@ def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl
                                             for d, w in zip(documents, whole)], splitter=splitter, linker=loaded.linker(linker),
                            min_score=min_score)
     tagged = [dataclasses.replace(t, passages=d.passages) if w else t for t, d, w in zip(tagged, documents, whole)]
-    extras = [entity_extras(d, splitter, negation, sections) if negation or sections else None for d in tagged]
+    extras = [fields.extras(d, splitter) if fields else None for d in tagged]
     if output_format == "pubtator":
         return "".join(line for d in tagged for line in format_pubtator(d))
     if output_format in _TABLES:
-        columns = extra_columns(negation, sections)
+        columns = fields.columns
         return "".join(entity_rows(d, linked=linker is not None, extras=x, extra_columns=columns,
                                    formula_guard=output_format == "spreadsheet") for d, x in zip(tagged, extras))
     return "".join(format_document(d, x) for d, x in zip(tagged, extras))
 
 
-def _header(output_format: str, linker, negation: bool = False, sections: bool = False) -> bytes:
+def _header(output_format: str, linker, fields: EntityFields = NO_FIELDS) -> bytes:
     """What an output opens with before any record: the entity table's header row."""
     from ..corpora.entity_table import entity_table_header
 
     if output_format not in _TABLES:
         return b""
-    return entity_table_header(linked=linker is not None, extra_columns=extra_columns(negation, sections)).encode("utf-8")
+    return entity_table_header(linked=linker is not None, extra_columns=fields.columns).encode("utf-8")
 
 
 def gzipped(output: str | os.PathLike) -> bool:
@@ -117,8 +115,7 @@ def _data_folder(data_dir) -> str | None:
 
 
 def _tagged_chunks(model: Path, documents: Iterable[Document], chunk_size: int, run: _Runner, n_jobs: int,
-                   output_format: str, splitter: str, linker: Path | None = None,
-                   negation: bool | tuple[str, ...] = False, sections: bool = False,
+                   output_format: str, splitter: str, linker: Path | None = None, fields: EntityFields = NO_FIELDS,
                    min_score: float | None = None, data_dir: str | None = None,
                    source: Path | None = None) -> Iterator[tuple[int, bytes]]:
     """(documents, their output records as UTF-8) a chunk at a time, in input order; an error
@@ -127,7 +124,7 @@ def _tagged_chunks(model: Path, documents: Iterable[Document], chunk_size: int, 
     for chunk in _chunks(documents, chunk_size):
         pieces = _split(chunk, max(1, 4 * _workers(n_jobs, run)))
         try:
-            records = run(model, pieces, output_format, splitter, linker, negation, sections, min_score, data_dir)
+            records = run(model, pieces, output_format, splitter, linker, fields, min_score, data_dir)
         except DataFormatError as error:  # a document the output format cannot hold: it is the input's
             if error.path is not None or source is None:
                 raise
@@ -155,6 +152,7 @@ def tag_files(
     text_column: str | None = None,
     negation: bool | Collection[str] = False,
     sections: bool = False,
+    hypothetical: bool = False,
     min_score: float | None = None,
     data_dir: str | os.PathLike | None = None,
 ) -> dict:
@@ -173,7 +171,8 @@ def tag_files(
     ``text``, in any case). ``negation`` says whether the text negates each entity
     (:func:`crfner.negations`; jsonl and csv output), or, a collection of type names, each
     entity of those types (the others get ``negated`` false). ``sections`` adds the known section
-    each entity falls under (:func:`crfner.entity_sections`; jsonl and csv output). ``min_score`` keeps only the
+    each entity falls under (:func:`crfner.entity_sections`; jsonl and csv output), ``hypothetical``
+    whether the text names each only as a condition (:func:`crfner.hypotheticals`; jsonl and csv output). ``min_score`` keeps only the
     entities scored at least that (0 to 1). ``data_dir`` is the data folder the model's gazetteers are
     looked for in where their recorded paths no longer hold them (``--data-dir``; as ``model``, the
     Dask workers must see it at the same path). ``output_format="brat"`` makes
@@ -186,9 +185,8 @@ def tag_files(
 
     from . import brat_output
 
-    negation = negation_setting(negation)
-    model, splitter = checked_settings(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation, sections,
-                                       min_score)
+    fields = EntityFields(negation_setting(negation), sections, hypothetical)
+    model, splitter = checked_settings(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, fields, min_score)
     linker, data_dir = _checked_linker(linker), _data_folder(data_dir)
     input_path, output = Path(input_path), Path(output)
     compress = gzipped(output) and output_format != "brat"
@@ -203,7 +201,8 @@ def tag_files(
     brat = output_format == "brat"  # written as JSON Lines, then made a folder (brat_output)
     partial, state_file = Path(f"{output}.partial"), Path(f"{output}.state.json")
     fingerprint = resumption.fingerprint(input_path, model, input_format, output_format, splitter, linker, encoding, unescape,
-                                         (id_column, text_column), negation, sections, min_score, compress)
+                                         (id_column, text_column), fields.negation, fields.sections, min_score, compress,
+                                         fields.hypothetical)
     output.parent.mkdir(parents=True, exist_ok=True)
     with resumption.output_lock(output):
         done, size, complete = resumption.resume_point(state_file, partial, output, fingerprint) if resume else (0, 0, False)
@@ -219,7 +218,7 @@ def tag_files(
             sink.truncate(size)  # drops whatever an interrupted chunk left half-written
             sink.seek(size)
             if not size:
-                sink.write(_packed(_header(output_format, linker, negation, sections), compress))
+                sink.write(_packed(_header(output_format, linker, fields), compress))
             skipped = sum(1 for _ in islice(documents, done))
             if skipped < done:
                 raise CrfnerError(f"{input_path}: holds {skipped} documents, fewer than the {done} an earlier run recorded")
@@ -228,7 +227,7 @@ def tag_files(
             tagged_now = 0
             try:
                 for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, "jsonl" if brat else output_format,
-                                                  splitter, linker, negation, sections, min_score, data_dir, input_path):
+                                                  splitter, linker, fields, min_score, data_dir, input_path):
                     sink.write(_packed(data, compress))
                     sink.flush()
                     os.fsync(sink.fileno())
@@ -247,7 +246,7 @@ def tag_files(
 
             if brat:
                 types = entity_types(loaded.tagger(str(model), data_dir).classes_)
-                brat_output.write_folder(partial, output, types, bool(negation), completed, sections)
+                brat_output.write_folder(partial, output, types, bool(fields.negation), completed, fields.sections)
             else:
                 completed(os.fstat(sink.fileno()).st_ino)
         if brat:
@@ -276,14 +275,14 @@ def tag_stream(
     text_column: str | None = None,
     negation: bool | Collection[str] = False,
     sections: bool = False,
+    hypothetical: bool = False,
     min_score: float | None = None,
     data_dir: str | os.PathLike | None = None,
 ) -> dict:
     """Like :func:`tag_files`, into the binary stream ``sink`` (standard output, say), a chunk at
     a time as it is done; nothing to resume. Returns the number of documents tagged."""
-    negation = negation_setting(negation)
-    model, splitter = checked_settings(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, negation, sections,
-                                       min_score)
+    fields = EntityFields(negation_setting(negation), sections, hypothetical)
+    model, splitter = checked_settings(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, fields, min_score)
     if output_format == "brat":
         raise CrfnerError("BRAT output is a folder of files, not a stream: give an output folder (-o)")
     linker, data_dir = _checked_linker(linker), _data_folder(data_dir)
@@ -293,10 +292,10 @@ def tag_stream(
                                text_column, lines)
     documents = checked_documents(documents, output_format, input_path, lines)
     run, done = _runner(n_jobs, backend, scheduler), 0
-    sink.write(_header(output_format, linker, negation, sections))
+    sink.write(_header(output_format, linker, fields))
     try:
         for count, data in _tagged_chunks(model, documents, chunk_size, run, n_jobs, output_format, splitter, linker,
-                                          negation, sections, min_score, data_dir, input_path):
+                                          fields, min_score, data_dir, input_path):
             sink.write(data)
             sink.flush()
             done += count
@@ -331,10 +330,10 @@ class _Runner:
             loaded.tagger(model, data_dir)
 
     def __call__(self, model: Path, pieces: list[list[Document]], output_format: str, splitter: str = "abstract",
-                 linker: Path | None = None, negation: bool | tuple[str, ...] = False, sections: bool = False,
-                 min_score: float | None = None, data_dir: str | None = None) -> list[str]:
+                 linker: Path | None = None, fields: EntityFields = NO_FIELDS, min_score: float | None = None,
+                 data_dir: str | None = None) -> list[str]:
         linker = None if linker is None else str(linker)
-        options = (output_format, splitter, linker, negation, sections, min_score, data_dir)
+        options = (output_format, splitter, linker, fields, min_score, data_dir)
         if self.n_jobs == 1 and self.backend != "dask":
             return [tag_batch(str(model), piece, *options) for piece in pieces]
         from joblib import Parallel, delayed, parallel_config

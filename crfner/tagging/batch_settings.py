@@ -1,5 +1,5 @@
 """A batch run's settings, checked before any document is read: the model folder, the output
-format, the backend, chunk size and processes, the least score and the negation types, and an
+format, the backend, chunk size and processes, the least score, the fields added to entities, and an
 output that would replace what the run reads."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..crf.modelfile import METADATA_FILE, saved_metadata
 from ..errors import CrfnerError, is_whole
-from .entity_fields import check_negation_types
+from .entity_fields import NO_FIELDS, EntityFields, check_negation_types
 
 # csv: a table of the entities, one a row; spreadsheet: the same, no cell read as a formula;
 # brat: a folder of ID.txt and ID.ann pairs (crfner.tagging.brat_output)
@@ -17,8 +17,7 @@ BACKENDS = ("loky", "threading", "dask")
 
 
 def checked_settings(model, output_format: str, backend: str, scheduler: str | None, splitter: str | None, chunk_size, n_jobs,
-                     negation: bool | tuple[str, ...] = False, sections: bool = False,
-                     min_score: float | None = None) -> tuple[Path, str]:
+                     fields: EntityFields = NO_FIELDS, min_score: float | None = None) -> tuple[Path, str]:
     """The model directory, resolved, and the splitter (``splitter``, else the model's), once
     every option is known to make sense."""
     model = Path(model).resolve()
@@ -26,12 +25,13 @@ def checked_settings(model, output_format: str, backend: str, scheduler: str | N
         raise CrfnerError(f"{model}: not a crfner model directory (no {METADATA_FILE})")
     if output_format not in OUTPUT_FORMATS:
         raise CrfnerError(f"unknown output format {output_format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
+    negation = fields.negation
     if negation and output_format == "pubtator":
         raise CrfnerError("negation is written in jsonl or csv output; PubTator has no column for it")
-    if sections and output_format == "pubtator":
+    if fields.sections and output_format == "pubtator":
         raise CrfnerError("sections are written in jsonl, csv or BRAT output; PubTator output has no field for them")
-    if not isinstance(sections, bool):
-        raise CrfnerError(f"sections is True or False, not {sections!r}")
+    if fields.hypothetical and output_format in ("pubtator", "brat"):
+        raise CrfnerError(f"hypothetical mentions are written in jsonl, csv or spreadsheet output, not {output_format}")
     if backend not in BACKENDS:
         raise CrfnerError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     if backend == "dask" and not scheduler:

@@ -1,13 +1,46 @@
 """What batch tagging adds to each entity it writes: whether the text negates it
-(:func:`crfner.negations`) and the known section it falls under (:func:`crfner.entity_sections`),
-and the settings that ask for them."""
+(:func:`crfner.negations`), names it only as a condition (:func:`crfner.hypotheticals`), and the
+known section it falls under (:func:`crfner.entity_sections`), and the settings that ask for them."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from ..corpora.documents import Document
 from ..errors import CrfnerError
 
-__all__ = ["check_negation_types", "entity_extras", "extra_columns", "negation_setting"]
+__all__ = ["NO_FIELDS", "EntityFields", "check_negation_types", "entity_extras", "extra_columns", "negation_setting"]
+
+
+@dataclass(frozen=True)
+class EntityFields:
+    """Which fields a run adds to each entity: ``negation`` (True, or the type names it is limited
+    to, as :func:`negation_setting` gives them), ``sections`` and ``hypothetical``; false when none."""
+
+    negation: bool | tuple[str, ...] = False
+    sections: bool = False
+    hypothetical: bool = False
+
+    def __post_init__(self):
+        for name in ("sections", "hypothetical"):
+            if not isinstance(getattr(self, name), bool):
+                raise CrfnerError(f"{name} is True or False, not {getattr(self, name)!r}")
+
+    def __bool__(self) -> bool:
+        return bool(self.negation or self.sections or self.hypothetical)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The table columns of the fields, in the order :meth:`extras` gives them."""
+        return extra_columns(self.negation, self.sections, self.hypothetical)
+
+    def extras(self, document: Document, splitter: str) -> list[dict]:
+        """The fields for each of ``document``'s entities, in order of offset."""
+        return entity_extras(document, splitter, self.negation, self.sections, self.hypothetical)
+
+
+#: No field added: the batch functions' default.
+NO_FIELDS = EntityFields()
 
 
 def negation_setting(negation) -> bool | tuple[str, ...]:
@@ -40,9 +73,11 @@ def check_negation_types(negation, labels, model: str = "the model") -> None:
                           f"among {model}'s types ({', '.join(known)})")
 
 
-def entity_extras(document: Document, splitter: str, negation: bool | tuple[str, ...], sections: bool) -> list[dict]:
-    """The fields negation and sections add to each of a tagged document's entities, in order of offset."""
-    from ..assertion import entity_sections, negation_record, negations, section_record
+def entity_extras(document: Document, splitter: str, negation: bool | tuple[str, ...], sections: bool,
+                  hypothetical: bool = False) -> list[dict]:
+    """The fields negation, sections and hypothetical mentions add to each of a tagged document's
+    entities, in order of offset."""
+    from ..assertion import entity_sections, hypothetical_record, hypotheticals, negation_record, negations, section_record
     from ..corpora.documents import sorted_mentions
 
     entities = sorted_mentions(document.mentions)
@@ -55,11 +90,15 @@ def entity_extras(document: Document, splitter: str, negation: bool | tuple[str,
     if sections:
         for extra, section in zip(extras, entity_sections(document.text, entities, document.passages)):
             extra.update(section_record(section))
+    if hypothetical:
+        for extra, found in zip(extras, hypotheticals(document.text, entities, splitter=splitter, passages=document.passages)):
+            extra.update(hypothetical_record(found))
     return extras
 
 
-def extra_columns(negation, sections: bool) -> tuple[str, ...]:
+def extra_columns(negation, sections: bool, hypothetical: bool = False) -> tuple[str, ...]:
     """The table columns of those fields, in the order :func:`entity_extras` gives them."""
-    from ..assertion import NEGATION_FIELDS, SECTION_FIELDS
+    from ..assertion import HYPOTHETICAL_FIELDS, NEGATION_FIELDS, SECTION_FIELDS
 
-    return (*(NEGATION_FIELDS if negation else ()), *(SECTION_FIELDS if sections else ()))
+    return (*(NEGATION_FIELDS if negation else ()), *(SECTION_FIELDS if sections else ()),
+            *(HYPOTHETICAL_FIELDS if hypothetical else ()))

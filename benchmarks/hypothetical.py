@@ -1,0 +1,88 @@
+"""What crfner's hypothetical rules (``crfner.assertion.hypotheticals``) mark on the clinical
+corpora's gold entities. No corpus here marks hypothetical mentions, so this measures what the
+rules do, not how well: on MACCROBAT, how many of the entities of each gold polarity they mark
+(its annotators' ``UNCERTAIN``, ``MAYBE_POS`` and ``MAYBE_NEG`` hold hedged and planned findings,
+the nearest the corpus comes to hypothetical ones), and on MACCROBAT and PHEE each marked entity
+with its cue and the text around both, for reading by hand (``--judge FILE``, a TSV with an
+empty ``judgement`` column).
+
+    python benchmarks/hypothetical.py --data-dir ../shared/data --out benchmarks/results/hypothetical.json \\
+        --judge /tmp/hypothetical_marked.tsv
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from collections import Counter
+
+from crfner.assertion import HYPOTHETICAL_RULES_VERSION, hypotheticals
+from crfner.atomic import atomic_open
+from crfner.corpora.clinical import split_documents
+from crfner.corpora.polarity import maccrobat_polarity
+
+EVENTS = ("Sign_symptom", "Disease_disorder", "Medication", "Therapeutic_procedure", "Diagnostic_procedure", "Activity",
+          "Clinical_event")
+PHEE_TYPES = ("Drug", "Treat-Disorder", "Effect")
+
+
+def marked(documents, corpus: str, polarity: bool) -> tuple[list[dict], Counter, Counter]:
+    """Each marked entity as a row (corpus, document, type, polarity, cue, entity, context), and
+    the counts of entities and of marked ones by polarity (or by type, where there is none)."""
+    rows, total, hits = [], Counter(), Counter()
+    for document in documents:
+        entities = document.entities if polarity else document.mentions
+        for entity, found in zip(entities, hypotheticals(document.text, entities)):
+            key = (entity.polarity or "affirmed") if polarity else entity.type
+            total[key] += 1
+            if not found.hypothetical:
+                continue
+            hits[key] += 1
+            a, b = min(entity.start, found.cue_start), max(entity.end, found.cue_end)
+            context = document.text[max(0, a - 60):b + 60].replace("\n", " ").replace("\t", " ")
+            rows.append({"corpus": corpus, "document": document.id, "type": entity.type,
+                         "polarity": key if polarity else "", "cue": found.cue,
+                         "entity": document.text[entity.start:entity.end], "context": context})
+    return rows, total, hits
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--out", default=None, help="write the counts here (JSON)")
+    parser.add_argument("--judge", default=None, help="write each marked entity here, for reading by hand (TSV)")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    result = {"command": "python benchmarks/hypothetical.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+              "rules_version": HYPOTHETICAL_RULES_VERSION}
+    rows = []
+    for split in ("train", "devel", "test"):
+        found, total, hits = marked(maccrobat_polarity(split, args.data_dir, types=EVENTS), "maccrobat", True)
+        rows += found
+        result[f"maccrobat_{split}"] = {key: {"entities": total[key], "hypothetical": hits[key]} for key in sorted(total)}
+        found, total, hits = marked(split_documents("phee", split, args.data_dir, types=PHEE_TYPES), "phee", False)
+        rows += found
+        result[f"phee_{split}"] = {key: {"entities": total[key], "hypothetical": hits[key]} for key in sorted(total)}
+        print(split, {k: v for k, v in result[f"maccrobat_{split}"].items()}, result[f"phee_{split}"], file=sys.stderr)
+    result["cues"] = dict(Counter(row["cue"].lower() for row in rows).most_common())
+    result["marked"] = len(rows)
+    if args.judge and rows:
+        with atomic_open(args.judge, "w") as handle:
+            writer = csv.DictWriter(handle, [*rows[0], "judgement"], delimiter="\t", lineterminator="\n")
+            writer.writeheader()
+            writer.writerows({**row, "judgement": ""} for row in rows)
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    text = json.dumps(result, indent=1) + "\n"
+    if args.out:
+        with atomic_open(args.out, "w") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,110 @@
+"""Hypothetical mentions (``crfner.hypotheticals``, ``crfner tag --hypothetical``): findings a note
+names only as a condition or a warning, as return precautions and PRN indications write them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+import crfner
+from crfner.assertion import HYPOTHETICAL_RULES, HYPOTHETICAL_RULES_VERSION, hypotheticals
+from crfner.cli import main
+from crfner.corpora.documents import Mention
+
+
+def spans(text, *words):
+    """A mention of each word at its first place in ``text`` after the previous one's."""
+    found, at = [], 0
+    for word in words:
+        start = text.index(word, at)
+        found.append(Mention(start, start + len(word), "X", word))
+        at = start + len(word)
+    return found
+
+
+def marked(text, *words, **options):
+    """The words the rules mark hypothetical, with their cues, each cue's offsets checked."""
+    out = {}
+    for mention, found in zip(spans(text, *words), hypotheticals(text, spans(text, *words), **options)):
+        if found.hypothetical:
+            assert text[found.cue_start:found.cue_end] == found.cue
+            out[mention.text] = found.cue
+        else:
+            assert found.cue is None and found.cue_start is None
+    return out
+
+
+def test_return_precautions_and_prn_indications_are_hypothetical():
+    text = ("Return if fever persists > 48 h.\nGo to the ED for worsening SOB, chest pain or syncope.\n"
+            "Acetaminophen 15 mg/kg PO q6h PRN fever/pain.\nShould she develop a rash, stop the drug.")
+    assert marked(text, "fever", "SOB", "chest pain", "syncope", "Acetaminophen", "fever", "pain", "rash",
+                  splitter="notes") == {"fever": "PRN", "SOB": "Go to the ED for", "chest pain": "Go to the ED for",
+                                        "syncope": "Go to the ED for", "pain": "PRN", "rash": "Should she"}
+    # the first fever is marked too (a dict keeps the last of two keys): check it alone
+    assert marked("Return if fever persists.", "fever") == {"fever": "Return if"}
+
+
+def test_the_patients_own_findings_and_advice_are_not():
+    assert marked("Fever and cough since Monday; chest pain resolved.", "Fever", "cough", "chest pain") == {}
+    # advice with "should" is no condition (PHEE's "clinicians should be aware that ... rash")
+    assert marked("Clinicians should be aware that a rash may follow temozolomide.", "rash", "temozolomide") == {}
+    # a drug given as needed was given: "as needed" after an entity is no cue
+    assert marked("Ibuprofen (as needed) and acetaminophen were begun.", "Ibuprofen", "acetaminophen") == {}
+    # a pseudo-cue, and a terminator that ends a cue's reach
+    assert marked("Minimal, if any, effusion.", "effusion") == {}
+    assert marked("Return if fever; cough persists.", "fever", "cough") == {"fever": "Return if"}
+    # a cue after its entity: "resection if necessary"
+    assert marked("Planned vascular resection if necessary.", "resection") == {"resection": "if necessary"}
+
+
+def test_a_label_over_a_list_reaches_each_item():
+    note = "Call for:\n- fever over 38.5\n- chest pain\nPlan:\n- cough medicine"
+    assert marked(note, "fever", "chest pain", "cough", splitter="notes") == {"fever": "Call for", "chest pain": "Call for"}
+
+
+def test_types_and_rules_are_those_of_negations():
+    text = "Return if fever or rash."
+    mentions = [Mention(10, 15, "Sign", "fever"), Mention(19, 23, "Disease", "rash")]
+    assert [h.hypothetical for h in hypotheticals(text, mentions, types=["Disease"])] == [False, True]
+    fewer = {**HYPOTHETICAL_RULES, "before": frozenset(p for p in HYPOTHETICAL_RULES["before"] if "if" not in p)}
+    assert [h.hypothetical for h in hypotheticals(text, mentions, rules=fewer)] == [False, False]
+    with pytest.raises(ValueError, match="rules needs the keys"):
+        hypotheticals(text, mentions, rules={"before": set()})
+    assert crfner.hypotheticals is hypotheticals and HYPOTHETICAL_RULES_VERSION >= 1
+
+
+def test_command_line_text_documents_and_resume_fingerprint(model, tmp_path, capsys):
+    from crfner.tagging.resume import fingerprint
+
+    text = "Return if nephrotoxicity or seizures develop .\nThe patient had hypotension after cisplatin ."
+    assert main(["tag", str(model), "--text", text, "--hypothetical", "--splitter", "notes"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert records, "the model tags nothing here: the test reads nothing"
+    expected = hypotheticals(text, [Mention(r["start"], r["end"], r["type"], r["text"]) for r in records], splitter="notes")
+    assert [r["hypothetical"] for r in records] == [e.hypothetical for e in expected]
+    assert [r.get("hypothetical_cue") for r in records] == [e.cue for e in expected]
+    assert any(r["hypothetical"] for r in records) and not all(r["hypothetical"] for r in records)
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.txt").write_text(text, encoding="utf-8")
+    assert main(["tag", str(model), str(notes), "--hypothetical", "--negation", "--splitter", "notes",
+                 "--output-format", "csv", "-o", str(tmp_path / "out.csv"), "-q"]) == 0
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out.csv").read_text(encoding="utf-8"))))
+    assert list(rows[0])[-8:] == ["negated", "negation_cue", "negation_cue_start", "negation_cue_end", "hypothetical",
+                                  "hypothetical_cue", "hypothetical_cue_start", "hypothetical_cue_end"]
+    assert [r["hypothetical"] == "true" for r in rows] == [r["hypothetical"] for r in records]
+    for output_format in ("pubtator", "brat"):
+        capsys.readouterr()
+        assert main(["tag", str(model), str(notes), "--hypothetical", "--output-format", output_format,
+                     "-o", str(tmp_path / output_format)]) == 2
+        assert "--hypothetical is written in jsonl, csv or spreadsheet output" in capsys.readouterr().err
+    tokens = tmp_path / "tokens.conll"
+    tokens.write_text("Aspirin\n.\n", encoding="utf-8")
+    assert main(["tag", str(model), str(tokens), "--hypothetical"]) == 2
+    assert "--hypothetical applies to raw text" in capsys.readouterr().err
+    plain = fingerprint(notes, model, "text", "jsonl")
+    assert fingerprint(notes, model, "text", "jsonl", hypothetical=True) != plain
+    assert fingerprint(notes, model, "text", "jsonl", hypothetical=False) == plain  # earlier partial outputs still resume
