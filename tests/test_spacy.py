@@ -343,3 +343,21 @@ def test_a_tie_keeps_the_entity_that_starts_first_in_any_order():
     entities = [Mention(0, 2, "Gene", "IL", score=0.7), Mention(3, 15, "Disease", "2 deficiency", score=0.7)]
     for order in (entities, entities[::-1]):
         assert [(e.text, e.label_) for e in component.set_entities(nlp("IL-2 deficiency"), order).ents] == [("IL-2", "Gene")]
+
+
+def test_hypothetical_says_which_entities_are_only_conditions(model_dir, tagger):
+    from crfner.assertion import hypotheticals
+
+    text = "Return if breast cancer or colon cancer recurs .\nShe had ovarian cancer .\n"
+    doc = pipeline(model_dir, hypothetical=True, splitter="notes")(text)
+    found = crfner.tag_text(tagger, text, splitter="notes")
+    expected = dict(zip(((e.start, e.end) for e in found), hypotheticals(text, found, splitter="notes")))
+    assert doc.ents and {h.hypothetical for h in expected.values()} == {True, False}
+    for span in doc.ents:
+        condition = expected[(span.start_char, span.end_char)]
+        assert (span._.crfner_hypothetical, span._.crfner_hypothetical_cue) == (condition.hypothetical, condition.cue)
+    assert all(span._.crfner_hypothetical is None for span in pipeline(model_dir, splitter="notes")(text).ents)
+    from thinc.api import ConfigValidationError
+
+    with pytest.raises((ValueError, ConfigValidationError), match="hypothetical"):
+        pipeline(model_dir, hypothetical="yes")
