@@ -291,6 +291,35 @@ def test_sections_say_which_section_of_the_note_each_entity_falls_under(tagger):
         crfner.explain(tagger, NOTE, sections="yes")
 
 
+def test_hypothetical_says_which_entities_are_only_conditions(tagger, data_dir, tmp_path, capsys):
+    from crfner.assertion import hypotheticals
+
+    note = "Return if breast cancer or colon cancer recurs.\nShe had ovarian cancer treated with cisplatin.\n"
+    explanation = crfner.explain(tagger, note, hypothetical=True)
+    expected = hypotheticals(note, crfner.tag_text(tagger, note))
+    assert [e.hypothetical for e in explanation.entities] == expected
+    assert {h.hypothetical for h in expected} == {True, False}  # the note holds both kinds
+    records = explanation.to_dict()["entities"]
+    assert [r["hypothetical"] for r in records] == [h.hypothetical for h in expected]
+    assert [r.get("hypothetical_cue") for r in records] == [h.cue for h in expected]
+    rendered = str(explanation)
+    for entity, condition in zip(explanation.entities, expected):
+        line = next(line for line in rendered.splitlines() if line.startswith(f"{entity.type} {entity.text!r} "))
+        assert line.endswith(f", hypothetical by {condition.cue!r} [{condition.cue_start}:{condition.cue_end}]")  \
+            if condition.hypothetical else "hypothetical" not in line
+    assert "hypothetical by &#x27;Return if&#x27;" in render_html(explanation)
+    assert all(e.hypothetical is None for e in crfner.explain(tagger, note).entities)
+    assert "hypothetical" not in crfner.explain(tagger, note).to_dict()["entities"][0]
+    with pytest.raises(ValueError, match="hypothetical must be True or False"):
+        crfner.explain(tagger, note, hypothetical="yes")
+    model = tmp_path / "model"
+    tagger.save(model)
+    loaded = crfner.CRFTagger.load(model, data_dir=data_dir)
+    assert main(["explain", str(model), "--text", note, "--top", "2", "--json", "--hypothetical",
+                 "--data-dir", str(data_dir)]) == 0
+    assert json.loads(capsys.readouterr().out) == loaded.explain(note, top=2, hypothetical=True).to_dict()
+
+
 @pytest.fixture(scope="module")
 def model_dir(tagger, tmp_path_factory):
     path = tmp_path_factory.mktemp("explain") / "model"

@@ -32,6 +32,9 @@ def add_parser(verbs) -> None:
     p.add_argument("--sections", action="store_true",
                    help="say also which known section of the note each entity falls under (the last heading before "
                         "it that names one, as written), as crfner tag --sections does")
+    p.add_argument("--hypothetical", action="store_true",
+                   help="say also which entities the text names only as a condition or a warning (\"return if fever "
+                        "persists\"), and by which cue (crfner.assertion), as crfner tag --hypothetical does")
     p.add_argument("--top", type=int, default=10, help="features shown for and against per token (default 10)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.add_argument("--html", metavar="OUT.html",
@@ -76,7 +79,7 @@ def run(args) -> int:
     text = args.text if args.text is not None else _read_text(args.input, args.encoding, args.unescape)
     negation = negation_option(args)
     explanation = explain(load_model(args), text, top=args.top, splitter=splitter_for(args), negation=negation,
-                          sections=args.sections)
+                          sections=args.sections, hypothetical=args.hypothetical)
     if args.json:
         print(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False))
     elif not args.html:

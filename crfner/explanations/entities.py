@@ -7,7 +7,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Collection, Sequence
 
-from ..assertion import Negation, entity_sections, negation_record, negations, section_record
+from ..assertion import (Hypothetical, Negation, entity_sections, hypothetical_record, hypotheticals, negation_record, negations,
+                         section_record)
 from ..errors import DataFormatError
 from ..schemes import tags_to_spans
 from ..tagging.annotate import check_splitter, model_splitter, tagged_split
@@ -37,6 +38,7 @@ class EntityExplanation:
     negation: Negation | None = None  # with explain(negation=...): whether the text negates it, and the cue
     # with explain(sections=True): {"section": the known section it falls under, or None above the first}
     section: dict | None = None
+    hypothetical: Hypothetical | None = None  # with explain(hypothetical=True): whether it is only a condition, and the cue
 
     def to_dict(self) -> dict:
         out = {
@@ -47,6 +49,8 @@ class EntityExplanation:
             out.update(negation_record(self.negation))
         if self.section is not None:  # and --sections
             out.update(self.section)
+        if self.hypothetical is not None:  # and --hypothetical
+            out.update(hypothetical_record(self.hypothetical))
         return {**out, "tokens": [t.to_dict() for t in self.tokens]}
 
 
@@ -98,7 +102,8 @@ def _token_input(X) -> tuple[str, list[list[tuple[str, int, int]]]]:
 
 
 def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, documents: Sequence | None = None,
-            splitter: str | None = None, negation: bool | Collection[str] = False, sections: bool = False) -> Explanation:
+            splitter: str | None = None, negation: bool | Collection[str] = False, sections: bool = False,
+            hypothetical: bool = False) -> Explanation:
     """Every entity ``tagger`` (a fitted or loaded :class:`crfner.CRFTagger`) finds in ``text``
     and, at each of its tokens, the ``top`` attributes most in favour of its label over the
     best competing label (and the ``top`` most against), the transition terms, and the rest.
@@ -113,12 +118,14 @@ def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, docum
     to limit it to) says for each entity whether the text negates it and by which cue
     (:func:`crfner.negations`, read with the same splitter; token lists' sentences apart).
     ``sections=True`` gives each entity the known section of the note it falls under
-    (:func:`crfner.entity_sections`), as ``crfner tag --sections`` does.
+    (:func:`crfner.entity_sections`), as ``crfner tag --sections`` does, and ``hypothetical=True``
+    whether the text names it only as a condition (:func:`crfner.hypotheticals`).
     """
     if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         raise ValueError(f"top must be a positive whole number, not {top!r}")
-    if not isinstance(sections, bool):
-        raise ValueError(f"sections must be True or False, not {sections!r}")
+    for name, value in (("sections", sections), ("hypothetical", hypothetical)):
+        if not isinstance(value, bool):
+            raise ValueError(f"{name} must be True or False, not {value!r}")
     if getattr(tagger, "classes_", None) is not None:  # an unfitted tagger says so below
         check_negation_types(negation, tagger.classes_, "the tagger")
     raw = isinstance(text, str)
@@ -176,4 +183,7 @@ def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, docum
         for entity, found in zip(out.entities, negations(text, out.entities, splitter=splitter, passages=passages,
                                                          types=types)):
             entity.negation = found
+    if hypothetical:
+        for entity, condition in zip(out.entities, hypotheticals(text, out.entities, splitter=splitter, passages=passages)):
+            entity.hypothetical = condition
     return out

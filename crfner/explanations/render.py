@@ -3,7 +3,7 @@ read the objects' fields only (no imports of their classes), so both modules can
 
 from __future__ import annotations
 
-__all__ = ["entity_note", "negation_note", "render_explanation", "render_inspection", "section_note"]
+__all__ = ["entity_note", "hypothetical_note", "negation_note", "render_explanation", "render_inspection", "section_note"]
 
 
 def _signed(value: float) -> str:
@@ -117,9 +117,17 @@ def section_note(section: dict | None) -> str:
     return ", above any section heading" if name is None else f", in section {name!r}"
 
 
+def hypothetical_note(condition) -> str:
+    """What an entity's hypothetical reading adds to its line: nothing unless asked for, else whether and by which cue."""
+    if condition is None or not condition.hypothetical:
+        return ""
+    return f", hypothetical by {condition.cue!r} [{condition.cue_start}:{condition.cue_end}]"
+
+
 def entity_note(entity) -> str:
-    """Negation and section notes of an entity's line, as asked for."""
-    return negation_note(getattr(entity, "negation", None)) + section_note(getattr(entity, "section", None))
+    """Negation, section and hypothetical notes of an entity's line, as asked for."""
+    return (negation_note(getattr(entity, "negation", None)) + section_note(getattr(entity, "section", None))
+            + hypothetical_note(getattr(entity, "hypothetical", None)))
 
 
 def render_explanation(explanation) -> str:
