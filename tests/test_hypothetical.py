@@ -108,3 +108,15 @@ def test_command_line_text_documents_and_resume_fingerprint(model, tmp_path, cap
     plain = fingerprint(notes, model, "text", "jsonl")
     assert fingerprint(notes, model, "text", "jsonl", hypothetical=True) != plain
     assert fingerprint(notes, model, "text", "jsonl", hypothetical=False) == plain  # earlier partial outputs still resume
+
+
+def test_an_indication_cue_reaches_no_next_drug_of_a_list():
+    # before (rules version 1), "PRN pain," reached across the comma to the next drug and its dose
+    text = "Morphine 0.5 mg IV q3h PRN pain, ondansetron 4 mg IV q6h PRN nausea/vomiting."
+    assert marked(text, "Morphine", "pain", "ondansetron", "4 mg IV q6h", "nausea", "vomiting") == {
+        "pain": "PRN", "nausea": "PRN", "vomiting": "PRN"}
+    # the other cues still reach a list's items
+    assert marked("Call for fever, chest pain or syncope.", "fever", "chest pain", "syncope") == {
+        "fever": "Call for", "chest pain": "Call for", "syncope": "Call for"}
+    without = {k: v for k, v in HYPOTHETICAL_RULES.items() if k != "indications"}
+    assert [h.hypothetical for h in hypotheticals(text, spans(text, "pain"), rules=without)] == [False]

@@ -8,7 +8,7 @@ symptoms the patient does not have.
 The cues are read by the negation rules' machinery (:func:`crfner.negations`): a cue before an
 entity reaches ``window`` words after it in its sentence and the items of a list after that, a
 terminator ends its reach, and a phrase that holds a cue without one ("if any", "as if") is
-none. No corpus here marks hypothetical entities (MACCROBAT's case reports tell a
+none; a cue that opens a drug's indication (``PRN``) reaches across no comma. No corpus here marks hypothetical entities (MACCROBAT's case reports tell a
 past course), so :data:`HYPOTHETICAL_RULES` and the reaches were written, not chosen on data;
 ``benchmarks/hypothetical.py`` says what they mark in MACCROBAT and PHEE.
 """
@@ -23,8 +23,9 @@ from .negation import RULES, negations
 __all__ = ["HYPOTHETICAL_FIELDS", "HYPOTHETICAL_RULES", "HYPOTHETICAL_RULES_VERSION", "Hypothetical", "hypothetical_record",
            "hypotheticals"]
 
-#: 1 since 2026-12-07.
-HYPOTHETICAL_RULES_VERSION = 1
+#: 1 since 2026-12-07; 2 since 2026-12-07: a drug's indication cue (``PRN``) reaches across no comma, so
+#: that in a list of drugs the next drug and its dose are not the previous one's indication.
+HYPOTHETICAL_RULES_VERSION = 2
 
 
 def _phrases(*lines: str) -> frozenset[tuple[str, ...]]:
@@ -34,7 +35,7 @@ def _phrases(*lines: str) -> frozenset[tuple[str, ...]]:
 # Lower-case word sequences, as crfner's tokenizer cuts them ("p.r.n." is "p . r . n .").
 HYPOTHETICAL_RULES = {
     "before": _phrases(
-        "if, in case of, in the event of, as needed for, prn, p . r . n ., prn for",
+        "if, in case of, in the event of",
         # "should" only opening a condition ("should she develop a rash"), not advising ("should be aware that")
         "should he, should she, should they, should you, should the patient, should there be, should it",
         "call for, call if, call with, return for, return if, return with, come back for, come back if",
@@ -50,6 +51,10 @@ HYPOTHETICAL_RULES = {
     ),
     # words that end a cue's reach: the negation rules' ("but", "however", ";" ...) and "then"
     "terminators": RULES["terminators"] | {"then"},
+    # cues that open a drug's indication ("PRN pain", "as needed for nausea or vomiting"), read
+    # like "before" cues but across no comma: in a list of drugs the next one follows one
+    # ("morphine IV q3h PRN pain, ondansetron 4 mg IV q6h PRN nausea"); optional in rules= given by hand
+    "indications": _phrases("as needed for, prn, p . r . n ., prn for"),
 }
 
 
@@ -81,7 +86,15 @@ def hypotheticals(text: str, entities: Sequence, *, splitter: str = "abstract",
                   rules: Mapping | None = None, types: Collection[str] | None = None) -> list[Hypothetical]:
     """A :class:`Hypothetical` for each of ``entities`` (anything with character ``start`` and
     ``end`` in ``text``), in their order; the arguments are :func:`crfner.negations`'s, and
-    ``rules`` replaces :data:`HYPOTHETICAL_RULES` (the same keys)."""
-    found = negations(text, entities, splitter=splitter, passages=passages, window=window, post_window=post_window,
-                      item=item, rules=HYPOTHETICAL_RULES if rules is None else rules, types=types)
+    ``rules`` replaces :data:`HYPOTHETICAL_RULES` (the same keys; ``indications`` may be left out)."""
+    rules = HYPOTHETICAL_RULES if rules is None else rules
+    options = {"splitter": splitter, "passages": passages, "window": window, "post_window": post_window, "item": item,
+               "types": types}
+    found = negations(text, entities, rules=rules, **options)
+    indications = rules.get("indications") if isinstance(rules, Mapping) else None
+    if indications:
+        by_indication = negations(text, entities, rules={"before": indications, "after": frozenset(),
+                                                         "pseudo": rules["pseudo"], "terminators": rules["terminators"] | {","}},
+                                  **options)
+        found = [f if f.negated else g for f, g in zip(found, by_indication)]
     return [Hypothetical(f.negated, f.cue, f.cue_start, f.cue_end) for f in found]
