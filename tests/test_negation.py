@@ -218,6 +218,27 @@ def test_a_labels_whole_answer_negates_what_the_label_names():
         negated(line, "EtOH", rules={**RULES, "answers": frozenset({"denies"})})
 
 
+def test_a_table_rows_status_cell_negates_the_drug_of_its_first_cell():
+    # before (rules version 5), a medication reconciliation's STOPPED row negated nothing
+    table = ("Medication\tDose\tRoute\tFrequency\tStatus\nMetoprolol succinate\t50 mg\tPO\tdaily\tContinue\n"
+             "Naproxen\t500 mg\tPO\tBID PRN\tSTOPPED - AKI\nLisinopril   10 mg   PO   daily   Held (AKI)\n"
+             "Warfarin\t5 mg\tPO\tdaily\tD/C\nAspirin 81 mg daily, then stopped\n")
+    words = ("Metoprolol succinate", "Naproxen", "500 mg", "AKI", "Lisinopril", "AKI", "Warfarin", "Aspirin")
+    found = negations(table, spans_of(table, *words), splitter="notes")
+    assert [(n.negated, n.cue) for n in found] == [
+        (False, None), (True, "STOPPED"), (False, None), (False, None), (True, "Held"), (False, None), (True, "D/C"),
+        (False, None)]  # only the first cell, and only in a table's row
+    for n in found:
+        if n.negated:
+            assert table[n.cue_start:n.cue_end] == n.cue
+    # declared: rules without statuses (as written before version 6) read none
+    row = "Naproxen\t500 mg\tSTOPPED"
+    assert negated(row, "Naproxen") == [True]
+    assert negated(row, "Naproxen", rules={key: value for key, value in RULES.items() if key != "statuses"}) == [False]
+    with pytest.raises(ValueError, match=r"rules\['statuses'\] must hold phrases as tuples"):
+        negated(row, "Naproxen", rules={**RULES, "statuses": frozenset({"stopped"})})
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["no", "fever", ",", "or", "but", "denies", "was", "ruled", "out", "resolved", ".",
                                  "\n", "- ", "cough", "not", "be", "excluded", "ASA", "-", "+", "(-)", "w/o"]), max_size=30),

@@ -28,7 +28,7 @@ from typing import Collection, Mapping, Sequence
 
 from ..text.list_items import marker_end
 from ..text.splitters import split_text
-from .note_cues import label_answer, minus_signs
+from .note_cues import label_answer, minus_signs, status_cell
 
 __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "negation_record", "negations"]
 
@@ -41,7 +41,8 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "negation_re
 #: (``GI: -diarrhea``, ``nausea, - diarrhea``, ``Resp: (-) cough``); a plus sign (``+``, ``(+)``) ends a cue's reach.
 #: 5 since 2026-12-07: a label's whole answer negates what the label names (``EtOH: denies.``, ``Tobacco: never``,
 #: ``Lymphovascular invasion: not identified.``).
-RULES_VERSION = 5
+#: 6 since 2026-12-07: a table row's status cell (``STOPPED``, ``Held``, ``D/C``) negates the drug of its first cell.
+RULES_VERSION = 6
 
 
 def _phrases(*lines: str) -> frozenset[tuple[str, ...]]:
@@ -86,8 +87,13 @@ RULES = {
     # in rules= given by hand, which predate it
     "answers": _phrases("denies, denied, deny, none, no, negative, neg, absent, never, not present",
                         "not identified, not seen, not found, not detected"),
+    # a table row's status cell: "Naproxen  500 mg  PO  STOPPED - AKI" in a medication reconciliation
+    # negates the drug of its first cell (see crfner.assertion.note_cues.status_cell); optional in rules=
+    # given by hand, which predate it
+    "statuses": _phrases("stopped, stop, discontinued, discontinue, d / c, d / c ' d, dc ' d, held, hold, not taking",
+                         "suspended, cancelled, canceled"),
 }
-#: The keys ``rules=`` must have; ``minus_signs`` and ``answers`` may be left out (then none is read).
+#: The keys ``rules=`` must have; ``minus_signs``, ``answers`` and ``statuses`` may be left out (then none is read).
 _REQUIRED_KEYS = ("before", "after", "pseudo", "terminators")
 _SEPARATORS = frozenset(", or nor /".split())
 # A cue written as a label ("Denies: fever, chills", "Negative for: rash"): its colon ends nothing.
@@ -148,7 +154,7 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
             continue
         if k not in read:
             read[k] = _Sentence(text, sentences[k], index, rules["terminators"], labels.get(k), rules.get("minus_signs", ()),
-                                rules.get("answers", ()))
+                                rules.get("answers", ()), rules.get("statuses", ()))
         out.append(read[k].negation(text, entity, window, post_window, item))
     return out
 
@@ -185,9 +191,9 @@ def _checked_rules(rules) -> Mapping:
     if missing:
         raise ValueError(f"rules needs the keys {', '.join(_REQUIRED_KEYS)} (missing: {', '.join(missing)}); start from "
                          "crfner.assertion.RULES, e.g. {**RULES, 'before': RULES['before'] | {('reports',)}}")
-    for key in ("before", "after", "pseudo", "answers"):
+    for key in ("before", "after", "pseudo", "answers", "statuses"):
         if key not in rules:
-            continue  # answers: optional
+            continue  # answers, statuses: optional
         bad = next((p for p in rules[key] if not (isinstance(p, tuple) and p and all(isinstance(w, str) for w in p))), None)
         if bad is not None or isinstance(rules[key], (str, bytes)):
             raise ValueError(f"rules[{key!r}] must hold phrases as tuples of lower-case words, such as ('negative', 'for'), "
@@ -207,7 +213,8 @@ class _Sentence:
                  "words")
 
     def __init__(self, text: str, sentence, index: Mapping, terminators, label: tuple[int, int, int] | None = None,
-                 signs: Collection[str] = (), answers: Collection[tuple[str, ...]] = ()):
+                 signs: Collection[str] = (), answers: Collection[tuple[str, ...]] = (),
+                 statuses: Collection[tuple[str, ...]] = ()):
         self.words = [_word(text, t) for t in sentence]
         self.starts = [t.start for t in sentence]
         self.ends = [t.end for t in sentence]
@@ -225,7 +232,8 @@ class _Sentence:
             if b not in self.ending and a not in self.opening:
                 self.ending[b] = a
                 self.opening[a] = (b, True, False)
-        self.answer = label_answer(self.words, answers)
+        # a label's answer, or a table row's status cell, that negates what comes before it
+        self.answer = label_answer(self.words, answers) or status_cell(text, sentence, self.words, statuses)
         # a label's cue over the list this sentence is an item of: an empty before-cue where the item's words start
         self.label = label
         if label is not None:
@@ -264,7 +272,7 @@ class _Sentence:
         if after is not None and (best is None or after[0] - last < best[0]):
             best = (after[0] - last, *after)
         if best is None and self.answer is not None and last < self.answer[0]:
-            best = (0, *self.answer[1:])  # in a label whose answer is a cue: "EtOH: denies."
+            best = (0, *self.answer[1:])  # in a label whose answer is a cue ("EtOH: denies."), a row's first cell
         if best is None:
             return Negation(False)
         _, a, b = best

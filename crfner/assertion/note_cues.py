@@ -1,14 +1,19 @@
 """Cues that notes write by their shape rather than their words, for :mod:`crfner.assertion.negation`:
-a minus sign opening an item of a list (``GI: -diarrhea``) and a label whose whole answer is a cue
-(``EtOH: denies.``)."""
+a minus sign opening an item of a list (``GI: -diarrhea``), a label whose whole answer is a cue
+(``EtOH: denies.``), and a table row's status cell (``Naproxen  500 mg  PO  STOPPED - AKI``)."""
 
 from __future__ import annotations
 
 from typing import Collection, Sequence
 
+import re
+
+from ..text.section_names import COLUMN_GAP
 from ..text.splitter import LINE_BREAK
 
-__all__ = ["label_answer", "minus_signs"]
+__all__ = ["label_answer", "minus_signs", "status_cell"]
+
+_GAP = re.compile(COLUMN_GAP)
 
 
 def minus_signs(text: str, sentence, words: Sequence[str], signs: Collection[str]) -> list[tuple[int, int]]:
@@ -46,3 +51,22 @@ def label_answer(words: Sequence[str], answers: Collection[tuple[str, ...]]) -> 
     if colon == 0 or not any(c.isalnum() for w in words[:colon] for c in w) or tuple(words[colon + 1:end]) not in answers:
         return None
     return colon, colon + 1, end
+
+
+def status_cell(text: str, sentence, words: Sequence[str], statuses: Collection[tuple[str, ...]]) -> tuple[int, int, int] | None:
+    """``(second, start, end)`` where a sentence is a table's row (cells apart by a tab or three
+    spaces, :data:`crfner.text.section_names.COLUMN_GAP`) one of whose cells after the first opens
+    with one of ``statuses`` (``Naproxen  500 mg  PO  BID  STOPPED - AKI``, a medication
+    reconciliation's status column): what the first cell names (its words lie before ``second``,
+    the second cell's first word) is negated by ``words[start:end]``."""
+    if not statuses or len(sentence) < 2:
+        return None
+    opens = [k for k in range(1, len(sentence)) if _GAP.fullmatch(text, sentence[k - 1].end, sentence[k].start)]
+    if not opens:
+        return None
+    longest = max(len(phrase) for phrase in statuses)
+    for k in opens:
+        for size in range(min(longest, len(words) - k), 0, -1):
+            if tuple(words[k:k + size]) in statuses:
+                return opens[0], k, k + size
+    return None
