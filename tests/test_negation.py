@@ -431,3 +431,13 @@ def test_the_negation_rules_enter_the_resume_fingerprint(fitted, tmp_path, monke
 
     monkeypatch.setattr("crfner.assertion.RULES_VERSION", RULES_VERSION + 1)  # new rules: an output of the old ones does not resume
     assert fingerprint(notes, model, "text", "jsonl", negation=True) != negated
+
+
+def test_a_drug_held_and_an_order_declined_are_negated():
+    # before (rules version 6), the "lisinopril held." and a declined referral negated nothing
+    note = ("Pt stable.\nlisinopril held.\nMetformin held for AKI.\nColonoscopy was declined by the patient.\n"
+            "Genetic counseling referral declined by patient.\nHeparin was continued.")
+    found = negations(note, spans_of(note, "lisinopril", "Metformin", "AKI", "Colonoscopy", "Genetic counseling referral",
+                                     "Heparin"), splitter="notes")
+    assert [(n.negated, n.cue) for n in found] == [
+        (True, "held"), (True, "held"), (False, None), (True, "was declined"), (True, "declined by"), (False, None)]

@@ -42,7 +42,8 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "negation_re
 #: 5 since 2026-12-07: a label's whole answer negates what the label names (``EtOH: denies.``, ``Tobacco: never``,
 #: ``Lymphovascular invasion: not identified.``).
 #: 6 since 2026-12-07: a table row's status cell (``STOPPED``, ``Held``, ``D/C``) negates the drug of its first cell.
-RULES_VERSION = 6
+#: 7 since 2026-12-07: a drug held and an order declined or refused (``lisinopril held``, ``colonoscopy was declined``).
+RULES_VERSION = 7
 
 
 def _phrases(*lines: str) -> frozenset[tuple[str, ...]]:
@@ -66,6 +67,7 @@ RULES = {
         "was discontinued, were discontinued, was stopped, were stopped, was withdrawn, were withdrawn, subsided",
         "was absent, were absent, not seen, not found, not detected, not observed, relieved, was relieved, were relieved",
         "normalized, normalised, was not, were not, free",
+        "held, was held, were held, on hold, was declined, were declined, declined by, was refused, were refused, refused by",
     ),
     # phrases that hold a cue but negate nothing: matched first, so their words are no cue
     "pseudo": _phrases(
