@@ -120,3 +120,14 @@ def test_an_indication_cue_reaches_no_next_drug_of_a_list():
         "fever": "Call for", "chest pain": "Call for", "syncope": "Call for"}
     without = {k: v for k, v in HYPOTHETICAL_RULES.items() if k != "indications"}
     assert [h.hypothetical for h in hypotheticals(text, spans(text, "pain"), rules=without)] == [False]
+
+
+def test_a_long_label_over_a_list_and_a_sentence_opening_with_should():
+    # before (rules version 2), neither a label that ends in a cue and a few words nor "Should ..." marked anything
+    instructions = ("Call your doctor or return to the ED if you have:\n- fever over 38.5 C\n- chest pain\n"
+                    "Follow up with your PCP in 1 week.")
+    assert marked(instructions, "fever", "chest pain", "PCP", splitter="notes") == {"fever": "if", "chest pain": "if"}
+    note = "Should palpitations recur with syncope, she will go to the ED. She should take aspirin daily, with food."
+    assert marked(note, "palpitations", "syncope", "ED", "aspirin", "food") == {"palpitations": "Should", "syncope": "Should"}
+    assert marked("Should fever recur go to the ED.", "fever") == {}  # no comma: where the condition ends is unknown
+    assert marked("Return to the ED for chest pain.", "chest pain") == {"chest pain": "Return to the ED for"}

@@ -441,3 +441,12 @@ def test_a_drug_held_and_an_order_declined_are_negated():
                                      "Heparin"), splitter="notes")
     assert [(n.negated, n.cue) for n in found] == [
         (True, "held"), (True, "held"), (False, None), (True, "was declined"), (True, "declined by"), (False, None)]
+
+
+def test_a_label_that_ends_in_a_cue_and_a_few_words_reaches_the_list_below():
+    # before (rules version 7), only a label that was wholly a cue ("Denies:") reached its list
+    note = "Patient denies the following:\n- fever\n- chills\nPlan:\n- aspirin\nNo changes to the following:\n- lisinopril"
+    assert negated(note, "fever", "chills", "aspirin", "lisinopril", splitter="notes") == [True, True, False, False]
+    far = "Patient is not currently taking any of the following:\n- aspirin"  # the cue too far from the colon
+    assert negated(far, "aspirin", splitter="notes") == [False]
+    assert negated("Negative for the following:\n- rash", "rash", splitter="notes", window=1) == [False]  # the reach counts

@@ -18,14 +18,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Collection, Mapping, Sequence
 
+from ..text.splitters import split_text
 from .negation import RULES, negations
 
 __all__ = ["HYPOTHETICAL_FIELDS", "HYPOTHETICAL_RULES", "HYPOTHETICAL_RULES_VERSION", "Hypothetical", "hypothetical_record",
            "hypotheticals"]
 
 #: 1 since 2026-12-07; 2 since 2026-12-07: a drug's indication cue (``PRN``) reaches across no comma, so
-#: that in a list of drugs the next drug and its dose are not the previous one's indication.
-HYPOTHETICAL_RULES_VERSION = 2
+#: that in a list of drugs the next drug and its dose are not the previous one's indication; 3 since
+#: 2026-12-07: a label over a list may end in its cue and a few words (``Call your doctor if you have:``),
+#: a sentence opening with "Should" is a condition up to its first comma, and ``return to the ED for``.
+HYPOTHETICAL_RULES_VERSION = 3
 
 
 def _phrases(*lines: str) -> frozenset[tuple[str, ...]]:
@@ -36,10 +39,13 @@ def _phrases(*lines: str) -> frozenset[tuple[str, ...]]:
 HYPOTHETICAL_RULES = {
     "before": _phrases(
         "if, in case of, in the event of",
-        # "should" only opening a condition ("should she develop a rash"), not advising ("should be aware that")
+        # "should" opening a condition ("should she develop a rash"), not advising ("should be aware that");
+        # a sentence that opens with it ("Should palpitations recur, ...") is read apart: see hypotheticals
         "should he, should she, should they, should you, should the patient, should there be, should it",
         "call for, call if, call with, return for, return if, return with, come back for, come back if",
         "go to ed for, go to the ed for, go to er for, go to the er for, go to the emergency department for",
+        "return to ed for, return to the ed for, return to er for, return to the er for, return to clinic for",
+        "return to the clinic for, return to the emergency department for, call 911 for",
         "seek care for, seek medical care for, seek medical attention for, seek attention for",
         "watch for, monitor for, look out for, precautions for, warning signs of, warning signs such as",
     ),
@@ -97,4 +103,29 @@ def hypotheticals(text: str, entities: Sequence, *, splitter: str = "abstract",
                                                          "pseudo": rules["pseudo"], "terminators": rules["terminators"] | {","}},
                                   **options)
         found = [f if f.negated else g for f, g in zip(found, by_indication)]
-    return [Hypothetical(f.negated, f.cue, f.cue_start, f.cue_end) for f in found]
+    out = [Hypothetical(f.negated, f.cue, f.cue_start, f.cue_end) for f in found]
+    if "should" in text.lower():
+        out = _opening_should(text, entities, out, splitter, passages, types)
+    return out
+
+
+def _opening_should(text: str, entities: Sequence, found: list[Hypothetical], splitter: str, passages, types) -> list[Hypothetical]:
+    """``found``, with each entity that lies in the clause a sentence opens with "Should" (up to its
+    first comma: "Should palpitations recur with syncope, she will go to the ED") marked by that
+    "Should", as the inverted condition it is."""
+    clauses = []  # (start of the sentence's "Should", its end, where the clause ends)
+    for sentence in split_text(text, passages or None, splitter):
+        if sentence and text[sentence[0].start:sentence[0].end].lower() == "should":
+            comma = next((t for t in sentence if text[t.start:t.end] == ","), None)
+            if comma is not None:
+                clauses.append((sentence[0].start, sentence[0].end, comma.start))
+    if not clauses:
+        return found
+    out = list(found)
+    for k, entity in enumerate(entities):
+        if out[k].hypothetical or types is not None and getattr(entity, "type", None) not in types:
+            continue
+        clause = next((c for c in clauses if c[1] <= entity.start and entity.end <= c[2]), None)
+        if clause is not None:
+            out[k] = Hypothetical(True, text[clause[0]:clause[1]], clause[0], clause[1])
+    return out

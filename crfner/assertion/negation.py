@@ -43,7 +43,8 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "negation_re
 #: ``Lymphovascular invasion: not identified.``).
 #: 6 since 2026-12-07: a table row's status cell (``STOPPED``, ``Held``, ``D/C``) negates the drug of its first cell.
 #: 7 since 2026-12-07: a drug held and an order declined or refused (``lisinopril held``, ``colonoscopy was declined``).
-RULES_VERSION = 7
+#: 8 since 2026-12-07: a label over a list may end in its cue and a few words (``Patient denies the following:``).
+RULES_VERSION = 8
 
 
 def _phrases(*lines: str) -> frozenset[tuple[str, ...]]:
@@ -147,7 +148,7 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
     sentences = [s for s in split_text(text, passages or None, splitter) if s]
     starts = [s[0].start for s in sentences]
     read: dict[int, tuple[list[str], list]] = {}  # each sentence's words and cues, read once
-    labels = _listed_under_labels(text, sentences, index)
+    labels = _listed_under_labels(text, sentences, index, rules["terminators"], window)
     out = []
     for entity in entities:
         k = bisect_right(starts, entity.start) - 1
@@ -166,11 +167,13 @@ def _word(text: str, token) -> str:
     return text[token.start:token.end].lower().replace("\u2019", "'")
 
 
-def _listed_under_labels(text: str, sentences: Sequence, index: Mapping) -> dict[int, tuple[int, int, int]]:
-    """For each sentence that is an item of a list right below a cue written as a label alone
-    on its line (``Denies:`` over ``- fever`` and ``- chills``): its number -> (the cue's start
-    and end, where the item's marker ends); the item reads as if the cue stood there. The list
-    ends at the first sentence with no marker."""
+def _listed_under_labels(text: str, sentences: Sequence, index: Mapping, terminators=frozenset(),
+                         window: int = 0) -> dict[int, tuple[int, int, int]]:
+    """For each sentence that is an item of a list right below a label on its line that ends in a
+    cue, or in a cue and at most ``window`` words with no terminator (``Denies:``, ``Patient denies
+    the following:``, ``Call your doctor if you have:`` over ``- fever`` and ``- chills``): its
+    number -> (the cue's start and end, where the item's marker ends); the item reads as if the
+    cue stood there. The list ends at the first sentence with no marker."""
     found: dict[int, tuple[int, int, int]] = {}
     cue = None
     for k, sentence in enumerate(sentences):
@@ -179,10 +182,14 @@ def _listed_under_labels(text: str, sentences: Sequence, index: Mapping) -> dict
             found[k] = (*cue, opened)
             continue
         cue = None
-        if 2 <= len(sentence) <= 5 and text[sentence[-1].start:sentence[-1].end] == _LABEL_MARK:
+        if len(sentence) >= 2 and text[sentence[-1].start:sentence[-1].end] == _LABEL_MARK:
             words = [_word(text, t) for t in sentence[:-1]]
-            if any(kind == "before" and a == 0 and b == len(words) for kind, a, b in _cues(words, index)):
-                cue = (sentence[0].start, sentence[-2].end)
+            ends = [(a, b) for kind, a, b in _cues(words, index) if kind == "before"]
+            if ends:
+                a, b = ends[-1]
+                rest = words[b:]
+                if not any(w in terminators for w in rest) and sum(any(c.isalnum() for c in w) for w in rest) <= window:
+                    cue = (sentence[a].start, sentence[b - 1].end)
     return found
 
 
