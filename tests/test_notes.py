@@ -803,3 +803,11 @@ def test_a_date_alone_after_a_known_heading_on_its_line_is_layout():
     texts = [note[s[0].start:s[-1].end] for s in sentences]
     assert {texts[i] for i in known} == {"Progress Note \u2013", "12/01/2026 14:32", "Telephone encounter:", "Dec 1, 2026",
                                          "Vitals:", "HPI:", "Plan:"}
+
+
+def test_a_forms_row_of_dates_after_a_known_heading_is_layout():
+    # before, both dates of the discharge summary's header row were tagged lab values (the clinical model, 0.67 and 0.65)
+    note = ("Admission Date: 11/28/2026    Discharge Date: 12/02/2026\nDate of Birth: 01/02/1950\n"
+            "Admission Date: 11/28/2026    Discharge Date: pending\nCT 12/01/2026: no PE")
+    assert [note[a:b] for a, b in known_heading_spans(note)] == [
+        "Admission Date:", "11/28/2026    Discharge Date: 12/02/2026", "Date of Birth:", "01/02/1950", "Admission Date:"]
