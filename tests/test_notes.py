@@ -811,3 +811,7 @@ def test_a_forms_row_of_dates_after_a_known_heading_is_layout():
             "Admission Date: 11/28/2026    Discharge Date: pending\nCT 12/01/2026: no PE")
     assert [note[a:b] for a, b in known_heading_spans(note)] == [
         "Admission Date:", "11/28/2026    Discharge Date: 12/02/2026", "Date of Birth:", "01/02/1950", "Admission Date:"]
+    # the rest of a title's line: a service, or a service and a date (notes splitter version 11)
+    titles = "NEW PATIENT VISIT - Cardiology\nProgress Note - Internal Medicine - 12/01/2026\nConsult Note - Chest pain"
+    assert [titles[a:b] for a, b in known_heading_spans(titles)] == [
+        "NEW PATIENT VISIT -", "Cardiology", "Progress Note -", "Internal Medicine - 12/01/2026", "Consult Note -"]

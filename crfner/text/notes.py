@@ -86,7 +86,8 @@ from typing import Sequence
 from .list_items import marker_end
 from .note_lines import TITLES, heading_name_span, is_heading_line, line_units
 from .note_values import is_date_time
-from .section_names import COLUMN_GAP, CUE_LABELS, SECTION_NAMES, SOAP_HEADINGS, is_column_header, is_section_name, normal_name
+from .section_names import (COLUMN_GAP, CUE_LABELS, SECTION_NAMES, SERVICES, SOAP_HEADINGS, is_column_header, is_section_name,
+                            normal_name)
 from .splitter import ABBREVIATIONS, LINE_BREAKS, clip_passages, sentences
 from .tokenizer import Token, tokenize
 
@@ -104,7 +105,8 @@ __all__ = ["DOSE_FORM_ABBREVIATIONS", "NOTES_VERSION", "NOTE_ABBREVIATIONS", "SE
 #: 8 since a table's header row of column names (``Medication  Dose  Route``) is layout;
 #: 9 since specialty notes' sections are known (``MSE:``, ``OB Hx:``, ``Oncologic history:``, ``Return precautions:``);
 #: 10 since a date alone after a known heading on its line (``Progress Note - 12/01/2026``) is layout;
-#: 11 since a form's row of dates after one is too (``Admission Date: 11/28/2026    Discharge Date: 12/02/2026``).
+#: 11 since a form's row of dates after one is too (``Admission Date: 11/28/2026    Discharge Date: 12/02/2026``),
+#: and a service (``NEW PATIENT VISIT - Cardiology``; ``new`` qualifies a heading).
 NOTES_VERSION = 11
 
 #: Words that, followed by a full stop, do not end a sentence in a note: as listed or
@@ -242,8 +244,8 @@ def known_heading_spans(text: str, passages: Sequence[tuple[int, int]] | None = 
 
 
 def _layout_units(text: str, units: Sequence[tuple[int, int, str]]) -> list[bool]:
-    """For each unit, whether it is layout: a known heading, or after one on its line a date alone or a
-    form's row of dates (:func:`_dated_cells`)."""
+    """For each unit, whether it is layout: a known heading, or after one on its line a date, a
+    service or a form's row of dates (:func:`_title_cells`)."""
     out: list[bool] = []
     for k, (start, end, kind) in enumerate(units):
         if _is_known_heading(text, start, end, kind):
@@ -251,17 +253,35 @@ def _layout_units(text: str, units: Sequence[tuple[int, int, str]]) -> list[bool
             continue
         previous = units[k - 1] if k else None
         out.append(previous is not None and kind == "text" and out[-1] and _is_known_heading(text, *previous)
-                   and not any(c in text[previous[1]:start] for c in "\r\n") and _dated_cells(text[start:end]))
+                   and not any(c in text[previous[1]:start] for c in "\r\n")
+                   and _title_cells(text[start:end], _is_title(text, previous[0], previous[1])))
     return out
 
 
-def _dated_cells(line: str) -> bool:
-    """Whether each cell of ``line`` (cut at :data:`~crfner.text.section_names.COLUMN_GAP`) is a
-    date or time, or a known section's name, a colon and a date: the rest of a form's row of dates
-    (``11/28/2026    Discharge Date: 12/02/2026`` after ``Admission Date:``)."""
-    for cell in re.split(COLUMN_GAP, line.strip()):
+# the heads of a note's title, after which a service is the note's, not a plan's ("PLAN - ICU")
+_TITLE_HEADS = frozenset("consult consultation encounter note report summary visit".split())
+
+
+def _is_title(text: str, start: int, end: int) -> bool:
+    """Whether a heading names the note itself (``NEW PATIENT VISIT``, ``Progress Note``), not a section of it."""
+    name = text[slice(*heading_name_span(text, start, end))]
+    return any(word in _TITLE_HEADS for word in normal_name(name).split())
+
+
+# what parts a title line's cells: a table's gap, or a spaced dash ("Progress Note - Internal Medicine - 12/01/2026")
+_TITLE_CELL = re.compile(rf"{COLUMN_GAP}|\s+[-\u2013\u2014]\s+")
+
+
+def _title_cells(line: str, title: bool = False) -> bool:
+    """Whether each cell of ``line`` (cut at :data:`~crfner.text.section_names.COLUMN_GAP` and at spaced dashes) is a
+    date or time, a service after a ``title`` (``Cardiology``, ``Internal Medicine``), or a known
+    section's name, a colon and a date: the rest of a title's line (``NEW PATIENT VISIT - Cardiology``) or of a form's
+    row of dates (``11/28/2026    Discharge Date: 12/02/2026`` after ``Admission Date:``)."""
+    for cell in _TITLE_CELL.split(line.strip()):
         name, colon, value = cell.partition(":")
-        if not (is_date_time(cell) or colon and _is_known_name(name.strip()) and is_date_time(value)):
+        words = cell.lower().split()
+        if not (is_date_time(cell) or title and words and all(w in SERVICES for w in words)
+                or colon and _is_known_name(name.strip()) and is_date_time(value)):
             return False
     return True
 

@@ -170,6 +170,17 @@ SECTION_HEADS = frozenset(
     encounter immunizations maintenance precautions referral screening staging treatment vaccinations visit
     """.split()
 )
+#: The services and wards that title a note, as qualifiers (``CARDIOLOGY CONSULT``) and, alone after a
+#: known title on its line, layout (``NEW PATIENT VISIT - Cardiology``).
+SERVICES = frozenset(
+    """
+    anesthesiology cardiology care ccu critical dermatology endocrinology gastroenterology geriatrics gynecology
+    hematology hepatology hospitalist icu internal medicine micu nephrology neurology neurosurgery nicu
+    nursing obstetrics oncology ophthalmology orthopedic orthopedics palliative pediatric pediatrics
+    pharmacy physician psychiatry pulmonary pulmonology rehabilitation rheumatology sicu surgery
+    transplant urology vascular
+    """.split()
+)
 #: Words that only qualify a head (``Discharge``, ``Past Medical``, ``prior to admission``), and
 #: since notes splitter version 7 the services and wards that title a note (``CARDIOLOGY CONSULT``,
 #: ``ICU PROGRESS NOTE``), and since version 9 specialty notes' qualifiers (``Psych Hx``, ``OB Hx``,
@@ -184,15 +195,10 @@ SECTION_QUALIFIERS = frozenset(
     pertinent physical post post-operative postoperative pre-operative preoperative present
     primary principal prior problem progress reason secondary sexual soc surgical system systems
     the this to transfer treatment underlying
-    abuse birth cancer developmental gyn gynecologic health ob obstetric oncologic prenatal psych psychiatric
+    abuse birth cancer developmental gyn gynecologic health new ob obstetric oncologic prenatal psych psychiatric
     return risk safety substance suicide telephone use
-    anesthesiology cardiology care ccu critical dermatology endocrinology gastroenterology geriatrics gynecology
-    hematology hepatology hospitalist icu internal medicine micu nephrology neurology neurosurgery nicu
-    nursing obstetrics oncology ophthalmology orthopedic orthopedics palliative pediatric pediatrics
-    pharmacy physician psychiatry pulmonary pulmonology rehabilitation rheumatology sicu surgery
-    transplant urology vascular
     """.split()
-)
+) | SERVICES
 _NAME_WORDS = re.compile(r"[^\s/&]+")
 
 #: Words that name a table's columns in a medication list or a table of results (``Medication``,

@@ -134,7 +134,7 @@ class _Columns:
     """A passage's tokens as columns: texts, starts and ends (the rules below read them so,
     without an object per token)."""
 
-    __slots__ = ("words", "starts", "ends")
+    __slots__ = ("ends", "starts", "words")
 
     def __init__(self, words: list[str], starts: list[int], ends: list[int]):
         self.words, self.starts, self.ends = words, starts, ends
