@@ -71,6 +71,7 @@ _EXPORTS = {
     "evaluate_concepts": ".evaluation.concepts",
     "negations": ".assertion",
     "hypotheticals": ".assertion",
+    "family_attributions": ".assertion",
     "entity_sections": ".assertion",
 }
 __all__ = sorted(_EXPORTS)

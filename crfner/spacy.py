@@ -55,6 +55,11 @@ entities only as a condition or a warning (:func:`crfner.hypotheticals`, "return
 persists"): ``span._.crfner_hypothetical`` (True or False; None with it off) and the cue's words
 in ``span._.crfner_hypothetical_cue``.
 
+``family`` (config key; off by default) says whether the text attributes each of crfner's
+entities to a relative (:func:`crfner.family_attributions`, "her brother has hypertrophic
+cardiomyopathy"): ``span._.crfner_family`` (True or False; None with it off) and the cue's words
+in ``span._.crfner_family_cue``.
+
 ``min_score`` (config key; null by default) keeps only crfner's entities scored at least that,
 from 0 to 1, as ``crfner tag --min-score`` does.
 """
@@ -69,12 +74,13 @@ from spacy.tokens import Doc, Span
 
 from .corpora.documents import Document
 from .crf.model import CRFModel
-from .assertion import entity_sections, hypotheticals, negations
+from .assertion import entity_sections, family_attributions, hypotheticals, negations
 from .tagging.annotate import check_min_score, check_splitter, model_splitter, tag_documents, tag_text
 from .tagging.entity_fields import check_negation_types
 from .schemes import entity_types
 
-__all__ = ["ALIGNMENT_MODES", "CONCEPT_EXTENSION", "CONCEPT_SCORE_EXTENSION", "EXISTING_POLICIES", "HYPOTHETICAL_CUE_EXTENSION",
+__all__ = ["ALIGNMENT_MODES", "CONCEPT_EXTENSION", "CONCEPT_SCORE_EXTENSION", "EXISTING_POLICIES", "FAMILY_CUE_EXTENSION", "FAMILY_EXTENSION",
+           "HYPOTHETICAL_CUE_EXTENSION",
            "HYPOTHETICAL_EXTENSION", "NEGATED_EXTENSION", "NEGATION_CUE_EXTENSION", "SCORE_EXTENSION", "SECTION_EXTENSION",
            "CrfnerComponent", "check_options", "make_crfner"]
 
@@ -88,9 +94,11 @@ NEGATION_CUE_EXTENSION = "crfner_negation_cue"
 SECTION_EXTENSION = "crfner_section"
 HYPOTHETICAL_EXTENSION = "crfner_hypothetical"
 HYPOTHETICAL_CUE_EXTENSION = "crfner_hypothetical_cue"
+FAMILY_EXTENSION = "crfner_family"
+FAMILY_CUE_EXTENSION = "crfner_family_cue"
 
 for _extension in (SCORE_EXTENSION, CONCEPT_EXTENSION, CONCEPT_SCORE_EXTENSION, NEGATED_EXTENSION, NEGATION_CUE_EXTENSION,
-                   SECTION_EXTENSION, HYPOTHETICAL_EXTENSION, HYPOTHETICAL_CUE_EXTENSION):
+                   SECTION_EXTENSION, HYPOTHETICAL_EXTENSION, HYPOTHETICAL_CUE_EXTENSION, FAMILY_EXTENSION, FAMILY_CUE_EXTENSION):
     if not Span.has_extension(_extension):
         Span.set_extension(_extension, default=None)
 
@@ -101,7 +109,7 @@ def _overlaps(a: Span, b: Span) -> bool:
 
 def check_options(alignment_mode: str, existing: str, batch_size: int, splitter: str | None = None,
                   negation: bool | Sequence[str] = False, sections: bool = False, min_score: float | None = None,
-                  hypothetical: bool = False) -> None:
+                  hypothetical: bool = False, family: bool = False) -> None:
     """A one-line ValueError for an option the component does not know."""
     if splitter is not None:
         check_splitter(splitter)
@@ -109,7 +117,7 @@ def check_options(alignment_mode: str, existing: str, batch_size: int, splitter:
     if not isinstance(negation, bool) and (isinstance(negation, str) or not isinstance(negation, (list, tuple, set, frozenset))
                                            or not negation or not all(isinstance(t, str) and t for t in negation)):
         raise ValueError(f"negation must be true, false or a list of type names, not {negation!r}")
-    for key, value in (("sections", sections), ("hypothetical", hypothetical)):
+    for key, value in (("sections", sections), ("hypothetical", hypothetical), ("family", family)):
         if not isinstance(value, bool):
             raise ValueError(f"{key} must be true or false, not {value!r}")
     if alignment_mode not in ALIGNMENT_MODES:
@@ -138,8 +146,9 @@ class CrfnerComponent:
         sections: bool = False,
         min_score: float | None = None,
         hypothetical: bool = False,
+        family: bool = False,
     ):
-        check_options(alignment_mode, existing, batch_size, splitter, negation, sections, min_score, hypothetical)
+        check_options(alignment_mode, existing, batch_size, splitter, negation, sections, min_score, hypothetical, family)
         if getattr(tagger, "classes_", None) is not None:
             check_negation_types(negation, tagger.classes_, "the model")
         self.tagger = tagger
@@ -147,6 +156,7 @@ class CrfnerComponent:
         self.negation = negation if isinstance(negation, bool) else frozenset(negation)
         self.sections = sections
         self.hypothetical = hypothetical
+        self.family = family
         self.min_score = min_score
         self.splitter = model_splitter(tagger, splitter)
         self.name = name
@@ -209,6 +219,8 @@ class CrfnerComponent:
         sections = entity_sections(doc.text, [entity for _, entity in ours]) if self.sections else None
         conditions = (hypotheticals(doc.text, [entity for _, entity in ours], splitter=self.splitter)
                       if self.hypothetical else None)
+        relatives = (family_attributions(doc.text, [entity for _, entity in ours], splitter=self.splitter)
+                     if self.family else None)
         for k, (span, entity) in enumerate(ours):
             span._.set(SCORE_EXTENSION, float(entity.score))
             span._.set(CONCEPT_EXTENSION, getattr(entity, "identifier", None))
@@ -221,16 +233,21 @@ class CrfnerComponent:
             if conditions is not None:
                 span._.set(HYPOTHETICAL_EXTENSION, conditions[k].hypothetical)
                 span._.set(HYPOTHETICAL_CUE_EXTENSION, conditions[k].cue)
+            if relatives is not None:
+                span._.set(FAMILY_EXTENSION, relatives[k].family)
+                span._.set(FAMILY_CUE_EXTENSION, relatives[k].cue)
         return doc
 
 
 @Language.factory(
     "crfner",
     default_config={"data_dir": None, "alignment_mode": "expand", "existing": "keep", "batch_size": 64, "splitter": None,
-                    "linker": None, "negation": False, "sections": False, "min_score": None, "hypothetical": False},
+                    "linker": None, "negation": False, "sections": False, "min_score": None, "hypothetical": False,
+                    "family": False},
     assigns=["doc.ents", "token.ent_iob", "token.ent_type", f"span._.{SCORE_EXTENSION}", f"span._.{CONCEPT_EXTENSION}",
              f"span._.{CONCEPT_SCORE_EXTENSION}", f"span._.{NEGATED_EXTENSION}", f"span._.{NEGATION_CUE_EXTENSION}",
-             f"span._.{SECTION_EXTENSION}", f"span._.{HYPOTHETICAL_EXTENSION}", f"span._.{HYPOTHETICAL_CUE_EXTENSION}"],
+             f"span._.{SECTION_EXTENSION}", f"span._.{HYPOTHETICAL_EXTENSION}", f"span._.{HYPOTHETICAL_CUE_EXTENSION}",
+             f"span._.{FAMILY_EXTENSION}", f"span._.{FAMILY_CUE_EXTENSION}"],
 )
 def make_crfner(
     nlp: Language,
@@ -246,6 +263,7 @@ def make_crfner(
     sections: bool,
     min_score: float | None,
     hypothetical: bool,
+    family: bool,
 ) -> CrfnerComponent:
     """The ``"crfner"`` factory: ``model`` is a directory saved by ``CRFTagger.save``
     (a damaged or missing one raises :class:`crfner.ModelFileError`); ``data_dir`` is where
@@ -254,8 +272,8 @@ def make_crfner(
     ``Linker.save`` (a bad one raises ``ModelFileError`` too); ``negation``, true or a list of
     the types to negate; ``sections``, whether to give each entity its note section;
     ``min_score``, the least score of an entity kept; ``hypothetical``, whether to say which
-    entities the text names only as a condition."""
-    check_options(alignment_mode, existing, batch_size, splitter, negation, sections, min_score, hypothetical)
+    entities the text names only as a condition; ``family``, which it attributes to a relative."""
+    check_options(alignment_mode, existing, batch_size, splitter, negation, sections, min_score, hypothetical, family)
     tagger = CRFModel.load(model, data_dir=data_dir)  # tags as CRFTagger.load's does, without scikit-learn
     fitted_linker = None
     if linker is not None:
@@ -264,4 +282,4 @@ def make_crfner(
         fitted_linker = Linker.load(linker)
     return CrfnerComponent(tagger, name=name, alignment_mode=alignment_mode, existing=existing, batch_size=batch_size,
                            splitter=splitter, linker=fitted_linker, negation=negation, sections=sections,
-                           min_score=min_score, hypothetical=hypothetical)
+                           min_score=min_score, hypothetical=hypothetical, family=family)

@@ -227,3 +227,15 @@ def cli_without_sklearn(*argv: str, cwd=None) -> subprocess.CompletedProcess:
         "sys.exit(main(sys.argv[1:]))\n"
     )
     return subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True, check=False, cwd=cwd)
+
+
+def mention_spans(text: str, *words: str) -> list:
+    """A mention (type ``X``) of each word at its first place in ``text`` after the previous one's."""
+    from crfner.corpora.documents import Mention
+
+    found, at = [], 0
+    for word in words:
+        start = text.index(word, at)
+        found.append(Mention(start, start + len(word), "X", word))
+        at = start + len(word)
+    return found

@@ -13,16 +13,8 @@ import crfner
 from crfner.assertion import HYPOTHETICAL_RULES, HYPOTHETICAL_RULES_VERSION, hypotheticals
 from crfner.cli import main
 from crfner.corpora.documents import Mention
+from conftest import mention_spans as spans
 
-
-def spans(text, *words):
-    """A mention of each word at its first place in ``text`` after the previous one's."""
-    found, at = [], 0
-    for word in words:
-        start = text.index(word, at)
-        found.append(Mention(start, start + len(word), "X", word))
-        at = start + len(word)
-    return found
 
 
 def marked(text, *words, **options):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Collection, Mapping, Sequence
 
 from ..text.splitters import split_text
-from .negation import RULES, negations
+from .negation import RULES, cue_phrases, negations
 
 __all__ = ["HYPOTHETICAL_FIELDS", "HYPOTHETICAL_RULES", "HYPOTHETICAL_RULES_VERSION", "Hypothetical", "hypothetical_record",
            "hypotheticals"]
@@ -31,13 +31,10 @@ __all__ = ["HYPOTHETICAL_FIELDS", "HYPOTHETICAL_RULES", "HYPOTHETICAL_RULES_VERS
 HYPOTHETICAL_RULES_VERSION = 3
 
 
-def _phrases(*lines: str) -> frozenset[tuple[str, ...]]:
-    return frozenset(tuple(phrase.split()) for line in lines for phrase in line.split(",") if phrase.strip())
-
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("p.r.n." is "p . r . n .").
 HYPOTHETICAL_RULES = {
-    "before": _phrases(
+    "before": cue_phrases(
         "if, in case of, in the event of",
         # "should" opening a condition ("should she develop a rash"), not advising ("should be aware that");
         # a sentence that opens with it ("Should palpitations recur, ...") is read apart: see hypotheticals
@@ -50,9 +47,9 @@ HYPOTHETICAL_RULES = {
         "watch for, monitor for, look out for, precautions for, warning signs of, warning signs such as",
     ),
     # not "as needed" or "PRN" after an entity: "acetaminophen (as needed) was begun" was given
-    "after": _phrases("if needed, if necessary, if required, if present, if it occurs, if they occur"),
+    "after": cue_phrases("if needed, if necessary, if required, if present, if it occurs, if they occur"),
     # phrases that hold a cue but state nothing hypothetical: matched first, so their words are no cue
-    "pseudo": _phrases(
+    "pseudo": cue_phrases(
         "if any, if so, as if, even if, only if, if not",
     ),
     # words that end a cue's reach: the negation rules' ("but", "however", ";" ...) and "then"
@@ -60,7 +57,7 @@ HYPOTHETICAL_RULES = {
     # cues that open a drug's indication ("PRN pain", "as needed for nausea or vomiting"), read
     # like "before" cues but across no comma: in a list of drugs the next one follows one
     # ("morphine IV q3h PRN pain, ondansetron 4 mg IV q6h PRN nausea"); optional in rules= given by hand
-    "indications": _phrases("as needed for, prn, p . r . n ., prn for"),
+    "indications": cue_phrases("as needed for, prn, p . r . n ., prn for"),
 }
 
 

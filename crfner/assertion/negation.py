@@ -30,7 +30,7 @@ from ..text.list_items import marker_end
 from ..text.splitters import split_text
 from .note_cues import label_answer, minus_signs, status_cell
 
-__all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "negation_record", "negations"]
+__all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases", "negation_record", "negations"]
 
 #: 2 since 2026-12-05: a colon right after a cue ends nothing ("Denies: fever, chills"), a
 #: curly apostrophe reads as a straight one ("didn’t"), and "No. of" (a number) is no cue.
@@ -47,13 +47,14 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "negation_re
 RULES_VERSION = 8
 
 
-def _phrases(*lines: str) -> frozenset[tuple[str, ...]]:
+def cue_phrases(*lines: str) -> frozenset[tuple[str, ...]]:
+    """Cue phrases as rules hold them: each line's comma-separated phrases as tuples of their words."""
     return frozenset(tuple(phrase.split()) for line in lines for phrase in line.split(",") if phrase.strip())
 
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("didn't" is "didn ' t").
 RULES = {
-    "before": _phrases(
+    "before": cue_phrases(
         "no, not, without, denies, denied, deny, denying, negative for, free of, absence of, absent, neither, nor, never",
         "none of, no evidence of, no sign of, no signs of, no history of, did not, does not, do not, was not, were not",
         "is not, are not, has not, have not, had not, cannot, could not, didn ' t, doesn ' t, wasn ' t, don ' t",
@@ -63,7 +64,7 @@ RULES = {
         # ward shorthand, as the tokenizer cuts it: "neg for", "w/o", "r/o" (a minus sign: minus_signs below)
         "neg for, w / o, r / o",
     ),
-    "after": _phrases(
+    "after": cue_phrases(
         "was ruled out, were ruled out, ruled out, was excluded, were excluded, excluded, resolved, disappeared",
         "was discontinued, were discontinued, was stopped, were stopped, was withdrawn, were withdrawn, subsided",
         "was absent, were absent, not seen, not found, not detected, not observed, relieved, was relieved, were relieved",
@@ -71,7 +72,7 @@ RULES = {
         "held, was held, were held, on hold, was declined, were declined, declined by, was refused, were refused, refused by",
     ),
     # phrases that hold a cue but negate nothing: matched first, so their words are no cue
-    "pseudo": _phrases(
+    "pseudo": cue_phrases(
         "no change, no changes, no increase, no further change, not only, not necessarily, no longer able",
         "not be excluded, not be ruled out, not ruled out, not excluded, cannot exclude, could not exclude",
         "no improvement, not improve, did not improve, not respond, did not respond",
@@ -88,12 +89,12 @@ RULES = {
     # a label's answer: "EtOH: denies.", "Tobacco: never", "Illicit drugs: none", as social-history and
     # review-of-systems templates write them, negate what the label names (see crfner.assertion.note_cues.label_answer); optional
     # in rules= given by hand, which predate it
-    "answers": _phrases("denies, denied, deny, none, no, negative, neg, absent, never, not present",
+    "answers": cue_phrases("denies, denied, deny, none, no, negative, neg, absent, never, not present",
                         "not identified, not seen, not found, not detected"),
     # a table row's status cell: "Naproxen  500 mg  PO  STOPPED - AKI" in a medication reconciliation
     # negates the drug of its first cell (see crfner.assertion.note_cues.status_cell); optional in rules=
     # given by hand, which predate it
-    "statuses": _phrases("stopped, stop, discontinued, discontinue, d / c, d / c ' d, dc ' d, held, hold, not taking",
+    "statuses": cue_phrases("stopped, stop, discontinued, discontinue, d / c, d / c ' d, dc ' d, held, hold, not taking",
                          "suspended, cancelled, canceled"),
 }
 #: The keys ``rules=`` must have; ``minus_signs``, ``answers`` and ``statuses`` may be left out (then none is read).

@@ -71,6 +71,11 @@ def add_parser(verbs) -> None:
                         "\"hypothetical_cue\", \"hypothetical_cue_start\", \"hypothetical_cue_end\"; the fever of "
                         "\"return if fever persists\"), by crfner's rules (crfner.assertion), in jsonl, csv or "
                         "spreadsheet output")
+    p.add_argument("--family", action="store_true",
+                   help="raw text (--text, document input): say whether the text attributes each entity to a "
+                        "relative, not the patient (\"family\", and the cue: \"family_cue\", \"family_cue_start\", "
+                        "\"family_cue_end\"; the cardiomyopathy of \"her brother has hypertrophic cardiomyopathy\"), by "
+                        "crfner's rules (crfner.assertion), in jsonl, csv or spreadsheet output")
     p.add_argument("--output-format", choices=["conll", "json", "jsonl", "pubtator", "csv", "spreadsheet", "brat"],
                    default=None,
                    help="tokens: conll (token [gold] predicted, default) or json; documents: jsonl (default), "
@@ -124,9 +129,9 @@ def run(args) -> int:
         raise usage("--splitter applies to raw text (--text, or --input-format csv, jsonl, pubtator or text), not to tokens")
     if args.linker is not None:
         raise usage("--linker applies to raw text (--text, or --input-format csv, jsonl, pubtator or text), not to tokens")
-    if args.negation or args.sections or args.hypothetical or args.min_score is not None:
+    if args.negation or args.sections or args.hypothetical or args.family or args.min_score is not None:
         option = ("--negation" if args.negation else "--sections" if args.sections else
-                  "--hypothetical" if args.hypothetical else "--min-score")
+                  "--hypothetical" if args.hypothetical else "--family" if args.family else "--min-score")
         raise usage(f"{option} applies to raw text (--text, or --input-format csv, "
                     "jsonl, pubtator or text), not to tokens")
     return _tag_tokens(args)
@@ -152,7 +157,7 @@ def _tag_text(args) -> int:
     # in order of offset, as tag_text gives them and as the fields document output adds come
     entities = sorted_mentions(tagger.tag_text(args.text, splitter=splitter, linker=linker, min_score=args.min_score))
     records = [_entity_record(e) for e in entities]
-    fields = EntityFields(args.negation, args.sections, args.hypothetical)
+    fields = EntityFields(args.negation, args.sections, args.hypothetical, args.family)
     if fields:
         for record, extra in zip(records, fields.extras(Document("text", args.text, entities), splitter)):
             record.update(extra)
@@ -300,13 +305,14 @@ def _tag_documents(args) -> int:
         raise usage("--negation is written in jsonl or csv output; PubTator has no column for it")
     if args.sections and args.output_format == "pubtator":
         raise usage("--sections is written in jsonl, csv, spreadsheet or BRAT output; PubTator output has no field for it")
-    if args.hypothetical and args.output_format in ("pubtator", "brat"):
-        raise usage(f"--hypothetical is written in jsonl, csv or spreadsheet output, not {args.output_format}")
+    for flag, asked in (("--hypothetical", args.hypothetical), ("--family", args.family)):
+        if asked and args.output_format in ("pubtator", "brat"):
+            raise usage(f"{flag} is written in jsonl, csv or spreadsheet output, not {args.output_format}")
     options = {"input_format": args.input_format, "output_format": args.output_format, "n_jobs": args.n_jobs,
                "backend": args.backend, "scheduler": args.scheduler, "chunk_size": args.chunk_size,
                "splitter": splitter_for(args), "linker": args.linker, "encoding": "utf-8" if args.encoding is None else args.encoding,
                "unescape": args.unescape, "negation": args.negation, "sections": args.sections,
-               "hypothetical": args.hypothetical, "min_score": args.min_score,
+               "hypothetical": args.hypothetical, "family": args.family, "min_score": args.min_score,
                "id_column": args.id_column, "text_column": args.text_column, "data_dir": args.data_dir}
     check_output("-o", args.output, args.model)  # the input itself: tag_files checks its folder's notes too
     if args.input == "-":

@@ -7,8 +7,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Collection, Sequence
 
-from ..assertion import (Hypothetical, Negation, entity_sections, hypothetical_record, hypotheticals, negation_record, negations,
-                         section_record)
+from ..assertion import (FamilyAttribution, Hypothetical, Negation, entity_sections, family_attributions, family_record,
+                         hypothetical_record, hypotheticals, negation_record, negations, section_record)
 from ..errors import DataFormatError
 from ..schemes import tags_to_spans
 from ..tagging.annotate import check_splitter, model_splitter, tagged_split
@@ -39,6 +39,7 @@ class EntityExplanation:
     # with explain(sections=True): {"section": the known section it falls under, or None above the first}
     section: dict | None = None
     hypothetical: Hypothetical | None = None  # with explain(hypothetical=True): whether it is only a condition, and the cue
+    family: FamilyAttribution | None = None  # with explain(family=True): whether it is a relative's, and the cue
 
     def to_dict(self) -> dict:
         out = {
@@ -51,6 +52,8 @@ class EntityExplanation:
             out.update(self.section)
         if self.hypothetical is not None:  # and --hypothetical
             out.update(hypothetical_record(self.hypothetical))
+        if self.family is not None:  # and --family
+            out.update(family_record(self.family))
         return {**out, "tokens": [t.to_dict() for t in self.tokens]}
 
 
@@ -103,7 +106,7 @@ def _token_input(X) -> tuple[str, list[list[tuple[str, int, int]]]]:
 
 def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, documents: Sequence | None = None,
             splitter: str | None = None, negation: bool | Collection[str] = False, sections: bool = False,
-            hypothetical: bool = False) -> Explanation:
+            hypothetical: bool = False, family: bool = False) -> Explanation:
     """Every entity ``tagger`` (a fitted or loaded :class:`crfner.CRFTagger`) finds in ``text``
     and, at each of its tokens, the ``top`` attributes most in favour of its label over the
     best competing label (and the ``top`` most against), the transition terms, and the rest.
@@ -119,11 +122,12 @@ def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, docum
     (:func:`crfner.negations`, read with the same splitter; token lists' sentences apart).
     ``sections=True`` gives each entity the known section of the note it falls under
     (:func:`crfner.entity_sections`), as ``crfner tag --sections`` does, and ``hypothetical=True``
-    whether the text names it only as a condition (:func:`crfner.hypotheticals`).
+    whether the text names it only as a condition (:func:`crfner.hypotheticals`), ``family=True``
+    whether it attributes it to a relative (:func:`crfner.family_attributions`).
     """
     if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         raise ValueError(f"top must be a positive whole number, not {top!r}")
-    for name, value in (("sections", sections), ("hypothetical", hypothetical)):
+    for name, value in (("sections", sections), ("hypothetical", hypothetical), ("family", family)):
         if not isinstance(value, bool):
             raise ValueError(f"{name} must be True or False, not {value!r}")
     if getattr(tagger, "classes_", None) is not None:  # an unfitted tagger says so below
@@ -186,4 +190,7 @@ def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, docum
     if hypothetical:
         for entity, condition in zip(out.entities, hypotheticals(text, out.entities, splitter=splitter, passages=passages)):
             entity.hypothetical = condition
+    if family:
+        for entity, relative in zip(out.entities, family_attributions(text, out.entities, splitter=splitter, passages=passages)):
+            entity.family = relative
     return out

@@ -3,7 +3,7 @@ read the objects' fields only (no imports of their classes), so both modules can
 
 from __future__ import annotations
 
-__all__ = ["entity_note", "hypothetical_note", "negation_note", "render_explanation", "render_inspection", "section_note"]
+__all__ = ["entity_note", "family_note", "hypothetical_note", "negation_note", "render_explanation", "render_inspection", "section_note"]
 
 
 def _signed(value: float) -> str:
@@ -124,10 +124,17 @@ def hypothetical_note(condition) -> str:
     return f", hypothetical by {condition.cue!r} [{condition.cue_start}:{condition.cue_end}]"
 
 
+def family_note(relative) -> str:
+    """What an entity's attribution to a relative adds to its line: nothing unless asked for and found, else the cue."""
+    if relative is None or not relative.family:
+        return ""
+    return f", a relative's by {relative.cue!r} [{relative.cue_start}:{relative.cue_end}]"
+
+
 def entity_note(entity) -> str:
-    """Negation, section and hypothetical notes of an entity's line, as asked for."""
+    """Negation, section, hypothetical and family notes of an entity's line, as asked for."""
     return (negation_note(getattr(entity, "negation", None)) + section_note(getattr(entity, "section", None))
-            + hypothetical_note(getattr(entity, "hypothetical", None)))
+            + hypothetical_note(getattr(entity, "hypothetical", None)) + family_note(getattr(entity, "family", None)))
 
 
 def render_explanation(explanation) -> str:

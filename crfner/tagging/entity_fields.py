@@ -1,6 +1,7 @@
 """What batch tagging adds to each entity it writes: whether the text negates it
-(:func:`crfner.negations`), names it only as a condition (:func:`crfner.hypotheticals`), and the
-known section it falls under (:func:`crfner.entity_sections`), and the settings that ask for them."""
+(:func:`crfner.negations`), names it only as a condition (:func:`crfner.hypotheticals`) or
+attributes it to a relative (:func:`crfner.family_attributions`), and the known section it falls
+under (:func:`crfner.entity_sections`), and the settings that ask for them."""
 
 from __future__ import annotations
 
@@ -15,28 +16,29 @@ __all__ = ["NO_FIELDS", "EntityFields", "check_negation_types", "entity_extras",
 @dataclass(frozen=True)
 class EntityFields:
     """Which fields a run adds to each entity: ``negation`` (True, or the type names it is limited
-    to, as :func:`negation_setting` gives them), ``sections`` and ``hypothetical``; false when none."""
+    to, as :func:`negation_setting` gives them), ``sections``, ``hypothetical`` and ``family``; false when none."""
 
     negation: bool | tuple[str, ...] = False
     sections: bool = False
     hypothetical: bool = False
+    family: bool = False
 
     def __post_init__(self):
-        for name in ("sections", "hypothetical"):
+        for name in ("sections", "hypothetical", "family"):
             if not isinstance(getattr(self, name), bool):
                 raise CrfnerError(f"{name} is True or False, not {getattr(self, name)!r}")
 
     def __bool__(self) -> bool:
-        return bool(self.negation or self.sections or self.hypothetical)
+        return bool(self.negation or self.sections or self.hypothetical or self.family)
 
     @property
     def columns(self) -> tuple[str, ...]:
         """The table columns of the fields, in the order :meth:`extras` gives them."""
-        return extra_columns(self.negation, self.sections, self.hypothetical)
+        return extra_columns(self.negation, self.sections, self.hypothetical, self.family)
 
     def extras(self, document: Document, splitter: str) -> list[dict]:
         """The fields for each of ``document``'s entities, in order of offset."""
-        return entity_extras(document, splitter, self.negation, self.sections, self.hypothetical)
+        return entity_extras(document, splitter, self.negation, self.sections, self.hypothetical, self.family)
 
 
 #: No field added: the batch functions' default.
@@ -74,10 +76,11 @@ def check_negation_types(negation, labels, model: str = "the model") -> None:
 
 
 def entity_extras(document: Document, splitter: str, negation: bool | tuple[str, ...], sections: bool,
-                  hypothetical: bool = False) -> list[dict]:
-    """The fields negation, sections and hypothetical mentions add to each of a tagged document's
-    entities, in order of offset."""
-    from ..assertion import entity_sections, hypothetical_record, hypotheticals, negation_record, negations, section_record
+                  hypothetical: bool = False, family: bool = False) -> list[dict]:
+    """The fields negation, sections, hypothetical mentions and relatives' entities add to each of a
+    tagged document's entities, in order of offset."""
+    from ..assertion import (entity_sections, family_attributions, family_record, hypothetical_record, hypotheticals,
+                             negation_record, negations, section_record)
     from ..corpora.documents import sorted_mentions
 
     entities = sorted_mentions(document.mentions)
@@ -93,12 +96,16 @@ def entity_extras(document: Document, splitter: str, negation: bool | tuple[str,
     if hypothetical:
         for extra, found in zip(extras, hypotheticals(document.text, entities, splitter=splitter, passages=document.passages)):
             extra.update(hypothetical_record(found))
+    if family:
+        for extra, found in zip(extras, family_attributions(document.text, entities, splitter=splitter,
+                                                            passages=document.passages)):
+            extra.update(family_record(found))
     return extras
 
 
-def extra_columns(negation, sections: bool, hypothetical: bool = False) -> tuple[str, ...]:
+def extra_columns(negation, sections: bool, hypothetical: bool = False, family: bool = False) -> tuple[str, ...]:
     """The table columns of those fields, in the order :func:`entity_extras` gives them."""
-    from ..assertion import HYPOTHETICAL_FIELDS, NEGATION_FIELDS, SECTION_FIELDS
+    from ..assertion import FAMILY_FIELDS, HYPOTHETICAL_FIELDS, NEGATION_FIELDS, SECTION_FIELDS
 
     return (*(NEGATION_FIELDS if negation else ()), *(SECTION_FIELDS if sections else ()),
-            *(HYPOTHETICAL_FIELDS if hypothetical else ()))
+            *(HYPOTHETICAL_FIELDS if hypothetical else ()), *(FAMILY_FIELDS if family else ()))
