@@ -17,18 +17,17 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import sys
 import time
 from collections import Counter
+
+from negation import EVENTS, write  # the negation benchmark's event types, and its writer
 
 from crfner.assertion import FAMILY_RULES_VERSION, HYPOTHETICAL_RULES_VERSION, family_attributions, hypotheticals
 from crfner.atomic import atomic_open
 from crfner.corpora.clinical import split_documents
 from crfner.corpora.polarity import maccrobat_polarity
 
-EVENTS = ("Sign_symptom", "Disease_disorder", "Medication", "Therapeutic_procedure", "Diagnostic_procedure", "Activity",
-          "Clinical_event")
 PHEE_TYPES = ("Drug", "Treat-Disorder", "Effect")
 # each attribute: the function that reads it, the field of its answer, and its rules' version
 ATTRIBUTES = {"hypothetical": (hypotheticals, "hypothetical", HYPOTHETICAL_RULES_VERSION),
@@ -79,19 +78,19 @@ def main(argv=None) -> int:
         print(split, {k: v for k, v in result[f"maccrobat_{split}"].items()}, result[f"phee_{split}"], file=sys.stderr)
     result["cues"] = dict(Counter(row["cue"].lower() for row in rows).most_common())
     result["marked"] = len(rows)
-    if args.judge and rows:
-        with atomic_open(args.judge, "w") as handle:
-            writer = csv.DictWriter(handle, [*rows[0], "judgement"], delimiter="\t", lineterminator="\n")
-            writer.writeheader()
-            writer.writerows({**row, "judgement": ""} for row in rows)
-    result["seconds"] = round(time.perf_counter() - started, 1)
-    text = json.dumps(result, indent=1) + "\n"
-    if args.out:
-        with atomic_open(args.out, "w") as handle:
-            handle.write(text)
-    else:
-        sys.stdout.write(text)
-    return 0
+    if args.judge:
+        write_for_reading(args.judge, rows)
+    return write(result, args.out, started)
+
+
+def write_for_reading(path: str, rows: list[dict]) -> None:
+    """``rows`` as a TSV with an empty ``judgement`` column, to read by hand; nothing if there are none."""
+    if not rows:
+        return
+    with atomic_open(path, "w") as handle:
+        writer = csv.DictWriter(handle, [*rows[0], "judgement"], delimiter="\t", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**row, "judgement": ""} for row in rows)
 
 
 if __name__ == "__main__":

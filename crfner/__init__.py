@@ -72,6 +72,7 @@ _EXPORTS = {
     "negations": ".assertion",
     "hypotheticals": ".assertion",
     "family_attributions": ".assertion",
+    "uncertainties": ".assertion",
     "entity_sections": ".assertion",
 }
 __all__ = sorted(_EXPORTS)

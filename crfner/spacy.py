@@ -60,6 +60,11 @@ entities to a relative (:func:`crfner.family_attributions`, "her brother has hyp
 cardiomyopathy"): ``span._.crfner_family`` (True or False; None with it off) and the cue's words
 in ``span._.crfner_family_cue``.
 
+``uncertainty`` (config key; off by default) says whether the text names each of crfner's entities
+as possible, suspected or still to be ruled out (:func:`crfner.uncertainties`, "admit to r/o
+MI"): ``span._.crfner_uncertain`` (True or False; None with it off) and the cue's words in
+``span._.crfner_uncertainty_cue``.
+
 ``min_score`` (config key; null by default) keeps only crfner's entities scored at least that,
 from 0 to 1, as ``crfner tag --min-score`` does.
 """
@@ -74,14 +79,12 @@ from spacy.tokens import Doc, Span
 
 from .corpora.documents import Document
 from .crf.model import CRFModel
-from .assertion import entity_sections, family_attributions, hypotheticals, negations
+from .assertion import READINGS, entity_sections, negations
 from .tagging.annotate import check_min_score, check_splitter, model_splitter, tag_documents, tag_text
-from .tagging.entity_fields import check_negation_types
+from .tagging.entity_fields import READING_NAMES, check_negation_types
 from .schemes import entity_types
 
-__all__ = ["ALIGNMENT_MODES", "CONCEPT_EXTENSION", "CONCEPT_SCORE_EXTENSION", "EXISTING_POLICIES", "FAMILY_CUE_EXTENSION", "FAMILY_EXTENSION",
-           "HYPOTHETICAL_CUE_EXTENSION",
-           "HYPOTHETICAL_EXTENSION", "NEGATED_EXTENSION", "NEGATION_CUE_EXTENSION", "SCORE_EXTENSION", "SECTION_EXTENSION",
+__all__ = ["ALIGNMENT_MODES", "CONCEPT_EXTENSION", "CONCEPT_SCORE_EXTENSION", "EXISTING_POLICIES", "NEGATED_EXTENSION", "NEGATION_CUE_EXTENSION", "SCORE_EXTENSION", "READING_EXTENSIONS", "SECTION_EXTENSION",
            "CrfnerComponent", "check_options", "make_crfner"]
 
 ALIGNMENT_MODES = ("expand", "contract", "strict")
@@ -92,13 +95,13 @@ CONCEPT_SCORE_EXTENSION = "crfner_concept_score"
 NEGATED_EXTENSION = "crfner_negated"
 NEGATION_CUE_EXTENSION = "crfner_negation_cue"
 SECTION_EXTENSION = "crfner_section"
-HYPOTHETICAL_EXTENSION = "crfner_hypothetical"
-HYPOTHETICAL_CUE_EXTENSION = "crfner_hypothetical_cue"
-FAMILY_EXTENSION = "crfner_family"
-FAMILY_CUE_EXTENSION = "crfner_family_cue"
+#: Each reading's two span extensions, its answer's and its cue's (``crfner_hypothetical``,
+#: ``crfner_hypothetical_cue``; ``crfner_family``; ``crfner_uncertain``, ``crfner_uncertainty_cue``).
+READING_EXTENSIONS = {name: (f"crfner_{READINGS[name].fields[0]}", f"crfner_{READINGS[name].fields[1]}")
+                      for name in READING_NAMES}
 
 for _extension in (SCORE_EXTENSION, CONCEPT_EXTENSION, CONCEPT_SCORE_EXTENSION, NEGATED_EXTENSION, NEGATION_CUE_EXTENSION,
-                   SECTION_EXTENSION, HYPOTHETICAL_EXTENSION, HYPOTHETICAL_CUE_EXTENSION, FAMILY_EXTENSION, FAMILY_CUE_EXTENSION):
+                   SECTION_EXTENSION, *(e for pair in READING_EXTENSIONS.values() for e in pair)):
     if not Span.has_extension(_extension):
         Span.set_extension(_extension, default=None)
 
@@ -109,7 +112,7 @@ def _overlaps(a: Span, b: Span) -> bool:
 
 def check_options(alignment_mode: str, existing: str, batch_size: int, splitter: str | None = None,
                   negation: bool | Sequence[str] = False, sections: bool = False, min_score: float | None = None,
-                  hypothetical: bool = False, family: bool = False) -> None:
+                  **readings: bool) -> None:
     """A one-line ValueError for an option the component does not know."""
     if splitter is not None:
         check_splitter(splitter)
@@ -117,7 +120,7 @@ def check_options(alignment_mode: str, existing: str, batch_size: int, splitter:
     if not isinstance(negation, bool) and (isinstance(negation, str) or not isinstance(negation, (list, tuple, set, frozenset))
                                            or not negation or not all(isinstance(t, str) and t for t in negation)):
         raise ValueError(f"negation must be true, false or a list of type names, not {negation!r}")
-    for key, value in (("sections", sections), ("hypothetical", hypothetical), ("family", family)):
+    for key, value in (("sections", sections), *readings.items()):
         if not isinstance(value, bool):
             raise ValueError(f"{key} must be true or false, not {value!r}")
     if alignment_mode not in ALIGNMENT_MODES:
@@ -147,16 +150,17 @@ class CrfnerComponent:
         min_score: float | None = None,
         hypothetical: bool = False,
         family: bool = False,
+        uncertainty: bool = False,
     ):
-        check_options(alignment_mode, existing, batch_size, splitter, negation, sections, min_score, hypothetical, family)
+        asked = {"hypothetical": hypothetical, "family": family, "uncertainty": uncertainty}
+        check_options(alignment_mode, existing, batch_size, splitter, negation, sections, min_score, **asked)
         if getattr(tagger, "classes_", None) is not None:
             check_negation_types(negation, tagger.classes_, "the model")
         self.tagger = tagger
         self.linker = linker
         self.negation = negation if isinstance(negation, bool) else frozenset(negation)
         self.sections = sections
-        self.hypothetical = hypothetical
-        self.family = family
+        self.readings = tuple(name for name in READING_NAMES if asked[name])  # the readings set on each span
         self.min_score = min_score
         self.splitter = model_splitter(tagger, splitter)
         self.name = name
@@ -217,10 +221,8 @@ class CrfnerComponent:
         negated = (negations(doc.text, [entity for _, entity in ours], splitter=self.splitter, types=types)
                    if self.negation else None)
         sections = entity_sections(doc.text, [entity for _, entity in ours]) if self.sections else None
-        conditions = (hypotheticals(doc.text, [entity for _, entity in ours], splitter=self.splitter)
-                      if self.hypothetical else None)
-        relatives = (family_attributions(doc.text, [entity for _, entity in ours], splitter=self.splitter)
-                     if self.family else None)
+        read = {name: READINGS[name].read(doc.text, [entity for _, entity in ours], splitter=self.splitter)
+                for name in self.readings}
         for k, (span, entity) in enumerate(ours):
             span._.set(SCORE_EXTENSION, float(entity.score))
             span._.set(CONCEPT_EXTENSION, getattr(entity, "identifier", None))
@@ -230,12 +232,10 @@ class CrfnerComponent:
                 span._.set(NEGATION_CUE_EXTENSION, negated[k].cue)
             if sections is not None:
                 span._.set(SECTION_EXTENSION, sections[k])
-            if conditions is not None:
-                span._.set(HYPOTHETICAL_EXTENSION, conditions[k].hypothetical)
-                span._.set(HYPOTHETICAL_CUE_EXTENSION, conditions[k].cue)
-            if relatives is not None:
-                span._.set(FAMILY_EXTENSION, relatives[k].family)
-                span._.set(FAMILY_CUE_EXTENSION, relatives[k].cue)
+            for name, found in read.items():
+                answer, cue = READING_EXTENSIONS[name]
+                span._.set(answer, getattr(found[k], READINGS[name].answer))
+                span._.set(cue, found[k].cue)
         return doc
 
 
@@ -243,11 +243,10 @@ class CrfnerComponent:
     "crfner",
     default_config={"data_dir": None, "alignment_mode": "expand", "existing": "keep", "batch_size": 64, "splitter": None,
                     "linker": None, "negation": False, "sections": False, "min_score": None, "hypothetical": False,
-                    "family": False},
+                    "family": False, "uncertainty": False},
     assigns=["doc.ents", "token.ent_iob", "token.ent_type", f"span._.{SCORE_EXTENSION}", f"span._.{CONCEPT_EXTENSION}",
              f"span._.{CONCEPT_SCORE_EXTENSION}", f"span._.{NEGATED_EXTENSION}", f"span._.{NEGATION_CUE_EXTENSION}",
-             f"span._.{SECTION_EXTENSION}", f"span._.{HYPOTHETICAL_EXTENSION}", f"span._.{HYPOTHETICAL_CUE_EXTENSION}",
-             f"span._.{FAMILY_EXTENSION}", f"span._.{FAMILY_CUE_EXTENSION}"],
+             f"span._.{SECTION_EXTENSION}", *(f"span._.{e}" for pair in READING_EXTENSIONS.values() for e in pair)],
 )
 def make_crfner(
     nlp: Language,
@@ -264,6 +263,7 @@ def make_crfner(
     min_score: float | None,
     hypothetical: bool,
     family: bool,
+    uncertainty: bool,
 ) -> CrfnerComponent:
     """The ``"crfner"`` factory: ``model`` is a directory saved by ``CRFTagger.save``
     (a damaged or missing one raises :class:`crfner.ModelFileError`); ``data_dir`` is where
@@ -272,8 +272,10 @@ def make_crfner(
     ``Linker.save`` (a bad one raises ``ModelFileError`` too); ``negation``, true or a list of
     the types to negate; ``sections``, whether to give each entity its note section;
     ``min_score``, the least score of an entity kept; ``hypothetical``, whether to say which
-    entities the text names only as a condition; ``family``, which it attributes to a relative."""
-    check_options(alignment_mode, existing, batch_size, splitter, negation, sections, min_score, hypothetical, family)
+    entities the text names only as a condition; ``family``, which it attributes to a relative;
+    ``uncertainty``, which it names as possible."""
+    check_options(alignment_mode, existing, batch_size, splitter, negation, sections, min_score, hypothetical=hypothetical,
+                  family=family, uncertainty=uncertainty)
     tagger = CRFModel.load(model, data_dir=data_dir)  # tags as CRFTagger.load's does, without scikit-learn
     fitted_linker = None
     if linker is not None:
@@ -282,4 +284,4 @@ def make_crfner(
         fitted_linker = Linker.load(linker)
     return CrfnerComponent(tagger, name=name, alignment_mode=alignment_mode, existing=existing, batch_size=batch_size,
                            splitter=splitter, linker=fitted_linker, negation=negation, sections=sections,
-                           min_score=min_score, hypothetical=hypothetical, family=family)
+                           min_score=min_score, hypothetical=hypothetical, family=family, uncertainty=uncertainty)

@@ -98,8 +98,8 @@ def test_command_line_text_documents_and_resume_fingerprint(model, tmp_path, cap
     assert main(["tag", str(model), str(tokens), "--hypothetical"]) == 2
     assert "--hypothetical applies to raw text" in capsys.readouterr().err
     plain = fingerprint(notes, model, "text", "jsonl")
-    assert fingerprint(notes, model, "text", "jsonl", hypothetical=True) != plain
-    assert fingerprint(notes, model, "text", "jsonl", hypothetical=False) == plain  # earlier partial outputs still resume
+    assert fingerprint(notes, model, "text", "jsonl", readings=("hypothetical",)) != plain
+    assert fingerprint(notes, model, "text", "jsonl", readings=()) == plain  # earlier partial outputs still resume
 
 
 def test_an_indication_cue_reaches_no_next_drug_of_a_list():

@@ -174,8 +174,9 @@ def test_ward_shorthand_and_signs_of_a_review_of_systems_negate_as_their_words_d
     for n in found:
         if n.negated:
             assert ros[n.cue_start:n.cue_end] == n.cue
-    plan = "CXR w/o infiltrate. Admit to r/o MI. No rash + itch."
-    assert negated(plan, "infiltrate", "MI", "rash", "itch") == [True, True, True, False]
+    plan = "CXR w/o infiltrate. Admit to r/o MI. No rash + itch. PE was ruled out."
+    # since version 9, "r/o" (rule out) is a finding in question, no negation (crfner.uncertainties); "ruled out" negates
+    assert negated(plan, "infiltrate", "MI", "rash", "itch", "PE") == [True, False, True, False, True]
     # a bullet opening its line, a hyphen inside a word and a range are no minus sign
     meds = "Meds:\n- aspirin 81 mg\n-metformin 500 mg\nChest x-ray, T-wave changes, pain 5-6/10, -fever\n(-) rash"
     assert negated(meds, "aspirin", "metformin", "x-ray", "T-wave", "pain", "fever", "rash", splitter="notes") == [

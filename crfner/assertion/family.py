@@ -21,8 +21,7 @@ from typing import Collection, Mapping, Sequence
 
 from .negation import RULES, cue_phrases, negations
 
-__all__ = ["FAMILY_FIELDS", "FAMILY_RULES", "FAMILY_RULES_VERSION", "FamilyAttribution", "family_attributions",
-           "family_record"]
+__all__ = ["FAMILY_FIELDS", "FAMILY_RULES", "FAMILY_RULES_VERSION", "FamilyAttribution", "family_attributions"]
 
 #: 1 since 2026-12-07.
 FAMILY_RULES_VERSION = 1
@@ -73,13 +72,6 @@ class FamilyAttribution:
 #: The fields a relative's entity adds to its record (``crfner tag --family``): JSON keys, CSV columns.
 FAMILY_FIELDS = ("family", "family_cue", "family_cue_start", "family_cue_end")
 
-
-def family_record(found: FamilyAttribution) -> dict:
-    """The fields of :data:`FAMILY_FIELDS` that ``found`` sets: ``family``, and for a relative's
-    entity its cue and the cue's offsets."""
-    if not found.family:
-        return {"family": False}
-    return {"family": True, "family_cue": found.cue, "family_cue_start": found.cue_start, "family_cue_end": found.cue_end}
 
 
 def family_attributions(text: str, entities: Sequence, *, splitter: str = "abstract",

@@ -21,7 +21,7 @@ from typing import Collection, Mapping, Sequence
 from ..text.splitters import split_text
 from .negation import RULES, cue_phrases, negations
 
-__all__ = ["HYPOTHETICAL_FIELDS", "HYPOTHETICAL_RULES", "HYPOTHETICAL_RULES_VERSION", "Hypothetical", "hypothetical_record",
+__all__ = ["HYPOTHETICAL_FIELDS", "HYPOTHETICAL_RULES", "HYPOTHETICAL_RULES_VERSION", "Hypothetical",
            "hypotheticals"]
 
 #: 1 since 2026-12-07; 2 since 2026-12-07: a drug's indication cue (``PRN``) reaches across no comma, so
@@ -74,14 +74,6 @@ class Hypothetical:
 #: The fields a hypothetical mention adds to an entity's record (``crfner tag --hypothetical``): JSON keys, CSV columns.
 HYPOTHETICAL_FIELDS = ("hypothetical", "hypothetical_cue", "hypothetical_cue_start", "hypothetical_cue_end")
 
-
-def hypothetical_record(found: Hypothetical) -> dict:
-    """The fields of :data:`HYPOTHETICAL_FIELDS` that ``found`` sets: ``hypothetical``, and for a
-    hypothetical entity its cue and the cue's offsets."""
-    if not found.hypothetical:
-        return {"hypothetical": False}
-    return {"hypothetical": True, "hypothetical_cue": found.cue, "hypothetical_cue_start": found.cue_start,
-            "hypothetical_cue_end": found.cue_end}
 
 
 def hypotheticals(text: str, entities: Sequence, *, splitter: str = "abstract",

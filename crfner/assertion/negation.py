@@ -44,7 +44,9 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases
 #: 6 since 2026-12-07: a table row's status cell (``STOPPED``, ``Held``, ``D/C``) negates the drug of its first cell.
 #: 7 since 2026-12-07: a drug held and an order declined or refused (``lisinopril held``, ``colonoscopy was declined``).
 #: 8 since 2026-12-07: a label over a list may end in its cue and a few words (``Patient denies the following:``).
-RULES_VERSION = 8
+#: 9 since 2026-12-07: ``rule out`` and ``r/o`` before an entity are no cue: a finding still in question, which
+#: MACCROBAT marks uncertain (:func:`crfner.uncertainties`), not absent; ``ruled out`` still negates.
+RULES_VERSION = 9
 
 
 def cue_phrases(*lines: str) -> frozenset[tuple[str, ...]]:
@@ -59,10 +61,11 @@ RULES = {
         "none of, no evidence of, no sign of, no signs of, no history of, did not, does not, do not, was not, were not",
         "is not, are not, has not, have not, had not, cannot, could not, didn ' t, doesn ' t, wasn ' t, don ' t",
         "unremarkable for, resolution of, cessation of, discontinuation of, withdrawal of, withdrew, stopped, discontinued",
-        "weaned from, weaned off, quit, ceased, ruled out, rule out, excluded, disappearance of, failed to show",
+        "weaned from, weaned off, quit, ceased, ruled out, excluded, disappearance of, failed to show",
         "refused, declined, rejected, avoided",
-        # ward shorthand, as the tokenizer cuts it: "neg for", "w/o", "r/o" (a minus sign: minus_signs below)
-        "neg for, w / o, r / o",
+        # ward shorthand, as the tokenizer cuts it: "neg for", "w/o" (a minus sign: minus_signs below); not "r/o" nor
+        # "rule out", a finding still in question (crfner.assertion.uncertainty), since version 9
+        "neg for, w / o",
     ),
     "after": cue_phrases(
         "was ruled out, were ruled out, ruled out, was excluded, were excluded, excluded, resolved, disappeared",

@@ -61,6 +61,9 @@ def status_cell(text: str, sentence, words: Sequence[str], statuses: Collection[
     the second cell's first word) is negated by ``words[start:end]``."""
     if not statuses or len(sentence) < 2:
         return None
+    row = text[sentence[0].start:sentence[-1].end]
+    if "\t" not in row and "   " not in row:  # no cell gap: most sentences, read at once
+        return None
     opens = [k for k in range(1, len(sentence)) if _GAP.fullmatch(text, sentence[k - 1].end, sentence[k].start)]
     if not opens:
         return None

@@ -38,6 +38,9 @@ def add_parser(verbs) -> None:
     p.add_argument("--family", action="store_true",
                    help="say also which entities the text attributes to a relative (\"her brother has hypertrophic "
                         "cardiomyopathy\"), and by which cue (crfner.assertion), as crfner tag --family does")
+    p.add_argument("--uncertainty", action="store_true",
+                   help="say also which entities the text names as possible (\"admit to r/o MI\"), and by which cue "
+                        "(crfner.assertion), as crfner tag --uncertainty does")
     p.add_argument("--top", type=int, default=10, help="features shown for and against per token (default 10)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.add_argument("--html", metavar="OUT.html",
@@ -82,7 +85,8 @@ def run(args) -> int:
     text = args.text if args.text is not None else _read_text(args.input, args.encoding, args.unescape)
     negation = negation_option(args)
     explanation = explain(load_model(args), text, top=args.top, splitter=splitter_for(args), negation=negation,
-                          sections=args.sections, hypothetical=args.hypothetical, family=args.family)
+                          sections=args.sections, hypothetical=args.hypothetical, family=args.family,
+                          uncertainty=args.uncertainty)
     if args.json:
         print(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False))
     elif not args.html:

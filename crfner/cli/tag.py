@@ -76,6 +76,11 @@ def add_parser(verbs) -> None:
                         "relative, not the patient (\"family\", and the cue: \"family_cue\", \"family_cue_start\", "
                         "\"family_cue_end\"; the cardiomyopathy of \"her brother has hypertrophic cardiomyopathy\"), by "
                         "crfner's rules (crfner.assertion), in jsonl, csv or spreadsheet output")
+    p.add_argument("--uncertainty", action="store_true",
+                   help="raw text (--text, document input): say whether the text names each entity as possible, "
+                        "suspected or still to be ruled out (\"uncertain\", and the cue: \"uncertainty_cue\", "
+                        "\"uncertainty_cue_start\", \"uncertainty_cue_end\"; the MI of \"admit to r/o MI\"), by crfner's "
+                        "rules (crfner.assertion), in jsonl, csv or spreadsheet output")
     p.add_argument("--output-format", choices=["conll", "json", "jsonl", "pubtator", "csv", "spreadsheet", "brat"],
                    default=None,
                    help="tokens: conll (token [gold] predicted, default) or json; documents: jsonl (default), "
@@ -129,9 +134,11 @@ def run(args) -> int:
         raise usage("--splitter applies to raw text (--text, or --input-format csv, jsonl, pubtator or text), not to tokens")
     if args.linker is not None:
         raise usage("--linker applies to raw text (--text, or --input-format csv, jsonl, pubtator or text), not to tokens")
-    if args.negation or args.sections or args.hypothetical or args.family or args.min_score is not None:
-        option = ("--negation" if args.negation else "--sections" if args.sections else
-                  "--hypothetical" if args.hypothetical else "--family" if args.family else "--min-score")
+    from ..tagging.entity_fields import READING_NAMES
+
+    readings = [f"--{name}" for name in READING_NAMES if getattr(args, name)]
+    if args.negation or args.sections or readings or args.min_score is not None:
+        option = "--negation" if args.negation else "--sections" if args.sections else readings[0] if readings else "--min-score"
         raise usage(f"{option} applies to raw text (--text, or --input-format csv, "
                     "jsonl, pubtator or text), not to tokens")
     return _tag_tokens(args)
@@ -142,7 +149,7 @@ def _tag_text(args) -> int:
     import json
 
     from ..corpora.documents import Document, sorted_mentions
-    from ..tagging.entity_fields import EntityFields
+    from ..tagging.entity_fields import READING_NAMES, EntityFields
 
     if args.input != "-":
         raise usage(f"--text tags the text given, not an input file ({args.input}); give one or the other")
@@ -157,7 +164,7 @@ def _tag_text(args) -> int:
     # in order of offset, as tag_text gives them and as the fields document output adds come
     entities = sorted_mentions(tagger.tag_text(args.text, splitter=splitter, linker=linker, min_score=args.min_score))
     records = [_entity_record(e) for e in entities]
-    fields = EntityFields(args.negation, args.sections, args.hypothetical, args.family)
+    fields = EntityFields(args.negation, args.sections, **{name: getattr(args, name) for name in READING_NAMES})
     if fields:
         for record, extra in zip(records, fields.extras(Document("text", args.text, entities), splitter)):
             record.update(extra)
@@ -294,6 +301,7 @@ def _looks_like_columns(path: str, sample: int = 200) -> bool:
 def _tag_documents(args) -> int:
     """Raw-text documents in, entities by character offsets out: streamed, parallel, resumable."""
     from ..tagging.batch import tag_files, tag_stream
+    from ..tagging.entity_fields import READING_NAMES
 
     if args.output_format not in ("jsonl", "pubtator", "csv", "spreadsheet", "brat"):
         raise usage("document input is written as --output-format jsonl, pubtator, csv, spreadsheet or brat")
@@ -305,14 +313,14 @@ def _tag_documents(args) -> int:
         raise usage("--negation is written in jsonl or csv output; PubTator has no column for it")
     if args.sections and args.output_format == "pubtator":
         raise usage("--sections is written in jsonl, csv, spreadsheet or BRAT output; PubTator output has no field for it")
-    for flag, asked in (("--hypothetical", args.hypothetical), ("--family", args.family)):
-        if asked and args.output_format in ("pubtator", "brat"):
-            raise usage(f"{flag} is written in jsonl, csv or spreadsheet output, not {args.output_format}")
+    for name in READING_NAMES:
+        if getattr(args, name) and args.output_format in ("pubtator", "brat"):
+            raise usage(f"--{name} is written in jsonl, csv or spreadsheet output, not {args.output_format}")
     options = {"input_format": args.input_format, "output_format": args.output_format, "n_jobs": args.n_jobs,
                "backend": args.backend, "scheduler": args.scheduler, "chunk_size": args.chunk_size,
                "splitter": splitter_for(args), "linker": args.linker, "encoding": "utf-8" if args.encoding is None else args.encoding,
                "unescape": args.unescape, "negation": args.negation, "sections": args.sections,
-               "hypothetical": args.hypothetical, "family": args.family, "min_score": args.min_score,
+               **{name: getattr(args, name) for name in READING_NAMES}, "min_score": args.min_score,
                "id_column": args.id_column, "text_column": args.text_column, "data_dir": args.data_dir}
     check_output("-o", args.output, args.model)  # the input itself: tag_files checks its folder's notes too
     if args.input == "-":

@@ -221,16 +221,17 @@ class CRFModel:
         return tag_text(self, text, splitter=splitter, linker=linker, min_score=min_score)
 
     def explain(self, text, top: int = 10, *, documents=None, splitter: str | None = None, negation=False, sections=False,
-                hypothetical=False, family=False):
+                hypothetical=False, family=False, uncertainty=False):
         """Why each entity in ``text`` (raw text split by ``splitter`` as in :meth:`tag_text`, or token lists with
         ``documents``) got its label: per token, the features and transitions that favour it over the best
         rival label, with exact contributions; with ``negation`` whether the text negates it, with
         ``sections`` the note's section it is in, with ``hypothetical`` whether the text names it only as a
-        condition, with ``family`` whether it attributes it to a relative (see :func:`crfner.explanations.explain`)."""
+        condition, with ``family`` whether it attributes it to a relative, with ``uncertainty`` whether it names it as
+        possible (see :func:`crfner.explanations.explain`)."""
         from ..explanations.entities import explain
 
         return explain(self, text, top=top, documents=documents, splitter=splitter, negation=negation, sections=sections,
-                       hypothetical=hypothetical, family=family)
+                       hypothetical=hypothetical, family=family, uncertainty=uncertainty)
 
     def score(self, X, y, *, documents=None) -> float:
         """Strict entity-level micro-F1 of the predictions on ``X`` against ``y``."""

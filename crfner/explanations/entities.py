@@ -7,8 +7,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Collection, Sequence
 
-from ..assertion import (FamilyAttribution, Hypothetical, Negation, entity_sections, family_attributions, family_record,
-                         hypothetical_record, hypotheticals, negation_record, negations, section_record)
+from ..assertion import READINGS, Negation, entity_sections, negation_record, negations, reading_record, section_record
 from ..errors import DataFormatError
 from ..schemes import tags_to_spans
 from ..tagging.annotate import check_splitter, model_splitter, tagged_split
@@ -38,8 +37,23 @@ class EntityExplanation:
     negation: Negation | None = None  # with explain(negation=...): whether the text negates it, and the cue
     # with explain(sections=True): {"section": the known section it falls under, or None above the first}
     section: dict | None = None
-    hypothetical: Hypothetical | None = None  # with explain(hypothetical=True): whether it is only a condition, and the cue
-    family: FamilyAttribution | None = None  # with explain(family=True): whether it is a relative's, and the cue
+    # with explain(hypothetical=True, ...): each reading asked for (crfner.assertion.READINGS) by name, its answer and cue
+    readings: dict = field(default_factory=dict)
+
+    @property
+    def hypothetical(self):
+        """With ``explain(hypothetical=True)``, whether the text names it only as a condition, and the cue; else None."""
+        return self.readings.get("hypothetical")
+
+    @property
+    def family(self):
+        """With ``explain(family=True)``, whether the text attributes it to a relative, and the cue; else None."""
+        return self.readings.get("family")
+
+    @property
+    def uncertainty(self):
+        """With ``explain(uncertainty=True)``, whether the text names it as possible, and the cue; else None."""
+        return self.readings.get("uncertainty")
 
     def to_dict(self) -> dict:
         out = {
@@ -50,10 +64,8 @@ class EntityExplanation:
             out.update(negation_record(self.negation))
         if self.section is not None:  # and --sections
             out.update(self.section)
-        if self.hypothetical is not None:  # and --hypothetical
-            out.update(hypothetical_record(self.hypothetical))
-        if self.family is not None:  # and --family
-            out.update(family_record(self.family))
+        for name, found in self.readings.items():  # and --hypothetical, --family, --uncertainty
+            out.update(reading_record(READINGS[name], found))
         return {**out, "tokens": [t.to_dict() for t in self.tokens]}
 
 
@@ -106,7 +118,7 @@ def _token_input(X) -> tuple[str, list[list[tuple[str, int, int]]]]:
 
 def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, documents: Sequence | None = None,
             splitter: str | None = None, negation: bool | Collection[str] = False, sections: bool = False,
-            hypothetical: bool = False, family: bool = False) -> Explanation:
+            hypothetical: bool = False, family: bool = False, uncertainty: bool = False) -> Explanation:
     """Every entity ``tagger`` (a fitted or loaded :class:`crfner.CRFTagger`) finds in ``text``
     and, at each of its tokens, the ``top`` attributes most in favour of its label over the
     best competing label (and the ``top`` most against), the transition terms, and the rest.
@@ -123,11 +135,13 @@ def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, docum
     ``sections=True`` gives each entity the known section of the note it falls under
     (:func:`crfner.entity_sections`), as ``crfner tag --sections`` does, and ``hypothetical=True``
     whether the text names it only as a condition (:func:`crfner.hypotheticals`), ``family=True``
-    whether it attributes it to a relative (:func:`crfner.family_attributions`).
+    whether it attributes it to a relative (:func:`crfner.family_attributions`), ``uncertainty=True``
+    whether it names it as possible (:func:`crfner.uncertainties`).
     """
     if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         raise ValueError(f"top must be a positive whole number, not {top!r}")
-    for name, value in (("sections", sections), ("hypothetical", hypothetical), ("family", family)):
+    asked = {"hypothetical": hypothetical, "family": family, "uncertainty": uncertainty}
+    for name, value in (("sections", sections), *asked.items()):
         if not isinstance(value, bool):
             raise ValueError(f"{name} must be True or False, not {value!r}")
     if getattr(tagger, "classes_", None) is not None:  # an unfitted tagger says so below
@@ -187,10 +201,7 @@ def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, docum
         for entity, found in zip(out.entities, negations(text, out.entities, splitter=splitter, passages=passages,
                                                          types=types)):
             entity.negation = found
-    if hypothetical:
-        for entity, condition in zip(out.entities, hypotheticals(text, out.entities, splitter=splitter, passages=passages)):
-            entity.hypothetical = condition
-    if family:
-        for entity, relative in zip(out.entities, family_attributions(text, out.entities, splitter=splitter, passages=passages)):
-            entity.family = relative
+    for name in (name for name, value in asked.items() if value):
+        for entity, found in zip(out.entities, READINGS[name].read(text, out.entities, splitter=splitter, passages=passages)):
+            entity.readings[name] = found
     return out

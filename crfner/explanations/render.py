@@ -3,7 +3,7 @@ read the objects' fields only (no imports of their classes), so both modules can
 
 from __future__ import annotations
 
-__all__ = ["entity_note", "family_note", "hypothetical_note", "negation_note", "render_explanation", "render_inspection", "section_note"]
+__all__ = ["entity_note", "negation_note", "reading_notes", "render_explanation", "render_inspection", "section_note"]
 
 
 def _signed(value: float) -> str:
@@ -117,24 +117,19 @@ def section_note(section: dict | None) -> str:
     return ", above any section heading" if name is None else f", in section {name!r}"
 
 
-def hypothetical_note(condition) -> str:
-    """What an entity's hypothetical reading adds to its line: nothing unless asked for, else whether and by which cue."""
-    if condition is None or not condition.hypothetical:
-        return ""
-    return f", hypothetical by {condition.cue!r} [{condition.cue_start}:{condition.cue_end}]"
+def reading_notes(readings: dict) -> str:
+    """What an entity's readings (hypothetical, a relative's, uncertain) add to its line: for each
+    asked for and found true, what it is and by which cue."""
+    from ..assertion import READINGS
 
-
-def family_note(relative) -> str:
-    """What an entity's attribution to a relative adds to its line: nothing unless asked for and found, else the cue."""
-    if relative is None or not relative.family:
-        return ""
-    return f", a relative's by {relative.cue!r} [{relative.cue_start}:{relative.cue_end}]"
+    return "".join(READINGS[name].note.format(cue=found.cue, start=found.cue_start, end=found.cue_end)
+                   for name, found in readings.items() if getattr(found, READINGS[name].answer))
 
 
 def entity_note(entity) -> str:
-    """Negation, section, hypothetical and family notes of an entity's line, as asked for."""
+    """Negation, section and readings' notes of an entity's line, as asked for."""
     return (negation_note(getattr(entity, "negation", None)) + section_note(getattr(entity, "section", None))
-            + hypothetical_note(getattr(entity, "hypothetical", None)) + family_note(getattr(entity, "family", None)))
+            + reading_notes(getattr(entity, "readings", None) or {}))
 
 
 def render_explanation(explanation) -> str:

@@ -154,6 +154,7 @@ def tag_files(
     sections: bool = False,
     hypothetical: bool = False,
     family: bool = False,
+    uncertainty: bool = False,
     min_score: float | None = None,
     data_dir: str | os.PathLike | None = None,
 ) -> dict:
@@ -174,7 +175,8 @@ def tag_files(
     entity of those types (the others get ``negated`` false). ``sections`` adds the known section
     each entity falls under (:func:`crfner.entity_sections`; jsonl and csv output), ``hypothetical``
     whether the text names each only as a condition (:func:`crfner.hypotheticals`; jsonl and csv output), ``family``
-    whether it attributes each to a relative (:func:`crfner.family_attributions`; the same). ``min_score`` keeps only the
+    whether it attributes each to a relative (:func:`crfner.family_attributions`; the same), ``uncertainty`` whether
+    it names each as possible (:func:`crfner.uncertainties`; the same). ``min_score`` keeps only the
     entities scored at least that (0 to 1). ``data_dir`` is the data folder the model's gazetteers are
     looked for in where their recorded paths no longer hold them (``--data-dir``; as ``model``, the
     Dask workers must see it at the same path). ``output_format="brat"`` makes
@@ -187,7 +189,7 @@ def tag_files(
 
     from . import brat_output
 
-    fields = EntityFields(negation_setting(negation), sections, hypothetical, family)
+    fields = EntityFields(negation_setting(negation), sections, hypothetical, family, uncertainty)
     model, splitter = checked_settings(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, fields, min_score)
     linker, data_dir = _checked_linker(linker), _data_folder(data_dir)
     input_path, output = Path(input_path), Path(output)
@@ -204,7 +206,7 @@ def tag_files(
     partial, state_file = Path(f"{output}.partial"), Path(f"{output}.state.json")
     fingerprint = resumption.fingerprint(input_path, model, input_format, output_format, splitter, linker, encoding, unescape,
                                          (id_column, text_column), fields.negation, fields.sections, min_score, compress,
-                                         fields.hypothetical, fields.family)
+                                         fields.readings)
     output.parent.mkdir(parents=True, exist_ok=True)
     with resumption.output_lock(output):
         done, size, complete = resumption.resume_point(state_file, partial, output, fingerprint) if resume else (0, 0, False)
@@ -279,12 +281,13 @@ def tag_stream(
     sections: bool = False,
     hypothetical: bool = False,
     family: bool = False,
+    uncertainty: bool = False,
     min_score: float | None = None,
     data_dir: str | os.PathLike | None = None,
 ) -> dict:
     """Like :func:`tag_files`, into the binary stream ``sink`` (standard output, say), a chunk at
     a time as it is done; nothing to resume. Returns the number of documents tagged."""
-    fields = EntityFields(negation_setting(negation), sections, hypothetical, family)
+    fields = EntityFields(negation_setting(negation), sections, hypothetical, family, uncertainty)
     model, splitter = checked_settings(model, output_format, backend, scheduler, splitter, chunk_size, n_jobs, fields, min_score)
     if output_format == "brat":
         raise CrfnerError("BRAT output is a folder of files, not a stream: give an output folder (-o)")

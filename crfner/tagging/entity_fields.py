@@ -1,7 +1,7 @@
 """What batch tagging adds to each entity it writes: whether the text negates it
-(:func:`crfner.negations`), names it only as a condition (:func:`crfner.hypotheticals`) or
-attributes it to a relative (:func:`crfner.family_attributions`), and the known section it falls
-under (:func:`crfner.entity_sections`), and the settings that ask for them."""
+(:func:`crfner.negations`), names it only as a condition, attributes it to a relative or names it
+as possible (:data:`crfner.assertion.READINGS`), and the known section it falls under
+(:func:`crfner.entity_sections`), and the settings that ask for them."""
 
 from __future__ import annotations
 
@@ -10,35 +10,45 @@ from dataclasses import dataclass
 from ..corpora.documents import Document
 from ..errors import CrfnerError
 
-__all__ = ["NO_FIELDS", "EntityFields", "check_negation_types", "entity_extras", "extra_columns", "negation_setting"]
+#: The readings a run may add, in the order their fields come (:data:`crfner.assertion.READINGS`).
+READING_NAMES = ("hypothetical", "family", "uncertainty")
+
+__all__ = ["NO_FIELDS", "READING_NAMES", "EntityFields", "check_negation_types", "entity_extras", "extra_columns", "negation_setting"]
 
 
 @dataclass(frozen=True)
 class EntityFields:
     """Which fields a run adds to each entity: ``negation`` (True, or the type names it is limited
-    to, as :func:`negation_setting` gives them), ``sections``, ``hypothetical`` and ``family``; false when none."""
+    to, as :func:`negation_setting` gives them), ``sections``, and the readings
+    ``hypothetical``, ``family`` and ``uncertainty``; false when none."""
 
     negation: bool | tuple[str, ...] = False
     sections: bool = False
     hypothetical: bool = False
     family: bool = False
+    uncertainty: bool = False
 
     def __post_init__(self):
-        for name in ("sections", "hypothetical", "family"):
+        for name in ("sections", *READING_NAMES):
             if not isinstance(getattr(self, name), bool):
                 raise CrfnerError(f"{name} is True or False, not {getattr(self, name)!r}")
 
     def __bool__(self) -> bool:
-        return bool(self.negation or self.sections or self.hypothetical or self.family)
+        return bool(self.negation or self.sections or self.readings)
+
+    @property
+    def readings(self) -> tuple[str, ...]:
+        """The names of the readings asked for, in :data:`READING_NAMES`' order."""
+        return tuple(name for name in READING_NAMES if getattr(self, name))
 
     @property
     def columns(self) -> tuple[str, ...]:
         """The table columns of the fields, in the order :meth:`extras` gives them."""
-        return extra_columns(self.negation, self.sections, self.hypothetical, self.family)
+        return extra_columns(self.negation, self.sections, self.readings)
 
     def extras(self, document: Document, splitter: str) -> list[dict]:
         """The fields for each of ``document``'s entities, in order of offset."""
-        return entity_extras(document, splitter, self.negation, self.sections, self.hypothetical, self.family)
+        return entity_extras(document, splitter, self.negation, self.sections, self.readings)
 
 
 #: No field added: the batch functions' default.
@@ -76,11 +86,10 @@ def check_negation_types(negation, labels, model: str = "the model") -> None:
 
 
 def entity_extras(document: Document, splitter: str, negation: bool | tuple[str, ...], sections: bool,
-                  hypothetical: bool = False, family: bool = False) -> list[dict]:
-    """The fields negation, sections, hypothetical mentions and relatives' entities add to each of a
-    tagged document's entities, in order of offset."""
-    from ..assertion import (entity_sections, family_attributions, family_record, hypothetical_record, hypotheticals,
-                             negation_record, negations, section_record)
+                  readings: tuple[str, ...] = ()) -> list[dict]:
+    """The fields negation, sections and ``readings`` (names of :data:`crfner.assertion.READINGS`)
+    add to each of a tagged document's entities, in order of offset."""
+    from ..assertion import READINGS, entity_sections, negation_record, negations, reading_record, section_record
     from ..corpora.documents import sorted_mentions
 
     entities = sorted_mentions(document.mentions)
@@ -93,19 +102,16 @@ def entity_extras(document: Document, splitter: str, negation: bool | tuple[str,
     if sections:
         for extra, section in zip(extras, entity_sections(document.text, entities, document.passages)):
             extra.update(section_record(section))
-    if hypothetical:
-        for extra, found in zip(extras, hypotheticals(document.text, entities, splitter=splitter, passages=document.passages)):
-            extra.update(hypothetical_record(found))
-    if family:
-        for extra, found in zip(extras, family_attributions(document.text, entities, splitter=splitter,
-                                                            passages=document.passages)):
-            extra.update(family_record(found))
+    for name in readings:
+        reading = READINGS[name]
+        for extra, found in zip(extras, reading.read(document.text, entities, splitter=splitter, passages=document.passages)):
+            extra.update(reading_record(reading, found))
     return extras
 
 
-def extra_columns(negation, sections: bool, hypothetical: bool = False, family: bool = False) -> tuple[str, ...]:
+def extra_columns(negation, sections: bool, readings: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The table columns of those fields, in the order :func:`entity_extras` gives them."""
-    from ..assertion import FAMILY_FIELDS, HYPOTHETICAL_FIELDS, NEGATION_FIELDS, SECTION_FIELDS
+    from ..assertion import NEGATION_FIELDS, READINGS, SECTION_FIELDS
 
     return (*(NEGATION_FIELDS if negation else ()), *(SECTION_FIELDS if sections else ()),
-            *(HYPOTHETICAL_FIELDS if hypothetical else ()), *(FAMILY_FIELDS if family else ()))
+            *(field for name in readings for field in READINGS[name].fields))

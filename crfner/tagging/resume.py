@@ -22,12 +22,12 @@ def fingerprint(input_path: Path, model: Path, input_format: str, output_format:
                  linker: Path | None = None, encoding: str = "utf-8", unescape: bool = False,
                  columns: tuple[str | None, str | None] = (None, None), negation: bool | tuple[str, ...] = False,
                  sections: bool = False, min_score: float | None = None, compressed: bool = False,
-                 hypothetical: bool = False, family: bool = False) -> str:
+                 readings: tuple[str, ...] = ()) -> str:
     """What a partial output depends on: the input files (name, size, time), how they are read
     (encoding, unescaping, a CSV file's columns), the model's metadata, the sentence splitter (the
     notes splitter with its version), the linker's files (name, size, time), the negation rules'
-    version and types, whether sections are written, the hypothetical and family rules' versions
-    where they are read, the least score of an entity written, and
+    version and types, whether sections are written, the versions of the rules of the readings
+    asked for (``readings``, names of :data:`crfner.assertion.READINGS`), the least score of an entity written, and
     whether it is gzip."""
     files = text_files(input_path) if input_path.is_dir() else [input_path]
     parts = [input_format, output_format, (model / METADATA_FILE).read_text(encoding="utf-8")]
@@ -49,14 +49,10 @@ def fingerprint(input_path: Path, model: Path, input_format: str, output_format:
             parts.append(f"negation_types={','.join(negation)}")
     if sections:  # nor do no sections
         parts.append("sections")
-    if hypothetical:  # nor does leaving them out
-        from ..assertion import HYPOTHETICAL_RULES_VERSION
+    if readings:  # nor does leaving them out
+        from ..assertion import READINGS
 
-        parts.append(f"hypothetical={HYPOTHETICAL_RULES_VERSION}")
-    if family:  # nor does leaving them out
-        from ..assertion import FAMILY_RULES_VERSION
-
-        parts.append(f"family={FAMILY_RULES_VERSION}")
+        parts.extend(f"{name}={READINGS[name].version}" for name in readings)
     if min_score is not None:  # nor does keeping every entity
         parts.append(f"min_score={float(min_score)!r}")
     if compressed:  # nor does plain text: a plain partial output (a .gz output before 2026-12-05) is not resumed in gzip

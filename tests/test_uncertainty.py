@@ -1,0 +1,74 @@
+"""Uncertain entities (``crfner.uncertainties``, ``crfner tag --uncertainty``): findings named as
+possible, suspected or still to be ruled out."""
+
+from __future__ import annotations
+
+import json
+
+import crfner
+from crfner.assertion import UNCERTAINTY_RULES, negations, uncertainties
+from crfner.cli import main
+from crfner.corpora.documents import Mention
+from conftest import mention_spans as spans
+
+
+def hedged(text, *words, **options):
+    """The words the rules call uncertain, with their cues, each cue's offsets checked."""
+    out = []
+    for mention, found in zip(spans(text, *words), uncertainties(text, spans(text, *words), **options)):
+        if found.uncertain:
+            assert text[found.cue_start:found.cue_end] == found.cue
+            out.append((mention.text, found.cue))
+        else:
+            assert found.cue is None
+    return out
+
+
+def test_possible_suspected_and_rule_out_findings_are_uncertain():
+    note = ("A/P: possible CAP vs aspiration pneumonitis. Admit to r/o MI. DVT was suspected. Suspicion of DIC.\n"
+            "Findings concerning for cholangiocarcinoma. Differential diagnosis includes sarcoidosis.")
+    assert hedged(note, "CAP", "aspiration pneumonitis", "MI", "DVT", "DIC", "cholangiocarcinoma", "sarcoidosis",
+                  splitter="notes") == [
+        ("CAP", "possible"), ("aspiration pneumonitis", "vs"), ("MI", "r/o"), ("DVT", "was suspected"), ("DIC", "Suspicion of"),
+        ("cholangiocarcinoma", "concerning for"), ("sarcoidosis", "Differential diagnosis includes")]
+    # "r/o" was a negation cue before the negation rules' version 9: the MI is in question, not absent
+    assert [n.negated for n in negations(note, spans(note, "MI"), splitter="notes")] == [False]
+
+
+def test_established_findings_and_phrases_that_hedge_nothing():
+    assert hedged("Pneumonia confirmed on CXR. Fever likely due to pneumonia.", "Pneumonia", "Fever", "pneumonia") == []
+    assert hedged("Drain the abscess as soon as possible.", "abscess") == []
+    # the reach is two words: a hedge does not run on to the next entity across "and"
+    assert hedged("We suspected drug-induced cardiomyopathy and methylphenidate was stopped.", "cardiomyopathy",
+                  "methylphenidate") == [("cardiomyopathy", "suspected")]
+    assert hedged("Possible PE.", "PE", window=0) == [("PE", "Possible")]  # right after its cue, at any reach
+    fewer = {**UNCERTAINTY_RULES, "before": UNCERTAINTY_RULES["before"] - {("possible",)}}
+    assert hedged("Possible PE.", "PE", rules=fewer) == []
+    assert crfner.uncertainties is uncertainties
+
+
+def test_command_line(model, tmp_path, capsys):
+    text = "Possible ovarian cancer .\nShe had breast cancer after cisplatin ."
+    assert main(["tag", str(model), "--text", text, "--uncertainty", "--splitter", "notes"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    expected = uncertainties(text, [Mention(r["start"], r["end"], r["type"], r["text"]) for r in records], splitter="notes")
+    assert [(r["uncertain"], r.get("uncertainty_cue")) for r in records] == [(e.uncertain, e.cue) for e in expected]
+    assert {r["uncertain"] for r in records} == {True, False}, "the note should hold both kinds"
+    # the spaCy component, explain and the resume fingerprint read it alike
+    import spacy
+
+    from crfner.tagging.resume import fingerprint
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("crfner", config={"model": str(model), "splitter": "notes", "uncertainty": True})
+    by_span = {(r["start"], r["end"]): (r["uncertain"], r.get("uncertainty_cue")) for r in records}
+    doc = nlp(text)
+    assert doc.ents and all((s._.crfner_uncertain, s._.crfner_uncertainty_cue) == by_span[(s.start_char, s.end_char)]
+                            for s in doc.ents)
+    explanation = crfner.CRFTagger.load(model).explain(text, splitter="notes", uncertainty=True)
+    assert [(e.uncertainty.uncertain, e.uncertainty.cue) for e in explanation.entities] == [(e.uncertain, e.cue) for e in expected]
+    assert "uncertain by 'Possible'" in str(explanation)
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.txt").write_text(text, encoding="utf-8")
+    assert fingerprint(notes, model, "text", "jsonl", readings=("uncertainty",)) != fingerprint(notes, model, "text", "jsonl")
