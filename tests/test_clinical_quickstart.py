@@ -197,6 +197,23 @@ def test_the_negated_output_marks_what_the_note_negates(quickstart, note):
     assert not any(e["negated"] for e in negated if e["type"] not in types)
 
 
+def test_the_readings_output_marks_the_return_precautions_pain_hypothetical(quickstart, note):
+    from crfner.assertion import READINGS
+    from crfner.corpora.documents import Mention
+
+    work, entities, _ = quickstart
+    read = [json.loads(line) for line in (work / "readings.jsonl").read_text(encoding="utf-8").splitlines()]
+    keys = ("start", "end", "type", "text")
+    assert [[e[k] for k in keys] for e in read] == [[e[k] for k in keys] for e in entities]  # the same entities
+    mentions = [Mention(*(e[k] for k in keys)) for e in entities]
+    for reading in READINGS.values():
+        expected = reading.read(note, mentions, splitter="notes")
+        assert [e[reading.answer] for e in read] == [getattr(found, reading.answer) for found in expected]
+    follow_up = note.index("Return to the ED for recurrent chest pain")
+    pain = [e for e in read if follow_up <= e["start"] and "pain" in e["text"]]
+    assert pain and all(e["hypothetical"] and e["hypothetical_cue"] == "Return to the ED for" for e in pain)  # as the README says
+
+
 def test_the_linked_output_gives_clinical_entities_mesh_ids(quickstart, note):
     from crfner.link import Linker
 
