@@ -27,7 +27,6 @@ __all__ = ["FAMILY_FIELDS", "FAMILY_RULES", "FAMILY_RULES_VERSION", "FamilyAttri
 FAMILY_RULES_VERSION = 1
 
 
-
 _RELATIVES = ("mother mom father dad parent parents brother brothers sister sisters sibling siblings son sons daughter "
               "daughters aunt aunts uncle uncles grandmother grandfather grandparent grandparents cousin cousins niece "
               "nephew husband wife spouse").split()
@@ -71,7 +70,6 @@ class FamilyAttribution:
 
 #: The fields a relative's entity adds to its record (``crfner tag --family``): JSON keys, CSV columns.
 FAMILY_FIELDS = ("family", "family_cue", "family_cue_start", "family_cue_end")
-
 
 
 def family_attributions(text: str, entities: Sequence, *, splitter: str = "abstract",

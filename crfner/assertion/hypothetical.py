@@ -31,7 +31,6 @@ __all__ = ["HYPOTHETICAL_FIELDS", "HYPOTHETICAL_RULES", "HYPOTHETICAL_RULES_VERS
 HYPOTHETICAL_RULES_VERSION = 3
 
 
-
 # Lower-case word sequences, as crfner's tokenizer cuts them ("p.r.n." is "p . r . n .").
 HYPOTHETICAL_RULES = {
     "before": cue_phrases(
@@ -73,7 +72,6 @@ class Hypothetical:
 
 #: The fields a hypothetical mention adds to an entity's record (``crfner tag --hypothetical``): JSON keys, CSV columns.
 HYPOTHETICAL_FIELDS = ("hypothetical", "hypothetical_cue", "hypothetical_cue_start", "hypothetical_cue_end")
-
 
 
 def hypotheticals(text: str, entities: Sequence, *, splitter: str = "abstract",

@@ -67,7 +67,6 @@ class Uncertainty:
 UNCERTAINTY_FIELDS = ("uncertain", "uncertainty_cue", "uncertainty_cue_start", "uncertainty_cue_end")
 
 
-
 def uncertainties(text: str, entities: Sequence, *, splitter: str = "abstract",
                   passages: Sequence[tuple[int, int]] | None = None, window: int = 2, post_window: int = 0, item: int = 0,
                   rules: Mapping | None = None, types: Collection[str] | None = None) -> list[Uncertainty]:

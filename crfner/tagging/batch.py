@@ -43,7 +43,7 @@ def tag_batch(model: str, documents: list[Document], output_format: str = "jsonl
     return their output records as text; what each parallel task runs. ``splitter`` names the
     sentence splitter (``abstract`` or ``notes``, see :func:`crfner.tag_text`); ``linker``, a
     linker directory, links the entities to concept ids; ``fields``, what is added to each
-    entity (negation, section, hypothetical: :class:`EntityFields`); ``min_score``, the least score of an entity written;
+    entity (negation, section, readings: :class:`EntityFields`); ``min_score``, the least score of an entity written;
     ``data_dir``, the data folder the model's gazetteers are looked for in."""
     from ..corpora.entity_table import entity_rows
     from ..corpora.jsonl import format_document
