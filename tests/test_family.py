@@ -79,8 +79,14 @@ def test_command_line_spacy_and_explain(model, data_dir, tmp_path, capsys):
     assert list(rows[0])[-5:] == ["hypothetical_cue_end", "family", "family_cue", "family_cue_start", "family_cue_end"]
     assert [r["family"] == "true" for r in rows] == [r["family"] for r in records]
     capsys.readouterr()
-    assert main(["tag", str(model), str(notes), "--family", "--output-format", "brat", "-o", str(tmp_path / "b")]) == 2
-    assert "--family is written in jsonl, csv or spreadsheet output" in capsys.readouterr().err
+    assert main(["tag", str(model), str(notes), "--family", "--output-format", "pubtator"]) == 2
+    assert "--family is written in jsonl, csv, spreadsheet or BRAT output" in capsys.readouterr().err
+    assert main(["tag", str(model), str(notes), "--family", "--uncertainty", "--splitter", "notes", "--output-format", "brat",
+                 "-o", str(tmp_path / "b"), "-q"]) == 0
+    conf = (tmp_path / "b" / "annotation.conf").read_text(encoding="utf-8")
+    assert "Family\tArg:<ENTITY>" in conf and "Uncertain\tArg:<ENTITY>" in conf
+    ann = (tmp_path / "b" / "a.ann").read_text(encoding="utf-8")
+    assert ann.count("\tFamily T") == sum(r["family"] for r in records)
     assert fingerprint(notes, model, "text", "jsonl", readings=("family",)) != fingerprint(notes, model, "text", "jsonl")
     # the spaCy component and explain give the same attributions
     nlp = spacy.blank("en")

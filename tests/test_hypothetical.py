@@ -88,11 +88,20 @@ def test_command_line_text_documents_and_resume_fingerprint(model, tmp_path, cap
     assert list(rows[0])[-8:] == ["negated", "negation_cue", "negation_cue_start", "negation_cue_end", "hypothetical",
                                   "hypothetical_cue", "hypothetical_cue_start", "hypothetical_cue_end"]
     assert [r["hypothetical"] == "true" for r in rows] == [r["hypothetical"] for r in records]
-    for output_format in ("pubtator", "brat"):
-        capsys.readouterr()
-        assert main(["tag", str(model), str(notes), "--hypothetical", "--output-format", output_format,
-                     "-o", str(tmp_path / output_format)]) == 2
-        assert "--hypothetical is written in jsonl, csv or spreadsheet output" in capsys.readouterr().err
+    capsys.readouterr()
+    assert main(["tag", str(model), str(notes), "--hypothetical", "--output-format", "pubtator"]) == 2
+    assert "--hypothetical is written in jsonl, csv, spreadsheet or BRAT output" in capsys.readouterr().err
+    # BRAT output: a Hypothetical attribute on each hypothetical entity, declared in annotation.conf
+    from crfner.corpora.brat import read_brat, read_brat_attributes
+
+    assert main(["tag", str(model), str(notes), "--hypothetical", "--splitter", "notes", "--output-format", "brat",
+                 "-o", str(tmp_path / "brat"), "-q"]) == 0
+    (back,) = read_brat(tmp_path / "brat")
+    attributes = read_brat_attributes(tmp_path / "brat" / "a.ann")
+    spans = {f"T{k}": (m.start, m.end) for k, m in enumerate(back.mentions, start=1)}
+    marked = {spans[t] for t, a in attributes.items() if a.get("Hypothetical") == "true"}
+    assert marked == {(r["start"], r["end"]) for r in records if r["hypothetical"]} and marked
+    assert "Hypothetical\tArg:<ENTITY>" in (tmp_path / "brat" / "annotation.conf").read_text(encoding="utf-8")
     tokens = tmp_path / "tokens.conll"
     tokens.write_text("Aspirin\n.\n", encoding="utf-8")
     assert main(["tag", str(model), str(tokens), "--hypothetical"]) == 2

@@ -314,8 +314,8 @@ def _tag_documents(args) -> int:
     if args.sections and args.output_format == "pubtator":
         raise usage("--sections is written in jsonl, csv, spreadsheet or BRAT output; PubTator output has no field for it")
     for name in READING_NAMES:
-        if getattr(args, name) and args.output_format in ("pubtator", "brat"):
-            raise usage(f"--{name} is written in jsonl, csv or spreadsheet output, not {args.output_format}")
+        if getattr(args, name) and args.output_format == "pubtator":
+            raise usage(f"--{name} is written in jsonl, csv, spreadsheet or BRAT output; PubTator has no field for it")
     options = {"input_format": args.input_format, "output_format": args.output_format, "n_jobs": args.n_jobs,
                "backend": args.backend, "scheduler": args.scheduler, "chunk_size": args.chunk_size,
                "splitter": splitter_for(args), "linker": args.linker, "encoding": "utf-8" if args.encoding is None else args.encoding,

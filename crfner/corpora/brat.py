@@ -20,7 +20,7 @@ import re
 import warnings
 from pathlib import Path
 from itertools import repeat
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from ..atomic import atomic_open
 from ..errors import DataFormatError, excerpt
@@ -219,17 +219,22 @@ def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def format_ann(document: Document, negated: Sequence[bool] | None = None,
-               sections: Sequence[str | None] | None = None) -> Iterator[str]:
+               sections: Sequence[str | None] | None = None,
+               flags: Mapping[str, Sequence[bool]] | None = None) -> Iterator[str]:
     """The lines of a document's ``.ann`` file: entities, their identifiers, their scores, with
     ``negated`` (a flag for each mention, in order of offset) a binary ``Negated`` attribute on
-    each negated one (``A1<TAB>Negated T3``), and with ``sections`` (a section name or None for
-    each mention, in the same order) the section in its note (``section=ALLERGIES``).
+    each negated one (``A1<TAB>Negated T3``), with ``flags`` (binary attributes by name, a flag
+    for each mention: ``{"Hypothetical": [...]}``) each such attribute where its flag is set, and
+    with ``sections`` (a section name or None for each mention, in the same order) the section in
+    its note (``section=ALLERGIES``).
 
     A mention that crosses a line break or tab is split into fragments there, and reads back
     whole; one that starts or ends on one is refused, since BRAT's fragments stop short of
     line breaks and tabs and the mention would come back shorter."""
     mentions = sorted_mentions(document.mentions)
-    for name, values in (("negation flags", negated), ("sections", sections)):
+    flags = {**({"Negated": negated} if negated is not None else {}), **(flags or {})}
+    named = ("negation flags" if attribute == "Negated" else f"{attribute} flags" for attribute in flags)
+    for name, values in (("sections", sections), *zip(named, flags.values())):
         if values is not None and len(values) != len(mentions):
             raise ValueError(f"document {document.id}: {len(values)} {name} for {len(mentions)} mentions")
     attributes = 0
@@ -260,9 +265,10 @@ def format_ann(document: Document, negated: Sequence[bool] | None = None,
             note = f"{note} section={' '.join(section.split())}".lstrip()
         if note:
             yield f"#{index}\tAnnotatorNotes T{index}\t{note}\n"
-        if negated is not None and negated[index - 1]:
-            attributes += 1
-            yield f"A{attributes}\tNegated T{index}\n"
+        for attribute, values in flags.items():
+            if values[index - 1]:
+                attributes += 1
+                yield f"A{attributes}\t{attribute} T{index}\n"
 
 
 # The longest id, in bytes, that names a file pair: file systems allow 255, and the temporary
@@ -297,18 +303,20 @@ def brat_text_problem(text: str) -> str | None:
 
 def write_brat(documents: Iterable[Document], folder: str | os.PathLike,
                negated: Iterable[Sequence[bool] | None] | None = None,
-               sections: Iterable[Sequence[str | None] | None] | None = None) -> None:
+               sections: Iterable[Sequence[str | None] | None] | None = None,
+               flags: Iterable[Mapping[str, Sequence[bool]] | None] | None = None) -> None:
     """Write each document as ``ID.txt`` and ``ID.ann`` in ``folder``, each file atomically.
 
     Identifiers become ``N`` reference lines and scores ``AnnotatorNotes`` of the form
     ``score=0.93 concept_score=0.8`` (each where it is set), which :func:`read_brat` reads back.
-    ``negated`` and ``sections`` give each document's negation flags and sections
-    (:func:`format_ann`), or None for a document without.
+    ``negated``, ``sections`` and ``flags`` give each document's negation flags, sections and other
+    binary attributes (:func:`format_ann`), or None for a document without.
     """
     folder = Path(folder)
     written: set[str] = set()
-    for document, flags, named in zip(documents, repeat(None) if negated is None else negated,
-                                      repeat(None) if sections is None else sections):
+    for document, negations, named, flagged in zip(documents, repeat(None) if negated is None else negated,
+                                                   repeat(None) if sections is None else sections,
+                                                   repeat(None) if flags is None else flags):
         name = document.id
         problem = brat_name_problem(name)
         if problem:
@@ -316,7 +324,7 @@ def write_brat(documents: Iterable[Document], folder: str | os.PathLike,
         if name in written:
             raise DataFormatError(f"document id {excerpt(name)} appears twice; its second document would overwrite the first")
         written.add(name)
-        lines = list(format_ann(document, flags, named))  # every check before either file is written
+        lines = list(format_ann(document, negations, named, flagged))  # every check before either file is written
         problem = brat_text_problem(document.text)
         if problem:
             raise DataFormatError(f"document {excerpt(name)}: {problem}", folder)
@@ -333,8 +341,9 @@ def write_brat(documents: Iterable[Document], folder: str | os.PathLike,
             ) from None
 
 
-def format_annotation_conf(types: Iterable[str], negation: bool = False) -> str:
+def format_annotation_conf(types: Iterable[str], negation: bool = False, flags: Iterable[str] = ()) -> str:
     """BRAT's ``annotation.conf`` for a folder of these entity types (and the ``Negated``
-    attribute), so that the annotation tool shows them and offers them for corrections."""
-    attributes = "Negated\tArg:<ENTITY>\n" if negation else ""
+    attribute, and the binary attributes named in ``flags``), so that the annotation tool shows
+    them and offers them for corrections."""
+    attributes = "".join(f"{name}\tArg:<ENTITY>\n" for name in (*(("Negated",) if negation else ()), *flags))
     return "[entities]\n" + "".join(f"{t}\n" for t in types) + "\n[relations]\n\n[events]\n\n[attributes]\n" + attributes

@@ -250,7 +250,8 @@ def tag_files(
 
             if brat:
                 types = entity_types(loaded.tagger(str(model), data_dir).classes_)
-                brat_output.write_folder(partial, output, types, bool(fields.negation), completed, fields.sections)
+                brat_output.write_folder(partial, output, types, bool(fields.negation), completed, fields.sections,
+                                         fields.readings)
             else:
                 completed(os.fstat(sink.fileno()).st_ino)
         if brat:

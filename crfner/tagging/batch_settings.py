@@ -30,8 +30,8 @@ def checked_settings(model, output_format: str, backend: str, scheduler: str | N
         raise CrfnerError("negation is written in jsonl or csv output; PubTator has no column for it")
     if fields.sections and output_format == "pubtator":
         raise CrfnerError("sections are written in jsonl, csv or BRAT output; PubTator output has no field for them")
-    if fields.readings and output_format in ("pubtator", "brat"):
-        raise CrfnerError(f"{fields.readings[0]} is written in jsonl, csv or spreadsheet output, not {output_format}")
+    if fields.readings and output_format == "pubtator":
+        raise CrfnerError(f"{fields.readings[0]} is written in jsonl, csv, spreadsheet or BRAT output; PubTator has no field for it")
     if backend not in BACKENDS:
         raise CrfnerError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     if backend == "dask" and not scheduler:

@@ -13,7 +13,7 @@ import glob
 import json
 import shutil
 from pathlib import Path
-from typing import Callable, Collection
+from typing import Callable, Collection, Sequence
 
 from ..atomic import atomic_directory, atomic_open
 from ..corpora.brat import format_annotation_conf, write_brat
@@ -29,11 +29,16 @@ def check_new_folder(output: Path) -> None:
 
 
 def write_folder(records: Path, output: Path, types: Collection[str], negation: bool,
-                 completed: Callable[[int], None], sections: bool = False) -> None:
+                 completed: Callable[[int], None], sections: bool = False, readings: Sequence[str] = ()) -> None:
     """Turn the JSON Lines ``records`` of a finished run into the BRAT folder ``output``: built
     beside it, then ``completed`` called with its inode (to record the run as complete), then
     moved into place. ``types`` are the model's entity types, for ``annotation.conf``; with
-    ``negation`` and ``sections`` the records' negation flags and sections are written too."""
+    ``negation`` and ``sections`` the records' negation flags and sections are written too, and
+    for each of ``readings`` (names of :data:`crfner.assertion.READINGS`) a binary attribute named
+    for its answer (``Hypothetical``, ``Family``, ``Uncertain``) where the record's answer is true."""
+    from ..assertion import READINGS
+
+    answers = [READINGS[name].answer for name in readings]
     found: set[str] = set()
     for stale in output.parent.glob(f".{glob.escape(output.name)}.*.tmp"):  # a killed run's; this run holds the lock
         if stale.is_dir() and not stale.is_symlink():
@@ -42,11 +47,13 @@ def write_folder(records: Path, output: Path, types: Collection[str], negation: 
         with atomic_directory(output) as folder:
             with open(records, encoding="utf-8") as lines:
                 for line in lines:
-                    document, flags, named = _record(json.loads(line))
+                    record = json.loads(line)
+                    document, flags, named = _record(record)
                     found.update(m.type for m in document.mentions)
-                    write_brat([document], folder, [flags] if negation else None, [named] if sections else None)
+                    read = {answer.capitalize(): [bool(e.get(answer)) for e in record["entities"]] for answer in answers}
+                    write_brat([document], folder, [flags] if negation else None, [named] if sections else None, [read])
             with atomic_open(folder / "annotation.conf") as handle:
-                handle.write(format_annotation_conf(sorted({*types, *found}), negation))
+                handle.write(format_annotation_conf(sorted({*types, *found}), negation, [a.capitalize() for a in answers]))
             completed(folder.stat().st_ino)
     except FileExistsError:
         raise CrfnerError(f"{output}: was made while this run tagged; BRAT output is written to a new folder (remove it, "
