@@ -451,3 +451,11 @@ def test_a_label_that_ends_in_a_cue_and_a_few_words_reaches_the_list_below():
     far = "Patient is not currently taking any of the following:\n- aspirin"  # the cue too far from the colon
     assert negated(far, "aspirin", splitter="notes") == [False]
     assert negated("Negative for the following:\n- rash", "rash", splitter="notes", window=1) == [False]  # the reach counts
+
+
+def test_a_drug_stopped_for_a_reason_does_not_negate_the_reason():
+    # before (rules version 9), "stopped for" negated the bleeding it was stopped for
+    note = ("Plavix stopped for GI bleed. Clozapine must be stopped due to agranulocytosis. Aspirin was stopped.\n"
+            "Stopped metformin.")
+    found = negations(note, spans_of(note, "GI bleed", "agranulocytosis", "Aspirin", "metformin"), splitter="notes")
+    assert [(n.negated, n.cue) for n in found] == [(False, None), (False, None), (True, "was stopped"), (True, "Stopped")]

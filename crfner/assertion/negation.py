@@ -46,7 +46,8 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases
 #: 8 since 2026-12-07: a label over a list may end in its cue and a few words (``Patient denies the following:``).
 #: 9 since 2026-12-07: ``rule out`` and ``r/o`` before an entity are no cue: a finding still in question, which
 #: MACCROBAT marks uncertain (:func:`crfner.uncertainties`), not absent; ``ruled out`` still negates.
-RULES_VERSION = 9
+#: 10 since 2026-12-07: a drug stopped or discontinued for a reason does not negate the reason (``stopped for bleeding``).
+RULES_VERSION = 10
 
 
 def cue_phrases(*lines: str) -> frozenset[tuple[str, ...]]:
@@ -81,6 +82,9 @@ RULES = {
         "no improvement, not improve, did not improve, not respond, did not respond",
         "cannot rule out, could not rule out, not rule out, without changes, not certain whether, gram negative",
         "no . of",  # "No. of nodules": a number
+        # a drug stopped for a reason: the reason is no absence ("Plavix stopped for GI bleed"), since version 10
+        "stopped for, stopped due to, stopped because of, stopped owing to, discontinued for, discontinued due to",
+        "discontinued because of, discontinued owing to, withdrawn due to, ceased due to, quit due to",
     ),
     # words that end a cue's reach
     "terminators": frozenset(
