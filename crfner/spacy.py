@@ -83,6 +83,7 @@ from .assertion import READINGS, entity_sections, negations
 from .tagging.annotate import check_min_score, check_splitter, model_splitter, tag_documents, tag_text
 from .tagging.entity_fields import READING_NAMES, check_negation_types
 from .schemes import entity_types
+from .text.splitters import split_text
 
 __all__ = ["ALIGNMENT_MODES", "CONCEPT_EXTENSION", "CONCEPT_SCORE_EXTENSION", "EXISTING_POLICIES", "NEGATED_EXTENSION", "NEGATION_CUE_EXTENSION", "SCORE_EXTENSION", "READING_EXTENSIONS", "SECTION_EXTENSION",
            "CrfnerComponent", "check_options", "make_crfner"]
@@ -218,10 +219,12 @@ class CrfnerComponent:
             earlier = []
         doc.ents = sorted(earlier + [s for s, _ in ours], key=lambda span: span.start)
         types = None if isinstance(self.negation, bool) else self.negation
-        negated = (negations(doc.text, [entity for _, entity in ours], splitter=self.splitter, types=types)
+        # the text split once for negation and every reading
+        sentences = split_text(doc.text, None, self.splitter) if self.negation or self.readings else None
+        negated = (negations(doc.text, [entity for _, entity in ours], splitter=self.splitter, types=types, sentences=sentences)
                    if self.negation else None)
         sections = entity_sections(doc.text, [entity for _, entity in ours]) if self.sections else None
-        read = {name: READINGS[name].read(doc.text, [entity for _, entity in ours], splitter=self.splitter)
+        read = {name: READINGS[name].read(doc.text, [entity for _, entity in ours], splitter=self.splitter, sentences=sentences)
                 for name in self.readings}
         for k, (span, entity) in enumerate(ours):
             span._.set(SCORE_EXTENSION, float(entity.score))

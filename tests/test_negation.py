@@ -459,3 +459,17 @@ def test_a_drug_stopped_for_a_reason_does_not_negate_the_reason():
             "Stopped metformin.")
     found = negations(note, spans_of(note, "GI bleed", "agranulocytosis", "Aspirin", "metformin"), splitter="notes")
     assert [(n.negated, n.cue) for n in found] == [(False, None), (False, None), (True, "was stopped"), (True, "Stopped")]
+
+
+def test_sentences_given_are_read_as_given_and_not_split_again():
+    from crfner.text.splitters import split_text
+
+    # one sentence to the abstract splitter ("No" reaches the rash), two to the notes splitter
+    note = "No fever\nrash on arms"
+    spans = spans_of(note, "fever", "rash")
+    notes = split_text(note, None, "notes")
+    assert [n.negated for n in negations(note, spans, splitter="notes")] == [True, False]
+    assert [n.negated for n in negations(note, spans)] == [True, True]
+    # the sentences given decide, whatever the splitter named: a caller reading several rule sets splits once
+    assert negations(note, spans, sentences=notes) == negations(note, spans, splitter="notes")
+    assert negations(note, spans, splitter="notes", sentences=split_text(note)) == negations(note, spans)

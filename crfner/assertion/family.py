@@ -75,10 +75,11 @@ FAMILY_FIELDS = ("family", "family_cue", "family_cue_start", "family_cue_end")
 def family_attributions(text: str, entities: Sequence, *, splitter: str = "abstract",
                         passages: Sequence[tuple[int, int]] | None = None, window: int = 4, post_window: int = 0,
                         item: int = 2, rules: Mapping | None = None,
-                        types: Collection[str] | None = None) -> list[FamilyAttribution]:
+                        types: Collection[str] | None = None,
+                        sentences: Sequence | None = None) -> list[FamilyAttribution]:
     """A :class:`FamilyAttribution` for each of ``entities`` (anything with character ``start``
     and ``end`` in ``text``), in their order; the arguments are :func:`crfner.negations`'s, and
     ``rules`` replaces :data:`FAMILY_RULES` (the same keys)."""
     found = negations(text, entities, splitter=splitter, passages=passages, window=window, post_window=post_window,
-                      item=item, rules=FAMILY_RULES if rules is None else rules, types=types)
+                      item=item, sentences=sentences, rules=FAMILY_RULES if rules is None else rules, types=types)
     return [FamilyAttribution(f.negated, f.cue, f.cue_start, f.cue_end) for f in found]

@@ -76,13 +76,15 @@ HYPOTHETICAL_FIELDS = ("hypothetical", "hypothetical_cue", "hypothetical_cue_sta
 
 def hypotheticals(text: str, entities: Sequence, *, splitter: str = "abstract",
                   passages: Sequence[tuple[int, int]] | None = None, window: int = 4, post_window: int = 0, item: int = 2,
-                  rules: Mapping | None = None, types: Collection[str] | None = None) -> list[Hypothetical]:
+                  rules: Mapping | None = None, types: Collection[str] | None = None,
+                  sentences: Sequence | None = None) -> list[Hypothetical]:
     """A :class:`Hypothetical` for each of ``entities`` (anything with character ``start`` and
     ``end`` in ``text``), in their order; the arguments are :func:`crfner.negations`'s, and
     ``rules`` replaces :data:`HYPOTHETICAL_RULES` (the same keys; ``indications`` may be left out)."""
     rules = HYPOTHETICAL_RULES if rules is None else rules
-    options = {"splitter": splitter, "passages": passages, "window": window, "post_window": post_window, "item": item,
-               "types": types}
+    if sentences is None:  # split once for the passes below
+        sentences = split_text(text, passages or None, splitter)
+    options = {"window": window, "post_window": post_window, "item": item, "types": types, "sentences": sentences}
     found = negations(text, entities, rules=rules, **options)
     indications = rules.get("indications") if isinstance(rules, Mapping) else None
     if indications:
@@ -92,16 +94,16 @@ def hypotheticals(text: str, entities: Sequence, *, splitter: str = "abstract",
         found = [f if f.negated else g for f, g in zip(found, by_indication)]
     out = [Hypothetical(f.negated, f.cue, f.cue_start, f.cue_end) for f in found]
     if "should" in text.lower():
-        out = _opening_should(text, entities, out, splitter, passages, types)
+        out = _opening_should(text, entities, out, sentences, types)
     return out
 
 
-def _opening_should(text: str, entities: Sequence, found: list[Hypothetical], splitter: str, passages, types) -> list[Hypothetical]:
+def _opening_should(text: str, entities: Sequence, found: list[Hypothetical], sentences: Sequence, types) -> list[Hypothetical]:
     """``found``, with each entity that lies in the clause a sentence opens with "Should" (up to its
     first comma: "Should palpitations recur with syncope, she will go to the ED") marked by that
     "Should", as the inverted condition it is."""
     clauses = []  # (start of the sentence's "Should", its end, where the clause ends)
-    for sentence in split_text(text, passages or None, splitter):
+    for sentence in sentences:
         if sentence and text[sentence[0].start:sentence[0].end].lower() == "should":
             comma = next((t for t in sentence if text[t.start:t.end] == ","), None)
             if comma is not None:

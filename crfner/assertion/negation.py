@@ -136,7 +136,7 @@ def negation_record(negation: Negation) -> dict:
 
 def negations(text: str, entities: Sequence, *, splitter: str = "abstract", passages: Sequence[tuple[int, int]] | None = None,
               window: int = 4, post_window: int = 0, item: int = 2, rules: Mapping | None = None,
-              types: Collection[str] | None = None) -> list[Negation]:
+              types: Collection[str] | None = None, sentences: Sequence | None = None) -> list[Negation]:
     """A :class:`Negation` for each of ``entities`` (anything with character ``start`` and
     ``end`` in ``text``, such as :func:`crfner.tag_text`'s entities), in their order; see the
     module for the rules. ``passages`` (a title and an abstract) are split apart, as tagging
@@ -144,7 +144,9 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
     punctuation). ``rules`` replaces :data:`RULES` (the same keys: cue phrases as tuples of
     lower-case tokens, terminators as a set), e.g. to add a cue of your notes. ``types``, type
     names, limits negation to the entities of those types (their ``type``); the others are not
-    negated (MACCROBAT almost never negates a test, whatever words come before it)."""
+    negated (MACCROBAT almost never negates a test, whatever words come before it). ``sentences``
+    is the text already split, as ``split_text(text, passages, splitter)`` gives it: a caller that
+    reads several rule sets over one text (:data:`crfner.assertion.READINGS`) splits it once."""
     for name, value in (("window", window), ("post_window", post_window), ("item", item)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ValueError(f"{name} must be a whole number of at least 0, not {value!r}")
@@ -153,7 +155,7 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
     types = None if types is None else frozenset(types)
     rules = RULES if rules is None else _checked_rules(rules)
     index = _index_of(rules)
-    sentences = [s for s in split_text(text, passages or None, splitter) if s]
+    sentences = [s for s in (split_text(text, passages or None, splitter) if sentences is None else sentences) if s]
     starts = [s[0].start for s in sentences]
     read: dict[int, tuple[list[str], list]] = {}  # each sentence's words and cues, read once
     labels = _listed_under_labels(text, sentences, index, rules["terminators"], window)

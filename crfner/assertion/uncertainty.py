@@ -69,12 +69,13 @@ UNCERTAINTY_FIELDS = ("uncertain", "uncertainty_cue", "uncertainty_cue_start", "
 
 def uncertainties(text: str, entities: Sequence, *, splitter: str = "abstract",
                   passages: Sequence[tuple[int, int]] | None = None, window: int = 2, post_window: int = 0, item: int = 0,
-                  rules: Mapping | None = None, types: Collection[str] | None = None) -> list[Uncertainty]:
+                  rules: Mapping | None = None, types: Collection[str] | None = None,
+                  sentences: Sequence | None = None) -> list[Uncertainty]:
     """An :class:`Uncertainty` for each of ``entities`` (anything with character ``start`` and
     ``end`` in ``text``), in their order; the arguments are :func:`crfner.negations`'s, with
     narrower reaches (a hedge stands next to its finding: "possible pneumonia"; chosen on
     MACCROBAT's train split, see the module), and ``rules`` replaces :data:`UNCERTAINTY_RULES`
     (the same keys)."""
     found = negations(text, entities, splitter=splitter, passages=passages, window=window, post_window=post_window,
-                      item=item, rules=UNCERTAINTY_RULES if rules is None else rules, types=types)
+                      item=item, sentences=sentences, rules=UNCERTAINTY_RULES if rules is None else rules, types=types)
     return [Uncertainty(f.negated, f.cue, f.cue_start, f.cue_end) for f in found]

@@ -12,6 +12,7 @@ from ..errors import DataFormatError
 from ..schemes import tags_to_spans
 from ..tagging.annotate import check_splitter, model_splitter, tagged_split
 from ..tagging.entity_fields import check_negation_types
+from ..text.splitters import split_text
 from ..text.statements import full_stopped
 from ..text import encodable
 from .contributions import TokenExplanation, token_margin
@@ -196,12 +197,16 @@ def explain(tagger, text: str | Sequence[Sequence[str]], top: int = 10, *, docum
     if sections:
         for entity, section in zip(out.entities, entity_sections(text, out.entities, passages)):
             entity.section = section_record(section)
-    if negation is not None and negation is not False:
+    negate = negation is not None and negation is not False
+    readings = [name for name, value in asked.items() if value]
+    # the text split once for negation and every reading
+    sentences = split_text(text, passages or None, splitter) if negate or readings else None
+    if negate:
         types = None if negation is True else negation
-        for entity, found in zip(out.entities, negations(text, out.entities, splitter=splitter, passages=passages,
-                                                         types=types)):
+        for entity, found in zip(out.entities, negations(text, out.entities, splitter=splitter, types=types,
+                                                         sentences=sentences)):
             entity.negation = found
-    for name in (name for name, value in asked.items() if value):
-        for entity, found in zip(out.entities, READINGS[name].read(text, out.entities, splitter=splitter, passages=passages)):
+    for name in readings:
+        for entity, found in zip(out.entities, READINGS[name].read(text, out.entities, splitter=splitter, sentences=sentences)):
             entity.readings[name] = found
     return out

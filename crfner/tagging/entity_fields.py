@@ -91,20 +91,23 @@ def entity_extras(document: Document, splitter: str, negation: bool | tuple[str,
     add to each of a tagged document's entities, in order of offset."""
     from ..assertion import READINGS, entity_sections, negation_record, negations, reading_record, section_record
     from ..corpora.documents import sorted_mentions
+    from ..text.splitters import split_text
 
     entities = sorted_mentions(document.mentions)
     extras: list[dict] = [{} for _ in entities]
+    # the text split once for negation and every reading: each reads its own cues in the same sentences
+    sentences = split_text(document.text, document.passages or None, splitter) if negation or readings else None
     if negation:
         types = negation if isinstance(negation, tuple) else None
-        for extra, found in zip(extras, negations(document.text, entities, splitter=splitter, passages=document.passages,
-                                                  types=types)):
+        for extra, found in zip(extras, negations(document.text, entities, splitter=splitter, types=types,
+                                                  sentences=sentences)):
             extra.update(negation_record(found))
     if sections:
         for extra, section in zip(extras, entity_sections(document.text, entities, document.passages)):
             extra.update(section_record(section))
     for name in readings:
         reading = READINGS[name]
-        for extra, found in zip(extras, reading.read(document.text, entities, splitter=splitter, passages=document.passages)):
+        for extra, found in zip(extras, reading.read(document.text, entities, splitter=splitter, sentences=sentences)):
             extra.update(reading_record(reading, found))
     return extras
 
