@@ -72,3 +72,11 @@ def test_command_line(model, tmp_path, capsys):
     notes.mkdir()
     (notes / "a.txt").write_text(text, encoding="utf-8")
     assert fingerprint(notes, model, "text", "jsonl", readings=("uncertainty",)) != fingerprint(notes, model, "text", "jsonl")
+
+
+def test_the_batch_readings_are_the_registrys():
+    from crfner.assertion import READINGS
+    from crfner.tagging.entity_fields import READING_NAMES
+
+    # entity_fields names them without importing the rules (crfner tag's start-up): the two lists must agree
+    assert READING_NAMES == tuple(READINGS)
