@@ -473,3 +473,22 @@ def test_sentences_given_are_read_as_given_and_not_split_again():
     # the sentences given decide, whatever the splitter named: a caller reading several rule sets splits once
     assert negations(note, spans, sentences=notes) == negations(note, spans, splitter="notes")
     assert negations(note, spans, splitter="notes", sentences=split_text(note)) == negations(note, spans)
+
+
+def test_a_status_that_ends_a_list_item_after_a_dash_or_in_brackets_negates_the_item():
+    # before (rules version 10), a medication list's "- held today" negated nothing: the notes splitter cuts at the dash
+    note = ("Current meds:\n- lisinopril 20 mg daily - held today\n- HCTZ 25 mg daily - discontinued\n"
+            "- metoprolol 25 mg BID (held)\n- aspirin 81 mg \u2013 stopped 2 weeks ago\n- apixaban 5 mg BID - held for bleeding\n"
+            "- atorvastatin 40 mg qhs - continued\n")
+    words = ("lisinopril", "20 mg daily", "HCTZ", "metoprolol", "aspirin", "apixaban", "bleeding", "atorvastatin")
+    found = negations(note, spans_of(note, *words), splitter="notes")
+    assert [(n.negated, n.cue) for n in found] == [
+        (True, "held"), (True, "held"), (True, "discontinued"), (True, "held"), (True, "stopped"), (True, "held"), (False, None),
+        (False, None)]  # the reason after the status is not what was held
+    assert all(note[n.cue_start:n.cue_end] == n.cue for n in found if n.negated)
+    # a problem list's plan after a dash is no status of its problem, nor is a status on the next line
+    plan = "# DM2 - hold metformin, SSI\n# HTN - stopped lisinopril\nWarfarin 5 mg -\nstopped yesterday"
+    assert negated(plan, "DM2", "metformin", "HTN", "Warfarin", splitter="notes") == [False, False, False, False]
+    assert negated("Warfarin 5 mg - stopped", "Warfarin", splitter="abstract") == [True]  # one sentence: the same rule
+    # declared: rules without statuses read none
+    assert negated(note, "lisinopril", splitter="notes", rules={k: v for k, v in RULES.items() if k != "statuses"}) == [False]

@@ -28,7 +28,7 @@ from typing import Collection, Mapping, Sequence
 
 from ..text.list_items import marker_end
 from ..text.splitters import split_text
-from .note_cues import label_answer, minus_signs, status_cell
+from .note_cues import cue_word, joined_statuses, label_answer, minus_signs, status_cell
 
 __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases", "negation_record", "negations"]
 
@@ -47,7 +47,9 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases
 #: 9 since 2026-12-07: ``rule out`` and ``r/o`` before an entity are no cue: a finding still in question, which
 #: MACCROBAT marks uncertain (:func:`crfner.uncertainties`), not absent; ``ruled out`` still negates.
 #: 10 since 2026-12-07: a drug stopped or discontinued for a reason does not negate the reason (``stopped for bleeding``).
-RULES_VERSION = 10
+#: 11 since 2026-12-07: a status after a spaced dash or in brackets that ends a list's item negates what the item names
+#: (``lisinopril 20 mg daily - held today``, ``HCTZ 25 mg (discontinued)``; not ``# DM2 - hold metformin``).
+RULES_VERSION = 11
 
 
 def cue_phrases(*lines: str) -> frozenset[tuple[str, ...]]:
@@ -99,8 +101,8 @@ RULES = {
     "answers": cue_phrases("denies, denied, deny, none, no, negative, neg, absent, never, not present",
                         "not identified, not seen, not found, not detected"),
     # a table row's status cell: "Naproxen  500 mg  PO  STOPPED - AKI" in a medication reconciliation
-    # negates the drug of its first cell (see crfner.assertion.note_cues.status_cell); optional in rules=
-    # given by hand, which predate it
+    # negates the drug of its first cell, and so does a status ending an item after a spaced dash
+    # (crfner.assertion.note_cues.status_cell, dashed_status); optional in rules= given by hand, which predate it
     "statuses": cue_phrases("stopped, stop, discontinued, discontinue, d / c, d / c ' d, dc ' d, held, hold, not taking",
                          "suspended, cancelled, canceled"),
 }
@@ -156,6 +158,7 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
     rules = RULES if rules is None else _checked_rules(rules)
     index = _index_of(rules)
     sentences = [s for s in (split_text(text, passages or None, splitter) if sentences is None else sentences) if s]
+    sentences = joined_statuses(text, sentences, rules.get("statuses", ()))
     starts = [s[0].start for s in sentences]
     read: dict[int, tuple[list[str], list]] = {}  # each sentence's words and cues, read once
     labels = _listed_under_labels(text, sentences, index, rules["terminators"], window)
@@ -170,11 +173,6 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
                                 rules.get("answers", ()), rules.get("statuses", ()))
         out.append(read[k].negation(text, entity, window, post_window, item))
     return out
-
-
-def _word(text: str, token) -> str:
-    """A token as the cue phrases are written: lower case, a curly apostrophe straight (didn’t is didn't)."""
-    return text[token.start:token.end].lower().replace("\u2019", "'")
 
 
 def _listed_under_labels(text: str, sentences: Sequence, index: Mapping, terminators=frozenset(),
@@ -193,7 +191,7 @@ def _listed_under_labels(text: str, sentences: Sequence, index: Mapping, termina
             continue
         cue = None
         if len(sentence) >= 2 and text[sentence[-1].start:sentence[-1].end] == _LABEL_MARK:
-            words = [_word(text, t) for t in sentence[:-1]]
+            words = [cue_word(text, t) for t in sentence[:-1]]
             ends = [(a, b) for kind, a, b in _cues(words, index) if kind == "before"]
             if ends:
                 a, b = ends[-1]
@@ -234,7 +232,7 @@ class _Sentence:
     def __init__(self, text: str, sentence, index: Mapping, terminators, label: tuple[int, int, int] | None = None,
                  signs: Collection[str] = (), answers: Collection[tuple[str, ...]] = (),
                  statuses: Collection[tuple[str, ...]] = ()):
-        self.words = [_word(text, t) for t in sentence]
+        self.words = [cue_word(text, t) for t in sentence]
         self.starts = [t.start for t in sentence]
         self.ends = [t.end for t in sentence]
         self.terminators = terminators

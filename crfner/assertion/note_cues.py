@@ -1,6 +1,7 @@
 """Cues that notes write by their shape rather than their words, for :mod:`crfner.assertion.negation`:
 a minus sign opening an item of a list (``GI: -diarrhea``), a label whose whole answer is a cue
-(``EtOH: denies.``), and a table row's status cell (``Naproxen  500 mg  PO  STOPPED - AKI``)."""
+(``EtOH: denies.``), a table row's status cell (``Naproxen  500 mg  PO  STOPPED - AKI``), and a
+status after a spaced dash or in brackets (``lisinopril 20 mg daily - held today``)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,18 @@ import re
 from ..text.section_names import COLUMN_GAP
 from ..text.splitter import LINE_BREAK
 
-__all__ = ["label_answer", "minus_signs", "status_cell"]
+__all__ = ["AFTER_STATUS", "cue_word", "dashed_status", "joined_statuses", "label_answer", "minus_signs", "status_cell"]
 
 _GAP = re.compile(COLUMN_GAP)
+_DASHES = frozenset("- \u2013 \u2014".split())
+#: What may follow a status after a dash or in brackets: the item's end, a mark, or a time or a
+#: reason (``- held today``, ``- stopped on admission``, ``- discontinued due to AKI``).
+AFTER_STATUS = frozenset(". , ; ( today yesterday tonight now currently on since for due because per in at until x pending while".split())
+
+
+def cue_word(text: str, token) -> str:
+    """A token as the cue phrases are written: lower case, a curly apostrophe straight (didn’t is didn't)."""
+    return text[token.start:token.end].lower().replace("\u2019", "'")
 
 
 def minus_signs(text: str, sentence, words: Sequence[str], signs: Collection[str]) -> list[tuple[int, int]]:
@@ -63,13 +73,55 @@ def status_cell(text: str, sentence, words: Sequence[str], statuses: Collection[
         return None
     row = text[sentence[0].start:sentence[-1].end]
     if "\t" not in row and "   " not in row:  # no cell gap: most sentences, read at once
-        return None
+        return dashed_status(text, sentence, words, statuses)
     opens = [k for k in range(1, len(sentence)) if _GAP.fullmatch(text, sentence[k - 1].end, sentence[k].start)]
-    if not opens:
-        return None
     longest = max(len(phrase) for phrase in statuses)
     for k in opens:
         for size in range(min(longest, len(words) - k), 0, -1):
             if tuple(words[k:k + size]) in statuses:
                 return opens[0], k, k + size
+    return dashed_status(text, sentence, words, statuses)
+
+
+def dashed_status(text: str, sentence, words: Sequence[str], statuses: Collection[tuple[str, ...]]) -> tuple[int, int, int] | None:
+    """``(mark, start, end)`` where an item ends in one of ``statuses`` after a spaced dash, or in
+    brackets, as medication lists write a drug not being given (``lisinopril 20 mg daily - held
+    today``, ``HCTZ 25 mg (discontinued)``): what the words before ``mark`` name is negated by
+    ``words[start:end]``. Only a status that ends the item, or that a time or a reason follows
+    (:data:`AFTER_STATUS`, or a number: ``- stopped 2 weeks ago``), so that a problem list's plan (``# DM2 - hold metformin``) negates nothing."""
+    if not statuses or "-" not in words and "(" not in words and "\u2013" not in words and "\u2014" not in words:
+        return None
+    longest = max(len(phrase) for phrase in statuses)
+    for k in range(1, len(words) - 1):
+        bracket = words[k] == "("
+        if not bracket and not (words[k] in _DASHES and text[sentence[k].start - 1].isspace()
+                                and sentence[k].end < len(text) and text[sentence[k].end].isspace()):
+            continue
+        for size in range(min(longest, len(words) - k - 1), 0, -1):
+            if tuple(words[k + 1:k + 1 + size]) in statuses:
+                after = k + 1 + size
+                if bracket:
+                    if after == len(words) or words[after] != ")":
+                        break
+                    after += 1
+                if after == len(words) or words[after] in AFTER_STATUS or words[after][:1].isdigit():
+                    return k, k + 1, k + 1 + size
+                break
     return None
+
+
+def joined_statuses(text: str, sentences: Sequence, statuses: Collection[tuple[str, ...]]) -> list:
+    """``sentences`` with each that opens with a spaced dash and a status (``- held today``), which the
+    notes splitter cuts from the item before it on its line, joined to that item again, so that
+    :func:`dashed_status` reads the two as one (``lisinopril 20 mg daily - held today``)."""
+    out: list = []
+    for sentence in sentences:
+        if (statuses and out and cue_word(text, sentence[0]) in _DASHES and len(sentence) > 1
+                and not LINE_BREAK.search(text, out[-1][-1].end, sentence[0].start)):
+            joined = [*out[-1], *sentence]
+            found = dashed_status(text, joined, [cue_word(text, t) for t in joined], statuses)
+            if found is not None and found[0] == len(out[-1]):
+                out[-1] = joined
+                continue
+        out.append(sentence)
+    return out
