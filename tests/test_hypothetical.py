@@ -132,3 +132,15 @@ def test_a_long_label_over_a_list_and_a_sentence_opening_with_should():
     assert marked(note, "palpitations", "syncope", "ED", "aspirin", "food") == {"palpitations": "Should", "syncope": "Should"}
     assert marked("Should fever recur go to the ED.", "fever") == {}  # no comma: where the condition ends is unknown
     assert marked("Return to the ED for chest pain.", "chest pain") == {"chest pain": "Return to the ED for"}
+
+
+def test_the_risks_and_alternatives_a_consent_names_are_hypothetical():
+    # before (rules version 3), an operative note's consent listed the complications as findings
+    text = ("Risks, benefits and alternatives, including bleeding, infection and bile leak, were discussed.\n"
+            "The risks of the procedure, including perforation, were explained.\n"
+            "She has risk factors for CAD including HTN. The gallbladder was inflamed, c/w acute cholecystitis.")
+    assert marked(text, "bleeding", "infection", "bile leak", "perforation", "CAD", "HTN", "acute cholecystitis",
+                  splitter="notes") == {"bleeding": "alternatives", "infection": "alternatives", "bile leak": "alternatives",
+                                        "perforation": "risks"}
+    # not "risk of": the drug of "risk of hemorrhage when given with heparin" is given
+    assert marked("There is an increased risk of hemorrhage with heparin.", "hemorrhage", "heparin") == {}

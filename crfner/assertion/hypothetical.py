@@ -27,8 +27,9 @@ __all__ = ["HYPOTHETICAL_FIELDS", "HYPOTHETICAL_RULES", "HYPOTHETICAL_RULES_VERS
 #: 1 since 2026-12-07; 2 since 2026-12-07: a drug's indication cue (``PRN``) reaches across no comma, so
 #: that in a list of drugs the next drug and its dose are not the previous one's indication; 3 since
 #: 2026-12-07: a label over a list may end in its cue and a few words (``Call your doctor if you have:``),
-#: a sentence opening with "Should" is a condition up to its first comma, and ``return to the ED for``.
-HYPOTHETICAL_RULES_VERSION = 3
+#: a sentence opening with "Should" is a condition up to its first comma, and ``return to the ED for``;
+#: 4 since 2026-12-07: a procedure's risks as a consent names them (``risks ... including bleeding, infection``).
+HYPOTHETICAL_RULES_VERSION = 4
 
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("p.r.n." is "p . r . n .").
@@ -44,6 +45,9 @@ HYPOTHETICAL_RULES = {
         "return to the clinic for, return to the emergency department for, call 911 for",
         "seek care for, seek medical care for, seek medical attention for, seek attention for",
         "watch for, monitor for, look out for, precautions for, warning signs of, warning signs such as",
+        # what a consent names as a procedure's risks ("Risks, benefits and alternatives, including bleeding,
+        # infection and bile leak, were discussed"), since version 4
+        "risks, alternatives, complications such as, complications including",
     ),
     # not "as needed" or "PRN" after an entity: "acetaminophen (as needed) was begun" was given
     "after": cue_phrases("if needed, if necessary, if required, if present, if it occurs, if they occur"),
