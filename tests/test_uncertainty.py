@@ -35,6 +35,14 @@ def test_possible_suspected_and_rule_out_findings_are_uncertain():
     assert [n.negated for n in negations(note, spans(note, "MI"), splitter="notes")] == [False]
 
 
+def test_a_hedge_after_its_finding_with_an_adverb():
+    # before (rules version 2), a radiology impression's "cannot be entirely excluded" hedged nothing
+    impression = ("Infection is considered less likely but cannot be entirely excluded. Metastasis cannot be completely "
+                  "ruled out. Abscess less likely. Surgery is the treatment of choice.")
+    assert hedged(impression, "Infection", "Metastasis", "Abscess", "Surgery") == [
+        ("Infection", "is considered"), ("Metastasis", "cannot be completely ruled out"), ("Abscess", "less likely")]
+
+
 def test_established_findings_and_phrases_that_hedge_nothing():
     assert hedged("Pneumonia confirmed on CXR. Fever likely due to pneumonia.", "Pneumonia", "Fever", "pneumonia") == []
     assert hedged("Drain the abscess as soon as possible.", "abscess") == []

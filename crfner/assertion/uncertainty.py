@@ -23,8 +23,9 @@ from .negation import RULES, cue_phrases, negations
 
 __all__ = ["UNCERTAINTY_FIELDS", "UNCERTAINTY_RULES", "UNCERTAINTY_RULES_VERSION", "Uncertainty", "uncertainties"]
 
-#: 1 since 2026-12-07.
-UNCERTAINTY_RULES_VERSION = 1
+#: 1 since 2026-12-07; 2 since 2026-12-07: a hedge after its finding with an adverb, "cannot be entirely
+#: excluded", and "is considered", "less likely" ("infection is considered less likely").
+UNCERTAINTY_RULES_VERSION = 2
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("r/o" is "r / o").
 UNCERTAINTY_RULES = {
@@ -42,6 +43,8 @@ UNCERTAINTY_RULES = {
         "was suspected, were suspected, is suspected, are suspected, suspected, was considered, were considered",
         "was presumed, is likely, was likely, is possible, was possible, is probable, was probable, could not be excluded",
         "cannot be excluded, can not be excluded, could not be ruled out, cannot be ruled out, not ruled out, ?",
+        "cannot be entirely excluded, cannot be completely excluded, could not be entirely excluded, could not be completely excluded",
+        "cannot be entirely ruled out, cannot be completely ruled out, is considered, are considered, is less likely, less likely",
     ),
     # phrases that hold a cue and hedge nothing: matched first, so their words are no cue
     "pseudo": cue_phrases(
