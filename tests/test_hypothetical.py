@@ -127,7 +127,8 @@ def test_a_long_label_over_a_list_and_a_sentence_opening_with_should():
     # before (rules version 2), neither a label that ends in a cue and a few words nor "Should ..." marked anything
     instructions = ("Call your doctor or return to the ED if you have:\n- fever over 38.5 C\n- chest pain\n"
                     "Follow up with your PCP in 1 week.")
-    assert marked(instructions, "fever", "chest pain", "PCP", splitter="notes") == {"fever": "if", "chest pain": "if"}
+    assert marked(instructions, "fever", "chest pain", "PCP", splitter="notes") == {
+        "fever": "return to the ED if", "chest pain": "return to the ED if"}  # "if" alone before rules version 5
     note = "Should palpitations recur with syncope, she will go to the ED. She should take aspirin daily, with food."
     assert marked(note, "palpitations", "syncope", "ED", "aspirin", "food") == {"palpitations": "Should", "syncope": "Should"}
     assert marked("Should fever recur go to the ED.", "fever") == {}  # no comma: where the condition ends is unknown
@@ -144,3 +145,16 @@ def test_the_risks_and_alternatives_a_consent_names_are_hypothetical():
                                         "perforation": "risks"}
     # not "risk of": the drug of "risk of hemorrhage when given with heparin" is given
     assert marked("There is an increased risk of hemorrhage with heparin.", "hemorrhage", "heparin") == {}
+
+
+def test_a_return_precaution_opening_its_sentence_reaches_its_end():
+    # before (rules version 5), a long item ended the cue's reach: the stiff neck and lethargy were the child's
+    plan = ("- Return if fever persists > 48-72 h on antibiotics, or for stiff neck, lethargy or poor fluid intake.\n"
+            "2) Call your doctor for glucose > 300 mg/dL twice in a row, vomiting that keeps you from eating, or fever over 101 F.\n"
+            "Return to clinic in 2 weeks; lethargy has resolved.\nFever, cough and lethargy since Monday.")
+    words = ("fever", "antibiotics", "stiff neck", "lethargy", "glucose", "vomiting", "fever", "lethargy", "Fever", "lethargy")
+    found = hypotheticals(plan, spans(plan, *words), splitter="notes")
+    assert [f.cue for f in found] == ["Return if"] * 4 + ["Call your doctor for"] * 3 + [None] * 3
+    assert all(plan[f.cue_start:f.cue_end] == f.cue for f in found if f.hypothetical)
+    # a terminator ends the clause: "Return if fever; lethargy is better" is no precaution of the lethargy
+    assert marked("Return if fever; lethargy is better.", "fever", "lethargy", splitter="notes") == {"fever": "Return if"}

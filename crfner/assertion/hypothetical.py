@@ -20,17 +20,24 @@ from typing import Collection, Mapping, Sequence
 
 from ..text.splitters import split_text
 from .negation import RULES, cue_phrases, negations
+from .note_cues import cue_word
 
-__all__ = ["HYPOTHETICAL_FIELDS", "HYPOTHETICAL_RULES", "HYPOTHETICAL_RULES_VERSION", "Hypothetical",
+__all__ = ["HYPOTHETICAL_FIELDS", "HYPOTHETICAL_RULES", "HYPOTHETICAL_RULES_VERSION", "Hypothetical", "PRECAUTION_VERBS",
            "hypotheticals"]
 
 #: 1 since 2026-12-07; 2 since 2026-12-07: a drug's indication cue (``PRN``) reaches across no comma, so
 #: that in a list of drugs the next drug and its dose are not the previous one's indication; 3 since
 #: 2026-12-07: a label over a list may end in its cue and a few words (``Call your doctor if you have:``),
 #: a sentence opening with "Should" is a condition up to its first comma, and ``return to the ED for``;
-#: 4 since 2026-12-07: a procedure's risks as a consent names them (``risks ... including bleeding, infection``).
-HYPOTHETICAL_RULES_VERSION = 4
+#: 4 since 2026-12-07: a procedure's risks as a consent names them (``risks ... including bleeding, infection``);
+#: 5 since 2026-12-07: a return precaution's cue opening its sentence reaches the sentence's end or a terminator,
+#: and ``call your doctor for`` and its like.
+HYPOTHETICAL_RULES_VERSION = 5
 
+
+#: The verbs a return precaution's cue opens with ("Return if", "Call your doctor for"): such a cue
+#: opening its sentence reaches the sentence's end (see :func:`hypotheticals`).
+PRECAUTION_VERBS = frozenset("call return come go seek contact notify".split())
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("p.r.n." is "p . r . n .").
 HYPOTHETICAL_RULES = {
@@ -44,6 +51,10 @@ HYPOTHETICAL_RULES = {
         "return to ed for, return to the ed for, return to er for, return to the er for, return to clinic for",
         "return to the clinic for, return to the emergency department for, call 911 for",
         "seek care for, seek medical care for, seek medical attention for, seek attention for",
+        "call your doctor for, call your doctor if, call your physician for, call your physician if, call your provider for",
+        "call your provider if, call the clinic for, call the clinic if, call us for, call us if, seek care if",
+        "seek medical care if, seek medical attention if, return to the ed if, return to ed if, go to the ed if, go to ed if",
+        "contact your doctor for, contact your doctor if, notify your doctor if",
         "watch for, monitor for, look out for, precautions for, warning signs of, warning signs such as",
         # what a consent names as a procedure's risks ("Risks, benefits and alternatives, including bleeding,
         # infection and bile leak, were discussed"), since version 4
@@ -97,21 +108,32 @@ def hypotheticals(text: str, entities: Sequence, *, splitter: str = "abstract",
                                   **options)
         found = [f if f.negated else g for f, g in zip(found, by_indication)]
     out = [Hypothetical(f.negated, f.cue, f.cue_start, f.cue_end) for f in found]
-    if "should" in text.lower():
-        out = _opening_should(text, entities, out, sentences, types)
-    return out
+    return _opening_clauses(text, entities, out, sentences, types, rules)
 
 
-def _opening_should(text: str, entities: Sequence, found: list[Hypothetical], sentences: Sequence, types) -> list[Hypothetical]:
-    """``found``, with each entity that lies in the clause a sentence opens with "Should" (up to its
-    first comma: "Should palpitations recur with syncope, she will go to the ED") marked by that
-    "Should", as the inverted condition it is."""
-    clauses = []  # (start of the sentence's "Should", its end, where the clause ends)
+def _opening_clauses(text: str, entities: Sequence, found: list[Hypothetical], sentences: Sequence, types,
+                     rules: Mapping) -> list[Hypothetical]:
+    """``found``, with each entity marked that lies in a clause a sentence opens with: "Should" up to
+    its first comma ("Should palpitations recur with syncope, she will go to the ED"), the inverted
+    condition it is; or a return precaution, a cue of ``rules`` that opens with a verb of
+    :data:`PRECAUTION_VERBS`, up to the sentence's end or a terminator, however long its items
+    ("Return if fever persists > 48 h on antibiotics, or for stiff neck, lethargy or poor intake")."""
+    openers = {phrase for phrase in rules["before"] if phrase[0] in PRECAUTION_VERBS}
+    longest = max(map(len, openers), default=0)
+    clauses = []  # (start of the opening cue, its end, where the clause ends)
     for sentence in sentences:
-        if sentence and text[sentence[0].start:sentence[0].end].lower() == "should":
+        sentence = sentence[_first_word(text, sentence):]  # past a list's marker: "- Return if ...", "2) Call for ..."
+        first = cue_word(text, sentence[0]) if sentence else None
+        if first == "should":
             comma = next((t for t in sentence if text[t.start:t.end] == ","), None)
             if comma is not None:
                 clauses.append((sentence[0].start, sentence[0].end, comma.start))
+        elif first in PRECAUTION_VERBS and openers:
+            words = [cue_word(text, t) for t in sentence[:longest]]
+            size = next((n for n in range(len(words), 0, -1) if tuple(words[:n]) in openers), 0)
+            if size:
+                end = next((t.start for t in sentence[size:] if cue_word(text, t) in rules["terminators"]), sentence[-1].end)
+                clauses.append((sentence[0].start, sentence[size - 1].end, end))
     if not clauses:
         return found
     out = list(found)
@@ -122,3 +144,14 @@ def _opening_should(text: str, entities: Sequence, found: list[Hypothetical], se
         if clause is not None:
             out[k] = Hypothetical(True, text[clause[0]:clause[1]], clause[0], clause[1])
     return out
+
+
+def _first_word(text: str, sentence: Sequence) -> int:
+    """The index of a sentence's first word past a list's marker: a bullet (``-``, ``*``, ``•``, ``#``)
+    or a number and its ``.`` or ``)``."""
+    k = 0
+    while k < len(sentence) and not text[sentence[k].start].isalnum():
+        k += 1
+    if k + 1 < len(sentence) and text[sentence[k].start:sentence[k].end].isdigit() and text[sentence[k + 1].start] in ".)":
+        k += 2
+    return k
