@@ -43,6 +43,12 @@ def test_a_hedge_after_its_finding_with_an_adverb():
         ("Infection", "is considered"), ("Metastasis", "cannot be completely ruled out"), ("Abscess", "less likely")]
 
 
+def test_a_finding_a_test_is_ordered_to_look_for():
+    # before (rules version 3), "TTE to eval for endocarditis" put nothing in question
+    plan = "TTE to eval for endocarditis. Telemetry to evaluate for AFib. Screening for colon cancer was negative."
+    assert hedged(plan, "endocarditis", "AFib", "colon cancer") == [("endocarditis", "to eval for"), ("AFib", "to evaluate for")]
+
+
 def test_established_findings_and_phrases_that_hedge_nothing():
     assert hedged("Pneumonia confirmed on CXR. Fever likely due to pneumonia.", "Pneumonia", "Fever", "pneumonia") == []
     assert hedged("Drain the abscess as soon as possible.", "abscess") == []

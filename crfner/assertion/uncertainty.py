@@ -24,8 +24,9 @@ from .negation import RULES, cue_phrases, negations
 __all__ = ["UNCERTAINTY_FIELDS", "UNCERTAINTY_RULES", "UNCERTAINTY_RULES_VERSION", "Uncertainty", "uncertainties"]
 
 #: 1 since 2026-12-07; 2 since 2026-12-07: a hedge after its finding with an adverb, "cannot be entirely
-#: excluded", and "is considered", "less likely" ("infection is considered less likely").
-UNCERTAINTY_RULES_VERSION = 2
+#: excluded", and "is considered", "less likely" ("infection is considered less likely"); 3 since 2026-12-07:
+#: a finding a test is ordered to look for ("TTE to eval for endocarditis").
+UNCERTAINTY_RULES_VERSION = 3
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("r/o" is "r / o").
 UNCERTAINTY_RULES = {
@@ -38,6 +39,9 @@ UNCERTAINTY_RULES = {
         "differential includes, differential diagnosis included, differential diagnosis includes, ddx",
         "may have, might have, may be, might be, could be, cannot exclude, could not exclude, not excluded",
         "under the suspicion of, on suspicion of, in suspicion of, under the suggestion of, under the impression of",
+        # a test ordered to look for a finding ("TTE to eval for endocarditis"), since version 3; not "screening for"
+        # nor "workup for", which case reports write before tests the annotators left unhedged
+        "evaluate for, to evaluate for, eval for, to eval for, evaluation for, assess for, to assess for, w / u for",
     ),
     "after": cue_phrases(
         "was suspected, were suspected, is suspected, are suspected, suspected, was considered, were considered",
