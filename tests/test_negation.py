@@ -492,3 +492,9 @@ def test_a_status_that_ends_a_list_item_after_a_dash_or_in_brackets_negates_the_
     assert negated("Warfarin 5 mg - stopped", "Warfarin", splitter="abstract") == [True]  # one sentence: the same rule
     # declared: rules without statuses read none
     assert negated(note, "lisinopril", splitter="notes", rules={k: v for k, v in RULES.items() if k != "statuses"}) == [False]
+
+
+def test_a_drug_weaned_off_and_a_device_not_in_use_are_negated():
+    # before (rules version 12), "weaned off" after a drug negated nothing; MACCROBAT's annotators negate it
+    note = "Norepinephrine weaned off at 0600. Inotropic supports were weaned off. PCA not in use. O2 weaned to 2L."
+    assert negated(note, "Norepinephrine", "Inotropic supports", "PCA", "O2") == [True, True, True, False]

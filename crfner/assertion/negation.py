@@ -49,7 +49,8 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases
 #: 10 since 2026-12-07: a drug stopped or discontinued for a reason does not negate the reason (``stopped for bleeding``).
 #: 11 since 2026-12-07: a status after a spaced dash or in brackets that ends a list's item negates what the item names
 #: (``lisinopril 20 mg daily - held today``, ``HCTZ 25 mg (discontinued)``; not ``# DM2 - hold metformin``).
-RULES_VERSION = 11
+#: 12 since 2026-12-07: a drug weaned off and a device not in use, after it (``Norepinephrine weaned off``, ``PCA not in use``).
+RULES_VERSION = 12
 
 
 def cue_phrases(*lines: str) -> frozenset[tuple[str, ...]]:
@@ -76,6 +77,7 @@ RULES = {
         "was absent, were absent, not seen, not found, not detected, not observed, relieved, was relieved, were relieved",
         "normalized, normalised, was not, were not, free",
         "held, was held, were held, on hold, was declined, were declined, declined by, was refused, were refused, refused by",
+        "weaned off, was weaned off, were weaned off, not in use",
     ),
     # phrases that hold a cue but negate nothing: matched first, so their words are no cue
     "pseudo": cue_phrases(
