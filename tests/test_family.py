@@ -101,3 +101,13 @@ def test_command_line_spacy_and_explain(model, data_dir, tmp_path, capsys):
     assert explanation.to_dict()["entities"][0]["family"] is True
     with pytest.raises(ValueError, match="family must be True or False"):
         tagger.explain(text, family="yes")
+
+
+def test_every_entity_under_a_family_history_heading_and_a_relative_after_the_finding():
+    # before (rules version 2), the HTN five words from the mother was the patient's
+    note = ("PMH: HTN\nFH: mother with type 2 DM and HTN; no family history of bleeding disorders.\nSH: denies tobacco.\n"
+            "Family History:\n- CAD in father\n- breast cancer\nExam: no rash\nSocial and family history: smokes; DM\n")
+    assert relatives(note, "HTN", "DM", "HTN", "bleeding disorders", "tobacco", "CAD", "breast cancer", "rash", "smokes",
+                     "DM", splitter="notes") == [
+        ("DM", "mother"), ("HTN", "FH"), ("bleeding disorders", "family history of"), ("CAD", "in father"),
+        ("breast cancer", "Family History")]

@@ -490,6 +490,9 @@ def test_a_status_that_ends_a_list_item_after_a_dash_or_in_brackets_negates_the_
     plan = "# DM2 - hold metformin, SSI\n# HTN - stopped lisinopril\nWarfarin 5 mg -\nstopped yesterday"
     assert negated(plan, "DM2", "metformin", "HTN", "Warfarin", splitter="notes") == [False, False, False, False]
     assert negated("Warfarin 5 mg - stopped", "Warfarin", splitter="abstract") == [True]  # one sentence: the same rule
+    # an order negates only where it ends the item: the meloxicam is taken until a week before surgery
+    orders = "meloxicam 15 mg daily - stop 7 days before surgery\nlisinopril 10 mg daily - hold\n"
+    assert negated(orders, "meloxicam", "lisinopril", splitter="notes") == [False, True]
     # declared: rules without statuses read none
     assert negated(note, "lisinopril", splitter="notes", rules={k: v for k, v in RULES.items() if k != "statuses"}) == [False]
 
@@ -498,3 +501,11 @@ def test_a_drug_weaned_off_and_a_device_not_in_use_are_negated():
     # before (rules version 12), "weaned off" after a drug negated nothing; MACCROBAT's annotators negate it
     note = "Norepinephrine weaned off at 0600. Inotropic supports were weaned off. PCA not in use. O2 weaned to 2L."
     assert negated(note, "Norepinephrine", "Inotropic supports", "PCA", "O2") == [True, True, True, False]
+
+
+def test_no_personal_or_family_history_reaches_as_far_as_no_history():
+    # before (rules version 13), "No" reached only four words: the deficiency, six words on, was not negated
+    note = "No personal or family history of malignant hyperthermia or pseudocholinesterase deficiency."
+    assert negated(note, "malignant hyperthermia", "pseudocholinesterase deficiency") == [True, True]
+    found = negations(note, spans_of(note, "pseudocholinesterase deficiency"))
+    assert found[0].cue == "No personal or family history of"

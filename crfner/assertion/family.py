@@ -8,23 +8,33 @@ The cues are read by the negation rules' machinery (:func:`crfner.negations`), a
 hypothetical ones are: a relative before an entity reaches ``window`` words after it in its
 sentence and the items of a list after that, a terminator (and a mention of the patient) ends
 its reach, and a relative who reports or brings the patient ("mom reports fever", "brought in by
-her daughter for confusion") is an informant, no cue. Under a ``Family history`` heading every
-entity is a relative's: :func:`crfner.entity_sections` says so. No corpus here marks whose an
-entity is, so :data:`FAMILY_RULES` were written, not chosen on data;
+her daughter for confusion") is an informant, no cue. Under a heading that names the family
+history alone (``Family history:``, ``FH:``, ``FHx``), every entity up to the next heading is a
+relative's, the heading its cue ("FH: mother with type 2 DM and HTN": the HTN too, however far
+from the mother). No corpus here marks whose an entity is, so :data:`FAMILY_RULES` were written, not chosen on data;
 ``benchmarks/family.py`` says what they mark in MACCROBAT and PHEE.
 """
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Collection, Mapping, Sequence
 
+from ..text.notes import note_sections
+from ..text.section_names import normal_name
 from .negation import RULES, cue_phrases, negations
 
 __all__ = ["FAMILY_FIELDS", "FAMILY_RULES", "FAMILY_RULES_VERSION", "FamilyAttribution", "family_attributions"]
 
-#: 1 since 2026-12-07.
-FAMILY_RULES_VERSION = 1
+#: 1 since 2026-12-07; 2 since 2026-12-07: every entity under a family history's own heading, up to the next
+#: heading, and a relative after the finding (``CAD in father``).
+FAMILY_RULES_VERSION = 2
+
+#: A heading's name (:func:`crfner.text.section_names.normal_name`) that names the family history
+#: alone: not "Social and family history", whose tobacco and alcohol are the patient's.
+FAMILY_HEADING = re.compile(r"(?:family|fam)\.? (?:medical )?(?:history|hx)|fhx?|family")
 
 
 _RELATIVES = ("mother mom father dad parent parents brother brothers sister sisters sibling siblings son sons daughter "
@@ -43,7 +53,10 @@ FAMILY_RULES = {
         "family history of, family history significant for, family history positive for, family history includes",
         "family hx of, fhx of, fh of, fhx, fh, family member, family members, maternal, paternal",
     ),
-    "after": cue_phrases("in the family, in his family, in her family, in family, in a first - degree relative"),
+    "after": cue_phrases("in the family, in his family, in her family, in family, in a first - degree relative",
+                         # a relative after the finding, as family histories list them ("CAD in father"), since version 2
+                         ", ".join(f"in {whose}{relative}" for whose in ("", "his ", "her ", "their ", "the ", "a ")
+                                   for relative in _RELATIVES)),
     # phrases that hold a cue and attribute nothing to the relative: matched first, so their words are no cue
     "pseudo": cue_phrases(
         ", ".join(f"{relative} {verb}" for relative in _RELATIVES for verb in _INFORMANT),
@@ -82,4 +95,29 @@ def family_attributions(text: str, entities: Sequence, *, splitter: str = "abstr
     ``rules`` replaces :data:`FAMILY_RULES` (the same keys)."""
     found = negations(text, entities, splitter=splitter, passages=passages, window=window, post_window=post_window,
                       item=item, sentences=sentences, rules=FAMILY_RULES if rules is None else rules, types=types)
-    return [FamilyAttribution(f.negated, f.cue, f.cue_start, f.cue_end) for f in found]
+    out = [FamilyAttribution(f.negated, f.cue, f.cue_start, f.cue_end) for f in found]
+    if any(not f.family for f in out):
+        out = _under_family_headings(text, entities, out, passages, types)
+    return out
+
+
+def _under_family_headings(text: str, entities: Sequence, found: list[FamilyAttribution], passages, types) -> list[FamilyAttribution]:
+    """``found``, with each entity marked that lies under a heading naming the family history alone
+    (:data:`FAMILY_HEADING`), before the next heading of any kind, the heading its cue."""
+    lowered = text.lower()
+    if "fh" not in lowered and "fam" not in lowered:  # no such heading: most texts, read at once
+        return found
+    every = note_sections(text, passages or None)
+    family = {(start, end) for start, end, name in every if FAMILY_HEADING.fullmatch(normal_name(name))}
+    if not family:
+        return found
+    starts = [start for start, _, _ in every]
+    out = list(found)
+    for k, entity in enumerate(entities):
+        if out[k].family or types is not None and getattr(entity, "type", None) not in types:
+            continue
+        index = bisect_right(starts, entity.start) - 1
+        if index >= 0 and (every[index][0], every[index][1]) in family and every[index][1] <= entity.start:
+            start, end, _ = every[index]
+            out[k] = FamilyAttribution(True, text[start:end], start, end)
+    return out

@@ -50,7 +50,9 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases
 #: 11 since 2026-12-07: a status after a spaced dash or in brackets that ends a list's item negates what the item names
 #: (``lisinopril 20 mg daily - held today``, ``HCTZ 25 mg (discontinued)``; not ``# DM2 - hold metformin``).
 #: 12 since 2026-12-07: a drug weaned off and a device not in use, after it (``Norepinephrine weaned off``, ``PCA not in use``).
-RULES_VERSION = 12
+#: 13 since 2026-12-07: ``no family history of``, ``no personal or family history of``, reaching as far as ``no history of``;
+#: an order after a dash (``- stop``, ``- hold``) negates only where it ends the item (not ``- stop 7 days before surgery``).
+RULES_VERSION = 13
 
 
 def cue_phrases(*lines: str) -> frozenset[tuple[str, ...]]:
@@ -67,6 +69,7 @@ RULES = {
         "unremarkable for, resolution of, cessation of, discontinuation of, withdrawal of, withdrew, stopped, discontinued",
         "weaned from, weaned off, quit, ceased, ruled out, excluded, disappearance of, failed to show",
         "refused, declined, rejected, avoided",
+        "no family history of, no personal or family history of, no personal history of, no fhx of, no fh of, no family hx of",
         # ward shorthand, as the tokenizer cuts it: "neg for", "w/o" (a minus sign: minus_signs below); not "r/o" nor
         # "rule out", a finding still in question (crfner.assertion.uncertainty), since version 9
         "neg for, w / o",

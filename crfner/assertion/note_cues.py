@@ -18,6 +18,10 @@ _GAP = re.compile(COLUMN_GAP)
 _DASHES = frozenset("- \u2013 \u2014".split())
 #: What may follow a status after a dash or in brackets: the item's end, a mark, or a time or a
 #: reason (``- held today``, ``- stopped on admission``, ``- discontinued due to AKI``).
+_ENDS_ITEM = frozenset(". , ;".split())
+# A status written as an order: it negates only where it ends the item ("meloxicam 15 mg - stop 7 days before
+# surgery" is taken until then; "lisinopril - hold" is not taken now).
+_ORDERS = frozenset("stop hold discontinue".split())
 AFTER_STATUS = frozenset(". , ; ( today yesterday tonight now currently on since for due because per in at until x pending while".split())
 
 
@@ -88,7 +92,9 @@ def dashed_status(text: str, sentence, words: Sequence[str], statuses: Collectio
     brackets, as medication lists write a drug not being given (``lisinopril 20 mg daily - held
     today``, ``HCTZ 25 mg (discontinued)``): what the words before ``mark`` name is negated by
     ``words[start:end]``. Only a status that ends the item, or that a time or a reason follows
-    (:data:`AFTER_STATUS`, or a number: ``- stopped 2 weeks ago``), so that a problem list's plan (``# DM2 - hold metformin``) negates nothing."""
+    (:data:`AFTER_STATUS`, or a number: ``- stopped 2 weeks ago``), and an order (``stop``, ``hold``)
+    only where it ends the item, so that a problem list's plan (``# DM2 - hold metformin``) and a
+    drug to stop later (``meloxicam 15 mg daily - stop 7 days before surgery``) negate nothing."""
     if not statuses or "-" not in words and "(" not in words and "\u2013" not in words and "\u2014" not in words:
         return None
     longest = max(len(phrase) for phrase in statuses)
@@ -104,7 +110,8 @@ def dashed_status(text: str, sentence, words: Sequence[str], statuses: Collectio
                     if after == len(words) or words[after] != ")":
                         break
                     after += 1
-                if after == len(words) or words[after] in AFTER_STATUS or words[after][:1].isdigit():
+                if after == len(words) or words[after] in _ENDS_ITEM or (
+                        words[k + 1] not in _ORDERS and (words[after] in AFTER_STATUS or words[after][:1].isdigit())):
                     return k, k + 1, k + 1 + size
                 break
     return None
