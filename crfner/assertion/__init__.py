@@ -3,7 +3,8 @@ them only as a condition or a warning (:mod:`.hypothetical`), attributes them to
 (:mod:`.family`) or names them as possible (:mod:`.uncertainty`), the last three by name in
 :mod:`.readings`; and which section of a note they fall under (:mod:`.sections`)."""
 
-from .negation import NEGATION_FIELDS, RULES, RULES_VERSION, Negation, cue_phrases, negation_record, negations
+from .cues import cue_phrases
+from .negation import NEGATION_FIELDS, RULES, RULES_VERSION, Negation, negation_record, negations
 from .family import FAMILY_FIELDS, FAMILY_RULES, FAMILY_RULES_VERSION, FamilyAttribution, family_attributions
 from .hypothetical import HYPOTHETICAL_FIELDS, HYPOTHETICAL_RULES, HYPOTHETICAL_RULES_VERSION, Hypothetical, hypotheticals
 from .uncertainty import UNCERTAINTY_FIELDS, UNCERTAINTY_RULES, UNCERTAINTY_RULES_VERSION, Uncertainty, uncertainties

@@ -24,7 +24,8 @@ from typing import Collection, Mapping, Sequence
 
 from ..text.notes import note_sections
 from ..text.section_names import normal_name
-from .negation import RULES, cue_phrases, negations
+from .cues import cue_phrases
+from .negation import RULES, negations
 
 __all__ = ["FAMILY_FIELDS", "FAMILY_RULES", "FAMILY_RULES_VERSION", "FamilyAttribution", "family_attributions"]
 

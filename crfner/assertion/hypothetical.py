@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Collection, Mapping, Sequence
 
 from ..text.splitters import split_text
-from .negation import RULES, cue_phrases, negations
+from .cues import cue_phrases
+from .negation import RULES, negations
 from .note_cues import cue_word
 
 __all__ = ["HYPOTHETICAL_FIELDS", "HYPOTHETICAL_RULES", "HYPOTHETICAL_RULES_VERSION", "Hypothetical", "PRECAUTION_VERBS",

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Collection, Mapping, Sequence
 
 from ..text.list_items import marker_end
 from ..text.splitters import split_text
+from .cues import checked_rules, cue_index, cue_phrases, find_cues
 from .note_cues import cue_word, joined_statuses, label_answer, minus_signs, status_cell
 
 __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases", "negation_record", "negations"]
@@ -53,11 +53,6 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases
 #: 13 since 2026-12-07: ``no family history of``, ``no personal or family history of``, reaching as far as ``no history of``;
 #: an order after a dash (``- stop``, ``- hold``) negates only where it ends the item (not ``- stop 7 days before surgery``).
 RULES_VERSION = 13
-
-
-def cue_phrases(*lines: str) -> frozenset[tuple[str, ...]]:
-    """Cue phrases as rules hold them: each line's comma-separated phrases as tuples of their words."""
-    return frozenset(tuple(phrase.split()) for line in lines for phrase in line.split(",") if phrase.strip())
 
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("didn't" is "didn ' t").
@@ -111,8 +106,6 @@ RULES = {
     "statuses": cue_phrases("stopped, stop, discontinued, discontinue, d / c, d / c ' d, dc ' d, held, hold, not taking",
                          "suspended, cancelled, canceled"),
 }
-#: The keys ``rules=`` must have; ``minus_signs``, ``answers`` and ``statuses`` may be left out (then none is read).
-_REQUIRED_KEYS = ("before", "after", "pseudo", "terminators")
 _SEPARATORS = frozenset(", or nor /".split())
 # A cue written as a label ("Denies: fever, chills", "Negative for: rash"): its colon ends nothing.
 _LABEL_MARK = ":"
@@ -160,8 +153,8 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
     if isinstance(types, str) or types is not None and not all(isinstance(t, str) for t in types):
         raise ValueError(f"types must be a collection of type names, not {types!r}")
     types = None if types is None else frozenset(types)
-    rules = RULES if rules is None else _checked_rules(rules)
-    index = _index_of(rules)
+    rules = RULES if rules is None else checked_rules(rules)
+    index = cue_index(rules)
     sentences = [s for s in (split_text(text, passages or None, splitter) if sentences is None else sentences) if s]
     sentences = joined_statuses(text, sentences, rules.get("statuses", ()))
     starts = [s[0].start for s in sentences]
@@ -197,34 +190,13 @@ def _listed_under_labels(text: str, sentences: Sequence, index: Mapping, termina
         cue = None
         if len(sentence) >= 2 and text[sentence[-1].start:sentence[-1].end] == _LABEL_MARK:
             words = [cue_word(text, t) for t in sentence[:-1]]
-            ends = [(a, b) for kind, a, b in _cues(words, index) if kind == "before"]
+            ends = [(a, b) for kind, a, b in find_cues(words, index) if kind == "before"]
             if ends:
                 a, b = ends[-1]
                 rest = words[b:]
                 if not any(w in terminators for w in rest) and sum(any(c.isalnum() for c in w) for w in rest) <= window:
                     cue = (sentence[a].start, sentence[b - 1].end)
     return found
-
-
-def _checked_rules(rules) -> Mapping:
-    """``rules`` as :data:`RULES` shapes them, else a ValueError saying what differs: a phrase
-    given as a string or a list would otherwise never match, or fail deep inside."""
-    missing = [key for key in _REQUIRED_KEYS if not isinstance(rules, Mapping) or key not in rules]
-    if missing:
-        raise ValueError(f"rules needs the keys {', '.join(_REQUIRED_KEYS)} (missing: {', '.join(missing)}); start from "
-                         "crfner.assertion.RULES, e.g. {**RULES, 'before': RULES['before'] | {('reports',)}}")
-    for key in ("before", "after", "pseudo", "answers", "statuses"):
-        if key not in rules:
-            continue  # answers, statuses: optional
-        bad = next((p for p in rules[key] if not (isinstance(p, tuple) and p and all(isinstance(w, str) for w in p))), None)
-        if bad is not None or isinstance(rules[key], (str, bytes)):
-            raise ValueError(f"rules[{key!r}] must hold phrases as tuples of lower-case words, such as ('negative', 'for'), "
-                             f"not {bad if bad is not None else rules[key]!r}")
-    for key in ("terminators", "minus_signs"):
-        words = rules.get(key, ())
-        if isinstance(words, (str, bytes)) or not all(isinstance(w, str) for w in words):
-            raise ValueError(f"rules[{key!r}] must be a set of words, not {words!r}")
-    return rules
 
 
 class _Sentence:
@@ -243,7 +215,7 @@ class _Sentence:
         self.terminators = terminators
         self.ending: dict[int, int] = {}  # a before-cue's end -> its start
         self.opening: dict[int, tuple[int, bool, bool]] = {}  # a cue's start -> (end, a before-cue, an after-cue)
-        for kind, a, b in _cues(self.words, index):  # cues never overlap: one phrase at a start, one at an end
+        for kind, a, b in find_cues(self.words, index):  # cues never overlap: one phrase at a start, one at an end
             if kind == "before" and self._hyphenated(b):
                 continue  # a word of a compound: "no-reflow", "not-for-profit"
             if kind == "before":
@@ -352,47 +324,3 @@ class _Sentence:
                 run += 1
             if run > max(limit, item):  # this run is next to a farther cue, or one of its items
                 return None
-
-
-def _index_of(rules: Mapping) -> dict:
-    """:func:`_cue_index` of ``rules``, kept for rules whose phrase sets are frozen (as
-    :data:`RULES`'s are), so that each document does not build it again."""
-    kinds = (rules["pseudo"], rules["before"], rules["after"])
-    if all(isinstance(phrases, frozenset) for phrases in kinds):
-        return _frozen_index(*kinds)
-    return _cue_index(rules)
-
-
-@lru_cache(maxsize=8)
-def _frozen_index(pseudo: frozenset, before: frozenset, after: frozenset) -> dict:
-    return _cue_index({"pseudo": pseudo, "before": before, "after": after})
-
-
-def _cue_index(rules: Mapping) -> dict[str, list[tuple[int, tuple[str, ...], tuple[str, ...]]]]:
-    """For each first word of a cue or pseudo-cue, ``(size, phrase, kinds)`` of the phrases it
-    opens, longest first, so that a sentence's words are matched against the few that can match."""
-    index: dict[str, dict[tuple[str, ...], list[str]]] = {}
-    for kind in ("pseudo", "before", "after"):
-        for phrase in rules[kind]:
-            if phrase:
-                index.setdefault(phrase[0], {}).setdefault(phrase, []).append(kind)
-    return {first: sorted(((len(p), p, tuple(k)) for p, k in phrases.items()), reverse=True)
-            for first, phrases in index.items()}
-
-
-def _cues(words: list[str], index: Mapping) -> list[tuple[str, int, int]]:
-    """``(kind, first, end)`` of each cue in ``words``, longest first at each word, pseudo-cues
-    consumed and dropped."""
-    found = []
-    i = 0
-    while i < len(words):
-        match = next(((size, kinds) for size, phrase, kinds in index.get(words[i], ())
-                      if tuple(words[i:i + size]) == phrase), None)
-        if match is None:
-            i += 1
-            continue
-        size, kinds = match
-        if "pseudo" not in kinds:
-            found.extend((kind, i, i + size) for kind in kinds)
-        i += size
-    return found

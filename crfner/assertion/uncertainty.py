@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Collection, Mapping, Sequence
 
-from .negation import RULES, cue_phrases, negations
+from .cues import cue_phrases
+from .negation import RULES, negations
 
 __all__ = ["UNCERTAINTY_FIELDS", "UNCERTAINTY_RULES", "UNCERTAINTY_RULES_VERSION", "Uncertainty", "uncertainties"]
 
