@@ -509,3 +509,18 @@ def test_no_personal_or_family_history_reaches_as_far_as_no_history():
     assert negated(note, "malignant hyperthermia", "pseudocholinesterase deficiency") == [True, True]
     found = negations(note, spans_of(note, "pseudocholinesterase deficiency"))
     assert found[0].cue == "No personal or family history of"
+
+
+def test_a_status_label_negates_the_drugs_it_reaches():
+    # before (rules version 14), a discharge medication list's "STOP:" negated nothing
+    note = ("Discharge Medications:\nNEW: cephalexin 500 mg PO QID\nSTOP: ibuprofen (took for abdominal pain at home)\n"
+            "Stop: naproxen, aspirin\n- HOLD: lisinopril until Cr improves\nSTOP taking these medications:\n"
+            "- ibuprofen 200 mg tablet (for pain)\n- naproxen\nContinue:\n- aspirin\nStop date: 12/1. Held: metoprolol.\n")
+    words = ("cephalexin", "ibuprofen", "abdominal pain", "naproxen", "aspirin", "lisinopril", "Cr", "ibuprofen", "pain",
+             "naproxen", "aspirin", "metoprolol")
+    found = negations(note, spans_of(note, *words), splitter="notes")
+    assert [n.cue for n in found] == [None, "STOP", None, "Stop", "Stop", "HOLD", None, "STOP", None, "STOP", None, "Held"]
+    assert all(note[n.cue_start:n.cue_end] == n.cue for n in found if n.negated)
+    # declared: rules without statuses read none
+    fewer = {key: value for key, value in RULES.items() if key != "statuses"}
+    assert negated(note, "cephalexin", "ibuprofen", splitter="notes", rules=fewer) == [False, False]

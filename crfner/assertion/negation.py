@@ -28,7 +28,7 @@ from typing import Collection, Mapping, Sequence
 from ..text.list_items import marker_end
 from ..text.splitters import split_text
 from .cues import checked_rules, cue_index, cue_phrases, find_cues
-from .note_cues import cue_word, joined_statuses, label_answer, minus_signs, status_cell
+from .note_cues import cue_word, joined_statuses, label_answer, minus_signs, status_cell, status_labels
 
 __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases", "negation_record", "negations"]
 
@@ -52,7 +52,9 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases
 #: 12 since 2026-12-07: a drug weaned off and a device not in use, after it (``Norepinephrine weaned off``, ``PCA not in use``).
 #: 13 since 2026-12-07: ``no family history of``, ``no personal or family history of``, reaching as far as ``no history of``;
 #: an order after a dash (``- stop``, ``- hold``) negates only where it ends the item (not ``- stop 7 days before surgery``).
-RULES_VERSION = 13
+#: 14 since 2026-12-07: a status label negates the drugs it reaches (``STOP: ibuprofen``, ``STOP taking these medications:``
+#: over a list), up to a bracket or a condition.
+RULES_VERSION = 14
 
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("didn't" is "didn ' t").
@@ -157,6 +159,7 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
     index = cue_index(rules)
     sentences = [s for s in (split_text(text, passages or None, splitter) if sentences is None else sentences) if s]
     sentences = joined_statuses(text, sentences, rules.get("statuses", ()))
+    reached = status_labels(text, sentences, rules.get("statuses", ())) if ":" in text else {}
     starts = [s[0].start for s in sentences]
     read: dict[int, tuple[list[str], list]] = {}  # each sentence's words and cues, read once
     labels = _listed_under_labels(text, sentences, index, rules["terminators"], window)
@@ -169,7 +172,11 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
         if k not in read:
             read[k] = _Sentence(text, sentences[k], index, rules["terminators"], labels.get(k), rules.get("minus_signs", ()),
                                 rules.get("answers", ()), rules.get("statuses", ()))
-        out.append(read[k].negation(text, entity, window, post_window, item))
+        found = read[k].negation(text, entity, window, post_window, item)
+        scope = reached.get(k)
+        if not found.negated and scope is not None and scope[2] <= entity.start and entity.end <= scope[3]:
+            found = Negation(True, text[scope[0]:scope[1]], scope[0], scope[1])  # under a status label: "STOP: ibuprofen"
+        out.append(found)
     return out
 
 

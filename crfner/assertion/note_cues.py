@@ -9,10 +9,12 @@ from typing import Collection, Sequence
 
 import re
 
+from ..text.list_items import marker_end
 from ..text.section_names import COLUMN_GAP
 from ..text.splitter import LINE_BREAK
 
-__all__ = ["AFTER_STATUS", "cue_word", "dashed_status", "joined_statuses", "label_answer", "minus_signs", "status_cell"]
+__all__ = ["AFTER_STATUS", "cue_word", "dashed_status", "joined_statuses", "label_answer", "minus_signs", "status_cell",
+           "status_labels"]
 
 _GAP = re.compile(COLUMN_GAP)
 _DASHES = frozenset("- \u2013 \u2014".split())
@@ -132,3 +134,53 @@ def joined_statuses(text: str, sentences: Sequence, statuses: Collection[tuple[s
                 continue
         out.append(sentence)
     return out
+
+
+#: Words a status label may hold between its status and its colon (``STOP taking these medications:``).
+_LABEL_WORDS = frozenset("taking these the following medications medication meds drugs".split())
+#: What ends a status label's reach in an item: a bracket's reason, a mark, or a condition (``ibuprofen
+#: (took for pain)``, ``lisinopril until Cr improves``), whose findings the label does not stop.
+_ENDS_REACH = frozenset("( ; . until for due because since while if after before when unless".split())
+
+
+def status_labels(text: str, sentences: Sequence, statuses: Collection[tuple[str, ...]]) -> dict[int, tuple[int, int, int, int]]:
+    """For each sentence a status label reaches, its number -> ``(cue start, cue end, reach start,
+    reach end)`` in characters. A status label opens a sentence (past a list's marker) with one of
+    ``statuses``, perhaps some of :data:`_LABEL_WORDS`, and a colon, as discharge medication lists
+    write a drug's change (``STOP: ibuprofen``, ``Hold: lisinopril``, ``STOP taking these
+    medications:`` over ``- ibuprofen``): it reaches the text after its colon on its line, or, alone
+    on its line, each item of the list below it (up to the first sentence with no marker), in each
+    up to a bracket, a mark or a condition (:data:`_ENDS_REACH`)."""
+    found: dict[int, tuple[int, int, int, int]] = {}
+    if not statuses:
+        return found
+    longest = max(len(phrase) for phrase in statuses)
+    label = None  # a label alone on its line: its cue, over the list below
+    for k, sentence in enumerate(sentences):
+        opened = marker_end(text, sentence[0].start, sentence[-1].end)
+        first = next((i for i, t in enumerate(sentence) if opened is None or t.start >= opened), len(sentence))
+        if label is not None and opened is not None and first < len(sentence):
+            found[k] = (*label, *_reach(text, sentence, first))
+            continue
+        label = None
+        words = [cue_word(text, t) for t in sentence[first:first + longest + len(_LABEL_WORDS) + 1]]
+        size = next((n for n in range(min(longest, len(words)), 0, -1) if tuple(words[:n]) in statuses), 0)
+        colon = size
+        while colon < len(words) and words[colon] in _LABEL_WORDS:
+            colon += 1
+        if not size or colon >= len(words) or words[colon] != ":":
+            continue
+        cue = (sentence[first].start, sentence[first + size - 1].end)
+        if first + colon + 1 < len(sentence):
+            found[k] = (*cue, *_reach(text, sentence, first + colon + 1))
+        elif k + 1 < len(sentences) and not LINE_BREAK.search(text, sentence[-1].end, sentences[k + 1][0].start):
+            found[k + 1] = (*cue, *_reach(text, sentences[k + 1], 0))  # cut from its label as a heading's text: "STOP: ibuprofen"
+        else:
+            label = cue
+    return found
+
+
+def _reach(text: str, sentence, first: int) -> tuple[int, int]:
+    """``(start, end)`` in characters of what a status label reaches in ``sentence`` from token ``first``."""
+    end = next((t for t in sentence[first + 1:] if cue_word(text, t) in _ENDS_REACH), None)
+    return sentence[first].start, end.start if end is not None else sentence[-1].end
