@@ -242,7 +242,8 @@ def test_a_table_rows_status_cell_negates_the_drug_of_its_first_cell():
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["no", "fever", ",", "or", "but", "denies", "was", "ruled", "out", "resolved", ".",
-                                 "\n", "- ", "cough", "not", "be", "excluded", "ASA", "-", "+", "(-)", "w/o"]), max_size=30),
+                                 "\n", "- ", "cough", "not", "be", "excluded", "ASA", "-", "+", "(-)", "w/o",
+                                 "STOP", ":", "held", "hold", "(", ")", "taking", "2", "\n- "]), max_size=30),
        st.data())
 def test_any_text_gives_one_answer_an_entity_whose_cue_slices_back_apart_from_it(words, data):
     text = " ".join(words)
@@ -251,7 +252,7 @@ def test_any_text_gives_one_answer_an_entity_whose_cue_slices_back_apart_from_it
         start = data.draw(st.integers(0, max(len(text) - 1, 0)))
         end = data.draw(st.integers(start + 1, max(len(text), start + 1)))
         spans.append(Span(start, min(end, len(text)) or start + 1))
-    found = negations(text, spans)
+    found = negations(text, spans, splitter=data.draw(st.sampled_from(["abstract", "notes"])))  # notes: the status rules
     assert len(found) == len(spans)
     for span, n in zip(spans, found):
         if n.negated:
