@@ -525,3 +525,15 @@ def test_a_status_label_negates_the_drugs_it_reaches():
     # declared: rules without statuses read none
     fewer = {key: value for key, value in RULES.items() if key != "statuses"}
     assert negated(note, "cephalexin", "ibuprofen", splitter="notes", rules=fewer) == [False, False]
+
+
+def test_a_lists_last_and_after_a_cue_separates_its_items():
+    # before (rules version 15), "and" ended a review of systems' list: the weight change was not negated
+    ros = ("Constitutional: Negative for fever, chills and unexpected weight change.\n"
+           "Cardiovascular: Negative for chest pain, palpitations and leg swelling.\n")
+    assert negated(ros, "fever", "chills", "weight change", "chest pain", "palpitations", "leg swelling",
+                   splitter="notes") == [True] * 6
+    # not in prose: ", and" joins clauses, and a list that goes on is no list's end
+    prose = ("An ECG revealed no ischemic changes, and a coronary angiogram of normal coronary arteries was obtained. "
+             "She denied adjuvant therapy, abdominal recurrence and hepatic metastases were found.")
+    assert negated(prose, "ischemic changes", "angiogram", "hepatic metastases") == [True, False, False]

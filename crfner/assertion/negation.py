@@ -54,7 +54,8 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases
 #: an order after a dash (``- stop``, ``- hold``) negates only where it ends the item (not ``- stop 7 days before surgery``).
 #: 14 since 2026-12-07: a status label negates the drugs it reaches (``STOP: ibuprofen``, ``STOP taking these medications:``
 #: over a list), up to a bracket or a condition.
-RULES_VERSION = 14
+#: 15 since 2026-12-07: a list's last "and" after a comma separates its items ("Negative for fever, chills and weight loss").
+RULES_VERSION = 15
 
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("didn't" is "didn ' t").
@@ -109,6 +110,8 @@ RULES = {
                          "suspended, cancelled, canceled"),
 }
 _SEPARATORS = frozenset(", or nor /".split())
+_SERIAL = 4  # how near an "and" a comma before it, and the list's end after it, make it a list's last (_Sentence.serial)
+_LIST_ENDS = frozenset(". , ; :".split())
 # A cue written as a label ("Denies: fever, chills", "Negative for: rash"): its colon ends nothing.
 _LABEL_MARK = ":"
 
@@ -210,8 +213,8 @@ class _Sentence:
     """A sentence's words and cues, read once for all the entities in it: the before-cues by the
     word they end at, the after-cues by the word they start at, and where its tokens start and end."""
 
-    __slots__ = ("answer", "ending", "ends", "first_end", "label", "last_start", "opening", "reached", "starts", "terminators",
-                 "words")
+    __slots__ = ("answer", "ending", "ends", "first_end", "label", "last_start", "opening", "reached", "serial", "starts",
+                 "terminators", "words")
 
     def __init__(self, text: str, sentence, index: Mapping, terminators, label: tuple[int, int, int] | None = None,
                  signs: Collection[str] = (), answers: Collection[tuple[str, ...]] = (),
@@ -220,6 +223,12 @@ class _Sentence:
         self.starts = [t.start for t in sentence]
         self.ends = [t.end for t in sentence]
         self.terminators = terminators
+        # a list's last "and" after a cue ("Negative for fever, chills and weight loss."): one that a comma comes shortly
+        # before, not right before (", and" joins clauses in prose), and the list's end shortly after (not "recurrence
+        # and metastases were found"), separates items too, walking back to a before-cue
+        self.serial = {k for k, w in enumerate(self.words)
+                       if w == "and" and k and self.words[k - 1] != "," and "," in self.words[max(0, k - _SERIAL):k]
+                       and (len(self.words) - k <= _SERIAL or any(v in _LIST_ENDS for v in self.words[k + 1:k + _SERIAL + 1]))}
         self.ending: dict[int, int] = {}  # a before-cue's end -> its start
         self.opening: dict[int, tuple[int, bool, bool]] = {}  # a cue's start -> (end, a before-cue, an after-cue)
         for kind, a, b in find_cues(self.words, index):  # cues never overlap: one phrase at a start, one at an end
@@ -320,7 +329,7 @@ class _Sentence:
                 k += 1
             if word in terminators and not (step < 0 and word == _LABEL_MARK and k in self.ending):
                 return None
-            if word in _SEPARATORS:
+            if word in _SEPARATORS or word == "and" and step < 0 and k in self.serial:
                 widest, run = max(widest, run), 0
                 if widest > item:  # an item too long for any farther cue to reach across
                     return None
