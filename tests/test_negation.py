@@ -537,3 +537,11 @@ def test_a_lists_last_and_after_a_cue_separates_its_items():
     prose = ("An ECG revealed no ischemic changes, and a coronary angiogram of normal coronary arteries was obtained. "
              "She denied adjuvant therapy, abdominal recurrence and hepatic metastases were found.")
     assert negated(prose, "ischemic changes", "angiogram", "hepatic metastases") == [True, False, False]
+
+
+def test_epics_stop_taking_label_reaches_the_lines_indented_below_it():
+    # before (rules version 16), a status label needed its colon and a marked list
+    note = ("CONTINUE taking these medications\n    aspirin 81 MG tablet\n\nSTOP taking these medications\n"
+            "    ibuprofen 200 MG tablet\n    lisinopril 10 MG tablet\nmetformin 500 mg\n\nStopped smoking\n    nicotine gum\n")
+    assert negated(note, "aspirin", "ibuprofen", "lisinopril", "metformin", "nicotine", splitter="notes") == [
+        False, True, True, False, False]  # not past a line that is not indented, nor under a label without "taking"

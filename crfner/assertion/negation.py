@@ -55,7 +55,9 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases
 #: 14 since 2026-12-07: a status label negates the drugs it reaches (``STOP: ibuprofen``, ``STOP taking these medications:``
 #: over a list), up to a bracket or a condition.
 #: 15 since 2026-12-07: a list's last "and" after a comma separates its items ("Negative for fever, chills and weight loss").
-RULES_VERSION = 15
+#: 16 since 2026-12-07: a status label alone on its line with no colon that says "taking" (Epic's ``STOP taking these
+#: medications``) reaches the lines indented below it, as a marked list.
+RULES_VERSION = 16
 
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("didn't" is "didn ' t").
@@ -162,7 +164,7 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
     index = cue_index(rules)
     sentences = [s for s in (split_text(text, passages or None, splitter) if sentences is None else sentences) if s]
     sentences = joined_statuses(text, sentences, rules.get("statuses", ()))
-    reached = status_labels(text, sentences, rules.get("statuses", ())) if ":" in text else {}
+    reached = status_labels(text, sentences, rules.get("statuses", ())) if ":" in text or "taking" in text.lower() else {}
     starts = [s[0].start for s in sentences]
     read: dict[int, tuple[list[str], list]] = {}  # each sentence's words and cues, read once
     labels = _listed_under_labels(text, sentences, index, rules["terminators"], window)

@@ -148,19 +148,22 @@ def status_labels(text: str, sentences: Sequence, statuses: Collection[tuple[str
     reach end)`` in characters. A status label opens a sentence (past a list's marker) with one of
     ``statuses``, perhaps some of :data:`_LABEL_WORDS`, and a colon, as discharge medication lists
     write a drug's change (``STOP: ibuprofen``, ``Hold: lisinopril``, ``STOP taking these
-    medications:`` over ``- ibuprofen``): it reaches the text after its colon on its line, or, alone
-    on its line, each item of the list below it (up to the first sentence with no marker), in each
-    up to a bracket, a mark or a condition (:data:`_ENDS_REACH`)."""
+    medications:`` over ``- ibuprofen``; alone on its line, with no colon if it says ``taking``, as
+    Epic's discharge lists write ``STOP taking these medications`` over indented lines): it reaches
+    the text after its colon on its line, or, alone on its line, each item of the list below it, a
+    sentence with a marker or on a line indented deeper than the label's, up to the first that is
+    neither or a blank line, in each up to a bracket, a mark or a condition (:data:`_ENDS_REACH`)."""
     found: dict[int, tuple[int, int, int, int]] = {}
     if not statuses:
         return found
     longest = max(len(phrase) for phrase in statuses)
-    label = None  # a label alone on its line: its cue, over the list below
+    label = None  # a label alone on its line: its cue and its line's indent, over the list below
     for k, sentence in enumerate(sentences):
         opened = marker_end(text, sentence[0].start, sentence[-1].end)
         first = next((i for i, t in enumerate(sentence) if opened is None or t.start >= opened), len(sentence))
-        if label is not None and opened is not None and first < len(sentence):
-            found[k] = (*label, *_reach(text, sentence, first))
+        if (label is not None and first < len(sentence) and (opened is not None or _indent(text, sentence[0].start) > label[2])
+                and len(LINE_BREAK.findall(text, sentences[k - 1][-1].end, sentence[0].start)) < 2):  # no blank line between
+            found[k] = (*label[:2], *_reach(text, sentence, first))
             continue
         label = None
         words = [cue_word(text, t) for t in sentence[first:first + longest + len(_LABEL_WORDS) + 1]]
@@ -168,16 +171,22 @@ def status_labels(text: str, sentences: Sequence, statuses: Collection[tuple[str
         colon = size
         while colon < len(words) and words[colon] in _LABEL_WORDS:
             colon += 1
-        if not size or colon >= len(words) or words[colon] != ":":
-            continue
+        if not size or not (colon < len(words) and words[colon] == ":" or colon == len(sentence) - first and "taking" in words):
+            continue  # no status label: with no colon, only one alone on its line that says "taking" ("STOP taking these medications")
         cue = (sentence[first].start, sentence[first + size - 1].end)
         if first + colon + 1 < len(sentence):
             found[k] = (*cue, *_reach(text, sentence, first + colon + 1))
-        elif k + 1 < len(sentences) and not LINE_BREAK.search(text, sentence[-1].end, sentences[k + 1][0].start):
+        elif colon < len(words) and k + 1 < len(sentences) and not LINE_BREAK.search(text, sentence[-1].end, sentences[k + 1][0].start):
             found[k + 1] = (*cue, *_reach(text, sentences[k + 1], 0))  # cut from its label as a heading's text: "STOP: ibuprofen"
         else:
-            label = cue
+            label = (*cue, _indent(text, sentence[0].start))
     return found
+
+
+def _indent(text: str, position: int) -> int:
+    """How far the line holding ``position`` is indented: its blanks before its first character."""
+    start = max(text.rfind("\n", 0, position), text.rfind("\r", 0, position)) + 1
+    return len(text[start:position]) - len(text[start:position].lstrip(" \t"))
 
 
 def _reach(text: str, sentence, first: int) -> tuple[int, int]:
