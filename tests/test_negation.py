@@ -545,3 +545,13 @@ def test_epics_stop_taking_label_reaches_the_lines_indented_below_it():
             "    ibuprofen 200 MG tablet\n    lisinopril 10 MG tablet\nmetformin 500 mg\n\nStopped smoking\n    nicotine gum\n")
     assert negated(note, "aspirin", "ibuprofen", "lisinopril", "metformin", "nicotine", splitter="notes") == [
         False, True, True, False, False]  # not past a line that is not indented, nor under a label without "taking"
+
+
+def test_a_cue_inside_brackets_and_one_before_by_reach_no_farther():
+    # before (rules version 17), "(PE excluded)" negated the pleuritis after it, and "ruled out by" the tests
+    note = "Ddx: CAP vs pulmonary infarct (PE excluded) vs viral pleuritis. ACS ruled out by serial troponins and ECG."
+    assert negated(note, "CAP", "pleuritis", "ACS", "serial troponins", "ECG", splitter="notes") == [
+        False, False, True, False, False]
+    # a cue before a bracket still reaches past it, and "not accompanied by" is one cue
+    assert negated("Denies fever (Tmax 37.2), chills or night sweats.", "fever", "chills", "night sweats") == [True] * 3
+    assert negated("The tumor was not accompanied by other metastases.", "metastases") == [True]

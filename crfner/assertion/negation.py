@@ -57,7 +57,9 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases
 #: 15 since 2026-12-07: a list's last "and" after a comma separates its items ("Negative for fever, chills and weight loss").
 #: 16 since 2026-12-07: a status label alone on its line with no colon that says "taking" (Epic's ``STOP taking these
 #: medications``) reaches the lines indented below it, as a marked list.
-RULES_VERSION = 16
+#: 17 since 2026-12-07: a cue inside brackets reaches no entity after them ("(PE excluded) vs viral pleuritis"), and "by"
+#: ends a cue's reach ("ACS ruled out by serial troponins"), save in ``not accompanied by`` and its like.
+RULES_VERSION = 17
 
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("didn't" is "didn ' t").
@@ -68,7 +70,8 @@ RULES = {
         "is not, are not, has not, have not, had not, cannot, could not, didn ' t, doesn ' t, wasn ' t, don ' t",
         "unremarkable for, resolution of, cessation of, discontinuation of, withdrawal of, withdrew, stopped, discontinued",
         "weaned from, weaned off, quit, ceased, ruled out, excluded, disappearance of, failed to show",
-        "refused, declined, rejected, avoided",
+        "refused, declined, rejected, avoided, not accompanied by, unaccompanied by, not caused by, not explained by",
+        "was not accompanied by, were not accompanied by, is not accompanied by, are not accompanied by",
         "no family history of, no personal or family history of, no personal history of, no fhx of, no fh of, no family hx of",
         # ward shorthand, as the tokenizer cuts it: "neg for", "w/o" (a minus sign: minus_signs below); not "r/o" nor
         # "rule out", a finding still in question (crfner.assertion.uncertainty), since version 9
@@ -95,7 +98,7 @@ RULES = {
     ),
     # words that end a cue's reach
     "terminators": frozenset(
-        "but however although though except apart aside whereas while which who yet still nevertheless ; : +".split()
+        "but however although though except apart aside whereas while which who yet still nevertheless by ; : +".split()
     ),
     # signs that, opening an item of a list, mark its finding absent: "GI: -diarrhea", "Resp: (-) cough"
     # (see crfner.assertion.note_cues.minus_signs); optional in rules= given by hand, which predate it
@@ -311,16 +314,18 @@ class _Sentence:
         words, terminators = self.words, self.terminators
         widest = 0  # the most words of an item walked past (a run a separator closed)
         run = 0  # the words between the last separator walked and the place walked to
+        depth = 0  # walking back: brackets closed and not yet opened; a cue inside one reaches no farther
         k = position
         while True:
             if step < 0:
                 a = self.ending.get(k)  # a before-cue words[a:k], words[k:position] between
-                if a is not None and run <= limit and widest <= item:
+                if a is not None and run <= limit and widest <= item and depth <= 0:
                     return a, k
                 k -= 1
                 if k < self.first_end:  # no cue ends before here
                     return None
                 word = words[k]
+                depth += (word == ")") - (word == "(")
             else:
                 cue = self.opening.get(k)  # an after-cue words[k:end], words[position:k] between
                 if cue is not None and cue[2] and run <= limit and widest <= item:
@@ -335,9 +340,10 @@ class _Sentence:
                 widest, run = max(widest, run), 0
                 if widest > item:  # an item too long for any farther cue to reach across
                     return None
-                if (step, k) in self.reached:
+                if depth == 0 and (step, k) in self.reached:
                     return self.reached[step, k]
-                passed.append((step, k))
+                if depth == 0:
+                    passed.append((step, k))
             elif any(c.isalnum() for c in word):
                 run += 1
             if run > max(limit, item):  # this run is next to a farther cue, or one of its items
