@@ -49,6 +49,12 @@ def test_a_finding_a_test_is_ordered_to_look_for():
     assert hedged(plan, "endocarditis", "AFib", "colon cancer") == [("endocarditis", "to eval for"), ("AFib", "to evaluate for")]
 
 
+def test_a_hedge_toward_absence():
+    # before (rules version 4), "Doubt pericarditis" was an established finding
+    note = "Doubt pericarditis. Low probability of PE. Pericarditis confirmed."
+    assert hedged(note, "pericarditis", "PE", "Pericarditis") == [("pericarditis", "Doubt"), ("PE", "Low probability of")]
+
+
 def test_established_findings_and_phrases_that_hedge_nothing():
     assert hedged("Pneumonia confirmed on CXR. Fever likely due to pneumonia.", "Pneumonia", "Fever", "pneumonia") == []
     assert hedged("Drain the abscess as soon as possible.", "abscess") == []

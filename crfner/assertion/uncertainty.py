@@ -26,8 +26,9 @@ __all__ = ["UNCERTAINTY_FIELDS", "UNCERTAINTY_RULES", "UNCERTAINTY_RULES_VERSION
 
 #: 1 since 2026-12-07; 2 since 2026-12-07: a hedge after its finding with an adverb, "cannot be entirely
 #: excluded", and "is considered", "less likely" ("infection is considered less likely"); 3 since 2026-12-07:
-#: a finding a test is ordered to look for ("TTE to eval for endocarditis").
-UNCERTAINTY_RULES_VERSION = 3
+#: a finding a test is ordered to look for ("TTE to eval for endocarditis"); 4 since 2026-12-07: a hedge toward
+#: absence ("Doubt pericarditis", "low probability of PE").
+UNCERTAINTY_RULES_VERSION = 4
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("r/o" is "r / o").
 UNCERTAINTY_RULES = {
@@ -43,6 +44,8 @@ UNCERTAINTY_RULES = {
         # a test ordered to look for a finding ("TTE to eval for endocarditis"), since version 3; not "screening for"
         # nor "workup for", which case reports write before tests the annotators left unhedged
         "evaluate for, to evaluate for, eval for, to eval for, evaluation for, assess for, to assess for, w / u for",
+        # a hedge toward absence ("Doubt pericarditis"), since version 4: in question, not absent
+        "doubt, doubtful, doubtful for, low suspicion for, low suspicion of, low likelihood of, low probability of",
     ),
     "after": cue_phrases(
         "was suspected, were suspected, is suspected, are suspected, suspected, was considered, were considered",
