@@ -158,3 +158,10 @@ def test_a_return_precaution_opening_its_sentence_reaches_its_end():
     assert all(plan[f.cue_start:f.cue_end] == f.cue for f in found if f.hypothetical)
     # a terminator ends the clause: "Return if fever; lethargy is better" is no precaution of the lethargy
     assert marked("Return if fever; lethargy is better.", "fever", "lethargy", splitter="notes") == {"fever": "Return if"}
+
+
+def test_call_911_if_opens_a_return_precaution():
+    # before (rules version 6), "if" alone marked the chest pain, and the items after it were the patient's
+    note = "Call 911 if you have chest pain that lasts more than 5 minutes, trouble breathing, or fainting."
+    assert [f.cue for f in hypotheticals(note, spans(note, "chest pain", "trouble breathing", "fainting"), splitter="notes")] == [
+        "Call 911 if"] * 3

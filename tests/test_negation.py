@@ -555,3 +555,9 @@ def test_a_cue_inside_brackets_and_one_before_by_reach_no_farther():
     # a cue before a bracket still reaches past it, and "not accompanied by" is one cue
     assert negated("Denies fever (Tmax 37.2), chills or night sweats.", "fever", "chills", "night sweats") == [True] * 3
     assert negated("The tumor was not accompanied by other metastases.", "metastases") == [True]
+
+
+def test_does_not_stop_is_no_cue():
+    # before (rules version 18), "does not" of "bleeding that does not stop" reached the swelling after it
+    note = "Call your doctor if you notice bleeding that does not stop, black stools, or swelling. Do not stop taking clopidogrel."
+    assert negated(note, "bleeding", "swelling", "clopidogrel", splitter="notes") == [False, False, False]

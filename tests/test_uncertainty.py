@@ -100,3 +100,8 @@ def test_the_batch_readings_are_the_registrys():
 
     # entity_fields names them without importing the rules (crfner tag's start-up): the two lists must agree
     assert READING_NAMES == tuple(READINGS)
+
+
+def test_not_excluded_after_its_finding():
+    # before (rules version 5), only "cannot be excluded" and its like hedged a finding before them
+    assert hedged("Endocarditis not excluded by TTE; TEE recommended.", "Endocarditis") == [("Endocarditis", "not excluded")]

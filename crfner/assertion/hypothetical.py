@@ -33,7 +33,8 @@ __all__ = ["HYPOTHETICAL_FIELDS", "HYPOTHETICAL_RULES", "HYPOTHETICAL_RULES_VERS
 #: 4 since 2026-12-07: a procedure's risks as a consent names them (``risks ... including bleeding, infection``);
 #: 5 since 2026-12-07: a return precaution's cue opening its sentence reaches the sentence's end or a terminator,
 #: and ``call your doctor for`` and its like.
-HYPOTHETICAL_RULES_VERSION = 5
+#: 6 since 2026-12-07: ``call 911 if``.
+HYPOTHETICAL_RULES_VERSION = 6
 
 
 #: The verbs a return precaution's cue opens with ("Return if", "Call your doctor for"): such a cue
@@ -50,7 +51,7 @@ HYPOTHETICAL_RULES = {
         "call for, call if, call with, return for, return if, return with, come back for, come back if",
         "go to ed for, go to the ed for, go to er for, go to the er for, go to the emergency department for",
         "return to ed for, return to the ed for, return to er for, return to the er for, return to clinic for",
-        "return to the clinic for, return to the emergency department for, call 911 for",
+        "return to the clinic for, return to the emergency department for, call 911 for, call 911 if",
         "seek care for, seek medical care for, seek medical attention for, seek attention for",
         "call your doctor for, call your doctor if, call your physician for, call your physician if, call your provider for",
         "call your provider if, call the clinic for, call the clinic if, call us for, call us if, seek care if",

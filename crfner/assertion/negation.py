@@ -59,7 +59,9 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases
 #: medications``) reaches the lines indented below it, as a marked list.
 #: 17 since 2026-12-07: a cue inside brackets reaches no entity after them ("(PE excluded) vs viral pleuritis"), and "by"
 #: ends a cue's reach ("ACS ruled out by serial troponins"), save in ``not accompanied by`` and its like.
-RULES_VERSION = 17
+#: 18 since 2026-12-07: "does not stop" and its like negate nothing ("bleeding that does not stop, or swelling";
+#: "Do not stop taking clopidogrel").
+RULES_VERSION = 18
 
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("didn't" is "didn ' t").
@@ -90,6 +92,7 @@ RULES = {
         "no change, no changes, no increase, no further change, not only, not necessarily, no longer able",
         "not be excluded, not be ruled out, not ruled out, not excluded, cannot exclude, could not exclude",
         "no improvement, not improve, did not improve, not respond, did not respond",
+        "does not stop, do not stop, did not stop, doesn ' t stop, don ' t stop, didn ' t stop, will not stop",
         "cannot rule out, could not rule out, not rule out, without changes, not certain whether, gram negative",
         "no . of",  # "No. of nodules": a number
         # a drug stopped for a reason: the reason is no absence ("Plavix stopped for GI bleed"), since version 10

@@ -27,8 +27,9 @@ __all__ = ["UNCERTAINTY_FIELDS", "UNCERTAINTY_RULES", "UNCERTAINTY_RULES_VERSION
 #: 1 since 2026-12-07; 2 since 2026-12-07: a hedge after its finding with an adverb, "cannot be entirely
 #: excluded", and "is considered", "less likely" ("infection is considered less likely"); 3 since 2026-12-07:
 #: a finding a test is ordered to look for ("TTE to eval for endocarditis"); 4 since 2026-12-07: a hedge toward
-#: absence ("Doubt pericarditis", "low probability of PE").
-UNCERTAINTY_RULES_VERSION = 4
+#: absence ("Doubt pericarditis", "low probability of PE"); 5 since 2026-12-07: "not excluded" after its finding
+#: ("Endocarditis not excluded by TTE").
+UNCERTAINTY_RULES_VERSION = 5
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("r/o" is "r / o").
 UNCERTAINTY_RULES = {
@@ -50,7 +51,7 @@ UNCERTAINTY_RULES = {
     "after": cue_phrases(
         "was suspected, were suspected, is suspected, are suspected, suspected, was considered, were considered",
         "was presumed, is likely, was likely, is possible, was possible, is probable, was probable, could not be excluded",
-        "cannot be excluded, can not be excluded, could not be ruled out, cannot be ruled out, not ruled out, ?",
+        "cannot be excluded, can not be excluded, could not be ruled out, cannot be ruled out, not ruled out, ?, not excluded",
         "cannot be entirely excluded, cannot be completely excluded, could not be entirely excluded, could not be completely excluded",
         "cannot be entirely ruled out, cannot be completely ruled out, is considered, are considered, is less likely, less likely",
     ),
