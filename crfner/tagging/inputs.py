@@ -50,7 +50,7 @@ def detect_format(path: str | os.PathLike) -> str:
         return "csv"
     if name.endswith((".jsonl", ".json", ".ndjson")):
         return "jsonl"
-    if name.endswith(".pubtator") or "pubtator" in name or name.endswith("_corpus.txt"):
+    if name.endswith((".pubtator", "_corpus.txt")) or "pubtator" in name:
         return "pubtator"
     if name.endswith(".txt"):
         return "text"
