@@ -489,7 +489,8 @@ def test_a_status_that_ends_a_list_item_after_a_dash_or_in_brackets_negates_the_
     assert all(note[n.cue_start:n.cue_end] == n.cue for n in found if n.negated)
     # a problem list's plan after a dash is no status of its problem, nor is a status on the next line
     plan = "# DM2 - hold metformin, SSI\n# HTN - stopped lisinopril\nWarfarin 5 mg -\nstopped yesterday"
-    assert negated(plan, "DM2", "metformin", "HTN", "Warfarin", splitter="notes") == [False, False, False, False]
+    # (the metformin is held: negated by the order since rules version 19, not by the dash)
+    assert negated(plan, "DM2", "metformin", "HTN", "Warfarin", splitter="notes") == [False, True, False, False]
     assert negated("Warfarin 5 mg - stopped", "Warfarin", splitter="abstract") == [True]  # one sentence: the same rule
     # an order negates only where it ends the item: the meloxicam is taken until a week before surgery
     orders = "meloxicam 15 mg daily - stop 7 days before surgery\nlisinopril 10 mg daily - hold\n"
@@ -561,3 +562,15 @@ def test_does_not_stop_is_no_cue():
     # before (rules version 18), "does not" of "bleeding that does not stop" reached the swelling after it
     note = "Call your doctor if you notice bleeding that does not stop, black stools, or swelling. Do not stop taking clopidogrel."
     assert negated(note, "bleeding", "swelling", "clopidogrel", splitter="notes") == [False, False, False]
+
+
+def test_an_order_to_hold_a_drug_negates_the_entity_right_after_it():
+    # before (rules version 19), "lisinopril held" was negated but "Hold warfarin" was not
+    note = ("Hold warfarin tonight; resume tomorrow. Continue to hold home lisinopril. hold anticoagulation for now given "
+            "thrombocytopenia.\n# DM2 - hold metformin, SSI\nmetoprolol 25 mg PO BID, hold for SBP < 90\n")
+    words = ("warfarin", "lisinopril", "anticoagulation", "thrombocytopenia", "DM2", "metformin", "SSI", "metoprolol", "SBP")
+    found = negations(note, spans_of(note, *words), splitter="notes")
+    assert [n.cue for n in found] == ["Hold", "Continue to hold", "hold", None, None, "hold", None, None, None]
+    assert negated(note, "warfarin", rules={k: v for k, v in RULES.items() if k != "orders"}) == [False]  # declared
+    with pytest.raises(ValueError, match=r"rules\['orders'\] must hold phrases as tuples"):
+        negated(note, "warfarin", rules={**RULES, "orders": frozenset({"hold"})})

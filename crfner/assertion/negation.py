@@ -61,7 +61,8 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases
 #: ends a cue's reach ("ACS ruled out by serial troponins"), save in ``not accompanied by`` and its like.
 #: 18 since 2026-12-07: "does not stop" and its like negate nothing ("bleeding that does not stop, or swelling";
 #: "Do not stop taking clopidogrel").
-RULES_VERSION = 18
+#: 19 since 2026-12-07: an order to hold a drug negates the entity right after it (``Hold warfarin tonight``).
+RULES_VERSION = 19
 
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("didn't" is "didn ' t").
@@ -116,7 +117,12 @@ RULES = {
     # (crfner.assertion.note_cues.status_cell, dashed_status); optional in rules= given by hand, which predate it
     "statuses": cue_phrases("stopped, stop, discontinued, discontinue, d / c, d / c ' d, dc ' d, held, hold, not taking",
                          "suspended, cancelled, canceled"),
+    # an order to hold a drug ("Hold warfarin tonight", "continue to hold home lisinopril"): negates the entity within
+    # one word after it and no list, since version 19, so not the reason ("hold anticoagulation for now given
+    # thrombocytopenia") nor a parameter ("hold for SBP < 90", a pseudo-cue); optional in rules= given by hand
+    "orders": cue_phrases("hold, holding, continue to hold, will hold, hold off on"),
 }
+_ORDER_PSEUDO = cue_phrases("hold for, hold if, hold parameter, hold parameters, hold off, holding area")
 _SEPARATORS = frozenset(", or nor /".split())
 _SERIAL = 4  # how near an "and" a comma before it, and the list's end after it, make it a list's last (_Sentence.serial)
 _LIST_ENDS = frozenset(". , ; :".split())
@@ -188,6 +194,11 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
         if not found.negated and scope is not None and scope[2] <= entity.start and entity.end <= scope[3]:
             found = Negation(True, text[scope[0]:scope[1]], scope[0], scope[1])  # under a status label: "STOP: ibuprofen"
         out.append(found)
+    if rules.get("orders") and "hold" in text.lower():  # a second, narrower pass: see RULES["orders"]
+        held = negations(text, entities, window=1, item=0, types=types, sentences=sentences, rules={
+            "before": rules["orders"], "after": frozenset(), "pseudo": rules["pseudo"] | _ORDER_PSEUDO,
+            "terminators": rules["terminators"] | {","}})
+        out = [found if found.negated else order for found, order in zip(out, held)]
     return out
 
 
