@@ -239,3 +239,17 @@ def mention_spans(text: str, *words: str) -> list:
         found.append(Mention(start, start + len(word), "X", word))
         at = start + len(word)
     return found
+
+
+def load_benchmark(name: str):
+    """The script ``benchmarks/NAME.py`` as a module, the benchmarks folder on the path for the
+    modules it imports from its neighbours (as it runs from there)."""
+    import importlib.util
+
+    folder = Path(__file__).resolve().parents[1] / "benchmarks"
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+    spec = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -4,13 +4,12 @@ its seeded draw, and that the committed judgements are of the committed draw."""
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import load_benchmark
 from crfner.link import NIL, Link
 
 REPO = Path(__file__).resolve().parents[1]
@@ -19,12 +18,7 @@ RESULTS = REPO / "benchmarks" / "results"
 
 @pytest.fixture(scope="module")
 def heads():
-    if str(REPO / "benchmarks") not in sys.path:  # it lists changes with dictionary_rules' listing
-        sys.path.insert(0, str(REPO / "benchmarks"))
-    spec = importlib.util.spec_from_file_location("clinical_heads", REPO / "benchmarks" / "clinical_heads.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("clinical_heads")  # it lists changes with dictionary_rules' listing
 
 
 def test_only_changed_links_are_listed_and_counted(heads):
