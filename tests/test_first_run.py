@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, load_benchmark
 
 CRFNER = [sys.executable, "-m", "crfner"]
 SENTENCES = [[("Cisplatin", "B-Chemical"), ("induced", "O"), ("nephrotoxicity", "B-Disease"), (".", "O")],
@@ -132,11 +132,7 @@ def test_tutorial_reference_leaves_the_recorded_results_alone(tmp_path):
 
 
 def _render_checker():
-    spec = importlib.util.spec_from_file_location("check_report_render", REPO / "benchmarks" / "check_report_render.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("check_report_render")
 
 
 def test_report_render_without_chromium_is_one_line(tmp_path, capsys):

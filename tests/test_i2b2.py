@@ -350,13 +350,11 @@ def test_a_malformed_assertion_line_is_a_one_line_error_naming_file_and_line(tmp
 
 
 def test_the_negation_benchmark_scores_the_rules_on_i2b2_assertions(tmp_path):
-    import importlib.util
     import json
-    from pathlib import Path
 
-    spec = importlib.util.spec_from_file_location("negation_benchmark", Path(__file__).parents[1] / "benchmarks" / "negation.py")
-    benchmark = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(benchmark)
+    from conftest import load_benchmark
+
+    benchmark = load_benchmark("negation")
     text = "Chest pain .\nNo fever or chills .\nDenies nausea\nvomiting and cough .\nPneumonia was ruled out .\n"
     ast = ('c="chest pain" 1:0 1:1||t="problem"||a="present"\nc="fever" 2:1 2:1||t="problem"||a="absent"\n'
            'c="chills" 2:3 2:3||t="problem"||a="absent"\nc="nausea" 3:1 3:1||t="problem"||a="absent"\n'

@@ -4,12 +4,12 @@ errors, and that the committed figures are those of the committed judgements."""
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import load_benchmark
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results"
@@ -17,12 +17,7 @@ RESULTS = REPO / "benchmarks" / "results"
 
 @pytest.fixture(scope="module")
 def audit():
-    if str(REPO / "benchmarks") not in sys.path:  # it scores with score_calibration's Wilson interval
-        sys.path.insert(0, str(REPO / "benchmarks"))
-    spec = importlib.util.spec_from_file_location("clinical_link_audit", REPO / "benchmarks" / "clinical_link_audit.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("clinical_link_audit")  # it scores with score_calibration's Wilson interval
 
 
 def _write(path: Path, audit, judged: list[tuple[str, str, str]]) -> Path:

@@ -770,13 +770,9 @@ def test_tagging_sentences_are_note_sentences_with_their_known_headings(text):
 @given(st.lists(st.sampled_from(["a", "bb", "chest", "hydrochlorothiazide", " ", " ", "\n", "  "]), max_size=80).map("".join),
        st.integers(5, 30))
 def test_the_wrapped_notes_benchmark_wraps_without_moving_an_offset(text, width):
-    import importlib.util
+    from conftest import load_benchmark
 
-    from conftest import REPO
-
-    spec = importlib.util.spec_from_file_location("wrapped_notes", REPO / "benchmarks" / "wrapped_notes.py")
-    wrapped_notes = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(wrapped_notes)
+    wrapped_notes = load_benchmark("wrapped_notes")
     wrapped = wrapped_notes.wrap(text, width)
     assert len(wrapped) == len(text)
     assert all(a == b or (a == " " and b == "\n") for a, b in zip(text, wrapped))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import load_benchmark
 from crfner.report import build_report
 
 REPO = Path(__file__).resolve().parent.parent
@@ -283,11 +283,7 @@ def test_significance_table_with_a_unit_that_is_not_a_string(tmp_path):
 
 
 def _render_checker():
-    spec = importlib.util.spec_from_file_location("check_report_render", REPO / "benchmarks" / "check_report_render.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclass looks its module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("check_report_render")
 
 
 def _need(condition: bool, reason: str) -> None:

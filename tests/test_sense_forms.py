@@ -195,13 +195,9 @@ def test_in_a_note_written_in_one_case_truecasing_decides_first():
 
 
 def test_the_abbreviated_copy_replaces_whole_entities_outside_definitions():
-    import importlib.util
+    from conftest import load_benchmark
 
-    from conftest import REPO
-
-    spec = importlib.util.spec_from_file_location("note_copies", REPO / "benchmarks" / "note_copies.py")
-    note_copies = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(note_copies)
+    note_copies = load_benchmark("note_copies")
     forms = {("hypertension",): "HTN", ("computed", "tomography"): "CT"}
     X = [["History", "of", "hypertension", ";", "computed", "tomography", "showed", "Hypertension"],
          ["computed", "tomography", "(", "CT", ")", "and", "severe", "hypertension"]]
