@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -574,3 +575,15 @@ def test_an_order_to_hold_a_drug_negates_the_entity_right_after_it():
     assert negated(note, "warfarin", rules={k: v for k, v in RULES.items() if k != "orders"}) == [False]  # declared
     with pytest.raises(ValueError, match=r"rules\['orders'\] must hold phrases as tuples"):
         negated(note, "warfarin", rules={**RULES, "orders": frozenset({"hold"})})
+
+
+def test_the_readme_names_the_rules_version_and_every_version_since_the_first():
+    from pathlib import Path
+
+    from crfner.assertion import RULES_VERSION
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Negation"):readme.index("```python", readme.index("### Negation"))]
+    assert f"`RULES_VERSION`, now {RULES_VERSION};" in section
+    said = {int(v) for v in re.findall(r"versions? (\d+)", section)}
+    assert set(range(2, RULES_VERSION + 1)) <= said  # each version's change is described
