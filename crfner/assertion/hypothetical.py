@@ -20,8 +20,8 @@ from typing import Collection, Mapping, Sequence
 
 from ..text.splitters import split_text
 from .cues import cue_phrases
-from .negation import RULES, negations
-from .note_cues import cue_word
+from .negation import RULES, narrower_pass, negations
+from .note_cues import cue_word, item_start
 
 __all__ = ["HYPOTHETICAL_FIELDS", "HYPOTHETICAL_RULES", "HYPOTHETICAL_RULES_VERSION", "Hypothetical", "PRECAUTION_VERBS",
            "hypotheticals"]
@@ -105,10 +105,7 @@ def hypotheticals(text: str, entities: Sequence, *, splitter: str = "abstract",
     found = negations(text, entities, rules=rules, **options)
     indications = rules.get("indications") if isinstance(rules, Mapping) else None
     if indications:
-        by_indication = negations(text, entities, rules={"before": indications, "after": frozenset(),
-                                                         "pseudo": rules["pseudo"], "terminators": rules["terminators"] | {","}},
-                                  **options)
-        found = [f if f.negated else g for f, g in zip(found, by_indication)]
+        found = narrower_pass(text, entities, found, indications, rules, **options)
     out = [Hypothetical(f.negated, f.cue, f.cue_start, f.cue_end) for f in found]
     return _opening_clauses(text, entities, out, sentences, types, rules)
 
@@ -124,7 +121,7 @@ def _opening_clauses(text: str, entities: Sequence, found: list[Hypothetical], s
     longest = max(map(len, openers), default=0)
     clauses = []  # (start of the opening cue, its end, where the clause ends)
     for sentence in sentences:
-        sentence = sentence[_first_word(text, sentence):]  # past a list's marker: "- Return if ...", "2) Call for ..."
+        sentence = sentence[item_start(text, sentence):] if sentence else sentence  # past a list's marker: "- Return if ..."
         first = cue_word(text, sentence[0]) if sentence else None
         if first == "should":
             comma = next((t for t in sentence if text[t.start:t.end] == ","), None)
@@ -146,14 +143,3 @@ def _opening_clauses(text: str, entities: Sequence, found: list[Hypothetical], s
         if clause is not None:
             out[k] = Hypothetical(True, text[clause[0]:clause[1]], clause[0], clause[1])
     return out
-
-
-def _first_word(text: str, sentence: Sequence) -> int:
-    """The index of a sentence's first word past a list's marker: a bullet (``-``, ``*``, ``•``, ``#``)
-    or a number and its ``.`` or ``)``."""
-    k = 0
-    while k < len(sentence) and not text[sentence[k].start].isalnum():
-        k += 1
-    if k + 1 < len(sentence) and text[sentence[k].start:sentence[k].end].isdigit() and text[sentence[k + 1].start] in ".)":
-        k += 2
-    return k

@@ -30,7 +30,8 @@ from ..text.splitters import split_text
 from .cues import checked_rules, cue_index, cue_phrases, find_cues
 from .note_cues import cue_word, joined_statuses, label_answer, minus_signs, status_cell, status_labels
 
-__all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases", "negation_record", "negations"]
+__all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases", "narrower_pass", "negation_record",
+           "negations"]
 
 #: 2 since 2026-12-05: a colon right after a cue ends nothing ("Denies: fever, chills"), a
 #: curly apostrophe reads as a straight one ("didn’t"), and "No. of" (a number) is no cue.
@@ -194,12 +195,22 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
         if not found.negated and scope is not None and scope[2] <= entity.start and entity.end <= scope[3]:
             found = Negation(True, text[scope[0]:scope[1]], scope[0], scope[1])  # under a status label: "STOP: ibuprofen"
         out.append(found)
-    if rules.get("orders") and "hold" in text.lower():  # a second, narrower pass: see RULES["orders"]
-        held = negations(text, entities, window=1, item=0, types=types, sentences=sentences, rules={
-            "before": rules["orders"], "after": frozenset(), "pseudo": rules["pseudo"] | _ORDER_PSEUDO,
-            "terminators": rules["terminators"] | {","}})
-        out = [found if found.negated else order for found, order in zip(out, held)]
+    if rules.get("orders") and "hold" in text.lower():  # see RULES["orders"]
+        out = narrower_pass(text, entities, out, rules["orders"], rules, _ORDER_PSEUDO, window=1, item=0, types=types,
+                            sentences=sentences)
     return out
+
+
+def narrower_pass(text: str, entities: Sequence, found: list[Negation], cues, rules: Mapping, pseudo=frozenset(),
+                  **options) -> list[Negation]:
+    """``found``, each entity it leaves unmarked read again with ``cues`` alone as before-cues that
+    reach across no comma (the pseudo-cues of ``rules`` and ``pseudo`` matched first, its
+    terminators ending a reach; ``options`` are :func:`negations`'s): a second, narrower pass, as an
+    order to hold a drug is read ("Hold warfarin", :data:`RULES`) and a drug's indication (``PRN
+    pain``, :mod:`crfner.assertion.hypothetical`)."""
+    again = negations(text, entities, rules={"before": cues, "after": frozenset(), "pseudo": rules["pseudo"] | pseudo,
+                                             "terminators": rules["terminators"] | {","}}, **options)
+    return [first if first.negated else second for first, second in zip(found, again)]
 
 
 def _listed_under_labels(text: str, sentences: Sequence, index: Mapping, terminators=frozenset(),

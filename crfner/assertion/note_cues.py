@@ -13,8 +13,8 @@ from ..text.list_items import marker_end
 from ..text.section_names import COLUMN_GAP
 from ..text.splitter import LINE_BREAK
 
-__all__ = ["AFTER_STATUS", "cue_word", "dashed_status", "joined_statuses", "label_answer", "minus_signs", "status_cell",
-           "status_labels"]
+__all__ = ["AFTER_STATUS", "cue_word", "dashed_status", "item_start", "joined_statuses", "label_answer", "minus_signs",
+           "status_cell", "status_labels"]
 
 _GAP = re.compile(COLUMN_GAP)
 _DASHES = frozenset("- \u2013 \u2014".split())
@@ -83,9 +83,9 @@ def status_cell(text: str, sentence, words: Sequence[str], statuses: Collection[
     opens = [k for k in range(1, len(sentence)) if _GAP.fullmatch(text, sentence[k - 1].end, sentence[k].start)]
     longest = max(len(phrase) for phrase in statuses)
     for k in opens:
-        for size in range(min(longest, len(words) - k), 0, -1):
-            if tuple(words[k:k + size]) in statuses:
-                return opens[0], k, k + size
+        size = _phrase_at(words, k, statuses, longest)
+        if size:
+            return opens[0], k, k + size
     return dashed_status(text, sentence, words, statuses)
 
 
@@ -105,18 +105,30 @@ def dashed_status(text: str, sentence, words: Sequence[str], statuses: Collectio
         if not bracket and not (words[k] in _DASHES and text[sentence[k].start - 1].isspace()
                                 and sentence[k].end < len(text) and text[sentence[k].end].isspace()):
             continue
-        for size in range(min(longest, len(words) - k - 1), 0, -1):
-            if tuple(words[k + 1:k + 1 + size]) in statuses:
-                after = k + 1 + size
-                if bracket:
-                    if after == len(words) or words[after] != ")":
-                        break
-                    after += 1
-                if after == len(words) or words[after] in _ENDS_ITEM or (
-                        words[k + 1] not in _ORDERS and (words[after] in AFTER_STATUS or words[after][:1].isdigit())):
-                    return k, k + 1, k + 1 + size
-                break
+        size = _phrase_at(words, k + 1, statuses, longest)
+        if not size:
+            continue
+        after = k + 1 + size
+        if bracket:
+            if after == len(words) or words[after] != ")":
+                continue
+            after += 1
+        if after == len(words) or words[after] in _ENDS_ITEM or (
+                words[k + 1] not in _ORDERS and (words[after] in AFTER_STATUS or words[after][:1].isdigit())):
+            return k, k + 1, k + 1 + size
     return None
+
+
+def _phrase_at(words: Sequence[str], k: int, phrases: Collection[tuple[str, ...]], longest: int) -> int:
+    """How many words the longest of ``phrases`` (of at most ``longest`` words) that ``words`` holds from ``k`` has, or 0."""
+    return next((n for n in range(min(longest, len(words) - k), 0, -1) if tuple(words[k:k + n]) in phrases), 0)
+
+
+def item_start(text: str, sentence) -> int:
+    """The index of a sentence's first token past the list marker opening it (``- Return if``, ``2) Call``;
+    :func:`crfner.text.list_items.marker_end`), 0 where none does."""
+    opened = marker_end(text, sentence[0].start, sentence[-1].end)
+    return 0 if opened is None else next((i for i, t in enumerate(sentence) if t.start >= opened), len(sentence))
 
 
 def joined_statuses(text: str, sentences: Sequence, statuses: Collection[tuple[str, ...]]) -> list:
@@ -159,15 +171,14 @@ def status_labels(text: str, sentences: Sequence, statuses: Collection[tuple[str
     longest = max(len(phrase) for phrase in statuses)
     label = None  # a label alone on its line: its cue and its line's indent, over the list below
     for k, sentence in enumerate(sentences):
-        opened = marker_end(text, sentence[0].start, sentence[-1].end)
-        first = next((i for i, t in enumerate(sentence) if opened is None or t.start >= opened), len(sentence))
-        if (label is not None and first < len(sentence) and (opened is not None or _indent(text, sentence[0].start) > label[2])
+        first = item_start(text, sentence)
+        if (label is not None and first < len(sentence) and (first > 0 or _indent(text, sentence[0].start) > label[2])
                 and len(LINE_BREAK.findall(text, sentences[k - 1][-1].end, sentence[0].start)) < 2):  # no blank line between
             found[k] = (*label[:2], *_reach(text, sentence, first))
             continue
         label = None
         words = [cue_word(text, t) for t in sentence[first:first + longest + len(_LABEL_WORDS) + 1]]
-        size = next((n for n in range(min(longest, len(words)), 0, -1) if tuple(words[:n]) in statuses), 0)
+        size = _phrase_at(words, 0, statuses, longest)
         colon = size
         while colon < len(words) and words[colon] in _LABEL_WORDS:
             colon += 1
