@@ -41,6 +41,7 @@ def test_a_hedge_after_its_finding_with_an_adverb():
                   "ruled out. Abscess less likely. Surgery is the treatment of choice.")
     assert hedged(impression, "Infection", "Metastasis", "Abscess", "Surgery") == [
         ("Infection", "is considered"), ("Metastasis", "cannot be completely ruled out"), ("Abscess", "less likely")]
+    assert hedged("Neoplasm cannot be entirely excluded.", "Neoplasm") == [("Neoplasm", "cannot be entirely excluded")]
 
 
 def test_a_finding_a_test_is_ordered_to_look_for():
