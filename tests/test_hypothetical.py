@@ -165,3 +165,12 @@ def test_call_911_if_opens_a_return_precaution():
     note = "Call 911 if you have chest pain that lasts more than 5 minutes, trouble breathing, or fainting."
     assert [f.cue for f in hypotheticals(note, spans(note, "chest pain", "trouble breathing", "fainting"), splitter="notes")] == [
         "Call 911 if"] * 3
+
+
+def test_unless_and_only_if_open_a_condition():
+    # before (rules version 7), "only if" was no cue, on purpose, and "unless" none
+    note = ("- MRI brain only if new focal deficits or worsening.\n- CT abdomen only if fever.\n"
+            "No reversal agent needed unless active bleeding.\nFever since Monday; deficits are new.")
+    assert marked(note, "deficits", "worsening", "fever", "bleeding", "Fever", "deficits", splitter="notes") == {
+        "deficits": "only if", "worsening": "only if", "fever": "only if", "bleeding": "unless"}
+    assert HYPOTHETICAL_RULES_VERSION >= 7

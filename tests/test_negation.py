@@ -577,6 +577,30 @@ def test_an_order_to_hold_a_drug_negates_the_entity_right_after_it():
         negated(note, "warfarin", rules={**RULES, "orders": frozenset({"hold"})})
 
 
+def test_a_clause_after_a_comma_with_with_or_normal_and_a_condition_end_a_reach():
+    # before (rules version 20), each of these findings was negated by the cue before the comma or the condition
+    note = ("Negative for PE, with LLL consolidation. RUQ US: no gallstones, no biliary ductal dilation, normal liver "
+            "echotexture. Prednisone to be stopped if the synovitis settles. No reversal agent unless active bleeding.")
+    words = ("PE", "consolidation", "gallstones", "dilation", "liver echotexture", "Prednisone", "synovitis", "bleeding")
+    assert negated(note, *words, splitter="notes") == [True, False, True, True, False, False, False, False]
+    # a list after a cue still reaches on, and "with" without a comma is no clause of its own
+    assert negated("No fever, chills, night sweats. No lesion with enhancement.", "fever", "chills", "night sweats",
+                   "enhancement") == [True] * 4
+
+
+def test_drugs_discontinued_and_orders_to_stop_them_are_negated():
+    # before (rules version 21), a drug "discontinued" with no "was" and an order to stop one were not negated, and a
+    # bracket after a status negated the reason in it
+    note = ("FOLFIRINOX, chemotherapy discontinued 3 weeks ago due to progression.\n- Stop ibuprofen and Excedrin.\n"
+            "- D/C vancomycin today.\n- metformin 500 mg BID - discontinued (poor intake, risk of hypoglycemia)\n"
+            "- Do not discontinue aspirin.\n- Stop bleeding precautions when platelets recover.\n")
+    words = ("chemotherapy", "progression", "ibuprofen", "vancomycin", "metformin", "hypoglycemia", "aspirin")
+    found = negations(note, spans_of(note, *words), splitter="notes")
+    assert [n.cue for n in found] == ["discontinued", None, "Stop", "D/C", "discontinued", None, None]
+    # an order reaches the entity right after it only, as "hold" does: not the next item of a list
+    assert negated("Stop ibuprofen, lisinopril and aspirin.", "ibuprofen", "lisinopril", splitter="notes") == [True, False]
+
+
 def test_the_readme_names_the_rules_version_and_every_version_since_the_first():
     from pathlib import Path
 

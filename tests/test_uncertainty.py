@@ -106,3 +106,11 @@ def test_the_batch_readings_are_the_registrys():
 def test_not_excluded_after_its_finding():
     # before (rules version 5), only "cannot be excluded" and its like hedged a finding before them
     assert hedged("Endocarditis not excluded by TTE; TEE recommended.", "Endocarditis") == [("Endocarditis", "not excluded")]
+
+
+def test_unlikely_and_should_be_considered_after_their_finding():
+    # before (rules version 6), "unlikely" was a pseudo-cue: "HIT unlikely" was an established finding
+    note = ("HIT unlikely given the timing. Rheumatoid arthritis is unlikely with negative RF. Obstructive sleep apnea "
+            "should be considered. Pneumonia likely due to aspiration.")
+    assert hedged(note, "HIT", "Rheumatoid arthritis", "RF", "Obstructive sleep apnea", "Pneumonia", "aspiration") == [
+        ("HIT", "unlikely"), ("Rheumatoid arthritis", "is unlikely"), ("Obstructive sleep apnea", "should be considered")]

@@ -34,7 +34,8 @@ __all__ = ["HYPOTHETICAL_FIELDS", "HYPOTHETICAL_RULES", "HYPOTHETICAL_RULES_VERS
 #: 5 since 2026-12-07: a return precaution's cue opening its sentence reaches the sentence's end or a terminator,
 #: and ``call your doctor for`` and its like.
 #: 6 since 2026-12-07: ``call 911 if``.
-HYPOTHETICAL_RULES_VERSION = 6
+#: 7 since 2026-12-07: ``unless`` and ``only if`` ("CT abdomen only if fever", "needed unless active bleeding").
+HYPOTHETICAL_RULES_VERSION = 7
 
 
 #: The verbs a return precaution's cue opens with ("Return if", "Call your doctor for"): such a cue
@@ -44,7 +45,7 @@ PRECAUTION_VERBS = frozenset("call return come go seek contact notify".split())
 # Lower-case word sequences, as crfner's tokenizer cuts them ("p.r.n." is "p . r . n .").
 HYPOTHETICAL_RULES = {
     "before": cue_phrases(
-        "if, in case of, in the event of",
+        "if, in case of, in the event of, unless, only if",  # the last two since version 7
         # "should" opening a condition ("should she develop a rash"), not advising ("should be aware that");
         # a sentence that opens with it ("Should palpitations recur, ...") is read apart: see hypotheticals
         "should he, should she, should they, should you, should the patient, should there be, should it",
@@ -66,7 +67,7 @@ HYPOTHETICAL_RULES = {
     "after": cue_phrases("if needed, if necessary, if required, if present, if it occurs, if they occur"),
     # phrases that hold a cue but state nothing hypothetical: matched first, so their words are no cue
     "pseudo": cue_phrases(
-        "if any, if so, as if, even if, only if, if not",
+        "if any, if so, as if, even if, if not",
     ),
     # words that end a cue's reach: the negation rules' ("but", "however", ";" ...) and "then"
     "terminators": RULES["terminators"] | {"then"},

@@ -21,6 +21,7 @@ the figures are in the README).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Collection, Mapping, Sequence
@@ -63,7 +64,13 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases
 #: 18 since 2026-12-07: "does not stop" and its like negate nothing ("bleeding that does not stop, or swelling";
 #: "Do not stop taking clopidogrel").
 #: 19 since 2026-12-07: an order to hold a drug negates the entity right after it (``Hold warfarin tonight``).
-RULES_VERSION = 19
+#: 20 since 2026-12-07: a comma followed by "with" or "normal" ends a cue's reach ("Negative for PE, with LLL
+#: consolidation"; "no gallstones, normal liver echotexture"), and so do "if" and "unless" ("to be stopped if the
+#: synovitis settles").
+#: 21 since 2026-12-07: "discontinued" and "stopped" right after an entity ("chemotherapy discontinued 3 weeks ago"),
+#: an order to stop or discontinue a drug (``Stop ibuprofen``), and a bracket after a status gives a reason, not an
+#: absence ("metformin - discontinued (poor intake, risk of hypoglycemia)").
+RULES_VERSION = 21
 
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("didn't" is "didn ' t").
@@ -88,6 +95,7 @@ RULES = {
         "normalized, normalised, was not, were not, free",
         "held, was held, were held, on hold, was declined, were declined, declined by, was refused, were refused, refused by",
         "weaned off, was weaned off, were weaned off, not in use",
+        "discontinued, stopped",  # since version 21, as notes write it: "chemotherapy discontinued 3 weeks ago"
     ),
     # phrases that hold a cue but negate nothing: matched first, so their words are no cue
     "pseudo": cue_phrases(
@@ -95,15 +103,19 @@ RULES = {
         "not be excluded, not be ruled out, not ruled out, not excluded, cannot exclude, could not exclude",
         "no improvement, not improve, did not improve, not respond, did not respond",
         "does not stop, do not stop, did not stop, doesn ' t stop, don ' t stop, didn ' t stop, will not stop",
+        "do not discontinue, don ' t discontinue, did not discontinue, should not be discontinued",
         "cannot rule out, could not rule out, not rule out, without changes, not certain whether, gram negative",
         "no . of",  # "No. of nodules": a number
         # a drug stopped for a reason: the reason is no absence ("Plavix stopped for GI bleed"), since version 10
         "stopped for, stopped due to, stopped because of, stopped owing to, discontinued for, discontinued due to",
         "discontinued because of, discontinued owing to, withdrawn due to, ceased due to, quit due to",
+        # or a bracket after the status, a reason in notes (since version 21: "metformin - discontinued (poor intake)")
+        "stopped (, discontinued (, held (, d / c (, d / c ' d (, dc ' d (",
     ),
     # words that end a cue's reach
     "terminators": frozenset(
-        "but however although though except apart aside whereas while which who yet still nevertheless by ; : +".split()
+        "but however although though except apart aside whereas while which who yet still nevertheless by if unless ; : +"
+        .split()
     ),
     # signs that, opening an item of a list, mark its finding absent: "GI: -diarrhea", "Resp: (-) cough"
     # (see crfner.assertion.note_cues.minus_signs); optional in rules= given by hand, which predate it
@@ -118,13 +130,18 @@ RULES = {
     # (crfner.assertion.note_cues.status_cell, dashed_status); optional in rules= given by hand, which predate it
     "statuses": cue_phrases("stopped, stop, discontinued, discontinue, d / c, d / c ' d, dc ' d, held, hold, not taking",
                          "suspended, cancelled, canceled"),
-    # an order to hold a drug ("Hold warfarin tonight", "continue to hold home lisinopril"): negates the entity within
-    # one word after it and no list, since version 19, so not the reason ("hold anticoagulation for now given
-    # thrombocytopenia") nor a parameter ("hold for SBP < 90", a pseudo-cue); optional in rules= given by hand
-    "orders": cue_phrases("hold, holding, continue to hold, will hold, hold off on"),
+    # an order to hold a drug ("Hold warfarin tonight", "continue to hold home lisinopril"), since version 19, or to stop
+    # it ("Stop ibuprofen"), since version 21: negates the entity within one word after it and no list, so not the
+    # reason ("hold anticoagulation for now given thrombocytopenia") nor a parameter ("hold for SBP < 90", a
+    # pseudo-cue); optional in rules= given by hand
+    "orders": cue_phrases("hold, holding, continue to hold, will hold, hold off on, stop, discontinue, d / c"),
 }
+# a word of each of RULES["orders"]: a text with none needs no second pass
+_ORDER_WORDS = re.compile(r"\b(?:hold|holding|stop|discontinue|d/c)\b", re.IGNORECASE)
 _ORDER_PSEUDO = cue_phrases("hold for, hold if, hold parameter, hold parameters, hold off, holding area")
 _SEPARATORS = frozenset(", or nor /".split())
+# a word that, right after a comma, opens a clause of its own ("Negative for PE, with LLL consolidation"), since version 20
+_CLAUSE_OPENERS = frozenset(("with", "normal"))
 _SERIAL = 4  # how near an "and" a comma before it, and the list's end after it, make it a list's last (_Sentence.serial)
 _LIST_ENDS = frozenset(". , ; :".split())
 # A cue written as a label ("Denies: fever, chills", "Negative for: rash"): its colon ends nothing.
@@ -195,7 +212,7 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
         if not found.negated and scope is not None and scope[2] <= entity.start and entity.end <= scope[3]:
             found = Negation(True, text[scope[0]:scope[1]], scope[0], scope[1])  # under a status label: "STOP: ibuprofen"
         out.append(found)
-    if rules.get("orders") and "hold" in text.lower():  # see RULES["orders"]
+    if rules.get("orders") and (rules is not RULES or _ORDER_WORDS.search(text)):  # RULES["orders"]
         out = narrower_pass(text, entities, out, rules["orders"], rules, _ORDER_PSEUDO, window=1, item=0, types=types,
                             sentences=sentences)
     return out
@@ -360,6 +377,9 @@ class _Sentence:
                 word = words[k]
                 k += 1
             if word in terminators and not (step < 0 and word == _LABEL_MARK and k in self.ending):
+                return None
+            following = k + 1 if step < 0 else k  # the word after this one
+            if word == "," and following < len(words) and words[following] in _CLAUSE_OPENERS:
                 return None
             if word in _SEPARATORS or word == "and" and step < 0 and k in self.serial:
                 widest, run = max(widest, run), 0

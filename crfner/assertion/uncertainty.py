@@ -28,8 +28,10 @@ __all__ = ["UNCERTAINTY_FIELDS", "UNCERTAINTY_RULES", "UNCERTAINTY_RULES_VERSION
 #: excluded", and "is considered", "less likely" ("infection is considered less likely"); 3 since 2026-12-07:
 #: a finding a test is ordered to look for ("TTE to eval for endocarditis"); 4 since 2026-12-07: a hedge toward
 #: absence ("Doubt pericarditis", "low probability of PE"); 5 since 2026-12-07: "not excluded" after its finding
-#: ("Endocarditis not excluded by TTE").
-UNCERTAINTY_RULES_VERSION = 5
+#: ("Endocarditis not excluded by TTE"); 6 since 2026-12-07: "unlikely" after its finding ("HIT unlikely given the
+#: timing"), a hedge toward absence as version 4's, and a finding still to be considered or excluded ("OSA should be
+#: considered").
+UNCERTAINTY_RULES_VERSION = 6
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("r/o" is "r / o").
 UNCERTAINTY_RULES = {
@@ -54,11 +56,15 @@ UNCERTAINTY_RULES = {
         "cannot be excluded, can not be excluded, could not be ruled out, cannot be ruled out, not ruled out, ?, not excluded",
         "cannot be entirely excluded, cannot be completely excluded, could not be entirely excluded, could not be completely excluded",
         "cannot be entirely ruled out, cannot be completely ruled out, is considered, are considered, is less likely, less likely",
+        # a hedge toward absence after its finding, and one still to be considered or excluded, since version 6
+        "unlikely, is unlikely, was unlikely, are unlikely, were unlikely, very unlikely, felt unlikely, thought unlikely",
+        "considered unlikely, felt to be unlikely, thought to be unlikely, is thought to be unlikely",
+        "should be considered, should be excluded, should be ruled out, needs to be ruled out, must be ruled out",
     ),
     # phrases that hold a cue and hedge nothing: matched first, so their words are no cue
     "pseudo": cue_phrases(
         "as soon as possible, if possible, where possible, when possible, whenever possible, possible to, not possible",
-        "likely due to, likely secondary to, likely related to, unlikely, is unlikely, was unlikely, may be due to",
+        "likely due to, likely secondary to, likely related to, may be due to",
         "may be related to, may be secondary to, as quickly as possible, as early as possible, as much as possible",
     ),
     "terminators": RULES["terminators"] | {"then"},
