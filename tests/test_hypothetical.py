@@ -174,3 +174,21 @@ def test_unless_and_only_if_open_a_condition():
     assert marked(note, "deficits", "worsening", "fever", "bleeding", "Fever", "deficits", splitter="notes") == {
         "deficits": "only if", "worsening": "only if", "fever": "only if", "bleeding": "unless"}
     assert HYPOTHETICAL_RULES_VERSION >= 7
+
+
+def test_a_label_of_return_precautions_reaches_its_sentence_and_the_list_below():
+    # before (rules version 8), the items after "Return precautions:" longer than two words ended its reach, and the
+    # label was no cue at all
+    note = ("- Follow up in 2 weeks. Return precautions: fever > 101.5, worsening abdominal pain, jaundice, or redness.\n"
+            "- Preterm labor precautions reviewed: call L&D for regular contractions, leakage of fluid or bleeding.\n"
+            "Return precautions reviewed:\n- shortness of breath\n- chest pain\nFall precautions: bed alarm. Fever today.")
+    words = ("fever", "abdominal pain", "jaundice", "redness", "regular contractions", "leakage of fluid", "bleeding",
+             "shortness of breath", "chest pain", "Fever")
+    assert [f.cue for f in hypotheticals(note, spans(note, *words), splitter="notes")] == [
+        "Return precautions"] * 4 + ["Preterm labor precautions reviewed"] * 3 + ["Return precautions"] * 2 + [None]
+    # a heading opening its line, which the notes splitter cuts from its text, reaches up to a blank line
+    note = "RETURN PRECAUTIONS: fever > 101.5 or worsening abdominal pain\n- jaundice\n\nAbdominal pain and fever today.\n"
+    words = ("fever", "abdominal pain", "jaundice", "Abdominal pain", "fever")
+    found = hypotheticals(note, spans(note, *words), splitter="notes")
+    assert [f.cue for f in found] == ["RETURN PRECAUTIONS"] * 3 + [None] * 2
+    assert all(note[f.cue_start:f.cue_end] == f.cue for f in found[:3])

@@ -461,6 +461,10 @@ def test_a_drug_stopped_for_a_reason_does_not_negate_the_reason():
             "Stopped metformin.")
     found = negations(note, spans_of(note, "GI bleed", "agranulocytosis", "Aspirin", "metformin"), splitter="notes")
     assert [(n.negated, n.cue) for n in found] == [(False, None), (False, None), (True, "was stopped"), (True, "Stopped")]
+    # before (rules version 22), the drug was not negated either, and "given" was no reason
+    note = "Plavix stopped for GI bleed. Ketorolac discontinued given Cr bump. Clozapine must be stopped due to agranulocytosis."
+    found = negations(note, spans_of(note, "Plavix", "GI bleed", "Ketorolac", "Cr bump", "Clozapine"), splitter="notes")
+    assert [n.cue for n in found] == ["stopped for", None, "discontinued given", None, None]
 
 
 def test_sentences_given_are_read_as_given_and_not_split_again():
@@ -599,6 +603,14 @@ def test_drugs_discontinued_and_orders_to_stop_them_are_negated():
     assert [n.cue for n in found] == ["discontinued", None, "Stop", "D/C", "discontinued", None, None]
     # an order reaches the entity right after it only, as "hold" does: not the next item of a list
     assert negated("Stop ibuprofen, lisinopril and aspirin.", "ibuprofen", "lisinopril", splitter="notes") == [True, False]
+
+
+def test_a_status_negates_its_own_rows_drug_not_the_next_rows():
+    # before the notes splitter read a medication list's rows apart however long the next drug's name,
+    # "not" of "- not taking" negated the apixaban of the next row, and "not taking" its own row's drug not at all
+    meds = "Medications:\nfurosemide 40 mg daily\nspironolactone 25 mg daily - not taking\napixaban 5 mg BID\n"
+    found = negations(meds, spans_of(meds, "furosemide", "spironolactone", "apixaban"), splitter="notes")
+    assert [n.cue for n in found] == [None, "not taking", None]
 
 
 def test_the_readme_names_the_rules_version_and_every_version_since_the_first():

@@ -439,6 +439,21 @@ def test_a_short_line_is_not_continued_by_a_lower_case_line():
     assert note_texts("fever,\nchills") == ["fever,\nchills"]
 
 
+def test_a_medication_lists_rows_are_apart_however_long_the_next_drugs_name():
+    # before, a lower-case line whose first word did not fit within 40 characters continued the row above
+    meds = ("carvedilol 12.5 mg BID\nsacubitril-valsartan 49-51 mg BID\nspironolactone 25 mg daily - not taking\n"
+            "apixaban 5 mg BID\nmetoprolol succinate 50 mg daily\nhydrochlorothiazide 25 mg qAM")
+    assert note_texts(meds) == ["carvedilol 12.5 mg BID", "sacubitril-valsartan 49-51 mg BID", "spironolactone 25 mg daily",
+                                "- not taking", "apixaban 5 mg BID", "metoprolol succinate 50 mg daily",
+                                "hydrochlorothiazide 25 mg qAM"]
+    # prose wrapped after a frequency still reads on, and so does a row wrapped before its frequency
+    for text in ("The patient was then started on aspirin 81 mg daily\nfor 3 years.",
+                 "and 4, and target dose (100 mg three times daily)\nafter 1 month.",
+                 "The female patient received clozapine in a daily\ndose of 400 mg.",
+                 "Warfarin was restarted at a reduced dose of 2 mg\ndaily 3 weeks later."):
+        assert note_texts(text) == [text]
+
+
 def test_hard_wrapped_prose_is_joined_again():
     # a bracket after a wrap continues, as a lower-case word does
     bracket = "On day 1 we prescribed an angiotensin-converting enzyme\n(ACE) inhibitor and a diuretic."

@@ -18,14 +18,12 @@ from the mother). No corpus here marks whose an entity is, so :data:`FAMILY_RULE
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Collection, Mapping, Sequence
 
-from ..text.notes import note_sections
-from ..text.section_names import normal_name
 from .cues import cue_phrases
 from .negation import RULES, negations
+from .note_cues import under_headings
 
 __all__ = ["FAMILY_FIELDS", "FAMILY_RULES", "FAMILY_RULES_VERSION", "FamilyAttribution", "family_attributions"]
 
@@ -97,28 +95,9 @@ def family_attributions(text: str, entities: Sequence, *, splitter: str = "abstr
     found = negations(text, entities, splitter=splitter, passages=passages, window=window, post_window=post_window,
                       item=item, sentences=sentences, rules=FAMILY_RULES if rules is None else rules, types=types)
     out = [FamilyAttribution(f.negated, f.cue, f.cue_start, f.cue_end) for f in found]
-    if any(not f.family for f in out):
-        out = _under_family_headings(text, entities, out, passages, types)
-    return out
-
-
-def _under_family_headings(text: str, entities: Sequence, found: list[FamilyAttribution], passages, types) -> list[FamilyAttribution]:
-    """``found``, with each entity marked that lies under a heading naming the family history alone
-    (:data:`FAMILY_HEADING`), before the next heading of any kind, the heading its cue."""
     lowered = text.lower()
-    if "fh" not in lowered and "fam" not in lowered:  # no such heading: most texts, read at once
-        return found
-    every = note_sections(text, passages or None)
-    family = {(start, end) for start, end, name in every if FAMILY_HEADING.fullmatch(normal_name(name))}
-    if not family:
-        return found
-    starts = [start for start, _, _ in every]
-    out = list(found)
-    for k, entity in enumerate(entities):
-        if out[k].family or types is not None and getattr(entity, "type", None) not in types:
-            continue
-        index = bisect_right(starts, entity.start) - 1
-        if index >= 0 and (every[index][0], every[index][1]) in family and every[index][1] <= entity.start:
-            start, end, _ = every[index]
-            out[k] = FamilyAttribution(True, text[start:end], start, end)
+    if any(not f.family for f in out) and ("fh" in lowered or "fam" in lowered):  # no such heading in most texts
+        for k, (start, end) in under_headings(text, entities, FAMILY_HEADING, passages, types).items():
+            if not out[k].family:  # the heading is its cue: "FH: mother with type 2 DM and HTN"
+                out[k] = FamilyAttribution(True, text[start:end], start, end)
     return out

@@ -15,16 +15,17 @@ past course), so :data:`HYPOTHETICAL_RULES` and the reaches were written, not ch
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Collection, Mapping, Sequence
 
 from ..text.splitters import split_text
 from .cues import cue_phrases
 from .negation import RULES, narrower_pass, negations
-from .note_cues import cue_word, item_start
+from .note_cues import cue_word, item_start, under_headings
 
-__all__ = ["HYPOTHETICAL_FIELDS", "HYPOTHETICAL_RULES", "HYPOTHETICAL_RULES_VERSION", "Hypothetical", "PRECAUTION_VERBS",
-           "hypotheticals"]
+__all__ = ["HYPOTHETICAL_FIELDS", "HYPOTHETICAL_RULES", "HYPOTHETICAL_RULES_VERSION", "Hypothetical", "PRECAUTION_HEADING",
+           "PRECAUTION_LABEL", "PRECAUTION_VERBS", "hypotheticals"]
 
 #: 1 since 2026-12-07; 2 since 2026-12-07: a drug's indication cue (``PRN``) reaches across no comma, so
 #: that in a list of drugs the next drug and its dose are not the previous one's indication; 3 since
@@ -35,12 +36,24 @@ __all__ = ["HYPOTHETICAL_FIELDS", "HYPOTHETICAL_RULES", "HYPOTHETICAL_RULES_VERS
 #: and ``call your doctor for`` and its like.
 #: 6 since 2026-12-07: ``call 911 if``.
 #: 7 since 2026-12-07: ``unless`` and ``only if`` ("CT abdomen only if fever", "needed unless active bleeding").
-HYPOTHETICAL_RULES_VERSION = 7
+#: 8 since 2026-12-07: a label of return precautions (``Return precautions: fever > 101.5, worsening abdominal pain``,
+#: ``Preterm labor precautions reviewed: call L&D for ...``), to its sentence's end, and over a list below it.
+HYPOTHETICAL_RULES_VERSION = 8
 
 
 #: The verbs a return precaution's cue opens with ("Return if", "Call your doctor for"): such a cue
 #: opening its sentence reaches the sentence's end (see :func:`hypotheticals`).
 PRECAUTION_VERBS = frozenset("call return come go seek contact notify".split())
+
+#: A heading's name (:func:`crfner.text.section_names.normal_name`) that names return precautions: what it
+#: heads, up to the next heading or a blank line, is a condition (version 8).
+PRECAUTION_HEADING = re.compile(r"(?:strict |standard )?(?:return|ed|er|preterm labor|labor) precautions"
+                                r"(?: (?:were |have been )?(?:reviewed|given|discussed|provided))?")
+#: The same label opening a sentence inside a line (``Return precautions:``, ``Preterm labor precautions
+#: reviewed:``): what follows its colon, to the sentence's end or a terminator, is a condition (version 8).
+PRECAUTION_LABEL = re.compile(r"(?:strict |standard )?(?:return|ed|er|preterm labor|labor|return to (?:the )?(?:ed|er)) "
+                              r"precautions(?: (?:were |have been )?(?:reviewed|given|discussed|provided|include|including))?"
+                              r"[^\S\r\n]*:", re.IGNORECASE)
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("p.r.n." is "p . r . n .").
 HYPOTHETICAL_RULES = {
@@ -59,6 +72,8 @@ HYPOTHETICAL_RULES = {
         "seek medical care if, seek medical attention if, return to the ed if, return to ed if, go to the ed if, go to ed if",
         "contact your doctor for, contact your doctor if, notify your doctor if",
         "watch for, monitor for, look out for, precautions for, warning signs of, warning signs such as",
+        # a label of return precautions, since version 8, over a list below it (and see PRECAUTION_LABEL)
+        "return precautions, strict return precautions, ed precautions, er precautions, labor precautions",
         # what a consent names as a procedure's risks ("Risks, benefits and alternatives, including bleeding,
         # infection and bile leak, were discussed"), since version 4
         "risks, alternatives, complications such as, complications including",
@@ -107,8 +122,14 @@ def hypotheticals(text: str, entities: Sequence, *, splitter: str = "abstract",
     indications = rules.get("indications") if isinstance(rules, Mapping) else None
     if indications:
         found = narrower_pass(text, entities, found, indications, rules, **options)
-    out = [Hypothetical(f.negated, f.cue, f.cue_start, f.cue_end) for f in found]
-    return _opening_clauses(text, entities, out, sentences, types, rules)
+    out = _opening_clauses(text, entities, [Hypothetical(f.negated, f.cue, f.cue_start, f.cue_end) for f in found],
+                           sentences, types, rules)
+    if any(not f.hypothetical for f in out) and "precautions" in text.lower():
+        for k, (start, end) in under_headings(text, entities, PRECAUTION_HEADING, passages, types, paragraph=True).items():
+            if not out[k].hypothetical:
+                cue_end = start + len(text[start:end].rstrip(" \t:"))
+                out[k] = Hypothetical(True, text[start:cue_end], start, cue_end)
+    return out
 
 
 def _opening_clauses(text: str, entities: Sequence, found: list[Hypothetical], sentences: Sequence, types,
@@ -128,6 +149,10 @@ def _opening_clauses(text: str, entities: Sequence, found: list[Hypothetical], s
             comma = next((t for t in sentence if text[t.start:t.end] == ","), None)
             if comma is not None:
                 clauses.append((sentence[0].start, sentence[0].end, comma.start))
+        elif sentence and (label := PRECAUTION_LABEL.match(text, sentence[0].start, sentence[-1].end)):
+            rest = [t for t in sentence if t.start >= label.end()]
+            end = next((t.start for t in rest if cue_word(text, t) in rules["terminators"]), sentence[-1].end)
+            clauses.append((label.start(), text.rindex(":", label.start(), label.end()), end))
         elif first in PRECAUTION_VERBS and openers:
             words = [cue_word(text, t) for t in sentence[:longest]]
             size = next((n for n in range(len(words), 0, -1) if tuple(words[:n]) in openers), 0)

@@ -70,7 +70,9 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases
 #: 21 since 2026-12-07: "discontinued" and "stopped" right after an entity ("chemotherapy discontinued 3 weeks ago"),
 #: an order to stop or discontinue a drug (``Stop ibuprofen``), and a bracket after a status gives a reason, not an
 #: absence ("metformin - discontinued (poor intake, risk of hypoglycemia)").
-RULES_VERSION = 21
+#: 22 since 2026-12-07: a drug stopped for a reason is negated, the reason still not ("Plavix stopped for GI bleed"),
+#: and "given", "in view of", "secondary to" and "in the setting of" give a reason ("discontinued given Cr bump").
+RULES_VERSION = 22
 
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("didn't" is "didn ' t").
@@ -96,6 +98,12 @@ RULES = {
         "held, was held, were held, on hold, was declined, were declined, declined by, was refused, were refused, refused by",
         "weaned off, was weaned off, were weaned off, not in use",
         "discontinued, stopped",  # since version 21, as notes write it: "chemotherapy discontinued 3 weeks ago"
+        # a drug stopped for a reason: the reason is no absence ("Plavix stopped for GI bleed"), since version 10 (pseudo-
+        # cues until version 21; since 22 after-cues, which negate the drug and reach no entity after them)
+        "stopped for, stopped due to, stopped because of, stopped owing to, discontinued for, discontinued due to",
+        "discontinued because of, discontinued owing to, withdrawn due to, ceased due to, quit due to",
+        "stopped given, discontinued given, stopped in view of, discontinued in view of, stopped secondary to",
+        "discontinued secondary to, stopped in the setting of, discontinued in the setting of",
     ),
     # phrases that hold a cue but negate nothing: matched first, so their words are no cue
     "pseudo": cue_phrases(
@@ -106,10 +114,7 @@ RULES = {
         "do not discontinue, don ' t discontinue, did not discontinue, should not be discontinued",
         "cannot rule out, could not rule out, not rule out, without changes, not certain whether, gram negative",
         "no . of",  # "No. of nodules": a number
-        # a drug stopped for a reason: the reason is no absence ("Plavix stopped for GI bleed"), since version 10
-        "stopped for, stopped due to, stopped because of, stopped owing to, discontinued for, discontinued due to",
-        "discontinued because of, discontinued owing to, withdrawn due to, ceased due to, quit due to",
-        # or a bracket after the status, a reason in notes (since version 21: "metformin - discontinued (poor intake)")
+        # a bracket after a status: a reason in notes, since version 21 ("metformin - discontinued (poor intake)")
         "stopped (, discontinued (, held (, d / c (, d / c ' d (, dc ' d (",
     ),
     # words that end a cue's reach
@@ -136,8 +141,7 @@ RULES = {
     # pseudo-cue); optional in rules= given by hand
     "orders": cue_phrases("hold, holding, continue to hold, will hold, hold off on, stop, discontinue, d / c"),
 }
-# a word of each of RULES["orders"]: a text with none needs no second pass
-_ORDER_WORDS = re.compile(r"\b(?:hold|holding|stop|discontinue|d/c)\b", re.IGNORECASE)
+_ORDER_WORDS = re.compile(r"(?i)\b(?:hold|holding|stop|discontinue|d/c)\b")  # of RULES["orders"]: none, no second pass
 _ORDER_PSEUDO = cue_phrases("hold for, hold if, hold parameter, hold parameters, hold off, holding area")
 _SEPARATORS = frozenset(", or nor /".split())
 # a word that, right after a comma, opens a clause of its own ("Negative for PE, with LLL consolidation"), since version 20

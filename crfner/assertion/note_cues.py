@@ -1,7 +1,8 @@
 """Cues that notes write by their shape rather than their words, for :mod:`crfner.assertion.negation`:
 a minus sign opening an item of a list (``GI: -diarrhea``), a label whose whole answer is a cue
-(``EtOH: denies.``), a table row's status cell (``Naproxen  500 mg  PO  STOPPED - AKI``), and a
-status after a spaced dash or in brackets (``lisinopril 20 mg daily - held today``)."""
+(``EtOH: denies.``), a table row's status cell (``Naproxen  500 mg  PO  STOPPED - AKI``), a
+status after a spaced dash or in brackets (``lisinopril 20 mg daily - held today``); and, for the
+other readings, a heading over what it says (``Family history:``, ``Return precautions:``)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,18 @@ from typing import Collection, Sequence
 
 import re
 
+from bisect import bisect_right
+
 from ..text.list_items import marker_end
-from ..text.section_names import COLUMN_GAP
+from ..text.notes import note_sections
+from ..text.section_names import COLUMN_GAP, normal_name
 from ..text.splitter import LINE_BREAK
 
 __all__ = ["AFTER_STATUS", "cue_word", "dashed_status", "item_start", "joined_statuses", "label_answer", "minus_signs",
-           "status_cell", "status_labels"]
+           "status_cell", "status_labels", "under_headings"]
 
 _GAP = re.compile(COLUMN_GAP)
+_BLANK_LINE = re.compile(rf"(?:{LINE_BREAK.pattern})[ \t]*(?:{LINE_BREAK.pattern})")
 _DASHES = frozenset("- \u2013 \u2014".split())
 #: What may follow a status after a dash or in brackets: the item's end, a mark, or a time or a
 #: reason (``- held today``, ``- stopped on admission``, ``- discontinued due to AKI``).
@@ -204,3 +209,27 @@ def _reach(text: str, sentence, first: int) -> tuple[int, int]:
     """``(start, end)`` in characters of what a status label reaches in ``sentence`` from token ``first``."""
     end = next((t for t in sentence[first + 1:] if cue_word(text, t) in _ENDS_REACH), None)
     return sentence[first].start, end.start if end is not None else sentence[-1].end
+
+
+def under_headings(text: str, entities: Sequence, named: re.Pattern, passages=None, types=None,
+                   paragraph: bool = False) -> dict[int, tuple[int, int]]:
+    """For each of ``entities`` (by its index) of ``types`` (None: any) that lies under a heading whose
+    name (:func:`crfner.text.section_names.normal_name`) ``named`` matches whole, before the next heading
+    of any kind and, with ``paragraph``, before a blank line: the heading's ``(start, end)``."""
+    every = note_sections(text, passages or None)
+    if not any(named.fullmatch(normal_name(name)) for _, _, name in every):
+        return {}
+    starts = [start for start, _, _ in every]
+    found = {}
+    for k, entity in enumerate(entities):
+        if types is not None and getattr(entity, "type", None) not in types:
+            continue
+        index = bisect_right(starts, entity.start) - 1
+        if index < 0 or every[index][1] > entity.start or not named.fullmatch(normal_name(every[index][2])):
+            continue
+        start, end, _ = every[index]
+        if paragraph and _BLANK_LINE.search(text, end, entity.start):
+            continue
+        found[k] = (start, end)
+    return found
+

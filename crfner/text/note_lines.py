@@ -52,6 +52,15 @@ _CONTINUERS = frozenset(
     "a an and as at but by for from in into of on or per than the to via w/ with without".split()
 )
 _SMALL_WORDS = frozenset("a an and at by for in of on or the to with &".split())
+# A row of an unmarked medication list: a line with a dose that ends in its frequency or a drug's status,
+# over one that opens with a drug's name, a word or two and a number ("metoprolol succinate 50 mg daily"
+# over "atorvastatin 40 mg nightly", "25 mg daily - not taking" over "apixaban 5 mg BID"), however long
+# that name; wrapped prose seldom breaks there ("in a daily" over "dose of 400 mg", "81 mg daily" over "for 3 years").
+_DOSE_ROW_END = re.compile(r"\d\s*(?:mg|mcg|g|ml|units?|iu|meq|tabs?|tablets?|caps?|capsules?|puffs?|drops?)\b.*"
+                           r"\b(?:daily|bid|tid|qid|qd|qod|qhs|hs|qam|qpm|prn|nightly|weekly|monthly|q\d+(?:-\d+)?h"
+                           r"|held|stopped|discontinued|not taking)\)?\.?$")
+_DRUG_START = re.compile(r"([a-z][\w-]*)(?: ([a-z][\w-]*))? \d")
+_NO_DRUG = _CONTINUERS | frozenset("after before during over within until since then about approximately".split())
 
 
 class _Piece(NamedTuple):
@@ -287,6 +296,9 @@ def _continues(last: tuple[int, int, str], last_line: str, first: _Piece, line: 
     final = lowered.split()[-1]
     if final.endswith(",") or final in _CONTINUERS:
         return True
+    drug = _DRUG_START.match(line)
+    if drug and not {drug.group(1), drug.group(2)} & _NO_DRUG and _DOSE_ROW_END.search(lowered.rstrip()):
+        return False  # a medication list's rows: see _DOSE_ROW_END
     needed = len(last_line) + 1 + len(line.split()[0])  # the line's width had the next word stayed on it
     if (line[0].islower() or line[0] == "(") and not deeper:
         return needed > _WRAPPED

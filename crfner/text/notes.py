@@ -62,7 +62,9 @@ Rules, in order (each line is read after its leading and trailing whitespace):
   ``metoprolol succinate 50 mg tablet`` is no wrap.
   A line the word would have fitted on ended where its writer ended it: an item of an unmarked
   list (``aspirin 81 mg daily`` above ``metoprolol 25 mg bid``), a statement
-  (``Pt stable\nLisinopril held``).
+  (``Pt stable\nLisinopril held``). A line with a dose that ends in its frequency or a status
+  above a lower-case line that opens with a word or two and a number is a medication list's row,
+  however long that word (``metoprolol succinate 50 mg daily`` above ``atorvastatin 40 mg qhs``).
 * Inside that, prose is split by :func:`crfner.text.sentences` (the abstract splitter), whose
   dotted-abbreviation rule already keeps ``b.i.d.``, ``p.o.``, ``q.h.s.``, ``y.o.`` whole;
   a full stop after a word of :data:`NOTE_ABBREVIATIONS` (``Pt.``, ``Dr.``, ``Hx.``) never
@@ -106,8 +108,9 @@ __all__ = ["DOSE_FORM_ABBREVIATIONS", "NOTES_VERSION", "NOTE_ABBREVIATIONS", "SE
 #: 9 since specialty notes' sections are known (``MSE:``, ``OB Hx:``, ``Oncologic history:``, ``Return precautions:``);
 #: 10 since a date alone after a known heading on its line (``Progress Note - 12/01/2026``) is layout;
 #: 11 since a form's row of dates after one is too (``Admission Date: 11/28/2026    Discharge Date: 12/02/2026``),
-#: and a service (``NEW PATIENT VISIT - Cardiology``; ``new`` qualifies a heading).
-NOTES_VERSION = 11
+#: and a service (``NEW PATIENT VISIT - Cardiology``; ``new`` qualifies a heading);
+#: 12 since a medication list's rows are apart however long the next drug's name (``sacubitril-valsartan``).
+NOTES_VERSION = 12
 
 #: Words that, followed by a full stop, do not end a sentence in a note: as listed or
 #: capitalised (``Pt.``), never in capitals (``PT.`` is physical therapy). Dotted forms
