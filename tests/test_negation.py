@@ -613,6 +613,23 @@ def test_a_status_negates_its_own_rows_drug_not_the_next_rows():
     assert [n.cue for n in found] == [None, "not taking", None]
 
 
+def test_review_of_systems_lists_tables_and_spans_that_took_in_their_cue():
+    # before (rules version 23), a three-word item ended "Negative for"'s reach, a status cell reached the PRN
+    # indication beside it, "stopped" reached past "during", and "declines" and "not started" were no cues
+    ros = "Gastrointestinal: Negative for abdominal pain, blood in stool, constipation and vomiting. Positive for nausea.\n"
+    assert negated(ros, "abdominal pain", "blood in stool", "constipation", "vomiting", "nausea", splitter="notes") == [
+        True] * 4 + [False]
+    assert negated("Negative for fever, positive for cough, worsening dyspnea.", "fever", "cough", "dyspnea") == [
+        True, False, False]
+    row = "Ibuprofen      400 mg     PO     PRN pain     DISCONTINUED - AKI\n"
+    assert negated(row, "Ibuprofen", "pain", "AKI", splitter="notes") == [True, False, False]
+    note = ("Menses stopped during chemotherapy. She declines hormone therapy. Heparin drip not started yet.\n"
+            "No signs of bleeding. No complications during surgery.")
+    words = ("chemotherapy", "hormone therapy", "Heparin drip", "signs of bleeding", "complications", "surgery")
+    assert [n.cue for n in negations(note, spans_of(note, *words), splitter="notes")] == [
+        None, "declines", "not started", "No signs of", "No", None]
+
+
 def test_the_readme_names_the_rules_version_and_every_version_since_the_first():
     from pathlib import Path
 

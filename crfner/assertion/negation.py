@@ -26,10 +26,10 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Collection, Mapping, Sequence
 
-from ..text.list_items import marker_end
 from ..text.splitters import split_text
 from .cues import checked_rules, cue_index, cue_phrases, find_cues
-from .note_cues import cue_word, joined_statuses, label_answer, minus_signs, status_cell, status_labels
+from .note_cues import (LABEL_MARK, column_gaps, cue_word, joined_statuses, label_answer, listed_under_labels, minus_signs,
+                        opening_lists, status_cell, status_labels)
 
 __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases", "narrower_pass", "negation_record",
            "negations"]
@@ -72,7 +72,10 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases
 #: absence ("metformin - discontinued (poor intake, risk of hypoglycemia)").
 #: 22 since 2026-12-07: a drug stopped for a reason is negated, the reason still not ("Plavix stopped for GI bleed"),
 #: and "given", "in view of", "secondary to" and "in the setting of" give a reason ("discontinued given Cr bump").
-RULES_VERSION = 22
+#: 23 since 2026-12-07: "during" and ", positive" end a reach ("menses stopped during chemotherapy"), a table's cells
+#: are read apart, ``Negative for`` opening a sentence reaches its end (Epic's review of systems), ``declines``, ``not
+#: started`` and their like are cues, and a span that took in the end of its cue is negated by it ("No [signs of bleeding]").
+RULES_VERSION = 23
 
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("didn't" is "didn ' t").
@@ -84,6 +87,7 @@ RULES = {
         "unremarkable for, resolution of, cessation of, discontinuation of, withdrawal of, withdrew, stopped, discontinued",
         "weaned from, weaned off, quit, ceased, ruled out, excluded, disappearance of, failed to show",
         "refused, declined, rejected, avoided, not accompanied by, unaccompanied by, not caused by, not explained by",
+        "declines, refuses",
         "was not accompanied by, were not accompanied by, is not accompanied by, are not accompanied by",
         "no family history of, no personal or family history of, no personal history of, no fhx of, no fh of, no family hx of",
         # ward shorthand, as the tokenizer cuts it: "neg for", "w/o" (a minus sign: minus_signs below); not "r/o" nor
@@ -98,6 +102,7 @@ RULES = {
         "held, was held, were held, on hold, was declined, were declined, declined by, was refused, were refused, refused by",
         "weaned off, was weaned off, were weaned off, not in use",
         "discontinued, stopped",  # since version 21, as notes write it: "chemotherapy discontinued 3 weeks ago"
+        "not started, not yet started, not given, not yet given, not initiated, not administered",
         # a drug stopped for a reason: the reason is no absence ("Plavix stopped for GI bleed"), since version 10 (pseudo-
         # cues until version 21; since 22 after-cues, which negate the drug and reach no entity after them)
         "stopped for, stopped due to, stopped because of, stopped owing to, discontinued for, discontinued due to",
@@ -119,7 +124,8 @@ RULES = {
     ),
     # words that end a cue's reach
     "terminators": frozenset(
-        "but however although though except apart aside whereas while which who yet still nevertheless by if unless ; : +"
+        "but however although though except apart aside whereas while which who yet still nevertheless by if unless during"
+        " ; : +"
         .split()
     ),
     # signs that, opening an item of a list, mark its finding absent: "GI: -diarrhea", "Resp: (-) cough"
@@ -145,11 +151,10 @@ _ORDER_WORDS = re.compile(r"(?i)\b(?:hold|holding|stop|discontinue|d/c)\b")  # o
 _ORDER_PSEUDO = cue_phrases("hold for, hold if, hold parameter, hold parameters, hold off, holding area")
 _SEPARATORS = frozenset(", or nor /".split())
 # a word that, right after a comma, opens a clause of its own ("Negative for PE, with LLL consolidation"), since version 20
-_CLAUSE_OPENERS = frozenset(("with", "normal"))
+# ("positive" since 23: "Negative for fever, positive for cough")
+_CLAUSE_OPENERS = frozenset(("with", "normal", "positive"))
 _SERIAL = 4  # how near an "and" a comma before it, and the list's end after it, make it a list's last (_Sentence.serial)
 _LIST_ENDS = frozenset(". , ; :".split())
-# A cue written as a label ("Denies: fever, chills", "Negative for: rash"): its colon ends nothing.
-_LABEL_MARK = ":"
 
 
 @dataclass(frozen=True)
@@ -199,9 +204,11 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
     sentences = [s for s in (split_text(text, passages or None, splitter) if sentences is None else sentences) if s]
     sentences = joined_statuses(text, sentences, rules.get("statuses", ()))
     reached = status_labels(text, sentences, rules.get("statuses", ())) if ":" in text or "taking" in text.lower() else {}
+    if rules is RULES and "neg" in text.lower():  # since version 23; not with rules= given by hand, which may leave it out
+        reached = {**opening_lists(text, sentences, rules["terminators"], _CLAUSE_OPENERS), **reached}
     starts = [s[0].start for s in sentences]
     read: dict[int, tuple[list[str], list]] = {}  # each sentence's words and cues, read once
-    labels = _listed_under_labels(text, sentences, index, rules["terminators"], window)
+    labels = listed_under_labels(text, sentences, index, rules["terminators"], window)
     out = []
     for entity in entities:
         k = bisect_right(starts, entity.start) - 1
@@ -234,38 +241,12 @@ def narrower_pass(text: str, entities: Sequence, found: list[Negation], cues, ru
     return [first if first.negated else second for first, second in zip(found, again)]
 
 
-def _listed_under_labels(text: str, sentences: Sequence, index: Mapping, terminators=frozenset(),
-                         window: int = 0) -> dict[int, tuple[int, int, int]]:
-    """For each sentence that is an item of a list right below a label on its line that ends in a
-    cue, or in a cue and at most ``window`` words with no terminator (``Denies:``, ``Patient denies
-    the following:``, ``Call your doctor if you have:`` over ``- fever`` and ``- chills``): its
-    number -> (the cue's start and end, where the item's marker ends); the item reads as if the
-    cue stood there. The list ends at the first sentence with no marker."""
-    found: dict[int, tuple[int, int, int]] = {}
-    cue = None
-    for k, sentence in enumerate(sentences):
-        opened = marker_end(text, sentence[0].start, sentence[-1].end)
-        if cue is not None and opened is not None:
-            found[k] = (*cue, opened)
-            continue
-        cue = None
-        if len(sentence) >= 2 and text[sentence[-1].start:sentence[-1].end] == _LABEL_MARK:
-            words = [cue_word(text, t) for t in sentence[:-1]]
-            ends = [(a, b) for kind, a, b in find_cues(words, index) if kind == "before"]
-            if ends:
-                a, b = ends[-1]
-                rest = words[b:]
-                if not any(w in terminators for w in rest) and sum(any(c.isalnum() for c in w) for w in rest) <= window:
-                    cue = (sentence[a].start, sentence[b - 1].end)
-    return found
-
-
 class _Sentence:
     """A sentence's words and cues, read once for all the entities in it: the before-cues by the
     word they end at, the after-cues by the word they start at, and where its tokens start and end."""
 
-    __slots__ = ("answer", "ending", "ends", "first_end", "label", "last_start", "opening", "reached", "serial", "starts",
-                 "terminators", "words")
+    __slots__ = ("answer", "ending", "ends", "first_end", "gaps", "label", "last_start", "opening", "reached", "serial",
+                 "starts", "terminators", "words")
 
     def __init__(self, text: str, sentence, index: Mapping, terminators, label: tuple[int, int, int] | None = None,
                  signs: Collection[str] = (), answers: Collection[tuple[str, ...]] = (),
@@ -274,6 +255,8 @@ class _Sentence:
         self.starts = [t.start for t in sentence]
         self.ends = [t.end for t in sentence]
         self.terminators = terminators
+        # a table's cells, words three spaces or a tab apart, are read apart: no reach crosses the gap before word k
+        self.gaps = column_gaps(text, sentence)
         # a list's last "and" after a cue ("Negative for fever, chills and weight loss."): one that a comma comes shortly
         # before, not right before (", and" joins clauses in prose), and the list's end shortly after (not "recurrence
         # and metastases were found"), separates items too, walking back to a before-cue
@@ -329,6 +312,11 @@ class _Sentence:
         span = self.opening.get(first)
         if span is not None and span[1] and span[0] <= last and self.starts[first] >= entity.start and (best is None or best[0] > 0):
             best = (0, first, span[0])  # a span that took its cue in: "Denies CP"
+        # a span that took in the end of a cue ending in "of" or "for" (since version 23): "No [signs of bleeding]"
+        inside = next((b for b in range(first + 1, last + 1) if self.ending.get(b, first) < first
+                       and self.words[b - 1] in ("of", "for")), None)
+        if inside is not None and (best is None or best[0] > 0):
+            best = (0, self.ending[inside], inside)
         after = self._reach(last + 1, 1, post_window, item)
         if after is not None and (best is None or after[0] - last < best[0]):
             best = (after[0] - last, *after)
@@ -363,6 +351,8 @@ class _Sentence:
         depth = 0  # walking back: brackets closed and not yet opened; a cue inside one reaches no farther
         k = position
         while True:
+            if k in self.gaps:  # since version 23: "Ibuprofen   400 mg   PRN pain   DISCONTINUED"
+                return None
             if step < 0:
                 a = self.ending.get(k)  # a before-cue words[a:k], words[k:position] between
                 if a is not None and run <= limit and widest <= item and depth <= 0:
@@ -380,7 +370,7 @@ class _Sentence:
                     return None
                 word = words[k]
                 k += 1
-            if word in terminators and not (step < 0 and word == _LABEL_MARK and k in self.ending):
+            if word in terminators and not (step < 0 and word == LABEL_MARK and k in self.ending):
                 return None
             following = k + 1 if step < 0 else k  # the word after this one
             if word == "," and following < len(words) and words[following] in _CLAUSE_OPENERS:

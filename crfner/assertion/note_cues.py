@@ -6,7 +6,7 @@ other readings, a heading over what it says (``Family history:``, ``Return preca
 
 from __future__ import annotations
 
-from typing import Collection, Sequence
+from typing import Collection, Mapping, Sequence
 
 import re
 
@@ -16,10 +16,13 @@ from ..text.list_items import marker_end
 from ..text.notes import note_sections
 from ..text.section_names import COLUMN_GAP, normal_name
 from ..text.splitter import LINE_BREAK
+from .cues import find_cues
 
-__all__ = ["AFTER_STATUS", "cue_word", "dashed_status", "item_start", "joined_statuses", "label_answer", "minus_signs",
-           "status_cell", "status_labels", "under_headings"]
+__all__ = ["AFTER_STATUS", "LABEL_MARK", "column_gaps", "cue_word", "dashed_status", "item_start", "joined_statuses", "label_answer",
+           "listed_under_labels", "minus_signs", "opening_lists", "status_cell", "status_labels", "under_headings"]
 
+#: A cue written as a label ("Denies: fever, chills", "Negative for: rash"): its colon ends nothing.
+LABEL_MARK = ":"
 _GAP = re.compile(COLUMN_GAP)
 _BLANK_LINE = re.compile(rf"(?:{LINE_BREAK.pattern})[ \t]*(?:{LINE_BREAK.pattern})")
 _DASHES = frozenset("- \u2013 \u2014".split())
@@ -74,6 +77,14 @@ def label_answer(words: Sequence[str], answers: Collection[tuple[str, ...]]) -> 
     return colon, colon + 1, end
 
 
+def column_gaps(text: str, sentence) -> set[int]:
+    """Each ``k`` where a table's cell gap (:data:`crfner.text.section_names.COLUMN_GAP`: a tab or three
+    spaces) lies between ``sentence``'s tokens ``k - 1`` and ``k``."""
+    if "\t" not in text[sentence[0].start:sentence[-1].end] and "   " not in text[sentence[0].start:sentence[-1].end]:
+        return set()  # no cell gap: most sentences, read at once
+    return {k for k in range(1, len(sentence)) if _GAP.fullmatch(text, sentence[k - 1].end, sentence[k].start)}
+
+
 def status_cell(text: str, sentence, words: Sequence[str], statuses: Collection[tuple[str, ...]]) -> tuple[int, int, int] | None:
     """``(second, start, end)`` where a sentence is a table's row (cells apart by a tab or three
     spaces, :data:`crfner.text.section_names.COLUMN_GAP`) one of whose cells after the first opens
@@ -85,7 +96,7 @@ def status_cell(text: str, sentence, words: Sequence[str], statuses: Collection[
     row = text[sentence[0].start:sentence[-1].end]
     if "\t" not in row and "   " not in row:  # no cell gap: most sentences, read at once
         return dashed_status(text, sentence, words, statuses)
-    opens = [k for k in range(1, len(sentence)) if _GAP.fullmatch(text, sentence[k - 1].end, sentence[k].start)]
+    opens = sorted(column_gaps(text, sentence))
     longest = max(len(phrase) for phrase in statuses)
     for k in opens:
         size = _phrase_at(words, k, statuses, longest)
@@ -233,3 +244,56 @@ def under_headings(text: str, entities: Sequence, named: re.Pattern, passages=No
         found[k] = (start, end)
     return found
 
+
+def listed_under_labels(text: str, sentences: Sequence, index: Mapping, terminators=frozenset(),
+                         window: int = 0) -> dict[int, tuple[int, int, int]]:
+    """For each sentence that is an item of a list right below a label on its line that ends in a
+    cue, or in a cue and at most ``window`` words with no terminator (``Denies:``, ``Patient denies
+    the following:``, ``Call your doctor if you have:`` over ``- fever`` and ``- chills``): its
+    number -> (the cue's start and end, where the item's marker ends); the item reads as if the
+    cue stood there. The list ends at the first sentence with no marker."""
+    found: dict[int, tuple[int, int, int]] = {}
+    cue = None
+    for k, sentence in enumerate(sentences):
+        opened = marker_end(text, sentence[0].start, sentence[-1].end)
+        if cue is not None and opened is not None:
+            found[k] = (*cue, opened)
+            continue
+        cue = None
+        if len(sentence) >= 2 and text[sentence[-1].start:sentence[-1].end] == LABEL_MARK:
+            words = [cue_word(text, t) for t in sentence[:-1]]
+            ends = [(a, b) for kind, a, b in find_cues(words, index) if kind == "before"]
+            if ends:
+                a, b = ends[-1]
+                rest = words[b:]
+                if not any(w in terminators for w in rest) and sum(any(c.isalnum() for c in w) for w in rest) <= window:
+                    cue = (sentence[a].start, sentence[b - 1].end)
+    return found
+
+
+#: What opens a review of systems' list of findings absent, as Epic's templates write it ("Negative for
+#: abdominal pain, blood in stool, constipation, diarrhea, nausea and vomiting.").
+_LIST_OPENERS = (("negative", "for"), ("neg", "for"))
+
+
+def opening_lists(text: str, sentences: Sequence, terminators: Collection[str],
+                  openers: Collection[str] = ()) -> dict[int, tuple[int, int, int, int]]:
+    """For each sentence that opens (past a list's marker and a label, ``Gastrointestinal:``) with
+    ``Negative for``: its number -> ``(cue start, cue end, reach start, reach end)`` in characters, the
+    reach running to the sentence's end, the first of ``terminators`` or a comma before one of
+    ``openers`` (``, positive for``), however long its items, since a template's list is the cue's alone."""
+    found: dict[int, tuple[int, int, int, int]] = {}
+    for k, sentence in enumerate(sentences):
+        if "neg" not in text[sentence[0].start:sentence[min(len(sentence), 8) - 1].end].lower():
+            continue  # no opener among its first words: most sentences, read at once
+        first = item_start(text, sentence)
+        words = [cue_word(text, t) for t in sentence[first:first + 8]]
+        if ":" in words[:5] and words.index(":") + 2 < len(words):
+            first += words.index(":") + 1  # past a label: "Gastrointestinal: Negative for ..."
+        if tuple(cue_word(text, t) for t in sentence[first:first + 2]) not in _LIST_OPENERS:
+            continue
+        rest = [cue_word(text, t) for t in sentence[first + 2:]]
+        end = next((t.start for t, word, after in zip(sentence[first + 2:], rest, [*rest[1:], None])
+                    if word in terminators or word == "," and after in openers), sentence[-1].end)
+        found[k] = (sentence[first].start, sentence[first + 1].end, sentence[first + 1].end, end)
+    return found
