@@ -44,6 +44,9 @@ def test_the_patients_own_findings_an_informant_and_the_patient_after_a_relative
     assert relatives("4 y.o. male brought by mom for fever x3 days. Mom reports cough.", "fever", "cough") == []
     assert relatives("Brought in by her daughter for confusion.", "confusion") == []
     assert relatives("The parents noticed a change in her facial symmetry.", "change") == []
+    # before (rules version 3), a relative who noted or witnessed it gave the patient's finding to the relative
+    assert relatives("A lesion noted by his wife to have enlarged. Seizure witnessed by her mother.", "enlarged",
+                     "Seizure") == []
     # a mention of the patient ends the relative's reach; the patient's own findings are no relative's
     assert relatives("Mother with DM2, patient has HTN. Fever and cough.", "DM2", "HTN", "Fever", "cough") == [("DM2", "Mother")]
     # born to parents, or a twin pregnancy, says whose child the patient is

@@ -630,6 +630,19 @@ def test_review_of_systems_lists_tables_and_spans_that_took_in_their_cue():
         None, "declines", "not started", "No signs of", "No", None]
 
 
+def test_tests_not_performed_drugs_contraindicated_and_pending_orders():
+    # before (rules version 24), "LP not performed" and "naltrexone contraindicated" were not negated, and "Avoided"
+    # reached the CTA that the NSAIDs were avoided pending
+    note = "LP not performed. Naltrexone contraindicated given liver disease. Avoided NSAIDs pending CTA. CT not done."
+    words = ("LP", "Naltrexone", "liver disease", "NSAIDs", "CTA", "CT")
+    assert [n.cue for n in negations(note, spans_of(note, *words), splitter="notes")] == [
+        "not performed", "contraindicated", None, "Avoided", None, "not done"]
+    # the openers that reach a sentence's end are declared and may be left out
+    ros = "Negative for abdominal pain, blood in stool, constipation and vomiting."
+    assert negated(ros, "vomiting") == [True]
+    assert negated(ros, "vomiting", rules={k: v for k, v in RULES.items() if k != "list_openers"}) == [False]
+
+
 def test_the_readme_names_the_rules_version_and_every_version_since_the_first():
     from pathlib import Path
 

@@ -108,6 +108,18 @@ def test_not_excluded_after_its_finding():
     assert hedged("Endocarditis not excluded by TTE; TEE recommended.", "Endocarditis") == [("Endocarditis", "not excluded")]
 
 
+def test_a_differential_opening_a_sentence_reaches_its_end():
+    # before (rules version 7), a hedge reached two words and no list: only the first item of a differential
+    note = ("MDM: Differential diagnosis includes subarachnoid hemorrhage, cervical artery dissection, reversible cerebral "
+            "vasoconstriction syndrome and exertional headache. Meningitis unlikely without fever.\nDDx: PE, pneumonia, ACS.\n"
+            "Headache since Monday.")
+    words = ("subarachnoid hemorrhage", "cervical artery dissection", "reversible cerebral vasoconstriction syndrome",
+             "exertional headache", "PE", "pneumonia", "ACS", "Headache")
+    found = uncertainties(note, spans(note, *words), splitter="notes")
+    assert [f.cue for f in found] == ["Differential diagnosis includes"] * 4 + ["DDx"] * 3 + [None]
+    assert all(note[f.cue_start:f.cue_end] == f.cue for f in found[:7])
+
+
 def test_unlikely_and_should_be_considered_after_their_finding():
     # before (rules version 6), "unlikely" was a pseudo-cue: "HIT unlikely" was an established finding
     note = ("HIT unlikely given the timing. Rheumatoid arthritis is unlikely with negative RF. Obstructive sleep apnea "

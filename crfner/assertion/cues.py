@@ -10,7 +10,8 @@ from typing import Mapping
 
 __all__ = ["REQUIRED_KEYS", "checked_rules", "cue_index", "cue_phrases", "find_cues"]
 
-#: The keys ``rules=`` must have; ``minus_signs``, ``answers``, ``statuses`` and ``orders`` may be left out (then none is read).
+#: The keys ``rules=`` must have; ``minus_signs``, ``answers``, ``statuses``, ``orders`` and ``list_openers`` may be left
+#: out (then none is read).
 REQUIRED_KEYS = ("before", "after", "pseudo", "terminators")
 
 
@@ -26,9 +27,9 @@ def checked_rules(rules) -> Mapping:
     if missing:
         raise ValueError(f"rules needs the keys {', '.join(REQUIRED_KEYS)} (missing: {', '.join(missing)}); start from "
                          "crfner.assertion.RULES, e.g. {**RULES, 'before': RULES['before'] | {('reports',)}}")
-    for key in ("before", "after", "pseudo", "answers", "statuses", "orders"):
+    for key in ("before", "after", "pseudo", "answers", "statuses", "orders", "list_openers"):
         if key not in rules:
-            continue  # answers, statuses, orders: optional
+            continue  # answers, statuses, orders, list_openers: optional
         bad = next((p for p in rules[key] if not (isinstance(p, tuple) and p and all(isinstance(w, str) for w in p))), None)
         if bad is not None or isinstance(rules[key], (str, bytes)):
             raise ValueError(f"rules[{key!r}] must hold phrases as tuples of lower-case words, such as ('negative', 'for'), "

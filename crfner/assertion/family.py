@@ -28,8 +28,9 @@ from .note_cues import under_headings
 __all__ = ["FAMILY_FIELDS", "FAMILY_RULES", "FAMILY_RULES_VERSION", "FamilyAttribution", "family_attributions"]
 
 #: 1 since 2026-12-07; 2 since 2026-12-07: every entity under a family history's own heading, up to the next
-#: heading, and a relative after the finding (``CAD in father``).
-FAMILY_RULES_VERSION = 2
+#: heading, and a relative after the finding (``CAD in father``); 3 since 2026-12-07: a relative who noted, reported or
+#: witnessed a finding is an informant, no cue ("noted by his wife to have enlarged").
+FAMILY_RULES_VERSION = 3
 
 #: A heading's name (:func:`crfner.text.section_names.normal_name`) that names the family history
 #: alone: not "Social and family history", whose tobacco and alcohol are the patient's.
@@ -59,7 +60,8 @@ FAMILY_RULES = {
     # phrases that hold a cue and attribute nothing to the relative: matched first, so their words are no cue
     "pseudo": cue_phrases(
         ", ".join(f"{relative} {verb}" for relative in _RELATIVES for verb in _INFORMANT),
-        ", ".join(f"{lead} {whose}{relative}" for lead in ("brought by", "brought in by", "accompanied by", "per")
+        ", ".join(f"{lead} {whose}{relative}" for lead in ("brought by", "brought in by", "accompanied by", "per", "noted by",
+                                                          "noticed by", "reported by", "observed by", "witnessed by")
                   for whose in ("", "her ", "his ", "their ") for relative in _RELATIVES),
         "per family, family at bedside, family meeting",
         # whom the patient was born to: "a newborn of healthy nonconsanguineous parents was delivered"

@@ -75,7 +75,9 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases
 #: 23 since 2026-12-07: "during" and ", positive" end a reach ("menses stopped during chemotherapy"), a table's cells
 #: are read apart, ``Negative for`` opening a sentence reaches its end (Epic's review of systems), ``declines``, ``not
 #: started`` and their like are cues, and a span that took in the end of its cue is negated by it ("No [signs of bleeding]").
-RULES_VERSION = 23
+#: 24 since 2026-12-07: ``not performed``, ``not done``, ``not obtained`` and ``contraindicated`` after an entity, "pending"
+#: ends a reach ("Avoided NSAIDs pending CTA"), and the sentence openers of version 23 are ``RULES["list_openers"]``.
+RULES_VERSION = 24
 
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("didn't" is "didn ' t").
@@ -103,6 +105,7 @@ RULES = {
         "weaned off, was weaned off, were weaned off, not in use",
         "discontinued, stopped",  # since version 21, as notes write it: "chemotherapy discontinued 3 weeks ago"
         "not started, not yet started, not given, not yet given, not initiated, not administered",
+        "not performed, not done, not obtained, contraindicated, is contraindicated, was contraindicated",  # since 24
         # a drug stopped for a reason: the reason is no absence ("Plavix stopped for GI bleed"), since version 10 (pseudo-
         # cues until version 21; since 22 after-cues, which negate the drug and reach no entity after them)
         "stopped for, stopped due to, stopped because of, stopped owing to, discontinued for, discontinued due to",
@@ -125,6 +128,7 @@ RULES = {
     # words that end a cue's reach
     "terminators": frozenset(
         "but however although though except apart aside whereas while which who yet still nevertheless by if unless during"
+        " pending"
         " ; : +"
         .split()
     ),
@@ -146,6 +150,10 @@ RULES = {
     # reason ("hold anticoagulation for now given thrombocytopenia") nor a parameter ("hold for SBP < 90", a
     # pseudo-cue); optional in rules= given by hand
     "orders": cue_phrases("hold, holding, continue to hold, will hold, hold off on, stop, discontinue, d / c"),
+    # a cue opening a sentence (past a marker and a label) that reaches its end however long its items, as Epic's review
+    # of systems writes one ("Gastrointestinal: Negative for abdominal pain, blood in stool, constipation and vomiting."),
+    # since version 23 (crfner.assertion.note_cues.opening_lists); optional in rules= given by hand
+    "list_openers": cue_phrases("negative for, neg for"),
 }
 _ORDER_WORDS = re.compile(r"(?i)\b(?:hold|holding|stop|discontinue|d/c)\b")  # of RULES["orders"]: none, no second pass
 _ORDER_PSEUDO = cue_phrases("hold for, hold if, hold parameter, hold parameters, hold off, holding area")
@@ -204,8 +212,8 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
     sentences = [s for s in (split_text(text, passages or None, splitter) if sentences is None else sentences) if s]
     sentences = joined_statuses(text, sentences, rules.get("statuses", ()))
     reached = status_labels(text, sentences, rules.get("statuses", ())) if ":" in text or "taking" in text.lower() else {}
-    if rules is RULES and "neg" in text.lower():  # since version 23; not with rules= given by hand, which may leave it out
-        reached = {**opening_lists(text, sentences, rules["terminators"], _CLAUSE_OPENERS), **reached}
+    if rules.get("list_openers"):  # see RULES["list_openers"]
+        reached = {**opening_lists(text, sentences, rules["list_openers"], rules["terminators"], _CLAUSE_OPENERS), **reached}
     starts = [s[0].start for s in sentences]
     read: dict[int, tuple[list[str], list]] = {}  # each sentence's words and cues, read once
     labels = listed_under_labels(text, sentences, index, rules["terminators"], window)

@@ -271,29 +271,31 @@ def listed_under_labels(text: str, sentences: Sequence, index: Mapping, terminat
     return found
 
 
-#: What opens a review of systems' list of findings absent, as Epic's templates write it ("Negative for
-#: abdominal pain, blood in stool, constipation, diarrhea, nausea and vomiting.").
-_LIST_OPENERS = (("negative", "for"), ("neg", "for"))
-
-
-def opening_lists(text: str, sentences: Sequence, terminators: Collection[str],
-                  openers: Collection[str] = ()) -> dict[int, tuple[int, int, int, int]]:
-    """For each sentence that opens (past a list's marker and a label, ``Gastrointestinal:``) with
-    ``Negative for``: its number -> ``(cue start, cue end, reach start, reach end)`` in characters, the
-    reach running to the sentence's end, the first of ``terminators`` or a comma before one of
-    ``openers`` (``, positive for``), however long its items, since a template's list is the cue's alone."""
+def opening_lists(text: str, sentences: Sequence, openers: Collection[tuple[str, ...]], terminators: Collection[str],
+                  clause_openers: Collection[str] = ()) -> dict[int, tuple[int, int, int, int]]:
+    """For each sentence that opens (past a list's marker, and perhaps a label, ``Gastrointestinal:``)
+    with one of ``openers`` (``Negative for``, as Epic's review of systems writes it; ``Differential
+    diagnosis includes``): its number -> ``(cue start, cue end, reach start, reach end)`` in characters,
+    the reach running to the sentence's end, the first of ``terminators`` or a comma before one of
+    ``clause_openers`` (``, positive for``), however long its items, since such a list is the cue's alone."""
     found: dict[int, tuple[int, int, int, int]] = {}
+    firsts = {phrase[0] for phrase in openers}
+    longest = max(map(len, openers), default=0)
     for k, sentence in enumerate(sentences):
-        if "neg" not in text[sentence[0].start:sentence[min(len(sentence), 8) - 1].end].lower():
+        head = [cue_word(text, t) for t in sentence[:longest + 6]]
+        if not firsts.intersection(head):
             continue  # no opener among its first words: most sentences, read at once
         first = item_start(text, sentence)
-        words = [cue_word(text, t) for t in sentence[first:first + 8]]
-        if ":" in words[:5] and words.index(":") + 2 < len(words):
-            first += words.index(":") + 1  # past a label: "Gastrointestinal: Negative for ..."
-        if tuple(cue_word(text, t) for t in sentence[first:first + 2]) not in _LIST_OPENERS:
+        words = [cue_word(text, t) for t in sentence[first:first + longest + 6]]
+        size = _phrase_at(words, 0, openers, longest)
+        if not size and ":" in words[:5]:  # past a label: "Gastrointestinal: Negative for ..."
+            first += words.index(":") + 1
+            size = _phrase_at(words, words.index(":") + 1, openers, longest)
+        if not size or first + size >= len(sentence):
             continue
-        rest = [cue_word(text, t) for t in sentence[first + 2:]]
-        end = next((t.start for t, word, after in zip(sentence[first + 2:], rest, [*rest[1:], None])
-                    if word in terminators or word == "," and after in openers), sentence[-1].end)
-        found[k] = (sentence[first].start, sentence[first + 1].end, sentence[first + 1].end, end)
+        rest = [cue_word(text, t) for t in sentence[first + size:]]
+        end = next((t.start for t, word, after in zip(sentence[first + size:], rest, [*rest[1:], None])
+                    if word in terminators or word == "," and after in clause_openers), sentence[-1].end)
+        cue_end = sentence[first + size - 1 - (size > 1 and cue_word(text, sentence[first + size - 1]) == LABEL_MARK)].end
+        found[k] = (sentence[first].start, cue_end, sentence[first + size - 1].end, end)
     return found

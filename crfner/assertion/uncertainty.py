@@ -31,7 +31,9 @@ __all__ = ["UNCERTAINTY_FIELDS", "UNCERTAINTY_RULES", "UNCERTAINTY_RULES_VERSION
 #: ("Endocarditis not excluded by TTE"); 6 since 2026-12-07: "unlikely" after its finding ("HIT unlikely given the
 #: timing"), a hedge toward absence as version 4's, and a finding still to be considered or excluded ("OSA should be
 #: considered").
-UNCERTAINTY_RULES_VERSION = 6
+#: 7 since 2026-12-07: a differential opening a sentence reaches its end ("Differential diagnosis includes subarachnoid
+#: hemorrhage, cervical artery dissection, ... and exertional headache.").
+UNCERTAINTY_RULES_VERSION = 7
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("r/o" is "r / o").
 UNCERTAINTY_RULES = {
@@ -60,6 +62,13 @@ UNCERTAINTY_RULES = {
         "unlikely, is unlikely, was unlikely, are unlikely, were unlikely, very unlikely, felt unlikely, thought unlikely",
         "considered unlikely, felt to be unlikely, thought to be unlikely, is thought to be unlikely",
         "should be considered, should be excluded, should be ruled out, needs to be ruled out, must be ruled out",
+    ),
+    # a differential opening a sentence reaches its end, however long its items, since version 7 (as negation's
+    # "Negative for": crfner.assertion.note_cues.opening_lists)
+    "list_openers": cue_phrases(
+        "differential diagnosis includes, differential diagnosis included, differential diagnosis include",
+        "differential diagnoses include, differential diagnoses included, differential includes, differential included",
+        "differential diagnosis :, differential diagnoses :, differential :, ddx :, ddx includes, ddx include, ddx includes :",
     ),
     # phrases that hold a cue and hedge nothing: matched first, so their words are no cue
     "pseudo": cue_phrases(
