@@ -643,6 +643,17 @@ def test_tests_not_performed_drugs_contraindicated_and_pending_orders():
     assert negated(ros, "vomiting", rules={k: v for k, v in RULES.items() if k != "list_openers"}) == [False]
 
 
+def test_an_empty_checkbox_negates_the_option_after_it():
+    # before (rules version 25), a form's checkboxes negated nothing, and a cue reached past the next box
+    form = ("Isolation: [ ] contact [ ] droplet [x] none\nSkin: [ ] pressure injury [x] intact\n"
+            "Tobacco use: [ ] current [x] former\nIV site: no redness [x] patent\n")
+    words = ("contact", "droplet", "none", "pressure injury", "intact", "current", "former", "redness", "patent")
+    assert [n.cue for n in negations(form, spans_of(form, *words), splitter="notes")] == [
+        "[ ]", "[ ]", None, "[ ]", None, "[ ]", None, "no", None]
+    # the checkboxes are read with the minus signs, which rules= may leave out
+    assert negated(form, "droplet", rules={k: v for k, v in RULES.items() if k != "minus_signs"}) == [False]
+
+
 def test_the_readme_names_the_rules_version_and_every_version_since_the_first():
     from pathlib import Path
 

@@ -29,7 +29,7 @@ from typing import Collection, Mapping, Sequence
 from ..text.splitters import split_text
 from .cues import checked_rules, cue_index, cue_phrases, find_cues
 from .note_cues import (LABEL_MARK, column_gaps, cue_word, joined_statuses, label_answer, listed_under_labels, minus_signs,
-                        opening_lists, status_cell, status_labels)
+                        opening_lists, status_cell, status_labels, unchecked_boxes)
 
 __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases", "narrower_pass", "negation_record",
            "negations"]
@@ -77,7 +77,9 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases
 #: started`` and their like are cues, and a span that took in the end of its cue is negated by it ("No [signs of bleeding]").
 #: 24 since 2026-12-07: ``not performed``, ``not done``, ``not obtained`` and ``contraindicated`` after an entity, "pending"
 #: ends a reach ("Avoided NSAIDs pending CTA"), and the sentence openers of version 23 are ``RULES["list_openers"]``.
-RULES_VERSION = 24
+#: 25 since 2026-12-07: an empty checkbox negates the option after it, and "[" ends a reach (``Isolation: [ ] contact
+#: [ ] droplet [x] none``).
+RULES_VERSION = 25
 
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("didn't" is "didn ' t").
@@ -128,9 +130,7 @@ RULES = {
     # words that end a cue's reach
     "terminators": frozenset(
         "but however although though except apart aside whereas while which who yet still nevertheless by if unless during"
-        " pending"
-        " ; : +"
-        .split()
+        " pending ; : + [".split()  # "[": a checkbox opens the next option of a form (version 25)
     ),
     # signs that, opening an item of a list, mark its finding absent: "GI: -diarrhea", "Resp: (-) cough"
     # (see crfner.assertion.note_cues.minus_signs); optional in rules= given by hand, which predate it
@@ -280,7 +280,7 @@ class _Sentence:
                 self.ending[b] = a
             _, before, after = self.opening.get(a, (b, False, False))
             self.opening[a] = (b, before or kind == "before", after or kind == "after")
-        for a, b in minus_signs(text, sentence, self.words, signs):
+        for a, b in minus_signs(text, sentence, self.words, signs) + (unchecked_boxes(self.words) if signs else []):
             if b not in self.ending and a not in self.opening:
                 self.ending[b] = a
                 self.opening[a] = (b, True, False)

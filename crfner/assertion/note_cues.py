@@ -19,7 +19,7 @@ from ..text.splitter import LINE_BREAK
 from .cues import find_cues
 
 __all__ = ["AFTER_STATUS", "LABEL_MARK", "column_gaps", "cue_word", "dashed_status", "item_start", "joined_statuses", "label_answer",
-           "listed_under_labels", "minus_signs", "opening_lists", "status_cell", "status_labels", "under_headings"]
+           "listed_under_labels", "minus_signs", "opening_lists", "status_cell", "status_labels", "unchecked_boxes", "under_headings"]
 
 #: A cue written as a label ("Denies: fever, chills", "Negative for: rash"): its colon ends nothing.
 LABEL_MARK = ":"
@@ -62,6 +62,12 @@ def minus_signs(text: str, sentence, words: Sequence[str], signs: Collection[str
         if (text[k] in ",;:(") if k >= 0 and not LINE_BREAK.match(text, k) else end - first == 3:  # else it opens a line
             found.append((first, end))
     return found
+
+
+def unchecked_boxes(words: Sequence[str]) -> list[tuple[int, int]]:
+    """``(first, end)`` of each empty checkbox before a word, ``[ ]`` or ``[]``, as a form marks an option
+    not chosen (``Isolation: [ ] contact [ ] droplet [x] none``): the option is absent."""
+    return [(k, k + 2) for k in range(len(words) - 2) if words[k] == "[" and words[k + 1] == "]" and words[k + 2][:1].isalpha()]
 
 
 def label_answer(words: Sequence[str], answers: Collection[tuple[str, ...]]) -> tuple[int, int, int] | None:

@@ -67,8 +67,9 @@ Rules, in order (each line is read after its leading and trailing whitespace):
   however long that word (``metoprolol succinate 50 mg daily`` above ``atorvastatin 40 mg qhs``).
 * Inside that, prose is split by :func:`crfner.text.sentences` (the abstract splitter), whose
   dotted-abbreviation rule already keeps ``b.i.d.``, ``p.o.``, ``q.h.s.``, ``y.o.`` whole;
-  a full stop after a word of :data:`NOTE_ABBREVIATIONS` (``Pt.``, ``Dr.``, ``Hx.``) never
-  ends a sentence either, nor one after an initial that follows a title (``Dr. A. Patel``). In a line or item written in lower case, a full stop glued to a word
+  a full stop after a word of :data:`NOTE_ABBREVIATIONS` (``Pt.``, ``Dr.``) never ends a
+  sentence either (but for ``hx``, ``dx``, ``tx``, ``rx``, ``sx``, ``fx`` before a capital: ``No
+  manic sx. Appetite ok.``), nor one after an initial that follows a title (``Dr. A. Patel``). In a line or item written in lower case, a full stop glued to a word
   ends a sentence before a lower-case word too (``no cp. tolerating po``, ``gen: nad. cv: rrr``),
   where prose would start with a capital; not after an abbreviation (``pt.``, ``vs.``, a dose
   form such as ``tab.`` in ``1 tab. po bid``), a single letter or a dotted form (``b.i.d.``). Doses and units (``20mg``, ``0.5 mg/kg``, ``q6h``, ``x7 days``) have
@@ -109,8 +110,9 @@ __all__ = ["DOSE_FORM_ABBREVIATIONS", "NOTES_VERSION", "NOTE_ABBREVIATIONS", "SE
 #: 10 since a date alone after a known heading on its line (``Progress Note - 12/01/2026``) is layout;
 #: 11 since a form's row of dates after one is too (``Admission Date: 11/28/2026    Discharge Date: 12/02/2026``),
 #: and a service (``NEW PATIENT VISIT - Cardiology``; ``new`` qualifies a heading);
-#: 12 since a medication list's rows are apart however long the next drug's name (``sacubitril-valsartan``).
-NOTES_VERSION = 12
+#: 12 since a medication list's rows are apart however long the next drug's name (``sacubitril-valsartan``);
+#: 13 since ``sx.``, ``hx.`` and their like end a sentence before a capital (``No manic sx. Appetite ok.``).
+NOTES_VERSION = 13
 
 #: Words that, followed by a full stop, do not end a sentence in a note: as listed or
 #: capitalised (``Pt.``), never in capitals (``PT.`` is physical therapy). Dotted forms
@@ -121,6 +123,9 @@ NOTE_ABBREVIATIONS = frozenset(
     incl inj sig st vs
     """.split()
 )
+# Of those, the nouns a statement often ends in: before a capital they end it ("No manic sx. Appetite ok."), as a
+# plain word does; in a line written in lower case they still do not ("hx. of htn").
+_STATEMENT_NOUNS = frozenset("hx dx tx rx sx fx".split())
 #: Dose forms a lower-case medication line abbreviates with a full stop before its route or
 #: frequency (``1 tab. po bid``): after one, a lower-case word does not start a statement.
 DOSE_FORM_ABBREVIATIONS = frozenset("amp amps cap caps elix gtt gtts neb nebs oint sol soln supp susp syr tab tabs".split())
@@ -364,7 +369,7 @@ def _ends_in_abbreviation(sentence: list[Token]) -> bool:
     word, stop = sentence[-2], sentence[-1]
     if word.end != stop.start:
         return False
-    return _listed(word.text, NOTE_ABBREVIATIONS)
+    return _listed(word.text, NOTE_ABBREVIATIONS) and not _listed(word.text, _STATEMENT_NOUNS)
 
 
 def _ends_in_titled_initial(sentence: list[Token]) -> bool:
