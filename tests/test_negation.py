@@ -654,6 +654,15 @@ def test_an_empty_checkbox_negates_the_option_after_it():
     assert negated(form, "droplet", rules={k: v for k, v in RULES.items() if k != "minus_signs"}) == [False]
 
 
+def test_not_suspected_deferred_and_orders_to_avoid_a_drug():
+    # before (rules version 26), none of these was negated
+    note = ("Pericarditis not suspected. Gait deferred. Avoid anticholinergics and NSAIDs. Chemical ppx deferred 24 h.\n"
+            "Given in order to avoid nephrotoxicity.")
+    words = ("Pericarditis", "Gait", "anticholinergics", "NSAIDs", "ppx", "nephrotoxicity")
+    assert [n.cue for n in negations(note, spans_of(note, *words), splitter="notes")] == [
+        "not suspected", "deferred", "Avoid", None, "deferred", None]
+
+
 def test_the_readme_names_the_rules_version_and_every_version_since_the_first():
     from pathlib import Path
 

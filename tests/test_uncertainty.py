@@ -120,6 +120,13 @@ def test_a_differential_opening_a_sentence_reaches_its_end():
     assert all(note[f.cue_start:f.cue_end] == f.cue for f in found[:7])
 
 
+def test_ward_shorthand_and_possible_or_considered_after_a_finding():
+    # before (rules version 8), "?PNA", "c/f aspiration", "NSTEMI, possible" and "dissection considered" were established
+    note = "?PNA vs aspiration. c/f aspiration given choking. Impression: NSTEMI, possible. Aortic dissection considered."
+    assert hedged(note, "PNA", "aspiration", "aspiration", "NSTEMI", "Aortic dissection", splitter="notes") == [
+        ("PNA", "?"), ("aspiration", "vs"), ("aspiration", "c/f"), ("NSTEMI", "possible"), ("Aortic dissection", "considered")]
+
+
 def test_unlikely_and_should_be_considered_after_their_finding():
     # before (rules version 6), "unlikely" was a pseudo-cue: "HIT unlikely" was an established finding
     note = ("HIT unlikely given the timing. Rheumatoid arthritis is unlikely with negative RF. Obstructive sleep apnea "

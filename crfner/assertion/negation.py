@@ -79,7 +79,9 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases
 #: ends a reach ("Avoided NSAIDs pending CTA"), and the sentence openers of version 23 are ``RULES["list_openers"]``.
 #: 25 since 2026-12-07: an empty checkbox negates the option after it, and "[" ends a reach (``Isolation: [ ] contact
 #: [ ] droplet [x] none``).
-RULES_VERSION = 25
+#: 26 since 2026-12-07: ``not suspected`` and ``deferred`` after an entity, and an order to avoid a drug (``Avoid
+#: NSAIDs``; not "to avoid", a purpose).
+RULES_VERSION = 26
 
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("didn't" is "didn ' t").
@@ -108,6 +110,7 @@ RULES = {
         "discontinued, stopped",  # since version 21, as notes write it: "chemotherapy discontinued 3 weeks ago"
         "not started, not yet started, not given, not yet given, not initiated, not administered",
         "not performed, not done, not obtained, contraindicated, is contraindicated, was contraindicated",  # since 24
+        "not suspected, was not suspected, is not suspected, deferred, was deferred",  # since 26
         # a drug stopped for a reason: the reason is no absence ("Plavix stopped for GI bleed"), since version 10 (pseudo-
         # cues until version 21; since 22 after-cues, which negate the drug and reach no entity after them)
         "stopped for, stopped due to, stopped because of, stopped owing to, discontinued for, discontinued due to",
@@ -149,14 +152,14 @@ RULES = {
     # it ("Stop ibuprofen"), since version 21: negates the entity within one word after it and no list, so not the
     # reason ("hold anticoagulation for now given thrombocytopenia") nor a parameter ("hold for SBP < 90", a
     # pseudo-cue); optional in rules= given by hand
-    "orders": cue_phrases("hold, holding, continue to hold, will hold, hold off on, stop, discontinue, d / c"),
+    "orders": cue_phrases("hold, holding, continue to hold, will hold, hold off on, stop, discontinue, d / c, avoid"),
     # a cue opening a sentence (past a marker and a label) that reaches its end however long its items, as Epic's review
     # of systems writes one ("Gastrointestinal: Negative for abdominal pain, blood in stool, constipation and vomiting."),
     # since version 23 (crfner.assertion.note_cues.opening_lists); optional in rules= given by hand
     "list_openers": cue_phrases("negative for, neg for"),
 }
-_ORDER_WORDS = re.compile(r"(?i)\b(?:hold|holding|stop|discontinue|d/c)\b")  # of RULES["orders"]: none, no second pass
-_ORDER_PSEUDO = cue_phrases("hold for, hold if, hold parameter, hold parameters, hold off, holding area")
+_ORDER_WORDS = re.compile(r"(?i)\b(?:hold|holding|stop|discontinue|d/c|avoid)\b")  # of RULES["orders"]: none, no second pass
+_ORDER_PSEUDO = cue_phrases("hold for, hold if, hold parameter, hold parameters, hold off, holding area, to avoid")
 _SEPARATORS = frozenset(", or nor /".split())
 # a word that, right after a comma, opens a clause of its own ("Negative for PE, with LLL consolidation"), since version 20
 # ("positive" since 23: "Negative for fever, positive for cough")

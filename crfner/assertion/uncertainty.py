@@ -33,7 +33,9 @@ __all__ = ["UNCERTAINTY_FIELDS", "UNCERTAINTY_RULES", "UNCERTAINTY_RULES_VERSION
 #: considered").
 #: 7 since 2026-12-07: a differential opening a sentence reaches its end ("Differential diagnosis includes subarachnoid
 #: hemorrhage, cervical artery dissection, ... and exertional headache.").
-UNCERTAINTY_RULES_VERSION = 7
+#: 8 since 2026-12-07: ward shorthand before a finding (``?PNA``, ``c/f aspiration``), and ``possible`` and ``considered``
+#: right after one ("NSTEMI, possible"; "Aortic dissection considered but felt unlikely").
+UNCERTAINTY_RULES_VERSION = 8
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("r/o" is "r / o").
 UNCERTAINTY_RULES = {
@@ -51,6 +53,8 @@ UNCERTAINTY_RULES = {
         "evaluate for, to evaluate for, eval for, to eval for, evaluation for, assess for, to assess for, w / u for",
         # a hedge toward absence ("Doubt pericarditis"), since version 4: in question, not absent
         "doubt, doubtful, doubtful for, low suspicion for, low suspicion of, low likelihood of, low probability of",
+        # ward shorthand, since version 8: "?PNA", "c/f aspiration" (concern for)
+        "?, c / f",
     ),
     "after": cue_phrases(
         "was suspected, were suspected, is suspected, are suspected, suspected, was considered, were considered",
@@ -62,6 +66,7 @@ UNCERTAINTY_RULES = {
         "unlikely, is unlikely, was unlikely, are unlikely, were unlikely, very unlikely, felt unlikely, thought unlikely",
         "considered unlikely, felt to be unlikely, thought to be unlikely, is thought to be unlikely",
         "should be considered, should be excluded, should be ruled out, needs to be ruled out, must be ruled out",
+        "possible, considered",  # since version 8: "NSTEMI, possible", "Aortic dissection considered but felt unlikely"
     ),
     # a differential opening a sentence reaches its end, however long its items, since version 7 (as negation's
     # "Negative for": crfner.assertion.note_cues.opening_lists)
