@@ -3,7 +3,9 @@
 for the project in ``benchmarks/notes/`` (an ED note, a clinic follow-up, a discharge summary, a
 consult, a surgical ICU progress note, a telephone encounter), each entity's readings marked by
 hand, written and marked after the rules of 2026-12-07 were frozen (negation version 19,
-hypothetical 6, family 2, uncertainty 5) and never used to write a rule.
+hypothetical 6, family 2, uncertainty 5) and never used to write a rule; and a second set of five,
+``benchmarks/notes_stop70/`` (``--notes``), marked and committed before the rules of negation 26,
+hypothetical 8, family 3 and uncertainty 8 were run on them.
 
 A note marks its entities inline: ``[text]{flags}``, the flags letters of ``n`` (negated), ``h``
 (hypothetical), ``f`` (a relative's) and ``u`` (uncertain), ``{}`` an affirmed finding of the

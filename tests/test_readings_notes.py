@@ -27,11 +27,12 @@ def test_a_marked_note_gives_its_text_entities_and_readings(readings_notes):
         readings_notes.parse_note("[fever]{n}\nno [ bracket\n")
 
 
-def test_the_scores_count_every_mark_of_the_notes(readings_notes, tmp_path):
+@pytest.mark.parametrize("folder", ["notes", "notes_stop70"])  # the held-out sets of stops 69 and 70
+def test_the_scores_count_every_mark_of_the_notes(readings_notes, tmp_path, folder):
     out = tmp_path / "scores.json"
-    assert readings_notes.main(["--out", str(out)]) == 0
+    assert readings_notes.main(["--notes", str(REPO / "benchmarks" / folder), "--out", str(out)]) == 0
     result = json.loads(out.read_text())
-    marks = [flags for path in sorted((REPO / "benchmarks" / "notes").glob("*.txt"))
+    marks = [flags for path in sorted((REPO / "benchmarks" / folder).glob("*.txt"))
              for flags in re.findall(r"\]\{([nhfu]*)\}", path.read_text(encoding="utf-8"))]
     assert result["entities"] == len(marks) > 100
     for flag, name in readings_notes.FLAGS.items():
