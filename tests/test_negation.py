@@ -86,7 +86,7 @@ def test_the_longest_cue_at_a_word_is_the_one_read():
 
 
 def test_the_reaches_and_the_rules_can_be_set():
-    text = "Denies fever, chills or night sweats."
+    text = "Today he denies fever, chills or night sweats."  # not opening its sentence: see list_openers
     assert negated(text, "fever", "chills", "night sweats", item=0) == [True, True, False]
     assert negated("No obvious large palpable mass.", "mass", window=2) == [False]
     assert negated("No obvious large palpable mass.", "mass", window=3) == [True]
@@ -661,6 +661,15 @@ def test_not_suspected_deferred_and_orders_to_avoid_a_drug():
     words = ("Pericarditis", "Gait", "anticholinergics", "NSAIDs", "ppx", "nephrotoxicity")
     assert [n.cue for n in negations(note, spans_of(note, *words), splitter="notes")] == [
         "not suspected", "deferred", "Avoid", None, "deferred", None]
+
+
+def test_denies_opening_a_sentence_reaches_its_end():
+    # before (rules version 27), the three words of "pleuritic chest pain" ended the reach of "denies"
+    note = ("She denies Raynaud phenomenon, dry eyes, pleuritic chest pain, hair loss or fevers.\n"
+            "Pt denies SI/HI, endorses low mood and poor sleep.\nDenies chest pain, reports palpitations at night.")
+    words = ("dry eyes", "pleuritic chest pain", "hair loss", "fevers", "SI", "low mood", "poor sleep", "chest pain",
+             "palpitations")
+    assert negated(note, *words, splitter="notes") == [True] * 5 + [False, False, True, False]
 
 
 def test_the_readme_names_the_rules_version_and_every_version_since_the_first():

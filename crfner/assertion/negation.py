@@ -81,7 +81,8 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases
 #: [ ] droplet [x] none``).
 #: 26 since 2026-12-07: ``not suspected`` and ``deferred`` after an entity, and an order to avoid a drug (``Avoid
 #: NSAIDs``; not "to avoid", a purpose).
-RULES_VERSION = 26
+#: 27 since 2026-12-07: ``Denies`` opening a sentence reaches its end as ``Negative for`` does (not ", endorses X").
+RULES_VERSION = 27
 
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("didn't" is "didn ' t").
@@ -153,17 +154,16 @@ RULES = {
     # reason ("hold anticoagulation for now given thrombocytopenia") nor a parameter ("hold for SBP < 90", a
     # pseudo-cue); optional in rules= given by hand
     "orders": cue_phrases("hold, holding, continue to hold, will hold, hold off on, stop, discontinue, d / c, avoid"),
-    # a cue opening a sentence (past a marker and a label) that reaches its end however long its items, as Epic's review
-    # of systems writes one ("Gastrointestinal: Negative for abdominal pain, blood in stool, constipation and vomiting."),
-    # since version 23 (crfner.assertion.note_cues.opening_lists); optional in rules= given by hand
-    "list_openers": cue_phrases("negative for, neg for"),
+    # a cue opening a sentence (past a marker and a label) that reaches its end however long its items (Epic's review of
+    # systems: "GI: Negative for abdominal pain, blood in stool and vomiting."), since version 23 (note_cues.opening_lists)
+    "list_openers": cue_phrases("negative for, neg for, denies, pt denies, patient denies, he denies, she denies"),
 }
 _ORDER_WORDS = re.compile(r"(?i)\b(?:hold|holding|stop|discontinue|d/c|avoid)\b")  # of RULES["orders"]: none, no second pass
 _ORDER_PSEUDO = cue_phrases("hold for, hold if, hold parameter, hold parameters, hold off, holding area, to avoid")
 _SEPARATORS = frozenset(", or nor /".split())
 # a word that, right after a comma, opens a clause of its own ("Negative for PE, with LLL consolidation"), since version 20
-# ("positive" since 23: "Negative for fever, positive for cough")
-_CLAUSE_OPENERS = frozenset(("with", "normal", "positive"))
+# ("positive" since 23, "Negative for fever, positive for cough"; "endorses", "reports" ... since 27)
+_CLAUSE_OPENERS = frozenset("with normal positive endorses reports admits complains notes has".split())
 _SERIAL = 4  # how near an "and" a comma before it, and the list's end after it, make it a list's last (_Sentence.serial)
 _LIST_ENDS = frozenset(". , ; :".split())
 
