@@ -288,7 +288,7 @@ class _Sentence:
                 self.ending[b] = a
                 self.opening[a] = (b, True, False)
         # a label's answer, or a table row's status cell, that negates what comes before it
-        self.answer = label_answer(self.words, answers) or status_cell(text, sentence, self.words, statuses)
+        self.answer = label_answer(self.words, answers) or status_cell(text, sentence, self.words, statuses, self.gaps)
         # a label's cue over the list this sentence is an item of: an empty before-cue where the item's words start
         self.label = label
         if label is not None:

@@ -91,18 +91,17 @@ def column_gaps(text: str, sentence) -> set[int]:
     return {k for k in range(1, len(sentence)) if _GAP.fullmatch(text, sentence[k - 1].end, sentence[k].start)}
 
 
-def status_cell(text: str, sentence, words: Sequence[str], statuses: Collection[tuple[str, ...]]) -> tuple[int, int, int] | None:
+def status_cell(text: str, sentence, words: Sequence[str], statuses: Collection[tuple[str, ...]],
+                gaps: Collection[int] | None = None) -> tuple[int, int, int] | None:
     """``(second, start, end)`` where a sentence is a table's row (cells apart by a tab or three
     spaces, :data:`crfner.text.section_names.COLUMN_GAP`) one of whose cells after the first opens
     with one of ``statuses`` (``Naproxen  500 mg  PO  BID  STOPPED - AKI``, a medication
     reconciliation's status column): what the first cell names (its words lie before ``second``,
-    the second cell's first word) is negated by ``words[start:end]``."""
+    the second cell's first word) is negated by ``words[start:end]``; ``gaps``, the sentence's
+    :func:`column_gaps` where the caller has them. Else, a :func:`dashed_status`."""
     if not statuses or len(sentence) < 2:
         return None
-    row = text[sentence[0].start:sentence[-1].end]
-    if "\t" not in row and "   " not in row:  # no cell gap: most sentences, read at once
-        return dashed_status(text, sentence, words, statuses)
-    opens = sorted(column_gaps(text, sentence))
+    opens = sorted(column_gaps(text, sentence) if gaps is None else gaps)
     longest = max(len(phrase) for phrase in statuses)
     for k in opens:
         size = _phrase_at(words, k, statuses, longest)
