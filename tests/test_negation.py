@@ -672,6 +672,17 @@ def test_denies_opening_a_sentence_reaches_its_end():
     assert negated(note, *words, splitter="notes") == [True] * 5 + [False, False, True, False]
 
 
+def test_the_filter_before_the_orders_pass_finds_every_order():
+    from crfner.assertion.cues import phrase_filter
+
+    # the second pass is skipped where the filter finds nothing: it must find every order as notes write it
+    found = phrase_filter(RULES["orders"])
+    for phrase in RULES["orders"]:
+        written = " ".join(phrase).replace(" / ", "/")
+        assert found.search(f"Plan: {written.upper()} aspirin."), written
+    assert not found.search("Continue aspirin; will recheck. Stopped smoking.")
+
+
 def test_the_readme_names_the_rules_version_and_every_version_since_the_first():
     from pathlib import Path
 

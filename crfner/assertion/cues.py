@@ -5,10 +5,11 @@ a pseudo-cue's words consumed so that they are no cue."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
-from typing import Mapping
+from typing import Collection, Mapping
 
-__all__ = ["REQUIRED_KEYS", "checked_rules", "cue_index", "cue_phrases", "find_cues"]
+__all__ = ["REQUIRED_KEYS", "checked_rules", "cue_index", "cue_phrases", "find_cues", "phrase_filter"]
 
 #: The keys ``rules=`` must have; ``minus_signs``, ``answers``, ``statuses``, ``orders`` and ``list_openers`` may be left
 #: out (then none is read).
@@ -39,6 +40,15 @@ def checked_rules(rules) -> Mapping:
         if isinstance(words, (str, bytes)) or not all(isinstance(w, str) for w in words):
             raise ValueError(f"rules[{key!r}] must be a set of words, not {words!r}")
     return rules
+
+
+def phrase_filter(phrases: Collection[tuple[str, ...]]) -> re.Pattern:
+    """A pattern that a text holding one of ``phrases`` holds (in any case), so that a text it is not found in
+    needs no search for them: each one-word phrase, and each longer phrase that holds none of those
+    written together (``d / c`` as ``d/c``, as notes write it)."""
+    singles = {phrase[0] for phrase in phrases if len(phrase) == 1}
+    words = singles | {"".join(phrase) for phrase in phrases if not singles.intersection(phrase)}
+    return re.compile(rf"(?i)\b(?:{'|'.join(sorted(map(re.escape, words)))})\b")
 
 
 def cue_index(rules: Mapping) -> dict:

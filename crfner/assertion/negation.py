@@ -21,13 +21,12 @@ the figures are in the README).
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Collection, Mapping, Sequence
 
 from ..text.splitters import split_text
-from .cues import checked_rules, cue_index, cue_phrases, find_cues
+from .cues import checked_rules, cue_index, cue_phrases, find_cues, phrase_filter
 from .note_cues import (LABEL_MARK, column_gaps, cue_word, joined_statuses, label_answer, listed_under_labels, minus_signs,
                         opening_lists, status_cell, status_labels, unchecked_boxes)
 
@@ -158,7 +157,7 @@ RULES = {
     # systems: "GI: Negative for abdominal pain, blood in stool and vomiting."), since version 23 (note_cues.opening_lists)
     "list_openers": cue_phrases("negative for, neg for, denies, pt denies, patient denies, he denies, she denies"),
 }
-_ORDER_WORDS = re.compile(r"(?i)\b(?:hold|holding|stop|discontinue|d/c|avoid)\b")  # of RULES["orders"]: none, no second pass
+_ORDER_WORDS = phrase_filter(RULES["orders"])
 _ORDER_PSEUDO = cue_phrases("hold for, hold if, hold parameter, hold parameters, hold off, holding area, to avoid")
 _SEPARATORS = frozenset(", or nor /".split())
 # a word that, right after a comma, opens a clause of its own ("Negative for PE, with LLL consolidation"), since version 20
@@ -234,7 +233,7 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
         if not found.negated and scope is not None and scope[2] <= entity.start and entity.end <= scope[3]:
             found = Negation(True, text[scope[0]:scope[1]], scope[0], scope[1])  # under a status label: "STOP: ibuprofen"
         out.append(found)
-    if rules.get("orders") and (rules is not RULES or _ORDER_WORDS.search(text)):  # RULES["orders"]
+    if rules.get("orders") and (rules is not RULES or _ORDER_WORDS.search(text)):  # no first word of one, no second pass
         out = narrower_pass(text, entities, out, rules["orders"], rules, _ORDER_PSEUDO, window=1, item=0, types=types,
                             sentences=sentences)
     return out
