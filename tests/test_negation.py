@@ -39,6 +39,14 @@ def negated(text: str, *words: str, **options) -> list[bool]:
     return [n.negated for n in negations(text, spans_of(text, *words), **options)]
 
 
+def cues(text: str, *words: str, **options) -> list[str | None]:
+    """Each word's negation cue as written, None where it is not negated; each cue's offsets checked."""
+    found = negations(text, spans_of(text, *words), **options)
+    assert all((n.cue is not None) == n.negated for n in found)
+    assert all(text[n.cue_start:n.cue_end] == n.cue for n in found if n.negated)
+    return [n.cue for n in found]
+
+
 def test_cues_before_and_after_an_entity_negate_it_and_say_which_words_did():
     text = "Denies fever, chills or night sweats. Aspirin was discontinued. The rash resolved."
     found = negations(text, spans_of(text, "fever", "chills", "night sweats", "Aspirin", "rash"))
@@ -463,8 +471,8 @@ def test_a_drug_stopped_for_a_reason_does_not_negate_the_reason():
     assert [(n.negated, n.cue) for n in found] == [(False, None), (False, None), (True, "was stopped"), (True, "Stopped")]
     # before (rules version 22), the drug was not negated either, and "given" was no reason
     note = "Plavix stopped for GI bleed. Ketorolac discontinued given Cr bump. Clozapine must be stopped due to agranulocytosis."
-    found = negations(note, spans_of(note, "Plavix", "GI bleed", "Ketorolac", "Cr bump", "Clozapine"), splitter="notes")
-    assert [n.cue for n in found] == ["stopped for", None, "discontinued given", None, None]
+    assert cues(note, "Plavix", "GI bleed", "Ketorolac", "Cr bump", "Clozapine", splitter="notes") == [
+        "stopped for", None, "discontinued given", None, None]
 
 
 def test_sentences_given_are_read_as_given_and_not_split_again():
@@ -487,11 +495,8 @@ def test_a_status_that_ends_a_list_item_after_a_dash_or_in_brackets_negates_the_
             "- metoprolol 25 mg BID (held)\n- aspirin 81 mg \u2013 stopped 2 weeks ago\n- apixaban 5 mg BID - held for bleeding\n"
             "- atorvastatin 40 mg qhs - continued\n")
     words = ("lisinopril", "20 mg daily", "HCTZ", "metoprolol", "aspirin", "apixaban", "bleeding", "atorvastatin")
-    found = negations(note, spans_of(note, *words), splitter="notes")
-    assert [(n.negated, n.cue) for n in found] == [
-        (True, "held"), (True, "held"), (True, "discontinued"), (True, "held"), (True, "stopped"), (True, "held"), (False, None),
-        (False, None)]  # the reason after the status is not what was held
-    assert all(note[n.cue_start:n.cue_end] == n.cue for n in found if n.negated)
+    assert cues(note, *words, splitter="notes") == [
+        "held", "held", "discontinued", "held", "stopped", "held", None, None]  # the reason after the status is not what was held
     # a problem list's plan after a dash is no status of its problem, nor is a status on the next line
     plan = "# DM2 - hold metformin, SSI\n# HTN - stopped lisinopril\nWarfarin 5 mg -\nstopped yesterday"
     # (the metformin is held: negated by the order since rules version 19, not by the dash)
@@ -525,9 +530,8 @@ def test_a_status_label_negates_the_drugs_it_reaches():
             "- ibuprofen 200 mg tablet (for pain)\n- naproxen\nContinue:\n- aspirin\nStop date: 12/1. Held: metoprolol.\n")
     words = ("cephalexin", "ibuprofen", "abdominal pain", "naproxen", "aspirin", "lisinopril", "Cr", "ibuprofen", "pain",
              "naproxen", "aspirin", "metoprolol")
-    found = negations(note, spans_of(note, *words), splitter="notes")
-    assert [n.cue for n in found] == [None, "STOP", None, "Stop", "Stop", "HOLD", None, "STOP", None, "STOP", None, "Held"]
-    assert all(note[n.cue_start:n.cue_end] == n.cue for n in found if n.negated)
+    assert cues(note, *words, splitter="notes") == [
+        None, "STOP", None, "Stop", "Stop", "HOLD", None, "STOP", None, "STOP", None, "Held"]
     # declared: rules without statuses read none
     fewer = {key: value for key, value in RULES.items() if key != "statuses"}
     assert negated(note, "cephalexin", "ibuprofen", splitter="notes", rules=fewer) == [False, False]
@@ -574,8 +578,7 @@ def test_an_order_to_hold_a_drug_negates_the_entity_right_after_it():
     note = ("Hold warfarin tonight; resume tomorrow. Continue to hold home lisinopril. hold anticoagulation for now given "
             "thrombocytopenia.\n# DM2 - hold metformin, SSI\nmetoprolol 25 mg PO BID, hold for SBP < 90\n")
     words = ("warfarin", "lisinopril", "anticoagulation", "thrombocytopenia", "DM2", "metformin", "SSI", "metoprolol", "SBP")
-    found = negations(note, spans_of(note, *words), splitter="notes")
-    assert [n.cue for n in found] == ["Hold", "Continue to hold", "hold", None, None, "hold", None, None, None]
+    assert cues(note, *words, splitter="notes") == ["Hold", "Continue to hold", "hold", None, None, "hold", None, None, None]
     assert negated(note, "warfarin", rules={k: v for k, v in RULES.items() if k != "orders"}) == [False]  # declared
     with pytest.raises(ValueError, match=r"rules\['orders'\] must hold phrases as tuples"):
         negated(note, "warfarin", rules={**RULES, "orders": frozenset({"hold"})})
@@ -599,8 +602,7 @@ def test_drugs_discontinued_and_orders_to_stop_them_are_negated():
             "- D/C vancomycin today.\n- metformin 500 mg BID - discontinued (poor intake, risk of hypoglycemia)\n"
             "- Do not discontinue aspirin.\n- Stop bleeding precautions when platelets recover.\n")
     words = ("chemotherapy", "progression", "ibuprofen", "vancomycin", "metformin", "hypoglycemia", "aspirin")
-    found = negations(note, spans_of(note, *words), splitter="notes")
-    assert [n.cue for n in found] == ["discontinued", None, "Stop", "D/C", "discontinued", None, None]
+    assert cues(note, *words, splitter="notes") == ["discontinued", None, "Stop", "D/C", "discontinued", None, None]
     # an order reaches the entity right after it only, as "hold" does: not the next item of a list
     assert negated("Stop ibuprofen, lisinopril and aspirin.", "ibuprofen", "lisinopril", splitter="notes") == [True, False]
 
@@ -609,8 +611,7 @@ def test_a_status_negates_its_own_rows_drug_not_the_next_rows():
     # before the notes splitter read a medication list's rows apart however long the next drug's name,
     # "not" of "- not taking" negated the apixaban of the next row, and "not taking" its own row's drug not at all
     meds = "Medications:\nfurosemide 40 mg daily\nspironolactone 25 mg daily - not taking\napixaban 5 mg BID\n"
-    found = negations(meds, spans_of(meds, "furosemide", "spironolactone", "apixaban"), splitter="notes")
-    assert [n.cue for n in found] == [None, "not taking", None]
+    assert cues(meds, "furosemide", "spironolactone", "apixaban", splitter="notes") == [None, "not taking", None]
 
 
 def test_review_of_systems_lists_tables_and_spans_that_took_in_their_cue():
@@ -626,7 +627,7 @@ def test_review_of_systems_lists_tables_and_spans_that_took_in_their_cue():
     note = ("Menses stopped during chemotherapy. She declines hormone therapy. Heparin drip not started yet.\n"
             "No signs of bleeding. No complications during surgery.")
     words = ("chemotherapy", "hormone therapy", "Heparin drip", "signs of bleeding", "complications", "surgery")
-    assert [n.cue for n in negations(note, spans_of(note, *words), splitter="notes")] == [
+    assert cues(note, *words, splitter="notes") == [
         None, "declines", "not started", "No signs of", "No", None]
 
 
@@ -635,7 +636,7 @@ def test_tests_not_performed_drugs_contraindicated_and_pending_orders():
     # reached the CTA that the NSAIDs were avoided pending
     note = "LP not performed. Naltrexone contraindicated given liver disease. Avoided NSAIDs pending CTA. CT not done."
     words = ("LP", "Naltrexone", "liver disease", "NSAIDs", "CTA", "CT")
-    assert [n.cue for n in negations(note, spans_of(note, *words), splitter="notes")] == [
+    assert cues(note, *words, splitter="notes") == [
         "not performed", "contraindicated", None, "Avoided", None, "not done"]
     # the openers that reach a sentence's end are declared and may be left out
     ros = "Negative for abdominal pain, blood in stool, constipation and vomiting."
@@ -648,7 +649,7 @@ def test_an_empty_checkbox_negates_the_option_after_it():
     form = ("Isolation: [ ] contact [ ] droplet [x] none\nSkin: [ ] pressure injury [x] intact\n"
             "Tobacco use: [ ] current [x] former\nIV site: no redness [x] patent\n")
     words = ("contact", "droplet", "none", "pressure injury", "intact", "current", "former", "redness", "patent")
-    assert [n.cue for n in negations(form, spans_of(form, *words), splitter="notes")] == [
+    assert cues(form, *words, splitter="notes") == [
         "[ ]", "[ ]", None, "[ ]", None, "[ ]", None, "no", None]
     # the checkboxes are read with the minus signs, which rules= may leave out
     assert negated(form, "droplet", rules={k: v for k, v in RULES.items() if k != "minus_signs"}) == [False]
@@ -659,7 +660,7 @@ def test_not_suspected_deferred_and_orders_to_avoid_a_drug():
     note = ("Pericarditis not suspected. Gait deferred. Avoid anticholinergics and NSAIDs. Chemical ppx deferred 24 h.\n"
             "Given in order to avoid nephrotoxicity.")
     words = ("Pericarditis", "Gait", "anticholinergics", "NSAIDs", "ppx", "nephrotoxicity")
-    assert [n.cue for n in negations(note, spans_of(note, *words), splitter="notes")] == [
+    assert cues(note, *words, splitter="notes") == [
         "not suspected", "deferred", "Avoid", None, "deferred", None]
 
 
