@@ -664,6 +664,17 @@ def test_not_suspected_deferred_and_orders_to_avoid_a_drug():
         "not suspected", "deferred", "Avoid", None, "deferred", None]
 
 
+def test_an_order_with_a_limit_after_its_drug_is_a_ceiling_not_an_absence():
+    # before (rules version 28), "Avoid" negated the drug and the dose after its limit
+    note = ("- Hepatitis: Avoid acetaminophen > 2 g/day. Avoid NSAIDs. Hold metoprolol.\n"
+            "- Avoid ibuprofen more than 1200 mg daily; avoid opioids over 3 days. Hold insulin >= 10 units.")
+    words = ("acetaminophen", "2 g/day", "NSAIDs", "metoprolol", "ibuprofen", "1200 mg daily", "opioids", "insulin",
+             "10 units")
+    assert cues(note, *words, splitter="notes") == [None, None, "Avoid", "Hold", None, None, None, None, None]
+    # a limit ends no other cue: "No acetaminophen > 2 g" is still no acetaminophen
+    assert negated("No acetaminophen > 2 g today.", "acetaminophen") == [True]
+
+
 def test_denies_opening_a_sentence_reaches_its_end():
     # before (rules version 27), the three words of "pleuritic chest pain" ended the reach of "denies"
     note = ("She denies Raynaud phenomenon, dry eyes, pleuritic chest pain, hair loss or fevers.\n"

@@ -21,6 +21,7 @@ the figures are in the README).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Collection, Mapping, Sequence
@@ -81,7 +82,9 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases
 #: 26 since 2026-12-07: ``not suspected`` and ``deferred`` after an entity, and an order to avoid a drug (``Avoid
 #: NSAIDs``; not "to avoid", a purpose).
 #: 27 since 2026-12-07: ``Denies`` opening a sentence reaches its end as ``Negative for`` does (not ", endorses X").
-RULES_VERSION = 27
+#: 28 since 2026-12-08: an order with a limit after its drug is a ceiling, not an absence: neither the drug nor the
+#: dose is negated ("Avoid acetaminophen > 2 g/day", "more than", "over", "exceeding" and a number).
+RULES_VERSION = 28
 
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("didn't" is "didn ' t").
@@ -158,6 +161,8 @@ RULES = {
     "list_openers": cue_phrases("negative for, neg for, denies, pt denies, patient denies, he denies, she denies"),
 }
 _ORDER_WORDS = phrase_filter(RULES["orders"])
+# a limit after an order's drug ("Avoid acetaminophen > 2 g/day"): the order is a ceiling, since version 28
+_LIMIT = re.compile(r"(?:>=?|\u2265|\b(?:more than|greater than|over|above|exceeding|in excess of))\s*\d", re.IGNORECASE)
 _ORDER_PSEUDO = cue_phrases("hold for, hold if, hold parameter, hold parameters, hold off, holding area, to avoid")
 # a word that, right after a comma, opens a clause of its own ("Negative for PE, with LLL consolidation"), since version 20
 # ("positive" since 23, "Negative for fever, positive for cough"; "endorses", "reports" ... since 27)
@@ -232,9 +237,17 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
             found = Negation(True, text[scope[0]:scope[1]], scope[0], scope[1])  # under a status label: "STOP: ibuprofen"
         out.append(found)
     if rules.get("orders") and (rules is not RULES or _ORDER_WORDS.search(text)):  # no first word of one, no second pass
-        out = narrower_pass(text, entities, out, rules["orders"], rules, _ORDER_PSEUDO, window=1, item=0, types=types,
-                            sentences=sentences)
+        again = narrower_pass(text, entities, out, rules["orders"], rules, _ORDER_PSEUDO, window=1, item=0, types=types,
+                              sentences=sentences)
+        out = [first if second.negated and not first.negated and _limited(text, second, entity) else second
+               for first, second, entity in zip(out, again, entities)]
     return out
+
+
+def _limited(text: str, order: Negation, entity) -> bool:
+    """Whether a limit follows the entity an order negates, or lies between the order and it: "Avoid
+    acetaminophen > 2 g/day" sets a ceiling on the drug and its dose, and negates neither."""
+    return bool(_LIMIT.match(text[entity.end:entity.end + 40].lstrip()) or _LIMIT.search(text, order.cue_end, entity.end))
 
 
 def narrower_pass(text: str, entities: Sequence, found: list[Negation], cues, rules: Mapping, pseudo=frozenset(),
