@@ -603,8 +603,9 @@ def test_drugs_discontinued_and_orders_to_stop_them_are_negated():
             "- Do not discontinue aspirin.\n- Stop bleeding precautions when platelets recover.\n")
     words = ("chemotherapy", "progression", "ibuprofen", "vancomycin", "metformin", "hypoglycemia", "aspirin")
     assert cues(note, *words, splitter="notes") == ["discontinued", None, "Stop", "D/C", "discontinued", None, None]
-    # an order reaches the entity right after it only, as "hold" does: not the next item of a list
-    assert negated("Stop ibuprofen, lisinopril and aspirin.", "ibuprofen", "lisinopril", splitter="notes") == [True, False]
+    # an order reaches the entity right after it, and since version 29 the items of a list that ends in "and" or "or"
+    listed = "Stop ibuprofen, lisinopril and aspirin."
+    assert negated(listed, "ibuprofen", "lisinopril", "aspirin", splitter="notes") == [True, True, True]
 
 
 def test_a_status_negates_its_own_rows_drug_not_the_next_rows():
@@ -661,7 +662,7 @@ def test_not_suspected_deferred_and_orders_to_avoid_a_drug():
             "Given in order to avoid nephrotoxicity.")
     words = ("Pericarditis", "Gait", "anticholinergics", "NSAIDs", "ppx", "nephrotoxicity")
     assert cues(note, *words, splitter="notes") == [
-        "not suspected", "deferred", "Avoid", None, "deferred", None]
+        "not suspected", "deferred", "Avoid", "Avoid", "deferred", None]
 
 
 def test_an_order_with_a_limit_after_its_drug_is_a_ceiling_not_an_absence():
@@ -673,6 +674,23 @@ def test_an_order_with_a_limit_after_its_drug_is_a_ceiling_not_an_absence():
     assert cues(note, *words, splitter="notes") == [None, None, "Avoid", "Hold", None, None, None, None, None]
     # a limit ends no other cue: "No acetaminophen > 2 g" is still no acetaminophen
     assert negated("No acetaminophen > 2 g today.", "acetaminophen") == [True]
+
+
+def test_an_order_reaches_the_drugs_listed_after_its_first():
+    # before (rules version 29), an order negated only the entity right after it
+    note = ("# AKI: Holding lisinopril and furosemide. Stop ibuprofen, naproxen or Excedrin.\n"
+            "Hold metformin and recheck BMP. Hold heparin 5000 units and aspirin. Hold lisinopril/HCTZ.\n"
+            "# DM2 - hold metformin, SSI")
+    words = ("lisinopril", "furosemide", "ibuprofen", "naproxen", "Excedrin", "metformin", "BMP", "heparin", "aspirin",
+             "lisinopril", "HCTZ", "metformin", "SSI")
+    assert cues(note, *words, splitter="notes") == (["Holding"] * 2 + ["Stop"] * 3 + ["Hold", None, "Hold", None]
+                                                    + ["Hold"] * 2 + ["hold", None])  # commas alone: a plan's steps
+
+
+def test_an_orders_list_holds_only_entities_of_its_drugs_type():
+    note = "Hold warfarin and INR in the morning."
+    entities = [Typed(5, 13, "Medication"), Typed(18, 21, "Lab_value")]
+    assert [n.negated for n in negations(note, entities)] == [True, False]
 
 
 def test_denies_opening_a_sentence_reaches_its_end():

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Collection, Mapping, Sequence
 
 from ..text.splitters import split_text
@@ -84,7 +85,9 @@ __all__ = ["NEGATION_FIELDS", "Negation", "RULES", "RULES_VERSION", "cue_phrases
 #: 27 since 2026-12-07: ``Denies`` opening a sentence reaches its end as ``Negative for`` does (not ", endorses X").
 #: 28 since 2026-12-08: an order with a limit after its drug is a ceiling, not an absence: neither the drug nor the
 #: dose is negated ("Avoid acetaminophen > 2 g/day", "more than", "over", "exceeding" and a number).
-RULES_VERSION = 28
+#: 29 since 2026-12-08: an order reaches the drugs listed after its first ("Holding lisinopril and furosemide"),
+#: each of its type and joined to the one before by a comma, "and", "or" or "/" alone, in a list not of commas alone.
+RULES_VERSION = 29
 
 
 # Lower-case word sequences, as crfner's tokenizer cuts them ("didn't" is "didn ' t").
@@ -163,6 +166,8 @@ RULES = {
 _ORDER_WORDS = phrase_filter(RULES["orders"])
 # a limit after an order's drug ("Avoid acetaminophen > 2 g/day"): the order is a ceiling, since version 28
 _LIMIT = re.compile(r"(?:>=?|\u2265|\b(?:more than|greater than|over|above|exceeding|in excess of))\s*\d", re.IGNORECASE)
+# what joins the items of an order's list ("Hold lisinopril, HCTZ and metformin"), since version 29
+_JOINED = re.compile(r"\s*(?:,|/|(?:,\s*)?(?:and|or)(?=\s))\s*", re.IGNORECASE)
 _ORDER_PSEUDO = cue_phrases("hold for, hold if, hold parameter, hold parameters, hold off, holding area, to avoid")
 # a word that, right after a comma, opens a clause of its own ("Negative for PE, with LLL consolidation"), since version 20
 # ("positive" since 23, "Negative for fever, positive for cough"; "endorses", "reports" ... since 27)
@@ -239,9 +244,35 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
     if rules.get("orders") and (rules is not RULES or _ORDER_WORDS.search(text)):  # no first word of one, no second pass
         again = narrower_pass(text, entities, out, rules["orders"], rules, _ORDER_PSEUDO, window=1, item=0, types=types,
                               sentences=sentences)
-        out = [first if second.negated and not first.negated and _limited(text, second, entity) else second
-               for first, second, entity in zip(out, again, entities)]
+        ordered = {i for i, (first, second, entity) in enumerate(zip(out, again, entities))
+                   if second.negated and not first.negated and not _limited(text, second, entity)}
+        out = _order_lists(text, entities, [again[i] if i in ordered else n for i, n in enumerate(out)], ordered)
     return out
+
+
+def _order_lists(text: str, entities: Sequence, found: list[Negation], ordered: set[int]) -> list[Negation]:
+    """``found``, with an order's reach carried from its drug to the entities of the same type listed after it,
+    each joined to the one before by a comma, "and", "or" or "/" alone, in a list that is not commas alone
+    ("Holding lisinopril and furosemide"; not "hold metformin, SSI", a plan's next step), since version 29."""
+    if not ordered:
+        return found
+    ranked = sorted(range(len(entities)), key=lambda i: (entities[i].start, entities[i].end))
+    runs: list[list[int]] = []  # entities each joined to the one before
+    for i, j in pairwise(ranked):
+        a, b = entities[i], entities[j]
+        if getattr(a, "type", None) == getattr(b, "type", None) and a.end <= b.start and _JOINED.fullmatch(text, a.end, b.start):
+            if not runs or runs[-1][-1] != i:
+                runs.append([i])
+            runs[-1].append(j)
+    for run in runs:
+        joiners = {text[entities[i].end:entities[j].start].strip() for i, j in pairwise(run)}
+        first = next((k for k, i in enumerate(run) if i in ordered), None)
+        if first is None or joiners == {","}:
+            continue
+        for j in run[first + 1:]:
+            if not found[j].negated:
+                found[j] = found[run[first]]
+    return found
 
 
 def _limited(text: str, order: Negation, entity) -> bool:
