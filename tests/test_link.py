@@ -696,8 +696,8 @@ def test_clinical_anatomy_names_fill_meshs_gaps(data_dir):
 
 def test_clinical_measure_names_are_reached_by_a_diagnostic_procedure_alone(data_dir):
     """The names of measures MeSH 2024 lacks (crfner/link/clinical_measures.tsv), type Measure: each
-    id is a MeSH descriptor; a diagnostic procedure whose chain names Measure gets them ("EF" and
-    "LVEF" through their senses; a "chlorine level" is the chloride a laboratory measures, never the
+    id is a MeSH descriptor; a diagnostic procedure whose chain names Measure gets them ("EF" through
+    its sense; a "chlorine level" is the chloride a laboratory measures, never the
     element), a therapeutic one ("platelets" transfused) does not."""
     from crfner.link.build import CLINICAL_MEASURES, vocabulary_terms
     from crfner.link.vocabulary import MESH_TREES, read_term_list, read_tree_numbers
@@ -709,7 +709,9 @@ def test_clinical_measure_names_are_reached_by_a_diagnostic_procedure_alone(data
     aliases = {"Diagnostic_procedure": ["Procedure", "Measure"], "Therapeutic_procedure": "Procedure"}
     linker = build_linker(data_dir, corpora=(), vocabularies=("mesh-procedures", "mesh-measures", "clinical-measures"),
                           type_aliases=aliases, senses=("clinical",))
-    for mention, identifier in [("ejection fraction", "MESH:D013318"), ("EF", "MESH:D013318"), ("LVEF", "MESH:D013318"),
+    # LVEF's sense without its side, "ventricular ejection fraction", is a procedure's name of the same id
+    assert linker.link("LVEF", "Diagnostic_procedure") == Link(("MESH:D013318",), 0.9, "sense")
+    for mention, identifier in [("ejection fraction", "MESH:D013318"), ("EF", "MESH:D013318"),
                                 ("platelets", "MESH:D010976"), ("white blood cells", "MESH:D007958"), ("PaO2", "MESH:D010100"),
                                 ("HbA1c", "MESH:D006442"), ("chlorine level", "MESH:D002712")]:
         link = linker.link(mention, "Diagnostic_procedure")
@@ -765,6 +767,21 @@ def test_a_sense_must_agree_with_the_documents_own_definition():
     assert Linker(threshold=0.8).fit(terms, senses=SENSES).link_spans(text, span)[0] == Link(("MESH:D008946",), 0.8598, "tfidf")
     agreeing = "She had multiple sclerotic plaques (MS). MS was active."  # nearest name: Multiple Sclerosis
     assert linker.link_spans(agreeing, [(agreeing.rindex("MS"), agreeing.rindex("MS") + 2, "Disease")])[0] == linker.link("MS", "Disease")
+
+
+def test_a_sense_that_names_a_side_is_linked_to_its_body_part():
+    """MeSH names a body part, not its side: RLE's sense, "right lower extremity", was linked to nothing."""
+    senses = {"rle": [("right lower extremity", 1.0)], "ble": [("bilateral lower extremity", 1.0)],
+              "lv": [("left ventricle", 0.5), ("left ventricular", 0.5)], "rca": [("right coronary artery", 1.0)]}
+    terms = {"Anatomy": [Term("Lower Extremity", "MESH:D035002", True), Term("Heart Ventricles", "MESH:D006352", True),
+                         Term("Left Ventricle", "MESH:D006352"), Term("Right Coronary Artery", "MESH:D003331"),
+                         Term("Coronary Artery", "MESH:D003331")]}
+    linker = Linker(threshold=None).fit(terms, senses=senses)
+    assert linker.link("RLE", "Anatomy") == linker.link("BLE", "Anatomy") == Link(("MESH:D035002",), 0.9, "sense")
+    # a name the dictionary has whole is still looked up whole, and a sense without its side is no new concept
+    assert linker.link("RCA", "Anatomy").identifiers == ("MESH:D003331",)
+    assert linker.link("LV", "Anatomy").identifiers == ("MESH:D006352",)
+    assert Linker(threshold=None).fit(terms, senses={"rl": [("right", 1.0)]}).link("RL", "Anatomy") == NIL
 
 
 def test_sense_inventories_are_read_with_or_without_a_header(tmp_path):

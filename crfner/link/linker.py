@@ -39,7 +39,7 @@ from .abbreviations import document_abbreviations, expanded, joined_form, sense_
 from .aliases import alias_chain, check_type_aliases
 from .composite import MAX_NAME_WORDS, readings
 from .hierarchy import ancestor_names, broader_concept
-from .normalize import bag_form, fold, lenient_form, normal_form
+from .normalize import SIDE_WORDS, bag_form, fold, lenient_form, normal_form
 from .params import check_fitted, check_linker_params, check_new_params
 from .tables import pack_table, unpack
 from .tfidf import NgramIndex
@@ -128,13 +128,18 @@ def _add_senses(evidence, senses: Mapping[str, Sequence[tuple[str, float]]]) -> 
 
 
 def _named(evidence, etype: str, name: str) -> str | None:
-    """The id the dictionary gives ``name`` under ``etype`` (exact, normal, then bag key), or None."""
-    for key_name in ("exact", "normal", "bag"):
-        value = KEYS[key_name](name)
-        for source in NAME_SOURCES:
-            weights = evidence.get((etype, source, key_name), {}).get(value) if value else None
-            if weights:
-                return _best(weights)[0]
+    """The id the dictionary gives ``name`` under ``etype`` (exact, normal, then bag key), or None; a
+    name with a side the dictionary lacks as a whole is looked up without it ("right lower extremity",
+    RLE's sense, as Lower Extremity: MeSH names a body part, not its side)."""
+    words = name.split()
+    unsided = " ".join(w for w in words if w.lower() not in SIDE_WORDS)
+    for form in (name, unsided) if unsided and len(unsided) < len(name) else (name,):
+        for key_name in ("exact", "normal", "bag"):
+            value = KEYS[key_name](form)
+            for source in NAME_SOURCES:
+                weights = evidence.get((etype, source, key_name), {}).get(value) if value else None
+                if weights:
+                    return _best(weights)[0]
     return None
 
 
