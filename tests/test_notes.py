@@ -449,6 +449,15 @@ def test_a_statement_ending_in_sx_or_hx_ends_before_a_capital():
     assert note_texts("hx. of htn. no sx. today") == ["hx. of htn.", "no sx. today"]
 
 
+def test_a_title_in_capitals_before_a_word_in_capitals_ends_no_sentence():
+    # before (NOTES_VERSION 14), a note written in capitals was cut after its titles: "SEEN BY DR." and "PATEL ..."
+    assert note_texts("SEEN BY DR. PATEL IN CLINIC. REFERRED BY MRS. JONES.") == [
+        "SEEN BY DR. PATEL IN CLINIC.", "REFERRED BY MRS. JONES."]
+    # not before a capitalised word, nor MR. and MS., which end statements as mitral regurgitation and stenosis
+    assert note_texts("No DR. Follow up in 1 year.") == ["No DR.", "Follow up in 1 year."]
+    assert note_texts("SEVERE MR. TRACE TR. HX OF MS. NO FEVER.") == ["SEVERE MR.", "TRACE TR.", "HX OF MS.", "NO FEVER."]
+
+
 def test_a_medication_lists_rows_are_apart_however_long_the_next_drugs_name():
     # before, a lower-case line whose first word did not fit within 40 characters continued the row above
     meds = ("carvedilol 12.5 mg BID\nsacubitril-valsartan 49-51 mg BID\nspironolactone 25 mg daily - not taking\n"

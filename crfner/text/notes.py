@@ -67,8 +67,8 @@ Rules, in order (each line is read after its leading and trailing whitespace):
   however long that word (``metoprolol succinate 50 mg daily`` above ``atorvastatin 40 mg qhs``).
 * Inside that, prose is split by :func:`crfner.text.sentences` (the abstract splitter), whose
   dotted-abbreviation rule already keeps ``b.i.d.``, ``p.o.``, ``q.h.s.``, ``y.o.`` whole;
-  a full stop after a word of :data:`NOTE_ABBREVIATIONS` (``Pt.``, ``Dr.``) never ends a
-  sentence either (but for ``hx``, ``dx``, ``tx``, ``rx``, ``sx``, ``fx`` before a capital: ``No
+  a full stop after a word of :data:`NOTE_ABBREVIATIONS` (``Pt.``, ``Dr.``; a title in capitals
+  before a word in capitals too, ``DR. PATEL``) never ends a sentence either (but for ``hx``, ``dx``, ``tx``, ``rx``, ``sx``, ``fx`` before a capital: ``No
   manic sx. Appetite ok.``), nor one after an initial that follows a title (``Dr. A. Patel``). In a line or item written in lower case, a full stop glued to a word
   ends a sentence before a lower-case word too (``no cp. tolerating po``, ``gen: nad. cv: rrr``),
   where prose would start with a capital; not after an abbreviation (``pt.``, ``vs.``, a dose
@@ -111,8 +111,9 @@ __all__ = ["DOSE_FORM_ABBREVIATIONS", "NOTES_VERSION", "NOTE_ABBREVIATIONS", "SE
 #: 11 since a form's row of dates after one is too (``Admission Date: 11/28/2026    Discharge Date: 12/02/2026``),
 #: and a service (``NEW PATIENT VISIT - Cardiology``; ``new`` qualifies a heading);
 #: 12 since a medication list's rows are apart however long the next drug's name (``sacubitril-valsartan``);
-#: 13 since ``sx.``, ``hx.`` and their like end a sentence before a capital (``No manic sx. Appetite ok.``).
-NOTES_VERSION = 13
+#: 13 since ``sx.``, ``hx.`` and their like end a sentence before a capital (``No manic sx. Appetite ok.``);
+#: 14 since a title in capitals before a word in capitals (``DR.``, ``MRS.``) does not end one (``SEEN BY DR. PATEL``).
+NOTES_VERSION = 14
 
 #: Words that, followed by a full stop, do not end a sentence in a note: as listed or
 #: capitalised (``Pt.``), never in capitals (``PT.`` is physical therapy). Dotted forms
@@ -126,6 +127,9 @@ NOTE_ABBREVIATIONS = frozenset(
 # Of those, the nouns a statement often ends in: before a capital they end it ("No manic sx. Appetite ok."), as a
 # plain word does; in a line written in lower case they still do not ("hx. of htn").
 _STATEMENT_NOUNS = frozenset("hx dx tx rx sx fx".split())
+# Titles a note written in capitals writes in capitals too ("SEEN BY DR. PATEL"), since version 14; not "MR." nor "MS.",
+# mitral regurgitation and stenosis (or multiple sclerosis) ending a statement ("recurrent severe MR. Valvular ...")
+_CAPITAL_TITLES = TITLES - {"mr", "ms"}
 #: Dose forms a lower-case medication line abbreviates with a full stop before its route or
 #: frequency (``1 tab. po bid``): after one, a lower-case word does not start a statement.
 DOSE_FORM_ABBREVIATIONS = frozenset("amp amps cap caps elix gtt gtts neb nebs oint sol soln supp susp syr tab tabs".split())
@@ -165,7 +169,7 @@ def _note_sentences(text: str, passages, markers: bool) -> tuple[list[list[Token
     previous_unit = -1
     for sentence in sentences(text, [(a, b) for a, b, _ in units]):
         unit = bisect_right(starts, sentence[0].start) - 1
-        if unit == previous_unit and (_ends_in_abbreviation(out[-1]) or _ends_in_titled_initial(out[-1])
+        if unit == previous_unit and (_ends_in_abbreviation(out[-1], sentence) or _ends_in_titled_initial(out[-1])
                                       or _is_marker(text, out[-1], units[unit])):
             out[-1].extend(sentence)  # in place: a copy each time took time that grew with the run squared
         else:
@@ -362,14 +366,16 @@ def _lower_case_statements(sentence: list[Token]) -> list[list[Token]]:
     return [sentence[a:b] for a, b in pairwise(bounds)]
 
 
-def _ends_in_abbreviation(sentence: list[Token]) -> bool:
-    """Whether a sentence ends with a full stop glued to a word of NOTE_ABBREVIATIONS."""
+def _ends_in_abbreviation(sentence: list[Token], following: list[Token]) -> bool:
+    """Whether a sentence ends with a full stop glued to a word of NOTE_ABBREVIATIONS, or to a title in
+    capitals before a word in capitals (``DR. PATEL``)."""
     if len(sentence) < 2 or sentence[-1].text != ".":
         return False
     word, stop = sentence[-2], sentence[-1]
     if word.end != stop.start:
         return False
-    return _listed(word.text, NOTE_ABBREVIATIONS) and not _listed(word.text, _STATEMENT_NOUNS)
+    return (_listed(word.text, NOTE_ABBREVIATIONS) and not _listed(word.text, _STATEMENT_NOUNS)
+            or word.text.isupper() and word.text.lower() in _CAPITAL_TITLES and following[0].text.isupper())
 
 
 def _ends_in_titled_initial(sentence: list[Token]) -> bool:
