@@ -237,9 +237,9 @@ def negations(text: str, entities: Sequence, *, splitter: str = "abstract", pass
                                    rules.get("answers", ()), rules.get("statuses", ()), _CLAUSE_OPENERS)
         cue = read[k].cue(entity, window, post_window, item)
         found = Negation(False) if cue is None else Negation(True, text[cue[0]:cue[1]], *cue)
-        scope = reached.get(k)
-        if not found.negated and scope is not None and scope[2] <= entity.start and entity.end <= scope[3]:
-            found = Negation(True, text[scope[0]:scope[1]], scope[0], scope[1])  # under a status label: "STOP: ibuprofen"
+        label = reached.get(k)  # a status label's or a list opener's reach: (cue start, cue end, from, to)
+        if not found.negated and label is not None and label[2] <= entity.start and entity.end <= label[3]:
+            found = Negation(True, text[label[0]:label[1]], *label[:2])  # under a status label: "STOP: ibuprofen"
         out.append(found)
     if rules.get("orders") and (rules is not RULES or _ORDER_WORDS.search(text)):  # no first word of one, no second pass
         again = narrower_pass(text, entities, out, rules["orders"], rules, _ORDER_PSEUDO, window=1, item=0, types=types,

@@ -74,8 +74,8 @@ class SentenceCues:
                 and self.ends[k] == self.starts[k + 1])
 
     def cue(self, entity, window: int, post_window: int, item: int) -> tuple[int, int] | None:
-        """The character offsets of the closest cue that reaches the entity, or None (the earlier of two as close): a before-cue
-        ``first - end`` words before its first word, a span that opens with its cue (0), an
+        """The character offsets of the closest cue that reaches the entity (the earlier of two as
+        close), or None: a before-cue ``first - end`` words before its first word, a span that opens with its cue (0), an
         after-cue ``start - last`` words after its last word. Each side is walked outward from the
         entity only as far as a cue could still reach, so that a sentence of many cues and
         entities is read in time that grows with its length, not with its length cubed."""
