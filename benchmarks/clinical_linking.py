@@ -51,7 +51,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ALIASES = {
     "maccrobat": {"Medication": ["Chemical", "Procedure", "ChemicalName"], "Disease_disorder": ["Disease", "MeSHDisease", "Infection"],
                   "Sign_symptom": ["Disease", "MeSHDisease", "Infection"],
-                  "Biological_structure": "Anatomy", "Diagnostic_procedure": ["Procedure", "Measure", "Chemical"],
+                  "Biological_structure": ["Anatomy", "CellsFluids"], "Diagnostic_procedure": ["Procedure", "Measure", "Chemical"],
                   "Therapeutic_procedure": "Procedure"},
     "phee": {"Drug": ["Chemical", "ChemicalName"], "Treat-Disorder": ["Disease", "MeSHDisease", "Infection"], "Effect": ["Disease", "MeSHDisease", "Infection"]},
 }
@@ -66,7 +66,7 @@ ALIASES = {
 #: MeSH 2024's disease names under a type of their own, looked up by name after MEDIC's (since 2026-12-06),
 #: and the data folder's chemical list (ChEBI and DrugBank names beside MeSH's) under a type of its own,
 #: looked up by name last for a medication or drug (since 2026-12-07: "apatinib", "fludarabine").
-VOCABULARIES = ("medic", "mesh", "mesh-anatomy", "mesh-procedures", "clinical-procedures", "mesh-measures", "clinical-measures",
+VOCABULARIES = ("medic", "mesh", "mesh-anatomy", "mesh-cells-fluids", "mesh-procedures", "clinical-procedures", "mesh-measures", "clinical-measures",
                 "clinical-signs", "clinical-anatomy", "mesh-infections", "MeSHDisease=mesh-diseases", "ChemicalName=chemicals")
 SAMPLE = 12
 COMMONEST = 10

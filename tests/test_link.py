@@ -544,6 +544,23 @@ def test_the_real_vocabularies_link_well_known_names(data_dir):
     assert linker.link_spans(text, [(60, 63, "Chemical")])[0].identifier == "MESH:D015738"
 
 
+def test_cells_and_fluids_are_looked_up_by_name_after_the_anatomy(data_dir):
+    """MeSH's cells, fluids and secretions (A11, A12), a type of their own named second in a body
+    structure's alias: found by name, never by the similarity search, which in the anatomy itself
+    took an organ's "walls" for Cell Wall; before, "CSF" and "cytoplasm" were linked to nothing."""
+    aliases = {"Biological_structure": ["Anatomy", "CellsFluids"]}
+    linker = build_linker(data_dir, corpora=(), vocabularies=("mesh-anatomy", "mesh-cells-fluids"), type_aliases=aliases)
+    for mention, identifier in [("cytoplasm", "MESH:D003593"), ("cerebrospinal fluid", "MESH:D002555"),
+                                ("urine", "MESH:D014556"), ("hepatocyte", "MESH:D022781")]:
+        link = linker.link(mention, "Biological_structure")
+        assert (link.identifier, link.method) == (identifier, "exact:CellsFluids"), mention
+    with_senses = build_linker(data_dir, corpora=(), vocabularies=("mesh-anatomy", "mesh-cells-fluids"), type_aliases=aliases,
+                               senses=("clinical",))
+    assert with_senses.link("CSF", "Biological_structure").identifier == "MESH:D002555"  # through its sense
+    assert linker.link("walls", "Biological_structure").identifier != "MESH:D002473"  # not Cell Wall
+    assert linker.link("left ventricle", "Biological_structure").identifier == "MESH:D006352"  # the anatomy comes first
+
+
 def test_mesh_anatomy_and_procedures_link_a_clinical_models_types(data_dir, tmp_path):
     """MeSH's anatomy (A) and procedure (E) branches, for MACCROBAT's structures and procedures
     linked under them; each type reaches only its own branch's concepts."""

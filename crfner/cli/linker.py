@@ -7,8 +7,8 @@ import sys
 from .common import check_new_folder, usage
 
 # crfner.link.build.VOCABULARIES, not imported: --help stays fast
-VOCABULARIES = ("medic", "mesh", "chemicals", "mesh-diseases", "mesh-anatomy", "mesh-procedures", "mesh-measures", "mesh-infections",
-                "clinical-procedures", "clinical-measures", "clinical-signs", "clinical-anatomy")
+VOCABULARIES = ("medic", "mesh", "chemicals", "mesh-diseases", "mesh-anatomy", "mesh-cells-fluids", "mesh-procedures", "mesh-measures",
+                "mesh-infections", "clinical-procedures", "clinical-measures", "clinical-signs", "clinical-anatomy")
 
 
 def _similarity(value: str) -> float:

@@ -31,6 +31,10 @@ VOCABULARIES = {
                                "(Medication=Chemical,Procedure,ChemicalName), it is looked up by name only, after MeSH")),
     "mesh-diseases": ("Disease", "MeSH 2024 descriptors under C and F03, diseases and mental disorders"),
     "mesh-anatomy": ("Anatomy", "MeSH 2024 descriptors under A01-A10 and A14-A17, body regions, organ systems and tissues"),
+    "mesh-cells-fluids": ("CellsFluids", ("MeSH 2024 descriptors under A11 and A12, cells and body fluids and "
+                                          "secretions (cytoplasm, hepatocytes, CSF, urine, sputum): a type of its own, which a "
+                                          "body structure's alias names second (Biological_structure=Anatomy,CellsFluids), so "
+                                          "that it is looked up by name only and leaves the anatomy's similarity search as it was")),
     "mesh-procedures": ("Procedure", "MeSH 2024 descriptors under E01-E04, diagnostic, therapeutic, anaesthetic and surgical procedures"),
     "mesh-measures": ("Measure", ("MeSH 2024 descriptors under G02, G03, G07, G09 and G11, what a test measures of the body "
                                   "(blood pressure, heart rate, pH, oxygen saturation, body temperature)")),

@@ -37,10 +37,14 @@ SHORTEST_LIST_NAME = 4
 #: therapeutic, anaesthetic and surgical procedures (E01-E04), the branches the ``clinical``
 #: feature set's term lists read, for clinical types linked under them (``type_aliases``); and
 #: the measures of the body a test reads (G02, G03, G07, G09, G11: pH, oxygen saturation, body
-#: temperature, blood pressure, heart rate, reflexes), for a test named by what it measures.
+#: temperature, blood pressure, heart rate, reflexes), for a test named by what it measures; and cells,
+#: fluids and secretions (A11, A12: cytoplasm, CSF, urine, sputum), a type of their own, looked up by name
+#: only after the anatomy (``Biological_structure=Anatomy,CellsFluids``): in the anatomy itself, the
+#: similarity search found Cell Wall for an organ's "walls".
 MESH_BRANCHES = {"Chemical": ("D",), "Disease": ("C", "F03"),
                  "Anatomy": ("A01", "A02", "A03", "A04", "A05", "A06", "A07", "A08", "A09", "A10", "A14", "A15", "A16", "A17"),
-                 "Procedure": ("E01", "E02", "E03", "E04"), "Measure": ("G02", "G03", "G07", "G09", "G11")}
+                 "Procedure": ("E01", "E02", "E03", "E04"), "Measure": ("G02", "G03", "G07", "G09", "G11"),
+                 "CellsFluids": ("A11", "A12")}
 
 class Term(NamedTuple):
     """A name of a concept; ``preferred`` when it is the concept's own heading."""
