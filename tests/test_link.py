@@ -544,6 +544,15 @@ def test_the_real_vocabularies_link_well_known_names(data_dir):
     assert linker.link_spans(text, [(60, 63, "Chemical")])[0].identifier == "MESH:D015738"
 
 
+def test_ward_shorthand_for_a_sided_limb_gets_meshs_limb(data_dir):
+    """What the README says of the real vocabularies and inventories: RLE and LUE, whose senses name a
+    side, get MeSH's Lower and Upper Extremity."""
+    linker = build_linker(data_dir, corpora=(), vocabularies=("mesh-anatomy",), type_aliases={"Biological_structure": "Anatomy"},
+                          senses=("clinical",))
+    assert linker.link("RLE", "Biological_structure").identifier == "MESH:D035002"
+    assert linker.link("LUE", "Biological_structure").identifier == "MESH:D034941"
+
+
 def test_cells_and_fluids_are_looked_up_by_name_after_the_anatomy(data_dir):
     """MeSH's cells, fluids and secretions (A11, A12), a type of their own named second in a body
     structure's alias: found by name, never by the similarity search, which in the anatomy itself
