@@ -185,11 +185,26 @@ WIDENED_V6 = ("v6_stems", "v6_char_trigrams")
 # trained again on both; the threshold was set before any run, not tuned
 SELF_TRAINING = "v6_self_training"
 SELF_CONFIDENCE = 0.9
+# Brown clusters on version 14 (`v14_brown`; not a feature-set option): the hierarchical classes of
+# Brown et al. (1992, Computational Linguistics) learned on the OHSUMED abstracts the set's own
+# clusters read (benchmarks/brown_clusters.py, whose table $CRFNER_BROWN_TABLE names: 1,000 classes,
+# words seen twice or more), each word's
+# bit-string prefixes of 4, 6, 10 and 20 bits for the token and its +-2 window, as Ratinov and Roth
+# (2009, CoNLL) use them; k-means clusters of PPMI vectors (what the set has) group words by their
+# contexts' overlap, Brown's classes by a bigram model's likelihood, and the two are reported to add
+# up (Tang et al. 2014, BMC Bioinformatics 15:S1). The features are named clu128_brn4 .. so that the
+# window's "clu128*" copies them; the rule was set before any run.
+BROWN = "v14_brown"
+BROWN_PREFIXES = (4, 6, 10, 20)
+BROWN_TABLE = os.environ.get("CRFNER_BROWN_TABLE", "")
+CLINICAL_WINDOW = _WINDOW + ["clin:dose", "clin:unit", "clin:time", "clin:freq", "clin:route", "clin:duration", "clin:abbr"]
+V14_CHANGES = {BROWN: {"context": {"features": ["clu128*" if f == "clu128" else f for f in CLINICAL_WINDOW]}}}
 # systems trained with a frozen version as it is, and the changes on a frozen version (base, changes)
 FROZEN = {"clinical-v4": V4, "clinical-v5": V5, "clinical-v6": V6, "clinical-v7": V7, "clinical-v8": V8, "clinical-v9": V9, "clinical-v10": V10, "clinical-strict-letters": STRICT_LETTERS,
           **dict.fromkeys((*WIDENED_V6, SELF_TRAINING), V6)}
 CHANGED = {system: (base, changes[system])
-           for base, changes in ((V4, V4_CHANGES), (V5, V5_CHANGES), (V6, V6_CHANGES), (V7, V7_CHANGES), (V7, V8_CHANGES))
+           for base, changes in ((V4, V4_CHANGES), (V5, V5_CHANGES), (V6, V6_CHANGES), (V7, V7_CHANGES), (V7, V8_CHANGES),
+                                 ("clinical", V14_CHANGES))
            for system in changes}
 O_BIAS = {system: float(system.rsplit("_", 1)[1]) for system in V4_CHANGES if system.startswith("v4_o_bias_")}
 # a dictionary of the training reports' own entities (not a feature-set option): each token gets
@@ -201,7 +216,7 @@ O_BIAS = {system: float(system.rsplit("_", 1)[1]) for system in V4_CHANGES if sy
 TRAIN_DICTIONARY = "v8_train_dictionary"
 DICTIONARY_SHARE, DICTIONARY_LONGEST, INNER_FOLDS = 0.5, 8, 5
 SYSTEMS = ["clinical-v3", "clinical-v4", "clinical-v5", "clinical-v6", "clinical-v7", "clinical-v8", "clinical-v9", "clinical-v10", "clinical-strict-letters", "tutorial", "biomedical", "clinical", *DECLARATIONS, "topic_clusters", "binary_embeddings",
-           *V4_CHANGES, *V5_CHANGES, *V6_CHANGES, *WIDENED_V6, SELF_TRAINING, *V7_CHANGES, *V8_CHANGES, TRAIN_DICTIONARY]
+           *V4_CHANGES, *V5_CHANGES, *V6_CHANGES, *WIDENED_V6, SELF_TRAINING, *V7_CHANGES, *V8_CHANGES, TRAIN_DICTIONARY, BROWN]
 
 
 class WiderTable:
@@ -256,6 +271,19 @@ def trigram_pairs(sentences) -> dict:
     words = {normalise_word(w) for sentence in sentences for w in sentence}
     return {w: [("cng3", g) for g in sorted({w.lower()[i:i + 3] for i in range(1, len(w) - 3)})]
             for w in words if len(w) >= 5}
+
+
+def brown_pairs(sentences) -> dict:
+    """BROWN's features per word, from the table BROWN_TABLE names (word TAB bits), learned once
+    on unlabeled text alone, so the fold's sentences are not needed."""
+    if not os.path.isfile(BROWN_TABLE):
+        raise SystemExit(f"{BROWN} needs $CRFNER_BROWN_TABLE, the table benchmarks/brown_clusters.py writes (now {BROWN_TABLE!r})")
+    pairs = {}
+    with open(BROWN_TABLE, encoding="utf-8") as handle:
+        for line in handle:
+            word, bits = line.rstrip("\n").split("\t")
+            pairs[word] = [(f"clu128_brn{k}", bits[:k]) for k in BROWN_PREFIXES]
+    return pairs
 
 
 def widened(extra_from):
@@ -495,7 +523,7 @@ def cross_validated(system: str, X, y, ids, groups, fold_of: dict, data_dir: str
     seconds = 0.0
     original = resources.build_resources
     wideners = {"topic_clusters": topic_pairs, "binary_embeddings": binary_pairs, "v6_stems": stem_pairs,
-                "v6_char_trigrams": trigram_pairs}
+                "v6_char_trigrams": trigram_pairs, BROWN: brown_pairs}
     if system in wideners:
         resources.build_resources = widened(wideners[system])
     options = gazetteer_files(system, data_dir)
