@@ -197,8 +197,8 @@ SELF_CONFIDENCE = 0.9
 BROWN = "v14_brown"
 BROWN_PREFIXES = (4, 6, 10, 20)
 BROWN_TABLE = os.environ.get("CRFNER_BROWN_TABLE", "")
-CLINICAL_WINDOW = _WINDOW + ["clin:dose", "clin:unit", "clin:time", "clin:freq", "clin:route", "clin:duration", "clin:abbr"]
-V14_CHANGES = {BROWN: {"context": {"features": ["clu128*" if f == "clu128" else f for f in CLINICAL_WINDOW]}}}
+V14_CHANGES = {BROWN: {"context": {"features": ["clu128*" if f == "clu128" else f  # version 9's window, as v8_window_clinical set it
+                                                for f in V8_CHANGES["v8_window_clinical"]["context"]["features"]]}}}
 # systems trained with a frozen version as it is, and the changes on a frozen version (base, changes)
 FROZEN = {"clinical-v4": V4, "clinical-v5": V5, "clinical-v6": V6, "clinical-v7": V7, "clinical-v8": V8, "clinical-v9": V9, "clinical-v10": V10, "clinical-strict-letters": STRICT_LETTERS,
           **dict.fromkeys((*WIDENED_V6, SELF_TRAINING), V6)}
