@@ -10,7 +10,6 @@ merges the cheapest pair as each next word joins (Liang 2005's windowed algorith
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections import Counter
